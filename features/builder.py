@@ -1,0 +1,193 @@
+"""Fit, intent, staleness and data-quality features as one float64 matrix (estimator contract)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from features import signals
+from features.derived import MEANINGFUL_EVENTS, Derived
+from features.table import EVENT_TYPES
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """One model column: its reason family, known direction and whether it is categorical."""
+
+    name: str
+    family: str
+    monotone: int = 0
+    categorical: bool = False
+
+
+# Count features: (event type, cap, monotone direction). Caps stop a bot-like burst from dominating.
+COUNTS = (
+    ("demo_request", 3, 1, "demo"),
+    ("pricing_page", 5, 1, "pricing"),
+    ("email_reply", 5, 1, "reply"),
+    ("meeting_booked", 3, 1, "meeting"),
+    ("meeting_cancelled", 3, 0, "meeting"),
+    ("content_download", 5, 0, "content"),
+    ("webinar_registered", 3, 0, "webinar"),
+    ("webinar_attended", 3, 0, "webinar"),
+    ("webinar_no_show", 3, 0, "webinar"),
+    ("email_open", 20, 0, "email_engagement"),
+    ("email_click", 10, 0, "email_engagement"),
+    ("page_view", 30, 0, "web_activity"),
+    ("form_submit", 5, 0, "web_activity"),
+    ("careers_page", 5, 0, "careers"),
+)
+CATEGORICALS = (
+    ("email_domain_class", "email_domain"),
+    ("industry", "industry"),
+    ("company_type", "company_type"),
+    ("country", "country"),
+    ("function", "function"),
+    ("crm", "stack"),
+    ("inquiry_type", "inquiry"),
+    ("channel", "channel"),
+)
+_SENIORITY_RANK = {name: rank for rank, name in enumerate(signals.SENIORITIES)}
+# Weights of meaningful events in decayed intent; opens and page views carry little buying signal.
+INTENT_WEIGHTS = {
+    "demo_request": 5.0,
+    "meeting_booked": 4.0,
+    "email_reply": 3.0,
+    "pricing_page": 2.0,
+    "webinar_attended": 1.5,
+    "content_download": 1.0,
+    "webinar_registered": 0.5,
+    "email_click": 0.5,
+    "form_submit": 1.0,
+}
+
+FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec("log10_employees", "company_size"),
+    FeatureSpec("log10_below_target_size", "company_size", monotone=-1),
+    FeatureSpec("log10_above_target_size", "company_size"),
+    FeatureSpec("log10_revenue", "revenue"),
+    FeatureSpec("seniority_rank", "seniority"),
+    FeatureSpec("email_matches_website", "email_domain"),
+    *(FeatureSpec(name, family, categorical=True) for name, family in CATEGORICALS),
+    FeatureSpec("log10_cost", "channel"),
+    *(FeatureSpec(f"n_{event}", family, monotone=direction) for event, _, direction, family in COUNTS),
+    FeatureSpec("days_since_meaningful", "staleness", monotone=-1),
+    FeatureSpec("decayed_intent", "staleness", monotone=1),
+    FeatureSpec("lead_age_days", "staleness"),
+    FeatureSpec("has_website", "data_quality"),
+    FeatureSpec("has_company_name", "data_quality"),
+    FeatureSpec("log10_message_chars", "data_quality"),
+    FeatureSpec("log10_seconds_on_form", "data_quality"),
+)
+FEATURE_NAMES = tuple(spec.name for spec in FEATURES)
+FAMILIES = tuple(dict.fromkeys(spec.family for spec in FEATURES))
+
+
+def _log10(values: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log10(np.maximum(values, 0) + 1)
+
+
+class FeatureBuilder:
+    """Turns derived signals into the model matrix; `fit` learns the categorical vocabularies."""
+
+    def __init__(
+        self,
+        employees_target: tuple[int, int] = (50, 5000),
+        half_life_days: float = 30.0,
+        max_categories: int = 40,
+        min_category_count: int = 20,
+    ):
+        self.employees_target = employees_target
+        self.half_life_days = half_life_days
+        self.max_categories = max_categories
+        self.min_category_count = min_category_count
+
+    def get_params(self) -> dict:
+        """Constructor parameters, logged with every model."""
+        return {
+            "employees_target": list(self.employees_target),
+            "half_life_days": self.half_life_days,
+            "max_categories": self.max_categories,
+            "min_category_count": self.min_category_count,
+        }
+
+    def fit(self, derived: Derived, rows: np.ndarray | None = None) -> FeatureBuilder:
+        """Learn each categorical column's vocabulary from the training leads (all, or `rows`)."""
+        keep = np.ones(derived.table.n, dtype=bool) if rows is None else rows
+        self.vocabularies_: dict[str, list[str]] = {}
+        for name, _ in CATEGORICALS:
+            values = self._category_values(derived, name)
+            counts = Counter(v for v, k in zip(values, keep, strict=True) if k and v)
+            common = [v for v, c in counts.most_common(self.max_categories) if c >= self.min_category_count]
+            # Code 0 is "other": values unseen in training, kept apart from missing (NaN).
+            self.vocabularies_[name] = ["(other)", *sorted(common)]
+        return self
+
+    def _category_values(self, derived: Derived, name: str):
+        if name == "email_domain_class":
+            return derived.domain_class
+        if name in ("industry", "company_type", "country", "function", "crm"):
+            return getattr(derived, name)
+        return [v.strip().lower() for v in derived.table.text[name]]
+
+    def transform(self, derived: Derived) -> np.ndarray:
+        """The (n, features) float64 matrix, in FEATURE_NAMES order."""
+        if not hasattr(self, "vocabularies_"):
+            raise RuntimeError("FeatureBuilder is not fitted: call fit() first")
+        table = derived.table
+        numbers = table.numbers
+        n = table.n
+        columns: list[np.ndarray] = []
+        employees = numbers["employees"]
+        low, high = self.employees_target
+        log_employees = _log10(employees)
+        columns.append(log_employees)
+        columns.append(np.maximum(np.log10(low + 1) - log_employees, 0))
+        columns.append(np.maximum(log_employees - np.log10(high + 1), 0))
+        columns.append(_log10(numbers["annual_revenue"]))
+        columns.append(np.array([_SENIORITY_RANK[s] for s in derived.seniority], dtype=np.float64))
+        has_site = derived.website_domain != ""
+        matches = np.array(
+            [
+                e == w or e.endswith("." + w)
+                for e, w in zip(derived.email_domain, derived.website_domain, strict=True)
+            ],
+            dtype=np.float64,
+        )
+        columns.append(np.where(has_site, matches, np.nan))
+        for name, _ in CATEGORICALS:
+            index = {value: code for code, value in enumerate(self.vocabularies_[name])}
+            values = self._category_values(derived, name)
+            columns.append(np.array([index.get(v, 0) if v else np.nan for v in values], dtype=np.float64))
+        columns.append(_log10(numbers["cost"]))
+        counts = derived.counts
+        for event, cap, _, _ in COUNTS:
+            columns.append(np.minimum(counts[:, EVENT_TYPES.index(event)], cap))
+        since_created = numbers["scored_days"] - numbers["created_days"]
+        since_meaningful = table.days_since(MEANINGFUL_EVENTS)
+        # The form submission that created the lead is itself meaningful activity.
+        columns.append(np.fmin(since_meaningful, since_created))
+        columns.append(table.decayed_sum(INTENT_WEIGHTS, self.half_life_days))
+        columns.append(since_created)
+        columns.append(has_site.astype(np.float64))
+        columns.append(np.array([bool(c) for c in table.text["company_name"]], dtype=np.float64))
+        columns.append(_log10(np.array([len(m) for m in table.text["message"]], dtype=np.float64)))
+        columns.append(_log10(numbers["seconds_on_form"]))
+        matrix = np.column_stack(columns) if n else np.zeros((0, len(FEATURES)))
+        return np.ascontiguousarray(matrix, dtype=np.float64)
+
+    def to_dict(self) -> dict:
+        """Parameters and learned state, for the model bundle."""
+        return {"params": self.get_params(), "vocabularies": self.vocabularies_}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FeatureBuilder:
+        """Rebuild a fitted builder from `to_dict` output."""
+        params = dict(data["params"])
+        params["employees_target"] = tuple(params["employees_target"])
+        builder = cls(**params)
+        builder.vocabularies_ = {k: list(v) for k, v in data["vocabularies"].items()}
+        return builder

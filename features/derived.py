@@ -1,0 +1,92 @@
+"""Signals derived once per batch from the lead table, shared by gates and features."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from features import signals
+from features.policy import Policy
+from features.table import EVENT_TYPES, LeadTable
+
+MEANINGFUL_EVENTS = [
+    "pricing_page",
+    "content_download",
+    "webinar_registered",
+    "webinar_attended",
+    "email_click",
+    "email_reply",
+    "meeting_booked",
+    "demo_request",
+    "form_submit",
+]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Per-lead parsed values (object arrays of str, float and bool arrays), index-aligned with the table."""
+
+    table: LeadTable
+    email_domain: np.ndarray
+    domain_class: np.ndarray
+    website_domain: np.ndarray
+    email_valid: np.ndarray
+    seniority: np.ndarray
+    function: np.ndarray
+    is_student: np.ndarray
+    is_job_seeker: np.ndarray
+    name_problem: np.ndarray
+    country: np.ndarray
+    industry: np.ndarray
+    company_type: np.ndarray
+    crm: np.ndarray
+    message_problem: np.ndarray
+    counts: np.ndarray
+    days_since_lift_event: np.ndarray
+
+    def count(self, event: str) -> np.ndarray:
+        """How many events of one type each lead had before its decision time."""
+        return self.counts[:, EVENT_TYPES.index(event)]
+
+
+def _lower(values: list[str]) -> np.ndarray:
+    return np.array([v.strip().lower() for v in values], dtype=object)
+
+
+def derive(table: LeadTable, policy: Policy) -> Derived:
+    """Parse every text field once, through the cached classifiers in signals."""
+    text = table.text
+    competitors = frozenset(d.lower() for d in policy.domains.competitors)
+    own = frozenset(d.lower() for d in policy.domains.own)
+    email_domains = [signals.email_domain(e) for e in text["email"]]
+    titles = [signals.parse_title(t) for t in text["job_title"]]
+    max_links = policy.bots.max_links_in_message
+    return Derived(
+        table=table,
+        email_domain=np.array(email_domains, dtype=object),
+        domain_class=np.array(
+            [signals.classify_domain(d, competitors, own) for d in email_domains], dtype=object
+        ),
+        website_domain=np.array(
+            [signals.registered_domain(w) if w else "" for w in text["website"]], dtype=object
+        ),
+        email_valid=np.array([bool(e) and signals.is_valid_email(e) for e in text["email"]], dtype=bool),
+        seniority=np.array([t[0] for t in titles], dtype=object),
+        function=np.array([t[1] for t in titles], dtype=object),
+        is_student=np.array([t[2] for t in titles], dtype=bool),
+        is_job_seeker=np.array([t[3] for t in titles], dtype=bool),
+        name_problem=np.array(
+            [signals.name_problem(f, s) for f, s in zip(text["first_name"], text["last_name"], strict=True)],
+            dtype=object,
+        ),
+        country=np.array([signals.country_code(c) if c else "" for c in text["country"]], dtype=object),
+        industry=_lower(text["industry"]),
+        company_type=_lower(text["company_type"]),
+        crm=_lower(text["crm"]),
+        message_problem=np.array(
+            [signals.message_problem(m, max_links) if m else "" for m in text["message"]], dtype=object
+        ),
+        counts=table.event_counts(),
+        days_since_lift_event=table.days_since([e.value for e in policy.lift.events]),
+    )

@@ -1,0 +1,206 @@
+"""Deterministic eligibility and data-quality gates, vectorized over a batch of leads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from features.derived import Derived
+from features.policy import ROUTE_SEVERITY, GateSpec, Policy, Route
+
+# A check returns, per lead, whether it fires and the lead's own value that made it fire.
+Check = Callable[[Derived, Policy], tuple[np.ndarray, np.ndarray]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str) -> Callable[[Check], Check]:
+    """Register a gate check under the name a policy file uses."""
+
+    def register(function: Check) -> Check:
+        CHECKS[name] = function
+        return function
+
+    return register
+
+
+def _values(mask: np.ndarray, values) -> tuple[np.ndarray, np.ndarray]:
+    return mask, np.where(mask, np.asarray(values, dtype=object), "")
+
+
+def _text(d: Derived, column: str) -> np.ndarray:
+    return np.array(d.table.text[column], dtype=object)
+
+
+@check("competitor_domain")
+def _competitor(d: Derived, policy: Policy):
+    competitors = {c.lower() for c in policy.domains.competitors}
+    by_website = np.array([w in competitors for w in d.website_domain], dtype=bool)
+    by_email = d.domain_class == "competitor"
+    return _values(by_email | by_website, np.where(by_email, d.email_domain, d.website_domain))
+
+
+@check("employee_or_test")
+def _employee_or_test(d: Derived, policy: Policy):
+    own = d.domain_class == "own"
+    company = _text(d, "company_name")
+    test_company = np.array(
+        [c.strip().lower() in {"test", "testing", "test company", "acme test"} for c in company]
+    )
+    return _values(own | test_company, np.where(own, d.email_domain, company))
+
+
+@check("do_not_engage")
+def _do_not_engage(d: Derived, policy: Policy):
+    blocked = {c.lower() for c in policy.domains.do_not_engage}
+    hit_email = np.array([e in blocked for e in d.email_domain], dtype=bool)
+    hit_site = np.array([w in blocked for w in d.website_domain], dtype=bool)
+    return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
+
+
+@check("unsubscribed_or_complained")
+def _unsubscribed(d: Derived, policy: Policy):
+    complained = d.count("spam_complaint") > 0
+    unsubscribed = d.count("unsubscribe") > 0
+    return _values(complained | unsubscribed, np.where(complained, "spam complaint", "unsubscribed"))
+
+
+@check("unsupported_country")
+def _unsupported_country(d: Derived, policy: Policy):
+    supported = set(policy.firmographics.supported_countries)
+    raw = _text(d, "country")
+    # An unknown country is a data gap, not an exclusion: only a recognised, unserved country fires.
+    mask = np.array([bool(c) and c not in supported for c in d.country], dtype=bool)
+    return _values(mask, raw)
+
+
+@check("blocked_industry")
+def _blocked_industry(d: Derived, policy: Policy):
+    blocked = {i.lower() for i in policy.firmographics.blocked_industries}
+    return _values(np.array([i in blocked for i in d.industry], dtype=bool), d.industry)
+
+
+@check("excluded_company_type")
+def _excluded_type(d: Derived, policy: Policy):
+    excluded = set(policy.firmographics.excluded_company_types)
+    return _values(np.array([t in excluded for t in d.company_type], dtype=bool), d.company_type)
+
+
+@check("unsupported_stack")
+def _unsupported_stack(d: Derived, policy: Policy):
+    unsupported = {c.lower() for c in policy.firmographics.unsupported_crms}
+    return _values(np.array([c in unsupported for c in d.crm], dtype=bool), d.crm)
+
+
+@check("below_size_floor")
+def _below_floor(d: Derived, policy: Policy):
+    employees = d.table.numbers["employees"]
+    with np.errstate(invalid="ignore"):
+        mask = employees < policy.firmographics.employees_floor  # NaN (unknown size) never fires
+    labels = [f"{int(e)} employees" if e == e else "" for e in employees]
+    return _values(mask, labels)
+
+
+@check("student_or_academic")
+def _student(d: Derived, policy: Policy):
+    academic = d.domain_class == "academic"
+    title = _text(d, "job_title")
+    return _values(d.is_student | academic, np.where(d.is_student, title, d.email_domain))
+
+
+@check("job_seeker")
+def _job_seeker(d: Derived, policy: Policy):
+    return _values(d.is_job_seeker, _text(d, "job_title"))
+
+
+@check("fake_name")
+def _fake_name(d: Derived, policy: Policy):
+    names = [
+        f"{f} {s}".strip() for f, s in zip(d.table.text["first_name"], d.table.text["last_name"], strict=True)
+    ]
+    mask = (d.name_problem != "") & (d.name_problem != "missing name")
+    return _values(mask, [f"{n}: {p}" for n, p in zip(names, d.name_problem, strict=True)])
+
+
+@check("invalid_email")
+def _invalid_email(d: Derived, policy: Policy):
+    email = _text(d, "email")
+    return _values(~d.email_valid, np.where(email == "", "no email given", email))
+
+
+@check("disposable_email")
+def _disposable(d: Derived, policy: Policy):
+    return _values(d.domain_class == "disposable", d.email_domain)
+
+
+@check("honeypot_filled")
+def _honeypot(d: Derived, policy: Policy):
+    honeypot = _text(d, "honeypot")
+    return _values(honeypot != "", np.array([f"'{h[:40]}'" for h in honeypot], dtype=object))
+
+
+@check("too_fast_form")
+def _too_fast(d: Derived, policy: Policy):
+    seconds = d.table.numbers["seconds_on_form"]
+    with np.errstate(invalid="ignore"):
+        mask = seconds < policy.bots.min_seconds_on_form
+    return _values(mask, [f"{s:.1f} s" if s == s else "" for s in seconds])
+
+
+@check("abusive_message")
+def _abusive(d: Derived, policy: Policy):
+    return _values(d.message_problem != "", d.message_problem)
+
+
+@check("hard_bounce")
+def _hard_bounce(d: Derived, policy: Policy):
+    return _values(d.count("hard_bounce") > 0, _text(d, "email"))
+
+
+@dataclass(frozen=True)
+class GateResults:
+    """Which gates fired on which lead, the values, and the route the gates impose."""
+
+    specs: list[GateSpec]
+    fired: np.ndarray  # (n, gates) bool
+    values: np.ndarray  # (n, gates) object
+    lifted: np.ndarray  # (n, gates) bool: fired, liftable and lifted by a fresh signal
+    route: np.ndarray  # (n,) object: the most severe route among unlifted gates, "" when none
+
+    @property
+    def gated(self) -> np.ndarray:
+        """Leads whose route a gate decides."""
+        return self.route != ""
+
+    def fired_for(self, index: int) -> list[tuple[GateSpec, str, bool]]:
+        """(spec, value, lifted) of every gate that fired on one lead, most severe first."""
+        rows = [
+            (spec, str(self.values[index, j]), bool(self.lifted[index, j]))
+            for j, spec in enumerate(self.specs)
+            if self.fired[index, j]
+        ]
+        return sorted(rows, key=lambda row: (row[2], -ROUTE_SEVERITY[row[0].route]))
+
+
+def run_gates(derived: Derived, policy: Policy) -> GateResults:
+    """Evaluate every enabled gate of the policy on every lead."""
+    specs = policy.active_gates()
+    n = derived.table.n
+    fired = np.zeros((n, len(specs)), dtype=bool)
+    values = np.full((n, len(specs)), "", dtype=object)
+    for j, spec in enumerate(specs):
+        fired[:, j], values[:, j] = CHECKS[spec.check](derived, policy)
+    with np.errstate(invalid="ignore"):
+        fresh_signal = derived.days_since_lift_event <= policy.lift.within_days
+    liftable = np.array([spec.liftable for spec in specs], dtype=bool)
+    lifted = fired & liftable[None, :] & fresh_signal[:, None]
+    severity = np.array([ROUTE_SEVERITY[spec.route] for spec in specs])
+    effective = np.where(fired & ~lifted, severity[None, :], -1)
+    worst = effective.max(axis=1) if specs else np.full(n, -1)
+    lift_severity = ROUTE_SEVERITY[policy.lift.route]
+    # A lead whose only gates were lifted is sent to the lift route, never straight to sales.
+    worst = np.where((worst < 0) & lifted.any(axis=1), lift_severity, worst)
+    routes = list(Route)
+    route = np.array([routes[w].value if w >= 0 else "" for w in worst], dtype=object)
+    return GateResults(specs=specs, fired=fired, values=values, lifted=lifted, route=route)

@@ -1,0 +1,174 @@
+"""The one decision pipeline: gates -> features -> model -> reasons -> route, for one lead or millions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from features.derived import Derived, derive
+from features.gates import GateResults, run_gates
+from features.model import ScoringModel
+from features.policy import ROUTE_SEVERITY, Policy, Route, Thresholds
+from features.reasons import TOP_NEGATIVE, TOP_POSITIVE, family_contributions, render_reasons, top_families
+from features.schema import Lead
+from features.table import build_table
+
+BANDS = {
+    Route.sales_ready: "high",
+    Route.verify: "medium",
+    Route.nurture: "low",
+    Route.self_service: "very_low",
+}
+
+
+def band_routes(p_sql: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+    """Model route of each lead from its calibrated probability."""
+    return np.select(
+        [p_sql >= thresholds.sales_ready, p_sql >= thresholds.verify, p_sql >= thresholds.nurture],
+        [Route.sales_ready.value, Route.verify.value, Route.nurture.value],
+        default=Route.self_service.value,
+    ).astype(object)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Decisions for a batch of leads, as arrays; `record(i)` renders one for people and storage."""
+
+    lead_ids: list[str]
+    route: np.ndarray
+    route_source: np.ndarray  # gate | lift | model | no_model
+    model_route: np.ndarray  # the probability band's route, before gates and lifts
+    p_sql: np.ndarray  # NaN when no model is loaded
+    raw_score: np.ndarray
+    gates: GateResults
+    derived: Derived
+    matrix: np.ndarray | None
+    by_family: np.ndarray | None
+    negative_picks: np.ndarray | None
+    positive_picks: np.ndarray | None
+    model_version: str | None
+    policy_version: str
+    decided_at: datetime
+
+    def __len__(self) -> int:
+        return len(self.lead_ids)
+
+    def band(self, index: int) -> str | None:
+        """Probability band of one lead (None without a model)."""
+        if self.p_sql[index] != self.p_sql[index]:
+            return None
+        return BANDS[Route(self.model_route[index])]
+
+    def reasons(self, index: int, negative: bool) -> list[dict]:
+        """Top negative (or positive) model reasons of one lead."""
+        if self.matrix is None:
+            return []
+        picks = (self.negative_picks if negative else self.positive_picks)[index]
+        return render_reasons(self.derived, self.matrix, self.by_family, index, picks, negative)
+
+    def gate_rows(self, index: int) -> list[dict]:
+        """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
+        return [
+            {
+                "code": spec.code,
+                "category": spec.category.value,
+                "control": spec.control,
+                "route": spec.route.value,
+                "reason": spec.reason.format(value=value),
+                "public_message": spec.public_message.value,
+                "lifted": lifted,
+            }
+            for spec, value, lifted in self.gates.fired_for(index)
+        ]
+
+    def record(self, index: int) -> dict:
+        """Everything about one decision, JSON-safe."""
+        gate_rows = self.gate_rows(index)
+        unlifted = [g for g in gate_rows if not g["lifted"]]
+        p = float(self.p_sql[index])
+        return {
+            "lead_id": self.lead_ids[index],
+            "route": self.route[index],
+            "route_source": self.route_source[index],
+            "p_sql": None if p != p else round(p, 6),
+            "band": self.band(index),
+            "gates": gate_rows,
+            "public_message": unlifted[0]["public_message"] if unlifted else None,
+            "negative_reasons": self.reasons(index, negative=True),
+            "positive_reasons": self.reasons(index, negative=False),
+            "model_version": self.model_version,
+            "policy_version": self.policy_version,
+            "decided_at": self.decided_at.isoformat(),
+        }
+
+    def records(self) -> list[dict]:
+        """`record` for every lead."""
+        return [self.record(i) for i in range(len(self))]
+
+
+class DecisionPipeline:
+    """Policy plus (optionally) a trained model; the API, batch scoring and back-tests all call this."""
+
+    def __init__(self, policy: Policy, model: ScoringModel | None = None):
+        self.policy = policy
+        self.model = model
+
+    def decide(self, leads: list[Lead], now: datetime | None = None) -> Decisions:
+        """Decide a batch of validated leads."""
+        now = now or datetime.now(UTC)
+        table = build_table(leads, now=now)
+        derived = derive(table, self.policy)
+        gates = run_gates(derived, self.policy)
+        n = table.n
+        matrix = by_family = negative = positive = None
+        p_sql = raw = np.full(n, np.nan)
+        if self.model is not None:
+            matrix = self.model.builder.transform(derived)
+            contributions = self.model.contributions(matrix)
+            # TreeSHAP is exact: base value + contributions is the raw score, so one call gives both.
+            raw = contributions.sum(axis=1)
+            p_sql = self.model.calibrate(raw)
+            by_family = family_contributions(contributions)
+            negative = top_families(by_family, negative=True, k=TOP_NEGATIVE)
+            positive = top_families(by_family, negative=False, k=TOP_POSITIVE)
+            model_route = band_routes(p_sql, self.model.thresholds)
+            source = np.full(n, "model", dtype=object)
+        else:
+            model_route = np.full(n, self.policy.routing.no_model_route.value, dtype=object)
+            source = np.full(n, "no_model", dtype=object)
+        route = model_route.copy()
+        lift_route = self.policy.lift.route.value
+        with np.errstate(invalid="ignore"):
+            fresh = derived.days_since_lift_event <= self.policy.lift.within_days
+        # A fresh high-intent signal lifts model suppression too: never below the lift route.
+        lift_severity = ROUTE_SEVERITY[self.policy.lift.route]
+        suppressed = np.array([ROUTE_SEVERITY[Route(r)] > lift_severity for r in model_route], dtype=bool)
+        lifted = fresh & suppressed & (source == "model")
+        route[lifted] = lift_route
+        source[lifted] = "lift"
+        gated = gates.gated
+        route[gated] = gates.route[gated]
+        source[gated] = np.where(gates.route[gated] == lift_route, "lift", "gate")
+        return Decisions(
+            lead_ids=table.text["lead_id"],
+            route=route,
+            route_source=source,
+            model_route=model_route,
+            p_sql=p_sql,
+            raw_score=raw,
+            gates=gates,
+            derived=derived,
+            matrix=matrix,
+            by_family=by_family,
+            negative_picks=negative,
+            positive_picks=positive,
+            model_version=self.model.version if self.model else None,
+            policy_version=self.policy.version,
+            decided_at=now,
+        )
+
+    def decide_one(self, lead: Lead, now: datetime | None = None) -> dict:
+        """Decide one lead and return its full record."""
+        return self.decide([lead], now=now).record(0)

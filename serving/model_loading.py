@@ -1,0 +1,53 @@
+"""Loading a registered model version (by alias) and its policy from MLflow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from features.model import ScoringModel
+from features.pipeline import DecisionPipeline
+from features.policy import Policy, load_policy
+from leadgate.settings import Settings
+
+
+class ModelNotFound(LookupError):
+    """No model version carries the requested alias, or it cannot be loaded."""
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """A registered model version ready to score, with the policy it was trained under."""
+
+    model: ScoringModel
+    policy: Policy
+    name: str
+    version: str
+    run_id: str
+
+    def pipeline(self, policy: Policy | None = None) -> DecisionPipeline:
+        """The decision pipeline for this model, under its own policy or an override."""
+        return DecisionPipeline(policy or self.policy, self.model)
+
+
+def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:
+    """Load the version an alias points to; the policy is the settings' file when given, else the model's."""
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    mlflow.set_tracking_uri(settings.tracking_uri())
+    client = MlflowClient()
+    try:
+        version = client.get_model_version_by_alias(settings.model_name, alias)
+    except MlflowException as error:
+        raise ModelNotFound(
+            f"no model '{settings.model_name}' with alias '{alias}' at {settings.tracking_uri()} "
+            "(run `leadgate train` first)"
+        ) from error
+    # Load by version number, not alias, so a concurrent alias move cannot mix two versions.
+    pyfunc = mlflow.pyfunc.load_model(f"models:/{settings.model_name}/{version.version}")
+    wrapper = pyfunc.unwrap_python_model()
+    model: ScoringModel = wrapper.scoring_model
+    model.version = f"{settings.model_name}/{version.version}"
+    policy = load_policy(settings.policy_path) if settings.policy_path else wrapper.policy
+    return LoadedModel(model, policy, settings.model_name, str(version.version), version.run_id)

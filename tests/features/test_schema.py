@@ -1,0 +1,40 @@
+from datetime import UTC
+
+import pytest
+
+from features.schema import LeadValidationError, parse_lead
+from tests.features.leads import lead_dict
+
+
+def test_valid_lead_parses_and_times_are_utc():
+    lead = parse_lead(lead_dict(created_at="2026-11-01T10:00:00+02:00"))
+    assert lead.created_at.tzinfo == UTC and lead.created_at.hour == 8
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"company": {"employees": -3}}, "company.employees"),
+        ({"form": {"inquiry_type": "gossip"}}, "form.inquiry_type"),
+        ({"events": [{"type": "teleport", "at": "2026-11-01T10:00:00Z"}]}, "events.0.type"),
+        ({"created_at": "yesterday"}, "created_at"),
+        ({"contact": {"phone": "123"}}, "contact.phone"),
+        ({"scored_at": "2026-10-01T00:00:00Z"}, "scored_at is earlier than created_at"),
+    ],
+)
+def test_validation_errors_name_the_field(change, field):
+    with pytest.raises(LeadValidationError) as caught:
+        parse_lead(lead_dict(**change))
+    assert field in str(caught.value)
+
+
+def test_missing_lead_id_is_named():
+    data = lead_dict()
+    del data["lead_id"]
+    with pytest.raises(LeadValidationError, match="lead_id: Field required"):
+        parse_lead(data)
+
+
+def test_non_object_is_refused_clearly():
+    with pytest.raises(LeadValidationError, match="expected a JSON object"):
+        parse_lead(["not", "a", "lead"])

@@ -1,0 +1,83 @@
+import pytest
+
+from features import signals
+
+NONE = frozenset()
+
+
+@pytest.mark.parametrize(
+    ("domain", "expected"),
+    [
+        ("gmail.com", "free"),
+        ("mailinator.com", "disposable"),
+        ("stanford.edu", "academic"),
+        ("ox.ac.uk", "academic"),
+        ("nordwerk.de", "corporate"),
+        ("", "missing"),
+    ],
+)
+def test_domain_classes(domain, expected):
+    assert signals.classify_domain(domain, NONE, NONE) == expected
+
+
+def test_policy_lists_win_over_public_lists():
+    assert signals.classify_domain("mail.rival.io", frozenset({"rival.io"}), NONE) == "competitor"
+    assert signals.classify_domain("us.example.com", NONE, frozenset({"example.com"})) == "own"
+
+
+def test_registered_domain_uses_public_suffixes():
+    assert signals.registered_domain("https://www.shop.acme.co.uk/path") == "acme.co.uk"
+    assert signals.registered_domain("not a domain") == ""
+
+
+@pytest.mark.parametrize(
+    ("title", "seniority", "student", "seeker"),
+    [
+        ("Chief Executive Officer", "executive", False, False),
+        ("VP of Sales", "vp", False, False),
+        ("Marketing Intern", "student", True, False),
+        ("PhD candidate in biology", "student", True, False),
+        ("Open to work - looking for opportunities", "individual", False, True),
+        ("Junior Analyst", "junior", False, False),
+        ("", "unknown", False, False),
+    ],
+)
+def test_titles(title, seniority, student, seeker):
+    parsed = signals.parse_title(title)
+    assert (parsed[0], parsed[2], parsed[3]) == (seniority, student, seeker)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "fake"),
+    [
+        ("asdf", "asdf", True),
+        ("Test", "Test", True),
+        ("Mickey", "Mouse", True),
+        ("John3", "Smith", True),
+        ("Zzzz", "Brown", True),
+        ("Maria", "Keller", False),
+        ("Nguyen", "Van Anh", False),
+        ("Siobhan", "O'Neill", False),
+    ],
+)
+def test_fake_names(first, last, fake):
+    assert bool(signals.name_problem(first, last)) is fake
+
+
+def test_countries_by_code_or_name():
+    assert (
+        signals.country_code("Germany") == signals.country_code("DEU") == signals.country_code("de") == "DE"
+    )
+    assert signals.country_code("Atlantis") == ""
+
+
+def test_messages():
+    assert signals.message_problem("see http://a.io http://b.io http://c.io", 2) == "link spam"
+    assert signals.message_problem("you are a piece of shit", 2) == "profanity"
+    assert signals.message_problem("Please send pricing for 20 seats", 2) == ""
+
+
+def test_email_validity():
+    assert signals.is_valid_email("maria.keller@nordwerk.de")
+    assert not signals.is_valid_email("maria@@nordwerk")
+    assert not signals.is_valid_email("no-at-sign.com")

@@ -1,0 +1,48 @@
+"""Matplotlib figures of a trained model: calibration and score distribution per route."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen here, and plots go to files
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def calibration_figure(p_sql: np.ndarray, sql: np.ndarray, bins: int = 10):
+    """Predicted vs observed SQL rate over equal-count bins."""
+    plt = _pyplot()
+    keep = ~np.isnan(p_sql)
+    p, y = p_sql[keep], sql[keep].astype(float)
+    order = np.argsort(p, kind="stable")
+    chunks = [c for c in np.array_split(order, bins) if len(c)]
+    predicted = [p[c].mean() for c in chunks]
+    observed = [y[c].mean() for c in chunks]
+    fig, ax = plt.subplots(figsize=(5, 5))
+    top = max(max(predicted, default=0), max(observed, default=0), 0.05) * 1.1
+    ax.plot([0, top], [0, top], linestyle="--", color="grey", label="perfect")
+    ax.plot(predicted, observed, marker="o", label="leadgate")
+    ax.set(xlabel="predicted P(SQL)", ylabel="observed SQL rate", title="Calibration on held-out leads")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def route_distribution_figure(p_sql: np.ndarray, routes: np.ndarray):
+    """Histogram of calibrated P(SQL) for each route."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(7, 4))
+    bins = np.linspace(0, max(np.nanmax(p_sql) if len(p_sql) else 1, 0.05), 40)
+    for route in ("sales_ready", "verify", "nurture", "self_service", "silent_reject"):
+        values = p_sql[(routes == route) & ~np.isnan(p_sql)]
+        if len(values):
+            ax.hist(values, bins=bins, alpha=0.55, label=f"{route} ({len(values)})")
+    ax.set(xlabel="calibrated P(SQL)", ylabel="leads", title="Score distribution per route (held-out)")
+    ax.legend()
+    fig.tight_layout()
+    return fig
