@@ -98,12 +98,7 @@ class Event(_Strict):
     """One timestamped activity."""
 
     type: EventType
-    at: datetime
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return _as_utc(value)
+    at: datetime = Field(..., description="naive timestamps are taken as UTC")
 
 
 class Lead(_Strict):
