@@ -75,7 +75,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     *(FeatureSpec(f"n_{event}", family, monotone=direction) for event, _, direction, family in COUNTS),
     FeatureSpec("days_since_meaningful", "staleness", monotone=-1),
     FeatureSpec("decayed_intent", "staleness", monotone=1),
-    FeatureSpec("lead_age_days", "staleness"),
+    FeatureSpec("lead_age_days", "staleness", monotone=-1),
     FeatureSpec("has_website", "data_quality"),
     FeatureSpec("has_company_name", "data_quality"),
     FeatureSpec("log10_message_chars", "data_quality"),

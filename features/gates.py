@@ -129,6 +129,11 @@ def _invalid_email(d: Derived, policy: Policy):
     return _values(~d.email_valid, np.where(email == "", "no email given", email))
 
 
+@check("personal_email")
+def _personal(d: Derived, policy: Policy):
+    return _values(d.domain_class == "free", d.email_domain)
+
+
 @check("disposable_email")
 def _disposable(d: Derived, policy: Policy):
     return _values(d.domain_class == "disposable", d.email_domain)
@@ -166,12 +171,26 @@ class GateResults:
     fired: np.ndarray  # (n, gates) bool
     values: np.ndarray  # (n, gates) object
     lifted: np.ndarray  # (n, gates) bool: fired, liftable and lifted by a fresh signal
-    route: np.ndarray  # (n,) object: the most severe route among unlifted gates, "" when none
+    fresh_signal: np.ndarray  # (n,) bool: a high-intent event within the policy's lift window
+    severity: (
+        np.ndarray
+    )  # (n,) int: most severe route the gates impose (lifted ones: the lift route), -1 none
+    lift_only: np.ndarray  # (n,) bool: every gate that fired was lifted
+
+    @property
+    def route(self) -> np.ndarray:
+        """The route the gates impose on each lead, "" when none fired."""
+        routes = [route.value for route in Route]
+        return np.array([routes[s] if s >= 0 else "" for s in self.severity], dtype=object)
 
     @property
     def gated(self) -> np.ndarray:
-        """Leads whose route a gate decides."""
-        return self.route != ""
+        """Leads on which at least one gate fired."""
+        return self.severity >= 0
+
+    def rejecting(self) -> np.ndarray:
+        """Leads a gate keeps from sales altogether (self_service or silent_reject)."""
+        return self.severity >= ROUTE_SEVERITY[Route.self_service]
 
     def fired_for(self, index: int) -> list[tuple[GateSpec, str, bool]]:
         """(spec, value, lifted) of every gate that fired on one lead, most severe first."""
@@ -198,9 +217,15 @@ def run_gates(derived: Derived, policy: Policy) -> GateResults:
     severity = np.array([ROUTE_SEVERITY[spec.route] for spec in specs])
     effective = np.where(fired & ~lifted, severity[None, :], -1)
     worst = effective.max(axis=1) if specs else np.full(n, -1)
-    lift_severity = ROUTE_SEVERITY[policy.lift.route]
-    # A lead whose only gates were lifted is sent to the lift route, never straight to sales.
-    worst = np.where((worst < 0) & lifted.any(axis=1), lift_severity, worst)
-    routes = list(Route)
-    route = np.array([routes[w].value if w >= 0 else "" for w in worst], dtype=object)
-    return GateResults(specs=specs, fired=fired, values=values, lifted=lifted, route=route)
+    # A lifted gate still caps the lead at the lift route: never straight to sales.
+    lift_only = (worst < 0) & lifted.any(axis=1)
+    worst = np.where(lift_only, ROUTE_SEVERITY[policy.lift.route], worst)
+    return GateResults(
+        specs=specs,
+        fired=fired,
+        values=values,
+        lifted=lifted,
+        fresh_signal=fresh_signal,
+        severity=worst,
+        lift_only=lift_only,
+    )

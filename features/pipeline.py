@@ -32,6 +32,27 @@ def band_routes(p_sql: np.ndarray, thresholds: Thresholds) -> np.ndarray:
     ).astype(object)
 
 
+_ROUTES = [route.value for route in Route]
+
+
+def combine_routes(
+    model_route: np.ndarray, model_source: np.ndarray, gates: GateResults, policy: Policy
+) -> tuple[np.ndarray, np.ndarray]:
+    """Final route: the most severe of the (lifted) model route and every unlifted gate's route."""
+    model_severity = np.array([ROUTE_SEVERITY[Route(r)] for r in model_route], dtype=np.int64)
+    lift_severity = ROUTE_SEVERITY[policy.lift.route]
+    # Suppression is reversible: a fresh high-intent signal lifts the model's route up to the lift route.
+    lifted = gates.fresh_signal & (model_severity > lift_severity)
+    model_severity = np.where(lifted, lift_severity, model_severity)
+    severity = np.maximum(model_severity, gates.severity)
+    by_gate = gates.gated & (gates.severity >= model_severity)
+    source = np.where(
+        by_gate, np.where(gates.lift_only, "lift", "gate"), np.where(lifted, "lift", model_source)
+    )
+    route = np.array([_ROUTES[s] for s in severity], dtype=object)
+    return route, source.astype(object)
+
+
 @dataclass(frozen=True)
 class Decisions:
     """Decisions for a batch of leads, as arrays; `record(i)` renders one for people and storage."""
@@ -138,19 +159,7 @@ class DecisionPipeline:
         else:
             model_route = np.full(n, self.policy.routing.no_model_route.value, dtype=object)
             source = np.full(n, "no_model", dtype=object)
-        route = model_route.copy()
-        lift_route = self.policy.lift.route.value
-        with np.errstate(invalid="ignore"):
-            fresh = derived.days_since_lift_event <= self.policy.lift.within_days
-        # A fresh high-intent signal lifts model suppression too: never below the lift route.
-        lift_severity = ROUTE_SEVERITY[self.policy.lift.route]
-        suppressed = np.array([ROUTE_SEVERITY[Route(r)] > lift_severity for r in model_route], dtype=bool)
-        lifted = fresh & suppressed & (source == "model")
-        route[lifted] = lift_route
-        source[lifted] = "lift"
-        gated = gates.gated
-        route[gated] = gates.route[gated]
-        source[gated] = np.where(gates.route[gated] == lift_route, "lift", "gate")
+        route, source = combine_routes(model_route, source, gates, self.policy)
         return Decisions(
             lead_ids=table.text["lead_id"],
             route=route,

@@ -31,6 +31,9 @@ class LoadedModel:
 
 def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:
     """Load the version an alias points to; the policy is the settings' file when given, else the model's."""
+    import os
+
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException

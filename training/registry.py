@@ -27,6 +27,10 @@ class Registered:
 
 def configure_mlflow(settings: Settings):
     """Point MLflow at the settings' tracking URI and experiment (created with local artifacts if new)."""
+    import os
+
+    # Per-file download bars from MLflow would drown the CLI's own progress display.
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow
 
     settings.ensure_data_dir()

@@ -28,12 +28,17 @@ def _threshold_for_precision(p_sql: np.ndarray, sql: np.ndarray, precision: floa
     return max(float(np.quantile(p_sql, 0.95)), floor)
 
 
-def choose_thresholds(p_sql: np.ndarray, sql: np.ndarray, routing: Routing) -> Thresholds:
-    """Thresholds for the model-decided leads: explicit ones from the policy, else chosen on these leads."""
+def choose_thresholds(
+    p_sql: np.ndarray, sql: np.ndarray, routing: Routing, sqls_lost_to_gates: int = 0
+) -> Thresholds:
+    """Thresholds for model-routed leads: the policy's own, else chosen so that, counting the SQLs gates
+    already keep from sales, the recall floor holds over all SQLs (or as near as the model-routed ones allow)."""
     if isinstance(routing.thresholds, Thresholds):
         return routing.thresholds
     sql = sql.astype(bool)
-    nurture = _threshold_for_recall(p_sql, sql, routing.recall_floor)
+    model_sqls = int(sql.sum())
+    needed = routing.recall_floor * (model_sqls + sqls_lost_to_gates) / max(model_sqls, 1)
+    nurture = _threshold_for_recall(p_sql, sql, min(needed, 1.0))
     verify = max(_threshold_for_recall(p_sql, sql, routing.verify_recall), nurture)
     sales_ready = _threshold_for_precision(p_sql, sql, routing.sales_ready_precision, verify)
     # Thresholds must lie strictly inside (0, 1) for the policy's own validation.

@@ -36,12 +36,6 @@ class TrainResult:
     extras: dict = field(default_factory=dict)
 
 
-def hard_gated(decisions: Decisions) -> np.ndarray:
-    """Leads a gate decides (fired and not lifted): the model never sees them in training."""
-    gates = decisions.gates
-    return (gates.fired & ~gates.lifted).any(axis=1)
-
-
 def _flat(prefix: str, metrics: dict[str, float]) -> dict[str, float]:
     return {f"{prefix}.{k}": v for k, v in metrics.items()}
 
@@ -56,7 +50,7 @@ def train_model(
     derived = all_decisions.derived
     y = history.sql
     split = time_split(history)
-    gated = hard_gated(all_decisions)
+    gated = all_decisions.gates.rejecting()
     eligible = ~gated if policy.training_gated_leads == "exclude" else np.ones_like(gated)
     train, valid = split.train & eligible, split.valid & eligible
 
@@ -69,7 +63,8 @@ def train_model(
     valid_raw = fitted.booster.predict(matrix[valid], raw_score=True)
     calibration = fit_platt(valid_raw, y[valid])
     model = ScoringModel(builder, fitted.booster, calibration, thresholds=None)  # type: ignore[arg-type]
-    model.thresholds = choose_thresholds(model.calibrate(valid_raw), y[valid], policy.routing)
+    lost = int((y & split.valid & gated).sum())
+    model.thresholds = choose_thresholds(model.calibrate(valid_raw), y[valid], policy.routing, lost)
 
     say("held-out evaluation through the decision pipeline")
     pipeline = DecisionPipeline(policy, model)

@@ -1,0 +1,70 @@
+"""Shared fixtures: a small seeded synthetic history and one model trained on it for the whole session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def policy():
+    from features.policy import load_policy
+
+    return load_policy()
+
+
+@pytest.fixture(scope="session")
+def history_records(policy):
+    from training.synth import generate_history
+
+    return generate_history(n_leads=12_000, months=24, seed=7, policy=policy)
+
+
+@pytest.fixture(scope="session")
+def history(history_records):
+    from training.data import history_from_records
+
+    return history_from_records(history_records)
+
+
+@pytest.fixture(scope="session")
+def trained(history, policy):
+    from training.train import train_model
+
+    return train_model(history, policy, seed=0)
+
+
+@pytest.fixture(scope="session")
+def pipeline(trained, policy):
+    from features.pipeline import DecisionPipeline
+
+    return DecisionPipeline(policy, trained.model)
+
+
+@pytest.fixture
+def settings(tmp_path, monkeypatch):
+    """Embedded defaults in a fresh data folder, isolated from the developer's environment."""
+    from leadgate.settings import Settings
+
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def registered_settings(tmp_path_factory, trained, policy, history):
+    """A data folder whose MLflow registry holds the session's model as champion."""
+    from leadgate.settings import Settings
+    from training.registry import log_training
+
+    saved = {k: os.environ.pop(k, None) for k in ("DATABASE_URL", "MLFLOW_TRACKING_URI")}
+    settings = Settings(data_dir=tmp_path_factory.mktemp("registry"))
+    registered = log_training(trained, policy, settings, {"path": "fixture", "leads": len(history.leads)})
+    for key, value in saved.items():
+        if value is not None:
+            os.environ[key] = value
+    return settings, registered

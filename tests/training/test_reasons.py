@@ -1,0 +1,50 @@
+"""Reasons: exact SHAP arithmetic, faithfulness to the generator's ground truth, words with the lead's values."""
+
+import numpy as np
+
+from features.reasons import family_contributions
+
+
+def test_base_value_plus_contributions_equals_the_raw_score(pipeline, history, trained):
+    rows = np.flatnonzero(trained.split.test)[:500]
+    decisions = pipeline.decide([history.leads[i] for i in rows])
+    contributions = trained.model.contributions(decisions.matrix)
+    raw = trained.model.booster.predict(decisions.matrix, raw_score=True)
+    np.testing.assert_allclose(contributions.sum(axis=1), raw, atol=1e-9)
+    np.testing.assert_allclose(decisions.raw_score, raw, atol=1e-9)
+    by_family = family_contributions(contributions)
+    np.testing.assert_allclose(by_family.sum(axis=1) + contributions[:, -1], raw, atol=1e-9)
+
+
+def test_injected_negative_factor_is_among_the_top_three_negative_reasons(pipeline, history, trained):
+    rows = np.flatnonzero(trained.split.test)
+    decisions = pipeline.decide([history.leads[i] for i in rows])
+    hits = total = 0
+    for k, i in enumerate(rows):
+        factors = history.true_negative_factors[i]
+        if not factors or decisions.gates.rejecting()[k]:
+            continue
+        negative = {r["family"] for r in decisions.reasons(k, negative=True)}
+        total += 1
+        hits += any(f in negative for f in factors)
+    assert total >= 200
+    assert hits / total >= 0.85, f"faithfulness {hits / total:.1%} on {total} leads"
+
+
+def test_reasons_quote_the_leads_own_values(pipeline):
+    from tests.features.leads import make_lead
+
+    record = pipeline.decide_one(
+        make_lead(
+            contact={"email": "sam@gmail.com", "job_title": "Marketing Assistant"},
+            company={"employees": 18, "website": None},
+            created_at="2026-06-01T00:00:00Z",
+            events=[],
+            form={"inquiry_type": "content"},
+        )
+    )
+    texts = " | ".join(r["text"] for r in record["negative_reasons"] + record["positive_reasons"])
+    assert len(record["negative_reasons"]) <= 3 and len(record["positive_reasons"]) <= 2
+    assert any(v in texts for v in ("gmail.com", "18 employees", "Marketing Assistant", "days")), texts
+    contributions = [r["contribution"] for r in record["negative_reasons"]]
+    assert contributions == sorted(contributions) and all(c < 0 for c in contributions)

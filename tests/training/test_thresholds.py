@@ -1,0 +1,36 @@
+import numpy as np
+import pytest
+
+from features.policy import Routing, Thresholds
+from training.thresholds import choose_thresholds
+
+
+def _data(seed=0, n=5000):
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(0, 1, n)
+    return p, rng.uniform(0, 1, n) < p
+
+
+def test_recall_floor_holds_on_the_data_it_was_chosen_on():
+    p, y = _data()
+    t = choose_thresholds(p, y, Routing(recall_floor=0.97, verify_recall=0.8))
+    assert (y & (p >= t.nurture)).sum() / y.sum() >= 0.97
+    assert (y & (p >= t.verify)).sum() / y.sum() >= 0.8
+    assert t.sales_ready >= t.verify >= t.nurture
+
+
+def test_sqls_lost_to_gates_tighten_the_floor():
+    p, y = _data()
+    plain = choose_thresholds(p, y, Routing(recall_floor=0.95))
+    strict = choose_thresholds(p, y, Routing(recall_floor=0.95), sqls_lost_to_gates=int(0.02 * y.sum()))
+    assert strict.nurture < plain.nurture
+
+
+def test_explicit_thresholds_win():
+    fixed = Thresholds(sales_ready=0.6, verify=0.3, nurture=0.1)
+    assert choose_thresholds(*_data(), Routing(thresholds=fixed)) == fixed
+
+
+def test_no_sqls_is_a_clear_error():
+    with pytest.raises(ValueError, match="no SQLs"):
+        choose_thresholds(np.array([0.1, 0.2]), np.array([False, False]), Routing())
