@@ -1,15 +1,19 @@
-"""The MLflow pyfunc wrapper: a registered model version is the whole decision pipeline."""
+"""The MLflow pyfunc wrapper: a registered model version is the whole decision pipeline.
+
+Logged as "model from code": MLflow stores this file, not a pickle, and runs it on load.
+"""
 
 from __future__ import annotations
 
 import json
 
+import mlflow.models
 import mlflow.pyfunc
 
 from features.model import ScoringModel
 from features.pipeline import DecisionPipeline
 from features.policy import parse_policy
-from features.schema import parse_lead
+from features.schema import LeadValidationError, parse_lead
 
 
 class LeadgateModel(mlflow.pyfunc.PythonModel):
@@ -23,23 +27,17 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
             self.policy = parse_policy(handle.read(), "policy.yaml")
         self.pipeline = DecisionPipeline(self.policy, self.scoring_model)
 
-    def predict(self, context, model_input, params=None):
-        """Decisions (route, P(SQL), reasons) for leads given as a DataFrame of lead JSON columns or dicts."""
-        import pandas as pd
-
-        rows = model_input.to_dict(orient="records") if isinstance(model_input, pd.DataFrame) else model_input
-        leads = [parse_lead(_nested(row)) for row in rows]
-        records = self.pipeline.decide(leads).records()
-        return pd.DataFrame(
-            {
-                "lead_id": [r["lead_id"] for r in records],
-                "route": [r["route"] for r in records],
-                "p_sql": [r["p_sql"] for r in records],
-                "decision": [json.dumps(r) for r in records],
-            }
-        )
+    def predict(self, context, model_input: list[str], params=None) -> list[str]:
+        """One decision record (JSON) per lead given as JSON text, in order; an invalid lead gets its error."""
+        leads, answers = [], []
+        for text in model_input:
+            try:
+                leads.append(parse_lead(json.loads(text)))
+                answers.append(None)
+            except (json.JSONDecodeError, LeadValidationError) as error:
+                answers.append(json.dumps({"error": str(error)}))
+        records = iter(self.pipeline.decide(leads).records()) if leads else iter(())
+        return [answer if answer is not None else json.dumps(next(records)) for answer in answers]
 
 
-def _nested(row: dict) -> dict:
-    # MLflow's JSON input turns nested objects into columns that may arrive as JSON strings.
-    return {k: json.loads(v) if isinstance(v, str) and v[:1] in "{[" else v for k, v in row.items()}
+mlflow.models.set_model(LeadgateModel())

@@ -139,7 +139,11 @@ def _events(names: tuple[str, ...], label: str) -> Renderer:
 def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     days = _num(x, i, "days_since_meaningful")
     if days >= 1:
-        return f"No meaningful activity for {int(days)} days" if negative else f"Active {int(days)} days ago"
+        return (
+            f"No meaningful activity for {_plural(days, 'day')}"
+            if negative
+            else f"Active {_plural(days, 'day')} ago"
+        )
     return "Active today"
 
 

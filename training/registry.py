@@ -27,11 +27,16 @@ class Registered:
 
 def configure_mlflow(settings: Settings):
     """Point MLflow at the settings' tracking URI and experiment (created with local artifacts if new)."""
+    import logging
     import os
 
     # Per-file download bars from MLflow would drown the CLI's own progress display.
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow
+
+    # Table-creation chatter from MLflow's embedded store is noise in a CLI; warnings still show.
+    for name in ("mlflow", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
     settings.ensure_data_dir()
     mlflow.set_tracking_uri(settings.tracking_uri())
@@ -47,7 +52,7 @@ def log_training(result: TrainResult, policy: Policy, settings: Settings, data_i
     mlflow = configure_mlflow(settings)
     from mlflow import MlflowClient
 
-    from features.pyfunc import LeadgateModel
+    import features.pyfunc
     from training.plots import calibration_figure, route_distribution_figure
 
     test = result.test_decisions
@@ -74,7 +79,7 @@ def log_training(result: TrainResult, policy: Policy, settings: Settings, data_i
         policy_path.write_text(policy.to_yaml())
         info = mlflow.pyfunc.log_model(
             name="model",
-            python_model=LeadgateModel(),
+            python_model=features.pyfunc.__file__,
             artifacts={"bundle": str(bundle_path), "policy": str(policy_path)},
             registered_model_name=settings.model_name,
         )
