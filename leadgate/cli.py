@@ -70,10 +70,9 @@ def synth(
 
 
 def _train(data: Path, policy_path: Path | None, settings, seed: int):
-    from training.synth import read_history
-
     from training.data import HistoryError, history_from_records
     from training.registry import log_training
+    from training.synth import read_history
     from training.train import train_model
 
     policy = _policy(policy_path)
@@ -192,6 +191,54 @@ def decide(
     loaded = _loaded(_settings(data_dir, policy), alias)
     record = loaded.pipeline(_policy(policy) if policy else None).decide_one(lead)
     console.print_json(json.dumps(record)) if as_json else console.print(decision_panel(record))
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="bind address (default 127.0.0.1 or LEADGATE_HOST)")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="port (default 8000 or LEADGATE_PORT)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    data_dir: DataDir = None,
+) -> None:
+    """Run the scoring API (FastAPI + uvicorn) on the decision store and the champion model."""
+    import os
+
+    import uvicorn
+
+    settings = _settings(data_dir)
+    if data_dir is not None:
+        os.environ["LEADGATE_DATA_DIR"] = str(data_dir)  # worker processes build their own settings
+    if not settings.api_keys:
+        err.print(
+            "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401[/]"
+        )
+    uvicorn.run(
+        "serving.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@app.command("new-key")
+def new_key(
+    role: Annotated[str, typer.Argument(help="intake, sales or admin")],
+    name: Annotated[str, typer.Option(help="a label for the key")] = "key",
+) -> None:
+    """Make an API key: prints the key once and the settings entry that holds only its hash."""
+    from serving.auth import ROLES, hash_key
+    from serving.auth import new_key as make
+
+    if role not in ROLES:
+        raise _fail(f"role must be one of {', '.join(ROLES)}")
+    key = make()
+    console.print(f"key (give it to the caller, it is not stored): [bold]{key}[/]")
+    entry = {"name": name, "role": role, "sha256": hash_key(key)}
+    console.print(f"add to LEADGATE_API_KEYS: {json.dumps(entry)}")
 
 
 @app.command("check-policy")

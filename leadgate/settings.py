@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ApiKey(BaseModel):
+    """One API key as configured: its SHA-256 hex digest only, never the key itself."""
+
+    name: str = Field(..., min_length=1)
+    role: Literal["intake", "sales", "admin"]
+    sha256: str = Field(..., pattern=r"^[0-9a-f]{64}$")
 
 
 class Settings(BaseSettings):
@@ -23,6 +32,13 @@ class Settings(BaseSettings):
     model_name: str = "leadgate"
     experiment: str = "leadgate"
     policy_path: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    api_keys: list[ApiKey] = Field(default_factory=list, description="JSON list of {name, role, sha256}")
+    model_poll_seconds: float = Field(
+        30.0, gt=0, description="how often the service checks the champion alias"
+    )
+    max_body_bytes: int = Field(256_000, ge=1024)
 
     def tracking_uri(self) -> str:
         """MLflow tracking URI: the given one, else SQLite in the data folder."""

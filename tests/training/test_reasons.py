@@ -19,16 +19,18 @@ def test_base_value_plus_contributions_equals_the_raw_score(pipeline, history, t
 def test_injected_negative_factor_is_among_the_top_three_negative_reasons(pipeline, history, trained):
     rows = np.flatnonzero(trained.split.test)
     decisions = pipeline.decide([history.leads[i] for i in rows])
+    rejecting = decisions.gates.rejecting()
     hits = total = 0
     for k, i in enumerate(rows):
         factors = history.true_negative_factors[i]
-        if not factors or decisions.gates.rejecting()[k]:
+        if not factors or rejecting[k]:
             continue
         negative = {r["family"] for r in decisions.reasons(k, negative=True)}
-        total += 1
-        hits += any(f in negative for f in factors)
+        # Every injected factor counts on its own: a lead with two factors must show both to score two hits.
+        total += len(factors)
+        hits += sum(f in negative for f in factors)
     assert total >= 200
-    assert hits / total >= 0.85, f"faithfulness {hits / total:.1%} on {total} leads"
+    assert hits / total >= 0.85, f"faithfulness {hits / total:.1%} on {total} injected factors"
 
 
 def test_reasons_quote_the_leads_own_values(pipeline):

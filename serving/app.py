@@ -1,0 +1,156 @@
+"""The FastAPI application: wiring, body-size limit, latency metrics, and errors mapped in one place."""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from features.schema import LeadValidationError
+from leadgate.settings import Settings
+from serving.metrics import ServiceMetrics
+from serving.model_holder import ModelHolder
+from serving.service import LeadNotFound
+from serving.store import DecisionStore, IdempotencyConflict, StoreUnavailable, make_engine, migrate
+from serving.views import router
+
+log = logging.getLogger(__name__)
+
+
+class BodyLimit:
+    """Pure ASGI middleware: 413 for a body over the limit, whether or not Content-Length is sent."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await _too_large(send, self.max_bytes)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _BodyTooLarge:
+            await _too_large(send, self.max_bytes)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send, limit: int) -> None:
+    response = JSONResponse({"detail": f"request body over {limit} bytes"}, status_code=413)
+    await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+def _field_problems(errors) -> list[dict]:
+    problems = []
+    for error in errors:
+        location = [str(part) for part in error["loc"] if part != "body"]
+        problems.append(
+            {"field": ".".join(location) or "body", "problem": error["msg"], "type": error["type"]}
+        )
+    return problems
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    holder: ModelHolder | None = None,
+    store: DecisionStore | None = None,
+    poll: bool = True,
+) -> FastAPI:
+    """Build the service; the store is migrated and the model loaded at start-up, not at import."""
+    settings = settings or Settings()
+    metrics = ServiceMetrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.store = store or DecisionStore(make_engine(settings.decisions_url()))
+        try:
+            migrate(app.state.store.engine)
+        except SQLAlchemyError as error:
+            # Start anyway: /readyz says the store is down and writes answer 503 until it returns.
+            log.error("decision store not migrated at start: %s", error)
+        app.state.holder = holder or ModelHolder(settings)
+        if poll:
+            app.state.holder.start()
+        else:
+            app.state.holder.refresh()
+        yield
+        app.state.holder.stop()
+
+    app = FastAPI(
+        title="leadgate",
+        version="0.1.0",
+        description=(
+            "Decides, for every new B2B lead, what should stop, slow or redirect it. `POST /v1/leads` answers "
+            "the form backend with only what the sender may see; sales reads the full decision with a key."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.include_router(router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+
+    @app.middleware("http")
+    async def timing(request: Request, call_next):
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = route.path if route is not None else "unmatched"
+        metrics.latency.labels(path, request.method, str(response.status_code)).observe(
+            time.perf_counter() - start
+        )
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError):
+        return JSONResponse({"detail": _field_problems(error.errors())}, status_code=422)
+
+    @app.exception_handler(LeadValidationError)
+    async def invalid_lead(request: Request, error: LeadValidationError):
+        return JSONResponse(
+            {"detail": [{"field": "lead", "problem": p} for p in error.problems]}, status_code=422
+        )
+
+    @app.exception_handler(LeadNotFound)
+    async def not_found(request: Request, error: LeadNotFound):
+        return JSONResponse({"detail": f"no lead {error.args[0]!r}"}, status_code=404)
+
+    @app.exception_handler(IdempotencyConflict)
+    async def conflict(request: Request, error: IdempotencyConflict):
+        return JSONResponse({"detail": str(error)}, status_code=status.HTTP_409_CONFLICT)
+
+    @app.exception_handler(SQLAlchemyError)
+    @app.exception_handler(StoreUnavailable)
+    async def store_down(request: Request, error: Exception):
+        log.error("decision store unavailable: %s", error)
+        metrics.store_errors.inc()
+        return JSONResponse(
+            {"detail": "decision store unavailable; nothing was stored, please retry"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    return app

@@ -1,0 +1,108 @@
+"""The service's current decision pipeline, swapped when the champion alias moves, without a restart."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from features.pipeline import DecisionPipeline
+from features.policy import Policy, load_policy
+from leadgate.settings import Settings
+from serving.model_loading import LoadedModel, ModelNotFound, load_by_alias
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Current:
+    """An immutable snapshot: a request takes it once, so a swap never changes a decision in flight."""
+
+    pipeline: DecisionPipeline
+    loaded: LoadedModel | None
+    problem: str | None = None
+
+    @property
+    def model_version(self) -> str | None:
+        """The loaded model's version, or None when running on gates only."""
+        return self.loaded.model.version if self.loaded else None
+
+
+def _alias_version(settings: Settings, alias: str) -> str | None:
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return str(
+            MlflowClient(tracking_uri=settings.tracking_uri())
+            .get_model_version_by_alias(settings.model_name, alias)
+            .version
+        )
+    except MlflowException:
+        return None
+
+
+class ModelHolder:
+    """Loads the aliased model at start and polls the alias; with no model, gates still run."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        alias: str = "champion",
+        loader: Callable[[Settings, str], LoadedModel] = load_by_alias,
+        version_of: Callable[[Settings, str], str | None] = _alias_version,
+    ):
+        self.settings = settings
+        self.alias = alias
+        self._loader = loader
+        self._version_of = version_of
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._policy: Policy = load_policy(settings.policy_path)
+        self._current = Current(DecisionPipeline(self._policy, None), None, "not loaded yet")
+
+    def current(self) -> Current:
+        """The snapshot to use for one request."""
+        return self._current
+
+    def refresh(self) -> bool:
+        """Load the aliased version if it moved; True when the pipeline changed. Never raises."""
+        try:
+            version = self._version_of(self.settings, self.alias)
+            loaded = self._current.loaded
+            if version is not None and loaded is not None and loaded.version == version:
+                return False
+            if version is None:
+                if loaded is None:
+                    self._current = Current(
+                        self._current.pipeline, None, f"no model with alias '{self.alias}'"
+                    )
+                return False
+            fresh = self._loader(self.settings, self.alias)
+        except (ModelNotFound, Exception) as error:  # noqa: BLE001 - a bad load must never take the service down
+            log.warning("model refresh failed, keeping the current pipeline: %s", error)
+            if self._current.loaded is None:
+                self._current = Current(self._current.pipeline, None, f"model load failed: {error}")
+            return False
+        policy = self._policy if self.settings.policy_path else fresh.policy
+        self._current = Current(fresh.pipeline(policy), fresh)
+        log.info("now serving %s", fresh.model.version)
+        return True
+
+    def start(self) -> None:
+        """Load now, then poll in a daemon thread every `model_poll_seconds`."""
+        self.refresh()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._poll, name="model-poll", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop polling."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.settings.model_poll_seconds):
+            self.refresh()

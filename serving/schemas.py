@@ -1,0 +1,129 @@
+"""Request and response bodies of the API: public answers apart from the internal views."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from features.schema import Event
+
+NextStep = Literal["sales_call", "verify", "nurture", "self_service", "thank_you"]
+
+
+class PublicAnswer(BaseModel):
+    """All the form's sender may learn: no gate, reason or score."""
+
+    lead_id: str
+    next_step: NextStep
+    message: str
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "lead_id": "crm-00042",
+                    "next_step": "sales_call",
+                    "message": "Thank you! A specialist will contact you within one business day to set up a call.",
+                }
+            ]
+        }
+    )
+
+
+class EventsIn(BaseModel):
+    """New activity for a stored lead."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"events": [{"type": "demo_request", "at": "2026-11-24T10:00:00Z"}]}]
+        },
+    )
+
+    events: list[Event] = Field(..., min_length=1, max_length=1000)
+
+
+class EventsAnswer(PublicAnswer):
+    """The public answer after re-scoring, with the new decision's number in the lead's history."""
+
+    decision_seq: int
+
+
+class GateView(BaseModel):
+    """A gate that fired, for sales."""
+
+    code: str
+    category: str
+    control: str
+    route: str
+    reason: str
+    public_message: str
+    lifted: bool
+
+
+class ReasonView(BaseModel):
+    """A model reason with the lead's own values and its contribution in log-odds."""
+
+    family: str
+    text: str
+    contribution: float
+
+
+class HistoryItem(BaseModel):
+    """One past decision of a lead."""
+
+    seq: int
+    trigger: str
+    route: str
+    p_sql: float | None
+    model_version: str | None
+    policy_version: str
+    decided_at: datetime
+
+
+class DecisionView(BaseModel):
+    """Everything sales needs about a lead's current decision, and how it got there."""
+
+    lead_id: str
+    route: str
+    route_source: str
+    p_sql: float | None
+    band: str | None
+    next_step: NextStep
+    gates: list[GateView]
+    negative_reasons: list[ReasonView]
+    positive_reasons: list[ReasonView]
+    model_version: str | None
+    model_missing: bool
+    policy_version: str
+    decided_at: datetime
+    history: list[HistoryItem]
+
+
+class LeadSummary(BaseModel):
+    """A lead's latest decision in a list."""
+
+    lead_id: str
+    route: str
+    p_sql: float | None
+    band: str | None
+    gates: list[str]
+    decided_at: datetime
+
+
+class LeadPage(BaseModel):
+    """One page of leads, newest decision first."""
+
+    items: list[LeadSummary]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class Problem(BaseModel):
+    """An error body."""
+
+    detail: str | list[dict]

@@ -1,0 +1,137 @@
+"""What the endpoints do, as plain functions: decide, store, replay, re-score, read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from features.schema import Event, Lead, parse_lead
+from serving.metrics import ServiceMetrics
+from serving.model_holder import ModelHolder
+from serving.public import MESSAGES, public_answer
+from serving.store import DecisionStore
+from serving.store_models import DecisionRow
+
+
+class LeadNotFound(LookupError):
+    """No lead with this id is stored."""
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without a zone; they were written in UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _decide(holder: ModelHolder, lead: Lead, now: datetime) -> dict:
+    current = holder.current()  # one snapshot per request: an alias move never splits a decision
+    record = current.pipeline.decide_one(lead, now=now)
+    next_step, message_class = public_answer(record)
+    return {
+        **record,
+        "next_step": next_step,
+        "public_message_class": message_class,
+        "model_missing": current.loaded is None,
+    }
+
+
+def answer_of(row: DecisionRow) -> dict:
+    """The public answer stored with a decision."""
+    return {"lead_id": row.lead_id, "next_step": row.next_step, "message": MESSAGES[row.public_message]}
+
+
+def create_lead(
+    *,
+    lead: Lead,
+    idempotency_key: str | None,
+    holder: ModelHolder,
+    store: DecisionStore,
+    metrics: ServiceMetrics,
+) -> tuple[dict, bool]:
+    """Decide and store a new lead; a repeated lead id or key returns the stored answer. (answer, created)"""
+    existing = store.find_existing(lead_id=lead.lead_id, idempotency_key=idempotency_key)
+    if existing is not None:
+        return answer_of(existing), False
+    now = datetime.now(UTC)
+    # The API decides at arrival: a client-sent scored_at would let the sender move the decision time.
+    stored_lead = lead.model_dump(mode="json", exclude={"scored_at"})
+    decision = _decide(holder, lead.model_copy(update={"scored_at": None}), now)
+    stored = store.create(
+        lead=stored_lead, decision=decision, idempotency_key=idempotency_key, received_at=now
+    )
+    if stored.created:
+        metrics.observe_decision(decision, "created")
+    return answer_of(stored.decision), stored.created
+
+
+def add_events(
+    *, lead_id: str, events: list[Event], holder: ModelHolder, store: DecisionStore, metrics: ServiceMetrics
+) -> tuple[dict, int]:
+    """Append new activity, re-score, and append a decision; exact repeats of stored events are ignored."""
+    stored = store.lead(lead_id)
+    if stored is None:
+        raise LeadNotFound(lead_id)
+    known = {(e["type"], datetime.fromisoformat(e["at"])) for e in stored.get("events", [])}
+    fresh = [e.model_dump(mode="json") for e in events if (e.type.value, e.at) not in known]
+    updated = {**stored, "events": [*stored.get("events", []), *fresh]}
+    lead = parse_lead(updated)
+    now = datetime.now(UTC)
+    decision = _decide(holder, lead, now)
+    row = store.append(lead=updated, decision=decision, trigger="events", at=now)
+    metrics.observe_decision(decision, "events")
+    return answer_of(row), row.seq
+
+
+def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
+    """The latest decision in full, plus the history of every decision."""
+    history = store.history(lead_id)
+    if not history:
+        raise LeadNotFound(lead_id)
+    latest = history[-1]
+    record = latest.record
+    return {
+        **{k: record[k] for k in ("lead_id", "route", "route_source", "p_sql", "band", "gates")},
+        "negative_reasons": record["negative_reasons"],
+        "positive_reasons": record["positive_reasons"],
+        "next_step": latest.next_step,
+        "model_version": latest.model_version,
+        "model_missing": latest.model_missing,
+        "policy_version": latest.policy_version,
+        "decided_at": _utc(latest.decided_at),
+        "history": [
+            {
+                "seq": row.seq,
+                "trigger": row.trigger,
+                "route": row.route,
+                "p_sql": row.p_sql,
+                "model_version": row.model_version,
+                "policy_version": row.policy_version,
+                "decided_at": _utc(row.decided_at),
+            }
+            for row in history
+        ],
+    }
+
+
+def list_leads(
+    *,
+    store: DecisionStore,
+    route: str | None,
+    gate: str | None,
+    since: datetime | None,
+    limit: int,
+    offset: int,
+) -> dict:
+    """A page of leads by their latest decision."""
+    rows, total = store.latest(route=route, gate=gate, since=since, limit=limit, offset=offset)
+    items = [
+        {
+            "lead_id": row.lead_id,
+            "route": row.route,
+            "p_sql": row.p_sql,
+            "band": row.band,
+            "gates": [g["code"] for g in row.record["gates"]],
+            "decided_at": _utc(row.decided_at),
+        }
+        for row in rows
+    ]
+    next_offset = offset + len(items) if offset + len(items) < total else None
+    return {"items": items, "total": total, "limit": limit, "offset": offset, "next_offset": next_offset}

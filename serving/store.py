@@ -1,0 +1,209 @@
+"""The decision store: engine (SQLite WAL or PostgreSQL), migrations, and append-only writes and reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from serving.store_models import DecisionGateRow, DecisionRow, LeadRow
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StoreUnavailable(RuntimeError):
+    """The database could not be reached or refused the write; nothing was written."""
+
+
+class IdempotencyConflict(ValueError):
+    """An idempotency key was reused for a different lead."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine that checks connections before use, so the service recovers when the database returns."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, pool_pre_ping=True, connect_args={"timeout": 10, "check_same_thread": False}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:
+            cursor = connection.cursor()
+            # WAL lets readers run beside the one writer; foreign keys are off by default in SQLite.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored decision and whether this call created it."""
+
+    decision: DecisionRow
+    created: bool
+
+
+class DecisionStore:
+    """Plain functions over a session factory; every write is one transaction."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def ping(self) -> bool:
+        """True when the database answers."""
+        try:
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except Exception:  # noqa: BLE001 - any failure means "not ready"
+            return False
+        return True
+
+    def find_existing(self, *, lead_id: str, idempotency_key: str | None) -> DecisionRow | None:
+        """The first decision of a lead already created under this id (or this key, for this id)."""
+        with self.sessions() as session:
+            lead = session.get(LeadRow, lead_id)
+            if lead is None and idempotency_key:
+                other = session.scalar(select(LeadRow).where(LeadRow.idempotency_key == idempotency_key))
+                if other is not None:
+                    raise IdempotencyConflict(
+                        f"Idempotency-Key was already used for lead {other.lead_id}, not {lead_id}"
+                    )
+            return None if lead is None else _first_decision(session, lead.lead_id)
+
+    def create(
+        self, *, lead: dict, decision: dict, idempotency_key: str | None, received_at: datetime
+    ) -> Stored:
+        """Insert a new lead and its first decision; a concurrent duplicate returns the stored one."""
+        try:
+            with self.sessions.begin() as session:
+                session.add(
+                    LeadRow(
+                        lead_id=lead["lead_id"],
+                        idempotency_key=idempotency_key,
+                        lead=lead,
+                        received_at=received_at,
+                        updated_at=received_at,
+                    )
+                )
+                session.flush()
+                row = _add_decision(session, lead["lead_id"], 1, "created", decision)
+            return Stored(row, created=True)
+        except IntegrityError:
+            existing = self.find_existing(lead_id=lead["lead_id"], idempotency_key=idempotency_key)
+            if existing is None:
+                raise
+            return Stored(existing, created=False)
+
+    def lead(self, lead_id: str) -> dict | None:
+        """The stored lead JSON, or None."""
+        with self.sessions() as session:
+            row = session.get(LeadRow, lead_id)
+            return None if row is None else row.lead
+
+    def append(self, *, lead: dict, decision: dict, trigger: str, at: datetime) -> DecisionRow:
+        """Replace the lead's current state and append a decision; the older decisions stay."""
+        with self.sessions.begin() as session:
+            row = session.get(LeadRow, lead["lead_id"], with_for_update=True)
+            if row is None:
+                raise KeyError(lead["lead_id"])
+            row.lead = lead
+            row.updated_at = at
+            seq = (
+                session.scalar(select(func.max(DecisionRow.seq)).where(DecisionRow.lead_id == row.lead_id))
+                or 0
+            )
+            return _add_decision(session, row.lead_id, seq + 1, trigger, decision)
+
+    def history(self, lead_id: str) -> list[DecisionRow]:
+        """Every decision of a lead, oldest first."""
+        with self.sessions() as session:
+            query = select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.seq)
+            return list(session.scalars(query))
+
+    def latest(
+        self,
+        *,
+        route: str | None = None,
+        gate: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[DecisionRow], int]:
+        """Latest decision per lead, newest first, filtered by route, gate and time; plus the total."""
+        newest = (
+            select(DecisionRow.lead_id, func.max(DecisionRow.seq).label("seq"))
+            .group_by(DecisionRow.lead_id)
+            .subquery()
+        )
+        query = select(DecisionRow).join(
+            newest, (DecisionRow.lead_id == newest.c.lead_id) & (DecisionRow.seq == newest.c.seq)
+        )
+        if route:
+            query = query.where(DecisionRow.route == route)
+        if since:
+            query = query.where(DecisionRow.decided_at >= since)
+        if gate:
+            query = query.where(
+                DecisionRow.id.in_(select(DecisionGateRow.decision_id).where(DecisionGateRow.code == gate))
+            )
+        with self.sessions() as session:
+            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            rows = session.scalars(
+                query.order_by(DecisionRow.decided_at.desc(), DecisionRow.id.desc())
+                .limit(limit)
+                .offset(offset)
+            )
+            return list(rows), total
+
+
+def _first_decision(session: Session, lead_id: str) -> DecisionRow | None:
+    query = select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.seq).limit(1)
+    return session.scalar(query)
+
+
+def _add_decision(session: Session, lead_id: str, seq: int, trigger: str, decision: dict) -> DecisionRow:
+    row = DecisionRow(
+        lead_id=lead_id,
+        seq=seq,
+        trigger=trigger,
+        route=decision["route"],
+        route_source=decision["route_source"],
+        band=decision["band"],
+        p_sql=decision["p_sql"],
+        next_step=decision["next_step"],
+        public_message=decision["public_message_class"],
+        model_version=decision["model_version"],
+        model_missing=decision["model_missing"],
+        policy_version=decision["policy_version"],
+        decided_at=datetime.fromisoformat(decision["decided_at"]),
+        record=decision,
+    )
+    session.add(row)
+    session.flush()
+    for gate in decision["gates"]:
+        session.add(DecisionGateRow(decision_id=row.id, code=gate["code"], lifted=gate["lifted"]))
+    return row

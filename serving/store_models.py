@@ -1,0 +1,75 @@
+"""Tables of the decision store: leads, an append-only decision history, and the gates each decision fired."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the store."""
+
+
+class LeadRow(Base):
+    """A lead as last known: the submitted lead with every event appended since."""
+
+    __tablename__ = "leads"
+
+    lead_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    lead: Mapped[dict] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DecisionRow(Base):
+    """One decision; rows are only ever inserted, so a lead's history is its rows in `seq` order."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("lead_id", "seq", name="uq_decisions_lead_seq"),
+        Index("ix_decisions_route_decided", "route", "decided_at"),
+        Index("ix_decisions_decided", "decided_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(20))
+    route: Mapped[str] = mapped_column(String(20))
+    route_source: Mapped[str] = mapped_column(String(20))
+    band: Mapped[str | None] = mapped_column(String(20))
+    p_sql: Mapped[float | None] = mapped_column(Float)
+    next_step: Mapped[str] = mapped_column(String(20))
+    public_message: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str | None] = mapped_column(String(200))
+    model_missing: Mapped[bool] = mapped_column(Boolean, default=False)
+    policy_version: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    record: Mapped[dict] = mapped_column(JSON)
+
+
+class DecisionGateRow(Base):
+    """A gate that fired in a decision, for filtering decisions by gate."""
+
+    __tablename__ = "decision_gates"
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+    lifted: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,151 @@
+"""Thin HTTP routes over serving.service; plain `def` so model calls run in the thread pool."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from features.policy import Route
+from features.schema import Lead
+from serving import service
+from serving.auth import require
+from serving.schemas import DecisionView, EventsAnswer, EventsIn, LeadPage, Problem, PublicAnswer
+
+router = APIRouter()
+LEAD_EXAMPLE = {
+    "lead_id": "crm-00042",
+    "created_at": "2026-11-20T10:00:00Z",
+    "contact": {
+        "first_name": "Dana",
+        "last_name": "Ruiz",
+        "email": "dana@ruizanalytics.com",
+        "job_title": "CEO",
+    },
+    "company": {"name": "Ruiz Analytics", "website": "ruizanalytics.com", "employees": 60, "country": "US"},
+    "form": {"inquiry_type": "demo", "message": "Please show us a demo.", "seconds_on_form": 41},
+    "source": {"channel": "organic"},
+    "events": [{"type": "pricing_page", "at": "2026-11-20T10:05:00Z"}],
+}
+ERRORS = {
+    401: {"model": Problem, "description": "missing or unknown API key"},
+    403: {"model": Problem, "description": "the key's role may not do this"},
+    413: {"model": Problem, "description": "body too large"},
+    422: {"model": Problem, "description": "invalid input; `detail` lists each field path and its problem"},
+    503: {"model": Problem, "description": "decision store unavailable; nothing was stored"},
+}
+LeadId = Annotated[str, Path(min_length=1, max_length=200)]
+
+
+def _deps(request: Request) -> dict:
+    state = request.app.state
+    return {"holder": state.holder, "store": state.store, "metrics": state.metrics}
+
+
+@router.post(
+    "/v1/leads",
+    response_model=PublicAnswer,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": PublicAnswer, "description": "repeat of a stored lead: the same answer"},
+        **ERRORS,
+    },
+    dependencies=[Depends(require("intake"))],
+    summary="Decide a new lead; answers only what the sender may see",
+)
+def create_lead(
+    request: Request,
+    response: Response,
+    lead: Annotated[Lead, Body(openapi_examples={"lead": {"value": LEAD_EXAMPLE}})],
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> dict:
+    """Validate, decide, store, and answer with the public next step; repeats write nothing."""
+    answer, created = service.create_lead(lead=lead, idempotency_key=idempotency_key, **_deps(request))
+    if not created:
+        response.status_code = status.HTTP_200_OK
+        response.headers["Idempotent-Replayed"] = "true"
+    return answer
+
+
+@router.post(
+    "/v1/leads/{lead_id}/events",
+    response_model=EventsAnswer,
+    responses={404: {"model": Problem}, **ERRORS},
+    dependencies=[Depends(require("intake"))],
+    summary="Add activity to a lead and re-score it; a new decision is appended",
+)
+def add_events(request: Request, lead_id: LeadId, body: EventsIn) -> dict:
+    """Append events, re-decide, keep the old decision."""
+    answer, seq = service.add_events(lead_id=lead_id, events=body.events, **_deps(request))
+    return {**answer, "decision_seq": seq}
+
+
+@router.get(
+    "/v1/leads/{lead_id}/decision",
+    response_model=DecisionView,
+    responses={404: {"model": Problem}, **ERRORS},
+    dependencies=[Depends(require("sales"))],
+    summary="The full decision for sales: route, gates, reasons, versions and history",
+)
+def get_decision(request: Request, lead_id: LeadId) -> dict:
+    """The latest decision with every earlier one."""
+    return service.decision_view(lead_id=lead_id, store=request.app.state.store)
+
+
+@router.get(
+    "/v1/leads",
+    response_model=LeadPage,
+    responses=ERRORS,
+    dependencies=[Depends(require("sales"))],
+    summary="Leads by latest decision, filtered by route, gate and time",
+)
+def list_leads(
+    request: Request,
+    route: Route | None = None,
+    gate: Annotated[str | None, Query(max_length=60, pattern=r"^[a-z][a-z0-9_]*$")] = None,
+    since: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict:
+    """A page of leads, newest decision first."""
+    return service.list_leads(
+        store=request.app.state.store,
+        route=route.value if route else None,
+        gate=gate,
+        since=since,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> dict:
+    """Liveness: answers while the process runs."""
+    return {"status": "ok"}
+
+
+@router.get(
+    "/readyz", summary="Model and store readiness", responses={503: {"description": "store unavailable"}}
+)
+def readyz(request: Request):
+    """Ready when the store answers; reports whether a model is loaded or gates run alone."""
+    state = request.app.state
+    current = state.holder.current()
+    store_ok = state.store.ping()
+    body = {
+        "store": "ok" if store_ok else "unavailable",
+        "model": current.model_version or "missing",
+        "model_problem": current.problem,
+        "policy": current.pipeline.policy.version,
+    }
+    return JSONResponse(body, status_code=200 if store_ok else 503)
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    """Latency, decisions by route, gate firings, model state."""
+    state = request.app.state
+    state.metrics.model_loaded.set(0 if state.holder.current().loaded is None else 1)
+    return Response(state.metrics.render(), media_type="text/plain; version=0.0.4")

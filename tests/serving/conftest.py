@@ -1,0 +1,93 @@
+"""Service fixtures: the session's champion model, hashed API keys, a real SQLite or PostgreSQL store."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+KEYS = {"intake": "intake-key-123", "sales": "sales-key-456", "admin": "admin-key-789"}
+
+
+def auth(role: str) -> dict:
+    """Authorization header for a role's test key."""
+    return {"Authorization": f"Bearer {KEYS[role]}"}
+
+
+@pytest.fixture(scope="session")
+def service_settings(registered_settings):
+    from leadgate.settings import ApiKey
+    from serving.auth import hash_key
+
+    settings, _ = registered_settings
+    keys = [ApiKey(name=f"test-{role}", role=role, sha256=hash_key(key)) for role, key in KEYS.items()]
+    return settings.model_copy(update={"api_keys": keys, "model_poll_seconds": 3600})
+
+
+def postgres_url() -> str | None:
+    """The PostgreSQL URL for tests; when LEADGATE_REQUIRE_POSTGRES=1 an unreachable server fails the run."""
+    url = os.environ.get("LEADGATE_TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
+    from sqlalchemy import create_engine
+
+    try:
+        with create_engine(url).connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception as error:  # noqa: BLE001
+        if os.environ.get("LEADGATE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL required but unreachable at {url}: {error}")
+        return None
+    return url
+
+
+def _fresh_postgres(url: str):
+    """A new schema per test run so runs never see each other's rows."""
+    from sqlalchemy import create_engine, event
+
+    schema = f"lg_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    engine = create_engine(url, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _search_path(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET search_path TO {schema}")
+        cursor.close()
+        dbapi_connection.commit()
+
+    return engine, admin, schema
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    from serving.store import DecisionStore, make_engine, migrate
+
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'decisions.db'}")
+        migrate(engine)
+        yield DecisionStore(engine)
+        engine.dispose()
+        return
+    url = postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
+    engine, admin, schema = _fresh_postgres(url)
+    migrate(engine)
+    yield DecisionStore(engine)
+    engine.dispose()
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    admin.dispose()
+
+
+@pytest.fixture
+def client(service_settings, store):
+    from fastapi.testclient import TestClient
+
+    from serving.app import create_app
+
+    app = create_app(service_settings, store=store, poll=False)
+    with TestClient(app) as test_client:
+        yield test_client

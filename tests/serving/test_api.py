@@ -1,0 +1,152 @@
+"""The scoring API end to end on a real store (SQLite and PostgreSQL) and the session's champion."""
+
+import json
+
+import pytest
+
+from tests.features.leads import lead_dict
+from tests.serving.conftest import auth
+
+PUBLIC_KEYS = {"lead_id", "next_step", "message"}
+
+
+def post(client, lead, role="intake", **headers):
+    return client.post("/v1/leads", json=lead, headers={**auth(role), **headers})
+
+
+def test_create_answers_only_the_public_part_and_stores_everything(client):
+    response = post(client, lead_dict(lead_id="api-1"))
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == PUBLIC_KEYS and body["lead_id"] == "api-1"
+    decision = client.get("/v1/leads/api-1/decision", headers=auth("sales")).json()
+    assert decision["route"] and decision["policy_version"].startswith("default@")
+    assert decision["model_version"].startswith("leadgate/") and decision["model_missing"] is False
+    assert decision["p_sql"] is not None and decision["band"]
+    assert decision["negative_reasons"] or decision["positive_reasons"]
+    assert [h["seq"] for h in decision["history"]] == [1]
+
+
+@pytest.mark.parametrize(
+    ("sections", "next_step", "words"),
+    [
+        ({"company": {"employees": 3}}, "self_service", "smaller teams"),
+        ({"company": {"industry": "gambling"}}, "self_service", "check back later"),
+        ({"contact": {"job_title": "Marketing Intern"}}, "self_service", "guide you can share"),
+        ({"form": {"honeypot": "x"}}, "thank_you", "submission has been received"),
+        ({"contact": {"email": "x@pipelineiq.com"}}, "thank_you", "submission has been received"),
+    ],
+)
+def test_public_message_by_category_never_reveals_the_criteria(client, sections, next_step, words):
+    lead = lead_dict(lead_id=f"cat-{next_step}-{words[:5]}", **sections)
+    body = post(client, lead).json()
+    assert body["next_step"] == next_step and words in body["message"]
+    text = json.dumps(body).lower()
+    for secret in (
+        "gate",
+        "reason",
+        "score",
+        "p_sql",
+        "employees",
+        "intern",
+        "gambling",
+        "competitor",
+        "honeypot",
+        "0.",
+    ):
+        assert secret not in text, secret
+
+
+def test_repeated_lead_id_or_key_returns_the_same_answer_and_writes_nothing(client):
+    first = post(client, lead_dict(lead_id="idem-1"), **{"Idempotency-Key": "k-1"})
+    again = post(client, lead_dict(lead_id="idem-1"))
+    by_key = post(client, lead_dict(lead_id="idem-1"), **{"Idempotency-Key": "k-1"})
+    assert first.status_code == 201 and again.status_code == by_key.status_code == 200
+    assert again.json() == first.json() == by_key.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    history = client.get("/v1/leads/idem-1/decision", headers=auth("sales")).json()["history"]
+    assert len(history) == 1
+    conflict = post(client, lead_dict(lead_id="idem-2"), **{"Idempotency-Key": "k-1"})
+    assert conflict.status_code == 409 and "idem-1" in conflict.json()["detail"]
+
+
+def test_events_rescore_and_append_a_decision(client):
+    lead = lead_dict(lead_id="ev-1", company={"employees": 4}, events=[])
+    assert post(client, lead).json()["next_step"] == "self_service"
+    events = {"events": [{"type": "demo_request", "at": "2099-01-01T00:00:00Z"}]}
+    # A demo request in the future is not activity yet; one now lifts the size-floor gate.
+    from datetime import UTC, datetime
+
+    events = {"events": [{"type": "demo_request", "at": datetime.now(UTC).isoformat()}]}
+    response = client.post("/v1/leads/ev-1/events", json=events, headers=auth("intake"))
+    assert response.status_code == 200 and response.json()["decision_seq"] == 2
+    assert response.json()["next_step"] == "verify"
+    decision = client.get("/v1/leads/ev-1/decision", headers=auth("sales")).json()
+    assert [h["route"] for h in decision["history"]] == ["self_service", "verify"]
+    assert decision["gates"][0]["lifted"] is True
+    repeat = client.post("/v1/leads/ev-1/events", json=events, headers=auth("intake")).json()
+    assert repeat["decision_seq"] == 3  # re-scored, but the repeated event is not counted twice
+    missing = client.post("/v1/leads/nope/events", json=events, headers=auth("intake"))
+    assert missing.status_code == 404
+
+
+def test_listing_filters_by_route_gate_and_time_with_paging(client):
+    for i in range(5):
+        post(client, lead_dict(lead_id=f"list-small-{i}", company={"employees": 2}))
+    for i in range(3):
+        post(client, lead_dict(lead_id=f"list-ok-{i}"))
+    page = client.get(
+        "/v1/leads", params={"gate": "below_size_floor", "limit": 2}, headers=auth("sales")
+    ).json()
+    assert page["total"] == 5 and len(page["items"]) == 2 and page["next_offset"] == 2
+    assert all("below_size_floor" in item["gates"] for item in page["items"])
+    routes = client.get("/v1/leads", params={"route": "self_service"}, headers=auth("sales")).json()
+    assert routes["total"] >= 5 and {i["route"] for i in routes["items"]} == {"self_service"}
+    future = client.get("/v1/leads", params={"since": "2999-01-01T00:00:00Z"}, headers=auth("sales")).json()
+    assert future["total"] == 0
+    bad = client.get("/v1/leads", params={"route": "vip"}, headers=auth("sales"))
+    assert bad.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "role", "status"),
+    [
+        ("post", "/v1/leads", None, 401),
+        ("post", "/v1/leads", "sales", 403),
+        ("get", "/v1/leads/x/decision", "intake", 403),
+        ("get", "/v1/leads", None, 401),
+        ("get", "/v1/leads/x/decision", "admin", 404),
+    ],
+)
+def test_keys_and_roles(client, method, path, role, status):
+    headers = auth(role) if role else {}
+    response = getattr(client, method)(
+        path, headers=headers, **({"json": lead_dict()} if method == "post" else {})
+    )
+    assert response.status_code == status
+    wrong = getattr(client, method)(path, headers={"Authorization": "Bearer wrong"})
+    assert wrong.status_code == 401
+
+
+def test_invalid_lead_is_422_with_field_paths_and_nothing_stored(client):
+    response = post(client, lead_dict(lead_id="bad-1", company={"employees": -5}, form={"inquiry_type": "x"}))
+    assert response.status_code == 422
+    fields = {p["field"] for p in response.json()["detail"]}
+    assert {"company.employees", "form.inquiry_type"} <= fields
+    assert client.get("/v1/leads/bad-1/decision", headers=auth("sales")).status_code == 404
+
+
+def test_oversized_body_is_413(client, service_settings):
+    big = lead_dict(lead_id="big", form={"message": "x" * (service_settings.max_body_bytes + 10)})
+    assert post(client, big).status_code == 413
+
+
+def test_health_ready_and_metrics(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["store"] == "ok" and ready["model"].startswith("leadgate/")
+    post(client, lead_dict(lead_id="metrics-1", company={"employees": 1}))
+    text = client.get("/metrics").text
+    assert 'leadgate_decisions_total{route="self_service",trigger="created"}' in text
+    assert 'leadgate_gate_fired_total{code="below_size_floor",lifted="false"}' in text
+    assert "leadgate_request_seconds_bucket" in text and "leadgate_model_loaded 1.0" in text
