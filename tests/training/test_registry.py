@@ -40,7 +40,7 @@ def test_a_second_model_does_not_take_the_champion_alias(registered_settings, tr
 
     settings, first = registered_settings
     second = log_training(trained, policy, settings, {"path": "again", "leads": 1})
-    assert second.aliases == [] and int(second.version) == int(first.version) + 1
+    assert second.aliases == [] and int(second.version) > int(first.version)
     champion = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version_by_alias(
         settings.model_name, "champion"
     )
