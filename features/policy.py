@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from enum import StrEnum
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -175,7 +176,7 @@ class Policy(_Strict):
             raise ValueError(f"unknown gate check(s) {unknown}; known: {sorted(CHECKS)}")
         return self
 
-    @property
+    @cached_property
     def version(self) -> str:
         """Content hash of the policy: the same rules give the same version whatever the formatting."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))

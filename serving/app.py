@@ -52,6 +52,34 @@ class BodyLimit:
             await _too_large(send, self.max_bytes)
 
 
+class Timing:
+    """Pure ASGI middleware recording latency by route template (Starlette's http middleware costs ~0.3 ms)."""
+
+    def __init__(self, app, metrics: ServiceMetrics):
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start = time.perf_counter()
+        status_code = 500
+
+        async def record_status(message):
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            route = scope.get("route")
+            path = route.path if route is not None else "unmatched"
+            elapsed = time.perf_counter() - start
+            self.metrics.latency.labels(path, scope["method"], str(status_code)).observe(elapsed)
+
+
 class _BodyTooLarge(Exception):
     pass
 

@@ -47,9 +47,7 @@ def create_lead(
     metrics: ServiceMetrics,
 ) -> tuple[dict, bool]:
     """Decide and store a new lead; a repeated lead id or key returns the stored answer. (answer, created)"""
-    existing = store.find_existing(lead_id=lead.lead_id, idempotency_key=idempotency_key)
-    if existing is not None:
-        return answer_of(existing), False
+    # Decide first and let the insert detect a repeat: a replay costs one wasted decision, a new lead no query.
     now = datetime.now(UTC)
     # The API decides at arrival: a client-sent scored_at would let the sender move the decision time.
     stored_lead = lead.model_dump(mode="json", exclude={"scored_at"})

@@ -7,7 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from features.builder import FEATURES
+from features.builder import FEATURE_NAMES, FEATURES
 from features.policy import Policy
 from leadgate.settings import Settings
 from training.train import TrainResult
@@ -49,8 +49,12 @@ def configure_mlflow(settings: Settings):
 
 def log_training(result: TrainResult, policy: Policy, settings: Settings, data_info: dict) -> Registered:
     """One MLflow run: params, metrics, policy, feature list, plots, the pyfunc model; register and alias it."""
-    mlflow = configure_mlflow(settings)
+    configure_mlflow(settings)
+    import mlflow
+    import mlflow.lightgbm
+    import pandas as pd
     from mlflow import MlflowClient
+    from mlflow.models import infer_signature
 
     import features.pyfunc
     from training.plots import calibration_figure, route_distribution_figure
@@ -74,6 +78,11 @@ def log_training(result: TrainResult, policy: Policy, settings: Settings, data_i
         mlflow.log_dict({"comparison": result.comparison, "routes": result.routes}, "evaluation.json")
         mlflow.log_figure(calibration_figure(test.p_sql, result.test_sql), "plots/calibration.png")
         mlflow.log_figure(route_distribution_figure(test.p_sql, test.route), "plots/score_by_route.png")
+        # The bare booster as MLflow's own LightGBM flavor: what `mlflow models serve` would serve by default,
+        # kept beside the pipeline model as the serving benchmark's baseline.
+        sample = pd.DataFrame(result.test_decisions.matrix[:5], columns=list(FEATURE_NAMES))
+        signature = infer_signature(sample, result.model.booster.predict(sample.to_numpy()))
+        mlflow.lightgbm.log_model(result.model.booster, name="booster", signature=signature)
         bundle_path, policy_path = Path(tmp) / "bundle.json", Path(tmp) / "policy.yaml"
         bundle_path.write_text(json.dumps(result.model.to_dict()))
         policy_path.write_text(policy.to_yaml())

@@ -1,0 +1,247 @@
+"""Benchmark of POST /v1/leads on loopback (store write included) beside `mlflow models serve` of the same model.
+
+Usage: python bench/service_bench.py [--rate 100] [--seconds 30] [--sat-seconds 15] [--workers 1,2] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from loadgen import build_request, closed_loop, open_loop  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+KEY = "bench-intake-key"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(url: str, seconds: float = 120, check=lambda body: True) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200 and check(response.read()):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} not ready after {seconds} s")
+
+
+def prepare(data_dir: Path, leads: int) -> tuple[str, str, list[str], list[str]]:
+    """Train and register a champion; return its version, run id, lead JSON templates and feature rows."""
+    from features.pipeline import DecisionPipeline
+    from features.policy import load_policy
+    from features.schema import parse_lead
+    from leadgate.settings import Settings
+    from training.data import history_from_records
+    from training.registry import log_training
+    from training.synth import generate_history
+    from training.train import train_model
+
+    policy = load_policy()
+    history = history_from_records(generate_history(n_leads=leads, seed=11, policy=policy))
+    result = train_model(history, policy, seed=0)
+    registered = log_training(result, policy, Settings(data_dir=data_dir), {"path": "bench", "leads": leads})
+    new = generate_history(n_leads=2000, months=1, seed=12, policy=policy)
+    templates = []
+    for record in new:
+        lead = {k: v for k, v in record.items() if k not in ("outcome", "scored_at")}
+        lead["lead_id"] = "__ID__"
+        templates.append(json.dumps(lead))
+    matrix = (
+        DecisionPipeline(policy, result.model).decide([parse_lead(json.loads(t)) for t in templates]).matrix
+    )
+    from features.builder import FEATURE_NAMES
+
+    rows = [
+        json.dumps(
+            {
+                "dataframe_split": {
+                    "columns": list(FEATURE_NAMES),
+                    "data": [[None if v != v else v for v in row]],
+                }
+            }
+        )
+        for row in matrix.tolist()
+    ]
+    return registered.version, registered.run_id, templates, rows
+
+
+def start_leadgate(data_dir: Path, port: int, workers: int, db: Path) -> subprocess.Popen:
+    """`leadgate serve` in its own process group."""
+    from serving.auth import hash_key
+
+    env = {
+        **os.environ,
+        "LEADGATE_DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"sqlite:///{db}",
+        "LEADGATE_API_KEYS": json.dumps([{"name": "bench", "role": "intake", "sha256": hash_key(KEY)}]),
+    }
+    command = [str(BIN / "leadgate"), "serve", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL)
+    _wait(f"http://127.0.0.1:{port}/readyz", check=lambda body: b'"model":"leadgate/' in body)
+    return process
+
+
+def start_mlflow(data_dir: Path, port: int, workers: int, model_uri: str) -> subprocess.Popen:
+    """`mlflow models serve --env-manager local` of a model of the benchmarked run."""
+    from leadgate.settings import Settings
+
+    # MLflow starts `uvicorn` through a shell, so the venv must be on PATH.
+    path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    env = {**os.environ, "PATH": path, "MLFLOW_TRACKING_URI": Settings(data_dir=data_dir).tracking_uri()}
+    command = [
+        str(BIN / "mlflow"), "models", "serve", "-m", model_uri, "--env-manager", "local",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _wait(f"http://127.0.0.1:{port}/ping")
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server and its workers."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+SERVERS = ("leadgate", "mlflow serve: booster (baseline)", "mlflow serve: pipeline pyfunc")
+
+
+def maker(server: str, port: int, templates: list[str], rows: list[str], tag: str):
+    """Request factory: a unique lead id per request (a repeated id would be an idempotent replay)."""
+
+    def leadgate(i: int) -> bytes:
+        body = templates[i % len(templates)].replace("__ID__", f"{tag}-{i}").encode()
+        return build_request("127.0.0.1", port, "/v1/leads", body, {"Authorization": f"Bearer {KEY}"})
+
+    def booster(i: int) -> bytes:
+        return build_request("127.0.0.1", port, "/invocations", rows[i % len(rows)].encode(), {})
+
+    def pyfunc(i: int) -> bytes:
+        lead = templates[i % len(templates)].replace("__ID__", f"{tag}-{i}")
+        return build_request("127.0.0.1", port, "/invocations", json.dumps({"inputs": [lead]}).encode(), {})
+
+    return dict(zip(SERVERS, (leadgate, booster, pyfunc), strict=True))[server]
+
+
+def measure(make, port: int, args) -> dict:
+    """Warm up, then open-loop at the fixed rate, then saturation with the fixed number of connections."""
+    asyncio.run(closed_loop("127.0.0.1", port, lambda i: make(10**8 + i), 4, 3.0))
+    opened = asyncio.run(open_loop("127.0.0.1", port, make, args.rate, args.seconds))
+    saturated = asyncio.run(closed_loop("127.0.0.1", port, make, args.concurrency, args.sat_seconds))
+    return {
+        "p50_ms": opened.percentile(50),
+        "p99_ms": opened.percentile(99),
+        "errors": opened.errors,
+        "achieved_rps": opened.throughput,
+        "saturation_rps": saturated.throughput,
+        "saturation_p50_ms": saturated.percentile(50),
+        "saturation_errors": saturated.errors,
+        "statuses": {**opened.statuses},
+    }
+
+
+def main() -> None:
+    """Run every configuration and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--sat-seconds", type=float, default=15.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--leads", type=int, default=20_000, help="history to train the benchmarked model on")
+    parser.add_argument("--quick", action="store_true", help="5 s runs, for a smoke test")
+    args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.sat_seconds, args.leads = 5.0, 5.0, 5000
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=150)
+    work = Path(tempfile.mkdtemp(prefix="leadgate-bench-"))
+    try:
+        with console.status("training the benchmarked model"):
+            version, run_id, templates, feature_rows = prepare(work / "data", args.leads)
+        uris = {SERVERS[1]: f"runs:/{run_id}/booster", SERVERS[2]: f"models:/leadgate/{version}"}
+        rows = []
+        for workers in [int(w) for w in args.workers.split(",")]:
+            for number, server in enumerate(SERVERS):
+                port = _free_port()
+                with console.status(f"{server}, {workers} worker(s)"):
+                    if server == "leadgate":
+                        process = start_leadgate(
+                            work / "data", port, workers, work / f"decisions-{workers}.db"
+                        )
+                    else:
+                        process = start_mlflow(work / "data", port, workers, uris[server])
+                    try:
+                        make = maker(server, port, templates, feature_rows, f"w{workers}-s{number}")
+                        figures = measure(make, port, args)
+                    finally:
+                        stop(process)
+                rows.append({"server": server, "workers": workers, **figures})
+        _print(console, Table, rows, args)
+        out = ROOT / "bench" / "out"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "service.json").write_text(json.dumps({"args": vars(args), "rows": rows}, indent=2))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _print(console, Table, rows: list[dict], args) -> None:
+    info = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in info if "model name" in line), "?")
+    console.print(f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    table = Table(title=f"POST on loopback: open loop {args.rate:.0f} req/s × {args.seconds:.0f} s, "
+                  f"saturation {args.concurrency} connections × {args.sat_seconds:.0f} s")  # fmt: skip
+    for column in ("server", "workers", "p50 ms", "p99 ms", "errors", "sat. req/s", "× baseline", "targets"):
+        table.add_column(column, justify="left" if column in ("server", "targets") else "right")
+    baseline = {r["workers"]: r["saturation_rps"] for r in rows if r["server"] == SERVERS[1]}
+    for r in rows:
+        ratio = r["saturation_rps"] / baseline[r["workers"]] if baseline.get(r["workers"]) else float("nan")
+        verdict = ""
+        if r["server"] == "leadgate":
+            ok = r["p50_ms"] <= 8 and r["p99_ms"] <= 25 and ratio >= 3 and r["errors"] == 0
+            verdict = "PASS" if ok else "FAIL"
+        table.add_row(
+            r["server"], str(r["workers"]), f"{r['p50_ms']:.1f}", f"{r['p99_ms']:.1f}", str(r["errors"]),
+            f"{r['saturation_rps']:.0f}", f"{ratio:.2f}", verdict,
+        )  # fmt: skip
+    console.print(table)
+    console.print("targets: p50 ≤ 8 ms, p99 ≤ 25 ms at the fixed rate, no errors, saturation ≥ 3× baseline")
+
+
+if __name__ == "__main__":
+    main()
