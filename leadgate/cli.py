@@ -224,6 +224,20 @@ def serve(
     )
 
 
+@app.command()
+def migrate(data_dir: DataDir = None) -> None:
+    """Create or upgrade the decision store's tables (the service also does this at start)."""
+    from serving.store import make_engine
+    from serving.store import migrate as upgrade
+
+    settings = _settings(data_dir)
+    engine = make_engine(settings.decisions_url())
+    upgrade(engine)
+    console.print(
+        f"decision store at {engine.url.render_as_string(hide_password=True)} is at the newest revision"
+    )
+
+
 @app.command("new-key")
 def new_key(
     role: Annotated[str, typer.Argument(help="intake, sales or admin")],
