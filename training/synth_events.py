@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from features.schema import EventType
+from features.table import EVENT_TYPES as EVENT_NAMES
 
-EVENT_NAMES = tuple(e.value for e in EventType)
 CODE = {name: code for code, name in enumerate(EVENT_NAMES)}
 DAY = 86_400
-# Activity that shows intent; the days since the last one measure how stale a lead is.
+# Activity that shows intent in the simulated world; the days since the last one measure how stale a lead is.
+# Kept apart from features.derived.MEANINGFUL_EVENTS on purpose: the generator's truth must not be defined by
+# the product's own assumptions, or the reason-faithfulness test would only check the code against itself.
 MEANINGFUL = (
     "pricing_page",
     "content_download",
