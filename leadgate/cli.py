@@ -32,7 +32,9 @@ def _settings(data_dir: Path | None, policy: Path | None = None):
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}")
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code=2)
 
 
@@ -83,6 +85,8 @@ def _train(data: Path, policy_path: Path | None, settings, seed: int):
             history = history_from_records(read_history(data))
         except HistoryError as error:
             raise _fail(str(error)) from None
+        except (OSError, ValueError) as error:  # bad gzip, not JSON lines, not text
+            raise _fail(f"{data}: not a JSON-lines history file: {error}") from None
         result = train_model(history, policy, seed=seed, progress=lambda m: status.update(f"training: {m}"))
         status.update("logging to MLflow and registering")
         registered = log_training(result, policy, settings, {"path": str(data), "leads": len(history.leads)})
@@ -155,8 +159,10 @@ def score(
     """Score a file of leads through the decision pipeline; bad rows get an error, not a stop."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from serving.batch import BatchInputError, score_file
+    from serving.batch import OUTPUT_FORMATS, BatchInputError, score_file
 
+    if output.suffix.lower() not in OUTPUT_FORMATS:
+        raise _fail(f"{output}: output must be one of {', '.join(OUTPUT_FORMATS)}")
     loaded = _loaded(_settings(data_dir, policy), alias)
     pipeline = loaded.pipeline(_policy(policy) if policy else None)
     columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

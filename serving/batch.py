@@ -31,17 +31,21 @@ class Row:
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value == ""
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value)
+    )
 
 
 def unflatten(row: dict) -> dict:
     """Rebuild a nested lead from flat columns ('contact.email', 'events' as JSON text); drop empty cells."""
     lead: dict = {}
     for key, value in row.items():
+        if hasattr(value, "tolist"):  # numpy arrays and scalars from Parquet columns
+            value = value.tolist()
         if _missing(value):
             continue
-        if hasattr(value, "tolist"):  # numpy arrays from Parquet list columns
-            value = value.tolist()
         if isinstance(value, str) and key == "events":
             value = json.loads(value)
         target = lead
@@ -54,7 +58,16 @@ def unflatten(row: dict) -> dict:
 
 def _read_rows(path: Path) -> Iterator[tuple[int, dict | str]]:
     suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".json"):
+    if suffix == ".json":
+        try:
+            data = json.loads(path.read_text())
+        except json.JSONDecodeError as error:
+            yield 1, f"{path.name}: not valid JSON: {error.msg} (line {error.lineno})"
+            return
+        for number, item in enumerate(data if isinstance(data, list) else [data], start=1):
+            yield number, item
+        return
+    if suffix == ".jsonl":
         with path.open() as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():

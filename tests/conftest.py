@@ -65,6 +65,9 @@ def registered_settings(tmp_path_factory, trained, policy, history):
     settings = Settings(data_dir=tmp_path_factory.mktemp("registry"))
     registered = log_training(trained, policy, settings, {"path": "fixture", "leads": len(history.leads)})
     for key, value in saved.items():
-        if value is not None:
+        # MLflow exports the URI it was given; put the environment back exactly as it was.
+        if value is None:
+            os.environ.pop(key, None)
+        else:
             os.environ[key] = value
     return settings, registered

@@ -50,7 +50,8 @@ def history_from_records(records: list[dict], max_problems: int = 10) -> History
             continue
         lead_fields = {k: v for k, v in record.items() if k != "outcome"}
         # History without a snapshot time is scored as it stood when it was created.
-        lead_fields.setdefault("scored_at", lead_fields.get("created_at"))
+        if lead_fields.get("scored_at") is None:
+            lead_fields["scored_at"] = lead_fields.get("created_at")
         try:
             leads.append(parse_lead(lead_fields))
         except LeadValidationError as error:

@@ -84,7 +84,10 @@ def log_training(result: TrainResult, policy: Policy, settings: Settings, data_i
         signature = infer_signature(sample, result.model.booster.predict(sample.to_numpy()))
         mlflow.lightgbm.log_model(result.model.booster, name="booster", signature=signature)
         bundle_path, policy_path = Path(tmp) / "bundle.json", Path(tmp) / "policy.yaml"
-        bundle_path.write_text(json.dumps(result.model.to_dict()))
+        bundle = result.model.to_dict()
+        # Traceable even when the pyfunc is served on its own; loading by alias refines it to name/version.
+        bundle["version"] = f"{settings.model_name}@run:{run.info.run_id}"
+        bundle_path.write_text(json.dumps(bundle))
         policy_path.write_text(policy.to_yaml())
         info = mlflow.pyfunc.log_model(
             name="model",

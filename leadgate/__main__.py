@@ -1,0 +1,5 @@
+"""`python -m leadgate` runs the CLI."""
+
+from leadgate.cli import main
+
+main()

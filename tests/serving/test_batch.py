@@ -1,0 +1,232 @@
+"""Batch scoring of lead files: every input format, one output row per input row, errors per row."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from serving import batch
+from serving.batch import BatchInputError, read_leads, score_file, unflatten
+from tests.features.leads import lead_dict, make_lead
+
+SECTIONS = ("contact", "company", "form", "source")
+
+
+def flat(lead: dict) -> dict:
+    """A lead as one row of dotted columns ('company.employees'), with the events as JSON text."""
+    row = {key: value for key, value in lead.items() if key not in (*SECTIONS, "events")}
+    for section in SECTIONS:
+        row.update({f"{section}.{key}": value for key, value in lead[section].items()})
+    row["events"] = json.dumps(lead["events"])
+    return row
+
+
+def write_jsonl(path, lines: list[str]):
+    path.write_text("".join(line + "\n" for line in lines))
+    return path
+
+
+def decided(pipeline, lead: dict) -> dict:
+    """The pipeline's own decision for a lead dict, to compare batch output against."""
+    return pipeline.decide([make_lead(**lead)]).record(0)
+
+
+SMALL = lead_dict(
+    lead_id="small",
+    contact={"email": "joe@tinyshop.io", "job_title": "Owner"},
+    company={"name": "Tiny Shop", "website": "tinyshop.io", "employees": 3},
+)
+
+
+def test_jsonl_with_broken_and_invalid_lines_gives_one_row_per_input_row(pipeline, tmp_path):
+    source = write_jsonl(
+        tmp_path / "leads.jsonl",
+        [
+            json.dumps(lead_dict(lead_id="good-1")),
+            '{"lead_id": "broken", "company": {',
+            json.dumps(lead_dict(lead_id="bad-employees", company={"employees": -4})),
+            json.dumps(SMALL),
+            "",
+        ],
+    )
+    output = tmp_path / "out" / "decisions.parquet"
+    summary = score_file(pipeline, source, output)
+    frame = pd.read_parquet(output)
+    assert frame["row"].tolist() == [1, 2, 3, 4]
+    assert (summary.scored, summary.errors) == (2, 2)
+    assert sum(summary.routes.values()) == 2
+    ids = [None if pd.isna(lead_id) else lead_id for lead_id in frame["lead_id"]]
+    assert ids == ["good-1", None, "bad-employees", "small"]
+
+    broken, invalid = frame.iloc[1], frame.iloc[2]
+    assert broken["error"].startswith("line 2: not valid JSON")
+    assert "company.employees" in invalid["error"] and "greater than or equal to 0" in invalid["error"]
+    assert pd.isna(broken["route"]) and pd.isna(invalid["route"])
+
+    good = frame[frame["error"].isna()]
+    assert good["route"].tolist() == [decided(pipeline, lead_dict(lead_id="good-1"))["route"], "self_service"]
+    assert (good["p_sql"] > 0).all() and (good["p_sql"] < 1).all()
+    assert "below_size_floor" in frame.iloc[3]["gates"].tolist()
+    assert summary.routes == good["route"].value_counts().to_dict()
+
+
+def test_rows_stay_aligned_across_chunks(pipeline, tmp_path, monkeypatch):
+    """Good and bad rows interleaved over several chunks keep their own decisions."""
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    leads = [lead_dict(lead_id="a"), SMALL, lead_dict(lead_id="b", company={"employees": -1})]
+    lines = [json.dumps(lead) for lead in leads] + ["not json", json.dumps(lead_dict(lead_id="c"))]
+    progress: list[int] = []
+    summary = score_file(
+        pipeline, write_jsonl(tmp_path / "in.jsonl", lines), tmp_path / "o.jsonl", progress.append
+    )
+    rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert progress == [2, 2, 1]
+    assert [r["row"] for r in rows] == [1, 2, 3, 4, 5]
+    assert [r["lead_id"] for r in rows] == ["a", "small", "b", None, "c"]
+    assert [r.get("route") for r in rows] == [
+        decided(pipeline, leads[0])["route"],
+        "self_service",
+        None,
+        None,
+        decided(pipeline, lead_dict(lead_id="c"))["route"],
+    ]
+    assert (summary.scored, summary.errors) == (3, 2)
+
+
+def test_jsonl_output_carries_the_full_decision_record(pipeline, tmp_path):
+    source = write_jsonl(tmp_path / "in.json", [json.dumps(SMALL)])
+    score_file(pipeline, source, tmp_path / "out.jsonl")
+    (line,) = (tmp_path / "out.jsonl").read_text().splitlines()
+    record = json.loads(line)
+    expected = decided(pipeline, SMALL)
+    assert record.pop("row") == 1 and record.pop("error") is None
+    assert record.pop("decided_at") and expected.pop("decided_at")
+    assert record == json.loads(json.dumps(expected))
+    assert record["gates"][0]["code"] == "below_size_floor" and "reason" in record["gates"][0]
+    assert {"text", "contribution"} <= set(record["negative_reasons"][0])
+
+
+def test_a_json_array_file_is_a_batch_of_leads(pipeline, tmp_path):
+    source = tmp_path / "leads.json"
+    source.write_text(
+        json.dumps([lead_dict(lead_id="arr-1"), lead_dict(lead_id="arr-2", company={"employees": -1})])
+    )
+    summary = score_file(pipeline, source, tmp_path / "out.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert (summary.scored, summary.errors) == (1, 1)
+    assert rows[0]["lead_id"] == "arr-1" and "company.employees" in rows[1]["error"]
+
+
+def test_csv_with_dotted_columns_and_events_as_json_text(pipeline, tmp_path):
+    no_size = lead_dict(lead_id="no-size", company={"employees": None})
+    rows = [flat(lead_dict(lead_id="good")), flat(SMALL), flat(no_size), flat(lead_dict(lead_id="bad"))]
+    rows[3]["events"] = "[{"
+    path = tmp_path / "leads.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    assert "contact.email" in path.read_text().splitlines()[0]
+
+    parsed = list(read_leads(path))
+    assert parsed[2].lead.company.employees is None
+    assert parsed[0].lead.events[0].type == "pricing_page"
+    assert parsed[3].lead is None and parsed[3].error.startswith("row 4: events is not valid JSON")
+
+    score_file(pipeline, path, tmp_path / "out.parquet")
+    frame = pd.read_parquet(tmp_path / "out.parquet")
+    assert frame["row"].tolist() == [1, 2, 3, 4]
+    for i, lead in enumerate((lead_dict(lead_id="good"), SMALL, no_size)):
+        expected = decided(pipeline, lead)
+        assert frame.iloc[i]["route"] == expected["route"]
+        assert frame.iloc[i]["p_sql"] == pytest.approx(expected["p_sql"])
+    assert frame.iloc[3]["error"].startswith("row 4: events is not valid JSON")
+
+
+def test_parquet_input_with_missing_numbers(pipeline, tmp_path):
+    leads = [lead_dict(lead_id="good"), lead_dict(lead_id="no-size", company={"employees": None}), SMALL]
+    path = tmp_path / "leads.parquet"
+    frame = pd.DataFrame([flat(lead) for lead in leads])
+    assert frame["company.employees"].isna().sum() == 1
+    frame.to_parquet(path, index=False)
+
+    parsed = list(read_leads(path))
+    assert [row.error for row in parsed] == [None, None, None]
+    assert parsed[0].lead.company.employees == 400 and parsed[1].lead.company.employees is None
+
+    summary = score_file(pipeline, path, tmp_path / "out.jsonl")
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert summary.errors == 0
+    for record, lead in zip(out, leads, strict=True):
+        assert record["p_sql"] == pytest.approx(decided(pipeline, lead)["p_sql"])
+
+
+def test_parquet_input_with_events_as_a_list_column(tmp_path):
+    leads = [
+        lead_dict(lead_id="two", events=[{"type": "pricing_page", "at": "2026-11-01T09:10:00Z"}] * 2),
+        lead_dict(lead_id="none", events=[]),
+    ]
+    path = tmp_path / "leads.parquet"
+    frame = pd.DataFrame([{**flat(lead), "events": lead["events"]} for lead in leads])
+    frame.to_parquet(path, index=False)
+    parsed = list(read_leads(path))
+    assert [len(row.lead.events) for row in parsed] == [2, 0]
+
+
+def test_output_is_written_atomically_and_replaces_the_old_file(pipeline, tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", [json.dumps(SMALL)])
+    output = tmp_path / "out.jsonl"
+    output.write_text("stale\n" * 100)
+    score_file(pipeline, source, output)
+    assert [json.loads(line)["lead_id"] for line in output.read_text().splitlines()] == ["small"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
+
+
+def test_a_failed_batch_leaves_the_previous_output_untouched(pipeline, tmp_path):
+    output = tmp_path / "out.parquet"
+    output.write_bytes(b"previous")
+    with pytest.raises(BatchInputError):
+        score_file(pipeline, tmp_path / "missing.jsonl", output)
+    assert output.read_bytes() == b"previous"
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_unsupported_input_suffix_is_refused(pipeline, tmp_path):
+    path = tmp_path / "leads.txt"
+    path.write_text(json.dumps(lead_dict()) + "\n")
+    with pytest.raises(BatchInputError, match=r"leads\.txt: input must be one of \.jsonl, \.json, \.csv"):
+        score_file(pipeline, path, tmp_path / "out.jsonl")
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_missing_input_file_is_refused(tmp_path):
+    with pytest.raises(BatchInputError, match="no such file"):
+        list(read_leads(tmp_path / "nowhere.csv"))
+
+
+def test_unsupported_output_suffix_is_refused_before_reading(pipeline, tmp_path):
+    with pytest.raises(BatchInputError, match=r"out\.csv: output must be one of \.jsonl, \.parquet"):
+        score_file(pipeline, tmp_path / "missing.jsonl", tmp_path / "out.csv")
+
+
+def test_unflatten_nests_dotted_keys_and_drops_empty_cells_and_nan():
+    row = {
+        "lead_id": "x",
+        "contact.email": "",
+        "contact.job_title": None,
+        "company.employees": float("nan"),
+        "company.annual_revenue": np.float64("nan"),
+        "company.country": "DE",
+        "form.seconds_on_form": 0,
+        "events": '[{"type": "pricing_page", "at": "2026-11-01T09:10:00Z"}]',
+    }
+    assert unflatten(row) == {
+        "lead_id": "x",
+        "company": {"country": "DE"},
+        "form": {"seconds_on_form": 0},
+        "events": [{"type": "pricing_page", "at": "2026-11-01T09:10:00Z"}],
+    }
+
+
+def test_unflatten_turns_numpy_values_into_python_ones():
+    lead = unflatten({"company.employees": np.int64(12), "events": np.array([{"type": "x"}], dtype=object)})
+    assert lead == {"company": {"employees": 12}, "events": [{"type": "x"}]}
+    assert type(lead["company"]["employees"]) is int

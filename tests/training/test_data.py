@@ -1,0 +1,129 @@
+"""Reading history records into a validated, time-sorted History and splitting it by time."""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from tests.features.leads import lead_dict
+from training.data import HistoryError, history_from_records, time_split
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def record(i: int, hours: float, sql: bool = False, **outcome) -> dict:
+    """A history row: a valid lead created `hours` after START, without a snapshot time, and its outcome."""
+    data = lead_dict(lead_id=f"h-{i}", created_at=(START + timedelta(hours=hours)).isoformat(), events=[])
+    del data["scored_at"]
+    data["outcome"] = {"sql": sql, **outcome}
+    return data
+
+
+def records(n: int) -> list[dict]:
+    """n valid rows one hour apart, every third one an SQL."""
+    return [record(i, hours=i, sql=i % 3 == 0) for i in range(n)]
+
+
+def test_history_is_sorted_by_creation_time_with_outcomes_aligned():
+    rows = [
+        record(0, hours=30, sql=True, won=True, rejection_reason="", true_negative_factors=[]),
+        record(1, hours=10, sql=False, rejection_reason="too_small", true_negative_factors=["small"]),
+        record(2, hours=20, sql=True),
+    ]
+    history = history_from_records(rows)
+    assert [lead.lead_id for lead in history.leads] == ["h-1", "h-2", "h-0"]
+    assert list(np.diff(history.created)) == [36000.0, 36000.0]
+    assert history.sql.tolist() == [False, True, True]
+    assert history.won.tolist() == [False, False, True]
+    assert history.rejection_reason == ["too_small", "", ""]
+    assert history.true_negative_factors == [["small"], [], []]
+
+
+def test_equal_creation_times_keep_their_file_order():
+    rows = [record(i, hours=5) for i in range(4)]
+    assert [lead.lead_id for lead in history_from_records(rows).leads] == ["h-0", "h-1", "h-2", "h-3"]
+
+
+def test_missing_scored_at_defaults_to_created_at_but_a_given_one_is_kept():
+    without = record(0, hours=0)
+    given = record(1, hours=1)
+    given["scored_at"] = (START + timedelta(days=3)).isoformat()
+    history = history_from_records([without, given])
+    assert history.leads[0].scored_at == history.leads[0].created_at == START
+    assert history.leads[1].scored_at == START + timedelta(days=3)
+
+
+def test_null_scored_at_also_defaults_to_created_at():
+    row = record(0, hours=0)
+    row["scored_at"] = None
+    lead = history_from_records([row]).leads[0]
+    assert lead.scored_at == lead.created_at
+
+
+def test_more_than_one_percent_invalid_rows_is_refused_with_row_numbers():
+    rows = records(100)
+    rows[4]["company"]["employees"] = -5
+    del rows[9]["outcome"]
+    with pytest.raises(HistoryError) as caught:
+        history_from_records(rows)
+    message = str(caught.value)
+    assert message.startswith("2 of 100 history rows are invalid")
+    assert "row 5: company.employees" in message
+    assert "row 10: outcome.sql is missing" in message
+
+
+def test_at_most_one_percent_invalid_rows_are_dropped_and_the_rest_kept():
+    rows = records(200)
+    rows[0]["company"]["employees"] = -5
+    rows[150]["outcome"] = {"won": True}
+    history = history_from_records(rows)
+    assert len(history.leads) == len(history.sql) == len(history.won) == 198
+    assert {"h-0", "h-150"}.isdisjoint(lead.lead_id for lead in history.leads)
+
+
+def test_the_refusal_lists_only_the_first_problems():
+    rows = records(20)
+    for row in rows:
+        row["outcome"] = "sql"
+    with pytest.raises(HistoryError) as caught:
+        history_from_records(rows, max_problems=3)
+    listed = [line for line in str(caught.value).splitlines() if line.strip().startswith("row ")]
+    assert listed == [f"  row {n}: outcome.sql is missing" for n in (1, 2, 3)]
+    assert str(caught.value).startswith("20 of 20 history rows are invalid")
+
+
+def test_empty_history_is_refused():
+    with pytest.raises(HistoryError, match="no usable history rows"):
+        history_from_records([])
+
+
+def test_time_split_partitions_by_time_in_the_given_fractions():
+    history = history_from_records(records(1000))
+    split = time_split(history, valid_fraction=0.2, test_fraction=0.1)
+    parts = np.vstack([split.train, split.valid, split.test]).astype(int)
+    assert (parts.sum(axis=0) == 1).all()
+    assert split.describe() == {"train": 700, "valid": 200, "test": 100}
+    created = history.created
+    assert created[split.train].max() < created[split.valid].min()
+    assert created[split.valid].max() < created[split.test].min()
+
+
+@pytest.mark.parametrize(
+    ("valid_fraction", "test_fraction"),
+    [(0, 0.15), (0.15, 0), (1, 0.1), (0.15, -0.1), (0.5, 0.4), (0.6, 0.35)],
+)
+def test_time_split_refuses_fractions_that_leave_too_little_for_training(valid_fraction, test_fraction):
+    history = history_from_records(records(400))
+    with pytest.raises(ValueError, match="at least 10% for training"):
+        time_split(history, valid_fraction=valid_fraction, test_fraction=test_fraction)
+
+
+def test_time_split_accepts_fractions_just_inside_the_limit():
+    split = time_split(history_from_records(records(1000)), valid_fraction=0.45, test_fraction=0.44)
+    assert split.describe()["train"] >= 100
+
+
+def test_time_split_on_tiny_history_asks_for_more():
+    history = history_from_records(records(200))
+    with pytest.raises(HistoryError, match=r"only \d+ leads in valid: need more history"):
+        time_split(history)

@@ -1,0 +1,72 @@
+"""The registered MLflow pyfunc model: lead JSON strings in, decision JSON strings out."""
+
+import json
+
+import pytest
+
+from tests.features.leads import lead_dict, make_lead
+
+SMALL = lead_dict(lead_id="small", company={"employees": 3})
+
+
+@pytest.fixture(scope="module")
+def champion(registered_settings):
+    """The registered version loaded the way any MLflow client would load it."""
+    import mlflow
+
+    settings, registered = registered_settings
+    mlflow.set_tracking_uri(settings.tracking_uri())
+    return mlflow.pyfunc.load_model(f"models:/{registered.name}/{registered.version}"), registered
+
+
+def test_predict_returns_one_decision_json_per_lead(champion, pipeline):
+    model, _ = champion
+    answers = model.predict([json.dumps(lead_dict())])
+    assert isinstance(answers, list) and len(answers) == 1
+    decision = json.loads(answers[0])
+    expected = pipeline.decide([make_lead()]).record(0)
+    assert decision["route"] == expected["route"]
+    assert decision["p_sql"] == pytest.approx(expected["p_sql"])
+    assert decision["lead_id"] == "t-1"
+    assert decision["policy_version"] == expected["policy_version"]
+
+
+def test_invalid_leads_get_their_error_in_place_and_the_others_are_decided(champion):
+    model, _ = champion
+    inputs = [
+        json.dumps(lead_dict(lead_id="first")),
+        json.dumps(lead_dict(lead_id="negative", company={"employees": -1})),
+        "{not json",
+        json.dumps(SMALL),
+        json.dumps(["a", "list"]),
+        json.dumps(lead_dict(lead_id="last")),
+    ]
+    answers = [json.loads(answer) for answer in model.predict(inputs)]
+    assert len(answers) == len(inputs)
+    assert [a.get("lead_id") for a in answers] == ["first", None, None, "small", None, "last"]
+    assert set(answers[1]) == {"error"} and "company.employees" in answers[1]["error"]
+    assert set(answers[2]) == {"error"} and answers[2]["error"]
+    assert "expected a JSON object" in answers[4]["error"]
+    assert answers[3]["route"] == "self_service"
+    assert "below_size_floor" in [gate["code"] for gate in answers[3]["gates"]]
+    assert all(0 < answers[i]["p_sql"] < 1 for i in (0, 3, 5))
+
+
+def test_a_batch_of_only_invalid_leads_is_all_errors(champion):
+    model, _ = champion
+    answers = [json.loads(answer) for answer in model.predict(["[]", "{}"])]
+    assert "expected a JSON object" in answers[0]["error"]
+    assert "lead_id" in answers[1]["error"] and "created_at" in answers[1]["error"]
+
+
+def test_the_loaded_model_carries_the_trained_policy(champion, policy):
+    model, _ = champion
+    wrapper = model.unwrap_python_model()
+    assert wrapper.policy.version == policy.version
+    assert json.loads(model.predict([json.dumps(lead_dict())])[0])["policy_version"] == policy.version
+
+
+def test_decisions_from_the_pyfunc_name_the_model_that_made_them(champion):
+    model, registered = champion
+    version = json.loads(model.predict([json.dumps(lead_dict())])[0])["model_version"]
+    assert registered.run_id in version or version == f"{registered.name}/{registered.version}"
