@@ -71,7 +71,8 @@ def derive(table: LeadTable, policy: Policy) -> Derived:
         website_domain=np.array(
             [signals.registered_domain(w) if w else "" for w in text["website"]], dtype=object
         ),
-        email_valid=np.array([bool(e) and signals.is_valid_email(e) for e in text["email"]], dtype=bool),
+        # A missing email is a gap, not an invalid one: only a malformed address fails.
+        email_valid=np.array([not e or signals.is_valid_email(e) for e in text["email"]], dtype=bool),
         seniority=np.array([t[0] for t in titles], dtype=object),
         function=np.array([t[1] for t in titles], dtype=object),
         is_student=np.array([t[2] for t in titles], dtype=bool),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from features import signals
 from features.derived import Derived
 from features.policy import ROUTE_SEVERITY, GateSpec, Policy, Route
 
@@ -54,7 +55,9 @@ def _employee_or_test(d: Derived, policy: Policy):
 @check("do_not_engage")
 def _do_not_engage(d: Derived, policy: Policy):
     blocked = {c.lower() for c in policy.domains.do_not_engage}
-    hit_email = np.array([e in blocked for e in d.email_domain], dtype=bool)
+    hit_email = np.array(
+        [e in blocked or signals.registered_domain(e) in blocked for e in d.email_domain], dtype=bool
+    )
     hit_site = np.array([w in blocked for w in d.website_domain], dtype=bool)
     return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
 
@@ -125,8 +128,7 @@ def _fake_name(d: Derived, policy: Policy):
 
 @check("invalid_email")
 def _invalid_email(d: Derived, policy: Policy):
-    email = _text(d, "email")
-    return _values(~d.email_valid, np.where(email == "", "no email given", email))
+    return _values(~d.email_valid, _text(d, "email"))
 
 
 @check("personal_email")

@@ -11,6 +11,7 @@ from features.derived import Derived, derive
 from features.gates import GateResults, run_gates
 from features.model import ScoringModel
 from features.policy import ROUTE_SEVERITY, Policy, Route, Thresholds
+from features.public import public_answer
 from features.reasons import TOP_NEGATIVE, TOP_POSITIVE, family_contributions, render_reasons, top_families
 from features.schema import Lead
 from features.table import build_table
@@ -108,15 +109,19 @@ class Decisions:
         """Everything about one decision, JSON-safe."""
         gate_rows = self.gate_rows(index)
         unlifted = [g for g in gate_rows if not g["lifted"]]
+        gate_message = unlifted[0]["public_message"] if unlifted else None
+        route, source = self.route[index], self.route_source[index]
+        next_step, message = public_answer(route, source, gate_message, self.derived.seniority[index])
         p = float(self.p_sql[index])
         return {
             "lead_id": self.lead_ids[index],
-            "route": self.route[index],
-            "route_source": self.route_source[index],
+            "route": route,
+            "route_source": source,
             "p_sql": None if p != p else round(p, 6),
             "band": self.band(index),
             "gates": gate_rows,
-            "public_message": unlifted[0]["public_message"] if unlifted else None,
+            "next_step": next_step,
+            "public_message": message,
             "negative_reasons": self.reasons(index, negative=True),
             "positive_reasons": self.reasons(index, negative=False),
             "model_version": self.model_version,

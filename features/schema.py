@@ -104,7 +104,13 @@ class Event(_Strict):
 class Lead(_Strict):
     """One inbound lead as leadgate scores it."""
 
-    lead_id: str = Field(..., min_length=1, max_length=200)
+    lead_id: str = Field(
+        ...,
+        min_length=1,
+        max_length=200,
+        pattern=r"^[^\x00-\x1f/]+$",
+        description="no '/' or control characters",
+    )
     created_at: datetime
     scored_at: datetime | None = Field(
         None, description="decision time; activity after it is ignored (defaults to now)"
@@ -129,7 +135,10 @@ class Lead(_Strict):
 
 def _as_utc(value: datetime) -> datetime:
     # Naive timestamps from CRM exports are taken as UTC rather than refused.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp out of range") from None
 
 
 class LeadValidationError(ValueError):

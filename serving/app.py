@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from starlette.exceptions import HTTPException
 
 from features.schema import LeadValidationError
 from leadgate.settings import Settings
@@ -43,13 +44,11 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _BodyTooLarge
+                    # FastAPI turns other errors raised while reading the body into 400; this one it keeps.
+                    raise HTTPException(413, f"request body over {self.max_bytes} bytes")
             return message
 
-        try:
-            await self.app(scope, counted, send)
-        except _BodyTooLarge:
-            await _too_large(send, self.max_bytes)
+        await self.app(scope, counted, send)
 
 
 class Timing:
@@ -78,10 +77,6 @@ class Timing:
             path = route.path if route is not None else "unmatched"
             elapsed = time.perf_counter() - start
             self.metrics.latency.labels(path, scope["method"], str(status_code)).observe(elapsed)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 async def _too_large(send, limit: int) -> None:
@@ -141,16 +136,7 @@ def create_app(
     app.include_router(router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
-    @app.middleware("http")
-    async def timing(request: Request, call_next):
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = route.path if route is not None else "unmatched"
-        metrics.latency.labels(path, request.method, str(response.status_code)).observe(
-            time.perf_counter() - start
-        )
-        return response
+    app.add_middleware(Timing, metrics=metrics)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):
@@ -170,7 +156,9 @@ def create_app(
     async def conflict(request: Request, error: IdempotencyConflict):
         return JSONResponse({"detail": str(error)}, status_code=status.HTTP_409_CONFLICT)
 
-    @app.exception_handler(SQLAlchemyError)
+    # Only a lost or refused connection is an outage worth a retry; other database errors are bugs (500).
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
     @app.exception_handler(StoreUnavailable)
     async def store_down(request: Request, error: Exception):
         log.error("decision store unavailable: %s", error)

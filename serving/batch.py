@@ -115,6 +115,7 @@ def _flat_output(record: dict) -> dict:
         "gate_reasons": [g["reason"] for g in record["gates"]],
         "negative_reasons": [r["text"] for r in record["negative_reasons"]],
         "positive_reasons": [r["text"] for r in record["positive_reasons"]],
+        "next_step": record["next_step"],
         "public_message": record["public_message"],
         "model_version": record["model_version"],
         "policy_version": record["policy_version"],

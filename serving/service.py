@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from features.schema import Event, Lead, parse_lead
 from serving.metrics import ServiceMetrics
 from serving.model_holder import ModelHolder
-from serving.public import MESSAGES, public_answer
+from serving.public import MESSAGES
 from serving.store import DecisionStore
 from serving.store_models import DecisionRow
 
@@ -24,13 +24,7 @@ def _utc(moment: datetime) -> datetime:
 def _decide(holder: ModelHolder, lead: Lead, now: datetime) -> dict:
     current = holder.current()  # one snapshot per request: an alias move never splits a decision
     record = current.pipeline.decide_one(lead, now=now)
-    next_step, message_class = public_answer(record)
-    return {
-        **record,
-        "next_step": next_step,
-        "public_message_class": message_class,
-        "model_missing": current.loaded is None,
-    }
+    return {**record, "model_missing": current.loaded is None}
 
 
 def answer_of(row: DecisionRow) -> dict:
@@ -60,21 +54,46 @@ def create_lead(
     return answer_of(stored.decision), stored.created
 
 
+MAX_EVENTS = 10_000  # the schema's limit; the oldest activity gives way first
+
+
+def _event_key(event: dict) -> tuple[str, datetime]:
+    return event["type"], _utc(datetime.fromisoformat(event["at"]))
+
+
+def merge_events(stored: dict, events: list[Event]) -> dict:
+    """The stored lead with new events appended: exact repeats (same type and instant) dropped, newest kept."""
+    known = {_event_key(e) for e in stored.get("events", [])}
+    merged = list(stored.get("events", []))
+    for event in events:
+        item = event.model_dump(mode="json")
+        key = _event_key(item)
+        if key not in known:
+            known.add(key)
+            merged.append(item)
+    if len(merged) > MAX_EVENTS:
+        merged = sorted(merged, key=lambda e: _event_key(e)[1])[-MAX_EVENTS:]
+    return {**stored, "events": merged}
+
+
 def add_events(
     *, lead_id: str, events: list[Event], holder: ModelHolder, store: DecisionStore, metrics: ServiceMetrics
 ) -> tuple[dict, int]:
-    """Append new activity, re-score, and append a decision; exact repeats of stored events are ignored."""
-    stored = store.lead(lead_id)
-    if stored is None:
-        raise LeadNotFound(lead_id)
-    known = {(e["type"], datetime.fromisoformat(e["at"])) for e in stored.get("events", [])}
-    fresh = [e.model_dump(mode="json") for e in events if (e.type.value, e.at) not in known]
-    updated = {**stored, "events": [*stored.get("events", []), *fresh]}
-    lead = parse_lead(updated)
+    """Append new activity, re-score, and append a decision, all under the lead's lock."""
     now = datetime.now(UTC)
-    decision = _decide(holder, lead, now)
-    row = store.append(lead=updated, decision=decision, trigger="events", at=now)
-    metrics.observe_decision(decision, "events")
+    decided: dict = {}
+
+    def decide(lead: dict) -> dict:
+        decided.update(_decide(holder, parse_lead(lead), now))
+        return decided
+
+    try:
+        row = store.append_events(
+            lead_id=lead_id, merge=lambda stored: merge_events(stored, events), decide=decide, at=now
+        )
+    except KeyError:
+        raise LeadNotFound(lead_id) from None
+    metrics.observe_decision(decided, "events")
     return answer_of(row), row.seq
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
@@ -125,23 +126,29 @@ class DecisionStore:
             row = session.get(LeadRow, lead_id)
             return None if row is None else row.lead
 
-    def append(self, *, lead: dict, decision: dict, trigger: str, at: datetime) -> DecisionRow:
-        """Replace the lead's current state and append a decision; the older decisions stay."""
-        lead_id = lead["lead_id"]
+    def append_events(
+        self, *, lead_id: str, merge: Callable[[dict], dict], decide: Callable[[dict], dict], at: datetime
+    ) -> DecisionRow:
+        """Under the lead's write lock: merge new activity into the stored lead, decide, append a decision.
+
+        Reading, merging and writing in one locked transaction means concurrent event posts never
+        overwrite each other's activity; the older decisions stay.
+        """
         with self.engine.begin() as connection:
-            # Taking the lead row first serialises concurrent re-scores of one lead on PostgreSQL.
-            found = connection.execute(
-                select(LeadRow.lead_id).where(LeadRow.lead_id == lead_id).with_for_update()
-            ).first()
-            if found is None:
-                raise KeyError(lead_id)
-            connection.execute(
-                update(LeadRow).where(LeadRow.lead_id == lead_id).values(lead=lead, updated_at=at)
+            # Writing first takes the lock (a row lock on PostgreSQL, the write lock on SQLite) before the read.
+            touched = connection.execute(
+                update(LeadRow).where(LeadRow.lead_id == lead_id).values(updated_at=at)
             )
+            if touched.rowcount == 0:
+                raise KeyError(lead_id)
+            stored = connection.scalar(select(LeadRow.lead).where(LeadRow.lead_id == lead_id))
+            lead = merge(stored)
+            decision = decide(lead)
+            connection.execute(update(LeadRow).where(LeadRow.lead_id == lead_id).values(lead=lead))
             last = connection.scalar(select(func.max(DecisionRow.seq)).where(DecisionRow.lead_id == lead_id))
             seq = (last or 0) + 1
-            _insert_decision(connection, lead_id, seq, trigger, decision)
-        return _row_of(lead_id, seq, trigger, decision)
+            _insert_decision(connection, lead_id, seq, "events", decision)
+        return _row_of(lead_id, seq, "events", decision)
 
     def history(self, lead_id: str) -> list[DecisionRow]:
         """Every decision of a lead, oldest first."""
@@ -170,6 +177,9 @@ class DecisionStore:
         if route:
             query = query.where(DecisionRow.route == route)
         if since:
+            since = since.astimezone(UTC) if since.tzinfo else since.replace(tzinfo=UTC)
+            if self.engine.dialect.name == "sqlite":
+                since = since.replace(tzinfo=None)  # SQLite keeps naive UTC text; compare like with like
             query = query.where(DecisionRow.decided_at >= since)
         if gate:
             query = query.where(
@@ -200,7 +210,7 @@ def _columns(lead_id: str, seq: int, trigger: str, decision: dict) -> dict:
         "band": decision["band"],
         "p_sql": decision["p_sql"],
         "next_step": decision["next_step"],
-        "public_message": decision["public_message_class"],
+        "public_message": decision["public_message"],
         "model_version": decision["model_version"],
         "model_missing": decision["model_missing"],
         "policy_version": decision["policy_version"],

@@ -36,7 +36,6 @@ def test_good_lead_fires_no_gate():
         ({"contact": {"job_title": "Open to work"}}, "job_seeker", "Open to work"),
         ({"contact": {"first_name": "asdf", "last_name": "asdf"}}, "fake_name", "asdf asdf"),
         ({"contact": {"email": "maria@@nordwerk"}}, "invalid_email", "maria@@nordwerk"),
-        ({"contact": {"email": None}}, "invalid_email", "no email given"),
         ({"contact": {"email": "x@mailinator.com"}}, "disposable_email", "mailinator.com"),
         ({"form": {"honeypot": "http://spam.example"}}, "honeypot_filled", "http://spam.example"),
         ({"form": {"seconds_on_form": 0.8}}, "too_fast_form", "0.8 s"),
@@ -104,3 +103,21 @@ def test_disabled_gate_never_fires():
     policy = parse_policy(yaml.safe_dump(data))
     assert "below_size_floor" not in {g.code for g in policy.active_gates()}
     assert DecisionPipeline(policy).decide_one(make_lead(company={"employees": 2}))["gates"] == []
+
+
+def test_missing_email_is_a_gap_not_bad_faith():
+    record = PIPELINE.decide_one(make_lead(contact={"email": None}))
+    assert "invalid_email" not in {g["code"] for g in record["gates"]}
+
+
+def test_do_not_engage_covers_subdomains():
+    assert "do_not_engage" in fired(make_lead(contact={"email": "a@eu.blocked-customer.com"}))
+
+
+def test_public_answer_is_in_the_record_and_never_names_the_gate():
+    small = PIPELINE.decide_one(make_lead(company={"employees": 3}))
+    assert (small["next_step"], small["public_message"]) == ("self_service", "smaller_team_alternatives")
+    capped = PIPELINE.decide_one(make_lead(contact={"email": "maria@gmail.com"}))
+    assert (capped["next_step"], capped["public_message"]) == ("verify", "verify")
+    bot = PIPELINE.decide_one(make_lead(form={"honeypot": "x"}))
+    assert (bot["next_step"], bot["public_message"]) == ("thank_you", "thank_you")

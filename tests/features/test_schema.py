@@ -38,3 +38,15 @@ def test_missing_lead_id_is_named():
 def test_non_object_is_refused_clearly():
     with pytest.raises(LeadValidationError, match="expected a JSON object"):
         parse_lead(["not", "a", "lead"])
+
+
+@pytest.mark.parametrize("created", ["9999-12-31T23:00:00-05:00"])
+def test_out_of_range_timestamps_are_a_validation_error(created):
+    with pytest.raises(LeadValidationError, match="created_at"):
+        parse_lead(lead_dict(created_at=created))
+
+
+@pytest.mark.parametrize("lead_id", ["crm/42", "a\x00b", "line\nbreak"])
+def test_lead_ids_that_cannot_travel_in_a_url_or_a_database_are_refused(lead_id):
+    with pytest.raises(LeadValidationError, match="lead_id"):
+        parse_lead(lead_dict(lead_id=lead_id))

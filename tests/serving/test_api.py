@@ -150,3 +150,66 @@ def test_health_ready_and_metrics(client):
     assert 'leadgate_decisions_total{route="self_service",trigger="created"}' in text
     assert 'leadgate_gate_fired_total{code="below_size_floor",lifted="false"}' in text
     assert "leadgate_request_seconds_bucket" in text and "leadgate_model_loaded 1.0" in text
+
+
+def test_concurrent_event_posts_never_lose_activity(client):
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import UTC, datetime, timedelta
+
+    post(client, lead_dict(lead_id="race-1", events=[]))
+    base = datetime.now(UTC) - timedelta(hours=2)
+
+    def send(i):
+        at = (base + timedelta(seconds=i)).isoformat()
+        body = {"events": [{"type": "page_view", "at": at}]}
+        return client.post("/v1/leads/race-1/events", json=body, headers=auth("intake")).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(send, range(40)))
+    assert codes == [200] * 40
+    decision = client.get("/v1/leads/race-1/decision", headers=auth("sales")).json()
+    assert len(decision["history"]) == 41
+    assert sorted(h["seq"] for h in decision["history"]) == list(range(1, 42))
+    # Every page view is in the stored lead: the last decision was made on all 40.
+    store = client.app.state.store
+    assert len(store.lead("race-1")["events"]) == 40
+
+
+def test_repeated_events_count_once_whatever_their_time_zone_spelling(client):
+    post(client, lead_dict(lead_id="dup-1", events=[]))
+    same = [
+        {"type": "email_reply", "at": "2026-11-02T10:00:00"},
+        {"type": "email_reply", "at": "2026-11-02T10:00:00Z"},
+        {"type": "email_reply", "at": "2026-11-02T11:00:00+01:00"},
+    ]
+    client.post("/v1/leads/dup-1/events", json={"events": same}, headers=auth("intake"))
+    assert len(client.app.state.store.lead("dup-1")["events"]) == 1
+
+
+def test_since_filter_respects_the_callers_time_zone(client):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    post(client, lead_dict(lead_id="tz-1"))
+    plus5 = timezone(timedelta(hours=5))
+    hour_ago = (datetime.now(UTC) - timedelta(hours=1)).astimezone(plus5).isoformat()
+    in_an_hour = (
+        (datetime.now(UTC) + timedelta(hours=1)).astimezone(timezone(timedelta(hours=-5))).isoformat()
+    )
+    assert client.get("/v1/leads", params={"since": hour_ago}, headers=auth("sales")).json()["total"] >= 1
+    assert client.get("/v1/leads", params={"since": in_an_hour}, headers=auth("sales")).json()["total"] == 0
+
+
+def test_oversized_chunked_body_is_413_too(client, service_settings):
+    body = json.dumps(
+        lead_dict(lead_id="big-chunked", form={"message": "y" * (service_settings.max_body_bytes + 10)})
+    )
+
+    def chunks():
+        data = body.encode()
+        for start in range(0, len(data), 16_384):
+            yield data[start : start + 16_384]
+
+    response = client.post(
+        "/v1/leads", content=chunks(), headers={**auth("intake"), "Content-Type": "application/json"}
+    )
+    assert response.status_code == 413

@@ -1,0 +1,25 @@
+"""What the person who filled the form may be told: a next step and a message class, never the criteria."""
+
+from __future__ import annotations
+
+NEXT_STEP = {
+    "sales_ready": "sales_call",
+    "verify": "verify",
+    "nurture": "nurture",
+    "self_service": "self_service",
+    "silent_reject": "thank_you",
+}
+REJECTING = ("self_service", "silent_reject")
+
+
+def public_answer(route: str, route_source: str, gate_message: str | None, seniority: str) -> tuple[str, str]:
+    """(next_step, message class): a gate's class only when a gate kept the lead from sales."""
+    next_step = NEXT_STEP[route]
+    if route == "silent_reject":
+        return next_step, "thank_you"
+    if route in REJECTING and route_source == "gate" and gate_message:
+        return next_step, gate_message
+    if route in REJECTING and seniority in ("junior", "student"):
+        # A junior contact is pointed to a guide to share with the team that would buy.
+        return next_step, "team_guide"
+    return next_step, next_step
