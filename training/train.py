@@ -63,8 +63,11 @@ def train_model(
     valid_raw = fitted.booster.predict(matrix[valid], raw_score=True)
     calibration = fit_platt(valid_raw, y[valid])
     model = ScoringModel(builder, fitted.booster, calibration, thresholds=None)  # type: ignore[arg-type]
+    # Thresholds are for the leads the model routes: gated leads never reach them, whatever the training set.
+    routed = split.valid & ~gated
     lost = int((y & split.valid & gated).sum())
-    model.thresholds = choose_thresholds(model.calibrate(valid_raw), y[valid], policy.routing, lost)
+    routed_raw = fitted.booster.predict(matrix[routed], raw_score=True)
+    model.thresholds = choose_thresholds(model.calibrate(routed_raw), y[routed], policy.routing, lost)
 
     say("held-out evaluation through the decision pipeline")
     pipeline = DecisionPipeline(policy, model)
