@@ -158,8 +158,9 @@ class FeatureBuilder:
             dtype=np.float64,
         )
         columns.append(np.where(has_site, matches, np.nan))
+        codes = self._codes()
         for name, _ in CATEGORICALS:
-            index = {value: code for code, value in enumerate(self.vocabularies_[name])}
+            index = codes[name]
             values = self._category_values(derived, name)
             columns.append(np.array([index.get(v, 0) if v else np.nan for v in values], dtype=np.float64))
         columns.append(_log10(numbers["cost"]))
@@ -178,6 +179,16 @@ class FeatureBuilder:
         columns.append(_log10(numbers["seconds_on_form"]))
         matrix = np.column_stack(columns) if n else np.zeros((0, len(FEATURES)))
         return np.ascontiguousarray(matrix, dtype=np.float64)
+
+    def _codes(self) -> dict[str, dict[str, int]]:
+        # Built once per fitted vocabulary: one lead at a time must not rebuild eight dicts per call.
+        if getattr(self, "_codes_for", None) is not self.vocabularies_:
+            self._codes_cache = {
+                name: {value: code for code, value in enumerate(vocabulary)}
+                for name, vocabulary in self.vocabularies_.items()
+            }
+            self._codes_for = self.vocabularies_
+        return self._codes_cache
 
     def to_dict(self) -> dict:
         """Parameters and learned state, for the model bundle."""
