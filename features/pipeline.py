@@ -9,6 +9,7 @@ import numpy as np
 
 from features.derived import Derived, derive
 from features.gates import GateResults, run_gates
+from features.memory import paused_gc
 from features.model import ScoringModel
 from features.policy import ROUTE_SEVERITY, Policy, Route, Thresholds
 from features.public import public_answer
@@ -131,7 +132,8 @@ class Decisions:
 
     def records(self) -> list[dict]:
         """`record` for every lead."""
-        return [self.record(i) for i in range(len(self))]
+        with paused_gc():
+            return [self.record(i) for i in range(len(self))]
 
 
 class DecisionPipeline:
@@ -143,6 +145,10 @@ class DecisionPipeline:
 
     def decide(self, leads: list[Lead], now: datetime | None = None) -> Decisions:
         """Decide a batch of validated leads."""
+        with paused_gc():
+            return self._decide(leads, now)
+
+    def _decide(self, leads: list[Lead], now: datetime | None) -> Decisions:
         now = now or datetime.now(UTC)
         table = build_table(leads, now=now)
         derived = derive(table, self.policy)

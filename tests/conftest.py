@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# LightGBM's OpenMP threads spin while waiting; beside another busy process on two cores that made
+# training 4-10x slower (bench/README.md). Tests share the machine, so threads sleep instead.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 

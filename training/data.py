@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from features.memory import paused_gc
 from features.schema import Lead, LeadValidationError, parse_lead
 
 
@@ -42,6 +43,11 @@ class HistoryError(ValueError):
 
 def history_from_records(records: list[dict], max_problems: int = 10) -> History:
     """Validate records (lead fields plus an `outcome` object) and sort them by creation time."""
+    with paused_gc():
+        return _history_from_records(records, max_problems)
+
+
+def _history_from_records(records: list[dict], max_problems: int) -> History:
     leads, sql, won, reasons, factors, problems = [], [], [], [], [], []
     for row, record in enumerate(records, start=1):
         outcome = record.get("outcome") if isinstance(record, dict) else None

@@ -15,15 +15,14 @@ Module layout: synth_vocab (word lists, effects), synth_people (who the lead is)
 
 from __future__ import annotations
 
-import gc
 import gzip
 import json
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
+from features.memory import paused_gc
 from features.policy import Policy, load_policy
 from training import synth_events as E
 from training import synth_outcome as O
@@ -189,7 +188,7 @@ def generate_history(
 ) -> list[dict]:
     """Seeded synthetic leads over `months` before `end`, each with a ground-truth `outcome`."""
     policy = policy or load_policy()
-    with _paused_gc():
+    with paused_gc():
         return _generate(n_leads, months, seed, end, policy)
 
 
@@ -244,7 +243,7 @@ def write_history(records: list[dict], path: str | Path) -> Path:
 
 def read_history(path: str | Path) -> list[dict]:
     """Read records written by write_history (plain or gzip JSON lines)."""
-    with _paused_gc(), _open(Path(path), "rt") as handle:
+    with paused_gc(), _open(Path(path), "rt") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
@@ -253,15 +252,3 @@ def _open(path: Path, mode: str):
     if path.suffix == ".gz":
         return gzip.open(path, mode, compresslevel=6, encoding="utf-8")
     return open(path, mode, encoding="utf-8")
-
-
-@contextmanager
-def _paused_gc():
-    """Pause the cyclic GC while millions of small dicts are built; it would rescan them for nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
