@@ -213,7 +213,12 @@ def serve(
 
     import uvicorn
 
+    from serving.store import make_engine
+    from serving.store import migrate as upgrade
+
     settings = _settings(data_dir)
+    # Migrate once here: several workers migrating at start would race to create the same tables.
+    upgrade(make_engine(settings.decisions_url()))
     if data_dir is not None:
         os.environ["LEADGATE_DATA_DIR"] = str(data_dir)  # worker processes build their own settings
     if not settings.api_keys:
