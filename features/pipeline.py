@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 
 import numpy as np
 
@@ -89,7 +90,16 @@ class Decisions:
         if self.matrix is None:
             return []
         picks = (self.negative_picks if negative else self.positive_picks)[index]
-        return render_reasons(self.derived, self.matrix, self.by_family, index, picks, negative)
+        return render_reasons(self.derived, self.matrix, self._rounded_families, index, picks, negative)
+
+    @cached_property
+    def _rounded_families(self) -> np.ndarray:
+        # Rounded once for the batch: four decimals of log-odds are all a record shows.
+        return np.round(self.by_family, 4)
+
+    @cached_property
+    def _decided_at_text(self) -> str:
+        return self.decided_at.isoformat()
 
     def gate_rows(self, index: int) -> list[dict]:
         """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
@@ -127,7 +137,7 @@ class Decisions:
             "positive_reasons": self.reasons(index, negative=False),
             "model_version": self.model_version,
             "policy_version": self.policy_version,
-            "decided_at": self.decided_at.isoformat(),
+            "decided_at": self._decided_at_text,
         }
 
     def records(self) -> list[dict]:

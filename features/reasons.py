@@ -194,9 +194,9 @@ assert {c for _, c in CATEGORICALS} | {f for *_, f in COUNTS} <= set(FAMILIES)
 def render_reasons(
     derived: Derived, matrix: np.ndarray, by_family: np.ndarray, index: int, picks: np.ndarray, negative: bool
 ) -> list[dict]:
-    """The picked families of one lead as {family, text, contribution} dicts."""
+    """The picked families of one lead as {family, text, contribution} dicts (`by_family` already rounded)."""
     reasons = []
-    for family_index in picks:
+    for family_index in picks.tolist():
         if family_index < 0:
             continue
         family = FAMILIES[family_index]
@@ -204,7 +204,7 @@ def render_reasons(
             {
                 "family": family,
                 "text": RENDERERS[family](derived, matrix, index, negative),
-                "contribution": round(float(by_family[index, family_index]), 4),
+                "contribution": float(by_family[index, family_index]),
             }
         )
     return reasons
