@@ -40,7 +40,8 @@ def identify(keys: list[ApiKey], presented: str) -> ApiKey | None:
 def require(*roles: str) -> Callable:
     """Dependency: a valid key (401 otherwise) whose role is one of `roles` or admin (403 otherwise)."""
 
-    def check(
+    # async: a hash and a compare, not worth a hop to the thread pool that a sync dependency costs.
+    async def check(
         request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
     ) -> ApiKey:
         unauthorized = HTTPException(
