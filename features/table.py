@@ -10,7 +10,7 @@ import numpy as np
 from features.schema import EventType, Lead
 
 EVENT_TYPES: tuple[str, ...] = tuple(e.value for e in EventType)
-_EVENT_CODE = {name: code for code, name in enumerate(EVENT_TYPES)}
+EVENT_CODE = {name: code for code, name in enumerate(EVENT_TYPES)}
 _DAY = 86_400.0
 
 TEXT_COLUMNS = (
@@ -59,7 +59,7 @@ class LeadTable:
     def days_since(self, types: list[str]) -> np.ndarray:
         """Days since the most recent event of any of these types, NaN when there was none."""
         result = np.full(self.n, np.inf)
-        mask = np.isin(self.event_type, [_EVENT_CODE[t] for t in types])
+        mask = np.isin(self.event_type, [EVENT_CODE[t] for t in types])
         np.minimum.at(result, self.event_lead[mask], self.event_age_days[mask])
         result[np.isinf(result)] = np.nan
         return result
@@ -68,7 +68,7 @@ class LeadTable:
         """Sum of event weights, each halved for every half-life since it happened."""
         weight_by_code = np.zeros(len(EVENT_TYPES))
         for name, weight in weights.items():
-            weight_by_code[_EVENT_CODE[name]] = weight
+            weight_by_code[EVENT_CODE[name]] = weight
         contributions = weight_by_code[self.event_type] * np.exp2(-self.event_age_days / half_life_days)
         return np.bincount(self.event_lead, weights=contributions, minlength=self.n)
 
@@ -127,7 +127,7 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
             age = scored - _days(event.at)
             if age >= 0:  # activity after the decision time did not exist yet
                 event_lead.append(index)
-                event_type.append(_EVENT_CODE[event.type])
+                event_type.append(EVENT_CODE[event.type])
                 event_age.append(age)
     return LeadTable(
         text=text,

@@ -17,7 +17,7 @@ from leadgate.settings import Settings
 from serving.metrics import ServiceMetrics
 from serving.model_holder import ModelHolder
 from serving.service import LeadNotFound
-from serving.store import DecisionStore, IdempotencyConflict, StoreUnavailable, make_engine, migrate
+from serving.store import DecisionStore, IdempotencyConflict, make_engine, migrate
 from serving.views import router
 
 log = logging.getLogger(__name__)
@@ -159,7 +159,6 @@ def create_app(
     # Only a lost or refused connection is an outage worth a retry; other database errors are bugs (500).
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
-    @app.exception_handler(StoreUnavailable)
     async def store_down(request: Request, error: Exception):
         log.error("decision store unavailable: %s", error)
         metrics.store_errors.inc()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from features.pipeline import DecisionPipeline
 from features.policy import Policy, load_policy
 from leadgate.settings import Settings
-from serving.model_loading import LoadedModel, ModelNotFound, load_by_alias
+from serving.model_loading import LoadedModel, load_by_alias
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class ModelHolder:
                     )
                 return False
             fresh = self._loader(self.settings, self.alias)
-        except (ModelNotFound, Exception) as error:  # noqa: BLE001 - a bad load must never take the service down
+        except Exception as error:  # noqa: BLE001 - a bad load must never take the service down
             log.warning("model refresh failed, keeping the current pipeline: %s", error)
             if self._current.loaded is None:
                 self._current = Current(self._current.pipeline, None, f"model load failed: {error}")

@@ -16,10 +16,6 @@ from serving.store_models import DecisionGateRow, DecisionRow, LeadRow
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-class StoreUnavailable(RuntimeError):
-    """The database could not be reached or refused the write; nothing was written."""
-
-
 class IdempotencyConflict(ValueError):
     """An idempotency key was reused for a different lead."""
 
