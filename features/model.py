@@ -28,10 +28,6 @@ class ScoringModel:
     version: str = "unregistered"
     metadata: dict = field(default_factory=dict)
 
-    def raw_score(self, matrix: np.ndarray) -> np.ndarray:
-        """The booster's log-odds for each row."""
-        return self.booster.predict(matrix, raw_score=True, num_threads=self._threads(matrix))
-
     def contributions(self, matrix: np.ndarray) -> np.ndarray:
         """(n, features + 1) exact TreeSHAP contributions; the last column is the base value."""
         return self.booster.predict(matrix, pred_contrib=True, num_threads=self._threads(matrix))
