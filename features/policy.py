@@ -151,6 +151,21 @@ class Routing(_Strict):
     no_model_route: Route = Route.verify
 
 
+class Promotion(_Strict):
+    """What the shadow period must show before a challenger replaces the champion."""
+
+    min_outcomes: int = Field(200, ge=1, description="shadow-period leads with a known outcome")
+    min_sqls: int = Field(20, ge=1, description="SQLs among them, so recall and AUC mean something")
+    max_extra_won_hidden: int = Field(
+        0, ge=0, description="won deals the challenger would keep from sales that the champion did not"
+    )
+    confidence: float = Field(0.95, gt=0.5, lt=1, description="level of the ROC-AUC difference interval")
+    max_calibration_error: float = Field(
+        0.10, gt=0, le=1, description="of the challenger on the shadow leads"
+    )
+    bootstrap_rounds: int = Field(1000, ge=100, le=100_000)
+
+
 class Policy(_Strict):
     """The whole policy file."""
 
@@ -161,6 +176,7 @@ class Policy(_Strict):
     lift: Lift
     routing: Routing = Routing()
     training_gated_leads: Literal["exclude", "include"] = "exclude"
+    promotion: Promotion = Promotion()
     gates: list[GateSpec] = Field(..., min_length=1)
 
     @model_validator(mode="after")

@@ -71,27 +71,38 @@ def synth(
     console.print(f"wrote {len(records):,} leads to {out} (SQL rate {rate:.1%})")
 
 
-def _train(data: Path, policy_path: Path | None, settings, seed: int):
+def _train(data: Path | None, policy_path: Path | None, settings, seed: int, from_store: bool = False):
     from training.data import HistoryError, history_from_records
     from training.registry import log_training
     from training.synth import read_history
     from training.train import train_model
 
     policy = _policy(policy_path)
-    if not data.exists():
+    if not from_store and not data.exists():
         raise _fail(f"{data}: no such file (generate one with `leadgate synth`)")
     with console.status("reading history") as status:
         try:
-            history = history_from_records(read_history(data))
+            history = _store_history(settings) if from_store else history_from_records(read_history(data))
         except HistoryError as error:
             raise _fail(str(error)) from None
         except (OSError, ValueError) as error:  # bad gzip, not JSON lines, not text
             raise _fail(f"{data}: not a JSON-lines history file: {error}") from None
         result = train_model(history, policy, seed=seed, progress=lambda m: status.update(f"training: {m}"))
         status.update("logging to MLflow and registering")
-        registered = log_training(result, policy, settings, {"path": str(data), "leads": len(history.leads)})
+        source = {"path": "decision store" if from_store else str(data), "leads": len(history.leads)}
+        # A model learned from live outcomes is always a challenger: it must earn promotion in shadow.
+        registered = log_training(result, policy, settings, source, first_becomes_champion=not from_store)
     _print_training(result, registered)
     return result, registered
+
+
+def _store_history(settings):
+    from serving.store import make_engine, migrate
+    from training.from_store import history_from_store
+
+    engine = make_engine(settings.decisions_url())
+    migrate(engine)
+    return history_from_store(engine)
 
 
 def _print_training(result, registered) -> None:
@@ -133,10 +144,14 @@ def train(
     ),
     policy: PolicyOpt = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    from_store: Annotated[
+        bool, typer.Option("--from-store", help="learn from the decision store's leads and recorded outcomes")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Train on history (time split), evaluate against baselines, log to MLflow and register a version."""
-    _train(data, policy, _settings(data_dir), seed)
+    """Train (time split), evaluate against baselines, log to MLflow; the first model becomes champion,
+    later ones (and every --from-store model) the challenger."""
+    _train(data, policy, _settings(data_dir), seed, from_store=from_store)
 
 
 def _loaded(settings, alias: str):
@@ -285,6 +300,18 @@ def demo(
     run_demo(_settings(data_dir), n=n, seed=seed, console=console, train=_train)
 
 
+def _register_more_commands() -> None:
+    from leadgate import cli_lifecycle
+
+    cli_lifecycle.register(app)
+
+
+_register_more_commands()
+
+
 def main() -> None:
     """Entry point for `python -m leadgate`."""
     app()
+
+
+

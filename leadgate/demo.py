@@ -54,12 +54,11 @@ def _contrasting(records: list[dict]) -> list[tuple[str, dict]]:
 
 def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
     """Run the demo end to end in the settings' data folder."""
-    from training.synth import generate_history, write_history
-
     from features.schema import parse_lead
     from leadgate.render import decision_panel
     from serving.batch import score_file
     from serving.model_loading import load_by_alias
+    from training.synth import generate_history, write_history
 
     data_dir = settings.ensure_data_dir()
     history_path = data_dir / "history.jsonl.gz"

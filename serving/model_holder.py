@@ -29,6 +29,10 @@ class Current:
         return self.loaded.model.version if self.loaded else None
 
 
+class AliasGone(LookupError):
+    """The registry answered: no version carries this alias (as opposed to: the registry did not answer)."""
+
+
 def _alias_version(settings: Settings, alias: str) -> str | None:
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
@@ -39,7 +43,9 @@ def _alias_version(settings: Settings, alias: str) -> str | None:
             .get_model_version_by_alias(settings.model_name, alias)
             .version
         )
-    except MlflowException:
+    except MlflowException as error:
+        if error.error_code in ("INVALID_PARAMETER_VALUE", "RESOURCE_DOES_NOT_EXIST"):
+            raise AliasGone(alias) from None
         return None
 
 
@@ -52,11 +58,14 @@ class ModelHolder:
         alias: str = "champion",
         loader: Callable[[Settings, str], LoadedModel] = load_by_alias,
         version_of: Callable[[Settings, str], str | None] = _alias_version,
+        unload_when_alias_gone: bool = False,
     ):
         self.settings = settings
         self.alias = alias
         self._loader = loader
         self._version_of = version_of
+        # The champion keeps serving its last model if the alias vanishes; a challenger stops being scored.
+        self._unload_when_alias_gone = unload_when_alias_gone
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._policy: Policy = load_policy(settings.policy_path)
@@ -69,7 +78,14 @@ class ModelHolder:
     def refresh(self) -> bool:
         """Load the aliased version if it moved; True when the pipeline changed. Never raises."""
         try:
-            version = self._version_of(self.settings, self.alias)
+            try:
+                version = self._version_of(self.settings, self.alias)
+            except AliasGone:
+                if self._unload_when_alias_gone and self._current.loaded is not None:
+                    self._current = Current(self._current.pipeline, None, f"alias '{self.alias}' removed")
+                    log.info("alias %s removed, model unloaded", self.alias)
+                    return True
+                version = None
             loaded = self._current.loaded
             if version is not None and loaded is not None and loaded.version == version:
                 return False

@@ -73,3 +73,39 @@ class DecisionGateRow(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), primary_key=True)
     code: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
     lifted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ShadowDecisionRow(Base):
+    """A challenger's decision on a lead, made beside the champion's and never shown to anyone outside."""
+
+    __tablename__ = "shadow_decisions"
+    __table_args__ = (
+        UniqueConstraint("lead_id", "model_version", name="uq_shadow_lead_model"),
+        Index("ix_shadow_model_decided", "model_version", "decided_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), index=True)
+    model_version: Mapped[str] = mapped_column(String(200))
+    policy_version: Mapped[str] = mapped_column(String(100))
+    route: Mapped[str | None] = mapped_column(String(20))
+    band: Mapped[str | None] = mapped_column(String(20))
+    p_sql: Mapped[float | None] = mapped_column(Float)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seconds: Mapped[float] = mapped_column(Float, doc="time the challenger took to decide")
+    error: Mapped[str | None] = mapped_column(String(500), doc="why the challenger failed, if it did")
+    record: Mapped[dict | None] = mapped_column(JSON)
+
+
+class OutcomeRow(Base):
+    """What sales learned of a lead: SQL or not, won or not, and the standardized rejection reason."""
+
+    __tablename__ = "outcomes"
+
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), primary_key=True)
+    sql: Mapped[bool] = mapped_column(Boolean)
+    won: Mapped[bool] = mapped_column(Boolean, default=False)
+    rejection_reason: Mapped[str | None] = mapped_column(String(100))
+    feedback: Mapped[str | None] = mapped_column(String(2000), doc="free text a rep left")
+    source: Mapped[str] = mapped_column(String(40), doc="api, import file name, ...")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -13,6 +13,7 @@ from leadgate.settings import Settings
 from training.train import TrainResult
 
 CHAMPION = "champion"
+CHALLENGER = "challenger"
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,18 @@ def configure_mlflow(settings: Settings):
     return mlflow
 
 
-def log_training(result: TrainResult, policy: Policy, settings: Settings, data_info: dict) -> Registered:
-    """One MLflow run: params, metrics, policy, feature list, plots, the pyfunc model; register and alias it."""
+def log_training(
+    result: TrainResult,
+    policy: Policy,
+    settings: Settings,
+    data_info: dict,
+    first_becomes_champion: bool = True,
+) -> Registered:
+    """One MLflow run: params, metrics, policy, feature list, plots, the pyfunc model; register and alias it.
+
+    The very first model becomes champion (unless told not to); every later one becomes the challenger,
+    scored in shadow until `leadgate promote` finds the evidence to move the champion alias.
+    """
     configure_mlflow(settings)
     import mlflow
     import mlflow.lightgbm
@@ -97,12 +108,11 @@ def log_training(result: TrainResult, policy: Policy, settings: Settings, data_i
         )
     version = str(info.registered_model_version)
     client = MlflowClient()
-    aliases = []
-    if not _has_alias(client, settings.model_name, CHAMPION):
-        # The first model becomes champion; later ones wait for promotion on evidence.
-        client.set_registered_model_alias(settings.model_name, CHAMPION, version)
-        aliases.append(CHAMPION)
-    return Registered(run_id=run.info.run_id, name=settings.model_name, version=version, aliases=aliases)
+    alias = CHALLENGER
+    if first_becomes_champion and not _has_alias(client, settings.model_name, CHAMPION):
+        alias = CHAMPION
+    client.set_registered_model_alias(settings.model_name, alias, version)
+    return Registered(run_id=run.info.run_id, name=settings.model_name, version=version, aliases=[alias])
 
 
 def _has_alias(client, name: str, alias: str) -> bool:
@@ -113,3 +123,44 @@ def _has_alias(client, name: str, alias: str) -> bool:
     except MlflowException:
         return False
     return True
+
+
+def alias_version(settings: Settings, alias: str) -> str | None:
+    """The version number an alias points to, or None."""
+    configure_mlflow(settings)
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return str(MlflowClient().get_model_version_by_alias(settings.model_name, alias).version)
+    except MlflowException:
+        return None
+
+
+def record_promotion(settings: Settings, challenger: str, champion: str | None, report: dict) -> None:
+    """Tag the challenger version with the decision and its reasons; move the aliases when it is promoted."""
+    from datetime import UTC, datetime
+
+    configure_mlflow(settings)
+    from mlflow import MlflowClient
+
+    client = MlflowClient()
+    name = settings.model_name
+    decision = "promoted" if report["promote"] else "refused"
+    reasons = [check["detail"] for check in report["checks"] if check["passed"] == report["promote"]]
+    summary = {k: report[k] for k in ("with_outcome", "sqls", "won", "auc_difference", "checks")}
+    tags = {
+        "leadgate.promotion.decision": decision,
+        "leadgate.promotion.at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "leadgate.promotion.against": champion or "",
+        "leadgate.promotion.reasons": "; ".join(reasons or [c["detail"] for c in report["checks"]])[:4900],
+        # MLflow caps a model-version tag at 5,000 characters; the full report is printed and --out writes it.
+        "leadgate.promotion.report": json.dumps(summary, default=str)[:4900],
+    }
+    for key, value in tags.items():
+        client.set_model_version_tag(name, challenger, key, value)
+    if report["promote"]:
+        client.set_registered_model_alias(name, CHAMPION, challenger)
+        client.delete_registered_model_alias(name, CHALLENGER)
+        if champion:
+            client.set_model_version_tag(name, champion, "leadgate.replaced_by", challenger)

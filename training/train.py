@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from features.builder import FeatureBuilder
+from features.builder import FEATURE_NAMES, FeatureBuilder
+from features.drift import profile
 from features.model import ScoringModel
 from features.pipeline import DecisionPipeline, Decisions
 from features.policy import Policy
@@ -76,6 +77,8 @@ def train_model(
     test = pipeline.decide([history.leads[i] for i in test_rows])
     valid_decisions = pipeline.decide([history.leads[i] for i in valid_rows])
     y_test, y_valid = y[test_rows], y[valid_rows]
+    # Drift is judged against the newest leads the model was tuned on, gated ones included: live traffic has them.
+    model.metadata["reference"] = profile(valid_decisions.matrix, list(FEATURE_NAMES), valid_decisions.p_sql)
     test_gated = gated[test_rows]
     system_score = np.where(test_gated, 0.0, test.p_sql)
 

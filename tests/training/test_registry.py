@@ -33,18 +33,18 @@ def test_training_is_logged_registered_and_made_champion(registered_settings):
     mlflow.set_tracking_uri(settings.tracking_uri())
 
 
-def test_a_second_model_does_not_take_the_champion_alias(registered_settings, trained, policy):
+def test_a_second_model_becomes_the_challenger_not_the_champion(registered_settings, trained, policy):
     from mlflow import MlflowClient
 
     from training.registry import log_training
 
     settings, first = registered_settings
     second = log_training(trained, policy, settings, {"path": "again", "leads": 1})
-    assert second.aliases == [] and int(second.version) > int(first.version)
-    champion = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version_by_alias(
-        settings.model_name, "champion"
-    )
-    assert str(champion.version) == first.version
+    assert second.aliases == ["challenger"] and int(second.version) > int(first.version)
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    assert str(client.get_model_version_by_alias(settings.model_name, "champion").version) == first.version
+    assert str(client.get_model_version_by_alias(settings.model_name, "challenger").version) == second.version
+    client.delete_registered_model_alias(settings.model_name, "challenger")  # other tests expect none
 
 
 def test_loaded_champion_decides_exactly_like_the_trained_model(

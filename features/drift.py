@@ -1,0 +1,108 @@
+"""Population stability (PSI) of live features and scores against the distribution a model was trained on."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+BINS = 10
+EPSILON = 1e-4  # an empty bin on one side would make PSI infinite; this floor keeps it finite and large
+PSI_WARN, PSI_ALERT = 0.1, 0.25  # the usual reading: <0.1 stable, 0.1-0.25 moderate shift, >0.25 major
+
+
+def _edges(values: np.ndarray, bins: int) -> list[float]:
+    """Inner bin edges at quantiles of the non-missing values; discrete values get a bin each."""
+    present = values[~np.isnan(values)]
+    if not len(present):
+        return []
+    return sorted({float(v) for v in np.quantile(present, np.linspace(0, 1, bins + 1)[1:-1])})
+
+
+def bin_counts(values: np.ndarray, edges: list[float]) -> np.ndarray:
+    """Counts per bin: one bin per gap between edges, plus a last bin for missing values."""
+    missing = np.isnan(values)
+    index = np.searchsorted(np.asarray(edges), values[~missing], side="right")
+    counts = np.bincount(index, minlength=len(edges) + 1).astype(np.float64)
+    return np.append(counts, missing.sum())
+
+
+def profile(matrix: np.ndarray, names: list[str], p_sql: np.ndarray, bins: int = BINS) -> dict:
+    """The reference: per feature and for P(SQL), bin edges and the share of leads in each bin."""
+    columns = {name: matrix[:, j].astype(np.float64) for j, name in enumerate(names)}
+    columns["p_sql"] = np.asarray(p_sql, dtype=np.float64)
+    reference = {}
+    for name, values in columns.items():
+        edges = _edges(values, bins)
+        counts = bin_counts(values, edges)
+        reference[name] = {"edges": edges, "shares": (counts / max(counts.sum(), 1)).tolist()}
+    return {"leads": int(len(p_sql)), "columns": reference}
+
+
+def psi(reference_shares: np.ndarray, live_counts: np.ndarray) -> float:
+    """Population stability index of live counts against reference shares (NaN with no live leads)."""
+    total = live_counts.sum()
+    if total == 0:
+        return float("nan")
+    expected = np.maximum(np.asarray(reference_shares, dtype=np.float64), EPSILON)
+    actual = np.maximum(live_counts / total, EPSILON)
+    return float(np.sum((actual - expected) * np.log(actual / expected)))
+
+
+def drift_table(reference: dict, matrix: np.ndarray, names: list[str], p_sql: np.ndarray) -> list[dict]:
+    """PSI of each feature and of P(SQL) for a live sample, most shifted first."""
+    columns = {name: matrix[:, j].astype(np.float64) for j, name in enumerate(names)}
+    columns["p_sql"] = np.asarray(p_sql, dtype=np.float64)
+    rows = []
+    for name, spec in reference["columns"].items():
+        if name not in columns:
+            continue
+        value = psi(np.asarray(spec["shares"]), bin_counts(columns[name], spec["edges"]))
+        rows.append({"column": name, "psi": value, "level": level(value), "live_leads": len(p_sql)})
+    return sorted(rows, key=lambda row: -np.nan_to_num(row["psi"], nan=-1))
+
+
+def level(value: float) -> str:
+    """stable, moderate or major, by the usual PSI reading."""
+    if value != value:
+        return "no data"
+    return "major" if value > PSI_ALERT else "moderate" if value > PSI_WARN else "stable"
+
+
+class LiveDrift:
+    """Running bin counts of live leads, thread-safe; PSI is computed when asked (e.g. at a /metrics scrape).
+
+    Edges are padded into one matrix so counting a lead is a single vectorized comparison.
+    """
+
+    def __init__(self, reference: dict, names: list[str]):
+        self.names = [name for name in [*names, "p_sql"] if name in reference["columns"]]
+        self._columns = np.array([names.index(n) for n in self.names if n != "p_sql"], dtype=np.intp)
+        specs = [reference["columns"][name] for name in self.names]
+        width = max(len(spec["edges"]) for spec in specs) + 2  # bins, padding, then the missing bin last
+        self._edges = np.full((len(specs), width - 2), np.inf)
+        self._shares = np.zeros((len(specs), width))
+        for k, spec in enumerate(specs):
+            edges = spec["edges"]
+            self._edges[k, : len(edges)] = edges
+            self._shares[k, : len(edges) + 1] = spec["shares"][:-1]
+            self._shares[k, -1] = spec["shares"][-1]
+        self._counts = np.zeros_like(self._shares)
+        self._rows = np.arange(len(specs))
+        self._lock = threading.Lock()
+
+    def observe(self, row: np.ndarray, p_sql: float | None) -> None:
+        """Count one decided lead's feature row and score."""
+        values = row[self._columns]
+        if "p_sql" in self.names:
+            values = np.append(values, np.nan if p_sql is None else p_sql)
+        bins = (values[:, None] >= self._edges).sum(axis=1)
+        bins[np.isnan(values)] = self._counts.shape[1] - 1
+        with self._lock:
+            self._counts[self._rows, bins] += 1
+
+    def values(self) -> dict[str, float]:
+        """PSI per column so far."""
+        with self._lock:
+            counts = self._counts.copy()
+        return {name: psi(self._shares[k], counts[k]) for k, name in enumerate(self.names)}

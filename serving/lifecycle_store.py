@@ -1,0 +1,180 @@
+"""Shadow decisions and sales outcomes in the decision store, and the joined views lifecycle work reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, and_, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from features.outcome import Outcome
+from serving.store_models import DecisionRow, LeadRow, OutcomeRow, ShadowDecisionRow
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    # SQLite hands timestamps back without a zone; they were written in UTC.
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def record_shadow(engine: Engine, row: dict) -> bool:
+    """Store one challenger decision; False when this lead already has one from this model version."""
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(ShadowDecisionRow), row)
+    except IntegrityError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class OutcomeImport:
+    """How many outcomes were written, and the lead ids the store does not know (nothing else is lost)."""
+
+    written: int
+    unknown_leads: list[str]
+
+
+def record_outcomes(engine: Engine, outcomes: list[Outcome], source: str) -> OutcomeImport:
+    """Insert or update outcomes in one transaction; outcomes of unknown leads are reported, not written."""
+    ids = [o.lead_id for o in outcomes]
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        known = set()
+        for start in range(0, len(ids), 500):  # keep IN lists within every database's parameter limit
+            chunk = ids[start : start + 500]
+            known |= set(connection.scalars(select(LeadRow.lead_id).where(LeadRow.lead_id.in_(chunk))))
+        existing = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            existing |= set(
+                connection.scalars(select(OutcomeRow.lead_id).where(OutcomeRow.lead_id.in_(chunk)))
+            )
+        written = 0
+        latest: dict[str, Outcome] = {o.lead_id: o for o in outcomes}  # a repeated id: the last one wins
+        for lead_id, outcome in latest.items():
+            if lead_id not in known:
+                continue
+            values = {
+                "sql": outcome.sql,
+                "won": outcome.won,
+                "rejection_reason": outcome.rejection_reason,
+                "feedback": outcome.feedback,
+                "source": source[:40],
+                "recorded_at": (outcome.at or now).astimezone(UTC),
+            }
+            if lead_id in existing:
+                connection.execute(update(OutcomeRow).where(OutcomeRow.lead_id == lead_id).values(**values))
+            else:
+                connection.execute(insert(OutcomeRow), {"lead_id": lead_id, **values})
+            written += 1
+    unknown = sorted({i for i in ids if i not in known})
+    return OutcomeImport(written=written, unknown_leads=unknown)
+
+
+@dataclass(frozen=True)
+class ShadowPair:
+    """One lead scored by the champion (its first, live decision) and in shadow by the challenger."""
+
+    lead_id: str
+    received_at: datetime
+    champion_version: str | None
+    champion_route: str
+    champion_p_sql: float | None
+    challenger_route: str | None
+    challenger_p_sql: float | None
+    challenger_error: str | None
+    sql: bool | None
+    won: bool | None
+    rejection_reason: str | None
+
+
+def shadow_pairs(engine: Engine, challenger_version: str) -> list[ShadowPair]:
+    """Every lead the challenger scored in shadow, beside the champion's live decision and the outcome."""
+    query = (
+        select(
+            LeadRow.lead_id,
+            LeadRow.received_at,
+            DecisionRow.model_version,
+            DecisionRow.route,
+            DecisionRow.p_sql,
+            ShadowDecisionRow.route,
+            ShadowDecisionRow.p_sql,
+            ShadowDecisionRow.error,
+            OutcomeRow.sql,
+            OutcomeRow.won,
+            OutcomeRow.rejection_reason,
+        )
+        .join(ShadowDecisionRow, ShadowDecisionRow.lead_id == LeadRow.lead_id)
+        .join(DecisionRow, and_(DecisionRow.lead_id == LeadRow.lead_id, DecisionRow.seq == 1))
+        .outerjoin(OutcomeRow, OutcomeRow.lead_id == LeadRow.lead_id)
+        .where(ShadowDecisionRow.model_version == challenger_version)
+        .order_by(LeadRow.received_at)
+    )
+    with engine.connect() as connection:
+        return [ShadowPair(r[0], _utc(r[1]), *r[2:]) for r in connection.execute(query)]
+
+
+@dataclass(frozen=True)
+class StoredOutcome:
+    """A stored lead as it was first decided, with its outcome."""
+
+    lead: dict
+    received_at: datetime
+    sql: bool
+    won: bool
+    rejection_reason: str | None
+
+
+def leads_with_outcomes(engine: Engine) -> list[StoredOutcome]:
+    """Stored leads whose outcome is known, oldest first."""
+    query = (
+        select(LeadRow.lead, LeadRow.received_at, OutcomeRow.sql, OutcomeRow.won, OutcomeRow.rejection_reason)
+        .join(OutcomeRow, OutcomeRow.lead_id == LeadRow.lead_id)
+        .order_by(LeadRow.received_at)
+    )
+    with engine.connect() as connection:
+        return [
+            StoredOutcome(r[0], _utc(r[1]), bool(r[2]), bool(r[3]), r[4]) for r in connection.execute(query)
+        ]
+
+
+@dataclass(frozen=True)
+class LiveDecision:
+    """A lead's first (arrival) decision with the lead as stored."""
+
+    lead: dict
+    received_at: datetime
+    route: str
+    route_source: str
+    p_sql: float | None
+    model_version: str | None
+    record: dict
+
+
+def first_decisions(
+    engine: Engine, since: datetime | None = None, until: datetime | None = None
+) -> list[LiveDecision]:
+    """Arrival decisions of leads received in [since, until), oldest first."""
+    query = (
+        select(
+            LeadRow.lead,
+            LeadRow.received_at,
+            DecisionRow.route,
+            DecisionRow.route_source,
+            DecisionRow.p_sql,
+            DecisionRow.model_version,
+            DecisionRow.record,
+        )
+        .join(DecisionRow, and_(DecisionRow.lead_id == LeadRow.lead_id, DecisionRow.seq == 1))
+        .order_by(LeadRow.received_at)
+    )
+    naive = engine.dialect.name == "sqlite"  # SQLite keeps naive UTC text; compare like with like
+    for bound, keep in ((since, LeadRow.received_at.__ge__), (until, LeadRow.received_at.__lt__)):
+        if bound is not None:
+            bound = bound.astimezone(UTC)
+            query = query.where(keep(bound.replace(tzinfo=None) if naive else bound))
+    with engine.connect() as connection:
+        return [LiveDecision(r[0], _utc(r[1]), *r[2:]) for r in connection.execute(query)]

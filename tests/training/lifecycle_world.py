@@ -1,0 +1,77 @@
+"""A small live world for lifecycle tests: a registry with champion and challenger, a store, shadow scoring."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from features.outcome import Outcome
+
+
+def permuted(history, seed: int = 0):
+    """The same leads with outcomes shuffled: a model trained on it has learned nothing."""
+    from training.data import History
+
+    order = np.random.default_rng(seed).permutation(len(history.sql))
+    return History(
+        history.leads,
+        history.sql[order],
+        history.won[order],
+        [history.rejection_reason[i] for i in order],
+        history.true_negative_factors,
+    )
+
+
+def new_leads(policy, n: int = 1500, seed: int = 21) -> list[dict]:
+    """Leads of the month after the training history, outcomes included."""
+    from training.synth import generate_history
+
+    return generate_history(
+        n_leads=n, months=1, seed=seed, end=datetime(2026, 11, 30, tzinfo=UTC), policy=policy
+    )
+
+
+def go_live(settings, records: list[dict]) -> list:
+    """Each lead decided at arrival by the champion and stored, then scored in shadow by the challenger."""
+    from prometheus_client import CollectorRegistry
+
+    from features.schema import parse_lead
+    from serving.model_loading import load_by_alias
+    from serving.shadow import ShadowScorer
+    from serving.store import DecisionStore, make_engine, migrate
+
+    engine = make_engine(settings.decisions_url())
+    migrate(engine)
+    store = DecisionStore(engine)
+    champion = load_by_alias(settings, "champion").pipeline()
+    leads = [
+        parse_lead({**{k: v for k, v in r.items() if k != "outcome"}, "scored_at": r["created_at"]})
+        for r in records
+    ]
+    decisions = champion.decide(leads)
+    for i, lead in enumerate(leads):
+        store.create(
+            lead=lead.model_dump(mode="json"),
+            decision={**decisions.record(i), "model_missing": False},
+            idempotency_key=None,
+            received_at=lead.created_at,
+        )
+    scorer = ShadowScorer(settings, engine, CollectorRegistry())
+    scorer.holder.refresh()
+    for lead in leads:
+        scorer.score(lead, lead.created_at)
+    return leads
+
+
+def outcomes_of(records: list[dict]) -> list[Outcome]:
+    """The generator's outcomes, as sales would report them."""
+    return [
+        Outcome(
+            lead_id=r["lead_id"],
+            sql=r["outcome"]["sql"],
+            won=r["outcome"].get("won", False),
+            rejection_reason=None if r["outcome"]["sql"] else (r["outcome"].get("rejection_reason") or None),
+        )
+        for r in records
+    ]

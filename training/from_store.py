@@ -1,0 +1,30 @@
+"""Training history from the decision store: stored leads as they were first decided, with their outcomes."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from serving.lifecycle_store import leads_with_outcomes
+from training.data import History, HistoryError, history_from_records
+
+
+def history_from_store(engine: Engine) -> History:
+    """Leads with a recorded outcome, each as of its first decision, so no later activity leaks in."""
+    rows = leads_with_outcomes(engine)
+    if not rows:
+        raise HistoryError(
+            "the store holds no leads with outcomes yet: record them with `leadgate outcomes import` "
+            "or POST /v1/leads/{lead_id}/outcome"
+        )
+    records = []
+    for row in rows:
+        # Events appended after the first decision stay in the stored lead; scoring as of arrival
+        # makes the pipeline ignore them, exactly as the live service did not know them.
+        records.append(
+            {
+                **row.lead,
+                "scored_at": row.received_at.isoformat(),
+                "outcome": {"sql": row.sql, "won": row.won, "rejection_reason": row.rejection_reason or ""},
+            }
+        )
+    return history_from_records(records)
