@@ -1,0 +1,78 @@
+"""Evidence for candidate signals: gate conditions, feature thresholds and mined not-a-fit signals."""
+
+from copy import deepcopy
+
+import numpy as np
+import pytest
+
+from features.pipeline import DecisionPipeline
+from features.policy import Policy
+from training.backtest import decide_history
+from training.data import history_from_records
+from training.evidence import EvidenceRule, evidence_table
+from training.mining import MiningParams
+
+ODD_INDUSTRY = "quarry tours"
+
+
+def test_a_value_common_among_not_a_fit_rejections_is_mined_on_old_leads_and_judged_on_new(
+    history_records, policy
+):
+    records = deepcopy(history_records[:4000])
+    records.sort(key=lambda r: r["created_at"])
+    for record in records[:1000:5]:  # 200 old leads: rejected as not a fit
+        record["company"]["industry"] = ODD_INDUSTRY
+        record["outcome"].update(sql=False, won=False, rejection_reason="not_a_fit_industry")
+    for record in records[2000::20]:  # 100 new leads keep their real outcomes
+        record["company"]["industry"] = ODD_INDUSTRY
+    history = history_from_records(records)
+    result = evidence_table(history, policy, mining=MiningParams(mine_fraction=0.5))
+    rows = result.table.set_index("signal")
+    row = rows.loc[f"industry = {ODD_INDUSTRY}"]
+    assert row["origin"] == "not-a-fit analysis"
+
+    passing = ~decide_history(DecisionPipeline(policy), history).gates.rejecting()
+    newer = np.arange(len(history.leads)) >= 2000
+    odd = np.array([lead.company.industry == ODD_INDUSTRY for lead in history.leads])
+    # Judged only on the newer half: none of the 200 planted rejections count as evidence.
+    assert row["n_with"] == (odd & newer & passing).sum() > 0
+    assert row["leads"] == (newer & passing).sum()
+    assert row["sqls_with"] == (history.sql & odd & newer & passing).sum()
+    assert "mined on the oldest 50%" in " ".join(result.notes)
+
+
+def test_gate_conditions_are_measured_on_all_leads_and_features_on_those_gates_let_through(history, policy):
+    result = evidence_table(history, policy)
+    table = result.table
+    passing = ~decide_history(DecisionPipeline(policy), history).gates.rejecting()
+    assert set(table.loc[table["origin"] == "gate", "leads"]) == {len(history.leads)}
+    assert set(table.loc[table["origin"] == "feature", "leads"]) == {passing.sum()}
+    assert (table["n_with"] + table["n_without"] == table["leads"]).all()
+    assert {code for code in table["signal"]} >= {gate.code for gate in policy.gates}
+    assert "personal email" in set(table["signal"]) and "seniority junior" in set(table["signal"])
+
+
+def test_a_disabled_gate_is_still_measured(history, policy):
+    data = policy.model_dump()
+    data["gates"] = [{**g, "enabled": g["code"] != "personal_email"} for g in data["gates"]]
+    disabled = evidence_table(history, Policy.model_validate(data)).table.set_index("signal")
+    enabled = evidence_table(history, policy).table.set_index("signal")
+    assert disabled.loc["personal_email", "origin"] == "gate (disabled)"
+    assert disabled.loc["personal_email", "n_with"] == enabled.loc["personal_email", "n_with"] > 0
+
+
+@pytest.mark.parametrize(
+    ("n_with", "conversion_high", "ratio_high", "expected"),
+    [
+        (20, 0.0, 0.1, "too few"),  # under min_n, however clean it looks
+        (800, 0.008, 0.05, "gate"),
+        (200, 0.02, 0.1, "penalty"),  # no SQL among 200 still leaves room above 1%
+        (5000, 0.12, 0.66, "penalty"),
+        (5000, 0.12, 0.7, "none"),
+        (5000, 0.3, 1.6, "none"),
+    ],
+)
+def test_the_suggestion_follows_the_stated_rule(n_with, conversion_high, ratio_high, expected):
+    rule = EvidenceRule(min_n=50, gate_max_conversion=0.01, penalty_max_ratio=0.67)
+    assert rule.suggest(n_with, conversion_high, ratio_high) == expected
+    assert "gate: upper 95% Wilson bound" in rule.describe() and "1.0%" in rule.describe()

@@ -1,0 +1,105 @@
+"""Candidate signals mined from 'not a fit' rejections: lead attributes over-represented among them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from features.derived import Derived
+from training.data import History
+
+SIZE_BANDS = ((10, "<10"), (50, "10-49"), (200, "50-199"), (1000, "200-999"), (5000, "1000-4999"))
+
+
+@dataclass(frozen=True)
+class MiningParams:
+    """Which rejections count as 'not a fit' and how strongly a value must stand out among them."""
+
+    fit_reason_pattern: str = r"not.?a.?fit|unsupported|no.?authority|student|job.?seeker"
+    mine_fraction: float = 0.5  # oldest share of leads the signals are mined on; evidence uses the rest
+    min_count: int = 20  # fit-rejected leads with the value, at least
+    min_over_representation: float = 2.0  # share among fit rejections / share among SQLs, at least
+    max_signals: int = 15
+
+    def matches(self, reason: str) -> bool:
+        """Is a standardized rejection reason a 'not a fit' kind of reason."""
+        return bool(reason) and re.search(self.fit_reason_pattern, reason, re.IGNORECASE) is not None
+
+
+def size_band(employees: np.ndarray) -> np.ndarray:
+    """Company size as a band label, 'unknown' when missing."""
+    labels = np.full(len(employees), "5000+", dtype=object)
+    labels[np.isnan(employees)] = "unknown"
+    for bound, label in reversed(SIZE_BANDS):
+        with np.errstate(invalid="ignore"):
+            labels[employees < bound] = label
+    return labels
+
+
+def lead_attributes(derived: Derived) -> dict[str, np.ndarray]:
+    """Categorical attributes of each lead, as the signals and features already parse them."""
+    text = derived.table.text
+
+    def column(values) -> np.ndarray:
+        return np.array([v or "(missing)" for v in values], dtype=object)
+
+    return {
+        "industry": column(derived.industry),
+        "country": column(derived.country),
+        "company type": column(derived.company_type),
+        "crm": column(derived.crm),
+        "seniority": column(derived.seniority),
+        "function": column(derived.function),
+        "email domain": column(derived.domain_class),
+        "company size": size_band(derived.table.numbers["employees"]),
+        "channel": column(v.strip().lower() for v in text["channel"]),
+        "inquiry": column(text["inquiry_type"]),
+    }
+
+
+def mine_fit_signals(
+    history: History, derived: Derived, among: np.ndarray, params: MiningParams
+) -> tuple[dict[str, np.ndarray], np.ndarray, str]:
+    """Signals mined among the `among` leads (masks over all), the newer leads to judge them on, a note."""
+    n = len(history.leads)
+    # Mining and judging on the same leads would pick the flukes that look strongest: judge on newer leads.
+    cut = int(n * params.mine_fraction)
+    mine, holdout = np.arange(n) < cut, np.arange(n) >= cut
+    sql = history.sql.astype(bool)
+    fit_rejected = np.array([params.matches(r) for r in history.rejection_reason], dtype=bool) & ~sql
+    rejected, converted = fit_rejected & mine & among, sql & mine & among
+    n_rejected, n_converted = int(rejected.sum()), int(converted.sum())
+    if n_rejected == 0 or n_converted == 0 or not holdout.any():
+        return (
+            {},
+            holdout,
+            (
+                f"Nothing mined: the oldest {params.mine_fraction:.0%} of leads hold {n_rejected} rejections "
+                f"matching /{params.fit_reason_pattern}/ and {n_converted} SQLs."
+            ),
+        )
+    found = []
+    for attribute, values in lead_attributes(derived).items():
+        among_rejected, among_converted = Counter(values[rejected]), Counter(values[converted])
+        for value, k in among_rejected.items():
+            # Half a lead added to each side keeps a value never seen among SQLs from an infinite ratio.
+            over = ((k + 0.5) / (n_rejected + 1)) / ((among_converted[value] + 0.5) / (n_converted + 1))
+            if k >= params.min_count and over >= params.min_over_representation:
+                found.append((over, k, attribute, value))
+    found.sort(key=lambda item: (-item[0], -item[1]))
+    attributes = lead_attributes(derived)
+    mined = {
+        f"{attribute} = {value}": attributes[attribute] == value
+        for _, _, attribute, value in found[: params.max_signals]
+    }
+    start = history.leads[cut].created_at.date() if cut < n else None
+    note = (
+        f"Not-a-fit signals: attribute values at least {params.min_over_representation:g}x as common among "
+        f"{n_rejected:,} ungated rejections matching /{params.fit_reason_pattern}/ as among {n_converted:,} SQLs "
+        f"(min {params.min_count} rejections), mined on the oldest {params.mine_fraction:.0%} of leads and "
+        f"measured only on the {int(holdout.sum()):,} leads from {start} on."
+    )
+    return mined, holdout, note
