@@ -314,4 +314,6 @@ def main() -> None:
     app()
 
 
+from leadgate import cli_analysis  # noqa: E402  (backtest, evidence, channels: kept in their own module)
 
+cli_analysis.register(app)
