@@ -12,11 +12,11 @@ PSI_WARN, PSI_ALERT = 0.1, 0.25  # the usual reading: <0.1 stable, 0.1-0.25 mode
 
 
 def _edges(values: np.ndarray, bins: int) -> list[float]:
-    """Inner bin edges at quantiles of the non-missing values; discrete values get a bin each."""
+    """Inner bin edges at observed quantile values, so discrete values get a bin each; below the least, one more."""
     present = values[~np.isnan(values)]
     if not len(present):
         return []
-    return sorted({float(v) for v in np.quantile(present, np.linspace(0, 1, bins + 1)[1:-1])})
+    return sorted({float(v) for v in np.quantile(present, np.linspace(0, 1, bins + 1)[1:-1], method="lower")})
 
 
 def bin_counts(values: np.ndarray, edges: list[float]) -> np.ndarray:

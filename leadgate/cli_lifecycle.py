@@ -199,7 +199,8 @@ def monitor(
     settings = _settings(data_dir)
     try:
         loaded = load_by_alias(settings, "champion")
-    except ModelNotFound:
+    except ModelNotFound as error:
+        console.print(f"[yellow]{error}[/]")
         loaded = None
     with console.status("reading live decisions"):
         report = run(first_decisions(_engine(settings), since=_since(since)), loaded, period)

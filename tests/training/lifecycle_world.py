@@ -23,7 +23,7 @@ def permuted(history, seed: int = 0):
     )
 
 
-def new_leads(policy, n: int = 1500, seed: int = 21) -> list[dict]:
+def new_leads(policy, n: int = 800, seed: int = 21) -> list[dict]:
     """Leads of the month after the training history, outcomes included."""
     from training.synth import generate_history
 
@@ -45,8 +45,15 @@ def go_live(settings, records: list[dict]) -> list:
     migrate(engine)
     store = DecisionStore(engine)
     champion = load_by_alias(settings, "champion").pipeline()
+    # Each lead reaches the service at its snapshot time with the activity known by then, which is
+    # how the synthetic history was scored; deciding it bare at creation would differ from training.
     leads = [
-        parse_lead({**{k: v for k, v in r.items() if k != "outcome"}, "scored_at": r["created_at"]})
+        parse_lead(
+            {
+                **{k: v for k, v in r.items() if k != "outcome"},
+                "scored_at": r.get("scored_at") or r["created_at"],
+            }
+        )
         for r in records
     ]
     decisions = champion.decide(leads)
@@ -55,12 +62,12 @@ def go_live(settings, records: list[dict]) -> list:
             lead=lead.model_dump(mode="json"),
             decision={**decisions.record(i), "model_missing": False},
             idempotency_key=None,
-            received_at=lead.created_at,
+            received_at=lead.scored_at,
         )
     scorer = ShadowScorer(settings, engine, CollectorRegistry())
     scorer.holder.refresh()
     for lead in leads:
-        scorer.score(lead, lead.created_at)
+        scorer.score(lead, lead.scored_at)
     return leads
 
 

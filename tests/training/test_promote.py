@@ -20,7 +20,7 @@ def _registry(tmp_path, policy, champion, challenger):
     from leadgate.settings import Settings
     from training.registry import log_training
 
-    settings = Settings(data_dir=tmp_path)
+    settings = Settings(data_dir=tmp_path, mlflow_tracking_uri=None, database_url=None)
     first = log_training(champion, policy, settings, {"path": "test", "leads": 1})
     second = log_training(challenger, policy, settings, {"path": "test", "leads": 1})
     assert (first.aliases, second.aliases) == (["champion"], ["challenger"])

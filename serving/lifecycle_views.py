@@ -1,0 +1,60 @@
+"""HTTP route for sales outcomes: the feedback that later training and promotion learn from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from features.outcome import Outcome
+from features.schema import LeadValidationError, describe_validation_error
+from serving.auth import require
+from serving.lifecycle_store import record_outcomes
+from serving.schemas import Problem
+from serving.service import LeadNotFound
+
+router = APIRouter()
+
+
+class OutcomeIn(BaseModel):
+    """What sales learned of the lead; sending it again replaces the earlier outcome."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sql: bool = Field(..., description="the lead became a sales-qualified lead")
+    won: bool = Field(False, description="a deal was won (implies sql)")
+    rejection_reason: str | None = Field(
+        None, max_length=100, description="standardized reason when sales rejected the lead"
+    )
+    feedback: str | None = Field(None, max_length=2000, description="free text a rep left")
+    at: datetime | None = Field(None, description="when it became known; now when missing")
+
+
+class OutcomeAnswer(BaseModel):
+    """The stored outcome's lead."""
+
+    lead_id: str
+    recorded: bool
+
+
+@router.put(
+    "/v1/leads/{lead_id}/outcome",
+    response_model=OutcomeAnswer,
+    responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
+    dependencies=[Depends(require("sales"))],
+    summary="Record what became of a lead (SQL, won, rejection reason); repeats replace it",
+)
+def put_outcome(
+    request: Request, lead_id: Annotated[str, Path(min_length=1, max_length=200)], body: OutcomeIn
+) -> dict:
+    """Store or replace the lead's outcome."""
+    try:
+        outcome = Outcome(lead_id=lead_id, **body.model_dump())
+    except ValidationError as error:
+        raise LeadValidationError(describe_validation_error(error)) from None
+    result = record_outcomes(request.app.state.store.engine, [outcome], source="api")
+    if result.unknown_leads:
+        raise LeadNotFound(lead_id)
+    return {"lead_id": lead_id, "recorded": True}
