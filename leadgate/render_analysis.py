@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -33,10 +34,13 @@ def _count(value) -> str:
     return "—" if value is None or value != value else f"{int(value):,}"
 
 
-def _table(title: str, columns: list[str], left: int = 1) -> Table:
-    table = Table(title=title, title_justify="left")
+def _table(title: str, columns: list[str], left: int = 1, names: list[str] | None = None) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for index, column in enumerate(columns):
         table.add_column(column, justify="left" if index < left else "right")
+    if names:
+        # On a narrow terminal the figures wrap onto a second line; the names stay whole.
+        table.columns[0].min_width = max(len(name) for name in names)
     return table
 
 
@@ -59,25 +63,28 @@ def print_backtest(console: Console, result, show: int) -> None:
         f"{s['sqls_newly_called']:,}"
     )
     gates = _table(
-        "Gates of the proposed setup: leads fired on (current, proposed), and the SQL rate of the leads it "
-        "fires on vs the rest, 95% intervals",
-        ["gate", "route", "current", "proposed", "rate", "affected", "rest", "ratio", "won hit", "flags"],
+        "Gates of the proposed setup: leads fired on, SQL rate where it fires vs the rest (95% intervals)",
+        ["gate", "route", "fired (share)", "affected", "rest", "ratio", "won hit"],
         left=2,
+        names=list(result.gates["gate"]),
     )
+    flagged = []
     for row in result.gates.to_dict(orient="records"):
+        before, after = _count(row["fired_current"]), _count(row["fired_proposed"])
+        fired = after if before == after else f"{before} → {after}"
         gates.add_row(
             row["gate"],
             row["route"],
-            _count(row["fired_current"]),
-            _count(row["fired_proposed"]),
-            _pct(row["firing_rate"]),
+            f"{fired} ({_pct(row['firing_rate'])})",
             _rate(row["affected_conversion"], row["affected_low"], row["affected_high"]),
             _rate(row["unaffected_conversion"], row["unaffected_low"], row["unaffected_high"]),
             _ratio(row["ratio"], row["ratio_low"], row["ratio_high"]),
             _count(row["affected_won"]),
-            f"[yellow]{row['flags']}[/]" if row["flags"] else "",
         )
+        if row["flags"]:
+            flagged.append(f"{row['gate']} ({row['flags']})")
     console.print(gates)
+    console.print(f"[yellow]flagged gates: {escape(', '.join(flagged))}[/]" if flagged else "no gate flagged")
     routes = _table(
         "Leads per route", ["route", "current: leads", "SQLs", "won", "proposed: leads", "SQLs", "won"]
     )
@@ -109,7 +116,8 @@ def _print_leads(console: Console, frame, title: str, limit: int | None) -> None
         console.print(f"{title}: none")
         return
     shown = frame if limit is None else frame.head(limit)
-    table = _table(f"{title} ({len(frame):,})", ["lead", "created", "won", "current route", "proposed", "by"])
+    columns = ["lead", "created", "won", "current route", "proposed", "by"]
+    table = _table(f"{title} ({len(frame):,})", columns, names=list(shown["lead_id"]))
     for row in shown.to_dict(orient="records"):
         table.add_row(
             escape(row["lead_id"]),
@@ -125,11 +133,13 @@ def _print_leads(console: Console, frame, title: str, limit: int | None) -> None
 
 
 def print_evidence(console: Console, result) -> None:
-    """One row per signal: SQL rate with and without, the ratio, the suggestion; then the rule."""
+    """One row per signal: the suggestion, SQL rate with and without, the ratio; then the rule."""
+    names = [s for s, o in zip(result.table["signal"], result.table["origin"], strict=True) if "gate" in o]
     table = _table(
         "Candidate signals: SQL rate with and without, 95% intervals",
-        ["signal", "origin", "n with", "with", "n without", "without", "ratio", "won with", "suggestion"],
-        left=2,
+        ["signal", "origin", "suggestion", "n with", "with", "n without", "without", "ratio", "won with"],
+        left=3,
+        names=names,
     )
     styles = {"gate": "bold red", "penalty": "yellow", "too few": "dim"}
     for row in result.table.to_dict(orient="records"):
@@ -137,13 +147,13 @@ def print_evidence(console: Console, result) -> None:
         table.add_row(
             escape(row["signal"]),
             row["origin"],
+            f"[{style}]{row['suggestion']}[/]" if style else row["suggestion"],
             _count(row["n_with"]),
             _rate(row["conversion_with"], row["with_low"], row["with_high"]),
             _count(row["n_without"]),
             _rate(row["conversion_without"], row["without_low"], row["without_high"]),
             _ratio(row["ratio"], row["ratio_low"], row["ratio_high"]),
             _count(row["won_with"]),
-            f"[{style}]{row['suggestion']}[/]" if style else row["suggestion"],
         )
     console.print(table)
     console.print(f"[dim]rule: {escape(result.rule)}[/]")

@@ -137,7 +137,7 @@ def evidence_table(
         candidates.append((name, "feature", mask, passing))
     mined, holdout, mined_note = mine_fit_signals(history, derived, passing, mining)
     for name, mask in mined.items():
-        candidates.append((name, "not-a-fit analysis", mask, holdout & passing))
+        candidates.append((name, "not-a-fit", mask, holdout & passing))
     sql = history.sql.astype(bool)
     won = history.won.astype(bool)
     rows = [

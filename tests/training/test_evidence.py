@@ -29,7 +29,7 @@ def test_a_value_common_among_not_a_fit_rejections_is_mined_on_old_leads_and_jud
     result = evidence_table(history, policy, mining=MiningParams(mine_fraction=0.5))
     rows = result.table.set_index("signal")
     row = rows.loc[f"industry = {ODD_INDUSTRY}"]
-    assert row["origin"] == "not-a-fit analysis"
+    assert row["origin"] == "not-a-fit"
 
     passing = ~decide_history(DecisionPipeline(policy), history).gates.rejecting()
     newer = np.arange(len(history.leads)) >= 2000
