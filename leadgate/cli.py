@@ -71,18 +71,32 @@ def synth(
     console.print(f"wrote {len(records):,} leads to {out} (SQL rate {rate:.1%})")
 
 
-def _train(data: Path | None, policy_path: Path | None, settings, seed: int, from_store: bool = False):
+def _train(
+    data: Path | None,
+    policy_path: Path | None,
+    settings,
+    seed: int,
+    from_store: bool = False,
+    mapping_name: str | None = None,
+):
+    from leadgate.cli_data import export_records, mapping_policy, named_mapping
     from training.data import HistoryError, history_from_records
     from training.registry import log_training
     from training.synth import read_history
     from training.train import train_model
 
-    policy = _policy(policy_path)
+    mapping = named_mapping(mapping_name) if mapping_name else None
+    policy = mapping_policy(mapping, policy_path)
     if not from_store and not data.exists():
         raise _fail(f"{data}: no such file (generate one with `leadgate synth`)")
     with console.status("reading history") as status:
         try:
-            history = _store_history(settings) if from_store else history_from_records(read_history(data))
+            if from_store:
+                history = _store_history(settings)
+            elif mapping:
+                history = history_from_records(export_records(data, mapping))
+            else:
+                history = history_from_records(read_history(data))
         except HistoryError as error:
             raise _fail(str(error)) from None
         except (OSError, ValueError) as error:  # bad gzip, not JSON lines, not text
@@ -90,6 +104,8 @@ def _train(data: Path | None, policy_path: Path | None, settings, seed: int, fro
         result = train_model(history, policy, seed=seed, progress=lambda m: status.update(f"training: {m}"))
         status.update("logging to MLflow and registering")
         source = {"path": "decision store" if from_store else str(data), "leads": len(history.leads)}
+        if mapping:
+            source["mapping"] = mapping.name
         # A model learned from live outcomes is always a challenger: it must earn promotion in shadow.
         registered = log_training(result, policy, settings, source, first_becomes_champion=not from_store)
     _print_training(result, registered)
@@ -147,11 +163,15 @@ def train(
     from_store: Annotated[
         bool, typer.Option("--from-store", help="learn from the decision store's leads and recorded outcomes")
     ] = False,
+    mapping: Annotated[
+        str | None,
+        typer.Option(help="--data is a CRM export read through this mapping (file or shipped name)"),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Train (time split), evaluate against baselines, log to MLflow; the first model becomes champion,
     later ones (and every --from-store model) the challenger."""
-    _train(data, policy, _settings(data_dir), seed, from_store=from_store)
+    _train(data, policy, _settings(data_dir), seed, from_store=from_store, mapping_name=mapping)
 
 
 def _loaded(settings, alias: str):
@@ -169,11 +189,17 @@ def score(
     output: Annotated[Path, typer.Option("--output", help="decisions: .parquet or .jsonl")],
     alias: Annotated[str, typer.Option(help="model alias to load")] = "champion",
     policy: PolicyOpt = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(help="the input is a CRM export read through this mapping (file or shipped name)"),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Score a file of leads through the decision pipeline; bad rows get an error, not a stop."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from features.mapping import MappingError
+    from leadgate.cli_data import named_mapping
     from serving.batch import OUTPUT_FORMATS, BatchInputError, score_file
 
     if output.suffix.lower() not in OUTPUT_FORMATS:
@@ -184,8 +210,14 @@ def score(
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("score", total=None)
         try:
-            summary = score_file(pipeline, input, output, on_progress=lambda k: progress.advance(task, k))
-        except BatchInputError as error:
+            summary = score_file(
+                pipeline,
+                input,
+                output,
+                on_progress=lambda k: progress.advance(task, k),
+                mapping=named_mapping(mapping) if mapping else None,
+            )
+        except (BatchInputError, MappingError) as error:
             raise _fail(str(error)) from None
     routes = ", ".join(f"{route} {count:,}" for route, count in sorted(summary.routes.items()))
     console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")

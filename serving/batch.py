@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from features.mapping import Mapping, check_header, map_rows
 from features.pipeline import DecisionPipeline
 from features.schema import Lead, LeadValidationError, parse_lead
 
@@ -87,13 +88,41 @@ def _read_rows(path: Path) -> Iterator[tuple[int, dict | str]]:
             yield number, f"row {number}: events is not valid JSON: {error.msg}"
 
 
-def read_leads(path: Path) -> Iterator[Row]:
+def read_export(path: Path) -> list[dict]:
+    """A CRM export's rows as text by column name (CSV with or without a BOM, Parquet, JSON lines)."""
+    import pandas as pd
+
+    if not path.exists():
+        raise BatchInputError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    elif suffix == ".parquet":
+        frame = pd.read_parquet(path).astype(str)
+    elif suffix == ".jsonl":
+        frame = pd.read_json(path, lines=True, dtype=False).astype(str)
+    else:
+        raise BatchInputError(f"{path}: an export must be .csv, .parquet or .jsonl")
+    return frame.to_dict(orient="records")
+
+
+def _mapped_rows(path: Path, mapping: Mapping) -> Iterator[tuple[int, dict | str]]:
+    rows = read_export(path)
+    check_header(mapping, list(rows[0]) if rows else [])
+    for number, record in map_rows(mapping, rows):
+        yield (
+            number,
+            record if isinstance(record, str) else {k: v for k, v in record.items() if k != "outcome"},
+        )
+
+
+def read_leads(path: Path, mapping: Mapping | None = None) -> Iterator[Row]:
     """Every row of a lead file, validated; bad rows carry their error instead of stopping the batch."""
     if not path.exists():
         raise BatchInputError(f"{path}: no such file")
-    if path.suffix.lower() not in INPUT_FORMATS:
+    if mapping is None and path.suffix.lower() not in INPUT_FORMATS:
         raise BatchInputError(f"{path}: input must be one of {', '.join(INPUT_FORMATS)}")
-    for number, data in _read_rows(path):
+    for number, data in _mapped_rows(path, mapping) if mapping else _read_rows(path):
         if isinstance(data, str):
             yield Row(number, None, None, data)
             continue
@@ -142,6 +171,7 @@ def score_file(
     input_path: Path,
     output_path: Path,
     on_progress: Callable[[int], None] | None = None,
+    mapping: Mapping | None = None,
 ) -> BatchSummary:
     """Score every lead of a file in chunks; write one output row per input row (decision or error)."""
     if output_path.suffix.lower() not in OUTPUT_FORMATS:
@@ -170,7 +200,7 @@ def score_file(
             on_progress(len(chunk))
         chunk.clear()
 
-    for row in read_leads(input_path):
+    for row in read_leads(input_path, mapping):
         chunk.append(row)
         if len(chunk) >= CHUNK:
             flush()

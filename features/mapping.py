@@ -1,0 +1,283 @@
+"""CRM export mappings: a validated YAML that turns an export's rows into leads (and outcomes), pure."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from features.schema import Company, Contact, EventType, Form, Source
+from features.schema import describe_validation_error as _describe
+
+# Lead fields a column may fill: section.field for every scalar field of the schema's sections.
+TARGETS = {
+    f"{section}.{name}"
+    for section, model in (("contact", Contact), ("company", Company), ("form", Form), ("source", Source))
+    for name in model.model_fields
+}
+DEFAULT_PLACEHOLDERS = ["", "Select", "select", "N/A", "n/a", "NA", "null", "NULL", "None", "-", "--"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Column(_Strict):
+    """One export column and how its text becomes a value."""
+
+    column: str = Field(..., min_length=1)
+    values: dict[str, str | None] = Field({}, description="value map applied first; null means missing")
+    type: Literal["text", "number", "integer", "flag", "datetime"] = "text"
+    true_values: list[str] = ["yes", "y", "true", "1", "t"]
+    date_format: str | None = Field(None, description="strptime format; ISO 8601 when not given")
+
+
+class Sequence(_Strict):
+    """Creation order from a sequential id when the export has no dates (one step per rank)."""
+
+    column: str
+    start: datetime
+    step_seconds: float = Field(60, gt=0)
+
+
+class EventRule(_Strict):
+    """Activity from a column: a count of events, or one event when a flag is set, at creation time."""
+
+    type: EventType
+    column: str
+    kind: Literal["count", "flag"] = "count"
+    max_events: int = Field(100, ge=1, le=10_000)
+    true_values: list[str] = ["yes", "y", "true", "1", "t"]
+
+
+class Label(_Strict):
+    """The outcome: which column says SQL (and won), and where sales' rejection reason is."""
+
+    sql: Column
+    sql_positive: list[str] = Field(..., min_length=1)
+    won: Column | None = None
+    won_positive: list[str] = []
+    rejection_reason: Column | None = None
+
+
+class Mapping(_Strict):
+    """A CRM export's mapping to the lead schema."""
+
+    name: str
+    description: str = ""
+    placeholders: list[str] = DEFAULT_PLACEHOLDERS
+    lead_id: Column
+    created_at: Column | Sequence
+    fields: dict[str, Column] = {}
+    events: list[EventRule] = []
+    label: Label | None = None
+    after_contact: list[str] = Field([], description="columns known only after sales contact")
+
+    @model_validator(mode="after")
+    def _check(self) -> Mapping:
+        unknown = sorted(set(self.fields) - TARGETS)
+        if unknown:
+            raise ValueError(f"unknown lead fields {unknown}; known: {sorted(TARGETS)}")
+        late = set(self.after_contact)
+        leaking = sorted(
+            f"{column} (as {use})" for use, column in self.feature_columns().items() if column in late
+        )
+        if leaking:
+            raise ValueError(
+                "columns known only after sales contact cannot describe a lead at creation (leakage): "
+                f"{', '.join(leaking)}; keep them as label.rejection_reason (sales feedback) or drop them"
+            )
+        if self.label and self.label.sql.column in self.feature_columns().values():
+            raise ValueError(f"the label column {self.label.sql.column!r} is also used as a feature")
+        return self
+
+    def feature_columns(self) -> dict[str, str]:
+        """What each column describing the lead is used as (the leakage guard checks these)."""
+        uses = {f"fields.{target}": rule.column for target, rule in self.fields.items()}
+        uses.update({f"events.{rule.type.value}": rule.column for rule in self.events})
+        uses["created_at"] = self.created_at.column
+        return uses
+
+    def required_columns(self) -> list[str]:
+        """Every column the mapping reads."""
+        columns = [self.lead_id.column, *self.feature_columns().values()]
+        if self.label:
+            columns += [c.column for c in (self.label.sql, self.label.won, self.label.rejection_reason) if c]
+        return list(dict.fromkeys(columns))
+
+
+class MappingError(ValueError):
+    """The mapping file is invalid, or does not fit the export; the message says what and where."""
+
+
+def parse_mapping(text: str, source: str = "mapping") -> Mapping:
+    """Parse and validate mapping YAML."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise MappingError(f"{source}: not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise MappingError(f"{source}: expected a mapping at the top level")
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as error:
+        raise MappingError(f"{source}: invalid mapping:\n  " + "\n  ".join(_describe(error))) from None
+
+
+def check_header(mapping: Mapping, header: list[str]) -> None:
+    """Refuse an export that lacks a column the mapping reads."""
+    missing = [c for c in mapping.required_columns() if c not in header]
+    if missing:
+        raise MappingError(f"the export has no column(s) {missing} that mapping {mapping.name!r} reads")
+
+
+class _Row:
+    """One export row with placeholders already read as missing."""
+
+    def __init__(self, raw: dict, placeholders: set[str]):
+        self.raw = raw
+        self.placeholders = placeholders
+
+    def text(self, column: str) -> str | None:
+        value = self.raw.get(column)
+        if value is None:
+            return None
+        value = str(value).strip()
+        return None if value in self.placeholders else value
+
+
+def _convert(rule: Column, row: _Row):
+    value = row.text(rule.column)
+    if value is not None and value in rule.values:
+        value = rule.values[value]
+    if value is None:
+        return None
+    if rule.type == "number":
+        return float(value.replace(",", ""))
+    if rule.type == "integer":
+        return int(float(value.replace(",", "")))
+    if rule.type == "flag":
+        return value.lower() in rule.true_values
+    if rule.type == "datetime":
+        moment = datetime.strptime(value, rule.date_format) if rule.date_format else _iso(value)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+    return value
+
+
+def _iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _created(mapping: Mapping, row: _Row, ranks: dict[str, int]) -> str:
+    rule = mapping.created_at
+    if isinstance(rule, Sequence):
+        return (
+            rule.start + timedelta(seconds=rule.step_seconds * ranks[row.text(rule.column) or ""])
+        ).isoformat()
+    value = _convert(rule, row)
+    if value is None:
+        raise ValueError(f"{rule.column}: missing creation time")
+    return value
+
+
+def _sequence_ranks(mapping: Mapping, rows: list[_Row]) -> dict[str, int]:
+    rule = mapping.created_at
+    if not isinstance(rule, Sequence):
+        return {}
+    keys = {row.text(rule.column) or "" for row in rows}
+    try:
+        ordered = sorted(keys, key=lambda k: float(k) if k else float("inf"))
+    except ValueError:
+        raise MappingError(f"{rule.column}: a sequence column must hold numbers") from None
+    return {key: rank for rank, key in enumerate(ordered)}
+
+
+def map_rows(mapping: Mapping, raw_rows: list[dict]) -> list[tuple[int, dict | str]]:
+    """Per export row (numbered as in the file, header = 1): a record in the lead schema's JSON form
+    (plus `outcome` when the mapping has a label), or the problem that row has."""
+    rows = [_Row(raw, set(mapping.placeholders)) for raw in raw_rows]
+    ranks = _sequence_ranks(mapping, rows)
+    results: list[tuple[int, dict | str]] = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            results.append((number, _record(mapping, row, ranks)))
+        except ValueError as error:
+            results.append((number, f"row {number}: {error}"))
+    return results
+
+
+def _record(mapping: Mapping, row: _Row, ranks: dict[str, int]) -> dict:
+    lead_id = row.text(mapping.lead_id.column)
+    if not lead_id:
+        raise ValueError(f"{mapping.lead_id.column}: missing lead id")
+    created = _created(mapping, row, ranks)
+    record: dict = {"lead_id": lead_id, "created_at": created}
+    for target, rule in mapping.fields.items():
+        try:
+            value = _convert(rule, row)
+        except ValueError as error:
+            raise ValueError(f"{rule.column}: {error}") from None
+        if value is not None:
+            section, name = target.split(".")
+            record.setdefault(section, {})[name] = value
+    events = []
+    for rule in mapping.events:
+        value = row.text(rule.column)
+        if value is None:
+            continue
+        if rule.kind == "flag":
+            count = 1 if value.lower() in rule.true_values else 0
+        else:
+            try:
+                count = min(int(float(value)), rule.max_events)
+            except ValueError:
+                raise ValueError(f"{rule.column}: expected a count, got {value!r}") from None
+        events += [{"type": rule.type.value, "at": created}] * max(count, 0)
+    if events:
+        record["events"] = events
+    if mapping.label:
+        record["outcome"] = _outcome(mapping.label, row)
+    return record
+
+
+def _outcome(label: Label, row: _Row) -> dict:
+    sql_text = row.text(label.sql.column)
+    if sql_text is None:
+        raise ValueError(f"{label.sql.column}: missing outcome")
+    sql = sql_text in label.sql_positive
+    won = bool(label.won and row.text(label.won.column) in label.won_positive)
+    reason = _convert(label.rejection_reason, row) if label.rejection_reason and not sql else None
+    return {"sql": sql or won, "won": won, "rejection_reason": reason or ""}
+
+
+def shipped_mappings() -> list[str]:
+    """Names of the mappings shipped with leadgate."""
+    folder = resources.files("features").joinpath("mappings")
+    return sorted(
+        p.name[: -len(".yaml")]
+        for p in folder.iterdir()
+        if p.name.endswith(".yaml") and ".policy" not in p.name
+    )
+
+
+def load_mapping(name_or_path: str | Path) -> Mapping:
+    """A mapping file, or a shipped mapping by name (e.g. `x_education`, `hubspot`, `salesforce`)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return parse_mapping(path.read_text(), str(path))
+    if str(name_or_path) in shipped_mappings():
+        text = resources.files("features").joinpath("mappings", f"{name_or_path}.yaml").read_text()
+        return parse_mapping(text, f"{name_or_path} (shipped)")
+    raise MappingError(
+        f"{name_or_path}: no such mapping file, and not a shipped one ({', '.join(shipped_mappings())})"
+    )
+
+
+def shipped_policy(mapping: Mapping) -> str | None:
+    """The policy text shipped beside a mapping (its gates fitted to that data), if there is one."""
+    resource = resources.files("features").joinpath("mappings", f"{mapping.name}.policy.yaml")
+    return resource.read_text() if resource.is_file() else None

@@ -1,0 +1,121 @@
+"""CRM export mappings: value handling, the leakage guard, and the shipped mappings on their samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from features.mapping import (
+    MappingError,
+    check_header,
+    load_mapping,
+    map_rows,
+    parse_mapping,
+    shipped_mappings,
+)
+from features.schema import parse_lead
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+BASE = """
+name: t
+lead_id: {column: Id}
+created_at: {column: Created, type: datetime, date_format: "%d.%m.%Y"}
+fields:
+  contact.job_title: {column: Occupation, values: {Housewife: Homemaker, Nobody: null}}
+  company.employees: {column: Size, type: integer}
+events:
+  - {type: unsubscribe, column: No Email, kind: flag}
+  - {type: page_view, column: Visits, max_events: 3}
+label:
+  sql: {column: Won}
+  sql_positive: ["1"]
+  rejection_reason: {column: Tags}
+after_contact: [Tags]
+"""
+
+
+def _row(**values) -> dict:
+    row = {"Id": "a1", "Created": "05.03.2026", "Occupation": "Housewife", "Size": "1,200", "No Email": "Yes"}
+    return {**row, "Visits": "7", "Won": "0", "Tags": "Ringing", **values}
+
+
+def test_values_are_renamed_converted_and_placeholders_read_as_missing():
+    mapping = parse_mapping(BASE)
+    [(number, record)] = map_rows(mapping, [_row()])
+    assert number == 2
+    assert record["contact"] == {"job_title": "Homemaker"}
+    assert record["company"] == {"employees": 1200}
+    assert record["created_at"] == "2026-03-05T00:00:00+00:00"
+    assert [e["type"] for e in record["events"]] == ["unsubscribe", "page_view", "page_view", "page_view"]
+    assert record["outcome"] == {"sql": False, "won": False, "rejection_reason": "Ringing"}
+    parse_lead({k: v for k, v in record.items() if k != "outcome"})
+    [(_, blank)] = map_rows(mapping, [_row(Occupation="Select", Size="", Visits="N/A", **{"No Email": "No"})])
+    assert "contact" not in blank and "company" not in blank and "events" not in blank
+    [(_, mapped_to_null)] = map_rows(mapping, [_row(Occupation="Nobody")])
+    assert "contact" not in mapped_to_null
+
+
+def test_a_bad_value_names_its_row_and_column_and_the_rest_still_map():
+    results = map_rows(
+        parse_mapping(BASE), [_row(), _row(Id="a2", Size="many"), _row(Id="a3", Created="yesterday")]
+    )
+    assert not isinstance(results[0][1], str)
+    assert results[1][1].startswith("row 3: Size:")
+    assert results[2][1].startswith("row 4: ")
+
+
+def test_columns_known_only_after_sales_contact_are_refused_as_features():
+    leaking = BASE.replace(
+        "company.employees: {column: Size, type: integer}", "company.industry: {column: Tags}"
+    )
+    with pytest.raises(
+        MappingError, match=r"known only after sales contact.*Tags \(as fields.company.industry\)"
+    ):
+        parse_mapping(leaking)
+    as_event = BASE.replace("column: Visits,", "column: Tags,")
+    with pytest.raises(MappingError, match=r"Tags \(as events.page_view\)"):
+        parse_mapping(as_event)
+
+
+def test_invalid_mappings_and_exports_get_clear_errors():
+    with pytest.raises(MappingError, match="unknown lead fields"):
+        parse_mapping(BASE.replace("contact.job_title:", "contact.shoe_size:"))
+    with pytest.raises(MappingError, match="lead_id"):
+        parse_mapping("name: t\ncreated_at: {column: C}\n")
+    with pytest.raises(MappingError, match=r"no column\(s\) \['Visits'\]"):
+        check_header(parse_mapping(BASE), [k for k in _row() if k != "Visits"])
+    with pytest.raises(MappingError, match="no such mapping"):
+        load_mapping("nope")
+
+
+def test_a_sequence_number_orders_leads_when_the_export_has_no_dates():
+    text = BASE.replace(
+        'created_at: {column: Created, type: datetime, date_format: "%d.%m.%Y"}',
+        'created_at: {column: Number, start: "2020-01-01T00:00:00Z", step_seconds: 60}',
+    )
+    results = map_rows(parse_mapping(text), [_row(Id="b", Number="20"), _row(Id="a", Number="3")])
+    created = {record["lead_id"]: record["created_at"] for _, record in results}
+    assert created == {"a": "2020-01-01T00:00:00+00:00", "b": "2020-01-01T00:01:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    ("name", "sample"),
+    [("hubspot", "hubspot_contacts_sample.csv"), ("salesforce", "salesforce_leads_sample.csv")],
+)
+def test_shipped_crm_mappings_read_their_samples(name, sample):
+    import csv
+
+    assert {"hubspot", "salesforce", "x_education"} <= set(shipped_mappings())
+    mapping = load_mapping(name)
+    with (DATA / sample).open() as handle:
+        rows = list(csv.DictReader(handle))
+    check_header(mapping, list(rows[0]))
+    results = map_rows(mapping, rows)
+    records = [r for _, r in results if not isinstance(r, str)]
+    assert len(records) == len(rows)
+    leads = [parse_lead({k: v for k, v in r.items() if k != "outcome"}) for r in records]
+    assert sum(lead.company.employees is not None for lead in leads) > len(leads) / 2
+    assert 0.05 < sum(r["outcome"]["sql"] for r in records) / len(records) < 0.5
+    assert any(r["outcome"]["won"] for r in records)
+    assert any(r["outcome"]["rejection_reason"] for r in records)
