@@ -196,19 +196,27 @@ class GateResults:
         return self.severity >= ROUTE_SEVERITY[Route.self_service]
 
     @cached_property
-    def _fired_columns(self) -> list[list[int]]:
-        # One vectorized pass instead of testing every gate for every lead when records are rendered.
+    def _fired_by_lead(self) -> list[list[tuple[int, str, bool]]]:
+        # Built for the whole batch in one vectorized pass: (gate column, value, lifted) per lead, in
+        # fired_for's order, with the values already plain Python objects.
         rows, columns = np.nonzero(self.fired)
-        bounds = np.searchsorted(rows, np.arange(1, self.fired.shape[0]))
-        return [part.tolist() for part in np.split(columns, bounds)]
+        lifted = self.lifted[rows, columns]
+        severity = np.array([ROUTE_SEVERITY[spec.route] for spec in self.specs], dtype=np.int64)
+        # Per lead: unlifted first, then most severe; ties keep the policy's gate order (as a stable sort).
+        order = np.lexsort((columns, -severity[columns], lifted, rows))
+        rows, columns, lifted = rows[order], columns[order], lifted[order]
+        values = [str(value) for value in self.values[rows, columns].tolist()]
+        fired = list(zip(columns.tolist(), values, lifted.tolist(), strict=True))
+        bounds = np.searchsorted(rows, np.arange(self.fired.shape[0] + 1)).tolist()
+        return [fired[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+
+    def fired_by_lead(self, index: int) -> list[tuple[int, str, bool]]:
+        """(gate column, value, lifted) of every gate that fired on one lead, in `fired_for`'s order."""
+        return self._fired_by_lead[index]
 
     def fired_for(self, index: int) -> list[tuple[GateSpec, str, bool]]:
-        """(spec, value, lifted) of every gate that fired on one lead, most severe first."""
-        rows = [
-            (self.specs[j], str(self.values[index, j]), bool(self.lifted[index, j]))
-            for j in self._fired_columns[index]
-        ]
-        return sorted(rows, key=lambda row: (row[2], -ROUTE_SEVERITY[row[0].route]))
+        """(spec, value, lifted) of every gate that fired on one lead, unlifted first, then most severe."""
+        return [(self.specs[j], value, lifted) for j, value, lifted in self._fired_by_lead[index]]
 
 
 def run_gates(derived: Derived, policy: Policy) -> GateResults:

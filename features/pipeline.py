@@ -81,55 +81,49 @@ class Decisions:
 
     def band(self, index: int) -> str | None:
         """Probability band of one lead (None without a model)."""
-        if self.p_sql[index] != self.p_sql[index]:
-            return None
-        return BANDS[Route(self.model_route[index])]
+        return self._bands[index]
 
     def reasons(self, index: int, negative: bool) -> list[dict]:
         """Top negative (or positive) model reasons of one lead."""
-        if self.matrix is None:
+        if not (self._has_negative if negative else self._has_positive)[index]:
             return []
         picks = (self.negative_picks if negative else self.positive_picks)[index]
         return render_reasons(self.derived, self.matrix, self._rounded_families, index, picks, negative)
 
-    @cached_property
-    def _rounded_families(self) -> np.ndarray:
-        # Rounded once for the batch: four decimals of log-odds are all a record shows.
-        return np.round(self.by_family, 4)
-
-    @cached_property
-    def _decided_at_text(self) -> str:
-        return self.decided_at.isoformat()
-
     def gate_rows(self, index: int) -> list[dict]:
         """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
-        return [
-            {
-                "code": spec.code,
-                "category": spec.category.value,
-                "control": spec.control,
-                "route": spec.route.value,
-                "reason": spec.reason.format(value=value),
-                "public_message": spec.public_message.value,
-                "lifted": lifted,
-            }
-            for spec, value, lifted in self.gates.fired_for(index)
-        ]
+        rows = []
+        for j, value, lifted in self.gates.fired_by_lead(index):
+            code, category, control, route, reason, public_message = self._gate_fields[j]
+            rows.append(
+                {
+                    "code": code,
+                    "category": category,
+                    "control": control,
+                    "route": route,
+                    "reason": reason.format(value=value),
+                    "public_message": public_message,
+                    "lifted": lifted,
+                }
+            )
+        return rows
 
     def record(self, index: int) -> dict:
         """Everything about one decision, JSON-safe."""
         gate_rows = self.gate_rows(index)
-        unlifted = [g for g in gate_rows if not g["lifted"]]
-        gate_message = unlifted[0]["public_message"] if unlifted else None
-        route, source = self.route[index], self.route_source[index]
-        next_step, message = public_answer(route, source, gate_message, self.derived.seniority[index])
-        p = float(self.p_sql[index])
+        gate_message = next((g["public_message"] for g in gate_rows if not g["lifted"]), None)
+        route, source = self._routes[index], self._sources[index]
+        answer_key = (route, source, gate_message, self._seniority[index])
+        answer = self._answers.get(answer_key)
+        if answer is None:
+            answer = self._answers[answer_key] = public_answer(*answer_key)
+        next_step, message = answer
         return {
             "lead_id": self.lead_ids[index],
             "route": route,
             "route_source": source,
-            "p_sql": None if p != p else round(p, 6),
-            "band": self.band(index),
+            "p_sql": self._rounded_p_sql[index],
+            "band": self._bands[index],
             "gates": gate_rows,
             "next_step": next_step,
             "public_message": message,
@@ -144,6 +138,70 @@ class Decisions:
         """`record` for every lead."""
         with paused_gc():
             return [self.record(i) for i in range(len(self))]
+
+    # The columns a record reads, as plain Python values once per batch: indexing a numpy array per lead
+    # boxes a numpy scalar each time, and the same few strings would be converted again and again.
+    @cached_property
+    def _rounded_families(self) -> np.ndarray:
+        # Rounded once for the batch: four decimals of log-odds are all a record shows.
+        return np.round(self.by_family, 4)
+
+    @cached_property
+    def _decided_at_text(self) -> str:
+        return self.decided_at.isoformat()
+
+    @cached_property
+    def _routes(self) -> list[str]:
+        return self.route.tolist()
+
+    @cached_property
+    def _sources(self) -> list[str]:
+        return self.route_source.tolist()
+
+    @cached_property
+    def _seniority(self) -> list[str]:
+        return self.derived.seniority.tolist()
+
+    @cached_property
+    def _rounded_p_sql(self) -> list[float | None]:
+        # Python's round, not numpy's: numpy rounds by scaling, which can differ in the last digit.
+        return [None if p != p else round(p, 6) for p in self.p_sql.tolist()]
+
+    @cached_property
+    def _bands(self) -> list[str | None]:
+        band_of = {route.value: band for route, band in BANDS.items()}
+        return [
+            None if p != p else band_of[route]
+            for p, route in zip(self.p_sql.tolist(), self.model_route.tolist(), strict=True)
+        ]
+
+    @cached_property
+    def _has_negative(self) -> list[bool]:
+        return [False] * len(self) if self.matrix is None else (self.negative_picks >= 0).any(axis=1).tolist()
+
+    @cached_property
+    def _has_positive(self) -> list[bool]:
+        return [False] * len(self) if self.matrix is None else (self.positive_picks >= 0).any(axis=1).tolist()
+
+    @cached_property
+    def _gate_fields(self) -> list[tuple[str, str, str, str, str, str]]:
+        # A gate's fixed fields, as plain strings: reading a StrEnum's .value runs Python code each time.
+        return [
+            (
+                spec.code,
+                spec.category.value,
+                spec.control,
+                spec.route.value,
+                spec.reason,
+                spec.public_message.value,
+            )
+            for spec in self.gates.specs
+        ]
+
+    @cached_property
+    def _answers(self) -> dict[tuple, tuple[str, str]]:
+        # public_answer memoized per batch: it depends on four values with a handful of combinations.
+        return {}
 
 
 class DecisionPipeline:
