@@ -14,9 +14,12 @@ from starlette.exceptions import HTTPException
 
 from features.schema import LeadValidationError
 from leadgate.settings import Settings
+from serving.lifecycle_views import router as outcome_router
+from serving.live_monitor import LiveMonitor
 from serving.metrics import ServiceMetrics
 from serving.model_holder import ModelHolder
 from serving.service import LeadNotFound
+from serving.shadow import ShadowMetrics, ShadowScorer
 from serving.store import DecisionStore, IdempotencyConflict, make_engine, migrate
 from serving.views import router
 
@@ -101,10 +104,13 @@ def create_app(
     holder: ModelHolder | None = None,
     store: DecisionStore | None = None,
     poll: bool = True,
+    shadow: ShadowScorer | None = None,
 ) -> FastAPI:
     """Build the service; the store is migrated and the model loaded at start-up, not at import."""
     settings = settings or Settings()
     metrics = ServiceMetrics()
+    # Made once per app, not per start: a lifespan can run more than once and a registry takes a name once.
+    shadow_metrics = ShadowMetrics(metrics.registry)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -119,7 +125,10 @@ def create_app(
             app.state.holder.start()
         else:
             app.state.holder.refresh()
+        app.state.shadow = shadow or ShadowScorer(settings, app.state.store.engine, shadow_metrics)
+        app.state.shadow.start(poll=poll)
         yield
+        app.state.shadow.stop()
         app.state.holder.stop()
 
     app = FastAPI(
@@ -133,7 +142,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.live = LiveMonitor(metrics.registry)
     app.include_router(router)
+    app.include_router(outcome_router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(Timing, metrics=metrics)

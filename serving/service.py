@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from features.pipeline import Decisions
 from features.schema import Event, Lead, parse_lead
+from serving.live_monitor import LiveMonitor
 from serving.metrics import ServiceMetrics
-from serving.model_holder import ModelHolder
+from serving.model_holder import Current, ModelHolder
 from serving.public import MESSAGES
-from serving.store import DecisionStore
-from serving.store_models import DecisionRow
+from serving.shadow import ShadowScorer
+from serving.store import DecisionStore, Stored
 
 
 class LeadNotFound(LookupError):
@@ -21,15 +23,18 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _decide(holder: ModelHolder, lead: Lead, now: datetime) -> dict:
-    current = holder.current()  # one snapshot per request: an alias move never splits a decision
-    record = current.pipeline.decide_one(lead, now=now)
-    return {**record, "model_missing": current.loaded is None}
+def _decide(current: Current, lead: Lead, now: datetime) -> tuple[dict, Decisions]:
+    decisions = current.pipeline.decide([lead], now=now)
+    return {**decisions.record(0), "model_missing": current.loaded is None}, decisions
 
 
-def answer_of(row: DecisionRow) -> dict:
+def answer_of(stored: Stored) -> dict:
     """The public answer stored with a decision."""
-    return {"lead_id": row.lead_id, "next_step": row.next_step, "message": MESSAGES[row.public_message]}
+    return {
+        "lead_id": stored.lead_id,
+        "next_step": stored.next_step,
+        "message": MESSAGES[stored.public_message],
+    }
 
 
 def create_lead(
@@ -39,19 +44,30 @@ def create_lead(
     holder: ModelHolder,
     store: DecisionStore,
     metrics: ServiceMetrics,
+    shadow: ShadowScorer | None = None,
+    live: LiveMonitor | None = None,
 ) -> tuple[dict, bool]:
-    """Decide and store a new lead; a repeated lead id or key returns the stored answer. (answer, created)"""
+    """Decide and store a new lead; a repeated lead id or key returns the stored answer. (answer, created)
+
+    Once stored, a new lead is counted for live monitoring and queued for the challenger in shadow.
+    """
     # Decide first and let the insert detect a repeat: a replay costs one wasted decision, a new lead no query.
     now = datetime.now(UTC)
     # The API decides at arrival: a client-sent scored_at would let the sender move the decision time.
     stored_lead = lead.model_dump(mode="json", exclude={"scored_at"})
-    decision = _decide(holder, lead.model_copy(update={"scored_at": None}), now)
+    arrival = lead.model_copy(update={"scored_at": None})
+    current = holder.current()  # one snapshot per request: an alias move never splits a decision
+    decision, decisions = _decide(current, arrival, now)
     stored = store.create(
         lead=stored_lead, decision=decision, idempotency_key=idempotency_key, received_at=now
     )
     if stored.created:
         metrics.observe_decision(decision, "created")
-    return answer_of(stored.decision), stored.created
+        if live is not None:
+            live.observe(decisions, decision, current.loaded.model if current.loaded else None)
+        if shadow is not None:
+            shadow.submit(arrival, now)
+    return answer_of(stored), stored.created
 
 
 MAX_EVENTS = 10_000  # the schema's limit; the oldest activity gives way first
@@ -84,7 +100,7 @@ def add_events(
     decided: dict = {}
 
     def decide(lead: dict) -> dict:
-        decided.update(_decide(holder, parse_lead(lead), now))
+        decided.update(_decide(holder.current(), parse_lead(lead), now)[0])
         return decided
 
     try:

@@ -47,13 +47,13 @@ class ShadowScorer:
         self,
         settings: Settings,
         engine: Engine,
-        registry: CollectorRegistry,
+        metrics: ShadowMetrics,
         holder: ModelHolder | None = None,
         queue_size: int = 1000,
     ):
         self.holder = holder or ModelHolder(settings, alias=CHALLENGER, unload_when_alias_gone=True)
         self.engine = engine
-        self.metrics = ShadowMetrics(registry)
+        self.metrics = metrics
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
         self._thread: threading.Thread | None = None
 
@@ -71,9 +71,13 @@ class ShadowScorer:
         except queue.Full:
             self.metrics.scored.labels(outcome="dropped").inc()
 
-    def start(self) -> None:
-        """Load the challenger (if any), poll its alias, and start the worker thread."""
-        self.holder.start()
+    def start(self, poll: bool = True) -> None:
+        """Load the challenger (if any), poll its alias (unless told not to), and start the worker thread."""
+        if poll:
+            self.holder.start()
+        else:
+            self.holder.refresh()
+        self.metrics.loaded.set(1 if self.active else 0)
         self._thread = threading.Thread(target=self._work, name="shadow-scorer", daemon=True)
         self._thread.start()
 

@@ -44,6 +44,12 @@ def _deps(request: Request) -> dict:
     return {"holder": state.holder, "store": state.store, "metrics": state.metrics}
 
 
+def _arrival_deps(request: Request) -> dict:
+    # Only new leads go to the challenger and to live drift: both compare arrival decisions.
+    state = request.app.state
+    return {**_deps(request), "shadow": state.shadow, "live": state.live}
+
+
 @router.post(
     "/v1/leads",
     response_model=PublicAnswer,
@@ -57,16 +63,18 @@ def _deps(request: Request) -> dict:
 )
 def create_lead(
     request: Request,
-    response: Response,
     lead: Annotated[Lead, Body(openapi_examples={"lead": {"value": LEAD_EXAMPLE}})],
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> dict:
+) -> Response:
     """Validate, decide, store, and answer with the public next step; repeats write nothing."""
-    answer, created = service.create_lead(lead=lead, idempotency_key=idempotency_key, **_deps(request))
-    if not created:
-        response.status_code = status.HTTP_200_OK
-        response.headers["Idempotent-Replayed"] = "true"
-    return answer
+    answer, created = service.create_lead(
+        lead=lead, idempotency_key=idempotency_key, **_arrival_deps(request)
+    )
+    # Serialized here, in the worker thread: a returned dict costs FastAPI a second thread-pool hop to check it.
+    body = PublicAnswer.model_validate(answer).model_dump_json()
+    if created:
+        return Response(body, status_code=status.HTTP_201_CREATED, media_type="application/json")
+    return Response(body, media_type="application/json", headers={"Idempotent-Replayed": "true"})
 
 
 @router.post(

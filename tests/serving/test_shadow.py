@@ -1,0 +1,96 @@
+"""The challenger in shadow beside the live service, sales outcomes by API, and live drift on /metrics."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from serving.store_models import DecisionRow, ShadowDecisionRow
+from tests.features.leads import lead_dict
+from tests.serving.conftest import KEYS, auth
+
+
+@pytest.fixture(scope="module")
+def two_models(tmp_path_factory, trained, policy):
+    """A registry with a champion and a challenger, and API keys."""
+    from leadgate.settings import ApiKey, Settings
+    from serving.auth import hash_key
+    from training.registry import log_training
+
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("shadow"), mlflow_tracking_uri=None, database_url=None
+    )
+    log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    keys = [ApiKey(name=role, role=role, sha256=hash_key(key)) for role, key in KEYS.items()]
+    return settings.model_copy(update={"api_keys": keys, "model_poll_seconds": 3600})
+
+
+def _app(settings, store, shadow=None):
+    from serving.app import create_app
+
+    return create_app(settings, store=store, poll=False, shadow=shadow)
+
+
+def test_the_challenger_decides_every_new_lead_apart_from_the_answer(two_models, store):
+    with TestClient(_app(two_models, store)) as client:
+        answers = [
+            client.post("/v1/leads", json=lead_dict(lead_id=f"s-{i}"), headers=auth("intake"))
+            for i in range(5)
+        ]
+        assert all(a.status_code == 201 for a in answers)
+        assert client.app.state.shadow.drain(timeout=30)
+        view = client.get("/v1/leads/s-0/decision", headers=auth("sales")).json()
+        metrics = client.get("/metrics", headers=auth("admin")).text
+    with store.engine.connect() as connection:
+        shadow = connection.execute(select(ShadowDecisionRow.lead_id, ShadowDecisionRow.model_version)).all()
+        live = connection.execute(select(DecisionRow.model_version)).scalars().all()
+    assert sorted(shadow) == [(f"s-{i}", "leadgate/2") for i in range(5)]
+    assert set(live) == {"leadgate/1"}  # the route and answer came from the champion only
+    assert view["model_version"] == "leadgate/1" and "shadow" not in str(view).lower()
+    assert 'leadgate_shadow_decisions_total{outcome="stored"} 5.0' in metrics
+    assert "leadgate_challenger_loaded 1.0" in metrics
+    assert 'leadgate_drift_psi{column="p_sql",model_version="leadgate/1"}' in metrics
+
+
+def test_a_failing_challenger_never_fails_a_request(two_models, store):
+    from prometheus_client import CollectorRegistry
+
+    from serving.shadow import ShadowMetrics, ShadowScorer
+
+    shadow = ShadowScorer(two_models, store.engine, ShadowMetrics(CollectorRegistry()))
+
+    class Broken:
+        policy = shadow.holder.current().pipeline.policy
+
+        def decide_one(self, lead, now=None):
+            raise RuntimeError("challenger exploded")
+
+    with TestClient(_app(two_models, store, shadow=shadow)) as client:
+        current = shadow.holder.current()
+        shadow.holder._current = type(current)(Broken(), current.loaded)
+        response = client.post("/v1/leads", json=lead_dict(lead_id="boom"), headers=auth("intake"))
+        assert response.status_code == 201
+        assert shadow.drain(timeout=30)
+    with store.engine.connect() as connection:
+        error = connection.execute(select(ShadowDecisionRow.error)).scalar_one()
+    assert error == "RuntimeError: challenger exploded"
+
+
+def test_outcomes_by_api_replace_earlier_ones_and_need_a_sales_key(two_models, store):
+    from serving.lifecycle_store import leads_with_outcomes
+
+    with TestClient(_app(two_models, store)) as client:
+        client.post("/v1/leads", json=lead_dict(lead_id="o-1"), headers=auth("intake"))
+        url = "/v1/leads/o-1/outcome"
+        assert client.put(url, json={"sql": False}, headers=auth("intake")).status_code == 403
+        first = client.put(url, json={"sql": False, "rejection_reason": "no_budget"}, headers=auth("sales"))
+        assert first.status_code == 200 and first.json() == {"lead_id": "o-1", "recorded": True}
+        assert client.put(url, json={"sql": True, "won": True}, headers=auth("sales")).status_code == 200
+        bad = client.put(url, json={"sql": False, "won": True}, headers=auth("sales"))
+        assert bad.status_code == 422 and "won is true but sql is false" in bad.text
+        missing = client.put("/v1/leads/nobody/outcome", json={"sql": True}, headers=auth("sales"))
+        assert missing.status_code == 404
+    [stored] = leads_with_outcomes(store.engine)
+    assert (stored.sql, stored.won, stored.rejection_reason) == (True, True, None)
