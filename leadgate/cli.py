@@ -346,6 +346,7 @@ def main() -> None:
     app()
 
 
-from leadgate import cli_analysis  # noqa: E402  (backtest, evidence, channels: kept in their own module)
+from leadgate import cli_analysis, cli_report  # noqa: E402  (commands kept in their own modules)
 
 cli_analysis.register(app)
+cli_report.register(app)

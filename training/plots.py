@@ -14,6 +14,11 @@ def _pyplot():
     return plt
 
 
+def close(fig) -> None:
+    """Release a figure: pyplot keeps every figure alive until it is closed."""
+    _pyplot().close(fig)
+
+
 def calibration_figure(p_sql: np.ndarray, sql: np.ndarray, bins: int = 10):
     """Predicted vs observed SQL rate over equal-count bins."""
     plt = _pyplot()

@@ -1,0 +1,62 @@
+"""The model report: numbers that match training's, figures that are real PNGs, a page that needs nothing else."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+
+from training.report import ReportInfo, build_report, evaluate_held_out, reason_counts
+
+PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+@pytest.fixture(scope="module")
+def held(history, trained, policy):
+    return evaluate_held_out(history, trained.model, policy, seed=0)
+
+
+def test_the_held_out_evaluation_gives_the_numbers_training_logged(held, trained):
+    for key in (
+        "test.system.roc_auc",
+        "test.system.pr_auc",
+        "test.scorecard.roc_auc",
+        "test.raw_lightgbm.roc_auc",
+    ):
+        assert held.metrics[key] == pytest.approx(trained.metrics[key], abs=1e-9), key
+    assert len(held.decisions) == int(held.split.test.sum())
+
+
+def test_reason_counts_count_each_lead_once_per_family(held):
+    counts = reason_counts(held.decisions)
+    negative_per_lead = (held.decisions.negative_picks >= 0).sum(axis=1)
+    assert counts["negative"].sum() == negative_per_lead.sum()
+    assert counts["negative_share"].max() <= 1.0
+    assert list(counts["negative"]) == sorted(counts["negative"], reverse=True)
+
+
+def test_the_report_is_one_self_contained_page_with_escaped_text(history, trained, policy):
+    info = ReportInfo(
+        model_name="leadgate",
+        model_version="7",
+        run_id="run<script>",
+        data="history <b>.jsonl",
+        logged_metrics={"test.system.roc_auc": trained.metrics["test.system.roc_auc"]},
+    )
+    page = build_report(history, trained.model, policy, info)
+    figures = PNG.findall(page)
+    assert len(figures) == 4
+    assert all(base64.b64decode(f).startswith(b"\x89PNG\r\n\x1a\n") for f in figures)
+    # Nothing to fetch: no external script, stylesheet or image.
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    assert "<script" not in page and "run&lt;script&gt;" in page and "history &lt;b&gt;.jsonl" in page
+    for heading in (
+        "Calibration",
+        "Reason frequency",
+        "Gate firing",
+        "Per-channel quality",
+        "points scorecard",
+    ):
+        assert heading in page
+    assert f"{trained.metrics['test.system.roc_auc']:.3f}" in page

@@ -1,0 +1,150 @@
+"""The model report: one registered version evaluated on the newest part of a history, as one HTML file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+
+from features.builder import FAMILIES
+from features.model import ScoringModel
+from features.pipeline import DecisionPipeline, Decisions
+from features.policy import Policy
+from training.backtest import BacktestParams, gate_table
+from training.baselines import fit_raw_lightgbm, raw_frame, scorecard_points
+from training.channels import channel_quality
+from training.data import History, TimeSplit, time_split
+from training.evaluate import route_counts, route_metrics, score_metrics
+
+SCORERS = {
+    "system": "leadgate (gates + model)",
+    "scorecard": "points scorecard",
+    "raw_lightgbm": "plain LightGBM, raw columns",
+}
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """The newest part of a history decided by one model version, beside the baselines scored on it."""
+
+    history: History
+    split: TimeSplit
+    decisions: Decisions
+    sql: np.ndarray
+    gated: np.ndarray  # a gate keeps the lead from sales: the system's score is 0 there
+    scores: dict[str, np.ndarray]  # by SCORERS key
+    metrics: dict[str, float]  # the keys training logs: test.system.roc_auc, ...
+
+
+def evaluate_held_out(history: History, model: ScoringModel, policy: Policy, seed: int = 0) -> HeldOut:
+    """Decide the newest leads (training's time split) and score the baselines as training does."""
+    split = time_split(history)
+    # The same steps as training.train_model's evaluation, so the same data gives the numbers training logged.
+    gates_only = DecisionPipeline(policy).decide(history.leads)
+    derived, y = gates_only.derived, history.sql
+    gated = gates_only.gates.rejecting()[split.test]
+    test_rows = np.flatnonzero(split.test)
+    decisions = DecisionPipeline(policy, model).decide([history.leads[i] for i in test_rows])
+    y_test = y[test_rows]
+    frame = raw_frame(derived)
+    raw = fit_raw_lightgbm(frame[split.train], y[split.train], frame[split.valid], y[split.valid], seed)
+    scores = {
+        "system": np.where(gated, 0.0, decisions.p_sql),
+        "scorecard": scorecard_points(derived, policy)[split.test],
+        "raw_lightgbm": raw.predict(frame[split.test]),
+    }
+    metrics: dict[str, float] = {}
+    for key, score in scores.items():
+        found = score_metrics(score, y_test, probabilities=key != "scorecard")
+        metrics.update({f"test.{key}.{name}": value for name, value in found.items()})
+    ungated = score_metrics(decisions.p_sql[~gated], y_test[~gated])
+    metrics.update({f"test.model_ungated.{name}": value for name, value in ungated.items()})
+    metrics.update({f"test.routes.{k}": v for k, v in route_metrics(decisions.route, y_test).items()})
+    metrics["test.gated_share"] = float(gated.mean())
+    metrics["test.sql_rate"] = float(y_test.mean())
+    return HeldOut(history.subset(test_rows), split, decisions, y_test, gated, scores, metrics)
+
+
+def reason_counts(decisions: Decisions) -> pd.DataFrame:
+    """Per reason family: leads showing it among their top negative / top positive reasons."""
+    counts = {}
+    for name, picks in (("negative", decisions.negative_picks), ("positive", decisions.positive_picks)):
+        chosen = picks[picks >= 0] if picks is not None else np.array([], dtype=int)
+        counts[name] = np.bincount(chosen, minlength=len(FAMILIES))
+    leads = max(len(decisions), 1)
+    table = pd.DataFrame(
+        {
+            "family": [family.replace("_", " ") for family in FAMILIES],
+            "negative": counts["negative"],
+            "negative_share": counts["negative"] / leads,
+            "positive": counts["positive"],
+            "positive_share": counts["positive"] / leads,
+        }
+    )
+    return table.sort_values(["negative", "positive"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def gate_firing(held: HeldOut) -> pd.DataFrame:
+    """Per gate on the held-out leads: how often it fired and how the leads it fired on converted."""
+    won = held.history.won.astype(bool)
+    table = gate_table(held.decisions, held.decisions, held.sql.astype(bool), won, BacktestParams())
+    return table.sort_values("affected_n", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def report_sections(held: HeldOut, model: ScoringModel, policy: Policy) -> dict:
+    """Every table and figure of the report, computed; `build_report` only lays them out."""
+    from training.plots import calibration_figure
+    from training.report_plots import gain_figure, png_data_uri, reason_figure, route_panels_figure
+
+    decisions, y = held.decisions, held.sql
+    reasons = reason_counts(decisions)
+    by_label = {SCORERS[key]: score for key, score in held.scores.items()}
+    channels = channel_quality(held.history, DecisionPipeline(policy, model))
+    return {
+        "routes": pd.DataFrame(route_counts(decisions.route, y)),
+        "reasons": reasons,
+        "gates": gate_firing(held),
+        "channels": channels.channels,
+        "channels_with_cost": channels.leads_with_cost,
+        "figures": {
+            "calibration": png_data_uri(calibration_figure(decisions.p_sql, y)),
+            "gain": png_data_uri(gain_figure(by_label, y)),
+            "routes": png_data_uri(
+                route_panels_figure(decisions.p_sql, decisions.route, y, model.thresholds)
+            ),
+            "reasons": png_data_uri(
+                reason_figure(
+                    list(reasons["family"]),
+                    reasons["negative"].to_numpy(),
+                    reasons["positive"].to_numpy(),
+                    len(decisions),
+                )
+            ),
+        },
+    }
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """What the header says about the model and the data."""
+
+    model_name: str
+    model_version: str
+    run_id: str
+    data: str
+    generated_at: datetime | None = None
+    trained_on: dict | None = None  # the run's data.* params: path, leads (and mapping)
+    logged_metrics: dict | None = None  # the run's metrics, to set beside today's
+
+
+def build_report(
+    history: History, model: ScoringModel, policy: Policy, info: ReportInfo, seed: int = 0
+) -> str:
+    """A self-contained HTML report of one model version on the newest part of `history`."""
+    from training.report_html import render
+
+    held = evaluate_held_out(history, model, policy, seed)
+    info = info if info.generated_at else ReportInfo(**{**vars(info), "generated_at": datetime.now(UTC)})
+    return render(held, report_sections(held, model, policy), model, policy, info)

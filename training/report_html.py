@@ -1,0 +1,299 @@
+"""HTML layout of the model report: inline CSS, inline PNGs, every text escaped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+import pandas as pd
+
+STYLE = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 0 auto;
+       max-width: 1020px; padding: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 32px 0 6px; border-bottom: 1px solid #ddd;
+       padding-bottom: 3px; }
+.meta { color: #555; } .meta td { padding: 1px 14px 1px 0; }
+.how { background: #f5f7fa; border-left: 3px solid #8da0cb; padding: 6px 10px; color: #333; font-size: 13px; }
+.warn { background: #fff4e5; border-left: 3px solid #e08214; padding: 6px 10px; }
+table.data { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
+table.data th, table.data td { padding: 3px 9px; border-bottom: 1px solid #e5e5e5; }
+table.data th { background: #fafafa; text-align: left; } td.n { text-align: right; font-variant-numeric: tabular-nums; }
+img { max-width: 100%; display: block; margin: 8px 0; } nav a { margin-right: 12px; }
+"""
+
+Format = Callable[[object], str]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def number(digits: int = 3) -> Format:
+    """A float with fixed digits; missing values as a dash."""
+    return lambda v: "—" if _missing(v) else f"{v:.{digits}f}"
+
+
+def percent(digits: int = 1) -> Format:
+    """A share as a percentage."""
+    return lambda v: "—" if _missing(v) else f"{v:.{digits}%}"
+
+
+def count(v) -> str:
+    """An integer with thousands separators."""
+    return "—" if _missing(v) else f"{int(v):,}"
+
+
+def text(v) -> str:
+    """Plain text."""
+    return "" if _missing(v) else str(v)
+
+
+def interval(rate: str, low: str, high: str) -> Callable[[pd.Series], str]:
+    """A rate with its interval, read from three columns of a row."""
+    return lambda row: "—" if _missing(row[rate]) else f"{row[rate]:.1%} [{row[low]:.1%}, {row[high]:.1%}]"
+
+
+def table(frame: pd.DataFrame, columns: list[tuple[str, str, Callable]]) -> str:
+    """An HTML table: (header, column or '*' for the whole row, formatter) per column."""
+    head = "".join(f"<th>{escape(header)}</th>" for header, _, _ in columns)
+    body = []
+    for _, row in frame.iterrows():
+        cells = []
+        for _, column, form in columns:
+            value = form(row) if column == "*" else form(row[column])
+            numeric = form is not text
+            cells.append(f"<td{' class=n' if numeric else ''}>{escape(value)}</td>")
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table class=data><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def section(anchor: str, title: str, how: str, *parts: str) -> str:
+    """A titled section: its 'how to read this' note first, then the content (already HTML)."""
+    note = f'<p class="how"><b>How to read this.</b> {escape(how)}</p>'
+    return f'<section id="{anchor}"><h2>{escape(title)}</h2>{note}{"".join(parts)}</section>'
+
+
+def image(uri: str, alt: str) -> str:
+    """An inlined PNG."""
+    return f'<img src="{escape(uri)}" alt="{escape(alt)}">'
+
+
+def paragraph(words: str, css: str = "") -> str:
+    """Escaped text in a paragraph."""
+    return f"<p{f' class={css}' if css else ''}>{escape(words)}</p>"
+
+
+def page(title: str, header: str, sections: list[tuple[str, str, str]]) -> str:
+    """The whole document; `sections` are (anchor, title, html)."""
+    links = "".join(f'<a href="#{anchor}">{escape(name)}</a>' for anchor, name, _ in sections)
+    return (
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"{header}<nav>{links}</nav>{''.join(html for _, _, html in sections)}</body></html>"
+    )
+
+
+def _header(held, model, policy, info) -> str:
+    created = [lead.created_at for lead in held.history.leads]
+    rows = [
+        ("model", f"{info.model_name} version {info.model_version}"),
+        ("MLflow run", info.run_id),
+        ("policy version", policy.version),
+        ("data", info.data),
+        ("held-out period", f"{min(created):%Y-%m-%d} to {max(created):%Y-%m-%d}"),
+        ("held-out leads", f"{len(created):,} (SQL rate {held.metrics['test.sql_rate']:.1%})"),
+        ("split", ", ".join(f"{k} {v:,}" for k, v in held.split.describe().items())),
+        ("generated", f"{info.generated_at:%Y-%m-%d %H:%M} UTC"),
+    ]
+    if info.trained_on:
+        rows.insert(4, ("trained on", ", ".join(f"{k} {v}" for k, v in info.trained_on.items())))
+    meta = "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in rows)
+    warning = ""
+    trained_leads = (info.trained_on or {}).get("leads")
+    total = sum(held.split.describe().values())
+    if trained_leads is not None and str(trained_leads) != str(total):
+        warning = paragraph(
+            f"This history holds {total:,} leads, the model was trained on {trained_leads}: unless this file "
+            "only adds newer leads, its newest 15% may include leads the model learned from, and every figure "
+            "below is then optimistic.",
+            "warn",
+        )
+    title = f"leadgate model report: {info.model_name} {info.model_version}"
+    return f"<h1>{escape(title)}</h1><table class=meta>{meta}</table>{warning}"
+
+
+def _metrics(held, info) -> pd.DataFrame:
+    m, logged = held.metrics, info.logged_metrics or {}
+    ungated = int((~held.gated).sum())
+    rows = [
+        ("leadgate (gates + model)", "system"),
+        (f"model alone, {ungated:,} leads no gate rejects", "model_ungated"),
+        ("points scorecard", "scorecard"),
+        ("plain LightGBM, raw columns", "raw_lightgbm"),
+    ]
+    names = ("roc_auc", "pr_auc", "brier", "calibration_error")
+    return pd.DataFrame(
+        [
+            {
+                "scorer": label,
+                **{name: m.get(f"test.{key}.{name}") for name in names},
+                "logged": logged.get(f"test.{key}.roc_auc"),
+            }
+            for label, key in rows
+        ]
+    )
+
+
+def render(held, sections: dict, model, policy, info) -> str:
+    """The report page from the held-out evaluation and its computed sections."""
+    m, figures, t = held.metrics, sections["figures"], model.thresholds
+    metric_columns = [
+        ("scorer", "scorer", text),
+        ("ROC-AUC", "roc_auc", number()),
+        ("PR-AUC", "pr_auc", number()),
+        ("Brier", "brier", number()),
+        ("calibration error", "calibration_error", number()),
+    ]
+    if info.logged_metrics:
+        metric_columns.append(("ROC-AUC logged at training", "logged", number()))
+    routes = sections["routes"].assign(share=lambda f: f["leads"] / max(f["leads"].sum(), 1))
+    parts = [
+        (
+            "metrics",
+            "Model and baselines",
+            section(
+                "metrics",
+                "Model and baselines on the held-out period",
+                "Every scorer is judged on the same newest leads, which none of them was fitted on. ROC-AUC "
+                "says how well a score orders SQLs above the rest (0.5 is chance); PR-AUC is the precision "
+                "averaged over recall, and its floor is the SQL rate. The system's score is 0 for leads a gate "
+                "rejects, so a gate that hides real SQLs costs it here. The points scorecard is the rule-based "
+                "score leadgate replaces; plain LightGBM on the raw columns shows what the gates and features "
+                "add. The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
+                table(_metrics(held, info), metric_columns),
+                image(figures["gain"], "gain chart"),
+            ),
+        ),
+        (
+            "routes",
+            "Routes",
+            section(
+                "routes",
+                "P(SQL) distribution per route",
+                "One panel per route; dotted lines are the model's thresholds. Leads left of the nurture line "
+                "are self_service by score; leads a gate routes keep their model score, so a gated panel can "
+                f"reach high scores. Of all SQLs, {m['test.routes.recall_sales_or_verify']:.1%} were routed to "
+                f"sales_ready or verify and {m['test.routes.recall_not_rejected']:.1%} were kept out of "
+                "self_service and silent_reject.",
+                table(
+                    routes,
+                    [
+                        ("route", "route", text),
+                        ("leads", "leads", count),
+                        ("share", "share", percent()),
+                        ("SQLs", "sqls", count),
+                        ("conversion", "conversion", percent()),
+                    ],
+                ),
+                paragraph(
+                    f"Thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, "
+                    f"nurture ≥ {t.nurture:.3f}."
+                ),
+                image(figures["routes"], "P(SQL) per route"),
+            ),
+        ),
+        (
+            "calibration",
+            "Calibration",
+            section(
+                "calibration",
+                "Calibration",
+                "Held-out leads are sorted by predicted P(SQL) and cut into ten groups of equal size; each "
+                "point is a group's mean prediction against its observed SQL rate. Points on the dashed line "
+                "mean a P(SQL) of 20% converts about one lead in five. The calibration error is the "
+                f"lead-weighted mean distance from the line: {m['test.system.calibration_error']:.3f} here.",
+                image(figures["calibration"], "calibration curve"),
+            ),
+        ),
+        (
+            "reasons",
+            "Reasons",
+            section(
+                "reasons",
+                "Reason frequency",
+                "The reasons a sales rep reads are the reason families with the largest SHAP contributions "
+                "for that lead (up to three negative, two positive; tiny ones are not shown). Counts are "
+                "held-out leads showing the family. A family that is a top reason for nearly everyone says "
+                "little about any one lead; one never shown may not be pulling its weight.",
+                image(figures["reasons"], "reason frequency"),
+                table(
+                    sections["reasons"],
+                    [
+                        ("reason family", "family", text),
+                        ("top negative", "negative", count),
+                        ("share", "negative_share", percent()),
+                        ("top positive", "positive", count),
+                        ("share", "positive_share", percent()),
+                    ],
+                ),
+            ),
+        ),
+        (
+            "gates",
+            "Gates",
+            section(
+                "gates",
+                "Gate firing",
+                "Each policy gate on the held-out leads: how often it fired and the SQL rate of the leads it "
+                "fired on against the rest, with 95% Wilson intervals. A gate exists to stop leads that do "
+                "not convert: an affected SQL rate close to the rest's, or a ratio interval including 1 "
+                "('no clear difference'), asks for a back-test. 'alone' counts leads no other gate holds back.",
+                table(
+                    sections["gates"],
+                    [
+                        ("gate", "gate", text),
+                        ("route", "route", text),
+                        ("fired", "affected_n", count),
+                        ("rate", "firing_rate", percent()),
+                        ("SQLs", "affected_sqls", count),
+                        (
+                            "affected conversion",
+                            "*",
+                            interval("affected_conversion", "affected_low", "affected_high"),
+                        ),
+                        ("rest", "*", interval("unaffected_conversion", "unaffected_low", "unaffected_high")),
+                        ("alone", "alone_n", count),
+                        ("flags", "flags", text),
+                    ],
+                ),
+            ),
+        ),
+        (
+            "channels",
+            "Channels",
+            section(
+                "channels",
+                "Per-channel quality",
+                "Held-out leads by source channel: how many pass the gates, how many the model sends to sales "
+                "(sales_ready or verify), and the SQL rate with its 95% interval. Cost columns use only leads "
+                f"with a known cost ({sections['channels_with_cost']:,} here); 'cost per accepted' divides by "
+                "leads passing the gates.",
+                table(
+                    sections["channels"],
+                    [
+                        ("channel", "channel", text),
+                        ("leads", "leads", count),
+                        ("pass gates", "pass_rate", percent()),
+                        ("to sales", "to_sales", count),
+                        ("SQLs", "sqls", count),
+                        ("SQL rate", "*", interval("sql_rate", "sql_low", "sql_high")),
+                        ("won", "won", count),
+                        ("cost", "cost", number(0)),
+                        ("cost per accepted", "cost_per_accepted", number(1)),
+                    ],
+                ),
+            ),
+        ),
+    ]
+    title = f"leadgate report {info.model_name} {info.model_version}"
+    return page(title, _header(held, model, policy, info), [(a, name, html) for a, name, html in parts])
