@@ -28,9 +28,13 @@ class ScoringModel:
     version: str = "unregistered"
     metadata: dict = field(default_factory=dict)
 
-    def contributions(self, matrix: np.ndarray) -> np.ndarray:
-        """(n, features + 1) exact TreeSHAP contributions; the last column is the base value."""
-        return self.booster.predict(matrix, pred_contrib=True, num_threads=self._threads(matrix))
+    def contributions(self, matrix: np.ndarray, threads: int | None = None) -> np.ndarray:
+        """(n, features + 1) exact TreeSHAP contributions; the last column is the base value.
+
+        `threads` is LightGBM's num_threads (0: every core); by default one for tiny batches, else all.
+        """
+        threads = self._threads(matrix) if threads is None else threads
+        return self.booster.predict(matrix, pred_contrib=True, num_threads=threads)
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Calibrated P(SQL) from raw scores."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 
+from features import batching
 from features.derived import Derived, derive
 from features.gates import GateResults, run_gates
 from features.memory import paused_gc
@@ -204,6 +205,19 @@ class Decisions:
         return {}
 
 
+def join_decisions(parts: list[Decisions]) -> Decisions:
+    """One batch from the decisions of consecutive chunks (decided by one pipeline at one time)."""
+    if len(parts) == 1:
+        return parts[0]
+    join_gates = partial(batching.concat, shared=("specs",))
+    join_derived = partial(batching.concat, nested={"table": batching.concat_tables})
+    return batching.concat(
+        parts,
+        shared=("model_version", "policy_version", "decided_at"),
+        nested={"gates": join_gates, "derived": join_derived},
+    )
+
+
 class DecisionPipeline:
     """Policy plus (optionally) a trained model; the API, batch scoring and back-tests all call this."""
 
@@ -213,11 +227,28 @@ class DecisionPipeline:
 
     def decide(self, leads: list[Lead], now: datetime | None = None) -> Decisions:
         """Decide a batch of validated leads."""
-        with paused_gc():
-            return self._decide(leads, now)
-
-    def _decide(self, leads: list[Lead], now: datetime | None) -> Decisions:
         now = now or datetime.now(UTC)
+        workers = batching.worker_count()
+        with paused_gc():
+            if self.model is None or workers < 2 or len(leads) < batching.PARALLEL_MIN_LEADS:
+                return self._decide(leads, now)
+            return self._decide_in_chunks(leads, now, workers)
+
+    def _decide_in_chunks(self, leads: list[Lead], now: datetime, workers: int) -> Decisions:
+        # Each chunk runs TreeSHAP on one core while another thread's chunk runs Python: LightGBM releases
+        # the GIL, and on small trees its own threads scale worse than two chunks side by side.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decide") as pool:
+            parts = list(
+                pool.map(
+                    lambda bounds: self._decide(leads[bounds[0] : bounds[1]], now, shap_threads=1),
+                    batching.chunk_bounds(len(leads)),
+                )
+            )
+        return join_decisions(parts)
+
+    def _decide(self, leads: list[Lead], now: datetime, shap_threads: int | None = None) -> Decisions:
         table = build_table(leads, now=now)
         derived = derive(table, self.policy)
         gates = run_gates(derived, self.policy)
@@ -226,7 +257,7 @@ class DecisionPipeline:
         p_sql = raw = np.full(n, np.nan)
         if self.model is not None:
             matrix = self.model.builder.transform(derived)
-            contributions = self.model.contributions(matrix)
+            contributions = self.model.contributions(matrix, threads=shap_threads)
             # TreeSHAP is exact: base value + contributions is the raw score, so one call gives both.
             raw = contributions.sum(axis=1)
             p_sql = self.model.calibrate(raw)
