@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import fields
+from functools import partial
 from itertools import chain
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from features.table import LeadTable
+
+if TYPE_CHECKING:
+    from features.pipeline import Decisions
 
 # Below this many leads one thread is faster: the chunks would be too small to amortize their setup.
 PARALLEL_MIN_LEADS = 8_192
@@ -64,3 +69,17 @@ def concat(parts: list, shared: tuple[str, ...] = (), nested: dict | None = None
         else:
             raise TypeError(f"{type(first).__name__}.{field.name}: cannot join {type(column[0]).__name__}")
     return type(first)(**values)
+
+
+def join_decisions(parts: list[Decisions]) -> Decisions:
+    """One batch from the decisions of consecutive chunks (decided by one pipeline at one time)."""
+    if len(parts) == 1:
+        return parts[0]
+    return concat(
+        parts,
+        shared=("model_version", "policy_version", "decided_at"),
+        nested={
+            "gates": partial(concat, shared=("specs",)),
+            "derived": partial(concat, nested={"table": concat_tables}),
+        },
+    )

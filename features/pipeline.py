@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property, partial
+from functools import cached_property
 
 import numpy as np
 
@@ -13,48 +13,12 @@ from features.derived import Derived, derive
 from features.gates import GateResults, run_gates
 from features.memory import paused_gc
 from features.model import ScoringModel
-from features.policy import ROUTE_SEVERITY, Policy, Route, Thresholds
+from features.policy import Policy
 from features.public import public_answer
 from features.reasons import TOP_NEGATIVE, TOP_POSITIVE, family_contributions, render_reasons, top_families
+from features.routing import BANDS, band_routes, combine_routes
 from features.schema import Lead
 from features.table import build_table
-
-BANDS = {
-    Route.sales_ready: "high",
-    Route.verify: "medium",
-    Route.nurture: "low",
-    Route.self_service: "very_low",
-}
-
-
-def band_routes(p_sql: np.ndarray, thresholds: Thresholds) -> np.ndarray:
-    """Model route of each lead from its calibrated probability."""
-    return np.select(
-        [p_sql >= thresholds.sales_ready, p_sql >= thresholds.verify, p_sql >= thresholds.nurture],
-        [Route.sales_ready.value, Route.verify.value, Route.nurture.value],
-        default=Route.self_service.value,
-    ).astype(object)
-
-
-_ROUTES = [route.value for route in Route]
-
-
-def combine_routes(
-    model_route: np.ndarray, model_source: np.ndarray, gates: GateResults, policy: Policy
-) -> tuple[np.ndarray, np.ndarray]:
-    """Final route: the most severe of the (lifted) model route and every unlifted gate's route."""
-    model_severity = np.array([ROUTE_SEVERITY[Route(r)] for r in model_route], dtype=np.int64)
-    lift_severity = ROUTE_SEVERITY[policy.lift.route]
-    # Suppression is reversible: a fresh high-intent signal lifts the model's route up to the lift route.
-    lifted = gates.fresh_signal & (model_severity > lift_severity)
-    model_severity = np.where(lifted, lift_severity, model_severity)
-    severity = np.maximum(model_severity, gates.severity)
-    by_gate = gates.gated & (gates.severity >= model_severity)
-    source = np.where(
-        by_gate, np.where(gates.lift_only, "lift", "gate"), np.where(lifted, "lift", model_source)
-    )
-    route = np.array([_ROUTES[s] for s in severity], dtype=object)
-    return route, source.astype(object)
 
 
 @dataclass(frozen=True)
@@ -205,17 +169,14 @@ class Decisions:
         return {}
 
 
-def join_decisions(parts: list[Decisions]) -> Decisions:
-    """One batch from the decisions of consecutive chunks (decided by one pipeline at one time)."""
-    if len(parts) == 1:
-        return parts[0]
-    join_gates = partial(batching.concat, shared=("specs",))
-    join_derived = partial(batching.concat, nested={"table": batching.concat_tables})
-    return batching.concat(
-        parts,
-        shared=("model_version", "policy_version", "decided_at"),
-        nested={"gates": join_gates, "derived": join_derived},
-    )
+@dataclass(frozen=True)
+class Front:
+    """A batch up to the model's contributions."""
+
+    lead_ids: list[str]
+    derived: Derived
+    gates: GateResults
+    matrix: np.ndarray | None
 
 
 class DecisionPipeline:
@@ -227,37 +188,59 @@ class DecisionPipeline:
 
     def decide(self, leads: list[Lead], now: datetime | None = None) -> Decisions:
         """Decide a batch of validated leads."""
+        return self._run(leads, now, render=False)[0]
+
+    def decide_records(self, leads: list[Lead], now: datetime | None = None) -> tuple[Decisions, list[dict]]:
+        """Decide a batch and render every record, as `decide(leads).records()` but overlapped on big batches."""
+        return self._run(leads, now, render=True)
+
+    def _run(self, leads: list[Lead], now: datetime | None, render: bool) -> tuple[Decisions, list[dict]]:
         now = now or datetime.now(UTC)
         workers = batching.worker_count()
         with paused_gc():
             if self.model is None or workers < 2 or len(leads) < batching.PARALLEL_MIN_LEADS:
-                return self._decide(leads, now)
-            return self._decide_in_chunks(leads, now, workers)
+                front = self._front(leads, now)
+                contributions = None if front.matrix is None else self.model.contributions(front.matrix)
+                decisions = self._finish(front, contributions, now)
+                return decisions, decisions.records() if render else []
+            return self._run_in_chunks(leads, now, workers, render)
 
-    def _decide_in_chunks(self, leads: list[Lead], now: datetime, workers: int) -> Decisions:
-        # Each chunk runs TreeSHAP on one core while another thread's chunk runs Python: LightGBM releases
-        # the GIL, and on small trees its own threads scale worse than two chunks side by side.
+    def _run_in_chunks(
+        self, leads: list[Lead], now: datetime, workers: int, render: bool
+    ) -> tuple[Decisions, list[dict]]:
+        # This thread runs the Python of each chunk in turn (it needs the GIL anyway) while pool threads
+        # run the TreeSHAP of earlier chunks on one core each: LightGBM releases the GIL, so both cores stay
+        # busy, where one big call would leave a core idle during all the Python before and after it.
+        # Records of a finished chunk are rendered while later chunks are still in TreeSHAP.
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="decide") as pool:
-            parts = list(
-                pool.map(
-                    lambda bounds: self._decide(leads[bounds[0] : bounds[1]], now, shap_threads=1),
-                    batching.chunk_bounds(len(leads)),
-                )
-            )
-        return join_decisions(parts)
+        parts: list[Decisions] = []
+        records: list[dict] = []
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="treeshap") as pool:
+            pending = []
+            for start, stop in batching.chunk_bounds(len(leads)):
+                front = self._front(leads[start:stop], now)
+                pending.append((front, pool.submit(self.model.contributions, front.matrix, 1)))
+            for front, shap in pending:
+                parts.append(self._finish(front, shap.result(), now))
+                if render:
+                    records.extend(parts[-1].records())
+        return batching.join_decisions(parts), records
 
-    def _decide(self, leads: list[Lead], now: datetime, shap_threads: int | None = None) -> Decisions:
+    def _front(self, leads: list[Lead], now: datetime) -> Front:
+        """Everything before the model's contributions: table, signals, gates, feature matrix."""
         table = build_table(leads, now=now)
         derived = derive(table, self.policy)
         gates = run_gates(derived, self.policy)
-        n = table.n
-        matrix = by_family = negative = positive = None
+        matrix = self.model.builder.transform(derived) if self.model is not None else None
+        return Front(table.text["lead_id"], derived, gates, matrix)
+
+    def _finish(self, front: Front, contributions: np.ndarray | None, now: datetime) -> Decisions:
+        """Scores, reasons and routes from the front half and the TreeSHAP contributions."""
+        n = len(front.lead_ids)
+        by_family = negative = positive = None
         p_sql = raw = np.full(n, np.nan)
-        if self.model is not None:
-            matrix = self.model.builder.transform(derived)
-            contributions = self.model.contributions(matrix, threads=shap_threads)
+        if contributions is not None:
             # TreeSHAP is exact: base value + contributions is the raw score, so one call gives both.
             raw = contributions.sum(axis=1)
             p_sql = self.model.calibrate(raw)
@@ -269,17 +252,17 @@ class DecisionPipeline:
         else:
             model_route = np.full(n, self.policy.routing.no_model_route.value, dtype=object)
             source = np.full(n, "no_model", dtype=object)
-        route, source = combine_routes(model_route, source, gates, self.policy)
+        route, source = combine_routes(model_route, source, front.gates, self.policy)
         return Decisions(
-            lead_ids=table.text["lead_id"],
+            lead_ids=front.lead_ids,
             route=route,
             route_source=source,
             model_route=model_route,
             p_sql=p_sql,
             raw_score=raw,
-            gates=gates,
-            derived=derived,
-            matrix=matrix,
+            gates=front.gates,
+            derived=front.derived,
+            matrix=front.matrix,
             by_family=by_family,
             negative_picks=negative,
             positive_picks=positive,

@@ -36,7 +36,7 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
                 answers.append(None)
             except (json.JSONDecodeError, LeadValidationError) as error:
                 answers.append(json.dumps({"error": str(error)}))
-        records = iter(self.pipeline.decide(leads).records()) if leads else iter(())
+        records = iter(self.pipeline.decide_records(leads)[1]) if leads else iter(())
         return [answer if answer is not None else json.dumps(next(records)) for answer in answers]
 
 

@@ -91,7 +91,7 @@ def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
 
     console.rule("4. Decisions a sales rep reads")
     leads = [parse_lead({k: v for k, v in r.items() if k != "outcome"}) for r in new]
-    records = pipeline.decide(leads).records()
+    _, records = pipeline.decide_records(leads)
     for title, record in _contrasting(records):
         console.print(decision_panel(record, title=f"{title} — {record['lead_id']}"))
     example_path = data_dir / "example_lead.json"

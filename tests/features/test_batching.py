@@ -49,6 +49,9 @@ def test_chunked_decisions_equal_one_thread_s_decisions(pipeline, history, monke
     # TreeSHAP on one thread or several sums in the same order per row: exactly equal, not just close.
     _same(whole, chunked)
     assert whole.records() == chunked.records()
+    joined, rendered = pipeline.decide_records(leads, now=now)
+    _same(whole, joined)
+    assert rendered == whole.records()
 
 
 def test_an_unknown_kind_of_field_is_refused_rather_than_taken_from_one_chunk():
