@@ -144,7 +144,8 @@ def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
             if negative
             else f"Active {_plural(days, 'day')} ago"
         )
-    return "Active today"
+    # Recent but still held against the lead: what pulls it down is how little the activity was.
+    return "Active today, but with little buying activity" if negative else "Active today"
 
 
 def _data_quality(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:

@@ -5,30 +5,27 @@ from __future__ import annotations
 import numpy as np
 
 
-def _pyplot():
-    import matplotlib
+def subplots(figsize: tuple[float, float], *args, **kwargs):
+    """A figure and its axes, outside pyplot (`Figure.subplots` arguments).
 
-    matplotlib.use("Agg")  # no screen here, and plots go to files
-    import matplotlib.pyplot as plt
+    Pyplot is left alone: no backend is switched (a notebook keeps its inline plots) and no global list
+    keeps every figure alive until it is closed, so a figure is freed like any other object.
+    """
+    from matplotlib.figure import Figure
 
-    return plt
-
-
-def close(fig) -> None:
-    """Release a figure: pyplot keeps every figure alive until it is closed."""
-    _pyplot().close(fig)
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(*args, **kwargs)
 
 
 def calibration_figure(p_sql: np.ndarray, sql: np.ndarray, bins: int = 10):
     """Predicted vs observed SQL rate over equal-count bins."""
-    plt = _pyplot()
     keep = ~np.isnan(p_sql)
     p, y = p_sql[keep], sql[keep].astype(float)
     order = np.argsort(p, kind="stable")
     chunks = [c for c in np.array_split(order, bins) if len(c)]
     predicted = [p[c].mean() for c in chunks]
     observed = [y[c].mean() for c in chunks]
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = subplots((5, 5))
     top = max(max(predicted, default=0), max(observed, default=0), 0.05) * 1.1
     ax.plot([0, top], [0, top], linestyle="--", color="grey", label="perfect")
     ax.plot(predicted, observed, marker="o", label="leadgate")
@@ -40,8 +37,7 @@ def calibration_figure(p_sql: np.ndarray, sql: np.ndarray, bins: int = 10):
 
 def route_distribution_figure(p_sql: np.ndarray, routes: np.ndarray):
     """Histogram of calibrated P(SQL) for each route."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = subplots((7, 4))
     bins = np.linspace(0, max(np.nanmax(p_sql) if len(p_sql) else 1, 0.05), 40)
     for route in ("sales_ready", "verify", "nurture", "self_service", "silent_reject"):
         values = p_sql[(routes == route) & ~np.isnan(p_sql)]

@@ -68,7 +68,7 @@ def log_training(
     from mlflow.models import infer_signature
 
     import features.pyfunc
-    from training.plots import calibration_figure, close, route_distribution_figure
+    from training.plots import calibration_figure, route_distribution_figure
 
     test = result.test_decisions
     with mlflow.start_run(run_name="leadgate-train") as run, tempfile.TemporaryDirectory() as tmp:
@@ -87,12 +87,8 @@ def log_training(
             "features.json",
         )
         mlflow.log_dict({"comparison": result.comparison, "routes": result.routes}, "evaluation.json")
-        for figure, name in (
-            (calibration_figure(test.p_sql, result.test_sql), "calibration"),
-            (route_distribution_figure(test.p_sql, test.route), "score_by_route"),
-        ):
-            mlflow.log_figure(figure, f"plots/{name}.png")
-            close(figure)
+        mlflow.log_figure(calibration_figure(test.p_sql, result.test_sql), "plots/calibration.png")
+        mlflow.log_figure(route_distribution_figure(test.p_sql, test.route), "plots/score_by_route.png")
         # The bare booster as MLflow's own LightGBM flavor: what `mlflow models serve` would serve by default,
         # kept beside the pipeline model as the serving benchmark's baseline.
         sample = pd.DataFrame(result.test_decisions.matrix[:5], columns=list(FEATURE_NAMES))

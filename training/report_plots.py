@@ -8,7 +8,7 @@ import io
 import numpy as np
 
 from features.policy import Route, Thresholds
-from training.plots import _pyplot
+from training.plots import subplots
 
 ROUTE_COLORS = {
     "sales_ready": "#1b7837",
@@ -25,11 +25,9 @@ SCORER_STYLES = {
 
 
 def png_data_uri(fig) -> str:
-    """The figure as a base64 PNG data URI; the figure is closed so a long report does not leak memory."""
-    plt = _pyplot()
+    """The figure as a base64 PNG data URI."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -39,10 +37,9 @@ def route_panels_figure(p_sql: np.ndarray, routes: np.ndarray, sql: np.ndarray, 
     Panels rather than overlaid histograms: routes differ in size by orders of magnitude, and a big one
     would flatten the small ones.
     """
-    plt = _pyplot()
     present = [r.value for r in Route if ((routes == r.value) & ~np.isnan(p_sql)).any()]
-    fig, axes = plt.subplots(
-        max(len(present), 1), 1, figsize=(7.5, 1.25 * max(len(present), 1) + 0.9), sharex=True, squeeze=False
+    fig, axes = subplots(
+        (7.5, 1.25 * max(len(present), 1) + 0.9), max(len(present), 1), 1, sharex=True, squeeze=False
     )
     top = float(np.nanmax(p_sql)) if np.isfinite(p_sql).any() else 1.0
     bins = np.linspace(0, max(top, 0.05), 41)
@@ -70,8 +67,7 @@ def route_panels_figure(p_sql: np.ndarray, routes: np.ndarray, sql: np.ndarray, 
 
 def gain_figure(scores: dict[str, np.ndarray], sql: np.ndarray):
     """Share of SQLs found against share of leads taken, best-scored first, for each scorer."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    fig, ax = subplots((5.5, 4.5))
     y = sql.astype(bool)
     total = max(int(y.sum()), 1)
     shares = np.arange(1, len(y) + 1) / max(len(y), 1)
@@ -96,17 +92,18 @@ def gain_figure(scores: dict[str, np.ndarray], sql: np.ndarray):
 
 def reason_figure(families: list[str], negative: np.ndarray, positive: np.ndarray, leads: int):
     """Horizontal bars: share of leads with each family among their top negative and top positive reasons."""
-    plt = _pyplot()
+    from matplotlib.ticker import FuncFormatter
+
     order = np.argsort(negative + positive, kind="stable")
     keep = order[(negative + positive)[order] > 0]
     labels = [families[i] for i in keep]
-    fig, ax = plt.subplots(figsize=(7.5, 0.28 * max(len(keep), 3) + 1.2))
+    fig, ax = subplots((7.5, 0.28 * max(len(keep), 3) + 1.2))
     rows = np.arange(len(keep))
     share = 1 / max(leads, 1)
     ax.barh(rows + 0.2, negative[keep] * share, height=0.4, color="#b2182b", label="top negative reason")
     ax.barh(rows - 0.2, positive[keep] * share, height=0.4, color="#2166ac", label="top positive reason")
     ax.set_yticks(rows, labels, fontsize=8)
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set(xlabel="share of held-out leads", title="How often each reason family is shown")
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)

@@ -38,7 +38,7 @@ def go_live(settings, records: list[dict]) -> list:
 
     from features.schema import parse_lead
     from serving.model_loading import load_by_alias
-    from serving.shadow import ShadowScorer
+    from serving.shadow import ShadowMetrics, ShadowScorer
     from serving.store import DecisionStore, make_engine, migrate
 
     engine = make_engine(settings.decisions_url())
@@ -64,7 +64,7 @@ def go_live(settings, records: list[dict]) -> list:
             idempotency_key=None,
             received_at=lead.scored_at,
         )
-    scorer = ShadowScorer(settings, engine, CollectorRegistry())
+    scorer = ShadowScorer(settings, engine, ShadowMetrics(CollectorRegistry()))
     scorer.holder.refresh()
     for lead in leads:
         scorer.score(lead, lead.scored_at)

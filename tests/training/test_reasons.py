@@ -50,3 +50,17 @@ def test_reasons_quote_the_leads_own_values(pipeline):
     assert any(v in texts for v in ("gmail.com", "18 employees", "Marketing Assistant", "days")), texts
     contributions = [r["contribution"] for r in record["negative_reasons"]]
     assert contributions == sorted(contributions) and all(c < 0 for c in contributions)
+
+
+def test_staleness_words_never_contradict_the_side_they_are_on():
+    from features.builder import FEATURE_NAMES
+    from features.reasons import RENDERERS
+
+    x = np.zeros((2, len(FEATURE_NAMES)))
+    x[1, FEATURE_NAMES.index("days_since_meaningful")] = 143
+    render = RENDERERS["staleness"]
+    assert render(None, x, 1, negative=True) == "No meaningful activity for 143 days"
+    assert render(None, x, 1, negative=False) == "Active 143 days ago"
+    assert render(None, x, 0, negative=False) == "Active today"
+    # Active today and still against the lead: the words say why, rather than "Active today" under Against.
+    assert render(None, x, 0, negative=True) == "Active today, but with little buying activity"
