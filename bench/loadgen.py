@@ -18,6 +18,7 @@ class Result:
 
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
     statuses: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -77,17 +78,29 @@ def build_request(host: str, port: int, path: str, body: bytes, headers: dict[st
 async def _send(
     pool: list[Connection], host: str, port: int, raw: bytes, result: Result, started: float
 ) -> None:
+    reused = bool(pool)
     connection = pool.pop() if pool else Connection(host, port)
     try:
-        status = await connection.request(raw)
+        try:
+            status = await connection.request(raw)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            if not reused:
+                raise
+            # The server closed an idle keep-alive connection (uvicorn does after 5 s): like any HTTP client,
+            # send again once on a new connection. The latency still counts from the scheduled time.
+            connection.close()
+            connection = Connection(host, port)
+            status = await connection.request(raw)
         result.statuses[status] = result.statuses.get(status, 0) + 1
         if status >= 400:
             result.errors += 1
         else:
             result.latencies.append(time.perf_counter() - started)
         pool.append(connection)
-    except (OSError, asyncio.IncompleteReadError, ValueError):
+    except (OSError, asyncio.IncompleteReadError, ValueError) as error:
         result.errors += 1
+        kind = type(error).__name__
+        result.error_kinds[kind] = result.error_kinds.get(kind, 0) + 1
         connection.close()
 
 

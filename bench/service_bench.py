@@ -62,7 +62,11 @@ def prepare(data_dir: Path, leads: int) -> tuple[str, str, list[str], list[str]]
     policy = load_policy()
     history = history_from_records(generate_history(n_leads=leads, seed=11, policy=policy))
     result = train_model(history, policy, seed=0)
-    registered = log_training(result, policy, Settings(data_dir=data_dir), {"path": "bench", "leads": leads})
+    settings = Settings(data_dir=data_dir)
+    registered = log_training(result, policy, settings, {"path": "bench", "leads": leads})
+    # A second model as the challenger, for the shadow rows; its alias is set only while those run.
+    challenger = log_training(train_model(history, policy, seed=1), policy, settings, {"path": "bench"})
+    set_challenger(data_dir, None)
     new = generate_history(n_leads=2000, months=1, seed=12, policy=policy)
     templates = []
     for record in new:
@@ -85,7 +89,31 @@ def prepare(data_dir: Path, leads: int) -> tuple[str, str, list[str], list[str]]
         )
         for row in matrix.tolist()
     ]
-    return registered.version, registered.run_id, templates, rows
+    return registered.version, registered.run_id, templates, rows, challenger.version
+
+
+def set_challenger(data_dir: Path, version: str | None) -> None:
+    """Point the challenger alias at a version, or remove it (None)."""
+    from mlflow import MlflowClient
+
+    from leadgate.settings import Settings
+
+    settings = Settings(data_dir=data_dir)
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    if version is None:
+        client.delete_registered_model_alias(settings.model_name, "challenger")
+    else:
+        client.set_registered_model_alias(settings.model_name, "challenger", version)
+
+
+def shadow_counts(db: Path) -> tuple[int, int]:
+    """(live decisions, challenger decisions) stored in a benchmark's SQLite store."""
+    import sqlite3
+
+    with sqlite3.connect(db) as connection:
+        live = connection.execute("select count(*) from decisions").fetchone()[0]
+        shadow = connection.execute("select count(*) from shadow_decisions").fetchone()[0]
+    return live, shadow
 
 
 def start_leadgate(data_dir: Path, port: int, workers: int, db: Path) -> subprocess.Popen:
@@ -136,7 +164,12 @@ def stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-SERVERS = ("leadgate", "mlflow serve: booster (baseline)", "mlflow serve: pipeline pyfunc")
+SERVERS = (
+    "leadgate",
+    "mlflow serve: booster (baseline)",
+    "mlflow serve: pipeline pyfunc",
+    "leadgate + challenger in shadow",
+)
 
 
 def maker(server: str, port: int, templates: list[str], rows: list[str], tag: str):
@@ -153,7 +186,7 @@ def maker(server: str, port: int, templates: list[str], rows: list[str], tag: st
         lead = templates[i % len(templates)].replace("__ID__", f"{tag}-{i}")
         return build_request("127.0.0.1", port, "/invocations", json.dumps({"inputs": [lead]}).encode(), {})
 
-    return dict(zip(SERVERS, (leadgate, booster, pyfunc), strict=True))[server]
+    return dict(zip(SERVERS, (leadgate, booster, pyfunc, leadgate), strict=True))[server]
 
 
 def measure(make, port: int, args) -> dict:
@@ -170,6 +203,10 @@ def measure(make, port: int, args) -> dict:
         "saturation_p50_ms": saturated.percentile(50),
         "saturation_errors": saturated.errors,
         "statuses": {**opened.statuses},
+        "error_kinds": {
+            **opened.error_kinds,
+            **{f"saturation {k}": v for k, v in saturated.error_kinds.items()},
+        },
     }
 
 
@@ -193,17 +230,18 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="leadgate-bench-"))
     try:
         with console.status("training the benchmarked model"):
-            version, run_id, templates, feature_rows = prepare(work / "data", args.leads)
+            version, run_id, templates, feature_rows, challenger = prepare(work / "data", args.leads)
         uris = {SERVERS[1]: f"runs:/{run_id}/booster", SERVERS[2]: f"models:/leadgate/{version}"}
         rows = []
         for workers in [int(w) for w in args.workers.split(",")]:
             for number, server in enumerate(SERVERS):
                 port = _free_port()
+                shadowed = server == SERVERS[3]
+                db = work / f"decisions-{workers}-{number}.db"
                 with console.status(f"{server}, {workers} worker(s)"):
-                    if server == "leadgate":
-                        process = start_leadgate(
-                            work / "data", port, workers, work / f"decisions-{workers}.db"
-                        )
+                    if server.startswith("leadgate"):
+                        set_challenger(work / "data", challenger if shadowed else None)
+                        process = start_leadgate(work / "data", port, workers, db)
                     else:
                         process = start_mlflow(work / "data", port, workers, uris[server])
                     try:
@@ -211,6 +249,9 @@ def main() -> None:
                         figures = measure(make, port, args)
                     finally:
                         stop(process)
+                if shadowed:
+                    set_challenger(work / "data", None)
+                    figures["live_decisions"], figures["shadow_decisions"] = shadow_counts(db)
                 rows.append({"server": server, "workers": workers, **figures})
         _print(console, Table, rows, args)
         out = ROOT / "bench" / "out"
@@ -232,7 +273,9 @@ def _print(console, Table, rows: list[dict], args) -> None:
     for r in rows:
         ratio = r["saturation_rps"] / baseline[r["workers"]] if baseline.get(r["workers"]) else float("nan")
         verdict = ""
-        if r["server"] == "leadgate":
+        if "shadow_decisions" in r:
+            verdict = f"challenger scored {r['shadow_decisions']:,} of {r['live_decisions']:,} leads"
+        elif r["server"] == "leadgate":
             ok = r["p50_ms"] <= 8 and r["p99_ms"] <= 25 and ratio >= 3 and r["errors"] == 0
             verdict = "PASS" if ok else "FAIL"
         table.add_row(

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from features.outcome import Outcome
+from serving.store import writing
 from serving.store_models import DecisionRow, LeadRow, OutcomeRow, ShadowDecisionRow
 
 
@@ -22,7 +23,7 @@ def _utc(moment: datetime | None) -> datetime | None:
 def record_shadow(engine: Engine, row: dict) -> bool:
     """Store one challenger decision; False when this lead already has one from this model version."""
     try:
-        with engine.begin() as connection:
+        with writing(engine) as connection:
             connection.execute(insert(ShadowDecisionRow), row)
     except IntegrityError:
         return False
@@ -41,7 +42,7 @@ def record_outcomes(engine: Engine, outcomes: list[Outcome], source: str) -> Out
     """Insert or update outcomes in one transaction; outcomes of unknown leads are reported, not written."""
     ids = [o.lead_id for o in outcomes]
     now = datetime.now(UTC)
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         known = set()
         for start in range(0, len(ids), 500):  # keep IN lists within every database's parameter limit
             chunk = ids[start : start + 500]

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from features.pipeline import DecisionPipeline
 from features.policy import Policy, load_policy
+from features.schema import parse_lead
 from leadgate.settings import Settings
+from serving.examples import LEAD_EXAMPLE
 from serving.model_loading import LoadedModel, load_by_alias
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,15 @@ def _alias_version(settings: Settings, alias: str) -> str | None:
         if error.error_code in ("INVALID_PARAMETER_VALUE", "RESOURCE_DOES_NOT_EXIST"):
             raise AliasGone(alias) from None
         return None
+
+
+def _warm_up(pipeline: DecisionPipeline) -> None:
+    # The first decision of a process fills caches (domain suffix list, LightGBM's predictor, signal
+    # lookups) for ~0.5 s while holding the GIL; paid here, before the swap, no live request waits for it.
+    try:
+        pipeline.decide_one(parse_lead(LEAD_EXAMPLE))
+    except Exception as error:  # noqa: BLE001 - a warm-up failure shows up again on a real lead
+        log.warning("warm-up decision failed: %s", error)
 
 
 class ModelHolder:
@@ -102,7 +113,9 @@ class ModelHolder:
                 self._current = Current(self._current.pipeline, None, f"model load failed: {error}")
             return False
         policy = self._policy if self.settings.policy_path else fresh.policy
-        self._current = Current(fresh.pipeline(policy), fresh)
+        pipeline = fresh.pipeline(policy)
+        _warm_up(pipeline)
+        self._current = Current(pipeline, fresh)
         log.info("now serving %s", fresh.model.version)
         return True
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -38,8 +41,22 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
+        _WRITE_LOCKS[engine] = threading.Lock()
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5)
+
+
+# SQLite has one writer at a time, and a writer that finds the lock taken polls it with sleeps of up to
+# 100 ms. Writers of one process queue on a Python lock instead, which hands the turn over at once; other
+# processes (a second worker) still meet SQLite's own lock.
+_WRITE_LOCKS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction, queued behind this process's other SQLite writers."""
+    with _WRITE_LOCKS.get(engine) or nullcontext(), engine.begin() as connection:
+        yield connection
 
 
 def migrate(engine: Engine) -> None:
@@ -103,7 +120,7 @@ class DecisionStore:
     ) -> Stored:
         """Insert a new lead and its first decision in one transaction; a duplicate returns the stored one."""
         try:
-            with self.engine.begin() as connection:
+            with writing(self.engine) as connection:
                 connection.execute(
                     _INSERT_LEAD,
                     {
@@ -137,7 +154,7 @@ class DecisionStore:
         Reading, merging and writing in one locked transaction means concurrent event posts never
         overwrite each other's activity; the older decisions stay.
         """
-        with self.engine.begin() as connection:
+        with writing(self.engine) as connection:
             # Writing first takes the lock (a row lock on PostgreSQL, the write lock on SQLite) before the read.
             touched = connection.execute(
                 update(LeadRow).where(LeadRow.lead_id == lead_id).values(updated_at=at)

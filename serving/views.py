@@ -12,23 +12,10 @@ from features.policy import Route
 from features.schema import Lead
 from serving import service
 from serving.auth import require
+from serving.examples import LEAD_EXAMPLE
 from serving.schemas import DecisionView, EventsAnswer, EventsIn, LeadPage, Problem, PublicAnswer
 
 router = APIRouter()
-LEAD_EXAMPLE = {
-    "lead_id": "crm-00042",
-    "created_at": "2026-11-20T10:00:00Z",
-    "contact": {
-        "first_name": "Dana",
-        "last_name": "Ruiz",
-        "email": "dana@ruizanalytics.com",
-        "job_title": "CEO",
-    },
-    "company": {"name": "Ruiz Analytics", "website": "ruizanalytics.com", "employees": 60, "country": "US"},
-    "form": {"inquiry_type": "demo", "message": "Please show us a demo.", "seconds_on_form": 41},
-    "source": {"channel": "organic"},
-    "events": [{"type": "pricing_page", "at": "2026-11-20T10:05:00Z"}],
-}
 ERRORS = {
     401: {"model": Problem, "description": "missing or unknown API key"},
     403: {"model": Problem, "description": "the key's role may not do this"},

@@ -118,3 +118,33 @@ def test_new_key_command_prints_a_hash_that_authenticates(role):
     entry = json.loads(result.output.split("add to LEADGATE_API_KEYS: ")[1].strip())
     assert identify([ApiKey(**entry)], key).role == role
     assert key not in json.dumps(entry)
+
+
+def test_a_freshly_loaded_model_decides_the_example_lead_before_it_serves(service_settings, trained, policy):
+    from features.pipeline import DecisionPipeline
+    from serving.model_holder import ModelHolder
+    from serving.model_loading import LoadedModel
+
+    seen = []
+
+    class Watched(LoadedModel):
+        def pipeline(self, policy=None):
+            pipeline = DecisionPipeline(policy or self.policy, self.model)
+            original = pipeline.decide
+
+            def decide(leads, now=None):
+                # The warm-up runs before the swap: nothing is served by this model yet.
+                seen.append((leads[0].lead_id, holder.current().loaded))
+                return original(leads, now)
+
+            pipeline.decide = decide
+            return pipeline
+
+    holder = ModelHolder(
+        service_settings,
+        loader=lambda settings, alias: Watched(trained.model, policy, "leadgate", "7", "run"),
+        version_of=lambda settings, alias: "7",
+    )
+    assert holder.refresh() is True
+    assert seen == [("crm-00042", None)]
+    assert holder.current().loaded.version == "7"
