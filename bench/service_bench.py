@@ -155,6 +155,35 @@ def start_mlflow(data_dir: Path, port: int, workers: int, model_uri: str) -> sub
     return process
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds used so far by every process of a process group (the server and its workers)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def settle(process: subprocess.Popen, idle_share: float = 0.05, timeout: float = 90) -> None:
+    """Wait until the server's processes are idle for a second: every worker has loaded and warmed up.
+
+    /readyz answers as soon as one worker is up; a second one still importing and loading its model would
+    take a core from the measured run.
+    """
+    deadline = time.monotonic() + timeout
+    before = group_cpu_seconds(process.pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = group_cpu_seconds(process.pid)
+        if now - before <= idle_share:
+            return
+        before = now
+
+
 def stop(process: subprocess.Popen) -> None:
     """End a server and its workers."""
     os.killpg(process.pid, signal.SIGTERM)
@@ -245,6 +274,7 @@ def main() -> None:
                     else:
                         process = start_mlflow(work / "data", port, workers, uris[server])
                     try:
+                        settle(process)
                         make = maker(server, port, templates, feature_rows, f"w{workers}-s{number}")
                         figures = measure(make, port, args)
                     finally:

@@ -94,3 +94,44 @@ def test_outcomes_by_api_replace_earlier_ones_and_need_a_sales_key(two_models, s
         assert missing.status_code == 404
     [stored] = leads_with_outcomes(store.engine)
     assert (stored.sql, stored.won, stored.rejection_reason) == (True, True, None)
+
+
+def test_queued_leads_are_decided_in_one_batch_each_as_of_its_own_arrival(two_models, store):
+    from datetime import UTC, datetime, timedelta
+
+    from prometheus_client import CollectorRegistry
+
+    from features.schema import parse_lead
+    from serving.shadow import ShadowMetrics, ShadowScorer
+
+    shadow = ShadowScorer(two_models, store.engine, ShadowMetrics(CollectorRegistry()))
+    shadow.start(poll=False)
+    challenger = shadow.holder.current().pipeline
+    arrival = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    # As the service queues them: no scored_at, each decided as of its arrival.
+    leads = [parse_lead({**lead_dict(lead_id=f"b-{i}"), "scored_at": None}) for i in range(3)]
+    items = [(lead, arrival + timedelta(days=i)) for i, lead in enumerate(leads)]
+    for lead, _ in items:
+        store.create(
+            lead=lead.model_dump(mode="json"),
+            decision=_dummy(lead),
+            idempotency_key=None,
+            received_at=arrival,
+        )
+    shadow.score_batch(items)
+    shadow.stop()
+    with store.engine.connect() as connection:
+        rows = {r.lead_id: r for r in connection.execute(select(ShadowDecisionRow)).all()}
+    for lead, at in items:
+        alone = challenger.decide_one(lead, now=at)
+        assert rows[lead.lead_id].p_sql == alone["p_sql"] and rows[lead.lead_id].route == alone["route"]
+        assert rows[lead.lead_id].record["negative_reasons"] == alone["negative_reasons"]
+
+
+def _dummy(lead):
+    return {
+        "route": "verify", "route_source": "model", "p_sql": 0.5, "band": "medium", "gates": [],
+        "next_step": "verify", "public_message": "received", "negative_reasons": [], "positive_reasons": [],
+        "model_version": "leadgate/1", "policy_version": "p", "decided_at": "2026-11-20T12:00:00+00:00",
+        "model_missing": False,
+    }  # fmt: skip
