@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+SLOW_SECONDS = 0.1
+
 
 @dataclass
 class Result:
@@ -19,6 +21,9 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
+    slow: list[tuple[float, float]] = field(
+        default_factory=list
+    )  # (send time, seconds) of answers over 100 ms
     statuses: dict[int, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -95,7 +100,10 @@ async def _send(
         if status >= 400:
             result.errors += 1
         else:
-            result.latencies.append(time.perf_counter() - started)
+            latency = time.perf_counter() - started
+            result.latencies.append(latency)
+            if latency > SLOW_SECONDS:
+                result.slow.append((started, latency))
         pool.append(connection)
     except (OSError, asyncio.IncompleteReadError, ValueError) as error:
         result.errors += 1
@@ -119,6 +127,7 @@ async def open_loop(
         tasks.append(asyncio.create_task(_send(pool, host, port, make(i), result, scheduled)))
     await asyncio.gather(*tasks)
     result.seconds = time.perf_counter() - start
+    result.slow = [(round(sent - start, 2), round(latency, 3)) for sent, latency in result.slow]
     for connection in pool:
         connection.close()
     return result

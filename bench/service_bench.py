@@ -232,6 +232,9 @@ def measure(make, port: int, args) -> dict:
         "saturation_p50_ms": saturated.percentile(50),
         "saturation_errors": saturated.errors,
         "statuses": {**opened.statuses},
+        # When the open loop's slow answers were sent (seconds into the run): a stall shows as one burst.
+        "slow_answers": opened.slow[:50],
+        "slow_count": len(opened.slow),
         "error_kinds": {
             **opened.error_kinds,
             **{f"saturation {k}": v for k, v in saturated.error_kinds.items()},
