@@ -19,6 +19,9 @@ from serving.model_holder import ModelHolder
 log = logging.getLogger(__name__)
 CHALLENGER = "challenger"
 SHADOW_BATCH = 64  # queued leads the challenger decides in one call
+# Rest between batches: leads gather meanwhile and are decided together, so the challenger takes the GIL a
+# few times a second rather than once per request (each time, an answer in flight can wait for it).
+SHADOW_PAUSE_SECONDS = 0.05
 
 
 class ShadowMetrics:
@@ -119,6 +122,7 @@ class ShadowScorer:
                 self.metrics.pending.set(self._queue.qsize())
             if len(leads) < len(batch):
                 return
+            time.sleep(SHADOW_PAUSE_SECONDS)
 
     def score(self, lead: Lead, now: datetime) -> None:
         """Decide one lead with the challenger and store it; never raises."""
