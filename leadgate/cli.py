@@ -246,73 +246,6 @@ def decide(
     console.print_json(json.dumps(record)) if as_json else console.print(decision_panel(record))
 
 
-@app.command()
-def serve(
-    host: Annotated[
-        str | None, typer.Option(help="bind address (default 127.0.0.1 or LEADGATE_HOST)")
-    ] = None,
-    port: Annotated[int | None, typer.Option(help="port (default 8000 or LEADGATE_PORT)")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
-    data_dir: DataDir = None,
-) -> None:
-    """Run the scoring API (FastAPI + uvicorn) on the decision store and the champion model."""
-    import os
-
-    import uvicorn
-
-    from serving.store import make_engine
-    from serving.store import migrate as upgrade
-
-    settings = _settings(data_dir)
-    # Migrate once here: several workers migrating at start would race to create the same tables.
-    upgrade(make_engine(settings.decisions_url()))
-    if data_dir is not None:
-        os.environ["LEADGATE_DATA_DIR"] = str(data_dir)  # worker processes build their own settings
-    if not settings.api_keys:
-        err.print(
-            "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401[/]"
-        )
-    uvicorn.run(
-        "serving.asgi:app",
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_level="warning",
-        access_log=False,
-    )
-
-
-@app.command()
-def migrate(data_dir: DataDir = None) -> None:
-    """Create or upgrade the decision store's tables (the service also does this at start)."""
-    from serving.store import make_engine
-    from serving.store import migrate as upgrade
-
-    settings = _settings(data_dir)
-    engine = make_engine(settings.decisions_url())
-    upgrade(engine)
-    console.print(
-        f"decision store at {engine.url.render_as_string(hide_password=True)} is at the newest revision"
-    )
-
-
-@app.command("new-key")
-def new_key(
-    role: Annotated[str, typer.Argument(help="intake, sales or admin")],
-    name: Annotated[str, typer.Option(help="a label for the key")] = "key",
-) -> None:
-    """Make an API key: prints the key once and the settings entry that holds only its hash."""
-    from serving.auth import ROLES, hash_key
-    from serving.auth import new_key as make
-
-    if role not in ROLES:
-        raise _fail(f"role must be one of {', '.join(ROLES)}")
-    key = make()
-    console.print(f"key (give it to the caller, it is not stored): [bold]{key}[/]")
-    entry = {"name": name, "role": role, "sha256": hash_key(key)}
-    console.print(f"add to LEADGATE_API_KEYS: {json.dumps(entry)}")
-
-
 @app.command("check-policy")
 def check_policy(path: Annotated[Path, typer.Argument(help="policy YAML")]) -> None:
     """Validate a policy file and print its version."""
@@ -346,7 +279,8 @@ def main() -> None:
     app()
 
 
-from leadgate import cli_analysis, cli_report  # noqa: E402  (commands kept in their own modules)
+from leadgate import cli_analysis, cli_report, cli_service  # noqa: E402  (commands kept in their own modules)
 
+cli_service.register(app)
 cli_analysis.register(app)
 cli_report.register(app)
