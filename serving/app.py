@@ -121,10 +121,7 @@ def create_app(
             # Start anyway: /readyz says the store is down and writes answer 503 until it returns.
             log.error("decision store not migrated at start: %s", error)
         app.state.holder = holder or ModelHolder(settings)
-        if poll:
-            app.state.holder.start()
-        else:
-            app.state.holder.refresh()
+        app.state.holder.start(poll=poll)
         app.state.shadow = shadow or ShadowScorer(settings, app.state.store.engine, shadow_metrics)
         app.state.shadow.start(poll=poll)
         yield

@@ -119,9 +119,11 @@ class ModelHolder:
         log.info("now serving %s", fresh.model.version)
         return True
 
-    def start(self) -> None:
-        """Load now, then poll in a daemon thread every `model_poll_seconds`."""
+    def start(self, poll: bool = True) -> None:
+        """Load now, then (unless `poll` is False) poll in a daemon thread every `model_poll_seconds`."""
         self.refresh()
+        if not poll:
+            return
         self._stop.clear()
         self._thread = threading.Thread(target=self._poll, name="model-poll", daemon=True)
         self._thread.start()

@@ -77,10 +77,7 @@ class ShadowScorer:
 
     def start(self, poll: bool = True) -> None:
         """Load the challenger (if any), poll its alias (unless told not to), and start the worker thread."""
-        if poll:
-            self.holder.start()
-        else:
-            self.holder.refresh()
+        self.holder.start(poll=poll)
         self.metrics.loaded.set(1 if self.active else 0)
         self._thread = threading.Thread(target=self._work, name="shadow-scorer", daemon=True)
         self._thread.start()
