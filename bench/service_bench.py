@@ -242,6 +242,20 @@ def measure(make, port: int, args) -> dict:
     }
 
 
+SHORT_NAMES = dict(zip(("leadgate", "baseline", "pyfunc", "shadow"), SERVERS, strict=True))
+
+
+def _chosen_servers(parser: argparse.ArgumentParser, servers: str) -> list[str]:
+    """The servers named by --servers, in the table's order."""
+    if servers == "all":
+        return list(SERVERS)
+    names = [name.strip() for name in servers.split(",")]
+    unknown = [name for name in names if name not in SHORT_NAMES]
+    if unknown:
+        parser.error(f"unknown server {', '.join(unknown)}; choose from {', '.join(SHORT_NAMES)}")
+    return [SHORT_NAMES[name] for name in names]
+
+
 def main() -> None:
     """Run every configuration and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -252,9 +266,15 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--leads", type=int, default=20_000, help="history to train the benchmarked model on")
     parser.add_argument("--quick", action="store_true", help="5 s runs, for a smoke test")
+    parser.add_argument(
+        "--servers",
+        default="all",
+        help="comma-separated subset of: leadgate, baseline, pyfunc, shadow (default all)",
+    )
     args = parser.parse_args()
     if args.quick:
         args.seconds, args.sat_seconds, args.leads = 5.0, 5.0, 5000
+    chosen = _chosen_servers(parser, args.servers)
     from rich.console import Console
     from rich.table import Table
 
@@ -267,6 +287,8 @@ def main() -> None:
         rows = []
         for workers in [int(w) for w in args.workers.split(",")]:
             for number, server in enumerate(SERVERS):
+                if server not in chosen:
+                    continue
                 port = _free_port()
                 shadowed = server == SERVERS[3]
                 db = work / f"decisions-{workers}-{number}.db"

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException
 
+from features.memory import freeze_long_lived
 from features.schema import LeadValidationError
 from leadgate.settings import Settings
 from serving.lifecycle_views import router as outcome_router
@@ -124,6 +125,7 @@ def create_app(
         app.state.holder.start(poll=poll)
         app.state.shadow = shadow or ShadowScorer(settings, app.state.store.engine, shadow_metrics)
         app.state.shadow.start(poll=poll)
+        freeze_long_lived()
         yield
         app.state.shadow.stop()
         app.state.holder.stop()

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from features.memory import freeze_long_lived
 from features.pipeline import DecisionPipeline
 from features.policy import Policy, load_policy
 from features.schema import parse_lead
@@ -115,6 +116,7 @@ class ModelHolder:
         policy = self._policy if self.settings.policy_path else fresh.policy
         pipeline = fresh.pipeline(policy)
         _warm_up(pipeline)
+        freeze_long_lived(collect=False)  # the new model lives as long as it serves
         self._current = Current(pipeline, fresh)
         log.info("now serving %s", fresh.model.version)
         return True

@@ -148,3 +148,25 @@ def test_a_freshly_loaded_model_decides_the_example_lead_before_it_serves(servic
     assert holder.refresh() is True
     assert seen == [("crm-00042", None)]
     assert holder.current().loaded.version == "7"
+
+
+def test_what_lives_as_long_as_the_service_is_out_of_the_cyclic_gcs_reach(service_settings, trained, policy):
+    import gc
+
+    from serving.model_holder import ModelHolder
+    from serving.model_loading import LoadedModel
+
+    # Without this, a full collection rescanned ~400k long-lived objects and paused requests ~250 ms.
+    gc.unfreeze()
+    with TestClient(_app(service_settings)) as client:
+        assert client.get("/healthz").status_code == 200
+        assert gc.get_freeze_count() > 0
+    gc.unfreeze()
+    holder = ModelHolder(
+        service_settings,
+        loader=lambda settings, alias: LoadedModel(trained.model, policy, "leadgate", "8", "run"),
+        version_of=lambda settings, alias: "8",
+    )
+    assert holder.refresh() is True
+    assert gc.get_freeze_count() > 0  # a swapped-in model is frozen too
+    gc.unfreeze()
