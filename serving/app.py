@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from features.memory import freeze_long_lived
 from features.schema import LeadValidationError
 from leadgate.settings import Settings
+from serving.intake import Intake
 from serving.lifecycle_views import router as outcome_router
 from serving.live_monitor import LiveMonitor
 from serving.metrics import ServiceMetrics
@@ -116,6 +117,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.store = store or DecisionStore(make_engine(settings.decisions_url()))
+        app.state.intake = Intake(app.state.store, metrics)
         try:
             migrate(app.state.store.engine)
         except SQLAlchemyError as error:

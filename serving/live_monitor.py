@@ -36,8 +36,8 @@ class LiveMonitor:
         self._lock = threading.Lock()
         registry.register(self)
 
-    def observe(self, decisions: Decisions, record: dict, model: ScoringModel | None) -> None:
-        """Count one lead decided at arrival (index 0 of `decisions`) by `model`."""
+    def observe(self, decisions: Decisions, index: int, record: dict, model: ScoringModel | None) -> None:
+        """Count one lead decided at arrival (lead `index` of `decisions`) by `model`."""
         if record["route"] in REJECTING_ROUTES:
             codes = [g["code"] for g in record["gates"] if g["route"] in REJECTING_ROUTES and not g["lifted"]]
             for reason in codes or [MODEL_REASON]:
@@ -46,7 +46,7 @@ class LiveMonitor:
             return
         drift = self._drift_for(model)
         if drift is not None:
-            drift.observe(decisions.matrix[0], float(decisions.p_sql[0]))
+            drift.observe(decisions.matrix[index], float(decisions.p_sql[index]))
 
     def _drift_for(self, model: ScoringModel) -> LiveDrift | None:
         version = model.version

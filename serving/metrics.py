@@ -17,6 +17,12 @@ class ServiceMetrics:
             buckets=(0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
             registry=self.registry,
         )
+        self.batch_size = Histogram(
+            "leadgate_intake_batch_size",
+            "New leads decided and stored together in one pipeline call and one transaction",
+            buckets=(1, 2, 4, 8, 16, 32),
+            registry=self.registry,
+        )
         self.decisions = Counter(
             "leadgate_decisions_total",
             "Decisions stored, by route and trigger",

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from features.pipeline import Decisions
 from features.schema import Event, Lead, parse_lead
+from serving.intake import Arrival, Intake
 from serving.live_monitor import LiveMonitor
 from serving.metrics import ServiceMetrics
 from serving.model_holder import Current, ModelHolder
@@ -42,7 +43,7 @@ def create_lead(
     lead: Lead,
     idempotency_key: str | None,
     holder: ModelHolder,
-    store: DecisionStore,
+    intake: Intake,
     metrics: ServiceMetrics,
     shadow: ShadowScorer | None = None,
     live: LiveMonitor | None = None,
@@ -53,21 +54,23 @@ def create_lead(
     """
     # Decide first and let the insert detect a repeat: a replay costs one wasted decision, a new lead no query.
     now = datetime.now(UTC)
-    # The API decides at arrival: a client-sent scored_at would let the sender move the decision time.
-    stored_lead = lead.model_dump(mode="json", exclude={"scored_at"})
-    arrival = lead.model_copy(update={"scored_at": None})
-    current = holder.current()  # one snapshot per request: an alias move never splits a decision
-    decision, decisions = _decide(current, arrival, now)
-    stored = store.create(
-        lead=stored_lead, decision=decision, idempotency_key=idempotency_key, received_at=now
+    arrival = Arrival(
+        current=holder.current(),  # one snapshot per request: an alias move never splits a decision
+        # The API decides at arrival: a client-sent scored_at would let the sender move the decision time.
+        lead=lead.model_copy(update={"scored_at": now}),
+        stored_lead=lead.model_dump(mode="json", exclude={"scored_at"}),
+        idempotency_key=idempotency_key,
+        received_at=now,
     )
-    if stored.created:
-        metrics.observe_decision(decision, "created")
+    decided = intake.submit(arrival)
+    if decided.stored.created:
+        metrics.observe_decision(decided.record, "created")
         if live is not None:
-            live.observe(decisions, decision, current.loaded.model if current.loaded else None)
+            loaded = arrival.current.loaded
+            live.observe(decided.decisions, decided.index, decided.record, loaded.model if loaded else None)
         if shadow is not None:
-            shadow.submit(arrival, now)
-    return answer_of(stored), stored.created
+            shadow.submit(arrival.lead, now)
+    return answer_of(decided.stored), decided.stored.created
 
 
 MAX_EVENTS = 10_000  # the schema's limit; the oldest activity gives way first

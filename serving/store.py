@@ -87,6 +87,16 @@ class Stored:
         return cls(row.lead_id, row.seq, row.next_step, row.public_message, created)
 
 
+@dataclass(frozen=True)
+class NewLead:
+    """A new lead and its first decision, as `DecisionStore.create` takes them."""
+
+    lead: dict
+    decision: dict
+    idempotency_key: str | None
+    received_at: datetime
+
+
 class DecisionStore:
     """Plain functions over a session factory; every write is one transaction."""
 
@@ -121,16 +131,7 @@ class DecisionStore:
         """Insert a new lead and its first decision in one transaction; a duplicate returns the stored one."""
         try:
             with writing(self.engine) as connection:
-                connection.execute(
-                    _INSERT_LEAD,
-                    {
-                        "lead_id": lead["lead_id"],
-                        "idempotency_key": idempotency_key,
-                        "lead": lead,
-                        "received_at": received_at,
-                        "updated_at": received_at,
-                    },
-                )
+                _insert_lead(connection, NewLead(lead, decision, idempotency_key, received_at))
                 _insert_decision(connection, lead["lead_id"], 1, "created", decision)
         except IntegrityError:
             # The lead id (or the key) was taken, maybe by a concurrent request: answer with what is stored.
@@ -139,6 +140,36 @@ class DecisionStore:
                 raise
             return Stored.of(existing, created=False)
         return _written(lead["lead_id"], 1, decision)
+
+    def create_many(self, entries: list[NewLead]) -> list[Stored | Exception]:
+        """`create` for several new leads in one transaction; a repeat among them sends each through `create`.
+
+        One commit for the lot is what makes concurrent requests cheap on SQLite, whose commits are
+        serialized. The answer has one entry per lead: its Stored, or the error its own `create` raised
+        (an idempotency conflict). A store outage raises, with nothing written.
+        """
+        if len(entries) == 1:
+            return [self._create_one(entries[0])]
+        try:
+            with writing(self.engine) as connection:
+                for entry in entries:
+                    _insert_lead(connection, entry)
+                    _insert_decision(connection, entry.lead["lead_id"], 1, "created", entry.decision)
+        except IntegrityError:
+            # Rolled back as a whole: now one by one, so each repeat is answered with what is stored.
+            return [self._create_one(entry) for entry in entries]
+        return [_written(entry.lead["lead_id"], 1, entry.decision) for entry in entries]
+
+    def _create_one(self, entry: NewLead) -> Stored | Exception:
+        try:
+            return self.create(
+                lead=entry.lead,
+                decision=entry.decision,
+                idempotency_key=entry.idempotency_key,
+                received_at=entry.received_at,
+            )
+        except IdempotencyConflict as conflict:
+            return conflict
 
     def lead(self, lead_id: str) -> dict | None:
         """The stored lead JSON, or None."""
@@ -246,6 +277,19 @@ def _written(lead_id: str, seq: int, decision: dict) -> Stored:
 
 # Built once: constructing an insert per call cost more than SQLite's own work on it.
 _INSERT_LEAD, _INSERT_DECISION, _INSERT_GATE = insert(LeadRow), insert(DecisionRow), insert(DecisionGateRow)
+
+
+def _insert_lead(connection: Connection, entry: NewLead) -> None:
+    connection.execute(
+        _INSERT_LEAD,
+        {
+            "lead_id": entry.lead["lead_id"],
+            "idempotency_key": entry.idempotency_key,
+            "lead": entry.lead,
+            "received_at": entry.received_at,
+            "updated_at": entry.received_at,
+        },
+    )
 
 
 def _insert_decision(connection: Connection, lead_id: str, seq: int, trigger: str, decision: dict) -> None:

@@ -34,7 +34,13 @@ def _deps(request: Request) -> dict:
 def _arrival_deps(request: Request) -> dict:
     # Only new leads go to the challenger and to live drift: both compare arrival decisions.
     state = request.app.state
-    return {**_deps(request), "shadow": state.shadow, "live": state.live}
+    return {
+        "holder": state.holder,
+        "intake": state.intake,
+        "metrics": state.metrics,
+        "shadow": state.shadow,
+        "live": state.live,
+    }
 
 
 @router.post(

@@ -1,0 +1,123 @@
+"""Batched intake on a real store: a batch decides each lead as if alone, and stores each exactly once."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from features.pipeline import DecisionPipeline
+from features.schema import parse_lead
+from serving.intake import Arrival, Decided, Intake
+from serving.model_holder import Current
+from serving.model_loading import LoadedModel
+from serving.store import IdempotencyConflict
+from tests.features.leads import lead_dict
+from tests.serving.conftest import auth
+
+ARRIVED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def _current(trained, policy, pipeline=None) -> Current:
+    loaded = LoadedModel(trained.model, policy, "leadgate", "3", "run")
+    return Current(pipeline or loaded.pipeline(), loaded)
+
+
+def _arrival(current, lead_id, received_at=ARRIVED, key=None, **sections) -> Arrival:
+    lead = parse_lead(lead_dict(lead_id=lead_id, **sections))
+    return Arrival(
+        current=current,
+        lead=lead.model_copy(update={"scored_at": received_at}),
+        stored_lead=lead.model_dump(mode="json", exclude={"scored_at"}),
+        idempotency_key=key,
+        received_at=received_at,
+    )
+
+
+def test_a_batch_decides_each_lead_as_of_its_own_arrival_and_stores_each_once(store, trained, policy):
+    current = _current(trained, policy)
+    # Arrivals days apart: the last activity's staleness differs, so a shared decision time would show.
+    arrivals = [
+        _arrival(current, "b-1", ARRIVED),
+        _arrival(current, "b-2", ARRIVED + timedelta(days=40), company={"employees": 3}),
+        _arrival(current, "b-3", ARRIVED + timedelta(days=200), contact={"email": "kim@gmail.com"}),
+    ]
+    results = Intake(store).run_batch(arrivals)
+    for arrival, result in zip(arrivals, results, strict=True):
+        assert isinstance(result, Decided) and result.stored.created
+        alone = current.pipeline.decide_one(arrival.lead, now=arrival.received_at)
+        batched = {k: v for k, v in result.record.items() if k not in ("decided_at", "model_missing")}
+        assert batched == {k: v for k, v in alone.items() if k != "decided_at"}
+        assert result.decisions.lead_ids[result.index] == arrival.lead.lead_id
+        history = store.history(arrival.lead.lead_id)
+        assert [(row.seq, row.route) for row in history] == [(1, alone["route"])]
+    assert len({r.record["negative_reasons"][0]["text"] for r in results if r.record["negative_reasons"]}) > 1
+
+
+def test_a_repeat_or_a_reused_key_inside_a_batch_is_answered_one_by_one(store, trained, policy):
+    current = _current(trained, policy)
+    arrivals = [
+        _arrival(current, "r-1", key="key-1"),
+        _arrival(current, "r-1", key="key-1"),  # the same lead twice, e.g. a client retry racing
+        _arrival(current, "r-2", key="key-1"),  # a key reused for another lead
+        _arrival(current, "r-3"),
+    ]
+    first, repeat, conflict, other = Intake(store).run_batch(arrivals)
+    assert first.stored.created and not repeat.stored.created
+    assert repeat.stored.seq == first.stored.seq == 1
+    assert isinstance(conflict, IdempotencyConflict)
+    assert other.stored.created
+    assert [len(store.history(i)) for i in ("r-1", "r-2", "r-3")] == [1, 0, 1]
+
+
+class _FailsOn(DecisionPipeline):
+    """The real pipeline, except that it raises on one lead id (as a bug on odd input would)."""
+
+    def decide_records(self, leads, now=None):
+        if any(lead.lead_id == "boom" for lead in leads):
+            raise ZeroDivisionError("boom")
+        return super().decide_records(leads, now)
+
+
+def test_a_lead_the_pipeline_fails_on_fails_alone(store, trained, policy):
+    current = _current(trained, policy, _FailsOn(policy, trained.model))
+    results = Intake(store).run_batch([_arrival(current, i) for i in ("f-1", "boom", "f-2")])
+    assert isinstance(results[1], ZeroDivisionError)
+    assert results[0].stored.created and results[2].stored.created
+    assert store.history("boom") == []
+
+
+def test_leads_of_a_batch_that_straddles_a_model_swap_keep_their_own_snapshot(store, trained, policy):
+    old, new = _current(trained, policy), _current(trained, policy)
+    arrivals = [_arrival(old, "s-1"), _arrival(new, "s-2"), _arrival(old, "s-3")]
+    results = Intake(store).run_batch(arrivals)
+    assert [r.decisions.lead_ids for r in results] == [["s-1"], ["s-2"], ["s-3"]]
+
+
+def test_concurrent_posts_each_get_their_own_answer_and_decision(client):
+    employees = [3, 400, 5, 900, 2, 250] * 4
+    leads = [lead_dict(lead_id=f"c-{i}", company={"employees": e}) for i, e in enumerate(employees)]
+
+    def post(lead):
+        return client.post("/v1/leads", json=lead, headers=auth("intake"))
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(post, leads))
+    assert all(a.status_code == 201 for a in answers)
+    assert [a.json()["lead_id"] for a in answers] == [lead["lead_id"] for lead in leads]
+    for lead, answer, size in zip(leads, answers, employees, strict=True):
+        decision = client.get(f"/v1/leads/{lead['lead_id']}/decision", headers=auth("sales")).json()
+        small = any(g["code"] == "below_size_floor" for g in decision["gates"])
+        assert small == (size < 10) and len(decision["history"]) == 1
+        assert (answer.json()["next_step"] == "self_service") == small
+    metrics = client.get("/metrics").text
+    assert "leadgate_intake_batch_size_sum 24.0" in metrics
+
+
+@pytest.mark.parametrize("max_batch", [1, 32])
+def test_intake_answers_the_same_whatever_the_batch_cap(store, trained, policy, max_batch):
+    current = _current(trained, policy)
+    intake = Intake(store, max_batch=max_batch)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(intake.submit, [_arrival(current, f"m{max_batch}-{i}") for i in range(16)]))
+    assert [r.decisions.lead_ids[r.index] for r in results] == [f"m{max_batch}-{i}" for i in range(16)]
+    assert intake.batcher.items == 16
