@@ -2,73 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+# The store's entry points, kept importable from here: callers open, migrate and write through the store.
+from serving.store_engine import make_engine, migrate, writing  # noqa: F401
 from serving.store_models import DecisionGateRow, DecisionRow, LeadRow
-
-MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 class IdempotencyConflict(ValueError):
     """An idempotency key was reused for a different lead."""
-
-
-def make_engine(url: str) -> Engine:
-    """An engine that checks connections before use, so the service recovers when the database returns."""
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # No pre-ping: a file has no connection to lose, and a SELECT 1 per request cost ~5% of a request.
-        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:
-            cursor = connection.cursor()
-            # WAL lets readers run beside the one writer; foreign keys are off by default in SQLite.
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        _WRITE_LOCKS[engine] = threading.Lock()
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5)
-
-
-# SQLite has one writer at a time, and a writer that finds the lock taken polls it with sleeps of up to
-# 100 ms. Writers of one process queue on a Python lock instead, which hands the turn over at once; other
-# processes (a second worker) still meet SQLite's own lock.
-_WRITE_LOCKS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
-
-
-@contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
-    """A write transaction, queued behind this process's other SQLite writers."""
-    with _WRITE_LOCKS.get(engine) or nullcontext(), engine.begin() as connection:
-        yield connection
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
 
 
 @dataclass(frozen=True)

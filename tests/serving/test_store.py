@@ -1,9 +1,13 @@
-"""Store writes: SQLite writers of one process take turns on a lock instead of SQLite's sleeping busy handler."""
+"""Store writes: SQLite writers take turns on locks instead of SQLite's sleeping busy handler."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
+
+import pytest
 
 from serving.store import make_engine, migrate, writing
 
@@ -40,9 +44,47 @@ def test_a_failed_write_rolls_back_and_frees_the_turn(tmp_path):
             raise RuntimeError("boom")
     except RuntimeError:
         pass
-    from serving.store import _WRITE_LOCKS
+    from serving.store_engine import _TURNS
 
-    assert not _WRITE_LOCKS[engine].locked()
+    assert not _TURNS[engine].thread_lock.locked()
     with writing(engine) as connection:  # the next writer gets its turn
         connection.exec_driver_sql("SELECT 1")
+    engine.dispose()
+
+
+HOLD_THE_TURN = """
+import sys, time
+from pathlib import Path
+from serving.store import make_engine, writing
+engine = make_engine(sys.argv[1])
+with writing(engine) as connection:
+    connection.exec_driver_sql("DELETE FROM leads")
+    Path(sys.argv[2]).write_text("holding")
+    time.sleep(1.0)
+"""
+
+
+def test_a_writer_in_another_process_waits_for_the_turn_and_gets_it_when_freed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    marker = tmp_path / "holding"
+    other = subprocess.Popen([sys.executable, "-c", HOLD_THE_TURN, url, str(marker)])
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert time.monotonic() < deadline and other.poll() is None, "the other writer never started"
+            time.sleep(0.01)
+        import fcntl
+
+        with open(f"{tmp_path / 'd.db'}-writer.lock", "w") as lock_file, pytest.raises(BlockingIOError):
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the turn between processes is taken
+        started = time.monotonic()
+        with writing(engine) as connection:  # blocks on the other process's turn, not on SQLite's polling
+            waited = time.monotonic() - started
+            connection.exec_driver_sql("SELECT count(*) FROM leads")
+        assert other.wait(30) == 0
+        assert waited > 0.5  # it really waited for the other process to finish its transaction
+    finally:
+        other.kill()
     engine.dispose()
