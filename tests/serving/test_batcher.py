@@ -16,7 +16,8 @@ def test_a_lone_caller_runs_at_once_in_a_batch_of_its_own():
     assert calls == [[21]]
 
 
-def test_callers_arriving_while_a_batch_runs_share_the_next_call_and_get_their_own_results():
+def _first_batch_blocks(answer=lambda item: item):
+    """A batch function whose first call waits for `release`, so that later callers queue behind it."""
     started, release = threading.Event(), threading.Event()
     calls = []
 
@@ -24,9 +25,14 @@ def test_callers_arriving_while_a_batch_runs_share_the_next_call_and_get_their_o
         calls.append(list(items))
         if len(calls) == 1:
             started.set()
-            release.wait(5)  # the first batch is busy while the others queue
-        return [f"r{i}" for i in items]
+            release.wait(5)
+        return [answer(i) for i in items]
 
+    return run, started, release, calls
+
+
+def test_callers_arriving_while_a_batch_runs_share_the_next_call_and_get_their_own_results():
+    run, started, release, calls = _first_batch_blocks(lambda i: f"r{i}")
     batcher = Batcher(run, max_batch=32)
     with ThreadPoolExecutor(12) as pool:
         first = pool.submit(batcher.submit, 0)
@@ -42,16 +48,7 @@ def test_callers_arriving_while_a_batch_runs_share_the_next_call_and_get_their_o
 
 
 def test_max_batch_caps_a_call_and_the_queue_is_drained_in_order():
-    started, release = threading.Event(), threading.Event()
-    calls = []
-
-    def run(items):
-        calls.append(list(items))
-        if len(calls) == 1:
-            started.set()
-            release.wait(5)
-        return items
-
+    run, started, release, calls = _first_batch_blocks()
     batcher = Batcher(run, max_batch=4)
     with ThreadPoolExecutor(11) as pool:
         first = pool.submit(batcher.submit, 0)
