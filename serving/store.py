@@ -96,8 +96,8 @@ class DecisionStore:
         serialized. The answer has one entry per lead: its Stored, or the error its own `create` raised
         (an idempotency conflict). A store outage raises, with nothing written.
         """
-        if len(entries) == 1:
-            return [self._create_one(entries[0])]
+        if len(entries) <= 1:
+            return [self._create_one(entry) for entry in entries]
         try:
             with writing(self.engine) as connection:
                 for entry in entries:

@@ -121,3 +121,10 @@ def test_intake_answers_the_same_whatever_the_batch_cap(store, trained, policy, 
         results = list(pool.map(intake.submit, [_arrival(current, f"m{max_batch}-{i}") for i in range(16)]))
     assert [r.decisions.lead_ids[r.index] for r in results] == [f"m{max_batch}-{i}" for i in range(16)]
     assert intake.batcher.items == 16
+
+
+def test_a_batch_in_which_every_lead_fails_writes_nothing(store, trained, policy):
+    current = _current(trained, policy, _FailsOn(policy, trained.model))
+    results = Intake(store).run_batch([_arrival(current, "boom"), _arrival(current, "boom")])
+    assert all(isinstance(r, ZeroDivisionError) for r in results)
+    assert store.create_many([]) == [] and store.history("boom") == []
