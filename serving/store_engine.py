@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -91,11 +91,7 @@ _TURNS: WeakKeyDictionary[Engine, WriterTurn] = WeakKeyDictionary()
 def writing(engine: Engine) -> Iterator[Connection]:
     """A write transaction; on SQLite, queued behind the other writers of this and other processes."""
     turn = _TURNS.get(engine)
-    if turn is None:
-        with engine.begin() as connection:
-            yield connection
-        return
-    with turn.held(), engine.begin() as connection:
+    with turn.held() if turn is not None else nullcontext(), engine.begin() as connection:
         yield connection
 
 
