@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from features.memory import freeze_long_lived
 from features.schema import LeadValidationError
 from leadgate.settings import Settings
+from serving.checkpoints import WalCheckpointer
 from serving.intake import Intake
 from serving.lifecycle_views import router as outcome_router
 from serving.live_monitor import LiveMonitor
@@ -123,6 +124,8 @@ def create_app(
         except SQLAlchemyError as error:
             # Start anyway: /readyz says the store is down and writes answer 503 until it returns.
             log.error("decision store not migrated at start: %s", error)
+        app.state.checkpointer = WalCheckpointer(app.state.store.engine)
+        app.state.checkpointer.start()
         app.state.holder = holder or ModelHolder(settings)
         app.state.holder.start(poll=poll)
         app.state.shadow = shadow or ShadowScorer(settings, app.state.store.engine, shadow_metrics)
@@ -131,6 +134,7 @@ def create_app(
         yield
         app.state.shadow.stop()
         app.state.holder.stop()
+        app.state.checkpointer.stop()
 
     app = FastAPI(
         title="leadgate",

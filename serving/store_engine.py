@@ -7,9 +7,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 
 try:
     import fcntl
@@ -22,12 +22,13 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def make_engine(url: str) -> Engine:
     """An engine that checks connections before use, so the service recovers when the database returns."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = make_url(url).database or ""  # "sqlite://" is in memory: no database part
         on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
         if on_disk:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # No pre-ping: a file has no connection to lose, and a SELECT 1 per request cost ~5% of a request.
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+        weak_engine = ref(engine)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:
@@ -36,9 +37,13 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            pages = _AUTOCHECKPOINT.get(weak_engine(), SQLITE_AUTOCHECKPOINT_PAGES)
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
             cursor.close()
 
         _TURNS[engine] = WriterTurn(f"{path}-writer.lock" if on_disk else None)
+        if on_disk:
+            _AUTOCHECKPOINT[engine] = SQLITE_AUTOCHECKPOINT_PAGES
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5)
 
@@ -85,6 +90,18 @@ class WriterTurn:
 
 
 _TURNS: WeakKeyDictionary[Engine, WriterTurn] = WeakKeyDictionary()
+SQLITE_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+# WAL pages after which a commit checkpoints, per SQLite file engine; 0 while a background thread does it.
+_AUTOCHECKPOINT: WeakKeyDictionary[Engine, int] = WeakKeyDictionary()
+
+
+def set_autocheckpoint(engine: Engine, pages: int) -> bool:
+    """Set the WAL pages after which a commit checkpoints (0: never); False if not a SQLite file engine."""
+    if engine not in _AUTOCHECKPOINT:
+        return False
+    _AUTOCHECKPOINT[engine] = pages
+    engine.dispose()  # pooled connections took the old setting when they opened
+    return True
 
 
 @contextmanager
