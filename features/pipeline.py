@@ -271,6 +271,19 @@ class DecisionPipeline:
             decided_at=now,
         )
 
+    def decide_each(
+        self, leads: list[Lead], now: datetime | None = None
+    ) -> list[tuple[Decisions, int, dict] | Exception]:
+        """Decide leads in one call, lead by lead if that fails: per lead (Decisions, index, record) or its error."""
+        now = now or datetime.now(UTC)
+        try:
+            decisions, records = self.decide_records(leads, now=now)
+        except Exception as error:  # noqa: BLE001 - find the lead that fails; the others still get their decision
+            if len(leads) == 1:
+                return [error]
+            return [self.decide_each([lead], now)[0] for lead in leads]
+        return [(decisions, index, record) for index, record in enumerate(records)]
+
     def decide_one(self, lead: Lead, now: datetime | None = None) -> dict:
         """Decide one lead and return its full record."""
         return self.decide([lead], now=now).record(0)

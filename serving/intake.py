@@ -83,22 +83,15 @@ class Intake:
         return results
 
 
-def _decide(arrivals: list[Arrival]) -> list[tuple[dict, Decisions, int] | BaseException]:
+def _decide(arrivals: list[Arrival]) -> list[tuple[dict, Decisions, int] | Exception]:
     current = arrivals[0].current
     missing = current.loaded is None
-    try:
-        decisions, records = current.pipeline.decide_records(
-            [a.lead for a in arrivals], now=max(a.received_at for a in arrivals)
-        )
-    except Exception:  # noqa: BLE001 - find the lead that fails; the others still get their decision
-        if len(arrivals) == 1:
-            raise
-        return [_decide_alone(arrival) for arrival in arrivals]
-    return [({**record, "model_missing": missing}, decisions, i) for i, record in enumerate(records)]
-
-
-def _decide_alone(arrival: Arrival) -> tuple[dict, Decisions, int] | BaseException:
-    try:
-        return _decide([arrival])[0]
-    except Exception as error:  # noqa: BLE001 - raised in this arrival's own request
-        return error
+    outcomes = current.pipeline.decide_each(
+        [a.lead for a in arrivals], now=max(a.received_at for a in arrivals)
+    )
+    return [
+        outcome
+        if isinstance(outcome, Exception)
+        else ({**outcome[2], "model_missing": missing}, *outcome[:2])
+        for outcome in outcomes
+    ]

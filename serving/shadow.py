@@ -132,24 +132,21 @@ class ShadowScorer:
         if current.loaded is None:
             return
         started = time.perf_counter()
+        # scored_at pins each lead's decision time, so one batch call decides each as of its arrival.
+        arrived = [lead.model_copy(update={"scored_at": now}) for lead, now in items]
         try:
-            # scored_at pins each lead's decision time, so one batch call decides each as of its arrival.
-            arrived = [lead.model_copy(update={"scored_at": now}) for lead, now in items]
-            decided = current.pipeline.decide_records(arrived, now=max(now for _, now in items))[1]
-            results = [(record, None) for record in decided]
-        except Exception:  # noqa: BLE001 - find the lead that fails; the others still get their decision
-            results = [self._decide_alone(current, lead, now) for lead, now in items]
+            outcomes = current.pipeline.decide_each(arrived, now=max(now for _, now in items))
+        except Exception as error:  # noqa: BLE001 - whatever the challenger does, the thread goes on
+            outcomes = [error] * len(items)
         seconds = (time.perf_counter() - started) / len(items)
-        for (lead, now), (record, error) in zip(items, results, strict=True):
-            self._store(current, lead, now, record, error, seconds)
-
-    def _decide_alone(self, current, lead: Lead, now: datetime) -> tuple[dict | None, str | None]:
-        try:
-            return current.pipeline.decide_one(lead, now=now), None
-        except Exception as failure:  # noqa: BLE001 - a failing challenger must never touch the live path
-            error = f"{type(failure).__name__}: {failure}"[:500]
-            log.warning("challenger %s failed on %s: %s", current.model_version, lead.lead_id, error)
-            return None, error
+        for (lead, now), outcome in zip(items, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                # A failing challenger must never touch the live path: its error is only stored.
+                error = f"{type(outcome).__name__}: {outcome}"[:500]
+                log.warning("challenger %s failed on %s: %s", current.model_version, lead.lead_id, error)
+                self._store(current, lead, now, None, error, seconds)
+            else:
+                self._store(current, lead, now, outcome[2], None, seconds)
 
     def _store(
         self, current, lead: Lead, now: datetime, record: dict | None, error: str | None, seconds: float

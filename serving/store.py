@@ -77,17 +77,21 @@ class DecisionStore:
         self, *, lead: dict, decision: dict, idempotency_key: str | None, received_at: datetime
     ) -> Stored:
         """Insert a new lead and its first decision in one transaction; a duplicate returns the stored one."""
+        return self._insert_new(NewLead(lead, decision, idempotency_key, received_at))
+
+    def _insert_new(self, entry: NewLead) -> Stored:
+        lead_id = entry.lead["lead_id"]
         try:
             with writing(self.engine) as connection:
-                _insert_lead(connection, NewLead(lead, decision, idempotency_key, received_at))
-                _insert_decision(connection, lead["lead_id"], 1, "created", decision)
+                _insert_lead(connection, entry)
+                _insert_decision(connection, lead_id, 1, "created", entry.decision)
         except IntegrityError:
             # The lead id (or the key) was taken, maybe by a concurrent request: answer with what is stored.
-            existing = self.find_existing(lead_id=lead["lead_id"], idempotency_key=idempotency_key)
+            existing = self.find_existing(lead_id=lead_id, idempotency_key=entry.idempotency_key)
             if existing is None:
                 raise
             return Stored.of(existing, created=False)
-        return _written(lead["lead_id"], 1, decision)
+        return _written(lead_id, 1, entry.decision)
 
     def create_many(self, entries: list[NewLead]) -> list[Stored | Exception]:
         """`create` for several new leads in one transaction; a repeat among them sends each through `create`.
@@ -110,12 +114,7 @@ class DecisionStore:
 
     def _create_one(self, entry: NewLead) -> Stored | Exception:
         try:
-            return self.create(
-                lead=entry.lead,
-                decision=entry.decision,
-                idempotency_key=entry.idempotency_key,
-                received_at=entry.received_at,
-            )
+            return self._insert_new(entry)
         except IdempotencyConflict as conflict:
             return conflict
 

@@ -93,6 +93,15 @@ def test_leads_of_a_batch_that_straddles_a_model_swap_keep_their_own_snapshot(st
     assert [r.decisions.lead_ids for r in results] == [["s-1"], ["s-2"], ["s-3"]]
 
 
+def test_a_failing_lead_alone_on_its_snapshot_fails_alone(store, trained, policy):
+    # A lead that is the only one of its snapshot inside a bigger batch (an alias just moved) fails by itself.
+    old, failing = _current(trained, policy), _current(trained, policy, _FailsOn(policy, trained.model))
+    arrivals = [_arrival(old, "m-1"), _arrival(failing, "boom"), _arrival(old, "m-2")]
+    results = Intake(store).run_batch(arrivals)
+    assert isinstance(results[1], ZeroDivisionError)
+    assert results[0].stored.created and results[2].stored.created
+
+
 def test_concurrent_posts_each_get_their_own_answer_and_decision(client):
     employees = [3, 400, 5, 900, 2, 250] * 4
     leads = [lead_dict(lead_id=f"c-{i}", company={"employees": e}) for i, e in enumerate(employees)]

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from features.pipeline import DecisionPipeline
 from serving.store_models import DecisionRow, ShadowDecisionRow
 from tests.features.leads import lead_dict
 from tests.serving.conftest import KEYS, auth
@@ -61,15 +62,14 @@ def test_a_failing_challenger_never_fails_a_request(two_models, store):
 
     shadow = ShadowScorer(two_models, store.engine, ShadowMetrics(CollectorRegistry()))
 
-    class Broken:
-        policy = shadow.holder.current().pipeline.policy
-
-        def decide_one(self, lead, now=None):
+    class Broken(DecisionPipeline):
+        def decide_records(self, leads, now=None):
             raise RuntimeError("challenger exploded")
 
     with TestClient(_app(two_models, store, shadow=shadow)) as client:
         current = shadow.holder.current()
-        shadow.holder._current = type(current)(Broken(), current.loaded)
+        broken = Broken(current.pipeline.policy, current.pipeline.model)
+        shadow.holder._current = type(current)(broken, current.loaded)
         response = client.post("/v1/leads", json=lead_dict(lead_id="boom"), headers=auth("intake"))
         assert response.status_code == 201
         assert shadow.drain(timeout=30)
