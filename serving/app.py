@@ -124,7 +124,7 @@ def create_app(
         except SQLAlchemyError as error:
             # Start anyway: /readyz says the store is down and writes answer 503 until it returns.
             log.error("decision store not migrated at start: %s", error)
-        app.state.checkpointer = WalCheckpointer(app.state.store.engine)
+        app.state.checkpointer = WalCheckpointer(app.state.store.engine, metrics)
         app.state.checkpointer.start()
         app.state.holder = holder or ModelHolder(settings)
         app.state.holder.start(poll=poll)

@@ -8,6 +8,7 @@ import threading
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from serving.metrics import ServiceMetrics
 from serving.store_engine import SQLITE_AUTOCHECKPOINT_PAGES, set_autocheckpoint
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,11 @@ class WalCheckpointer:
     its copying without the GIL.
     """
 
-    def __init__(self, engine: Engine, interval: float = CHECKPOINT_SECONDS):
+    def __init__(
+        self, engine: Engine, metrics: ServiceMetrics | None = None, interval: float = CHECKPOINT_SECONDS
+    ):
         self.engine = engine
+        self.metrics = metrics
         self.interval = interval
         self.failures = 0
         self.last: tuple[int, int, int] | None = None  # the newest checkpoint's (busy, frames, checkpointed)
@@ -63,9 +67,13 @@ class WalCheckpointer:
         except SQLAlchemyError as error:
             # A store that is away is reported by /readyz and the writes; this thread just tries again.
             self.failures += 1
+            if self.metrics is not None:
+                self.metrics.checkpoint_failures.inc()
             log.warning("WAL checkpoint failed: %s", error)
             return None
         self.last = (busy, frames, done)
+        if self.metrics is not None:
+            self.metrics.wal_frames_left.set(max(frames - done, 0))
         return self.last
 
     def _work(self) -> None:

@@ -45,6 +45,16 @@ class ServiceMetrics:
             "Requests refused because the store was unavailable",
             registry=self.registry,
         )
+        self.checkpoint_failures = Counter(
+            "leadgate_wal_checkpoint_failures_total",
+            "Background SQLite WAL checkpoints that failed (the store was unavailable)",
+            registry=self.registry,
+        )
+        self.wal_frames_left = Gauge(
+            "leadgate_wal_frames_left",
+            "SQLite WAL frames the newest background checkpoint could not copy back (readers held them)",
+            registry=self.registry,
+        )
 
     def observe_decision(self, record: dict, trigger: str) -> None:
         """Count one stored decision and the gates it fired."""

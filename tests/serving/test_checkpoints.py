@@ -61,3 +61,42 @@ def test_no_thread_for_a_database_that_is_not_a_sqlite_file(store):
 def test_the_service_checkpoints_in_the_background_while_it_runs(client):
     checkpointer = client.app.state.checkpointer
     assert checkpointer.running is (client.app.state.store.engine.dialect.name == "sqlite")
+    assert b"leadgate_wal_checkpoint_failures_total 0.0" in client.get("/metrics").content
+
+
+def test_a_checkpoint_held_back_by_a_reader_shows_its_frames_left(tmp_path):
+    from serving.metrics import ServiceMetrics
+
+    metrics = ServiceMetrics()
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    migrate(engine)
+    checkpointer = WalCheckpointer(engine, metrics, interval=60)
+    checkpointer.start()
+    _write(engine, 20)
+    with engine.connect() as reader:  # an open read transaction pins the frames it may still read
+        reader.exec_driver_sql("BEGIN")
+        reader.exec_driver_sql("SELECT count(*) FROM filler").scalar_one()
+        _write(engine, 20)
+        busy, frames, done = checkpointer.run_once()
+        assert done < frames
+        assert metrics.registry.get_sample_value("leadgate_wal_frames_left") == frames - done
+        reader.exec_driver_sql("ROLLBACK")
+    checkpointer.run_once()
+    assert metrics.registry.get_sample_value("leadgate_wal_frames_left") == 0
+    checkpointer.stop()
+    engine.dispose()
+
+
+def test_a_failed_checkpoint_is_counted_and_raises_nothing(tmp_path):
+    from serving.metrics import ServiceMetrics
+
+    metrics = ServiceMetrics()
+    broken = tmp_path / "d.db"
+    broken.write_bytes(b"not a database" * 100)
+    engine = make_engine(f"sqlite:///{broken}")
+    checkpointer = WalCheckpointer(engine, metrics, interval=60)
+    checkpointer.start()
+    assert checkpointer.run_once() is None and checkpointer.failures == 1
+    assert metrics.registry.get_sample_value("leadgate_wal_checkpoint_failures_total") == 1
+    checkpointer.stop()
+    engine.dispose()
