@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from features.model import ScoringModel
 from features.pipeline import DecisionPipeline
 from features.policy import Policy, load_policy
 from leadgate.settings import Settings
+
+# One load at a time per process: mlflow's loader swaps a stand-in `dbutils` module into sys.modules while it
+# loads and puts back what it found, so two loads at once (champion and challenger pollers) can leave the
+# stand-in there for good; and the tracking URI it reads is process-global.
+_LOADING = threading.Lock()
 
 
 class ModelNotFound(LookupError):
@@ -31,6 +37,11 @@ class LoadedModel:
 
 def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:
     """Load the version an alias points to; the policy is the settings' file when given, else the model's."""
+    with _LOADING:
+        return _load_by_alias(settings, alias)
+
+
+def _load_by_alias(settings: Settings, alias: str) -> LoadedModel:
     import os
 
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")

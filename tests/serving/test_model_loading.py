@@ -1,0 +1,37 @@
+"""Model loads: one at a time per process, so concurrent pollers leave nothing of mlflow's behind."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+from serving.model_loading import load_by_alias
+
+
+def test_concurrent_loads_run_one_at_a_time_and_leave_no_stand_in_module(service_settings, monkeypatch):
+    import mlflow.pyfunc
+
+    real_load, inside, most = mlflow.pyfunc.load_model, [0], [0]
+
+    def load_model(*args, **kwargs):
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        time.sleep(0.05)  # long enough for the other thread to arrive if nothing stops it
+        try:
+            return real_load(*args, **kwargs)
+        finally:
+            inside[0] -= 1
+
+    monkeypatch.setattr(mlflow.pyfunc, "load_model", load_model)
+    loaded = []
+    threads = [
+        threading.Thread(target=lambda: loaded.append(load_by_alias(service_settings))) for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1 and len(loaded) == 3
+    assert len({model.version for model in loaded}) == 1
+    assert type(sys.modules.get("dbutils")).__name__ != "MockDbutils"
