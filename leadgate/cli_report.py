@@ -15,29 +15,21 @@ def register(app: typer.Typer) -> None:
 
 def load_version(settings, version: str):
     """A registered version by number, loaded as `load_by_alias` loads an aliased one."""
-    import os
-
-    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
-    import mlflow
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    from features.policy import load_policy
     from leadgate.cli import _fail
-    from serving.model_loading import LoadedModel
+    from serving.model_loading import load_version as load_registered
 
-    mlflow.set_tracking_uri(settings.tracking_uri())
     try:
-        found = MlflowClient().get_model_version(settings.model_name, version)
+        found = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version(
+            settings.model_name, version
+        )
     except MlflowException:
         raise _fail(
             f"no version {version} of model '{settings.model_name}' at {settings.tracking_uri()}"
         ) from None
-    wrapper = mlflow.pyfunc.load_model(f"models:/{settings.model_name}/{version}").unwrap_python_model()
-    model = wrapper.scoring_model
-    model.version = f"{settings.model_name}/{version}"
-    policy = load_policy(settings.policy_path) if settings.policy_path else wrapper.policy
-    return LoadedModel(model, policy, settings.model_name, str(found.version), found.run_id)
+    return load_registered(settings, found)
 
 
 def _run(settings, run_id: str) -> tuple[dict, dict]:

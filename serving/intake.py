@@ -89,9 +89,11 @@ def _decide(arrivals: list[Arrival]) -> list[tuple[dict, Decisions, int] | Excep
     outcomes = current.pipeline.decide_each(
         [a.lead for a in arrivals], now=max(a.received_at for a in arrivals)
     )
-    return [
-        outcome
-        if isinstance(outcome, Exception)
-        else ({**outcome[2], "model_missing": missing}, *outcome[:2])
-        for outcome in outcomes
-    ]
+    decided: list[tuple[dict, Decisions, int] | Exception] = []
+    for outcome in outcomes:
+        if isinstance(outcome, Exception):
+            decided.append(outcome)
+        else:
+            decisions, index, record = outcome
+            decided.append(({**record, "model_missing": missing}, decisions, index))
+    return decided

@@ -37,29 +37,32 @@ class LoadedModel:
 
 def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:
     """Load the version an alias points to; the policy is the settings' file when given, else the model's."""
-    with _LOADING:
-        return _load_by_alias(settings, alias)
-
-
-def _load_by_alias(settings: Settings, alias: str) -> LoadedModel:
-    import os
-
-    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
-    import mlflow
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    mlflow.set_tracking_uri(settings.tracking_uri())
-    client = MlflowClient()
     try:
-        version = client.get_model_version_by_alias(settings.model_name, alias)
+        version = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version_by_alias(
+            settings.model_name, alias
+        )
     except MlflowException as error:
         raise ModelNotFound(
             f"no model '{settings.model_name}' with alias '{alias}' at {settings.tracking_uri()} "
             "(run `leadgate train` first)"
         ) from error
     # Load by version number, not alias, so a concurrent alias move cannot mix two versions.
-    pyfunc = mlflow.pyfunc.load_model(f"models:/{settings.model_name}/{version.version}")
+    return load_version(settings, version)
+
+
+def load_version(settings: Settings, version) -> LoadedModel:
+    """Load one registered version (an mlflow ModelVersion) with its policy, or the settings' policy file."""
+    import os
+
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
+    import mlflow
+
+    with _LOADING:
+        mlflow.set_tracking_uri(settings.tracking_uri())
+        pyfunc = mlflow.pyfunc.load_model(f"models:/{settings.model_name}/{version.version}")
     wrapper = pyfunc.unwrap_python_model()
     model: ScoringModel = wrapper.scoring_model
     model.version = f"{settings.model_name}/{version.version}"

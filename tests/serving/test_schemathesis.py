@@ -1,7 +1,5 @@
 """A bounded schemathesis run over the OpenAPI schema: no input it generates may cause a 5xx."""
 
-import sys
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -21,10 +19,6 @@ def api_schema(service_settings, tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'decisions.db'}")
     migrate(engine)
     app = create_app(service_settings, store=DecisionStore(engine), poll=False)
-    # hypothesis reads every module's __file__ as a path; a stand-in `dbutils` that an mlflow load left in
-    # sys.modules (two loads at once, outside the service's load lock) has none and makes it raise.
-    if type(sys.modules.get("dbutils")).__name__ == "MockDbutils":
-        del sys.modules["dbutils"]
     with TestClient(app):  # runs start-up once: model loaded, store migrated
         yield schemathesis.openapi.from_asgi("/openapi.json", app)
 
