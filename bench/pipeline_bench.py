@@ -21,17 +21,17 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from features.derived import derive
-from features.gates import run_gates
-from features.pipeline import DecisionPipeline
-from features.policy import load_policy
-from features.reasons import TOP_NEGATIVE, TOP_POSITIVE, family_contributions, top_families
-from features.routing import band_routes, combine_routes
-from features.schema import parse_lead
-from features.table import build_table
-from training.data import history_from_records
-from training.synth import generate_history
-from training.train import train_model
+from leadgate.decision.gates import run_gates
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import load_policy
+from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, family_contributions, top_families
+from leadgate.decision.routing import band_routes, combine_routes
+from leadgate.features.derived import derive
+from leadgate.features.schema import parse_lead
+from leadgate.features.table import build_table
+from leadgate.training.data import history_from_records
+from leadgate.training.synth import generate_history
+from leadgate.training.train import train_model
 
 OUT = Path(__file__).resolve().parent / "out" / "pipeline.json"
 SUBSET = 20_000  # leads for the parse_lead sample and the per-stage breakdown

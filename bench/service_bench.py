@@ -51,14 +51,14 @@ def _wait(url: str, seconds: float = 120, check=lambda body: True) -> None:
 
 def prepare(data_dir: Path, leads: int) -> tuple[str, str, list[str], list[str]]:
     """Train and register a champion; return its version, run id, lead JSON templates and feature rows."""
-    from features.pipeline import DecisionPipeline
-    from features.policy import load_policy
-    from features.schema import parse_lead
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.decision.policy import load_policy
+    from leadgate.features.schema import parse_lead
     from leadgate.settings import Settings
-    from training.data import history_from_records
-    from training.registry import log_training
-    from training.synth import generate_history
-    from training.train import train_model
+    from leadgate.training.data import history_from_records
+    from leadgate.training.registry import log_training
+    from leadgate.training.synth import generate_history
+    from leadgate.training.train import train_model
 
     policy = load_policy()
     history = history_from_records(generate_history(n_leads=leads, seed=11, policy=policy))
@@ -77,7 +77,7 @@ def prepare(data_dir: Path, leads: int) -> tuple[str, str, list[str], list[str]]
     matrix = (
         DecisionPipeline(policy, result.model).decide([parse_lead(json.loads(t)) for t in templates]).matrix
     )
-    from features.builder import FEATURE_NAMES
+    from leadgate.features.builder import FEATURE_NAMES
 
     rows = [
         json.dumps(
@@ -119,7 +119,7 @@ def shadow_counts(db: Path) -> tuple[int, int]:
 
 def start_leadgate(data_dir: Path, port: int, workers: int, db: Path) -> subprocess.Popen:
     """`leadgate serve` in its own process group."""
-    from serving.auth import hash_key
+    from leadgate.serving.auth import hash_key
 
     env = {
         **os.environ,

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features import signals
-from features.derived import MEANINGFUL_EVENTS, Derived
-from features.table import EVENT_TYPES
+from leadgate.features import signals
+from leadgate.features.derived import MEANINGFUL_EVENTS, Derived
+from leadgate.features.table import EVENT_TYPES
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features import signals
-from features.policy import Policy
-from features.table import EVENT_TYPES, LeadTable
+from leadgate.features import signals
+from leadgate.features.table import EVENT_TYPES, LeadTable
 
 MEANINGFUL_EVENTS = [
     "pricing_page",
@@ -21,6 +20,16 @@ MEANINGFUL_EVENTS = [
     "demo_request",
     "form_submit",
 ]
+
+
+@dataclass(frozen=True)
+class SignalRules:
+    """What derivation needs from the policy: the domains it names, the link limit, the lift events."""
+
+    competitor_domains: frozenset[str]
+    own_domains: frozenset[str]
+    max_links_in_message: int
+    lift_events: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -54,14 +63,13 @@ def _lower(values: list[str]) -> np.ndarray:
     return np.array([v.strip().lower() for v in values], dtype=object)
 
 
-def derive(table: LeadTable, policy: Policy) -> Derived:
+def derive(table: LeadTable, rules: SignalRules) -> Derived:
     """Parse every text field once, through the cached classifiers in signals."""
     text = table.text
-    competitors = frozenset(d.lower() for d in policy.domains.competitors)
-    own = frozenset(d.lower() for d in policy.domains.own)
+    competitors, own = rules.competitor_domains, rules.own_domains
     email_domains = [signals.email_domain(e) for e in text["email"]]
     titles = [signals.parse_title(t) for t in text["job_title"]]
-    max_links = policy.bots.max_links_in_message
+    max_links = rules.max_links_in_message
     return Derived(
         table=table,
         email_domain=np.array(email_domains, dtype=object),
@@ -89,5 +97,5 @@ def derive(table: LeadTable, policy: Policy) -> Derived:
             [signals.message_problem(m, max_links) if m else "" for m in text["message"]], dtype=object
         ),
         counts=table.event_counts(),
-        days_since_lift_event=table.days_since([e.value for e in policy.lift.events]),
+        days_since_lift_event=table.days_since(list(rules.lift_events)),
     )

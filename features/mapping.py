@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from importlib import resources
-from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from features.schema import Company, Contact, EventType, Form, Source
-from features.schema import describe_validation_error as _describe
+from leadgate.features.schema import Company, Contact, EventType, Form, Source
+from leadgate.features.schema import describe_validation_error as _describe
 
 # Lead fields a column may fill: section.field for every scalar field of the schema's sections.
 TARGETS = {
@@ -252,32 +250,3 @@ def _outcome(label: Label, row: _Row) -> dict:
     won = bool(label.won and row.text(label.won.column) in label.won_positive)
     reason = _convert(label.rejection_reason, row) if label.rejection_reason and not sql else None
     return {"sql": sql or won, "won": won, "rejection_reason": reason or ""}
-
-
-def shipped_mappings() -> list[str]:
-    """Names of the mappings shipped with leadgate."""
-    folder = resources.files("features").joinpath("mappings")
-    return sorted(
-        p.name[: -len(".yaml")]
-        for p in folder.iterdir()
-        if p.name.endswith(".yaml") and ".policy" not in p.name
-    )
-
-
-def load_mapping(name_or_path: str | Path) -> Mapping:
-    """A mapping file, or a shipped mapping by name (e.g. `x_education`, `hubspot`, `salesforce`)."""
-    path = Path(name_or_path)
-    if path.exists():
-        return parse_mapping(path.read_text(), str(path))
-    if str(name_or_path) in shipped_mappings():
-        text = resources.files("features").joinpath("mappings", f"{name_or_path}.yaml").read_text()
-        return parse_mapping(text, f"{name_or_path} (shipped)")
-    raise MappingError(
-        f"{name_or_path}: no such mapping file, and not a shipped one ({', '.join(shipped_mappings())})"
-    )
-
-
-def shipped_policy(mapping: Mapping) -> str | None:
-    """The policy text shipped beside a mapping (its gates fitted to that data), if there is one."""
-    resource = resources.files("features").joinpath("mappings", f"{mapping.name}.policy.yaml")
-    return resource.read_text() if resource.is_file() else None

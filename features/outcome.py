@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from features.schema import LeadValidationError, describe_validation_error
+from leadgate.features.schema import LeadValidationError, describe_validation_error
 
 
 class Outcome(BaseModel):

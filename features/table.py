@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 
-from features.schema import Event, EventType, Lead
+from leadgate.features.schema import Event, EventType, Lead
 
 EVENT_TYPES: tuple[str, ...] = tuple(e.value for e in EventType)
 EVENT_CODE = {name: code for code, name in enumerate(EVENT_TYPES)}

@@ -12,19 +12,19 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from features.memory import freeze_long_lived
-from features.schema import LeadValidationError
+from leadgate.features.schema import LeadValidationError
+from leadgate.runtime import freeze_long_lived
+from leadgate.serving.checkpoints import WalCheckpointer
+from leadgate.serving.intake import Intake
+from leadgate.serving.lifecycle_views import router as outcome_router
+from leadgate.serving.live_monitor import LiveMonitor
+from leadgate.serving.metrics import ServiceMetrics
+from leadgate.serving.model_holder import ModelHolder
+from leadgate.serving.service import LeadNotFound
+from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
+from leadgate.serving.store import DecisionStore, IdempotencyConflict, make_engine, migrate
+from leadgate.serving.views import router
 from leadgate.settings import Settings
-from serving.checkpoints import WalCheckpointer
-from serving.intake import Intake
-from serving.lifecycle_views import router as outcome_router
-from serving.live_monitor import LiveMonitor
-from serving.metrics import ServiceMetrics
-from serving.model_holder import ModelHolder
-from serving.service import LeadNotFound
-from serving.shadow import ShadowMetrics, ShadowScorer
-from serving.store import DecisionStore, IdempotencyConflict, make_engine, migrate
-from serving.views import router
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
-"""ASGI entry point for uvicorn workers: `uvicorn serving.asgi:app`."""
+"""ASGI entry point for uvicorn workers: `uvicorn leadgate.serving.asgi:app`."""
 
-from serving.app import create_app
+from leadgate.serving.app import create_app
 
 app = create_app()

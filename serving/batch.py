@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from features.mapping import Mapping, check_header, map_rows
-from features.pipeline import DecisionPipeline
-from features.schema import Lead, LeadValidationError, parse_lead
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.features.mapping import Mapping, check_header, map_rows
+from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 
 INPUT_FORMATS = (".jsonl", ".json", ".csv", ".parquet")
 OUTPUT_FORMATS = (".jsonl", ".parquet")

@@ -8,8 +8,8 @@ import threading
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from serving.metrics import ServiceMetrics
-from serving.store_engine import SQLITE_AUTOCHECKPOINT_PAGES, set_autocheckpoint
+from leadgate.serving.metrics import ServiceMetrics
+from leadgate.serving.store_engine import SQLITE_AUTOCHECKPOINT_PAGES, set_autocheckpoint
 
 log = logging.getLogger(__name__)
 CHECKPOINT_SECONDS = 1.0

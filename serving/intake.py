@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from features.pipeline import Decisions
-from features.schema import Lead
-from serving.batcher import Batcher
-from serving.metrics import ServiceMetrics
-from serving.model_holder import Current
-from serving.store import DecisionStore, NewLead, Stored
+from leadgate.decision.pipeline import Decisions
+from leadgate.features.schema import Lead
+from leadgate.serving.batcher import Batcher
+from leadgate.serving.metrics import ServiceMetrics
+from leadgate.serving.model_holder import Current
+from leadgate.serving.store import DecisionStore, NewLead, Stored
 
 # Deciding 8 leads in one call costs ~1.6× one lead, not 8×; past ~32 a batch only delays its first callers.
 MAX_BATCH = 32

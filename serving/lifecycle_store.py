@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from features.outcome import Outcome
-from serving.store import writing
-from serving.store_models import DecisionRow, LeadRow, OutcomeRow, ShadowDecisionRow
+from leadgate.features.outcome import Outcome
+from leadgate.serving.store import writing
+from leadgate.serving.store_models import DecisionRow, LeadRow, OutcomeRow, ShadowDecisionRow
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from features.outcome import Outcome
-from features.schema import LeadValidationError, describe_validation_error
-from serving.auth import require
-from serving.lifecycle_store import record_outcomes
-from serving.schemas import Problem
-from serving.service import LeadNotFound
+from leadgate.features.outcome import Outcome
+from leadgate.features.schema import LeadValidationError, describe_validation_error
+from leadgate.serving.auth import require
+from leadgate.serving.lifecycle_store import record_outcomes
+from leadgate.serving.schemas import Problem
+from leadgate.serving.service import LeadNotFound
 
 router = APIRouter()
 

@@ -8,10 +8,10 @@ import numpy as np
 from prometheus_client import CollectorRegistry, Counter
 from prometheus_client.core import GaugeMetricFamily
 
-from features.builder import FEATURE_NAMES
-from features.drift import LiveDrift
-from features.model import ScoringModel
-from features.pipeline import Decisions
+from leadgate.decision.model import ScoringModel
+from leadgate.decision.pipeline import Decisions
+from leadgate.features.builder import FEATURE_NAMES
+from leadgate.serving.drift import LiveDrift
 
 REJECTING_ROUTES = ("self_service", "silent_reject")
 MODEL_REASON = "model_low_p_sql"

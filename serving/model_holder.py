@@ -7,13 +7,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from features.memory import freeze_long_lived
-from features.pipeline import DecisionPipeline
-from features.policy import Policy, load_policy
-from features.schema import parse_lead
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import Policy, load_policy
+from leadgate.features.schema import parse_lead
+from leadgate.runtime import freeze_long_lived
+from leadgate.serving.examples import LEAD_EXAMPLE
+from leadgate.serving.model_loading import LoadedModel, load_by_alias
 from leadgate.settings import Settings
-from serving.examples import LEAD_EXAMPLE
-from serving.model_loading import LoadedModel, load_by_alias
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from features.model import ScoringModel
-from features.pipeline import DecisionPipeline
-from features.policy import Policy, load_policy
+from leadgate.decision.model import ScoringModel
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import Policy, load_policy
 from leadgate.settings import Settings
 
 # One load at a time per process: mlflow's loader swaps a stand-in `dbutils` module into sys.modules while it

@@ -1,4 +1,4 @@
-"""The polite message for each public message class (features.public picks the class)."""
+"""The polite message for each public message class (leadgate.decision.public picks the class)."""
 
 from __future__ import annotations
 

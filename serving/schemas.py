@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from features.schema import Event
+from leadgate.features.schema import Event
 
 NextStep = Literal["sales_call", "verify", "nurture", "self_service", "thank_you"]
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from features.pipeline import Decisions
-from features.schema import Event, Lead, parse_lead
-from serving.intake import Arrival, Intake
-from serving.live_monitor import LiveMonitor
-from serving.metrics import ServiceMetrics
-from serving.model_holder import Current, ModelHolder
-from serving.public import MESSAGES
-from serving.shadow import ShadowScorer
-from serving.store import DecisionStore, Stored
+from leadgate.decision.pipeline import Decisions
+from leadgate.features.schema import Event, Lead, parse_lead
+from leadgate.serving.intake import Arrival, Intake
+from leadgate.serving.live_monitor import LiveMonitor
+from leadgate.serving.metrics import ServiceMetrics
+from leadgate.serving.model_holder import Current, ModelHolder
+from leadgate.serving.public import MESSAGES
+from leadgate.serving.shadow import ShadowScorer
+from leadgate.serving.store import DecisionStore, Stored
 
 
 class LeadNotFound(LookupError):

@@ -11,10 +11,10 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy import Engine
 
-from features.schema import Lead
+from leadgate.features.schema import Lead
+from leadgate.serving.lifecycle_store import record_shadow
+from leadgate.serving.model_holder import ModelHolder
 from leadgate.settings import Settings
-from serving.lifecycle_store import record_shadow
-from serving.model_holder import ModelHolder
 
 log = logging.getLogger(__name__)
 CHALLENGER = "challenger"

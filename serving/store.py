@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
-from serving.store_engine import make_engine, migrate, writing  # noqa: F401
-from serving.store_models import DecisionGateRow, DecisionRow, LeadRow
+from leadgate.serving.store_engine import make_engine, migrate, writing  # noqa: F401
+from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
 
 
 class IdempotencyConflict(ValueError):

@@ -1,4 +1,4 @@
-"""Thin HTTP routes over serving.service; plain `def` so model calls run in the thread pool."""
+"""Thin HTTP routes over leadgate.serving.service; plain `def` so model calls run in the thread pool."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from features.policy import Route
-from features.schema import Lead
-from serving import service
-from serving.auth import require
-from serving.examples import LEAD_EXAMPLE
-from serving.schemas import DecisionView, EventsAnswer, EventsIn, LeadPage, Problem, PublicAnswer
+from leadgate.decision.policy import Route
+from leadgate.features.schema import Lead
+from leadgate.serving import service
+from leadgate.serving.auth import require
+from leadgate.serving.examples import LEAD_EXAMPLE
+from leadgate.serving.schemas import DecisionView, EventsAnswer, EventsIn, LeadPage, Problem, PublicAnswer
 
 router = APIRouter()
 ERRORS = {

@@ -16,35 +16,35 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 @pytest.fixture(scope="session")
 def policy():
-    from features.policy import load_policy
+    from leadgate.decision.policy import load_policy
 
     return load_policy()
 
 
 @pytest.fixture(scope="session")
 def history_records(policy):
-    from training.synth import generate_history
+    from leadgate.training.synth import generate_history
 
     return generate_history(n_leads=12_000, months=24, seed=7, policy=policy)
 
 
 @pytest.fixture(scope="session")
 def history(history_records):
-    from training.data import history_from_records
+    from leadgate.training.data import history_from_records
 
     return history_from_records(history_records)
 
 
 @pytest.fixture(scope="session")
 def trained(history, policy):
-    from training.train import train_model
+    from leadgate.training.train import train_model
 
     return train_model(history, policy, seed=0)
 
 
 @pytest.fixture(scope="session")
 def pipeline(trained, policy):
-    from features.pipeline import DecisionPipeline
+    from leadgate.decision.pipeline import DecisionPipeline
 
     return DecisionPipeline(policy, trained.model)
 
@@ -63,7 +63,7 @@ def settings(tmp_path, monkeypatch):
 def registered_settings(tmp_path_factory, trained, policy, history):
     """A data folder whose MLflow registry holds the session's model as champion."""
     from leadgate.settings import Settings
-    from training.registry import log_training
+    from leadgate.training.registry import log_training
 
     saved = {k: os.environ.pop(k, None) for k in ("DATABASE_URL", "MLFLOW_TRACKING_URI")}
     settings = Settings(data_dir=tmp_path_factory.mktemp("registry"))

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from features.pipeline import DecisionPipeline, Decisions
-from features.policy import ROUTE_SEVERITY, Route
-from training.data import History
-from training.evaluate import SALES_ROUTES
-from training.intervals import CONFIDENCE, rate_ratio, wilson
+from leadgate.decision.pipeline import DecisionPipeline, Decisions
+from leadgate.decision.policy import ROUTE_SEVERITY, Route
+from leadgate.training.data import History
+from leadgate.training.evaluate import SALES_ROUTES
+from leadgate.training.intervals import CONFIDENCE, rate_ratio, wilson
 
 ROUTES = [route.value for route in Route]
 LEAD_COLUMNS = [

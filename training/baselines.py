@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from features.derived import Derived
-from features.policy import Policy
-from features.table import EVENT_TYPES, NUMBER_COLUMNS
+from leadgate.decision.policy import Policy
+from leadgate.features.derived import Derived
+from leadgate.features.table import EVENT_TYPES, NUMBER_COLUMNS
 
 # The classic marketing-automation scorecard: points for activity, penalties for bad fit.
 SCORECARD_POINTS = {

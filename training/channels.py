@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.pipeline import DecisionPipeline
-from training.backtest import decide_history
-from training.data import History
-from training.evaluate import SALES_ROUTES
-from training.intervals import CONFIDENCE, wilson
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.training.backtest import decide_history
+from leadgate.training.data import History
+from leadgate.training.evaluate import SALES_ROUTES
+from leadgate.training.intervals import CONFIDENCE, wilson
 
 NONE_LABEL = "(none)"
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features.memory import paused_gc
-from features.schema import Lead, LeadValidationError, parse_lead
+from leadgate.features.schema import Lead, LeadValidationError, parse_lead
+from leadgate.runtime import paused_gc
 
 
 @dataclass(frozen=True)

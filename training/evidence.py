@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from features.derived import MEANINGFUL_EVENTS, Derived
-from features.pipeline import DecisionPipeline
-from features.policy import Policy
-from training.backtest import decide_history
-from training.data import History
-from training.intervals import CONFIDENCE, rate_ratio, wilson
-from training.mining import MiningParams, mine_fit_signals
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import Policy
+from leadgate.features.derived import MEANINGFUL_EVENTS, Derived
+from leadgate.training.backtest import decide_history
+from leadgate.training.data import History
+from leadgate.training.intervals import CONFIDENCE, rate_ratio, wilson
+from leadgate.training.mining import MiningParams, mine_fit_signals
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features.builder import FEATURE_NAMES, FEATURES
+from leadgate.features.builder import FEATURE_NAMES, FEATURES
 
 # Candidate model sizes, cheapest first. Fewer, shallower trees also make every reason cheaper to explain.
 SIZE_GRID = ((7, 20), (15, 50), (31, 100))

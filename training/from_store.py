@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from serving.lifecycle_store import leads_with_outcomes
-from training.data import History, HistoryError, history_from_records
+from leadgate.serving.lifecycle_store import leads_with_outcomes
+from leadgate.training.data import History, HistoryError, history_from_records
 
 
 def history_from_store(engine: Engine) -> History:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from features.derived import Derived
-from training.data import History
+from leadgate.features.derived import Derived
+from leadgate.training.data import History
 
 SIZE_BANDS = ((10, "<10"), (50, "10-49"), (200, "50-199"), (1000, "200-999"), (5000, "1000-4999"))
 

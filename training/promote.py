@@ -6,9 +6,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from features.policy import Promotion
-from serving.lifecycle_store import ShadowPair
-from training.evaluate import REJECTING_ROUTES, SALES_ROUTES, score_metrics
+from leadgate.decision.policy import Promotion
+from leadgate.serving.lifecycle_store import ShadowPair
+from leadgate.training.evaluate import REJECTING_ROUTES, SALES_ROUTES, score_metrics
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> float:

@@ -7,10 +7,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from features.builder import FEATURE_NAMES, FEATURES
-from features.policy import Policy
+from leadgate.decision.policy import Policy
+from leadgate.features.builder import FEATURE_NAMES, FEATURES
 from leadgate.settings import Settings
-from training.train import TrainResult
+from leadgate.training.train import TrainResult
 
 CHAMPION = "champion"
 CHALLENGER = "challenger"
@@ -67,8 +67,8 @@ def log_training(
     from mlflow import MlflowClient
     from mlflow.models import infer_signature
 
-    import features.pyfunc
-    from training.plots import calibration_figure, route_distribution_figure
+    from leadgate.training.plots import calibration_figure, route_distribution_figure
+    from leadgate.training.pyfunc import MODEL_CODE
 
     test = result.test_decisions
     with mlflow.start_run(run_name="leadgate-train") as run, tempfile.TemporaryDirectory() as tmp:
@@ -95,6 +95,8 @@ def log_training(
         signature = infer_signature(sample, result.model.booster.predict(sample.to_numpy()))
         mlflow.lightgbm.log_model(result.model.booster, name="booster", signature=signature)
         bundle_path, policy_path = Path(tmp) / "bundle.json", Path(tmp) / "policy.yaml"
+        code_path = Path(tmp) / "leadgate_model.py"
+        code_path.write_text(MODEL_CODE)
         bundle = result.model.to_dict()
         # Traceable even when the pyfunc is served on its own; loading by alias refines it to name/version.
         bundle["version"] = f"{settings.model_name}@run:{run.info.run_id}"
@@ -102,7 +104,7 @@ def log_training(
         policy_path.write_text(policy.to_yaml())
         info = mlflow.pyfunc.log_model(
             name="model",
-            python_model=features.pyfunc.__file__,
+            python_model=str(code_path),
             artifacts={"bundle": str(bundle_path), "policy": str(policy_path)},
             registered_model_name=settings.model_name,
         )

@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from features.builder import FAMILIES
-from features.model import ScoringModel
-from features.pipeline import DecisionPipeline, Decisions
-from features.policy import Policy
-from training.backtest import BacktestParams, gate_table
-from training.baselines import fit_raw_lightgbm, raw_frame, scorecard_points
-from training.channels import channel_quality
-from training.data import History, TimeSplit, time_split
-from training.evaluate import route_counts, route_metrics, score_metrics
+from leadgate.decision.model import ScoringModel
+from leadgate.decision.pipeline import DecisionPipeline, Decisions
+from leadgate.decision.policy import Policy
+from leadgate.features.builder import FAMILIES
+from leadgate.training.backtest import BacktestParams, gate_table
+from leadgate.training.baselines import fit_raw_lightgbm, raw_frame, scorecard_points
+from leadgate.training.channels import channel_quality
+from leadgate.training.data import History, TimeSplit, time_split
+from leadgate.training.evaluate import route_counts, route_metrics, score_metrics
 
 SCORERS = {
     "system": "leadgate (gates + model)",
@@ -95,8 +95,8 @@ def gate_firing(held: HeldOut) -> pd.DataFrame:
 
 def report_sections(held: HeldOut, model: ScoringModel, policy: Policy) -> dict:
     """Every table and figure of the report, computed; `build_report` only lays them out."""
-    from training.plots import calibration_figure
-    from training.report_plots import gain_figure, png_data_uri, reason_figure, route_panels_figure
+    from leadgate.training.plots import calibration_figure
+    from leadgate.training.report_plots import gain_figure, png_data_uri, reason_figure, route_panels_figure
 
     decisions, y = held.decisions, held.sql
     reasons = reason_counts(decisions)
@@ -143,7 +143,7 @@ def build_report(
     history: History, model: ScoringModel, policy: Policy, info: ReportInfo, seed: int = 0
 ) -> str:
     """A self-contained HTML report of one model version on the newest part of `history`."""
-    from training.report_html import render
+    from leadgate.training.report_html import render
 
     held = evaluate_held_out(history, model, policy, seed)
     info = info if info.generated_at else ReportInfo(**{**vars(info), "generated_at": datetime.now(UTC)})

@@ -7,8 +7,8 @@ import io
 
 import numpy as np
 
-from features.policy import Route, Thresholds
-from training.plots import subplots
+from leadgate.decision.policy import Route, Thresholds
+from leadgate.training.plots import subplots
 
 ROUTE_COLORS = {
     "sales_ready": "#1b7837",

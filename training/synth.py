@@ -1,6 +1,6 @@
 """Seeded synthetic lead history with ground-truth outcomes, for training and benchmarking leadgate.
 
-Each record is a lead in the schema's nested JSON form (``features.schema.Lead`` once ``outcome`` is
+Each record is a lead in the schema's nested JSON form (``leadgate.features.schema.Lead`` once ``outcome`` is
 dropped; timestamps are ISO-8601 UTC strings) plus an ``outcome`` key::
 
     {"sql": bool, "sql_at": iso | None, "won": bool, "rejection_reason": str | None,
@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from features.memory import paused_gc
-from features.policy import Policy, load_policy
-from training import synth_events as E
-from training import synth_outcome as O
-from training import synth_people as P
-from training import synth_vocab as V
-from training.synth_records import build_records, event_lists
+from leadgate.decision.policy import Policy, load_policy
+from leadgate.runtime import paused_gc
+from leadgate.training import synth_events as E
+from leadgate.training import synth_outcome as O
+from leadgate.training import synth_people as P
+from leadgate.training import synth_vocab as V
+from leadgate.training.synth_records import build_records, event_lists
 
 DAY = E.DAY
 MAX_SCORING_DELAY_DAYS = 60.0

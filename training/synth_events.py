@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from features.table import EVENT_CODE as CODE
-from features.table import EVENT_TYPES as EVENT_NAMES
+from leadgate.features.table import EVENT_CODE as CODE
+from leadgate.features.table import EVENT_TYPES as EVENT_NAMES
 
 DAY = 86_400
 # Activity that shows intent in the simulated world; the days since the last one measure how stale a lead is.
-# Kept apart from features.derived.MEANINGFUL_EVENTS on purpose: the generator's truth must not be defined by
+# Kept apart from leadgate.features.derived.MEANINGFUL_EVENTS on purpose: the generator's truth must not be defined by
 # the product's own assumptions, or the reason-faithfulness test would only check the code against itself.
 MEANINGFUL = (
     "pricing_page",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from training import synth_people as P
-from training import synth_vocab as V
-from training.synth_events import CODE, DAY
+from leadgate.training import synth_people as P
+from leadgate.training import synth_vocab as V
+from leadgate.training.synth_events import CODE, DAY
 
 LN2 = float(np.log(2.0))
 SQL_RATE = 0.15

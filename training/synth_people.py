@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from features.policy import Policy
-from training import synth_vocab as V
+from leadgate.decision.policy import Policy
+from leadgate.training import synth_vocab as V
 
 # Mutually exclusive personas; everything but "normal" is a gate-type condition that converts ~never.
 SEGMENTS = (

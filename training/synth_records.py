@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from training import synth_people as P
-from training import synth_vocab as V
-from training.synth_events import EVENT_NAMES
-from training.synth_people import company_text, draw_form_and_source
+from leadgate.training import synth_people as P
+from leadgate.training import synth_vocab as V
+from leadgate.training.synth_events import EVENT_NAMES
+from leadgate.training.synth_people import company_text, draw_form_and_source
 
 _WEBSITE_FORMS = ("https://www.{}", "www.{}", "{}", "https://{}/", "http://www.{}")
 # Free providers repeated by market share so one uniform draw picks them in proportion.

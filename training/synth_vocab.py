@@ -8,7 +8,7 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-# Plain ASCII names that features.signals.name_problem accepts as a real person's.
+# Plain ASCII names that leadgate.features.signals.name_problem accepts as a real person's.
 FIRST_NAMES = _words(
     "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan "
     "Joseph Jessica Thomas Sarah Charles Karen Daniel Lisa Matthew Nancy Anthony Sandra Mark Ashley "
@@ -131,7 +131,7 @@ SPAM_MESSAGES = (
 )
 HONEYPOT_VALUES = ("http://spam.example", "John", "1", "click here")
 
-# Title pools by generator role; seniority/function as features.signals.parse_title reads them.
+# Title pools by generator role; seniority/function as leadgate.features.signals.parse_title reads them.
 TITLES = {
     "executive": (
         "Chief Executive Officer|CEO|Founder|Co-Founder & CEO|Chief Revenue Officer|Chief Marketing Officer|"

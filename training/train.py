@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from features.builder import FEATURE_NAMES, FeatureBuilder
-from features.drift import profile
-from features.model import ScoringModel
-from features.pipeline import DecisionPipeline, Decisions
-from features.policy import Policy
-from training.baselines import fit_raw_lightgbm, raw_frame, scorecard_points
-from training.data import History, TimeSplit, time_split
-from training.evaluate import route_counts, route_metrics, score_metrics
-from training.fit import fit_booster, fit_platt
-from training.thresholds import choose_thresholds
+from leadgate.decision.model import ScoringModel
+from leadgate.decision.pipeline import DecisionPipeline, Decisions
+from leadgate.decision.policy import Policy
+from leadgate.features.builder import FEATURE_NAMES, FeatureBuilder
+from leadgate.serving.drift import profile
+from leadgate.training.baselines import fit_raw_lightgbm, raw_frame, scorecard_points
+from leadgate.training.data import History, TimeSplit, time_split
+from leadgate.training.evaluate import route_counts, route_metrics, score_metrics
+from leadgate.training.fit import fit_booster, fit_platt
+from leadgate.training.thresholds import choose_thresholds
 
 Progress = Callable[[str], None]
 

@@ -3,14 +3,14 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from serving.store_models import Base
+from leadgate.serving.store_models import Base
 
 config = context.config
 target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
-    """Migrate over the connection handed in by serving.store, or the configured URL."""
+    """Migrate over the connection handed in by leadgate.serving.store, or the configured URL."""
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)

@@ -11,7 +11,7 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
-from training.synth import generate_history
+from leadgate.training.synth import generate_history
 
 HERE = Path(__file__).resolve().parent
 HUBSPOT_SOURCES = {

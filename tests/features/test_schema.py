@@ -2,8 +2,8 @@ from datetime import UTC
 
 import pytest
 
-from features.schema import LeadValidationError, parse_lead
-from tests.features.leads import lead_dict
+from leadgate.features.schema import LeadValidationError, parse_lead
+from tests.factories import lead_dict
 
 
 def test_valid_lead_parses_and_times_are_utc():

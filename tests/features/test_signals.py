@@ -1,6 +1,6 @@
 import pytest
 
-from features import signals
+from leadgate.features import signals
 
 NONE = frozenset()
 

@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from features.schema import Event
-from features.table import EVENT_TYPES, build_table, epoch_seconds
-from tests.features.leads import events, make_lead
+from leadgate.features.schema import Event
+from leadgate.features.table import EVENT_TYPES, build_table, epoch_seconds
+from tests.factories import events, make_lead
 
 
 def parsed(*times: str) -> list[datetime]:

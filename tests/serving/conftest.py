@@ -17,8 +17,8 @@ def auth(role: str) -> dict:
 
 @pytest.fixture(scope="session")
 def service_settings(registered_settings):
+    from leadgate.serving.auth import hash_key
     from leadgate.settings import ApiKey
-    from serving.auth import hash_key
 
     settings, _ = registered_settings
     keys = [ApiKey(name=f"test-{role}", role=role, sha256=hash_key(key)) for role, key in KEYS.items()]
@@ -62,7 +62,7 @@ def _fresh_postgres(url: str):
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def store(request, tmp_path):
-    from serving.store import DecisionStore, make_engine, migrate
+    from leadgate.serving.store import DecisionStore, make_engine, migrate
 
     if request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path / 'decisions.db'}")
@@ -86,7 +86,7 @@ def store(request, tmp_path):
 def client(service_settings, store):
     from fastapi.testclient import TestClient
 
-    from serving.app import create_app
+    from leadgate.serving.app import create_app
 
     app = create_app(service_settings, store=store, poll=False)
     with TestClient(app) as test_client:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.features.leads import lead_dict
+from tests.factories import lead_dict
 from tests.serving.conftest import auth
 
 PUBLIC_KEYS = {"lead_id", "next_step", "message"}

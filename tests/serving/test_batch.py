@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from serving import batch
-from serving.batch import BatchInputError, read_leads, score_file, unflatten
-from tests.features.leads import lead_dict, make_lead
+from leadgate.serving import batch
+from leadgate.serving.batch import BatchInputError, read_leads, score_file, unflatten
+from tests.factories import lead_dict, make_lead
 
 SECTIONS = ("contact", "company", "form", "source")
 

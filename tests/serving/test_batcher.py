@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from serving.batcher import Batcher
+from leadgate.serving.batcher import Batcher
 
 
 def test_a_lone_caller_runs_at_once_in_a_batch_of_its_own():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from serving.checkpoints import WalCheckpointer
-from serving.store import make_engine, migrate, writing
+from leadgate.serving.checkpoints import WalCheckpointer
+from leadgate.serving.store import make_engine, migrate, writing
 
 
 def _autocheckpoint(engine) -> int:
@@ -65,7 +65,7 @@ def test_the_service_checkpoints_in_the_background_while_it_runs(client):
 
 
 def test_a_checkpoint_held_back_by_a_reader_shows_its_frames_left(tmp_path):
-    from serving.metrics import ServiceMetrics
+    from leadgate.serving.metrics import ServiceMetrics
 
     metrics = ServiceMetrics()
     engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
@@ -88,7 +88,7 @@ def test_a_checkpoint_held_back_by_a_reader_shows_its_frames_left(tmp_path):
 
 
 def test_a_failed_checkpoint_is_counted_and_raises_nothing(tmp_path):
-    from serving.metrics import ServiceMetrics
+    from leadgate.serving.metrics import ServiceMetrics
 
     metrics = ServiceMetrics()
     broken = tmp_path / "d.db"

@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from features.pipeline import DecisionPipeline
-from features.schema import parse_lead
-from serving.intake import Arrival, Decided, Intake
-from serving.model_holder import Current
-from serving.model_loading import LoadedModel
-from serving.store import IdempotencyConflict
-from tests.features.leads import lead_dict
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.features.schema import parse_lead
+from leadgate.serving.intake import Arrival, Decided, Intake
+from leadgate.serving.model_holder import Current
+from leadgate.serving.model_loading import LoadedModel
+from leadgate.serving.store import IdempotencyConflict
+from tests.factories import lead_dict
 from tests.serving.conftest import auth
 
 ARRIVED = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

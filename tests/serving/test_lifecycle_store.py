@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from features.outcome import Outcome, parse_outcome
-from features.schema import LeadValidationError
-from serving.lifecycle_store import first_decisions, record_outcomes, record_shadow, shadow_pairs
-from tests.features.leads import lead_dict
+from leadgate.features.outcome import Outcome, parse_outcome
+from leadgate.features.schema import LeadValidationError
+from leadgate.serving.lifecycle_store import first_decisions, record_outcomes, record_shadow, shadow_pairs
+from tests.factories import lead_dict
 
 T0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
@@ -123,7 +123,7 @@ def test_migrations_create_exactly_the_tables_the_models_declare(store):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from serving.store_models import Base
+    from leadgate.serving.store_models import Base
 
     with store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)

@@ -6,7 +6,7 @@ import sys
 import threading
 import time
 
-from serving.model_loading import load_by_alias
+from leadgate.serving.model_loading import load_by_alias
 
 
 def test_concurrent_loads_run_one_at_a_time_and_leave_no_stand_in_module(service_settings, monkeypatch):

@@ -5,18 +5,18 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.features.leads import lead_dict
+from tests.factories import lead_dict
 from tests.serving.conftest import auth
 
 
 def _app(settings, store=None, poll=False):
-    from serving.app import create_app
+    from leadgate.serving.app import create_app
 
     return create_app(settings, store=store, poll=poll)
 
 
 def test_store_outage_is_503_nothing_half_written_and_recovers_by_itself(service_settings, tmp_path):
-    from serving.store import DecisionStore, make_engine, migrate
+    from leadgate.serving.store import DecisionStore, make_engine, migrate
 
     folder = tmp_path / "db"
     engine = make_engine(f"sqlite:///{folder / 'decisions.db'}")
@@ -60,7 +60,7 @@ def test_without_a_model_gates_still_run_and_the_rest_goes_to_manual_review(serv
 def test_a_moved_champion_alias_is_picked_up_without_restart(service_settings, trained, policy):
     from mlflow import MlflowClient
 
-    from training.registry import log_training
+    from leadgate.training.registry import log_training
 
     settings = service_settings.model_copy(update={"model_poll_seconds": 0.2})
     client_ml = MlflowClient(tracking_uri=settings.tracking_uri())
@@ -87,7 +87,7 @@ def test_a_moved_champion_alias_is_picked_up_without_restart(service_settings, t
 
 
 def test_a_broken_model_load_keeps_serving_the_current_one(service_settings):
-    from serving.model_holder import ModelHolder
+    from leadgate.serving.model_holder import ModelHolder
 
     holder = ModelHolder(service_settings)
     assert holder.refresh() is True
@@ -107,8 +107,8 @@ def test_new_key_command_prints_a_hash_that_authenticates(role):
     from typer.testing import CliRunner
 
     from leadgate.cli import app
+    from leadgate.serving.auth import identify
     from leadgate.settings import ApiKey
-    from serving.auth import identify
 
     result = CliRunner().invoke(app, ["new-key", role, "--name", "web"])
     assert result.exit_code == 0
@@ -121,9 +121,9 @@ def test_new_key_command_prints_a_hash_that_authenticates(role):
 
 
 def test_a_freshly_loaded_model_decides_the_example_lead_before_it_serves(service_settings, trained, policy):
-    from features.pipeline import DecisionPipeline
-    from serving.model_holder import ModelHolder
-    from serving.model_loading import LoadedModel
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.serving.model_holder import ModelHolder
+    from leadgate.serving.model_loading import LoadedModel
 
     seen = []
 
@@ -153,8 +153,8 @@ def test_a_freshly_loaded_model_decides_the_example_lead_before_it_serves(servic
 def test_what_lives_as_long_as_the_service_is_out_of_the_cyclic_gcs_reach(service_settings, trained, policy):
     import gc
 
-    from serving.model_holder import ModelHolder
-    from serving.model_loading import LoadedModel
+    from leadgate.serving.model_holder import ModelHolder
+    from leadgate.serving.model_loading import LoadedModel
 
     # Without this, a full collection rescanned ~400k long-lived objects and paused requests ~250 ms.
     gc.unfreeze()

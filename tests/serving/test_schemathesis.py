@@ -13,8 +13,8 @@ EXAMPLES_PER_OPERATION = 30
 def api_schema(service_settings, tmp_path_factory):
     from fastapi.testclient import TestClient
 
-    from serving.app import create_app
-    from serving.store import DecisionStore, make_engine, migrate
+    from leadgate.serving.app import create_app
+    from leadgate.serving.store import DecisionStore, make_engine, migrate
 
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'decisions.db'}")
     migrate(engine)

@@ -6,18 +6,18 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from features.pipeline import DecisionPipeline
-from serving.store_models import DecisionRow, ShadowDecisionRow
-from tests.features.leads import lead_dict
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.serving.store_models import DecisionRow, ShadowDecisionRow
+from tests.factories import lead_dict
 from tests.serving.conftest import KEYS, auth
 
 
 @pytest.fixture(scope="module")
 def two_models(tmp_path_factory, trained, policy):
     """A registry with a champion and a challenger, and API keys."""
+    from leadgate.serving.auth import hash_key
     from leadgate.settings import ApiKey, Settings
-    from serving.auth import hash_key
-    from training.registry import log_training
+    from leadgate.training.registry import log_training
 
     settings = Settings(
         data_dir=tmp_path_factory.mktemp("shadow"), mlflow_tracking_uri=None, database_url=None
@@ -29,7 +29,7 @@ def two_models(tmp_path_factory, trained, policy):
 
 
 def _app(settings, store, shadow=None):
-    from serving.app import create_app
+    from leadgate.serving.app import create_app
 
     return create_app(settings, store=store, poll=False, shadow=shadow)
 
@@ -58,7 +58,7 @@ def test_the_challenger_decides_every_new_lead_apart_from_the_answer(two_models,
 def test_a_failing_challenger_never_fails_a_request(two_models, store):
     from prometheus_client import CollectorRegistry
 
-    from serving.shadow import ShadowMetrics, ShadowScorer
+    from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 
     shadow = ShadowScorer(two_models, store.engine, ShadowMetrics(CollectorRegistry()))
 
@@ -79,7 +79,7 @@ def test_a_failing_challenger_never_fails_a_request(two_models, store):
 
 
 def test_outcomes_by_api_replace_earlier_ones_and_need_a_sales_key(two_models, store):
-    from serving.lifecycle_store import leads_with_outcomes
+    from leadgate.serving.lifecycle_store import leads_with_outcomes
 
     with TestClient(_app(two_models, store)) as client:
         client.post("/v1/leads", json=lead_dict(lead_id="o-1"), headers=auth("intake"))
@@ -101,8 +101,8 @@ def test_queued_leads_are_decided_in_one_batch_each_as_of_its_own_arrival(two_mo
 
     from prometheus_client import CollectorRegistry
 
-    from features.schema import parse_lead
-    from serving.shadow import ShadowMetrics, ShadowScorer
+    from leadgate.features.schema import parse_lead
+    from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 
     shadow = ShadowScorer(two_models, store.engine, ShadowMetrics(CollectorRegistry()))
     shadow.start(poll=False)

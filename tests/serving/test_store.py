@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from serving.store import make_engine, migrate, writing
+from leadgate.serving.store import make_engine, migrate, writing
 
 
 def test_sqlite_writers_of_one_process_never_overlap(tmp_path):
@@ -44,7 +44,7 @@ def test_a_failed_write_rolls_back_and_frees_the_turn(tmp_path):
             raise RuntimeError("boom")
     except RuntimeError:
         pass
-    from serving.store_engine import _TURNS
+    from leadgate.serving.store_engine import _TURNS
 
     assert not _TURNS[engine].thread_lock.locked()
     with writing(engine) as connection:  # the next writer gets its turn
@@ -55,7 +55,7 @@ def test_a_failed_write_rolls_back_and_frees_the_turn(tmp_path):
 HOLD_THE_TURN = """
 import sys, time
 from pathlib import Path
-from serving.store import make_engine, writing
+from leadgate.serving.store import make_engine, writing
 engine = make_engine(sys.argv[1])
 with writing(engine) as connection:
     connection.exec_driver_sql("DELETE FROM leads")

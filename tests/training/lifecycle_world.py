@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from features.outcome import Outcome
+from leadgate.features.outcome import Outcome
 
 
 def permuted(history, seed: int = 0):
     """The same leads with outcomes shuffled: a model trained on it has learned nothing."""
-    from training.data import History
+    from leadgate.training.data import History
 
     order = np.random.default_rng(seed).permutation(len(history.sql))
     return History(
@@ -25,7 +25,7 @@ def permuted(history, seed: int = 0):
 
 def new_leads(policy, n: int = 800, seed: int = 21) -> list[dict]:
     """Leads of the month after the training history, outcomes included."""
-    from training.synth import generate_history
+    from leadgate.training.synth import generate_history
 
     return generate_history(
         n_leads=n, months=1, seed=seed, end=datetime(2026, 11, 30, tzinfo=UTC), policy=policy
@@ -36,10 +36,10 @@ def go_live(settings, records: list[dict]) -> list:
     """Each lead decided at arrival by the champion and stored, then scored in shadow by the challenger."""
     from prometheus_client import CollectorRegistry
 
-    from features.schema import parse_lead
-    from serving.model_loading import load_by_alias
-    from serving.shadow import ShadowMetrics, ShadowScorer
-    from serving.store import DecisionStore, make_engine, migrate
+    from leadgate.features.schema import parse_lead
+    from leadgate.serving.model_loading import load_by_alias
+    from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
+    from leadgate.serving.store import DecisionStore, make_engine, migrate
 
     engine = make_engine(settings.decisions_url())
     migrate(engine)

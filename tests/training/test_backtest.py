@@ -6,12 +6,12 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from features.pipeline import DecisionPipeline
-from features.policy import Policy
-from features.schema import Lead
-from tests.features.leads import events, make_lead
-from training.backtest import BacktestParams, decide_history, run_backtest
-from training.data import History
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import Policy
+from leadgate.features.schema import Lead
+from leadgate.training.backtest import BacktestParams, decide_history, run_backtest
+from leadgate.training.data import History
+from tests.factories import events, make_lead
 
 STRICT_FLOOR = 200  # the default floor is 10: 200 employees catches plenty of real customers
 

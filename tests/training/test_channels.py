@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from features.pipeline import DecisionPipeline
-from tests.features.leads import lead_dict
-from training.backtest import decide_history
-from training.channels import channel_quality
-from training.data import history_from_records
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.training.backtest import decide_history
+from leadgate.training.channels import channel_quality
+from leadgate.training.data import history_from_records
+from tests.factories import lead_dict
 
 
 def row(i: int, channel: str | None, cost: float | None, employees: int = 400, sql: bool = False) -> dict:

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from tests.features.leads import lead_dict
-from training.data import HistoryError, history_from_records, time_split
+from leadgate.training.data import HistoryError, history_from_records, time_split
+from tests.factories import lead_dict
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -5,12 +5,12 @@ from copy import deepcopy
 import numpy as np
 import pytest
 
-from features.pipeline import DecisionPipeline
-from features.policy import Policy
-from training.backtest import decide_history
-from training.data import history_from_records
-from training.evidence import EvidenceRule, evidence_table
-from training.mining import MiningParams
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import Policy
+from leadgate.training.backtest import decide_history
+from leadgate.training.data import history_from_records
+from leadgate.training.evidence import EvidenceRule, evidence_table
+from leadgate.training.mining import MiningParams
 
 ODD_INDUSTRY = "quarry tours"
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from training.intervals import rate_ratio, wilson
+from leadgate.training.intervals import rate_ratio, wilson
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from features.schema import Lead
-from tests.features.leads import events, make_lead
+from leadgate.features.schema import Lead
+from tests.factories import events, make_lead
 
 
 def _shift(lead: Lead, days: float) -> Lead:

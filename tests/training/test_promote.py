@@ -11,14 +11,14 @@ from tests.training.lifecycle_world import go_live, new_leads, outcomes_of, perm
 @pytest.fixture(scope="module")
 def weak(history, policy):
     """A model trained on shuffled outcomes: as good as a coin."""
-    from training.train import train_model
+    from leadgate.training.train import train_model
 
     return train_model(permuted(history), policy, seed=0)
 
 
 def _registry(tmp_path, policy, champion, challenger):
     from leadgate.settings import Settings
-    from training.registry import log_training
+    from leadgate.training.registry import log_training
 
     settings = Settings(data_dir=tmp_path, mlflow_tracking_uri=None, database_url=None)
     first = log_training(champion, policy, settings, {"path": "test", "leads": 1})
@@ -48,8 +48,8 @@ def _promote(settings, *args):
 
 
 def _record(settings, outcomes):
-    from serving.lifecycle_store import record_outcomes
-    from serving.store import make_engine
+    from leadgate.serving.lifecycle_store import record_outcomes
+    from leadgate.serving.store import make_engine
 
     return record_outcomes(make_engine(settings.decisions_url()), outcomes, source="test")
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.features.leads import lead_dict, make_lead
+from tests.factories import lead_dict, make_lead
 
 SMALL = lead_dict(lead_id="small", company={"employees": 3})
 

@@ -36,7 +36,7 @@ def test_training_is_logged_registered_and_made_champion(registered_settings):
 def test_a_second_model_becomes_the_challenger_not_the_champion(registered_settings, trained, policy):
     from mlflow import MlflowClient
 
-    from training.registry import log_training
+    from leadgate.training.registry import log_training
 
     settings, first = registered_settings
     second = log_training(trained, policy, settings, {"path": "again", "leads": 1})
@@ -50,7 +50,7 @@ def test_a_second_model_becomes_the_challenger_not_the_champion(registered_setti
 def test_loaded_champion_decides_exactly_like_the_trained_model(
     registered_settings, pipeline, history, trained
 ):
-    from serving.model_loading import load_by_alias
+    from leadgate.serving.model_loading import load_by_alias
 
     settings, registered = registered_settings
     loaded = load_by_alias(settings)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from training.report import ReportInfo, build_report, evaluate_held_out, reason_counts
+from leadgate.training.report import ReportInfo, build_report, evaluate_held_out, reason_counts
 
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from features import signals
-from features.policy import Domains, load_policy
-from features.schema import Lead
-from training.synth import generate_history, read_history, write_history
-from training.synth_vocab import NEGATIVE_FACTORS, REJECTION_REASONS
+from leadgate.decision.policy import Domains, load_policy
+from leadgate.features import signals
+from leadgate.features.schema import Lead
+from leadgate.training.synth import generate_history, read_history, write_history
+from leadgate.training.synth_vocab import NEGATIVE_FACTORS, REJECTION_REASONS
 
 END = datetime(2026, 10, 31, tzinfo=UTC)
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from features.policy import Routing, Thresholds
-from training.thresholds import choose_thresholds
+from leadgate.decision.policy import Routing, Thresholds
+from leadgate.training.thresholds import choose_thresholds
 
 
 def _data(seed=0, n=5000):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from features.builder import FEATURE_NAMES
+from leadgate.features.builder import FEATURE_NAMES
 
 
 def test_time_split_never_trains_on_the_future(history, trained):
@@ -40,7 +40,7 @@ def test_thresholds_keep_the_recall_floor_where_they_were_chosen(trained, policy
 
 
 def test_monotone_constraints_follow_the_feature_specs(trained):
-    from features.builder import FEATURES
+    from leadgate.features.builder import FEATURES
 
     params = trained.booster_params["monotone_constraints"]
     assert params == [spec.monotone for spec in FEATURES]

@@ -13,10 +13,11 @@ LEADS = SHARED_DATA / "x_education" / "Leads.csv"
 
 @pytest.fixture(scope="module")
 def x_education():
-    from features.mapping import load_mapping, map_rows, shipped_policy
-    from features.policy import parse_policy
-    from training.data import history_from_records
-    from training.train import train_model
+    from leadgate.decision.policy import parse_policy
+    from leadgate.features.mapping import map_rows
+    from leadgate.training.crm_mappings import load_mapping, shipped_policy
+    from leadgate.training.data import history_from_records
+    from leadgate.training.train import train_model
 
     assert LEADS.exists(), f"{LEADS} is missing: the real-data tests read ../shared/data (see its PROVENANCE)"
     mapping = load_mapping("x_education")
@@ -48,7 +49,7 @@ def test_held_out_discrimination_without_leakage(x_education):
 
 
 def test_reasons_speak_of_this_data(x_education):
-    from features.pipeline import DecisionPipeline
+    from leadgate.decision.pipeline import DecisionPipeline
 
     _, rows, records, history, policy, result = x_education
     occupation = {row["Prospect ID"]: row["What is your current occupation"] for row in rows}

@@ -1,0 +1,248 @@
+"""Deterministic eligibility and data-quality gates, vectorized over a batch of leads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from leadgate.decision.policy import ROUTE_SEVERITY, GateSpec, Policy, Route
+from leadgate.features import signals
+from leadgate.features.derived import Derived
+
+# A check returns, per lead, whether it fires and the lead's own value that made it fire.
+Check = Callable[[Derived, Policy], tuple[np.ndarray, np.ndarray]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(name: str) -> Callable[[Check], Check]:
+    """Register a gate check under the name a policy file uses."""
+
+    def register(function: Check) -> Check:
+        CHECKS[name] = function
+        return function
+
+    return register
+
+
+def _values(mask: np.ndarray, values) -> tuple[np.ndarray, np.ndarray]:
+    return mask, np.where(mask, np.asarray(values, dtype=object), "")
+
+
+def _text(d: Derived, column: str) -> np.ndarray:
+    return np.array(d.table.text[column], dtype=object)
+
+
+@check("competitor_domain")
+def _competitor(d: Derived, policy: Policy):
+    competitors = {c.lower() for c in policy.domains.competitors}
+    by_website = np.array([w in competitors for w in d.website_domain], dtype=bool)
+    by_email = d.domain_class == "competitor"
+    return _values(by_email | by_website, np.where(by_email, d.email_domain, d.website_domain))
+
+
+@check("employee_or_test")
+def _employee_or_test(d: Derived, policy: Policy):
+    own = d.domain_class == "own"
+    company = _text(d, "company_name")
+    test_company = np.array(
+        [c.strip().lower() in {"test", "testing", "test company", "acme test"} for c in company]
+    )
+    return _values(own | test_company, np.where(own, d.email_domain, company))
+
+
+@check("do_not_engage")
+def _do_not_engage(d: Derived, policy: Policy):
+    blocked = {c.lower() for c in policy.domains.do_not_engage}
+    hit_email = np.array(
+        [e in blocked or signals.registered_domain(e) in blocked for e in d.email_domain], dtype=bool
+    )
+    hit_site = np.array([w in blocked for w in d.website_domain], dtype=bool)
+    return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
+
+
+@check("unsubscribed_or_complained")
+def _unsubscribed(d: Derived, policy: Policy):
+    complained = d.count("spam_complaint") > 0
+    unsubscribed = d.count("unsubscribe") > 0
+    return _values(complained | unsubscribed, np.where(complained, "spam complaint", "unsubscribed"))
+
+
+@check("unsupported_country")
+def _unsupported_country(d: Derived, policy: Policy):
+    supported = set(policy.firmographics.supported_countries)
+    raw = _text(d, "country")
+    # An unknown country is a data gap, not an exclusion: only a recognised, unserved country fires.
+    mask = np.array([bool(c) and c not in supported for c in d.country], dtype=bool)
+    return _values(mask, raw)
+
+
+@check("blocked_industry")
+def _blocked_industry(d: Derived, policy: Policy):
+    blocked = {i.lower() for i in policy.firmographics.blocked_industries}
+    return _values(np.array([i in blocked for i in d.industry], dtype=bool), d.industry)
+
+
+@check("excluded_company_type")
+def _excluded_type(d: Derived, policy: Policy):
+    excluded = set(policy.firmographics.excluded_company_types)
+    return _values(np.array([t in excluded for t in d.company_type], dtype=bool), d.company_type)
+
+
+@check("unsupported_stack")
+def _unsupported_stack(d: Derived, policy: Policy):
+    unsupported = {c.lower() for c in policy.firmographics.unsupported_crms}
+    return _values(np.array([c in unsupported for c in d.crm], dtype=bool), d.crm)
+
+
+@check("below_size_floor")
+def _below_floor(d: Derived, policy: Policy):
+    employees = d.table.numbers["employees"]
+    with np.errstate(invalid="ignore"):
+        mask = employees < policy.firmographics.employees_floor  # NaN (unknown size) never fires
+    labels = [f"{int(e)} employees" if e == e else "" for e in employees]
+    return _values(mask, labels)
+
+
+@check("student_or_academic")
+def _student(d: Derived, policy: Policy):
+    academic = d.domain_class == "academic"
+    title = _text(d, "job_title")
+    return _values(d.is_student | academic, np.where(d.is_student, title, d.email_domain))
+
+
+@check("job_seeker")
+def _job_seeker(d: Derived, policy: Policy):
+    return _values(d.is_job_seeker, _text(d, "job_title"))
+
+
+@check("fake_name")
+def _fake_name(d: Derived, policy: Policy):
+    names = [
+        f"{f} {s}".strip() for f, s in zip(d.table.text["first_name"], d.table.text["last_name"], strict=True)
+    ]
+    mask = (d.name_problem != "") & (d.name_problem != "missing name")
+    return _values(mask, [f"{n}: {p}" for n, p in zip(names, d.name_problem, strict=True)])
+
+
+@check("invalid_email")
+def _invalid_email(d: Derived, policy: Policy):
+    return _values(~d.email_valid, _text(d, "email"))
+
+
+@check("personal_email")
+def _personal(d: Derived, policy: Policy):
+    return _values(d.domain_class == "free", d.email_domain)
+
+
+@check("disposable_email")
+def _disposable(d: Derived, policy: Policy):
+    return _values(d.domain_class == "disposable", d.email_domain)
+
+
+@check("honeypot_filled")
+def _honeypot(d: Derived, policy: Policy):
+    honeypot = _text(d, "honeypot")
+    return _values(honeypot != "", np.array([f"'{h[:40]}'" for h in honeypot], dtype=object))
+
+
+@check("too_fast_form")
+def _too_fast(d: Derived, policy: Policy):
+    seconds = d.table.numbers["seconds_on_form"]
+    with np.errstate(invalid="ignore"):
+        mask = seconds < policy.bots.min_seconds_on_form
+    return _values(mask, [f"{s:.1f} s" if s == s else "" for s in seconds])
+
+
+@check("abusive_message")
+def _abusive(d: Derived, policy: Policy):
+    return _values(d.message_problem != "", d.message_problem)
+
+
+@check("hard_bounce")
+def _hard_bounce(d: Derived, policy: Policy):
+    return _values(d.count("hard_bounce") > 0, _text(d, "email"))
+
+
+@dataclass(frozen=True)
+class GateResults:
+    """Which gates fired on which lead, the values, and the route the gates impose."""
+
+    specs: list[GateSpec]
+    fired: np.ndarray  # (n, gates) bool
+    values: np.ndarray  # (n, gates) object
+    lifted: np.ndarray  # (n, gates) bool: fired, liftable and lifted by a fresh signal
+    fresh_signal: np.ndarray  # (n,) bool: a high-intent event within the policy's lift window
+    severity: (
+        np.ndarray
+    )  # (n,) int: most severe route the gates impose (lifted ones: the lift route), -1 none
+    lift_only: np.ndarray  # (n,) bool: every gate that fired was lifted
+
+    @property
+    def route(self) -> np.ndarray:
+        """The route the gates impose on each lead, "" when none fired."""
+        routes = [route.value for route in Route]
+        return np.array([routes[s] if s >= 0 else "" for s in self.severity], dtype=object)
+
+    @property
+    def gated(self) -> np.ndarray:
+        """Leads on which at least one gate fired."""
+        return self.severity >= 0
+
+    def rejecting(self) -> np.ndarray:
+        """Leads a gate keeps from sales altogether (self_service or silent_reject)."""
+        return self.severity >= ROUTE_SEVERITY[Route.self_service]
+
+    @cached_property
+    def _fired_by_lead(self) -> list[list[tuple[int, str, bool]]]:
+        # Built for the whole batch in one vectorized pass: (gate column, value, lifted) per lead, in
+        # fired_for's order, with the values already plain Python objects.
+        rows, columns = np.nonzero(self.fired)
+        lifted = self.lifted[rows, columns]
+        severity = np.array([ROUTE_SEVERITY[spec.route] for spec in self.specs], dtype=np.int64)
+        # Per lead: unlifted first, then most severe; ties keep the policy's gate order (as a stable sort).
+        order = np.lexsort((columns, -severity[columns], lifted, rows))
+        rows, columns, lifted = rows[order], columns[order], lifted[order]
+        values = [str(value) for value in self.values[rows, columns].tolist()]
+        fired = list(zip(columns.tolist(), values, lifted.tolist(), strict=True))
+        bounds = np.searchsorted(rows, np.arange(self.fired.shape[0] + 1)).tolist()
+        return [fired[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+
+    def fired_by_lead(self, index: int) -> list[tuple[int, str, bool]]:
+        """(gate column, value, lifted) of every gate that fired on one lead, in `fired_for`'s order."""
+        return self._fired_by_lead[index]
+
+    def fired_for(self, index: int) -> list[tuple[GateSpec, str, bool]]:
+        """(spec, value, lifted) of every gate that fired on one lead, unlifted first, then most severe."""
+        return [(self.specs[j], value, lifted) for j, value, lifted in self._fired_by_lead[index]]
+
+
+def run_gates(derived: Derived, policy: Policy) -> GateResults:
+    """Evaluate every enabled gate of the policy on every lead."""
+    specs = policy.active_gates()
+    n = derived.table.n
+    fired = np.zeros((n, len(specs)), dtype=bool)
+    values = np.full((n, len(specs)), "", dtype=object)
+    for j, spec in enumerate(specs):
+        fired[:, j], values[:, j] = CHECKS[spec.check](derived, policy)
+    with np.errstate(invalid="ignore"):
+        fresh_signal = derived.days_since_lift_event <= policy.lift.within_days
+    liftable = np.array([spec.liftable for spec in specs], dtype=bool)
+    lifted = fired & liftable[None, :] & fresh_signal[:, None]
+    severity = np.array([ROUTE_SEVERITY[spec.route] for spec in specs])
+    effective = np.where(fired & ~lifted, severity[None, :], -1)
+    worst = effective.max(axis=1) if specs else np.full(n, -1)
+    # A lifted gate still caps the lead at the lift route: never straight to sales.
+    lift_only = (worst < 0) & lifted.any(axis=1)
+    worst = np.where(lift_only, ROUTE_SEVERITY[policy.lift.route], worst)
+    return GateResults(
+        specs=specs,
+        fired=fired,
+        values=values,
+        lifted=lifted,
+        fresh_signal=fresh_signal,
+        severity=worst,
+        lift_only=lift_only,
+    )

@@ -1,0 +1,80 @@
+"""A trained scorer: fitted feature builder, LightGBM booster, Platt calibration and route thresholds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from leadgate.decision.policy import Thresholds
+from leadgate.features.builder import FEATURE_NAMES, FeatureBuilder
+
+BUNDLE_FORMAT = 1
+
+
+def sigmoid(values: np.ndarray) -> np.ndarray:
+    """Logistic function, stable for large magnitudes."""
+    return 0.5 * (1.0 + np.tanh(0.5 * values))
+
+
+@dataclass
+class ScoringModel:
+    """Everything needed to turn a feature matrix into calibrated P(SQL) and SHAP contributions."""
+
+    builder: FeatureBuilder
+    booster: object  # lightgbm.Booster; typed loosely so features/ never imports lightgbm eagerly
+    calibration: tuple[float, float]  # Platt (slope, intercept) on the raw score
+    thresholds: Thresholds
+    version: str = "unregistered"
+    metadata: dict = field(default_factory=dict)
+
+    def contributions(self, matrix: np.ndarray, threads: int | None = None) -> np.ndarray:
+        """(n, features + 1) exact TreeSHAP contributions; the last column is the base value.
+
+        `threads` is LightGBM's num_threads (0: every core); by default one for tiny batches, else all.
+        """
+        threads = self._threads(matrix) if threads is None else threads
+        return self.booster.predict(matrix, pred_contrib=True, num_threads=threads)
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """Calibrated P(SQL) from raw scores."""
+        slope, intercept = self.calibration
+        return sigmoid(slope * raw + intercept)
+
+    @staticmethod
+    def _threads(matrix: np.ndarray) -> int:
+        # Thread start-up costs more than one row's work; batches use every core.
+        return 1 if len(matrix) < 64 else 0
+
+    def to_dict(self) -> dict:
+        """Serializable bundle (JSON-safe): what MLflow stores as the model artifact."""
+        return {
+            "format": BUNDLE_FORMAT,
+            "version": self.version,
+            "feature_names": list(FEATURE_NAMES),
+            "builder": self.builder.to_dict(),
+            "booster": self.booster.model_to_string(),
+            "calibration": list(self.calibration),
+            "thresholds": self.thresholds.model_dump(),
+            "metadata": self.metadata,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ScoringModel:
+        """Rebuild from `to_dict`, refusing bundles built for other features."""
+        import lightgbm
+
+        if data.get("format") != BUNDLE_FORMAT:
+            raise ValueError(f"model bundle format {data.get('format')!r} is not {BUNDLE_FORMAT}")
+        if list(data["feature_names"]) != list(FEATURE_NAMES):
+            raise ValueError(
+                "model bundle was trained on a different feature list than this leadgate version"
+            )
+        return cls(
+            builder=FeatureBuilder.from_dict(data["builder"]),
+            booster=lightgbm.Booster(model_str=data["booster"]),
+            calibration=tuple(data["calibration"]),
+            thresholds=Thresholds(**data["thresholds"]),
+            version=data.get("version", "unregistered"),
+            metadata=data.get("metadata", {}),
+        )

@@ -1,0 +1,293 @@
+"""The one decision pipeline: gates -> features -> model -> reasons -> route, for one lead or millions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cached_property
+
+import numpy as np
+
+from leadgate import runtime
+from leadgate.decision import batching
+from leadgate.decision.gates import GateResults, run_gates
+from leadgate.decision.model import ScoringModel
+from leadgate.decision.policy import Policy
+from leadgate.decision.public import public_answer
+from leadgate.decision.reasons import (
+    TOP_NEGATIVE,
+    TOP_POSITIVE,
+    family_contributions,
+    render_reasons,
+    top_families,
+)
+from leadgate.decision.routing import BANDS, band_routes, combine_routes
+from leadgate.features.derived import Derived, derive
+from leadgate.features.schema import Lead
+from leadgate.features.table import build_table
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Decisions for a batch of leads, as arrays; `record(i)` renders one for people and storage."""
+
+    lead_ids: list[str]
+    route: np.ndarray
+    route_source: np.ndarray  # gate | lift | model | no_model
+    model_route: np.ndarray  # the probability band's route, before gates and lifts
+    p_sql: np.ndarray  # NaN when no model is loaded
+    raw_score: np.ndarray
+    gates: GateResults
+    derived: Derived
+    matrix: np.ndarray | None
+    by_family: np.ndarray | None
+    negative_picks: np.ndarray | None
+    positive_picks: np.ndarray | None
+    model_version: str | None
+    policy_version: str
+    decided_at: datetime
+
+    def __len__(self) -> int:
+        return len(self.lead_ids)
+
+    def band(self, index: int) -> str | None:
+        """Probability band of one lead (None without a model)."""
+        return self._bands[index]
+
+    def reasons(self, index: int, negative: bool) -> list[dict]:
+        """Top negative (or positive) model reasons of one lead."""
+        if not (self._has_negative if negative else self._has_positive)[index]:
+            return []
+        picks = (self.negative_picks if negative else self.positive_picks)[index]
+        return render_reasons(self.derived, self.matrix, self._rounded_families, index, picks, negative)
+
+    def gate_rows(self, index: int) -> list[dict]:
+        """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
+        rows = []
+        for j, value, lifted in self.gates.fired_by_lead(index):
+            code, category, control, route, reason, public_message = self._gate_fields[j]
+            rows.append(
+                {
+                    "code": code,
+                    "category": category,
+                    "control": control,
+                    "route": route,
+                    "reason": reason.format(value=value),
+                    "public_message": public_message,
+                    "lifted": lifted,
+                }
+            )
+        return rows
+
+    def record(self, index: int) -> dict:
+        """Everything about one decision, JSON-safe."""
+        gate_rows = self.gate_rows(index)
+        gate_message = next((g["public_message"] for g in gate_rows if not g["lifted"]), None)
+        route, source = self._routes[index], self._sources[index]
+        answer_key = (route, source, gate_message, self._seniority[index])
+        answer = self._answers.get(answer_key)
+        if answer is None:
+            answer = self._answers[answer_key] = public_answer(*answer_key)
+        next_step, message = answer
+        return {
+            "lead_id": self.lead_ids[index],
+            "route": route,
+            "route_source": source,
+            "p_sql": self._rounded_p_sql[index],
+            "band": self._bands[index],
+            "gates": gate_rows,
+            "next_step": next_step,
+            "public_message": message,
+            "negative_reasons": self.reasons(index, negative=True),
+            "positive_reasons": self.reasons(index, negative=False),
+            "model_version": self.model_version,
+            "policy_version": self.policy_version,
+            "decided_at": self._decided_at_text,
+        }
+
+    def records(self) -> list[dict]:
+        """`record` for every lead."""
+        with runtime.paused_gc():
+            return [self.record(i) for i in range(len(self))]
+
+    # The columns a record reads, as plain Python values once per batch: indexing a numpy array per lead
+    # boxes a numpy scalar each time, and the same few strings would be converted again and again.
+    @cached_property
+    def _rounded_families(self) -> np.ndarray:
+        # Rounded once for the batch: four decimals of log-odds are all a record shows.
+        return np.round(self.by_family, 4)
+
+    @cached_property
+    def _decided_at_text(self) -> str:
+        return self.decided_at.isoformat()
+
+    @cached_property
+    def _routes(self) -> list[str]:
+        return self.route.tolist()
+
+    @cached_property
+    def _sources(self) -> list[str]:
+        return self.route_source.tolist()
+
+    @cached_property
+    def _seniority(self) -> list[str]:
+        return self.derived.seniority.tolist()
+
+    @cached_property
+    def _rounded_p_sql(self) -> list[float | None]:
+        # Python's round, not numpy's: numpy rounds by scaling, which can differ in the last digit.
+        return [None if p != p else round(p, 6) for p in self.p_sql.tolist()]
+
+    @cached_property
+    def _bands(self) -> list[str | None]:
+        band_of = {route.value: band for route, band in BANDS.items()}
+        return [
+            None if p != p else band_of[route]
+            for p, route in zip(self.p_sql.tolist(), self.model_route.tolist(), strict=True)
+        ]
+
+    @cached_property
+    def _has_negative(self) -> list[bool]:
+        return [False] * len(self) if self.matrix is None else (self.negative_picks >= 0).any(axis=1).tolist()
+
+    @cached_property
+    def _has_positive(self) -> list[bool]:
+        return [False] * len(self) if self.matrix is None else (self.positive_picks >= 0).any(axis=1).tolist()
+
+    @cached_property
+    def _gate_fields(self) -> list[tuple[str, str, str, str, str, str]]:
+        # A gate's fixed fields, as plain strings: reading a StrEnum's .value runs Python code each time.
+        return [
+            (
+                spec.code,
+                spec.category.value,
+                spec.control,
+                spec.route.value,
+                spec.reason,
+                spec.public_message.value,
+            )
+            for spec in self.gates.specs
+        ]
+
+    @cached_property
+    def _answers(self) -> dict[tuple, tuple[str, str]]:
+        # public_answer memoized per batch: it depends on four values with a handful of combinations.
+        return {}
+
+
+@dataclass(frozen=True)
+class Front:
+    """A batch up to the model's contributions."""
+
+    lead_ids: list[str]
+    derived: Derived
+    gates: GateResults
+    matrix: np.ndarray | None
+
+
+class DecisionPipeline:
+    """Policy plus (optionally) a trained model; the API, batch scoring and back-tests all call this."""
+
+    def __init__(self, policy: Policy, model: ScoringModel | None = None):
+        self.policy = policy
+        self.model = model
+
+    def decide(self, leads: list[Lead], now: datetime | None = None) -> Decisions:
+        """Decide a batch of validated leads."""
+        return self._run(leads, now, render=False)[0]
+
+    def decide_records(self, leads: list[Lead], now: datetime | None = None) -> tuple[Decisions, list[dict]]:
+        """Decide a batch and render every record, as `decide(leads).records()` but overlapped on big batches."""
+        return self._run(leads, now, render=True)
+
+    def _run(self, leads: list[Lead], now: datetime | None, render: bool) -> tuple[Decisions, list[dict]]:
+        now = now or datetime.now(UTC)
+        workers = runtime.worker_count()
+        with runtime.paused_gc():
+            if self.model is None or workers < 2 or len(leads) < batching.PARALLEL_MIN_LEADS:
+                front = self._front(leads, now)
+                contributions = None if front.matrix is None else self.model.contributions(front.matrix)
+                decisions = self._finish(front, contributions, now)
+                return decisions, decisions.records() if render else []
+            return self._run_in_chunks(leads, now, workers, render)
+
+    def _run_in_chunks(
+        self, leads: list[Lead], now: datetime, workers: int, render: bool
+    ) -> tuple[Decisions, list[dict]]:
+        # This thread runs the Python of each chunk in turn (it needs the GIL anyway) while pool threads
+        # run the TreeSHAP of earlier chunks on one core each: LightGBM releases the GIL, so both cores stay
+        # busy, where one big call would leave a core idle during all the Python before and after it.
+        # Records of a finished chunk are rendered while later chunks are still in TreeSHAP.
+        parts: list[Decisions] = []
+        records: list[dict] = []
+        with runtime.thread_pool(workers, "treeshap") as pool:
+            pending = []
+            for start, stop in batching.chunk_bounds(len(leads)):
+                front = self._front(leads[start:stop], now)
+                pending.append((front, pool.submit(self.model.contributions, front.matrix, 1)))
+            for front, shap in pending:
+                parts.append(self._finish(front, shap.result(), now))
+                if render:
+                    records.extend(parts[-1].records())
+        return batching.join_decisions(parts), records
+
+    def _front(self, leads: list[Lead], now: datetime) -> Front:
+        """Everything before the model's contributions: table, signals, gates, feature matrix."""
+        table = build_table(leads, now=now)
+        derived = derive(table, self.policy.signal_rules)
+        gates = run_gates(derived, self.policy)
+        matrix = self.model.builder.transform(derived) if self.model is not None else None
+        return Front(table.text["lead_id"], derived, gates, matrix)
+
+    def _finish(self, front: Front, contributions: np.ndarray | None, now: datetime) -> Decisions:
+        """Scores, reasons and routes from the front half and the TreeSHAP contributions."""
+        n = len(front.lead_ids)
+        by_family = negative = positive = None
+        p_sql = raw = np.full(n, np.nan)
+        if contributions is not None:
+            # TreeSHAP is exact: base value + contributions is the raw score, so one call gives both.
+            raw = contributions.sum(axis=1)
+            p_sql = self.model.calibrate(raw)
+            by_family = family_contributions(contributions)
+            negative = top_families(by_family, negative=True, k=TOP_NEGATIVE)
+            positive = top_families(by_family, negative=False, k=TOP_POSITIVE)
+            model_route = band_routes(p_sql, self.model.thresholds)
+            source = np.full(n, "model", dtype=object)
+        else:
+            model_route = np.full(n, self.policy.routing.no_model_route.value, dtype=object)
+            source = np.full(n, "no_model", dtype=object)
+        route, source = combine_routes(model_route, source, front.gates, self.policy)
+        return Decisions(
+            lead_ids=front.lead_ids,
+            route=route,
+            route_source=source,
+            model_route=model_route,
+            p_sql=p_sql,
+            raw_score=raw,
+            gates=front.gates,
+            derived=front.derived,
+            matrix=front.matrix,
+            by_family=by_family,
+            negative_picks=negative,
+            positive_picks=positive,
+            model_version=self.model.version if self.model else None,
+            policy_version=self.policy.version,
+            decided_at=now,
+        )
+
+    def decide_each(
+        self, leads: list[Lead], now: datetime | None = None
+    ) -> list[tuple[Decisions, int, dict] | Exception]:
+        """Decide leads in one call, lead by lead if that fails: per lead (Decisions, index, record) or its error."""
+        now = now or datetime.now(UTC)
+        try:
+            decisions, records = self.decide_records(leads, now=now)
+        except Exception as error:  # noqa: BLE001 - find the lead that fails; the others still get their decision
+            if len(leads) == 1:
+                return [error]
+            return [self.decide_each([lead], now)[0] for lead in leads]
+        return [(decisions, index, record) for index, record in enumerate(records)]
+
+    def decide_one(self, lead: Lead, now: datetime | None = None) -> dict:
+        """Decide one lead and return its full record."""
+        return self.decide([lead], now=now).record(0)

@@ -1,0 +1,253 @@
+"""The versioned policy file: gates, their parameters, routing thresholds; validated on load."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from leadgate.features.derived import SignalRules
+from leadgate.features.schema import EventType, describe_validation_error
+
+
+class Route(StrEnum):
+    """Where a lead goes, least severe first."""
+
+    sales_ready = "sales_ready"
+    verify = "verify"
+    nurture = "nurture"
+    self_service = "self_service"
+    silent_reject = "silent_reject"
+
+
+ROUTE_SEVERITY = {route: rank for rank, route in enumerate(Route)}
+
+
+class GateCategory(StrEnum):
+    """The seed category a gate belongs to."""
+
+    hard_exclusion = "hard_exclusion"
+    role_authority = "role_authority"
+    technology = "technology"
+    behavioral_red_flag = "behavioral_red_flag"
+    prior_history = "prior_history"
+    bad_faith = "bad_faith"
+
+
+class PublicMessage(StrEnum):
+    """What the submitter may be told, by category; never the criterion itself."""
+
+    smaller_team_alternatives = "smaller_team_alternatives"
+    check_back_later = "check_back_later"
+    team_guide = "team_guide"
+    careers = "careers"
+    thank_you = "thank_you"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GateSpec(_Strict):
+    """One gate: which check, what it means, where it sends the lead."""
+
+    code: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$")
+    check: str
+    category: GateCategory
+    control: Literal["eligibility", "data_quality"]
+    route: Route
+    reason: str = Field(..., min_length=3, description="internal reason; {value} is the lead's own value")
+    public_message: PublicMessage
+    liftable: bool = Field(False, description="a fresh high-intent signal lifts this gate")
+    enabled: bool = True
+
+    @field_validator("route")
+    @classmethod
+    def _not_sales(cls, route: Route) -> Route:
+        if route in (Route.sales_ready,):
+            raise ValueError("a gate cannot route to sales_ready")
+        return route
+
+
+class Firmographics(_Strict):
+    """Who we sell to."""
+
+    employees_floor: int = Field(10, ge=0)
+    employees_target: tuple[int, int] = (50, 5000)
+    supported_countries: list[str] = Field(..., min_length=1)
+    blocked_industries: list[str] = []
+    excluded_company_types: list[str] = []
+    unsupported_crms: list[str] = []
+
+    @field_validator("supported_countries")
+    @classmethod
+    def _iso_codes(cls, codes: list[str]) -> list[str]:
+        from leadgate.features.signals import country_code
+
+        # YAML reads a bare NO (Norway) as false; a clear error beats a silently unsupported country.
+        unknown = [code for code in codes if country_code(code) != code]
+        if unknown:
+            raise ValueError(f"not ISO 3166 alpha-2 codes (quote NO for Norway): {unknown}")
+        return codes
+
+    @model_validator(mode="after")
+    def _target_range(self) -> Firmographics:
+        low, high = self.employees_target
+        if not 0 < low <= high:
+            raise ValueError("employees_target must be [low, high] with 0 < low <= high")
+        return self
+
+
+class Domains(_Strict):
+    """Email and website domains the policy names."""
+
+    competitors: list[str] = []
+    own: list[str] = []
+    do_not_engage: list[str] = []
+
+
+class BotRules(_Strict):
+    """What a human submission looks like."""
+
+    min_seconds_on_form: float = Field(3.0, ge=0)
+    max_links_in_message: int = Field(2, ge=0)
+
+
+class Lift(_Strict):
+    """A fresh high-intent signal lifts liftable gates to this route."""
+
+    events: list[EventType] = Field(..., min_length=1)
+    within_days: float = Field(14, gt=0)
+    route: Route = Route.verify
+
+
+class Thresholds(_Strict):
+    """Lower bounds of calibrated P(SQL) for each model-decided route."""
+
+    sales_ready: float = Field(..., gt=0, lt=1)
+    verify: float = Field(..., gt=0, lt=1)
+    nurture: float = Field(..., gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if not self.sales_ready >= self.verify >= self.nurture:
+            raise ValueError("thresholds must satisfy sales_ready >= verify >= nurture")
+        return self
+
+
+class Routing(_Strict):
+    """How probability bands become routes; 'auto' thresholds are chosen in training."""
+
+    recall_floor: float = Field(0.97, gt=0, le=1, description="share of SQLs kept out of self_service")
+    sales_ready_precision: float = Field(0.5, gt=0, le=1, description="precision wanted of sales_ready")
+    verify_recall: float = Field(0.80, gt=0, le=1, description="share of SQLs sent to sales or verify")
+    thresholds: Thresholds | Literal["auto"] = "auto"
+    no_model_route: Route = Route.verify
+
+
+class Promotion(_Strict):
+    """What the shadow period must show before a challenger replaces the champion."""
+
+    min_outcomes: int = Field(200, ge=1, description="shadow-period leads with a known outcome")
+    min_sqls: int = Field(20, ge=1, description="SQLs among them, so recall and AUC mean something")
+    max_extra_won_hidden: int = Field(
+        0, ge=0, description="won deals the challenger would keep from sales that the champion did not"
+    )
+    confidence: float = Field(0.95, gt=0.5, lt=1, description="level of the ROC-AUC difference interval")
+    max_calibration_error: float = Field(
+        0.10, gt=0, le=1, description="of the challenger on the shadow leads"
+    )
+    bootstrap_rounds: int = Field(1000, ge=100, le=100_000)
+
+
+class Policy(_Strict):
+    """The whole policy file."""
+
+    name: str
+    firmographics: Firmographics
+    domains: Domains = Domains()
+    bots: BotRules = BotRules()
+    lift: Lift
+    routing: Routing = Routing()
+    training_gated_leads: Literal["exclude", "include"] = "exclude"
+    promotion: Promotion = Promotion()
+    gates: list[GateSpec] = Field(..., min_length=1)
+
+    @model_validator(mode="after")
+    def _known_unique_gates(self) -> Policy:
+        from leadgate.decision.gates import CHECKS
+
+        codes = [gate.code for gate in self.gates]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"gate codes must be unique, repeated: {', '.join(duplicates)}")
+        unknown = sorted({gate.check for gate in self.gates} - set(CHECKS))
+        if unknown:
+            raise ValueError(f"unknown gate check(s) {unknown}; known: {sorted(CHECKS)}")
+        return self
+
+    @cached_property
+    def version(self) -> str:
+        """Content hash of the policy: the same rules give the same version whatever the formatting."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return f"{self.name}@{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
+
+    @cached_property
+    def signal_rules(self) -> SignalRules:
+        """What signal derivation reads of this policy."""
+        return SignalRules(
+            competitor_domains=frozenset(d.lower() for d in self.domains.competitors),
+            own_domains=frozenset(d.lower() for d in self.domains.own),
+            max_links_in_message=self.bots.max_links_in_message,
+            lift_events=tuple(e.value for e in self.lift.events),
+        )
+
+    def active_gates(self) -> list[GateSpec]:
+        """Enabled gates in file order."""
+        return [gate for gate in self.gates if gate.enabled]
+
+    def to_yaml(self) -> str:
+        """The policy as YAML text, as it would be written to a file."""
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False)
+
+
+class PolicyError(ValueError):
+    """The policy file is missing, unreadable or invalid; the message says where."""
+
+
+def parse_policy(text: str, source: str = "policy") -> Policy:
+    """Parse and validate policy YAML text."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise PolicyError(f"{source}: not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise PolicyError(f"{source}: expected a mapping at the top level")
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as error:
+        problems = "\n  ".join(describe_validation_error(error))
+        raise PolicyError(f"{source}: invalid policy:\n  {problems}") from None
+
+
+def default_policy_text() -> str:
+    """The policy shipped with the package."""
+    return resources.files("leadgate.decision").joinpath("default_policy.yaml").read_text()
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Load a policy file, or the shipped default when no path is given."""
+    if path is None:
+        return parse_policy(default_policy_text(), "default_policy.yaml")
+    try:
+        text = Path(path).read_text()
+    except OSError as error:
+        raise PolicyError(f"{path}: cannot read policy file: {error.strerror}") from None
+    return parse_policy(text, str(path))

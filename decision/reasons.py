@@ -1,0 +1,211 @@
+"""SHAP contributions grouped by reason family and rendered in words with the lead's own values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
+from leadgate.features.derived import Derived
+
+TOP_NEGATIVE = 3
+TOP_POSITIVE = 2
+_FEATURE_INDEX = {spec.name: j for j, spec in enumerate(FEATURES)}
+# Contributions smaller than this (log-odds) are noise, not a reason worth a sales rep's time.
+MIN_CONTRIBUTION = 0.01
+
+
+def family_matrix() -> np.ndarray:
+    """(features, families) 0/1 matrix that sums feature contributions into reason families."""
+    matrix = np.zeros((len(FEATURES), len(FAMILIES)))
+    for j, spec in enumerate(FEATURES):
+        matrix[j, FAMILIES.index(spec.family)] = 1.0
+    return matrix
+
+
+_FAMILY_MATRIX = family_matrix()
+
+
+def family_contributions(contributions: np.ndarray) -> np.ndarray:
+    """(n, families) sums of per-feature contributions (the base value column is dropped)."""
+    return contributions[:, : len(FEATURES)] @ _FAMILY_MATRIX
+
+
+def top_families(by_family: np.ndarray, negative: bool, k: int) -> np.ndarray:
+    """(n, k) family indices ordered by strength; -1 where fewer than k families qualify."""
+    signed = by_family if negative else -by_family
+    order = np.argsort(signed, axis=1, kind="stable")[:, :k]
+    strength = np.take_along_axis(signed, order, axis=1)
+    return np.where(strength < -MIN_CONTRIBUTION, order, -1)
+
+
+def _num(x: np.ndarray, i: int, name: str) -> float:
+    return float(x[i, _FEATURE_INDEX[name]])
+
+
+def _plural(count: float, word: str) -> str:
+    n = int(count)
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+Renderer = Callable[[Derived, np.ndarray, int, bool], str]
+
+
+def _email(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    cls, domain, site = d.domain_class[i], d.email_domain[i], d.website_domain[i]
+    label = {
+        "free": "Personal email address",
+        "academic": "Academic email address",
+        "disposable": "Disposable email address",
+        "missing": "No email address",
+        "competitor": "Competitor email domain",
+        "own": "Our own email domain",
+    }.get(cls, "Company email address")
+    if cls == "corporate" and site and domain != site and not domain.endswith("." + site):
+        return f"Email domain {domain} does not match company website {site}"
+    if cls == "corporate" and site:
+        return f"Company email address on the company's own domain ({domain})"
+    return f"{label} ({domain})" if domain else label
+
+
+def _size(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    employees = d.table.numbers["employees"][i]
+    if employees != employees:
+        return "Company size unknown"
+    below = _num(x, i, "log10_below_target_size") > 0
+    above = _num(x, i, "log10_above_target_size") > 0
+    where = (
+        "below the target range" if below else "above the target range" if above else "in the target range"
+    )
+    return f"Company size {int(employees):,} employees, {where}"
+
+
+def _revenue(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    revenue = d.table.numbers["annual_revenue"][i]
+    return "Annual revenue unknown" if revenue != revenue else f"Annual revenue ${revenue:,.0f}"
+
+
+def _seniority(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    title = d.table.text["job_title"][i]
+    if not title:
+        return "No job title given"
+    kind = {
+        "executive": "Executive / founder",
+        "vp": "VP-level role",
+        "director": "Director-level role",
+        "manager": "Manager-level role",
+        "individual": "Individual-contributor role",
+        "junior": "Junior role",
+        "student": "Student or intern",
+    }.get(d.seniority[i], "Role")
+    return f"{kind} ({title})"
+
+
+def _category(label: str, column: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        value = d.table.text[column][i]
+        return f"{label}: {value}" if value else f"{label} not given"
+
+    return render
+
+
+def _function(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    title = d.table.text["job_title"][i]
+    return f"Job function {d.function[i]} ({title})" if title else "Job function unknown"
+
+
+def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    channel, campaign = d.table.text["channel"][i] or "unknown", d.table.text["campaign"][i]
+    return f"Came from {channel}" + (f" (campaign {campaign})" if campaign else "")
+
+
+def _counter(event: str, did: str, did_not: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        count = d.count(event)[i]
+        return f"{did} ({int(count)}×)" if count else did_not
+
+    return render
+
+
+def _events(names: tuple[str, ...], label: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        parts = [_plural(d.count(n)[i], n.replace("_", " ")) for n in names if d.count(n)[i]]
+        return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
+
+    return render
+
+
+def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    days = _num(x, i, "days_since_meaningful")
+    if days >= 1:
+        return (
+            f"No meaningful activity for {_plural(days, 'day')}"
+            if negative
+            else f"Active {_plural(days, 'day')} ago"
+        )
+    # Recent but still held against the lead: what pulls it down is how little the activity was.
+    return "Active today, but with little buying activity" if negative else "Active today"
+
+
+def _data_quality(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    missing = [
+        label
+        for label, col in (("website", "website"), ("company name", "company_name"))
+        if not d.table.text[col][i]
+    ]
+    if missing:
+        return f"Missing {' and '.join(missing)}"
+    message = d.table.text["message"][i]
+    if not message:
+        return "No message with the request"
+    return (
+        f"Form filled with a {len(message)}-character message" if not negative else "Short or thin form entry"
+    )
+
+
+RENDERERS: dict[str, Renderer] = {
+    "email_domain": _email,
+    "company_size": _size,
+    "revenue": _revenue,
+    "seniority": _seniority,
+    "function": _function,
+    "industry": _category("Industry", "industry"),
+    "company_type": _category("Company type", "company_type"),
+    "country": _category("Country", "country"),
+    "stack": _category("CRM in use", "crm"),
+    "inquiry": _category("Inquiry type", "inquiry_type"),
+    "channel": _channel,
+    "demo": _counter("demo_request", "Requested a demo", "No demo request"),
+    "pricing": _counter("pricing_page", "Visited the pricing page", "Never visited the pricing page"),
+    "reply": _counter("email_reply", "Replied to our emails", "Never replied to our emails"),
+    "meeting": _events(("meeting_booked", "meeting_cancelled"), "Meetings"),
+    "content": _counter("content_download", "Downloaded content", "No content downloads"),
+    "webinar": _events(("webinar_registered", "webinar_attended", "webinar_no_show"), "Webinars"),
+    "email_engagement": _events(("email_open", "email_click"), "Email engagement"),
+    "web_activity": _events(("page_view", "form_submit"), "Website activity"),
+    "careers": _counter("careers_page", "Visited the careers page", "No careers page visits"),
+    "staleness": _staleness,
+    "data_quality": _data_quality,
+}
+assert set(RENDERERS) == set(FAMILIES), "every reason family needs a renderer"
+assert {c for _, c in CATEGORICALS} | {f for *_, f in COUNTS} <= set(FAMILIES)
+
+
+def render_reasons(
+    derived: Derived, matrix: np.ndarray, by_family: np.ndarray, index: int, picks: np.ndarray, negative: bool
+) -> list[dict]:
+    """The picked families of one lead as {family, text, contribution} dicts (`by_family` already rounded)."""
+    reasons = []
+    for family_index in picks.tolist():
+        if family_index < 0:
+            continue
+        family = FAMILIES[family_index]
+        reasons.append(
+            {
+                "family": family,
+                "text": RENDERERS[family](derived, matrix, index, negative),
+                "contribution": float(by_family[index, family_index]),
+            }
+        )
+    return reasons

@@ -1,0 +1,257 @@
+"""`leadgate backtest`, `evidence` and `channels`: policy, model and channel questions answered on history."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+HISTORY_FORMATS = (".jsonl", ".gz", ".parquet")
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="history with outcomes: .jsonl(.gz) or .parquet (default: history.jsonl.gz in the data dir)",
+    ),
+]
+DataDirOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
+]
+SinceOpt = Annotated[str | None, typer.Option(help="only leads created at or after this date/time (UTC)")]
+UntilOpt = Annotated[
+    str | None, typer.Option(help="only leads created up to this date (inclusive) or before this time (UTC)")
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="also write for machines: .json (everything) or .csv (one file per table)"),
+]
+PolicyOpt = Annotated[
+    Path | None,
+    typer.Option("--policy", help="current policy YAML (default: the model's, else the shipped one)"),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the analysis commands to the main CLI."""
+    app.command()(backtest)
+    app.command()(evidence)
+    app.command()(channels)
+
+
+def _moment(text: str, option: str, end_of_day: bool = False) -> datetime:
+    from leadgate.cli.common import fail
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise fail(f"{option}: expected YYYY-MM-DD or an ISO-8601 time, got {text!r}") from None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # A bare date as --until means through that whole day.
+    return moment + timedelta(days=1) if end_of_day and len(text) == 10 else moment
+
+
+def _history(data: Path | None, settings, since: str | None, until: str | None):
+    """Read, validate and restrict the history; every failure is one clear line."""
+    from leadgate.cli.common import console, fail
+    from leadgate.training.data import HistoryError, history_from_records
+
+    path = data or settings.data_dir / "history.jsonl.gz"
+    if not path.exists():
+        raise fail(f"{path}: no such file (make one with `leadgate synth` or `leadgate demo`)")
+    if not path.name.endswith(HISTORY_FORMATS):
+        raise fail(f"{path}: history must be .jsonl, .jsonl.gz or .parquet")
+    with console.status(f"reading {path}"):
+        try:
+            history = history_from_records(_read_records(path))
+        except HistoryError as error:
+            raise fail(str(error)) from None
+        except (OSError, ValueError) as error:
+            raise fail(f"{path}: not a readable history file: {error}") from None
+    created = history.created
+    keep = created == created
+    if since:
+        keep &= created >= _moment(since, "--since").timestamp()
+    if until:
+        keep &= created < _moment(until, "--until", end_of_day=True).timestamp()
+    if not keep.any():
+        raise fail(f"{path}: no leads between {since or 'the start'} and {until or 'the end'}")
+    return history.subset(keep)
+
+
+def _read_records(path: Path) -> list[dict]:
+    if path.suffix == ".parquet":
+        import pandas as pd
+
+        from leadgate.serving.batch import unflatten
+
+        # Flat columns ('contact.email', 'outcome.sql') and nested structs both become nested records.
+        return [unflatten(row) for row in pd.read_parquet(path).to_dict(orient="records")]
+    from leadgate.training.synth import read_history
+
+    return read_history(path)
+
+
+def _model(settings, alias: str | None):
+    from leadgate.cli.common import loaded_or_fail
+
+    return loaded_or_fail(settings, alias) if alias else None
+
+
+def _check_out(out: Path | None) -> None:
+    from leadgate.cli.common import fail
+
+    # Checked before the work, not after minutes of it.
+    if out is not None and out.suffix not in (".json", ".csv"):
+        raise fail(f"{out}: --out must end in .json or .csv")
+
+
+def _finite(value):
+    """NaN and infinity become null: JSON has no spelling for them."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _write(out: Path, payload: dict, tables: dict) -> list[Path]:
+    """JSON: the whole payload; CSV: one file per table, named after --out."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".json":
+        out.write_text(json.dumps(_finite(payload), indent=2, default=str, allow_nan=False))
+        return [out]
+    written = []
+    for name, frame in tables.items():
+        path = out if len(tables) == 1 else out.with_name(f"{out.stem}.{name}.csv")
+        frame.to_csv(path, index=False)
+        written.append(path)
+    return written
+
+
+def backtest(
+    data: DataOpt = None,
+    policy: PolicyOpt = None,
+    proposed_policy: Annotated[
+        Path | None, typer.Option(help="proposed policy YAML (default: the current one)")
+    ] = None,
+    model_alias: Annotated[
+        str | None, typer.Option(help="current registered model alias, e.g. champion (default: gates only)")
+    ] = None,
+    proposed_model_alias: Annotated[
+        str | None, typer.Option(help="proposed model alias, e.g. challenger (default: the current model)")
+    ] = None,
+    minutes_per_call: Annotated[float, typer.Option(min=0, help="sales minutes a call costs")] = 20.0,
+    most_leads_share: Annotated[
+        float, typer.Option(min=0, max=1, help="flag gates firing on more than this share")
+    ] = 0.5,
+    show: Annotated[int, typer.Option(min=0, help="hidden SQLs listed on screen (all go to --out)")] = 20,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    out: OutOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Back-test a proposed policy and/or model against the current one on historical leads."""
+    from leadgate.cli.common import console, policy_or_fail, settings_for
+    from leadgate.cli.render_analysis import print_backtest
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.training.backtest import BacktestParams, run_backtest
+
+    _check_out(out)
+    settings = settings_for(data_dir)
+    history = _history(data, settings, since, until)
+    current_model = _model(settings, model_alias)
+    proposed_model = _model(settings, proposed_model_alias) if proposed_model_alias else current_model
+    # Without a policy file the current setup keeps the policy its model was trained under.
+    current_policy = policy_or_fail(policy) if policy or not current_model else current_model.policy
+    new_policy = policy_or_fail(proposed_policy) if proposed_policy else current_policy
+    current = DecisionPipeline(current_policy, current_model.model if current_model else None)
+    proposed = DecisionPipeline(new_policy, proposed_model.model if proposed_model else None)
+    params = BacktestParams(minutes_per_call=minutes_per_call, most_leads_share=most_leads_share)
+    with console.status(f"deciding {len(history.leads):,} leads with both setups"):
+        result = run_backtest(history, current, proposed, params)
+    print_backtest(console, result, show)
+    if out:
+        tables = {name: getattr(result, name) for name in ("gates", "routes", "hidden", "prevented")}
+        for path in _write(out, result.to_dict(), tables):
+            console.print(f"wrote {path}")
+
+
+def evidence(
+    data: DataOpt = None,
+    policy: Annotated[Path | None, typer.Option("--policy", help="policy YAML (default: shipped)")] = None,
+    min_n: Annotated[int, typer.Option(min=1, help="fewer leads with a signal: 'too few'")] = 50,
+    gate_max_conversion: Annotated[
+        float, typer.Option(min=0, max=1, help="'gate' when the SQL rate's upper bound is at most this")
+    ] = 0.01,
+    penalty_max_ratio: Annotated[
+        float, typer.Option(min=0, help="'penalty' when the ratio's upper bound is below this")
+    ] = 0.67,
+    fit_reasons: Annotated[
+        str | None, typer.Option(help="regex of rejection reasons that mean 'not a fit'")
+    ] = None,
+    stale_days: Annotated[float, typer.Option(min=0, help="days without meaningful activity: stale")] = 30.0,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    out: OutOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Evidence for turning candidate signals into a gate, a penalty or nothing."""
+    from leadgate.cli.common import console, policy_or_fail, settings_for
+    from leadgate.cli.render_analysis import print_evidence
+    from leadgate.training.evidence import EvidenceRule, FeatureThresholds, evidence_table
+    from leadgate.training.mining import MiningParams
+
+    _check_out(out)
+    history = _history(data, settings_for(data_dir), since, until)
+    rule = EvidenceRule(
+        min_n=min_n, gate_max_conversion=gate_max_conversion, penalty_max_ratio=penalty_max_ratio
+    )
+    mining = MiningParams(fit_reason_pattern=fit_reasons) if fit_reasons else MiningParams()
+    with console.status(f"measuring signals on {len(history.leads):,} leads"):
+        result = evidence_table(
+            history, policy_or_fail(policy), rule, mining, FeatureThresholds(stale_days=stale_days)
+        )
+    print_evidence(console, result)
+    if out:
+        for path in _write(out, result.to_dict(), {"signals": result.table}):
+            console.print(f"wrote {path}")
+
+
+def channels(
+    data: DataOpt = None,
+    policy: PolicyOpt = None,
+    model_alias: Annotated[
+        str | None, typer.Option(help="registered model alias: adds leads routed to sales")
+    ] = None,
+    campaigns: Annotated[int, typer.Option(min=0, help="campaigns listed on screen, most leads first")] = 15,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    out: OutOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Channel quality: per source and campaign, leads, leads passing the gates, SQLs, won, cost."""
+    from leadgate.cli.common import console, policy_or_fail, settings_for
+    from leadgate.cli.render_analysis import print_channels
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.training.channels import channel_quality
+
+    _check_out(out)
+    settings = settings_for(data_dir)
+    history = _history(data, settings, since, until)
+    loaded = _model(settings, model_alias)
+    chosen = policy_or_fail(policy) if policy or not loaded else loaded.policy
+    pipeline = DecisionPipeline(chosen, loaded.model if loaded else None)
+    with console.status(f"deciding {len(history.leads):,} leads"):
+        result = channel_quality(history, pipeline)
+    print_channels(console, result, campaigns)
+    if out:
+        tables = {"channels": result.channels, "campaigns": result.campaigns}
+        for path in _write(out, result.to_dict(), tables):
+            console.print(f"wrote {path}")

@@ -1,0 +1,57 @@
+"""What every command shares: consoles, the common options, settings, and one way to fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+console = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
+]
+PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="policy YAML (default: the shipped policy)")]
+
+
+def settings_for(data_dir: Path | None, policy: Path | None = None):
+    """Settings from the environment, with the command's --data-dir and --policy on top."""
+    from leadgate.settings import Settings
+
+    overrides = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if policy is not None:
+        overrides["policy_path"] = policy
+    return Settings(**overrides)
+
+
+def fail(message: str) -> typer.Exit:
+    """Print one red error line; raise what it returns to stop the command with exit code 2."""
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}")
+    return typer.Exit(code=2)
+
+
+def policy_or_fail(path: Path | None):
+    """The policy file (or the shipped one); an invalid one stops the command with its error."""
+    from leadgate.decision.policy import PolicyError, load_policy
+
+    try:
+        return load_policy(path)
+    except PolicyError as error:
+        raise fail(str(error)) from None
+
+
+def loaded_or_fail(settings, alias: str):
+    """The model version an alias points to; none stops the command with the registry's answer."""
+    from leadgate.serving.model_loading import ModelNotFound, load_by_alias
+
+    try:
+        return load_by_alias(settings, alias)
+    except ModelNotFound as error:
+        raise fail(str(error)) from None

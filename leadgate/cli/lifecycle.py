@@ -1,0 +1,249 @@
+"""Lifecycle commands: sales outcomes in, champion/challenger promotion, monitoring of live decisions."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from leadgate.cli.common import DataDir, PolicyOpt, console, fail, policy_or_fail, settings_for
+
+outcomes_app = typer.Typer(help="Sales outcomes of stored leads: the labels the next model learns from.")
+OUTCOME_FORMATS = (".csv", ".jsonl", ".json")
+
+
+def _engine(settings):
+    from leadgate.serving.store import make_engine, migrate
+
+    engine = make_engine(settings.decisions_url())
+    migrate(engine)
+    return engine
+
+
+def _read_outcome_rows(path: Path) -> list[dict]:
+    """Rows of a CSV (header: lead_id,sql,won,rejection_reason,feedback,at), JSON lines or a JSON array."""
+    import csv
+
+    suffix = path.suffix.lower()
+    if suffix not in OUTCOME_FORMATS:
+        raise fail(f"{path}: outcomes must be one of {', '.join(OUTCOME_FORMATS)}")
+    try:
+        text = path.read_text()
+    except OSError as error:
+        raise fail(f"{path}: {error.strerror}") from None
+    try:
+        if suffix == ".csv":
+            rows = list(csv.DictReader(text.splitlines()))
+            # Empty CSV cells mean "not given", not an empty string.
+            return [{k: v for k, v in row.items() if v not in ("", None)} for row in rows]
+        if suffix == ".json":
+            rows = json.loads(text)
+            if not isinstance(rows, list):
+                raise fail(f"{path}: expected a JSON array of outcomes")
+            return rows
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError as error:
+        raise fail(f"{path}: not valid JSON: {error}") from None
+
+
+@outcomes_app.command("import")
+def import_outcomes(
+    path: Annotated[Path, typer.Argument(help="outcomes: .csv, .jsonl or .json (lead_id, sql, won, ...)")],
+    data_dir: DataDir = None,
+) -> None:
+    """Record outcomes of stored leads; an invalid row stops the import before anything is written."""
+    from leadgate.features.outcome import parse_outcome
+    from leadgate.features.schema import LeadValidationError
+    from leadgate.serving.lifecycle_store import record_outcomes
+
+    rows = _read_outcome_rows(path)
+    outcomes, problems = [], []
+    for number, row in enumerate(rows, start=1):
+        try:
+            outcomes.append(parse_outcome(row))
+        except LeadValidationError as error:
+            problems.append(f"row {number}: {error}")
+    if problems:
+        shown = "\n  ".join(problems[:20])
+        raise fail(f"{path}: {len(problems)} invalid rows, nothing written:\n  {shown}")
+    result = record_outcomes(_engine(settings_for(data_dir)), outcomes, source=f"import:{path.name}")
+    console.print(f"recorded {result.written:,} outcomes from {path}")
+    if result.unknown_leads:
+        listed = ", ".join(result.unknown_leads[:20]) + (" ..." if len(result.unknown_leads) > 20 else "")
+        console.print(
+            f"[yellow]{len(result.unknown_leads):,} lead ids are not in the store, skipped:[/] {listed}"
+        )
+
+
+def _print_comparison(report) -> None:
+    from rich.table import Table
+
+    table = Table(
+        title=f"Shadow period: {report.champion_version} vs {report.challenger_version}", title_justify="left"
+    )
+    for column in ("", "champion", "challenger"):
+        table.add_column(column, justify="left" if not column else "right")
+    for key, label in (
+        ("roc_auc", "ROC-AUC"),
+        ("pr_auc", "PR-AUC"),
+        ("brier", "Brier"),
+        ("calibration_error", "calibration error"),
+    ):
+        if key in report.champion:
+            table.add_row(label, f"{report.champion[key]:.4f}", f"{report.challenger[key]:.4f}")
+    sent = report.leads_to_sales_at_equal_recall
+    if sent:
+        table.add_row(
+            f"leads to sales at {report.recall_compared_at:.1%} SQL recall",
+            str(sent["champion"]),
+            str(sent["challenger"]),
+        )
+    table.add_row(
+        "SQLs kept from sales only by",
+        str(len(report.sqls_hidden_by_champion_only)),
+        str(len(report.sqls_hidden_by_challenger_only)),
+    )
+    table.add_row(
+        "won deals kept from sales only by",
+        str(len(report.won_hidden_by_champion_only)),
+        str(len(report.won_hidden_by_challenger_only)),
+    )
+    console.print(table)
+    console.print(
+        f"{report.shadow_leads:,} shadow leads, {report.with_outcome:,} with outcomes "
+        f"({report.sqls:,} SQLs, {report.won:,} won)"
+    )
+    for label, ids in (
+        ("won deals the challenger would hide", report.won_hidden_by_challenger_only),
+        ("won deals the champion hid", report.won_hidden_by_champion_only),
+        ("SQLs the challenger would hide", report.sqls_hidden_by_challenger_only),
+    ):
+        if ids:
+            console.print(f"{label}: {', '.join(ids[:30])}{' ...' if len(ids) > 30 else ''}")
+    for check in report.checks:
+        mark = "[green]pass[/]" if check["passed"] else "[red]FAIL[/]"
+        console.print(f"  {mark} {check['criterion']}: {check['detail']}")
+
+
+def promote(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="print the report, move nothing")] = False,
+    out: Annotated[Path | None, typer.Option(help="write the full report as JSON")] = None,
+    policy: PolicyOpt = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Promote the challenger to champion only if its shadow period meets the policy's criteria."""
+    from leadgate.serving.lifecycle_store import shadow_pairs
+    from leadgate.training.promote import compare
+    from leadgate.training.registry import CHALLENGER, CHAMPION, alias_version, record_promotion
+
+    settings = settings_for(data_dir)
+    criteria_policy = policy_or_fail(policy or settings.policy_path)
+    challenger = alias_version(settings, CHALLENGER)
+    if challenger is None:
+        raise fail(f"no model '{settings.model_name}' has the alias '{CHALLENGER}': train one first")
+    champion = alias_version(settings, CHAMPION)
+    pairs = shadow_pairs(_engine(settings), f"{settings.model_name}/{challenger}")
+    with console.status("comparing champion and challenger on the shadow period"):
+        report = compare(pairs, f"{settings.model_name}/{challenger}", criteria_policy.promotion)
+    _print_comparison(report)
+    data = report.to_dict()
+    if out is not None:
+        out.write_text(json.dumps(data, indent=2, default=str))
+    if dry_run:
+        verdict = "would be promoted" if report.promote else "would be refused"
+        console.print(f"dry run: the challenger {verdict}; nothing changed")
+        return
+    record_promotion(settings, challenger, champion, data)
+    if report.promote:
+        console.print(
+            f"[bold green]promoted[/] {settings.model_name}/{challenger} to {CHAMPION} (was {champion})"
+        )
+        return
+    console.print(f"[bold red]refused[/]: {'; '.join(report.failed())}. {CHAMPION} stays {champion}.")
+    raise typer.Exit(code=1)
+
+
+def _since(text: str) -> datetime:
+    """'7d', '24h' or an ISO date/time."""
+    now = datetime.now(UTC)
+    units = {"d": "days", "h": "hours", "w": "weeks"}
+    if text[-1:] in units and text[:-1].isdigit():
+        return now - timedelta(**{units[text[-1]]: int(text[:-1])})
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise fail(f"--since {text!r}: give e.g. 7d, 24h, 2w or an ISO date") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def monitor(
+    since: Annotated[str, typer.Option(help="window start: 7d, 24h, 2w or an ISO date")] = "30d",
+    period: Annotated[str, typer.Option(help="gate-rate period: day or week")] = "week",
+    out: Annotated[Path | None, typer.Option(help="write the report as JSON")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Drift (PSI) of live features and P(SQL) against training, gate firing over time, rejections by reason."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from leadgate.serving.lifecycle_store import first_decisions
+    from leadgate.serving.model_loading import ModelNotFound, load_by_alias
+    from leadgate.serving.monitoring import monitor as run
+
+    if period not in ("day", "week"):
+        raise fail("--period must be day or week")
+    settings = settings_for(data_dir)
+    try:
+        loaded = load_by_alias(settings, "champion")
+    except ModelNotFound as error:
+        console.print(f"[yellow]{error}[/]")
+        loaded = None
+    with console.status("reading live decisions"):
+        report = run(first_decisions(_engine(settings), since=_since(since)), loaded, period)
+    console.print(
+        f"{report.leads:,} leads since {since}; routes: {report.routes}; champion {report.model_version}"
+    )
+    if report.drift_note:
+        console.print(f"[yellow]{report.drift_note}[/]")
+    if report.drift:
+        table = Table(
+            title="Drift against the training reference (PSI; >0.1 moderate, >0.25 major)",
+            title_justify="left",
+        )
+        for column in ("column", "PSI", "level"):
+            table.add_column(column, justify="right" if column == "PSI" else "left")
+        for row in report.drift[:15]:
+            style = {"major": "red", "moderate": "yellow"}.get(row["level"], "")
+            table.add_row(
+                row["column"], f"{row['psi']:.3f}", f"[{style}]{row['level']}[/]" if style else row["level"]
+            )
+        console.print(table)
+    if report.rejections:
+        table = Table(title="Automatic rejections by reason", title_justify="left")
+        for column in ("reason", "leads", "share"):
+            table.add_column(column, justify="left" if column == "reason" else "right")
+        for row in report.rejections:
+            table.add_row(row["reason"], f"{row['leads']:,}", f"{row['share_of_rejections']:.1%}")
+        console.print(table)
+    if report.gate_rates:
+        table = Table(title=f"Gate firing rate per {period}", title_justify="left")
+        for column in ("period", "gate", "fired", "leads", "rate"):
+            table.add_column(column, justify="left" if column in ("period", "gate") else "right")
+        for row in report.gate_rates:
+            table.add_row(
+                row["period"], row["gate"], f"{row['fired']:,}", f"{row['leads']:,}", f"{row['rate']:.1%}"
+            )
+        console.print(table)
+    if out is not None:
+        out.write_text(json.dumps(asdict(report), indent=2, default=str))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the lifecycle commands to the main CLI."""
+    app.add_typer(outcomes_app, name="outcomes")
+    app.command()(promote)
+    app.command()(monitor)

@@ -1,0 +1,205 @@
+"""Back-tests, evidence and channel quality rendered as terminal tables."""
+
+from __future__ import annotations
+
+import math
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from leadgate.training.channels import NONE_LABEL
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None or value != value else f"{value:.{digits}%}"
+
+
+def _rate(value, low, high) -> str:
+    """A rate with its interval, e.g. 4.2% [3.9–4.5]."""
+    if value != value:
+        return "—"
+    return f"{value:.1%} [{low * 100:.1f}–{high * 100:.1f}]"
+
+
+def _ratio(value, low, high) -> str:
+    if value != value:
+        return "—"
+    shown = [("∞" if math.isinf(x) else f"{x:.2f}") for x in (value, low, high)]
+    return f"{shown[0]} [{shown[1]}–{shown[2]}]"
+
+
+def _count(value) -> str:
+    return "—" if value is None or value != value else f"{int(value):,}"
+
+
+def _table(title: str, columns: list[str], left: int = 1, names: list[str] | None = None) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index < left else "right")
+    if names:
+        # On a narrow terminal the figures wrap onto a second line; the names stay whole.
+        table.columns[0].min_width = max(len(name) for name in names)
+    return table
+
+
+def print_backtest(console: Console, result, show: int) -> None:
+    """Summary, per-gate evidence, routes, hidden SQLs and won deals, prevented rejections, rules."""
+    s = result.summary
+    console.print(f"[bold]current[/]  {escape(result.current)}\n[bold]proposed[/] {escape(result.proposed)}")
+    console.print(
+        f"{result.leads:,} historical leads created {result.period[0][:10]} to {result.period[1][:10]}"
+    )
+    console.print(
+        f"sales calls {s['calls_current']:,} → {s['calls_proposed']:,} ({s['calls_avoided']:,} avoided, "
+        f"{s['calls_added']:,} added): [bold]{s['sales_hours_saved']:,.0f} sales hours saved[/] "
+        f"at {s['minutes_per_call']:g} min a call"
+    )
+    console.print(
+        f"hidden: [bold]{s['sqls_hidden']:,} of {s['sqls']:,} SQLs[/] and [bold]{s['won_hidden']:,} of "
+        f"{s['won']:,} won deals[/]; leads sales rejected kept from them: {s['sales_rejected_prevented']:,} of "
+        f"{s['sales_rejected_called']:,} the current setup calls; SQLs no longer called {s['sqls_no_longer_called']:,}, newly called "
+        f"{s['sqls_newly_called']:,}"
+    )
+    gates = _table(
+        "Gates of the proposed setup: leads fired on, SQL rate where it fires vs the rest (95% intervals)",
+        ["gate", "route", "fired (share)", "affected", "rest", "ratio", "won hit"],
+        left=2,
+        names=list(result.gates["gate"]),
+    )
+    flagged = []
+    for row in result.gates.to_dict(orient="records"):
+        before, after = _count(row["fired_current"]), _count(row["fired_proposed"])
+        fired = after if before == after else f"{before} → {after}"
+        gates.add_row(
+            row["gate"],
+            row["route"],
+            f"{fired} ({_pct(row['firing_rate'])})",
+            _rate(row["affected_conversion"], row["affected_low"], row["affected_high"]),
+            _rate(row["unaffected_conversion"], row["unaffected_low"], row["unaffected_high"]),
+            _ratio(row["ratio"], row["ratio_low"], row["ratio_high"]),
+            _count(row["affected_won"]),
+        )
+        if row["flags"]:
+            flagged.append(f"{row['gate']} ({row['flags']})")
+    console.print(gates)
+    console.print(f"[yellow]flagged gates: {escape(', '.join(flagged))}[/]" if flagged else "no gate flagged")
+    routes = _table(
+        "Leads per route", ["route", "current: leads", "SQLs", "won", "proposed: leads", "SQLs", "won"]
+    )
+    for row in result.routes.to_dict(orient="records"):
+        routes.add_row(
+            row["route"],
+            *(
+                _count(row[f"{side}_{key}"])
+                for side in ("current", "proposed")
+                for key in ("leads", "sqls", "won")
+            ),
+        )
+    console.print(routes)
+    _print_leads(
+        console, result.hidden[result.hidden["won"]], "Won deals the proposed setup would hide", None
+    )
+    _print_leads(console, result.hidden[~result.hidden["won"]], "Other SQLs it would hide", show)
+    if len(result.prevented):
+        reasons = result.prevented["rejection_reason"].value_counts()
+        listed = ", ".join(f"{reason} {count:,}" for reason, count in reasons.items())
+        console.print(f"sales-rejected leads kept from sales, by sales' reason: {escape(listed)}")
+    console.print("[dim]" + escape("rules: " + "; ".join(result.rules)) + "[/]")
+    for note in result.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")
+
+
+def _print_leads(console: Console, frame, title: str, limit: int | None) -> None:
+    if frame.empty:
+        console.print(f"{title}: none")
+        return
+    shown = frame if limit is None else frame.head(limit)
+    columns = ["lead", "created", "won", "current route", "proposed", "by"]
+    table = _table(f"{title} ({len(frame):,})", columns, names=list(shown["lead_id"]))
+    for row in shown.to_dict(orient="records"):
+        table.add_row(
+            escape(row["lead_id"]),
+            row["created_at"][:10],
+            "yes" if row["won"] else "",
+            row["current_route"],
+            row["proposed_route"],
+            escape(row["proposed_gates"] or row["proposed_source"]),
+        )
+    console.print(table)
+    if len(shown) < len(frame):
+        console.print(f"[dim]… {len(frame) - len(shown):,} more (all are written by --out)[/]")
+
+
+def print_evidence(console: Console, result) -> None:
+    """One row per signal: the suggestion, SQL rate with and without, the ratio; then the rule."""
+    names = [s for s, o in zip(result.table["signal"], result.table["origin"], strict=True) if "gate" in o]
+    table = _table(
+        "Candidate signals: SQL rate with and without, 95% intervals",
+        ["signal", "origin", "suggestion", "n with", "with", "n without", "without", "ratio", "won with"],
+        left=3,
+        names=names,
+    )
+    styles = {"gate": "bold red", "penalty": "yellow", "too few": "dim"}
+    for row in result.table.to_dict(orient="records"):
+        style = styles.get(row["suggestion"], "")
+        table.add_row(
+            escape(row["signal"]),
+            row["origin"],
+            f"[{style}]{row['suggestion']}[/]" if style else row["suggestion"],
+            _count(row["n_with"]),
+            _rate(row["conversion_with"], row["with_low"], row["with_high"]),
+            _count(row["n_without"]),
+            _rate(row["conversion_without"], row["without_low"], row["without_high"]),
+            _ratio(row["ratio"], row["ratio_low"], row["ratio_high"]),
+            _count(row["won_with"]),
+        )
+    console.print(table)
+    console.print(f"[dim]rule: {escape(result.rule)}[/]")
+    for note in result.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")
+
+
+def print_channels(console: Console, result, campaigns: int) -> None:
+    """Channels, then the largest campaigns; cost only over leads whose cost is known."""
+    to_sales = ["to sales"] if result.with_model else []
+    columns = [
+        "leads",
+        "pass gates",
+        *to_sales,
+        "SQLs",
+        "SQL rate",
+        "won",
+        "with cost",
+        "cost",
+        "per accepted",
+    ]
+    _print_channel_rows(
+        console, result.channels, _table("Channel quality", ["channel", *columns]), ["channel"]
+    )
+    frame = result.campaigns
+    named = frame[(frame["campaign"] != NONE_LABEL) & (frame["channel"] != "total")]
+    if campaigns and len(named):
+        title = f"Largest campaigns ({min(campaigns, len(named))} of {len(named):,})"
+        table = _table(title, ["channel", "campaign", *columns], left=2)
+        _print_channel_rows(console, named.head(campaigns), table, ["channel", "campaign"])
+    console.print(
+        f"[dim]{result.leads_with_cost:,} of {result.leads:,} leads had a cost; cost per accepted lead = "
+        "cost of those leads / those of them no gate kept from sales[/]"
+    )
+
+
+def _print_channel_rows(console: Console, frame, table: Table, keys: list[str]) -> None:
+    for row in frame.to_dict(orient="records"):
+        cells = [escape(str(row[key])) for key in keys]
+        cells += [_count(row["leads"]), f"{_count(row['passing_gates'])} ({_pct(row['pass_rate'], 0)})"]
+        cells += [_count(row["to_sales"])] if "to_sales" in row else []
+        cells += [_count(row["sqls"]), _rate(row["sql_rate"], row["sql_low"], row["sql_high"])]
+        cells += [_count(row["won"]), _count(row["leads_with_cost"])]
+        cost, per = row["cost"], row["cost_per_accepted"]
+        cells += ["—" if cost != cost else f"${cost:,.0f}", "—" if per != per else f"${per:,.2f}"]
+        if row["channel"] == "total":
+            table.add_section()
+        table.add_row(*cells)
+    console.print(table)

@@ -1,0 +1,113 @@
+"""`leadgate report`: one registered model version evaluated on the newest part of a history, as HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the report command to the main CLI."""
+    app.command()(report)
+
+
+def load_version(settings, version: str):
+    """A registered version by number, loaded as `load_by_alias` loads an aliased one."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    from leadgate.cli.common import fail
+    from leadgate.serving.model_loading import load_version as load_registered
+
+    try:
+        found = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version(
+            settings.model_name, version
+        )
+    except MlflowException:
+        raise fail(
+            f"no version {version} of model '{settings.model_name}' at {settings.tracking_uri()}"
+        ) from None
+    return load_registered(settings, found)
+
+
+def _run(settings, run_id: str) -> tuple[dict, dict]:
+    """The training run's params and metrics (empty when the run is gone)."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    try:
+        run = MlflowClient(tracking_uri=settings.tracking_uri()).get_run(run_id)
+    except MlflowException:
+        return {}, {}
+    return dict(run.data.params), dict(run.data.metrics)
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", help="the HTML file to write")] = Path("report.html"),
+    alias: Annotated[str | None, typer.Option(help="model alias to report on (default champion)")] = None,
+    version: Annotated[
+        int | None, typer.Option(min=1, help="model version number, instead of an alias")
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="history with outcomes: .jsonl(.gz) or .parquet (default: history.jsonl.gz in the data dir)"
+        ),
+    ] = None,
+    mapping: Annotated[
+        str | None,
+        typer.Option(help="--data is a CRM export read through this mapping (file or shipped name)"),
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
+    ] = None,
+) -> None:
+    """A self-contained HTML report of a model version on the newest 15% of a history (training's split)."""
+    from leadgate.cli.common import console, fail, loaded_or_fail, settings_for
+    from leadgate.training.data import HistoryError, history_from_records
+    from leadgate.training.report import ReportInfo, build_report
+
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise fail(f"{out}: --out must end in .html")
+    if alias and version:
+        raise fail("give --alias or --version, not both")
+    settings = settings_for(data_dir)
+    loaded = (
+        load_version(settings, str(version)) if version else loaded_or_fail(settings, alias or "champion")
+    )
+    path = data or settings.data_dir / "history.jsonl.gz"
+    if mapping:
+        from leadgate.cli.data import export_records, named_mapping
+
+        if not path.exists():
+            raise fail(f"{path}: no such file")
+        try:
+            history = history_from_records(export_records(path, named_mapping(mapping)))
+        except HistoryError as error:
+            raise fail(str(error)) from None
+    else:
+        from leadgate.cli.analysis import _history
+
+        history = _history(path, settings, None, None)
+    params, metrics = _run(settings, loaded.run_id)
+    trained_on = {k.removeprefix("data."): v for k, v in params.items() if k.startswith("data.")}
+    info = ReportInfo(
+        model_name=loaded.name,
+        model_version=loaded.version,
+        run_id=loaded.run_id,
+        data=f"{path} (mapping {mapping})" if mapping else str(path),
+        trained_on=trained_on or None,
+        logged_metrics=metrics or None,
+    )
+    with console.status(f"deciding the newest leads of {len(history.leads):,} and fitting the baselines"):
+        try:
+            html = build_report(
+                history, loaded.model, loaded.policy, info, seed=int(params.get("lgbm.seed", 0))
+            )
+        except HistoryError as error:
+            raise fail(str(error)) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    console.print(f"wrote {out} ({len(html) / 1e6:.1f} MB): {loaded.name} version {loaded.version} on {path}")

@@ -1,0 +1,98 @@
+"""Monitoring of live decisions from the store: feature and score drift, gate firing over time, rejections."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.features.builder import FEATURE_NAMES
+from leadgate.features.schema import parse_lead
+from leadgate.serving.drift import drift_table
+from leadgate.serving.lifecycle_store import LiveDecision
+from leadgate.serving.model_loading import LoadedModel
+from leadgate.training.evaluate import REJECTING_ROUTES
+
+MODEL_REASON = "model: low P(SQL)"
+
+
+@dataclass
+class MonitorReport:
+    """What the monitor found in a window of live decisions."""
+
+    leads: int
+    model_version: str | None
+    drift: list[dict] = field(default_factory=list)
+    drift_note: str = ""
+    gate_rates: list[dict] = field(default_factory=list)
+    rejections: list[dict] = field(default_factory=list)
+    routes: dict[str, int] = field(default_factory=dict)
+
+
+def _period(decision: LiveDecision, period: str) -> str:
+    moment = decision.received_at
+    if period == "day":
+        return moment.date().isoformat()
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def rejection_reasons(record: dict) -> list[str]:
+    """Why a decision kept the lead from sales: its rejecting gates, or the model's score."""
+    if record["route"] not in REJECTING_ROUTES:
+        return []
+    codes = [g["code"] for g in record["gates"] if g["route"] in REJECTING_ROUTES and not g["lifted"]]
+    return codes or [MODEL_REASON]
+
+
+def gate_rates(decisions: list[LiveDecision], period: str = "week") -> list[dict]:
+    """Per period and gate: leads, how many the gate fired on, and the rate."""
+    leads: Counter = Counter()
+    fired: dict[str, Counter] = defaultdict(Counter)
+    for decision in decisions:
+        key = _period(decision, period)
+        leads[key] += 1
+        for gate in decision.record["gates"]:
+            fired[key][gate["code"]] += 1
+    rows = []
+    for key in sorted(leads):
+        for code, count in sorted(fired[key].items()):
+            rows.append(
+                {"period": key, "gate": code, "fired": count, "leads": leads[key], "rate": count / leads[key]}
+            )
+    return rows
+
+
+def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: str = "week") -> MonitorReport:
+    """Drift against the champion's reference, gate firing per period, rejections by reason."""
+    report = MonitorReport(leads=len(decisions), model_version=loaded.model.version if loaded else None)
+    report.routes = dict(Counter(d.route for d in decisions))
+    report.gate_rates = gate_rates(decisions, period)
+    reasons = Counter(reason for d in decisions for reason in rejection_reasons(d.record))
+    rejected = sum(1 for d in decisions if d.route in REJECTING_ROUTES)
+    report.rejections = [
+        {"reason": reason, "leads": count, "share_of_rejections": count / max(rejected, 1)}
+        for reason, count in reasons.most_common()
+    ]
+    reference = loaded.model.metadata.get("reference") if loaded else None
+    if reference is None:
+        report.drift_note = "no champion model with a training reference: drift not computed"
+        return report
+    if not decisions:
+        report.drift_note = "no live decisions in the window"
+        return report
+    # Features are rebuilt by the one pipeline as of each lead's arrival, exactly as the service saw them.
+    leads = [parse_lead({**d.lead, "scored_at": d.received_at.isoformat()}) for d in decisions]
+    rebuilt = DecisionPipeline(loaded.policy, loaded.model).decide(leads)
+    served = np.array(
+        [
+            d.p_sql if d.model_version == loaded.model.version and d.p_sql is not None else np.nan
+            for d in decisions
+        ]
+    )
+    # Scores served by an older champion are replaced by this champion's, so one model's scores are compared.
+    p_sql = np.where(np.isnan(served), rebuilt.p_sql, served)
+    report.drift = drift_table(reference, rebuilt.matrix, list(FEATURE_NAMES), p_sql)
+    return report

@@ -1,0 +1,154 @@
+"""`leadgate backtest`, `evidence` and `channels` run in-process on a small seeded history."""
+
+import json
+import re
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from leadgate.cli import app
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import default_policy_text
+from leadgate.training.backtest import run_backtest
+from leadgate.training.data import history_from_records
+from leadgate.training.synth import write_history
+
+ENV_NAMES = ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH")
+CLEAN_ENV = dict.fromkeys(ENV_NAMES)
+runner = CliRunner()
+
+
+def run(*args):
+    """Invoke the CLI in a clean environment."""
+    return runner.invoke(app, [str(arg) for arg in args], env=CLEAN_ENV)
+
+
+def text(output: str) -> str:
+    """Terminal output with table borders removed and Rich's wrapping undone."""
+    return " ".join(re.sub(r"[│┃╭╮╰╯─━┏┓┗┛┡┩└┘┌┐╇┳┻╋┼├┤]", " ", output).split())
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch, tmp_path):
+    """No developer settings, and a scratch working directory."""
+    for name in ENV_NAMES:
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def records(history_records):
+    return history_records[:3000]
+
+
+@pytest.fixture(scope="module")
+def history_file(tmp_path_factory, records):
+    return write_history(records, tmp_path_factory.mktemp("analysis") / "history.jsonl.gz")
+
+
+@pytest.fixture(scope="module")
+def strict_policy(tmp_path_factory):
+    path = tmp_path_factory.mktemp("policy") / "strict.yaml"
+    path.write_text(default_policy_text().replace("employees_floor: 10 ", "employees_floor: 200 "))
+    return path
+
+
+def test_help_lists_the_analysis_commands():
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("backtest", "evidence", "channels"):
+        assert re.search(rf"│ {command}\s", result.output), command
+
+
+def test_backtest_with_the_champion_matches_the_library_and_writes_json(
+    history_file, strict_policy, registered_settings, records, tmp_path
+):
+    settings, _ = registered_settings
+    out = tmp_path / "bt.json"
+    result = run(
+        "backtest", "--data", history_file, "--proposed-policy", strict_policy, "--model-alias", "champion",
+        "--minutes-per-call", 15, "--out", out, "--data-dir", settings.data_dir,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shown = text(result.output)
+    assert "sales hours saved" in shown and "Won deals the proposed setup would hide" in shown
+    written = json.loads(out.read_text())
+
+    from leadgate.decision.policy import load_policy
+    from leadgate.serving.model_loading import load_by_alias
+
+    loaded = load_by_alias(settings, "champion")
+    expected = run_backtest(
+        history_from_records(records),
+        DecisionPipeline(loaded.policy, loaded.model),
+        DecisionPipeline(load_policy(strict_policy), loaded.model),
+    )
+    assert {row["lead_id"] for row in written["hidden"] if row["won"]} == expected.hidden_won
+    assert written["summary"]["sqls_hidden"] == expected.summary["sqls_hidden"]
+    assert written["summary"]["minutes_per_call"] == 15
+    assert f"{expected.summary['won_hidden']:,} of {expected.summary['won']:,} won deals" in shown
+
+
+def test_backtest_period_and_csv_tables(history_file, strict_policy, tmp_path, records):
+    created = pd.to_datetime([r["created_at"] for r in records], utc=True).sort_values()
+    since, until = created[500].date(), created[2000].date()
+    out = tmp_path / "bt.csv"
+    result = run(
+        "backtest", "--data", history_file, "--proposed-policy", strict_policy,
+        "--since", since, "--until", until, "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    # --until with a bare date takes in that whole day.
+    in_period = ((created >= str(since)) & (created < str(until + timedelta(days=1)))).sum()
+    assert 1000 < in_period < 3000
+    assert f"{in_period:,} historical leads created {since}" in text(result.output)
+    routes = pd.read_csv(tmp_path / "bt.routes.csv")
+    assert routes["current_leads"].sum() == in_period == routes["proposed_leads"].sum()
+    assert set(pd.read_csv(tmp_path / "bt.gates.csv")["gate"]) >= {"below_size_floor", "personal_email"}
+    assert (tmp_path / "bt.hidden.csv").exists() and (tmp_path / "bt.prevented.csv").exists()
+
+
+def test_evidence_reads_parquet_history_and_writes_csv(records, tmp_path):
+    parquet = tmp_path / "history.parquet"
+    pd.json_normalize(records).to_parquet(parquet, index=False)
+    out = tmp_path / "evidence.csv"
+    result = run("evidence", "--data", parquet, "--min-n", 30, "--out", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert {"gate", "feature"} <= set(table["origin"])
+    assert set(table["suggestion"]) <= {"gate", "penalty", "none", "too few"}
+    assert "too few: under 30 leads" in text(result.output)
+    assert table.loc[table["origin"] == "gate", "leads"].eq(len(records)).all()
+
+
+def test_channels_writes_both_tables(history_file, tmp_path):
+    result = run("channels", "--data", history_file, "--out", tmp_path / "ch.json")
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "ch.json").read_text())
+    total = next(row for row in written["channels"] if row["channel"] == "total")
+    assert total["leads"] == written["leads"] == 3000
+    assert "leads had a cost" in text(result.output)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["backtest", "--data", "missing.jsonl.gz"], "missing.jsonl.gz: no such file"),
+        (["channels", "--since", "last tuesday"], "--since: expected YYYY-MM-DD"),
+        (["evidence", "--out", "table.xlsx"], "--out must end in .json or .csv"),
+    ],
+)
+def test_bad_input_fails_with_one_clear_line(history_file, args, message):
+    if "--data" not in args:
+        args = [*args, "--data", history_file]
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in text(result.output)
+
+
+def test_a_period_without_leads_is_refused(history_file):
+    result = run("channels", "--data", history_file, "--since", "2030-01-01")
+    assert result.exit_code == 2 and "no leads between 2030-01-01 and the end" in text(result.output)

@@ -1,0 +1,294 @@
+"""The `leadgate` command line, run in-process on a tiny history in temporary data folders."""
+
+import json
+import re
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from leadgate.cli import app
+from tests.factories import lead_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV_NAMES = ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH")
+# Unset for each invocation and restored after it: MLflow itself exports MLFLOW_TRACKING_URI when a
+# command sets the tracking URI, which the next command's Settings would otherwise pick up.
+CLEAN_ENV = dict.fromkeys(ENV_NAMES)
+RECORD_KEYS = {
+    "route",
+    "p_sql",
+    "gates",
+    "negative_reasons",
+    "positive_reasons",
+    "model_version",
+    "policy_version",
+    "decided_at",
+}
+SMALL = lead_dict(lead_id="small", company={"employees": 3})
+
+runner = CliRunner()
+
+
+def run(*args):
+    """Invoke the CLI with the given arguments in a clean environment."""
+    return runner.invoke(app, [str(arg) for arg in args], env=CLEAN_ENV)
+
+
+def text(output: str) -> str:
+    """Terminal output with panel borders removed and Rich's line wrapping undone."""
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", output).split())
+
+
+def write_json(path: Path, data) -> Path:
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch, tmp_path):
+    """No developer settings, and a scratch working directory so no default `.leadgate` is created here."""
+    for name in ENV_NAMES:
+        monkeypatch.setenv(name, "")  # recorded, so teardown also removes a value MLflow exported meanwhile
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """`synth` then `train` into a fresh data folder: (data dir, synth output, train output)."""
+    root = tmp_path_factory.mktemp("cli")
+    history, data_dir = root / "tmp" / "h.jsonl.gz", root / "tmp"
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ENV_NAMES:
+            patch.setenv(name, "")
+            patch.delenv(name)
+        synth = run("synth", "--n", 3000, "--out", history)
+        assert synth.exit_code == 0, synth.output
+        train = run("train", "--data", history, "--data-dir", data_dir)
+        assert train.exit_code == 0, train.output
+    return data_dir, synth.output, train.output
+
+
+def test_help_lists_the_commands():
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("synth", "train", "score", "decide", "serve", "new-key", "check-policy", "demo"):
+        assert re.search(rf"│ {command}\s", result.output), command
+
+
+def test_importing_the_cli_and_asking_for_help_loads_no_heavy_library():
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from leadgate.cli import app\n"
+        "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mlflow', 'shap', 'lightgbm'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_synth_writes_the_history_and_train_registers_the_champion(trained):
+    data_dir, synth, train = trained
+    assert "wrote 3,000 leads" in text(synth) and (data_dir / "h.jsonl.gz").stat().st_size > 0
+    out = text(train)
+    assert "Held-out (newest period) comparison" in out
+    for scorer in ("leadgate (gates + model)", "points scorecard", "plain LightGBM, raw columns"):
+        assert re.search(re.escape(scorer) + r" 0\.\d{3} 0\.\d{3} ", out), scorer
+    assert "thresholds: sales_ready ≥" in out
+    assert "registered leadgate/1 (alias: champion)" in out
+    assert (data_dir / "mlflow.db").exists() and (data_dir / "mlartifacts").is_dir()
+
+
+def test_decide_prints_the_route_and_reasons(trained, tmp_path):
+    data_dir = trained[0]
+    lead = write_json(tmp_path / "lead.json", lead_dict())
+    record = json.loads(run("decide", lead, "--json", "--data-dir", data_dir).stdout)
+    result = run("decide", lead, "--data-dir", data_dir)
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert f"→ {record['route'].upper()}" in out
+    assert f"P(SQL) = {record['p_sql']:.1%}" in out
+    assert "Against" in out and record["negative_reasons"][0]["text"] in out
+    assert "For" in out and record["positive_reasons"][0]["text"] in out
+    assert "model leadgate/1" in out
+
+
+def test_decide_shows_the_gates_of_a_gated_lead(trained, tmp_path):
+    result = run("decide", write_json(tmp_path / "small.json", SMALL), "--data-dir", trained[0])
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert "→ SELF_SERVICE" in out and "Gates" in out and "below_size_floor" in out
+
+
+def test_decide_json_is_the_full_decision_record(trained, tmp_path):
+    result = run("decide", write_json(tmp_path / "lead.json", SMALL), "--json", "--data-dir", trained[0])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert set(record) >= RECORD_KEYS
+    assert record["lead_id"] == "small" and record["route"] == "self_service"
+    assert 0 < record["p_sql"] < 1
+    assert [gate["code"] for gate in record["gates"]] == ["below_size_floor"]
+    assert record["model_version"] == "leadgate/1"
+    assert record["policy_version"].startswith("default@")
+    assert datetime.fromisoformat(record["decided_at"]).tzinfo is not None
+
+
+def test_score_writes_one_row_per_input_row(trained, tmp_path):
+    leads = tmp_path / "leads.jsonl"
+    rows = [lead_dict(lead_id="a"), SMALL, lead_dict(lead_id="bad", company={"employees": -1})]
+    leads.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    output = tmp_path / "out.parquet"
+    result = run("score", "--input", leads, "--output", output, "--data-dir", trained[0])
+    assert result.exit_code == 0, result.output
+    assert "2 decisions, 1 rows with errors" in text(result.output)
+    frame = pd.read_parquet(output)
+    assert frame["row"].tolist() == [1, 2, 3]
+    assert frame["lead_id"].tolist() == ["a", "small", "bad"]
+    assert frame["route"].iloc[1] == "self_service" and pd.notna(frame["route"].iloc[0])
+    assert frame["model_version"].iloc[:2].tolist() == ["leadgate/1", "leadgate/1"]
+    assert "company.employees" in frame["error"].iloc[2]
+
+
+def test_score_refuses_an_unsupported_output_format(trained, tmp_path):
+    leads = tmp_path / "leads.jsonl"
+    leads.write_text(json.dumps(lead_dict()) + "\n")
+    result = run("score", "--input", leads, "--output", tmp_path / "out.csv", "--data-dir", trained[0])
+    assert result.exit_code == 2
+    assert "output must be one of .jsonl, .parquet" in text(result.output)
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_score_refuses_a_missing_input(trained, tmp_path):
+    result = run(
+        "score", "--input", tmp_path / "nope.csv", "--output", tmp_path / "o.jsonl", "--data-dir", trained[0]
+    )
+    assert result.exit_code == 2 and "no such file" in text(result.output)
+
+
+def test_train_on_a_missing_file_says_how_to_make_one(tmp_path):
+    result = run("train", "--data", tmp_path / "missing.jsonl.gz", "--data-dir", tmp_path / "data")
+    assert result.exit_code == 2
+    out = text(result.output)
+    assert "missing.jsonl.gz: no such file" in out and "leadgate synth" in out
+    assert not (tmp_path / "data").exists()
+
+
+def test_train_on_mostly_invalid_history_lists_the_rows(tmp_path):
+    history = tmp_path / "h.jsonl"
+    history.write_text("".join(json.dumps(lead_dict(lead_id=f"x{i}")) + "\n" for i in range(5)))
+    result = run("train", "--data", history, "--data-dir", tmp_path / "data")
+    assert result.exit_code == 2
+    out = text(result.output)
+    assert "5 of 5 history rows are invalid" in out and "row 1: outcome.sql is missing" in out
+
+
+def test_train_on_a_file_that_is_not_json_lines_fails_clearly(tmp_path):
+    history = tmp_path / "h.jsonl"
+    history.write_text("this is not json\n")
+    result = run("train", "--data", history, "--data-dir", tmp_path / "data")
+    assert result.exit_code == 2
+    assert "h.jsonl" in text(result.output)
+
+
+def test_decide_on_an_invalid_lead_names_the_field(tmp_path):
+    lead = write_json(tmp_path / "lead.json", lead_dict(company={"employees": -3}))
+    result = run("decide", lead, "--data-dir", tmp_path / "data")
+    assert result.exit_code == 2
+    out = text(result.output)
+    assert "lead.json: invalid lead: company.employees" in out
+    assert "greater than or equal to 0" in out
+
+
+@pytest.mark.parametrize("content", ["{not json", None])
+def test_decide_on_unreadable_lead_file_names_the_file(tmp_path, content):
+    lead = tmp_path / "lead.json"
+    if content is not None:
+        lead.write_text(content)
+    result = run("decide", lead, "--data-dir", tmp_path / "data")
+    assert result.exit_code == 2
+    assert "error:" in text(result.output) and "lead.json:" in text(result.output)
+
+
+def test_decide_without_a_registered_model_says_to_train_first(tmp_path):
+    lead = write_json(tmp_path / "lead.json", lead_dict())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("decide", lead, "--data-dir", empty)
+    assert result.exit_code == 2
+    out = text(result.output)
+    assert "no model 'leadgate' with alias 'champion'" in out and str(empty.resolve()) in out
+    assert "run `leadgate train` first" in out
+
+
+def test_check_policy_accepts_the_shipped_policy_and_prints_its_version(policy):
+    shipped = ROOT / "decision" / "default_policy.yaml"
+    result = run("check-policy", shipped)
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert "default_policy.yaml: valid" in out
+    assert f"{len(policy.active_gates())} active gates" in out and f"version {policy.version}" in out
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "min_seconds_on_form: 3",
+            "min_seconds_on_form: -3",
+            "invalid policy: bots.min_seconds_on_form: Input should be greater than or equal to 0",
+        ),
+        (
+            "employees_floor: 10",
+            "employee_floor: 10",
+            "invalid policy: firmographics.employee_floor: Extra inputs are not permitted",
+        ),
+        ("route: verify\nrouting:", "route: maybe\nrouting:", "invalid policy: lift.route: Input should be"),
+        ("name: default", "name: [default", "not valid YAML"),
+    ],
+)
+def test_check_policy_on_a_bad_policy_names_the_field(tmp_path, old, new, message):
+    shipped = (ROOT / "decision" / "default_policy.yaml").read_text()
+    assert old in shipped
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(shipped.replace(old, new, 1))
+    result = run("check-policy", bad)
+    assert result.exit_code == 2
+    assert f"error: {bad}: {message}" in text(result.output)
+
+
+def test_check_policy_on_a_missing_file(tmp_path):
+    result = run("check-policy", tmp_path / "nope.yaml")
+    assert result.exit_code == 2 and "nope.yaml: cannot read policy file" in text(result.output)
+
+
+def test_error_messages_are_printed_verbatim(tmp_path):
+    shipped = (ROOT / "decision" / "default_policy.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(shipped.replace("employees_target: [50, 5000]", "employees_target: [5000, 50]"))
+    result = run("check-policy", bad)
+    assert result.exit_code == 2
+    assert "employees_target must be [low, high]" in text(result.output)
+
+
+def test_new_key_prints_a_key_and_only_its_hash_for_the_settings():
+    from leadgate.serving.auth import hash_key
+
+    result = run("new-key", "sales", "--name", "crm")
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    key = re.search(r"not stored\): (\S+) add to", out).group(1)
+    entry = json.loads(out.split("add to LEADGATE_API_KEYS: ", 1)[1])
+    assert entry == {"name": "crm", "role": "sales", "sha256": hash_key(key)}
+    assert key not in out.split("add to LEADGATE_API_KEYS")[1]
+
+
+def test_new_key_refuses_an_unknown_role():
+    result = run("new-key", "root")
+    assert result.exit_code == 2 and "role must be one of" in text(result.output)

@@ -1,0 +1,115 @@
+"""Lifecycle commands on a live store: outcomes import, train --from-store, monitor."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from leadgate.cli import app
+from tests.training.lifecycle_world import go_live, new_leads
+
+runner = CliRunner()
+ENV = dict.fromkeys(("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"))
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory, trained, policy):
+    """A fresh registry with the session's model as champion, and a store of 800 leads it decided."""
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("live"), mlflow_tracking_uri=None, database_url=None)
+    log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    records = new_leads(policy, n=800, seed=31)
+    go_live(settings, records)
+    return settings, records
+
+
+def run(settings, *args):
+    return runner.invoke(app, [*map(str, args), "--data-dir", str(settings.data_dir)], env=ENV)
+
+
+def _csv(path, records, broken: bool = False):
+    lines = ["lead_id,sql,won,rejection_reason"]
+    for r in records:
+        o = r["outcome"]
+        reason = "" if o["sql"] else (o.get("rejection_reason") or "")
+        lines.append(f"{r['lead_id']},{str(o['sql']).lower()},{str(o.get('won', False)).lower()},{reason}")
+    if broken:
+        lines.append("x-1,maybe,false,")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_an_invalid_outcome_row_stops_the_import_before_anything_is_written(live, tmp_path):
+    from leadgate.serving.lifecycle_store import leads_with_outcomes
+    from leadgate.serving.store import make_engine
+
+    settings, records = live
+    result = run(settings, "outcomes", "import", _csv(tmp_path / "o.csv", records[:10], broken=True))
+    assert result.exit_code == 2
+    assert "row 11" in result.output and "nothing written" in result.output
+    assert leads_with_outcomes(make_engine(settings.decisions_url())) == []
+
+
+def test_train_from_store_registers_a_challenger_and_leaves_the_champion(live, tmp_path):
+    from mlflow import MlflowClient
+
+    settings, records = live
+    extra = [{"lead_id": "not-stored", "outcome": {"sql": True}}]
+    imported = run(settings, "outcomes", "import", _csv(tmp_path / "o.csv", records + extra))
+    assert imported.exit_code == 0, imported.output
+    assert "recorded 800 outcomes" in imported.output and "not-stored" in imported.output
+
+    result = run(settings, "train", "--from-store")
+    assert result.exit_code == 0, result.output
+    assert "(alias: challenger)" in result.output
+    aliases = (
+        MlflowClient(tracking_uri=settings.tracking_uri()).get_registered_model(settings.model_name).aliases
+    )
+    assert {k: str(v) for k, v in aliases.items()} == {"champion": "1", "challenger": "2"}
+    run_params = (
+        MlflowClient(tracking_uri=settings.tracking_uri())
+        .get_run(
+            MlflowClient(tracking_uri=settings.tracking_uri())
+            .get_model_version(settings.model_name, "2")
+            .run_id
+        )
+        .data.params
+    )
+    assert run_params["data.path"] == "decision store" and run_params["data.leads"] == "800"
+
+
+def test_monitor_reports_drift_gate_rates_and_rejections(live, tmp_path):
+    settings, _ = live
+    out = tmp_path / "monitor.json"
+    result = run(settings, "monitor", "--since", "2020-01-01", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "Drift against the training reference" in result.output
+    report = json.loads(out.read_text())
+    assert report["leads"] == 800
+    psi = {row["column"]: row["psi"] for row in report["drift"]}
+    assert psi["p_sql"] < 0.1  # the same generator as training: stable
+    assert {row["reason"] for row in report["rejections"]} and report["gate_rates"]
+
+
+def test_monitor_sees_drift_in_a_shifted_sample(tmp_path, trained, policy):
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    settings = Settings(data_dir=tmp_path, mlflow_tracking_uri=None, database_url=None)
+    log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    records = new_leads(policy, n=600, seed=32)
+    for record in records:  # a campaign that brought only tiny companies and no activity
+        record["company"] = {**record.get("company", {}), "employees": 12}
+        record["events"] = []
+    go_live(settings, records)
+    out = tmp_path / "monitor.json"
+    result = run(settings, "monitor", "--since", "2020-01-01", "--out", out)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    levels = {row["column"]: row["level"] for row in report["drift"]}
+    assert "p_sql" in levels, (report["drift_note"], result.output)
+    assert levels["p_sql"] == "major"

@@ -1,0 +1,60 @@
+"""`leadgate report` on a registered model and a history file."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from leadgate.cli import app
+
+runner = CliRunner()
+ENV = dict.fromkeys(("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"))
+
+
+@pytest.fixture(scope="module")
+def history_file(tmp_path_factory, history_records):
+    from leadgate.training.synth import write_history
+
+    return write_history(history_records[:4000], tmp_path_factory.mktemp("report") / "history.jsonl.gz")
+
+
+def run(settings, *args):
+    return runner.invoke(app, ["report", *map(str, args), "--data-dir", str(settings.data_dir)], env=ENV)
+
+
+def test_report_writes_the_champion_s_page(registered_settings, history_file, tmp_path):
+    settings, _ = registered_settings
+    out = tmp_path / "out" / "champion.html"
+    result = run(settings, "--data", history_file, "--out", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert "leadgate model report" in page and "version 1" in page and "data:image/png;base64," in page
+
+
+def test_report_by_version_number_matches_the_alias(registered_settings, history_file, tmp_path):
+    settings, _ = registered_settings
+    result = run(settings, "--data", history_file, "--version", 1, "--out", tmp_path / "v1.html")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "report.pdf"], "--out must end in .html"),
+        (["--alias", "champion", "--version", "1"], "not both"),
+        (["--version", "99"], "no version 99"),
+        (["--alias", "nobody"], "nobody"),
+        (["--data", "missing.jsonl.gz"], "no such file"),
+    ],
+)
+def test_report_refuses_bad_arguments_with_one_clear_line(registered_settings, tmp_path, args, message):
+    settings, _ = registered_settings
+    args = [a if a != "report.pdf" else str(tmp_path / a) for a in args]
+    if "--out" not in args:
+        args += ["--out", str(tmp_path / "r.html")]
+    if "--data" in args:
+        args[args.index("--data") + 1] = str(tmp_path / "missing.jsonl.gz")
+    result = run(settings, *args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,44 @@
+"""decide_each: one call for the batch; when it fails, only the lead that fails gets an error."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from leadgate.decision.pipeline import DecisionPipeline
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+class FailsOn(DecisionPipeline):
+    """The real pipeline, except that any call that includes one chosen lead raises."""
+
+    def __init__(self, pipeline: DecisionPipeline, lead_id: str):
+        super().__init__(pipeline.policy, pipeline.model)
+        self.lead_id, self.calls = lead_id, 0
+
+    def decide_records(self, leads, now=None):
+        self.calls += 1
+        if any(lead.lead_id == self.lead_id for lead in leads):
+            raise ValueError(f"cannot decide {self.lead_id}")
+        return super().decide_records(leads, now=now)
+
+
+def test_a_batch_is_decided_in_one_call_as_decide_records_decides_it(pipeline, history):
+    leads = history.leads[-5:]
+    counting = FailsOn(pipeline, lead_id="no such lead")
+    outcomes = counting.decide_each(leads, now=NOW)
+    assert counting.calls == 1
+    assert [record for _, _, record in outcomes] == pipeline.decide_records(leads, now=NOW)[1]
+    assert [index for _, index, _ in outcomes] == list(range(5))
+
+
+def test_only_the_failing_lead_gets_an_error(pipeline, history):
+    leads = history.leads[-5:]
+    failing = FailsOn(pipeline, lead_id=leads[2].lead_id)
+    outcomes = failing.decide_each(leads, now=NOW)
+    assert isinstance(outcomes[2], ValueError) and "cannot decide" in str(outcomes[2])
+    alone = [pipeline.decide_records([lead], now=NOW)[1][0] for lead in leads]
+    for i in (0, 1, 3, 4):
+        decisions, index, record = outcomes[i]
+        assert index == 0 and record == alone[i] and decisions.lead_ids[0] == leads[i].lead_id
+    assert isinstance(failing.decide_each(leads[2:3], now=NOW)[0], ValueError)

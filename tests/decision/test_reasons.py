@@ -1,0 +1,66 @@
+"""Reasons: exact SHAP arithmetic, faithfulness to the generator's ground truth, words with the lead's values."""
+
+import numpy as np
+
+from leadgate.decision.reasons import family_contributions
+
+
+def test_base_value_plus_contributions_equals_the_raw_score(pipeline, history, trained):
+    rows = np.flatnonzero(trained.split.test)[:500]
+    decisions = pipeline.decide([history.leads[i] for i in rows])
+    contributions = trained.model.contributions(decisions.matrix)
+    raw = trained.model.booster.predict(decisions.matrix, raw_score=True)
+    np.testing.assert_allclose(contributions.sum(axis=1), raw, atol=1e-9)
+    np.testing.assert_allclose(decisions.raw_score, raw, atol=1e-9)
+    by_family = family_contributions(contributions)
+    np.testing.assert_allclose(by_family.sum(axis=1) + contributions[:, -1], raw, atol=1e-9)
+
+
+def test_injected_negative_factor_is_among_the_top_three_negative_reasons(pipeline, history, trained):
+    rows = np.flatnonzero(trained.split.test)
+    decisions = pipeline.decide([history.leads[i] for i in rows])
+    rejecting = decisions.gates.rejecting()
+    hits = total = 0
+    for k, i in enumerate(rows):
+        factors = history.true_negative_factors[i]
+        if not factors or rejecting[k]:
+            continue
+        negative = {r["family"] for r in decisions.reasons(k, negative=True)}
+        # Every injected factor counts on its own: a lead with two factors must show both to score two hits.
+        total += len(factors)
+        hits += sum(f in negative for f in factors)
+    assert total >= 200
+    assert hits / total >= 0.85, f"faithfulness {hits / total:.1%} on {total} injected factors"
+
+
+def test_reasons_quote_the_leads_own_values(pipeline):
+    from tests.factories import make_lead
+
+    record = pipeline.decide_one(
+        make_lead(
+            contact={"email": "sam@gmail.com", "job_title": "Marketing Assistant"},
+            company={"employees": 18, "website": None},
+            created_at="2026-06-01T00:00:00Z",
+            events=[],
+            form={"inquiry_type": "content"},
+        )
+    )
+    texts = " | ".join(r["text"] for r in record["negative_reasons"] + record["positive_reasons"])
+    assert len(record["negative_reasons"]) <= 3 and len(record["positive_reasons"]) <= 2
+    assert any(v in texts for v in ("gmail.com", "18 employees", "Marketing Assistant", "days")), texts
+    contributions = [r["contribution"] for r in record["negative_reasons"]]
+    assert contributions == sorted(contributions) and all(c < 0 for c in contributions)
+
+
+def test_staleness_words_never_contradict_the_side_they_are_on():
+    from leadgate.decision.reasons import RENDERERS
+    from leadgate.features.builder import FEATURE_NAMES
+
+    x = np.zeros((2, len(FEATURE_NAMES)))
+    x[1, FEATURE_NAMES.index("days_since_meaningful")] = 143
+    render = RENDERERS["staleness"]
+    assert render(None, x, 1, negative=True) == "No meaningful activity for 143 days"
+    assert render(None, x, 1, negative=False) == "Active 143 days ago"
+    assert render(None, x, 0, negative=False) == "Active today"
+    # Active today and still against the lead: the words say why, rather than "Active today" under Against.
+    assert render(None, x, 0, negative=True) == "Active today, but with little buying activity"

@@ -1,0 +1,38 @@
+"""The CRM mappings shipped with leadgate, and mapping files, read by name or path."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from leadgate.features.mapping import Mapping, MappingError, parse_mapping
+
+_FOLDER = resources.files("leadgate.training").joinpath("mappings")
+
+
+def shipped_mappings() -> list[str]:
+    """Names of the mappings shipped with leadgate."""
+    return sorted(
+        p.name[: -len(".yaml")]
+        for p in _FOLDER.iterdir()
+        if p.name.endswith(".yaml") and ".policy" not in p.name
+    )
+
+
+def load_mapping(name_or_path: str | Path) -> Mapping:
+    """A mapping file, or a shipped mapping by name (e.g. `x_education`, `hubspot`, `salesforce`)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return parse_mapping(path.read_text(), str(path))
+    if str(name_or_path) in shipped_mappings():
+        text = _FOLDER.joinpath(f"{name_or_path}.yaml").read_text()
+        return parse_mapping(text, f"{name_or_path} (shipped)")
+    raise MappingError(
+        f"{name_or_path}: no such mapping file, and not a shipped one ({', '.join(shipped_mappings())})"
+    )
+
+
+def shipped_policy(mapping: Mapping) -> str | None:
+    """The policy text shipped beside a mapping (its gates fitted to that data), if there is one."""
+    resource = _FOLDER.joinpath(f"{mapping.name}.policy.yaml")
+    return resource.read_text() if resource.is_file() else None

@@ -1,0 +1,51 @@
+"""The MLflow pyfunc wrapper: a registered model version is the whole decision pipeline.
+
+Logged as "model from code": MLflow stores `MODEL_CODE`, not a pickle, and runs it on load. That entry
+imports this class from the installed package, so a loaded model runs the very modules everything else
+runs, under their one name.
+"""
+
+from __future__ import annotations
+
+import json
+
+import mlflow.pyfunc
+
+from leadgate.decision.model import ScoringModel
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import parse_policy
+from leadgate.features.schema import LeadValidationError, parse_lead
+
+
+class LeadgateModel(mlflow.pyfunc.PythonModel):
+    """Loads the bundle and the policy it was trained with; predicts decisions for lead JSON objects."""
+
+    def load_context(self, context) -> None:
+        """Rebuild the scoring model and the pipeline from the logged artifacts."""
+        with open(context.artifacts["bundle"]) as handle:
+            self.scoring_model = ScoringModel.from_dict(json.load(handle))
+        with open(context.artifacts["policy"]) as handle:
+            self.policy = parse_policy(handle.read(), "policy.yaml")
+        self.pipeline = DecisionPipeline(self.policy, self.scoring_model)
+
+    def predict(self, context, model_input: list[str], params=None) -> list[str]:
+        """One decision record (JSON) per lead given as JSON text, in order; an invalid lead gets its error."""
+        leads, answers = [], []
+        for text in model_input:
+            try:
+                leads.append(parse_lead(json.loads(text)))
+                answers.append(None)
+            except (json.JSONDecodeError, LeadValidationError) as error:
+                answers.append(json.dumps({"error": str(error)}))
+        records = iter(self.pipeline.decide_records(leads)[1]) if leads else iter(())
+        return [answer if answer is not None else json.dumps(next(records)) for answer in answers]
+
+
+# The model's code file: MLflow executes it under a module name of its own, so it holds no class of ours.
+MODEL_CODE = """\
+from mlflow.models import set_model
+
+from leadgate.training.pyfunc import LeadgateModel
+
+set_model(LeadgateModel())
+"""
