@@ -162,7 +162,7 @@ def stage_breakdown(pipeline: DecisionPipeline, leads: list) -> dict[str, float]
     """Seconds per stage of `decide` on these leads, each stage called the way decide calls it."""
     policy, model = pipeline.policy, pipeline.model
     table, t_table, _ = timed(build_table, leads, datetime.now(UTC))
-    derived, t_derive, _ = timed(derive, table, policy)
+    derived, t_derive, _ = timed(derive, table, policy.signal_rules)
     gates, t_gates, _ = timed(run_gates, derived, policy)
     matrix, t_transform, _ = timed(model.builder.transform, derived)
     contributions, t_contrib, _ = timed(model.contributions, matrix)

@@ -8,7 +8,8 @@ from functools import cached_property
 
 import numpy as np
 
-from leadgate.decision.policy import ROUTE_SEVERITY, GateSpec, Policy, Route
+from leadgate.decision.policy import GateSpec, Policy
+from leadgate.decision.routes import ROUTE_SEVERITY, ROUTES, Route
 from leadgate.features import signals
 from leadgate.features.derived import Derived
 
@@ -183,8 +184,7 @@ class GateResults:
     @property
     def route(self) -> np.ndarray:
         """The route the gates impose on each lead, "" when none fired."""
-        routes = [route.value for route in Route]
-        return np.array([routes[s] if s >= 0 else "" for s in self.severity], dtype=object)
+        return np.array([ROUTES[s] if s >= 0 else "" for s in self.severity], dtype=object)
 
     @property
     def gated(self) -> np.ndarray:
@@ -193,7 +193,7 @@ class GateResults:
 
     def rejecting(self) -> np.ndarray:
         """Leads a gate keeps from sales altogether (self_service or silent_reject)."""
-        return self.severity >= ROUTE_SEVERITY[Route.self_service]
+        return self.severity >= Route.self_service.severity
 
     @cached_property
     def _fired_by_lead(self) -> list[list[tuple[int, str, bool]]]:

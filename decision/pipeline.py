@@ -21,6 +21,7 @@ from leadgate.decision.reasons import (
     render_reasons,
     top_families,
 )
+from leadgate.decision.record import DecisionRecord, FiredGate, Reason
 from leadgate.decision.routing import BANDS, band_routes, combine_routes
 from leadgate.features.derived import Derived, derive
 from leadgate.features.schema import Lead
@@ -54,58 +55,51 @@ class Decisions:
         """Probability band of one lead (None without a model)."""
         return self._bands[index]
 
-    def reasons(self, index: int, negative: bool) -> list[dict]:
+    def reasons(self, index: int, negative: bool) -> list[Reason]:
         """Top negative (or positive) model reasons of one lead."""
         if not (self._has_negative if negative else self._has_positive)[index]:
             return []
         picks = (self.negative_picks if negative else self.positive_picks)[index]
         return render_reasons(self.derived, self.matrix, self._rounded_families, index, picks, negative)
 
-    def gate_rows(self, index: int) -> list[dict]:
+    def gate_rows(self, index: int) -> list[FiredGate]:
         """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
         rows = []
         for j, value, lifted in self.gates.fired_by_lead(index):
             code, category, control, route, reason, public_message = self._gate_fields[j]
             rows.append(
-                {
-                    "code": code,
-                    "category": category,
-                    "control": control,
-                    "route": route,
-                    "reason": reason.format(value=value),
-                    "public_message": public_message,
-                    "lifted": lifted,
-                }
+                FiredGate(code, category, control, route, reason.format(value=value), public_message, lifted)
             )
         return rows
 
-    def record(self, index: int) -> dict:
-        """Everything about one decision, JSON-safe."""
+    def record(self, index: int) -> DecisionRecord:
+        """Everything about one decision."""
         gate_rows = self.gate_rows(index)
-        gate_message = next((g["public_message"] for g in gate_rows if not g["lifted"]), None)
+        gate_message = next((g.public_message for g in gate_rows if not g.lifted), None)
         route, source = self._routes[index], self._sources[index]
         answer_key = (route, source, gate_message, self._seniority[index])
         answer = self._answers.get(answer_key)
         if answer is None:
             answer = self._answers[answer_key] = public_answer(*answer_key)
         next_step, message = answer
-        return {
-            "lead_id": self.lead_ids[index],
-            "route": route,
-            "route_source": source,
-            "p_sql": self._rounded_p_sql[index],
-            "band": self._bands[index],
-            "gates": gate_rows,
-            "next_step": next_step,
-            "public_message": message,
-            "negative_reasons": self.reasons(index, negative=True),
-            "positive_reasons": self.reasons(index, negative=False),
-            "model_version": self.model_version,
-            "policy_version": self.policy_version,
-            "decided_at": self._decided_at_text,
-        }
+        return DecisionRecord(
+            lead_id=self.lead_ids[index],
+            route=route,
+            route_source=source,
+            p_sql=self._rounded_p_sql[index],
+            band=self._bands[index],
+            gates=gate_rows,
+            next_step=next_step,
+            public_message=message,
+            negative_reasons=self.reasons(index, negative=True),
+            positive_reasons=self.reasons(index, negative=False),
+            model_version=self.model_version,
+            policy_version=self.policy_version,
+            decided_at=self._decided_at_text,
+            model_missing=self.model_version is None,
+        )
 
-    def records(self) -> list[dict]:
+    def records(self) -> list[DecisionRecord]:
         """`record` for every lead."""
         with runtime.paused_gc():
             return [self.record(i) for i in range(len(self))]
@@ -196,11 +190,15 @@ class DecisionPipeline:
         """Decide a batch of validated leads."""
         return self._run(leads, now, render=False)[0]
 
-    def decide_records(self, leads: list[Lead], now: datetime | None = None) -> tuple[Decisions, list[dict]]:
+    def decide_records(
+        self, leads: list[Lead], now: datetime | None = None
+    ) -> tuple[Decisions, list[DecisionRecord]]:
         """Decide a batch and render every record, as `decide(leads).records()` but overlapped on big batches."""
         return self._run(leads, now, render=True)
 
-    def _run(self, leads: list[Lead], now: datetime | None, render: bool) -> tuple[Decisions, list[dict]]:
+    def _run(
+        self, leads: list[Lead], now: datetime | None, render: bool
+    ) -> tuple[Decisions, list[DecisionRecord]]:
         now = now or datetime.now(UTC)
         workers = runtime.worker_count()
         with runtime.paused_gc():
@@ -213,13 +211,13 @@ class DecisionPipeline:
 
     def _run_in_chunks(
         self, leads: list[Lead], now: datetime, workers: int, render: bool
-    ) -> tuple[Decisions, list[dict]]:
+    ) -> tuple[Decisions, list[DecisionRecord]]:
         # This thread runs the Python of each chunk in turn (it needs the GIL anyway) while pool threads
         # run the TreeSHAP of earlier chunks on one core each: LightGBM releases the GIL, so both cores stay
         # busy, where one big call would leave a core idle during all the Python before and after it.
         # Records of a finished chunk are rendered while later chunks are still in TreeSHAP.
         parts: list[Decisions] = []
-        records: list[dict] = []
+        records: list[DecisionRecord] = []
         with runtime.thread_pool(workers, "treeshap") as pool:
             pending = []
             for start, stop in batching.chunk_bounds(len(leads)):
@@ -277,7 +275,7 @@ class DecisionPipeline:
 
     def decide_each(
         self, leads: list[Lead], now: datetime | None = None
-    ) -> list[tuple[Decisions, int, dict] | Exception]:
+    ) -> list[tuple[Decisions, int, DecisionRecord] | Exception]:
         """Decide leads in one call, lead by lead if that fails: per lead (Decisions, index, record) or its error."""
         now = now or datetime.now(UTC)
         try:
@@ -288,6 +286,6 @@ class DecisionPipeline:
             return [self.decide_each([lead], now)[0] for lead in leads]
         return [(decisions, index, record) for index, record in enumerate(records)]
 
-    def decide_one(self, lead: Lead, now: datetime | None = None) -> dict:
+    def decide_one(self, lead: Lead, now: datetime | None = None) -> DecisionRecord:
         """Decide one lead and return its full record."""
         return self.decide([lead], now=now).record(0)

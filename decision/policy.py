@@ -13,21 +13,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from leadgate.decision.routes import Route
 from leadgate.features.derived import SignalRules
 from leadgate.features.schema import EventType, describe_validation_error
-
-
-class Route(StrEnum):
-    """Where a lead goes, least severe first."""
-
-    sales_ready = "sales_ready"
-    verify = "verify"
-    nurture = "nurture"
-    self_service = "self_service"
-    silent_reject = "silent_reject"
-
-
-ROUTE_SEVERITY = {route: rank for rank, route in enumerate(Route)}
 
 
 class GateCategory(StrEnum):
@@ -71,7 +59,7 @@ class GateSpec(_Strict):
     @field_validator("route")
     @classmethod
     def _not_sales(cls, route: Route) -> Route:
-        if route in (Route.sales_ready,):
+        if route == Route.sales_ready:
             raise ValueError("a gate cannot route to sales_ready")
         return route
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from leadgate.decision.routes import Route
+
 NEXT_STEP = {
     "sales_ready": "sales_call",
     "verify": "verify",
@@ -9,7 +11,6 @@ NEXT_STEP = {
     "self_service": "self_service",
     "silent_reject": "thank_you",
 }
-REJECTING = ("self_service", "silent_reject")
 
 
 def public_answer(route: str, route_source: str, gate_message: str | None, seniority: str) -> tuple[str, str]:
@@ -17,9 +18,10 @@ def public_answer(route: str, route_source: str, gate_message: str | None, senio
     next_step = NEXT_STEP[route]
     if route == "silent_reject":
         return next_step, "thank_you"
-    if route in REJECTING and route_source == "gate" and gate_message:
+    rejecting = Route(route).rejecting
+    if rejecting and route_source == "gate" and gate_message:
         return next_step, gate_message
-    if route in REJECTING and seniority in ("junior", "student"):
+    if rejecting and seniority in ("junior", "student"):
         # A junior contact is pointed to a guide to share with the team that would buy.
         return next_step, "team_guide"
     return next_step, next_step

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from leadgate.decision.record import Reason
 from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
 from leadgate.features.derived import Derived
 
@@ -194,18 +195,13 @@ assert {c for _, c in CATEGORICALS} | {f for *_, f in COUNTS} <= set(FAMILIES)
 
 def render_reasons(
     derived: Derived, matrix: np.ndarray, by_family: np.ndarray, index: int, picks: np.ndarray, negative: bool
-) -> list[dict]:
-    """The picked families of one lead as {family, text, contribution} dicts (`by_family` already rounded)."""
+) -> list[Reason]:
+    """The picked families of one lead as Reasons (`by_family` already rounded)."""
     reasons = []
     for family_index in picks.tolist():
         if family_index < 0:
             continue
         family = FAMILIES[family_index]
-        reasons.append(
-            {
-                "family": family,
-                "text": RENDERERS[family](derived, matrix, index, negative),
-                "contribution": float(by_family[index, family_index]),
-            }
-        )
+        text = RENDERERS[family](derived, matrix, index, negative)
+        reasons.append(Reason(family, text, float(by_family[index, family_index])))
     return reasons

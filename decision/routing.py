@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from leadgate.decision.gates import GateResults
-from leadgate.decision.policy import ROUTE_SEVERITY, Policy, Route, Thresholds
+from leadgate.decision.policy import Policy, Thresholds
+from leadgate.decision.routes import ROUTE_SEVERITY, ROUTES, Route
 
 BANDS = {
     Route.sales_ready: "high",
@@ -24,9 +25,6 @@ def band_routes(p_sql: np.ndarray, thresholds: Thresholds) -> np.ndarray:
     ).astype(object)
 
 
-_ROUTES = [route.value for route in Route]
-
-
 def combine_routes(
     model_route: np.ndarray, model_source: np.ndarray, gates: GateResults, policy: Policy
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -41,5 +39,5 @@ def combine_routes(
     source = np.where(
         by_gate, np.where(gates.lift_only, "lift", "gate"), np.where(lifted, "lift", model_source)
     )
-    route = np.array([_ROUTES[s] for s in severity], dtype=object)
+    route = np.array([ROUTES[s] for s in severity], dtype=object)
     return route, source.astype(object)

@@ -126,6 +126,10 @@ class Lead(_Strict):
     def _aware(cls, value: datetime | None) -> datetime | None:
         return None if value is None else _as_utc(value)
 
+    def as_of(self, moment: datetime) -> Lead:
+        """This lead decided as of `moment` (say its arrival): activity after it is ignored, whatever the sender said."""
+        return self.model_copy(update={"scored_at": moment})
+
     @model_validator(mode="after")
     def _scored_after_created(self) -> Lead:
         if self.scored_at is not None and self.scored_at < self.created_at:

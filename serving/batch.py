@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.record import DecisionRecord
 from leadgate.features.mapping import Mapping, check_header, map_rows
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 
@@ -133,22 +134,22 @@ def read_leads(path: Path, mapping: Mapping | None = None) -> Iterator[Row]:
             yield Row(number, None, None if lead_id is None else str(lead_id), str(error))
 
 
-def _flat_output(record: dict) -> dict:
+def _flat_output(record: DecisionRecord) -> dict:
     return {
-        "lead_id": record["lead_id"],
-        "route": record["route"],
-        "route_source": record["route_source"],
-        "p_sql": record["p_sql"],
-        "band": record["band"],
-        "gates": [g["code"] for g in record["gates"]],
-        "gate_reasons": [g["reason"] for g in record["gates"]],
-        "negative_reasons": [r["text"] for r in record["negative_reasons"]],
-        "positive_reasons": [r["text"] for r in record["positive_reasons"]],
-        "next_step": record["next_step"],
-        "public_message": record["public_message"],
-        "model_version": record["model_version"],
-        "policy_version": record["policy_version"],
-        "decided_at": record["decided_at"],
+        "lead_id": record.lead_id,
+        "route": record.route,
+        "route_source": record.route_source,
+        "p_sql": record.p_sql,
+        "band": record.band,
+        "gates": [g.code for g in record.gates],
+        "gate_reasons": [g.reason for g in record.gates],
+        "negative_reasons": [r.text for r in record.negative_reasons],
+        "positive_reasons": [r.text for r in record.positive_reasons],
+        "next_step": record.next_step,
+        "public_message": record.public_message,
+        "model_version": record.model_version,
+        "policy_version": record.policy_version,
+        "decided_at": record.decided_at,
         "error": None,
     }
 
@@ -193,8 +194,8 @@ def score_file(
                 outputs.append(_error_output(row))
                 continue
             record = records[by_number[row.number]]
-            routes[record["route"]] = routes.get(record["route"], 0) + 1
-            flat = {**record, "error": None} if full else _flat_output(record)
+            routes[record.route] = routes.get(record.route, 0) + 1
+            flat = {**record.to_json(), "error": None} if full else _flat_output(record)
             outputs.append({**flat, "row": row.number})
         if on_progress:
             on_progress(len(chunk))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from leadgate.decision.pipeline import Decisions
+from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Lead
 from leadgate.serving.batcher import Batcher
 from leadgate.serving.metrics import ServiceMetrics
@@ -31,7 +32,7 @@ class Arrival:
 class Decided:
     """One arrival's decision record, its place in the batch's Decisions, and what the store answered."""
 
-    record: dict
+    record: DecisionRecord
     decisions: Decisions
     index: int
     stored: Stored
@@ -55,7 +56,7 @@ class Intake:
         """Decide and store arrivals together: one entry per arrival, its Decided or its own error."""
         if self.metrics is not None:
             self.metrics.batch_size.observe(len(arrivals))
-        decided: list[tuple[dict, Decisions, int] | BaseException] = []
+        decided: list[tuple[DecisionRecord, Decisions, int] | BaseException] = []
         start = 0
         while start < len(arrivals):
             # One call per pipeline snapshot: a batch that straddles an alias move decides each lead with
@@ -83,17 +84,11 @@ class Intake:
         return results
 
 
-def _decide(arrivals: list[Arrival]) -> list[tuple[dict, Decisions, int] | Exception]:
-    current = arrivals[0].current
-    missing = current.loaded is None
-    outcomes = current.pipeline.decide_each(
+def _decide(arrivals: list[Arrival]) -> list[tuple[DecisionRecord, Decisions, int] | Exception]:
+    outcomes = arrivals[0].current.pipeline.decide_each(
         [a.lead for a in arrivals], now=max(a.received_at for a in arrivals)
     )
-    decided: list[tuple[dict, Decisions, int] | Exception] = []
-    for outcome in outcomes:
-        if isinstance(outcome, Exception):
-            decided.append(outcome)
-        else:
-            decisions, index, record = outcome
-            decided.append(({**record, "model_missing": missing}, decisions, index))
-    return decided
+    return [
+        outcome if isinstance(outcome, Exception) else (outcome[2], outcome[0], outcome[1])
+        for outcome in outcomes
+    ]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from leadgate.decision.record import DecisionRecord
 from leadgate.features.outcome import Outcome
 from leadgate.serving.store import writing
 from leadgate.serving.store_models import DecisionRow, LeadRow, OutcomeRow, ShadowDecisionRow
@@ -152,7 +153,7 @@ class LiveDecision:
     route_source: str
     p_sql: float | None
     model_version: str | None
-    record: dict
+    record: DecisionRecord
 
 
 def first_decisions(
@@ -178,4 +179,7 @@ def first_decisions(
             bound = bound.astimezone(UTC)
             query = query.where(keep(bound.replace(tzinfo=None) if naive else bound))
     with engine.connect() as connection:
-        return [LiveDecision(r[0], _utc(r[1]), *r[2:]) for r in connection.execute(query)]
+        return [
+            LiveDecision(r[0], _utc(r[1]), *r[2:-1], DecisionRecord.from_json(r[-1]))
+            for r in connection.execute(query)
+        ]

@@ -10,11 +10,9 @@ from prometheus_client.core import GaugeMetricFamily
 
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import Decisions
+from leadgate.decision.record import DecisionRecord
 from leadgate.features.builder import FEATURE_NAMES
 from leadgate.serving.drift import LiveDrift
-
-REJECTING_ROUTES = ("self_service", "silent_reject")
-MODEL_REASON = "model_low_p_sql"
 
 
 class LiveMonitor:
@@ -36,12 +34,12 @@ class LiveMonitor:
         self._lock = threading.Lock()
         registry.register(self)
 
-    def observe(self, decisions: Decisions, index: int, record: dict, model: ScoringModel | None) -> None:
+    def observe(
+        self, decisions: Decisions, index: int, record: DecisionRecord, model: ScoringModel | None
+    ) -> None:
         """Count one lead decided at arrival (lead `index` of `decisions`) by `model`."""
-        if record["route"] in REJECTING_ROUTES:
-            codes = [g["code"] for g in record["gates"] if g["route"] in REJECTING_ROUTES and not g["lifted"]]
-            for reason in codes or [MODEL_REASON]:
-                self.rejections.labels(reason=reason).inc()
+        for reason in record.rejection_reasons():
+            self.rejections.labels(reason=reason).inc()
         if decisions.matrix is None or model is None:
             return
         drift = self._drift_for(model)

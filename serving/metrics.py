@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from leadgate.decision.record import DecisionRecord
+
 
 class ServiceMetrics:
     """Counters and histograms in the app's own registry (several apps can live in one test process)."""
@@ -56,11 +58,11 @@ class ServiceMetrics:
             registry=self.registry,
         )
 
-    def observe_decision(self, record: dict, trigger: str) -> None:
+    def observe_decision(self, record: DecisionRecord, trigger: str) -> None:
         """Count one stored decision and the gates it fired."""
-        self.decisions.labels(route=record["route"], trigger=trigger).inc()
-        for gate in record["gates"]:
-            self.gates.labels(code=gate["code"], lifted=str(gate["lifted"]).lower()).inc()
+        self.decisions.labels(route=record.route, trigger=trigger).inc()
+        for gate in record.gates:
+            self.gates.labels(code=gate.code, lifted=str(gate.lifted).lower()).inc()
 
     def render(self) -> bytes:
         """The exposition text."""

@@ -8,11 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from leadgate.decision.pipeline import DecisionPipeline
-from leadgate.decision.policy import Policy, load_policy
 from leadgate.features.schema import parse_lead
 from leadgate.runtime import freeze_long_lived
 from leadgate.serving.examples import LEAD_EXAMPLE
-from leadgate.serving.model_loading import LoadedModel, load_by_alias
+from leadgate.serving.model_loading import LoadedModel, load_by_alias, policy_for
 from leadgate.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,8 +79,7 @@ class ModelHolder:
         self._unload_when_alias_gone = unload_when_alias_gone
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._policy: Policy = load_policy(settings.policy_path)
-        self._current = Current(DecisionPipeline(self._policy, None), None, "not loaded yet")
+        self._current = Current(DecisionPipeline(policy_for(settings), None), None, "not loaded yet")
 
     def current(self) -> Current:
         """The snapshot to use for one request."""
@@ -113,8 +111,7 @@ class ModelHolder:
             if self._current.loaded is None:
                 self._current = Current(self._current.pipeline, None, f"model load failed: {error}")
             return False
-        policy = self._policy if self.settings.policy_path else fresh.policy
-        pipeline = fresh.pipeline(policy)
+        pipeline = fresh.pipeline()
         _warm_up(pipeline)
         freeze_long_lived(collect=False)  # the new model lives as long as it serves
         self._current = Current(pipeline, fresh)

@@ -30,9 +30,16 @@ class LoadedModel:
     version: str
     run_id: str
 
-    def pipeline(self, policy: Policy | None = None) -> DecisionPipeline:
-        """The decision pipeline for this model, under its own policy or an override."""
-        return DecisionPipeline(policy or self.policy, self.model)
+    def pipeline(self) -> DecisionPipeline:
+        """The decision pipeline for this model under the policy in force (`policy_for`)."""
+        return DecisionPipeline(self.policy, self.model)
+
+
+def policy_for(settings: Settings, model_policy: Policy | None = None) -> Policy:
+    """The policy that decides, by one rule: the settings' policy file, else the model's own, else the shipped one."""
+    if settings.policy_path:
+        return load_policy(settings.policy_path)
+    return model_policy if model_policy is not None else load_policy()
 
 
 def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:
@@ -66,5 +73,6 @@ def load_version(settings: Settings, version) -> LoadedModel:
     wrapper = pyfunc.unwrap_python_model()
     model: ScoringModel = wrapper.scoring_model
     model.version = f"{settings.model_name}/{version.version}"
-    policy = load_policy(settings.policy_path) if settings.policy_path else wrapper.policy
-    return LoadedModel(model, policy, settings.model_name, str(version.version), version.run_id)
+    return LoadedModel(
+        model, policy_for(settings, wrapper.policy), settings.model_name, str(version.version), version.run_id
+    )

@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.routes import REJECTING_ROUTES
 from leadgate.features.builder import FEATURE_NAMES
 from leadgate.features.schema import parse_lead
 from leadgate.serving.drift import drift_table
 from leadgate.serving.lifecycle_store import LiveDecision
 from leadgate.serving.model_loading import LoadedModel
-from leadgate.training.evaluate import REJECTING_ROUTES
-
-MODEL_REASON = "model: low P(SQL)"
 
 
 @dataclass
@@ -39,14 +37,6 @@ def _period(decision: LiveDecision, period: str) -> str:
     return f"{year}-W{week:02d}"
 
 
-def rejection_reasons(record: dict) -> list[str]:
-    """Why a decision kept the lead from sales: its rejecting gates, or the model's score."""
-    if record["route"] not in REJECTING_ROUTES:
-        return []
-    codes = [g["code"] for g in record["gates"] if g["route"] in REJECTING_ROUTES and not g["lifted"]]
-    return codes or [MODEL_REASON]
-
-
 def gate_rates(decisions: list[LiveDecision], period: str = "week") -> list[dict]:
     """Per period and gate: leads, how many the gate fired on, and the rate."""
     leads: Counter = Counter()
@@ -54,8 +44,8 @@ def gate_rates(decisions: list[LiveDecision], period: str = "week") -> list[dict
     for decision in decisions:
         key = _period(decision, period)
         leads[key] += 1
-        for gate in decision.record["gates"]:
-            fired[key][gate["code"]] += 1
+        for gate in decision.record.gates:
+            fired[key][gate.code] += 1
     rows = []
     for key in sorted(leads):
         for code, count in sorted(fired[key].items()):
@@ -70,7 +60,7 @@ def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: s
     report = MonitorReport(leads=len(decisions), model_version=loaded.model.version if loaded else None)
     report.routes = dict(Counter(d.route for d in decisions))
     report.gate_rates = gate_rates(decisions, period)
-    reasons = Counter(reason for d in decisions for reason in rejection_reasons(d.record))
+    reasons = Counter(reason for d in decisions for reason in d.record.rejection_reasons())
     rejected = sum(1 for d in decisions if d.route in REJECTING_ROUTES)
     report.rejections = [
         {"reason": reason, "leads": count, "share_of_rejections": count / max(rejected, 1)}
@@ -84,7 +74,7 @@ def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: s
         report.drift_note = "no live decisions in the window"
         return report
     # Features are rebuilt by the one pipeline as of each lead's arrival, exactly as the service saw them.
-    leads = [parse_lead({**d.lead, "scored_at": d.received_at.isoformat()}) for d in decisions]
+    leads = [parse_lead(d.lead).as_of(d.received_at) for d in decisions]
     rebuilt = DecisionPipeline(loaded.policy, loaded.model).decide(leads)
     served = np.array(
         [

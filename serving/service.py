@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from leadgate.decision.pipeline import Decisions
+from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Event, Lead, parse_lead
 from leadgate.serving.intake import Arrival, Intake
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
-from leadgate.serving.model_holder import Current, ModelHolder
+from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.public import MESSAGES
 from leadgate.serving.shadow import ShadowScorer
 from leadgate.serving.store import DecisionStore, Stored
@@ -22,11 +22,6 @@ class LeadNotFound(LookupError):
 def _utc(moment: datetime) -> datetime:
     # SQLite hands timestamps back without a zone; they were written in UTC.
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def _decide(current: Current, lead: Lead, now: datetime) -> tuple[dict, Decisions]:
-    decisions = current.pipeline.decide([lead], now=now)
-    return {**decisions.record(0), "model_missing": current.loaded is None}, decisions
 
 
 def answer_of(stored: Stored) -> dict:
@@ -57,7 +52,7 @@ def create_lead(
     arrival = Arrival(
         current=holder.current(),  # one snapshot per request: an alias move never splits a decision
         # The API decides at arrival: a client-sent scored_at would let the sender move the decision time.
-        lead=lead.model_copy(update={"scored_at": now}),
+        lead=lead.as_of(now),
         stored_lead=lead.model_dump(mode="json", exclude={"scored_at"}),
         idempotency_key=idempotency_key,
         received_at=now,
@@ -100,11 +95,11 @@ def add_events(
 ) -> tuple[dict, int]:
     """Append new activity, re-score, and append a decision, all under the lead's lock."""
     now = datetime.now(UTC)
-    decided: dict = {}
+    decided: list[DecisionRecord] = []
 
-    def decide(lead: dict) -> dict:
-        decided.update(_decide(holder.current(), parse_lead(lead), now)[0])
-        return decided
+    def decide(lead: dict) -> DecisionRecord:
+        decided.append(holder.current().pipeline.decide_one(parse_lead(lead), now=now))
+        return decided[-1]
 
     try:
         row = store.append_events(
@@ -112,7 +107,7 @@ def add_events(
         )
     except KeyError:
         raise LeadNotFound(lead_id) from None
-    metrics.observe_decision(decided, "events")
+    metrics.observe_decision(decided[-1], "events")
     return answer_of(row), row.seq
 
 
@@ -122,11 +117,16 @@ def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
     if not history:
         raise LeadNotFound(lead_id)
     latest = history[-1]
-    record = latest.record
+    record = DecisionRecord.from_json(latest.record)
     return {
-        **{k: record[k] for k in ("lead_id", "route", "route_source", "p_sql", "band", "gates")},
-        "negative_reasons": record["negative_reasons"],
-        "positive_reasons": record["positive_reasons"],
+        "lead_id": record.lead_id,
+        "route": record.route,
+        "route_source": record.route_source,
+        "p_sql": record.p_sql,
+        "band": record.band,
+        "gates": [gate.to_json() for gate in record.gates],
+        "negative_reasons": [reason.to_json() for reason in record.negative_reasons],
+        "positive_reasons": [reason.to_json() for reason in record.positive_reasons],
         "next_step": latest.next_step,
         "model_version": latest.model_version,
         "model_missing": latest.model_missing,
@@ -164,7 +164,7 @@ def list_leads(
             "route": row.route,
             "p_sql": row.p_sql,
             "band": row.band,
-            "gates": [g["code"] for g in row.record["gates"]],
+            "gates": [gate.code for gate in DecisionRecord.from_json(row.record).gates],
             "decided_at": _utc(row.decided_at),
         }
         for row in rows

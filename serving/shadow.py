@@ -11,6 +11,7 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy import Engine
 
+from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Lead
 from leadgate.serving.lifecycle_store import record_shadow
 from leadgate.serving.model_holder import ModelHolder
@@ -133,7 +134,7 @@ class ShadowScorer:
             return
         started = time.perf_counter()
         # scored_at pins each lead's decision time, so one batch call decides each as of its arrival.
-        arrived = [lead.model_copy(update={"scored_at": now}) for lead, now in items]
+        arrived = [lead.as_of(now) for lead, now in items]
         try:
             outcomes = current.pipeline.decide_each(arrived, now=max(now for _, now in items))
         except Exception as error:  # noqa: BLE001 - whatever the challenger does, the thread goes on
@@ -149,19 +150,25 @@ class ShadowScorer:
                 self._store(current, lead, now, outcome[2], None, seconds)
 
     def _store(
-        self, current, lead: Lead, now: datetime, record: dict | None, error: str | None, seconds: float
+        self,
+        current,
+        lead: Lead,
+        now: datetime,
+        record: DecisionRecord | None,
+        error: str | None,
+        seconds: float,
     ):
         row = {
             "lead_id": lead.lead_id,
             "model_version": current.model_version,
             "policy_version": current.pipeline.policy.version,
-            "route": record["route"] if record else None,
-            "band": record["band"] if record else None,
-            "p_sql": record["p_sql"] if record else None,
+            "route": record.route if record else None,
+            "band": record.band if record else None,
+            "p_sql": record.p_sql if record else None,
             "decided_at": now,
             "seconds": seconds,
             "error": error,
-            "record": record,
+            "record": record.to_json() if record else None,
         }
         try:
             record_shadow(self.engine, row)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
+from leadgate.decision.record import DecisionRecord
 from leadgate.serving.store_engine import make_engine, migrate, writing  # noqa: F401
 from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
 
@@ -40,7 +41,7 @@ class NewLead:
     """A new lead and its first decision, as `DecisionStore.create` takes them."""
 
     lead: dict
-    decision: dict
+    decision: DecisionRecord
     idempotency_key: str | None
     received_at: datetime
 
@@ -74,7 +75,7 @@ class DecisionStore:
             return None if lead is None else _first_decision(session, lead.lead_id)
 
     def create(
-        self, *, lead: dict, decision: dict, idempotency_key: str | None, received_at: datetime
+        self, *, lead: dict, decision: DecisionRecord, idempotency_key: str | None, received_at: datetime
     ) -> Stored:
         """Insert a new lead and its first decision in one transaction; a duplicate returns the stored one."""
         return self._insert_new(NewLead(lead, decision, idempotency_key, received_at))
@@ -125,7 +126,12 @@ class DecisionStore:
             return None if row is None else row.lead
 
     def append_events(
-        self, *, lead_id: str, merge: Callable[[dict], dict], decide: Callable[[dict], dict], at: datetime
+        self,
+        *,
+        lead_id: str,
+        merge: Callable[[dict], dict],
+        decide: Callable[[dict], DecisionRecord],
+        at: datetime,
     ) -> Stored:
         """Under the lead's write lock: merge new activity into the stored lead, decide, append a decision.
 
@@ -198,28 +204,28 @@ def _first_decision(session: Session, lead_id: str) -> DecisionRow | None:
     return session.scalar(query)
 
 
-def _columns(lead_id: str, seq: int, trigger: str, decision: dict) -> dict:
+def _columns(lead_id: str, seq: int, trigger: str, decision: DecisionRecord) -> dict:
     return {
         "lead_id": lead_id,
         "seq": seq,
         "trigger": trigger,
-        "route": decision["route"],
-        "route_source": decision["route_source"],
-        "band": decision["band"],
-        "p_sql": decision["p_sql"],
-        "next_step": decision["next_step"],
-        "public_message": decision["public_message"],
-        "model_version": decision["model_version"],
-        "model_missing": decision["model_missing"],
-        "policy_version": decision["policy_version"],
-        "decided_at": datetime.fromisoformat(decision["decided_at"]),
-        "record": decision,
+        "route": decision.route,
+        "route_source": decision.route_source,
+        "band": decision.band,
+        "p_sql": decision.p_sql,
+        "next_step": decision.next_step,
+        "public_message": decision.public_message,
+        "model_version": decision.model_version,
+        "model_missing": decision.model_missing,
+        "policy_version": decision.policy_version,
+        "decided_at": datetime.fromisoformat(decision.decided_at),
+        "record": decision.to_json(),
     }
 
 
-def _written(lead_id: str, seq: int, decision: dict) -> Stored:
+def _written(lead_id: str, seq: int, decision: DecisionRecord) -> Stored:
     # Not an ORM row: building one cost more than the answer needs.
-    return Stored(lead_id, seq, decision["next_step"], decision["public_message"])
+    return Stored(lead_id, seq, decision.next_step, decision.public_message)
 
 
 # Built once: constructing an insert per call cost more than SQLite's own work on it.
@@ -239,12 +245,12 @@ def _insert_lead(connection: Connection, entry: NewLead) -> None:
     )
 
 
-def _insert_decision(connection: Connection, lead_id: str, seq: int, trigger: str, decision: dict) -> None:
+def _insert_decision(
+    connection: Connection, lead_id: str, seq: int, trigger: str, decision: DecisionRecord
+) -> None:
     # Core inserts: the ORM's unit of work cost ~1 ms a decision here, a third of a request.
     result = connection.execute(_INSERT_DECISION, _columns(lead_id, seq, trigger, decision))
     decision_id = result.inserted_primary_key[0]
-    gates = [
-        {"decision_id": decision_id, "code": g["code"], "lifted": g["lifted"]} for g in decision["gates"]
-    ]
+    gates = [{"decision_id": decision_id, "code": g.code, "lifted": g.lifted} for g in decision.gates]
     if gates:
         connection.execute(_INSERT_GATE, gates)

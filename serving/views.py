@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from leadgate.decision.policy import Route
+from leadgate.decision.routes import Route
 from leadgate.features.schema import Lead
 from leadgate.serving import service
 from leadgate.serving.auth import require

@@ -146,7 +146,7 @@ from leadgate.training.crm_mappings import shipped_mappings
 lead = parse_lead({"lead_id": "w-1", "created_at": "2026-11-01T10:00:00Z", "company": {"employees": 3}})
 record = pipeline.DecisionPipeline(load_policy()).decide_one(lead, now=datetime(2026, 11, 2, tzinfo=UTC))
 migrate(make_engine(f"sqlite:///{tempfile.mkdtemp()}/decisions.db"))
-print(json.dumps({"file": pipeline.__file__, "route": record["route"], "mappings": shipped_mappings()}))
+print(json.dumps({"file": pipeline.__file__, "route": record.route, "mappings": shipped_mappings()}))
 """
 
 

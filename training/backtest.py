@@ -9,12 +9,10 @@ import numpy as np
 import pandas as pd
 
 from leadgate.decision.pipeline import DecisionPipeline, Decisions
-from leadgate.decision.policy import ROUTE_SEVERITY, Route
+from leadgate.decision.routes import REJECTING_ROUTES, ROUTES, SALES_ROUTES
 from leadgate.training.data import History
-from leadgate.training.evaluate import SALES_ROUTES
 from leadgate.training.intervals import CONFIDENCE, rate_ratio, wilson
 
-ROUTES = [route.value for route in Route]
 LEAD_COLUMNS = [
     "lead_id",
     "created_at",
@@ -158,16 +156,12 @@ def decide_history(pipeline: DecisionPipeline, history: History) -> Decisions:
     """Decide historical leads each as of its own decision time: scored_at, else its creation."""
     # history_from_records already fills scored_at; a History built otherwise must not be scored "now",
     # which would let every lead see activity that happened after it was decided.
-    leads = [
-        lead if lead.scored_at else lead.model_copy(update={"scored_at": lead.created_at})
-        for lead in history.leads
-    ]
+    leads = [lead if lead.scored_at else lead.as_of(lead.created_at) for lead in history.leads]
     return pipeline.decide(leads)
 
 
 def _rejecting(routes: np.ndarray) -> np.ndarray:
-    floor = ROUTE_SEVERITY[Route.self_service]
-    return np.array([ROUTE_SEVERITY[Route(r)] >= floor for r in routes], dtype=bool)
+    return np.isin(routes, REJECTING_ROUTES)
 
 
 def gate_table(

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.routes import SALES_ROUTES
 from leadgate.training.backtest import decide_history
 from leadgate.training.data import History
-from leadgate.training.evaluate import SALES_ROUTES
 from leadgate.training.intervals import CONFIDENCE, wilson
 
 NONE_LABEL = "(none)"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-REJECTING_ROUTES = ("self_service", "silent_reject")
-SALES_ROUTES = ("sales_ready", "verify")
+from leadgate.decision.routes import REJECTING_ROUTES, ROUTES, SALES_ROUTES
 
 
 def calibration_error(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
@@ -56,7 +55,7 @@ def route_metrics(routes: np.ndarray, y: np.ndarray) -> dict[str, float]:
 def route_counts(routes: np.ndarray, y: np.ndarray) -> list[dict]:
     """Leads, SQLs and conversion per route."""
     rows = []
-    for route in ("sales_ready", "verify", "nurture", "self_service", "silent_reject"):
+    for route in ROUTES:
         mask = routes == route
         n = int(mask.sum())
         sqls = int(y[mask].sum())

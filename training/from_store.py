@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from leadgate.features.schema import LeadValidationError, parse_lead
 from leadgate.serving.lifecycle_store import leads_with_outcomes
 from leadgate.training.data import History, HistoryError, history_from_records
 
@@ -20,11 +21,12 @@ def history_from_store(engine: Engine) -> History:
     for row in rows:
         # Events appended after the first decision stay in the stored lead; scoring as of arrival
         # makes the pipeline ignore them, exactly as the live service did not know them.
-        records.append(
-            {
-                **row.lead,
-                "scored_at": row.received_at.isoformat(),
-                "outcome": {"sql": row.sql, "won": row.won, "rejection_reason": row.rejection_reason or ""},
-            }
-        )
+        try:
+            lead = parse_lead(row.lead).as_of(row.received_at).model_dump(mode="json", exclude_none=True)
+        except LeadValidationError as error:
+            raise HistoryError(
+                f"stored lead {row.lead.get('lead_id')!r} no longer validates: {error}"
+            ) from None
+        outcome = {"sql": row.sql, "won": row.won, "rejection_reason": row.rejection_reason or ""}
+        records.append({**lead, "outcome": outcome})
     return history_from_records(records)

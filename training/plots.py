@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from leadgate.decision.routes import ROUTES
+
 
 def subplots(figsize: tuple[float, float], *args, **kwargs):
     """A figure and its axes, outside pyplot (`Figure.subplots` arguments).
@@ -39,7 +41,7 @@ def route_distribution_figure(p_sql: np.ndarray, routes: np.ndarray):
     """Histogram of calibrated P(SQL) for each route."""
     fig, ax = subplots((7, 4))
     bins = np.linspace(0, max(np.nanmax(p_sql) if len(p_sql) else 1, 0.05), 40)
-    for route in ("sales_ready", "verify", "nurture", "self_service", "silent_reject"):
+    for route in ROUTES:
         values = p_sql[(routes == route) & ~np.isnan(p_sql)]
         if len(values):
             ax.hist(values, bins=bins, alpha=0.55, label=f"{route} ({len(values)})")

@@ -7,8 +7,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from leadgate.decision.policy import Promotion
+from leadgate.decision.routes import REJECTING_ROUTES, SALES_ROUTES
 from leadgate.serving.lifecycle_store import ShadowPair
-from leadgate.training.evaluate import REJECTING_ROUTES, SALES_ROUTES, score_metrics
+from leadgate.training.evaluate import score_metrics
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> float:

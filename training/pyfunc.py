@@ -38,7 +38,7 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
             except (json.JSONDecodeError, LeadValidationError) as error:
                 answers.append(json.dumps({"error": str(error)}))
         records = iter(self.pipeline.decide_records(leads)[1]) if leads else iter(())
-        return [answer if answer is not None else json.dumps(next(records)) for answer in answers]
+        return [answer if answer is not None else json.dumps(next(records).to_json()) for answer in answers]
 
 
 # The model's code file: MLflow executes it under a module name of its own, so it holds no class of ours.

@@ -7,7 +7,8 @@ import io
 
 import numpy as np
 
-from leadgate.decision.policy import Route, Thresholds
+from leadgate.decision.policy import Thresholds
+from leadgate.decision.routes import Route
 from leadgate.training.plots import subplots
 
 ROUTE_COLORS = {

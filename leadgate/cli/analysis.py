@@ -158,18 +158,18 @@ def backtest(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Back-test a proposed policy and/or model against the current one on historical leads."""
-    from leadgate.cli.common import console, policy_or_fail, settings_for
+    from leadgate.cli.common import console, policy_in_force, policy_or_fail, settings_for
     from leadgate.cli.render_analysis import print_backtest
     from leadgate.decision.pipeline import DecisionPipeline
     from leadgate.training.backtest import BacktestParams, run_backtest
 
     _check_out(out)
-    settings = settings_for(data_dir)
+    settings = settings_for(data_dir, policy)
     history = _history(data, settings, since, until)
     current_model = _model(settings, model_alias)
     proposed_model = _model(settings, proposed_model_alias) if proposed_model_alias else current_model
     # Without a policy file the current setup keeps the policy its model was trained under.
-    current_policy = policy_or_fail(policy) if policy or not current_model else current_model.policy
+    current_policy = policy_in_force(settings, current_model)
     new_policy = policy_or_fail(proposed_policy) if proposed_policy else current_policy
     current = DecisionPipeline(current_policy, current_model.model if current_model else None)
     proposed = DecisionPipeline(new_policy, proposed_model.model if proposed_model else None)
@@ -237,16 +237,16 @@ def channels(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Channel quality: per source and campaign, leads, leads passing the gates, SQLs, won, cost."""
-    from leadgate.cli.common import console, policy_or_fail, settings_for
+    from leadgate.cli.common import console, policy_in_force, settings_for
     from leadgate.cli.render_analysis import print_channels
     from leadgate.decision.pipeline import DecisionPipeline
     from leadgate.training.channels import channel_quality
 
     _check_out(out)
-    settings = settings_for(data_dir)
+    settings = settings_for(data_dir, policy)
     history = _history(data, settings, since, until)
     loaded = _model(settings, model_alias)
-    chosen = policy_or_fail(policy) if policy or not loaded else loaded.policy
+    chosen = policy_in_force(settings, loaded)
     pipeline = DecisionPipeline(chosen, loaded.model if loaded else None)
     with console.status(f"deciding {len(history.leads):,} leads"):
         result = channel_quality(history, pipeline)

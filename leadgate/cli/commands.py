@@ -173,7 +173,7 @@ def score(
     if output.suffix.lower() not in OUTPUT_FORMATS:
         raise fail(f"{output}: output must be one of {', '.join(OUTPUT_FORMATS)}")
     loaded = loaded_or_fail(settings_for(data_dir, policy), alias)
-    pipeline = loaded.pipeline(policy_or_fail(policy) if policy else None)
+    pipeline = loaded.pipeline()
     columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("score", total=None)
@@ -210,8 +210,8 @@ def decide(
     except LeadValidationError as error:
         raise fail(f"{lead_file}: invalid lead: {error}") from None
     loaded = loaded_or_fail(settings_for(data_dir, policy), alias)
-    record = loaded.pipeline(policy_or_fail(policy) if policy else None).decide_one(lead)
-    console.print_json(json.dumps(record)) if as_json else console.print(decision_panel(record))
+    record = loaded.pipeline().decide_one(lead)
+    console.print_json(json.dumps(record.to_json())) if as_json else console.print(decision_panel(record))
 
 
 @app.command("check-policy")

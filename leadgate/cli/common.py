@@ -48,10 +48,24 @@ def policy_or_fail(path: Path | None):
 
 
 def loaded_or_fail(settings, alias: str):
-    """The model version an alias points to; none stops the command with the registry's answer."""
+    """The model version an alias points to; none (or a bad policy file) stops the command with its error."""
+    from leadgate.decision.policy import PolicyError
     from leadgate.serving.model_loading import ModelNotFound, load_by_alias
 
     try:
         return load_by_alias(settings, alias)
-    except ModelNotFound as error:
+    except (ModelNotFound, PolicyError) as error:
+        raise fail(str(error)) from None
+
+
+def policy_in_force(settings, loaded=None):
+    """The policy that decides (`policy_for`: the settings' file, else the loaded model's, else shipped)."""
+    from leadgate.decision.policy import PolicyError
+    from leadgate.serving.model_loading import policy_for
+
+    if loaded is not None:
+        return loaded.policy
+    try:
+        return policy_for(settings)
+    except PolicyError as error:
         raise fail(str(error)) from None

@@ -34,15 +34,15 @@ FOUNDER_ON_GMAIL = {
 }
 
 
-def _contrasting(records: list[dict]) -> list[tuple[str, dict]]:
+def _contrasting(records: list) -> list[tuple[str, object]]:
     """One telling lead per route, taking the highest-scored lead of each kind."""
-    ranked = sorted(records, key=lambda r: -(r["p_sql"] or 0.0))
+    ranked = sorted(records, key=lambda r: -(r.p_sql or 0.0))
     wanted = (
-        ("Sales-ready: the strongest lead of the batch", lambda r: r["route"] == "sales_ready"),
-        ("Sales-assisted check", lambda r: r["route"] == "verify" and r["route_source"] == "model"),
-        ("Nurture: fits, no buying signal yet", lambda r: r["route"] == "nurture"),
-        ("Gated to self-service", lambda r: r["route"] == "self_service" and r["route_source"] == "gate"),
-        ("Silently rejected", lambda r: r["route"] == "silent_reject"),
+        ("Sales-ready: the strongest lead of the batch", lambda r: r.route == "sales_ready"),
+        ("Sales-assisted check", lambda r: r.route == "verify" and r.route_source == "model"),
+        ("Nurture: fits, no buying signal yet", lambda r: r.route == "nurture"),
+        ("Gated to self-service", lambda r: r.route == "self_service" and r.route_source == "gate"),
+        ("Silently rejected", lambda r: r.route == "silent_reject"),
     )
     picks = []
     for title, keep in wanted:
@@ -93,7 +93,7 @@ def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
     leads = [parse_lead({k: v for k, v in r.items() if k != "outcome"}) for r in new]
     _, records = pipeline.decide_records(leads)
     for title, record in _contrasting(records):
-        console.print(decision_panel(record, title=f"{title} — {record['lead_id']}"))
+        console.print(decision_panel(record, title=f"{title} — {record.lead_id}"))
     example_path = data_dir / "example_lead.json"
     example_path.write_text(json.dumps(FOUNDER_ON_GMAIL, indent=2))
     founder = pipeline.decide_one(parse_lead(FOUNDER_ON_GMAIL))

@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from leadgate.cli.common import DataDir, PolicyOpt, console, fail, policy_or_fail, settings_for
+from leadgate.cli.common import (
+    DataDir,
+    PolicyOpt,
+    console,
+    fail,
+    policy_in_force,
+    settings_for,
+)
 
 outcomes_app = typer.Typer(help="Sales outcomes of stored leads: the labels the next model learns from.")
 OUTCOME_FORMATS = (".csv", ".jsonl", ".json")
@@ -139,8 +146,8 @@ def promote(
     from leadgate.training.promote import compare
     from leadgate.training.registry import CHALLENGER, CHAMPION, alias_version, record_promotion
 
-    settings = settings_for(data_dir)
-    criteria_policy = policy_or_fail(policy or settings.policy_path)
+    settings = settings_for(data_dir, policy)
+    criteria_policy = policy_in_force(settings)
     challenger = alias_version(settings, CHALLENGER)
     if challenger is None:
         raise fail(f"no model '{settings.model_name}' has the alias '{CHALLENGER}': train one first")

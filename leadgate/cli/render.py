@@ -7,6 +7,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from leadgate.decision.record import DecisionRecord
+
 ROUTE_STYLE = {
     "sales_ready": "bold green",
     "verify": "bold cyan",
@@ -16,32 +18,35 @@ ROUTE_STYLE = {
 }
 
 
-def decision_panel(record: dict, title: str | None = None) -> Panel:
+def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
     """One decision: route, gates, calibrated P(SQL), top negative and positive reasons."""
-    route = record["route"]
+    route = record.route
     header = Text.assemble(("→ ", "dim"), (route.upper(), ROUTE_STYLE.get(route, "bold")))
-    header.append(f"   (decided by {record['route_source']})", style="dim")
-    if record["p_sql"] is not None:
-        header.append(f"\nP(SQL) = {record['p_sql']:.1%}  band: {record['band']}")
+    header.append(f"   (decided by {record.route_source})", style="dim")
+    if record.p_sql is not None:
+        header.append(f"\nP(SQL) = {record.p_sql:.1%}  band: {record.band}")
     else:
         header.append("\nno model loaded: gates only", style="yellow")
     parts: list = [header]
-    if record["gates"]:
+    if record.gates:
         gates = Table(show_header=False, box=None, padding=(0, 1))
-        for gate in record["gates"]:
-            mark = "lifted" if gate["lifted"] else gate["route"]
+        for gate in record.gates:
+            mark = "lifted" if gate.lifted else gate.route
             gates.add_row(
-                "⛔" if not gate["lifted"] else "↺",
-                f"[bold]{gate['code']}[/]",
-                gate["reason"],
+                "⛔" if not gate.lifted else "↺",
+                f"[bold]{gate.code}[/]",
+                gate.reason,
                 f"[dim]{mark}[/]",
             )
         parts += [Text("Gates", style="bold underline"), gates]
-    for label, key, sign in (("Against", "negative_reasons", "−"), ("For", "positive_reasons", "+")):
-        if record[key]:
+    for label, listed, sign in (
+        ("Against", record.negative_reasons, "−"),
+        ("For", record.positive_reasons, "+"),
+    ):
+        if listed:
             reasons = Table(show_header=False, box=None, padding=(0, 1))
-            for reason in record[key]:
-                reasons.add_row(sign, reason["text"], f"[dim]{reason['contribution']:+.2f}[/]")
+            for reason in listed:
+                reasons.add_row(sign, reason.text, f"[dim]{reason.contribution:+.2f}[/]")
             parts += [Text(label, style="bold underline"), reasons]
-    parts.append(Text(f"model {record['model_version']} · policy {record['policy_version']}", style="dim"))
-    return Panel(Group(*parts), title=title or f"lead {record['lead_id']}", expand=False)
+    parts.append(Text(f"model {record.model_version} · policy {record.policy_version}", style="dim"))
+    return Panel(Group(*parts), title=title or f"lead {record.lead_id}", expand=False)

@@ -11,12 +11,12 @@ PIPELINE = DecisionPipeline(POLICY)
 
 
 def fired(lead) -> dict[str, dict]:
-    return {g["code"]: g for g in PIPELINE.decide_one(lead)["gates"]}
+    return {g.code: g for g in PIPELINE.decide_one(lead).gates}
 
 
 def test_good_lead_fires_no_gate():
     record = PIPELINE.decide_one(make_lead())
-    assert record["gates"] == [] and record["route"] == "verify" and record["route_source"] == "no_model"
+    assert record.gates == [] and record.route == "verify" and record.route_source == "no_model"
 
 
 @pytest.mark.parametrize(
@@ -55,9 +55,9 @@ def test_good_lead_fires_no_gate():
 def test_each_gate_fires_with_the_leads_own_value(sections, code, value):
     gates = fired(make_lead(**sections))
     assert code in gates, f"{code} did not fire: {list(gates)}"
-    assert value in gates[code]["reason"]
+    assert value in gates[code].reason
     spec = next(g for g in POLICY.gates if g.code == code)
-    assert gates[code]["category"] == spec.category and gates[code]["route"] == spec.route
+    assert gates[code].category == spec.category and gates[code].route == spec.route
 
 
 def test_unknown_size_and_unknown_country_are_gaps_not_exclusions():
@@ -67,7 +67,7 @@ def test_unknown_size_and_unknown_country_are_gaps_not_exclusions():
 
 def test_most_severe_gate_decides_the_route():
     record = PIPELINE.decide_one(make_lead(company={"employees": 3}, contact={"email": "kim@pipelineiq.com"}))
-    assert record["route"] == "silent_reject" and record["gates"][0]["code"] == "competitor_domain"
+    assert record.route == "silent_reject" and record.gates[0].code == "competitor_domain"
 
 
 def test_fresh_high_intent_lifts_a_liftable_gate_only():
@@ -75,11 +75,11 @@ def test_fresh_high_intent_lifts_a_liftable_gate_only():
     fresh = events(("demo_request", "2026-11-02T09:00:00Z"))
     stale = events(("demo_request", "2026-09-01T09:00:00Z"))
     lifted = PIPELINE.decide_one(make_lead(company=small, events=fresh, created_at="2026-08-01T00:00:00Z"))
-    assert lifted["route"] == "verify" and lifted["route_source"] == "lift" and lifted["gates"][0]["lifted"]
+    assert lifted.route == "verify" and lifted.route_source == "lift" and lifted.gates[0].lifted
     kept = PIPELINE.decide_one(make_lead(company=small, events=stale, created_at="2026-08-01T00:00:00Z"))
-    assert kept["route"] == "self_service" and not kept["gates"][0]["lifted"]
+    assert kept.route == "self_service" and not kept.gates[0].lifted
     competitor = PIPELINE.decide_one(make_lead(contact={"email": "kim@pipelineiq.com"}, events=fresh))
-    assert competitor["route"] == "silent_reject"
+    assert competitor.route == "silent_reject"
 
 
 def test_events_after_the_decision_time_do_not_count():
@@ -92,8 +92,8 @@ def test_batch_and_single_lead_agree():
     batch = PIPELINE.decide(leads)
     for i, lead in enumerate(leads):
         one = PIPELINE.decide_one(lead)
-        assert one["route"] == batch.route[i]
-        assert [g["code"] for g in one["gates"]] == [g["code"] for g in batch.record(i)["gates"]]
+        assert one.route == batch.route[i]
+        assert [g.code for g in one.gates] == [g.code for g in batch.record(i).gates]
     assert np.array_equal(batch.gates.gated, [True, False, False, False])
 
 
@@ -102,12 +102,12 @@ def test_disabled_gate_never_fires():
     next(g for g in data["gates"] if g["code"] == "below_size_floor")["enabled"] = False
     policy = parse_policy(yaml.safe_dump(data))
     assert "below_size_floor" not in {g.code for g in policy.active_gates()}
-    assert DecisionPipeline(policy).decide_one(make_lead(company={"employees": 2}))["gates"] == []
+    assert DecisionPipeline(policy).decide_one(make_lead(company={"employees": 2})).gates == []
 
 
 def test_missing_email_is_a_gap_not_bad_faith():
     record = PIPELINE.decide_one(make_lead(contact={"email": None}))
-    assert "invalid_email" not in {g["code"] for g in record["gates"]}
+    assert "invalid_email" not in {g.code for g in record.gates}
 
 
 def test_do_not_engage_covers_subdomains():
@@ -116,8 +116,8 @@ def test_do_not_engage_covers_subdomains():
 
 def test_public_answer_is_in_the_record_and_never_names_the_gate():
     small = PIPELINE.decide_one(make_lead(company={"employees": 3}))
-    assert (small["next_step"], small["public_message"]) == ("self_service", "smaller_team_alternatives")
+    assert (small.next_step, small.public_message) == ("self_service", "smaller_team_alternatives")
     capped = PIPELINE.decide_one(make_lead(contact={"email": "maria@gmail.com"}))
-    assert (capped["next_step"], capped["public_message"]) == ("verify", "verify")
+    assert (capped.next_step, capped.public_message) == ("verify", "verify")
     bot = PIPELINE.decide_one(make_lead(form={"honeypot": "x"}))
-    assert (bot["next_step"], bot["public_message"]) == ("thank_you", "thank_you")
+    assert (bot.next_step, bot.public_message) == ("thank_you", "thank_you")

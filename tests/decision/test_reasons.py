@@ -25,7 +25,7 @@ def test_injected_negative_factor_is_among_the_top_three_negative_reasons(pipeli
         factors = history.true_negative_factors[i]
         if not factors or rejecting[k]:
             continue
-        negative = {r["family"] for r in decisions.reasons(k, negative=True)}
+        negative = {r.family for r in decisions.reasons(k, negative=True)}
         # Every injected factor counts on its own: a lead with two factors must show both to score two hits.
         total += len(factors)
         hits += sum(f in negative for f in factors)
@@ -45,10 +45,10 @@ def test_reasons_quote_the_leads_own_values(pipeline):
             form={"inquiry_type": "content"},
         )
     )
-    texts = " | ".join(r["text"] for r in record["negative_reasons"] + record["positive_reasons"])
-    assert len(record["negative_reasons"]) <= 3 and len(record["positive_reasons"]) <= 2
+    texts = " | ".join(r.text for r in record.negative_reasons + record.positive_reasons)
+    assert len(record.negative_reasons) <= 3 and len(record.positive_reasons) <= 2
     assert any(v in texts for v in ("gmail.com", "18 employees", "Marketing Assistant", "days")), texts
-    contributions = [r["contribution"] for r in record["negative_reasons"]]
+    contributions = [r.contribution for r in record.negative_reasons]
     assert contributions == sorted(contributions) and all(c < 0 for c in contributions)
 
 

@@ -65,7 +65,7 @@ def test_jsonl_with_broken_and_invalid_lines_gives_one_row_per_input_row(pipelin
     assert pd.isna(broken["route"]) and pd.isna(invalid["route"])
 
     good = frame[frame["error"].isna()]
-    assert good["route"].tolist() == [decided(pipeline, lead_dict(lead_id="good-1"))["route"], "self_service"]
+    assert good["route"].tolist() == [decided(pipeline, lead_dict(lead_id="good-1")).route, "self_service"]
     assert (good["p_sql"] > 0).all() and (good["p_sql"] < 1).all()
     assert "below_size_floor" in frame.iloc[3]["gates"].tolist()
     assert summary.routes == good["route"].value_counts().to_dict()
@@ -85,11 +85,11 @@ def test_rows_stay_aligned_across_chunks(pipeline, tmp_path, monkeypatch):
     assert [r["row"] for r in rows] == [1, 2, 3, 4, 5]
     assert [r["lead_id"] for r in rows] == ["a", "small", "b", None, "c"]
     assert [r.get("route") for r in rows] == [
-        decided(pipeline, leads[0])["route"],
+        decided(pipeline, leads[0]).route,
         "self_service",
         None,
         None,
-        decided(pipeline, lead_dict(lead_id="c"))["route"],
+        decided(pipeline, lead_dict(lead_id="c")).route,
     ]
     assert (summary.scored, summary.errors) == (3, 2)
 
@@ -99,7 +99,7 @@ def test_jsonl_output_carries_the_full_decision_record(pipeline, tmp_path):
     score_file(pipeline, source, tmp_path / "out.jsonl")
     (line,) = (tmp_path / "out.jsonl").read_text().splitlines()
     record = json.loads(line)
-    expected = decided(pipeline, SMALL)
+    expected = decided(pipeline, SMALL).to_json()
     assert record.pop("row") == 1 and record.pop("error") is None
     assert record.pop("decided_at") and expected.pop("decided_at")
     assert record == json.loads(json.dumps(expected))
@@ -136,8 +136,8 @@ def test_csv_with_dotted_columns_and_events_as_json_text(pipeline, tmp_path):
     assert frame["row"].tolist() == [1, 2, 3, 4]
     for i, lead in enumerate((lead_dict(lead_id="good"), SMALL, no_size)):
         expected = decided(pipeline, lead)
-        assert frame.iloc[i]["route"] == expected["route"]
-        assert frame.iloc[i]["p_sql"] == pytest.approx(expected["p_sql"])
+        assert frame.iloc[i]["route"] == expected.route
+        assert frame.iloc[i]["p_sql"] == pytest.approx(expected.p_sql)
     assert frame.iloc[3]["error"].startswith("row 4: events is not valid JSON")
 
 
@@ -156,7 +156,7 @@ def test_parquet_input_with_missing_numbers(pipeline, tmp_path):
     out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
     assert summary.errors == 0
     for record, lead in zip(out, leads, strict=True):
-        assert record["p_sql"] == pytest.approx(decided(pipeline, lead)["p_sql"])
+        assert record["p_sql"] == pytest.approx(decided(pipeline, lead).p_sql)
 
 
 def test_parquet_input_with_events_as_a_list_column(tmp_path):

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from leadgate.decision.record import DecisionRecord
 from leadgate.features.outcome import Outcome, parse_outcome
 from leadgate.features.schema import LeadValidationError
 from leadgate.serving.lifecycle_store import first_decisions, record_outcomes, record_shadow, shadow_pairs
@@ -14,23 +15,25 @@ from tests.factories import lead_dict
 T0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
 
-def _decision(lead_id: str, route: str = "verify", p_sql: float = 0.3) -> dict:
-    return {
-        "lead_id": lead_id,
-        "route": route,
-        "route_source": "model",
-        "band": route,
-        "p_sql": p_sql,
-        "gates": [],
-        "next_step": "sales_contact",
-        "public_message": "thank_you",
-        "negative_reasons": [],
-        "positive_reasons": [],
-        "model_version": "leadgate/1",
-        "model_missing": False,
-        "policy_version": "default@x",
-        "decided_at": T0.isoformat(),
-    }
+def _decision(lead_id: str, route: str = "verify", p_sql: float = 0.3) -> DecisionRecord:
+    return DecisionRecord.from_json(
+        {
+            "lead_id": lead_id,
+            "route": route,
+            "route_source": "model",
+            "band": route,
+            "p_sql": p_sql,
+            "gates": [],
+            "next_step": "sales_contact",
+            "public_message": "thank_you",
+            "negative_reasons": [],
+            "positive_reasons": [],
+            "model_version": "leadgate/1",
+            "model_missing": False,
+            "policy_version": "default@x",
+            "decided_at": T0.isoformat(),
+        }
+    )
 
 
 def _create(store, lead_id: str, at: datetime = T0, **decision) -> None:

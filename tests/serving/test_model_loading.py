@@ -6,7 +6,7 @@ import sys
 import threading
 import time
 
-from leadgate.serving.model_loading import load_by_alias
+from leadgate.serving.model_loading import load_by_alias, policy_for
 
 
 def test_concurrent_loads_run_one_at_a_time_and_leave_no_stand_in_module(service_settings, monkeypatch):
@@ -35,3 +35,20 @@ def test_concurrent_loads_run_one_at_a_time_and_leave_no_stand_in_module(service
     assert most[0] == 1 and len(loaded) == 3
     assert len({model.version for model in loaded}) == 1
     assert type(sys.modules.get("dbutils")).__name__ != "MockDbutils"
+
+
+def test_one_rule_picks_the_policy_file_else_the_model_s_else_the_shipped(
+    settings, tmp_path, registered_settings
+):
+    from leadgate.decision.policy import default_policy_text, load_policy
+
+    registered, _ = registered_settings
+    model_policy = load_by_alias(registered).policy
+    own = tmp_path / "own.yaml"
+    own.write_text(default_policy_text().replace("name: default", "name: own"))
+    assert policy_for(settings.model_copy(update={"policy_path": own}), model_policy).name == "own"
+    assert policy_for(settings, model_policy) is model_policy
+    assert policy_for(settings).version == load_policy().version
+    # Loading applies the same rule, once: the settings' file wins over the model's own policy.
+    overridden = load_by_alias(registered.model_copy(update={"policy_path": own}))
+    assert overridden.policy.name == "own" and overridden.pipeline().policy.name == "own"

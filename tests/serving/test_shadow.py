@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.record import DecisionRecord
 from leadgate.serving.store_models import DecisionRow, ShadowDecisionRow
 from tests.factories import lead_dict
 from tests.serving.conftest import KEYS, auth
@@ -124,14 +125,16 @@ def test_queued_leads_are_decided_in_one_batch_each_as_of_its_own_arrival(two_mo
         rows = {r.lead_id: r for r in connection.execute(select(ShadowDecisionRow)).all()}
     for lead, at in items:
         alone = challenger.decide_one(lead, now=at)
-        assert rows[lead.lead_id].p_sql == alone["p_sql"] and rows[lead.lead_id].route == alone["route"]
-        assert rows[lead.lead_id].record["negative_reasons"] == alone["negative_reasons"]
+        assert rows[lead.lead_id].p_sql == alone.p_sql and rows[lead.lead_id].route == alone.route
+        # decided_at is the batch's time; everything decided is the lead's own, as of its arrival.
+        stored = {k: v for k, v in rows[lead.lead_id].record.items() if k != "decided_at"}
+        assert stored == {k: v for k, v in alone.to_json().items() if k != "decided_at"}
 
 
 def _dummy(lead):
-    return {
-        "route": "verify", "route_source": "model", "p_sql": 0.5, "band": "medium", "gates": [],
+    return DecisionRecord.from_json({
+        "lead_id": lead.lead_id, "route": "verify", "route_source": "model", "p_sql": 0.5, "band": "medium", "gates": [],
         "next_step": "verify", "public_message": "received", "negative_reasons": [], "positive_reasons": [],
         "model_version": "leadgate/1", "policy_version": "p", "decided_at": "2026-11-20T12:00:00+00:00",
         "model_missing": False,
-    }  # fmt: skip
+    })  # fmt: skip

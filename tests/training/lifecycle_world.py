@@ -60,7 +60,7 @@ def go_live(settings, records: list[dict]) -> list:
     for i, lead in enumerate(leads):
         store.create(
             lead=lead.model_dump(mode="json"),
-            decision={**decisions.record(i), "model_missing": False},
+            decision=decisions.record(i),
             idempotency_key=None,
             received_at=lead.scored_at,
         )

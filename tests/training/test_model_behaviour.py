@@ -37,8 +37,8 @@ def test_a_competitor_never_reaches_sales_whatever_its_activity(pipeline):
         record = pipeline.decide_one(
             make_lead(contact={"email": email, "job_title": "CEO"}, events=events(*burst))
         )
-        assert record["route"] == "silent_reject"
-        assert record["gates"][0]["code"] == "competitor_domain"
+        assert record.route == "silent_reject"
+        assert record.gates[0].code == "competitor_domain"
 
 
 def test_more_demo_requests_never_lower_the_score(pipeline, history, trained):
@@ -59,7 +59,7 @@ def test_the_same_lead_stale_scores_below_itself_fresh(pipeline, history, traine
     active = make_lead(
         events=events(("demo_request", "2026-11-02T09:00:00Z"), ("pricing_page", "2026-11-02T09:05:00Z"))
     )
-    assert pipeline.decide_one(_shift(active, 150))["p_sql"] < pipeline.decide_one(active)["p_sql"]
+    assert pipeline.decide_one(_shift(active, 150)).p_sql < pipeline.decide_one(active).p_sql
 
 
 def test_a_founder_on_gmail_who_visited_pricing_and_replied_goes_to_verify(pipeline):
@@ -79,17 +79,17 @@ def test_a_founder_on_gmail_who_visited_pricing_and_replied_goes_to_verify(pipel
         events=events(("pricing_page", "2026-11-01T10:00:00Z"), ("email_reply", "2026-11-02T10:00:00Z")),
     )
     record = pipeline.decide_one(founder)
-    assert record["route"] == "verify"
-    texts = [r["text"] for r in record["negative_reasons"]]
+    assert record.route == "verify"
+    texts = [r.text for r in record.negative_reasons]
     assert "Personal email address (gmail.com)" in texts or any(
-        g["code"] == "personal_email" for g in record["gates"]
+        g.code == "personal_email" for g in record.gates
     )
 
 
 def test_gated_leads_still_get_model_reasons(pipeline):
     record = pipeline.decide_one(make_lead(company={"employees": 3}))
-    assert record["route"] == "self_service" and record["gates"][0]["code"] == "below_size_floor"
-    assert record["p_sql"] is not None and (record["negative_reasons"] or record["positive_reasons"])
+    assert record.route == "self_service" and record.gates[0].code == "below_size_floor"
+    assert record.p_sql is not None and (record.negative_reasons or record.positive_reasons)
 
 
 @pytest.mark.parametrize("n", [1, 7, 64, 500])

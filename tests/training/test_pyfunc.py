@@ -25,10 +25,10 @@ def test_predict_returns_one_decision_json_per_lead(champion, pipeline):
     assert isinstance(answers, list) and len(answers) == 1
     decision = json.loads(answers[0])
     expected = pipeline.decide([make_lead()]).record(0)
-    assert decision["route"] == expected["route"]
-    assert decision["p_sql"] == pytest.approx(expected["p_sql"])
+    assert decision["route"] == expected.route
+    assert decision["p_sql"] == pytest.approx(expected.p_sql)
     assert decision["lead_id"] == "t-1"
-    assert decision["policy_version"] == expected["policy_version"]
+    assert decision["policy_version"] == expected.policy_version
 
 
 def test_invalid_leads_get_their_error_in_place_and_the_others_are_decided(champion):

@@ -59,4 +59,4 @@ def test_loaded_champion_decides_exactly_like_the_trained_model(
     mine, theirs = pipeline.decide(leads), loaded.pipeline().decide(leads)
     np.testing.assert_allclose(mine.p_sql, theirs.p_sql)
     assert list(mine.route) == list(theirs.route)
-    assert json.loads(json.dumps(theirs.record(0)))["model_version"] == loaded.model.version
+    assert json.loads(json.dumps(theirs.record(0).to_json()))["model_version"] == loaded.model.version

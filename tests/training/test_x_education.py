@@ -57,15 +57,11 @@ def test_reasons_speak_of_this_data(x_education):
     leads = history.leads[-1500:]
     decisions = DecisionPipeline(policy, result.model).decide(leads)
     records = [decisions.record(i) for i in range(len(leads))]
-    students = [r for r in records if occupation[r["lead_id"]] == "Student"]
+    students = [r for r in records if occupation[r.lead_id] == "Student"]
     assert students
-    named = [
-        r
-        for r in students
-        if any("Student" in x["text"] for x in r["negative_reasons"] + r["positive_reasons"])
-    ]
+    named = [r for r in students if any("Student" in x.text for x in r.negative_reasons + r.positive_reasons)]
     assert len(named) >= len(students) / 2
-    suppressed = [r for r in records if r["lead_id"] in no_email]
+    suppressed = [r for r in records if r.lead_id in no_email]
     assert suppressed and all(
-        any(g["code"] == "unsubscribed_or_complained" for g in r["gates"]) for r in suppressed
+        any(g.code == "unsubscribed_or_complained" for g in r.gates) for r in suppressed
     )
