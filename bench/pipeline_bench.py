@@ -24,7 +24,7 @@ from rich.table import Table
 from leadgate.decision.gates import run_gates
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import load_policy
-from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, family_contributions, top_families
+from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, top_families
 from leadgate.decision.routing import band_routes, combine_routes
 from leadgate.features.derived import derive
 from leadgate.features.schema import parse_lead
@@ -169,7 +169,7 @@ def stage_breakdown(pipeline: DecisionPipeline, leads: list) -> dict[str, float]
 
     def rest() -> None:
         p_sql = model.calibrate(contributions.sum(axis=1))
-        by_family = family_contributions(contributions)
+        by_family = pipeline.book.by_family(contributions)
         top_families(by_family, negative=True, k=TOP_NEGATIVE)
         top_families(by_family, negative=False, k=TOP_POSITIVE)
         model_route = band_routes(p_sql, model.thresholds)

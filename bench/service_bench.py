@@ -77,13 +77,11 @@ def prepare(data_dir: Path, leads: int) -> tuple[str, str, list[str], list[str]]
     matrix = (
         DecisionPipeline(policy, result.model).decide([parse_lead(json.loads(t)) for t in templates]).matrix
     )
-    from leadgate.features.builder import FEATURE_NAMES
-
     rows = [
         json.dumps(
             {
                 "dataframe_split": {
-                    "columns": list(FEATURE_NAMES),
+                    "columns": list(result.model.builder.feature_names),
                     "data": [[None if v != v else v for v in row]],
                 }
             }

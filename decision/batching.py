@@ -35,6 +35,7 @@ def concat_tables(parts: list[LeadTable]) -> LeadTable:
         event_lead=np.concatenate([p.event_lead + offset for p, offset in zip(parts, offsets, strict=True)]),
         event_type=np.concatenate([p.event_type for p in parts]),
         event_age_days=np.concatenate([p.event_age_days for p in parts]),
+        custom=list(chain.from_iterable(p.custom for p in parts)),
     )
 
 
@@ -68,7 +69,7 @@ def join_decisions(parts: list[Decisions]) -> Decisions:
         return parts[0]
     return concat(
         parts,
-        shared=("model_version", "policy_version", "decided_at"),
+        shared=("model_version", "policy_version", "decided_at", "book"),
         nested={
             "gates": partial(concat, shared=("specs",)),
             "derived": partial(concat, nested={"table": concat_tables}),

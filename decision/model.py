@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from leadgate.decision.policy import Thresholds
-from leadgate.features.builder import FEATURE_NAMES, FeatureBuilder
+from leadgate.features.builder import FeatureBuilder
 
 BUNDLE_FORMAT = 1
 
@@ -51,7 +51,7 @@ class ScoringModel:
         return {
             "format": BUNDLE_FORMAT,
             "version": self.version,
-            "feature_names": list(FEATURE_NAMES),
+            "feature_names": list(self.builder.feature_names),
             "builder": self.builder.to_dict(),
             "booster": self.booster.model_to_string(),
             "calibration": list(self.calibration),
@@ -66,12 +66,14 @@ class ScoringModel:
 
         if data.get("format") != BUNDLE_FORMAT:
             raise ValueError(f"model bundle format {data.get('format')!r} is not {BUNDLE_FORMAT}")
-        if list(data["feature_names"]) != list(FEATURE_NAMES):
+        builder = FeatureBuilder.from_dict(data["builder"])
+        # The feature list is the model's own; a leadgate version that builds other columns cannot serve it.
+        if list(data["feature_names"]) != list(builder.feature_names):
             raise ValueError(
-                "model bundle was trained on a different feature list than this leadgate version"
+                "model bundle was trained on a different feature list than this leadgate version builds"
             )
         return cls(
-            builder=FeatureBuilder.from_dict(data["builder"]),
+            builder=builder,
             booster=lightgbm.Booster(model_str=data["booster"]),
             calibration=tuple(data["calibration"]),
             thresholds=Thresholds(**data["thresholds"]),

@@ -14,15 +14,10 @@ from leadgate.decision.gates import GateResults, run_gates
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.policy import Policy
 from leadgate.decision.public import public_answer
-from leadgate.decision.reasons import (
-    TOP_NEGATIVE,
-    TOP_POSITIVE,
-    family_contributions,
-    render_reasons,
-    top_families,
-)
+from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, ReasonBook, top_families
 from leadgate.decision.record import DecisionRecord, FiredGate, Reason
 from leadgate.decision.routing import BANDS, band_routes, combine_routes
+from leadgate.features.custom import custom_problems
 from leadgate.features.derived import Derived, derive
 from leadgate.features.schema import Lead
 from leadgate.features.table import build_table
@@ -47,6 +42,7 @@ class Decisions:
     model_version: str | None
     policy_version: str
     decided_at: datetime
+    book: ReasonBook | None = None  # the model's reason families; None without a model
 
     def __len__(self) -> int:
         return len(self.lead_ids)
@@ -60,7 +56,7 @@ class Decisions:
         if not (self._has_negative if negative else self._has_positive)[index]:
             return []
         picks = (self.negative_picks if negative else self.positive_picks)[index]
-        return render_reasons(self.derived, self.matrix, self._rounded_families, index, picks, negative)
+        return self.book.render(self.derived, self.matrix, self._rounded_families, index, picks, negative)
 
     def gate_rows(self, index: int) -> list[FiredGate]:
         """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
@@ -185,6 +181,13 @@ class DecisionPipeline:
     def __init__(self, policy: Policy, model: ScoringModel | None = None):
         self.policy = policy
         self.model = model
+        self.book = ReasonBook.for_builder(model.builder) if model is not None else None
+
+    def custom_problems(self, lead: Lead) -> list[str]:
+        """Why this lead's custom fields do not fit the model (unknown names, wrong types); [] when they do."""
+        if self.model is None or not lead.custom:
+            return []
+        return custom_problems(lead.custom, self.model.builder.custom_fields)
 
     def decide(self, leads: list[Lead], now: datetime | None = None) -> Decisions:
         """Decide a batch of validated leads."""
@@ -246,7 +249,7 @@ class DecisionPipeline:
             # TreeSHAP is exact: base value + contributions is the raw score, so one call gives both.
             raw = contributions.sum(axis=1)
             p_sql = self.model.calibrate(raw)
-            by_family = family_contributions(contributions)
+            by_family = self.book.by_family(contributions)
             negative = top_families(by_family, negative=True, k=TOP_NEGATIVE)
             positive = top_families(by_family, negative=False, k=TOP_POSITIVE)
             model_route = band_routes(p_sql, self.model.thresholds)
@@ -271,6 +274,7 @@ class DecisionPipeline:
             model_version=self.model.version if self.model else None,
             policy_version=self.policy.version,
             decided_at=now,
+            book=self.book,
         )
 
     def decide_each(

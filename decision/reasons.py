@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from leadgate.decision.record import Reason
-from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
+from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES, FeatureBuilder
+from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
 
 TOP_NEGATIVE = 3
 TOP_POSITIVE = 2
+# Built-in features come first in every model's matrix, so their column indexes are the same in all.
 _FEATURE_INDEX = {spec.name: j for j, spec in enumerate(FEATURES)}
 # Contributions smaller than this (log-odds) are noise, not a reason worth a sales rep's time.
 MIN_CONTRIBUTION = 0.01
-
-
-def family_matrix() -> np.ndarray:
-    """(features, families) 0/1 matrix that sums feature contributions into reason families."""
-    matrix = np.zeros((len(FEATURES), len(FAMILIES)))
-    for j, spec in enumerate(FEATURES):
-        matrix[j, FAMILIES.index(spec.family)] = 1.0
-    return matrix
-
-
-_FAMILY_MATRIX = family_matrix()
-
-
-def family_contributions(contributions: np.ndarray) -> np.ndarray:
-    """(n, families) sums of per-feature contributions (the base value column is dropped)."""
-    return contributions[:, : len(FEATURES)] @ _FAMILY_MATRIX
 
 
 def top_families(by_family: np.ndarray, negative: bool, k: int) -> np.ndarray:
@@ -186,6 +173,7 @@ RENDERERS: dict[str, Renderer] = {
     "email_engagement": _events(("email_open", "email_click"), "Email engagement"),
     "web_activity": _events(("page_view", "form_submit"), "Website activity"),
     "careers": _counter("careers_page", "Visited the careers page", "No careers page visits"),
+    "opt_out": _counter("unsubscribe", "Asked not to receive email", "Has not opted out of email"),
     "staleness": _staleness,
     "data_quality": _data_quality,
 }
@@ -193,15 +181,68 @@ assert set(RENDERERS) == set(FAMILIES), "every reason family needs a renderer"
 assert {c for _, c in CATEGORICALS} | {f for *_, f in COUNTS} <= set(FAMILIES)
 
 
-def render_reasons(
-    derived: Derived, matrix: np.ndarray, by_family: np.ndarray, index: int, picks: np.ndarray, negative: bool
-) -> list[Reason]:
-    """The picked families of one lead as Reasons (`by_family` already rounded)."""
-    reasons = []
-    for family_index in picks.tolist():
-        if family_index < 0:
-            continue
-        family = FAMILIES[family_index]
-        text = RENDERERS[family](derived, matrix, index, negative)
-        reasons.append(Reason(family, text, float(by_family[index, family_index])))
-    return reasons
+def _shown(field: CustomField, value, days: float) -> str:
+    """A custom value as a person reads it."""
+    if field.type == "flag":
+        return "yes" if value else "no"
+    if field.type == "datetime":
+        return "today" if days < 1 else f"{_plural(days, 'day')} ago"
+    if field.type in ("number", "integer") and not isinstance(value, str):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def custom_renderer(field: CustomField, column: int) -> Renderer:
+    """'Label: value' (or the field's own template) with this lead's value; 'Label not given' when missing."""
+    template = field.reason or "{label}: {value}"
+
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        value = d.table.custom[i].get(field.name)
+        if value is None:
+            return f"{field.label} not given"
+        return template.format(label=field.label, value=_shown(field, value, float(x[i, column])))
+
+    return render
+
+
+@dataclass(frozen=True)
+class ReasonBook:
+    """One model's reason families: how its columns sum into families and how each family is put in words."""
+
+    families: tuple[str, ...]
+    to_families: np.ndarray  # (features, families) 0/1
+    renderers: tuple[Renderer, ...]  # by family index
+
+    @classmethod
+    def for_builder(cls, builder: FeatureBuilder) -> ReasonBook:
+        """The book of a fitted builder: built-in families, then one per custom field."""
+        features, families = builder.features, builder.families
+        to_families = np.zeros((len(features), len(families)))
+        for j, spec in enumerate(features):
+            to_families[j, families.index(spec.family)] = 1.0
+        renderers = dict(RENDERERS)
+        for field in builder.custom_fields:
+            renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))
+        return cls(families, to_families, tuple(renderers[family] for family in families))
+
+    def by_family(self, contributions: np.ndarray) -> np.ndarray:
+        """(n, families) sums of per-feature contributions (the base value column is dropped)."""
+        return contributions[:, : len(self.to_families)] @ self.to_families
+
+    def render(
+        self,
+        derived: Derived,
+        matrix: np.ndarray,
+        by_family: np.ndarray,
+        index: int,
+        picks: np.ndarray,
+        negative: bool,
+    ) -> list[Reason]:
+        """The picked families of one lead as Reasons (`by_family` already rounded)."""
+        reasons = []
+        for family_index in picks.tolist():
+            if family_index < 0:
+                continue
+            text = self.renderers[family_index](derived, matrix, index, negative)
+            reasons.append(Reason(self.families[family_index], text, float(by_family[index, family_index])))
+        return reasons

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from leadgate.features import signals
+from leadgate.features.custom import CustomField, parse_moment
 from leadgate.features.derived import MEANINGFUL_EVENTS, Derived
 from leadgate.features.table import EVENT_TYPES
+
+_DAY = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ COUNTS = (
     ("page_view", 30, 0, "web_activity"),
     ("form_submit", 5, 0, "web_activity"),
     ("careers_page", 5, 0, "careers"),
+    # An opt-out is a gate's business (a cap or a stop) and also evidence the model should weigh.
+    ("unsubscribe", 1, -1, "opt_out"),
 )
 CATEGORICALS = (
     ("email_domain_class", "email_domain"),
@@ -48,6 +53,10 @@ CATEGORICALS = (
     ("crm", "stack"),
     ("inquiry_type", "inquiry"),
     ("channel", "channel"),
+    # Picklist values the CRM repeats (a campaign, a title chosen from a list) carry signal of their own;
+    # free text is pooled into "(other)" by the vocabulary's minimum count.
+    ("campaign", "channel"),
+    ("job_title", "seniority"),
 )
 _SENIORITY_RANK = {name: rank for rank, name in enumerate(signals.SENIORITIES)}
 # Weights of meaningful events in decayed intent; opens and page views carry little buying signal.
@@ -81,8 +90,14 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("log10_message_chars", "data_quality"),
     FeatureSpec("log10_seconds_on_form", "data_quality"),
 )
+# The built-in columns every model has; a model's own list adds its custom fields (FeatureBuilder.features).
 FEATURE_NAMES = tuple(spec.name for spec in FEATURES)
 FAMILIES = tuple(dict.fromkeys(spec.family for spec in FEATURES))
+
+
+def custom_spec(field: CustomField) -> FeatureSpec:
+    """The model column of one custom field: its own reason family, its direction, native if a category."""
+    return FeatureSpec(field.feature, field.feature, field.monotone, field.type == "category")
 
 
 def _log10(values: np.ndarray) -> np.ndarray:
@@ -99,11 +114,28 @@ class FeatureBuilder:
         half_life_days: float = 30.0,
         max_categories: int = 40,
         min_category_count: int = 20,
+        custom_fields: tuple[CustomField, ...] = (),
     ):
         self.employees_target = employees_target
         self.half_life_days = half_life_days
         self.max_categories = max_categories
         self.min_category_count = min_category_count
+        self.custom_fields = custom_fields
+
+    @property
+    def features(self) -> tuple[FeatureSpec, ...]:
+        """This model's columns: the built-in ones, then one per custom field."""
+        return FEATURES + tuple(custom_spec(field) for field in self.custom_fields)
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """Column names, in matrix order."""
+        return tuple(spec.name for spec in self.features)
+
+    @property
+    def families(self) -> tuple[str, ...]:
+        """Reason families, in first-feature order."""
+        return tuple(dict.fromkeys(spec.family for spec in self.features))
 
     def get_params(self) -> dict:
         """Constructor parameters, logged with every model."""
@@ -112,6 +144,7 @@ class FeatureBuilder:
             "half_life_days": self.half_life_days,
             "max_categories": self.max_categories,
             "min_category_count": self.min_category_count,
+            "custom_fields": [field.to_dict() for field in self.custom_fields],
         }
 
     def fit(self, derived: Derived, rows: np.ndarray | None = None) -> FeatureBuilder:
@@ -119,12 +152,39 @@ class FeatureBuilder:
         keep = np.ones(derived.table.n, dtype=bool) if rows is None else rows
         self.vocabularies_: dict[str, list[str]] = {}
         for name, _ in CATEGORICALS:
-            values = self._category_values(derived, name)
-            counts = Counter(v for v, k in zip(values, keep, strict=True) if k and v)
-            common = [v for v, c in counts.most_common(self.max_categories) if c >= self.min_category_count]
-            # Code 0 is "other": values unseen in training, kept apart from missing (NaN).
-            self.vocabularies_[name] = ["(other)", *sorted(common)]
+            self.vocabularies_[name] = self._vocabulary(self._category_values(derived, name), keep)
+        for field in self.custom_fields:
+            if field.type == "category":
+                self.vocabularies_[field.feature] = self._vocabulary(
+                    self._custom_categories(derived, field), keep
+                )
         return self
+
+    def _vocabulary(self, values, keep: np.ndarray) -> list[str]:
+        # Rare levels are pooled into code 0, "(other)", with values unseen in training; missing stays NaN.
+        counts = Counter(v for v, k in zip(values, keep, strict=True) if k and v)
+        common = [v for v, c in counts.most_common(self.max_categories) if c >= self.min_category_count]
+        return ["(other)", *sorted(common)]
+
+    @staticmethod
+    def _custom_categories(derived: Derived, field: CustomField) -> list[str]:
+        values = (custom.get(field.name) for custom in derived.table.custom)
+        return ["" if v is None else str(v).strip().lower() for v in values]
+
+    def _custom_column(self, derived: Derived, field: CustomField, codes: dict) -> np.ndarray:
+        """One custom field as numbers: as given, 1/0 for a flag, a category code, or days before the decision."""
+        if field.type == "category":
+            index = codes[field.feature]
+            values = self._custom_categories(derived, field)
+            return np.array([index.get(v, 0) if v else np.nan for v in values], dtype=np.float64)
+        raw = [custom.get(field.name) for custom in derived.table.custom]
+        if field.type == "datetime":
+            scored = derived.table.numbers["scored_days"]
+            return np.array(
+                [s - _days(v) if isinstance(v, str) else np.nan for v, s in zip(raw, scored, strict=True)],
+                dtype=np.float64,
+            )
+        return np.array([_number(v) for v in raw], dtype=np.float64)
 
     def _category_values(self, derived: Derived, name: str):
         if name == "email_domain_class":
@@ -134,7 +194,7 @@ class FeatureBuilder:
         return [v.strip().lower() for v in derived.table.text[name]]
 
     def transform(self, derived: Derived) -> np.ndarray:
-        """The (n, features) float64 matrix, in FEATURE_NAMES order."""
+        """The (n, features) float64 matrix, in `feature_names` order."""
         if not hasattr(self, "vocabularies_"):
             raise RuntimeError("FeatureBuilder is not fitted: call fit() first")
         table = derived.table
@@ -177,7 +237,8 @@ class FeatureBuilder:
         columns.append(np.array([bool(c) for c in table.text["company_name"]], dtype=np.float64))
         columns.append(_log10(np.array([len(m) for m in table.text["message"]], dtype=np.float64)))
         columns.append(_log10(numbers["seconds_on_form"]))
-        matrix = np.column_stack(columns) if n else np.zeros((0, len(FEATURES)))
+        columns += [self._custom_column(derived, field, codes) for field in self.custom_fields]
+        matrix = np.column_stack(columns) if n else np.zeros((0, len(self.features)))
         return np.ascontiguousarray(matrix, dtype=np.float64)
 
     def _codes(self) -> dict[str, dict[str, int]]:
@@ -199,6 +260,21 @@ class FeatureBuilder:
         """Rebuild a fitted builder from `to_dict` output."""
         params = dict(data["params"])
         params["employees_target"] = tuple(params["employees_target"])
+        params["custom_fields"] = tuple(CustomField.from_dict(f) for f in params.get("custom_fields", ()))
         builder = cls(**params)
         builder.vocabularies_ = {k: list(v) for k, v in data["vocabularies"].items()}
         return builder
+
+
+def _number(value) -> float:
+    # Validated leads carry numbers; history without a mapping may not, and text is then missing.
+    if value is None or isinstance(value, str):
+        return np.nan
+    return float(value)
+
+
+def _days(value: str) -> float:
+    try:
+        return parse_moment(value).timestamp() / _DAY
+    except (ValueError, OverflowError):
+        return np.nan

@@ -8,6 +8,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from leadgate.features.cells import Row, checked, convert
+from leadgate.features.custom import CustomField, default_label
 from leadgate.features.schema import Company, Contact, EventType, Form, Source
 from leadgate.features.schema import describe_validation_error as _describe
 
@@ -32,6 +34,23 @@ class Column(_Strict):
     type: Literal["text", "number", "integer", "flag", "datetime"] = "text"
     true_values: list[str] = ["yes", "y", "true", "1", "t"]
     date_format: str | None = Field(None, description="strptime format; ISO 8601 when not given")
+
+
+class CustomColumn(Column):
+    """An export column that becomes a custom field of the lead (and a model feature of its own)."""
+
+    type: Literal["number", "integer", "category", "flag", "datetime"] = "category"
+    label: str | None = Field(
+        None, max_length=80, description="what people read; from the name when not given"
+    )
+    reason: str | None = Field(None, max_length=200, description="reason template with {label} and {value}")
+    direction: Literal["increasing", "decreasing"] | None = Field(
+        None, description="known effect of a higher value on conversion (a monotone constraint)"
+    )
+
+    def field(self, name: str) -> CustomField:
+        """The custom field this column declares."""
+        return CustomField(name, self.type, self.label or default_label(name), self.reason, self.direction)
 
 
 class Sequence(_Strict):
@@ -68,9 +87,17 @@ class Mapping(_Strict):
     name: str
     description: str = ""
     placeholders: list[str] = DEFAULT_PLACEHOLDERS
-    lead_id: Column
-    created_at: Column | Sequence
+    decimal: Literal[".", ","] = Field(
+        ".", description="decimal mark of numbers ('3,5' in many European exports)"
+    )
+    lead_id: Column | None = Field(
+        None, description="when the export has no id column, the row number is the id"
+    )
+    created_at: Column | Sequence | None = Field(
+        None, description="when the export has no dates, leads are in row order and training splits at random"
+    )
     fields: dict[str, Column] = {}
+    custom: dict[str, CustomColumn] = Field({}, description="the CRM's own columns, as custom fields")
     events: list[EventRule] = []
     label: Label | None = None
     after_contact: list[str] = Field([], description="columns known only after sales contact")
@@ -91,31 +118,61 @@ class Mapping(_Strict):
             )
         if self.label and self.label.sql.column in self.feature_columns().values():
             raise ValueError(f"the label column {self.label.sql.column!r} is also used as a feature")
+        self.custom_fields()  # names, types and templates are checked where the field is defined
         return self
+
+    def custom_fields(self) -> tuple[CustomField, ...]:
+        """The custom fields this mapping declares, in file order."""
+        return tuple(rule.field(name) for name, rule in self.custom.items())
 
     def feature_columns(self) -> dict[str, str]:
         """What each column describing the lead is used as (the leakage guard checks these)."""
         uses = {f"fields.{target}": rule.column for target, rule in self.fields.items()}
+        uses.update({f"custom.{name}": rule.column for name, rule in self.custom.items()})
         uses.update({f"events.{rule.type.value}": rule.column for rule in self.events})
-        uses["created_at"] = self.created_at.column
+        if self.created_at is not None:
+            uses["created_at"] = self.created_at.column
         return uses
+
+    def label_columns(self) -> list[str]:
+        """The columns that say what happened to the lead."""
+        if not self.label:
+            return []
+        return [c.column for c in (self.label.sql, self.label.won, self.label.rejection_reason) if c]
 
     def required_columns(self) -> list[str]:
         """Every column the mapping reads."""
-        columns = [self.lead_id.column, *self.feature_columns().values()]
-        if self.label:
-            columns += [c.column for c in (self.label.sql, self.label.won, self.label.rejection_reason) if c]
+        columns = [self.lead_id.column] if self.lead_id else []
+        columns += [*self.feature_columns().values(), *self.label_columns()]
         return list(dict.fromkeys(columns))
+
+    def baseline_columns(self, header: list[str]) -> list[str]:
+        """Every export column a plain model may learn from: not the id, the time, the label or an after-contact one."""
+        excluded = set(self.after_contact) | set(self.label_columns())
+        excluded |= {rule.column for rule in (self.lead_id, self.created_at) if rule is not None}
+        return [column for column in header if column not in excluded]
 
 
 class MappingError(ValueError):
     """The mapping file is invalid, or does not fit the export; the message says what and where."""
 
 
+class _TextLoader(yaml.SafeLoader):
+    """YAML whose scalars all stay text, except null: `Yes`, `On`, `No` and `01` are what a CSV cell holds."""
+
+
+# YAML 1.1 reads unquoted Yes/No/On/Off as booleans and 1 as a number, so a value map written as the export
+# spells it would silently never match; the schema's own validation turns "3600" or "true" into numbers.
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_mapping(text: str, source: str = "mapping") -> Mapping:
-    """Parse and validate mapping YAML."""
+    """Parse and validate mapping YAML (every value read as the text the export holds)."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
         raise MappingError(f"{source}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
@@ -133,56 +190,25 @@ def check_header(mapping: Mapping, header: list[str]) -> None:
         raise MappingError(f"the export has no column(s) {missing} that mapping {mapping.name!r} reads")
 
 
-class _Row:
-    """One export row with placeholders already read as missing."""
-
-    def __init__(self, raw: dict, placeholders: set[str]):
-        self.raw = raw
-        self.placeholders = placeholders
-
-    def text(self, column: str) -> str | None:
-        value = self.raw.get(column)
-        if value is None:
-            return None
-        value = str(value).strip()
-        return None if value in self.placeholders else value
+# Exports without dates: each row a second after the one before, from a fixed start (the order is all it means).
+ROW_ORDER_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def _convert(rule: Column, row: _Row):
-    value = row.text(rule.column)
-    if value is not None and value in rule.values:
-        value = rule.values[value]
-    if value is None:
-        return None
-    if rule.type == "number":
-        return float(value.replace(",", ""))
-    if rule.type == "integer":
-        return int(float(value.replace(",", "")))
-    if rule.type == "flag":
-        return value.lower() in rule.true_values
-    if rule.type == "datetime":
-        moment = datetime.strptime(value, rule.date_format) if rule.date_format else _iso(value)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
-    return value
-
-
-def _iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-def _created(mapping: Mapping, row: _Row, ranks: dict[str, int]) -> str:
+def _created(mapping: Mapping, row: Row, ranks: dict[str, int], number: int) -> str:
     rule = mapping.created_at
+    if rule is None:
+        return (ROW_ORDER_START + timedelta(seconds=number)).isoformat()
     if isinstance(rule, Sequence):
         return (
             rule.start + timedelta(seconds=rule.step_seconds * ranks[row.text(rule.column) or ""])
         ).isoformat()
-    value = _convert(rule, row)
+    value = convert(rule, row)
     if value is None:
         raise ValueError(f"{rule.column}: missing creation time")
     return value
 
 
-def _sequence_ranks(mapping: Mapping, rows: list[_Row]) -> dict[str, int]:
+def _sequence_ranks(mapping: Mapping, rows: list[Row]) -> dict[str, int]:
     rule = mapping.created_at
     if not isinstance(rule, Sequence):
         return {}
@@ -197,31 +223,35 @@ def _sequence_ranks(mapping: Mapping, rows: list[_Row]) -> dict[str, int]:
 def map_rows(mapping: Mapping, raw_rows: list[dict]) -> list[tuple[int, dict | str]]:
     """Per export row (numbered as in the file, header = 1): a record in the lead schema's JSON form
     (plus `outcome` when the mapping has a label), or the problem that row has."""
-    rows = [_Row(raw, set(mapping.placeholders)) for raw in raw_rows]
+    rows = [Row(raw, set(mapping.placeholders), mapping.decimal) for raw in raw_rows]
     ranks = _sequence_ranks(mapping, rows)
     results: list[tuple[int, dict | str]] = []
     for number, row in enumerate(rows, start=2):
         try:
-            results.append((number, _record(mapping, row, ranks)))
+            results.append((number, _record(mapping, row, ranks, number)))
         except ValueError as error:
             results.append((number, f"row {number}: {error}"))
     return results
 
 
-def _record(mapping: Mapping, row: _Row, ranks: dict[str, int]) -> dict:
-    lead_id = row.text(mapping.lead_id.column)
+def _record(mapping: Mapping, row: Row, ranks: dict[str, int], number: int) -> dict:
+    lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else f"row-{number}"
     if not lead_id:
         raise ValueError(f"{mapping.lead_id.column}: missing lead id")
-    created = _created(mapping, row, ranks)
+    created = _created(mapping, row, ranks, number)
     record: dict = {"lead_id": lead_id, "created_at": created}
+    if mapping.created_at is None:
+        # Without dates a lead is decided as it stood when created: there is no "later" to measure age by.
+        record["scored_at"] = created
     for target, rule in mapping.fields.items():
-        try:
-            value = _convert(rule, row)
-        except ValueError as error:
-            raise ValueError(f"{rule.column}: {error}") from None
+        value = checked(rule, row)
         if value is not None:
             section, name = target.split(".")
             record.setdefault(section, {})[name] = value
+    for name, rule in mapping.custom.items():
+        value = checked(rule, row)
+        if value is not None:
+            record.setdefault("custom", {})[name] = value
     events = []
     for rule in mapping.events:
         value = row.text(rule.column)
@@ -242,11 +272,11 @@ def _record(mapping: Mapping, row: _Row, ranks: dict[str, int]) -> dict:
     return record
 
 
-def _outcome(label: Label, row: _Row) -> dict:
+def _outcome(label: Label, row: Row) -> dict:
     sql_text = row.text(label.sql.column)
     if sql_text is None:
         raise ValueError(f"{label.sql.column}: missing outcome")
     sql = sql_text in label.sql_positive
     won = bool(label.won and row.text(label.won.column) in label.won_positive)
-    reason = _convert(label.rejection_reason, row) if label.rejection_reason and not sql else None
+    reason = convert(label.rejection_reason, row) if label.rejection_reason and not sql else None
     return {"sql": sql or won, "won": won, "rejection_reason": reason or ""}

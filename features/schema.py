@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import WithJsonSchema
+
+from leadgate.features.custom import NAME_PATTERN
 
 
 class CompanyType(StrEnum):
@@ -101,6 +115,30 @@ class Event(_Strict):
     at: datetime = Field(..., description="naive timestamps are taken as UTC")
 
 
+def _custom_value(value):
+    # One readable error per bad value, where a union type would list a failure per member.
+    if value is None or isinstance(value, bool | int | str):
+        if isinstance(value, str) and len(value) > 2_000:
+            raise ValueError("text longer than 2000 characters")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("expected a finite number")
+        return value
+    raise ValueError(f"expected true/false, a number, text or null, got {type(value).__name__}")
+
+
+# One custom field's value: JSON true/false, a finite number, text, or null (missing).
+CustomValue = Annotated[
+    object,
+    PlainValidator(_custom_value),
+    WithJsonSchema(
+        {"anyOf": [{"type": "boolean"}, {"type": "number"}, {"type": "string"}, {"type": "null"}]}
+    ),
+]
+CustomKey = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+
+
 class Lead(_Strict):
     """One inbound lead as leadgate scores it."""
 
@@ -120,6 +158,12 @@ class Lead(_Strict):
     form: Form = Field(default_factory=Form)
     source: Source = Field(default_factory=Source)
     events: list[Event] = Field(default_factory=list, max_length=10_000)
+    custom: dict[CustomKey, CustomValue] = Field(
+        default_factory=dict,
+        max_length=500,
+        description="the CRM's own fields, by the names the serving model declares",
+        examples=[{"budget_allocated": True, "segment": "mid-market"}],
+    )
 
     @field_validator("created_at", "scored_at")
     @classmethod

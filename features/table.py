@@ -44,6 +44,7 @@ class LeadTable:
     event_lead: np.ndarray
     event_type: np.ndarray
     event_age_days: np.ndarray
+    custom: list[dict]  # each lead's `custom` values, as sent
 
     @property
     def n(self) -> int:
@@ -112,8 +113,10 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
     event_counts: list[int] = []
     event_times: list[datetime] = []
     event_type: list[int] = []
+    customs: list[dict] = []
     code = EVENT_CODE
     for lead in leads:
+        customs.append(lead.custom)
         contact, company, form, source = lead.contact, lead.company, lead.form, lead.source
         text_rows.append(
             (
@@ -170,4 +173,5 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
         event_lead=event_lead[kept],
         event_type=np.asarray(event_type, dtype=np.int64)[kept],
         event_age_days=age[kept],
+        custom=customs,
     )

@@ -11,7 +11,6 @@ from prometheus_client.core import GaugeMetricFamily
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import Decisions
 from leadgate.decision.record import DecisionRecord
-from leadgate.features.builder import FEATURE_NAMES
 from leadgate.serving.drift import LiveDrift
 
 
@@ -54,7 +53,7 @@ class LiveMonitor:
             if version != self._version:
                 # The reference travels in the model bundle, written at training time.
                 reference = model.metadata.get("reference")
-                self._drift = LiveDrift(reference, list(FEATURE_NAMES)) if reference else None
+                self._drift = LiveDrift(reference, list(model.builder.feature_names)) if reference else None
                 self._version = version
         return self._drift
 

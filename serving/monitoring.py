@@ -9,7 +9,6 @@ import numpy as np
 
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import REJECTING_ROUTES
-from leadgate.features.builder import FEATURE_NAMES
 from leadgate.features.schema import parse_lead
 from leadgate.serving.drift import drift_table
 from leadgate.serving.lifecycle_store import LiveDecision
@@ -84,5 +83,5 @@ def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: s
     )
     # Scores served by an older champion are replaced by this champion's, so one model's scores are compared.
     p_sql = np.where(np.isnan(served), rebuilt.p_sql, served)
-    report.drift = drift_table(reference, rebuilt.matrix, list(FEATURE_NAMES), p_sql)
+    report.drift = drift_table(reference, rebuilt.matrix, list(loaded.model.builder.feature_names), p_sql)
     return report

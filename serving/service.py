@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from leadgate.decision.record import DecisionRecord
-from leadgate.features.schema import Event, Lead, parse_lead
+from leadgate.features.schema import Event, Lead, LeadValidationError, parse_lead
 from leadgate.serving.intake import Arrival, Intake
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
@@ -49,8 +49,12 @@ def create_lead(
     """
     # Decide first and let the insert detect a repeat: a replay costs one wasted decision, a new lead no query.
     now = datetime.now(UTC)
+    current = holder.current()  # one snapshot per request: an alias move never splits a decision
+    problems = current.pipeline.custom_problems(lead)
+    if problems:
+        raise LeadValidationError(problems)
     arrival = Arrival(
-        current=holder.current(),  # one snapshot per request: an alias move never splits a decision
+        current=current,
         # The API decides at arrival: a client-sent scored_at would let the sender move the decision time.
         lead=lead.as_of(now),
         stored_lead=lead.model_dump(mode="json", exclude={"scored_at"}),

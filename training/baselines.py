@@ -1,12 +1,15 @@
-"""What leadgate must beat: a seed-style points scorecard and plain LightGBM on the raw columns."""
+"""What leadgate must beat: a points scorecard, and plain LightGBM and logistic regression on every export column."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
-from leadgate.features.table import EVENT_TYPES, NUMBER_COLUMNS
+from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_columns
+from leadgate.training.data import History, Split
 
 # The classic marketing-automation scorecard: points for activity, penalties for bad fit.
 SCORECARD_POINTS = {
@@ -45,28 +48,60 @@ def scorecard_points(derived: Derived, policy: Policy) -> np.ndarray:
     return points
 
 
-RAW_TEXT_COLUMNS = ("industry", "country", "company_type", "crm", "inquiry_type", "channel", "job_title")
+@dataclass
+class Baselines:
+    """Plain scorers on the same split as leadgate, their scores on the test part, and what each one saw."""
+
+    scores: dict[str, np.ndarray]  # by BASELINES key
+    seen: dict[str, str]  # scorer key -> the columns it learned from, in words
+    columns: ColumnFrame
 
 
-def raw_frame(derived: Derived):
-    """The raw lead columns as a pandas frame: numbers, text as categories, uncapped event counts, email domain."""
-    import pandas as pd
-
-    table = derived.table
-    frame = pd.DataFrame({name: table.numbers[name] for name in NUMBER_COLUMNS if name != "scored_days"})
-    frame["age_days"] = table.numbers["scored_days"] - table.numbers["created_days"]
-    frame = frame.drop(columns=["created_days"])
-    for name in RAW_TEXT_COLUMNS:
-        frame[name] = pd.Categorical([v.strip().lower() or None for v in table.text[name]])
-    frame["email_domain"] = pd.Categorical([d or None for d in derived.email_domain])
-    counts = derived.counts
-    for j, event in enumerate(EVENT_TYPES):
-        frame[f"n_{event}"] = counts[:, j]
-    return frame
+# Key, then the label people read. "raw_lightgbm" keeps the metric names earlier runs logged.
+BASELINES = {
+    "scorecard": "points scorecard",
+    "raw_lightgbm": "plain LightGBM, every export column",
+    "logistic": "logistic regression, every export column",
+    "logistic_seen": "logistic regression, only the columns leadgate reads",
+}
 
 
-def fit_raw_lightgbm(frame_train, y_train: np.ndarray, frame_valid, y_valid: np.ndarray, seed: int = 0):
-    """Plain LightGBM on raw columns: no gates, no constraints, default size, early-stopped on validation."""
+def fit_baselines(
+    history: History, derived: Derived, policy: Policy, split: Split, seed: int = 0
+) -> Baselines:
+    """Points scorecard, plain LightGBM and logistic regression on every export column not known after contact.
+
+    A mapping that leaves useful columns out shows up here: the plain models see them, leadgate does not.
+    """
+    rows = history.columns if history.columns is not None else lead_columns(history.leads)
+    columns = column_frame(rows, derived.table.numbers["created_days"], split.train)
+    frame, y = columns.frame, history.sql
+    scores = {"scorecard": scorecard_points(derived, policy)[split.test]}
+    seen = {"scorecard": "activity counts, email domain, size, country, seniority (fixed points)"}
+    everything = f"{len(columns.used)} columns" + (
+        f", {len(columns.dropped)} left out" if columns.dropped else ""
+    )
+    if columns.used:
+        booster = fit_plain_lightgbm(
+            frame[split.train], y[split.train], frame[split.valid], y[split.valid], seed
+        )
+        scores["raw_lightgbm"] = booster.predict(frame[split.test])
+        scores["logistic"] = fit_logistic(columns, split.train, y)(frame[split.test])
+        seen["raw_lightgbm"] = seen["logistic"] = everything
+    mapped = [name for name in columns.used if name in set(history.seen_columns)]
+    if history.columns is not None and mapped and len(mapped) < len(columns.used):
+        only = ColumnFrame(
+            frame[mapped],
+            [c for c in columns.numeric if c in mapped],
+            [c for c in columns.categorical if c in mapped],
+        )
+        scores["logistic_seen"] = fit_logistic(only, split.train, y)(frame[mapped][split.test])
+        seen["logistic_seen"] = f"{len(mapped)} columns"
+    return Baselines(scores, seen, columns)
+
+
+def fit_plain_lightgbm(frame_train, y_train: np.ndarray, frame_valid, y_valid: np.ndarray, seed: int = 0):
+    """Plain LightGBM: no gates, no constraints, default size, early-stopped on validation."""
     import lightgbm
 
     params = {
@@ -75,8 +110,7 @@ def fit_raw_lightgbm(frame_train, y_train: np.ndarray, frame_valid, y_valid: np.
         "seed": seed,
         "deterministic": True,
         "force_row_wise": True,
-        # LightGBM defaults otherwise; raw email domains and job titles have tens of thousands of categories,
-        # and searching splits over all of them costs minutes without changing the comparison.
+        # LightGBM defaults otherwise; searching splits over many categories costs minutes for no change.
         "max_cat_threshold": 32,
         "min_data_per_group": 50,
     }
@@ -85,7 +119,37 @@ def fit_raw_lightgbm(frame_train, y_train: np.ndarray, frame_valid, y_valid: np.
     return lightgbm.train(
         params,
         train_set,
-        num_boost_round=400,
+        num_boost_round=1000,
         valid_sets=[valid_set],
         callbacks=[lightgbm.early_stopping(30, verbose=False)],
     )
+
+
+def fit_logistic(columns: ColumnFrame, train: np.ndarray, y: np.ndarray):
+    """Logistic regression: numbers standardized (median for missing, plus a missing flag), categories one-hot."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    frame = columns.frame
+    categories = (
+        frame[columns.categorical].astype(object).where(frame[columns.categorical].notna(), "(missing)")
+    )
+    numbers = make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
+    encode = ColumnTransformer(
+        [
+            ("numbers", numbers, columns.numeric),
+            ("categories", OneHotEncoder(handle_unknown="ignore"), columns.categorical),
+        ]
+    )
+    model = make_pipeline(encode, LogisticRegression(C=1.0, max_iter=2000))
+    inputs = frame[columns.numeric].join(categories)
+    model.fit(inputs[train], y[train].astype(int))
+
+    def predict(rows) -> np.ndarray:
+        cats = rows[columns.categorical].astype(object).where(rows[columns.categorical].notna(), "(missing)")
+        return model.predict_proba(rows[columns.numeric].join(cats))[:, 1]
+
+    return predict

@@ -1,13 +1,17 @@
-"""Historical leads with outcomes: reading, validating and splitting by time."""
+"""Historical leads with outcomes: reading, validating and splitting (by time, or stratified random)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
+from leadgate.features.custom import CustomField, infer_fields
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.runtime import paused_gc
+
+SplitKind = Literal["auto", "time", "random"]
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,13 @@ class History:
     won: np.ndarray  # bool
     rejection_reason: list[str]
     true_negative_factors: list[list[str]]
+    # Each lead's own export columns (none known only after contact): what the plain baselines learn from.
+    columns: list[dict] | None = None
+    custom_fields: tuple[CustomField, ...] = ()  # declared by the mapping, or inferred from the leads
+    seen_columns: tuple[str, ...] = ()  # the export columns the mapping turns into lead fields
+    ordered: bool = (
+        True  # creation times are real (a date or sequence column), so a time split means something
+    )
 
     @property
     def created(self) -> np.ndarray:
@@ -34,6 +45,10 @@ class History:
             won=self.won[index],
             rejection_reason=[self.rejection_reason[i] for i in index],
             true_negative_factors=[self.true_negative_factors[i] for i in index],
+            columns=None if self.columns is None else [self.columns[i] for i in index],
+            custom_fields=self.custom_fields,
+            seen_columns=self.seen_columns,
+            ordered=self.ordered,
         )
 
 
@@ -41,14 +56,38 @@ class HistoryError(ValueError):
     """Historical data could not be used; the message lists the first problems."""
 
 
-def history_from_records(records: list[dict], max_problems: int = 10) -> History:
-    """Validate records (lead fields plus an `outcome` object) and sort them by creation time."""
+def history_from_records(
+    records: list[dict],
+    max_problems: int = 10,
+    *,
+    columns: list[dict] | None = None,
+    custom_fields: tuple[CustomField, ...] | None = None,
+    seen_columns: tuple[str, ...] = (),
+    ordered: bool = True,
+) -> History:
+    """Validate records (lead fields plus an `outcome` object) and sort them by creation time.
+
+    `columns` (index-aligned with `records`) are the export's own columns for the baselines; custom fields
+    not declared are inferred from the values the leads carry.
+    """
     with paused_gc():
-        return _history_from_records(records, max_problems)
+        history = _history_from_records(records, max_problems, columns)
+    fields = infer_fields([lead.custom for lead in history.leads]) if custom_fields is None else custom_fields
+    return History(
+        history.leads,
+        history.sql,
+        history.won,
+        history.rejection_reason,
+        history.true_negative_factors,
+        columns=history.columns,
+        custom_fields=tuple(fields),
+        seen_columns=tuple(seen_columns),
+        ordered=ordered,
+    )
 
 
-def _history_from_records(records: list[dict], max_problems: int) -> History:
-    leads, sql, won, reasons, factors, problems = [], [], [], [], [], []
+def _history_from_records(records: list[dict], max_problems: int, columns: list[dict] | None) -> History:
+    leads, sql, won, reasons, factors, problems, kept = [], [], [], [], [], [], []
     for row, record in enumerate(records, start=1):
         outcome = record.get("outcome") if isinstance(record, dict) else None
         if not isinstance(outcome, dict) or "sql" not in outcome:
@@ -67,41 +106,90 @@ def _history_from_records(records: list[dict], max_problems: int) -> History:
         won.append(bool(outcome.get("won", False)))
         reasons.append(outcome.get("rejection_reason") or "")
         factors.append(list(outcome.get("true_negative_factors") or []))
+        kept.append(row - 1)
     if problems and len(problems) * 100 > len(records):
         shown = "\n  ".join(problems[:max_problems])
         raise HistoryError(f"{len(problems)} of {len(records)} history rows are invalid:\n  {shown}")
     if not leads:
         raise HistoryError("no usable history rows")
     order = np.argsort([lead.created_at.timestamp() for lead in leads], kind="stable")
-    history = History(leads, np.array(sql), np.array(won), reasons, factors)
+    own = None if columns is None else [columns[i] for i in kept]
+    history = History(leads, np.array(sql), np.array(won), reasons, factors, columns=own)
     return history.subset(order)
 
 
 @dataclass(frozen=True)
-class TimeSplit:
-    """Boolean masks: fit on the oldest leads, validate (size, calibration, thresholds) on newer, test on newest."""
+class Split:
+    """Boolean masks: fit on one part, validate (size, calibration, thresholds) on another, test on the last."""
 
     train: np.ndarray
     valid: np.ndarray
     test: np.ndarray
+    kind: str = "time"  # time: oldest, newer, newest; random: stratified by outcome
+    note: str = "by creation time: fit on the oldest leads, validate on newer, test on the newest"
 
     def describe(self) -> dict:
         """Row counts per part."""
         return {"train": int(self.train.sum()), "valid": int(self.valid.sum()), "test": int(self.test.sum())}
 
 
-def time_split(history: History, valid_fraction: float = 0.15, test_fraction: float = 0.15) -> TimeSplit:
-    """Split by creation time so no part ever learns from its own future."""
+TimeSplit = Split
+
+
+def _check_fractions(valid_fraction: float, test_fraction: float) -> None:
     if not (0 < valid_fraction < 1 and 0 < test_fraction < 1 and valid_fraction + test_fraction < 0.9):
         raise ValueError("valid and test fractions must be in (0, 1) and leave at least 10% for training")
+
+
+def _check_sizes(split: Split) -> Split:
+    for part, count in split.describe().items():
+        if count < 50:
+            raise HistoryError(
+                f"the {split.kind} split leaves only {count} leads in {part}: need more history"
+            )
+    return split
+
+
+def time_split(history: History, valid_fraction: float = 0.15, test_fraction: float = 0.15) -> Split:
+    """Split by creation time so no part ever learns from its own future."""
+    _check_fractions(valid_fraction, test_fraction)
     created = history.created
     valid_start, test_start = np.quantile(created, [1 - valid_fraction - test_fraction, 1 - test_fraction])
-    split = TimeSplit(
+    note = "by creation time: fit on the oldest leads, validate on newer, test on the newest"
+    if not history.ordered:
+        note = "by row order (the export has no dates): fit on the first rows, validate on later, test on the last"
+    split = Split(
         train=created < valid_start,
         valid=(created >= valid_start) & (created < test_start),
         test=created >= test_start,
+        kind="time",
+        note=note,
     )
-    for part, count in split.describe().items():
-        if count < 50:
-            raise HistoryError(f"time split leaves only {count} leads in {part}: need more history")
-    return split
+    return _check_sizes(split)
+
+
+def random_split(
+    history: History, seed: int = 0, valid_fraction: float = 0.15, test_fraction: float = 0.15
+) -> Split:
+    """A seeded random split, stratified by outcome: for exports whose rows carry no order in time."""
+    _check_fractions(valid_fraction, test_fraction)
+    rng = np.random.default_rng(seed)
+    n = len(history.leads)
+    part = np.zeros(n, dtype=np.int8)  # 0 train, 1 valid, 2 test
+    for outcome in (False, True):
+        rows = rng.permutation(np.flatnonzero(history.sql == outcome))
+        n_test, n_valid = round(len(rows) * test_fraction), round(len(rows) * valid_fraction)
+        part[rows[:n_test]] = 2
+        part[rows[n_test : n_test + n_valid]] = 1
+    note = (
+        f"random, stratified by outcome (seed {seed}): the rows carry no order in time, so the test period "
+        "is not later than training and a shift over time would go unseen"
+    )
+    return _check_sizes(Split(part == 0, part == 1, part == 2, kind="random", note=note))
+
+
+def split_history(history: History, kind: SplitKind = "auto", seed: int = 0) -> Split:
+    """The split a run uses: by time when the leads have real creation times (auto), else stratified random."""
+    if kind == "random" or (kind == "auto" and not history.ordered):
+        return random_split(history, seed)
+    return time_split(history)

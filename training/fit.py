@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leadgate.features.builder import FEATURE_NAMES, FEATURES
+from leadgate.features.builder import FEATURES, FeatureSpec
 
 # Candidate model sizes, cheapest first. Fewer, shallower trees also make every reason cheaper to explain.
-SIZE_GRID = ((7, 20), (15, 50), (31, 100))
+# Three leaves is nearly additive (one effect per column, like a logistic regression but not linear): on
+# small exports with a few strong columns it generalizes better than deeper trees, and validation decides.
+SIZE_GRID = ((3, 20), (7, 20), (15, 50), (31, 100))
 MAX_ROUNDS = 1000  # high enough that early stopping, not the cap, picks the number of trees
 # A bigger model must beat a smaller one by more than this validation ROC-AUC to be chosen.
 AUC_TOLERANCE = 0.002
@@ -25,7 +27,11 @@ class FittedBooster:
     candidates: list[dict]
 
 
-def base_params(seed: int) -> dict:
+class TrainingError(ValueError):
+    """Training cannot give a usable model from this data; the message says what happened and what to try."""
+
+
+def base_params(seed: int, features: tuple[FeatureSpec, ...] = FEATURES) -> dict:
     """LightGBM parameters shared by every candidate size."""
     return {
         "objective": "binary",
@@ -34,7 +40,7 @@ def base_params(seed: int) -> dict:
         "bagging_fraction": 0.9,
         "bagging_freq": 1,
         "lambda_l2": 1.0,
-        "monotone_constraints": [spec.monotone for spec in FEATURES],
+        "monotone_constraints": [spec.monotone for spec in features],
         "monotone_constraints_method": "advanced",
         "cat_smooth": 10.0,
         "verbosity": -1,
@@ -45,14 +51,14 @@ def base_params(seed: int) -> dict:
     }
 
 
-def _dataset(matrix: np.ndarray, labels: np.ndarray, reference=None):
+def _dataset(matrix: np.ndarray, labels: np.ndarray, features: tuple[FeatureSpec, ...], reference=None):
     import lightgbm
 
-    categorical = [j for j, spec in enumerate(FEATURES) if spec.categorical]
+    categorical = [j for j, spec in enumerate(features) if spec.categorical]
     return lightgbm.Dataset(
         matrix,
         label=labels.astype(np.float64),
-        feature_name=list(FEATURE_NAMES),
+        feature_name=[spec.name for spec in features],
         categorical_feature=categorical,
         reference=reference,
         free_raw_data=False,
@@ -60,17 +66,26 @@ def _dataset(matrix: np.ndarray, labels: np.ndarray, reference=None):
 
 
 def fit_booster(
-    x_train: np.ndarray, y_train: np.ndarray, x_valid: np.ndarray, y_valid: np.ndarray, seed: int = 0
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    x_valid: np.ndarray,
+    y_valid: np.ndarray,
+    seed: int = 0,
+    features: tuple[FeatureSpec, ...] = FEATURES,
 ) -> FittedBooster:
     """Train each candidate size with early stopping on validation; keep the smallest that loses no AUC."""
     import lightgbm
     from sklearn.metrics import roc_auc_score
 
-    train_set = _dataset(x_train, y_train)
-    valid_set = _dataset(x_valid, y_valid, reference=train_set)
+    train_set = _dataset(x_train, y_train, features)
+    valid_set = _dataset(x_valid, y_valid, features, reference=train_set)
     candidates = []
     for num_leaves, min_data_in_leaf in SIZE_GRID:
-        params = {**base_params(seed), "num_leaves": num_leaves, "min_data_in_leaf": min_data_in_leaf}
+        params = {
+            **base_params(seed, features),
+            "num_leaves": num_leaves,
+            "min_data_in_leaf": min_data_in_leaf,
+        }
         booster = lightgbm.train(
             params,
             train_set,
@@ -90,7 +105,7 @@ def fit_booster(
     booster = chosen["booster"]
     # Keep only the trees early stopping chose, so serving never evaluates the discarded ones.
     booster = lightgbm.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
-    params = {**base_params(seed), "num_leaves": chosen["num_leaves"], "num_trees": chosen["trees"]}
+    params = {**base_params(seed, features), "num_leaves": chosen["num_leaves"], "num_trees": chosen["trees"]}
     summary = [{k: v for k, v in c.items() if k != "booster"} for c in candidates]
     return FittedBooster(booster=booster, params=params, valid_auc=chosen["valid_auc"], candidates=summary)
 
@@ -98,12 +113,22 @@ def fit_booster(
 def fit_platt(raw_scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
     """Platt scaling of raw scores on held-out data: strictly increasing, so rankings are kept."""
     from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
 
     if len(np.unique(labels)) < 2:
-        raise ValueError("calibration data needs both converted and unconverted leads")
+        raise TrainingError(
+            "the validation period has no converted (or no unconverted) leads, so scores cannot be calibrated: "
+            "bring more history, or use --split random"
+        )
     model = LogisticRegression(C=1e6, max_iter=1000)
     model.fit(raw_scores.reshape(-1, 1), labels.astype(int))
     slope = float(model.coef_[0, 0])
     if slope <= 0:
-        raise ValueError("calibration found no positive relation between score and outcome")
+        auc = roc_auc_score(labels.astype(int), raw_scores)
+        raise TrainingError(
+            f"on the validation period the model ranks leads no better than chance or backwards "
+            f"(ROC-AUC {auc:.3f}), so its scores cannot be calibrated: what predicted conversion in the older "
+            "leads does not in the newer ones (a regime shift). Try --split random to learn from both "
+            "periods, or train on the newer period only"
+        )
     return slope, float(model.intercept_[0])

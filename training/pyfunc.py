@@ -33,7 +33,11 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
         leads, answers = [], []
         for text in model_input:
             try:
-                leads.append(parse_lead(json.loads(text)))
+                lead = parse_lead(json.loads(text))
+                problems = self.pipeline.custom_problems(lead)
+                if problems:
+                    raise LeadValidationError(problems)
+                leads.append(lead)
                 answers.append(None)
             except (json.JSONDecodeError, LeadValidationError) as error:
                 answers.append(json.dumps({"error": str(error)}))

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leadgate.decision.policy import Policy
-from leadgate.features.builder import FEATURE_NAMES, FEATURES
 from leadgate.settings import Settings
 from leadgate.training.train import TrainResult
 
@@ -73,17 +72,25 @@ def log_training(
     test = result.test_decisions
     with mlflow.start_run(run_name="leadgate-train") as run, tempfile.TemporaryDirectory() as tmp:
         mlflow.log_params({f"lgbm.{k}": v for k, v in result.booster_params.items()})
-        mlflow.log_params({f"features.{k}": v for k, v in result.model.builder.get_params().items()})
+        builder = result.model.builder
+        params = {k: v for k, v in builder.get_params().items() if k != "custom_fields"}
+        params["custom_fields"] = ", ".join(f.name for f in builder.custom_fields)[:5000] or "none"
+        mlflow.log_params({f"features.{k}": v for k, v in params.items()})
         mlflow.log_params(
             {"policy_version": policy.version, **{f"data.{k}": v for k, v in data_info.items()}}
         )
         mlflow.log_params({f"split.{k}": v for k, v in result.split.describe().items()})
+        mlflow.log_params({"split.kind": result.split.kind, "split.note": result.split.note})
         mlflow.log_params({f"threshold.{k}": v for k, v in result.model.thresholds.model_dump().items()})
         mlflow.log_param("calibration", json.dumps(list(result.model.calibration)))
         mlflow.log_metrics({k.replace("@", "_"): v for k, v in result.metrics.items() if v == v})
         mlflow.log_text(policy.to_yaml(), "policy.yaml")
         mlflow.log_dict(
-            {"features": [vars(spec) for spec in FEATURES], "size_candidates": result.candidates},
+            {
+                "features": [vars(spec) for spec in builder.features],
+                "custom_fields": [f.to_dict() for f in builder.custom_fields],
+                "size_candidates": result.candidates,
+            },
             "features.json",
         )
         mlflow.log_dict({"comparison": result.comparison, "routes": result.routes}, "evaluation.json")
@@ -91,7 +98,7 @@ def log_training(
         mlflow.log_figure(route_distribution_figure(test.p_sql, test.route), "plots/score_by_route.png")
         # The bare booster as MLflow's own LightGBM flavor: what `mlflow models serve` would serve by default,
         # kept beside the pipeline model as the serving benchmark's baseline.
-        sample = pd.DataFrame(result.test_decisions.matrix[:5], columns=list(FEATURE_NAMES))
+        sample = pd.DataFrame(result.test_decisions.matrix[:5], columns=list(builder.feature_names))
         signature = infer_signature(sample, result.model.booster.predict(sample.to_numpy()))
         mlflow.lightgbm.log_model(result.model.booster, name="booster", signature=signature)
         bundle_path, policy_path = Path(tmp) / "bundle.json", Path(tmp) / "policy.yaml"

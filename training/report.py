@@ -11,18 +11,14 @@ import pandas as pd
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline, Decisions
 from leadgate.decision.policy import Policy
-from leadgate.features.builder import FAMILIES
 from leadgate.training.backtest import BacktestParams, gate_table
-from leadgate.training.baselines import fit_raw_lightgbm, raw_frame, scorecard_points
+from leadgate.training.baselines import BASELINES, fit_baselines
 from leadgate.training.channels import channel_quality
-from leadgate.training.data import History, TimeSplit, time_split
+from leadgate.training.data import History, Split, SplitKind, split_history
 from leadgate.training.evaluate import route_counts, route_metrics, score_metrics
+from leadgate.training.train import leadgate_seen
 
-SCORERS = {
-    "system": "leadgate (gates + model)",
-    "scorecard": "points scorecard",
-    "raw_lightgbm": "plain LightGBM, raw columns",
-}
+SCORERS = {"system": "leadgate (gates + model)", **BASELINES}
 
 
 @dataclass(frozen=True)
@@ -30,17 +26,20 @@ class HeldOut:
     """The newest part of a history decided by one model version, beside the baselines scored on it."""
 
     history: History
-    split: TimeSplit
+    split: Split
     decisions: Decisions
     sql: np.ndarray
     gated: np.ndarray  # a gate keeps the lead from sales: the system's score is 0 there
     scores: dict[str, np.ndarray]  # by SCORERS key
     metrics: dict[str, float]  # the keys training logs: test.system.roc_auc, ...
+    seen: dict[str, str]  # by SCORERS key: the columns each scorer learned from
 
 
-def evaluate_held_out(history: History, model: ScoringModel, policy: Policy, seed: int = 0) -> HeldOut:
-    """Decide the newest leads (training's time split) and score the baselines as training does."""
-    split = time_split(history)
+def evaluate_held_out(
+    history: History, model: ScoringModel, policy: Policy, seed: int = 0, split_kind: SplitKind = "auto"
+) -> HeldOut:
+    """Decide the test part (training's split) and score the baselines as training does."""
+    split = split_history(history, split_kind, seed)
     # The same steps as training.train_model's evaluation, so the same data gives the numbers training logged.
     gates_only = DecisionPipeline(policy).decide(history.leads)
     derived, y = gates_only.derived, history.sql
@@ -48,13 +47,9 @@ def evaluate_held_out(history: History, model: ScoringModel, policy: Policy, see
     test_rows = np.flatnonzero(split.test)
     decisions = DecisionPipeline(policy, model).decide([history.leads[i] for i in test_rows])
     y_test = y[test_rows]
-    frame = raw_frame(derived)
-    raw = fit_raw_lightgbm(frame[split.train], y[split.train], frame[split.valid], y[split.valid], seed)
-    scores = {
-        "system": np.where(gated, 0.0, decisions.p_sql),
-        "scorecard": scorecard_points(derived, policy)[split.test],
-        "raw_lightgbm": raw.predict(frame[split.test]),
-    }
+    baselines = fit_baselines(history, derived, policy, split, seed)
+    scores = {"system": np.where(gated, 0.0, decisions.p_sql), **baselines.scores}
+    seen = {"system": leadgate_seen(history, model.builder), **baselines.seen}
     metrics: dict[str, float] = {}
     for key, score in scores.items():
         found = score_metrics(score, y_test, probabilities=key != "scorecard")
@@ -64,19 +59,20 @@ def evaluate_held_out(history: History, model: ScoringModel, policy: Policy, see
     metrics.update({f"test.routes.{k}": v for k, v in route_metrics(decisions.route, y_test).items()})
     metrics["test.gated_share"] = float(gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
-    return HeldOut(history.subset(test_rows), split, decisions, y_test, gated, scores, metrics)
+    return HeldOut(history.subset(test_rows), split, decisions, y_test, gated, scores, metrics, seen)
 
 
 def reason_counts(decisions: Decisions) -> pd.DataFrame:
     """Per reason family: leads showing it among their top negative / top positive reasons."""
+    families = decisions.book.families if decisions.book else ()
     counts = {}
     for name, picks in (("negative", decisions.negative_picks), ("positive", decisions.positive_picks)):
         chosen = picks[picks >= 0] if picks is not None else np.array([], dtype=int)
-        counts[name] = np.bincount(chosen, minlength=len(FAMILIES))
+        counts[name] = np.bincount(chosen, minlength=len(families))
     leads = max(len(decisions), 1)
     table = pd.DataFrame(
         {
-            "family": [family.replace("_", " ") for family in FAMILIES],
+            "family": [family.replace("_", " ") for family in families],
             "negative": counts["negative"],
             "negative_share": counts["negative"] / leads,
             "positive": counts["positive"],
@@ -140,11 +136,16 @@ class ReportInfo:
 
 
 def build_report(
-    history: History, model: ScoringModel, policy: Policy, info: ReportInfo, seed: int = 0
+    history: History,
+    model: ScoringModel,
+    policy: Policy,
+    info: ReportInfo,
+    seed: int = 0,
+    split_kind: SplitKind = "auto",
 ) -> str:
-    """A self-contained HTML report of one model version on the newest part of `history`."""
+    """A self-contained HTML report of one model version on the test part of `history`."""
     from leadgate.training.report_html import render
 
-    held = evaluate_held_out(history, model, policy, seed)
+    held = evaluate_held_out(history, model, policy, seed, split_kind)
     info = info if info.generated_at else ReportInfo(**{**vars(info), "generated_at": datetime.now(UTC)})
     return render(held, report_sections(held, model, policy), model, policy, info)

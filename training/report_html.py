@@ -7,6 +7,8 @@ from html import escape
 
 import pandas as pd
 
+from leadgate.training.report import SCORERS
+
 STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 0 auto;
        max-width: 1020px; padding: 24px; }
@@ -125,17 +127,15 @@ def _header(held, model, policy, info) -> str:
 def _metrics(held, info) -> pd.DataFrame:
     m, logged = held.metrics, info.logged_metrics or {}
     ungated = int((~held.gated).sum())
-    rows = [
-        ("leadgate (gates + model)", "system"),
-        (f"model alone, {ungated:,} leads no gate rejects", "model_ungated"),
-        ("points scorecard", "scorecard"),
-        ("plain LightGBM, raw columns", "raw_lightgbm"),
-    ]
+    rows = [(SCORERS["system"], "system")]
+    rows.append((f"model alone, {ungated:,} leads no gate rejects", "model_ungated"))
+    rows += [(SCORERS[key], key) for key in held.scores if key != "system"]
     names = ("roc_auc", "pr_auc", "brier", "calibration_error")
     return pd.DataFrame(
         [
             {
                 "scorer": label,
+                "columns seen": held.seen.get(key, held.seen.get("system", "")),
                 **{name: m.get(f"test.{key}.{name}") for name in names},
                 "logged": logged.get(f"test.{key}.roc_auc"),
             }
@@ -149,6 +149,7 @@ def render(held, sections: dict, model, policy, info) -> str:
     m, figures, t = held.metrics, sections["figures"], model.thresholds
     metric_columns = [
         ("scorer", "scorer", text),
+        ("columns seen", "columns seen", text),
         ("ROC-AUC", "roc_auc", number()),
         ("PR-AUC", "pr_auc", number()),
         ("Brier", "brier", number()),
@@ -168,8 +169,9 @@ def render(held, sections: dict, model, policy, info) -> str:
                 "says how well a score orders SQLs above the rest (0.5 is chance); PR-AUC is the precision "
                 "averaged over recall, and its floor is the SQL rate. The system's score is 0 for leads a gate "
                 "rejects, so a gate that hides real SQLs costs it here. The points scorecard is the rule-based "
-                "score leadgate replaces; plain LightGBM on the raw columns shows what the gates and features "
-                "add. The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
+                "score leadgate replaces. Plain LightGBM and logistic regression learn from every export column "
+                "not known only after contact: if they beat leadgate, the mapping leaves useful columns out "
+                "(map them as custom fields). The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
                 table(_metrics(held, info), metric_columns),
                 image(figures["gain"], "gain chart"),
             ),

@@ -9,16 +9,17 @@ import numpy as np
 
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline, Decisions
-from leadgate.decision.policy import Policy
-from leadgate.features.builder import FEATURE_NAMES, FeatureBuilder
+from leadgate.decision.policy import Policy, Thresholds
+from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
-from leadgate.training.baselines import fit_raw_lightgbm, raw_frame, scorecard_points
-from leadgate.training.data import History, TimeSplit, time_split
+from leadgate.training.baselines import BASELINES, fit_baselines
+from leadgate.training.data import History, Split, SplitKind, split_history
 from leadgate.training.evaluate import route_counts, route_metrics, score_metrics
 from leadgate.training.fit import fit_booster, fit_platt
 from leadgate.training.thresholds import choose_thresholds
 
 Progress = Callable[[str], None]
+PLACEHOLDER_THRESHOLDS = Thresholds(sales_ready=0.9, verify=0.5, nurture=0.1)
 
 
 @dataclass
@@ -26,7 +27,7 @@ class TrainResult:
     """The trained model and the evidence about it."""
 
     model: ScoringModel
-    split: TimeSplit
+    split: Split
     metrics: dict[str, float]
     comparison: list[dict]
     routes: list[dict]
@@ -41,72 +42,91 @@ def _flat(prefix: str, metrics: dict[str, float]) -> dict[str, float]:
     return {f"{prefix}.{k}": v for k, v in metrics.items()}
 
 
+def leadgate_seen(history: History, builder: FeatureBuilder) -> str:
+    """What leadgate learned from, in words: the export columns the mapping reads, or the lead fields."""
+    custom = f", {len(builder.custom_fields)} as custom fields" if builder.custom_fields else ""
+    if history.seen_columns:
+        return f"{len(history.seen_columns)} columns through the mapping{custom}"
+    return f"the lead schema's fields{custom}"
+
+
 def train_model(
-    history: History, policy: Policy, seed: int = 0, progress: Progress | None = None
+    history: History,
+    policy: Policy,
+    seed: int = 0,
+    progress: Progress | None = None,
+    split_kind: SplitKind = "auto",
 ) -> TrainResult:
-    """Fit on older leads, size/calibrate/threshold on newer ones, report on the newest."""
+    """Fit on one part, size/calibrate/threshold on another, report on the last (by time unless told)."""
     say = progress or (lambda message: None)
     say("gates and signals")
     all_decisions = DecisionPipeline(policy).decide(history.leads)
     derived = all_decisions.derived
     y = history.sql
-    split = time_split(history)
+    split = split_history(history, split_kind, seed)
     gated = all_decisions.gates.rejecting()
     eligible = ~gated if policy.training_gated_leads == "exclude" else np.ones_like(gated)
     train, valid = split.train & eligible, split.valid & eligible
 
     say("features")
-    builder = FeatureBuilder(employees_target=policy.firmographics.employees_target).fit(derived, rows=train)
+    builder = FeatureBuilder(
+        employees_target=policy.firmographics.employees_target, custom_fields=history.custom_fields
+    ).fit(derived, rows=train)
     matrix = builder.transform(derived)
 
     say("LightGBM, sized by validation")
-    fitted = fit_booster(matrix[train], y[train], matrix[valid], y[valid], seed=seed)
+    fitted = fit_booster(
+        matrix[train], y[train], matrix[valid], y[valid], seed=seed, features=builder.features
+    )
     valid_raw = fitted.booster.predict(matrix[valid], raw_score=True)
     calibration = fit_platt(valid_raw, y[valid])
-    model = ScoringModel(builder, fitted.booster, calibration, thresholds=None)  # type: ignore[arg-type]
-    # Thresholds are for the leads the model routes: gated leads never reach them, whatever the training set.
-    routed = split.valid & ~gated
-    lost = int((y & split.valid & gated).sum())
-    routed_raw = fitted.booster.predict(matrix[routed], raw_score=True)
-    model.thresholds = choose_thresholds(model.calibrate(routed_raw), y[routed], policy.routing, lost)
+    # Placeholder thresholds until they are chosen below from the pipeline's own scores.
+    model = ScoringModel(builder, fitted.booster, calibration, thresholds=PLACEHOLDER_THRESHOLDS)
+    pipeline = DecisionPipeline(policy, model)
+    valid_rows = np.flatnonzero(split.valid)
+    valid_decisions = pipeline.decide([history.leads[i] for i in valid_rows])
+    # Thresholds are for the leads the model routes (gated ones never reach them), and are chosen on the
+    # P(SQL) the pipeline itself computes: a tie group must not fall one bit below its own threshold.
+    routed = ~gated[valid_rows]
+    y_valid = y[valid_rows]
+    lost = int((y_valid & ~routed).sum())
+    model.thresholds = choose_thresholds(valid_decisions.p_sql[routed], y_valid[routed], policy.routing, lost)
 
     say("held-out evaluation through the decision pipeline")
-    pipeline = DecisionPipeline(policy, model)
     test_rows = np.flatnonzero(split.test)
-    valid_rows = np.flatnonzero(split.valid)
     test = pipeline.decide([history.leads[i] for i in test_rows])
     valid_decisions = pipeline.decide([history.leads[i] for i in valid_rows])
-    y_test, y_valid = y[test_rows], y[valid_rows]
-    # Drift is judged against the newest leads the model was tuned on, gated ones included: live traffic has them.
-    model.metadata["reference"] = profile(valid_decisions.matrix, list(FEATURE_NAMES), valid_decisions.p_sql)
+    y_test = y[test_rows]
+    # Drift is judged against the leads the model was tuned on, gated ones included: live traffic has them.
+    model.metadata["reference"] = profile(
+        valid_decisions.matrix, list(builder.feature_names), valid_decisions.p_sql
+    )
     test_gated = gated[test_rows]
     system_score = np.where(test_gated, 0.0, test.p_sql)
 
-    say("baselines: points scorecard and plain LightGBM")
-    frame = raw_frame(derived)
-    raw_booster = fit_raw_lightgbm(
-        frame[split.train], y[split.train], frame[split.valid], y[split.valid], seed
-    )
-    raw_score = raw_booster.predict(frame[split.test])
-    points = scorecard_points(derived, policy)[split.test]
+    say("baselines: points scorecard, plain LightGBM and logistic regression on every export column")
+    baselines = fit_baselines(history, derived, policy, split, seed)
 
     metrics: dict[str, float] = {}
     metrics.update(_flat("test.system", score_metrics(system_score, y_test)))
     metrics.update(_flat("test.model_ungated", score_metrics(test.p_sql[~test_gated], y_test[~test_gated])))
-    metrics.update(_flat("test.scorecard", score_metrics(points, y_test, probabilities=False)))
-    metrics.update(_flat("test.raw_lightgbm", score_metrics(raw_score, y_test)))
+    for key, score in baselines.scores.items():
+        metrics.update(_flat(f"test.{key}", score_metrics(score, y_test, probabilities=key != "scorecard")))
     metrics.update(_flat("test.routes", route_metrics(test.route, y_test)))
     metrics.update(_flat("valid.routes", route_metrics(valid_decisions.route, y_valid)))
     metrics["valid.model.roc_auc"] = fitted.valid_auc
     metrics["test.gated_share"] = float(test_gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
+    seen = {"system": leadgate_seen(history, builder), **baselines.seen}
+    labels = {"system": "leadgate (gates + model)", **BASELINES}
     comparison = [
-        {"scorer": name, **{k: metrics[f"test.{key}.{k}"] for k in ("roc_auc", "pr_auc")}}
-        for name, key in (
-            ("leadgate (gates + model)", "system"),
-            ("points scorecard", "scorecard"),
-            ("plain LightGBM, raw columns", "raw_lightgbm"),
-        )
+        {
+            "scorer": labels[key],
+            "key": key,
+            "columns": seen[key],
+            **{k: metrics[f"test.{key}.{k}"] for k in ("roc_auc", "pr_auc")},
+        }
+        for key in ("system", *baselines.scores)
     ]
     return TrainResult(
         model=model,
@@ -118,4 +138,5 @@ def train_model(
         booster_params=fitted.params,
         test_decisions=test,
         test_sql=y_test,
+        extras={"baseline_columns": baselines.columns.used, "left_out": baselines.columns.dropped},
     )

@@ -11,12 +11,15 @@ import typer
 
 from leadgate.cli.common import (
     DataDir,
+    DelimiterOpt,
     PolicyOpt,
+    SplitOpt,
     console,
     fail,
     loaded_or_fail,
     policy_or_fail,
     settings_for,
+    split_or_fail,
 )
 
 app = typer.Typer(help="Keep bad-fit B2B leads away from sales: gates, a calibrated score, reasons, a route.")
@@ -55,9 +58,12 @@ def _train(
     seed: int,
     from_store: bool = False,
     mapping_name: str | None = None,
+    split: str = "auto",
+    delimiter: str | None = None,
 ):
-    from leadgate.cli.data import export_records, mapping_policy, named_mapping
+    from leadgate.cli.data import export_history, mapping_policy, named_mapping
     from leadgate.training.data import HistoryError, history_from_records
+    from leadgate.training.fit import TrainingError
     from leadgate.training.registry import log_training
     from leadgate.training.synth import read_history
     from leadgate.training.train import train_model
@@ -71,14 +77,24 @@ def _train(
             if from_store:
                 history = _store_history(settings)
             elif mapping:
-                history = history_from_records(export_records(data, mapping))
+                history = export_history(data, mapping, delimiter)
             else:
                 history = history_from_records(read_history(data))
         except HistoryError as error:
             raise fail(str(error)) from None
         except (OSError, ValueError) as error:  # bad gzip, not JSON lines, not text
             raise fail(f"{data}: not a JSON-lines history file: {error}") from None
-        result = train_model(history, policy, seed=seed, progress=lambda m: status.update(f"training: {m}"))
+        try:
+            result = train_model(
+                history,
+                policy,
+                seed=seed,
+                progress=lambda m: status.update(f"training: {m}"),
+                split_kind=split_or_fail(split),
+            )
+        except (TrainingError, HistoryError) as error:
+            # Nothing was logged or registered yet: a failed training leaves no half-made model behind.
+            raise fail(f"training stopped: {error}") from None
         status.update("logging to MLflow and registering")
         source = {"path": "decision store" if from_store else str(data), "leads": len(history.leads)}
         if mapping:
@@ -98,27 +114,35 @@ def _store_history(settings):
     return history_from_store(engine)
 
 
+def _percent(value: float) -> str:
+    return "—" if value != value else f"{value:.1%}"
+
+
 def _print_training(result, registered) -> None:
     from rich.table import Table
 
-    table = Table(title="Held-out (newest period) comparison", title_justify="left")
-    table.add_column("scorer")
-    table.add_column("ROC-AUC", justify="right")
-    table.add_column("PR-AUC", justify="right")
+    split = result.split
+    table = Table(title=f"Held-out comparison ({split.kind} split)", title_justify="left")
+    for column in ("scorer", "learned from", "ROC-AUC", "PR-AUC"):
+        table.add_column(column, justify="right" if "AUC" in column else "left")
     for row in result.comparison:
-        table.add_row(row["scorer"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}")
+        table.add_row(row["scorer"], row["columns"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}")
     console.print(table)
-    routes = Table(title="Routes on the held-out period", title_justify="left")
+    console.print(f"split: {split.note}")
+    _print_left_out(result)
+    _print_baseline_verdict(result.comparison)
+    routes = Table(title="Routes on the held-out part", title_justify="left")
     for column in ("route", "leads", "SQLs", "conversion"):
         routes.add_column(column, justify="right" if column != "route" else "left")
     for row in result.routes:
-        routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", f"{row['conversion']:.1%}")
+        routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", _percent(row["conversion"]))
     console.print(routes)
     m = result.metrics
     console.print(
-        f"SQL recall kept out of self_service/silent_reject: chosen on validation "
-        f"{m['valid.routes.recall_not_rejected']:.1%}, reached on the later test period "
-        f"{m['test.routes.recall_not_rejected']:.1%}; calibration error {m['test.system.calibration_error']:.3f}"
+        f"SQL recall kept out of self_service/silent_reject: on validation, where the thresholds were chosen, "
+        f"{_percent(m['valid.routes.recall_not_rejected'])}; on the test part "
+        f"{_percent(m['test.routes.recall_not_rejected'])}; calibration error "
+        f"{m['test.system.calibration_error']:.3f}"
     )
     t = result.model.thresholds
     console.print(
@@ -128,6 +152,27 @@ def _print_training(result, registered) -> None:
     console.print(
         f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"
     )
+
+
+def _print_left_out(result) -> None:
+    left_out = result.extras.get("left_out") or {}
+    if left_out:
+        shown = "; ".join(f"{name} ({why})" for name, why in list(left_out.items())[:8])
+        more = f" and {len(left_out) - 8} more" if len(left_out) > 8 else ""
+        console.print(f"columns the baselines left out: {shown}{more}")
+
+
+def _print_baseline_verdict(comparison: list[dict]) -> None:
+    """Say plainly when a plain model on every column beats leadgate: the mapping leaves signal out."""
+    system = next(row for row in comparison if row["key"] == "system")
+    plain = [row for row in comparison if row["key"] in ("raw_lightgbm", "logistic")]
+    best = max(plain, key=lambda row: row["roc_auc"], default=None)
+    if best and best["roc_auc"] > system["roc_auc"] + 0.005:
+        console.print(
+            f"[yellow]{best['scorer']} beats leadgate by {best['roc_auc'] - system['roc_auc']:.3f} ROC-AUC: "
+            "columns the mapping does not read carry signal; map them as custom fields "
+            "(README: Custom fields)[/]"
+        )
 
 
 @app.command()
@@ -144,16 +189,27 @@ def train(
         str | None,
         typer.Option(help="--data is a CRM export read through this mapping (file or shipped name)"),
     ] = None,
+    split: SplitOpt = "auto",
+    delimiter: DelimiterOpt = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Train (time split), evaluate against baselines, log to MLflow; the first model becomes champion,
-    later ones (and every --from-store model) the challenger."""
-    _train(data, policy, settings_for(data_dir), seed, from_store=from_store, mapping_name=mapping)
+    """Train, evaluate against plain baselines on every export column, log to MLflow; the first model
+    becomes champion, later ones (and every --from-store model) the challenger."""
+    _train(
+        data,
+        policy,
+        settings_for(data_dir),
+        seed,
+        from_store=from_store,
+        mapping_name=mapping,
+        split=split,
+        delimiter=delimiter,
+    )
 
 
 @app.command()
 def score(
-    input: Annotated[Path, typer.Option("--input", help="leads: .jsonl, .csv or .parquet")],
+    input: Annotated[Path, typer.Option("--input", help="leads: .jsonl(.gz), .csv(.gz) or .parquet")],
     output: Annotated[Path, typer.Option("--output", help="decisions: .parquet or .jsonl")],
     alias: Annotated[str, typer.Option(help="model alias to load")] = "champion",
     policy: PolicyOpt = None,
@@ -161,6 +217,7 @@ def score(
         str | None,
         typer.Option(help="the input is a CRM export read through this mapping (file or shipped name)"),
     ] = None,
+    delimiter: DelimiterOpt = None,
     data_dir: DataDir = None,
 ) -> None:
     """Score a file of leads through the decision pipeline; bad rows get an error, not a stop."""
@@ -184,6 +241,7 @@ def score(
                 output,
                 on_progress=lambda k: progress.advance(task, k),
                 mapping=named_mapping(mapping) if mapping else None,
+                delimiter=delimiter,
             )
         except (BatchInputError, MappingError) as error:
             raise fail(str(error)) from None
@@ -210,7 +268,11 @@ def decide(
     except LeadValidationError as error:
         raise fail(f"{lead_file}: invalid lead: {error}") from None
     loaded = loaded_or_fail(settings_for(data_dir, policy), alias)
-    record = loaded.pipeline().decide_one(lead)
+    pipeline = loaded.pipeline()
+    problems = pipeline.custom_problems(lead)
+    if problems:
+        raise fail(f"{lead_file}: invalid lead: {'; '.join(problems)}")
+    record = pipeline.decide_one(lead)
     console.print_json(json.dumps(record.to_json())) if as_json else console.print(decision_panel(record))
 
 

@@ -15,6 +15,25 @@ DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
 ]
 PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="policy YAML (default: the shipped policy)")]
+SplitOpt = Annotated[
+    str,
+    typer.Option(
+        "--split",
+        help="auto (by time when the leads have dates or a sequence, else random), time, or random "
+        "(stratified by outcome)",
+    ),
+]
+DelimiterOpt = Annotated[
+    str | None, typer.Option("--delimiter", help="CSV delimiter of the export (default: detected)")
+]
+SPLITS = ("auto", "time", "random")
+
+
+def split_or_fail(kind: str) -> str:
+    """The --split value, checked."""
+    if kind not in SPLITS:
+        raise fail(f"--split must be one of {', '.join(SPLITS)}, not {kind!r}")
+    return kind
 
 
 def settings_for(data_dir: Path | None, policy: Path | None = None):

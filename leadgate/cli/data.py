@@ -32,24 +32,17 @@ def mapping_policy(mapping, policy_path: Path | None):
         raise fail(str(error)) from None
 
 
-def export_records(path: Path, mapping) -> list[dict]:
-    """Rows of a CRM export mapped to history records; too many bad rows stop with the first problems."""
-    from leadgate.features.mapping import MappingError, check_header, map_rows
+def export_history(path: Path, mapping, delimiter: str | None = None):
+    """A CRM export read through its mapping as a training history; a few bad rows are skipped with a note."""
+    from leadgate.features.mapping import MappingError
     from leadgate.serving.batch import BatchInputError, read_export
+    from leadgate.training.data import HistoryError
+    from leadgate.training.exports import history_from_export
 
     try:
-        rows = read_export(path)
-        check_header(mapping, list(rows[0]) if rows else [])
-    except (BatchInputError, MappingError) as error:
+        mapped = history_from_export(read_export(path, delimiter=delimiter), mapping)
+    except (BatchInputError, MappingError, HistoryError) as error:
         raise fail(str(error)) from None
-    if mapping.label is None:
-        raise fail(f"mapping {mapping.name!r} has no label: it can score leads but not train")
-    results = map_rows(mapping, rows)
-    problems = [r for _, r in results if isinstance(r, str)]
-    if len(problems) * 100 > len(results):
-        raise fail(
-            f"{len(problems)} of {len(results)} rows cannot be mapped:\n  " + "\n  ".join(problems[:10])
-        )
-    if problems:
-        err.print(f"[yellow]{len(problems)} rows skipped: {problems[0]}[/]")
-    return [r for _, r in results if not isinstance(r, str)]
+    if mapped.problems:
+        err.print(f"[yellow]{len(mapped.problems)} rows skipped: {mapped.problems[0]}[/]")
+    return mapped.history

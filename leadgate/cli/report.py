@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from leadgate.cli.common import DelimiterOpt, SplitOpt, split_or_fail
+
 
 def register(app: typer.Typer) -> None:
     """Add the report command to the main CLI."""
@@ -63,10 +65,12 @@ def report(
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
     ] = None,
+    split: SplitOpt = "",
+    delimiter: DelimiterOpt = None,
 ) -> None:
-    """A self-contained HTML report of a model version on the newest 15% of a history (training's split)."""
+    """A self-contained HTML report of a model version on the test part of a history (training's split)."""
     from leadgate.cli.common import console, fail, loaded_or_fail, settings_for
-    from leadgate.training.data import HistoryError, history_from_records
+    from leadgate.training.data import HistoryError
     from leadgate.training.report import ReportInfo, build_report
 
     if out.suffix.lower() not in (".html", ".htm"):
@@ -79,14 +83,11 @@ def report(
     )
     path = data or settings.data_dir / "history.jsonl.gz"
     if mapping:
-        from leadgate.cli.data import export_records, named_mapping
+        from leadgate.cli.data import export_history, named_mapping
 
         if not path.exists():
             raise fail(f"{path}: no such file")
-        try:
-            history = history_from_records(export_records(path, named_mapping(mapping)))
-        except HistoryError as error:
-            raise fail(str(error)) from None
+        history = export_history(path, named_mapping(mapping), delimiter)
     else:
         from leadgate.cli.analysis import _history
 
@@ -104,7 +105,13 @@ def report(
     with console.status(f"deciding the newest leads of {len(history.leads):,} and fitting the baselines"):
         try:
             html = build_report(
-                history, loaded.model, loaded.policy, info, seed=int(params.get("lgbm.seed", 0))
+                history,
+                loaded.model,
+                loaded.policy,
+                info,
+                seed=int(params.get("lgbm.seed", 0)),
+                # The split the model was trained with, so the test part is the one training held out.
+                split_kind=split_or_fail(split or params.get("split.kind", "auto")),
             )
         except HistoryError as error:
             raise fail(str(error)) from None

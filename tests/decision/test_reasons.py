@@ -2,8 +2,6 @@
 
 import numpy as np
 
-from leadgate.decision.reasons import family_contributions
-
 
 def test_base_value_plus_contributions_equals_the_raw_score(pipeline, history, trained):
     rows = np.flatnonzero(trained.split.test)[:500]
@@ -12,7 +10,7 @@ def test_base_value_plus_contributions_equals_the_raw_score(pipeline, history, t
     raw = trained.model.booster.predict(decisions.matrix, raw_score=True)
     np.testing.assert_allclose(contributions.sum(axis=1), raw, atol=1e-9)
     np.testing.assert_allclose(decisions.raw_score, raw, atol=1e-9)
-    by_family = family_contributions(contributions)
+    by_family = pipeline.book.by_family(contributions)
     np.testing.assert_allclose(by_family.sum(axis=1) + contributions[:, -1], raw, atol=1e-9)
 
 

@@ -72,7 +72,7 @@ def test_invalid_mappings_and_exports_get_clear_errors():
     with pytest.raises(MappingError, match="unknown lead fields"):
         parse_mapping(BASE.replace("contact.job_title:", "contact.shoe_size:"))
     with pytest.raises(MappingError, match="lead_id"):
-        parse_mapping("name: t\ncreated_at: {column: C}\n")
+        parse_mapping("name: t\nlead_id: {values: {}}\ncreated_at: {column: C}\n")
     with pytest.raises(MappingError, match=r"no column\(s\) \['Visits'\]"):
         check_header(parse_mapping(BASE), [k for k in _row() if k != "Visits"])
 
@@ -85,3 +85,85 @@ def test_a_sequence_number_orders_leads_when_the_export_has_no_dates():
     results = map_rows(parse_mapping(text), [_row(Id="b", Number="20"), _row(Id="a", Number="3")])
     created = {record["lead_id"]: record["created_at"] for _, record in results}
     assert created == {"a": "2020-01-01T00:00:00+00:00", "b": "2020-01-01T00:01:00+00:00"}
+
+
+CUSTOM = """
+name: shop
+decimal: ","
+custom:
+  segment: {column: Segment}
+  budget: {column: Budget allocated, type: flag, label: Budget allocated}
+  calls: {column: Calls, type: integer, direction: increasing, reason: "{label}: {value} so far"}
+  spend: {column: Spend, type: number}
+  last_visit: {column: Last visit, type: datetime, date_format: "%d.%m.%Y"}
+label:
+  sql: {column: Outcome}
+  sql_positive: [Yes]
+after_contact: [Owner]
+"""
+
+
+def _shop_row(**values) -> dict:
+    row = {
+        "Segment": "SMB",
+        "Budget allocated": "Yes",
+        "Calls": "7",
+        "Spend": "1.234,5",
+        "Last visit": "01.02.2026",
+    }
+    return {**row, "Outcome": "Yes", "Owner": "kim", **values}
+
+
+def test_custom_fields_become_typed_lead_values_with_labels_and_directions():
+    mapping = parse_mapping(CUSTOM)
+    [(_, record)] = map_rows(mapping, [_shop_row()])
+    assert record["custom"] == {
+        "segment": "SMB",
+        "budget": True,
+        "calls": 7,
+        "spend": 1234.5,
+        "last_visit": "2026-02-01T00:00:00+00:00",
+    }
+    lead = parse_lead({k: v for k, v in record.items() if k != "outcome"})
+    assert lead.custom["spend"] == 1234.5
+    fields = {field.name: field for field in mapping.custom_fields()}
+    assert fields["segment"].type == "category" and fields["segment"].label == "Segment"
+    assert fields["budget"].label == "Budget allocated" and fields["calls"].monotone == 1
+    assert fields["calls"].reason == "{label}: {value} so far"
+    assert mapping.feature_columns()["custom.segment"] == "Segment"
+
+
+def test_an_export_without_ids_or_dates_is_numbered_and_decided_as_created():
+    mapping = parse_mapping(CUSTOM)
+    assert mapping.lead_id is None and mapping.created_at is None
+    results = map_rows(mapping, [_shop_row(), _shop_row(Segment="Enterprise")])
+    assert [(n, r["lead_id"]) for n, r in results] == [(2, "row-2"), (3, "row-3")]
+    first, second = (r for _, r in results)
+    assert first["created_at"] < second["created_at"]  # row order is the only order there is
+    assert first["scored_at"] == first["created_at"]
+    header = list(_shop_row())
+    # The plain baselines learn from every column but the label and those known only after contact.
+    assert mapping.baseline_columns(header) == ["Segment", "Budget allocated", "Calls", "Spend", "Last visit"]
+
+
+def test_yaml_yes_no_on_keys_and_values_stay_the_text_the_export_holds():
+    text = CUSTOM.replace(
+        "  segment: {column: Segment}",
+        "  segment: {column: Segment, values: {Yes: kept, No: dropped, On: on}}",
+    )
+    mapping = parse_mapping(text)
+    assert mapping.custom["segment"].values == {"Yes": "kept", "No": "dropped", "On": "on"}
+    assert mapping.label.sql_positive == ["Yes"]
+    [(_, record)] = map_rows(mapping, [_shop_row(Segment="No")])
+    assert record["custom"]["segment"] == "dropped" and record["outcome"]["sql"] is True
+
+
+def test_custom_fields_obey_the_leakage_guard_and_name_rules():
+    with pytest.raises(MappingError, match=r"Owner \(as custom.owner\)"):
+        parse_mapping(CUSTOM.replace("custom:\n", "custom:\n  owner: {column: Owner}\n"))
+    with pytest.raises(MappingError, match="must match"):
+        parse_mapping(CUSTOM.replace("  segment: {column: Segment}", "  Segment: {column: Segment}"))
+    with pytest.raises(MappingError, match="a category has no direction"):
+        parse_mapping(CUSTOM.replace("{column: Segment}", "{column: Segment, direction: increasing}"))
+    [(_, problem)] = map_rows(parse_mapping(CUSTOM), [_shop_row(Calls="many")])
+    assert problem.startswith("row 2: Calls:")

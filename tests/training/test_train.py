@@ -10,10 +10,12 @@ def test_time_split_never_trains_on_the_future(history, trained):
     assert created[split.valid].max() <= created[split.test].min()
 
 
-def test_system_is_not_less_accurate_than_either_baseline(trained):
-    scores = {row["scorer"]: row for row in trained.comparison}
-    system = scores["leadgate (gates + model)"]
-    for name in ("points scorecard", "plain LightGBM, raw columns"):
+def test_system_is_not_less_accurate_than_any_baseline(trained):
+    scores = {row["key"]: row for row in trained.comparison}
+    system = scores["system"]
+    # JSON history has no export behind it: the baselines see every lead field, as leadgate does.
+    assert set(scores) == {"system", "scorecard", "raw_lightgbm", "logistic"}
+    for name in ("scorecard", "raw_lightgbm", "logistic"):
         assert system["roc_auc"] >= scores[name]["roc_auc"] - 0.005, (name, scores)
         assert system["pr_auc"] >= scores[name]["pr_auc"] - 0.005, (name, scores)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
 
+from leadgate.features.mapping import map_rows
 from tests.conftest import SHARED_DATA
 
 LEADS = SHARED_DATA / "x_education" / "Leads.csv"
@@ -14,18 +13,18 @@ LEADS = SHARED_DATA / "x_education" / "Leads.csv"
 @pytest.fixture(scope="module")
 def x_education():
     from leadgate.decision.policy import parse_policy
-    from leadgate.features.mapping import map_rows
+    from leadgate.serving.batch import read_export
     from leadgate.training.crm_mappings import load_mapping, shipped_policy
-    from leadgate.training.data import history_from_records
+    from leadgate.training.exports import history_from_export
     from leadgate.training.train import train_model
 
     assert LEADS.exists(), f"{LEADS} is missing: the real-data tests read ../shared/data (see its PROVENANCE)"
     mapping = load_mapping("x_education")
-    with LEADS.open(encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
+    rows = read_export(LEADS)
+    mapped = history_from_export(rows, mapping)
     records = [r for _, r in map_rows(mapping, rows) if not isinstance(r, str)]
     policy = parse_policy(shipped_policy(mapping))
-    history = history_from_records(records)
+    history = mapped.history
     return mapping, rows, records, history, policy, train_model(history, policy, seed=0)
 
 
@@ -41,11 +40,24 @@ def test_every_row_maps_and_no_column_known_after_contact_reaches_a_lead(x_educa
     assert not any(f"'{tag}'" in lead_text for tag in tags)
 
 
-def test_held_out_discrimination_without_leakage(x_education):
+def test_held_out_discrimination_matches_plain_models_on_every_column(x_education):
     *_, result = x_education
-    # Measured 0.79 ROC-AUC on the newest 15% by lead number; the scorecard built for B2B leads is ~0.5.
-    assert result.metrics["test.system.roc_auc"] > 0.72
-    assert result.metrics["test.system.roc_auc"] > result.metrics["test.scorecard.roc_auc"] + 0.1
+    m = result.metrics
+    # Measured 0.892 / 0.836 on the newest 15% by lead number, against logistic regression's 0.892 / 0.826
+    # and plain LightGBM's 0.884 / 0.827 on every column not known after contact (README: Evidence).
+    for metric in ("roc_auc", "pr_auc"):
+        best = max(m[f"test.logistic.{metric}"], m[f"test.raw_lightgbm.{metric}"])
+        assert m[f"test.system.{metric}"] >= best - 0.005, (metric, m[f"test.system.{metric}"], best)
+    assert m["test.system.roc_auc"] > m["test.scorecard.roc_auc"] + 0.1
+    seen = {row["key"]: row["columns"] for row in result.comparison}
+    assert seen["system"].endswith("17 as custom fields")
+    assert set(result.extras["left_out"]) == {
+        "Magazine",
+        "Receive More Updates About Our Courses",
+        "Update me on Supply Chain Content",
+        "Get updates on DM Content",
+        "I agree to pay the amount through cheque",
+    }
 
 
 def test_reasons_speak_of_this_data(x_education):
@@ -59,8 +71,14 @@ def test_reasons_speak_of_this_data(x_education):
     records = [decisions.record(i) for i in range(len(leads))]
     students = [r for r in records if occupation[r.lead_id] == "Student"]
     assert students
-    named = [r for r in students if any("Student" in x.text for x in r.negative_reasons + r.positive_reasons)]
+    named = [
+        r
+        for r in students
+        if any(x.text == "Occupation: Student" for x in r.negative_reasons + r.positive_reasons)
+    ]
     assert len(named) >= len(students) / 2
+    families = {x.family for r in records for x in r.negative_reasons + r.positive_reasons}
+    assert {"custom_occupation", "custom_time_on_website", "custom_lead_origin"} <= families
     suppressed = [r for r in records if r.lead_id in no_email]
     assert suppressed and all(
         any(g.code == "unsubscribed_or_complained" for g in r.gates) for r in suppressed

@@ -1,0 +1,153 @@
+"""A CRM's own fields: declared with a type and a label, carried in `lead.custom`, checked against a model."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+CustomType = Literal["number", "integer", "category", "flag", "datetime"]
+CUSTOM_TYPES: tuple[str, ...] = ("number", "integer", "category", "flag", "datetime")
+NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
+_NAME = re.compile(NAME_PATTERN)
+# A direction people can write in a mapping, as LightGBM's monotone constraint.
+DIRECTIONS = {"increasing": 1, "decreasing": -1, None: 0}
+
+
+@dataclass(frozen=True)
+class CustomField:
+    """One custom field a model uses: its type, the words people read, and its direction if known."""
+
+    name: str
+    type: CustomType
+    label: str
+    reason: str | None = None  # template with {label} and {value}; a default per type when None
+    direction: Literal["increasing", "decreasing"] | None = None
+
+    def __post_init__(self):
+        if not _NAME.match(self.name):
+            raise ValueError(f"custom field name {self.name!r} must match {NAME_PATTERN}")
+        if self.type not in CUSTOM_TYPES:
+            raise ValueError(f"custom field {self.name!r}: type {self.type!r} is not one of {CUSTOM_TYPES}")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"custom field {self.name!r}: direction must be increasing or decreasing")
+        if self.direction and self.type == "category":
+            raise ValueError(f"custom field {self.name!r}: a category has no direction")
+        if self.reason is not None:
+            try:
+                self.reason.format(label="", value="")
+            except (KeyError, IndexError, ValueError):
+                raise ValueError(
+                    f"custom field {self.name!r}: reason {self.reason!r} may use only {{label}} and {{value}}"
+                ) from None
+
+    @property
+    def feature(self) -> str:
+        """The model column's name (also its reason family)."""
+        return f"custom_{self.name}"
+
+    @property
+    def monotone(self) -> int:
+        """LightGBM's monotone constraint for this field."""
+        return DIRECTIONS[self.direction]
+
+    def to_dict(self) -> dict:
+        """JSON-safe form, stored with the model."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CustomField:
+        """Rebuild from `to_dict`."""
+        return cls(**data)
+
+
+def default_label(name: str) -> str:
+    """`budget_allocated` → 'Budget allocated'."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def parse_moment(value: str) -> datetime:
+    """An ISO 8601 timestamp (naive taken as UTC); ValueError when it is not one."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def value_problem(spec: CustomField, value) -> str | None:
+    """Why a value cannot be this field's, or None when it can (None itself is always allowed: missing)."""
+    if value is None:
+        return None
+    kind = spec.type
+    if kind == "flag":
+        return None if isinstance(value, bool) or value in (0, 1) else "expected true or false"
+    if isinstance(value, bool):
+        return None if kind == "category" else f"expected a {kind}, got true/false"
+    if kind in ("number", "integer"):
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            return f"expected a finite {kind}, got {value!r}"[:200]
+        if kind == "integer" and value != int(value):
+            return f"expected a whole number, got {value!r}"
+        return None
+    if kind == "datetime":
+        if not isinstance(value, str):
+            return "expected an ISO 8601 timestamp"
+        try:
+            parse_moment(value)
+        except (ValueError, OverflowError):
+            return f"expected an ISO 8601 timestamp, got {value!r}"[:200]
+        return None
+    return None  # a category takes any text or number
+
+
+def custom_problems(values: dict, fields: tuple[CustomField, ...]) -> list[str]:
+    """'custom.name: problem' lines for fields the model does not declare and values of the wrong type."""
+    declared = {spec.name: spec for spec in fields}
+    problems = []
+    for name, value in values.items():
+        spec = declared.get(name)
+        if spec is None:
+            known = ", ".join(sorted(declared)) or "none"
+            problems.append(f"custom.{name}: not a custom field of the serving model (it declares: {known})")
+            continue
+        problem = value_problem(spec, value)
+        if problem:
+            problems.append(f"custom.{name}: {problem}")
+    return problems
+
+
+def infer_fields(values: list[dict]) -> tuple[CustomField, ...]:
+    """Custom fields from the values history leads carry, for data without a mapping that declares them."""
+    seen: dict[str, set[str]] = {}
+    for custom in values:
+        for name, value in custom.items():
+            if value is not None:
+                seen.setdefault(name, set()).add(_kind_of(value))
+    fields = []
+    for name in sorted(seen):
+        kinds = seen[name]
+        kind = (
+            next(iter(kinds))
+            if len(kinds) == 1
+            else "number"
+            if kinds <= {"integer", "number"}
+            else "category"
+        )
+        fields.append(CustomField(name, kind, default_label(name)))
+    return tuple(fields)
+
+
+def _kind_of(value) -> str:
+    if isinstance(value, bool):
+        return "flag"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    try:
+        parse_moment(str(value))
+    except (ValueError, OverflowError):
+        return "category"
+    # A bare number or year as text is a category, not a moment: only full dates count.
+    return "datetime" if len(str(value)) >= 10 else "category"

@@ -1,0 +1,199 @@
+"""Export shapes real CRMs produce, through `leadgate train` / `score` / `decide` as a data scientist runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from leadgate.cli import app
+from tests.cli.test_commands import CLEAN_ENV, ENV_NAMES, text
+from tests.training.export_shapes import SHIFT_MAPPING, SHOP_MAPPING, shift_rows, shop_rows, write_csv
+
+
+def run(*args):
+    """The CLI in a clean environment and a terminal wide enough that table rows stay on one line."""
+    return CliRunner().invoke(app, [str(a) for a in args], env={**CLEAN_ENV, "COLUMNS": "220"})
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch, tmp_path):
+    """No developer settings; a scratch working directory."""
+    for name in ENV_NAMES:
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    """The shop export trained once: (folder, train output)."""
+    folder = tmp_path_factory.mktemp("shop")
+    write_csv(folder / "shop.csv", shop_rows())
+    (folder / "shop.yaml").write_text(SHOP_MAPPING)
+    result = run(
+        "train",
+        "--data",
+        folder / "shop.csv",
+        "--mapping",
+        folder / "shop.yaml",
+        "--data-dir",
+        folder / "data",
+    )
+    assert result.exit_code == 0, result.output
+    return folder, text(result.output)
+
+
+def test_a_semicolon_export_without_ids_or_dates_trains_on_its_own_columns(shop):
+    _, out = shop
+    assert "Held-out comparison (random split)" in out
+    assert "random, stratified by outcome (seed 0)" in out
+    assert "7 columns through the mapping, 6 as custom fields" in out
+    rows = {
+        name: [float(x) for x in out.split(name, 1)[1].split()[:12] if x.replace(".", "").isdigit()][-2:]
+        for name in ("leadgate (gates + model)", "points scorecard")
+    }
+    # The outcome depends only on the shop's own columns: leadgate learns them, the fixed scorecard cannot.
+    assert rows["leadgate (gates + model)"][0] > rows["points scorecard"][0] + 0.15
+    assert "beats leadgate" not in out
+
+
+def test_the_trained_shop_model_scores_the_export_and_refuses_unknown_custom_fields(shop, tmp_path):
+    folder, _ = shop
+    out = tmp_path / "decisions.jsonl"
+    result = run(
+        "score",
+        "--input",
+        folder / "shop.csv",
+        "--mapping",
+        folder / "shop.yaml",
+        "--output",
+        out,
+        "--data-dir",
+        folder / "data",
+    )
+    assert result.exit_code == 0, result.output
+    decisions = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(decisions) == 3000 and all(d["error"] is None for d in decisions)
+    families = {r["family"] for d in decisions for r in d["negative_reasons"] + d["positive_reasons"]}
+    assert {"custom_segment", "custom_budget"} <= families
+    texts = {r["text"] for d in decisions for r in d["negative_reasons"] + d["positive_reasons"]}
+    assert {"Budget allocated: yes", "Budget allocated: no"} & texts
+    lead = {
+        "lead_id": "x",
+        "created_at": "2026-11-01T00:00:00Z",
+        "custom": {"segment": "konzern", "colour": "red"},
+    }
+    (tmp_path / "lead.json").write_text(json.dumps(lead))
+    refused = run("decide", tmp_path / "lead.json", "--data-dir", folder / "data")
+    assert refused.exit_code != 0
+    assert "custom.colour: not a custom field of the serving model" in text(refused.output)
+    lead["custom"] = {"segment": "konzern", "budget": True, "calls": 5}
+    (tmp_path / "lead.json").write_text(json.dumps(lead))
+    decided = run("decide", tmp_path / "lead.json", "--data-dir", folder / "data", "--json")
+    assert decided.exit_code == 0, decided.output
+    assert json.loads(decided.output)["p_sql"] > 0.5
+
+
+def test_a_mapping_that_leaves_the_strongest_columns_out_loses_to_the_baselines_on_screen(tmp_path):
+    write_csv(tmp_path / "shop.csv", shop_rows())
+    thin = SHOP_MAPPING.replace(
+        "  budget: {column: Budget freigegeben, type: flag, label: Budget allocated, true_values: [ja]}\n", ""
+    )
+    thin = thin.replace("  segment: {column: Segment}\n", "").replace(
+        "  calls: {column: Anrufe, type: integer, label: Calls this campaign}\n", ""
+    )
+    (tmp_path / "thin.yaml").write_text(thin)
+    result = run(
+        "train",
+        "--data",
+        tmp_path / "shop.csv",
+        "--mapping",
+        tmp_path / "thin.yaml",
+        "--data-dir",
+        tmp_path / "d",
+    )
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert "logistic regression, only the columns leadgate reads" in out
+    assert "beats leadgate by" in out and "map them as custom fields" in out
+
+
+def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_path):
+    write_csv(tmp_path / "shift.csv", shift_rows(), delimiter=",", encoding="utf-8")
+    (tmp_path / "shift.yaml").write_text(SHIFT_MAPPING)
+    data_dir = tmp_path / "data"
+    result = run(
+        "train",
+        "--data",
+        tmp_path / "shift.csv",
+        "--mapping",
+        tmp_path / "shift.yaml",
+        "--data-dir",
+        data_dir,
+    )
+    assert result.exit_code == 2
+    out = text(result.output)
+    assert "training stopped:" in out and "regime shift" in out and "--split random" in out
+    assert "Traceback" not in result.output
+    assert not data_dir.exists()  # nothing logged, nothing half-registered
+    again = run(
+        "train",
+        "--data",
+        tmp_path / "shift.csv",
+        "--mapping",
+        tmp_path / "shift.yaml",
+        "--data-dir",
+        data_dir,
+        "--split",
+        "random",
+    )
+    # Mixed periods cancel out, so the model is weak; it trains, and the output says how the split was made.
+    assert again.exit_code == 0, again.output
+    assert "a shift over time would go unseen" in text(again.output)
+
+
+def test_thresholds_keep_the_floor_on_validation_when_scores_tie(tmp_path):
+    from leadgate.decision.policy import load_policy
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.train import train_model
+
+    rows = shop_rows(4000, seed=3)
+    for row in rows:  # two three-level picklists only: a handful of distinct scores, big tie groups
+        row["Anrufe"] = str(min(int(row["Anrufe"]), 2))
+    mapping = SHOP_MAPPING.split("custom:")[0] + (
+        "custom:\n  segment: {column: Segment}\n  calls: {column: Anrufe, type: category}\n"
+        + SHOP_MAPPING.split("budget_eur: {column: Budget, type: number, label: Budget (EUR)}\n")[1]
+    )
+    history = history_from_export(rows, parse_mapping(mapping)).history
+    result = train_model(history, load_policy(), seed=0)
+    assert len(set(result.test_decisions.p_sql.round(9))) < 40
+    floor = load_policy().routing.recall_floor
+    assert result.metrics["valid.routes.recall_not_rejected"] >= floor
+    assert 0 < result.metrics["test.routes.recall_not_rejected"] <= 1
+
+
+def test_empty_routes_show_a_dash_not_nan(shop):
+    _, out = shop
+    assert "nan%" not in out
+
+
+def test_scored_export_has_one_row_per_input_row_in_parquet(shop, tmp_path):
+    folder, _ = shop
+    out = tmp_path / "d.parquet"
+    result = run(
+        "score",
+        "--input",
+        folder / "shop.csv",
+        "--mapping",
+        folder / "shop.yaml",
+        "--output",
+        out,
+        "--data-dir",
+        folder / "data",
+    )
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(out)) == 3000

@@ -1,0 +1,146 @@
+"""Custom fields: declared types, values checked against a model's declaration, columns built from them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from leadgate.decision.policy import load_policy
+from leadgate.features.builder import FEATURE_NAMES, FeatureBuilder
+from leadgate.features.custom import CustomField, custom_problems, default_label, infer_fields
+from leadgate.features.derived import derive
+from leadgate.features.schema import LeadValidationError, parse_lead
+from leadgate.features.table import build_table
+from tests.factories import make_lead
+
+FIELDS = (
+    CustomField("segment", "category", "Segment"),
+    CustomField("budget_allocated", "flag", "Budget allocated"),
+    CustomField("calls", "integer", "Calls this campaign", direction="increasing"),
+    CustomField("score_elsewhere", "number", "Score from another tool"),
+    CustomField("last_webinar", "datetime", "Last webinar"),
+)
+
+
+def _derived(leads):
+    return derive(build_table(leads), load_policy().signal_rules)
+
+
+def test_a_lead_carries_custom_values_of_json_types_and_refuses_others():
+    lead = parse_lead(
+        {
+            "lead_id": "c1",
+            "created_at": "2026-01-01",
+            "custom": {"segment": "smb", "calls": 3, "budget": True},
+        }
+    )
+    assert lead.custom == {"segment": "smb", "calls": 3, "budget": True}
+    for bad, problem in (
+        ({"Segment": "x"}, "custom.Segment"),
+        ({"calls": float("inf")}, "finite"),
+        ({"calls": [1, 2]}, "got list"),
+        ({"notes": "x" * 2001}, "longer than 2000"),
+    ):
+        with pytest.raises(LeadValidationError, match=problem):
+            parse_lead({"lead_id": "c1", "created_at": "2026-01-01", "custom": bad})
+
+
+def test_values_are_checked_against_the_fields_a_model_declares():
+    assert custom_problems({"segment": "smb", "calls": 2, "budget_allocated": False}, FIELDS) == []
+    problems = custom_problems(
+        {
+            "shoe_size": 42,
+            "calls": 2.5,
+            "budget_allocated": "yes",
+            "score_elsewhere": "high",
+            "last_webinar": 5,
+        },
+        FIELDS,
+    )
+    assert problems[0].startswith("custom.shoe_size: not a custom field of the serving model (it declares:")
+    assert "custom.calls: expected a whole number, got 2.5" in problems
+    assert "custom.budget_allocated: expected true or false" in problems
+    assert any(p.startswith("custom.score_elsewhere: expected a finite number") for p in problems)
+    assert "custom.last_webinar: expected an ISO 8601 timestamp" in problems
+    assert custom_problems({"segment": None}, FIELDS) == []  # null is missing, always allowed
+
+
+def test_field_declarations_are_checked_where_they_are_made():
+    with pytest.raises(ValueError, match="must match"):
+        CustomField("Budget", "flag", "Budget")
+    with pytest.raises(ValueError, match="type 'money'"):
+        CustomField("budget", "money", "Budget")
+    with pytest.raises(ValueError, match="a category has no direction"):
+        CustomField("segment", "category", "Segment", direction="increasing")
+    with pytest.raises(ValueError, match="only {label} and {value}"):
+        CustomField("calls", "integer", "Calls", reason="{label} rose by {delta}")
+    assert CustomField("calls", "integer", "Calls", direction="decreasing").monotone == -1
+    assert default_label("budget_allocated") == "Budget allocated"
+
+
+def test_fields_are_inferred_from_history_values_when_no_mapping_declares_them():
+    inferred = infer_fields(
+        [
+            {"segment": "smb", "calls": 1, "ratio": 0.5, "vip": True, "seen": "2026-01-02T10:00:00Z"},
+            {"segment": "ent", "calls": 2.5, "ratio": None, "vip": False, "seen": "2026-01-03"},
+            {"code": "1999"},
+        ]
+    )
+    kinds = {field.name: field.type for field in inferred}
+    assert kinds == {
+        "calls": "number",
+        "code": "category",
+        "ratio": "number",
+        "seen": "datetime",
+        "segment": "category",
+        "vip": "flag",
+    }
+
+
+def test_custom_columns_follow_the_built_in_ones_with_their_types():
+    created = "2026-03-01T00:00:00Z"
+    customs = (
+        [
+            {"segment": "smb", "budget_allocated": True, "calls": 4, "last_webinar": "2026-02-19T00:00:00Z"},
+            {"segment": "ENT ", "budget_allocated": False, "score_elsewhere": 71.5},
+            {"segment": "mid-market"},  # seen once: pooled into (other) with unseen levels
+            {},
+        ]
+        + [{"segment": "smb"}] * 3
+        + [{"segment": "ent"}] * 3
+    )
+    leads = [
+        make_lead(lead_id=f"c{i}", created_at=created, scored_at=created, custom=c)
+        for i, c in enumerate(customs)
+    ]
+    builder = FeatureBuilder(min_category_count=2, custom_fields=FIELDS)
+    derived = _derived(leads)
+    matrix = builder.fit(derived).transform(derived)
+    names = builder.feature_names
+    assert names[: len(FEATURE_NAMES)] == FEATURE_NAMES
+    assert names[len(FEATURE_NAMES) :] == tuple(f"custom_{f.name}" for f in FIELDS)
+    column = {name: matrix[:, names.index(f"custom_{name}")] for name in [f.name for f in FIELDS]}
+    vocabulary = builder.vocabularies_["custom_segment"]
+    assert vocabulary == ["(other)", "ent", "smb"]  # case and spaces do not make a new level
+    assert column["segment"][:4].tolist()[:3] == [2.0, 1.0, 0.0] and np.isnan(column["segment"][3])
+    assert column["budget_allocated"][:2].tolist() == [1.0, 0.0] and np.isnan(column["budget_allocated"][2])
+    assert column["calls"][0] == 4 and np.isnan(column["calls"][1])
+    assert column["score_elsewhere"][1] == 71.5
+    assert column["last_webinar"][0] == pytest.approx(10.0) and np.isnan(column["last_webinar"][1])
+    assert [s.monotone for s in builder.features[len(FEATURE_NAMES) :]] == [0, 0, 1, 0, 0]
+    assert [s.categorical for s in builder.features[len(FEATURE_NAMES) :]] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_a_builder_round_trips_its_custom_fields_and_vocabularies():
+    leads = [make_lead(lead_id=f"c{i}", custom={"segment": "smb" if i % 2 else "ent"}) for i in range(6)]
+    derived = _derived(leads)
+    builder = FeatureBuilder(min_category_count=2, custom_fields=FIELDS).fit(derived)
+    again = FeatureBuilder.from_dict(builder.to_dict())
+    assert again.custom_fields == FIELDS
+    np.testing.assert_array_equal(again.transform(derived), builder.transform(derived))

@@ -1,0 +1,83 @@
+"""The API with a champion that declares custom fields: accepted as declared, refused otherwise, on both stores."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.serving.conftest import KEYS, auth
+from tests.training.export_shapes import SHOP_MAPPING, shop_rows
+
+
+@pytest.fixture(scope="module")
+def shop_settings(tmp_path_factory):
+    """A data folder whose champion was trained on the shop export (six custom fields)."""
+    from leadgate.decision.policy import load_policy
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.serving.auth import hash_key
+    from leadgate.settings import ApiKey, Settings
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.registry import log_training
+    from leadgate.training.train import train_model
+
+    policy = load_policy()
+    history = history_from_export(shop_rows(), parse_mapping(SHOP_MAPPING)).history
+    result = train_model(history, policy, seed=0)
+    saved = {k: os.environ.pop(k, None) for k in ("DATABASE_URL", "MLFLOW_TRACKING_URI")}
+    settings = Settings(data_dir=tmp_path_factory.mktemp("shop"))
+    log_training(result, policy, settings, {"path": "shop", "leads": len(history.leads)})
+    for key, value in saved.items():
+        os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+    keys = [ApiKey(name=f"t-{role}", role=role, sha256=hash_key(key)) for role, key in KEYS.items()]
+    return settings.model_copy(update={"api_keys": keys, "model_poll_seconds": 3600})
+
+
+@pytest.fixture
+def shop_client(shop_settings, store):
+    from fastapi.testclient import TestClient
+
+    from leadgate.serving.app import create_app
+
+    with TestClient(create_app(shop_settings, store=store, poll=False)) as client:
+        yield client
+
+
+def _lead(lead_id: str, **custom) -> dict:
+    return {"lead_id": lead_id, "created_at": "2026-11-20T10:00:00Z", "custom": custom}
+
+
+def test_declared_custom_fields_are_decided_on_and_explained(shop_client):
+    hot = shop_client.post(
+        "/v1/leads", json=_lead("c-hot", segment="konzern", budget=True, calls=6), headers=auth("intake")
+    )
+    cold = shop_client.post(
+        "/v1/leads", json=_lead("c-cold", segment="privat", budget=False, calls=0), headers=auth("intake")
+    )
+    assert hot.status_code == cold.status_code == 201
+    decisions = {
+        lead_id: shop_client.get(f"/v1/leads/{lead_id}/decision", headers=auth("sales")).json()
+        for lead_id in ("c-hot", "c-cold")
+    }
+    assert decisions["c-hot"]["p_sql"] > decisions["c-cold"]["p_sql"] + 0.3
+    against = {r["text"] for r in decisions["c-cold"]["negative_reasons"]}
+    assert "Budget allocated: no" in against or "Segment: privat" in against
+    # New activity re-decides from the stored lead, whose custom values were kept as sent.
+    events = {"events": [{"type": "page_view", "at": "2026-11-20T11:00:00Z"}]}
+    assert shop_client.post("/v1/leads/c-hot/events", json=events, headers=auth("intake")).status_code == 200
+    again = shop_client.get("/v1/leads/c-hot/decision", headers=auth("sales")).json()
+    assert len(again["history"]) == 2 and again["p_sql"] == pytest.approx(
+        decisions["c-hot"]["p_sql"], abs=0.05
+    )
+
+
+def test_unknown_or_mistyped_custom_fields_get_422_and_nothing_is_stored(shop_client):
+    for lead_id, custom, words in (
+        ("c-x1", {"colour": "red"}, "custom.colour: not a custom field of the serving model"),
+        ("c-x2", {"calls": "many"}, "custom.calls: expected a finite integer"),
+        ("c-x3", {"budget": "ja"}, "custom.budget: expected true or false"),
+    ):
+        response = shop_client.post("/v1/leads", json=_lead(lead_id, **custom), headers=auth("intake"))
+        assert response.status_code == 422, response.text
+        assert words in response.text
+        assert shop_client.get(f"/v1/leads/{lead_id}/decision", headers=auth("sales")).status_code == 404

@@ -1,0 +1,102 @@
+"""Synthetic export "shapes" that broke real trainings: written as the CRM would write them, seeded."""
+
+from __future__ import annotations
+
+import csv
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+# A `;`-separated European export without ids or dates: its own picklists, a decimal-comma budget.
+SHOP_MAPPING = """\
+name: shop
+description: a B2C shop's CRM, semicolons, no ids, no dates
+decimal: ","
+fields:
+  company.country: {column: Land}
+custom:
+  segment: {column: Segment}
+  product_line: {column: Produktlinie, label: Product line}
+  landing_page: {column: Landingpage, label: Landing page}
+  budget: {column: Budget freigegeben, type: flag, label: Budget allocated, true_values: [ja]}
+  calls: {column: Anrufe, type: integer, label: Calls this campaign}
+  budget_eur: {column: Budget, type: number, label: Budget (EUR)}
+label:
+  sql: {column: Ergebnis}
+  sql_positive: [Yes]
+after_contact: [Betreuer]
+"""
+
+SEGMENTS = ("privat", "kleinbetrieb", "mittelstand", "konzern")
+LINES = ("basis", "plus", "pro", "enterprise", "addon", "service")
+PAGES = tuple(f"/lp/{name}" for name in ("a", "b", "c", "d", "e", "f", "g", "h"))
+
+
+def shop_rows(n: int = 3000, seed: int = 0) -> list[dict]:
+    """Rows whose outcome depends on the shop's own columns (segment, budget flag, calls), not on schema fields."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(n):
+        segment = rng.choice(SEGMENTS, p=(0.4, 0.3, 0.2, 0.1))
+        budget = rng.random() < 0.35
+        calls = int(rng.poisson(2))
+        logit = -1.6 + {"privat": -0.8, "kleinbetrieb": 0.0, "mittelstand": 0.6, "konzern": 1.0}[segment]
+        logit += 1.4 * budget + 0.35 * min(calls, 6)
+        converted = rng.random() < 1 / (1 + np.exp(-logit))
+        rows.append(
+            {
+                "Segment": segment,
+                "Produktlinie": rng.choice(LINES),
+                "Landingpage": rng.choice(PAGES),
+                "Budget freigegeben": "ja" if budget else "nein",
+                "Anrufe": str(calls),
+                "Budget": f"{rng.gamma(2, 900):.2f}".replace(".", ","),
+                "Land": rng.choice(("DE", "AT", "CH")),
+                "Ergebnis": "Yes" if converted else "No",
+                "Betreuer": rng.choice(("kim", "alex")) if converted else "",
+            }
+        )
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict], delimiter: str = ";", encoding: str = "utf-8-sig") -> Path:
+    """Rows as a CSV the way Excel writes one (BOM, semicolons)."""
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+# An export with dates whose newer leads convert on the opposite signal: a regime shift.
+SHIFT_MAPPING = """\
+name: shift
+lead_id: {column: Id}
+created_at: {column: Created, type: datetime}
+custom:
+  webinars: {column: Webinars, type: integer}
+label:
+  sql: {column: Converted}
+  sql_positive: ["1"]
+"""
+
+
+def shift_rows(n: int = 2400, seed: int = 0) -> list[dict]:
+    """Older leads convert when they attended webinars; from 70% on, the ones who did not convert."""
+    rng = np.random.default_rng(seed)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    rows = []
+    for i in range(n):
+        webinars = int(rng.integers(0, 4))
+        strength = webinars if i < 0.7 * n else 3 - webinars
+        converted = rng.random() < 0.1 + 0.25 * strength
+        rows.append(
+            {
+                "Id": f"s-{i}",
+                "Created": (start + timedelta(hours=3 * i)).isoformat(),
+                "Webinars": str(webinars),
+                "Converted": "1" if converted else "0",
+            }
+        )
+    return rows
