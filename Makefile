@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?= .leadgate
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ format: install
 
 bench: install
 	$(PY) bench/pipeline_bench.py
+
+bench-load: install
+	$(PY) bench/load_bench.py
 
 clean:
 	rm -rf $(VENV) $(DATA)

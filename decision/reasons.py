@@ -116,6 +116,13 @@ def _counter(event: str, did: str, did_not: str) -> Renderer:
     return render
 
 
+def _flag_event(event: str, did: str, did_not: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        return did if d.count(event)[i] else did_not
+
+    return render
+
+
 def _events(names: tuple[str, ...], label: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         parts = [_plural(d.count(n)[i], n.replace("_", " ")) for n in names if d.count(n)[i]]
@@ -173,7 +180,7 @@ RENDERERS: dict[str, Renderer] = {
     "email_engagement": _events(("email_open", "email_click"), "Email engagement"),
     "web_activity": _events(("page_view", "form_submit"), "Website activity"),
     "careers": _counter("careers_page", "Visited the careers page", "No careers page visits"),
-    "opt_out": _counter("unsubscribe", "Asked not to receive email", "Has not opted out of email"),
+    "opt_out": _flag_event("unsubscribe", "Asked not to receive email", "Has not opted out of email"),
     "staleness": _staleness,
     "data_quality": _data_quality,
 }

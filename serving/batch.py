@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import codecs
-import csv
-import gzip
-import io
 import json
-import logging
 import math
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,20 +12,17 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.mapping import Mapping, check_header, map_rows
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
+from leadgate.serving.export_reader import (
+    UNREADABLE,
+    BatchInputError,
+    file_format,
+    open_text,
+    read_table,
+)
 
 INPUT_FORMATS = (".jsonl", ".json", ".csv", ".parquet", ".jsonl.gz", ".csv.gz")
-EXPORT_FORMATS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".jsonl", ".jsonl.gz", ".parquet")
-DELIMITERS = ",;\t|"
-SAMPLE = 64 * 1024  # characters the delimiter is sniffed from
-UNREADABLE = (OSError, EOFError, zlib.error, UnicodeDecodeError)  # bad gzip, truncated gzip, not UTF-8
 OUTPUT_FORMATS = (".jsonl", ".parquet")
 CHUNK = 20_000  # leads decided together: big enough for the pipeline's two-thread path
-
-log = logging.getLogger(__name__)
-
-
-class BatchInputError(ValueError):
-    """The input or output file cannot be used at all (format, missing file)."""
 
 
 @dataclass(frozen=True)
@@ -70,21 +61,6 @@ def unflatten(row: dict) -> dict:
     return lead
 
 
-def _format(path: Path) -> str:
-    """A file's format by suffix, lower-case, with gzip kept in it ('.csv.gz')."""
-    suffixes = [suffix.lower() for suffix in path.suffixes[-2:]]
-    if suffixes[-1:] == [".gz"]:
-        return "".join(suffixes)
-    return suffixes[-1] if suffixes else ""
-
-
-def _open_text(path: Path):
-    """A UTF-8 text handle on a file, through gzip when its name ends with .gz."""
-    if path.suffix.lower() == ".gz":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
-
-
 def _json_rows(path: Path) -> Iterator[tuple[int, dict | str]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -96,7 +72,7 @@ def _json_rows(path: Path) -> Iterator[tuple[int, dict | str]]:
 
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | str]]:
     try:
-        with _open_text(path) as handle:  # line by line: a big lead file never sits in memory whole
+        with open_text(path) as handle:  # line by line: a big lead file never sits in memory whole
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
@@ -111,7 +87,7 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict | str]]:
 def _read_rows(
     path: Path, delimiter: str | None = None, encoding: str | None = None
 ) -> Iterator[tuple[int, dict | str]]:
-    kind = _format(path)
+    kind = file_format(path)
     if kind == ".json":
         yield from _json_rows(path)
         return
@@ -129,185 +105,6 @@ def _read_rows(
             yield number, unflatten(record)
         except json.JSONDecodeError as error:
             yield number, f"row {number}: events is not valid JSON: {error.msg}"
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    """A CRM export read as text: its columns, its rows by column name, and how the text was read."""
-
-    columns: list[str]
-    rows: list[dict]
-    delimiter: str | None = None  # None for Parquet and JSON lines
-    encoding: str | None = None
-
-    @property
-    def note(self) -> str | None:
-        """How the file was read, when that is worth telling: any text encoding but UTF-8."""
-        if self.encoding is None or codecs.lookup(self.encoding).name in ("utf-8", "utf-8-sig"):
-            return None
-        return f"read as {self.encoding}, not UTF-8"
-
-
-def read_table(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> ExportTable:
-    """A CRM export as text (CSV/TSV/TXT plain or .gz, JSON lines, Parquet); delimiter and encoding guessed
-    unless given."""
-    if not path.exists():
-        raise BatchInputError(f"{path}: no such file")
-    kind = _format(path)
-    if kind not in EXPORT_FORMATS:
-        raise BatchInputError(f"{path}: an export must be one of {', '.join(EXPORT_FORMATS)}")
-    if kind == ".parquet":
-        import pandas as pd
-
-        return _frame_table(pd.read_parquet(path), path)
-    if kind.startswith(".jsonl"):
-        return _jsonl_table(path)
-    text, used = _decode(_read_bytes(path), encoding, path.name)
-    fallback = "\t" if kind.startswith(".tsv") else ","
-    table = _delimited_table(text, path.name, _delimiter(delimiter) or _sniff(text, fallback), used)
-    if encoding is None and table.note:  # a guess the user should know of; a given encoding is no news
-        log.warning("%s: %s", path.name, table.note)
-    return table
-
-
-def read_export(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> list[dict]:
-    """A CRM export's rows as text by column name (see read_table); an export without rows is refused."""
-    table = read_table(path, delimiter=delimiter, encoding=encoding)
-    if not table.rows:
-        raise BatchInputError(f"{path.name}: no rows below the header")
-    return table.rows
-
-
-def _frame_table(frame, path: Path) -> ExportTable:
-    if not len(frame.columns):
-        raise BatchInputError(f"{path.name}: the file is empty")
-    # A null is an empty cell, as in a CSV: the mapping's placeholders decide what is missing.
-    text = frame.astype(object).where(frame.notna(), "").astype(str)
-    return ExportTable([str(c) for c in frame.columns], text.to_dict(orient="records"))
-
-
-def _jsonl_table(path: Path) -> ExportTable:
-    import pandas as pd
-
-    try:
-        frame = pd.read_json(path, lines=True, dtype=False)  # compression follows the suffix
-    except (ValueError, *UNREADABLE) as error:
-        raise BatchInputError(f"{path.name}: not JSON lines: {error}") from None
-    return _frame_table(frame, path)
-
-
-def _read_bytes(path: Path) -> bytes:
-    if path.suffix.lower() != ".gz":
-        return path.read_bytes()
-    try:
-        return gzip.decompress(path.read_bytes())
-    except UNREADABLE as error:
-        raise BatchInputError(f"{path.name}: not a readable gzip file: {error}") from None
-
-
-def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
-    """The text of a file and the encoding that read it: the one given, else UTF-8, cp1252, latin-1."""
-    if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"  # Excel's "Unicode Text" export
-    if encoding:
-        try:
-            return data.decode(encoding).removeprefix("\ufeff"), encoding
-        except LookupError:
-            raise BatchInputError(f"unknown encoding {encoding!r}") from None
-        except UnicodeDecodeError as error:
-            raise BatchInputError(
-                f"{name}: not {encoding} text ({error.reason} at byte {error.start})"
-            ) from None
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Excel and older CRMs on Windows export cp1252; it leaves five bytes undefined, latin-1 none.
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _delimiter(value: str | None) -> str | None:
-    """A delimiter given by the user; '\\t' and 'tab' as typed in a shell mean a tab."""
-    if value is None:
-        return None
-    value = {"\\t": "\t", "tab": "\t"}.get(value.lower(), value)
-    if len(value) != 1:
-        raise BatchInputError(f"delimiter must be one character, not {value!r}")
-    return value
-
-
-def _blank(row: list[str]) -> bool:
-    return len(row) <= 1 and not "".join(row).strip()
-
-
-def _widths(sample: str, delimiter: str) -> list[int]:
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-    try:
-        return [len(row) for row in reader if not _blank(row)]
-    except csv.Error:
-        return []
-
-
-def _sniff(text: str, fallback: str) -> str:
-    """The delimiter that splits the first rows into one width above 1; csv.Sniffer's guess breaks a tie."""
-    sample = text[:SAMPLE]
-    try:
-        guess = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        guess = fallback
-
-    def fit(delimiter: str) -> tuple:
-        widths = _widths(sample, delimiter)
-        if len(text) > SAMPLE:
-            widths = widths[:-1]  # the sample may end inside a row
-        if not widths:
-            return (False, 0.0, 0, delimiter == guess)
-        # Sniffer picks ',' for 'Id;Betrag, brutto;Land' over '1;12,5;DE': both split every line alike
-        # and ',' is its favourite. Of the delimiters that split rows alike, the one with most columns wins.
-        consistent = sum(width == widths[0] for width in widths) / len(widths)
-        return (widths[0] > 1, consistent, widths[0], delimiter == guess)
-
-    return max(DELIMITERS, key=fit)
-
-
-def _unique(header: list[str]) -> list[str]:
-    """Header names made unique as pandas did ('a', 'a.1'; 'Unnamed: 3' for a blank one)."""
-    seen: dict[str, int] = {}
-    columns = []
-    for index, name in enumerate(header):
-        name = name or f"Unnamed: {index}"
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        columns.append(f"{name}.{count}" if count else name)
-    return columns
-
-
-def _delimited_table(text: str, name: str, delimiter: str, encoding: str) -> ExportTable:
-    """Rows of delimited text, numbered as map_rows does (header = row 1); a ragged row stops the read."""
-    # pandas had no field size limit; a CRM notes column can pass csv's default of 128 KiB.
-    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # Excel quoting: "a ""b"""
-    rows: list[dict] = []
-    try:
-        lines = (row for row in reader if not _blank(row))
-        header = next(lines, None)
-        if header is None:
-            raise BatchInputError(f"{name}: the file is empty")
-        columns = _unique(header)
-        for number, row in enumerate(lines, start=2):
-            if len(row) != len(header):
-                where = "" if reader.line_num == number else f" (line {reader.line_num})"
-                raise BatchInputError(
-                    f"{name}: row {number}{where} has {len(row)} fields but the header has {len(header)}"
-                    f" (delimiter {delimiter!r})"
-                )
-            rows.append(dict(zip(columns, row, strict=True)))
-    except csv.Error as error:
-        raise BatchInputError(f"{name}: line {reader.line_num}: {error}") from None
-    return ExportTable(columns, rows, delimiter, encoding)
 
 
 def _mapped_rows(
@@ -332,7 +129,7 @@ def read_leads(
     """Every row of a lead file, validated; bad rows carry their error instead of stopping the batch."""
     if not path.exists():
         raise BatchInputError(f"{path}: no such file")
-    if mapping is None and _format(path) not in INPUT_FORMATS:
+    if mapping is None and file_format(path) not in INPUT_FORMATS:
         raise BatchInputError(f"{path}: input must be one of {', '.join(INPUT_FORMATS)}")
     rows = (
         _mapped_rows(path, mapping, delimiter, encoding) if mapping else _read_rows(path, delimiter, encoding)
@@ -386,6 +183,23 @@ def _checked_custom(pipeline: DecisionPipeline, row: Row) -> Row:
     return Row(row.number, None, row.lead_id, "; ".join(problems)) if problems else row
 
 
+def decide_rows(pipeline: DecisionPipeline, rows: list[Row], full: bool = False) -> list[dict]:
+    """One output per row, in order: the decision (flat, or the full record when `full`) or the row's error."""
+    # A custom field the model does not declare (or of the wrong type) is that row's error, like a bad field.
+    rows = [_checked_custom(pipeline, row) for row in rows]
+    good = [row for row in rows if row.lead is not None]
+    records = iter(pipeline.decide_records([row.lead for row in good])[1] if good else [])
+    outputs = []
+    for row in rows:
+        if row.lead is None:
+            outputs.append(_error_output(row))
+            continue
+        record = next(records)
+        flat = {**record.to_json(), "error": None} if full else _flat_output(record)
+        outputs.append({**flat, "row": row.number})
+    return outputs
+
+
 def score_file(
     pipeline: DecisionPipeline,
     input_path: Path,
@@ -407,20 +221,12 @@ def score_file(
 
     def flush() -> None:
         nonlocal errors
-        # A custom field the model does not declare (or of the wrong type) is that row's error, like a bad field.
-        chunk[:] = [_checked_custom(pipeline, row) for row in chunk]
-        good = [row for row in chunk if row.lead is not None]
-        records = pipeline.decide_records([row.lead for row in good])[1] if good else []
-        by_number = {row.number: i for i, row in enumerate(good)}
-        for row in chunk:
-            if row.lead is None:
+        for output in decide_rows(pipeline, chunk, full):
+            if output["error"] is None:
+                routes[output["route"]] = routes.get(output["route"], 0) + 1
+            else:
                 errors += 1
-                outputs.append(_error_output(row))
-                continue
-            record = records[by_number[row.number]]
-            routes[record.route] = routes.get(record.route, 0) + 1
-            flat = {**record.to_json(), "error": None} if full else _flat_output(record)
-            outputs.append({**flat, "row": row.number})
+            outputs.append(output)
         if on_progress:
             on_progress(len(chunk))
         chunk.clear()

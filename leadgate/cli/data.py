@@ -35,7 +35,7 @@ def mapping_policy(mapping, policy_path: Path | None):
 def export_history(path: Path, mapping, delimiter: str | None = None):
     """A CRM export read through its mapping as a training history; a few bad rows are skipped with a note."""
     from leadgate.features.mapping import MappingError
-    from leadgate.serving.batch import BatchInputError, read_export
+    from leadgate.serving.export_reader import BatchInputError, read_export
     from leadgate.training.data import HistoryError
     from leadgate.training.exports import history_from_export
 

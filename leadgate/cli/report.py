@@ -16,22 +16,14 @@ def register(app: typer.Typer) -> None:
 
 
 def load_version(settings, version: str):
-    """A registered version by number, loaded as `load_by_alias` loads an aliased one."""
-    from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
-
+    """A registered version by number; a missing one stops the command with one line."""
     from leadgate.cli.common import fail
-    from leadgate.serving.model_loading import load_version as load_registered
+    from leadgate.serving.model_loading import ModelNotFound, load_registered_version
 
     try:
-        found = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version(
-            settings.model_name, version
-        )
-    except MlflowException:
-        raise fail(
-            f"no version {version} of model '{settings.model_name}' at {settings.tracking_uri()}"
-        ) from None
-    return load_registered(settings, found)
+        return load_registered_version(settings, version)
+    except ModelNotFound as error:
+        raise fail(str(error)) from None
 
 
 def _run(settings, run_id: str) -> tuple[dict, dict]:

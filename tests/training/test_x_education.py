@@ -13,7 +13,7 @@ LEADS = SHARED_DATA / "x_education" / "Leads.csv"
 @pytest.fixture(scope="module")
 def x_education():
     from leadgate.decision.policy import parse_policy
-    from leadgate.serving.batch import read_export
+    from leadgate.serving.export_reader import read_export
     from leadgate.training.crm_mappings import load_mapping, shipped_policy
     from leadgate.training.exports import history_from_export
     from leadgate.training.train import train_model

@@ -1,0 +1,191 @@
+"""The Python API for notebooks: a registered model version as an object that decides and explains leads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from leadgate.decision.record import DecisionRecord
+from leadgate.features.custom import CustomField
+from leadgate.features.schema import Lead, LeadValidationError, parse_lead
+from leadgate.serving.batch import Row, decide_rows, unflatten
+from leadgate.serving.model_loading import LoadedModel
+
+
+class Scorer:
+    """One registered model version and the policy in force: the same pipeline as the API, `score` and back-tests."""
+
+    def __init__(self, loaded: LoadedModel):
+        self.loaded = loaded
+        self.pipeline = loaded.pipeline()
+
+    def __repr__(self) -> str:
+        return f"Scorer({self.version}, policy {self.policy_version})"
+
+    @property
+    def version(self) -> str:
+        """The model version, as decisions record it (`leadgate/3`)."""
+        return self.loaded.model.version
+
+    @property
+    def policy_version(self) -> str:
+        """The policy deciding, as decisions record it."""
+        return self.pipeline.policy.version
+
+    @property
+    def feature_names(self) -> tuple[str, ...]:
+        """The model's columns, stored with it: built-in ones, then its custom fields."""
+        return self.loaded.model.builder.feature_names
+
+    @property
+    def custom_fields(self) -> tuple[CustomField, ...]:
+        """The custom fields this model declares (what `custom` may hold)."""
+        return self.loaded.model.builder.custom_fields
+
+    def decide(self, leads, *, mapping=None, now: datetime | None = None):
+        """Decide leads (a DataFrame, lead dicts or Leads) → a DataFrame, one row per lead, `error` where one failed.
+
+        A DataFrame has columns by lead path (`contact.email`, `custom.segment`) as batch CSV files do, or is
+        a raw CRM export read through `mapping` (a shipped mapping's name, a file, or a Mapping).
+        """
+        import pandas as pd
+
+        index = leads.index if isinstance(leads, pd.DataFrame) else None
+        rows = self._rows(leads, mapping)
+        outputs = self._decide_rows(rows, now)
+        frame = pd.DataFrame(outputs)
+        if index is not None and len(index) == len(frame):
+            frame.index = index
+        return frame
+
+    def records(self, leads, *, mapping=None, now: datetime | None = None) -> list[DecisionRecord | str]:
+        """Full decision records (reasons with their contributions, gates with categories); an error string per bad lead."""
+        outputs = self._decide_rows(self._rows(leads, mapping), now, full=True)
+        return [DecisionRecord.from_json(o) if o["error"] is None else o["error"] for o in outputs]
+
+    def explain(self, lead, now: datetime | None = None):
+        """One lead's exact SHAP contributions per model column (log-odds), with its values, strongest first."""
+        import pandas as pd
+
+        parsed = self._lead(lead)
+        decisions = self.pipeline.decide([parsed], now=now)
+        if decisions.matrix is None:
+            raise ValueError("no model: nothing to explain (the policy alone decided)")
+        contributions = self.loaded.model.contributions(decisions.matrix)[0]
+        builder = self.loaded.model.builder
+        specs = builder.features
+        values = decisions.matrix[0].tolist()
+        frame = pd.DataFrame(
+            {
+                "feature": [spec.name for spec in specs],
+                "family": [spec.family for spec in specs],
+                "value": [_shown(builder, spec, value) for spec, value in zip(specs, values, strict=True)],
+                "contribution": contributions[: len(specs)],
+            }
+        )
+        frame = frame.reindex(frame["contribution"].abs().sort_values(ascending=False).index)
+        frame.attrs = {
+            "base_value": float(contributions[-1]),
+            "raw_score": float(contributions.sum()),
+            "p_sql": float(decisions.p_sql[0]),
+            "route": decisions.record(0).route,
+        }
+        return frame.reset_index(drop=True)
+
+    def _decide_rows(self, rows: list[Row], now: datetime | None, full: bool = False) -> list[dict]:
+        if now is None:
+            return decide_rows(self.pipeline, rows, full)
+        # A fixed decision time, for back-tests by hand: each lead as of `now` unless it says otherwise.
+        pinned = [row if row.lead is None or row.lead.scored_at else _as_of(row, now) for row in rows]
+        return decide_rows(self.pipeline, pinned, full)
+
+    def _lead(self, lead) -> Lead:
+        row = self._rows([lead], None)[0]
+        if row.lead is None:
+            raise LeadValidationError([row.error])
+        problems = self.pipeline.custom_problems(row.lead)
+        if problems:
+            raise LeadValidationError(problems)
+        return row.lead
+
+    def _rows(self, leads, mapping) -> list[Row]:
+        import pandas as pd
+
+        if isinstance(leads, Lead | dict):
+            leads = [leads]
+        if mapping is not None:
+            return _mapped(leads, _mapping(mapping))
+        if isinstance(leads, pd.DataFrame):
+            leads = [unflatten(row) for row in leads.to_dict(orient="records")]
+        return [_row(number, lead) for number, lead in enumerate(leads, start=1)]
+
+
+def _shown(builder, spec, value):
+    """A column's value as the lead had it: a category's level, not its code; None when missing."""
+    if value != value:
+        return None
+    if spec.categorical:
+        vocabulary = builder.vocabularies_.get(spec.name, [])
+        return vocabulary[int(value)] if 0 <= int(value) < len(vocabulary) else "(other)"
+    return value
+
+
+def _row(number: int, lead) -> Row:
+    if isinstance(lead, Lead):
+        return Row(number, lead, lead.lead_id, None)
+    lead_id = lead.get("lead_id") if isinstance(lead, dict) else None
+    try:
+        return Row(number, parse_lead(lead), lead_id, None)
+    except LeadValidationError as error:
+        return Row(number, None, None if lead_id is None else str(lead_id), str(error))
+
+
+def _as_of(row: Row, now: datetime) -> Row:
+    return Row(row.number, row.lead.as_of(max(now, row.lead.created_at)), row.lead_id, None)
+
+
+def _mapping(mapping):
+    from leadgate.features.mapping import Mapping
+    from leadgate.training.crm_mappings import load_mapping
+
+    return mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+
+
+def _mapped(leads, mapping) -> list[Row]:
+    import pandas as pd
+
+    from leadgate.features.mapping import check_header, map_rows
+
+    frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
+    # Exports are text: the mapping decides what a cell means, exactly as when the file is read from disk.
+    rows = frame.astype(object).where(frame.notna(), "").astype(str).to_dict(orient="records")
+    check_header(mapping, list(frame.columns))
+    result = []
+    for number, record in map_rows(mapping, rows):
+        if isinstance(record, str):
+            result.append(Row(number, None, None, record))
+        else:
+            result.append(_row(number, {k: v for k, v in record.items() if k != "outcome"}))
+    return result
+
+
+def load(
+    alias: str = "champion",
+    *,
+    version: int | str | None = None,
+    data_dir: str | Path | None = None,
+    policy: str | Path | None = None,
+) -> Scorer:
+    """A registered model version (by alias, or by version number) ready to decide, from the settings' MLflow."""
+    from leadgate.serving.model_loading import load_by_alias, load_registered_version
+    from leadgate.settings import Settings
+
+    overrides = {}
+    if data_dir is not None:
+        overrides["data_dir"] = Path(data_dir)
+    if policy is not None:
+        overrides["policy_path"] = Path(policy)
+    settings = Settings(**overrides)
+    if version is not None:
+        return Scorer(load_registered_version(settings, str(version)))
+    return Scorer(load_by_alias(settings, alias))

@@ -1,0 +1,149 @@
+"""CRM exports read as text: dialects, encodings, gzip, and clear errors for files that cannot be read."""
+
+import gzip
+import json
+
+import pandas as pd
+import pytest
+
+from leadgate.serving.batch import BatchInputError
+from leadgate.serving.export_reader import read_export, read_table
+from tests.factories import lead_dict, make_lead
+
+SECTIONS = ("contact", "company", "form", "source")
+
+
+def flat(lead: dict) -> dict:
+    """A lead as one row of dotted columns ('company.employees'), with the events as JSON text."""
+    row = {key: value for key, value in lead.items() if key not in (*SECTIONS, "events")}
+    for section in SECTIONS:
+        row.update({f"{section}.{key}": value for key, value in lead[section].items()})
+    row["events"] = json.dumps(lead["events"])
+    return row
+
+
+def write_jsonl(path, lines: list[str]):
+    path.write_text("".join(line + "\n" for line in lines))
+    return path
+
+
+def decided(pipeline, lead: dict) -> dict:
+    """The pipeline's own decision for a lead dict, to compare batch output against."""
+    return pipeline.decide([make_lead(**lead)]).record(0)
+
+
+SMALL = lead_dict(
+    lead_id="small",
+    contact={"email": "joe@tinyshop.io", "job_title": "Owner"},
+    company={"name": "Tiny Shop", "website": "tinyshop.io", "employees": 3},
+)
+
+
+def write_bytes(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+def test_semicolon_export_keeps_decimal_commas_and_placeholders_as_text(tmp_path):
+    # csv.Sniffer alone takes ',' here: the comma in the header splits every line alike too.
+    path = write_bytes(tmp_path / "export.csv", b"Id;Umsatz, brutto;Land\n1;12,5;NA\n2;1.234,56;\n")
+    table = read_table(path)
+    assert (table.delimiter, table.encoding, table.note) == (";", "utf-8", None)
+    assert table.rows == [
+        {"Id": "1", "Umsatz, brutto": "12,5", "Land": "NA"},
+        {"Id": "2", "Umsatz, brutto": "1.234,56", "Land": ""},
+    ]
+
+
+@pytest.mark.parametrize("name", ["export.tsv", "export.txt"])
+def test_tab_separated_export(tmp_path, name):
+    path = write_bytes(tmp_path / name, b"Id\tCompany\tNote\n1\tAcme, Inc.\ta;b\n")
+    assert read_export(path) == [{"Id": "1", "Company": "Acme, Inc.", "Note": "a;b"}]
+
+
+def test_cp1252_export_is_read_and_the_guess_is_logged(tmp_path, caplog):
+    path = write_bytes(tmp_path / "export.csv", "Id;Name\n1;José Müller\n2;Zoë\n".encode("cp1252"))
+    table = read_table(path)
+    assert [row["Name"] for row in table.rows] == ["José Müller", "Zoë"]
+    assert table.encoding == "cp1252" and table.note == "read as cp1252, not UTF-8"
+    assert "export.csv: read as cp1252, not UTF-8" in caplog.text
+
+
+def test_bytes_cp1252_leaves_undefined_fall_back_to_latin1(tmp_path):
+    path = write_bytes(tmp_path / "export.csv", b"Id,Name\n1,A\x81\xe9\n")
+    table = read_table(path)
+    assert table.encoding == "latin-1" and table.rows == [{"Id": "1", "Name": "A\x81é"}]
+
+
+def test_utf8_bom_with_semicolons_leaves_no_bom_in_the_first_column(tmp_path, caplog):
+    path = write_bytes(tmp_path / "export.csv", "Id;Name\n1;Jürgen\n".encode("utf-8-sig"))
+    assert read_export(path) == [{"Id": "1", "Name": "Jürgen"}]
+    assert not caplog.text
+
+
+def test_utf16_unicode_text_from_excel(tmp_path):
+    path = write_bytes(tmp_path / "export.txt", "Id\tName\r\n1\tØre\r\n".encode("utf-16"))
+    assert read_export(path) == [{"Id": "1", "Name": "Øre"}]
+
+
+def test_quoted_delimiters_quotes_and_newlines_stay_inside_their_field(tmp_path):
+    text = 'Id;Note;Size\n1;"call back; ""urgent""\nsecond line";12\n2;plain;3\n'
+    path = write_bytes(tmp_path / "export.csv", text.encode())
+    assert read_export(path) == [
+        {"Id": "1", "Note": 'call back; "urgent"\nsecond line', "Size": "12"},
+        {"Id": "2", "Note": "plain", "Size": "3"},
+    ]
+
+
+def test_a_given_delimiter_and_encoding_override_the_guesses(tmp_path):
+    path = write_bytes(tmp_path / "export.csv", "Id;Name\n1;Zoë\n".encode("cp1252"))
+    assert read_table(path).rows == [{"Id": "1", "Name": "Zoë"}]
+    overridden = read_table(path, delimiter=",", encoding="latin-1")
+    assert overridden.rows == [{"Id;Name": "1;Zoë"}] and overridden.delimiter == ","
+    tabs = write_bytes(tmp_path / "tabs.txt", b"a\tb;c\n1\t2;3\n")
+    assert (
+        read_table(tabs, delimiter="\\t").rows
+        == read_table(tabs, delimiter="tab").rows
+        == [{"a": "1", "b;c": "2;3"}]
+    )
+    with pytest.raises(BatchInputError, match="not utf-8 text"):
+        read_table(path, encoding="utf-8")
+    with pytest.raises(BatchInputError, match="one character"):
+        read_table(path, delimiter=";;")
+
+
+def test_gzip_export_by_suffix(tmp_path):
+    path = write_bytes(tmp_path / "export.csv.gz", gzip.compress(b"Id;Name\n1;Acme\n"))
+    assert read_export(path) == [{"Id": "1", "Name": "Acme"}]
+    rows = [{"Id": "1", "Name": "Acme"}, {"Id": "2", "Name": None}]
+    jsonl = write_bytes(
+        tmp_path / "export.jsonl.gz",
+        gzip.compress(pd.DataFrame(rows).to_json(orient="records", lines=True).encode()),
+    )
+    assert read_export(jsonl) == [{"Id": "1", "Name": "Acme"}, {"Id": "2", "Name": ""}]
+    with pytest.raises(BatchInputError, match="not a readable gzip file"):
+        read_export(write_bytes(tmp_path / "broken.csv.gz", b"Id,Name\n"))
+
+
+def test_a_ragged_row_is_refused_with_its_row_number(tmp_path):
+    path = write_bytes(tmp_path / "export.csv", b'Id,Name,Size\n1,Acme,3\n2,"Beta\nGmbH",4\n3,Gamma\n')
+    with pytest.raises(
+        BatchInputError, match=r"export\.csv: row 4 \(line 5\) has 2 fields but the header has 3"
+    ):
+        read_export(path)
+    too_many = write_bytes(tmp_path / "more.csv", b"Id;Name\n1;Acme\n2;Beta;extra\n")
+    with pytest.raises(BatchInputError, match=r"more\.csv: row 3 has 3 fields .* \(delimiter ';'\)"):
+        read_export(too_many)
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n", "\ufeff".encode()])
+def test_an_empty_export_is_refused(tmp_path, content):
+    with pytest.raises(BatchInputError, match=r"export\.csv: the file is empty"):
+        read_export(write_bytes(tmp_path / "export.csv", content))
+
+
+def test_a_header_without_rows_is_refused_by_read_export_but_known_to_read_table(tmp_path):
+    path = write_bytes(tmp_path / "export.csv", b"Id;Name\n")
+    assert read_table(path).columns == ["Id", "Name"] and read_table(path).rows == []
+    with pytest.raises(BatchInputError, match="no rows below the header"):
+        read_export(path)

@@ -1,0 +1,76 @@
+"""`leadgate.load()` for notebooks: the registered model through the one pipeline, as a DataFrame."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import leadgate
+from leadgate.decision.pipeline import DecisionPipeline
+from tests.factories import lead_dict
+
+
+@pytest.fixture(scope="module")
+def scorer(registered_settings):
+    settings, _ = registered_settings
+    return leadgate.load(data_dir=settings.data_dir)
+
+
+def test_load_by_alias_or_version_gives_the_registered_model(scorer, registered_settings):
+    settings, registered = registered_settings
+    assert scorer.version == f"leadgate/{registered.version}"
+    by_number = leadgate.load(version=registered.version, data_dir=settings.data_dir)
+    assert by_number.version == scorer.version and by_number.feature_names == scorer.feature_names
+    with pytest.raises(LookupError, match="no version 99"):
+        leadgate.load(version=99, data_dir=settings.data_dir)
+    with pytest.raises(LookupError, match="alias 'nobody'"):
+        leadgate.load("nobody", data_dir=settings.data_dir)
+
+
+def test_decide_a_dataframe_gives_what_the_pipeline_gives(scorer, history, policy):
+    leads = history.leads[-300:]
+    frame = pd.DataFrame([lead.model_dump(mode="json") for lead in leads]).set_index("lead_id", drop=False)
+    flat = pd.json_normalize(frame.drop(columns=["events"]).to_dict(orient="records"))
+    flat["events"] = [pd.io.json.ujson_dumps(e) for e in frame["events"]]
+    flat.index = frame.index
+    decided = scorer.decide(flat)
+    assert list(decided.index) == list(frame.index) and decided["error"].isna().all()
+    expected = DecisionPipeline(policy, scorer.loaded.model).decide(leads)
+    np.testing.assert_allclose(decided["p_sql"].to_numpy(), np.round(expected.p_sql, 6), atol=1e-6)
+    assert decided["route"].tolist() == expected.route.tolist()
+
+
+def test_bad_leads_get_an_error_row_and_the_rest_are_decided(scorer):
+    good = lead_dict(lead_id="api-good")
+    decided = scorer.decide([good, {"lead_id": "api-bad", "created_at": "yesterday"}, {"custom": 1}])
+    assert decided["error"].isna().tolist() == [True, False, False]
+    assert decided.loc[0, "route"] and "created_at" in decided.loc[1, "error"]
+    unknown = scorer.decide([{**good, "custom": {"segment": "x"}}])
+    assert (
+        "custom.segment: not a custom field of the serving model (it declares: none)"
+        in unknown.loc[0, "error"]
+    )
+    records = scorer.records([good, {"lead_id": "x"}])
+    assert records[0].lead_id == "api-good" and isinstance(records[1], str)
+
+
+def test_explain_sums_to_the_score_and_shows_category_levels(scorer):
+    explained = scorer.explain(lead_dict(lead_id="api-explain"))
+    assert set(explained["feature"]) == set(scorer.feature_names)
+    total = explained["contribution"].sum() + explained.attrs["base_value"]
+    assert total == pytest.approx(explained.attrs["raw_score"], abs=1e-9)
+    assert 0 < explained.attrs["p_sql"] < 1 and explained.attrs["route"]
+    strengths = explained["contribution"].abs().tolist()
+    assert strengths == sorted(strengths, reverse=True)
+    country = explained.set_index("feature").loc["country", "value"]
+    assert country == "DE"  # the level, not its code
+
+
+def test_import_leadgate_stays_light():
+    code = "import sys, leadgate; print(sorted({'mlflow', 'lightgbm', 'shap', 'pandas'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
