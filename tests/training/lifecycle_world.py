@@ -34,17 +34,12 @@ def new_leads(policy, n: int = 800, seed: int = 21) -> list[dict]:
 
 def go_live(settings, records: list[dict]) -> list:
     """Each lead decided at arrival by the champion and stored, then scored in shadow by the challenger."""
-    from prometheus_client import CollectorRegistry
-
     from leadgate.features.schema import parse_lead
-    from leadgate.serving.model_loading import load_by_alias
-    from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
-    from leadgate.serving.store import DecisionStore, make_engine, migrate
+    from leadgate.serving.replay import replay
+    from leadgate.serving.store import make_engine, migrate
 
     engine = make_engine(settings.decisions_url())
     migrate(engine)
-    store = DecisionStore(engine)
-    champion = load_by_alias(settings, "champion").pipeline()
     # Each lead reaches the service at its snapshot time with the activity known by then, which is
     # how the synthetic history was scored; deciding it bare at creation would differ from training.
     leads = [
@@ -56,18 +51,7 @@ def go_live(settings, records: list[dict]) -> list:
         )
         for r in records
     ]
-    decisions = champion.decide(leads)
-    for i, lead in enumerate(leads):
-        store.create(
-            lead=lead.model_dump(mode="json"),
-            decision=decisions.record(i),
-            idempotency_key=None,
-            received_at=lead.scored_at,
-        )
-    scorer = ShadowScorer(settings, engine, ShadowMetrics(CollectorRegistry()))
-    scorer.holder.refresh()
-    for lead in leads:
-        scorer.score(lead, lead.scored_at)
+    replay(settings, engine, leads)
     return leads
 
 

@@ -1,0 +1,61 @@
+"""Leads replayed as live traffic: decided by the champion at arrival and stored, then scored by the challenger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from leadgate.features.schema import Lead
+from leadgate.serving.model_loading import load_by_alias
+from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
+from leadgate.serving.store import DecisionStore, NewLead
+from leadgate.settings import Settings
+
+CHUNK = 2_000  # leads decided and written together
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What a replay wrote."""
+
+    stored: int
+    repeats: int  # leads the store already held (left as they were)
+    shadow: int  # leads the challenger scored (0 without a challenger)
+    champion: str
+    challenger: str | None
+
+
+def replay(settings: Settings, engine: Engine, leads: list[Lead]) -> Replayed:
+    """Each lead decided as of its arrival (its `scored_at`, else `created_at`) and stored as the API stores it.
+
+    The champion's decision goes to the store; a challenger, when the alias exists, scores every lead in
+    shadow exactly as the service's background thread does. For demos, back-fills and tests.
+    """
+    from prometheus_client import CollectorRegistry
+
+    champion = load_by_alias(settings, "champion")
+    pipeline = champion.pipeline()
+    store = DecisionStore(engine)
+    arrivals = [
+        (lead.as_of(lead.scored_at or lead.created_at), lead.scored_at or lead.created_at) for lead in leads
+    ]
+    stored = repeats = 0
+    for start in range(0, len(arrivals), CHUNK):
+        part = arrivals[start : start + CHUNK]
+        _, records = pipeline.decide_records([lead for lead, _ in part])
+        entries = [
+            NewLead(lead.model_dump(mode="json", exclude={"scored_at"}), record, None, at)
+            for (lead, at), record in zip(part, records, strict=True)
+        ]
+        for result in store.create_many(entries):
+            created = not isinstance(result, Exception) and result.created
+            stored, repeats = stored + created, repeats + (not created)
+    scorer = ShadowScorer(settings, engine, ShadowMetrics(CollectorRegistry()))
+    scorer.holder.refresh()
+    current = scorer.holder.current()
+    if not scorer.active:
+        return Replayed(stored, repeats, 0, champion.model.version, None)
+    for start in range(0, len(arrivals), CHUNK):
+        scorer.score_batch(arrivals[start : start + CHUNK])
+    return Replayed(stored, repeats, len(arrivals), champion.model.version, current.model_version)
