@@ -148,7 +148,21 @@ class Promotion(_Strict):
     max_extra_won_hidden: int = Field(
         0, ge=0, description="won deals the challenger would keep from sales that the champion did not"
     )
-    confidence: float = Field(0.95, gt=0.5, lt=1, description="level of the ROC-AUC difference interval")
+    confidence: float = Field(
+        0.95, gt=0.5, lt=1, description="level of the two-sided intervals the margins are checked against"
+    )
+    auc_margin: float = Field(
+        0.005,
+        ge=0,
+        lt=0.5,
+        description="non-inferiority: the lower bound of challenger - champion ROC-AUC must be >= -auc_margin",
+    )
+    sales_leads_margin: float = Field(
+        0.10,
+        ge=0,
+        description="non-inferiority: the upper bound of the ratio of leads sent to sales at the champion's "
+        "SQL recall (challenger / champion) must be <= 1 + sales_leads_margin",
+    )
     max_calibration_error: float = Field(
         0.10, gt=0, le=1, description="of the challenger on the shadow leads"
     )

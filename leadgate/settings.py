@@ -48,6 +48,27 @@ class Settings(BaseSettings):
         """Where new experiments keep artifacts when MLflow runs embedded."""
         return (self.data_dir / "mlartifacts").resolve().as_uri()
 
+    def embedded_tracking(self) -> bool:
+        """True when MLflow's store is a SQLite file inside the data folder, so its artifacts belong there too."""
+        uri = self.tracking_uri()
+        if not uri.startswith("sqlite:///"):
+            return False
+        return Path(uri.removeprefix("sqlite:///")).resolve().is_relative_to(self.data_dir.resolve())
+
+    def embedded_store_exists(self) -> bool:
+        """True when MLflow runs embedded in this data folder and its database file is already there."""
+        return self.embedded_tracking() and Path(self.tracking_uri().removeprefix("sqlite:///")).exists()
+
+    def local_path_outside(self, location: str) -> Path | None:
+        """The local folder an artifact location names, when it lies outside the data folder; else None."""
+        from urllib.parse import unquote, urlparse
+
+        parsed = urlparse(location)
+        if parsed.scheme not in ("", "file"):
+            return None  # a remote store (s3://, mlflow-artifacts:, ...) is no other data folder
+        path = Path(unquote(parsed.path)).resolve()
+        return None if path.is_relative_to(self.data_dir.resolve()) else path
+
     def decisions_url(self) -> str:
         """Decision store URL: the given one, else SQLite in the data folder."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'decisions.db').resolve()}"
@@ -56,3 +77,7 @@ class Settings(BaseSettings):
         """Create the data folder if needed and return it."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return self.data_dir
+
+
+class ArtifactsElsewhere(RuntimeError):
+    """The data folder's MLflow store keeps artifacts in another folder: it was copied or moved from there."""

@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prometheus_client import Gauge
+
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.features.schema import parse_lead
 from leadgate.runtime import freeze_long_lived
@@ -70,6 +72,7 @@ class ModelHolder:
         loader: Callable[[Settings, str], LoadedModel] = load_by_alias,
         version_of: Callable[[Settings, str], str | None] = _alias_version,
         unload_when_alias_gone: bool = False,
+        loaded_gauge: Gauge | None = None,
     ):
         self.settings = settings
         self.alias = alias
@@ -77,6 +80,9 @@ class ModelHolder:
         self._version_of = version_of
         # The champion keeps serving its last model if the alias vanishes; a challenger stops being scored.
         self._unload_when_alias_gone = unload_when_alias_gone
+        # Set after every refresh, so /metrics follows the alias even when nothing is scored meanwhile.
+        self._loaded_gauge = loaded_gauge
+        self._announced: tuple[str | None, str] | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._current = Current(DecisionPipeline(policy_for(settings), None), None, "not loaded yet")
@@ -87,13 +93,20 @@ class ModelHolder:
 
     def refresh(self) -> bool:
         """Load the aliased version if it moved; True when the pipeline changed. Never raises."""
+        changed = self._refresh()
+        current = self._current
+        if self._loaded_gauge is not None:
+            self._loaded_gauge.set(0 if current.loaded is None else 1)
+        self._announce(current)
+        return changed
+
+    def _refresh(self) -> bool:
         try:
             try:
                 version = self._version_of(self.settings, self.alias)
             except AliasGone:
                 if self._unload_when_alias_gone and self._current.loaded is not None:
                     self._current = Current(self._current.pipeline, None, f"alias '{self.alias}' removed")
-                    log.info("alias %s removed, model unloaded", self.alias)
                     return True
                 version = None
             loaded = self._current.loaded
@@ -115,8 +128,30 @@ class ModelHolder:
         _warm_up(pipeline)
         freeze_long_lived(collect=False)  # the new model lives as long as it serves
         self._current = Current(pipeline, fresh)
-        log.info("now serving %s", fresh.model.version)
         return True
+
+    def _announce(self, current: Current) -> None:
+        # One line per change of model or policy, never one per poll: what an operator reads is what changed.
+        policy = current.pipeline.policy.version
+        state = (current.model_version, policy)
+        if state == self._announced:
+            return
+        if current.model_version is not None and self.alias == "champion":
+            log.info("now serving %s (champion)", current.model_version)
+        elif current.model_version is not None:
+            log.info("%s %s in shadow", self.alias, current.model_version)
+        elif self.alias == "champion":
+            route = current.pipeline.policy.routing.no_model_route
+            log.warning("no champion (%s): gates only, ungated leads go to %s", current.problem, route)
+        else:
+            log.info("no %s (%s)", self.alias, current.problem)
+        if self._announced is None or self._announced[1] != policy:
+            if self.settings.policy_path:
+                source = f"from {self.settings.policy_path}"
+            else:
+                source = "the model's own" if current.loaded is not None else "the shipped default"
+            log.info("policy %s for the %s (%s)", policy, self.alias, source)
+        self._announced = state
 
     def start(self, poll: bool = True) -> None:
         """Load now, then (unless `poll` is False) poll in a daemon thread every `model_poll_seconds`."""

@@ -56,7 +56,9 @@ class ShadowScorer:
         holder: ModelHolder | None = None,
         queue_size: int = 1000,
     ):
-        self.holder = holder or ModelHolder(settings, alias=CHALLENGER, unload_when_alias_gone=True)
+        self.holder = holder or ModelHolder(
+            settings, alias=CHALLENGER, unload_when_alias_gone=True, loaded_gauge=metrics.loaded
+        )
         self.engine = engine
         self.metrics = metrics
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)

@@ -1,10 +1,13 @@
-"""Confidence intervals for conversion rates and their ratios: Wilson for a rate, Katz log-scale for a ratio."""
+"""Confidence intervals: Wilson for a rate, Katz log-scale for a ratio of rates, paired bootstrap for scorers."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from statistics import NormalDist
+
+import numpy as np
 
 CONFIDENCE = 0.95
 
@@ -74,3 +77,47 @@ def rate_ratio(k1: int, n1: int, k0: int, n0: int, confidence: float = CONFIDENC
     low, high = math.exp(log_ratio - z * se), math.exp(log_ratio + z * se)
     # With no events on one side the data cannot bound the ratio away from 0 (or infinity) on that side.
     return Ratio(value, 0.0 if value == 0 else low, math.inf if value == math.inf else high)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A statistic and its two-sided interval (NaN bounds when it could not be resampled)."""
+
+    value: float
+    low: float
+    high: float
+
+
+def paired_bootstrap(
+    statistic: Callable[[np.ndarray], float],
+    y: np.ndarray,
+    rounds: int,
+    confidence: float = CONFIDENCE,
+    seed: int = 0,
+) -> Interval:
+    """Percentile interval of `statistic(rows)` over resampled rows, SQLs and non-SQLs resampled apart.
+
+    Paired: every scorer the statistic compares sees the same rows. Stratified: the SQL count stays that of
+    the sample, as DeLong's variance of an AUC assumes, and no resample lacks a class. Resamples where the
+    statistic is undefined (NaN) are dropped; infinite values count (they are the worst case).
+    """
+    y = np.asarray(y, dtype=bool)
+    rng = np.random.default_rng(seed)
+    positives, negatives = np.flatnonzero(y), np.flatnonzero(~y)
+    value = float(statistic(np.arange(len(y))))
+    draws = np.array(
+        [
+            statistic(
+                np.concatenate([rng.choice(positives, len(positives)), rng.choice(negatives, len(negatives))])
+            )
+            for _ in range(rounds)
+        ],
+        dtype=float,
+    )
+    draws = draws[~np.isnan(draws)]
+    if not len(draws):
+        return Interval(value, math.nan, math.nan)
+    tail = (1 - confidence) / 2
+    # Order statistics, not interpolation: a bound stays a value some resample gave, even next to infinity.
+    low, high = np.quantile(draws, [tail, 1 - tail], method="inverted_cdf")
+    return Interval(value, float(low), float(high))

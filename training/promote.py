@@ -10,6 +10,7 @@ from leadgate.decision.policy import Promotion
 from leadgate.decision.routes import REJECTING_ROUTES, SALES_ROUTES
 from leadgate.serving.lifecycle_store import ShadowPair
 from leadgate.training.evaluate import score_metrics
+from leadgate.training.intervals import paired_bootstrap
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> float:
@@ -25,19 +26,15 @@ def _auc(score: np.ndarray, y: np.ndarray) -> float:
 def auc_difference_interval(
     champion: np.ndarray, challenger: np.ndarray, y: np.ndarray, rounds: int, confidence: float, seed: int = 0
 ) -> tuple[float, float, float]:
-    """Challenger minus champion ROC-AUC and its paired percentile-bootstrap interval."""
-    rng = np.random.default_rng(seed)
-    point = _auc(challenger, y) - _auc(champion, y)
-    differences = []
-    for _ in range(rounds):
-        sample = rng.integers(0, len(y), len(y))
-        ys = y[sample]
-        if ys.all() or not ys.any():
-            continue
-        differences.append(_auc(challenger[sample], ys) - _auc(champion[sample], ys))
-    tail = (1 - confidence) / 2
-    low, high = np.quantile(differences, [tail, 1 - tail]) if differences else (np.nan, np.nan)
-    return point, float(low), float(high)
+    """Challenger minus champion ROC-AUC and its paired, stratified percentile-bootstrap interval."""
+    found = paired_bootstrap(
+        lambda rows: _auc(challenger[rows], y[rows]) - _auc(champion[rows], y[rows]),
+        y,
+        rounds,
+        confidence,
+        seed,
+    )
+    return found.value, found.low, found.high
 
 
 def leads_for_recall(p_sql: np.ndarray, kept: np.ndarray, y: np.ndarray, recall: float) -> int | None:
@@ -49,6 +46,46 @@ def leads_for_recall(p_sql: np.ndarray, kept: np.ndarray, y: np.ndarray, recall:
         return 0
     reach = np.flatnonzero(found >= needed)
     return int(reach[0] + 1) if len(reach) else None
+
+
+def sales_leads_ratio_interval(
+    champion: tuple[np.ndarray, np.ndarray],
+    challenger: tuple[np.ndarray, np.ndarray],
+    sent: np.ndarray,
+    y: np.ndarray,
+    rounds: int,
+    confidence: float,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """Leads the challenger must send to sales per lead the champion must, both at the champion's SQL recall.
+
+    `champion` and `challenger` are (P(SQL), not rejected) per lead; `sent` marks the leads the champion's
+    routes sent to sales, which fixes the recall in each resample. Infinite when the challenger cannot reach
+    that recall at all; NaN when the champion sends no SQL on (nothing to compare at).
+    """
+
+    def ratio(rows: np.ndarray) -> float:
+        ys = y[rows]
+        recall = (sent[rows] & ys).sum() / ys.sum()
+        base = leads_for_recall(champion[0][rows], champion[1][rows], ys, recall)
+        other = leads_for_recall(challenger[0][rows], challenger[1][rows], ys, recall)
+        if not base:
+            return np.nan
+        return np.inf if other is None else other / base
+
+    found = paired_bootstrap(ratio, y, rounds, confidence, seed)
+    return found.value, found.low, found.high
+
+
+def _number(value: float, digits: int = 3) -> str:
+    """A figure as the verdicts print it: a true minus sign, no plus."""
+    text = f"{value:.{digits}f}"
+    # A value that rounds to zero prints as 0, whatever its sign.
+    return text.lstrip("-") if float(text) == 0 else text.replace("-", "−")
+
+
+def _level(confidence: float) -> str:
+    return f"{confidence * 100:g}%"
 
 
 @dataclass
@@ -67,6 +104,7 @@ class Comparison:
     auc_difference: tuple[float, float, float] = (np.nan, np.nan, np.nan)
     recall_compared_at: float = np.nan
     leads_to_sales_at_equal_recall: dict[str, int | None] = field(default_factory=dict)
+    sales_leads_ratio: tuple[float, float, float] = (np.nan, np.nan, np.nan)
     won_hidden_by_challenger_only: list[str] = field(default_factory=list)
     won_hidden_by_champion_only: list[str] = field(default_factory=list)
     sqls_hidden_by_challenger_only: list[str] = field(default_factory=list)
@@ -151,16 +189,7 @@ def compare(
     result.auc_difference = auc_difference_interval(
         p_champion, p_challenger, y, criteria.bootstrap_rounds, criteria.confidence, seed
     )
-    point, low, high = result.auc_difference
-    result.checks.append(
-        {
-            "criterion": "discrimination not worse",
-            "passed": bool(high >= 0),
-            "detail": f"ROC-AUC challenger - champion = {point:+.4f}, "
-            f"{criteria.confidence:.0%} interval [{low:+.4f}, {high:+.4f}]"
-            + (" lies wholly below zero" if high < 0 else ""),
-        }
-    )
+    result.checks.append(_discrimination_check(result.auc_difference, criteria))
     calibration = result.challenger.get("calibration_error", np.nan)
     result.checks.append(
         {
@@ -177,4 +206,52 @@ def compare(
         "champion": leads_for_recall(p_champion, ~hidden_champion, y, result.recall_compared_at),
         "challenger": leads_for_recall(p_challenger, ~hidden_challenger, y, result.recall_compared_at),
     }
+    if result.leads_to_sales_at_equal_recall["champion"]:
+        result.sales_leads_ratio = sales_leads_ratio_interval(
+            (p_champion, ~hidden_champion),
+            (p_challenger, ~hidden_challenger),
+            sent,
+            y,
+            criteria.bootstrap_rounds,
+            criteria.confidence,
+            seed,
+        )
+    result.checks.append(_workload_check(result, criteria))
     return result
+
+
+def _discrimination_check(difference: tuple[float, float, float], criteria: Promotion) -> dict:
+    """Non-inferiority: the whole interval, not just the point, must stay above minus the margin."""
+    point, low, high = difference
+    # Enough decimals that a bound just past the margin never prints as equal to it.
+    digits = 3 if np.isnan(low) or round(low, 3) != round(-criteria.auc_margin, 3) else 4
+    return {
+        "criterion": "ROC-AUC not worse beyond the margin",
+        "passed": bool(low >= -criteria.auc_margin),
+        "detail": f"ROC-AUC difference {_number(point, digits)} "
+        f"[{_number(low, digits)}, {_number(high, digits)}]: lower bound must be "
+        f"≥ {_number(-criteria.auc_margin, digits)} at {_level(criteria.confidence)}",
+    }
+
+
+def _workload_check(result: Comparison, criteria: Promotion) -> dict:
+    """Non-inferiority of the sales workload at the champion's recall, when the shadow data measures it."""
+    criterion = "no more leads to sales at equal recall"
+    sent = result.leads_to_sales_at_equal_recall
+    if not sent.get("champion"):
+        # Only the evidence is missing, not a fault of the challenger: the AUC check still stands.
+        return {
+            "criterion": criterion,
+            "passed": True,
+            "detail": "not measured: the champion sent no SQL to sales in the shadow period",
+        }
+    point, low, high = result.sales_leads_ratio
+    limit = 1 + criteria.sales_leads_margin
+    challenger = sent["challenger"] if sent["challenger"] is not None else "cannot reach it"
+    return {
+        "criterion": criterion,
+        "passed": bool(high <= limit),
+        "detail": f"leads to sales at {result.recall_compared_at:.1%} SQL recall: challenger {challenger}, "
+        f"champion {sent['champion']}, ratio {_number(point)} [{_number(low)}, {_number(high)}]: "
+        f"upper bound must be ≤ {_number(limit)} at {_level(criteria.confidence)}",
+    }

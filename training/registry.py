@@ -40,9 +40,24 @@ def configure_mlflow(settings: Settings):
 
     settings.ensure_data_dir()
     mlflow.set_tracking_uri(settings.tracking_uri())
-    if mlflow.get_experiment_by_name(settings.experiment) is None:
-        location = None if settings.mlflow_tracking_uri else settings.artifact_location()
+    embedded = settings.embedded_tracking()
+    experiment = mlflow.get_experiment_by_name(settings.experiment)
+    if experiment is None:
+        location = settings.artifact_location() if embedded else None
         mlflow.create_experiment(settings.experiment, artifact_location=location)
+    elif embedded and (elsewhere := settings.local_path_outside(experiment.artifact_location)):
+        # MLflow stores the location as an absolute path and has no API to change it (mlflow#3719), so in a
+        # copied folder every new model would be written into the original one.
+        from leadgate.settings import ArtifactsElsewhere
+
+        raise ArtifactsElsewhere(
+            f"{settings.tracking_uri().removeprefix('sqlite:///')} keeps the artifacts of experiment "
+            f"'{settings.experiment}' in {elsewhere}, outside this data folder {settings.data_dir.resolve()}: "
+            "the folder was copied or moved from there, and new models would be written into the other "
+            "folder. Work in that folder, start from an empty data folder, or set LEADGATE_EXPERIMENT to a "
+            f"new experiment name to keep new runs under {settings.data_dir.resolve() / 'mlartifacts'} "
+            f"(models registered before the copy are still read from {elsewhere})."
+        )
     mlflow.set_experiment(settings.experiment)
     return mlflow
 
@@ -121,6 +136,14 @@ def log_training(
     if first_becomes_champion and not _has_alias(client, settings.model_name, CHAMPION):
         alias = CHAMPION
     client.set_registered_model_alias(settings.model_name, alias, version)
+    # The feature list travels with the version too, so the registry UI says which CRM fields a model reads.
+    fields = [f"{f.name} ({f.type})" for f in result.model.builder.custom_fields]
+    client.set_model_version_tag(
+        settings.model_name, version, "leadgate.custom_fields", ", ".join(fields)[:4900] or "none"
+    )
+    client.set_model_version_tag(
+        settings.model_name, version, "leadgate.feature_count", str(len(result.model.builder.features))
+    )
     return Registered(run_id=run.info.run_id, name=settings.model_name, version=version, aliases=[alias])
 
 

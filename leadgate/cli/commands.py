@@ -62,9 +62,10 @@ def _train(
     delimiter: str | None = None,
 ):
     from leadgate.cli.data import export_history, mapping_policy, named_mapping
+    from leadgate.settings import ArtifactsElsewhere
     from leadgate.training.data import HistoryError, history_from_records
     from leadgate.training.fit import TrainingError
-    from leadgate.training.registry import log_training
+    from leadgate.training.registry import configure_mlflow, log_training
     from leadgate.training.synth import read_history
     from leadgate.training.train import train_model
 
@@ -72,6 +73,13 @@ def _train(
     policy = mapping_policy(mapping, policy_path)
     if not from_store and not data.exists():
         raise fail(f"{data}: no such file (generate one with `leadgate synth`)")
+    try:
+        # Before minutes of training: a copied data folder whose MLflow store points elsewhere is refused
+        # first. A folder without a store yet has nothing to check, and nothing is created before training.
+        if settings.embedded_store_exists():
+            configure_mlflow(settings)
+    except ArtifactsElsewhere as error:
+        raise fail(str(error)) from None
     with console.status("reading history") as status:
         try:
             if from_store:

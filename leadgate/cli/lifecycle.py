@@ -136,12 +136,15 @@ def _print_comparison(report) -> None:
 
 
 def promote(
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="print the report, move nothing")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="print the report and verdict, move and tag nothing (same exit code)"),
+    ] = False,
     out: Annotated[Path | None, typer.Option(help="write the full report as JSON")] = None,
     policy: PolicyOpt = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Promote the challenger to champion only if its shadow period meets the policy's criteria."""
+    """Promote the challenger to champion only if its shadow period meets the policy's criteria; exit 1 if not."""
     from leadgate.serving.lifecycle_store import shadow_pairs
     from leadgate.training.promote import compare
     from leadgate.training.registry import CHALLENGER, CHAMPION, alias_version, record_promotion
@@ -159,17 +162,19 @@ def promote(
     data = report.to_dict()
     if out is not None:
         out.write_text(json.dumps(data, indent=2, default=str))
-    if dry_run:
-        verdict = "would be promoted" if report.promote else "would be refused"
-        console.print(f"dry run: the challenger {verdict}; nothing changed")
-        return
-    record_promotion(settings, challenger, champion, data)
+    if not dry_run:
+        record_promotion(settings, challenger, champion, data)
+    prefix = "dry run: " if dry_run else ""
+    unchanged = " Nothing changed." if dry_run else ""
     if report.promote:
+        verb = "would promote" if dry_run else "[bold green]promoted[/]"
         console.print(
-            f"[bold green]promoted[/] {settings.model_name}/{challenger} to {CHAMPION} (was {champion})"
+            f"{prefix}{verb} {settings.model_name}/{challenger} to {CHAMPION} (was {champion}).{unchanged}"
         )
         return
-    console.print(f"[bold red]refused[/]: {'; '.join(report.failed())}. {CHAMPION} stays {champion}.")
+    verdict = "would be refused" if dry_run else "[bold red]refused[/]"
+    console.print(f"{prefix}{verdict}: {'; '.join(report.failed())}. {CHAMPION} stays {champion}.{unchanged}")
+    # The same exit code as the real run, so a pipeline can gate on the dry run.
     raise typer.Exit(code=1)
 
 

@@ -30,6 +30,7 @@ def serve(
 
     import uvicorn
 
+    from leadgate.serving.app import log_config
     from leadgate.serving.store import make_engine
     from leadgate.serving.store import migrate as upgrade
 
@@ -47,7 +48,8 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        log_level="warning",
+        log_config=log_config(),
+        log_level="warning",  # uvicorn's own loggers; leadgate's keep INFO (which model, which policy)
         access_log=False,
     )
 
@@ -68,6 +70,7 @@ def migrate(data_dir: DataDir = None) -> None:
 def new_key(
     role: Annotated[str, typer.Argument(help="intake, sales or admin")],
     name: Annotated[str, typer.Option(help="a label for the key")] = "key",
+    data_dir: DataDir = None,
 ) -> None:
     """Make an API key: prints the key once and the settings entry that holds only its hash."""
     from leadgate.serving.auth import ROLES, hash_key
@@ -75,6 +78,14 @@ def new_key(
 
     if role not in ROLES:
         raise fail(f"role must be one of {', '.join(ROLES)}")
+    configured = {key.name for key in settings_for(data_dir).api_keys}
+    if name in configured:
+        # A key is revoked by deleting its entry, found by name: two entries under one name invite mistakes.
+        from rich.markup import escape
+
+        err.print(
+            f"[yellow]a key named {escape(repr(name))} is already in LEADGATE_API_KEYS: give this one --name[/]"
+        )
     key = make()
     console.print(f"key (give it to the caller, it is not stored): [bold]{key}[/]")
     entry = {"name": name, "role": role, "sha256": hash_key(key)}

@@ -298,3 +298,16 @@ def test_new_key_prints_a_key_and_only_its_hash_for_the_settings():
 def test_new_key_refuses_an_unknown_role():
     result = run("new-key", "root")
     assert result.exit_code == 2 and "role must be one of" in text(result.output)
+
+
+def test_train_in_a_copied_data_folder_stops_before_training_with_the_way_out(trained, tmp_path):
+    import shutil
+
+    data_dir = trained[0]
+    copy = tmp_path / "copy"
+    shutil.copytree(data_dir, copy)
+    result = run("train", "--data", copy / "h.jsonl.gz", "--data-dir", copy)
+    assert result.exit_code == 2
+    out = text(result.output)
+    assert "outside this data folder" in out and "LEADGATE_EXPERIMENT" in out
+    assert "Held-out comparison" not in out and "Traceback" not in result.output

@@ -69,3 +69,13 @@ def test_unreadable_and_non_yaml_files(tmp_path):
     bad.write_text("gates: [unclosed")
     with pytest.raises(PolicyError, match="not valid YAML"):
         load_policy(bad)
+
+
+def test_a_promotion_section_written_before_the_margins_still_loads_with_their_defaults():
+    older = {"min_outcomes": 200, "min_sqls": 20, "max_extra_won_hidden": 0, "confidence": 0.95}
+    policy = parse_policy(_with(lambda d: d.update(promotion=older)))
+    assert (policy.promotion.auc_margin, policy.promotion.sales_leads_margin) == (0.005, 0.10)
+    shipped = load_policy().promotion
+    assert (shipped.auc_margin, shipped.sales_leads_margin) == (0.005, 0.10)
+    with pytest.raises(PolicyError, match="promotion.auc_margin"):
+        parse_policy(_with(lambda d: d["promotion"].update(auc_margin=-0.01)))

@@ -63,18 +63,19 @@ def test_a_worse_challenger_is_refused_and_the_champion_stays(tmp_path, monkeypa
     assert _record(settings, outcomes_of(records)).written == len(records)
 
     dry = _promote(settings, "--dry-run")
-    assert dry.exit_code == 0, dry.output
-    assert "would be refused" in dry.output and "leadgate.promotion.decision" not in _tags(
-        settings, challenger
-    )
+    # A dry run exits as the real run would, so a pipeline can gate on it, and moves or tags nothing.
+    assert dry.exit_code == 1, dry.output
+    assert "would be refused" in dry.output and "ROC-AUC difference" in dry.output
+    assert "leadgate.promotion.decision" not in _tags(settings, challenger)
+    assert _aliases(settings) == {"champion": champion, "challenger": challenger}
 
     result = _promote(settings, "--out", str(tmp_path / "report.json"))
     assert result.exit_code == 1, result.output
-    assert "refused" in result.output and "discrimination not worse" in result.output
+    assert "refused" in result.output and "ROC-AUC not worse beyond the margin" in result.output
     assert _aliases(settings) == {"champion": champion, "challenger": challenger}
     tags = _tags(settings, challenger)
     assert tags["leadgate.promotion.decision"] == "refused"
-    assert "ROC-AUC challenger - champion" in tags["leadgate.promotion.reasons"]
+    assert "lower bound must be ≥ −0.005 at 95%" in tags["leadgate.promotion.reasons"]
 
 
 def test_a_better_challenger_is_promoted_only_after_enough_outcomes(
@@ -102,6 +103,11 @@ def test_a_better_challenger_is_promoted_only_after_enough_outcomes(
         update={"promotion": policy.promotion.model_copy(update={"max_extra_won_hidden": 5})}
     )
     (tmp_path / "policy.yaml").write_text(lenient.to_yaml())
+    dry = _promote(settings, "--dry-run", "--policy", str(tmp_path / "policy.yaml"))
+    assert dry.exit_code == 0, dry.output
+    assert "would promote" in dry.output and "Nothing changed" in dry.output
+    assert _aliases(settings) == {"champion": champion, "challenger": challenger}
+    assert _tags(settings, challenger)["leadgate.promotion.decision"] == "refused"  # the early run's, kept
     late = _promote(
         settings, "--out", str(tmp_path / "report.json"), "--policy", str(tmp_path / "policy.yaml")
     )
@@ -117,3 +123,150 @@ def test_a_better_challenger_is_promoted_only_after_enough_outcomes(
     assert set(report["won_hidden_by_challenger_only"]) <= won_ids
     for lead_id in report["won_hidden_by_challenger_only"]:
         assert lead_id in late.output
+
+
+def _shadow_pairs(n: int, noise: float, seed: int = 0, champion_noise: float = 0.0) -> list:
+    """Shadow pairs of two scorers that see the true log-odds through their own noise (none: calibrated)."""
+    from datetime import UTC, datetime
+
+    import numpy as np
+
+    from leadgate.serving.lifecycle_store import ShadowPair
+
+    rng = np.random.default_rng(seed)
+    logit = rng.normal(-2.0, 1.6, n)
+    sql = rng.random(n) < 1 / (1 + np.exp(-logit))
+    won = sql & (rng.random(n) < 0.3)
+    challenger = 1 / (1 + np.exp(-(logit + rng.normal(0, noise, n))))
+    champion = 1 / (1 + np.exp(-(logit + rng.normal(0, champion_noise, n))))
+
+    def route(p):
+        return np.select(
+            [p >= 0.5, p >= 0.2, p >= 0.04], ["sales_ready", "verify", "nurture"], "self_service"
+        )
+
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    champion_route, challenger_route = route(champion), route(challenger)
+    return [
+        ShadowPair(
+            f"l-{i}", at, "leadgate/1", str(champion_route[i]), float(champion[i]), str(challenger_route[i]),
+            float(challenger[i]), None, bool(sql[i]), bool(won[i]), None,
+        )
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def _criteria(policy, **changes):
+    # Won deals are their own criterion, tested above; here only the margins decide.
+    return policy.promotion.model_copy(update={"max_extra_won_hidden": 10_000, **changes})
+
+
+def _failed(report) -> dict[str, str]:
+    return {check["criterion"]: check["detail"] for check in report.checks if not check["passed"]}
+
+
+def test_a_challenger_worse_on_every_metric_is_refused_though_its_interval_reaches_zero(policy):
+    import re
+
+    from leadgate.training.promote import compare
+
+    report = compare(_shadow_pairs(1000, noise=0.35, seed=2), "leadgate/2", _criteria(policy))
+    point, low, high = report.auc_difference
+    for metric in ("roc_auc", "pr_auc"):
+        assert report.challenger[metric] < report.champion[metric]
+    assert report.challenger["brier"] > report.champion["brier"]
+    sent = report.leads_to_sales_at_equal_recall
+    assert sent["challenger"] > sent["champion"]
+    assert point < 0 <= high  # refusing only an interval wholly below zero let this one through
+    failed = _failed(report)
+    assert set(failed) == {"ROC-AUC not worse beyond the margin", "no more leads to sales at equal recall"}
+    shown = re.fullmatch(
+        r"ROC-AUC difference (−0\.\d{3}) \[(−0\.\d{3}), (0\.\d{3})\]: lower bound must be ≥ −0\.005 at 95%",
+        failed["ROC-AUC not worse beyond the margin"],
+    )
+    assert shown, failed["ROC-AUC not worse beyond the margin"]
+    numbers = [float(text.replace("−", "-")) for text in shown.groups()]
+    assert numbers == [pytest.approx(v, abs=5e-4) for v in (point, low, high)]
+    ratio_high = report.sales_leads_ratio[2]
+    assert (
+        ratio_high > 1.10
+        and "upper bound must be ≤ 1.100 at 95%" in failed["no more leads to sales at equal recall"]
+    )
+    assert not report.promote
+
+
+def test_the_margins_are_the_rule(policy):
+    from leadgate.training.promote import compare
+
+    pairs = _shadow_pairs(1000, noise=0.35, seed=2)
+    wide = compare(pairs, "leadgate/2", _criteria(policy, auc_margin=0.02, sales_leads_margin=0.25))
+    assert wide.promote, wide.failed()
+
+
+def test_an_equally_good_challenger_needs_enough_outcomes_to_show_it(policy):
+    from leadgate.training.promote import compare
+
+    # Two scorers equally good by construction (scores correlate 0.96, like a retrain): on 300 outcomes
+    # the interval is wider than the margin, on 5,000 it is not.
+    few = compare(_shadow_pairs(300, 0.3, seed=0, champion_noise=0.3), "leadgate/2", _criteria(policy))
+    many = compare(_shadow_pairs(5000, 0.3, seed=0, champion_noise=0.3), "leadgate/2", _criteria(policy))
+    assert not few.promote and "ROC-AUC not worse beyond the margin" in _failed(few)
+    assert many.promote, many.failed()
+    assert many.auc_difference[1] > -policy.promotion.auc_margin
+
+
+def test_the_bootstrap_interval_of_the_auc_difference_matches_delong(policy):
+    import numpy as np
+    from scipy.stats import norm, rankdata
+
+    from leadgate.training.promote import auc_difference_interval
+
+    pairs = _shadow_pairs(1000, noise=0.35, seed=2)
+    champion = np.array([p.champion_p_sql for p in pairs])
+    challenger = np.array([p.challenger_p_sql for p in pairs])
+    y = np.array([p.sql for p in pairs])
+
+    # DeLong et al. (1988): the variance of correlated AUCs from their placement values.
+    placements_pos, placements_neg = [], []
+    for score in (champion, challenger):
+        ranks = rankdata(score)
+        placements_pos.append((ranks[y] - rankdata(score[y])) / (~y).sum())
+        placements_neg.append(1 - (ranks[~y] - rankdata(score[~y])) / y.sum())
+    contrast = np.array([-1, 1])
+    variance = contrast @ np.cov(placements_pos) @ contrast / y.sum()
+    variance += contrast @ np.cov(placements_neg) @ contrast / (~y).sum()
+    difference = placements_pos[1].mean() - placements_pos[0].mean()
+    half = norm.ppf(0.975) * np.sqrt(variance)
+
+    point, low, high = auc_difference_interval(champion, challenger, y, 1000, 0.95)
+    assert point == pytest.approx(difference, abs=1e-12)
+    assert (low, high) == (
+        pytest.approx(difference - half, abs=1.5e-3),
+        pytest.approx(difference + half, abs=1.5e-3),
+    )
+
+
+def test_a_challenger_that_cannot_reach_the_champions_recall_is_refused(policy):
+    from dataclasses import replace
+
+    from leadgate.training.promote import compare
+
+    pairs = _shadow_pairs(1000, noise=0.05, seed=0)
+    # It keeps every lead the champion sent to verify from sales: the champion's recall is out of its reach.
+    pairs = [
+        replace(p, challenger_route="self_service") if p.champion_route == "verify" else p for p in pairs
+    ]
+    report = compare(pairs, "leadgate/2", _criteria(policy))
+    assert report.leads_to_sales_at_equal_recall["challenger"] is None
+    assert "challenger cannot reach it" in _failed(report)["no more leads to sales at equal recall"]
+
+
+def test_without_a_lead_sent_on_the_workload_is_not_measured(policy):
+    from dataclasses import replace
+
+    from leadgate.training.promote import compare
+
+    pairs = [replace(p, champion_route="nurture") for p in _shadow_pairs(1000, noise=0.05, seed=0)]
+    report = compare(pairs, "leadgate/2", _criteria(policy))
+    [workload] = [c for c in report.checks if c["criterion"] == "no more leads to sales at equal recall"]
+    assert workload["passed"] and workload["detail"].startswith("not measured")

@@ -30,6 +30,11 @@ def test_training_is_logged_registered_and_made_champion(registered_settings):
     assert run.data.params["policy_version"].startswith("default@")
     artifacts = {a.path for a in client.list_artifacts(registered.run_id)}
     assert {"policy.yaml", "features.json", "evaluation.json", "plots"} <= artifacts
+    assert run.data.params["split.kind"] == "time" and run.data.params["features.custom_fields"] == "none"
+    assert "test.logistic.roc_auc" in run.data.metrics
+    assert (
+        version.tags["leadgate.custom_fields"] == "none" and int(version.tags["leadgate.feature_count"]) > 30
+    )
     mlflow.set_tracking_uri(settings.tracking_uri())
 
 
@@ -60,3 +65,47 @@ def test_loaded_champion_decides_exactly_like_the_trained_model(
     np.testing.assert_allclose(mine.p_sql, theirs.p_sql)
     assert list(mine.route) == list(theirs.route)
     assert json.loads(json.dumps(theirs.record(0).to_json()))["model_version"] == loaded.model.version
+
+
+def _files(folder) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_copied_data_folder_never_writes_models_into_the_original(tmp_path, monkeypatch, trained, policy):
+    import shutil
+
+    import pytest
+    from mlflow import MlflowClient
+
+    from leadgate.settings import ArtifactsElsewhere, Settings
+    from leadgate.training.registry import log_training
+
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_EXPERIMENT"):
+        monkeypatch.delenv(name, raising=False)
+    original, copy = tmp_path / "original", tmp_path / "copy"
+
+    def settings(folder, **extra):
+        # No tracking URI from the environment: MLflow exports the last one it was given into it.
+        return Settings(data_dir=folder, mlflow_tracking_uri=None, **extra)
+
+    log_training(trained, policy, settings(original), {"path": "test", "leads": 1})
+    shutil.copytree(original, copy)
+    before = _files(original)
+
+    # MLflow keeps the experiment's artifact location as an absolute path and cannot change it.
+    with pytest.raises(ArtifactsElsewhere, match="LEADGATE_EXPERIMENT") as refused:
+        log_training(trained, policy, settings(copy), {"path": "test", "leads": 1})
+    assert str((original / "mlartifacts").resolve()) in str(refused.value)
+    assert _files(original) == before
+
+    # The way out the message names: a new experiment, created under the folder in use.
+    moved = settings(copy, experiment="leadgate-copy")
+    second = log_training(trained, policy, moved, {"path": "test", "leads": 1})
+    assert _files(original) == before
+    client = MlflowClient(tracking_uri=moved.tracking_uri())
+    assert client.get_run(second.run_id).info.artifact_uri.startswith(
+        (copy / "mlartifacts").resolve().as_uri()
+    )
+    source = client.get_model_version(moved.model_name, second.version).source
+    model = client.get_logged_model(source.removeprefix("models:/"))
+    assert model.artifact_location.startswith((copy / "mlartifacts").resolve().as_uri())

@@ -1,0 +1,69 @@
+"""`leadgate serve` and `new-key`: what the running service tells its operator, and the common options."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+from typer.testing import CliRunner
+
+from leadgate.cli import app
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_logs_the_models_and_policy_it_serves_through_uvicorns_logging(registered_settings):
+    settings, registered = registered_settings
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MLFLOW_TRACKING_URI")}
+    command = [sys.executable, "-m", "leadgate", "serve", "--data-dir", str(settings.data_dir)]
+    server = subprocess.Popen(
+        [*command, "--port", str(_free_port())], env=env, stderr=subprocess.PIPE, text=True
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stderr), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and server.poll() is None:
+            if any("policy" in line and "for the challenger" in line for line in lines):
+                break
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        reader.join(timeout=5)
+    said = "".join(lines)
+    assert f"now serving leadgate/{registered.version} (champion)\n" in said, said[-3000:]
+    assert "for the champion (the model's own)" in said
+    assert "no challenger" in said or "in shadow" in said
+    line = next(line for line in lines if "now serving" in line)
+    assert " INFO [" in line and "leadgate.serving.model_holder: " in line
+
+
+def test_new_key_takes_the_common_data_dir_option(tmp_path, monkeypatch):
+    from leadgate.serving.auth import identify
+    from leadgate.settings import ApiKey
+
+    monkeypatch.delenv("LEADGATE_API_KEYS", raising=False)
+    result = CliRunner().invoke(app, ["new-key", "sales", "--name", "crm", "--data-dir", str(tmp_path / "d")])
+    assert result.exit_code == 0, result.output
+    key = result.output.split("key (give it to the caller, it is not stored): ")[1].split()[0]
+    entry = json.loads(result.output.split("add to LEADGATE_API_KEYS: ")[1].strip())
+    assert identify([ApiKey(**entry)], key).role == "sales"
+    assert not (tmp_path / "d").exists()  # a key is printed, never stored: no data folder is made for it
+
+
+def test_new_key_warns_when_the_name_is_already_configured(monkeypatch):
+    entry = {"name": "crm", "role": "sales", "sha256": "0" * 64}
+    monkeypatch.setenv("LEADGATE_API_KEYS", json.dumps([entry]))
+    result = CliRunner().invoke(app, ["new-key", "sales", "--name", "crm"])
+    assert result.exit_code == 0 and "already in LEADGATE_API_KEYS" in result.output
