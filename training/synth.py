@@ -230,6 +230,21 @@ def _generate(n: int, months: int, seed: int, end: datetime, policy: Policy) -> 
     return build_records(rng, a, created, scored, outcome, policy, seed)
 
 
+def reported_outcomes(records: list[dict]) -> list[dict]:
+    """The generator's outcomes as sales would report them (`leadgate outcomes import` rows)."""
+    return [
+        {
+            "lead_id": r["lead_id"],
+            "sql": r["outcome"]["sql"],
+            "won": r["outcome"].get("won", False),
+            "rejection_reason": None
+            if r["outcome"]["sql"]
+            else (r["outcome"].get("rejection_reason") or None),
+        }
+        for r in records
+    ]
+
+
 def write_history(records: list[dict], path: str | Path) -> Path:
     """Write records as JSON lines, gzip-compressed when the path ends with .gz."""
     path = Path(path)

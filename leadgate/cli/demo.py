@@ -1,4 +1,4 @@
-"""`leadgate demo`: synthetic history → trained, registered model → a scored batch → a few explained leads."""
+"""`leadgate demo`: history → champion → scored batch → explained leads → challenger, live month, verdict."""
 
 from __future__ import annotations
 
@@ -54,6 +54,7 @@ def _contrasting(records: list) -> list[tuple[str, object]]:
 
 def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
     """Run the demo end to end in the settings' data folder."""
+    from leadgate.cli.demo_lifecycle import go_live, train_challenger, verdict_and_monitor
     from leadgate.cli.render import decision_panel
     from leadgate.features.schema import parse_lead
     from leadgate.serving.batch import score_file
@@ -100,7 +101,17 @@ def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
     console.print(
         decision_panel(founder, title="A founder on a gmail address who visited pricing and replied")
     )
+
+    console.rule("5. A challenger trained on the newest months")
+    train_challenger(settings, history_path, seed, console, train)
+
+    console.rule("6. Live traffic: the new month through the decision store, the challenger in shadow")
+    go_live(settings, new, console)
+
+    first_day = min(r["created_at"] for r in new)[:10]
+    verdict_and_monitor(settings, data_dir, first_day, console)
     console.print(
         f"\nNext: `leadgate decide {example_path}`, `leadgate score --input FILE --output decisions.parquet`, "
-        f"or browse runs with `mlflow ui --backend-store-uri {settings.tracking_uri()}`"
+        f"`leadgate report --out report.html`, or browse runs with "
+        f"`mlflow ui --backend-store-uri {settings.tracking_uri()}`"
     )

@@ -311,3 +311,18 @@ def test_train_in_a_copied_data_folder_stops_before_training_with_the_way_out(tr
     out = text(result.output)
     assert "outside this data folder" in out and "LEADGATE_EXPERIMENT" in out
     assert "Held-out comparison" not in out and "Traceback" not in result.output
+
+
+def test_demo_runs_the_whole_lifecycle_on_embedded_defaults(tmp_path):
+    result = run("demo", "--n", 4000, "--data-dir", tmp_path / "demo")
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert "registered leadgate/1 (alias: champion)" in out
+    assert "registered leadgate/2 (alias: challenger)" in out
+    assert re.search(r"500 leads stored with leadgate/1's decision; 500 scored in shadow by leadgate/2", out)
+    assert "500 outcomes reported by sales" in out
+    assert re.search(r"dry run: (would promote|would be refused)", out) and "Nothing changed." in out
+    assert "500 leads since" in out and "Automatic rejections by reason" in out
+    assert (tmp_path / "demo" / "decisions.db").exists() and (
+        tmp_path / "demo" / "decisions.parquet"
+    ).exists()

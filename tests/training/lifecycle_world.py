@@ -57,12 +57,6 @@ def go_live(settings, records: list[dict]) -> list:
 
 def outcomes_of(records: list[dict]) -> list[Outcome]:
     """The generator's outcomes, as sales would report them."""
-    return [
-        Outcome(
-            lead_id=r["lead_id"],
-            sql=r["outcome"]["sql"],
-            won=r["outcome"].get("won", False),
-            rejection_reason=None if r["outcome"]["sql"] else (r["outcome"].get("rejection_reason") or None),
-        )
-        for r in records
-    ]
+    from leadgate.training.synth import reported_outcomes
+
+    return [Outcome(**row) for row in reported_outcomes(records)]
