@@ -62,3 +62,32 @@ def test_staleness_words_never_contradict_the_side_they_are_on():
     assert render(None, x, 0, negative=False) == "Active today"
     # Active today and still against the lead: the words say why, rather than "Active today" under Against.
     assert render(None, x, 0, negative=True) == "Active today, but with little buying activity"
+
+
+def test_custom_fields_read_as_label_and_the_leads_own_value():
+    from leadgate.decision.reasons import custom_renderer
+    from leadgate.features.custom import CustomField
+
+    def rendered(field: CustomField, value, column_value: float = 0.0) -> str:
+        class Table:
+            custom = [{} if value is None else {field.name: value}]
+
+        class Derived:
+            table = Table()
+
+        return custom_renderer(field, 0)(Derived(), np.array([[column_value]]), 0, True)
+
+    assert rendered(CustomField("budget", "flag", "Budget allocated"), False) == "Budget allocated: no"
+    assert rendered(CustomField("calls", "integer", "Calls this campaign"), 7) == "Calls this campaign: 7"
+    assert rendered(CustomField("spend", "number", "Spend"), 1234.5) == "Spend: 1,234.5"
+    assert rendered(CustomField("spend", "number", "Spend"), 20000.0) == "Spend: 20,000"
+    assert (
+        rendered(CustomField("seen", "datetime", "Last webinar"), "2026-01-01", 12.6)
+        == "Last webinar: 12 days ago"
+    )
+    assert (
+        rendered(CustomField("seen", "datetime", "Last webinar"), "2026-01-01", 0.2) == "Last webinar: today"
+    )
+    assert rendered(CustomField("segment", "category", "Segment"), None) == "Segment not given"
+    templated = CustomField("calls", "integer", "Calls", reason="{value} {label} so far")
+    assert rendered(templated, 3) == "3 Calls so far"

@@ -127,3 +127,22 @@ def test_time_split_on_tiny_history_asks_for_more():
     history = history_from_records(records(200))
     with pytest.raises(HistoryError, match=r"only \d+ leads in valid: need more history"):
         time_split(history)
+
+
+def test_random_split_is_stratified_seeded_and_said_so():
+    from leadgate.training.data import random_split, split_history
+
+    history = history_from_records(records(1000))
+    split = random_split(history, seed=3)
+    parts = np.vstack([split.train, split.valid, split.test]).astype(int)
+    assert (parts.sum(axis=0) == 1).all()
+    rate = history.sql.mean()
+    for part in (split.train, split.valid, split.test):
+        assert abs(history.sql[part].mean() - rate) < 0.01  # stratified: every part converts alike
+    assert abs(split.test.sum() - 150) <= 2 and split.kind == "random" and "seed 3" in split.note
+    assert (random_split(history, seed=3).test == split.test).all()
+    assert not (random_split(history, seed=4).test == split.test).all()
+    unordered = type(history)(**{**vars(history), "ordered": False})
+    assert split_history(unordered).kind == "random"
+    assert split_history(unordered, "time").note.startswith("by row order")
+    assert split_history(history).kind == "time"

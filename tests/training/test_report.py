@@ -23,8 +23,10 @@ def test_the_held_out_evaluation_gives_the_numbers_training_logged(held, trained
         "test.system.pr_auc",
         "test.scorecard.roc_auc",
         "test.raw_lightgbm.roc_auc",
+        "test.logistic.roc_auc",
     ):
         assert held.metrics[key] == pytest.approx(trained.metrics[key], abs=1e-9), key
+    assert held.seen["logistic"] == next(r["columns"] for r in trained.comparison if r["key"] == "logistic")
     assert len(held.decisions) == int(held.split.test.sum())
 
 
@@ -57,6 +59,8 @@ def test_the_report_is_one_self_contained_page_with_escaped_text(history, traine
         "Gate firing",
         "Per-channel quality",
         "points scorecard",
+        "logistic regression, every export column",
+        "columns seen",
     ):
         assert heading in page
     assert f"{trained.metrics['test.system.roc_auc']:.3f}" in page
