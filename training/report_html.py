@@ -127,8 +127,10 @@ def _header(held, model, policy, info) -> str:
 def _metrics(held, info) -> pd.DataFrame:
     m, logged = held.metrics, info.logged_metrics or {}
     ungated = int((~held.gated).sum())
-    rows = [(SCORERS["system"], "system")]
-    rows.append((f"model alone, {ungated:,} leads no gate rejects", "model_ungated"))
+    rows = [
+        (SCORERS["system"], "system"),
+        (f"model alone, {ungated:,} leads no gate rejects", "model_ungated"),
+    ]
     rows += [(SCORERS[key], key) for key in held.scores if key != "system"]
     names = ("roc_auc", "pr_auc", "brier", "calibration_error")
     return pd.DataFrame(

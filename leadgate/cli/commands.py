@@ -9,17 +9,16 @@ from typing import Annotated
 
 import typer
 
+from leadgate.cli import training
 from leadgate.cli.common import (
     DataDir,
     DelimiterOpt,
     PolicyOpt,
-    SplitOpt,
     console,
     fail,
     loaded_or_fail,
     policy_or_fail,
     settings_for,
-    split_or_fail,
 )
 
 app = typer.Typer(help="Keep bad-fit B2B leads away from sales: gates, a calibrated score, reasons, a route.")
@@ -51,168 +50,7 @@ def synth(
     console.print(f"wrote {len(records):,} leads to {out} (SQL rate {rate:.1%})")
 
 
-def _train(
-    data: Path | None,
-    policy_path: Path | None,
-    settings,
-    seed: int,
-    from_store: bool = False,
-    mapping_name: str | None = None,
-    split: str = "auto",
-    delimiter: str | None = None,
-):
-    from leadgate.cli.data import export_history, mapping_policy, named_mapping
-    from leadgate.settings import ArtifactsElsewhere
-    from leadgate.training.data import HistoryError, history_from_records
-    from leadgate.training.fit import TrainingError
-    from leadgate.training.registry import configure_mlflow, log_training
-    from leadgate.training.synth import read_history
-    from leadgate.training.train import train_model
-
-    mapping = named_mapping(mapping_name) if mapping_name else None
-    policy = mapping_policy(mapping, policy_path)
-    if not from_store and not data.exists():
-        raise fail(f"{data}: no such file (generate one with `leadgate synth`)")
-    try:
-        # Before minutes of training: a copied data folder whose MLflow store points elsewhere is refused
-        # first. A folder without a store yet has nothing to check, and nothing is created before training.
-        if settings.embedded_store_exists():
-            configure_mlflow(settings)
-    except ArtifactsElsewhere as error:
-        raise fail(str(error)) from None
-    with console.status("reading history") as status:
-        try:
-            if from_store:
-                history = _store_history(settings)
-            elif mapping:
-                history = export_history(data, mapping, delimiter)
-            else:
-                history = history_from_records(read_history(data))
-        except HistoryError as error:
-            raise fail(str(error)) from None
-        except (OSError, ValueError) as error:  # bad gzip, not JSON lines, not text
-            raise fail(f"{data}: not a JSON-lines history file: {error}") from None
-        try:
-            result = train_model(
-                history,
-                policy,
-                seed=seed,
-                progress=lambda m: status.update(f"training: {m}"),
-                split_kind=split_or_fail(split),
-            )
-        except (TrainingError, HistoryError) as error:
-            # Nothing was logged or registered yet: a failed training leaves no half-made model behind.
-            raise fail(f"training stopped: {error}") from None
-        status.update("logging to MLflow and registering")
-        source = {"path": "decision store" if from_store else str(data), "leads": len(history.leads)}
-        if mapping:
-            source["mapping"] = mapping.name
-        # A model learned from live outcomes is always a challenger: it must earn promotion in shadow.
-        registered = log_training(result, policy, settings, source, first_becomes_champion=not from_store)
-    _print_training(result, registered)
-    return result, registered
-
-
-def _store_history(settings):
-    from leadgate.serving.store import make_engine, migrate
-    from leadgate.training.from_store import history_from_store
-
-    engine = make_engine(settings.decisions_url())
-    migrate(engine)
-    return history_from_store(engine)
-
-
-def _percent(value: float) -> str:
-    return "—" if value != value else f"{value:.1%}"
-
-
-def _print_training(result, registered) -> None:
-    from rich.table import Table
-
-    split = result.split
-    table = Table(title=f"Held-out comparison ({split.kind} split)", title_justify="left")
-    for column in ("scorer", "learned from", "ROC-AUC", "PR-AUC"):
-        table.add_column(column, justify="right" if "AUC" in column else "left")
-    for row in result.comparison:
-        table.add_row(row["scorer"], row["columns"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}")
-    console.print(table)
-    console.print(f"split: {split.note}")
-    _print_left_out(result)
-    _print_baseline_verdict(result.comparison)
-    routes = Table(title="Routes on the held-out part", title_justify="left")
-    for column in ("route", "leads", "SQLs", "conversion"):
-        routes.add_column(column, justify="right" if column != "route" else "left")
-    for row in result.routes:
-        routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", _percent(row["conversion"]))
-    console.print(routes)
-    m = result.metrics
-    console.print(
-        f"SQL recall kept out of self_service/silent_reject: on validation, where the thresholds were chosen, "
-        f"{_percent(m['valid.routes.recall_not_rejected'])}; on the test part "
-        f"{_percent(m['test.routes.recall_not_rejected'])}; calibration error "
-        f"{m['test.system.calibration_error']:.3f}"
-    )
-    t = result.model.thresholds
-    console.print(
-        f"thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, nurture ≥ {t.nurture:.3f}"
-    )
-    aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
-    console.print(
-        f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"
-    )
-
-
-def _print_left_out(result) -> None:
-    left_out = result.extras.get("left_out") or {}
-    if left_out:
-        shown = "; ".join(f"{name} ({why})" for name, why in list(left_out.items())[:8])
-        more = f" and {len(left_out) - 8} more" if len(left_out) > 8 else ""
-        console.print(f"columns the baselines left out: {shown}{more}")
-
-
-def _print_baseline_verdict(comparison: list[dict]) -> None:
-    """Say plainly when a plain model on every column beats leadgate: the mapping leaves signal out."""
-    system = next(row for row in comparison if row["key"] == "system")
-    plain = [row for row in comparison if row["key"] in ("raw_lightgbm", "logistic")]
-    best = max(plain, key=lambda row: row["roc_auc"], default=None)
-    if best and best["roc_auc"] > system["roc_auc"] + 0.005:
-        console.print(
-            f"[yellow]{best['scorer']} beats leadgate by {best['roc_auc'] - system['roc_auc']:.3f} ROC-AUC: "
-            "columns the mapping does not read carry signal; map them as custom fields "
-            "(README: Custom fields)[/]"
-        )
-
-
-@app.command()
-def train(
-    data: Annotated[Path, typer.Option(help="history JSONL(.gz) with outcomes")] = Path(
-        ".leadgate/history.jsonl.gz"
-    ),
-    policy: PolicyOpt = None,
-    seed: Annotated[int, typer.Option(help="random seed")] = 0,
-    from_store: Annotated[
-        bool, typer.Option("--from-store", help="learn from the decision store's leads and recorded outcomes")
-    ] = False,
-    mapping: Annotated[
-        str | None,
-        typer.Option(help="--data is a CRM export read through this mapping (file or shipped name)"),
-    ] = None,
-    split: SplitOpt = "auto",
-    delimiter: DelimiterOpt = None,
-    data_dir: DataDir = None,
-) -> None:
-    """Train, evaluate against plain baselines on every export column, log to MLflow; the first model
-    becomes champion, later ones (and every --from-store model) the challenger."""
-    _train(
-        data,
-        policy,
-        settings_for(data_dir),
-        seed,
-        from_store=from_store,
-        mapping_name=mapping,
-        split=split,
-        delimiter=delimiter,
-    )
+training.register(app)  # listed right after synth, as a user runs them
 
 
 @app.command()
@@ -297,10 +135,12 @@ def demo(
     n: Annotated[int, typer.Option("--n", min=1000, help="leads of history")] = 50_000,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
 ) -> None:
-    """The whole story on embedded defaults: history → train → register → score new leads → explain a few."""
+    """The whole lifecycle on embedded defaults: history → champion → scored and explained leads →
+    challenger → a live month in the store and in shadow → promotion verdict → monitoring."""
     from leadgate.cli.demo import run_demo
+    from leadgate.cli.training import train_and_register
 
-    run_demo(settings_for(data_dir), n=n, seed=seed, console=console, train=_train)
+    run_demo(settings_for(data_dir), n=n, seed=seed, console=console, train=train_and_register)
 
 
 def main() -> None:
