@@ -17,7 +17,7 @@ from leadgate.decision.public import public_answer
 from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, ReasonBook, top_families
 from leadgate.decision.record import DecisionRecord, FiredGate, Reason
 from leadgate.decision.routing import BANDS, band_routes, combine_routes
-from leadgate.features.custom import custom_problems
+from leadgate.features.custom import CustomField, custom_problems
 from leadgate.features.derived import Derived, derive
 from leadgate.features.schema import Lead
 from leadgate.features.table import build_table
@@ -183,11 +183,17 @@ class DecisionPipeline:
         self.model = model
         self.book = ReasonBook.for_builder(model.builder) if model is not None else None
 
-    def custom_problems(self, lead: Lead) -> list[str]:
-        """Why this lead's custom fields do not fit the model (unknown names, wrong types); [] when they do."""
+    @property
+    def custom_fields(self) -> tuple[CustomField, ...]:
+        """The custom fields the model declares (none without a model)."""
+        return self.model.builder.custom_fields if self.model is not None else ()
+
+    def custom_problems(self, lead: Lead, also: tuple[CustomField, ...] = ()) -> list[str]:
+        """Why this lead's custom fields do not fit the model, or `also` (a challenger's); [] when they do."""
         if self.model is None or not lead.custom:
             return []
-        return custom_problems(lead.custom, self.model.builder.custom_fields)
+        declared = {field.name: field for field in (*also, *self.custom_fields)}  # the model's own win
+        return custom_problems(lead.custom, tuple(declared.values()))
 
     def decide(self, leads: list[Lead], now: datetime | None = None) -> Decisions:
         """Decide a batch of validated leads."""

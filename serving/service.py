@@ -50,7 +50,9 @@ def create_lead(
     # Decide first and let the insert detect a repeat: a replay costs one wasted decision, a new lead no query.
     now = datetime.now(UTC)
     current = holder.current()  # one snapshot per request: an alias move never splits a decision
-    problems = current.pipeline.custom_problems(lead)
+    # A challenger in shadow may read fields the champion does not: they are accepted so it can learn them.
+    challenger = shadow.holder.current().pipeline.custom_fields if shadow is not None else ()
+    problems = current.pipeline.custom_problems(lead, also=challenger)
     if problems:
         raise LeadValidationError(problems)
     arrival = Arrival(

@@ -10,9 +10,8 @@ from tests.serving.conftest import KEYS, auth
 from tests.training.export_shapes import SHOP_MAPPING, shop_rows
 
 
-@pytest.fixture(scope="module")
-def shop_settings(tmp_path_factory):
-    """A data folder whose champion was trained on the shop export (six custom fields)."""
+def _registered(folder, mappings: list[str]):
+    """A data folder with one model per mapping: the first champion, the next challenger."""
     from leadgate.decision.policy import load_policy
     from leadgate.features.mapping import parse_mapping
     from leadgate.serving.auth import hash_key
@@ -22,15 +21,21 @@ def shop_settings(tmp_path_factory):
     from leadgate.training.train import train_model
 
     policy = load_policy()
-    history = history_from_export(shop_rows(), parse_mapping(SHOP_MAPPING)).history
-    result = train_model(history, policy, seed=0)
     saved = {k: os.environ.pop(k, None) for k in ("DATABASE_URL", "MLFLOW_TRACKING_URI")}
-    settings = Settings(data_dir=tmp_path_factory.mktemp("shop"))
-    log_training(result, policy, settings, {"path": "shop", "leads": len(history.leads)})
+    settings = Settings(data_dir=folder)
+    for mapping in mappings:
+        history = history_from_export(shop_rows(), parse_mapping(mapping)).history
+        log_training(train_model(history, policy, seed=0), policy, settings, {"path": "shop", "leads": 3000})
     for key, value in saved.items():
         os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
     keys = [ApiKey(name=f"t-{role}", role=role, sha256=hash_key(key)) for role, key in KEYS.items()]
     return settings.model_copy(update={"api_keys": keys, "model_poll_seconds": 3600})
+
+
+@pytest.fixture(scope="module")
+def shop_settings(tmp_path_factory):
+    """A data folder whose champion was trained on the shop export (six custom fields)."""
+    return _registered(tmp_path_factory.mktemp("shop"), [SHOP_MAPPING])
 
 
 @pytest.fixture
@@ -81,3 +86,20 @@ def test_unknown_or_mistyped_custom_fields_get_422_and_nothing_is_stored(shop_cl
         assert response.status_code == 422, response.text
         assert words in response.text
         assert shop_client.get(f"/v1/leads/{lead_id}/decision", headers=auth("sales")).status_code == 404
+
+
+def test_fields_only_the_challenger_declares_are_accepted_so_it_can_learn_them(tmp_path, store):
+    from fastapi.testclient import TestClient
+
+    from leadgate.serving.app import create_app
+
+    with_region = SHOP_MAPPING.replace("custom:\n", "custom:\n  region: {column: Land}\n")
+    settings = _registered(tmp_path / "data", [SHOP_MAPPING, with_region])
+    with TestClient(create_app(settings, store=store, poll=False)) as client:
+        accepted = client.post(
+            "/v1/leads", json=_lead("c-r1", segment="konzern", region="AT"), headers=auth("intake")
+        )
+        assert accepted.status_code == 201, accepted.text
+        refused = client.post("/v1/leads", json=_lead("c-r2", planet="mars"), headers=auth("intake"))
+        assert refused.status_code == 422 and "custom.planet" in refused.text
+        assert "region" in refused.text  # the known fields listed include the challenger's
