@@ -33,11 +33,24 @@ def convert(rule, row: Row):
         number = _number(value, row.decimal)
         return int(number) if rule.type == "integer" else number
     if rule.type == "flag":
-        return value.lower() in rule.true_values
+        return flag(rule, value)
     if rule.type == "datetime":
         moment = datetime.strptime(value, rule.date_format) if rule.date_format else _iso(value)
         return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
     return value
+
+
+def flag(rule, value: str) -> bool:
+    """True or False by the rule's true and false values, in any case; other text is an error, not a silent no."""
+    folded = value.casefold()
+    if folded in {v.casefold() for v in rule.true_values}:
+        return True
+    if folded in {v.casefold() for v in rule.false_values}:
+        return False
+    raise ValueError(
+        f"{value!r} is neither a yes ({', '.join(rule.true_values)}) nor a no ({', '.join(rule.false_values)}): "
+        "add it to the column's true_values or false_values"
+    )
 
 
 def _number(text: str, decimal: str) -> float:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from leadgate.features.cells import Row, checked, convert
 from leadgate.features.custom import CustomField, default_label
 from leadgate.features.schema import Company, Contact, EventType, Form, Source
 from leadgate.features.schema import describe_validation_error as _describe
@@ -19,6 +18,9 @@ TARGETS = {
     for section, model in (("contact", Contact), ("company", Company), ("form", Form), ("source", Source))
     for name in model.model_fields
 }
+# A flag's yes and no as exports write them (matched in any case), English and the common European words.
+TRUE_VALUES = ["yes", "y", "true", "t", "1", "ja", "j", "oui", "si", "sí", "x"]
+FALSE_VALUES = ["no", "n", "false", "f", "0", "nein", "non"]
 DEFAULT_PLACEHOLDERS = ["", "Select", "select", "N/A", "n/a", "NA", "null", "NULL", "None", "-", "--"]
 
 
@@ -32,7 +34,10 @@ class Column(_Strict):
     column: str = Field(..., min_length=1)
     values: dict[str, str | None] = Field({}, description="value map applied first; null means missing")
     type: Literal["text", "number", "integer", "flag", "datetime"] = "text"
-    true_values: list[str] = ["yes", "y", "true", "1", "t"]
+    true_values: list[str] = Field(TRUE_VALUES, description="a flag's yes, in any case")
+    false_values: list[str] = Field(
+        FALSE_VALUES, description="a flag's no; any other text is the row's error"
+    )
     date_format: str | None = Field(None, description="strptime format; ISO 8601 when not given")
 
 
@@ -68,7 +73,8 @@ class EventRule(_Strict):
     column: str
     kind: Literal["count", "flag"] = "count"
     max_events: int = Field(100, ge=1, le=10_000)
-    true_values: list[str] = ["yes", "y", "true", "1", "t"]
+    true_values: list[str] = TRUE_VALUES
+    false_values: list[str] = FALSE_VALUES
 
 
 class Label(_Strict):
@@ -180,103 +186,36 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
     try:
         return Mapping.model_validate(data)
     except ValidationError as error:
-        raise MappingError(f"{source}: invalid mapping:\n  " + "\n  ".join(_describe(error))) from None
+        raise MappingError(
+            f"{source}: invalid mapping:\n  " + "\n  ".join(_describe(error, "mapping"))
+        ) from None
 
 
-def check_header(mapping: Mapping, header: list[str]) -> None:
-    """Refuse an export that lacks a column the mapping reads."""
-    missing = [c for c in mapping.required_columns() if c not in header]
+def check_header(mapping: Mapping, header: list[str], outcome: bool = True) -> None:
+    """Refuse an export that lacks a column the mapping reads (label columns only when training), or whose
+    after_contact list names a column the export spells differently (a typo there would let it leak)."""
+    needed = mapping.required_columns()
+    if not outcome:
+        needed = [
+            c
+            for c in needed
+            if c not in set(mapping.label_columns()) - set(mapping.feature_columns().values())
+        ]
+    missing = [c for c in needed if c not in header]
     if missing:
         raise MappingError(f"the export has no column(s) {missing} that mapping {mapping.name!r} reads")
+    by_folded = {_folded(column): column for column in header}
+    misspelt = [
+        f"{name!r} (the export has {by_folded[_folded(name)]!r})"
+        for name in mapping.after_contact
+        if name not in header and _folded(name) in by_folded
+    ]
+    if misspelt:
+        raise MappingError(
+            f"after_contact names {', '.join(misspelt)}: spell them as the export does, or those columns "
+            "would count as known at creation (leakage)"
+        )
 
 
-# Exports without dates: each row a second after the one before, from a fixed start (the order is all it means).
-ROW_ORDER_START = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def _created(mapping: Mapping, row: Row, ranks: dict[str, int], number: int) -> str:
-    rule = mapping.created_at
-    if rule is None:
-        return (ROW_ORDER_START + timedelta(seconds=number)).isoformat()
-    if isinstance(rule, Sequence):
-        return (
-            rule.start + timedelta(seconds=rule.step_seconds * ranks[row.text(rule.column) or ""])
-        ).isoformat()
-    value = convert(rule, row)
-    if value is None:
-        raise ValueError(f"{rule.column}: missing creation time")
-    return value
-
-
-def _sequence_ranks(mapping: Mapping, rows: list[Row]) -> dict[str, int]:
-    rule = mapping.created_at
-    if not isinstance(rule, Sequence):
-        return {}
-    keys = {row.text(rule.column) or "" for row in rows}
-    try:
-        ordered = sorted(keys, key=lambda k: float(k) if k else float("inf"))
-    except ValueError:
-        raise MappingError(f"{rule.column}: a sequence column must hold numbers") from None
-    return {key: rank for rank, key in enumerate(ordered)}
-
-
-def map_rows(mapping: Mapping, raw_rows: list[dict]) -> list[tuple[int, dict | str]]:
-    """Per export row (numbered as in the file, header = 1): a record in the lead schema's JSON form
-    (plus `outcome` when the mapping has a label), or the problem that row has."""
-    rows = [Row(raw, set(mapping.placeholders), mapping.decimal) for raw in raw_rows]
-    ranks = _sequence_ranks(mapping, rows)
-    results: list[tuple[int, dict | str]] = []
-    for number, row in enumerate(rows, start=2):
-        try:
-            results.append((number, _record(mapping, row, ranks, number)))
-        except ValueError as error:
-            results.append((number, f"row {number}: {error}"))
-    return results
-
-
-def _record(mapping: Mapping, row: Row, ranks: dict[str, int], number: int) -> dict:
-    lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else f"row-{number}"
-    if not lead_id:
-        raise ValueError(f"{mapping.lead_id.column}: missing lead id")
-    created = _created(mapping, row, ranks, number)
-    record: dict = {"lead_id": lead_id, "created_at": created}
-    if mapping.created_at is None:
-        # Without dates a lead is decided as it stood when created: there is no "later" to measure age by.
-        record["scored_at"] = created
-    for target, rule in mapping.fields.items():
-        value = checked(rule, row)
-        if value is not None:
-            section, name = target.split(".")
-            record.setdefault(section, {})[name] = value
-    for name, rule in mapping.custom.items():
-        value = checked(rule, row)
-        if value is not None:
-            record.setdefault("custom", {})[name] = value
-    events = []
-    for rule in mapping.events:
-        value = row.text(rule.column)
-        if value is None:
-            continue
-        if rule.kind == "flag":
-            count = 1 if value.lower() in rule.true_values else 0
-        else:
-            try:
-                count = min(int(float(value)), rule.max_events)
-            except ValueError:
-                raise ValueError(f"{rule.column}: expected a count, got {value!r}") from None
-        events += [{"type": rule.type.value, "at": created}] * max(count, 0)
-    if events:
-        record["events"] = events
-    if mapping.label:
-        record["outcome"] = _outcome(mapping.label, row)
-    return record
-
-
-def _outcome(label: Label, row: Row) -> dict:
-    sql_text = row.text(label.sql.column)
-    if sql_text is None:
-        raise ValueError(f"{label.sql.column}: missing outcome")
-    sql = sql_text in label.sql_positive
-    won = bool(label.won and row.text(label.won.column) in label.won_positive)
-    reason = convert(label.rejection_reason, row) if label.rejection_reason and not sql else None
-    return {"sql": sql or won, "won": won, "rejection_reason": reason or ""}
+def _folded(name: str) -> str:
+    return " ".join(name.casefold().split())

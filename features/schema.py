@@ -197,12 +197,13 @@ class LeadValidationError(ValueError):
         super().__init__("; ".join(problems))
 
 
-def describe_validation_error(error: ValidationError) -> list[str]:
-    """Turn pydantic's error list into 'field.path: problem' lines."""
+def describe_validation_error(error: ValidationError, whole: str = "lead") -> list[str]:
+    """Turn pydantic's error list into 'field.path: problem' lines (`whole` names a problem of the object)."""
     lines = []
     for item in error.errors():
-        path = ".".join(str(part) for part in item["loc"]) or "lead"
-        lines.append(f"{path}: {item['msg']}")
+        path = ".".join(str(part) for part in item["loc"]) or whole
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{path}: {message}")
     return lines
 
 

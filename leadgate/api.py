@@ -8,7 +8,7 @@ from pathlib import Path
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
-from leadgate.serving.batch import Row, decide_rows, unflatten
+from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows, unflatten
 from leadgate.serving.model_loading import LoadedModel
 
 
@@ -53,7 +53,7 @@ class Scorer:
         index = leads.index if isinstance(leads, pd.DataFrame) else None
         rows = self._rows(leads, mapping)
         outputs = self._decide_rows(rows, now)
-        frame = pd.DataFrame(outputs)
+        frame = pd.DataFrame(outputs, columns=list(FLAT_COLUMNS))
         if index is not None and len(index) == len(frame):
             frame.index = index
         return frame
@@ -63,11 +63,14 @@ class Scorer:
         outputs = self._decide_rows(self._rows(leads, mapping), now, full=True)
         return [DecisionRecord.from_json(o) if o["error"] is None else o["error"] for o in outputs]
 
-    def explain(self, lead, now: datetime | None = None):
-        """One lead's exact SHAP contributions per model column (log-odds), with its values, strongest first."""
+    def explain(self, lead, *, mapping=None, now: datetime | None = None):
+        """One lead's exact SHAP contributions per model column (log-odds), with its values, strongest first.
+
+        `lead` is a lead dict or Lead, or one export row (a dict or a one-row DataFrame) read through `mapping`.
+        """
         import pandas as pd
 
-        parsed = self._lead(lead)
+        parsed = self._lead(lead, mapping)
         decisions = self.pipeline.decide([parsed], now=now)
         if decisions.matrix is None:
             raise ValueError("no model: nothing to explain (the policy alone decided)")
@@ -99,8 +102,11 @@ class Scorer:
         pinned = [row if row.lead is None or row.lead.scored_at else _as_of(row, now) for row in rows]
         return decide_rows(self.pipeline, pinned, full)
 
-    def _lead(self, lead) -> Lead:
-        row = self._rows([lead], None)[0]
+    def _lead(self, lead, mapping=None) -> Lead:
+        rows = self._rows(lead, mapping)  # a dict or Lead is one lead; a DataFrame must hold one row
+        if len(rows) != 1:
+            raise ValueError(f"explain takes one lead, got {len(rows)}")
+        row = rows[0]
         if row.lead is None:
             raise LeadValidationError([row.error])
         problems = self.pipeline.custom_problems(row.lead)
@@ -154,19 +160,17 @@ def _mapping(mapping):
 def _mapped(leads, mapping) -> list[Row]:
     import pandas as pd
 
-    from leadgate.features.mapping import check_header, map_rows
+    from leadgate.features.export_records import map_rows
+    from leadgate.features.mapping import check_header
 
     frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
     # Exports are text: the mapping decides what a cell means, exactly as when the file is read from disk.
     rows = frame.astype(object).where(frame.notna(), "").astype(str).to_dict(orient="records")
-    check_header(mapping, list(frame.columns))
-    result = []
-    for number, record in map_rows(mapping, rows):
-        if isinstance(record, str):
-            result.append(Row(number, None, None, record))
-        else:
-            result.append(_row(number, {k: v for k, v in record.items() if k != "outcome"}))
-    return result
+    check_header(mapping, list(frame.columns), outcome=False)
+    return [
+        Row(number, None, None, record) if isinstance(record, str) else _row(number, record)
+        for number, record in map_rows(mapping, rows, outcome=False)
+    ]
 
 
 def load(

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.record import DecisionRecord
-from leadgate.features.mapping import Mapping, check_header, map_rows
+from leadgate.features.export_records import map_rows
+from leadgate.features.mapping import Mapping, check_header
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.serving.export_reader import (
     UNREADABLE,
@@ -111,12 +112,9 @@ def _mapped_rows(
     path: Path, mapping: Mapping, delimiter: str | None, encoding: str | None
 ) -> Iterator[tuple[int, dict | str]]:
     table = read_table(path, delimiter=delimiter, encoding=encoding)
-    check_header(mapping, table.columns)
-    for number, record in map_rows(mapping, table.rows):
-        yield (
-            number,
-            record if isinstance(record, str) else {k: v for k, v in record.items() if k != "outcome"},
-        )
+    # New leads have no outcome yet: the mapping's label columns may be missing or empty.
+    check_header(mapping, table.columns, outcome=False)
+    yield from map_rows(mapping, table.rows, outcome=False)
 
 
 def read_leads(
@@ -143,6 +141,27 @@ def read_leads(
             yield Row(number, parse_lead(data), lead_id, None)
         except LeadValidationError as error:
             yield Row(number, None, None if lead_id is None else str(lead_id), str(error))
+
+
+# The columns of a flat (Parquet, DataFrame) output, whatever its rows: a batch of only errors keeps them.
+FLAT_COLUMNS = (
+    "lead_id",
+    "route",
+    "route_source",
+    "p_sql",
+    "band",
+    "gates",
+    "gate_reasons",
+    "negative_reasons",
+    "positive_reasons",
+    "next_step",
+    "public_message",
+    "model_version",
+    "policy_version",
+    "decided_at",
+    "error",
+    "row",
+)
 
 
 def _flat_output(record: DecisionRecord) -> dict:
@@ -252,5 +271,5 @@ def _write(outputs: list[dict], path: Path) -> None:
     else:
         import pandas as pd
 
-        pd.DataFrame(outputs).to_parquet(partial, index=False)
+        pd.DataFrame(outputs, columns=list(FLAT_COLUMNS)).to_parquet(partial, index=False)
     partial.replace(path)

@@ -42,11 +42,18 @@ def policy_for(settings: Settings, model_policy: Policy | None = None) -> Policy
     return model_policy if model_policy is not None else load_policy()
 
 
+def _refuse_empty_folder(settings: Settings) -> None:
+    # Asking MLflow would create an empty tracking database in a folder that holds no model at all.
+    if settings.embedded_tracking() and not settings.embedded_store_exists():
+        raise ModelNotFound(f"no models in {settings.data_dir.resolve()} yet (run `leadgate train` first)")
+
+
 def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:
     """Load the version an alias points to; the policy is the settings' file when given, else the model's."""
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
+    _refuse_empty_folder(settings)
     try:
         version = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version_by_alias(
             settings.model_name, alias
@@ -65,6 +72,7 @@ def load_registered_version(settings: Settings, number: str) -> LoadedModel:
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
+    _refuse_empty_folder(settings)
     try:
         version = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version(
             settings.model_name, str(number)

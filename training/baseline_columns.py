@@ -57,23 +57,23 @@ def _given(value) -> bool:
     return value is not None and str(value).strip().lower() not in MISSING
 
 
-def _number(value) -> float:
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | float):
+def _number(value, decimal: str = ".") -> float:
+    if isinstance(value, bool | int | float):
         return float(value)
     text = str(value).strip().replace(" ", "")
+    if decimal == ",":  # "1.234,56" as the mapping reads it
+        return float(text.replace(".", "").replace(",", "."))
     try:
         return float(text)
     except ValueError:
         pass
-    # European exports write decimals with a comma ("3,5"); thousands separators ("1,234.5") are dropped.
+    # Without a declared mark: one comma and no point is a decimal comma ("3,5"), else thousands ("1,234.5").
     if text.count(",") == 1 and "." not in text:
         return float(text.replace(",", "."))
     return float(text.replace(",", ""))
 
 
-def _numbers(values: list) -> tuple[np.ndarray, float]:
+def _numbers(values: list, decimal: str = ".") -> tuple[np.ndarray, float]:
     """The values as floats (NaN where missing or unreadable) and the share of given values that read."""
     out = np.full(len(values), np.nan)
     given = read = 0
@@ -82,7 +82,7 @@ def _numbers(values: list) -> tuple[np.ndarray, float]:
             continue
         given += 1
         try:
-            out[i] = _number(value)
+            out[i] = _number(value, decimal)
             read += 1
         except ValueError:
             pass
@@ -105,7 +105,9 @@ def _ages(values: list, created_days: np.ndarray) -> np.ndarray | None:
     return created_days - days
 
 
-def column_frame(rows: list[dict], created_days: np.ndarray, train: np.ndarray) -> ColumnFrame:
+def column_frame(
+    rows: list[dict], created_days: np.ndarray, train: np.ndarray, decimal: str = "."
+) -> ColumnFrame:
     """Every column of the rows, typed from its values; rare levels pooled by the training rows' counts."""
     import pandas as pd
 
@@ -118,7 +120,7 @@ def column_frame(rows: list[dict], created_days: np.ndarray, train: np.ndarray) 
         if distinct <= 1:
             dropped[name] = "constant or empty"
             continue
-        numbers, share = _numbers(values)
+        numbers, share = _numbers(values, decimal)
         ages = None if share >= NUMERIC_SHARE else _ages(values, created_days)
         if share >= NUMERIC_SHARE or ages is not None:
             columns[name] = numbers if ages is None else ages

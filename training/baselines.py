@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -55,6 +55,7 @@ class Baselines:
     scores: dict[str, np.ndarray]  # by BASELINES key
     seen: dict[str, str]  # scorer key -> the columns it learned from, in words
     columns: ColumnFrame
+    strongest: list[tuple[str, float]] = field(default_factory=list)  # plain LightGBM's columns by gain share
 
 
 # Key, then the label people read. "raw_lightgbm" keeps the metric names earlier runs logged.
@@ -74,18 +75,22 @@ def fit_baselines(
     A mapping that leaves useful columns out shows up here: the plain models see them, leadgate does not.
     """
     rows = history.columns if history.columns is not None else lead_columns(history.leads)
-    columns = column_frame(rows, derived.table.numbers["created_days"], split.train)
+    columns = column_frame(rows, derived.table.numbers["created_days"], split.train, history.decimal)
     frame, y = columns.frame, history.sql
     scores = {"scorecard": scorecard_points(derived, policy)[split.test]}
     seen = {"scorecard": "activity counts, email domain, size, country, seniority (fixed points)"}
     everything = f"{len(columns.used)} columns" + (
         f", {len(columns.dropped)} left out" if columns.dropped else ""
     )
+    strongest: list[tuple[str, float]] = []
     if columns.used:
         booster = fit_plain_lightgbm(
             frame[split.train], y[split.train], frame[split.valid], y[split.valid], seed
         )
         scores["raw_lightgbm"] = booster.predict(frame[split.test])
+        gains = booster.feature_importance(importance_type="gain")
+        total = max(float(gains.sum()), 1e-12)
+        strongest = sorted(zip(frame.columns, gains / total, strict=True), key=lambda item: -item[1])
         scores["logistic"] = fit_logistic(columns, split.train, y)(frame[split.test])
         seen["raw_lightgbm"] = seen["logistic"] = everything
     mapped = [name for name in columns.used if name in set(history.seen_columns)]
@@ -97,7 +102,7 @@ def fit_baselines(
         )
         scores["logistic_seen"] = fit_logistic(only, split.train, y)(frame[mapped][split.test])
         seen["logistic_seen"] = f"{len(mapped)} columns"
-    return Baselines(scores, seen, columns)
+    return Baselines(scores, seen, columns, strongest)
 
 
 def fit_plain_lightgbm(frame_train, y_train: np.ndarray, frame_valid, y_valid: np.ndarray, seed: int = 0):
@@ -153,3 +158,37 @@ def fit_logistic(columns: ColumnFrame, train: np.ndarray, y: np.ndarray):
         return model.predict_proba(rows[columns.numeric].join(cats))[:, 1]
 
     return predict
+
+
+LEAKAGE_AUC = 0.98  # a plain model this good at lead creation has almost surely been told the outcome
+
+
+def verdict(comparison: list[dict], se: float, strongest: list, unread: list) -> str | None:
+    """What the baselines say about this run, in one sentence, or None when leadgate holds its own.
+
+    A gap counts only beyond the noise of the test part (its ROC-AUC standard error, at least 0.005).
+    """
+    by_key = {row["key"]: row for row in comparison}
+    system = by_key["system"]["roc_auc"]
+    margin = max(0.005, se)
+    plain = [by_key[k] for k in ("raw_lightgbm", "logistic") if k in by_key]
+    best = max(plain, key=lambda row: row["roc_auc"], default=None)
+    if best is None or best["roc_auc"] <= system + margin:
+        return None
+    gap = f"{best['scorer']} beats leadgate by {best['roc_auc'] - system:.3f} ROC-AUC"
+    if best["roc_auc"] >= LEAKAGE_AUC:
+        top = ", ".join(f"{name} ({share:.0%} of its gain)" for name, share in strongest[:3])
+        return (
+            f"{gap}, reaching {best['roc_auc']:.3f}: almost surely a column filled in only after contact. Its "
+            f"strongest columns: {top}; list such columns under after_contact"
+        )
+    own = by_key.get("logistic_seen")
+    if own is not None and own["roc_auc"] > system + margin:
+        return (
+            f"{gap}, and a logistic regression on leadgate's own columns by {own['roc_auc'] - system:.3f}: the "
+            "loss is in leadgate's gates or model, not in the mapping (see the gate table of `leadgate report`)"
+        )
+    if not unread:
+        return f"{gap} on the same columns: see the gate table of `leadgate report`"
+    names = ", ".join(name for name, _ in unread[:5])
+    return f"{gap}: columns the mapping does not read carry signal (strongest: {names}); map them as custom fields"

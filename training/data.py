@@ -27,9 +27,9 @@ class History:
     columns: list[dict] | None = None
     custom_fields: tuple[CustomField, ...] = ()  # declared by the mapping, or inferred from the leads
     seen_columns: tuple[str, ...] = ()  # the export columns the mapping turns into lead fields
-    ordered: bool = (
-        True  # creation times are real (a date or sequence column), so a time split means something
-    )
+    # Creation times are real (a date or sequence column), so a time split means something.
+    ordered: bool = True
+    decimal: str = "."  # the export's decimal mark, for reading its own columns
 
     @property
     def created(self) -> np.ndarray:
@@ -49,6 +49,7 @@ class History:
             custom_fields=self.custom_fields,
             seen_columns=self.seen_columns,
             ordered=self.ordered,
+            decimal=self.decimal,
         )
 
 
@@ -64,6 +65,7 @@ def history_from_records(
     custom_fields: tuple[CustomField, ...] | None = None,
     seen_columns: tuple[str, ...] = (),
     ordered: bool = True,
+    decimal: str = ".",
 ) -> History:
     """Validate records (lead fields plus an `outcome` object) and sort them by creation time.
 
@@ -83,6 +85,7 @@ def history_from_records(
         custom_fields=tuple(fields),
         seen_columns=tuple(seen_columns),
         ordered=ordered,
+        decimal=decimal,
     )
 
 

@@ -19,6 +19,15 @@ def calibration_error(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
     return float(error / len(p))
 
 
+def auc_standard_error(auc: float, positives: int, negatives: int) -> float:
+    """Hanley & McNeil's standard error of a ROC-AUC: how far another sample of this size could land."""
+    q1, q2 = auc / (2 - auc), 2 * auc * auc / (1 + auc)
+    variance = (
+        auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc)
+    ) / max(positives * negatives, 1)
+    return float(np.sqrt(max(variance, 0.0)))
+
+
 def score_metrics(score: np.ndarray, y: np.ndarray, probabilities: bool = True) -> dict[str, float]:
     """ROC-AUC and PR-AUC of any score; Brier, log-loss and calibration error when it is a probability."""
     from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
@@ -26,7 +35,9 @@ def score_metrics(score: np.ndarray, y: np.ndarray, probabilities: bool = True) 
     y = y.astype(int)
     if len(np.unique(y)) < 2:
         return {"roc_auc": float("nan"), "pr_auc": float("nan")}
-    metrics = {"roc_auc": float(roc_auc_score(y, score)), "pr_auc": float(average_precision_score(y, score))}
+    auc = float(roc_auc_score(y, score))
+    metrics = {"roc_auc": auc, "roc_auc_se": auc_standard_error(auc, int(y.sum()), int((1 - y).sum()))}
+    metrics["pr_auc"] = float(average_precision_score(y, score))
     if probabilities:
         clipped = np.clip(score, 1e-6, 1 - 1e-6)
         metrics["brier"] = float(brier_score_loss(y, clipped))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from leadgate.features.mapping import Mapping, MappingError, check_header, map_rows
+from leadgate.features.export_records import map_rows
+from leadgate.features.mapping import Mapping, MappingError, check_header
 from leadgate.training.data import History, history_from_records
 
 
@@ -26,7 +27,11 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     problems = [r for _, r in results if isinstance(r, str)]
     if len(problems) > max_bad_share * len(results):
         shown = "\n  ".join(problems[:10])
-        raise MappingError(f"{len(problems)} of {len(results)} rows cannot be mapped:\n  {shown}")
+        more = f"\n  ... and {len(problems) - 10:,} more" if len(problems) > 10 else ""
+        raise MappingError(
+            f"{len(problems):,} of {len(results):,} rows cannot be mapped, more than the {max_bad_share:.0%} "
+            f"training tolerates (fix the mapping or the export):\n  {shown}{more}"
+        )
     own = mapping.baseline_columns(header)
     mapped = [(number, record) for number, record in results if not isinstance(record, str)]
     history = history_from_records(
@@ -34,7 +39,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         # Row numbers count the header as 1, so the raw row of number k is rows[k - 2].
         columns=[{column: rows[number - 2][column] for column in own} for number, _ in mapped],
         custom_fields=mapping.custom_fields(),
-        seen_columns=tuple(c for c in mapping.feature_columns().values() if c in set(own)),
+        seen_columns=tuple(dict.fromkeys(c for c in mapping.feature_columns().values() if c in set(own))),
         ordered=mapping.created_at is not None,
+        decimal=mapping.decimal,
     )
     return MappedExport(history, problems)

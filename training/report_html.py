@@ -28,11 +28,12 @@ def _header(held, model, policy, info) -> str:
         ("MLflow run", info.run_id),
         ("policy version", policy.version),
         ("data", info.data),
-        ("held-out period", f"{min(created):%Y-%m-%d} to {max(created):%Y-%m-%d}"),
         ("held-out leads", f"{len(created):,} (SQL rate {held.metrics['test.sql_rate']:.1%})"),
-        ("split", ", ".join(f"{k} {v:,}" for k, v in held.split.describe().items())),
+        ("split", f"{held.split.note}; " + ", ".join(f"{k} {v:,}" for k, v in held.split.describe().items())),
         ("generated", f"{info.generated_at:%Y-%m-%d %H:%M} UTC"),
     ]
+    if held.split.kind == "time" and held.history.ordered:
+        rows.insert(4, ("held-out period", f"{min(created):%Y-%m-%d} to {max(created):%Y-%m-%d}"))
     if info.trained_on:
         rows.insert(4, ("trained on", ", ".join(f"{k} {v}" for k, v in info.trained_on.items())))
     meta = "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in rows)
@@ -42,7 +43,7 @@ def _header(held, model, policy, info) -> str:
     if trained_leads is not None and str(trained_leads) != str(total):
         warning = paragraph(
             f"This history holds {total:,} leads, the model was trained on {trained_leads}: unless this file "
-            "only adds newer leads, its newest 15% may include leads the model learned from, and every figure "
+            "only adds newer leads, its test part may include leads the model learned from, and every figure "
             "below is then optimistic.",
             "warn",
         )
@@ -93,7 +94,7 @@ def render(held, sections: dict, model, policy, info) -> str:
             section(
                 "metrics",
                 "Model and baselines on the held-out period",
-                "Every scorer is judged on the same newest leads, which none of them was fitted on. ROC-AUC "
+                "Every scorer is judged on the same test leads (the newest ones, unless the split was random), which none of them was fitted on. ROC-AUC "
                 "says how well a score orders SQLs above the rest (0.5 is chance); PR-AUC is the precision "
                 "averaged over recall, and its floor is the SQL rate. The system's score is 0 for leads a gate "
                 "rejects, so a gate that hides real SQLs costs it here. The points scorecard is the rule-based "

@@ -15,7 +15,7 @@ from leadgate.serving.drift import profile
 from leadgate.training.baselines import BASELINES, fit_baselines
 from leadgate.training.data import History, Split, SplitKind, split_history
 from leadgate.training.evaluate import route_counts, route_metrics, score_metrics
-from leadgate.training.fit import fit_booster, fit_platt
+from leadgate.training.fit import TrainingError, fit_booster, fit_platt
 from leadgate.training.thresholds import choose_thresholds
 
 Progress = Callable[[str], None]
@@ -48,6 +48,22 @@ def leadgate_seen(history: History, builder: FeatureBuilder) -> str:
     if history.seen_columns:
         return f"{len(history.seen_columns)} columns through the mapping{custom}"
     return f"the lead schema's fields{custom}"
+
+
+def _refuse_backwards_test(metrics: dict[str, float], split: Split) -> None:
+    """A model that clearly ranks the test part backwards is no model to register, however validation went."""
+    auc, se = (
+        metrics.get("test.model_ungated.roc_auc", np.nan),
+        metrics.get("test.model_ungated.roc_auc_se", 0),
+    )
+    if auc == auc and auc + 2 * se < 0.5:
+        later = "the newest leads" if split.kind == "time" else "the test part"
+        raise TrainingError(
+            f"on {later} the model ranks leads backwards (ROC-AUC {auc:.3f} ± {se:.3f}, against "
+            f"{metrics['valid.model.roc_auc']:.3f} on validation): what predicted conversion before no longer "
+            "does (a regime shift). Nothing was registered. Train on the newest period only, or use "
+            "--split random to mix the periods"
+        )
 
 
 def train_model(
@@ -115,6 +131,7 @@ def train_model(
     metrics.update(_flat("test.routes", route_metrics(test.route, y_test)))
     metrics.update(_flat("valid.routes", route_metrics(valid_decisions.route, y_valid)))
     metrics["valid.model.roc_auc"] = fitted.valid_auc
+    _refuse_backwards_test(metrics, split)
     metrics["test.gated_share"] = float(test_gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
     seen = {"system": leadgate_seen(history, builder), **baselines.seen}
@@ -138,5 +155,13 @@ def train_model(
         booster_params=fitted.params,
         test_decisions=test,
         test_sql=y_test,
-        extras={"baseline_columns": baselines.columns.used, "left_out": baselines.columns.dropped},
+        extras={
+            "baseline_columns": baselines.columns.used,
+            "left_out": baselines.columns.dropped,
+            # The plain model's strongest columns, those the mapping does not read first: what to map next.
+            "strongest": baselines.strongest[:10],
+            "unread": [(c, g) for c, g in baselines.strongest if c not in set(history.seen_columns)][:10]
+            if history.columns is not None
+            else [],
+        },
     )

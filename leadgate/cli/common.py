@@ -14,7 +14,12 @@ err = Console(stderr=True)
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
 ]
-PolicyOpt = Annotated[Path | None, typer.Option("--policy", help="policy YAML (default: the shipped policy)")]
+PolicyOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--policy", help="policy YAML (default: the model's own to decide; the shipped one to train)"
+    ),
+]
 SplitOpt = Annotated[
     str,
     typer.Option(

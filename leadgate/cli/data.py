@@ -44,5 +44,6 @@ def export_history(path: Path, mapping, delimiter: str | None = None):
     except (BatchInputError, MappingError, HistoryError) as error:
         raise fail(str(error)) from None
     if mapped.problems:
-        err.print(f"[yellow]{len(mapped.problems)} rows skipped: {mapped.problems[0]}[/]")
+        shown = "; ".join(mapped.problems[:3]) + (" ..." if len(mapped.problems) > 3 else "")
+        err.print(f"[yellow]{len(mapped.problems):,} rows skipped (up to 1% may be): {shown}[/]")
     return mapped.history

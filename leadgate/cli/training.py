@@ -112,7 +112,7 @@ def _print_training(result, registered) -> None:
     console.print(table)
     console.print(f"split: {split.note}")
     _print_left_out(result)
-    _print_baseline_verdict(result.comparison)
+    _print_baseline_verdict(result)
     routes = Table(title="Routes on the held-out part", title_justify="left")
     for column in ("route", "leads", "SQLs", "conversion"):
         routes.add_column(column, justify="right" if column != "route" else "left")
@@ -144,17 +144,19 @@ def _print_left_out(result) -> None:
         console.print(f"columns the baselines left out: {shown}{more}")
 
 
-def _print_baseline_verdict(comparison: list[dict]) -> None:
-    """Say plainly when a plain model on every column beats leadgate: the mapping leaves signal out."""
-    system = next(row for row in comparison if row["key"] == "system")
-    plain = [row for row in comparison if row["key"] in ("raw_lightgbm", "logistic")]
-    best = max(plain, key=lambda row: row["roc_auc"], default=None)
-    if best and best["roc_auc"] > system["roc_auc"] + 0.005:
-        console.print(
-            f"[yellow]{best['scorer']} beats leadgate by {best['roc_auc'] - system['roc_auc']:.3f} ROC-AUC: "
-            "columns the mapping does not read carry signal; map them as custom fields "
-            "(README: Custom fields)[/]"
-        )
+def _print_baseline_verdict(result) -> None:
+    """Say plainly what the baselines show: leakage, a weakness of leadgate's, or columns left unread."""
+    from leadgate.training.baselines import verdict
+
+    extras = result.extras
+    said = verdict(
+        result.comparison,
+        result.metrics.get("test.system.roc_auc_se", 0.0),
+        extras.get("strongest", []),
+        extras.get("unread", []),
+    )
+    if said:
+        console.print(f"[yellow]{said} (README: Honest baselines)[/]")
 
 
 def train(

@@ -229,7 +229,7 @@ def test_decide_without_a_registered_model_says_to_train_first(tmp_path):
     result = run("decide", lead, "--data-dir", empty)
     assert result.exit_code == 2
     out = text(result.output)
-    assert "no model 'leadgate' with alias 'champion'" in out and str(empty.resolve()) in out
+    assert f"no models in {empty.resolve()} yet (run `leadgate train` first)" in out
     assert "run `leadgate train` first" in out
 
 

@@ -197,3 +197,63 @@ def test_scored_export_has_one_row_per_input_row_in_parquet(shop, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert len(pd.read_parquet(out)) == 3000
+
+
+def test_a_shift_only_the_newest_leads_show_stops_training_too(tmp_path):
+    write_csv(tmp_path / "late.csv", shift_rows(switch=0.87), delimiter=",", encoding="utf-8")
+    (tmp_path / "shift.yaml").write_text(SHIFT_MAPPING)
+    data_dir = tmp_path / "data"
+    result = run(
+        "train", "--data", tmp_path / "late.csv", "--mapping", tmp_path / "shift.yaml", "--data-dir", data_dir
+    )
+    assert result.exit_code == 2, result.output
+    out = text(result.output)
+    assert "on the newest leads the model ranks leads backwards" in out and "Nothing was registered" in out
+    assert not (data_dir / "mlflow.db").exists()
+
+
+def test_new_leads_without_outcome_columns_are_scored_through_the_training_mapping(shop, tmp_path):
+    folder, _ = shop
+    rows = [
+        {k: v for k, v in row.items() if k not in ("Ergebnis", "Betreuer")} for row in shop_rows(50, seed=9)
+    ]
+    rows[3]["Anrufe"] = "viele"  # one bad row: its error, the others decided
+    write_csv(tmp_path / "new.csv", rows)
+    out = tmp_path / "new.parquet"
+    result = run(
+        "score",
+        "--input",
+        tmp_path / "new.csv",
+        "--mapping",
+        folder / "shop.yaml",
+        "--output",
+        out,
+        "--data-dir",
+        folder / "data",
+    )
+    assert result.exit_code == 0, result.output
+    decided = pd.read_parquet(out)
+    assert len(decided) == 50 and decided["error"].notna().sum() == 1
+    assert "Anrufe" in decided.loc[3, "error"] and decided["route"].notna().sum() == 49
+
+
+def test_a_batch_of_only_bad_rows_keeps_every_output_column(shop, tmp_path):
+    folder, _ = shop
+    rows = [{k: v for k, v in row.items() if k != "Ergebnis"} | {"Anrufe": "?"} for row in shop_rows(5)]
+    write_csv(tmp_path / "bad.csv", rows)
+    out = tmp_path / "bad.parquet"
+    result = run(
+        "score",
+        "--input",
+        tmp_path / "bad.csv",
+        "--mapping",
+        folder / "shop.yaml",
+        "--output",
+        out,
+        "--data-dir",
+        folder / "data",
+    )
+    assert result.exit_code == 0, result.output
+    decided = pd.read_parquet(out)
+    assert {"route", "p_sql", "negative_reasons", "error", "row"} <= set(decided.columns)
+    assert decided["error"].notna().all() and decided["route"].isna().all()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from leadgate.features.mapping import MappingError, check_header, map_rows, parse_mapping
+from leadgate.features.export_records import map_rows
+from leadgate.features.mapping import MappingError, check_header, parse_mapping
 from leadgate.features.schema import parse_lead
 
 BASE = """
@@ -51,8 +52,8 @@ def test_a_bad_value_names_its_row_and_column_and_the_rest_still_map():
         parse_mapping(BASE), [_row(), _row(Id="a2", Size="many"), _row(Id="a3", Created="yesterday")]
     )
     assert not isinstance(results[0][1], str)
-    assert results[1][1].startswith("row 3: Size:")
-    assert results[2][1].startswith("row 4: ")
+    assert results[1][1].startswith("row 3 (Id a2): Size:")
+    assert results[2][1].startswith("row 4 (Id a3): Created: time data 'yesterday'")
 
 
 def test_columns_known_only_after_sales_contact_are_refused_as_features():
@@ -167,3 +168,51 @@ def test_custom_fields_obey_the_leakage_guard_and_name_rules():
         parse_mapping(CUSTOM.replace("{column: Segment}", "{column: Segment, direction: increasing}"))
     [(_, problem)] = map_rows(parse_mapping(CUSTOM), [_shop_row(Calls="many")])
     assert problem.startswith("row 2: Calls:")
+
+
+def test_flags_match_in_any_case_and_an_unknown_answer_is_the_rows_error():
+    mapping = parse_mapping(
+        CUSTOM.replace("type: flag, label: Budget allocated", "type: flag, true_values: [Ja]")
+    )
+    values = [
+        r["custom"]["budget"]
+        for _, r in map_rows(
+            mapping, [_shop_row(**{"Budget allocated": v}) for v in ("ja", "JA", "Nein", "no")]
+        )
+    ]
+    assert values == [True, True, False, False]
+    [(_, problem)] = map_rows(mapping, [_shop_row(**{"Budget allocated": "Vielleicht"})])
+    assert "Budget allocated: 'Vielleicht' is neither a yes (Ja) nor a no (no, n, false" in problem
+    assert "true_values or false_values" in problem
+
+
+def test_new_leads_are_mapped_without_their_outcome_columns():
+    mapping = parse_mapping(CUSTOM)
+    header = [c for c in _shop_row() if c != "Outcome"]
+    with pytest.raises(MappingError, match=r"no column\(s\) \['Outcome'\]"):
+        check_header(mapping, header)
+    check_header(mapping, header, outcome=False)
+    [(_, record)] = map_rows(
+        mapping, [{k: v for k, v in _shop_row().items() if k != "Outcome"}], outcome=False
+    )
+    assert "outcome" not in record and record["custom"]["segment"] == "SMB"
+
+
+def test_an_after_contact_column_spelled_unlike_the_export_is_refused():
+    mapping = parse_mapping(CUSTOM.replace("after_contact: [Owner]", "after_contact: [owner , Lead status]"))
+    with pytest.raises(
+        MappingError, match=r"after_contact names 'owner' \(the export has 'Owner'\), 'Lead status'"
+    ):
+        check_header(mapping, [*_shop_row(), "Lead Status"])
+    # A column the export does not have at all is no typo: shipped mappings list every CRM's late columns.
+    check_header(
+        parse_mapping(CUSTOM.replace("after_contact: [Owner]", "after_contact: [Owner, Deal]")),
+        list(_shop_row()),
+    )
+
+
+def test_mapping_errors_speak_of_the_mapping():
+    with pytest.raises(MappingError) as refused:
+        parse_mapping(CUSTOM.replace("  segment: {column: Segment}", "  Segment: {column: Segment}"))
+    assert "\n  mapping: custom field name 'Segment' must match" in str(refused.value)
+    assert "lead:" not in str(refused.value) and "Value error" not in str(refused.value)

@@ -273,6 +273,6 @@ def test_a_mapped_cp1252_semicolon_export_is_scored(tmp_path):
     first, second = read_leads(path, mapping)
     assert first.error is None and first.lead.company.name == "Müller GmbH"
     assert first.lead.company.employees == 40
-    assert (second.number, second.error) == (3, "row 3: Angelegt: missing creation time")
+    assert (second.number, second.error) == (3, "row 3 (Id m-2): Angelegt: missing creation time")
     header_only = write_bytes(tmp_path / "empty.csv", b"Id;Angelegt;Firma;Mitarbeiter\n")
     assert list(read_leads(header_only, mapping)) == []

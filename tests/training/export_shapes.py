@@ -82,14 +82,14 @@ label:
 """
 
 
-def shift_rows(n: int = 2400, seed: int = 0) -> list[dict]:
-    """Older leads convert when they attended webinars; from 70% on, the ones who did not convert."""
+def shift_rows(n: int = 2400, seed: int = 0, switch: float = 0.7) -> list[dict]:
+    """Older leads convert when they attended webinars; from `switch` on, the ones who did not convert."""
     rng = np.random.default_rng(seed)
     start = datetime(2025, 1, 1, tzinfo=UTC)
     rows = []
     for i in range(n):
         webinars = int(rng.integers(0, 4))
-        strength = webinars if i < 0.7 * n else 3 - webinars
+        strength = webinars if i < switch * n else 3 - webinars
         converted = rng.random() < 0.1 + 0.25 * strength
         rows.append(
             {

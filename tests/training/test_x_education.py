@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadgate.features.mapping import map_rows
+from leadgate.features.export_records import map_rows
 from tests.conftest import SHARED_DATA
 
 LEADS = SHARED_DATA / "x_education" / "Leads.csv"

@@ -1,0 +1,107 @@
+"""An export's rows as lead records through a mapping: ids, creation times, fields, custom fields, events, outcome."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from leadgate.features.cells import Row, checked, convert, flag
+from leadgate.features.mapping import Label, Mapping, MappingError, Sequence
+
+# Exports without dates: each row a second after the one before, from a fixed start (the order is all it means).
+ROW_ORDER_START = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def _created(mapping: Mapping, row: Row, ranks: dict[str, int], number: int) -> str:
+    rule = mapping.created_at
+    if rule is None:
+        return (ROW_ORDER_START + timedelta(seconds=number)).isoformat()
+    if isinstance(rule, Sequence):
+        return (
+            rule.start + timedelta(seconds=rule.step_seconds * ranks[row.text(rule.column) or ""])
+        ).isoformat()
+    value = checked(rule, row)
+    if value is None:
+        raise ValueError(f"{rule.column}: missing creation time")
+    return value
+
+
+def _sequence_ranks(mapping: Mapping, rows: list[Row]) -> dict[str, int]:
+    rule = mapping.created_at
+    if not isinstance(rule, Sequence):
+        return {}
+    keys = {row.text(rule.column) or "" for row in rows}
+    try:
+        ordered = sorted(keys, key=lambda k: float(k) if k else float("inf"))
+    except ValueError:
+        raise MappingError(f"{rule.column}: a sequence column must hold numbers") from None
+    return {key: rank for rank, key in enumerate(ordered)}
+
+
+def map_rows(mapping: Mapping, raw_rows: list[dict], outcome: bool = True) -> list[tuple[int, dict | str]]:
+    """Per export row (numbered as in the file, header = 1): a record in the lead schema's JSON form
+    (plus `outcome` when the mapping has a label and `outcome` is asked for), or the problem that row has.
+
+    Scoring new leads passes outcome=False: they have no outcome yet, and their label cells may be missing.
+    """
+    rows = [Row(raw, set(mapping.placeholders), mapping.decimal) for raw in raw_rows]
+    ranks = _sequence_ranks(mapping, rows)
+    results: list[tuple[int, dict | str]] = []
+    for number, row in enumerate(rows, start=2):
+        try:
+            results.append((number, _record(mapping, row, ranks, number, outcome)))
+        except ValueError as error:
+            lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else None
+            where = f"row {number}" + (f" ({mapping.lead_id.column} {lead_id})" if lead_id else "")
+            results.append((number, f"{where}: {error}"))
+    return results
+
+
+def _record(mapping: Mapping, row: Row, ranks: dict[str, int], number: int, outcome: bool) -> dict:
+    lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else f"row-{number}"
+    if not lead_id:
+        raise ValueError(f"{mapping.lead_id.column}: missing lead id")
+    created = _created(mapping, row, ranks, number)
+    record: dict = {"lead_id": lead_id, "created_at": created}
+    if mapping.created_at is None:
+        # Without dates a lead is decided as it stood when created: there is no "later" to measure age by.
+        record["scored_at"] = created
+    for target, rule in mapping.fields.items():
+        value = checked(rule, row)
+        if value is not None:
+            section, name = target.split(".")
+            record.setdefault(section, {})[name] = value
+    for name, rule in mapping.custom.items():
+        value = checked(rule, row)
+        if value is not None:
+            record.setdefault("custom", {})[name] = value
+    events = []
+    for rule in mapping.events:
+        value = row.text(rule.column)
+        if value is None:
+            continue
+        if rule.kind == "flag":
+            try:
+                count = 1 if flag(rule, value) else 0
+            except ValueError as error:
+                raise ValueError(f"{rule.column}: {error}") from None
+        else:
+            try:
+                count = min(int(float(value)), rule.max_events)
+            except ValueError:
+                raise ValueError(f"{rule.column}: expected a count, got {value!r}") from None
+        events += [{"type": rule.type.value, "at": created}] * max(count, 0)
+    if events:
+        record["events"] = events
+    if mapping.label and outcome:
+        record["outcome"] = _outcome(mapping.label, row)
+    return record
+
+
+def _outcome(label: Label, row: Row) -> dict:
+    sql_text = row.text(label.sql.column)
+    if sql_text is None:
+        raise ValueError(f"{label.sql.column}: missing outcome")
+    sql = sql_text in label.sql_positive
+    won = bool(label.won and row.text(label.won.column) in label.won_positive)
+    reason = convert(label.rejection_reason, row) if label.rejection_reason and not sql else None
+    return {"sql": sql or won, "won": won, "rejection_reason": reason or ""}

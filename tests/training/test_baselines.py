@@ -1,0 +1,62 @@
+"""The plain baselines: columns typed as a data scientist would, and a verdict that blames the right thing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from leadgate.training.baseline_columns import column_frame
+from leadgate.training.baselines import verdict
+
+
+def _rows(n: int = 200) -> list[dict]:
+    rng = np.random.default_rng(0)
+    return [
+        {
+            "Umsatz": f"{rng.integers(1, 9)}.{rng.integers(100, 999)},{rng.integers(10, 99)}",
+            "Segment": rng.choice(["a", "b", "c"]),
+            "Email": f"p{i}@x{i}.com",
+            "Konstant": "ja",
+            "Zuletzt": f"2026-0{rng.integers(1, 9)}-1{rng.integers(0, 9)}",
+        }
+        for i in range(n)
+    ]
+
+
+def test_export_columns_are_typed_and_what_is_left_out_says_why():
+    rows = _rows()
+    created = np.full(len(rows), 20_600.0)  # days since the epoch: mid-2026
+    columns = column_frame(rows, created, np.ones(len(rows), dtype=bool), decimal=",")
+    assert columns.numeric == ["Umsatz", "Zuletzt"] and columns.categorical == ["Segment"]
+    first = rows[0]["Umsatz"]
+    assert columns.frame["Umsatz"][0] == pytest.approx(float(first.replace(".", "").replace(",", ".")))
+    assert columns.frame["Zuletzt"].between(-300, 300).all()  # dates become days before creation
+    assert columns.dropped == {
+        "Email": "identifier-like: 200 distinct values",
+        "Konstant": "constant or empty",
+    }
+
+
+def _comparison(system: float, raw: float, logistic: float, own: float | None = None) -> list[dict]:
+    rows = [
+        {"key": "system", "scorer": "leadgate (gates + model)", "roc_auc": system},
+        {"key": "raw_lightgbm", "scorer": "plain LightGBM, every export column", "roc_auc": raw},
+        {"key": "logistic", "scorer": "logistic regression, every export column", "roc_auc": logistic},
+    ]
+    if own is not None:
+        rows.append({"key": "logistic_seen", "scorer": "logistic regression, own columns", "roc_auc": own})
+    return rows
+
+
+def test_the_verdict_blames_the_right_thing():
+    unread = [("Budget allocated", 0.4), ("Calls", 0.2)]
+    assert verdict(_comparison(0.80, 0.80, 0.802), 0.01, [], unread) is None  # within the noise
+    mapping = verdict(_comparison(0.71, 0.79, 0.805, own=0.71), 0.01, [], unread)
+    assert "columns the mapping does not read carry signal (strongest: Budget allocated, Calls)" in mapping
+    ours = verdict(_comparison(0.795, 0.80, 0.81, own=0.81), 0.005, [], unread)
+    assert "the loss is in leadgate's gates or model, not in the mapping" in ours
+    leak = verdict(_comparison(0.80, 1.0, 0.99), 0.01, [("Lead Status", 0.91)], [])
+    assert (
+        "almost surely a column filled in only after contact" in leak
+        and "Lead Status (91% of its gain)" in leak
+    )
