@@ -8,7 +8,7 @@ import numpy as np
 
 from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
-from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_columns
+from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_frame
 from leadgate.training.data import History, Split
 
 # The classic marketing-automation scorecard: points for activity, penalties for bad fit.
@@ -74,8 +74,10 @@ def fit_baselines(
 
     A mapping that leaves useful columns out shows up here: the plain models see them, leadgate does not.
     """
-    rows = history.columns if history.columns is not None else lead_columns(history.leads)
-    columns = column_frame(rows, derived.table.numbers["created_days"], split.train, history.decimal)
+    import pandas as pd
+
+    own = pd.DataFrame(history.columns) if history.columns is not None else lead_frame(derived.table)
+    columns = column_frame(own, derived.table.numbers["created_days"], split.train, history.decimal)
     frame, y = columns.frame, history.sql
     scores = {"scorecard": scorecard_points(derived, policy)[split.test]}
     seen = {"scorecard": "activity counts, email domain, size, country, seniority (fixed points)"}

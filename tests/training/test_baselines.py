@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from leadgate.training.baseline_columns import column_frame
@@ -26,7 +27,7 @@ def _rows(n: int = 200) -> list[dict]:
 def test_export_columns_are_typed_and_what_is_left_out_says_why():
     rows = _rows()
     created = np.full(len(rows), 20_600.0)  # days since the epoch: mid-2026
-    columns = column_frame(rows, created, np.ones(len(rows), dtype=bool), decimal=",")
+    columns = column_frame(pd.DataFrame(rows), created, np.ones(len(rows), dtype=bool), decimal=",")
     assert columns.numeric == ["Umsatz", "Zuletzt"] and columns.categorical == ["Segment"]
     first = rows[0]["Umsatz"]
     assert columns.frame["Umsatz"][0] == pytest.approx(float(first.replace(".", "").replace(",", ".")))
