@@ -9,7 +9,8 @@ import numpy as np
 from leadgate.decision.policy import Thresholds
 from leadgate.features.builder import FeatureBuilder
 
-BUNDLE_FORMAT = 1
+# 2: the feature list is the model's own (custom fields; campaign, job title and unsubscribe built in).
+BUNDLE_FORMAT = 2
 
 
 def sigmoid(values: np.ndarray) -> np.ndarray:
@@ -65,7 +66,10 @@ class ScoringModel:
         import lightgbm
 
         if data.get("format") != BUNDLE_FORMAT:
-            raise ValueError(f"model bundle format {data.get('format')!r} is not {BUNDLE_FORMAT}")
+            raise ValueError(
+                f"model bundle format {data.get('format')!r} is not {BUNDLE_FORMAT}: the model was trained by "
+                "another leadgate version; retrain it with this one"
+            )
         builder = FeatureBuilder.from_dict(data["builder"])
         # The feature list is the model's own; a leadgate version that builds other columns cannot serve it.
         if list(data["feature_names"]) != list(builder.feature_names):

@@ -193,6 +193,10 @@ def _shown(field: CustomField, value, days: float) -> str:
     if field.type == "flag":
         return "yes" if value else "no"
     if field.type == "datetime":
+        if days != days:  # not a readable moment: shown as sent
+            return str(value)
+        if days < 0:
+            return f"in {_plural(-days, 'day')}" if days <= -1 else "today"
         return "today" if days < 1 else f"{_plural(days, 'day')} ago"
     if field.type in ("number", "integer") and not isinstance(value, str):
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")

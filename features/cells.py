@@ -22,6 +22,19 @@ class Row:
         return None if value in self.placeholders else value
 
 
+def cell_text(value) -> str:
+    """A DataFrame or Parquet cell as the text a CSV export holds: '' when missing, '3' for a float 3.0."""
+    if value is None or type(value).__name__ == "NAType":
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        # pandas turns an integer column with a blank into floats; the export said 3, not 3.0.
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+    return str(value)
+
+
 def convert(rule, row: Row):
     """The value of `rule`'s column in this row (None when missing), typed as the rule says."""
     value = row.text(rule.column)
@@ -31,6 +44,8 @@ def convert(rule, row: Row):
         return None
     if rule.type in ("number", "integer"):
         number = _number(value, row.decimal)
+        if rule.type == "integer" and not number.is_integer():
+            raise ValueError(f"expected a whole number, got {value!r}")
         return int(number) if rule.type == "integer" else number
     if rule.type == "flag":
         return flag(rule, value)

@@ -85,7 +85,7 @@ def value_problem(spec: CustomField, value) -> str | None:
     if isinstance(value, bool):
         return None if kind == "category" else f"expected a {kind}, got true/false"
     if kind in ("number", "integer"):
-        if not isinstance(value, int | float) or not math.isfinite(value):
+        if not isinstance(value, int | float) or not _finite(value):
             return f"expected a finite {kind}, got {value!r}"[:200]
         if kind == "integer" and value != int(value):
             return f"expected a whole number, got {value!r}"
@@ -99,6 +99,13 @@ def value_problem(spec: CustomField, value) -> str | None:
             return f"expected an ISO 8601 timestamp, got {value!r}"[:200]
         return None
     return None  # a category takes any text or number
+
+
+def _finite(value: int | float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def custom_problems(values: dict, fields: tuple[CustomField, ...]) -> list[str]:

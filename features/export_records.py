@@ -87,7 +87,7 @@ def _record(mapping: Mapping, row: Row, ranks: dict[str, int], number: int, outc
         else:
             try:
                 count = min(int(float(value)), rule.max_events)
-            except ValueError:
+            except (ValueError, OverflowError):
                 raise ValueError(f"{rule.column}: expected a count, got {value!r}") from None
         events += [{"type": rule.type.value, "at": created}] * max(count, 0)
     if events:

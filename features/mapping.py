@@ -122,9 +122,18 @@ class Mapping(_Strict):
                 "columns known only after sales contact cannot describe a lead at creation (leakage): "
                 f"{', '.join(leaking)}; keep them as label.rejection_reason (sales feedback) or drop them"
             )
-        if self.label and self.label.sql.column in self.feature_columns().values():
-            raise ValueError(f"the label column {self.label.sql.column!r} is also used as a feature")
+        outcome_columns = sorted(set(self.label_columns()) & set(self.feature_columns().values()))
+        if outcome_columns:
+            raise ValueError(
+                f"the outcome column(s) {outcome_columns} of the label are also used as features"
+            )
         self.custom_fields()  # names, types and templates are checked where the field is defined
+        dated = [name for name, rule in self.custom.items() if rule.type == "datetime"]
+        if dated and self.created_at is None:
+            raise ValueError(
+                f"custom datetime field(s) {dated} are measured in days before the decision, which an export "
+                "without created_at does not have: map its creation date, or declare them as text"
+            )
         return self
 
     def custom_fields(self) -> tuple[CustomField, ...]:

@@ -115,11 +115,16 @@ class Event(_Strict):
     at: datetime = Field(..., description="naive timestamps are taken as UTC")
 
 
+MAX_CUSTOM_INTEGER = 10**15  # beyond this a JSON integer loses precision as a float, or overflows one
+
+
 def _custom_value(value):
     # One readable error per bad value, where a union type would list a failure per member.
     if value is None or isinstance(value, bool | int | str):
         if isinstance(value, str) and len(value) > 2_000:
             raise ValueError("text longer than 2000 characters")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_CUSTOM_INTEGER:
+            raise ValueError(f"number larger than {MAX_CUSTOM_INTEGER:.0e}")
         return value
     if isinstance(value, float):
         if not math.isfinite(value):

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from leadgate.decision.record import DecisionRecord
+from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows, unflatten
@@ -165,7 +166,7 @@ def _mapped(leads, mapping) -> list[Row]:
 
     frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
     # Exports are text: the mapping decides what a cell means, exactly as when the file is read from disk.
-    rows = frame.astype(object).where(frame.notna(), "").astype(str).to_dict(orient="records")
+    rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     check_header(mapping, list(frame.columns), outcome=False)
     return [
         Row(number, None, None, record) if isinstance(record, str) else _row(number, record)

@@ -101,7 +101,8 @@ def _read_rows(
         records = pd.read_parquet(path).to_dict(orient="records")
     else:
         records = read_table(path, delimiter=delimiter, encoding=encoding).rows
-    for number, record in enumerate(records, start=1):
+    # Numbered as the mapped path numbers them (header = row 1), so one bad row has one number.
+    for number, record in enumerate(records, start=2):
         try:
             yield number, unflatten(record)
         except json.JSONDecodeError as error:

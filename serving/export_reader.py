@@ -11,6 +11,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from leadgate.features.cells import cell_text
+
 EXPORT_FORMATS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".jsonl", ".jsonl.gz", ".parquet")
 DELIMITERS = ",;\t|"
 SAMPLE = 64 * 1024  # characters the delimiter is sniffed from
@@ -89,8 +91,8 @@ def _frame_table(frame, path: Path) -> ExportTable:
     if not len(frame.columns):
         raise BatchInputError(f"{path.name}: the file is empty")
     # A null is an empty cell, as in a CSV: the mapping's placeholders decide what is missing.
-    text = frame.astype(object).where(frame.notna(), "").astype(str)
-    return ExportTable([str(c) for c in frame.columns], text.to_dict(orient="records"))
+    rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return ExportTable([str(c) for c in frame.columns], rows)
 
 
 def _jsonl_table(path: Path) -> ExportTable:

@@ -61,17 +61,13 @@ def _numbers(series, given: np.ndarray, decimal: str):
     if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
         values = pd.to_numeric(series, errors="coerce").astype(float)
     else:
+        # The mapping's own rule (features/cells.py): thousands separators go, the decimal mark becomes a point.
         text = series.where(given).astype(str).str.replace(" ", "", regex=False)
-        if decimal == ",":  # "1.234,56" as the mapping reads it
+        if decimal == ",":
             text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        else:
+            text = text.str.replace(",", "", regex=False)
         values = pd.to_numeric(text, errors="coerce")
-        if decimal == ".":
-            # Undeclared: one comma and no point is a decimal comma ("3,5"), else commas group thousands.
-            comma = text.str.count(",") == 1
-            decimal_comma = comma & ~text.str.contains(".", regex=False)
-            retry = text.where(~decimal_comma, text.str.replace(",", ".", regex=False))
-            retry = retry.where(decimal_comma, retry.str.replace(",", "", regex=False))
-            values = values.fillna(pd.to_numeric(retry, errors="coerce"))
     values = values.where(given)
     read = int(values.notna().sum())
     return values.to_numpy(dtype=float), (read / given.sum() if given.any() else 0.0)

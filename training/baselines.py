@@ -89,7 +89,7 @@ def fit_baselines(
         booster = fit_plain_lightgbm(
             frame[split.train], y[split.train], frame[split.valid], y[split.valid], seed
         )
-        scores["raw_lightgbm"] = booster.predict(frame[split.test])
+        scores["raw_lightgbm"] = booster.predict(_positional(frame[split.test]))
         gains = booster.feature_importance(importance_type="gain")
         total = max(float(gains.sum()), 1e-12)
         strongest = sorted(zip(frame.columns, gains / total, strict=True), key=lambda item: -item[1])
@@ -121,8 +121,9 @@ def fit_plain_lightgbm(frame_train, y_train: np.ndarray, frame_valid, y_valid: n
         "max_cat_threshold": 32,
         "min_data_per_group": 50,
     }
-    train_set = lightgbm.Dataset(frame_train, label=y_train.astype(float))
-    valid_set = lightgbm.Dataset(frame_valid, label=y_valid.astype(float), reference=train_set)
+    # Export headers may hold characters LightGBM refuses in a feature name ("Betrag, brutto"): by position.
+    train_set = lightgbm.Dataset(_positional(frame_train), label=y_train.astype(float))
+    valid_set = lightgbm.Dataset(_positional(frame_valid), label=y_valid.astype(float), reference=train_set)
     return lightgbm.train(
         params,
         train_set,
@@ -130,6 +131,10 @@ def fit_plain_lightgbm(frame_train, y_train: np.ndarray, frame_valid, y_valid: n
         valid_sets=[valid_set],
         callbacks=[lightgbm.early_stopping(30, verbose=False)],
     )
+
+
+def _positional(frame):
+    return frame.set_axis([f"column_{i}" for i in range(frame.shape[1])], axis=1)
 
 
 def fit_logistic(columns: ColumnFrame, train: np.ndarray, y: np.ndarray):

@@ -40,6 +40,7 @@ def test_a_lead_carries_custom_values_of_json_types_and_refuses_others():
         ({"calls": float("inf")}, "finite"),
         ({"calls": [1, 2]}, "got list"),
         ({"notes": "x" * 2001}, "longer than 2000"),
+        ({"calls": 10**400}, "number larger than 1e"),
     ):
         with pytest.raises(LeadValidationError, match=problem):
             parse_lead({"lead_id": "c1", "created_at": "2026-01-01", "custom": bad})

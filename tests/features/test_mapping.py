@@ -96,12 +96,19 @@ custom:
   budget: {column: Budget allocated, type: flag, label: Budget allocated}
   calls: {column: Calls, type: integer, direction: increasing, reason: "{label}: {value} so far"}
   spend: {column: Spend, type: number}
-  last_visit: {column: Last visit, type: datetime, date_format: "%d.%m.%Y"}
 label:
   sql: {column: Outcome}
   sql_positive: [Yes]
 after_contact: [Owner]
 """
+
+
+# The same export with its creation dates: datetime custom fields are measured against them.
+DATED = CUSTOM.replace(
+    'decimal: ","\n', 'decimal: ","\ncreated_at: {column: Created, type: datetime, date_format: "%d.%m.%Y"}\n'
+).replace(
+    "custom:\n", 'custom:\n  last_visit: {column: Last visit, type: datetime, date_format: "%d.%m.%Y"}\n'
+)
 
 
 def _shop_row(**values) -> dict:
@@ -112,11 +119,11 @@ def _shop_row(**values) -> dict:
         "Spend": "1.234,5",
         "Last visit": "01.02.2026",
     }
-    return {**row, "Outcome": "Yes", "Owner": "kim", **values}
+    return {**row, "Created": "05.02.2026", "Outcome": "Yes", "Owner": "kim", **values}
 
 
 def test_custom_fields_become_typed_lead_values_with_labels_and_directions():
-    mapping = parse_mapping(CUSTOM)
+    mapping = parse_mapping(DATED)
     [(_, record)] = map_rows(mapping, [_shop_row()])
     assert record["custom"] == {
         "segment": "SMB",
@@ -144,7 +151,14 @@ def test_an_export_without_ids_or_dates_is_numbered_and_decided_as_created():
     assert first["scored_at"] == first["created_at"]
     header = list(_shop_row())
     # The plain baselines learn from every column but the label and those known only after contact.
-    assert mapping.baseline_columns(header) == ["Segment", "Budget allocated", "Calls", "Spend", "Last visit"]
+    assert mapping.baseline_columns(header) == [
+        "Segment",
+        "Budget allocated",
+        "Calls",
+        "Spend",
+        "Last visit",
+        "Created",
+    ]
 
 
 def test_yaml_yes_no_on_keys_and_values_stay_the_text_the_export_holds():
@@ -216,3 +230,26 @@ def test_mapping_errors_speak_of_the_mapping():
         parse_mapping(CUSTOM.replace("  segment: {column: Segment}", "  Segment: {column: Segment}"))
     assert "\n  mapping: custom field name 'Segment' must match" in str(refused.value)
     assert "lead:" not in str(refused.value) and "Value error" not in str(refused.value)
+
+
+def test_outcome_columns_and_dates_without_a_creation_time_are_refused():
+    with pytest.raises(
+        MappingError, match=r"outcome column\(s\) \['Owner'\] of the label are also used as features"
+    ):
+        parse_mapping(
+            CUSTOM.replace("after_contact: [Owner]", "")
+            .replace("  sql_positive: [Yes]", "  sql_positive: [Yes]\n  rejection_reason: {column: Owner}")
+            .replace("custom:\n", "custom:\n  owner: {column: Owner}\n")
+        )
+    with pytest.raises(
+        MappingError, match=r"custom datetime field\(s\) \['last_visit'\] .* without created_at"
+    ):
+        parse_mapping("\n".join(line for line in DATED.splitlines() if not line.startswith("created_at")))
+
+
+def test_impossible_numbers_are_the_rows_error_not_a_crash():
+    mapping = parse_mapping(BASE)
+    [(_, huge)] = map_rows(mapping, [_row(Visits="1e400")])
+    assert huge.startswith("row 2 (Id a1): Visits: expected a count")
+    [(_, fraction)] = map_rows(mapping, [_row(Size="2.7")])
+    assert "Size: expected a whole number, got '2.7'" in fraction

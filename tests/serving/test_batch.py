@@ -131,16 +131,16 @@ def test_csv_with_dotted_columns_and_events_as_json_text(pipeline, tmp_path):
     parsed = list(read_leads(path))
     assert parsed[2].lead.company.employees is None
     assert parsed[0].lead.events[0].type == "pricing_page"
-    assert parsed[3].lead is None and parsed[3].error.startswith("row 4: events is not valid JSON")
+    assert parsed[3].lead is None and parsed[3].error.startswith("row 5: events is not valid JSON")
 
     score_file(pipeline, path, tmp_path / "out.parquet")
     frame = pd.read_parquet(tmp_path / "out.parquet")
-    assert frame["row"].tolist() == [1, 2, 3, 4]
+    assert frame["row"].tolist() == [2, 3, 4, 5]  # header = row 1, as the mapped path numbers them
     for i, lead in enumerate((lead_dict(lead_id="good"), SMALL, no_size)):
         expected = decided(pipeline, lead)
         assert frame.iloc[i]["route"] == expected.route
         assert frame.iloc[i]["p_sql"] == pytest.approx(expected.p_sql)
-    assert frame.iloc[3]["error"].startswith("row 4: events is not valid JSON")
+    assert frame.iloc[3]["error"].startswith("row 5: events is not valid JSON")
 
 
 def test_parquet_input_with_missing_numbers(pipeline, tmp_path):

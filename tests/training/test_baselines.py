@@ -61,3 +61,13 @@ def test_the_verdict_blames_the_right_thing():
         "almost surely a column filled in only after contact" in leak
         and "Lead Status (91% of its gain)" in leak
     )
+
+
+def test_plain_lightgbm_takes_any_export_header():
+    from leadgate.training.baselines import fit_plain_lightgbm
+
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"Betrag, brutto": rng.normal(size=400), 'Stage: "won"?': rng.normal(size=400)})
+    y = (frame["Betrag, brutto"] + rng.normal(size=400) > 0).to_numpy()
+    booster = fit_plain_lightgbm(frame[:300], y[:300], frame[300:], y[300:])
+    assert booster.num_trees() >= 1
