@@ -192,8 +192,7 @@ class DecisionPipeline:
         """Why this lead's custom fields do not fit the model, or `also` (a challenger's); [] when they do."""
         if self.model is None or not lead.custom:
             return []
-        declared = {field.name: field for field in (*also, *self.custom_fields)}  # the model's own win
-        return custom_problems(lead.custom, tuple(declared.values()))
+        return custom_problems(lead.custom, (*self.custom_fields, *also))  # the model's own declaration wins
 
     def decide(self, leads: list[Lead], now: datetime | None = None) -> Decisions:
         """Decide a batch of validated leads."""

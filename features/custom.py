@@ -109,8 +109,10 @@ def _finite(value: int | float) -> bool:
 
 
 def custom_problems(values: dict, fields: tuple[CustomField, ...]) -> list[str]:
-    """'custom.name: problem' lines for fields the model does not declare and values of the wrong type."""
-    declared = {spec.name: spec for spec in fields}
+    """'custom.name: problem' lines for fields not declared and values of the wrong type (first declaration wins)."""
+    declared: dict[str, CustomField] = {}
+    for spec in fields:
+        declared.setdefault(spec.name, spec)
     problems = []
     for name, value in values.items():
         spec = declared.get(name)
