@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from leadgate.features.schema import LeadValidationError, describe_validation_error
+from leadgate.features.schema import LeadValidationError, Moment, describe_validation_error
 
 
 class Outcome(BaseModel):
@@ -21,7 +19,7 @@ class Outcome(BaseModel):
         None, max_length=100, description="standardized reason sales gave when rejecting the lead"
     )
     feedback: str | None = Field(None, max_length=2000, description="free text a rep left")
-    at: datetime | None = Field(None, description="when it became known; now when missing")
+    at: Moment | None = Field(None, description="when it became known; now when missing")
 
     @model_validator(mode="after")
     def _consistent(self) -> Outcome:

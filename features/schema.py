@@ -8,13 +8,14 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
     StringConstraints,
     ValidationError,
-    field_validator,
     model_validator,
 )
 from pydantic.json_schema import WithJsonSchema
@@ -83,7 +84,7 @@ class Company(_Strict):
     name: str | None = Field(None, max_length=300)
     website: str | None = Field(None, max_length=500, description="URL or bare domain")
     employees: int | None = Field(None, ge=0, le=5_000_000)
-    annual_revenue: float | None = Field(None, ge=0, description="USD")
+    annual_revenue: float | None = Field(None, ge=0, allow_inf_nan=False, description="USD")
     industry: str | None = Field(None, max_length=100)
     country: str | None = Field(None, max_length=60, description="ISO 3166 alpha-2 or alpha-3 code, or name")
     company_type: CompanyType | None = None
@@ -95,7 +96,7 @@ class Form(_Strict):
 
     inquiry_type: InquiryType | None = None
     message: str | None = Field(None, max_length=20_000)
-    seconds_on_form: float | None = Field(None, ge=0)
+    seconds_on_form: float | None = Field(None, ge=0, allow_inf_nan=False)
     honeypot: str | None = Field(None, max_length=2_000, description="hidden field; humans leave it empty")
 
 
@@ -104,7 +105,9 @@ class Source(_Strict):
 
     channel: str | None = Field(None, max_length=100)
     campaign: str | None = Field(None, max_length=200)
-    cost: float | None = Field(None, ge=0, description="acquisition cost in USD, when known")
+    cost: float | None = Field(
+        None, ge=0, allow_inf_nan=False, description="acquisition cost in USD, when known"
+    )
     ip: str | None = Field(None, max_length=64)
 
 
@@ -113,6 +116,25 @@ class Event(_Strict):
 
     type: EventType
     at: datetime = Field(..., description="naive timestamps are taken as UTC")
+
+
+def _as_utc(value: datetime) -> datetime:
+    # Naive timestamps from CRM exports are taken as UTC rather than refused.
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp out of range") from None
+
+
+def _not_a_number(value):
+    # pydantic would read 1e9 as seconds since 1970: a CRM field holding a number is a mistake, not a time.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("expected an ISO 8601 timestamp, not a number")
+    return value
+
+
+# A point in time as leadgate keeps it: given as ISO 8601 text, naive taken as UTC, held in UTC, in range.
+Moment = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_as_utc)]
 
 
 MAX_CUSTOM_INTEGER = 10**15  # beyond this a JSON integer loses precision as a float, or overflows one
@@ -154,8 +176,8 @@ class Lead(_Strict):
         pattern=r"^[^\x00-\x1f/]+$",
         description="no '/' or control characters",
     )
-    created_at: datetime
-    scored_at: datetime | None = Field(
+    created_at: Moment
+    scored_at: Moment | None = Field(
         None, description="decision time; activity after it is ignored (defaults to now)"
     )
     contact: Contact = Field(default_factory=Contact)
@@ -170,11 +192,6 @@ class Lead(_Strict):
         examples=[{"budget_allocated": True, "segment": "mid-market"}],
     )
 
-    @field_validator("created_at", "scored_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else _as_utc(value)
-
     def as_of(self, moment: datetime) -> Lead:
         """This lead decided as of `moment` (say its arrival): activity after it is ignored, whatever the sender said."""
         return self.model_copy(update={"scored_at": moment})
@@ -184,14 +201,6 @@ class Lead(_Strict):
         if self.scored_at is not None and self.scored_at < self.created_at:
             raise ValueError("scored_at is earlier than created_at")
         return self
-
-
-def _as_utc(value: datetime) -> datetime:
-    # Naive timestamps from CRM exports are taken as UTC rather than refused.
-    try:
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("timestamp out of range") from None
 
 
 class LeadValidationError(ValueError):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leadgate.features.outcome import Outcome
-from leadgate.features.schema import LeadValidationError, describe_validation_error
+from leadgate.features.schema import LeadValidationError, Moment, describe_validation_error
 from leadgate.serving.auth import require
 from leadgate.serving.lifecycle_store import record_outcomes
 from leadgate.serving.schemas import Problem
@@ -29,7 +28,7 @@ class OutcomeIn(BaseModel):
         None, max_length=100, description="standardized reason when sales rejected the lead"
     )
     feedback: str | None = Field(None, max_length=2000, description="free text a rep left")
-    at: datetime | None = Field(None, description="when it became known; now when missing")
+    at: Moment | None = Field(None, description="when it became known; now when missing")
 
 
 class OutcomeAnswer(BaseModel):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from leadgate.decision.routes import Route
-from leadgate.features.schema import Lead
+from leadgate.features.schema import Lead, Moment
 from leadgate.serving import service
 from leadgate.serving.auth import require
 from leadgate.serving.examples import LEAD_EXAMPLE
@@ -57,7 +56,8 @@ def _arrival_deps(request: Request) -> dict:
 def create_lead(
     request: Request,
     lead: Annotated[Lead, Body(openapi_examples={"lead": {"value": LEAD_EXAMPLE}})],
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    # An empty key would be stored as '' and make every later keyless-looking request a conflict.
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
 ) -> Response:
     """Validate, decide, store, and answer with the public next step; repeats write nothing."""
     answer, created = service.create_lead(
@@ -106,7 +106,7 @@ def list_leads(
     request: Request,
     route: Route | None = None,
     gate: Annotated[str | None, Query(max_length=60, pattern=r"^[a-z][a-z0-9_]*$")] = None,
-    since: datetime | None = None,
+    since: Moment | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict:

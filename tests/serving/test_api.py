@@ -213,3 +213,33 @@ def test_oversized_chunked_body_is_413_too(client, service_settings):
         "/v1/leads", content=chunks(), headers={**auth("intake"), "Content-Type": "application/json"}
     )
     assert response.status_code == 413
+
+
+def test_an_empty_idempotency_key_or_an_infinite_number_is_a_clear_422_and_nothing_is_stored(client):
+    empty = post(client, lead_dict(lead_id="empty-key"), **{"Idempotency-Key": ""})
+    assert empty.status_code == 422 and "idempotency-key" in empty.text.lower()
+    assert client.get("/v1/leads/empty-key/decision", headers=auth("sales")).status_code == 404
+    for lead_id, number in (("inf-revenue", "1e400"), ("inf-cost", "Infinity")):
+        body = json.dumps(lead_dict(lead_id=lead_id)).replace(
+            '"annual_revenue": 60000000', f'"annual_revenue": {number}'
+        )
+        response = client.post(
+            "/v1/leads", content=body, headers={**auth("intake"), "Content-Type": "application/json"}
+        )
+        assert response.status_code == 422, (number, response.status_code, response.text)
+        assert "annual_revenue" in response.text
+        assert client.get(f"/v1/leads/{lead_id}/decision", headers=auth("sales")).status_code == 404
+
+
+def test_numbers_as_times_and_times_past_the_calendar_are_clear_422s(client):
+    as_number = post(client, {**lead_dict(lead_id="num-time"), "created_at": 1e9})
+    assert as_number.status_code == 422 and "not a number" in as_number.text
+    far = client.get("/v1/leads", params={"since": "0001-01-01T00:00:00+01:00"}, headers=auth("sales"))
+    assert far.status_code == 422 and "out of range" in far.text
+    assert post(client, lead_dict(lead_id="known-lead")).status_code == 201
+    late = client.put(
+        "/v1/leads/known-lead/outcome",
+        json={"sql": False, "at": "9999-12-31T23:59:59-01:00"},
+        headers=auth("sales"),
+    )
+    assert late.status_code == 422 and "out of range" in late.text
