@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from leadgate.features.schema import LeadValidationError, Moment, describe_validation_error
+from leadgate.features.schema import NO_NUL, LeadValidationError, Moment, describe_validation_error
 
 
 class Outcome(BaseModel):
@@ -16,9 +16,12 @@ class Outcome(BaseModel):
     sql: bool
     won: bool = False
     rejection_reason: str | None = Field(
-        None, max_length=100, description="standardized reason sales gave when rejecting the lead"
+        None,
+        max_length=100,
+        pattern=NO_NUL,
+        description="standardized reason sales gave when rejecting the lead",
     )
-    feedback: str | None = Field(None, max_length=2000, description="free text a rep left")
+    feedback: str | None = Field(None, max_length=2000, pattern=NO_NUL, description="free text a rep left")
     at: Moment | None = Field(None, description="when it became known; now when missing")
 
     @model_validator(mode="after")

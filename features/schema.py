@@ -65,6 +65,10 @@ class EventType(StrEnum):
     form_submit = "form_submit"
 
 
+LEAD_ID_PATTERN = r"^[^\x00-\x1f/]+$"  # no '/' or control characters: ids travel in URLs and keys
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold a NUL character
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -173,7 +177,7 @@ class Lead(_Strict):
         ...,
         min_length=1,
         max_length=200,
-        pattern=r"^[^\x00-\x1f/]+$",
+        pattern=LEAD_ID_PATTERN,
         description="no '/' or control characters",
     )
     created_at: Moment

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leadgate.features.outcome import Outcome
-from leadgate.features.schema import LeadValidationError, Moment, describe_validation_error
+from leadgate.features.schema import (
+    LEAD_ID_PATTERN,
+    NO_NUL,
+    LeadValidationError,
+    Moment,
+    describe_validation_error,
+)
 from leadgate.serving.auth import require
 from leadgate.serving.lifecycle_store import record_outcomes
 from leadgate.serving.schemas import Problem
@@ -25,9 +31,9 @@ class OutcomeIn(BaseModel):
     sql: bool = Field(..., description="the lead became a sales-qualified lead")
     won: bool = Field(False, description="a deal was won (implies sql)")
     rejection_reason: str | None = Field(
-        None, max_length=100, description="standardized reason when sales rejected the lead"
+        None, max_length=100, pattern=NO_NUL, description="standardized reason when sales rejected the lead"
     )
-    feedback: str | None = Field(None, max_length=2000, description="free text a rep left")
+    feedback: str | None = Field(None, max_length=2000, pattern=NO_NUL, description="free text a rep left")
     at: Moment | None = Field(None, description="when it became known; now when missing")
 
 
@@ -46,7 +52,9 @@ class OutcomeAnswer(BaseModel):
     summary="Record what became of a lead (SQL, won, rejection reason); repeats replace it",
 )
 def put_outcome(
-    request: Request, lead_id: Annotated[str, Path(min_length=1, max_length=200)], body: OutcomeIn
+    request: Request,
+    lead_id: Annotated[str, Path(min_length=1, max_length=200, pattern=LEAD_ID_PATTERN)],
+    body: OutcomeIn,
 ) -> dict:
     """Store or replace the lead's outcome."""
     try:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Resp
 from fastapi.responses import JSONResponse
 
 from leadgate.decision.routes import Route
-from leadgate.features.schema import Lead, Moment
+from leadgate.features.schema import LEAD_ID_PATTERN, Lead, Moment
 from leadgate.serving import service
 from leadgate.serving.auth import require
 from leadgate.serving.examples import LEAD_EXAMPLE
@@ -22,7 +22,8 @@ ERRORS = {
     422: {"model": Problem, "description": "invalid input; `detail` lists each field path and its problem"},
     503: {"model": Problem, "description": "decision store unavailable; nothing was stored"},
 }
-LeadId = Annotated[str, Path(min_length=1, max_length=200)]
+# The lead schema's own rule for an id: a NUL (`%00`) or a slash can be neither stored nor routed.
+LeadId = Annotated[str, Path(min_length=1, max_length=200, pattern=LEAD_ID_PATTERN)]
 
 
 def _deps(request: Request) -> dict:

@@ -243,3 +243,16 @@ def test_numbers_as_times_and_times_past_the_calendar_are_clear_422s(client):
         headers=auth("sales"),
     )
     assert late.status_code == 422 and "out of range" in late.text
+
+
+def test_a_nul_in_outcome_text_or_in_a_path_id_is_a_422_on_both_stores(client):
+    assert post(client, lead_dict(lead_id="nul-lead")).status_code == 201
+    nul = client.put(
+        "/v1/leads/nul-lead/outcome", json={"sql": False, "feedback": "call\u0000back"}, headers=auth("sales")
+    )
+    assert nul.status_code == 422 and "feedback" in nul.text
+    for path in ("/v1/leads/%00/decision", "/v1/leads/a%00b/decision"):
+        response = client.get(path, headers=auth("sales"))
+        assert response.status_code == 422, (path, response.status_code)
+    events = {"events": [{"type": "page_view", "at": "2026-11-20T11:00:00Z"}]}
+    assert client.post("/v1/leads/%00/events", json=events, headers=auth("intake")).status_code == 422
