@@ -8,7 +8,7 @@ from pathlib import Path
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
-from leadgate.features.schema import Lead, LeadValidationError, parse_lead
+from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows, unflatten
 from leadgate.serving.model_loading import LoadedModel
 
@@ -124,7 +124,7 @@ class Scorer:
             return _mapped(leads, _mapping(mapping))
         if isinstance(leads, pd.DataFrame):
             leads = [unflatten(row) for row in leads.to_dict(orient="records")]
-        return [_row(number, lead) for number, lead in enumerate(leads, start=1)]
+        return [Row.of(number, lead) for number, lead in enumerate(leads, start=1)]
 
 
 def _shown(builder, spec, value):
@@ -135,16 +135,6 @@ def _shown(builder, spec, value):
         vocabulary = builder.vocabularies_.get(spec.name, [])
         return vocabulary[int(value)] if 0 <= int(value) < len(vocabulary) else "(other)"
     return value
-
-
-def _row(number: int, lead) -> Row:
-    if isinstance(lead, Lead):
-        return Row(number, lead, lead.lead_id, None)
-    lead_id = lead.get("lead_id") if isinstance(lead, dict) else None
-    try:
-        return Row(number, parse_lead(lead), lead_id, None)
-    except LeadValidationError as error:
-        return Row(number, None, None if lead_id is None else str(lead_id), str(error))
 
 
 def _as_of(row: Row, now: datetime) -> Row:
@@ -168,10 +158,7 @@ def _mapped(leads, mapping) -> list[Row]:
     # Exports are text: the mapping decides what a cell means, exactly as when the file is read from disk.
     rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     check_header(mapping, list(frame.columns), outcome=False)
-    return [
-        Row(number, None, None, record) if isinstance(record, str) else _row(number, record)
-        for number, record in map_rows(mapping, rows, outcome=False)
-    ]
+    return [Row.of(number, record) for number, record in map_rows(mapping, rows, outcome=False)]
 
 
 def load(

@@ -35,6 +35,19 @@ class Row:
     lead_id: str | None
     error: str | None
 
+    @classmethod
+    def of(cls, number: int, data) -> Row:
+        """A row from a Lead, lead JSON (validated here) or the text of the problem that kept it from being one."""
+        if isinstance(data, Lead):
+            return cls(number, data, data.lead_id, None)
+        if isinstance(data, str):
+            return cls(number, None, None, data)
+        lead_id = data.get("lead_id") if isinstance(data, dict) else None
+        try:
+            return cls(number, parse_lead(data), lead_id, None)
+        except LeadValidationError as error:
+            return cls(number, None, None if lead_id is None else str(lead_id), str(error))
+
 
 def _missing(value) -> bool:
     return (
@@ -134,14 +147,7 @@ def read_leads(
         _mapped_rows(path, mapping, delimiter, encoding) if mapping else _read_rows(path, delimiter, encoding)
     )
     for number, data in rows:
-        if isinstance(data, str):
-            yield Row(number, None, None, data)
-            continue
-        lead_id = data.get("lead_id") if isinstance(data, dict) else None
-        try:
-            yield Row(number, parse_lead(data), lead_id, None)
-        except LeadValidationError as error:
-            yield Row(number, None, None if lead_id is None else str(lead_id), str(error))
+        yield Row.of(number, data)
 
 
 # The columns of a flat (Parquet, DataFrame) output, whatever its rows: a batch of only errors keeps them.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from leadgate.features.schema import Lead
+from leadgate.features.schema import Lead, parse_lead
 from leadgate.serving.model_loading import load_by_alias
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 from leadgate.serving.store import DecisionStore, NewLead
@@ -24,6 +24,23 @@ class Replayed:
     shadow: int  # leads the challenger scored (0 without a challenger)
     champion: str
     challenger: str | None
+
+
+def arrivals_of(records: list[dict]) -> list[Lead]:
+    """History records (a lead plus its outcome) as leads reaching the service at their snapshot time.
+
+    The synthetic history was scored at each snapshot, with the activity known by then; deciding the same
+    lead bare at creation would differ from how it was trained.
+    """
+    return [
+        parse_lead(
+            {
+                **{k: v for k, v in r.items() if k != "outcome"},
+                "scored_at": r.get("scored_at") or r["created_at"],
+            }
+        )
+        for r in records
+    ]
 
 
 def replay(settings: Settings, engine: Engine, leads: list[Lead]) -> Replayed:

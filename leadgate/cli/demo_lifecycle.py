@@ -28,23 +28,14 @@ def train_challenger(settings, history_path: Path, seed: int, console: Console, 
 def go_live(settings, new_records: list[dict], console: Console) -> None:
     """Store the new leads as the service would (champion at arrival, challenger in shadow), then their outcomes."""
     from leadgate.features.outcome import Outcome
-    from leadgate.features.schema import parse_lead
     from leadgate.serving.lifecycle_store import record_outcomes
-    from leadgate.serving.replay import replay
+    from leadgate.serving.replay import arrivals_of, replay
     from leadgate.serving.store import make_engine, migrate
     from leadgate.training.synth import reported_outcomes
 
     engine = make_engine(settings.decisions_url())
     migrate(engine)
-    leads = [
-        parse_lead(
-            {
-                **{k: v for k, v in r.items() if k != "outcome"},
-                "scored_at": r.get("scored_at") or r["created_at"],
-            }
-        )
-        for r in new_records
-    ]
+    leads = arrivals_of(new_records)
     with console.status(f"deciding and storing {len(leads):,} leads, scoring them in shadow"):
         done = replay(settings, engine, leads)
     console.print(

@@ -12,7 +12,8 @@ from rich.table import Table
 from leadgate.training.channels import NONE_LABEL
 
 
-def _pct(value: float | None, digits: int = 1) -> str:
+def percent(value: float | None, digits: int = 1) -> str:
+    """A share as a percentage, "—" when there is none (an empty route, no SQLs)."""
     return "—" if value is None or value != value else f"{value:.{digits}%}"
 
 
@@ -75,7 +76,7 @@ def print_backtest(console: Console, result, show: int) -> None:
         gates.add_row(
             row["gate"],
             row["route"],
-            f"{fired} ({_pct(row['firing_rate'])})",
+            f"{fired} ({percent(row['firing_rate'])})",
             _rate(row["affected_conversion"], row["affected_low"], row["affected_high"]),
             _rate(row["unaffected_conversion"], row["unaffected_low"], row["unaffected_high"]),
             _ratio(row["ratio"], row["ratio_low"], row["ratio_high"]),
@@ -193,7 +194,7 @@ def print_channels(console: Console, result, campaigns: int) -> None:
 def _print_channel_rows(console: Console, frame, table: Table, keys: list[str]) -> None:
     for row in frame.to_dict(orient="records"):
         cells = [escape(str(row[key])) for key in keys]
-        cells += [_count(row["leads"]), f"{_count(row['passing_gates'])} ({_pct(row['pass_rate'], 0)})"]
+        cells += [_count(row["leads"]), f"{_count(row['passing_gates'])} ({percent(row['pass_rate'], 0)})"]
         cells += [_count(row["to_sales"])] if "to_sales" in row else []
         cells += [_count(row["sqls"]), _rate(row["sql_rate"], row["sql_low"], row["sql_high"])]
         cells += [_count(row["won"]), _count(row["leads_with_cost"])]

@@ -96,12 +96,10 @@ def _store_history(settings):
     return history_from_store(engine)
 
 
-def _percent(value: float) -> str:
-    return "—" if value != value else f"{value:.1%}"
-
-
 def _print_training(result, registered) -> None:
     from rich.table import Table
+
+    from leadgate.cli.render_analysis import percent
 
     split = result.split
     table = Table(title=f"Held-out comparison ({split.kind} split)", title_justify="left")
@@ -117,13 +115,13 @@ def _print_training(result, registered) -> None:
     for column in ("route", "leads", "SQLs", "conversion"):
         routes.add_column(column, justify="right" if column != "route" else "left")
     for row in result.routes:
-        routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", _percent(row["conversion"]))
+        routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", percent(row["conversion"]))
     console.print(routes)
     m = result.metrics
     console.print(
         f"SQL recall kept out of self_service/silent_reject: on validation, where the thresholds were chosen, "
-        f"{_percent(m['valid.routes.recall_not_rejected'])}; on the test part "
-        f"{_percent(m['test.routes.recall_not_rejected'])}; calibration error "
+        f"{percent(m['valid.routes.recall_not_rejected'])}; on the test part "
+        f"{percent(m['test.routes.recall_not_rejected'])}; calibration error "
         f"{m['test.system.calibration_error']:.3f}"
     )
     t = result.model.thresholds

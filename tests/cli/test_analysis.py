@@ -30,13 +30,8 @@ def text(output: str) -> str:
     return " ".join(re.sub(r"[│┃╭╮╰╯─━┏┓┗┛┡┩└┘┌┐╇┳┻╋┼├┤]", " ", output).split())
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, tmp_path):
-    """No developer settings, and a scratch working directory."""
-    for name in ENV_NAMES:
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+# Every test here runs without developer settings, in a scratch folder (tests/cli/conftest.py).
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 @pytest.fixture(scope="module")

@@ -49,13 +49,8 @@ def write_json(path: Path, data) -> Path:
     return path
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, tmp_path):
-    """No developer settings, and a scratch working directory so no default `.leadgate` is created here."""
-    for name in ENV_NAMES:
-        monkeypatch.setenv(name, "")  # recorded, so teardown also removes a value MLflow exported meanwhile
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+# Every test here runs without developer settings, in a scratch folder (tests/cli/conftest.py).
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 @pytest.fixture(scope="module")

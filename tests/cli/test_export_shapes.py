@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leadgate.cli import app
-from tests.cli.test_commands import CLEAN_ENV, ENV_NAMES, text
+from tests.cli.test_commands import CLEAN_ENV, text
 from tests.training.export_shapes import SHIFT_MAPPING, SHOP_MAPPING, shift_rows, shop_rows, write_csv
 
 
@@ -18,13 +18,13 @@ def run(*args):
     return CliRunner().invoke(app, [str(a) for a in args], env={**CLEAN_ENV, "COLUMNS": "220"})
 
 
-@pytest.fixture(autouse=True)
-def isolated(monkeypatch, tmp_path):
-    """No developer settings; a scratch working directory."""
-    for name in ENV_NAMES:
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
+# Every test here runs without developer settings, in a scratch folder (tests/cli/conftest.py).
+pytestmark = pytest.mark.usefixtures("isolated")
+
+
+def score(source, mapping, output, data_dir):
+    """`leadgate score` of an export through its mapping into `output`."""
+    return run("score", "--input", source, "--mapping", mapping, "--output", output, "--data-dir", data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +63,7 @@ def test_a_semicolon_export_without_ids_or_dates_trains_on_its_own_columns(shop)
 def test_the_trained_shop_model_scores_the_export_and_refuses_unknown_custom_fields(shop, tmp_path):
     folder, _ = shop
     out = tmp_path / "decisions.jsonl"
-    result = run(
-        "score",
-        "--input",
-        folder / "shop.csv",
-        "--mapping",
-        folder / "shop.yaml",
-        "--output",
-        out,
-        "--data-dir",
-        folder / "data",
-    )
+    result = score(folder / "shop.csv", folder / "shop.yaml", out, folder / "data")
     assert result.exit_code == 0, result.output
     decisions = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(decisions) == 3000 and all(d["error"] is None for d in decisions)
@@ -184,17 +174,7 @@ def test_empty_routes_show_a_dash_not_nan(shop):
 def test_scored_export_has_one_row_per_input_row_in_parquet(shop, tmp_path):
     folder, _ = shop
     out = tmp_path / "d.parquet"
-    result = run(
-        "score",
-        "--input",
-        folder / "shop.csv",
-        "--mapping",
-        folder / "shop.yaml",
-        "--output",
-        out,
-        "--data-dir",
-        folder / "data",
-    )
+    result = score(folder / "shop.csv", folder / "shop.yaml", out, folder / "data")
     assert result.exit_code == 0, result.output
     assert len(pd.read_parquet(out)) == 3000
 
@@ -220,17 +200,7 @@ def test_new_leads_without_outcome_columns_are_scored_through_the_training_mappi
     rows[3]["Anrufe"] = "viele"  # one bad row: its error, the others decided
     write_csv(tmp_path / "new.csv", rows)
     out = tmp_path / "new.parquet"
-    result = run(
-        "score",
-        "--input",
-        tmp_path / "new.csv",
-        "--mapping",
-        folder / "shop.yaml",
-        "--output",
-        out,
-        "--data-dir",
-        folder / "data",
-    )
+    result = score(tmp_path / "new.csv", folder / "shop.yaml", out, folder / "data")
     assert result.exit_code == 0, result.output
     decided = pd.read_parquet(out)
     assert len(decided) == 50 and decided["error"].notna().sum() == 1
@@ -242,17 +212,7 @@ def test_a_batch_of_only_bad_rows_keeps_every_output_column(shop, tmp_path):
     rows = [{k: v for k, v in row.items() if k != "Ergebnis"} | {"Anrufe": "?"} for row in shop_rows(5)]
     write_csv(tmp_path / "bad.csv", rows)
     out = tmp_path / "bad.parquet"
-    result = run(
-        "score",
-        "--input",
-        tmp_path / "bad.csv",
-        "--mapping",
-        folder / "shop.yaml",
-        "--output",
-        out,
-        "--data-dir",
-        folder / "data",
-    )
+    result = score(tmp_path / "bad.csv", folder / "shop.yaml", out, folder / "data")
     assert result.exit_code == 0, result.output
     decided = pd.read_parquet(out)
     assert {"route", "p_sql", "negative_reasons", "error", "row"} <= set(decided.columns)

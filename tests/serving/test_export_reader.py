@@ -1,42 +1,11 @@
 """CRM exports read as text: dialects, encodings, gzip, and clear errors for files that cannot be read."""
 
 import gzip
-import json
 
 import pandas as pd
 import pytest
 
-from leadgate.serving.batch import BatchInputError
-from leadgate.serving.export_reader import read_export, read_table
-from tests.factories import lead_dict, make_lead
-
-SECTIONS = ("contact", "company", "form", "source")
-
-
-def flat(lead: dict) -> dict:
-    """A lead as one row of dotted columns ('company.employees'), with the events as JSON text."""
-    row = {key: value for key, value in lead.items() if key not in (*SECTIONS, "events")}
-    for section in SECTIONS:
-        row.update({f"{section}.{key}": value for key, value in lead[section].items()})
-    row["events"] = json.dumps(lead["events"])
-    return row
-
-
-def write_jsonl(path, lines: list[str]):
-    path.write_text("".join(line + "\n" for line in lines))
-    return path
-
-
-def decided(pipeline, lead: dict) -> dict:
-    """The pipeline's own decision for a lead dict, to compare batch output against."""
-    return pipeline.decide([make_lead(**lead)]).record(0)
-
-
-SMALL = lead_dict(
-    lead_id="small",
-    contact={"email": "joe@tinyshop.io", "job_title": "Owner"},
-    company={"name": "Tiny Shop", "website": "tinyshop.io", "employees": 3},
-)
+from leadgate.serving.export_reader import BatchInputError, read_export, read_table
 
 
 def write_bytes(path, data: bytes):

@@ -34,23 +34,12 @@ def new_leads(policy, n: int = 800, seed: int = 21) -> list[dict]:
 
 def go_live(settings, records: list[dict]) -> list:
     """Each lead decided at arrival by the champion and stored, then scored in shadow by the challenger."""
-    from leadgate.features.schema import parse_lead
-    from leadgate.serving.replay import replay
+    from leadgate.serving.replay import arrivals_of, replay
     from leadgate.serving.store import make_engine, migrate
 
     engine = make_engine(settings.decisions_url())
     migrate(engine)
-    # Each lead reaches the service at its snapshot time with the activity known by then, which is
-    # how the synthetic history was scored; deciding it bare at creation would differ from training.
-    leads = [
-        parse_lead(
-            {
-                **{k: v for k, v in r.items() if k != "outcome"},
-                "scored_at": r.get("scored_at") or r["created_at"],
-            }
-        )
-        for r in records
-    ]
+    leads = arrivals_of(records)
     replay(settings, engine, leads)
     return leads
 
