@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +40,41 @@ class Settings(BaseSettings):
         30.0, gt=0, description="how often the service checks the champion alias"
     )
     max_body_bytes: int = Field(256_000, ge=1024)
+
+    # Abuse limits (serving/rate_limits.py). A rate is "<count>/<second|minute|hour|day>" or "off".
+    rate_limits_enabled: bool = Field(True, description="false turns every limit below off")
+    rate_limit_per_key: str = Field("600/minute", description="intake requests per API key")
+    rate_limit_per_ip: str = Field("600/minute", description="intake requests per client address")
+    rate_limit_failed_auth: str = Field(
+        "20/minute", description="401s per client address; past it, requests without a valid key get 429"
+    )
+    rate_limit_events_per_lead: str = Field(
+        "200/day", description="event posts a lead accepts in the rolling window, counted in the store"
+    )
+    rate_limit_storage: str = Field(
+        "memory://", description="where counters live: each worker its own memory, or redis://… to share"
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list, description="JSON list of proxy addresses/networks whose X-Forwarded-For counts"
+    )
+
+    @field_validator(
+        "rate_limit_per_key", "rate_limit_per_ip", "rate_limit_failed_auth", "rate_limit_events_per_lead"
+    )
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        from limits import parse
+
+        if value.strip().lower() != "off":
+            parse(value)  # raises ValueError on anything that is no rate
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # raises ValueError on a bad address
+        return value
 
     def tracking_uri(self) -> str:
         """MLflow tracking URI: the given one, else SQLite in the data folder."""

@@ -20,6 +20,7 @@ from leadgate.serving.lifecycle_views import router as outcome_router
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
+from leadgate.serving.rate_limits import Limiter, RateLimited
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 from leadgate.serving.store import DecisionStore, IdempotencyConflict, make_engine, migrate
@@ -177,6 +178,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.limiter = Limiter(settings, metrics)
     app.state.live = LiveMonitor(metrics.registry)
     app.include_router(router)
     app.include_router(outcome_router)
@@ -197,6 +199,15 @@ def create_app(
     @app.exception_handler(LeadNotFound)
     async def not_found(request: Request, error: LeadNotFound):
         return JSONResponse({"detail": f"no lead {error.args[0]!r}"}, status_code=404)
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(request: Request, error: RateLimited):
+        metrics.rate_limited.labels(kind=error.kind, key=error.key).inc()
+        return JSONResponse(
+            {"detail": error.detail},
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(error.retry_after)},
+        )
 
     @app.exception_handler(IdempotencyConflict)
     async def conflict(request: Request, error: IdempotencyConflict):

@@ -37,23 +37,35 @@ def identify(keys: list[ApiKey], presented: str) -> ApiKey | None:
     return match
 
 
-def require(*roles: str) -> Callable:
-    """Dependency: a valid key (401 otherwise) whose role is one of `roles` or admin (403 otherwise)."""
+def require(*roles: str, rate_limited: bool = False) -> Callable:
+    """Dependency: a valid key (401 otherwise) whose role is one of `roles` or admin (403 otherwise).
+
+    Every 401 counts against the client address; past the failed-authentication limit, requests from it
+    without a valid key get 429 instead (a valid key still passes). With `rate_limited`, the intake limits
+    per client address (checked before the key) and per key apply too.
+    """
 
     # async: a hash and a compare, not worth a hop to the thread pool that a sync dependency costs.
     async def check(
         request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
     ) -> ApiKey:
-        unauthorized = HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "missing or unknown API key", headers={"WWW-Authenticate": "Bearer"}
-        )
-        if credentials is None or credentials.scheme.lower() != "bearer":
-            raise unauthorized
-        key = identify(request.app.state.settings.api_keys, credentials.credentials)
+        limiter = request.app.state.limiter
+        if rate_limited:
+            limiter.intake_by_address(request)
+        key = None
+        if credentials is not None and credentials.scheme.lower() == "bearer":
+            key = identify(request.app.state.settings.api_keys, credentials.credentials)
         if key is None:
-            raise unauthorized
+            limiter.failed_authentication(request)
+            raise HTTPException(
+                status.HTTP_401_UNAUTHORIZED,
+                "missing or unknown API key",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         if key.role != "admin" and key.role not in roles:
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"role '{key.role}' may not do this")
+        if rate_limited:
+            limiter.intake_by_key(key.sha256, key.name)
         return key
 
     return check

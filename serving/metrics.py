@@ -57,6 +57,18 @@ class ServiceMetrics:
             "SQLite WAL frames the newest background checkpoint could not copy back (readers held them)",
             registry=self.registry,
         )
+        # Abuse limits (serving/rate_limits.py): requests answered 429, by which limit and, for `key`, whose.
+        self.rate_limited = Counter(
+            "leadgate_rate_limited_total",
+            "Requests refused with 429 by an abuse limit: key, ip, failed_auth or events_per_lead",
+            ["kind", "key"],
+            registry=self.registry,
+        )
+        self.rate_limit_errors = Counter(
+            "leadgate_rate_limit_errors_total",
+            "Requests let through unlimited because the rate-limit storage failed",
+            registry=self.registry,
+        )
 
     def observe_decision(self, record: DecisionRecord, trigger: str) -> None:
         """Count one stored decision and the gates it fired."""

@@ -11,6 +11,7 @@ from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.public import MESSAGES
+from leadgate.serving.rate_limits import EventsCap
 from leadgate.serving.shadow import ShadowScorer
 from leadgate.serving.store import DecisionStore, Stored
 
@@ -97,9 +98,15 @@ def merge_events(stored: dict, events: list[Event]) -> dict:
 
 
 def add_events(
-    *, lead_id: str, events: list[Event], holder: ModelHolder, store: DecisionStore, metrics: ServiceMetrics
+    *,
+    lead_id: str,
+    events: list[Event],
+    holder: ModelHolder,
+    store: DecisionStore,
+    metrics: ServiceMetrics,
+    cap: EventsCap | None = None,
 ) -> tuple[dict, int]:
-    """Append new activity, re-score, and append a decision, all under the lead's lock."""
+    """Append new activity, re-score, and append a decision, all under the lead's lock (and within its cap)."""
     now = datetime.now(UTC)
     decided: list[DecisionRecord] = []
 
@@ -109,7 +116,7 @@ def add_events(
 
     try:
         row = store.append_events(
-            lead_id=lead_id, merge=lambda stored: merge_events(stored, events), decide=decide, at=now
+            lead_id=lead_id, merge=lambda stored: merge_events(stored, events), decide=decide, at=now, cap=cap
         )
     except KeyError:
         raise LeadNotFound(lead_id) from None

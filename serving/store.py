@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from leadgate.decision.record import DecisionRecord
 from leadgate.serving.store_engine import make_engine, migrate, writing  # noqa: F401
 from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
+
+if TYPE_CHECKING:
+    from leadgate.serving.rate_limits import EventsCap
 
 
 class IdempotencyConflict(ValueError):
@@ -132,11 +136,13 @@ class DecisionStore:
         merge: Callable[[dict], dict],
         decide: Callable[[dict], DecisionRecord],
         at: datetime,
+        cap: EventsCap | None = None,
     ) -> Stored:
         """Under the lead's write lock: merge new activity into the stored lead, decide, append a decision.
 
         Reading, merging and writing in one locked transaction means concurrent event posts never
-        overwrite each other's activity; the older decisions stay.
+        overwrite each other's activity; the older decisions stay. A lead past its cap of event posts
+        raises RateLimited, with nothing written.
         """
         with writing(self.engine) as connection:
             # Writing first takes the lock (a row lock on PostgreSQL, the write lock on SQLite) before the read.
@@ -145,6 +151,10 @@ class DecisionStore:
             )
             if touched.rowcount == 0:
                 raise KeyError(lead_id)
+            if cap is not None:
+                cap.enforce(
+                    connection, lead_id, at
+                )  # counted under the lock: concurrent posts cannot both pass
             stored = connection.scalar(select(LeadRow.lead).where(LeadRow.lead_id == lead_id))
             lead = merge(stored)
             decision = decide(lead)

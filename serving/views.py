@@ -19,6 +19,7 @@ ERRORS = {
     401: {"model": Problem, "description": "missing or unknown API key"},
     403: {"model": Problem, "description": "the key's role may not do this"},
     413: {"model": Problem, "description": "body too large"},
+    429: {"model": Problem, "description": "an abuse limit was reached; retry after `Retry-After` seconds"},
     422: {"model": Problem, "description": "invalid input; `detail` lists each field path and its problem"},
     503: {"model": Problem, "description": "decision store unavailable; nothing was stored"},
 }
@@ -51,7 +52,7 @@ def _arrival_deps(request: Request) -> dict:
         200: {"model": PublicAnswer, "description": "repeat of a stored lead: the same answer"},
         **ERRORS,
     },
-    dependencies=[Depends(require("intake"))],
+    dependencies=[Depends(require("intake", rate_limited=True))],
     summary="Decide a new lead; answers only what the sender may see",
 )
 def create_lead(
@@ -75,12 +76,13 @@ def create_lead(
     "/v1/leads/{lead_id}/events",
     response_model=EventsAnswer,
     responses={404: {"model": Problem}, **ERRORS},
-    dependencies=[Depends(require("intake"))],
+    dependencies=[Depends(require("intake", rate_limited=True))],
     summary="Add activity to a lead and re-score it; a new decision is appended",
 )
 def add_events(request: Request, lead_id: LeadId, body: EventsIn) -> dict:
     """Append events, re-decide, keep the old decision."""
-    answer, seq = service.add_events(lead_id=lead_id, events=body.events, **_deps(request))
+    cap = request.app.state.limiter.events_cap
+    answer, seq = service.add_events(lead_id=lead_id, events=body.events, cap=cap, **_deps(request))
     return {**answer, "decision_seq": seq}
 
 

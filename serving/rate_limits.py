@@ -1,0 +1,169 @@
+"""Abuse limits: intake requests per key and per client address, failed authentications, event posts per lead.
+
+Counters of the first three live in the `limits` library's storage: each worker process's own memory by
+default (so `--workers N` lets N times the rate through), or a shared Redis by URL. The event-post cap is
+counted in the decision store itself, under the lead's lock, so every worker sees the same count.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import math
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fastapi import Request
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import Connection, func, select
+
+from leadgate.serving.metrics import ServiceMetrics
+from leadgate.serving.store_models import DecisionRow
+from leadgate.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class RateLimited(Exception):
+    """A request refused by an abuse limit: answered 429 with `Retry-After`, nothing processed or stored."""
+
+    def __init__(self, detail: str, retry_after: float, *, kind: str, key: str = "-"):
+        super().__init__(detail)
+        self.detail = detail
+        self.retry_after = max(1, math.ceil(retry_after))  # whole seconds; 0 would invite an instant retry
+        self.kind = kind  # which limit: key, ip, failed_auth, events_per_lead
+        self.key = key  # the API key's name when the limit is the key's
+
+
+def rate(value: str, enabled: bool) -> RateLimitItem | None:
+    """A configured rate, or None when it (or every limit) is off."""
+    return None if not enabled or value.strip().lower() == "off" else parse(value)
+
+
+def per(item: RateLimitItem) -> str:
+    """`600 per minute`, `200 per 2 days`: a rate as the refusal names it."""
+    unit = item.GRANULARITY.name
+    return (
+        f"{item.amount} per {unit}" if item.multiples == 1 else f"{item.amount} per {item.multiples} {unit}s"
+    )
+
+
+@dataclass(frozen=True)
+class EventsCap:
+    """At most `item.amount` event posts per lead within the item's window, counted in the decision store."""
+
+    item: RateLimitItem
+
+    @classmethod
+    def of(cls, settings: Settings) -> EventsCap | None:
+        """The configured cap, or None when it is off."""
+        item = rate(settings.rate_limit_events_per_lead, settings.rate_limits_enabled)
+        return None if item is None else cls(item)
+
+    def enforce(self, connection: Connection, lead_id: str, at: datetime) -> None:
+        """Raise RateLimited when the lead already took its event posts in the window ending at `at`.
+
+        Run inside the write transaction that holds the lead's lock, so concurrent posts cannot both pass.
+        """
+        window = timedelta(seconds=self.item.get_expiry())
+        since = at - window
+        if connection.dialect.name == "sqlite":
+            since = since.replace(tzinfo=None)  # SQLite keeps naive UTC text; compare like with like
+        posts, oldest = connection.execute(
+            select(func.count(), func.min(DecisionRow.decided_at)).where(
+                DecisionRow.lead_id == lead_id,
+                DecisionRow.trigger == "events",
+                DecisionRow.decided_at > since,
+            )
+        ).one()
+        if posts < self.item.amount:
+            return
+        oldest = oldest.replace(tzinfo=at.tzinfo) if oldest.tzinfo is None else oldest
+        raise RateLimited(
+            f"lead {lead_id!r} reached its cap of {per(self.item)} event posts; these events were not stored",
+            (oldest + window - at).total_seconds(),
+            kind="events_per_lead",
+        )
+
+
+class ClientAddress:
+    """The client's address: the peer's, or the one a trusted proxy put in X-Forwarded-For."""
+
+    def __init__(self, trusted: list[str]):
+        self.trusted = [ipaddress.ip_network(network, strict=False) for network in trusted]
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted)
+
+    def of(self, request: Request) -> str:
+        """The rightmost address not of a trusted proxy: the left part of the header anyone could have sent."""
+        peer = request.client.host if request.client else "unknown"
+        if not self.trusted or not self._is_trusted(peer):
+            return peer
+        hops = [hop.strip() for hop in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
+        hops = [hop for hop in hops if hop]
+        for hop in reversed(hops):
+            if not self._is_trusted(hop):
+                return hop[:64]
+        return hops[0] if hops else peer
+
+
+class Limiter:
+    """The app's request limits: intake per key and per client address, and failed authentications."""
+
+    def __init__(self, settings: Settings, metrics: ServiceMetrics):
+        on = settings.rate_limits_enabled
+        self.per_key = rate(settings.rate_limit_per_key, on)
+        self.per_ip = rate(settings.rate_limit_per_ip, on)
+        self.failed_auth = rate(settings.rate_limit_failed_auth, on)
+        self.events_cap = EventsCap.of(settings)
+        self.address = ClientAddress(settings.trusted_proxies)
+        self.metrics = metrics
+        needed = self.per_key or self.per_ip or self.failed_auth
+        # No storage, and no expiry thread, when nothing is counted here.
+        self._limiter = (
+            MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage)) if needed else None
+        )
+
+    def intake_by_address(self, request: Request) -> None:
+        """Count an intake request against its client address; RateLimited past the limit."""
+        self._hit(self.per_ip, "ip", self.address.of(request), key="-", what="this client address")
+
+    def intake_by_key(self, key_sha256: str, key_name: str) -> None:
+        """Count an intake request against its API key; RateLimited past the limit."""
+        self._hit(self.per_key, "key", key_sha256, key=key_name, what=f"API key {key_name!r}")
+
+    def failed_authentication(self, request: Request) -> None:
+        """Count a 401 against its client address; RateLimited (429 instead of 401) past the limit."""
+        self._hit(
+            self.failed_auth,
+            "failed_auth",
+            self.address.of(request),
+            key="-",
+            what="failed authentications from this client address",
+        )
+
+    def _hit(self, item: RateLimitItem | None, kind: str, who: str, *, key: str, what: str) -> None:
+        if item is None or self._limiter is None:
+            return
+        try:
+            if self._limiter.hit(item, kind, who):
+                return
+            reset = self._limiter.get_window_stats(item, kind, who).reset_time
+        except Exception as error:  # noqa: BLE001 - a limiter outage must not stop intake: let it through
+            log.error("rate limit storage failed, request let through: %s", error)
+            self.metrics.rate_limit_errors.inc()
+            return
+        raise RateLimited(
+            f"rate limit of {per(item)} reached for {what}; retry later",
+            reset - time.time(),
+            kind=kind,
+            key=key,
+        )
