@@ -124,6 +124,9 @@ def start_leadgate(data_dir: Path, port: int, workers: int, db: Path) -> subproc
         "LEADGATE_DATA_DIR": str(data_dir),
         "DATABASE_URL": f"sqlite:///{db}",
         "LEADGATE_API_KEYS": json.dumps([{"name": "bench", "role": "intake", "sha256": hash_key(KEY)}]),
+        # Counted as in production, never reached: the bench measures the limiter's cost, not its refusals.
+        "LEADGATE_RATE_LIMIT_PER_KEY": "100000000/minute",
+        "LEADGATE_RATE_LIMIT_PER_IP": "100000000/minute",
     }
     command = [str(BIN / "leadgate"), "serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL)

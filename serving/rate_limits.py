@@ -1,8 +1,10 @@
 """Abuse limits: intake requests per key and per client address, failed authentications, event posts per lead.
 
 Counters of the first three live in the `limits` library's storage: each worker process's own memory by
-default (so `--workers N` lets N times the rate through), or a shared Redis by URL. The event-post cap is
-counted in the decision store itself, under the lead's lock, so every worker sees the same count.
+default (so `--workers N` lets N times the rate through), or a shared Redis by URL. They are sliding-window
+counters: two numbers per client whatever the rate (a moving window keeps one timestamp per request), the
+previous window weighted by how much of it still overlaps. The event-post cap is counted exactly, in the
+decision store, under the lead's lock, so every worker sees the same count.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from datetime import datetime, timedelta
 
 from fastapi import Request
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.storage import Storage, storage_from_string
+from limits.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy import Connection, func, select
 
 from leadgate.serving.metrics import ServiceMetrics
@@ -89,21 +91,34 @@ class EventsCap:
         )
 
 
+def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return ip.ipv4_mapped or ip if isinstance(ip, ipaddress.IPv6Address) else ip
+
+
 class ClientAddress:
-    """The client's address: the peer's, or the one a trusted proxy put in X-Forwarded-For."""
+    """Who a request is counted against: its peer, or the client a trusted proxy named in X-Forwarded-For."""
 
     def __init__(self, trusted: list[str]):
         self.trusted = [ipaddress.ip_network(network, strict=False) for network in trusted]
 
     def _is_trusted(self, address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address.strip())
-        except ValueError:
-            return False
-        return any(ip in network for network in self.trusted)
+        ip = _ip(address)
+        return ip is not None and any(ip in network for network in self.trusted)
 
     def of(self, request: Request) -> str:
-        """The rightmost address not of a trusted proxy: the left part of the header anyone could have sent."""
+        """The client's address; an IPv6 client counts as its /64, which one subscriber usually holds whole."""
+        address = self._client(request)
+        ip = _ip(address)
+        if isinstance(ip, ipaddress.IPv6Address):
+            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        return address if ip is None else str(ip)
+
+    def _client(self, request: Request) -> str:
+        # The rightmost hop no trusted proxy wrote: anything left of it anyone could have sent.
         peer = request.client.host if request.client else "unknown"
         if not self.trusted or not self._is_trusted(peer):
             return peer
@@ -113,6 +128,15 @@ class ClientAddress:
             if not self._is_trusted(hop):
                 return hop[:64]
         return hops[0] if hops else peer
+
+
+STORAGE_RETRY_SECONDS = 5
+
+
+def _storage(uri: str) -> Storage:
+    # A shared Redis that stops answering must cost a request 0.2 s at most, not hang it.
+    options = {"socket_timeout": 0.2, "socket_connect_timeout": 0.2} if uri.startswith("redis") else {}
+    return storage_from_string(uri, **options)
 
 
 class Limiter:
@@ -129,8 +153,28 @@ class Limiter:
         needed = self.per_key or self.per_ip or self.failed_auth
         # No storage, and no expiry thread, when nothing is counted here.
         self._limiter = (
-            MovingWindowRateLimiter(storage_from_string(settings.rate_limit_storage)) if needed else None
+            SlidingWindowCounterRateLimiter(_storage(settings.rate_limit_storage)) if needed else None
         )
+        self._storage_down_until = 0.0
+        log.info("abuse limits: %s", self.describe(settings.rate_limit_storage))
+
+    def describe(self, storage: str) -> str:
+        """One line saying which limits are on and where their counters live."""
+        parts = [
+            f"{per(item)} {what}"
+            for item, what in (
+                (self.per_key, "intake per key"),
+                (self.per_ip, "intake per client address"),
+                (self.failed_auth, "failed authentications per client address"),
+                (self.events_cap.item if self.events_cap else None, "event posts per lead"),
+            )
+            if item is not None
+        ]
+        if not parts:
+            return "off"
+        # A URL's password stays out of the log: only what follows the last "@".
+        where = "each worker's own memory" if storage.startswith("memory") else storage.split("@")[-1]
+        return "; ".join(parts) + (f"; rates counted in {where}" if self._limiter else "")
 
     def intake_by_address(self, request: Request) -> None:
         """Count an intake request against its client address; RateLimited past the limit."""
@@ -153,12 +197,17 @@ class Limiter:
     def _hit(self, item: RateLimitItem | None, kind: str, who: str, *, key: str, what: str) -> None:
         if item is None or self._limiter is None:
             return
+        if time.monotonic() < self._storage_down_until:
+            self.metrics.rate_limit_errors.inc()  # let through unlimited: the storage failed moments ago
+            return
         try:
             if self._limiter.hit(item, kind, who):
                 return
             reset = self._limiter.get_window_stats(item, kind, who).reset_time
         except Exception as error:  # noqa: BLE001 - a limiter outage must not stop intake: let it through
-            log.error("rate limit storage failed, request let through: %s", error)
+            # Not asked again for a few seconds: each request would otherwise wait out the storage's timeout.
+            self._storage_down_until = time.monotonic() + STORAGE_RETRY_SECONDS
+            log.error("rate-limit storage failed; unlimited for %s s: %s", STORAGE_RETRY_SECONDS, error)
             self.metrics.rate_limit_errors.inc()
             return
         raise RateLimited(

@@ -151,10 +151,8 @@ class DecisionStore:
             )
             if touched.rowcount == 0:
                 raise KeyError(lead_id)
-            if cap is not None:
-                cap.enforce(
-                    connection, lead_id, at
-                )  # counted under the lock: concurrent posts cannot both pass
+            if cap is not None:  # counted under the lock: concurrent posts cannot both pass
+                cap.enforce(connection, lead_id, at)
             stored = connection.scalar(select(LeadRow.lead).where(LeadRow.lead_id == lead_id))
             lead = merge(stored)
             decision = decide(lead)

@@ -1,5 +1,7 @@
 """Abuse limits on a real store (SQLite and PostgreSQL): 429 with Retry-After, nothing stored, counted."""
 
+import os
+import random
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -106,6 +108,14 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy(limited):
         assert_refused(post_lead(direct, "xff-5", **{"X-Forwarded-For": "198.51.100.31"}))
 
 
+def test_an_ipv6_client_counts_as_its_64(limited):
+    with limited(rate_limit_per_ip="1/minute") as client:
+        one, same_64 = client_at(client.app, "2001:db8:1:2::a"), client_at(client.app, "2001:db8:1:2:ffff::b")
+        assert post_lead(one, "v6-1").status_code == 201
+        assert_refused(post_lead(same_64, "v6-2"))
+        assert post_lead(client_at(client.app, "2001:db8:1:3::a"), "v6-3").status_code == 201
+
+
 def test_failed_authentications_past_the_limit_get_429_but_a_valid_key_still_passes(limited, store):
     with limited(rate_limit_failed_auth="3/minute") as client:
         guesser, other = client, client_at(client.app, "203.0.113.5")
@@ -149,6 +159,39 @@ def test_concurrent_event_posts_cannot_pass_the_cap_together(limited, store):
         assert sorted(codes) == [200] * 3 + [429] * 5
         assert len(store.history("cap-race")) == 4
         assert len(store.lead("cap-race")["events"]) == submitted + 3  # exactly the accepted posts' events
+
+
+def redis_url() -> str:
+    """The test Redis; skipped when none answers (CI's machine runs one on 127.0.0.1:6379)."""
+    import redis
+
+    url = os.environ.get("LEADGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis not reachable at {url}: {error}")
+    return url
+
+
+def test_workers_sharing_a_redis_share_the_count(limited, service_settings, store):
+    from leadgate.serving.app import create_app
+
+    address = f"198.18.{random.randrange(256)}.{random.randrange(256)}"  # its own count, run after run
+    shared = {"rate_limit_per_ip": "2/minute", "rate_limit_storage": redis_url()}
+    with limited(**shared) as client:
+        first = client_at(client.app, address)
+        assert [post_lead(first, f"redis-{i}-{address}").status_code for i in range(2)] == [201, 201]
+        # A second worker: its own app and memory, the same Redis.
+        worker = create_app(
+            service_settings.model_copy(update={**ALL_OFF, **shared}), store=store, poll=False
+        )
+        assert_refused(post_lead(client_at(worker, address), f"redis-2-{address}"))
+
+
+def test_a_limiter_storage_outage_lets_intake_through_and_is_counted(limited):
+    with limited(rate_limit_per_ip="1/minute", rate_limit_storage="redis://127.0.0.1:1") as client:
+        assert [post_lead(client, f"down-{i}").status_code for i in range(3)] == [201] * 3
+        assert "leadgate_rate_limit_errors_total 3.0" in client.get("/metrics").text
 
 
 def test_limits_off_let_everything_through(limited, store):
