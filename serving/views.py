@@ -19,8 +19,8 @@ ERRORS = {
     401: {"model": Problem, "description": "missing or unknown API key"},
     403: {"model": Problem, "description": "the key's role may not do this"},
     413: {"model": Problem, "description": "body too large"},
-    429: {"model": Problem, "description": "an abuse limit was reached; retry after `Retry-After` seconds"},
     422: {"model": Problem, "description": "invalid input; `detail` lists each field path and its problem"},
+    429: {"model": Problem, "description": "an abuse limit was reached; retry after `Retry-After` seconds"},
     503: {"model": Problem, "description": "decision store unavailable; nothing was stored"},
 }
 # The lead schema's own rule for an id: a NUL (`%00`) or a slash can be neither stored nor routed.
