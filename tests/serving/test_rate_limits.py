@@ -189,14 +189,16 @@ def test_concurrent_event_posts_cannot_pass_the_cap_together(limited, store):
 
 
 def redis_url() -> str:
-    """The test Redis; skipped when none answers (CI's machine runs one on 127.0.0.1:6379)."""
+    """The test Redis; skipped when none answers, failed when LEADGATE_REQUIRE_REDIS=1 (CI runs one)."""
     import redis
 
     url = os.environ.get("LEADGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError as error:
-        pytest.skip(f"Redis not reachable at {url}: {error}")
+        if os.environ.get("LEADGATE_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis required but unreachable at {url}: {error}")
+        pytest.skip(f"Redis not reachable at {url} (set LEADGATE_REQUIRE_REDIS=1 to fail instead): {error}")
     return url
 
 
