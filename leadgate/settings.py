@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +39,14 @@ class Settings(BaseSettings):
         30.0, gt=0, description="how often the service checks the champion alias"
     )
     max_body_bytes: int = Field(256_000, ge=1024)
+    # Erasure and retention (serving/erasure.py): the salt keys the hash that audit rows keep instead of
+    # the lead id; it must stay secret and stable, or nobody can tell later whether a lead was erased.
+    erasure_salt: SecretStr | None = Field(
+        None, min_length=16, description="secret key of the lead-id hash kept by erasure audit rows"
+    )
+    personal_data_retention_days: int | None = Field(
+        None, ge=1, description="`leadgate erase --older-than-retention` erases leads idle this long"
+    )
 
     def tracking_uri(self) -> str:
         """MLflow tracking URI: the given one, else SQLite in the data folder."""
