@@ -301,3 +301,39 @@ def test_delete_without_a_salt_is_a_503_and_erases_nothing(client, store):
 
 def test_delete_refuses_a_bad_lead_id(salted):
     assert salted.delete("/v1/leads/bad%00id", headers=auth("admin")).status_code == 422
+
+
+def test_events_racing_an_erasure_leave_nothing_behind(store, pipeline):
+    import threading
+
+    _store_everything(store, pipeline, _person("racing"), NOW)
+    outcomes: list[str] = []
+    flowing = threading.Event()
+
+    def post_events() -> None:
+        for i in range(30):
+            event = [
+                parse_lead(_person("x", events=[{"type": "email_open", "at": NOW.isoformat()}])).events[0]
+            ]
+            try:
+                store.append_events(
+                    lead_id="racing",
+                    merge=lambda stored, e=event: merge_events(stored, e),
+                    decide=lambda lead: pipeline.decide([parse_lead(lead)], now=NOW).record(0),
+                    at=NOW + timedelta(seconds=i),
+                )
+                outcomes.append("stored")
+                flowing.set()
+            except KeyError:
+                outcomes.append("gone")
+
+    poster = threading.Thread(target=post_events)
+    poster.start()
+    flowing.wait(timeout=30)  # erase once events are flowing
+    erased = erase_leads(store.engine, ["racing"], salt=SALT)
+    poster.join()
+    stored = outcomes.count("stored")
+    # Each event either landed before the erasure (and was erased with the lead) or found no lead.
+    assert outcomes == ["stored"] * stored + ["gone"] * (30 - stored) and stored >= 1
+    assert erased.lead_ids == ["racing"] and erased.decisions == 2 + stored
+    assert not [trace for trace in (*TRACES, "racing") if trace in _all_text(store.engine)]
