@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(256_000, ge=1024)
     # Erasure and retention (serving/erasure.py): the salt keys the hash that audit rows keep instead of
-    # the lead id; it must stay secret and stable, or nobody can tell later whether a lead was erased.
+    # the lead id; it must stay secret and stable. Without it, audit rows keep no hash (erasure still runs).
     erasure_salt: SecretStr | None = Field(
         None, min_length=16, description="secret key of the lead-id hash kept by erasure audit rows"
     )

@@ -15,7 +15,6 @@ from starlette.exceptions import HTTPException
 from leadgate.features.schema import LeadValidationError
 from leadgate.runtime import freeze_long_lived
 from leadgate.serving.checkpoints import WalCheckpointer
-from leadgate.serving.erasure import ErasureNotConfigured
 from leadgate.serving.erasure_views import router as erasure_router
 from leadgate.serving.intake import Intake
 from leadgate.serving.lifecycle_views import router as outcome_router
@@ -204,11 +203,6 @@ def create_app(
     @app.exception_handler(IdempotencyConflict)
     async def conflict(request: Request, error: IdempotencyConflict):
         return JSONResponse({"detail": str(error)}, status_code=status.HTTP_409_CONFLICT)
-
-    @app.exception_handler(ErasureNotConfigured)
-    async def erasure_off(request: Request, error: ErasureNotConfigured):
-        # The server's configuration, not the request, is at fault: a 5xx the on-call engineer sees.
-        return JSONResponse({"detail": str(error)}, status_code=503)
 
     # Only a lost or refused connection is an outage worth a retry; other database errors are bugs (500).
     @app.exception_handler(OperationalError)

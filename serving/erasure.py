@@ -6,6 +6,8 @@ decision and shadow decision (their records quote the lead's values: "Personal e
 one transaction and keeps one `erasures` row: route, gate codes, versions, the hour of the last decision,
 the outcome's SQL/won, and an HMAC of the lead id under a secret salt — counts stay possible, the person
 is not identifiable, and whoever knows a lead id (and the salt) can still check that it was erased.
+Without a salt the row keeps no hash at all: erasure is an obligation and never waits for configuration,
+and an unkeyed hash of a guessable id would identify the lead.
 """
 
 from __future__ import annotations
@@ -37,10 +39,6 @@ CHUNK = 200  # leads erased per transaction: short write turns for the service, 
 REASONS = ("request", "retention")
 
 
-class ErasureNotConfigured(RuntimeError):
-    """No erasure salt is set, so an audit row could not hide the lead id."""
-
-
 @dataclass(frozen=True)
 class Erased:
     """What an erasure removed; the lead ids are for the caller's answer and are stored nowhere."""
@@ -59,18 +57,15 @@ class Erased:
         )
 
 
-def salt_of(settings) -> str:
-    """The configured erasure salt; without one, erasure refuses rather than keep a guessable hash."""
-    if settings.erasure_salt is None:
-        raise ErasureNotConfigured(
-            "erasure is not configured: set LEADGATE_ERASURE_SALT to a secret of at least 16 characters "
-            "(audit rows keep a hash of the lead id keyed by it)"
-        )
-    return settings.erasure_salt.get_secret_value()
+def salt_of(settings) -> str | None:
+    """The configured erasure salt (LEADGATE_ERASURE_SALT), or None."""
+    return None if settings.erasure_salt is None else settings.erasure_salt.get_secret_value()
 
 
-def lead_hash(salt: str, lead_id: str) -> str:
-    """HMAC-SHA256 of a lead id keyed by the salt: the only trace of the id an audit row keeps."""
+def lead_hash(salt: str | None, lead_id: str) -> str | None:
+    """HMAC-SHA256 of a lead id keyed by the salt, the only trace of the id an audit row keeps; None unsalted."""
+    if salt is None:
+        return None
     return hmac.new(salt.encode(), lead_id.encode(), hashlib.sha256).hexdigest()
 
 
@@ -78,7 +73,7 @@ def erase_leads(
     engine: Engine,
     lead_ids: Iterable[str],
     *,
-    salt: str,
+    salt: str | None,
     reason: str = "request",
     idle_before: datetime | None = None,
 ) -> Erased:
@@ -125,7 +120,7 @@ def count_idle(engine: Engine, before: datetime) -> int:
         return connection.scalar(query) or 0
 
 
-def erase_idle(engine: Engine, *, before: datetime, salt: str) -> Erased:
+def erase_idle(engine: Engine, *, before: datetime, salt: str | None) -> Erased:
     """Retention: erase every lead idle since before `before`, a chunk at a time, with audit rows."""
     total = Erased([])
     while batch := idle_leads(engine, before, limit=CHUNK):
@@ -138,6 +133,8 @@ def erase_idle(engine: Engine, *, before: datetime, salt: str) -> Erased:
 
 def erasures_of(engine: Engine, lead_id: str, *, salt: str) -> list[ErasureRow]:
     """The audit rows of a lead id, oldest first: how to tell that a lead was erased, and when."""
+    if not salt:
+        raise ValueError("audit rows can only be found by lead id with the salt they were hashed with")
     query = select(ErasureRow).where(ErasureRow.lead_hash == lead_hash(salt, lead_id))
     with Session(engine) as session:
         return list(session.scalars(query.order_by(ErasureRow.erased_at)))
@@ -152,7 +149,7 @@ def _idle(dialect: str, before: datetime):
 
 
 def _erase_chunk(
-    connection: Connection, chunk: list[str], salt: str, reason: str, idle_before: datetime | None
+    connection: Connection, chunk: list[str], salt: str | None, reason: str, idle_before: datetime | None
 ) -> Erased:
     # Locking the lead rows first makes concurrent events and outcomes wait, then find no lead.
     query = select(LeadRow.lead_id).where(LeadRow.lead_id.in_(chunk)).with_for_update()
@@ -174,7 +171,7 @@ def _erase_chunk(
     return Erased(ids, decisions, shadows, outcomes)
 
 
-def _audit_rows(connection: Connection, ids: list[str], salt: str, reason: str) -> list[dict]:
+def _audit_rows(connection: Connection, ids: list[str], salt: str | None, reason: str) -> list[dict]:
     """One anonymised row per lead, from its latest decision and its outcome."""
     columns = (
         DecisionRow.id,

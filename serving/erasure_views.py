@@ -17,10 +17,10 @@ router = APIRouter()
 
 
 class ErasureAnswer(BaseModel):
-    """What was removed, and the hash the audit row keeps in place of the lead id."""
+    """What was removed, and the hash the audit row keeps in place of the lead id (none without a salt)."""
 
     lead_id: str
-    lead_hash: str
+    lead_hash: str | None
     decisions: int
     shadow_decisions: int
     outcomes: int
@@ -34,7 +34,7 @@ class ErasureAnswer(BaseModel):
         403: {"model": Problem, "description": "only an admin key may erase"},
         404: {"model": Problem, "description": "no such lead, or already erased: nothing to erase"},
         422: {"model": Problem},
-        503: {"model": Problem, "description": "store unavailable, or LEADGATE_ERASURE_SALT not set"},
+        503: {"model": Problem, "description": "decision store unavailable; nothing was erased"},
     },
     dependencies=[Depends(require("admin"))],
     summary="Erase a lead's personal data (GDPR Art. 17); an anonymised audit row is kept",

@@ -118,7 +118,9 @@ class ErasureRow(Base):
     __table_args__ = (Index("ix_erasures_erased", "erased_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    lead_hash: Mapped[str] = mapped_column(String(64), index=True, doc="HMAC-SHA256 of the lead id, salted")
+    lead_hash: Mapped[str | None] = mapped_column(
+        String(64), index=True, doc="HMAC-SHA256 of the lead id keyed by the erasure salt; none without one"
+    )
     reason: Mapped[str] = mapped_column(String(20), doc="request (Art. 17) or retention")
     route: Mapped[str | None] = mapped_column(String(20), doc="the latest decision's route")
     route_source: Mapped[str | None] = mapped_column(String(20))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from leadgate.cli.common import DataDir, console, fail, settings_for
+from leadgate.cli.common import DataDir, console, err, fail, settings_for
 
 
 def register(app: typer.Typer) -> None:
@@ -44,12 +44,12 @@ def erase(
     settings = settings_for(data_dir)
     if older_than_retention and settings.personal_data_retention_days is None:
         raise fail("no retention is configured: set LEADGATE_PERSONAL_DATA_RETENTION_DAYS")
-    try:
-        salt = erasure.salt_of(settings)
-    except erasure.ErasureNotConfigured as error:
-        if not dry_run:
-            raise fail(str(error)) from None
-        salt = None
+    salt = erasure.salt_of(settings)
+    if salt is None and not dry_run:
+        err.print(
+            "[yellow]no LEADGATE_ERASURE_SALT: the audit rows keep no hash of the lead ids, so nobody can "
+            "tell later which ids were erased[/]"
+        )
     engine = _engine(settings)
     if older_than_retention:
         days = settings.personal_data_retention_days
@@ -91,9 +91,11 @@ def _stored(engine, lead_id: str) -> bool:
     return DecisionStore(engine).lead(lead_id) is not None
 
 
-def _earlier(engine, lead_id: str, salt: str) -> str:
+def _earlier(engine, lead_id: str, salt: str | None) -> str:
     from leadgate.serving.erasure import erasures_of
 
+    if salt is None:
+        return "it is not stored (with LEADGATE_ERASURE_SALT set, an erased id would be recognised)"
     audits = erasures_of(engine, lead_id, salt=salt)
     if not audits:
         return "it is not stored"
@@ -107,5 +109,5 @@ def _summary(erased) -> str:
     return (
         f"erased {n:,} lead{'s' * (n != 1)} ({erased.decisions:,} decisions, "
         f"{erased.shadow_decisions:,} shadow decisions, {erased.outcomes:,} outcomes); "
-        f"{n:,} audit row{'s' * (n != 1)} keep only a salted hash of each id"
+        f"{n:,} anonymised audit row{'s' * (n != 1)} kept"
     )

@@ -15,7 +15,6 @@ from leadgate.features.outcome import Outcome
 from leadgate.features.schema import parse_lead
 from leadgate.serving.erasure import (
     ERASED_TABLES,
-    ErasureNotConfigured,
     count_idle,
     erase_idle,
     erase_leads,
@@ -203,13 +202,23 @@ def test_every_table_holding_a_lead_is_erased():
     assert holding - {ErasureRow.__tablename__} == set(ERASED_TABLES)
 
 
-def test_erasure_needs_a_secret_salt():
-    with pytest.raises(ErasureNotConfigured, match="LEADGATE_ERASURE_SALT"):
-        salt_of(Settings(erasure_salt=None))
+def test_the_salt_is_a_secret_of_16_characters_or_more():
+    assert salt_of(Settings(erasure_salt=None)) is None
     with pytest.raises(ValidationError):
         Settings(erasure_salt="short")
     assert salt_of(Settings(erasure_salt=SALT)) == SALT
     assert SALT not in repr(Settings(erasure_salt=SALT))
+
+
+def test_without_a_salt_erasure_still_runs_and_the_audit_row_keeps_no_hash(store, pipeline):
+    _store_everything(store, pipeline, _person("unsalted"), NOW)
+    assert erase_leads(store.engine, ["unsalted"], salt=None).lead_ids == ["unsalted"]
+    assert store.lead("unsalted") is None
+    with store.engine.connect() as connection:
+        [(hashed, route)] = connection.execute(select(ErasureRow.lead_hash, ErasureRow.route)).all()
+    assert hashed is None and route
+    with pytest.raises(ValueError, match="salt"):
+        erasures_of(store.engine, "unsalted", salt=None)
 
 
 def test_sqlite_file_and_its_log_keep_no_bytes_of_the_person(tmp_path, pipeline):
@@ -292,11 +301,11 @@ def test_only_an_admin_key_may_erase(salted, store, role, status):
     assert store.lead("guarded") is not None
 
 
-def test_delete_without_a_salt_is_a_503_and_erases_nothing(client, store):
+def test_delete_without_a_salt_erases_and_answers_no_hash(client, store):
     client.post("/v1/leads", json=_person("unsalted"), headers=auth("intake"))
     response = client.delete("/v1/leads/unsalted", headers=auth("admin"))
-    assert response.status_code == 503 and "LEADGATE_ERASURE_SALT" in response.json()["detail"]
-    assert store.lead("unsalted") is not None
+    assert response.status_code == 200 and response.json()["lead_hash"] is None
+    assert store.lead("unsalted") is None
 
 
 def test_delete_refuses_a_bad_lead_id(salted):

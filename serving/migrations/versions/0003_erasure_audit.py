@@ -20,7 +20,7 @@ def upgrade() -> None:
     op.create_table(
         "erasures",
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
-        sa.Column("lead_hash", sa.String(64), nullable=False),
+        sa.Column("lead_hash", sa.String(64)),
         sa.Column("reason", sa.String(20), nullable=False),
         sa.Column("route", sa.String(20)),
         sa.Column("route_source", sa.String(20)),
