@@ -106,11 +106,11 @@ def leads_with_email(engine: Engine, address: str) -> list[str]:
         return [lead_id for lead_id, stored in rows if stored.strip().casefold() == wanted]
 
 
-def idle_leads(engine: Engine, before: datetime, limit: int | None = None) -> list[str]:
-    """Ids of leads whose newest activity (last event or decision, outcome) is older than `before`."""
-    query = select(LeadRow.lead_id).where(_idle(engine.dialect.name, before)).order_by(LeadRow.updated_at)
+def idle_leads(engine: Engine, before: datetime) -> list[str]:
+    """Ids of leads whose newest activity (arrival, last event, outcome) is older than `before`."""
+    query = select(LeadRow.lead_id).where(_idle(engine.dialect.name, before))
     with engine.connect() as connection:
-        return list(connection.scalars(query.limit(limit)))
+        return list(connection.execution_options(yield_per=10_000).scalars(query))
 
 
 def count_idle(engine: Engine, before: datetime) -> int:
@@ -122,13 +122,9 @@ def count_idle(engine: Engine, before: datetime) -> int:
 
 def erase_idle(engine: Engine, *, before: datetime, salt: str | None) -> Erased:
     """Retention: erase every lead idle since before `before`, a chunk at a time, with audit rows."""
-    total = Erased([])
-    while batch := idle_leads(engine, before, limit=CHUNK):
-        erased = erase_leads(engine, batch, salt=salt, reason="retention", idle_before=before)
-        total += erased
-        if not erased.lead_ids:
-            break  # every lead found was touched meanwhile; what is left is no longer idle
-    return total
+    # One scan for the ids (no index on activity: it would cost every event a write), then chunks that
+    # re-check idleness under the lock; a short read, so no long-lived snapshot holds the SQLite WAL back.
+    return erase_leads(engine, idle_leads(engine, before), salt=salt, reason="retention", idle_before=before)
 
 
 def erasures_of(engine: Engine, lead_id: str, *, salt: str) -> list[ErasureRow]:
@@ -251,7 +247,9 @@ def _flush_wal(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
     try:
-        with engine.connect() as connection:
+        # In the writers' turn: a TRUNCATE checkpoint keeps writers out while it copies, and they should
+        # wait on the turn, not poll SQLite's busy handler.
+        with writing(engine) as connection:
             waited = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
             # A reader in the way makes it wait at most briefly; the background checkpoints finish the job.
             connection.exec_driver_sql("PRAGMA busy_timeout=200")
