@@ -1,6 +1,6 @@
 """Erasure of a person's data (GDPR Art. 17) and retention: rows go, an anonymised audit row stays.
 
-A lead's personal data lives in its stored JSON (names, email, phone, IP, message, events), in every
+A lead's personal data lives in its stored JSON (names, email, IP, message, events, custom fields), in every
 decision and shadow decision (their records quote the lead's values: "Personal email address
 (gmail.com)"), in its outcome's free text and in its idempotency key. Erasing deletes all of those rows in
 one transaction and keeps one `erasures` row: route, gate codes, versions, the hour of the last decision,
@@ -48,14 +48,6 @@ class Erased:
     shadow_decisions: int = 0
     outcomes: int = 0
 
-    def __add__(self, other: Erased) -> Erased:
-        return Erased(
-            self.lead_ids + other.lead_ids,
-            self.decisions + other.decisions,
-            self.shadow_decisions + other.shadow_decisions,
-            self.outcomes + other.outcomes,
-        )
-
 
 def salt_of(settings) -> str | None:
     """The configured erasure salt (LEADGATE_ERASURE_SALT), or None."""
@@ -85,14 +77,20 @@ def erase_leads(
     if reason not in REASONS:
         raise ValueError(f"reason must be one of {REASONS}")
     ids = list(dict.fromkeys(lead_ids))
-    total = Erased([])
+    parts = []
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         with writing(engine) as connection, _secure_delete(connection):
-            total += _erase_chunk(connection, chunk, salt, reason, idle_before)
-    if total.lead_ids:
+            parts.append(_erase_chunk(connection, chunk, salt, reason, idle_before))
+    erased = [lead_id for part in parts for lead_id in part.lead_ids]
+    if erased:
         _flush_wal(engine)
-    return total
+    return Erased(
+        erased,
+        decisions=sum(p.decisions for p in parts),
+        shadow_decisions=sum(p.shadow_decisions for p in parts),
+        outcomes=sum(p.outcomes for p in parts),
+    )
 
 
 def leads_with_email(engine: Engine, address: str) -> list[str]:
