@@ -6,7 +6,7 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,6 +40,14 @@ class Settings(BaseSettings):
         30.0, gt=0, description="how often the service checks the champion alias"
     )
     max_body_bytes: int = Field(256_000, ge=1024)
+    # Erasure and retention (serving/erasure.py): the salt keys the hash that audit rows keep instead of
+    # the lead id; it must stay secret and stable. Without it, audit rows keep no hash (erasure still runs).
+    erasure_salt: SecretStr | None = Field(
+        None, min_length=16, description="secret key of the lead-id hash kept by erasure audit rows"
+    )
+    personal_data_retention_days: int | None = Field(
+        None, ge=1, description="`leadgate erase --older-than-retention` erases leads idle this long"
+    )
 
     # Abuse limits (serving/rate_limits.py). A rate is "<count>/<second|minute|hour|day>" or "off".
     rate_limits_enabled: bool = Field(True, description="false turns every limit below off")

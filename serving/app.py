@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from leadgate.features.schema import LeadValidationError
 from leadgate.runtime import freeze_long_lived
 from leadgate.serving.checkpoints import WalCheckpointer
+from leadgate.serving.erasure_views import router as erasure_router
 from leadgate.serving.intake import Intake
 from leadgate.serving.lifecycle_views import router as outcome_router
 from leadgate.serving.live_monitor import LiveMonitor
@@ -182,6 +183,7 @@ def create_app(
     app.state.live = LiveMonitor(metrics.registry)
     app.include_router(router)
     app.include_router(outcome_router)
+    app.include_router(erasure_router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(Timing, metrics=metrics)

@@ -109,3 +109,29 @@ class OutcomeRow(Base):
     feedback: Mapped[str | None] = mapped_column(String(2000), doc="free text a rep left")
     source: Mapped[str] = mapped_column(String(40), doc="api, import file name, ...")
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ErasureRow(Base):
+    """What is kept of an erased lead: how it was decided, never who it was (GDPR Art. 17 audit)."""
+
+    __tablename__ = "erasures"
+    __table_args__ = (Index("ix_erasures_erased", "erased_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lead_hash: Mapped[str | None] = mapped_column(
+        String(64), index=True, doc="HMAC-SHA256 of the lead id keyed by the erasure salt; none without one"
+    )
+    reason: Mapped[str] = mapped_column(String(20), doc="request (Art. 17) or retention")
+    route: Mapped[str | None] = mapped_column(String(20), doc="the latest decision's route")
+    route_source: Mapped[str | None] = mapped_column(String(20))
+    band: Mapped[str | None] = mapped_column(String(20))
+    gates: Mapped[list] = mapped_column(JSON, doc="codes of the gates the latest decision fired")
+    model_version: Mapped[str | None] = mapped_column(String(200))
+    policy_version: Mapped[str | None] = mapped_column(String(100))
+    decisions: Mapped[int] = mapped_column(Integer, doc="how many decisions the lead had")
+    decided_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), doc="the latest decision's time, to the hour"
+    )
+    sql: Mapped[bool | None] = mapped_column(Boolean, doc="the outcome, when one was recorded")
+    won: Mapped[bool | None] = mapped_column(Boolean)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
