@@ -118,3 +118,25 @@ def test_workers_values_are_summed_and_a_dead_workers_gauges_are_forgotten(tmp_p
     files = sorted(path.name for path in tmp_path.iterdir())
     assert f"gauge_livemin_{dead.pid}.db" not in files and f"counter_{dead.pid}.db" in files
     assert f"gauge_livemin_{live.pid}.db" in files
+
+
+def test_several_workers_get_a_fresh_folder_removed_at_exit(monkeypatch):
+    from leadgate.serving.server import shared_metrics_folder
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    with shared_metrics_folder(workers=1) as folder:
+        assert folder is None and "PROMETHEUS_MULTIPROC_DIR" not in os.environ  # one worker: its own registry
+    with shared_metrics_folder(workers=2) as folder:
+        assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == folder and os.listdir(folder) == []
+    assert not os.path.exists(folder) and "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+
+
+def test_the_operators_folder_is_emptied_at_start_and_kept(tmp_path, monkeypatch):
+    from leadgate.serving.server import shared_metrics_folder
+
+    (tmp_path / "counter_4242.db").write_bytes(b"an earlier run")
+    (tmp_path / "README").write_text("not ours")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    with shared_metrics_folder(workers=2) as folder:
+        assert folder == str(tmp_path) and sorted(os.listdir(folder)) == ["README"]
+    assert sorted(os.listdir(tmp_path)) == ["README"]
