@@ -94,7 +94,8 @@ def two_workers(tmp_path_factory):
                 if _get(f"http://127.0.0.1:{port}/readyz")[0] == 200:
                     break
             except OSError:
-                time.sleep(0.5)
+                pass  # not listening yet
+            time.sleep(0.5)
         else:
             pytest.fail(f"server did not start: {(root / 'serve.log').read_text()[-3000:]}")
         yield {"port": port, "metrics_port": metrics_port, "shared": shared, "stale_pid": stale_pid}
