@@ -6,7 +6,7 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -83,6 +83,22 @@ class Settings(BaseSettings):
         for network in value:
             ipaddress.ip_network(network, strict=False)  # raises ValueError on a bad address
         return value
+
+    # Deployment (README "Deployment"): an internal metrics listener, and which proxy may say the client used TLS.
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="serve /metrics on this internal port only, not on the API port"
+    )
+    metrics_host: str | None = Field(None, description="bind address of the metrics port (default: host)")
+    proxy_headers: bool = Field(True, description="take X-Forwarded-Proto/-For from forwarded_allow_ips")
+    forwarded_allow_ips: str = Field("127.0.0.1", description="comma-separated proxy IPs or networks, or *")
+
+    @model_validator(mode="after")
+    def _metrics_port_is_another_port(self) -> Settings:
+        if self.metrics_port is not None and self.metrics_port == self.port:
+            raise ValueError(
+                f"metrics_port must differ from port ({self.port}): /metrics leaves the API port"
+            )
+        return self
 
     def tracking_uri(self) -> str:
         """MLflow tracking URI: the given one, else SQLite in the data folder."""

@@ -22,6 +22,7 @@ from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.rate_limits import Limiter, RateLimited
+from leadgate.serving.server import MetricsOnItsOwnPort
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 from leadgate.serving.store import DecisionStore, IdempotencyConflict, make_engine, migrate
@@ -158,7 +159,8 @@ def create_app(
             log.error("decision store not migrated at start: %s", error)
         app.state.checkpointer = WalCheckpointer(app.state.store.engine, metrics)
         app.state.checkpointer.start()
-        app.state.holder = holder or ModelHolder(settings)
+        # The gauge follows every refresh: with several workers, each one's value is read from its file.
+        app.state.holder = holder or ModelHolder(settings, loaded_gauge=metrics.model_loaded)
         app.state.holder.start(poll=poll)
         app.state.shadow = shadow or ShadowScorer(settings, app.state.store.engine, shadow_metrics)
         app.state.shadow.start(poll=poll)
@@ -187,6 +189,8 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(Timing, metrics=metrics)
+    if settings.metrics_port is not None:
+        app.add_middleware(MetricsOnItsOwnPort, metrics_port=settings.metrics_port)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):

@@ -1,10 +1,16 @@
-"""Prometheus metrics of one app instance: latency, decisions by route, gate firings."""
+"""Prometheus metrics of one app instance: latency, decisions by route, gate firings.
+
+With several workers (`leadgate serve --workers N`) every value lives in prometheus_client's multiprocess folder
+and a scrape sums all workers; each gauge says how its workers' values combine (`multiprocess_mode`, ignored
+with one process). A new gauge should say so too, or it shows one series per worker process.
+"""
 
 from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from leadgate.decision.record import DecisionRecord
+from leadgate.serving.worker_metrics import AllWorkers, multiprocess_dir
 
 
 class ServiceMetrics:
@@ -40,6 +46,7 @@ class ServiceMetrics:
         self.model_loaded = Gauge(
             "leadgate_model_loaded",
             "1 when a model is loaded, 0 when running on gates only",
+            multiprocess_mode="livemin",  # 0 as long as one live worker runs on gates only
             registry=self.registry,
         )
         self.store_errors = Counter(
@@ -55,6 +62,7 @@ class ServiceMetrics:
         self.wal_frames_left = Gauge(
             "leadgate_wal_frames_left",
             "SQLite WAL frames the newest background checkpoint could not copy back (readers held them)",
+            multiprocess_mode="livemax",  # every worker checkpoints the same file: the worst reading
             registry=self.registry,
         )
         # Abuse limits (serving/rate_limits.py): requests answered 429, by which limit and, for `key`, whose.
@@ -77,5 +85,6 @@ class ServiceMetrics:
             self.gates.labels(code=gate.code, lifted=str(gate.lifted).lower()).inc()
 
     def render(self) -> bytes:
-        """The exposition text."""
-        return generate_latest(self.registry)
+        """The exposition text: every worker's values in multiprocess mode, else this app's."""
+        directory = multiprocess_dir()
+        return generate_latest(self.registry if directory is None else AllWorkers(directory, self.registry))

@@ -36,9 +36,17 @@ class ShadowMetrics:
             registry=registry,
         )
         self.loaded = Gauge(
-            "leadgate_challenger_loaded", "1 when a challenger model is scored in shadow", registry=registry
+            "leadgate_challenger_loaded",
+            "1 when a challenger model is scored in shadow",
+            multiprocess_mode="livemax",  # 1 when some live worker scores it
+            registry=registry,
         )
-        self.pending = Gauge("leadgate_shadow_queue", "Leads waiting for the challenger", registry=registry)
+        self.pending = Gauge(
+            "leadgate_shadow_queue",
+            "Leads waiting for the challenger",
+            multiprocess_mode="livesum",  # each worker has its own queue
+            registry=registry,
+        )
 
 
 class ShadowScorer:

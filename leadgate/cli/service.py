@@ -17,41 +17,93 @@ def register(app: typer.Typer) -> None:
     app.command("new-key")(new_key)
 
 
+Port = Annotated[int | None, typer.Option(min=1, max=65535, help="port (default 8000 or LEADGATE_PORT)")]
+MetricsPort = Annotated[
+    int | None,
+    typer.Option(
+        min=1, max=65535, help="internal port for /metrics, then not on --port (LEADGATE_METRICS_PORT)"
+    ),
+]
+ProxyHeaders = Annotated[
+    bool | None,
+    typer.Option(
+        "--proxy-headers/--no-proxy-headers",
+        help="trust X-Forwarded-Proto/-For from --forwarded-allow-ips (default on; LEADGATE_PROXY_HEADERS)",
+    ),
+]
+ForwardedAllowIps = Annotated[
+    str | None,
+    typer.Option(
+        help="proxy IPs/networks, comma-separated, or * (default 127.0.0.1; LEADGATE_FORWARDED_ALLOW_IPS)"
+    ),
+]
+# What the CLI may set on top of the environment; worker processes read theirs from it.
+SERVE_OVERRIDES = {"data_dir": "LEADGATE_DATA_DIR", "metrics_port": "LEADGATE_METRICS_PORT"}
+
+
 def serve(
     host: Annotated[
         str | None, typer.Option(help="bind address (default 127.0.0.1 or LEADGATE_HOST)")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="port (default 8000 or LEADGATE_PORT)")] = None,
+    port: Port = None,
     workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    metrics_port: MetricsPort = None,
+    proxy_headers: ProxyHeaders = None,
+    forwarded_allow_ips: ForwardedAllowIps = None,
     data_dir: DataDir = None,
 ) -> None:
     """Run the scoring API (FastAPI + uvicorn) on the decision store and the champion model."""
     import os
 
-    import uvicorn
-
-    from leadgate.serving.app import log_config
+    from leadgate.serving import server
     from leadgate.serving.store import make_engine
     from leadgate.serving.store import migrate as upgrade
 
-    settings = settings_for(data_dir)
+    given = {
+        "data_dir": data_dir,
+        "host": host,
+        "port": port,
+        "metrics_port": metrics_port,
+        "proxy_headers": proxy_headers,
+        "forwarded_allow_ips": forwarded_allow_ips,
+    }
+    settings = settings_or_fail(**{name: value for name, value in given.items() if value is not None})
     # Migrate once here: several workers migrating at start would race to create the same tables.
     upgrade(make_engine(settings.decisions_url()))
-    if data_dir is not None:
-        os.environ["LEADGATE_DATA_DIR"] = str(data_dir)  # worker processes build their own settings
+    for name, variable in SERVE_OVERRIDES.items():
+        if given[name] is not None:
+            os.environ[variable] = str(given[name])  # worker processes build their own settings
     if not settings.api_keys:
         err.print(
             "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401[/]"
         )
-    uvicorn.run(
-        "leadgate.serving.asgi:app",
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers,
-        log_config=log_config(),
-        log_level="warning",  # uvicorn's own loggers; leadgate's keep INFO (which model, which policy)
-        access_log=False,
-    )
+    try:
+        sockets = server.listeners(settings)
+    except server.CannotListen as error:
+        raise fail(str(error)) from None
+    err.print(f"leadgate API on http://{settings.host}:{settings.port} ({workers} worker(s))")
+    if settings.metrics_port is not None:
+        metrics_host = settings.metrics_host or settings.host
+        err.print(f"metrics on http://{metrics_host}:{settings.metrics_port}/metrics only")
+    server.run(settings, workers, sockets)
+
+
+def settings_or_fail(**overrides):
+    """Settings from the environment with these on top; a bad value stops the command naming its variable."""
+    from pydantic import ValidationError
+
+    from leadgate.settings import Settings
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors():
+            field = ".".join(str(part) for part in problem["loc"])
+            # A field read under its own name (DATABASE_URL) is named so; the others carry the prefix.
+            where = field if field.isupper() else f"LEADGATE_{field.upper()}" if field else "settings"
+            problems.append(f"{where}: {problem['msg']}")
+        raise fail("; ".join(problems)) from None
 
 
 def migrate(data_dir: DataDir = None) -> None:

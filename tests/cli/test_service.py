@@ -67,3 +67,51 @@ def test_new_key_warns_when_the_name_is_already_configured(monkeypatch):
     monkeypatch.setenv("LEADGATE_API_KEYS", json.dumps([entry]))
     result = CliRunner().invoke(app, ["new-key", "sales", "--name", "crm"])
     assert result.exit_code == 0 and "already in LEADGATE_API_KEYS" in result.output
+
+
+def test_serve_refuses_a_port_beyond_65535_before_starting(tmp_path):
+    # Once, 99999 was taken modulo 65536 and the service listened on 34463 without a word.
+    result = CliRunner().invoke(app, ["serve", "--port", "99999", "--data-dir", str(tmp_path / "d")])
+    assert result.exit_code == 2
+    assert "Invalid value for '--port'" in result.output and "65535" in result.output
+    assert not (tmp_path / "d").exists()  # refused before anything was opened
+
+
+def test_serve_names_the_variable_when_the_environment_holds_a_bad_port(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADGATE_PORT", "99999")
+    result = CliRunner().invoke(app, ["serve", "--data-dir", str(tmp_path / "d")])
+    assert result.exit_code == 2
+    assert "LEADGATE_PORT" in result.output and "65535" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_refuses_the_api_port_as_its_metrics_port(tmp_path):
+    result = CliRunner().invoke(
+        app, ["serve", "--port", "8123", "--metrics-port", "8123", "--data-dir", str(tmp_path / "d")]
+    )
+    assert result.exit_code == 2 and "metrics_port must differ from port" in result.output
+
+
+def test_serve_says_which_port_is_taken_and_starts_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            app,
+            ["serve", "--port", str(_free_port()), "--metrics-port", str(port), "--data-dir", str(tmp_path)],
+        )
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output, result.output
+
+
+def test_the_proxy_settings_reach_uvicorn():
+    from leadgate.serving.server import uvicorn_config
+    from leadgate.settings import Settings
+
+    trusting = uvicorn_config(Settings(forwarded_allow_ips="172.16.0.0/12"), workers=2)
+    assert (
+        trusting.proxy_headers and trusting.forwarded_allow_ips == "172.16.0.0/12" and trusting.workers == 2
+    )
+    assert not uvicorn_config(Settings(proxy_headers=False), workers=1).proxy_headers
