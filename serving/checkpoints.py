@@ -51,6 +51,7 @@ class WalCheckpointer:
         self.max_bytes = max_bytes
         self.failures = 0
         self.truncations = 0  # TRUNCATE checkpoints that emptied the WAL
+        self.busy = 0  # TRUNCATE checkpoints given up: readers (or the writers' turn) kept the WAL
         self.last: tuple[int, int, int] | None = None  # the newest checkpoint's (busy, frames, checkpointed)
         self.wal_bytes: int | None = None  # the WAL file's size after the newest checkpoint
         self._stop = threading.Event()
@@ -110,6 +111,7 @@ class WalCheckpointer:
         except StoreBusy:
             busy = 1  # the writers' turn stayed taken: try again next time
         if busy:
+            self.busy += 1
             self._count("wal_truncate_busy")
             if size > self.max_bytes:
                 log.warning("WAL at %d bytes, over its bound: readers kept it from being emptied", size)
