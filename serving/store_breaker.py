@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 # How long an attempt may wait while the breaker is open: enough for a free lock or a quick answer.
 PROBE_SECONDS = 0.1
 
@@ -17,6 +19,7 @@ class Breaker:
     def __init__(self, bound: float):
         self.bound = bound
         self.open = False
+        self._probing = threading.Lock()
 
     def budget(self) -> float:
         """How long the next attempt may wait."""
@@ -29,3 +32,11 @@ class Breaker:
     def succeeded(self) -> None:
         """The store answered: attempts wait the whole bound again."""
         self.open = False
+
+    def claim_probe(self) -> bool:
+        """While open, let one thread at a time try what cannot be shortened (a new connection); False if taken."""
+        return self._probing.acquire(blocking=False)
+
+    def end_probe(self) -> None:
+        """The probe is over, whatever it found."""
+        self._probing.release()

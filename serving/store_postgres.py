@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from leadgate.serving.store_breaker import Breaker
 # The server gives up first (statement_timeout, lock_timeout) with its own clean error and a usable
 # connection; the client cuts a server that says nothing at all (frozen, or the network gone) at the bound.
 SERVER_SHARE = 0.75
+# libpq counts a connect timeout in whole seconds, 2 at least: a new connection may take 2 s whatever the bound.
+CONNECT_FLOOR = 2
 # When the current pool checkout must end: its wait for a free connection, the connect and the pre-ping share it.
 _CHECKOUT_DEADLINE: ContextVar[float | None] = ContextVar("leadgate_checkout_deadline", default=None)
 
@@ -33,22 +36,19 @@ class BoundedConnection(psycopg.Connection):
     """A psycopg connection whose every wait on the server ends within `wait_bound` seconds."""
 
     wait_bound: float | None = None
-    breaker: Breaker | None = None  # the engine's: told when the server goes silent and when it answers
+    breaker: Breaker | None = None  # the engine's: told when the server goes silent
 
     def wait(self, gen, interval: float = 0.1, timeout: float | None = None):
         """psycopg's wait, with the bound (or what is left of the block's deadline) as its timeout."""
         if timeout is None and self.wait_bound is not None:
             timeout = _left(self.wait_bound)
         try:
-            answer = super().wait(gen, interval, timeout)
+            return super().wait(gen, interval, timeout)
         except errors._WaitTimeout:  # psycopg's own signal that the timeout passed
             self.pgconn.finish()  # mid-protocol: the connection cannot be reused
             if self.breaker is not None:
                 self.breaker.failed()
             raise StoreTimeout(f"PostgreSQL did not answer within {timeout:.2f} s") from None
-        if self.breaker is not None:
-            self.breaker.succeeded()
-        return answer
 
     def commit(self) -> None:
         """Commit; a timeout here leaves the outcome unknown, and says so."""
@@ -93,6 +93,15 @@ def _deadline_pool(breaker: Breaker) -> type[QueuePool]:
         frozen server then fails at once rather than each waiting its bound in turn.
         """
 
+        # QueuePool waits for a free connection `_timeout` seconds: here, what is left of the deadline.
+        @property
+        def _timeout(self) -> float:
+            return _left(self._bound)
+
+        @_timeout.setter
+        def _timeout(self, bound: float) -> None:
+            self._bound = bound
+
         def connect(self):
             ends = time.monotonic() + breaker.budget()
             outer = _CHECKOUT_DEADLINE.get()
@@ -130,22 +139,45 @@ def make_bounded_engine(url: str, timeout: float) -> Engine:
     @event.listens_for(engine, "do_connect")
     def _connect(dialect, record, cargs, cparams):
         left = _left(timeout)
-        if left <= 0.001:
-            breaker.failed()
-            raise StoreTimeout(f"no time left within {timeout:.2f} s to connect to PostgreSQL")
-        # libpq counts whole seconds, 2 at least: a new connection may take up to 2 s whatever the bound.
-        cparams["connect_timeout"] = max(2, math.ceil(left))
+        cparams = {**cparams, "connect_timeout": max(CONNECT_FLOOR, math.ceil(left))}
         limits = f"-c statement_timeout={server_ms} -c lock_timeout={server_ms}"
         cparams["options"] = f"{cparams.get('options', '')} {limits}".strip()
+        if breaker.open and left < CONNECT_FLOOR:
+            # libpq cannot wait less than 2 s: while the server is silent, a thread tries, not the request.
+            _probe_in_background(breaker, cargs, cparams)
+            raise StoreTimeout(
+                "PostgreSQL did not answer lately; a connection is being tried in the background"
+            )
+        if left <= 0.01:
+            breaker.failed()
+            raise StoreTimeout(f"no time left within {timeout:.2f} s to connect to PostgreSQL")
         try:
             connection = BoundedConnection.connect(*cargs, **cparams)
         except psycopg.OperationalError:
             breaker.failed()
             raise
+        breaker.succeeded()  # only a new connection proves the server answers: a wait may send nothing
         connection.wait_bound, connection.breaker = timeout, breaker
         return connection
 
     return engine
+
+
+def _probe_in_background(breaker: Breaker, cargs, cparams) -> None:
+    if not breaker.claim_probe():
+        return  # one probe at a time
+
+    def probe() -> None:
+        try:
+            psycopg.connect(*cargs, **cparams).close()
+        except psycopg.Error:
+            pass  # still silent: the next request after this probe starts another
+        else:
+            breaker.succeeded()
+        finally:
+            breaker.end_probe()
+
+    threading.Thread(target=probe, name="postgres-probe", daemon=True).start()
 
 
 @contextmanager

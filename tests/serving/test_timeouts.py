@@ -193,6 +193,8 @@ while True:
 
 
 def test_a_frozen_postgres_answers_503_within_the_bound_and_recovers(service_settings, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
     from sqlalchemy import make_url
 
     from leadgate.serving.app import create_app
@@ -225,6 +227,23 @@ def test_a_frozen_postgres_answers_503_within_the_bound_and_recovers(service_set
                 assert down.headers["Retry-After"]
                 ready, took = _timed(lambda: client.get("/readyz"))
                 assert ready.status_code == 503 and took < BOUND + SLACK, (ready.status_code, took)
+                with ThreadPoolExecutor(
+                    8
+                ) as pool:  # queued behind the frozen server, none waits a bound more
+                    answers = list(
+                        pool.map(
+                            lambda n: _timed(
+                                lambda: client.post(
+                                    "/v1/leads",
+                                    json=lead_dict(lead_id=f"frozen-q{n}"),
+                                    headers=auth("intake"),
+                                )
+                            ),
+                            range(8),
+                        )
+                    )
+                assert {r.status_code for r, _ in answers} == {503}
+                assert max(took for _, took in answers) < BOUND + SLACK
             finally:
                 os.kill(proxy.pid, signal.SIGCONT)
             deadline = time.monotonic() + 20
@@ -273,5 +292,15 @@ def test_the_client_bound_cuts_a_server_that_says_nothing(tmp_path):
             connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
             connection.exec_driver_sql("SELECT pg_sleep(5)")
         assert BOUND - 0.1 < time.monotonic() - started < BOUND + SLACK
-        with store.engine.connect() as connection:
-            assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
+        # Until a connection in the background finds the server answering again, attempts fail at once.
+        failed_fast, deadline = 0, time.monotonic() + 10
+        while True:
+            try:
+                with store.engine.connect() as connection:
+                    assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
+                break
+            except OperationalError as error:
+                assert "background" in str(error) and time.monotonic() < deadline
+                failed_fast += 1
+                time.sleep(0.05)
+        assert failed_fast >= 1
