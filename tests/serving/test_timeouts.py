@@ -192,71 +192,81 @@ while True:
 """
 
 
-def test_a_frozen_postgres_answers_503_within_the_bound_and_recovers(service_settings, tmp_path):
-    from concurrent.futures import ThreadPoolExecutor
+@contextmanager
+def _proxy():
+    """A loopback proxy in front of PostgreSQL (its pid and URL), stopped with SIGSTOP to freeze the server.
 
+    Frozen, it behaves as a frozen server does: the kernel still accepts connections and acknowledges
+    packets, and nothing ever answers.
+    """
     from sqlalchemy import make_url
-
-    from leadgate.serving.app import create_app
 
     base = postgres_url()
     if base is None:
         pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
     target = make_url(base)
-    # A loopback proxy in front of PostgreSQL; SIGSTOP freezes it as it would freeze the server: the kernel
-    # still accepts connections and acknowledges packets, and nothing ever answers.
     proxy = subprocess.Popen(
         [sys.executable, "-c", PROXY, str(target.port or 5432)], stdout=subprocess.PIPE, text=True
     )
     try:
         port = int(proxy.stdout.readline())
-        proxied = target.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
-        with (
-            _bounded_store("postgres", tmp_path, url=proxied) as store,
-            TestClient(create_app(service_settings, store=store, poll=False)) as client,
-        ):
-            lead = lead_dict(lead_id="frozen-1")
-            assert (
-                client.post("/v1/leads", json=lead_dict(lead_id="warm"), headers=auth("intake")).status_code
-                == 201
-            )
-            os.kill(proxy.pid, signal.SIGSTOP)
-            try:
-                down, took = _timed(lambda: client.post("/v1/leads", json=lead, headers=auth("intake")))
-                assert down.status_code == 503 and took < BOUND + SLACK, (down.status_code, took)
-                assert down.headers["Retry-After"]
-                ready, took = _timed(lambda: client.get("/readyz"))
-                assert ready.status_code == 503 and took < BOUND + SLACK, (ready.status_code, took)
-                with ThreadPoolExecutor(
-                    8
-                ) as pool:  # queued behind the frozen server, none waits a bound more
-                    answers = list(
-                        pool.map(
-                            lambda n: _timed(
-                                lambda: client.post(
-                                    "/v1/leads",
-                                    json=lead_dict(lead_id=f"frozen-q{n}"),
-                                    headers=auth("intake"),
-                                )
-                            ),
-                            range(8),
-                        )
-                    )
-                assert {r.status_code for r, _ in answers} == {503}
-                assert max(took for _, took in answers) < BOUND + SLACK
-            finally:
-                os.kill(proxy.pid, signal.SIGCONT)
-            deadline = time.monotonic() + 20
-            while client.get("/readyz").status_code != 200:
-                assert time.monotonic() < deadline, "never ready again after the freeze"
-                time.sleep(0.1)
-            retry = client.post("/v1/leads", json=lead, headers=auth("intake"))
-            assert retry.status_code in (200, 201)
-            history = client.get("/v1/leads/frozen-1/decision", headers=auth("sales")).json()["history"]
-            assert len(history) == 1  # stored once, whatever the frozen attempt left
+        yield proxy.pid, target.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
     finally:
         proxy.kill()
         proxy.wait()
+
+
+def test_a_commit_the_frozen_server_never_confirmed_is_not_called_nothing_stored(service_settings, tmp_path):
+    from sqlalchemy.exc import OperationalError
+
+    from leadgate.serving.app import _store_down_detail
+
+    with _proxy() as (pid, url), _bounded_store("postgres", tmp_path, url=url) as store:
+        with pytest.raises(OperationalError) as raised, store.engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM leads")
+            os.kill(pid, signal.SIGSTOP)  # the COMMIT at the end of the block gets no answer
+        os.kill(pid, signal.SIGCONT)
+        assert raised.value.orig.outcome_unknown is True
+        assert "may have been stored" in _store_down_detail("POST", raised.value)
+        assert "nothing was stored" in _store_down_detail("POST", OperationalError(None, None, Exception()))
+
+
+def test_a_frozen_postgres_answers_503_within_the_bound_and_recovers(service_settings, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from leadgate.serving.app import create_app
+
+    def post(lead_id: str):
+        return _timed(
+            lambda: client.post("/v1/leads", json=lead_dict(lead_id=lead_id), headers=auth("intake"))
+        )
+
+    with (
+        _proxy() as (pid, url),
+        _bounded_store("postgres", tmp_path, url=url) as store,
+        TestClient(create_app(service_settings, store=store, poll=False)) as client,
+    ):
+        assert post("warm")[0].status_code == 201
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            down, took = post("frozen-1")
+            assert down.status_code == 503 and took < BOUND + SLACK, (down.status_code, took)
+            assert down.headers["Retry-After"]
+            ready, took = _timed(lambda: client.get("/readyz"))
+            assert ready.status_code == 503 and took < BOUND + SLACK, (ready.status_code, took)
+            with ThreadPoolExecutor(8) as pool:  # queued behind the frozen server, none waits a bound more
+                answers = list(pool.map(post, [f"frozen-q{n}" for n in range(8)]))
+            assert {response.status_code for response, _ in answers} == {503}
+            assert max(took for _, took in answers) < BOUND + SLACK
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        deadline = time.monotonic() + 20
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "never ready again after the freeze"
+            time.sleep(0.1)
+        assert post("frozen-1")[0].status_code in (200, 201)
+        history = client.get("/v1/leads/frozen-1/decision", headers=auth("sales")).json()["history"]
+        assert len(history) == 1  # stored once, whatever the frozen attempt left
 
 
 def test_a_migration_is_not_cut_short_by_the_statement_bound(tmp_path):
@@ -304,3 +314,44 @@ def test_the_client_bound_cuts_a_server_that_says_nothing(tmp_path):
                 failed_fast += 1
                 time.sleep(0.05)
         assert failed_fast >= 1
+
+
+HOLD_THE_TURN = """
+import sys, time
+from pathlib import Path
+from leadgate.serving.store import make_engine, writing
+engine = make_engine(sys.argv[1])
+with writing(engine) as connection:
+    connection.exec_driver_sql("DELETE FROM leads")
+    Path(sys.argv[2]).write_text("holding")
+    time.sleep(float(sys.argv[3]))
+"""
+
+
+@pytest.mark.parametrize("held", [0.5, 30.0])
+def test_a_writer_waits_for_another_workers_turn_only_within_the_bound(tmp_path, held):
+    from sqlalchemy.exc import OperationalError
+
+    from leadgate.serving.store import writing
+
+    with _bounded_store("sqlite", tmp_path) as store:
+        marker = tmp_path / "holding"
+        url = f"sqlite:///{store.engine.url.database}"
+        other = subprocess.Popen([sys.executable, "-c", HOLD_THE_TURN, url, str(marker), str(held)])
+        try:
+            deadline = time.monotonic() + 60
+            while not marker.exists():
+                assert time.monotonic() < deadline and other.poll() is None, "the other writer never started"
+                time.sleep(0.01)
+            started = time.monotonic()
+            if held < BOUND:  # freed in time: this writer gets the turn as soon as it is free
+                with writing(store.engine) as connection:
+                    connection.exec_driver_sql("SELECT count(*) FROM leads")
+                assert 0.2 < time.monotonic() - started < held + 0.3
+            else:  # a worker stuck with the turn: StoreBusy (an OperationalError, so a 503) at the bound
+                with pytest.raises(OperationalError, match="write lock"), writing(store.engine):
+                    pass
+                assert BOUND - 0.05 < time.monotonic() - started < BOUND + SLACK
+        finally:
+            other.kill()
+            other.wait()
