@@ -100,6 +100,17 @@ class Settings(BaseSettings):
             )
         return self
 
+    # The decision store's bounds: a hung database answers 503 within them, and SQLite's WAL stays small.
+    db_timeout_seconds: float = Field(
+        2.0,
+        gt=0,
+        le=600,
+        description="longest wait for the decision store (a connection, a lock, a statement) before a 503",
+    )
+    wal_max_bytes: int = Field(
+        64 * 2**20, ge=2**20, description="SQLite WAL size the background checkpoints keep the file under"
+    )
+
     def tracking_uri(self) -> str:
         """MLflow tracking URI: the given one, else SQLite in the data folder."""
         return self.mlflow_tracking_uri or f"sqlite:///{(self.data_dir / 'mlflow.db').resolve()}"

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from leadgate.features.schema import LeadValidationError
@@ -124,6 +125,17 @@ async def _too_large(send, limit: int) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
+def _store_down_detail(method: str, error: Exception) -> str:
+    """What a 503 can truly say: a read stored nothing anyway; a write is unknown if its COMMIT went silent."""
+    if method in ("GET", "HEAD"):
+        return "decision store unavailable, please retry"
+    if getattr(getattr(error, "orig", None), "outcome_unknown", False):
+        return (
+            "decision store did not confirm the write in time: it may have been stored; check before retrying"
+        )
+    return "decision store unavailable; nothing was stored, please retry"
+
+
 def _field_problems(errors) -> list[dict]:
     problems = []
     for error in errors:
@@ -150,14 +162,22 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.store = store or DecisionStore(make_engine(settings.decisions_url()))
+        app.state.store = store or DecisionStore(
+            make_engine(
+                settings.decisions_url(),
+                timeout=settings.db_timeout_seconds,
+                wal_max_bytes=settings.wal_max_bytes,
+            )
+        )
         app.state.intake = Intake(app.state.store, metrics)
         try:
             migrate(app.state.store.engine)
         except SQLAlchemyError as error:
             # Start anyway: /readyz says the store is down and writes answer 503 until it returns.
             log.error("decision store not migrated at start: %s", error)
-        app.state.checkpointer = WalCheckpointer(app.state.store.engine, metrics)
+        app.state.checkpointer = WalCheckpointer(
+            app.state.store.engine, metrics, max_bytes=settings.wal_max_bytes
+        )
         app.state.checkpointer.start()
         # The gauge follows every refresh: with several workers, each one's value is read from its file.
         app.state.holder = holder or ModelHolder(settings, loaded_gauge=metrics.model_loaded)
@@ -219,14 +239,16 @@ def create_app(
     async def conflict(request: Request, error: IdempotencyConflict):
         return JSONResponse({"detail": str(error)}, status_code=status.HTTP_409_CONFLICT)
 
-    # Only a lost or refused connection is an outage worth a retry; other database errors are bugs (500).
+    # Only a lost, refused or silent connection is an outage worth a retry; other database errors are bugs
+    # (500). A pool timeout is one too: every connection was taken for the whole bound.
     @app.exception_handler(OperationalError)
     @app.exception_handler(InterfaceError)
+    @app.exception_handler(PoolTimeout)
     async def store_down(request: Request, error: Exception):
         log.error("decision store unavailable: %s", error)
         metrics.store_errors.inc()
         return JSONResponse(
-            {"detail": "decision store unavailable; nothing was stored, please retry"},
+            {"detail": _store_down_detail(request.method, error)},
             status_code=503,
             headers={"Retry-After": "5"},
         )

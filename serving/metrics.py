@@ -59,10 +59,20 @@ class ServiceMetrics:
             "Background SQLite WAL checkpoints that failed (the store was unavailable)",
             registry=self.registry,
         )
-        self.wal_frames_left = Gauge(
-            "leadgate_wal_frames_left",
-            "SQLite WAL frames the newest background checkpoint could not copy back (readers held them)",
+        self.wal_bytes = Gauge(
+            "leadgate_wal_bytes",
+            "Size of the SQLite WAL file after the newest background checkpoint, in bytes",
             multiprocess_mode="livemax",  # every worker checkpoints the same file: the worst reading
+            registry=self.registry,
+        )
+        self.wal_truncations = Counter(
+            "leadgate_wal_truncations_total",
+            "TRUNCATE checkpoints that emptied the SQLite WAL once it passed half its bound",
+            registry=self.registry,
+        )
+        self.wal_truncate_busy = Counter(
+            "leadgate_wal_truncate_busy_total",
+            "TRUNCATE checkpoints given up because readers or writers kept the WAL within the short wait",
             registry=self.registry,
         )
         # Abuse limits (serving/rate_limits.py): requests answered 429, by which limit and, for `key`, whose.

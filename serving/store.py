@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
 from leadgate.decision.record import DecisionRecord
-from leadgate.serving.store_engine import make_engine, migrate, writing  # noqa: F401
+from leadgate.serving.store_engine import make_engine, migrate, ready, writing  # noqa: F401
 from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
 
 if TYPE_CHECKING:
@@ -58,13 +58,8 @@ class DecisionStore:
         self.sessions = sessionmaker(engine, expire_on_commit=False)
 
     def ping(self) -> bool:
-        """True when the database answers."""
-        try:
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("SELECT 1")
-        except Exception:  # noqa: BLE001 - any failure means "not ready"
-            return False
-        return True
+        """True when the database answers within its bound (on SQLite: and its write lock can be had)."""
+        return ready(self.engine)
 
     def find_existing(self, *, lead_id: str, idempotency_key: str | None) -> DecisionRow | None:
         """The first decision of a lead already created under this id (or this key, for this id)."""

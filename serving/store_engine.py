@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from weakref import WeakKeyDictionary, ref
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from leadgate.serving.store_breaker import Breaker
 
 try:
     import fcntl
@@ -19,33 +24,61 @@ except ImportError:  # not POSIX: processes fall back on SQLite's own busy handl
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine that checks connections before use, so the service recovers when the database returns."""
+def make_engine(url: str, *, timeout: float | None = None, wal_max_bytes: int | None = None) -> Engine:
+    """An engine that checks connections before use, so the service recovers when the database returns.
+
+    With a `timeout`, no wait for the database (a free connection, connecting, a lock, a statement, the
+    writer turn) lasts longer than that many seconds: it fails as an OperationalError instead of hanging.
+    `wal_max_bytes` caps the size SQLite leaves its WAL file at when it starts it over (journal_size_limit).
+    """
     if url.startswith("sqlite"):
-        path = make_url(url).database or ""  # "sqlite://" is in memory: no database part
-        on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
-        if on_disk:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # No pre-ping: a file has no connection to lose, and a SELECT 1 per request cost ~5% of a request.
-        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
-        weak_engine = ref(engine)
+        engine = _sqlite_engine(url, timeout, wal_max_bytes)
+    elif timeout is not None:
+        from leadgate.serving.store_postgres import make_bounded_engine
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:
-            cursor = connection.cursor()
-            # WAL lets readers run beside the one writer; foreign keys are off by default in SQLite.
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            pages = _AUTOCHECKPOINT.get(weak_engine(), SQLITE_AUTOCHECKPOINT_PAGES)
-            cursor.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
-            cursor.close()
+        engine = make_bounded_engine(url, timeout)
+    else:
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5)
+    if timeout is not None:
+        _BREAKERS[engine] = Breaker(timeout)
+    return engine
 
-        _TURNS[engine] = WriterTurn(f"{path}-writer.lock" if on_disk else None)
-        if on_disk:
-            _AUTOCHECKPOINT[engine] = SQLITE_AUTOCHECKPOINT_PAGES
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5)
+
+def _sqlite_engine(url: str, timeout: float | None, wal_max_bytes: int | None) -> Engine:
+    path = make_url(url).database or ""  # "sqlite://" is in memory: no database part
+    on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
+    if on_disk:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # No pre-ping: a file has no connection to lose, and a SELECT 1 per request cost ~5% of a request.
+    # `timeout` is SQLite's busy timeout: how long a statement waits for a lock another process holds.
+    busy = 10.0 if timeout is None else timeout
+    engine = create_engine(url, connect_args={"timeout": busy, "check_same_thread": False})
+    weak_engine = ref(engine)
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(connection, _record) -> None:
+        cursor = connection.cursor()
+        # WAL lets readers run beside the one writer; foreign keys are off by default in SQLite.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        pages = _AUTOCHECKPOINT.get(weak_engine(), SQLITE_AUTOCHECKPOINT_PAGES)
+        cursor.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
+        if wal_max_bytes is not None:
+            cursor.execute(f"PRAGMA journal_size_limit={int(wal_max_bytes)}")
+        cursor.close()
+
+    _TURNS[engine] = WriterTurn(f"{path}-writer.lock" if on_disk else None, timeout)
+    if on_disk:
+        _AUTOCHECKPOINT[engine] = SQLITE_AUTOCHECKPOINT_PAGES
+    return engine
+
+
+class StoreBusy(OperationalError):
+    """The writer turn did not come within the bound (another writer holds the database)."""
+
+    def __init__(self, waited: float):
+        super().__init__(None, None, Exception(f"the SQLite write lock stayed taken for {waited:.2f} s"))
 
 
 class WriterTurn:
@@ -53,28 +86,55 @@ class WriterTurn:
 
     A SQLite writer that finds the write lock taken polls it with sleeps of 1, 2, 5 … up to 100 ms; with two
     workers on two busy cores, a writer descheduled while holding the lock made the other wait tens of ms.
-    Waiting on these locks instead wakes the next writer as soon as the turn is free.
+    Waiting on these locks instead wakes the next writer as soon as the turn is free. With a `bound`, the
+    whole wait for the turn ends within it (StoreBusy), and so does SQLite's own wait behind it.
     """
 
-    def __init__(self, lock_path: str | None):
+    def __init__(self, lock_path: str | None, bound: float | None = None):
         self.thread_lock = threading.Lock()
+        self.bound = bound
         self._lock_path = lock_path if fcntl is not None else None
         self._fd: int | None = None
         self._pid: int | None = None
 
     @contextmanager
-    def held(self) -> Iterator[None]:
-        """This process's turn, then (for a file database) the turn among processes."""
-        with self.thread_lock:
+    def held(self, bound: float | None = None) -> Iterator[float | None]:
+        """This process's turn, then (for a file database) the turn among processes; yields the time left.
+
+        `bound` replaces the turn's own bound for this wait (the checkpointer waits less than a request).
+        """
+        bound = self.bound if bound is None else bound
+        started = time.monotonic()
+        if not self.thread_lock.acquire(timeout=-1 if bound is None else bound):
+            raise StoreBusy(time.monotonic() - started)
+        try:
             fd = self._file()
-            if fd is None:
-                yield
-                return
-            fcntl.flock(fd, fcntl.LOCK_EX)  # releases the GIL while it waits
+            if fd is not None:
+                self._lock_file(fd, started, bound)
             try:
-                yield
+                yield None if bound is None else bound - (time.monotonic() - started)
             finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                if fd is not None:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            self.thread_lock.release()
+
+    def _lock_file(self, fd: int, started: float, bound: float | None) -> None:
+        if bound is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # releases the GIL while it waits
+            return
+        # flock has no timeout: poll, but at most 1 ms apart (SQLite's own polling sleeps up to 100 ms).
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                waited = time.monotonic() - started
+                if waited >= bound:
+                    raise StoreBusy(waited) from None
+                time.sleep(min(pause, bound - waited))
+                pause = min(pause * 2, 0.001)
 
     def _file(self) -> int | None:
         if self._lock_path is None:
@@ -90,6 +150,7 @@ class WriterTurn:
 
 
 _TURNS: WeakKeyDictionary[Engine, WriterTurn] = WeakKeyDictionary()
+_BREAKERS: WeakKeyDictionary[Engine, Breaker] = WeakKeyDictionary()  # engines made with a timeout
 SQLITE_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
 # WAL pages after which a commit checkpoints, per SQLite file engine; 0 while a background thread does it.
 _AUTOCHECKPOINT: WeakKeyDictionary[Engine, int] = WeakKeyDictionary()
@@ -106,10 +167,94 @@ def set_autocheckpoint(engine: Engine, pages: int) -> bool:
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """A write transaction; on SQLite, queued behind the other writers of this and other processes."""
+    """A write transaction; on SQLite, queued behind the other writers of this and other processes.
+
+    On an engine made with a timeout, the whole transaction (the turn, locks, statements) ends within it, or
+    within the breaker's short probe after a write ran out of time.
+    """
+    breaker = _BREAKERS.get(engine)
+    if breaker is None:
+        turn = _TURNS.get(engine)
+        with turn.held() if turn is not None else nullcontext(), engine.begin() as connection:
+            yield connection
+        return
+    try:
+        with _bounded_transaction(engine, breaker.budget()) as connection:
+            yield connection
+    except (OperationalError, PoolTimeout):
+        breaker.failed()
+        raise
+    breaker.succeeded()
+
+
+@contextmanager
+def _bounded_transaction(engine: Engine, budget: float) -> Iterator[Connection]:
     turn = _TURNS.get(engine)
-    with turn.held() if turn is not None else nullcontext(), engine.begin() as connection:
-        yield connection
+    if turn is None:
+        from leadgate.serving.store_postgres import deadline
+
+        with deadline(budget), engine.begin() as connection:
+            yield connection
+        return
+    with turn.held(budget) as left, engine.begin() as connection:
+        if left < turn.bound * 0.9:
+            # The turn took a while: SQLite's own wait (behind a writer outside leadgate) gets what is left.
+            with _busy_timeout(connection, left, turn.bound):
+                yield connection
+        else:
+            yield connection
+
+
+@contextmanager
+def _busy_timeout(connection: Connection, seconds: float, usual: float) -> Iterator[None]:
+    raw = connection.connection.driver_connection
+    raw.execute(f"PRAGMA busy_timeout={max(int(seconds * 1000), 1)}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={int(usual * 1000)}")
+
+
+def ready(engine: Engine) -> bool:
+    """True when the store answers within its bound; on SQLite, when its write lock can be had, too."""
+    try:
+        if engine in _TURNS:
+            with writing(engine) as connection:
+                # Reads go on while another process holds the write lock: only taking it shows writes can.
+                connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+        else:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1 FROM leads LIMIT 1")  # waits out a lock on the table
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        return False
+    return True
+
+
+def truncate_wal(engine: Engine, wait: float) -> tuple[int, int, int] | None:
+    """A TRUNCATE checkpoint in the writer's turn, waiting at most `wait` s for the turn and for readers.
+
+    Answers SQLite's (busy, frames, checkpointed), busy 1 when readers kept the WAL; None for no SQLite file.
+    """
+    turn = _TURNS.get(engine)
+    if turn is None or engine not in _AUTOCHECKPOINT:
+        return None
+    with (
+        turn.held(wait) as left,
+        engine.connect() as connection,
+        _busy_timeout(connection, max(left, 0.001), turn.bound or 10.0),
+    ):
+        raw = connection.connection.driver_connection
+        return tuple(raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
+
+
+def wal_bytes(engine: Engine) -> int | None:
+    """The size of a SQLite file's WAL (0 when there is none); None for no SQLite file."""
+    if engine not in _AUTOCHECKPOINT:
+        return None
+    try:
+        return os.stat(f"{engine.url.database}-wal").st_size
+    except FileNotFoundError:
+        return 0
 
 
 def migrate(engine: Engine) -> None:
@@ -121,4 +266,10 @@ def migrate(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        if engine.dialect.name == "postgresql":
+            from leadgate.serving.store_postgres import without_bounds
+
+            with without_bounds(connection):  # a migration may rewrite a big table: no statement bound
+                command.upgrade(config, "head")
+        else:
+            command.upgrade(config, "head")

@@ -1,0 +1,42 @@
+"""A circuit breaker for the decision store: after it failed to answer in time, attempts try and never queue."""
+
+from __future__ import annotations
+
+import threading
+
+# How long an attempt may wait while the breaker is open: enough for a free lock or a quick answer.
+PROBE_SECONDS = 0.1
+
+
+class Breaker:
+    """After a wait for the store ran out, the next attempts get PROBE_SECONDS, not the whole bound.
+
+    Requests queue behind a hung database (a batch of new leads behind the one running, a thread pool full of
+    waiting requests): each waiting the bound in its turn made the last one wait many bounds. While open, an
+    attempt that finds the store free still succeeds at once and closes the breaker.
+    """
+
+    def __init__(self, bound: float):
+        self.bound = bound
+        self.open = False
+        self._probing = threading.Lock()
+
+    def budget(self) -> float:
+        """How long the next attempt may wait."""
+        return min(PROBE_SECONDS, self.bound) if self.open else self.bound
+
+    def failed(self) -> None:
+        """The store did not answer in time: attempts only try until one succeeds."""
+        self.open = True
+
+    def succeeded(self) -> None:
+        """The store answered: attempts wait the whole bound again."""
+        self.open = False
+
+    def claim_probe(self) -> bool:
+        """While open, let one thread at a time try what cannot be shortened (a new connection); False if taken."""
+        return self._probing.acquire(blocking=False)
+
+    def end_probe(self) -> None:
+        """The probe is over, whatever it found."""
+        self._probing.release()

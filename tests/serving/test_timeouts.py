@@ -1,0 +1,357 @@
+"""A hung decision store answers 503 with Retry-After within LEADGATE_DB_TIMEOUT_SECONDS, and /readyz tells."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.factories import lead_dict
+from tests.serving.conftest import auth, postgres_url
+
+BOUND = 2.0  # the setting's default
+SLACK = 0.6  # thread hand-offs and the test client on two shared cores
+
+
+@contextmanager
+def _bounded_store(kind: str, tmp_path, url: str | None = None):
+    """A migrated store built as the service builds it, with the default bound; PostgreSQL in a fresh schema."""
+    from sqlalchemy import create_engine, event
+
+    from leadgate.serving.store import DecisionStore, make_engine, migrate
+
+    if kind == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'decisions.db'}", timeout=BOUND)
+        migrate(engine)
+        yield DecisionStore(engine)
+        engine.dispose()
+        return
+    base = postgres_url()
+    if base is None:
+        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
+    schema = f"lg_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    engine = make_engine(url or base, timeout=BOUND)
+
+    @event.listens_for(engine, "connect")
+    def _search_path(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET search_path TO {schema}")
+        dbapi_connection.commit()
+
+    migrate(engine)
+    try:
+        yield DecisionStore(engine)
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+HOLD_SQLITE_WRITE_LOCK = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+connection.execute("BEGIN IMMEDIATE")
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+@contextmanager
+def _hung(store):
+    """The store's tables held by someone else: a process with SQLite's write lock, a PostgreSQL table lock."""
+    if store.engine.dialect.name == "sqlite":
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLD_SQLITE_WRITE_LOCK, store.engine.url.database],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            yield
+        finally:
+            holder.kill()
+            holder.wait()
+        return
+    with store.engine.connect() as other:
+        other.exec_driver_sql("SET lock_timeout = 0")
+        other.exec_driver_sql("LOCK TABLE leads, decisions IN ACCESS EXCLUSIVE MODE")  # until the rollback
+        yield
+        other.rollback()
+
+
+def _timed(call):
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def bounded(request, tmp_path):
+    with _bounded_store(request.param, tmp_path) as store:
+        yield store
+
+
+def test_a_hung_store_answers_503_within_the_bound_and_stores_nothing(service_settings, bounded):
+    from leadgate.serving.app import create_app
+
+    assert service_settings.db_timeout_seconds == BOUND
+    with TestClient(create_app(service_settings, store=bounded, poll=False)) as client:
+        with _hung(bounded):
+            down, took = _timed(
+                lambda: client.post("/v1/leads", json=lead_dict(lead_id="hung-1"), headers=auth("intake"))
+            )
+            assert down.status_code == 503 and took < BOUND + SLACK, (down.status_code, took)
+            assert down.headers["Retry-After"] and "nothing was stored" in down.json()["detail"]
+            ready, took = _timed(lambda: client.get("/readyz"))
+            assert ready.status_code == 503 and ready.json()["store"] == "unavailable"
+            assert took < BOUND + SLACK, took
+        assert client.get("/readyz").status_code == 200  # the lock let go: ready again, no restart
+        retry = client.post("/v1/leads", json=lead_dict(lead_id="hung-1"), headers=auth("intake"))
+        assert retry.status_code == 201  # a new lead: the 503 had stored nothing
+        history = client.get("/v1/leads/hung-1/decision", headers=auth("sales")).json()["history"]
+        assert len(history) == 1
+
+
+def test_a_read_refused_by_a_hung_store_does_not_claim_nothing_was_stored(service_settings, bounded):
+    from leadgate.serving.app import create_app
+
+    with TestClient(create_app(service_settings, store=bounded, poll=False)) as client:
+        if bounded.engine.dialect.name == "sqlite":
+            # Reads go on beside a SQLite writer: take the file away instead.
+            path = bounded.engine.url.database
+            bounded.engine.dispose()
+            os.rename(path, f"{path}.away")
+            try:
+                down = client.get("/v1/leads", headers=auth("sales"))
+            finally:
+                bounded.engine.dispose()
+                os.replace(f"{path}.away", path)
+        else:
+            with _hung(bounded):
+                down, took = _timed(lambda: client.get("/v1/leads", headers=auth("sales")))
+                assert took < BOUND + SLACK
+        assert down.status_code == 503 and down.headers["Retry-After"]
+        assert "nothing was stored" not in down.json()["detail"]
+
+
+def test_concurrent_writers_behind_a_hung_store_all_answer_within_the_bound(service_settings, bounded):
+    """Batches queue behind the one waiting: after it ran out of time, the next only try (the breaker)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from leadgate.serving.app import create_app
+
+    with (
+        TestClient(create_app(service_settings, store=bounded, poll=False)) as client,
+        _hung(bounded),
+    ):
+
+        def post(number: int):
+            return _timed(
+                lambda: client.post(
+                    "/v1/leads", json=lead_dict(lead_id=f"queued-{number}"), headers=auth("intake")
+                )
+            )
+
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(post, range(8)))
+    assert all(response.status_code == 503 for response, _ in answers)
+    assert max(took for _, took in answers) < BOUND + SLACK, [round(took, 2) for _, took in answers]
+
+
+PROXY = """
+import socket, sys, threading
+target = ("127.0.0.1", int(sys.argv[1]))
+server = socket.create_server(("127.0.0.1", 0))
+print(server.getsockname()[1], flush=True)
+
+def pipe(source, sink):
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass
+    finally:
+        sink.close()
+
+while True:
+    client, _ = server.accept()
+    upstream = socket.create_connection(target)
+    threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
+    threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+"""
+
+
+@contextmanager
+def _proxy():
+    """A loopback proxy in front of PostgreSQL (its pid and URL), stopped with SIGSTOP to freeze the server.
+
+    Frozen, it behaves as a frozen server does: the kernel still accepts connections and acknowledges
+    packets, and nothing ever answers.
+    """
+    from sqlalchemy import make_url
+
+    base = postgres_url()
+    if base is None:
+        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
+    target = make_url(base)
+    proxy = subprocess.Popen(
+        [sys.executable, "-c", PROXY, str(target.port or 5432)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        port = int(proxy.stdout.readline())
+        yield proxy.pid, target.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
+    finally:
+        proxy.kill()
+        proxy.wait()
+
+
+def test_a_commit_the_frozen_server_never_confirmed_is_not_called_nothing_stored(service_settings, tmp_path):
+    from sqlalchemy.exc import OperationalError
+
+    from leadgate.serving.app import _store_down_detail
+
+    with _proxy() as (pid, url), _bounded_store("postgres", tmp_path, url=url) as store:
+        with pytest.raises(OperationalError) as raised, store.engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM leads")
+            os.kill(pid, signal.SIGSTOP)  # the COMMIT at the end of the block gets no answer
+        os.kill(pid, signal.SIGCONT)
+        assert raised.value.orig.outcome_unknown is True
+        assert "may have been stored" in _store_down_detail("POST", raised.value)
+        assert "nothing was stored" in _store_down_detail("POST", OperationalError(None, None, Exception()))
+
+
+def test_a_frozen_postgres_answers_503_within_the_bound_and_recovers(service_settings, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from leadgate.serving.app import create_app
+
+    def post(lead_id: str):
+        return _timed(
+            lambda: client.post("/v1/leads", json=lead_dict(lead_id=lead_id), headers=auth("intake"))
+        )
+
+    with (
+        _proxy() as (pid, url),
+        _bounded_store("postgres", tmp_path, url=url) as store,
+        TestClient(create_app(service_settings, store=store, poll=False)) as client,
+    ):
+        assert post("warm")[0].status_code == 201
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            down, took = post("frozen-1")
+            assert down.status_code == 503 and took < BOUND + SLACK, (down.status_code, took)
+            assert down.headers["Retry-After"]
+            ready, took = _timed(lambda: client.get("/readyz"))
+            assert ready.status_code == 503 and took < BOUND + SLACK, (ready.status_code, took)
+            with ThreadPoolExecutor(8) as pool:  # queued behind the frozen server, none waits a bound more
+                answers = list(pool.map(post, [f"frozen-q{n}" for n in range(8)]))
+            assert {response.status_code for response, _ in answers} == {503}
+            assert max(took for _, took in answers) < BOUND + SLACK
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        deadline = time.monotonic() + 20
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "never ready again after the freeze"
+            time.sleep(0.1)
+        assert post("frozen-1")[0].status_code in (200, 201)
+        history = client.get("/v1/leads/frozen-1/decision", headers=auth("sales")).json()["history"]
+        assert len(history) == 1  # stored once, whatever the frozen attempt left
+
+
+def test_a_migration_is_not_cut_short_by_the_statement_bound(tmp_path):
+    with _bounded_store("postgres", tmp_path) as store, store.engine.begin() as connection:
+        from leadgate.serving.store_postgres import without_bounds
+
+        with without_bounds(connection):
+            assert connection.exec_driver_sql("SHOW statement_timeout").scalar_one() == "0"
+            connection.exec_driver_sql(
+                "SELECT pg_sleep(1.8)"
+            )  # past the server's 1.5 s and near the client's 2
+
+
+def test_a_slow_postgres_statement_is_cut_at_the_bound(tmp_path):
+    from sqlalchemy.exc import OperationalError
+
+    with _bounded_store("postgres", tmp_path) as store:
+        started = time.monotonic()
+        with pytest.raises(OperationalError), store.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT pg_sleep(5)")
+        assert time.monotonic() - started < BOUND + SLACK
+        with store.engine.connect() as connection:  # the pool hands out a working connection after it
+            assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
+
+
+def test_the_client_bound_cuts_a_server_that_says_nothing(tmp_path):
+    """With the server's own timeouts lifted, only the client side can end the wait."""
+    from sqlalchemy.exc import OperationalError
+
+    with _bounded_store("postgres", tmp_path) as store:
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="did not answer"), store.engine.begin() as connection:
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            connection.exec_driver_sql("SELECT pg_sleep(5)")
+        assert BOUND - 0.1 < time.monotonic() - started < BOUND + SLACK
+        # Until a connection in the background finds the server answering again, attempts fail at once.
+        failed_fast, deadline = 0, time.monotonic() + 10
+        while True:
+            try:
+                with store.engine.connect() as connection:
+                    assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
+                break
+            except OperationalError as error:
+                assert "background" in str(error) and time.monotonic() < deadline
+                failed_fast += 1
+                time.sleep(0.05)
+        assert failed_fast >= 1
+
+
+HOLD_THE_TURN = """
+import sys, time
+from pathlib import Path
+from leadgate.serving.store import make_engine, writing
+engine = make_engine(sys.argv[1])
+with writing(engine) as connection:
+    connection.exec_driver_sql("DELETE FROM leads")
+    Path(sys.argv[2]).write_text("holding")
+    time.sleep(float(sys.argv[3]))
+"""
+
+
+@pytest.mark.parametrize("held", [0.5, 30.0])
+def test_a_writer_waits_for_another_workers_turn_only_within_the_bound(tmp_path, held):
+    from sqlalchemy.exc import OperationalError
+
+    from leadgate.serving.store import writing
+
+    with _bounded_store("sqlite", tmp_path) as store:
+        marker = tmp_path / "holding"
+        url = f"sqlite:///{store.engine.url.database}"
+        other = subprocess.Popen([sys.executable, "-c", HOLD_THE_TURN, url, str(marker), str(held)])
+        try:
+            deadline = time.monotonic() + 60
+            while not marker.exists():
+                assert time.monotonic() < deadline and other.poll() is None, "the other writer never started"
+                time.sleep(0.01)
+            started = time.monotonic()
+            if held < BOUND:  # freed in time: this writer gets the turn as soon as it is free
+                with writing(store.engine) as connection:
+                    connection.exec_driver_sql("SELECT count(*) FROM leads")
+                assert 0.2 < time.monotonic() - started < held + 0.3
+            else:  # a worker stuck with the turn: StoreBusy (an OperationalError, so a 503) at the bound
+                with pytest.raises(OperationalError, match="write lock"), writing(store.engine):
+                    pass
+                assert BOUND - 0.05 < time.monotonic() - started < BOUND + SLACK
+        finally:
+            other.kill()
+            other.wait()
