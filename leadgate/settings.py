@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -62,9 +61,6 @@ class Settings(BaseSettings):
     rate_limit_storage: str = Field(
         "memory://", description="where counters live: each worker its own memory, or redis://… to share"
     )
-    trusted_proxies: list[str] = Field(
-        default_factory=list, description="JSON list of proxy addresses/networks whose X-Forwarded-For counts"
-    )
 
     @field_validator(
         "rate_limit_per_key", "rate_limit_per_ip", "rate_limit_failed_auth", "rate_limit_events_per_lead"
@@ -75,13 +71,6 @@ class Settings(BaseSettings):
 
         if value.strip().lower() != "off":
             parse(value)  # raises ValueError on anything that is no rate
-        return value
-
-    @field_validator("trusted_proxies")
-    @classmethod
-    def _networks(cls, value: list[str]) -> list[str]:
-        for network in value:
-            ipaddress.ip_network(network, strict=False)  # raises ValueError on a bad address
         return value
 
     # Deployment (README "Deployment"): an internal metrics listener, and which proxy may say the client used TLS.

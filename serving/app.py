@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from leadgate.features.schema import LeadValidationError
 from leadgate.runtime import freeze_long_lived
@@ -211,6 +212,10 @@ def create_app(
     app.add_middleware(Timing, metrics=metrics)
     if settings.metrics_port is not None:
         app.add_middleware(MetricsOnItsOwnPort, metrics_port=settings.metrics_port)
+    if settings.proxy_headers:
+        # One rule for who the client is (rate limits, scheme, logs): the address a trusted proxy names.
+        # Applied by the app, not by uvicorn, so every server and the tests see the same client.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):

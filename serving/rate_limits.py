@@ -99,35 +99,17 @@ def _ip(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     return ip.ipv4_mapped or ip if isinstance(ip, ipaddress.IPv6Address) else ip
 
 
-class ClientAddress:
-    """Who a request is counted against: its peer, or the client a trusted proxy named in X-Forwarded-For."""
+def client_address(request: Request) -> str:
+    """Who a request is counted against; an IPv6 client counts as its /64, which one subscriber holds whole.
 
-    def __init__(self, trusted: list[str]):
-        self.trusted = [ipaddress.ip_network(network, strict=False) for network in trusted]
-
-    def _is_trusted(self, address: str) -> bool:
-        ip = _ip(address)
-        return ip is not None and any(ip in network for network in self.trusted)
-
-    def of(self, request: Request) -> str:
-        """The client's address; an IPv6 client counts as its /64, which one subscriber usually holds whole."""
-        address = self._client(request)
-        ip = _ip(address)
-        if isinstance(ip, ipaddress.IPv6Address):
-            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-        return address if ip is None else str(ip)
-
-    def _client(self, request: Request) -> str:
-        # The rightmost hop no trusted proxy wrote: anything left of it anyone could have sent.
-        peer = request.client.host if request.client else "unknown"
-        if not self.trusted or not self._is_trusted(peer):
-            return peer
-        hops = [hop.strip() for hop in ",".join(request.headers.getlist("x-forwarded-for")).split(",")]
-        hops = [hop for hop in hops if hop]
-        for hop in reversed(hops):
-            if not self._is_trusted(hop):
-                return hop[:64]
-        return hops[0] if hops else peer
+    Behind a trusted proxy (settings.forwarded_allow_ips) the app has already put the client it names in
+    request.client, so this is the one rule for who the client is.
+    """
+    address = request.client.host if request.client else "unknown"
+    ip = _ip(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return address if ip is None else str(ip)
 
 
 STORAGE_RETRY_SECONDS = 5
@@ -148,7 +130,6 @@ class Limiter:
         self.per_ip = rate(settings.rate_limit_per_ip, on)
         self.failed_auth = rate(settings.rate_limit_failed_auth, on)
         self.events_cap = EventsCap.of(settings)
-        self.address = ClientAddress(settings.trusted_proxies)
         self.metrics = metrics
         needed = self.per_key or self.per_ip or self.failed_auth
         # No storage, and no expiry thread, when nothing is counted here.
@@ -178,7 +159,7 @@ class Limiter:
 
     def intake_by_address(self, request: Request) -> None:
         """Count an intake request against its client address; RateLimited past the limit."""
-        self._hit(self.per_ip, "ip", self.address.of(request), key="-", what="this client address")
+        self._hit(self.per_ip, "ip", client_address(request), key="-", what="this client address")
 
     def intake_by_key(self, key_sha256: str, key_name: str) -> None:
         """Count an intake request against its API key; RateLimited past the limit."""
@@ -189,7 +170,7 @@ class Limiter:
         self._hit(
             self.failed_auth,
             "failed_auth",
-            self.address.of(request),
+            client_address(request),
             key="-",
             what="failed authentications from this client address",
         )

@@ -83,9 +83,8 @@ def uvicorn_config(settings: Settings, workers: int):
         host=settings.host,
         port=settings.port,
         workers=workers,
-        # uvicorn takes the scheme (X-Forwarded-Proto) and client (X-Forwarded-For) only from these peers.
-        proxy_headers=settings.proxy_headers,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # The app applies X-Forwarded-For/-Proto itself (create_app), from forwarded_allow_ips only: not twice.
+        proxy_headers=False,
         log_config=log_config(),
         log_level="warning",  # uvicorn's own loggers; leadgate's keep INFO (which model, which policy)
         access_log=False,
