@@ -239,8 +239,11 @@ def main() -> int:
     ends = [t for _, t in marks[1:]] + [start + t_train]
     for (message, begin), end in zip(marks, ends, strict=True):
         report.add(f"  train: {message}", end - begin, "s")
-    sizes = ", ".join(f"{c['num_leaves']}L/{c['trees']}T/{c['valid_auc']:.4f}" for c in result.candidates)
-    report.add("  train: size candidates (leaves/trees/valid AUC)", sizes)
+    sizes = ", ".join(
+        f"{c['num_leaves']}L/{c['trees']}T/h{c.get('recency_half_life') or 0}/{c['valid_auc']:.4f}"
+        for c in result.candidates
+    )
+    report.add("  train: size candidates (leaves/trees/recency half-life, 0 none/valid AUC)", sizes)
     model, booster = result.model, result.model.booster
     report.add(
         "model size (trees × leaves)", f"{booster.num_trees()} × {result.booster_params['num_leaves']}"

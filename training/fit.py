@@ -1,4 +1,4 @@
-"""Fitting the scorer: LightGBM sized by validation, monotone where the direction is known, Platt-calibrated."""
+"""Fitting the scorer: LightGBM sized (and weighted toward recent leads) by validation, monotone, Platt-calibrated."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ SIZE_GRID = ((3, 20), (7, 20), (15, 50), (31, 100))
 MAX_ROUNDS = 1000  # high enough that early stopping, not the cap, picks the number of trees
 # A bigger model must beat a smaller one by more than this validation ROC-AUC to be chosen.
 AUC_TOLERANCE = 0.002
+# What converts drifts (campaigns, offers, the sales process), and the validation period is newer than the
+# training one, so it can tell whether the newest training leads predict it better. Each half-life is a share
+# of the training period: at 1.0 the oldest lead weighs half the newest, at 0.5 a quarter. Weighting is chosen
+# only when it beats the unweighted model by more than AUC_TOLERANCE (as a bigger model must), so an export
+# without drift keeps equal weights.
+RECENCY_HALF_LIVES = (1.0, 0.5)
 
 
 @dataclass(frozen=True)
@@ -51,13 +57,27 @@ def base_params(seed: int, features: tuple[FeatureSpec, ...] = FEATURES) -> dict
     }
 
 
-def _dataset(matrix: np.ndarray, labels: np.ndarray, features: tuple[FeatureSpec, ...], reference=None):
+def recency_weights(created: np.ndarray, half_life: float) -> np.ndarray:
+    """Training weights halving every `half_life` share of the training period; the newest lead weighs 1."""
+    newest = float(created.max())
+    span = max(newest - float(created.min()), 1e-9)
+    return 0.5 ** ((newest - created) / (half_life * span))
+
+
+def _dataset(
+    matrix: np.ndarray,
+    labels: np.ndarray,
+    features: tuple[FeatureSpec, ...],
+    reference=None,
+    weight: np.ndarray | None = None,
+):
     import lightgbm
 
     categorical = [j for j, spec in enumerate(features) if spec.categorical]
     return lightgbm.Dataset(
         matrix,
         label=labels.astype(np.float64),
+        weight=weight,
         feature_name=[spec.name for spec in features],
         categorical_feature=categorical,
         reference=reference,
@@ -72,12 +92,50 @@ def fit_booster(
     y_valid: np.ndarray,
     seed: int = 0,
     features: tuple[FeatureSpec, ...] = FEATURES,
+    created: np.ndarray | None = None,
 ) -> FittedBooster:
-    """Train each candidate size with early stopping on validation; keep the smallest that loses no AUC."""
+    """Train each candidate size with early stopping on validation; keep the smallest that loses no AUC.
+
+    With the training leads' creation times (`created`, for a split by time), each size is also trained with
+    the leads weighted toward the newest (`RECENCY_HALF_LIVES`); a weighting must beat equal weights.
+    """
+    import lightgbm
+
+    half_lives: tuple[float | None, ...] = (None,)
+    if created is not None and np.ptp(created) > 0:
+        half_lives += RECENCY_HALF_LIVES
+    candidates: list[dict] = []
+    picks = []
+    for half_life in half_lives:
+        weight = None if half_life is None else recency_weights(created, half_life)
+        sized = _sized_candidates(x_train, y_train, x_valid, y_valid, seed, features, weight)
+        for candidate in sized:
+            candidate["recency_half_life"] = half_life
+        candidates += sized
+        picks.append(_smallest_within_tolerance(sized))
+    chosen = picks[0]
+    for pick in picks[1:]:
+        if pick["valid_auc"] > max(picks[0]["valid_auc"] + AUC_TOLERANCE, chosen["valid_auc"]):
+            chosen = pick
+    booster = chosen["booster"]
+    # Keep only the trees early stopping chose, so serving never evaluates the discarded ones.
+    booster = lightgbm.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
+    params = {
+        **base_params(seed, features),
+        "num_leaves": chosen["num_leaves"],
+        "num_trees": chosen["trees"],
+        "recency_half_life": chosen["recency_half_life"] or "none",
+    }
+    summary = [{k: v for k, v in c.items() if k != "booster"} for c in candidates]
+    return FittedBooster(booster=booster, params=params, valid_auc=chosen["valid_auc"], candidates=summary)
+
+
+def _sized_candidates(x_train, y_train, x_valid, y_valid, seed, features, weight) -> list[dict]:
+    """One early-stopped booster per size of SIZE_GRID, with its validation ROC-AUC."""
     import lightgbm
     from sklearn.metrics import roc_auc_score
 
-    train_set = _dataset(x_train, y_train, features)
+    train_set = _dataset(x_train, y_train, features, weight=weight)
     valid_set = _dataset(x_valid, y_valid, features, reference=train_set)
     candidates = []
     for num_leaves, min_data_in_leaf in SIZE_GRID:
@@ -97,17 +155,15 @@ def fit_booster(
         candidates.append(
             {"num_leaves": num_leaves, "trees": booster.best_iteration, "valid_auc": auc, "booster": booster}
         )
+    return candidates
+
+
+def _smallest_within_tolerance(candidates: list[dict]) -> dict:
     best_auc = max(c["valid_auc"] for c in candidates)
-    chosen = min(
+    return min(
         (c for c in candidates if c["valid_auc"] >= best_auc - AUC_TOLERANCE),
         key=lambda c: c["num_leaves"] * max(c["trees"], 1),
     )
-    booster = chosen["booster"]
-    # Keep only the trees early stopping chose, so serving never evaluates the discarded ones.
-    booster = lightgbm.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
-    params = {**base_params(seed, features), "num_leaves": chosen["num_leaves"], "num_trees": chosen["trees"]}
-    summary = [{k: v for k, v in c.items() if k != "booster"} for c in candidates]
-    return FittedBooster(booster=booster, params=params, valid_auc=chosen["valid_auc"], candidates=summary)
 
 
 def fit_platt(raw_scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:

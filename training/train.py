@@ -91,8 +91,16 @@ def train_model(
     matrix = builder.transform(derived)
 
     say("LightGBM, sized by validation")
+    # Only real creation times say which leads are newest; a random split has no newer validation period.
+    created = history.created[train] if split.kind == "time" and history.ordered else None
     fitted = fit_booster(
-        matrix[train], y[train], matrix[valid], y[valid], seed=seed, features=builder.features
+        matrix[train],
+        y[train],
+        matrix[valid],
+        y[valid],
+        seed=seed,
+        features=builder.features,
+        created=created,
     )
     valid_raw = fitted.booster.predict(matrix[valid], raw_score=True)
     calibration = fit_platt(valid_raw, y[valid])

@@ -20,13 +20,33 @@ def test_system_is_not_less_accurate_than_any_baseline(trained):
         assert system["pr_auc"] >= scores[name]["pr_auc"] - 0.005, (name, scores)
 
 
-def test_model_size_was_chosen_by_validation(trained):
-    assert len(trained.candidates) >= 2
-    chosen = trained.booster_params["num_leaves"]
+def test_model_size_and_recency_weighting_were_chosen_by_validation(trained):
+    from leadgate.training.fit import RECENCY_HALF_LIVES
+
+    params = trained.booster_params
+    # A split by time also tries the training leads weighted toward the newest, each weighting at every size.
+    assert {c["recency_half_life"] for c in trained.candidates} == {None, *RECENCY_HALF_LIVES}
+    assert len(trained.candidates) >= 2 * (1 + len(RECENCY_HALF_LIVES))
+    half_life = None if params["recency_half_life"] == "none" else params["recency_half_life"]
     best = max(c["valid_auc"] for c in trained.candidates)
-    chosen_auc = next(c["valid_auc"] for c in trained.candidates if c["num_leaves"] == chosen)
+    chosen_auc = next(
+        c["valid_auc"]
+        for c in trained.candidates
+        if (c["num_leaves"], c["trees"], c["recency_half_life"])
+        == (params["num_leaves"], params["num_trees"], half_life)
+    )
     assert chosen_auc >= best - 0.0021
-    assert trained.model.booster.num_trees() == trained.booster_params["num_trees"]
+    assert trained.model.booster.num_trees() == params["num_trees"]
+
+
+def test_a_random_split_weighs_every_training_lead_alike(history, policy):
+    from leadgate.training.train import train_model
+
+    result = train_model(history.subset(np.arange(4000)), policy, split_kind="random")
+    assert result.split.kind == "random"
+    # A random validation part is not newer than training: it cannot say whether newer leads predict better.
+    assert {c["recency_half_life"] for c in result.candidates} == {None}
+    assert result.booster_params["recency_half_life"] == "none"
 
 
 def test_calibration_is_reasonable_on_the_later_period(trained):

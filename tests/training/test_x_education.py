@@ -8,6 +8,30 @@ from leadgate.features.export_records import map_rows
 from tests.conftest import SHARED_DATA
 
 LEADS = SHARED_DATA / "x_education" / "Leads.csv"
+# The mapping before custom fields: 7 columns squeezed into lead fields (occupation as a job title).
+MAPPED_ONLY = """\
+name: x_education
+placeholders: ["", "Select", "select", "Select Specialization", "unknown"]
+lead_id: {column: Prospect ID}
+created_at: {column: Lead Number, start: "2015-01-01T00:00:00Z", step_seconds: 3600}
+fields:
+  contact.job_title:
+    column: What is your current occupation
+    values: {Businessman: Business owner, Housewife: Homemaker}
+  company.country: {column: Country}
+  company.industry: {column: Specialization}
+  source.channel: {column: Lead Source}
+  source.campaign: {column: Lead Origin}
+events:
+  - {type: unsubscribe, column: Do Not Email, kind: flag}
+  - {type: page_view, column: TotalVisits, kind: count, max_events: 50}
+label:
+  sql: {column: Converted}
+  sql_positive: ["1"]
+  rejection_reason: {column: Tags}
+after_contact: [Tags, Lead Quality, Lead Profile, Last Activity, Last Notable Activity, Asymmetrique Activity Index,
+  Asymmetrique Profile Index, Asymmetrique Activity Score, Asymmetrique Profile Score]
+"""
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +107,21 @@ def test_reasons_speak_of_this_data(x_education):
     assert suppressed and all(
         any(g.code == "unsubscribed_or_complained" for g in r.gates) for r in suppressed
     )
+
+
+def test_through_a_mapping_without_custom_fields_leadgate_keeps_up_with_a_linear_model_on_its_columns(
+    x_education,
+):
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.train import train_model
+
+    _, rows, _, _, policy, _ = x_education
+    history = history_from_export(rows, parse_mapping(MAPPED_ONLY, "mapped only")).history
+    m = train_model(history, policy, seed=0).metrics
+    # Measured 0.810 / 0.741 against 0.814 / 0.738 for a logistic regression on the same 7 columns (README:
+    # X Education), with the training leads weighted toward the newest as validation chose; 0.805 / 0.736
+    # with equal weights. The test part's standard error is 0.013.
+    for metric in ("roc_auc", "pr_auc"):
+        own = m[f"test.logistic_seen.{metric}"]
+        assert m[f"test.system.{metric}"] >= own - 0.005, (metric, m[f"test.system.{metric}"], own)

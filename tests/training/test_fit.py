@@ -1,0 +1,75 @@
+"""Fitting the booster: sizes and recency weightings chosen on the validation period, never on the test part."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from leadgate.features.builder import FeatureSpec
+from leadgate.training.fit import AUC_TOLERANCE, RECENCY_HALF_LIVES, fit_booster, recency_weights
+
+COLUMNS = (FeatureSpec("a", "a"), FeatureSpec("b", "b"))
+YEAR = 365 * 86_400.0
+
+
+def world(seed: int, drift: bool, n_train: int = 4000, n_valid: int = 1500):
+    """Two columns; with drift the outcome moves from following `a` (oldest leads) to following `b` (newest).
+
+    Validation comes after training, as in a split by time, and follows `b`.
+    """
+    rng = np.random.default_rng(seed)
+    when = np.concatenate([np.sort(rng.random(n_train)), 1 + 0.2 * rng.random(n_valid)])
+    x = rng.normal(size=(n_train + n_valid, 2))
+    share_of_b = np.clip(when, 0, 1) if drift else np.full(len(when), 0.5)
+    logit = 2.5 * ((1 - share_of_b) * x[:, 0] + share_of_b * x[:, 1])
+    y = rng.random(len(when)) < 1 / (1 + np.exp(-logit))
+    return x[:n_train], y[:n_train], x[n_train:], y[n_train:], when[:n_train] * YEAR
+
+
+def best_by_weighting(fitted) -> dict:
+    best: dict = {}
+    for candidate in fitted.candidates:
+        key = candidate["recency_half_life"]
+        best[key] = max(best.get(key, 0.0), candidate["valid_auc"])
+    return best
+
+
+def test_recency_weights_halve_every_half_life_of_the_training_period():
+    created = np.array([0.0, 50.0, 100.0])
+    assert recency_weights(created, 1.0) == pytest.approx([0.5, 0.5**0.5, 1.0])
+    assert recency_weights(created, 0.5) == pytest.approx([0.25, 0.5, 1.0])
+    # Order of the rows does not matter, only their times.
+    assert recency_weights(created[::-1], 0.5) == pytest.approx([1.0, 0.5, 0.25])
+
+
+def test_when_what_converts_drifts_the_newest_leads_weigh_more():
+    x_train, y_train, x_valid, y_valid, created = world(seed=0, drift=True)
+    fitted = fit_booster(x_train, y_train, x_valid, y_valid, features=COLUMNS, created=created)
+    best = best_by_weighting(fitted)
+    assert set(best) == {None, *RECENCY_HALF_LIVES}
+    assert fitted.params["recency_half_life"] in RECENCY_HALF_LIVES
+    assert fitted.valid_auc > best[None] + AUC_TOLERANCE
+    # The booster kept is the chosen candidate: its validation ROC-AUC is the one reported.
+    from sklearn.metrics import roc_auc_score
+
+    assert roc_auc_score(y_valid, fitted.booster.predict(x_valid)) == pytest.approx(fitted.valid_auc)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_without_drift_equal_weights_are_kept(seed):
+    x_train, y_train, x_valid, y_valid, created = world(seed, drift=False, n_train=5000, n_valid=3000)
+    fitted = fit_booster(x_train, y_train, x_valid, y_valid, seed=seed, features=COLUMNS, created=created)
+    assert fitted.params["recency_half_life"] == "none"
+    chosen = [
+        c
+        for c in fitted.candidates
+        if c["recency_half_life"] is None and c["trees"] == fitted.params["num_trees"]
+    ]
+    assert chosen and chosen[0]["num_leaves"] == fitted.params["num_leaves"]
+
+
+def test_without_creation_times_only_equal_weights_are_tried():
+    x_train, y_train, x_valid, y_valid, _ = world(seed=0, drift=True)
+    fitted = fit_booster(x_train, y_train, x_valid, y_valid, features=COLUMNS)
+    assert {c["recency_half_life"] for c in fitted.candidates} == {None}
+    assert fitted.params["recency_half_life"] == "none"
