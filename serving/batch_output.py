@@ -101,6 +101,7 @@ def _jsonl_writer(path: Path) -> Iterator[Write]:
 
         def write(outcomes: list[Outcome]) -> None:
             handle.write("".join(encode(output_row(row, record, True)) + "\n" for row, record in outcomes))
+            handle.flush()  # each chunk on disk before the next is decided
 
         yield write
 

@@ -137,6 +137,14 @@ def _mapped_rows(path: Path, mapping: Mapping, delimiter: str | None, encoding: 
         yield Row.of(number, data, lead_id)
 
 
+def check_input(path: Path, mapping: Mapping | None = None) -> None:
+    """Refuse a lead file that is missing or of a format that cannot be read (an export's, with a mapping)."""
+    if not path.exists():
+        raise BatchInputError(f"{path}: no such file")
+    if mapping is None and file_format(path) not in INPUT_FORMATS:
+        raise BatchInputError(f"{path}: input must be one of {', '.join(INPUT_FORMATS)}")
+
+
 def read_leads(
     path: Path,
     mapping: Mapping | None = None,
@@ -145,11 +153,8 @@ def read_leads(
     encoding: str | None = None,
 ) -> Iterator[Row]:
     """Every row of a lead file, validated, read as taken; bad rows carry their error instead of stopping."""
-    if not path.exists():
-        raise BatchInputError(f"{path}: no such file")
+    check_input(path, mapping)
     kind = file_format(path)
-    if mapping is None and kind not in INPUT_FORMATS:
-        raise BatchInputError(f"{path}: input must be one of {', '.join(INPUT_FORMATS)}")
     if mapping is not None:
         yield from _mapped_rows(path, mapping, delimiter, encoding)
         return
@@ -158,3 +163,40 @@ def read_leads(
         return
     for number, data in _json_rows(path) if kind == ".json" else _flat_rows(path, delimiter, encoding):
         yield Row.of(number, data)
+
+
+def input_columns(
+    path: Path, mapping: Mapping | None = None, *, delimiter: str | None = None, encoding: str | None = None
+) -> list[str]:
+    """The columns of a lead file without reading it through: the header, or the first JSON object's keys."""
+    check_input(path, mapping)
+    kind = file_format(path)
+    if mapping is not None:
+        return open_table(path, delimiter=delimiter, encoding=encoding).columns
+    if kind == ".parquet":
+        return parquet_batches(path, 1)[0]
+    if kind in (".json", ".jsonl", ".jsonl.gz"):
+        first = next((data for _, data in _first_json(path, kind)), None)
+        return [str(key) for key in first] if isinstance(first, dict) else []
+    return open_table(path, delimiter=delimiter, encoding=encoding).columns
+
+
+def _first_json(path: Path, kind: str) -> Iterator[tuple[int, object]]:
+    if kind == ".json":
+        yield from _json_rows(path)
+        return
+    try:
+        with open_text(path) as handle:
+            line = next((line for line in handle if line.strip()), None)
+    except UNREADABLE as error:
+        raise BatchInputError(f"{path.name}: cannot be read as UTF-8 JSON lines: {error}") from None
+    if line is not None:
+        try:
+            yield 1, json.loads(line)
+        except json.JSONDecodeError:
+            return
+
+
+def foreign_columns(columns: list[str]) -> list[str]:
+    """The columns that are no lead field ('Lead Number'; 'company.employees' is one): a CRM export's names."""
+    return [column for column in columns if column.split(".", 1)[0] not in Lead.model_fields]
