@@ -189,6 +189,12 @@ def print_table(n: int, small: int, size_mib: float, results: dict, others: floa
         f"{ratio:.2f}×",
         "≤ 1.5× " + ("PASS" if ratio <= 1.5 else "FAIL"),
     )
+    cpu_ratio = (score["cpu_s"] / score["rows"]) / (decide["cpu_s"] / decide["rows"])
+    table.add_row(
+        "CPU seconds per lead, score / decide_records (whole child, load included)",
+        f"{cpu_ratio:.2f}×",
+        "info",
+    )
     table.add_row("CPU used by other processes during the run", f"{others:.2f} cores", "quiet: ≤ 0.05")
     console.print(table)
 

@@ -8,6 +8,7 @@ from itertools import islice
 from pathlib import Path
 
 from leadgate import runtime
+from leadgate.decision import batching
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.features.mapping import Mapping
 from leadgate.serving.batch_output import (
@@ -35,9 +36,9 @@ __all__ = [
     "unflatten",
 ]
 
-CHUNK = (
-    20_000  # leads decided together: big enough for the pipeline's two-thread path, small enough to stream
-)
+# Leads decided together: the fewest the pipeline decides on two threads. Memory holds about three chunks
+# (one decided, one waiting, one being read); 20,000 took 1.4 GB at peak against 0.8 GB, at the same speed.
+CHUNK = batching.PARALLEL_MIN_LEADS
 
 
 @dataclass(frozen=True)
