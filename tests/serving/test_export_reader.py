@@ -137,3 +137,25 @@ def test_one_cp1252_byte_late_in_a_big_export_decides_the_encoding_of_every_row(
     assert (
         table.encoding == "cp1252" and table.rows[0]["Name"] == "Muller" and table.rows[-1]["Name"] == "Zoë"
     )
+
+
+def test_a_parquet_export_is_read_as_the_csv_would_be_a_batch_at_a_time(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "Id": ["a", "b", "c"],
+            "Size": pd.array([3, None, 12], dtype="Int64"),
+            "Revenue": [1.5, float("nan"), 2.0],
+            "Open": [True, False, None],
+        }
+    )
+    path = tmp_path / "export.parquet"
+    frame.to_parquet(path, index=False, row_group_size=1)
+    table = open_table(path, batch=1)
+    assert table.columns == ["Id", "Size", "Revenue", "Open"]
+    assert list(table.rows) == [
+        {"Id": "a", "Size": "3", "Revenue": "1.5", "Open": "True"},
+        {"Id": "b", "Size": "", "Revenue": "", "Open": "False"},
+        {"Id": "c", "Size": "12", "Revenue": "2", "Open": ""},
+    ]
+    with pytest.raises(BatchInputError, match="not a readable Parquet file"):
+        read_table(write_bytes(tmp_path / "broken.parquet", b"not parquet"))
