@@ -42,11 +42,12 @@ class Row:
     @classmethod
     def parsed(cls, number: int, data) -> Row:
         """A row from any JSON value, validated as a lead."""
-        found = data.get("lead_id") if isinstance(data, dict) else None
         try:
-            return cls(number, parse_lead(data), found, None)
+            lead = parse_lead(data)
         except LeadValidationError as error:
+            found = data.get("lead_id") if isinstance(data, dict) else None
             return cls(number, None, None if found is None else str(found), str(error))
+        return cls(number, lead, lead.lead_id, None)
 
 
 def _missing(value) -> bool:

@@ -421,3 +421,31 @@ def test_a_prefetched_iterator_raises_the_producers_error_and_stops_when_closed(
     assert next(endless) == 0
     endless.close()
     assert not [t for t in threading.enumerate() if t.name == "endless"]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        lead_dict(lead_id="plain"),
+        lead_dict(lead_id="  padded  ", contact={"email": " Dana@Example.com ", "job_title": "Gründerin ☕"}),
+        lead_dict(lead_id="naive", created_at="2026-11-01T09:00:00", scored_at="2026-11-02T00:00:00+02:00"),
+        lead_dict(lead_id="custom", custom={"segment": "mid", "budget": True, "calls": 3, "share": 0.5}),
+        lead_dict(lead_id="numbers", company={"employees": 12.0, "annual_revenue": 10**20}),
+        lead_dict(lead_id="number-time", created_at=1e9),
+        lead_dict(lead_id="huge", company={"annual_revenue": "1e400"}),
+        lead_dict(lead_id="typo", compnay={}),
+    ],
+)
+def test_json_lines_validated_in_one_pass_match_the_dict_path(lead):
+    """The one-pass JSON-lines reader accepts and refuses exactly as parse_lead does, in the same words."""
+    line = json.dumps(lead)
+    fast, usual = lead_files._jsonl_row(7, line), batch.Row.parsed(7, json.loads(line))
+    assert (fast.lead, fast.lead_id, fast.error) == (usual.lead, usual.lead_id, usual.error)
+
+
+@pytest.mark.parametrize(
+    "text", ['{"lead_id": "inf", "company": {"annual_revenue": Infinity}}', "[1, 2]", '"x"']
+)
+def test_json_lines_the_dict_path_reads_differently_still_get_its_error(text):
+    fast, usual = lead_files._jsonl_row(3, text), batch.Row.parsed(3, json.loads(text))
+    assert fast.lead is None and (fast.lead_id, fast.error) == (usual.lead_id, usual.error)
