@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?= .leadgate
 
-.PHONY: install demo test lint format bench bench-load clean
+.PHONY: install demo test lint format bench bench-load bench-score clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench: install
 
 bench-load: install
 	$(PY) bench/load_bench.py
+
+bench-score: install
+	$(PY) bench/score_bench.py $(if $(N),--n $(N))
 
 clean:
 	rm -rf $(VENV) $(DATA)

@@ -252,4 +252,8 @@ def load_policy(path: str | Path | None = None) -> Policy:
         text = Path(path).read_text()
     except OSError as error:
         raise PolicyError(f"{path}: cannot read policy file: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise PolicyError(
+            f"{path}: not a policy file: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
     return parse_policy(text, str(path))

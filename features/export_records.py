@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from leadgate.features.cells import Row, checked, convert, flag
@@ -25,16 +26,23 @@ def _created(mapping: Mapping, row: Row, ranks: dict[str, int], number: int) -> 
     return value
 
 
-def _sequence_ranks(mapping: Mapping, rows: list[Row]) -> dict[str, int]:
-    rule = mapping.created_at
-    if not isinstance(rule, Sequence):
+def sequence_ranks(mapping: Mapping, keys: Iterable[str | None]) -> dict[str, int]:
+    """Each sequence value's rank among all of an export's values (empty: none when created_at is no sequence)."""
+    if not isinstance(mapping.created_at, Sequence):
         return {}
-    keys = {row.text(rule.column) or "" for row in rows}
+    distinct = {key or "" for key in keys}
     try:
-        ordered = sorted(keys, key=lambda k: float(k) if k else float("inf"))
+        ordered = sorted(distinct, key=lambda k: float(k) if k else float("inf"))
     except ValueError:
-        raise MappingError(f"{rule.column}: a sequence column must hold numbers") from None
+        raise MappingError(f"{mapping.created_at.column}: a sequence column must hold numbers") from None
     return {key: rank for rank, key in enumerate(ordered)}
+
+
+def sequence_keys(mapping: Mapping, raw_rows: Iterable[dict]) -> Iterator[str | None]:
+    """The sequence column's cell of each row, as the ranks read it."""
+    placeholders = set(mapping.placeholders)
+    for raw in raw_rows:
+        yield Row(raw, placeholders, mapping.decimal).text(mapping.created_at.column)
 
 
 def map_rows(mapping: Mapping, raw_rows: list[dict], outcome: bool = True) -> list[tuple[int, dict | str]]:
@@ -43,17 +51,26 @@ def map_rows(mapping: Mapping, raw_rows: list[dict], outcome: bool = True) -> li
 
     Scoring new leads passes outcome=False: they have no outcome yet, and their label cells may be missing.
     """
-    rows = [Row(raw, set(mapping.placeholders), mapping.decimal) for raw in raw_rows]
-    ranks = _sequence_ranks(mapping, rows)
-    results: list[tuple[int, dict | str]] = []
-    for number, row in enumerate(rows, start=2):
+    ranks = sequence_ranks(mapping, sequence_keys(mapping, raw_rows))  # lazy: read only for a sequence
+    return [(number, data) for number, data, _ in mapped_rows(mapping, raw_rows, ranks, outcome)]
+
+
+def mapped_rows(
+    mapping: Mapping, raw_rows: Iterable[dict], ranks: dict[str, int], outcome: bool = True
+) -> Iterator[tuple[int, dict | str, str | None]]:
+    """As map_rows, one row at a time, with each row's lead id (also of a row in error, when it has one).
+
+    `ranks` are `sequence_ranks` of the whole export: a sequence orders rows the reader has not reached yet.
+    """
+    placeholders = set(mapping.placeholders)
+    for number, raw in enumerate(raw_rows, start=2):
+        row = Row(raw, placeholders, mapping.decimal)
+        lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else None
         try:
-            results.append((number, _record(mapping, row, ranks, number, outcome)))
+            yield number, _record(mapping, row, ranks, number, outcome), lead_id
         except ValueError as error:
-            lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else None
             where = f"row {number}" + (f" ({mapping.lead_id.column} {lead_id})" if lead_id else "")
-            results.append((number, f"{where}: {error}"))
-    return results
+            yield number, f"{where}: {error}", lead_id
 
 
 def _record(mapping: Mapping, row: Row, ranks: dict[str, int], number: int, outcome: bool) -> dict:

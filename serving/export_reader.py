@@ -8,7 +8,8 @@ import gzip
 import io
 import logging
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leadgate.features.cells import cell_text
@@ -16,6 +17,8 @@ from leadgate.features.cells import cell_text
 EXPORT_FORMATS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".jsonl", ".jsonl.gz", ".parquet")
 DELIMITERS = ",;\t|"
 SAMPLE = 64 * 1024  # characters the delimiter is sniffed from
+DECODE_BLOCK = 1 << 20  # bytes decoded at a time while the encoding is guessed
+BATCH_ROWS = 10_000  # Parquet and JSON-lines rows read at a time
 UNREADABLE = (OSError, EOFError, zlib.error, UnicodeDecodeError)  # bad gzip, truncated gzip, not UTF-8
 
 log = logging.getLogger(__name__)
@@ -42,10 +45,13 @@ def open_text(path: Path):
 
 @dataclass(frozen=True)
 class ExportTable:
-    """A CRM export read as text: its columns, its rows by column name, and how the text was read."""
+    """A CRM export read as text: its columns, its rows by column name, and how the text was read.
+
+    `rows` is a list from `read_table` and an iterator from `open_table`, which reads as the rows are taken.
+    """
 
     columns: list[str]
-    rows: list[dict]
+    rows: Iterable[dict]
     delimiter: str | None = None  # None for Parquet and JSON lines
     encoding: str | None = None
 
@@ -58,22 +64,37 @@ class ExportTable:
 
 
 def read_table(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> ExportTable:
-    """A CRM export as text (CSV/TSV/TXT plain or .gz, JSON lines, Parquet); delimiter and encoding guessed
-    unless given."""
+    """A CRM export as text (CSV/TSV/TXT plain or .gz, JSON lines, Parquet), every row in memory; delimiter
+    and encoding guessed unless given."""
+    table = open_table(path, delimiter=delimiter, encoding=encoding)
+    return replace(table, rows=list(table.rows))
+
+
+def open_table(
+    path: Path, *, delimiter: str | None = None, encoding: str | None = None, batch: int = BATCH_ROWS
+) -> ExportTable:
+    """A CRM export opened for reading: the header now, the rows as they are taken (memory stays flat)."""
     if not path.exists():
         raise BatchInputError(f"{path}: no such file")
     kind = file_format(path)
     if kind not in EXPORT_FORMATS:
         raise BatchInputError(f"{path}: an export must be one of {', '.join(EXPORT_FORMATS)}")
     if kind == ".parquet":
-        import pandas as pd
-
-        return _frame_table(pd.read_parquet(path), path)
+        return _parquet_table(path, batch)
     if kind.startswith(".jsonl"):
-        return _jsonl_table(path)
-    text, used = _decode(_read_bytes(path), encoding, path.name)
+        return _jsonl_table(path, batch)
+    delimiter = _delimiter(delimiter)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise BatchInputError(f"unknown encoding {encoding!r}") from None
+    used = encoding or _guess_encoding(path)
+    handle = _open_decoded(path, used)
+    sample = _guarded(lambda: handle.read(SAMPLE + 1), path.name, encoding)
+    handle.seek(0)
     fallback = "\t" if kind.startswith(".tsv") else ","
-    table = _delimited_table(text, path.name, _delimiter(delimiter) or _sniff(text, fallback), used)
+    table = _delimited_table(handle, path.name, delimiter or _sniff(sample, fallback), used, encoding)
     if encoding is None and table.note:  # a guess the user should know of; a given encoding is no news
         log.warning("%s: %s", path.name, table.note)
     return table
@@ -87,55 +108,89 @@ def read_export(path: Path, *, delimiter: str | None = None, encoding: str | Non
     return table.rows
 
 
-def _frame_table(frame, path: Path) -> ExportTable:
-    if not len(frame.columns):
-        raise BatchInputError(f"{path.name}: the file is empty")
+def _text_rows(records: Iterable[dict]) -> Iterator[dict]:
     # A null is an empty cell, as in a CSV: the mapping's placeholders decide what is missing.
-    rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-    return ExportTable([str(c) for c in frame.columns], rows)
+    for record in records:
+        yield {str(k): cell_text(v) for k, v in record.items()}
 
 
-def _jsonl_table(path: Path) -> ExportTable:
+def _parquet_table(path: Path, batch: int) -> ExportTable:
+    from leadgate.serving.parquet_rows import parquet_batches
+
+    columns, batches = parquet_batches(path, batch)
+    if not columns:
+        raise BatchInputError(f"{path.name}: the file is empty")
+    return ExportTable(columns, (row for records in batches for row in _text_rows(records)))
+
+
+def _jsonl_table(path: Path, batch: int) -> ExportTable:
     import pandas as pd
 
-    try:
-        frame = pd.read_json(path, lines=True, dtype=False)  # compression follows the suffix
+    try:  # compression follows the suffix; read `batch` lines at a time
+        frames = iter(pd.read_json(path, lines=True, dtype=False, chunksize=batch))
+        first = next(frames, None)
     except (ValueError, *UNREADABLE) as error:
         raise BatchInputError(f"{path.name}: not JSON lines: {error}") from None
-    return _frame_table(frame, path)
+    if first is None or not len(first.columns):
+        raise BatchInputError(f"{path.name}: the file is empty")
+
+    def rows() -> Iterator[dict]:
+        frame = first
+        while frame is not None:
+            yield from _text_rows(frame.to_dict(orient="records"))
+            try:
+                frame = next(frames, None)
+            except (ValueError, *UNREADABLE) as error:
+                raise BatchInputError(f"{path.name}: not JSON lines: {error}") from None
+
+    return ExportTable([str(c) for c in first.columns], rows())
 
 
-def _read_bytes(path: Path) -> bytes:
-    if path.suffix.lower() != ".gz":
-        return path.read_bytes()
+def _open_binary(path: Path):
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")
+
+
+def _open_decoded(path: Path, encoding: str):
+    """A text handle for csv (newline=''); a UTF-8 BOM is dropped."""
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"
+    return io.TextIOWrapper(_open_binary(path), encoding=encoding, newline="")
+
+
+def _guarded(read, name: str, encoding: str | None):
+    """`read()`, with a file that turns out unreadable (bad gzip, not the given encoding) a BatchInputError."""
     try:
-        return gzip.decompress(path.read_bytes())
+        return read()
+    except UnicodeDecodeError as error:
+        raise BatchInputError(f"{name}: not {encoding} text ({error.reason} at byte {error.start})") from None
+    except UNREADABLE as error:
+        raise BatchInputError(f"{name}: not a readable gzip file: {error}") from None
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file is text in this encoding, read block by block (a big export never sits whole)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with _open_binary(path) as handle:
+        try:
+            while block := handle.read(DECODE_BLOCK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _guess_encoding(path: Path) -> str:
+    """The encoding a file is read in: UTF-16 by its BOM, else UTF-8, cp1252, latin-1, the first that fits."""
+    try:
+        with _open_binary(path) as handle:
+            head = handle.read(2)
+        if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            return "utf-16"  # Excel's "Unicode Text" export
+        # Excel and older CRMs on Windows export cp1252; it leaves five bytes undefined, latin-1 none.
+        return next((name for name in ("utf-8", "cp1252") if _decodes(path, name)), "latin-1")
     except UNREADABLE as error:
         raise BatchInputError(f"{path.name}: not a readable gzip file: {error}") from None
-
-
-def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
-    """The text of a file and the encoding that read it: the one given, else UTF-8, cp1252, latin-1."""
-    if encoding is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"  # Excel's "Unicode Text" export
-    if encoding:
-        try:
-            return data.decode(encoding).removeprefix("\ufeff"), encoding
-        except LookupError:
-            raise BatchInputError(f"unknown encoding {encoding!r}") from None
-        except UnicodeDecodeError as error:
-            raise BatchInputError(
-                f"{name}: not {encoding} text ({error.reason} at byte {error.start})"
-            ) from None
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Excel and older CRMs on Windows export cp1252; it leaves five bytes undefined, latin-1 none.
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
 
 
 def _delimiter(value: str | None) -> str | None:
@@ -194,26 +249,41 @@ def _unique(header: list[str]) -> list[str]:
     return columns
 
 
-def _delimited_table(text: str, name: str, delimiter: str, encoding: str) -> ExportTable:
+def _delimited_table(handle, name: str, delimiter: str, used: str, given: str | None) -> ExportTable:
     """Rows of delimited text, numbered as map_rows does (header = row 1); a ragged row stops the read."""
     # pandas had no field size limit; a CRM notes column can pass csv's default of 128 KiB.
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # Excel quoting: "a ""b"""
-    rows: list[dict] = []
-    try:
-        lines = (row for row in reader if not _blank(row))
-        header = next(lines, None)
-        if header is None:
-            raise BatchInputError(f"{name}: the file is empty")
-        columns = _unique(header)
-        for number, row in enumerate(lines, start=2):
-            if len(row) != len(header):
-                where = "" if reader.line_num == number else f" (line {reader.line_num})"
-                raise BatchInputError(
-                    f"{name}: row {number}{where} has {len(row)} fields but the header has {len(header)}"
-                    f" (delimiter {delimiter!r})"
-                )
-            rows.append(dict(zip(columns, row, strict=True)))
-    except csv.Error as error:
-        raise BatchInputError(f"{name}: line {reader.line_num}: {error}") from None
-    return ExportTable(columns, rows, delimiter, encoding)
+    reader = csv.reader(handle, delimiter=delimiter)  # Excel quoting: "a ""b"""
+    lines = (row for row in reader if not _blank(row))
+
+    def parsed(read):
+        try:
+            return _guarded(read, name, given or used)
+        except csv.Error as error:
+            raise BatchInputError(f"{name}: line {reader.line_num}: {error}") from None
+
+    header = parsed(lambda: next(lines, None))
+    if header is None:
+        handle.close()
+        raise BatchInputError(f"{name}: the file is empty")
+    header[0] = header[0].removeprefix("\ufeff")  # a BOM of an encoding given by name
+    columns = _unique(header)
+
+    def rows() -> Iterator[dict]:
+        with handle:
+            for number, row in enumerate(_each(lines, parsed), start=2):
+                if len(row) != len(header):
+                    where = "" if reader.line_num == number else f" (line {reader.line_num})"
+                    raise BatchInputError(
+                        f"{name}: row {number}{where} has {len(row)} fields but the header has {len(header)}"
+                        f" (delimiter {delimiter!r})"
+                    )
+                yield dict(zip(columns, row, strict=True))
+
+    return ExportTable(columns, rows(), delimiter, used)
+
+
+def _each(lines: Iterator[list[str]], parsed) -> Iterator[list[str]]:
+    """The rows of a csv reader, each read through `parsed` so that a read error names the file."""
+    while (row := parsed(lambda: next(lines, None))) is not None:
+        yield row

@@ -77,3 +77,18 @@ def test_import_leadgate_stays_light():
     code = "import sys, leadgate; print(sorted({'mlflow', 'lightgbm', 'shap', 'pandas'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_error_rows_of_a_mapped_export_keep_their_lead_id(scorer):
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, type: datetime}\nfields:\n"
+        "  company.employees: {column: Mitarbeiter, type: integer}\n"
+    )
+    export = pd.DataFrame(
+        {"Id": ["m-1", "m-2"], "Angelegt": ["2026-11-01T09:00:00", ""], "Mitarbeiter": ["40", "3"]}
+    )
+    decided = scorer.decide(export, mapping=mapping)
+    assert decided["lead_id"].tolist() == ["m-1", "m-2"]
+    assert decided.loc[1, "error"] == "row 3 (Id m-2): Angelegt: missing creation time"

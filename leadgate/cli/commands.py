@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from leadgate.cli import training
+from leadgate.cli.batch_checks import MAX_ERROR_RATE, checked_batch, refuse_error_rate
 from leadgate.cli.common import (
     DataDir,
     DelimiterOpt,
@@ -64,17 +65,24 @@ def score(
         typer.Option(help="the input is a CRM export read through this mapping (file or shipped name)"),
     ] = None,
     delimiter: DelimiterOpt = None,
+    max_error_rate: Annotated[
+        float,
+        typer.Option(
+            "--max-error-rate",
+            min=0.0,
+            max=1.0,
+            help="exit 1 when more than this share of rows failed (their error rows are written all the same)",
+        ),
+    ] = MAX_ERROR_RATE,
     data_dir: DataDir = None,
 ) -> None:
-    """Score a file of leads through the decision pipeline; bad rows get an error, not a stop."""
+    """Score a file of leads through the decision pipeline as it is read; bad rows get an error, not a stop."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from leadgate.cli.data import named_mapping
     from leadgate.features.mapping import MappingError
-    from leadgate.serving.batch import OUTPUT_FORMATS, BatchInputError, score_file
+    from leadgate.serving.batch import BatchInputError, score_file
 
-    if output.suffix.lower() not in OUTPUT_FORMATS:
-        raise fail(f"{output}: output must be one of {', '.join(OUTPUT_FORMATS)}")
+    mapped = checked_batch(input, output, policy, mapping, delimiter)  # before the model's slow load
     loaded = loaded_or_fail(settings_for(data_dir, policy), alias)
     pipeline = loaded.pipeline()
     columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -86,13 +94,14 @@ def score(
                 input,
                 output,
                 on_progress=lambda k: progress.advance(task, k),
-                mapping=named_mapping(mapping) if mapping else None,
+                mapping=mapped,
                 delimiter=delimiter,
             )
         except (BatchInputError, MappingError) as error:
             raise fail(str(error)) from None
     routes = ", ".join(f"{route} {count:,}" for route, count in sorted(summary.routes.items()))
     console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")
+    refuse_error_rate(summary, max_error_rate, input, mapped, delimiter)
 
 
 @app.command()
@@ -109,10 +118,12 @@ def decide(
 
     try:
         lead = parse_lead(json.loads(lead_file.read_text()))
-    except (OSError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise fail(f"{lead_file}: {error}") from None
     except LeadValidationError as error:
         raise fail(f"{lead_file}: invalid lead: {error}") from None
+    if policy is not None:
+        policy_or_fail(policy)  # a bad policy file is told at once, not after the model's slow load
     loaded = loaded_or_fail(settings_for(data_dir, policy), alias)
     pipeline = loaded.pipeline()
     problems = pipeline.custom_problems(lead)

@@ -53,12 +53,12 @@ def settings_for(data_dir: Path | None, policy: Path | None = None):
     return Settings(**overrides)
 
 
-def fail(message: str) -> typer.Exit:
-    """Print one red error line; raise what it returns to stop the command with exit code 2."""
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one red error line; raise what it returns to stop the command (exit code 2: bad usage or input)."""
     from rich.markup import escape
 
     err.print(f"[bold red]error:[/] {escape(message)}")
-    return typer.Exit(code=2)
+    return typer.Exit(code=code)
 
 
 def policy_or_fail(path: Path | None):

@@ -146,7 +146,9 @@ def test_score_writes_one_row_per_input_row(trained, tmp_path):
     rows = [lead_dict(lead_id="a"), SMALL, lead_dict(lead_id="bad", company={"employees": -1})]
     leads.write_text("".join(json.dumps(row) + "\n" for row in rows))
     output = tmp_path / "out.parquet"
-    result = run("score", "--input", leads, "--output", output, "--data-dir", trained[0])
+    result = run(
+        "score", "--input", leads, "--output", output, "--data-dir", trained[0], "--max-error-rate", 0.4
+    )
     assert result.exit_code == 0, result.output
     assert "2 decisions, 1 rows with errors" in text(result.output)
     frame = pd.read_parquet(output)
@@ -321,3 +323,94 @@ def test_demo_runs_the_whole_lifecycle_on_embedded_defaults(tmp_path):
     assert (tmp_path / "demo" / "decisions.db").exists() and (
         tmp_path / "demo" / "decisions.parquet"
     ).exists()
+
+
+# Bad input to score and decide: told in one line, before the model's slow load, and never exit 0 on a failed batch.
+
+
+def bad_policy(folder: Path) -> Path:
+    policy = folder / "bad.yaml"
+    policy.write_text("name: x\ngates: 3\n")
+    return policy
+
+
+def test_a_bad_policy_stops_decide_and_score_before_any_model_is_loaded(tmp_path):
+    """The data folder holds no model: a policy error, not 'no models', shows the policy was checked first."""
+    lead = write_json(tmp_path / "lead.json", lead_dict())
+    leads = tmp_path / "leads.jsonl"
+    leads.write_text(json.dumps(lead_dict()) + "\n")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for args in (("decide", lead), ("score", "--input", leads, "--output", tmp_path / "o.parquet")):
+        result = run(*args, "--policy", bad_policy(tmp_path), "--data-dir", empty)
+        assert result.exit_code == 2, result.output
+        out = text(result.output)
+        assert "error: " in out and "bad.yaml: invalid policy: firmographics: Field required" in out
+        assert "Traceback" not in out and "no models" not in out
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"\xff\xfe\x00policy")
+    result = run("decide", lead, "--policy", binary, "--data-dir", empty)
+    assert result.exit_code == 2 and "binary.yaml: not a policy file: not UTF-8 text" in text(result.output)
+
+
+def test_score_of_a_crm_export_without_mapping_asks_for_one_before_loading(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("Lead Number,Lead Origin,Converted\n660737,API,0\n")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("score", "--input", export, "--output", tmp_path / "o.parquet", "--data-dir", empty)
+    assert result.exit_code == 2
+    out = text(result.output)
+    assert "export.csv: no column is a lead field (Lead Number, Lead Origin, Converted)" in out
+    assert "did you mean --mapping?" in out and not (tmp_path / "o.parquet").exists()
+
+
+def test_score_refuses_a_mapping_whose_columns_the_export_lacks_before_loading(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("Id,Firma\n1,Acme\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, type: datetime}\n")
+    result = run(
+        "score", "--input", export, "--mapping", mapping, "--output", tmp_path / "o.jsonl",
+        "--data-dir", tmp_path / "nothing",
+    )  # fmt: skip
+    assert result.exit_code == 2 and "Angelegt" in text(result.output)
+    assert "no models" not in text(result.output)
+
+
+def test_a_batch_whose_rows_all_failed_exits_1_and_hints_at_mapping(trained, tmp_path):
+    leads = tmp_path / "crm.jsonl"
+    rows = [{"lead_id": f"c{i}", "Lead Origin": "API", "Lead Source": "Google"} for i in range(3)]
+    leads.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    output = tmp_path / "out.jsonl"
+    result = run("score", "--input", leads, "--output", output, "--data-dir", trained[0])
+    assert result.exit_code == 1, result.output
+    out = text(result.output)
+    assert "3 of 3 rows failed (100%), more than --max-error-rate 10%" in out
+    assert "crm.jsonl has columns that are no lead field (Lead Origin, Lead Source)" in out
+    assert "did you mean --mapping?" in out
+    written = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [row["lead_id"] for row in written] == ["c0", "c1", "c2"]  # the error rows are kept all the same
+    assert all("Lead Origin: Extra inputs are not permitted" in row["error"] for row in written)
+
+
+def test_max_error_rate_is_the_threshold_of_failed_rows(trained, tmp_path):
+    leads = tmp_path / "leads.jsonl"
+    rows = [
+        lead_dict(lead_id="ok-1"),
+        lead_dict(lead_id="ok-2"),
+        lead_dict(lead_id="bad", company={"employees": -1}),
+    ]
+    leads.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    output = tmp_path / "out.parquet"
+    for rate, code in (("0.34", 0), ("0.33", 1), ("0", 1)):
+        result = run(
+            "score", "--input", leads, "--output", output, "--max-error-rate", rate, "--data-dir", trained[0]
+        )
+        assert result.exit_code == code, (rate, result.output)
+        assert "did you mean --mapping?" not in text(result.output)  # lead JSON: only a bad value
+        assert len(pd.read_parquet(output)) == 3
+    refused = run(
+        "score", "--input", leads, "--output", output, "--max-error-rate", "1.5", "--data-dir", trained[0]
+    )
+    assert refused.exit_code == 2

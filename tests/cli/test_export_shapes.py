@@ -213,7 +213,8 @@ def test_a_batch_of_only_bad_rows_keeps_every_output_column(shop, tmp_path):
     write_csv(tmp_path / "bad.csv", rows)
     out = tmp_path / "bad.parquet"
     result = score(tmp_path / "bad.csv", folder / "shop.yaml", out, folder / "data")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # every row failed: the batch failed, its rows are written
+    assert "5 of 5 rows failed" in text(result.output)
     decided = pd.read_parquet(out)
     assert {"route", "p_sql", "negative_reasons", "error", "row"} <= set(decided.columns)
     assert decided["error"].notna().all() and decided["route"].isna().all()

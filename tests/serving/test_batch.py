@@ -2,14 +2,18 @@
 
 import gzip
 import json
+import threading
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from leadgate.features.mapping import parse_mapping
-from leadgate.serving import batch
+from leadgate.serving import batch, lead_files
 from leadgate.serving.batch import BatchInputError, read_leads, score_file, unflatten
+from leadgate.serving.batch_output import parquet_schema
+from leadgate.serving.prefetch import prefetched
 from tests.factories import lead_dict, make_lead
 
 SECTIONS = ("contact", "company", "form", "source")
@@ -276,3 +280,172 @@ def test_a_mapped_cp1252_semicolon_export_is_scored(tmp_path):
     assert (second.number, second.error) == (3, "row 3 (Id m-2): Angelegt: missing creation time")
     header_only = write_bytes(tmp_path / "empty.csv", b"Id;Angelegt;Firma;Mitarbeiter\n")
     assert list(read_leads(header_only, mapping)) == []
+
+
+# Streaming: the batch is read, decided and written chunk by chunk, never held whole.
+
+
+def lead_lines(n: int, bad_every: int = 7) -> list[str]:
+    """n lines of lead JSON, every `bad_every`-th one invalid, a few small (gated) ones among them."""
+    lines = []
+    for i in range(n):
+        if i % bad_every == 3:
+            lines.append(json.dumps(lead_dict(lead_id=f"bad-{i}", company={"employees": -1})))
+        elif i % 5 == 1:
+            lines.append(json.dumps({**SMALL, "lead_id": f"small-{i}"}))
+        else:
+            lines.append(json.dumps(lead_dict(lead_id=f"lead-{i}")))
+    return lines
+
+
+def without_time(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k != "decided_at"} for row in rows]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_streamed_output_is_the_one_call_result(pipeline, tmp_path, monkeypatch, suffix):
+    """Chunk after chunk, the output is what deciding every row in one call gives, row for row."""
+    monkeypatch.setattr(batch, "CHUNK", 4)
+    source = write_jsonl(tmp_path / "in.jsonl", lead_lines(23))
+    summary = score_file(pipeline, source, tmp_path / f"out{suffix}")
+    assert summary.chunks == 6 and (summary.scored, summary.errors) == (20, 3)
+    whole = batch.decide_rows(pipeline, list(read_leads(source)), full=suffix == ".jsonl")
+    if suffix == ".jsonl":
+        streamed = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+        assert without_time(streamed) == without_time(json.loads(json.dumps(whole)))
+    else:
+        frame = pd.read_parquet(tmp_path / "out.parquet")
+        expected = pd.DataFrame(whole, columns=list(batch.FLAT_COLUMNS))
+        streamed = frame.drop(columns="decided_at").to_dict(orient="records")
+        expected = expected.drop(columns="decided_at").to_dict(orient="records")
+        for got, want in zip(streamed, expected, strict=True):
+            assert {k: _plain(v) for k, v in got.items()} == {k: _plain(v) for k, v in want.items()}
+
+
+def _plain(value):
+    """A DataFrame cell as plain Python: NaN and None alike, arrays as lists."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+def test_score_consumes_rows_as_it_writes_and_never_holds_them_all(pipeline, tmp_path, monkeypatch):
+    """Rows come from a generator: by the time row 41 is asked for, the first chunk is already on disk."""
+    monkeypatch.setattr(batch, "CHUNK", 10)
+    output = tmp_path / "out.jsonl"
+    partial = tmp_path / "out.jsonl.partial"
+    lines = lead_lines(60)
+    written_when_asked: dict[int, int] = {}
+
+    def rows():
+        for number, line in enumerate(lines, start=1):
+            written_when_asked[number] = len(partial.read_text().splitlines()) if partial.exists() else 0
+            yield batch.Row.of(number, json.loads(line))
+
+    progress: list[int] = []
+    summary = batch.score_rows(pipeline, rows(), output, progress.append)
+    assert progress == [10] * 6 and summary.chunks == 6
+    # At most one chunk is decided, one waits and one is being read: the rest are on disk already.
+    assert written_when_asked[41] >= 10 and written_when_asked[60] >= 30
+    assert len(output.read_text().splitlines()) == 60 and not partial.exists()
+
+
+def test_a_reader_error_mid_file_leaves_no_output_and_stops_the_reader(pipeline, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    output = tmp_path / "out.parquet"
+    output.write_bytes(b"previous")
+
+    def rows():
+        for number in range(1, 6):
+            yield batch.Row.of(number, lead_dict(lead_id=f"r{number}"))
+        raise BatchInputError("in.csv: row 7 has 3 fields but the header has 2")
+
+    with pytest.raises(BatchInputError, match="row 7 has 3 fields"):
+        batch.score_rows(pipeline, rows(), output)
+    assert output.read_bytes() == b"previous" and not list(tmp_path.glob("*.partial"))
+    assert not [t for t in threading.enumerate() if t.name == "batch-reader"]
+
+
+def test_a_parquet_output_of_only_errors_has_the_fixed_schema(pipeline, tmp_path):
+    source = write_jsonl(tmp_path / "in.jsonl", ["not json", json.dumps({"lead_id": "x"})])
+    score_file(pipeline, source, tmp_path / "out.parquet")
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.schema == parquet_schema()
+    assert table.column("lead_id").to_pylist() == [None, "x"]
+    assert table.column("row").to_pylist() == [1, 2]
+
+
+def test_parquet_input_is_read_a_batch_at_a_time(pipeline, tmp_path, monkeypatch):
+    monkeypatch.setattr(lead_files, "PARQUET_BATCH", 2)
+    leads = [lead_dict(lead_id=f"p{i}") for i in range(5)]
+    path = tmp_path / "leads.parquet"
+    pd.DataFrame([flat(lead) for lead in leads]).to_parquet(path, index=False, row_group_size=2)
+    rows = read_leads(path)
+    assert next(rows).lead_id == "p0"  # a generator: the file is read as rows are taken
+    assert [row.lead_id for row in rows] == ["p1", "p2", "p3", "p4"]
+
+
+def test_error_rows_of_a_mapped_export_keep_their_lead_id(pipeline, tmp_path):
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, type: datetime}\nfields:\n"
+        "  company.employees: {column: Mitarbeiter, type: integer}\n"
+    )
+    text = "Id;Angelegt;Mitarbeiter\nm-1;2026-11-01T09:00:00;40\nm-2;;3\nm-3;2026-11-01T09:00:00;viele\n"
+    path = write_bytes(tmp_path / "export.csv", text.encode())
+    summary = score_file(pipeline, path, tmp_path / "out.parquet", mapping=mapping)
+    frame = pd.read_parquet(tmp_path / "out.parquet")
+    assert (summary.scored, summary.errors) == (1, 2)
+    assert frame["lead_id"].tolist() == ["m-1", "m-2", "m-3"]
+    assert frame["error"].iloc[1] == "row 3 (Id m-2): Angelegt: missing creation time"
+    assert frame["error"].iloc[2].startswith("row 4 (Id m-3): Mitarbeiter")
+
+
+def test_a_sequence_mapped_export_ranks_rows_over_the_whole_file(tmp_path):
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Nr, start: '2015-01-01T00:00:00Z'}\n"
+        "fields:\n  company.name: {column: Firma}\n"
+    )
+    path = write_bytes(tmp_path / "export.csv", b"Id,Nr,Firma\na,30,A\nb,10,B\nc,20,C\n")
+    created = {row.lead_id: row.lead.created_at for row in read_leads(path, mapping)}
+    assert created["b"] < created["c"] < created["a"]
+
+
+def test_a_prefetched_iterator_raises_the_producers_error_and_stops_when_closed():
+    def numbers():
+        yield from range(3)
+        raise ValueError("broken at 3")
+
+    with pytest.raises(ValueError, match="broken at 3"):
+        list(prefetched(numbers()))
+    endless = prefetched(iter(int, 1), name="endless")  # never ends on its own
+    assert next(endless) == 0
+    endless.close()
+    assert not [t for t in threading.enumerate() if t.name == "endless"]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        lead_dict(lead_id="plain"),
+        lead_dict(lead_id="  padded  ", contact={"email": " Dana@Example.com ", "job_title": "Gründerin ☕"}),
+        lead_dict(lead_id="naive", created_at="2026-11-01T09:00:00", scored_at="2026-11-02T00:00:00+02:00"),
+        lead_dict(lead_id="custom", custom={"segment": "mid", "budget": True, "calls": 3, "share": 0.5}),
+        lead_dict(lead_id="numbers", company={"employees": 12.0, "annual_revenue": 10**20}),
+        lead_dict(lead_id="number-time", created_at=1e9),
+        lead_dict(lead_id="huge", company={"annual_revenue": "1e400"}),
+        lead_dict(lead_id="typo", compnay={}),
+    ],
+)
+def test_json_lines_validated_in_one_pass_match_the_dict_path(lead):
+    """The one-pass JSON-lines reader accepts and refuses exactly as parse_lead does, in the same words."""
+    line = json.dumps(lead)
+    fast, usual = lead_files._jsonl_row(7, line), batch.Row.parsed(7, json.loads(line))
+    assert (fast.lead, fast.lead_id, fast.error) == (usual.lead, usual.lead_id, usual.error)
+
+
+@pytest.mark.parametrize(
+    "text", ['{"lead_id": "inf", "company": {"annual_revenue": Infinity}}', "[1, 2]", '"x"']
+)
+def test_json_lines_the_dict_path_reads_differently_still_get_its_error(text):
+    fast, usual = lead_files._jsonl_row(3, text), batch.Row.parsed(3, json.loads(text))
+    assert fast.lead is None and (fast.lead_id, fast.error) == (usual.lead_id, usual.error)

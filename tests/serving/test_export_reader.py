@@ -5,7 +5,8 @@ import gzip
 import pandas as pd
 import pytest
 
-from leadgate.serving.export_reader import BatchInputError, read_export, read_table
+from leadgate.serving import export_reader
+from leadgate.serving.export_reader import BatchInputError, open_table, read_export, read_table
 
 
 def write_bytes(path, data: bytes):
@@ -116,3 +117,45 @@ def test_a_header_without_rows_is_refused_by_read_export_but_known_to_read_table
     assert read_table(path).columns == ["Id", "Name"] and read_table(path).rows == []
     with pytest.raises(BatchInputError, match="no rows below the header"):
         read_export(path)
+
+
+def test_open_table_reads_rows_as_they_are_taken(tmp_path):
+    path = write_bytes(tmp_path / "export.csv", b"Id;Name\n1;A\n2;B\n3;C;extra\n")
+    table = open_table(path)
+    assert (table.columns, table.delimiter) == (["Id", "Name"], ";")
+    rows = iter(table.rows)
+    assert next(rows) == {"Id": "1", "Name": "A"} and next(rows) == {"Id": "2", "Name": "B"}
+    with pytest.raises(BatchInputError, match=r"row 4 has 3 fields but the header has 2"):
+        next(rows)  # a ragged row stops the read only when it is reached
+
+
+def test_one_cp1252_byte_late_in_a_big_export_decides_the_encoding_of_every_row(tmp_path, monkeypatch):
+    monkeypatch.setattr(export_reader, "DECODE_BLOCK", 64)  # the guess reads the file block by block
+    lines = ["Id;Name"] + [f"{i};Muller" for i in range(200)] + ["last;Zoë"]  # ASCII up to the last row
+    path = write_bytes(tmp_path / "export.csv.gz", gzip.compress("\n".join(lines).encode("cp1252")))
+    table = read_table(path)
+    assert (
+        table.encoding == "cp1252" and table.rows[0]["Name"] == "Muller" and table.rows[-1]["Name"] == "Zoë"
+    )
+
+
+def test_a_parquet_export_is_read_as_the_csv_would_be_a_batch_at_a_time(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "Id": ["a", "b", "c"],
+            "Size": pd.array([3, None, 12], dtype="Int64"),
+            "Revenue": [1.5, float("nan"), 2.0],
+            "Open": [True, False, None],
+        }
+    )
+    path = tmp_path / "export.parquet"
+    frame.to_parquet(path, index=False, row_group_size=1)
+    table = open_table(path, batch=1)
+    assert table.columns == ["Id", "Size", "Revenue", "Open"]
+    assert list(table.rows) == [
+        {"Id": "a", "Size": "3", "Revenue": "1.5", "Open": "True"},
+        {"Id": "b", "Size": "", "Revenue": "", "Open": "False"},
+        {"Id": "c", "Size": "12", "Revenue": "2", "Open": ""},
+    ]
+    with pytest.raises(BatchInputError, match="not a readable Parquet file"):
+        read_table(write_bytes(tmp_path / "broken.parquet", b"not parquet"))

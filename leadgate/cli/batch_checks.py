@@ -1,0 +1,55 @@
+"""What `score` checks before the model's slow load (arguments, the input's shape) and after the batch (failed rows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leadgate.cli.common import fail, policy_or_fail
+
+# Past this share of failed rows `score` exits 1: a broken input, not a few bad leads (the output is written).
+MAX_ERROR_RATE = 0.1
+MAPPING_HINT = "did you mean --mapping? (a CRM export is read through a mapping: a file or a shipped name)"
+
+
+def _shown(columns: list[str], most: int = 5) -> str:
+    return ", ".join(columns[:most]) + (f", … ({len(columns)} in all)" if len(columns) > most else "")
+
+
+def checked_batch(input: Path, output: Path, policy: Path | None, mapping: str | None, delimiter: str | None):
+    """Every argument of `score` checked, or the command stops with one line; the mapping to read through."""
+    from leadgate.cli.data import named_mapping
+    from leadgate.features.mapping import MappingError, check_header
+    from leadgate.serving.batch_output import check_output
+    from leadgate.serving.export_reader import BatchInputError
+    from leadgate.serving.lead_files import foreign_columns, input_columns
+
+    mapped = named_mapping(mapping) if mapping else None
+    if policy is not None:
+        policy_or_fail(policy)
+    try:
+        check_output(output)
+        columns = input_columns(input, mapped, delimiter=delimiter)
+        if mapped is not None:
+            check_header(mapped, columns, outcome=False)  # new leads: the label columns may be missing
+    except (BatchInputError, MappingError) as error:
+        raise fail(str(error)) from None
+    foreign = [] if mapped is not None else foreign_columns(columns)
+    if foreign and len(foreign) == len(columns):
+        raise fail(f"{input.name}: no column is a lead field ({_shown(foreign)}): {MAPPING_HINT}")
+    return mapped
+
+
+def refuse_error_rate(summary, max_rate: float, input: Path, mapped, delimiter: str | None) -> None:
+    """Stop with exit code 1 when more than `max_rate` of the rows failed; hint at --mapping when it fits."""
+    from leadgate.serving.lead_files import foreign_columns, input_columns
+
+    if not summary.rows or summary.errors <= max_rate * summary.rows:
+        return
+    message = (
+        f"{summary.errors:,} of {summary.rows:,} rows failed ({summary.errors / summary.rows:.0%}), more than"
+        f" --max-error-rate {max_rate:.0%}; each has its error row in the output"
+    )
+    foreign = [] if mapped is not None else foreign_columns(input_columns(input, delimiter=delimiter))
+    if foreign:
+        message += f"; {input.name} has columns that are no lead field ({_shown(foreign)}): {MAPPING_HINT}"
+    raise fail(message, code=1)

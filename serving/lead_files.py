@@ -1,0 +1,203 @@
+"""Lead files (JSONL, JSON, CSV, Parquet, or a CRM export through a mapping) read row by row into leads."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from leadgate.features.export_records import mapped_rows, sequence_keys, sequence_ranks
+from leadgate.features.mapping import Mapping, Sequence, check_header
+from leadgate.features.schema import Lead, LeadValidationError, parse_lead
+from leadgate.serving.export_reader import UNREADABLE, BatchInputError, file_format, open_table, open_text
+from leadgate.serving.parquet_rows import parquet_batches
+
+INPUT_FORMATS = (".jsonl", ".json", ".csv", ".parquet", ".jsonl.gz", ".csv.gz")
+PARQUET_BATCH = 10_000  # rows taken from a Parquet file at a time
+
+
+@dataclass(frozen=True)
+class Row:
+    """One input row: a parsed lead, or the error that kept it from being one."""
+
+    number: int
+    lead: Lead | None
+    lead_id: str | None
+    error: str | None
+
+    @classmethod
+    def of(cls, number: int, data, lead_id: str | None = None) -> Row:
+        """A row from a Lead, lead JSON (validated here) or the text of the problem that kept it from being one
+        (with the row's lead id when the reader knows it)."""
+        if isinstance(data, Lead):
+            return cls(number, data, data.lead_id, None)
+        if isinstance(data, str):
+            return cls(number, None, lead_id, data)
+        return cls.parsed(number, data)
+
+    @classmethod
+    def parsed(cls, number: int, data) -> Row:
+        """A row from any JSON value, validated as a lead."""
+        try:
+            lead = parse_lead(data)
+        except LeadValidationError as error:
+            found = data.get("lead_id") if isinstance(data, dict) else None
+            return cls(number, None, None if found is None else str(found), str(error))
+        return cls(number, lead, lead.lead_id, None)
+
+
+def _missing(value) -> bool:
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value)
+    )
+
+
+def unflatten(row: dict) -> dict:
+    """Rebuild a nested lead from flat columns ('contact.email', 'events' as JSON text); drop empty cells."""
+    lead: dict = {}
+    for key, value in row.items():
+        if hasattr(value, "tolist"):  # numpy arrays and scalars from DataFrame columns
+            value = value.tolist()
+        if _missing(value):
+            continue
+        if isinstance(value, str) and key == "events":
+            value = json.loads(value)
+        target = lead
+        *parents, leaf = str(key).split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = value
+    return lead
+
+
+def _json_rows(path: Path) -> Iterator[tuple[int, dict | str]]:
+    # A JSON array is one document: it is read whole. JSON lines are the format for big batches.
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        yield 1, f"{path.name}: not valid JSON: {error.msg} (line {error.lineno})"
+        return
+    yield from enumerate(data if isinstance(data, list) else [data], start=1)
+
+
+def _jsonl_row(number: int, line: str) -> Row:
+    try:
+        # Parsed and validated in one pass, without a dict in between: a third less work per lead.
+        lead = Lead.model_validate_json(line)
+        return Row(number, lead, lead.lead_id, None)
+    except ValidationError:
+        pass  # the row is refused: the usual path words why, exactly as for any other lead JSON
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        return Row(number, None, None, f"line {number}: not valid JSON: {error.msg}")
+    return Row.parsed(number, data)
+
+
+def _jsonl_rows(path: Path) -> Iterator[Row]:
+    try:
+        with open_text(path) as handle:  # line by line: a big lead file never sits in memory whole
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield _jsonl_row(number, line)
+    except UNREADABLE as error:
+        raise BatchInputError(f"{path.name}: cannot be read as UTF-8 JSON lines: {error}") from None
+
+
+def _flat_records(path: Path, delimiter: str | None, encoding: str | None) -> Iterator[dict]:
+    if file_format(path) == ".parquet":
+        return (record for records in parquet_batches(path, PARQUET_BATCH)[1] for record in records)
+    return iter(open_table(path, delimiter=delimiter, encoding=encoding).rows)
+
+
+def _flat_rows(path: Path, delimiter: str | None, encoding: str | None) -> Iterator[tuple[int, dict | str]]:
+    # Numbered as the mapped path numbers them (header = row 1), so one bad row has one number.
+    for number, record in enumerate(_flat_records(path, delimiter, encoding), start=2):
+        try:
+            yield number, unflatten(record)
+        except json.JSONDecodeError as error:
+            yield number, f"row {number}: events is not valid JSON: {error.msg}"
+
+
+def _mapped_rows(path: Path, mapping: Mapping, delimiter: str | None, encoding: str | None) -> Iterator[Row]:
+    table = open_table(path, delimiter=delimiter, encoding=encoding)
+    # New leads have no outcome yet: the mapping's label columns may be missing or empty.
+    check_header(mapping, table.columns, outcome=False)
+    ranks = {}
+    if isinstance(mapping.created_at, Sequence):
+        # A sequence ranks every row of the export: a first pass reads the column, the second the rows.
+        ranks = sequence_ranks(mapping, sequence_keys(mapping, table.rows))
+        table = open_table(path, delimiter=delimiter, encoding=encoding)
+    for number, data, lead_id in mapped_rows(mapping, table.rows, ranks, outcome=False):
+        yield Row.of(number, data, lead_id)
+
+
+def check_input(path: Path, mapping: Mapping | None = None) -> None:
+    """Refuse a lead file that is missing or of a format that cannot be read (an export's, with a mapping)."""
+    if not path.exists():
+        raise BatchInputError(f"{path}: no such file")
+    if mapping is None and file_format(path) not in INPUT_FORMATS:
+        raise BatchInputError(f"{path}: input must be one of {', '.join(INPUT_FORMATS)}")
+
+
+def read_leads(
+    path: Path,
+    mapping: Mapping | None = None,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> Iterator[Row]:
+    """Every row of a lead file, validated, read as taken; bad rows carry their error instead of stopping."""
+    check_input(path, mapping)
+    kind = file_format(path)
+    if mapping is not None:
+        yield from _mapped_rows(path, mapping, delimiter, encoding)
+        return
+    if kind.startswith(".jsonl"):
+        yield from _jsonl_rows(path)
+        return
+    for number, data in _json_rows(path) if kind == ".json" else _flat_rows(path, delimiter, encoding):
+        yield Row.of(number, data)
+
+
+def input_columns(
+    path: Path, mapping: Mapping | None = None, *, delimiter: str | None = None, encoding: str | None = None
+) -> list[str]:
+    """The columns of a lead file without reading it through: the header, or the first JSON object's keys."""
+    check_input(path, mapping)
+    kind = file_format(path)
+    if mapping is not None:
+        return open_table(path, delimiter=delimiter, encoding=encoding).columns
+    if kind == ".parquet":
+        return parquet_batches(path, 1)[0]
+    if kind in (".json", ".jsonl", ".jsonl.gz"):
+        first = next((data for _, data in _first_json(path, kind)), None)
+        return [str(key) for key in first] if isinstance(first, dict) else []
+    return open_table(path, delimiter=delimiter, encoding=encoding).columns
+
+
+def _first_json(path: Path, kind: str) -> Iterator[tuple[int, object]]:
+    if kind == ".json":
+        yield from _json_rows(path)
+        return
+    try:
+        with open_text(path) as handle:
+            line = next((line for line in handle if line.strip()), None)
+    except UNREADABLE as error:
+        raise BatchInputError(f"{path.name}: cannot be read as UTF-8 JSON lines: {error}") from None
+    if line is not None:
+        try:
+            yield 1, json.loads(line)
+        except json.JSONDecodeError:
+            return
+
+
+def foreign_columns(columns: list[str]) -> list[str]:
+    """The columns that are no lead field ('Lead Number'; 'company.employees' is one): a CRM export's names."""
+    return [column for column in columns if column.split(".", 1)[0] not in Lead.model_fields]
