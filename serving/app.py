@@ -7,6 +7,7 @@ import time
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -20,9 +21,10 @@ from leadgate.serving.lifecycle_views import router as outcome_router
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
+from leadgate.serving.problems import WRITES, field_problems, lead_problem, unparsable
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
-from leadgate.serving.store import DecisionStore, IdempotencyConflict, make_engine, migrate
+from leadgate.serving.store import DecisionStore, IdempotencyConflict, Unstorable, make_engine, migrate
 from leadgate.serving.views import router
 from leadgate.settings import Settings
 
@@ -121,16 +123,6 @@ async def _too_large(send, limit: int) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
-def _field_problems(errors) -> list[dict]:
-    problems = []
-    for error in errors:
-        location = [str(part) for part in error["loc"] if part != "body"]
-        problems.append(
-            {"field": ".".join(location) or "body", "problem": error["msg"], "type": error["type"]}
-        )
-    return problems
-
-
 def create_app(
     settings: Settings | None = None,
     *,
@@ -186,12 +178,24 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):
-        return JSONResponse({"detail": _field_problems(error.errors())}, status_code=422)
+        return JSONResponse({"detail": field_problems(error.errors(), error.body)}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException):
+        detail = unparsable(error)
+        if detail is None:
+            return await http_exception_handler(request, error)
+        return JSONResponse({"detail": detail}, status_code=400)
 
     @app.exception_handler(LeadValidationError)
     async def invalid_lead(request: Request, error: LeadValidationError):
+        return JSONResponse({"detail": [lead_problem(p) for p in error.problems]}, status_code=422)
+
+    @app.exception_handler(Unstorable)
+    async def unstorable(request: Request, error: Unstorable):
+        log.warning("%s", error)
         return JSONResponse(
-            {"detail": [{"field": "lead", "problem": p} for p in error.problems]}, status_code=422
+            {"detail": [{"field": "body", "problem": f"{error}; nothing was stored"}]}, status_code=422
         )
 
     @app.exception_handler(LeadNotFound)
@@ -208,8 +212,9 @@ def create_app(
     async def store_down(request: Request, error: Exception):
         log.error("decision store unavailable: %s", error)
         metrics.store_errors.inc()
+        done = "nothing was stored, please retry" if request.method in WRITES else "please retry"
         return JSONResponse(
-            {"detail": "decision store unavailable; nothing was stored, please retry"},
+            {"detail": f"decision store unavailable; {done}"},
             status_code=503,
             headers={"Retry-After": "5"},
         )

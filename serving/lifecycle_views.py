@@ -17,7 +17,7 @@ from leadgate.features.schema import (
 )
 from leadgate.serving.auth import require
 from leadgate.serving.lifecycle_store import record_outcomes
-from leadgate.serving.schemas import Problem
+from leadgate.serving.schemas import NOT_FOUND, WRITE_ERRORS
 from leadgate.serving.service import LeadNotFound
 
 router = APIRouter()
@@ -47,7 +47,7 @@ class OutcomeAnswer(BaseModel):
 @router.put(
     "/v1/leads/{lead_id}/outcome",
     response_model=OutcomeAnswer,
-    responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
+    responses={**WRITE_ERRORS, **NOT_FOUND},
     dependencies=[Depends(require("sales"))],
     summary="Record what became of a lead (SQL, won, rejection reason); repeats replace it",
 )
@@ -60,7 +60,7 @@ def put_outcome(
     try:
         outcome = Outcome(lead_id=lead_id, **body.model_dump())
     except ValidationError as error:
-        raise LeadValidationError(describe_validation_error(error)) from None
+        raise LeadValidationError(describe_validation_error(error, whole="body")) from None
     result = record_outcomes(request.app.state.store.engine, [outcome], source="api")
     if result.unknown_leads:
         raise LeadNotFound(lead_id)
