@@ -21,7 +21,7 @@ from leadgate.serving.lifecycle_views import router as outcome_router
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
-from leadgate.serving.problems import WRITES, field_problems, lead_problem, unparsable
+from leadgate.serving.problems import WRITES, field_problems, unparsable
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 from leadgate.serving.store import DecisionStore, IdempotencyConflict, Unstorable, make_engine, migrate
@@ -189,7 +189,9 @@ def create_app(
 
     @app.exception_handler(LeadValidationError)
     async def invalid_lead(request: Request, error: LeadValidationError):
-        return JSONResponse({"detail": [lead_problem(p) for p in error.problems]}, status_code=422)
+        return JSONResponse(
+            {"detail": [{"field": "lead", "problem": p} for p in error.problems]}, status_code=422
+        )
 
     @app.exception_handler(Unstorable)
     async def unstorable(request: Request, error: Unstorable):

@@ -5,16 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leadgate.features.outcome import Outcome
-from leadgate.features.schema import (
-    LEAD_ID_PATTERN,
-    NO_NUL,
-    LeadValidationError,
-    Moment,
-    describe_validation_error,
-)
+from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL, Moment
 from leadgate.serving.auth import require
 from leadgate.serving.lifecycle_store import record_outcomes
 from leadgate.serving.schemas import NOT_FOUND, WRITE_ERRORS
@@ -60,7 +55,8 @@ def put_outcome(
     try:
         outcome = Outcome(lead_id=lead_id, **body.model_dump())
     except ValidationError as error:
-        raise LeadValidationError(describe_validation_error(error, whole="body")) from None
+        # Told like any other bad body: the field, or the body as a whole for a rule across fields.
+        raise RequestValidationError(error.errors()) from None
     result = record_outcomes(request.app.state.store.engine, [outcome], source="api")
     if result.unknown_leads:
         raise LeadNotFound(lead_id)

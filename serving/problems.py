@@ -52,15 +52,6 @@ def field_problems(errors, document=None) -> list[dict]:
     return problems
 
 
-def lead_problem(problem: str) -> dict:
-    """One 'field: problem' line of a LeadValidationError as {field, problem}."""
-    # "custom.segment: not declared" -> that field and its problem; a problem of the whole lead stays whole.
-    field, sep, words = problem.partition(": ")
-    if sep and field and " " not in field:
-        return {"field": field, "problem": words}
-    return {"field": "lead", "problem": problem}
-
-
 def unparsable(error: HTTPException) -> str | None:
     """What to say of a body that could not even be read as JSON text; None for any other HTTP error."""
     # FastAPI answers a body json.loads cannot even read with a bare "error parsing the body".
