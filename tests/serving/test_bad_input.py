@@ -407,7 +407,11 @@ def test_every_bad_input_is_a_clear_4xx_and_stores_nothing(client, store):
     failures = []
     for case in CASES:
         before = _stored(store)
-        response = _send(client, case)
+        try:
+            response = _send(client, case)
+        except Exception as error:  # noqa: BLE001 - the test client re-raises what the app left unhandled: a 500
+            failures.append((case.name, 500, repr(error)[:300]))
+            continue
         words = (case.says,) if isinstance(case.says, str) else case.says
         after = _stored(store)
         text = response.text
