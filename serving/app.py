@@ -7,6 +7,7 @@ import time
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -23,11 +24,12 @@ from leadgate.serving.lifecycle_views import router as outcome_router
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
+from leadgate.serving.problems import WRITES, field_problems, unparsable
 from leadgate.serving.rate_limits import Limiter, RateLimited
 from leadgate.serving.server import MetricsOnItsOwnPort
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
-from leadgate.serving.store import DecisionStore, IdempotencyConflict, make_engine, migrate
+from leadgate.serving.store import DecisionStore, IdempotencyConflict, Unstorable, make_engine, migrate
 from leadgate.serving.views import router
 from leadgate.settings import Settings
 
@@ -128,23 +130,15 @@ async def _too_large(send, limit: int) -> None:
 
 def _store_down_detail(method: str, error: Exception) -> str:
     """What a 503 can truly say: a read stored nothing anyway; a write is unknown if its COMMIT went silent."""
-    if method in ("GET", "HEAD"):
+    if method not in WRITES:
         return "decision store unavailable, please retry"
     if getattr(getattr(error, "orig", None), "outcome_unknown", False):
         return (
             "decision store did not confirm the write in time: it may have been stored; check before retrying"
         )
+    if method == "DELETE":
+        return "decision store unavailable; nothing was erased, please retry"
     return "decision store unavailable; nothing was stored, please retry"
-
-
-def _field_problems(errors) -> list[dict]:
-    problems = []
-    for error in errors:
-        location = [str(part) for part in error["loc"] if part != "body"]
-        problems.append(
-            {"field": ".".join(location) or "body", "problem": error["msg"], "type": error["type"]}
-        )
-    return problems
 
 
 def create_app(
@@ -219,12 +213,26 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):
-        return JSONResponse({"detail": _field_problems(error.errors())}, status_code=422)
+        return JSONResponse({"detail": field_problems(error.errors(), error.body)}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException):
+        detail = unparsable(error)
+        if detail is None:
+            return await http_exception_handler(request, error)
+        return JSONResponse({"detail": detail}, status_code=400)
 
     @app.exception_handler(LeadValidationError)
     async def invalid_lead(request: Request, error: LeadValidationError):
         return JSONResponse(
             {"detail": [{"field": "lead", "problem": p} for p in error.problems]}, status_code=422
+        )
+
+    @app.exception_handler(Unstorable)
+    async def unstorable(request: Request, error: Unstorable):
+        log.warning("%s", error)
+        return JSONResponse(
+            {"detail": [{"field": "body", "problem": f"{error}; nothing was stored"}]}, status_code=422
         )
 
     @app.exception_handler(LeadNotFound)

@@ -34,6 +34,7 @@ class ErasureAnswer(BaseModel):
         403: {"model": Problem, "description": "only an admin key may erase"},
         404: {"model": Problem, "description": "no such lead, or already erased: nothing to erase"},
         422: {"model": Problem},
+        429: {"model": Problem, "description": "too many failed authentications from this address"},
         503: {"model": Problem, "description": "decision store unavailable; nothing was erased"},
     },
     dependencies=[Depends(require("admin"))],

@@ -53,7 +53,11 @@ class Intake:
         return self.batcher.submit(arrival)
 
     def run_batch(self, arrivals: list[Arrival]) -> list[Decided | BaseException]:
-        """Decide and store arrivals together: one entry per arrival, its Decided or its own error."""
+        """Decide and store arrivals together: one entry per arrival, its Decided or its own error.
+
+        A lead the pipeline fails on (decide_each) or the store refuses (create_many, one by one after the
+        shared transaction fails) fails alone; only an outage of the store fails the whole batch.
+        """
         if self.metrics is not None:
             self.metrics.batch_size.observe(len(arrivals))
         decided: list[tuple[DecisionRecord, Decisions, int] | BaseException] = []

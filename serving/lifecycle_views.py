@@ -5,19 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leadgate.features.outcome import Outcome
-from leadgate.features.schema import (
-    LEAD_ID_PATTERN,
-    NO_NUL,
-    LeadValidationError,
-    Moment,
-    describe_validation_error,
-)
+from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL, Moment
 from leadgate.serving.auth import require
 from leadgate.serving.lifecycle_store import record_outcomes
-from leadgate.serving.schemas import Problem
+from leadgate.serving.schemas import NOT_FOUND, WRITE_ERRORS
 from leadgate.serving.service import LeadNotFound
 
 router = APIRouter()
@@ -47,7 +42,7 @@ class OutcomeAnswer(BaseModel):
 @router.put(
     "/v1/leads/{lead_id}/outcome",
     response_model=OutcomeAnswer,
-    responses={404: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}},
+    responses={**WRITE_ERRORS, **NOT_FOUND},
     dependencies=[Depends(require("sales"))],
     summary="Record what became of a lead (SQL, won, rejection reason); repeats replace it",
 )
@@ -60,7 +55,8 @@ def put_outcome(
     try:
         outcome = Outcome(lead_id=lead_id, **body.model_dump())
     except ValidationError as error:
-        raise LeadValidationError(describe_validation_error(error)) from None
+        # Told like any other bad body: the field, or the body as a whole for a rule across fields.
+        raise RequestValidationError(error.errors()) from None
     result = record_outcomes(request.app.state.store.engine, [outcome], source="api")
     if result.unknown_leads:
         raise LeadNotFound(lead_id)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from leadgate.features.schema import Event
+from leadgate.features.schema import Events
 
 NextStep = Literal["sales_call", "verify", "nurture", "self_service", "thank_you"]
 
@@ -42,7 +42,7 @@ class EventsIn(BaseModel):
         },
     )
 
-    events: list[Event] = Field(..., min_length=1, max_length=1000)
+    events: Events = Field(..., min_length=1, max_length=1000)
 
 
 class EventsAnswer(PublicAnswer):
@@ -127,3 +127,27 @@ class Problem(BaseModel):
     """An error body."""
 
     detail: str | list[dict]
+
+
+def _problem(description: str) -> dict:
+    return {"model": Problem, "description": description}
+
+
+_ANY_REQUEST = {
+    401: _problem("missing or unknown API key"),
+    403: _problem("the key's role may not do this"),
+    422: _problem("invalid input; `detail` lists each field path and its problem"),
+    429: _problem("an abuse limit was reached (intake rate, failed authentications, events per lead)"),
+}
+# The statuses the API answers besides success, as each route declares them in the OpenAPI schema.
+READ_ERRORS = {
+    **_ANY_REQUEST,
+    503: _problem("decision store unavailable; retry after `Retry-After` seconds"),
+}
+WRITE_ERRORS = {
+    400: _problem("the body is not JSON text (not UTF-8, or nested too deeply)"),
+    **_ANY_REQUEST,
+    413: _problem("body too large"),
+    503: _problem("decision store unavailable; nothing was stored, retry after `Retry-After` seconds"),
+}
+NOT_FOUND = {404: _problem("no lead with this id")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from leadgate.decision.record import DecisionRecord
@@ -14,6 +15,8 @@ from leadgate.serving.public import MESSAGES
 from leadgate.serving.rate_limits import EventsCap
 from leadgate.serving.shadow import ShadowScorer
 from leadgate.serving.store import DecisionStore, Stored
+
+log = logging.getLogger(__name__)
 
 
 class LeadNotFound(LookupError):
@@ -66,12 +69,17 @@ def create_lead(
     )
     decided = intake.submit(arrival)
     if decided.stored.created:
-        metrics.observe_decision(decided.record, "created")
-        if live is not None:
-            loaded = arrival.current.loaded
-            live.observe(decided.decisions, decided.index, decided.record, loaded.model if loaded else None)
-        if shadow is not None:
-            shadow.submit(arrival.lead, now)
+        try:
+            metrics.observe_decision(decided.record, "created")
+            if live is not None:
+                loaded = arrival.current.loaded
+                live.observe(
+                    decided.decisions, decided.index, decided.record, loaded.model if loaded else None
+                )
+            if shadow is not None:
+                shadow.submit(arrival.lead, now)
+        except Exception:  # noqa: BLE001 - the lead is stored: its sender gets its answer, not an error
+            log.exception("lead %r stored, but counting it for monitoring or shadow failed", lead.lead_id)
     return answer_of(decided.stored), decided.stored.created
 
 

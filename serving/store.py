@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 
 class IdempotencyConflict(ValueError):
     """An idempotency key was reused for a different lead."""
+
+
+class Unstorable(ValueError):
+    """The store refused a value of this lead (text it cannot hold, a constraint); nothing of it was written."""
+
+
+def is_outage(error: BaseException) -> bool:
+    """A lost or refused connection: the store, not the data, failed, and a retry may succeed."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 @dataclass(frozen=True)
@@ -85,20 +96,23 @@ class DecisionStore:
             with writing(self.engine) as connection:
                 _insert_lead(connection, entry)
                 _insert_decision(connection, lead_id, 1, "created", entry.decision)
-        except IntegrityError:
+        except IntegrityError as error:
             # The lead id (or the key) was taken, maybe by a concurrent request: answer with what is stored.
             existing = self.find_existing(lead_id=lead_id, idempotency_key=entry.idempotency_key)
-            if existing is None:
-                raise
+            if existing is None:  # not a repeat: a constraint this lead's own values break
+                raise Unstorable(_refused(lead_id, error)) from error
             return Stored.of(existing, created=False)
+        except (DataError, UnicodeError) as error:
+            raise Unstorable(_refused(lead_id, error)) from error
         return _written(lead_id, 1, entry.decision)
 
     def create_many(self, entries: list[NewLead]) -> list[Stored | Exception]:
-        """`create` for several new leads in one transaction; a repeat among them sends each through `create`.
+        """`create` for several new leads in one transaction; if it fails for any reason but an outage, one by one.
 
         One commit for the lot is what makes concurrent requests cheap on SQLite, whose commits are
         serialized. The answer has one entry per lead: its Stored, or the error its own `create` raised
-        (an idempotency conflict). A store outage raises, with nothing written.
+        (an idempotency conflict, a value the store refused, an outage met on its own); a lead answered with
+        an error was not written. An outage of the shared transaction raises, with nothing written.
         """
         if len(entries) <= 1:
             return [self._create_one(entry) for entry in entries]
@@ -107,16 +121,19 @@ class DecisionStore:
                 for entry in entries:
                     _insert_lead(connection, entry)
                     _insert_decision(connection, entry.lead["lead_id"], 1, "created", entry.decision)
-        except IntegrityError:
-            # Rolled back as a whole: now one by one, so each repeat is answered with what is stored.
+        except Exception as error:
+            if is_outage(error):
+                raise
+            # Rolled back as a whole: now one by one, so a repeat is answered with what is stored and a
+            # lead the store refuses fails alone, not its neighbours.
             return [self._create_one(entry) for entry in entries]
         return [_written(entry.lead["lead_id"], 1, entry.decision) for entry in entries]
 
     def _create_one(self, entry: NewLead) -> Stored | Exception:
         try:
             return self._insert_new(entry)
-        except IdempotencyConflict as conflict:
-            return conflict
+        except Exception as error:  # noqa: BLE001 - this lead's own answer, raised in its own request
+            return error
 
     def lead(self, lead_id: str) -> dict | None:
         """The stored lead JSON, or None."""
@@ -224,6 +241,12 @@ def _columns(lead_id: str, seq: int, trigger: str, decision: DecisionRecord) -> 
         "decided_at": datetime.fromisoformat(decision.decided_at),
         "record": decision.to_json(),
     }
+
+
+def _refused(lead_id: str, error: Exception) -> str:
+    # The database's words name the value, never another lead; the statement and its parameters stay out.
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+    return f"the decision store refused lead {lead_id!r}: {reason}"
 
 
 def _written(lead_id: str, seq: int, decision: DecisionRecord) -> Stored:

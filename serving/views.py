@@ -12,17 +12,19 @@ from leadgate.features.schema import LEAD_ID_PATTERN, Lead, Moment
 from leadgate.serving import service
 from leadgate.serving.auth import require
 from leadgate.serving.examples import LEAD_EXAMPLE
-from leadgate.serving.schemas import DecisionView, EventsAnswer, EventsIn, LeadPage, Problem, PublicAnswer
+from leadgate.serving.schemas import (
+    NOT_FOUND,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    DecisionView,
+    EventsAnswer,
+    EventsIn,
+    LeadPage,
+    Problem,
+    PublicAnswer,
+)
 
 router = APIRouter()
-ERRORS = {
-    401: {"model": Problem, "description": "missing or unknown API key"},
-    403: {"model": Problem, "description": "the key's role may not do this"},
-    413: {"model": Problem, "description": "body too large"},
-    422: {"model": Problem, "description": "invalid input; `detail` lists each field path and its problem"},
-    429: {"model": Problem, "description": "an abuse limit was reached; retry after `Retry-After` seconds"},
-    503: {"model": Problem, "description": "decision store unavailable; nothing was stored"},
-}
 # The lead schema's own rule for an id: a NUL (`%00`) or a slash can be neither stored nor routed.
 LeadId = Annotated[str, Path(min_length=1, max_length=200, pattern=LEAD_ID_PATTERN)]
 
@@ -50,7 +52,8 @@ def _arrival_deps(request: Request) -> dict:
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"model": PublicAnswer, "description": "repeat of a stored lead: the same answer"},
-        **ERRORS,
+        **WRITE_ERRORS,
+        409: {"model": Problem, "description": "the Idempotency-Key was already used for another lead"},
     },
     dependencies=[Depends(require("intake", rate_limited=True))],
     summary="Decide a new lead; answers only what the sender may see",
@@ -75,7 +78,7 @@ def create_lead(
 @router.post(
     "/v1/leads/{lead_id}/events",
     response_model=EventsAnswer,
-    responses={404: {"model": Problem}, **ERRORS},
+    responses={**WRITE_ERRORS, **NOT_FOUND},
     dependencies=[Depends(require("intake", rate_limited=True))],
     summary="Add activity to a lead and re-score it; a new decision is appended",
 )
@@ -89,7 +92,7 @@ def add_events(request: Request, lead_id: LeadId, body: EventsIn) -> dict:
 @router.get(
     "/v1/leads/{lead_id}/decision",
     response_model=DecisionView,
-    responses={404: {"model": Problem}, **ERRORS},
+    responses={**READ_ERRORS, **NOT_FOUND},
     dependencies=[Depends(require("sales"))],
     summary="The full decision for sales: route, gates, reasons, versions and history",
 )
@@ -101,7 +104,7 @@ def get_decision(request: Request, lead_id: LeadId) -> dict:
 @router.get(
     "/v1/leads",
     response_model=LeadPage,
-    responses=ERRORS,
+    responses=READ_ERRORS,
     dependencies=[Depends(require("sales"))],
     summary="Leads by latest decision, filtered by route, gate and time",
 )

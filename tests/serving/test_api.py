@@ -256,3 +256,51 @@ def test_a_nul_in_outcome_text_or_in_a_path_id_is_a_422_on_both_stores(client):
         assert response.status_code == 422, (path, response.status_code)
     events = {"events": [{"type": "page_view", "at": "2026-11-20T11:00:00Z"}]}
     assert client.post("/v1/leads/%00/events", json=events, headers=auth("intake")).status_code == 422
+
+
+def test_the_openapi_schema_lists_every_status_each_route_answers(client):
+    paths = client.get("/openapi.json").json()["paths"]
+
+    def statuses(path, method):
+        return set(paths[path][method]["responses"])
+
+    writes = {"400", "401", "403", "413", "422", "503"}
+    assert statuses("/v1/leads", "post") >= writes | {"200", "201", "409"}
+    assert statuses("/v1/leads/{lead_id}/events", "post") >= writes | {"200", "404"}
+    assert statuses("/v1/leads/{lead_id}/outcome", "put") >= writes | {"200", "404"}
+    assert statuses("/v1/leads", "get") >= {"200", "401", "403", "422", "503"}
+    assert statuses("/v1/leads/{lead_id}/decision", "get") >= {"200", "401", "403", "404", "422", "503"}
+    read_503 = paths["/v1/leads"]["get"]["responses"]["503"]["description"]
+    write_503 = paths["/v1/leads"]["post"]["responses"]["503"]["description"]
+    assert "nothing was stored" not in read_503 and "nothing was stored" in write_503
+
+
+def test_a_store_outage_on_a_read_is_a_503_that_does_not_speak_of_storing(service_settings, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from leadgate.serving.app import create_app
+    from leadgate.serving.store import DecisionStore, make_engine, migrate
+
+    folder = tmp_path / "db"
+    engine = make_engine(f"sqlite:///{folder / 'decisions.db'}")
+    migrate(engine)
+    with TestClient(create_app(service_settings, store=DecisionStore(engine), poll=False)) as client:
+        assert post(client, lead_dict(lead_id="before")).status_code == 201
+        folder.rename(tmp_path / "away")  # the database disappears under the service
+        engine.dispose()
+        read = client.get("/v1/leads", headers=auth("sales"))
+        write = post(client, lead_dict(lead_id="during"))
+    assert read.status_code == write.status_code == 503 and read.headers["Retry-After"]
+    assert "nothing was stored" not in read.json()["detail"] and "retry" in read.json()["detail"]
+    assert "nothing was stored" in write.json()["detail"]
+
+
+def test_json_errors_name_the_line_and_column_not_a_character_offset(client):
+    body = '{\n  "lead_id": "json-1",\n  "created_at": 2026-11-01\n}'
+    response = client.post(
+        "/v1/leads", content=body, headers={**auth("intake"), "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    [problem] = response.json()["detail"]
+    assert problem["field"] == "body"
+    assert problem["problem"] == "body is not valid JSON: Expecting ',' delimiter at line 3 column 21"

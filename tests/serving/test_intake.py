@@ -1,6 +1,7 @@
 """Batched intake on a real store: a batch decides each lead as if alone, and stores each exactly once."""
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from leadgate.features.schema import parse_lead
 from leadgate.serving.intake import Arrival, Decided, Intake
 from leadgate.serving.model_holder import Current
 from leadgate.serving.model_loading import LoadedModel
-from leadgate.serving.store import IdempotencyConflict
+from leadgate.serving.store import IdempotencyConflict, Unstorable
 from tests.factories import lead_dict
 from tests.serving.conftest import auth
 
@@ -137,3 +138,73 @@ def test_a_batch_in_which_every_lead_fails_writes_nothing(store, trained, policy
     results = Intake(store).run_batch([_arrival(current, "boom"), _arrival(current, "boom")])
     assert all(isinstance(r, ZeroDivisionError) for r in results)
     assert store.create_many([]) == [] and store.history("boom") == []
+
+
+def refuse_poison_leads(engine) -> None:
+    """A constraint in the database itself refusing leads whose id starts with 'poison': a lead it cannot store."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse_poison BEFORE INSERT ON leads WHEN substr(NEW.lead_id, 1, 6) = 'poison' "
+                "BEGIN SELECT RAISE(ABORT, 'poison lead refused'); END"
+            )
+        else:
+            connection.exec_driver_sql(
+                "ALTER TABLE leads ADD CONSTRAINT refuse_poison CHECK (left(lead_id, 6) <> 'poison')"
+            )
+
+
+def test_a_lead_the_store_refuses_fails_alone_and_its_neighbours_are_stored(store, trained, policy):
+    current = _current(trained, policy)
+    refuse_poison_leads(store.engine)
+    surrogate = _arrival(current, "u-2")
+    # Text no database can hold (an unpaired surrogate): the API refuses it, the store must too.
+    surrogate = replace(surrogate, stored_lead={**surrogate.stored_lead, "lead_id": "u-\ud800"})
+    arrivals = [
+        _arrival(current, "u-1"),
+        _arrival(current, "poison-1"),
+        _arrival(current, "u-3", key="key-u3"),
+        surrogate,
+        _arrival(current, "u-1"),  # a repeat in the same batch is still answered with what is stored
+    ]
+    first, poison, keyed, unpaired, repeat = Intake(store).run_batch(arrivals)
+    assert isinstance(poison, Unstorable) and "poison-1" in str(poison) and "refuse" in str(poison)
+    assert isinstance(unpaired, Unstorable) and "surrogate" in str(unpaired)
+    assert first.stored.created and keyed.stored.created and not repeat.stored.created
+    assert [len(store.history(i)) for i in ("u-1", "poison-1", "u-3", "u-2")] == [1, 0, 1, 0]
+    assert store.lead("poison-1") is None
+
+
+def test_one_bad_lead_among_concurrent_good_ones_fails_alone_over_http(client, store):
+    refuse_poison_leads(store.engine)
+    good = [lead_dict(lead_id=f"g-{i}") for i in range(24)]
+    poison = [lead_dict(lead_id=f"poison-{i}") for i in range(3)]
+    invalid = [
+        lead_dict(lead_id="bad-nul", contact={"first_name": "a\u0000"}),
+        lead_dict(lead_id="bad-time", created_at="9999-12-31T23:59:59-01:00"),
+        lead_dict(lead_id="bad-number", company={"employees": 10**30}),
+    ]
+    # The bad ones spread among the good, so they share the intake's batches with them.
+    leads = (
+        good[:8] + poison[:1] + invalid[:1] + good[8:16] + poison[1:2] + invalid[1:] + good[16:] + poison[2:]
+    )
+
+    def post(lead):
+        return client.post("/v1/leads", json=lead, headers=auth("intake"))
+
+    batcher = client.app.state.intake.batcher
+    before = (batcher.batches, batcher.items)
+    with ThreadPoolExecutor(16) as pool:
+        answers = dict(zip((lead["lead_id"] for lead in leads), pool.map(post, leads), strict=True))
+    server_errors = {i: a.status_code for i, a in answers.items() if a.status_code >= 500}
+    assert not server_errors, server_errors
+    for lead in good:
+        assert answers[lead["lead_id"]].status_code == 201
+        assert len(store.history(lead["lead_id"])) == 1
+    for lead in poison + invalid:
+        answer = answers[lead["lead_id"]]
+        assert answer.status_code == 422, (lead["lead_id"], answer.text)
+        assert store.lead(lead["lead_id"]) is None and store.history(lead["lead_id"]) == []
+    assert "poison lead refused" in answers["poison-0"].text or "refuse_poison" in answers["poison-0"].text
+    batches, items = batcher.batches - before[0], batcher.items - before[1]
+    assert items == len(good) + len(poison) and batches < items  # some leads were decided and stored together

@@ -1,0 +1,65 @@
+"""What a refused request is told: each problem with the field it is in, in words the sender can act on."""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+
+from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL
+
+# A pattern's rule in words: the regular expression means nothing to whoever filled the form.
+PATTERN_WORDS = {
+    NO_NUL: "text may not hold a NUL character (\\u0000)",
+    LEAD_ID_PATTERN: "may not hold '/' or control characters such as NUL",
+}
+# What pydantic calls "unable to parse raw data as a unicode string" ("\\ud800" sent alone in JSON).
+UNPAIRED_SURROGATE = "text holds an unpaired surrogate (\\ud800-\\udfff), not Unicode text"
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _json_problem(error: dict, document) -> str:
+    # FastAPI puts the character offset where the field goes; the sender needs a line and a column.
+    offset = error["loc"][-1] if isinstance(error["loc"][-1], int) else 0
+    text = document if isinstance(document, str) else ""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    reason = error.get("ctx", {}).get("error", "cannot be decoded")
+    return f"body is not valid JSON: {reason} at line {line} column {column}"
+
+
+def _problem(error: dict) -> str:
+    if error["type"] == "string_unicode":
+        return UNPAIRED_SURROGATE
+    if error["type"] == "string_pattern_mismatch":
+        words = PATTERN_WORDS.get(error.get("ctx", {}).get("pattern"))
+        if words:
+            return words
+    return error["msg"].removeprefix("Value error, ")
+
+
+def field_problems(errors, document=None) -> list[dict]:
+    """FastAPI's validation errors as [{field, problem, type}]; `document` is the body text a JSON error is in."""
+    problems = []
+    for error in errors:
+        if error["type"] == "json_invalid":
+            problems.append(
+                {"field": "body", "problem": _json_problem(error, document), "type": "json_invalid"}
+            )
+            continue
+        location = [str(part) for part in error["loc"] if part != "body"]
+        problems.append(
+            {"field": ".".join(location) or "body", "problem": _problem(error), "type": error["type"]}
+        )
+    return problems
+
+
+def unparsable(error: HTTPException) -> str | None:
+    """What to say of a body that could not even be read as JSON text; None for any other HTTP error."""
+    # FastAPI answers a body json.loads cannot even read with a bare "error parsing the body".
+    cause = error.__cause__
+    if error.status_code != 400:
+        return None
+    if isinstance(cause, UnicodeDecodeError):
+        return f"body is not valid JSON: not UTF-8 text ({cause.reason} at byte {cause.start})"
+    if isinstance(cause, RecursionError):
+        return "body is not valid JSON: nested too deeply"
+    return None
