@@ -140,7 +140,11 @@ class WriterTurn:
         if self._lock_path is None:
             return None
         if self._pid != os.getpid():  # a forked worker needs its own open file: flock is per open file
-            self._fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                self._fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as error:
+                # The database's folder is gone or not writable: an outage to answer 503, not a bug (500).
+                raise OperationalError(None, None, error) from error
             self._pid = os.getpid()
         return self._fd
 
