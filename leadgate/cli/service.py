@@ -70,9 +70,6 @@ def serve(
     settings = settings_or_fail(**{name: value for name, value in given.items() if value is not None})
     # Migrate once here: several workers migrating at start would race to create the same tables.
     upgrade(make_engine(settings.decisions_url()))
-    for name, variable in SERVE_OVERRIDES.items():
-        if given[name] is not None:
-            os.environ[variable] = str(given[name])  # worker processes build their own settings
     if not settings.api_keys:
         err.print(
             "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401[/]"
@@ -81,6 +78,10 @@ def serve(
         sockets = server.listeners(settings)
     except server.CannotListen as error:
         raise fail(str(error)) from None
+    # Only once the server really starts: worker processes build their own settings from the environment.
+    for name, variable in SERVE_OVERRIDES.items():
+        if given[name] is not None:
+            os.environ[variable] = str(given[name])
     err.print(f"leadgate API on http://{settings.host}:{settings.port} ({workers} worker(s))")
     if settings.metrics_port is not None:
         metrics_host = settings.metrics_host or settings.host

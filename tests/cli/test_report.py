@@ -56,5 +56,5 @@ def test_report_refuses_bad_arguments_with_one_clear_line(registered_settings, t
         args[args.index("--data") + 1] = str(tmp_path / "missing.jsonl.gz")
     result = run(settings, *args)
     assert result.exit_code != 0
-    assert message in result.output
+    assert message in " ".join(result.output.split())  # rich wraps a long temp path anywhere
     assert "Traceback" not in result.output

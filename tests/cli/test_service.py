@@ -94,6 +94,8 @@ def test_serve_refuses_the_api_port_as_its_metrics_port(tmp_path):
 
 def test_serve_says_which_port_is_taken_and_starts_nothing(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    for variable in ("LEADGATE_METRICS_PORT", "LEADGATE_DATA_DIR"):
+        monkeypatch.delenv(variable, raising=False)  # put back as they were, whatever serve does
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -104,6 +106,7 @@ def test_serve_says_which_port_is_taken_and_starts_nothing(tmp_path, monkeypatch
         )
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.output, result.output
+    assert "LEADGATE_METRICS_PORT" not in os.environ  # nothing started, nothing exported
 
 
 def test_proxy_headers_are_applied_once_by_the_app_not_again_by_uvicorn():
