@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from leadgate.decision.record import Reason
+from leadgate.features import signals
 from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES, FeatureBuilder
 from leadgate.features.custom import CustomField
-from leadgate.features.derived import Derived
+from leadgate.features.derived import WEBSITE_EVENTS, Derived
 
 TOP_NEGATIVE = 3
 TOP_POSITIVE = 2
@@ -20,9 +21,13 @@ _FEATURE_INDEX = {spec.name: j for j, spec in enumerate(FEATURES)}
 MIN_CONTRIBUTION = 0.01
 
 
-def top_families(by_family: np.ndarray, negative: bool, k: int) -> np.ndarray:
-    """(n, k) family indices ordered by strength; -1 where fewer than k families qualify."""
+def top_families(
+    by_family: np.ndarray, negative: bool, k: int, allowed: np.ndarray | None = None
+) -> np.ndarray:
+    """(n, k) family indices ordered by strength; -1 where fewer than k families qualify (or are `allowed`)."""
     signed = by_family if negative else -by_family
+    if allowed is not None:
+        signed = np.where(allowed, signed, np.inf)
     order = np.argsort(signed, axis=1, kind="stable")[:, :k]
     strength = np.take_along_axis(signed, order, axis=1)
     return np.where(strength < -MIN_CONTRIBUTION, order, -1)
@@ -42,11 +47,15 @@ Renderer = Callable[[Derived, np.ndarray, int, bool], str]
 
 def _email(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     cls, domain, site = d.domain_class[i], d.email_domain[i], d.website_domain[i]
+    if cls == "missing":
+        return "Email address not given"
+    if cls in ("free", "corporate") and signals.is_placeholder_domain(domain):
+        # test.com is on the free-mail list and example.com looks corporate; neither is a real mailbox.
+        return f"Placeholder email domain ({domain})"
     label = {
         "free": "Personal email address",
         "academic": "Academic email address",
         "disposable": "Disposable email address",
-        "missing": "No email address",
         "competitor": "Competitor email domain",
         "own": "Our own email domain",
     }.get(cls, "Company email address")
@@ -60,7 +69,7 @@ def _email(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
 def _size(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     employees = d.table.numbers["employees"][i]
     if employees != employees:
-        return "Company size unknown"
+        return "Company size not given"
     below = _num(x, i, "log10_below_target_size") > 0
     above = _num(x, i, "log10_above_target_size") > 0
     where = (
@@ -71,13 +80,13 @@ def _size(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
 
 def _revenue(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     revenue = d.table.numbers["annual_revenue"][i]
-    return "Annual revenue unknown" if revenue != revenue else f"Annual revenue ${revenue:,.0f}"
+    return "Annual revenue not given" if revenue != revenue else f"Annual revenue ${revenue:,.0f}"
 
 
 def _seniority(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     title = d.table.text["job_title"][i]
     if not title:
-        return "No job title given"
+        return "Job title not given"
     kind = {
         "executive": "Executive / founder",
         "vp": "VP-level role",
@@ -100,12 +109,29 @@ def _category(label: str, column: str) -> Renderer:
 
 def _function(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     title = d.table.text["job_title"][i]
-    return f"Job function {d.function[i]} ({title})" if title else "Job function unknown"
+    if not title:
+        return "Job function not given"
+    function = d.function[i]
+    if function in ("other", "unknown"):
+        return f"No known job function in the title ({title})"
+    return f"Job function {function} ({title})"
 
 
 def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    channel, campaign = d.table.text["channel"][i] or "unknown", d.table.text["campaign"][i]
+    channel, campaign = d.table.text["channel"][i], d.table.text["campaign"][i]
+    if not channel:
+        return f"Campaign {campaign}, channel not given" if campaign else "Channel not given"
     return f"Came from {channel}" + (f" (campaign {campaign})" if campaign else "")
+
+
+def _demo(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    count = d.count("demo_request")[i]
+    if count:
+        return f"Requested a demo ({int(count)}×)"
+    # The model's count is of demo-request events; a demo form is one too, in the rep's eyes and in ours.
+    if d.table.text["inquiry_type"][i] == "demo":
+        return "Asked for a demo in the form only" if negative else "Asked for a demo in the form"
+    return "No demo request"
 
 
 def _counter(event: str, did: str, did_not: str) -> Renderer:
@@ -131,32 +157,66 @@ def _events(names: tuple[str, ...], label: str) -> Renderer:
     return render
 
 
+_WEBSITE_WORDS = {
+    "page_view": "page view",
+    "pricing_page": "pricing page visit",
+    "careers_page": "careers page visit",
+    "form_submit": "form submission",
+}
+
+
+def _website(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    parts = [_plural(d.count(n)[i], _WEBSITE_WORDS[n]) for n in WEBSITE_EVENTS if d.count(n)[i]]
+    if not parts:
+        return "No website activity recorded"
+    text = f"Website activity: {', '.join(parts)}"
+    # The model's page-view count leaves pricing and careers visits to their own families: say so.
+    if not d.count("page_view")[i]:
+        other = d.count("pricing_page")[i] or d.count("careers_page")[i]
+        text += ", no other page views" if other else ", no page views"
+    return text
+
+
+def _ago(days: float) -> str:
+    return "today" if days < 1 else f"{_plural(days, 'day')} ago"
+
+
+# Events that show buying intent in themselves; without one, activity today is little buying activity.
+HIGH_INTENT_EVENTS = ("demo_request", "meeting_booked", "email_reply")
+
+
 def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    days = _num(x, i, "days_since_meaningful")
-    if days >= 1:
-        return (
-            f"No meaningful activity for {_plural(days, 'day')}"
-            if negative
-            else f"Active {_plural(days, 'day')} ago"
-        )
-    # Recent but still held against the lead: what pulls it down is how little the activity was.
-    return "Active today, but with little buying activity" if negative else "Active today"
+    # Words from the lead's own events: the form that created the lead is not activity unless we say so.
+    since_event = d.days_since_meaningful[i]
+    since_created = d.table.numbers["scored_days"][i] - d.table.numbers["created_days"][i]
+    if since_event != since_event:
+        arrived = f"lead arrived {_ago(since_created)}"
+        return f"No meaningful activity recorded ({arrived})" if negative else arrived.capitalize()
+    arrived_later = int(since_created) < int(since_event)
+    if since_event >= 1:
+        if negative:
+            text = f"No meaningful activity for {_plural(since_event, 'day')}"
+            return text + (f" (lead arrived {_ago(since_created)})" if arrived_later else "")
+        last = f"meaningful activity {_ago(since_event)}"
+        return f"Lead arrived {_ago(since_created)}, last {last}" if arrived_later else last.capitalize()
+    if negative and not any(d.count(event)[i] for event in HIGH_INTENT_EVENTS):
+        return "Active today, but with little buying activity (no demo request, meeting or reply)"
+    if negative and since_created >= 1:
+        return f"Active today; the lead arrived {_plural(since_created, 'day')} ago"
+    return "Active today"
+
+
+_FORM_FIELDS = (("website", "website"), ("company name", "company_name"), ("message", "message"))
 
 
 def _data_quality(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    missing = [
-        label
-        for label, col in (("website", "website"), ("company name", "company_name"))
-        if not d.table.text[col][i]
-    ]
+    missing = [label for label, column in _FORM_FIELDS if not d.table.text[column][i]]
     if missing:
-        return f"Missing {' and '.join(missing)}"
-    message = d.table.text["message"][i]
-    if not message:
-        return "No message with the request"
-    return (
-        f"Form filled with a {len(message)}-character message" if not negative else "Short or thin form entry"
-    )
+        listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        return f"{listed.capitalize()} not given"
+    seconds = d.table.numbers["seconds_on_form"][i]
+    timed = f" in {_plural(seconds, 'second')}" if seconds == seconds else ""
+    return f"Form filled{timed} with a {len(d.table.text['message'][i])}-character message"
 
 
 RENDERERS: dict[str, Renderer] = {
@@ -171,20 +231,51 @@ RENDERERS: dict[str, Renderer] = {
     "stack": _category("CRM in use", "crm"),
     "inquiry": _category("Inquiry type", "inquiry_type"),
     "channel": _channel,
-    "demo": _counter("demo_request", "Requested a demo", "No demo request"),
+    "demo": _demo,
     "pricing": _counter("pricing_page", "Visited the pricing page", "Never visited the pricing page"),
     "reply": _counter("email_reply", "Replied to our emails", "Never replied to our emails"),
     "meeting": _events(("meeting_booked", "meeting_cancelled"), "Meetings"),
     "content": _counter("content_download", "Downloaded content", "No content downloads"),
     "webinar": _events(("webinar_registered", "webinar_attended", "webinar_no_show"), "Webinars"),
     "email_engagement": _events(("email_open", "email_click"), "Email engagement"),
-    "web_activity": _events(("page_view", "form_submit"), "Website activity"),
+    "web_activity": _website,
     "careers": _counter("careers_page", "Visited the careers page", "No careers page visits"),
     "opt_out": _flag_event("unsubscribe", "Asked not to receive email", "Has not opted out of email"),
     "staleness": _staleness,
     "data_quality": _data_quality,
 }
 assert set(RENDERERS) == set(FAMILIES), "every reason family needs a renderer"
+
+Given = Callable[[Derived], np.ndarray]
+
+
+def _text_given(*columns: str) -> Given:
+    def given(d: Derived) -> np.ndarray:
+        texts = [d.table.text[column] for column in columns]
+        return np.array([all(values) for values in zip(*texts, strict=True)], dtype=bool)
+
+    return given
+
+
+def _number_given(column: str) -> Given:
+    return lambda d: ~np.isnan(d.table.numbers[column])
+
+
+# Families whose words can read "... not given": a missing value is never a reason *for* a lead.
+GIVEN: dict[str, Given] = {
+    "email_domain": lambda d: d.domain_class != "missing",
+    "company_size": _number_given("employees"),
+    "revenue": _number_given("annual_revenue"),
+    "seniority": _text_given("job_title"),
+    "function": _text_given("job_title"),
+    "industry": _text_given("industry"),
+    "company_type": _text_given("company_type"),
+    "country": _text_given("country"),
+    "stack": _text_given("crm"),
+    "inquiry": _text_given("inquiry_type"),
+    "channel": _text_given("channel"),
+    "data_quality": _text_given(*(column for _, column in _FORM_FIELDS)),
+}
 assert {c for _, c in CATEGORICALS} | {f for *_, f in COUNTS} <= set(FAMILIES)
 
 
@@ -201,6 +292,11 @@ def _shown(field: CustomField, value, days: float) -> str:
     if field.type in ("number", "integer") and not isinstance(value, str):
         return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+def custom_given(field: CustomField) -> Given:
+    """Which leads carry a value of one custom field."""
+    return lambda d: np.array([custom.get(field.name) is not None for custom in d.table.custom], dtype=bool)
 
 
 def custom_renderer(field: CustomField, column: int) -> Renderer:
@@ -223,6 +319,7 @@ class ReasonBook:
     families: tuple[str, ...]
     to_families: np.ndarray  # (features, families) 0/1
     renderers: tuple[Renderer, ...]  # by family index
+    givens: tuple[Given | None, ...] = ()  # by family index; None: the family always has a value
 
     @classmethod
     def for_builder(cls, builder: FeatureBuilder) -> ReasonBook:
@@ -231,10 +328,24 @@ class ReasonBook:
         to_families = np.zeros((len(features), len(families)))
         for j, spec in enumerate(features):
             to_families[j, families.index(spec.family)] = 1.0
-        renderers = dict(RENDERERS)
+        renderers, givens = dict(RENDERERS), dict(GIVEN)
         for field in builder.custom_fields:
             renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))
-        return cls(families, to_families, tuple(renderers[family] for family in families))
+            givens[field.feature] = custom_given(field)
+        return cls(
+            families,
+            to_families,
+            tuple(renderers[family] for family in families),
+            tuple(givens.get(family) for family in families),
+        )
+
+    def given(self, derived: Derived) -> np.ndarray:
+        """(n, families) True where the lead has the family's value: only those can be reasons *for* it."""
+        given = np.ones((derived.table.n, len(self.families)), dtype=bool)
+        for family_index, has_value in enumerate(self.givens):
+            if has_value is not None:
+                given[:, family_index] = has_value(derived)
+        return given
 
     def by_family(self, contributions: np.ndarray) -> np.ndarray:
         """(n, families) sums of per-feature contributions (the base value column is dropped)."""
