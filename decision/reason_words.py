@@ -198,7 +198,13 @@ def _data_quality(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
         return f"{listed.capitalize()} not given"
     seconds = d.table.numbers["seconds_on_form"][i]
-    timed = f" in {plural(seconds, 'second')}" if seconds == seconds else ""
+    timed = (
+        ""
+        if seconds != seconds
+        else " in under a second"
+        if seconds < 1
+        else f" in {plural(seconds, 'second')}"
+    )
     return f"Form filled{timed} with a {len(d.table.text['message'][i])}-character message"
 
 
@@ -234,8 +240,11 @@ Given = Callable[[Derived], np.ndarray]
 
 def _text_given(*columns: str) -> Given:
     def given(d: Derived) -> np.ndarray:
-        texts = [d.table.text[column] for column in columns]
-        return np.array([all(values) for values in zip(*texts, strict=True)], dtype=bool)
+        result = np.ones(d.table.n, dtype=bool)
+        for column in columns:
+            # One vectorised comparison per column: this runs for every lead of a batch.
+            result &= np.array(d.table.text[column], dtype=object) != ""
+        return result
 
     return given
 
