@@ -161,10 +161,11 @@ def _website(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
 
 
 def _ago(days: float) -> str:
-    return "today" if days < 1 else f"{plural(days, 'day')} ago"
+    # "today" would be false of 23 hours ago on the calendar's yesterday; 24-hour periods are what is counted.
+    return "in the last 24 hours" if days < 1 else f"{plural(days, 'day')} ago"
 
 
-# Events that show buying intent in themselves; without one, activity today is little buying activity.
+# Events that show buying intent in themselves; without one, recent activity is little buying activity.
 HIGH_INTENT_EVENTS = ("demo_request", "meeting_booked", "email_reply")
 
 
@@ -180,13 +181,15 @@ def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         if negative:
             text = f"No meaningful activity for {plural(since_event, 'day')}"
             return text + (f" (lead arrived {_ago(since_created)})" if arrived_later else "")
-        last = f"meaningful activity {_ago(since_event)}"
-        return f"Lead arrived {_ago(since_created)}, last {last}" if arrived_later else last.capitalize()
+        last = f"last meaningful activity {_ago(since_event)}"
+        return f"Lead arrived {_ago(since_created)}, {last}" if arrived_later else last.capitalize()
     if negative and not any(d.count(event)[i] for event in HIGH_INTENT_EVENTS):
-        return "Active today, but with little buying activity (no demo request, meeting or reply)"
+        return (
+            "Active in the last 24 hours, but with little buying activity (no demo request, meeting or reply)"
+        )
     if negative and since_created >= 1:
-        return f"Active today; the lead arrived {plural(since_created, 'day')} ago"
-    return "Active today"
+        return f"Active in the last 24 hours; the lead arrived {plural(since_created, 'day')} ago"
+    return "Active in the last 24 hours"
 
 
 _FORM_FIELDS = (("website", "website"), ("company name", "company_name"), ("message", "message"))

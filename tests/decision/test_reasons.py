@@ -65,12 +65,12 @@ def test_staleness_words_never_contradict_the_side_they_are_on(policy):
     derived = derive(build_table([stale, today]), policy.signal_rules)
     render = RENDERERS["staleness"]
     assert render(derived, None, 0, negative=True) == "No meaningful activity for 143 days"
-    assert render(derived, None, 0, negative=False) == "Meaningful activity 143 days ago"
-    assert render(derived, None, 1, negative=False) == "Active today"
-    # Active today and still against the lead: the words say why, rather than "Active today" under Against.
+    assert render(derived, None, 0, negative=False) == "Last meaningful activity 143 days ago"
+    assert render(derived, None, 1, negative=False) == "Active in the last 24 hours"
+    # Recent and still against the lead: the words say why, rather than "Active ..." alone under Against.
     assert (
         render(derived, None, 1, negative=True)
-        == "Active today, but with little buying activity (no demo request, meeting or reply)"
+        == "Active in the last 24 hours, but with little buying activity (no demo request, meeting or reply)"
     )
 
 

@@ -114,8 +114,8 @@ def _last_meaningful_days(lead: Lead) -> float | None:
 
 
 def _when_is_true(when: str, days: float) -> bool:
-    """'today' or 'N day(s) ago' said of something `days` days before the decision."""
-    if when == "today":
+    """'in the last 24 hours' or 'N day(s) ago' said of something `days` days before the decision."""
+    if when == "in the last 24 hours":
         return days < 1
     return int(when.split()[0]) == math.floor(days) >= 1
 
@@ -147,20 +147,22 @@ def _check_demo(text: str, counts: dict[str, int], lead: Lead) -> None:
 def _check_staleness(text: str, counts: dict[str, int], lead: Lead) -> None:
     last = _last_meaningful_days(lead)
     arrived = _days(SCORED_AT - lead.created_at)
-    for when in re.findall(r"[Ll]ead arrived (today|\d+ days? ago)", text):
+    for when in re.findall(r"[Ll]ead arrived (in the last 24 hours|\d+ days? ago)", text):
         assert _when_is_true(when, arrived), (text, arrived)
-    if "No meaningful activity recorded" in text or re.fullmatch(r"Lead arrived (today|\d+ days? ago)", text):
+    if "No meaningful activity recorded" in text or re.fullmatch(
+        r"Lead arrived (in the last 24 hours|\d+ days? ago)", text
+    ):
         assert last is None
         return
     assert last is not None, text
     quiet = re.search(r"No meaningful activity for (\d+) days?", text)
-    ago = re.search(r"[Mm]eaningful activity (today|\d+ days? ago)", text)
+    ago = re.search(r"[Mm]eaningful activity (\d+ days? ago)", text)
     if quiet:
         assert int(quiet.group(1)) == math.floor(last) >= 1
     elif ago:
         assert _when_is_true(ago.group(1), last)
     else:
-        assert text.startswith("Active today") and last < 1, text
+        assert text.startswith("Active in the last 24 hours") and last < 1, text
         if "little buying activity" in text:
             assert not any(counts[kind] for kind in HIGH_INTENT)
 

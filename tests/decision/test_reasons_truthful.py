@@ -38,8 +38,8 @@ CASES = [
     (
         NO_EVENTS_ARRIVED_TODAY,
         "staleness",
-        "Active today",
-        "No meaningful activity recorded (lead arrived today)",
+        "Active",  # neither "Active today" nor any other claim of activity
+        "No meaningful activity recorded (lead arrived in the last 24 hours)",
     ),
     (NO_CHANNEL, "channel", "Came from unknown", "Channel not given"),
     (TEST_DOT_COM, "email_domain", "Personal email address", "Placeholder email domain (test.com)"),
@@ -84,8 +84,8 @@ def test_activity_before_the_form_is_not_moved_to_the_form(pipeline):
         created_at="2026-11-03T07:00:00Z", events=events(("pricing_page", "2026-10-14T08:00:00Z"))
     )
     against, for_ = _words(pipeline, lead, "staleness")
-    assert against == "No meaningful activity for 20 days (lead arrived today)"
-    assert for_ == "Lead arrived today, last meaningful activity 20 days ago"
+    assert against == "No meaningful activity for 20 days (lead arrived in the last 24 hours)"
+    assert for_ == "Lead arrived in the last 24 hours, last meaningful activity 20 days ago"
 
 
 def test_a_missing_value_is_never_a_reason_for_a_lead(pipeline, history, trained):
@@ -106,3 +106,26 @@ def test_a_missing_value_is_never_a_reason_for_a_lead(pipeline, history, trained
     # The For list is refilled from the next families that have a value, not left short.
     refilled = [k for k, _ in would_show if len(decisions.reasons(k, negative=False)) == 2]
     assert refilled
+
+
+def test_a_missing_custom_value_is_never_a_reason_for_either(policy):
+    from leadgate.decision.reasons import ReasonBook, top_families
+    from leadgate.features.builder import FeatureBuilder
+    from leadgate.features.custom import CustomField
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+
+    book = ReasonBook.for_builder(
+        FeatureBuilder(custom_fields=(CustomField("segment", "category", "Segment"),))
+    )
+    leads = [make_lead(custom={"segment": "mid-market"}), make_lead(custom={})]
+    given = book.given(derive(build_table(leads), policy.signal_rules))
+    segment = book.families.index("custom_segment")
+    assert given[:, segment].tolist() == [True, False]
+    # The same positive contribution: a reason for the lead that has the value, none for the one without.
+    by_family = np.zeros((2, len(book.families)))
+    by_family[:, segment] = 0.5
+    picks = top_families(by_family, negative=False, k=2, allowed=given)
+    assert picks.tolist() == [[segment, -1], [-1, -1]]
+    against = top_families(-by_family, negative=True, k=3, allowed=None)
+    assert against[1, 0] == segment  # a missing value may still count against
