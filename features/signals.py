@@ -126,20 +126,9 @@ def classify_domain(domain: str, competitors: frozenset[str], own: frozenset[str
 # placeholder. Their class stays what the public lists say (test.com is on the free-mail list, so gates and
 # models see it as before); only words about the lead call them what they are.
 _RESERVED_SUFFIXES = ("example", "test", "invalid", "localhost", "local")
+# Kept short on purpose: calling a real company's domain a placeholder would be as false as the reverse.
 _PLACEHOLDER_NAMES_OF_DOMAINS = frozenset(
-    [
-        "example",
-        "test",
-        "testing",
-        "fake",
-        "noemail",
-        "nomail",
-        "none",
-        "no-email",
-        "sample",
-        "domain",
-        "asdf",
-    ]
+    ["example", "test", "fake", "noemail", "nomail", "no-email", "none", "asdf"]
 )
 
 
