@@ -256,7 +256,9 @@ class DecisionPipeline:
             p_sql = self.model.calibrate(raw)
             by_family = self.book.by_family(contributions)
             negative = top_families(by_family, negative=True, k=TOP_NEGATIVE)
-            positive = top_families(by_family, negative=False, k=TOP_POSITIVE)
+            # A missing value may count against a lead, never for it: "Industry not given" is no reason for.
+            given = self.book.given(front.derived)
+            positive = top_families(by_family, negative=False, k=TOP_POSITIVE, allowed=given)
             model_route = band_routes(p_sql, self.model.thresholds)
             source = np.full(n, "model", dtype=object)
         else:

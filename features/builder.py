@@ -9,7 +9,7 @@ import numpy as np
 
 from leadgate.features import signals
 from leadgate.features.custom import CustomField, parse_moment
-from leadgate.features.derived import MEANINGFUL_EVENTS, Derived
+from leadgate.features.derived import Derived
 from leadgate.features.table import EVENT_TYPES
 
 _DAY = 86_400.0
@@ -228,7 +228,7 @@ class FeatureBuilder:
         for event, cap, _, _ in COUNTS:
             columns.append(np.minimum(counts[:, EVENT_TYPES.index(event)], cap))
         since_created = numbers["scored_days"] - numbers["created_days"]
-        since_meaningful = table.days_since(MEANINGFUL_EVENTS)
+        since_meaningful = derived.days_since_meaningful
         # The form submission that created the lead is itself meaningful activity.
         columns.append(np.fmin(since_meaningful, since_created))
         columns.append(table.decayed_sum(INTENT_WEIGHTS, self.half_life_days))

@@ -20,6 +20,8 @@ MEANINGFUL_EVENTS = [
     "demo_request",
     "form_submit",
 ]
+# Events on the company's website: what "website activity" in a reason counts (a pricing visit is one).
+WEBSITE_EVENTS = ("page_view", "pricing_page", "careers_page", "form_submit")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class Derived:
     message_problem: np.ndarray
     counts: np.ndarray
     days_since_lift_event: np.ndarray
+    # Days since the last meaningful event itself, NaN without one: the form that created the lead is no event.
+    days_since_meaningful: np.ndarray
 
     def count(self, event: str) -> np.ndarray:
         """How many events of one type each lead had before its decision time."""
@@ -98,4 +102,5 @@ def derive(table: LeadTable, rules: SignalRules) -> Derived:
         ),
         counts=table.event_counts(),
         days_since_lift_event=table.days_since(list(rules.lift_events)),
+        days_since_meaningful=table.days_since(MEANINGFUL_EVENTS),
     )

@@ -122,6 +122,28 @@ def classify_domain(domain: str, competitors: frozenset[str], own: frozenset[str
     return "corporate"
 
 
+# Domains people type to get past a form: reserved for examples and tests (RFC 2606, RFC 6761) or named like a
+# placeholder. Their class stays what the public lists say (test.com is on the free-mail list, so gates and
+# models see it as before); only words about the lead call them what they are.
+_RESERVED_SUFFIXES = ("example", "test", "invalid", "localhost", "local")
+# Kept short on purpose: calling a real company's domain a placeholder would be as false as the reverse.
+_PLACEHOLDER_NAMES_OF_DOMAINS = frozenset(
+    ["example", "test", "fake", "noemail", "nomail", "no-email", "none", "asdf"]
+)
+
+
+@lru_cache(maxsize=_CACHE)
+def is_placeholder_domain(domain: str) -> bool:
+    """True for example.com, test.com, anything.test and other domains no real contact writes from."""
+    labels = domain.lower().rstrip(".").split(".")
+    if len(labels) < 2:
+        return False
+    if labels[-1] in _RESERVED_SUFFIXES:
+        return True
+    base = registered_domain(domain)
+    return bool(base) and base.split(".", 1)[0] in _PLACEHOLDER_NAMES_OF_DOMAINS
+
+
 _SENIORITY_RULES = (
     (
         "student",

@@ -50,18 +50,28 @@ def test_reasons_quote_the_leads_own_values(pipeline):
     assert contributions == sorted(contributions) and all(c < 0 for c in contributions)
 
 
-def test_staleness_words_never_contradict_the_side_they_are_on():
+def test_staleness_words_never_contradict_the_side_they_are_on(policy):
     from leadgate.decision.reasons import RENDERERS
-    from leadgate.features.builder import FEATURE_NAMES
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+    from tests.factories import events, make_lead
 
-    x = np.zeros((2, len(FEATURE_NAMES)))
-    x[1, FEATURE_NAMES.index("days_since_meaningful")] = 143
+    stale = make_lead(
+        created_at="2026-06-01T00:00:00Z",
+        scored_at="2026-11-01T00:00:00Z",
+        events=events(("pricing_page", "2026-06-11T00:00:00Z")),
+    )
+    today = make_lead(events=events(("email_click", "2026-11-03T08:00:00Z")))
+    derived = derive(build_table([stale, today]), policy.signal_rules)
     render = RENDERERS["staleness"]
-    assert render(None, x, 1, negative=True) == "No meaningful activity for 143 days"
-    assert render(None, x, 1, negative=False) == "Active 143 days ago"
-    assert render(None, x, 0, negative=False) == "Active today"
-    # Active today and still against the lead: the words say why, rather than "Active today" under Against.
-    assert render(None, x, 0, negative=True) == "Active today, but with little buying activity"
+    assert render(derived, None, 0, negative=True) == "No meaningful activity for 143 days"
+    assert render(derived, None, 0, negative=False) == "Last meaningful activity 143 days ago"
+    assert render(derived, None, 1, negative=False) == "Active in the last 24 hours"
+    # Recent and still against the lead: the words say why, rather than "Active ..." alone under Against.
+    assert (
+        render(derived, None, 1, negative=True)
+        == "Active in the last 24 hours, but with little buying activity (no demo request, meeting or reply)"
+    )
 
 
 def test_custom_fields_read_as_label_and_the_leads_own_value():

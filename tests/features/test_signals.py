@@ -25,6 +25,30 @@ def test_policy_lists_win_over_public_lists():
     assert signals.classify_domain("us.example.com", NONE, frozenset({"example.com"})) == "own"
 
 
+@pytest.mark.parametrize(
+    ("domain", "placeholder"),
+    [
+        ("test.com", True),
+        ("example.com", True),
+        ("mail.example.org", True),
+        ("acme.test", True),
+        ("printer.local", True),
+        ("gmail.com", False),
+        ("nordwerk.de", False),
+        ("contest.com", False),  # a word containing "test" is a name, not a placeholder
+        ("testing-labs.com", False),
+    ],
+)
+def test_placeholder_domains(domain, placeholder):
+    assert signals.is_placeholder_domain(domain) is placeholder
+
+
+def test_placeholder_domains_keep_their_class_for_gates_and_models():
+    # Only the words change: test.com stays where the free-mail list puts it, so stored models read it as before.
+    assert signals.classify_domain("test.com", NONE, NONE) == "free"
+    assert signals.classify_domain("example.com", NONE, NONE) == "corporate"
+
+
 def test_registered_domain_uses_public_suffixes():
     assert signals.registered_domain("https://www.shop.acme.co.uk/path") == "acme.co.uk"
     assert signals.registered_domain("not a domain") == ""

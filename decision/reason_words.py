@@ -1,0 +1,274 @@
+"""The words of each built-in reason family, true of the lead they describe, and which leads have its value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from leadgate.features import signals
+from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
+from leadgate.features.derived import WEBSITE_EVENTS, Derived
+
+# Built-in features come first in every model's matrix, so their column indexes are the same in all.
+_FEATURE_INDEX = {spec.name: j for j, spec in enumerate(FEATURES)}
+
+
+def _num(x: np.ndarray, i: int, name: str) -> float:
+    return float(x[i, _FEATURE_INDEX[name]])
+
+
+def plural(count: float, word: str) -> str:
+    """'1 day', '3 days'."""
+    n = int(count)
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+Renderer = Callable[[Derived, np.ndarray, int, bool], str]
+
+
+def _email(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    cls, domain, site = d.domain_class[i], d.email_domain[i], d.website_domain[i]
+    if cls == "missing":
+        # An address typed without a domain was given, just not usable.
+        return "Email address without a domain" if d.table.text["email"][i] else "Email address not given"
+    if cls in ("free", "corporate") and signals.is_placeholder_domain(domain):
+        # test.com is on the free-mail list and example.com looks corporate; neither is a real mailbox.
+        return f"Placeholder email domain ({domain})"
+    label = {
+        "free": "Personal email address",
+        "academic": "Academic email address",
+        "disposable": "Disposable email address",
+        "competitor": "Competitor email domain",
+        "own": "Our own email domain",
+    }.get(cls, "Company email address")
+    if cls == "corporate" and site and domain != site and not domain.endswith("." + site):
+        return f"Email domain {domain} does not match company website {site}"
+    if cls == "corporate" and site:
+        return f"Company email address on the company's own domain ({domain})"
+    return f"{label} ({domain})" if domain else label
+
+
+def _size(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    employees = d.table.numbers["employees"][i]
+    if employees != employees:
+        return "Company size not given"
+    below = _num(x, i, "log10_below_target_size") > 0
+    above = _num(x, i, "log10_above_target_size") > 0
+    where = (
+        "below the target range" if below else "above the target range" if above else "in the target range"
+    )
+    return f"Company size {int(employees):,} employees, {where}"
+
+
+def _revenue(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    revenue = d.table.numbers["annual_revenue"][i]
+    return "Annual revenue not given" if revenue != revenue else f"Annual revenue ${revenue:,.0f}"
+
+
+def _seniority(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    title = d.table.text["job_title"][i]
+    if not title:
+        return "Job title not given"
+    kind = {
+        "executive": "Executive / founder",
+        "vp": "VP-level role",
+        "director": "Director-level role",
+        "manager": "Manager-level role",
+        "individual": "Individual-contributor role",
+        "junior": "Junior role",
+        "student": "Student or intern",
+    }.get(d.seniority[i], "Role")
+    return f"{kind} ({title})"
+
+
+def _category(label: str, column: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        value = d.table.text[column][i]
+        return f"{label}: {value}" if value else f"{label} not given"
+
+    return render
+
+
+def _function(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    title = d.table.text["job_title"][i]
+    if not title:
+        return "Job function not given"
+    function = d.function[i]
+    if function in ("other", "unknown"):
+        return f"No known job function in the title ({title})"
+    return f"Job function {function} ({title})"
+
+
+def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    channel, campaign = d.table.text["channel"][i], d.table.text["campaign"][i]
+    if not channel:
+        return f"Campaign {campaign}, channel not given" if campaign else "Channel not given"
+    return f"Came from {channel}" + (f" (campaign {campaign})" if campaign else "")
+
+
+def _demo(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    count = d.count("demo_request")[i]
+    if count:
+        return f"Requested a demo ({int(count)}×)"
+    # The model's count is of demo-request events; a demo form is one too, in the rep's eyes and in ours.
+    if d.table.text["inquiry_type"][i] == "demo":
+        return "Asked for a demo in the form only" if negative else "Asked for a demo in the form"
+    return "No demo request"
+
+
+def _counter(event: str, did: str, did_not: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        count = d.count(event)[i]
+        return f"{did} ({int(count)}×)" if count else did_not
+
+    return render
+
+
+def _flag_event(event: str, did: str, did_not: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        return did if d.count(event)[i] else did_not
+
+    return render
+
+
+def _events(names: tuple[str, ...], label: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        parts = [plural(d.count(n)[i], n.replace("_", " ")) for n in names if d.count(n)[i]]
+        return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
+
+    return render
+
+
+_WEBSITE_WORDS = {
+    "page_view": "page view",
+    "pricing_page": "pricing page visit",
+    "careers_page": "careers page visit",
+    "form_submit": "form submission",
+}
+
+
+def _website(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    parts = [plural(d.count(n)[i], _WEBSITE_WORDS[n]) for n in WEBSITE_EVENTS if d.count(n)[i]]
+    if not parts:
+        return "No website activity recorded"
+    text = f"Website activity: {', '.join(parts)}"
+    # The model's page-view count leaves pricing and careers visits to their own families: say so.
+    if not d.count("page_view")[i]:
+        other = d.count("pricing_page")[i] or d.count("careers_page")[i]
+        text += ", no other page views" if other else ", no page views"
+    return text
+
+
+def _ago(days: float) -> str:
+    # "today" would be false of 23 hours ago on the calendar's yesterday; 24-hour periods are what is counted.
+    return "in the last 24 hours" if days < 1 else f"{plural(days, 'day')} ago"
+
+
+# Events that show buying intent in themselves; without one, recent activity is little buying activity.
+HIGH_INTENT_EVENTS = ("demo_request", "meeting_booked", "email_reply")
+
+
+def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    # Words from the lead's own events: the form that created the lead is not activity unless we say so.
+    since_event = d.days_since_meaningful[i]
+    since_created = d.table.numbers["scored_days"][i] - d.table.numbers["created_days"][i]
+    if since_event != since_event:
+        arrived = f"lead arrived {_ago(since_created)}"
+        return f"No meaningful activity recorded ({arrived})" if negative else arrived.capitalize()
+    arrived_later = int(since_created) < int(since_event)
+    if since_event >= 1:
+        if negative:
+            text = f"No meaningful activity for {plural(since_event, 'day')}"
+            return text + (f" (lead arrived {_ago(since_created)})" if arrived_later else "")
+        last = f"last meaningful activity {_ago(since_event)}"
+        return f"Lead arrived {_ago(since_created)}, {last}" if arrived_later else last.capitalize()
+    if negative and not any(d.count(event)[i] for event in HIGH_INTENT_EVENTS):
+        return (
+            "Active in the last 24 hours, but with little buying activity (no demo request, meeting or reply)"
+        )
+    if negative and since_created >= 1:
+        return f"Active in the last 24 hours; the lead arrived {plural(since_created, 'day')} ago"
+    return "Active in the last 24 hours"
+
+
+_FORM_FIELDS = (("website", "website"), ("company name", "company_name"), ("message", "message"))
+
+
+def _data_quality(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+    missing = [label for label, column in _FORM_FIELDS if not d.table.text[column][i]]
+    if missing:
+        listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+        return f"{listed.capitalize()} not given"
+    seconds = d.table.numbers["seconds_on_form"][i]
+    timed = (
+        ""
+        if seconds != seconds
+        else " in under a second"
+        if seconds < 1
+        else f" in {plural(seconds, 'second')}"
+    )
+    return f"Form filled{timed} with a {len(d.table.text['message'][i])}-character message"
+
+
+RENDERERS: dict[str, Renderer] = {
+    "email_domain": _email,
+    "company_size": _size,
+    "revenue": _revenue,
+    "seniority": _seniority,
+    "function": _function,
+    "industry": _category("Industry", "industry"),
+    "company_type": _category("Company type", "company_type"),
+    "country": _category("Country", "country"),
+    "stack": _category("CRM in use", "crm"),
+    "inquiry": _category("Inquiry type", "inquiry_type"),
+    "channel": _channel,
+    "demo": _demo,
+    "pricing": _counter("pricing_page", "Visited the pricing page", "Never visited the pricing page"),
+    "reply": _counter("email_reply", "Replied to our emails", "Never replied to our emails"),
+    "meeting": _events(("meeting_booked", "meeting_cancelled"), "Meetings"),
+    "content": _counter("content_download", "Downloaded content", "No content downloads"),
+    "webinar": _events(("webinar_registered", "webinar_attended", "webinar_no_show"), "Webinars"),
+    "email_engagement": _events(("email_open", "email_click"), "Email engagement"),
+    "web_activity": _website,
+    "careers": _counter("careers_page", "Visited the careers page", "No careers page visits"),
+    "opt_out": _flag_event("unsubscribe", "Asked not to receive email", "Has not opted out of email"),
+    "staleness": _staleness,
+    "data_quality": _data_quality,
+}
+assert set(RENDERERS) == set(FAMILIES), "every reason family needs a renderer"
+
+Given = Callable[[Derived], np.ndarray]
+
+
+def _text_given(*columns: str) -> Given:
+    def given(d: Derived) -> np.ndarray:
+        result = np.ones(d.table.n, dtype=bool)
+        for column in columns:
+            # One vectorised comparison per column: this runs for every lead of a batch.
+            result &= np.array(d.table.text[column], dtype=object) != ""
+        return result
+
+    return given
+
+
+def _number_given(column: str) -> Given:
+    return lambda d: ~np.isnan(d.table.numbers[column])
+
+
+# Families whose words can read "... not given": a missing value is never a reason *for* a lead.
+GIVEN: dict[str, Given] = {
+    "email_domain": _text_given("email"),
+    "company_size": _number_given("employees"),
+    "revenue": _number_given("annual_revenue"),
+    "seniority": _text_given("job_title"),
+    "function": _text_given("job_title"),
+    "industry": _text_given("industry"),
+    "company_type": _text_given("company_type"),
+    "country": _text_given("country"),
+    "stack": _text_given("crm"),
+    "inquiry": _text_given("inquiry_type"),
+    "channel": _text_given("channel"),
+    "data_quality": _text_given(*(column for _, column in _FORM_FIELDS)),
+}
+assert {c for _, c in CATEGORICALS} | {f for *_, f in COUNTS} <= set(FAMILIES)

@@ -1,0 +1,255 @@
+"""Property: every rendered reason of the families whose words issue 15 fixed is true of the generated lead.
+
+Each check below reads the lead as sent (its events, fields and times), never the pipeline's derived signals,
+so the words are checked against the data, not against the code that wrote them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadgate.features.derived import MEANINGFUL_EVENTS
+from leadgate.features.schema import EventType, InquiryType, Lead
+
+SCORED_AT = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+FREE = ("gmail.com", "yahoo.com", "outlook.com")
+PLACEHOLDER = ("test.com", "example.com", "example.org", "sales.example.net")
+CORPORATE = ("nordwerk.de", "acme-robotics.com")
+DISPOSABLE = ("mailinator.com",)
+WEBSITE = {
+    "page view": "page_view",
+    "pricing page visit": "pricing_page",
+    "careers page visit": "careers_page",
+    "form submission": "form_submit",
+}
+HIGH_INTENT = ("demo_request", "meeting_booked", "email_reply")
+
+
+def _maybe(values) -> st.SearchStrategy:
+    return st.one_of(st.none(), st.sampled_from(values))
+
+
+# Ages in whole minutes that never land on a day boundary, so "N days" has one right answer.
+_age_minutes = st.builds(lambda days, minute: days * 1440 + minute, st.integers(0, 200), st.integers(1, 1438))
+_event = st.builds(
+    lambda kind, minutes: {"type": kind, "at": (SCORED_AT - timedelta(minutes=minutes)).isoformat()},
+    st.sampled_from([e.value for e in EventType]),
+    st.one_of(_age_minutes, st.integers(-3 * 1440, -1)),  # some after the decision time: not yet happened
+)
+_email = st.one_of(
+    st.none(),
+    st.just("maria.keller"),
+    st.builds(lambda d: f"maria@{d}", st.sampled_from(FREE + PLACEHOLDER + CORPORATE + DISPOSABLE)),
+)
+leads = st.builds(
+    lambda created, contact, company, form, source, events: {
+        "lead_id": "p-1",
+        "created_at": (SCORED_AT - timedelta(minutes=created)).isoformat(),
+        "scored_at": SCORED_AT.isoformat(),
+        "contact": contact,
+        "company": company,
+        "form": form,
+        "source": source,
+        "events": events,
+    },
+    _age_minutes,
+    st.fixed_dictionaries(
+        {
+            "first_name": st.just("Maria"),
+            "last_name": st.just("Keller"),
+            "email": _email,
+            "job_title": _maybe(["VP Operations", "IT Director", "Marketing Intern", "Florist"]),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "name": _maybe(["Nordwerk GmbH"]),
+            "website": _maybe(["https://www.nordwerk.de", "acme-robotics.com"]),
+            "employees": _maybe([3, 400, 20_000]),
+            "annual_revenue": _maybe([1e6, 6e7]),
+            "industry": _maybe(["manufacturing", "software", "retail"]),
+            "country": _maybe(["US", "DE", "Brazil"]),
+            "company_type": _maybe(["b2b", "b2c", "education"]),
+            "crm": _maybe(["salesforce", "hubspot"]),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "inquiry_type": _maybe([i.value for i in InquiryType]),
+            "message": _maybe(["Please show us a demo.", "x" * 400]),
+            "seconds_on_form": _maybe([4.0, 62.0]),
+        }
+    ),
+    st.fixed_dictionaries(
+        {"channel": _maybe(["organic", "paid_search", "events"]), "campaign": _maybe(["q4-launch"])}
+    ),
+    st.lists(_event, max_size=12),
+)
+
+
+def _days(delta: timedelta) -> float:
+    return delta.total_seconds() / 86_400
+
+
+def _counts(lead: Lead) -> dict[str, int]:
+    counts = dict.fromkeys((e.value for e in EventType), 0)
+    for event in lead.events:
+        if event.at <= SCORED_AT:
+            counts[event.type.value] += 1
+    return counts
+
+
+def _last_meaningful_days(lead: Lead) -> float | None:
+    ages = [
+        _days(SCORED_AT - e.at)
+        for e in lead.events
+        if e.type.value in MEANINGFUL_EVENTS and e.at <= SCORED_AT
+    ]
+    return min(ages) if ages else None
+
+
+def _when_is_true(when: str, days: float) -> bool:
+    """'in the last 24 hours' or 'N day(s) ago' said of something `days` days before the decision."""
+    if when == "in the last 24 hours":
+        return days < 1
+    return int(when.split()[0]) == math.floor(days) >= 1
+
+
+def _check_website(text: str, counts: dict[str, int]) -> None:
+    web = {kind: counts[kind] for kind in WEBSITE.values()}
+    if text == "No website activity recorded":
+        assert not any(web.values())
+        return
+    assert text.startswith("Website activity: ") and "No website activity" not in text
+    said = {
+        WEBSITE[word]: int(n) for n, word in re.findall(r"(\d+) ([a-z ]+?)s?(?=,|$)", text) if word in WEBSITE
+    }
+    assert said == {kind: n for kind, n in web.items() if n}
+    if "no other page views" in text or "no page views" in text:
+        assert counts["page_view"] == 0
+
+
+def _check_demo(text: str, counts: dict[str, int], lead: Lead) -> None:
+    asked_in_form = lead.form.inquiry_type == InquiryType.demo
+    if text == "No demo request":
+        assert counts["demo_request"] == 0 and not asked_in_form
+    elif text.startswith("Asked for a demo in the form"):
+        assert asked_in_form and counts["demo_request"] == 0
+    else:
+        assert int(re.fullmatch(r"Requested a demo \((\d+)×\)", text).group(1)) == counts["demo_request"]
+
+
+def _check_staleness(text: str, counts: dict[str, int], lead: Lead) -> None:
+    last = _last_meaningful_days(lead)
+    arrived = _days(SCORED_AT - lead.created_at)
+    for when in re.findall(r"[Ll]ead arrived (in the last 24 hours|\d+ days? ago)", text):
+        assert _when_is_true(when, arrived), (text, arrived)
+    if "No meaningful activity recorded" in text or re.fullmatch(
+        r"Lead arrived (in the last 24 hours|\d+ days? ago)", text
+    ):
+        assert last is None
+        return
+    assert last is not None, text
+    quiet = re.search(r"No meaningful activity for (\d+) days?", text)
+    ago = re.search(r"[Mm]eaningful activity (\d+ days? ago)", text)
+    if quiet:
+        assert int(quiet.group(1)) == math.floor(last) >= 1
+    elif ago:
+        assert _when_is_true(ago.group(1), last)
+    else:
+        assert text.startswith("Active in the last 24 hours") and last < 1, text
+        if "little buying activity" in text:
+            assert not any(counts[kind] for kind in HIGH_INTENT)
+
+
+def _check_channel(text: str, lead: Lead) -> None:
+    channel, campaign = lead.source.channel, lead.source.campaign
+    if text == "Channel not given":
+        assert not channel and not campaign
+    elif text.endswith("channel not given"):
+        assert not channel and text == f"Campaign {campaign}, channel not given"
+    else:
+        assert text == f"Came from {channel}" + (f" (campaign {campaign})" if campaign else "")
+
+
+def _check_email(text: str, lead: Lead) -> None:
+    email = lead.contact.email
+    domain = email.rsplit("@", 1)[1] if email and "@" in email else ""
+    inside = re.search(r"\(([^)]*)\)$", text)
+    shown = inside.group(1) if inside else ""
+    if text == "Email address not given":
+        assert email is None
+    elif text == "Email address without a domain":
+        assert email and not domain
+    elif text.startswith("Placeholder email domain"):
+        assert shown == domain and domain in PLACEHOLDER
+    elif text.startswith("Personal email address"):
+        assert shown == domain and domain in FREE
+    elif text.startswith("Disposable email address"):
+        assert shown == domain and domain in DISPOSABLE
+    else:
+        assert domain in CORPORATE, text
+
+
+# "<label> not given" for a single field: the lead as sent must leave it empty.
+_NOT_GIVEN = {
+    "Company size": lambda lead: lead.company.employees,
+    "Annual revenue": lambda lead: lead.company.annual_revenue,
+    "Job title": lambda lead: lead.contact.job_title,
+    "Job function": lambda lead: lead.contact.job_title,
+    "Industry": lambda lead: lead.company.industry,
+    "Company type": lambda lead: lead.company.company_type,
+    "Country": lambda lead: lead.company.country,
+    "CRM in use": lambda lead: lead.company.crm,
+    "Inquiry type": lambda lead: lead.form.inquiry_type,
+    "Email address": lambda lead: lead.contact.email,
+    "Channel": lambda lead: lead.source.channel,
+}
+_FORM_FIELDS = {
+    "website": lambda lead: lead.company.website,
+    "company name": lambda lead: lead.company.name,
+    "message": lambda lead: lead.form.message,
+}
+
+
+def _check_not_given(text: str, family: str, lead: Lead) -> None:
+    if not text.endswith("not given"):
+        return
+    label = text.removesuffix(" not given")
+    if family == "data_quality":
+        named = set(re.split(r", | and ", label.lower()))
+        assert named == {field for field, value in _FORM_FIELDS.items() if not value(lead)}, text
+    elif family == "channel":
+        assert not lead.source.channel
+    else:
+        assert _NOT_GIVEN[label](lead) is None, text
+
+
+CHECKS = {
+    "web_activity": lambda text, counts, lead: _check_website(text, counts),
+    "demo": _check_demo,
+    "staleness": _check_staleness,
+    "channel": lambda text, counts, lead: _check_channel(text, lead),
+    "email_domain": lambda text, counts, lead: _check_email(text, lead),
+}
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(data=leads)
+def test_every_rendered_reason_is_true_of_the_lead(pipeline, data):
+    lead = Lead.model_validate(data)
+    decisions = pipeline.decide([lead])
+    book, counts = pipeline.book, _counts(lead)
+    for family, render in zip(book.families, book.renderers, strict=True):
+        for negative in (True, False):
+            text = render(decisions.derived, decisions.matrix, 0, negative)
+            _check_not_given(text, family, lead)
+            if family in CHECKS:
+                CHECKS[family](text, counts, lead)
+    for reason in decisions.reasons(0, negative=False):
+        assert "not given" not in reason.text, reason
