@@ -76,6 +76,7 @@ class Tally:
     stored: int = 0
     lost: list[str] = field(default_factory=list)  # acknowledged but not stored with the answered decision
     stored_unacknowledged: int = 0
+    unanswered: int = 0  # the connection broke before an answer came
     server_errors: dict[int, int] = field(default_factory=dict)  # 5xx status -> count
     unexplained: list[str] = field(
         default_factory=list
@@ -94,15 +95,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_env(data_dir: Path, database_url: str, key_hash: str) -> dict:
+def server_env(data_dir: Path, tracking_uri: str, database_url: str, key_hash: str) -> dict:
     """The environment of a server on this store: one intake key, no rate limits, nothing of the caller's."""
     env = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("LEADGATE_", "PROMETHEUS_")) and name not in ("DATABASE_URL",)
+        if not name.startswith(("LEADGATE_", "PROMETHEUS_"))
+        and name not in ("DATABASE_URL", "MLFLOW_TRACKING_URI")
     }
     env.update(
         LEADGATE_DATA_DIR=str(data_dir),
+        MLFLOW_TRACKING_URI=tracking_uri,
         DATABASE_URL=database_url,
         LEADGATE_API_KEYS=json.dumps([{"name": "durability", "role": "intake", "sha256": key_hash}]),
         LEADGATE_RATE_LIMITS_ENABLED="false",  # the load is one key from one address, on purpose
@@ -239,6 +242,8 @@ def audit(attempts: list[Attempt], stored: dict[str, list]) -> Tally:
             continue
         if decisions is not None:
             tally.stored_unacknowledged += 1
+        if attempt.status is None:
+            tally.unanswered += 1
         if attempt.status is not None and attempt.status >= 500:
             tally.server_errors[attempt.status] = tally.server_errors.get(attempt.status, 0) + 1
             if attempt.status != 503 or not attempt.retry_after:
@@ -403,7 +408,8 @@ def postgres_schema(base_url: str, application_name: str) -> Iterator[str]:
         admin.dispose()
 
 
-def _train(data_dir: Path, leads: int) -> None:
+def _train(data_dir: Path, leads: int) -> str:
+    """A champion trained on synthetic leads, registered in `data_dir`; the tracking URI it lives at."""
     from leadgate.decision.policy import load_policy
     from leadgate.settings import Settings
     from leadgate.training.data import history_from_records
@@ -413,7 +419,9 @@ def _train(data_dir: Path, leads: int) -> None:
 
     policy = load_policy()
     history = history_from_records(generate_history(n_leads=leads, seed=11, policy=policy))
-    log_training(train_model(history, policy, seed=0), policy, Settings(data_dir=data_dir), {"path": "bench"})
+    settings = Settings(data_dir=data_dir)
+    log_training(train_model(history, policy, seed=0), policy, settings, {"path": "bench"})
+    return settings.tracking_uri()
 
 
 def _row(store: str, run: str, tally: Tally) -> list[str]:
@@ -447,6 +455,9 @@ def main() -> None:
 
     from leadgate.serving.auth import hash_key
 
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI"):
+        os.environ.pop(name, None)  # the model and the stores are this run's own
+
     postgres = os.environ.get(
         "LEADGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     )
@@ -461,7 +472,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="leadgate-durability-") as folder:
         root = Path(folder)
         print(f"training a model on {args.train_leads} synthetic leads ...", flush=True)
-        _train(root / "data", args.train_leads)
+        tracking_uri = _train(root / "data", args.train_leads)
         log = root / "serve.log"
         for store in args.stores.split(","):
             name = f"durability-{uuid.uuid4().hex[:8]}"
@@ -469,7 +480,7 @@ def main() -> None:
                 postgres_schema(postgres, name) if store == "postgres" else _sqlite_url(root / "decisions.db")
             )
             with context as url:
-                env = server_env(root / "data", url, hash_key(KEY))
+                env = server_env(root / "data", tracking_uri, url, hash_key(KEY))
                 runs = []
                 for cycle in range(args.cycles):
                     print(f"{store}: kill cycle {cycle + 1} ...", flush=True)
