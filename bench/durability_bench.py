@@ -30,6 +30,11 @@ from pathlib import Path
 
 KEY = "durability-intake-key"
 ACKNOWLEDGED = (200, 201)
+COLUMNS = (
+    "store", "run", "sent", "req/s", "acknowledged", "stored", "ack. but lost", "stored, unack.",
+    "no answer", "5xx", "retries → status", "wrong retries", "recovery s",
+)  # fmt: skip
+KILL_EVERY = 0.2  # seconds between two rounds of pg_terminate_backend in the connection-outage run
 LEAD = {
     "lead_id": "__ID__",
     "created_at": "2026-11-01T09:00:00Z",
@@ -424,16 +429,18 @@ def _train(data_dir: Path, leads: int) -> str:
     return settings.tracking_uri()
 
 
-def _row(store: str, run: str, tally: Tally) -> list[str]:
+def _row(store: str, run: str, tally: Tally, seconds: float) -> list[str]:
     errors = ", ".join(f"{status}: {count}" for status, count in sorted(tally.server_errors.items()))
     return [
         store,
         run,
         str(tally.sent),
+        f"{tally.sent / seconds:.0f}",
         str(tally.acknowledged),
         str(tally.stored),
         str(len(tally.lost)),
         str(tally.stored_unacknowledged),
+        str(tally.unanswered),
         errors or "0",
         f"{tally.retried} → " + ", ".join(f"{s}: {c}" for s, c in sorted(tally.retry_statuses.items())),
         str(len(tally.retry_wrong) + len(tally.duplicates) + len(tally.unexplained)),
@@ -446,6 +453,7 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=3, help="kill -9 cycles per store")
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of load before each kill")
     parser.add_argument("--rate", type=float, default=200.0, help="POSTs per second, all threads together")
+    parser.add_argument("--threads", type=int, default=8, help="keep-alive connections sending")
     parser.add_argument("--stores", default="sqlite,postgres")
     parser.add_argument("--train-leads", type=int, default=5000)
     args = parser.parse_args()
@@ -464,16 +472,13 @@ def main() -> None:
     table = Table(
         title=f"kill -9 after {args.seconds:g} s at {args.rate:g} req/s; PostgreSQL connections killed"
     )
-    for name in ("store", "run", "sent", "acknowledged", "stored", "ack. but lost", "stored, unack.", "5xx"):
-        table.add_column(name, justify="right")
-    for name in ("retries → status", "wrong retries", "recovery s"):
+    for name in COLUMNS:
         table.add_column(name, justify="right")
     failed = False
     with tempfile.TemporaryDirectory(prefix="leadgate-durability-") as folder:
         root = Path(folder)
         print(f"training a model on {args.train_leads} synthetic leads ...", flush=True)
         tracking_uri = _train(root / "data", args.train_leads)
-        log = root / "serve.log"
         for store in args.stores.split(","):
             name = f"durability-{uuid.uuid4().hex[:8]}"
             context = (
@@ -481,33 +486,33 @@ def main() -> None:
             )
             with context as url:
                 env = server_env(root / "data", tracking_uri, url, hash_key(KEY))
-                runs = []
-                for cycle in range(args.cycles):
-                    print(f"{store}: kill cycle {cycle + 1} ...", flush=True)
-                    runs.append(
-                        (
-                            f"kill -9 #{cycle + 1}",
-                            kill_cycle(env, url, LEAD, log, seconds=args.seconds, rate=args.rate),
-                        )
-                    )
-                if store == "postgres":
-                    print("postgres: connections killed every 0.5 s ...", flush=True)
-                    tally, ended = outage_run(
-                        env, url, postgres, name, LEAD, log, seconds=args.seconds, rate=args.rate
-                    )
-                    runs.append((f"{ended} conns killed", tally))
-                for run, tally in runs:
-                    table.add_row(*_row(store, run, tally))
-                    problems = tally.lost + tally.unexplained + tally.retry_wrong + tally.duplicates
-                    failed |= bool(problems)
-                    for problem in problems[:10]:
-                        print(f"  PROBLEM {store} {run}: {problem}")
+                runs = _runs_on(store, env, url, postgres, name, root / "serve.log", args)
+            for run, tally in runs:
+                table.add_row(*_row(store, run, tally, args.seconds))
+                problems = tally.lost + tally.unexplained + tally.retry_wrong + tally.duplicates
+                failed |= bool(problems)
+                for problem in problems[:10]:
+                    print(f"  PROBLEM {store} {run}: {problem}")
     Console(width=200).print(table)
     print(
         "recovery s: kill rows, restart until the model is loaded and /readyz is 200; connection rows, from the "
         "last kill until a new lead is answered 201, without restart"
     )
     sys.exit(1 if failed else 0)
+
+
+def _runs_on(store: str, env: dict, url: str, admin_url: str, name: str, log: Path, args) -> list:
+    """The kill cycles on one store, then (PostgreSQL) the run with its connections killed; (label, Tally)."""
+    load = {"seconds": args.seconds, "rate": args.rate, "threads": args.threads}
+    runs = []
+    for cycle in range(args.cycles):
+        print(f"{store}: kill -9 cycle {cycle + 1} ...", flush=True)
+        runs.append((f"kill -9 #{cycle + 1}", kill_cycle(env, url, LEAD, log, **load)))
+    if store == "postgres":
+        print(f"{store}: its connections killed every {KILL_EVERY} s ...", flush=True)
+        tally, ended = outage_run(env, url, admin_url, name, LEAD, log, every=KILL_EVERY, **load)
+        runs.append((f"{ended} conns killed", tally))
+    return runs
 
 
 @contextmanager
