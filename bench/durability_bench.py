@@ -2,10 +2,12 @@
 
 Usage: python bench/durability_bench.py [--cycles 3] [--seconds 10] [--rate 200] [--stores sqlite,postgres]
 
-A real `leadgate serve` on loopback takes POST /v1/leads from a few threads at a fixed rate; after `--seconds`
-it is killed with SIGKILL, the store is read directly, and the server is started again on the same store,
-where every lead that got no answer is sent again with its Idempotency-Key. tests/serving/test_durability.py
-runs the same functions at a small scale and asserts on them.
+A real `leadgate serve` on loopback takes POST /v1/leads from a few threads at a fixed rate (for the last
+0.5 s as fast as it answers, so requests are in the server); after `--seconds` it is killed with SIGKILL,
+the store is read directly, and the server is started again on the same store, where every lead that got no
+answer is sent again with its Idempotency-Key. On PostgreSQL one more run kills the server's connections
+(pg_terminate_backend) every 0.2 s under the same load, without restarting it.
+tests/serving/test_durability.py runs the same functions at a small scale and asserts on them.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ COLUMNS = (
     "store", "run", "sent", "req/s", "acknowledged", "stored", "ack. but lost", "stored, unack.",
     "no answer", "5xx", "retries → status", "wrong retries", "recovery s",
 )  # fmt: skip
+BURST_SECONDS = 0.5  # the last moments before a kill: no pause between a thread's requests
 KILL_EVERY = 0.2  # seconds between two rounds of pg_terminate_backend in the connection-outage run
 LEAD = {
     "lead_id": "__ID__",
@@ -66,6 +69,7 @@ class Attempt:
 
     lead_id: str
     body: bytes
+    started: float = field(default_factory=time.monotonic)
     status: int | None = None
     next_step: str | None = None
     detail: str = ""
@@ -173,9 +177,20 @@ def post(connection: http.client.HTTPConnection, attempt: Attempt, key: str) -> 
 
 
 def load(
-    port: int, prefix: str, template: dict, *, threads: int, rate: float, stop: threading.Event
+    port: int,
+    prefix: str,
+    template: dict,
+    *,
+    threads: int,
+    rate: float,
+    stop: threading.Event,
+    burst: threading.Event | None = None,
 ) -> list[Attempt]:
-    """POST new leads from `threads` keep-alive connections at `rate` a second in all, until `stop` is set."""
+    """POST new leads from `threads` keep-alive connections at `rate` a second in all, until `stop` is set.
+
+    Once `burst` is set, each thread sends its next lead as soon as the last is answered: the server always
+    has `threads` requests in hand.
+    """
     attempts: list[Attempt] = []
     lock = threading.Lock()
     gap = threads / rate
@@ -200,7 +215,8 @@ def load(
                 connection.close()  # the server went away mid-request: no answer for this lead
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             due += gap
-            time.sleep(max(0.0, due - time.monotonic()))
+            if burst is None or not burst.is_set():
+                time.sleep(max(0.0, due - time.monotonic()))
         connection.close()
 
     workers = [threading.Thread(target=sender, args=(n,), daemon=True) for n in range(threads)]
@@ -294,15 +310,22 @@ def kill_cycle(
     prefix = f"k{uuid.uuid4().hex[:8]}"
     stop = threading.Event()
     result: list[list[Attempt]] = []
+    burst = threading.Event()
     loader = threading.Thread(
-        target=lambda: result.append(load(port, prefix, template, threads=threads, rate=rate, stop=stop))
+        target=lambda: result.append(
+            load(port, prefix, template, threads=threads, rate=rate, stop=stop, burst=burst)
+        )
     )
     loader.start()
-    time.sleep(seconds)
-    kill(server)  # requests are in flight: the threads are mid-send or mid-read
+    time.sleep(max(0.0, seconds - BURST_SECONDS))
+    burst.set()  # the kill then finds `threads` requests in the server: being decided, written or answered
+    time.sleep(BURST_SECONDS)
+    killed_at = time.monotonic()
+    kill(server)
     stop.set()
     loader.join()
-    attempts = result[0]
+    # A lead sent after the kill (on a kept-alive connection to the dead server) never reached a server.
+    attempts = [attempt for attempt in result[0] if attempt.started < killed_at]
     stored = stored_decisions(database_url, prefix)
     tally = audit(attempts, stored)
     server, tally.recovery_seconds = start_server(env, port, log)
