@@ -12,7 +12,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from bench.durability_bench import KEY, kill_cycle, outage_run, postgres_schema, server_env
+from bench.durability import kill_cycle, outage_run, postgres_schema
+from bench.durability_client import KEY, server_env
 from tests.factories import lead_dict
 from tests.serving.conftest import postgres_url
 
