@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?= .leadgate
 
-.PHONY: install demo test lint format bench bench-load bench-score clean
+.PHONY: install demo test lint format bench bench-load bench-score bench-durability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-load: install
 
 bench-score: install
 	$(PY) bench/score_bench.py $(if $(N),--n $(N))
+
+bench-durability: install
+	$(PY) bench/durability_bench.py
 
 clean:
 	rm -rf $(VENV) $(DATA)
