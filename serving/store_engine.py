@@ -24,6 +24,8 @@ except ImportError:  # not POSIX: processes fall back on SQLite's own busy handl
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# Every engine hides statement parameters from its errors: they hold the lead's personal data (name, email,
+# message), and an error message ends up in logs that erasure cannot reach.
 def make_engine(url: str, *, timeout: float | None = None, wal_max_bytes: int | None = None) -> Engine:
     """An engine that checks connections before use, so the service recovers when the database returns.
 
@@ -38,7 +40,9 @@ def make_engine(url: str, *, timeout: float | None = None, wal_max_bytes: int | 
 
         engine = make_bounded_engine(url, timeout)
     else:
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5)
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5, hide_parameters=True
+        )
     if timeout is not None:
         _BREAKERS[engine] = Breaker(timeout)
     return engine
@@ -52,7 +56,9 @@ def _sqlite_engine(url: str, timeout: float | None, wal_max_bytes: int | None) -
     # No pre-ping: a file has no connection to lose, and a SELECT 1 per request cost ~5% of a request.
     # `timeout` is SQLite's busy timeout: how long a statement waits for a lock another process holds.
     busy = 10.0 if timeout is None else timeout
-    engine = create_engine(url, connect_args={"timeout": busy, "check_same_thread": False})
+    engine = create_engine(
+        url, connect_args={"timeout": busy, "check_same_thread": False}, hide_parameters=True
+    )
     weak_engine = ref(engine)
 
     @event.listens_for(engine, "connect")

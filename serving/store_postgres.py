@@ -120,6 +120,7 @@ def make_bounded_engine(url: str, timeout: float) -> Engine:
     server_ms = max(int(timeout * SERVER_SHARE * 1000), 1)
     engine = create_engine(
         url,
+        hide_parameters=True,  # statement parameters hold personal data; errors end up in logs
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
