@@ -25,35 +25,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script:
 
 from bench.durability import Tally, kill_cycle, outage_run, postgres_schema  # noqa: E402
 from bench.durability_client import KEY, server_env  # noqa: E402
+from leadgate.serving.examples import LEAD_EXAMPLE  # noqa: E402
 
 COLUMNS = (
     "store", "run", "sent", "req/s", "acknowledged", "stored", "ack. but lost", "stored, unack.",
     "no answer", "5xx", "retries → status", "wrong retries", "recovery s",
 )  # fmt: skip
 KILL_EVERY = 0.2  # seconds between two rounds of pg_terminate_backend in the connection-outage run
-LEAD = {
-    "lead_id": "__ID__",
-    "created_at": "2026-11-01T09:00:00Z",
-    "contact": {
-        "first_name": "Maria",
-        "last_name": "Keller",
-        "email": "maria.keller@nordwerk.de",
-        "job_title": "VP Operations",
-    },
-    "company": {
-        "name": "Nordwerk GmbH",
-        "website": "https://www.nordwerk.de",
-        "employees": 400,
-        "annual_revenue": 60000000,
-        "industry": "manufacturing",
-        "country": "DE",
-        "company_type": "b2b",
-        "crm": "salesforce",
-    },
-    "form": {"inquiry_type": "demo", "message": "We would like a demo.", "seconds_on_form": 62},
-    "source": {"channel": "organic", "campaign": "", "ip": "203.0.113.9"},
-    "events": [{"type": "pricing_page", "at": "2026-11-01T09:10:00Z"}],
-}
+# The API docs' example lead, with a placeholder for each request's own id.
+LEAD = {**LEAD_EXAMPLE, "lead_id": "__ID__"}
 
 
 def _train(data_dir: Path, leads: int) -> str:
