@@ -110,5 +110,11 @@ RECOVERIES: dict[str, Recovery] = {
 
 
 def custom_recovery(field: CustomField) -> Recovery:
-    """A custom field: its value when it was not given, else only a correction."""
-    return _value(field.label, lambda d, i: d.table.custom[i].get(field.name) is not None)
+    """A custom field: a value when it was not given, else only a correction."""
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        if d.table.custom[i].get(field.name) is None:
+            return f"a value for {field.label}"
+        return f"only a correction of {field.label} changes this"
+
+    return recover
