@@ -18,20 +18,15 @@ ROUTE_STYLE = {
 }
 
 
-POINTS_PER_BLOCK = 2  # the strength bar: one block per 2 points of P(SQL), at most MAX_BLOCKS
-MAX_BLOCKS = 10
-
-
 def strength(reason: Reason) -> str:
-    """'−7 pts ▮▮▮▮': the points of P(SQL) a reason accounts for; raw log-odds for records older than points."""
+    """'−7 pts': the points of P(SQL) a reason accounts for; raw log-odds for records older than points."""
     if reason.points is None:
         return f"{reason.contribution:+.2f}".replace("-", "−") + " log-odds"
     size = abs(reason.points)
     sign = "−" if reason.points < 0 else "+"
     shown = f"{size:.0f}" if size >= 0.95 else f"{size:.1f}"
-    blocks = min(MAX_BLOCKS, max(1, round(size / POINTS_PER_BLOCK)))
     unit = "pt" if shown == "1" else "pts"
-    return f"{sign}{shown} {unit} {'▮' * blocks}"
+    return f"{sign}{shown} {unit}"
 
 
 def _with_recovery(text: str, recovery: str | None) -> Text:

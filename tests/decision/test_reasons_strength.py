@@ -57,10 +57,8 @@ def test_points_and_recovery_round_trip_and_old_records_still_load(pipeline):
 
 
 def test_the_panel_shows_points_a_rep_reads_and_log_odds_only_for_old_records():
-    assert (
-        strength(Reason("email_domain", "Personal email address (gmail.com)", -0.96, -7.31)) == "−7 pts ▮▮▮▮"
-    )
-    assert strength(Reason("staleness", "Active in the last 24 hours", 0.05, 0.42)) == "+0.4 pts ▮"
-    assert strength(Reason("industry", "Industry not given", -0.19, -31.0)) == "−31 pts ▮▮▮▮▮▮▮▮▮▮"
+    assert strength(Reason("email_domain", "Personal email address (gmail.com)", -0.96, -7.31)) == "−7 pts"
+    assert strength(Reason("staleness", "Active in the last 24 hours", 0.05, 0.42)) == "+0.4 pts"
+    assert strength(Reason("industry", "Industry not given", -0.19, -31.0)) == "−31 pts"
     assert strength(Reason("industry", "Industry not given", -0.19)) == "−0.19 log-odds"
-    assert strength(Reason("seniority", "VP-level role (VP)", 0.1, 1.2)) == "+1 pt ▮"
+    assert strength(Reason("seniority", "VP-level role (VP)", 0.1, 1.2)) == "+1 pt"
