@@ -12,10 +12,11 @@ from leadgate import runtime
 from leadgate.decision import batching
 from leadgate.decision.gates import GateResults, run_gates
 from leadgate.decision.model import ScoringModel
-from leadgate.decision.policy import Policy
+from leadgate.decision.policy import Lift, Policy
 from leadgate.decision.public import public_answer
-from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, ReasonBook, top_families
+from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, ReasonBook, strength_points, top_families
 from leadgate.decision.record import DecisionRecord, FiredGate, Reason
+from leadgate.decision.recovery import gate_recovery
 from leadgate.decision.routing import BANDS, band_routes, combine_routes
 from leadgate.features.custom import CustomField, custom_problems
 from leadgate.features.derived import Derived, derive
@@ -43,6 +44,9 @@ class Decisions:
     policy_version: str
     decided_at: datetime
     book: ReasonBook | None = None  # the model's reason families; None without a model
+    negative_points: np.ndarray | None = None  # (n, k) P(SQL) points of each negative pick
+    positive_points: np.ndarray | None = None
+    lift: Lift | None = None  # the policy's lift, named in liftable gates' recovery
 
     def __len__(self) -> int:
         return len(self.lead_ids)
@@ -56,16 +60,20 @@ class Decisions:
         if not (self._has_negative if negative else self._has_positive)[index]:
             return []
         picks = (self.negative_picks if negative else self.positive_picks)[index]
-        return self.book.render(self.derived, self.matrix, self._rounded_families, index, picks, negative)
+        points = (self.negative_points if negative else self.positive_points)[index]
+        return self.book.render(
+            self.derived, self.matrix, self._rounded_families, index, picks, negative, points
+        )
 
     def gate_rows(self, index: int) -> list[FiredGate]:
         """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
         rows = []
         for j, value, lifted in self.gates.fired_by_lead(index):
-            code, category, control, route, reason, public_message = self._gate_fields[j]
-            rows.append(
-                FiredGate(code, category, control, route, reason.format(value=value), public_message, lifted)
-            )
+            code, category, control, route, reason, public_message, recovery = self._gate_fields[j]
+            reason = reason.format(value=value)
+            # A lifted gate no longer holds the lead: nothing left to recover from.
+            recovery = None if lifted else recovery
+            rows.append(FiredGate(code, category, control, route, reason, public_message, lifted, recovery))
         return rows
 
     def record(self, index: int) -> DecisionRecord:
@@ -145,7 +153,7 @@ class Decisions:
         return [False] * len(self) if self.matrix is None else (self.positive_picks >= 0).any(axis=1).tolist()
 
     @cached_property
-    def _gate_fields(self) -> list[tuple[str, str, str, str, str, str]]:
+    def _gate_fields(self) -> list[tuple[str, str, str, str, str, str, str | None]]:
         # A gate's fixed fields, as plain strings: reading a StrEnum's .value runs Python code each time.
         return [
             (
@@ -155,6 +163,7 @@ class Decisions:
                 spec.route.value,
                 spec.reason,
                 spec.public_message.value,
+                gate_recovery(spec, self.lift) if self.lift is not None else spec.recovery,
             )
             for spec in self.gates.specs
         ]
@@ -248,7 +257,7 @@ class DecisionPipeline:
     def _finish(self, front: Front, contributions: np.ndarray | None, now: datetime) -> Decisions:
         """Scores, reasons and routes from the front half and the TreeSHAP contributions."""
         n = len(front.lead_ids)
-        by_family = negative = positive = None
+        by_family = negative = positive = negative_points = positive_points = None
         p_sql = raw = np.full(n, np.nan)
         if contributions is not None:
             # TreeSHAP is exact: base value + contributions is the raw score, so one call gives both.
@@ -259,6 +268,8 @@ class DecisionPipeline:
             # A missing value may count against a lead, never for it: "Industry not given" is no reason for.
             given = self.book.given(front.derived)
             positive = top_families(by_family, negative=False, k=TOP_POSITIVE, allowed=given)
+            negative_points = strength_points(self.model.calibrate, raw, by_family, negative)
+            positive_points = strength_points(self.model.calibrate, raw, by_family, positive)
             model_route = band_routes(p_sql, self.model.thresholds)
             source = np.full(n, "model", dtype=object)
         else:
@@ -282,6 +293,9 @@ class DecisionPipeline:
             policy_version=self.policy.version,
             decided_at=now,
             book=self.book,
+            negative_points=negative_points,
+            positive_points=positive_points,
+            lift=self.policy.lift,
         )
 
     def decide_each(

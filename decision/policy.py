@@ -54,6 +54,11 @@ class GateSpec(_Strict):
     reason: str = Field(..., min_length=3, description="internal reason; {value} is the lead's own value")
     public_message: PublicMessage
     liftable: bool = Field(False, description="a fresh high-intent signal lifts this gate")
+    recovery: str | None = Field(
+        None,
+        min_length=3,
+        description="for sales: what would change the decision (liftable gates add the lift)",
+    )
     enabled: bool = True
 
     @field_validator("route")
@@ -198,7 +203,9 @@ class Policy(_Strict):
     @cached_property
     def version(self) -> str:
         """Content hash of the policy: the same rules give the same version whatever the formatting."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        # Unset optional fields (a gate's `recovery`) are left out: a policy that sets none keeps its version.
+        dumped = self.model_dump(mode="json", exclude_none=True)
+        canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
         return f"{self.name}@{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
 
     @cached_property

@@ -192,11 +192,11 @@ def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     return "Active in the last 24 hours"
 
 
-_FORM_FIELDS = (("website", "website"), ("company name", "company_name"), ("message", "message"))
+FORM_FIELDS = (("website", "website"), ("company name", "company_name"), ("message", "message"))
 
 
 def _data_quality(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    missing = [label for label, column in _FORM_FIELDS if not d.table.text[column][i]]
+    missing = [label for label, column in FORM_FIELDS if not d.table.text[column][i]]
     if missing:
         listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
         return f"{listed.capitalize()} not given"
@@ -269,6 +269,6 @@ GIVEN: dict[str, Given] = {
     "stack": _text_given("crm"),
     "inquiry": _text_given("inquiry_type"),
     "channel": _text_given("channel"),
-    "data_quality": _text_given(*(column for _, column in _FORM_FIELDS)),
+    "data_quality": _text_given(*(column for _, column in FORM_FIELDS)),
 }
 assert {c for _, c in CATEGORICALS} | {f for *_, f in COUNTS} <= set(FAMILIES)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, plural
 from leadgate.decision.record import Reason
+from leadgate.decision.recovery import RECOVERIES, Recovery, custom_recovery
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
 
-__all__ = ["RENDERERS", "ReasonBook", "custom_renderer", "top_families"]
+__all__ = ["RENDERERS", "ReasonBook", "custom_renderer", "strength_points", "top_families"]
 
 TOP_NEGATIVE = 3
 TOP_POSITIVE = 2
@@ -30,6 +32,18 @@ def top_families(
     order = np.argsort(signed, axis=1, kind="stable")[:, :k]
     strength = np.take_along_axis(signed, order, axis=1)
     return np.where(strength < -MIN_CONTRIBUTION, order, -1)
+
+
+def strength_points(
+    calibrate: Callable[[np.ndarray], np.ndarray], raw: np.ndarray, by_family: np.ndarray, picks: np.ndarray
+) -> np.ndarray:
+    """(n, k) percentage points of P(SQL) each picked family accounts for: calibrate(raw) − calibrate(raw − c).
+
+    The model's own calibration turns log-odds into a unit a rep reads; -1 picks give NaN.
+    """
+    contribution = np.take_along_axis(by_family, np.maximum(picks, 0), axis=1)
+    points = 100.0 * (calibrate(raw)[:, None] - calibrate(raw[:, None] - contribution))
+    return np.where(picks >= 0, np.round(points, 2), np.nan)
 
 
 def _shown(field: CustomField, value, days: float) -> str:
@@ -73,6 +87,7 @@ class ReasonBook:
     to_families: np.ndarray  # (features, families) 0/1
     renderers: tuple[Renderer, ...]  # by family index
     givens: tuple[Given | None, ...] = ()  # by family index; None: the family always has a value
+    recoveries: tuple[Recovery, ...] = ()  # by family index: what would change a reason against
 
     @classmethod
     def for_builder(cls, builder: FeatureBuilder) -> ReasonBook:
@@ -81,15 +96,17 @@ class ReasonBook:
         to_families = np.zeros((len(features), len(families)))
         for j, spec in enumerate(features):
             to_families[j, families.index(spec.family)] = 1.0
-        renderers, givens = dict(RENDERERS), dict(GIVEN)
+        renderers, givens, recoveries = dict(RENDERERS), dict(GIVEN), dict(RECOVERIES)
         for field in builder.custom_fields:
             renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))
             givens[field.feature] = custom_given(field)
+            recoveries[field.feature] = custom_recovery(field)
         return cls(
             families,
             to_families,
             tuple(renderers[family] for family in families),
             tuple(givens.get(family) for family in families),
+            tuple(recoveries[family] for family in families),
         )
 
     def given(self, derived: Derived) -> np.ndarray:
@@ -112,12 +129,15 @@ class ReasonBook:
         index: int,
         picks: np.ndarray,
         negative: bool,
+        points: np.ndarray,
     ) -> list[Reason]:
-        """The picked families of one lead as Reasons (`by_family` already rounded)."""
+        """The picked families of one lead as Reasons (`by_family` already rounded; `points` by pick)."""
         reasons = []
-        for family_index in picks.tolist():
+        for family_index, strength in zip(picks.tolist(), points.tolist(), strict=True):
             if family_index < 0:
                 continue
             text = self.renderers[family_index](derived, matrix, index, negative)
-            reasons.append(Reason(self.families[family_index], text, float(by_family[index, family_index])))
+            recovery = self.recoveries[family_index](derived, matrix, index) if negative else None
+            contribution = float(by_family[index, family_index])
+            reasons.append(Reason(self.families[family_index], text, contribution, strength, recovery))
         return reasons

@@ -21,6 +21,7 @@ class FiredGate:
     reason: str
     public_message: str
     lifted: bool
+    recovery: str | None = None  # what would lift it, for sales; None: nothing does, or it is lifted
 
     def to_json(self) -> dict:
         """JSON-safe dict."""
@@ -32,20 +33,34 @@ class FiredGate:
             "reason": self.reason,
             "public_message": self.public_message,
             "lifted": self.lifted,
+            "recovery": self.recovery,
         }
 
 
 @dataclass(slots=True)
 class Reason:
-    """One model reason: a reason family, its words with the lead's values, its log-odds contribution."""
+    """One model reason: a reason family, its words with the lead's values, its strength, what would change it.
+
+    `contribution` is the family's log-odds (for machines); `points` the percentage points of P(SQL) it
+    accounts for, calibrate(raw) − calibrate(raw − contribution) (for people). Records stored before
+    `points` and `recovery` existed read them as None.
+    """
 
     family: str
     text: str
     contribution: float
+    points: float | None = None
+    recovery: str | None = None  # negative reasons: what would change it ("a company email address")
 
     def to_json(self) -> dict:
         """JSON-safe dict."""
-        return {"family": self.family, "text": self.text, "contribution": self.contribution}
+        return {
+            "family": self.family,
+            "text": self.text,
+            "contribution": self.contribution,
+            "points": self.points,
+            "recovery": self.recovery,
+        }
 
 
 @dataclass(slots=True)
@@ -97,7 +112,7 @@ class DecisionRecord:
 
     @classmethod
     def from_json(cls, data: dict) -> DecisionRecord:
-        """Rebuild from `to_json` (a stored record); records stored before `model_missing` read it as absent."""
+        """Rebuild from `to_json`; older stored records lack later fields and read them as absent."""
         return cls(
             lead_id=data["lead_id"],
             route=data["route"],

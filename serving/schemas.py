@@ -61,14 +61,19 @@ class GateView(BaseModel):
     reason: str
     public_message: str
     lifted: bool
+    recovery: str | None = Field(
+        None, description="what would lift it; None when nothing does or it is lifted"
+    )
 
 
 class ReasonView(BaseModel):
-    """A model reason with the lead's own values and its contribution in log-odds."""
+    """A model reason with the lead's own values, its strength and (against) what would change it."""
 
     family: str
     text: str
-    contribution: float
+    contribution: float = Field(description="log-odds")
+    points: float | None = Field(None, description="percentage points of P(SQL) the reason accounts for")
+    recovery: str | None = Field(None, description="reasons against: what would change it")
 
 
 class HistoryItem(BaseModel):

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from leadgate.decision.record import DecisionRecord
+from leadgate.decision.record import DecisionRecord, Reason
 
 ROUTE_STYLE = {
     "sales_ready": "bold green",
@@ -16,6 +16,24 @@ ROUTE_STYLE = {
     "self_service": "bold magenta",
     "silent_reject": "bold red",
 }
+
+
+def strength(reason: Reason) -> str:
+    """'−7 pts': the points of P(SQL) a reason accounts for; raw log-odds for records older than points."""
+    if reason.points is None:
+        return f"{reason.contribution:+.2f}".replace("-", "−") + " log-odds"
+    size = abs(reason.points)
+    sign = "−" if reason.points < 0 else "+"
+    shown = f"{size:.0f}" if size >= 0.95 else f"{size:.1f}"
+    unit = "pt" if shown == "1" else "pts"
+    return f"{sign}{shown} {unit}"
+
+
+def _with_recovery(text: str, recovery: str | None) -> Text:
+    line = Text(text)
+    if recovery:
+        line.append(f"\n→ {recovery}", style="dim")
+    return line
 
 
 def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
@@ -35,7 +53,7 @@ def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
             gates.add_row(
                 "⛔" if not gate.lifted else "↺",
                 f"[bold]{gate.code}[/]",
-                gate.reason,
+                _with_recovery(gate.reason, gate.recovery),
                 f"[dim]{mark}[/]",
             )
         parts += [Text("Gates", style="bold underline"), gates]
@@ -46,7 +64,9 @@ def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
         if listed:
             reasons = Table(show_header=False, box=None, padding=(0, 1))
             for reason in listed:
-                reasons.add_row(sign, reason.text, f"[dim]{reason.contribution:+.2f}[/]")
+                reasons.add_row(
+                    sign, _with_recovery(reason.text, reason.recovery), f"[dim]{strength(reason)}[/]"
+                )
             parts += [Text(label, style="bold underline"), reasons]
     parts.append(Text(f"model {record.model_version} · policy {record.policy_version}", style="dim"))
     return Panel(Group(*parts), title=title or f"lead {record.lead_id}", expand=False)

@@ -27,6 +27,18 @@ def test_create_answers_only_the_public_part_and_stores_everything(client):
     assert [h["seq"] for h in decision["history"]] == [1]
 
 
+def test_the_sales_view_shows_points_and_recovery_the_public_answer_neither(client):
+    response = post(client, lead_dict(lead_id="api-rec", contact={"email": "maria@gmail.com"}))
+    assert set(response.json()) == PUBLIC_KEYS
+    decision = client.get("/v1/leads/api-rec/decision", headers=auth("sales")).json()
+    gate = next(g for g in decision["gates"] if g["code"] == "personal_email")
+    assert "company email address" in gate["recovery"]
+    assert gate["recovery"] not in json.dumps(response.json())
+    against = decision["negative_reasons"]
+    assert against and all(r["points"] < 0 and r["recovery"] for r in against)
+    assert all(r["points"] > 0 and r["recovery"] is None for r in decision["positive_reasons"])
+
+
 @pytest.mark.parametrize(
     ("sections", "next_step", "words"),
     [

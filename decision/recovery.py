@@ -1,0 +1,120 @@
+"""What would change a decision, for sales: per gate (policy text, lift wording) and per negative reason family."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from leadgate.decision.policy import GateSpec, Lift
+from leadgate.decision.reason_words import FORM_FIELDS
+from leadgate.features import signals
+from leadgate.features.custom import CustomField
+from leadgate.features.derived import Derived
+
+_EVENT_WORDS = {
+    "demo_request": "demo request",
+    "meeting_booked": "booked meeting",
+    "email_reply": "reply to our emails",
+    "pricing_page": "pricing page visit",
+    "content_download": "content download",
+    "webinar_attended": "webinar attendance",
+}
+
+
+def _listed(words: list[str], joiner: str = "or") -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joiner} {words[-1]}"
+
+
+def lift_words(lift: Lift) -> str:
+    """'a new demo request, booked meeting or reply to our emails (within 14 days) lifts this to verify'."""
+    events = [_EVENT_WORDS.get(event.value, event.value.replace("_", " ")) for event in lift.events]
+    days = f"{lift.within_days:g} day{'' if lift.within_days == 1 else 's'}"
+    return f"a new {_listed(events)} (within {days}) lifts this to {lift.route.value}"
+
+
+def gate_recovery(gate: GateSpec, lift: Lift) -> str | None:
+    """The gate's own recovery text, then for a liftable gate what lifts it; None when nothing does."""
+    parts = [gate.recovery] if gate.recovery else []
+    if gate.liftable:
+        parts.append(lift_words(lift))
+    return "; ".join(parts) or None
+
+
+Recovery = Callable[[Derived, np.ndarray, int], str]
+
+
+def _correction(label: str) -> str:
+    return f"only a correction of the {label} changes this"
+
+
+def _value(label: str, given: Callable[[Derived, int], bool]) -> Recovery:
+    """Facts of the lead: the value when it was not given, else only a correction."""
+    return lambda d, x, i: _correction(label) if given(d, i) else f"the {label}"
+
+
+def _text(column: str) -> Callable[[Derived, int], bool]:
+    return lambda d, i: bool(d.table.text[column][i])
+
+
+def _number(column: str) -> Callable[[Derived, int], bool]:
+    return lambda d, i: d.table.numbers[column][i] == d.table.numbers[column][i]
+
+
+def _email(d: Derived, x: np.ndarray, i: int) -> str:
+    cls, domain, site = d.domain_class[i], d.email_domain[i], d.website_domain[i]
+    if cls in ("competitor", "own"):
+        return _correction("email address")
+    matches = bool(site) and (domain == site or domain.endswith("." + site))
+    if cls == "corporate" and not signals.is_placeholder_domain(domain):
+        return _correction("email address") if matches else "an email address on the company website's domain"
+    return "a company email address on the company's own domain"
+
+
+def _activity(what: str) -> Recovery:
+    return lambda d, x, i: f"{what} lifts this"
+
+
+def _data_quality(d: Derived, x: np.ndarray, i: int) -> str:
+    missing = [label for label, column in FORM_FIELDS if not d.table.text[column][i]]
+    if missing:
+        return f"the {_listed(missing, 'and')}"
+    return "only a new, complete submission changes this"
+
+
+RECOVERIES: dict[str, Recovery] = {
+    "email_domain": _email,
+    "company_size": _value("company size", _number("employees")),
+    "revenue": _value("annual revenue", _number("annual_revenue")),
+    "seniority": _value("job title", _text("job_title")),
+    "function": _value("job title", _text("job_title")),
+    "industry": _value("industry", _text("industry")),
+    "company_type": _value("company type", _text("company_type")),
+    "country": _value("country", _text("country")),
+    "stack": _value("CRM in use", _text("crm")),
+    "inquiry": _value("inquiry type", _text("inquiry_type")),
+    "channel": _value("channel the lead came from", _text("channel")),
+    "demo": _activity("a new demo request"),
+    "pricing": _activity("a visit to the pricing page"),
+    "reply": _activity("a reply to our emails"),
+    "meeting": _activity("a booked meeting that takes place"),
+    "content": _activity("a content download"),
+    "webinar": _activity("attending a webinar"),
+    "email_engagement": _activity("opening or clicking our emails"),
+    "web_activity": _activity("a new website visit (a page, the pricing page)"),
+    "careers": _activity("buying activity beyond the careers page (a demo request, pricing visit or reply)"),
+    "opt_out": lambda d, x, i: "only the contact opting back in to email changes this",
+    "staleness": _activity("new activity (a demo request, a reply or a meeting)"),
+    "data_quality": _data_quality,
+}
+
+
+def custom_recovery(field: CustomField) -> Recovery:
+    """A custom field: a value when it was not given, else only a correction."""
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        if d.table.custom[i].get(field.name) is None:
+            return f"a value for {field.label}"
+        return f"only a correction of {field.label} changes this"
+
+    return recover

@@ -1,0 +1,192 @@
+"""Recovery conditions: what would change a decision, beside every gate that has one and every reason against."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import PolicyError, load_policy, parse_policy
+from leadgate.decision.recovery import RECOVERIES, custom_recovery, gate_recovery
+from leadgate.features.builder import FAMILIES
+from leadgate.features.custom import CustomField
+from leadgate.features.derived import derive
+from leadgate.features.table import build_table
+from tests.factories import events, make_lead
+
+POLICY = load_policy()
+GATES = {gate.code: gate for gate in POLICY.gates}
+MAPPINGS = Path(__file__).resolve().parents[2] / "training" / "mappings"
+
+# One hand-made lead per default-policy gate (the lead of tests.factories is scored 2026-11-03, no fresh
+# high-intent event: a liftable gate stays unlifted).
+GATE_LEADS = {
+    "competitor_domain": {"contact": {"email": "kim@pipelineiq.com"}},
+    "employee_or_test": {"contact": {"email": "ops@leadgate.dev"}},
+    "do_not_engage": {"company": {"website": "blocked-customer.com"}},
+    "unsubscribed_or_complained": {"events": events(("unsubscribe", "2026-11-02T00:00:00Z"))},
+    "unsupported_country": {"company": {"country": "BR"}},
+    "blocked_industry": {"company": {"industry": "Gambling"}},
+    "excluded_company_type": {"company": {"company_type": "b2c"}},
+    "unsupported_stack": {"company": {"crm": "Lotus Notes"}},
+    "below_size_floor": {"company": {"employees": 4}},
+    "student_or_academic": {"contact": {"job_title": "Marketing Intern"}},
+    "job_seeker": {"contact": {"job_title": "Open to work"}},
+    "fake_name": {"contact": {"first_name": "asdf", "last_name": "asdf"}},
+    "invalid_email": {"contact": {"email": "maria@@nordwerk"}},
+    "personal_email": {"contact": {"email": "maria.keller@gmail.com"}},
+    "disposable_email": {"contact": {"email": "x@mailinator.com"}},
+    "honeypot_filled": {"form": {"honeypot": "http://spam.example"}},
+    "too_fast_form": {"form": {"seconds_on_form": 0.8}},
+    "abusive_message": {"form": {"message": "buy now www.a.io www.b.io www.c.io"}},
+    "hard_bounce": {"events": events(("hard_bounce", "2026-11-02T00:00:00Z"))},
+}
+
+
+def _gate_row(pipeline: DecisionPipeline, code: str):
+    record = pipeline.decide_one(make_lead(**GATE_LEADS[code]))
+    return record, next(gate for gate in record.gates if gate.code == code)
+
+
+def test_every_default_gate_has_a_hand_made_lead():
+    assert set(GATE_LEADS) == set(GATES)
+
+
+@pytest.mark.parametrize("code", sorted(GATE_LEADS))
+def test_each_fired_gate_carries_its_recovery(code):
+    record, row = _gate_row(DecisionPipeline(POLICY), code)
+    spec = GATES[code]
+    assert not row.lifted
+    if spec.recovery is None and not spec.liftable:
+        assert row.recovery is None  # a hard exclusion: nothing a rep can do changes it, and none is claimed
+        return
+    assert row.recovery == gate_recovery(spec, POLICY.lift)
+    if spec.recovery:
+        assert row.recovery.startswith(spec.recovery)
+    if spec.liftable:
+        # What lifts it, from the policy's own lift: events, window and route.
+        for words in ("demo request", "booked meeting", "reply", "within 14 days", "lifts this to verify"):
+            assert words in row.recovery, (words, row.recovery)
+
+
+def test_the_default_policy_names_a_recovery_where_one_exists():
+    with_recovery = {code for code, gate in GATES.items() if gate.recovery or gate.liftable}
+    assert {"personal_email", "below_size_floor", "unsupported_stack", "invalid_email"} <= with_recovery
+    assert "personal_email" in with_recovery and "company email address" in GATES["personal_email"].recovery
+
+
+def test_a_lifted_gate_has_nothing_left_to_recover():
+    fresh = events(("demo_request", "2026-11-02T09:00:00Z"))
+    record = DecisionPipeline(POLICY).decide_one(make_lead(company={"employees": 4}, events=fresh))
+    assert record.route_source == "lift" and record.gates[0].lifted and record.gates[0].recovery is None
+
+
+def test_lift_words_follow_the_policy_s_lift():
+    data = yaml.safe_load(POLICY.to_yaml())
+    data["lift"] = {"events": ["meeting_booked"], "within_days": 7, "route": "nurture"}
+    data["gates"] = [dict(gate, recovery=None) for gate in data["gates"]]
+    other = parse_policy(yaml.safe_dump(data))
+    _, row = _gate_row(DecisionPipeline(other), "below_size_floor")
+    assert row.recovery == "a new booked meeting (within 7 days) lifts this to nurture"
+
+
+def test_recovery_never_changes_the_public_answer():
+    data = yaml.safe_load(POLICY.to_yaml())
+    data["gates"] = [{k: v for k, v in gate.items() if k != "recovery"} for gate in data["gates"]]
+    bare = DecisionPipeline(parse_policy(yaml.safe_dump(data)))
+    for code in GATE_LEADS:
+        (with_text, _), (without, _) = _gate_row(DecisionPipeline(POLICY), code), _gate_row(bare, code)
+        assert (with_text.next_step, with_text.public_message) == (without.next_step, without.public_message)
+        assert with_text.route == without.route
+
+
+def test_recovery_is_optional_text_and_unset_keeps_the_policy_version():
+    data = yaml.safe_load(POLICY.to_yaml())
+    data["gates"][0]["recovery"] = "ab"
+    with pytest.raises(PolicyError, match="recovery"):
+        parse_policy(yaml.safe_dump(data))
+    unset = [{k: v for k, v in gate.items() if k != "recovery"} for gate in data["gates"]]
+    explicit_none = [dict(gate, recovery=None) for gate in unset]
+    versions = {
+        parse_policy(yaml.safe_dump(dict(data, gates=gates))).version for gates in (unset, explicit_none)
+    }
+    assert len(versions) == 1 and versions != {POLICY.version}
+
+
+@pytest.mark.parametrize("path", sorted(MAPPINGS.glob("*.policy.yaml")), ids=lambda p: p.name)
+def test_shipped_mapping_policies_stay_valid(path):
+    policy = load_policy(path)
+    for gate in policy.gates:
+        if gate.liftable:
+            assert "lifts this" in gate_recovery(gate, policy.lift)
+
+
+# Reason families: the good-fit lead of tests.factories, and one with nothing given and no events.
+GOOD = make_lead()
+BARE = make_lead(
+    contact={"job_title": None, "email": "maria@gmail.com"},
+    company={
+        "name": None,
+        "website": None,
+        "employees": None,
+        "annual_revenue": None,
+        "industry": None,
+        "country": None,
+        "company_type": None,
+        "crm": None,
+    },
+    form={"inquiry_type": None, "message": None},
+    source={"channel": None, "campaign": None},
+    events=[],
+)
+
+
+def _recoveries(lead) -> dict[str, str]:
+    derived = derive(build_table([lead]), POLICY.signal_rules)
+    matrix = np.zeros((1, 1))  # recovery reads the lead's data, never the matrix
+    return {family: RECOVERIES[family](derived, matrix, 0) for family in FAMILIES}
+
+
+def test_every_built_in_family_has_a_recovery_on_any_lead():
+    assert set(RECOVERIES) == set(FAMILIES)
+    for lead in (GOOD, BARE):
+        assert all(text and len(text) > 5 for text in _recoveries(lead).values())
+
+
+def test_recovery_words_are_true_of_the_lead():
+    good, bare = _recoveries(GOOD), _recoveries(BARE)
+    # Missing values: giving them is the recovery; given facts: only a correction changes them.
+    assert bare["company_size"] == "the company size" and bare["industry"] == "the industry"
+    assert good["company_size"] == "only a correction of the company size changes this"
+    assert bare["data_quality"] == "the website, company name and message"
+    assert bare["email_domain"] == "a company email address on the company's own domain"
+    assert good["email_domain"] == "only a correction of the email address changes this"
+    # Activity families: new activity lifts them, whatever the lead did before.
+    assert (
+        good["staleness"]
+        == bare["staleness"]
+        == "new activity (a demo request, a reply or a meeting) lifts this"
+    )
+    assert bare["demo"] == "a new demo request lifts this"
+
+
+def test_reasons_against_carry_a_recovery_and_reasons_for_none(pipeline):
+    records = [pipeline.decide_one(lead) for lead in (GOOD, BARE, make_lead(company={"employees": 4}))]
+    against = [reason for record in records for reason in record.negative_reasons]
+    assert against and all(reason.recovery for reason in against)
+    assert all(reason.recovery is None for record in records for reason in record.positive_reasons)
+
+
+def test_a_custom_field_asks_for_its_value_when_missing():
+    field = CustomField("budget", "flag", "Budget allocated")
+
+    class Table:
+        custom = [{}, {"budget": True}]
+
+    class Derived:
+        table = Table()
+
+    recover = custom_recovery(field)
+    assert recover(Derived(), np.zeros((2, 1)), 0) == "a value for Budget allocated"
+    assert recover(Derived(), np.zeros((2, 1)), 1) == "only a correction of Budget allocated changes this"
