@@ -43,6 +43,7 @@ class Decisions:
     policy_version: str
     decided_at: datetime
     book: ReasonBook | None = None  # the model's reason families; None without a model
+    comparisons: np.ndarray | None = None  # (n, families) count column compared with converting leads, or -1
 
     def __len__(self) -> int:
         return len(self.lead_ids)
@@ -56,7 +57,9 @@ class Decisions:
         if not (self._has_negative if negative else self._has_positive)[index]:
             return []
         picks = (self.negative_picks if negative else self.positive_picks)[index]
-        return self.book.render(self.derived, self.matrix, self._rounded_families, index, picks, negative)
+        return self.book.render(
+            self.derived, self.matrix, self._rounded_families, index, picks, negative, self.comparisons
+        )
 
     def gate_rows(self, index: int) -> list[FiredGate]:
         """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
@@ -181,7 +184,7 @@ class DecisionPipeline:
     def __init__(self, policy: Policy, model: ScoringModel | None = None):
         self.policy = policy
         self.model = model
-        self.book = ReasonBook.for_builder(model.builder) if model is not None else None
+        self.book = ReasonBook.for_builder(model.builder, model.reference) if model is not None else None
 
     @property
     def custom_fields(self) -> tuple[CustomField, ...]:
@@ -248,17 +251,22 @@ class DecisionPipeline:
     def _finish(self, front: Front, contributions: np.ndarray | None, now: datetime) -> Decisions:
         """Scores, reasons and routes from the front half and the TreeSHAP contributions."""
         n = len(front.lead_ids)
-        by_family = negative = positive = None
+        by_family = negative = positive = comparisons = None
         p_sql = raw = np.full(n, np.nan)
         if contributions is not None:
             # TreeSHAP is exact: base value + contributions is the raw score, so one call gives both.
             raw = contributions.sum(axis=1)
             p_sql = self.model.calibrate(raw)
             by_family = self.book.by_family(contributions)
-            negative = top_families(by_family, negative=True, k=TOP_NEGATIVE)
+            # Against only what converts below average in training; For never what does (None: SHAP alone).
+            below = self.book.below_average(front.matrix)
+            against, for_ = self.book.sides(below, contributions)
+            negative = top_families(by_family, negative=True, k=TOP_NEGATIVE, allowed=against)
+            comparisons = self.book.comparisons(below, front.matrix, contributions)
             # A missing value may count against a lead, never for it: "Industry not given" is no reason for.
             given = self.book.given(front.derived)
-            positive = top_families(by_family, negative=False, k=TOP_POSITIVE, allowed=given)
+            allowed = given if for_ is None else given & for_
+            positive = top_families(by_family, negative=False, k=TOP_POSITIVE, allowed=allowed)
             model_route = band_routes(p_sql, self.model.thresholds)
             source = np.full(n, "model", dtype=object)
         else:
@@ -282,6 +290,7 @@ class DecisionPipeline:
             policy_version=self.policy.version,
             decided_at=now,
             book=self.book,
+            comparisons=comparisons,
         )
 
     def decide_each(

@@ -8,6 +8,7 @@ import numpy as np
 
 from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, plural
 from leadgate.decision.record import Reason
+from leadgate.decision.reference import ReasonReference, pull_from_below, pull_not_from_below
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
@@ -30,6 +31,22 @@ def top_families(
     order = np.argsort(signed, axis=1, kind="stable")[:, :k]
     strength = np.take_along_axis(signed, order, axis=1)
     return np.where(strength < -MIN_CONTRIBUTION, order, -1)
+
+
+# Count columns a comparison with converting leads can name ("... typically have 6 or more page views").
+_COUNT_WORDS = {
+    "n_demo_request": "demo requests",
+    "n_pricing_page": "pricing page visits",
+    "n_email_reply": "email replies",
+    "n_meeting_booked": "meetings booked",
+    "n_content_download": "content downloads",
+    "n_webinar_registered": "webinar registrations",
+    "n_webinar_attended": "webinars attended",
+    "n_email_open": "email opens",
+    "n_email_click": "email clicks",
+    "n_page_view": "page views",
+    "n_form_submit": "form submissions",
+}
 
 
 def _shown(field: CustomField, value, days: float) -> str:
@@ -73,9 +90,11 @@ class ReasonBook:
     to_families: np.ndarray  # (features, families) 0/1
     renderers: tuple[Renderer, ...]  # by family index
     givens: tuple[Given | None, ...] = ()  # by family index; None: the family always has a value
+    reference: ReasonReference | None = None  # the model's training statistics; None: SHAP alone decides
+    comparable: tuple[str | None, ...] = ()  # by feature: words for "typically have N or more ...", or None
 
     @classmethod
-    def for_builder(cls, builder: FeatureBuilder) -> ReasonBook:
+    def for_builder(cls, builder: FeatureBuilder, reference: ReasonReference | None = None) -> ReasonBook:
         """The book of a fitted builder: built-in families, then one per custom field."""
         features, families = builder.features, builder.families
         to_families = np.zeros((len(features), len(families)))
@@ -85,12 +104,69 @@ class ReasonBook:
         for field in builder.custom_fields:
             renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))
             givens[field.feature] = custom_given(field)
+        words = dict(_COUNT_WORDS)
+        words.update({f.feature: "" for f in builder.custom_fields if f.type in ("number", "integer")})
         return cls(
             families,
             to_families,
             tuple(renderers[family] for family in families),
             tuple(givens.get(family) for family in families),
+            reference,
+            tuple(words.get(name) for name in builder.feature_names),
         )
+
+    def below_average(self, matrix: np.ndarray) -> np.ndarray | None:
+        """(n, features) True where a value lies in a range converting clearly below average; None: no statistics."""
+        return None if self.reference is None else self.reference.below_average(matrix)
+
+    def sides(
+        self, below: np.ndarray | None, contributions: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(against, for) masks from `below_average`, (None, None) for a model without statistics.
+
+        Against: most of the family's negative pull comes from values in ranges converting clearly below
+        average. For: most of its positive pull does not.
+        """
+        if below is None:
+            return None, None
+        return (
+            pull_from_below(contributions, below, self.to_families),
+            pull_not_from_below(contributions, below, self.to_families),
+        )
+
+    def comparisons(
+        self, below: np.ndarray | None, matrix: np.ndarray, contributions: np.ndarray
+    ) -> np.ndarray | None:
+        """(n, families) the count column a negative reason compares with converting leads, or -1."""
+        if below is None:
+            return None
+        n = len(matrix)
+        result = np.full((n, len(self.families)), -1, dtype=np.int64)
+        medians = np.array(
+            [
+                np.nan if word is None else (self.reference.typical_of_converting(j) or np.nan)
+                for j, word in enumerate(self.comparable)
+            ]
+        )
+        if np.isnan(medians).all():
+            return result
+        usable = below & (matrix < medians)  # NaN medians compare False
+        rows = np.arange(n)
+        for f in range(len(self.families)):
+            columns = np.flatnonzero(self.to_families[:, f])
+            if np.isnan(medians[columns]).all():
+                continue
+            # The column pulling the lead down most is the one the comparison speaks of.
+            strongest = columns[np.argmin(contributions[:, columns], axis=1)]
+            result[:, f] = np.where(usable[rows, strongest], strongest, -1)
+        return result
+
+    def comparison_text(self, column: int) -> str:
+        """' — leads that become SQLs typically have 6 or more page views' from the stored median."""
+        median = self.reference.typical_of_converting(column)
+        shown = f"{median:,.0f}" if float(median).is_integer() else f"{median:,.1f}"
+        words = self.comparable[column]
+        return f" — leads that become SQLs typically have {shown} or more{' ' + words if words else ''}"
 
     def given(self, derived: Derived) -> np.ndarray:
         """(n, families) True where the lead has the family's value: only those can be reasons *for* it."""
@@ -112,6 +188,7 @@ class ReasonBook:
         index: int,
         picks: np.ndarray,
         negative: bool,
+        comparisons: np.ndarray | None = None,
     ) -> list[Reason]:
         """The picked families of one lead as Reasons (`by_family` already rounded)."""
         reasons = []
@@ -119,5 +196,7 @@ class ReasonBook:
             if family_index < 0:
                 continue
             text = self.renderers[family_index](derived, matrix, index, negative)
+            if negative and comparisons is not None and (column := comparisons[index, family_index]) >= 0:
+                text += self.comparison_text(int(column))
             reasons.append(Reason(self.families[family_index], text, float(by_family[index, family_index])))
         return reasons
