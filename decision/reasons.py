@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, plural
 from leadgate.decision.record import Reason
-from leadgate.decision.reference import ReasonReference, pull_from_below, pull_not_from_below
+from leadgate.decision.reference import MAJORITY, ReasonReference
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
@@ -129,10 +130,25 @@ class ReasonBook:
         """
         if below is None:
             return None, None
-        return (
-            pull_from_below(contributions, below, self.to_families),
-            pull_not_from_below(contributions, below, self.to_families),
+        features = contributions[:, : len(self.to_families)]
+        negative, positive = np.minimum(features, 0.0), np.maximum(features, 0.0)
+        negative_from_below = self._sum_by_family(negative * below)
+        against = (negative_from_below < 0) & (
+            negative_from_below <= MAJORITY * self._sum_by_family(negative)
         )
+        for_ = self._sum_by_family(positive * below) < MAJORITY * self._sum_by_family(positive)
+        return against, for_
+
+    @cached_property
+    def _family_runs(self) -> tuple[np.ndarray, np.ndarray]:
+        family_of = self.to_families.argmax(axis=1)
+        order = np.argsort(family_of, kind="stable")
+        return order, np.flatnonzero(np.r_[True, np.diff(family_of[order]) != 0])
+
+    def _sum_by_family(self, values: np.ndarray) -> np.ndarray:
+        # Columns sorted by family and summed in runs: a BLAS matmul costs 5x more on a busy 2-core machine.
+        order, starts = self._family_runs
+        return np.add.reduceat(values[:, order], starts, axis=1)
 
     def comparisons(
         self, below: np.ndarray | None, matrix: np.ndarray, contributions: np.ndarray

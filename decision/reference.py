@@ -130,21 +130,3 @@ class ReasonReference:
             int(data["leads"]),
             tuple(FeatureReference.from_dict(f) for f in data["features"]),
         )
-
-
-def pull_from_below(contributions: np.ndarray, below: np.ndarray, to_families: np.ndarray) -> np.ndarray:
-    """(n, families) True where at least `MAJORITY` of the family's negative pull comes from below-average values."""
-    features = to_families.shape[0]
-    negative = np.minimum(contributions[:, :features], 0.0)
-    total = negative @ to_families
-    from_below = (negative * below) @ to_families
-    return (from_below < 0) & (from_below <= MAJORITY * total)
-
-
-def pull_not_from_below(contributions: np.ndarray, below: np.ndarray, to_families: np.ndarray) -> np.ndarray:
-    """(n, families) True where below-average values give less than `MAJORITY` of the family's positive pull."""
-    features = to_families.shape[0]
-    positive = np.maximum(contributions[:, :features], 0.0)
-    total = positive @ to_families
-    from_below = (positive * below) @ to_families
-    return from_below < MAJORITY * total

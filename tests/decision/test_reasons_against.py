@@ -172,8 +172,10 @@ def test_value_ranges_give_heavy_values_and_categories_a_range_of_their_own(trai
     assert industry.leads[0] == 190  # code 0 only
 
 
-def test_the_reference_is_logged_with_the_run(registered_settings, trained):
+def test_the_reference_is_logged_with_the_run_and_loaded_with_the_pyfunc(registered_settings, trained):
     from mlflow import MlflowClient
+
+    from leadgate.serving.model_loading import load_by_alias
 
     settings, registered = registered_settings
     client = MlflowClient(tracking_uri=settings.tracking_uri())
@@ -181,3 +183,5 @@ def test_the_reference_is_logged_with_the_run(registered_settings, trained):
     path = client.download_artifacts(registered.run_id, "reason_reference.json")
     with open(path) as handle:
         assert json.load(handle) == json.loads(json.dumps(trained.model.reference.to_dict()))
+    loaded = load_by_alias(settings)
+    assert loaded.model.reference.to_dict() == trained.model.reference.to_dict()
