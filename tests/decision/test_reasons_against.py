@@ -185,3 +185,44 @@ def test_the_reference_is_logged_with_the_run_and_loaded_with_the_pyfunc(registe
         assert json.load(handle) == json.loads(json.dumps(trained.model.reference.to_dict()))
     loaded = load_by_alias(settings)
     assert loaded.model.reference.to_dict() == trained.model.reference.to_dict()
+
+
+@pytest.fixture(scope="module")
+def shop(policy):
+    """A model trained on an export whose outcome depends on its custom fields (segment, budget, calls)."""
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.train import train_model
+    from tests.training.export_shapes import SHOP_MAPPING, shop_rows
+
+    history = history_from_export(shop_rows(), parse_mapping(SHOP_MAPPING)).history
+    return history, train_model(history, policy, seed=0)
+
+
+def test_custom_fields_get_statistics_and_are_judged_like_the_rest(shop, policy):
+    from leadgate.decision.pipeline import DecisionPipeline
+
+    history, trained = shop
+    builder, reference = trained.model.builder, trained.model.reference
+    by_name = {f.name: f for f in reference.features}
+    segment = by_name["custom_segment"]
+    assert len(segment.leads) == len(builder.vocabularies_["custom_segment"]) + 1  # levels, then missing
+    calls, budget = by_name["custom_calls"], by_name["custom_budget_eur"]
+    assert len(calls.edges) >= 2 and len(budget.edges) >= 2  # numbers are binned
+    assert calls.sql_median is not None and calls.sql_count == int(history.sql[trained.split.train].sum())
+    assert by_name["custom_budget"].sql_median is None  # a flag is no count to compare
+    pipeline = DecisionPipeline(policy, trained.model)
+    leads = [history.leads[i] for i in np.flatnonzero(trained.split.test)]
+    decisions = pipeline.decide(leads)
+    below = reference.below_average(decisions.matrix)
+    column = {name: j for j, name in enumerate(builder.feature_names)}
+    custom_against = 0
+    for i in range(len(decisions)):
+        for reason in decisions.reasons(i, negative=True):
+            if reason.family in ("custom_segment", "custom_calls", "custom_budget"):
+                assert below[i, column[reason.family]], reason.text
+                custom_against += 1
+            found = COMPARISON.search(reason.text)
+            if found and reason.family == "custom_calls":
+                assert float(found.group(1)) == calls.sql_median > decisions.matrix[i, column["custom_calls"]]
+    assert custom_against >= 20
