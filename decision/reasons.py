@@ -35,8 +35,9 @@ def top_families(
 
 
 # Count columns a comparison with converting leads can name ("... typically have 6 or more page views").
+# Not demo requests: "No demo request" says it all, and beside "Asked for a demo in the form" a count of
+# demo-request events would read as a contradiction.
 _COUNT_WORDS = {
-    "n_demo_request": "demo requests",
     "n_pricing_page": "pricing page visits",
     "n_email_reply": "email replies",
     "n_meeting_booked": "meetings booked",
