@@ -57,8 +57,9 @@ class Decisions:
         if not (self._has_negative if negative else self._has_positive)[index]:
             return []
         picks = (self.negative_picks if negative else self.positive_picks)[index]
+        compared = self._comparison_rows[index] if negative and self.comparisons is not None else None
         return self.book.render(
-            self.derived, self.matrix, self._rounded_families, index, picks, negative, self.comparisons
+            self.derived, self.matrix, self._rounded_families, index, picks, negative, compared
         )
 
     def gate_rows(self, index: int) -> list[FiredGate]:
@@ -109,6 +110,10 @@ class Decisions:
     def _rounded_families(self) -> np.ndarray:
         # Rounded once for the batch: four decimals of log-odds are all a record shows.
         return np.round(self.by_family, 4)
+
+    @cached_property
+    def _comparison_rows(self) -> list[list[int]]:
+        return self.comparisons.tolist()
 
     @cached_property
     def _decided_at_text(self) -> str:

@@ -205,7 +205,7 @@ class ReasonBook:
         index: int,
         picks: np.ndarray,
         negative: bool,
-        comparisons: np.ndarray | None = None,
+        comparisons: list[int] | None = None,
     ) -> list[Reason]:
         """The picked families of one lead as Reasons (`by_family` already rounded)."""
         reasons = []
@@ -213,7 +213,8 @@ class ReasonBook:
             if family_index < 0:
                 continue
             text = self.renderers[family_index](derived, matrix, index, negative)
-            if negative and comparisons is not None and (column := comparisons[index, family_index]) >= 0:
-                text += self.comparison_text(int(column))
+            # `comparisons`: this lead's row of Decisions.comparisons, as a list (numpy indexing per reason is slow).
+            if negative and comparisons is not None and (column := comparisons[family_index]) >= 0:
+                text += self.comparison_text(column)
             reasons.append(Reason(self.families[family_index], text, float(by_family[index, family_index])))
         return reasons
