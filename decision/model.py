@@ -7,9 +7,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from leadgate.decision.policy import Thresholds
+from leadgate.decision.reference import ReasonReference
 from leadgate.features.builder import FeatureBuilder
 
 # 2: the feature list is the model's own (custom fields; campaign, job title and unsubscribe built in).
+# Format 2 bundles may carry "reason_reference" (SQL rates by value range, for Against reasons); bundles
+# written before it have none and list reasons by SHAP alone, as they always did.
 BUNDLE_FORMAT = 2
 
 
@@ -28,6 +31,7 @@ class ScoringModel:
     thresholds: Thresholds
     version: str = "unregistered"
     metadata: dict = field(default_factory=dict)
+    reference: ReasonReference | None = None  # training-split SQL rates by value range; None in older bundles
 
     def contributions(self, matrix: np.ndarray, threads: int | None = None) -> np.ndarray:
         """(n, features + 1) exact TreeSHAP contributions; the last column is the base value.
@@ -58,6 +62,7 @@ class ScoringModel:
             "calibration": list(self.calibration),
             "thresholds": self.thresholds.model_dump(),
             "metadata": self.metadata,
+            "reason_reference": None if self.reference is None else self.reference.to_dict(),
         }
 
     @classmethod
@@ -83,4 +88,15 @@ class ScoringModel:
             thresholds=Thresholds(**data["thresholds"]),
             version=data.get("version", "unregistered"),
             metadata=data.get("metadata", {}),
+            reference=_reference(data.get("reason_reference"), builder),
         )
+
+
+def _reference(data: dict | None, builder: FeatureBuilder) -> ReasonReference | None:
+    """The stored reference statistics, refused when they describe other columns than the model's."""
+    if data is None:
+        return None
+    reference = ReasonReference.from_dict(data)
+    if [f.name for f in reference.features] != list(builder.feature_names):
+        raise ValueError("model bundle's reason reference describes other columns than its feature list")
+    return reference

@@ -47,6 +47,7 @@ class Decisions:
     negative_points: np.ndarray | None = None  # (n, k) P(SQL) points of each negative pick
     positive_points: np.ndarray | None = None
     lift: Lift | None = None  # the policy's lift, named in liftable gates' recovery
+    comparisons: np.ndarray | None = None  # (n, families) count column compared with converting leads, or -1
 
     def __len__(self) -> int:
         return len(self.lead_ids)
@@ -61,8 +62,9 @@ class Decisions:
             return []
         picks = (self.negative_picks if negative else self.positive_picks)[index]
         points = (self.negative_points if negative else self.positive_points)[index]
+        compared = self._comparison_rows[index] if negative and self.comparisons is not None else None
         return self.book.render(
-            self.derived, self.matrix, self._rounded_families, index, picks, negative, points
+            self.derived, self.matrix, self._rounded_families, index, picks, negative, points, compared
         )
 
     def gate_rows(self, index: int) -> list[FiredGate]:
@@ -114,6 +116,10 @@ class Decisions:
     def _rounded_families(self) -> np.ndarray:
         # Rounded once for the batch: four decimals of log-odds are all a record shows.
         return np.round(self.by_family, 4)
+
+    @cached_property
+    def _comparison_rows(self) -> list[list[int]]:
+        return self.comparisons.tolist()
 
     @cached_property
     def _decided_at_text(self) -> str:
@@ -190,7 +196,7 @@ class DecisionPipeline:
     def __init__(self, policy: Policy, model: ScoringModel | None = None):
         self.policy = policy
         self.model = model
-        self.book = ReasonBook.for_builder(model.builder) if model is not None else None
+        self.book = ReasonBook.for_builder(model.builder, model.reference) if model is not None else None
 
     @property
     def custom_fields(self) -> tuple[CustomField, ...]:
@@ -257,17 +263,22 @@ class DecisionPipeline:
     def _finish(self, front: Front, contributions: np.ndarray | None, now: datetime) -> Decisions:
         """Scores, reasons and routes from the front half and the TreeSHAP contributions."""
         n = len(front.lead_ids)
-        by_family = negative = positive = negative_points = positive_points = None
+        by_family = negative = positive = negative_points = positive_points = comparisons = None
         p_sql = raw = np.full(n, np.nan)
         if contributions is not None:
             # TreeSHAP is exact: base value + contributions is the raw score, so one call gives both.
             raw = contributions.sum(axis=1)
             p_sql = self.model.calibrate(raw)
             by_family = self.book.by_family(contributions)
-            negative = top_families(by_family, negative=True, k=TOP_NEGATIVE)
+            # Against only what converts below average in training; For never what does (None: SHAP alone).
+            below = self.book.below_average(front.matrix)
+            against, for_ = self.book.sides(below, contributions)
+            negative = top_families(by_family, negative=True, k=TOP_NEGATIVE, allowed=against)
+            comparisons = self.book.comparisons(below, front.matrix, contributions)
             # A missing value may count against a lead, never for it: "Industry not given" is no reason for.
             given = self.book.given(front.derived)
-            positive = top_families(by_family, negative=False, k=TOP_POSITIVE, allowed=given)
+            allowed = given if for_ is None else given & for_
+            positive = top_families(by_family, negative=False, k=TOP_POSITIVE, allowed=allowed)
             negative_points = strength_points(self.model.calibrate, raw, by_family, negative)
             positive_points = strength_points(self.model.calibrate, raw, by_family, positive)
             model_route = band_routes(p_sql, self.model.thresholds)
@@ -296,6 +307,7 @@ class DecisionPipeline:
             negative_points=negative_points,
             positive_points=positive_points,
             lift=self.policy.lift,
+            comparisons=comparisons,
         )
 
     def decide_each(

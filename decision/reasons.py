@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, plural
 from leadgate.decision.record import Reason
 from leadgate.decision.recovery import RECOVERIES, Recovery, custom_recovery
+from leadgate.decision.reference import MAJORITY, ReasonReference
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
@@ -44,6 +46,23 @@ def strength_points(
     contribution = np.take_along_axis(by_family, np.maximum(picks, 0), axis=1)
     points = 100.0 * (calibrate(raw)[:, None] - calibrate(raw[:, None] - contribution))
     return np.where(picks >= 0, np.round(points, 2), np.nan)
+
+
+# Count columns a comparison with converting leads can name ("... typically have 6 or more page views").
+# Not demo requests: "No demo request" says it all, and beside "Asked for a demo in the form" a count of
+# demo-request events would read as a contradiction.
+_COUNT_WORDS = {
+    "n_pricing_page": "pricing page visits",
+    "n_email_reply": "email replies",
+    "n_meeting_booked": "meetings booked",
+    "n_content_download": "content downloads",
+    "n_webinar_registered": "webinar registrations",
+    "n_webinar_attended": "webinars attended",
+    "n_email_open": "email opens",
+    "n_email_click": "email clicks",
+    "n_page_view": "page views",
+    "n_form_submit": "form submissions",
+}
 
 
 def _shown(field: CustomField, value, days: float) -> str:
@@ -88,9 +107,11 @@ class ReasonBook:
     renderers: tuple[Renderer, ...]  # by family index
     givens: tuple[Given | None, ...] = ()  # by family index; None: the family always has a value
     recoveries: tuple[Recovery, ...] = ()  # by family index: what would change a reason against
+    reference: ReasonReference | None = None  # the model's training statistics; None: SHAP alone decides
+    comparable: tuple[str | None, ...] = ()  # by feature: words for "typically have N or more ...", or None
 
     @classmethod
-    def for_builder(cls, builder: FeatureBuilder) -> ReasonBook:
+    def for_builder(cls, builder: FeatureBuilder, reference: ReasonReference | None = None) -> ReasonBook:
         """The book of a fitted builder: built-in families, then one per custom field."""
         features, families = builder.features, builder.families
         to_families = np.zeros((len(features), len(families)))
@@ -101,13 +122,85 @@ class ReasonBook:
             renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))
             givens[field.feature] = custom_given(field)
             recoveries[field.feature] = custom_recovery(field)
+        words = dict(_COUNT_WORDS)
+        words.update({f.feature: "" for f in builder.custom_fields if f.type in ("number", "integer")})
         return cls(
             families,
             to_families,
             tuple(renderers[family] for family in families),
             tuple(givens.get(family) for family in families),
             tuple(recoveries[family] for family in families),
+            reference,
+            tuple(words.get(name) for name in builder.feature_names),
         )
+
+    def below_average(self, matrix: np.ndarray) -> np.ndarray | None:
+        """(n, features) True where a value lies in a range converting clearly below average; None: no statistics."""
+        return None if self.reference is None else self.reference.below_average(matrix)
+
+    def sides(
+        self, below: np.ndarray | None, contributions: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(against, for) masks from `below_average`, (None, None) for a model without statistics.
+
+        Against: most of the family's negative pull comes from values in ranges converting clearly below
+        average. For: most of its positive pull does not.
+        """
+        if below is None:
+            return None, None
+        features = contributions[:, : len(self.to_families)]
+        negative, positive = np.minimum(features, 0.0), np.maximum(features, 0.0)
+        negative_from_below = self._sum_by_family(negative * below)
+        against = (negative_from_below < 0) & (
+            negative_from_below <= MAJORITY * self._sum_by_family(negative)
+        )
+        for_ = self._sum_by_family(positive * below) < MAJORITY * self._sum_by_family(positive)
+        return against, for_
+
+    @cached_property
+    def _family_runs(self) -> tuple[np.ndarray, np.ndarray]:
+        family_of = self.to_families.argmax(axis=1)
+        order = np.argsort(family_of, kind="stable")
+        return order, np.flatnonzero(np.r_[True, np.diff(family_of[order]) != 0])
+
+    def _sum_by_family(self, values: np.ndarray) -> np.ndarray:
+        # Columns sorted by family and summed in runs: a BLAS matmul costs 5x more on a busy 2-core machine.
+        order, starts = self._family_runs
+        return np.add.reduceat(values[:, order], starts, axis=1)
+
+    def comparisons(
+        self, below: np.ndarray | None, matrix: np.ndarray, contributions: np.ndarray
+    ) -> np.ndarray | None:
+        """(n, families) the count column a negative reason compares with converting leads, or -1."""
+        if below is None:
+            return None
+        n = len(matrix)
+        result = np.full((n, len(self.families)), -1, dtype=np.int64)
+        medians = np.array(
+            [
+                np.nan if word is None else (self.reference.typical_of_converting(j) or np.nan)
+                for j, word in enumerate(self.comparable)
+            ]
+        )
+        if np.isnan(medians).all():
+            return result
+        usable = below & (matrix < medians)  # NaN medians compare False
+        rows = np.arange(n)
+        for f in range(len(self.families)):
+            columns = np.flatnonzero(self.to_families[:, f])
+            if np.isnan(medians[columns]).all():
+                continue
+            # The column pulling the lead down most is the one the comparison speaks of.
+            strongest = columns[np.argmin(contributions[:, columns], axis=1)]
+            result[:, f] = np.where(usable[rows, strongest], strongest, -1)
+        return result
+
+    def comparison_text(self, column: int) -> str:
+        """' — leads that become SQLs typically have 6 or more page views' from the stored median."""
+        median = self.reference.typical_of_converting(column)
+        shown = f"{median:,.0f}" if float(median).is_integer() else f"{median:,.1f}"
+        words = self.comparable[column]
+        return f" — leads that become SQLs typically have {shown} or more{' ' + words if words else ''}"
 
     def given(self, derived: Derived) -> np.ndarray:
         """(n, families) True where the lead has the family's value: only those can be reasons *for* it."""
@@ -130,6 +223,7 @@ class ReasonBook:
         picks: np.ndarray,
         negative: bool,
         points: np.ndarray,
+        comparisons: list[int] | None = None,
     ) -> list[Reason]:
         """The picked families of one lead as Reasons (`by_family` already rounded; `points` by pick)."""
         reasons = []
@@ -137,6 +231,9 @@ class ReasonBook:
             if family_index < 0:
                 continue
             text = self.renderers[family_index](derived, matrix, index, negative)
+            # `comparisons`: this lead's row of Decisions.comparisons, as a list (numpy indexing per reason is slow).
+            if negative and comparisons is not None and (column := comparisons[family_index]) >= 0:
+                text += self.comparison_text(column)
             recovery = self.recoveries[family_index](derived, matrix, index) if negative else None
             contribution = float(by_family[index, family_index])
             reasons.append(Reason(self.families[family_index], text, contribution, strength, recovery))

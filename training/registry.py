@@ -108,6 +108,9 @@ def log_training(
             },
             "features.json",
         )
+        if result.model.reference is not None:
+            # Readable on its own: the SQL rates by value range that decide what may be listed Against.
+            mlflow.log_dict(result.model.reference.to_dict(), "reason_reference.json")
         mlflow.log_dict({"comparison": result.comparison, "routes": result.routes}, "evaluation.json")
         mlflow.log_figure(calibration_figure(test.p_sql, result.test_sql), "plots/calibration.png")
         mlflow.log_figure(route_distribution_figure(test.p_sql, test.route), "plots/score_by_route.png")

@@ -16,6 +16,7 @@ from leadgate.training.baselines import BASELINES, fit_baselines
 from leadgate.training.data import History, Split, SplitKind, split_history
 from leadgate.training.evaluate import route_counts, route_metrics, score_metrics
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
+from leadgate.training.reason_reference import reason_reference
 from leadgate.training.thresholds import choose_thresholds
 
 Progress = Callable[[str], None]
@@ -105,7 +106,11 @@ def train_model(
     valid_raw = fitted.booster.predict(matrix[valid], raw_score=True)
     calibration = fit_platt(valid_raw, y[valid])
     # Placeholder thresholds until they are chosen below from the pipeline's own scores.
-    model = ScoringModel(builder, fitted.booster, calibration, thresholds=PLACEHOLDER_THRESHOLDS)
+    # What Against means: SQL rates by value range on the very rows the booster learned from.
+    reference = reason_reference(builder, matrix[train], y[train])
+    model = ScoringModel(
+        builder, fitted.booster, calibration, thresholds=PLACEHOLDER_THRESHOLDS, reference=reference
+    )
     pipeline = DecisionPipeline(policy, model)
     valid_rows = np.flatnonzero(split.valid)
     valid_decisions = pipeline.decide([history.leads[i] for i in valid_rows])

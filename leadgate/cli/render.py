@@ -50,11 +50,12 @@ def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
         gates = Table(show_header=False, box=None, padding=(0, 1))
         for gate in record.gates:
             mark = "lifted" if gate.lifted else gate.route
+            # The long, wrapping text goes last, so a wrapped line never runs into another column's words.
             gates.add_row(
                 "⛔" if not gate.lifted else "↺",
                 f"[bold]{gate.code}[/]",
-                _with_recovery(gate.reason, gate.recovery),
                 f"[dim]{mark}[/]",
+                _with_recovery(gate.reason, gate.recovery),
             )
         parts += [Text("Gates", style="bold underline"), gates]
     for label, listed, sign in (
@@ -63,9 +64,12 @@ def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
     ):
         if listed:
             reasons = Table(show_header=False, box=None, padding=(0, 1))
+            reasons.add_column()
+            reasons.add_column(justify="right")
+            reasons.add_column()
             for reason in listed:
                 reasons.add_row(
-                    sign, _with_recovery(reason.text, reason.recovery), f"[dim]{strength(reason)}[/]"
+                    sign, f"[dim]{strength(reason)}[/]", _with_recovery(reason.text, reason.recovery)
                 )
             parts += [Text(label, style="bold underline"), reasons]
     parts.append(Text(f"model {record.model_version} · policy {record.policy_version}", style="dim"))

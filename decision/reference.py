@@ -1,0 +1,132 @@
+"""Reference statistics stored with a model: how often training leads converted, by each feature's value range.
+
+A reason is listed *against* a lead only when the lead's value lies in a range where leads converted clearly
+less often than leads overall; SHAP alone cannot say so, it measures against the average lead and can make a
+favourable value negative through interactions. Training computes these statistics (training/reason_reference.py);
+the decision side only reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# One-sided 80% Wilson bound: a range counts as converting below average only past noise. A stricter bound
+# (95%) left real small-market effects (an industry of 60-170 training leads) unlisted on a 12k history.
+Z = 0.84
+# Ranges with fewer training leads than this say nothing either way.
+MIN_SUPPORT = 30
+# A comparison with converting leads ("typically have 6 or more") needs this many SQLs behind its median.
+MIN_SQLS = 30
+# Share of a family's pull that must come from values in below-average ranges for it to be listed Against.
+MAJORITY = 0.5
+
+
+def wilson_bounds(sqls: np.ndarray, leads: np.ndarray, z: float = Z) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) Wilson score bounds of SQL rates; (0, 1) where a range has no leads."""
+    sqls, leads = np.asarray(sqls, dtype=float), np.asarray(leads, dtype=float)
+    n = np.maximum(leads, 1.0)
+    rate = sqls / n
+    denominator = 1 + z * z / n
+    centre = (rate + z * z / (2 * n)) / denominator
+    half = z * np.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n)) / denominator
+    empty = leads == 0
+    return np.where(empty, 0.0, centre - half), np.where(empty, 1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class FeatureReference:
+    """One model column's value ranges on the training split: edges, leads and SQLs per range, SQL median."""
+
+    name: str
+    edges: tuple[float, ...]  # range k is edges[k-1] <= value < edges[k]; the last range holds missing values
+    leads: tuple[int, ...]  # len(edges) + 2 counts: len(edges) + 1 value ranges, then missing
+    sqls: tuple[int, ...]
+    sql_median: float | None = None  # the converting leads' median value (counts and custom numbers only)
+    sql_count: int = 0  # converting leads behind that median
+
+    def ranges(self, values: np.ndarray) -> np.ndarray:
+        """Index of each value's range (the last index for missing values)."""
+        index = np.searchsorted(np.asarray(self.edges, dtype=float), values, side="right")
+        return np.where(np.isnan(values), len(self.leads) - 1, index)
+
+    def to_dict(self) -> dict:
+        """JSON-safe form."""
+        return {
+            "name": self.name,
+            "edges": list(self.edges),
+            "leads": list(self.leads),
+            "sqls": list(self.sqls),
+            "sql_median": self.sql_median,
+            "sql_count": self.sql_count,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FeatureReference:
+        """Rebuild from `to_dict`."""
+        return cls(
+            data["name"],
+            tuple(data["edges"]),
+            tuple(data["leads"]),
+            tuple(data["sqls"]),
+            data.get("sql_median"),
+            int(data.get("sql_count", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class ReasonReference:
+    """Per model column, SQL rates by value range on the training split, against the overall rate."""
+
+    overall_rate: float
+    leads: int
+    features: tuple[FeatureReference, ...]  # in the model's column order
+
+    def __post_init__(self) -> None:
+        # Per column, which ranges convert clearly below / above average: looked up per batch, never per lead.
+        below, above = [], []
+        for feature in self.features:
+            lower, upper = wilson_bounds(feature.sqls, feature.leads)
+            supported = np.asarray(feature.leads) >= MIN_SUPPORT
+            below.append(supported & (upper < self.overall_rate))
+            above.append(supported & (lower > self.overall_rate))
+        object.__setattr__(self, "_below", below)
+        object.__setattr__(self, "_above", above)
+
+    def below_average(self, matrix: np.ndarray) -> np.ndarray:
+        """(n, features) True where the lead's value lies in a range converting clearly below average."""
+        result = np.zeros(matrix.shape, dtype=bool)
+        for j, feature in enumerate(self.features):
+            result[:, j] = self._below[j][feature.ranges(matrix[:, j])]
+        return result
+
+    def rate_of(self, j: int, value: float) -> tuple[float, int]:
+        """(SQL rate, leads) of the range holding one value of column j."""
+        feature = self.features[j]
+        k = int(feature.ranges(np.array([value], dtype=float))[0])
+        return feature.sqls[k] / max(feature.leads[k], 1), feature.leads[k]
+
+    def typical_of_converting(self, j: int) -> float | None:
+        """The converting leads' median of column j, when enough of them stand behind it."""
+        feature = self.features[j]
+        return feature.sql_median if feature.sql_count >= MIN_SQLS else None
+
+    def to_dict(self) -> dict:
+        """JSON-safe form, stored in the model bundle and as the run's reason_reference.json."""
+        return {
+            "overall_rate": self.overall_rate,
+            "leads": self.leads,
+            "z": Z,
+            "min_support": MIN_SUPPORT,
+            "features": [feature.to_dict() for feature in self.features],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ReasonReference:
+        """Rebuild from `to_dict`."""
+        return cls(
+            float(data["overall_rate"]),
+            int(data["leads"]),
+            tuple(FeatureReference.from_dict(f) for f in data["features"]),
+        )
