@@ -12,7 +12,7 @@ import numpy as np
 from leadgate.features.table import LeadTable
 
 if TYPE_CHECKING:
-    from leadgate.decision.pipeline import Decisions
+    from leadgate.decision.decisions import Decisions
 
 # Below this many leads one thread is faster: the chunks would be too small to amortize their setup.
 PARALLEL_MIN_LEADS = 8_192

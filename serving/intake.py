@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadgate.decision.pipeline import Decisions
+from leadgate.decision.decisions import Decisions
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Lead
 from leadgate.serving.batcher import Batcher

@@ -8,8 +8,8 @@ import numpy as np
 from prometheus_client import CollectorRegistry, Counter
 from prometheus_client.core import GaugeMetricFamily
 
+from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
-from leadgate.decision.pipeline import Decisions
 from leadgate.decision.record import DecisionRecord
 from leadgate.serving.drift import LiveDrift
 

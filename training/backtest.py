@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from leadgate.decision.pipeline import DecisionPipeline, Decisions
+from leadgate.decision.decisions import Decisions
+from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import REJECTING_ROUTES, ROUTES, SALES_ROUTES
 from leadgate.training.data import History
 from leadgate.training.intervals import CONFIDENCE, rate_ratio, wilson

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
-from leadgate.decision.pipeline import DecisionPipeline, Decisions
+from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.training.backtest import BacktestParams, gate_table
 from leadgate.training.baselines import BASELINES, fit_baselines

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
-from leadgate.decision.pipeline import DecisionPipeline, Decisions
+from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy, Thresholds
 from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile

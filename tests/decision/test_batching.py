@@ -10,7 +10,7 @@ import pytest
 
 from leadgate import runtime
 from leadgate.decision import batching
-from leadgate.decision.pipeline import Decisions
+from leadgate.decision.decisions import Decisions
 
 
 def test_chunks_cover_every_lead_once_in_order():

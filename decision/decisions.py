@@ -1,0 +1,175 @@
+"""A decided batch as arrays, and how one of its leads becomes a DecisionRecord for people and storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+import numpy as np
+
+from leadgate import runtime
+from leadgate.decision.gates import GateResults
+from leadgate.decision.policy import Lift
+from leadgate.decision.public import public_answer
+from leadgate.decision.reasons import ReasonBook
+from leadgate.decision.record import DecisionRecord, FiredGate, Reason
+from leadgate.decision.recovery import gate_recovery
+from leadgate.decision.routing import BANDS
+from leadgate.features.derived import Derived
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Decisions for a batch of leads, as arrays; `record(i)` renders one for people and storage."""
+
+    lead_ids: list[str]
+    route: np.ndarray
+    route_source: np.ndarray  # gate | lift | model | no_model
+    model_route: np.ndarray  # the probability band's route, before gates and lifts
+    p_sql: np.ndarray  # NaN when no model is loaded
+    raw_score: np.ndarray
+    gates: GateResults
+    derived: Derived
+    matrix: np.ndarray | None
+    by_family: np.ndarray | None
+    negative_picks: np.ndarray | None
+    positive_picks: np.ndarray | None
+    model_version: str | None
+    policy_version: str
+    decided_at: datetime
+    book: ReasonBook | None = None  # the model's reason families; None without a model
+    negative_points: np.ndarray | None = None  # (n, k) P(SQL) points of each negative pick
+    positive_points: np.ndarray | None = None
+    lift: Lift | None = None  # the policy's lift, named in liftable gates' recovery
+    comparisons: np.ndarray | None = None  # (n, families) count column compared with converting leads, or -1
+
+    def __len__(self) -> int:
+        return len(self.lead_ids)
+
+    def band(self, index: int) -> str | None:
+        """Probability band of one lead (None without a model)."""
+        return self._bands[index]
+
+    def reasons(self, index: int, negative: bool) -> list[Reason]:
+        """Top negative (or positive) model reasons of one lead."""
+        if not (self._has_negative if negative else self._has_positive)[index]:
+            return []
+        picks = (self.negative_picks if negative else self.positive_picks)[index]
+        points = (self.negative_points if negative else self.positive_points)[index]
+        compared = self._comparison_rows[index] if negative and self.comparisons is not None else None
+        return self.book.render(
+            self.derived, self.matrix, self._rounded_families, index, picks, negative, points, compared
+        )
+
+    def gate_rows(self, index: int) -> list[FiredGate]:
+        """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
+        rows = []
+        for j, value, lifted in self.gates.fired_by_lead(index):
+            code, category, control, route, reason, public_message, recovery = self._gate_fields[j]
+            reason = reason.format(value=value)
+            # A lifted gate no longer holds the lead: nothing left to recover from.
+            recovery = None if lifted else recovery
+            rows.append(FiredGate(code, category, control, route, reason, public_message, lifted, recovery))
+        return rows
+
+    def record(self, index: int) -> DecisionRecord:
+        """Everything about one decision."""
+        gate_rows = self.gate_rows(index)
+        gate_message = next((g.public_message for g in gate_rows if not g.lifted), None)
+        route, source = self._routes[index], self._sources[index]
+        answer_key = (route, source, gate_message, self._seniority[index])
+        answer = self._answers.get(answer_key)
+        if answer is None:
+            answer = self._answers[answer_key] = public_answer(*answer_key)
+        next_step, message = answer
+        return DecisionRecord(
+            lead_id=self.lead_ids[index],
+            route=route,
+            route_source=source,
+            p_sql=self._rounded_p_sql[index],
+            band=self._bands[index],
+            gates=gate_rows,
+            next_step=next_step,
+            public_message=message,
+            negative_reasons=self.reasons(index, negative=True),
+            positive_reasons=self.reasons(index, negative=False),
+            model_version=self.model_version,
+            policy_version=self.policy_version,
+            decided_at=self._decided_at_text,
+            model_missing=self.model_version is None,
+        )
+
+    def records(self) -> list[DecisionRecord]:
+        """`record` for every lead."""
+        with runtime.paused_gc():
+            return [self.record(i) for i in range(len(self))]
+
+    # The columns a record reads, as plain Python values once per batch: indexing a numpy array per lead
+    # boxes a numpy scalar each time, and the same few strings would be converted again and again.
+    @cached_property
+    def _rounded_families(self) -> np.ndarray:
+        # Rounded once for the batch: four decimals of log-odds are all a record shows.
+        return np.round(self.by_family, 4)
+
+    @cached_property
+    def _comparison_rows(self) -> list[list[int]]:
+        return self.comparisons.tolist()
+
+    @cached_property
+    def _decided_at_text(self) -> str:
+        return self.decided_at.isoformat()
+
+    @cached_property
+    def _routes(self) -> list[str]:
+        return self.route.tolist()
+
+    @cached_property
+    def _sources(self) -> list[str]:
+        return self.route_source.tolist()
+
+    @cached_property
+    def _seniority(self) -> list[str]:
+        return self.derived.seniority.tolist()
+
+    @cached_property
+    def _rounded_p_sql(self) -> list[float | None]:
+        # Python's round, not numpy's: numpy rounds by scaling, which can differ in the last digit.
+        return [None if p != p else round(p, 6) for p in self.p_sql.tolist()]
+
+    @cached_property
+    def _bands(self) -> list[str | None]:
+        band_of = {route.value: band for route, band in BANDS.items()}
+        return [
+            None if p != p else band_of[route]
+            for p, route in zip(self.p_sql.tolist(), self.model_route.tolist(), strict=True)
+        ]
+
+    @cached_property
+    def _has_negative(self) -> list[bool]:
+        return [False] * len(self) if self.matrix is None else (self.negative_picks >= 0).any(axis=1).tolist()
+
+    @cached_property
+    def _has_positive(self) -> list[bool]:
+        return [False] * len(self) if self.matrix is None else (self.positive_picks >= 0).any(axis=1).tolist()
+
+    @cached_property
+    def _gate_fields(self) -> list[tuple[str, str, str, str, str, str, str | None]]:
+        # A gate's fixed fields, as plain strings: reading a StrEnum's .value runs Python code each time.
+        return [
+            (
+                spec.code,
+                spec.category.value,
+                spec.control,
+                spec.route.value,
+                spec.reason,
+                spec.public_message.value,
+                gate_recovery(spec, self.lift) if self.lift is not None else spec.recovery,
+            )
+            for spec in self.gates.specs
+        ]
+
+    @cached_property
+    def _answers(self) -> dict[tuple, tuple[str, str]]:
+        # public_answer memoized per batch: it depends on four values with a handful of combinations.
+        return {}
