@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leadgate.features import signals
+from leadgate.features import messages, signals
 from leadgate.features.table import EVENT_TYPES, LeadTable
 
 MEANINGFUL_EVENTS = [
@@ -98,7 +98,7 @@ def derive(table: LeadTable, rules: SignalRules) -> Derived:
         company_type=_lower(text["company_type"]),
         crm=_lower(text["crm"]),
         message_problem=np.array(
-            [signals.message_problem(m, max_links) if m else "" for m in text["message"]], dtype=object
+            [messages.message_problem(m, max_links) if m else "" for m in text["message"]], dtype=object
         ),
         counts=table.event_counts(),
         days_since_lift_event=table.days_since(list(rules.lift_events)),

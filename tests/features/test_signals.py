@@ -1,6 +1,6 @@
 import pytest
 
-from leadgate.features import signals
+from leadgate.features import messages, signals
 
 NONE = frozenset()
 
@@ -100,12 +100,12 @@ def test_countries_by_code_or_name():
 
 
 def test_messages():
-    assert signals.message_problem("see http://a.io http://b.io http://c.io", 2) == "link spam"
-    assert signals.message_problem("you are a piece of shit, fuck off", 2) == "profanity"
+    assert messages.message_problem("see http://a.io http://b.io http://c.io", 2) == "link spam"
+    assert messages.message_problem("you are a piece of shit, fuck off", 2) == "profanity"
     # One listed word is often ordinary business English; it must not silently reject a buyer.
     for message in ("We need to kill our spreadsheet workflow", "Damn good product, want a demo"):
-        assert signals.message_problem(message, 2) == ""
-    assert signals.message_problem("Please send pricing for 20 seats", 2) == ""
+        assert messages.message_problem(message, 2) == ""
+    assert messages.message_problem("Please send pricing for 20 seats", 2) == ""
 
 
 def test_email_validity():
