@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.factories import events, make_lead
+from tests.factories import events, lead_with_nothing_given, make_lead
 
 # The lead of tests.factories is scored at 2026-11-03T09:00Z, two days after it arrived.
 TWO_PRICING_VISITS = make_lead(
@@ -15,21 +15,7 @@ NO_EVENTS_ARRIVED_TODAY = make_lead(created_at="2026-11-03T08:00:00Z", events=[]
 NO_CHANNEL = make_lead(source={"channel": None, "campaign": None})
 TEST_DOT_COM = make_lead(contact={"email": "maria@test.com"})
 EXAMPLE_DOT_COM = make_lead(contact={"email": "maria@example.com"})
-NOTHING_GIVEN = make_lead(
-    contact={"job_title": None},
-    company={
-        "name": None,
-        "website": None,
-        "employees": None,
-        "annual_revenue": None,
-        "industry": None,
-        "country": None,
-        "company_type": None,
-        "crm": None,
-    },
-    form={"inquiry_type": None, "message": None},
-    source={"channel": None, "campaign": None},
-)
+NOTHING_GIVEN = lead_with_nothing_given()
 
 CASES = [
     # (lead, family, old false words (on neither side now), new true words (under Against))

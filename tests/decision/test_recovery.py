@@ -13,7 +13,7 @@ from leadgate.features.builder import FAMILIES
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import derive
 from leadgate.features.table import build_table
-from tests.factories import events, make_lead
+from tests.factories import events, lead_with_nothing_given, make_lead
 
 POLICY = load_policy()
 GATES = {gate.code: gate for gate in POLICY.gates}
@@ -124,22 +124,7 @@ def test_shipped_mapping_policies_stay_valid(path):
 
 # Reason families: the good-fit lead of tests.factories, and one with nothing given and no events.
 GOOD = make_lead()
-BARE = make_lead(
-    contact={"job_title": None, "email": "maria@gmail.com"},
-    company={
-        "name": None,
-        "website": None,
-        "employees": None,
-        "annual_revenue": None,
-        "industry": None,
-        "country": None,
-        "company_type": None,
-        "crm": None,
-    },
-    form={"inquiry_type": None, "message": None},
-    source={"channel": None, "campaign": None},
-    events=[],
-)
+BARE = lead_with_nothing_given(contact={"email": "maria@gmail.com"}, events=[])
 
 
 def _recoveries(lead) -> dict[str, str]:
