@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from leadgate.settings import Settings
+from tests.wheels import build_wheel
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = {"postgres", "mlflow", "leadgate"}
@@ -260,14 +261,7 @@ def _wheel_names(files: list[str], workdir: Path) -> set[str]:
     for name in files:
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, source / name)
-    done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    [built] = out.glob("leadgate-*.whl")
+    built = build_wheel(source, out)
     return {name for name in zipfile.ZipFile(built).namelist() if ".dist-info/" not in name}
 
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.wheels import build_wheel
+
 ROOT = Path(__file__).resolve().parents[1]
 ROOMS = ("features", "decision", "training", "serving")
 
@@ -109,14 +111,7 @@ def wheel(tmp_path_factory) -> Path:
             source / name,
             **({"ignore": shutil.ignore_patterns("__pycache__")} if copy is shutil.copytree else {}),
         )
-    done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    [built] = out.glob("leadgate-*.whl")
+    built = build_wheel(source, out)
     return built
 
 
