@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from sqlalchemy import Connection, Engine, delete, exists, func, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from leadgate.serving.store_engine import writing
+from leadgate.serving.store_engine import truncate_wal, writing
 from leadgate.serving.store_models import (
     DecisionGateRow,
     DecisionRow,
@@ -37,6 +38,7 @@ from leadgate.serving.store_models import (
 ERASED_TABLES = ("decision_gates", "decisions", "shadow_decisions", "outcomes", "leads")
 CHUNK = 200  # leads erased per transaction: short write turns for the service, IN lists every database takes
 REASONS = ("request", "retention")
+FLUSH_TRIES, FLUSH_WAIT_SECONDS = 5, 0.2  # the WAL truncation after an erasure: at most ~2 s in all
 
 
 @dataclass(frozen=True)
@@ -242,18 +244,13 @@ def _secure_delete(connection: Connection) -> Iterator[None]:
 
 def _flush_wal(engine: Engine) -> None:
     """On SQLite, try to empty the write-ahead log, which still holds the pages as they were before."""
-    if engine.dialect.name != "sqlite":
-        return
-    try:
-        # In the writers' turn: a TRUNCATE checkpoint keeps writers out while it copies, and they should
-        # wait on the turn, not poll SQLite's busy handler.
-        with writing(engine) as connection:
-            waited = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-            # A reader in the way makes it wait at most briefly; the background checkpoints finish the job.
-            connection.exec_driver_sql("PRAGMA busy_timeout=200")
-            try:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                connection.exec_driver_sql(f"PRAGMA busy_timeout={int(waited)}")
-    except OperationalError:
-        pass  # best effort: the rows are gone either way
+    # A reader in the way (or a busy machine) can spoil one TRUNCATE checkpoint: try a few times, briefly
+    # each (writers wait meanwhile), then leave it to the background checkpoints.
+    for _ in range(FLUSH_TRIES):
+        try:
+            done = truncate_wal(engine, FLUSH_WAIT_SECONDS)
+        except OperationalError:
+            done = (1, 0, 0)
+        if done is None or done[0] == 0:
+            return
+        time.sleep(FLUSH_WAIT_SECONDS)

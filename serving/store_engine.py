@@ -68,6 +68,9 @@ def _sqlite_engine(url: str, timeout: float | None, wal_max_bytes: int | None) -
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Every delete and update zeroes what it frees: an erased person's data must not linger in free space,
+        # and old versions of a lead row (rewritten when events arrive) are not reached by the erasure itself.
+        cursor.execute("PRAGMA secure_delete=ON")
         pages = _AUTOCHECKPOINT.get(weak_engine(), SQLITE_AUTOCHECKPOINT_PAGES)
         cursor.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
         if wal_max_bytes is not None:

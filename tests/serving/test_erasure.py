@@ -228,9 +228,10 @@ def test_sqlite_file_and_its_log_keep_no_bytes_of_the_person(tmp_path, pipeline)
 
     engine = make_engine(f"sqlite:///{tmp_path / 'decisions.db'}")
 
-    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "connect", insert=True)
     def _plain_delete(connection, _record) -> None:
         # Some SQLite builds (this machine's among them) overwrite deleted rows by default; most do not.
+        # Run before the store's own pragmas, as such a build's default would be.
         connection.execute("PRAGMA secure_delete=OFF")
 
     migrate(engine)
