@@ -176,24 +176,32 @@ class ReasonBook:
             return None
         n = len(matrix)
         result = np.full((n, len(self.families)), -1, dtype=np.int64)
+        medians, comparable_families = self._comparable
+        if not comparable_families:
+            return result
+        usable = below & (matrix < medians)  # NaN medians compare False
+        rows = np.arange(n)
+        for f, columns in comparable_families:
+            # The column pulling the lead down most is the one the comparison speaks of.
+            strongest = columns[np.argmin(contributions[:, columns], axis=1)]
+            result[:, f] = np.where(usable[rows, strongest], strongest, -1)
+        return result
+
+    @cached_property
+    def _comparable(self) -> tuple[np.ndarray, list[tuple[int, np.ndarray]]]:
+        # The converting leads' medians by column, and the families having one: fixed per model, so once.
         medians = np.array(
             [
                 np.nan if word is None else (self.reference.typical_of_converting(j) or np.nan)
                 for j, word in enumerate(self.comparable)
             ]
         )
-        if np.isnan(medians).all():
-            return result
-        usable = below & (matrix < medians)  # NaN medians compare False
-        rows = np.arange(n)
+        families = []
         for f in range(len(self.families)):
             columns = np.flatnonzero(self.to_families[:, f])
-            if np.isnan(medians[columns]).all():
-                continue
-            # The column pulling the lead down most is the one the comparison speaks of.
-            strongest = columns[np.argmin(contributions[:, columns], axis=1)]
-            result[:, f] = np.where(usable[rows, strongest], strongest, -1)
-        return result
+            if not np.isnan(medians[columns]).all():
+                families.append((f, columns))
+        return medians, families
 
     def comparison_text(self, column: int) -> str:
         """' — leads that become SQLs typically have 6 or more page views' from the stored median."""

@@ -226,3 +226,13 @@ def test_custom_fields_get_statistics_and_are_judged_like_the_rest(shop, policy)
             if found and reason.family == "custom_calls":
                 assert float(found.group(1)) == calls.sql_median > decisions.matrix[i, column["custom_calls"]]
     assert custom_against >= 20
+
+
+def test_a_few_leads_find_their_ranges_as_a_large_batch_does(pipeline, trained, test_leads, monkeypatch):
+    from leadgate.decision import reference
+
+    matrix = pipeline.decide(test_leads[:300]).matrix
+    matrix[::7, ::3] = np.nan  # missing values have a range of their own
+    few = np.vstack([trained.model.reference.below_average(matrix[i : i + 30]) for i in range(0, 300, 30)])
+    monkeypatch.setattr(reference, "FEW_LEADS", 0)  # column by column, as for a large batch
+    assert np.array_equal(few, trained.model.reference.below_average(matrix)) and few.any()
