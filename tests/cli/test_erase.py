@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,24 +19,14 @@ NOW = datetime.now(UTC)
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_url(request, tmp_path, isolated):
     """A migrated, empty decision store's URL: a SQLite file, or a fresh PostgreSQL schema."""
-    from sqlalchemy import create_engine
-
-    from tests.serving.conftest import postgres_url
+    from tests.serving.conftest import fresh_schema, postgres_or_skip
 
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'decisions.db'}"
         return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
-    schema = f"lg_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    yield f"{url}?options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
+    url = postgres_or_skip()
+    with fresh_schema(url) as schema:
+        yield f"{url}?options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture

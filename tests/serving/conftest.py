@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -40,15 +42,26 @@ def postgres_url() -> str | None:
     return url
 
 
-def _fresh_postgres(url: str):
-    """A new schema per test run so runs never see each other's rows."""
-    from sqlalchemy import create_engine, event
+@contextmanager
+def fresh_schema(url: str) -> Iterator[str]:
+    """A new PostgreSQL schema for one test, dropped afterwards, so runs never see each other's rows."""
+    from sqlalchemy import create_engine
 
     schema = f"lg_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url)
     with admin.begin() as connection:
         connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        yield schema
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+def use_schema(engine, schema: str) -> None:
+    """Every connection of `engine` works in `schema`."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _search_path(dbapi_connection, _record):
@@ -57,7 +70,13 @@ def _fresh_postgres(url: str):
         cursor.close()
         dbapi_connection.commit()
 
-    return engine, admin, schema
+
+def postgres_or_skip() -> str:
+    """The test PostgreSQL URL; a skip when unreachable (a failure under LEADGATE_REQUIRE_POSTGRES=1)."""
+    url = postgres_url()
+    if url is None:
+        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
+    return url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -70,16 +89,15 @@ def store(request, tmp_path):
         yield DecisionStore(engine)
         engine.dispose()
         return
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
-    engine, admin, schema = _fresh_postgres(url)
-    migrate(engine)
-    yield DecisionStore(engine)
-    engine.dispose()
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-    admin.dispose()
+    from sqlalchemy import create_engine
+
+    url = postgres_or_skip()
+    with fresh_schema(url) as schema:
+        engine = create_engine(url, pool_pre_ping=True)
+        use_schema(engine, schema)
+        migrate(engine)
+        yield DecisionStore(engine)
+        engine.dispose()
 
 
 @pytest.fixture

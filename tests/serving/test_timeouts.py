@@ -7,14 +7,13 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import lead_dict
-from tests.serving.conftest import auth, postgres_url
+from tests.serving.conftest import auth, fresh_schema, postgres_or_skip, postgres_url, use_schema
 
 BOUND = 2.0  # the setting's default
 SLACK = 0.6  # thread hand-offs and the test client on two shared cores
@@ -23,8 +22,6 @@ SLACK = 0.6  # thread hand-offs and the test client on two shared cores
 @contextmanager
 def _bounded_store(kind: str, tmp_path, url: str | None = None):
     """A migrated store built as the service builds it, with the default bound; PostgreSQL in a fresh schema."""
-    from sqlalchemy import create_engine, event
-
     from leadgate.serving.store import DecisionStore, make_engine, migrate
 
     if kind == "sqlite":
@@ -33,29 +30,15 @@ def _bounded_store(kind: str, tmp_path, url: str | None = None):
         yield DecisionStore(engine)
         engine.dispose()
         return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
-    schema = f"lg_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    engine = make_engine(url or base, timeout=BOUND)
-
-    @event.listens_for(engine, "connect")
-    def _search_path(dbapi_connection, _record):
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute(f"SET search_path TO {schema}")
-        dbapi_connection.commit()
-
-    migrate(engine)
-    try:
-        yield DecisionStore(engine)
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
+    base = postgres_or_skip()
+    with fresh_schema(base) as schema:
+        engine = make_engine(url or base, timeout=BOUND)
+        use_schema(engine, schema)
+        migrate(engine)
+        try:
+            yield DecisionStore(engine)
+        finally:
+            engine.dispose()
 
 
 HOLD_SQLITE_WRITE_LOCK = """
