@@ -13,7 +13,7 @@ from leadgate.decision.gates import GateResults
 from leadgate.decision.policy import Lift
 from leadgate.decision.public import public_answer
 from leadgate.decision.reasons import ReasonBook
-from leadgate.decision.record import DecisionRecord, FiredGate, Reason
+from leadgate.decision.record import DecisionRecord, FiredGate, Reason, acting_control
 from leadgate.decision.recovery import gate_recovery
 from leadgate.decision.routing import BANDS
 from leadgate.features.derived import Derived
@@ -98,6 +98,7 @@ class Decisions:
             policy_version=self.policy_version,
             decided_at=self._decided_at_text,
             model_missing=self.model_version is None,
+            control=acting_control(route, source, gate_rows),
         )
 
     def records(self) -> list[DecisionRecord]:

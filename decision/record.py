@@ -6,8 +6,16 @@ from dataclasses import dataclass
 
 from leadgate.decision.routes import Route, rejection_reasons
 
-# Slotted, not frozen: a frozen dataclass assigns each field through object.__setattr__, ~7x slower to
-# build, and batch scoring builds one record per lead. Treat every instance as read-only.
+# Which control set a decision's route; each acts differently and is undone differently (README "Controls").
+CONTROLS = {
+    "none": "nothing held the lead back: the model sent it to sales",
+    "penalty": "the model's probability put it below sales (more evidence raises it)",
+    "disqualification": "an eligibility gate kept it from sales (a correction of the data changes it)",
+    "data_quality": "a data-quality gate held it (better contact data changes it)",
+    "lift": "a fresh high-intent signal lifted a gate or a low band to a sales-assisted check",
+    "no_model": "no model was loaded: gates alone decided",
+}
+_GATE_CONTROL = {"eligibility": "disqualification", "data_quality": "data_quality"}
 
 
 @dataclass(slots=True)
@@ -81,6 +89,7 @@ class DecisionRecord:
     policy_version: str
     decided_at: str  # ISO 8601
     model_missing: bool  # decided on gates alone: no model was loaded
+    control: str = "none"  # which control set the route (CONTROLS)
 
     @property
     def rejecting(self) -> bool:
@@ -108,18 +117,20 @@ class DecisionRecord:
             "policy_version": self.policy_version,
             "decided_at": self.decided_at,
             "model_missing": self.model_missing,
+            "control": self.control,
         }
 
     @classmethod
     def from_json(cls, data: dict) -> DecisionRecord:
         """Rebuild from `to_json`; older stored records lack later fields and read them as absent."""
+        gates = [FiredGate(**gate) for gate in data["gates"]]
         return cls(
             lead_id=data["lead_id"],
             route=data["route"],
             route_source=data["route_source"],
             p_sql=data["p_sql"],
             band=data["band"],
-            gates=[FiredGate(**gate) for gate in data["gates"]],
+            gates=gates,
             next_step=data["next_step"],
             public_message=data["public_message"],
             negative_reasons=[Reason(**reason) for reason in data["negative_reasons"]],
@@ -128,4 +139,19 @@ class DecisionRecord:
             policy_version=data["policy_version"],
             decided_at=data["decided_at"],
             model_missing=data.get("model_missing", data["model_version"] is None),
+            control=data.get("control") or acting_control(data["route"], data["route_source"], gates),
         )
+
+
+def acting_control(route: str, route_source: str, gates: list[FiredGate]) -> str:
+    """The control that set the route, from where the route came from and the gates that held it."""
+    if route_source == "gate":
+        held = next((g for g in gates if not g.lifted), None)
+        return _GATE_CONTROL.get(held.control, held.control) if held else "disqualification"
+    if route_source == "model":
+        return "none" if route == Route.sales_ready.value else "penalty"
+    return route_source  # lift | no_model
+
+
+# Slotted, not frozen: a frozen dataclass assigns each field through object.__setattr__, ~7x slower to
+# build, and batch scoring builds one record per lead. Treat every instance as read-only.

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from leadgate.decision.record import CONTROLS
 from leadgate.features.schema import Events
 
 NextStep = Literal["sales_call", "verify", "nurture", "self_service", "thank_you"]
@@ -94,6 +95,7 @@ class DecisionView(BaseModel):
     lead_id: str
     route: str
     route_source: str
+    control: str = Field(description="which control set the route: " + ", ".join(CONTROLS))
     p_sql: float | None
     band: str | None
     next_step: NextStep

@@ -143,6 +143,7 @@ def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
         "lead_id": record.lead_id,
         "route": record.route,
         "route_source": record.route_source,
+        "control": record.control,
         "p_sql": record.p_sql,
         "band": record.band,
         "gates": [gate.to_json() for gate in record.gates],

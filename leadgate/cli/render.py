@@ -40,7 +40,7 @@ def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
     """One decision: route, gates, calibrated P(SQL), top negative and positive reasons."""
     route = record.route
     header = Text.assemble(("→ ", "dim"), (route.upper(), ROUTE_STYLE.get(route, "bold")))
-    header.append(f"   (decided by {record.route_source})", style="dim")
+    header.append(f"   (decided by {record.route_source}; control: {record.control})", style="dim")
     if record.p_sql is not None:
         header.append(f"\nP(SQL) = {record.p_sql:.1%}  band: {record.band}")
     else:

@@ -41,3 +41,20 @@ def test_as_of_pins_the_decision_time():
     lead = make_lead(scored_at=None)
     moment = datetime(2026, 11, 5, tzinfo=UTC)
     assert lead.as_of(moment).scored_at == moment and lead.scored_at is None
+
+
+def test_each_record_names_the_control_that_set_its_route(pipeline):
+    small = pipeline.decide_one(make_lead(company={"employees": 3}), now=NOW)
+    assert small.gates[0].code == "below_size_floor" and small.control == "disqualification"
+    fake = pipeline.decide_one(make_lead(contact={"first_name": "asdf", "last_name": "asdf"}), now=NOW)
+    assert fake.route_source == "gate" and fake.control == "data_quality", fake.gates
+    scored = pipeline.decide_one(make_lead(), now=NOW)
+    assert scored.route_source == "model"
+    assert scored.control == ("none" if scored.route == "sales_ready" else "penalty")
+    assert PIPELINE.decide_one(make_lead(), now=NOW).control == "no_model"
+
+
+def test_records_stored_before_the_control_existed_read_it_from_their_route():
+    data = PIPELINE.decide_one(make_lead(company={"employees": 3}), now=NOW).to_json()
+    del data["control"]
+    assert DecisionRecord.from_json(data).control == "disqualification"
