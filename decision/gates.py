@@ -8,6 +8,7 @@ from functools import cached_property
 
 import numpy as np
 
+from leadgate.decision.history_facts import HistoryFacts
 from leadgate.decision.policy import GateSpec, Policy
 from leadgate.decision.routes import ROUTE_SEVERITY, ROUTES, Route
 from leadgate.features import signals
@@ -16,6 +17,9 @@ from leadgate.features.derived import Derived
 # A check returns, per lead, whether it fires and the lead's own value that made it fire.
 Check = Callable[[Derived, Policy], tuple[np.ndarray, np.ndarray]]
 CHECKS: dict[str, Check] = {}
+# A check that also reads what the store counted (decision/history_facts.py); run only when facts are given.
+FactCheck = Callable[[Derived, HistoryFacts, Policy], tuple[np.ndarray, np.ndarray]]
+FACT_CHECKS: dict[str, FactCheck] = {}
 
 
 def check(name: str) -> Callable[[Check], Check]:
@@ -62,6 +66,21 @@ def _do_not_engage(d: Derived, policy: Policy):
     )
     hit_site = np.array([w in blocked for w in d.website_domain], dtype=bool)
     return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
+
+
+def fact_check(name: str) -> Callable[[FactCheck], FactCheck]:
+    """Register a gate check that reads the store's facts; without facts it runs its plain check, or never fires."""
+
+    def register(function: FactCheck) -> FactCheck:
+        FACT_CHECKS[name] = function
+        CHECKS.setdefault(name, _never)
+        return function
+
+    return register
+
+
+def _never(d: Derived, policy: Policy):
+    return _values(np.zeros(d.table.n, dtype=bool), np.full(d.table.n, "", dtype=object))
 
 
 @check("unsubscribed_or_complained")
@@ -219,14 +238,17 @@ class GateResults:
         return [(self.specs[j], value, lifted) for j, value, lifted in self._fired_by_lead[index]]
 
 
-def run_gates(derived: Derived, policy: Policy) -> GateResults:
-    """Evaluate every enabled gate of the policy on every lead."""
+def run_gates(derived: Derived, policy: Policy, facts: HistoryFacts | None = None) -> GateResults:
+    """Evaluate every enabled gate of the policy on every lead; gates counted from the store need `facts`."""
     specs = policy.active_gates()
     n = derived.table.n
     fired = np.zeros((n, len(specs)), dtype=bool)
     values = np.full((n, len(specs)), "", dtype=object)
     for j, spec in enumerate(specs):
-        fired[:, j], values[:, j] = CHECKS[spec.check](derived, policy)
+        if facts is not None and spec.check in FACT_CHECKS:
+            fired[:, j], values[:, j] = FACT_CHECKS[spec.check](derived, facts, policy)
+        else:
+            fired[:, j], values[:, j] = CHECKS[spec.check](derived, policy)
     with np.errstate(invalid="ignore"):
         fresh_signal = derived.days_since_lift_event <= policy.lift.within_days
     liftable = np.array([spec.liftable for spec in specs], dtype=bool)
@@ -246,3 +268,7 @@ def run_gates(derived: Derived, policy: Policy) -> GateResults:
         severity=worst,
         lift_only=lift_only,
     )
+
+
+# The store-counted checks register themselves; imported last, once everything above exists.
+from leadgate.decision import history_gates  # noqa: E402, F401

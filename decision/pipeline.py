@@ -11,6 +11,7 @@ from leadgate import runtime
 from leadgate.decision import batching
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.gates import GateResults, run_gates
+from leadgate.decision.history_facts import HistoryFacts
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.policy import Policy
 from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, ReasonBook, strength_points, top_families
@@ -51,31 +52,35 @@ class DecisionPipeline:
             return []
         return custom_problems(lead.custom, (*self.custom_fields, *also))  # the model's own declaration wins
 
-    def decide(self, leads: list[Lead], now: datetime | None = None) -> Decisions:
-        """Decide a batch of validated leads."""
-        return self._run(leads, now, render=False)[0]
+    def decide(
+        self, leads: list[Lead], now: datetime | None = None, facts: HistoryFacts | None = None
+    ) -> Decisions:
+        """Decide a batch of validated leads; `facts` (what the store counted, per lead) feed the history gates."""
+        return self._run(leads, now, render=False, facts=facts)[0]
 
     def decide_records(
-        self, leads: list[Lead], now: datetime | None = None
+        self, leads: list[Lead], now: datetime | None = None, facts: HistoryFacts | None = None
     ) -> tuple[Decisions, list[DecisionRecord]]:
         """Decide a batch and render every record, as `decide(leads).records()` but overlapped on big batches."""
-        return self._run(leads, now, render=True)
+        return self._run(leads, now, render=True, facts=facts)
 
     def _run(
-        self, leads: list[Lead], now: datetime | None, render: bool
+        self, leads: list[Lead], now: datetime | None, render: bool, facts: HistoryFacts | None = None
     ) -> tuple[Decisions, list[DecisionRecord]]:
         now = now or datetime.now(UTC)
+        if facts is not None and len(facts) != len(leads):
+            raise ValueError(f"history facts for {len(facts)} leads given with {len(leads)} leads")
         workers = runtime.worker_count()
         with runtime.paused_gc():
             if self.model is None or workers < 2 or len(leads) < batching.PARALLEL_MIN_LEADS:
-                front = self._front(leads, now)
+                front = self._front(leads, now, facts)
                 contributions = None if front.matrix is None else self.model.contributions(front.matrix)
                 decisions = self._finish(front, contributions, now)
                 return decisions, decisions.records() if render else []
-            return self._run_in_chunks(leads, now, workers, render)
+            return self._run_in_chunks(leads, now, workers, render, facts)
 
     def _run_in_chunks(
-        self, leads: list[Lead], now: datetime, workers: int, render: bool
+        self, leads: list[Lead], now: datetime, workers: int, render: bool, facts: HistoryFacts | None
     ) -> tuple[Decisions, list[DecisionRecord]]:
         # This thread runs the Python of each chunk in turn (it needs the GIL anyway) while pool threads
         # run the TreeSHAP of earlier chunks on one core each: LightGBM releases the GIL, so both cores stay
@@ -86,7 +91,9 @@ class DecisionPipeline:
         with runtime.thread_pool(workers, "treeshap") as pool:
             pending = []
             for start, stop in batching.chunk_bounds(len(leads)):
-                front = self._front(leads[start:stop], now)
+                front = self._front(
+                    leads[start:stop], now, None if facts is None else facts.take(start, stop)
+                )
                 pending.append((front, pool.submit(self.model.contributions, front.matrix, 1)))
             for front, shap in pending:
                 parts.append(self._finish(front, shap.result(), now))
@@ -94,11 +101,11 @@ class DecisionPipeline:
                     records.extend(parts[-1].records())
         return batching.join_decisions(parts), records
 
-    def _front(self, leads: list[Lead], now: datetime) -> Front:
+    def _front(self, leads: list[Lead], now: datetime, facts: HistoryFacts | None = None) -> Front:
         """Everything before the model's contributions: table, signals, gates, feature matrix."""
         table = build_table(leads, now=now)
         derived = derive(table, self.policy.signal_rules)
-        gates = run_gates(derived, self.policy)
+        gates = run_gates(derived, self.policy, facts)
         matrix = self.model.builder.transform(derived) if self.model is not None else None
         return Front(table.text["lead_id"], derived, gates, matrix)
 
@@ -153,18 +160,25 @@ class DecisionPipeline:
         )
 
     def decide_each(
-        self, leads: list[Lead], now: datetime | None = None
+        self, leads: list[Lead], now: datetime | None = None, facts: HistoryFacts | None = None
     ) -> list[tuple[Decisions, int, DecisionRecord] | Exception]:
         """Decide leads in one call, lead by lead if that fails: per lead (Decisions, index, record) or its error."""
         now = now or datetime.now(UTC)
+        if facts is not None and len(facts) != len(leads):  # a caller's mistake, not one lead's failure
+            raise ValueError(f"history facts for {len(facts)} leads given with {len(leads)} leads")
         try:
-            decisions, records = self.decide_records(leads, now=now)
+            decisions, records = self.decide_records(leads, now=now, facts=facts)
         except Exception as error:  # noqa: BLE001 - find the lead that fails; the others still get their decision
             if len(leads) == 1:
                 return [error]
-            return [self.decide_each([lead], now)[0] for lead in leads]
+            return [
+                self.decide_each([lead], now, None if facts is None else facts.take(i, i + 1))[0]
+                for i, lead in enumerate(leads)
+            ]
         return [(decisions, index, record) for index, record in enumerate(records)]
 
-    def decide_one(self, lead: Lead, now: datetime | None = None) -> DecisionRecord:
+    def decide_one(
+        self, lead: Lead, now: datetime | None = None, facts: HistoryFacts | None = None
+    ) -> DecisionRecord:
         """Decide one lead and return its full record."""
-        return self.decide([lead], now=now).record(0)
+        return self.decide([lead], now=now, facts=facts).record(0)

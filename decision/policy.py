@@ -13,6 +13,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from leadgate.decision.history_facts import HistoryRules
 from leadgate.decision.routes import Route
 from leadgate.features.derived import SignalRules
 from leadgate.features.schema import EventType, describe_validation_error
@@ -185,6 +186,8 @@ class Policy(_Strict):
     routing: Routing = Routing()
     training_gated_leads: Literal["exclude", "include"] = "exclude"
     promotion: Promotion = Promotion()
+    # Optional, so a policy file without it keeps its version; its gates then use HistoryRules' defaults.
+    history: HistoryRules | None = None
     gates: list[GateSpec] = Field(..., min_length=1)
 
     @model_validator(mode="after")
