@@ -167,7 +167,9 @@ class DecisionPipeline:
         if facts is not None and len(facts) != len(leads):  # a caller's mistake, not one lead's failure
             raise ValueError(f"history facts for {len(facts)} leads given with {len(leads)} leads")
         try:
-            decisions, records = self.decide_records(leads, now=now, facts=facts)
+            # Facts passed only when given: subclasses written before them override decide_records(leads, now).
+            extra = {} if facts is None else {"facts": facts}
+            decisions, records = self.decide_records(leads, now=now, **extra)
         except Exception as error:  # noqa: BLE001 - find the lead that fails; the others still get their decision
             if len(leads) == 1:
                 return [error]
@@ -181,4 +183,6 @@ class DecisionPipeline:
         self, lead: Lead, now: datetime | None = None, facts: HistoryFacts | None = None
     ) -> DecisionRecord:
         """Decide one lead and return its full record."""
+        if facts is None:
+            return self.decide([lead], now=now).record(0)
         return self.decide([lead], now=now, facts=facts).record(0)

@@ -9,6 +9,7 @@ from leadgate.decision.decisions import Decisions
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Lead
 from leadgate.serving.batcher import Batcher
+from leadgate.serving.history_store import Submission, history_facts, uses_facts
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import Current
 from leadgate.serving.store import DecisionStore, NewLead, Stored
@@ -68,7 +69,7 @@ class Intake:
             stop = start + 1
             while stop < len(arrivals) and arrivals[stop].current is arrivals[start].current:
                 stop += 1
-            decided.extend(_decide(arrivals[start:stop]))
+            decided.extend(self._decide(arrivals, start, stop))
             start = stop
         writable = [
             (a, d) for a, d in zip(arrivals, decided, strict=True) if not isinstance(d, BaseException)
@@ -87,10 +88,22 @@ class Intake:
             results.append(written if isinstance(written, BaseException) else Decided(*outcome, written))
         return results
 
+    def _decide(
+        self, batch: list[Arrival], start: int, stop: int
+    ) -> list[tuple[DecisionRecord, Decisions, int] | Exception]:
+        """Decide arrivals start..stop (one snapshot) with what the store knows of them and of earlier arrivals."""
+        pipeline = batch[start].current.pipeline
+        facts = None
+        if uses_facts(pipeline.policy):
+            # Counted over the whole batch: an earlier arrival of this batch is a submission too.
+            submissions = [Submission.of(a.stored_lead, a.received_at) for a in batch]
+            facts = history_facts(self.store.engine, submissions, pipeline.policy).take(start, stop)
+        return _decide(batch[start:stop], facts)
 
-def _decide(arrivals: list[Arrival]) -> list[tuple[DecisionRecord, Decisions, int] | Exception]:
+
+def _decide(arrivals: list[Arrival], facts=None) -> list[tuple[DecisionRecord, Decisions, int] | Exception]:
     outcomes = arrivals[0].current.pipeline.decide_each(
-        [a.lead for a in arrivals], now=max(a.received_at for a in arrivals)
+        [a.lead for a in arrivals], now=max(a.received_at for a in arrivals), facts=facts
     )
     return [
         outcome if isinstance(outcome, Exception) else (outcome[2], outcome[0], outcome[1])

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
 from leadgate.decision.record import DecisionRecord
+from leadgate.features.accounts import ContactKeys
 from leadgate.serving.store_engine import make_engine, migrate, ready, writing  # noqa: F401
 from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
 
@@ -259,6 +260,7 @@ _INSERT_LEAD, _INSERT_DECISION, _INSERT_GATE = insert(LeadRow), insert(DecisionR
 
 
 def _insert_lead(connection: Connection, entry: NewLead) -> None:
+    keys = ContactKeys.of(entry.lead)
     connection.execute(
         _INSERT_LEAD,
         {
@@ -267,6 +269,9 @@ def _insert_lead(connection: Connection, entry: NewLead) -> None:
             "lead": entry.lead,
             "received_at": entry.received_at,
             "updated_at": entry.received_at,
+            "account_domain": keys.account_domain or None,
+            "email": keys.email or None,
+            "source_ip": keys.ip or None,
         },
     )
 

@@ -31,11 +31,21 @@ class LeadRow(Base):
 
     __tablename__ = "leads"
 
+    __table_args__ = (
+        Index("ix_leads_account_domain", "account_domain"),
+        Index("ix_leads_ip_received", "source_ip", "received_at"),
+        Index("ix_leads_email_received", "email", "received_at"),
+    )
+
     lead_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     lead: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Copied from the lead when it is stored (features/accounts.py), so accounts and counts are indexed.
+    account_domain: Mapped[str | None] = mapped_column(String(253), doc="registered company domain")
+    email: Mapped[str | None] = mapped_column(String(320), doc="contact email, case-folded")
+    source_ip: Mapped[str | None] = mapped_column(String(64))
 
 
 class DecisionRow(Base):
@@ -135,3 +145,16 @@ class ErasureRow(Base):
     sql: Mapped[bool | None] = mapped_column(Boolean, doc="the outcome, when one was recorded")
     won: Mapped[bool | None] = mapped_column(Boolean)
     erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccountStatusRow(Base):
+    """What the company knows of an account beyond its leads: set by sales or account management."""
+
+    __tablename__ = "account_status"
+
+    domain: Mapped[str] = mapped_column(String(253), primary_key=True)
+    do_not_engage: Mapped[bool] = mapped_column(Boolean, default=False)
+    churned_non_payment: Mapped[bool] = mapped_column(Boolean, default=False)
+    open_escalation: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

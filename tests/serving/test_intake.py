@@ -73,10 +73,10 @@ def test_a_repeat_or_a_reused_key_inside_a_batch_is_answered_one_by_one(store, t
 class _FailsOn(DecisionPipeline):
     """The real pipeline, except that it raises on one lead id (as a bug on odd input would)."""
 
-    def decide_records(self, leads, now=None):
+    def decide_records(self, leads, now=None, **facts):
         if any(lead.lead_id == "boom" for lead in leads):
             raise ZeroDivisionError("boom")
-        return super().decide_records(leads, now)
+        return super().decide_records(leads, now, **facts)
 
 
 def test_a_lead_the_pipeline_fails_on_fails_alone(store, trained, policy):

@@ -1,0 +1,191 @@
+"""The store's facts about leads about to be decided: one indexed query per batch (decision/history_facts.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
+
+from leadgate.decision.gates import FACT_CHECKS
+from leadgate.decision.history_facts import HistoryFacts, HistoryRules
+from leadgate.decision.policy import Policy
+from leadgate.features.accounts import ContactKeys
+from leadgate.serving.store_models import AccountStatusRow, LeadRow, OutcomeRow
+
+_DAY = 86_400.0
+_DO_NOT_ENGAGE, _CHURNED, _ESCALATION = 1, 2, 4  # account status flags, packed into one integer column
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A lead about to be decided: its id, what it is counted by, and when it arrived."""
+
+    lead_id: str
+    keys: ContactKeys
+    at: datetime
+
+    @classmethod
+    def of(cls, lead: dict, at: datetime) -> Submission:
+        """From a lead as stored (its JSON dict) and its arrival."""
+        return cls(lead["lead_id"], ContactKeys.of(lead), at.astimezone(UTC))
+
+
+def uses_facts(policy: Policy) -> bool:
+    """Whether any active gate of the policy reads the store's facts (else the query is skipped)."""
+    return any(spec.check in FACT_CHECKS for spec in policy.active_gates())
+
+
+def history_facts(engine: Engine, submissions: list[Submission], policy: Policy) -> HistoryFacts:
+    """Facts of each submission as of its arrival: the store's rows plus the earlier submissions of this batch.
+
+    Stored leads count within [first arrival - window, last arrival] of the batch, the batch's own leads
+    excepted (a re-decided lead is stored already); a batch spans milliseconds, so this is each lead's window.
+    """
+    rules = policy.history or HistoryRules()
+    facts = HistoryFacts.empty(len(submissions))
+    if not submissions:
+        return facts
+    stored = _query(engine, submissions, rules)
+    seen: dict[tuple[str, str], set[str]] = {}  # (kind, key) -> lead ids earlier in this batch
+    for i, submission in enumerate(submissions):
+        keys = submission.keys
+        facts.account_domain[i] = keys.account_domain
+        for kind, key, column in (
+            ("ip", keys.ip, facts.ip_submissions),
+            ("email", keys.email, facts.email_submissions),
+        ):
+            if key:
+                earlier = seen.setdefault((kind, key), set())
+                column[i] = stored.counts[(kind, key)] + len(earlier - {submission.lead_id}) + 1
+                earlier.add(submission.lead_id)
+        if keys.account_domain:
+            rejected = stored.rejections.get(keys.account_domain, [])
+            before = [(at, reason) for at, reason in rejected if at <= submission.at]
+            if before:
+                at, reason = max(before)
+                facts.bad_fit_rejected_days[i] = at.timestamp() / _DAY
+                facts.bad_fit_reason[i] = reason
+            flags = stored.status.get(keys.account_domain, 0)
+            facts.account_do_not_engage[i] = bool(flags & _DO_NOT_ENGAGE)
+            facts.churned_non_payment[i] = bool(flags & _CHURNED)
+            facts.open_escalation[i] = bool(flags & _ESCALATION)
+    return facts
+
+
+def _storable(values) -> list[str]:
+    """Distinct values the store could hold: text it cannot (a lone surrogate, a NUL) is in no stored row."""
+    kept = set()
+    for value in values:
+        if value and "\x00" not in value:
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                continue
+            kept.add(value)
+    return sorted(kept)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    counts: Counter  # (kind, key) -> stored submissions within the window
+    rejections: dict[
+        str, list[tuple[datetime, str]]
+    ]  # account -> (recorded_at, reason) of bad-fit rejections
+    status: dict[str, int]  # account -> packed status flags
+
+
+def _query(engine: Engine, submissions: list[Submission], rules: HistoryRules) -> _Stored:
+    naive = engine.dialect.name == "sqlite"  # SQLite keeps naive UTC text; compare like with like
+
+    def bound(moment: datetime) -> datetime:
+        return moment.replace(tzinfo=None) if naive else moment
+
+    first, last = min(s.at for s in submissions), max(s.at for s in submissions)
+    ids = _storable(s.lead_id for s in submissions)
+    ips = _storable(s.keys.ip for s in submissions)
+    emails = _storable(s.keys.email for s in submissions)
+    domains = _storable(s.keys.account_domain for s in submissions)
+    no_time, no_text, no_number = (
+        cast(null(), DateTime(timezone=True)),
+        cast(null(), String),
+        cast(null(), Integer),
+    )
+    parts = []
+    for kind, column, keys, window in (
+        ("ip", LeadRow.source_ip, ips, rules.ip_window_seconds),
+        ("email", LeadRow.email, emails, rules.email_window_seconds),
+    ):
+        if keys:
+            parts.append(
+                select(
+                    literal(kind).label("kind"),
+                    column.label("key"),
+                    func.count().label("n"),
+                    no_time,
+                    no_text,
+                )
+                .where(
+                    column.in_(keys),
+                    LeadRow.received_at >= bound(first - timedelta(seconds=window)),
+                    LeadRow.received_at <= bound(last),
+                    LeadRow.lead_id.not_in(ids),
+                )
+                .group_by(column)
+            )
+    if domains:
+        parts.append(
+            select(
+                literal("rejected"),
+                LeadRow.account_domain,
+                no_number,
+                OutcomeRow.recorded_at,
+                OutcomeRow.rejection_reason,
+            )
+            .join(OutcomeRow, OutcomeRow.lead_id == LeadRow.lead_id)
+            .where(
+                LeadRow.account_domain.in_(domains),
+                OutcomeRow.rejection_reason.in_(rules.bad_fit_reasons),
+                OutcomeRow.recorded_at >= bound(first - timedelta(days=rules.bad_fit_days)),
+                OutcomeRow.recorded_at <= bound(last),
+            )
+        )
+        flags = (
+            case((AccountStatusRow.do_not_engage, _DO_NOT_ENGAGE), else_=0)
+            + case((AccountStatusRow.churned_non_payment, _CHURNED), else_=0)
+            + case((AccountStatusRow.open_escalation, _ESCALATION), else_=0)
+        )
+        parts.append(
+            select(literal("status"), AccountStatusRow.domain, flags, no_time, no_text).where(
+                AccountStatusRow.domain.in_(domains)
+            )
+        )
+    counts: Counter = Counter()
+    rejections: dict[str, list[tuple[datetime, str]]] = {}
+    status: dict[str, int] = {}
+    if not parts:
+        return _Stored(counts, rejections, status)
+    with engine.connect() as connection:
+        rows = connection.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
+    for kind, key, number, at, reason in rows:
+        if kind == "rejected":
+            at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+            rejections.setdefault(key, []).append((at, reason))
+        elif kind == "status":
+            status[key] = int(number)
+        else:
+            counts[(kind, key)] = int(number)
+    return _Stored(counts, rejections, status)
