@@ -17,6 +17,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from leadgate.features.schema import LeadValidationError
 from leadgate.runtime import freeze_long_lived
+from leadgate.serving.account_views import router as account_router
+from leadgate.serving.accounts import AccountNotFound
 from leadgate.serving.checkpoints import WalCheckpointer
 from leadgate.serving.erasure_views import router as erasure_router
 from leadgate.serving.intake import Intake
@@ -201,6 +203,7 @@ def create_app(
     app.include_router(router)
     app.include_router(outcome_router)
     app.include_router(erasure_router)
+    app.include_router(account_router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(Timing, metrics=metrics)
@@ -238,6 +241,10 @@ def create_app(
     @app.exception_handler(LeadNotFound)
     async def not_found(request: Request, error: LeadNotFound):
         return JSONResponse({"detail": f"no lead {error.args[0]!r}"}, status_code=404)
+
+    @app.exception_handler(AccountNotFound)
+    async def no_account(request: Request, error: AccountNotFound):
+        return JSONResponse({"detail": f"no contact and no status stored for account {error.args[0]!r}"}, 404)
 
     @app.exception_handler(RateLimited)
     async def rate_limited(request: Request, error: RateLimited):

@@ -37,11 +37,18 @@ class Submission:
     lead_id: str
     keys: ContactKeys
     at: datetime
+    decided_at: datetime | None = None  # a re-decision's time: account history up to it counts
 
     @classmethod
-    def of(cls, lead: dict, at: datetime) -> Submission:
-        """From a lead as stored (its JSON dict) and its arrival."""
-        return cls(lead["lead_id"], ContactKeys.of(lead), at.astimezone(UTC))
+    def of(cls, lead: dict, at: datetime, decided_at: datetime | None = None) -> Submission:
+        """From a lead as stored (its JSON dict), its arrival, and the time of a later re-decision."""
+        later = None if decided_at is None else decided_at.astimezone(UTC)
+        return cls(lead["lead_id"], ContactKeys.of(lead), at.astimezone(UTC), later)
+
+    @property
+    def as_of(self) -> datetime:
+        """The time the account's history is read at."""
+        return self.decided_at or self.at
 
 
 def uses_facts(policy: Policy) -> bool:
@@ -74,7 +81,7 @@ def history_facts(engine: Engine, submissions: list[Submission], policy: Policy)
                 earlier.add(submission.lead_id)
         if keys.account_domain:
             rejected = stored.rejections.get(keys.account_domain, [])
-            before = [(at, reason) for at, reason in rejected if at <= submission.at]
+            before = [(at, reason) for at, reason in rejected if at <= submission.as_of]
             if before:
                 at, reason = max(before)
                 facts.bad_fit_rejected_days[i] = at.timestamp() / _DAY
@@ -160,7 +167,7 @@ def _query(engine: Engine, submissions: list[Submission], rules: HistoryRules) -
                 LeadRow.account_domain.in_(domains),
                 OutcomeRow.rejection_reason.in_(rules.bad_fit_reasons),
                 OutcomeRow.recorded_at >= bound(first - timedelta(days=rules.bad_fit_days)),
-                OutcomeRow.recorded_at <= bound(last),
+                OutcomeRow.recorded_at <= bound(max(s.as_of for s in submissions)),
             )
         )
         flags = (
@@ -189,3 +196,15 @@ def _query(engine: Engine, submissions: list[Submission], rules: HistoryRules) -
         else:
             counts[(kind, key)] = int(number)
     return _Stored(counts, rejections, status)
+
+
+def stored_submission(engine: Engine, lead_id: str, decided_at: datetime) -> Submission | None:
+    """A stored lead as a submission re-decided at `decided_at` (None when no such lead is stored)."""
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(LeadRow.lead, LeadRow.received_at).where(LeadRow.lead_id == lead_id)
+        ).first()
+    if row is None:
+        return None
+    received = row.received_at if row.received_at.tzinfo else row.received_at.replace(tzinfo=UTC)
+    return Submission.of(row.lead, received, decided_at)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Event, Lead, LeadValidationError, parse_lead
+from leadgate.serving.history_store import history_facts, stored_submission, uses_facts
 from leadgate.serving.intake import Arrival, Intake
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
@@ -117,9 +118,17 @@ def add_events(
     """Append new activity, re-score, and append a decision, all under the lead's lock (and within its cap)."""
     now = datetime.now(UTC)
     decided: list[DecisionRecord] = []
+    pipeline = holder.current().pipeline
+    facts = None
+    if uses_facts(pipeline.policy):
+        # As at arrival for its submissions, as of now for its account: a re-decision keeps the store's gates.
+        submission = stored_submission(store.engine, lead_id, now)
+        if submission is None:
+            raise LeadNotFound(lead_id)
+        facts = history_facts(store.engine, [submission], pipeline.policy)
 
     def decide(lead: dict) -> DecisionRecord:
-        decided.append(holder.current().pipeline.decide_one(parse_lead(lead), now=now))
+        decided.append(pipeline.decide_one(parse_lead(lead), now=now, facts=facts))
         return decided[-1]
 
     try:
