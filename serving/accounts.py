@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 
 from leadgate.decision.policy import Policy
 from leadgate.decision.record import DecisionRecord
@@ -76,13 +77,18 @@ def write_status(engine: Engine, domain: str, status: AccountStatus) -> AccountS
     """Store (replace) the account's status; the gates of its next contacts read it."""
     stamped = AccountStatus(**{**status.__dict__, "updated_at": datetime.now(UTC)})
     values = dict(stamped.__dict__)
-    with writing(engine) as connection:
-        # Update first, insert if there was nothing: takes the row lock where one exists.
-        touched = connection.execute(
-            AccountStatusRow.__table__.update().where(AccountStatusRow.domain == domain).values(**values)
-        )
-        if touched.rowcount == 0:
-            connection.execute(AccountStatusRow.__table__.insert().values(domain=domain, **values))
+    table = AccountStatusRow.__table__
+    for attempt in range(2):
+        try:
+            with writing(engine) as connection:
+                # Update first, insert if there was nothing: takes the row lock where one exists.
+                touched = connection.execute(table.update().where(table.c.domain == domain).values(**values))
+                if touched.rowcount == 0:
+                    connection.execute(table.insert().values(domain=domain, **values))
+            return stamped
+        except IntegrityError:
+            if attempt:  # a concurrent first write took the insert: the second pass updates it
+                raise
     return stamped
 
 

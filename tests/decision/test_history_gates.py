@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
+import yaml
 
 from leadgate import runtime
 from leadgate.decision import batching
@@ -152,3 +153,18 @@ def test_facts_follow_their_leads_through_chunks_and_one_by_one_retries(pipeline
         pipeline.decide_each([lead], DECIDED, facts.take(i, i + 1))[0] for i, lead in enumerate(leads)
     ]
     assert [i for i, (_, _, r) in enumerate(one_by_one) if r.route == "verify" and r.gates] == [3, 17, 29]
+
+
+def test_the_history_section_is_validated_and_optional(policy):
+    from leadgate.decision.policy import PolicyError, parse_policy
+
+    data = policy.model_dump(mode="json", exclude_none=True)
+    with pytest.raises(PolicyError, match="history.submissions_per_ip"):
+        parse_policy(yaml.safe_dump({**data, "history": {"submissions_per_ip": 1}}))
+    with pytest.raises(PolicyError, match="history.per_minute"):
+        parse_policy(yaml.safe_dump({**data, "history": {"per_minute": 3}}))
+    without = parse_policy(yaml.safe_dump({k: v for k, v in data.items() if k != "history"}))
+    assert without.history is None and without.version != policy.version
+    # Its gates then count with the defaults: five from one IP within a minute.
+    record = DecisionPipeline(without).decide_one(make_lead(), facts=_facts(ip_submissions=[5]))
+    assert "within 1 minute" in {g.code: g.reason for g in record.gates}["rapid_submissions"]

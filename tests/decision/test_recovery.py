@@ -1,11 +1,13 @@
 """Recovery conditions: what would change a decision, beside every gate that has one and every reason against."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
 
+from leadgate.decision.history_facts import HistoryFacts
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import PolicyError, load_policy, parse_policy
 from leadgate.decision.recovery import RECOVERIES, custom_recovery, gate_recovery
@@ -41,11 +43,30 @@ GATE_LEADS = {
     "too_fast_form": {"form": {"seconds_on_form": 0.8}},
     "abusive_message": {"form": {"message": "buy now www.a.io www.b.io www.c.io"}},
     "hard_bounce": {"events": events(("hard_bounce", "2026-11-02T00:00:00Z"))},
+    # Gates counted from the store: the factory lead, with what the store would have counted (GATE_FACTS).
+    "rapid_submissions": {},
+    "recently_rejected_account": {},
+    "churned_non_payment": {},
+    "open_escalation": {},
+}
+
+
+def _facts(**values) -> HistoryFacts:
+    facts = HistoryFacts.empty(1)
+    return replace(facts, **{k: np.asarray([v], dtype=getattr(facts, k).dtype) for k, v in values.items()})
+
+
+GATE_FACTS = {
+    "rapid_submissions": _facts(ip_submissions=9),
+    # 2026-09-24 in days since 1970: six weeks before the factory lead's decision.
+    "recently_rejected_account": _facts(bad_fit_rejected_days=20_720.0, bad_fit_reason="not_a_fit_size"),
+    "churned_non_payment": _facts(churned_non_payment=True),
+    "open_escalation": _facts(open_escalation=True),
 }
 
 
 def _gate_row(pipeline: DecisionPipeline, code: str):
-    record = pipeline.decide_one(make_lead(**GATE_LEADS[code]))
+    record = pipeline.decide_one(make_lead(**GATE_LEADS[code]), facts=GATE_FACTS.get(code))
     return record, next(gate for gate in record.gates if gate.code == code)
 
 
