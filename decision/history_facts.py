@@ -13,8 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-_DAY = 86_400.0
-
 
 class HistoryRules(BaseModel):
     """The policy's `history` section: windows and thresholds of the gates counted from the store."""
@@ -76,8 +74,3 @@ class HistoryFacts:
     def take(self, start: int, stop: int) -> HistoryFacts:
         """The facts of leads start..stop of the batch."""
         return HistoryFacts(**{name: values[start:stop] for name, values in self.__dict__.items()})
-
-
-def epoch_days(seconds: float) -> float:
-    """Days since the epoch, as the lead table measures times."""
-    return seconds / _DAY

@@ -9,6 +9,7 @@ from leadgate.features import signals
 # Email domains that name the organisation itself; free, disposable, missing or invalid ones name nobody's.
 _ORGANISATION_EMAIL_CLASSES = frozenset({"corporate", "academic", "competitor", "own"})
 _NO_LISTS: frozenset[str] = frozenset()
+MAX_DOMAIN_LENGTH = 253
 
 
 def account_domain(email: str | None, website: str | None) -> str:
@@ -25,8 +26,13 @@ def account_domain(email: str | None, website: str | None) -> str:
     ):
         base = signals.registered_domain(domain)
         if base:
-            return base
-    return signals.registered_domain(website) if website else ""
+            return _dns_name(base)
+    return _dns_name(signals.registered_domain(website)) if website else ""
+
+
+def _dns_name(domain: str) -> str:
+    # A website of 500 characters is valid text but no domain: no DNS name is longer than 253.
+    return domain if len(domain) <= MAX_DOMAIN_LENGTH else ""
 
 
 def normalized_email(email: str | None) -> str:

@@ -162,3 +162,11 @@ def test_the_migration_fills_the_new_columns_from_leads_already_stored(dialect, 
         use_schema(engine, schema)
         check(engine)
         engine.dispose()
+
+
+def test_a_website_too_long_for_a_domain_joins_no_account_and_the_lead_is_stored(store, trained, policy):
+    current = _current(trained, policy)
+    website = "https://" + "a" * 300 + ".com"
+    long_site = {"contact": {"email": "kim@gmail.com"}, "company": {"website": website}}
+    (result,) = Intake(store).run_batch([_arrival(current, "long-1", T0, **long_site)])
+    assert result.stored.created and result.decisions.lead_ids == ["long-1"]
