@@ -25,6 +25,7 @@ from leadgate.decision.gates import FACT_CHECKS
 from leadgate.decision.history_facts import HistoryFacts, HistoryRules
 from leadgate.decision.policy import Policy
 from leadgate.features.accounts import ContactKeys
+from leadgate.serving.store_engine import reading
 from leadgate.serving.store_models import AccountStatusRow, LeadRow, OutcomeRow
 
 _DAY = 86_400.0
@@ -195,7 +196,7 @@ def _query(engine: Engine, submissions: list[Submission], rules: HistoryRules) -
         "rejected_since": bound(first - timedelta(days=rules.bad_fit_days)),
         "as_of": bound(max(s.as_of for s in submissions)),
     }
-    with engine.connect() as connection:
+    with reading(engine) as connection:  # on the way to the batch's write: bounded as the write is
         rows = connection.execute(_FACTS_QUERY, params).all()
     for kind, key, number, at, reason in rows:
         if kind == "rejected":
@@ -210,7 +211,7 @@ def _query(engine: Engine, submissions: list[Submission], rules: HistoryRules) -
 
 def stored_submission(engine: Engine, lead_id: str, decided_at: datetime) -> Submission | None:
     """A stored lead as a submission re-decided at `decided_at` (None when no such lead is stored)."""
-    with engine.connect() as connection:
+    with reading(engine) as connection:
         row = connection.execute(
             select(LeadRow.lead, LeadRow.received_at).where(LeadRow.lead_id == lead_id)
         ).first()

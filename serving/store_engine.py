@@ -201,6 +201,30 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A read on the way to a write (what a batch of new leads is decided with): bounded as `writing` is.
+
+    On PostgreSQL it gets the writes' budget, so after a write ran out of time the reads of the batches
+    queued behind it only try (the breaker) instead of each waiting the whole bound. SQLite's readers never
+    wait for its writer (WAL), so they need no turn.
+    """
+    breaker = _BREAKERS.get(engine)
+    if breaker is None or engine in _TURNS:
+        with engine.connect() as connection:
+            yield connection
+        return
+    from leadgate.serving.store_postgres import deadline
+
+    try:
+        with deadline(breaker.budget()), engine.connect() as connection:
+            yield connection
+    except (OperationalError, PoolTimeout):
+        breaker.failed()
+        raise
+    breaker.succeeded()
+
+
+@contextmanager
 def _bounded_transaction(engine: Engine, budget: float) -> Iterator[Connection]:
     turn = _TURNS.get(engine)
     if turn is None:
