@@ -87,6 +87,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("lead_age_days", "staleness", monotone=-1),
     FeatureSpec("has_website", "data_quality"),
     FeatureSpec("has_company_name", "data_quality"),
+    FeatureSpec("company_unidentified", "data_quality"),
     FeatureSpec("log10_message_chars", "data_quality"),
     FeatureSpec("log10_seconds_on_form", "data_quality"),
 )
@@ -234,7 +235,10 @@ class FeatureBuilder:
         columns.append(table.decayed_sum(INTENT_WEIGHTS, self.half_life_days))
         columns.append(since_created)
         columns.append(has_site.astype(np.float64))
-        columns.append(np.array([bool(c) for c in table.text["company_name"]], dtype=np.float64))
+        has_name = np.array([bool(c) for c in table.text["company_name"]], dtype=np.float64)
+        columns.append(has_name)
+        # Neither a company name nor a website: nobody can tell which company this is.
+        columns.append(((has_name == 0) & ~has_site).astype(np.float64))
         columns.append(_log10(np.array([len(m) for m in table.text["message"]], dtype=np.float64)))
         columns.append(_log10(numbers["seconds_on_form"]))
         columns += [self._custom_column(derived, field, codes) for field in self.custom_fields]

@@ -1,4 +1,4 @@
-"""Property: every rendered reason of the families whose words issue 15 fixed is true of the generated lead.
+"""Property: every rendered reason of every built-in family is true of the generated lead.
 
 Each check below reads the lead as sent (its events, fields and times), never the pipeline's derived signals,
 so the words are checked against the data, not against the code that wrote them.
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leadgate.decision.policy import load_policy
 from leadgate.features.derived import MEANINGFUL_EVENTS
 from leadgate.features.schema import EventType, InquiryType, Lead
 
@@ -28,6 +30,7 @@ WEBSITE = {
     "form submission": "form_submit",
 }
 HIGH_INTENT = ("demo_request", "meeting_booked", "email_reply")
+TARGET = tuple(load_policy().firmographics.employees_target)
 
 
 def _maybe(values) -> st.SearchStrategy:
@@ -230,7 +233,66 @@ def _check_not_given(text: str, family: str, lead: Lead) -> None:
         assert _NOT_GIVEN[label](lead) is None, text
 
 
+def _check_size(text: str, lead: Lead, target: tuple[int, int]) -> None:
+    if text == "Company size not given":
+        return
+    said = re.fullmatch(r"Company size ([\d,]+) employees, (below|in|above) the target range", text)
+    employees = lead.company.employees
+    assert said and int(said.group(1).replace(",", "")) == int(employees), text
+    low, high = target
+    where = "below" if employees < low else "above" if employees > high else "in"
+    assert said.group(2) == where, (text, target)
+
+
+def _check_revenue(text: str, lead: Lead) -> None:
+    if text != "Annual revenue not given":
+        assert text == f"Annual revenue ${lead.company.annual_revenue:,.0f}"
+
+
+def _check_title(text: str, lead: Lead) -> None:
+    if not text.endswith("not given"):
+        assert text.endswith(f"({lead.contact.job_title})"), text
+        if text.startswith("Student or intern"):
+            assert re.search(r"intern|student", lead.contact.job_title, re.I), text
+
+
+def _check_category(label: str, value) -> Callable[[str, dict, Lead], None]:
+    def check(text: str, counts: dict[str, int], lead: Lead) -> None:
+        if not text.endswith("not given"):
+            given = value(lead)
+            assert text == f"{label}: {getattr(given, 'value', given)}", text
+
+    return check
+
+
+def _check_form(text: str, lead: Lead) -> None:
+    if text.endswith("not given"):
+        return
+    said = re.fullmatch(
+        r"Form filled(?: in under a second| in (\d+) seconds?)? with a (\d+)-character message", text
+    )
+    assert said, text
+    assert int(said.group(2)) == len(lead.form.message or "")
+    seconds = lead.form.seconds_on_form
+    if said.group(1):
+        assert int(said.group(1)) == int(seconds)
+    elif "under a second" in text:
+        assert seconds < 1
+    else:
+        assert seconds is None
+
+
 CHECKS = {
+    "company_size": lambda text, counts, lead: _check_size(text, lead, TARGET),
+    "revenue": lambda text, counts, lead: _check_revenue(text, lead),
+    "seniority": lambda text, counts, lead: _check_title(text, lead),
+    "function": lambda text, counts, lead: _check_title(text, lead),
+    "industry": _check_category("Industry", lambda lead: lead.company.industry),
+    "company_type": _check_category("Company type", lambda lead: lead.company.company_type),
+    "country": _check_category("Country", lambda lead: lead.company.country),
+    "stack": _check_category("CRM in use", lambda lead: lead.company.crm),
+    "inquiry": _check_category("Inquiry type", lambda lead: lead.form.inquiry_type),
+    "data_quality": lambda text, counts, lead: _check_form(text, lead),
     "web_activity": lambda text, counts, lead: _check_website(text, counts),
     "demo": _check_demo,
     "staleness": _check_staleness,
