@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -129,7 +130,10 @@ def add_events(
         )
     except KeyError:
         raise LeadNotFound(lead_id) from None
-    metrics.observe_decision(decided[-1], "events")
+    record = decided[-1]
+    if row.route is not None and row.route != record.route:  # an override in force set the stored route
+        record = dataclasses.replace(record, route=row.route)
+    metrics.observe_decision(record, "events")
     return answer_of(row), row.seq
 
 

@@ -46,9 +46,9 @@ class Stored:
     next_step: str
     public_message: str
     created: bool = True
-    review_token: str | None = (
-        None  # lets the person ask for a human review; none for leads stored before 0005
-    )
+    # Lets the person ask for a human review; None for a lead stored before review tokens existed.
+    review_token: str | None = None
+    route: str | None = None  # the stored route (an override's, when one is in force); None when read back
 
     @classmethod
     def of(cls, row: DecisionRow, created: bool, review_token: str | None = None) -> Stored:
@@ -312,7 +312,7 @@ def _refused(lead_id: str, error: Exception) -> str:
 
 def _written(lead_id: str, seq: int, decision: DecisionRecord, token: str | None) -> Stored:
     # Not an ORM row: building one cost more than the answer needs.
-    return Stored(lead_id, seq, decision.next_step, decision.public_message, True, token)
+    return Stored(lead_id, seq, decision.next_step, decision.public_message, True, token, decision.route)
 
 
 # Built once: constructing an insert per call cost more than SQLite's own work on it.

@@ -116,3 +116,42 @@ def test_a_lead_stored_before_review_tokens_gets_one_when_decided_again(store, p
     assert answer.review_token and store.review_token("old-lead") == answer.review_token
     tokens = {_store_lead(store, pipeline, f"t-{i}", NOW).review_token for i in range(5)}
     assert len(tokens) == 5  # random per lead, never derived from the id
+
+
+def test_an_override_holds_through_a_model_change_and_a_replay(store, pipeline, policy):
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.serving.store import NewLead
+
+    stored = _store_lead(store, pipeline, "vip-store", NOW, company={"employees": 3})
+    spec = OverrideSpec("sales_ready", "vip", None, "test-sales")
+    store.redecide(
+        lead_id="vip-store",
+        decide=_decide(pipeline, NOW),
+        trigger="override",
+        at=NOW,
+        change=set_override(spec, "vip-store", NOW),
+    )
+    gates_only = DecisionPipeline(policy)  # the champion went away: gates alone decide
+    answer = store.append_events(
+        lead_id="vip-store",
+        merge=lambda lead: lead,
+        decide=_decide(gates_only, NOW),
+        at=NOW,
+    )
+    assert (answer.route, answer.next_step, answer.review_token) == (
+        "sales_ready",
+        "sales_call",
+        stored.review_token,
+    )
+    latest = store.history("vip-store")[-1]
+    assert latest.model_missing and latest.record["override"]["automatic"]["route"] == "self_service"
+    lead = store.lead("vip-store")
+    [repeat] = store.create_many(
+        [
+            NewLead(lead, _decide(pipeline, NOW)(lead), None, NOW),
+            NewLead(lead, _decide(pipeline, NOW)(lead), None, NOW),
+        ]
+    )[:1]
+    assert (
+        not repeat.created and store.history("vip-store")[-1].route == "sales_ready"
+    )  # a replay changes nothing

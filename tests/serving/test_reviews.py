@@ -46,6 +46,8 @@ def test_a_vip_override_survives_rescoring_until_it_is_lifted(client):
 
     answer = _events(client, "vip-1")  # re-scoring: the pipeline decides as usual, the override holds
     assert answer["next_step"] == "sales_call" and answer["decision_seq"] == 3
+    counted = client.get("/metrics").text  # the stored route is counted, not the automatic one
+    assert 'leadgate_decisions_total{route="sales_ready",trigger="events"} 1.0' in counted
     view = _view(client, "vip-1")
     assert (view["route"], view["control"], view["route_source"]) == ("sales_ready", "override", "override")
     assert view["automatic_route"] == "self_service"  # the automatic decision is recorded beside it
