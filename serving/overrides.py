@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, exists, insert, select, update
 
 from leadgate.decision.public import public_answer
 from leadgate.decision.record import DecisionRecord
@@ -82,9 +82,19 @@ def apply_override(record: DecisionRecord, override: OverrideRow | None) -> Deci
     )
 
 
-def final_decision(connection: Connection, lead_id: str, record: DecisionRecord) -> DecisionRecord:
-    """The decision to store for a lead decided again: the pipeline's, with its active override applied."""
-    return apply_override(record, active_override(connection, lead_id))
+def in_force(lead_id: ColumnElement) -> ColumnElement[bool]:
+    """SQL: the lead has an override in force; read beside the lead, it spares a query when none is."""
+    return exists().where(OverrideRow.lead_id == lead_id, OverrideRow.lifted_at.is_(None))
+
+
+def final_decision(
+    connection: Connection, lead_id: str, record: DecisionRecord, overridden: bool = True
+) -> DecisionRecord:
+    """The decision to store for a lead decided again: the pipeline's, with its active override applied.
+
+    `overridden` False (read with `in_force`) says there is none, so nothing is looked up.
+    """
+    return apply_override(record, active_override(connection, lead_id) if overridden else None)
 
 
 def set_override(spec: OverrideSpec, lead_id: str, at: datetime):

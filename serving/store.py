@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
 from leadgate.decision.record import DecisionRecord
-from leadgate.serving.overrides import final_decision
+from leadgate.serving.overrides import final_decision, in_force
 from leadgate.serving.store_engine import make_engine, migrate, ready, writing  # noqa: F401
 from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
 
@@ -258,12 +258,14 @@ def _decide_again(
     merge: Callable[[dict], dict] | None = None,
 ) -> Stored:
     """Decide the locked lead (merged first, if asked), apply its active override, append the decision."""
-    stored, token = connection.execute(
-        select(LeadRow.lead, LeadRow.review_token).where(LeadRow.lead_id == lead_id)
+    stored, token, overridden = connection.execute(
+        select(LeadRow.lead, LeadRow.review_token, in_force(LeadRow.lead_id)).where(
+            LeadRow.lead_id == lead_id
+        )
     ).one()
     lead = stored if merge is None else merge(stored)
     # Every re-decision passes here: the one pipeline decides, then an active override sets the route.
-    decision = final_decision(connection, lead_id, decide(lead))
+    decision = final_decision(connection, lead_id, decide(lead), bool(overridden))
     changes: dict = {} if merge is None else {"lead": lead}
     if token is None:  # stored before review tokens existed: it gets one the first time it is decided again
         changes["review_token"] = token = new_review_token()
