@@ -14,6 +14,7 @@ CONTROLS = {
     "data_quality": "a data-quality gate held it (better contact data changes it)",
     "lift": "a fresh high-intent signal lifted a gate or a low band to a sales-assisted check",
     "no_model": "no model was loaded: gates alone decided",
+    "override": "sales set the route by hand (VIP, strategic, ...) until the override is lifted",
 }
 _GATE_CONTROL = {"eligibility": "disqualification", "data_quality": "data_quality"}
 
@@ -90,6 +91,8 @@ class DecisionRecord:
     decided_at: str  # ISO 8601
     model_missing: bool  # decided on gates alone: no model was loaded
     control: str = "none"  # which control set the route (CONTROLS)
+    # Set when sales overrode the route: who, why, when, and the automatic decision it replaced.
+    override: dict | None = None
 
     @property
     def rejecting(self) -> bool:
@@ -102,7 +105,7 @@ class DecisionRecord:
 
     def to_json(self) -> dict:
         """JSON-safe dict: what the store keeps and the APIs return."""
-        return {
+        data = {
             "lead_id": self.lead_id,
             "route": self.route,
             "route_source": self.route_source,
@@ -119,6 +122,9 @@ class DecisionRecord:
             "model_missing": self.model_missing,
             "control": self.control,
         }
+        if self.override is not None:  # only overridden decisions carry it: others keep their stored shape
+            data["override"] = self.override
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> DecisionRecord:
@@ -140,6 +146,7 @@ class DecisionRecord:
             decided_at=data["decided_at"],
             model_missing=data.get("model_missing", data["model_version"] is None),
             control=data.get("control") or acting_control(data["route"], data["route_source"], gates),
+            override=data.get("override"),
         )
 
 

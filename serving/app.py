@@ -26,6 +26,7 @@ from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.problems import WRITES, field_problems, unparsable
 from leadgate.serving.rate_limits import Limiter, RateLimited
+from leadgate.serving.review_views import install as install_reviews
 from leadgate.serving.server import MetricsOnItsOwnPort
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
@@ -201,6 +202,7 @@ def create_app(
     app.include_router(router)
     app.include_router(outcome_router)
     app.include_router(erasure_router)
+    install_reviews(app)  # disputes, overrides, sales feedback (GDPR Art. 22): routes, errors, gauges
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(Timing, metrics=metrics)

@@ -19,6 +19,10 @@ class PublicAnswer(BaseModel):
     lead_id: str
     next_step: NextStep
     message: str
+    review_token: str | None = Field(
+        None,
+        description="opaque token with which the person may ask for a human review: POST /v1/review/{token}",
+    )
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -27,6 +31,7 @@ class PublicAnswer(BaseModel):
                     "lead_id": "crm-00042",
                     "next_step": "sales_call",
                     "message": "Thank you! A specialist will contact you within one business day to set up a call.",
+                    "review_token": "9f1c2a7be04d4c1f8a3e5b6d7c8e9f01",
                 }
             ]
         }
@@ -89,6 +94,20 @@ class HistoryItem(BaseModel):
     decided_at: datetime
 
 
+class OverrideView(BaseModel):
+    """A route set by hand by sales: who, when, why, and when it was lifted (None: in force)."""
+
+    id: int
+    route: str
+    reason_code: str
+    note: str | None
+    created_by: str
+    created_at: datetime
+    lifted_at: datetime | None
+    lifted_by: str | None
+    lift_note: str | None
+
+
 class DecisionView(BaseModel):
     """Everything sales needs about a lead's current decision, and how it got there."""
 
@@ -96,7 +115,14 @@ class DecisionView(BaseModel):
     route: str
     route_source: str
     control: str = Field(description="which control set the route: " + ", ".join(CONTROLS))
+    automatic_route: str = Field(
+        description="the route the pipeline chose; differs from `route` under an override"
+    )
     p_sql: float | None
+    p_sql_change_7d: float | None = Field(
+        description="urgency: P(SQL) now minus P(SQL) of the latest decision at or before 7 days ago; "
+        "None when there is none or either has no score"
+    )
     band: str | None
     next_step: NextStep
     gates: list[GateView]
@@ -107,6 +133,7 @@ class DecisionView(BaseModel):
     policy_version: str
     decided_at: datetime
     history: list[HistoryItem]
+    overrides: list[OverrideView] = Field(description="every override of the lead, lifted ones included")
 
 
 class LeadSummary(BaseModel):

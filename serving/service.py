@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Event, Lead, LeadValidationError, parse_lead
@@ -34,6 +35,7 @@ def answer_of(stored: Stored) -> dict:
         "lead_id": stored.lead_id,
         "next_step": stored.next_step,
         "message": MESSAGES[stored.public_message],
+        "review_token": stored.review_token,
     }
 
 
@@ -128,23 +130,44 @@ def add_events(
         )
     except KeyError:
         raise LeadNotFound(lead_id) from None
-    metrics.observe_decision(decided[-1], "events")
+    record = decided[-1]
+    if row.route is not None and row.route != record.route:  # an override in force set the stored route
+        record = dataclasses.replace(record, route=row.route)
+    metrics.observe_decision(record, "events")
     return answer_of(row), row.seq
 
 
-def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
-    """The latest decision in full, plus the history of every decision."""
+URGENCY_WINDOW = timedelta(days=7)
+
+
+def p_sql_change(history: list, now: datetime, window: timedelta = URGENCY_WINDOW) -> float | None:
+    """P(SQL) of the latest decision minus that of the latest decision at or before `now - window`."""
+    before = [row for row in history if _utc(row.decided_at) <= now - window]
+    current = history[-1].p_sql if history else None
+    if not before or current is None or before[-1].p_sql is None:
+        return None
+    return current - before[-1].p_sql
+
+
+def decision_view(*, lead_id: str, store: DecisionStore, now: datetime | None = None) -> dict:
+    """The latest decision in full, the history of every decision, the change of P(SQL) and the overrides."""
+    from leadgate.serving.overrides import overrides_of
+
     history = store.history(lead_id)
     if not history:
         raise LeadNotFound(lead_id)
     latest = history[-1]
     record = DecisionRecord.from_json(latest.record)
+    with store.engine.connect() as connection:
+        overrides = overrides_of(connection, lead_id)
     return {
         "lead_id": record.lead_id,
         "route": record.route,
         "route_source": record.route_source,
         "control": record.control,
+        "automatic_route": (record.override or {}).get("automatic", {}).get("route", record.route),
         "p_sql": record.p_sql,
+        "p_sql_change_7d": p_sql_change(history, now or datetime.now(UTC)),
         "band": record.band,
         "gates": [gate.to_json() for gate in record.gates],
         "negative_reasons": [reason.to_json() for reason in record.negative_reasons],
@@ -166,6 +189,7 @@ def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
             }
             for row in history
         ],
+        "overrides": overrides,
     }
 
 

@@ -30,9 +30,12 @@ class LeadRow(Base):
     """A lead as last known: the submitted lead with every event appended since."""
 
     __tablename__ = "leads"
+    __table_args__ = (UniqueConstraint("review_token", name="uq_leads_review_token"),)
 
     lead_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # The opaque token of the public answer that lets the person ask for a human review (GDPR Art. 22).
+    review_token: Mapped[str | None] = mapped_column(String(64))
     lead: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -135,3 +138,58 @@ class ErasureRow(Base):
     sql: Mapped[bool | None] = mapped_column(Boolean, doc="the outcome, when one was recorded")
     won: Mapped[bool | None] = mapped_column(Boolean)
     erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewRow(Base):
+    """A person's request for a human to look at an automatic decision, and what sales found."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("lead_id", "decision_seq", name="uq_reviews_lead_seq"),
+        Index("ix_reviews_status_opened", "status", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), index=True)
+    decision_seq: Mapped[int] = mapped_column(Integer, doc="the disputed decision")
+    route: Mapped[str] = mapped_column(String(20), doc="its route")
+    control: Mapped[str] = mapped_column(String(20), doc="the control that set it (override: not automatic)")
+    p_sql: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str | None] = mapped_column(String(2000), doc="what the person wrote")
+    status: Mapped[str] = mapped_column(String(20), doc="open or resolved")
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(20), doc="misclassified or correct")
+    note: Mapped[str | None] = mapped_column(String(2000))
+    resolved_by: Mapped[str | None] = mapped_column(String(100), doc="the API key's name")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class OverrideRow(Base):
+    """Sales set a lead's route by hand, with a reason; active until lifted, kept as a record after."""
+
+    __tablename__ = "overrides"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), index=True)
+    route: Mapped[str] = mapped_column(String(20))
+    reason_code: Mapped[str] = mapped_column(String(20), doc="vip, strategic or other")
+    note: Mapped[str | None] = mapped_column(String(2000))
+    created_by: Mapped[str] = mapped_column(String(100), doc="the API key's name")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[str | None] = mapped_column(String(100))
+    lift_note: Mapped[str | None] = mapped_column(String(2000))
+
+
+class FeedbackRow(Base):
+    """Sales' verdict on a lead it was sent: accepted, or rejected with a standardized reason."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), index=True)
+    verdict: Mapped[str] = mapped_column(String(20), doc="accepted or rejected")
+    reason: Mapped[str | None] = mapped_column(String(40), doc="standardized code; required when rejected")
+    note: Mapped[str | None] = mapped_column(String(2000))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -57,7 +57,8 @@ def train_and_register(
     with console.status("reading history") as status:
         try:
             if from_store:
-                history = _store_history(settings)
+                history, sources = store_history(settings)
+                console.print(f"decision store: {sources.describe()}")
             elif mapping:
                 history = export_history(data, mapping, delimiter)
             else:
@@ -81,19 +82,23 @@ def train_and_register(
         source = {"path": "decision store" if from_store else str(data), "leads": len(history.leads)}
         if mapping:
             source["mapping"] = mapping.name
+        if from_store:  # how many labels came from sales feedback rather than recorded outcomes
+            source["feedback_labels"] = sources.feedback
         # A model learned from live outcomes is always a challenger: it must earn promotion in shadow.
         registered = log_training(result, policy, settings, source, first_becomes_champion=not from_store)
     _print_training(result, registered)
     return result, registered
 
 
-def _store_history(settings):
+def store_history(settings):
+    """The store's labelled leads and where their labels come from (outcomes, sales feedback)."""
+    from leadgate.serving.feedback_store import label_sources
     from leadgate.serving.store import make_engine, migrate
     from leadgate.training.from_store import history_from_store
 
     engine = make_engine(settings.decisions_url())
     migrate(engine)
-    return history_from_store(engine)
+    return history_from_store(engine), label_sources(engine)
 
 
 def _print_training(result, registered) -> None:

@@ -7,7 +7,8 @@ import pytest
 from tests.factories import lead_dict
 from tests.serving.conftest import auth
 
-PUBLIC_KEYS = {"lead_id", "next_step", "message"}
+# review_token: the opaque token with which the person may ask for a human review (GDPR Art. 22).
+PUBLIC_KEYS = {"lead_id", "next_step", "message", "review_token"}
 
 
 def post(client, lead, role="intake", **headers):
