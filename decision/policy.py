@@ -49,7 +49,7 @@ class GateSpec(_Strict):
     code: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$")
     check: str
     category: GateCategory
-    control: Literal["eligibility", "data_quality"]
+    control: Literal["eligibility", "data_quality", "decay"]
     route: Route
     reason: str = Field(..., min_length=3, description="internal reason; {value} is the lead's own value")
     public_message: PublicMessage
@@ -67,6 +67,17 @@ class GateSpec(_Strict):
         if route == Route.sales_ready:
             raise ValueError("a gate cannot route to sales_ready")
         return route
+
+    @model_validator(mode="after")
+    def _decay_is_a_cap(self) -> GateSpec:
+        # Decay is its own control (not a disqualification): the decay check and only it, and only as a cap.
+        if (self.check == "decay") != (self.control == "decay"):
+            raise ValueError(f"gate {self.code}: the decay check takes control: decay, and only it does")
+        if self.control == "decay" and self.route not in (Route.verify, Route.nurture):
+            raise ValueError(
+                f"gate {self.code}: a decay gate caps a lead at verify or nurture, never rejects it"
+            )
+        return self
 
 
 class Firmographics(_Strict):
@@ -119,6 +130,41 @@ class Lift(_Strict):
     events: list[EventType] = Field(..., min_length=1)
     within_days: float = Field(14, gt=0)
     route: Route = Route.verify
+
+
+class Intent(_Strict):
+    """How long an intent event counts as current intent; each type's window is chosen from history in training."""
+
+    default_days: float = Field(
+        90, gt=0, description="a type's window when the history has too few leads to tell"
+    )
+    candidate_days: list[float] = Field(
+        [14, 30, 60, 90, 180, 365], min_length=1, description="windows training may choose, shortest first"
+    )
+    min_leads: int = Field(100, ge=1, description="leads needed on each side of a comparison")
+    confidence: float = Field(0.95, gt=0.5, lt=1, description="one-sided level of 'converts better'")
+
+    @model_validator(mode="after")
+    def _candidates(self) -> Intent:
+        days = self.candidate_days
+        if any(d <= 0 for d in days) or days != sorted(set(days)):
+            raise ValueError("intent.candidate_days must be positive, increasing and without repeats")
+        if not days[0] <= self.default_days <= days[-1]:
+            raise ValueError("intent.default_days must lie between the shortest and the longest candidate")
+        return self
+
+
+class Decay(_Strict):
+    """A formerly active lead gone quiet is capped (the `decay` gate): what active and quiet mean."""
+
+    events: list[EventType] = Field(
+        [EventType.demo_request, EventType.meeting_booked, EventType.email_reply],
+        min_length=1,
+        description="high-intent events that make a lead formerly active",
+    )
+    stale_after_days: float = Field(
+        90, gt=0, description="quiet: no meaningful activity nor new form this long"
+    )
 
 
 class Thresholds(_Strict):
@@ -182,6 +228,8 @@ class Policy(_Strict):
     domains: Domains = Domains()
     bots: BotRules = BotRules()
     lift: Lift
+    intent: Intent = Intent()
+    decay: Decay = Decay()
     routing: Routing = Routing()
     training_gated_leads: Literal["exclude", "include"] = "exclude"
     promotion: Promotion = Promotion()
@@ -205,6 +253,10 @@ class Policy(_Strict):
         """Content hash of the policy: the same rules give the same version whatever the formatting."""
         # Unset optional fields (a gate's `recovery`) are left out: a policy that sets none keeps its version.
         dumped = self.model_dump(mode="json", exclude_none=True)
+        # Sections added later are left out at their defaults: a policy written before them keeps its version.
+        for section, default in (("intent", Intent()), ("decay", Decay())):
+            if getattr(self, section) == default:
+                dumped.pop(section)
         canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
         return f"{self.name}@{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
 
