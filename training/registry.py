@@ -88,7 +88,9 @@ def log_training(
     with mlflow.start_run(run_name="leadgate-train") as run, tempfile.TemporaryDirectory() as tmp:
         mlflow.log_params({f"lgbm.{k}": v for k, v in result.booster_params.items()})
         builder = result.model.builder
-        params = {k: v for k, v in builder.get_params().items() if k not in ("custom_fields", "intent_windows")}
+        params = {
+            k: v for k, v in builder.get_params().items() if k not in ("custom_fields", "intent_windows")
+        }
         params["custom_fields"] = ", ".join(f.name for f in builder.custom_fields)[:5000] or "none"
         params.update({f"intent_window.{event}": days for event, days in builder.windows})
         mlflow.log_params({f"features.{k}": v for k, v in params.items()})

@@ -155,3 +155,13 @@ def test_policies_without_the_new_sections_keep_their_version(policy):
     assert without.version == policy.version
     longer = parse_policy(text.replace("  stale_after_days: 90 ", "  stale_after_days: 120 "))
     assert longer.version != policy.version
+
+
+def test_a_model_without_windows_keeps_the_plain_words():
+    from leadgate.decision.reasons import RENDERERS, ReasonBook
+    from leadgate.features.builder import FeatureBuilder
+
+    plain = ReasonBook.for_builder(FeatureBuilder())
+    windowed = ReasonBook.for_builder(FeatureBuilder(intent_windows={"demo_request": 90}))
+    demo = plain.families.index("demo")
+    assert plain.renderers[demo] is RENDERERS["demo"] and windowed.renderers[demo] is not RENDERERS["demo"]
