@@ -149,7 +149,7 @@ def test_a_decay_gate_must_be_a_decay_control_and_a_cap(old, new, message):
 
 def test_policies_without_the_new_sections_keep_their_version(policy):
     text = default_policy_text()
-    start, end = text.index("intent:"), text.index("routing:")
+    start, end = text.index("\nintent:") + 1, text.index("\ngates:") + 1
     without = parse_policy(text[:start] + text[end:])
     assert without.intent == policy.intent and without.decay == policy.decay
     assert without.version == policy.version
