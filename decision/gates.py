@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 
 import numpy as np
@@ -12,6 +13,7 @@ from leadgate.decision.policy import GateSpec, Policy
 from leadgate.decision.routes import ROUTE_SEVERITY, ROUTES, Route
 from leadgate.features import signals
 from leadgate.features.derived import Derived
+from leadgate.features.table import EVENT_CODE
 
 # A check returns, per lead, whether it fires and the lead's own value that made it fire.
 Check = Callable[[Derived, Policy], tuple[np.ndarray, np.ndarray]]
@@ -165,6 +167,44 @@ def _abusive(d: Derived, policy: Policy):
 @check("hard_bounce")
 def _hard_bounce(d: Derived, policy: Policy):
     return _values(d.count("hard_bounce") > 0, _text(d, "email"))
+
+
+# A high-intent event as something the lead did, for the decay gate's value.
+_DID = {
+    "demo_request": "requested a demo",
+    "meeting_booked": "booked a meeting",
+    "email_reply": "replied to our emails",
+}
+
+
+def quiet_days(d: Derived) -> np.ndarray:
+    """Days since the lead's last meaningful event or, if later, the form that created it."""
+    numbers = d.table.numbers
+    return np.fmin(d.days_since_meaningful, numbers["scored_days"] - numbers["created_days"])
+
+
+@check("decay")
+def _decay(d: Derived, policy: Policy):
+    # Formerly active (a high-intent event, however old) and now quiet for longer than the policy allows.
+    events = [event.value for event in policy.decay.events]
+    ages = d.last_event_ages[:, [EVENT_CODE[event] for event in events]]
+    latest = np.where(np.isnan(ages), np.inf, ages).argmin(axis=1)
+    last_intent = ages[np.arange(len(ages)), latest]
+    quiet = quiet_days(d)
+    with np.errstate(invalid="ignore"):
+        mask = (last_intent == last_intent) & (quiet > policy.decay.stale_after_days)
+    values = np.full(len(mask), "", dtype=object)
+    scored = d.table.numbers["scored_days"]
+    for i in np.flatnonzero(mask).tolist():
+        # The lead's own dates, so a rep can check them in the CRM.
+        day = datetime.fromtimestamp((scored[i] - last_intent[i]) * 86_400.0, UTC).date().isoformat()
+        event = events[latest[i]]
+        did = _DID.get(event, f"last {event.replace('_', ' ')}")
+        values[i] = (
+            f"{did} on {day} ({int(last_intent[i])} days ago), "
+            f"no meaningful activity or new form for {int(quiet[i])} days"
+        )
+    return mask, values
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from leadgate.decision.policy_intent import Decay, Intent
 from leadgate.decision.routes import Route
 from leadgate.features.derived import SignalRules
 from leadgate.features.schema import EventType, describe_validation_error
@@ -49,7 +50,7 @@ class GateSpec(_Strict):
     code: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$")
     check: str
     category: GateCategory
-    control: Literal["eligibility", "data_quality"]
+    control: Literal["eligibility", "data_quality", "decay"]
     route: Route
     reason: str = Field(..., min_length=3, description="internal reason; {value} is the lead's own value")
     public_message: PublicMessage
@@ -67,6 +68,17 @@ class GateSpec(_Strict):
         if route == Route.sales_ready:
             raise ValueError("a gate cannot route to sales_ready")
         return route
+
+    @model_validator(mode="after")
+    def _decay_is_a_cap(self) -> GateSpec:
+        # Decay is its own control (not a disqualification): the decay check and only it, and only as a cap.
+        if (self.check == "decay") != (self.control == "decay"):
+            raise ValueError(f"gate {self.code}: the decay check takes control: decay, and only it does")
+        if self.control == "decay" and self.route not in (Route.verify, Route.nurture):
+            raise ValueError(
+                f"gate {self.code}: a decay gate caps a lead at verify or nurture, never rejects it"
+            )
+        return self
 
 
 class Firmographics(_Strict):
@@ -182,6 +194,8 @@ class Policy(_Strict):
     domains: Domains = Domains()
     bots: BotRules = BotRules()
     lift: Lift
+    intent: Intent = Intent()
+    decay: Decay = Decay()
     routing: Routing = Routing()
     training_gated_leads: Literal["exclude", "include"] = "exclude"
     promotion: Promotion = Promotion()
@@ -205,6 +219,10 @@ class Policy(_Strict):
         """Content hash of the policy: the same rules give the same version whatever the formatting."""
         # Unset optional fields (a gate's `recovery`) are left out: a policy that sets none keeps its version.
         dumped = self.model_dump(mode="json", exclude_none=True)
+        # Sections added later are left out at their defaults: a policy written before them keeps its version.
+        for section, default in (("intent", Intent()), ("decay", Decay())):
+            if getattr(self, section) == default:
+                dumped.pop(section)
         canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
         return f"{self.name}@{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
 

@@ -12,6 +12,7 @@ CONTROLS = {
     "penalty": "the model's probability put it below sales (more evidence raises it)",
     "disqualification": "an eligibility gate kept it from sales (a correction of the data changes it)",
     "data_quality": "a data-quality gate held it (better contact data changes it)",
+    "decay": "a formerly active lead gone quiet was capped at nurture (new high-intent activity lifts it)",
     "lift": "a fresh high-intent signal lifted a gate or a low band to a sales-assisted check",
     "no_model": "no model was loaded: gates alone decided",
     "override": "sales set the route by hand (VIP, strategic, ...) until the override is lifted",

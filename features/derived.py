@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from leadgate.features import messages, signals
-from leadgate.features.table import EVENT_TYPES, LeadTable
+from leadgate.features.table import EVENT_TYPES, LeadTable, window_days
 
 MEANINGFUL_EVENTS = [
     "pricing_page",
@@ -61,6 +62,22 @@ class Derived:
     def count(self, event: str) -> np.ndarray:
         """How many events of one type each lead had before its decision time."""
         return self.counts[:, EVENT_TYPES.index(event)]
+
+    def counts_within(self, windows: tuple[tuple[str, float], ...]) -> np.ndarray:
+        """`counts` with only the events inside their type's intent window; all of them without windows."""
+        if not windows:
+            return self.counts
+        # Built once per batch and window set, then shared by the feature matrix and the reasons' words.
+        # Kept in __dict__, not a field: a joined batch (decision.batching) recomputes it from its table.
+        memo = self.__dict__.setdefault("_counts_within", {})
+        if windows not in memo:
+            memo[windows] = self.table.event_counts(window_days(windows))
+        return memo[windows]
+
+    @cached_property
+    def last_event_ages(self) -> np.ndarray:
+        """(n, event types) days since each lead's most recent event of each type, NaN where none."""
+        return self.table.last_event_ages()
 
 
 def _lower(values: list[str]) -> np.ndarray:

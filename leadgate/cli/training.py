@@ -133,10 +133,22 @@ def _print_training(result, registered) -> None:
     console.print(
         f"thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, nurture ≥ {t.nurture:.3f}"
     )
+    _print_intent_windows(result)
     aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
     console.print(
         f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"
     )
+
+
+def _print_intent_windows(result) -> None:
+    """Each intent type's window in days; * marks the policy default, taken where the history was too thin."""
+    choices = result.extras.get("intent_windows") or []
+    if choices:
+        shown = ", ".join(
+            f"{c['event']} {c['days']:g}{'*' if c['rule'].startswith('policy default') else ''}"
+            for c in choices
+        )
+        console.print(f"intent windows (days; * policy default, too few leads to choose): {shown}")
 
 
 def _print_left_out(result) -> None:

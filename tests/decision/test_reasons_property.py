@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -107,6 +108,41 @@ def _counts(lead: Lead) -> dict[str, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class Seen:
+    """A lead's events of each type as the model's intent windows split them, read from the lead as sent."""
+
+    inside: dict[str, int]  # within the type's window (every event of a type without one)
+    older: dict[str, int]
+    latest: dict[str, float]  # days since the most recent event of the type
+    windows: dict[str, float]
+
+
+def _seen(lead: Lead, windows: dict[str, float]) -> Seen:
+    inside, older = dict.fromkeys(_counts(lead), 0), dict.fromkeys(_counts(lead), 0)
+    latest: dict[str, float] = {}
+    for event in lead.events:
+        if event.at > SCORED_AT:
+            continue
+        kind, age = event.type.value, _days(SCORED_AT - event.at)
+        latest[kind] = min(age, latest.get(kind, math.inf))
+        if age <= windows.get(kind, math.inf):
+            inside[kind] += 1
+        else:
+            older[kind] += 1
+    return Seen(inside, older, latest, windows)
+
+
+_HISTORY = re.compile(r"(\d+) days? ago \(outside the (\d+)-day intent window\)")
+
+
+def _check_history(words: str, kind: str, seen: Seen) -> None:
+    """'190 days ago (outside the 90-day intent window)': only older events, the latest that old."""
+    days, window = map(int, _HISTORY.fullmatch(words).groups())
+    assert seen.inside[kind] == 0 and seen.older[kind] > 0, (words, kind, seen)
+    assert days == math.floor(seen.latest[kind]) and window == seen.windows[kind] < seen.latest[kind]
+
+
 def _last_meaningful_days(lead: Lead) -> float | None:
     ages = [
         _days(SCORED_AT - e.at)
@@ -123,31 +159,67 @@ def _when_is_true(when: str, days: float) -> bool:
     return int(when.split()[0]) == math.floor(days) >= 1
 
 
-def _check_website(text: str, counts: dict[str, int]) -> None:
-    web = {kind: counts[kind] for kind in WEBSITE.values()}
+def _check_website(text: str, seen: Seen) -> None:
+    web = {kind: seen.inside[kind] + seen.older[kind] for kind in WEBSITE.values()}
     if text == "No website activity recorded":
         assert not any(web.values())
         return
     assert text.startswith("Website activity: ") and "No website activity" not in text
-    said = {
-        WEBSITE[word]: int(n) for n, word in re.findall(r"(\d+) ([a-z ]+?)s?(?=,|$)", text) if word in WEBSITE
-    }
-    assert said == {kind: n for kind, n in web.items() if n}
+    body = re.sub(r", no (other )?page views$", "", text.removeprefix("Website activity: "))
+    said = {}
+    for part in body.split(", "):  # no part has a comma of its own
+        counted = re.fullmatch(r"(\d+) ([a-z ]+?)s?(?: \((\d+) earlier\))?", part)
+        if counted:
+            kind = WEBSITE[counted.group(2)]
+            said[kind] = int(counted.group(1))
+            assert seen.inside[kind] == said[kind] and seen.older[kind] == int(counted.group(3) or 0), part
+        else:
+            word, history = re.fullmatch(r"([a-z ]+?) (\d+ days? ago .*)", part).groups()
+            said[WEBSITE[word]] = 0
+            _check_history(history, WEBSITE[word], seen)
+    assert set(said) == {kind for kind, n in web.items() if n}, (text, web)
     if "no other page views" in text or "no page views" in text:
-        assert counts["page_view"] == 0
+        assert web["page_view"] == 0
 
 
-def _check_demo(text: str, counts: dict[str, int], lead: Lead) -> None:
+def _check_demo(text: str, seen: Seen, lead: Lead) -> None:
     asked_in_form = lead.form.inquiry_type == InquiryType.demo
+    inside, older = seen.inside["demo_request"], seen.older["demo_request"]
     if text == "No demo request":
-        assert counts["demo_request"] == 0 and not asked_in_form
+        assert inside + older == 0 and not asked_in_form
     elif text.startswith("Asked for a demo in the form"):
-        assert asked_in_form and counts["demo_request"] == 0
+        assert asked_in_form and inside == 0
+    elif _HISTORY.search(text):
+        assert not asked_in_form
+        _check_history(text.removeprefix("Requested a demo "), "demo_request", seen)
     else:
-        assert int(re.fullmatch(r"Requested a demo \((\d+)×\)", text).group(1)) == counts["demo_request"]
+        said = re.fullmatch(r"Requested a demo \((\d+)×(?: in the last (\d+) days, (\d+)× earlier)?\)", text)
+        assert int(said.group(1)) == inside >= 1, (text, seen)
+        assert int(said.group(3) or 0) == older
+        if older:
+            assert int(said.group(2)) == seen.windows["demo_request"]
 
 
-def _check_staleness(text: str, counts: dict[str, int], lead: Lead) -> None:
+def _did(kind: str, did: str, did_not: str):
+    """A one-event family: 'Did (2×)', 'Did (1× in the last 90 days, 2× earlier)', 'Did N days ago (outside ...)'."""
+
+    def check(text: str, seen: Seen, lead: Lead) -> None:
+        inside, older = seen.inside[kind], seen.older[kind]
+        if text == did_not:
+            assert inside + older == 0
+        elif _HISTORY.search(text):
+            _check_history(text.removeprefix(did + " "), kind, seen)
+        else:
+            said = re.fullmatch(
+                re.escape(did) + r" \((\d+)×(?: in the last (\d+) days, (\d+)× earlier)?\)", text
+            )
+            assert int(said.group(1)) == inside >= 1 and int(said.group(3) or 0) == older, (text, seen)
+
+    return check
+
+
+def _check_staleness(text: str, seen: Seen, lead: Lead) -> None:
+    counts = {kind: seen.inside[kind] + seen.older[kind] for kind in seen.inside}
     last = _last_meaningful_days(lead)
     arrived = _days(SCORED_AT - lead.created_at)
     for when in re.findall(r"[Ll]ead arrived (in the last 24 hours|\d+ days? ago)", text):
@@ -293,11 +365,14 @@ CHECKS = {
     "stack": _check_category("CRM in use", lambda lead: lead.company.crm),
     "inquiry": _check_category("Inquiry type", lambda lead: lead.form.inquiry_type),
     "data_quality": lambda text, counts, lead: _check_form(text, lead),
-    "web_activity": lambda text, counts, lead: _check_website(text, counts),
+    "web_activity": lambda text, seen, lead: _check_website(text, seen),
     "demo": _check_demo,
+    "pricing": _did("pricing_page", "Visited the pricing page", "Never visited the pricing page"),
+    "reply": _did("email_reply", "Replied to our emails", "Never replied to our emails"),
+    "content": _did("content_download", "Downloaded content", "No content downloads"),
     "staleness": _check_staleness,
-    "channel": lambda text, counts, lead: _check_channel(text, lead),
-    "email_domain": lambda text, counts, lead: _check_email(text, lead),
+    "channel": lambda text, seen, lead: _check_channel(text, lead),
+    "email_domain": lambda text, seen, lead: _check_email(text, lead),
 }
 
 
@@ -306,12 +381,13 @@ CHECKS = {
 def test_every_rendered_reason_is_true_of_the_lead(pipeline, data):
     lead = Lead.model_validate(data)
     decisions = pipeline.decide([lead])
-    book, counts = pipeline.book, _counts(lead)
+    # The session model's windows (chosen from its history); events here are up to 200 days old.
+    book, seen = pipeline.book, _seen(lead, dict(pipeline.model.builder.windows))
     for family, render in zip(book.families, book.renderers, strict=True):
         for negative in (True, False):
             text = render(decisions.derived, decisions.matrix, 0, negative)
             _check_not_given(text, family, lead)
             if family in CHECKS:
-                CHECKS[family](text, counts, lead)
+                CHECKS[family](text, seen, lead)
     for reason in decisions.reasons(0, negative=False):
         assert "not given" not in reason.text, reason

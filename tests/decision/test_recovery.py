@@ -41,6 +41,10 @@ GATE_LEADS = {
     "too_fast_form": {"form": {"seconds_on_form": 0.8}},
     "abusive_message": {"form": {"message": "buy now www.a.io www.b.io www.c.io"}},
     "hard_bounce": {"events": events(("hard_bounce", "2026-11-02T00:00:00Z"))},
+    "stale_after_intent": {
+        "created_at": "2026-04-20T09:00:00Z",
+        "events": events(("demo_request", "2026-04-27T09:00:00Z")),
+    },
 }
 
 
