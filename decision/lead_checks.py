@@ -34,6 +34,9 @@ def _government_rfp(d: Derived, policy: Policy):
 
 @check("junior_for_high_value")
 def _junior_for_high_value(d: Derived, policy: Policy):
+    junior = d.seniority == "junior"
+    if not junior.any():
+        return _values(junior, d.seniority)
     roles = policy.roles or RoleRules()
     products = tuple(claims.normalized(p) for p in roles.high_value_products)
     inquiries = {i.value for i in roles.high_value_inquiries}
@@ -46,7 +49,7 @@ def _junior_for_high_value(d: Derived, policy: Policy):
         ],
         dtype=object,
     )
-    mask = (d.seniority == "junior") & (asked != "")
+    mask = junior & (asked != "")
     title = _text(d, "job_title")
     return _values(mask, [f"{t} asking about {a}" for t, a in zip(title, asked, strict=True)])
 
@@ -65,6 +68,9 @@ def _stack_gap(stack: list[str], needs: dict[str, tuple[str, ...]]) -> str:
 
 @check("missing_integration")
 def _missing_integration(d: Derived, policy: Policy):
+    stacks = _text(d, "stack")
+    if not any(stacks):  # the common case: nobody answered the stack question
+        return _values(np.zeros(len(stacks), dtype=bool), stacks)
     technology = policy.technology or TechnologyRules()
     needs = {
         need: tuple(claims.normalized(s) for s in systems)
@@ -73,7 +79,7 @@ def _missing_integration(d: Derived, policy: Policy):
     gaps = [
         # The CRM given with the company is part of the stack; only a lead that answered the stack question fires.
         _stack_gap(claims.listed(stack) + ([crm] if crm else []), needs) if stack and needs else ""
-        for stack, crm in zip(_text(d, "stack"), _text(d, "crm"), strict=True)
+        for stack, crm in zip(stacks, _text(d, "crm"), strict=True)
     ]
     gaps = np.array(gaps, dtype=object)
     return _values(gaps != "", gaps)
@@ -88,12 +94,12 @@ def _deployment_mismatch(d: Derived, policy: Policy):
 
 @check("unmet_compliance")
 def _unmet_compliance(d: Derived, policy: Policy):
+    answers = _text(d, "compliance")
+    if not any(answers):
+        return _values(np.zeros(len(answers), dtype=bool), answers)
     unmet = tuple(claims.normalized(c) for c in (policy.technology or TechnologyRules()).unmet_compliance)
     found = np.array(
-        [
-            ", ".join(c for c in claims.listed(answers) if claims.matches_any(c, unmet))
-            for answers in _text(d, "compliance")
-        ],
+        [", ".join(c for c in claims.listed(answer) if claims.matches_any(c, unmet)) for answer in answers],
         dtype=object,
     )
     return _values(found != "", found)

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from leadgate.features import message_patterns
+from leadgate.features.offensive import offensive_probability
 
 
 @lru_cache(maxsize=1)
@@ -55,14 +56,6 @@ def _is_candidate(sentence: str) -> bool:
     return bool(words & message_patterns.INSULTS) or bool(_swear_hits(sentence))
 
 
-def _offensive_probability(sentences: list[str]) -> list[float]:
-    # Imported here, not at the top: the classifier loads scikit-learn and its model (~1 s alone, ~50 ms once
-    # LightGBM has loaded scikit-learn), which only a message holding an insult needs.
-    from profanity_check import predict_prob
-
-    return predict_prob(sentences).tolist()
-
-
 def threats_and_harassment(messages: list[str]) -> list[str]:
     """Per message: "threat: '…'" or "harassment: '…'" with the words that made it one, else ''."""
     found = [""] * len(messages)
@@ -77,7 +70,7 @@ def threats_and_harassment(messages: list[str]) -> list[str]:
         candidates += [(index, s) for s in message_patterns.addressed_sentences(message) if _is_candidate(s)]
     if candidates:
         # One classifier call for the whole batch: its fixed cost (~3 ms) is paid once, not per message.
-        probabilities = _offensive_probability([sentence for _, sentence in candidates])
+        probabilities = offensive_probability([sentence for _, sentence in candidates]).tolist()
         for (index, sentence), probability in zip(candidates, probabilities, strict=True):
             if not found[index] and probability >= HARASSMENT_PROBABILITY:
                 found[index] = f"harassment: '{sentence[:80]}'"
