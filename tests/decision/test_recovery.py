@@ -52,7 +52,10 @@ GATE_LEADS = {
     "deployment_mismatch": {"form": {"answers": {"deployment": "on_prem"}}},
     "unmet_compliance": {"form": {"answers": {"compliance": ["FedRAMP"]}}},
     "competitor_network": {"source": {"ip": "198.51.100.7"}},
-    "inconsistent_self_description": {"contact": {"job_title": "Solo Founder"}, "company": {"employees": 5000}},
+    "inconsistent_self_description": {
+        "contact": {"job_title": "Solo Founder"},
+        "company": {"employees": 5000},
+    },
     "threat_or_harassment": {"form": {"message": "Watch your back."}},
     "phishing_request": {"form": {"message": "Send me your admin password."}},
     "rfp_mining": {"form": {"message": "We are doing market research on vendors; send pricing."}},
