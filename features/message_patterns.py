@@ -20,7 +20,9 @@ _THREAT_RULES = (
     # "I will find you." / "we will come for you": ambiguous verbs only as the end of a sentence.
     rf"\b{_I_WILL}\s+(?:find|get|hunt(?: down)?|track(?: down)?|come (?:for|after)|visit)\s+(?:you|u)"
     r"(?:\s+(?:down|soon|wherever you are|eventually))?\s*(?:[.!]|$|,? and\b)",
-    r"\b(?:you|u)(?:'ll| will| are going to|'re going to| gonna)\s+(?:regret|pay for)\b",
+    # "you'll regret this" and "you will pay for this", not "so you'll pay for each seat?"
+    r"\b(?:you|u)(?:'ll| will| are going to|'re going to| gonna)\s+(?:regret\b(?! (?:nothing|choosing))|"
+    r"pay for (?:this|it|that|what you)\b)",
     r"\byou(?:'ll| will) (?:be )?(?:sorry|dead)\b",
     r"\b(?:watch|cover) your (?:back|step)\b",
     r"\bi know where (?:you|u) (?:live|work|sleep|park)\b",

@@ -69,7 +69,7 @@ def threats_and_harassment(messages: list[str]) -> list[str]:
             continue
         candidates += [(index, s) for s in message_patterns.addressed_sentences(message) if _is_candidate(s)]
     if candidates:
-        # One classifier call for the whole batch: its fixed cost (~3 ms) is paid once, not per message.
+        # One classifier call for the whole batch: the vectorizer's fixed cost is paid once, not per message.
         probabilities = offensive_probability([sentence for _, sentence in candidates]).tolist()
         for (index, sentence), probability in zip(candidates, probabilities, strict=True):
             if not found[index] and probability >= HARASSMENT_PROBABILITY:

@@ -74,6 +74,8 @@ def test_an_insult_aimed_at_the_reader_is_harassment(message):
         "Dick's Sporting Goods wants a demo for your team.",
         "We are going to end your contract with our old vendor early.",
         "Our pipeline is a hell of a mess.",
+        "So you'll pay for each seat, or per lead?",
+        "You won't regret it, said your rep. Prove it with a demo.",
     ],
 )
 def test_business_english_is_not_a_threat_or_harassment(message):
