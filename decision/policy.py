@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from enum import StrEnum
 from functools import cached_property
@@ -13,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
 from leadgate.decision.policy_intent import Decay, Intent
 from leadgate.decision.routes import Route
 from leadgate.features.derived import SignalRules
@@ -90,6 +92,12 @@ class Firmographics(_Strict):
     blocked_industries: list[str] = []
     excluded_company_types: list[str] = []
     unsupported_crms: list[str] = []
+    # Optional sections and lists added later default to None, not [], so a policy file that leaves them out
+    # keeps the version it had (the version hashes the dump without None values).
+    rfp_excluded_company_types: list[str] | None = Field(
+        None,
+        description="company types whose RFPs (inquiry type rfp or a tender in the message) we do not answer",
+    )
 
     @field_validator("supported_countries")
     @classmethod
@@ -116,6 +124,19 @@ class Domains(_Strict):
     competitors: list[str] = []
     own: list[str] = []
     do_not_engage: list[str] = []
+    competitor_networks: list[str] | None = Field(
+        None, description="CIDR ranges competitors submit from (198.51.100.0/24), matched against source.ip"
+    )
+
+    @field_validator("competitor_networks")
+    @classmethod
+    def _cidr(cls, networks: list[str] | None) -> list[str] | None:
+        for network in networks or []:
+            try:
+                ipaddress.ip_network(network, strict=True)
+            except ValueError as error:
+                raise ValueError(f"not a CIDR network: {error}") from None
+        return networks
 
 
 class BotRules(_Strict):
@@ -193,6 +214,9 @@ class Policy(_Strict):
     firmographics: Firmographics
     domains: Domains = Domains()
     bots: BotRules = BotRules()
+    roles: RoleRules | None = None
+    technology: TechnologyRules | None = None
+    consistency: ConsistencyRules | None = None
     lift: Lift
     intent: Intent = Intent()
     decay: Decay = Decay()
@@ -235,6 +259,11 @@ class Policy(_Strict):
             max_links_in_message=self.bots.max_links_in_message,
             lift_events=tuple(e.value for e in self.lift.events),
         )
+
+    @cached_property
+    def competitor_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The competitor networks of the domains section, parsed."""
+        return tuple(ipaddress.ip_network(n) for n in self.domains.competitor_networks or [])
 
     def active_gates(self) -> list[GateSpec]:
         """Enabled gates in file order."""

@@ -31,6 +31,11 @@ TEXT_COLUMNS = (
     "channel",
     "campaign",
     "ip",
+    # The form's answers (form.answers); a listed answer's items joined by newlines, which they cannot hold.
+    "product",
+    "deployment",
+    "stack",
+    "compliance",
 )
 NUMBER_COLUMNS = ("employees", "annual_revenue", "seconds_on_form", "cost", "created_days", "scored_days")
 
@@ -144,6 +149,7 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
     for lead in leads:
         customs.append(lead.custom)
         contact, company, form, source = lead.contact, lead.company, lead.form, lead.source
+        answers = form.answers
         text_rows.append(
             (
                 lead.lead_id,
@@ -163,6 +169,10 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
                 source.channel,
                 source.campaign,
                 source.ip,
+                answers.product,
+                answers.deployment,
+                "\n".join(answers.stack),
+                "\n".join(answers.compliance),
             )
         )
         number_rows.append(
