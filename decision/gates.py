@@ -41,7 +41,26 @@ def _competitor(d: Derived, policy: Policy):
     competitors = {c.lower() for c in policy.domains.competitors}
     by_website = np.array([w in competitors for w in d.website_domain], dtype=bool)
     by_email = d.domain_class == "competitor"
-    return _values(by_email | by_website, np.where(by_email, d.email_domain, d.website_domain))
+    by_domain = by_email | by_website
+    value = np.where(by_email, d.email_domain, d.website_domain)
+    if policy.competitor_networks:  # the store's competitor_networks list (and the file's), as CIDR
+        by_network = _in_networks(_text(d, "ip"), policy.competitor_networks)
+        value = np.where(by_domain, value, _text(d, "ip"))
+        by_domain = by_domain | by_network
+    return _values(by_domain, value)
+
+
+def _in_networks(addresses: np.ndarray, networks: tuple) -> np.ndarray:
+    import ipaddress
+
+    def inside(text: str) -> bool:
+        try:
+            address = ipaddress.ip_address(text.strip())
+        except ValueError:
+            return False  # no address, or not one: nothing to match
+        return any(address in network for network in networks)
+
+    return np.array([inside(a) for a in addresses], dtype=bool)
 
 
 @check("employee_or_test")
@@ -64,6 +83,17 @@ def _do_not_engage(d: Derived, policy: Policy):
     return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
 
 
+@check("previously_rejected")
+def _previously_rejected(d: Derived, policy: Policy):
+    rejected = set(policy.domains.previously_rejected or ())
+    hit_email = np.array([signals.registered_domain(e) in rejected or e in rejected for e in d.email_domain])
+    hit_site = np.array([w in rejected for w in d.website_domain], dtype=bool)
+    hit_email = hit_email.astype(bool) & (d.domain_class != "free")  # a gmail address is no account
+    return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
+
+
+# Kept for policy files that still name it (a model's own policy); the default policy treats an unsubscribe
+# or a complaint as a suppression (decision.suppression), not as a disqualification.
 @check("unsubscribed_or_complained")
 def _unsubscribed(d: Derived, policy: Policy):
     complained = d.count("spam_complaint") > 0

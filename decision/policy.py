@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from leadgate.decision.routes import Route
 from leadgate.features.derived import SignalRules
@@ -99,11 +107,24 @@ class Firmographics(_Strict):
 
 
 class Domains(_Strict):
-    """Email and website domains the policy names."""
+    """Email and website domains (and competitor networks) the policy names; the store's lists add to them."""
 
     competitors: list[str] = []
     own: list[str] = []
     do_not_engage: list[str] = []
+    # None, not []: a policy that names none keeps the version it had before these existed.
+    competitor_networks: list[str] | None = Field(None, description="competitors' IP ranges as CIDR")
+    previously_rejected: list[str] | None = Field(None, description="accounts (domains) rejected before")
+
+    @field_validator("competitor_networks")
+    @classmethod
+    def _cidrs(cls, networks: list[str] | None) -> list[str] | None:
+        from leadgate.decision.lists import ListValueError, normalize_network
+
+        try:
+            return None if networks is None else [normalize_network(n) for n in networks]
+        except ListValueError as error:
+            raise ValueError(str(error)) from None
 
 
 class BotRules(_Strict):
@@ -186,6 +207,9 @@ class Policy(_Strict):
     training_gated_leads: Literal["exclude", "include"] = "exclude"
     promotion: Promotion = Promotion()
     gates: list[GateSpec] = Field(..., min_length=1)
+    # Set by `with_lists` only: the file's own version, and the revision of the store's lists merged in.
+    _file_version: str | None = PrivateAttr(None)
+    _lists_version: str | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _known_unique_gates(self) -> Policy:
@@ -203,6 +227,8 @@ class Policy(_Strict):
     @cached_property
     def version(self) -> str:
         """Content hash of the policy: the same rules give the same version whatever the formatting."""
+        if self._file_version is not None:  # the file's lists plus the store's: the file's version
+            return self._file_version
         # Unset optional fields (a gate's `recovery`) are left out: a policy that sets none keeps its version.
         dumped = self.model_dump(mode="json", exclude_none=True)
         canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
@@ -217,6 +243,33 @@ class Policy(_Strict):
             max_links_in_message=self.bots.max_links_in_message,
             lift_events=tuple(e.value for e in self.lift.events),
         )
+
+    @property
+    def lists_version(self) -> str | None:
+        """Revision of the store's lists merged in by `with_lists`; None when only the file's lists apply."""
+        return self._lists_version
+
+    @cached_property
+    def competitor_networks(self) -> tuple:
+        """The competitor networks as ipaddress networks, for the gates."""
+        import ipaddress
+
+        return tuple(ipaddress.ip_network(n) for n in self.domains.competitor_networks or ())
+
+    def with_lists(self, lists: dict[str, tuple[str, ...]], version: str) -> Policy:
+        """This policy with the store's list entries added to the file's (`lists` by list kind, see decision.lists).
+
+        The policy version stays the file's; `version` (the store's list revision) is kept as `lists_version`.
+        """
+        from leadgate.decision.lists import merged_domains
+
+        data = self.model_dump(mode="json")
+        data["domains"] = merged_domains(self.domains, lists)
+        # Validated afresh, not model_copy'd: a copy would carry cached signal rules of the file's lists.
+        merged = Policy.model_validate(data)
+        merged._file_version = self.version
+        merged._lists_version = version
+        return merged
 
     def active_gates(self) -> list[GateSpec]:
         """Enabled gates in file order."""

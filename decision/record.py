@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from leadgate.decision.routes import Route, rejection_reasons
 
@@ -14,6 +14,7 @@ CONTROLS = {
     "data_quality": "a data-quality gate held it (better contact data changes it)",
     "lift": "a fresh high-intent signal lifted a gate or a low band to a sales-assisted check",
     "no_model": "no model was loaded: gates alone decided",
+    "suppression": "a suppression stopped all contact with the person or account (a fresh high-intent event lifts it)",
 }
 _GATE_CONTROL = {"eligibility": "disqualification", "data_quality": "data_quality"}
 
@@ -90,6 +91,10 @@ class DecisionRecord:
     decided_at: str  # ISO 8601
     model_missing: bool  # decided on gates alone: no model was loaded
     control: str = "none"  # which control set the route (CONTROLS)
+    # Every suppression bearing on the lead as this decision saw it (active, lifted, expired): an active
+    # marketing_email one stops marketing email to the person whatever the route (decision.suppression).
+    suppressions: list[dict] = field(default_factory=list)
+    lists_version: str | None = None  # revision of the store's lists in force, beside policy_version
 
     @property
     def rejecting(self) -> bool:
@@ -118,6 +123,8 @@ class DecisionRecord:
             "decided_at": self.decided_at,
             "model_missing": self.model_missing,
             "control": self.control,
+            "suppressions": self.suppressions,
+            "lists_version": self.lists_version,
         }
 
     @classmethod
@@ -140,6 +147,8 @@ class DecisionRecord:
             decided_at=data["decided_at"],
             model_missing=data.get("model_missing", data["model_version"] is None),
             control=data.get("control") or acting_control(data["route"], data["route_source"], gates),
+            suppressions=data.get("suppressions", []),
+            lists_version=data.get("lists_version"),
         )
 
 
@@ -150,7 +159,7 @@ def acting_control(route: str, route_source: str, gates: list[FiredGate]) -> str
         return _GATE_CONTROL.get(held.control, held.control) if held else "disqualification"
     if route_source == "model":
         return "none" if route == Route.sales_ready.value else "penalty"
-    return route_source  # lift | no_model
+    return route_source  # lift | no_model | suppression
 
 
 # Slotted, not frozen: a frozen dataclass assigns each field through object.__setattr__, ~7x slower to

@@ -84,6 +84,8 @@ def train_model(
     split = split_history(history, split_kind, seed)
     gated = all_decisions.gates.rejecting()
     eligible = ~gated if policy.training_gated_leads == "exclude" else np.ones_like(gated)
+    # A suppressed lead's outcome says as much about the stopped contact as about its fit: left out.
+    eligible = eligible & ~all_decisions.suppressed()
     train, valid = split.train & eligible, split.valid & eligible
 
     say("features")
