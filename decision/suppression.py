@@ -161,3 +161,13 @@ def stopped_contacts(found: list[SuppressionState]) -> list[str]:
     """The kinds of contact the active suppressions stop, in CONTACTS order."""
     active = {s.suppression.contact for s in found if s.active}
     return [contact for contact in CONTACTS if contact in active]
+
+
+def state_now(suppression: Suppression, now: datetime) -> SuppressionState:
+    """A stored record's status now, from what the store recorded (lifted, expiry), without any lead."""
+    if suppression.lifted_at is not None:
+        lift = (suppression.lifted_at, suppression.lifted_by, suppression.lift_reason)
+        return SuppressionState(suppression, "lifted", *lift)
+    if suppression.expires_at is not None and _utc(suppression.expires_at) <= _utc(now):
+        return SuppressionState(suppression, "expired")
+    return SuppressionState(suppression, "active")

@@ -18,14 +18,17 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from leadgate.features.schema import LeadValidationError
 from leadgate.runtime import freeze_long_lived
 from leadgate.serving.checkpoints import WalCheckpointer
+from leadgate.serving.erasure import salt_of
 from leadgate.serving.erasure_views import router as erasure_router
 from leadgate.serving.intake import Intake
 from leadgate.serving.lifecycle_views import router as outcome_router
+from leadgate.serving.lists_views import router as lists_router
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.problems import WRITES, field_problems, unparsable
 from leadgate.serving.rate_limits import Limiter, RateLimited
+from leadgate.serving.screening import Screening
 from leadgate.serving.server import MetricsOnItsOwnPort
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
@@ -164,7 +167,9 @@ def create_app(
                 wal_max_bytes=settings.wal_max_bytes,
             )
         )
-        app.state.intake = Intake(app.state.store, metrics)
+        # The store's lists and suppressions, read before each decision (README "Lists", "Suppressions").
+        app.state.screening = Screening(app.state.store.engine, salt_of(settings))
+        app.state.intake = Intake(app.state.store, metrics, screening=app.state.screening)
         try:
             migrate(app.state.store.engine)
         except SQLAlchemyError as error:
@@ -201,6 +206,7 @@ def create_app(
     app.include_router(router)
     app.include_router(outcome_router)
     app.include_router(erasure_router)
+    app.include_router(lists_router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(Timing, metrics=metrics)

@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 from leadgate.decision.record import DecisionRecord
+from leadgate.decision.suppression import state_now
 from leadgate.features.schema import Event, Lead, LeadValidationError, parse_lead
 from leadgate.serving.intake import Arrival, Intake
 from leadgate.serving.live_monitor import LiveMonitor
@@ -13,6 +14,7 @@ from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.public import MESSAGES
 from leadgate.serving.rate_limits import EventsCap
+from leadgate.serving.screening import Screening
 from leadgate.serving.shadow import ShadowScorer
 from leadgate.serving.store import DecisionStore, Stored
 
@@ -113,13 +115,21 @@ def add_events(
     store: DecisionStore,
     metrics: ServiceMetrics,
     cap: EventsCap | None = None,
+    screening: Screening | None = None,
 ) -> tuple[dict, int]:
-    """Append new activity, re-score, and append a decision, all under the lead's lock (and within its cap)."""
+    """Append new activity, re-score, and append a decision, all under the lead's lock (and within its cap).
+
+    With `screening`, the store's lists and the lead's suppression records are read first and the
+    suppressions the decision creates or lifts are stored after it.
+    """
     now = datetime.now(UTC)
     decided: list[DecisionRecord] = []
 
     def decide(lead: dict) -> DecisionRecord:
-        decided.append(holder.current().pipeline.decide_one(parse_lead(lead), now=now))
+        pipeline, given = holder.current().pipeline, None
+        if screening is not None:
+            pipeline, given = screening.pipeline(pipeline), screening.suppressions([lead])[0]
+        decided.append(pipeline.decide_one(parse_lead(lead), now=now, suppressions=given))
         return decided[-1]
 
     try:
@@ -129,16 +139,36 @@ def add_events(
     except KeyError:
         raise LeadNotFound(lead_id) from None
     metrics.observe_decision(decided[-1], "events")
+    if screening is not None and decided[-1].suppressions:
+        screening.persist(lead_id, decided[-1].suppressions)
     return answer_of(row), row.seq
 
 
-def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
-    """The latest decision in full, plus the history of every decision."""
+def _suppressions_now(record: DecisionRecord, screening: Screening | None, lead: dict | None) -> list[dict]:
+    """Every suppression of the lead's person or account, with its status as of now."""
+    found = {s["id"]: s for s in record.suppressions if s["id"] is not None}
+    unstored = [s for s in record.suppressions if s["id"] is None]
+    if screening is not None and lead is not None:
+        # The store's records carry lifts and expiries recorded since the latest decision.
+        now = datetime.now(UTC)
+        for stored in screening.suppressions([lead])[0]:
+            found[stored.id] = state_now(stored, now).to_json()
+    return sorted([*found.values(), *unstored], key=lambda s: s["created_at"])
+
+
+def _stopped(suppressions: list[dict]) -> list[str]:
+    active = {s["contact"] for s in suppressions if s["status"] == "active"}
+    return [c for c in ("marketing_email", "all_contact") if c in active]
+
+
+def decision_view(*, lead_id: str, store: DecisionStore, screening: Screening | None = None) -> dict:
+    """The latest decision in full, plus the history of every decision and the lead's suppressions."""
     history = store.history(lead_id)
     if not history:
         raise LeadNotFound(lead_id)
     latest = history[-1]
     record = DecisionRecord.from_json(latest.record)
+    suppressions = _suppressions_now(record, screening, store.lead(lead_id) if screening else None)
     return {
         "lead_id": record.lead_id,
         "route": record.route,
@@ -153,7 +183,10 @@ def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
         "model_version": latest.model_version,
         "model_missing": latest.model_missing,
         "policy_version": latest.policy_version,
+        "lists_version": record.lists_version,
         "decided_at": _utc(latest.decided_at),
+        "suppressed": _stopped(suppressions),
+        "suppressions": suppressions,
         "history": [
             {
                 "seq": row.seq,
@@ -163,6 +196,9 @@ def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
                 "model_version": row.model_version,
                 "policy_version": row.policy_version,
                 "decided_at": _utc(row.decided_at),
+                "control": row.record.get("control"),
+                "lists_version": row.record.get("lists_version"),
+                "suppressed": _stopped(row.record.get("suppressions", [])),
             }
             for row in history
         ],
