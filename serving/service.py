@@ -153,7 +153,15 @@ def _suppressions_now(record: DecisionRecord, screening: Screening | None, lead:
         now = datetime.now(UTC)
         for stored in screening.suppressions([lead])[0]:
             found[stored.id] = state_now(stored, now).to_json()
+    # A record this lead's events created is in the decision without an id and in the store with one.
+    stored_keys = {_key(s) for s in found.values()}
+    unstored = [s for s in unstored if _key(s) not in stored_keys]
     return sorted([*found.values(), *unstored], key=lambda s: s["created_at"])
+
+
+def _key(suppression: dict) -> tuple:
+    created = datetime.fromisoformat(suppression["created_at"])
+    return suppression["subject"], suppression["contact"], suppression["source"], _utc(created)
 
 
 def _stopped(suppressions: list[dict]) -> list[str]:
