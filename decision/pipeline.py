@@ -200,8 +200,10 @@ class DecisionPipeline:
     ) -> list[tuple[Decisions, int, DecisionRecord] | Exception]:
         """Decide leads in one call, lead by lead if that fails: per lead (Decisions, index, record) or its error."""
         now = now or datetime.now(UTC)
+        # Passed on only when a lead has records: no records and None decide alike.
+        given = {"suppressions": suppressions} if suppressions is not None and any(suppressions) else {}
         try:
-            decisions, records = self.decide_records(leads, now=now, suppressions=suppressions)
+            decisions, records = self.decide_records(leads, now=now, **given)
         except Exception as error:  # noqa: BLE001 - find the lead that fails; the others still get their decision
             if len(leads) == 1:
                 return [error]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -273,7 +273,10 @@ def create_suppression(
     summary="Lift a suppression: the record stays, with who lifted it and why",
 )
 def lift_suppression(
-    request: Request, suppression_id: int, body: LiftIn, key: Annotated[ApiKey, Depends(require("sales"))]
+    request: Request,
+    suppression_id: Annotated[int, Path(ge=1, le=2**63 - 1)],  # what both databases' ids can hold
+    body: LiftIn,
+    key: Annotated[ApiKey, Depends(require("sales"))],
 ):
     """Record the lift; contact resumes from the next decision on."""
     try:

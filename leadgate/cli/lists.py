@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from leadgate.cli.common import DataDir, console, fail, policy_in_force, settings_for
 
@@ -75,10 +76,11 @@ def show(kind: Kind, data_dir: DataDir = None) -> None:
     if changes:
         console.print("newest changes:")
         for change in changes:
-            console.print(
+            line = (
                 f"  #{change['revision']} {change['at']:%Y-%m-%d %H:%M} {change['action']} {change['value']} "
                 f"by {change['who']}: {change['why']}"
             )
+            console.print(escape(line))
 
 
 @lists_app.command("add")
@@ -146,14 +148,14 @@ def _line(suppression) -> str:
 
     state = state_now(suppression, datetime.now(UTC))
     text = (
-        f"#{suppression.id} [{state.status}] {suppression.contact} of {suppression.subject} since "
+        f"#{suppression.id} {state.status}: {suppression.contact} of {suppression.subject} since "
         f"{suppression.created_at:%Y-%m-%d %H:%M} ({suppression.source}): {suppression.reason}"
     )
     if suppression.expires_at:
         text += f"; expires {suppression.expires_at:%Y-%m-%d %H:%M}"
     if state.lifted_at:
         text += f"; lifted {state.lifted_at:%Y-%m-%d %H:%M} by {state.lifted_by}: {state.lift_reason}"
-    return text
+    return escape(text)  # people's words, not rich markup
 
 
 @suppressions_app.command("show")
