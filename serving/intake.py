@@ -114,8 +114,7 @@ def _decide(
     pipeline = arrivals[0].current.pipeline
     suppressions = None
     if screening is not None:
-        pipeline = screening.pipeline(pipeline)
-        suppressions = screening.suppressions([a.stored_lead for a in arrivals])
+        pipeline, suppressions = screening.read(pipeline, [a.stored_lead for a in arrivals])
     outcomes = pipeline.decide_each(
         [a.lead for a in arrivals], now=max(a.received_at for a in arrivals), suppressions=suppressions
     )

@@ -30,8 +30,21 @@ class Screening:
 
     def pipeline(self, base: DecisionPipeline) -> DecisionPipeline:
         """`base` (the file's policy, the model) with the store's lists as they are now."""
+        return self.read(base, [])[0]
+
+    def read(
+        self, base: DecisionPipeline, leads: list[dict]
+    ) -> tuple[DecisionPipeline, list[list[Suppression]]]:
+        """The pipeline with the lists as they are now, and per lead (stored JSON form) its suppression records.
+
+        One connection for both reads: on PostgreSQL a checkout and a round trip cost ~0.2 ms each.
+        """
         with self.engine.connect() as connection:
             revision = lists_store.revision(connection)
+            found = suppression_store.for_leads(connection, leads, self.salt) if leads else []
+        return self._screened(base, revision), found
+
+    def _screened(self, base: DecisionPipeline, revision: int) -> DecisionPipeline:
         if revision == 0:
             return base  # no list was ever changed in the store: the file's lists alone
         with self._lock:

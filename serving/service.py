@@ -128,7 +128,7 @@ def add_events(
     def decide(lead: dict) -> DecisionRecord:
         pipeline, given = holder.current().pipeline, None
         if screening is not None:
-            pipeline, given = screening.pipeline(pipeline), screening.suppressions([lead])[0]
+            pipeline, [given] = screening.read(pipeline, [lead])
         decided.append(pipeline.decide_one(parse_lead(lead), now=now, suppressions=given))
         return decided[-1]
 

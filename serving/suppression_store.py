@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert, or_, select, update
+from sqlalchemy import Connection, Engine, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from leadgate.decision.lists import ListValueError, normalize_domain
@@ -160,16 +160,20 @@ def subjects_of(lead: dict, salt: str | None = None) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def for_subjects(engine: Engine, subjects: list[str]) -> list[Suppression]:
+def for_subjects(engine: Engine | Connection, subjects: list[str]) -> list[Suppression]:
     """Every record (active or past) of these subjects, oldest first."""
     if not subjects:
         return []
     query = select(SuppressionRow).where(SuppressionRow.subject.in_(subjects)).order_by(SuppressionRow.id)
+    if isinstance(engine, Connection):
+        return [of_row(row) for row in engine.execute(query)]
     with engine.connect() as connection:
         return [of_row(row) for row in connection.execute(query)]
 
 
-def for_leads(engine: Engine, leads: list[dict], salt: str | None = None) -> list[list[Suppression]]:
+def for_leads(
+    engine: Engine | Connection, leads: list[dict], salt: str | None = None
+) -> list[list[Suppression]]:
     """Per lead, the records bearing on it, read in one query for the batch."""
     per_lead = [subjects_of(lead, salt) for lead in leads]
     found = for_subjects(engine, sorted({s for subjects in per_lead for s in subjects}))
