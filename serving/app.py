@@ -182,7 +182,9 @@ def create_app(
         # The gauge follows every refresh: with several workers, each one's value is read from its file.
         app.state.holder = holder or ModelHolder(settings, loaded_gauge=metrics.model_loaded)
         app.state.holder.start(poll=poll)
-        app.state.shadow = shadow or ShadowScorer(settings, app.state.store.engine, shadow_metrics)
+        app.state.shadow = shadow or ShadowScorer(
+            settings, app.state.store.engine, shadow_metrics, screening=app.state.screening
+        )
         app.state.shadow.start(poll=poll)
         freeze_long_lived()
         yield
