@@ -86,6 +86,8 @@ def _do_not_engage(d: Derived, policy: Policy):
 @check("previously_rejected")
 def _previously_rejected(d: Derived, policy: Policy):
     rejected = set(policy.domains.previously_rejected or ())
+    if not rejected:  # most policies name none: no domain lookups for a batch of millions
+        return _values(np.zeros(d.table.n, dtype=bool), np.full(d.table.n, "", dtype=object))
     hit_email = np.array([signals.registered_domain(e) in rejected or e in rejected for e in d.email_domain])
     hit_site = np.array([w in rejected for w in d.website_domain], dtype=bool)
     hit_email = hit_email.astype(bool) & (d.domain_class != "free")  # a gmail address is no account

@@ -131,12 +131,12 @@ class DecisionPipeline:
         own = (derived.count("unsubscribe") > 0) | (derived.count("spam_complaint") > 0)
         lift = self.policy.lift
         events = tuple(e.value for e in lift.events)
+        if given is not None:
+            own = own | np.array([bool(records) for records in given], dtype=bool)
         found: list[list[SuppressionState]] = [[] for _ in leads]
-        for i in range(len(leads)):
-            records = given[i] if given is not None else ()
-            if own[i] or records:
-                at = leads[i].scored_at or now
-                found[i] = states(leads[i], list(records), at, events, lift.within_days)
+        for i in np.flatnonzero(own).tolist():
+            records = list(given[i]) if given is not None else []
+            found[i] = states(leads[i], records, leads[i].scored_at or now, events, lift.within_days)
         return found
 
     def _finish(self, front: Front, contributions: np.ndarray | None, now: datetime) -> Decisions:
@@ -167,8 +167,8 @@ class DecisionPipeline:
             source = np.full(n, "no_model", dtype=object)
         route, source = combine_routes(model_route, source, front.gates, self.policy)
         # While all contact is stopped nobody may call or write: whatever the fit, no one is sent to it.
-        for i, found in enumerate(front.suppressions):
-            if any(s.active and s.suppression.contact == "all_contact" for s in found):
+        for i in [i for i, found in enumerate(front.suppressions) if found]:
+            if any(s.active and s.suppression.contact == "all_contact" for s in front.suppressions[i]):
                 route[i], source[i] = Route.silent_reject.value, "suppression"
         return Decisions(
             lead_ids=front.lead_ids,
