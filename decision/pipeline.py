@@ -215,5 +215,6 @@ class DecisionPipeline:
         self, lead: Lead, now: datetime | None = None, suppressions: list[Suppression] | None = None
     ) -> DecisionRecord:
         """Decide one lead and return its full record (`suppressions`: the store's records bearing on it)."""
-        given = None if suppressions is None else [suppressions]
-        return self.decide([lead], now=now, suppressions=given).record(0)
+        if suppressions is None:  # not passed on: a subclass's decide may predate the argument
+            return self.decide([lead], now=now).record(0)
+        return self.decide([lead], now=now, suppressions=[suppressions]).record(0)
