@@ -106,10 +106,13 @@ class Decisions:
             lists_version=self.lists_version,
         )
 
-    def suppressed(self) -> np.ndarray:
-        """Leads on which a suppression is active (some contact with them is stopped)."""
+    def suppressed(self, contact: str | None = None) -> np.ndarray:
+        """Leads on which a suppression is active (of this kind of contact, or of any)."""
         found = self.suppressions or [()] * len(self)
-        return np.array([any(state.active for state in states) for states in found], dtype=bool)
+        return np.array(
+            [any(s.active and contact in (None, s.suppression.contact) for s in states) for states in found],
+            dtype=bool,
+        )
 
     def _suppression_rows(self, index: int) -> list[dict]:
         found = self.suppressions[index] if self.suppressions is not None else ()

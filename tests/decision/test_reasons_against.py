@@ -42,7 +42,7 @@ def test_the_statistics_are_of_the_training_rows_only(trained, history, policy):
 
     reference = trained.model.reference
     decisions = DecisionPipeline(policy).decide(history.leads)
-    train = trained.split.train & ~decisions.gates.rejecting() & ~decisions.suppressed()
+    train = trained.split.train & ~decisions.gates.rejecting() & ~decisions.suppressed("all_contact")
     assert reference.leads == int(train.sum())
     assert reference.overall_rate == pytest.approx(history.sql[train].mean())
     assert [f.name for f in reference.features] == list(trained.model.builder.feature_names)
