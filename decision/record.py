@@ -103,6 +103,8 @@ class DecisionRecord:
 
     def rejection_reasons(self) -> list[str]:
         """Why the lead was kept from sales (empty when it was not)."""
+        if self.route_source == "suppression":  # no one may contact the lead: not the model's doing
+            return ["suppression_all_contact"]
         return rejection_reasons(self.route, self.gates)
 
     def to_json(self) -> dict:

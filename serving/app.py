@@ -33,6 +33,7 @@ from leadgate.serving.server import MetricsOnItsOwnPort
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 from leadgate.serving.store import DecisionStore, IdempotencyConflict, Unstorable, make_engine, migrate
+from leadgate.serving.suppression_views import router as suppressions_router
 from leadgate.serving.views import router
 from leadgate.settings import Settings
 
@@ -209,6 +210,7 @@ def create_app(
     app.include_router(outcome_router)
     app.include_router(erasure_router)
     app.include_router(lists_router)
+    app.include_router(suppressions_router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(Timing, metrics=metrics)

@@ -41,6 +41,9 @@ def test_a_spam_complaint_stops_all_contact_and_the_decision_says_the_suppressio
         "suppression",
     )
     assert record.next_step == "thank_you"
+    assert record.rejection_reasons() == [
+        "suppression_all_contact"
+    ]  # monitoring does not count it as the model's
 
 
 def test_a_fresh_demo_request_after_the_unsubscribe_lifts_it_and_says_what_lifted_it():
