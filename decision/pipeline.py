@@ -129,14 +129,13 @@ class DecisionPipeline:
     ) -> list[list[SuppressionState]]:
         # Only leads with a suppressing event of their own or a stored record are looked at: most have neither.
         own = (derived.count("unsubscribe") > 0) | (derived.count("spam_complaint") > 0)
-        lift = self.policy.lift
-        events = tuple(e.value for e in lift.events)
+        events = tuple(e.value for e in self.policy.lift.events)
         if given is not None:
             own = own | np.array([bool(records) for records in given], dtype=bool)
         found: list[list[SuppressionState]] = [[] for _ in leads]
         for i in np.flatnonzero(own).tolist():
             records = list(given[i]) if given is not None else []
-            found[i] = states(leads[i], records, leads[i].scored_at or now, events, lift.within_days)
+            found[i] = states(leads[i], records, leads[i].scored_at or now, events)
         return found
 
     def _finish(self, front: Front, contributions: np.ndarray | None, now: datetime) -> Decisions:

@@ -3,15 +3,15 @@
 An unsubscribe stops marketing email to that person; a spam complaint (or a request sent through the API)
 stops all contact. Neither says anything about the account's fit, so neither is a gate: the decision keeps
 its route and lists the suppressions in force, except that while all contact is stopped nobody may call
-either, so the route is silent_reject with control "suppression". A fresh high-intent event of the lead
-(the policy's lift events: demo request, reply, meeting booked) after the suppression lifts it; an expired
-one no longer acts. The rules are here, pure: the pipeline applies them, the store keeps the records.
+either, so the route is silent_reject with control "suppression". A high-intent event of the person (the
+policy's lift events: demo request, reply, meeting booked) after the suppression lifts a person's
+suppression; an account's is lifted by its expiry or by someone; an expired one no longer acts. The rules are here, pure: the pipeline applies them, the store keeps the records.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from leadgate.features.schema import Lead
 
@@ -121,23 +121,20 @@ def states(
     given: list[Suppression],
     now: datetime,
     lift_events: tuple[str, ...],
-    within_days: float,
 ) -> list[SuppressionState]:
     """Every suppression bearing on a lead (the store's `given` and its own events'), each with its status now.
 
-    A suppression is lifted by a lift event of this lead later than the suppression and within the policy's
-    lift window; the earliest such event is named as what lifted it.
+    A suppression is lifted by a lift event of this lead later than the suppression (and not after `now`);
+    the earliest such event is named as what lifted it. No window applies: the live service records a lift
+    when the event arrives and keeps it, so a later decision, live or in a back-test, must see it lifted too.
     """
     now = _utc(now)
     known = {s.key() for s in given}
     candidates = list(given) + [s for s in from_events(lead, now) if s.key() not in known]
     if not candidates:
         return []
-    window = timedelta(days=within_days)
     lifts = sorted(
-        (_utc(e.at), e.type.value)
-        for e in lead.events
-        if e.type.value in lift_events and _utc(e.at) <= now and now - _utc(e.at) <= window
+        (_utc(e.at), e.type.value) for e in lead.events if e.type.value in lift_events and _utc(e.at) <= now
     )
     result = []
     for s in sorted(candidates, key=lambda s: _utc(s.created_at)):
@@ -147,7 +144,10 @@ def states(
         if s.expires_at is not None and _utc(s.expires_at) <= now:
             result.append(SuppressionState(s, "expired"))
             continue
-        lift = next(((at, kind) for at, kind in lifts if at > _utc(s.created_at)), None)
+        # Only a person's own event lifts a person's suppression; an account's (a legal hold, a request of
+        # the company) is lifted by its expiry or by someone, never by one employee's demo request.
+        own = s.subject_kind == "email"
+        lift = next(((at, kind) for at, kind in lifts if own and at > _utc(s.created_at)), None)
         if lift is None:
             result.append(SuppressionState(s, "active"))
             continue

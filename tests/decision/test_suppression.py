@@ -114,3 +114,12 @@ def test_stopped_contacts_names_only_the_active_ones():
 def _fields(data: dict) -> dict:
     keep = ("subject_kind", "subject", "contact", "reason", "source")
     return {**{k: data[k] for k in keep}, "created_at": datetime.fromisoformat(data["created_at"])}
+
+
+def test_a_meeting_long_after_the_unsubscribe_still_lifts_it_as_the_live_service_recorded():
+    lead = make_lead(
+        scored_at="2026-12-20T00:00:00Z",  # 55 days after the meeting, far past the gates' 14-day lift window
+        events=[*UNSUBSCRIBED, *events(("meeting_booked", "2026-10-26T10:00:00Z"))],
+    )
+    [suppression] = GATES_ONLY.decide_one(lead).suppressions
+    assert suppression["status"] == "lifted" and suppression["lifted_by"] == "event:meeting_booked"

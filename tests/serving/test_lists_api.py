@@ -15,7 +15,7 @@ NOW = datetime.now(UTC)
 
 
 def _ago(hours: float) -> str:
-    # The service decides as of now: a lift counts only within the policy's window (14 days) of now.
+    # The service decides as of now: activity is placed in the last days so it counts as recent.
     return (NOW - timedelta(hours=hours)).isoformat()
 
 
@@ -173,6 +173,10 @@ def test_a_suppression_made_by_sales_acts_on_the_accounts_next_lead(client):
     _post(client, lead_dict(lead_id="held", contact=JONAS))
     held = _decision(client, "held")
     assert held["route"] == "silent_reject" and held["control"] == "suppression"
+    # One employee's demo request does not lift the account's hold.
+    demo = {"events": events(("demo_request", _ago(1)))}
+    assert client.post("/v1/leads/held/events", json=demo, headers=auth("intake")).status_code == 200
+    assert _decision(client, "held")["suppressed"] == ["all_contact"]
     bad = client.post(
         "/v1/suppressions",
         json={"subject": "nordwerk", "contact": "all_contact", "reason": "x"},
