@@ -213,3 +213,21 @@ def test_an_erased_persons_suppression_stays_in_force_under_a_salted_hash(store,
     # The same person submitting again is still suppressed: the lookup hashes her address too.
     [found] = suppression_store.for_leads(store.engine, [lead], salt)
     assert [s.contact for s in found] == ["all_contact"]
+
+
+def test_without_a_salt_an_erased_persons_suppression_is_kept_for_the_count_and_matches_no_one(
+    store, pipeline
+):
+    from leadgate.features.schema import parse_lead
+
+    lead = lead_dict(lead_id="erase-unsalted", events=[{"type": "unsubscribe", "at": "2026-11-02T00:00:00Z"}])
+    record = pipeline.decide_one(parse_lead(lead))
+    store.create(lead=lead, decision=record, idempotency_key=None, received_at=datetime.now(UTC))
+    suppression_store.persist(store.engine, "erase-unsalted", record.suppressions)
+    erase_leads(store.engine, ["erase-unsalted"], salt=None)
+    with store.engine.connect() as connection:
+        [(subject, lead_id)] = connection.execute(
+            select(SuppressionRow.subject, SuppressionRow.lead_id)
+        ).all()
+    assert subject.startswith("erased:#") and lead_id is None
+    assert suppression_store.for_leads(store.engine, [lead]) == [[]]
