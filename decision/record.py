@@ -14,7 +14,8 @@ CONTROLS = {
     "data_quality": "a data-quality gate held it (better contact data changes it)",
     "lift": "a fresh high-intent signal lifted a gate or a low band to a sales-assisted check",
     "no_model": "no model was loaded: gates alone decided",
-    "suppression": "a suppression stopped all contact with the person or account (a fresh high-intent event lifts it)",
+    "suppression": "a suppression stopped all contact with the person or account (the person's own demo "
+    "request, reply or meeting, the suppression's expiry, or someone lifting it ends it)",
 }
 _GATE_CONTROL = {"eligibility": "disqualification", "data_quality": "data_quality"}
 
@@ -78,7 +79,7 @@ class DecisionRecord:
 
     lead_id: str
     route: str
-    route_source: str  # gate | lift | model | no_model
+    route_source: str  # gate | lift | model | no_model | suppression
     p_sql: float | None
     band: str | None
     gates: list[FiredGate]
