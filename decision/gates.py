@@ -43,6 +43,7 @@ def _competitor(d: Derived, policy: Policy):
     competitors = {c.lower() for c in policy.domains.competitors}
     by_website = np.array([w in competitors for w in d.website_domain], dtype=bool)
     by_email = d.domain_class == "competitor"
+    # Competitors' IP ranges are the competitor_network gate's (decision/lead_checks.py), file and store alike.
     return _values(by_email | by_website, np.where(by_email, d.email_domain, d.website_domain))
 
 
@@ -66,6 +67,19 @@ def _do_not_engage(d: Derived, policy: Policy):
     return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
 
 
+@check("previously_rejected")
+def _previously_rejected(d: Derived, policy: Policy):
+    rejected = set(policy.domains.previously_rejected or ())
+    if not rejected:  # most policies name none: no domain lookups for a batch of millions
+        return _values(np.zeros(d.table.n, dtype=bool), np.full(d.table.n, "", dtype=object))
+    hit_email = np.array([signals.registered_domain(e) in rejected or e in rejected for e in d.email_domain])
+    hit_site = np.array([w in rejected for w in d.website_domain], dtype=bool)
+    hit_email = hit_email.astype(bool) & (d.domain_class != "free")  # a gmail address is no account
+    return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
+
+
+# Kept for policy files that still name it (a model's own policy); the default policy treats an unsubscribe
+# or a complaint as a suppression (decision.suppression), not as a disqualification.
 @check("unsubscribed_or_complained")
 def _unsubscribed(d: Derived, policy: Policy):
     complained = d.count("spam_complaint") > 0

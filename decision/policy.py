@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
 from leadgate.decision.policy_intent import Decay, Intent
@@ -119,24 +127,24 @@ class Firmographics(_Strict):
 
 
 class Domains(_Strict):
-    """Email and website domains the policy names."""
+    """Email and website domains (and competitor networks) the policy names; the store's lists add to them."""
 
     competitors: list[str] = []
     own: list[str] = []
     do_not_engage: list[str] = []
-    competitor_networks: list[str] | None = Field(
-        None, description="CIDR ranges competitors submit from (198.51.100.0/24), matched against source.ip"
-    )
+    # None, not []: a policy that names none keeps the version it had before these existed.
+    competitor_networks: list[str] | None = Field(None, description="competitors' IP ranges as CIDR")
+    previously_rejected: list[str] | None = Field(None, description="accounts (domains) rejected before")
 
     @field_validator("competitor_networks")
     @classmethod
-    def _cidr(cls, networks: list[str] | None) -> list[str] | None:
-        for network in networks or []:
-            try:
-                ipaddress.ip_network(network, strict=True)
-            except ValueError as error:
-                raise ValueError(f"not a CIDR network: {error}") from None
-        return networks
+    def _cidrs(cls, networks: list[str] | None) -> list[str] | None:
+        from leadgate.decision.lists import ListValueError, normalize_network
+
+        try:
+            return None if networks is None else [normalize_network(n) for n in networks]
+        except ListValueError as error:
+            raise ValueError(str(error)) from None
 
 
 class BotRules(_Strict):
@@ -224,6 +232,9 @@ class Policy(_Strict):
     training_gated_leads: Literal["exclude", "include"] = "exclude"
     promotion: Promotion = Promotion()
     gates: list[GateSpec] = Field(..., min_length=1)
+    # Set by `with_lists` only: the file's own version, and the revision of the store's lists merged in.
+    _file_version: str | None = PrivateAttr(None)
+    _lists_version: str | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _known_unique_gates(self) -> Policy:
@@ -241,6 +252,8 @@ class Policy(_Strict):
     @cached_property
     def version(self) -> str:
         """Content hash of the policy: the same rules give the same version whatever the formatting."""
+        if self._file_version is not None:  # the file's lists plus the store's: the file's version
+            return self._file_version
         # Unset optional fields (a gate's `recovery`) are left out: a policy that sets none keeps its version.
         dumped = self.model_dump(mode="json", exclude_none=True)
         # Sections added later are left out at their defaults: a policy written before them keeps its version.
@@ -260,10 +273,30 @@ class Policy(_Strict):
             lift_events=tuple(e.value for e in self.lift.events),
         )
 
+    @property
+    def lists_version(self) -> str | None:
+        """Revision of the store's lists merged in by `with_lists`; None when only the file's lists apply."""
+        return self._lists_version
+
     @cached_property
-    def competitor_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-        """The competitor networks of the domains section, parsed."""
-        return tuple(ipaddress.ip_network(n) for n in self.domains.competitor_networks or [])
+    def competitor_networks(self) -> tuple:
+        """The competitor networks as ipaddress networks, for the gates."""
+        return tuple(ipaddress.ip_network(n) for n in self.domains.competitor_networks or ())
+
+    def with_lists(self, lists: dict[str, tuple[str, ...]], version: str) -> Policy:
+        """This policy with the store's list entries added to the file's (`lists` by list kind, see decision.lists).
+
+        The policy version stays the file's; `version` (the store's list revision) is kept as `lists_version`.
+        """
+        from leadgate.decision.lists import merged_domains
+
+        data = self.model_dump(mode="json")
+        data["domains"] = merged_domains(self.domains, lists)
+        # Validated afresh, not model_copy'd: a copy would carry cached signal rules of the file's lists.
+        merged = Policy.model_validate(data)
+        merged._file_version = self.version
+        merged._lists_version = version
+        return merged
 
     def active_gates(self) -> list[GateSpec]:
         """Enabled gates in file order."""

@@ -37,6 +37,7 @@ from leadgate.serving.store_models import (
     ReviewRow,
     ShadowDecisionRow,
 )
+from leadgate.serving.suppression_store import pseudonymise
 
 # Every table holding a lead's data, children first; a test fails when a table with a lead_id is missing.
 ERASED_TABLES = (
@@ -49,6 +50,9 @@ ERASED_TABLES = (
     "feedback",
     "leads",
 )
+# Tables whose rows of an erased person stay, without the person: a suppression must go on stopping contact
+# (it is keyed by a salted hash of the address afterwards, or by nothing without a salt).
+PSEUDONYMISED_TABLES = ("suppressions",)
 CHUNK = 200  # leads erased per transaction: short write turns for the service, IN lists every database takes
 REASONS = ("request", "retention")
 FLUSH_TRIES, FLUSH_WAIT_SECONDS = 5, 0.2  # the WAL truncation after an erasure: at most ~2 s in all
@@ -174,6 +178,9 @@ def _erase_chunk(
     if not ids:
         return Erased([])
     audits = _audit_rows(connection, ids, salt, reason)
+    email = LeadRow.lead[("contact", "email")].as_string()
+    emails = list(connection.scalars(select(email).where(LeadRow.lead_id.in_(ids), email.is_not(None))))
+    pseudonymise(connection, emails, ids, salt)
     of_leads = DecisionRow.lead_id.in_(ids)
     connection.execute(
         delete(DecisionGateRow).where(DecisionGateRow.decision_id.in_(select(DecisionRow.id).where(of_leads)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,10 @@ from leadgate.features.schema import Lead
 from leadgate.serving.batcher import Batcher
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import Current
+from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore, NewLead, Stored
+
+log = logging.getLogger(__name__)
 
 # Deciding 8 leads in one call costs ~1.6× one lead, not 8×; past ~32 a batch only delays its first callers.
 MAX_BATCH = 32
@@ -42,10 +46,15 @@ class Intake:
     """Decides and stores arrivals; a lone request runs alone at once, under load requests are batched."""
 
     def __init__(
-        self, store: DecisionStore, metrics: ServiceMetrics | None = None, max_batch: int = MAX_BATCH
+        self,
+        store: DecisionStore,
+        metrics: ServiceMetrics | None = None,
+        max_batch: int = MAX_BATCH,
+        screening: Screening | None = None,
     ):
         self.store = store
         self.metrics = metrics
+        self.screening = screening  # the store's lists and suppressions; None: the policy file's lists only
         self.batcher: Batcher[Arrival, Decided] = Batcher(self.run_batch, max_batch)
 
     def submit(self, arrival: Arrival) -> Decided:
@@ -68,7 +77,7 @@ class Intake:
             stop = start + 1
             while stop < len(arrivals) and arrivals[stop].current is arrivals[start].current:
                 stop += 1
-            decided.extend(_decide(arrivals[start:stop]))
+            decided.extend(_decide(arrivals[start:stop], self.screening))
             start = stop
         writable = [
             (a, d) for a, d in zip(arrivals, decided, strict=True) if not isinstance(d, BaseException)
@@ -85,12 +94,29 @@ class Intake:
                 continue
             written = next(stored)
             results.append(written if isinstance(written, BaseException) else Decided(*outcome, written))
+            if self.screening is not None and not isinstance(written, BaseException) and written.created:
+                _persist(self.screening, outcome[0])
         return results
 
 
-def _decide(arrivals: list[Arrival]) -> list[tuple[DecisionRecord, Decisions, int] | Exception]:
-    outcomes = arrivals[0].current.pipeline.decide_each(
-        [a.lead for a in arrivals], now=max(a.received_at for a in arrivals)
+def _persist(screening: Screening, record: DecisionRecord) -> None:
+    if not record.suppressions:
+        return
+    try:
+        screening.persist(record.lead_id, record.suppressions)
+    except Exception:  # noqa: BLE001 - the decision is stored; the lead's next decision finds the same again
+        log.exception("lead %r stored, but storing its suppressions failed", record.lead_id)
+
+
+def _decide(
+    arrivals: list[Arrival], screening: Screening | None = None
+) -> list[tuple[DecisionRecord, Decisions, int] | Exception]:
+    pipeline = arrivals[0].current.pipeline
+    suppressions = None
+    if screening is not None:
+        pipeline, suppressions = screening.read(pipeline, [a.stored_lead for a in arrivals])
+    outcomes = pipeline.decide_each(
+        [a.lead for a in arrivals], now=max(a.received_at for a in arrivals), suppressions=suppressions
     )
     return [
         outcome if isinstance(outcome, Exception) else (outcome[2], outcome[0], outcome[1])

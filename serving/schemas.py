@@ -82,6 +82,23 @@ class ReasonView(BaseModel):
     recovery: str | None = Field(None, description="reasons against: what would change it")
 
 
+class SuppressionView(BaseModel):
+    """A suppression record: which contact is stopped for whom, why, since when, and whether it still acts."""
+
+    id: int | None = Field(description="the store's id; None: from the lead's own events, not stored yet")
+    subject_kind: Literal["email", "domain"]
+    subject: str
+    contact: Literal["marketing_email", "all_contact"]
+    reason: str
+    source: str = Field(description="event:unsubscribe, event:spam_complaint, api or cli")
+    created_at: datetime
+    expires_at: datetime | None = None
+    status: Literal["active", "lifted", "expired"]
+    lifted_at: datetime | None = None
+    lifted_by: str | None = None
+    lift_reason: str | None = None
+
+
 class HistoryItem(BaseModel):
     """One past decision of a lead."""
 
@@ -92,6 +109,11 @@ class HistoryItem(BaseModel):
     model_version: str | None
     policy_version: str
     decided_at: datetime
+    control: str | None = None
+    lists_version: str | None = Field(None, description="revision of the store's lists in force")
+    suppressed: list[str] = Field(
+        default_factory=list, description="kinds of contact active suppressions stopped at this decision"
+    )
 
 
 class OverrideView(BaseModel):
@@ -131,7 +153,14 @@ class DecisionView(BaseModel):
     model_version: str | None
     model_missing: bool
     policy_version: str
+    lists_version: str | None = Field(None, description="revision of the store's lists in force")
     decided_at: datetime
+    suppressed: list[str] = Field(
+        default_factory=list, description="kinds of contact stopped now: marketing_email, all_contact"
+    )
+    suppressions: list[SuppressionView] = Field(
+        default_factory=list, description="every suppression of the person or account, active and past"
+    )
     history: list[HistoryItem]
     overrides: list[OverrideView] = Field(description="every override of the lead, lifted ones included")
 

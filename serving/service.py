@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from leadgate.decision.record import DecisionRecord
+from leadgate.decision.suppression import state_now
 from leadgate.features.schema import Event, Lead, LeadValidationError, parse_lead
 from leadgate.serving.intake import Arrival, Intake
 from leadgate.serving.live_monitor import LiveMonitor
@@ -14,6 +15,7 @@ from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.public import MESSAGES
 from leadgate.serving.rate_limits import EventsCap
+from leadgate.serving.screening import Screening
 from leadgate.serving.shadow import ShadowScorer
 from leadgate.serving.store import DecisionStore, Stored
 
@@ -115,13 +117,21 @@ def add_events(
     store: DecisionStore,
     metrics: ServiceMetrics,
     cap: EventsCap | None = None,
+    screening: Screening | None = None,
 ) -> tuple[dict, int]:
-    """Append new activity, re-score, and append a decision, all under the lead's lock (and within its cap)."""
+    """Append new activity, re-score, and append a decision, all under the lead's lock (and within its cap).
+
+    With `screening`, the store's lists and the lead's suppression records are read first and the
+    suppressions the decision creates or lifts are stored after it.
+    """
     now = datetime.now(UTC)
     decided: list[DecisionRecord] = []
 
     def decide(lead: dict) -> DecisionRecord:
-        decided.append(holder.current().pipeline.decide_one(parse_lead(lead), now=now))
+        pipeline, given = holder.current().pipeline, None
+        if screening is not None:
+            pipeline, [given] = screening.read(pipeline, [lead])
+        decided.append(pipeline.decide_one(parse_lead(lead), now=now, suppressions=given))
         return decided[-1]
 
     try:
@@ -134,6 +144,8 @@ def add_events(
     if row.route is not None and row.route != record.route:  # an override in force set the stored route
         record = dataclasses.replace(record, route=row.route)
     metrics.observe_decision(record, "events")
+    if screening is not None and decided[-1].suppressions:
+        screening.persist(lead_id, decided[-1].suppressions)
     return answer_of(row), row.seq
 
 
@@ -149,8 +161,35 @@ def p_sql_change(history: list, now: datetime, window: timedelta = URGENCY_WINDO
     return current - before[-1].p_sql
 
 
-def decision_view(*, lead_id: str, store: DecisionStore, now: datetime | None = None) -> dict:
-    """The latest decision in full, the history of every decision, the change of P(SQL) and the overrides."""
+def _suppressions_now(record: DecisionRecord, screening: Screening | None, lead: dict | None) -> list[dict]:
+    """Every suppression of the lead's person or account, with its status as of now."""
+    found = {s["id"]: s for s in record.suppressions if s["id"] is not None}
+    unstored = [s for s in record.suppressions if s["id"] is None]
+    if screening is not None and lead is not None:
+        # The store's records carry lifts and expiries recorded since the latest decision.
+        now = datetime.now(UTC)
+        for stored in screening.suppressions([lead])[0]:
+            found[stored.id] = state_now(stored, now).to_json()
+    # A record this lead's events created is in the decision without an id and in the store with one.
+    stored_keys = {_key(s) for s in found.values()}
+    unstored = [s for s in unstored if _key(s) not in stored_keys]
+    return sorted([*found.values(), *unstored], key=lambda s: s["created_at"])
+
+
+def _key(suppression: dict) -> tuple:
+    created = datetime.fromisoformat(suppression["created_at"])
+    return suppression["subject"], suppression["contact"], suppression["source"], _utc(created)
+
+
+def _stopped(suppressions: list[dict]) -> list[str]:
+    active = {s["contact"] for s in suppressions if s["status"] == "active"}
+    return [c for c in ("marketing_email", "all_contact") if c in active]
+
+
+def decision_view(
+    *, lead_id: str, store: DecisionStore, screening: Screening | None = None, now: datetime | None = None
+) -> dict:
+    """The latest decision in full, every decision before it, the change of P(SQL), overrides and suppressions."""
     from leadgate.serving.overrides import overrides_of
 
     history = store.history(lead_id)
@@ -160,6 +199,7 @@ def decision_view(*, lead_id: str, store: DecisionStore, now: datetime | None = 
     record = DecisionRecord.from_json(latest.record)
     with store.engine.connect() as connection:
         overrides = overrides_of(connection, lead_id)
+    suppressions = _suppressions_now(record, screening, store.lead(lead_id) if screening else None)
     return {
         "lead_id": record.lead_id,
         "route": record.route,
@@ -176,7 +216,10 @@ def decision_view(*, lead_id: str, store: DecisionStore, now: datetime | None = 
         "model_version": latest.model_version,
         "model_missing": latest.model_missing,
         "policy_version": latest.policy_version,
+        "lists_version": record.lists_version,
         "decided_at": _utc(latest.decided_at),
+        "suppressed": _stopped(suppressions),
+        "suppressions": suppressions,
         "history": [
             {
                 "seq": row.seq,
@@ -186,6 +229,9 @@ def decision_view(*, lead_id: str, store: DecisionStore, now: datetime | None = 
                 "model_version": row.model_version,
                 "policy_version": row.policy_version,
                 "decided_at": _utc(row.decided_at),
+                "control": row.record.get("control"),
+                "lists_version": row.record.get("lists_version"),
+                "suppressed": _stopped(row.record.get("suppressions", [])),
             }
             for row in history
         ],

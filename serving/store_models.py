@@ -193,3 +193,53 @@ class FeedbackRow(Base):
     note: Mapped[str | None] = mapped_column(String(2000))
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ListEntryRow(Base):
+    """One entry of a maintained list (competitor domains, networks, employees, do-not-engage, rejected)."""
+
+    __tablename__ = "list_entries"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(300), primary_key=True, doc="normalized domain or CIDR")
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_by: Mapped[str] = mapped_column(String(200))
+    why: Mapped[str] = mapped_column(String(500))
+
+
+class ListAuditRow(Base):
+    """Append-only: every change to a list, who made it, when and why; its highest id is the lists' revision."""
+
+    __tablename__ = "list_audit"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(10), doc="add or remove")
+    who: Mapped[str] = mapped_column(String(200))
+    why: Mapped[str] = mapped_column(String(500))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SuppressionRow(Base):
+    """A kind of contact stopped for a person (email) or an account (domain); lifted, never deleted."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (
+        UniqueConstraint("subject", "contact", "source", "created_at", name="uq_suppressions_same"),
+        Index("ix_suppressions_subject", "subject"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    subject_kind: Mapped[str] = mapped_column(String(10), doc="email or domain")
+    subject: Mapped[str] = mapped_column(String(320), doc="lower-cased; 'erased:' + a hash once erased")
+    contact: Mapped[str] = mapped_column(String(20), doc="marketing_email or all_contact")
+    reason: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(40), doc="event:unsubscribe, event:spam_complaint, api, cli")
+    lead_id: Mapped[str | None] = mapped_column(String(200), doc="the lead whose event created it, if any")
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[str | None] = mapped_column(String(200))
+    lift_reason: Mapped[str | None] = mapped_column(String(500))

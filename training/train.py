@@ -85,6 +85,9 @@ def train_model(
     split = split_history(history, split_kind, seed)
     gated = all_decisions.gates.rejecting()
     eligible = ~gated if policy.training_gated_leads == "exclude" else np.ones_like(gated)
+    # A lead no one may contact is kept from sales as a rejecting gate keeps it: left out alike. One whose
+    # marketing email alone is stopped is still a lead sales works, and its outcome is one to learn from.
+    eligible = eligible & ~all_decisions.suppressed("all_contact")
     train, valid = split.train & eligible, split.valid & eligible
 
     say("intent windows, from the training leads")

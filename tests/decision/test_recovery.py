@@ -25,7 +25,7 @@ GATE_LEADS = {
     "competitor_domain": {"contact": {"email": "kim@pipelineiq.com"}},
     "employee_or_test": {"contact": {"email": "ops@leadgate.dev"}},
     "do_not_engage": {"company": {"website": "blocked-customer.com"}},
-    "unsubscribed_or_complained": {"events": events(("unsubscribe", "2026-11-02T00:00:00Z"))},
+    "previously_rejected": {"contact": {"email": "lee@rejected-account.com"}},
     "unsupported_country": {"company": {"country": "BR"}},
     "blocked_industry": {"company": {"industry": "Gambling"}},
     "excluded_company_type": {"company": {"company_type": "b2c"}},

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_reviews"
-down_revision = "0003_erasure"
+down_revision = "0004_lists"
 branch_labels = None
 depends_on = None
 
