@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?= .leadgate
 
-.PHONY: install demo test lint format bench bench-load bench-score bench-durability clean
+.PHONY: install demo test lint format bench bench-load bench-score bench-durability bench-faithfulness clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench-score: install
 
 bench-durability: install
 	$(PY) bench/durability_bench.py
+
+bench-faithfulness: install
+	$(PY) bench/faithfulness_bench.py
 
 clean:
 	rm -rf $(VENV) $(DATA)

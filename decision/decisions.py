@@ -16,6 +16,7 @@ from leadgate.decision.reasons import ReasonBook
 from leadgate.decision.record import DecisionRecord, FiredGate, Reason, acting_control
 from leadgate.decision.recovery import gate_recovery
 from leadgate.decision.routing import BANDS
+from leadgate.decision.suppression import SuppressionState
 from leadgate.features.derived import Derived
 
 
@@ -43,6 +44,8 @@ class Decisions:
     positive_points: np.ndarray | None = None
     lift: Lift | None = None  # the policy's lift, named in liftable gates' recovery
     comparisons: np.ndarray | None = None  # (n, families) count column compared with converting leads, or -1
+    suppressions: list[list[SuppressionState]] | None = None  # per lead: every suppression bearing on it
+    lists_version: str | None = None  # revision of the store's lists merged into the policy, if any
 
     def __len__(self) -> int:
         return len(self.lead_ids)
@@ -99,7 +102,21 @@ class Decisions:
             decided_at=self._decided_at_text,
             model_missing=self.model_version is None,
             control=acting_control(route, source, gate_rows),
+            suppressions=self._suppression_rows(index),
+            lists_version=self.lists_version,
         )
+
+    def suppressed(self, contact: str | None = None) -> np.ndarray:
+        """Leads on which a suppression is active (of this kind of contact, or of any)."""
+        found = self.suppressions or [()] * len(self)
+        return np.array(
+            [any(s.active and contact in (None, s.suppression.contact) for s in states) for states in found],
+            dtype=bool,
+        )
+
+    def _suppression_rows(self, index: int) -> list[dict]:
+        found = self.suppressions[index] if self.suppressions is not None else ()
+        return [state.to_json() for state in found]
 
     def records(self) -> list[DecisionRecord]:
         """`record` for every lead."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 
 import numpy as np
@@ -13,6 +14,7 @@ from leadgate.decision.policy import GateSpec, Policy
 from leadgate.decision.routes import ROUTE_SEVERITY, ROUTES, Route
 from leadgate.features import signals
 from leadgate.features.derived import Derived
+from leadgate.features.table import EVENT_CODE
 
 # A check returns, per lead, whether it fires and the lead's own value that made it fire.
 Check = Callable[[Derived, Policy], tuple[np.ndarray, np.ndarray]]
@@ -45,6 +47,7 @@ def _competitor(d: Derived, policy: Policy):
     competitors = {c.lower() for c in policy.domains.competitors}
     by_website = np.array([w in competitors for w in d.website_domain], dtype=bool)
     by_email = d.domain_class == "competitor"
+    # Competitors' IP ranges are the competitor_network gate's (decision/lead_checks.py), file and store alike.
     return _values(by_email | by_website, np.where(by_email, d.email_domain, d.website_domain))
 
 
@@ -83,6 +86,19 @@ def _never(d: Derived, policy: Policy):
     return _values(np.zeros(d.table.n, dtype=bool), np.full(d.table.n, "", dtype=object))
 
 
+@check("previously_rejected")
+def _previously_rejected(d: Derived, policy: Policy):
+    rejected = set(policy.domains.previously_rejected or ())
+    if not rejected:  # most policies name none: no domain lookups for a batch of millions
+        return _values(np.zeros(d.table.n, dtype=bool), np.full(d.table.n, "", dtype=object))
+    hit_email = np.array([signals.registered_domain(e) in rejected or e in rejected for e in d.email_domain])
+    hit_site = np.array([w in rejected for w in d.website_domain], dtype=bool)
+    hit_email = hit_email.astype(bool) & (d.domain_class != "free")  # a gmail address is no account
+    return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
+
+
+# Kept for policy files that still name it (a model's own policy); the default policy treats an unsubscribe
+# or a complaint as a suppression (decision.suppression), not as a disqualification.
 @check("unsubscribed_or_complained")
 def _unsubscribed(d: Derived, policy: Policy):
     complained = d.count("spam_complaint") > 0
@@ -152,9 +168,25 @@ def _invalid_email(d: Derived, policy: Policy):
     return _values(~d.email_valid, _text(d, "email"))
 
 
+def placeholder_domain(d: Derived) -> np.ndarray:
+    """Leads writing from test.com, example.com or another domain no real contact writes from."""
+    return np.array(
+        [
+            c in ("free", "corporate") and signals.is_placeholder_domain(e)
+            for c, e in zip(d.domain_class, d.email_domain, strict=True)
+        ],
+        dtype=bool,
+    )
+
+
 @check("personal_email")
 def _personal(d: Derived, policy: Policy):
-    return _values(d.domain_class == "free", d.email_domain)
+    free = d.domain_class == "free"
+    # test.com is on the free-mail list but is nobody's mailbox: a policy with the placeholder_email gate says
+    # so there; one without it keeps capping such leads here rather than letting them through.
+    if any(gate.check == "placeholder_email" for gate in policy.active_gates()):
+        free &= ~placeholder_domain(d)
+    return _values(free, d.email_domain)
 
 
 @check("disposable_email")
@@ -184,6 +216,44 @@ def _abusive(d: Derived, policy: Policy):
 @check("hard_bounce")
 def _hard_bounce(d: Derived, policy: Policy):
     return _values(d.count("hard_bounce") > 0, _text(d, "email"))
+
+
+# A high-intent event as something the lead did, for the decay gate's value.
+_DID = {
+    "demo_request": "requested a demo",
+    "meeting_booked": "booked a meeting",
+    "email_reply": "replied to our emails",
+}
+
+
+def quiet_days(d: Derived) -> np.ndarray:
+    """Days since the lead's last meaningful event or, if later, the form that created it."""
+    numbers = d.table.numbers
+    return np.fmin(d.days_since_meaningful, numbers["scored_days"] - numbers["created_days"])
+
+
+@check("decay")
+def _decay(d: Derived, policy: Policy):
+    # Formerly active (a high-intent event, however old) and now quiet for longer than the policy allows.
+    events = [event.value for event in policy.decay.events]
+    ages = d.last_event_ages[:, [EVENT_CODE[event] for event in events]]
+    latest = np.where(np.isnan(ages), np.inf, ages).argmin(axis=1)
+    last_intent = ages[np.arange(len(ages)), latest]
+    quiet = quiet_days(d)
+    with np.errstate(invalid="ignore"):
+        mask = (last_intent == last_intent) & (quiet > policy.decay.stale_after_days)
+    values = np.full(len(mask), "", dtype=object)
+    scored = d.table.numbers["scored_days"]
+    for i in np.flatnonzero(mask).tolist():
+        # The lead's own dates, so a rep can check them in the CRM.
+        day = datetime.fromtimestamp((scored[i] - last_intent[i]) * 86_400.0, UTC).date().isoformat()
+        event = events[latest[i]]
+        did = _DID.get(event, f"last {event.replace('_', ' ')}")
+        values[i] = (
+            f"{did} on {day} ({int(last_intent[i])} days ago), "
+            f"no meaningful activity or new form for {int(quiet[i])} days"
+        )
+    return mask, values
 
 
 @dataclass(frozen=True)
@@ -270,5 +340,6 @@ def run_gates(derived: Derived, policy: Policy, facts: HistoryFacts | None = Non
     )
 
 
-# The store-counted checks register themselves; imported last, once everything above exists.
-from leadgate.decision import history_gates  # noqa: E402, F401
+# Checks living in their own modules register themselves on import: the store-counted ones (history_gates)
+# and those of what the lead says about itself (lead_checks). Last, so those modules find `check` defined.
+from leadgate.decision import history_gates, lead_checks  # noqa: E402, F401

@@ -13,7 +13,7 @@ from leadgate.features.builder import FeatureBuilder
 # 2: the feature list is the model's own (custom fields; campaign, job title and unsubscribe built in).
 # Format 2 bundles may carry "reason_reference" (SQL rates by value range, for Against reasons); bundles
 # written before it have none and list reasons by SHAP alone, as they always did.
-BUNDLE_FORMAT = 2
+BUNDLE_FORMAT = 3
 
 
 def sigmoid(values: np.ndarray) -> np.ndarray:

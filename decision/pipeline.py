@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,11 +17,16 @@ from leadgate.decision.model import ScoringModel
 from leadgate.decision.policy import Policy
 from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, ReasonBook, strength_points, top_families
 from leadgate.decision.record import DecisionRecord
+from leadgate.decision.routes import Route
 from leadgate.decision.routing import band_routes, combine_routes
+from leadgate.decision.suppression import Suppression, SuppressionState, states
 from leadgate.features.custom import CustomField, custom_problems
 from leadgate.features.derived import Derived, derive
 from leadgate.features.schema import Lead
 from leadgate.features.table import build_table
+
+# Per lead, the store's suppression records bearing on it; None: none from a store (its own events still count).
+Suppressions = list[list[Suppression]] | None
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class Front:
     derived: Derived
     gates: GateResults
     matrix: np.ndarray | None
+    suppressions: list[list[SuppressionState]]
 
 
 class DecisionPipeline:
@@ -52,20 +59,43 @@ class DecisionPipeline:
             return []
         return custom_problems(lead.custom, (*self.custom_fields, *also))  # the model's own declaration wins
 
+    def with_policy(self, policy: Policy) -> DecisionPipeline:
+        """The same model and reason book under another policy (the file's with the store's lists merged in)."""
+        twin = copy.copy(self)  # the reason book is the model's: not rebuilt
+        twin.policy = policy
+        return twin
+
     def decide(
-        self, leads: list[Lead], now: datetime | None = None, facts: HistoryFacts | None = None
+        self,
+        leads: list[Lead],
+        now: datetime | None = None,
+        suppressions: Suppressions = None,
+        facts: HistoryFacts | None = None,
     ) -> Decisions:
-        """Decide a batch of validated leads; `facts` (what the store counted, per lead) feed the history gates."""
-        return self._run(leads, now, render=False, facts=facts)[0]
+        """Decide a batch of validated leads with what the store holds on them, if given.
+
+        `suppressions`: the store's records bearing on each lead; `facts`: what the store counted per lead
+        (submissions, the account's history), read by the history gates.
+        """
+        return self._run(leads, now, render=False, suppressions=suppressions, facts=facts)[0]
 
     def decide_records(
-        self, leads: list[Lead], now: datetime | None = None, facts: HistoryFacts | None = None
+        self,
+        leads: list[Lead],
+        now: datetime | None = None,
+        suppressions: Suppressions = None,
+        facts: HistoryFacts | None = None,
     ) -> tuple[Decisions, list[DecisionRecord]]:
         """Decide a batch and render every record, as `decide(leads).records()` but overlapped on big batches."""
-        return self._run(leads, now, render=True, facts=facts)
+        return self._run(leads, now, render=True, suppressions=suppressions, facts=facts)
 
     def _run(
-        self, leads: list[Lead], now: datetime | None, render: bool, facts: HistoryFacts | None = None
+        self,
+        leads: list[Lead],
+        now: datetime | None,
+        render: bool,
+        suppressions: Suppressions = None,
+        facts: HistoryFacts | None = None,
     ) -> tuple[Decisions, list[DecisionRecord]]:
         now = now or datetime.now(UTC)
         if facts is not None and len(facts) != len(leads):
@@ -73,14 +103,20 @@ class DecisionPipeline:
         workers = runtime.worker_count()
         with runtime.paused_gc():
             if self.model is None or workers < 2 or len(leads) < batching.PARALLEL_MIN_LEADS:
-                front = self._front(leads, now, facts)
+                front = self._front(leads, now, suppressions, facts)
                 contributions = None if front.matrix is None else self.model.contributions(front.matrix)
                 decisions = self._finish(front, contributions, now)
                 return decisions, decisions.records() if render else []
-            return self._run_in_chunks(leads, now, workers, render, facts)
+            return self._run_in_chunks(leads, now, workers, render, suppressions, facts)
 
     def _run_in_chunks(
-        self, leads: list[Lead], now: datetime, workers: int, render: bool, facts: HistoryFacts | None
+        self,
+        leads: list[Lead],
+        now: datetime,
+        workers: int,
+        render: bool,
+        suppressions: Suppressions = None,
+        facts: HistoryFacts | None = None,
     ) -> tuple[Decisions, list[DecisionRecord]]:
         # This thread runs the Python of each chunk in turn (it needs the GIL anyway) while pool threads
         # run the TreeSHAP of earlier chunks on one core each: LightGBM releases the GIL, so both cores stay
@@ -91,9 +127,9 @@ class DecisionPipeline:
         with runtime.thread_pool(workers, "treeshap") as pool:
             pending = []
             for start, stop in batching.chunk_bounds(len(leads)):
-                front = self._front(
-                    leads[start:stop], now, None if facts is None else facts.take(start, stop)
-                )
+                given = None if suppressions is None else suppressions[start:stop]
+                counted = None if facts is None else facts.take(start, stop)
+                front = self._front(leads[start:stop], now, given, counted)
                 pending.append((front, pool.submit(self.model.contributions, front.matrix, 1)))
             for front, shap in pending:
                 parts.append(self._finish(front, shap.result(), now))
@@ -101,13 +137,39 @@ class DecisionPipeline:
                     records.extend(parts[-1].records())
         return batching.join_decisions(parts), records
 
-    def _front(self, leads: list[Lead], now: datetime, facts: HistoryFacts | None = None) -> Front:
-        """Everything before the model's contributions: table, signals, gates, feature matrix."""
+    def _front(
+        self,
+        leads: list[Lead],
+        now: datetime,
+        suppressions: Suppressions = None,
+        facts: HistoryFacts | None = None,
+    ) -> Front:
+        """Everything before the model's contributions: table, signals, gates, feature matrix, suppressions."""
         table = build_table(leads, now=now)
         derived = derive(table, self.policy.signal_rules)
         gates = run_gates(derived, self.policy, facts)
         matrix = self.model.builder.transform(derived) if self.model is not None else None
-        return Front(table.text["lead_id"], derived, gates, matrix)
+        return Front(
+            table.text["lead_id"],
+            derived,
+            gates,
+            matrix,
+            self._suppressions(leads, derived, now, suppressions),
+        )
+
+    def _suppressions(
+        self, leads: list[Lead], derived: Derived, now: datetime, given: Suppressions
+    ) -> list[list[SuppressionState]]:
+        # Only leads with a suppressing event of their own or a stored record are looked at: most have neither.
+        own = (derived.count("unsubscribe") > 0) | (derived.count("spam_complaint") > 0)
+        events = tuple(e.value for e in self.policy.lift.events)
+        if given is not None:
+            own = own | np.array([bool(records) for records in given], dtype=bool)
+        found: list[list[SuppressionState]] = [[] for _ in leads]
+        for i in np.flatnonzero(own).tolist():
+            records = list(given[i]) if given is not None else []
+            found[i] = states(leads[i], records, leads[i].scored_at or now, events)
+        return found
 
     def _finish(self, front: Front, contributions: np.ndarray | None, now: datetime) -> Decisions:
         """Scores, reasons and routes from the front half and the TreeSHAP contributions."""
@@ -136,6 +198,10 @@ class DecisionPipeline:
             model_route = np.full(n, self.policy.routing.no_model_route.value, dtype=object)
             source = np.full(n, "no_model", dtype=object)
         route, source = combine_routes(model_route, source, front.gates, self.policy)
+        # While all contact is stopped nobody may call or write: whatever the fit, no one is sent to it.
+        for i in [i for i, found in enumerate(front.suppressions) if found]:
+            if any(s.active and s.suppression.contact == "all_contact" for s in front.suppressions[i]):
+                route[i], source[i] = Route.silent_reject.value, "suppression"
         return Decisions(
             lead_ids=front.lead_ids,
             route=route,
@@ -157,32 +223,52 @@ class DecisionPipeline:
             positive_points=positive_points,
             lift=self.policy.lift,
             comparisons=comparisons,
+            suppressions=front.suppressions,
+            lists_version=self.policy.lists_version,
         )
 
     def decide_each(
-        self, leads: list[Lead], now: datetime | None = None, facts: HistoryFacts | None = None
+        self,
+        leads: list[Lead],
+        now: datetime | None = None,
+        suppressions: Suppressions = None,
+        facts: HistoryFacts | None = None,
     ) -> list[tuple[Decisions, int, DecisionRecord] | Exception]:
         """Decide leads in one call, lead by lead if that fails: per lead (Decisions, index, record) or its error."""
         now = now or datetime.now(UTC)
         if facts is not None and len(facts) != len(leads):  # a caller's mistake, not one lead's failure
             raise ValueError(f"history facts for {len(facts)} leads given with {len(leads)} leads")
+        # Passed on only when given: subclasses written before them override decide_records(leads, now).
+        extra = {} if facts is None else {"facts": facts}
+        if suppressions is not None and any(suppressions):  # no records and None decide alike
+            extra["suppressions"] = suppressions
         try:
-            # Facts passed only when given: subclasses written before them override decide_records(leads, now).
-            extra = {} if facts is None else {"facts": facts}
             decisions, records = self.decide_records(leads, now=now, **extra)
         except Exception as error:  # noqa: BLE001 - find the lead that fails; the others still get their decision
             if len(leads) == 1:
                 return [error]
             return [
-                self.decide_each([lead], now, None if facts is None else facts.take(i, i + 1))[0]
+                self.decide_each(
+                    [lead],
+                    now,
+                    None if suppressions is None else [suppressions[i]],
+                    None if facts is None else facts.take(i, i + 1),
+                )[0]
                 for i, lead in enumerate(leads)
             ]
         return [(decisions, index, record) for index, record in enumerate(records)]
 
     def decide_one(
-        self, lead: Lead, now: datetime | None = None, facts: HistoryFacts | None = None
+        self,
+        lead: Lead,
+        now: datetime | None = None,
+        suppressions: list[Suppression] | None = None,
+        facts: HistoryFacts | None = None,
     ) -> DecisionRecord:
-        """Decide one lead and return its full record."""
-        if facts is None:
-            return self.decide([lead], now=now).record(0)
-        return self.decide([lead], now=now, facts=facts).record(0)
+        """Decide one lead and return its full record (`suppressions`, `facts`: what the store holds on it)."""
+        extra = (
+            {} if facts is None else {"facts": facts}
+        )  # not passed on: a subclass's decide may predate them
+        if suppressions is not None:
+            extra["suppressions"] = [suppressions]
+        return self.decide([lead], now=now, **extra).record(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 from enum import StrEnum
 from functools import cached_property
@@ -11,9 +12,19 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from leadgate.decision.history_facts import HistoryRules
+from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
+from leadgate.decision.policy_intent import Decay, Intent
 from leadgate.decision.routes import Route
 from leadgate.features.derived import SignalRules
 from leadgate.features.schema import EventType, describe_validation_error
@@ -50,7 +61,7 @@ class GateSpec(_Strict):
     code: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$")
     check: str
     category: GateCategory
-    control: Literal["eligibility", "data_quality"]
+    control: Literal["eligibility", "data_quality", "decay"]
     route: Route
     reason: str = Field(..., min_length=3, description="internal reason; {value} is the lead's own value")
     public_message: PublicMessage
@@ -69,6 +80,17 @@ class GateSpec(_Strict):
             raise ValueError("a gate cannot route to sales_ready")
         return route
 
+    @model_validator(mode="after")
+    def _decay_is_a_cap(self) -> GateSpec:
+        # Decay is its own control (not a disqualification): the decay check and only it, and only as a cap.
+        if (self.check == "decay") != (self.control == "decay"):
+            raise ValueError(f"gate {self.code}: the decay check takes control: decay, and only it does")
+        if self.control == "decay" and self.route not in (Route.verify, Route.nurture):
+            raise ValueError(
+                f"gate {self.code}: a decay gate caps a lead at verify or nurture, never rejects it"
+            )
+        return self
+
 
 class Firmographics(_Strict):
     """Who we sell to."""
@@ -79,6 +101,12 @@ class Firmographics(_Strict):
     blocked_industries: list[str] = []
     excluded_company_types: list[str] = []
     unsupported_crms: list[str] = []
+    # Optional sections and lists added later default to None, not [], so a policy file that leaves them out
+    # keeps the version it had (the version hashes the dump without None values).
+    rfp_excluded_company_types: list[str] | None = Field(
+        None,
+        description="company types whose RFPs (inquiry type rfp or a tender in the message) we do not answer",
+    )
 
     @field_validator("supported_countries")
     @classmethod
@@ -100,11 +128,24 @@ class Firmographics(_Strict):
 
 
 class Domains(_Strict):
-    """Email and website domains the policy names."""
+    """Email and website domains (and competitor networks) the policy names; the store's lists add to them."""
 
     competitors: list[str] = []
     own: list[str] = []
     do_not_engage: list[str] = []
+    # None, not []: a policy that names none keeps the version it had before these existed.
+    competitor_networks: list[str] | None = Field(None, description="competitors' IP ranges as CIDR")
+    previously_rejected: list[str] | None = Field(None, description="accounts (domains) rejected before")
+
+    @field_validator("competitor_networks")
+    @classmethod
+    def _cidrs(cls, networks: list[str] | None) -> list[str] | None:
+        from leadgate.decision.lists import ListValueError, normalize_network
+
+        try:
+            return None if networks is None else [normalize_network(n) for n in networks]
+        except ListValueError as error:
+            raise ValueError(str(error)) from None
 
 
 class BotRules(_Strict):
@@ -182,13 +223,21 @@ class Policy(_Strict):
     firmographics: Firmographics
     domains: Domains = Domains()
     bots: BotRules = BotRules()
+    roles: RoleRules | None = None
+    technology: TechnologyRules | None = None
+    consistency: ConsistencyRules | None = None
     lift: Lift
+    intent: Intent = Intent()
+    decay: Decay = Decay()
     routing: Routing = Routing()
     training_gated_leads: Literal["exclude", "include"] = "exclude"
     promotion: Promotion = Promotion()
     # Optional, so a policy file without it keeps its version; its gates then use HistoryRules' defaults.
     history: HistoryRules | None = None
     gates: list[GateSpec] = Field(..., min_length=1)
+    # Set by `with_lists` only: the file's own version, and the revision of the store's lists merged in.
+    _file_version: str | None = PrivateAttr(None)
+    _lists_version: str | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _known_unique_gates(self) -> Policy:
@@ -206,8 +255,14 @@ class Policy(_Strict):
     @cached_property
     def version(self) -> str:
         """Content hash of the policy: the same rules give the same version whatever the formatting."""
+        if self._file_version is not None:  # the file's lists plus the store's: the file's version
+            return self._file_version
         # Unset optional fields (a gate's `recovery`) are left out: a policy that sets none keeps its version.
         dumped = self.model_dump(mode="json", exclude_none=True)
+        # Sections added later are left out at their defaults: a policy written before them keeps its version.
+        for section, default in (("intent", Intent()), ("decay", Decay())):
+            if getattr(self, section) == default:
+                dumped.pop(section)
         canonical = json.dumps(dumped, sort_keys=True, separators=(",", ":"))
         return f"{self.name}@{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
 
@@ -220,6 +275,31 @@ class Policy(_Strict):
             max_links_in_message=self.bots.max_links_in_message,
             lift_events=tuple(e.value for e in self.lift.events),
         )
+
+    @property
+    def lists_version(self) -> str | None:
+        """Revision of the store's lists merged in by `with_lists`; None when only the file's lists apply."""
+        return self._lists_version
+
+    @cached_property
+    def competitor_networks(self) -> tuple:
+        """The competitor networks as ipaddress networks, for the gates."""
+        return tuple(ipaddress.ip_network(n) for n in self.domains.competitor_networks or ())
+
+    def with_lists(self, lists: dict[str, tuple[str, ...]], version: str) -> Policy:
+        """This policy with the store's list entries added to the file's (`lists` by list kind, see decision.lists).
+
+        The policy version stays the file's; `version` (the store's list revision) is kept as `lists_version`.
+        """
+        from leadgate.decision.lists import merged_domains
+
+        data = self.model_dump(mode="json")
+        data["domains"] = merged_domains(self.domains, lists)
+        # Validated afresh, not model_copy'd: a copy would carry cached signal rules of the file's lists.
+        merged = Policy.model_validate(data)
+        merged._file_version = self.version
+        merged._lists_version = version
+        return merged
 
     def active_gates(self) -> list[GateSpec]:
         """Enabled gates in file order."""

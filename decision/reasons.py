@@ -8,6 +8,7 @@ from functools import cached_property
 
 import numpy as np
 
+from leadgate.decision.intent_words import windowed_renderers
 from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, plural
 from leadgate.decision.record import Reason
 from leadgate.decision.recovery import RECOVERIES, Recovery, custom_recovery
@@ -118,11 +119,16 @@ class ReasonBook:
         for j, spec in enumerate(features):
             to_families[j, families.index(spec.family)] = 1.0
         renderers, givens, recoveries = dict(RENDERERS), dict(GIVEN), dict(RECOVERIES)
+        if builder.windows:  # events outside their intent window read as history, as the model counts them
+            renderers.update(windowed_renderers(builder.windows))
         for field in builder.custom_fields:
             renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))
             givens[field.feature] = custom_given(field)
             recoveries[field.feature] = custom_recovery(field)
         words = dict(_COUNT_WORDS)
+        for event, days in builder.windows:  # the model's count is of the events inside the window
+            if f"n_{event}" in words:
+                words[f"n_{event}"] += f" in the last {days:g} days"
         words.update({f.feature: "" for f in builder.custom_fields if f.type in ("number", "integer")})
         return cls(
             families,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from leadgate.decision.routes import Route, rejection_reasons
 
@@ -12,8 +12,12 @@ CONTROLS = {
     "penalty": "the model's probability put it below sales (more evidence raises it)",
     "disqualification": "an eligibility gate kept it from sales (a correction of the data changes it)",
     "data_quality": "a data-quality gate held it (better contact data changes it)",
+    "decay": "a formerly active lead gone quiet was capped at nurture (new high-intent activity lifts it)",
     "lift": "a fresh high-intent signal lifted a gate or a low band to a sales-assisted check",
     "no_model": "no model was loaded: gates alone decided",
+    "override": "sales set the route by hand (VIP, strategic, ...) until the override is lifted",
+    "suppression": "a suppression stopped all contact with the person or account (the person's own demo "
+    "request, reply or meeting, the suppression's expiry, or someone lifting it ends it)",
 }
 _GATE_CONTROL = {"eligibility": "disqualification", "data_quality": "data_quality"}
 
@@ -77,7 +81,7 @@ class DecisionRecord:
 
     lead_id: str
     route: str
-    route_source: str  # gate | lift | model | no_model
+    route_source: str  # gate | lift | model | no_model | suppression
     p_sql: float | None
     band: str | None
     gates: list[FiredGate]
@@ -90,6 +94,12 @@ class DecisionRecord:
     decided_at: str  # ISO 8601
     model_missing: bool  # decided on gates alone: no model was loaded
     control: str = "none"  # which control set the route (CONTROLS)
+    # Set when sales overrode the route: who, why, when, and the automatic decision it replaced.
+    override: dict | None = None
+    # Every suppression bearing on the lead as this decision saw it (active, lifted, expired): an active
+    # marketing_email one stops marketing email to the person whatever the route (decision.suppression).
+    suppressions: list[dict] = field(default_factory=list)
+    lists_version: str | None = None  # revision of the store's lists in force, beside policy_version
 
     @property
     def rejecting(self) -> bool:
@@ -98,11 +108,13 @@ class DecisionRecord:
 
     def rejection_reasons(self) -> list[str]:
         """Why the lead was kept from sales (empty when it was not)."""
+        if self.route_source == "suppression":  # no one may contact the lead: not the model's doing
+            return ["suppression_all_contact"]
         return rejection_reasons(self.route, self.gates)
 
     def to_json(self) -> dict:
         """JSON-safe dict: what the store keeps and the APIs return."""
-        return {
+        data = {
             "lead_id": self.lead_id,
             "route": self.route,
             "route_source": self.route_source,
@@ -118,7 +130,12 @@ class DecisionRecord:
             "decided_at": self.decided_at,
             "model_missing": self.model_missing,
             "control": self.control,
+            "suppressions": self.suppressions,
+            "lists_version": self.lists_version,
         }
+        if self.override is not None:  # only overridden decisions carry it: others keep their stored shape
+            data["override"] = self.override
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> DecisionRecord:
@@ -140,6 +157,9 @@ class DecisionRecord:
             decided_at=data["decided_at"],
             model_missing=data.get("model_missing", data["model_version"] is None),
             control=data.get("control") or acting_control(data["route"], data["route_source"], gates),
+            override=data.get("override"),
+            suppressions=data.get("suppressions", []),
+            lists_version=data.get("lists_version"),
         )
 
 
@@ -150,7 +170,7 @@ def acting_control(route: str, route_source: str, gates: list[FiredGate]) -> str
         return _GATE_CONTROL.get(held.control, held.control) if held else "disqualification"
     if route_source == "model":
         return "none" if route == Route.sales_ready.value else "penalty"
-    return route_source  # lift | no_model
+    return route_source  # lift | no_model | suppression
 
 
 # Slotted, not frozen: a frozen dataclass assigns each field through object.__setattr__, ~7x slower to

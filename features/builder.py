@@ -10,6 +10,7 @@ import numpy as np
 from leadgate.features import signals
 from leadgate.features.custom import CustomField, parse_moment
 from leadgate.features.derived import Derived
+from leadgate.features.intent import check_windows, window_days, windows_key
 from leadgate.features.table import EVENT_TYPES
 
 _DAY = 86_400.0
@@ -87,6 +88,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("lead_age_days", "staleness", monotone=-1),
     FeatureSpec("has_website", "data_quality"),
     FeatureSpec("has_company_name", "data_quality"),
+    FeatureSpec("company_unidentified", "data_quality"),
     FeatureSpec("log10_message_chars", "data_quality"),
     FeatureSpec("log10_seconds_on_form", "data_quality"),
 )
@@ -115,12 +117,21 @@ class FeatureBuilder:
         max_categories: int = 40,
         min_category_count: int = 20,
         custom_fields: tuple[CustomField, ...] = (),
+        intent_windows: dict[str, float] | None = None,
     ):
         self.employees_target = employees_target
         self.half_life_days = half_life_days
         self.max_categories = max_categories
         self.min_category_count = min_category_count
         self.custom_fields = custom_fields
+        # Days an event of each intent type counts as current intent; older ones are history, left out of the
+        # counts and the decayed intent. None (models trained before windows existed): every event counts.
+        self.intent_windows = intent_windows
+
+    @property
+    def windows(self) -> tuple[tuple[str, float], ...]:
+        """The intent windows as sorted (event type, days) pairs; () when every event counts whatever its age."""
+        return windows_key(self.intent_windows)
 
     @property
     def features(self) -> tuple[FeatureSpec, ...]:
@@ -145,10 +156,12 @@ class FeatureBuilder:
             "max_categories": self.max_categories,
             "min_category_count": self.min_category_count,
             "custom_fields": [field.to_dict() for field in self.custom_fields],
+            "intent_windows": dict(self.windows),
         }
 
     def fit(self, derived: Derived, rows: np.ndarray | None = None) -> FeatureBuilder:
         """Learn each categorical column's vocabulary from the training leads (all, or `rows`)."""
+        check_windows(self.intent_windows or {})
         keep = np.ones(derived.table.n, dtype=bool) if rows is None else rows
         self.vocabularies_: dict[str, list[str]] = {}
         for name, _ in CATEGORICALS:
@@ -224,17 +237,20 @@ class FeatureBuilder:
             values = self._category_values(derived, name)
             columns.append(np.array([index.get(v, 0) if v else np.nan for v in values], dtype=np.float64))
         columns.append(_log10(numbers["cost"]))
-        counts = derived.counts
+        counts = derived.counts_within(self.windows)
         for event, cap, _, _ in COUNTS:
             columns.append(np.minimum(counts[:, EVENT_TYPES.index(event)], cap))
         since_created = numbers["scored_days"] - numbers["created_days"]
         since_meaningful = derived.days_since_meaningful
         # The form submission that created the lead is itself meaningful activity.
         columns.append(np.fmin(since_meaningful, since_created))
-        columns.append(table.decayed_sum(INTENT_WEIGHTS, self.half_life_days))
+        columns.append(table.decayed_sum(INTENT_WEIGHTS, self.half_life_days, window_days(self.windows)))
         columns.append(since_created)
         columns.append(has_site.astype(np.float64))
-        columns.append(np.array([bool(c) for c in table.text["company_name"]], dtype=np.float64))
+        has_name = np.array([bool(c) for c in table.text["company_name"]], dtype=np.float64)
+        columns.append(has_name)
+        # Neither a company name nor a website: nobody can tell which company this is.
+        columns.append(((has_name == 0) & ~has_site).astype(np.float64))
         columns.append(_log10(np.array([len(m) for m in table.text["message"]], dtype=np.float64)))
         columns.append(_log10(numbers["seconds_on_form"]))
         columns += [self._custom_column(derived, field, codes) for field in self.custom_fields]
@@ -261,6 +277,8 @@ class FeatureBuilder:
         params = dict(data["params"])
         params["employees_target"] = tuple(params["employees_target"])
         params["custom_fields"] = tuple(CustomField.from_dict(f) for f in params.get("custom_fields", ()))
+        # Bundles saved before intent windows have none: every event counts, as it did when they were trained.
+        params["intent_windows"] = params.get("intent_windows") or None
         builder = cls(**params)
         builder.vocabularies_ = {k: list(v) for k, v in data["vocabularies"].items()}
         return builder

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
-from leadgate.features import messages, signals
-from leadgate.features.table import EVENT_TYPES, LeadTable
+from leadgate.features import claims, message_patterns, messages, signals
+from leadgate.features.table import EVENT_TYPES, LeadTable, window_days
 
 MEANINGFUL_EVENTS = [
     "pricing_page",
@@ -53,6 +54,14 @@ class Derived:
     company_type: np.ndarray
     crm: np.ndarray
     message_problem: np.ndarray
+    # What the message says beyond spam and swearing: "threat: '…'" / "harassment: '…'", a phishing request,
+    # RFP mining ("name: 'words'", '' for none), and whether it speaks of a public tender.
+    message_threat: np.ndarray
+    message_phishing: np.ndarray
+    message_rfp_mining: np.ndarray
+    mentions_tender: np.ndarray
+    is_generic_role: np.ndarray
+    is_solo_title: np.ndarray
     counts: np.ndarray
     days_since_lift_event: np.ndarray
     # Days since the last meaningful event itself, NaN without one: the form that created the lead is no event.
@@ -61,6 +70,22 @@ class Derived:
     def count(self, event: str) -> np.ndarray:
         """How many events of one type each lead had before its decision time."""
         return self.counts[:, EVENT_TYPES.index(event)]
+
+    def counts_within(self, windows: tuple[tuple[str, float], ...]) -> np.ndarray:
+        """`counts` with only the events inside their type's intent window; all of them without windows."""
+        if not windows:
+            return self.counts
+        # Built once per batch and window set, then shared by the feature matrix and the reasons' words.
+        # Kept in __dict__, not a field: a joined batch (decision.batching) recomputes it from its table.
+        memo = self.__dict__.setdefault("_counts_within", {})
+        if windows not in memo:
+            memo[windows] = self.table.event_counts(window_days(windows))
+        return memo[windows]
+
+    @cached_property
+    def last_event_ages(self) -> np.ndarray:
+        """(n, event types) days since each lead's most recent event of each type, NaN where none."""
+        return self.table.last_event_ages()
 
 
 def _lower(values: list[str]) -> np.ndarray:
@@ -74,6 +99,7 @@ def derive(table: LeadTable, rules: SignalRules) -> Derived:
     email_domains = [signals.email_domain(e) for e in text["email"]]
     titles = [signals.parse_title(t) for t in text["job_title"]]
     max_links = rules.max_links_in_message
+    message = text["message"]
     return Derived(
         table=table,
         email_domain=np.array(email_domains, dtype=object),
@@ -98,7 +124,23 @@ def derive(table: LeadTable, rules: SignalRules) -> Derived:
         company_type=_lower(text["company_type"]),
         crm=_lower(text["crm"]),
         message_problem=np.array(
-            [messages.message_problem(m, max_links) if m else "" for m in text["message"]], dtype=object
+            [messages.message_problem(m, max_links) if m else "" for m in message], dtype=object
+        ),
+        message_threat=np.array(messages.threats_and_harassment(message), dtype=object),
+        message_phishing=np.array(
+            [message_patterns.find_phishing(m) if m else "" for m in message], dtype=object
+        ),
+        message_rfp_mining=np.array(
+            [message_patterns.find_rfp_mining(m) if m else "" for m in message], dtype=object
+        ),
+        mentions_tender=np.array(
+            [bool(m) and message_patterns.mentions_tender(m) for m in message], dtype=bool
+        ),
+        is_generic_role=np.array(
+            [claims.is_generic_role(t) if t else False for t in text["job_title"]], dtype=bool
+        ),
+        is_solo_title=np.array(
+            [claims.is_solo_title(t) if t else False for t in text["job_title"]], dtype=bool
         ),
         counts=table.event_counts(),
         days_since_lift_event=table.days_since(list(rules.lift_events)),

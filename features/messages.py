@@ -1,9 +1,12 @@
-"""Pure checks of a form's free-text message: abuse and spam (issue 16 adds threats and harassment here)."""
+"""Pure checks of a form's free-text message: abuse, spam, threats and harassment."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+from leadgate.features import message_patterns
+from leadgate.features.offensive import offensive_probability
 
 
 @lru_cache(maxsize=1)
@@ -15,10 +18,14 @@ def _swear_phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(line.split()) for line in utils.read_wordlist(path) if line.strip())
 
 
-def _has_profanity(message: str) -> bool:
-    words = re.findall(r"[a-z0-9$@!*]+", message.lower())
+def _swear_hits(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9$@!*]+", text.lower())
     phrases = _swear_phrases()
-    hits = {tuple(words[i : i + size]) for size in (1, 2, 3) for i in range(len(words) - size + 1)} & phrases
+    return {tuple(words[i : i + size]) for size in (1, 2, 3) for i in range(len(words) - size + 1)} & phrases
+
+
+def _has_profanity(message: str) -> bool:
+    hits = _swear_hits(message)
     # One listed word is often business English ("kill our spreadsheets", "Dick's Sporting Goods"); abuse
     # repeats itself. Two distinct hits before a silent rejection.
     return len(hits) >= 2
@@ -36,3 +43,35 @@ def message_problem(message: str, max_links: int) -> str:
     if _has_profanity(message):
         return "profanity"
     return ""
+
+
+# alt-profanity-check's probability that a sentence is offensive, above which an insult aimed at the reader is
+# harassment. Its model scores swearing in passing high too ("Shit, forgot to add: we use HubSpot" 0.997), so
+# it only judges sentences addressed to the reader that hold a listed swear word or insult.
+HARASSMENT_PROBABILITY = 0.8
+
+
+def _is_candidate(sentence: str) -> bool:
+    words = set(re.findall(r"[a-z]+", sentence.lower()))
+    return bool(words & message_patterns.INSULTS) or bool(_swear_hits(sentence))
+
+
+def threats_and_harassment(messages: list[str]) -> list[str]:
+    """Per message: "threat: '…'" or "harassment: '…'" with the words that made it one, else ''."""
+    found = [""] * len(messages)
+    candidates: list[tuple[int, str]] = []
+    for index, message in enumerate(messages):
+        if not message:
+            continue
+        threat = message_patterns.find_threat(message)
+        if threat:
+            found[index] = f"threat: {threat}"
+            continue
+        candidates += [(index, s) for s in message_patterns.addressed_sentences(message) if _is_candidate(s)]
+    if candidates:
+        # One classifier call for the whole batch: the vectorizer's fixed cost is paid once, not per message.
+        probabilities = offensive_probability([sentence for _, sentence in candidates]).tolist()
+        for (index, sentence), probability in zip(candidates, probabilities, strict=True):
+            if not found[index] and probability >= HARASSMENT_PROBABILITY:
+                found[index] = f"harassment: '{sentence[:80]}'"
+    return found

@@ -97,6 +97,60 @@ class Company(_Strict):
     crm: str | None = Field(None, pattern=NO_NUL, max_length=100, description="CRM in use, part of the stack")
 
 
+class Deployment(StrEnum):
+    """How the lead needs the product run."""
+
+    cloud = "cloud"
+    on_prem = "on_prem"
+    hybrid = "hybrid"
+    any = "any"
+
+
+def _split_listed(value):
+    # A CSV cell or a single form box holds the list as text: "Salesforce, Snowflake; Segment".
+    if isinstance(value, str):
+        return [part for part in (p.strip() for p in value.replace(";", ",").split(",")) if part]
+    return value
+
+
+def _one_line(value: str) -> str:
+    # A list travels through the lead table as one text column, its answers joined by newlines.
+    if any(ord(ch) < 32 for ch in value):
+        raise ValueError("control characters (newline, tab, NUL…) are not allowed in a listed answer")
+    return value
+
+
+ListedAnswer = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_one_line)
+]
+ListedAnswers = Annotated[list[ListedAnswer], BeforeValidator(_split_listed)]
+
+
+class FormAnswers(_Strict):
+    """Answers to the form's qualification questions; the policy's role and technology gates read them."""
+
+    product: str | None = Field(
+        None,
+        pattern=NO_NUL,
+        max_length=100,
+        description="product or plan asked about; the policy's roles.high_value_products names the high-value ones",
+        examples=["enterprise"],
+    )
+    stack: ListedAnswers = Field(
+        default_factory=list,
+        max_length=50,
+        description="systems the company uses (CRM, marketing automation, warehouse…); a list or comma-separated text",
+        examples=[["Salesforce", "Marketo", "Snowflake"]],
+    )
+    deployment: Deployment | None = Field(None, description="how the product must be deployed")
+    compliance: ListedAnswers = Field(
+        default_factory=list,
+        max_length=20,
+        description="certifications or regimes the lead requires (FedRAMP, HIPAA, SOC 2…); a list or comma-separated text",
+        examples=[["SOC 2", "HIPAA"]],
+    )
+
+
 class Form(_Strict):
     """What was submitted and how."""
 
@@ -106,6 +160,7 @@ class Form(_Strict):
     honeypot: str | None = Field(
         None, pattern=NO_NUL, max_length=2_000, description="hidden field; humans leave it empty"
     )
+    answers: FormAnswers = Field(default_factory=FormAnswers)
 
 
 class Source(_Strict):

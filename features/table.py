@@ -31,6 +31,11 @@ TEXT_COLUMNS = (
     "channel",
     "campaign",
     "ip",
+    # The form's answers (form.answers); a listed answer's items joined by newlines, which they cannot hold.
+    "product",
+    "deployment",
+    "stack",
+    "compliance",
 )
 NUMBER_COLUMNS = ("employees", "annual_revenue", "seconds_on_form", "cost", "created_days", "scored_days")
 
@@ -51,11 +56,23 @@ class LeadTable:
         """Number of leads."""
         return len(self.text["lead_id"])
 
-    def event_counts(self) -> np.ndarray:
-        """(n, event types) matrix of how often each event happened before the decision time."""
+    def event_counts(self, windows: np.ndarray | None = None) -> np.ndarray:
+        """(n, event types) matrix of how often each event happened before the decision time.
+
+        `windows` (days by type code, inf for none) counts only events at most that many days old.
+        """
         flat = self.event_lead * len(EVENT_TYPES) + self.event_type
+        if windows is not None:
+            flat = flat[self.event_age_days <= windows[self.event_type]]
         counts = np.bincount(flat, minlength=self.n * len(EVENT_TYPES))
         return counts.reshape(self.n, len(EVENT_TYPES)).astype(np.float64)
+
+    def last_event_ages(self) -> np.ndarray:
+        """(n, event types) days since the most recent event of each type, NaN where there was none."""
+        result = np.full(self.n * len(EVENT_TYPES), np.inf)
+        np.minimum.at(result, self.event_lead * len(EVENT_TYPES) + self.event_type, self.event_age_days)
+        result[np.isinf(result)] = np.nan
+        return result.reshape(self.n, len(EVENT_TYPES))
 
     def days_since(self, types: list[str]) -> np.ndarray:
         """Days since the most recent event of any of these types, NaN when there was none."""
@@ -68,13 +85,27 @@ class LeadTable:
         result[np.isinf(result)] = np.nan
         return result
 
-    def decayed_sum(self, weights: dict[str, float], half_life_days: float) -> np.ndarray:
-        """Sum of event weights, each halved for every half-life since it happened."""
+    def decayed_sum(
+        self, weights: dict[str, float], half_life_days: float, windows: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Sum of event weights, each halved for every half-life since it happened (within `windows`, if given)."""
         weight_by_code = np.zeros(len(EVENT_TYPES))
         for name, weight in weights.items():
             weight_by_code[EVENT_CODE[name]] = weight
         contributions = weight_by_code[self.event_type] * np.exp2(-self.event_age_days / half_life_days)
+        if windows is not None:
+            contributions = np.where(self.event_age_days <= windows[self.event_type], contributions, 0.0)
         return np.bincount(self.event_lead, weights=contributions, minlength=self.n)
+
+
+def window_days(windows: tuple[tuple[str, float], ...]) -> np.ndarray | None:
+    """Intent window by event type code (inf where a type has none); None when there are no windows."""
+    if not windows:
+        return None
+    days = np.full(len(EVENT_TYPES), np.inf)
+    for event, window in windows:
+        days[EVENT_CODE[event]] = window
+    return days
 
 
 def _seconds(moment: datetime) -> float:
@@ -118,6 +149,7 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
     for lead in leads:
         customs.append(lead.custom)
         contact, company, form, source = lead.contact, lead.company, lead.form, lead.source
+        answers = form.answers
         text_rows.append(
             (
                 lead.lead_id,
@@ -137,6 +169,10 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
                 source.channel,
                 source.campaign,
                 source.ip,
+                answers.product,
+                answers.deployment,
+                "\n".join(answers.stack),
+                "\n".join(answers.compliance),
             )
         )
         number_rows.append(

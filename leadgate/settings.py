@@ -58,12 +58,19 @@ class Settings(BaseSettings):
     rate_limit_events_per_lead: str = Field(
         "200/day", description="event posts a lead accepts in the rolling window, counted in the store"
     )
+    rate_limit_reviews_per_ip: str = Field(
+        "10/hour", description="review requests (POST /v1/review/{token}, no key) per client address"
+    )
     rate_limit_storage: str = Field(
         "memory://", description="where counters live: each worker its own memory, or redis://… to share"
     )
 
     @field_validator(
-        "rate_limit_per_key", "rate_limit_per_ip", "rate_limit_failed_auth", "rate_limit_events_per_lead"
+        "rate_limit_per_key",
+        "rate_limit_per_ip",
+        "rate_limit_failed_auth",
+        "rate_limit_events_per_lead",
+        "rate_limit_reviews_per_ip",
     )
     @classmethod
     def _a_rate(cls, value: str) -> str:

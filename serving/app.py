@@ -20,18 +20,23 @@ from leadgate.runtime import freeze_long_lived
 from leadgate.serving.account_views import router as account_router
 from leadgate.serving.accounts import AccountNotFound
 from leadgate.serving.checkpoints import WalCheckpointer
+from leadgate.serving.erasure import salt_of
 from leadgate.serving.erasure_views import router as erasure_router
 from leadgate.serving.intake import Intake
 from leadgate.serving.lifecycle_views import router as outcome_router
+from leadgate.serving.lists_views import router as lists_router
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.problems import WRITES, field_problems, unparsable
 from leadgate.serving.rate_limits import Limiter, RateLimited
+from leadgate.serving.review_views import install as install_reviews
+from leadgate.serving.screening import Screening
 from leadgate.serving.server import MetricsOnItsOwnPort
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 from leadgate.serving.store import DecisionStore, IdempotencyConflict, Unstorable, make_engine, migrate
+from leadgate.serving.suppression_views import router as suppressions_router
 from leadgate.serving.views import router
 from leadgate.settings import Settings
 
@@ -166,7 +171,9 @@ def create_app(
                 wal_max_bytes=settings.wal_max_bytes,
             )
         )
-        app.state.intake = Intake(app.state.store, metrics)
+        # The store's lists and suppressions, read before each decision (README "Lists", "Suppressions").
+        app.state.screening = Screening(app.state.store.engine, salt_of(settings))
+        app.state.intake = Intake(app.state.store, metrics, screening=app.state.screening)
         try:
             migrate(app.state.store.engine)
         except SQLAlchemyError as error:
@@ -179,7 +186,9 @@ def create_app(
         # The gauge follows every refresh: with several workers, each one's value is read from its file.
         app.state.holder = holder or ModelHolder(settings, loaded_gauge=metrics.model_loaded)
         app.state.holder.start(poll=poll)
-        app.state.shadow = shadow or ShadowScorer(settings, app.state.store.engine, shadow_metrics)
+        app.state.shadow = shadow or ShadowScorer(
+            settings, app.state.store.engine, shadow_metrics, screening=app.state.screening
+        )
         app.state.shadow.start(poll=poll)
         freeze_long_lived()
         yield
@@ -204,6 +213,9 @@ def create_app(
     app.include_router(outcome_router)
     app.include_router(erasure_router)
     app.include_router(account_router)
+    install_reviews(app)  # disputes, overrides, sales feedback (GDPR Art. 22): routes, errors, gauges
+    app.include_router(lists_router)
+    app.include_router(suppressions_router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(Timing, metrics=metrics)

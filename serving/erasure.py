@@ -2,7 +2,8 @@
 
 A lead's personal data lives in its stored JSON (names, email, IP, message, events, custom fields), in every
 decision and shadow decision (their records quote the lead's values: "Personal email address
-(gmail.com)"), in its outcome's free text and in its idempotency key. Erasing deletes all of those rows in
+(gmail.com)"), in its outcome's free text, in its idempotency key, and in the review items, overrides and
+sales feedback about it (free text the person or a rep wrote). Erasing deletes all of those rows in
 one transaction and keeps one `erasures` row: route, gate codes, versions, the hour of the last decision,
 the outcome's SQL/won, and an HMAC of the lead id under a secret salt — counts stay possible, the person
 is not identifiable, and whoever knows a lead id (and the salt) can still check that it was erased.
@@ -29,13 +30,29 @@ from leadgate.serving.store_models import (
     DecisionGateRow,
     DecisionRow,
     ErasureRow,
+    FeedbackRow,
     LeadRow,
     OutcomeRow,
+    OverrideRow,
+    ReviewRow,
     ShadowDecisionRow,
 )
+from leadgate.serving.suppression_store import pseudonymise
 
 # Every table holding a lead's data, children first; a test fails when a table with a lead_id is missing.
-ERASED_TABLES = ("decision_gates", "decisions", "shadow_decisions", "outcomes", "leads")
+ERASED_TABLES = (
+    "decision_gates",
+    "decisions",
+    "shadow_decisions",
+    "outcomes",
+    "reviews",
+    "overrides",
+    "feedback",
+    "leads",
+)
+# Tables whose rows of an erased person stay, without the person: a suppression must go on stopping contact
+# (it is keyed by a salted hash of the address afterwards, or by nothing without a salt).
+PSEUDONYMISED_TABLES = ("suppressions",)
 CHUNK = 200  # leads erased per transaction: short write turns for the service, IN lists every database takes
 REASONS = ("request", "retention")
 FLUSH_TRIES, FLUSH_WAIT_SECONDS = 5, 0.2  # the WAL truncation after an erasure: at most ~2 s in all
@@ -49,6 +66,9 @@ class Erased:
     decisions: int = 0
     shadow_decisions: int = 0
     outcomes: int = 0
+    reviews: int = 0  # review items, overrides and feedback rows: all three hold free text about the person
+    overrides: int = 0
+    feedback: int = 0
 
 
 def salt_of(settings) -> str | None:
@@ -92,6 +112,9 @@ def erase_leads(
         decisions=sum(p.decisions for p in parts),
         shadow_decisions=sum(p.shadow_decisions for p in parts),
         outcomes=sum(p.outcomes for p in parts),
+        reviews=sum(p.reviews for p in parts),
+        overrides=sum(p.overrides for p in parts),
+        feedback=sum(p.feedback for p in parts),
     )
 
 
@@ -155,6 +178,9 @@ def _erase_chunk(
     if not ids:
         return Erased([])
     audits = _audit_rows(connection, ids, salt, reason)
+    email = LeadRow.lead[("contact", "email")].as_string()
+    emails = list(connection.scalars(select(email).where(LeadRow.lead_id.in_(ids), email.is_not(None))))
+    pseudonymise(connection, emails, ids, salt)
     of_leads = DecisionRow.lead_id.in_(ids)
     connection.execute(
         delete(DecisionGateRow).where(DecisionGateRow.decision_id.in_(select(DecisionRow.id).where(of_leads)))
@@ -162,9 +188,12 @@ def _erase_chunk(
     decisions = connection.execute(delete(DecisionRow).where(of_leads)).rowcount
     shadows = connection.execute(delete(ShadowDecisionRow).where(ShadowDecisionRow.lead_id.in_(ids))).rowcount
     outcomes = connection.execute(delete(OutcomeRow).where(OutcomeRow.lead_id.in_(ids))).rowcount
+    reviews = connection.execute(delete(ReviewRow).where(ReviewRow.lead_id.in_(ids))).rowcount
+    overrides = connection.execute(delete(OverrideRow).where(OverrideRow.lead_id.in_(ids))).rowcount
+    feedback = connection.execute(delete(FeedbackRow).where(FeedbackRow.lead_id.in_(ids))).rowcount
     connection.execute(delete(LeadRow).where(LeadRow.lead_id.in_(ids)))
     connection.execute(insert(ErasureRow), audits)
-    return Erased(ids, decisions, shadows, outcomes)
+    return Erased(ids, decisions, shadows, outcomes, reviews, overrides, feedback)
 
 
 def _audit_rows(connection: Connection, ids: list[str], salt: str | None, reason: str) -> list[dict]:

@@ -44,7 +44,7 @@ def erase_lead(
     request: Request,
     lead_id: Annotated[str, Path(min_length=1, max_length=200, pattern=LEAD_ID_PATTERN)],
 ) -> dict:
-    """Delete the lead, its decisions, shadow decisions and outcome; answer what went."""
+    """Delete the lead, its decisions, shadow decisions, outcome, reviews, overrides and feedback; answer what went."""
     salt = salt_of(request.app.state.settings)
     erased = erase_leads(request.app.state.store.engine, [lead_id], salt=salt)
     if not erased.lead_ids:

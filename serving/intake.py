@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from leadgate.decision.decisions import Decisions
+from leadgate.decision.history_facts import HistoryFacts
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Lead
 from leadgate.serving.batcher import Batcher
 from leadgate.serving.history_store import Submission, history_facts, uses_facts
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import Current
+from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore, NewLead, Stored
+
+log = logging.getLogger(__name__)
 
 # Deciding 8 leads in one call costs ~1.6× one lead, not 8×; past ~32 a batch only delays its first callers.
 MAX_BATCH = 32
@@ -43,10 +48,15 @@ class Intake:
     """Decides and stores arrivals; a lone request runs alone at once, under load requests are batched."""
 
     def __init__(
-        self, store: DecisionStore, metrics: ServiceMetrics | None = None, max_batch: int = MAX_BATCH
+        self,
+        store: DecisionStore,
+        metrics: ServiceMetrics | None = None,
+        max_batch: int = MAX_BATCH,
+        screening: Screening | None = None,
     ):
         self.store = store
         self.metrics = metrics
+        self.screening = screening  # the store's lists and suppressions; None: the policy file's lists only
         self.batcher: Batcher[Arrival, Decided] = Batcher(self.run_batch, max_batch)
 
     def submit(self, arrival: Arrival) -> Decided:
@@ -86,6 +96,8 @@ class Intake:
                 continue
             written = next(stored)
             results.append(written if isinstance(written, BaseException) else Decided(*outcome, written))
+            if self.screening is not None and not isinstance(written, BaseException) and written.created:
+                _persist(self.screening, outcome[0])
         return results
 
     def _decide(
@@ -98,12 +110,30 @@ class Intake:
             # Counted over the whole batch: an earlier arrival of this batch is a submission too.
             submissions = [Submission.of(a.stored_lead, a.received_at) for a in batch]
             facts = history_facts(self.store.engine, submissions, pipeline.policy).take(start, stop)
-        return _decide(batch[start:stop], facts)
+        return _decide(batch[start:stop], self.screening, facts)
 
 
-def _decide(arrivals: list[Arrival], facts=None) -> list[tuple[DecisionRecord, Decisions, int] | Exception]:
-    outcomes = arrivals[0].current.pipeline.decide_each(
-        [a.lead for a in arrivals], now=max(a.received_at for a in arrivals), facts=facts
+def _persist(screening: Screening, record: DecisionRecord) -> None:
+    if not record.suppressions:
+        return
+    try:
+        screening.persist(record.lead_id, record.suppressions)
+    except Exception:  # noqa: BLE001 - the decision is stored; the lead's next decision finds the same again
+        log.exception("lead %r stored, but storing its suppressions failed", record.lead_id)
+
+
+def _decide(
+    arrivals: list[Arrival], screening: Screening | None = None, facts: HistoryFacts | None = None
+) -> list[tuple[DecisionRecord, Decisions, int] | Exception]:
+    pipeline = arrivals[0].current.pipeline
+    suppressions = None
+    if screening is not None:
+        pipeline, suppressions = screening.read(pipeline, [a.stored_lead for a in arrivals])
+    outcomes = pipeline.decide_each(
+        [a.lead for a in arrivals],
+        now=max(a.received_at for a in arrivals),
+        suppressions=suppressions,
+        facts=facts,
     )
     return [
         outcome if isinstance(outcome, Exception) else (outcome[2], outcome[0], outcome[1])

@@ -78,7 +78,7 @@ class ServiceMetrics:
         # Abuse limits (serving/rate_limits.py): requests answered 429, by which limit and, for `key`, whose.
         self.rate_limited = Counter(
             "leadgate_rate_limited_total",
-            "Requests refused with 429 by an abuse limit: key, ip, failed_auth or events_per_lead",
+            "Requests refused with 429 by an abuse limit: key, ip, failed_auth, events_per_lead or review",
             ["kind", "key"],
             registry=self.registry,
         )

@@ -26,6 +26,8 @@ class MonitorReport:
     gate_rates: list[dict] = field(default_factory=list)
     rejections: list[dict] = field(default_factory=list)
     routes: dict[str, int] = field(default_factory=dict)
+    # Human reviews of automatic rejections resolved in the window: n, misclassified, open, and the rate.
+    reviews: dict = field(default_factory=dict)
 
 
 def _period(decision: LiveDecision, period: str) -> str:

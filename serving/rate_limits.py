@@ -36,7 +36,7 @@ class RateLimited(Exception):
         super().__init__(detail)
         self.detail = detail
         self.retry_after = max(1, math.ceil(retry_after))  # whole seconds; 0 would invite an instant retry
-        self.kind = kind  # which limit: key, ip, failed_auth, events_per_lead
+        self.kind = kind  # which limit: key, ip, failed_auth, events_per_lead, review
         self.key = key  # the API key's name when the limit is the key's
 
 
@@ -129,9 +129,10 @@ class Limiter:
         self.per_key = rate(settings.rate_limit_per_key, on)
         self.per_ip = rate(settings.rate_limit_per_ip, on)
         self.failed_auth = rate(settings.rate_limit_failed_auth, on)
+        self.reviews_per_ip = rate(settings.rate_limit_reviews_per_ip, on)
         self.events_cap = EventsCap.of(settings)
         self.metrics = metrics
-        needed = self.per_key or self.per_ip or self.failed_auth
+        needed = self.per_key or self.per_ip or self.failed_auth or self.reviews_per_ip
         # No storage, and no expiry thread, when nothing is counted here.
         self._limiter = (
             SlidingWindowCounterRateLimiter(_storage(settings.rate_limit_storage)) if needed else None
@@ -147,6 +148,7 @@ class Limiter:
                 (self.per_key, "intake per key"),
                 (self.per_ip, "intake per client address"),
                 (self.failed_auth, "failed authentications per client address"),
+                (self.reviews_per_ip, "review requests per client address"),
                 (self.events_cap.item if self.events_cap else None, "event posts per lead"),
             )
             if item is not None
@@ -164,6 +166,16 @@ class Limiter:
     def intake_by_key(self, key_sha256: str, key_name: str) -> None:
         """Count an intake request against its API key; RateLimited past the limit."""
         self._hit(self.per_key, "key", key_sha256, key=key_name, what=f"API key {key_name!r}")
+
+    def review_by_address(self, request: Request) -> None:
+        """Count a review request (no key, valid token or not) against its client address; RateLimited past it."""
+        self._hit(
+            self.reviews_per_ip,
+            "review",
+            client_address(request),
+            key="-",
+            what="review requests from this client address",
+        )
 
     def failed_authentication(self, request: Request) -> None:
         """Count a 401 against its client address; RateLimited (429 instead of 401) past the limit."""

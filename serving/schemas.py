@@ -19,6 +19,10 @@ class PublicAnswer(BaseModel):
     lead_id: str
     next_step: NextStep
     message: str
+    review_token: str | None = Field(
+        None,
+        description="opaque token with which the person may ask for a human review: POST /v1/review/{token}",
+    )
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -27,6 +31,7 @@ class PublicAnswer(BaseModel):
                     "lead_id": "crm-00042",
                     "next_step": "sales_call",
                     "message": "Thank you! A specialist will contact you within one business day to set up a call.",
+                    "review_token": "9f1c2a7be04d4c1f8a3e5b6d7c8e9f01",
                 }
             ]
         }
@@ -77,6 +82,23 @@ class ReasonView(BaseModel):
     recovery: str | None = Field(None, description="reasons against: what would change it")
 
 
+class SuppressionView(BaseModel):
+    """A suppression record: which contact is stopped for whom, why, since when, and whether it still acts."""
+
+    id: int | None = Field(description="the store's id; None: from the lead's own events, not stored yet")
+    subject_kind: Literal["email", "domain"]
+    subject: str
+    contact: Literal["marketing_email", "all_contact"]
+    reason: str
+    source: str = Field(description="event:unsubscribe, event:spam_complaint, api or cli")
+    created_at: datetime
+    expires_at: datetime | None = None
+    status: Literal["active", "lifted", "expired"]
+    lifted_at: datetime | None = None
+    lifted_by: str | None = None
+    lift_reason: str | None = None
+
+
 class HistoryItem(BaseModel):
     """One past decision of a lead."""
 
@@ -87,6 +109,25 @@ class HistoryItem(BaseModel):
     model_version: str | None
     policy_version: str
     decided_at: datetime
+    control: str | None = None
+    lists_version: str | None = Field(None, description="revision of the store's lists in force")
+    suppressed: list[str] = Field(
+        default_factory=list, description="kinds of contact active suppressions stopped at this decision"
+    )
+
+
+class OverrideView(BaseModel):
+    """A route set by hand by sales: who, when, why, and when it was lifted (None: in force)."""
+
+    id: int
+    route: str
+    reason_code: str
+    note: str | None
+    created_by: str
+    created_at: datetime
+    lifted_at: datetime | None
+    lifted_by: str | None
+    lift_note: str | None
 
 
 class DecisionView(BaseModel):
@@ -96,7 +137,14 @@ class DecisionView(BaseModel):
     route: str
     route_source: str
     control: str = Field(description="which control set the route: " + ", ".join(CONTROLS))
+    automatic_route: str = Field(
+        description="the route the pipeline chose; differs from `route` under an override"
+    )
     p_sql: float | None
+    p_sql_change_7d: float | None = Field(
+        description="urgency: P(SQL) now minus P(SQL) of the latest decision at or before 7 days ago; "
+        "None when there is none or either has no score"
+    )
     band: str | None
     next_step: NextStep
     gates: list[GateView]
@@ -105,8 +153,16 @@ class DecisionView(BaseModel):
     model_version: str | None
     model_missing: bool
     policy_version: str
+    lists_version: str | None = Field(None, description="revision of the store's lists in force")
     decided_at: datetime
+    suppressed: list[str] = Field(
+        default_factory=list, description="kinds of contact stopped now: marketing_email, all_contact"
+    )
+    suppressions: list[SuppressionView] = Field(
+        default_factory=list, description="every suppression of the person or account, active and past"
+    )
     history: list[HistoryItem]
+    overrides: list[OverrideView] = Field(description="every override of the lead, lifted ones included")
 
 
 class LeadSummary(BaseModel):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from leadgate.decision.record import DecisionRecord
+from leadgate.decision.suppression import state_now
 from leadgate.features.schema import Event, Lead, LeadValidationError, parse_lead
 from leadgate.serving.history_store import history_facts, stored_submission, uses_facts
 from leadgate.serving.intake import Arrival, Intake
@@ -14,6 +16,7 @@ from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.public import MESSAGES
 from leadgate.serving.rate_limits import EventsCap
+from leadgate.serving.screening import Screening
 from leadgate.serving.shadow import ShadowScorer
 from leadgate.serving.store import DecisionStore, Stored
 
@@ -35,6 +38,7 @@ def answer_of(stored: Stored) -> dict:
         "lead_id": stored.lead_id,
         "next_step": stored.next_step,
         "message": MESSAGES[stored.public_message],
+        "review_token": stored.review_token,
     }
 
 
@@ -114,8 +118,13 @@ def add_events(
     store: DecisionStore,
     metrics: ServiceMetrics,
     cap: EventsCap | None = None,
+    screening: Screening | None = None,
 ) -> tuple[dict, int]:
-    """Append new activity, re-score, and append a decision, all under the lead's lock (and within its cap)."""
+    """Append new activity, re-score, and append a decision, all under the lead's lock (and within its cap).
+
+    With `screening`, the store's lists and the lead's suppression records are read first and the
+    suppressions the decision creates or lifts are stored after it.
+    """
     now = datetime.now(UTC)
     decided: list[DecisionRecord] = []
     pipeline = holder.current().pipeline
@@ -128,7 +137,10 @@ def add_events(
         facts = history_facts(store.engine, [submission], pipeline.policy)
 
     def decide(lead: dict) -> DecisionRecord:
-        decided.append(pipeline.decide_one(parse_lead(lead), now=now, facts=facts))
+        current, given = pipeline, None
+        if screening is not None:
+            current, [given] = screening.read(pipeline, [lead])
+        decided.append(current.decide_one(parse_lead(lead), now=now, suppressions=given, facts=facts))
         return decided[-1]
 
     try:
@@ -137,23 +149,74 @@ def add_events(
         )
     except KeyError:
         raise LeadNotFound(lead_id) from None
-    metrics.observe_decision(decided[-1], "events")
+    record = decided[-1]
+    if row.route is not None and row.route != record.route:  # an override in force set the stored route
+        record = dataclasses.replace(record, route=row.route)
+    metrics.observe_decision(record, "events")
+    if screening is not None and decided[-1].suppressions:
+        screening.persist(lead_id, decided[-1].suppressions)
     return answer_of(row), row.seq
 
 
-def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
-    """The latest decision in full, plus the history of every decision."""
+URGENCY_WINDOW = timedelta(days=7)
+
+
+def p_sql_change(history: list, now: datetime, window: timedelta = URGENCY_WINDOW) -> float | None:
+    """P(SQL) of the latest decision minus that of the latest decision at or before `now - window`."""
+    before = [row for row in history if _utc(row.decided_at) <= now - window]
+    current = history[-1].p_sql if history else None
+    if not before or current is None or before[-1].p_sql is None:
+        return None
+    return current - before[-1].p_sql
+
+
+def _suppressions_now(record: DecisionRecord, screening: Screening | None, lead: dict | None) -> list[dict]:
+    """Every suppression of the lead's person or account, with its status as of now."""
+    found = {s["id"]: s for s in record.suppressions if s["id"] is not None}
+    unstored = [s for s in record.suppressions if s["id"] is None]
+    if screening is not None and lead is not None:
+        # The store's records carry lifts and expiries recorded since the latest decision.
+        now = datetime.now(UTC)
+        for stored in screening.suppressions([lead])[0]:
+            found[stored.id] = state_now(stored, now).to_json()
+    # A record this lead's events created is in the decision without an id and in the store with one.
+    stored_keys = {_key(s) for s in found.values()}
+    unstored = [s for s in unstored if _key(s) not in stored_keys]
+    return sorted([*found.values(), *unstored], key=lambda s: s["created_at"])
+
+
+def _key(suppression: dict) -> tuple:
+    created = datetime.fromisoformat(suppression["created_at"])
+    return suppression["subject"], suppression["contact"], suppression["source"], _utc(created)
+
+
+def _stopped(suppressions: list[dict]) -> list[str]:
+    active = {s["contact"] for s in suppressions if s["status"] == "active"}
+    return [c for c in ("marketing_email", "all_contact") if c in active]
+
+
+def decision_view(
+    *, lead_id: str, store: DecisionStore, screening: Screening | None = None, now: datetime | None = None
+) -> dict:
+    """The latest decision in full, every decision before it, the change of P(SQL), overrides and suppressions."""
+    from leadgate.serving.overrides import overrides_of
+
     history = store.history(lead_id)
     if not history:
         raise LeadNotFound(lead_id)
     latest = history[-1]
     record = DecisionRecord.from_json(latest.record)
+    with store.engine.connect() as connection:
+        overrides = overrides_of(connection, lead_id)
+    suppressions = _suppressions_now(record, screening, store.lead(lead_id) if screening else None)
     return {
         "lead_id": record.lead_id,
         "route": record.route,
         "route_source": record.route_source,
         "control": record.control,
+        "automatic_route": (record.override or {}).get("automatic", {}).get("route", record.route),
         "p_sql": record.p_sql,
+        "p_sql_change_7d": p_sql_change(history, now or datetime.now(UTC)),
         "band": record.band,
         "gates": [gate.to_json() for gate in record.gates],
         "negative_reasons": [reason.to_json() for reason in record.negative_reasons],
@@ -162,7 +225,10 @@ def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
         "model_version": latest.model_version,
         "model_missing": latest.model_missing,
         "policy_version": latest.policy_version,
+        "lists_version": record.lists_version,
         "decided_at": _utc(latest.decided_at),
+        "suppressed": _stopped(suppressions),
+        "suppressions": suppressions,
         "history": [
             {
                 "seq": row.seq,
@@ -172,9 +238,13 @@ def decision_view(*, lead_id: str, store: DecisionStore) -> dict:
                 "model_version": row.model_version,
                 "policy_version": row.policy_version,
                 "decided_at": _utc(row.decided_at),
+                "control": row.record.get("control"),
+                "lists_version": row.record.get("lists_version"),
+                "suppressed": _stopped(row.record.get("suppressions", [])),
             }
             for row in history
         ],
+        "overrides": overrides,
     }
 
 

@@ -15,6 +15,7 @@ from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Lead
 from leadgate.serving.lifecycle_store import record_shadow
 from leadgate.serving.model_holder import ModelHolder
+from leadgate.serving.screening import Screening
 from leadgate.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,12 +64,14 @@ class ShadowScorer:
         metrics: ShadowMetrics,
         holder: ModelHolder | None = None,
         queue_size: int = 1000,
+        screening: Screening | None = None,
     ):
         self.holder = holder or ModelHolder(
             settings, alias=CHALLENGER, unload_when_alias_gone=True, loaded_gauge=metrics.loaded
         )
         self.engine = engine
         self.metrics = metrics
+        self.screening = screening  # the store's lists and suppressions, as the champion decides with them
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
         self._thread: threading.Thread | None = None
 
@@ -146,7 +149,13 @@ class ShadowScorer:
         # scored_at pins each lead's decision time, so one batch call decides each as of its arrival.
         arrived = [lead.as_of(now) for lead, now in items]
         try:
-            outcomes = current.pipeline.decide_each(arrived, now=max(now for _, now in items))
+            pipeline, suppressions = current.pipeline, None
+            if self.screening is not None:
+                stored = [lead.model_dump(mode="json") for lead in arrived]
+                pipeline, suppressions = self.screening.read(pipeline, stored)
+            outcomes = pipeline.decide_each(
+                arrived, now=max(now for _, now in items), suppressions=suppressions
+            )
         except Exception as error:  # noqa: BLE001 - whatever the challenger does, the thread goes on
             outcomes = [error] * len(items)
         seconds = (time.perf_counter() - started) / len(items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.accounts import ContactKeys
+from leadgate.serving.overrides import final_decision, in_force
 from leadgate.serving.store_engine import make_engine, migrate, ready, writing  # noqa: F401
 from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
 
@@ -45,11 +47,14 @@ class Stored:
     next_step: str
     public_message: str
     created: bool = True
+    # Lets the person ask for a human review; None for a lead stored before review tokens existed.
+    review_token: str | None = None
+    route: str | None = None  # the stored route (an override's, when one is in force); None when read back
 
     @classmethod
-    def of(cls, row: DecisionRow, created: bool) -> Stored:
+    def of(cls, row: DecisionRow, created: bool, review_token: str | None = None) -> Stored:
         """From a decision read back from the store."""
-        return cls(row.lead_id, row.seq, row.next_step, row.public_message, created)
+        return cls(row.lead_id, row.seq, row.next_step, row.public_message, created, review_token)
 
 
 @dataclass(frozen=True)
@@ -95,17 +100,17 @@ class DecisionStore:
         lead_id = entry.lead["lead_id"]
         try:
             with writing(self.engine) as connection:
-                _insert_lead(connection, entry)
+                token = _insert_lead(connection, entry)
                 _insert_decision(connection, lead_id, 1, "created", entry.decision)
         except IntegrityError as error:
             # The lead id (or the key) was taken, maybe by a concurrent request: answer with what is stored.
             existing = self.find_existing(lead_id=lead_id, idempotency_key=entry.idempotency_key)
             if existing is None:  # not a repeat: a constraint this lead's own values break
                 raise Unstorable(_refused(lead_id, error)) from error
-            return Stored.of(existing, created=False)
+            return Stored.of(existing, created=False, review_token=self.review_token(lead_id))
         except (DataError, UnicodeError) as error:
             raise Unstorable(_refused(lead_id, error)) from error
-        return _written(lead_id, 1, entry.decision)
+        return _written(lead_id, 1, entry.decision, token)
 
     def create_many(self, entries: list[NewLead]) -> list[Stored | Exception]:
         """`create` for several new leads in one transaction; if it fails for any reason but an outage, one by one.
@@ -119,8 +124,9 @@ class DecisionStore:
             return [self._create_one(entry) for entry in entries]
         try:
             with writing(self.engine) as connection:
+                tokens = []
                 for entry in entries:
-                    _insert_lead(connection, entry)
+                    tokens.append(_insert_lead(connection, entry))
                     _insert_decision(connection, entry.lead["lead_id"], 1, "created", entry.decision)
         except Exception as error:
             if is_outage(error):
@@ -128,13 +134,21 @@ class DecisionStore:
             # Rolled back as a whole: now one by one, so a repeat is answered with what is stored and a
             # lead the store refuses fails alone, not its neighbours.
             return [self._create_one(entry) for entry in entries]
-        return [_written(entry.lead["lead_id"], 1, entry.decision) for entry in entries]
+        return [
+            _written(entry.lead["lead_id"], 1, entry.decision, token)
+            for entry, token in zip(entries, tokens, strict=True)
+        ]
 
     def _create_one(self, entry: NewLead) -> Stored | Exception:
         try:
             return self._insert_new(entry)
         except Exception as error:  # noqa: BLE001 - this lead's own answer, raised in its own request
             return error
+
+    def review_token(self, lead_id: str) -> str | None:
+        """The lead's review token, or None."""
+        with self.sessions() as session:
+            return session.scalar(select(LeadRow.review_token).where(LeadRow.lead_id == lead_id))
 
     def lead(self, lead_id: str) -> dict | None:
         """The stored lead JSON, or None."""
@@ -166,14 +180,31 @@ class DecisionStore:
                 raise KeyError(lead_id)
             if cap is not None:  # counted under the lock: concurrent posts cannot both pass
                 cap.enforce(connection, lead_id, at)
-            stored = connection.scalar(select(LeadRow.lead).where(LeadRow.lead_id == lead_id))
-            lead = merge(stored)
-            decision = decide(lead)
-            connection.execute(update(LeadRow).where(LeadRow.lead_id == lead_id).values(lead=lead))
-            last = connection.scalar(select(func.max(DecisionRow.seq)).where(DecisionRow.lead_id == lead_id))
-            seq = (last or 0) + 1
-            _insert_decision(connection, lead_id, seq, "events", decision)
-        return _written(lead_id, seq, decision)
+            return _decide_again(connection, lead_id, decide, "events", merge)
+
+    def redecide(
+        self,
+        *,
+        lead_id: str,
+        decide: Callable[[dict], DecisionRecord],
+        trigger: str,
+        at: datetime,
+        change: Callable[[Connection], None] | None = None,
+    ) -> Stored:
+        """Under the lead's write lock: make `change` (an override set or lifted), decide again, append.
+
+        The change and the decision it causes are one transaction: an override is never stored without
+        the decision that applies it, nor lifted without the decision that drops it.
+        """
+        with writing(self.engine) as connection:
+            touched = connection.execute(
+                update(LeadRow).where(LeadRow.lead_id == lead_id).values(updated_at=at)
+            )
+            if touched.rowcount == 0:
+                raise KeyError(lead_id)
+            if change is not None:
+                change(connection)
+            return _decide_again(connection, lead_id, decide, trigger)
 
     def history(self, lead_id: str) -> list[DecisionRow]:
         """Every decision of a lead, oldest first."""
@@ -220,6 +251,38 @@ class DecisionStore:
             return list(rows), total
 
 
+def _decide_again(
+    connection: Connection,
+    lead_id: str,
+    decide: Callable[[dict], DecisionRecord],
+    trigger: str,
+    merge: Callable[[dict], dict] | None = None,
+) -> Stored:
+    """Decide the locked lead (merged first, if asked), apply its active override, append the decision."""
+    stored, token, overridden = connection.execute(
+        select(LeadRow.lead, LeadRow.review_token, in_force(LeadRow.lead_id)).where(
+            LeadRow.lead_id == lead_id
+        )
+    ).one()
+    lead = stored if merge is None else merge(stored)
+    # Every re-decision passes here: the one pipeline decides, then an active override sets the route.
+    decision = final_decision(connection, lead_id, decide(lead), bool(overridden))
+    changes: dict = {} if merge is None else {"lead": lead}
+    if token is None:  # stored before review tokens existed: it gets one the first time it is decided again
+        changes["review_token"] = token = new_review_token()
+    if changes:
+        connection.execute(update(LeadRow).where(LeadRow.lead_id == lead_id).values(**changes))
+    last = connection.scalar(select(func.max(DecisionRow.seq)).where(DecisionRow.lead_id == lead_id))
+    seq = (last or 0) + 1
+    _insert_decision(connection, lead_id, seq, trigger, decision)
+    return _written(lead_id, seq, decision, token)
+
+
+def new_review_token() -> str:
+    """An unguessable review token (128 bits); hex, so it never spells a word in the public answer."""
+    return secrets.token_hex(16)
+
+
 def _first_decision(session: Session, lead_id: str) -> DecisionRow | None:
     query = select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.seq).limit(1)
     return session.scalar(query)
@@ -250,16 +313,17 @@ def _refused(lead_id: str, error: Exception) -> str:
     return f"the decision store refused lead {lead_id!r}: {reason}"
 
 
-def _written(lead_id: str, seq: int, decision: DecisionRecord) -> Stored:
+def _written(lead_id: str, seq: int, decision: DecisionRecord, token: str | None) -> Stored:
     # Not an ORM row: building one cost more than the answer needs.
-    return Stored(lead_id, seq, decision.next_step, decision.public_message)
+    return Stored(lead_id, seq, decision.next_step, decision.public_message, True, token, decision.route)
 
 
 # Built once: constructing an insert per call cost more than SQLite's own work on it.
 _INSERT_LEAD, _INSERT_DECISION, _INSERT_GATE = insert(LeadRow), insert(DecisionRow), insert(DecisionGateRow)
 
 
-def _insert_lead(connection: Connection, entry: NewLead) -> None:
+def _insert_lead(connection: Connection, entry: NewLead) -> str:
+    token = new_review_token()
     keys = ContactKeys.of(entry.lead)
     connection.execute(
         _INSERT_LEAD,
@@ -272,8 +336,10 @@ def _insert_lead(connection: Connection, entry: NewLead) -> None:
             "account_domain": keys.account_domain or None,
             "email": keys.email or None,
             "source_ip": keys.ip or None,
+            "review_token": token,
         },
     )
+    return token
 
 
 def _insert_decision(

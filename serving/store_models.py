@@ -30,6 +30,7 @@ class LeadRow(Base):
     """A lead as last known: the submitted lead with every event appended since."""
 
     __tablename__ = "leads"
+    __table_args__ = (UniqueConstraint("review_token", name="uq_leads_review_token"),)
 
     __table_args__ = (
         Index("ix_leads_account_domain", "account_domain"),
@@ -39,6 +40,8 @@ class LeadRow(Base):
 
     lead_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # The opaque token of the public answer that lets the person ask for a human review (GDPR Art. 22).
+    review_token: Mapped[str | None] = mapped_column(String(64))
     lead: Mapped[dict] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -158,3 +161,108 @@ class AccountStatusRow(Base):
     open_escalation: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewRow(Base):
+    """A person's request for a human to look at an automatic decision, and what sales found."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("lead_id", "decision_seq", name="uq_reviews_lead_seq"),
+        Index("ix_reviews_status_opened", "status", "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), index=True)
+    decision_seq: Mapped[int] = mapped_column(Integer, doc="the disputed decision")
+    route: Mapped[str] = mapped_column(String(20), doc="its route")
+    control: Mapped[str] = mapped_column(String(20), doc="the control that set it (override: not automatic)")
+    p_sql: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str | None] = mapped_column(String(2000), doc="what the person wrote")
+    status: Mapped[str] = mapped_column(String(20), doc="open or resolved")
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str | None] = mapped_column(String(20), doc="misclassified or correct")
+    note: Mapped[str | None] = mapped_column(String(2000))
+    resolved_by: Mapped[str | None] = mapped_column(String(100), doc="the API key's name")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class OverrideRow(Base):
+    """Sales set a lead's route by hand, with a reason; active until lifted, kept as a record after."""
+
+    __tablename__ = "overrides"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), index=True)
+    route: Mapped[str] = mapped_column(String(20))
+    reason_code: Mapped[str] = mapped_column(String(20), doc="vip, strategic or other")
+    note: Mapped[str | None] = mapped_column(String(2000))
+    created_by: Mapped[str] = mapped_column(String(100), doc="the API key's name")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[str | None] = mapped_column(String(100))
+    lift_note: Mapped[str | None] = mapped_column(String(2000))
+
+
+class FeedbackRow(Base):
+    """Sales' verdict on a lead it was sent: accepted, or rejected with a standardized reason."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), index=True)
+    verdict: Mapped[str] = mapped_column(String(20), doc="accepted or rejected")
+    reason: Mapped[str | None] = mapped_column(String(40), doc="standardized code; required when rejected")
+    note: Mapped[str | None] = mapped_column(String(2000))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ListEntryRow(Base):
+    """One entry of a maintained list (competitor domains, networks, employees, do-not-engage, rejected)."""
+
+    __tablename__ = "list_entries"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(300), primary_key=True, doc="normalized domain or CIDR")
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_by: Mapped[str] = mapped_column(String(200))
+    why: Mapped[str] = mapped_column(String(500))
+
+
+class ListAuditRow(Base):
+    """Append-only: every change to a list, who made it, when and why; its highest id is the lists' revision."""
+
+    __tablename__ = "list_audit"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(10), doc="add or remove")
+    who: Mapped[str] = mapped_column(String(200))
+    why: Mapped[str] = mapped_column(String(500))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SuppressionRow(Base):
+    """A kind of contact stopped for a person (email) or an account (domain); lifted, never deleted."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (
+        UniqueConstraint("subject", "contact", "source", "created_at", name="uq_suppressions_same"),
+        Index("ix_suppressions_subject", "subject"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    subject_kind: Mapped[str] = mapped_column(String(10), doc="email or domain")
+    subject: Mapped[str] = mapped_column(String(320), doc="lower-cased; 'erased:' + a hash once erased")
+    contact: Mapped[str] = mapped_column(String(20), doc="marketing_email or all_contact")
+    reason: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(40), doc="event:unsubscribe, event:spam_complaint, api, cli")
+    lead_id: Mapped[str | None] = mapped_column(String(200), doc="the lead whose event created it, if any")
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lifted_by: Mapped[str | None] = mapped_column(String(200))
+    lift_reason: Mapped[str | None] = mapped_column(String(500))

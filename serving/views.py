@@ -85,7 +85,10 @@ def create_lead(
 def add_events(request: Request, lead_id: LeadId, body: EventsIn) -> dict:
     """Append events, re-decide, keep the old decision."""
     cap = request.app.state.limiter.events_cap
-    answer, seq = service.add_events(lead_id=lead_id, events=body.events, cap=cap, **_deps(request))
+    screening = request.app.state.screening
+    answer, seq = service.add_events(
+        lead_id=lead_id, events=body.events, cap=cap, screening=screening, **_deps(request)
+    )
     return {**answer, "decision_seq": seq}
 
 
@@ -98,7 +101,9 @@ def add_events(request: Request, lead_id: LeadId, body: EventsIn) -> dict:
 )
 def get_decision(request: Request, lead_id: LeadId) -> dict:
     """The latest decision with every earlier one."""
-    return service.decision_view(lead_id=lead_id, store=request.app.state.store)
+    return service.decision_view(
+        lead_id=lead_id, store=request.app.state.store, screening=request.app.state.screening
+    )
 
 
 @router.get(

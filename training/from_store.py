@@ -1,21 +1,27 @@
-"""Training history from the decision store: stored leads as they were first decided, with their outcomes."""
+"""Training history from the decision store: stored leads as they were first decided, with their labels.
+
+A lead's label is its recorded outcome; a lead with none is labelled by sales' latest feedback on it when
+that feedback says something about conversion (leadgate.features.feedback: accepted = an SQL, rejected
+for fit or need = not one; timing and duplicate give no label).
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
 from leadgate.features.schema import LeadValidationError, parse_lead
+from leadgate.serving.feedback_store import feedback_outcomes
 from leadgate.serving.lifecycle_store import leads_with_outcomes
 from leadgate.training.data import History, HistoryError, history_from_records
 
 
 def history_from_store(engine: Engine) -> History:
-    """Leads with a recorded outcome, each as of its first decision, so no later activity leaks in."""
-    rows = leads_with_outcomes(engine)
+    """Leads with a recorded outcome or labelling feedback, each as of its first decision (no later activity)."""
+    rows = sorted(leads_with_outcomes(engine) + feedback_outcomes(engine), key=lambda row: row.received_at)
     if not rows:
         raise HistoryError(
-            "the store holds no leads with outcomes yet: record them with `leadgate outcomes import` "
-            "or POST /v1/leads/{lead_id}/outcome"
+            "the store holds no leads with outcomes yet: record them with `leadgate outcomes import`, "
+            "PUT /v1/leads/{lead_id}/outcome or POST /v1/leads/{lead_id}/feedback"
         )
     records = []
     for row in rows:

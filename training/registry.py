@@ -88,8 +88,11 @@ def log_training(
     with mlflow.start_run(run_name="leadgate-train") as run, tempfile.TemporaryDirectory() as tmp:
         mlflow.log_params({f"lgbm.{k}": v for k, v in result.booster_params.items()})
         builder = result.model.builder
-        params = {k: v for k, v in builder.get_params().items() if k != "custom_fields"}
+        params = {
+            k: v for k, v in builder.get_params().items() if k not in ("custom_fields", "intent_windows")
+        }
         params["custom_fields"] = ", ".join(f.name for f in builder.custom_fields)[:5000] or "none"
+        params.update({f"intent_window.{event}": days for event, days in builder.windows})
         mlflow.log_params({f"features.{k}": v for k, v in params.items()})
         mlflow.log_params(
             {"policy_version": policy.version, **{f"data.{k}": v for k, v in data_info.items()}}
@@ -105,6 +108,7 @@ def log_training(
                 "features": [vars(spec) for spec in builder.features],
                 "custom_fields": [f.to_dict() for f in builder.custom_fields],
                 "size_candidates": result.candidates,
+                "intent_windows": result.extras.get("intent_windows", []),
             },
             "features.json",
         )

@@ -17,6 +17,7 @@ from leadgate.training.baselines import BASELINES, fit_baselines
 from leadgate.training.data import History, Split, SplitKind, split_history
 from leadgate.training.evaluate import route_counts, route_metrics, score_metrics
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
+from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.thresholds import choose_thresholds
 
@@ -84,11 +85,19 @@ def train_model(
     split = split_history(history, split_kind, seed)
     gated = all_decisions.gates.rejecting()
     eligible = ~gated if policy.training_gated_leads == "exclude" else np.ones_like(gated)
+    # A lead no one may contact is kept from sales as a rejecting gate keeps it: left out alike. One whose
+    # marketing email alone is stopped is still a lead sales works, and its outcome is one to learn from.
+    eligible = eligible & ~all_decisions.suppressed("all_contact")
     train, valid = split.train & eligible, split.valid & eligible
+
+    say("intent windows, from the training leads")
+    windows = choose_intent_windows(derived.table, y, train, policy.intent)
 
     say("features")
     builder = FeatureBuilder(
-        employees_target=policy.firmographics.employees_target, custom_fields=history.custom_fields
+        employees_target=policy.firmographics.employees_target,
+        custom_fields=history.custom_fields,
+        intent_windows={choice.event: choice.days for choice in windows},
     ).fit(derived, rows=train)
     matrix = builder.transform(derived)
 
@@ -170,6 +179,7 @@ def train_model(
         test_decisions=test,
         test_sql=y_test,
         extras={
+            "intent_windows": [choice.to_dict() for choice in windows],
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,
             # The plain model's strongest columns, those the mapping does not read first: what to map next.

@@ -55,11 +55,20 @@ def _moment(text: str, option: str, end_of_day: bool = False) -> datetime:
     return moment + timedelta(days=1) if end_of_day and len(text) == 10 else moment
 
 
-def _history(data: Path | None, settings, since: str | None, until: str | None):
-    """Read, validate and restrict the history; every failure is one clear line."""
+def _history(data: Path | None, settings, since: str | None, until: str | None, from_store: bool = False):
+    """Read, validate and restrict the history (a file, or the store's labelled leads); failures are one line."""
     from leadgate.cli.common import console, fail
     from leadgate.training.data import HistoryError, history_from_records
 
+    if from_store:
+        from leadgate.cli.training import store_history
+
+        try:
+            history, sources = store_history(settings)
+        except HistoryError as error:
+            raise fail(str(error)) from None
+        console.print(f"decision store: {sources.describe()}")
+        return _window(history, "decision store", since, until)
     path = data or settings.data_dir / "history.jsonl.gz"
     if not path.exists():
         raise fail(f"{path}: no such file (make one with `leadgate synth` or `leadgate demo`)")
@@ -72,6 +81,12 @@ def _history(data: Path | None, settings, since: str | None, until: str | None):
             raise fail(str(error)) from None
         except (OSError, ValueError) as error:
             raise fail(f"{path}: not a readable history file: {error}") from None
+    return _window(history, str(path), since, until)
+
+
+def _window(history, where: str, since: str | None, until: str | None):
+    from leadgate.cli.common import fail
+
     created = history.created
     keep = created == created
     if since:
@@ -79,7 +94,7 @@ def _history(data: Path | None, settings, since: str | None, until: str | None):
     if until:
         keep &= created < _moment(until, "--until", end_of_day=True).timestamp()
     if not keep.any():
-        raise fail(f"{path}: no leads between {since or 'the start'} and {until or 'the end'}")
+        raise fail(f"{where}: no leads between {since or 'the start'} and {until or 'the end'}")
     return history.subset(keep)
 
 
@@ -200,6 +215,12 @@ def evidence(
     since: SinceOpt = None,
     until: UntilOpt = None,
     out: OutOpt = None,
+    from_store: Annotated[
+        bool,
+        typer.Option(
+            "--from-store", help="the decision store's leads, labelled by outcomes and sales feedback"
+        ),
+    ] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Evidence for turning candidate signals into a gate, a penalty or nothing."""
@@ -209,7 +230,7 @@ def evidence(
     from leadgate.training.mining import MiningParams
 
     _check_out(out)
-    history = _history(data, settings_for(data_dir), since, until)
+    history = _history(data, settings_for(data_dir), since, until, from_store=from_store)
     rule = EvidenceRule(
         min_n=min_n, gate_max_conversion=gate_max_conversion, penalty_max_ratio=penalty_max_ratio
     )

@@ -160,10 +160,11 @@ def main() -> None:
 
 
 # Commands kept in their own modules add themselves to the one app.
-from leadgate.cli import analysis, erase, lifecycle, report, service  # noqa: E402
+from leadgate.cli import analysis, erase, lifecycle, lists, report, service  # noqa: E402
 
 lifecycle.register(app)
 service.register(app)
 analysis.register(app)
 report.register(app)
 erase.register(app)
+lists.register(app)

@@ -205,6 +205,7 @@ def monitor(
     from leadgate.serving.lifecycle_store import first_decisions
     from leadgate.serving.model_loading import ModelNotFound, load_by_alias
     from leadgate.serving.monitoring import monitor as run
+    from leadgate.serving.reviews import false_positives
 
     if period not in ("day", "week"):
         raise fail("--period must be day or week")
@@ -215,10 +216,19 @@ def monitor(
         console.print(f"[yellow]{error}[/]")
         loaded = None
     with console.status("reading live decisions"):
-        report = run(first_decisions(_engine(settings), since=_since(since)), loaded, period)
+        engine, start = _engine(settings), _since(since)
+        report = run(first_decisions(engine, since=start), loaded, period)
+        disputes = false_positives(engine, since=start)
+    report.reviews = {
+        "resolved": disputes.resolved,
+        "misclassified": disputes.misclassified,
+        "open": disputes.open,
+        "false_positive_rate": disputes.rate,
+    }
     console.print(
         f"{report.leads:,} leads since {since}; routes: {report.routes}; champion {report.model_version}"
     )
+    console.print(f"human reviews resolved since {since}: {disputes.describe()}")
     if report.drift_note:
         console.print(f"[yellow]{report.drift_note}[/]")
     if report.drift:

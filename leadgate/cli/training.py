@@ -57,7 +57,8 @@ def train_and_register(
     with console.status("reading history") as status:
         try:
             if from_store:
-                history = _store_history(settings)
+                history, sources = store_history(settings)
+                console.print(f"decision store: {sources.describe()}")
             elif mapping:
                 history = export_history(data, mapping, delimiter)
             else:
@@ -81,19 +82,23 @@ def train_and_register(
         source = {"path": "decision store" if from_store else str(data), "leads": len(history.leads)}
         if mapping:
             source["mapping"] = mapping.name
+        if from_store:  # how many labels came from sales feedback rather than recorded outcomes
+            source["feedback_labels"] = sources.feedback
         # A model learned from live outcomes is always a challenger: it must earn promotion in shadow.
         registered = log_training(result, policy, settings, source, first_becomes_champion=not from_store)
     _print_training(result, registered)
     return result, registered
 
 
-def _store_history(settings):
+def store_history(settings):
+    """The store's labelled leads and where their labels come from (outcomes, sales feedback)."""
+    from leadgate.serving.feedback_store import label_sources
     from leadgate.serving.store import make_engine, migrate
     from leadgate.training.from_store import history_from_store
 
     engine = make_engine(settings.decisions_url())
     migrate(engine)
-    return history_from_store(engine)
+    return history_from_store(engine), label_sources(engine)
 
 
 def _print_training(result, registered) -> None:
@@ -128,10 +133,22 @@ def _print_training(result, registered) -> None:
     console.print(
         f"thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, nurture ≥ {t.nurture:.3f}"
     )
+    _print_intent_windows(result)
     aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
     console.print(
         f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"
     )
+
+
+def _print_intent_windows(result) -> None:
+    """Each intent type's window in days; * marks the policy default, taken where the history was too thin."""
+    choices = result.extras.get("intent_windows") or []
+    if choices:
+        shown = ", ".join(
+            f"{c['event']} {c['days']:g}{'*' if c['rule'].startswith('policy default') else ''}"
+            for c in choices
+        )
+        console.print(f"intent windows (days; * policy default, too few leads to choose): {shown}")
 
 
 def _print_left_out(result) -> None:

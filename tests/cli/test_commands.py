@@ -103,6 +103,7 @@ def test_synth_writes_the_history_and_train_registers_the_champion(trained):
     ):
         assert re.search(re.escape(scorer) + r".{0,120}?0\.\d{3} 0\.\d{3} ", out), scorer
     assert "thresholds: sales_ready ≥" in out
+    assert re.search(r"intent windows \(days.*demo_request \d+", out)
     assert "registered leadgate/1 (alias: champion)" in out
     assert (data_dir / "mlflow.db").exists() and (data_dir / "mlartifacts").is_dir()
 

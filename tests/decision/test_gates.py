@@ -45,11 +45,7 @@ def test_good_lead_fires_no_gate():
             "hard_bounce",
             "maria.keller@nordwerk.de",
         ),
-        (
-            {"events": events(("spam_complaint", "2026-11-02T00:00:00Z"))},
-            "unsubscribed_or_complained",
-            "spam",
-        ),
+        ({"company": {"website": "rejected-account.com"}}, "previously_rejected", "rejected-account.com"),
     ],
 )
 def test_each_gate_fires_with_the_leads_own_value(sections, code, value):

@@ -150,7 +150,7 @@ def test_facts_follow_their_leads_through_chunks_and_one_by_one_retries(pipeline
     column = [s.code for s in decisions.gates.specs].index("rapid_submissions")
     assert np.flatnonzero(decisions.gates.fired[:, column]).tolist() == [3, 17, 29]
     one_by_one = [
-        pipeline.decide_each([lead], DECIDED, facts.take(i, i + 1))[0] for i, lead in enumerate(leads)
+        pipeline.decide_each([lead], DECIDED, facts=facts.take(i, i + 1))[0] for i, lead in enumerate(leads)
     ]
     assert [i for i, (_, _, r) in enumerate(one_by_one) if r.route == "verify" and r.gates] == [3, 17, 29]
 

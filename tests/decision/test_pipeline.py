@@ -16,11 +16,11 @@ class FailsOn(DecisionPipeline):
         super().__init__(pipeline.policy, pipeline.model)
         self.lead_id, self.calls = lead_id, 0
 
-    def decide_records(self, leads, now=None):
+    def decide_records(self, leads, now=None, suppressions=None):
         self.calls += 1
         if any(lead.lead_id == self.lead_id for lead in leads):
             raise ValueError(f"cannot decide {self.lead_id}")
-        return super().decide_records(leads, now=now)
+        return super().decide_records(leads, now=now, suppressions=suppressions)
 
 
 def test_a_batch_is_decided_in_one_call_as_decide_records_decides_it(pipeline, history):

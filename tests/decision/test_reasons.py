@@ -14,21 +14,20 @@ def test_base_value_plus_contributions_equals_the_raw_score(pipeline, history, t
     np.testing.assert_allclose(by_family.sum(axis=1) + contributions[:, -1], raw, atol=1e-9)
 
 
-def test_injected_negative_factor_is_among_the_top_three_negative_reasons(pipeline, history, trained):
-    rows = np.flatnonzero(trained.split.test)
-    decisions = pipeline.decide([history.leads[i] for i in rows])
-    rejecting = decisions.gates.rejecting()
-    hits = total = 0
-    for k, i in enumerate(rows):
-        factors = history.true_negative_factors[i]
-        if not factors or rejecting[k]:
-            continue
-        negative = {r.family for r in decisions.reasons(k, negative=True)}
-        # Every injected factor counts on its own: a lead with two factors must show both to score two hits.
-        total += len(factors)
-        hits += sum(f in negative for f in factors)
+def test_injected_negative_factors_are_among_the_top_three_negative_reasons(pipeline, history, trained):
+    from leadgate.training.faithfulness import faithfulness
+
+    found = faithfulness(pipeline, history, np.flatnonzero(trained.split.test))
+    total = sum(found.injected.values())
     assert total >= 200
-    assert hits / total >= 0.85, f"faithfulness {hits / total:.1%} on {total} injected factors"
+    # The targets (>= 90% overall, >= 80% every family) are met at 50k leads, in
+    # bench/faithfulness_bench.py. On these 12k the reference statistics Against reads are noisier (~88-91%),
+    # and the rare families (data quality, ~40 factors) have too few SQLs in training to be learned at all.
+    assert found.share() >= 0.85, f"faithfulness {found.share():.1%} on {total} injected factors"
+    measurable = {f: n for f, n in found.injected.items() if n >= 100}
+    assert len(measurable) >= 4, found.injected
+    for family in measurable:
+        assert found.share(family) >= 0.75, f"{family}: {found.share(family):.1%} of {found.injected[family]}"
 
 
 def test_reasons_quote_the_leads_own_values(pipeline):

@@ -41,8 +41,8 @@ def test_the_statistics_are_of_the_training_rows_only(trained, history, policy):
     from leadgate.decision.pipeline import DecisionPipeline
 
     reference = trained.model.reference
-    gated = DecisionPipeline(policy).decide(history.leads).gates.rejecting()
-    train = trained.split.train & ~gated
+    decisions = DecisionPipeline(policy).decide(history.leads)
+    train = trained.split.train & ~decisions.gates.rejecting() & ~decisions.suppressed("all_contact")
     assert reference.leads == int(train.sum())
     assert reference.overall_rate == pytest.approx(history.sql[train].mean())
     assert [f.name for f in reference.features] == list(trained.model.builder.feature_names)

@@ -1,4 +1,4 @@
-"""Property: every rendered reason of the families whose words issue 15 fixed is true of the generated lead.
+"""Property: every rendered reason of every built-in family is true of the generated lead.
 
 Each check below reads the lead as sent (its events, fields and times), never the pipeline's derived signals,
 so the words are checked against the data, not against the code that wrote them.
@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leadgate.decision.policy import load_policy
 from leadgate.features.derived import MEANINGFUL_EVENTS
 from leadgate.features.schema import EventType, InquiryType, Lead
 
@@ -28,6 +31,7 @@ WEBSITE = {
     "form submission": "form_submit",
 }
 HIGH_INTENT = ("demo_request", "meeting_booked", "email_reply")
+TARGET = tuple(load_policy().firmographics.employees_target)
 
 
 def _maybe(values) -> st.SearchStrategy:
@@ -104,6 +108,41 @@ def _counts(lead: Lead) -> dict[str, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class Seen:
+    """A lead's events of each type as the model's intent windows split them, read from the lead as sent."""
+
+    inside: dict[str, int]  # within the type's window (every event of a type without one)
+    older: dict[str, int]
+    latest: dict[str, float]  # days since the most recent event of the type
+    windows: dict[str, float]
+
+
+def _seen(lead: Lead, windows: dict[str, float]) -> Seen:
+    inside, older = dict.fromkeys(_counts(lead), 0), dict.fromkeys(_counts(lead), 0)
+    latest: dict[str, float] = {}
+    for event in lead.events:
+        if event.at > SCORED_AT:
+            continue
+        kind, age = event.type.value, _days(SCORED_AT - event.at)
+        latest[kind] = min(age, latest.get(kind, math.inf))
+        if age <= windows.get(kind, math.inf):
+            inside[kind] += 1
+        else:
+            older[kind] += 1
+    return Seen(inside, older, latest, windows)
+
+
+_HISTORY = re.compile(r"(\d+) days? ago \(outside the (\d+)-day intent window\)")
+
+
+def _check_history(words: str, kind: str, seen: Seen) -> None:
+    """'190 days ago (outside the 90-day intent window)': only older events, the latest that old."""
+    days, window = map(int, _HISTORY.fullmatch(words).groups())
+    assert seen.inside[kind] == 0 and seen.older[kind] > 0, (words, kind, seen)
+    assert days == math.floor(seen.latest[kind]) and window == seen.windows[kind] < seen.latest[kind]
+
+
 def _last_meaningful_days(lead: Lead) -> float | None:
     ages = [
         _days(SCORED_AT - e.at)
@@ -120,31 +159,67 @@ def _when_is_true(when: str, days: float) -> bool:
     return int(when.split()[0]) == math.floor(days) >= 1
 
 
-def _check_website(text: str, counts: dict[str, int]) -> None:
-    web = {kind: counts[kind] for kind in WEBSITE.values()}
+def _check_website(text: str, seen: Seen) -> None:
+    web = {kind: seen.inside[kind] + seen.older[kind] for kind in WEBSITE.values()}
     if text == "No website activity recorded":
         assert not any(web.values())
         return
     assert text.startswith("Website activity: ") and "No website activity" not in text
-    said = {
-        WEBSITE[word]: int(n) for n, word in re.findall(r"(\d+) ([a-z ]+?)s?(?=,|$)", text) if word in WEBSITE
-    }
-    assert said == {kind: n for kind, n in web.items() if n}
+    body = re.sub(r", no (other )?page views$", "", text.removeprefix("Website activity: "))
+    said = {}
+    for part in body.split(", "):  # no part has a comma of its own
+        counted = re.fullmatch(r"(\d+) ([a-z ]+?)s?(?: \((\d+) earlier\))?", part)
+        if counted:
+            kind = WEBSITE[counted.group(2)]
+            said[kind] = int(counted.group(1))
+            assert seen.inside[kind] == said[kind] and seen.older[kind] == int(counted.group(3) or 0), part
+        else:
+            word, history = re.fullmatch(r"([a-z ]+?) (\d+ days? ago .*)", part).groups()
+            said[WEBSITE[word]] = 0
+            _check_history(history, WEBSITE[word], seen)
+    assert set(said) == {kind for kind, n in web.items() if n}, (text, web)
     if "no other page views" in text or "no page views" in text:
-        assert counts["page_view"] == 0
+        assert web["page_view"] == 0
 
 
-def _check_demo(text: str, counts: dict[str, int], lead: Lead) -> None:
+def _check_demo(text: str, seen: Seen, lead: Lead) -> None:
     asked_in_form = lead.form.inquiry_type == InquiryType.demo
+    inside, older = seen.inside["demo_request"], seen.older["demo_request"]
     if text == "No demo request":
-        assert counts["demo_request"] == 0 and not asked_in_form
+        assert inside + older == 0 and not asked_in_form
     elif text.startswith("Asked for a demo in the form"):
-        assert asked_in_form and counts["demo_request"] == 0
+        assert asked_in_form and inside == 0
+    elif _HISTORY.search(text):
+        assert not asked_in_form
+        _check_history(text.removeprefix("Requested a demo "), "demo_request", seen)
     else:
-        assert int(re.fullmatch(r"Requested a demo \((\d+)×\)", text).group(1)) == counts["demo_request"]
+        said = re.fullmatch(r"Requested a demo \((\d+)×(?: in the last (\d+) days, (\d+)× earlier)?\)", text)
+        assert int(said.group(1)) == inside >= 1, (text, seen)
+        assert int(said.group(3) or 0) == older
+        if older:
+            assert int(said.group(2)) == seen.windows["demo_request"]
 
 
-def _check_staleness(text: str, counts: dict[str, int], lead: Lead) -> None:
+def _did(kind: str, did: str, did_not: str):
+    """A one-event family: 'Did (2×)', 'Did (1× in the last 90 days, 2× earlier)', 'Did N days ago (outside ...)'."""
+
+    def check(text: str, seen: Seen, lead: Lead) -> None:
+        inside, older = seen.inside[kind], seen.older[kind]
+        if text == did_not:
+            assert inside + older == 0
+        elif _HISTORY.search(text):
+            _check_history(text.removeprefix(did + " "), kind, seen)
+        else:
+            said = re.fullmatch(
+                re.escape(did) + r" \((\d+)×(?: in the last (\d+) days, (\d+)× earlier)?\)", text
+            )
+            assert int(said.group(1)) == inside >= 1 and int(said.group(3) or 0) == older, (text, seen)
+
+    return check
+
+
+def _check_staleness(text: str, seen: Seen, lead: Lead) -> None:
+    counts = {kind: seen.inside[kind] + seen.older[kind] for kind in seen.inside}
     last = _last_meaningful_days(lead)
     arrived = _days(SCORED_AT - lead.created_at)
     for when in re.findall(r"[Ll]ead arrived (in the last 24 hours|\d+ days? ago)", text):
@@ -230,12 +305,74 @@ def _check_not_given(text: str, family: str, lead: Lead) -> None:
         assert _NOT_GIVEN[label](lead) is None, text
 
 
+def _check_size(text: str, lead: Lead, target: tuple[int, int]) -> None:
+    if text == "Company size not given":
+        return
+    said = re.fullmatch(r"Company size ([\d,]+) employees, (below|in|above) the target range", text)
+    employees = lead.company.employees
+    assert said and int(said.group(1).replace(",", "")) == int(employees), text
+    low, high = target
+    where = "below" if employees < low else "above" if employees > high else "in"
+    assert said.group(2) == where, (text, target)
+
+
+def _check_revenue(text: str, lead: Lead) -> None:
+    if text != "Annual revenue not given":
+        assert text == f"Annual revenue ${lead.company.annual_revenue:,.0f}"
+
+
+def _check_title(text: str, lead: Lead) -> None:
+    if not text.endswith("not given"):
+        assert text.endswith(f"({lead.contact.job_title})"), text
+        if text.startswith("Student or intern"):
+            assert re.search(r"intern|student", lead.contact.job_title, re.I), text
+
+
+def _check_category(label: str, value) -> Callable[[str, dict, Lead], None]:
+    def check(text: str, counts: dict[str, int], lead: Lead) -> None:
+        if not text.endswith("not given"):
+            given = value(lead)
+            assert text == f"{label}: {getattr(given, 'value', given)}", text
+
+    return check
+
+
+def _check_form(text: str, lead: Lead) -> None:
+    if text.endswith("not given"):
+        return
+    said = re.fullmatch(
+        r"Form filled(?: in under a second| in (\d+) seconds?)? with a (\d+)-character message", text
+    )
+    assert said, text
+    assert int(said.group(2)) == len(lead.form.message or "")
+    seconds = lead.form.seconds_on_form
+    if said.group(1):
+        assert int(said.group(1)) == int(seconds)
+    elif "under a second" in text:
+        assert seconds < 1
+    else:
+        assert seconds is None
+
+
 CHECKS = {
-    "web_activity": lambda text, counts, lead: _check_website(text, counts),
+    "company_size": lambda text, counts, lead: _check_size(text, lead, TARGET),
+    "revenue": lambda text, counts, lead: _check_revenue(text, lead),
+    "seniority": lambda text, counts, lead: _check_title(text, lead),
+    "function": lambda text, counts, lead: _check_title(text, lead),
+    "industry": _check_category("Industry", lambda lead: lead.company.industry),
+    "company_type": _check_category("Company type", lambda lead: lead.company.company_type),
+    "country": _check_category("Country", lambda lead: lead.company.country),
+    "stack": _check_category("CRM in use", lambda lead: lead.company.crm),
+    "inquiry": _check_category("Inquiry type", lambda lead: lead.form.inquiry_type),
+    "data_quality": lambda text, counts, lead: _check_form(text, lead),
+    "web_activity": lambda text, seen, lead: _check_website(text, seen),
     "demo": _check_demo,
+    "pricing": _did("pricing_page", "Visited the pricing page", "Never visited the pricing page"),
+    "reply": _did("email_reply", "Replied to our emails", "Never replied to our emails"),
+    "content": _did("content_download", "Downloaded content", "No content downloads"),
     "staleness": _check_staleness,
-    "channel": lambda text, counts, lead: _check_channel(text, lead),
-    "email_domain": lambda text, counts, lead: _check_email(text, lead),
+    "channel": lambda text, seen, lead: _check_channel(text, lead),
+    "email_domain": lambda text, seen, lead: _check_email(text, lead),
 }
 
 
@@ -244,12 +381,13 @@ CHECKS = {
 def test_every_rendered_reason_is_true_of_the_lead(pipeline, data):
     lead = Lead.model_validate(data)
     decisions = pipeline.decide([lead])
-    book, counts = pipeline.book, _counts(lead)
+    # The session model's windows (chosen from its history); events here are up to 200 days old.
+    book, seen = pipeline.book, _seen(lead, dict(pipeline.model.builder.windows))
     for family, render in zip(book.families, book.renderers, strict=True):
         for negative in (True, False):
             text = render(decisions.derived, decisions.matrix, 0, negative)
             _check_not_given(text, family, lead)
             if family in CHECKS:
-                CHECKS[family](text, counts, lead)
+                CHECKS[family](text, seen, lead)
     for reason in decisions.reasons(0, negative=False):
         assert "not given" not in reason.text, reason

@@ -115,3 +115,24 @@ def test_a_missing_custom_value_is_never_a_reason_for_either(policy):
     assert picks.tolist() == [[segment, -1], [-1, -1]]
     against = top_families(-by_family, negative=True, k=3, allowed=None)
     assert against[1, 0] == segment  # a missing value may still count against
+
+
+def test_events_outside_their_intent_window_read_as_history(pipeline):
+    windows = dict(pipeline.model.builder.windows)
+    old_and_new = make_lead(
+        events=events(
+            ("pricing_page", "2026-11-02T09:00:00Z"),  # 1 day before the decision
+            ("pricing_page", "2026-04-17T09:00:00Z"),  # 200 days before: outside any window up to 180 days
+            ("email_reply", "2026-04-17T09:00:00Z"),
+        )
+    )
+    assert max(windows["pricing_page"], windows["email_reply"]) < 200
+    pricing, _ = _words(pipeline, old_and_new, "pricing")
+    reply, _ = _words(pipeline, old_and_new, "reply")
+    assert (
+        pricing == f"Visited the pricing page (1× in the last {windows['pricing_page']:g} days, 1× earlier)"
+    )
+    assert (
+        reply
+        == f"Replied to our emails 200 days ago (outside the {windows['email_reply']:g}-day intent window)"
+    )

@@ -27,7 +27,7 @@ GATE_LEADS = {
     "competitor_domain": {"contact": {"email": "kim@pipelineiq.com"}},
     "employee_or_test": {"contact": {"email": "ops@leadgate.dev"}},
     "do_not_engage": {"company": {"website": "blocked-customer.com"}},
-    "unsubscribed_or_complained": {"events": events(("unsubscribe", "2026-11-02T00:00:00Z"))},
+    "previously_rejected": {"contact": {"email": "lee@rejected-account.com"}},
     "unsupported_country": {"company": {"country": "BR"}},
     "blocked_industry": {"company": {"industry": "Gambling"}},
     "excluded_company_type": {"company": {"company_type": "b2c"}},
@@ -48,6 +48,28 @@ GATE_LEADS = {
     "recently_rejected_account": {},
     "churned_non_payment": {},
     "open_escalation": {},
+    "stale_after_intent": {
+        "created_at": "2026-04-20T09:00:00Z",
+        "events": events(("demo_request", "2026-04-27T09:00:00Z")),
+    },
+    "placeholder_email": {"contact": {"email": "maria@test.com"}},
+    "government_rfp": {"company": {"company_type": "government"}, "form": {"inquiry_type": "rfp"}},
+    "junior_for_high_value": {
+        "contact": {"job_title": "Marketing Assistant"},
+        "form": {"answers": {"product": "Enterprise"}},
+    },
+    "generic_role": {"contact": {"job_title": "Employee"}},
+    "missing_integration": {"company": {"crm": None}, "form": {"answers": {"stack": ["Excel"]}}},
+    "deployment_mismatch": {"form": {"answers": {"deployment": "on_prem"}}},
+    "unmet_compliance": {"form": {"answers": {"compliance": ["FedRAMP"]}}},
+    "competitor_network": {"source": {"ip": "198.51.100.7"}},
+    "inconsistent_self_description": {
+        "contact": {"job_title": "Solo Founder"},
+        "company": {"employees": 5000},
+    },
+    "threat_or_harassment": {"form": {"message": "Watch your back."}},
+    "phishing_request": {"form": {"message": "Send me your admin password."}},
+    "rfp_mining": {"form": {"message": "We are doing market research on vendors; send pricing."}},
 }
 
 

@@ -50,3 +50,30 @@ def test_out_of_range_timestamps_are_a_validation_error(created):
 def test_lead_ids_that_cannot_travel_in_a_url_or_a_database_are_refused(lead_id):
     with pytest.raises(LeadValidationError, match="lead_id"):
         parse_lead(lead_dict(lead_id=lead_id))
+
+
+def test_form_answers_take_a_list_or_comma_separated_text():
+    lead = parse_lead(
+        lead_dict(form={"answers": {"stack": "Salesforce, Snowflake; Segment", "compliance": ["SOC 2"]}})
+    )
+    assert lead.form.answers.stack == ["Salesforce", "Snowflake", "Segment"]
+    assert lead.form.answers.compliance == ["SOC 2"] and lead.form.answers.deployment is None
+
+
+@pytest.mark.parametrize(
+    ("answers", "words"),
+    [
+        (
+            {"deployment": "mainframe"},
+            "form.answers.deployment: Input should be 'cloud', 'on_prem', 'hybrid' or 'any'",
+        ),
+        ({"stack": ["Sales\nforce"]}, "form.answers.stack.0: control characters"),
+        ({"compliance": 5}, "form.answers.compliance: Input should be a valid list"),
+        ({"budget": 10}, "form.answers.budget: Extra inputs are not permitted"),
+        ({"stack": ["x"] * 51}, "form.answers.stack: List should have at most 50 items"),
+    ],
+)
+def test_bad_form_answers_are_named(answers, words):
+    with pytest.raises(LeadValidationError) as caught:
+        parse_lead(lead_dict(form={"answers": answers}))
+    assert words in str(caught.value)

@@ -7,7 +7,8 @@ import pytest
 from tests.factories import lead_dict
 from tests.serving.conftest import auth
 
-PUBLIC_KEYS = {"lead_id", "next_step", "message"}
+# review_token: the opaque token with which the person may ask for a human review (GDPR Art. 22).
+PUBLIC_KEYS = {"lead_id", "next_step", "message", "review_token"}
 
 
 def post(client, lead, role="intake", **headers):
@@ -316,3 +317,24 @@ def test_json_errors_name_the_line_and_column_not_a_character_offset(client):
     [problem] = response.json()["detail"]
     assert problem["field"] == "body"
     assert problem["problem"] == "body is not valid JSON: Expecting ',' delimiter at line 3 column 21"
+
+
+def test_form_answers_are_read_stored_and_documented(client):
+    answers = {
+        "product": "enterprise",
+        "stack": "Excel, Mailchimp",
+        "deployment": "on_prem",
+        "compliance": ["FedRAMP"],
+    }
+    lead = lead_dict(lead_id="api-answers", company={"crm": None}, form={"answers": answers})
+    assert post(client, lead).status_code == 201
+    decision = client.get("/v1/leads/api-answers/decision", headers=auth("sales")).json()
+    technology = {"missing_integration", "deployment_mismatch", "unmet_compliance"}
+    assert technology <= {g["code"] for g in decision["gates"]} and decision["route"] == "nurture"
+    # Rescoring on new events reads the stored lead: its answers were kept.
+    events = {"events": [{"type": "page_view", "at": "2026-11-02T09:00:00Z"}]}
+    client.post("/v1/leads/api-answers/events", json=events, headers=auth("intake"))
+    again = client.get("/v1/leads/api-answers/decision", headers=auth("sales")).json()
+    assert technology <= {g["code"] for g in again["gates"]} and len(again["history"]) == 2
+    documented = client.get("/openapi.json").json()["components"]["schemas"]["FormAnswers"]["properties"]
+    assert set(documented) == set(answers) and "FedRAMP" in documented["compliance"]["description"]

@@ -309,6 +309,16 @@ CASES = [
     ),
     leads_case("impossible date", lead("bi-91", created_at="2026-02-30T00:00:00Z"), "created_at"),
     leads_case("email too long", lead("bi-92", contact={"email": "a" * 321}), "email"),
+    leads_case(
+        "unknown deployment answer",
+        lead("bi-93", form={"answers": {"deployment": "mainframe"}}),
+        ("form.answers.deployment", "on_prem"),
+    ),
+    leads_case(
+        "newline inside a stack answer",
+        lead("bi-94", form={"answers": {"stack": ["Sales\nforce"]}}),
+        "control",
+    ),
     Bad(
         "since with a space for +",
         "/v1/leads",

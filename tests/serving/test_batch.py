@@ -449,3 +449,21 @@ def test_json_lines_validated_in_one_pass_match_the_dict_path(lead):
 def test_json_lines_the_dict_path_reads_differently_still_get_its_error(text):
     fast, usual = lead_files._jsonl_row(3, text), batch.Row.parsed(3, json.loads(text))
     assert fast.lead is None and (fast.lead_id, fast.error) == (usual.lead_id, usual.error)
+
+
+def test_form_answers_come_from_csv_columns_as_comma_separated_text(tmp_path):
+    row = flat(lead_dict(lead_id="csv-answers"))
+    row.update({"form.answers.stack": "Excel, Mailchimp", "form.answers.compliance": "SOC 2; FedRAMP"})
+    path = tmp_path / "leads.csv"
+    pd.DataFrame([row]).to_csv(path, index=False)
+    (read,) = list(read_leads(path))
+    lead = read.lead
+    assert (
+        read.error is None
+        and lead.form.answers.stack == ["Excel", "Mailchimp"]
+        and lead.form.answers.compliance
+        == [
+            "SOC 2",
+            "FedRAMP",
+        ]
+    )

@@ -15,6 +15,7 @@ from leadgate.features.outcome import Outcome
 from leadgate.features.schema import parse_lead
 from leadgate.serving.erasure import (
     ERASED_TABLES,
+    PSEUDONYMISED_TABLES,
     count_idle,
     erase_idle,
     erase_leads,
@@ -23,7 +24,10 @@ from leadgate.serving.erasure import (
     leads_with_email,
     salt_of,
 )
+from leadgate.serving.feedback_store import record_feedback
 from leadgate.serving.lifecycle_store import record_outcomes, record_shadow
+from leadgate.serving.overrides import OverrideSpec, set_override
+from leadgate.serving.reviews import open_review
 from leadgate.serving.service import merge_events
 from leadgate.serving.store_models import Base, ErasureRow
 from leadgate.settings import Settings
@@ -50,7 +54,8 @@ TRACES = ("mariella", "kellermannova", "mariella.k@kellermannova-werk.de", "198.
 
 
 def _store_everything(store, pipeline, lead: dict, at: datetime, key: str | None = None) -> None:
-    """The lead with two decisions, a shadow decision quoting its values, and an outcome with free text."""
+    """The lead with three decisions, a shadow decision quoting its values, an outcome, a review, an
+    override and feedback, each with free text naming the person."""
     lead_id = lead["lead_id"]
 
     def decide(data: dict):
@@ -81,6 +86,21 @@ def _store_everything(store, pipeline, lead: dict, at: datetime, key: str | None
     record_outcomes(
         store.engine, [Outcome(lead_id=lead_id, sql=True, feedback=f"{first} was lovely", at=at)], "t"
     )
+    token = store.review_token(lead_id)
+    open_review(store.engine, token=token, message=f"I am {first}, please look again", at=at)
+    spec = OverrideSpec("sales_ready", "vip", f"{first} knows our CEO", "test-sales")
+    store.redecide(
+        lead_id=lead_id, decide=decide, trigger="override", at=at, change=set_override(spec, lead_id, at)
+    )
+    record_feedback(
+        store.engine,
+        lead_id=lead_id,
+        verdict="accepted",
+        reason=None,
+        note=f"{first} booked a demo",
+        by="test-sales",
+        at=at,
+    )
 
 
 def _all_text(engine) -> str:
@@ -97,19 +117,21 @@ def test_erasure_leaves_nothing_of_the_person_and_keeps_other_leads(store, pipel
     _store_everything(store, pipeline, _person("erase-me-1"), NOW, key="form-erase-me-1")
     _store_everything(store, pipeline, lead_dict(lead_id="neighbour"), NOW, key="form-neighbour")
     before = _all_text(store.engine)
-    assert all(trace in before for trace in (*TRACES, "erase-me-1", "form-erase-me-1"))
+    token = store.review_token("erase-me-1")
+    assert all(trace in before for trace in (*TRACES, "erase-me-1", "form-erase-me-1", token))
     neighbour = (store.lead("neighbour"), [r.record for r in store.history("neighbour")])
 
     erased = erase_leads(store.engine, ["erase-me-1"], salt=SALT)
 
     assert (erased.lead_ids, erased.decisions, erased.shadow_decisions, erased.outcomes) == (
         ["erase-me-1"],
-        2,
+        3,
         1,
         1,
     )
+    assert (erased.reviews, erased.overrides, erased.feedback) == (1, 1, 1)
     after = _all_text(store.engine)
-    for trace in (*TRACES, "erase-me-1", "form-erase-me-1"):
+    for trace in (*TRACES, "erase-me-1", "form-erase-me-1", token):
         assert trace not in after, trace
     assert store.lead("erase-me-1") is None and store.history("erase-me-1") == []
     assert (store.lead("neighbour"), [r.record for r in store.history("neighbour")]) == neighbour
@@ -133,7 +155,7 @@ def test_the_audit_row_keeps_the_decision_and_a_salted_hash_only(store, pipeline
     assert (
         audit.gates == sorted(g["code"] for g in latest.record["gates"]) and "personal_email" in audit.gates
     )
-    assert (audit.decisions, audit.sql, audit.won, audit.reason) == (2, True, False, "request")
+    assert (audit.decisions, audit.sql, audit.won, audit.reason) == (3, True, False, "request")
     decided = audit.decided_at.replace(tzinfo=UTC) if audit.decided_at.tzinfo is None else audit.decided_at
     assert decided == (NOW - timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
     assert erasures_of(store.engine, "audit-1", salt="another-salt-entirely") == []
@@ -199,7 +221,7 @@ def test_every_table_holding_a_lead_is_erased():
         for table in Base.metadata.sorted_tables
         if "lead_id" in table.c or any(fk.column.table.name in ERASED_TABLES for fk in table.foreign_keys)
     }
-    assert holding - {ErasureRow.__tablename__} == set(ERASED_TABLES)
+    assert holding - {ErasureRow.__tablename__} == set(ERASED_TABLES) | set(PSEUDONYMISED_TABLES)
 
 
 def test_the_salt_is_a_secret_of_16_characters_or_more():
@@ -345,5 +367,5 @@ def test_events_racing_an_erasure_leave_nothing_behind(store, pipeline):
     stored = outcomes.count("stored")
     # Each event either landed before the erasure (and was erased with the lead) or found no lead.
     assert outcomes == ["stored"] * stored + ["gone"] * (30 - stored) and stored >= 1
-    assert erased.lead_ids == ["racing"] and erased.decisions == 2 + stored
+    assert erased.lead_ids == ["racing"] and erased.decisions == 3 + stored  # _store_everything leaves 3
     assert not [trace for trace in (*TRACES, "racing") if trace in _all_text(store.engine)]

@@ -35,6 +35,11 @@ def test_no_generated_input_causes_a_server_error_or_an_undeclared_status(servic
             "GET /v1/leads",
             "POST /v1/leads/{lead_id}/events",
             "PUT /v1/leads/{lead_id}/outcome",
+            "POST /v1/review/{token}",
+            "GET /v1/reviews",
+            "POST /v1/leads/{lead_id}/override",
+            "DELETE /v1/leads/{lead_id}/override",
+            "POST /v1/leads/{lead_id}/feedback",
         }
         failures: dict[tuple, str] = {}
         statuses: Counter = Counter()

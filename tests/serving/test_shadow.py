@@ -138,3 +138,19 @@ def _dummy(lead):
         "model_version": "leadgate/1", "policy_version": "p", "decided_at": "2026-11-20T12:00:00+00:00",
         "model_missing": False,
     })  # fmt: skip
+
+
+def test_the_challenger_reads_the_store_lists_as_the_champion_does(two_models, store):
+    from leadgate.serving import lists_store
+
+    lists_store.add_entry(store.engine, kind="competitor_domains", value="rivalhq.com", why="x", who="kim")
+    with TestClient(_app(two_models, store)) as client:
+        lead = lead_dict(lead_id="rival-shadow", contact={"email": "kim@rivalhq.com"})
+        assert client.post("/v1/leads", json=lead, headers=auth("intake")).status_code == 201
+        assert client.app.state.shadow.drain(timeout=30)
+    with store.engine.connect() as connection:
+        [(route, record)] = connection.execute(
+            select(ShadowDecisionRow.route, ShadowDecisionRow.record)
+        ).all()
+    assert route == "silent_reject" and record["lists_version"] == "lists@1"
+    assert "competitor_domain" in [gate["code"] for gate in record["gates"]]

@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 
-def test_training_is_logged_registered_and_made_champion(registered_settings):
+def test_training_is_logged_registered_and_made_champion(registered_settings, trained):
     import mlflow
     from mlflow import MlflowClient
 
@@ -31,6 +31,10 @@ def test_training_is_logged_registered_and_made_champion(registered_settings):
     artifacts = {a.path for a in client.list_artifacts(registered.run_id)}
     assert {"policy.yaml", "features.json", "evaluation.json", "plots"} <= artifacts
     assert run.data.params["split.kind"] == "time" and run.data.params["features.custom_fields"] == "none"
+    # Each intent window training chose is a parameter of the run, as the model bundle stores it.
+    prefix = "features.intent_window."
+    windows = {k.removeprefix(prefix): float(v) for k, v in run.data.params.items() if k.startswith(prefix)}
+    assert windows == dict(trained.model.builder.windows) and len(windows) == 9
     assert "test.logistic.roc_auc" in run.data.metrics
     assert (
         version.tags["leadgate.custom_fields"] == "none" and int(version.tags["leadgate.feature_count"]) > 30

@@ -104,8 +104,10 @@ def test_reasons_speak_of_this_data(x_education):
     families = {x.family for r in records for x in r.negative_reasons + r.positive_reasons}
     assert {"custom_occupation", "custom_time_on_website", "custom_lead_origin"} <= families
     suppressed = [r for r in records if r.lead_id in no_email]
+    # "Do Not Email" is an unsubscribe: marketing email to that person stops, the route is the model's.
     assert suppressed and all(
-        any(g.code == "unsubscribed_or_complained" for g in r.gates) for r in suppressed
+        [s["contact"] for s in r.suppressions if s["status"] == "active"] == ["marketing_email"]
+        for r in suppressed
     )
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_accounts"
-down_revision = "0003_erasure"
+down_revision = "0005_reviews"
 branch_labels = None
 depends_on = None
 

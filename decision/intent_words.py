@@ -1,0 +1,113 @@
+"""Words of the event families for a model with intent windows: events outside their window read as history."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leadgate.decision.reason_words import Renderer, plural
+from leadgate.features.derived import WEBSITE_EVENTS, Derived
+from leadgate.features.intent import Windows
+from leadgate.features.table import EVENT_CODE
+
+
+class _Events:
+    """One lead's events of a type split by the model's windows: how many inside, how many older, how old."""
+
+    def __init__(self, windows: Windows):
+        self.key = windows
+        self.days = dict(windows)
+
+    def split(self, d: Derived, event: str, i: int) -> tuple[int, int]:
+        """(events inside the type's window, events older than it); all inside for a type without a window."""
+        code = EVENT_CODE[event]
+        inside = int(d.counts_within(self.key)[i, code])
+        return inside, int(d.counts[i, code]) - inside
+
+    def history(self, d: Derived, event: str, i: int) -> str:
+        """'190 days ago (outside the 90-day intent window)': the latest event, when all lie outside the window."""
+        age = float(d.last_event_ages[i, EVENT_CODE[event]])
+        return f"{plural(age, 'day')} ago (outside the {self.days[event]:g}-day intent window)"
+
+    def counted(self, inside: int, older: int, event: str) -> str:
+        """'2×', or '1× in the last 90 days, 2× earlier' when some lie outside the window."""
+        if not older:
+            return f"{inside}×"
+        return f"{inside}× in the last {self.days[event]:g} days, {older}× earlier"
+
+
+def _did(events: _Events, event: str, did: str, did_not: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        inside, older = events.split(d, event, i)
+        if inside:
+            return f"{did} ({events.counted(inside, older, event)})"
+        return f"{did} {events.history(d, event, i)}" if older else did_not
+
+    return render
+
+
+def _demo(events: _Events) -> Renderer:
+    counted = _did(events, "demo_request", "Requested a demo", "No demo request")
+
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        inside, older = events.split(d, "demo_request", i)
+        # The form that created the lead is a demo request too, and a current one: it comes before history.
+        if not inside and d.table.text["inquiry_type"][i] == "demo":
+            return "Asked for a demo in the form only" if negative else "Asked for a demo in the form"
+        return counted(d, x, i, negative)
+
+    return render
+
+
+def _part(events: _Events, d: Derived, event: str, i: int, word: str) -> str:
+    """One event type inside a list: '2 page views', or 'pricing page visit 200 days ago (outside ...)'."""
+    inside, older = events.split(d, event, i)
+    if inside:
+        return plural(inside, word) + (f" ({older} earlier)" if older else "")
+    return f"{word} {events.history(d, event, i)}" if older else ""
+
+
+def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        parts = [part for n in names if (part := _part(events, d, n, i, n.replace("_", " ")))]
+        return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
+
+    return render
+
+
+_WEBSITE_WORDS = {
+    "page_view": "page view",
+    "pricing_page": "pricing page visit",
+    "careers_page": "careers page visit",
+    "form_submit": "form submission",
+}
+
+
+def _website(events: _Events) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, _WEBSITE_WORDS[n]))]
+        if not parts:
+            return "No website activity recorded"
+        text = f"Website activity: {', '.join(parts)}"
+        if not d.count("page_view")[i]:
+            other = d.count("pricing_page")[i] or d.count("careers_page")[i]
+            text += ", no other page views" if other else ", no page views"
+        return text
+
+    return render
+
+
+def windowed_renderers(windows: Windows) -> dict[str, Renderer]:
+    """The event families' renderers for a model with these intent windows (they replace the plain ones)."""
+    events = _Events(windows)
+    return {
+        "demo": _demo(events),
+        "pricing": _did(events, "pricing_page", "Visited the pricing page", "Never visited the pricing page"),
+        "reply": _did(events, "email_reply", "Replied to our emails", "Never replied to our emails"),
+        "meeting": _listing(events, ("meeting_booked", "meeting_cancelled"), "Meetings"),
+        "content": _did(events, "content_download", "Downloaded content", "No content downloads"),
+        "webinar": _listing(
+            events, ("webinar_registered", "webinar_attended", "webinar_no_show"), "Webinars"
+        ),
+        "email_engagement": _listing(events, ("email_open", "email_click"), "Email engagement"),
+        "web_activity": _website(events),
+    }

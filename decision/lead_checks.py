@@ -1,0 +1,163 @@
+"""Gate checks of what a lead says about itself: its role, form answers, self-description, message and network.
+
+Registered in gates.CHECKS when leadgate.decision.gates is imported; each returns, per lead, whether it fires
+and the lead's own value that made it fire.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leadgate.decision.gates import _text, _values, check, placeholder_domain
+from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
+from leadgate.decision.policy import Policy
+from leadgate.features import claims
+from leadgate.features.derived import Derived
+
+
+@check("government_rfp")
+def _government_rfp(d: Derived, policy: Policy):
+    excluded = set(policy.firmographics.rfp_excluded_company_types or [])
+    by_domain = "government" in excluded
+    kind = np.array(
+        [
+            t if t in excluded else "government" if by_domain and claims.is_government_domain(e) else ""
+            for t, e in zip(d.company_type, d.email_domain, strict=True)
+        ],
+        dtype=object,
+    )
+    rfp_form = np.array([i == "rfp" for i in _text(d, "inquiry_type")], dtype=bool)
+    mask = (kind != "") & (rfp_form | d.mentions_tender)
+    how = np.where(rfp_form, "inquiry type rfp", "a tender in the message")
+    return _values(mask, [f"{k}, {h}" for k, h in zip(kind, how, strict=True)])
+
+
+@check("junior_for_high_value")
+def _junior_for_high_value(d: Derived, policy: Policy):
+    junior = d.seniority == "junior"
+    if not junior.any():
+        return _values(junior, d.seniority)
+    roles = policy.roles or RoleRules()
+    products = tuple(claims.normalized(p) for p in roles.high_value_products)
+    inquiries = {i.value for i in roles.high_value_inquiries}
+    product = _text(d, "product")
+    inquiry = _text(d, "inquiry_type")
+    asked = np.array(
+        [
+            p if claims.normalized(p) in products else i if i in inquiries else ""
+            for p, i in zip(product, inquiry, strict=True)
+        ],
+        dtype=object,
+    )
+    mask = junior & (asked != "")
+    title = _text(d, "job_title")
+    return _values(mask, [f"{t} asking about {a}" for t, a in zip(title, asked, strict=True)])
+
+
+@check("generic_role")
+def _generic_role(d: Derived, policy: Policy):
+    return _values(d.is_generic_role, _text(d, "job_title"))
+
+
+def _stack_gap(stack: list[str], needs: dict[str, tuple[str, ...]]) -> str:
+    for need, systems in needs.items():
+        if not any(claims.matches_any(item, systems) for item in stack):
+            return f"no {need} we integrate with in {', '.join(stack)}"
+    return ""
+
+
+@check("missing_integration")
+def _missing_integration(d: Derived, policy: Policy):
+    stacks = _text(d, "stack")
+    if not any(stacks):  # the common case: nobody answered the stack question
+        return _values(np.zeros(len(stacks), dtype=bool), stacks)
+    technology = policy.technology or TechnologyRules()
+    needs = {
+        need: tuple(claims.normalized(s) for s in systems)
+        for need, systems in technology.required_integrations.items()
+    }
+    gaps = [
+        # The CRM given with the company is part of the stack; only a lead that answered the stack question fires.
+        _stack_gap(claims.listed(stack) + ([crm] if crm else []), needs) if stack and needs else ""
+        for stack, crm in zip(stacks, _text(d, "crm"), strict=True)
+    ]
+    gaps = np.array(gaps, dtype=object)
+    return _values(gaps != "", gaps)
+
+
+@check("deployment_mismatch")
+def _deployment_mismatch(d: Derived, policy: Policy):
+    unsupported = {str(x) for x in (policy.technology or TechnologyRules()).unsupported_deployments}
+    deployment = _text(d, "deployment")
+    return _values(np.array([x in unsupported for x in deployment], dtype=bool), deployment)
+
+
+@check("unmet_compliance")
+def _unmet_compliance(d: Derived, policy: Policy):
+    answers = _text(d, "compliance")
+    if not any(answers):
+        return _values(np.zeros(len(answers), dtype=bool), answers)
+    unmet = tuple(claims.normalized(c) for c in (policy.technology or TechnologyRules()).unmet_compliance)
+    found = np.array(
+        [", ".join(c for c in claims.listed(answer) if claims.matches_any(c, unmet)) for answer in answers],
+        dtype=object,
+    )
+    return _values(found != "", found)
+
+
+@check("competitor_network")
+def _competitor_network(d: Derived, policy: Policy):
+    networks = policy.competitor_networks
+    ips = _text(d, "ip")
+    hit = np.array([claims.network_of(ip, networks) if networks else "" for ip in ips], dtype=object)
+    return _values(hit != "", [f"{ip} in {n}" for ip, n in zip(ips, hit, strict=True)])
+
+
+def _contradiction(title: str, solo: bool, employees: float, revenue: float, rules: ConsistencyRules) -> str:
+    if solo and employees > rules.solo_max_employees:
+        return f"{title} at {int(employees):,} employees"
+    # Only the low side: a few people with a large revenue is a reseller or a holding, not a contradiction.
+    if employees > 0 and revenue > 0 and revenue / employees < rules.min_revenue_per_employee:
+        return f"USD {revenue:,.0f} annual revenue at {int(employees):,} employees"
+    return ""
+
+
+@check("inconsistent_self_description")
+def _inconsistent(d: Derived, policy: Policy):
+    rules = policy.consistency or ConsistencyRules()
+    numbers = d.table.numbers
+    # NaN (not given) compares False everywhere: a missing size or revenue contradicts nothing.
+    found = np.array(
+        [
+            _contradiction(t, s, e, r, rules)
+            for t, s, e, r in zip(
+                _text(d, "job_title"),
+                d.is_solo_title.tolist(),
+                numbers["employees"].tolist(),
+                numbers["annual_revenue"].tolist(),
+                strict=True,
+            )
+        ],
+        dtype=object,
+    )
+    return _values(found != "", found)
+
+
+@check("threat_or_harassment")
+def _threat(d: Derived, policy: Policy):
+    return _values(d.message_threat != "", d.message_threat)
+
+
+@check("phishing_request")
+def _phishing(d: Derived, policy: Policy):
+    return _values(d.message_phishing != "", d.message_phishing)
+
+
+@check("rfp_mining")
+def _rfp_mining(d: Derived, policy: Policy):
+    return _values(d.message_rfp_mining != "", d.message_rfp_mining)
+
+
+@check("placeholder_email")
+def _placeholder_email(d: Derived, policy: Policy):
+    return _values(placeholder_domain(d), d.email_domain)

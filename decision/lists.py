@@ -1,0 +1,80 @@
+"""The lists gates read (competitors, employees, do-not-engage, previously rejected): kinds and valid values.
+
+A list's entries come from the policy file and from the store, where they are maintained by API and CLI;
+the effective list is both. Values are normalized here, once, so "ACME.com." and "acme.com" are one entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import re
+
+# List kind -> the field of the policy's `domains` it adds to, and what a value is.
+LIST_KINDS: dict[str, tuple[str, str]] = {
+    "competitor_domains": ("competitors", "domain"),
+    "competitor_networks": ("competitor_networks", "network"),
+    "employee_domains": ("own", "domain"),
+    "do_not_engage": ("do_not_engage", "domain"),
+    "previously_rejected": ("previously_rejected", "domain"),
+}
+MAX_WHY = 500
+_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_DOMAIN = re.compile(rf"^(?:{_LABEL}\.)+[a-z][a-z0-9-]{{0,62}}$")
+
+
+class ListValueError(ValueError):
+    """A list kind or value that cannot be kept; the message says why in words."""
+
+
+def check_kind(kind: str) -> str:
+    """The kind itself, or ListValueError naming the known kinds."""
+    if kind not in LIST_KINDS:
+        raise ListValueError(f"unknown list kind {kind!r}; known: {', '.join(LIST_KINDS)}")
+    return kind
+
+
+def normalize_domain(value: str) -> str:
+    """A bare domain, lower-cased, IDNA-encoded, without a trailing dot; ListValueError when it is not one."""
+    text = value.strip().lower().rstrip(".")
+    if not text:
+        raise ListValueError("a domain is required")
+    if "://" in text or "/" in text or "@" in text or " " in text:
+        raise ListValueError(f"{value!r} is not a bare domain: give it like acme.com (no scheme, path or @)")
+    try:
+        text = text.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ListValueError(f"{value!r} is not a valid domain name") from None
+    if len(text) > 253 or not _DOMAIN.match(text):
+        raise ListValueError(f"{value!r} is not a valid domain name (labels of letters, digits and hyphens)")
+    return text
+
+
+def normalize_network(value: str) -> str:
+    """A CIDR network in canonical form (a single address becomes /32 or /128); ListValueError otherwise."""
+    text = value.strip()
+    try:
+        return str(ipaddress.ip_network(text, strict=True))
+    except ValueError as error:
+        hint = ""
+        with contextlib.suppress(ValueError):
+            hint = f": did you mean {ipaddress.ip_network(text, strict=False)}?"
+        raise ListValueError(f"{value!r} is not a CIDR network ({error}){hint}") from None
+
+
+def normalize(kind: str, value: str) -> str:
+    """A list value in the form it is stored and compared in."""
+    _, what = LIST_KINDS[check_kind(kind)]
+    return normalize_network(value) if what == "network" else normalize_domain(value)
+
+
+def merged_domains(domains, lists: dict[str, tuple[str, ...]]) -> dict:
+    """The policy's `domains` as JSON with the store's entries of each kind added (file entries first, no repeats)."""
+    merged = domains.model_dump(mode="json")
+    for kind, values in lists.items():
+        field, _ = LIST_KINDS[check_kind(kind)]
+        current = list(merged.get(field) or [])
+        known = {v.lower() for v in current}
+        current += [v for v in values if v.lower() not in known]
+        merged[field] = current
+    return merged

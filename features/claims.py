@@ -1,0 +1,72 @@
+"""Pure readings of what a lead says about itself: role words, self-description, form answers, source network."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+
+_CACHE = 65_536
+
+# A title that names no role: the person may use the product, but says nothing of a part in buying it.
+_GENERIC_ROLE = re.compile(
+    r"^(?:an? )?(?:user|end[- ]user|employee|staff(?: member)?|team member|member|worker|colleague|individual|"
+    r"other|general|none|customer|client|person|associate|professional)s?$"
+)
+# A title that says the company is one person (or a few): a solo founder, a freelancer, the self-employed.
+_SOLO = re.compile(
+    r"\b(?:solo(?:preneur)?|sole (?:proprietor|trader|owner|founder|practitioner)|freelanc\w*|self[- ]employed|"
+    r"independent (?:consultant|contractor|developer|designer|advisor|professional|agent)|"
+    r"one[- ](?:man|woman|person) (?:band|business|company|shop|team)|solo[- ]?founder)\b"
+)
+# Email domains only a government writes from: .gov, .mil, gov.uk, gouv.fr, gob.mx, govt.nz, gc.ca…
+_GOVERNMENT = re.compile(r"(?:^|\.)(?:gov|mil|(?:gov|gouv|gob|govt|go|mil)\.[a-z]{2}|gc\.ca|bund\.de)$")
+
+
+@lru_cache(maxsize=_CACHE)
+def is_generic_role(title: str) -> bool:
+    """True for a title such as 'User', 'Employee' or 'Team member' that names no role in a purchase."""
+    return bool(_GENERIC_ROLE.match(title.strip().lower().rstrip(".")))
+
+
+@lru_cache(maxsize=_CACHE)
+def is_solo_title(title: str) -> bool:
+    """True for a title that says the company is its one person: 'Solo Founder', 'Freelancer', 'Self-employed'."""
+    return bool(_SOLO.search(title.lower()))
+
+
+@lru_cache(maxsize=_CACHE)
+def is_government_domain(domain: str) -> bool:
+    """True for an email domain of a government or military body (agency.gov, army.mil, dwp.gov.uk)."""
+    return bool(domain) and bool(_GOVERNMENT.search(domain.lower()))
+
+
+def normalized(answer: str) -> str:
+    """An answer compared as letters and digits only: 'SOC 2' -> 'soc2', 'FedRAMP High' -> 'fedramphigh'."""
+    return re.sub(r"[^a-z0-9]", "", answer.lower())
+
+
+def listed(column_value: str) -> list[str]:
+    """The items of a listed form answer as the lead table holds them (joined by newlines)."""
+    return column_value.split("\n") if column_value else []
+
+
+def matches_any(answer: str, names: tuple[str, ...]) -> bool:
+    """Whether an answer is, or starts with, one of the (normalized) names: 'FedRAMP High' matches 'fedramp'."""
+    value = normalized(answer)
+    return bool(value) and any(value.startswith(name) for name in names if name)
+
+
+@lru_cache(maxsize=_CACHE)
+def network_of(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> str:
+    """The first of the networks holding this IP address, as CIDR text; '' for none or for text that is no IP."""
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return ""
+    # An IPv4 client seen through an IPv6 socket (::ffff:198.51.100.7) is still that IPv4 client.
+    mapped = getattr(ip, "ipv4_mapped", None)
+    ip = mapped or ip
+    return next((str(network) for network in networks if ip.version == network.version and ip in network), "")

@@ -1,0 +1,225 @@
+"""`leadgate lists` and `leadgate suppressions`: maintain the gates' lists and suppression records in the store."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from leadgate.cli.common import DataDir, console, fail, policy_in_force, settings_for
+
+lists_app = typer.Typer(
+    help="Competitor domains and networks, employees, do-not-engage and rejected accounts."
+)
+suppressions_app = typer.Typer(help="Stopped contact with a person or an account: records, never deletions.")
+
+Kind = Annotated[
+    str,
+    typer.Option(
+        "--kind",
+        help="competitor_domains, competitor_networks, employee_domains, do_not_engage or previously_rejected",
+    ),
+]
+Why = Annotated[str, typer.Option("--why", help="why the change is made (kept in the audit)")]
+Who = Annotated[str | None, typer.Option("--who", help="who makes the change (default: cli:<user>)")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the lists and suppressions commands to the main CLI."""
+    app.add_typer(lists_app, name="lists")
+    app.add_typer(suppressions_app, name="suppressions")
+
+
+def _engine(settings):
+    from leadgate.serving.store import make_engine, migrate
+
+    engine = make_engine(settings.decisions_url())
+    migrate(engine)
+    return engine
+
+
+def _who(who: str | None) -> str:
+    return who or f"cli:{getpass.getuser()}"
+
+
+def _kind(kind: str) -> str:
+    from leadgate.decision.lists import ListValueError, check_kind
+
+    try:
+        return check_kind(kind)
+    except ListValueError as error:
+        raise fail(str(error)) from None
+
+
+@lists_app.command("show")
+def show(kind: Kind, data_dir: DataDir = None) -> None:
+    """The entries the gates read (the policy file's and the store's) and the newest changes."""
+    from leadgate.serving import lists_store
+
+    settings = settings_for(data_dir)
+    engine = _engine(settings)
+    kind = _kind(kind)
+    with engine.connect() as connection:
+        version = lists_store.lists_version(lists_store.revision(connection))
+    console.print(f"[bold]{kind}[/] ({version})")
+    for entry in lists_store.entries(engine, kind, policy=policy_in_force(settings)):
+        if entry.source == "policy":
+            console.print(f"  {entry.value}  [dim]policy file[/]")
+        else:
+            console.print(
+                f"  {entry.value}  [dim]added {entry.added_at:%Y-%m-%d %H:%M} by {entry.added_by}: {entry.why}[/]"
+            )
+    changes = lists_store.audit(engine, kind, limit=10)
+    if changes:
+        console.print("newest changes:")
+        for change in changes:
+            line = (
+                f"  #{change['revision']} {change['at']:%Y-%m-%d %H:%M} {change['action']} {change['value']} "
+                f"by {change['who']}: {change['why']}"
+            )
+            console.print(escape(line))
+
+
+@lists_app.command("add")
+def add(
+    kind: Kind,
+    value: Annotated[str, typer.Option("--value", help="a bare domain (acme.com) or a CIDR network")],
+    why: Why,
+    who: Who = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Add a value to a list; a running service reads it from its next decision."""
+    from leadgate.decision.lists import ListValueError
+    from leadgate.serving import lists_store
+
+    settings = settings_for(data_dir)
+    kind = _kind(kind)
+    try:
+        entry, revision = lists_store.add_entry(
+            _engine(settings),
+            kind=kind,
+            value=value,
+            why=why,
+            who=_who(who),
+            policy=policy_in_force(settings),
+        )
+    except (ListValueError, lists_store.ListConflict) as error:
+        raise fail(f"{error}; nothing was stored") from None
+    console.print(f"added {entry.value} to {kind} ({lists_store.lists_version(revision)})")
+
+
+@lists_app.command("remove")
+def remove(
+    kind: Kind,
+    value: Annotated[str, typer.Option("--value", help="the domain or network to take off")],
+    why: Why,
+    who: Who = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Take a value off a list; a running service stops reading it from its next decision."""
+    from leadgate.decision.lists import ListValueError
+    from leadgate.serving import lists_store
+
+    settings = settings_for(data_dir)
+    kind = _kind(kind)
+    try:
+        revision = lists_store.remove_entry(
+            _engine(settings),
+            kind=kind,
+            value=value,
+            why=why,
+            who=_who(who),
+            policy=policy_in_force(settings),
+        )
+    except (ListValueError, lists_store.ListConflict, lists_store.NotListed) as error:
+        raise fail(f"{error}; nothing was changed") from None
+    console.print(
+        f"removed {lists_store.normalize(kind, value)} from {kind} ({lists_store.lists_version(revision)})"
+    )
+
+
+def _line(suppression) -> str:
+    from datetime import UTC
+
+    from leadgate.decision.suppression import state_now
+
+    state = state_now(suppression, datetime.now(UTC))
+    text = (
+        f"#{suppression.id} {state.status}: {suppression.contact} of {suppression.subject} since "
+        f"{suppression.created_at:%Y-%m-%d %H:%M} ({suppression.source}): {suppression.reason}"
+    )
+    if suppression.expires_at:
+        text += f"; expires {suppression.expires_at:%Y-%m-%d %H:%M}"
+    if state.lifted_at:
+        text += f"; lifted {state.lifted_at:%Y-%m-%d %H:%M} by {state.lifted_by}: {state.lift_reason}"
+    return escape(text)  # people's words, not rich markup
+
+
+@suppressions_app.command("show")
+def show_suppressions(
+    subject: Annotated[str, typer.Option("--subject", help="an email address or an account's domain")],
+    data_dir: DataDir = None,
+) -> None:
+    """Every suppression of a person or an account, active and past."""
+    from leadgate.serving import suppression_store
+
+    try:
+        _, subject = suppression_store.parse_subject(subject)
+    except suppression_store.SuppressionError as error:
+        raise fail(str(error)) from None
+    found = suppression_store.for_subjects(_engine(settings_for(data_dir)), [subject])
+    if not found:
+        console.print(f"no suppression of {subject}")
+    for suppression in found:
+        console.print(_line(suppression))
+
+
+@suppressions_app.command("add")
+def add_suppression(
+    subject: Annotated[str, typer.Option("--subject", help="an email address or an account's domain")],
+    contact: Annotated[str, typer.Option("--contact", help="marketing_email or all_contact")],
+    reason: Annotated[str, typer.Option("--reason", help="why contact stops")],
+    expires: Annotated[
+        datetime | None, typer.Option("--expires", help="when it stops acting by itself (UTC)")
+    ] = None,
+    who: Who = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Stop a kind of contact with a person or an account."""
+    from leadgate.serving import suppression_store
+
+    try:
+        made = suppression_store.create(
+            _engine(settings_for(data_dir)),
+            subject=subject,
+            contact=contact,
+            reason=reason,
+            who=_who(who),
+            source="cli",
+            expires_at=expires,
+        )
+    except suppression_store.SuppressionError as error:
+        raise fail(f"{error}; nothing was stored") from None
+    console.print(_line(made))
+
+
+@suppressions_app.command("lift")
+def lift_suppression(
+    suppression_id: Annotated[int, typer.Option("--id", help="the suppression's number (see show)")],
+    why: Why,
+    who: Who = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Lift a suppression; the record stays with who lifted it and why."""
+    from leadgate.serving import suppression_store
+
+    try:
+        lifted = suppression_store.lift(
+            _engine(settings_for(data_dir)), suppression_id, why=why, who=_who(who)
+        )
+    except (LookupError, suppression_store.AlreadyLifted, suppression_store.SuppressionError) as error:
+        raise fail(str(error)) from None
+    console.print(_line(lifted))

@@ -1,0 +1,184 @@
+"""HTTP routes for maintained lists: admin keys change them, sales keys read them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from leadgate.decision.lists import MAX_WHY, ListValueError
+from leadgate.features.schema import NO_NUL
+from leadgate.serving import lists_store
+from leadgate.serving.auth import require
+from leadgate.serving.schemas import READ_ERRORS, WRITE_ERRORS, Problem
+from leadgate.settings import ApiKey
+
+router = APIRouter()
+ListKind = Literal[
+    "competitor_domains", "competitor_networks", "employee_domains", "do_not_engage", "previously_rejected"
+]
+Why = Annotated[
+    str, Field(min_length=1, max_length=MAX_WHY, pattern=NO_NUL, description="why the change is made")
+]
+CHANGE_ERRORS = {
+    **WRITE_ERRORS,
+    404: {"model": Problem, "description": "the value is not on the list"},
+    409: {"model": Problem, "description": "already on the list, or only in the policy file"},
+}
+
+
+class ListChange(BaseModel):
+    """A value to add to a list, and why."""
+
+    value: str = Field(
+        ..., min_length=1, max_length=300, pattern=NO_NUL, description="a bare domain, or a CIDR network"
+    )
+    why: Why
+
+
+class ListEntryView(BaseModel):
+    """One entry of a list: from the policy file, or from the store with who added it, when and why."""
+
+    value: str
+    source: Literal["policy", "store"]
+    added_at: datetime | None = None
+    added_by: str | None = None
+    why: str | None = None
+
+
+class AuditView(BaseModel):
+    """One change to a list."""
+
+    revision: int
+    action: Literal["add", "remove"]
+    value: str
+    who: str
+    why: str
+    at: datetime
+
+
+class ListView(BaseModel):
+    """A list as the gates read it now, and its newest changes."""
+
+    kind: str
+    lists_version: str
+    entries: list[ListEntryView]
+    audit: list[AuditView]
+
+
+class ListChanged(BaseModel):
+    """What a change did, and the lists' new version."""
+
+    kind: str
+    value: str
+    action: Literal["add", "remove"]
+    lists_version: str
+
+
+def _problem(status_code: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status_code)
+
+
+def _file_policy(request: Request):
+    return request.app.state.holder.current().pipeline.policy
+
+
+def _version(request: Request) -> str:
+    with request.app.state.store.engine.connect() as connection:
+        return lists_store.lists_version(lists_store.revision(connection))
+
+
+@router.get(
+    "/v1/lists/{kind}",
+    response_model=ListView,
+    responses=READ_ERRORS,
+    dependencies=[Depends(require("sales"))],
+    summary="A list's entries (the policy file's and the store's) and its newest changes",
+)
+def show_list(request: Request, kind: ListKind) -> dict:
+    """The entries the gates read now, and the audit of the last 100 changes."""
+    engine = request.app.state.store.engine
+    entries = lists_store.entries(engine, kind, policy=_file_policy(request))
+    return {
+        "kind": kind,
+        "lists_version": _version(request),
+        "entries": [
+            {
+                "value": e.value,
+                "source": e.source,
+                "added_at": e.added_at,
+                "added_by": e.added_by,
+                "why": e.why,
+            }
+            for e in entries
+        ],
+        "audit": lists_store.audit(engine, kind),
+    }
+
+
+@router.post(
+    "/v1/lists/{kind}",
+    response_model=ListChanged,
+    status_code=status.HTTP_201_CREATED,
+    responses=CHANGE_ERRORS,
+    summary="Add a value to a list; the next decision reads it",
+)
+def add_to_list(
+    request: Request, kind: ListKind, change: ListChange, key: Annotated[ApiKey, Depends(require("admin"))]
+):
+    """Add a domain or network, with why; audited with the key's name."""
+    engine = request.app.state.store.engine
+    try:
+        entry, revision = lists_store.add_entry(
+            engine, kind=kind, value=change.value, why=change.why, who=key.name, policy=_file_policy(request)
+        )
+    except ListValueError as error:
+        return _problem(422, f"{error}; nothing was stored")
+    except lists_store.ListConflict as error:
+        return _problem(409, f"{error}; nothing was stored")
+    return JSONResponse(
+        {
+            "kind": kind,
+            "value": entry.value,
+            "action": "add",
+            "lists_version": lists_store.lists_version(revision),
+        },
+        status_code=201,
+    )
+
+
+@router.delete(
+    "/v1/lists/{kind}",
+    response_model=ListChanged,
+    responses=CHANGE_ERRORS,
+    summary="Take a value off a list; the next decision no longer reads it",
+)
+def remove_from_list(
+    request: Request,
+    kind: ListKind,
+    key: Annotated[ApiKey, Depends(require("admin"))],
+    value: Annotated[str, Query(min_length=1, max_length=300, pattern=NO_NUL)],
+    why: Annotated[str, Query(min_length=1, max_length=MAX_WHY, pattern=NO_NUL)],
+):
+    """Remove a store entry, with why; a value in the policy file is changed in the file."""
+    engine = request.app.state.store.engine
+    try:
+        revision = lists_store.remove_entry(
+            engine, kind=kind, value=value, why=why, who=key.name, policy=_file_policy(request)
+        )
+    except ListValueError as error:
+        return _problem(422, f"{error}; nothing was changed")
+    except lists_store.ListConflict as error:
+        return _problem(409, f"{error}; nothing was changed")
+    except lists_store.NotListed as error:
+        return _problem(404, str(error))
+    normalized = lists_store.normalize(kind, value)
+    return {
+        "kind": kind,
+        "value": normalized,
+        "action": "remove",
+        "lists_version": lists_store.lists_version(revision),
+    }

@@ -1,0 +1,205 @@
+"""Human review of automatic decisions (GDPR Art. 22): items a person opens with a token, sales resolves.
+
+The false-positive rate of automatic rejections is measured from them: of the resolved reviews of
+decisions that kept a lead from sales automatically (not by an override), the share sales found
+misclassified. Only disputed decisions are reviewed, so it is the rate among disputes, not among all
+rejections: an upper bound of how often rejecting is wrong in general, and the answer to "when
+people complain, how often are they right?".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, case, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from leadgate.decision.routes import REJECTING_ROUTES
+from leadgate.serving.store_engine import writing
+from leadgate.serving.store_models import DecisionRow, LeadRow, ReviewRow
+
+REVIEW_OUTCOMES = {
+    "misclassified": "the automatic decision was wrong",
+    "correct": "the automatic decision stands",
+}
+REVIEW_STATUSES = ("open", "resolved")
+
+
+class UnknownReviewToken(LookupError):
+    """No lead carries this review token."""
+
+
+class ReviewNotFound(LookupError):
+    """No review item with this id."""
+
+
+class AlreadyResolved(ValueError):
+    """The review item was resolved before; its outcome stays."""
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    # SQLite hands timestamps back without a zone; they were written in UTC.
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _view(row) -> dict:
+    return {
+        "id": row.id,
+        "lead_id": row.lead_id,
+        "decision_seq": row.decision_seq,
+        "route": row.route,
+        "control": row.control,
+        "p_sql": row.p_sql,
+        "message": row.message,
+        "status": row.status,
+        "opened_at": _utc(row.opened_at),
+        "outcome": row.outcome,
+        "note": row.note,
+        "resolved_by": row.resolved_by,
+        "resolved_at": _utc(row.resolved_at),
+    }
+
+
+def open_review(engine: Engine, *, token: str, message: str | None, at: datetime) -> tuple[dict, bool]:
+    """Open a review of the lead's latest decision; (item, created). Idempotent per token and decision.
+
+    A repeat while a review is open, or for a decision already reviewed, answers with that item and
+    writes nothing; a later decision of the same lead can be disputed anew.
+    """
+    for _ in range(2):  # a concurrent request for the same decision may win the insert: then read its item
+        try:
+            with writing(engine) as connection:
+                lead_id = connection.scalar(select(LeadRow.lead_id).where(LeadRow.review_token == token))
+                if lead_id is None:
+                    raise UnknownReviewToken(token)
+                latest = connection.execute(
+                    select(DecisionRow.seq, DecisionRow.route, DecisionRow.p_sql, DecisionRow.record)
+                    .where(DecisionRow.lead_id == lead_id)
+                    .order_by(DecisionRow.seq.desc())
+                    .limit(1)
+                ).one()
+                existing = connection.execute(
+                    select(ReviewRow)
+                    .where(
+                        ReviewRow.lead_id == lead_id,
+                        (ReviewRow.status == "open") | (ReviewRow.decision_seq == latest.seq),
+                    )
+                    .order_by(ReviewRow.id.desc())
+                    .limit(1)
+                ).first()
+                if existing is not None:
+                    return _view(existing), False
+                control = latest.record.get("control") or "none"
+                values = {
+                    "lead_id": lead_id,
+                    "decision_seq": latest.seq,
+                    "route": latest.route,
+                    "control": control,
+                    "p_sql": latest.p_sql,
+                    "message": message,
+                    "status": "open",
+                    "opened_at": at,
+                }
+                new_id = connection.execute(insert(ReviewRow), values).inserted_primary_key[0]
+            return _view(
+                _Row(id=new_id, **values, outcome=None, note=None, resolved_by=None, resolved_at=None)
+            ), True
+        except IntegrityError:
+            continue
+    raise RuntimeError("review could not be opened nor found")  # pragma: no cover - two lost races in a row
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    lead_id: str
+    decision_seq: int
+    route: str
+    control: str
+    p_sql: float | None
+    message: str | None
+    status: str
+    opened_at: datetime
+    outcome: str | None
+    note: str | None
+    resolved_by: str | None
+    resolved_at: datetime | None
+
+
+def list_reviews(engine: Engine, *, status: str | None, limit: int, offset: int) -> tuple[list[dict], int]:
+    """Review items, oldest first (a queue), optionally by status; plus the total."""
+    query = select(ReviewRow)
+    if status is not None:
+        query = query.where(ReviewRow.status == status)
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = connection.execute(
+            query.order_by(ReviewRow.opened_at, ReviewRow.id).limit(limit).offset(offset)
+        )
+        return [_view(row) for row in rows], total
+
+
+def resolve_review(
+    engine: Engine, *, review_id: int, outcome: str, note: str | None, by: str, at: datetime
+) -> dict:
+    """Resolve an open review; ReviewNotFound, or AlreadyResolved (nothing changes), otherwise."""
+    with writing(engine) as connection:
+        done = connection.execute(
+            update(ReviewRow)
+            .where(ReviewRow.id == review_id, ReviewRow.status == "open")
+            .values(status="resolved", outcome=outcome, note=note, resolved_by=by, resolved_at=at)
+        )
+        row = connection.execute(select(ReviewRow).where(ReviewRow.id == review_id)).first()
+    if row is None:
+        raise ReviewNotFound(review_id)
+    if done.rowcount == 0:
+        raise AlreadyResolved(
+            f"review {review_id} was already resolved as {row.outcome!r} by {row.resolved_by}; it stays so"
+        )
+    return _view(row)
+
+
+@dataclass(frozen=True)
+class FalsePositives:
+    """Resolved reviews of automatic rejections, how many sales found misclassified, and the rate."""
+
+    resolved: int
+    misclassified: int
+    open: int
+
+    @property
+    def rate(self) -> float | None:
+        """misclassified / resolved; None with no resolved review."""
+        return self.misclassified / self.resolved if self.resolved else None
+
+    def describe(self) -> str:
+        """One line for people."""
+        if not self.resolved:
+            return f"no resolved review of an automatic rejection yet ({self.open} open)"
+        return (
+            f"{self.rate:.1%} of disputed automatic rejections were misclassified "
+            f"({self.misclassified} of n={self.resolved} resolved reviews; {self.open} open)"
+        )
+
+
+def false_positives(engine: Engine, since: datetime | None = None) -> FalsePositives:
+    """Reviews of automatic rejections: resolved (since `since`, by resolution time), misclassified, open."""
+    automatic = ReviewRow.route.in_(REJECTING_ROUTES) & (ReviewRow.control != "override")
+    resolved = (ReviewRow.status == "resolved") & automatic
+    if since is not None:
+        bound = since.astimezone(UTC)
+        if engine.dialect.name == "sqlite":
+            bound = bound.replace(tzinfo=None)  # SQLite keeps naive UTC text; compare like with like
+        resolved = resolved & (ReviewRow.resolved_at >= bound)
+    count = lambda condition: func.coalesce(func.sum(case((condition, 1), else_=0)), 0)  # noqa: E731
+    query = select(
+        count(resolved),
+        count(resolved & (ReviewRow.outcome == "misclassified")),
+        count((ReviewRow.status == "open") & automatic),
+    )
+    with engine.connect() as connection:
+        total, wrong, still_open = connection.execute(query).one()
+    return FalsePositives(int(total), int(wrong), int(still_open))

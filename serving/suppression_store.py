@@ -1,0 +1,245 @@
+"""Suppression records in the store: created from events or by hand, lifted with who and why, never deleted."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from leadgate.decision.lists import ListValueError, normalize_domain
+from leadgate.decision.suppression import CONTACTS, Suppression
+from leadgate.features import signals
+from leadgate.serving.store_engine import writing
+from leadgate.serving.store_models import SuppressionRow
+
+ERASED = "erased:"  # prefix of a subject kept only as a keyed hash after its person was erased
+MAX_TEXT = 500
+
+
+class SuppressionError(ValueError):
+    """A suppression asked for that cannot be kept (bad subject, contact, reason, expiry); nothing was written."""
+
+
+class AlreadyLifted(ValueError):
+    """The suppression was lifted before: a lift is recorded once."""
+
+
+def erased_subject(salt: str | None, subject: str) -> str:
+    """What an erased person's suppression keeps: an HMAC of the address under the erasure salt, or nothing."""
+    if salt is None:
+        return ERASED  # without a salt a hash of a guessable address would identify the person
+    return ERASED + hmac.new(salt.encode(), subject.encode(), hashlib.sha256).hexdigest()
+
+
+def parse_subject(subject: str) -> tuple[str, str]:
+    """(kind, subject): an email address (a person) or a bare domain (an account), lower-cased and checked."""
+    text = (subject or "").strip().lower()
+    if "@" in text:
+        local, _, domain = text.rpartition("@")
+        if not local or not signals.email_domain(text):
+            raise SuppressionError(f"{subject!r} is not an email address")
+        try:
+            return "email", f"{local}@{normalize_domain(domain)}"
+        except ListValueError as error:
+            raise SuppressionError(f"{subject!r} is not an email address: {error}") from None
+    try:
+        return "domain", normalize_domain(text)
+    except ListValueError as error:
+        raise SuppressionError(f"subject must be an email address or a bare domain: {error}") from None
+
+
+def _text(value: str, name: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise SuppressionError(f"a {name} is required")
+    if len(text) > MAX_TEXT:
+        raise SuppressionError(f"the {name} is over {MAX_TEXT} characters")
+    return text
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def of_row(row: SuppressionRow) -> Suppression:
+    """The pipeline's view of a stored record."""
+    return Suppression(
+        subject_kind=row.subject_kind,
+        subject=row.subject,
+        contact=row.contact,
+        reason=row.reason,
+        source=row.source,
+        created_at=_utc(row.created_at),
+        expires_at=_utc(row.expires_at),
+        id=row.id,
+        lifted_at=_utc(row.lifted_at),
+        lifted_by=row.lifted_by,
+        lift_reason=row.lift_reason,
+    )
+
+
+def create(
+    engine: Engine,
+    *,
+    subject: str,
+    contact: str,
+    reason: str,
+    who: str,
+    source: str = "api",
+    expires_at: datetime | None = None,
+) -> Suppression:
+    """Record a suppression asked for by a person (API or CLI)."""
+    kind, subject = parse_subject(subject)
+    if contact not in CONTACTS:
+        raise SuppressionError(f"contact must be one of {', '.join(CONTACTS)}, not {contact!r}")
+    now = datetime.now(UTC)
+    expires_at = _utc(expires_at)
+    if expires_at is not None and expires_at <= now:
+        raise SuppressionError("expires_at is in the past: the suppression would never act")
+    row = {
+        "subject_kind": kind,
+        "subject": subject,
+        "contact": contact,
+        "reason": _text(reason, "reason"),
+        "source": source,
+        "created_by": _text(who, "creator"),
+        "created_at": now,
+        "expires_at": expires_at,
+    }
+    with writing(engine) as connection:
+        new_id = connection.execute(insert(SuppressionRow), row).inserted_primary_key[0]
+    return Suppression(kind, subject, contact, row["reason"], source, now, expires_at, new_id)
+
+
+def lift(engine: Engine, suppression_id: int, *, why: str, who: str) -> Suppression:
+    """Record that a suppression no longer acts, by whom and why; the record stays."""
+    why, who = _text(why, "reason (why)"), _text(who, "lifter")
+    with writing(engine) as connection:
+        row = connection.execute(select(SuppressionRow).where(SuppressionRow.id == suppression_id)).first()
+        if row is None:
+            raise LookupError(f"no suppression {suppression_id}")
+        if row.lifted_at is not None:
+            raise AlreadyLifted(
+                f"suppression {suppression_id} was lifted on {_utc(row.lifted_at):%Y-%m-%d %H:%M} UTC"
+            )
+        connection.execute(
+            update(SuppressionRow)
+            .where(SuppressionRow.id == suppression_id)
+            .values(lifted_at=datetime.now(UTC), lifted_by=who, lift_reason=why)
+        )
+    return find(engine, suppression_id)
+
+
+def find(engine: Engine, suppression_id: int) -> Suppression:
+    """One record by id."""
+    with engine.connect() as connection:
+        row = connection.execute(select(SuppressionRow).where(SuppressionRow.id == suppression_id)).first()
+    if row is None:
+        raise LookupError(f"no suppression {suppression_id}")
+    return of_row(row)
+
+
+def subjects_of(lead: dict, salt: str | None = None) -> list[str]:
+    """The subjects whose suppressions bear on a lead: its email (and that as erased), its account's domains."""
+    email = ((lead.get("contact") or {}).get("email") or "").strip().lower()
+    found = []
+    if email:
+        found += [email, erased_subject(salt, email)] if salt else [email]
+        domain = signals.registered_domain(signals.email_domain(email))
+        if domain:
+            found.append(domain)
+    website = signals.registered_domain((lead.get("company") or {}).get("website") or "")
+    if website:
+        found.append(website)
+    found.append(f"lead:{lead.get('lead_id')}")  # a lead without an email: its own events' suppressions
+    return list(dict.fromkeys(found))
+
+
+def for_subjects(engine: Engine | Connection, subjects: list[str]) -> list[Suppression]:
+    """Every record (active or past) of these subjects, oldest first."""
+    if not subjects:
+        return []
+    query = select(SuppressionRow).where(SuppressionRow.subject.in_(subjects)).order_by(SuppressionRow.id)
+    if isinstance(engine, Connection):
+        return [of_row(row) for row in engine.execute(query)]
+    with engine.connect() as connection:
+        return [of_row(row) for row in connection.execute(query)]
+
+
+def for_leads(
+    engine: Engine | Connection, leads: list[dict], salt: str | None = None
+) -> list[list[Suppression]]:
+    """Per lead, the records bearing on it, read in one query for the batch."""
+    per_lead = [subjects_of(lead, salt) for lead in leads]
+    found = for_subjects(engine, sorted({s for subjects in per_lead for s in subjects}))
+    by_subject: dict[str, list[Suppression]] = {}
+    for suppression in found:
+        by_subject.setdefault(suppression.subject, []).append(suppression)
+    return [[s for subject in subjects for s in by_subject.get(subject, ())] for subjects in per_lead]
+
+
+def persist(engine: Engine, lead_id: str, seen: list[dict]) -> None:
+    """Store what a decision found: suppressions its lead's own events created, and lifts by its events.
+
+    Idempotent: a record already stored (same subject, contact, source and time) is not stored twice, a
+    lift already recorded is kept as it was.
+    """
+    new = [s for s in seen if s["id"] is None]
+    lifts = [s for s in seen if s["id"] is not None and s["status"] == "lifted" and s["lifted_by"]]
+    if not new and not lifts:
+        return
+    with writing(engine) as connection:
+        for s in lifts:
+            connection.execute(
+                update(SuppressionRow)
+                .where(SuppressionRow.id == s["id"], SuppressionRow.lifted_at.is_(None))
+                .values(
+                    lifted_at=datetime.fromisoformat(s["lifted_at"]),
+                    lifted_by=s["lifted_by"],
+                    lift_reason=s["lift_reason"],
+                )
+            )
+    for s in new:
+        row = {
+            "subject_kind": s["subject_kind"],
+            "subject": s["subject"],
+            "contact": s["contact"],
+            "reason": s["reason"],
+            "source": s["source"],
+            "lead_id": lead_id,
+            "created_by": "event",
+            "created_at": datetime.fromisoformat(s["created_at"]),
+            "expires_at": None,
+            "lifted_at": datetime.fromisoformat(s["lifted_at"]) if s["lifted_at"] else None,
+            "lifted_by": s["lifted_by"],
+            "lift_reason": s["lift_reason"],
+        }
+        try:
+            with writing(engine) as connection:
+                connection.execute(insert(SuppressionRow), row)
+        except IntegrityError:
+            continue  # stored already, by an earlier decision or a concurrent one
+
+
+def pseudonymise(connection, emails: list[str], lead_ids: list[str], salt: str | None) -> int:
+    """Erasure: an erased person's suppressions stay in force, keyed by a salted hash of the address only."""
+    emails = [e.strip().lower() for e in emails if e]
+    subjects = emails + [f"lead:{lead_id}" for lead_id in lead_ids]
+    condition = or_(SuppressionRow.subject.in_(subjects), SuppressionRow.lead_id.in_(lead_ids))
+    rows = connection.execute(select(SuppressionRow.id, SuppressionRow.subject).where(condition)).all()
+    for row_id, subject in rows:
+        if subject.startswith(ERASED) or not (subject.startswith("lead:") or "@" in subject):
+            kept = subject  # erased already, or an account's domain: no person's data
+        elif salt is None:
+            kept = f"{ERASED}#{row_id}"  # kept for the record, matching no one
+        else:
+            kept = erased_subject(salt, subject)
+        connection.execute(
+            update(SuppressionRow).where(SuppressionRow.id == row_id).values(subject=kept, lead_id=None)
+        )
+    return len(rows)

@@ -1,0 +1,131 @@
+"""HTTP routes for suppression records: sales stops a kind of contact, reads the records, lifts them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from leadgate.decision.suppression import state_now
+from leadgate.features.schema import NO_NUL
+from leadgate.serving import suppression_store
+from leadgate.serving.auth import require
+from leadgate.serving.lists_views import Why
+from leadgate.serving.schemas import READ_ERRORS, WRITE_ERRORS, Problem, SuppressionView
+from leadgate.settings import ApiKey
+
+router = APIRouter()
+
+
+def _problem(status_code: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status_code)
+
+
+class SuppressionIn(BaseModel):
+    """A suppression asked for by a person: whose contact, which contact, why, until when."""
+
+    subject: str = Field(
+        ...,
+        min_length=1,
+        max_length=320,
+        pattern=NO_NUL,
+        description="an email address, or an account's domain",
+    )
+    contact: Literal["marketing_email", "all_contact"]
+    reason: str = Field(..., min_length=1, max_length=500, pattern=NO_NUL)
+    expires_at: datetime | None = Field(
+        None, description="when it stops acting by itself; none: until lifted"
+    )
+
+
+class LiftIn(BaseModel):
+    """Why a suppression is lifted."""
+
+    why: Why
+
+
+class SuppressionPage(BaseModel):
+    """Suppression records of a subject, oldest first."""
+
+    items: list[SuppressionView]
+
+
+def _view(suppression) -> dict:
+    return state_now(suppression, datetime.now(UTC)).to_json()
+
+
+@router.get(
+    "/v1/suppressions",
+    response_model=SuppressionPage,
+    responses=READ_ERRORS,
+    dependencies=[Depends(require("sales"))],
+    summary="Every suppression of a person (email) or account (domain), active and past",
+)
+def list_suppressions(
+    request: Request, subject: Annotated[str, Query(min_length=1, max_length=320, pattern=NO_NUL)]
+):
+    """The records of one subject."""
+    try:
+        _, normalized = suppression_store.parse_subject(subject)
+    except suppression_store.SuppressionError as error:
+        return _problem(422, str(error))
+    found = suppression_store.for_subjects(request.app.state.store.engine, [normalized])
+    return {"items": [_view(s) for s in found]}
+
+
+@router.post(
+    "/v1/suppressions",
+    response_model=SuppressionView,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE_ERRORS,
+    summary="Stop a kind of contact with a person or an account",
+)
+def create_suppression(
+    request: Request, body: SuppressionIn, key: Annotated[ApiKey, Depends(require("sales"))]
+):
+    """Record a suppression; it acts from the next decision on."""
+    try:
+        made = suppression_store.create(
+            request.app.state.store.engine,
+            subject=body.subject,
+            contact=body.contact,
+            reason=body.reason,
+            who=key.name,
+            expires_at=body.expires_at,
+        )
+    except suppression_store.SuppressionError as error:
+        return _problem(422, f"{error}; nothing was stored")
+    return JSONResponse(SuppressionView.model_validate(_view(made)).model_dump(mode="json"), status_code=201)
+
+
+@router.post(
+    "/v1/suppressions/{suppression_id}/lift",
+    response_model=SuppressionView,
+    responses={
+        **WRITE_ERRORS,
+        404: {"model": Problem, "description": "no such suppression"},
+        409: {"model": Problem, "description": "lifted already"},
+    },
+    summary="Lift a suppression: the record stays, with who lifted it and why",
+)
+def lift_suppression(
+    request: Request,
+    suppression_id: Annotated[int, Path(ge=1, le=2**63 - 1)],  # what both databases' ids can hold
+    body: LiftIn,
+    key: Annotated[ApiKey, Depends(require("sales"))],
+):
+    """Record the lift; contact resumes from the next decision on."""
+    try:
+        lifted = suppression_store.lift(
+            request.app.state.store.engine, suppression_id, why=body.why, who=key.name
+        )
+    except LookupError as error:
+        return _problem(404, str(error))
+    except suppression_store.AlreadyLifted as error:
+        return _problem(409, str(error))
+    except suppression_store.SuppressionError as error:
+        return _problem(422, str(error))
+    return _view(lifted)

@@ -1,0 +1,120 @@
+"""List values normalized and checked; the store's lists merged into the policy the gates read."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadgate.decision.lists import ListValueError, normalize, normalize_domain, normalize_network
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import load_policy
+from tests.factories import events, make_lead
+
+POLICY = load_policy()
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [("ACME.com.", "acme.com"), (" shop.acme.co.uk ", "shop.acme.co.uk"), ("bücher.de", "xn--bcher-kva.de")],
+)
+def test_domains_are_kept_lower_case_and_bare(given, kept):
+    assert normalize_domain(given) == kept
+
+
+@pytest.mark.parametrize(
+    ("given", "words"),
+    [
+        ("https://acme.com/x", "bare domain"),
+        ("kim@acme.com", "bare domain"),
+        ("-acme.com", "not a valid domain"),
+        ("acme", "not a valid domain"),
+        ("", "required"),
+    ],
+)
+def test_a_domain_that_is_not_one_is_refused_in_words(given, words):
+    with pytest.raises(ListValueError, match=words):
+        normalize_domain(given)
+
+
+def test_networks_are_cidr_and_a_wrong_one_says_what_was_meant():
+    assert normalize_network("198.51.100.0/24") == "198.51.100.0/24"
+    assert normalize_network("198.51.100.7") == "198.51.100.7/32"
+    assert normalize_network("2001:db8::/32") == "2001:db8::/32"
+    with pytest.raises(ListValueError, match=r"did you mean 198\.51\.100\.0/24"):
+        normalize_network("198.51.100.7/24")
+    with pytest.raises(ListValueError, match="not a CIDR network"):
+        normalize_network("not-a-network")
+    with pytest.raises(ListValueError, match="unknown list kind"):
+        normalize("competitors", "acme.com")
+
+
+def test_store_lists_keep_the_files_policy_version_and_add_a_lists_version():
+    merged = POLICY.with_lists({"competitor_domains": ("rival.example.com",)}, "lists@7")
+    assert merged.version == POLICY.version and merged.lists_version == "lists@7"
+    assert POLICY.lists_version is None
+    assert (
+        "rival.example.com" in merged.domains.competitors
+        and "rival.example.com" not in POLICY.domains.competitors
+    )
+    assert "rival.example.com" in merged.signal_rules.competitor_domains  # no stale cache of the file's lists
+
+
+def _gates(policy, **sections) -> dict:
+    record = DecisionPipeline(policy).decide_one(make_lead(**sections))
+    return {gate.code: gate for gate in record.gates}, record
+
+
+def test_every_gate_reads_the_store_lists_beside_the_files():
+    merged = POLICY.with_lists(
+        {
+            "competitor_domains": ("rivalhq.com",),
+            "competitor_networks": ("203.0.113.0/24",),
+            "employee_domains": ("leadgate-staff.com",),
+            "do_not_engage": ("nordwerk.de",),
+            "previously_rejected": ("oldco.com",),
+        },
+        "lists@1",
+    )
+    gates, _ = _gates(merged, contact={"email": "kim@rivalhq.com"}, source={"ip": "192.0.2.1"})
+    assert "rivalhq.com" in gates["competitor_domain"].reason
+    gates, _ = _gates(
+        merged, contact={"email": "kim@elsewhere-gmbh.de"}, company={"website": "elsewhere-gmbh.de"}
+    )
+    assert "203.0.113.9" in gates["competitor_network"].reason  # the factory lead's IP is in the network
+    gates, _ = _gates(merged, contact={"email": "ops@leadgate-staff.com"})
+    assert "employee_or_test" in gates
+    gates, _ = _gates(merged)  # Nordwerk itself, now on do-not-engage
+    assert "do_not_engage" in gates
+    oldco = {
+        "contact": {"email": "li@oldco.com"},
+        "company": {"website": "oldco.com"},
+        "source": {"ip": "192.0.2.1"},
+    }
+    gates, record = _gates(merged, **oldco)
+    assert (
+        set(gates) == {"previously_rejected"}
+        and record.route == "nurture"
+        and record.lists_version == "lists@1"
+    )
+    # The same leads under the file's lists alone: none of those gates fire.
+    gates, record = _gates(POLICY, **oldco)
+    assert "previously_rejected" not in gates and record.lists_version is None
+
+
+def test_a_previously_rejected_account_with_a_fresh_demo_request_gets_a_sales_check():
+    merged = POLICY.with_lists({"previously_rejected": ("oldco.com",)}, "lists@1")
+    sections = {"contact": {"email": "li@oldco.com"}, "company": {"website": "oldco.com"}}
+    _, record = _gates(merged, events=events(("demo_request", "2026-11-02T10:00:00Z")), **sections)
+    gate = next(g for g in record.gates if g.code == "previously_rejected")
+    assert gate.lifted and record.route == "verify"
+
+
+def test_a_policy_file_with_a_bad_network_is_refused():
+    import yaml
+
+    from leadgate.decision.policy import PolicyError, parse_policy
+
+    data = POLICY.model_dump(mode="json")
+    data["domains"]["competitor_networks"] = ["10.0.0.1/8"]
+    text = yaml.safe_dump(data)
+    with pytest.raises(PolicyError, match="did you mean 10.0.0.0/8"):
+        parse_policy(text)

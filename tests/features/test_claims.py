@@ -1,0 +1,68 @@
+"""What a lead says about itself: role words, solo titles, government domains, answers, networks."""
+
+import ipaddress
+
+import pytest
+
+from leadgate.features import claims
+
+
+@pytest.mark.parametrize(
+    ("title", "generic"),
+    [("User", True), ("employee", True), ("Team Member", True), ("Staff.", True), ("Sales Engineer", False)],
+)
+def test_generic_roles(title, generic):
+    assert claims.is_generic_role(title) is generic
+
+
+@pytest.mark.parametrize(
+    ("title", "solo"),
+    [
+        ("Solo Founder", True),
+        ("Freelancer", True),
+        ("Self-employed consultant", True),
+        ("Independent Consultant", True),
+        ("Founder & CEO", False),
+        ("Solutions Architect", False),
+    ],
+)
+def test_solo_titles(title, solo):
+    assert claims.is_solo_title(title) is solo
+
+
+@pytest.mark.parametrize(
+    ("domain", "government"),
+    [
+        ("gsa.gov", True),
+        ("army.mil", True),
+        ("dwp.gov.uk", True),
+        ("interieur.gouv.fr", True),
+        ("gov.com", False),
+    ],
+)
+def test_government_domains(domain, government):
+    assert claims.is_government_domain(domain) is government
+
+
+def test_answers_match_by_letters_and_digits_and_prefix():
+    assert claims.normalized("SOC 2 Type II") == "soc2typeii"
+    assert claims.matches_any("FedRAMP High", ("fedramp",)) and not claims.matches_any("SOC 2", ("fedramp",))
+    assert claims.listed("Salesforce\nSnowflake") == ["Salesforce", "Snowflake"] and claims.listed("") == []
+
+
+NETWORKS = (ipaddress.ip_network("198.51.100.0/24"), ipaddress.ip_network("2001:db8::/32"))
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("198.51.100.9", "198.51.100.0/24"),
+        ("::ffff:198.51.100.9", "198.51.100.0/24"),
+        ("2001:db8::1", "2001:db8::/32"),
+        ("203.0.113.9", ""),
+        ("not an ip", ""),
+        ("", ""),
+    ],
+)
+def test_network_of_an_address(address, network):
+    assert claims.network_of(address, NETWORKS) == network

@@ -1,0 +1,200 @@
+"""Lists and suppressions through the API on a real store (SQLite and PostgreSQL), with the session's champion."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from leadgate.serving.store_models import ListAuditRow, ListEntryRow, SuppressionRow
+from tests.factories import events, lead_dict
+from tests.serving.conftest import auth
+
+MARIA = {"first_name": "Maria", "last_name": "Keller", "email": "maria.keller@nordwerk.de"}
+NOW = datetime.now(UTC)
+
+
+def _ago(hours: float) -> str:
+    # The service decides as of now: activity is placed in the last days so it counts as recent.
+    return (NOW - timedelta(hours=hours)).isoformat()
+
+
+JONAS = {"first_name": "Jonas", "last_name": "Brandt", "email": "jonas.brandt@nordwerk.de"}
+
+
+def _post(client, lead):
+    response = client.post("/v1/leads", json=lead, headers=auth("intake"))
+    assert response.status_code == 201, response.text
+    return response
+
+
+def _decision(client, lead_id):
+    return client.get(f"/v1/leads/{lead_id}/decision", headers=auth("sales")).json()
+
+
+def _rows(client, table) -> int:
+    with client.app.state.store.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(table))
+
+
+def test_a_competitor_added_by_api_is_gated_at_the_next_lead_without_a_restart(client):
+    _post(client, lead_dict(lead_id="before", contact={"email": "kim@rivalhq.com"}))
+    assert "competitor_domain" not in [g["code"] for g in _decision(client, "before")["gates"]]
+    added = client.post(
+        "/v1/lists/competitor_domains",
+        json={"value": "RivalHQ.com", "why": "they bid against us on Acme"},
+        headers=auth("admin"),
+    )
+    assert added.status_code == 201 and added.json()["value"] == "rivalhq.com"
+    _post(client, lead_dict(lead_id="after", contact={"email": "kim@rivalhq.com"}))
+    after = _decision(client, "after")
+    assert after["route"] == "silent_reject" and after["control"] == "disqualification"
+    assert after["lists_version"] == added.json()["lists_version"]
+    shown = client.get("/v1/lists/competitor_domains", headers=auth("sales")).json()
+    assert {"value": "rivalhq.com", "source": "store"}.items() <= shown["entries"][-1].items()
+    assert (
+        shown["audit"][0]["who"] == "test-admin" and shown["audit"][0]["why"] == "they bid against us on Acme"
+    )
+    removed = client.delete(
+        "/v1/lists/competitor_domains",
+        params={"value": "rivalhq.com", "why": "mistaken"},
+        headers=auth("admin"),
+    )
+    assert removed.status_code == 200 and removed.json()["action"] == "remove"
+    _post(client, lead_dict(lead_id="again", contact={"email": "kim@rivalhq.com"}))
+    assert "competitor_domain" not in [g["code"] for g in _decision(client, "again")["gates"]]
+
+
+def test_bad_list_changes_are_refused_in_words_and_nothing_is_stored(client):
+    cases = [
+        ("/v1/lists/competitor_networks", {"value": "203.0.113.7/24", "why": "office"}, 422, "did you mean"),
+        ("/v1/lists/competitor_networks", {"value": "203.0.113.0/24", "why": "  "}, 422, "reason"),
+        ("/v1/lists/competitor_networks", {"value": "203.0.113.0/24", "why": ""}, 422, "why"),
+        ("/v1/lists/competitors", {"value": "rival.com", "why": "x"}, 422, "competitor_domains"),
+        ("/v1/lists/do_not_engage", {"value": "blocked-customer.com", "why": "x"}, 409, "policy file"),
+    ]
+    for path, body, code, words in cases:
+        response = client.post(path, json=body, headers=auth("admin"))
+        assert response.status_code == code, (body, response.text)
+        assert words in str(response.json()["detail"]), response.json()
+    missing = client.delete(
+        "/v1/lists/do_not_engage", params={"value": "nowhere.com", "why": "x"}, headers=auth("admin")
+    )
+    assert missing.status_code == 404 and "not on do_not_engage" in missing.json()["detail"]
+    sales = client.post(
+        "/v1/lists/do_not_engage", json={"value": "acme.com", "why": "x"}, headers=auth("sales")
+    )
+    assert sales.status_code == 403
+    assert _rows(client, ListEntryRow) == 0 and _rows(client, ListAuditRow) == 0
+
+
+def test_a_competitor_network_added_by_api_catches_a_lead_from_its_addresses(client):
+    added = client.post(
+        "/v1/lists/competitor_networks",
+        json={"value": "192.0.2.0/24", "why": "RivalHQ office egress"},
+        headers=auth("admin"),
+    )
+    assert added.status_code == 201
+    _post(client, lead_dict(lead_id="net", source={"ip": "192.0.2.23"}))
+    gate = next(g for g in _decision(client, "net")["gates"] if g["code"] == "competitor_network")
+    assert "192.0.2.23" in gate["reason"]
+
+
+def test_the_unsubscribed_contacts_colleague_requesting_a_demo_goes_on_normally(client):
+    """Maria at a target account unsubscribes; Jonas, her colleague, requests a demo."""
+    _post(client, lead_dict(lead_id="maria", contact=MARIA))
+    unsubscribe = {"events": events(("unsubscribe", _ago(48)))}
+    assert client.post("/v1/leads/maria/events", json=unsubscribe, headers=auth("intake")).status_code == 200
+    maria = _decision(client, "maria")
+    assert maria["suppressed"] == ["marketing_email"] and maria["control"] != "suppression"
+    [record] = maria["suppressions"]
+    assert (
+        record["id"] is not None and record["source"] == "event:unsubscribe" and record["status"] == "active"
+    )
+    assert (
+        maria["history"][-1]["suppressed"] == ["marketing_email"] and maria["history"][0]["suppressed"] == []
+    )
+
+    jonas_lead = lead_dict(lead_id="jonas", contact=JONAS, events=events(("demo_request", _ago(2))))
+    _post(client, jonas_lead)
+    jonas = _decision(client, "jonas")
+    assert jonas["suppressions"] == [] and jonas["suppressed"] == []
+    assert jonas["route"] in ("sales_ready", "verify") and jonas["control"] != "suppression"
+    # Jonas's demo request is his: Maria's marketing email stays stopped.
+    assert _decision(client, "maria")["suppressed"] == ["marketing_email"]
+
+    # Maria herself books a meeting: her suppression is lifted automatically, and the lift is recorded.
+    booked = {"events": events(("meeting_booked", _ago(1)))}
+    assert client.post("/v1/leads/maria/events", json=booked, headers=auth("intake")).status_code == 200
+    maria = _decision(client, "maria")
+    [record] = maria["suppressions"]
+    assert record["status"] == "lifted" and record["lifted_by"] == "event:meeting_booked"
+    assert maria["suppressed"] == [] and [h["suppressed"] for h in maria["history"]] == [
+        [],
+        ["marketing_email"],
+        [],
+    ]
+    listed = client.get("/v1/suppressions", params={"subject": MARIA["email"]}, headers=auth("sales")).json()
+    assert [s["status"] for s in listed["items"]] == ["lifted"]
+    assert _rows(client, SuppressionRow) == 1  # recorded once, lifted in place, never deleted
+
+
+def test_a_complaint_stops_all_contact_until_sales_lifts_it(client):
+    _post(client, lead_dict(lead_id="angry", events=events(("spam_complaint", "2026-11-02T00:00:00Z"))))
+    angry = _decision(client, "angry")
+    assert (angry["route"], angry["control"], angry["suppressed"]) == (
+        "silent_reject",
+        "suppression",
+        ["all_contact"],
+    )
+    suppression_id = angry["suppressions"][0]["id"]
+    lifted = client.post(
+        f"/v1/suppressions/{suppression_id}/lift",
+        json={"why": "she called to apologise"},
+        headers=auth("sales"),
+    )
+    assert lifted.status_code == 200 and lifted.json()["lifted_by"] == "test-sales"
+    again = client.post(f"/v1/suppressions/{suppression_id}/lift", json={"why": "x"}, headers=auth("sales"))
+    assert again.status_code == 409
+    assert (
+        client.post("/v1/suppressions/999999/lift", json={"why": "x"}, headers=auth("sales")).status_code
+        == 404
+    )
+    assert _decision(client, "angry")["suppressions"][0]["status"] == "lifted"
+
+
+def test_a_suppression_made_by_sales_acts_on_the_accounts_next_lead(client):
+    made = client.post(
+        "/v1/suppressions",
+        json={"subject": "nordwerk.de", "contact": "all_contact", "reason": "legal hold on the account"},
+        headers=auth("sales"),
+    )
+    assert made.status_code == 201 and made.json()["subject_kind"] == "domain"
+    _post(client, lead_dict(lead_id="held", contact=JONAS))
+    held = _decision(client, "held")
+    assert held["route"] == "silent_reject" and held["control"] == "suppression"
+    # One employee's demo request does not lift the account's hold.
+    demo = {"events": events(("demo_request", _ago(1)))}
+    assert client.post("/v1/leads/held/events", json=demo, headers=auth("intake")).status_code == 200
+    assert _decision(client, "held")["suppressed"] == ["all_contact"]
+    bad = client.post(
+        "/v1/suppressions",
+        json={"subject": "nordwerk", "contact": "all_contact", "reason": "x"},
+        headers=auth("sales"),
+    )
+    assert bad.status_code == 422 and "email address or a bare domain" in bad.json()["detail"]
+    wrong = client.post(
+        "/v1/suppressions",
+        json={"subject": "a@b.com", "contact": "phone", "reason": "x"},
+        headers=auth("sales"),
+    )
+    assert wrong.status_code == 422
+    assert (
+        client.post(
+            "/v1/suppressions",
+            json={"subject": "a@b.com", "contact": "all_contact", "reason": "x"},
+            headers=auth("intake"),
+        ).status_code
+        == 403
+    )
+    assert _rows(client, SuppressionRow) == 1
