@@ -30,9 +30,8 @@ class LeadRow(Base):
     """A lead as last known: the submitted lead with every event appended since."""
 
     __tablename__ = "leads"
-    __table_args__ = (UniqueConstraint("review_token", name="uq_leads_review_token"),)
-
     __table_args__ = (
+        UniqueConstraint("review_token", name="uq_leads_review_token"),
         Index("ix_leads_account_domain", "account_domain"),
         Index("ix_leads_ip_received", "source_ip", "received_at"),
         Index("ix_leads_email_received", "email", "received_at"),

@@ -20,7 +20,7 @@ def _gates(result) -> dict[str, str]:
     return {gate.code: gate.reason for gate in result.record.gates}
 
 
-def _contact(i: int, ip: str = "198.51.100.7", email: str | None = None, **sections) -> dict:
+def _contact(i: int, ip: str = "192.0.2.77", email: str | None = None, **sections) -> dict:
     contact = {"email": email or f"person{i}@nordwerk.de", **sections.pop("contact", {})}
     return {"contact": contact, "source": {"ip": ip}, **sections}
 
@@ -34,7 +34,7 @@ def test_ten_submissions_in_a_minute_from_one_ip_are_flagged_from_the_fifth(stor
         )
         flagged.append("rapid_submissions" in _gates(result))
         if flagged[-1]:
-            assert f"{i + 1} from IP 198.51.100.7 within 1 minute" in _gates(result)["rapid_submissions"]
+            assert f"{i + 1} from IP 192.0.2.77 within 1 minute" in _gates(result)["rapid_submissions"]
             assert result.record.route in ("verify", "nurture", "self_service")
     assert flagged == [False] * 4 + [True] * 6
     # A minute later the window has moved on: the address is a normal one again.
