@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.reason_words import Renderer, plural
+from leadgate.decision.reason_words import WEBSITE_WORDS, Renderer, plural
 from leadgate.features.derived import WEBSITE_EVENTS, Derived
 from leadgate.features.intent import Windows
 from leadgate.features.table import EVENT_CODE
@@ -74,17 +74,9 @@ def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
     return render
 
 
-_WEBSITE_WORDS = {
-    "page_view": "page view",
-    "pricing_page": "pricing page visit",
-    "careers_page": "careers page visit",
-    "form_submit": "form submission",
-}
-
-
 def _website(events: _Events) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, _WEBSITE_WORDS[n]))]
+        parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, WEBSITE_WORDS[n]))]
         if not parts:
             return "No website activity recorded"
         text = f"Website activity: {', '.join(parts)}"

@@ -140,7 +140,7 @@ def _events(names: tuple[str, ...], label: str) -> Renderer:
     return render
 
 
-_WEBSITE_WORDS = {
+WEBSITE_WORDS = {
     "page_view": "page view",
     "pricing_page": "pricing page visit",
     "careers_page": "careers page visit",
@@ -149,7 +149,7 @@ _WEBSITE_WORDS = {
 
 
 def _website(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    parts = [plural(d.count(n)[i], _WEBSITE_WORDS[n]) for n in WEBSITE_EVENTS if d.count(n)[i]]
+    parts = [plural(d.count(n)[i], WEBSITE_WORDS[n]) for n in WEBSITE_EVENTS if d.count(n)[i]]
     if not parts:
         return "No website activity recorded"
     text = f"Website activity: {', '.join(parts)}"
