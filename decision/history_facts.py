@@ -71,6 +71,12 @@ class HistoryFacts:
             account_do_not_engage=np.zeros(n, dtype=bool),
         )
 
+    @classmethod
+    def join(cls, parts: list[HistoryFacts]) -> HistoryFacts:
+        """The facts of consecutive batches as one."""
+        names = parts[0].__dict__ if parts else cls.empty(0).__dict__
+        return cls(**{name: np.concatenate([part.__dict__[name] for part in parts]) for name in names})
+
     def take(self, start: int, stop: int) -> HistoryFacts:
         """The facts of leads start..stop of the batch."""
         return HistoryFacts(**{name: values[start:stop] for name, values in self.__dict__.items()})

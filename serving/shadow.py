@@ -11,8 +11,10 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy import Engine
 
+from leadgate.decision.history_facts import HistoryFacts
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Lead
+from leadgate.serving.history_store import history_facts, stored_submission, uses_facts
 from leadgate.serving.lifecycle_store import record_shadow
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.screening import Screening
@@ -154,7 +156,10 @@ class ShadowScorer:
                 stored = [lead.model_dump(mode="json") for lead in arrived]
                 pipeline, suppressions = self.screening.read(pipeline, stored)
             outcomes = pipeline.decide_each(
-                arrived, now=max(now for _, now in items), suppressions=suppressions
+                arrived,
+                now=max(now for _, now in items),
+                suppressions=suppressions,
+                facts=self._facts(pipeline, items),
             )
         except Exception as error:  # noqa: BLE001 - whatever the challenger does, the thread goes on
             outcomes = [error] * len(items)
@@ -167,6 +172,20 @@ class ShadowScorer:
                 self._store(current, lead, now, None, error, seconds)
             else:
                 self._store(current, lead, now, outcome[2], None, seconds)
+
+    def _facts(self, pipeline, items: list[tuple[Lead, datetime]]) -> HistoryFacts | None:
+        """What the store counted for each lead, as the champion's decision of it saw it (None: no gate reads it)."""
+        if not uses_facts(pipeline.policy):
+            return None
+        parts = []
+        # One lead at a time: a shadow batch spans seconds, and each lead's windows end at its own arrival.
+        for lead, now in items:
+            submission = stored_submission(self.engine, lead.lead_id, now)
+            if submission is None:  # erased since the champion decided it: nothing left to count
+                parts.append(HistoryFacts.empty(1))
+            else:
+                parts.append(history_facts(self.engine, [submission], pipeline.policy))
+        return HistoryFacts.join(parts)
 
     def _store(
         self,

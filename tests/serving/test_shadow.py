@@ -64,7 +64,7 @@ def test_a_failing_challenger_never_fails_a_request(two_models, store):
     shadow = ShadowScorer(two_models, store.engine, ShadowMetrics(CollectorRegistry()))
 
     class Broken(DecisionPipeline):
-        def decide_records(self, leads, now=None):
+        def decide_records(self, leads, now=None, **store_facts):
             raise RuntimeError("challenger exploded")
 
     with TestClient(_app(two_models, store, shadow=shadow)) as client:
@@ -154,3 +154,27 @@ def test_the_challenger_reads_the_store_lists_as_the_champion_does(two_models, s
         ).all()
     assert route == "silent_reject" and record["lists_version"] == "lists@1"
     assert "competitor_domain" in [gate["code"] for gate in record["gates"]]
+
+
+def test_the_challenger_counts_from_the_store_as_the_champion_does(two_models, store):
+    with TestClient(_app(two_models, store)) as client:
+        for i in range(6):
+            lead = lead_dict(
+                lead_id=f"burst-{i}", contact={"email": f"p{i}@nordwerk.de"}, source={"ip": "192.0.2.44"}
+            )
+            assert client.post("/v1/leads", json=lead, headers=auth("intake")).status_code == 201
+        assert client.app.state.shadow.drain(timeout=30)
+        live = {
+            f"burst-{i}": [
+                g["code"]
+                for g in client.get(f"/v1/leads/burst-{i}/decision", headers=auth("sales")).json()["gates"]
+            ]
+            for i in range(6)
+        }
+    with store.engine.connect() as connection:
+        rows = connection.execute(select(ShadowDecisionRow.lead_id, ShadowDecisionRow.record)).all()
+    shadow = {lead_id: [gate["code"] for gate in record["gates"]] for lead_id, record in rows}
+    assert ["rapid_submissions" in live[f"burst-{i}"] for i in range(6)] == [False] * 4 + [True] * 2
+    assert {k: "rapid_submissions" in v for k, v in shadow.items()} == {
+        k: "rapid_submissions" in v for k, v in live.items()
+    }
