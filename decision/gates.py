@@ -1,10 +1,9 @@
-"""Deterministic eligibility and data-quality gates, vectorized over a batch of leads."""
+"""Deterministic eligibility and data-quality gates: the check registry and running a policy's gates on a batch."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cached_property
 
 import numpy as np
@@ -12,9 +11,7 @@ import numpy as np
 from leadgate.decision.history_facts import HistoryFacts
 from leadgate.decision.policy import GateSpec, Policy
 from leadgate.decision.routes import ROUTE_SEVERITY, ROUTES, Route
-from leadgate.features import signals
 from leadgate.features.derived import Derived
-from leadgate.features.table import EVENT_CODE
 
 # A check returns, per lead, whether it fires and the lead's own value that made it fire.
 Check = Callable[[Derived, Policy], tuple[np.ndarray, np.ndarray]]
@@ -42,35 +39,6 @@ def _text(d: Derived, column: str) -> np.ndarray:
     return np.array(d.table.text[column], dtype=object)
 
 
-@check("competitor_domain")
-def _competitor(d: Derived, policy: Policy):
-    competitors = {c.lower() for c in policy.domains.competitors}
-    by_website = np.array([w in competitors for w in d.website_domain], dtype=bool)
-    by_email = d.domain_class == "competitor"
-    # Competitors' IP ranges are the competitor_network gate's (decision/lead_checks.py), file and store alike.
-    return _values(by_email | by_website, np.where(by_email, d.email_domain, d.website_domain))
-
-
-@check("employee_or_test")
-def _employee_or_test(d: Derived, policy: Policy):
-    own = d.domain_class == "own"
-    company = _text(d, "company_name")
-    test_company = np.array(
-        [c.strip().lower() in {"test", "testing", "test company", "acme test"} for c in company]
-    )
-    return _values(own | test_company, np.where(own, d.email_domain, company))
-
-
-@check("do_not_engage")
-def _do_not_engage(d: Derived, policy: Policy):
-    blocked = {c.lower() for c in policy.domains.do_not_engage}
-    hit_email = np.array(
-        [e in blocked or signals.registered_domain(e) in blocked for e in d.email_domain], dtype=bool
-    )
-    hit_site = np.array([w in blocked for w in d.website_domain], dtype=bool)
-    return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
-
-
 def fact_check(name: str) -> Callable[[FactCheck], FactCheck]:
     """Register a gate check that reads the store's facts; without facts it runs its plain check, or never fires."""
 
@@ -84,176 +52,6 @@ def fact_check(name: str) -> Callable[[FactCheck], FactCheck]:
 
 def _never(d: Derived, policy: Policy):
     return _values(np.zeros(d.table.n, dtype=bool), np.full(d.table.n, "", dtype=object))
-
-
-@check("previously_rejected")
-def _previously_rejected(d: Derived, policy: Policy):
-    rejected = set(policy.domains.previously_rejected or ())
-    if not rejected:  # most policies name none: no domain lookups for a batch of millions
-        return _values(np.zeros(d.table.n, dtype=bool), np.full(d.table.n, "", dtype=object))
-    hit_email = np.array([signals.registered_domain(e) in rejected or e in rejected for e in d.email_domain])
-    hit_site = np.array([w in rejected for w in d.website_domain], dtype=bool)
-    hit_email = hit_email.astype(bool) & (d.domain_class != "free")  # a gmail address is no account
-    return _values(hit_email | hit_site, np.where(hit_email, d.email_domain, d.website_domain))
-
-
-# Kept for policy files that still name it (a model's own policy); the default policy treats an unsubscribe
-# or a complaint as a suppression (decision.suppression), not as a disqualification.
-@check("unsubscribed_or_complained")
-def _unsubscribed(d: Derived, policy: Policy):
-    complained = d.count("spam_complaint") > 0
-    unsubscribed = d.count("unsubscribe") > 0
-    return _values(complained | unsubscribed, np.where(complained, "spam complaint", "unsubscribed"))
-
-
-@check("unsupported_country")
-def _unsupported_country(d: Derived, policy: Policy):
-    supported = set(policy.firmographics.supported_countries)
-    raw = _text(d, "country")
-    # An unknown country is a data gap, not an exclusion: only a recognised, unserved country fires.
-    mask = np.array([bool(c) and c not in supported for c in d.country], dtype=bool)
-    return _values(mask, raw)
-
-
-@check("blocked_industry")
-def _blocked_industry(d: Derived, policy: Policy):
-    blocked = {i.lower() for i in policy.firmographics.blocked_industries}
-    return _values(np.array([i in blocked for i in d.industry], dtype=bool), d.industry)
-
-
-@check("excluded_company_type")
-def _excluded_type(d: Derived, policy: Policy):
-    excluded = set(policy.firmographics.excluded_company_types)
-    return _values(np.array([t in excluded for t in d.company_type], dtype=bool), d.company_type)
-
-
-@check("unsupported_stack")
-def _unsupported_stack(d: Derived, policy: Policy):
-    unsupported = {c.lower() for c in policy.firmographics.unsupported_crms}
-    return _values(np.array([c in unsupported for c in d.crm], dtype=bool), d.crm)
-
-
-@check("below_size_floor")
-def _below_floor(d: Derived, policy: Policy):
-    employees = d.table.numbers["employees"]
-    with np.errstate(invalid="ignore"):
-        mask = employees < policy.firmographics.employees_floor  # NaN (unknown size) never fires
-    labels = [f"{int(e)} employees" if e == e else "" for e in employees]
-    return _values(mask, labels)
-
-
-@check("student_or_academic")
-def _student(d: Derived, policy: Policy):
-    academic = d.domain_class == "academic"
-    title = _text(d, "job_title")
-    return _values(d.is_student | academic, np.where(d.is_student, title, d.email_domain))
-
-
-@check("job_seeker")
-def _job_seeker(d: Derived, policy: Policy):
-    return _values(d.is_job_seeker, _text(d, "job_title"))
-
-
-@check("fake_name")
-def _fake_name(d: Derived, policy: Policy):
-    names = [
-        f"{f} {s}".strip() for f, s in zip(d.table.text["first_name"], d.table.text["last_name"], strict=True)
-    ]
-    mask = (d.name_problem != "") & (d.name_problem != "missing name")
-    return _values(mask, [f"{n}: {p}" for n, p in zip(names, d.name_problem, strict=True)])
-
-
-@check("invalid_email")
-def _invalid_email(d: Derived, policy: Policy):
-    return _values(~d.email_valid, _text(d, "email"))
-
-
-def placeholder_domain(d: Derived) -> np.ndarray:
-    """Leads writing from test.com, example.com or another domain no real contact writes from."""
-    return np.array(
-        [
-            c in ("free", "corporate") and signals.is_placeholder_domain(e)
-            for c, e in zip(d.domain_class, d.email_domain, strict=True)
-        ],
-        dtype=bool,
-    )
-
-
-@check("personal_email")
-def _personal(d: Derived, policy: Policy):
-    free = d.domain_class == "free"
-    # test.com is on the free-mail list but is nobody's mailbox: a policy with the placeholder_email gate says
-    # so there; one without it keeps capping such leads here rather than letting them through.
-    if any(gate.check == "placeholder_email" for gate in policy.active_gates()):
-        free &= ~placeholder_domain(d)
-    return _values(free, d.email_domain)
-
-
-@check("disposable_email")
-def _disposable(d: Derived, policy: Policy):
-    return _values(d.domain_class == "disposable", d.email_domain)
-
-
-@check("honeypot_filled")
-def _honeypot(d: Derived, policy: Policy):
-    honeypot = _text(d, "honeypot")
-    return _values(honeypot != "", np.array([f"'{h[:40]}'" for h in honeypot], dtype=object))
-
-
-@check("too_fast_form")
-def _too_fast(d: Derived, policy: Policy):
-    seconds = d.table.numbers["seconds_on_form"]
-    with np.errstate(invalid="ignore"):
-        mask = seconds < policy.bots.min_seconds_on_form
-    return _values(mask, [f"{s:.1f} s" if s == s else "" for s in seconds])
-
-
-@check("abusive_message")
-def _abusive(d: Derived, policy: Policy):
-    return _values(d.message_problem != "", d.message_problem)
-
-
-@check("hard_bounce")
-def _hard_bounce(d: Derived, policy: Policy):
-    return _values(d.count("hard_bounce") > 0, _text(d, "email"))
-
-
-# A high-intent event as something the lead did, for the decay gate's value.
-_DID = {
-    "demo_request": "requested a demo",
-    "meeting_booked": "booked a meeting",
-    "email_reply": "replied to our emails",
-}
-
-
-def quiet_days(d: Derived) -> np.ndarray:
-    """Days since the lead's last meaningful event or, if later, the form that created it."""
-    numbers = d.table.numbers
-    return np.fmin(d.days_since_meaningful, numbers["scored_days"] - numbers["created_days"])
-
-
-@check("decay")
-def _decay(d: Derived, policy: Policy):
-    # Formerly active (a high-intent event, however old) and now quiet for longer than the policy allows.
-    events = [event.value for event in policy.decay.events]
-    ages = d.last_event_ages[:, [EVENT_CODE[event] for event in events]]
-    latest = np.where(np.isnan(ages), np.inf, ages).argmin(axis=1)
-    last_intent = ages[np.arange(len(ages)), latest]
-    quiet = quiet_days(d)
-    with np.errstate(invalid="ignore"):
-        mask = (last_intent == last_intent) & (quiet > policy.decay.stale_after_days)
-    values = np.full(len(mask), "", dtype=object)
-    scored = d.table.numbers["scored_days"]
-    for i in np.flatnonzero(mask).tolist():
-        # The lead's own dates, so a rep can check them in the CRM.
-        day = datetime.fromtimestamp((scored[i] - last_intent[i]) * 86_400.0, UTC).date().isoformat()
-        event = events[latest[i]]
-        did = _DID.get(event, f"last {event.replace('_', ' ')}")
-        values[i] = (
-            f"{did} on {day} ({int(last_intent[i])} days ago), "
-            f"no meaningful activity or new form for {int(quiet[i])} days"
-        )
-    return mask, values
 
 
 @dataclass(frozen=True)
@@ -340,6 +138,7 @@ def run_gates(derived: Derived, policy: Policy, facts: HistoryFacts | None = Non
     )
 
 
-# Checks living in their own modules register themselves on import: the store-counted ones (history_gates)
-# and those of what the lead says about itself (lead_checks). Last, so those modules find `check` defined.
-from leadgate.decision import history_gates, lead_checks  # noqa: E402, F401
+# The checks live in their own modules and register themselves on import: domains, firmographics, form and
+# decay (profile_checks), what the lead says about itself (lead_checks), what the store counted
+# (history_gates). Last, so those modules find `check` defined.
+from leadgate.decision import history_gates, lead_checks, profile_checks  # noqa: E402, F401

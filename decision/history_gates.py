@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from leadgate.decision.gates import _do_not_engage, _values, fact_check
+from leadgate.decision.gates import _values, fact_check
 from leadgate.decision.history_facts import HistoryFacts, HistoryRules
 from leadgate.decision.policy import Policy
+from leadgate.decision.profile_checks import _do_not_engage
 from leadgate.features.derived import Derived
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.gates import _text, _values, check, placeholder_domain
+from leadgate.decision.gates import _text, _values, check
 from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
 from leadgate.decision.policy import Policy
+from leadgate.decision.profile_checks import placeholder_domain
 from leadgate.features import claims
 from leadgate.features.derived import Derived
 
