@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from leadgate.decision.policy_section import Section
 from leadgate.features.schema import Deployment, InquiryType
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RoleRules(_Strict):
+class RoleRules(Section):
     """What makes an inquiry high-value, where a junior contributor's interest alone is not enough."""
 
     high_value_products: list[str] = Field([], description="form.answers.product values (any case)")
     high_value_inquiries: list[InquiryType] = []
 
 
-class TechnologyRules(_Strict):
+class TechnologyRules(Section):
     """What the product needs of the lead's stack and what it cannot offer, read from the form's answers."""
 
     required_integrations: dict[str, list[str]] = Field(
@@ -32,7 +29,7 @@ class TechnologyRules(_Strict):
     )
 
 
-class ConsistencyRules(_Strict):
+class ConsistencyRules(Section):
     """Where a lead's description of itself stops adding up."""
 
     solo_max_employees: int = Field(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from leadgate.decision.policy import Thresholds
+from leadgate.decision.policy_routing import Thresholds
 from leadgate.decision.reference import ReasonReference
 from leadgate.features.builder import FeatureBuilder
 

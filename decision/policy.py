@@ -13,8 +13,6 @@ from typing import Literal
 
 import yaml
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
@@ -25,6 +23,8 @@ from pydantic import (
 from leadgate.decision.history_facts import HistoryRules
 from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
 from leadgate.decision.policy_intent import Decay, Intent
+from leadgate.decision.policy_routing import Promotion, Routing
+from leadgate.decision.policy_section import Section
 from leadgate.decision.routes import Route
 from leadgate.features.derived import SignalRules
 from leadgate.features.schema import EventType, describe_validation_error
@@ -51,11 +51,7 @@ class PublicMessage(StrEnum):
     thank_you = "thank_you"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class GateSpec(_Strict):
+class GateSpec(Section):
     """One gate: which check, what it means, where it sends the lead."""
 
     code: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$")
@@ -92,7 +88,7 @@ class GateSpec(_Strict):
         return self
 
 
-class Firmographics(_Strict):
+class Firmographics(Section):
     """Who we sell to."""
 
     employees_floor: int = Field(10, ge=0)
@@ -127,7 +123,7 @@ class Firmographics(_Strict):
         return self
 
 
-class Domains(_Strict):
+class Domains(Section):
     """Email and website domains (and competitor networks) the policy names; the store's lists add to them."""
 
     competitors: list[str] = []
@@ -148,14 +144,14 @@ class Domains(_Strict):
             raise ValueError(str(error)) from None
 
 
-class BotRules(_Strict):
+class BotRules(Section):
     """What a human submission looks like."""
 
     min_seconds_on_form: float = Field(3.0, ge=0)
     max_links_in_message: int = Field(2, ge=0)
 
 
-class Lift(_Strict):
+class Lift(Section):
     """A fresh high-intent signal lifts liftable gates to this route."""
 
     events: list[EventType] = Field(..., min_length=1)
@@ -163,60 +159,7 @@ class Lift(_Strict):
     route: Route = Route.verify
 
 
-class Thresholds(_Strict):
-    """Lower bounds of calibrated P(SQL) for each model-decided route."""
-
-    sales_ready: float = Field(..., gt=0, lt=1)
-    verify: float = Field(..., gt=0, lt=1)
-    nurture: float = Field(..., gt=0, lt=1)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Thresholds:
-        if not self.sales_ready >= self.verify >= self.nurture:
-            raise ValueError("thresholds must satisfy sales_ready >= verify >= nurture")
-        return self
-
-
-class Routing(_Strict):
-    """How probability bands become routes; 'auto' thresholds are chosen in training."""
-
-    recall_floor: float = Field(0.97, gt=0, le=1, description="share of SQLs kept out of self_service")
-    sales_ready_precision: float = Field(0.5, gt=0, le=1, description="precision wanted of sales_ready")
-    verify_recall: float = Field(0.80, gt=0, le=1, description="share of SQLs sent to sales or verify")
-    thresholds: Thresholds | Literal["auto"] = "auto"
-    no_model_route: Route = Route.verify
-
-
-class Promotion(_Strict):
-    """What the shadow period must show before a challenger replaces the champion."""
-
-    min_outcomes: int = Field(200, ge=1, description="shadow-period leads with a known outcome")
-    min_sqls: int = Field(20, ge=1, description="SQLs among them, so recall and AUC mean something")
-    max_extra_won_hidden: int = Field(
-        0, ge=0, description="won deals the challenger would keep from sales that the champion did not"
-    )
-    confidence: float = Field(
-        0.95, gt=0.5, lt=1, description="level of the two-sided intervals the margins are checked against"
-    )
-    auc_margin: float = Field(
-        0.005,
-        ge=0,
-        lt=0.5,
-        description="non-inferiority: the lower bound of challenger - champion ROC-AUC must be >= -auc_margin",
-    )
-    sales_leads_margin: float = Field(
-        0.10,
-        ge=0,
-        description="non-inferiority: the upper bound of the ratio of leads sent to sales at the champion's "
-        "SQL recall (challenger / champion) must be <= 1 + sales_leads_margin",
-    )
-    max_calibration_error: float = Field(
-        0.10, gt=0, le=1, description="of the challenger on the shadow leads"
-    )
-    bootstrap_rounds: int = Field(1000, ge=100, le=100_000)
-
-
-class Policy(_Strict):
+class Policy(Section):
     """The whole policy file."""
 
     name: str

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from leadgate.decision.policy_section import Section
 from leadgate.features.schema import EventType
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Intent(_Section):
+class Intent(Section):
     """How long an intent event counts as current intent; each type's window is chosen from history in training."""
 
     default_days: float = Field(
@@ -33,7 +30,7 @@ class Intent(_Section):
         return self
 
 
-class Decay(_Section):
+class Decay(Section):
     """A formerly active lead gone quiet is capped (the `decay` gate): what active and quiet mean."""
 
     events: list[EventType] = Field(

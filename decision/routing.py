@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from leadgate.decision.gates import GateResults
-from leadgate.decision.policy import Policy, Thresholds
+from leadgate.decision.policy import Policy
+from leadgate.decision.policy_routing import Thresholds
 from leadgate.decision.routes import ROUTE_SEVERITY, ROUTES, Route
 
 BANDS = {

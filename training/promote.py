@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from leadgate.decision.policy import Promotion
+from leadgate.decision.policy_routing import Promotion
 from leadgate.decision.routes import REJECTING_ROUTES, SALES_ROUTES
 from leadgate.serving.lifecycle_store import ShadowPair
 from leadgate.training.evaluate import score_metrics

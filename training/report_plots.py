@@ -7,7 +7,7 @@ import io
 
 import numpy as np
 
-from leadgate.decision.policy import Thresholds
+from leadgate.decision.policy_routing import Thresholds
 from leadgate.decision.routes import Route
 from leadgate.training.plots import subplots
 

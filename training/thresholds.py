@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.policy import Routing, Thresholds
+from leadgate.decision.policy_routing import Routing, Thresholds
 
 
 def _threshold_for_recall(p_sql: np.ndarray, sql: np.ndarray, recall: float) -> float:

@@ -10,7 +10,8 @@ import numpy as np
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline
-from leadgate.decision.policy import Policy, Thresholds
+from leadgate.decision.policy import Policy
+from leadgate.decision.policy_routing import Thresholds
 from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
 from leadgate.training.baselines import BASELINES, fit_baselines

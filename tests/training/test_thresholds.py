@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from leadgate.decision.policy import Routing, Thresholds
+from leadgate.decision.policy_routing import Routing, Thresholds
 from leadgate.training.thresholds import choose_thresholds
 
 
