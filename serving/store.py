@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
 from leadgate.decision.record import DecisionRecord
-from leadgate.features.accounts import ContactKeys
 from leadgate.serving.overrides import final_decision, in_force
 from leadgate.serving.store_engine import make_engine, migrate, ready, writing  # noqa: F401
 from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
+from leadgate.serving.store_rows import insert_decision, insert_lead, new_review_token
 
 if TYPE_CHECKING:
     from leadgate.serving.rate_limits import EventsCap
@@ -100,8 +99,8 @@ class DecisionStore:
         lead_id = entry.lead["lead_id"]
         try:
             with writing(self.engine) as connection:
-                token = _insert_lead(connection, entry)
-                _insert_decision(connection, lead_id, 1, "created", entry.decision)
+                token = insert_lead(connection, entry)
+                insert_decision(connection, lead_id, 1, "created", entry.decision)
         except IntegrityError as error:
             # The lead id (or the key) was taken, maybe by a concurrent request: answer with what is stored.
             existing = self.find_existing(lead_id=lead_id, idempotency_key=entry.idempotency_key)
@@ -126,8 +125,8 @@ class DecisionStore:
             with writing(self.engine) as connection:
                 tokens = []
                 for entry in entries:
-                    tokens.append(_insert_lead(connection, entry))
-                    _insert_decision(connection, entry.lead["lead_id"], 1, "created", entry.decision)
+                    tokens.append(insert_lead(connection, entry))
+                    insert_decision(connection, entry.lead["lead_id"], 1, "created", entry.decision)
         except Exception as error:
             if is_outage(error):
                 raise
@@ -274,37 +273,13 @@ def _decide_again(
         connection.execute(update(LeadRow).where(LeadRow.lead_id == lead_id).values(**changes))
     last = connection.scalar(select(func.max(DecisionRow.seq)).where(DecisionRow.lead_id == lead_id))
     seq = (last or 0) + 1
-    _insert_decision(connection, lead_id, seq, trigger, decision)
+    insert_decision(connection, lead_id, seq, trigger, decision)
     return _written(lead_id, seq, decision, token)
-
-
-def new_review_token() -> str:
-    """An unguessable review token (128 bits); hex, so it never spells a word in the public answer."""
-    return secrets.token_hex(16)
 
 
 def _first_decision(session: Session, lead_id: str) -> DecisionRow | None:
     query = select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.seq).limit(1)
     return session.scalar(query)
-
-
-def _columns(lead_id: str, seq: int, trigger: str, decision: DecisionRecord) -> dict:
-    return {
-        "lead_id": lead_id,
-        "seq": seq,
-        "trigger": trigger,
-        "route": decision.route,
-        "route_source": decision.route_source,
-        "band": decision.band,
-        "p_sql": decision.p_sql,
-        "next_step": decision.next_step,
-        "public_message": decision.public_message,
-        "model_version": decision.model_version,
-        "model_missing": decision.model_missing,
-        "policy_version": decision.policy_version,
-        "decided_at": datetime.fromisoformat(decision.decided_at),
-        "record": decision.to_json(),
-    }
 
 
 def _refused(lead_id: str, error: Exception) -> str:
@@ -316,38 +291,3 @@ def _refused(lead_id: str, error: Exception) -> str:
 def _written(lead_id: str, seq: int, decision: DecisionRecord, token: str | None) -> Stored:
     # Not an ORM row: building one cost more than the answer needs.
     return Stored(lead_id, seq, decision.next_step, decision.public_message, True, token, decision.route)
-
-
-# Built once: constructing an insert per call cost more than SQLite's own work on it.
-_INSERT_LEAD, _INSERT_DECISION, _INSERT_GATE = insert(LeadRow), insert(DecisionRow), insert(DecisionGateRow)
-
-
-def _insert_lead(connection: Connection, entry: NewLead) -> str:
-    token = new_review_token()
-    keys = ContactKeys.of(entry.lead)
-    connection.execute(
-        _INSERT_LEAD,
-        {
-            "lead_id": entry.lead["lead_id"],
-            "idempotency_key": entry.idempotency_key,
-            "lead": entry.lead,
-            "received_at": entry.received_at,
-            "updated_at": entry.received_at,
-            "account_domain": keys.account_domain or None,
-            "email": keys.email or None,
-            "source_ip": keys.ip or None,
-            "review_token": token,
-        },
-    )
-    return token
-
-
-def _insert_decision(
-    connection: Connection, lead_id: str, seq: int, trigger: str, decision: DecisionRecord
-) -> None:
-    # Core inserts: the ORM's unit of work cost ~1 ms a decision here, a third of a request.
-    result = connection.execute(_INSERT_DECISION, _columns(lead_id, seq, trigger, decision))
-    decision_id = result.inserted_primary_key[0]
-    gates = [{"decision_id": decision_id, "code": g.code, "lifted": g.lifted} for g in decision.gates]
-    if gates:
-        connection.execute(_INSERT_GATE, gates)
