@@ -1,0 +1,93 @@
+"""The value types of the lead schema: moments in time, listed answers, custom values; each with one clear error."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, StringConstraints
+from pydantic.json_schema import WithJsonSchema
+
+from leadgate.features.custom import NAME_PATTERN
+
+
+def _split_listed(value):
+    # A CSV cell or a single form box holds the list as text: "Salesforce, Snowflake; Segment".
+    if isinstance(value, str):
+        return [part for part in (p.strip() for p in value.replace(";", ",").split(",")) if part]
+    return value
+
+
+def _one_line(value: str) -> str:
+    # A list travels through the lead table as one text column, its answers joined by newlines.
+    if any(ord(ch) < 32 for ch in value):
+        raise ValueError("control characters (newline, tab, NUL…) are not allowed in a listed answer")
+    return value
+
+
+ListedAnswer = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_one_line)
+]
+ListedAnswers = Annotated[list[ListedAnswer], BeforeValidator(_split_listed)]
+
+
+def as_utc(value: datetime) -> datetime:
+    """The same moment in UTC; naive timestamps from CRM exports are taken as UTC rather than refused."""
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp out of range") from None
+
+
+def _not_a_number(value):
+    # pydantic would read 1e9 as seconds since 1970: a CRM field holding a number is a mistake, not a time.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError("expected an ISO 8601 timestamp, not a number")
+    return value
+
+
+def _storable_text(value: str) -> None:
+    # A text field's checks for a value no str field validated: a NUL or a lone surrogate cannot be stored.
+    if len(value) > 2_000:
+        raise ValueError("text longer than 2000 characters")
+    if "\x00" in value:
+        raise ValueError("text holds a NUL character (\\u0000)")
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            raise ValueError("text holds an unpaired surrogate (\\ud800-\\udfff), not Unicode text") from None
+
+
+# A point in time as leadgate keeps it: given as ISO 8601 text, naive taken as UTC, held in UTC, in range.
+Moment = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(as_utc)]
+
+
+MAX_CUSTOM_INTEGER = 10**15  # beyond this a JSON integer loses precision as a float, or overflows one
+
+
+def _custom_value(value):
+    # One readable error per bad value, where a union type would list a failure per member.
+    if value is None or isinstance(value, bool | int | str):
+        if isinstance(value, str):
+            _storable_text(value)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_CUSTOM_INTEGER:
+            raise ValueError(f"number larger than {MAX_CUSTOM_INTEGER:.0e}")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("expected a finite number")
+        return value
+    raise ValueError(f"expected true/false, a number, text or null, got {type(value).__name__}")
+
+
+# One custom field's value: JSON true/false, a finite number, text, or null (missing).
+CustomValue = Annotated[
+    object,
+    PlainValidator(_custom_value),
+    WithJsonSchema(
+        {"anyOf": [{"type": "boolean"}, {"type": "number"}, {"type": "string"}, {"type": "null"}]}
+    ),
+]
+CustomKey = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
