@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.reason_words import WEBSITE_WORDS, Renderer, plural
+from leadgate.decision.reason_words import WEBSITE_WORDS, Renderer, plural, website_text
 from leadgate.features.derived import WEBSITE_EVENTS, Derived
 from leadgate.features.intent import Windows
 from leadgate.features.table import EVENT_CODE
@@ -77,13 +77,7 @@ def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
 def _website(events: _Events) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, WEBSITE_WORDS[n]))]
-        if not parts:
-            return "No website activity recorded"
-        text = f"Website activity: {', '.join(parts)}"
-        if not d.count("page_view")[i]:
-            other = d.count("pricing_page")[i] or d.count("careers_page")[i]
-            text += ", no other page views" if other else ", no page views"
-        return text
+        return website_text(d, i, parts)
 
     return render
 

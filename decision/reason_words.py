@@ -150,6 +150,11 @@ WEBSITE_WORDS = {
 
 def _website(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     parts = [plural(d.count(n)[i], WEBSITE_WORDS[n]) for n in WEBSITE_EVENTS if d.count(n)[i]]
+    return website_text(d, i, parts)
+
+
+def website_text(d: Derived, i: int, parts: list[str]) -> str:
+    """'Website activity: …' from the lead's counted parts (plain or windowed), or that there was none."""
     if not parts:
         return "No website activity recorded"
     text = f"Website activity: {', '.join(parts)}"
