@@ -13,6 +13,7 @@ from leadgate.decision.lists import MAX_WHY, ListValueError
 from leadgate.features.schema import NO_NUL
 from leadgate.serving import lists_store
 from leadgate.serving.auth import require
+from leadgate.serving.problems import problem
 from leadgate.serving.schemas import READ_ERRORS, WRITE_ERRORS, Problem
 from leadgate.settings import ApiKey
 
@@ -78,10 +79,6 @@ class ListChanged(BaseModel):
     lists_version: str
 
 
-def _problem(status_code: int, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status_code)
-
-
 def _file_policy(request: Request):
     return request.app.state.holder.current().pipeline.policy
 
@@ -136,9 +133,9 @@ def add_to_list(
             engine, kind=kind, value=change.value, why=change.why, who=key.name, policy=_file_policy(request)
         )
     except ListValueError as error:
-        return _problem(422, f"{error}; nothing was stored")
+        return problem(422, f"{error}; nothing was stored")
     except lists_store.ListConflict as error:
-        return _problem(409, f"{error}; nothing was stored")
+        return problem(409, f"{error}; nothing was stored")
     return JSONResponse(
         {
             "kind": kind,
@@ -170,11 +167,11 @@ def remove_from_list(
             engine, kind=kind, value=value, why=why, who=key.name, policy=_file_policy(request)
         )
     except ListValueError as error:
-        return _problem(422, f"{error}; nothing was changed")
+        return problem(422, f"{error}; nothing was changed")
     except lists_store.ListConflict as error:
-        return _problem(409, f"{error}; nothing was changed")
+        return problem(409, f"{error}; nothing was changed")
     except lists_store.NotListed as error:
-        return _problem(404, str(error))
+        return problem(404, str(error))
     normalized = lists_store.normalize(kind, value)
     return {
         "kind": kind,

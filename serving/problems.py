@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL
@@ -63,3 +64,8 @@ def unparsable(error: HTTPException) -> str | None:
     if isinstance(cause, RecursionError):
         return "body is not valid JSON: nested too deeply"
     return None
+
+
+def problem(status_code: int, detail: str) -> JSONResponse:
+    """An error answer in the service's one shape: {"detail": words}."""
+    return JSONResponse({"detail": detail}, status_code=status_code)

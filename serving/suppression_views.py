@@ -14,14 +14,11 @@ from leadgate.features.schema import NO_NUL
 from leadgate.serving import suppression_store
 from leadgate.serving.auth import require
 from leadgate.serving.lists_views import Why
+from leadgate.serving.problems import problem
 from leadgate.serving.schemas import READ_ERRORS, WRITE_ERRORS, Problem, SuppressionView
 from leadgate.settings import ApiKey
 
 router = APIRouter()
-
-
-def _problem(status_code: int, detail: str) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status_code)
 
 
 class SuppressionIn(BaseModel):
@@ -71,7 +68,7 @@ def list_suppressions(
     try:
         _, normalized = suppression_store.parse_subject(subject)
     except suppression_store.SuppressionError as error:
-        return _problem(422, str(error))
+        return problem(422, str(error))
     found = suppression_store.for_subjects(request.app.state.store.engine, [normalized])
     return {"items": [_view(s) for s in found]}
 
@@ -97,7 +94,7 @@ def create_suppression(
             expires_at=body.expires_at,
         )
     except suppression_store.SuppressionError as error:
-        return _problem(422, f"{error}; nothing was stored")
+        return problem(422, f"{error}; nothing was stored")
     return JSONResponse(SuppressionView.model_validate(_view(made)).model_dump(mode="json"), status_code=201)
 
 
@@ -123,9 +120,9 @@ def lift_suppression(
             request.app.state.store.engine, suppression_id, why=body.why, who=key.name
         )
     except LookupError as error:
-        return _problem(404, str(error))
+        return problem(404, str(error))
     except suppression_store.AlreadyLifted as error:
-        return _problem(409, str(error))
+        return problem(409, str(error))
     except suppression_store.SuppressionError as error:
-        return _problem(422, str(error))
+        return problem(422, str(error))
     return _view(lifted)
