@@ -170,19 +170,41 @@ def fit_logistic(columns: ColumnFrame, train: np.ndarray, y: np.ndarray):
 LEAKAGE_AUC = 0.98  # a plain model this good at lead creation has almost surely been told the outcome
 
 
+def clearly_ahead(row: dict, system: float, margin: float) -> bool:
+    """Whether a baseline beats leadgate beyond the noise: by DeLong's paired interval, else by `margin`."""
+    high = row.get("roc_auc_gap_high")
+    if high is not None and high == high:
+        return high < 0
+    return row["roc_auc"] > system + margin
+
+
+def gap_words(row: dict, system: float) -> str:
+    """How far a baseline is ahead of leadgate, with the paired interval when there is one."""
+    words = f"{row['roc_auc'] - system:.3f} ROC-AUC"
+    low, high = row.get("roc_auc_gap_low"), row.get("roc_auc_gap_high")
+    if low is not None and high is not None and low == low and high == high:
+        words += f" (95% paired interval {-high:.3f} to {-low:.3f})"
+    return words
+
+
 def verdict(comparison: list[dict], se: float, strongest: list, unread: list) -> str | None:
     """What the baselines say about this run, in one sentence, or None when leadgate holds its own.
 
-    A gap counts only beyond the noise of the test part (its ROC-AUC standard error, at least 0.005).
+    A gap counts only beyond the noise: when the paired interval of the gap (DeLong, same test leads) lies
+    wholly on the baseline's side; for rows without one, beyond the test part's standard error (≥ 0.005).
     """
     by_key = {row["key"]: row for row in comparison}
     system = by_key["system"]["roc_auc"]
     margin = max(0.005, se)
-    plain = [by_key[k] for k in ("raw_lightgbm", "logistic") if k in by_key]
-    best = max(plain, key=lambda row: row["roc_auc"], default=None)
-    if best is None or best["roc_auc"] <= system + margin:
+    ahead = [
+        by_key[k]
+        for k in ("raw_lightgbm", "logistic")
+        if k in by_key and clearly_ahead(by_key[k], system, margin)
+    ]
+    best = max(ahead, key=lambda row: row["roc_auc"], default=None)
+    if best is None:
         return None
-    gap = f"{best['scorer']} beats leadgate by {best['roc_auc'] - system:.3f} ROC-AUC"
+    gap = f"{best['scorer']} beats leadgate by {gap_words(best, system)}"
     if best["roc_auc"] >= LEAKAGE_AUC:
         top = ", ".join(f"{name} ({share:.0%} of its gain)" for name, share in strongest[:3])
         return (
@@ -190,9 +212,9 @@ def verdict(comparison: list[dict], se: float, strongest: list, unread: list) ->
             f"strongest columns: {top}; list such columns under after_contact"
         )
     own = by_key.get("logistic_seen")
-    if own is not None and own["roc_auc"] > system + margin:
+    if own is not None and clearly_ahead(own, system, margin):
         return (
-            f"{gap}, and a logistic regression on leadgate's own columns by {own['roc_auc'] - system:.3f}: the "
+            f"{gap}, and a logistic regression on leadgate's own columns by {gap_words(own, system)}: the "
             "loss is in leadgate's gates or model, not in the mapping (see the gate table of `leadgate report`)"
         )
     if not unread:

@@ -46,6 +46,25 @@ def score_metrics(score: np.ndarray, y: np.ndarray, probabilities: bool = True) 
     return metrics
 
 
+def gaps_to_system(scores: dict[str, np.ndarray], y: np.ndarray) -> dict[str, float]:
+    """Each baseline's `test.<key>.roc_auc_gap`: leadgate's ROC-AUC minus its own, with DeLong's paired 95% bounds."""
+    from leadgate.training.intervals import delong_difference
+
+    metrics: dict[str, float] = {}
+    for key, score in scores.items():
+        if key == "system":
+            continue
+        gap = delong_difference(y, scores["system"], score)
+        metrics.update(
+            {
+                f"test.{key}.roc_auc_gap": gap.value,
+                f"test.{key}.roc_auc_gap_low": gap.low,
+                f"test.{key}.roc_auc_gap_high": gap.high,
+            }
+        )
+    return metrics
+
+
 def route_metrics(routes: np.ndarray, y: np.ndarray) -> dict[str, float]:
     """Recall and precision of the routes that reach sales, and SQL recall kept out of rejection."""
     y = y.astype(bool)

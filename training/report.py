@@ -16,7 +16,7 @@ from leadgate.training.backtest import BacktestParams, gate_table
 from leadgate.training.baselines import BASELINES, fit_baselines
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History, Split, SplitKind, split_history
-from leadgate.training.evaluate import route_counts, route_metrics, score_metrics
+from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.train import leadgate_seen
 
 SCORERS = {"system": "leadgate (gates + model)", **BASELINES}
@@ -55,6 +55,7 @@ def evaluate_held_out(
     for key, score in scores.items():
         found = score_metrics(score, y_test, probabilities=key != "scorecard")
         metrics.update({f"test.{key}.{name}": value for name, value in found.items()})
+    metrics.update(gaps_to_system(scores, y_test))
     ungated = score_metrics(decisions.p_sql[~gated], y_test[~gated])
     metrics.update({f"test.model_ungated.{name}": value for name, value in ungated.items()})
     metrics.update({f"test.routes.{k}": v for k, v in route_metrics(decisions.route, y_test).items()})

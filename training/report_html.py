@@ -51,6 +51,15 @@ def _header(held, model, policy, info) -> str:
     return f"<h1>{escape(title)}</h1><table class=meta>{meta}</table>{warning}"
 
 
+def _gap_text(metrics: dict, key: str) -> str:
+    """Leadgate's ROC-AUC minus this scorer's, with DeLong's paired 95% interval ('' where none)."""
+    gap = metrics.get(f"test.{key}.roc_auc_gap")
+    if gap is None or gap != gap:
+        return ""
+    low, high = metrics[f"test.{key}.roc_auc_gap_low"], metrics[f"test.{key}.roc_auc_gap_high"]
+    return f"{gap:+.3f} [{low:+.3f}, {high:+.3f}]"
+
+
 def _metrics(held, info) -> pd.DataFrame:
     m, logged = held.metrics, info.logged_metrics or {}
     ungated = int((~held.gated).sum())
@@ -67,6 +76,7 @@ def _metrics(held, info) -> pd.DataFrame:
                 "columns seen": held.seen.get(key, held.seen.get("system", "")),
                 **{name: m.get(f"test.{key}.{name}") for name in names},
                 "logged": logged.get(f"test.{key}.roc_auc"),
+                "gap": _gap_text(m, key),
             }
             for label, key in rows
         ]
@@ -83,6 +93,7 @@ def render(held, sections: dict, model, policy, info) -> str:
         ("PR-AUC", "pr_auc", number()),
         ("Brier", "brier", number()),
         ("calibration error", "calibration_error", number()),
+        ("leadgate ahead by (ROC-AUC, 95%)", "gap", text),
     ]
     if info.logged_metrics:
         metric_columns.append(("ROC-AUC logged at training", "logged", number()))
@@ -100,7 +111,7 @@ def render(held, sections: dict, model, policy, info) -> str:
                 "rejects, so a gate that hides real SQLs costs it here. The points scorecard is the rule-based "
                 "score leadgate replaces. Plain LightGBM and logistic regression learn from every export column "
                 "not known only after contact: if they beat leadgate, the mapping leaves useful columns out "
-                "(map them as custom fields). The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
+                "(map them as custom fields). 'leadgate ahead by' is leadgate's ROC-AUC minus the scorer's on the same leads, with DeLong's paired 95% interval: an interval that holds 0 is no measurable difference. The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
                 table(_metrics(held, info), metric_columns),
                 image(figures["gain"], "gain chart"),
             ),

@@ -16,7 +16,7 @@ from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
 from leadgate.training.baselines import BASELINES, fit_baselines
 from leadgate.training.data import History, Split, SplitKind, split_history
-from leadgate.training.evaluate import route_counts, route_metrics, score_metrics
+from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.reason_reference import reason_reference
@@ -24,6 +24,7 @@ from leadgate.training.thresholds import choose_thresholds
 
 Progress = Callable[[str], None]
 PLACEHOLDER_THRESHOLDS = Thresholds(sales_ready=0.9, verify=0.5, nurture=0.1)
+GAP_KEYS = ("roc_auc_gap", "roc_auc_gap_low", "roc_auc_gap_high")
 
 
 @dataclass
@@ -152,6 +153,7 @@ def train_model(
     metrics.update(_flat("test.model_ungated", score_metrics(test.p_sql[~test_gated], y_test[~test_gated])))
     for key, score in baselines.scores.items():
         metrics.update(_flat(f"test.{key}", score_metrics(score, y_test, probabilities=key != "scorecard")))
+    metrics.update(gaps_to_system({"system": system_score, **baselines.scores}, y_test))
     metrics.update(_flat("test.routes", route_metrics(test.route, y_test)))
     metrics.update(_flat("valid.routes", route_metrics(valid_decisions.route, y_valid)))
     metrics["valid.model.roc_auc"] = fitted.valid_auc
@@ -166,6 +168,7 @@ def train_model(
             "key": key,
             "columns": seen[key],
             **{k: metrics[f"test.{key}.{k}"] for k in ("roc_auc", "pr_auc")},
+            **{k: metrics[f"test.{key}.{k}"] for k in GAP_KEYS if f"test.{key}.{k}" in metrics},
         }
         for key in ("system", *baselines.scores)
     ]

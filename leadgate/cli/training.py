@@ -108,11 +108,16 @@ def _print_training(result, registered) -> None:
 
     split = result.split
     table = Table(title=f"Held-out comparison ({split.kind} split)", title_justify="left")
-    for column in ("scorer", "learned from", "ROC-AUC", "PR-AUC"):
-        table.add_column(column, justify="right" if "AUC" in column else "left")
+    for column in ("scorer", "learned from", "ROC-AUC", "PR-AUC", "leadgate ahead"):
+        table.add_column(column, justify="left" if column in ("scorer", "learned from") else "right")
     for row in result.comparison:
-        table.add_row(row["scorer"], row["columns"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}")
+        table.add_row(
+            row["scorer"], row["columns"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}", gap_cell(row)
+        )
     console.print(table)
+    console.print(
+        "leadgate ahead: its ROC-AUC minus the scorer's on the same leads, ± DeLong's paired 95% interval"
+    )
     console.print(f"split: {split.note}")
     _print_left_out(result)
     _print_baseline_verdict(result)
@@ -138,6 +143,14 @@ def _print_training(result, registered) -> None:
     console.print(
         f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"
     )
+
+
+def gap_cell(row: dict) -> str:
+    """Leadgate's ROC-AUC minus this scorer's ± DeLong's paired 95% half-width; blank for leadgate itself."""
+    if "roc_auc_gap" not in row or row["roc_auc_gap"] != row["roc_auc_gap"]:
+        return ""
+    # DeLong's interval is symmetric (a normal approximation), so one half-width says it all.
+    return f"{row['roc_auc_gap']:+.3f}±{(row['roc_auc_gap_high'] - row['roc_auc_gap_low']) / 2:.3f}"
 
 
 def _print_intent_windows(result) -> None:

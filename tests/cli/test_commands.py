@@ -94,14 +94,12 @@ def test_synth_writes_the_history_and_train_registers_the_champion(trained):
     assert "wrote 3,000 leads" in text(synth) and (data_dir / "h.jsonl.gz").stat().st_size > 0
     out = text(train)
     assert "Held-out comparison (time split)" in out and "learned from" in out
-    # Table cells wrap in a narrow terminal: each scorer's name comes before its two figures.
-    for scorer in (
-        "leadgate (gates + model)",
-        "points scorecard",
-        "plain LightGBM, every",
-        "logistic regression",
-    ):
+    # Table cells wrap in a narrow terminal: each scorer's name starts before its two figures.
+    for scorer in ("leadgate (gates", "points scorecard", "plain LightGBM,", "logistic"):
         assert re.search(re.escape(scorer) + r".{0,120}?0\.\d{3} 0\.\d{3} ", out), scorer
+    # Beside each baseline, leadgate's ROC-AUC minus its own and DeLong's paired interval.
+    assert re.search(r"points scorecard.{0,120}?0\.\d{3} 0\.\d{3} \+0\.\d{3}±0\.\d{3}", out)
+    assert "leadgate ahead: its ROC-AUC minus the scorer's on the same leads, ± DeLong's paired 95%" in out
     assert "thresholds: sales_ready ≥" in out
     assert re.search(r"intent windows \(days.*demo_request \d+", out)
     assert "registered leadgate/1 (alias: champion)" in out

@@ -71,3 +71,18 @@ def test_plain_lightgbm_takes_any_export_header():
     y = (frame["Betrag, brutto"] + rng.normal(size=400) > 0).to_numpy()
     booster = fit_plain_lightgbm(frame[:300], y[:300], frame[300:], y[300:])
     assert booster.num_trees() >= 1
+
+
+def test_the_verdict_weighs_a_gap_by_its_paired_interval_when_there_is_one():
+    unread = [("Budget allocated", 0.4)]
+    # 0.02 ahead, but the paired interval of leadgate's gap holds zero: no measurable difference.
+    unclear = _comparison(0.80, 0.80, 0.82)
+    unclear[2].update(roc_auc_gap=-0.02, roc_auc_gap_low=-0.045, roc_auc_gap_high=0.005)
+    assert verdict(unclear, 0.005, [], unread) is None
+    # 0.004 ahead, within the unpaired standard error, yet wholly on the baseline's side once paired.
+    clear = _comparison(0.80, 0.80, 0.804)
+    clear[2].update(roc_auc_gap=-0.004, roc_auc_gap_low=-0.007, roc_auc_gap_high=-0.001)
+    said = verdict(clear, 0.013, [], unread)
+    assert said.startswith(
+        "logistic regression, every export column beats leadgate by 0.004 ROC-AUC (95% paired interval 0.001 to 0.007)"
+    )

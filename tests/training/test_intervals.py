@@ -1,11 +1,11 @@
-"""Wilson intervals for rates and Katz log-scale intervals for their ratios."""
+"""Wilson intervals for rates, Katz log-scale intervals for their ratios, DeLong for a difference of AUCs."""
 
 import math
 
 import numpy as np
 import pytest
 
-from leadgate.training.intervals import rate_ratio, wilson
+from leadgate.training.intervals import delong_difference, paired_bootstrap, rate_ratio, wilson
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,43 @@ def test_no_events_on_one_side_leave_that_side_of_the_interval_open():
 
 def test_few_leads_cannot_be_told_from_the_rest():
     assert rate_ratio(1, 3, 150, 1000).includes_one()
+
+
+def _two_scorers(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    y = rng.random(n) < 0.4
+    a = y + rng.normal(size=n)
+    return y, a, a + rng.normal(scale=0.8, size=n)  # b: the same ordering, blurred
+
+
+def test_delong_gives_the_auc_difference_and_the_paired_bootstrap_interval():
+    from sklearn.metrics import roc_auc_score
+
+    y, a, b = _two_scorers(1500)
+    found = delong_difference(y, a, b)
+    assert found.value == pytest.approx(roc_auc_score(y, a) - roc_auc_score(y, b), abs=1e-12)
+    resampled = paired_bootstrap(lambda r: roc_auc_score(y[r], a[r]) - roc_auc_score(y[r], b[r]), y, 1000)
+    assert found.low == pytest.approx(resampled.low, abs=0.004)
+    assert found.high == pytest.approx(resampled.high, abs=0.004)
+    assert 0 < found.low < found.high
+
+
+def test_delong_pairing_tells_apart_a_gap_smaller_than_either_aucs_own_noise():
+    from leadgate.training.evaluate import auc_standard_error
+
+    y, a, _ = _two_scorers(1200, seed=3)
+    # b orders leads as a does, except that it swaps a few neighbouring pairs: a small but real loss.
+    rng = np.random.default_rng(4)
+    b = a + rng.normal(scale=0.3, size=len(a))
+    found = delong_difference(y, a, b)
+    own_noise = auc_standard_error(0.75, int(y.sum()), int((~y).sum()))
+    assert found.value < own_noise and found.low > 0
+
+
+def test_delong_of_a_score_against_itself_or_with_one_class_missing():
+    y, a, _ = _two_scorers(300)
+    same = delong_difference(y, a, a)
+    assert (same.value, same.low, same.high) == (0.0, 0.0, 0.0)
+    assert delong_difference(y, a, np.round(a)).high > 0  # ties are counted as half, not refused
+    missing = delong_difference(np.zeros(10, dtype=bool), np.arange(10.0), np.arange(10.0))
+    assert all(math.isnan(v) for v in (missing.value, missing.low, missing.high))

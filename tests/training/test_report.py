@@ -61,6 +61,7 @@ def test_the_report_is_one_self_contained_page_with_escaped_text(history, traine
         "points scorecard",
         "logistic regression, every export column",
         "columns seen",
+        "leadgate ahead by (ROC-AUC, 95%)",
     ):
         assert heading in page
     assert f"{trained.metrics['test.system.roc_auc']:.3f}" in page
