@@ -29,6 +29,11 @@ def _classifier():
     return vectorizer, model, (weights, intercepts, slopes, offsets)
 
 
+def warm_up() -> None:
+    """Load the classifier and run it once: a service's first insult would otherwise pay ~0.1 s for both."""
+    offensive_probability(["warm-up"])
+
+
 def offensive_probability(texts: list[str]) -> np.ndarray:
     """P(offensive) of each text as alt-profanity-check's predict_prob gives it."""
     vectorizer, model, fast = _classifier()

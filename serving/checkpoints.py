@@ -11,11 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.store_engine import (
     SQLITE_AUTOCHECKPOINT_PAGES,
-    StoreBusy,
     set_autocheckpoint,
     truncate_wal,
     wal_bytes,
 )
+from leadgate.serving.store_turn import StoreBusy
 
 log = logging.getLogger(__name__)
 CHECKPOINT_SECONDS = 1.0

@@ -170,3 +170,13 @@ def test_what_lives_as_long_as_the_service_is_out_of_the_cyclic_gcs_reach(servic
     assert holder.refresh() is True
     assert gc.get_freeze_count() > 0  # a swapped-in model is frozen too
     gc.unfreeze()
+
+
+def test_the_offensive_classifier_is_loaded_at_start_not_by_the_first_insult(service_settings):
+    from leadgate.features import offensive
+
+    offensive._classifier.cache_clear()
+    with TestClient(_app(service_settings)) as client:
+        # Not a single request yet: the ~0.1 s load was paid by the start-up, not by a lead.
+        assert offensive._classifier.cache_info().currsize == 1
+        assert client.get("/healthz").status_code == 200

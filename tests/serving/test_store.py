@@ -93,7 +93,7 @@ def test_a_writer_in_another_process_waits_for_the_turn_and_gets_it_when_freed(t
 def test_a_vanished_database_folder_is_an_outage_not_a_bug(tmp_path):
     from sqlalchemy.exc import OperationalError
 
-    from leadgate.serving.store_engine import WriterTurn
+    from leadgate.serving.store_turn import WriterTurn
 
     turn = WriterTurn(str(tmp_path / "gone" / "decisions.db-writer.lock"))
     with pytest.raises(OperationalError, match="No such file"), turn.held():
