@@ -140,6 +140,27 @@ class Settings(BaseSettings):
         """Decision store URL: the given one, else SQLite in the data folder."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'decisions.db').resolve()}"
 
+    def point_mlflow(self) -> None:
+        """Point this process's MLflow (tracking and registry) at these settings, leaving the environment as it was.
+
+        `mlflow.set_tracking_uri` also writes MLFLOW_TRACKING_URI into the environment, where the next Settings
+        would read it as the user's own URL: a second data folder loaded in the same notebook would silently get
+        the first folder's models.
+        """
+        import os
+
+        import mlflow
+
+        names = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+        before = {name: os.environ.get(name) for name in names}
+        mlflow.set_tracking_uri(self.tracking_uri())
+        mlflow.set_registry_uri(self.tracking_uri())
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
     def ensure_data_dir(self) -> Path:
         """Create the data folder if needed and return it."""
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -92,7 +92,7 @@ def load_version(settings: Settings, version) -> LoadedModel:
     import mlflow
 
     with _LOADING:
-        mlflow.set_tracking_uri(settings.tracking_uri())
+        settings.point_mlflow()
         # suppress_warnings skips MLflow's scan of every installed distribution against the model's
         # requirements (0.7 s of a 1.1 s load); the bundle checks its own format and feature list.
         pyfunc = mlflow.pyfunc.load_model(

@@ -92,3 +92,25 @@ def test_error_rows_of_a_mapped_export_keep_their_lead_id(scorer):
     decided = scorer.decide(export, mapping=mapping)
     assert decided["lead_id"].tolist() == ["m-1", "m-2"]
     assert decided.loc[1, "error"] == "row 3 (Id m-2): Angelegt: missing creation time"
+
+
+def test_two_data_folders_in_one_process_each_load_their_own_model(registered_settings, trained, policy):
+    import os
+
+    import yaml
+
+    from leadgate.decision.policy import parse_policy
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    settings, _ = registered_settings
+    text = yaml.safe_load(policy.to_yaml())
+    text["firmographics"]["employees_floor"] += 1
+    other_policy = parse_policy(yaml.safe_dump(text), "other")
+    other = Settings(data_dir=settings.data_dir.parent / "second-folder")
+    assert log_training(trained, other_policy, other, {"path": "fixture"}).version == "1"
+    first, second = leadgate.load(data_dir=settings.data_dir), leadgate.load(data_dir=other.data_dir)
+    # Both folders hold a `leadgate/1`; each must come from its own folder, in either order.
+    assert first.policy_version == policy.version and second.policy_version == other_policy.version
+    assert leadgate.load(data_dir=settings.data_dir).policy_version == policy.version
+    assert "MLFLOW_TRACKING_URI" not in os.environ

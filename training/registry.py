@@ -39,7 +39,7 @@ def configure_mlflow(settings: Settings):
         logging.getLogger(name).setLevel(logging.WARNING)
 
     settings.ensure_data_dir()
-    mlflow.set_tracking_uri(settings.tracking_uri())
+    settings.point_mlflow()
     embedded = settings.embedded_tracking()
     experiment = mlflow.get_experiment_by_name(settings.experiment)
     if experiment is None:
