@@ -109,12 +109,27 @@ RECOVERIES: dict[str, Recovery] = {
 }
 
 
+def _changed(field: CustomField, value) -> str:
+    """What other value of a given custom field would change the decision, as far as its type says."""
+    if field.type == "flag":
+        # Against, so the flag's other value is the one that counts for the lead.
+        return f"{field.label}: {'no' if value else 'yes'}"
+    if field.type == "category":
+        return f"only a correction of {field.label} changes this"
+    if field.type == "datetime":
+        # A date is read as its age: an increasing direction means older dates convert better.
+        earlier = {"increasing": "an earlier ", "decreasing": "a more recent "}.get(field.direction or "")
+        return f"{earlier}{field.label}" if earlier else f"a different {field.label}"
+    higher = {"increasing": "a higher ", "decreasing": "a lower "}.get(field.direction or "")
+    # A number without a known direction (calls, a score from another tool) can change: no "correction".
+    return f"{higher}{field.label}" if higher else f"a different {field.label}"
+
+
 def custom_recovery(field: CustomField) -> Recovery:
-    """A custom field: a value when it was not given, else only a correction."""
+    """A custom field: a value when it was not given, else the value that would count (by type and direction)."""
 
     def recover(d: Derived, x: np.ndarray, i: int) -> str:
-        if d.table.custom[i].get(field.name) is None:
-            return f"a value for {field.label}"
-        return f"only a correction of {field.label} changes this"
+        value = d.table.custom[i].get(field.name)
+        return f"a value for {field.label}" if value is None else _changed(field, value)
 
     return recover

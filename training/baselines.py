@@ -10,6 +10,7 @@ from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
 from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_frame
 from leadgate.training.data import History, Split
+from leadgate.training.leakage import LEAKAGE_ALONE_AUC, LEAKAGE_AUC, columns_alone
 
 # The classic marketing-automation scorecard: points for activity, penalties for bad fit.
 SCORECARD_POINTS = {
@@ -56,6 +57,20 @@ class Baselines:
     seen: dict[str, str]  # scorer key -> the columns it learned from, in words
     columns: ColumnFrame
     strongest: list[tuple[str, float]] = field(default_factory=list)  # plain LightGBM's columns by gain share
+    alone: list[tuple[str, float]] = field(default_factory=list)  # each column's test ROC-AUC by itself
+
+    def findings(self, history: History) -> dict:
+        """What the verdict reads, as training keeps it with the run (`extras`)."""
+        read = set(history.seen_columns)
+        return {
+            # The plain model's strongest columns, those the mapping does not read first: what to map next.
+            "strongest": self.strongest[:10],
+            # Each column's test ROC-AUC by itself: one near 1.0 was filled in after contact.
+            "alone": self.alone[:10],
+            "unread": [(c, g) for c, g in self.strongest if c not in read][:10]
+            if history.columns is not None
+            else [],
+        }
 
 
 # Key, then the label people read. "raw_lightgbm" keeps the metric names earlier runs logged.
@@ -65,6 +80,24 @@ BASELINES = {
     "logistic": "logistic regression, every export column",
     "logistic_seen": "logistic regression, only the columns leadgate reads",
 }
+
+
+GAP_KEYS = ("roc_auc_gap", "roc_auc_gap_low", "roc_auc_gap_high")
+
+
+def comparison_rows(metrics: dict[str, float], seen: dict[str, str]) -> list[dict]:
+    """One row per scorer (leadgate first): what it learned from, its test ROC-AUC and PR-AUC, its gap."""
+    labels = {"system": "leadgate (gates + model)", **BASELINES}
+    return [
+        {
+            "scorer": labels[key],
+            "key": key,
+            "columns": seen[key],
+            **{k: metrics[f"test.{key}.{k}"] for k in ("roc_auc", "pr_auc")},
+            **{k: metrics[f"test.{key}.{k}"] for k in GAP_KEYS if f"test.{key}.{k}" in metrics},
+        }
+        for key in seen
+    ]
 
 
 def fit_baselines(
@@ -85,6 +118,7 @@ def fit_baselines(
         f", {len(columns.dropped)} left out" if columns.dropped else ""
     )
     strongest: list[tuple[str, float]] = []
+    alone: list[tuple[str, float]] = []
     if columns.used:
         booster = fit_plain_lightgbm(
             frame[split.train], y[split.train], frame[split.valid], y[split.valid], seed
@@ -95,6 +129,7 @@ def fit_baselines(
         strongest = sorted(zip(frame.columns, gains / total, strict=True), key=lambda item: -item[1])
         scores["logistic"] = fit_logistic(columns, split.train, y)(frame[split.test])
         seen["raw_lightgbm"] = seen["logistic"] = everything
+        alone = columns_alone(columns, y, split.train, split.test)
     mapped = [name for name in columns.used if name in set(history.seen_columns)]
     if history.columns is not None and mapped and len(mapped) < len(columns.used):
         only = ColumnFrame(
@@ -104,7 +139,7 @@ def fit_baselines(
         )
         scores["logistic_seen"] = fit_logistic(only, split.train, y)(frame[mapped][split.test])
         seen["logistic_seen"] = f"{len(mapped)} columns"
-    return Baselines(scores, seen, columns, strongest)
+    return Baselines(scores, seen, columns, strongest, alone)
 
 
 def fit_plain_lightgbm(frame_train, y_train: np.ndarray, frame_valid, y_valid: np.ndarray, seed: int = 0):
@@ -167,9 +202,6 @@ def fit_logistic(columns: ColumnFrame, train: np.ndarray, y: np.ndarray):
     return predict
 
 
-LEAKAGE_AUC = 0.98  # a plain model this good at lead creation has almost surely been told the outcome
-
-
 def clearly_ahead(row: dict, system: float, margin: float) -> bool:
     """Whether a baseline beats leadgate beyond the noise: by DeLong's paired interval, else by `margin`."""
     high = row.get("roc_auc_gap_high")
@@ -187,12 +219,53 @@ def gap_words(row: dict, system: float) -> str:
     return words
 
 
-def verdict(comparison: list[dict], se: float, strongest: list, unread: list) -> str | None:
+def _leak(comparison: list[dict], strongest: list, alone: list) -> str | None:
+    """What says a column was filled in after contact: any scorer near 1.0, or one column alone near it."""
+    best = max(comparison, key=lambda row: row["roc_auc"] if row["roc_auc"] == row["roc_auc"] else 0)
+    giveaways = [(name, auc) for name, auc in alone if auc >= LEAKAGE_ALONE_AUC]
+    named = ", ".join(f"{name} (ROC-AUC {auc:.3f} by itself)" for name, auc in giveaways[:3])
+    if best["roc_auc"] >= LEAKAGE_AUC:
+        top = named or ", ".join(
+            f"{name} ({share:.0%} of plain LightGBM's gain)" for name, share in strongest[:3]
+        )
+        return (
+            f"{best['scorer']} reaches {best['roc_auc']:.3f} ROC-AUC on the test part: almost surely a column "
+            f"filled in only after contact, which new leads will not have. Strongest: {top}; list such columns "
+            "under after_contact"
+        )
+    if giveaways:
+        return (
+            f"{named} alone separates SQLs from the rest: almost surely filled in only after contact, which new "
+            "leads will not have; list it under after_contact unless it truly is known when a lead arrives"
+        )
+    return None
+
+
+def _where_lost(gated_share: float | None) -> str:
+    """Gates or model: which of leadgate's two parts can have lost what a plain model found."""
+    if gated_share == 0:
+        return "in leadgate's model (no gate rejected a test lead)"
+    rejected = f": gates rejected {gated_share:.1%} of the test leads" if gated_share is not None else ""
+    return f"in leadgate's gates or model{rejected} (see the gate table of `leadgate report`)"
+
+
+def verdict(
+    comparison: list[dict],
+    se: float,
+    strongest: list,
+    unread: list,
+    alone: list = (),
+    gated_share: float | None = None,
+) -> str | None:
     """What the baselines say about this run, in one sentence, or None when leadgate holds its own.
 
-    A gap counts only beyond the noise: when the paired interval of the gap (DeLong, same test leads) lies
-    wholly on the baseline's side; for rows without one, beyond the test part's standard error (≥ 0.005).
+    A leak is named first, whoever scores best. A gap counts only beyond the noise: when the paired interval
+    of the gap (DeLong, same test leads) lies wholly on the baseline's side; for rows without one, beyond the
+    test part's standard error (≥ 0.005).
     """
+    leak = _leak(comparison, strongest, list(alone))
+    if leak:
+        return leak
     by_key = {row["key"]: row for row in comparison}
     system = by_key["system"]["roc_auc"]
     margin = max(0.005, se)
@@ -205,19 +278,13 @@ def verdict(comparison: list[dict], se: float, strongest: list, unread: list) ->
     if best is None:
         return None
     gap = f"{best['scorer']} beats leadgate by {gap_words(best, system)}"
-    if best["roc_auc"] >= LEAKAGE_AUC:
-        top = ", ".join(f"{name} ({share:.0%} of its gain)" for name, share in strongest[:3])
-        return (
-            f"{gap}, reaching {best['roc_auc']:.3f}: almost surely a column filled in only after contact. Its "
-            f"strongest columns: {top}; list such columns under after_contact"
-        )
     own = by_key.get("logistic_seen")
     if own is not None and clearly_ahead(own, system, margin):
         return (
             f"{gap}, and a logistic regression on leadgate's own columns by {gap_words(own, system)}: the "
-            "loss is in leadgate's gates or model, not in the mapping (see the gate table of `leadgate report`)"
+            f"loss is {_where_lost(gated_share)}, not in the mapping"
         )
     if not unread:
-        return f"{gap} on the same columns: see the gate table of `leadgate report`"
+        return f"{gap} on the same columns: the loss is {_where_lost(gated_share)}"
     names = ", ".join(name for name, _ in unread[:5])
     return f"{gap}: columns the mapping does not read carry signal (strongest: {names}); map them as custom fields"

@@ -13,7 +13,7 @@ from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.training.backtest import BacktestParams, gate_table
-from leadgate.training.baselines import BASELINES, fit_baselines
+from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines, verdict
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History, Split, SplitKind, split_history
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
@@ -34,6 +34,7 @@ class HeldOut:
     scores: dict[str, np.ndarray]  # by SCORERS key
     metrics: dict[str, float]  # the keys training logs: test.system.roc_auc, ...
     seen: dict[str, str]  # by SCORERS key: the columns each scorer learned from
+    verdict: str | None = None  # what the baselines say, as `train` prints it (a leak, a loss), or None
 
 
 def evaluate_held_out(
@@ -61,7 +62,16 @@ def evaluate_held_out(
     metrics.update({f"test.routes.{k}": v for k, v in route_metrics(decisions.route, y_test).items()})
     metrics["test.gated_share"] = float(gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
-    return HeldOut(history.subset(test_rows), split, decisions, y_test, gated, scores, metrics, seen)
+    found = baselines.findings(history)
+    said = verdict(
+        comparison_rows(metrics, seen),
+        metrics.get("test.system.roc_auc_se", 0.0),
+        found["strongest"],
+        found["unread"],
+        found["alone"],
+        metrics["test.gated_share"],
+    )
+    return HeldOut(history.subset(test_rows), split, decisions, y_test, gated, scores, metrics, seen, said)
 
 
 def reason_counts(decisions: Decisions) -> pd.DataFrame:

@@ -113,6 +113,7 @@ def render(held, sections: dict, model, policy, info) -> str:
                 "not known only after contact: if they beat leadgate, the mapping leaves useful columns out "
                 "(map them as custom fields). 'leadgate ahead by' is leadgate's ROC-AUC minus the scorer's on the same leads, with DeLong's paired 95% interval: an interval that holds 0 is no measurable difference. The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
                 table(_metrics(held, info), metric_columns),
+                paragraph(held.verdict, "warn") if held.verdict else "",
                 image(figures["gain"], "gain chart"),
             ),
         ),

@@ -44,3 +44,43 @@ def choose_thresholds(
     # Thresholds must lie strictly inside (0, 1) for the policy's own validation.
     clip = lambda t: float(np.clip(t, 1e-6, 1 - 1e-6))  # noqa: E731
     return Thresholds(sales_ready=clip(sales_ready), verify=clip(verify), nurture=clip(nurture))
+
+
+def threshold_notes(metrics: dict[str, float], routing: Routing, sqls: dict[str, int]) -> list[str]:
+    """What the chosen thresholds did not reach, in words: the precision wanted of sales_ready, the recall floor.
+
+    `sqls` holds the SQL count of each part ("valid", "test"): a recall is said to miss the floor only when its
+    Wilson interval lies wholly below it, not when a few SQLs more or less would have kept it.
+    """
+    from leadgate.training.intervals import wilson
+
+    if isinstance(routing.thresholds, Thresholds):
+        return []  # the policy set them by hand: nothing was chosen
+    notes = []
+    precision = metrics.get("valid.routes.precision_sales_ready", float("nan"))
+    if precision == precision and precision < routing.sales_ready_precision:
+        notes.append(
+            f"sales_ready: no band of top scores reached the policy's {routing.sales_ready_precision:.0%} "
+            f"precision on validation, so sales_ready fell back to the top 5% of scores ({precision:.1%} of "
+            "them were SQLs); lower routing.sales_ready_precision to what this data can give, or set the "
+            "thresholds in the policy"
+        )
+    floor = routing.recall_floor
+    advice = {
+        "valid": "too few model-routed SQLs to place the nurture threshold, or gates reject more SQLs than the "
+        "floor allows (see the gate table of `leadgate report`)",
+        "test": "thresholds chosen on the past need not hold on newer leads; retrain on more recent leads, or "
+        "back-test before relying on them",
+    }
+    where = {"valid": "on validation, where the thresholds were chosen", "test": "on the later test period"}
+    for part in ("valid", "test"):
+        recall, n = metrics.get(f"{part}.routes.recall_not_rejected", float("nan")), int(sqls.get(part, 0))
+        if recall != recall or n == 0:
+            continue
+        rate = wilson(round(recall * n), n)
+        if rate.high < floor:
+            notes.append(
+                f"SQL recall kept out of self_service/silent_reject is {recall:.1%} {where[part]} (95% interval "
+                f"{rate.low:.1%}–{rate.high:.1%}, {n:,} SQLs), below the policy's {floor:.0%} floor: {advice[part]}"
+            )
+    return notes

@@ -14,17 +14,16 @@ from leadgate.decision.policy import Policy
 from leadgate.decision.policy_routing import Thresholds
 from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
-from leadgate.training.baselines import BASELINES, fit_baselines
+from leadgate.training.baselines import comparison_rows, fit_baselines
 from leadgate.training.data import History, Split, SplitKind, split_history
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.reason_reference import reason_reference
-from leadgate.training.thresholds import choose_thresholds
+from leadgate.training.thresholds import choose_thresholds, threshold_notes
 
 Progress = Callable[[str], None]
 PLACEHOLDER_THRESHOLDS = Thresholds(sales_ready=0.9, verify=0.5, nurture=0.1)
-GAP_KEYS = ("roc_auc_gap", "roc_auc_gap_low", "roc_auc_gap_high")
 
 
 @dataclass
@@ -161,17 +160,7 @@ def train_model(
     metrics["test.gated_share"] = float(test_gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
     seen = {"system": leadgate_seen(history, builder), **baselines.seen}
-    labels = {"system": "leadgate (gates + model)", **BASELINES}
-    comparison = [
-        {
-            "scorer": labels[key],
-            "key": key,
-            "columns": seen[key],
-            **{k: metrics[f"test.{key}.{k}"] for k in ("roc_auc", "pr_auc")},
-            **{k: metrics[f"test.{key}.{k}"] for k in GAP_KEYS if f"test.{key}.{k}" in metrics},
-        }
-        for key in ("system", *baselines.scores)
-    ]
+    comparison = comparison_rows(metrics, seen)
     return TrainResult(
         model=model,
         split=split,
@@ -186,10 +175,9 @@ def train_model(
             "intent_windows": [choice.to_dict() for choice in windows],
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,
-            # The plain model's strongest columns, those the mapping does not read first: what to map next.
-            "strongest": baselines.strongest[:10],
-            "unread": [(c, g) for c, g in baselines.strongest if c not in set(history.seen_columns)][:10]
-            if history.columns is not None
-            else [],
+            **baselines.findings(history),
+            "threshold_notes": threshold_notes(
+                metrics, policy.routing, {"valid": int(y_valid.sum()), "test": int(y_test.sum())}
+            ),
         },
     )

@@ -138,6 +138,8 @@ def _print_training(result, registered) -> None:
     console.print(
         f"thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, nurture ≥ {t.nurture:.3f}"
     )
+    for note in result.extras.get("threshold_notes", []):
+        console.print(f"[yellow]{note}[/]")
     _print_intent_windows(result)
     aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
     console.print(
@@ -182,6 +184,8 @@ def _print_baseline_verdict(result) -> None:
         result.metrics.get("test.system.roc_auc_se", 0.0),
         extras.get("strongest", []),
         extras.get("unread", []),
+        extras.get("alone", []),
+        result.metrics.get("test.gated_share"),
     )
     if said:
         console.print(f"[yellow]{said} (README: Honest baselines)[/]")

@@ -218,3 +218,29 @@ def test_a_batch_of_only_bad_rows_keeps_every_output_column(shop, tmp_path):
     decided = pd.read_parquet(out)
     assert {"route", "p_sql", "negative_reasons", "error", "row"} <= set(decided.columns)
     assert decided["error"].notna().all() and decided["route"].isna().all()
+
+
+def test_a_column_filled_in_after_contact_is_named_in_training_and_in_the_report(tmp_path):
+    write_csv(tmp_path / "shop.csv", shop_rows())
+    # The sales owner, set only once a lead converted, mapped as if it were known when the lead arrives.
+    leaky = SHOP_MAPPING.replace("after_contact: [Betreuer]\n", "").replace(
+        "custom:\n", "custom:\n  owner: {column: Betreuer, label: Owner}\n"
+    )
+    (tmp_path / "leaky.yaml").write_text(leaky)
+    data = (
+        "--data",
+        tmp_path / "shop.csv",
+        "--mapping",
+        tmp_path / "leaky.yaml",
+        "--data-dir",
+        tmp_path / "d",
+    )
+    result = run("train", *data)
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert "almost surely a column filled in only after contact" in out
+    assert "Betreuer (ROC-AUC 1.000 by itself)" in out and "list such columns under after_contact" in out
+    report = run("report", *data, "--out", tmp_path / "r.html")
+    assert report.exit_code == 0, report.output
+    page = (tmp_path / "r.html").read_text()
+    assert "class=warn" in page and "Betreuer (ROC-AUC 1.000 by itself)" in page

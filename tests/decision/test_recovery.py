@@ -217,4 +217,29 @@ def test_a_custom_field_asks_for_its_value_when_missing():
 
     recover = custom_recovery(field)
     assert recover(Derived(), np.zeros((2, 1)), 0) == "a value for Budget allocated"
-    assert recover(Derived(), np.zeros((2, 1)), 1) == "only a correction of Budget allocated changes this"
+    assert recover(Derived(), np.zeros((2, 1)), 1) == "Budget allocated: no"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        (CustomField("calls", "integer", "Calls this campaign"), 7, "a different Calls this campaign"),
+        (CustomField("calls", "integer", "Calls", direction="increasing"), 1, "a higher Calls"),
+        (CustomField("churn", "number", "Churn risk", direction="decreasing"), 0.8, "a lower Churn risk"),
+        (
+            CustomField("seen", "datetime", "First visit", direction="decreasing"),
+            400.0,
+            "a more recent First visit",
+        ),
+        (CustomField("segment", "category", "Segment"), "smb", "only a correction of Segment changes this"),
+        (CustomField("budget", "flag", "Budget allocated"), False, "Budget allocated: yes"),
+    ],
+)
+def test_a_given_custom_value_names_the_value_that_would_count(field, value, words):
+    class Table:
+        custom = [{field.name: value}]
+
+    class Derived:
+        table = Table()
+
+    assert custom_recovery(field)(Derived(), np.zeros((1, 1)), 0) == words

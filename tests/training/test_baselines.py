@@ -54,12 +54,14 @@ def test_the_verdict_blames_the_right_thing():
     assert verdict(_comparison(0.80, 0.80, 0.802), 0.01, [], unread) is None  # within the noise
     mapping = verdict(_comparison(0.71, 0.79, 0.805, own=0.71), 0.01, [], unread)
     assert "columns the mapping does not read carry signal (strongest: Budget allocated, Calls)" in mapping
-    ours = verdict(_comparison(0.795, 0.80, 0.81, own=0.81), 0.005, [], unread)
-    assert "the loss is in leadgate's gates or model, not in the mapping" in ours
+    ours = verdict(_comparison(0.795, 0.80, 0.81, own=0.81), 0.005, [], unread, gated_share=0.12)
+    assert "the loss is in leadgate's gates or model: gates rejected 12.0% of the test leads" in ours
+    model = verdict(_comparison(0.795, 0.80, 0.81, own=0.81), 0.005, [], unread, gated_share=0.0)
+    assert "the loss is in leadgate's model (no gate rejected a test lead), not in the mapping" in model
     leak = verdict(_comparison(0.80, 1.0, 0.99), 0.01, [("Lead Status", 0.91)], [])
     assert (
         "almost surely a column filled in only after contact" in leak
-        and "Lead Status (91% of its gain)" in leak
+        and "Lead Status (91% of plain LightGBM's gain)" in leak
     )
 
 
@@ -86,3 +88,10 @@ def test_the_verdict_weighs_a_gap_by_its_paired_interval_when_there_is_one():
     assert said.startswith(
         "logistic regression, every export column beats leadgate by 0.004 ROC-AUC (95% paired interval 0.001 to 0.007)"
     )
+
+
+def test_one_column_alone_near_one_is_named_as_a_leak_whoever_scores_best():
+    alone = [("First meeting", 0.97), ("Segment", 0.61)]
+    said = verdict(_comparison(0.93, 0.92, 0.92), 0.01, [], [], alone)
+    assert said.startswith("First meeting (ROC-AUC 0.970 by itself) alone separates SQLs from the rest")
+    assert verdict(_comparison(0.93, 0.92, 0.92), 0.01, [], [], alone[1:]) is None

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from leadgate.decision.policy_routing import Routing, Thresholds
-from leadgate.training.thresholds import choose_thresholds
+from leadgate.training.thresholds import choose_thresholds, threshold_notes
 
 
 def _data(seed=0, n=5000):
@@ -34,3 +34,28 @@ def test_explicit_thresholds_win():
 def test_no_sqls_is_a_clear_error():
     with pytest.raises(ValueError, match="no SQLs"):
         choose_thresholds(np.array([0.1, 0.2]), np.array([False, False]), Routing())
+
+
+def test_notes_say_what_the_thresholds_missed_and_only_beyond_chance():
+    routing = Routing(recall_floor=0.97, sales_ready_precision=0.5)
+    met = {"valid.routes.precision_sales_ready": 0.62, "valid.routes.recall_not_rejected": 0.971}
+    assert (
+        threshold_notes(
+            {**met, "test.routes.recall_not_rejected": 0.964}, routing, {"valid": 900, "test": 1000}
+        )
+        == []
+    )
+    missed = threshold_notes(
+        {**met, "valid.routes.precision_sales_ready": 0.049, "test.routes.recall_not_rejected": 0.879},
+        routing,
+        {"valid": 40, "test": 33},
+    )
+    assert len(missed) == 2
+    assert missed[0].startswith("sales_ready: no band of top scores reached the policy's 50% precision")
+    assert "4.9% of them were SQLs" in missed[0]
+    assert missed[1].startswith(
+        "SQL recall kept out of self_service/silent_reject is 87.9% on the later test period"
+    )
+    assert "33 SQLs), below the policy's 97% floor" in missed[1]
+    fixed = Routing(thresholds=Thresholds(sales_ready=0.5, verify=0.3, nurture=0.1))
+    assert threshold_notes({"valid.routes.precision_sales_ready": 0.01}, fixed, {"valid": 10}) == []
