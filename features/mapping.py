@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from leadgate.features.custom import CustomField, default_label
+from leadgate.features.dates import NUMERIC_FORMATS, check_format
 from leadgate.features.schema import Company, Contact, EventType, Form, Source
 from leadgate.features.schema import describe_validation_error as _describe
 
@@ -38,7 +39,32 @@ class Column(_Strict):
     false_values: list[str] = Field(
         FALSE_VALUES, description="a flag's no; any other text is the row's error"
     )
-    date_format: str | None = Field(None, description="strptime format; ISO 8601 when not given")
+    date_format: str | None = Field(
+        None, description=f"strptime format or one of {', '.join(NUMERIC_FORMATS)}; ISO 8601 when not given"
+    )
+    decimal: Literal[".", ","] | None = Field(
+        None, description="this number column's decimal mark, over the mapping's (inferred when neither is set)"
+    )
+
+    @model_validator(mode="after")
+    def _check_format(self) -> Column:
+        # A format the type does not use would be silently ignored: a date read as text, a number misread.
+        if self.date_format is not None:
+            if self.type != "datetime":
+                raise ValueError(
+                    f"column {self.column!r}: date_format applies to type: datetime, not {self.type}; "
+                    "add type: datetime or drop date_format"
+                )
+            check_format(self.date_format)
+        if self.decimal is not None and self.type not in ("number", "integer"):
+            raise ValueError(f"column {self.column!r}: decimal applies to type: number or integer, not {self.type}")
+        return self
+
+
+class CreatedAt(Column):
+    """The creation date column: always a datetime (ISO 8601, or as its date_format says)."""
+
+    type: Literal["datetime"] = "datetime"
 
 
 class CustomColumn(Column):
@@ -93,13 +119,13 @@ class Mapping(_Strict):
     name: str
     description: str = ""
     placeholders: list[str] = DEFAULT_PLACEHOLDERS
-    decimal: Literal[".", ","] = Field(
-        ".", description="decimal mark of numbers ('3,5' in many European exports)"
+    decimal: Literal[".", ","] | None = Field(
+        None, description="decimal mark of numbers ('3,5' in many European exports); per column when not given"
     )
     lead_id: Column | None = Field(
         None, description="when the export has no id column, the row number is the id"
     )
-    created_at: Column | Sequence | None = Field(
+    created_at: CreatedAt | Sequence | None = Field(
         None, description="when the export has no dates, leads are in row order and training splits at random"
     )
     fields: dict[str, Column] = {}
@@ -135,6 +161,11 @@ class Mapping(_Strict):
                 "without created_at does not have: map its creation date, or declare them as text"
             )
         return self
+
+    def number_rules(self) -> list[Column]:
+        """The rules that read numbers (fields and custom fields), whose columns need a decimal mark."""
+        rules = [*self.fields.values(), *self.custom.values()]
+        return [rule for rule in rules if rule.type in ("number", "integer")]
 
     def custom_fields(self) -> tuple[CustomField, ...]:
         """The custom fields this mapping declares, in file order."""

@@ -30,7 +30,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         more = f"\n  ... and {len(problems) - 10:,} more" if len(problems) > 10 else ""
         raise MappingError(
             f"{len(problems):,} of {len(results):,} rows cannot be mapped, more than the {max_bad_share:.0%} "
-            f"training tolerates (fix the mapping or the export):\n  {shown}{more}"
+            f"training tolerates (each problem names the mapping option that reads such cells, where one "
+            f"exists; otherwise correct the export):\n  {shown}{more}"
         )
     own = mapping.baseline_columns(header)
     mapped = [(number, record) for number, record in results if not isinstance(record, str)]
@@ -41,6 +42,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         custom_fields=mapping.custom_fields(),
         seen_columns=tuple(dict.fromkeys(c for c in mapping.feature_columns().values() if c in set(own))),
         ordered=mapping.created_at is not None,
-        decimal=mapping.decimal,
+        decimal=mapping.decimal or ".",
+        numbers=[number for number, _ in mapped],
     )
     return MappedExport(history, problems)
