@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
 
 from leadgate.features.custom import CustomField, default_label
 from leadgate.features.dates import NUMERIC_FORMATS, check_format
@@ -103,6 +103,17 @@ class EventRule(_Strict):
     false_values: list[str] = FALSE_VALUES
 
 
+def _created_kind(value) -> str:
+    # A start time makes it a sequence; one problem per mistake instead of one per reading of the union.
+    started = "start" in value if isinstance(value, dict) else isinstance(value, Sequence)
+    return "sequence" if started else "date"
+
+
+Created = Annotated[
+    Annotated[CreatedAt, Tag("date")] | Annotated[Sequence, Tag("sequence")], Discriminator(_created_kind)
+]
+
+
 class Label(_Strict):
     """The outcome: which column says SQL (and won), and where sales' rejection reason is."""
 
@@ -125,7 +136,7 @@ class Mapping(_Strict):
     lead_id: Column | None = Field(
         None, description="when the export has no id column, the row number is the id"
     )
-    created_at: CreatedAt | Sequence | None = Field(
+    created_at: Created | None = Field(
         None, description="when the export has no dates, leads are in row order and training splits at random"
     )
     fields: dict[str, Column] = {}
