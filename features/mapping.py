@@ -43,7 +43,8 @@ class Column(_Strict):
         None, description=f"strptime format or one of {', '.join(NUMERIC_FORMATS)}; ISO 8601 when not given"
     )
     decimal: Literal[".", ","] | None = Field(
-        None, description="this number column's decimal mark, over the mapping's (inferred when neither is set)"
+        None,
+        description="this number column's decimal mark, over the mapping's (inferred when neither is set)",
     )
 
     @model_validator(mode="after")
@@ -57,7 +58,9 @@ class Column(_Strict):
                 )
             check_format(self.date_format)
         if self.decimal is not None and self.type not in ("number", "integer"):
-            raise ValueError(f"column {self.column!r}: decimal applies to type: number or integer, not {self.type}")
+            raise ValueError(
+                f"column {self.column!r}: decimal applies to type: number or integer, not {self.type}"
+            )
         return self
 
 
@@ -131,7 +134,8 @@ class Mapping(_Strict):
     description: str = ""
     placeholders: list[str] = DEFAULT_PLACEHOLDERS
     decimal: Literal[".", ","] | None = Field(
-        None, description="decimal mark of numbers ('3,5' in many European exports); per column when not given"
+        None,
+        description="decimal mark of numbers ('3,5' in many European exports); per column when not given",
     )
     lead_id: Column | None = Field(
         None, description="when the export has no id column, the row number is the id"

@@ -104,7 +104,9 @@ def open_table(
     handle.seek(0)
     fallback = "\t" if kind.startswith(".tsv") else ","
     table = _delimited_table(handle, path.name, delimiter or _sniff(sample, fallback), used, encoding)
-    if announce and encoding is None and table.note:  # a guess the user should know of; a given one is no news
+    if (
+        announce and encoding is None and table.note
+    ):  # a guess the user should know of; a given one is no news
         log.warning("%s: %s", path.name, table.note)
     return table
 

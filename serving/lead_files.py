@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from itertools import chain, islice
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
 from pydantic import ValidationError
