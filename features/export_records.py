@@ -63,14 +63,17 @@ def decimal_marks(mapping: Mapping, raw_rows: list[dict]) -> dict[str, str]:
     return marks
 
 
-def map_rows(mapping: Mapping, raw_rows: list[dict], outcome: bool = True) -> list[tuple[int, dict | str]]:
+def map_rows(
+    mapping: Mapping, raw_rows: list[dict], outcome: bool = True, marks: dict[str, str] | None = None
+) -> list[tuple[int, dict | str]]:
     """Per export row (numbered as in the file, header = 1): a record in the lead schema's JSON form
     (plus `outcome` when the mapping has a label and `outcome` is asked for), or the problem that row has.
 
     Scoring new leads passes outcome=False: they have no outcome yet, and their label cells may be missing.
+    `marks` are the number columns' decimal marks (`decimal_marks` of these rows when not given).
     """
     ranks = sequence_ranks(mapping, sequence_keys(mapping, raw_rows))  # lazy: read only for a sequence
-    marks = decimal_marks(mapping, raw_rows)
+    marks = decimal_marks(mapping, raw_rows) if marks is None else marks
     return [(number, data) for number, data, _ in mapped_rows(mapping, raw_rows, ranks, outcome, marks)]
 
 

@@ -29,7 +29,7 @@ class History:
     seen_columns: tuple[str, ...] = ()  # the export columns the mapping turns into lead fields
     # Creation times are real (a date or sequence column), so a time split means something.
     ordered: bool = True
-    decimal: str = "."  # the export's decimal mark, for reading its own columns
+    decimal: str | dict[str, str] = "."  # the export's decimal mark, or each column's, to read its own columns
 
     @property
     def created(self) -> np.ndarray:
@@ -65,7 +65,7 @@ def history_from_records(
     custom_fields: tuple[CustomField, ...] | None = None,
     seen_columns: tuple[str, ...] = (),
     ordered: bool = True,
-    decimal: str = ".",
+    decimal: str | dict[str, str] = ".",
     numbers: list[int] | None = None,
 ) -> History:
     """Validate records (lead fields plus an `outcome` object) and sort them by creation time.

@@ -86,3 +86,26 @@ def test_the_verdict_weighs_a_gap_by_its_paired_interval_when_there_is_one():
     assert said.startswith(
         "logistic regression, every export column beats leadgate by 0.004 ROC-AUC (95% paired interval 0.001 to 0.007)"
     )
+
+
+def test_each_export_column_is_read_with_the_decimal_mark_the_mapping_reads_it_with():
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncustom:\n  score: {column: Score, type: number}\n"
+        "label:\n  sql: {column: Won}\n  sql_positive: ['1']\n"
+    )
+    rows = [
+        {"Id": f"a{i}", "Score": f"{i % 90},{i % 7}", "Rate": f"{i % 50}.5", "Won": str(i % 2)}
+        for i in range(200)
+    ]
+    history = history_from_export(rows, mapping).history
+    assert history.decimal == {
+        "Score": ",",
+        "Rate": ".",
+    }  # Score's cells say ',' ("71,0"); Rate is not mapped
+    frame = pd.DataFrame(history.columns)
+    columns = column_frame(frame, np.zeros(len(frame)), np.ones(len(frame), dtype=bool), history.decimal)
+    assert columns.frame["Score"].tolist() == [float(f"{i % 90}.{i % 7}") for i in range(200)]
+    assert columns.frame["Rate"].tolist() == [i % 50 + 0.5 for i in range(200)]
