@@ -29,7 +29,9 @@ class History:
     seen_columns: tuple[str, ...] = ()  # the export columns the mapping turns into lead fields
     # Creation times are real (a date or sequence column), so a time split means something.
     ordered: bool = True
-    decimal: str | dict[str, str] = "."  # the export's decimal mark, or each column's, to read its own columns
+    decimal: str | dict[str, str] = (
+        "."  # the export's decimal mark, or each column's, to read its own columns
+    )
 
     @property
     def created(self) -> np.ndarray:
