@@ -22,6 +22,8 @@ _NUMBER = {
     for mark, group in ((".", ","), (",", "."))
 }
 
+_SIMPLE = {".": re.compile(r"-?\d{1,15}(?:\.\d+)?$"), ",": re.compile(r"-?\d{1,15}(?:,\d+)?$")}
+
 
 def plain(text: str) -> str:
     """The number's own characters: no currency, percent sign or grouping spaces; a sign in front."""
@@ -37,6 +39,8 @@ def plain(text: str) -> str:
 
 def read(text: str, mark: str) -> float | None:
     """The number `text` writes with decimal mark `mark`, or None when it is not written so."""
+    if _SIMPLE[mark].match(text):  # most cells: digits and perhaps decimals, read without the cleaning
+        return float(text.replace(",", ".")) if mark == "," else float(text)
     digits = plain(text)
     sign = digits[:1] if digits[:1] in ("-", "+") else ""
     if not _NUMBER[mark].match(digits[len(sign) :]):
