@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -241,9 +242,12 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
     try:
         return Mapping.model_validate(data)
     except ValidationError as error:
-        raise MappingError(
-            f"{source}: invalid mapping:\n  " + "\n  ".join(_describe(error, "mapping"))
-        ) from None
+        # The union's tag ("created_at.date.type") is not a key the user wrote.
+        lines = [
+            re.sub(r"^created_at\.(date|sequence)\b", "created_at", line)
+            for line in _describe(error, "mapping")
+        ]
+        raise MappingError(f"{source}: invalid mapping:\n  " + "\n  ".join(lines)) from None
 
 
 def check_header(mapping: Mapping, header: list[str], outcome: bool = True) -> None:

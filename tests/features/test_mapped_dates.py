@@ -79,3 +79,12 @@ def test_the_lead_schema_refuses_a_number_written_as_text_for_a_time():
         ):
             parse_lead({"lead_id": "a", "created_at": text})
     assert parse_lead({"lead_id": "a", "created_at": "2025-01-01"}).created_at.year == 2025
+
+
+def test_a_bad_created_at_format_is_one_problem_of_the_mapping():
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(MAPPING.replace("date_format: excel", 'date_format: "%Y-%m-%dT%H:%M:%S%Q"'))
+    assert str(caught.value).splitlines()[1:] == [
+        "  created_at: date_format '%Y-%m-%dT%H:%M:%S%Q' has an unknown directive %Q (see Python's strptime "
+        "codes, or use excel, epoch_s, epoch_ms for numeric dates)"
+    ]
