@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from leadgate.features import number_marks
+from leadgate.features.dates import moment
 
 
 class Row:
-    """One export row with placeholders already read as missing."""
+    """One export row with placeholders already read as missing, and each number column's decimal mark."""
 
-    def __init__(self, raw: dict, placeholders: set[str], decimal: str = "."):
+    def __init__(self, raw: dict, placeholders: set[str], decimal: str = ".", marks: dict | None = None):
         self.raw = raw
         self.placeholders = placeholders
         self.decimal = decimal
+        self.marks = marks or {}
+
+    def mark(self, column: str) -> str:
+        """The decimal mark the column's numbers are read with."""
+        return self.marks.get(column, self.decimal)
 
     def text(self, column: str) -> str | None:
         """The cell as stripped text, None when empty or a placeholder."""
@@ -43,15 +49,14 @@ def convert(rule, row: Row):
     if value is None:
         return None
     if rule.type in ("number", "integer"):
-        number = _number(value, row.decimal)
+        number = _number(value, rule.decimal or row.mark(rule.column))
         if rule.type == "integer" and not number.is_integer():
             raise ValueError(f"expected a whole number, got {value!r}")
         return int(number) if rule.type == "integer" else number
     if rule.type == "flag":
         return flag(rule, value)
     if rule.type == "datetime":
-        moment = datetime.strptime(value, rule.date_format) if rule.date_format else _iso(value)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+        return moment(value, rule.date_format).isoformat()
     return value
 
 
@@ -68,18 +73,19 @@ def flag(rule, value: str) -> bool:
     )
 
 
-def _number(text: str, decimal: str) -> float:
-    # Thousands separators go; the decimal mark becomes a point ("1.234,5" with decimal "," is 1234.5).
-    text = text.replace(" ", "")
-    text = text.replace(".", "").replace(",", ".") if decimal == "," else text.replace(",", "")
-    number = float(text)
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"not a finite number: {text!r}")
+def _number(text: str, mark: str) -> float:
+    number = number_marks.read(text, mark)
+    if number is None:
+        if number_marks.read(text, "," if mark == "." else ".") is not None:
+            raise ValueError(
+                f"{text!r} is not a number with the decimal mark {mark!r} the column is read with "
+                "(give the column its own `decimal`)"
+            )
+        raise ValueError(
+            f"{text!r} is not a number (a currency sign or code, % and grouping spaces are read; "
+            "map other text with the column's `values`)"
+        )
     return number
-
-
-def _iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def checked(rule, row: Row):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from leadgate.features.cells import Row, checked, convert, flag
 from leadgate.features.mapping import Label, Mapping, MappingError, Sequence
+from leadgate.features.number_marks import column_mark
 
 # Exports without dates: each row a second after the one before, from a fixed start (the order is all it means).
 ROW_ORDER_START = datetime(2000, 1, 1, tzinfo=UTC)
@@ -42,29 +43,55 @@ def sequence_keys(mapping: Mapping, raw_rows: Iterable[dict]) -> Iterator[str | 
     """The sequence column's cell of each row, as the ranks read it."""
     placeholders = set(mapping.placeholders)
     for raw in raw_rows:
-        yield Row(raw, placeholders, mapping.decimal).text(mapping.created_at.column)
+        yield Row(raw, placeholders).text(mapping.created_at.column)
 
 
-def map_rows(mapping: Mapping, raw_rows: list[dict], outcome: bool = True) -> list[tuple[int, dict | str]]:
+def decimal_marks(mapping: Mapping, raw_rows: list[dict]) -> dict[str, str]:
+    """Each number column's decimal mark: the column's or the mapping's, checked against its cells, or inferred
+    from them ('71,0' and '15.368,78' say ','); a column whose cells contradict or fit both is refused."""
+    placeholders = set(mapping.placeholders)
+    marks: dict[str, str] = {}
+    for rule in mapping.number_rules():
+        cells = (Row(raw, placeholders).text(rule.column) for raw in raw_rows)
+        texts = (rule.values.get(text, text) for text in cells if text is not None)
+        try:
+            marks[rule.column] = column_mark(
+                rule.column, (text for text in texts if text is not None), rule.decimal or mapping.decimal
+            )
+        except ValueError as error:
+            raise MappingError(str(error)) from None
+    return marks
+
+
+def map_rows(
+    mapping: Mapping, raw_rows: list[dict], outcome: bool = True, marks: dict[str, str] | None = None
+) -> list[tuple[int, dict | str]]:
     """Per export row (numbered as in the file, header = 1): a record in the lead schema's JSON form
     (plus `outcome` when the mapping has a label and `outcome` is asked for), or the problem that row has.
 
     Scoring new leads passes outcome=False: they have no outcome yet, and their label cells may be missing.
+    `marks` are the number columns' decimal marks (`decimal_marks` of these rows when not given).
     """
     ranks = sequence_ranks(mapping, sequence_keys(mapping, raw_rows))  # lazy: read only for a sequence
-    return [(number, data) for number, data, _ in mapped_rows(mapping, raw_rows, ranks, outcome)]
+    marks = decimal_marks(mapping, raw_rows) if marks is None else marks
+    return [(number, data) for number, data, _ in mapped_rows(mapping, raw_rows, ranks, outcome, marks)]
 
 
 def mapped_rows(
-    mapping: Mapping, raw_rows: Iterable[dict], ranks: dict[str, int], outcome: bool = True
+    mapping: Mapping,
+    raw_rows: Iterable[dict],
+    ranks: dict[str, int],
+    outcome: bool = True,
+    marks: dict[str, str] | None = None,
 ) -> Iterator[tuple[int, dict | str, str | None]]:
     """As map_rows, one row at a time, with each row's lead id (also of a row in error, when it has one).
 
-    `ranks` are `sequence_ranks` of the whole export: a sequence orders rows the reader has not reached yet.
+    `ranks` are `sequence_ranks` of the whole export: a sequence orders rows the reader has not reached yet;
+    `marks` the `decimal_marks` of its number columns (a cell that does not follow its mark is the row's error).
     """
     placeholders = set(mapping.placeholders)
     for number, raw in enumerate(raw_rows, start=2):
-        row = Row(raw, placeholders, mapping.decimal)
+        row = Row(raw, placeholders, mapping.decimal or ".", marks)
         lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else None
         try:
             yield number, _record(mapping, row, ranks, number, outcome), lead_id

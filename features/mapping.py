@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
 
 from leadgate.features.custom import CustomField, default_label
+from leadgate.features.dates import NUMERIC_FORMATS, check_format
 from leadgate.features.schema import Company, Contact, EventType, Form, Source
 from leadgate.features.schema import describe_validation_error as _describe
 
@@ -38,7 +40,35 @@ class Column(_Strict):
     false_values: list[str] = Field(
         FALSE_VALUES, description="a flag's no; any other text is the row's error"
     )
-    date_format: str | None = Field(None, description="strptime format; ISO 8601 when not given")
+    date_format: str | None = Field(
+        None, description=f"strptime format or one of {', '.join(NUMERIC_FORMATS)}; ISO 8601 when not given"
+    )
+    decimal: Literal[".", ","] | None = Field(
+        None,
+        description="this number column's decimal mark, over the mapping's (inferred when neither is set)",
+    )
+
+    @model_validator(mode="after")
+    def _check_format(self) -> Column:
+        # A format the type does not use would be silently ignored: a date read as text, a number misread.
+        if self.date_format is not None:
+            if self.type != "datetime":
+                raise ValueError(
+                    f"column {self.column!r}: date_format applies to type: datetime, not {self.type}; "
+                    "add type: datetime or drop date_format"
+                )
+            check_format(self.date_format)
+        if self.decimal is not None and self.type not in ("number", "integer"):
+            raise ValueError(
+                f"column {self.column!r}: decimal applies to type: number or integer, not {self.type}"
+            )
+        return self
+
+
+class CreatedAt(Column):
+    """The creation date column: always a datetime (ISO 8601, or as its date_format says)."""
+
+    type: Literal["datetime"] = "datetime"
 
 
 class CustomColumn(Column):
@@ -77,6 +107,17 @@ class EventRule(_Strict):
     false_values: list[str] = FALSE_VALUES
 
 
+def _created_kind(value) -> str:
+    # A start time makes it a sequence; one problem per mistake instead of one per reading of the union.
+    started = "start" in value if isinstance(value, dict) else isinstance(value, Sequence)
+    return "sequence" if started else "date"
+
+
+Created = Annotated[
+    Annotated[CreatedAt, Tag("date")] | Annotated[Sequence, Tag("sequence")], Discriminator(_created_kind)
+]
+
+
 class Label(_Strict):
     """The outcome: which column says SQL (and won), and where sales' rejection reason is."""
 
@@ -93,13 +134,14 @@ class Mapping(_Strict):
     name: str
     description: str = ""
     placeholders: list[str] = DEFAULT_PLACEHOLDERS
-    decimal: Literal[".", ","] = Field(
-        ".", description="decimal mark of numbers ('3,5' in many European exports)"
+    decimal: Literal[".", ","] | None = Field(
+        None,
+        description="decimal mark of numbers ('3,5' in many European exports); per column when not given",
     )
     lead_id: Column | None = Field(
         None, description="when the export has no id column, the row number is the id"
     )
-    created_at: Column | Sequence | None = Field(
+    created_at: Created | None = Field(
         None, description="when the export has no dates, leads are in row order and training splits at random"
     )
     fields: dict[str, Column] = {}
@@ -135,6 +177,11 @@ class Mapping(_Strict):
                 "without created_at does not have: map its creation date, or declare them as text"
             )
         return self
+
+    def number_rules(self) -> list[Column]:
+        """The rules that read numbers (fields and custom fields), whose columns need a decimal mark."""
+        rules = [*self.fields.values(), *self.custom.values()]
+        return [rule for rule in rules if rule.type in ("number", "integer")]
 
     def custom_fields(self) -> tuple[CustomField, ...]:
         """The custom fields this mapping declares, in file order."""
@@ -195,9 +242,12 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
     try:
         return Mapping.model_validate(data)
     except ValidationError as error:
-        raise MappingError(
-            f"{source}: invalid mapping:\n  " + "\n  ".join(_describe(error, "mapping"))
-        ) from None
+        # The union's tag ("created_at.date.type") is not a key the user wrote.
+        lines = [
+            re.sub(r"^created_at\.(date|sequence)\b", "created_at", line)
+            for line in _describe(error, "mapping")
+        ]
+        raise MappingError(f"{source}: invalid mapping:\n  " + "\n  ".join(lines)) from None
 
 
 def check_header(mapping: Mapping, header: list[str], outcome: bool = True) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -10,6 +11,8 @@ from pydantic import AfterValidator, BeforeValidator, PlainValidator, StringCons
 from pydantic.json_schema import WithJsonSchema
 
 from leadgate.features.custom import NAME_PATTERN
+
+_NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
 
 def _split_listed(value):
@@ -41,9 +44,12 @@ def as_utc(value: datetime) -> datetime:
 
 
 def _not_a_number(value):
-    # pydantic would read 1e9 as seconds since 1970: a CRM field holding a number is a mistake, not a time.
+    # pydantic would read 1e9, or the text "45901.5", as seconds since 1970: a CRM field holding a number (an
+    # Excel serial day, epoch milliseconds) is a mistake, not a time.
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValueError("expected an ISO 8601 timestamp, not a number")
+    if isinstance(value, str) and _NUMBER_TEXT.match(value):
+        raise ValueError(f"expected an ISO 8601 timestamp, not a number ({value.strip()!r})")
     return value
 
 

@@ -151,7 +151,7 @@ def _mapping(mapping):
 def _mapped(leads, mapping) -> list[Row]:
     import pandas as pd
 
-    from leadgate.features.export_records import mapped_rows, sequence_keys, sequence_ranks
+    from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
     from leadgate.features.mapping import check_header
 
     frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
@@ -159,9 +159,11 @@ def _mapped(leads, mapping) -> list[Row]:
     rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     check_header(mapping, list(frame.columns), outcome=False)
     ranks = sequence_ranks(mapping, sequence_keys(mapping, rows))
+    marks = decimal_marks(mapping, rows)
     # A row in error keeps its lead id, as in `leadgate score`.
     return [
-        Row.of(number, data, lead_id) for number, data, lead_id in mapped_rows(mapping, rows, ranks, False)
+        Row.of(number, data, lead_id)
+        for number, data, lead_id in mapped_rows(mapping, rows, ranks, False, marks)
     ]
 
 

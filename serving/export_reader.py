@@ -71,9 +71,18 @@ def read_table(path: Path, *, delimiter: str | None = None, encoding: str | None
 
 
 def open_table(
-    path: Path, *, delimiter: str | None = None, encoding: str | None = None, batch: int = BATCH_ROWS
+    path: Path,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+    batch: int = BATCH_ROWS,
+    announce: bool = True,
 ) -> ExportTable:
-    """A CRM export opened for reading: the header now, the rows as they are taken (memory stays flat)."""
+    """A CRM export opened for reading: the header now, the rows as they are taken (memory stays flat).
+
+    A guessed encoding other than UTF-8 is logged unless `announce` is False (a file opened again, or only
+    for its header before it is read).
+    """
     if not path.exists():
         raise BatchInputError(f"{path}: no such file")
     kind = file_format(path)
@@ -95,7 +104,9 @@ def open_table(
     handle.seek(0)
     fallback = "\t" if kind.startswith(".tsv") else ","
     table = _delimited_table(handle, path.name, delimiter or _sniff(sample, fallback), used, encoding)
-    if encoding is None and table.note:  # a guess the user should know of; a given encoding is no news
+    if (
+        announce and encoding is None and table.note
+    ):  # a guess the user should know of; a given one is no news
         log.warning("%s: %s", path.name, table.note)
     return table
 

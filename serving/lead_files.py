@@ -6,11 +6,12 @@ import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from leadgate.features.export_records import mapped_rows, sequence_keys, sequence_ranks
+from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
 from leadgate.features.mapping import Mapping, Sequence, check_header
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.serving.export_reader import UNREADABLE, BatchInputError, file_format, open_table, open_text
@@ -18,6 +19,7 @@ from leadgate.serving.parquet_rows import parquet_batches
 
 INPUT_FORMATS = (".jsonl", ".json", ".csv", ".parquet", ".jsonl.gz", ".csv.gz")
 PARQUET_BATCH = 10_000  # rows taken from a Parquet file at a time
+MARK_SAMPLE = 10_000  # rows of a mapped export whose cells tell each number column's decimal mark
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,13 @@ def _mapped_rows(path: Path, mapping: Mapping, delimiter: str | None, encoding: 
     if isinstance(mapping.created_at, Sequence):
         # A sequence ranks every row of the export: a first pass reads the column, the second the rows.
         ranks = sequence_ranks(mapping, sequence_keys(mapping, table.rows))
-        table = open_table(path, delimiter=delimiter, encoding=encoding)
-    for number, data, lead_id in mapped_rows(mapping, table.rows, ranks, outcome=False):
+        table = open_table(path, delimiter=delimiter, encoding=encoding, announce=False)
+    # The first rows tell each number column's decimal mark; a later cell that does not follow it is its
+    # row's error, so the stream never has to be read twice.
+    rows = iter(table.rows)
+    head = list(islice(rows, MARK_SAMPLE))
+    marks = decimal_marks(mapping, head)
+    for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
         yield Row.of(number, data, lead_id)
 
 
@@ -172,14 +179,14 @@ def input_columns(
     """The columns of a lead file without reading it through: the header, or the first JSON object's keys."""
     check_input(path, mapping)
     kind = file_format(path)
-    if mapping is not None:
-        return open_table(path, delimiter=delimiter, encoding=encoding).columns
+    if mapping is not None:  # the header only: the file's encoding is told when its rows are read
+        return open_table(path, delimiter=delimiter, encoding=encoding, announce=False).columns
     if kind == ".parquet":
         return parquet_batches(path, 1)[0]
     if kind in (".json", ".jsonl", ".jsonl.gz"):
         first = next((data for _, data in _first_json(path, kind)), None)
         return [str(key) for key in first] if isinstance(first, dict) else []
-    return open_table(path, delimiter=delimiter, encoding=encoding).columns
+    return open_table(path, delimiter=delimiter, encoding=encoding, announce=False).columns
 
 
 def _first_json(path: Path, kind: str) -> Iterator[tuple[int, object]]:

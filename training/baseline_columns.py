@@ -94,8 +94,13 @@ def _ages(series, given: np.ndarray, created_days: np.ndarray) -> np.ndarray | N
     return created_days - days
 
 
-def column_frame(frame, created_days: np.ndarray, train: np.ndarray, decimal: str = ".") -> ColumnFrame:
-    """Every column of `frame`, typed from its values; rare levels pooled by the training rows' counts."""
+def column_frame(
+    frame, created_days: np.ndarray, train: np.ndarray, decimal: str | dict[str, str] = "."
+) -> ColumnFrame:
+    """Every column of `frame`, typed from its values; rare levels pooled by the training rows' counts.
+
+    `decimal` is the export's decimal mark, or each column's (a column not named reads with '.').
+    """
     import pandas as pd
 
     frame = frame.reset_index(drop=True)
@@ -108,7 +113,8 @@ def column_frame(frame, created_days: np.ndarray, train: np.ndarray, decimal: st
         if distinct <= 1:
             dropped[name] = "constant or empty"
             continue
-        numbers, share = _numbers(series, given, decimal)
+        mark = decimal.get(name, ".") if isinstance(decimal, dict) else decimal
+        numbers, share = _numbers(series, given, mark)
         ages = None if share >= NUMERIC_SHARE else _ages(series, given, created_days)
         if share >= NUMERIC_SHARE or ages is not None:
             columns[name] = numbers if ages is None else ages

@@ -29,7 +29,9 @@ class History:
     seen_columns: tuple[str, ...] = ()  # the export columns the mapping turns into lead fields
     # Creation times are real (a date or sequence column), so a time split means something.
     ordered: bool = True
-    decimal: str = "."  # the export's decimal mark, for reading its own columns
+    decimal: str | dict[str, str] = (
+        "."  # the export's decimal mark, or each column's, to read its own columns
+    )
 
     @property
     def created(self) -> np.ndarray:
@@ -65,15 +67,17 @@ def history_from_records(
     custom_fields: tuple[CustomField, ...] | None = None,
     seen_columns: tuple[str, ...] = (),
     ordered: bool = True,
-    decimal: str = ".",
+    decimal: str | dict[str, str] = ".",
+    numbers: list[int] | None = None,
 ) -> History:
     """Validate records (lead fields plus an `outcome` object) and sort them by creation time.
 
     `columns` (index-aligned with `records`) are the export's own columns for the baselines; custom fields
-    not declared are inferred from the values the leads carry.
+    not declared are inferred from the values the leads carry. `numbers` are the records' row numbers in
+    their export (header = 1), which problems cite; records are counted from 1 without them.
     """
     with paused_gc():
-        history = _history_from_records(records, max_problems, columns)
+        history = _history_from_records(records, max_problems, columns, numbers)
     fields = infer_fields([lead.custom for lead in history.leads]) if custom_fields is None else custom_fields
     return History(
         history.leads,
@@ -89,19 +93,22 @@ def history_from_records(
     )
 
 
-def _history_from_records(records: list[dict], max_problems: int, columns: list[dict] | None) -> History:
+def _history_from_records(
+    records: list[dict], max_problems: int, columns: list[dict] | None, numbers: list[int] | None
+) -> History:
     leads, sql, won, reasons, factors, problems, kept = [], [], [], [], [], [], []
-    for row, record in enumerate(records, start=1):
+    for index, record in enumerate(records):
+        row = numbers[index] if numbers else index + 1
         outcome = record.get("outcome") if isinstance(record, dict) else None
         if not isinstance(outcome, dict) or "sql" not in outcome:
             problems.append(f"row {row}: outcome.sql is missing")
             continue
         lead_fields = {k: v for k, v in record.items() if k != "outcome"}
-        # History without a snapshot time is scored as it stood when it was created.
-        if lead_fields.get("scored_at") is None:
-            lead_fields["scored_at"] = lead_fields.get("created_at")
         try:
-            leads.append(parse_lead(lead_fields))
+            lead = parse_lead(lead_fields)
+            # History without a snapshot time is scored as it stood when it was created (set after
+            # validation, so a bad created_at is one problem, not also one of a scored_at never given).
+            leads.append(lead if lead.scored_at is not None else lead.as_of(lead.created_at))
         except LeadValidationError as error:
             problems.append(f"row {row}: {error}")
             continue
@@ -109,7 +116,7 @@ def _history_from_records(records: list[dict], max_problems: int, columns: list[
         won.append(bool(outcome.get("won", False)))
         reasons.append(outcome.get("rejection_reason") or "")
         factors.append(list(outcome.get("true_negative_factors") or []))
-        kept.append(row - 1)
+        kept.append(index)
     if problems and len(problems) * 100 > len(records):
         shown = "\n  ".join(problems[:max_problems])
         raise HistoryError(f"{len(problems)} of {len(records)} history rows are invalid:\n  {shown}")

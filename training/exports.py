@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from leadgate.features.export_records import map_rows
+from leadgate.features.export_records import decimal_marks, map_rows
 from leadgate.features.mapping import Mapping, MappingError, check_header
 from leadgate.training.data import History, history_from_records
 
@@ -23,14 +23,16 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     check_header(mapping, header)
     if mapping.label is None:
         raise MappingError(f"mapping {mapping.name!r} has no label: it can score leads but not train")
-    results = map_rows(mapping, rows)
+    marks = decimal_marks(mapping, rows)
+    results = map_rows(mapping, rows, marks=marks)
     problems = [r for _, r in results if isinstance(r, str)]
     if len(problems) > max_bad_share * len(results):
         shown = "\n  ".join(problems[:10])
         more = f"\n  ... and {len(problems) - 10:,} more" if len(problems) > 10 else ""
         raise MappingError(
             f"{len(problems):,} of {len(results):,} rows cannot be mapped, more than the {max_bad_share:.0%} "
-            f"training tolerates (fix the mapping or the export):\n  {shown}{more}"
+            f"training tolerates (each problem names the mapping option that reads such cells, where one "
+            f"exists; otherwise correct the export):\n  {shown}{more}"
         )
     own = mapping.baseline_columns(header)
     mapped = [(number, record) for number, record in results if not isinstance(record, str)]
@@ -41,6 +43,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         custom_fields=mapping.custom_fields(),
         seen_columns=tuple(dict.fromkeys(c for c in mapping.feature_columns().values() if c in set(own))),
         ordered=mapping.created_at is not None,
-        decimal=mapping.decimal,
+        # The baselines read each column with the mark the mapping reads it with, so neither misreads "71,0".
+        decimal={column: marks.get(column, mapping.decimal or ".") for column in own},
+        numbers=[number for number, _ in mapped],
     )
     return MappedExport(history, problems)

@@ -282,6 +282,34 @@ def test_a_mapped_cp1252_semicolon_export_is_scored(tmp_path):
     assert list(read_leads(header_only, mapping)) == []
 
 
+def test_a_mapped_utf16_export_tells_its_encoding_once_and_reads_each_columns_decimal_mark(
+    tmp_path, caplog, monkeypatch
+):
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Created}\n"
+        "custom:\n  budget: {column: Budget, type: number}\n  score: {column: Score, type: number}\n"
+    )
+    text = "Id\tCreated\tBudget\tScore\r\n" + "".join(
+        f"m-{i}\t2026-11-01T09:00:00\t{budget}\t{score}\r\n"
+        for i, (budget, score) in enumerate([("15.368,78", "71.5"), ("12\u00a0213,49", "3"), ("980.5", "1")])
+    )
+    path = write_bytes(tmp_path / "export.txt", text.encode("utf-16"))
+    monkeypatch.setattr(lead_files, "MARK_SAMPLE", 2)  # the marks are told by the first rows of a stream
+    with caplog.at_level("WARNING"):
+        assert lead_files.input_columns(path, mapping)[:2] == [
+            "Id",
+            "Created",
+        ]  # the CLI's check, then the read
+        first, second, third = read_leads(path, mapping)
+    assert caplog.text.count("read as utf-16") == 1
+    assert [first.lead.custom, second.lead.custom] == [
+        {"budget": 15368.78, "score": 71.5},
+        {"budget": 12213.49, "score": 3},
+    ]
+    # A later cell that does not follow its column's mark is its row's error, not a number 10 times too big.
+    assert third.error.startswith("row 4 (Id m-2): Budget: '980.5' is not a number with the decimal mark ','")
+
+
 # Streaming: the batch is read, decided and written chunk by chunk, never held whole.
 
 

@@ -95,3 +95,26 @@ def test_one_column_alone_near_one_is_named_as_a_leak_whoever_scores_best():
     said = verdict(_comparison(0.93, 0.92, 0.92), 0.01, [], [], alone)
     assert said.startswith("First meeting (ROC-AUC 0.970 by itself) alone separates SQLs from the rest")
     assert verdict(_comparison(0.93, 0.92, 0.92), 0.01, [], [], alone[1:]) is None
+
+
+def test_each_export_column_is_read_with_the_decimal_mark_the_mapping_reads_it_with():
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncustom:\n  score: {column: Score, type: number}\n"
+        "label:\n  sql: {column: Won}\n  sql_positive: ['1']\n"
+    )
+    rows = [
+        {"Id": f"a{i}", "Score": f"{i % 90},{i % 7}", "Rate": f"{i % 50}.5", "Won": str(i % 2)}
+        for i in range(200)
+    ]
+    history = history_from_export(rows, mapping).history
+    assert history.decimal == {
+        "Score": ",",
+        "Rate": ".",
+    }  # Score's cells say ',' ("71,0"); Rate is not mapped
+    frame = pd.DataFrame(history.columns)
+    columns = column_frame(frame, np.zeros(len(frame)), np.ones(len(frame), dtype=bool), history.decimal)
+    assert columns.frame["Score"].tolist() == [float(f"{i % 90}.{i % 7}") for i in range(200)]
+    assert columns.frame["Rate"].tolist() == [i % 50 + 0.5 for i in range(200)]

@@ -72,6 +72,17 @@ def test_more_than_one_percent_invalid_rows_is_refused_with_row_numbers():
     assert "row 10: outcome.sql is missing" in message
 
 
+def test_problems_cite_the_exports_row_numbers_and_a_bad_creation_time_once():
+    rows = records(3)
+    rows[1]["created_at"] = "yesterday"
+    with pytest.raises(HistoryError) as caught:
+        history_from_records(rows, numbers=[2, 5, 6])  # the export's rows 3 and 4 could not be mapped
+    message = str(caught.value)
+    assert "row 5: created_at:" in message
+    # No scored_at was given: the copy history makes of created_at is not a second problem.
+    assert "scored_at" not in message
+
+
 def test_at_most_one_percent_invalid_rows_are_dropped_and_the_rest_kept():
     rows = records(200)
     rows[0]["company"]["employees"] = -5

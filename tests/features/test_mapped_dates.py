@@ -1,0 +1,90 @@
+"""Export dates through a mapping: numeric date formats, numbers refused without one, formats checked at load."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadgate.features.export_records import map_rows
+from leadgate.features.mapping import MappingError, parse_mapping
+from leadgate.features.schema import LeadValidationError, parse_lead
+
+MAPPING = """
+name: t
+lead_id: {column: Id}
+created_at: {column: Created, type: datetime, date_format: excel}
+custom:
+  webinar: {column: Webinar, type: datetime, date_format: epoch_ms}
+  seen: {column: Seen, type: datetime, date_format: epoch_s}
+label:
+  sql: {column: Won}
+  sql_positive: ["1"]
+"""
+
+
+def _row(**values) -> dict:
+    row = {"Id": "a1", "Created": "45658.5", "Webinar": "1764979200000", "Seen": "1764979200", "Won": "0"}
+    return {**row, **values}
+
+
+def test_excel_serial_days_and_unix_epochs_are_read_as_declared():
+    [(_, record)] = map_rows(parse_mapping(MAPPING), [_row()])
+    assert record["created_at"] == "2025-01-01T12:00:00+00:00"  # Excel serial 45658 is 1 January 2025
+    assert record["custom"] == {"webinar": "2025-12-06T00:00:00+00:00", "seen": "2025-12-06T00:00:00+00:00"}
+    parse_lead({k: v for k, v in record.items() if k != "outcome"})
+
+
+def test_numeric_text_without_a_numeric_format_is_the_rows_error_naming_the_formats():
+    iso = MAPPING.replace(", date_format: excel", "").replace(", date_format: epoch_ms", "")
+    [(number, problem)] = map_rows(parse_mapping(iso), [_row(Created="45901.00046")])
+    assert number == 2
+    assert problem.startswith("row 2 (Id a1): Created: '45901.00046' is a number, not an ISO 8601 date")
+    assert "excel" in problem and "epoch_s" in problem and "epoch_ms" in problem
+    [(_, webinar)] = map_rows(parse_mapping(iso), [_row(Created="2025-01-01")])
+    assert webinar.startswith("row 2 (Id a1): Webinar: '1764979200000' is a number")
+
+
+def test_a_created_at_column_is_a_date_even_without_its_type():
+    untyped = MAPPING.replace("type: datetime, date_format: excel", 'date_format: "%d/%m/%Y %H:%M"')
+    [(_, record)] = map_rows(parse_mapping(untyped), [_row(Created="01/03/2025 00:19")])
+    assert record["created_at"] == "2025-03-01T00:19:00+00:00"
+    # Without a format a number is refused there too, never read as seconds since 1970.
+    bare = MAPPING.replace(", type: datetime, date_format: excel", "")
+    [(_, problem)] = map_rows(parse_mapping(bare), [_row(Created="45901")])
+    assert problem.startswith("row 2 (Id a1): Created: '45901' is a number")
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "{column: Score, type: number, date_format: excel}",
+            "date_format applies to type: datetime, not number",
+        ),
+        ('{column: Seen, date_format: "%d.%m.%Y"}', "date_format applies to type: datetime, not category"),
+        ('{column: Seen, type: datetime, date_format: "%Y-%m-%d%Q"}', "unknown directive %Q"),
+        ('{column: Seen, type: datetime, date_format: "%Y-%m-%d %"}', "ends with a lone %"),
+    ],
+)
+def test_a_date_format_that_would_be_ignored_or_fail_every_row_is_refused_when_the_mapping_loads(
+    rule, message
+):
+    with pytest.raises(MappingError, match=message):
+        parse_mapping(MAPPING.replace("custom:\n", f"custom:\n  other: {rule}\n"))
+
+
+def test_the_lead_schema_refuses_a_number_written_as_text_for_a_time():
+    for text in ("45901", "45901.00046", "1764979200000", "1e9"):
+        with pytest.raises(
+            LeadValidationError, match="created_at: expected an ISO 8601 timestamp, not a number"
+        ):
+            parse_lead({"lead_id": "a", "created_at": text})
+    assert parse_lead({"lead_id": "a", "created_at": "2025-01-01"}).created_at.year == 2025
+
+
+def test_a_bad_created_at_format_is_one_problem_of_the_mapping():
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(MAPPING.replace("date_format: excel", 'date_format: "%Y-%m-%dT%H:%M:%S%Q"'))
+    assert str(caught.value).splitlines()[1:] == [
+        "  created_at: date_format '%Y-%m-%dT%H:%M:%S%Q' has an unknown directive %Q (see Python's strptime "
+        "codes, or use excel, epoch_s, epoch_ms for numeric dates)"
+    ]
