@@ -151,7 +151,9 @@ def test_too_few_sqls_in_any_part_are_refused_with_counts_per_part(kind):
         split_history(history, kind)
     message = str(refused.value)
     assert message.startswith("too few SQLs to train, calibrate and test: ")
-    assert "leads that are not in train/valid/test; each part needs at least 10 of each, so about 67" in message
+    assert (
+        "leads that are not in train/valid/test; each part needs at least 10 of each, so about 67" in message
+    )
     assert "this history has 4 SQLs among 2,000 leads" in message
 
 
