@@ -75,6 +75,10 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     mapped = [(number, record) for number, record in mapped if record["outcome"] is not None]
     if waiting:
         notes.append(f"{waiting:,} leads with no outcome yet left out of training")
+    if waiting and not mapped:
+        raise MappingError(
+            f"no lead has an outcome yet ({waiting:,} open): nothing to learn from; {described}"
+        )
     sqls = sum(record["outcome"]["sql"] for _, record in mapped)
     notes.append(f"outcome: {sqls:,} SQLs among {len(mapped):,} leads; {described}")
     history = history_from_records(

@@ -77,3 +77,14 @@ def test_rows_without_a_creation_date_are_refused_with_the_option_to_leave_them_
     mapped = history_from_export(_rows(undated_every=20), parse_mapping(MAPPING + "skip_undated: true\n"))
     assert len(mapped.history.leads) == 380 and not mapped.problems
     assert "20 rows without a creation date (Created blank) left out (skip_undated)" in mapped.notes
+
+
+def test_an_export_of_open_leads_only_is_refused_with_its_values():
+    mapping = parse_mapping(
+        MAPPING.replace("sql_positive: [Closed Won]", "sql_positive: [Closed Won]\n  open: [Working]")
+    )
+    rows = [{**row, "Stage": "Working"} for row in _rows(100)]
+    with pytest.raises(
+        MappingError, match=r"no lead has an outcome yet \(100 open\).*'Working' 100 \(no outcome yet\)"
+    ):
+        history_from_export(rows, mapping)
