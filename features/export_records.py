@@ -67,7 +67,8 @@ def map_rows(
     mapping: Mapping, raw_rows: list[dict], outcome: bool = True, marks: dict[str, str] | None = None
 ) -> list[tuple[int, dict | str]]:
     """Per export row (numbered as in the file, header = 1): a record in the lead schema's JSON form
-    (plus `outcome` when the mapping has a label and `outcome` is asked for), or the problem that row has.
+    (plus `outcome` when the mapping has a label and `outcome` is asked for: None for a lead with no outcome
+    yet, by the label's `open` values or `blank: open`), or the problem that row has.
 
     Scoring new leads passes outcome=False: they have no outcome yet, and their label cells may be missing.
     `marks` are the number columns' decimal marks (`decimal_marks` of these rows when not given).
@@ -141,11 +142,14 @@ def _record(mapping: Mapping, row: Row, ranks: dict[str, int], number: int, outc
     return record
 
 
-def _outcome(label: Label, row: Row) -> dict:
-    sql_text = row.text(label.sql.column)
-    if sql_text is None:
-        raise ValueError(f"{label.sql.column}: missing outcome")
-    sql = sql_text in label.sql_positive
-    won = bool(label.won and row.text(label.won.column) in label.won_positive)
+def _outcome(label: Label, row: Row) -> dict | None:
+    """The row's outcome by the label (values in any case), or None for a lead with no outcome yet (open)."""
+    won = bool(label.won and label.is_won(row.text(label.won.column)))
+    kind = "sql" if won else label.kind(row.text(label.sql.column))
+    if kind == "open":
+        return None
+    if kind == "blank":
+        raise ValueError(f"{label.sql.column}: no outcome (blank)")
+    sql = kind == "sql"
     reason = convert(label.rejection_reason, row) if label.rejection_reason and not sql else None
-    return {"sql": sql or won, "won": won, "rejection_reason": reason or ""}
+    return {"sql": sql, "won": won, "rejection_reason": reason or ""}

@@ -7,7 +7,16 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 
 from leadgate.features.custom import CustomField, default_label
 from leadgate.features.dates import NUMERIC_FORMATS, check_format
@@ -118,14 +127,78 @@ Created = Annotated[
 ]
 
 
+def fold(text: str) -> str:
+    """How outcome values compare: in any case, surrounding spaces ignored ('closed won ' is 'Closed Won')."""
+    return text.strip().casefold()
+
+
+def _folded_map(values: dict[str, str | None], where: str) -> dict[str, str | None]:
+    folded: dict[str, str | None] = {}
+    for key, value in values.items():
+        if fold(key) in folded and folded[fold(key)] != value:
+            raise ValueError(f"{where}.values maps {key!r} twice (values are matched in any case)")
+        folded[fold(key)] = value
+    return folded
+
+
 class Label(_Strict):
-    """The outcome: which column says SQL (and won), and where sales' rejection reason is."""
+    """The outcome: which column says SQL (and won), what means no outcome yet, where sales' rejection reason is.
+
+    Every value is matched in any case and without surrounding spaces, after the column's value map.
+    """
 
     sql: Column
-    sql_positive: list[str] = Field(..., min_length=1)
+    sql_positive: list[str] = Field(..., min_length=1, description="values that mean SQL")
     won: Column | None = None
     won_positive: list[str] = []
+    open: list[str] = Field([], description="values that mean no outcome yet: left out of training, counted")
+    blank: Literal["error", "open", "not_sql"] = Field(
+        "error",
+        description="an empty (or placeholder) outcome cell: the row's error, no outcome yet, or not SQL",
+    )
     rejection_reason: Column | None = None
+    _sets: dict = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Label:
+        for name, rule in (("sql", self.sql), ("won", self.won)):
+            if rule is not None and (rule.type != "text" or rule.date_format):
+                raise ValueError(
+                    f"label.{name} is read as text and matched against {name}_positive (in any case): "
+                    f"remove its type and date_format, and list the values that mean yes in {name}_positive"
+                )
+        self._sets = {
+            "sql": {fold(v) for v in self.sql_positive},
+            "won": {fold(v) for v in self.won_positive},
+            "open": {fold(v) for v in self.open},
+            "sql_values": _folded_map(self.sql.values, "label.sql"),
+            "won_values": _folded_map(self.won.values, "label.won") if self.won else {},
+        }
+        both = sorted(self._sets["open"] & (self._sets["sql"] | self._sets["won"]))
+        if both:
+            raise ValueError(
+                f"label values {both} are listed both as an outcome and as open (no outcome yet)"
+            )
+        return self
+
+    def sql_value(self, text: str | None) -> str | None:
+        """The outcome cell's text through label.sql's value map (keys in any case); None when blank or null."""
+        values = self._sets["sql_values"]
+        return values.get(fold(text), text) if text is not None else None
+
+    def kind(self, text: str | None) -> Literal["sql", "not_sql", "open", "blank"]:
+        """What an outcome cell says: SQL, not SQL, no outcome yet, or blank (when `blank` leaves it an error)."""
+        value = self.sql_value(text)
+        if value is None:
+            return {"error": "blank", "open": "open", "not_sql": "not_sql"}[self.blank]
+        if fold(value) in self._sets["open"]:
+            return "open"
+        return "sql" if fold(value) in self._sets["sql"] else "not_sql"
+
+    def is_won(self, text: str | None) -> bool:
+        """Whether the won column's cell (through its value map) is one of won_positive."""
+        value = self._sets["won_values"].get(fold(text), text) if text is not None else None
+        return value is not None and fold(value) in self._sets["won"]
 
 
 class Mapping(_Strict):
@@ -148,6 +221,10 @@ class Mapping(_Strict):
     custom: dict[str, CustomColumn] = Field({}, description="the CRM's own columns, as custom fields")
     events: list[EventRule] = []
     label: Label | None = None
+    skip_undated: bool = Field(
+        False,
+        description="training leaves rows without a creation date out (counted) instead of refusing them",
+    )
     after_contact: list[str] = Field([], description="columns known only after sales contact")
 
     @model_validator(mode="after")
@@ -214,6 +291,29 @@ class Mapping(_Strict):
         excluded |= {rule.column for rule in (self.lead_id, self.created_at) if rule is not None}
         return [column for column in header if column not in excluded]
 
+    def renamed(self, names: dict[str, str]) -> Mapping:
+        """The same mapping reading each column `names` maps from under its new name (the export's spelling)."""
+
+        def column(rule):
+            return (
+                rule.model_copy(update={"column": names[rule.column]})
+                if rule and rule.column in names
+                else rule
+            )
+
+        update: dict = {
+            "lead_id": column(self.lead_id),
+            "created_at": column(self.created_at),
+            "fields": {target: column(rule) for target, rule in self.fields.items()},
+            "custom": {name: column(rule) for name, rule in self.custom.items()},
+            "events": [column(rule) for rule in self.events],
+            "after_contact": [names.get(name, name) for name in self.after_contact],
+        }
+        if self.label:
+            parts = ("sql", "won", "rejection_reason")
+            update["label"] = self.label.model_copy(update={p: column(getattr(self.label, p)) for p in parts})
+        return self.model_copy(update=update)
+
 
 class MappingError(ValueError):
     """The mapping file is invalid, or does not fit the export; the message says what and where."""
@@ -248,33 +348,3 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
             for line in _describe(error, "mapping")
         ]
         raise MappingError(f"{source}: invalid mapping:\n  " + "\n  ".join(lines)) from None
-
-
-def check_header(mapping: Mapping, header: list[str], outcome: bool = True) -> None:
-    """Refuse an export that lacks a column the mapping reads (label columns only when training), or whose
-    after_contact list names a column the export spells differently (a typo there would let it leak)."""
-    needed = mapping.required_columns()
-    if not outcome:
-        needed = [
-            c
-            for c in needed
-            if c not in set(mapping.label_columns()) - set(mapping.feature_columns().values())
-        ]
-    missing = [c for c in needed if c not in header]
-    if missing:
-        raise MappingError(f"the export has no column(s) {missing} that mapping {mapping.name!r} reads")
-    by_folded = {_folded(column): column for column in header}
-    misspelt = [
-        f"{name!r} (the export has {by_folded[_folded(name)]!r})"
-        for name in mapping.after_contact
-        if name not in header and _folded(name) in by_folded
-    ]
-    if misspelt:
-        raise MappingError(
-            f"after_contact names {', '.join(misspelt)}: spell them as the export does, or those columns "
-            "would count as known at creation (leakage)"
-        )
-
-
-def _folded(name: str) -> str:
-    return " ".join(name.casefold().split())

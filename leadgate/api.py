@@ -152,12 +152,12 @@ def _mapped(leads, mapping) -> list[Row]:
     import pandas as pd
 
     from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
-    from leadgate.features.mapping import check_header
+    from leadgate.features.headers import check_header
 
     frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
     # Exports are text: the mapping decides what a cell means, exactly as when the file is read from disk.
     rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-    check_header(mapping, list(frame.columns), outcome=False)
+    mapping = check_header(mapping, list(frame.columns), outcome=False)
     ranks = sequence_ranks(mapping, sequence_keys(mapping, rows))
     marks = decimal_marks(mapping, rows)
     # A row in error keeps its lead id, as in `leadgate score`.

@@ -12,7 +12,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
-from leadgate.features.mapping import Mapping, Sequence, check_header
+from leadgate.features.headers import check_header
+from leadgate.features.mapping import Mapping, Sequence
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.serving.export_reader import UNREADABLE, BatchInputError, file_format, open_table, open_text
 from leadgate.serving.parquet_rows import parquet_batches
@@ -130,7 +131,7 @@ def _flat_rows(path: Path, delimiter: str | None, encoding: str | None) -> Itera
 def _mapped_rows(path: Path, mapping: Mapping, delimiter: str | None, encoding: str | None) -> Iterator[Row]:
     table = open_table(path, delimiter=delimiter, encoding=encoding)
     # New leads have no outcome yet: the mapping's label columns may be missing or empty.
-    check_header(mapping, table.columns, outcome=False)
+    mapping = check_header(mapping, table.columns, outcome=False)
     ranks = {}
     if isinstance(mapping.created_at, Sequence):
         # A sequence ranks every row of the export: a first pass reads the column, the second the rows.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -12,6 +13,11 @@ from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.runtime import paused_gc
 
 SplitKind = Literal["auto", "time", "random"]
+MIN_LEADS_PER_PART = 50  # in each of train, valid and test
+# SQLs, and leads that are not, in each part: with fewer, early stopping, calibration, the thresholds' recall
+# floor and the test ROC-AUC (and its interval) rest on a handful of leads, and a model no better than chance
+# would still be registered.
+MIN_OUTCOMES_PER_PART = 10
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class History:
     decimal: str | dict[str, str] = (
         "."  # the export's decimal mark, or each column's, to read its own columns
     )
+    label_note: str = ""  # the outcome column's values and what each counts as, for errors about the label
 
     @property
     def created(self) -> np.ndarray:
@@ -52,6 +59,7 @@ class History:
             seen_columns=self.seen_columns,
             ordered=self.ordered,
             decimal=self.decimal,
+            label_note=self.label_note,
         )
 
 
@@ -69,6 +77,7 @@ def history_from_records(
     ordered: bool = True,
     decimal: str | dict[str, str] = ".",
     numbers: list[int] | None = None,
+    label_note: str = "",
 ) -> History:
     """Validate records (lead fields plus an `outcome` object) and sort them by creation time.
 
@@ -90,6 +99,7 @@ def history_from_records(
         seen_columns=tuple(seen_columns),
         ordered=ordered,
         decimal=decimal,
+        label_note=label_note,
     )
 
 
@@ -151,13 +161,45 @@ def _check_fractions(valid_fraction: float, test_fraction: float) -> None:
         raise ValueError("valid and test fractions must be in (0, 1) and leave at least 10% for training")
 
 
-def _check_sizes(split: Split) -> Split:
-    for part, count in split.describe().items():
-        if count < 50:
-            raise HistoryError(
-                f"the {split.kind} split leaves only {count} leads in {part}: need more history"
-            )
+def _check_sizes(split: Split, history: History, smallest: float) -> Split:
+    """Refuse a split too small to fit, calibrate and test on; `smallest` is the smallest part's share."""
+    n, sqls = len(history.leads), int(history.sql.sum())
+    seen = f"; {history.label_note}" if history.label_note else ""
+    if sqls in (0, n):
+        marked = "no lead" if sqls == 0 else "every lead"
+        raise HistoryError(
+            f"the label marks {marked} as SQL ({sqls:,} SQLs among {n:,} leads){seen}: list the values that mean "
+            "SQL in the mapping's label sql_positive (matched in any case), and check its column"
+        )
+    sizes = split.describe()
+    if min(sizes.values()) < MIN_LEADS_PER_PART:
+        need = math.ceil(MIN_LEADS_PER_PART / smallest)
+        raise HistoryError(
+            f"too few leads: the {split.kind} split leaves {_per_part(sizes)} leads in train/valid/test; each "
+            f"part needs at least {MIN_LEADS_PER_PART}, so about {need:,} leads with an outcome in all, and this "
+            f"history has {n:,}: bring more history"
+        )
+    masks = {"train": split.train, "valid": split.valid, "test": split.test}
+    positive = {part: int(history.sql[mask].sum()) for part, mask in masks.items()}
+    negative = {part: int(mask.sum()) - positive[part] for part, mask in masks.items()}
+    if min(*positive.values(), *negative.values()) < MIN_OUTCOMES_PER_PART:
+        need = math.ceil(MIN_OUTCOMES_PER_PART / smallest)
+        fewer = "SQLs" if min(positive.values()) <= min(negative.values()) else "leads that are not SQL"
+        remedy = "bring more history"
+        if split.kind == "time" and min(sqls, n - sqls) >= need:
+            remedy += ", or use --split random (stratified: every part gets its share of SQLs)"
+        raise HistoryError(
+            f"too few {fewer} to train, calibrate and test: the {split.kind} split leaves {_per_part(positive)} "
+            f"SQLs and {_per_part(negative)} leads that are not in train/valid/test; each part needs at least "
+            f"{MIN_OUTCOMES_PER_PART} of each, so about {need:,} in all, and this history has {sqls:,} SQLs among "
+            f"{n:,} leads{seen}: "
+            f"check that sql_positive lists every value that means SQL, or {remedy}"
+        )
     return split
+
+
+def _per_part(counts: dict[str, int]) -> str:
+    return "/".join(f"{count:,}" for count in counts.values())
 
 
 def time_split(history: History, valid_fraction: float = 0.15, test_fraction: float = 0.15) -> Split:
@@ -175,7 +217,9 @@ def time_split(history: History, valid_fraction: float = 0.15, test_fraction: fl
         kind="time",
         note=note,
     )
-    return _check_sizes(split)
+    return _check_sizes(
+        split, history, min(valid_fraction, test_fraction, 1 - valid_fraction - test_fraction)
+    )
 
 
 def random_split(
@@ -195,7 +239,8 @@ def random_split(
         f"random, stratified by outcome (seed {seed}): the rows carry no order in time, so the test period "
         "is not later than training and a shift over time would go unseen"
     )
-    return _check_sizes(Split(part == 0, part == 1, part == 2, kind="random", note=note))
+    smallest = min(valid_fraction, test_fraction, 1 - valid_fraction - test_fraction)
+    return _check_sizes(Split(part == 0, part == 1, part == 2, kind="random", note=note), history, smallest)
 
 
 def split_history(history: History, kind: SplitKind = "auto", seed: int = 0) -> Split:

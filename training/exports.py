@@ -2,40 +2,94 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
+from leadgate.features.cells import Row
 from leadgate.features.export_records import decimal_marks, map_rows
-from leadgate.features.mapping import Mapping, MappingError, check_header
+from leadgate.features.headers import fit_header
+from leadgate.features.mapping import Column, Label, Mapping, MappingError
 from leadgate.training.data import History, history_from_records
+
+SHOWN_VALUES = 8  # outcome values named in notes and errors, most common first
+KINDS = {"sql": "SQL", "not_sql": "not SQL", "open": "no outcome yet", "blank": "no outcome: an error"}
 
 
 @dataclass(frozen=True)
 class MappedExport:
-    """The history an export gives, and the rows that could not be mapped (each with its problem)."""
+    """The history an export gives, the rows that could not be mapped (each with its problem), what to say."""
 
     history: History
     problems: list[str]
+    # Said once: column names read in the export's spelling, leads left out and why, the outcome's values.
+    notes: list[str] = field(default_factory=list)
+
+
+def describe_outcomes(label: Label, values: Counter) -> str:
+    """The outcome column's values, most common first, each with what it counts as."""
+    shown = []
+    for text, count in values.most_common(SHOWN_VALUES):
+        mapped = label.sql_value(text)
+        name = "(blank)" if text is None else repr(text)
+        if text is not None and mapped != text:
+            name += f" → {'null' if mapped is None else repr(mapped)}"
+        shown.append(f"{name} {count:,} ({KINDS[label.kind(text)]})")
+    more = len(values) - SHOWN_VALUES
+    rest = f" and {more:,} more values" if more > 0 else ""
+    return f"{label.sql.column} holds {', '.join(shown)}{rest}"
 
 
 def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float = 0.01) -> MappedExport:
-    """Map every row; more than `max_bad_share` bad rows is an error naming the first ten."""
+    """Map every row; more than `max_bad_share` bad rows is an error naming the first ten.
+
+    Leads with no outcome yet (the label's `open` values, `blank: open`) and, with `skip_undated`, rows without
+    a creation date are left out and counted in the notes.
+    """
     header = list(rows[0]) if rows else []
-    check_header(mapping, header)
     if mapping.label is None:
         raise MappingError(f"mapping {mapping.name!r} has no label: it can score leads but not train")
+    mapping, notes = fit_header(mapping, header)
+    label, placeholders = mapping.label, set(mapping.placeholders)
+    dated = mapping.created_at if isinstance(mapping.created_at, Column) else None
+    # File line numbers of rows without a creation date (the header is line 1).
+    undated_lines = (
+        {k + 2 for k, raw in enumerate(rows) if Row(raw, placeholders).text(dated.column) is None}
+        if dated
+        else set()
+    )
+    undated = len(undated_lines)
+    values = Counter(Row(raw, placeholders).text(label.sql.column) for raw in rows)
+    described = describe_outcomes(label, values)
     marks = decimal_marks(mapping, rows)
     results = map_rows(mapping, rows, marks=marks)
+    if undated and mapping.skip_undated:
+        # Left out after mapping, so every other row keeps its own line number in messages.
+        results = [(number, result) for number, result in results if number not in undated_lines]
+        notes.append(
+            f"{undated:,} rows without a creation date ({dated.column} blank) left out (skip_undated)"
+        )
     problems = [r for _, r in results if isinstance(r, str)]
     if len(problems) > max_bad_share * len(results):
         shown = "\n  ".join(problems[:10])
         more = f"\n  ... and {len(problems) - 10:,} more" if len(problems) > 10 else ""
+        hints = _hints(label, values[None], 0 if mapping.skip_undated else undated, dated)
         raise MappingError(
             f"{len(problems):,} of {len(results):,} rows cannot be mapped, more than the {max_bad_share:.0%} "
             f"training tolerates (each problem names the mapping option that reads such cells, where one "
-            f"exists; otherwise correct the export):\n  {shown}{more}"
+            f"exists; otherwise correct the export):\n  {shown}{more}{hints}"
         )
     own = mapping.baseline_columns(header)
     mapped = [(number, record) for number, record in results if not isinstance(record, str)]
+    waiting = sum(record["outcome"] is None for _, record in mapped)
+    mapped = [(number, record) for number, record in mapped if record["outcome"] is not None]
+    if waiting:
+        notes.append(f"{waiting:,} leads with no outcome yet left out of training")
+    if waiting and not mapped:
+        raise MappingError(
+            f"no lead has an outcome yet ({waiting:,} open): nothing to learn from; {described}"
+        )
+    sqls = sum(record["outcome"]["sql"] for _, record in mapped)
+    notes.append(f"outcome: {sqls:,} SQLs among {len(mapped):,} leads; {described}")
     history = history_from_records(
         [record for _, record in mapped],
         # Row numbers count the header as 1, so the raw row of number k is rows[k - 2].
@@ -46,5 +100,23 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         # The baselines read each column with the mark the mapping reads it with, so neither misreads "71,0".
         decimal={column: marks.get(column, mapping.decimal or ".") for column in own},
         numbers=[number for number, _ in mapped],
+        label_note=described,
     )
-    return MappedExport(history, problems)
+    return MappedExport(history, problems, notes)
+
+
+def _hints(label: Label, blank_outcomes: int, undated: int, dated: Column | None) -> str:
+    """What to try when blank outcomes or creation dates are among the bad rows."""
+    hints = []
+    if blank_outcomes and label.blank == "error":
+        hints.append(
+            f"{blank_outcomes:,} rows have no outcome ({label.sql.column} blank): if a blank means no outcome "
+            "yet, add `blank: open` to the mapping's label (those leads are left out of training and counted); "
+            "if it means not an SQL, `blank: not_sql`"
+        )
+    if undated and dated is not None:
+        hints.append(
+            f"{undated:,} rows have no creation date ({dated.column} blank): fill them in, or add "
+            "`skip_undated: true` to the mapping to leave them out of training (counted)"
+        )
+    return "".join(f"\n{hint}" for hint in hints)

@@ -101,6 +101,13 @@ def fit_booster(
     """
     import lightgbm
 
+    for part, labels in (("training", y_train), ("validation", y_valid)):
+        # The split checks each part's outcomes; gates may still leave one with a single class.
+        if labels.all() or not labels.any():
+            raise TrainingError(
+                f"the {part} leads left after the gates are all SQL or all not ({int(labels.sum()):,} SQLs "
+                f"among {len(labels):,}): no model can be sized on them; bring more history"
+            )
     half_lives: tuple[float | None, ...] = (None,)
     if created is not None and np.ptp(created) > 0:
         half_lives += RECENCY_HALF_LIVES

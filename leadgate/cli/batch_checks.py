@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from leadgate.cli.common import fail, policy_or_fail
+from leadgate.cli.common import err, fail, policy_or_fail
 
 # Past this share of failed rows `score` exits 1: a broken input, not a few bad leads (the output is written).
 MAX_ERROR_RATE = 0.1
@@ -17,8 +17,11 @@ def _shown(columns: list[str], most: int = 5) -> str:
 
 def checked_batch(input: Path, output: Path, policy: Path | None, mapping: str | None, delimiter: str | None):
     """Every argument of `score` checked, or the command stops with one line; the mapping to read through."""
+    from rich.markup import escape
+
     from leadgate.cli.data import named_mapping
-    from leadgate.features.mapping import MappingError, check_header
+    from leadgate.features.headers import fit_header
+    from leadgate.features.mapping import MappingError
     from leadgate.serving.batch_output import check_output
     from leadgate.serving.export_reader import BatchInputError
     from leadgate.serving.lead_files import foreign_columns, input_columns
@@ -29,8 +32,10 @@ def checked_batch(input: Path, output: Path, policy: Path | None, mapping: str |
     try:
         check_output(output)
         columns = input_columns(input, mapped, delimiter=delimiter)
-        if mapped is not None:
-            check_header(mapped, columns, outcome=False)  # new leads: the label columns may be missing
+        if mapped is not None:  # new leads: the label columns may be missing
+            # Said here once; the batch resolves the same names again as it reads the rows.
+            for note in fit_header(mapped, columns, outcome=False)[1]:
+                err.print(f"[yellow]{escape(note)}[/]")
     except (BatchInputError, MappingError) as error:
         raise fail(str(error)) from None
     foreign = [] if mapped is not None else foreign_columns(columns)

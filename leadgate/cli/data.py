@@ -43,7 +43,11 @@ def export_history(path: Path, mapping, delimiter: str | None = None):
         mapped = history_from_export(read_export(path, delimiter=delimiter), mapping)
     except (BatchInputError, MappingError, HistoryError) as error:
         raise fail(str(error)) from None
+    from rich.markup import escape
+
+    for note in mapped.notes:  # names resolved, leads left out, and the outcome's values, last
+        err.print(escape(note) if note.startswith("outcome:") else f"[yellow]{escape(note)}[/]")
     if mapped.problems:
         shown = "; ".join(mapped.problems[:3]) + (" ..." if len(mapped.problems) > 3 else "")
-        err.print(f"[yellow]{len(mapped.problems):,} rows skipped (up to 1% may be): {shown}[/]")
+        err.print(f"[yellow]{len(mapped.problems):,} rows skipped (up to 1% may be): {escape(shown)}[/]")
     return mapped.history

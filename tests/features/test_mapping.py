@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from leadgate.features.export_records import map_rows
-from leadgate.features.mapping import MappingError, check_header, parse_mapping
+from leadgate.features.headers import check_header
+from leadgate.features.mapping import MappingError, parse_mapping
 from leadgate.features.schema import parse_lead
 
 BASE = """

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from leadgate.features.export_records import map_rows
-from leadgate.features.mapping import MappingError, check_header
+from leadgate.features.headers import check_header
+from leadgate.features.mapping import MappingError
 from leadgate.features.schema import parse_lead
 from leadgate.training.crm_mappings import load_mapping, shipped_mappings
 

@@ -134,10 +134,64 @@ def test_time_split_accepts_fractions_just_inside_the_limit():
     assert split.describe()["train"] >= 100
 
 
-def test_time_split_on_tiny_history_asks_for_more():
-    history = history_from_records(records(200))
-    with pytest.raises(HistoryError, match=r"only \d+ leads in valid: need more history"):
-        time_split(history)
+@pytest.mark.parametrize("kind", ["time", "random"])
+def test_a_tiny_history_is_refused_with_the_minimum_and_its_own_count(kind):
+    from leadgate.training.data import split_history
+
+    history = history_from_records(records(300))
+    with pytest.raises(HistoryError) as refused:
+        split_history(history, kind)
+    message = str(refused.value)
+    assert f"the {kind} split leaves " in message and "leads in train/valid/test" in message
+    assert "each part needs at least 50, so about 334 leads with an outcome in all" in message
+    assert "this history has 300" in message and "\n" not in message
+    split_history(history_from_records(records(340)), kind)  # just above the stated minimum: accepted
+
+
+def _with_sqls(n: int, sqls: list[int]) -> list[dict]:
+    return [record(i, hours=i, sql=i in set(sqls)) for i in range(n)]
+
+
+@pytest.mark.parametrize("kind", ["time", "random"])
+def test_too_few_sqls_in_any_part_are_refused_with_counts_per_part(kind):
+    from leadgate.training.data import split_history
+
+    # 2,000 leads with 4 SQLs spread over time: a part gets one or two, and a test ROC-AUC would be luck.
+    history = history_from_records(_with_sqls(2000, [100, 900, 1500, 1900]))
+    with pytest.raises(HistoryError) as refused:
+        split_history(history, kind)
+    message = str(refused.value)
+    assert message.startswith("too few SQLs to train, calibrate and test: ")
+    assert (
+        "leads that are not in train/valid/test; each part needs at least 10 of each, so about 67" in message
+    )
+    assert "this history has 4 SQLs among 2,000 leads" in message
+
+
+def test_a_time_split_that_starves_a_part_of_sqls_suggests_the_random_split():
+    from leadgate.training.data import split_history
+
+    # 200 SQLs, all among the oldest leads: enough in all, none in the newest parts.
+    history = history_from_records(_with_sqls(2000, list(range(0, 1000, 5))))
+    with pytest.raises(HistoryError, match=r"leaves 200/0/0 SQLs .* or use --split random"):
+        split_history(history, "time")
+    assert split_history(history, "random").kind == "random"
+
+
+def test_a_label_that_marks_no_lead_or_every_lead_says_so_with_the_values_seen():
+    from leadgate.training.data import split_history
+
+    none = history_from_records(_with_sqls(1000, []), label_note="Stage holds 'Closed Lost' 600 (not SQL)")
+    with pytest.raises(HistoryError) as refused:
+        split_history(none)
+    assert str(refused.value).startswith(
+        "the label marks no lead as SQL (0 SQLs among 1,000 leads); Stage holds 'Closed Lost' 600 (not SQL): "
+        "list the values that mean SQL"
+    )
+    with pytest.raises(HistoryError, match=r"marks every lead as SQL \(1,000 SQLs among 1,000"):
+        split_history(history_from_records(_with_sqls(1000, list(range(1000)))), "random")
+    # The note survives a subset, so a window of the history still names the label's values.
+    assert none.subset(np.arange(10)).label_note == none.label_note
 
 
 def test_random_split_is_stratified_seeded_and_said_so():

@@ -73,3 +73,16 @@ def test_without_creation_times_only_equal_weights_are_tried():
     fitted = fit_booster(x_train, y_train, x_valid, y_valid, features=COLUMNS)
     assert {c["recency_half_life"] for c in fitted.candidates} == {None}
     assert fitted.params["recency_half_life"] == "none"
+
+
+@pytest.mark.parametrize("part", ["training", "validation"])
+def test_a_part_with_one_outcome_only_stops_with_a_training_error_not_a_traceback(part):
+    from leadgate.training.fit import TrainingError
+
+    x_train, y_train, x_valid, y_valid, _ = world(0, drift=False, n_train=400, n_valid=200)
+    if part == "training":
+        y_train = np.zeros_like(y_train)
+    else:
+        y_valid = np.zeros_like(y_valid)
+    with pytest.raises(TrainingError, match=rf"the {part} leads left after the gates are all SQL or all not"):
+        fit_booster(x_train, y_train, x_valid, y_valid, features=COLUMNS)

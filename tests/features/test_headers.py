@@ -1,0 +1,56 @@
+"""A mapping's column names against an export's header: spaces and Unicode form resolved, misses hinted."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from leadgate.features.export_records import map_rows
+from leadgate.features.headers import check_header, fit_header
+from leadgate.features.mapping import MappingError, parse_mapping
+
+MAPPING = """
+name: messy
+lead_id: {column: ID}
+custom:
+  budget: {column: Budget, type: number}
+  region: {column: Région}
+  segment: {column: Segment}
+label:
+  sql: {column: Stage}
+  sql_positive: [SQL]
+after_contact: [Owner]
+"""
+NFD_REGION = unicodedata.normalize("NFD", "Région")
+
+
+def test_names_differing_only_by_spaces_or_unicode_form_are_read_and_said_once():
+    header = ["ID", "Budget ", NFD_REGION, "Segment", "Segment.1", " Owner", "Stage"]
+    mapping, notes = fit_header(parse_mapping(MAPPING), header)
+    assert notes == [
+        "mapping column 'Budget' read from the export's 'Budget ' (spaces around it)",
+        f"mapping column 'Région' read from the export's {NFD_REGION!r} (Unicode form, NFC/NFD)",
+        "mapping column 'Owner' read from the export's ' Owner' (spaces around it)",
+        "the export has 2 columns named 'Segment': the mapping reads the first; the others are 'Segment.1' "
+        "(map them by that name)",
+    ]
+    row = {"ID": "1", "Budget ": "12", NFD_REGION: "Nord", "Segment": "a", "Segment.1": "b", " Owner": "k"}
+    [(_, record)] = map_rows(mapping, [{**row, "Stage": "SQL"}])
+    assert record["custom"] == {"budget": 12.0, "region": "Nord", "segment": "a"}
+    # The after-contact column is known by the export's spelling, so the baselines leave it out too.
+    assert " Owner" not in mapping.baseline_columns(header)
+
+
+def test_a_missing_column_names_its_near_match():
+    with pytest.raises(MappingError) as refused:
+        check_header(parse_mapping(MAPPING), ["ID", "budget", "Region", "Segment", "Stage"])
+    assert str(refused.value) == (
+        "the export has no column(s) ['Budget', 'Région'] that mapping 'messy' reads; "
+        "did you mean 'budget' for 'Budget', 'Region' for 'Région'?"
+    )
+
+
+def test_two_columns_that_both_fit_a_name_are_refused_rather_than_guessed():
+    with pytest.raises(MappingError, match=r"names 'Budget' \(the export has 'Budget ', ' Budget'\)"):
+        check_header(parse_mapping(MAPPING), ["ID", "Budget ", " Budget", "Région", "Segment", "Stage"])

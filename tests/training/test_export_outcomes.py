@@ -1,0 +1,90 @@
+"""An export's outcomes as training reads them: open leads and undated rows left out and counted, clear refusals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from leadgate.features.mapping import MappingError, parse_mapping
+from leadgate.training.exports import history_from_export
+
+MAPPING = """
+name: stages
+lead_id: {column: Id}
+created_at: {column: Created, type: datetime}
+custom:
+  score: {column: Score, type: number}
+label:
+  sql: {column: Stage}
+  sql_positive: [Closed Won]
+"""
+
+
+def _rows(n: int = 400, blank_every: int = 0, undated_every: int = 0) -> list[dict]:
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    rows = []
+    for i in range(n):
+        stage = "Closed Won" if i % 3 == 0 else "Closed Lost"
+        rows.append(
+            {
+                "Id": str(i),
+                "Created": ""
+                if undated_every and i % undated_every == 1
+                else (start + timedelta(hours=i)).isoformat(),
+                "Score": str(i % 7),
+                "Stage": "" if blank_every and i % blank_every == 2 else stage,
+            }
+        )
+    return rows
+
+
+def test_the_outcome_values_are_counted_most_common_first_in_the_notes():
+    mapped = history_from_export(_rows(), parse_mapping(MAPPING))
+    assert mapped.notes[-1] == (
+        "outcome: 134 SQLs among 400 leads; Stage holds 'Closed Lost' 266 (not SQL), 'Closed Won' 134 (SQL)"
+    )
+    assert mapped.history.label_note == mapped.notes[-1].split("; ", 1)[1]
+
+
+def test_blank_outcomes_are_refused_with_a_count_and_both_meanings_a_blank_can_have():
+    with pytest.raises(MappingError) as refused:
+        history_from_export(_rows(blank_every=10), parse_mapping(MAPPING))
+    assert str(refused.value).endswith(
+        "40 rows have no outcome (Stage blank): if a blank means no outcome yet, add `blank: open` to the "
+        "mapping's label (those leads are left out of training and counted); if it means not an SQL, "
+        "`blank: not_sql`"
+    )
+
+
+def test_open_leads_are_left_out_of_training_and_counted():
+    mapping = parse_mapping(
+        MAPPING.replace("sql_positive: [Closed Won]", "sql_positive: [Closed Won]\n  blank: open")
+    )
+    mapped = history_from_export(_rows(blank_every=10), mapping)
+    assert len(mapped.history.leads) == 360 and not mapped.problems
+    assert "40 leads with no outcome yet left out of training" in mapped.notes
+    assert "(blank) 40 (no outcome yet)" in mapped.notes[-1]
+
+
+def test_rows_without_a_creation_date_are_refused_with_the_option_to_leave_them_out():
+    with pytest.raises(MappingError) as refused:
+        history_from_export(_rows(undated_every=20), parse_mapping(MAPPING))
+    assert str(refused.value).endswith(
+        "20 rows have no creation date (Created blank): fill them in, or add `skip_undated: true` to the "
+        "mapping to leave them out of training (counted)"
+    )
+    mapped = history_from_export(_rows(undated_every=20), parse_mapping(MAPPING + "skip_undated: true\n"))
+    assert len(mapped.history.leads) == 380 and not mapped.problems
+    assert "20 rows without a creation date (Created blank) left out (skip_undated)" in mapped.notes
+
+
+def test_an_export_of_open_leads_only_is_refused_with_its_values():
+    mapping = parse_mapping(
+        MAPPING.replace("sql_positive: [Closed Won]", "sql_positive: [Closed Won]\n  open: [Working]")
+    )
+    rows = [{**row, "Stage": "Working"} for row in _rows(100)]
+    with pytest.raises(
+        MappingError, match=r"no lead has an outcome yet \(100 open\).*'Working' 100 \(no outcome yet\)"
+    ):
+        history_from_export(rows, mapping)
