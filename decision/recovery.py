@@ -119,10 +119,10 @@ def _changed(field: CustomField, value) -> str:
     if field.type == "datetime":
         # A date is read as its age: an increasing direction means older dates convert better.
         earlier = {"increasing": "an earlier ", "decreasing": "a more recent "}.get(field.direction or "")
-        return f"{earlier}{field.label}" if earlier else f"a different {field.label}"
+        return f"{earlier}{field.label}" if earlier else f"a change in {field.label}"
     higher = {"increasing": "a higher ", "decreasing": "a lower "}.get(field.direction or "")
     # A number without a known direction (calls, a score from another tool) can change: no "correction".
-    return f"{higher}{field.label}" if higher else f"a different {field.label}"
+    return f"{higher}{field.label}" if higher else f"a change in {field.label}"
 
 
 def custom_recovery(field: CustomField) -> Recovery:

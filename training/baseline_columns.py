@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from leadgate.features import number_marks
 from leadgate.features.table import EVENT_TYPES, LeadTable
 
 # A text column with more distinct values than this share of its rows names leads (ids, emails), not kinds.
@@ -14,6 +15,7 @@ IDENTIFIER_MIN_DISTINCT = 50
 NUMERIC_SHARE = 0.95  # a column is numeric when this share of its given values reads as a number
 MIN_LEVEL_ROWS = 10  # rarer category levels are pooled, as a one-hot encoder's min_frequency would
 MISSING = ["", "nan", "none", "null", "n/a", "na", "-", "--", "select"]
+NUMBER_SAMPLE = 200  # values tried as numbers before a whole text column is
 DATE_SAMPLE = 200  # values tried as dates before a whole column is: most text columns fail at once
 _DAY = 86_400.0
 _NUMBERS = ("employees", "annual_revenue", "seconds_on_form", "cost")
@@ -54,23 +56,36 @@ def _given(series) -> np.ndarray:
     return (series.notna() & ~text.isin(MISSING)).to_numpy()
 
 
-def _numbers(series, given: np.ndarray, decimal: str):
-    """The column as floats (NaN where missing or unreadable) and the share of given cells that read."""
+def _numbers(series, given: np.ndarray, decimal: str | None):
+    """The column as floats (NaN where missing or unreadable) and the share of given cells that read.
+
+    Text is read as the mapping reads numbers (features/number_marks.py): currency, percent and grouped
+    thousands included. `decimal` None infers the column's mark from its values ('.' where they do not say).
+    """
     import pandas as pd
 
     if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-        values = pd.to_numeric(series, errors="coerce").astype(float)
-    else:
-        # The mapping's own rule (features/cells.py): thousands separators go, the decimal mark becomes a point.
-        text = series.where(given).astype(str).str.replace(" ", "", regex=False)
-        if decimal == ",":
-            text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        else:
-            text = text.str.replace(",", "", regex=False)
-        values = pd.to_numeric(text, errors="coerce")
-    values = values.where(given)
-    read = int(values.notna().sum())
-    return values.to_numpy(dtype=float), (read / given.sum() if given.any() else 0.0)
+        values = pd.to_numeric(series, errors="coerce").astype(float).where(given)
+        read = int(values.notna().sum())
+        return values.to_numpy(dtype=float), (read / given.sum() if given.any() else 0.0)
+    text = series.where(given).astype(str).str.strip()
+    texts = text[given]
+    # Most text columns are words: a sample that mostly fails to read settles it without reading every cell.
+    sample = texts.head(NUMBER_SAMPLE)
+    if not len(sample) or sum(
+        number_marks.read(t, ".") is not None or number_marks.read(t, ",") is not None for t in sample
+    ) < NUMERIC_SHARE * len(sample):
+        return np.full(len(series), np.nan), 0.0
+    if decimal is None:
+        try:
+            decimal = number_marks.column_mark(str(series.name), texts, None)
+        except ValueError:
+            decimal = "."  # marks that contradict each other: read as a plain data scientist would, with '.'
+    values = np.full(len(series), np.nan)
+    rows = np.flatnonzero(given)
+    values[rows] = [np.nan if (v := number_marks.read(t, decimal)) is None else v for t in texts]
+    read = int(np.isfinite(values[rows]).sum())
+    return values, (read / len(rows) if len(rows) else 0.0)
 
 
 def _ages(series, given: np.ndarray, created_days: np.ndarray) -> np.ndarray | None:
@@ -99,7 +114,7 @@ def column_frame(
 ) -> ColumnFrame:
     """Every column of `frame`, typed from its values; rare levels pooled by the training rows' counts.
 
-    `decimal` is the export's decimal mark, or each column's (a column not named reads with '.').
+    `decimal` is the export's decimal mark, or each column's (a column not named: inferred from its values).
     """
     import pandas as pd
 
@@ -113,7 +128,7 @@ def column_frame(
         if distinct <= 1:
             dropped[name] = "constant or empty"
             continue
-        mark = decimal.get(name, ".") if isinstance(decimal, dict) else decimal
+        mark = decimal.get(name) if isinstance(decimal, dict) else decimal
         numbers, share = _numbers(series, given, mark)
         ages = None if share >= NUMERIC_SHARE else _ages(series, given, created_days)
         if share >= NUMERIC_SHARE or ages is not None:

@@ -219,7 +219,7 @@ def gap_words(row: dict, system: float) -> str:
     return words
 
 
-def _leak(comparison: list[dict], strongest: list, alone: list) -> str | None:
+def leak(comparison: list[dict], strongest: list, alone: list) -> str | None:
     """What says a column was filled in after contact: any scorer near 1.0, or one column alone near it."""
     best = max(comparison, key=lambda row: row["roc_auc"] if row["roc_auc"] == row["roc_auc"] else 0)
     giveaways = [(name, auc) for name, auc in alone if auc >= LEAKAGE_ALONE_AUC]
@@ -263,9 +263,9 @@ def verdict(
     of the gap (DeLong, same test leads) lies wholly on the baseline's side; for rows without one, beyond the
     test part's standard error (≥ 0.005).
     """
-    leak = _leak(comparison, strongest, list(alone))
-    if leak:
-        return leak
+    leaked = leak(comparison, strongest, list(alone))
+    if leaked:
+        return leaked
     by_key = {row["key"]: row for row in comparison}
     system = by_key["system"]["roc_auc"]
     margin = max(0.005, se)

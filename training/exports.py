@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from leadgate.features.cells import Row
 from leadgate.features.export_records import decimal_marks, map_rows
 from leadgate.features.headers import fit_header
-from leadgate.features.mapping import Column, Label, Mapping, MappingError
+from leadgate.features.mapping import Column, Label, Mapping, MappingError, fold
 from leadgate.training.data import History, history_from_records
 
 SHOWN_VALUES = 8  # outcome values named in notes and errors, most common first
@@ -26,17 +26,42 @@ class MappedExport:
 
 
 def describe_outcomes(label: Label, values: Counter) -> str:
-    """The outcome column's values, most common first, each with what it counts as."""
+    """The outcome column's values, most common first, each with what it counts as.
+
+    Values that differ only in case or surrounding spaces count as one ('Yes', ' yes'), as the label reads them.
+    """
+    grouped: Counter = Counter()
+    spelling: dict[str | None, str | None] = {}
+    for text, count in values.most_common():
+        key = None if text is None else fold(text)
+        grouped[key] += count
+        spelling.setdefault(key, text)  # shown as its most common spelling
     shown = []
-    for text, count in values.most_common(SHOWN_VALUES):
+    for key, count in grouped.most_common(SHOWN_VALUES):
+        text = spelling[key]
         mapped = label.sql_value(text)
         name = "(blank)" if text is None else repr(text)
         if text is not None and mapped != text:
             name += f" → {'null' if mapped is None else repr(mapped)}"
         shown.append(f"{name} {count:,} ({KINDS[label.kind(text)]})")
-    more = len(values) - SHOWN_VALUES
+    more = len(grouped) - SHOWN_VALUES
     rest = f" and {more:,} more values" if more > 0 else ""
     return f"{label.sql.column} holds {', '.join(shown)}{rest}"
+
+
+def unheld_values(label: Label, values: Counter) -> list[str]:
+    """Notes for the label's listed values that no row holds, with the nearest value rows do hold (a typo?)."""
+    from difflib import get_close_matches
+
+    held = {fold(mapped): mapped for text in values if text is not None and (mapped := label.sql_value(text))}
+    notes = []
+    for where, listed in (("sql_positive", label.sql_positive), ("open", label.open)):
+        for value in listed:
+            if fold(value) not in held:
+                near = get_close_matches(fold(value), list(held), n=1, cutoff=0.75)
+                hint = f" (did you mean {held[near[0]]!r}?)" if near else ""
+                notes.append(f"label {where} lists {value!r}, which no row of {label.sql.column} holds{hint}")
+    return notes
 
 
 def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float = 0.01) -> MappedExport:
@@ -58,8 +83,10 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         else set()
     )
     undated = len(undated_lines)
-    values = Counter(Row(raw, placeholders).text(label.sql.column) for raw in rows)
+    kept = [raw for k, raw in enumerate(rows) if k + 2 not in undated_lines] if mapping.skip_undated else rows
+    values = Counter(Row(raw, placeholders).text(label.sql.column) for raw in kept)
     described = describe_outcomes(label, values)
+    notes += unheld_values(label, values)
     marks = decimal_marks(mapping, rows)
     results = map_rows(mapping, rows, marks=marks)
     if undated and mapping.skip_undated:

@@ -68,6 +68,7 @@ def log_training(
     settings: Settings,
     data_info: dict,
     first_becomes_champion: bool = True,
+    aliased: bool = True,
 ) -> Registered:
     """One MLflow run: params, metrics, policy, feature list, plots, the pyfunc model; register and alias it.
 
@@ -148,7 +149,13 @@ def log_training(
     alias = CHALLENGER
     if first_becomes_champion and not _has_alias(client, settings.model_name, CHAMPION):
         alias = CHAMPION
-    client.set_registered_model_alias(settings.model_name, alias, version)
+    if aliased:
+        client.set_registered_model_alias(settings.model_name, alias, version)
+    else:
+        # Kept for inspection (`leadgate.load(version=N)`, the report), never served, never in shadow.
+        client.set_model_version_tag(
+            settings.model_name, version, "leadgate.unaliased", result.extras.get("leak") or ""
+        )
     # The feature list travels with the version too, so the registry UI says which CRM fields a model reads.
     fields = [f"{f.name} ({f.type})" for f in result.model.builder.custom_fields]
     client.set_model_version_tag(
@@ -157,7 +164,9 @@ def log_training(
     client.set_model_version_tag(
         settings.model_name, version, "leadgate.feature_count", str(len(result.model.builder.features))
     )
-    return Registered(run_id=run.info.run_id, name=settings.model_name, version=version, aliases=[alias])
+    return Registered(
+        run_id=run.info.run_id, name=settings.model_name, version=version, aliases=[alias] if aliased else []
+    )
 
 
 def _pinned(*distributions: str) -> list[str]:

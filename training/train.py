@@ -14,7 +14,7 @@ from leadgate.decision.policy import Policy
 from leadgate.decision.policy_routing import Thresholds
 from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
-from leadgate.training.baselines import comparison_rows, fit_baselines
+from leadgate.training.baselines import comparison_rows, fit_baselines, leak
 from leadgate.training.data import History, Split, SplitKind, split_history
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
@@ -161,6 +161,7 @@ def train_model(
     metrics["test.sql_rate"] = float(y_test.mean())
     seen = {"system": leadgate_seen(history, builder), **baselines.seen}
     comparison = comparison_rows(metrics, seen)
+    findings = baselines.findings(history)
     return TrainResult(
         model=model,
         split=split,
@@ -175,7 +176,9 @@ def train_model(
             "intent_windows": [choice.to_dict() for choice in windows],
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,
-            **baselines.findings(history),
+            **findings,
+            # A column that gives the outcome away: the model is registered, but under no alias.
+            "leak": leak(comparison, findings["strongest"], findings["alone"]),
             "threshold_notes": threshold_notes(
                 metrics, policy.routing, {"valid": int(y_valid.sum()), "test": int(y_test.sum())}
             ),

@@ -33,6 +33,7 @@ def train_and_register(
     mapping_name: str | None = None,
     split: str = "auto",
     delimiter: str | None = None,
+    allow_leakage: bool = False,
 ):
     """Read, train, print the comparison, log and register: what `train` and the demo run."""
     from leadgate.cli.data import export_history, mapping_policy, named_mapping
@@ -85,7 +86,15 @@ def train_and_register(
         if from_store:  # how many labels came from sales feedback rather than recorded outcomes
             source["feedback_labels"] = sources.feedback
         # A model learned from live outcomes is always a challenger: it must earn promotion in shadow.
-        registered = log_training(result, policy, settings, source, first_becomes_champion=not from_store)
+        registered = log_training(
+            result,
+            policy,
+            settings,
+            source,
+            first_becomes_champion=not from_store,
+            # A model that learned a leak would reject the very leads it should send to sales.
+            aliased=allow_leakage or not result.extras.get("leak"),
+        )
     _print_training(result, registered)
     return result, registered
 
@@ -145,6 +154,13 @@ def _print_training(result, registered) -> None:
     console.print(
         f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"
     )
+    if not registered.aliases:
+        console.print(
+            f"[yellow]{registered.name}/{registered.version} has no alias, so nothing serves or shadows it: "
+            "it learned from a column that gives the outcome away (above). List that column under "
+            "after_contact and train again, or, if it truly is known when a lead arrives, train with "
+            "--allow-leakage[/]"
+        )
 
 
 def gap_cell(row: dict) -> str:
@@ -206,6 +222,12 @@ def train(
     ] = None,
     split: SplitOpt = "auto",
     delimiter: DelimiterOpt = None,
+    allow_leakage: Annotated[
+        bool,
+        typer.Option(
+            "--allow-leakage", help="alias the model even when a column seems to give the outcome away"
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Train, compare with plain baselines on every export column, log and register (first: champion, later: challenger)."""
@@ -218,4 +240,5 @@ def train(
         mapping_name=mapping,
         split=split,
         delimiter=delimiter,
+        allow_leakage=allow_leakage,
     )

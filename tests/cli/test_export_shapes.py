@@ -240,7 +240,21 @@ def test_a_column_filled_in_after_contact_is_named_in_training_and_in_the_report
     out = text(result.output)
     assert "almost surely a column filled in only after contact" in out
     assert "Betreuer (ROC-AUC 1.000 by itself)" in out and "list such columns under after_contact" in out
-    report = run("report", *data, "--out", tmp_path / "r.html")
+    # Registered for inspection, but under no alias: nothing serves or shadows a model that learned a leak.
+    assert "registered leadgate/1, run" in out and "leadgate/1 has no alias, so nothing serves" in out
+    scored = run(
+        "score",
+        "--input",
+        tmp_path / "shop.csv",
+        "--mapping",
+        tmp_path / "leaky.yaml",
+        "--output",
+        tmp_path / "o.jsonl",
+        "--data-dir",
+        tmp_path / "d",
+    )
+    assert scored.exit_code != 0 and "with alias 'champion'" in text(scored.output)
+    report = run("report", *data, "--version", "1", "--out", tmp_path / "r.html")
     assert report.exit_code == 0, report.output
     page = (tmp_path / "r.html").read_text()
     assert "class=warn" in page and "Betreuer (ROC-AUC 1.000 by itself)" in page

@@ -223,7 +223,7 @@ def test_a_custom_field_asks_for_its_value_when_missing():
 @pytest.mark.parametrize(
     ("field", "value", "words"),
     [
-        (CustomField("calls", "integer", "Calls this campaign"), 7, "a different Calls this campaign"),
+        (CustomField("calls", "integer", "Calls this campaign"), 7, "a change in Calls this campaign"),
         (CustomField("calls", "integer", "Calls", direction="increasing"), 1, "a higher Calls"),
         (CustomField("churn", "number", "Churn risk", direction="decreasing"), 0.8, "a lower Churn risk"),
         (

@@ -118,3 +118,21 @@ def test_each_export_column_is_read_with_the_decimal_mark_the_mapping_reads_it_w
     columns = column_frame(frame, np.zeros(len(frame)), np.ones(len(frame), dtype=bool), history.decimal)
     assert columns.frame["Score"].tolist() == [float(f"{i % 90}.{i % 7}") for i in range(200)]
     assert columns.frame["Rate"].tolist() == [i % 50 + 0.5 for i in range(200)]
+
+
+def test_the_baselines_read_numbers_as_the_mapping_does_currency_percent_and_grouping_included():
+    n = 120
+    frame = pd.DataFrame(
+        {
+            "Budget": [f"€ {1000 + 37 * i:,}" for i in range(n)],
+            "Win chance": [f"{i % 100}%" for i in range(n)],
+            "Umsatz": [
+                f"{10 + i}\u00a0{i % 1000:03d},{i % 100:02d}" for i in range(n)
+            ],  # no-break space groups
+        }
+    )
+    columns = column_frame(frame, np.zeros(n), np.ones(n, dtype=bool), decimal={})
+    assert columns.numeric == ["Budget", "Win chance", "Umsatz"] and not columns.dropped
+    assert columns.frame["Budget"].tolist() == [1000.0 + 37 * i for i in range(n)]
+    assert columns.frame["Win chance"].tolist() == [float(i % 100) for i in range(n)]
+    assert columns.frame["Umsatz"][5] == pytest.approx(15005.05)

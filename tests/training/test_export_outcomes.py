@@ -77,6 +77,23 @@ def test_rows_without_a_creation_date_are_refused_with_the_option_to_leave_them_
     mapped = history_from_export(_rows(undated_every=20), parse_mapping(MAPPING + "skip_undated: true\n"))
     assert len(mapped.history.leads) == 380 and not mapped.problems
     assert "20 rows without a creation date (Created blank) left out (skip_undated)" in mapped.notes
+    # The outcome line counts the rows trained on, not the ones left out.
+    assert mapped.notes[-1].startswith("outcome: 127 SQLs among 380 leads; Stage holds 'Closed Lost' 253")
+
+
+def test_values_that_differ_in_case_count_as_one_and_a_listed_value_no_row_holds_is_named():
+    rows = _rows()
+    for i, row in enumerate(rows):
+        if row["Stage"] == "Closed Won" and i % 2:
+            row["Stage"] = "closed won " if i % 4 == 1 else "CLOSED WON"
+    mapping = parse_mapping(MAPPING.replace("[Closed Won]", "[Closed Won, Closd Lost, Qualified]"))
+    mapped = history_from_export(rows, mapping)
+    assert "Stage holds 'Closed Lost' 266 (not SQL), 'Closed Won' 134 (SQL)" in mapped.notes[-1]
+    assert (
+        "label sql_positive lists 'Closd Lost', which no row of Stage holds (did you mean 'Closed Lost'?)"
+        in (mapped.notes)
+    )
+    assert "label sql_positive lists 'Qualified', which no row of Stage holds" in mapped.notes
 
 
 def test_an_export_of_open_leads_only_is_refused_with_its_values():
