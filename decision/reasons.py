@@ -232,23 +232,31 @@ class ReasonBook:
         self,
         derived: Derived,
         matrix: np.ndarray,
-        by_family: np.ndarray,
         index: int,
-        picks: np.ndarray,
+        picked: list[tuple[int, float, float, int]],
         negative: bool,
-        points: np.ndarray,
-        comparisons: list[int] | None = None,
     ) -> list[Reason]:
-        """The picked families of one lead as Reasons (`by_family` already rounded; `points` by pick)."""
+        """One lead's picked families as Reasons.
+
+        `picked`: (family, contribution rounded, points, comparison column or -1) per pick, as plain Python
+        values (Decisions converts them once a batch: reading numpy arrays a value at a time is slow).
+        """
         reasons = []
-        for family_index, strength in zip(picks.tolist(), points.tolist(), strict=True):
-            if family_index < 0:
-                continue
+        for family_index, contribution, strength, column in picked:
             text = self.renderers[family_index](derived, matrix, index, negative)
-            # `comparisons`: this lead's row of Decisions.comparisons, as a list (numpy indexing per reason is slow).
-            if negative and comparisons is not None and (column := comparisons[family_index]) >= 0:
-                text += self.comparison_text(column)
+            if negative and column >= 0:
+                text += self._comparison_words(column)
             recovery = self.recoveries[family_index](derived, matrix, index) if negative else None
-            contribution = float(by_family[index, family_index])
             reasons.append(Reason(self.families[family_index], text, contribution, strength, recovery))
         return reasons
+
+    def _comparison_words(self, column: int) -> str:
+        # The same few columns recur lead after lead; the words of each are fixed per model.
+        words = self._comparison_texts.get(column)
+        if words is None:
+            words = self._comparison_texts[column] = self.comparison_text(column)
+        return words
+
+    @cached_property
+    def _comparison_texts(self) -> dict[int, str]:
+        return {}

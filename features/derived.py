@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from leadgate.features import claims, message_patterns, messages, signals
-from leadgate.features.table import EVENT_TYPES, LeadTable, window_days
+from leadgate.features.table import EVENT_CODE, LeadTable, window_days
 
 MEANINGFUL_EVENTS = [
     "pricing_page",
@@ -69,7 +69,11 @@ class Derived:
 
     def count(self, event: str) -> np.ndarray:
         """How many events of one type each lead had before its decision time."""
-        return self.counts[:, EVENT_TYPES.index(event)]
+        return self.counts[:, EVENT_CODE[event]]
+
+    def count_of(self, event: str, index: int) -> np.float64:
+        """How many events of one type one lead had: `count(event)[index]` without a column view per read."""
+        return self.counts[index, EVENT_CODE[event]]
 
     def counts_within(self, windows: tuple[tuple[str, float], ...]) -> np.ndarray:
         """`counts` with only the events inside their type's intent window; all of them without windows."""
@@ -78,9 +82,12 @@ class Derived:
         # Built once per batch and window set, then shared by the feature matrix and the reasons' words.
         # Kept in __dict__, not a field: a joined batch (decision.batching) recomputes it from its table.
         memo = self.__dict__.setdefault("_counts_within", {})
-        if windows not in memo:
-            memo[windows] = self.table.event_counts(window_days(windows))
-        return memo[windows]
+        found = memo.get(
+            windows
+        )  # one lookup: a tuple's hash is computed anew each time, and reasons ask often
+        if found is None:
+            found = memo[windows] = self.table.event_counts(window_days(windows))
+        return found
 
     @cached_property
     def last_event_ages(self) -> np.ndarray:
