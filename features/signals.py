@@ -67,10 +67,23 @@ _PLAIN_EMAIL = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _special_use_domains() -> tuple[str, ...]:
+def _special_use_domains() -> frozenset[str]:
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
-    return tuple(SPECIAL_USE_DOMAIN_NAMES)
+    return frozenset(SPECIAL_USE_DOMAIN_NAMES)
+
+
+def _is_special_use(domain: str) -> bool:
+    """Whether the domain is a special-use name or under one (x.local, a.test): each dot-suffix looked up once."""
+    specials = _special_use_domains()
+    if domain in specials:
+        return True
+    dot = domain.find(".")
+    while dot >= 0:
+        if domain[dot + 1 :] in specials:
+            return True
+        dot = domain.find(".", dot + 1)
+    return False
 
 
 @lru_cache(maxsize=_CACHE)
@@ -79,7 +92,7 @@ def is_valid_email(email: str) -> bool:
     if _PLAIN_EMAIL.match(email):
         # email-validator costs ~120 µs an address; for plain ASCII its only further rule is special-use domains.
         domain = email.rsplit("@", 1)[1].lower()
-        return not any(domain == s or domain.endswith("." + s) for s in _special_use_domains())
+        return not _is_special_use(domain)
     if "@" not in email:
         return False
     from email_validator import EmailNotValidError, validate_email
