@@ -81,12 +81,16 @@ class Derived:
             return self.counts
         # Built once per batch and window set, then shared by the feature matrix and the reasons' words.
         # Kept in __dict__, not a field: a joined batch (decision.batching) recomputes it from its table.
+        # The reasons ask once per event of a lead, always with the builder's own tuple, and hashing a tuple
+        # of windows costs more than the read: the last answer is kept by identity (one tuple, set at once).
+        last = self.__dict__.get("_last_counts_within")
+        if last is not None and last[0] is windows:
+            return last[1]
         memo = self.__dict__.setdefault("_counts_within", {})
-        found = memo.get(
-            windows
-        )  # one lookup: a tuple's hash is computed anew each time, and reasons ask often
+        found = memo.get(windows)
         if found is None:
             found = memo[windows] = self.table.event_counts(window_days(windows))
+        self.__dict__["_last_counts_within"] = (windows, found)
         return found
 
     @cached_property
