@@ -109,9 +109,11 @@ def _unmet_compliance(d: Derived, policy: Policy):
 @check("competitor_network")
 def _competitor_network(d: Derived, policy: Policy):
     networks = policy.competitor_networks
-    ips = _text(d, "ip")
-    hit = np.array([claims.network_of(ip, networks) if networks else "" for ip in ips], dtype=object)
-    return _values(hit != "", [f"{ip} in {n}" for ip, n in zip(ips, hit, strict=True)])
+    ips = d.table.text["ip"]
+    hit = claims.networks_of(ips, networks) if networks else [""] * len(ips)
+    # Worded only where an address is in a network: most leads' are in none.
+    words = [f"{ip} in {n}" if n else "" for ip, n in zip(ips, hit, strict=True)]
+    return _values(np.array(hit, dtype=object) != "", words)
 
 
 def _contradiction(title: str, solo: bool, employees: float, revenue: float, rules: ConsistencyRules) -> str:

@@ -95,4 +95,6 @@ def test_network_of_reads_addresses_as_ipaddress_does(address):
     networks = (ipaddress.ip_network("198.51.100.0/24"), ipaddress.ip_network("2001:db8::/32"))
     networks += (ipaddress.ip_network("0.0.0.0/8"), ipaddress.ip_network("198.0.0.0/8"))
     claims.network_of.cache_clear()
-    assert claims.network_of(address, networks) == _network_by_ipaddress(address, networks)
+    expected = _network_by_ipaddress(address, networks)
+    assert claims.network_of(address, networks) == expected
+    assert claims.networks_of([address, ""], networks) == [expected, ""]
