@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timezone
 
 import numpy as np
 
@@ -119,7 +119,6 @@ def _seconds(moment: datetime) -> float:
 _PARSED_TZ = type(Event(type=EventType.page_view, at="2000-01-01T00:00:00Z").at.tzinfo)
 _FIXED_OFFSET_TYPES = (timezone, _PARSED_TZ)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_SECOND = timedelta(seconds=1)
 
 
 def epoch_seconds(moments: list[datetime]) -> np.ndarray:
@@ -131,7 +130,8 @@ def epoch_seconds(moments: list[datetime]) -> np.ndarray:
     if moments and isinstance(moments[0].tzinfo, _FIXED_OFFSET_TYPES):
         epoch = _EPOCH.astimezone(moments[0].tzinfo)
     try:
-        return np.array([(moment - epoch) / _SECOND for moment in moments], dtype=np.float64)
+        # total_seconds(): whole microseconds over a million, exactly what dividing by one second gives, faster.
+        return np.array([(moment - epoch).total_seconds() for moment in moments], dtype=np.float64)
     except TypeError:  # a naive moment cannot be subtracted from an aware one
         return np.array([_seconds(moment) for moment in moments], dtype=np.float64)
 
