@@ -43,16 +43,17 @@ def _junior_for_high_value(d: Derived, policy: Policy):
     inquiries = {i.value for i in roles.high_value_inquiries}
     product = _text(d, "product")
     inquiry = _text(d, "inquiry_type")
+    # Only junior leads' answers are read: the others cannot fire.
     asked = np.array(
         [
-            p if claims.normalized(p) in products else i if i in inquiries else ""
-            for p, i in zip(product, inquiry, strict=True)
+            (p if claims.normalized(p) in products else i if i in inquiries else "") if j else ""
+            for j, p, i in zip(junior.tolist(), product, inquiry, strict=True)
         ],
         dtype=object,
     )
     mask = junior & (asked != "")
     title = _text(d, "job_title")
-    return _values(mask, [f"{t} asking about {a}" for t, a in zip(title, asked, strict=True)])
+    return _values(mask, [f"{t} asking about {a}" if a else "" for t, a in zip(title, asked, strict=True)])
 
 
 @check("generic_role")

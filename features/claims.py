@@ -41,9 +41,12 @@ def is_government_domain(domain: str) -> bool:
     return bool(domain) and bool(_GOVERNMENT.search(domain.lower()))
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def normalized(answer: str) -> str:
     """An answer compared as letters and digits only: 'SOC 2' -> 'soc2', 'FedRAMP High' -> 'fedramphigh'."""
-    return re.sub(r"[^a-z0-9]", "", answer.lower())
+    return _NOT_ALNUM.sub("", answer.lower()) if answer else ""
 
 
 def listed(column_value: str) -> list[str]:

@@ -249,6 +249,10 @@ _PLACEHOLDER_NAMES = frozenset(
 )
 _PLACEHOLDER_PAIRS = frozenset({("john", "doe"), ("jane", "doe"), ("mickey", "mouse"), ("donald", "duck")})
 _KEYBOARD_RUNS = ("qwer", "asdf", "zxcv", "hjkl", "uiop", "1234", "abcd")
+# Compiled once: re's own cache lookup costs about as much as these short searches.
+_NAME_SEPARATORS = re.compile(r"[\s.\-']+")
+_TRIPLED = re.compile(r"(.)\1\1")
+_VOWEL = re.compile(r"[aeiouy]")
 
 
 @lru_cache(maxsize=_CACHE)
@@ -264,7 +268,7 @@ def name_problem(first: str, last: str) -> str:
 
         parsed = HumanName(raw)
         given, family = parsed.first.lower(), parsed.last.lower()
-    words = [w for w in re.split(r"[\s.\-']+", raw.lower()) if w]
+    words = [w for w in _NAME_SEPARATORS.split(raw.lower()) if w]
     if any(ch.isdigit() for ch in raw):
         return "digits in name"
     if (given, family) in _PLACEHOLDER_PAIRS or (words and all(w in _PLACEHOLDER_NAMES for w in words)):
@@ -273,9 +277,9 @@ def name_problem(first: str, last: str) -> str:
     latin = [w for w in words if w.isascii()]
     if any(run in w for w in latin for run in _KEYBOARD_RUNS):
         return "keyboard pattern"
-    if any(re.search(r"(.)\1\1", w) for w in latin):
+    if any(_TRIPLED.search(w) for w in latin):
         return "repeated characters"
-    if any(len(w) > 3 and not re.search(r"[aeiouy]", w) for w in latin):
+    if any(len(w) > 3 and not _VOWEL.search(w) for w in latin):
         return "no vowels"
     return ""
 
