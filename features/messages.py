@@ -71,8 +71,11 @@ def message_problem(message: str, max_links: int) -> str:
 HARASSMENT_PROBABILITY = 0.8
 
 
+_LETTERS = re.compile(r"[a-z]+")
+
+
 def _is_candidate(sentence: str) -> bool:
-    words = set(re.findall(r"[a-z]+", sentence.lower()))
+    words = set(_LETTERS.findall(sentence.lower()))
     return bool(words & message_patterns.INSULTS) or bool(_swear_hits(sentence))
 
 

@@ -252,6 +252,8 @@ _KEYBOARD_RUNS = ("qwer", "asdf", "zxcv", "hjkl", "uiop", "1234", "abcd")
 # Compiled once: re's own cache lookup costs about as much as these short searches.
 _NAME_SEPARATORS = re.compile(r"[\s.\-']+")
 _TRIPLED = re.compile(r"(.)\1\1")
+_KEYBOARD = re.compile("|".join(_KEYBOARD_RUNS))
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _VOWEL = re.compile(r"[aeiouy]")
 
 
@@ -269,13 +271,14 @@ def name_problem(first: str, last: str) -> str:
         parsed = HumanName(raw)
         given, family = parsed.first.lower(), parsed.last.lower()
     words = [w for w in _NAME_SEPARATORS.split(raw.lower()) if w]
-    if any(ch.isdigit() for ch in raw):
+    # In ASCII text only 0-9 are digits; elsewhere str.isdigit also knows ², ٣ and the like.
+    if _ASCII_DIGIT.search(raw) if raw.isascii() else any(ch.isdigit() for ch in raw):
         return "digits in name"
     if (given, family) in _PLACEHOLDER_PAIRS or (words and all(w in _PLACEHOLDER_NAMES for w in words)):
         return "placeholder name"
     # Spelling rules only make sense for Latin letters: Иван, 山田 or Trần are names, not keyboard mash.
     latin = [w for w in words if w.isascii()]
-    if any(run in w for w in latin for run in _KEYBOARD_RUNS):
+    if any(_KEYBOARD.search(w) for w in latin):
         return "keyboard pattern"
     if any(_TRIPLED.search(w) for w in latin):
         return "repeated characters"
