@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from functools import lru_cache
 
 _CACHE = 65_536
@@ -60,8 +61,18 @@ def matches_any(answer: str, names: tuple[str, ...]) -> bool:
     return bool(value) and any(value.startswith(name) for name in names if name)
 
 
-_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"  # no leading zero, as ipaddress requires
-_DOTTED_QUAD = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
+def _ipv4_value(text: str) -> int | None:
+    """A plain IPv4 address as an integer, or None for any other text (IPv6, mapped, malformed).
+
+    An ipaddress object costs ~3 µs and nearly every lead brings an address of its own. inet_pton's leniency
+    differs by platform (leading zeros), so only text equal to its canonical form counts: exactly the dotted
+    quads ipaddress accepts.
+    """
+    try:
+        packed = socket.inet_pton(socket.AF_INET, text)
+    except (OSError, ValueError):  # not IPv4; ValueError: a NUL or a character UTF-8 cannot encode
+        return None
+    return int.from_bytes(packed, "big") if socket.inet_ntop(socket.AF_INET, packed) == text else None
 
 
 @lru_cache(maxsize=16)
@@ -82,9 +93,9 @@ def network_of(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.I
     if not address:
         return ""
     text = address.strip()
-    quad = _DOTTED_QUAD.fullmatch(text)
-    if quad:
-        return _ipv4_network(quad, _ipv4_ranges(networks))
+    value = _ipv4_value(text)
+    if value is not None:
+        return _ipv4_network(value, _ipv4_ranges(networks))
     try:
         ip = ipaddress.ip_address(text)
     except ValueError:
@@ -105,13 +116,13 @@ def networks_of(
     ranges = _ipv4_ranges(networks)
     found = []
     for address in addresses:
-        quad = _DOTTED_QUAD.fullmatch(address.strip()) if address else None
-        found.append(_ipv4_network(quad, ranges) if quad else network_of(address, networks))
+        value = _ipv4_value(address.strip()) if address else None
+        found.append(network_of(address, networks) if value is None else _ipv4_network(value, ranges))
     return found
 
 
-def _ipv4_network(quad: re.Match, ranges: tuple[tuple[int, int, str], ...]) -> str:
-    # A plain IPv4 address, read as ipaddress reads it but as an integer: an address object costs ~3 µs.
-    a, b, c, d = map(int, quad.groups())
-    value = a << 24 | b << 16 | c << 8 | d
-    return next((cidr for mask, start, cidr in ranges if value & mask == start), "")
+def _ipv4_network(value: int, ranges: tuple[tuple[int, int, str], ...]) -> str:
+    for mask, start, cidr in ranges:  # a loop, not next() over a generator: this runs once a lead
+        if value & mask == start:
+            return cidr
+    return ""

@@ -88,7 +88,19 @@ QUAD_PARTS = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(QUAD_PARTS, min_size=3, max_size=5).map(".".join)
-    | st.sampled_from(["198.51.100.", " 198.51.100.7 ", "198.51.100.7\n", "198.51.100.7/24", "١٩٨.51.100.7"])
+    | st.sampled_from(
+        [
+            "198.51.100.",
+            " 198.51.100.7 ",
+            "198.51.100.7\n",
+            "198.51.100.7/24",
+            "١٩٨.51.100.7",
+            "198.51.100.7\x00",
+            "\ud800",
+            "0x7f.0.0.1",
+            "127.1",
+        ]
+    )
     | st.text(alphabet="0123456789.:abf ", max_size=16)
 )
 def test_network_of_reads_addresses_as_ipaddress_does(address):
