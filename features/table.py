@@ -138,9 +138,11 @@ def epoch_seconds(moments: list[datetime]) -> np.ndarray:
 
 def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
     """Flatten validated leads; events after a lead's decision time (scored_at or now) are dropped."""
-    now_seconds = _seconds(now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
     text_rows: list[tuple] = []
     number_rows: list[tuple] = []
+    created: list[datetime] = []
+    scored: list[datetime] = []
     event_counts: list[int] = []
     event_times: list[datetime] = []
     event_type: list[int] = []
@@ -181,10 +183,10 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
                 company.annual_revenue,
                 form.seconds_on_form,
                 source.cost,
-                _seconds(lead.created_at),
-                _seconds(lead.scored_at) if lead.scored_at else now_seconds,
             )
         )
+        created.append(lead.created_at)
+        scored.append(lead.scored_at or now)
         events = lead.events
         event_counts.append(len(events))
         for event in events:
@@ -196,10 +198,11 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
         name: ["" if value is None else str(value) for value in column]
         for name, column in zip(TEXT_COLUMNS, text_columns, strict=True)
     }
-    number_columns = np.array(number_rows, dtype=np.float64).reshape(len(leads), len(NUMBER_COLUMNS)).T.copy()
-    numbers = dict(zip(NUMBER_COLUMNS, number_columns, strict=True))
-    numbers["created_days"] /= _DAY
-    numbers["scored_days"] /= _DAY
+    measured = np.array(number_rows, dtype=np.float64).reshape(len(leads), len(NUMBER_COLUMNS) - 2).T.copy()
+    numbers = dict(zip(NUMBER_COLUMNS[:-2], measured, strict=True))
+    # The batch's moments the way events' are read (epoch_seconds: exactly .timestamp()), then in days.
+    numbers["created_days"] = epoch_seconds(created) / _DAY
+    numbers["scored_days"] = epoch_seconds(scored) / _DAY
     event_lead = np.repeat(np.arange(len(leads), dtype=np.int64), event_counts)
     age = numbers["scored_days"][event_lead] - epoch_seconds(event_times) / _DAY
     kept = age >= 0  # activity after the decision time did not exist yet
