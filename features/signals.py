@@ -74,16 +74,14 @@ def _special_use_domains() -> frozenset[str]:
 
 
 def _is_special_use(domain: str) -> bool:
-    """Whether the domain is a special-use name or under one (x.local, a.test): each dot-suffix looked up once."""
-    specials = _special_use_domains()
-    if domain in specials:
-        return True
-    dot = domain.find(".")
-    while dot >= 0:
+    """Whether the domain is a special-use name or under one (x.local, a.test): one set lookup per dot-suffix."""
+    specials, dot = _special_use_domains(), -1
+    while True:  # the whole domain, then what follows each dot
         if domain[dot + 1 :] in specials:
             return True
         dot = domain.find(".", dot + 1)
-    return False
+        if dot < 0:
+            return False
 
 
 @lru_cache(maxsize=_CACHE)
