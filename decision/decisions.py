@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cached_property
 
@@ -18,6 +18,30 @@ from leadgate.decision.recovery import gate_recovery
 from leadgate.decision.routing import BANDS
 from leadgate.decision.suppression import SuppressionState
 from leadgate.features.derived import Derived
+
+# The order `Decisions.record` passes a record's fields in; checked at import so a new field cannot shift them.
+RECORD_FIELDS = (
+    "lead_id",
+    "route",
+    "route_source",
+    "p_sql",
+    "band",
+    "gates",
+    "next_step",
+    "public_message",
+    "negative_reasons",
+    "positive_reasons",
+    "model_version",
+    "policy_version",
+    "decided_at",
+    "model_missing",
+    "control",
+    "override",
+    "suppressions",
+    "lists_version",
+)
+if tuple(f.name for f in fields(DecisionRecord)) != RECORD_FIELDS:
+    raise ImportError("DecisionRecord's fields changed: update RECORD_FIELDS and Decisions.record")
 
 
 @dataclass(frozen=True)
@@ -56,14 +80,8 @@ class Decisions:
 
     def reasons(self, index: int, negative: bool) -> list[Reason]:
         """Top negative (or positive) model reasons of one lead."""
-        if not (self._has_negative if negative else self._has_positive)[index]:
-            return []
-        picks = (self.negative_picks if negative else self.positive_picks)[index]
-        points = (self.negative_points if negative else self.positive_points)[index]
-        compared = self._comparison_rows[index] if negative and self.comparisons is not None else None
-        return self.book.render(
-            self.derived, self.matrix, self._rounded_families, index, picks, negative, points, compared
-        )
+        picked = (self._negative_picked if negative else self._positive_picked)[index]
+        return self.book.render(self.derived, self.matrix, index, picked, negative) if picked else []
 
     def gate_rows(self, index: int) -> list[FiredGate]:
         """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
@@ -79,31 +97,36 @@ class Decisions:
     def record(self, index: int) -> DecisionRecord:
         """Everything about one decision."""
         gate_rows = self.gate_rows(index)
-        gate_message = next((g.public_message for g in gate_rows if not g.lifted), None)
+        gate_message = (
+            next((g.public_message for g in gate_rows if not g.lifted), None) if gate_rows else None
+        )
         route, source = self._routes[index], self._sources[index]
         answer_key = (route, source, gate_message, self._seniority[index])
         answer = self._answers.get(answer_key)
         if answer is None:
             answer = self._answers[answer_key] = public_answer(*answer_key)
         next_step, message = answer
+        negative, positive = self._negative_picked[index], self._positive_picked[index]
+        # Positional, in RECORD_FIELDS order: seventeen keywords cost ~0.6 µs a record, a lead's whole gate check.
         return DecisionRecord(
-            lead_id=self.lead_ids[index],
-            route=route,
-            route_source=source,
-            p_sql=self._rounded_p_sql[index],
-            band=self._bands[index],
-            gates=gate_rows,
-            next_step=next_step,
-            public_message=message,
-            negative_reasons=self.reasons(index, negative=True),
-            positive_reasons=self.reasons(index, negative=False),
-            model_version=self.model_version,
-            policy_version=self.policy_version,
-            decided_at=self._decided_at_text,
-            model_missing=self.model_version is None,
-            control=acting_control(route, source, gate_rows),
-            suppressions=self._suppression_rows(index),
-            lists_version=self.lists_version,
+            self.lead_ids[index],
+            route,
+            source,
+            self._rounded_p_sql[index],
+            self._bands[index],
+            gate_rows,
+            next_step,
+            message,
+            self.book.render(self.derived, self.matrix, index, negative, True) if negative else [],
+            self.book.render(self.derived, self.matrix, index, positive, False) if positive else [],
+            self.model_version,
+            self.policy_version,
+            self._decided_at_text,
+            self.model_version is None,
+            acting_control(route, source, gate_rows),
+            None,  # override: only sales sets one, on a stored decision
+            self._suppression_rows(index),
+            self.lists_version,
         )
 
     def suppressed(self, contact: str | None = None) -> np.ndarray:
@@ -126,13 +149,38 @@ class Decisions:
     # The columns a record reads, as plain Python values once per batch: indexing a numpy array per lead
     # boxes a numpy scalar each time, and the same few strings would be converted again and again.
     @cached_property
-    def _rounded_families(self) -> np.ndarray:
-        # Rounded once for the batch: four decimals of log-odds are all a record shows.
-        return np.round(self.by_family, 4)
+    def _negative_picked(self) -> list[list[tuple[int, float, float, int]]]:
+        # Only against a lead: the count column its words compare with converting leads (-1 none).
+        return self._picked(self.negative_picks, self.negative_points, self.comparisons)
 
     @cached_property
-    def _comparison_rows(self) -> list[list[int]]:
-        return self.comparisons.tolist()
+    def _positive_picked(self) -> list[list[tuple[int, float, float, int]]]:
+        return self._picked(self.positive_picks, self.positive_points, None)
+
+    def _picked(
+        self, picks: np.ndarray | None, points: np.ndarray | None, comparisons: np.ndarray | None
+    ) -> list[list[tuple[int, float, float, int]]]:
+        """Per lead, (family, contribution, points, comparison column) of each pick, as plain Python values."""
+        if self.matrix is None:
+            return [[]] * len(self)  # read only: no model, no reasons
+        keep = picks >= 0
+        rows = np.nonzero(keep)[0]
+        families = picks[keep]
+        # Rounded once for the batch: four decimals of log-odds are all a record shows.
+        contributions = np.round(self.by_family[rows, families], 4)
+        columns = np.full(len(rows), -1) if comparisons is None else comparisons[rows, families]
+        # One flat list for the batch, cut per lead (rows come out of nonzero in order, picks in pick order).
+        flat = list(
+            zip(
+                families.tolist(),
+                contributions.tolist(),
+                points[keep].tolist(),
+                columns.tolist(),
+                strict=True,
+            )
+        )
+        bounds = np.searchsorted(rows, np.arange(len(self) + 1)).tolist()
+        return [flat[start:stop] for start, stop in zip(bounds, bounds[1:], strict=False)]
 
     @cached_property
     def _decided_at_text(self) -> str:
@@ -162,14 +210,6 @@ class Decisions:
             None if p != p else band_of[route]
             for p, route in zip(self.p_sql.tolist(), self.model_route.tolist(), strict=True)
         ]
-
-    @cached_property
-    def _has_negative(self) -> list[bool]:
-        return [False] * len(self) if self.matrix is None else (self.negative_picks >= 0).any(axis=1).tolist()
-
-    @cached_property
-    def _has_positive(self) -> list[bool]:
-        return [False] * len(self) if self.matrix is None else (self.positive_picks >= 0).any(axis=1).tolist()
 
     @cached_property
     def _gate_fields(self) -> list[tuple[str, str, str, str, str, str, str | None]]:

@@ -35,6 +35,14 @@ def _values(mask: np.ndarray, values) -> tuple[np.ndarray, np.ndarray]:
     return mask, np.where(mask, np.asarray(values, dtype=object), "")
 
 
+def _sparse(mask: np.ndarray, word: Callable[[int], str]) -> tuple[np.ndarray, np.ndarray]:
+    """`_values` with the value worded only where the gate fires, as word(lead index): most leads fire none."""
+    values = np.full(len(mask), "", dtype=object)
+    for i in np.flatnonzero(mask).tolist():
+        values[i] = word(i)
+    return mask, values
+
+
 def _text(d: Derived, column: str) -> np.ndarray:
     return np.array(d.table.text[column], dtype=object)
 

@@ -9,6 +9,8 @@ from leadgate.features.derived import WEBSITE_EVENTS, Derived
 from leadgate.features.intent import Windows
 from leadgate.features.table import EVENT_CODE
 
+Rows = tuple[list[float], list[float]]
+
 
 class _Events:
     """One lead's events of a type split by the model's windows: how many inside, how many older, how old."""
@@ -17,11 +19,21 @@ class _Events:
         self.key = windows
         self.days = dict(windows)
 
-    def split(self, d: Derived, event: str, i: int) -> tuple[int, int]:
-        """(events inside the type's window, events older than it); all inside for a type without a window."""
+    def split(self, d: Derived, event: str, i: int, rows: Rows | None = None) -> tuple[int, int]:
+        """(events inside the type's window, events older than it); all inside for a type without a window.
+
+        `rows`: the lead's `rows`, read once by renderers that list several event types.
+        """
         code = EVENT_CODE[event]
-        inside = int(d.counts_within(self.key)[i, code])
-        return inside, int(d.counts[i, code]) - inside
+        if rows is None:
+            inside = int(d.counts_within(self.key)[i, code])
+            return inside, int(d.counts[i, code]) - inside
+        inside = int(rows[0][code])
+        return inside, int(rows[1][code]) - inside
+
+    def rows(self, d: Derived, i: int) -> Rows:
+        """One lead's counts by event type code, inside the windows and in all, as Python numbers."""
+        return d.counts_within(self.key)[i].tolist(), d.counts[i].tolist()
 
     def history(self, d: Derived, event: str, i: int) -> str:
         """'190 days ago (outside the 90-day intent window)': the latest event, when all lie outside the window."""
@@ -58,9 +70,9 @@ def _demo(events: _Events) -> Renderer:
     return render
 
 
-def _part(events: _Events, d: Derived, event: str, i: int, word: str) -> str:
+def _part(events: _Events, d: Derived, event: str, i: int, word: str, rows: Rows) -> str:
     """One event type inside a list: '2 page views', or 'pricing page visit 200 days ago (outside ...)'."""
-    inside, older = events.split(d, event, i)
+    inside, older = events.split(d, event, i, rows)
     if inside:
         return plural(inside, word) + (f" ({older} earlier)" if older else "")
     return f"{word} {events.history(d, event, i)}" if older else ""
@@ -68,7 +80,8 @@ def _part(events: _Events, d: Derived, event: str, i: int, word: str) -> str:
 
 def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        parts = [part for n in names if (part := _part(events, d, n, i, n.replace("_", " ")))]
+        rows = events.rows(d, i)
+        parts = [part for n in names if (part := _part(events, d, n, i, n.replace("_", " "), rows))]
         return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
 
     return render
@@ -76,7 +89,8 @@ def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
 
 def _website(events: _Events) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, WEBSITE_WORDS[n]))]
+        rows = events.rows(d, i)
+        parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, WEBSITE_WORDS[n], rows))]
         return website_text(d, i, parts)
 
     return render

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.gates import _text, _values, check
+from leadgate.decision.gates import _sparse, _text, _values, check
 from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
 from leadgate.decision.policy import Policy
 from leadgate.decision.profile_checks import placeholder_domain
@@ -20,17 +20,18 @@ from leadgate.features.derived import Derived
 def _government_rfp(d: Derived, policy: Policy):
     excluded = set(policy.firmographics.rfp_excluded_company_types or [])
     by_domain = "government" in excluded
-    kind = np.array(
-        [
-            t if t in excluded else "government" if by_domain and claims.is_government_domain(e) else ""
-            for t, e in zip(d.company_type, d.email_domain, strict=True)
-        ],
-        dtype=object,
+    rfp_form = np.array(d.table.text["inquiry_type"], dtype=object) == "rfp"
+    # Only a lead asking for a tender can fire: the kind of organisation is looked up for those alone.
+    kind = np.full(d.table.n, "", dtype=object)
+    for i in np.flatnonzero(rfp_form | d.mentions_tender).tolist():
+        if d.company_type[i] in excluded:
+            kind[i] = d.company_type[i]
+        elif by_domain and claims.is_government_domain(d.email_domain[i]):
+            kind[i] = "government"
+    mask = kind != ""
+    return _sparse(
+        mask, lambda i: f"{kind[i]}, {'inquiry type rfp' if rfp_form[i] else 'a tender in the message'}"
     )
-    rfp_form = np.array([i == "rfp" for i in _text(d, "inquiry_type")], dtype=bool)
-    mask = (kind != "") & (rfp_form | d.mentions_tender)
-    how = np.where(rfp_form, "inquiry type rfp", "a tender in the message")
-    return _values(mask, [f"{k}, {h}" for k, h in zip(kind, how, strict=True)])
 
 
 @check("junior_for_high_value")
@@ -43,16 +44,17 @@ def _junior_for_high_value(d: Derived, policy: Policy):
     inquiries = {i.value for i in roles.high_value_inquiries}
     product = _text(d, "product")
     inquiry = _text(d, "inquiry_type")
+    # Only junior leads' answers are read: the others cannot fire.
     asked = np.array(
         [
-            p if claims.normalized(p) in products else i if i in inquiries else ""
-            for p, i in zip(product, inquiry, strict=True)
+            (p if claims.normalized(p) in products else i if i in inquiries else "") if j else ""
+            for j, p, i in zip(junior.tolist(), product, inquiry, strict=True)
         ],
         dtype=object,
     )
     mask = junior & (asked != "")
     title = _text(d, "job_title")
-    return _values(mask, [f"{t} asking about {a}" for t, a in zip(title, asked, strict=True)])
+    return _values(mask, [f"{t} asking about {a}" if a else "" for t, a in zip(title, asked, strict=True)])
 
 
 @check("generic_role")
@@ -109,9 +111,11 @@ def _unmet_compliance(d: Derived, policy: Policy):
 @check("competitor_network")
 def _competitor_network(d: Derived, policy: Policy):
     networks = policy.competitor_networks
-    ips = _text(d, "ip")
-    hit = np.array([claims.network_of(ip, networks) if networks else "" for ip in ips], dtype=object)
-    return _values(hit != "", [f"{ip} in {n}" for ip, n in zip(ips, hit, strict=True)])
+    ips = d.table.text["ip"]
+    hit = claims.networks_of(ips, networks) if networks else [""] * len(ips)
+    # Worded only where an address is in a network: most leads' are in none.
+    words = [f"{ip} in {n}" if n else "" for ip, n in zip(ips, hit, strict=True)]
+    return _values(np.array(hit, dtype=object) != "", words)
 
 
 def _contradiction(title: str, solo: bool, employees: float, revenue: float, rules: ConsistencyRules) -> str:

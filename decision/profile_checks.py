@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from leadgate.decision.gates import _text, _values, check
+from leadgate.decision.gates import _sparse, _text, _values, check
 from leadgate.decision.policy import Policy
 from leadgate.features import signals
 from leadgate.features.derived import Derived
@@ -94,8 +94,7 @@ def _below_floor(d: Derived, policy: Policy):
     employees = d.table.numbers["employees"]
     with np.errstate(invalid="ignore"):
         mask = employees < policy.firmographics.employees_floor  # NaN (unknown size) never fires
-    labels = [f"{int(e)} employees" if e == e else "" for e in employees]
-    return _values(mask, labels)
+    return _sparse(mask, lambda i: f"{int(employees[i])} employees")
 
 
 @check("student_or_academic")
@@ -112,11 +111,9 @@ def _job_seeker(d: Derived, policy: Policy):
 
 @check("fake_name")
 def _fake_name(d: Derived, policy: Policy):
-    names = [
-        f"{f} {s}".strip() for f, s in zip(d.table.text["first_name"], d.table.text["last_name"], strict=True)
-    ]
+    first, last = d.table.text["first_name"], d.table.text["last_name"]
     mask = (d.name_problem != "") & (d.name_problem != "missing name")
-    return _values(mask, [f"{n}: {p}" for n, p in zip(names, d.name_problem, strict=True)])
+    return _sparse(mask, lambda i: f"{f'{first[i]} {last[i]}'.strip()}: {d.name_problem[i]}")
 
 
 @check("invalid_email")
@@ -153,15 +150,15 @@ def _disposable(d: Derived, policy: Policy):
 @check("honeypot_filled")
 def _honeypot(d: Derived, policy: Policy):
     honeypot = _text(d, "honeypot")
-    return _values(honeypot != "", np.array([f"'{h[:40]}'" for h in honeypot], dtype=object))
+    return _sparse(honeypot != "", lambda i: f"'{honeypot[i][:40]}'")
 
 
 @check("too_fast_form")
 def _too_fast(d: Derived, policy: Policy):
     seconds = d.table.numbers["seconds_on_form"]
     with np.errstate(invalid="ignore"):
-        mask = seconds < policy.bots.min_seconds_on_form
-    return _values(mask, [f"{s:.1f} s" if s == s else "" for s in seconds])
+        mask = seconds < policy.bots.min_seconds_on_form  # NaN (not measured) never fires
+    return _sparse(mask, lambda i: f"{seconds[i]:.1f} s")
 
 
 @check("abusive_message")

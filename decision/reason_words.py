@@ -108,7 +108,7 @@ def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
 
 
 def _demo(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    count = d.count("demo_request")[i]
+    count = d.count_of("demo_request", i)
     if count:
         return f"Requested a demo ({int(count)}×)"
     # The model's count is of demo-request events; a demo form is one too, in the rep's eyes and in ours.
@@ -119,7 +119,7 @@ def _demo(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
 
 def _counter(event: str, did: str, did_not: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        count = d.count(event)[i]
+        count = d.count_of(event, i)
         return f"{did} ({int(count)}×)" if count else did_not
 
     return render
@@ -127,14 +127,14 @@ def _counter(event: str, did: str, did_not: str) -> Renderer:
 
 def _flag_event(event: str, did: str, did_not: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        return did if d.count(event)[i] else did_not
+        return did if d.count_of(event, i) else did_not
 
     return render
 
 
 def _events(names: tuple[str, ...], label: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        parts = [plural(d.count(n)[i], n.replace("_", " ")) for n in names if d.count(n)[i]]
+        parts = [plural(d.count_of(n, i), n.replace("_", " ")) for n in names if d.count_of(n, i)]
         return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
 
     return render
@@ -149,7 +149,7 @@ WEBSITE_WORDS = {
 
 
 def _website(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    parts = [plural(d.count(n)[i], WEBSITE_WORDS[n]) for n in WEBSITE_EVENTS if d.count(n)[i]]
+    parts = [plural(d.count_of(n, i), WEBSITE_WORDS[n]) for n in WEBSITE_EVENTS if d.count_of(n, i)]
     return website_text(d, i, parts)
 
 
@@ -159,8 +159,8 @@ def website_text(d: Derived, i: int, parts: list[str]) -> str:
         return "No website activity recorded"
     text = f"Website activity: {', '.join(parts)}"
     # The model's page-view count leaves pricing and careers visits to their own families: say so.
-    if not d.count("page_view")[i]:
-        other = d.count("pricing_page")[i] or d.count("careers_page")[i]
+    if not d.count_of("page_view", i):
+        other = d.count_of("pricing_page", i) or d.count_of("careers_page", i)
         text += ", no other page views" if other else ", no page views"
     return text
 
@@ -188,7 +188,7 @@ def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
             return text + (f" (lead arrived {_ago(since_created)})" if arrived_later else "")
         last = f"last meaningful activity {_ago(since_event)}"
         return f"Lead arrived {_ago(since_created)}, {last}" if arrived_later else last.capitalize()
-    if negative and not any(d.count(event)[i] for event in HIGH_INTENT_EVENTS):
+    if negative and not any(d.count_of(event, i) for event in HIGH_INTENT_EVENTS):
         return (
             "Active in the last 24 hours, but with little buying activity (no demo request, meeting or reply)"
         )

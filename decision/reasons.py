@@ -154,25 +154,26 @@ class ReasonBook:
         """
         if below is None:
             return None, None
-        features = contributions[:, : len(self.to_families)]
+        # Columns sorted by family once, then summed in runs: a BLAS matmul costs 5x more on a busy 2-core
+        # machine, and sorting each product again cost as much as the sums.
+        order, starts = self._family_runs
+        features, below = contributions[:, order], below[:, order]
         negative, positive = np.minimum(features, 0.0), np.maximum(features, 0.0)
-        negative_from_below = self._sum_by_family(negative * below)
-        against = (negative_from_below < 0) & (
-            negative_from_below <= MAJORITY * self._sum_by_family(negative)
-        )
-        for_ = self._sum_by_family(positive * below) < MAJORITY * self._sum_by_family(positive)
+
+        def by_family(values: np.ndarray) -> np.ndarray:
+            return np.add.reduceat(values, starts, axis=1)
+
+        negative_from_below = by_family(negative * below)
+        against = (negative_from_below < 0) & (negative_from_below <= MAJORITY * by_family(negative))
+        for_ = by_family(positive * below) < MAJORITY * by_family(positive)
         return against, for_
 
     @cached_property
     def _family_runs(self) -> tuple[np.ndarray, np.ndarray]:
+        # The feature columns in family order (a permutation of them all), and where each family's run starts.
         family_of = self.to_families.argmax(axis=1)
         order = np.argsort(family_of, kind="stable")
         return order, np.flatnonzero(np.r_[True, np.diff(family_of[order]) != 0])
-
-    def _sum_by_family(self, values: np.ndarray) -> np.ndarray:
-        # Columns sorted by family and summed in runs: a BLAS matmul costs 5x more on a busy 2-core machine.
-        order, starts = self._family_runs
-        return np.add.reduceat(values[:, order], starts, axis=1)
 
     def comparisons(
         self, below: np.ndarray | None, matrix: np.ndarray, contributions: np.ndarray
@@ -232,23 +233,31 @@ class ReasonBook:
         self,
         derived: Derived,
         matrix: np.ndarray,
-        by_family: np.ndarray,
         index: int,
-        picks: np.ndarray,
+        picked: list[tuple[int, float, float, int]],
         negative: bool,
-        points: np.ndarray,
-        comparisons: list[int] | None = None,
     ) -> list[Reason]:
-        """The picked families of one lead as Reasons (`by_family` already rounded; `points` by pick)."""
+        """One lead's picked families as Reasons.
+
+        `picked`: (family, contribution rounded, points, comparison column or -1) per pick, as plain Python
+        values (Decisions converts them once a batch: reading numpy arrays a value at a time is slow).
+        """
         reasons = []
-        for family_index, strength in zip(picks.tolist(), points.tolist(), strict=True):
-            if family_index < 0:
-                continue
+        for family_index, contribution, strength, column in picked:
             text = self.renderers[family_index](derived, matrix, index, negative)
-            # `comparisons`: this lead's row of Decisions.comparisons, as a list (numpy indexing per reason is slow).
-            if negative and comparisons is not None and (column := comparisons[family_index]) >= 0:
-                text += self.comparison_text(column)
+            if negative and column >= 0:
+                text += self._comparison_words(column)
             recovery = self.recoveries[family_index](derived, matrix, index) if negative else None
-            contribution = float(by_family[index, family_index])
             reasons.append(Reason(self.families[family_index], text, contribution, strength, recovery))
         return reasons
+
+    def _comparison_words(self, column: int) -> str:
+        # The same few columns recur lead after lead; the words of each are fixed per model.
+        words = self._comparison_texts.get(column)
+        if words is None:
+            words = self._comparison_texts[column] = self.comparison_text(column)
+        return words
+
+    @cached_property
+    def _comparison_texts(self) -> dict[int, str]:
+        return {}

@@ -20,6 +20,8 @@ CONTROLS = {
     "request, reply or meeting, the suppression's expiry, or someone lifting it ends it)",
 }
 _GATE_CONTROL = {"eligibility": "disqualification", "data_quality": "data_quality"}
+# Read once: an enum's .value runs Python code, and acting_control runs for every record.
+_SALES_READY = Route.sales_ready.value
 
 
 @dataclass(slots=True)
@@ -169,7 +171,7 @@ def acting_control(route: str, route_source: str, gates: list[FiredGate]) -> str
         held = next((g for g in gates if not g.lifted), None)
         return _GATE_CONTROL.get(held.control, held.control) if held else "disqualification"
     if route_source == "model":
-        return "none" if route == Route.sales_ready.value else "penalty"
+        return "none" if route == _SALES_READY else "penalty"
     return route_source  # lift | no_model | suppression
 
 

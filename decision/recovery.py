@@ -50,7 +50,8 @@ def _correction(label: str) -> str:
 
 def _value(label: str, given: Callable[[Derived, int], bool]) -> Recovery:
     """Facts of the lead: the value when it was not given, else only a correction."""
-    return lambda d, x, i: _correction(label) if given(d, i) else f"the {label}"
+    corrected, missing = _correction(label), f"the {label}"  # worded once: this runs for most reasons against
+    return lambda d, x, i: corrected if given(d, i) else missing
 
 
 def _text(column: str) -> Callable[[Derived, int], bool]:
@@ -72,7 +73,8 @@ def _email(d: Derived, x: np.ndarray, i: int) -> str:
 
 
 def _activity(what: str) -> Recovery:
-    return lambda d, x, i: f"{what} lifts this"
+    text = f"{what} lifts this"
+    return lambda d, x, i: text
 
 
 def _data_quality(d: Derived, x: np.ndarray, i: int) -> str:

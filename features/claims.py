@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from functools import lru_cache
 
 _CACHE = 65_536
@@ -41,9 +42,12 @@ def is_government_domain(domain: str) -> bool:
     return bool(domain) and bool(_GOVERNMENT.search(domain.lower()))
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def normalized(answer: str) -> str:
     """An answer compared as letters and digits only: 'SOC 2' -> 'soc2', 'FedRAMP High' -> 'fedramphigh'."""
-    return re.sub(r"[^a-z0-9]", "", answer.lower())
+    return _NOT_ALNUM.sub("", answer.lower()) if answer else ""
 
 
 def listed(column_value: str) -> list[str]:
@@ -57,16 +61,68 @@ def matches_any(answer: str, names: tuple[str, ...]) -> bool:
     return bool(value) and any(value.startswith(name) for name in names if name)
 
 
+def _ipv4_value(text: str) -> int | None:
+    """A plain IPv4 address as an integer, or None for any other text (IPv6, mapped, malformed).
+
+    An ipaddress object costs ~3 µs and nearly every lead brings an address of its own. inet_pton's leniency
+    differs by platform (leading zeros), so only text equal to its canonical form counts: exactly the dotted
+    quads ipaddress accepts.
+    """
+    try:
+        packed = socket.inet_pton(socket.AF_INET, text)
+    except (OSError, ValueError):  # not IPv4; ValueError: a NUL or a character UTF-8 cannot encode
+        return None
+    return int.from_bytes(packed, "big") if socket.inet_ntop(socket.AF_INET, packed) == text else None
+
+
+@lru_cache(maxsize=16)
+def _ipv4_ranges(
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...],
+) -> tuple[tuple[int, int, str], ...]:
+    """(netmask, network address, CIDR text) of the IPv4 networks, as integers, in the order given."""
+    return tuple(
+        (int(network.netmask), int(network.network_address), str(network))
+        for network in networks
+        if network.version == 4
+    )
+
+
 @lru_cache(maxsize=_CACHE)
 def network_of(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> str:
     """The first of the networks holding this IP address, as CIDR text; '' for none or for text that is no IP."""
     if not address:
         return ""
+    text = address.strip()
+    value = _ipv4_value(text)
+    if value is not None:
+        return _ipv4_network(value, _ipv4_ranges(networks))
     try:
-        ip = ipaddress.ip_address(address.strip())
+        ip = ipaddress.ip_address(text)
     except ValueError:
         return ""
     # An IPv4 client seen through an IPv6 socket (::ffff:198.51.100.7) is still that IPv4 client.
     mapped = getattr(ip, "ipv4_mapped", None)
     ip = mapped or ip
     return next((str(network) for network in networks if ip.version == network.version and ip in network), "")
+
+
+def networks_of(
+    addresses: list[str], networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+) -> list[str]:
+    """`network_of` for a batch: the networks are read once, and plain IPv4 addresses skip the cache.
+
+    Nearly every lead brings an address of its own, so a cache would only be filled, never read.
+    """
+    ranges = _ipv4_ranges(networks)
+    found = []
+    for address in addresses:
+        value = _ipv4_value(address.strip()) if address else None
+        found.append(network_of(address, networks) if value is None else _ipv4_network(value, ranges))
+    return found
+
+
+def _ipv4_network(value: int, ranges: tuple[tuple[int, int, str], ...]) -> str:
+    for mask, start, cidr in ranges:  # a loop, not next() over a generator: this runs once a lead
+        if value & mask == start:
+            return cidr
+    return ""

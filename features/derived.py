@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from leadgate.features import claims, message_patterns, messages, signals
-from leadgate.features.table import EVENT_TYPES, LeadTable, window_days
+from leadgate.features.table import EVENT_CODE, LeadTable, window_days
 
 MEANINGFUL_EVENTS = [
     "pricing_page",
@@ -69,7 +69,11 @@ class Derived:
 
     def count(self, event: str) -> np.ndarray:
         """How many events of one type each lead had before its decision time."""
-        return self.counts[:, EVENT_TYPES.index(event)]
+        return self.counts[:, EVENT_CODE[event]]
+
+    def count_of(self, event: str, index: int) -> np.float64:
+        """How many events of one type one lead had: `count(event)[index]` without a column view per read."""
+        return self.counts[index, EVENT_CODE[event]]
 
     def counts_within(self, windows: tuple[tuple[str, float], ...]) -> np.ndarray:
         """`counts` with only the events inside their type's intent window; all of them without windows."""
@@ -77,10 +81,17 @@ class Derived:
             return self.counts
         # Built once per batch and window set, then shared by the feature matrix and the reasons' words.
         # Kept in __dict__, not a field: a joined batch (decision.batching) recomputes it from its table.
+        # The reasons ask once per event of a lead, always with the builder's own tuple, and hashing a tuple
+        # of windows costs more than the read: the last answer is kept by identity (one tuple, set at once).
+        last = self.__dict__.get("_last_counts_within")
+        if last is not None and last[0] is windows:
+            return last[1]
         memo = self.__dict__.setdefault("_counts_within", {})
-        if windows not in memo:
-            memo[windows] = self.table.event_counts(window_days(windows))
-        return memo[windows]
+        found = memo.get(windows)
+        if found is None:
+            found = memo[windows] = self.table.event_counts(window_days(windows))
+        self.__dict__["_last_counts_within"] = (windows, found)
+        return found
 
     @cached_property
     def last_event_ages(self) -> np.ndarray:

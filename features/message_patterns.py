@@ -9,6 +9,37 @@ from __future__ import annotations
 import re
 
 _FLAGS = re.IGNORECASE
+
+
+class Folded:
+    """A case-insensitive pattern that scans ASCII text as its lower-case twin: the same matches, ~2x faster.
+
+    Python's regex engine folds case at every position it tries; on ASCII text a lower-case pattern over the
+    lowered text matches exactly where the folding one does (same length, same word boundaries), so only a
+    hit is looked at again, anchored, by the folding pattern to return its Match on the original text.
+    """
+
+    def __init__(self, pattern: str):
+        # An upper-case letter (\S, \W, a literal) would match differently in the lowered text; the P of a
+        # named group is syntax.
+        letters = pattern.replace("(?P<", "(?<").replace("(?P=", "(?=")
+        if letters != letters.lower():
+            raise ValueError(f"a folded pattern must be lower case: {pattern[:60]}")
+        self.pattern = re.compile(pattern, _FLAGS)
+        self._lower = re.compile(pattern)
+
+    def search(self, text: str) -> re.Match | None:
+        """`re.search` of the case-insensitive pattern."""
+        if not text.isascii():
+            return self.pattern.search(text)
+        found = self._lower.search(text.lower())
+        return found and self.pattern.match(text, found.start())
+
+    def count(self, text: str) -> int:
+        """How many non-overlapping matches `findall` would return."""
+        return len(self._lower.findall(text.lower()) if text.isascii() else self.pattern.findall(text))
+
+
 _YOU = r"(?:you|u|ya|y'all|your (?:family|kids|children|wife|husband|staff|people|team|boss|ceo))"
 _I_WILL = r"(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| gonna| shall)"
 
@@ -34,12 +65,11 @@ _THREAT_RULES = (
     r"\b(?:bomb|burn down|blow up|shoot up)\s+(?:your|the) (?:office|building|place|house|home)\b",
 )
 # One alternation, one scan of the message: ~4 µs where a search per rule cost ~12.
-_THREATS = re.compile("|".join(f"(?:{rule})" for rule in _THREAT_RULES), _FLAGS)
+_THREATS = Folded("|".join(f"(?:{rule})" for rule in _THREAT_RULES))
 
 # A sentence addressed to the reader: harassment is an insult aimed at someone, not a swear word in passing.
-_ADDRESSED = re.compile(
-    r"\b(?:you|u|ur|your|you're|youre|yours|y'all|ya)\b|\byour (?:team|company|staff|people|rep|sales)\b",
-    _FLAGS,
+_ADDRESSED = Folded(
+    r"\b(?:you|u|ur|your|you're|youre|yours|y'all|ya)\b|\byour (?:team|company|staff|people|rep|sales)\b"
 )
 # Insults the profanity word list leaves out; a sentence holding one is judged by the classifier too.
 INSULTS = frozenset(
@@ -110,10 +140,10 @@ _PHISHING = (
 )
 
 
-def _named(rules: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, tuple[str, ...]]:
+def _named(rules: tuple[tuple[str, str], ...]) -> tuple[Folded, tuple[str, ...]]:
     # One alternation of named groups: a single scan says which rule matched first.
     pattern = "|".join(f"(?P<r{index}>{rule})" for index, (_, rule) in enumerate(rules))
-    return re.compile(pattern, _FLAGS), tuple(name for name, _ in rules)
+    return Folded(pattern), tuple(name for name, _ in rules)
 
 
 _PHISHING_COMPILED = _named(_PHISHING)
@@ -150,10 +180,9 @@ _RFP_MINING = (
 _RFP_MINING_COMPILED = _named(_RFP_MINING)
 
 # A public tender in the message, for when the form's inquiry type does not say "rfp".
-_TENDER = re.compile(
+_TENDER = Folded(
     r"\b(?:rfp|rfq|rfi|itt|request for (?:proposals?|quotations?|information|tenders?)|invitation to tender|"
-    r"tender (?:notice|documents?|reference)|public (?:tender|procurement)|solicitation (?:number|no\.?))\b",
-    _FLAGS,
+    r"tender (?:notice|documents?|reference)|public (?:tender|procurement)|solicitation (?:number|no\.?))\b"
 )
 
 
@@ -172,7 +201,7 @@ def addressed_sentences(message: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(message) if _ADDRESSED.search(s)]
 
 
-def _first(rules: tuple[re.Pattern, tuple[str, ...]], message: str) -> str:
+def _first(rules: tuple[Folded, tuple[str, ...]], message: str) -> str:
     pattern, names = rules
     match = pattern.search(message)
     return f"{names[int(match.lastgroup[1:])]}: {_quoted(match)}" if match else ""

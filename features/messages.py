@@ -18,10 +18,30 @@ def _swear_phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(line.split()) for line in utils.read_wordlist(path) if line.strip())
 
 
+@lru_cache(maxsize=1)
+def _phrase_starts() -> dict[str, tuple[int, ...]]:
+    # Per first word, the lengths of the listed phrases it starts: most words start none, so a message is
+    # looked up word by word instead of building every 1-, 2- and 3-word tuple of it.
+    starts: dict[str, set[int]] = {}
+    for phrase in _swear_phrases():
+        if 1 <= len(phrase) <= 3:
+            starts.setdefault(phrase[0], set()).add(len(phrase))
+    return {word: tuple(sorted(sizes)) for word, sizes in starts.items()}
+
+
+_WORD = re.compile(r"[a-z0-9$@!*]+")
+
+
 def _swear_hits(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"[a-z0-9$@!*]+", text.lower())
-    phrases = _swear_phrases()
-    return {tuple(words[i : i + size]) for size in (1, 2, 3) for i in range(len(words) - size + 1)} & phrases
+    words = _WORD.findall(text.lower())
+    starts, phrases = _phrase_starts(), _swear_phrases()
+    hits = set()
+    for i, word in enumerate(words):
+        for size in starts.get(word, ()):
+            phrase = tuple(words[i : i + size])
+            if len(phrase) == size and phrase in phrases:
+                hits.add(phrase)
+    return hits
 
 
 def _has_profanity(message: str) -> bool:
@@ -31,14 +51,14 @@ def _has_profanity(message: str) -> bool:
     return len(hits) >= 2
 
 
-_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_URL = message_patterns.Folded(r"https?://|www\.")
 
 
 def message_problem(message: str, max_links: int) -> str:
     """Why a form message looks abusive or like spam, or '' when it does not."""
     if not message:
         return ""
-    if len(_URL.findall(message)) > max_links:
+    if _URL.count(message) > max_links:
         return "link spam"
     if _has_profanity(message):
         return "profanity"
@@ -51,8 +71,11 @@ def message_problem(message: str, max_links: int) -> str:
 HARASSMENT_PROBABILITY = 0.8
 
 
+_LETTERS = re.compile(r"[a-z]+")
+
+
 def _is_candidate(sentence: str) -> bool:
-    words = set(re.findall(r"[a-z]+", sentence.lower()))
+    words = set(_LETTERS.findall(sentence.lower()))
     return bool(words & message_patterns.INSULTS) or bool(_swear_hits(sentence))
 
 

@@ -67,10 +67,21 @@ _PLAIN_EMAIL = re.compile(
 
 
 @lru_cache(maxsize=1)
-def _special_use_domains() -> tuple[str, ...]:
+def _special_use_domains() -> frozenset[str]:
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
-    return tuple(SPECIAL_USE_DOMAIN_NAMES)
+    return frozenset(SPECIAL_USE_DOMAIN_NAMES)
+
+
+def _is_special_use(domain: str) -> bool:
+    """Whether the domain is a special-use name or under one (x.local, a.test): one set lookup per dot-suffix."""
+    specials, dot = _special_use_domains(), -1
+    while True:  # the whole domain, then what follows each dot
+        if domain[dot + 1 :] in specials:
+            return True
+        dot = domain.find(".", dot + 1)
+        if dot < 0:
+            return False
 
 
 @lru_cache(maxsize=_CACHE)
@@ -79,7 +90,7 @@ def is_valid_email(email: str) -> bool:
     if _PLAIN_EMAIL.match(email):
         # email-validator costs ~120 µs an address; for plain ASCII its only further rule is special-use domains.
         domain = email.rsplit("@", 1)[1].lower()
-        return not any(domain == s or domain.endswith("." + s) for s in _special_use_domains())
+        return not _is_special_use(domain)
     if "@" not in email:
         return False
     from email_validator import EmailNotValidError, validate_email
@@ -236,6 +247,12 @@ _PLACEHOLDER_NAMES = frozenset(
 )
 _PLACEHOLDER_PAIRS = frozenset({("john", "doe"), ("jane", "doe"), ("mickey", "mouse"), ("donald", "duck")})
 _KEYBOARD_RUNS = ("qwer", "asdf", "zxcv", "hjkl", "uiop", "1234", "abcd")
+# Compiled once: re's own cache lookup costs about as much as these short searches.
+_NAME_SEPARATORS = re.compile(r"[\s.\-']+")
+_TRIPLED = re.compile(r"(.)\1\1")
+_KEYBOARD = re.compile("|".join(_KEYBOARD_RUNS))
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_VOWEL = re.compile(r"[aeiouy]")
 
 
 @lru_cache(maxsize=_CACHE)
@@ -251,18 +268,19 @@ def name_problem(first: str, last: str) -> str:
 
         parsed = HumanName(raw)
         given, family = parsed.first.lower(), parsed.last.lower()
-    words = [w for w in re.split(r"[\s.\-']+", raw.lower()) if w]
-    if any(ch.isdigit() for ch in raw):
+    words = [w for w in _NAME_SEPARATORS.split(raw.lower()) if w]
+    # In ASCII text only 0-9 are digits; elsewhere str.isdigit also knows ², ٣ and the like.
+    if _ASCII_DIGIT.search(raw) if raw.isascii() else any(ch.isdigit() for ch in raw):
         return "digits in name"
     if (given, family) in _PLACEHOLDER_PAIRS or (words and all(w in _PLACEHOLDER_NAMES for w in words)):
         return "placeholder name"
     # Spelling rules only make sense for Latin letters: Иван, 山田 or Trần are names, not keyboard mash.
     latin = [w for w in words if w.isascii()]
-    if any(run in w for w in latin for run in _KEYBOARD_RUNS):
+    if any(_KEYBOARD.search(w) for w in latin):
         return "keyboard pattern"
-    if any(re.search(r"(.)\1\1", w) for w in latin):
+    if any(_TRIPLED.search(w) for w in latin):
         return "repeated characters"
-    if any(len(w) > 3 and not re.search(r"[aeiouy]", w) for w in latin):
+    if any(len(w) > 3 and not _VOWEL.search(w) for w in latin):
         return "no vowels"
     return ""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timezone
 
 import numpy as np
 
@@ -119,7 +119,6 @@ def _seconds(moment: datetime) -> float:
 _PARSED_TZ = type(Event(type=EventType.page_view, at="2000-01-01T00:00:00Z").at.tzinfo)
 _FIXED_OFFSET_TYPES = (timezone, _PARSED_TZ)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_SECOND = timedelta(seconds=1)
 
 
 def epoch_seconds(moments: list[datetime]) -> np.ndarray:
@@ -131,16 +130,19 @@ def epoch_seconds(moments: list[datetime]) -> np.ndarray:
     if moments and isinstance(moments[0].tzinfo, _FIXED_OFFSET_TYPES):
         epoch = _EPOCH.astimezone(moments[0].tzinfo)
     try:
-        return np.array([(moment - epoch) / _SECOND for moment in moments], dtype=np.float64)
+        # total_seconds(): whole microseconds over a million, exactly what dividing by one second gives, faster.
+        return np.array([(moment - epoch).total_seconds() for moment in moments], dtype=np.float64)
     except TypeError:  # a naive moment cannot be subtracted from an aware one
         return np.array([_seconds(moment) for moment in moments], dtype=np.float64)
 
 
 def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
     """Flatten validated leads; events after a lead's decision time (scored_at or now) are dropped."""
-    now_seconds = _seconds(now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
     text_rows: list[tuple] = []
     number_rows: list[tuple] = []
+    created: list[datetime] = []
+    scored: list[datetime] = []
     event_counts: list[int] = []
     event_times: list[datetime] = []
     event_type: list[int] = []
@@ -181,10 +183,10 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
                 company.annual_revenue,
                 form.seconds_on_form,
                 source.cost,
-                _seconds(lead.created_at),
-                _seconds(lead.scored_at) if lead.scored_at else now_seconds,
             )
         )
+        created.append(lead.created_at)
+        scored.append(lead.scored_at or now)
         events = lead.events
         event_counts.append(len(events))
         for event in events:
@@ -196,10 +198,11 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
         name: ["" if value is None else str(value) for value in column]
         for name, column in zip(TEXT_COLUMNS, text_columns, strict=True)
     }
-    number_columns = np.array(number_rows, dtype=np.float64).reshape(len(leads), len(NUMBER_COLUMNS)).T.copy()
-    numbers = dict(zip(NUMBER_COLUMNS, number_columns, strict=True))
-    numbers["created_days"] /= _DAY
-    numbers["scored_days"] /= _DAY
+    measured = np.array(number_rows, dtype=np.float64).reshape(len(leads), len(NUMBER_COLUMNS) - 2).T.copy()
+    numbers = dict(zip(NUMBER_COLUMNS[:-2], measured, strict=True))
+    # The batch's moments the way events' are read (epoch_seconds: exactly .timestamp()), then in days.
+    numbers["created_days"] = epoch_seconds(created) / _DAY
+    numbers["scored_days"] = epoch_seconds(scored) / _DAY
     event_lead = np.repeat(np.arange(len(leads), dtype=np.int64), event_counts)
     age = numbers["scored_days"][event_lead] - epoch_seconds(event_times) / _DAY
     kept = age >= 0  # activity after the decision time did not exist yet

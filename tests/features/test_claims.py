@@ -3,6 +3,8 @@
 import ipaddress
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leadgate.features import claims
 
@@ -66,3 +68,45 @@ NETWORKS = (ipaddress.ip_network("198.51.100.0/24"), ipaddress.ip_network("2001:
 )
 def test_network_of_an_address(address, network):
     assert claims.network_of(address, NETWORKS) == network
+
+
+def _network_by_ipaddress(address, networks):
+    # What network_of answered before its integer fast path for dotted quads: ipaddress objects throughout.
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return ""
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    return next((str(n) for n in networks if ip.version == n.version and ip in n), "")
+
+
+QUAD_PARTS = st.sampled_from(
+    ["0", "7", "00", "01", "010", "99", "100", "198", "199", "249", "250", "255", "256"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(QUAD_PARTS, min_size=3, max_size=5).map(".".join)
+    | st.sampled_from(
+        [
+            "198.51.100.",
+            " 198.51.100.7 ",
+            "198.51.100.7\n",
+            "198.51.100.7/24",
+            "١٩٨.51.100.7",
+            "198.51.100.7\x00",
+            "\ud800",
+            "0x7f.0.0.1",
+            "127.1",
+        ]
+    )
+    | st.text(alphabet="0123456789.:abf ", max_size=16)
+)
+def test_network_of_reads_addresses_as_ipaddress_does(address):
+    networks = (ipaddress.ip_network("198.51.100.0/24"), ipaddress.ip_network("2001:db8::/32"))
+    networks += (ipaddress.ip_network("0.0.0.0/8"), ipaddress.ip_network("198.0.0.0/8"))
+    claims.network_of.cache_clear()
+    expected = _network_by_ipaddress(address, networks)
+    assert claims.network_of(address, networks) == expected
+    assert claims.networks_of([address, ""], networks) == [expected, ""]

@@ -112,3 +112,41 @@ def test_email_validity():
     assert signals.is_valid_email("maria.keller@nordwerk.de")
     assert not signals.is_valid_email("maria@@nordwerk")
     assert not signals.is_valid_email("no-at-sign.com")
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "nordwerk.de",
+        "local",
+        "x.local",
+        "a.b.test",
+        "test.com",
+        "mytest",
+        "x.invalid.",
+        "a..onion",
+        "arpa.io",
+        "",
+    ],
+)
+def test_special_use_domains_are_the_names_and_everything_under_them(domain):
+    names = signals._special_use_domains()
+    assert signals._is_special_use(domain) is any(domain == s or domain.endswith("." + s) for s in names)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "problem"),
+    [
+        ("Jöhn²", "Smith", "digits in name"),  # a digit outside ASCII counts too
+        ("Ana", "Müller٣", "digits in name"),
+        ("Jo3", "Smith", "digits in name"),
+        ("Maria", "Uiopson", "keyboard pattern"),
+        ("Maria", "Hjkl", "keyboard pattern"),
+        ("Brrrt", "Smith", "repeated characters"),
+        ("Mrkt", "Smith", "no vowels"),
+        ("Maria", "Keller", ""),
+    ],
+)
+def test_name_problems_say_which(first, last, problem):
+    signals.name_problem.cache_clear()
+    assert signals.name_problem(first, last) == problem
