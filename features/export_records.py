@@ -46,20 +46,31 @@ def sequence_keys(mapping: Mapping, raw_rows: Iterable[dict]) -> Iterator[str | 
         yield Row(raw, placeholders).text(mapping.created_at.column)
 
 
-def decimal_marks(mapping: Mapping, raw_rows: list[dict]) -> dict[str, str]:
+def decimal_marks(
+    mapping: Mapping, raw_rows: list[dict], known: dict[str, str] | None = None
+) -> dict[str, str]:
     """Each number column's decimal mark: the column's or the mapping's, checked against its cells, or inferred
-    from them ('71,0' and '15.368,78' say ','); a column whose cells contradict or fit both is refused."""
+    from them ('71,0' and '15.368,78' say ','); a column whose cells contradict or fit both is refused.
+
+    `known` are the marks training read the columns with (stored with the model): when a scoring file's cells
+    fit both readings ('1.500' alone), the mark training read them with settles it.
+    """
     placeholders = set(mapping.placeholders)
     marks: dict[str, str] = {}
     for rule in mapping.number_rules():
-        cells = (Row(raw, placeholders).text(rule.column) for raw in raw_rows)
-        texts = (rule.values.get(text, text) for text in cells if text is not None)
+        cells = [Row(raw, placeholders).text(rule.column) for raw in raw_rows]
+        texts = [text for text in (rule.values.get(c, c) for c in cells if c is not None) if text is not None]
+        declared = rule.decimal or mapping.decimal
         try:
-            marks[rule.column] = column_mark(
-                rule.column, (text for text in texts if text is not None), rule.decimal or mapping.decimal
-            )
+            marks[rule.column] = column_mark(rule.column, texts, declared)
         except ValueError as error:
-            raise MappingError(str(error)) from None
+            trained = (known or {}).get(rule.column)
+            if declared is not None or trained is None:
+                raise MappingError(str(error)) from None
+            try:
+                marks[rule.column] = column_mark(rule.column, texts, trained)
+            except ValueError:
+                raise MappingError(str(error)) from None
     return marks
 
 

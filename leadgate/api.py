@@ -121,7 +121,7 @@ class Scorer:
         if isinstance(leads, Lead | dict):
             leads = [leads]
         if mapping is not None:
-            return _mapped(leads, _mapping(mapping))
+            return _mapped(leads, _mapping(mapping), self.loaded.model.metadata.get("decimal_marks"))
         if isinstance(leads, pd.DataFrame):
             leads = [unflatten(row) for row in leads.to_dict(orient="records")]
         return [Row.of(number, lead) for number, lead in enumerate(leads, start=1)]
@@ -148,7 +148,7 @@ def _mapping(mapping):
     return mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
 
 
-def _mapped(leads, mapping) -> list[Row]:
+def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     import pandas as pd
 
     from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
@@ -159,7 +159,7 @@ def _mapped(leads, mapping) -> list[Row]:
     rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     mapping = check_header(mapping, list(frame.columns), outcome=False)
     ranks = sequence_ranks(mapping, sequence_keys(mapping, rows))
-    marks = decimal_marks(mapping, rows)
+    marks = decimal_marks(mapping, rows, known_marks)
     # A row in error keeps its lead id, as in `leadgate score`.
     return [
         Row.of(number, data, lead_id)

@@ -95,7 +95,9 @@ def score_file(
     """Score every lead of a file chunk by chunk, each written before the next is decided; one output row per
     input row (decision or error). Memory holds a few chunks, whatever the file's size."""
     check_output(output_path)
-    rows = read_leads(input_path, mapping, delimiter=delimiter, encoding=encoding)
+    model = pipeline.model
+    known = model.metadata.get("decimal_marks") if model is not None else None
+    rows = read_leads(input_path, mapping, delimiter=delimiter, encoding=encoding, known_marks=known)
     return score_rows(pipeline, rows, output_path, on_progress)
 
 

@@ -128,7 +128,9 @@ def _flat_rows(path: Path, delimiter: str | None, encoding: str | None) -> Itera
             yield number, f"row {number}: events is not valid JSON: {error.msg}"
 
 
-def _mapped_rows(path: Path, mapping: Mapping, delimiter: str | None, encoding: str | None) -> Iterator[Row]:
+def _mapped_rows(
+    path: Path, mapping: Mapping, delimiter: str | None, encoding: str | None, known_marks: dict | None = None
+) -> Iterator[Row]:
     table = open_table(path, delimiter=delimiter, encoding=encoding)
     # New leads have no outcome yet: the mapping's label columns may be missing or empty.
     mapping = check_header(mapping, table.columns, outcome=False)
@@ -141,7 +143,7 @@ def _mapped_rows(path: Path, mapping: Mapping, delimiter: str | None, encoding: 
     # row's error, so the stream never has to be read twice.
     rows = iter(table.rows)
     head = list(islice(rows, MARK_SAMPLE))
-    marks = decimal_marks(mapping, head)
+    marks = decimal_marks(mapping, head, known_marks)
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
         yield Row.of(number, data, lead_id)
 
@@ -160,12 +162,16 @@ def read_leads(
     *,
     delimiter: str | None = None,
     encoding: str | None = None,
+    known_marks: dict[str, str] | None = None,
 ) -> Iterator[Row]:
-    """Every row of a lead file, validated, read as taken; bad rows carry their error instead of stopping."""
+    """Every row of a lead file, validated, read as taken; bad rows carry their error instead of stopping.
+
+    `known_marks`: the decimal marks the model's training read each export column with (see decimal_marks).
+    """
     check_input(path, mapping)
     kind = file_format(path)
     if mapping is not None:
-        yield from _mapped_rows(path, mapping, delimiter, encoding)
+        yield from _mapped_rows(path, mapping, delimiter, encoding, known_marks)
         return
     if kind.startswith(".jsonl"):
         yield from _jsonl_rows(path)

@@ -138,6 +138,9 @@ def train_model(
     valid_decisions = pipeline.decide([history.leads[i] for i in valid_rows])
     y_test = y[test_rows]
     # Drift is judged against the leads the model was tuned on, gated ones included: live traffic has them.
+    # How training read each export column's numbers: a scoring file whose cells fit both marks reads as this.
+    if isinstance(history.decimal, dict):
+        model.metadata["decimal_marks"] = dict(history.decimal)
     model.metadata["reference"] = profile(
         valid_decisions.matrix, list(builder.feature_names), valid_decisions.p_sql
     )

@@ -258,3 +258,25 @@ def test_a_column_filled_in_after_contact_is_named_in_training_and_in_the_report
     assert report.exit_code == 0, report.output
     page = (tmp_path / "r.html").read_text()
     assert "class=warn" in page and "Betreuer (ROC-AUC 1.000 by itself)" in page
+
+
+def test_numbers_that_read_either_way_read_with_the_mark_training_read_them_with(shop, tmp_path):
+    folder, _ = shop
+    # New leads whose budgets are all whole thousands ("1.500": 1500 or 1.5?), scored through the mapping
+    # without its `decimal` line: training read Budget with ',' so the model settles it.
+    rows = shop_rows(40, seed=5)
+    for row in rows:
+        row["Budget"] = "1.500"
+    write_csv(tmp_path / "new.csv", rows)
+    (tmp_path / "undeclared.yaml").write_text(SHOP_MAPPING.replace('decimal: ","\n', ""))
+    out = tmp_path / "decisions.jsonl"
+    result = score(tmp_path / "new.csv", tmp_path / "undeclared.yaml", out, folder / "data")
+    assert result.exit_code == 0, result.output
+    decisions = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(decisions) == 40 and all(d["error"] is None for d in decisions)
+    import leadgate
+
+    scorer = leadgate.load(data_dir=folder / "data")
+    assert scorer.loaded.model.metadata["decimal_marks"]["Budget"] == ","
+    frame = scorer.explain(rows[0], mapping=str(tmp_path / "undeclared.yaml"))
+    assert frame.set_index("feature").loc["custom_budget_eur", "value"] == 1500.0
