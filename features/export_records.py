@@ -52,8 +52,9 @@ def decimal_marks(
     """Each number column's decimal mark: the column's or the mapping's, checked against its cells, or inferred
     from them ('71,0' and '15.368,78' say ','); a column whose cells contradict or fit both is refused.
 
-    `known` are the marks training read the columns with (stored with the model): when a scoring file's cells
-    fit both readings ('1.500' alone), the mark training read them with settles it.
+    `known` are the marks training read the columns with (stored with the model): a column the mapping gives
+    no mark reads with training's unless this file's cells plainly write the other one ('1,500' is 1.5 when
+    training read ','; '8048.17' still reads with '.').
     """
     placeholders = set(mapping.placeholders)
     marks: dict[str, str] = {}
@@ -61,16 +62,18 @@ def decimal_marks(
         cells = [Row(raw, placeholders).text(rule.column) for raw in raw_rows]
         texts = [text for text in (rule.values.get(c, c) for c in cells if c is not None) if text is not None]
         declared = rule.decimal or mapping.decimal
+        trained = (known or {}).get(rule.column) if declared is None else None
+        if trained is not None:
+            try:
+                # The mark training read the column with, unless this file's cells plainly write the other.
+                marks[rule.column] = column_mark(rule.column, texts, trained)
+                continue
+            except ValueError:
+                pass
         try:
             marks[rule.column] = column_mark(rule.column, texts, declared)
         except ValueError as error:
-            trained = (known or {}).get(rule.column)
-            if declared is not None or trained is None:
-                raise MappingError(str(error)) from None
-            try:
-                marks[rule.column] = column_mark(rule.column, texts, trained)
-            except ValueError:
-                raise MappingError(str(error)) from None
+            raise MappingError(str(error)) from None
     return marks
 
 

@@ -12,7 +12,7 @@ from leadgate.features.mapping import Mapping, MappingError
 
 def same_name(name: str) -> str:
     """A column name as two spellings of it compare: NFC ("é" one code point or two) and without surrounding spaces."""
-    return unicodedata.normalize("NFC", name).strip()
+    return unicodedata.normalize("NFC", str(name)).strip()
 
 
 def _loose(name: str) -> str:
@@ -72,7 +72,7 @@ def duplicates(names: list[str], header: list[str]) -> list[str]:
     """
     notes = []
     for name in dict.fromkeys(names):
-        copies = [c for c in header if re.fullmatch(re.escape(name) + r"\.\d+", c)]
+        copies = [c for c in header if re.fullmatch(re.escape(name) + r"\.\d+", str(c))]
         if name in header and copies:
             shown = ", ".join(repr(c) for c in copies)
             notes.append(

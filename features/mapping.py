@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -128,8 +129,9 @@ Created = Annotated[
 
 
 def fold(text: str) -> str:
-    """How outcome values compare: in any case, surrounding spaces ignored ('closed won ' is 'Closed Won')."""
-    return text.strip().casefold()
+    """How outcome values compare: in any case, surrounding spaces ignored ('closed won ' is 'Closed Won'), and
+    'é' as one code point or two (macOS writes the second)."""
+    return unicodedata.normalize("NFC", text).strip().casefold()
 
 
 def _folded_map(values: dict[str, str | None], where: str) -> dict[str, str | None]:

@@ -13,10 +13,10 @@ _CURRENCY = re.compile(r"^(?:[$€£¥₹₽₩₪฿¢]|[A-Z]{3}\b)\s*|\s*(?:[$
 # Spaces that group thousands: plain, no-break, narrow no-break, thin, figure; and the Swiss apostrophe.
 _GROUP_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009\u2007'’](?=\d{3}(?:\D|$))")
 _NUMBER = {
-    # Digits with an exponent, or a first group of 1-3 digits (not a lone 0) and groups of three after the
+    # Digits (a trailing mark allowed: "5.") with an exponent, or a first group of 1-3 digits (not a lone 0) and groups of three after the
     # mark's other separator; then the mark and the decimals.
     mark: re.compile(
-        rf"^(?:\d+(?:{re.escape(mark)}\d+)?(?:[eE][+-]?\d+)?"
+        rf"^(?:\d+(?:{re.escape(mark)}\d*)?(?:[eE][+-]?\d+)?"
         rf"|[1-9]\d{{0,2}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(mark)}\d+)?|{re.escape(mark)}\d+)$"
     )
     for mark, group in ((".", ","), (",", "."))

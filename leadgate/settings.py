@@ -141,25 +141,22 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.data_dir / 'decisions.db').resolve()}"
 
     def point_mlflow(self) -> None:
-        """Point this process's MLflow (tracking and registry) at these settings, leaving the environment as it was.
+        """Point this process's MLflow at these settings, leaving the environment as it was.
 
         `mlflow.set_tracking_uri` also writes MLFLOW_TRACKING_URI into the environment, where the next Settings
         would read it as the user's own URL: a second data folder loaded in the same notebook would silently get
-        the first folder's models.
+        the first folder's models. The registry follows the tracking URI unless the user set one of their own.
         """
         import os
 
         import mlflow
 
-        names = ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
-        before = {name: os.environ.get(name) for name in names}
+        before = os.environ.get("MLFLOW_TRACKING_URI")
         mlflow.set_tracking_uri(self.tracking_uri())
-        mlflow.set_registry_uri(self.tracking_uri())
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        if before is None:
+            os.environ.pop("MLFLOW_TRACKING_URI", None)
+        else:
+            os.environ["MLFLOW_TRACKING_URI"] = before
 
     def ensure_data_dir(self) -> Path:
         """Create the data folder if needed and return it."""

@@ -70,11 +70,12 @@ def _numbers(series, given: np.ndarray, decimal: str | None):
         return values.to_numpy(dtype=float), (read / given.sum() if given.any() else 0.0)
     text = series.where(given).astype(str).str.strip()
     texts = text[given]
-    # Most text columns are words: a sample that mostly fails to read settles it without reading every cell.
+    # Most text columns are words: a sample of which under half reads as numbers settles it without reading
+    # every cell; otherwise every cell is read, so a column's type never hangs on which rows come first.
     sample = texts.head(NUMBER_SAMPLE)
     if not len(sample) or sum(
         number_marks.read(t, ".") is not None or number_marks.read(t, ",") is not None for t in sample
-    ) < NUMERIC_SHARE * len(sample):
+    ) < 0.5 * len(sample):
         return np.full(len(series), np.nan), 0.0
     if decimal is None:
         try:
@@ -125,6 +126,11 @@ def column_frame(
         given = _given(series)
         folded = series[given].astype(str).str.strip().str.lower()
         distinct = int(folded.nunique())
+        if distinct == 1 and 0 < given.sum() < len(series):
+            # One value or blank ("Meeting booked: X"): whether it is filled is the column's information.
+            columns[name] = given.astype(float)
+            numeric.append(name)
+            continue
         if distinct <= 1:
             dropped[name] = "constant or empty"
             continue

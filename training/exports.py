@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from leadgate.features.cells import Row
 from leadgate.features.export_records import decimal_marks, map_rows
 from leadgate.features.headers import fit_header
-from leadgate.features.mapping import Column, Label, Mapping, MappingError, fold
+from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
 from leadgate.training.data import History, history_from_records
 
 SHOWN_VALUES = 8  # outcome values named in notes and errors, most common first
@@ -75,7 +75,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         raise MappingError(f"mapping {mapping.name!r} has no label: it can score leads but not train")
     mapping, notes = fit_header(mapping, header)
     label, placeholders = mapping.label, set(mapping.placeholders)
-    dated = mapping.created_at if isinstance(mapping.created_at, Column) else None
+    dated = mapping.created_at if isinstance(mapping.created_at, Column | Sequence) else None
     # File line numbers of rows without a creation date (the header is line 1).
     undated_lines = (
         {k + 2 for k, raw in enumerate(rows) if Row(raw, placeholders).text(dated.column) is None}
@@ -94,6 +94,12 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         results = [(number, result) for number, result in results if number not in undated_lines]
         notes.append(
             f"{undated:,} rows without a creation date ({dated.column} blank) left out (skip_undated)"
+        )
+    elif undated and isinstance(dated, Sequence):
+        # A blank sequence cell ranks after every other: those leads would all count as the newest.
+        notes.append(
+            f"{undated:,} rows have no {dated.column}: ordered after every other lead, so they land in the test "
+            "part; add `skip_undated: true` to the mapping to leave them out"
         )
     problems = [r for _, r in results if isinstance(r, str)]
     if len(problems) > max_bad_share * len(results):
@@ -125,14 +131,15 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         seen_columns=tuple(dict.fromkeys(c for c in mapping.feature_columns().values() if c in set(own))),
         ordered=mapping.created_at is not None,
         # The baselines read each column with the mark the mapping reads it with, so neither misreads "71,0".
-        decimal={column: marks.get(column, mapping.decimal or ".") for column in own},
+        # A column the mapping does not read has its mark inferred from its cells (None).
+        decimal={column: marks.get(column, mapping.decimal) for column in own},
         numbers=[number for number, _ in mapped],
         label_note=described,
     )
     return MappedExport(history, problems, notes)
 
 
-def _hints(label: Label, blank_outcomes: int, undated: int, dated: Column | None) -> str:
+def _hints(label: Label, blank_outcomes: int, undated: int, dated: Column | Sequence | None) -> str:
     """What to try when blank outcomes or creation dates are among the bad rows."""
     hints = []
     if blank_outcomes and label.blank == "error":

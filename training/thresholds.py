@@ -60,10 +60,10 @@ def threshold_notes(metrics: dict[str, float], routing: Routing, sqls: dict[str,
     precision = metrics.get("valid.routes.precision_sales_ready", float("nan"))
     if precision == precision and precision < routing.sales_ready_precision:
         notes.append(
-            f"sales_ready: no band of top scores reached the policy's {routing.sales_ready_precision:.0%} "
-            f"precision on validation, so sales_ready fell back to the top 5% of scores ({precision:.1%} of "
-            "them were SQLs); lower routing.sales_ready_precision to what this data can give, or set the "
-            "thresholds in the policy"
+            f"sales_ready: {precision:.1%} of its validation leads were SQLs, below the policy's "
+            f"{routing.sales_ready_precision:.0%} precision (where no band of top scores reaches it, sales_ready "
+            "is the top 5% of scores); lower routing.sales_ready_precision to what this data can give, or set "
+            "the thresholds in the policy"
         )
     floor = routing.recall_floor
     advice = {

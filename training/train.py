@@ -140,7 +140,7 @@ def train_model(
     # Drift is judged against the leads the model was tuned on, gated ones included: live traffic has them.
     # How training read each export column's numbers: a scoring file whose cells fit both marks reads as this.
     if isinstance(history.decimal, dict):
-        model.metadata["decimal_marks"] = dict(history.decimal)
+        model.metadata["decimal_marks"] = {c: m for c, m in history.decimal.items() if m is not None}
     model.metadata["reference"] = profile(
         valid_decisions.matrix, list(builder.feature_names), valid_decisions.p_sql
     )

@@ -54,3 +54,10 @@ def test_a_missing_column_names_its_near_match():
 def test_two_columns_that_both_fit_a_name_are_refused_rather_than_guessed():
     with pytest.raises(MappingError, match=r"names 'Budget' \(the export has 'Budget ', ' Budget'\)"):
         check_header(parse_mapping(MAPPING), ["ID", "Budget ", " Budget", "Région", "Segment", "Stage"])
+
+
+def test_a_header_that_is_not_text_is_compared_as_text():
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncustom:\n  score: {column: Score, type: number}\n"
+    )
+    assert check_header(mapping, ["Id", "Score", 0], outcome=False).name == "t"

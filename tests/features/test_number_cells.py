@@ -121,3 +121,19 @@ def test_decimal_is_refused_on_a_column_that_holds_no_numbers():
         MappingError, match=r"custom.seg: column 'Seg': decimal applies to type: number or integer"
     ):
         parse_mapping(MAPPING.replace("custom:\n", 'custom:\n  seg: {column: Seg, decimal: ","}\n'))
+
+
+def test_a_column_without_a_mark_reads_with_trainings_unless_its_cells_plainly_write_the_other():
+    from leadgate.features.export_records import decimal_marks
+
+    mapping = parse_mapping("name: t\ncustom:\n  score: {column: Score, type: number}\n")
+    assert decimal_marks(mapping, [{"Score": "1,500"}], {"Score": ","}) == {"Score": ","}  # 1.5, as trained
+    assert decimal_marks(mapping, [{"Score": "1,500"}]) == {"Score": "."}  # nothing known: 1500
+    assert decimal_marks(mapping, [{"Score": "8048.17"}], {"Score": ","}) == {"Score": "."}
+
+
+@pytest.mark.parametrize(("cell", "number"), [("5.", 5.0), ("-5.", -5.0), ("1.e3", 1000.0)])
+def test_a_trailing_decimal_point_still_reads(cell, number):
+    from leadgate.features.number_marks import read
+
+    assert read(cell, ".") == number

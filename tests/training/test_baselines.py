@@ -110,10 +110,8 @@ def test_each_export_column_is_read_with_the_decimal_mark_the_mapping_reads_it_w
         for i in range(200)
     ]
     history = history_from_export(rows, mapping).history
-    assert history.decimal == {
-        "Score": ",",
-        "Rate": ".",
-    }  # Score's cells say ',' ("71,0"); Rate is not mapped
+    # Score's cells say ',' ("71,0"); Rate is not mapped: its mark is inferred from its cells (None here).
+    assert history.decimal == {"Score": ",", "Rate": None}
     frame = pd.DataFrame(history.columns)
     columns = column_frame(frame, np.zeros(len(frame)), np.ones(len(frame), dtype=bool), history.decimal)
     assert columns.frame["Score"].tolist() == [float(f"{i % 90}.{i % 7}") for i in range(200)]

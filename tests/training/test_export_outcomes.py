@@ -105,3 +105,29 @@ def test_an_export_of_open_leads_only_is_refused_with_its_values():
         MappingError, match=r"no lead has an outcome yet \(100 open\).*'Working' 100 \(no outcome yet\)"
     ):
         history_from_export(rows, mapping)
+
+
+def test_outcome_values_compare_in_either_unicode_form():
+    import unicodedata
+
+    rows = _rows()
+    for row in rows:
+        row["Stage"] = unicodedata.normalize("NFD", "Qualifiée") if row["Stage"] == "Closed Won" else "Perdue"
+    mapped = history_from_export(rows, parse_mapping(MAPPING.replace("[Closed Won]", "[Qualifiée]")))
+    assert mapped.history.sql.sum() == 134
+
+
+def test_blank_sequence_cells_are_said_and_can_be_left_out():
+    sequenced = MAPPING.replace(
+        "created_at: {column: Created, type: datetime}",
+        'created_at: {column: Seq, start: "2025-01-01T00:00:00Z", step_seconds: 3600}',
+    )
+    rows = _rows()
+    for i, row in enumerate(rows):
+        row["Seq"] = "" if i % 40 == 3 else str(i)
+    mapped = history_from_export(rows, parse_mapping(sequenced))
+    assert any(
+        note.startswith("10 rows have no Seq: ordered after every other lead") for note in mapped.notes
+    )
+    skipped = history_from_export(rows, parse_mapping(sequenced + "skip_undated: true\n"))
+    assert len(skipped.history.leads) == 390

@@ -15,7 +15,7 @@ def champion(registered_settings):
     import mlflow
 
     settings, registered = registered_settings
-    mlflow.set_tracking_uri(settings.tracking_uri())
+    settings.point_mlflow()
     return mlflow.pyfunc.load_model(f"models:/{registered.name}/{registered.version}"), registered
 
 

@@ -6,7 +6,6 @@ import numpy as np
 
 
 def test_training_is_logged_registered_and_made_champion(registered_settings, trained):
-    import mlflow
     from mlflow import MlflowClient
 
     settings, registered = registered_settings
@@ -39,7 +38,7 @@ def test_training_is_logged_registered_and_made_champion(registered_settings, tr
     assert (
         version.tags["leadgate.custom_fields"] == "none" and int(version.tags["leadgate.feature_count"]) > 30
     )
-    mlflow.set_tracking_uri(settings.tracking_uri())
+    settings.point_mlflow()
 
 
 def test_a_second_model_becomes_the_challenger_not_the_champion(registered_settings, trained, policy):
