@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from leadgate.decision.linear import LinearStart
 from leadgate.decision.policy_routing import Thresholds
 from leadgate.decision.reference import ReasonReference
 from leadgate.features.builder import FeatureBuilder
@@ -13,7 +14,9 @@ from leadgate.features.builder import FeatureBuilder
 # 2: the feature list is the model's own (custom fields; campaign, job title and unsubscribe built in).
 # Format 2 bundles may carry "reason_reference" (SQL rates by value range, for Against reasons); bundles
 # written before it have none and list reasons by SHAP alone, as they always did.
-BUNDLE_FORMAT = 3
+# 4: may carry "linear" (the logistic-regression start the trees were boosted from); format 3 bundles have none.
+BUNDLE_FORMAT = 4
+READABLE_FORMATS = (3, 4)
 
 
 def sigmoid(values: np.ndarray) -> np.ndarray:
@@ -32,14 +35,18 @@ class ScoringModel:
     version: str = "unregistered"
     metadata: dict = field(default_factory=dict)
     reference: ReasonReference | None = None  # training-split SQL rates by value range; None in older bundles
+    linear: LinearStart | None = None  # the log-odds the trees were boosted from, when validation chose one
 
     def contributions(self, matrix: np.ndarray, threads: int | None = None) -> np.ndarray:
-        """(n, features + 1) exact TreeSHAP contributions; the last column is the base value.
+        """(n, features + 1) exact SHAP contributions (TreeSHAP, plus the linear start's terms); last: base value.
 
         `threads` is LightGBM's num_threads (0: every core); by default one for tiny batches, else all.
         """
         threads = self._threads(matrix) if threads is None else threads
-        return self.booster.predict(matrix, pred_contrib=True, num_threads=threads)
+        contributions = self.booster.predict(matrix, pred_contrib=True, num_threads=threads)
+        if self.linear is not None:
+            contributions += self.linear.contributions(matrix)
+        return contributions
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Calibrated P(SQL) from raw scores."""
@@ -63,6 +70,7 @@ class ScoringModel:
             "thresholds": self.thresholds.model_dump(),
             "metadata": self.metadata,
             "reason_reference": None if self.reference is None else self.reference.to_dict(),
+            "linear": None if self.linear is None else self.linear.to_dict(),
         }
 
     @classmethod
@@ -70,9 +78,10 @@ class ScoringModel:
         """Rebuild from `to_dict`, refusing bundles built for other features."""
         import lightgbm
 
-        if data.get("format") != BUNDLE_FORMAT:
+        if data.get("format") not in READABLE_FORMATS:
             raise ValueError(
-                f"model bundle format {data.get('format')!r} is not {BUNDLE_FORMAT}: the model was trained by "
+                f"model bundle format {data.get('format')!r} is not one this version reads {READABLE_FORMATS}: the "
+                "model was trained by "
                 "another leadgate version; retrain it with this one"
             )
         builder = FeatureBuilder.from_dict(data["builder"])
@@ -89,6 +98,7 @@ class ScoringModel:
             version=data.get("version", "unregistered"),
             metadata=data.get("metadata", {}),
             reference=_reference(data.get("reason_reference"), builder),
+            linear=_linear(data.get("linear"), builder),
         )
 
 
@@ -100,3 +110,13 @@ def _reference(data: dict | None, builder: FeatureBuilder) -> ReasonReference | 
     if [f.name for f in reference.features] != list(builder.feature_names):
         raise ValueError("model bundle's reason reference describes other columns than its feature list")
     return reference
+
+
+def _linear(data: dict | None, builder: FeatureBuilder) -> LinearStart | None:
+    """The stored linear start, refused when it was fitted to another number of columns."""
+    if data is None:
+        return None
+    linear = LinearStart.from_dict(data)
+    if linear.width != len(builder.feature_names):
+        raise ValueError("model bundle's linear start describes other columns than its feature list")
+    return linear

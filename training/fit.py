@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from leadgate.decision.linear import LinearStart
 from leadgate.features.builder import FEATURES, FeatureSpec
+from leadgate.training.linear_fit import fit_linear_start
 
 # Candidate model sizes, cheapest first. Fewer, shallower trees also make every reason cheaper to explain.
 # Three leaves is nearly additive (one effect per column, like a logistic regression but not linear): on
@@ -21,6 +23,10 @@ AUC_TOLERANCE = 0.002
 # only when it beats the unweighted model by more than AUC_TOLERANCE (as a bigger model must), so an export
 # without drift keeps equal weights.
 RECENCY_HALF_LIVES = (1.0, 0.5)
+# Trees need many leads to find a smooth, additive effect that a straight line states at once; on small or
+# noisy exports a logistic regression beats them. So each size is also boosted from a linear start (the trees
+# fit what the regression leaves), and validation chooses: the start must beat the plain trees by more than
+# AUC_TOLERANCE, so an export where trees do as well keeps plain trees.
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,12 @@ class FittedBooster:
     params: dict
     valid_auc: float
     candidates: list[dict]
+    linear: LinearStart | None = None
+
+    def raw(self, matrix: np.ndarray) -> np.ndarray:
+        """Log-odds of each row: the linear start (if chosen) plus the trees."""
+        raw = self.booster.predict(matrix, raw_score=True)
+        return raw if self.linear is None else raw + self.linear.raw(matrix)
 
 
 class TrainingError(ValueError):
@@ -124,6 +136,17 @@ def fit_booster(
     for pick in picks[1:]:
         if pick["valid_auc"] > max(picks[0]["valid_auc"] + AUC_TOLERANCE, chosen["valid_auc"]):
             chosen = pick
+    linear = fit_linear_start(x_train, y_train, features)
+    starts = (linear.raw(x_train), linear.raw(x_valid))
+    started = _sized_candidates(x_train, y_train, x_valid, y_valid, seed, features, None, starts)
+    for candidate in candidates:
+        candidate["linear_start"] = False
+    for candidate in started:
+        candidate.update(recency_half_life=None, linear_start=True)
+    candidates += started
+    pick = _smallest_within_tolerance(started)
+    if pick["valid_auc"] > chosen["valid_auc"] + AUC_TOLERANCE:
+        chosen = pick
     booster = chosen["booster"]
     # Keep only the trees early stopping chose, so serving never evaluates the discarded ones.
     booster = lightgbm.Booster(model_str=booster.model_to_string(num_iteration=booster.best_iteration))
@@ -132,18 +155,33 @@ def fit_booster(
         "num_leaves": chosen["num_leaves"],
         "num_trees": chosen["trees"],
         "recency_half_life": chosen["recency_half_life"] or "none",
+        "linear_start": chosen["linear_start"],
     }
     summary = [{k: v for k, v in c.items() if k != "booster"} for c in candidates]
-    return FittedBooster(booster=booster, params=params, valid_auc=chosen["valid_auc"], candidates=summary)
+    return FittedBooster(
+        booster=booster,
+        params=params,
+        valid_auc=chosen["valid_auc"],
+        candidates=summary,
+        linear=linear if chosen["linear_start"] else None,
+    )
 
 
-def _sized_candidates(x_train, y_train, x_valid, y_valid, seed, features, weight) -> list[dict]:
-    """One early-stopped booster per size of SIZE_GRID, with its validation ROC-AUC."""
+def _sized_candidates(x_train, y_train, x_valid, y_valid, seed, features, weight, starts=None) -> list[dict]:
+    """One early-stopped booster per size of SIZE_GRID, with its validation ROC-AUC.
+
+    `starts`: the training and validation leads' log-odds to boost from (a linear start), else none.
+    """
     import lightgbm
     from sklearn.metrics import roc_auc_score
 
     train_set = _dataset(x_train, y_train, features, weight=weight)
     valid_set = _dataset(x_valid, y_valid, features, reference=train_set)
+    start_valid = 0.0
+    if starts is not None:
+        train_set.set_init_score(starts[0])
+        valid_set.set_init_score(starts[1])
+        start_valid = starts[1]
     candidates = []
     for num_leaves, min_data_in_leaf in SIZE_GRID:
         params = {
@@ -158,7 +196,8 @@ def _sized_candidates(x_train, y_train, x_valid, y_valid, seed, features, weight
             valid_sets=[valid_set],
             callbacks=[lightgbm.early_stopping(30, verbose=False)],
         )
-        auc = float(roc_auc_score(y_valid, booster.predict(x_valid, num_iteration=booster.best_iteration)))
+        raw = booster.predict(x_valid, num_iteration=booster.best_iteration, raw_score=True) + start_valid
+        auc = float(roc_auc_score(y_valid, raw))
         candidates.append(
             {"num_leaves": num_leaves, "trees": booster.best_iteration, "valid_auc": auc, "booster": booster}
         )

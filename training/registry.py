@@ -120,7 +120,8 @@ def log_training(
         mlflow.log_figure(calibration_figure(test.p_sql, result.test_sql), "plots/calibration.png")
         mlflow.log_figure(route_distribution_figure(test.p_sql, test.route), "plots/score_by_route.png")
         # The bare booster as MLflow's own LightGBM flavor: what `mlflow models serve` would serve by default,
-        # kept beside the pipeline model as the serving benchmark's baseline.
+        # kept beside the pipeline model as the serving benchmark's baseline. Trees only: when validation chose a
+        # linear start, the pipeline model adds its log-odds (params.linear_start says so).
         sample = pd.DataFrame(result.test_decisions.matrix[:5], columns=list(builder.feature_names))
         signature = infer_signature(sample, result.model.booster.predict(sample.to_numpy()))
         mlflow.lightgbm.log_model(

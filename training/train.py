@@ -114,13 +114,18 @@ def train_model(
         features=builder.features,
         created=created,
     )
-    valid_raw = fitted.booster.predict(matrix[valid], raw_score=True)
+    valid_raw = fitted.raw(matrix[valid])
     calibration = fit_platt(valid_raw, y[valid])
     # Placeholder thresholds until they are chosen below from the pipeline's own scores.
     # What Against means: SQL rates by value range on the very rows the booster learned from.
     reference = reason_reference(builder, matrix[train], y[train])
     model = ScoringModel(
-        builder, fitted.booster, calibration, thresholds=PLACEHOLDER_THRESHOLDS, reference=reference
+        builder,
+        fitted.booster,
+        calibration,
+        thresholds=PLACEHOLDER_THRESHOLDS,
+        reference=reference,
+        linear=fitted.linear,
     )
     pipeline = DecisionPipeline(policy, model)
     valid_rows = np.flatnonzero(split.valid)

@@ -100,3 +100,51 @@ def shift_rows(n: int = 2400, seed: int = 0, switch: float = 0.7) -> list[dict]:
             }
         )
     return rows
+
+
+# A typed export whose outcome is a smooth sum of its columns' effects: a straight line's world, where trees
+# alone need more leads than a small CRM has.
+ADDITIVE_MAPPING = """\
+name: additive
+lead_id: {column: Id}
+created_at: {column: Created, type: datetime}
+custom:
+  visits: {column: Visits, type: number, direction: increasing}
+  minutes: {column: Minutes on site, type: number}
+  score: {column: Partner score, type: number}
+  tenure: {column: Tenure, type: number}
+  region: {column: Region, type: category}
+  plan: {column: Plan, type: category}
+label:
+  sql: {column: Converted}
+  sql_positive: ["1"]
+"""
+
+
+def additive_rows(n: int = 3000, seed: int = 0) -> list[dict]:
+    """Each column adds a little log-odds, independently of the others; some values are missing."""
+    rng = np.random.default_rng(seed)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    regions = {f"r{i}": effect for i, effect in enumerate(rng.normal(0, 0.5, 8))}
+    plans = {f"p{i}": effect for i, effect in enumerate(rng.normal(0, 0.3, 20))}
+    rows = []
+    for i in range(n):
+        visits, minutes = rng.gamma(2, 3), rng.lognormal(3, 1)
+        score, tenure = rng.normal(), rng.uniform(0, 10)
+        region, plan = rng.choice(list(regions)), rng.choice(list(plans))
+        logit = -2.2 + 0.08 * visits + 0.3 * np.log(minutes) + 0.4 * score - 0.06 * tenure
+        logit += regions[region] + plans[plan]
+        rows.append(
+            {
+                "Id": f"a-{i}",
+                "Created": (start + timedelta(hours=2 * i)).isoformat(),
+                "Visits": "" if rng.random() < 0.1 else f"{visits:.0f}",
+                "Minutes on site": f"{minutes:.1f}",
+                "Partner score": f"{score:.3f}",
+                "Tenure": f"{tenure:.1f}",
+                "Region": region,
+                "Plan": plan,
+                "Converted": "1" if rng.random() < 1 / (1 + np.exp(-logit)) else "0",
+            }
+        )
+    return rows

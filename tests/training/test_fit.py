@@ -29,6 +29,8 @@ def world(seed: int, drift: bool, n_train: int = 4000, n_valid: int = 1500):
 def best_by_weighting(fitted) -> dict:
     best: dict = {}
     for candidate in fitted.candidates:
+        if candidate["linear_start"]:
+            continue
         key = candidate["recency_half_life"]
         best[key] = max(best.get(key, 0.0), candidate["valid_auc"])
     return best
@@ -73,6 +75,43 @@ def test_without_creation_times_only_equal_weights_are_tried():
     fitted = fit_booster(x_train, y_train, x_valid, y_valid, features=COLUMNS)
     assert {c["recency_half_life"] for c in fitted.candidates} == {None}
     assert fitted.params["recency_half_life"] == "none"
+
+
+def additive_world(seed: int, interaction: bool = False, n_train: int = 1500, n_valid: int = 1500):
+    """Eight columns each adding a little log-odds (a straight line's world), or one sign-pair interaction."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n_train + n_valid, 8))
+    x[rng.random(x.shape) < 0.1] = np.nan  # some values missing, as in every export
+    filled = np.nan_to_num(x)
+    if interaction:
+        logit = 2.0 * np.sign(filled[:, 0]) * np.sign(filled[:, 1])
+    else:
+        logit = filled @ np.array([0.5, -0.4, 0.35, 0.3, -0.3, 0.25, 0.2, -0.2])
+    y = rng.random(len(x)) < 1 / (1 + np.exp(-logit))
+    return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
+
+
+EIGHT = tuple(FeatureSpec(f"c{i}", f"c{i}") for i in range(8))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_small_additive_data_boosts_from_a_linear_start_and_scores_exactly_as_chosen(seed):
+    from sklearn.metrics import roc_auc_score
+
+    x_train, y_train, x_valid, y_valid = additive_world(seed)
+    fitted = fit_booster(x_train, y_train, x_valid, y_valid, seed=seed, features=EIGHT)
+    plain = max(c["valid_auc"] for c in fitted.candidates if not c["linear_start"])
+    assert fitted.params["linear_start"] is True and fitted.linear is not None
+    assert fitted.valid_auc > plain + AUC_TOLERANCE
+    # What is kept (linear log-odds plus the trees) is what validation measured.
+    assert roc_auc_score(y_valid, fitted.raw(x_valid)) == pytest.approx(fitted.valid_auc)
+
+
+def test_an_interaction_keeps_plain_trees():
+    x_train, y_train, x_valid, y_valid = additive_world(0, interaction=True, n_train=3000)
+    fitted = fit_booster(x_train, y_train, x_valid, y_valid, features=EIGHT)
+    assert fitted.params["linear_start"] is False and fitted.linear is None
+    assert {c["linear_start"] for c in fitted.candidates} == {False, True}
 
 
 @pytest.mark.parametrize("part", ["training", "validation"])

@@ -1,0 +1,145 @@
+"""Fitting the linear start: a regularized logistic regression on the model's own columns, within known directions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leadgate.decision.linear import CategoryTerms, LinearStart, NumberTerms
+from leadgate.features.builder import FeatureSpec
+
+# Percentiles a number is clipped to: a few extreme values (a 40,000-second visit) must not set the slope.
+CLIP_PERCENTILES = (1.0, 99.0)
+# sklearn's default strength, as the baseline logistic regression uses: nothing here is tuned to a dataset.
+REGULARIZATION_C = 1.0
+
+
+def fit_linear_start(
+    x_train: np.ndarray, y_train: np.ndarray, features: tuple[FeatureSpec, ...]
+) -> LinearStart:
+    """Logistic regression on numbers (standardized, clipped, missing flagged) and category levels (one-hot).
+
+    A column with a known direction (monotone constraint) whose fitted slope points the other way is left
+    out of the linear part and the regression refitted, so the linear start never contradicts the policy.
+    """
+    numbers = _number_columns(x_train, features)
+    categories = [
+        CategoryTerms(column=j, levels=levels, weights=np.zeros(len(levels)))
+        for j, spec in enumerate(features)
+        if spec.categorical and len(levels := np.unique(x_train[~np.isnan(x_train[:, j]), j]))
+    ]
+    directions = np.array([features[j].monotone for j in numbers.columns])
+    slope_allowed = numbers.scale > 0
+    while True:
+        model, layout = _fit(x_train, y_train, numbers, categories, slope_allowed)
+        slopes = layout.number_slopes(model.coef_[0])
+        wrong = slope_allowed & (slopes * directions < 0)
+        if not wrong.any():
+            break
+        slope_allowed &= ~wrong
+    coefficients = model.coef_[0]
+    numbers = _with_weights(numbers, slopes, layout.missing_weights(coefficients))
+    categories = [
+        CategoryTerms(column=c.column, levels=c.levels, weights=layout.level_weights(coefficients, i))
+        for i, c in enumerate(categories)
+    ]
+    width = len(features)
+    start = LinearStart(
+        intercept=float(model.intercept_[0]),
+        numbers=numbers,
+        categories=tuple(categories),
+        centres=np.zeros(width),
+        width=width,
+    )
+    # Centre each column's term on the training leads, so a contribution says "compared with a typical lead".
+    centres = start.contributions(x_train)[:, :width].mean(axis=0)
+    return LinearStart(start.intercept, numbers, tuple(categories), centres, width)
+
+
+def _number_columns(x_train: np.ndarray, features: tuple[FeatureSpec, ...]) -> NumberTerms:
+    """Each number column's fill, clip range, mean and scale on the training leads (weights still zero)."""
+    columns = np.array([j for j, spec in enumerate(features) if not spec.categorical], dtype=np.int64)
+    values = x_train[:, columns]
+    missing = np.isnan(values)
+    seen = ~missing.all(axis=0)
+    fill = np.where(seen, np.nanmedian(np.where(seen, values, 0.0), axis=0), 0.0)
+    filled = np.where(missing, fill, values)
+    low, high = np.percentile(filled, CLIP_PERCENTILES, axis=0)
+    clipped = np.clip(filled, low, high)
+    scale = clipped.std(axis=0)
+    zeros = np.zeros(len(columns))
+    return NumberTerms(
+        columns=columns,
+        fill=fill,
+        low=low,
+        high=high,
+        mean=clipped.mean(axis=0),
+        scale=scale,  # 0 for a constant column: it gets no slope
+        weight=zeros,
+        missing_weight=zeros,
+    )
+
+
+class _Layout:
+    """Where each column's coefficients sit in the regression's design matrix."""
+
+    def __init__(
+        self, numbers: NumberTerms, slope_allowed: np.ndarray, flagged: np.ndarray, categories
+    ) -> None:
+        self.slope_at = np.full(len(numbers.columns), -1)
+        self.flag_at = np.full(len(numbers.columns), -1)
+        at = 0
+        for i in range(len(numbers.columns)):
+            if slope_allowed[i]:
+                self.slope_at[i], at = at, at + 1
+        for i in range(len(numbers.columns)):
+            if flagged[i]:
+                self.flag_at[i], at = at, at + 1
+        self.level_at = []
+        for category in categories:
+            self.level_at.append(np.arange(at, at + len(category.levels)))
+            at += len(category.levels)
+        self.width = at
+
+    def number_slopes(self, coefficients: np.ndarray) -> np.ndarray:
+        return np.where(self.slope_at >= 0, coefficients[self.slope_at], 0.0)
+
+    def missing_weights(self, coefficients: np.ndarray) -> np.ndarray:
+        return np.where(self.flag_at >= 0, coefficients[self.flag_at], 0.0)
+
+    def level_weights(self, coefficients: np.ndarray, index: int) -> np.ndarray:
+        return coefficients[self.level_at[index]]
+
+
+def _fit(x_train, y_train, numbers: NumberTerms, categories, slope_allowed):
+    """One regression on the allowed slopes, the missing flags and every category level."""
+    from sklearn.linear_model import LogisticRegression
+
+    values = x_train[:, numbers.columns]
+    missing = np.isnan(values)
+    # A missing flag only where the training leads have both missing and present values.
+    flagged = missing.any(axis=0) & ~missing.all(axis=0)
+    layout = _Layout(numbers, slope_allowed, flagged, categories)
+    design = np.zeros((len(x_train), layout.width))
+    standardized = (
+        np.clip(np.where(missing, numbers.fill, values), numbers.low, numbers.high) - numbers.mean
+    ) / (np.where(numbers.scale > 0, numbers.scale, 1.0))
+    design[:, layout.slope_at[slope_allowed]] = standardized[:, slope_allowed]
+    design[:, layout.flag_at[flagged]] = missing[:, flagged]
+    for category, at in zip(categories, layout.level_at, strict=True):
+        design[:, at] = x_train[:, [category.column]] == category.levels
+    model = LogisticRegression(C=REGULARIZATION_C, max_iter=2000)
+    model.fit(design, y_train.astype(int))
+    return model, layout
+
+
+def _with_weights(numbers: NumberTerms, slopes: np.ndarray, missing_weights: np.ndarray) -> NumberTerms:
+    return NumberTerms(
+        columns=numbers.columns,
+        fill=numbers.fill,
+        low=numbers.low,
+        high=numbers.high,
+        mean=numbers.mean,
+        scale=np.where(numbers.scale > 0, numbers.scale, 1.0),
+        weight=slopes,
+        missing_weight=missing_weights,
+    )
