@@ -176,7 +176,8 @@ def ready(engine: Engine) -> bool:
                 connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
         else:
             with engine.connect() as connection:
-                connection.exec_driver_sql("SELECT 1 FROM leads LIMIT 1")  # waits out a lock on the table
+                # Waits out a lock on either table every decision writes (a query locks all it names).
+                connection.exec_driver_sql("SELECT 1 FROM leads, decisions LIMIT 1")
     except Exception:  # noqa: BLE001 - any failure means "not ready"
         return False
     return True

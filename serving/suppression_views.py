@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from leadgate.decision.suppression import state_now
-from leadgate.features.schema import NO_NUL
+from leadgate.features.schema import NO_NUL, Moment
 from leadgate.serving import suppression_store
 from leadgate.serving.auth import require
 from leadgate.serving.lists_views import Why
@@ -33,9 +33,8 @@ class SuppressionIn(BaseModel):
     )
     contact: Literal["marketing_email", "all_contact"]
     reason: str = Field(..., min_length=1, max_length=500, pattern=NO_NUL)
-    expires_at: datetime | None = Field(
-        None, description="when it stops acting by itself; none: until lifted"
-    )
+    # A Moment, as every other time the API reads: an offset that pushes it past the calendar is a 422.
+    expires_at: Moment | None = Field(None, description="when it stops acting by itself; none: until lifted")
 
 
 class LiftIn(BaseModel):

@@ -94,6 +94,30 @@ CASES = [
         says="range",
     ),
     Bad(
+        "suppression expiring past the calendar",
+        "/v1/suppressions",
+        {
+            "subject": "x@ex.com",
+            "contact": "marketing_email",
+            "reason": "t",
+            "expires_at": "9999-12-31T23:59:59-14:00",
+        },
+        role="sales",
+        says="range",
+    ),
+    Bad(
+        "suppression expiring before the calendar",
+        "/v1/suppressions",
+        {
+            "subject": "x@ex.com",
+            "contact": "all_contact",
+            "reason": "t",
+            "expires_at": "0001-01-01T00:00:00+14:00",
+        },
+        role="sales",
+        says="range",
+    ),
+    Bad(
         "NUL in outcome feedback",
         OUTCOME,
         {"sql": False, "feedback": "a\u0000b"},

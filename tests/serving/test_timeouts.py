@@ -51,7 +51,7 @@ time.sleep(120)
 
 
 @contextmanager
-def _hung(store):
+def _hung(store, tables: str = "leads, decisions"):
     """The store's tables held by someone else: a process with SQLite's write lock, a PostgreSQL table lock."""
     if store.engine.dialect.name == "sqlite":
         holder = subprocess.Popen(
@@ -68,7 +68,7 @@ def _hung(store):
         return
     with store.engine.connect() as other:
         other.exec_driver_sql("SET lock_timeout = 0")
-        other.exec_driver_sql("LOCK TABLE leads, decisions IN ACCESS EXCLUSIVE MODE")  # until the rollback
+        other.exec_driver_sql(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")  # until the rollback
         yield
         other.rollback()
 
@@ -104,6 +104,20 @@ def test_a_hung_store_answers_503_within_the_bound_and_stores_nothing(service_se
         assert retry.status_code == 201  # a new lead: the 503 had stored nothing
         history = client.get("/v1/leads/hung-1/decision", headers=auth("sales")).json()["history"]
         assert len(history) == 1
+
+
+@pytest.mark.parametrize("tables", ["leads", "decisions"])
+def test_readiness_sees_a_lock_on_either_table_a_decision_writes(service_settings, tmp_path, tables):
+    from leadgate.serving.app import create_app
+
+    with (
+        _bounded_store("postgres", tmp_path) as store,
+        TestClient(create_app(service_settings, store=store, poll=False)) as client,
+    ):
+        with _hung(store, tables):
+            ready, took = _timed(lambda: client.get("/readyz"))
+            assert ready.status_code == 503 and took < BOUND + SLACK, (ready.status_code, took)
+        assert client.get("/readyz").status_code == 200
 
 
 def test_a_read_refused_by_a_hung_store_does_not_claim_nothing_was_stored(service_settings, bounded):
