@@ -226,11 +226,26 @@ def fit_platt(raw_scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]
     model.fit(raw_scores.reshape(-1, 1), labels.astype(int))
     slope = float(model.coef_[0, 0])
     if slope <= 0:
-        auc = roc_auc_score(labels.astype(int), raw_scores)
-        raise TrainingError(
-            f"on the validation period the model ranks leads no better than chance or backwards "
-            f"(ROC-AUC {auc:.3f}), so its scores cannot be calibrated: what predicted conversion in the older "
-            "leads does not in the newer ones (a regime shift). Try --split random to learn from both "
-            "periods, or train on the newer period only"
-        )
+        raise TrainingError(_no_ranking(roc_auc_score(labels.astype(int), raw_scores), labels))
     return slope, float(model.intercept_[0])
+
+
+def _no_ranking(auc: float, labels: np.ndarray) -> str:
+    """Why scores that do not rise with conversion cannot be calibrated: a shift, or too little signal."""
+    from leadgate.training.evaluate import auc_standard_error
+
+    sqls = int(labels.sum())
+    se = auc_standard_error(auc, sqls, len(labels) - sqls)
+    measured = f"ROC-AUC {auc:.3f} ± {se:.3f} on {len(labels):,} leads, {sqls:,} SQLs"
+    if auc + 2 * se < 0.5:  # clearly backwards, beyond what chance gives on this many leads
+        return (
+            f"on the validation period the model ranks leads backwards ({measured}), so its scores cannot be "
+            "calibrated: what predicted conversion in the older leads does not in the newer ones (a regime "
+            "shift). Try --split random to learn from both periods, or train on the newer period only"
+        )
+    return (
+        f"on the validation period the model ranks leads no better than chance ({measured}), so its scores "
+        "cannot be calibrated: the columns leadgate reads tell too little about conversion for this many "
+        "leads, or what predicted it in the older leads does not in the newer ones (a regime shift). Map "
+        "more of the export's columns (as custom fields), bring more history, or try --split random"
+    )

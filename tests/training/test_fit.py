@@ -125,3 +125,25 @@ def test_a_part_with_one_outcome_only_stops_with_a_training_error_not_a_tracebac
         y_valid = np.zeros_like(y_valid)
     with pytest.raises(TrainingError, match=rf"the {part} leads left after the gates are all SQL or all not"):
         fit_booster(x_train, y_train, x_valid, y_valid, features=COLUMNS)
+
+
+def test_calibration_tells_a_backwards_model_from_one_with_too_little_signal():
+    from leadgate.training.fit import TrainingError, fit_platt
+
+    rng = np.random.default_rng(0)
+    y = rng.random(2000) < 0.1
+    backwards = -y.astype(float) + rng.normal(0, 1.0, len(y))
+    with pytest.raises(
+        TrainingError, match=r"ranks leads backwards \(ROC-AUC 0\.2\d\d ± 0\.0\d\d on 2,000 leads"
+    ):
+        fit_platt(backwards, y)
+    # Scores unrelated to conversion: no shift to blame, and the message says what else it may be.
+    for seed in range(20):
+        noise = np.random.default_rng(seed).normal(size=len(y))
+        try:
+            fit_platt(noise, y)
+        except TrainingError as error:
+            assert "no better than chance" in str(error) and "tell too little about conversion" in str(error)
+            break
+    else:
+        pytest.fail("no seed gave a non-positive slope")

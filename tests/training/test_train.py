@@ -82,3 +82,26 @@ def test_gated_leads_are_left_out_of_training_by_policy(trained, history, policy
     gated_share = trained.metrics["test.gated_share"]
     assert 0.05 < gated_share < 0.8
     assert np.isfinite(trained.metrics["test.system.roc_auc"])
+
+
+def test_a_test_part_ranked_backwards_is_refused_and_a_plain_model_failing_too_is_named():
+    import pytest
+
+    from leadgate.training.data import Split
+    from leadgate.training.fit import TrainingError
+    from leadgate.training.train import _refuse_backwards_test
+
+    parts = np.ones(10, dtype=bool)
+    split = Split(parts, parts, parts)
+    metrics = {
+        "test.model_ungated.roc_auc": 0.38,
+        "test.model_ungated.roc_auc_se": 0.05,
+        "valid.model.roc_auc": 0.6,
+    }
+    with pytest.raises(TrainingError, match=r"\(a regime shift\)\. Nothing was registered"):
+        _refuse_backwards_test(metrics, split)
+    with pytest.raises(
+        TrainingError, match="also reaches only 0.431 there, so these leads may simply carry too"
+    ):
+        _refuse_backwards_test({**metrics, "test.logistic.roc_auc": 0.431}, split)
+    _refuse_backwards_test({**metrics, "test.model_ungated.roc_auc": 0.45}, split)  # within chance: kept
