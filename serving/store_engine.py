@@ -176,8 +176,11 @@ def ready(engine: Engine) -> bool:
                 connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
         else:
             with engine.connect() as connection:
-                # Waits out a lock on either table every decision writes (a query locks all it names).
-                connection.exec_driver_sql("SELECT 1 FROM leads, decisions LIMIT 1")
+                # Waits out a lock on either table every decision writes (a query locks all it names); one
+                # row of each, never a join that would scan one table when the other is empty.
+                connection.exec_driver_sql(
+                    "SELECT (SELECT 1 FROM leads LIMIT 1), (SELECT 1 FROM decisions LIMIT 1)"
+                )
     except Exception:  # noqa: BLE001 - any failure means "not ready"
         return False
     return True

@@ -63,7 +63,12 @@ def _number_columns(x_train: np.ndarray, features: tuple[FeatureSpec, ...]) -> N
     seen = ~missing.all(axis=0)
     fill = np.where(seen, np.nanmedian(np.where(seen, values, 0.0), axis=0), 0.0)
     filled = np.where(missing, fill, values)
-    low, high = np.percentile(filled, CLIP_PERCENTILES, axis=0)
+    low, high = fill.copy(), fill.copy()
+    for i in np.flatnonzero(seen):
+        present = values[~missing[:, i], i]
+        low[i], high[i] = np.percentile(present, CLIP_PERCENTILES)
+        if low[i] == high[i]:  # a count that is 0 for 99% of leads: its rare values are the signal
+            low[i], high[i] = present.min(), present.max()
     clipped = np.clip(filled, low, high)
     scale = clipped.std(axis=0)
     zeros = np.zeros(len(columns))
@@ -112,6 +117,7 @@ class _Layout:
 
 def _fit(x_train, y_train, numbers: NumberTerms, categories, slope_allowed):
     """One regression on the allowed slopes, the missing flags and every category level."""
+    from scipy import sparse
     from sklearn.linear_model import LogisticRegression
 
     values = x_train[:, numbers.columns]
@@ -119,14 +125,21 @@ def _fit(x_train, y_train, numbers: NumberTerms, categories, slope_allowed):
     # A missing flag only where the training leads have both missing and present values.
     flagged = missing.any(axis=0) & ~missing.all(axis=0)
     layout = _Layout(numbers, slope_allowed, flagged, categories)
-    design = np.zeros((len(x_train), layout.width))
     standardized = (
         np.clip(np.where(missing, numbers.fill, values), numbers.low, numbers.high) - numbers.mean
     ) / (np.where(numbers.scale > 0, numbers.scale, 1.0))
-    design[:, layout.slope_at[slope_allowed]] = standardized[:, slope_allowed]
-    design[:, layout.flag_at[flagged]] = missing[:, flagged]
-    for category, at in zip(categories, layout.level_at, strict=True):
-        design[:, at] = x_train[:, [category.column]] == category.levels
+    # Sparse, in the layout's order (slopes, missing flags, levels): one-hot levels of 200k leads would
+    # take gigabytes as a dense matrix.
+    blocks = [sparse.csr_matrix(standardized[:, slope_allowed]), sparse.csr_matrix(missing[:, flagged] * 1.0)]
+    rows = len(x_train)
+    for category in categories:
+        codes = x_train[:, category.column]
+        at = np.minimum(np.searchsorted(category.levels, codes), len(category.levels) - 1)
+        hit = np.flatnonzero(category.levels[at] == codes)
+        blocks.append(
+            sparse.csr_matrix((np.ones(len(hit)), (hit, at[hit])), shape=(rows, len(category.levels)))
+        )
+    design = sparse.hstack(blocks, format="csr")
     model = LogisticRegression(C=REGULARIZATION_C, max_iter=2000)
     model.fit(design, y_train.astype(int))
     return model, layout

@@ -149,6 +149,8 @@ def _print_training(result, registered) -> None:
     )
     for note in result.extras.get("threshold_notes", []):
         console.print(f"[yellow]{note}[/]")
+    valid_auc = result.metrics["valid.model.roc_auc"]
+    console.print(f"model: {model_words(result.booster_params, result.candidates, valid_auc)}")
     _print_intent_windows(result)
     aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
     console.print(
@@ -161,6 +163,26 @@ def _print_training(result, registered) -> None:
             "after_contact and train again, or, if it truly is known when a lead arrives, train with "
             "--allow-leakage[/]"
         )
+
+
+def model_words(params: dict, candidates: list[dict], valid_auc: float) -> str:
+    """The chosen model in words: its size, what it was boosted from, how leads were weighted, and why."""
+    words = f"{params['num_trees']} trees of {params['num_leaves']} leaves"
+    others = [c["valid_auc"] for c in candidates if c["linear_start"] != params["linear_start"]]
+    if params["linear_start"]:
+        words += ", boosted from a linear start (a logistic regression on the same columns)"
+        words += f"; validation ROC-AUC {valid_auc:.3f} against {max(others):.3f} for plain trees"
+    elif others:
+        # A start is kept only when it does more than AUC_TOLERANCE better: say so when it came close.
+        words += f"; validation ROC-AUC {valid_auc:.3f}, from a linear start at best {max(others):.3f}"
+        if max(others) > valid_auc:
+            words += " (kept only when more than 0.002 better)"
+    if params.get("recency_half_life", "none") != "none":
+        words += (
+            f"; training leads weighted toward the newest (half-life {params['recency_half_life']} of the "
+            "training period)"
+        )
+    return words
 
 
 def gap_cell(row: dict) -> str:

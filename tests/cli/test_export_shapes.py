@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -10,7 +11,15 @@ from typer.testing import CliRunner
 
 from leadgate.cli import app
 from tests.cli.test_commands import CLEAN_ENV, text
-from tests.training.export_shapes import SHIFT_MAPPING, SHOP_MAPPING, shift_rows, shop_rows, write_csv
+from tests.training.export_shapes import (
+    ADDITIVE_MAPPING,
+    SHIFT_MAPPING,
+    SHOP_MAPPING,
+    additive_rows,
+    shift_rows,
+    shop_rows,
+    write_csv,
+)
 
 
 def run(*args):
@@ -58,6 +67,33 @@ def test_a_semicolon_export_without_ids_or_dates_trains_on_its_own_columns(shop)
     # The outcome depends only on the shop's own columns: leadgate learns them, the fixed scorecard cannot.
     assert rows["leadgate (gates + model)"][0] > rows["points scorecard"][0] + 0.15
     assert "beats leadgate" not in out
+    # The chosen model in words, with what validation compared it with.
+    assert re.search(
+        r"model: \d+ trees of \d+ leaves; validation ROC-AUC 0\.\d{3}, from a linear start at best 0\.\d{3}",
+        out,
+    )
+
+
+def test_an_additive_export_says_its_model_was_boosted_from_a_linear_start(tmp_path):
+    write_csv(tmp_path / "additive.csv", additive_rows(), delimiter=",", encoding="utf-8")
+    (tmp_path / "additive.yaml").write_text(ADDITIVE_MAPPING)
+    result = run(
+        "train",
+        "--data",
+        tmp_path / "additive.csv",
+        "--mapping",
+        tmp_path / "additive.yaml",
+        "--data-dir",
+        tmp_path / "d",
+    )
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert re.search(
+        r"boosted from a linear start .*; validation ROC-AUC (0\.\d{3}) against (0\.\d{3}) for plain trees",
+        out,
+    )
+    ahead, behind = map(float, re.search(r"validation ROC-AUC (0\.\d{3}) against (0\.\d{3})", out).groups())
+    assert ahead > behind
 
 
 def test_the_trained_shop_model_scores_the_export_and_refuses_unknown_custom_fields(shop, tmp_path):

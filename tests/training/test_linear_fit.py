@@ -81,3 +81,18 @@ def test_stored_and_read_back_it_scores_the_same():
     start = fit_linear_start(x, y, SPECS)
     again = LinearStart.from_dict(json.loads(json.dumps(start.to_dict())))
     assert np.array_equal(again.contributions(x), start.contributions(x))
+
+
+def test_a_rare_count_keeps_its_slope_and_a_sparse_column_its_range():
+    rng = np.random.default_rng(1)
+    n = 20_000
+    demo = (rng.random(n) < 0.008) * 1.0  # a demo request: rare, and the strongest signal there is
+    spend = np.where(rng.random(n) < 0.03, rng.normal(0, 1, n), np.nan)  # filled in for 3% of leads
+    y = rng.random(n) < 1 / (1 + np.exp(-(-2 + 3 * demo + 1.5 * np.nan_to_num(spend))))
+    specs = (FeatureSpec("demo", "demo", monotone=1), FeatureSpec("spend", "spend"))
+    start = fit_linear_start(np.column_stack([demo, spend]), y, specs)
+    assert start.numbers.high[0] == 1 and start.numbers.weight[0] > 0
+    # The range of the values given, not of the median that stands in for the missing ones.
+    assert start.numbers.low[1] < -1.5 and start.numbers.high[1] > 1.5
+    per_unit = start.numbers.weight[1] / start.numbers.scale[1]  # the weight is per standard deviation
+    assert 1.0 < per_unit < 2.0  # the true 1.5 log-odds per unit, little shrunk
