@@ -42,6 +42,8 @@ class ScoringModel:
 
         `threads` is LightGBM's num_threads (0: every core); by default one for tiny batches, else all.
         """
+        if not len(matrix):  # LightGBM divides by the row count
+            return np.zeros((0, matrix.shape[1] + 1))
         threads = self._threads(matrix) if threads is None else threads
         contributions = self.booster.predict(matrix, pred_contrib=True, num_threads=threads)
         if self.linear is not None:

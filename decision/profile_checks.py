@@ -27,7 +27,7 @@ def _employee_or_test(d: Derived, policy: Policy):
     own = d.domain_class == "own"
     company = _text(d, "company_name")
     test_company = np.array(
-        [c.strip().lower() in {"test", "testing", "test company", "acme test"} for c in company]
+        [c.strip().lower() in {"test", "testing", "test company", "acme test"} for c in company], dtype=bool
     )
     return _values(own | test_company, np.where(own, d.email_domain, company))
 

@@ -42,3 +42,11 @@ def test_only_the_failing_lead_gets_an_error(pipeline, history):
         decisions, index, record = outcomes[i]
         assert index == 0 and record == alone[i] and decisions.lead_ids[0] == leads[i].lead_id
     assert isinstance(failing.decide_each(leads[2:3], now=NOW)[0], ValueError)
+
+
+def test_an_empty_batch_gives_an_empty_answer_with_or_without_a_model(pipeline, policy):
+    from leadgate.decision.pipeline import DecisionPipeline
+
+    for each in (pipeline, DecisionPipeline(policy)):
+        decisions, records = each.decide_records([])
+        assert len(decisions) == 0 and records == []
