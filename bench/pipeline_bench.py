@@ -240,13 +240,18 @@ def main() -> int:
     for (message, begin), end in zip(marks, ends, strict=True):
         report.add(f"  train: {message}", end - begin, "s")
     sizes = ", ".join(
-        f"{c['num_leaves']}L/{c['trees']}T/h{c.get('recency_half_life') or 0}/{c['valid_auc']:.4f}"
+        f"{c['num_leaves']}L/{c['trees']}T/h{c.get('recency_half_life') or 0}"
+        f"{'/lin' if c.get('linear_start') else ''}/{c['valid_auc']:.4f}"
         for c in result.candidates
     )
-    report.add("  train: size candidates (leaves/trees/recency half-life, 0 none/valid AUC)", sizes)
-    model, booster = result.model, result.model.booster
     report.add(
-        "model size (trees × leaves)", f"{booster.num_trees()} × {result.booster_params['num_leaves']}"
+        "  train: size candidates (leaves/trees/recency half-life, 0 none/lin: linear start/valid AUC)", sizes
+    )
+    model, booster = result.model, result.model.booster
+    # With a linear start, decide adds its terms to pred_contrib: the bare baseline below is the trees alone.
+    start = " + linear start" if model.linear is not None else ""
+    report.add(
+        "model size (trees × leaves)", f"{booster.num_trees()} × {result.booster_params['num_leaves']}{start}"
     )
     report.add("held-out test ROC-AUC (gates + model)", result.metrics["test.system.roc_auc"])
     report.add("validation ROC-AUC (model alone)", result.metrics["valid.model.roc_auc"])
