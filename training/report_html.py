@@ -23,8 +23,13 @@ from leadgate.training.report_blocks import (
 
 def _header(held, model, policy, info) -> str:
     created = [lead.created_at for lead in held.history.leads]
+    # What scores the leads: a reader comparing versions sees a change of model family at once.
+    start = (
+        ", boosted from a linear start (a logistic regression on the same columns)" if model.linear else ""
+    )
     rows = [
         ("model", f"{info.model_name} version {info.model_version}"),
+        ("scorer", f"LightGBM, {model.booster.num_trees()} trees{start}"),
         ("MLflow run", info.run_id),
         ("policy version", policy.version),
         ("data", info.data),

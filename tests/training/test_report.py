@@ -65,3 +65,20 @@ def test_the_report_is_one_self_contained_page_with_escaped_text(history, traine
     ):
         assert heading in page
     assert f"{trained.metrics['test.system.roc_auc']:.3f}" in page
+    assert f"<td>scorer</td><td>LightGBM, {trained.model.booster.num_trees()} trees</td>" in page
+
+
+def test_the_report_says_when_the_model_was_boosted_from_a_linear_start():
+    from leadgate.decision.policy import load_policy
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.train import train_model
+    from tests.training.export_shapes import ADDITIVE_MAPPING, additive_rows
+
+    history = history_from_export(additive_rows(3000, seed=0), parse_mapping(ADDITIVE_MAPPING)).history
+    policy = load_policy()
+    model = train_model(history, policy, seed=0).model
+    info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="additive.csv")
+    page = build_report(history, model, policy, info)
+    trees = model.booster.num_trees()
+    assert f"LightGBM, {trees} trees, boosted from a linear start (a logistic regression on the same" in page
