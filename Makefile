@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?= .leadgate
 
-.PHONY: install demo test lint format bench bench-load bench-score bench-durability bench-faithfulness clean
+.PHONY: install demo test lint format bench bench-load bench-score bench-durability bench-faithfulness bench-shapes clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ bench-durability: install
 
 bench-faithfulness: install
 	$(PY) bench/faithfulness_bench.py
+
+# Accuracy on nine generated export shapes (about 3 minutes): make bench-shapes [SEEDS="0 1 2"] [DRAWS=3] [REPO=../other]
+SEEDS ?= 0 1 2
+DRAWS ?= 3
+bench-shapes: install
+	$(PY) bench/shapes/measure.py --seeds $(SEEDS) --draws $(DRAWS) $(if $(REPO),--repo $(REPO))
 
 clean:
 	rm -rf $(VENV) $(DATA)
