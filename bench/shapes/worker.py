@@ -79,6 +79,19 @@ def chosen_params(params: dict, seed: int) -> dict:
     return out
 
 
+def _report_error(folder: Path, shape: str, seed: int, error: Exception) -> None:
+    """The traceback to error.txt and one RESULT line saying what failed (called inside the except)."""
+    tb = traceback.format_exc()
+    (folder / "error.txt").write_text(tb)
+    failed = {
+        "shape": shape,
+        "seed": seed,
+        "error": f"{type(error).__name__}: {error}",
+        "traceback_tail": tb.strip().splitlines()[-6:],
+    }
+    print("RESULT " + json.dumps(failed), flush=True)
+
+
 def main():
     """Read and map the export once, then train and evaluate one model per seed."""
     ap = argparse.ArgumentParser()
@@ -127,23 +140,10 @@ def main():
         rows = read_export(Path(args.export))
         mapped = history_from_export(rows, mapping)
     except Exception as error:
-        tb = traceback.format_exc()
         for seed in args.seeds:
             d = Path(args.out_dir) / f"{args.shape}-{seed}"
             d.mkdir(parents=True, exist_ok=True)
-            (d / "error.txt").write_text(tb)
-            print(
-                "RESULT "
-                + json.dumps(
-                    {
-                        "shape": args.shape,
-                        "seed": seed,
-                        "error": f"{type(error).__name__}: {error}",
-                        "traceback_tail": tb.strip().splitlines()[-6:],
-                    }
-                ),
-                flush=True,
-            )
+            _report_error(d, args.shape, seed, error)
         return
     read_s = time.perf_counter() - t0
     history = mapped.history
@@ -154,20 +154,7 @@ def main():
         try:
             result = train_model(history, policy, seed=seed, split_kind=args.split)
         except Exception as error:
-            tb = traceback.format_exc()
-            (d / "error.txt").write_text(tb)
-            print(
-                "RESULT "
-                + json.dumps(
-                    {
-                        "shape": args.shape,
-                        "seed": seed,
-                        "error": f"{type(error).__name__}: {error}",
-                        "traceback_tail": tb.strip().splitlines()[-6:],
-                    }
-                ),
-                flush=True,
-            )
+            _report_error(d, args.shape, seed, error)
             continue
         m = result.metrics
         oracle = None
