@@ -20,13 +20,6 @@ class NumberTerms:
     weight: np.ndarray  # log-odds per standard deviation
     missing_weight: np.ndarray  # log-odds for a missing value
 
-    def terms(self, matrix: np.ndarray) -> np.ndarray:
-        """(n, columns) log-odds terms, uncentred."""
-        values = matrix[:, self.columns]
-        missing = np.isnan(values)
-        filled = np.clip(np.where(missing, self.fill, values), self.low, self.high)
-        return self.weight * (filled - self.mean) / self.scale + self.missing_weight * missing
-
 
 @dataclass(frozen=True)
 class CategoryTerms:
@@ -35,12 +28,6 @@ class CategoryTerms:
     column: int
     levels: np.ndarray  # sorted float codes
     weights: np.ndarray
-
-    def terms(self, matrix: np.ndarray) -> np.ndarray:
-        """(n,) log-odds terms, uncentred."""
-        values = matrix[:, self.column]
-        at = np.minimum(np.searchsorted(self.levels, values), len(self.levels) - 1)
-        return np.where(self.levels[at] == values, self.weights[at], 0.0)
 
 
 @dataclass(frozen=True)
@@ -57,14 +44,48 @@ class LinearStart:
     centres: np.ndarray  # (features,) training mean of each column's term; 0 for columns it leaves out
     width: int  # number of model features
 
+    def __post_init__(self) -> None:
+        # Folded once, so scoring is one clip, one multiply-add a column: (value - mean) / scale × weight -
+        # centre becomes value × slope + offset; a level's weight less its column's centre is looked up.
+        numbers, centres = self.numbers, self.centres
+        slope = numbers.weight / numbers.scale
+        plan = {
+            "slope": slope,
+            "offset": -slope * numbers.mean - centres[numbers.columns],
+            "levels": [
+                (
+                    c.column,
+                    c.levels,
+                    c.weights - centres[c.column],
+                    -centres[c.column],
+                    dict(zip(c.levels.tolist(), (c.weights - centres[c.column]).tolist(), strict=True)),
+                )
+                for c in self.categories
+            ],
+            "base": self.intercept + float(centres.sum()),
+        }
+        object.__setattr__(self, "_plan", plan)
+
     def contributions(self, matrix: np.ndarray) -> np.ndarray:
         """(n, features + 1): each column's centred term, then the base value (intercept + every centre)."""
+        plan, numbers = self._plan, self.numbers
         out = np.zeros((len(matrix), self.width + 1))
-        out[:, self.numbers.columns] = self.numbers.terms(matrix)
-        for category in self.categories:
-            out[:, category.column] = category.terms(matrix)
-        out[:, : self.width] -= self.centres
-        out[:, self.width] = self.intercept + float(self.centres.sum())
+        values = matrix[:, numbers.columns]
+        missing = np.isnan(values)
+        terms = np.clip(np.where(missing, numbers.fill, values), numbers.low, numbers.high)
+        terms *= plan["slope"]
+        terms += plan["offset"] + numbers.missing_weight * missing
+        out[:, numbers.columns] = terms
+        if len(matrix) == 1:  # one lead: a dict lookup a column beats five numpy calls
+            row = matrix[0]
+            for column, _, _, other, by_level in plan["levels"]:
+                out[0, column] = by_level.get(float(row[column]), other)
+        else:
+            for column, levels, shifted, other, _ in plan["levels"]:
+                codes = matrix[:, column]
+                at = np.minimum(np.searchsorted(levels, codes), len(levels) - 1)
+                out[:, column] = np.where(levels[at] == codes, shifted[at], other)
+        out[:, self.width] = plan["base"]
         return out
 
     def raw(self, matrix: np.ndarray) -> np.ndarray:

@@ -96,3 +96,12 @@ def test_a_rare_count_keeps_its_slope_and_a_sparse_column_its_range():
     assert start.numbers.low[1] < -1.5 and start.numbers.high[1] > 1.5
     per_unit = start.numbers.weight[1] / start.numbers.scale[1]  # the weight is per standard deviation
     assert 1.0 < per_unit < 2.0  # the true 1.5 log-odds per unit, little shrunk
+
+
+def test_one_lead_alone_gets_the_terms_it_gets_in_a_batch():
+    x, y = leads()
+    start = fit_linear_start(x, y, SPECS)
+    batch = np.vstack([x[:50], [[np.nan, 30.0, 9.0, 7.0], [1e9, 30.0, np.nan, 7.0]]])
+    together = start.contributions(batch)
+    for i, row in enumerate(batch):
+        np.testing.assert_allclose(start.contributions(row[None, :])[0], together[i], rtol=0, atol=1e-12)
