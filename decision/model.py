@@ -82,9 +82,8 @@ class ScoringModel:
 
         if data.get("format") not in READABLE_FORMATS:
             raise ValueError(
-                f"model bundle format {data.get('format')!r} is not one this version reads {READABLE_FORMATS}: the "
-                "model was trained by "
-                "another leadgate version; retrain it with this one"
+                f"model bundle format {data.get('format')!r} is not one this version reads {READABLE_FORMATS}: "
+                "the model was trained by another leadgate version; retrain it with this one"
             )
         builder = FeatureBuilder.from_dict(data["builder"])
         # The feature list is the model's own; a leadgate version that builds other columns cannot serve it.

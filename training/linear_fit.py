@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from leadgate.decision.linear import CategoryTerms, LinearStart, NumberTerms
@@ -18,26 +20,27 @@ def fit_linear_start(
 ) -> LinearStart:
     """Logistic regression on numbers (standardized, clipped, missing flagged) and category levels (one-hot).
 
-    A column with a known direction (monotone constraint) whose fitted slope points the other way is left
-    out of the linear part and the regression refitted, so the linear start never contradicts the policy.
+    A column with a known direction (monotone constraint) whose fitted slope points the other way loses its
+    slope (its missing flag stays) and the regression is refitted, so the line never contradicts the policy.
     """
-    numbers = _number_columns(x_train, features)
+    numbers, varies = _number_columns(x_train, features)
     categories = [
         CategoryTerms(column=j, levels=levels, weights=np.zeros(len(levels)))
         for j, spec in enumerate(features)
         if spec.categorical and len(levels := np.unique(x_train[~np.isnan(x_train[:, j]), j]))
     ]
     directions = np.array([features[j].monotone for j in numbers.columns])
-    slope_allowed = numbers.scale > 0
+    design = _Design(x_train, numbers, categories)
+    slope_allowed = varies
     while True:
-        model, layout = _fit(x_train, y_train, numbers, categories, slope_allowed)
+        model, layout = design.fit(y_train, slope_allowed)
         slopes = layout.number_slopes(model.coef_[0])
         wrong = slope_allowed & (slopes * directions < 0)
         if not wrong.any():
             break
         slope_allowed &= ~wrong
     coefficients = model.coef_[0]
-    numbers = _with_weights(numbers, slopes, layout.missing_weights(coefficients))
+    numbers = replace(numbers, weight=slopes, missing_weight=layout.missing_weights(coefficients))
     categories = [
         CategoryTerms(column=c.column, levels=c.levels, weights=layout.level_weights(coefficients, i))
         for i, c in enumerate(categories)
@@ -51,12 +54,11 @@ def fit_linear_start(
         width=width,
     )
     # Centre each column's term on the training leads, so a contribution says "compared with a typical lead".
-    centres = start.contributions(x_train)[:, :width].mean(axis=0)
-    return LinearStart(start.intercept, numbers, tuple(categories), centres, width)
+    return replace(start, centres=start.contributions(x_train)[:, :width].mean(axis=0))
 
 
-def _number_columns(x_train: np.ndarray, features: tuple[FeatureSpec, ...]) -> NumberTerms:
-    """Each number column's fill, clip range, mean and scale on the training leads (weights still zero)."""
+def _number_columns(x_train: np.ndarray, features: tuple[FeatureSpec, ...]) -> tuple[NumberTerms, np.ndarray]:
+    """Each number column's fill, clip range, mean and scale (weights still zero), and whether it varies."""
     columns = np.array([j for j, spec in enumerate(features) if not spec.categorical], dtype=np.int64)
     values = x_train[:, columns]
     missing = np.isnan(values)
@@ -70,18 +72,19 @@ def _number_columns(x_train: np.ndarray, features: tuple[FeatureSpec, ...]) -> N
         if low[i] == high[i]:  # a count that is 0 for 99% of leads: its rare values are the signal
             low[i], high[i] = present.min(), present.max()
     clipped = np.clip(filled, low, high)
-    scale = clipped.std(axis=0)
+    spread = clipped.std(axis=0)
     zeros = np.zeros(len(columns))
-    return NumberTerms(
+    numbers = NumberTerms(
         columns=columns,
         fill=fill,
         low=low,
         high=high,
         mean=clipped.mean(axis=0),
-        scale=scale,  # 0 for a constant column: it gets no slope
+        scale=np.where(spread > 0, spread, 1.0),
         weight=zeros,
         missing_weight=zeros,
     )
+    return numbers, spread > 0
 
 
 class _Layout:
@@ -115,44 +118,43 @@ class _Layout:
         return coefficients[self.level_at[index]]
 
 
-def _fit(x_train, y_train, numbers: NumberTerms, categories, slope_allowed):
-    """One regression on the allowed slopes, the missing flags and every category level."""
-    from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
+class _Design:
+    """The regression's inputs, built once: standardized numbers, missing flags and one-hot levels (sparse).
 
-    values = x_train[:, numbers.columns]
-    missing = np.isnan(values)
-    # A missing flag only where the training leads have both missing and present values.
-    flagged = missing.any(axis=0) & ~missing.all(axis=0)
-    layout = _Layout(numbers, slope_allowed, flagged, categories)
-    standardized = (
-        np.clip(np.where(missing, numbers.fill, values), numbers.low, numbers.high) - numbers.mean
-    ) / (np.where(numbers.scale > 0, numbers.scale, 1.0))
-    # Sparse, in the layout's order (slopes, missing flags, levels): one-hot levels of 200k leads would
-    # take gigabytes as a dense matrix.
-    blocks = [sparse.csr_matrix(standardized[:, slope_allowed]), sparse.csr_matrix(missing[:, flagged] * 1.0)]
-    rows = len(x_train)
-    for category in categories:
-        codes = x_train[:, category.column]
-        at = np.minimum(np.searchsorted(category.levels, codes), len(category.levels) - 1)
-        hit = np.flatnonzero(category.levels[at] == codes)
-        blocks.append(
-            sparse.csr_matrix((np.ones(len(hit)), (hit, at[hit])), shape=(rows, len(category.levels)))
+    Each refit after a slope is dropped only chooses which number columns take part.
+    """
+
+    def __init__(self, x_train: np.ndarray, numbers: NumberTerms, categories) -> None:
+        from scipy import sparse
+
+        self.numbers, self.categories = numbers, categories
+        values = x_train[:, numbers.columns]
+        missing = np.isnan(values)
+        # A missing flag only where the training leads have both missing and present values.
+        self.flagged = missing.any(axis=0) & ~missing.all(axis=0)
+        clipped = np.clip(np.where(missing, numbers.fill, values), numbers.low, numbers.high)
+        self.standardized = (clipped - numbers.mean) / numbers.scale
+        # Sparse: one-hot levels of 200k leads would take gigabytes as a dense matrix.
+        self.rest = [sparse.csr_matrix(missing[:, self.flagged] * 1.0)]
+        rows = len(x_train)
+        for category in categories:
+            codes = x_train[:, category.column]
+            at = np.minimum(np.searchsorted(category.levels, codes), len(category.levels) - 1)
+            hit = np.flatnonzero(category.levels[at] == codes)
+            self.rest.append(
+                sparse.csr_matrix((np.ones(len(hit)), (hit, at[hit])), shape=(rows, len(category.levels)))
+            )
+
+    def fit(self, y_train: np.ndarray, slope_allowed: np.ndarray):
+        """One regression on the allowed slopes, the missing flags and every category level."""
+        from scipy import sparse
+        from sklearn.linear_model import LogisticRegression
+
+        layout = _Layout(self.numbers, slope_allowed, self.flagged, self.categories)
+        # In the layout's order: slopes, missing flags, levels.
+        design = sparse.hstack(
+            [sparse.csr_matrix(self.standardized[:, slope_allowed]), *self.rest], format="csr"
         )
-    design = sparse.hstack(blocks, format="csr")
-    model = LogisticRegression(C=REGULARIZATION_C, max_iter=2000)
-    model.fit(design, y_train.astype(int))
-    return model, layout
-
-
-def _with_weights(numbers: NumberTerms, slopes: np.ndarray, missing_weights: np.ndarray) -> NumberTerms:
-    return NumberTerms(
-        columns=numbers.columns,
-        fill=numbers.fill,
-        low=numbers.low,
-        high=numbers.high,
-        mean=numbers.mean,
-        scale=np.where(numbers.scale > 0, numbers.scale, 1.0),
-        weight=slopes,
-        missing_weight=missing_weights,
-    )
+        model = LogisticRegression(C=REGULARIZATION_C, max_iter=2000)
+        model.fit(design, y_train.astype(int))
+        return model, layout
