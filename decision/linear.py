@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# How people read that a model has one: the CLI's training summary and the report header say it alike.
+IN_WORDS = "boosted from a linear start (a logistic regression on the same columns)"
+
 
 @dataclass(frozen=True)
 class NumberTerms:

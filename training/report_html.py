@@ -6,6 +6,7 @@ from html import escape
 
 import pandas as pd
 
+from leadgate.decision import linear
 from leadgate.training.report import SCORERS
 from leadgate.training.report_blocks import (
     count,
@@ -24,9 +25,7 @@ from leadgate.training.report_blocks import (
 def _header(held, model, policy, info) -> str:
     created = [lead.created_at for lead in held.history.leads]
     # What scores the leads: a reader comparing versions sees a change of model family at once.
-    start = (
-        ", boosted from a linear start (a logistic regression on the same columns)" if model.linear else ""
-    )
+    start = f", {linear.IN_WORDS}" if model.linear else ""
     rows = [
         ("model", f"{info.model_name} version {info.model_version}"),
         ("scorer", f"LightGBM, {model.booster.num_trees()} trees{start}"),

@@ -167,11 +167,13 @@ def _print_training(result, registered) -> None:
 
 def model_words(params: dict, candidates: list[dict], valid_auc: float) -> str:
     """The chosen model in words: its size, what it was boosted from, how leads were weighted, and why."""
+    from leadgate.decision import linear
+
     trees = params["num_trees"]
     words = f"{trees} {'tree' if trees == 1 else 'trees'} of {params['num_leaves']} leaves"
     others = [c["valid_auc"] for c in candidates if c["linear_start"] != params["linear_start"]]
     if params["linear_start"]:
-        words += ", boosted from a linear start (a logistic regression on the same columns)"
+        words += f", {linear.IN_WORDS}"
         words += f"; validation ROC-AUC {valid_auc:.3f} against {max(others):.3f} for plain trees"
     elif others:
         # A start is kept only when it does more than AUC_TOLERANCE better: say so when it came close.
