@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -177,6 +178,10 @@ def _in_calendar(events: list[Event]) -> list[Event]:
     return events
 
 
+# A lead cannot be decided before it exists. A day's slack lets a sender whose clock runs ahead, or who labels
+# local time as UTC (up to 14 hours off), through: decided at once, the lead counts as just arrived.
+FUTURE_SLACK = timedelta(days=1)
+
 # Activity as a lead or an events post carries it: times as text, within the calendar once moved to UTC.
 Events = Annotated[list[Event], BeforeValidator(_no_number_times), AfterValidator(_in_calendar)]
 
@@ -206,6 +211,17 @@ class Lead(_Strict):
         description="the CRM's own fields, by the names the serving model declares",
         examples=[{"budget_allocated": True, "segment": "mid-market"}],
     )
+
+    @field_validator("created_at")
+    @classmethod
+    def _not_in_the_future(cls, created_at: datetime) -> datetime:
+        now = datetime.now(UTC)
+        if created_at > now + FUTURE_SLACK:
+            raise ValueError(
+                f"{created_at.isoformat()} is more than a day after now ({now.isoformat(timespec='seconds')}): "
+                "a lead cannot be decided before it was created; check the sender's clock and time zone"
+            )
+        return created_at
 
     def as_of(self, moment: datetime) -> Lead:
         """This lead decided as of `moment` (say its arrival): activity after it is ignored, whatever the sender said."""

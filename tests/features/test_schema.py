@@ -1,4 +1,4 @@
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -44,6 +44,17 @@ def test_non_object_is_refused_clearly():
 def test_out_of_range_timestamps_are_a_validation_error(created):
     with pytest.raises(LeadValidationError, match="created_at"):
         parse_lead(lead_dict(created_at=created))
+
+
+def test_a_lead_created_more_than_a_day_from_now_is_refused_but_a_fast_clock_is_not():
+    ahead = datetime.now(UTC) + timedelta(days=1, minutes=5)
+    with pytest.raises(LeadValidationError, match="created_at: .* more than a day after now"):
+        parse_lead(
+            lead_dict(created_at=ahead.isoformat(), scored_at=(ahead + timedelta(hours=1)).isoformat())
+        )
+    local_time_labelled_utc = datetime.now(UTC) + timedelta(hours=14)
+    lead = parse_lead(lead_dict(created_at=local_time_labelled_utc.isoformat(), scored_at=None))
+    assert lead.created_at == local_time_labelled_utc
 
 
 @pytest.mark.parametrize("lead_id", ["crm/42", "a\x00b", "line\nbreak"])

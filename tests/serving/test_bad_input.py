@@ -66,6 +66,7 @@ CASES = [
     leads_case("-Infinity seconds", with_raw("bi-5", "form.seconds_on_form", "-Infinity"), "seconds_on_form"),
     leads_case("number as created_at", with_raw("bi-6", "created_at", "1e9"), "not a number"),
     leads_case("created_at past the calendar", lead("bi-7", created_at="9999-12-31T23:59:59-01:00"), "range"),
+    leads_case("created_at in year 9999", lead("bi-7b", created_at="9999-12-30T00:00:00Z"), "after now"),
     leads_case(
         "created_at before the calendar", lead("bi-8", created_at="0001-01-01T00:00:00+01:00"), "range"
     ),
