@@ -169,6 +169,8 @@ class ReviewRow(Base):
     __table_args__ = (
         UniqueConstraint("lead_id", "decision_seq", name="uq_reviews_lead_seq"),
         Index("ix_reviews_status_opened", "status", "opened_at"),
+        # Its id is in the API's URLs: SQLite must not hand an erased review's id to a new one.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -100,6 +100,38 @@ def store(request, tmp_path):
         engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def bare_engine(request, tmp_path):
+    """An empty database with no migration run, for tests that upgrade step by step."""
+    from sqlalchemy import create_engine
+
+    if request.param == "sqlite":
+        engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        yield engine
+        engine.dispose()
+        return
+    url = postgres_or_skip()
+    with fresh_schema(url) as schema:
+        engine = create_engine(url)
+        use_schema(engine, schema)
+        yield engine
+        engine.dispose()
+
+
+def upgrade_to(engine, revision: str) -> None:
+    """Run the store's migrations on `engine` up to `revision` ("head": all)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from leadgate.serving.store_engine import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
 @pytest.fixture
 def client(service_settings, store):
     from fastapi.testclient import TestClient

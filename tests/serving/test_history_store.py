@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from leadgate.features.outcome import Outcome
 from leadgate.serving.accounts import AccountStatus, write_status
 from leadgate.serving.history_store import history_facts, stored_submission
@@ -119,49 +117,23 @@ def test_facts_skip_text_no_store_holds_and_leads_without_keys(store, trained, p
     assert all("rapid_submissions" not in _gates(r) for r in results)
 
 
-@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
-def test_the_migration_fills_the_new_columns_from_leads_already_stored(dialect, tmp_path):
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, text
+def test_the_migration_fills_the_new_columns_from_leads_already_stored(bare_engine):
+    from sqlalchemy import text
 
-    from leadgate.serving.store_engine import MIGRATIONS
     from tests.factories import lead_dict
-    from tests.serving.conftest import fresh_schema, postgres_or_skip, use_schema
+    from tests.serving.conftest import upgrade_to
 
-    def upgrade(engine, revision):
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-
-    def check(engine):
-        upgrade(engine, "0003_erasure")
-        lead = lead_dict(
-            lead_id="x-1", contact={"email": " Kim@Sales.Nordwerk.DE"}, source={"ip": "192.0.2.9"}
+    upgrade_to(bare_engine, "0003_erasure")
+    lead = lead_dict(lead_id="x-1", contact={"email": " Kim@Sales.Nordwerk.DE"}, source={"ip": "192.0.2.9"})
+    with bare_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO leads (lead_id, lead, received_at, updated_at) VALUES (:i, :l, :t, :t)"),
+            {"i": "x-1", "l": __import__("json").dumps(lead), "t": T0},
         )
-        with engine.begin() as connection:
-            connection.execute(
-                text("INSERT INTO leads (lead_id, lead, received_at, updated_at) VALUES (:i, :l, :t, :t)"),
-                {"i": "x-1", "l": __import__("json").dumps(lead), "t": T0},
-            )
-        upgrade(engine, "head")
-        with engine.connect() as connection:
-            row = connection.execute(text("SELECT account_domain, email, source_ip FROM leads")).one()
-        assert tuple(row) == ("nordwerk.de", "kim@sales.nordwerk.de", "192.0.2.9")
-
-    if dialect == "sqlite":
-        engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        check(engine)
-        engine.dispose()
-        return
-    url = postgres_or_skip()
-    with fresh_schema(url) as schema:
-        engine = create_engine(url)
-        use_schema(engine, schema)
-        check(engine)
-        engine.dispose()
+    upgrade_to(bare_engine, "head")
+    with bare_engine.connect() as connection:
+        row = connection.execute(text("SELECT account_domain, email, source_ip FROM leads")).one()
+    assert tuple(row) == ("nordwerk.de", "kim@sales.nordwerk.de", "192.0.2.9")
 
 
 def test_a_website_too_long_for_a_domain_joins_no_account_and_the_lead_is_stored(store, trained, policy):

@@ -8,8 +8,15 @@ import pytest
 from sqlalchemy import update
 
 from leadgate.features.schema import parse_lead
+from leadgate.serving.erasure import erase_leads
 from leadgate.serving.overrides import OverrideSpec, set_override
-from leadgate.serving.reviews import UnknownReviewToken, false_positives, open_review, resolve_review
+from leadgate.serving.reviews import (
+    ReviewNotFound,
+    UnknownReviewToken,
+    false_positives,
+    open_review,
+    resolve_review,
+)
 from leadgate.serving.service import decision_view, merge_events, p_sql_change
 from leadgate.serving.store_models import LeadRow
 from tests.factories import lead_dict
@@ -73,6 +80,17 @@ def test_a_review_is_one_per_decision_and_a_later_decision_can_be_disputed_anew(
     assert created and later["decision_seq"] == 2 and later["id"] != first["id"]
     with pytest.raises(UnknownReviewToken):
         open_review(store.engine, token="f" * 32, message=None, at=NOW)
+
+
+def test_an_erased_leads_review_id_is_never_given_to_a_new_review(store, pipeline):
+    gone = _store_lead(store, pipeline, "gone", NOW, company={"employees": 3})
+    erased, _ = open_review(store.engine, token=gone.review_token, message="please look", at=NOW)
+    erase_leads(store.engine, ["gone"], salt=None)
+    new = _store_lead(store, pipeline, "new", NOW, company={"employees": 3})
+    item, _ = open_review(store.engine, token=new.review_token, message=None, at=NOW)
+    assert item["id"] > erased["id"]  # a link to the erased review can never reach this person's
+    with pytest.raises(ReviewNotFound):
+        resolve_review(store.engine, review_id=erased["id"], outcome="correct", note=None, by="t", at=NOW)
 
 
 def test_the_false_positive_rate_counts_automatic_rejections_resolved_in_the_window(store, pipeline):
@@ -155,3 +173,29 @@ def test_an_override_holds_through_a_model_change_and_a_replay(store, pipeline, 
     assert (
         not repeat.created and store.history("vip-store")[-1].route == "sales_ready"
     )  # a replay changes nothing
+
+
+def test_the_review_id_migration_keeps_stored_reviews_and_their_indexes(bare_engine):
+    from sqlalchemy import inspect, text
+
+    from tests.serving.conftest import upgrade_to
+
+    review = (
+        "INSERT INTO reviews (lead_id, decision_seq, route, control, status, opened_at) "
+        "VALUES ('r-1', :seq, 'self_service', 'gate', 'open', :t)"
+    )
+    upgrade_to(bare_engine, "0006_accounts")
+    with bare_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO leads (lead_id, lead, received_at, updated_at) VALUES ('r-1', '{}', :t, :t)"),
+            {"t": NOW},
+        )
+        connection.execute(text(review), {"seq": 1, "t": NOW})
+    upgrade_to(bare_engine, "head")
+    with bare_engine.begin() as connection:
+        assert connection.execute(text("SELECT id, lead_id FROM reviews")).all() == [(1, "r-1")]
+        connection.execute(text("DELETE FROM reviews"))
+        connection.execute(text(review), {"seq": 2, "t": NOW})
+        assert connection.execute(text("SELECT id FROM reviews")).scalar_one() == 2
+    indexes = {index["name"] for index in inspect(bare_engine).get_indexes("reviews")}
+    assert {"ix_reviews_lead_id", "ix_reviews_status_opened", "ix_reviews_resolved_at"} <= indexes
