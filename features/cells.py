@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from leadgate.features import number_marks
 from leadgate.features.dates import moment
+from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
 
 
 class Row:
@@ -94,3 +95,47 @@ def checked(rule, row: Row):
         return convert(rule, row)
     except ValueError as error:
         raise ValueError(f"{rule.column}: {error}") from None
+
+
+def custom_text(spec, text: str):
+    """A text cell of a lead-path file (`custom.calls` = '3') as the custom field's declared type, read as a
+    mapped export's column of that type with a decimal point; ValueError says why it cannot be."""
+    kind = spec.type
+    if kind in ("number", "integer"):
+        number = number_marks.read(text, ".")
+        whole = kind == "integer"
+        if number is None or (whole and not number.is_integer()):
+            hint = (
+                " (a lead-path file writes decimals with a point)"
+                if number_marks.read(text, ",") is not None
+                else ""
+            )
+            raise ValueError(f"{text!r} is not a {'whole number' if whole else 'number'}{hint}")
+        return int(number) if whole else number
+    if kind == "flag":
+        folded = text.strip().casefold()
+        if folded in TRUE_VALUES or folded in FALSE_VALUES:
+            return folded in TRUE_VALUES
+        raise ValueError(
+            f"{text!r} is neither a yes ({', '.join(TRUE_VALUES)}) nor a no ({', '.join(FALSE_VALUES)})"
+        )
+    return text  # a category is its text; a datetime is checked as the API checks it (ISO 8601)
+
+
+def typed_custom(lead: dict, fields) -> list[str]:
+    """Turn the text cells of `lead['custom']` into the declared fields' types, in place; 'custom.name: problem'
+    for each cell that cannot be read (left as text). Fields not declared are left for the model's check."""
+    custom = lead.get("custom")
+    if not isinstance(custom, dict):
+        return []
+    declared = {spec.name: spec for spec in reversed(fields)}  # the first declaration wins, as when checked
+    problems = []
+    for name, value in custom.items():
+        spec = declared.get(name)
+        if spec is None or not isinstance(value, str):
+            continue
+        try:
+            custom[name] = custom_text(spec, value)
+        except ValueError as error:
+            problems.append(f"custom.{name}: {error}")
+    return problems

@@ -99,7 +99,8 @@ def mapped_rows(
     outcome: bool = True,
     marks: dict[str, str] | None = None,
 ) -> Iterator[tuple[int, dict | str, str | None]]:
-    """As map_rows, one row at a time, with each row's lead id (also of a row in error, when it has one).
+    """As map_rows, one row at a time, with each row's lead id (also of a row in error; `row-N` without an id
+    column).
 
     `ranks` are `sequence_ranks` of the whole export: a sequence orders rows the reader has not reached yet;
     `marks` the `decimal_marks` of its number columns (a cell that does not follow its mark is the row's error).
@@ -107,16 +108,23 @@ def mapped_rows(
     placeholders = set(mapping.placeholders)
     for number, raw in enumerate(raw_rows, start=2):
         row = Row(raw, placeholders, mapping.decimal or ".", marks)
-        lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else None
+        # Without an id column a lead is its row: a row in error keeps that id as a good one does.
+        lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else _row_id(number)
         try:
             yield number, _record(mapping, row, ranks, number, outcome), lead_id
         except ValueError as error:
-            where = f"row {number}" + (f" ({mapping.lead_id.column} {lead_id})" if lead_id else "")
+            named = mapping.lead_id and lead_id
+            where = f"row {number}" + (f" ({mapping.lead_id.column} {lead_id})" if named else "")
             yield number, f"{where}: {error}", lead_id
 
 
+def _row_id(number: int) -> str:
+    """The lead id of row `number` of an export without an id column."""
+    return f"row-{number}"
+
+
 def _record(mapping: Mapping, row: Row, ranks: dict[str, int], number: int, outcome: bool) -> dict:
-    lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else f"row-{number}"
+    lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else _row_id(number)
     if not lead_id:
         raise ValueError(f"{mapping.lead_id.column}: missing lead id")
     created = _created(mapping, row, ranks, number)

@@ -9,7 +9,8 @@ from leadgate.decision.record import DecisionRecord
 from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
-from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows, unflatten
+from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows
+from leadgate.serving.lead_files import table_rows
 from leadgate.serving.model_loading import LoadedModel
 
 
@@ -123,7 +124,8 @@ class Scorer:
         if mapping is not None:
             return _mapped(leads, _mapping(mapping), self.loaded.model.metadata.get("decimal_marks"))
         if isinstance(leads, pd.DataFrame):
-            leads = [unflatten(row) for row in leads.to_dict(orient="records")]
+            # As `score` reads a CSV: text cells of custom fields by the model's types, rows numbered as the file.
+            return list(table_rows(leads.to_dict(orient="records"), self.custom_fields))
         return [Row.of(number, lead) for number, lead in enumerate(leads, start=1)]
 
 

@@ -29,7 +29,7 @@ from leadgate.serving.lists_views import router as lists_router
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
-from leadgate.serving.problems import WRITES, field_problems, unparsable
+from leadgate.serving.problems import WRITES, field_problems, lead_problems, unparsable
 from leadgate.serving.rate_limits import Limiter, RateLimited
 from leadgate.serving.review_views import install as install_reviews
 from leadgate.serving.screening import Screening
@@ -243,9 +243,7 @@ def create_app(
 
     @app.exception_handler(LeadValidationError)
     async def invalid_lead(request: Request, error: LeadValidationError):
-        return JSONResponse(
-            {"detail": [{"field": "lead", "problem": p} for p in error.problems]}, status_code=422
-        )
+        return JSONResponse({"detail": lead_problems(error.problems)}, status_code=422)
 
     @app.exception_handler(Unstorable)
     async def unstorable(request: Request, error: Unstorable):

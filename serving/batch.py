@@ -58,7 +58,9 @@ class BatchSummary:
 
 def _checked_custom(pipeline: DecisionPipeline, row: Row) -> Row:
     problems = pipeline.custom_problems(row.lead) if row.lead is not None else []
-    return Row(row.number, None, row.lead_id, "; ".join(problems)) if problems else row
+    return (
+        Row(row.number, None, row.lead_id, f"row {row.number}: " + "; ".join(problems)) if problems else row
+    )
 
 
 def decide_chunk(pipeline: DecisionPipeline, rows: list[Row]) -> list[Outcome]:
@@ -97,7 +99,14 @@ def score_file(
     check_output(output_path)
     model = pipeline.model
     known = model.metadata.get("decimal_marks") if model is not None else None
-    rows = read_leads(input_path, mapping, delimiter=delimiter, encoding=encoding, known_marks=known)
+    rows = read_leads(
+        input_path,
+        mapping,
+        delimiter=delimiter,
+        encoding=encoding,
+        known_marks=known,
+        custom_fields=pipeline.custom_fields,
+    )
     return score_rows(pipeline, rows, output_path, on_progress)
 
 

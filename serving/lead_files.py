@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from leadgate.features.cells import typed_custom
+from leadgate.features.custom import CustomField
 from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
 from leadgate.features.headers import check_header
 from leadgate.features.mapping import Mapping, Sequence
@@ -49,8 +51,19 @@ class Row:
             lead = parse_lead(data)
         except LeadValidationError as error:
             found = data.get("lead_id") if isinstance(data, dict) else None
-            return cls(number, None, None if found is None else str(found), str(error))
+            return cls(number, None, None if found is None else str(found), f"row {number}: {error}")
         return cls(number, lead, lead.lead_id, None)
+
+    @classmethod
+    def of_cells(cls, number: int, data: dict, custom_fields: tuple[CustomField, ...]) -> Row:
+        """A row from a table's cells (unflattened): text in a declared custom field read as its type first,
+        a cell that cannot be read the row's error with any other problem the lead has."""
+        unread = typed_custom(data, custom_fields)
+        row = cls.parsed(number, data)
+        if not unread:
+            return row
+        problems = [row.error.removeprefix(f"row {number}: ")] if row.error else []
+        return cls(number, None, row.lead_id, f"row {number}: " + "; ".join([*problems, *unread]))
 
 
 def _missing(value) -> bool:
@@ -99,7 +112,7 @@ def _jsonl_row(number: int, line: str) -> Row:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as error:
-        return Row(number, None, None, f"line {number}: not valid JSON: {error.msg}")
+        return Row(number, None, None, f"row {number}: not valid JSON: {error.msg}")
     return Row.parsed(number, data)
 
 
@@ -119,13 +132,16 @@ def _flat_records(path: Path, delimiter: str | None, encoding: str | None) -> It
     return iter(open_table(path, delimiter=delimiter, encoding=encoding).rows)
 
 
-def _flat_rows(path: Path, delimiter: str | None, encoding: str | None) -> Iterator[tuple[int, dict | str]]:
-    # Numbered as the mapped path numbers them (header = row 1), so one bad row has one number.
-    for number, record in enumerate(_flat_records(path, delimiter, encoding), start=2):
+def table_rows(records: Iterable[dict], custom_fields: tuple[CustomField, ...] = ()) -> Iterator[Row]:
+    """Rows of a table whose columns are lead paths (a CSV or Parquet file, a DataFrame), each cell as text
+    or as the table typed it; numbered as the file numbers them and a mapped export too (header = row 1)."""
+    for number, record in enumerate(records, start=2):
         try:
-            yield number, unflatten(record)
+            data = unflatten(record)
         except json.JSONDecodeError as error:
-            yield number, f"row {number}: events is not valid JSON: {error.msg}"
+            yield Row.of(number, f"row {number}: events is not valid JSON: {error.msg}")
+            continue
+        yield Row.of_cells(number, data, custom_fields)
 
 
 def _mapped_rows(
@@ -163,10 +179,12 @@ def read_leads(
     delimiter: str | None = None,
     encoding: str | None = None,
     known_marks: dict[str, str] | None = None,
+    custom_fields: tuple[CustomField, ...] = (),
 ) -> Iterator[Row]:
     """Every row of a lead file, validated, read as taken; bad rows carry their error instead of stopping.
 
-    `known_marks`: the decimal marks the model's training read each export column with (see decimal_marks).
+    `known_marks`: the decimal marks the model's training read each export column with (see decimal_marks);
+    `custom_fields`: the model's, whose types read a CSV's text cells (JSON is taken as typed).
     """
     check_input(path, mapping)
     kind = file_format(path)
@@ -176,8 +194,11 @@ def read_leads(
     if kind.startswith(".jsonl"):
         yield from _jsonl_rows(path)
         return
-    for number, data in _json_rows(path) if kind == ".json" else _flat_rows(path, delimiter, encoding):
-        yield Row.of(number, data)
+    if kind == ".json":
+        for number, data in _json_rows(path):
+            yield Row.of(number, data)
+        return
+    yield from table_rows(_flat_records(path, delimiter, encoding), custom_fields)
 
 
 def input_columns(

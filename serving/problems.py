@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
@@ -15,6 +17,8 @@ PATTERN_WORDS = {
 # What pydantic calls "unable to parse raw data as a unicode string" ("\\ud800" sent alone in JSON).
 UNPAIRED_SURROGATE = "text holds an unpaired surrogate (\\ud800-\\udfff), not Unicode text"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# The path a lead's problem line starts with: `custom.segment`, `events.0.type`, `lead`.
+_FIELD_PATH = re.compile(r"^[A-Za-z_]\w*(?:\.\w+)*$")
 
 
 def _json_problem(error: dict, document) -> str:
@@ -51,6 +55,18 @@ def field_problems(errors, document=None) -> list[dict]:
             {"field": ".".join(location) or "body", "problem": _problem(error), "type": error["type"]}
         )
     return problems
+
+
+def lead_problems(problems: list[str]) -> list[dict]:
+    """A lead's 'field.path: problem' lines (LeadValidationError's) as [{field, problem}], like FastAPI's."""
+    found = []
+    for line in problems:
+        path, _, words = line.partition(": ")
+        if words and _FIELD_PATH.match(path):
+            found.append({"field": path, "problem": words})
+        else:
+            found.append({"field": "lead", "problem": line})
+    return found
 
 
 def unparsable(error: HTTPException) -> str | None:

@@ -33,6 +33,7 @@ from leadgate.training.synth_records import build_records, event_lists
 DAY = E.DAY
 MAX_SCORING_DELAY_DAYS = 60.0
 POST_SCORING_DAYS = 30.0  # activity is simulated this long after scored_at (ignored by the outcome)
+HISTORY_SUFFIXES = (".jsonl", ".jsonl.gz")  # what write_history writes and `train --data` reads
 
 __all__ = ["generate_history", "write_history", "read_history"]
 
@@ -245,9 +246,19 @@ def reported_outcomes(records: list[dict]) -> list[dict]:
     ]
 
 
+def check_history_path(path: str | Path) -> Path:
+    """The path, when its name says JSON lines (a history is nested: no CSV or Parquet); ValueError otherwise."""
+    path = Path(path)
+    if not path.name.lower().endswith(HISTORY_SUFFIXES):
+        raise ValueError(
+            f"{path}: a history is written as JSON lines: name it {' or '.join('*' + s for s in HISTORY_SUFFIXES)}"
+        )
+    return path
+
+
 def write_history(records: list[dict], path: str | Path) -> Path:
     """Write records as JSON lines, gzip-compressed when the path ends with .gz."""
-    path = Path(path)
+    path = check_history_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     encode = json.JSONEncoder(separators=(",", ":")).encode
     with _open(path, "wt") as handle:

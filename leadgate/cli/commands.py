@@ -39,8 +39,12 @@ def synth(
     policy: PolicyOpt = None,
 ) -> None:
     """Generate a seeded synthetic CRM history with outcomes and ground-truth negative factors."""
-    from leadgate.training.synth import generate_history, write_history
+    from leadgate.training.synth import check_history_path, generate_history, write_history
 
+    try:
+        check_history_path(out)  # before the minutes of generating, not after
+    except ValueError as error:
+        raise fail(str(error)) from None
     end_at = datetime.fromisoformat(end).replace(tzinfo=UTC) if end else datetime(2026, 10, 31, tzinfo=UTC)
     with console.status(f"generating {n:,} leads over {months} months"):
         records = generate_history(

@@ -30,8 +30,9 @@ def _engine(settings):
     return engine
 
 
-def _read_outcome_rows(path: Path) -> list[dict]:
-    """Rows of a CSV (header: lead_id,sql,won,rejection_reason,feedback,at), JSON lines or a JSON array."""
+def _read_outcome_rows(path: Path) -> list[tuple[int, dict]]:
+    """Rows of a CSV (header: lead_id,sql,won,rejection_reason,feedback,at), JSON lines or a JSON array, each
+    with its row number as `score` counts them: the header is row 1 in CSV, the line in JSON lines."""
     import csv
 
     suffix = path.suffix.lower()
@@ -41,19 +42,30 @@ def _read_outcome_rows(path: Path) -> list[dict]:
         text = path.read_text()
     except OSError as error:
         raise fail(f"{path}: {error.strerror}") from None
-    try:
-        if suffix == ".csv":
-            rows = list(csv.DictReader(text.splitlines()))
-            # Empty CSV cells mean "not given", not an empty string.
-            return [{k: v for k, v in row.items() if v not in ("", None)} for row in rows]
-        if suffix == ".json":
+    if suffix == ".csv":
+        rows = csv.DictReader(text.splitlines())
+        # Empty CSV cells mean "not given", not an empty string.
+        return [
+            (number, {k: v for k, v in row.items() if v not in ("", None)})
+            for number, row in enumerate(rows, start=2)
+        ]
+    if suffix == ".json":
+        try:
             rows = json.loads(text)
-            if not isinstance(rows, list):
-                raise fail(f"{path}: expected a JSON array of outcomes")
-            return rows
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    except json.JSONDecodeError as error:
-        raise fail(f"{path}: not valid JSON: {error}") from None
+        except json.JSONDecodeError as error:
+            raise fail(f"{path}: not valid JSON: {error}") from None
+        if not isinstance(rows, list):
+            raise fail(f"{path}: expected a JSON array of outcomes")
+        return list(enumerate(rows, start=1))
+    rows = []
+    for number, line in enumerate(text.split("\n"), start=1):  # lines as an editor numbers them
+        if not line.strip():
+            continue
+        try:
+            rows.append((number, json.loads(line)))
+        except json.JSONDecodeError as error:
+            raise fail(f"{path}: row {number} is not valid JSON: {error.msg}") from None
+    return rows
 
 
 @outcomes_app.command("import")
@@ -68,7 +80,7 @@ def import_outcomes(
 
     rows = _read_outcome_rows(path)
     outcomes, problems = [], []
-    for number, row in enumerate(rows, start=1):
+    for number, row in rows:
         try:
             outcomes.append(parse_outcome(row))
         except LeadValidationError as error:

@@ -422,3 +422,11 @@ def test_max_error_rate_is_the_threshold_of_failed_rows(trained, tmp_path):
         "score", "--input", leads, "--output", output, "--max-error-rate", "1.5", "--data-dir", trained[0]
     )
     assert refused.exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["h.csv", "h.parquet", "h.json"])
+def test_synth_refuses_a_file_name_that_promises_another_format(tmp_path, name):
+    result = run("synth", "--n", 100, "--out", tmp_path / name)
+    assert result.exit_code == 2
+    assert "a history is written as JSON lines: name it *.jsonl or *.jsonl.gz" in text(result.output)
+    assert not (tmp_path / name).exists()

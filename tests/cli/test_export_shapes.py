@@ -241,6 +241,8 @@ def test_new_leads_without_outcome_columns_are_scored_through_the_training_mappi
     decided = pd.read_parquet(out)
     assert len(decided) == 50 and decided["error"].notna().sum() == 1
     assert "Anrufe" in decided.loc[3, "error"] and decided["route"].notna().sum() == 49
+    # No id column: every lead is its row, the one in error too.
+    assert decided["lead_id"].tolist() == [f"row-{n}" for n in range(2, 52)]
 
 
 def test_a_batch_of_only_bad_rows_keeps_every_output_column(shop, tmp_path):
@@ -316,3 +318,29 @@ def test_numbers_that_read_either_way_read_with_the_mark_training_read_them_with
     assert scorer.loaded.model.metadata["decimal_marks"]["Budget"] == ","
     frame = scorer.explain(rows[0], mapping=str(tmp_path / "undeclared.yaml"))
     assert frame.set_index("feature").loc["custom_budget_eur", "value"] == 1500.0
+
+
+LEAD_PATH_CSV = (
+    "lead_id,created_at,custom.segment,custom.budget,custom.calls,custom.budget_eur\n"
+    "q1,2026-11-01T10:00:00Z,konzern,Ja,3,1200.5\n"
+    "q2,2026-11-01T10:00:00Z,privat,false,0,\n"
+    "q3,2026-11-01T10:00:00Z,privat,true,three,\n"
+)
+
+
+def test_custom_columns_of_a_lead_path_csv_are_read_as_the_model_declares_them(shop, tmp_path):
+    folder, _ = shop
+    (tmp_path / "cust.csv").write_text(LEAD_PATH_CSV)
+    out = tmp_path / "cust.jsonl"
+    result = run("score", "--input", tmp_path / "cust.csv", "--output", out, "--data-dir", folder / "data")
+    assert result.exit_code == 1, result.output  # one of three rows failed: over the default 10%
+    decided = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [d["error"] for d in decided[:2]] == [None, None]
+    assert decided[2]["error"] == "row 4: custom.calls: 'three' is not a whole number"
+    assert decided[0]["p_sql"] > decided[1]["p_sql"]
+    # The same file read by pandas decides the same, in the notebook's API.
+    import leadgate
+
+    frame = leadgate.load(data_dir=folder / "data").decide(pd.read_csv(tmp_path / "cust.csv"))
+    assert frame["p_sql"].iloc[:2].tolist() == [d["p_sql"] for d in decided[:2]]
+    assert frame["error"].iloc[2] == decided[2]["error"] and frame["row"].tolist() == [2, 3, 4]

@@ -50,8 +50,26 @@ def test_an_invalid_outcome_row_stops_the_import_before_anything_is_written(live
     settings, records = live
     result = run(settings, "outcomes", "import", _csv(tmp_path / "o.csv", records[:10], broken=True))
     assert result.exit_code == 2
-    assert "row 11" in result.output and "nothing written" in result.output
+    # The 11th outcome is line 12 of the file, as `score` and a spreadsheet count it (header = row 1).
+    assert "row 12:" in result.output and "nothing written" in result.output
     assert leads_with_outcomes(make_engine(settings.decisions_url())) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "where"),
+    [
+        ("o.csv", "lead_id,sql\na-1,true\na-2,maybe\n", "row 3: sql"),
+        ("o.jsonl", '{"lead_id": "a-1", "sql": true}\n\n{"lead_id": "a-2", "sql": "maybe"}\n', "row 3: sql"),
+        ("o.json", '[{"lead_id": "a-1", "sql": true}, {"lead_id": "a-2", "sql": "maybe"}]', "row 2: sql"),
+        ("b.jsonl", '{"lead_id": "a-1", "sql": true}\n{"lead_id": \n', "row 2 is not valid JSON"),
+    ],
+)
+def test_outcome_rows_are_numbered_as_score_numbers_them(tmp_path, name, content, where):
+    (tmp_path / name).write_text(content)
+    result = runner.invoke(
+        app, ["outcomes", "import", str(tmp_path / name), "--data-dir", str(tmp_path)], env=ENV
+    )
+    assert result.exit_code == 2 and where in " ".join(result.output.split()), result.output
 
 
 def test_train_from_store_registers_a_challenger_and_leaves_the_champion(live, tmp_path):

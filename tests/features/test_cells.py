@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from leadgate.features.cells import cell_text
+from leadgate.features.cells import cell_text, typed_custom
+from leadgate.features.custom import CustomField
 
 
 @pytest.mark.parametrize(
@@ -24,3 +25,57 @@ from leadgate.features.cells import cell_text
 )
 def test_cells_read_as_the_export_wrote_them(value, text):
     assert cell_text(value) == text
+
+
+FIELDS = (
+    CustomField("calls", "integer", "Calls"),
+    CustomField("budget", "number", "Budget"),
+    CustomField("allocated", "flag", "Budget allocated"),
+    CustomField("segment", "category", "Segment"),
+    CustomField("webinar", "datetime", "Last webinar"),
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "value"),
+    [
+        ("calls", "3", 3),
+        ("calls", " 7 ", 7),
+        ("calls", "4.0", 4),
+        ("budget", "1200.5", 1200.5),
+        ("budget", "$1,200.50", 1200.5),
+        ("allocated", "true", True),
+        ("allocated", "Ja", True),
+        ("allocated", "0", False),
+        ("segment", "SMB", "SMB"),
+        ("segment", "3", "3"),
+        ("webinar", "2026-11-01T09:00:00Z", "2026-11-01T09:00:00Z"),
+    ],
+)
+def test_a_lead_path_cell_reads_as_its_custom_field_s_type(name, text, value):
+    lead = {"custom": {name: text}}
+    assert typed_custom(lead, FIELDS) == []
+    assert lead["custom"][name] == value and type(lead["custom"][name]) is type(value)
+
+
+def test_an_unreadable_cell_is_named_and_left_as_it_was_for_the_row_s_error():
+    lead = {"custom": {"calls": "three", "budget": "1.200,50", "allocated": "maybe", "colour": "red"}}
+    problems = typed_custom(lead, FIELDS)
+    assert problems[0] == "custom.calls: 'three' is not a whole number"
+    assert (
+        problems[1]
+        == "custom.budget: '1.200,50' is not a number (a lead-path file writes decimals with a point)"
+    )
+    assert problems[2].startswith("custom.allocated: 'maybe' is neither a yes (yes, y, true")
+    assert len(problems) == 3  # a field the model does not declare is the model check's to name
+    assert lead["custom"] == {"calls": "three", "budget": "1.200,50", "allocated": "maybe", "colour": "red"}
+    assert typed_custom({"custom": {"calls": "2.5"}}, FIELDS) == ["custom.calls: '2.5' is not a whole number"]
+
+
+def test_typed_values_are_left_to_the_model_s_check():
+    lead = {"custom": {"calls": 3, "allocated": True, "budget": None}}
+    assert typed_custom(lead, FIELDS) == [] and lead["custom"] == {
+        "calls": 3,
+        "allocated": True,
+        "budget": None,
+    }

@@ -77,14 +77,17 @@ def test_declared_custom_fields_are_decided_on_and_explained(shop_client):
 
 
 def test_unknown_or_mistyped_custom_fields_get_422_and_nothing_is_stored(shop_client):
-    for lead_id, custom, words in (
-        ("c-x1", {"colour": "red"}, "custom.colour: not a custom field of the serving model"),
-        ("c-x2", {"calls": "many"}, "custom.calls: expected a finite integer"),
-        ("c-x3", {"budget": "ja"}, "custom.budget: expected true or false"),
+    for lead_id, custom, field, words in (
+        ("c-x1", {"colour": "red"}, "custom.colour", "not a custom field of the serving model"),
+        ("c-x2", {"calls": "many"}, "custom.calls", "expected a finite integer"),
+        ("c-x3", {"budget": "ja"}, "custom.budget", "expected true or false"),
+        ("c-x4", {"calls": "3"}, "custom.calls", "expected a finite integer, got '3'"),  # JSON is typed
     ):
         response = shop_client.post("/v1/leads", json=_lead(lead_id, **custom), headers=auth("intake"))
         assert response.status_code == 422, response.text
-        assert words in response.text
+        # Named by its path, as any other bad field: the sender's code can point at the field.
+        [problem] = response.json()["detail"]
+        assert problem["field"] == field and problem["problem"].startswith(words), problem
         assert shop_client.get(f"/v1/leads/{lead_id}/decision", headers=auth("sales")).status_code == 404
 
 

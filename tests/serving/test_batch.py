@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from leadgate.features.custom import CustomField
 from leadgate.features.mapping import parse_mapping
 from leadgate.serving import batch, lead_files
 from leadgate.serving.batch import BatchInputError, read_leads, score_file, unflatten
@@ -66,8 +67,10 @@ def test_jsonl_with_broken_and_invalid_lines_gives_one_row_per_input_row(pipelin
     assert ids == ["good-1", None, "bad-employees", "small"]
 
     broken, invalid = frame.iloc[1], frame.iloc[2]
-    assert broken["error"].startswith("line 2: not valid JSON")
-    assert "company.employees" in invalid["error"] and "greater than or equal to 0" in invalid["error"]
+    # Each error starts with its row: the line in JSON lines, as the `row` column counts.
+    assert broken["error"].startswith("row 2: not valid JSON")
+    assert invalid["error"].startswith("row 3: company.employees: ")
+    assert "greater than or equal to 0" in invalid["error"]
     assert pd.isna(broken["route"]) and pd.isna(invalid["route"])
 
     good = frame[frame["error"].isna()]
@@ -252,7 +255,7 @@ def test_read_leads_streams_gzip_json_lines(tmp_path):
     parsed = read_leads(path)
     assert next(parsed).lead_id == "gz-1"
     rest = list(parsed)
-    assert rest[0].error.startswith("line 2: not valid JSON") and rest[1].lead.company.employees == 3
+    assert rest[0].error.startswith("row 2: not valid JSON") and rest[1].lead.company.employees == 3
     with pytest.raises(BatchInputError, match="leads.jsonl.gz: cannot be read"):
         list(read_leads(write_bytes(tmp_path / "leads.jsonl.gz", b"not gzip")))
 
@@ -426,6 +429,50 @@ def test_error_rows_of_a_mapped_export_keep_their_lead_id(pipeline, tmp_path):
     assert frame["lead_id"].tolist() == ["m-1", "m-2", "m-3"]
     assert frame["error"].iloc[1] == "row 3 (Id m-2): Angelegt: missing creation time"
     assert frame["error"].iloc[2].startswith("row 4 (Id m-3): Mitarbeiter")
+
+
+def test_error_rows_of_a_mapped_export_without_ids_carry_their_row_id(pipeline, tmp_path):
+    mapping = parse_mapping(
+        "name: t\ncreated_at: {column: Angelegt, type: datetime}\nfields:\n"
+        "  company.employees: {column: Mitarbeiter, type: integer}\n"
+    )
+    text = "Angelegt;Mitarbeiter\n2026-11-01T09:00:00;40\n;3\n2026-11-01T09:00:00;viele\n"
+    path = write_bytes(tmp_path / "export.csv", text.encode())
+    score_file(pipeline, path, tmp_path / "out.parquet", mapping=mapping)
+    frame = pd.read_parquet(tmp_path / "out.parquet")
+    assert frame["lead_id"].tolist() == ["row-2", "row-3", "row-4"]
+    assert frame["error"].iloc[1] == "row 3: Angelegt: missing creation time"
+
+
+def test_custom_columns_of_a_csv_read_as_the_model_declares_them(tmp_path):
+    fields = (
+        CustomField("calls", "integer", "Calls"),
+        CustomField("budget", "flag", "Budget"),
+        CustomField("amount", "number", "Amount"),
+        CustomField("segment", "category", "Segment"),
+    )
+    text = (
+        "lead_id,created_at,custom.segment,custom.calls,custom.budget,custom.amount,company.employees\n"
+        "q1,2026-11-01T10:00:00Z,SMB,3,true,1200.5,40\n"
+        "q2,2026-11-01T10:00:00Z,Enterprise,three,Ja,,40\n"
+        "q3,2026-11-01T10:00:00Z,,x,,,-5\n"
+    )
+    path = write_bytes(tmp_path / "leads.csv", text.encode())
+    good, bad, worse = read_leads(path, custom_fields=fields)
+    assert good.error is None
+    assert good.lead.custom == {"segment": "SMB", "calls": 3, "budget": True, "amount": 1200.5}
+    assert (bad.lead, bad.lead_id) == (None, "q2")
+    assert bad.error == "row 3: custom.calls: 'three' is not a whole number"
+    # A bad custom cell and a bad built-in field: both named, after the row once.
+    assert worse.error.startswith("row 4: company.employees: ") and worse.error.count("row ") == 1
+    assert worse.error.endswith("; custom.calls: 'x' is not a whole number")
+
+
+def test_json_lines_keep_custom_values_as_typed(tmp_path):
+    fields = (CustomField("calls", "integer", "Calls"),)
+    lead = lead_dict(lead_id="j1", custom={"calls": "3"})
+    (row,) = read_leads(write_jsonl(tmp_path / "leads.jsonl", [json.dumps(lead)]), custom_fields=fields)
+    assert row.lead.custom == {"calls": "3"}  # JSON says what it means: the model's check refuses the text
 
 
 def test_a_sequence_mapped_export_ranks_rows_over_the_whole_file(tmp_path):
