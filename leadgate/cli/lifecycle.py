@@ -16,18 +16,11 @@ from leadgate.cli.common import (
     fail,
     policy_in_force,
     settings_for,
+    store_or_fail,
 )
 
 outcomes_app = typer.Typer(help="Sales outcomes of stored leads: the labels the next model learns from.")
 OUTCOME_FORMATS = (".csv", ".jsonl", ".json")
-
-
-def _engine(settings):
-    from leadgate.serving.store import make_engine, migrate
-
-    engine = make_engine(settings.decisions_url())
-    migrate(engine)
-    return engine
 
 
 def _read_outcome_rows(path: Path) -> list[dict]:
@@ -76,7 +69,7 @@ def import_outcomes(
     if problems:
         shown = "\n  ".join(problems[:20])
         raise fail(f"{path}: {len(problems)} invalid rows, nothing written:\n  {shown}")
-    result = record_outcomes(_engine(settings_for(data_dir)), outcomes, source=f"import:{path.name}")
+    result = record_outcomes(store_or_fail(settings_for(data_dir)), outcomes, source=f"import:{path.name}")
     console.print(f"recorded {result.written:,} outcomes from {path}")
     if result.unknown_leads:
         listed = ", ".join(result.unknown_leads[:20]) + (" ..." if len(result.unknown_leads) > 20 else "")
@@ -155,7 +148,7 @@ def promote(
     if challenger is None:
         raise fail(f"no model '{settings.model_name}' has the alias '{CHALLENGER}': train one first")
     champion = alias_version(settings, CHAMPION)
-    pairs = shadow_pairs(_engine(settings), f"{settings.model_name}/{challenger}")
+    pairs = shadow_pairs(store_or_fail(settings), f"{settings.model_name}/{challenger}")
     with console.status("comparing champion and challenger on the shadow period"):
         report = compare(pairs, f"{settings.model_name}/{challenger}", criteria_policy.promotion)
     _print_comparison(report)
@@ -216,7 +209,7 @@ def monitor(
         console.print(f"[yellow]{error}[/]")
         loaded = None
     with console.status("reading live decisions"):
-        engine, start = _engine(settings), _since(since)
+        engine, start = store_or_fail(settings), _since(since)
         report = run(first_decisions(engine, since=start), loaded, period)
         disputes = false_positives(engine, since=start)
     report.reviews = {

@@ -16,6 +16,7 @@ from leadgate.cli.common import (
     fail,
     settings_for,
     split_or_fail,
+    store_or_fail,
 )
 
 
@@ -102,11 +103,9 @@ def train_and_register(
 def store_history(settings):
     """The store's labelled leads and where their labels come from (outcomes, sales feedback)."""
     from leadgate.serving.feedback_store import label_sources
-    from leadgate.serving.store import make_engine, migrate
     from leadgate.training.from_store import history_from_store
 
-    engine = make_engine(settings.decisions_url())
-    migrate(engine)
+    engine = store_or_fail(settings)
     return history_from_store(engine), label_sources(engine)
 
 
