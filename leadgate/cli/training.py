@@ -226,6 +226,7 @@ def _print_baseline_verdict(result) -> None:
         extras.get("unread", []),
         extras.get("alone", []),
         result.metrics.get("test.gated_share"),
+        extras.get("read"),
     )
     if said:
         console.print(f"[yellow]{said} (README: Honest baselines)[/]")
