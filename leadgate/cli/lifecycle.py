@@ -18,6 +18,7 @@ from leadgate.cli.common import (
     settings_for,
     store_or_fail,
 )
+from leadgate.cli.tables import print_table
 
 outcomes_app = typer.Typer(help="Sales outcomes of stored leads: the labels the next model learns from.")
 OUTCOME_FORMATS = (".csv", ".jsonl", ".json")
@@ -111,7 +112,7 @@ def _print_comparison(report) -> None:
         str(len(report.won_hidden_by_champion_only)),
         str(len(report.won_hidden_by_challenger_only)),
     )
-    console.print(table)
+    print_table(console, table)
     console.print(
         f"{report.shadow_leads:,} shadow leads, {report.with_outcome:,} with outcomes "
         f"({report.sqls:,} SQLs, {report.won:,} won)"
@@ -236,14 +237,14 @@ def monitor(
             table.add_row(
                 row["column"], f"{row['psi']:.3f}", f"[{style}]{row['level']}[/]" if style else row["level"]
             )
-        console.print(table)
+        print_table(console, table)
     if report.rejections:
         table = Table(title="Automatic rejections by reason", title_justify="left")
         for column in ("reason", "leads", "share"):
             table.add_column(column, justify="left" if column == "reason" else "right")
         for row in report.rejections:
             table.add_row(row["reason"], f"{row['leads']:,}", f"{row['share_of_rejections']:.1%}")
-        console.print(table)
+        print_table(console, table)
     if report.gate_rates:
         table = Table(title=f"Gate firing rate per {period}", title_justify="left")
         for column in ("period", "gate", "fired", "leads", "rate"):
@@ -252,7 +253,7 @@ def monitor(
             table.add_row(
                 row["period"], row["gate"], f"{row['fired']:,}", f"{row['leads']:,}", f"{row['rate']:.1%}"
             )
-        console.print(table)
+        print_table(console, table)
     if out is not None:
         out.write_text(json.dumps(asdict(report), indent=2, default=str))
 

@@ -18,6 +18,7 @@ from leadgate.cli.common import (
     split_or_fail,
     store_or_fail,
 )
+from leadgate.cli.tables import print_table
 
 
 def register(app: typer.Typer) -> None:
@@ -122,7 +123,7 @@ def _print_training(result, registered) -> None:
         table.add_row(
             row["scorer"], row["columns"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}", gap_cell(row)
         )
-    console.print(table)
+    print_table(console, table)
     console.print(
         "leadgate ahead: its ROC-AUC minus the scorer's on the same leads, ± DeLong's paired 95% interval"
     )
@@ -134,7 +135,7 @@ def _print_training(result, registered) -> None:
         routes.add_column(column, justify="right" if column != "route" else "left")
     for row in result.routes:
         routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", percent(row["conversion"]))
-    console.print(routes)
+    print_table(console, routes)
     m = result.metrics
     console.print(
         f"SQL recall kept out of self_service/silent_reject: on validation, where the thresholds were chosen, "
