@@ -246,7 +246,7 @@ def random_split(
     # Auto picks it only for leads without an order in time: with one, it was asked for (--split random).
     why = (
         "as asked, although the leads carry an order in time: the test part is not later than training, so a "
-        "shift over time goes unseen (--split time tests on the newest leads)"
+        "shift over time would go unseen (--split time tests on the newest leads)"
         if history.ordered
         else "the rows carry no order in time (no dates, no sequence), so the test part is not later than "
         "training and a shift over time would go unseen"
