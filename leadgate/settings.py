@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class ApiKey(BaseModel):
@@ -34,7 +34,29 @@ class Settings(BaseSettings):
     policy_path: Path | None = None
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    api_keys: list[ApiKey] = Field(default_factory=list, description="JSON list of {name, role, sha256}")
+    # Read as text and decoded below: pydantic-settings' own decoding fails outside validation, with no
+    # variable named and a traceback, when the value is no JSON at all.
+    api_keys: Annotated[list[ApiKey], NoDecode] = Field(
+        default_factory=list, description="JSON list of {name, role, sha256}"
+    )
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _json_list(cls, value):
+        import json
+
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return []  # set but empty: no keys, as when unset
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"not JSON ({error.msg} at character {error.pos}): give a list like "
+                '[{"name": "web-form", "role": "intake", "sha256": "<64 hex digits>"}] in double quotes'
+            ) from None
+
     model_poll_seconds: float = Field(
         30.0, gt=0, description="how often the service checks the champion alias"
     )
@@ -88,13 +110,14 @@ class Settings(BaseSettings):
     proxy_headers: bool = Field(True, description="take X-Forwarded-Proto/-For from forwarded_allow_ips")
     forwarded_allow_ips: str = Field("127.0.0.1", description="comma-separated proxy IPs or networks, or *")
 
-    @model_validator(mode="after")
-    def _metrics_port_is_another_port(self) -> Settings:
-        if self.metrics_port is not None and self.metrics_port == self.port:
-            raise ValueError(
-                f"metrics_port must differ from port ({self.port}): /metrics leaves the API port"
-            )
-        return self
+    @field_validator("metrics_port")
+    @classmethod
+    def _metrics_port_is_another_port(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # A field check, not a model one, so the error names LEADGATE_METRICS_PORT (port is validated first).
+        port = info.data.get("port")
+        if value is not None and value == port:
+            raise ValueError(f"metrics_port must differ from port ({port}): /metrics leaves the API port")
+        return value
 
     # The decision store's bounds: a hung database answers 503 within them, and SQLite's WAL stays small.
     db_timeout_seconds: float = Field(

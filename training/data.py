@@ -184,7 +184,15 @@ def _check_sizes(split: Split, history: History, smallest: float) -> Split:
     negative = {part: int(mask.sum()) - positive[part] for part, mask in masks.items()}
     if min(*positive.values(), *negative.values()) < MIN_OUTCOMES_PER_PART:
         need = math.ceil(MIN_OUTCOMES_PER_PART / smallest)
-        fewer = "SQLs" if min(positive.values()) <= min(negative.values()) else "leads that are not SQL"
+        few_sqls = min(positive.values()) <= min(negative.values())
+        fewer = "SQLs" if few_sqls else "leads that are not SQL"
+        # A label read too narrowly loses SQLs; read too widely (or from the wrong column), the others.
+        label = (
+            "check that sql_positive lists every value that means SQL"
+            if few_sqls
+            else "check that sql_positive lists no value that does not mean SQL and that the label's column is "
+            "the outcome"
+        )
         remedy = "bring more history"
         if split.kind == "time" and min(sqls, n - sqls) >= need:
             remedy += ", or use --split random (stratified: every part gets its share of SQLs)"
@@ -193,7 +201,7 @@ def _check_sizes(split: Split, history: History, smallest: float) -> Split:
             f"SQLs and {_per_part(negative)} leads that are not in train/valid/test; each part needs at least "
             f"{MIN_OUTCOMES_PER_PART} of each, so about {need:,} in all, and this history has {sqls:,} SQLs among "
             f"{n:,} leads{seen}: "
-            f"check that sql_positive lists every value that means SQL, or {remedy}"
+            f"{label}, or {remedy}"
         )
     return split
 
@@ -235,10 +243,15 @@ def random_split(
         n_test, n_valid = round(len(rows) * test_fraction), round(len(rows) * valid_fraction)
         part[rows[:n_test]] = 2
         part[rows[n_test : n_test + n_valid]] = 1
-    note = (
-        f"random, stratified by outcome (seed {seed}): the rows carry no order in time, so the test period "
-        "is not later than training and a shift over time would go unseen"
+    # Auto picks it only for leads without an order in time: with one, it was asked for (--split random).
+    why = (
+        "as asked, although the leads carry an order in time: the test part is not later than training, so a "
+        "shift over time would go unseen (--split time tests on the newest leads)"
+        if history.ordered
+        else "the rows carry no order in time (no dates, no sequence), so the test part is not later than "
+        "training and a shift over time would go unseen"
     )
+    note = f"random, stratified by outcome (seed {seed}): {why}"
     smallest = min(valid_fraction, test_fraction, 1 - valid_fraction - test_fraction)
     return _check_sizes(Split(part == 0, part == 1, part == 2, kind="random", note=note), history, smallest)
 

@@ -70,6 +70,7 @@ def evaluate_held_out(
         found["unread"],
         found["alone"],
         metrics["test.gated_share"],
+        found["read"],
     )
     return HeldOut(history.subset(test_rows), split, decisions, y_test, gated, scores, metrics, seen, said)
 

@@ -14,7 +14,7 @@ from leadgate.decision.policy import Policy
 from leadgate.decision.policy_routing import Thresholds
 from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
-from leadgate.training.baselines import comparison_rows, fit_baselines, leak
+from leadgate.training.baselines import comparison_rows, fit_baselines, leadgate_leaks, leak
 from leadgate.training.data import History, Split, SplitKind, split_history
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
@@ -193,8 +193,11 @@ def train_model(
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,
             **findings,
-            # A column that gives the outcome away: the model is registered, but under no alias.
-            "leak": leak(comparison, findings["strongest"], findings["alone"]),
+            # What gives the outcome away, read by leadgate itself: the model is registered, but under no alias.
+            # (A leak only the baselines read is named by the verdict and keeps the alias.)
+            "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"])
+            if leadgate_leaks(comparison, findings["alone"], findings["read"])
+            else None,
             "threshold_notes": threshold_notes(
                 metrics, policy.routing, {"valid": int(y_valid.sum()), "test": int(y_test.sum())}
             ),

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 console = Console()
 err = Console(stderr=True)
@@ -41,22 +42,73 @@ def split_or_fail(kind: str) -> str:
     return kind
 
 
-def settings_for(data_dir: Path | None, policy: Path | None = None):
-    """Settings from the environment, with the command's --data-dir and --policy on top."""
-    from leadgate.settings import Settings
+# What every command may read; a command names the others it reads (`uses`). A bad value of any other
+# setting (the service's port, keys, limits) is passed over with a warning: `leadgate serve` refuses it.
+COMMON_SETTINGS = frozenset(
+    {"data_dir", "database_url", "mlflow_tracking_uri", "model_name", "experiment", "policy_path"}
+)
 
+
+def settings_for(data_dir: Path | None, policy: Path | None = None, uses: tuple[str, ...] = ()):
+    """Settings from the environment, with the command's --data-dir and --policy on top."""
     overrides = {}
     if data_dir is not None:
         overrides["data_dir"] = data_dir
     if policy is not None:
         overrides["policy_path"] = policy
-    return Settings(**overrides)
+    return settings_or_fail(overrides, uses=COMMON_SETTINGS | set(uses))
+
+
+def settings_or_fail(overrides: dict, uses: frozenset[str] | None = None):
+    """Settings from the environment with `overrides` on top; a bad value stops the command naming its variable.
+
+    With `uses`, a bad value of a setting outside it is only warned about and its default taken instead.
+    """
+    from pydantic import ValidationError
+
+    from leadgate.settings import Settings
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        problems = error.errors()
+    # A field read under its own name (DATABASE_URL) reports that name: back to the field's.
+    field = {id(p): str(p["loc"][0]).lower().removeprefix("leadgate_") for p in problems if p["loc"]}
+    needed = [p for p in problems if uses is None or id(p) not in field or field[id(p)] in uses]
+    if needed:
+        raise fail("; ".join(_setting_problem(p) for p in needed)) from None
+    for problem in problems:
+        err.print(
+            f"[yellow]{escape(_setting_problem(problem))} (not used by this command, so ignored here; "
+            "`leadgate serve` refuses it)[/]"
+        )
+    defaults = {
+        name: Settings.model_fields[name].get_default(call_default_factory=True) for name in field.values()
+    }
+    try:
+        return Settings(**defaults, **overrides)
+    except ValidationError as error:  # a check across settings (metrics_port = port) that still fails
+        raise fail("; ".join(_setting_problem(p) for p in error.errors())) from None
+
+
+def _setting_problem(problem: dict) -> str:
+    """One problem of a setting: its environment variable, where inside the value, and what is wrong."""
+    loc = [str(part) for part in problem["loc"]]
+    message = problem["msg"].removeprefix("Value error, ")
+    if problem["type"] in ("too_short", "string_too_short"):  # pydantic counts a secret's "items"
+        message = f"too short: at least {problem['ctx']['min_length']} characters"
+    if not loc:
+        return f"settings: {message}"
+    # A field read under its own name (DATABASE_URL) is named so; the others carry the prefix.
+    variable = loc[0] if loc[0].isupper() else f"LEADGATE_{loc[0].upper()}"
+    inside = f" (entry {loc[1]}, {'.'.join(loc[2:])})" if len(loc) > 2 and loc[1].isdigit() else ""
+    if len(loc) > 1 and not inside:
+        inside = f" ({'.'.join(loc[1:])})"
+    return f"{variable}{inside}: {message}"
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one red error line; raise what it returns to stop the command (exit code 2: bad usage or input)."""
-    from rich.markup import escape
-
     err.print(f"[bold red]error:[/] {escape(message)}")
     return typer.Exit(code=code)
 
@@ -93,3 +145,23 @@ def policy_in_force(settings, loaded=None):
         return policy_for(settings)
     except PolicyError as error:
         raise fail(str(error)) from None
+
+
+def store_or_fail(settings):
+    """The decision store's engine, migrated; a store that cannot be opened stops the command in one line.
+
+    Every command opens the store through here, so a wrong DATABASE_URL reads the same in all of them.
+    """
+    from leadgate.cli.store_errors import why_unopened
+    from leadgate.serving.store import make_engine, migrate
+
+    url = settings.decisions_url()
+    try:
+        engine = make_engine(url)
+        migrate(engine)
+    except Exception as error:
+        said = why_unopened(error, url, given=settings.database_url is not None)
+        if said is None:
+            raise
+        raise fail(said) from None
+    return engine

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from leadgate.cli.common import DataDir, console, err, fail, settings_for
+from leadgate.cli.common import DataDir, console, err, fail, settings_for, store_or_fail
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +41,7 @@ def erase(
     chosen += ["--older-than-retention"] if older_than_retention else []
     if len(chosen) != 1:
         raise fail("give exactly one of --lead-id, --email or --older-than-retention")
-    settings = settings_for(data_dir)
+    settings = settings_for(data_dir, uses=("erasure_salt", "personal_data_retention_days"))
     if older_than_retention and settings.personal_data_retention_days is None:
         raise fail("no retention is configured: set LEADGATE_PERSONAL_DATA_RETENTION_DAYS")
     salt = erasure.salt_of(settings)
@@ -50,7 +50,7 @@ def erase(
             "[yellow]no LEADGATE_ERASURE_SALT: the audit rows keep no hash of the lead ids, so nobody can "
             "tell later which ids were erased[/]"
         )
-    engine = _engine(settings)
+    engine = store_or_fail(settings)
     if older_than_retention:
         days = settings.personal_data_retention_days
         before = datetime.now(UTC) - timedelta(days=days)
@@ -75,14 +75,6 @@ def erase(
         console.print(f"nothing to erase: no stored lead has the email {email!r}")
     if erased.lead_ids:
         console.print(_summary(erased))
-
-
-def _engine(settings):
-    from leadgate.serving.store import make_engine, migrate
-
-    engine = make_engine(settings.decisions_url())
-    migrate(engine)
-    return engine
 
 
 def _stored(engine, lead_id: str) -> bool:

@@ -16,18 +16,12 @@ from leadgate.cli.common import (
     fail,
     policy_in_force,
     settings_for,
+    store_or_fail,
 )
+from leadgate.cli.tables import print_table
 
 outcomes_app = typer.Typer(help="Sales outcomes of stored leads: the labels the next model learns from.")
 OUTCOME_FORMATS = (".csv", ".jsonl", ".json")
-
-
-def _engine(settings):
-    from leadgate.serving.store import make_engine, migrate
-
-    engine = make_engine(settings.decisions_url())
-    migrate(engine)
-    return engine
 
 
 def _read_outcome_rows(path: Path) -> list[tuple[int, dict]]:
@@ -88,7 +82,7 @@ def import_outcomes(
     if problems:
         shown = "\n  ".join(problems[:20])
         raise fail(f"{path}: {len(problems)} invalid rows, nothing written:\n  {shown}")
-    result = record_outcomes(_engine(settings_for(data_dir)), outcomes, source=f"import:{path.name}")
+    result = record_outcomes(store_or_fail(settings_for(data_dir)), outcomes, source=f"import:{path.name}")
     console.print(f"recorded {result.written:,} outcomes from {path}")
     if result.unknown_leads:
         listed = ", ".join(result.unknown_leads[:20]) + (" ..." if len(result.unknown_leads) > 20 else "")
@@ -130,7 +124,7 @@ def _print_comparison(report) -> None:
         str(len(report.won_hidden_by_champion_only)),
         str(len(report.won_hidden_by_challenger_only)),
     )
-    console.print(table)
+    print_table(console, table)
     console.print(
         f"{report.shadow_leads:,} shadow leads, {report.with_outcome:,} with outcomes "
         f"({report.sqls:,} SQLs, {report.won:,} won)"
@@ -167,7 +161,7 @@ def promote(
     if challenger is None:
         raise fail(f"no model '{settings.model_name}' has the alias '{CHALLENGER}': train one first")
     champion = alias_version(settings, CHAMPION)
-    pairs = shadow_pairs(_engine(settings), f"{settings.model_name}/{challenger}")
+    pairs = shadow_pairs(store_or_fail(settings), f"{settings.model_name}/{challenger}")
     with console.status("comparing champion and challenger on the shadow period"):
         report = compare(pairs, f"{settings.model_name}/{challenger}", criteria_policy.promotion)
     _print_comparison(report)
@@ -203,6 +197,18 @@ def _since(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def routes_in_words(routes: dict[str, int]) -> str:
+    """'sales_ready 12 (40.0%), verify 3 (10.0%)': leads per route in the pipeline's order, with shares."""
+    from leadgate.cli.render import ROUTE_STYLE
+
+    total = sum(routes.values())
+    if not total:
+        return "none"
+    order = {route: rank for rank, route in enumerate(ROUTE_STYLE)}
+    ranked = sorted(routes.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    return ", ".join(f"{route} {count:,} ({count / total:.1%})" for route, count in ranked)
+
+
 def monitor(
     since: Annotated[str, typer.Option(help="window start: 7d, 24h, 2w or an ISO date")] = "30d",
     period: Annotated[str, typer.Option(help="gate-rate period: day or week")] = "week",
@@ -228,7 +234,7 @@ def monitor(
         console.print(f"[yellow]{error}[/]")
         loaded = None
     with console.status("reading live decisions"):
-        engine, start = _engine(settings), _since(since)
+        engine, start = store_or_fail(settings), _since(since)
         report = run(first_decisions(engine, since=start), loaded, period)
         disputes = false_positives(engine, since=start)
     report.reviews = {
@@ -237,10 +243,12 @@ def monitor(
         "open": disputes.open,
         "false_positive_rate": disputes.rate,
     }
+    window = f"{start:%Y-%m-%d %H:%M} UTC"
     console.print(
-        f"{report.leads:,} leads since {since}; routes: {report.routes}; champion {report.model_version}"
+        f"{report.leads:,} leads since {window}; routes: {routes_in_words(report.routes)}; "
+        f"champion {report.model_version or 'none'}"
     )
-    console.print(f"human reviews resolved since {since}: {disputes.describe()}")
+    console.print(f"human reviews resolved since {window}: {disputes.describe()}")
     if report.drift_note:
         console.print(f"[yellow]{report.drift_note}[/]")
     if report.drift:
@@ -255,14 +263,14 @@ def monitor(
             table.add_row(
                 row["column"], f"{row['psi']:.3f}", f"[{style}]{row['level']}[/]" if style else row["level"]
             )
-        console.print(table)
+        print_table(console, table)
     if report.rejections:
         table = Table(title="Automatic rejections by reason", title_justify="left")
         for column in ("reason", "leads", "share"):
             table.add_column(column, justify="left" if column == "reason" else "right")
         for row in report.rejections:
             table.add_row(row["reason"], f"{row['leads']:,}", f"{row['share_of_rejections']:.1%}")
-        console.print(table)
+        print_table(console, table)
     if report.gate_rates:
         table = Table(title=f"Gate firing rate per {period}", title_justify="left")
         for column in ("period", "gate", "fired", "leads", "rate"):
@@ -271,7 +279,7 @@ def monitor(
             table.add_row(
                 row["period"], row["gate"], f"{row['fired']:,}", f"{row['leads']:,}", f"{row['rate']:.1%}"
             )
-        console.print(table)
+        print_table(console, table)
     if out is not None:
         out.write_text(json.dumps(asdict(report), indent=2, default=str))
 

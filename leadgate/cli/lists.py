@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from leadgate.cli.common import DataDir, console, fail, policy_in_force, settings_for
+from leadgate.cli.common import DataDir, console, fail, policy_in_force, settings_for, store_or_fail
 
 lists_app = typer.Typer(
     help="Competitor domains and networks, employees, do-not-engage and rejected accounts."
@@ -33,14 +33,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(suppressions_app, name="suppressions")
 
 
-def _engine(settings):
-    from leadgate.serving.store import make_engine, migrate
-
-    engine = make_engine(settings.decisions_url())
-    migrate(engine)
-    return engine
-
-
 def _who(who: str | None) -> str:
     return who or f"cli:{getpass.getuser()}"
 
@@ -60,7 +52,7 @@ def show(kind: Kind, data_dir: DataDir = None) -> None:
     from leadgate.serving import lists_store
 
     settings = settings_for(data_dir)
-    engine = _engine(settings)
+    engine = store_or_fail(settings)
     kind = _kind(kind)
     with engine.connect() as connection:
         version = lists_store.lists_version(lists_store.revision(connection))
@@ -99,7 +91,7 @@ def add(
     kind = _kind(kind)
     try:
         entry, revision = lists_store.add_entry(
-            _engine(settings),
+            store_or_fail(settings),
             kind=kind,
             value=value,
             why=why,
@@ -127,7 +119,7 @@ def remove(
     kind = _kind(kind)
     try:
         revision = lists_store.remove_entry(
-            _engine(settings),
+            store_or_fail(settings),
             kind=kind,
             value=value,
             why=why,
@@ -170,7 +162,7 @@ def show_suppressions(
         _, subject = suppression_store.parse_subject(subject)
     except suppression_store.SuppressionError as error:
         raise fail(str(error)) from None
-    found = suppression_store.for_subjects(_engine(settings_for(data_dir)), [subject])
+    found = suppression_store.for_subjects(store_or_fail(settings_for(data_dir)), [subject])
     if not found:
         console.print(f"no suppression of {subject}")
     for suppression in found:
@@ -193,7 +185,7 @@ def add_suppression(
 
     try:
         made = suppression_store.create(
-            _engine(settings_for(data_dir)),
+            store_or_fail(settings_for(data_dir)),
             subject=subject,
             contact=contact,
             reason=reason,
@@ -218,7 +210,7 @@ def lift_suppression(
 
     try:
         lifted = suppression_store.lift(
-            _engine(settings_for(data_dir)), suppression_id, why=why, who=_who(who)
+            store_or_fail(settings_for(data_dir)), suppression_id, why=why, who=_who(who)
         )
     except (LookupError, suppression_store.AlreadyLifted, suppression_store.SuppressionError) as error:
         raise fail(str(error)) from None

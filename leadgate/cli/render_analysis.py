@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from leadgate.cli.tables import print_table
 from leadgate.training.channels import NONE_LABEL
 
 
@@ -84,7 +85,7 @@ def print_backtest(console: Console, result, show: int) -> None:
         )
         if row["flags"]:
             flagged.append(f"{row['gate']} ({row['flags']})")
-    console.print(gates)
+    print_table(console, gates)
     console.print(f"[yellow]flagged gates: {escape(', '.join(flagged))}[/]" if flagged else "no gate flagged")
     routes = _table(
         "Leads per route", ["route", "current: leads", "SQLs", "won", "proposed: leads", "SQLs", "won"]
@@ -98,7 +99,7 @@ def print_backtest(console: Console, result, show: int) -> None:
                 for key in ("leads", "sqls", "won")
             ),
         )
-    console.print(routes)
+    print_table(console, routes)
     _print_leads(
         console, result.hidden[result.hidden["won"]], "Won deals the proposed setup would hide", None
     )
@@ -128,7 +129,7 @@ def _print_leads(console: Console, frame, title: str, limit: int | None) -> None
             row["proposed_route"],
             escape(row["proposed_gates"] or row["proposed_source"]),
         )
-    console.print(table)
+    print_table(console, table)
     if len(shown) < len(frame):
         console.print(f"[dim]… {len(frame) - len(shown):,} more (all are written by --out)[/]")
 
@@ -156,7 +157,7 @@ def print_evidence(console: Console, result) -> None:
             _ratio(row["ratio"], row["ratio_low"], row["ratio_high"]),
             _count(row["won_with"]),
         )
-    console.print(table)
+    print_table(console, table)
     console.print(f"[dim]rule: {escape(result.rule)}[/]")
     for note in result.notes:
         console.print(f"[dim]note: {escape(note)}[/]")
@@ -176,19 +177,24 @@ def print_channels(console: Console, result, campaigns: int) -> None:
         "cost",
         "per accepted",
     ]
-    _print_channel_rows(
-        console, result.channels, _table("Channel quality", ["channel", *columns]), ["channel"]
-    )
+    channels = _table("Channel quality", ["channel", *columns], names=_names(result.channels["channel"]))
+    _print_channel_rows(console, result.channels, channels, ["channel"])
     frame = result.campaigns
     named = frame[(frame["campaign"] != NONE_LABEL) & (frame["channel"] != "total")]
     if campaigns and len(named):
         title = f"Largest campaigns ({min(campaigns, len(named))} of {len(named):,})"
-        table = _table(title, ["channel", "campaign", *columns], left=2)
-        _print_channel_rows(console, named.head(campaigns), table, ["channel", "campaign"])
+        shown = named.head(campaigns)
+        table = _table(title, ["channel", "campaign", *columns], left=2, names=_names(shown["channel"]))
+        table.columns[1].min_width = max(map(len, _names(shown["campaign"])))
+        _print_channel_rows(console, shown, table, ["channel", "campaign"])
     console.print(
         f"[dim]{result.leads_with_cost:,} of {result.leads:,} leads had a cost; cost per accepted lead = "
         "cost of those leads / those of them no gate kept from sales[/]"
     )
+
+
+def _names(values) -> list[str]:
+    return [str(value) for value in values]
 
 
 def _print_channel_rows(console: Console, frame, table: Table, keys: list[str]) -> None:
@@ -203,4 +209,4 @@ def _print_channel_rows(console: Console, frame, table: Table, keys: list[str]) 
         if row["channel"] == "total":
             table.add_section()
         table.add_row(*cells)
-    console.print(table)
+    print_table(console, table, keys=len(keys))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from leadgate.cli.common import DataDir, console, err, fail, settings_for
+from leadgate.cli.common import DataDir, console, err, fail, settings_for, settings_or_fail, store_or_fail
 
 
 def register(app: typer.Typer) -> None:
@@ -56,8 +56,6 @@ def serve(
     import os
 
     from leadgate.serving import server
-    from leadgate.serving.store import make_engine
-    from leadgate.serving.store import migrate as upgrade
 
     given = {
         "data_dir": data_dir,
@@ -67,9 +65,9 @@ def serve(
         "proxy_headers": proxy_headers,
         "forwarded_allow_ips": forwarded_allow_ips,
     }
-    settings = settings_or_fail(**{name: value for name, value in given.items() if value is not None})
+    settings = settings_or_fail({name: value for name, value in given.items() if value is not None})
     # Migrate once here: several workers migrating at start would race to create the same tables.
-    upgrade(make_engine(settings.decisions_url()))
+    store_or_fail(settings).dispose()
     if not settings.api_keys:
         err.print(
             "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401[/]"
@@ -89,32 +87,9 @@ def serve(
     server.run(settings, workers, sockets)
 
 
-def settings_or_fail(**overrides):
-    """Settings from the environment with these on top; a bad value stops the command naming its variable."""
-    from pydantic import ValidationError
-
-    from leadgate.settings import Settings
-
-    try:
-        return Settings(**overrides)
-    except ValidationError as error:
-        problems = []
-        for problem in error.errors():
-            field = ".".join(str(part) for part in problem["loc"])
-            # A field read under its own name (DATABASE_URL) is named so; the others carry the prefix.
-            where = field if field.isupper() else f"LEADGATE_{field.upper()}" if field else "settings"
-            problems.append(f"{where}: {problem['msg']}")
-        raise fail("; ".join(problems)) from None
-
-
 def migrate(data_dir: DataDir = None) -> None:
     """Create or upgrade the decision store's tables (the service also does this at start)."""
-    from leadgate.serving.store import make_engine
-    from leadgate.serving.store import migrate as upgrade
-
-    settings = settings_for(data_dir)
-    engine = make_engine(settings.decisions_url())
-    upgrade(engine)
+    engine = store_or_fail(settings_for(data_dir))
     console.print(
         f"decision store at {engine.url.render_as_string(hide_password=True)} is at the newest revision"
     )
@@ -131,7 +106,7 @@ def new_key(
 
     if role not in ROLES:
         raise fail(f"role must be one of {', '.join(ROLES)}")
-    configured = {key.name for key in settings_for(data_dir).api_keys}
+    configured = {key.name for key in settings_for(data_dir, uses=("api_keys",)).api_keys}
     if name in configured:
         # A key is revoked by deleting its entry, found by name: two entries under one name invite mistakes.
         from rich.markup import escape

@@ -16,7 +16,9 @@ from leadgate.cli.common import (
     fail,
     settings_for,
     split_or_fail,
+    store_or_fail,
 )
+from leadgate.cli.tables import print_table
 
 
 def register(app: typer.Typer) -> None:
@@ -102,11 +104,9 @@ def train_and_register(
 def store_history(settings):
     """The store's labelled leads and where their labels come from (outcomes, sales feedback)."""
     from leadgate.serving.feedback_store import label_sources
-    from leadgate.serving.store import make_engine, migrate
     from leadgate.training.from_store import history_from_store
 
-    engine = make_engine(settings.decisions_url())
-    migrate(engine)
+    engine = store_or_fail(settings)
     return history_from_store(engine), label_sources(engine)
 
 
@@ -123,7 +123,7 @@ def _print_training(result, registered) -> None:
         table.add_row(
             row["scorer"], row["columns"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}", gap_cell(row)
         )
-    console.print(table)
+    print_table(console, table)
     console.print(
         "leadgate ahead: its ROC-AUC minus the scorer's on the same leads, ± DeLong's paired 95% interval"
     )
@@ -135,7 +135,7 @@ def _print_training(result, registered) -> None:
         routes.add_column(column, justify="right" if column != "route" else "left")
     for row in result.routes:
         routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", percent(row["conversion"]))
-    console.print(routes)
+    print_table(console, routes)
     m = result.metrics
     console.print(
         f"SQL recall kept out of self_service/silent_reject: on validation, where the thresholds were chosen, "
@@ -227,6 +227,7 @@ def _print_baseline_verdict(result) -> None:
         extras.get("unread", []),
         extras.get("alone", []),
         result.metrics.get("test.gated_share"),
+        extras.get("read"),
     )
     if said:
         console.print(f"[yellow]{said} (README: Honest baselines)[/]")

@@ -2,6 +2,7 @@
 
 import json
 import re
+from collections import Counter
 from datetime import timedelta
 
 import pandas as pd
@@ -147,3 +148,56 @@ def test_bad_input_fails_with_one_clear_line(history_file, args, message):
 def test_a_period_without_leads_is_refused(history_file):
     result = run("channels", "--data", history_file, "--since", "2030-01-01")
     assert result.exit_code == 2 and "no leads between 2030-01-01 and the end" in text(result.output)
+
+
+def _rendered(print_one, width: int) -> str:
+    from io import StringIO
+
+    from rich.console import Console
+
+    out = StringIO()
+    print_one(Console(file=out, width=width, color_system=None, legacy_windows=False))
+    return out.getvalue()
+
+
+def _words(output: str) -> list[str]:
+    return re.sub(r"[│┃╭╮╰╯─━┏┓┗┛┡┩└┘┌┐╇┳┻╋┼├┤]", " ", output).split()
+
+
+@pytest.fixture(scope="module")
+def analysed(records, strict_policy):
+    """Back-test, evidence and channel results on the small history, as the commands compute them."""
+    from leadgate.decision.policy import load_policy
+    from leadgate.training.channels import channel_quality
+    from leadgate.training.evidence import evidence_table
+
+    history = history_from_records(records)
+    current, proposed = DecisionPipeline(load_policy(None)), DecisionPipeline(load_policy(strict_policy))
+    return {
+        "backtest": run_backtest(history, current, proposed),
+        "evidence": evidence_table(history, load_policy(None)),
+        "channels": channel_quality(history, current),
+    }
+
+
+@pytest.mark.parametrize("kind", ["backtest", "evidence", "channels"])
+def test_tables_keep_every_value_whole_at_80_columns(analysed, kind):
+    from leadgate.cli import render_analysis
+
+    def print_one(console):
+        if kind == "backtest":
+            render_analysis.print_backtest(console, analysed[kind], 20)
+        elif kind == "evidence":
+            render_analysis.print_evidence(console, analysed[kind])
+        else:
+            render_analysis.print_channels(console, analysed[kind], 15)
+
+    wide, narrow = _rendered(print_one, 400), _rendered(print_one, 80)
+    assert max(map(len, narrow.splitlines())) <= 80
+    assert not re.search(
+        r"\S…", narrow
+    )  # nothing shortened to an ellipsis ("… 88 more" is a line of its own)
+    # Every word of every cell, as a terminal wide enough for all shows it, is there whole at 80 columns
+    # (a long table is printed in parts that repeat the names, so words may appear more often, never less).
+    missing = Counter(_words(wide)) - Counter(_words(narrow))
+    assert not missing, missing

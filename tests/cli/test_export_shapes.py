@@ -298,6 +298,29 @@ def test_a_column_filled_in_after_contact_is_named_in_training_and_in_the_report
     assert "class=warn" in page and "Betreuer (ROC-AUC 1.000 by itself)" in page
 
 
+def test_a_leak_only_the_baselines_read_is_told_as_theirs_and_the_model_keeps_its_alias(tmp_path):
+    write_csv(tmp_path / "shop.csv", shop_rows())
+    # The sales owner, set only once a lead converted, neither mapped nor listed under after_contact:
+    # only the baselines (every export column) learn from it, leadgate's model never sees it.
+    (tmp_path / "open.yaml").write_text(SHOP_MAPPING.replace("after_contact: [Betreuer]\n", ""))
+    result = run(
+        "train",
+        "--data",
+        tmp_path / "shop.csv",
+        "--mapping",
+        tmp_path / "open.yaml",
+        "--data-dir",
+        tmp_path / "d",
+    )
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert (
+        "column Betreuer alone orders the test leads at ROC-AUC 1.000; leadgate's model does not read it, the "
+        "baselines did: if it is known only after contact, add it to after_contact so the baselines leave it out"
+    ) in out
+    assert "registered leadgate/1 (alias: champion)" in out and "has no alias" not in out
+
+
 def test_numbers_that_read_either_way_read_with_the_mark_training_read_them_with(shop, tmp_path):
     folder, _ = shop
     # New leads whose budgets are all whole thousands ("1.500": 1500 or 1.5?), scored through the mapping

@@ -108,9 +108,23 @@ def test_monitor_reports_drift_gate_rates_and_rejections(live, tmp_path):
     assert "Drift against the training reference" in result.output
     report = json.loads(out.read_text())
     assert report["leads"] == 800
+    # The window's start as a date, and the routes as a person reads them, not a Python dict.
+    said = " ".join(result.output.split())
+    shares = ", ".join(
+        f"{route} {count:,} ({count / 800:.1%})" for route, count in report["routes"].items() if count
+    )
+    assert "800 leads since 2020-01-01 00:00 UTC; routes: " in said and "{" not in said
+    assert all(part in said for part in shares.split(", "))
     psi = {row["column"]: row["psi"] for row in report["drift"]}
     assert psi["p_sql"] < 0.1  # the same generator as training: stable
     assert {row["reason"] for row in report["rejections"]} and report["gate_rates"]
+
+
+def test_routes_read_in_the_pipelines_order_with_their_shares():
+    from leadgate.cli.lifecycle import routes_in_words
+
+    assert routes_in_words({"nurture": 1, "sales_ready": 3}) == "sales_ready 3 (75.0%), nurture 1 (25.0%)"
+    assert routes_in_words({}) == "none"
 
 
 def test_monitor_sees_drift_in_a_shifted_sample(tmp_path, trained, policy):

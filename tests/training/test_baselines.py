@@ -134,3 +134,49 @@ def test_the_baselines_read_numbers_as_the_mapping_does_currency_percent_and_gro
     assert columns.frame["Budget"].tolist() == [1000.0 + 37 * i for i in range(n)]
     assert columns.frame["Win chance"].tolist() == [float(i % 100) for i in range(n)]
     assert columns.frame["Umsatz"][5] == pytest.approx(15005.05)
+
+
+def test_a_leak_only_the_baselines_read_is_told_as_theirs_and_leaves_leadgate_unflagged():
+    from leadgate.training.baselines import leadgate_leaks, leak
+
+    # The shape of an export whose sales owner is set only for SQLs, left unmapped and not after_contact.
+    comparison = _comparison(0.66, 1.0, 1.0, own=0.66)
+    alone = [("Betreuer", 1.0), ("Segment", 0.6)]
+    read = ["Erstellt am", "Segment", "Position"]
+    assert not leadgate_leaks(comparison, alone, read)
+    said = verdict(comparison, 0.02, [("Betreuer", 0.9)], [("Betreuer", 0.9)], alone, read=read)
+    assert said == leak(comparison, [("Betreuer", 0.9)], alone, read)
+    assert said.startswith(
+        "column Betreuer alone orders the test leads at ROC-AUC 1.000; leadgate's model does not read it, the "
+        "baselines did: if it is known only after contact, add it to after_contact so the baselines leave it out"
+    )
+    assert "gives the outcome away" not in said and "almost surely" not in said
+
+
+@pytest.mark.parametrize(
+    ("comparison", "alone", "read"),
+    [
+        (_comparison(0.80, 0.99, 0.97, own=0.81), [("Betreuer", 0.99)], ["Betreuer"]),  # leadgate reads it
+        (_comparison(0.985, 0.90, 0.90, own=0.90), [], ["Segment"]),  # leadgate itself too good
+        (_comparison(0.80, 0.99, 0.99, own=0.985), [], ["Segment"]),  # its own columns too good together
+        (_comparison(0.80, 0.99, 0.99), [], None),  # a history: the baselines read leadgate's own fields
+    ],
+)
+def test_a_leak_leadgate_itself_learned_from_flags_its_model(comparison, alone, read):
+    from leadgate.training.baselines import leadgate_leaks, leak
+
+    assert leadgate_leaks(comparison, alone, read)
+    assert "almost surely" in leak(comparison, [("Betreuer", 0.9)], alone, read)
+
+
+def test_a_combined_leak_only_the_baselines_read_names_their_strongest_unread_columns():
+    from leadgate.training.baselines import leadgate_leaks, leak
+
+    comparison = _comparison(0.70, 0.99, 0.93, own=0.71)
+    strongest = [("Segment", 0.5), ("Stage", 0.3), ("Owner", 0.1)]
+    assert not leadgate_leaks(comparison, [("Stage", 0.9)], ["Segment"])
+    said = leak(comparison, strongest, [("Stage", 0.9)], ["Segment"])
+    assert said.startswith(
+        "plain LightGBM, every export column reaches 0.990 ROC-AUC on the test part, through columns leadgate's "
+        "model does not read (strongest: Stage, Owner)"
+    )

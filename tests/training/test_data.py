@@ -168,6 +168,29 @@ def test_too_few_sqls_in_any_part_are_refused_with_counts_per_part(kind):
     assert "this history has 4 SQLs among 2,000 leads" in message
 
 
+@pytest.mark.parametrize(
+    ("sqls", "fewer", "advice"),
+    [
+        (range(100, 2000, 500), "SQLs", "check that sql_positive lists every value that means SQL"),
+        (
+            set(range(2000)) - set(range(100, 2000, 500)),
+            "leads that are not SQL",
+            "check that sql_positive lists no value that does not mean SQL and that the label's column is the "
+            "outcome",
+        ),
+    ],
+)
+def test_the_advice_on_too_few_outcomes_fits_the_class_that_is_short(sqls, fewer, advice):
+    from leadgate.training.data import split_history
+
+    # Widening sql_positive only shrinks the non-SQLs further: the advice must depend on which is short.
+    with pytest.raises(HistoryError) as refused:
+        split_history(history_from_records(_with_sqls(2000, list(sqls))), "random")
+    message = str(refused.value)
+    assert message.startswith(f"too few {fewer} to train") and f"{advice}, or bring more history" in message
+    assert ("lists every value" in message) == (fewer == "SQLs")
+
+
 def test_a_time_split_that_starves_a_part_of_sqls_suggests_the_random_split():
     from leadgate.training.data import split_history
 
@@ -211,3 +234,15 @@ def test_random_split_is_stratified_seeded_and_said_so():
     assert split_history(unordered).kind == "random"
     assert split_history(unordered, "time").note.startswith("by row order")
     assert split_history(history).kind == "time"
+
+
+def test_a_random_split_says_why_its_test_part_is_not_the_newest():
+    from leadgate.training.data import split_history
+
+    dated = history_from_records(records(1000))
+    asked = split_history(dated, "random").note
+    assert "as asked, although the leads carry an order in time" in asked and "no order in time" not in asked
+    undated = type(dated)(**{**vars(dated), "ordered": False})
+    for kind in ("auto", "random"):
+        note = split_history(undated, kind).note
+        assert "the rows carry no order in time (no dates, no sequence)" in note and "as asked" not in note

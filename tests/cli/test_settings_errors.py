@@ -1,0 +1,85 @@
+"""A bad setting in the environment is one line naming its variable; a command that does not read it goes on."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from leadgate.cli import app
+from tests.factories import lead_dict
+
+NOT_JSON_KEYS = "[{'name': 'web-form', 'role': 'intake', 'sha256': 'ab'}]"  # single quotes: no JSON
+BAD_ROLE_KEYS = json.dumps([{"name": "web-form", "role": "boss", "sha256": "0" * 64}])
+
+pytestmark = pytest.mark.usefixtures("isolated")
+
+
+def _invoke(args: list[str], tmp_path, **env: str):
+    return CliRunner().invoke(app, [*args, "--data-dir", str(tmp_path / "d")], env=env)
+
+
+def _flat(output: str) -> str:
+    return " ".join(output.split())
+
+
+def test_a_command_refuses_a_bad_setting_it_reads_in_one_line(tmp_path):
+    result = _invoke(["erase", "--lead-id", "lead-1"], tmp_path, LEADGATE_ERASURE_SALT="short")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    # The salt is a secret: its rule is said, not its value.
+    assert _flat(result.output) == "error: LEADGATE_ERASURE_SALT: too short: at least 16 characters"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("LEADGATE_PORT", "abc", "LEADGATE_PORT: Input should be a valid integer"),
+        ("LEADGATE_API_KEYS", NOT_JSON_KEYS, "LEADGATE_API_KEYS: not JSON"),
+        ("LEADGATE_API_KEYS", BAD_ROLE_KEYS, "LEADGATE_API_KEYS (entry 0, role): Input should be 'intake'"),
+        ("LEADGATE_METRICS_PORT", "8000", "LEADGATE_METRICS_PORT: metrics_port must differ from port (8000)"),
+    ],
+)
+def test_a_bad_service_setting_is_only_warned_about_by_a_command_that_does_not_read_it(
+    variable, value, said, tmp_path
+):
+    result = _invoke(["monitor"], tmp_path, **{variable: value})
+    assert result.exit_code == 0, result.output
+    out = _flat(result.output)
+    assert f"{said}" in out and "not used by this command, so ignored here" in out
+    assert "0 leads since" in out  # the command ran
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (NOT_JSON_KEYS, "LEADGATE_API_KEYS: not JSON (Expecting property name enclosed in double quotes"),
+        (BAD_ROLE_KEYS, "LEADGATE_API_KEYS (entry 0, role): Input should be 'intake', 'sales' or 'admin'"),
+    ],
+)
+@pytest.mark.parametrize("command", [["serve"], ["new-key", "sales"]])
+def test_the_commands_that_read_the_keys_refuse_bad_ones_in_one_line(command, value, said, tmp_path):
+    result = _invoke(command, tmp_path, LEADGATE_API_KEYS=value)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    out = _flat(result.output)
+    assert out.startswith(f"error: {said}") and len(result.output.splitlines()) <= 4
+
+
+def test_decide_does_not_need_the_api_keys(registered_settings, tmp_path):
+    settings, _ = registered_settings
+    lead = tmp_path / "lead.json"
+    lead.write_text(json.dumps(lead_dict()))
+    result = CliRunner().invoke(
+        app,
+        ["decide", str(lead), "--data-dir", str(settings.data_dir)],
+        env={"LEADGATE_API_KEYS": BAD_ROLE_KEYS},
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"P\(SQL\) = \d", result.output) and "LEADGATE_API_KEYS (entry 0, role)" in result.output
+
+
+def test_empty_api_keys_mean_none(tmp_path):
+    from leadgate.settings import Settings
+
+    assert Settings(api_keys=" ").api_keys == []
