@@ -86,8 +86,12 @@ class Decisions:
     def gate_rows(self, index: int) -> list[FiredGate]:
         """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
         rows = []
+        fields = self._gate_fields
         for j, value, lifted in self.gates.fired_by_lead(index):
-            code, category, control, route, reason, public_message, recovery = self._gate_fields[j]
+            found = fields.get(j)
+            if found is None:
+                found = fields[j] = self._fields_of_gate(j)
+            code, category, control, route, reason, public_message, recovery = found
             reason = reason.format(value=value)
             # A lifted gate no longer holds the lead: nothing left to recover from.
             recovery = None if lifted else recovery
@@ -212,20 +216,22 @@ class Decisions:
         ]
 
     @cached_property
-    def _gate_fields(self) -> list[tuple[str, str, str, str, str, str, str | None]]:
+    def _gate_fields(self) -> dict[int, tuple[str, str, str, str, str, str, str | None]]:
+        # Per gate column, filled as gates fire: one lead fires one or two of the policy's ~36 gates.
+        return {}
+
+    def _fields_of_gate(self, column: int) -> tuple[str, str, str, str, str, str, str | None]:
         # A gate's fixed fields, as plain strings: reading a StrEnum's .value runs Python code each time.
-        return [
-            (
-                spec.code,
-                spec.category.value,
-                spec.control,
-                spec.route.value,
-                spec.reason,
-                spec.public_message.value,
-                gate_recovery(spec, self.lift) if self.lift is not None else spec.recovery,
-            )
-            for spec in self.gates.specs
-        ]
+        spec = self.gates.specs[column]
+        return (
+            spec.code,
+            spec.category.value,
+            spec.control,
+            spec.route.value,
+            spec.reason,
+            spec.public_message.value,
+            gate_recovery(spec, self.lift) if self.lift is not None else spec.recovery,
+        )
 
     @cached_property
     def _answers(self) -> dict[tuple, tuple[str, str]]:

@@ -25,15 +25,13 @@ class _Events:
         `rows`: the lead's `rows`, read once by renderers that list several event types.
         """
         code = EVENT_CODE[event]
-        if rows is None:
-            inside = int(d.counts_within(self.key)[i, code])
-            return inside, int(d.counts[i, code]) - inside
-        inside = int(rows[0][code])
-        return inside, int(rows[1][code]) - inside
+        within, counted = rows or self.rows(d, i)
+        inside = int(within[code])
+        return inside, int(counted[code]) - inside
 
     def rows(self, d: Derived, i: int) -> Rows:
         """One lead's counts by event type code, inside the windows and in all, as Python numbers."""
-        return d.counts_within(self.key)[i].tolist(), d.counts[i].tolist()
+        return d.count_rows_within(self.key)[i], d.count_rows[i]
 
     def history(self, d: Derived, event: str, i: int) -> str:
         """'190 days ago (outside the 90-day intent window)': the latest event, when all lie outside the window."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -121,20 +122,27 @@ class DecisionPipeline:
         # This thread runs the Python of each chunk in turn (it needs the GIL anyway) while pool threads
         # run the TreeSHAP of earlier chunks on one core each: LightGBM releases the GIL, so both cores stay
         # busy, where one big call would leave a core idle during all the Python before and after it.
-        # Records of a finished chunk are rendered while later chunks are still in TreeSHAP.
+        # A chunk is finished and rendered as soon as `workers` later chunks are queued for TreeSHAP, not
+        # after every front: finishing last would leave this thread's rendering alone on one core at the end.
         parts: list[Decisions] = []
         records: list[DecisionRecord] = []
+
+        def finish(front: Front, shap) -> None:
+            parts.append(self._finish(front, shap.result(), now))
+            if render:
+                records.extend(parts[-1].records())
+
         with runtime.thread_pool(workers, "treeshap") as pool:
-            pending = []
+            pending: deque = deque()
             for start, stop in batching.chunk_bounds(len(leads)):
                 given = None if suppressions is None else suppressions[start:stop]
                 counted = None if facts is None else facts.take(start, stop)
                 front = self._front(leads[start:stop], now, given, counted)
                 pending.append((front, pool.submit(self.model.contributions, front.matrix, 1)))
-            for front, shap in pending:
-                parts.append(self._finish(front, shap.result(), now))
-                if render:
-                    records.extend(parts[-1].records())
+                if len(pending) > workers:  # one chunk queued per pool thread
+                    finish(*pending.popleft())
+            while pending:
+                finish(*pending.popleft())
         return batching.join_decisions(parts), records
 
     def _front(

@@ -248,11 +248,12 @@ Given = Callable[[Derived], np.ndarray]
 
 def _text_given(*columns: str) -> Given:
     def given(d: Derived) -> np.ndarray:
-        result = np.ones(d.table.n, dtype=bool)
-        for column in columns:
-            # One vectorised comparison per column: this runs for every lead of a batch.
-            result &= np.array(d.table.text[column], dtype=object) != ""
-        return result
+        # Text columns hold "" where a value is missing, so a value's truth says it was given. One pass in C
+        # per family: as fast as an object-array comparison on a batch, a quarter of its cost on one lead.
+        text, n = d.table.text, d.table.n
+        if len(columns) == 1:
+            return np.fromiter(map(bool, text[columns[0]]), dtype=bool, count=n)
+        return np.fromiter(map(all, zip(*(text[c] for c in columns), strict=True)), dtype=bool, count=n)
 
     return given
 

@@ -25,6 +25,11 @@ TOP_POSITIVE = 2
 MIN_CONTRIBUTION = 0.01
 
 
+def _rows(n: int) -> np.ndarray:
+    # Row indexes as a column, for picking k values per row: np.take_along_axis costs ~7 µs a call on its own.
+    return np.arange(n)[:, None]
+
+
 def top_families(
     by_family: np.ndarray, negative: bool, k: int, allowed: np.ndarray | None = None
 ) -> np.ndarray:
@@ -33,7 +38,7 @@ def top_families(
     if allowed is not None:
         signed = np.where(allowed, signed, np.inf)
     order = np.argsort(signed, axis=1, kind="stable")[:, :k]
-    strength = np.take_along_axis(signed, order, axis=1)
+    strength = signed[_rows(len(signed)), order]
     return np.where(strength < -MIN_CONTRIBUTION, order, -1)
 
 
@@ -44,7 +49,7 @@ def strength_points(
 
     The model's own calibration turns log-odds into a unit a rep reads; -1 picks give NaN.
     """
-    contribution = np.take_along_axis(by_family, np.maximum(picks, 0), axis=1)
+    contribution = by_family[_rows(len(by_family)), np.maximum(picks, 0)]
     points = 100.0 * (calibrate(raw)[:, None] - calibrate(raw[:, None] - contribution))
     return np.where(picks >= 0, np.round(points, 2), np.nan)
 

@@ -254,8 +254,10 @@ class FeatureBuilder:
         columns.append(_log10(np.array([len(m) for m in table.text["message"]], dtype=np.float64)))
         columns.append(_log10(numbers["seconds_on_form"]))
         columns += [self._custom_column(derived, field, codes) for field in self.custom_fields]
-        matrix = np.column_stack(columns) if n else np.zeros((0, len(self.features)))
-        return np.ascontiguousarray(matrix, dtype=np.float64)
+        if not n:
+            return np.zeros((0, len(self.features)))
+        # One (features, n) array transposed: column_stack costs ~1 µs a column, as much as one lead's values.
+        return np.ascontiguousarray(np.array(columns, dtype=np.float64).T)
 
     def _codes(self) -> dict[str, dict[str, int]]:
         # Built once per fitted vocabulary: one lead at a time must not rebuild eight dicts per call.

@@ -71,9 +71,30 @@ class Derived:
         """How many events of one type each lead had before its decision time."""
         return self.counts[:, EVENT_CODE[event]]
 
-    def count_of(self, event: str, index: int) -> np.float64:
-        """How many events of one type one lead had: `count(event)[index]` without a column view per read."""
-        return self.counts[index, EVENT_CODE[event]]
+    def count_of(self, event: str, index: int) -> float:
+        """How many events of one type one lead had, as a Python number: `count(event)[index]`."""
+        return self.count_rows[index][EVENT_CODE[event]]
+
+    @cached_property
+    def count_rows(self) -> list[list[float]]:
+        """`counts` as Python lists, one per lead: a reason's words read counts one at a time, and each read
+        of the numpy array would box a scalar (one conversion for the batch costs less than three reads)."""
+        return self.counts.tolist()
+
+    def count_rows_within(self, windows: tuple[tuple[str, float], ...]) -> list[list[float]]:
+        """`counts_within(windows)` as Python lists, one per lead (see `count_rows`)."""
+        if not windows:
+            return self.count_rows
+        # Same memo as counts_within: the last answer by identity, then by value.
+        last = self.__dict__.get("_last_count_rows_within")
+        if last is not None and last[0] is windows:
+            return last[1]
+        memo = self.__dict__.setdefault("_count_rows_within", {})
+        found = memo.get(windows)
+        if found is None:
+            found = memo[windows] = self.counts_within(windows).tolist()
+        self.__dict__["_last_count_rows_within"] = (windows, found)
+        return found
 
     def counts_within(self, windows: tuple[tuple[str, float], ...]) -> np.ndarray:
         """`counts` with only the events inside their type's intent window; all of them without windows."""
