@@ -85,39 +85,41 @@ class Derived:
         """`counts_within(windows)` as Python lists, one per lead (see `count_rows`)."""
         if not windows:
             return self.count_rows
-        # Same memo as counts_within: the last answer by identity, then by value.
-        last = self.__dict__.get("_last_count_rows_within")
-        if last is not None and last[0] is windows:
-            return last[1]
-        memo = self.__dict__.setdefault("_count_rows_within", {})
-        found = memo.get(windows)
-        if found is None:
-            found = memo[windows] = self.counts_within(windows).tolist()
-        self.__dict__["_last_count_rows_within"] = (windows, found)
-        return found
+        return self._by_windows(_COUNT_ROWS_KEYS, windows, lambda: self.counts_within(windows).tolist())
 
     def counts_within(self, windows: tuple[tuple[str, float], ...]) -> np.ndarray:
         """`counts` with only the events inside their type's intent window; all of them without windows."""
         if not windows:
             return self.counts
-        # Built once per batch and window set, then shared by the feature matrix and the reasons' words.
-        # Kept in __dict__, not a field: a joined batch (decision.batching) recomputes it from its table.
-        # The reasons ask once per event of a lead, always with the builder's own tuple, and hashing a tuple
-        # of windows costs more than the read: the last answer is kept by identity (one tuple, set at once).
-        last = self.__dict__.get("_last_counts_within")
+        return self._by_windows(_COUNTS_KEYS, windows, lambda: self.table.event_counts(window_days(windows)))
+
+    def _by_windows(self, keys: tuple[str, str], windows: tuple, compute):
+        """One answer per batch and window set, kept under `keys` (all answers, the last one).
+
+        Kept in __dict__, not a field: a joined batch (decision.batching) recomputes it from its table. The
+        reasons ask once per event of a lead, always with the builder's own tuple, and hashing a tuple of
+        windows costs more than the read: the last answer is kept by identity (one tuple, set at once).
+        """
+        every, latest = keys
+        last = self.__dict__.get(latest)
         if last is not None and last[0] is windows:
             return last[1]
-        memo = self.__dict__.setdefault("_counts_within", {})
+        memo = self.__dict__.setdefault(every, {})
         found = memo.get(windows)
         if found is None:
-            found = memo[windows] = self.table.event_counts(window_days(windows))
-        self.__dict__["_last_counts_within"] = (windows, found)
+            found = memo[windows] = compute()
+        self.__dict__[latest] = (windows, found)
         return found
 
     @cached_property
     def last_event_ages(self) -> np.ndarray:
         """(n, event types) days since each lead's most recent event of each type, NaN where none."""
         return self.table.last_event_ages()
+
+
+# Where Derived keeps its answers per window set: every one, and the last one asked for.
+_COUNTS_KEYS = ("_counts_within", "_counts_within_last")
+_COUNT_ROWS_KEYS = ("_count_rows_within", "_count_rows_within_last")
 
 
 def _lower(values: list[str]) -> np.ndarray:

@@ -416,32 +416,32 @@ def test_parquet_input_is_read_a_batch_at_a_time(pipeline, tmp_path, monkeypatch
     assert [row.lead_id for row in rows] == ["p1", "p2", "p3", "p4"]
 
 
-def test_error_rows_of_a_mapped_export_keep_their_lead_id(pipeline, tmp_path):
+@pytest.mark.parametrize(
+    ("id_column", "ids", "named"),
+    [
+        ("Id", ["m-1", "m-2", "m-3"], ["row 3 (Id m-2)", "row 4 (Id m-3)"]),
+        (None, ["row-2", "row-3", "row-4"], ["row 3", "row 4"]),  # no id column: row-N, error rows too
+    ],
+)
+def test_error_rows_of_a_mapped_export_keep_their_lead_id(pipeline, tmp_path, id_column, ids, named):
     mapping = parse_mapping(
-        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, type: datetime}\nfields:\n"
+        "name: t\n"
+        + (f"lead_id: {{column: {id_column}}}\n" if id_column else "")
+        + "created_at: {column: Angelegt, type: datetime}\nfields:\n"
         "  company.employees: {column: Mitarbeiter, type: integer}\n"
     )
-    text = "Id;Angelegt;Mitarbeiter\nm-1;2026-11-01T09:00:00;40\nm-2;;3\nm-3;2026-11-01T09:00:00;viele\n"
+    rows = [["2026-11-01T09:00:00", "40"], ["", "3"], ["2026-11-01T09:00:00", "viele"]]
+    header = ["Angelegt", "Mitarbeiter"]
+    if id_column:
+        header, rows = [id_column, *header], [[lead_id, *row] for lead_id, row in zip(ids, rows, strict=True)]
+    text = "\n".join(";".join(cells) for cells in [header, *rows]) + "\n"
     path = write_bytes(tmp_path / "export.csv", text.encode())
     summary = score_file(pipeline, path, tmp_path / "out.parquet", mapping=mapping)
     frame = pd.read_parquet(tmp_path / "out.parquet")
     assert (summary.scored, summary.errors) == (1, 2)
-    assert frame["lead_id"].tolist() == ["m-1", "m-2", "m-3"]
-    assert frame["error"].iloc[1] == "row 3 (Id m-2): Angelegt: missing creation time"
-    assert frame["error"].iloc[2].startswith("row 4 (Id m-3): Mitarbeiter")
-
-
-def test_error_rows_of_a_mapped_export_without_ids_carry_their_row_id(pipeline, tmp_path):
-    mapping = parse_mapping(
-        "name: t\ncreated_at: {column: Angelegt, type: datetime}\nfields:\n"
-        "  company.employees: {column: Mitarbeiter, type: integer}\n"
-    )
-    text = "Angelegt;Mitarbeiter\n2026-11-01T09:00:00;40\n;3\n2026-11-01T09:00:00;viele\n"
-    path = write_bytes(tmp_path / "export.csv", text.encode())
-    score_file(pipeline, path, tmp_path / "out.parquet", mapping=mapping)
-    frame = pd.read_parquet(tmp_path / "out.parquet")
-    assert frame["lead_id"].tolist() == ["row-2", "row-3", "row-4"]
-    assert frame["error"].iloc[1] == "row 3: Angelegt: missing creation time"
+    assert frame["lead_id"].tolist() == ids
+    assert frame["error"].iloc[1] == f"{named[0]}: Angelegt: missing creation time"
+    assert frame["error"].iloc[2].startswith(f"{named[1]}: Mitarbeiter")
 
 
 def test_custom_columns_of_a_csv_read_as_the_model_declares_them(tmp_path):
