@@ -177,15 +177,20 @@ def load(
     policy: str | Path | None = None,
 ) -> Scorer:
     """A registered model version (by alias, or by version number) ready to decide, from the settings' MLflow."""
+    import warnings
+
     from leadgate.serving.model_loading import load_by_alias, load_registered_version
-    from leadgate.settings import Settings
+    from leadgate.settings import COMMON_SETTINGS, settings_from_env
 
     overrides = {}
     if data_dir is not None:
         overrides["data_dir"] = Path(data_dir)
     if policy is not None:
         overrides["policy_path"] = Path(policy)
-    settings = Settings(**overrides)
+    # A bad setting load() reads raises SettingsError naming its variable; one it does not read is a warning.
+    settings, passed_over = settings_from_env(overrides, COMMON_SETTINGS)
+    for problem in passed_over:
+        warnings.warn(f"{problem} (not read by leadgate.load, so ignored here)", stacklevel=2)
     if version is not None:
         return Scorer(load_registered_version(settings, str(version)))
     return Scorer(load_by_alias(settings, alias))

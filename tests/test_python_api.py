@@ -31,6 +31,15 @@ def test_load_by_alias_or_version_gives_the_registered_model(scorer, registered_
         leadgate.load("nobody", data_dir=settings.data_dir)
 
 
+def test_a_bad_setting_load_does_not_read_is_a_warning_not_a_traceback(registered_settings, monkeypatch):
+    settings, _ = registered_settings
+    monkeypatch.setenv("LEADGATE_PORT", "abc")  # the service's port: not load()'s business
+    monkeypatch.setenv("LEADGATE_API_KEYS", "[{'name': 'x'}]")  # not JSON
+    with pytest.warns(UserWarning, match="LEADGATE_API_KEYS: not JSON") as caught:
+        assert leadgate.load(data_dir=settings.data_dir).version.startswith("leadgate/")
+    assert any("LEADGATE_PORT: Input should be a valid integer" in str(w.message) for w in caught)
+
+
 def test_decide_a_dataframe_gives_what_the_pipeline_gives(scorer, history, policy):
     leads = history.leads[-300:]
     frame = pd.DataFrame([lead.model_dump(mode="json") for lead in leads]).set_index("lead_id", drop=False)

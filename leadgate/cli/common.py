@@ -42,13 +42,6 @@ def split_or_fail(kind: str) -> str:
     return kind
 
 
-# What every command may read; a command names the others it reads (`uses`). A bad value of any other
-# setting (the service's port, keys, limits) is passed over with a warning: `leadgate serve` refuses it.
-COMMON_SETTINGS = frozenset(
-    {"data_dir", "database_url", "mlflow_tracking_uri", "model_name", "experiment", "policy_path"}
-)
-
-
 def settings_for(data_dir: Path | None, policy: Path | None = None, uses: tuple[str, ...] = ()):
     """Settings from the environment, with the command's --data-dir and --policy on top."""
     overrides = {}
@@ -56,6 +49,8 @@ def settings_for(data_dir: Path | None, policy: Path | None = None, uses: tuple[
         overrides["data_dir"] = data_dir
     if policy is not None:
         overrides["policy_path"] = policy
+    from leadgate.settings import COMMON_SETTINGS
+
     return settings_or_fail(overrides, uses=COMMON_SETTINGS | set(uses))
 
 
@@ -64,47 +59,17 @@ def settings_or_fail(overrides: dict, uses: frozenset[str] | None = None):
 
     With `uses`, a bad value of a setting outside it is only warned about and its default taken instead.
     """
-    from pydantic import ValidationError
-
-    from leadgate.settings import Settings
+    from leadgate.settings import SettingsError, settings_from_env
 
     try:
-        return Settings(**overrides)
-    except ValidationError as error:
-        problems = error.errors()
-    # A field read under its own name (DATABASE_URL) reports that name: back to the field's.
-    field = {id(p): str(p["loc"][0]).lower().removeprefix("leadgate_") for p in problems if p["loc"]}
-    needed = [p for p in problems if uses is None or id(p) not in field or field[id(p)] in uses]
-    if needed:
-        raise fail("; ".join(_setting_problem(p) for p in needed)) from None
-    for problem in problems:
+        settings, passed_over = settings_from_env(overrides, uses)
+    except SettingsError as error:
+        raise fail(str(error)) from None
+    for problem in passed_over:
         err.print(
-            f"[yellow]{escape(_setting_problem(problem))} (not used by this command, so ignored here; "
-            "`leadgate serve` refuses it)[/]"
+            f"[yellow]{escape(problem)} (not used by this command, so ignored here; `leadgate serve` refuses it)[/]"
         )
-    defaults = {
-        name: Settings.model_fields[name].get_default(call_default_factory=True) for name in field.values()
-    }
-    try:
-        return Settings(**defaults, **overrides)
-    except ValidationError as error:  # a check across settings (metrics_port = port) that still fails
-        raise fail("; ".join(_setting_problem(p) for p in error.errors())) from None
-
-
-def _setting_problem(problem: dict) -> str:
-    """One problem of a setting: its environment variable, where inside the value, and what is wrong."""
-    loc = [str(part) for part in problem["loc"]]
-    message = problem["msg"].removeprefix("Value error, ")
-    if problem["type"] in ("too_short", "string_too_short"):  # pydantic counts a secret's "items"
-        message = f"too short: at least {problem['ctx']['min_length']} characters"
-    if not loc:
-        return f"settings: {message}"
-    # A field read under its own name (DATABASE_URL) is named so; the others carry the prefix.
-    variable = loc[0] if loc[0].isupper() else f"LEADGATE_{loc[0].upper()}"
-    inside = f" (entry {loc[1]}, {'.'.join(loc[2:])})" if len(loc) > 2 and loc[1].isdigit() else ""
-    if len(loc) > 1 and not inside:
-        inside = f" ({'.'.join(loc[1:])})"
-    return f"{variable}{inside}: {message}"
+    return settings
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
