@@ -11,7 +11,7 @@ from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
 from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_frame
 from leadgate.training.data import History, Split
-from leadgate.training.leakage import LEAKAGE_ALONE_AUC, LEAKAGE_AUC, columns_alone
+from leadgate.training.leakage import columns_alone, leak
 
 # The classic marketing-automation scorecard: points for activity, penalties for bad fit.
 SCORECARD_POINTS = {
@@ -220,78 +220,6 @@ def gap_words(row: dict, system: float) -> str:
     if low is not None and high is not None and low == low and high == high:
         words += f" (95% paired interval {-high:.3f} to {-low:.3f})"
     return words
-
-
-def leadgate_leaks(comparison: list[dict], alone: list, read: Collection[str] | None) -> bool:
-    """Whether leadgate itself learned from what gives the outcome away, so its model must not be served.
-
-    So it did when it scores near 1.0 itself, when a plain model on only its columns does, or when a column it
-    reads alone nearly orders the test leads. `read` None: leadgate reads every column the baselines read.
-    """
-    scores = {row["key"]: row["roc_auc"] for row in comparison}
-    if any(scores.get(key, 0) >= LEAKAGE_AUC for key in ("system", "logistic_seen")):
-        return True
-    giveaways = [name for name, auc in alone if auc >= LEAKAGE_ALONE_AUC]
-    if read is None:
-        return bool(giveaways) or max(scores.values(), default=0) >= LEAKAGE_AUC
-    return any(name in set(read) for name in giveaways)
-
-
-def leak(
-    comparison: list[dict], strongest: list, alone: list, read: Collection[str] | None = None
-) -> str | None:
-    """What says a column was filled in after contact: any scorer near 1.0, or one column alone near it.
-
-    When only the baselines read that column (`read`: the export columns leadgate reads), it says so: the
-    baselines' scores are then no bar for leadgate, and leadgate's model is not to blame.
-    """
-    best = max(comparison, key=lambda row: row["roc_auc"] if row["roc_auc"] == row["roc_auc"] else 0)
-    giveaways = [(name, auc) for name, auc in alone if auc >= LEAKAGE_ALONE_AUC]
-    if best["roc_auc"] < LEAKAGE_AUC and not giveaways:
-        return None
-    if read is not None and not leadgate_leaks(comparison, alone, read):
-        return _baselines_leak(best, strongest, giveaways, set(read))
-    # The columns leadgate reads first: they are what its model learned the leak from.
-    giveaways.sort(key=lambda item: read is not None and item[0] not in set(read))
-    named = ", ".join(f"{name} (ROC-AUC {auc:.3f} by itself)" for name, auc in giveaways[:3])
-    if best["roc_auc"] >= LEAKAGE_AUC:
-        top = named or ", ".join(
-            f"{name} ({share:.0%} of plain LightGBM's gain)" for name, share in strongest[:3]
-        )
-        return (
-            f"{best['scorer']} reaches {best['roc_auc']:.3f} ROC-AUC on the test part: almost surely a column "
-            f"filled in only after contact, which new leads will not have. Strongest: {top}; list such columns "
-            "under after_contact"
-        )
-    return (
-        f"{named} alone separates SQLs from the rest: almost surely filled in only after contact, which new "
-        "leads will not have; list it under after_contact unless it truly is known when a lead arrives"
-    )
-
-
-def _baselines_leak(best: dict, strongest: list, giveaways: list, read: set[str]) -> str:
-    """A leak in columns only the baselines read: leadgate's model is not to blame, the baselines' scores are off."""
-    fix = (
-        "add {0} to after_contact so the baselines leave {0} out (their ROC-AUC above is no bar for leadgate)"
-    )
-    if len(giveaways) == 1:
-        name, auc = giveaways[0]
-        return (
-            f"column {name} alone orders the test leads at ROC-AUC {auc:.3f}; leadgate's model does not read it, "
-            f"the baselines did: if it is known only after contact, {fix.format('it')}"
-        )
-    if giveaways:
-        named = ", ".join(f"{name} (ROC-AUC {auc:.3f})" for name, auc in giveaways[:3])
-        return (
-            f"columns {named} each alone order the test leads; leadgate's model reads none of them, the "
-            f"baselines did: if they are known only after contact, {fix.format('them')}"
-        )
-    unread = ", ".join([name for name, _ in strongest if name not in read][:3])
-    return (
-        f"{best['scorer']} reaches {best['roc_auc']:.3f} ROC-AUC on the test part, through columns leadgate's "
-        f"model does not read{f' (strongest: {unread})' if unread else ''}: if they are known only after "
-        f"contact, {fix.format('them')}"
-    )
 
 
 def _where_lost(gated_share: float | None) -> str:

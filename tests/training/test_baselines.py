@@ -137,7 +137,7 @@ def test_the_baselines_read_numbers_as_the_mapping_does_currency_percent_and_gro
 
 
 def test_a_leak_only_the_baselines_read_is_told_as_theirs_and_leaves_leadgate_unflagged():
-    from leadgate.training.baselines import leadgate_leaks, leak
+    from leadgate.training.leakage import leadgate_leaks, leak
 
     # The shape of an export whose sales owner is set only for SQLs, left unmapped and not after_contact.
     comparison = _comparison(0.66, 1.0, 1.0, own=0.66)
@@ -163,14 +163,14 @@ def test_a_leak_only_the_baselines_read_is_told_as_theirs_and_leaves_leadgate_un
     ],
 )
 def test_a_leak_leadgate_itself_learned_from_flags_its_model(comparison, alone, read):
-    from leadgate.training.baselines import leadgate_leaks, leak
+    from leadgate.training.leakage import leadgate_leaks, leak
 
     assert leadgate_leaks(comparison, alone, read)
     assert "almost surely" in leak(comparison, [("Betreuer", 0.9)], alone, read)
 
 
 def test_a_combined_leak_only_the_baselines_read_names_their_strongest_unread_columns():
-    from leadgate.training.baselines import leadgate_leaks, leak
+    from leadgate.training.leakage import leadgate_leaks, leak
 
     comparison = _comparison(0.70, 0.99, 0.93, own=0.71)
     strongest = [("Segment", 0.5), ("Stage", 0.3), ("Owner", 0.1)]
