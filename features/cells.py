@@ -61,13 +61,21 @@ def convert(rule, row: Row):
     return value
 
 
+def yes_or_no(value: str, true_values, false_values) -> bool | None:
+    """True or False by these yes and no words, in any case and without surrounding spaces; None for other text."""
+    folded = value.strip().casefold()
+    if folded in {v.casefold() for v in true_values}:
+        return True
+    if folded in {v.casefold() for v in false_values}:
+        return False
+    return None
+
+
 def flag(rule, value: str) -> bool:
     """True or False by the rule's true and false values, in any case; other text is an error, not a silent no."""
-    folded = value.casefold()
-    if folded in {v.casefold() for v in rule.true_values}:
-        return True
-    if folded in {v.casefold() for v in rule.false_values}:
-        return False
+    answer = yes_or_no(value, rule.true_values, rule.false_values)
+    if answer is not None:
+        return answer
     raise ValueError(
         f"{value!r} is neither a yes ({', '.join(rule.true_values)}) nor a no ({', '.join(rule.false_values)}): "
         "add it to the column's true_values or false_values"
@@ -113,9 +121,9 @@ def custom_text(spec, text: str):
             raise ValueError(f"{text!r} is not a {'whole number' if whole else 'number'}{hint}")
         return int(number) if whole else number
     if kind == "flag":
-        folded = text.strip().casefold()
-        if folded in TRUE_VALUES or folded in FALSE_VALUES:
-            return folded in TRUE_VALUES
+        answer = yes_or_no(text, TRUE_VALUES, FALSE_VALUES)
+        if answer is not None:
+            return answer
         raise ValueError(
             f"{text!r} is neither a yes ({', '.join(TRUE_VALUES)}) nor a no ({', '.join(FALSE_VALUES)})"
         )
