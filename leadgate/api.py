@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
+from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows
 from leadgate.serving.lead_files import table_rows
 from leadgate.serving.model_loading import LoadedModel
+
+# When leads are decided: None is now; "created" each lead as it stood when created; a datetime one moment.
+DecisionTime = datetime | Literal["created"] | None
 
 
 class Scorer:
@@ -44,11 +49,13 @@ class Scorer:
         """The custom fields this model declares (what `custom` may hold)."""
         return self.loaded.model.builder.custom_fields
 
-    def decide(self, leads, *, mapping=None, now: datetime | None = None):
+    def decide(self, leads, *, mapping=None, now: DecisionTime = None):
         """Decide leads (a DataFrame, lead dicts or Leads) → a DataFrame, one row per lead, `error` where one failed.
 
         A DataFrame has columns by lead path (`contact.email`, `custom.segment`) as batch CSV files do, or is
-        a raw CRM export read through `mapping` (a shipped mapping's name, a file, or a Mapping).
+        a raw CRM export read through `mapping` (a shipped mapping's name, a file, or a Mapping). `now`: the
+        decision time of leads without their own `scored_at` (default now; "created": as each stood when
+        created, as back-tests decide).
         """
         import pandas as pd
 
@@ -60,20 +67,20 @@ class Scorer:
             frame.index = index
         return frame
 
-    def records(self, leads, *, mapping=None, now: datetime | None = None) -> list[DecisionRecord | str]:
+    def records(self, leads, *, mapping=None, now: DecisionTime = None) -> list[DecisionRecord | str]:
         """Full decision records (reasons with their contributions, gates with categories); an error string per bad lead."""
         outputs = self._decide_rows(self._rows(leads, mapping), now, full=True)
         return [DecisionRecord.from_json(o) if o["error"] is None else o["error"] for o in outputs]
 
-    def explain(self, lead, *, mapping=None, now: datetime | None = None):
+    def explain(self, lead, *, mapping=None, now: DecisionTime = None):
         """One lead's exact SHAP contributions per model column (log-odds), with its values, strongest first.
 
         `lead` is a lead dict or Lead, or one export row (a dict or a one-row DataFrame) read through `mapping`.
         """
         import pandas as pd
 
-        parsed = self._lead(lead, mapping)
-        decisions = self.pipeline.decide([parsed], now=now)
+        parsed = AsOf(now).pin(Row(1, self._lead(lead, mapping), None, None)).lead
+        decisions = self.pipeline.decide([parsed])
         if decisions.matrix is None:
             raise ValueError("no model: nothing to explain (the policy alone decided)")
         contributions = self.loaded.model.contributions(decisions.matrix)[0]
@@ -97,12 +104,9 @@ class Scorer:
         }
         return frame.reset_index(drop=True)
 
-    def _decide_rows(self, rows: list[Row], now: datetime | None, full: bool = False) -> list[dict]:
-        if now is None:
-            return decide_rows(self.pipeline, rows, full)
+    def _decide_rows(self, rows: list[Row], now: DecisionTime, full: bool = False) -> list[dict]:
         # A fixed decision time, for back-tests by hand: each lead as of `now` unless it says otherwise.
-        pinned = [row if row.lead is None or row.lead.scored_at else _as_of(row, now) for row in rows]
-        return decide_rows(self.pipeline, pinned, full)
+        return decide_rows(self.pipeline, list(AsOf(now).rows(rows)), full)
 
     def _lead(self, lead, mapping=None) -> Lead:
         rows = self._rows(lead, mapping)  # a dict or Lead is one lead; a DataFrame must hold one row
@@ -137,10 +141,6 @@ def _shown(builder, spec, value):
         vocabulary = builder.vocabularies_.get(spec.name, [])
         return vocabulary[int(value)] if 0 <= int(value) < len(vocabulary) else "(other)"
     return value
-
-
-def _as_of(row: Row, now: datetime) -> Row:
-    return Row(row.number, row.lead.as_of(max(now, row.lead.created_at)), row.lead_id, None)
 
 
 def _mapping(mapping):

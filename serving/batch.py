@@ -11,6 +11,7 @@ from leadgate import runtime
 from leadgate.decision import batching
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.features.mapping import Mapping
+from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch_output import (
     FLAT_COLUMNS,
     OUTPUT_FORMATS,
@@ -93,9 +94,13 @@ def score_file(
     *,
     delimiter: str | None = None,
     encoding: str | None = None,
+    as_of: AsOf | None = None,
 ) -> BatchSummary:
     """Score every lead of a file chunk by chunk, each written before the next is decided; one output row per
-    input row (decision or error). Memory holds a few chunks, whatever the file's size."""
+    input row (decision or error). Memory holds a few chunks, whatever the file's size.
+
+    `as_of`: when each lead is decided (default: now, for leads without their own `scored_at`).
+    """
     check_output(output_path)
     model = pipeline.model
     known = model.metadata.get("decimal_marks") if model is not None else None
@@ -107,7 +112,7 @@ def score_file(
         known_marks=known,
         custom_fields=pipeline.custom_fields,
     )
-    return score_rows(pipeline, rows, output_path, on_progress)
+    return score_rows(pipeline, rows if as_of is None else as_of.rows(rows), output_path, on_progress)
 
 
 def score_rows(

@@ -53,6 +53,20 @@ def test_decide_a_dataframe_gives_what_the_pipeline_gives(scorer, history, polic
     assert decided["route"].tolist() == expected.route.tolist()
 
 
+def test_now_created_decides_each_lead_as_it_stood_when_created(scorer, history, policy):
+    leads = [lead.model_copy(update={"scored_at": None}) for lead in history.leads[-200:]]
+    records = [lead.model_dump(mode="json", exclude={"scored_at"}) for lead in leads]
+    decided = scorer.decide(records, now="created")
+    expected = DecisionPipeline(policy, scorer.loaded.model).decide(
+        [lead.as_of(lead.created_at) for lead in leads]
+    )
+    np.testing.assert_allclose(decided["p_sql"].to_numpy(), np.round(expected.p_sql, 6), atol=1e-6)
+    explained = scorer.explain(records[0], now="created")
+    assert explained.attrs["p_sql"] == pytest.approx(expected.p_sql[0])
+    with pytest.raises(ValueError, match="give 'created', a datetime, or None"):
+        scorer.decide(records[:1], now="yesterday")
+
+
 def test_bad_leads_get_an_error_row_and_the_rest_are_decided(scorer):
     good = lead_dict(lead_id="api-good")
     decided = scorer.decide([good, {"lead_id": "api-bad", "created_at": "yesterday"}, {"custom": 1}])

@@ -78,14 +78,26 @@ def score(
             help="exit 1 when more than this share of rows failed (their error rows are written all the same)",
         ),
     ] = MAX_ERROR_RATE,
+    as_of: Annotated[
+        str,
+        typer.Option(
+            "--as-of",
+            help="decide each lead as of: now, created (as it stood when created, as back-tests do), or a date",
+        ),
+    ] = "now",
     data_dir: DataDir = None,
 ) -> None:
     """Score a file of leads through the decision pipeline as it is read; bad rows get an error, not a stop."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from leadgate.features.mapping import MappingError
+    from leadgate.serving.as_of import OLD_AFTER, AsOf, parse_as_of
     from leadgate.serving.batch import BatchInputError, score_file
 
+    try:
+        decision_time = AsOf(parse_as_of(as_of))
+    except ValueError as error:
+        raise fail(str(error)) from None
     mapped = checked_batch(input, output, policy, mapping, delimiter)  # before the model's slow load
     loaded = loaded_or_fail(settings_for(data_dir, policy), alias)
     pipeline = loaded.pipeline()
@@ -100,11 +112,20 @@ def score(
                 on_progress=lambda k: progress.advance(task, k),
                 mapping=mapped,
                 delimiter=delimiter,
+                as_of=decision_time,
             )
         except (BatchInputError, MappingError) as error:
             raise fail(str(error)) from None
     routes = ", ".join(f"{route} {count:,}" for route, count in sorted(summary.routes.items()))
     console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")
+    if decision_time.old:
+        # Deciding an old lead now ages its events and dates to today: right for a lead still open, not for
+        # re-scoring history.
+        console.print(
+            f"{decision_time.old:,} leads were created more than {OLD_AFTER.days} days ago and were decided as "
+            "of now (their activity and dates aged to today); to decide each as it stood when created, "
+            "use --as-of created"
+        )
     refuse_error_rate(summary, max_error_rate, input, mapped, delimiter)
 
 

@@ -167,6 +167,53 @@ def test_score_writes_one_row_per_input_row(trained, tmp_path):
     assert "company.employees" in frame["error"].iloc[2]
 
 
+def test_score_decides_old_leads_now_by_default_and_as_they_stood_when_created_when_asked(trained, tmp_path):
+    import leadgate
+    from leadgate.features.schema import parse_lead
+
+    old = [
+        lead_dict(
+            lead_id=f"old-{i}",
+            created_at="2025-01-06T09:00:00Z",
+            scored_at=None,
+            events=[{"type": "pricing_page", "at": "2025-01-06T09:10:00Z"}] * (i + 1),
+        )
+        for i in range(3)
+    ]
+    leads = tmp_path / "old.jsonl"
+    leads.write_text(
+        "".join(json.dumps({k: v for k, v in row.items() if v is not None}) + "\n" for row in old)
+    )
+    outputs = {}
+    for as_of in ("now", "created", "2025-01-06T09:05:00Z"):
+        output = tmp_path / f"{as_of[:7]}.parquet"
+        result = run(
+            "score", "--input", leads, "--output", output, "--data-dir", trained[0], "--as-of", as_of
+        )
+        assert result.exit_code == 0, result.output
+        said = "3 leads were created more than 30 days ago and were decided as of now" in text(result.output)
+        assert said == (as_of == "now"), result.output
+        outputs[as_of] = pd.read_parquet(output)
+    scorer = leadgate.load(data_dir=trained[0])
+    created = [parse_lead(row | {"scored_at": row["created_at"]}) for row in old]
+    expected = scorer.pipeline.decide(created)
+    assert outputs["created"]["p_sql"].tolist() == pytest.approx(expected.p_sql.tolist(), abs=1e-6)
+    # At 09:05 the pricing visits of 09:10 had not happened: as of that moment, with no activity at all.
+    before = scorer.pipeline.decide(
+        [parse_lead(row | {"scored_at": "2025-01-06T09:05:00Z", "events": []}) for row in old]
+    )
+    assert outputs["2025-01-06T09:05:00Z"]["p_sql"].tolist() == pytest.approx(before.p_sql.tolist(), abs=1e-6)
+    assert outputs["now"]["p_sql"].tolist() != outputs["created"]["p_sql"].tolist()
+
+
+def test_score_refuses_an_as_of_it_cannot_read(trained, tmp_path):
+    leads = write_json(tmp_path / "one.json", lead_dict())
+    result = run("score", "--input", leads, "--output", tmp_path / "o.jsonl", "--as-of", "yesterday")
+    assert result.exit_code == 2
+    assert "--as-of 'yesterday': give 'now', 'created'" in text(result.output)
+    assert not (tmp_path / "o.jsonl").exists()
+
+
 def test_score_refuses_an_unsupported_output_format(trained, tmp_path):
     leads = tmp_path / "leads.jsonl"
     leads.write_text(json.dumps(lead_dict()) + "\n")

@@ -1,0 +1,60 @@
+"""When each lead of a batch is decided: now, as it stood when it was created, or at one given moment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from leadgate.serving.lead_files import Row
+
+# A lead created longer ago than this and decided now has its events and dates aged to today: worth a word.
+OLD_AFTER = timedelta(days=30)
+CREATED = "created"
+
+
+class AsOf:
+    """Pins each row's decision time; a lead that carries its own `scored_at` keeps it.
+
+    `when`: None decides now; "created" decides each lead as of its creation (as back-tests do); a datetime
+    decides every lead as of that moment, or as of its creation when it was created later.
+    """
+
+    def __init__(self, when: datetime | Literal["created"] | None = None):
+        if isinstance(when, str) and when != CREATED:
+            raise ValueError(f"as of {when!r}: give 'created', a datetime, or None for now")
+        self.when = when
+        self.old = 0  # leads decided now that were created more than OLD_AFTER ago
+        self._old_before = datetime.now(UTC) - OLD_AFTER
+
+    def pin(self, row: Row) -> Row:
+        """The row with its lead's decision time set (rows in error and leads with a `scored_at` unchanged)."""
+        lead = row.lead
+        if lead is None or lead.scored_at is not None:
+            return row
+        if self.when is None:
+            self.old += lead.created_at < self._old_before
+            return row
+        moment = lead.created_at if self.when == CREATED else max(self.when, lead.created_at)
+        return Row(row.number, lead.as_of(moment), row.lead_id, None)
+
+    def rows(self, rows: Iterable[Row]) -> Iterator[Row]:
+        """Each row pinned, as the rows are read."""
+        return (self.pin(row) for row in rows)
+
+
+def parse_as_of(text: str) -> datetime | Literal["created"] | None:
+    """`--as-of` in words: 'now', 'created', or an ISO 8601 date or moment (UTC when no zone is given)."""
+    word = text.strip().lower()
+    if word == "now":
+        return None
+    if word == CREATED:
+        return CREATED
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"--as-of {text!r}: give 'now', 'created' (each lead as it stood when created) or a date like "
+            "2026-06-30 or 2026-06-30T18:00:00Z"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
