@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
 from leadgate.training.data import History
 
@@ -39,14 +40,26 @@ def size_band(employees: np.ndarray) -> np.ndarray:
     return labels
 
 
-def lead_attributes(derived: Derived) -> dict[str, np.ndarray]:
-    """Categorical attributes of each lead, as the signals and features already parse them."""
+# Custom fields whose values are levels a person can name; numbers would need bands to be one.
+MINED_CUSTOM_TYPES = ("category", "flag")
+
+
+def lead_attributes(derived: Derived, custom_fields: tuple[CustomField, ...] = ()) -> dict[str, np.ndarray]:
+    """Categorical attributes of each lead, as the signals and features already parse them, then the CRM's own
+    category and flag fields by their labels (a CRM's own picklists are often where 'not a fit' shows)."""
     text = derived.table.text
 
     def column(values) -> np.ndarray:
         return np.array([v or "(missing)" for v in values], dtype=object)
 
-    return {
+    def custom(field: CustomField) -> np.ndarray:
+        values = (lead.get(field.name) for lead in derived.table.custom)
+        if field.type == "flag":
+            return column({True: "yes", False: "no"}.get(v) for v in values)
+        return column(None if v is None else str(v).strip() for v in values)
+
+    own = {field.label: custom(field) for field in custom_fields if field.type in MINED_CUSTOM_TYPES}
+    built_in = {
         "industry": column(derived.industry),
         "country": column(derived.country),
         "company type": column(derived.company_type),
@@ -58,6 +71,8 @@ def lead_attributes(derived: Derived) -> dict[str, np.ndarray]:
         "channel": column(v.strip().lower() for v in text["channel"]),
         "inquiry": column(text["inquiry_type"]),
     }
+    # A label that is also a built-in attribute's name ("industry") is told apart, not written over.
+    return built_in | {label if label not in built_in else f"{label} (custom)": v for label, v in own.items()}
 
 
 def mine_fit_signals(
@@ -82,7 +97,8 @@ def mine_fit_signals(
             ),
         )
     found = []
-    for attribute, values in lead_attributes(derived).items():
+    attributes = lead_attributes(derived, history.custom_fields)
+    for attribute, values in attributes.items():
         among_rejected, among_converted = Counter(values[rejected]), Counter(values[converted])
         for value, k in among_rejected.items():
             # Half a lead added to each side keeps a value never seen among SQLs from an infinite ratio.
@@ -90,7 +106,6 @@ def mine_fit_signals(
             if k >= params.min_count and over >= params.min_over_representation:
                 found.append((over, k, attribute, value))
     found.sort(key=lambda item: (-item[0], -item[1]))
-    attributes = lead_attributes(derived)
     mined = {
         f"{attribute} = {value}": attributes[attribute] == value
         for _, _, attribute, value in found[: params.max_signals]

@@ -41,6 +41,27 @@ def test_a_value_common_among_not_a_fit_rejections_is_mined_on_old_leads_and_jud
     assert "mined on the oldest 50%" in " ".join(result.notes)
 
 
+def test_the_crm_s_own_category_and_flag_fields_are_mined_too(history_records, policy):
+    from leadgate.features.custom import CustomField
+
+    records = deepcopy(history_records[:4000])
+    records.sort(key=lambda r: r["created_at"])
+    for i, record in enumerate(records):
+        record["custom"] = {"segment": ("SMB", "Mid-Market")[i % 2], "partner": False, "calls": i % 7}
+    for record in records[:1000:5]:  # 200 old leads from resellers, rejected as not a fit
+        record["custom"].update(segment="Reseller", partner=True, calls=3)
+        record["outcome"].update(sql=False, won=False, rejection_reason="not_a_fit_reseller")
+    fields = (
+        CustomField("segment", "category", "Segment"),
+        CustomField("partner", "flag", "Partner account"),
+        CustomField("calls", "integer", "Calls"),
+    )
+    history = history_from_records(records, custom_fields=fields)
+    signals = set(evidence_table(history, policy, mining=MiningParams(mine_fraction=0.5)).table["signal"])
+    assert {"Segment = Reseller", "Partner account = yes"} <= signals
+    assert not any(signal.startswith("Calls") for signal in signals)  # a number would need bands
+
+
 def test_gate_conditions_are_measured_on_all_leads_and_features_on_those_gates_let_through(history, policy):
     result = evidence_table(history, policy)
     table = result.table
