@@ -71,6 +71,13 @@ _COUNT_WORDS = {
 }
 
 
+def number_text(value: float) -> str:
+    """A number as reasons write it, a lead's value and a comparison alike: 1,500; 1,234.5; 6.5; 0.25."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
 def _shown(field: CustomField, value, days: float) -> str:
     """A custom value as a person reads it."""
     if field.type == "flag":
@@ -82,7 +89,7 @@ def _shown(field: CustomField, value, days: float) -> str:
             return f"in {plural(-days, 'day')}" if days <= -1 else "today"
         return "today" if days < 1 else f"{plural(days, 'day')} ago"
     if field.type in ("number", "integer") and not isinstance(value, str):
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+        return number_text(value)
     return str(value)
 
 
@@ -218,7 +225,7 @@ class ReasonBook:
     def comparison_text(self, column: int) -> str:
         """' — leads that become SQLs typically have 6 or more page views' from the stored median."""
         median = self.reference.typical_of_converting(column)
-        shown = f"{median:,.0f}" if float(median).is_integer() else f"{median:,.1f}"
+        shown = number_text(median)
         words = self.comparable[column]
         return f" — leads that become SQLs typically have {shown} or more{' ' + words if words else ''}"
 

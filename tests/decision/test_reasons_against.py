@@ -91,6 +91,7 @@ def test_a_truly_unfavourable_value_is_still_listed_against(pipeline):
 
 
 def test_comparisons_with_converting_leads_quote_the_stored_statistics(pipeline, trained, test_leads):
+    from leadgate.decision.reasons import number_text
     from leadgate.decision.reference import MIN_SQLS
 
     reference, book = trained.model.reference, pipeline.book
@@ -108,8 +109,8 @@ def test_comparisons_with_converting_leads_quote_the_stored_statistics(pipeline,
                 if words == found.group(2) and book.to_families[j, book.families.index(reason.family)]
             )
             feature = reference.features[column]
-            median = float(found.group(1).replace(",", ""))
-            assert median == feature.sql_median and feature.sql_count >= MIN_SQLS
+            median = feature.sql_median
+            assert found.group(1) == number_text(median) and feature.sql_count >= MIN_SQLS
             # The lead really has fewer, in a range where leads converted below average.
             assert decisions.matrix[i, column] < median and below[i, column], reason.text
             checked += 1
@@ -236,3 +237,13 @@ def test_a_few_leads_find_their_ranges_as_a_large_batch_does(pipeline, trained, 
     few = np.vstack([trained.model.reference.below_average(matrix[i : i + 30]) for i in range(0, 300, 30)])
     monkeypatch.setattr(reference, "FEW_LEADS", 0)  # column by column, as for a large batch
     assert np.array_equal(few, trained.model.reference.below_average(matrix)) and few.any()
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1500.0, "1,500"), (14418.95, "14,418.95"), (14419.0, "14,419"), (6.5, "6.5"), (0.25, "0.25"), (7.0, "7"), (-2.125, "-2.12")],
+)
+def test_numbers_read_alike_in_a_value_and_in_its_comparison(value, text):
+    from leadgate.decision.reasons import number_text
+
+    assert number_text(value) == text
