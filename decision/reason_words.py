@@ -63,7 +63,8 @@ def _size(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
 
 def _revenue(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     revenue = d.table.numbers["annual_revenue"][i]
-    return "Annual revenue not given" if revenue != revenue else f"Annual revenue ${revenue:,.0f}"
+    # "USD", not "$": the field is in US dollars (a mapped export converts), and '$' is many currencies' sign.
+    return "Annual revenue not given" if revenue != revenue else f"Annual revenue USD {revenue:,.0f}"
 
 
 def _seniority(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:

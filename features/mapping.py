@@ -19,6 +19,7 @@ from pydantic import (
 from leadgate.features.custom import CustomField
 from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the mapping's vocabulary)
     FALSE_VALUES,
+    MONEY_FIELDS,
     TRUE_VALUES,
     Column,
     CreatedAt,
@@ -156,6 +157,7 @@ class Mapping(_Strict):
         unknown = sorted(set(self.fields) - TARGETS)
         if unknown:
             raise ValueError(f"unknown lead fields {unknown}; known: {sorted(TARGETS)}")
+        self.fields = {target: self._money(target, rule) for target, rule in self.fields.items()}
         late = set(self.after_contact)
         leaking = sorted(
             f"{column} (as {use})" for use, column in self.feature_columns().items() if column in late
@@ -178,6 +180,21 @@ class Mapping(_Strict):
                 "without created_at does not have: map its creation date, or declare them as text"
             )
         return self
+
+    @staticmethod
+    def _money(target: str, rule: Column) -> Column:
+        """The rule, read in USD when it fills a money field: a cell marked in another currency is then the
+        row's error (features/cells.py), and only such a field converts (currency with usd_per_unit)."""
+        if target not in MONEY_FIELDS:
+            if rule.currency is not None:
+                raise ValueError(
+                    f"fields.{target}: currency and usd_per_unit apply to the money fields "
+                    f"({', '.join(MONEY_FIELDS)}) only"
+                )
+            return rule
+        if rule.type not in ("number", "integer") or rule.currency is not None:
+            return rule
+        return rule.model_copy(update={"currency": "USD"})
 
     def number_rules(self) -> list[Column]:
         """The rules that read numbers (fields and custom fields), whose columns need a decimal mark."""

@@ -1,11 +1,11 @@
-"""How one export column is read: its type, value map, flag words, date format and decimal mark, pure."""
+"""How one export column is read: its type, value map, flag words, date format, decimal mark and currency, pure."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from leadgate.features.custom import CustomField, default_label
 from leadgate.features.dates import NUMERIC_FORMATS, check_format
@@ -14,6 +14,8 @@ from leadgate.features.schema import EventType
 # A flag's yes and no as exports write them (matched in any case), English and the common European words.
 TRUE_VALUES = ["yes", "y", "true", "t", "1", "ja", "j", "oui", "si", "sí", "x"]
 FALSE_VALUES = ["no", "n", "false", "f", "0", "nein", "non"]
+# The lead's money fields: USD, as the schema says and the policy's thresholds (min_revenue_per_employee) compare.
+MONEY_FIELDS = ("company.annual_revenue", "source.cost")
 
 
 class _Strict(BaseModel):
@@ -37,6 +39,26 @@ class Column(_Strict):
         None,
         description="this number column's decimal mark, over the mapping's (inferred when neither is set)",
     )
+    currency: str | None = Field(
+        None,
+        description="a money field's currency (ISO code): USD unless given; another one needs usd_per_unit",
+    )
+    usd_per_unit: float | None = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description="USD for one unit of `currency` (EUR at 1.08 dollars: 1.08); no rate is ever looked up",
+    )
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _code(cls, value):
+        # Cells write codes in capitals ('EUR 5'); the mapping may say eur.
+        if isinstance(value, str):
+            value = value.strip().upper()
+            if not (len(value) == 3 and value.isascii() and value.isalpha()):
+                raise ValueError(f"{value!r} is not a three-letter currency code such as EUR, GBP or CHF")
+        return value
 
     @model_validator(mode="after")
     def _check_format(self) -> Column:
@@ -52,7 +74,26 @@ class Column(_Strict):
             raise ValueError(
                 f"column {self.column!r}: decimal applies to type: number or integer, not {self.type}"
             )
+        self._check_currency()
         return self
+
+    def _check_currency(self) -> None:
+        where = f"column {self.column!r}"
+        if (self.currency, self.usd_per_unit) == (None, None):
+            return
+        if self.type not in ("number", "integer"):
+            raise ValueError(
+                f"{where}: currency and usd_per_unit apply to type: number or integer, not {self.type}"
+            )
+        if self.currency is None:
+            raise ValueError(f"{where}: usd_per_unit needs the currency it converts (currency: EUR, say)")
+        if self.currency == "USD" and self.usd_per_unit is not None:
+            raise ValueError(f"{where}: amounts in USD need no rate; drop usd_per_unit")
+        if self.currency != "USD" and self.usd_per_unit is None:
+            raise ValueError(
+                f"{where}: currency {self.currency} needs usd_per_unit, the USD one {self.currency} is worth "
+                "(leadgate looks no rate up)"
+            )
 
 
 class CreatedAt(Column):
@@ -72,6 +113,16 @@ class CustomColumn(Column):
     direction: Literal["increasing", "decreasing"] | None = Field(
         None, description="known effect of a higher value on conversion (a monotone constraint)"
     )
+
+    def _check_currency(self) -> None:
+        # No policy threshold compares a custom number: the model learns it in the export's own unit.
+        if (self.currency, self.usd_per_unit) != (None, None):
+            raise ValueError(
+                f"column {self.column!r}: currency and usd_per_unit convert the built-in money fields "
+                f"({', '.join(MONEY_FIELDS)}) to the USD the policy's thresholds are in; a custom number is "
+                "learnt and shown as the export writes it (its currency sign dropped): remove them, and name "
+                "the currency in the field's label (label: Budget (EUR))"
+            )
 
     def field(self, name: str) -> CustomField:
         """The custom field this column declares."""

@@ -85,7 +85,12 @@ class Company(_Strict):
     name: str | None = Field(None, pattern=NO_NUL, max_length=300)
     website: str | None = Field(None, pattern=NO_NUL, max_length=500, description="URL or bare domain")
     employees: int | None = Field(None, ge=0, le=5_000_000)
-    annual_revenue: float | None = Field(None, ge=0, allow_inf_nan=False, description="USD")
+    annual_revenue: float | None = Field(
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="USD a year (a mapped export in another currency converts by its column's usd_per_unit)",
+    )
     industry: str | None = Field(None, pattern=NO_NUL, max_length=100)
     country: str | None = Field(
         None, pattern=NO_NUL, max_length=60, description="ISO 3166 alpha-2 or alpha-3 code, or name"
@@ -146,7 +151,10 @@ class Source(_Strict):
     channel: str | None = Field(None, pattern=NO_NUL, max_length=100)
     campaign: str | None = Field(None, pattern=NO_NUL, max_length=200)
     cost: float | None = Field(
-        None, ge=0, allow_inf_nan=False, description="acquisition cost in USD, when known"
+        None,
+        ge=0,
+        allow_inf_nan=False,
+        description="acquisition cost in USD, when known (converted as annual_revenue is)",
     )
     ip: str | None = Field(None, pattern=NO_NUL, max_length=64)
 

@@ -318,7 +318,7 @@ def _check_size(text: str, lead: Lead, target: tuple[int, int]) -> None:
 
 def _check_revenue(text: str, lead: Lead) -> None:
     if text != "Annual revenue not given":
-        assert text == f"Annual revenue ${lead.company.annual_revenue:,.0f}"
+        assert text == f"Annual revenue USD {lead.company.annual_revenue:,.0f}"
 
 
 def _check_title(text: str, lead: Lead) -> None:
