@@ -74,7 +74,8 @@ def settings_or_fail(overrides: dict, uses: frozenset[str] | None = None):
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print one red error line; raise what it returns to stop the command (exit code 2: bad usage or input)."""
-    err.print(f"[bold red]error:[/] {escape(message)}")
+    # Not wrapped by Rich: a long path broken across lines could not be copied; the terminal wraps instead.
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code=code)
 
 
