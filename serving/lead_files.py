@@ -23,6 +23,9 @@ from leadgate.serving.parquet_rows import parquet_batches
 INPUT_FORMATS = (".jsonl", ".json", ".csv", ".parquet", ".jsonl.gz", ".csv.gz")
 PARQUET_BATCH = 10_000  # rows taken from a Parquet file at a time
 MARK_SAMPLE = 10_000  # rows of a mapped export whose cells tell each number column's decimal mark
+# Of a sample's cells that show a decimal mark, the share that may write the other one: each is its row's
+# error, as a later cell would be, and the rest of the batch is decided. More, and the column is refused.
+MARK_STRAYS = 0.1
 
 
 @dataclass(frozen=True)
@@ -155,11 +158,11 @@ def _mapped_rows(
         # A sequence ranks every row of the export: a first pass reads the column, the second the rows.
         ranks = sequence_ranks(mapping, sequence_keys(mapping, table.rows))
         table = open_table(path, delimiter=delimiter, encoding=encoding, announce=False)
-    # The first rows tell each number column's decimal mark; a later cell that does not follow it is its
-    # row's error, so the stream never has to be read twice.
+    # The first rows tell each number column's decimal mark; a cell that does not follow it, there or later,
+    # is its row's error, so the stream never has to be read twice.
     rows = iter(table.rows)
     head = list(islice(rows, MARK_SAMPLE))
-    marks = decimal_marks(mapping, head, known_marks)
+    marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
         yield Row.of(number, data, lead_id)
 

@@ -313,6 +313,24 @@ def test_a_mapped_utf16_export_tells_its_encoding_once_and_reads_each_columns_de
     assert third.error.startswith("row 4 (Id m-2): Budget: '980.5' is not a number with the decimal mark ','")
 
 
+@pytest.mark.parametrize("known", [{"Score": ","}, None])
+def test_one_stray_decimal_mark_among_the_first_rows_is_its_rows_error_not_the_batchs(tmp_path, known):
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncustom:\n  score: {column: Score, type: number}\n"
+    )
+    scores = ["85,7", "56,3", "71.5", "3", *(f"{n},5" for n in range(9))]  # one point in eleven marks
+    text = "Id;Score\n" + "".join(f"m-{i};{score}\n" for i, score in enumerate(scores))
+    rows = list(read_leads(write_bytes(tmp_path / "export.csv", text.encode()), mapping, known_marks=known))
+    assert [row.lead.custom["score"] for row in rows if row.lead] == [
+        85.7,
+        56.3,
+        3,
+        *(n + 0.5 for n in range(9)),
+    ]
+    [bad] = [row for row in rows if row.error]
+    assert bad.error.startswith("row 4 (Id m-2): Score: '71.5' is not a number with the decimal mark ','")
+
+
 # Streaming: the batch is read, decided and written chunk by chunk, never held whole.
 
 
