@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from leadgate.features.cells import typed_custom
 from leadgate.features.custom import CustomField
 from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
-from leadgate.features.headers import check_header
+from leadgate.features.headers import check_header, delimiter_hint
 from leadgate.features.mapping import Mapping, Sequence
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.serving.export_reader import UNREADABLE, BatchInputError, file_format, open_table, open_text
@@ -207,7 +207,8 @@ def read_leads(
 def input_columns(
     path: Path, mapping: Mapping | None = None, *, delimiter: str | None = None, encoding: str | None = None
 ) -> list[str]:
-    """The columns of a lead file without reading it through: the header, or the first JSON object's keys."""
+    """The columns of a lead file without reading it through: the header, or the first JSON object's keys. Without a
+    mapping, a header read as one column that another delimiter splits is refused (BatchInputError naming it)."""
     check_input(path, mapping)
     kind = file_format(path)
     if mapping is not None:  # the header only: the file's encoding is told when its rows are read
@@ -217,7 +218,12 @@ def input_columns(
     if kind in (".json", ".jsonl", ".jsonl.gz"):
         first = next((data for _, data in _first_json(path, kind)), None)
         return [str(key) for key in first] if isinstance(first, dict) else []
-    return open_table(path, delimiter=delimiter, encoding=encoding, announce=False).columns
+    columns = open_table(path, delimiter=delimiter, encoding=encoding, announce=False).columns
+    hint = delimiter_hint(columns)
+    # 'lead_id;contact.email' read with ',' is no lead field: the delimiter, not --mapping, is the fix.
+    if hint and foreign_columns(columns):
+        raise BatchInputError(f"{path.name}: {hint}")
+    return columns
 
 
 def _first_json(path: Path, kind: str) -> Iterator[tuple[int, object]]:

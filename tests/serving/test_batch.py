@@ -331,6 +331,22 @@ def test_one_stray_decimal_mark_among_the_first_rows_is_its_rows_error_not_the_b
     assert bad.error.startswith("row 4 (Id m-2): Score: '71.5' is not a number with the decimal mark ','")
 
 
+def test_a_semicolon_file_read_with_a_comma_is_told_the_delimiter_it_holds(tmp_path):
+    from leadgate.features.mapping import MappingError
+
+    leads = write_bytes(tmp_path / "leads.csv", b"lead_id;contact.email\na;a@b.io\n")
+    with pytest.raises(
+        BatchInputError, match=r"leads\.csv: the header was read as one column .*delimiter ';'\?"
+    ):
+        lead_files.input_columns(leads, delimiter=",")
+    mapping = parse_mapping("name: t\nlead_id: {column: Id}\nfields:\n  company.name: {column: Firma}\n")
+    export = write_bytes(tmp_path / "export.csv", b"Id;Firma\nm-1;Acme\n")
+    with pytest.raises(
+        MappingError, match=r"^the header was read as one column 'Id;Firma': is the delimiter ';'\?"
+    ):
+        list(read_leads(export, mapping, delimiter=","))
+
+
 # Streaming: the batch is read, decided and written chunk by chunk, never held whole.
 
 
