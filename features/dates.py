@@ -13,6 +13,8 @@ NUMERIC = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 # strptime's directives; anything else is a typo the mapping should say when it loads, not on every row.
 _DIRECTIVES = set("aAwdbBmyYHIpMSfzZjUWcxXGuV%")
 _DIRECTIVE = re.compile(r"%(.?)", re.DOTALL)
+# strptime's words for text that is not in the format's shape (its other errors are impossible dates).
+_MISMATCH = re.compile(r"time data .* does not match format|unconverted data remains", re.DOTALL)
 
 
 def check_format(date_format: str) -> str:
@@ -42,15 +44,25 @@ def moment(text: str, date_format: str | None = None) -> datetime:
         except OverflowError:
             raise ValueError(f"{text!r} is out of range as date_format {date_format}") from None
     if date_format:
-        parsed = datetime.strptime(text, date_format)
+        try:
+            parsed = datetime.strptime(text, date_format)
+        except ValueError as error:
+            if _MISMATCH.match(str(error)):
+                raise ValueError(f"{text!r} does not match date_format {date_format!r}") from None
+            # It has the format's shape but names no day of the calendar: '31.02.2025', month 13.
+            raise ValueError(
+                f"{text!r} is not a calendar date by date_format {date_format!r}: {error}"
+            ) from None
     else:
         try:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
+        except ValueError as error:
             if NUMERIC.match(text):
                 raise ValueError(
                     f"{text!r} is a number, not an ISO 8601 date: declare the column's date_format as excel "
                     "(serial days such as 45901.5), epoch_s or epoch_ms (Unix seconds or milliseconds)"
                 ) from None
+            if not str(error).startswith("Invalid isoformat"):  # ISO in shape, no real date: '2025-02-31'
+                raise ValueError(f"{text!r} is not a calendar date (ISO 8601): {error}") from None
             raise ValueError(f"{text!r} is not an ISO 8601 date (declare the column's date_format)") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

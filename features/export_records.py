@@ -47,14 +47,15 @@ def sequence_keys(mapping: Mapping, raw_rows: Iterable[dict]) -> Iterator[str | 
 
 
 def decimal_marks(
-    mapping: Mapping, raw_rows: list[dict], known: dict[str, str] | None = None
+    mapping: Mapping, raw_rows: list[dict], known: dict[str, str] | None = None, *, strays: float = 0.0
 ) -> dict[str, str]:
     """Each number column's decimal mark: the column's or the mapping's, checked against its cells, or inferred
     from them ('71,0' and '15.368,78' say ','); a column whose cells contradict or fit both is refused.
 
     `known` are the marks training read the columns with (stored with the model): a column the mapping gives
-    no mark reads with training's unless this file's cells plainly write the other one ('1,500' is 1.5 when
-    training read ','; '8048.17' still reads with '.').
+    no mark reads with training's when its cells show none ('1,500' is 1.5 when training read ','; '8048.17'
+    still reads with '.'). `strays`: the share of a column's cells that show a mark which may write the other
+    one, each then its row's error (see number_marks.column_mark); 0, any such cell refuses the column.
     """
     placeholders = set(mapping.placeholders)
     marks: dict[str, str] = {}
@@ -62,16 +63,9 @@ def decimal_marks(
         cells = [Row(raw, placeholders).text(rule.column) for raw in raw_rows]
         texts = [text for text in (rule.values.get(c, c) for c in cells if c is not None) if text is not None]
         declared = rule.decimal or mapping.decimal
-        trained = (known or {}).get(rule.column) if declared is None else None
-        if trained is not None:
-            try:
-                # The mark training read the column with, unless this file's cells plainly write the other.
-                marks[rule.column] = column_mark(rule.column, texts, trained)
-                continue
-            except ValueError:
-                pass
+        trained = (known or {}).get(rule.column)
         try:
-            marks[rule.column] = column_mark(rule.column, texts, declared)
+            marks[rule.column] = column_mark(rule.column, texts, declared, trained=trained, strays=strays)
         except ValueError as error:
             raise MappingError(str(error)) from None
     return marks

@@ -82,6 +82,22 @@ def duplicates(names: list[str], header: list[str]) -> list[str]:
     return notes
 
 
+def delimiter_hint(header: list) -> str | None:
+    """When the header was read as one column that another common delimiter splits ('Lead-ID;Vorname;…' read
+    with ','): what to say, naming that delimiter; None for any other header."""
+    if len(header) != 1:
+        return None
+    name = str(header[0])
+    widths = {
+        delimiter: len([part for part in name.split(delimiter) if part.strip()]) for delimiter in ";\t|,"
+    }
+    delimiter = max(widths, key=widths.__getitem__)
+    if widths[delimiter] < 2:
+        return None
+    shown = name if len(name) <= 40 else name[:40] + "…"
+    return f"the header was read as one column {shown!r}: is the delimiter {delimiter!r}?"
+
+
 def fit_header(mapping: Mapping, header: list[str], outcome: bool = True) -> tuple[Mapping, list[str]]:
     """The mapping with its column names as this export spells them, and what to say about that once.
 
@@ -104,6 +120,9 @@ def fit_header(mapping: Mapping, header: list[str], outcome: bool = True) -> tup
             f"mapping {mapping.name!r} names {'; '.join(unclear)}: spell the one to read exactly"
         )
     missing = [name for name in needed if name in found.missing]
+    hint = delimiter_hint(header)
+    if missing and hint:  # the near matches and the list of names would hide the one thing wrong
+        raise MappingError(f"{hint} ({len(missing)} columns mapping {mapping.name!r} reads are missing)")
     if missing:
         hints = [f"{found.missing[name]!r} for {name!r}" for name in missing if found.missing[name]]
         raise MappingError(

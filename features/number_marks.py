@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 log = logging.getLogger(__name__)
@@ -63,45 +64,96 @@ def evidence(text: str) -> str | None:
     return None if as_point == as_comma else "both"
 
 
-def column_mark(column: str, texts: Iterable[str], declared: str | None) -> str:
+def column_mark(
+    column: str,
+    texts: Iterable[str],
+    declared: str | None,
+    *,
+    trained: str | None = None,
+    strays: float = 0.0,
+) -> str:
     """The decimal mark of one number column: the declared one, checked against its values, or inferred.
 
-    Raises ValueError naming the column and example cells when the values contradict the declared mark, mix
-    both marks, or fit both readings with a point ('1.234': 1234 or 1.234?) and nothing was declared.
+    Inferred, it is the mark the cells write; `trained` (the mark training read the column with) when no cell
+    shows one. `strays` is the share of the cells that show a mark which may write the other one and be
+    each its row's error (scoring reads a stray cell so; training, at 0, refuses it).
+
+    Raises ValueError naming the column and example cells when more cells than that contradict the declared
+    mark or the mark most cells write, or when all fit both readings with a point ('1.234': 1234 or 1.234?)
+    and nothing was declared or trained.
     """
+    counts = {".": 0, ",": 0, "both": 0}
     seen: dict[str, list[str]] = {".": [], ",": [], "both": []}
     dotted = False  # a value that reads either way with a point: '1.234'
-    for text in dict.fromkeys(texts):
+    for text, count in Counter(texts).items():
         kind = evidence(text)
         if kind is None:
             continue
         dotted = dotted or (kind == "both" and "." in text)
+        counts[kind] += count
         if len(seen[kind]) < 3:
             seen[kind].append(text)
-    point, comma, both = seen["."], seen[","], seen["both"]
+    marked = counts["."] + counts[","]
+
+    def followed(mark: str) -> bool:  # few enough cells write the other mark to be their rows' errors
+        return counts[_other(mark)] <= strays * marked
+
     if declared is not None:
-        wrong = comma if declared == "." else point
-        if wrong:
-            other = "," if declared == "." else "."
+        if not followed(declared):
+            other = _other(declared)
+            if counts[other] < counts[declared]:  # a few cells off the mark most follow: they are the fault
+                raise ValueError(
+                    f"column {column!r} has {_cells(counts[other], seen[other], _name(other))}, where the "
+                    f"mapping gives it the decimal {declared!r} ({counts[declared]:,} cells follow it): correct "
+                    "those cells, or read them with the column's `values`"
+                )
             raise ValueError(
-                f"column {column!r} writes numbers with a decimal {other!r} ({_quoted(wrong)}) but the mapping "
-                f"says decimal {declared!r}: give that column its own `decimal: {other!r}`"
+                f"column {column!r} writes numbers with a decimal {other!r} ({_quoted(seen[other])}) but the "
+                f"mapping says decimal {declared!r}: give that column its own `decimal: {other!r}`"
             )
         return declared
-    if point and comma:
+    if marked:
+        mark = "." if counts["."] >= counts[","] else ","
+        if not followed(mark):
+            raise ValueError(
+                f"column {column!r} mixes decimal marks ({_cells(counts['.'], seen['.'], 'point')}; "
+                f"{_cells(counts[','], seen[','], 'comma')}): set the column's `decimal` ('.' or ',') and "
+                "correct the cells that do not follow it"
+            )
+        stray = counts[_other(mark)]
+        if mark == "," or stray:
+            left = ""
+            if stray:
+                verb = "is its row's error" if stray == 1 else "are each their row's error"
+                left = f"; {_cells(stray, seen[_other(mark)], _name(_other(mark)))}, {verb}"
+            said = "a decimal comma" if mark == "," else "a decimal point"
+            log.warning(
+                "%s: numbers read with %s, as its values show (%s)%s", column, said, _quoted(seen[mark]), left
+            )
+        return mark
+    if trained is not None:
+        return trained
+    if dotted:
         raise ValueError(
-            f"column {column!r} mixes decimal marks ({_quoted(point)} and {_quoted(comma)}): set the column's "
-            "`decimal` ('.' or ',') and correct the cells that do not follow it"
-        )
-    if comma:
-        log.warning("%s: numbers read with a decimal comma, as its values show (%s)", column, _quoted(comma))
-        return ","
-    if dotted and not point:
-        raise ValueError(
-            f"column {column!r} holds numbers such as {_quoted(both)} that read either way (1234 or 1.234): "
-            "set the column's or the mapping's `decimal` ('.' or ',')"
+            f"column {column!r} holds numbers such as {_quoted(seen['both'])} that read either way (1234 or "
+            "1.234): set the column's or the mapping's `decimal` ('.' or ',')"
         )
     return "."
+
+
+def _other(mark: str) -> str:
+    return "," if mark == "." else "."
+
+
+def _name(mark: str) -> str:
+    return "point" if mark == "." else "comma"
+
+
+def _cells(count: int, examples: list[str], name: str) -> str:
+    """ "1 cell with a point, '71.5'" or "4,861 cells with a comma, such as '85,7', '56,3'"."""
+    if count == 1:
+        return f"1 cell with a {name}, {_quoted(examples)}"
+    return f"{count:,} cells with a {name}, such as {_quoted(examples)}"
 
 
 def _quoted(texts: list[str]) -> str:

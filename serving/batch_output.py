@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import fields
+from functools import cache
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,15 +60,25 @@ def flat_columns(outcomes: list[Outcome]) -> dict[str, list]:
     return columns
 
 
-def error_output(row: Row) -> dict:
-    """A row that could not be decided, as an output row."""
-    return {"lead_id": row.lead_id, "row": row.number, "error": row.error}
+@cache
+def record_keys() -> tuple[str, ...]:
+    """The keys of a full decision record's JSON (`override` only on an overridden decision, never a batch's)."""
+    from leadgate.decision.record import DecisionRecord
+
+    return tuple(field.name for field in fields(DecisionRecord) if field.name != "override")
+
+
+def error_output(row: Row, full: bool = False) -> dict:
+    """A row that could not be decided, as an output row: every key a decision has (flat, or the full record's
+    when `full`), null, so one reader reads both."""
+    empty = dict.fromkeys(record_keys() if full else FLAT_FIELDS)
+    return {**empty, "lead_id": row.lead_id, "error": row.error, "row": row.number}
 
 
 def output_row(row: Row, record: DecisionRecord | None, full: bool) -> dict:
     """The output of one input row: its decision (flat, or the full record when `full`) or its error."""
     if record is None:
-        return error_output(row)
+        return error_output(row, full)
     flat = {**record.to_json(), "error": None} if full else flat_output(record)
     return {**flat, "row": row.number}
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leadgate.features.cells import cell_text
+from leadgate.features.headers import delimiter_hint
 
 EXPORT_FORMATS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".jsonl", ".jsonl.gz", ".parquet")
 DELIMITERS = ",;\t|"
@@ -285,9 +286,10 @@ def _delimited_table(handle, name: str, delimiter: str, used: str, given: str | 
             for number, row in enumerate(_each(lines, parsed), start=2):
                 if len(row) != len(header):
                     where = "" if reader.line_num == number else f" (line {reader.line_num})"
+                    hint = delimiter_hint(header)
                     raise BatchInputError(
                         f"{name}: row {number}{where} has {len(row)} fields but the header has {len(header)}"
-                        f" (delimiter {delimiter!r})"
+                        f" (delimiter {delimiter!r})" + (f": {hint}" if hint else "")
                     )
                 yield dict(zip(columns, row, strict=True))
 

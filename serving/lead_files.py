@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from leadgate.features.cells import typed_custom
 from leadgate.features.custom import CustomField
 from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
-from leadgate.features.headers import check_header
+from leadgate.features.headers import check_header, delimiter_hint
 from leadgate.features.mapping import Mapping, Sequence
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.serving.export_reader import UNREADABLE, BatchInputError, file_format, open_table, open_text
@@ -23,6 +23,9 @@ from leadgate.serving.parquet_rows import parquet_batches
 INPUT_FORMATS = (".jsonl", ".json", ".csv", ".parquet", ".jsonl.gz", ".csv.gz")
 PARQUET_BATCH = 10_000  # rows taken from a Parquet file at a time
 MARK_SAMPLE = 10_000  # rows of a mapped export whose cells tell each number column's decimal mark
+# Of a sample's cells that show a decimal mark, the share that may write the other one: each is its row's
+# error, as a later cell would be, and the rest of the batch is decided. More, and the column is refused.
+MARK_STRAYS = 0.1
 
 
 @dataclass(frozen=True)
@@ -155,11 +158,11 @@ def _mapped_rows(
         # A sequence ranks every row of the export: a first pass reads the column, the second the rows.
         ranks = sequence_ranks(mapping, sequence_keys(mapping, table.rows))
         table = open_table(path, delimiter=delimiter, encoding=encoding, announce=False)
-    # The first rows tell each number column's decimal mark; a later cell that does not follow it is its
-    # row's error, so the stream never has to be read twice.
+    # The first rows tell each number column's decimal mark; a cell that does not follow it, there or later,
+    # is its row's error, so the stream never has to be read twice.
     rows = iter(table.rows)
     head = list(islice(rows, MARK_SAMPLE))
-    marks = decimal_marks(mapping, head, known_marks)
+    marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
         yield Row.of(number, data, lead_id)
 
@@ -204,7 +207,8 @@ def read_leads(
 def input_columns(
     path: Path, mapping: Mapping | None = None, *, delimiter: str | None = None, encoding: str | None = None
 ) -> list[str]:
-    """The columns of a lead file without reading it through: the header, or the first JSON object's keys."""
+    """The columns of a lead file without reading it through: the header, or the first JSON object's keys. Without a
+    mapping, a header read as one column that another delimiter splits is refused (BatchInputError naming it)."""
     check_input(path, mapping)
     kind = file_format(path)
     if mapping is not None:  # the header only: the file's encoding is told when its rows are read
@@ -214,7 +218,12 @@ def input_columns(
     if kind in (".json", ".jsonl", ".jsonl.gz"):
         first = next((data for _, data in _first_json(path, kind)), None)
         return [str(key) for key in first] if isinstance(first, dict) else []
-    return open_table(path, delimiter=delimiter, encoding=encoding, announce=False).columns
+    columns = open_table(path, delimiter=delimiter, encoding=encoding, announce=False).columns
+    hint = delimiter_hint(columns)
+    # 'lead_id;contact.email' read with ',' is no lead field: the delimiter, not --mapping, is the fix.
+    if hint and foreign_columns(columns):
+        raise BatchInputError(f"{path.name}: {hint}")
+    return columns
 
 
 def _first_json(path: Path, kind: str) -> Iterator[tuple[int, object]]:

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from leadgate.features.export_records import map_rows
-from leadgate.features.headers import check_header, fit_header
+from leadgate.features.headers import check_header, delimiter_hint, fit_header
 from leadgate.features.mapping import MappingError, parse_mapping
 
 MAPPING = """
@@ -61,3 +61,18 @@ def test_a_header_that_is_not_text_is_compared_as_text():
         "name: t\nlead_id: {column: Id}\ncustom:\n  score: {column: Score, type: number}\n"
     )
     assert check_header(mapping, ["Id", "Score", 0], outcome=False).name == "t"
+
+
+def test_a_header_read_as_one_column_says_the_delimiter_it_holds_before_any_missing_name():
+    header = ["ID;Budget;Région;Segment;Stage;Owner and a long tail of more names"]
+    with pytest.raises(MappingError) as refused:
+        check_header(parse_mapping(MAPPING), header)
+    assert str(refused.value) == (
+        "the header was read as one column 'ID;Budget;Région;Segment;Stage;Owner and…': is the delimiter ';'? "
+        "(5 columns mapping 'messy' reads are missing)"
+    )
+    assert (
+        delimiter_hint(["ID\tBudget"])
+        == "the header was read as one column 'ID\\tBudget': is the delimiter '\\t'?"
+    )
+    assert delimiter_hint(["ID"]) is None and delimiter_hint(["ID;Budget", "Region"]) is None

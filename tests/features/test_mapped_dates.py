@@ -88,3 +88,24 @@ def test_a_bad_created_at_format_is_one_problem_of_the_mapping():
         "  created_at: date_format '%Y-%m-%dT%H:%M:%S%Q' has an unknown directive %Q (see Python's strptime "
         "codes, or use excel, epoch_s, epoch_ms for numeric dates)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("date_format", "cell", "message"),
+    [
+        (
+            "%d.%m.%Y",
+            "31.02.2025",
+            "'31.02.2025' is not a calendar date by date_format '%d.%m.%Y': day is out",
+        ),
+        ("%d.%m.%Y", "2025-09-02", "'2025-09-02' does not match date_format '%d.%m.%Y'"),
+        (None, "2025-02-31", "'2025-02-31' is not a calendar date (ISO 8601): day is out of range for month"),
+        (None, "02/09/2025", "'02/09/2025' is not an ISO 8601 date (declare the column's date_format)"),
+    ],
+)
+def test_a_date_cell_that_cannot_be_read_is_quoted_with_the_format_it_was_read_by(date_format, cell, message):
+    rule = f', date_format: "{date_format}"' if date_format else ""  # none: ISO 8601
+    [(_, problem)] = map_rows(
+        parse_mapping(MAPPING.replace(", date_format: epoch_s", rule)), [_row(Seen=cell)]
+    )
+    assert problem.startswith(f"row 2 (Id a1): Seen: {message}")

@@ -49,9 +49,13 @@ def test_a_decimal_comma_with_one_or_two_decimals_is_not_read_as_thousands():
     assert [c["budget"] for c in custom] == [71.0, 5.25]
 
 
-def test_a_column_mixing_both_marks_is_refused_naming_it_and_its_cells():
-    with pytest.raises(MappingError, match=r"column 'Score' mixes decimal marks \('71.5' and '71,0'\)"):
-        map_rows(parse_mapping(MAPPING), _rows(["1", "2"], ["71.5", "71,0"]))
+def test_a_column_mixing_both_marks_is_refused_naming_it_its_cells_and_how_many_write_each():
+    with pytest.raises(
+        MappingError,
+        match=r"column 'Score' mixes decimal marks \(1 cell with a point, '71.5'; 2 cells with a comma, such "
+        r"as '71,0'\): set the column's `decimal`",
+    ):
+        map_rows(parse_mapping(MAPPING), _rows(["1", "2", "3"], ["71.5", "71,0", "71,0"]))
 
 
 def test_point_groups_alone_read_either_way_and_are_refused_until_a_mark_is_declared():
@@ -130,6 +134,52 @@ def test_a_column_without_a_mark_reads_with_trainings_unless_its_cells_plainly_w
     assert decimal_marks(mapping, [{"Score": "1,500"}], {"Score": ","}) == {"Score": ","}  # 1.5, as trained
     assert decimal_marks(mapping, [{"Score": "1,500"}]) == {"Score": "."}  # nothing known: 1500
     assert decimal_marks(mapping, [{"Score": "8048.17"}], {"Score": ","}) == {"Score": "."}
+
+
+def _score_mapping(decimal: str | None = None):
+    own = f', decimal: "{decimal}"' if decimal else ""
+    return parse_mapping(f"name: t\ncustom:\n  score: {{column: Score, type: number{own}}}\n")
+
+
+STRAY = [{"Score": "71.5"}] + [{"Score": f"{n},5"} for n in range(19)]  # one point among twenty marks
+
+
+def test_scoring_leaves_a_stray_mark_to_its_row_when_the_columns_mark_is_clear():
+    from leadgate.features.export_records import decimal_marks
+
+    # Training reads an export whole and consistently: one stray cell refuses the column.
+    with pytest.raises(MappingError, match=r"1 cell with a point, '71.5'; 19 cells with a comma"):
+        decimal_marks(_score_mapping(), STRAY)
+    # Scoring: the mark nineteen in twenty cells write, trained or not; '71.5' is its row's error. A trained
+    # mark the file plainly does not write gives way, as it did before.
+    for known in (None, {"Score": ","}, {"Score": "."}):
+        assert decimal_marks(_score_mapping(), STRAY, known, strays=0.1) == {"Score": ","}
+    # A declared mark the few others contradict leaves them to their rows; one most cells contradict is refused.
+    assert decimal_marks(_score_mapping(","), STRAY, strays=0.1) == {"Score": ","}
+    with pytest.raises(MappingError, match=r"writes numbers with a decimal ','"):
+        decimal_marks(_score_mapping("."), STRAY, strays=0.1)
+
+
+def test_scoring_refuses_a_column_whose_marks_are_no_clear_majority():
+    from leadgate.features.export_records import decimal_marks
+
+    rows = [{"Score": "71.5"}, {"Score": "2.5"}] + [{"Score": f"{n},5"} for n in range(8)]
+    for known in (None, {"Score": ","}):
+        with pytest.raises(
+            MappingError, match=r"mixes decimal marks \(2 cells with a point, such as .*; 8 cells"
+        ):
+            decimal_marks(_score_mapping(), rows, known, strays=0.1)
+
+
+def test_training_names_the_few_cells_against_a_declared_mark_as_the_fault():
+    from leadgate.features.export_records import decimal_marks
+
+    with pytest.raises(
+        MappingError,
+        match=r"column 'Score' has 1 cell with a point, '71.5', where the mapping gives it the decimal ',' "
+        r"\(19 cells follow it\): correct those cells, or read them with the column's `values`",
+    ):
+        decimal_marks(_score_mapping(","), STRAY)
 
 
 @pytest.mark.parametrize(("cell", "number"), [("5.", 5.0), ("-5.", -5.0), ("1.e3", 1000.0)])

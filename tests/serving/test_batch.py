@@ -93,7 +93,10 @@ def test_rows_stay_aligned_across_chunks(pipeline, tmp_path, monkeypatch):
     assert progress == [2, 2, 1]
     assert [r["row"] for r in rows] == [1, 2, 3, 4, 5]
     assert [r["lead_id"] for r in rows] == ["a", "small", "b", None, "c"]
-    assert [r.get("route") for r in rows] == [
+    # An error row holds every key a decision does (null), so one reader reads both, as in Parquet.
+    assert all(r.keys() == rows[0].keys() for r in rows)
+    assert [(r["p_sql"] is None, r["gates"]) for r in rows[2:4]] == [(True, None), (True, None)]
+    assert [r["route"] for r in rows] == [
         decided(pipeline, leads[0]).route,
         "self_service",
         None,
@@ -311,6 +314,40 @@ def test_a_mapped_utf16_export_tells_its_encoding_once_and_reads_each_columns_de
     ]
     # A later cell that does not follow its column's mark is its row's error, not a number 10 times too big.
     assert third.error.startswith("row 4 (Id m-2): Budget: '980.5' is not a number with the decimal mark ','")
+
+
+@pytest.mark.parametrize("known", [{"Score": ","}, None])
+def test_one_stray_decimal_mark_among_the_first_rows_is_its_rows_error_not_the_batchs(tmp_path, known):
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncustom:\n  score: {column: Score, type: number}\n"
+    )
+    scores = ["85,7", "56,3", "71.5", "3", *(f"{n},5" for n in range(9))]  # one point in eleven marks
+    text = "Id;Score\n" + "".join(f"m-{i};{score}\n" for i, score in enumerate(scores))
+    rows = list(read_leads(write_bytes(tmp_path / "export.csv", text.encode()), mapping, known_marks=known))
+    assert [row.lead.custom["score"] for row in rows if row.lead] == [
+        85.7,
+        56.3,
+        3,
+        *(n + 0.5 for n in range(9)),
+    ]
+    [bad] = [row for row in rows if row.error]
+    assert bad.error.startswith("row 4 (Id m-2): Score: '71.5' is not a number with the decimal mark ','")
+
+
+def test_a_semicolon_file_read_with_a_comma_is_told_the_delimiter_it_holds(tmp_path):
+    from leadgate.features.mapping import MappingError
+
+    leads = write_bytes(tmp_path / "leads.csv", b"lead_id;contact.email\na;a@b.io\n")
+    with pytest.raises(
+        BatchInputError, match=r"leads\.csv: the header was read as one column .*delimiter ';'\?"
+    ):
+        lead_files.input_columns(leads, delimiter=",")
+    mapping = parse_mapping("name: t\nlead_id: {column: Id}\nfields:\n  company.name: {column: Firma}\n")
+    export = write_bytes(tmp_path / "export.csv", b"Id;Firma\nm-1;Acme\n")
+    with pytest.raises(
+        MappingError, match=r"^the header was read as one column 'Id;Firma': is the delimiter ';'\?"
+    ):
+        list(read_leads(export, mapping, delimiter=","))
 
 
 # Streaming: the batch is read, decided and written chunk by chunk, never held whole.

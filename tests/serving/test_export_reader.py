@@ -106,6 +106,16 @@ def test_a_ragged_row_is_refused_with_its_row_number(tmp_path):
         read_export(too_many)
 
 
+def test_a_header_read_as_one_column_by_a_wrong_delimiter_names_the_delimiter_it_holds(tmp_path):
+    path = write_bytes(tmp_path / "export.csv", b"Id;Name;Budget\n1;Acme;12,5\n")
+    with pytest.raises(
+        BatchInputError,
+        match=r"row 2 has 2 fields but the header has 1 \(delimiter ','\): the header was read as one column "
+        r"'Id;Name;Budget': is the delimiter ';'\?",
+    ):
+        read_export(path, delimiter=",")
+
+
 @pytest.mark.parametrize("content", [b"", b"\n\n  \n", "\ufeff".encode()])
 def test_an_empty_export_is_refused(tmp_path, content):
     with pytest.raises(BatchInputError, match=r"export\.csv: the file is empty"):
