@@ -106,8 +106,9 @@ def _number(text: str, mark: str) -> float:
     if number is None:
         if number_marks.read(text, "," if mark == "." else ".") is not None:
             raise ValueError(
-                f"{text!r} is not a number with the decimal mark {mark!r} the column is read with "
-                "(give the column its own `decimal`)"
+                f"{text!r} is not a number with the decimal mark {mark!r} the column is read with: correct "
+                "the cell, or read it with the column's `values` (a whole column in the other mark: give it its "
+                "own `decimal`)"
             )
         raise ValueError(
             f"{text!r} is not a number (a currency sign or code, % and grouping spaces are read; "

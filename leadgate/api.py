@@ -12,7 +12,7 @@ from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows
-from leadgate.serving.lead_files import table_rows
+from leadgate.serving.lead_files import MARK_STRAYS, table_rows
 from leadgate.serving.model_loading import LoadedModel
 
 # When leads are decided: None is now; "created" each lead as it stood when created; a datetime one moment.
@@ -161,7 +161,8 @@ def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
     mapping = check_header(mapping, list(frame.columns), outcome=False)
     ranks = sequence_ranks(mapping, sequence_keys(mapping, rows))
-    marks = decimal_marks(mapping, rows, known_marks)
+    # As `score` reads a file: a stray cell is its row's error, not the frame's.
+    marks = decimal_marks(mapping, rows, known_marks, strays=MARK_STRAYS)
     # A row in error keeps its lead id, as in `leadgate score`.
     return [
         Row.of(number, data, lead_id)

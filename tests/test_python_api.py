@@ -117,6 +117,22 @@ def test_error_rows_of_a_mapped_export_keep_their_lead_id(scorer):
     assert decided.loc[1, "error"] == "row 3 (Id m-2): Angelegt: missing creation time"
 
 
+def test_one_cell_off_its_column_s_decimal_mark_is_its_row_s_error_not_the_frame_s(scorer):
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, type: datetime}\nfields:\n"
+        "  company.annual_revenue: {column: Umsatz, type: number}\n"
+    )
+    revenue = [f"{i},5" for i in range(1, 20)] + ["71.5"]
+    export = pd.DataFrame(
+        {"Id": [f"d-{i}" for i in range(20)], "Angelegt": ["2026-11-01T09:00:00"] * 20, "Umsatz": revenue}
+    )
+    decided = scorer.decide(export, mapping=mapping)
+    assert decided["error"].iloc[:19].isna().all()
+    assert "'71.5' is not a number with the decimal mark ','" in decided["error"].iloc[19]
+
+
 def test_two_data_folders_in_one_process_each_load_their_own_model(registered_settings, trained, policy):
     import os
 
