@@ -10,6 +10,10 @@ import pytest
 # LightGBM's OpenMP threads spin while waiting; beside another busy process on two cores that made
 # training 4-10x slower (bench/README.md). Tests share the machine, so threads sleep instead.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# Rich fixes a console's width when it is made if COLUMNS is set then (pytest-xdist's workers set 80), and the
+# CLI's console is made at import: unset, each CliRunner call's own COLUMNS is read when it prints.
+for name in ("COLUMNS", "LINES"):
+    os.environ.pop(name, None)
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
