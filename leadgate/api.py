@@ -91,7 +91,10 @@ class Scorer:
             {
                 "feature": [spec.name for spec in specs],
                 "family": [spec.family for spec in specs],
-                "value": [_shown(builder, spec, value) for spec, value in zip(specs, values, strict=True)],
+                "value": [
+                    _shown(builder, spec, value, parsed.custom)
+                    for spec, value in zip(specs, values, strict=True)
+                ],
                 "contribution": contributions[: len(specs)],
             }
         )
@@ -133,13 +136,18 @@ class Scorer:
         return [Row.of(number, lead) for number, lead in enumerate(leads, start=1)]
 
 
-def _shown(builder, spec, value):
-    """A column's value as the lead had it: a category's level, not its code; None when missing."""
+def _shown(builder, spec, value, custom: dict):
+    """A column's value as the lead had it: a category's level, not its code (a custom one as the lead wrote
+    it, as its reasons quote it); None when missing."""
     if value != value:
         return None
     if spec.categorical:
         vocabulary = builder.vocabularies_.get(spec.name, [])
-        return vocabulary[int(value)] if 0 <= int(value) < len(vocabulary) else "(other)"
+        level = vocabulary[int(value)] if 0 < int(value) < len(vocabulary) else None
+        written = custom.get(spec.name.removeprefix("custom_")) if spec.name.startswith("custom_") else None
+        if written is None:
+            return level or "(other)"
+        return str(written).strip() if level else f"{str(written).strip()} (other: rare or new in training)"
     return value
 
 

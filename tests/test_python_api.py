@@ -96,6 +96,25 @@ def test_explain_sums_to_the_score_and_shows_category_levels(scorer):
     assert country == "DE"  # the level, not its code
 
 
+def test_explain_shows_a_custom_category_as_the_lead_wrote_it_and_says_when_it_was_pooled():
+    from leadgate.api import _shown
+    from leadgate.features.builder import FeatureBuilder, custom_spec
+    from leadgate.features.custom import CustomField
+
+    field = CustomField("segment", "category", "Segment")
+    builder = FeatureBuilder(custom_fields=(field,))
+    builder.vocabularies_ = {
+        "custom_segment": ["(other)", "enterprise", "mid-market"],
+        "country": ["(other)", "DE"],
+    }
+    spec = custom_spec(field)
+    assert _shown(builder, spec, 2.0, {"segment": "Mid-Market"}) == "Mid-Market"
+    assert _shown(builder, spec, 0.0, {"segment": "Brandneu"}) == "Brandneu (other: rare or new in training)"
+    assert _shown(builder, spec, float("nan"), {}) is None
+    country = next(s for s in builder.features if s.name == "country")
+    assert _shown(builder, country, 1.0, {}) == "DE" and _shown(builder, country, 0.0, {}) == "(other)"
+
+
 def test_import_leadgate_stays_light():
     code = "import sys, leadgate; print(sorted({'mlflow', 'lightgbm', 'shap', 'pandas'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
