@@ -227,7 +227,7 @@ def _where_lost(gated_share: float | None) -> str:
     if gated_share == 0:
         return "in leadgate's model (no gate rejected a test lead)"
     rejected = f": gates rejected {gated_share:.1%} of the test leads" if gated_share is not None else ""
-    return f"in leadgate's gates or model{rejected} (see the gate table of `leadgate report`)"
+    return f"in leadgate's gates or model{rejected} (the model report's gate table, `leadgate report`, shows each gate)"
 
 
 def verdict(
