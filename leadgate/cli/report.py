@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from leadgate.cli.common import DelimiterOpt, SplitOpt, split_or_fail
+from leadgate.cli.data import MappingOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -47,13 +48,11 @@ def report(
     data: Annotated[
         Path | None,
         typer.Option(
-            help="history with outcomes: .jsonl(.gz) or .parquet (default: history.jsonl.gz in the data dir)"
+            help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping (default: "
+            "history.jsonl.gz in the data dir)"
         ),
     ] = None,
-    mapping: Annotated[
-        str | None,
-        typer.Option(help="--data is a CRM export read through this mapping (file or shipped name)"),
-    ] = None,
+    mapping: MappingOpt = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
     ] = None,
@@ -62,6 +61,7 @@ def report(
 ) -> None:
     """A self-contained HTML report of a model version on the test part of a history (training's split)."""
     from leadgate.cli.common import console, fail, loaded_or_fail, settings_for
+    from leadgate.cli.data import history_or_fail, named_mapping
     from leadgate.training.data import HistoryError
     from leadgate.training.report import ReportInfo, build_report
 
@@ -74,16 +74,11 @@ def report(
         load_version(settings, str(version)) if version else loaded_or_fail(settings, alias or "champion")
     )
     path = data or settings.data_dir / "history.jsonl.gz"
-    if mapping:
-        from leadgate.cli.data import export_history, named_mapping
-
-        if not path.exists():
-            raise fail(f"{path}: no such file")
-        history = export_history(path, named_mapping(mapping), delimiter)
-    else:
-        from leadgate.cli.analysis import _history
-
-        history = _history(path, settings, None, None)
+    mapped = named_mapping(mapping) if mapping else None
+    if not path.exists():
+        raise fail(f"{path}: no such file")
+    with console.status(f"reading {path}"):
+        history = history_or_fail(path, mapped, delimiter)
     params, metrics = _run(settings, loaded.run_id)
     trained_on = {k.removeprefix("data."): v for k, v in params.items() if k.startswith("data.")}
     info = ReportInfo(

@@ -18,6 +18,7 @@ from leadgate.cli.common import (
     split_or_fail,
     store_or_fail,
 )
+from leadgate.cli.data import MappingOpt
 from leadgate.cli.tables import print_table
 
 
@@ -38,12 +39,11 @@ def train_and_register(
     allow_leakage: bool = False,
 ):
     """Read, train, print the comparison, log and register: what `train` and the demo run."""
-    from leadgate.cli.data import export_history, mapping_policy, named_mapping
+    from leadgate.cli.data import history_or_fail, mapping_policy, named_mapping
     from leadgate.settings import ArtifactsElsewhere
-    from leadgate.training.data import HistoryError, history_from_records
+    from leadgate.training.data import HistoryError
     from leadgate.training.fit import TrainingError
     from leadgate.training.registry import configure_mlflow, log_training
-    from leadgate.training.synth import read_history
     from leadgate.training.train import train_model
 
     mapping = named_mapping(mapping_name) if mapping_name else None
@@ -58,18 +58,14 @@ def train_and_register(
     except ArtifactsElsewhere as error:
         raise fail(str(error)) from None
     with console.status("reading history") as status:
-        try:
-            if from_store:
+        if from_store:
+            try:
                 history, sources = store_history(settings)
-                console.print(f"decision store: {sources.describe()}")
-            elif mapping:
-                history = export_history(data, mapping, delimiter)
-            else:
-                history = history_from_records(read_history(data))
-        except HistoryError as error:
-            raise fail(str(error)) from None
-        except (OSError, ValueError) as error:  # bad gzip, not JSON lines, not text
-            raise fail(f"{data}: not a JSON-lines history file: {error}") from None
+            except HistoryError as error:
+                raise fail(str(error)) from None
+            console.print(f"decision store: {sources.describe()}")
+        else:
+            history = history_or_fail(data, mapping, delimiter)
         try:
             result = train_model(
                 history,
@@ -234,18 +230,16 @@ def _print_baseline_verdict(result) -> None:
 
 
 def train(
-    data: Annotated[Path, typer.Option(help="history JSONL(.gz) with outcomes")] = Path(
-        ".leadgate/history.jsonl.gz"
-    ),
+    data: Annotated[
+        Path,
+        typer.Option(help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping"),
+    ] = Path(".leadgate/history.jsonl.gz"),
     policy: PolicyOpt = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     from_store: Annotated[
         bool, typer.Option("--from-store", help="learn from the decision store's leads and recorded outcomes")
     ] = False,
-    mapping: Annotated[
-        str | None,
-        typer.Option(help="--data is a CRM export read through this mapping (file or shipped name)"),
-    ] = None,
+    mapping: MappingOpt = None,
     split: SplitOpt = "auto",
     delimiter: DelimiterOpt = None,
     allow_leakage: Annotated[

@@ -58,3 +58,14 @@ def test_report_refuses_bad_arguments_with_one_clear_line(registered_settings, t
     assert result.exit_code != 0
     assert message in " ".join(result.output.split())  # rich wraps a long temp path anywhere
     assert "Traceback" not in result.output
+
+
+def test_report_on_an_export_without_a_mapping_asks_for_one(registered_settings, tmp_path):
+    settings, _ = registered_settings
+    export = tmp_path / "crm.csv"
+    export.write_bytes("Vorname;Status\nJürgen;Qualifiziert\n".encode("cp1252"))
+    result = run(settings, "--data", export, "--out", tmp_path / "r.html")
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert "crm.csv: looks like a CRM export, not a JSON-lines history: did you mean --mapping?" in out
+    assert "history must be" not in out and not (tmp_path / "r.html").exists()

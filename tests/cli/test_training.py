@@ -1,9 +1,13 @@
-"""How `train` words the model it chose."""
+"""How `train` words the model it chose, and what it says of a file it cannot read as a history."""
 
 from __future__ import annotations
 
-import pytest
+import gzip
 
+import pytest
+from typer.testing import CliRunner
+
+from leadgate.cli import app
 from leadgate.cli.training import model_words
 
 PLAIN = {"linear_start": False, "valid_auc": 0.700}
@@ -35,3 +39,38 @@ STARTED = {"linear_start": True, "valid_auc": 0.703}
 )
 def test_the_chosen_model_is_worded_with_what_validation_compared_it_with(params, valid_auc, words):
     assert model_words(params, [PLAIN, STARTED], valid_auc) == words
+
+
+EXPORT = "Vorname;Nachname;Firma;Status\nJürgen;Müller;Weiß GmbH;Qualifiziert\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("crm.csv", EXPORT.encode("utf-8-sig")),  # Excel's UTF-8: json reads "Unexpected UTF-8 BOM"
+        ("crm.csv", EXPORT.encode("cp1252")),  # a German Windows export: not UTF-8 at all
+        ("crm.csv.gz", gzip.compress(EXPORT.encode("utf-8"))),
+        ("crm.jsonl", EXPORT.encode("utf-8")),  # the suffix does not make it JSON lines
+    ],
+    ids=["utf-8 BOM", "cp1252", "gzip", "jsonl suffix"],
+)
+@pytest.mark.usefixtures("isolated")
+def test_train_on_an_export_without_a_mapping_asks_for_one(tmp_path, name, content):
+    export = tmp_path / name
+    export.write_bytes(content)
+    result = CliRunner().invoke(app, ["train", "--data", str(export), "--data-dir", str(tmp_path / "d")])
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert f"{name}: looks like a CRM export, not a JSON-lines history: did you mean --mapping?" in out
+    assert "codec" not in out and "BOM" not in out and not (tmp_path / "d").exists()
+
+
+@pytest.mark.usefixtures("isolated")
+def test_a_broken_json_lines_history_keeps_its_own_message(tmp_path):
+    history = tmp_path / "history.jsonl"
+    history.write_text('{"lead_id": "a", "created_at": \n')
+    result = CliRunner().invoke(app, ["train", "--data", str(history)])
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert "history.jsonl: not a JSON-lines history file: Expecting value" in out
+    assert "--mapping" not in out
