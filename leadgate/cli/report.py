@@ -1,4 +1,4 @@
-"""`leadgate report`: one registered model version evaluated on the newest part of a history, as HTML."""
+"""`leadgate report`: one registered model version evaluated on the part of a history its training held out, as HTML."""
 
 from __future__ import annotations
 
@@ -7,8 +7,17 @@ from typing import Annotated
 
 import typer
 
-from leadgate.cli.common import DelimiterOpt, SplitOpt, split_or_fail
+from leadgate.cli.common import DelimiterOpt, split_or_fail
 from leadgate.cli.data import MappingOpt
+
+SplitOpt = Annotated[
+    str,
+    typer.Option(
+        "--split",
+        help="the split the model was trained with (the default, from its run; another is refused); auto, time "
+        "or random only for a model whose run is gone",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -37,6 +46,31 @@ def _run(settings, run_id: str) -> tuple[dict, dict]:
     except MlflowException:
         return {}, {}
     return dict(run.data.params), dict(run.data.metrics)
+
+
+def held_out_split(params: dict, asked: str, history, model: str) -> str:
+    """The split whose test part the model never saw: the one it was trained with (logged as split.kind, with
+    its seed as lgbm.seed). Another split, or a random one of another history, is refused in one line."""
+    from leadgate.cli.common import fail
+
+    trained = params.get("split.kind")
+    if trained is None:  # the run is gone (or predates the param): nothing to hold the split to
+        return asked or "auto"
+    # As training.data.split_history resolves it: auto is by time when the leads carry an order in time.
+    kind = "random" if asked == "random" or (asked == "auto" and not history.ordered) else "time"
+    if asked and kind != trained:
+        raise fail(
+            f"{model} was trained with a {trained} split; a {kind} split would report on leads it was trained "
+            f"on as held out: leave out --split (the report uses the {trained} split)"
+        )
+    leads = params.get("data.leads")
+    if trained == "random" and leads is not None and str(len(history.leads)) != str(leads):
+        raise fail(
+            f"{model} was trained with a random split of {int(leads):,} leads; this history has "
+            f"{len(history.leads):,}, so its random test part would hold leads the model was trained on: report "
+            "on the history it was trained on"
+        )
+    return trained
 
 
 def report(
@@ -69,6 +103,7 @@ def report(
         raise fail(f"{out}: --out must end in .html")
     if alias and version:
         raise fail("give --alias or --version, not both")
+    split = split_or_fail(split) if split else ""
     settings = settings_for(data_dir)
     loaded = (
         load_version(settings, str(version)) if version else loaded_or_fail(settings, alias or "champion")
@@ -80,6 +115,8 @@ def report(
     with console.status(f"reading {path}"):
         history = history_or_fail(path, mapped, delimiter)
     params, metrics = _run(settings, loaded.run_id)
+    # The split the model was trained with, so the test part is the one training held out.
+    split_kind = held_out_split(params, split, history, f"{loaded.name}/{loaded.version}")
     trained_on = {k.removeprefix("data."): v for k, v in params.items() if k.startswith("data.")}
     info = ReportInfo(
         model_name=loaded.name,
@@ -96,9 +133,8 @@ def report(
                 loaded.model,
                 loaded.policy,
                 info,
-                seed=int(params.get("lgbm.seed", 0)),
-                # The split the model was trained with, so the test part is the one training held out.
-                split_kind=split_or_fail(split or params.get("split.kind", "auto")),
+                seed=int(params.get("lgbm.seed", 0)),  # train's --seed: it also drew a random split
+                split_kind=split_kind,
             )
         except HistoryError as error:
             raise fail(str(error)) from None
