@@ -93,7 +93,7 @@ def train_and_register(
             # A model that learned a leak would reject the very leads it should send to sales.
             aliased=allow_leakage or not result.extras.get("leak"),
         )
-    _print_training(result, registered)
+    _print_training(result, registered, threshold_words(result, history, policy))
     return result, registered
 
 
@@ -106,7 +106,16 @@ def store_history(settings):
     return history_from_store(engine), label_sources(engine)
 
 
-def _print_training(result, registered) -> None:
+def threshold_words(result, history, policy) -> list[str]:
+    """What the chosen thresholds missed, worded for the split: a random test part is not later than validation."""
+    from leadgate.training.thresholds import threshold_notes
+
+    # train_model's extras word the test part as the later period whatever the split; these follow split.kind.
+    sqls = {"valid": int(history.sql[result.split.valid].sum()), "test": int(result.test_sql.sum())}
+    return threshold_notes(result.metrics, policy.routing, sqls, result.split.kind)
+
+
+def _print_training(result, registered, threshold_notes: list[str]) -> None:
     from rich.table import Table
 
     from leadgate.cli.render_analysis import percent
@@ -143,7 +152,7 @@ def _print_training(result, registered) -> None:
     console.print(
         f"thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, nurture ≥ {t.nurture:.3f}"
     )
-    for note in result.extras.get("threshold_notes", []):
+    for note in threshold_notes:
         console.print(f"[yellow]{note}[/]")
     valid_auc = result.metrics["valid.model.roc_auc"]
     console.print(f"model: {model_words(result.booster_params, result.candidates, valid_auc)}")

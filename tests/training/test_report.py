@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 
+import numpy as np
 import pytest
 
 from leadgate.training.report import ReportInfo, build_report, evaluate_held_out, reason_counts
@@ -82,3 +83,18 @@ def test_the_report_says_when_the_model_was_boosted_from_a_linear_start():
     page = build_report(history, model, policy, info)
     trees = model.booster.num_trees()
     assert f"LightGBM, {trees} trees, boosted from a linear start (a logistic regression on the same" in page
+
+
+def test_a_random_split_s_page_does_not_speak_of_the_newest_leads(history, trained, policy):
+    from leadgate.training.data import split_history
+
+    info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="history.jsonl")
+    leads = history.subset(np.arange(3000))  # the wording needs no more, and the baselines fit faster
+    page = build_report(leads, trained.model, policy, info, split_kind="random")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "drawn at random, stratified by outcome, from the same period as the training leads" in text
+    assert "Model and baselines on the held-out leads" in text
+    # The split's own note says what a random split cannot see; nothing else speaks of time order.
+    rest = text.replace(split_history(leads, "random").note, "")
+    for timed in ("newest", "held-out period", "later", "newer"):
+        assert timed not in rest, timed
