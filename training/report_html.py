@@ -64,6 +64,19 @@ def _test_leads(held) -> str:
     return "the newest ones" if held.history.ordered else "the last rows of the export, which has no dates"
 
 
+def _calibration_text(held) -> str:
+    """What the calibration curve and its error measure: the model alone, and the system beside it, labelled."""
+    m, ungated = held.metrics, int((~held.gated).sum())
+    return (
+        f"The {ungated:,} held-out leads no gate rejects are sorted by the model's P(SQL) and cut into ten groups "
+        "of equal size; each point is a group's mean prediction against its observed SQL rate. Points on the "
+        "dashed line mean a P(SQL) of 20% converts about one lead in five. The calibration error is the "
+        f"lead-weighted mean distance from the line: {m['test.model_ungated.calibration_error']:.3f} here for the "
+        "model alone. Counted as leadgate (gates + model) in the table above, with every lead a gate rejects at "
+        f"P(SQL) 0, it is {m['test.system.calibration_error']:.3f}."
+    )
+
+
 def _gap_text(metrics: dict, key: str) -> str:
     """Leadgate's ROC-AUC minus this scorer's, with DeLong's paired 95% interval ('' where none)."""
     gap = metrics.get(f"test.{key}.roc_auc_gap")
@@ -165,10 +178,7 @@ def render(held, sections: dict, model, policy, info) -> str:
             section(
                 "calibration",
                 "Calibration",
-                "Held-out leads are sorted by predicted P(SQL) and cut into ten groups of equal size; each "
-                "point is a group's mean prediction against its observed SQL rate. Points on the dashed line "
-                "mean a P(SQL) of 20% converts about one lead in five. The calibration error is the "
-                f"lead-weighted mean distance from the line: {m['test.system.calibration_error']:.3f} here.",
+                _calibration_text(held),
                 image(figures["calibration"], "calibration curve"),
             ),
         ),

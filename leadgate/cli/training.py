@@ -145,9 +145,9 @@ def _print_training(result, registered, threshold_notes: list[str]) -> None:
     console.print(
         f"SQL recall kept out of self_service/silent_reject: on validation, where the thresholds were chosen, "
         f"{percent(m['valid.routes.recall_not_rejected'])}; on the test part "
-        f"{percent(m['test.routes.recall_not_rejected'])}; calibration error "
-        f"{m['test.system.calibration_error']:.3f}"
+        f"{percent(m['test.routes.recall_not_rejected'])}"
     )
+    console.print(calibration_words(m))
     t = result.model.thresholds
     console.print(
         f"thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, nurture ≥ {t.nurture:.3f}"
@@ -168,6 +168,15 @@ def _print_training(result, registered, threshold_notes: list[str]) -> None:
             "after_contact and train again, or, if it truly is known when a lead arrives, train with "
             "--allow-leakage[/]"
         )
+
+
+def calibration_words(metrics: dict) -> str:
+    """The test part's calibration error, labelled: the model alone, then gates + model, as the report shows them."""
+    return (
+        f"calibration error on the test part: model alone {metrics['test.model_ungated.calibration_error']:.3f} "
+        "(its P(SQL) on the leads no gate rejects); leadgate (gates + model) "
+        f"{metrics['test.system.calibration_error']:.3f} (a lead a gate rejects counted at P(SQL) 0)"
+    )
 
 
 def model_words(params: dict, candidates: list[dict], valid_auc: float) -> str:

@@ -91,3 +91,13 @@ def test_train_words_threshold_notes_for_the_split_it_used(trained, history, pol
         "on the test part (drawn at random from the same leads as validation)" in note for note in drawn
     )
 
+
+def test_train_labels_the_calibration_error_it_prints(trained):
+    from leadgate.cli.training import calibration_words
+
+    m = trained.metrics
+    assert calibration_words(m) == (
+        f"calibration error on the test part: model alone {m['test.model_ungated.calibration_error']:.3f} (its "
+        f"P(SQL) on the leads no gate rejects); leadgate (gates + model) {m['test.system.calibration_error']:.3f} "
+        "(a lead a gate rejects counted at P(SQL) 0)"
+    )
