@@ -71,7 +71,7 @@ def threshold_notes(
     floor = routing.recall_floor
     where = {"valid": "on validation, where the thresholds were chosen", "test": "on the later test period"}
     if split_kind == "random":
-        where["test"] = "on the test part (drawn at random from the same leads as validation)"
+        where["test"] = "on the test part, drawn at random from the same leads as validation,"
     missed = {}
     for part in ("valid", "test"):
         recall, n = metrics.get(f"{part}.routes.recall_not_rejected", float("nan")), int(sqls.get(part, 0))

@@ -88,7 +88,7 @@ def test_train_words_threshold_notes_for_the_split_it_used(trained, history, pol
     drawn = threshold_words(replace(trained, split=replace(trained.split, kind="random")), history, strict)
     assert not any("later" in note or "newer" in note for note in drawn)
     assert any(
-        "on the test part (drawn at random from the same leads as validation)" in note for note in drawn
+        "on the test part, drawn at random from the same leads as validation," in note for note in drawn
     )
 
 

@@ -67,7 +67,7 @@ def test_a_random_test_part_is_not_worded_as_a_later_period():
     by_time = threshold_notes(test_missed, routing, sqls)
     assert "on the later test period" in by_time[0] and "newer leads" in by_time[0]
     (note,) = threshold_notes(test_missed, routing, sqls, split_kind="random")
-    assert "87.9% on the test part (drawn at random from the same leads as validation)" in note
+    assert "87.9% on the test part, drawn at random from the same leads as validation," in note
     assert "no change over time" in note and "later" not in note and "newer" not in note
     both_missed = {**test_missed, "valid.routes.recall_not_rejected": 0.88}
     valid_note, test_note = threshold_notes(both_missed, routing, sqls, split_kind="random")
