@@ -118,7 +118,8 @@ def report_sections(held: HeldOut, model: ScoringModel, policy: Policy) -> dict:
         "channels": channels.channels,
         "channels_with_cost": channels.leads_with_cost,
         "figures": {
-            "calibration": png_data_uri(calibration_figure(decisions.p_sql, y)),
+            # The leads the model routes, as test.model_ungated measures them: a gate routes the rest.
+            "calibration": png_data_uri(calibration_figure(decisions.p_sql[~held.gated], y[~held.gated])),
             "gain": png_data_uri(gain_figure(by_label, y)),
             "routes": png_data_uri(
                 route_panels_figure(decisions.p_sql, decisions.route, y, model.thresholds)

@@ -45,14 +45,36 @@ def _header(held, model, policy, info) -> str:
     trained_leads = (info.trained_on or {}).get("leads")
     total = sum(held.split.describe().values())
     if trained_leads is not None and str(trained_leads) != str(total):
+        unless = (
+            "unless this file only adds newer leads, " if held.split.kind == "time" else "split at random, "
+        )
         warning = paragraph(
-            f"This history holds {total:,} leads, the model was trained on {trained_leads}: unless this file "
-            "only adds newer leads, its test part may include leads the model learned from, and every figure "
-            "below is then optimistic.",
+            f"This history holds {total:,} leads, the model was trained on {trained_leads}: {unless}its test part "
+            "may include leads the model learned from, and every figure below is then optimistic.",
             "warn",
         )
     title = f"leadgate model report: {info.model_name} {info.model_version}"
     return f"<h1>{escape(title)}</h1><table class=meta>{meta}</table>{warning}"
+
+
+def _test_leads(held) -> str:
+    """Which leads the test part holds, in words: the newest, the last rows, or a random draw."""
+    if held.split.kind != "time":
+        return "drawn at random, stratified by outcome, from the same period as the training leads"
+    return "the newest ones" if held.history.ordered else "the last rows of the export, which has no dates"
+
+
+def _calibration_text(held) -> str:
+    """What the calibration curve and its error measure: the model alone, and the system beside it, labelled."""
+    m, ungated = held.metrics, int((~held.gated).sum())
+    return (
+        f"The {ungated:,} held-out leads no gate rejects are sorted by the model's P(SQL) and cut into ten groups "
+        "of equal size; each point is a group's mean prediction against its observed SQL rate. Points on the "
+        "dashed line mean a P(SQL) of 20% converts about one lead in five. The calibration error is the "
+        f"lead-weighted mean distance from the line: {m['test.model_ungated.calibration_error']:.3f} here for the "
+        "model alone. Counted as leadgate (gates + model) in the table above, with every lead a gate rejects at "
+        f"P(SQL) 0, it is {m['test.system.calibration_error']:.3f}."
+    )
 
 
 def _gap_text(metrics: dict, key: str) -> str:
@@ -108,8 +130,9 @@ def render(held, sections: dict, model, policy, info) -> str:
             "Model and baselines",
             section(
                 "metrics",
-                "Model and baselines on the held-out period",
-                "Every scorer is judged on the same test leads (the newest ones, unless the split was random), which none of them was fitted on. ROC-AUC "
+                "Model and baselines on the held-out leads",
+                f"Every scorer is judged on the same test leads ({_test_leads(held)}), which none of them was "
+                "fitted on. ROC-AUC "
                 "says how well a score orders SQLs above the rest (0.5 is chance); PR-AUC is the precision "
                 "averaged over recall, and its floor is the SQL rate. The system's score is 0 for leads a gate "
                 "rejects, so a gate that hides real SQLs costs it here. The points scorecard is the rule-based "
@@ -155,10 +178,7 @@ def render(held, sections: dict, model, policy, info) -> str:
             section(
                 "calibration",
                 "Calibration",
-                "Held-out leads are sorted by predicted P(SQL) and cut into ten groups of equal size; each "
-                "point is a group's mean prediction against its observed SQL rate. Points on the dashed line "
-                "mean a P(SQL) of 20% converts about one lead in five. The calibration error is the "
-                f"lead-weighted mean distance from the line: {m['test.system.calibration_error']:.3f} here.",
+                _calibration_text(held),
                 image(figures["calibration"], "calibration curve"),
             ),
         ),

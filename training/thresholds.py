@@ -46,11 +46,14 @@ def choose_thresholds(
     return Thresholds(sales_ready=clip(sales_ready), verify=clip(verify), nurture=clip(nurture))
 
 
-def threshold_notes(metrics: dict[str, float], routing: Routing, sqls: dict[str, int]) -> list[str]:
+def threshold_notes(
+    metrics: dict[str, float], routing: Routing, sqls: dict[str, int], split_kind: str = "time"
+) -> list[str]:
     """What the chosen thresholds did not reach, in words: the precision wanted of sales_ready, the recall floor.
 
     `sqls` holds the SQL count of each part ("valid", "test"): a recall is said to miss the floor only when its
-    Wilson interval lies wholly below it, not when a few SQLs more or less would have kept it.
+    Wilson interval lies wholly below it, not when a few SQLs more or less would have kept it. `split_kind` says
+    whether the test part is later than validation ("time") or drawn from the same leads ("random").
     """
     from leadgate.training.intervals import wilson
 
@@ -66,21 +69,41 @@ def threshold_notes(metrics: dict[str, float], routing: Routing, sqls: dict[str,
             "the thresholds in the policy"
         )
     floor = routing.recall_floor
-    advice = {
-        "valid": "too few model-routed SQLs to place the nurture threshold, or gates reject more SQLs than the "
-        "floor allows (see the gate table of `leadgate report`)",
-        "test": "thresholds chosen on the past need not hold on newer leads; retrain on more recent leads, or "
-        "back-test before relying on them",
-    }
     where = {"valid": "on validation, where the thresholds were chosen", "test": "on the later test period"}
+    if split_kind == "random":
+        where["test"] = "on the test part, drawn at random from the same leads as validation,"
+    missed = {}
     for part in ("valid", "test"):
         recall, n = metrics.get(f"{part}.routes.recall_not_rejected", float("nan")), int(sqls.get(part, 0))
         if recall != recall or n == 0:
             continue
         rate = wilson(round(recall * n), n)
         if rate.high < floor:
-            notes.append(
+            missed[part] = (
                 f"SQL recall kept out of self_service/silent_reject is {recall:.1%} {where[part]} (95% interval "
-                f"{rate.low:.1%}–{rate.high:.1%}, {n:,} SQLs), below the policy's {floor:.0%} floor: {advice[part]}"
+                f"{rate.low:.1%}–{rate.high:.1%}, {n:,} SQLs), below the policy's {floor:.0%} floor"
             )
-    return notes
+    return notes + [
+        f"{said}: {_recall_advice(part, split_kind, 'valid' in missed)}" for part, said in missed.items()
+    ]
+
+
+def _recall_advice(part: str, split_kind: str, valid_missed: bool) -> str:
+    """What to do about a recall below the floor, for the part it was measured on and how that part was drawn."""
+    if part == "valid":
+        return (
+            "too few model-routed SQLs to place the nurture threshold, or gates reject more SQLs than the floor "
+            "allows (see the gate table of `leadgate report`)"
+        )
+    if split_kind == "time":
+        return (
+            "thresholds chosen on the past need not hold on newer leads; retrain on more recent leads, or "
+            "back-test before relying on them"
+        )
+    # A random test part is drawn from the same leads as validation: a miss there is no change over time.
+    if valid_missed:
+        return "as on validation, for the same cause (above), not a change over time"
+    return (
+        "no change over time, then: the thresholds rest on too few validation SQLs to hold on other leads; bring "
+        "more history, or back-test before relying on them"
+    )

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-HISTORY_FORMATS = (".jsonl", ".gz", ".parquet")
+from leadgate.cli.common import DelimiterOpt
+from leadgate.cli.data import MappingOpt
 
 DataOpt = Annotated[
     Path | None,
     typer.Option(
         "--data",
-        help="history with outcomes: .jsonl(.gz) or .parquet (default: history.jsonl.gz in the data dir)",
+        help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping (default: "
+        "history.jsonl.gz in the data dir)",
     ),
 ]
 DataDirOpt = Annotated[
@@ -43,72 +44,55 @@ def register(app: typer.Typer) -> None:
     app.command()(channels)
 
 
-def _moment(text: str, option: str, end_of_day: bool = False) -> datetime:
-    from leadgate.cli.common import fail
-
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise fail(f"{option}: expected YYYY-MM-DD or an ISO-8601 time, got {text!r}") from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    # A bare date as --until means through that whole day.
-    return moment + timedelta(days=1) if end_of_day and len(text) == 10 else moment
-
-
-def _history(data: Path | None, settings, since: str | None, until: str | None, from_store: bool = False):
-    """Read, validate and restrict the history (a file, or the store's labelled leads); failures are one line."""
+def _history(
+    data: Path | None,
+    settings,
+    since: str | None,
+    until: str | None,
+    from_store: bool = False,
+    mapping=None,
+    delimiter: str | None = None,
+):
+    """Read, validate and restrict the history (a file, an export through its mapping, or the store's labelled
+    leads); failures are one line."""
     from leadgate.cli.common import console, fail
-    from leadgate.training.data import HistoryError, history_from_records
+    from leadgate.cli.data import history_or_fail, within
+    from leadgate.training.data import HistoryError
 
     if from_store:
         from leadgate.cli.training import store_history
 
+        if mapping:
+            raise fail("--mapping reads a CRM export given as --data; --from-store reads the decision store")
         try:
             history, sources = store_history(settings)
         except HistoryError as error:
             raise fail(str(error)) from None
         console.print(f"decision store: {sources.describe()}")
-        return _window(history, "decision store", since, until)
+        return within(history, "decision store", since, until)
     path = data or settings.data_dir / "history.jsonl.gz"
     if not path.exists():
         raise fail(f"{path}: no such file (make one with `leadgate synth` or `leadgate demo`)")
-    if not path.name.endswith(HISTORY_FORMATS):
-        raise fail(f"{path}: history must be .jsonl, .jsonl.gz or .parquet")
     with console.status(f"reading {path}"):
-        try:
-            history = history_from_records(_read_records(path))
-        except HistoryError as error:
-            raise fail(str(error)) from None
-        except (OSError, ValueError) as error:
-            raise fail(f"{path}: not a readable history file: {error}") from None
-    return _window(history, str(path), since, until)
+        history = history_or_fail(path, mapping, delimiter)
+    return within(history, str(path), since, until)
 
 
-def _window(history, where: str, since: str | None, until: str | None):
-    from leadgate.cli.common import fail
+def _mapping(name: str | None):
+    """The --mapping, read before the history so a bad one is said first."""
+    from leadgate.cli.data import named_mapping
 
-    created = history.created
-    keep = created == created
-    if since:
-        keep &= created >= _moment(since, "--since").timestamp()
-    if until:
-        keep &= created < _moment(until, "--until", end_of_day=True).timestamp()
-    if not keep.any():
-        raise fail(f"{where}: no leads between {since or 'the start'} and {until or 'the end'}")
-    return history.subset(keep)
+    return named_mapping(name) if name else None
 
 
-def _read_records(path: Path) -> list[dict]:
-    if path.suffix == ".parquet":
-        import pandas as pd
+def _policy(settings, loaded, mapping):
+    """The policy in force; with no model and no policy file, the one shipped beside the mapping (as `train`)."""
+    from leadgate.cli.common import policy_in_force
+    from leadgate.cli.data import mapping_policy
 
-        from leadgate.serving.batch import unflatten
-
-        # Flat columns ('contact.email', 'outcome.sql') and nested structs both become nested records.
-        return [unflatten(row) for row in pd.read_parquet(path).to_dict(orient="records")]
-    from leadgate.training.synth import read_history
-
-    return read_history(path)
+    if loaded is None and mapping is not None and settings.policy_path is None:
+        return mapping_policy(mapping, None)
+    return policy_in_force(settings, loaded)
 
 
 def _model(settings, alias: str | None):
@@ -170,21 +154,24 @@ def backtest(
     since: SinceOpt = None,
     until: UntilOpt = None,
     out: OutOpt = None,
+    mapping: MappingOpt = None,
+    delimiter: DelimiterOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Back-test a proposed policy and/or model against the current one on historical leads."""
-    from leadgate.cli.common import console, policy_in_force, policy_or_fail, settings_for
+    from leadgate.cli.common import console, policy_or_fail, settings_for
     from leadgate.cli.render_analysis import print_backtest
     from leadgate.decision.pipeline import DecisionPipeline
     from leadgate.training.backtest import BacktestParams, run_backtest
 
     _check_out(out)
     settings = settings_for(data_dir, policy)
-    history = _history(data, settings, since, until)
+    mapped = _mapping(mapping)
+    history = _history(data, settings, since, until, mapping=mapped, delimiter=delimiter)
     current_model = _model(settings, model_alias)
     proposed_model = _model(settings, proposed_model_alias) if proposed_model_alias else current_model
     # Without a policy file the current setup keeps the policy its model was trained under.
-    current_policy = policy_in_force(settings, current_model)
+    current_policy = _policy(settings, current_model, mapped)
     new_policy = policy_or_fail(proposed_policy) if proposed_policy else current_policy
     current = DecisionPipeline(current_policy, current_model.model if current_model else None)
     proposed = DecisionPipeline(new_policy, proposed_model.model if proposed_model else None)
@@ -215,6 +202,8 @@ def evidence(
     since: SinceOpt = None,
     until: UntilOpt = None,
     out: OutOpt = None,
+    mapping: MappingOpt = None,
+    delimiter: DelimiterOpt = None,
     from_store: Annotated[
         bool,
         typer.Option(
@@ -224,20 +213,24 @@ def evidence(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Evidence for turning candidate signals into a gate, a penalty or nothing."""
-    from leadgate.cli.common import console, policy_or_fail, settings_for
+    from leadgate.cli.common import console, settings_for
+    from leadgate.cli.data import mapping_policy
     from leadgate.cli.render_analysis import print_evidence
     from leadgate.training.evidence import EvidenceRule, FeatureThresholds, evidence_table
     from leadgate.training.mining import MiningParams
 
     _check_out(out)
-    history = _history(data, settings_for(data_dir), since, until, from_store=from_store)
+    mapped = _mapping(mapping)
+    history = _history(
+        data, settings_for(data_dir), since, until, from_store=from_store, mapping=mapped, delimiter=delimiter
+    )
     rule = EvidenceRule(
         min_n=min_n, gate_max_conversion=gate_max_conversion, penalty_max_ratio=penalty_max_ratio
     )
     mining = MiningParams(fit_reason_pattern=fit_reasons) if fit_reasons else MiningParams()
     with console.status(f"measuring signals on {len(history.leads):,} leads"):
         result = evidence_table(
-            history, policy_or_fail(policy), rule, mining, FeatureThresholds(stale_days=stale_days)
+            history, mapping_policy(mapped, policy), rule, mining, FeatureThresholds(stale_days=stale_days)
         )
     print_evidence(console, result)
     if out:
@@ -255,19 +248,22 @@ def channels(
     since: SinceOpt = None,
     until: UntilOpt = None,
     out: OutOpt = None,
+    mapping: MappingOpt = None,
+    delimiter: DelimiterOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
     """Channel quality: per source and campaign, leads, leads passing the gates, SQLs, won, cost."""
-    from leadgate.cli.common import console, policy_in_force, settings_for
+    from leadgate.cli.common import console, settings_for
     from leadgate.cli.render_analysis import print_channels
     from leadgate.decision.pipeline import DecisionPipeline
     from leadgate.training.channels import channel_quality
 
     _check_out(out)
     settings = settings_for(data_dir, policy)
-    history = _history(data, settings, since, until)
+    mapped = _mapping(mapping)
+    history = _history(data, settings, since, until, mapping=mapped, delimiter=delimiter)
     loaded = _model(settings, model_alias)
-    chosen = policy_in_force(settings, loaded)
+    chosen = _policy(settings, loaded, mapped)
     pipeline = DecisionPipeline(chosen, loaded.model if loaded else None)
     with console.status(f"deciding {len(history.leads):,} leads"):
         result = channel_quality(history, pipeline)

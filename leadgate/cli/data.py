@@ -1,10 +1,20 @@
-"""CLI helpers for CRM exports: mappings by name or file, their shipped policies, rows to history records."""
+"""CLI helpers for histories: a CRM export read through its mapping (by name or file, with its shipped policy),
+or a JSON-lines / Parquet history file, read by every command that learns or measures from outcomes."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from leadgate.cli.common import err, fail, policy_or_fail
+
+MappingOpt = Annotated[
+    str | None,
+    typer.Option("--mapping", help="--data is a CRM export read through this mapping (file or shipped name)"),
+]
 
 
 def named_mapping(name: str):
@@ -51,3 +61,80 @@ def export_history(path: Path, mapping, delimiter: str | None = None):
         shown = "; ".join(mapped.problems[:3]) + (" ..." if len(mapped.problems) > 3 else "")
         err.print(f"[yellow]{len(mapped.problems):,} rows skipped (up to 1% may be): {escape(shown)}[/]")
     return mapped.history
+
+
+def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
+    """The history with outcomes at `path`: a CRM export read through `mapping`, else JSON lines (.gz) or
+    Parquet. Every failure stops the command with one line; an export given without a mapping asks for one."""
+    from leadgate.training.data import HistoryError, history_from_records
+
+    if mapping is not None:
+        return export_history(path, mapping, delimiter)
+    if delimiter is not None:
+        raise fail(f"{path.name}: --delimiter is for a CRM export, read through a mapping: {_mapping_hint()}")
+    try:
+        return history_from_records(_records(path))
+    except HistoryError as error:
+        raise fail(str(error)) from None
+    except (OSError, EOFError, ValueError) as error:  # bad gzip, not JSON lines, not UTF-8 text
+        if _looks_like_export(path):
+            raise fail(
+                f"{path}: looks like a CRM export, not a JSON-lines history: {_mapping_hint()}"
+            ) from None
+        raise fail(f"{path}: not a JSON-lines history file: {error}") from None
+
+
+def _mapping_hint() -> str:
+    from leadgate.cli.batch_checks import MAPPING_HINT  # what `score` says of an export given without one
+
+    return MAPPING_HINT
+
+
+def _records(path: Path) -> list[dict]:
+    if path.suffix.lower() == ".parquet":
+        import pandas as pd
+
+        from leadgate.serving.batch import unflatten
+
+        # Flat columns ('contact.email', 'outcome.sql') and nested structs both become nested records.
+        return [unflatten(row) for row in pd.read_parquet(path).to_dict(orient="records")]
+    from leadgate.training.synth import read_history
+
+    return read_history(path)
+
+
+def _looks_like_export(path: Path) -> bool:
+    """A table (a CSV header row), not JSON lines: the file's first characters are no JSON object."""
+    import gzip
+
+    try:
+        with gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb") as handle:
+            head = handle.read(4096)
+    except (OSError, EOFError):
+        return False
+    # Excel and many CRMs start a UTF-8 CSV with a byte-order mark.
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return bool(head) and not head.startswith(b"{") and path.suffix.lower() != ".parquet"
+
+
+def within(history, where: str, since: str | None, until: str | None):
+    """The leads created in the --since/--until window; none there stops the command in one line."""
+    created = history.created
+    keep = created == created
+    if since:
+        keep &= created >= _moment(since, "--since").timestamp()
+    if until:
+        keep &= created < _moment(until, "--until", end_of_day=True).timestamp()
+    if not keep.any():
+        raise fail(f"{where}: no leads between {since or 'the start'} and {until or 'the end'}")
+    return history.subset(keep)
+
+
+def _moment(text: str, option: str, end_of_day: bool = False) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise fail(f"{option}: expected YYYY-MM-DD or an ISO-8601 time, got {text!r}") from None
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # A bare date as --until means through that whole day.
+    return moment + timedelta(days=1) if end_of_day and len(text) == 10 else moment

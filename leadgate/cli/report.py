@@ -1,4 +1,4 @@
-"""`leadgate report`: one registered model version evaluated on the newest part of a history, as HTML."""
+"""`leadgate report`: one registered model version evaluated on the part of a history its training held out, as HTML."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from leadgate.cli.common import DelimiterOpt, SplitOpt, split_or_fail
+from leadgate.cli.common import DelimiterOpt, split_or_fail
+from leadgate.cli.data import MappingOpt
+
+SplitOpt = Annotated[
+    str,
+    typer.Option(
+        "--split",
+        help="the split the model was trained with (the default, from its run; another is refused); auto, time "
+        "or random only for a model whose run is gone",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -38,6 +48,31 @@ def _run(settings, run_id: str) -> tuple[dict, dict]:
     return dict(run.data.params), dict(run.data.metrics)
 
 
+def held_out_split(params: dict, asked: str, history, model: str) -> str:
+    """The split whose test part the model never saw: the one it was trained with (logged as split.kind, with
+    its seed as lgbm.seed). Another split, or a random one of another history, is refused in one line."""
+    from leadgate.cli.common import fail
+
+    trained = params.get("split.kind")
+    if trained is None:  # the run is gone (or predates the param): nothing to hold the split to
+        return asked or "auto"
+    # As training.data.split_history resolves it: auto is by time when the leads carry an order in time.
+    kind = "random" if asked == "random" or (asked == "auto" and not history.ordered) else "time"
+    if asked and kind != trained:
+        raise fail(
+            f"{model} was trained with a {trained} split; a {kind} split would report on leads it was trained "
+            f"on as held out: leave out --split (the report uses the {trained} split)"
+        )
+    leads = params.get("data.leads")
+    if trained == "random" and leads is not None and str(len(history.leads)) != str(leads):
+        raise fail(
+            f"{model} was trained with a random split of {int(leads):,} leads; this history has "
+            f"{len(history.leads):,}, so its random test part would hold leads the model was trained on: report "
+            "on the history it was trained on"
+        )
+    return trained
+
+
 def report(
     out: Annotated[Path, typer.Option("--out", help="the HTML file to write")] = Path("report.html"),
     alias: Annotated[str | None, typer.Option(help="model alias to report on (default champion)")] = None,
@@ -47,13 +82,11 @@ def report(
     data: Annotated[
         Path | None,
         typer.Option(
-            help="history with outcomes: .jsonl(.gz) or .parquet (default: history.jsonl.gz in the data dir)"
+            help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping (default: "
+            "history.jsonl.gz in the data dir)"
         ),
     ] = None,
-    mapping: Annotated[
-        str | None,
-        typer.Option(help="--data is a CRM export read through this mapping (file or shipped name)"),
-    ] = None,
+    mapping: MappingOpt = None,
     data_dir: Annotated[
         Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
     ] = None,
@@ -62,6 +95,7 @@ def report(
 ) -> None:
     """A self-contained HTML report of a model version on the test part of a history (training's split)."""
     from leadgate.cli.common import console, fail, loaded_or_fail, settings_for
+    from leadgate.cli.data import history_or_fail, named_mapping
     from leadgate.training.data import HistoryError
     from leadgate.training.report import ReportInfo, build_report
 
@@ -69,22 +103,20 @@ def report(
         raise fail(f"{out}: --out must end in .html")
     if alias and version:
         raise fail("give --alias or --version, not both")
+    split = split_or_fail(split) if split else ""
     settings = settings_for(data_dir)
     loaded = (
         load_version(settings, str(version)) if version else loaded_or_fail(settings, alias or "champion")
     )
     path = data or settings.data_dir / "history.jsonl.gz"
-    if mapping:
-        from leadgate.cli.data import export_history, named_mapping
-
-        if not path.exists():
-            raise fail(f"{path}: no such file")
-        history = export_history(path, named_mapping(mapping), delimiter)
-    else:
-        from leadgate.cli.analysis import _history
-
-        history = _history(path, settings, None, None)
+    mapped = named_mapping(mapping) if mapping else None
+    if not path.exists():
+        raise fail(f"{path}: no such file")
+    with console.status(f"reading {path}"):
+        history = history_or_fail(path, mapped, delimiter)
     params, metrics = _run(settings, loaded.run_id)
+    # The split the model was trained with, so the test part is the one training held out.
+    split_kind = held_out_split(params, split, history, f"{loaded.name}/{loaded.version}")
     trained_on = {k.removeprefix("data."): v for k, v in params.items() if k.startswith("data.")}
     info = ReportInfo(
         model_name=loaded.name,
@@ -101,9 +133,8 @@ def report(
                 loaded.model,
                 loaded.policy,
                 info,
-                seed=int(params.get("lgbm.seed", 0)),
-                # The split the model was trained with, so the test part is the one training held out.
-                split_kind=split_or_fail(split or params.get("split.kind", "auto")),
+                seed=int(params.get("lgbm.seed", 0)),  # train's --seed: it also drew a random split
+                split_kind=split_kind,
             )
         except HistoryError as error:
             raise fail(str(error)) from None

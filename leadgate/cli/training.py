@@ -18,6 +18,7 @@ from leadgate.cli.common import (
     split_or_fail,
     store_or_fail,
 )
+from leadgate.cli.data import MappingOpt
 from leadgate.cli.tables import print_table
 
 
@@ -38,12 +39,11 @@ def train_and_register(
     allow_leakage: bool = False,
 ):
     """Read, train, print the comparison, log and register: what `train` and the demo run."""
-    from leadgate.cli.data import export_history, mapping_policy, named_mapping
+    from leadgate.cli.data import history_or_fail, mapping_policy, named_mapping
     from leadgate.settings import ArtifactsElsewhere
-    from leadgate.training.data import HistoryError, history_from_records
+    from leadgate.training.data import HistoryError
     from leadgate.training.fit import TrainingError
     from leadgate.training.registry import configure_mlflow, log_training
-    from leadgate.training.synth import read_history
     from leadgate.training.train import train_model
 
     mapping = named_mapping(mapping_name) if mapping_name else None
@@ -58,18 +58,14 @@ def train_and_register(
     except ArtifactsElsewhere as error:
         raise fail(str(error)) from None
     with console.status("reading history") as status:
-        try:
-            if from_store:
+        if from_store:
+            try:
                 history, sources = store_history(settings)
-                console.print(f"decision store: {sources.describe()}")
-            elif mapping:
-                history = export_history(data, mapping, delimiter)
-            else:
-                history = history_from_records(read_history(data))
-        except HistoryError as error:
-            raise fail(str(error)) from None
-        except (OSError, ValueError) as error:  # bad gzip, not JSON lines, not text
-            raise fail(f"{data}: not a JSON-lines history file: {error}") from None
+            except HistoryError as error:
+                raise fail(str(error)) from None
+            console.print(f"decision store: {sources.describe()}")
+        else:
+            history = history_or_fail(data, mapping, delimiter)
         try:
             result = train_model(
                 history,
@@ -97,7 +93,7 @@ def train_and_register(
             # A model that learned a leak would reject the very leads it should send to sales.
             aliased=allow_leakage or not result.extras.get("leak"),
         )
-    _print_training(result, registered)
+    _print_training(result, registered, threshold_words(result, history, policy))
     return result, registered
 
 
@@ -110,7 +106,16 @@ def store_history(settings):
     return history_from_store(engine), label_sources(engine)
 
 
-def _print_training(result, registered) -> None:
+def threshold_words(result, history, policy) -> list[str]:
+    """What the chosen thresholds missed, worded for the split: a random test part is not later than validation."""
+    from leadgate.training.thresholds import threshold_notes
+
+    # train_model's extras word the test part as the later period whatever the split; these follow split.kind.
+    sqls = {"valid": int(history.sql[result.split.valid].sum()), "test": int(result.test_sql.sum())}
+    return threshold_notes(result.metrics, policy.routing, sqls, result.split.kind)
+
+
+def _print_training(result, registered, threshold_notes: list[str]) -> None:
     from rich.table import Table
 
     from leadgate.cli.render_analysis import percent
@@ -140,14 +145,14 @@ def _print_training(result, registered) -> None:
     console.print(
         f"SQL recall kept out of self_service/silent_reject: on validation, where the thresholds were chosen, "
         f"{percent(m['valid.routes.recall_not_rejected'])}; on the test part "
-        f"{percent(m['test.routes.recall_not_rejected'])}; calibration error "
-        f"{m['test.system.calibration_error']:.3f}"
+        f"{percent(m['test.routes.recall_not_rejected'])}"
     )
+    console.print(calibration_words(m))
     t = result.model.thresholds
     console.print(
         f"thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, nurture ≥ {t.nurture:.3f}"
     )
-    for note in result.extras.get("threshold_notes", []):
+    for note in threshold_notes:
         console.print(f"[yellow]{note}[/]")
     valid_auc = result.metrics["valid.model.roc_auc"]
     console.print(f"model: {model_words(result.booster_params, result.candidates, valid_auc)}")
@@ -163,6 +168,15 @@ def _print_training(result, registered) -> None:
             "after_contact and train again, or, if it truly is known when a lead arrives, train with "
             "--allow-leakage[/]"
         )
+
+
+def calibration_words(metrics: dict) -> str:
+    """The test part's calibration error, labelled: the model alone, then gates + model, as the report shows them."""
+    return (
+        f"calibration error on the test part: model alone {metrics['test.model_ungated.calibration_error']:.3f} "
+        "(its P(SQL) on the leads no gate rejects); leadgate (gates + model) "
+        f"{metrics['test.system.calibration_error']:.3f} (a lead a gate rejects counted at P(SQL) 0)"
+    )
 
 
 def model_words(params: dict, candidates: list[dict], valid_auc: float) -> str:
@@ -234,18 +248,16 @@ def _print_baseline_verdict(result) -> None:
 
 
 def train(
-    data: Annotated[Path, typer.Option(help="history JSONL(.gz) with outcomes")] = Path(
-        ".leadgate/history.jsonl.gz"
-    ),
+    data: Annotated[
+        Path,
+        typer.Option(help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping"),
+    ] = Path(".leadgate/history.jsonl.gz"),
     policy: PolicyOpt = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     from_store: Annotated[
         bool, typer.Option("--from-store", help="learn from the decision store's leads and recorded outcomes")
     ] = False,
-    mapping: Annotated[
-        str | None,
-        typer.Option(help="--data is a CRM export read through this mapping (file or shipped name)"),
-    ] = None,
+    mapping: MappingOpt = None,
     split: SplitOpt = "auto",
     delimiter: DelimiterOpt = None,
     allow_leakage: Annotated[

@@ -4,6 +4,7 @@ import json
 import re
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,6 +20,7 @@ from leadgate.training.synth import write_history
 ENV_NAMES = ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH")
 CLEAN_ENV = dict.fromkeys(ENV_NAMES)
 runner = CliRunner()
+SALESFORCE = Path(__file__).resolve().parents[1] / "data" / "salesforce_leads_sample.csv"
 
 
 def run(*args):
@@ -148,6 +150,45 @@ def test_bad_input_fails_with_one_clear_line(history_file, args, message):
 def test_a_period_without_leads_is_refused(history_file):
     result = run("channels", "--data", history_file, "--since", "2030-01-01")
     assert result.exit_code == 2 and "no leads between 2030-01-01 and the end" in text(result.output)
+
+
+@pytest.mark.parametrize("command", ["backtest", "evidence", "channels"])
+def test_a_crm_export_is_read_through_its_mapping_within_the_window(command, tmp_path):
+    from leadgate.serving.export_reader import read_export
+    from leadgate.training.crm_mappings import load_mapping
+    from leadgate.training.exports import history_from_export
+
+    mapped = history_from_export(read_export(SALESFORCE), load_mapping("salesforce")).history
+    since = pd.Timestamp("2026-08-01", tz="UTC").timestamp()
+    in_window = int((mapped.created >= since).sum())
+    assert 0 < in_window < len(mapped.leads)
+    out = tmp_path / f"{command}.json"
+    result = run(
+        command, "--data", SALESFORCE, "--mapping", "salesforce", "--since", "2026-08-01", "--out", out
+    )
+    assert result.exit_code == 0, result.output
+    written = json.loads(out.read_text())
+    leads = {
+        "backtest": lambda: sum(row["current_leads"] for row in written["routes"]),
+        "evidence": lambda: max(row["leads"] for row in written["signals"] if row["origin"] == "gate"),
+        "channels": lambda: next(r for r in written["channels"] if r["channel"] == "total")["leads"],
+    }[command]()
+    assert leads == in_window
+
+
+def test_the_delimiter_reaches_the_export_reader():
+    result = run("channels", "--data", SALESFORCE, "--mapping", "salesforce", "--delimiter", ";")
+    assert result.exit_code == 2
+    assert "(delimiter ';')" in text(result.output) and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", ["backtest", "evidence", "channels"])
+def test_an_export_without_a_mapping_asks_for_one(command):
+    result = run(command, "--data", SALESFORCE)
+    assert result.exit_code == 2
+    out = text(result.output)
+    assert "salesforce_leads_sample.csv: looks like a CRM export, not a JSON-lines history" in out
+    assert "did you mean --mapping?" in out and "history must be" not in out
 
 
 def _rendered(print_one, width: int) -> str:

@@ -58,3 +58,85 @@ def test_report_refuses_bad_arguments_with_one_clear_line(registered_settings, t
     assert result.exit_code != 0
     assert message in " ".join(result.output.split())  # rich wraps a long temp path anywhere
     assert "Traceback" not in result.output
+
+
+def test_report_on_an_export_without_a_mapping_asks_for_one(registered_settings, tmp_path):
+    settings, _ = registered_settings
+    export = tmp_path / "crm.csv"
+    export.write_bytes("Vorname;Status\nJürgen;Qualifiziert\n".encode("cp1252"))
+    result = run(settings, "--data", export, "--out", tmp_path / "r.html")
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert "crm.csv: looks like a CRM export, not a JSON-lines history: did you mean --mapping?" in out
+    assert "history must be" not in out and not (tmp_path / "r.html").exists()
+
+
+def test_report_refuses_a_split_other_than_the_one_the_model_was_trained_with(
+    registered_settings, history_file, tmp_path
+):
+    settings, _ = registered_settings  # trained with the time split of a history with creation dates
+    result = run(settings, "--data", history_file, "--split", "random", "--out", tmp_path / "r.html")
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert (
+        "leadgate/1 was trained with a time split; a random split would report on leads it was trained on"
+        in out
+    )
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.fixture(scope="module")
+def histories(history_records):
+    """A history with creation times (auto: the time split) and a dateless export's (auto: random)."""
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.data import history_from_records
+    from leadgate.training.exports import history_from_export
+    from tests.training.export_shapes import SHOP_MAPPING, shop_rows
+
+    dateless = history_from_export(shop_rows(300), parse_mapping(SHOP_MAPPING)).history
+    assert not dateless.ordered
+    return history_from_records(history_records[:300]), dateless
+
+
+@pytest.mark.parametrize(
+    ("params", "asked", "dated", "split"),
+    [
+        ({"split.kind": "time"}, "", True, "time"),
+        ({"split.kind": "time"}, "time", True, "time"),
+        ({"split.kind": "time"}, "auto", True, "time"),
+        ({"split.kind": "random", "data.leads": "300"}, "", True, "random"),
+        ({"split.kind": "random", "data.leads": "300"}, "auto", False, "random"),
+        ({}, "", True, "auto"),  # the run is gone: nothing to hold the report to
+        ({}, "random", True, "random"),
+    ],
+)
+def test_the_report_keeps_the_split_the_model_was_trained_with(histories, params, asked, dated, split):
+    from leadgate.cli.report import held_out_split
+
+    assert held_out_split(params, asked, histories[0 if dated else 1], "m/1") == split
+
+
+@pytest.mark.parametrize(
+    ("params", "asked", "dated", "said"),
+    [
+        ({"split.kind": "time"}, "random", True, "m/1 was trained with a time split; a random split would"),
+        ({"split.kind": "time"}, "auto", False, "m/1 was trained with a time split; a random split would"),
+        ({"split.kind": "random"}, "time", True, "m/1 was trained with a random split; a time split would"),
+        (
+            {"split.kind": "random", "data.leads": "5000"},
+            "",
+            True,
+            "m/1 was trained with a random split of 5,000 leads; this history has 300, so its random test part "
+            "would hold leads the model was trained on",
+        ),
+    ],
+)
+def test_a_split_that_would_hold_training_leads_is_refused(histories, capsys, params, asked, dated, said):
+    import typer
+
+    from leadgate.cli.report import held_out_split
+
+    with pytest.raises(typer.Exit) as stopped:
+        held_out_split(params, asked, histories[0 if dated else 1], "m/1")
+    assert stopped.value.exit_code == 2
+    assert said in " ".join(capsys.readouterr().err.split())

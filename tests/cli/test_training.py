@@ -1,9 +1,13 @@
-"""How `train` words the model it chose."""
+"""How `train` words the model it chose, and what it says of a file it cannot read as a history."""
 
 from __future__ import annotations
 
-import pytest
+import gzip
 
+import pytest
+from typer.testing import CliRunner
+
+from leadgate.cli import app
 from leadgate.cli.training import model_words
 
 PLAIN = {"linear_start": False, "valid_auc": 0.700}
@@ -35,3 +39,65 @@ STARTED = {"linear_start": True, "valid_auc": 0.703}
 )
 def test_the_chosen_model_is_worded_with_what_validation_compared_it_with(params, valid_auc, words):
     assert model_words(params, [PLAIN, STARTED], valid_auc) == words
+
+
+EXPORT = "Vorname;Nachname;Firma;Status\nJürgen;Müller;Weiß GmbH;Qualifiziert\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("crm.csv", EXPORT.encode("utf-8-sig")),  # Excel's UTF-8: json reads "Unexpected UTF-8 BOM"
+        ("crm.csv", EXPORT.encode("cp1252")),  # a German Windows export: not UTF-8 at all
+        ("crm.csv.gz", gzip.compress(EXPORT.encode("utf-8"))),
+        ("crm.jsonl", EXPORT.encode("utf-8")),  # the suffix does not make it JSON lines
+    ],
+    ids=["utf-8 BOM", "cp1252", "gzip", "jsonl suffix"],
+)
+@pytest.mark.usefixtures("isolated")
+def test_train_on_an_export_without_a_mapping_asks_for_one(tmp_path, name, content):
+    export = tmp_path / name
+    export.write_bytes(content)
+    result = CliRunner().invoke(app, ["train", "--data", str(export), "--data-dir", str(tmp_path / "d")])
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert f"{name}: looks like a CRM export, not a JSON-lines history: did you mean --mapping?" in out
+    assert "codec" not in out and "BOM" not in out and not (tmp_path / "d").exists()
+
+
+@pytest.mark.usefixtures("isolated")
+def test_a_broken_json_lines_history_keeps_its_own_message(tmp_path):
+    history = tmp_path / "history.jsonl"
+    history.write_text('{"lead_id": "a", "created_at": \n')
+    result = CliRunner().invoke(app, ["train", "--data", str(history)])
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert "history.jsonl: not a JSON-lines history file: Expecting value" in out
+    assert "--mapping" not in out
+
+
+def test_train_words_threshold_notes_for_the_split_it_used(trained, history, policy):
+    from dataclasses import replace
+
+    from leadgate.cli.training import threshold_words
+
+    strict = policy.model_copy(update={"routing": policy.routing.model_copy(update={"recall_floor": 0.9999})})
+    by_time = threshold_words(trained, history, strict)
+    assert trained.split.kind == "time" and any("on the later test period" in note for note in by_time)
+    # The same numbers from a random split: its test part is drawn from the same leads as validation.
+    drawn = threshold_words(replace(trained, split=replace(trained.split, kind="random")), history, strict)
+    assert not any("later" in note or "newer" in note for note in drawn)
+    assert any(
+        "on the test part, drawn at random from the same leads as validation," in note for note in drawn
+    )
+
+
+def test_train_labels_the_calibration_error_it_prints(trained):
+    from leadgate.cli.training import calibration_words
+
+    m = trained.metrics
+    assert calibration_words(m) == (
+        f"calibration error on the test part: model alone {m['test.model_ungated.calibration_error']:.3f} (its "
+        f"P(SQL) on the leads no gate rejects); leadgate (gates + model) {m['test.system.calibration_error']:.3f} "
+        "(a lead a gate rejects counted at P(SQL) 0)"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 
+import numpy as np
 import pytest
 
 from leadgate.training.report import ReportInfo, build_report, evaluate_held_out, reason_counts
@@ -82,3 +83,32 @@ def test_the_report_says_when_the_model_was_boosted_from_a_linear_start():
     page = build_report(history, model, policy, info)
     trees = model.booster.num_trees()
     assert f"LightGBM, {trees} trees, boosted from a linear start (a logistic regression on the same" in page
+
+
+def test_the_calibration_error_is_labelled_model_alone_beside_gates_and_model(held):
+    from leadgate.training.report_html import _calibration_text
+
+    said = " ".join(_calibration_text(held).split())
+    alone, system = (held.metrics[f"test.{key}.calibration_error"] for key in ("model_ungated", "system"))
+    assert alone != pytest.approx(system, abs=5e-4)  # two numbers, so the label matters
+    assert f"The {int((~held.gated).sum()):,} held-out leads no gate rejects" in said
+    assert f"{alone:.3f} here for the model alone" in said
+    assert (
+        f"leadgate (gates + model) in the table above, with every lead a gate rejects at P(SQL) 0, it is {system:.3f}"
+        in said
+    )
+
+
+def test_a_random_split_s_page_does_not_speak_of_the_newest_leads(history, trained, policy):
+    from leadgate.training.data import split_history
+
+    info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="history.jsonl")
+    leads = history.subset(np.arange(3000))  # the wording needs no more, and the baselines fit faster
+    page = build_report(leads, trained.model, policy, info, split_kind="random")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "drawn at random, stratified by outcome, from the same period as the training leads" in text
+    assert "Model and baselines on the held-out leads" in text
+    # The split's own note says what a random split cannot see; nothing else speaks of time order.
+    rest = text.replace(split_history(leads, "random").note, "")
+    for timed in ("newest", "held-out period", "later", "newer"):
+        assert timed not in rest, timed

@@ -58,3 +58,18 @@ def test_notes_say_what_the_thresholds_missed_and_only_beyond_chance():
     assert "33 SQLs), below the policy's 97% floor" in missed[1]
     fixed = Routing(thresholds=Thresholds(sales_ready=0.5, verify=0.3, nurture=0.1))
     assert threshold_notes({"valid.routes.precision_sales_ready": 0.01}, fixed, {"valid": 10}) == []
+
+
+def test_a_random_test_part_is_not_worded_as_a_later_period():
+    routing = Routing(recall_floor=0.97, sales_ready_precision=0.05)
+    test_missed = {"valid.routes.recall_not_rejected": 0.975, "test.routes.recall_not_rejected": 0.879}
+    sqls = {"valid": 900, "test": 1000}
+    by_time = threshold_notes(test_missed, routing, sqls)
+    assert "on the later test period" in by_time[0] and "newer leads" in by_time[0]
+    (note,) = threshold_notes(test_missed, routing, sqls, split_kind="random")
+    assert "87.9% on the test part, drawn at random from the same leads as validation," in note
+    assert "no change over time" in note and "later" not in note and "newer" not in note
+    both_missed = {**test_missed, "valid.routes.recall_not_rejected": 0.88}
+    valid_note, test_note = threshold_notes(both_missed, routing, sqls, split_kind="random")
+    assert valid_note.endswith("(see the gate table of `leadgate report`)")
+    assert test_note.endswith("floor: as on validation, for the same cause (above), not a change over time")
