@@ -93,7 +93,7 @@ def _recall_advice(part: str, split_kind: str, valid_missed: bool) -> str:
     if part == "valid":
         return (
             "too few model-routed SQLs to place the nurture threshold, or gates reject more SQLs than the floor "
-            "allows (see the gate table of `leadgate report`)"
+            "allows (the model report's gate table, `leadgate report`, shows each gate)"
         )
     if split_kind == "time":
         return (

@@ -200,7 +200,7 @@ def train_model(
             if leadgate_leaks(comparison, findings["alone"], findings["read"])
             else None,
             "threshold_notes": threshold_notes(
-                metrics, policy.routing, {"valid": int(y_valid.sum()), "test": int(y_test.sum())}
+                metrics, policy.routing, {"valid": int(y_valid.sum()), "test": int(y_test.sum())}, split.kind
             ),
         },
     )

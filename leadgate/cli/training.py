@@ -93,7 +93,7 @@ def train_and_register(
             # A model that learned a leak would reject the very leads it should send to sales.
             aliased=allow_leakage or not result.extras.get("leak"),
         )
-    _print_training(result, registered, threshold_words(result, history, policy))
+    _print_training(result, registered, result.extras["threshold_notes"])
     return result, registered
 
 
@@ -104,15 +104,6 @@ def store_history(settings):
 
     engine = store_or_fail(settings)
     return history_from_store(engine), label_sources(engine)
-
-
-def threshold_words(result, history, policy) -> list[str]:
-    """What the chosen thresholds missed, worded for the split: a random test part is not later than validation."""
-    from leadgate.training.thresholds import threshold_notes
-
-    # train_model's extras word the test part as the later period whatever the split; these follow split.kind.
-    sqls = {"valid": int(history.sql[result.split.valid].sum()), "test": int(result.test_sql.sum())}
-    return threshold_notes(result.metrics, policy.routing, sqls, result.split.kind)
 
 
 def _print_training(result, registered, threshold_notes: list[str]) -> None:

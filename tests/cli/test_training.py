@@ -76,22 +76,6 @@ def test_a_broken_json_lines_history_keeps_its_own_message(tmp_path):
     assert "--mapping" not in out
 
 
-def test_train_words_threshold_notes_for_the_split_it_used(trained, history, policy):
-    from dataclasses import replace
-
-    from leadgate.cli.training import threshold_words
-
-    strict = policy.model_copy(update={"routing": policy.routing.model_copy(update={"recall_floor": 0.9999})})
-    by_time = threshold_words(trained, history, strict)
-    assert trained.split.kind == "time" and any("on the later test period" in note for note in by_time)
-    # The same numbers from a random split: its test part is drawn from the same leads as validation.
-    drawn = threshold_words(replace(trained, split=replace(trained.split, kind="random")), history, strict)
-    assert not any("later" in note or "newer" in note for note in drawn)
-    assert any(
-        "on the test part, drawn at random from the same leads as validation," in note for note in drawn
-    )
-
-
 def test_train_labels_the_calibration_error_it_prints(trained):
     from leadgate.cli.training import calibration_words
 

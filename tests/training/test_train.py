@@ -42,11 +42,22 @@ def test_model_size_and_recency_weighting_were_chosen_by_validation(trained):
 def test_a_random_split_weighs_every_training_lead_alike(history, policy):
     from leadgate.training.train import train_model
 
-    result = train_model(history.subset(np.arange(4000)), policy, split_kind="random")
+    # A precision no band reaches: a threshold note is written whatever the data.
+    strict = policy.model_copy(
+        update={
+            "routing": policy.routing.model_copy(
+                update={"sales_ready_precision": 0.999, "recall_floor": 0.9999}
+            )
+        }
+    )
+    result = train_model(history.subset(np.arange(4000)), strict, split_kind="random")
     assert result.split.kind == "random"
     # A random validation part is not newer than training: it cannot say whether newer leads predict better.
     assert {c["recency_half_life"] for c in result.candidates} == {None}
     assert result.booster_params["recency_half_life"] == "none"
+    # Nor is its test part later: the notes `train` prints (and the run keeps) say what it is.
+    notes = result.extras["threshold_notes"]
+    assert notes and not any("later" in note or "newer" in note for note in notes)
 
 
 def test_calibration_is_reasonable_on_the_later_period(trained):
