@@ -71,5 +71,5 @@ def test_a_random_test_part_is_not_worded_as_a_later_period():
     assert "no change over time" in note and "later" not in note and "newer" not in note
     both_missed = {**test_missed, "valid.routes.recall_not_rejected": 0.88}
     valid_note, test_note = threshold_notes(both_missed, routing, sqls, split_kind="random")
-    assert valid_note.endswith("(see the gate table of `leadgate report`)")
+    assert valid_note.endswith("(the model report's gate table, `leadgate report`, shows each gate)")
     assert test_note.endswith("floor: as on validation, for the same cause (above), not a change over time")
