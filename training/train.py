@@ -71,11 +71,17 @@ def _refuse_backwards_test(metrics: dict[str, float], split: Split) -> None:
             if plain == plain and plain < 0.55
             else ""
         )
+        measured = f"ROC-AUC {auc:.3f} ± {se:.3f}, against {metrics['valid.model.roc_auc']:.3f} on validation"
+        if split.kind == "time":
+            raise TrainingError(
+                f"on {later} the model ranks leads backwards ({measured}): what predicted conversion before no "
+                f"longer does (a regime shift){also}. Nothing was registered. Train on the newest period only, "
+                "or use --split random to mix the periods"
+            )
         raise TrainingError(
-            f"on {later} the model ranks leads backwards (ROC-AUC {auc:.3f} ± {se:.3f}, against "
-            f"{metrics['valid.model.roc_auc']:.3f} on validation): what predicted conversion before no longer "
-            f"does (a regime shift){also}. Nothing was registered. Train on the newest period only, or use "
-            "--split random to mix the periods"
+            f"on {later} the model ranks leads backwards ({measured}), although that part was drawn at random "
+            f"from the same leads as training{also}. Nothing was registered. Check how the outcome is mapped "
+            "(sql_positive), map more of the export's columns, or bring more history"
         )
 
 
@@ -124,7 +130,7 @@ def train_model(
         created=created,
     )
     valid_raw = fitted.raw(matrix[valid])
-    calibration = fit_platt(valid_raw, y[valid])
+    calibration = fit_platt(valid_raw, y[valid], split.kind)
     # Placeholder thresholds until they are chosen below from the pipeline's own scores.
     # What Against means: SQL rates by value range on the very rows the booster learned from.
     reference = reason_reference(builder, matrix[train], y[train])

@@ -147,3 +147,9 @@ def test_calibration_tells_a_backwards_model_from_one_with_too_little_signal():
             break
     else:
         pytest.fail("no seed gave a non-positive slope")
+    # A random validation part is drawn from the same leads as training: no shift over time to blame.
+    with pytest.raises(TrainingError) as drawn:
+        fit_platt(backwards, y, split_kind="random")
+    said = str(drawn.value)
+    assert "validation part" in said and "drawn at random" in said and "sql_positive" in said
+    assert "regime shift" not in said and "--split random" not in said
