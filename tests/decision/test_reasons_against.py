@@ -241,7 +241,15 @@ def test_a_few_leads_find_their_ranges_as_a_large_batch_does(pipeline, trained, 
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(1500.0, "1,500"), (14418.95, "14,418.95"), (14419.0, "14,419"), (6.5, "6.5"), (0.25, "0.25"), (7.0, "7"), (-2.125, "-2.12")],
+    [
+        (1500.0, "1,500"),
+        (14418.95, "14,418.95"),
+        (14419.0, "14,419"),
+        (6.5, "6.5"),
+        (0.25, "0.25"),
+        (7.0, "7"),
+        (-2.125, "-2.12"),
+    ],
 )
 def test_numbers_read_alike_in_a_value_and_in_its_comparison(value, text):
     from leadgate.decision.reasons import number_text
