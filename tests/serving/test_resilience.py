@@ -84,6 +84,9 @@ def test_a_moved_champion_alias_is_picked_up_without_restart(service_settings, t
             assert served == f"leadgate/{newer.version}"
         finally:
             client_ml.set_registered_model_alias(settings.model_name, "champion", before)
+            # Registered second, the newer version also took the challenger alias: tests after this one
+            # expect none (a challenger would shadow-score their leads in the background).
+            client_ml.delete_registered_model_alias(settings.model_name, "challenger")
 
 
 def test_a_broken_model_load_keeps_serving_the_current_one(service_settings):
