@@ -116,7 +116,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     waiting = sum(record["outcome"] is None for _, record in mapped)
     mapped = [(number, record) for number, record in mapped if record["outcome"] is not None]
     if waiting:
-        notes.append(f"{waiting:,} leads with no outcome yet left out of training")
+        notes.append(
+            f"{waiting:,} leads with no outcome yet left out (nothing to learn from or measure them by)"
+        )
     if waiting and not mapped:
         raise MappingError(
             f"no lead has an outcome yet ({waiting:,} open): nothing to learn from; {described}"

@@ -63,7 +63,7 @@ def test_open_leads_are_left_out_of_training_and_counted():
     )
     mapped = history_from_export(_rows(blank_every=10), mapping)
     assert len(mapped.history.leads) == 360 and not mapped.problems
-    assert "40 leads with no outcome yet left out of training" in mapped.notes
+    assert "40 leads with no outcome yet left out (nothing to learn from or measure them by)" in mapped.notes
     assert "(blank) 40 (no outcome yet)" in mapped.notes[-1]
 
 
