@@ -117,7 +117,11 @@ def log_training(
             # Readable on its own: the SQL rates by value range that decide what may be listed Against.
             mlflow.log_dict(result.model.reference.to_dict(), "reason_reference.json")
         mlflow.log_dict({"comparison": result.comparison, "routes": result.routes}, "evaluation.json")
-        mlflow.log_figure(calibration_figure(test.p_sql, result.test_sql), "plots/calibration.png")
+        # The leads the model routes, as the report's curve and test.model_ungated measure them.
+        ungated = ~test.gates.rejecting()
+        mlflow.log_figure(
+            calibration_figure(test.p_sql[ungated], result.test_sql[ungated]), "plots/calibration.png"
+        )
         mlflow.log_figure(route_distribution_figure(test.p_sql, test.route), "plots/score_by_route.png")
         # The bare booster as MLflow's own LightGBM flavor: what `mlflow models serve` would serve by default,
         # kept beside the pipeline model as the serving benchmark's baseline. Trees only: when validation chose a
