@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+from leadgate.features.schema import FUTURE_SLACK
 from leadgate.serving.lead_files import Row
 
 # A lead created longer ago than this and decided now has its events and dates aged to today: worth a word.
@@ -20,9 +21,14 @@ class AsOf:
     decides every lead as of that moment, or as of its creation when it was created later.
     """
 
-    def __init__(self, when: datetime | Literal["created"] | None = None):
-        if isinstance(when, str) and when != CREATED:
-            raise ValueError(f"as of {when!r}: give 'created', a datetime, or None for now")
+    def __init__(self, when: datetime | str | None = None):
+        # Text reads as `--as-of` does ('now', 'created', an ISO date); a datetime without a zone is UTC.
+        if isinstance(when, str):
+            when = parse_as_of(when, "now=")
+        elif isinstance(when, datetime):
+            when = _checked(when if when.tzinfo else when.replace(tzinfo=UTC))
+        elif when is not None:
+            raise ValueError(f"as of {when!r}: give 'now', 'created', a datetime or an ISO date")
         self.when = when
         self.old = 0  # leads decided now that were created more than OLD_AFTER ago
         self._old_before = datetime.now(UTC) - OLD_AFTER
@@ -43,7 +49,7 @@ class AsOf:
         return (self.pin(row) for row in rows)
 
 
-def parse_as_of(text: str) -> datetime | Literal["created"] | None:
+def parse_as_of(text: str, option: str = "--as-of") -> datetime | Literal["created"] | None:
     """`--as-of` in words: 'now', 'created', or an ISO 8601 date or moment (UTC when no zone is given)."""
     word = text.strip().lower()
     if word == "now":
@@ -54,7 +60,18 @@ def parse_as_of(text: str) -> datetime | Literal["created"] | None:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(
-            f"--as-of {text!r}: give 'now', 'created' (each lead as it stood when created) or a date like "
+            f"{option} {text!r}: give 'now', 'created' (each lead as it stood when created) or a date like "
             "2026-06-30 or 2026-06-30T18:00:00Z"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return _checked(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+
+
+def _checked(moment: datetime) -> datetime:
+    """A decision time no later than a day after now: a lead cannot be decided as of a moment still to come."""
+    now = datetime.now(UTC)
+    if moment > now + FUTURE_SLACK:
+        raise ValueError(
+            f"as of {moment.isoformat()}: more than a day after now ({now.isoformat(timespec='seconds')}); a "
+            "lead is decided as of a moment that has come"
+        )
+    return moment

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -63,8 +64,15 @@ def test_now_created_decides_each_lead_as_it_stood_when_created(scorer, history,
     np.testing.assert_allclose(decided["p_sql"].to_numpy(), np.round(expected.p_sql, 6), atol=1e-6)
     explained = scorer.explain(records[0], now="created")
     assert explained.attrs["p_sql"] == pytest.approx(expected.p_sql[0])
-    with pytest.raises(ValueError, match="give 'created', a datetime, or None"):
+    with pytest.raises(ValueError, match="now= 'yesterday': give 'now', 'created'"):
         scorer.decide(records[:1], now="yesterday")
+    # Text as the CLI's --as-of reads it, and a datetime without a zone as UTC, as lead JSON reads one.
+    assert scorer.decide(records[:5], now="CREATED")["p_sql"].tolist() == decided["p_sql"].iloc[:5].tolist()
+    naive = scorer.decide(records[:5], now=datetime(2026, 11, 30, 12))
+    aware = scorer.decide(records[:5], now=datetime(2026, 11, 30, 12, tzinfo=UTC))
+    assert naive["p_sql"].tolist() == aware["p_sql"].tolist()
+    with pytest.raises(ValueError, match="more than a day after now"):
+        scorer.decide(records[:1], now=datetime(2099, 1, 1))
 
 
 def test_bad_leads_get_an_error_row_and_the_rest_are_decided(scorer):

@@ -75,6 +75,10 @@ def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
     try:
         return history_from_records(_records(path))
     except HistoryError as error:
+        if _names_no_lead_field(path):  # an export in Parquet or JSON lines: its own column names
+            raise fail(
+                f"{path}: looks like a CRM export, not a history of leads: {_mapping_hint()}"
+            ) from None
         raise fail(str(error)) from None
     except (OSError, EOFError, ValueError) as error:  # bad gzip, not JSON lines, not UTF-8 text
         if _looks_like_export(path):
@@ -82,6 +86,17 @@ def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
                 f"{path}: looks like a CRM export, not a JSON-lines history: {_mapping_hint()}"
             ) from None
         raise fail(f"{path}: not a JSON-lines history file: {error}") from None
+
+
+def _names_no_lead_field(path: Path) -> bool:
+    """Whether none of the file's columns (or first record's keys) is a lead field: a CRM export's names."""
+    from leadgate.serving.lead_files import foreign_columns, input_columns
+
+    try:
+        columns = input_columns(path)
+    except Exception:  # noqa: BLE001 - only a hint: an unreadable file keeps the history's own message
+        return False
+    return bool(columns) and foreign_columns(columns) == columns
 
 
 def _mapping_hint() -> str:

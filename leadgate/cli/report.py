@@ -58,6 +58,9 @@ def held_out_split(params: dict, asked: str, history, model: str) -> str:
         return asked or "auto"
     # As training.data.split_history resolves it: auto is by time when the leads carry an order in time.
     kind = "random" if asked == "random" or (asked == "auto" and not history.ordered) else "time"
+    # `auto`, the documented default, means the model's own split wherever the history allows it.
+    if asked == "auto" and (trained == "random" or history.ordered):
+        asked, kind = "", trained
     if asked and kind != trained:
         raise fail(
             f"{model} was trained with a {trained} split; a {kind} split would report on leads it was trained "

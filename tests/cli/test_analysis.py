@@ -191,6 +191,18 @@ def test_an_export_without_a_mapping_asks_for_one(command):
     assert "did you mean --mapping?" in out and "history must be" not in out
 
 
+def test_an_export_saved_as_parquet_without_a_mapping_asks_for_one_too(tmp_path):
+    from leadgate.serving.export_reader import read_export
+
+    parquet = tmp_path / "export.parquet"
+    pd.DataFrame(read_export(SALESFORCE)).to_parquet(parquet)
+    result = run("evidence", "--data", parquet)
+    assert result.exit_code == 2
+    out = text(result.output)
+    assert "export.parquet: looks like a CRM export, not a history of leads" in out
+    assert "did you mean --mapping?" in out and "history rows are invalid" not in out
+
+
 def _rendered(print_one, width: int) -> str:
     from io import StringIO
 

@@ -212,6 +212,8 @@ def test_score_refuses_an_as_of_it_cannot_read(trained, tmp_path):
     assert result.exit_code == 2
     assert "--as-of 'yesterday': give 'now', 'created'" in text(result.output)
     assert not (tmp_path / "o.jsonl").exists()
+    future = run("score", "--input", leads, "--output", tmp_path / "o.jsonl", "--as-of", "2099-01-01")
+    assert future.exit_code == 2 and "more than a day after now" in text(future.output)
 
 
 def test_score_refuses_an_unsupported_output_format(trained, tmp_path):

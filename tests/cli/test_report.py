@@ -106,6 +106,8 @@ def histories(history_records):
         ({"split.kind": "time"}, "auto", True, "time"),
         ({"split.kind": "random", "data.leads": "300"}, "", True, "random"),
         ({"split.kind": "random", "data.leads": "300"}, "auto", False, "random"),
+        # auto, the default, is the model's own split even where the leads have dates (random by choice).
+        ({"split.kind": "random", "data.leads": "300"}, "auto", True, "random"),
         ({}, "", True, "auto"),  # the run is gone: nothing to hold the report to
         ({}, "random", True, "random"),
     ],
