@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from leadgate.features.cells import Row, checked, convert, flag
 from leadgate.features.mapping import Label, Mapping, MappingError, Sequence
-from leadgate.features.number_marks import column_mark
+from leadgate.features.number_marks import column_mark, evidence
 
 # Exports without dates: each row a second after the one before, from a fixed start (the order is all it means).
 ROW_ORDER_START = datetime(2000, 1, 1, tzinfo=UTC)
@@ -67,8 +67,23 @@ def decimal_marks(
         try:
             marks[rule.column] = column_mark(rule.column, texts, declared, trained=trained, strays=strays)
         except ValueError as error:
-            raise MappingError(str(error)) from None
+            raise MappingError(f"{error}{_rows_of_strays(rule, cells, declared)}") from None
     return marks
+
+
+def _rows_of_strays(rule, cells: list[str | None], declared: str | None) -> str:
+    """Where the cells off the column's mark are (header = row 1): a big export is not searched by eye."""
+    shown = [None if c is None else evidence(rule.values.get(c, c) or "") for c in cells]
+    marks = [kind for kind in shown if kind in (".", ",")]
+    if not marks:
+        return ""  # nothing written with a mark: the cells read either way, no row is at fault
+    # Off the declared mark; else the mark fewer cells write.
+    odd = ("," if declared == "." else ".") if declared else min((".", ","), key=marks.count)
+    rows = [number for number, kind in enumerate(shown, start=2) if kind == odd]
+    if not rows or len(rows) == len(marks):
+        return ""
+    more = f" and {len(rows) - 3:,} more" if len(rows) > 3 else ""
+    return f" (rows {', '.join(map(str, rows[:3]))}{more})"
 
 
 def map_rows(

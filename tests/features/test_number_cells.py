@@ -177,9 +177,15 @@ def test_training_names_the_few_cells_against_a_declared_mark_as_the_fault():
     with pytest.raises(
         MappingError,
         match=r"column 'Score' has 1 cell with a point, '71.5', where the mapping gives it the decimal ',' "
-        r"\(19 cells follow it\): correct those cells, or read them with the column's `values`",
+        r"\(19 cells follow it\): correct those cells, or read them with the column's `values` \(rows 2\)",
     ):
         decimal_marks(_score_mapping(","), STRAY)
+    # Without a declared mark the few cells that write the other one are named by row too.
+    many = [{"Score": f"{n},5"} for n in range(30)]
+    for row in (3, 9, 17, 25):
+        many[row - 2] = {"Score": "71.5"}
+    with pytest.raises(MappingError, match=r"mixes decimal marks .* \(rows 3, 9, 17 and 1 more\)$"):
+        decimal_marks(_score_mapping(), many)
 
 
 @pytest.mark.parametrize(("cell", "number"), [("5.", 5.0), ("-5.", -5.0), ("1.e3", 1000.0)])
