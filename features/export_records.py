@@ -122,9 +122,13 @@ def mapped_rows(
         try:
             yield number, _record(mapping, row, ranks, number, outcome), lead_id
         except ValueError as error:
-            named = mapping.lead_id and lead_id
-            where = f"row {number}" + (f" ({mapping.lead_id.column} {lead_id})" if named else "")
-            yield number, f"{where}: {error}", lead_id
+            yield number, f"{row_label(mapping, number, lead_id)}: {error}", lead_id
+
+
+def row_label(mapping: Mapping, number: int, lead_id: str | None) -> str:
+    """How an error names an export row: 'row 5 (Lead-ID 4711)', or 'row 5' without an id column."""
+    named = mapping.lead_id and lead_id
+    return f"row {number}" + (f" ({mapping.lead_id.column} {lead_id})" if named else "")
 
 
 def _row_id(number: int) -> str:

@@ -161,7 +161,13 @@ def _mapping(mapping):
 def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     import pandas as pd
 
-    from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
+    from leadgate.features.export_records import (
+        decimal_marks,
+        mapped_rows,
+        row_label,
+        sequence_keys,
+        sequence_ranks,
+    )
     from leadgate.features.headers import check_header
 
     frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
@@ -173,7 +179,7 @@ def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     marks = decimal_marks(mapping, rows, known_marks, strays=MARK_STRAYS)
     # A row in error keeps its lead id, as in `leadgate score`.
     return [
-        Row.of(number, data, lead_id)
+        Row.of(number, data, lead_id, row_label(mapping, number, lead_id))
         for number, data, lead_id in mapped_rows(mapping, rows, ranks, False, marks)
     ]
 

@@ -13,7 +13,13 @@ from pydantic import ValidationError
 
 from leadgate.features.cells import typed_custom
 from leadgate.features.custom import CustomField
-from leadgate.features.export_records import decimal_marks, mapped_rows, sequence_keys, sequence_ranks
+from leadgate.features.export_records import (
+    decimal_marks,
+    mapped_rows,
+    row_label,
+    sequence_keys,
+    sequence_ranks,
+)
 from leadgate.features.headers import check_header, delimiter_hint
 from leadgate.features.mapping import Mapping, Sequence
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
@@ -38,23 +44,25 @@ class Row:
     error: str | None
 
     @classmethod
-    def of(cls, number: int, data, lead_id: str | None = None) -> Row:
+    def of(cls, number: int, data, lead_id: str | None = None, where: str | None = None) -> Row:
         """A row from a Lead, lead JSON (validated here) or the text of the problem that kept it from being one
-        (with the row's lead id when the reader knows it)."""
+        (with the row's lead id when the reader knows it; `where` names the row in a validation error)."""
         if isinstance(data, Lead):
             return cls(number, data, data.lead_id, None)
         if isinstance(data, str):
             return cls(number, None, lead_id, data)
-        return cls.parsed(number, data)
+        return cls.parsed(number, data, where)
 
     @classmethod
-    def parsed(cls, number: int, data) -> Row:
+    def parsed(cls, number: int, data, where: str | None = None) -> Row:
         """A row from any JSON value, validated as a lead."""
         try:
             lead = parse_lead(data)
         except LeadValidationError as error:
             found = data.get("lead_id") if isinstance(data, dict) else None
-            return cls(number, None, None if found is None else str(found), f"row {number}: {error}")
+            return cls(
+                number, None, None if found is None else str(found), f"{where or f'row {number}'}: {error}"
+            )
         return cls(number, lead, lead.lead_id, None)
 
     @classmethod
@@ -164,7 +172,7 @@ def _mapped_rows(
     head = list(islice(rows, MARK_SAMPLE))
     marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
-        yield Row.of(number, data, lead_id)
+        yield Row.of(number, data, lead_id, row_label(mapping, number, lead_id))
 
 
 def check_input(path: Path, mapping: Mapping | None = None) -> None:
