@@ -58,6 +58,8 @@ class Column(_Strict):
             value = value.strip().upper()
             if not (len(value) == 3 and value.isascii() and value.isalpha()):
                 raise ValueError(f"{value!r} is not a three-letter currency code such as EUR, GBP or CHF")
+            if not _iso_currency(value):  # a typo (EUO) would otherwise convert at the rate given for EUR
+                raise ValueError(f"{value!r} is not an ISO 4217 currency code (EUR, GBP, CHF…)")
         return value
 
     @model_validator(mode="after")
@@ -146,3 +148,10 @@ class EventRule(_Strict):
     max_events: int = Field(100, ge=1, le=10_000)
     true_values: list[str] = TRUE_VALUES
     false_values: list[str] = FALSE_VALUES
+
+
+def _iso_currency(code: str) -> bool:
+    """Whether ISO 4217 lists the code (pycountry's table)."""
+    import pycountry  # its tables load on first use: only a mapping that names a currency pays for it
+
+    return pycountry.currencies.get(alpha_3=code) is not None

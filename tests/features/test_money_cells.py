@@ -122,6 +122,7 @@ def test_an_integer_money_column_converts_to_cents():
         (", usd_per_unit: 1.08", "usd_per_unit needs the currency it converts"),
         (", currency: USD, usd_per_unit: 1", "amounts in USD need no rate; drop usd_per_unit"),
         (", currency: Euro, usd_per_unit: 1.08", "'EURO' is not a three-letter currency code"),
+        (", currency: EUO, usd_per_unit: 1.08", "'EUO' is not an ISO 4217 currency code"),
         (", currency: EUR, usd_per_unit: 0", "usd_per_unit: Input should be greater than 0"),
         (", currency: EUR, usd_per_unit: -1.08", "usd_per_unit: Input should be greater than 0"),
         (", currency: EUR, usd_per_unit: inf", "usd_per_unit: Input should be a finite number"),
