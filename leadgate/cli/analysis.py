@@ -75,7 +75,13 @@ def _history(
         raise fail(f"{path}: no such file (make one with `leadgate synth` or `leadgate demo`)")
     with console.status(f"reading {path}"):
         history = history_or_fail(path, mapping, delimiter)
-    return within(history, str(path), since, until)
+    kept = within(history, str(path), since, until)
+    if mapping is not None and (since or until):  # the export's outcome line counted every lead
+        console.print(
+            f"window {since or 'the start'} to {until or 'the end'}: {len(kept.leads):,} of "
+            f"{len(history.leads):,} leads, {int(kept.sql.sum()):,} SQLs"
+        )
+    return kept
 
 
 def _mapping(name: str | None):

@@ -174,6 +174,11 @@ def test_a_crm_export_is_read_through_its_mapping_within_the_window(command, tmp
         "channels": lambda: next(r for r in written["channels"] if r["channel"] == "total")["leads"],
     }[command]()
     assert leads == in_window
+    in_window_sqls = int(mapped.sql[mapped.created >= since].sum())
+    expected = (
+        f"window 2026-08-01 to the end: {in_window:,} of {len(mapped.leads):,} leads, {in_window_sqls:,} SQLs"
+    )
+    assert expected in text(result.output)  # beside the export's outcome line, which counts every lead
 
 
 def test_the_delimiter_reaches_the_export_reader():
