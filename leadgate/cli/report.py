@@ -48,6 +48,35 @@ def _run(settings, run_id: str) -> tuple[dict, dict]:
     return dict(run.data.params), dict(run.data.metrics)
 
 
+def trained_data(params: dict, settings, model: str) -> Path:
+    """The history to report on when --data is not given: the file the model was trained on (its run's
+    data.path) when that is a history still there; an export or the decision store must be named."""
+    from leadgate.cli.common import console, fail
+
+    default = settings.data_dir / "history.jsonl.gz"
+    source = params.get("data.path")
+    if source is None:  # the run is gone or predates the param
+        return default
+    if source == "decision store":
+        raise fail(
+            f"{model} was trained on the decision store's leads: give the history to report on as --data"
+        )
+    if "data.mapping" in params:  # another history would report on leads of another CRM
+        raise fail(
+            f"{model} was trained on the CRM export {source} through the mapping {params['data.mapping']}: "
+            "give them as --data and --mapping (and its --delimiter, if train had one)"
+        )
+    trained_on = Path(source)
+    if trained_on.exists() and trained_on.resolve() != default.resolve():
+        console.print(f"data: {source}, the history {model} was trained on")
+        return trained_on
+    if trained_on.exists() or trained_on.name == default.name:  # the data dir's history, seen from elsewhere
+        return default
+    raise fail(
+        f"{model} was trained on {source}, which is not there: give the history to report on as --data"
+    )
+
+
 def held_out_split(params: dict, asked: str, history, model: str) -> str:
     """The split whose test part the model never saw: the one it was trained with (logged as split.kind, with
     its seed as lgbm.seed). Another split, or a random one of another history, is refused in one line."""
@@ -85,8 +114,8 @@ def report(
     data: Annotated[
         Path | None,
         typer.Option(
-            help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping (default: "
-            "history.jsonl.gz in the data dir)"
+            help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping (default: the "
+            "history the model was trained on, else history.jsonl.gz in the data dir)"
         ),
     ] = None,
     mapping: MappingOpt = None,
@@ -111,13 +140,13 @@ def report(
     loaded = (
         load_version(settings, str(version)) if version else loaded_or_fail(settings, alias or "champion")
     )
-    path = data or settings.data_dir / "history.jsonl.gz"
+    params, metrics = _run(settings, loaded.run_id)
+    path = data or trained_data(params, settings, f"{loaded.name}/{loaded.version}")
     mapped = named_mapping(mapping) if mapping else None
     if not path.exists():
         raise fail(f"{path}: no such file")
     with console.status(f"reading {path}"):
         history = history_or_fail(path, mapped, delimiter)
-    params, metrics = _run(settings, loaded.run_id)
     # The split the model was trained with, so the test part is the one training held out.
     split_kind = held_out_split(params, split, history, f"{loaded.name}/{loaded.version}")
     trained_on = {k.removeprefix("data."): v for k, v in params.items() if k.startswith("data.")}

@@ -142,3 +142,44 @@ def test_a_split_that_would_hold_training_leads_is_refused(histories, capsys, pa
         held_out_split(params, asked, histories[0 if dated else 1], "m/1")
     assert stopped.value.exit_code == 2
     assert said in " ".join(capsys.readouterr().err.split())
+
+
+def test_without_data_the_report_reads_the_history_the_model_was_trained_on(tmp_path, monkeypatch, capsys):
+    from leadgate.cli.common import settings_for
+    from leadgate.cli.report import trained_data
+
+    monkeypatch.chdir(tmp_path)
+    settings = settings_for(tmp_path / "data")
+    default = settings.data_dir / "history.jsonl.gz"
+    (tmp_path / "q3.jsonl.gz").write_bytes(b"")
+    assert trained_data({"data.path": "q3.jsonl.gz"}, settings, "m/1").resolve() == tmp_path / "q3.jsonl.gz"
+    assert "data: q3.jsonl.gz, the history m/1 was trained on" in capsys.readouterr().out
+    assert trained_data({}, settings, "m/1") == default  # the run is gone
+    assert trained_data({"data.path": "elsewhere/history.jsonl.gz"}, settings, "m/1") == default
+
+
+@pytest.mark.parametrize(
+    ("params", "said"),
+    [
+        (
+            {"data.path": "crm.csv", "data.mapping": "acme"},
+            "m/1 was trained on the CRM export crm.csv through the mapping acme: give them as --data and --mapping",
+        ),
+        ({"data.path": "decision store"}, "m/1 was trained on the decision store's leads: give the history"),
+        (
+            {"data.path": "gone.jsonl.gz"},
+            "m/1 was trained on gone.jsonl.gz, which is not there: give the history",
+        ),
+    ],
+)
+def test_without_data_a_history_the_report_cannot_find_is_named(tmp_path, monkeypatch, capsys, params, said):
+    import typer
+
+    from leadgate.cli.common import settings_for
+    from leadgate.cli.report import trained_data
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(typer.Exit) as stopped:
+        trained_data(params, settings_for(tmp_path / "data"), "m/1")
+    assert stopped.value.exit_code == 2
+    assert said in " ".join(capsys.readouterr().err.split())
