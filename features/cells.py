@@ -199,3 +199,24 @@ def typed_custom(lead: dict, fields) -> list[str]:
         except ValueError as error:
             problems.append(f"custom.{name}: {error}")
     return problems
+
+
+def text_fields(cells: dict[str, list[str]]) -> tuple:
+    """Custom fields of a lead-path table's text columns (`custom.calls` → its cells), for a history without
+    a model or mapping to declare them: whole numbers are integer, numbers number, yes/no words a flag, other
+    text left to infer_fields (an ISO date a datetime, else a category)."""
+    from leadgate.features.custom import CustomField, default_label, infer_fields
+
+    fields, texts = [], {}
+    for name, values in cells.items():
+        numbers = [number_marks.read(value, ".") for value in values]
+        if values and all(number is not None for number in numbers):
+            kind = "integer" if all(number.is_integer() for number in numbers) else "number"
+        elif values and all(yes_or_no(value, TRUE_VALUES, FALSE_VALUES) is not None for value in values):
+            kind = "flag"
+        else:
+            texts[name] = values
+            continue
+        fields.append(CustomField(name, kind, default_label(name)))
+    inferred = infer_fields([{name: value} for name, values in texts.items() for value in values])
+    return tuple(sorted([*fields, *inferred], key=lambda field: field.name))

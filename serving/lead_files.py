@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from leadgate.features.cells import typed_custom
+from leadgate.features.cells import text_fields, typed_custom
 from leadgate.features.custom import CustomField
 from leadgate.features.export_records import (
     decimal_marks,
@@ -253,3 +253,31 @@ def _first_json(path: Path, kind: str) -> Iterator[tuple[int, object]]:
 def foreign_columns(columns: list[str]) -> list[str]:
     """The columns that are no lead field ('Lead Number'; 'company.employees' is one): a CRM export's names."""
     return [column for column in columns if column.split(".", 1)[0] not in Lead.model_fields]
+
+
+def table_history(path: Path, delimiter: str | None = None) -> list[dict]:
+    """The records of a lead-path table with outcomes (a CSV history: `company.name`, `outcome.sql`, …) with
+    text cells read as their fields' types; custom columns as what all their cells write (see text_fields).
+
+    Raises BatchInputError naming the row whose JSON text (events, true_negative_factors) cannot be read.
+    """
+    table = open_table(path, delimiter=delimiter)
+    rows = list(table.rows)
+    custom = {
+        column.removeprefix("custom."): [row[column] for row in rows if row.get(column)]
+        for column in table.columns
+        if column.startswith("custom.")
+    }
+    fields = text_fields(custom)
+    records = []
+    for number, row in enumerate(rows, start=2):  # the header is row 1, as score numbers a CSV's rows
+        try:
+            data = unflatten(row)
+            outcome = data.get("outcome")
+            if isinstance(outcome, dict) and isinstance(outcome.get("true_negative_factors"), str):
+                outcome["true_negative_factors"] = json.loads(outcome["true_negative_factors"])
+        except json.JSONDecodeError as error:
+            raise BatchInputError(f"{path.name}: row {number}: not valid JSON text: {error.msg}") from None
+        typed_custom(data, fields)  # every cell reads as its field's type: the types came from these cells
+        records.append(data)
+    return records

@@ -8,7 +8,9 @@ from typing import Literal
 
 import numpy as np
 
+from leadgate.features.cells import yes_or_no
 from leadgate.features.custom import CustomField, infer_fields
+from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.runtime import paused_gc
 
@@ -63,6 +65,17 @@ class History:
         )
 
 
+def _flag(value) -> bool | None:
+    """An outcome's true or false: a JSON boolean, 0 or 1, or a yes/no word (a CSV's 'True'); else None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        return yes_or_no(value, TRUE_VALUES, FALSE_VALUES)
+    return None
+
+
 class HistoryError(ValueError):
     """Historical data could not be used; the message lists the first problems."""
 
@@ -113,6 +126,13 @@ def _history_from_records(
         if not isinstance(outcome, dict) or "sql" not in outcome:
             problems.append(f"row {row}: outcome.sql is missing")
             continue
+        flags = {name: _flag(outcome.get(name, False)) for name in ("sql", "won")}
+        unread = [
+            f"outcome.{name}: {outcome[name]!r} is not true or false" for name in flags if flags[name] is None
+        ]
+        if unread:  # bool("false") is True: a text outcome is read as its words, or refused
+            problems.append(f"row {row}: {'; '.join(unread)}")
+            continue
         lead_fields = {k: v for k, v in record.items() if k != "outcome"}
         try:
             lead = parse_lead(lead_fields)
@@ -122,8 +142,8 @@ def _history_from_records(
         except LeadValidationError as error:
             problems.append(f"row {row}: {error}")
             continue
-        sql.append(bool(outcome["sql"]))
-        won.append(bool(outcome.get("won", False)))
+        sql.append(flags["sql"])
+        won.append(flags["won"])
         reasons.append(outcome.get("rejection_reason") or "")
         factors.append(list(outcome.get("true_negative_factors") or []))
         kept.append(index)

@@ -70,10 +70,11 @@ def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
 
     if mapping is not None:
         return export_history(path, mapping, delimiter)
-    if delimiter is not None:
-        raise fail(f"{path.name}: --delimiter is for a CRM export, read through a mapping: {_mapping_hint()}")
+    table = _lead_table(path, delimiter)
+    if delimiter is not None and not table:
+        raise fail(f"{path.name}: --delimiter is for a CSV file, or a CRM export read through a mapping")
     try:
-        return history_from_records(_records(path))
+        return history_from_records(table_history_or_fail(path, delimiter) if table else _records(path))
     except HistoryError as error:
         if _names_no_lead_field(path):  # an export in Parquet or JSON lines: its own column names
             raise fail(
@@ -86,6 +87,31 @@ def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
                 f"{path}: looks like a CRM export, not a JSON-lines history: {_mapping_hint()}"
             ) from None
         raise fail(f"{path}: not a JSON-lines history file: {error}") from None
+
+
+def _lead_table(path: Path, delimiter: str | None) -> bool:
+    """Whether the file is a CSV whose columns are lead fields (`company.name`, `outcome.sql`), as score reads."""
+    from leadgate.serving.export_reader import BatchInputError, file_format
+    from leadgate.serving.lead_files import foreign_columns, input_columns
+
+    if file_format(path).removesuffix(".gz") not in (".csv", ".tsv", ".txt") or not path.exists():
+        return False
+    try:
+        columns = input_columns(path, delimiter=delimiter)
+    except BatchInputError as error:
+        raise fail(str(error)) from None
+    return bool(columns) and not foreign_columns([c for c in columns if not c.startswith("outcome.")])
+
+
+def table_history_or_fail(path: Path, delimiter: str | None) -> list[dict]:
+    """A lead-path CSV's records; a cell that cannot be read stops the command with one line."""
+    from leadgate.serving.export_reader import BatchInputError
+    from leadgate.serving.lead_files import table_history
+
+    try:
+        return table_history(path, delimiter)
+    except BatchInputError as error:
+        raise fail(str(error)) from None
 
 
 def _names_no_lead_field(path: Path) -> bool:

@@ -72,6 +72,24 @@ def test_more_than_one_percent_invalid_rows_is_refused_with_row_numbers():
     assert "row 10: outcome.sql is missing" in message
 
 
+def test_an_outcome_written_as_text_is_read_as_its_words_not_as_a_non_empty_string():
+    rows = records(100)
+    rows[0]["outcome"] = {"sql": "False", "won": "no"}  # bool("False") is True
+    rows[1]["outcome"] = {"sql": "TRUE", "won": "yes"}
+    rows[2]["outcome"] = {"sql": 0}
+    history = history_from_records(rows)
+    by_id = dict(
+        zip([lead.lead_id for lead in history.leads], zip(history.sql, history.won, strict=True), strict=True)
+    )
+    assert by_id["h-0"] == (False, False) and by_id["h-1"] == (True, True) and by_id["h-2"] == (False, False)
+    rows[3]["outcome"] = {"sql": "maybe"}
+    rows[4]["outcome"] = {"sql": True, "won": 2}
+    with pytest.raises(HistoryError) as caught:
+        history_from_records(rows)
+    assert "row 4: outcome.sql: 'maybe' is not true or false" in str(caught.value)
+    assert "row 5: outcome.won: 2 is not true or false" in str(caught.value)
+
+
 def test_problems_cite_the_exports_row_numbers_and_a_bad_creation_time_once():
     rows = records(3)
     rows[1]["created_at"] = "yesterday"

@@ -1,0 +1,92 @@
+"""Histories the analysis and training commands read: a lead-path CSV read as its JSON-lines twin is."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import typer
+
+from leadgate.cli.data import history_or_fail
+from leadgate.training.data import history_from_records
+from tests.factories import lead_dict
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def _records(n: int = 200) -> list[dict]:
+    rows = []
+    for i in range(n):
+        data = lead_dict(lead_id=f"c-{i}", created_at=(START + timedelta(hours=i)).isoformat())
+        data["source"]["campaign"] = f"spring-{i % 2}"  # the factory's '' would read back as a blank cell: None
+        data["custom"] = {"calls": i % 7, "budget": i * 1.5, "trial": i % 2 == 0, "segment": "ABC"[i % 3]}
+        if i % 10 == 0:
+            del data["custom"]["calls"]  # a blank cell: missing, not zero
+        data["outcome"] = {"sql": i % 4 == 0, "won": i % 8 == 0, "true_negative_factors": []}
+        rows.append(data)
+    return rows
+
+
+def _flat(record: dict, prefix: str = "") -> dict:
+    """A record as a CSV row: nested objects as dotted columns, lists as JSON text, booleans as Python writes them."""
+    row = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            row.update(_flat(value, f"{prefix}{key}."))
+        else:
+            row[f"{prefix}{key}"] = json.dumps(value) if isinstance(value, list) else value
+    return row
+
+
+def _write_csv(path, records: list[dict], delimiter: str = ",") -> None:
+    rows = [_flat(record) for record in records]
+    columns = list(dict.fromkeys(column for row in rows for column in row))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns, delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_a_lead_path_csv_history_reads_as_its_json_lines_twin(tmp_path, delimiter):
+    records = _records()
+    path = tmp_path / "history.csv"
+    _write_csv(path, records, delimiter)
+    from_csv = history_or_fail(path)
+    from_json = history_from_records(records)
+    assert [lead.lead_id for lead in from_csv.leads] == [lead.lead_id for lead in from_json.leads]
+    assert from_csv.sql.tolist() == from_json.sql.tolist() and from_csv.won.tolist() == from_json.won.tolist()
+    assert {(f.name, f.type) for f in from_csv.custom_fields} == {
+        ("calls", "integer"),
+        ("budget", "number"),
+        ("trial", "flag"),
+        ("segment", "category"),
+    }
+    assert [lead.custom for lead in from_csv.leads] == [lead.custom for lead in from_json.leads]
+    assert [lead.model_dump() for lead in from_csv.leads] == [lead.model_dump() for lead in from_json.leads]
+
+
+def test_a_lead_path_csv_with_unreadable_json_text_names_the_row(tmp_path, capsys):
+    path = tmp_path / "history.csv"
+    records = _records()
+    _write_csv(path, records)
+    lines = path.read_text().splitlines()
+    lines[3] = (
+        lines[3].replace('"[]"', '"[not json"', 1) if '"[]"' in lines[3] else lines[3].replace("[]", "[x", 1)
+    )
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(typer.Exit):
+        history_or_fail(path)
+    assert "history.csv: row 4: not valid JSON text" in " ".join(capsys.readouterr().err.split())
+
+
+def test_an_export_csv_still_asks_for_its_mapping(tmp_path, capsys):
+    path = tmp_path / "crm.csv"
+    path.write_text("Lead Number,Converted\n1,0\n")
+    with pytest.raises(typer.Exit):
+        history_or_fail(path)
+    assert "looks like a CRM export, not a JSON-lines history: did you mean --mapping?" in " ".join(
+        capsys.readouterr().err.split()
+    )
