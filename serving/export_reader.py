@@ -14,10 +14,9 @@ from pathlib import Path
 
 from leadgate.features.cells import cell_text
 from leadgate.features.headers import delimiter_hint
+from leadgate.serving.delimiter_sniffing import SAMPLE, blank, sniff
 
 EXPORT_FORMATS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".jsonl", ".jsonl.gz", ".parquet")
-DELIMITERS = ",;\t|"
-SAMPLE = 64 * 1024  # characters the delimiter is sniffed from
 DECODE_BLOCK = 1 << 20  # bytes decoded at a time while the encoding is guessed
 BATCH_ROWS = 10_000  # Parquet and JSON-lines rows read at a time
 UNREADABLE = (OSError, EOFError, zlib.error, UnicodeDecodeError)  # bad gzip, truncated gzip, not UTF-8
@@ -104,7 +103,7 @@ def open_table(
     sample = _guarded(lambda: handle.read(SAMPLE + 1), path.name, encoding)
     handle.seek(0)
     fallback = "\t" if kind.startswith(".tsv") else ","
-    table = _delimited_table(handle, path.name, delimiter or _sniff(sample, fallback), used, encoding)
+    table = _delimited_table(handle, path.name, delimiter or sniff(sample, fallback), used, encoding)
     if (
         announce and encoding is None and table.note
     ):  # a guess the user should know of; a given one is no news
@@ -215,40 +214,6 @@ def _delimiter(value: str | None) -> str | None:
     return value
 
 
-def _blank(row: list[str]) -> bool:
-    return len(row) <= 1 and not "".join(row).strip()
-
-
-def _widths(sample: str, delimiter: str) -> list[int]:
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-    try:
-        return [len(row) for row in reader if not _blank(row)]
-    except csv.Error:
-        return []
-
-
-def _sniff(text: str, fallback: str) -> str:
-    """The delimiter that splits the first rows into one width above 1; csv.Sniffer's guess breaks a tie."""
-    sample = text[:SAMPLE]
-    try:
-        guess = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        guess = fallback
-
-    def fit(delimiter: str) -> tuple:
-        widths = _widths(sample, delimiter)
-        if len(text) > SAMPLE:
-            widths = widths[:-1]  # the sample may end inside a row
-        if not widths:
-            return (False, 0.0, 0, delimiter == guess)
-        # Sniffer picks ',' for 'Id;Betrag, brutto;Land' over '1;12,5;DE': both split every line alike
-        # and ',' is its favourite. Of the delimiters that split rows alike, the one with most columns wins.
-        consistent = sum(width == widths[0] for width in widths) / len(widths)
-        return (widths[0] > 1, consistent, widths[0], delimiter == guess)
-
-    return max(DELIMITERS, key=fit)
-
-
 def _unique(header: list[str]) -> list[str]:
     """Header names made unique as pandas did ('a', 'a.1'; 'Unnamed: 3' for a blank one)."""
     seen: dict[str, int] = {}
@@ -266,7 +231,7 @@ def _delimited_table(handle, name: str, delimiter: str, used: str, given: str | 
     # pandas had no field size limit; a CRM notes column can pass csv's default of 128 KiB.
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
     reader = csv.reader(handle, delimiter=delimiter)  # Excel quoting: "a ""b"""
-    lines = (row for row in reader if not _blank(row))
+    lines = (row for row in reader if not blank(row))
 
     def parsed(read):
         try:

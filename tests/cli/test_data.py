@@ -20,7 +20,8 @@ def _records(n: int = 200) -> list[dict]:
     rows = []
     for i in range(n):
         data = lead_dict(lead_id=f"c-{i}", created_at=(START + timedelta(hours=i)).isoformat())
-        data["source"]["campaign"] = f"spring-{i % 2}"  # the factory's '' would read back as a blank cell: None
+        # The factory's '' campaign would read back from a blank cell as None.
+        data["source"]["campaign"] = f"spring-{i % 2}"
         data["custom"] = {"calls": i % 7, "budget": i * 1.5, "trial": i % 2 == 0, "segment": "ABC"[i % 3]}
         if i % 10 == 0:
             del data["custom"]["calls"]  # a blank cell: missing, not zero
