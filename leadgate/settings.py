@@ -57,6 +57,21 @@ class Settings(BaseSettings):
                 '[{"name": "web-form", "role": "intake", "sha256": "<64 hex digits>"}] in double quotes'
             ) from None
 
+    @field_validator("api_keys", mode="after")
+    @classmethod
+    def _one_role_a_key(cls, keys: list[ApiKey]) -> list[ApiKey]:
+        # The key would pass as whichever entry is compared last: an intake key could act as admin.
+        seen: dict[str, ApiKey] = {}
+        for key in keys:
+            first = seen.setdefault(key.sha256, key)
+            if first is not key:
+                raise ValueError(
+                    f"one key (sha256 {key.sha256[:12]}…) is listed twice, as {first.name!r} ({first.role}) and "
+                    f"{key.name!r} ({key.role}): a key has one role; give each entry its own key "
+                    "(leadgate new-key)"
+                )
+        return keys
+
     model_poll_seconds: float = Field(
         30.0, gt=0, description="how often the service checks the champion alias"
     )

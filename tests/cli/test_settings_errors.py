@@ -13,6 +13,13 @@ from tests.factories import lead_dict
 
 NOT_JSON_KEYS = "[{'name': 'web-form', 'role': 'intake', 'sha256': 'ab'}]"  # single quotes: no JSON
 BAD_ROLE_KEYS = json.dumps([{"name": "web-form", "role": "boss", "sha256": "0" * 64}])
+# One key under two roles: it would pass as whichever entry is compared last, an intake key as admin.
+TWICE_KEYS = json.dumps(
+    [
+        {"name": "web-form", "role": "intake", "sha256": "ab" * 32},
+        {"name": "ops", "role": "admin", "sha256": "ab" * 32},
+    ]
+)
 
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -56,6 +63,11 @@ def test_a_bad_service_setting_is_only_warned_about_by_a_command_that_does_not_r
     [
         (NOT_JSON_KEYS, "LEADGATE_API_KEYS: not JSON (Expecting property name enclosed in double quotes"),
         (BAD_ROLE_KEYS, "LEADGATE_API_KEYS (entry 0, role): Input should be 'intake', 'sales' or 'admin'"),
+        (
+            TWICE_KEYS,
+            "LEADGATE_API_KEYS: one key (sha256 abababababab…) is listed twice, as 'web-form' (intake) and 'ops' "
+            "(admin): a key has one role",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", [["serve"], ["new-key", "sales"]])
