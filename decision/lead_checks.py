@@ -11,7 +11,7 @@ import numpy as np
 from leadgate.decision.gates import _sparse, _text, _values, check
 from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
 from leadgate.decision.policy import Policy
-from leadgate.decision.profile_checks import placeholder_domain
+from leadgate.decision.profile_checks import headcount, placeholder_domain
 from leadgate.features import claims
 from leadgate.features.derived import Derived
 
@@ -120,10 +120,10 @@ def _competitor_network(d: Derived, policy: Policy):
 
 def _contradiction(title: str, solo: bool, employees: float, revenue: float, rules: ConsistencyRules) -> str:
     if solo and employees > rules.solo_max_employees:
-        return f"{title} at {int(employees):,} employees"
+        return f"{title} at {headcount(employees)}"
     # Only the low side: a few people with a large revenue is a reseller or a holding, not a contradiction.
     if employees > 0 and revenue > 0 and revenue / employees < rules.min_revenue_per_employee:
-        return f"USD {revenue:,.0f} annual revenue at {int(employees):,} employees"
+        return f"USD {revenue:,.0f} annual revenue at {headcount(employees)}"
     return ""
 
 

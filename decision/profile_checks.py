@@ -94,7 +94,13 @@ def _below_floor(d: Derived, policy: Policy):
     employees = d.table.numbers["employees"]
     with np.errstate(invalid="ignore"):
         mask = employees < policy.firmographics.employees_floor  # NaN (unknown size) never fires
-    return _sparse(mask, lambda i: f"{int(employees[i])} employees")
+    return _sparse(mask, lambda i: headcount(employees[i]))
+
+
+def headcount(employees: float) -> str:
+    """'1 employee', '1,200 employees'."""
+    count = int(employees)
+    return f"{count:,} employee{'' if count == 1 else 's'}"
 
 
 @check("student_or_academic")

@@ -40,4 +40,4 @@ def parse_outcome(data: dict) -> Outcome:
     try:
         return Outcome.model_validate(data)
     except ValidationError as error:
-        raise LeadValidationError(describe_validation_error(error)) from None
+        raise LeadValidationError(describe_validation_error(error, "outcome")) from None

@@ -81,7 +81,9 @@ def import_outcomes(
             problems.append(f"row {number}: {error}")
     if problems:
         shown = "\n  ".join(problems[:20])
-        raise fail(f"{path}: {len(problems)} invalid rows, nothing written:\n  {shown}")
+        raise fail(
+            f"{path}: {len(problems)} invalid row{'' if len(problems) == 1 else 's'}, nothing written:\n  {shown}"
+        )
     result = record_outcomes(store_or_fail(settings_for(data_dir)), outcomes, source=f"import:{path.name}")
     console.print(f"recorded {result.written:,} outcomes from {path}")
     if result.unknown_leads:

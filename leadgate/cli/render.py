@@ -24,7 +24,8 @@ def strength(reason: Reason) -> str:
         return f"{reason.contribution:+.2f}".replace("-", "−") + " log-odds"
     size = abs(reason.points)
     sign = "−" if reason.points < 0 else "+"
-    shown = f"{size:.0f}" if size >= 0.95 else f"{size:.1f}"
+    # Under 0.05 points would read "−0.0 pts", as if the reason counted for nothing at all.
+    shown = f"{size:.0f}" if size >= 0.95 else f"{size:.1f}" if size >= 0.05 else "<0.1"
     unit = "pt" if shown == "1" else "pts"
     return f"{sign}{shown} {unit}"
 

@@ -31,6 +31,7 @@ def test_good_lead_fires_no_gate():
         ({"company": {"company_type": "b2c"}}, "excluded_company_type", "b2c"),
         ({"company": {"crm": "Lotus Notes"}}, "unsupported_stack", "lotus notes"),
         ({"company": {"employees": 4}}, "below_size_floor", "4 employees"),
+        ({"company": {"employees": 1}}, "below_size_floor", "(1 employee)"),  # not "1 employees"
         ({"contact": {"job_title": "Marketing Intern"}}, "student_or_academic", "Marketing Intern"),
         ({"contact": {"email": "maria@tum.edu"}}, "student_or_academic", "tum.edu"),
         ({"contact": {"job_title": "Open to work"}}, "job_seeker", "Open to work"),

@@ -62,3 +62,4 @@ def test_the_panel_shows_points_a_rep_reads_and_log_odds_only_for_old_records():
     assert strength(Reason("industry", "Industry not given", -0.19, -31.0)) == "−31 pts"
     assert strength(Reason("industry", "Industry not given", -0.19)) == "−0.19 log-odds"
     assert strength(Reason("seniority", "VP-level role (VP)", 0.1, 1.2)) == "+1 pt"
+    assert strength(Reason("revenue", "Annual revenue not given", -0.002, -0.03)) == "−<0.1 pts"  # not −0.0

@@ -114,7 +114,7 @@ def test_first_decisions_filter_by_arrival_time(store):
 
 
 def test_outcome_validation_names_the_problem():
-    with pytest.raises(LeadValidationError, match="won is true but sql is false"):
+    with pytest.raises(LeadValidationError, match="^outcome: won is true but sql is false"):  # not "lead:"
         parse_outcome({"lead_id": "a", "sql": False, "won": True})
     with pytest.raises(LeadValidationError, match="sql"):
         parse_outcome({"lead_id": "a"})
