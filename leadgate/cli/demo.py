@@ -34,6 +34,22 @@ FOUNDER_ON_GMAIL = {
 }
 
 
+def example_lead(now: datetime) -> dict:
+    """FOUNDER_ON_GMAIL moved in time so that it is decided `now`: the service decides a lead at arrival, so
+    the README's curl example answers as the demo panel reads however long after the demo it is posted."""
+    shift = now.replace(second=0, microsecond=0) - datetime.fromisoformat(FOUNDER_ON_GMAIL["scored_at"])
+
+    def moved(text: str) -> str:
+        return (datetime.fromisoformat(text) + shift).isoformat().replace("+00:00", "Z")
+
+    lead = json.loads(json.dumps(FOUNDER_ON_GMAIL))
+    for key in ("created_at", "scored_at"):
+        lead[key] = moved(lead[key])
+    for event in lead["events"]:
+        event["at"] = moved(event["at"])
+    return lead
+
+
 def _contrasting(records: list) -> list[tuple[str, object]]:
     """One telling lead per route, taking the highest-scored lead of each kind."""
     ranked = sorted(records, key=lambda r: -(r.p_sql or 0.0))
@@ -96,8 +112,9 @@ def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
     for title, record in _contrasting(records):
         console.print(decision_panel(record, title=f"{title} — {record.lead_id}"))
     example_path = data_dir / "example_lead.json"
-    example_path.write_text(json.dumps(FOUNDER_ON_GMAIL, indent=2))
-    founder = pipeline.decide_one(parse_lead(FOUNDER_ON_GMAIL))
+    example = example_lead(datetime.now(UTC))
+    example_path.write_text(json.dumps(example, indent=2))
+    founder = pipeline.decide_one(parse_lead(example))
     console.print(
         decision_panel(founder, title="A founder on a gmail address who visited pricing and replied")
     )
