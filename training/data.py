@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -41,6 +41,7 @@ class History:
         "."  # the export's decimal mark, or each column's, to read its own columns
     )
     label_note: str = ""  # the outcome column's values and what each counts as, for errors about the label
+    skipped: tuple[str, ...] = ()  # 'row N: problem' of each invalid row left out (at most 1% of them)
 
     @property
     def created(self) -> np.ndarray:
@@ -62,6 +63,7 @@ class History:
             ordered=self.ordered,
             decimal=self.decimal,
             label_note=self.label_note,
+            skipped=self.skipped,
         )
 
 
@@ -113,6 +115,7 @@ def history_from_records(
         ordered=ordered,
         decimal=decimal,
         label_note=label_note,
+        skipped=history.skipped,
     )
 
 
@@ -155,7 +158,7 @@ def _history_from_records(
     order = np.argsort([lead.created_at.timestamp() for lead in leads], kind="stable")
     own = None if columns is None else [columns[i] for i in kept]
     history = History(leads, np.array(sql), np.array(won), reasons, factors, columns=own)
-    return history.subset(order)
+    return replace(history.subset(order), skipped=tuple(problems))
 
 
 @dataclass(frozen=True)

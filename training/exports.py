@@ -123,8 +123,6 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         raise MappingError(
             f"no lead has an outcome yet ({waiting:,} open): nothing to learn from; {described}"
         )
-    sqls = sum(record["outcome"]["sql"] for _, record in mapped)
-    notes.append(f"outcome: {sqls:,} SQLs among {len(mapped):,} leads; {described}")
     history = history_from_records(
         [record for _, record in mapped],
         # Row numbers count the header as 1, so the raw row of number k is rows[k - 2].
@@ -138,7 +136,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         numbers=[number for number, _ in mapped],
         label_note=described,
     )
-    return MappedExport(history, problems, notes)
+    # Counted after validation: a row the lead schema refuses (a negative size) is no lead trained on.
+    notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {described}")
+    return MappedExport(history, [*problems, *history.skipped], notes)
 
 
 def _hints(label: Label, blank_outcomes: int, undated: int, dated: Column | Sequence | None) -> str:

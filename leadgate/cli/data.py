@@ -57,10 +57,18 @@ def export_history(path: Path, mapping, delimiter: str | None = None):
 
     for note in mapped.notes:  # names resolved, leads left out, and the outcome's values, last
         err.print(escape(note) if note.startswith("outcome:") else f"[yellow]{escape(note)}[/]")
-    if mapped.problems:
-        shown = "; ".join(mapped.problems[:3]) + (" ..." if len(mapped.problems) > 3 else "")
-        err.print(f"[yellow]{len(mapped.problems):,} rows skipped (up to 1% may be): {escape(shown)}[/]")
+    skipped_note(mapped.problems)
     return mapped.history
+
+
+def skipped_note(problems: list[str]) -> None:
+    """The rows left out as invalid, said in one line (up to 1% may be; more stops the command)."""
+    from rich.markup import escape
+
+    if problems:
+        shown = "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
+        rows = "1 row" if len(problems) == 1 else f"{len(problems):,} rows"
+        err.print(f"[yellow]{rows} skipped (up to 1% may be): {escape(shown)}[/]")
 
 
 def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
@@ -74,7 +82,12 @@ def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
     if delimiter is not None and not table:
         raise fail(f"{path.name}: --delimiter is for a CSV file, or a CRM export read through a mapping")
     try:
-        return history_from_records(table_history_or_fail(path, delimiter) if table else _records(path))
+        records = table_history_or_fail(path, delimiter) if table else _records(path)
+        # A CSV's rows are numbered as the file numbers them, and as score does (header = row 1).
+        numbers = list(range(2, len(records) + 2)) if table else None
+        history = history_from_records(records, numbers=numbers)
+        skipped_note(list(history.skipped))
+        return history
     except HistoryError as error:
         if _names_no_lead_field(path):  # an export in Parquet or JSON lines: its own column names
             raise fail(

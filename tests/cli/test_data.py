@@ -91,3 +91,14 @@ def test_an_export_csv_still_asks_for_its_mapping(tmp_path, capsys):
     assert "looks like a CRM export, not a JSON-lines history: did you mean --mapping?" in " ".join(
         capsys.readouterr().err.split()
     )
+
+
+def test_the_rows_left_out_as_invalid_are_said(tmp_path, capsys):
+    records = _records()
+    records[7]["company"]["employees"] = -3
+    path = tmp_path / "history.csv"
+    _write_csv(path, records)
+    history = history_or_fail(path)
+    assert len(history.leads) == len(records) - 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "1 row skipped (up to 1% may be): row 9: company.employees" in said

@@ -108,6 +108,7 @@ def test_at_most_one_percent_invalid_rows_are_dropped_and_the_rest_kept():
     history = history_from_records(rows)
     assert len(history.leads) == len(history.sql) == len(history.won) == 198
     assert {"h-0", "h-150"}.isdisjoint(lead.lead_id for lead in history.leads)
+    assert [p.split(": ", 1)[0] for p in history.skipped] == ["row 1", "row 151"]  # said by the commands
 
 
 def test_the_refusal_lists_only_the_first_problems():

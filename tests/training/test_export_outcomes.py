@@ -47,6 +47,20 @@ def test_the_outcome_values_are_counted_most_common_first_in_the_notes():
     assert mapped.history.label_note == mapped.notes[-1].split("; ", 1)[1]
 
 
+def test_a_row_the_lead_schema_refuses_is_named_and_left_out_of_the_outcome_count():
+    mapping = parse_mapping(
+        MAPPING.replace("custom:", "fields:\n  company.employees: {column: Size}\ncustom:")
+    )
+    rows = _rows()
+    for i, row in enumerate(rows):
+        row["Size"] = "-3" if i == 3 else "40"  # row 5 of the export: a size below zero, a Closed Won lead
+    mapped = history_from_export(rows, mapping)
+    assert len(mapped.history.leads) == 399
+    assert [p.split(": ", 1)[0] for p in mapped.problems] == ["row 5"]
+    assert "company.employees" in mapped.problems[0] and mapped.history.skipped == tuple(mapped.problems)
+    assert mapped.notes[-1].startswith("outcome: 133 SQLs among 399 leads;")  # the leads trained on
+
+
 def test_blank_outcomes_are_refused_with_a_count_and_both_meanings_a_blank_can_have():
     with pytest.raises(MappingError) as refused:
         history_from_export(_rows(blank_every=10), parse_mapping(MAPPING))
