@@ -10,7 +10,12 @@ from typing import Annotated
 import typer
 
 from leadgate.cli import training
-from leadgate.cli.batch_checks import MAX_ERROR_RATE, checked_batch, refuse_error_rate
+from leadgate.cli.batch_checks import (
+    MAX_ERROR_RATE,
+    checked_batch,
+    refuse_error_rate,
+    refuse_unknown_custom_fields,
+)
 from leadgate.cli.common import (
     DataDir,
     DelimiterOpt,
@@ -101,6 +106,7 @@ def score(
     mapped = checked_batch(input, output, policy, mapping, delimiter)  # before the model's slow load
     loaded = loaded_or_fail(settings_for(data_dir, policy), alias)
     pipeline = loaded.pipeline()
+    refuse_unknown_custom_fields(mapped, pipeline, f"{loaded.name}/{loaded.version} ({alias})")
     columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("score", total=None)

@@ -260,14 +260,40 @@ def train(
     data_dir: DataDir = None,
 ) -> None:
     """Train, compare with plain baselines on every export column, log and register (first: champion, later: challenger)."""
-    train_and_register(
+    settings = settings_for(data_dir)
+    _, registered = train_and_register(
         data,
         policy,
-        settings_for(data_dir),
+        settings,
         seed,
         from_store=from_store,
         mapping_name=mapping,
         split=split,
         delimiter=delimiter,
         allow_leakage=allow_leakage,
+    )
+    if "challenger" in registered.aliases:
+        _say_the_champion_decides(settings, registered)
+
+
+def _say_the_champion_decides(settings, registered) -> None:
+    """A new challenger decides nothing yet: say which model score, decide and the service still use, and what
+    it was trained on (after `make demo`, the synthetic history), so no one scores with it unawares."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    try:
+        champion = client.get_model_version_by_alias(registered.name, "champion")
+        params = client.get_run(champion.run_id).data.params
+    except MlflowException:
+        return
+    source = params.get("data.path", "an unrecorded history")
+    if "data.mapping" in params:
+        source += f" through the mapping {params['data.mapping']}"
+    console.print(
+        f"[yellow]the champion {registered.name}/{champion.version} (trained on {source}) still decides for "
+        f"score, decide and the service; {registered.name}/{registered.version} is scored in shadow until "
+        "`leadgate promote` moves the alias. Use it now with `--alias challenger`, or train in a new --data-dir "
+        "for a model of its own[/]"
     )

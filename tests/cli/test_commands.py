@@ -435,6 +435,26 @@ def test_score_refuses_a_mapping_whose_columns_the_export_lacks_before_loading(t
     assert "no models" not in text(result.output)
 
 
+def test_score_refuses_a_mapping_whose_custom_fields_the_model_does_not_use_in_one_line(trained, tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("Id,Angelegt,Produkt\n1,2026-11-02,Pro\n2,2026-11-03,Team\n")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, type: datetime}\n"
+        "custom:\n  product: {column: Produkt, type: category}\n"
+    )
+    output = tmp_path / "o.jsonl"
+    result = run(
+        "score", "--input", export, "--mapping", mapping, "--output", output, "--data-dir", trained[0]
+    )
+    assert result.exit_code == 2 and not output.exists()
+    out = text(result.output)
+    assert (
+        "the mapping declares custom fields the model leadgate/1 (champion) does not use (product; it " in out
+    )
+    assert "declares: none): was it trained on another export?" in out and "--alias challenger" in out
+
+
 def test_a_batch_whose_rows_all_failed_exits_1_and_hints_at_mapping(trained, tmp_path):
     leads = tmp_path / "crm.jsonl"
     rows = [{"lead_id": f"c{i}", "Lead Origin": "API", "Lead Source": "Google"} for i in range(3)]

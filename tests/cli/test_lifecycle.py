@@ -84,6 +84,11 @@ def test_train_from_store_registers_a_challenger_and_leaves_the_champion(live, t
     result = run(settings, "train", "--from-store")
     assert result.exit_code == 0, result.output
     assert "(alias: challenger)" in result.output
+    said = " ".join(result.output.split())  # which model still decides, and what it learned from
+    assert (
+        "the champion leadgate/1 (trained on " in said
+        and "still decides for score, decide and the service" in said
+    )
     aliases = (
         MlflowClient(tracking_uri=settings.tracking_uri()).get_registered_model(settings.model_name).aliases
     )
