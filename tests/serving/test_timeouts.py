@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -213,6 +214,27 @@ def _proxy():
         proxy.wait()
 
 
+def _freeze(pid: int) -> None:
+    """SIGSTOP the proxy and wait until every one of its threads has stopped.
+
+    kill() only queues the stop: under load a pipe thread can still forward a packet before the thread
+    that takes the signal stops the rest, and the COMMIT meant to get no answer is confirmed.
+    """
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.monotonic() + 10
+    while not all(_thread_state(stat) == "T" for stat in Path(f"/proc/{pid}/task").glob("*/stat")):
+        assert time.monotonic() < deadline, "the proxy never stopped"
+        time.sleep(0.001)
+
+
+def _thread_state(stat: Path) -> str:
+    """One thread's state letter from /proc (T: stopped); a thread gone since the listing counts as stopped."""
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return "T"
+
+
 def test_a_commit_the_frozen_server_never_confirmed_is_not_called_nothing_stored(service_settings, tmp_path):
     from sqlalchemy.exc import OperationalError
 
@@ -221,7 +243,7 @@ def test_a_commit_the_frozen_server_never_confirmed_is_not_called_nothing_stored
     with _proxy() as (pid, url), _bounded_store("postgres", tmp_path, url=url) as store:
         with pytest.raises(OperationalError) as raised, store.engine.begin() as connection:
             connection.exec_driver_sql("DELETE FROM leads")
-            os.kill(pid, signal.SIGSTOP)  # the COMMIT at the end of the block gets no answer
+            _freeze(pid)  # the COMMIT at the end of the block gets no answer
         os.kill(pid, signal.SIGCONT)
         assert raised.value.orig.outcome_unknown is True
         assert "may have been stored" in _store_down_detail("POST", raised.value)
@@ -244,7 +266,7 @@ def test_a_frozen_postgres_answers_503_within_the_bound_and_recovers(service_set
         TestClient(create_app(service_settings, store=store, poll=False)) as client,
     ):
         assert post("warm")[0].status_code == 201
-        os.kill(pid, signal.SIGSTOP)
+        _freeze(pid)
         try:
             down, took = post("frozen-1")
             assert down.status_code == 503 and took < BOUND + SLACK, (down.status_code, took)
