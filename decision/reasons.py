@@ -71,6 +71,9 @@ _COUNT_WORDS = {
 }
 
 
+POOLED = "other: rare or new in training"
+
+
 def number_text(value: float) -> str:
     """A number as reasons write it, a lead's value and a comparison alike: 1,500; 1,234.5; 6.5; 0.25."""
     if float(value).is_integer():
@@ -106,7 +109,11 @@ def custom_renderer(field: CustomField, column: int) -> Renderer:
         value = d.table.custom[i].get(field.name)
         if value is None:
             return f"{field.label} not given"
-        return template.format(label=field.label, value=_shown(field, value, float(x[i, column])))
+        shown = _shown(field, value, float(x[i, column]))
+        if field.type == "category" and x[i, column] == 0:
+            # Code 0 pools the levels too rare (or new) to learn: the points are the pool's, not this level's.
+            shown = f"{shown} ({POOLED})"
+        return template.format(label=field.label, value=shown)
 
     return render
 

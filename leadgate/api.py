@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from leadgate.decision.reasons import POOLED
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
@@ -147,7 +148,7 @@ def _shown(builder, spec, value, custom: dict):
         written = custom.get(spec.name.removeprefix("custom_")) if spec.name.startswith("custom_") else None
         if written is None:
             return level or "(other)"
-        return str(written).strip() if level else f"{str(written).strip()} (other: rare or new in training)"
+        return str(written).strip() if level else f"{str(written).strip()} ({POOLED})"
     return value
 
 

@@ -98,5 +98,11 @@ def test_custom_fields_read_as_label_and_the_leads_own_value():
         rendered(CustomField("seen", "datetime", "Last webinar"), "2026-01-01", 0.2) == "Last webinar: today"
     )
     assert rendered(CustomField("segment", "category", "Segment"), None) == "Segment not given"
+    assert rendered(CustomField("segment", "category", "Segment"), "Reseller", 2.0) == "Segment: Reseller"
+    # Code 0 pools rare and unseen levels: the points are the pool's, which the reason must not hide.
+    assert (
+        rendered(CustomField("segment", "category", "Segment"), "Nonprofit", 0.0)
+        == "Segment: Nonprofit (other: rare or new in training)"
+    )
     templated = CustomField("calls", "integer", "Calls", reason="{value} {label} so far")
     assert rendered(templated, 3) == "3 Calls so far"
