@@ -25,7 +25,7 @@ from leadgate.serving.review_schemas import (
     ReviewPage,
     ReviewReceipt,
 )
-from leadgate.serving.review_service import lift_lead_override, override_lead
+from leadgate.serving.review_service import ContactStopped, lift_lead_override, override_lead
 from leadgate.serving.reviews import (
     AlreadyResolved,
     ReviewNotFound,
@@ -131,14 +131,26 @@ def resolve(
 
 def _deps(request: Request) -> dict:
     state = request.app.state
-    return {"holder": state.holder, "store": state.store, "metrics": state.metrics}
+    return {
+        "holder": state.holder,
+        "store": state.store,
+        "metrics": state.metrics,
+        "screening": getattr(state, "screening", None),
+    }
 
 
 @router.post(
     "/v1/leads/{lead_id}/override",
     response_model=OverrideAnswer,
     status_code=status.HTTP_201_CREATED,
-    responses={**WRITE_ERRORS, **NOT_FOUND},
+    responses={
+        **WRITE_ERRORS,
+        **NOT_FOUND,
+        409: {
+            "model": Problem,
+            "description": "a suppression stops all contact with the lead: nothing stored",
+        },
+    },
     summary="Override a lead's route (VIP, strategic, other); re-decisions keep it until it is lifted",
 )
 def set_override(request: Request, key: SalesKey, lead_id: LeadId, body: OverrideIn) -> dict:
@@ -213,6 +225,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(AlreadyResolved)
     async def resolved(request: Request, error: AlreadyResolved):
+        return JSONResponse({"detail": str(error)}, status_code=409)
+
+    @app.exception_handler(ContactStopped)
+    async def contact_stopped(request: Request, error: ContactStopped):
         return JSONResponse({"detail": str(error)}, status_code=409)
 
     @app.exception_handler(NoActiveOverride)
