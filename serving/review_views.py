@@ -28,6 +28,7 @@ from leadgate.serving.review_schemas import (
 from leadgate.serving.review_service import ContactStopped, lift_lead_override, override_lead
 from leadgate.serving.reviews import (
     AlreadyResolved,
+    NotAnswered,
     ReviewNotFound,
     UnknownReviewToken,
     list_reviews,
@@ -44,7 +45,7 @@ Token = Annotated[str, Path(min_length=1, max_length=64, description="the review
 SalesKey = Annotated[ApiKey, Depends(require("sales"))]
 
 _NO_KEY_ERRORS = {k: v for k, v in WRITE_ERRORS.items() if k not in (401, 403)} | {
-    404: {"model": Problem, "description": "no decision carries this review token"}
+    404: {"model": Problem, "description": "no decision carries this review token (or this decision_seq)"}
 }
 
 
@@ -66,7 +67,11 @@ def request_review(
     request.app.state.limiter.review_by_address(request)
     message = body.message if body is not None else None
     item, created = open_review(
-        request.app.state.store.engine, token=token, message=message or None, at=datetime.now(UTC)
+        request.app.state.store.engine,
+        token=token,
+        message=message or None,
+        at=datetime.now(UTC),
+        decision_seq=body.decision_seq if body is not None else None,
     )
     words = (
         "Thank you. A person will review the decision and get back to you."
@@ -216,6 +221,15 @@ def install(app: FastAPI) -> None:
     async def unknown_token(request: Request, error: UnknownReviewToken):
         return JSONResponse(
             {"detail": "no decision carries this review token; check that it was copied whole"},
+            status_code=404,
+        )
+
+    @app.exception_handler(NotAnswered)
+    async def not_answered(request: Request, error: NotAnswered):
+        return JSONResponse(
+            {
+                "detail": f"no answer numbered {error.args[0]} was given with this review token; nothing opened"
+            },
             status_code=404,
         )
 
