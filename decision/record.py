@@ -108,9 +108,14 @@ class DecisionRecord:
         """The lead is kept from sales altogether."""
         return Route(self.route).rejecting
 
+    @property
+    def contact_stopped(self) -> bool:
+        """An active all_contact suppression set the route: nobody may call or write, whatever else holds."""
+        return self.route_source == "suppression"
+
     def rejection_reasons(self) -> list[str]:
         """Why the lead was kept from sales (empty when it was not)."""
-        if self.route_source == "suppression":  # no one may contact the lead: not the model's doing
+        if self.contact_stopped:  # no one may contact the lead: not the model's doing
             return ["suppression_all_contact"]
         return rejection_reasons(self.route, self.gates)
 

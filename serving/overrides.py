@@ -2,7 +2,10 @@
 
 The one pipeline always decides as usual; `final_decision` is the single place where an active override
 then replaces the route. The stored record keeps both: the override (who, why, when) and the automatic
-decision it replaced, with its gates, score and reasons untouched.
+decision it replaced, with its gates, score and reasons untouched. A suppression that stops all contact
+outranks an override: while one is active the override stays in force but is held back (the decision keeps
+the suppression's route and public answer and names the override as held back), and it acts again at the
+first decision after the suppression is lifted or expires.
 """
 
 from __future__ import annotations
@@ -51,11 +54,12 @@ def active_override(connection: Connection, lead_id: str) -> OverrideRow | None:
 
 
 def apply_override(record: DecisionRecord, override: OverrideRow | None) -> DecisionRecord:
-    """The automatic decision with the override's route, recording both; the record itself when none."""
+    """The automatic decision with the override's route, recording both; the record itself when none.
+
+    While all contact is stopped the override is recorded as held back and the route stays the suppression's.
+    """
     if override is None:
         return record
-    # The override's public step follows the one route-to-step map; no gate message: no gate decided it.
-    next_step, message = public_answer(override.route, "override", None, "unknown")
     automatic = {
         "route": record.route,
         "route_source": record.route_source,
@@ -63,6 +67,21 @@ def apply_override(record: DecisionRecord, override: OverrideRow | None) -> Deci
         "next_step": record.next_step,
         "public_message": record.public_message,
     }
+    shown = {
+        "id": override.id,
+        "route": override.route,
+        "reason_code": override.reason_code,
+        "note": override.note,
+        "by": override.created_by,
+        "at": _iso(override.created_at),
+        "automatic": automatic,
+        "held_back": record.contact_stopped,
+    }
+    if record.contact_stopped:
+        # Compliance first: no override may send a lead nobody may contact to a call or an email.
+        return dataclasses.replace(record, override=shown)
+    # The override's public step follows the one route-to-step map; no gate message: no gate decided it.
+    next_step, message = public_answer(override.route, "override", None, "unknown")
     return dataclasses.replace(
         record,
         route=override.route,
@@ -70,15 +89,7 @@ def apply_override(record: DecisionRecord, override: OverrideRow | None) -> Deci
         control="override",
         next_step=next_step,
         public_message=message,
-        override={
-            "id": override.id,
-            "route": override.route,
-            "reason_code": override.reason_code,
-            "note": override.note,
-            "by": override.created_by,
-            "at": _iso(override.created_at),
-            "automatic": automatic,
-        },
+        override=shown,
     )
 
 

@@ -22,6 +22,12 @@ class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     message: Text = None
+    decision_seq: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="the answer disputed: the decision_seq of an events answer; none: the answer at arrival",
+    )
 
 
 class ReviewReceipt(BaseModel):

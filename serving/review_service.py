@@ -5,28 +5,57 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from leadgate.decision.record import DecisionRecord
-from leadgate.features.schema import parse_lead
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.overrides import OverrideSpec, lift_override, set_override
+from leadgate.serving.redecide import Redecider
+from leadgate.serving.screening import Screening
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.store import DecisionStore
 
 
-def _redecide(*, lead_id: str, change, trigger: str, holder: ModelHolder, store: DecisionStore):
-    """Make the change and decide the lead again as of now, in one transaction: (stored, automatic record)."""
+class ContactStopped(ValueError):
+    """An override asked for while a suppression stops all contact with the lead; nothing was stored."""
+
+
+def _redecide(
+    *,
+    lead_id: str,
+    change,
+    trigger: str,
+    holder: ModelHolder,
+    store: DecisionStore,
+    screening: Screening | None = None,
+    refuse_when_stopped: bool = False,
+):
+    """Make the change and decide the lead again as of now, in one transaction: (stored, automatic record).
+
+    `refuse_when_stopped`: raise ContactStopped, rolling the change back, when all contact is stopped.
+    """
     now = datetime.now(UTC)
-    decided: list[DecisionRecord] = []
+    redecider = Redecider(holder=holder, store=store, screening=screening, now=now)
 
     def decide(lead: dict) -> DecisionRecord:
-        decided.append(holder.current().pipeline.decide_one(parse_lead(lead), now=now))
-        return decided[-1]
+        record = redecider(lead)
+        if refuse_when_stopped and record.contact_stopped:
+            raise ContactStopped(_stopped_words(lead_id, record))
+        return record
 
     try:
+        redecider.prefetch(lead_id)
         row = store.redecide(lead_id=lead_id, decide=decide, trigger=trigger, at=now, change=change(now))
     except KeyError:
         raise LeadNotFound(lead_id) from None
-    return row, decided[-1]
+    return row, redecider.decided[-1]
+
+
+def _stopped_words(lead_id: str, record: DecisionRecord) -> str:
+    held = [s for s in record.suppressions if s["status"] == "active" and s["contact"] == "all_contact"]
+    named = "; ".join(f"suppression {s['id']} of {s['subject']} ({s['reason']})" for s in held)
+    return (
+        f"lead {lead_id!r}: all contact is stopped by {named or 'a suppression'}; no override may send it to "
+        "anyone while it holds, so none was stored. Lift the suppression first if contact is allowed again"
+    )
 
 
 def override_lead(
@@ -36,14 +65,20 @@ def override_lead(
     holder: ModelHolder,
     store: DecisionStore,
     metrics: ServiceMetrics,
+    screening: Screening | None = None,
 ) -> dict:
-    """Set the lead's route by hand (lifting any earlier override) and append the decision that applies it."""
+    """Set the lead's route by hand (lifting any earlier override) and append the decision that applies it.
+
+    Refused (ContactStopped, nothing stored) while a suppression stops all contact with the lead.
+    """
     row, automatic = _redecide(
         lead_id=lead_id,
         change=lambda now: set_override(spec, lead_id, now),
         trigger="override",
         holder=holder,
         store=store,
+        screening=screening,
+        refuse_when_stopped=True,
     )
     metrics.decisions.labels(route=spec.route, trigger="override").inc()
     return {
@@ -63,6 +98,7 @@ def lift_lead_override(
     holder: ModelHolder,
     store: DecisionStore,
     metrics: ServiceMetrics,
+    screening: Screening | None = None,
 ) -> dict:
     """Lift the lead's override and append the automatic decision that now holds; NoActiveOverride if none."""
     row, automatic = _redecide(
@@ -71,6 +107,7 @@ def lift_lead_override(
         trigger="override_lifted",
         holder=holder,
         store=store,
+        screening=screening,
     )
     metrics.observe_decision(automatic, "override_lifted")
     return {

@@ -25,9 +25,10 @@ from leadgate.serving.review_schemas import (
     ReviewPage,
     ReviewReceipt,
 )
-from leadgate.serving.review_service import lift_lead_override, override_lead
+from leadgate.serving.review_service import ContactStopped, lift_lead_override, override_lead
 from leadgate.serving.reviews import (
     AlreadyResolved,
+    NotAnswered,
     ReviewNotFound,
     UnknownReviewToken,
     list_reviews,
@@ -44,7 +45,7 @@ Token = Annotated[str, Path(min_length=1, max_length=64, description="the review
 SalesKey = Annotated[ApiKey, Depends(require("sales"))]
 
 _NO_KEY_ERRORS = {k: v for k, v in WRITE_ERRORS.items() if k not in (401, 403)} | {
-    404: {"model": Problem, "description": "no decision carries this review token"}
+    404: {"model": Problem, "description": "no decision carries this review token (or this decision_seq)"}
 }
 
 
@@ -66,7 +67,11 @@ def request_review(
     request.app.state.limiter.review_by_address(request)
     message = body.message if body is not None else None
     item, created = open_review(
-        request.app.state.store.engine, token=token, message=message or None, at=datetime.now(UTC)
+        request.app.state.store.engine,
+        token=token,
+        message=message or None,
+        at=datetime.now(UTC),
+        decision_seq=body.decision_seq if body is not None else None,
     )
     words = (
         "Thank you. A person will review the decision and get back to you."
@@ -131,14 +136,26 @@ def resolve(
 
 def _deps(request: Request) -> dict:
     state = request.app.state
-    return {"holder": state.holder, "store": state.store, "metrics": state.metrics}
+    return {
+        "holder": state.holder,
+        "store": state.store,
+        "metrics": state.metrics,
+        "screening": getattr(state, "screening", None),
+    }
 
 
 @router.post(
     "/v1/leads/{lead_id}/override",
     response_model=OverrideAnswer,
     status_code=status.HTTP_201_CREATED,
-    responses={**WRITE_ERRORS, **NOT_FOUND},
+    responses={
+        **WRITE_ERRORS,
+        **NOT_FOUND,
+        409: {
+            "model": Problem,
+            "description": "a suppression stops all contact with the lead: nothing stored",
+        },
+    },
     summary="Override a lead's route (VIP, strategic, other); re-decisions keep it until it is lifted",
 )
 def set_override(request: Request, key: SalesKey, lead_id: LeadId, body: OverrideIn) -> dict:
@@ -207,12 +224,25 @@ def install(app: FastAPI) -> None:
             status_code=404,
         )
 
+    @app.exception_handler(NotAnswered)
+    async def not_answered(request: Request, error: NotAnswered):
+        return JSONResponse(
+            {
+                "detail": f"no answer numbered {error.args[0]} was given with this review token; nothing opened"
+            },
+            status_code=404,
+        )
+
     @app.exception_handler(ReviewNotFound)
     async def no_review(request: Request, error: ReviewNotFound):
         return JSONResponse({"detail": f"no review item {error.args[0]}"}, status_code=404)
 
     @app.exception_handler(AlreadyResolved)
     async def resolved(request: Request, error: AlreadyResolved):
+        return JSONResponse({"detail": str(error)}, status_code=409)
+
+    @app.exception_handler(ContactStopped)
+    async def contact_stopped(request: Request, error: ContactStopped):
         return JSONResponse({"detail": str(error)}, status_code=409)
 
     @app.exception_handler(NoActiveOverride)

@@ -63,11 +63,24 @@ def _view(row) -> dict:
     }
 
 
-def open_review(engine: Engine, *, token: str, message: str | None, at: datetime) -> tuple[dict, bool]:
-    """Open a review of the lead's latest decision; (item, created). Idempotent per token and decision.
+class NotAnswered(LookupError):
+    """No decision of the token's lead with this number was answered to its sender."""
 
-    A repeat while a review is open, or for a decision already reviewed, answers with that item and
-    writes nothing; a later decision of the same lead can be disputed anew.
+
+# The decisions whose public answer went back to the sender (and so to the person): the form's answer at
+# arrival and each events answer. Overrides and suppressions decide again without answering anyone.
+ANSWERED_TRIGGERS = ("created", "events")
+
+
+def open_review(
+    engine: Engine, *, token: str, message: str | None, at: datetime, decision_seq: int | None = None
+) -> tuple[dict, bool]:
+    """Open a review of the decision the person was told; (item, created). Idempotent per token and decision.
+
+    The disputed decision is the answer numbered `decision_seq` (an events answer carries its number),
+    else the answer at arrival, the one the token first came with: never a later decision the person was
+    not told of. A repeat while a review is open, or for a decision already reviewed, answers with that
+    item and writes nothing; a later answer can be disputed anew by its number.
     """
     for _ in range(2):  # a concurrent request for the same decision may win the insert: then read its item
         try:
@@ -75,12 +88,16 @@ def open_review(engine: Engine, *, token: str, message: str | None, at: datetime
                 lead_id = connection.scalar(select(LeadRow.lead_id).where(LeadRow.review_token == token))
                 if lead_id is None:
                     raise UnknownReviewToken(token)
+                told = DecisionRow.lead_id == lead_id, DecisionRow.trigger.in_(ANSWERED_TRIGGERS)
+                wanted = () if decision_seq is None else (DecisionRow.seq == decision_seq,)
                 latest = connection.execute(
                     select(DecisionRow.seq, DecisionRow.route, DecisionRow.p_sql, DecisionRow.record)
-                    .where(DecisionRow.lead_id == lead_id)
-                    .order_by(DecisionRow.seq.desc())
+                    .where(*told, *wanted)
+                    .order_by(DecisionRow.seq)
                     .limit(1)
-                ).one()
+                ).first()
+                if latest is None:
+                    raise NotAnswered(decision_seq)
                 existing = connection.execute(
                     select(ReviewRow)
                     .where(

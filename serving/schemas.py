@@ -163,6 +163,11 @@ class DecisionView(BaseModel):
     )
     history: list[HistoryItem]
     overrides: list[OverrideView] = Field(description="every override of the lead, lifted ones included")
+    override_held_back: bool = Field(
+        False,
+        description="an override is in force but an all_contact suppression holds it back: the lead is not "
+        "contacted; the override acts again once the suppression is lifted or expires",
+    )
 
 
 class LeadSummary(BaseModel):

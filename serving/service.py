@@ -8,14 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 from leadgate.decision.record import DecisionRecord
 from leadgate.decision.suppression import state_now
-from leadgate.features.schema import Event, Lead, LeadValidationError, parse_lead
-from leadgate.serving.history_store import history_facts, stored_submission, uses_facts
+from leadgate.features.schema import Event, Lead, LeadValidationError
 from leadgate.serving.intake import Arrival, Intake
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.public import MESSAGES
 from leadgate.serving.rate_limits import EventsCap
+from leadgate.serving.redecide import Redecider
 from leadgate.serving.screening import Screening
 from leadgate.serving.shadow import ShadowScorer
 from leadgate.serving.store import DecisionStore, Stored
@@ -126,29 +126,15 @@ def add_events(
     suppressions the decision creates or lifts are stored after it.
     """
     now = datetime.now(UTC)
-    decided: list[DecisionRecord] = []
-    pipeline = holder.current().pipeline
-    facts = None
-    if uses_facts(pipeline.policy):
-        # As at arrival for its submissions, as of now for its account: a re-decision keeps the store's gates.
-        submission = stored_submission(store.engine, lead_id, now)
-        if submission is None:
-            raise LeadNotFound(lead_id)
-        facts = history_facts(store.engine, [submission], pipeline.policy)
-
-    def decide(lead: dict) -> DecisionRecord:
-        current, given = pipeline, None
-        if screening is not None:
-            current, [given] = screening.read(pipeline, [lead])
-        decided.append(current.decide_one(parse_lead(lead), now=now, suppressions=given, facts=facts))
-        return decided[-1]
-
+    decide = Redecider(holder=holder, store=store, screening=screening, now=now)
     try:
+        decide.prefetch(lead_id)
         row = store.append_events(
             lead_id=lead_id, merge=lambda stored: merge_events(stored, events), decide=decide, at=now, cap=cap
         )
     except KeyError:
         raise LeadNotFound(lead_id) from None
+    decided = decide.decided
     record = decided[-1]
     if row.route is not None and row.route != record.route:  # an override in force set the stored route
         record = dataclasses.replace(record, route=row.route)
@@ -245,6 +231,7 @@ def decision_view(
             for row in history
         ],
         "overrides": overrides,
+        "override_held_back": bool((record.override or {}).get("held_back")),
     }
 
 

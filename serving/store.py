@@ -205,6 +205,34 @@ class DecisionStore:
                 change(connection)
             return _decide_again(connection, lead_id, decide, trigger)
 
+    def redecide_many(
+        self,
+        *,
+        change: Callable[[Connection], list[str]],
+        decide: Callable[[dict, Connection], DecisionRecord],
+        trigger: str,
+        at: datetime,
+    ) -> list[Stored]:
+        """One transaction: make `change` (a suppression made or lifted), which names the leads it bears on,
+        then lock, decide again and append a decision for each, in the order named.
+
+        `decide` is given the transaction's connection, so what it reads sees the change. Either the change
+        and every decision it causes are stored, or none of them: no lead shows a route the store no longer
+        backs. Leads are named sorted, so two such changes lock shared leads in the same order.
+        """
+        with writing(self.engine) as connection:
+            written = []
+            for lead_id in change(connection):
+                touched = connection.execute(
+                    update(LeadRow).where(LeadRow.lead_id == lead_id).values(updated_at=at)
+                )
+                if touched.rowcount == 0:  # erased since it was named: nothing left to decide
+                    continue
+                written.append(
+                    _decide_again(connection, lead_id, lambda lead: decide(lead, connection), trigger)
+                )
+            return written
+
     def history(self, lead_id: str) -> list[DecisionRow]:
         """Every decision of a lead, oldest first."""
         with self.sessions() as session:

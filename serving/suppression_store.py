@@ -13,7 +13,7 @@ from leadgate.decision.lists import ListValueError, normalize_domain
 from leadgate.decision.suppression import CONTACTS, Suppression
 from leadgate.features import signals
 from leadgate.serving.store_engine import writing
-from leadgate.serving.store_models import SuppressionRow
+from leadgate.serving.store_models import LeadRow, SuppressionRow
 
 ERASED = "erased:"  # prefix of a subject kept only as a keyed hash after its person was erased
 MAX_TEXT = 500
@@ -94,6 +94,17 @@ def create(
     expires_at: datetime | None = None,
 ) -> Suppression:
     """Record a suppression asked for by a person (API or CLI)."""
+    row = new_row(
+        subject=subject, contact=contact, reason=reason, who=who, source=source, expires_at=expires_at
+    )
+    with writing(engine) as connection:
+        return insert_row(connection, row)
+
+
+def new_row(
+    *, subject: str, contact: str, reason: str, who: str, source: str, expires_at: datetime | None
+) -> dict:
+    """The checked row of a suppression asked for by a person; SuppressionError, nothing written, if not."""
     kind, subject = parse_subject(subject)
     if contact not in CONTACTS:
         raise SuppressionError(f"contact must be one of {', '.join(CONTACTS)}, not {contact!r}")
@@ -101,7 +112,7 @@ def create(
     expires_at = _utc(expires_at)
     if expires_at is not None and expires_at <= now:
         raise SuppressionError("expires_at is in the past: the suppression would never act")
-    row = {
+    return {
         "subject_kind": kind,
         "subject": subject,
         "contact": contact,
@@ -111,28 +122,60 @@ def create(
         "created_at": now,
         "expires_at": expires_at,
     }
-    with writing(engine) as connection:
-        new_id = connection.execute(insert(SuppressionRow), row).inserted_primary_key[0]
-    return Suppression(kind, subject, contact, row["reason"], source, now, expires_at, new_id)
+
+
+def insert_row(connection: Connection, row: dict) -> Suppression:
+    """Insert a row made by `new_row`, in the caller's transaction."""
+    new_id = connection.execute(insert(SuppressionRow), row).inserted_primary_key[0]
+    keys = ("subject_kind", "subject", "contact", "reason", "source", "created_at", "expires_at")
+    return Suppression(*(row[k] for k in keys), new_id)
 
 
 def lift(engine: Engine, suppression_id: int, *, why: str, who: str) -> Suppression:
     """Record that a suppression no longer acts, by whom and why; the record stays."""
-    why, who = _text(why, "reason (why)"), _text(who, "lifter")
     with writing(engine) as connection:
-        row = connection.execute(select(SuppressionRow).where(SuppressionRow.id == suppression_id)).first()
-        if row is None:
-            raise LookupError(f"no suppression {suppression_id}")
-        if row.lifted_at is not None:
-            raise AlreadyLifted(
-                f"suppression {suppression_id} was lifted on {_utc(row.lifted_at):%Y-%m-%d %H:%M} UTC"
-            )
-        connection.execute(
-            update(SuppressionRow)
-            .where(SuppressionRow.id == suppression_id)
-            .values(lifted_at=datetime.now(UTC), lifted_by=who, lift_reason=why)
+        return lift_in(connection, suppression_id, why=why, who=who)
+
+
+def lift_in(connection: Connection, suppression_id: int, *, why: str, who: str) -> Suppression:
+    """`lift` in the caller's transaction: LookupError, AlreadyLifted or SuppressionError, nothing changed."""
+    why, who = _text(why, "reason (why)"), _text(who, "lifter")
+    row = connection.execute(select(SuppressionRow).where(SuppressionRow.id == suppression_id)).first()
+    if row is None:
+        raise LookupError(f"no suppression {suppression_id}")
+    if row.lifted_at is not None:
+        raise AlreadyLifted(
+            f"suppression {suppression_id} was lifted on {_utc(row.lifted_at):%Y-%m-%d %H:%M} UTC"
         )
-    return find(engine, suppression_id)
+    connection.execute(
+        update(SuppressionRow)
+        .where(SuppressionRow.id == suppression_id)
+        .values(lifted_at=datetime.now(UTC), lifted_by=who, lift_reason=why)
+    )
+    return of_row(connection.execute(select(SuppressionRow).where(SuppressionRow.id == suppression_id)).one())
+
+
+def leads_bearing(connection: Connection, suppression: Suppression, salt: str | None = None) -> list[str]:
+    """Ids of the stored leads this suppression bears on (as `subjects_of` says), sorted: the lock order."""
+    subject = suppression.subject
+    if subject.startswith(ERASED):
+        return []  # its person was erased: no lead of theirs is stored
+    if subject.startswith("lead:"):
+        condition = LeadRow.lead_id == subject.removeprefix("lead:")
+    elif suppression.subject_kind == "email":
+        condition = LeadRow.email == subject
+    else:
+        # The indexed account first; an email on a subdomain and a website of the account are found too.
+        website = LeadRow.lead[("company", "website")].as_string()
+        condition = or_(
+            LeadRow.account_domain == subject,
+            LeadRow.email.like(f"%@{subject}"),
+            LeadRow.email.like(f"%.{subject}"),
+            website.like(f"%{subject}%"),
+        )
+    rows = connection.execute(select(LeadRow.lead_id, LeadRow.lead).where(condition)).all()
+    # The query only narrows: `subjects_of`, what the pipeline is given, decides (LIKE matches a bit more).
+    return sorted(lead_id for lead_id, lead in rows if subject in subjects_of(lead, salt))
 
 
 def find(engine: Engine, suppression_id: int) -> Suppression:

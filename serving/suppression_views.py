@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from leadgate.decision.suppression import state_now
 from leadgate.features.schema import NO_NUL, Moment
-from leadgate.serving import suppression_store
+from leadgate.serving import suppression_service, suppression_store
 from leadgate.serving.auth import require
 from leadgate.serving.lists_views import Why
 from leadgate.serving.problems import problem
@@ -82,18 +82,19 @@ def list_suppressions(
 def create_suppression(
     request: Request, body: SuppressionIn, key: Annotated[ApiKey, Depends(require("sales"))]
 ):
-    """Record a suppression; it acts from the next decision on."""
+    """Record a suppression and decide again, in the same transaction, every stored lead it bears on."""
     try:
-        made = suppression_store.create(
-            request.app.state.store.engine,
+        row = suppression_store.new_row(
             subject=body.subject,
             contact=body.contact,
             reason=body.reason,
             who=key.name,
+            source="api",
             expires_at=body.expires_at,
         )
     except suppression_store.SuppressionError as error:
         return problem(422, f"{error}; nothing was stored")
+    made = suppression_service.create_suppression(row=row, **_deps(request))
     return JSONResponse(SuppressionView.model_validate(_view(made)).model_dump(mode="json"), status_code=201)
 
 
@@ -113,10 +114,10 @@ def lift_suppression(
     body: LiftIn,
     key: Annotated[ApiKey, Depends(require("sales"))],
 ):
-    """Record the lift; contact resumes from the next decision on."""
+    """Record the lift and decide again, in the same transaction, every stored lead it bore on."""
     try:
-        lifted = suppression_store.lift(
-            request.app.state.store.engine, suppression_id, why=body.why, who=key.name
+        lifted = suppression_service.lift_suppression(
+            suppression_id=suppression_id, why=body.why, who=key.name, **_deps(request)
         )
     except LookupError as error:
         return problem(404, str(error))
@@ -125,3 +126,13 @@ def lift_suppression(
     except suppression_store.SuppressionError as error:
         return problem(422, str(error))
     return _view(lifted)
+
+
+def _deps(request: Request) -> dict:
+    state = request.app.state
+    return {
+        "holder": state.holder,
+        "store": state.store,
+        "screening": state.screening,
+        "metrics": state.metrics,
+    }

@@ -198,3 +198,67 @@ def test_a_suppression_made_by_sales_acts_on_the_accounts_next_lead(client):
         == 403
     )
     assert _rows(client, SuppressionRow) == 1
+
+
+def _triggers(view: dict) -> list[tuple[str, str]]:
+    return [(h["trigger"], h["route"]) for h in view["history"]]
+
+
+def test_making_and_lifting_a_suppression_decides_its_stored_leads_again_at_once(client):
+    """No lead reads a suppression route without a suppression behind it, nor the other way round."""
+    _post(client, lead_dict(lead_id="rep-1", contact={"email": "lena.vogt@nordlicht-tools.de"}))
+    _post(
+        client,
+        lead_dict(
+            lead_id="site",
+            contact={"email": "ops@gmail.com"},
+            company={"website": "https://shop.nordlicht-tools.de"},
+        ),
+    )
+    _post(client, lead_dict(lead_id="other", contact=JONAS))
+    automatic = _decision(client, "rep-1")["route"]
+    assert automatic != "silent_reject"
+
+    made = client.post(
+        "/v1/suppressions",
+        json={"subject": "nordlicht-tools.de", "contact": "all_contact", "reason": "legal hold"},
+        headers=auth("sales"),
+    ).json()
+    for lead_id in ("rep-1", "site"):  # its email's account, or its website's: decided again, no event needed
+        held = _decision(client, lead_id)
+        assert (held["route"], held["control"], held["suppressed"]) == (
+            "silent_reject",
+            "suppression",
+            ["all_contact"],
+        )
+        assert held["history"][-1]["trigger"] == "suppression" and held["history"][-1]["suppressed"] == [
+            "all_contact"
+        ]
+    assert len(_decision(client, "other")["history"]) == 1  # another account: untouched
+
+    lifted = client.post(
+        f"/v1/suppressions/{made['id']}/lift", json={"why": "hold ended"}, headers=auth("sales")
+    )
+    assert lifted.status_code == 200, lifted.text
+    rep = _decision(client, "rep-1")
+    assert (rep["route"], rep["suppressed"]) == (automatic, [])
+    assert rep["control"] != "suppression" and rep["history"][-1]["suppressed"] == []
+    assert _triggers(rep) == [
+        ("created", automatic),
+        ("suppression", "silent_reject"),
+        ("suppression_lifted", automatic),
+    ]
+
+
+def test_lifting_a_persons_complaint_decides_the_lead_again(client):
+    _post(client, lead_dict(lead_id="angry-2", events=events(("spam_complaint", "2026-11-02T00:00:00Z"))))
+    suppression_id = _decision(client, "angry-2")["suppressions"][0]["id"]
+    lifted = client.post(
+        f"/v1/suppressions/{suppression_id}/lift", json={"why": "apology"}, headers=auth("sales")
+    )
+    assert lifted.status_code == 200
+    angry = _decision(client, "angry-2")
+    assert (
+        angry["route"] != "silent_reject" and angry["control"] != "suppression" and angry["suppressed"] == []
+    )
+    assert angry["history"][-1]["trigger"] == "suppression_lifted"

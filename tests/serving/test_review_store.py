@@ -76,7 +76,12 @@ def test_a_review_is_one_per_decision_and_a_later_decision_can_be_disputed_anew(
     again, created = open_review(store.engine, token=stored.review_token, message=None, at=NOW)
     assert not created and again["id"] == first["id"]  # still open: the same item, whatever the decision
     resolve_review(store.engine, review_id=first["id"], outcome="correct", note=None, by="t", at=NOW)
-    later, created = open_review(store.engine, token=stored.review_token, message=None, at=NOW)
+    # The bare token names the answer at arrival, reviewed already; the events answer is disputed by number.
+    same, created = open_review(store.engine, token=stored.review_token, message=None, at=NOW)
+    assert not created and same["id"] == first["id"]
+    later, created = open_review(
+        store.engine, token=stored.review_token, message=None, at=NOW, decision_seq=2
+    )
     assert created and later["decision_seq"] == 2 and later["id"] != first["id"]
     with pytest.raises(UnknownReviewToken):
         open_review(store.engine, token="f" * 32, message=None, at=NOW)
@@ -112,7 +117,10 @@ def test_the_false_positive_rate_counts_automatic_rejections_resolved_in_the_win
         at=NOW,
         change=set_override(OverrideSpec("silent_reject", "other", "spam", "t"), "overridden", NOW),
     )
-    item, _ = open_review(store.engine, token=overridden.review_token, message=None, at=NOW)
+    told = _add_events(store, pipeline, "overridden", NOW)  # the events answer gives the override's route
+    item, _ = open_review(
+        store.engine, token=overridden.review_token, message=None, at=NOW, decision_seq=told.seq
+    )
     assert item["control"] == "override"  # rejected by a person, not automatically: not counted
     resolve_review(store.engine, review_id=item["id"], outcome="misclassified", note=None, by="t", at=NOW)
     _store_lead(store, pipeline, "waiting", NOW, **tiny)

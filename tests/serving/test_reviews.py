@@ -259,3 +259,35 @@ def test_a_new_lead_has_no_change_of_p_sql_over_7_days(client):
     _create(client, "urg-1")
     view = _view(client, "urg-1")
     assert view["p_sql"] is not None and view["p_sql_change_7d"] is None
+
+
+def _open_items(client, lead_id: str) -> list[dict]:
+    items = client.get("/v1/reviews?status=all", headers=auth("sales")).json()["items"]
+    return [i for i in items if i["lead_id"] == lead_id]
+
+
+def test_a_review_disputes_the_answer_the_person_was_given_not_a_later_decision(client):
+    token = _create(client, "seen-1", **TINY)["review_token"]  # the person is told: self-service
+    demo = {"events": [{"type": "demo_request", "at": "2026-11-20T10:00:00Z"}]}
+    later = client.post("/v1/leads/seen-1/events", json=demo, headers=auth("intake")).json()
+    assert later["decision_seq"] == 2
+    vip = {"route": "sales_ready", "reason_code": "vip"}
+    assert client.post("/v1/leads/seen-1/override", json=vip, headers=auth("sales")).status_code == 201
+
+    assert client.post(f"/v1/review/{token}", json={"message": "we are 40"}).status_code == 201
+    [item] = _open_items(client, "seen-1")
+    assert (item["decision_seq"], item["route"], item["control"]) == (1, "self_service", "disqualification")
+    resolved = client.post(
+        f"/v1/reviews/{item['id']}/resolution", json={"outcome": "misclassified"}, headers=auth("sales")
+    )
+    assert resolved.status_code == 200
+    assert _gauge(client, "leadgate_review_rejections_resolved") == 1  # counts toward the rejection rate
+
+    # An events answer carries its number: the person it was shown to disputes that one.
+    again = client.post(f"/v1/review/{token}", json={"decision_seq": later["decision_seq"]})
+    assert again.status_code == 201
+    assert [i["decision_seq"] for i in _open_items(client, "seen-1")] == [1, 2]
+    # The override's decision was never answered to anyone: it cannot be disputed as if it had been.
+    never_told = client.post(f"/v1/review/{token}", json={"decision_seq": 3})
+    assert never_told.status_code == 404 and "nothing opened" in never_told.json()["detail"]
+    assert len(_open_items(client, "seen-1")) == 2

@@ -1,0 +1,58 @@
+"""Deciding a stored lead again, one way for every trigger: events, overrides, suppressions made or lifted.
+
+Each re-decision reads what the lead's first decision read: the store's lists, the suppression records
+bearing on the lead and its history facts; a re-decision that skipped any of them would route the lead
+differently from the next one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from leadgate.decision.history_facts import HistoryFacts
+from leadgate.decision.record import DecisionRecord
+from leadgate.features.schema import parse_lead
+from leadgate.serving.history_store import history_facts, stored_submission, uses_facts
+from leadgate.serving.model_holder import ModelHolder
+from leadgate.serving.screening import Screening
+from leadgate.serving.store import DecisionStore
+
+
+class Redecider:
+    """Decides stored leads (their JSON) as of `now` with one model snapshot; keeps what it decided."""
+
+    def __init__(
+        self, *, holder: ModelHolder, store: DecisionStore, screening: Screening | None, now: datetime
+    ):
+        self.pipeline = holder.current().pipeline  # one snapshot: an alias move never splits a request
+        self.store = store
+        self.screening = screening
+        self.now = now
+        self.decided: list[DecisionRecord] = []
+        self._facts: dict[str, HistoryFacts] = {}
+
+    def prefetch(self, lead_id: str) -> None:
+        """Read the lead's history facts before its lock is taken; KeyError when no such lead is stored."""
+        if not uses_facts(self.pipeline.policy):
+            return
+        # As at arrival for its submissions, as of now for its account: a re-decision keeps the store's gates.
+        submission = stored_submission(self.store.engine, lead_id, self.now)
+        if submission is None:
+            raise KeyError(lead_id)
+        self._facts[lead_id] = history_facts(self.store.engine, [submission], self.pipeline.policy)
+
+    def __call__(self, lead: dict, connection: Connection | None = None) -> DecisionRecord:
+        """The pipeline's decision on one stored lead; `connection`: read suppressions inside that transaction."""
+        lead_id = lead["lead_id"]
+        if lead_id not in self._facts:
+            self.prefetch(lead_id)
+        current, given = self.pipeline, None
+        if self.screening is not None:
+            current, [given] = self.screening.read(self.pipeline, [lead], connection)
+        record = current.decide_one(
+            parse_lead(lead), now=self.now, suppressions=given, facts=self._facts.get(lead_id)
+        )
+        self.decided.append(record)
+        return record
