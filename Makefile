@@ -18,8 +18,9 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/leadgate demo --data-dir $(DATA)
 
+# One worker per core (two here), each test file whole on one worker: its module fixtures are built once.
 test: install
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --numprocesses auto --maxprocesses 4 --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
