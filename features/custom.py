@@ -28,7 +28,10 @@ class CustomField:
 
     def __post_init__(self):
         if not _NAME.match(self.name):
-            raise ValueError(f"custom field name {self.name!r} must match {NAME_PATTERN}")
+            raise ValueError(
+                f"custom field name {self.name!r} must be lower-case letters, digits and _, starting with a "
+                f"letter ({NAME_PATTERN}){_suggested(self.name)}"
+            )
         if self.type not in CUSTOM_TYPES:
             raise ValueError(f"custom field {self.name!r}: type {self.type!r} is not one of {CUSTOM_TYPES}")
         if self.direction not in DIRECTIONS:
@@ -61,6 +64,12 @@ class CustomField:
     def from_dict(cls, data: dict) -> CustomField:
         """Rebuild from `to_dict`."""
         return cls(**data)
+
+
+def _suggested(name: str) -> str:
+    """': product_interest' for 'Product-Interest', a name that fits; '' when none comes of it."""
+    fitted = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:63]
+    return f": {fitted}" if _NAME.match(fitted) else ""
 
 
 def default_label(name: str) -> str:

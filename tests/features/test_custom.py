@@ -67,8 +67,10 @@ def test_values_are_checked_against_the_fields_a_model_declares():
 
 
 def test_field_declarations_are_checked_where_they_are_made():
-    with pytest.raises(ValueError, match="must match"):
+    with pytest.raises(ValueError, match="must be lower-case letters, digits and _, starting with a letter"):
         CustomField("Budget", "flag", "Budget")
+    with pytest.raises(ValueError, match=r"\): product_interest_c$"):  # the name it could have
+        CustomField("Product-Interest__c", "category", "Product interest")
     with pytest.raises(ValueError, match="type 'money'"):
         CustomField("budget", "money", "Budget")
     with pytest.raises(ValueError, match="a category has no direction"):

@@ -179,7 +179,7 @@ def test_yaml_yes_no_on_keys_and_values_stay_the_text_the_export_holds():
 def test_custom_fields_obey_the_leakage_guard_and_name_rules():
     with pytest.raises(MappingError, match=r"Owner \(as custom.owner\)"):
         parse_mapping(CUSTOM.replace("custom:\n", "custom:\n  owner: {column: Owner}\n"))
-    with pytest.raises(MappingError, match="must match"):
+    with pytest.raises(MappingError, match="must be lower-case letters"):
         parse_mapping(CUSTOM.replace("  segment: {column: Segment}", "  Segment: {column: Segment}"))
     with pytest.raises(MappingError, match="a category has no direction"):
         parse_mapping(CUSTOM.replace("{column: Segment}", "{column: Segment, direction: increasing}"))
@@ -231,7 +231,7 @@ def test_an_after_contact_column_spelled_unlike_the_export_is_refused():
 def test_mapping_errors_speak_of_the_mapping():
     with pytest.raises(MappingError) as refused:
         parse_mapping(CUSTOM.replace("  segment: {column: Segment}", "  Segment: {column: Segment}"))
-    assert "\n  mapping: custom field name 'Segment' must match" in str(refused.value)
+    assert "\n  mapping: custom field name 'Segment' must be lower-case letters" in str(refused.value)
     assert "lead:" not in str(refused.value) and "Value error" not in str(refused.value)
 
 
