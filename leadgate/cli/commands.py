@@ -147,6 +147,8 @@ def decide(
     from leadgate.cli.render import decision_panel
     from leadgate.features.schema import LeadValidationError, parse_lead
 
+    if not lead_file.is_file():
+        raise fail(f"{lead_file}: no such file")
     try:
         lead = parse_lead(json.loads(lead_file.read_text()))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:

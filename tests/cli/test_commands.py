@@ -274,6 +274,8 @@ def test_decide_on_unreadable_lead_file_names_the_file(tmp_path, content):
     result = run("decide", lead, "--data-dir", tmp_path / "data")
     assert result.exit_code == 2
     assert "error:" in text(result.output) and "lead.json:" in text(result.output)
+    if content is None:  # one line in words, not "[Errno 2] No such file or directory: …"
+        assert text(result.output).endswith("lead.json: no such file") and "Errno" not in result.output
 
 
 def test_decide_without_a_registered_model_says_to_train_first(tmp_path):
