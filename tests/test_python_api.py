@@ -89,6 +89,18 @@ def test_bad_leads_get_an_error_row_and_the_rest_are_decided(scorer):
     assert records[0].lead_id == "api-good" and isinstance(records[1], str)
 
 
+def test_an_export_frame_without_its_mapping_is_one_error_naming_mapping(scorer):
+    import pandas as pd
+
+    export = pd.DataFrame({"Lead Number": [660737, 660738], "Lead Origin": ["API", "Landing Page"]})
+    with pytest.raises(
+        ValueError, match=r"no column is a lead field \(Lead Number, Lead Origin\): did you mean mapping="
+    ):
+        scorer.decide(export)
+    mixed = pd.DataFrame([{**lead_dict(lead_id="ok"), "Lead Origin": "API"}])  # a lead with one stray column
+    assert "Lead Origin" in scorer.decide(mixed).loc[0, "error"]
+
+
 def test_explain_sums_to_the_score_and_shows_category_levels(scorer):
     explained = scorer.explain(lead_dict(lead_id="api-explain"))
     assert set(explained["feature"]) == set(scorer.feature_names)
