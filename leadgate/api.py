@@ -149,6 +149,8 @@ def _shown(builder, spec, value, custom: dict):
     it, as its reasons quote it); None when missing."""
     if value != value:
         return None
+    if any(field.feature == spec.name and field.type == "flag" for field in builder.custom_fields):
+        return "yes" if value else "no"  # as its reasons say it, not 1.0
     if spec.categorical:
         vocabulary = builder.vocabularies_.get(spec.name, [])
         level = vocabulary[int(value)] if 0 < int(value) < len(vocabulary) else None

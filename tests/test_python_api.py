@@ -116,13 +116,13 @@ def test_explain_sums_to_the_score_and_shows_category_levels(scorer):
     assert country == "DE"  # the level, not its code
 
 
-def test_explain_shows_a_custom_category_as_the_lead_wrote_it_and_says_when_it_was_pooled():
+def test_explain_shows_a_custom_value_as_its_reasons_do_and_says_when_a_category_was_pooled():
     from leadgate.api import _shown
     from leadgate.features.builder import FeatureBuilder, custom_spec
     from leadgate.features.custom import CustomField
 
     field = CustomField("segment", "category", "Segment")
-    builder = FeatureBuilder(custom_fields=(field,))
+    builder = FeatureBuilder(custom_fields=(field, CustomField("trial", "flag", "Trial started")))
     builder.vocabularies_ = {
         "custom_segment": ["(other)", "enterprise", "mid-market"],
         "country": ["(other)", "DE"],
@@ -131,6 +131,8 @@ def test_explain_shows_a_custom_category_as_the_lead_wrote_it_and_says_when_it_w
     assert _shown(builder, spec, 2.0, {"segment": "Mid-Market"}) == "Mid-Market"
     assert _shown(builder, spec, 0.0, {"segment": "Brandneu"}) == "Brandneu (other: rare or new in training)"
     assert _shown(builder, spec, float("nan"), {}) is None
+    trial = custom_spec(next(f for f in builder.custom_fields if f.type == "flag"))
+    assert (_shown(builder, trial, 1.0, {}), _shown(builder, trial, 0.0, {})) == ("yes", "no")
     country = next(s for s in builder.features if s.name == "country")
     assert _shown(builder, country, 1.0, {}) == "DE" and _shown(builder, country, 0.0, {}) == "(other)"
 
