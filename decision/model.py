@@ -50,6 +50,18 @@ class ScoringModel:
             contributions += self.linear.contributions(matrix)
         return contributions
 
+    def always_given(self) -> tuple[str, ...]:
+        """The custom fields no training lead lacked: a lead without one is scored where the model never
+        learned (an empty range, so no reason against names it either); empty without statistics."""
+        if self.reference is None:
+            return ()
+        names = self.builder.feature_names
+        return tuple(
+            f.name
+            for f in self.builder.custom_fields
+            if self.reference.features[names.index(f.feature)].leads[-1] == 0  # the last range: missing
+        )
+
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Calibrated P(SQL) from raw scores."""
         slope, intercept = self.calibration

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -50,6 +50,8 @@ class BatchSummary:
     errors: int
     routes: dict[str, int]
     chunks: int = 0
+    # Per custom field no training lead lacked: the decided leads without it (scored where the model never learned).
+    unlearned_gaps: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -124,19 +126,24 @@ def score_rows(
     """Decide rows as they come and write each chunk's outputs at once (see score_file)."""
     routes: dict[str, int] = {}
     errors = chunks = 0
+    watched = pipeline.model.always_given() if pipeline.model is not None else ()
+    gaps = dict.fromkeys(watched, 0)
     # The cyclic GC stays off: a batch builds millions of small acyclic objects, freed by reference counting
     # chunk after chunk, that it would rescan for nothing (a collection per chunk cost a fifth of the run).
     with runtime.paused_gc(), decisions_file(output_path) as write:
         for chunk in prefetched(chunked(rows, CHUNK), name="batch-reader"):
             outcomes = decide_chunk(pipeline, chunk)
             write(outcomes)
-            for _, record in outcomes:
+            for row, record in outcomes:
                 if record is None:
                     errors += 1
                 else:
                     routes[record.route] = routes.get(record.route, 0) + 1
+                    for name in watched:
+                        gaps[name] += row.lead.custom.get(name) is None
             chunks += 1
             if on_progress:
                 on_progress(len(chunk))
     decided = sum(routes.values())
-    return BatchSummary(scored=decided, errors=errors, routes=routes, chunks=chunks)
+    unlearned = {name: count for name, count in gaps.items() if count}
+    return BatchSummary(scored=decided, errors=errors, routes=routes, chunks=chunks, unlearned_gaps=unlearned)

@@ -579,3 +579,41 @@ def test_form_answers_come_from_csv_columns_as_comma_separated_text(tmp_path):
             "FedRAMP",
         ]
     )
+
+
+@pytest.fixture(scope="module")
+def shop_pipeline(policy):
+    """A model whose training leads all carried their custom fields (a shop's CRM export)."""
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.train import train_model
+    from tests.training.export_shapes import SHOP_MAPPING, shop_rows
+
+    history = history_from_export(shop_rows(), parse_mapping(SHOP_MAPPING)).history
+    return DecisionPipeline(policy, train_model(history, policy, seed=0).model)
+
+
+def test_a_batch_counts_leads_without_a_custom_field_no_training_lead_lacked(shop_pipeline, tmp_path):
+    model = shop_pipeline.model
+    assert set(model.always_given()) == {
+        "segment",
+        "product_line",
+        "landing_page",
+        "budget",
+        "calls",
+        "budget_eur",
+    }
+    full = {"segment": "konzern", "product_line": "pro", "landing_page": "/lp/a", "budget": True, "calls": 3}
+    leads = [lead_dict(lead_id=f"s{i}", custom={**full, "budget_eur": 1200.0}) for i in range(3)]
+    leads += [lead_dict(lead_id="no-budget", custom=full), lead_dict(lead_id="none", custom={})]
+    path = write_jsonl(tmp_path / "leads.jsonl", [json.dumps(lead) for lead in leads])
+    summary = score_file(shop_pipeline, path, tmp_path / "out.parquet")
+    assert summary.scored == 5
+    assert summary.unlearned_gaps == {
+        "segment": 1,
+        "product_line": 1,
+        "landing_page": 1,
+        "budget": 1,
+        "calls": 1,
+        "budget_eur": 2,
+    }
