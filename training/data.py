@@ -41,6 +41,9 @@ class History:
         "."  # the export's decimal mark, or each column's, to read its own columns
     )
     label_note: str = ""  # the outcome column's values and what each counts as, for errors about the label
+    # Whether any lead's outcome says won or not: without a won label (a mapping with no `label.won`, records
+    # with no `outcome.won`) `won` is all False, and won figures are unknown, never 0.
+    won_labelled: bool = True
 
     @property
     def created(self) -> np.ndarray:
@@ -62,6 +65,7 @@ class History:
             ordered=self.ordered,
             decimal=self.decimal,
             label_note=self.label_note,
+            won_labelled=self.won_labelled,
         )
 
 
@@ -113,6 +117,7 @@ def history_from_records(
         ordered=ordered,
         decimal=decimal,
         label_note=label_note,
+        won_labelled=history.won_labelled,
     )
 
 
@@ -120,6 +125,7 @@ def _history_from_records(
     records: list[dict], max_problems: int, columns: list[dict] | None, numbers: list[int] | None
 ) -> History:
     leads, sql, won, reasons, factors, problems, kept = [], [], [], [], [], [], []
+    won_labelled = False
     for index, record in enumerate(records):
         row = numbers[index] if numbers else index + 1
         outcome = record.get("outcome") if isinstance(record, dict) else None
@@ -144,6 +150,7 @@ def _history_from_records(
             continue
         sql.append(flags["sql"])
         won.append(flags["won"])
+        won_labelled = won_labelled or "won" in outcome
         reasons.append(outcome.get("rejection_reason") or "")
         factors.append(list(outcome.get("true_negative_factors") or []))
         kept.append(index)
@@ -154,7 +161,15 @@ def _history_from_records(
         raise HistoryError("no usable history rows")
     order = np.argsort([lead.created_at.timestamp() for lead in leads], kind="stable")
     own = None if columns is None else [columns[i] for i in kept]
-    history = History(leads, np.array(sql), np.array(won), reasons, factors, columns=own)
+    history = History(
+        leads,
+        np.array(sql),
+        np.array(won, dtype=bool),
+        reasons,
+        factors,
+        columns=own,
+        won_labelled=won_labelled,
+    )
     return history.subset(order)
 
 
