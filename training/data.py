@@ -20,6 +20,11 @@ MIN_LEADS_PER_PART = 50  # in each of train, valid and test
 # floor and the test ROC-AUC (and its interval) rest on a handful of leads, and a model no better than chance
 # would still be registered.
 MIN_OUTCOMES_PER_PART = 10
+# Said once by each analysis whose won figures are left unknown.
+NO_WON_LABEL = (
+    "The history has no won label (no label.won in the mapping, no outcome.won in any record): won deals are "
+    "unknown, shown as — (null in JSON, blank in CSV), not 0."
+)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,13 @@ def history_file(tmp_path_factory, records):
 
 
 @pytest.fixture(scope="module")
+def unlabelled_file(tmp_path_factory, records):
+    """The history with no outcome.won in any record: an export whose mapping has no won label."""
+    stripped = [{**r, "outcome": {k: v for k, v in r["outcome"].items() if k != "won"}} for r in records]
+    return write_history(stripped, tmp_path_factory.mktemp("unlabelled") / "history.jsonl.gz")
+
+
+@pytest.fixture(scope="module")
 def strict_policy(tmp_path_factory):
     path = tmp_path_factory.mktemp("policy") / "strict.yaml"
     path.write_text(default_policy_text().replace("employees_floor: 10 ", "employees_floor: 200 "))
@@ -88,6 +95,22 @@ def test_backtest_with_the_champion_matches_the_library_and_writes_json(
     assert written["summary"]["sqls_hidden"] == expected.summary["sqls_hidden"]
     assert written["summary"]["minutes_per_call"] == 15
     assert f"{expected.summary['won_hidden']:,} of {expected.summary['won']:,} won deals" in shown
+
+
+def test_backtest_without_a_won_label_says_won_deals_are_unknown_and_writes_null(
+    unlabelled_file, strict_policy, tmp_path
+):
+    out = tmp_path / "bt.json"
+    result = run("backtest", "--data", unlabelled_file, "--proposed-policy", strict_policy, "--out", out)
+    assert result.exit_code == 0, result.output
+    shown = text(result.output)
+    assert "SQLs and won deals unknown (no won label)" in shown and "of 0 won deals" not in shown
+    assert "SQLs the proposed setup would hide" in shown and "Won deals the proposed" not in shown
+    assert re.search(r"sales_ready(\s+[\d,]+){2}\s+—(\s+[\d,]+){2}\s+—", shown)
+    written = json.loads(out.read_text())
+    assert written["summary"]["won"] is None and written["summary"]["won_hidden"] is None
+    assert {row["current_won"] for row in written["routes"]} == {None}
+    assert written["hidden"] and {row["won"] for row in written["hidden"]} == {None}
 
 
 def test_backtest_period_and_csv_tables(history_file, strict_policy, tmp_path, records):

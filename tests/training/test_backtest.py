@@ -1,6 +1,7 @@
 """Back-tests through the one decision pipeline on the seeded session history."""
 
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -61,6 +62,22 @@ def test_a_too_strict_size_floor_hides_exactly_the_won_deals_below_it(history, p
     hidden_won = result.hidden[result.hidden["won"]]
     assert set(hidden_won["proposed_route"]) == {"self_service"}
     assert all("below_size_floor" in gates for gates in hidden_won["proposed_gates"])
+
+
+def test_without_a_won_label_every_won_figure_is_unknown_not_zero(history, policy):
+    strict = changed(policy, firmographics={"employees_floor": STRICT_FLOOR})
+    unlabelled = replace(history, won=np.zeros_like(history.won), won_labelled=False)
+    result = run_backtest(unlabelled, DecisionPipeline(policy), DecisionPipeline(strict))
+    assert result.summary["won"] is None and result.summary["won_hidden"] is None
+    assert result.summary["sqls_hidden"] > 0 and result.hidden_won == set()
+    assert result.routes[["current_won", "proposed_won"]].isna().all().all()
+    assert result.gates["affected_won"].isna().all() and result.hidden["won"].isna().all()
+    written = result.to_dict()
+    assert {row["proposed_won"] for row in written["routes"]} == {None}
+    assert any("no won label" in note for note in result.notes)
+    labelled = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict))
+    assert labelled.summary["won"] == int(history.won.sum()) > 0
+    assert not any("no won label" in note for note in labelled.notes)
 
 
 def test_identical_setups_change_nothing(history, policy):
