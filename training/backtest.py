@@ -128,7 +128,8 @@ def run_backtest(
         "calls_avoided": avoided,
         "calls_added": added,
         "minutes_per_call": params.minutes_per_call,
-        "sales_hours_saved": (avoided - added) * params.minutes_per_call / 60,
+        # Signed: negative when the proposed setup adds more calls than it avoids.
+        "net_sales_hours_saved": (avoided - added) * params.minutes_per_call / 60,
         "sqls": int(sql.sum()),
         "won": None if known_won is None else int(known_won.sum()),
         "sqls_hidden": int((hidden & sql).sum()),

@@ -53,9 +53,10 @@ def print_backtest(console: Console, result, show: int) -> None:
     console.print(
         f"{result.leads:,} historical leads created {result.period[0][:10]} to {result.period[1][:10]}"
     )
+    hours = s["net_sales_hours_saved"]
     console.print(
         f"sales calls {s['calls_current']:,} → {s['calls_proposed']:,} ({s['calls_avoided']:,} avoided, "
-        f"{s['calls_added']:,} added): [bold]{s['sales_hours_saved']:,.0f} sales hours saved[/] "
+        f"{s['calls_added']:,} added): [bold]{abs(hours):,.0f} sales hours {'added' if hours < 0 else 'saved'}[/] "
         f"at {s['minutes_per_call']:g} min a call"
     )
     won = (

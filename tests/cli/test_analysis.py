@@ -113,6 +113,26 @@ def test_backtest_without_a_won_label_says_won_deals_are_unknown_and_writes_null
     assert written["hidden"] and {row["won"] for row in written["hidden"]} == {None}
 
 
+def test_a_backtest_that_adds_calls_says_sales_hours_added_not_negative_hours_saved(
+    history_file, strict_policy, tmp_path
+):
+    # The strict floor as current, the default as proposed: calls are only added.
+    default = tmp_path / "default.yaml"
+    default.write_text(default_policy_text())
+    out = tmp_path / "bt.json"
+    result = run(
+        "backtest", "--data", history_file, "--policy", strict_policy, "--proposed-policy", default, "--out", out
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads(out.read_text())["summary"]
+    added = summary["calls_added"] * summary["minutes_per_call"] / 60
+    assert summary["calls_avoided"] == 0 and added > 0
+    assert summary["net_sales_hours_saved"] == pytest.approx(-added)
+    shown = text(result.output)
+    assert f"(0 avoided, {summary['calls_added']:,} added): {added:,.0f} sales hours added at 20 min a call" in shown
+    assert "hours saved" not in shown
+
+
 def test_backtest_period_and_csv_tables(history_file, strict_policy, tmp_path, records):
     created = pd.to_datetime([r["created_at"] for r in records], utc=True).sort_values()
     since, until = created[500].date(), created[2000].date()

@@ -84,7 +84,7 @@ def test_identical_setups_change_nothing(history, policy):
     pipeline = DecisionPipeline(policy)
     result = run_backtest(history, pipeline, pipeline)
     assert result.hidden.empty and result.prevented.empty
-    assert result.summary["sales_hours_saved"] == 0 and result.summary["leads_changing_route"] == 0
+    assert result.summary["net_sales_hours_saved"] == 0 and result.summary["leads_changing_route"] == 0
     routes = result.routes
     assert (routes["current_leads"] == routes["proposed_leads"]).all()
     assert routes["current_leads"].sum() == len(history.leads)
@@ -97,7 +97,14 @@ def test_a_stricter_policy_only_saves_calls_and_counts_them_at_the_given_rate(hi
     s = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict), params).summary
     assert s["calls_added"] == 0 and s["calls_avoided"] > 0
     assert s["calls_current"] - s["calls_proposed"] == s["calls_avoided"]
-    assert s["sales_hours_saved"] == pytest.approx(s["calls_avoided"] * 30 / 60)
+    assert s["net_sales_hours_saved"] == pytest.approx(s["calls_avoided"] * 30 / 60)
+
+
+def test_a_looser_policy_adds_calls_and_its_net_hours_saved_are_negative(history, policy):
+    strict = changed(policy, firmographics={"employees_floor": STRICT_FLOOR})
+    s = run_backtest(history, DecisionPipeline(strict), DecisionPipeline(policy)).summary
+    assert s["calls_avoided"] == 0 and s["calls_added"] > 0
+    assert s["net_sales_hours_saved"] == pytest.approx(-s["calls_added"] * 20 / 60)
 
 
 def test_prevented_leads_are_sales_rejections_the_proposed_setup_stops_calling(history, policy):
