@@ -129,7 +129,10 @@ def test_a_backtest_that_adds_calls_says_sales_hours_added_not_negative_hours_sa
     assert summary["calls_avoided"] == 0 and added > 0
     assert summary["net_sales_hours_saved"] == pytest.approx(-added)
     shown = text(result.output)
-    assert f"(0 avoided, {summary['calls_added']:,} added): {added:,.0f} sales hours added at 20 min a call" in shown
+    assert (
+        f"(0 avoided, {summary['calls_added']:,} added): {added:,.0f} sales hours added at 20 min a call"
+        in shown
+    )
     assert "hours saved" not in shown
 
 
