@@ -11,6 +11,7 @@ from rich.table import Table
 
 from leadgate.cli.tables import print_table
 from leadgate.training.channels import NONE_LABEL
+from leadgate.training.data import NO_WON_LABEL
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -199,6 +200,8 @@ def print_channels(console: Console, result, campaigns: int) -> None:
         f"[dim]{result.leads_with_cost:,} of {result.leads:,} leads had a cost; cost per accepted lead = "
         "cost of those leads / those of them no gate kept from sales[/]"
     )
+    if not result.won_labelled:
+        console.print(f"[dim]note: {escape(NO_WON_LABEL)}[/]")
 
 
 def _names(values) -> list[str]:

@@ -177,6 +177,20 @@ def test_channels_writes_both_tables(history_file, tmp_path):
     assert "leads had a cost" in text(result.output)
 
 
+def test_channels_without_a_won_label_show_won_as_unknown(unlabelled_file, tmp_path):
+    args = ["channels", "--data", unlabelled_file, "--out", tmp_path / "ch.json"]
+    # Wide enough that the table does not wrap: the won cell sits beside the SQL rate.
+    result = runner.invoke(app, [str(arg) for arg in args], env={**CLEAN_ENV, "COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "ch.json").read_text())
+    assert {row["won"] for row in written["channels"] + written["campaigns"]} == {None}
+    total = next(row for row in written["channels"] if row["channel"] == "total")
+    shown = text(result.output)
+    # total: leads, pass gates (share), SQLs, SQL rate [interval], then won
+    assert re.search(rf"total {total['leads']:,} [\d,]+ \(\d+%\) {total['sqls']:,} \S+ \S+ — ", shown)
+    assert "no won label" in shown
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
