@@ -11,7 +11,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.features.derived import MEANINGFUL_EVENTS, Derived
 from leadgate.training.backtest import decide_history
-from leadgate.training.data import History
+from leadgate.training.data import NO_WON_LABEL, History
 from leadgate.training.intervals import CONFIDENCE, rate_ratio, wilson
 from leadgate.training.mining import MiningParams, mine_fit_signals
 
@@ -139,7 +139,7 @@ def evidence_table(
     for name, mask in mined.items():
         candidates.append((name, "not-a-fit", mask, holdout & passing))
     sql = history.sql.astype(bool)
-    won = history.won.astype(bool)
+    won = history.won.astype(bool) if history.won_labelled else None  # None: unknown, not 0
     rows = [
         _row(name, origin, mask & among, among, sql, won, rule) for name, origin, mask, among in candidates
     ]
@@ -148,6 +148,8 @@ def evidence_table(
         "feature and mined signals only on the leads no current gate keeps from sales.",
         mined_note,
     ]
+    if not history.won_labelled:
+        notes.append(NO_WON_LABEL)
     return Evidence(pd.DataFrame(rows), rule.describe(), notes)
 
 
@@ -162,7 +164,7 @@ def _row(name, origin, with_signal, rows, sql, won, rule: EvidenceRule) -> dict:
         "leads": int(rows.sum()),
         "n_with": have.n,
         "sqls_with": have.k,
-        "won_with": int(won[with_signal].sum()),
+        "won_with": None if won is None else int(won[with_signal].sum()),
         "conversion_with": have.value,
         "with_low": have.low,
         "with_high": have.high,

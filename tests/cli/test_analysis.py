@@ -168,6 +168,14 @@ def test_evidence_reads_parquet_history_and_writes_csv(records, tmp_path):
     assert table.loc[table["origin"] == "gate", "leads"].eq(len(records)).all()
 
 
+def test_evidence_without_a_won_label_writes_null_won_with(unlabelled_file, tmp_path):
+    result = run("evidence", "--data", unlabelled_file, "--out", tmp_path / "ev.json")
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "ev.json").read_text())
+    assert {row["won_with"] for row in written["signals"]} == {None}
+    assert any("no won label" in note for note in written["notes"]) and "no won label" in text(result.output)
+
+
 def test_channels_writes_both_tables(history_file, tmp_path):
     result = run("channels", "--data", history_file, "--out", tmp_path / "ch.json")
     assert result.exit_code == 0, result.output

@@ -1,6 +1,7 @@
 """Evidence for candidate signals: gate conditions, feature thresholds and mined not-a-fit signals."""
 
 from copy import deepcopy
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -80,6 +81,16 @@ def test_a_disabled_gate_is_still_measured(history, policy):
     enabled = evidence_table(history, policy).table.set_index("signal")
     assert disabled.loc["personal_email", "origin"] == "gate (disabled)"
     assert disabled.loc["personal_email", "n_with"] == enabled.loc["personal_email", "n_with"] > 0
+
+
+def test_without_a_won_label_won_with_is_unknown_not_zero(history, policy):
+    leads = history.subset(np.arange(3000))
+    unlabelled = evidence_table(replace(leads, won=np.zeros_like(leads.won), won_labelled=False), policy)
+    assert unlabelled.table["won_with"].isna().all()
+    assert {row["won_with"] for row in unlabelled.to_dict()["signals"]} == {None}
+    assert any("no won label" in note for note in unlabelled.notes)
+    labelled = evidence_table(leads, policy)
+    assert labelled.table["won_with"].sum() > 0 and not any("no won label" in n for n in labelled.notes)
 
 
 @pytest.mark.parametrize(
