@@ -152,7 +152,7 @@ def print_evidence(console: Console, result) -> None:
         left=3,
         names=names,
     )
-    styles = {"gate": "bold red", "penalty": "yellow", "too few": "dim"}
+    styles = {"gate": "bold red", "penalty": "yellow", "too few": "dim", "no contrast": "dim"}
     for row in result.table.to_dict(orient="records"):
         style = styles.get(row["suggestion"], "")
         table.add_row(

@@ -163,7 +163,7 @@ def test_evidence_reads_parquet_history_and_writes_csv(records, tmp_path):
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
     assert {"gate", "feature"} <= set(table["origin"])
-    assert set(table["suggestion"]) <= {"gate", "penalty", "none", "too few"}
+    assert set(table["suggestion"]) <= {"gate", "penalty", "none", "too few", "no contrast"}
     assert "too few: under 30 leads" in text(result.output)
     assert table.loc[table["origin"] == "gate", "leads"].eq(len(records)).all()
 
