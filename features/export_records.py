@@ -187,4 +187,6 @@ def _outcome(label: Label, row: Row) -> dict | None:
         raise ValueError(f"{label.sql.column}: no outcome (blank)")
     sql = kind == "sql"
     reason = convert(label.rejection_reason, row) if label.rejection_reason and not sql else None
+    if label.won is None:  # no won label: whether the lead was won is unknown, not "no"
+        return {"sql": sql, "rejection_reason": reason or ""}
     return {"sql": sql, "won": won, "rejection_reason": reason or ""}

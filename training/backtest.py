@@ -11,7 +11,7 @@ import pandas as pd
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import REJECTING_ROUTES, ROUTES, SALES_ROUTES
-from leadgate.training.data import History
+from leadgate.training.data import NO_WON_LABEL, History
 from leadgate.training.intervals import CONFIDENCE, rate_ratio, wilson
 
 LEAD_COLUMNS = [
@@ -60,7 +60,8 @@ class Backtest:
     period: tuple[str, str]
     gates: pd.DataFrame
     routes: pd.DataFrame
-    hidden: pd.DataFrame  # SQLs and won deals the proposed setup would hide, one row a lead
+    # SQLs and won deals the proposed setup would hide, one row a lead (won None: the history has no won label)
+    hidden: pd.DataFrame
     prevented: pd.DataFrame  # leads sales rejected that the proposed setup keeps from them
     summary: dict
     rules: list[str]
@@ -69,7 +70,7 @@ class Backtest:
     @property
     def hidden_won(self) -> set[str]:
         """Lead ids of won deals the proposed setup would hide."""
-        return set(self.hidden.loc[self.hidden["won"], "lead_id"])
+        return set(self.hidden.loc[self.hidden["won"].eq(True), "lead_id"])
 
     @property
     def hidden_sql(self) -> set[str]:
@@ -112,6 +113,8 @@ def run_backtest(
     params = params or BacktestParams()
     before, after = decide_history(current, history), decide_history(proposed, history)
     sql, won = history.sql.astype(bool), history.won.astype(bool)
+    # Without a won label every won count is unknown (None), not 0.
+    known_won = won if history.won_labelled else None
     rejecting_before, rejecting_after = _rejecting(before.route), _rejecting(after.route)
     calls_before = np.isin(before.route, params.sales_routes)
     calls_after = np.isin(after.route, params.sales_routes)
@@ -125,11 +128,12 @@ def run_backtest(
         "calls_avoided": avoided,
         "calls_added": added,
         "minutes_per_call": params.minutes_per_call,
-        "sales_hours_saved": (avoided - added) * params.minutes_per_call / 60,
+        # Signed: negative when the proposed setup adds more calls than it avoids.
+        "net_sales_hours_saved": (avoided - added) * params.minutes_per_call / 60,
         "sqls": int(sql.sum()),
-        "won": int(won.sum()),
+        "won": None if known_won is None else int(known_won.sum()),
         "sqls_hidden": int((hidden & sql).sum()),
-        "won_hidden": int((hidden & won).sum()),
+        "won_hidden": _count(known_won, hidden),
         "sqls_no_longer_called": int((sql & calls_before & ~calls_after).sum()),
         "sqls_newly_called": int((sql & calls_after & ~calls_before).sum()),
         "sales_rejected_leads": int(sales_rejected.sum()),
@@ -143,14 +147,19 @@ def run_backtest(
         proposed=describe(proposed),
         leads=len(history.leads),
         period=(min(created).isoformat(), max(created).isoformat()),
-        gates=gate_table(before, after, sql, won, params),
-        routes=route_table(before.route, after.route, sql, won),
+        gates=gate_table(before, after, sql, known_won, params),
+        routes=route_table(before.route, after.route, sql, known_won),
         hidden=lead_rows(history, before, after, hidden),
         prevented=lead_rows(history, before, after, prevented),
         summary=summary,
         rules=params.rules(),
-        notes=_notes(current, proposed, before, after),
+        notes=_notes(current, proposed, before, after, history.won_labelled),
     )
+
+
+def _count(won: np.ndarray | None, rows: np.ndarray) -> int | None:
+    """Won deals among `rows`; None when the history has no won label."""
+    return None if won is None else int(won[rows].sum())
 
 
 def decide_history(pipeline: DecisionPipeline, history: History) -> Decisions:
@@ -166,9 +175,10 @@ def _rejecting(routes: np.ndarray) -> np.ndarray:
 
 
 def gate_table(
-    before: Decisions, after: Decisions, sql: np.ndarray, won: np.ndarray, params: BacktestParams
+    before: Decisions, after: Decisions, sql: np.ndarray, won: np.ndarray | None, params: BacktestParams
 ) -> pd.DataFrame:
-    """Per gate of either setup: firing rates, SQL rate of affected vs unaffected leads, flags."""
+    """Per gate of either setup: firing rates, SQL rate of affected vs unaffected leads, flags (won None:
+    the history has no won label)."""
     fired_before = {spec.code: before.gates.fired[:, j] for j, spec in enumerate(before.gates.specs)}
     fired_after = {spec.code: after.gates.fired[:, j] for j, spec in enumerate(after.gates.specs)}
     specs = {spec.code: spec for spec in [*after.gates.specs, *before.gates.specs][::-1]}
@@ -208,7 +218,7 @@ def gate_table(
                 "affected_conversion": affected.value,
                 "affected_low": affected.low,
                 "affected_high": affected.high,
-                "affected_won": int(won[fired].sum()),
+                "affected_won": _count(won, fired),
                 # Leads no other gate holds back: dropping this gate leaves them to the model (or no_model_route).
                 "alone_n": int(alone[code].sum()) if code in alone else None,
                 "alone_sqls": int(sql[alone[code]].sum()) if code in alone else None,
@@ -225,8 +235,10 @@ def gate_table(
     return pd.DataFrame(rows)
 
 
-def route_table(before: np.ndarray, after: np.ndarray, sql: np.ndarray, won: np.ndarray) -> pd.DataFrame:
-    """Leads, SQLs and won deals per route under each setup."""
+def route_table(
+    before: np.ndarray, after: np.ndarray, sql: np.ndarray, won: np.ndarray | None
+) -> pd.DataFrame:
+    """Leads, SQLs and won deals per route under each setup (won None: the history has no won label)."""
     rows = []
     for route in ROUTES:
         now_, then = after == route, before == route
@@ -235,10 +247,10 @@ def route_table(before: np.ndarray, after: np.ndarray, sql: np.ndarray, won: np.
                 "route": route,
                 "current_leads": int(then.sum()),
                 "current_sqls": int(sql[then].sum()),
-                "current_won": int(won[then].sum()),
+                "current_won": _count(won, then),
                 "proposed_leads": int(now_.sum()),
                 "proposed_sqls": int(sql[now_].sum()),
-                "proposed_won": int(won[now_].sum()),
+                "proposed_won": _count(won, now_),
             }
         )
     return pd.DataFrame(rows)
@@ -255,7 +267,7 @@ def lead_rows(history: History, before: Decisions, after: Decisions, mask: np.nd
                 "lead_id": lead.lead_id,
                 "created_at": lead.created_at.isoformat(),
                 "sql": bool(history.sql[i]),
-                "won": bool(history.won[i]),
+                "won": bool(history.won[i]) if history.won_labelled else None,
                 "rejection_reason": history.rejection_reason[i],
                 "current_route": before.route[i],
                 "proposed_route": after.route[i],
@@ -272,11 +284,19 @@ def _round(value: float) -> float | None:
     return None if value != value else round(float(value), 4)
 
 
-def _notes(current: DecisionPipeline, proposed: DecisionPipeline, before: Decisions, after: Decisions):
+def _notes(
+    current: DecisionPipeline,
+    proposed: DecisionPipeline,
+    before: Decisions,
+    after: Decisions,
+    won_labelled: bool,
+):
     notes = [
         "Outcomes are observed only for leads sales actually worked: leads a past filter kept from sales "
         "have no real outcome, so 'newly called' SQLs among them are unknown, not zero."
     ]
+    if not won_labelled:
+        notes.append(NO_WON_LABEL)
     if current.model is not None or proposed.model is not None:
         notes.append(
             "Model routes on leads a model was trained or calibrated on are optimistic: back-test a model on "

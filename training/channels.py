@@ -10,7 +10,7 @@ import pandas as pd
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import SALES_ROUTES
 from leadgate.training.backtest import decide_history
-from leadgate.training.data import History
+from leadgate.training.data import NO_WON_LABEL, History
 from leadgate.training.intervals import CONFIDENCE, wilson
 
 NONE_LABEL = "(none)"
@@ -25,6 +25,7 @@ class ChannelQuality:
     leads: int
     leads_with_cost: int
     with_model: bool
+    won_labelled: bool = True  # without a won label the won column is unknown (NaN), not 0
 
     def to_dict(self) -> dict:
         """JSON-safe form."""
@@ -33,6 +34,7 @@ class ChannelQuality:
             "campaigns": _records(self.campaigns),
             "leads": self.leads,
             "leads_with_cost": self.leads_with_cost,
+            "notes": [] if self.won_labelled else [NO_WON_LABEL],
         }
 
 
@@ -69,12 +71,15 @@ def channel_quality(
     with_model = pipeline.model is not None
     if with_model:
         frame["to_sales"] = np.isin(decisions.route, sales_routes).astype(int)
+    if not history.won_labelled:
+        frame = frame.drop(columns="won")  # summed it would read 0 won deals: unknown instead
     return ChannelQuality(
         channels=_summarise(frame, ["channel"], with_model, confidence),
         campaigns=_summarise(frame, ["channel", "campaign"], with_model, confidence),
         leads=len(history.leads),
         leads_with_cost=int(known.sum()),
         with_model=with_model,
+        won_labelled=history.won_labelled,
     )
 
 
@@ -92,6 +97,9 @@ def _summarise(frame: pd.DataFrame, keys: list[str], with_model: bool, confidenc
     has_cost = table["leads_with_cost"] > 0
     table["cost"] = table["cost"].where(has_cost)
     table["cost_per_accepted"] = table["cost"] / table["passing_with_cost"].where(lambda n: n > 0)
+    labelled = "won" in table
+    if not labelled:
+        table["won"] = np.nan
     order = [*keys, "leads", "passing_gates", "pass_rate", *(["to_sales"] if with_model else [])]
     order += [
         "sqls",
@@ -108,7 +116,7 @@ def _summarise(frame: pd.DataFrame, keys: list[str], with_model: bool, confidenc
         "leads",
         "passing_gates",
         "sqls",
-        "won",
+        *(["won"] if labelled else []),
         "leads_with_cost",
         *(["to_sales"] if with_model else []),
     ]

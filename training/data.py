@@ -20,6 +20,11 @@ MIN_LEADS_PER_PART = 50  # in each of train, valid and test
 # floor and the test ROC-AUC (and its interval) rest on a handful of leads, and a model no better than chance
 # would still be registered.
 MIN_OUTCOMES_PER_PART = 10
+# Said once by each analysis whose won figures are left unknown.
+NO_WON_LABEL = (
+    "The history has no won label (no label.won in the mapping, no outcome.won in any record): won deals are "
+    "unknown, shown as — (null in JSON, blank in CSV), not 0."
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ class History:
     )
     label_note: str = ""  # the outcome column's values and what each counts as, for errors about the label
     skipped: tuple[str, ...] = ()  # 'row N: problem' of each invalid row left out (at most 1% of them)
+    # Whether any lead's outcome says won or not: without a won label (a mapping with no `label.won`, records
+    # with no `outcome.won`) `won` is all False, and won figures are unknown, never 0.
+    won_labelled: bool = True
 
     @property
     def created(self) -> np.ndarray:
@@ -64,6 +72,7 @@ class History:
             decimal=self.decimal,
             label_note=self.label_note,
             skipped=self.skipped,
+            won_labelled=self.won_labelled,
         )
 
 
@@ -116,6 +125,7 @@ def history_from_records(
         decimal=decimal,
         label_note=label_note,
         skipped=history.skipped,
+        won_labelled=history.won_labelled,
     )
 
 
@@ -123,6 +133,7 @@ def _history_from_records(
     records: list[dict], max_problems: int, columns: list[dict] | None, numbers: list[int] | None
 ) -> History:
     leads, sql, won, reasons, factors, problems, kept = [], [], [], [], [], [], []
+    won_labelled = False
     for index, record in enumerate(records):
         row = numbers[index] if numbers else index + 1
         outcome = record.get("outcome") if isinstance(record, dict) else None
@@ -147,6 +158,7 @@ def _history_from_records(
             continue
         sql.append(flags["sql"])
         won.append(flags["won"])
+        won_labelled = won_labelled or "won" in outcome
         reasons.append(outcome.get("rejection_reason") or "")
         factors.append(list(outcome.get("true_negative_factors") or []))
         kept.append(index)
@@ -157,7 +169,15 @@ def _history_from_records(
         raise HistoryError("no usable history rows")
     order = np.argsort([lead.created_at.timestamp() for lead in leads], kind="stable")
     own = None if columns is None else [columns[i] for i in kept]
-    history = History(leads, np.array(sql), np.array(won), reasons, factors, columns=own)
+    history = History(
+        leads,
+        np.array(sql),
+        np.array(won, dtype=bool),
+        reasons,
+        factors,
+        columns=own,
+        won_labelled=won_labelled,
+    )
     return replace(history.subset(order), skipped=tuple(problems))
 
 

@@ -11,7 +11,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.features.derived import MEANINGFUL_EVENTS, Derived
 from leadgate.training.backtest import decide_history
-from leadgate.training.data import History
+from leadgate.training.data import NO_WON_LABEL, History
 from leadgate.training.intervals import CONFIDENCE, rate_ratio, wilson
 from leadgate.training.mining import MiningParams, mine_fit_signals
 
@@ -20,7 +20,7 @@ from leadgate.training.mining import MiningParams, mine_fit_signals
 class EvidenceRule:
     """When a signal should become a gate, a penalty (model feature) or nothing."""
 
-    min_n: int = 50  # fewer leads with the signal: too few to tell
+    min_n: int = 50  # fewer leads with the signal: too few to tell; fewer without it: nothing to contrast
     gate_max_conversion: float = 0.01  # a gate: even the upper bound of its SQL rate is at most this
     penalty_max_ratio: float = 0.67  # a penalty: the upper bound of the SQL-rate ratio is below this
     confidence: float = CONFIDENCE
@@ -29,16 +29,23 @@ class EvidenceRule:
         """The rule in words, printed with every evidence table."""
         return (
             f"too few: under {self.min_n} leads with the signal; "
+            f"no contrast: under {self.min_n} leads without it (true of nearly every lead measured); "
             f"gate: upper {self.confidence:.0%} Wilson bound of the SQL rate with the signal ≤ "
             f"{self.gate_max_conversion:.1%}; "
             f"penalty: upper bound of the SQL-rate ratio (with / without, Katz log-scale) < "
             f"{self.penalty_max_ratio:g}; none otherwise"
         )
 
-    def suggest(self, n_with: int, conversion_high: float, ratio_high: float) -> str:
-        """gate, penalty, none or too few."""
+    def suggest(
+        self, n_with: int, conversion_high: float, ratio_high: float, n_without: int | None = None
+    ) -> str:
+        """gate, penalty, none, too few or no contrast."""
         if n_with < self.min_n:
             return "too few"
+        # A signal nearly every lead has (an export without events is "inactive" throughout) sets no lead
+        # apart: its "with" rate is the base rate, and "none" would read as measured and found harmless.
+        if n_without is not None and n_without < self.min_n:
+            return "no contrast"
         if conversion_high <= self.gate_max_conversion:
             return "gate"
         if ratio_high < self.penalty_max_ratio:
@@ -139,7 +146,7 @@ def evidence_table(
     for name, mask in mined.items():
         candidates.append((name, "not-a-fit", mask, holdout & passing))
     sql = history.sql.astype(bool)
-    won = history.won.astype(bool)
+    won = history.won.astype(bool) if history.won_labelled else None  # None: unknown, not 0
     rows = [
         _row(name, origin, mask & among, among, sql, won, rule) for name, origin, mask, among in candidates
     ]
@@ -148,6 +155,8 @@ def evidence_table(
         "feature and mined signals only on the leads no current gate keeps from sales.",
         mined_note,
     ]
+    if not history.won_labelled:
+        notes.append(NO_WON_LABEL)
     return Evidence(pd.DataFrame(rows), rule.describe(), notes)
 
 
@@ -162,7 +171,7 @@ def _row(name, origin, with_signal, rows, sql, won, rule: EvidenceRule) -> dict:
         "leads": int(rows.sum()),
         "n_with": have.n,
         "sqls_with": have.k,
-        "won_with": int(won[with_signal].sum()),
+        "won_with": None if won is None else int(won[with_signal].sum()),
         "conversion_with": have.value,
         "with_low": have.low,
         "with_high": have.high,
@@ -173,5 +182,5 @@ def _row(name, origin, with_signal, rows, sql, won, rule: EvidenceRule) -> dict:
         "ratio": ratio.value,
         "ratio_low": ratio.low,
         "ratio_high": ratio.high,
-        "suggestion": rule.suggest(have.n, have.high, ratio.high),
+        "suggestion": rule.suggest(have.n, have.high, ratio.high, lack.n),
     }

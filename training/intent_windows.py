@@ -22,6 +22,7 @@ class WindowChoice:
     leads_without: int  # leads with no event of this type: what "no better" is measured against
     sql_rate_without: float
     tested: list[dict]  # per candidate tried: days, leads with only older events, their SQL rate, z
+    leads_with: int  # leads with an event of this type: none means the history cannot have chosen
 
     def to_dict(self) -> dict:
         """JSON-safe dict, for the training evidence."""
@@ -49,8 +50,12 @@ def choose_window(last_age: np.ndarray, sql: np.ndarray, event: str, intent: Int
     tested: list[dict] = []
 
     def choice(days: float, rule: str) -> WindowChoice:
-        return WindowChoice(event, float(days), rule, n_without, rate_without, tested)
+        return WindowChoice(
+            event, float(days), rule, n_without, rate_without, tested, len(last_age) - n_without
+        )
 
+    if n_without == len(last_age):
+        return choice(intent.default_days, "policy default: no lead has one")
     if n_without < intent.min_leads:
         return choice(intent.default_days, f"policy default: fewer than {intent.min_leads} leads without one")
     still_predicts = 0.0

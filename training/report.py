@@ -97,7 +97,7 @@ def reason_counts(decisions: Decisions) -> pd.DataFrame:
 
 def gate_firing(held: HeldOut) -> pd.DataFrame:
     """Per gate on the held-out leads: how often it fired and how the leads it fired on converted."""
-    won = held.history.won.astype(bool)
+    won = held.history.won.astype(bool) if held.history.won_labelled else None
     table = gate_table(held.decisions, held.decisions, held.sql.astype(bool), won, BacktestParams())
     return table.sort_values("affected_n", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -117,6 +117,7 @@ def report_sections(held: HeldOut, model: ScoringModel, policy: Policy) -> dict:
         "gates": gate_firing(held),
         "channels": channels.channels,
         "channels_with_cost": channels.leads_with_cost,
+        "won_labelled": channels.won_labelled,
         "figures": {
             # The leads the model routes, as test.model_ungated measures them: a gate routes the rest.
             "calibration": png_data_uri(calibration_figure(decisions.p_sql[~held.gated], y[~held.gated])),

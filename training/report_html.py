@@ -7,6 +7,7 @@ from html import escape
 import pandas as pd
 
 from leadgate.decision import linear
+from leadgate.training.data import NO_WON_LABEL
 from leadgate.training.report import SCORERS
 from leadgate.training.report_blocks import (
     count,
@@ -244,7 +245,8 @@ def render(held, sections: dict, model, policy, info) -> str:
                 "Held-out leads by source channel: how many pass the gates, how many the model sends to sales "
                 "(sales_ready or verify), and the SQL rate with its 95% interval. Cost columns use only leads "
                 f"with a known cost ({sections['channels_with_cost']:,} here); 'cost per accepted' divides by "
-                "leads passing the gates.",
+                "leads passing the gates."
+                + ("" if sections.get("won_labelled", True) else f" {NO_WON_LABEL}"),
                 table(
                     sections["channels"],
                     [

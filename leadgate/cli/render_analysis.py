@@ -11,6 +11,7 @@ from rich.table import Table
 
 from leadgate.cli.tables import print_table
 from leadgate.training.channels import NONE_LABEL
+from leadgate.training.data import NO_WON_LABEL
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -53,14 +54,20 @@ def print_backtest(console: Console, result, show: int) -> None:
     console.print(
         f"{result.leads:,} historical leads created {result.period[0][:10]} to {result.period[1][:10]}"
     )
+    hours = s["net_sales_hours_saved"]
     console.print(
         f"sales calls {s['calls_current']:,} → {s['calls_proposed']:,} ({s['calls_avoided']:,} avoided, "
-        f"{s['calls_added']:,} added): [bold]{s['sales_hours_saved']:,.0f} sales hours saved[/] "
+        f"{s['calls_added']:,} added): [bold]{abs(hours):,.0f} sales hours {'added' if hours < 0 else 'saved'}[/] "
         f"at {s['minutes_per_call']:g} min a call"
     )
+    won = (
+        "won deals unknown (no won label)"
+        if s["won"] is None
+        else f"[bold]{s['won_hidden']:,} of {s['won']:,} won deals[/]"
+    )
     console.print(
-        f"hidden: [bold]{s['sqls_hidden']:,} of {s['sqls']:,} SQLs[/] and [bold]{s['won_hidden']:,} of "
-        f"{s['won']:,} won deals[/]; leads sales rejected kept from them: {s['sales_rejected_prevented']:,} of "
+        f"hidden: [bold]{s['sqls_hidden']:,} of {s['sqls']:,} SQLs[/] and {won}; leads sales rejected kept from "
+        f"them: {s['sales_rejected_prevented']:,} of "
         f"{s['sales_rejected_called']:,} the current setup calls; SQLs no longer called {s['sqls_no_longer_called']:,}, newly called "
         f"{s['sqls_newly_called']:,}"
     )
@@ -100,10 +107,12 @@ def print_backtest(console: Console, result, show: int) -> None:
             ),
         )
     print_table(console, routes)
-    _print_leads(
-        console, result.hidden[result.hidden["won"]], "Won deals the proposed setup would hide", None
-    )
-    _print_leads(console, result.hidden[~result.hidden["won"]], "Other SQLs it would hide", show)
+    won = result.hidden["won"].eq(True)
+    if s["won"] is None:  # no won label: no won deals to list apart
+        _print_leads(console, result.hidden, "SQLs the proposed setup would hide", show)
+    else:
+        _print_leads(console, result.hidden[won], "Won deals the proposed setup would hide", None)
+        _print_leads(console, result.hidden[~won], "Other SQLs it would hide", show)
     if len(result.prevented):
         reasons = result.prevented["rejection_reason"].value_counts()
         listed = ", ".join(f"{reason} {count:,}" for reason, count in reasons.items())
@@ -124,7 +133,7 @@ def _print_leads(console: Console, frame, title: str, limit: int | None) -> None
         table.add_row(
             escape(row["lead_id"]),
             row["created_at"][:10],
-            "yes" if row["won"] else "",
+            "—" if row["won"] is None else "yes" if row["won"] else "",
             row["current_route"],
             row["proposed_route"],
             escape(row["proposed_gates"] or row["proposed_source"]),
@@ -143,7 +152,7 @@ def print_evidence(console: Console, result) -> None:
         left=3,
         names=names,
     )
-    styles = {"gate": "bold red", "penalty": "yellow", "too few": "dim"}
+    styles = {"gate": "bold red", "penalty": "yellow", "too few": "dim", "no contrast": "dim"}
     for row in result.table.to_dict(orient="records"):
         style = styles.get(row["suggestion"], "")
         table.add_row(
@@ -191,6 +200,8 @@ def print_channels(console: Console, result, campaigns: int) -> None:
         f"[dim]{result.leads_with_cost:,} of {result.leads:,} leads had a cost; cost per accepted lead = "
         "cost of those leads / those of them no gate kept from sales[/]"
     )
+    if not result.won_labelled:
+        console.print(f"[dim]note: {escape(NO_WON_LABEL)}[/]")
 
 
 def _names(values) -> list[str]:

@@ -202,14 +202,26 @@ def gap_cell(row: dict) -> str:
 
 
 def _print_intent_windows(result) -> None:
-    """Each intent type's window in days; * marks the policy default, taken where the history was too thin."""
-    choices = result.extras.get("intent_windows") or []
-    if choices:
-        shown = ", ".join(
-            f"{c['event']} {c['days']:g}{'*' if c['rule'].startswith('policy default') else ''}"
-            for c in choices
+    words = intent_window_words(result.extras.get("intent_windows") or [])
+    if words:
+        console.print(words)
+
+
+def intent_window_words(choices: list[dict]) -> str:
+    """Each intent type's window in days; * marks the policy default, taken where the history was too thin.
+
+    Types no training lead has are only named: their window is the policy's, with nothing chosen."""
+    seen = [c for c in choices if c["leads_with"]]
+    unseen = [c["event"] for c in choices if not c["leads_with"]]
+    if not seen:
+        return (
+            "intent windows: no intent events in the training leads, policy defaults kept" if choices else ""
         )
-        console.print(f"intent windows (days; * policy default, too few leads to choose): {shown}")
+    shown = ", ".join(
+        f"{c['event']} {c['days']:g}{'*' if c['rule'].startswith('policy default') else ''}" for c in seen
+    )
+    none = f"; none of {', '.join(unseen)} in the training leads (policy default kept)" if unseen else ""
+    return f"intent windows (days; * policy default, too few leads to choose): {shown}{none}"
 
 
 def _print_left_out(result) -> None:

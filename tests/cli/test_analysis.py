@@ -48,6 +48,13 @@ def history_file(tmp_path_factory, records):
 
 
 @pytest.fixture(scope="module")
+def unlabelled_file(tmp_path_factory, records):
+    """The history with no outcome.won in any record: an export whose mapping has no won label."""
+    stripped = [{**r, "outcome": {k: v for k, v in r["outcome"].items() if k != "won"}} for r in records]
+    return write_history(stripped, tmp_path_factory.mktemp("unlabelled") / "history.jsonl.gz")
+
+
+@pytest.fixture(scope="module")
 def strict_policy(tmp_path_factory):
     path = tmp_path_factory.mktemp("policy") / "strict.yaml"
     path.write_text(default_policy_text().replace("employees_floor: 10 ", "employees_floor: 200 "))
@@ -90,6 +97,45 @@ def test_backtest_with_the_champion_matches_the_library_and_writes_json(
     assert f"{expected.summary['won_hidden']:,} of {expected.summary['won']:,} won deals" in shown
 
 
+def test_backtest_without_a_won_label_says_won_deals_are_unknown_and_writes_null(
+    unlabelled_file, strict_policy, tmp_path
+):
+    out = tmp_path / "bt.json"
+    result = run("backtest", "--data", unlabelled_file, "--proposed-policy", strict_policy, "--out", out)
+    assert result.exit_code == 0, result.output
+    shown = text(result.output)
+    assert "SQLs and won deals unknown (no won label)" in shown and "of 0 won deals" not in shown
+    assert "SQLs the proposed setup would hide" in shown and "Won deals the proposed" not in shown
+    assert re.search(r"sales_ready(\s+[\d,]+){2}\s+—(\s+[\d,]+){2}\s+—", shown)
+    written = json.loads(out.read_text())
+    assert written["summary"]["won"] is None and written["summary"]["won_hidden"] is None
+    assert {row["current_won"] for row in written["routes"]} == {None}
+    assert written["hidden"] and {row["won"] for row in written["hidden"]} == {None}
+
+
+def test_a_backtest_that_adds_calls_says_sales_hours_added_not_negative_hours_saved(
+    history_file, strict_policy, tmp_path
+):
+    # The strict floor as current, the default as proposed: calls are only added.
+    default = tmp_path / "default.yaml"
+    default.write_text(default_policy_text())
+    out = tmp_path / "bt.json"
+    result = run(
+        "backtest", "--data", history_file, "--policy", strict_policy, "--proposed-policy", default, "--out", out
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    summary = json.loads(out.read_text())["summary"]
+    added = summary["calls_added"] * summary["minutes_per_call"] / 60
+    assert summary["calls_avoided"] == 0 and added > 0
+    assert summary["net_sales_hours_saved"] == pytest.approx(-added)
+    shown = text(result.output)
+    assert (
+        f"(0 avoided, {summary['calls_added']:,} added): {added:,.0f} sales hours added at 20 min a call"
+        in shown
+    )
+    assert "hours saved" not in shown
+
+
 def test_backtest_period_and_csv_tables(history_file, strict_policy, tmp_path, records):
     created = pd.to_datetime([r["created_at"] for r in records], utc=True).sort_values()
     since, until = created[500].date(), created[2000].date()
@@ -117,9 +163,17 @@ def test_evidence_reads_parquet_history_and_writes_csv(records, tmp_path):
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
     assert {"gate", "feature"} <= set(table["origin"])
-    assert set(table["suggestion"]) <= {"gate", "penalty", "none", "too few"}
+    assert set(table["suggestion"]) <= {"gate", "penalty", "none", "too few", "no contrast"}
     assert "too few: under 30 leads" in text(result.output)
     assert table.loc[table["origin"] == "gate", "leads"].eq(len(records)).all()
+
+
+def test_evidence_without_a_won_label_writes_null_won_with(unlabelled_file, tmp_path):
+    result = run("evidence", "--data", unlabelled_file, "--out", tmp_path / "ev.json")
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "ev.json").read_text())
+    assert {row["won_with"] for row in written["signals"]} == {None}
+    assert any("no won label" in note for note in written["notes"]) and "no won label" in text(result.output)
 
 
 def test_channels_writes_both_tables(history_file, tmp_path):
@@ -129,6 +183,20 @@ def test_channels_writes_both_tables(history_file, tmp_path):
     total = next(row for row in written["channels"] if row["channel"] == "total")
     assert total["leads"] == written["leads"] == 3000
     assert "leads had a cost" in text(result.output)
+
+
+def test_channels_without_a_won_label_show_won_as_unknown(unlabelled_file, tmp_path):
+    args = ["channels", "--data", unlabelled_file, "--out", tmp_path / "ch.json"]
+    # Wide enough that the table does not wrap: the won cell sits beside the SQL rate.
+    result = runner.invoke(app, [str(arg) for arg in args], env={**CLEAN_ENV, "COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "ch.json").read_text())
+    assert {row["won"] for row in written["channels"] + written["campaigns"]} == {None}
+    total = next(row for row in written["channels"] if row["channel"] == "total")
+    shown = text(result.output)
+    # total: leads, pass gates (share), SQLs, SQL rate [interval], then won
+    assert re.search(rf"total {total['leads']:,} [\d,]+ \(\d+%\) {total['sqls']:,} \S+ \S+ — ", shown)
+    assert "no won label" in shown
 
 
 @pytest.mark.parametrize(

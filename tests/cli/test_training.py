@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -85,3 +86,33 @@ def test_train_labels_the_calibration_error_it_prints(trained):
         f"P(SQL) on the leads no gate rejects); leadgate (gates + model) {m['test.system.calibration_error']:.3f} "
         "(a lead a gate rejects counted at P(SQL) 0)"
     )
+
+
+def test_intent_windows_are_listed_only_for_event_types_the_training_leads_have(history_records, policy):
+    from copy import deepcopy
+
+    import numpy as np
+
+    from leadgate.cli.training import intent_window_words
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.training.data import history_from_records
+    from leadgate.training.intent_windows import choose_intent_windows
+
+    def words(records) -> str:
+        history = history_from_records(records)
+        table = DecisionPipeline(policy).decide(history.leads).derived.table
+        rows = np.ones(len(history.leads), dtype=bool)
+        return intent_window_words(
+            [c.to_dict() for c in choose_intent_windows(table, history.sql, rows, policy.intent)]
+        )
+
+    records = deepcopy(history_records[:1500])
+    assert re.search(r"intent windows \(days.*demo_request \d+", words(records))
+    for record in records:  # an export with no demo requests
+        record["events"] = [e for e in record.get("events", []) if e["type"] != "demo_request"]
+    partial = words(records)
+    assert "demo_request" not in partial.split(";")[0]
+    assert partial.endswith("; none of demo_request in the training leads (policy default kept)")
+    for record in records:  # an export with no events at all
+        record["events"] = []
+    assert words(records) == "intent windows: no intent events in the training leads, policy defaults kept"

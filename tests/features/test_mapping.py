@@ -40,7 +40,8 @@ def test_values_are_renamed_converted_and_placeholders_read_as_missing():
     assert record["company"] == {"employees": 1200}
     assert record["created_at"] == "2026-03-05T00:00:00+00:00"
     assert [e["type"] for e in record["events"]] == ["unsubscribe", "page_view", "page_view", "page_view"]
-    assert record["outcome"] == {"sql": False, "won": False, "rejection_reason": "Ringing"}
+    # No label.won: the outcome says nothing of won (unknown), rather than "not won".
+    assert record["outcome"] == {"sql": False, "rejection_reason": "Ringing"}
     parse_lead({k: v for k, v in record.items() if k != "outcome"})
     [(_, blank)] = map_rows(mapping, [_row(Occupation="Select", Size="", Visits="N/A", **{"No Email": "No"})])
     assert "contact" not in blank and "company" not in blank and "events" not in blank

@@ -1,6 +1,7 @@
 """Back-tests through the one decision pipeline on the seeded session history."""
 
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -63,11 +64,27 @@ def test_a_too_strict_size_floor_hides_exactly_the_won_deals_below_it(history, p
     assert all("below_size_floor" in gates for gates in hidden_won["proposed_gates"])
 
 
+def test_without_a_won_label_every_won_figure_is_unknown_not_zero(history, policy):
+    strict = changed(policy, firmographics={"employees_floor": STRICT_FLOOR})
+    unlabelled = replace(history, won=np.zeros_like(history.won), won_labelled=False)
+    result = run_backtest(unlabelled, DecisionPipeline(policy), DecisionPipeline(strict))
+    assert result.summary["won"] is None and result.summary["won_hidden"] is None
+    assert result.summary["sqls_hidden"] > 0 and result.hidden_won == set()
+    assert result.routes[["current_won", "proposed_won"]].isna().all().all()
+    assert result.gates["affected_won"].isna().all() and result.hidden["won"].isna().all()
+    written = result.to_dict()
+    assert {row["proposed_won"] for row in written["routes"]} == {None}
+    assert any("no won label" in note for note in result.notes)
+    labelled = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict))
+    assert labelled.summary["won"] == int(history.won.sum()) > 0
+    assert not any("no won label" in note for note in labelled.notes)
+
+
 def test_identical_setups_change_nothing(history, policy):
     pipeline = DecisionPipeline(policy)
     result = run_backtest(history, pipeline, pipeline)
     assert result.hidden.empty and result.prevented.empty
-    assert result.summary["sales_hours_saved"] == 0 and result.summary["leads_changing_route"] == 0
+    assert result.summary["net_sales_hours_saved"] == 0 and result.summary["leads_changing_route"] == 0
     routes = result.routes
     assert (routes["current_leads"] == routes["proposed_leads"]).all()
     assert routes["current_leads"].sum() == len(history.leads)
@@ -80,7 +97,14 @@ def test_a_stricter_policy_only_saves_calls_and_counts_them_at_the_given_rate(hi
     s = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict), params).summary
     assert s["calls_added"] == 0 and s["calls_avoided"] > 0
     assert s["calls_current"] - s["calls_proposed"] == s["calls_avoided"]
-    assert s["sales_hours_saved"] == pytest.approx(s["calls_avoided"] * 30 / 60)
+    assert s["net_sales_hours_saved"] == pytest.approx(s["calls_avoided"] * 30 / 60)
+
+
+def test_a_looser_policy_adds_calls_and_its_net_hours_saved_are_negative(history, policy):
+    strict = changed(policy, firmographics={"employees_floor": STRICT_FLOOR})
+    s = run_backtest(history, DecisionPipeline(strict), DecisionPipeline(policy)).summary
+    assert s["calls_avoided"] == 0 and s["calls_added"] > 0
+    assert s["net_sales_hours_saved"] == pytest.approx(-s["calls_added"] * 20 / 60)
 
 
 def test_prevented_leads_are_sales_rejections_the_proposed_setup_stops_calling(history, policy):

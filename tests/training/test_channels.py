@@ -68,3 +68,18 @@ def test_with_a_model_the_leads_routed_to_sales_are_counted(history, policy, tra
     total = result.channels.set_index("channel").loc["total"]
     assert total["to_sales"] == np.isin(routes, ["sales_ready", "verify"]).sum()
     assert total["to_sales"] <= total["passing_gates"]
+
+
+def test_without_a_won_label_the_won_column_is_unknown_not_zero(policy):
+    records = [row(i, "paid" if i % 2 else "event", 10.0, sql=i % 3 == 0) for i in range(6)]
+    for record in records:
+        del record["outcome"]["won"]
+    result = channel_quality(history_from_records(records), DecisionPipeline(policy))
+    for table in (result.channels, result.campaigns):
+        assert table["won"].isna().all() and table["sqls"].sum() > 0
+    written = result.to_dict()
+    assert {r["won"] for r in written["channels"]} == {None} and "no won label" in written["notes"][0]
+    labelled = channel_quality(
+        history_from_records([row(0, "paid", 1.0, sql=True)]), DecisionPipeline(policy)
+    )
+    assert labelled.channels["won"].tolist() == [1, 1] and labelled.to_dict()["notes"] == []

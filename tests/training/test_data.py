@@ -265,3 +265,12 @@ def test_a_random_split_says_why_its_test_part_is_not_the_newest():
     for kind in ("auto", "random"):
         note = split_history(undated, kind).note
         assert "the rows carry no order in time (no dates, no sequence)" in note and "as asked" not in note
+
+
+def test_won_is_labelled_when_any_outcome_says_won_and_unknown_when_none_does():
+    unlabelled = history_from_records(records(6))
+    assert not unlabelled.won_labelled and not unlabelled.won.any()
+    assert not unlabelled.subset(np.arange(3)).won_labelled
+    rows = records(6)
+    rows[4]["outcome"]["won"] = False  # one row saying "not won" is a label: the others read as not won
+    assert history_from_records(rows).won_labelled

@@ -1,6 +1,7 @@
 """Evidence for candidate signals: gate conditions, feature thresholds and mined not-a-fit signals."""
 
 from copy import deepcopy
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -82,18 +83,42 @@ def test_a_disabled_gate_is_still_measured(history, policy):
     assert disabled.loc["personal_email", "n_with"] == enabled.loc["personal_email", "n_with"] > 0
 
 
+def test_a_signal_true_of_every_lead_is_no_contrast_not_none(history_records, policy):
+    records = deepcopy(history_records[:3000])
+    for record in records:  # an export without events: every lead "inactive"
+        record["events"] = []
+    table = evidence_table(history_from_records(records), policy).table.set_index("signal")
+    for signal in ("no meaningful activity in 30 days", "no activity at all"):
+        assert table.loc[signal, "n_without"] == 0 and table.loc[signal, "suggestion"] == "no contrast"
+    assert table.loc["personal email", "suggestion"] != "no contrast"
+
+
+def test_without_a_won_label_won_with_is_unknown_not_zero(history, policy):
+    leads = history.subset(np.arange(3000))
+    unlabelled = evidence_table(replace(leads, won=np.zeros_like(leads.won), won_labelled=False), policy)
+    assert unlabelled.table["won_with"].isna().all()
+    assert {row["won_with"] for row in unlabelled.to_dict()["signals"]} == {None}
+    assert any("no won label" in note for note in unlabelled.notes)
+    labelled = evidence_table(leads, policy)
+    assert labelled.table["won_with"].sum() > 0 and not any("no won label" in n for n in labelled.notes)
+
+
 @pytest.mark.parametrize(
-    ("n_with", "conversion_high", "ratio_high", "expected"),
+    ("n_with", "conversion_high", "ratio_high", "expected", "n_without"),
     [
-        (20, 0.0, 0.1, "too few"),  # under min_n, however clean it looks
-        (800, 0.008, 0.05, "gate"),
-        (200, 0.02, 0.1, "penalty"),  # no SQL among 200 still leaves room above 1%
-        (5000, 0.12, 0.66, "penalty"),
-        (5000, 0.12, 0.7, "none"),
-        (5000, 0.3, 1.6, "none"),
+        (20, 0.0, 0.1, "too few", 5000),  # under min_n, however clean it looks
+        (5000, 0.3, float("nan"), "no contrast", 0),  # true of every lead: nothing to set it against
+        (5000, 0.008, 0.05, "no contrast", 49),
+        (20, 0.3, float("nan"), "too few", 0),
+        (800, 0.008, 0.05, "gate", 50),
+        (200, 0.02, 0.1, "penalty", 5000),  # no SQL among 200 still leaves room above 1%
+        (5000, 0.12, 0.66, "penalty", 5000),
+        (5000, 0.12, 0.7, "none", 5000),
+        (5000, 0.3, 1.6, "none", 5000),
     ],
 )
-def test_the_suggestion_follows_the_stated_rule(n_with, conversion_high, ratio_high, expected):
+def test_the_suggestion_follows_the_stated_rule(n_with, conversion_high, ratio_high, expected, n_without):
     rule = EvidenceRule(min_n=50, gate_max_conversion=0.01, penalty_max_ratio=0.67)
-    assert rule.suggest(n_with, conversion_high, ratio_high) == expected
+    assert rule.suggest(n_with, conversion_high, ratio_high, n_without) == expected
+    assert "no contrast: under 50 leads without it" in rule.describe()
     assert "gate: upper 95% Wilson bound" in rule.describe() and "1.0%" in rule.describe()

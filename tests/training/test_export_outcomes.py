@@ -145,3 +145,10 @@ def test_blank_sequence_cells_are_said_and_can_be_left_out():
     )
     skipped = history_from_export(rows, parse_mapping(sequenced + "skip_undated: true\n"))
     assert len(skipped.history.leads) == 390
+
+
+def test_a_mapping_without_a_won_label_gives_a_history_whose_won_is_unknown():
+    assert not history_from_export(_rows(), parse_mapping(MAPPING)).history.won_labelled
+    won = MAPPING + "  won: {column: Stage}\n  won_positive: [Closed Won]\n"
+    labelled = history_from_export(_rows(), parse_mapping(won)).history
+    assert labelled.won_labelled and labelled.won.sum() == 134

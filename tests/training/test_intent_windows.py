@@ -40,6 +40,14 @@ def test_too_few_leads_to_tell_gives_the_policy_default():
     assert few_without.days == 90 and few_without.tested == []
 
 
+def test_an_event_no_lead_has_takes_the_policy_default_and_says_so():
+    choice = choose_window(*_leads([(np.nan, 2000, 0.10)]), "pricing_page", INTENT)
+    assert (choice.days, choice.leads_with, choice.rule) == (90, 0, "policy default: no lead has one")
+    assert (
+        choose_window(*_leads([(np.nan, 2000, 0.1), (5, 30, 0.4)]), "pricing_page", INTENT).leads_with == 30
+    )
+
+
 def test_the_default_is_never_shorter_than_an_age_still_seen_to_predict():
     short_default = INTENT.model_copy(update={"default_days": 14})
     # Events older than 14 and 30 days still predict, then the data runs out: at least 60 days.

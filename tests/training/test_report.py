@@ -112,3 +112,27 @@ def test_a_random_split_s_page_does_not_speak_of_the_newest_leads(history, train
     rest = text.replace(split_history(leads, "random").note, "")
     for timed in ("newest", "held-out period", "later", "newer"):
         assert timed not in rest, timed
+
+
+def test_without_a_won_label_the_channel_table_reads_won_as_unknown(history, trained, policy):
+    from dataclasses import replace
+
+    info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="history.jsonl")
+    leads = history.subset(np.arange(3000))
+    pages = {
+        labelled: build_report(
+            leads if labelled else replace(leads, won=np.zeros_like(leads.won), won_labelled=False),
+            trained.model,
+            policy,
+            info,
+        )
+        for labelled in (True, False)
+    }
+
+    def won_cells(page: str) -> list[str]:
+        channels = page.split('id="channels"')[1].split("</section>")[0]
+        rows = re.findall(r"<tr>(.*?)</tr>", channels)[1:]  # the header row first
+        return [re.findall(r"<td[^>]*>(.*?)</td>", row)[6] for row in rows]
+
+    assert set(won_cells(pages[False])) == {"—"} and "no won label" in pages[False]
+    assert "—" not in won_cells(pages[True]) and "no won label" not in pages[True]
