@@ -17,7 +17,15 @@ from pydantic import (
     model_validator,
 )
 
-from leadgate.features.schema_types import CustomKey, CustomValue, ListedAnswers, Moment, as_utc
+from leadgate.features.schema_types import (
+    CELLS,
+    CustomKey,
+    CustomValue,
+    JsonNumber,
+    ListedAnswers,
+    Moment,
+    as_utc,
+)
 
 
 class CompanyType(StrEnum):
@@ -84,8 +92,8 @@ class Company(_Strict):
 
     name: str | None = Field(None, pattern=NO_NUL, max_length=300)
     website: str | None = Field(None, pattern=NO_NUL, max_length=500, description="URL or bare domain")
-    employees: int | None = Field(None, ge=0, le=5_000_000)
-    annual_revenue: float | None = Field(
+    employees: Annotated[int | None, JsonNumber] = Field(None, ge=0, le=5_000_000)
+    annual_revenue: Annotated[float | None, JsonNumber] = Field(
         None,
         ge=0,
         allow_inf_nan=False,
@@ -138,7 +146,7 @@ class Form(_Strict):
 
     inquiry_type: InquiryType | None = None
     message: str | None = Field(None, pattern=NO_NUL, max_length=20_000)
-    seconds_on_form: float | None = Field(None, ge=0, allow_inf_nan=False)
+    seconds_on_form: Annotated[float | None, JsonNumber] = Field(None, ge=0, allow_inf_nan=False)
     honeypot: str | None = Field(
         None, pattern=NO_NUL, max_length=2_000, description="hidden field; humans leave it empty"
     )
@@ -150,7 +158,7 @@ class Source(_Strict):
 
     channel: str | None = Field(None, pattern=NO_NUL, max_length=100)
     campaign: str | None = Field(None, pattern=NO_NUL, max_length=200)
-    cost: float | None = Field(
+    cost: Annotated[float | None, JsonNumber] = Field(
         None,
         ge=0,
         allow_inf_nan=False,
@@ -260,11 +268,15 @@ def describe_validation_error(error: ValidationError, whole: str = "lead") -> li
     return lines
 
 
-def parse_lead(data: dict) -> Lead:
-    """Validate one lead dict, raising LeadValidationError that names the fields."""
+def parse_lead(data: dict, *, cells: bool = False) -> Lead:
+    """Validate one lead dict, raising LeadValidationError that names the fields.
+
+    `cells`: the values come from table cells (CSV, Parquet, a DataFrame, a mapped export), whose text is read
+    as its field's type ('50' employees); without it they are JSON's, taken as typed ('50' is refused).
+    """
     if not isinstance(data, dict):
         raise LeadValidationError([f"lead: expected a JSON object, got {type(data).__name__}"])
     try:
-        return Lead.model_validate(data)
+        return Lead.model_validate(data, context=CELLS if cells else None)
     except ValidationError as error:
         raise LeadValidationError(describe_validation_error(error)) from None

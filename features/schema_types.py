@@ -7,7 +7,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, PlainValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, StringConstraints, ValidationInfo
 from pydantic.json_schema import WithJsonSchema
 
 from leadgate.features.custom import NAME_PATTERN
@@ -65,6 +65,28 @@ def _storable_text(value: str) -> None:
         except UnicodeEncodeError:
             raise ValueError("text holds an unpaired surrogate (\\ud800-\\udfff), not Unicode text") from None
 
+
+# The validation context of values read from table cells (CSV, Parquet, a DataFrame, a mapped export): text
+# there is whatever the cell holds, read as its field's type. Without it a value is JSON's and taken as typed.
+CELLS = {"cells": True}
+
+
+def from_cells(info: ValidationInfo) -> bool:
+    """Whether the values being validated come from table cells (see CELLS)."""
+    return bool(info.context and info.context.get("cells"))
+
+
+def _json_number(value, info: ValidationInfo):
+    # JSON says what a value is: true is no head count and "60" no number. pydantic's lax mode would read both
+    # (true as 1), so a sender's type error would be decided on as if it were data.
+    if isinstance(value, bool | str) and not from_cells(info):
+        shown = "true/false" if isinstance(value, bool) else f"text {value[:50]!r}"
+        raise ValueError(f"expected a number, got {shown}")
+    return value
+
+
+# A count or an amount: a JSON number (an integer where a float is asked is one), or a cell's text read as one.
+JsonNumber = BeforeValidator(_json_number)
 
 # A point in time as leadgate keeps it: given as ISO 8601 text, naive taken as UTC, held in UTC, in range.
 Moment = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(as_utc)]

@@ -137,6 +137,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         decimal={column: marks.get(column, mapping.decimal) for column in own},
         numbers=[number for number, _ in mapped],
         label_note=described,
+        cells=True,
     )
     return MappedExport(history, problems, notes)
 

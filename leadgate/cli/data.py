@@ -74,7 +74,10 @@ def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
     if delimiter is not None and not table:
         raise fail(f"{path.name}: --delimiter is for a CSV file, or a CRM export read through a mapping")
     try:
-        return history_from_records(table_history_or_fail(path, delimiter) if table else _records(path))
+        if table:
+            return history_from_records(table_history_or_fail(path, delimiter), cells=True)
+        # A Parquet table's cells may hold text ('50'), read as its field's type; JSON lines are taken as typed.
+        return history_from_records(_records(path), cells=path.suffix.lower() == ".parquet")
     except HistoryError as error:
         if _names_no_lead_field(path):  # an export in Parquet or JSON lines: its own column names
             raise fail(

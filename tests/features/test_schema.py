@@ -40,6 +40,34 @@ def test_non_object_is_refused_clearly():
         parse_lead(["not", "a", "lead"])
 
 
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"company": {"employees": True}}, "company.employees: expected a number, got true/false"),
+        ({"company": {"employees": "60"}}, "company.employees: expected a number, got text '60'"),
+        ({"company": {"annual_revenue": "1e6"}}, "company.annual_revenue: expected a number, got text '1e6'"),
+        ({"form": {"seconds_on_form": False}}, "form.seconds_on_form: expected a number, got true/false"),
+        ({"source": {"cost": "12.5"}}, "source.cost: expected a number, got text '12.5'"),
+    ],
+)
+def test_json_is_taken_as_typed_true_and_text_are_no_numbers(change, problem):
+    with pytest.raises(LeadValidationError) as caught:
+        parse_lead(lead_dict(**change))
+    assert str(caught.value) == problem
+
+
+def test_an_integer_is_a_float_and_a_whole_float_an_integer():
+    lead = parse_lead(lead_dict(company={"employees": 60.0, "annual_revenue": 5_000_000}))
+    assert lead.company.employees == 60 and lead.company.annual_revenue == 5e6
+
+
+def test_table_cells_are_read_as_their_fields_types():
+    # A CSV cell is text whatever it holds: '60' employees is 60 there, as it always was.
+    cells = lead_dict(company={"employees": "60", "annual_revenue": "1e6"}, form={"seconds_on_form": "12"})
+    lead = parse_lead(cells, cells=True)
+    assert (lead.company.employees, lead.company.annual_revenue, lead.form.seconds_on_form) == (60, 1e6, 12.0)
+
+
 @pytest.mark.parametrize("created", ["9999-12-31T23:00:00-05:00"])
 def test_out_of_range_timestamps_are_a_validation_error(created):
     with pytest.raises(LeadValidationError, match="created_at"):

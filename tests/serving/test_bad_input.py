@@ -286,6 +286,17 @@ CASES = [
     leads_case("lead_id blank", lead("   "), "lead_id"),
     leads_case("lead_id with a slash", lead("a/b"), "lead_id"),
     leads_case("employees as words", lead("bi-65", company={"employees": "many"}), "employees"),
+    # JSON is taken as typed: pydantic's lax mode read true as 1 employee and "60" as 60.
+    leads_case(
+        "employees true", lead("bi-65b", company={"employees": True}), ("employees", "got true/false")
+    ),
+    leads_case(
+        "employees as text", lead("bi-65c", company={"employees": "60"}), ("employees", "got text '60'")
+    ),
+    leads_case(
+        "revenue as text", lead("bi-65d", company={"annual_revenue": "1e6"}), ("annual_revenue", "text")
+    ),
+    leads_case("cost true", lead("bi-65e", source={"cost": True}), ("source.cost", "true/false")),
     leads_case("contact a string", lead("bi-66", contact="Maria"), "contact"),
     leads_case("events an object", lead("bi-67", events={"type": "page_view"}), "events"),
     leads_case("custom a list", lead("bi-68", custom=["a"]), "custom"),
