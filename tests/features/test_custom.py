@@ -81,6 +81,7 @@ def test_a_tables_zero_or_one_reads_as_a_flag_as_its_text_does():
     lead = {"custom": {"budget_allocated": 1, "calls": 1, "segment": 0}}
     assert typed_custom(lead, FIELDS) == []
     assert lead["custom"] == {"budget_allocated": True, "calls": 1, "segment": 0}
+    assert lead["custom"]["budget_allocated"] is True and lead["custom"]["calls"] is not True  # 1 == True
     assert custom_problems(lead["custom"], FIELDS) == []
 
 
