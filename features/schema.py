@@ -184,19 +184,48 @@ def _no_number_times(events):
     return events
 
 
+# A lead cannot be decided before it exists. A day's slack lets a sender whose clock runs ahead, or who labels
+# local time as UTC (up to 14 hours off), through: decided at once, the lead counts as just arrived.
+FUTURE_SLACK = timedelta(days=1)
+# No lead or activity a CRM holds predates web forms and CRMs (about 1990). An earlier date is a system's zero
+# date written where the date was missing: 0001-01-01 (.NET, Go), 1899-12-30 or 1900-01-01 (Excel, SQL Server),
+# 1970-01-01 (Unix), 1980-01-01 (DOS); decided on, it would make the lead decades stale.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+def _too_late(moment: datetime, now: datetime) -> str | None:
+    """Why `moment` (UTC) cannot be a lead's time when it is decided at `now` (its latest decision moment)."""
+    if moment > now + FUTURE_SLACK:
+        return (
+            f"{moment.isoformat()} is more than a day after now ({now.isoformat(timespec='seconds')}): a lead is "
+            "decided when it arrives, so nothing about it can be dated later; check the sender's clock and time zone"
+        )
+    return None
+
+
+def _too_early(moment: datetime) -> str | None:
+    """Why `moment` (UTC) cannot be a lead's time: before EARLIEST, a system's zero date."""
+    if moment < EARLIEST:
+        return (
+            f"{moment.isoformat()} is before {EARLIEST.date().isoformat()}: a placeholder for a missing date "
+            "(a system's zero date), not when it happened"
+        )
+    return None
+
+
 def _in_calendar(events: list[Event]) -> list[Event]:
+    now = datetime.now(UTC)
     for index, event in enumerate(events):
         if event.at.year in (1, 9999):  # only the calendar's first and last day can leave it in UTC
             try:
                 as_utc(event.at)
             except ValueError:
                 raise ValueError(f"event {index}: at: timestamp out of range") from None
+        at = event.at if event.at.tzinfo is not None else event.at.replace(tzinfo=UTC)
+        problem = _too_late(at, now) or _too_early(at)
+        if problem:  # a future event would be stored, ignored now and take effect unseen later
+            raise ValueError(f"event {index}: at: {problem}")
     return events
-
-
-# A lead cannot be decided before it exists. A day's slack lets a sender whose clock runs ahead, or who labels
-# local time as UTC (up to 14 hours off), through: decided at once, the lead counts as just arrived.
-FUTURE_SLACK = timedelta(days=1)
 
 # Activity as a lead or an events post carries it: times as text, within the calendar once moved to UTC.
 Events = Annotated[list[Event], BeforeValidator(_no_number_times), AfterValidator(_in_calendar)]
@@ -228,16 +257,15 @@ class Lead(_Strict):
         examples=[{"budget_allocated": True, "segment": "mid-market"}],
     )
 
-    @field_validator("created_at")
+    @field_validator("created_at", "scored_at")
     @classmethod
-    def _not_in_the_future(cls, created_at: datetime) -> datetime:
-        now = datetime.now(UTC)
-        if created_at > now + FUTURE_SLACK:
-            raise ValueError(
-                f"{created_at.isoformat()} is more than a day after now ({now.isoformat(timespec='seconds')}): "
-                "a lead cannot be decided before it was created; check the sender's clock and time zone"
-            )
-        return created_at
+    def _not_in_the_future(cls, moment: datetime | None) -> datetime | None:
+        # A lead is decided at the latest now: created or scored later, it cannot be (scored_at would count
+        # activity still to come). A scored_at before created_at is refused below, so it is never too early.
+        problem = None if moment is None else _too_late(moment, datetime.now(UTC)) or _too_early(moment)
+        if problem:
+            raise ValueError(problem)
+        return moment
 
     def as_of(self, moment: datetime) -> Lead:
         """This lead decided as of `moment` (say its arrival): activity after it is ignored, whatever the sender said."""

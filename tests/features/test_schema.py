@@ -85,6 +85,49 @@ def test_a_lead_created_more_than_a_day_from_now_is_refused_but_a_fast_clock_is_
     assert lead.created_at == local_time_labelled_utc
 
 
+@pytest.mark.parametrize(
+    ("event_at", "event_type"),
+    [("9999-12-31", "page_view"), ("2030-01-01", "demo_request"), (None, "spam_complaint")],
+)
+def test_activity_dated_more_than_a_day_after_now_is_refused_not_stored_for_later(event_at, event_type):
+    at = event_at or (datetime.now(UTC) + timedelta(days=1, minutes=5)).isoformat()  # 2027-06-01 in the issue
+    events = [{"type": "page_view", "at": "2026-11-01T09:10:00Z"}, {"type": event_type, "at": at}]
+    with pytest.raises(LeadValidationError, match=r"events: event 1: at: .* more than a day after now \("):
+        parse_lead(lead_dict(scored_at=None, events=events))
+
+
+def test_activity_after_the_decision_moment_but_not_after_now_is_kept_for_histories():
+    # Decided as it stood when created (a back-test, a history): later activity is ignored, not an error.
+    soon = (datetime.now(UTC) + timedelta(hours=14)).isoformat()  # a local time labelled UTC
+    later = [{"type": "demo_request", "at": "2026-11-20T10:00:00Z"}, {"type": "page_view", "at": soon}]
+    lead = parse_lead(
+        lead_dict(created_at="2026-11-01T09:00:00Z", scored_at="2026-11-01T09:00:00Z", events=later)
+    )
+    assert len(lead.events) == 2
+
+
+def test_a_lead_scored_more_than_a_day_from_now_is_refused():
+    ahead = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    with pytest.raises(LeadValidationError, match="scored_at: .* more than a day after now"):
+        parse_lead(lead_dict(scored_at=ahead))
+
+
+@pytest.mark.parametrize(
+    "zero_date",
+    ["0001-01-01T00:00:00Z", "1899-12-30", "1900-01-01", "1970-01-01T00:00:00Z", "1989-12-31T23:59:59Z"],
+)
+def test_a_systems_zero_date_is_no_creation_or_activity_time(zero_date):
+    with pytest.raises(LeadValidationError, match=r"created_at: .* is before 1990-01-01: a placeholder"):
+        parse_lead(lead_dict(created_at=zero_date, scored_at=None))
+    events = [{"type": "page_view", "at": zero_date}]
+    with pytest.raises(LeadValidationError, match=r"events: event 0: at: .* is before 1990-01-01"):
+        parse_lead(lead_dict(events=events))
+    assert (
+        parse_lead(lead_dict(created_at="1990-01-01T00:00:00Z", scored_at=None, events=[])).created_at.year
+        == 1990
+    )
+
+
 @pytest.mark.parametrize("lead_id", ["crm/42", "a\x00b", "line\nbreak"])
 def test_lead_ids_that_cannot_travel_in_a_url_or_a_database_are_refused(lead_id):
     with pytest.raises(LeadValidationError, match="lead_id"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -56,6 +57,7 @@ def nested(depth: int) -> str:
 EVENTS = "/v1/leads/bi-known/events"
 OUTCOME = "/v1/leads/bi-known/outcome"
 NOW = "2026-11-20T11:00:00Z"
+SOON = (datetime.now(UTC) + timedelta(days=30)).isoformat()  # 2027-06-01 when the issue was found
 
 CASES = [
     # From the issue: each of these was a 5xx on one store or both.
@@ -237,6 +239,30 @@ CASES = [
         role="sales",
         says="not a number",
     ),
+    # Nothing about a lead decided now can be dated later than tomorrow, nor before CRMs (a zero date).
+    leads_case(
+        "event in year 9999",
+        lead("bi-34", events=[{"type": "page_view", "at": "9999-12-31"}]),
+        ("events", "event 0: at", "after now"),
+    ),
+    leads_case(
+        "event in 2030",
+        lead("bi-35", events=[{"type": "demo_request", "at": "2030-01-01"}]),
+        ("events", "2030-01-01", "after now"),
+    ),
+    Bad(
+        "spam complaint next month",
+        EVENTS,
+        {"events": [{"type": "spam_complaint", "at": SOON}]},
+        says=("events", "event 0: at", "after now"),
+    ),
+    leads_case(
+        "created_at year 1 in UTC",
+        lead("bi-36", created_at="0001-01-01T00:00:00Z"),
+        ("created_at", "before 1990"),
+    ),
+    leads_case("created_at in 1900", lead("bi-37", created_at="1900-01-01"), ("created_at", "before 1990")),
+    leads_case("scored_at in 2030", lead("bi-38", scored_at="2030-01-01"), ("scored_at", "after now")),
     leads_case("huge employees", lead("bi-40", company={"employees": 10**30}), "employees"),
     leads_case("negative employees", lead("bi-41", company={"employees": -1}), "employees"),
     leads_case("fractional employees", lead("bi-42", company={"employees": 1.5}), "employees"),
