@@ -21,6 +21,7 @@ from leadgate.features.schema_types import (
     CELLS,
     CustomKey,
     CustomValue,
+    IpAddress,
     JsonNumber,
     ListedAnswers,
     Moment,
@@ -164,7 +165,9 @@ class Source(_Strict):
         allow_inf_nan=False,
         description="acquisition cost in USD, when known (converted as annual_revenue is)",
     )
-    ip: str | None = Field(None, pattern=NO_NUL, max_length=64)
+    ip: Annotated[str | None, IpAddress] = Field(
+        None, pattern=NO_NUL, max_length=64, description="IPv4 or IPv6 address"
+    )
 
 
 class Event(_Strict):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
+import socket
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -87,6 +89,27 @@ def _json_number(value, info: ValidationInfo):
 
 # A count or an amount: a JSON number (an integer where a float is asked is one), or a cell's text read as one.
 JsonNumber = BeforeValidator(_json_number)
+
+def _ip_address(value: str | None) -> str | None:
+    # The competitor-network gate and the per-address history read this: text that is no address passes both.
+    if value is None:
+        return None
+    try:
+        packed = socket.inet_pton(socket.AF_INET, value)  # the common case, ~10x cheaper than ipaddress
+        if socket.inet_ntop(socket.AF_INET, packed) == value:
+            return value
+    except (OSError, ValueError):
+        pass
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        hint = " (send null when it is not known)" if not value else ""
+        raise ValueError(f"{value[:64]!r} is not an IPv4 or IPv6 address{hint}") from None
+    return value
+
+
+# The address a lead was sent from, as its text: IPv4 (198.51.100.7) or IPv6 (2001:db8::1, ::ffff:198.51.100.7).
+IpAddress = AfterValidator(_ip_address)
 
 # A point in time as leadgate keeps it: given as ISO 8601 text, naive taken as UTC, held in UTC, in range.
 Moment = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(as_utc)]

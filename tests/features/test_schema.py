@@ -128,6 +128,18 @@ def test_a_systems_zero_date_is_no_creation_or_activity_time(zero_date):
     )
 
 
+@pytest.mark.parametrize("ip", ["not-an-ip", "1.2.3", "256.1.1.1", "010.1.1.1", "", "203.0.113.9/24"])
+def test_a_source_ip_that_is_no_address_is_refused(ip):
+    with pytest.raises(LeadValidationError) as caught:
+        parse_lead(lead_dict(source={"ip": ip}))
+    assert str(caught.value).startswith(f"source.ip: {ip!r} is not an IPv4 or IPv6 address")
+
+
+@pytest.mark.parametrize("ip", ["198.51.100.7", " 198.51.100.7 ", "2001:db8::1", "::ffff:198.51.100.7", None])
+def test_ipv4_and_ipv6_addresses_are_taken(ip):
+    assert parse_lead(lead_dict(source={"ip": ip})).source.ip == (ip and ip.strip())
+
+
 @pytest.mark.parametrize("lead_id", ["crm/42", "a\x00b", "line\nbreak"])
 def test_lead_ids_that_cannot_travel_in_a_url_or_a_database_are_refused(lead_id):
     with pytest.raises(LeadValidationError, match="lead_id"):

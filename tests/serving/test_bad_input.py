@@ -159,6 +159,9 @@ CASES = [
     leads_case("NUL in company name", lead("bi-11", company={"name": "\u0000"}), ("company.name", "NUL")),
     leads_case("NUL in message", lead("bi-12", form={"message": "hi\u0000"}), ("form.message", "NUL")),
     leads_case("NUL in ip", lead("bi-13", source={"ip": "1.2.3.4\u0000"}), ("source.ip", "NUL")),
+    leads_case(
+        "ip no address", lead("bi-13b", source={"ip": "not-an-ip"}), ("source.ip", "not an IPv4 or IPv6")
+    ),
     leads_case("NUL in custom text", lead("bi-14", custom={"segment": "a\u0000"}), ("custom", "NUL")),
     leads_case("NUL in custom name", lead("bi-15", custom={"seg\u0000": "a"}), "custom"),
     leads_case("NUL in event type", lead("bi-16", events=[{"type": "page_view\u0000", "at": NOW}]), "events"),

@@ -529,6 +529,13 @@ def test_json_files_take_numbers_as_typed_where_a_csv_reads_its_text(tmp_path, s
     assert [row.lead.company.employees for row in read_leads(csv)] == [60]
 
 
+def test_a_csv_ip_that_is_no_address_is_its_rows_error(tmp_path):
+    text = b"lead_id,created_at,source.ip\ni1,2026-11-01,198.51.100.7\ni2,2026-11-01,not-an-ip\n"
+    good, bad = read_leads(write_bytes(tmp_path / "leads.csv", text))
+    assert good.lead.source.ip == "198.51.100.7"
+    assert (bad.lead_id, bad.error) == ("i2", "row 3: source.ip: 'not-an-ip' is not an IPv4 or IPv6 address")
+
+
 def test_a_sequence_mapped_export_ranks_rows_over_the_whole_file(tmp_path):
     mapping = parse_mapping(
         "name: t\nlead_id: {column: Id}\ncreated_at: {column: Nr, start: '2015-01-01T00:00:00Z'}\n"
