@@ -90,6 +90,7 @@ def _json_number(value, info: ValidationInfo):
 # A count or an amount: a JSON number (an integer where a float is asked is one), or a cell's text read as one.
 JsonNumber = BeforeValidator(_json_number)
 
+
 def _ip_address(value: str | None) -> str | None:
     # The competitor-network gate and the per-address history read this: text that is no address passes both.
     if value is None:
