@@ -192,6 +192,9 @@ def typed_custom(lead: dict, fields) -> list[str]:
     problems = []
     for name, value in custom.items():
         spec = declared.get(name)
+        if spec is not None and spec.type == "flag" and _zero_or_one(value):
+            custom[name] = bool(value)  # a typed table's 0/1 column, as a CSV's '0'/'1' cell reads
+            continue
         if spec is None or not isinstance(value, str):
             continue
         try:
@@ -199,6 +202,10 @@ def typed_custom(lead: dict, fields) -> list[str]:
         except ValueError as error:
             problems.append(f"custom.{name}: {error}")
     return problems
+
+
+def _zero_or_one(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value in (0, 1)
 
 
 def text_fields(cells: dict[str, list[str]]) -> tuple:

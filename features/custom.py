@@ -84,15 +84,19 @@ def parse_moment(value: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+_A = {"number": "a number", "integer": "an integer", "datetime": "an ISO 8601 timestamp"}
+
+
 def value_problem(spec: CustomField, value) -> str | None:
     """Why a value cannot be this field's, or None when it can (None itself is always allowed: missing)."""
     if value is None:
         return None
     kind = spec.type
     if kind == "flag":
-        return None if isinstance(value, bool) or value in (0, 1) else "expected true or false"
+        # 1 is no yes: a JSON number is a count. A table cell's 0 or 1 is read as a flag before it gets here.
+        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"[:200]
     if isinstance(value, bool):
-        return None if kind == "category" else f"expected a {kind}, got true/false"
+        return None if kind == "category" else f"expected {_A[kind]}, got true/false"
     if kind in ("number", "integer"):
         if not isinstance(value, int | float) or not _finite(value):
             return f"expected a finite {kind}, got {value!r}"[:200]

@@ -7,17 +7,25 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
+    WrapValidator,
     field_validator,
     model_validator,
 )
 
-from leadgate.features.schema_types import CustomKey, CustomValue, ListedAnswers, Moment, as_utc
+from leadgate.features.schema_types import (
+    CELLS,
+    CustomKey,
+    CustomValue,
+    IpAddress,
+    JsonNumber,
+    ListedAnswers,
+    Moment,
+    as_utc,
+)
 
 
 class CompanyType(StrEnum):
@@ -84,8 +92,8 @@ class Company(_Strict):
 
     name: str | None = Field(None, pattern=NO_NUL, max_length=300)
     website: str | None = Field(None, pattern=NO_NUL, max_length=500, description="URL or bare domain")
-    employees: int | None = Field(None, ge=0, le=5_000_000)
-    annual_revenue: float | None = Field(
+    employees: Annotated[int | None, JsonNumber] = Field(None, ge=0, le=5_000_000)
+    annual_revenue: Annotated[float | None, JsonNumber] = Field(
         None,
         ge=0,
         allow_inf_nan=False,
@@ -138,7 +146,7 @@ class Form(_Strict):
 
     inquiry_type: InquiryType | None = None
     message: str | None = Field(None, pattern=NO_NUL, max_length=20_000)
-    seconds_on_form: float | None = Field(None, ge=0, allow_inf_nan=False)
+    seconds_on_form: Annotated[float | None, JsonNumber] = Field(None, ge=0, allow_inf_nan=False)
     honeypot: str | None = Field(
         None, pattern=NO_NUL, max_length=2_000, description="hidden field; humans leave it empty"
     )
@@ -150,13 +158,15 @@ class Source(_Strict):
 
     channel: str | None = Field(None, pattern=NO_NUL, max_length=100)
     campaign: str | None = Field(None, pattern=NO_NUL, max_length=200)
-    cost: float | None = Field(
+    cost: Annotated[float | None, JsonNumber] = Field(
         None,
         ge=0,
         allow_inf_nan=False,
         description="acquisition cost in USD, when known (converted as annual_revenue is)",
     )
-    ip: str | None = Field(None, pattern=NO_NUL, max_length=64)
+    ip: Annotated[str | None, IpAddress] = Field(
+        None, pattern=NO_NUL, max_length=64, description="IPv4 or IPv6 address"
+    )
 
 
 class Event(_Strict):
@@ -166,32 +176,78 @@ class Event(_Strict):
     at: datetime = Field(..., description="naive timestamps are taken as UTC")
 
 
-def _no_number_times(events):
-    # Moment's rule for a list of events: per-event validators cost ~1.7 µs an event, this loop ~0.1.
+# A lead cannot be decided before it exists. A day's slack lets a sender whose clock runs ahead, or who labels
+# local time as UTC (up to 14 hours off), through: decided at once, the lead counts as just arrived.
+FUTURE_SLACK = timedelta(days=1)
+# No lead or activity a CRM holds predates web forms and CRMs (about 1990). An earlier date is a system's zero
+# date written where the date was missing: 0001-01-01 (.NET, Go), 1899-12-30 or 1900-01-01 (Excel, SQL Server),
+# 1970-01-01 (Unix), 1980-01-01 (DOS); decided on, it would make the lead decades stale.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+def _too_late(moment: datetime, now: datetime) -> str | None:
+    """Why `moment` (UTC) cannot be a lead's time when it is decided at `now` (its latest decision moment)."""
+    if moment > now + FUTURE_SLACK:
+        return (
+            f"{moment.isoformat()} is more than a day after now ({now.isoformat(timespec='seconds')}): a lead is "
+            "decided when it arrives, so nothing about it can be dated later; check the sender's clock and time zone"
+        )
+    return None
+
+
+def _too_early(moment: datetime) -> str | None:
+    """Why `moment` (UTC) cannot be a lead's time: before EARLIEST, a system's zero date."""
+    if moment < EARLIEST:
+        return (
+            f"{moment.isoformat()} is before {EARLIEST.date().isoformat()}: a placeholder for a missing date "
+            "(a system's zero date), not when it happened"
+        )
+    return None
+
+
+def _event_time_problem(event: Event, now: datetime) -> str | None:
+    if event.at.year in (1, 9999):  # only the calendar's first and last day can leave it in UTC
+        try:
+            as_utc(event.at)
+        except ValueError:
+            return "timestamp out of range"
+    at = event.at if event.at.tzinfo is not None else event.at.replace(tzinfo=UTC)
+    return _too_late(at, now) or _too_early(at)
+
+
+# A date whose every moment, in any UTC offset (under a day), is at or after EARLIEST.
+_SURELY_NOT_TOO_EARLY = (EARLIEST.date() + timedelta(days=1)).isoformat()
+
+
+def _events_in_time(events, handler):
+    # Moment's rules for a list of events, in one loop: per-event validators cost ~1.7 µs an event. Comparing
+    # a parsed time costs ~1 µs too (pydantic's time zones), so the text's date settles nearly every event:
+    # two days before today's, and after EARLIEST's, it is in range whatever its offset; others are checked.
+    now = datetime.now(UTC)
+    surely_not_too_late = (now.date() - timedelta(days=2)).isoformat()
+    unsure: list[int] | None = None
     if isinstance(events, list):
+        unsure = []
         for index, event in enumerate(events):
             at = event.get("at") if isinstance(event, dict) else None
             if isinstance(at, int | float) and not isinstance(at, bool):
                 raise ValueError(f"event {index}: at: expected an ISO 8601 timestamp, not a number")
-    return events
+            if not (
+                isinstance(at, str)
+                and at[4:5] == at[7:8] == "-"
+                and _SURELY_NOT_TOO_EARLY <= at[:10] <= surely_not_too_late
+            ):
+                unsure.append(index)
+    validated = handler(events)
+    for index in range(len(validated)) if unsure is None else unsure:
+        # A future event would be stored, ignored now, and take effect later unseen.
+        problem = _event_time_problem(validated[index], now)
+        if problem:
+            raise ValueError(f"event {index}: at: {problem}")
+    return validated
 
 
-def _in_calendar(events: list[Event]) -> list[Event]:
-    for index, event in enumerate(events):
-        if event.at.year in (1, 9999):  # only the calendar's first and last day can leave it in UTC
-            try:
-                as_utc(event.at)
-            except ValueError:
-                raise ValueError(f"event {index}: at: timestamp out of range") from None
-    return events
-
-
-# A lead cannot be decided before it exists. A day's slack lets a sender whose clock runs ahead, or who labels
-# local time as UTC (up to 14 hours off), through: decided at once, the lead counts as just arrived.
-FUTURE_SLACK = timedelta(days=1)
-
-# Activity as a lead or an events post carries it: times as text, within the calendar once moved to UTC.
-Events = Annotated[list[Event], BeforeValidator(_no_number_times), AfterValidator(_in_calendar)]
+Events = Annotated[list[Event], WrapValidator(_events_in_time)]
 
 
 class Lead(_Strict):
@@ -220,16 +276,15 @@ class Lead(_Strict):
         examples=[{"budget_allocated": True, "segment": "mid-market"}],
     )
 
-    @field_validator("created_at")
+    @field_validator("created_at", "scored_at")
     @classmethod
-    def _not_in_the_future(cls, created_at: datetime) -> datetime:
-        now = datetime.now(UTC)
-        if created_at > now + FUTURE_SLACK:
-            raise ValueError(
-                f"{created_at.isoformat()} is more than a day after now ({now.isoformat(timespec='seconds')}): "
-                "a lead cannot be decided before it was created; check the sender's clock and time zone"
-            )
-        return created_at
+    def _not_in_the_future(cls, moment: datetime | None) -> datetime | None:
+        # A lead is decided at the latest now: created or scored later, it cannot be (scored_at would count
+        # activity still to come). A scored_at before created_at is refused below, so it is never too early.
+        problem = None if moment is None else _too_late(moment, datetime.now(UTC)) or _too_early(moment)
+        if problem:
+            raise ValueError(problem)
+        return moment
 
     def as_of(self, moment: datetime) -> Lead:
         """This lead decided as of `moment` (say its arrival): activity after it is ignored, whatever the sender said."""
@@ -260,11 +315,15 @@ def describe_validation_error(error: ValidationError, whole: str = "lead") -> li
     return lines
 
 
-def parse_lead(data: dict) -> Lead:
-    """Validate one lead dict, raising LeadValidationError that names the fields."""
+def parse_lead(data: dict, *, cells: bool = False) -> Lead:
+    """Validate one lead dict, raising LeadValidationError that names the fields.
+
+    `cells`: the values come from table cells (CSV, Parquet, a DataFrame, a mapped export), whose text is read
+    as its field's type ('50' employees); without it they are JSON's, taken as typed ('50' is refused).
+    """
     if not isinstance(data, dict):
         raise LeadValidationError([f"lead: expected a JSON object, got {type(data).__name__}"])
     try:
-        return Lead.model_validate(data)
+        return Lead.model_validate(data, context=CELLS if cells else None)
     except ValidationError as error:
         raise LeadValidationError(describe_validation_error(error)) from None

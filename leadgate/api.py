@@ -189,7 +189,7 @@ def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     marks = decimal_marks(mapping, rows, known_marks, strays=MARK_STRAYS)
     # A row in error keeps its lead id, as in `leadgate score`.
     return [
-        Row.of(number, data, lead_id, row_label(mapping, number, lead_id))
+        Row.of(number, data, lead_id, row_label(mapping, number, lead_id), cells=True)
         for number, data, lead_id in mapped_rows(mapping, rows, ranks, False, marks)
     ]
 

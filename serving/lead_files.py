@@ -44,20 +44,23 @@ class Row:
     error: str | None
 
     @classmethod
-    def of(cls, number: int, data, lead_id: str | None = None, where: str | None = None) -> Row:
+    def of(
+        cls, number: int, data, lead_id: str | None = None, where: str | None = None, cells: bool = False
+    ) -> Row:
         """A row from a Lead, lead JSON (validated here) or the text of the problem that kept it from being one
-        (with the row's lead id when the reader knows it; `where` names the row in a validation error)."""
+        (with the row's lead id when the reader knows it; `where` names the row in a validation error; `cells`:
+        the values are table cells', as parse_lead reads them)."""
         if isinstance(data, Lead):
             return cls(number, data, data.lead_id, None)
         if isinstance(data, str):
             return cls(number, None, lead_id, data)
-        return cls.parsed(number, data, where)
+        return cls.parsed(number, data, where, cells)
 
     @classmethod
-    def parsed(cls, number: int, data, where: str | None = None) -> Row:
-        """A row from any JSON value, validated as a lead."""
+    def parsed(cls, number: int, data, where: str | None = None, cells: bool = False) -> Row:
+        """A row from any JSON value (or table cells'), validated as a lead."""
         try:
-            lead = parse_lead(data)
+            lead = parse_lead(data, cells=cells)
         except LeadValidationError as error:
             found = data.get("lead_id") if isinstance(data, dict) else None
             return cls(
@@ -70,7 +73,7 @@ class Row:
         """A row from a table's cells (unflattened): text in a declared custom field read as its type first,
         a cell that cannot be read the row's error with any other problem the lead has."""
         unread = typed_custom(data, custom_fields)
-        row = cls.parsed(number, data)
+        row = cls.parsed(number, data, cells=True)
         if not unread:
             return row
         problems = [row.error.removeprefix(f"row {number}: ")] if row.error else []
@@ -172,7 +175,7 @@ def _mapped_rows(
     head = list(islice(rows, MARK_SAMPLE))
     marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
-        yield Row.of(number, data, lead_id, row_label(mapping, number, lead_id))
+        yield Row.of(number, data, lead_id, row_label(mapping, number, lead_id), cells=True)
 
 
 def check_input(path: Path, mapping: Mapping | None = None) -> None:

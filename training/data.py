@@ -102,15 +102,18 @@ def history_from_records(
     decimal: str | dict[str, str] = ".",
     numbers: list[int] | None = None,
     label_note: str = "",
+    cells: bool = False,
 ) -> History:
     """Validate records (lead fields plus an `outcome` object) and sort them by creation time.
 
     `columns` (index-aligned with `records`) are the export's own columns for the baselines; custom fields
     not declared are inferred from the values the leads carry. `numbers` are the records' row numbers in
-    their export (header = 1), which problems cite; records are counted from 1 without them.
+    their export (header = 1), which problems cite; records are counted from 1 without them. `cells`: the
+    records are a table's (CSV, Parquet, a mapped export), whose text is read as its field's type; without it
+    they are JSON's, taken as typed, as the API takes a lead.
     """
     with paused_gc():
-        history = _history_from_records(records, max_problems, columns, numbers)
+        history = _history_from_records(records, max_problems, columns, numbers, cells)
     fields = infer_fields([lead.custom for lead in history.leads]) if custom_fields is None else custom_fields
     return History(
         history.leads,
@@ -130,7 +133,7 @@ def history_from_records(
 
 
 def _history_from_records(
-    records: list[dict], max_problems: int, columns: list[dict] | None, numbers: list[int] | None
+    records: list[dict], max_problems: int, columns: list[dict] | None, numbers: list[int] | None, cells: bool
 ) -> History:
     leads, sql, won, reasons, factors, problems, kept = [], [], [], [], [], [], []
     won_labelled = False
@@ -149,7 +152,7 @@ def _history_from_records(
             continue
         lead_fields = {k: v for k, v in record.items() if k != "outcome"}
         try:
-            lead = parse_lead(lead_fields)
+            lead = parse_lead(lead_fields, cells=cells)
             # History without a snapshot time is scored as it stood when it was created (set after
             # validation, so a bad created_at is one problem, not also one of a scored_at never given).
             leads.append(lead if lead.scored_at is not None else lead.as_of(lead.created_at))

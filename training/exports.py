@@ -135,6 +135,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         decimal={column: marks.get(column, mapping.decimal) for column in own},
         numbers=[number for number, _ in mapped],
         label_note=described,
+        cells=True,
     )
     # Counted after validation: a row the lead schema refuses (a negative size) is no lead trained on.
     notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {described}")

@@ -85,7 +85,9 @@ def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
         records = table_history_or_fail(path, delimiter) if table else _records(path)
         # A CSV's rows are numbered as the file numbers them, and as score does (header = row 1).
         numbers = list(range(2, len(records) + 2)) if table else None
-        history = history_from_records(records, numbers=numbers)
+        # Table cells may hold text ('50'), read as the field's type; JSON lines are taken as typed.
+        cells = table or path.suffix.lower() == ".parquet"
+        history = history_from_records(records, numbers=numbers, cells=cells)
         skipped_note(list(history.skipped))
         return history
     except HistoryError as error:

@@ -109,7 +109,7 @@ CASES = [
         "competitor_network",
         {"source": {"ip": "::ffff:198.51.100.5"}},  # an IPv4 client seen through an IPv6 socket
         "198.51.100.0/24",
-        {"source": {"ip": "not an address"}},
+        {"source": {"ip": "2001:db8::5"}},  # an IPv6 client outside every competitor network
     ),
     (
         "inconsistent_self_description",

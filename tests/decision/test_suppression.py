@@ -118,7 +118,7 @@ def _fields(data: dict) -> dict:
 
 def test_a_meeting_long_after_the_unsubscribe_still_lifts_it_as_the_live_service_recorded():
     lead = make_lead(
-        scored_at="2026-12-20T00:00:00Z",  # 55 days after the meeting, far past the gates' 14-day lift window
+        scored_at="2026-12-01T00:00:00Z",  # 36 days after the meeting, far past the gates' 14-day lift window
         events=[*UNSUBSCRIBED, *events(("meeting_booked", "2026-10-26T10:00:00Z"))],
     )
     [suppression] = GATES_ONLY.decide_one(lead).suppressions

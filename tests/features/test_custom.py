@@ -7,6 +7,7 @@ import pytest
 
 from leadgate.decision.policy import load_policy
 from leadgate.features.builder import FEATURE_NAMES, FeatureBuilder
+from leadgate.features.cells import typed_custom
 from leadgate.features.custom import CustomField, custom_problems, default_label, infer_fields
 from leadgate.features.derived import derive
 from leadgate.features.schema import LeadValidationError, parse_lead
@@ -60,10 +61,28 @@ def test_values_are_checked_against_the_fields_a_model_declares():
     )
     assert problems[0].startswith("custom.shoe_size: not a custom field of the serving model (it declares:")
     assert "custom.calls: expected a whole number, got 2.5" in problems
-    assert "custom.budget_allocated: expected true or false" in problems
+    assert "custom.budget_allocated: expected true or false, got 'yes'" in problems
     assert any(p.startswith("custom.score_elsewhere: expected a finite number") for p in problems)
     assert "custom.last_webinar: expected an ISO 8601 timestamp" in problems
     assert custom_problems({"segment": None}, FIELDS) == []  # null is missing, always allowed
+
+
+def test_json_types_are_not_coerced_a_number_is_no_flag_and_true_no_integer():
+    problems = custom_problems({"budget_allocated": 1, "calls": True, "score_elsewhere": False}, FIELDS)
+    assert problems == [
+        "custom.budget_allocated: expected true or false, got 1",
+        "custom.calls: expected an integer, got true/false",
+        "custom.score_elsewhere: expected a number, got true/false",
+    ]
+    assert custom_problems({"budget_allocated": True, "calls": 3.0, "score_elsewhere": 2}, FIELDS) == []
+
+
+def test_a_tables_zero_or_one_reads_as_a_flag_as_its_text_does():
+    lead = {"custom": {"budget_allocated": 1, "calls": 1, "segment": 0}}
+    assert typed_custom(lead, FIELDS) == []
+    assert lead["custom"] == {"budget_allocated": True, "calls": 1, "segment": 0}
+    assert lead["custom"]["budget_allocated"] is True and lead["custom"]["calls"] is not True  # 1 == True
+    assert custom_problems(lead["custom"], FIELDS) == []
 
 
 def test_field_declarations_are_checked_where_they_are_made():

@@ -40,6 +40,34 @@ def test_non_object_is_refused_clearly():
         parse_lead(["not", "a", "lead"])
 
 
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"company": {"employees": True}}, "company.employees: expected a number, got true/false"),
+        ({"company": {"employees": "60"}}, "company.employees: expected a number, got text '60'"),
+        ({"company": {"annual_revenue": "1e6"}}, "company.annual_revenue: expected a number, got text '1e6'"),
+        ({"form": {"seconds_on_form": False}}, "form.seconds_on_form: expected a number, got true/false"),
+        ({"source": {"cost": "12.5"}}, "source.cost: expected a number, got text '12.5'"),
+    ],
+)
+def test_json_is_taken_as_typed_true_and_text_are_no_numbers(change, problem):
+    with pytest.raises(LeadValidationError) as caught:
+        parse_lead(lead_dict(**change))
+    assert str(caught.value) == problem
+
+
+def test_an_integer_is_a_float_and_a_whole_float_an_integer():
+    lead = parse_lead(lead_dict(company={"employees": 60.0, "annual_revenue": 5_000_000}))
+    assert lead.company.employees == 60 and lead.company.annual_revenue == 5e6
+
+
+def test_table_cells_are_read_as_their_fields_types():
+    # A CSV cell is text whatever it holds: '60' employees is 60 there, as it always was.
+    cells = lead_dict(company={"employees": "60", "annual_revenue": "1e6"}, form={"seconds_on_form": "12"})
+    lead = parse_lead(cells, cells=True)
+    assert (lead.company.employees, lead.company.annual_revenue, lead.form.seconds_on_form) == (60, 1e6, 12.0)
+
+
 @pytest.mark.parametrize("created", ["9999-12-31T23:00:00-05:00"])
 def test_out_of_range_timestamps_are_a_validation_error(created):
     with pytest.raises(LeadValidationError, match="created_at"):
@@ -55,6 +83,61 @@ def test_a_lead_created_more_than_a_day_from_now_is_refused_but_a_fast_clock_is_
     local_time_labelled_utc = datetime.now(UTC) + timedelta(hours=14)
     lead = parse_lead(lead_dict(created_at=local_time_labelled_utc.isoformat(), scored_at=None))
     assert lead.created_at == local_time_labelled_utc
+
+
+@pytest.mark.parametrize(
+    ("event_at", "event_type"),
+    [("9999-12-31", "page_view"), ("2030-01-01", "demo_request"), (None, "spam_complaint")],
+)
+def test_activity_dated_more_than_a_day_after_now_is_refused_not_stored_for_later(event_at, event_type):
+    at = event_at or (datetime.now(UTC) + timedelta(days=1, minutes=5)).isoformat()  # 2027-06-01 in the issue
+    events = [{"type": "page_view", "at": "2026-11-01T09:10:00Z"}, {"type": event_type, "at": at}]
+    with pytest.raises(LeadValidationError, match=r"events: event 1: at: .* more than a day after now \("):
+        parse_lead(lead_dict(scored_at=None, events=events))
+
+
+def test_activity_after_the_decision_moment_but_not_after_now_is_kept_for_histories():
+    # Decided as it stood when created (a back-test, a history): later activity is ignored, not an error.
+    soon = (datetime.now(UTC) + timedelta(hours=14)).isoformat()  # a local time labelled UTC
+    later = [{"type": "demo_request", "at": "2026-11-20T10:00:00Z"}, {"type": "page_view", "at": soon}]
+    lead = parse_lead(
+        lead_dict(created_at="2026-11-01T09:00:00Z", scored_at="2026-11-01T09:00:00Z", events=later)
+    )
+    assert len(lead.events) == 2
+
+
+def test_a_lead_scored_more_than_a_day_from_now_is_refused():
+    ahead = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    with pytest.raises(LeadValidationError, match="scored_at: .* more than a day after now"):
+        parse_lead(lead_dict(scored_at=ahead))
+
+
+@pytest.mark.parametrize(
+    "zero_date",
+    ["0001-01-01T00:00:00Z", "1899-12-30", "1900-01-01", "1970-01-01T00:00:00Z", "1989-12-31T23:59:59Z"],
+)
+def test_a_systems_zero_date_is_no_creation_or_activity_time(zero_date):
+    with pytest.raises(LeadValidationError, match=r"created_at: .* is before 1990-01-01: a placeholder"):
+        parse_lead(lead_dict(created_at=zero_date, scored_at=None))
+    events = [{"type": "page_view", "at": zero_date}]
+    with pytest.raises(LeadValidationError, match=r"events: event 0: at: .* is before 1990-01-01"):
+        parse_lead(lead_dict(events=events))
+    assert (
+        parse_lead(lead_dict(created_at="1990-01-01T00:00:00Z", scored_at=None, events=[])).created_at.year
+        == 1990
+    )
+
+
+@pytest.mark.parametrize("ip", ["not-an-ip", "1.2.3", "256.1.1.1", "010.1.1.1", "", "203.0.113.9/24"])
+def test_a_source_ip_that_is_no_address_is_refused(ip):
+    with pytest.raises(LeadValidationError) as caught:
+        parse_lead(lead_dict(source={"ip": ip}))
+    assert str(caught.value).startswith(f"source.ip: {ip!r} is not an IPv4 or IPv6 address")
+
+
+@pytest.mark.parametrize("ip", ["198.51.100.7", " 198.51.100.7 ", "2001:db8::1", "::ffff:198.51.100.7", None])
+def test_ipv4_and_ipv6_addresses_are_taken(ip):
+    assert parse_lead(lead_dict(source={"ip": ip})).source.ip == (ip and ip.strip())
 
 
 @pytest.mark.parametrize("lead_id", ["crm/42", "a\x00b", "line\nbreak"])

@@ -82,6 +82,8 @@ def test_unknown_or_mistyped_custom_fields_get_422_and_nothing_is_stored(shop_cl
         ("c-x2", {"calls": "many"}, "custom.calls", "expected a finite integer"),
         ("c-x3", {"budget": "ja"}, "custom.budget", "expected true or false"),
         ("c-x4", {"calls": "3"}, "custom.calls", "expected a finite integer, got '3'"),  # JSON is typed
+        ("c-x5", {"budget": 1}, "custom.budget", "expected true or false, got 1"),  # a number is no flag
+        ("c-x6", {"calls": True}, "custom.calls", "expected an integer, got true/false"),
     ):
         response = shop_client.post("/v1/leads", json=_lead(lead_id, **custom), headers=auth("intake"))
         assert response.status_code == 422, response.text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -56,6 +57,7 @@ def nested(depth: int) -> str:
 EVENTS = "/v1/leads/bi-known/events"
 OUTCOME = "/v1/leads/bi-known/outcome"
 NOW = "2026-11-20T11:00:00Z"
+SOON = (datetime.now(UTC) + timedelta(days=30)).isoformat()  # 2027-06-01 when the issue was found
 
 CASES = [
     # From the issue: each of these was a 5xx on one store or both.
@@ -157,6 +159,9 @@ CASES = [
     leads_case("NUL in company name", lead("bi-11", company={"name": "\u0000"}), ("company.name", "NUL")),
     leads_case("NUL in message", lead("bi-12", form={"message": "hi\u0000"}), ("form.message", "NUL")),
     leads_case("NUL in ip", lead("bi-13", source={"ip": "1.2.3.4\u0000"}), ("source.ip", "NUL")),
+    leads_case(
+        "ip no address", lead("bi-13b", source={"ip": "not-an-ip"}), ("source.ip", "not an IPv4 or IPv6")
+    ),
     leads_case("NUL in custom text", lead("bi-14", custom={"segment": "a\u0000"}), ("custom", "NUL")),
     leads_case("NUL in custom name", lead("bi-15", custom={"seg\u0000": "a"}), "custom"),
     leads_case("NUL in event type", lead("bi-16", events=[{"type": "page_view\u0000", "at": NOW}]), "events"),
@@ -237,6 +242,30 @@ CASES = [
         role="sales",
         says="not a number",
     ),
+    # Nothing about a lead decided now can be dated later than tomorrow, nor before CRMs (a zero date).
+    leads_case(
+        "event in year 9999",
+        lead("bi-34", events=[{"type": "page_view", "at": "9999-12-31"}]),
+        ("events", "event 0: at", "after now"),
+    ),
+    leads_case(
+        "event in 2030",
+        lead("bi-35", events=[{"type": "demo_request", "at": "2030-01-01"}]),
+        ("events", "2030-01-01", "after now"),
+    ),
+    Bad(
+        "spam complaint next month",
+        EVENTS,
+        {"events": [{"type": "spam_complaint", "at": SOON}]},
+        says=("events", "event 0: at", "after now"),
+    ),
+    leads_case(
+        "created_at year 1 in UTC",
+        lead("bi-36", created_at="0001-01-01T00:00:00Z"),
+        ("created_at", "before 1990"),
+    ),
+    leads_case("created_at in 1900", lead("bi-37", created_at="1900-01-01"), ("created_at", "before 1990")),
+    leads_case("scored_at in 2030", lead("bi-38", scored_at="2030-01-01"), ("scored_at", "after now")),
     leads_case("huge employees", lead("bi-40", company={"employees": 10**30}), "employees"),
     leads_case("negative employees", lead("bi-41", company={"employees": -1}), "employees"),
     leads_case("fractional employees", lead("bi-42", company={"employees": 1.5}), "employees"),
@@ -286,6 +315,17 @@ CASES = [
     leads_case("lead_id blank", lead("   "), "lead_id"),
     leads_case("lead_id with a slash", lead("a/b"), "lead_id"),
     leads_case("employees as words", lead("bi-65", company={"employees": "many"}), "employees"),
+    # JSON is taken as typed: pydantic's lax mode read true as 1 employee and "60" as 60.
+    leads_case(
+        "employees true", lead("bi-65b", company={"employees": True}), ("employees", "got true/false")
+    ),
+    leads_case(
+        "employees as text", lead("bi-65c", company={"employees": "60"}), ("employees", "got text '60'")
+    ),
+    leads_case(
+        "revenue as text", lead("bi-65d", company={"annual_revenue": "1e6"}), ("annual_revenue", "text")
+    ),
+    leads_case("cost true", lead("bi-65e", source={"cost": True}), ("source.cost", "true/false")),
     leads_case("contact a string", lead("bi-66", contact="Maria"), "contact"),
     leads_case("events an object", lead("bi-67", events={"type": "page_view"}), "events"),
     leads_case("custom a list", lead("bi-68", custom=["a"]), "custom"),

@@ -512,6 +512,30 @@ def test_json_lines_keep_custom_values_as_typed(tmp_path):
     assert row.lead.custom == {"calls": "3"}  # JSON says what it means: the model's check refuses the text
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_json_files_take_numbers_as_typed_where_a_csv_reads_its_text(tmp_path, suffix):
+    leads = [
+        lead_dict(lead_id="t1", company={"employees": True}),
+        lead_dict(lead_id="t2", company={"employees": "60"}),
+        lead_dict(lead_id="t3", company={"employees": 60}),
+    ]
+    path = tmp_path / f"leads{suffix}"
+    path.write_text("\n".join(map(json.dumps, leads)) if suffix == ".jsonl" else json.dumps(leads))
+    one, two, three = read_leads(path)
+    assert (one.lead_id, one.error) == ("t1", "row 1: company.employees: expected a number, got true/false")
+    assert (two.lead_id, two.error) == ("t2", "row 2: company.employees: expected a number, got text '60'")
+    assert three.lead.company.employees == 60
+    csv = write_bytes(tmp_path / "leads.csv", b"lead_id,created_at,company.employees\nc1,2026-11-01,60\n")
+    assert [row.lead.company.employees for row in read_leads(csv)] == [60]
+
+
+def test_a_csv_ip_that_is_no_address_is_its_rows_error(tmp_path):
+    text = b"lead_id,created_at,source.ip\ni1,2026-11-01,198.51.100.7\ni2,2026-11-01,not-an-ip\n"
+    good, bad = read_leads(write_bytes(tmp_path / "leads.csv", text))
+    assert good.lead.source.ip == "198.51.100.7"
+    assert (bad.lead_id, bad.error) == ("i2", "row 3: source.ip: 'not-an-ip' is not an IPv4 or IPv6 address")
+
+
 def test_a_sequence_mapped_export_ranks_rows_over_the_whole_file(tmp_path):
     mapping = parse_mapping(
         "name: t\nlead_id: {column: Id}\ncreated_at: {column: Nr, start: '2015-01-01T00:00:00Z'}\n"
@@ -546,6 +570,8 @@ def test_a_prefetched_iterator_raises_the_producers_error_and_stops_when_closed(
         lead_dict(lead_id="number-time", created_at=1e9),
         lead_dict(lead_id="huge", company={"annual_revenue": "1e400"}),
         lead_dict(lead_id="typo", compnay={}),
+        lead_dict(lead_id="true-size", company={"employees": True}),
+        lead_dict(lead_id="text-size", company={"employees": "60"}),
     ],
 )
 def test_json_lines_validated_in_one_pass_match_the_dict_path(lead):

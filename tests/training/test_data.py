@@ -72,6 +72,20 @@ def test_more_than_one_percent_invalid_rows_is_refused_with_row_numbers():
     assert "row 10: outcome.sql is missing" in message
 
 
+def test_json_history_takes_lead_fields_as_typed_and_a_tables_cells_as_their_types():
+    rows = records(100)
+    rows[0]["company"]["employees"] = True  # JSON lines: true is no head count
+    rows[1]["company"]["employees"] = "60"
+    with pytest.raises(HistoryError) as caught:
+        history_from_records(rows)
+    assert "row 1: company.employees: expected a number, got true/false" in str(caught.value)
+    assert "row 2: company.employees: expected a number, got text '60'" in str(caught.value)
+    del rows[0]["company"]["employees"]
+    # A CSV or Parquet history's cells are text: '60' is 60 there.
+    history = history_from_records(rows, cells=True)
+    assert {lead.lead_id: lead.company.employees for lead in history.leads}["h-1"] == 60
+
+
 def test_an_outcome_written_as_text_is_read_as_its_words_not_as_a_non_empty_string():
     rows = records(100)
     rows[0]["outcome"] = {"sql": "False", "won": "no"}  # bool("False") is True
