@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     WrapValidator,
     field_validator,
     model_validator,
@@ -18,6 +19,7 @@ from pydantic import (
 
 from leadgate.features.schema_types import (
     CELLS,
+    STORED,
     CustomKey,
     CustomValue,
     IpAddress,
@@ -25,6 +27,7 @@ from leadgate.features.schema_types import (
     ListedAnswers,
     Moment,
     as_utc,
+    from_store,
 )
 
 
@@ -219,7 +222,7 @@ def _event_time_problem(event: Event, now: datetime) -> str | None:
 _SURELY_NOT_TOO_EARLY = (EARLIEST.date() + timedelta(days=1)).isoformat()
 
 
-def _events_in_time(events, handler):
+def _events_in_time(events, handler, info: ValidationInfo):
     # Moment's rules for a list of events, in one loop: per-event validators cost ~1.7 µs an event. Comparing
     # a parsed time costs ~1 µs too (pydantic's time zones), so the text's date settles nearly every event:
     # two days before today's, and after EARLIEST's, it is in range whatever its offset; others are checked.
@@ -239,6 +242,8 @@ def _events_in_time(events, handler):
             ):
                 unsure.append(index)
     validated = handler(events)
+    if from_store(info):  # accepted when it arrived: re-read, not judged again
+        return validated
     for index in range(len(validated)) if unsure is None else unsure:
         # A future event would be stored, ignored now, and take effect later unseen.
         problem = _event_time_problem(validated[index], now)
@@ -278,10 +283,12 @@ class Lead(_Strict):
 
     @field_validator("created_at", "scored_at")
     @classmethod
-    def _not_in_the_future(cls, moment: datetime | None) -> datetime | None:
+    def _not_in_the_future(cls, moment: datetime | None, info: ValidationInfo) -> datetime | None:
         # A lead is decided at the latest now: created or scored later, it cannot be (scored_at would count
         # activity still to come). A scored_at before created_at is refused below, so it is never too early.
-        problem = None if moment is None else _too_late(moment, datetime.now(UTC)) or _too_early(moment)
+        if moment is None or from_store(info):
+            return moment
+        problem = _too_late(moment, datetime.now(UTC)) or _too_early(moment)
         if problem:
             raise ValueError(problem)
         return moment
@@ -315,15 +322,18 @@ def describe_validation_error(error: ValidationError, whole: str = "lead") -> li
     return lines
 
 
-def parse_lead(data: dict, *, cells: bool = False) -> Lead:
+def parse_lead(data: dict, *, cells: bool = False, stored: bool = False) -> Lead:
     """Validate one lead dict, raising LeadValidationError that names the fields.
 
     `cells`: the values come from table cells (CSV, Parquet, a DataFrame, a mapped export), whose text is read
     as its field's type ('50' employees); without it they are JSON's, taken as typed ('50' is refused).
+    `stored`: the lead is read back from the decision store, where it was accepted: the time rules (nothing
+    after now plus a day, nothing before 1990) are not applied again.
     """
     if not isinstance(data, dict):
         raise LeadValidationError([f"lead: expected a JSON object, got {type(data).__name__}"])
+    context = CELLS if cells else STORED if stored else None
     try:
-        return Lead.model_validate(data, context=CELLS if cells else None)
+        return Lead.model_validate(data, context=context)
     except ValidationError as error:
         raise LeadValidationError(describe_validation_error(error)) from None

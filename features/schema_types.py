@@ -73,6 +73,16 @@ def _storable_text(value: str) -> None:
 CELLS = {"cells": True}
 
 
+# The validation context of a lead read back from the decision store: accepted once, it is not judged again by
+# time rules that moved on since (a lead stored before a rule existed must still be re-decided and monitored).
+STORED = {"stored": True}
+
+
+def from_store(info: ValidationInfo) -> bool:
+    """Whether the lead being validated was read back from the decision store (see STORED)."""
+    return bool(info.context and info.context.get("stored"))
+
+
 def from_cells(info: ValidationInfo) -> bool:
     """Whether the values being validated come from table cells (see CELLS)."""
     return bool(info.context and info.context.get("cells"))

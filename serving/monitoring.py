@@ -75,7 +75,7 @@ def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: s
         report.drift_note = "no live decisions in the window"
         return report
     # Features are rebuilt by the one pipeline as of each lead's arrival, exactly as the service saw them.
-    leads = [parse_lead(d.lead).as_of(d.received_at) for d in decisions]
+    leads = [parse_lead(d.lead, stored=True).as_of(d.received_at) for d in decisions]
     rebuilt = DecisionPipeline(loaded.policy, loaded.model).decide(leads)
     served = np.array(
         [

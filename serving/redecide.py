@@ -52,7 +52,11 @@ class Redecider:
         if self.screening is not None:
             current, [given] = self.screening.read(self.pipeline, [lead], connection)
         record = current.decide_one(
-            parse_lead(lead), now=self.now, suppressions=given, facts=self._facts.get(lead_id)
+            # Stored, it was checked on arrival; new events were checked by the events body.
+            parse_lead(lead, stored=True),
+            now=self.now,
+            suppressions=given,
+            facts=self._facts.get(lead_id),
         )
         self.decided.append(record)
         return record

@@ -28,7 +28,11 @@ def history_from_store(engine: Engine) -> History:
         # Events appended after the first decision stay in the stored lead; scoring as of arrival
         # makes the pipeline ignore them, exactly as the live service did not know them.
         try:
-            lead = parse_lead(row.lead).as_of(row.received_at).model_dump(mode="json", exclude_none=True)
+            lead = (
+                parse_lead(row.lead, stored=True)
+                .as_of(row.received_at)
+                .model_dump(mode="json", exclude_none=True)
+            )
         except LeadValidationError as error:
             raise HistoryError(
                 f"stored lead {row.lead.get('lead_id')!r} no longer validates: {error}"

@@ -96,6 +96,19 @@ def test_activity_dated_more_than_a_day_after_now_is_refused_not_stored_for_late
         parse_lead(lead_dict(scored_at=None, events=events))
 
 
+def test_a_lead_read_back_from_the_store_is_not_judged_again_by_the_time_rules():
+    # Stored before the rules existed (a 2030 event, a 1900 creation date), it must still be re-decided and
+    # monitored: the rules judge what arrives, not what was accepted.
+    events = [{"type": "page_view", "at": "2030-01-01T00:00:00Z"}]
+    stored = lead_dict(created_at="1900-01-01T00:00:00Z", scored_at=None, events=events)
+    with pytest.raises(LeadValidationError):
+        parse_lead(stored)
+    lead = parse_lead(stored, stored=True)
+    assert lead.created_at.year == 1900 and lead.events[0].at.year == 2030
+    with pytest.raises(LeadValidationError, match="company.employees"):  # its other rules still hold
+        parse_lead({**stored, "company": {"employees": -1}}, stored=True)
+
+
 def test_activity_after_the_decision_moment_but_not_after_now_is_kept_for_histories():
     # Decided as it stood when created (a back-test, a history): later activity is ignored, not an error.
     soon = (datetime.now(UTC) + timedelta(hours=14)).isoformat()  # a local time labelled UTC
