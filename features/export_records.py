@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -129,6 +130,16 @@ def row_label(mapping: Mapping, number: int, lead_id: str | None) -> str:
     """How an error names an export row: 'row 5 (Lead-ID 4711)', or 'row 5' without an id column."""
     named = mapping.lead_id and lead_id
     return f"row {number}" + (f" ({mapping.lead_id.column} {lead_id})" if named else "")
+
+
+def with_columns(mapping: Mapping, problem: str) -> str:
+    """A lead-schema problem of a mapped row with the export column each field was read from:
+    'company.employees (NumberOfEmployees): Input should be …', as the mapping's own errors name columns."""
+    columns = {path: rule.column for path, rule in mapping.fields.items()}
+    columns |= {f"custom.{name}": rule.column for name, rule in mapping.custom.items()}
+    for path, column in columns.items():
+        problem = re.sub(rf"(?<![\w.]){re.escape(path)}: ", f"{path} ({column}): ", problem)
+    return problem
 
 
 def _row_id(number: int) -> str:

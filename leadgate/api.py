@@ -13,7 +13,7 @@ from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows
-from leadgate.serving.lead_files import MARK_STRAYS, foreign_columns, table_rows
+from leadgate.serving.lead_files import MARK_STRAYS, foreign_columns, mapped_row, table_rows
 from leadgate.serving.model_loading import LoadedModel
 
 # When leads are decided: None is now; "created" each lead as it stood when created; a datetime one moment.
@@ -174,7 +174,6 @@ def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     from leadgate.features.export_records import (
         decimal_marks,
         mapped_rows,
-        row_label,
         sequence_keys,
         sequence_ranks,
     )
@@ -189,7 +188,7 @@ def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     marks = decimal_marks(mapping, rows, known_marks, strays=MARK_STRAYS)
     # A row in error keeps its lead id, as in `leadgate score`.
     return [
-        Row.of(number, data, lead_id, row_label(mapping, number, lead_id), cells=True)
+        mapped_row(mapping, number, data, lead_id)
         for number, data, lead_id in mapped_rows(mapping, rows, ranks, False, marks)
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, islice
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from leadgate.features.export_records import (
     row_label,
     sequence_keys,
     sequence_ranks,
+    with_columns,
 )
 from leadgate.features.headers import check_header, delimiter_hint
 from leadgate.features.mapping import Mapping, Sequence
@@ -175,7 +176,15 @@ def _mapped_rows(
     head = list(islice(rows, MARK_SAMPLE))
     marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
-        yield Row.of(number, data, lead_id, row_label(mapping, number, lead_id), cells=True)
+        yield mapped_row(mapping, number, data, lead_id)
+
+
+def mapped_row(mapping: Mapping, number: int, data: dict | str, lead_id: str | None) -> Row:
+    """One mapped export row as a Row: named by its row and id, a schema problem with the column it came from."""
+    row = Row.of(number, data, lead_id, row_label(mapping, number, lead_id), cells=True)
+    if row.error is not None and not isinstance(data, str):  # the schema's words, with the export's column
+        row = replace(row, error=with_columns(mapping, row.error))
+    return row
 
 
 def check_input(path: Path, mapping: Mapping | None = None) -> None:

@@ -159,7 +159,9 @@ def test_error_rows_of_a_mapped_export_keep_their_lead_id(scorer):
     # A value the lead schema refuses names its row as the mapping's own errors do.
     export.loc[1, "Angelegt"], export.loc[1, "Mitarbeiter"] = "2026-11-01T09:00:00", "-3"
     refused = scorer.decide(export, mapping=mapping).loc[1, "error"]
-    assert refused.startswith("row 3 (Id m-2): company.employees: Input should be greater than or equal to 0")
+    assert refused.startswith(
+        "row 3 (Id m-2): company.employees (Mitarbeiter): Input should be greater than or equal to 0"
+    )  # the lead's field and the export's own column
 
 
 def test_one_cell_off_its_column_s_decimal_mark_is_its_row_s_error_not_the_frame_s(scorer):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from leadgate.features.cells import Row
-from leadgate.features.export_records import decimal_marks, map_rows
+from leadgate.features.export_records import decimal_marks, map_rows, with_columns
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
 from leadgate.training.data import History, history_from_records
@@ -139,7 +139,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     )
     # Counted after validation: a row the lead schema refuses (a negative size) is no lead trained on.
     notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {described}")
-    return MappedExport(history, [*problems, *history.skipped], notes)
+    refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
+    return MappedExport(replace(history, skipped=refused), [*problems, *refused], notes)
 
 
 def _hints(label: Label, blank_outcomes: int, undated: int, dated: Column | Sequence | None) -> str:
