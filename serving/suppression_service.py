@@ -17,6 +17,7 @@ from leadgate.serving.erasure import salt_of
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.redecide import Redecider
+from leadgate.serving.redecide_many import redecide_many
 from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore
 from leadgate.settings import Settings
@@ -46,7 +47,7 @@ def _redecide_bearing(
         made.append(make(connection))
         return suppression_store.leads_bearing(connection, made[0], screening.salt)
 
-    written = store.redecide_many(change=change, decide=redecider, trigger=trigger, at=redecider.now)
+    written = redecide_many(store.engine, change=change, decide=redecider, trigger=trigger, at=redecider.now)
     for record in redecider.decided if metrics is not None else ():
         metrics.observe_decision(record, trigger)
     return Changed(made[0], len(written))
