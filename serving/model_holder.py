@@ -38,6 +38,9 @@ class AliasGone(LookupError):
 
 
 def _alias_version(settings: Settings, alias: str) -> str | None:
+    if settings.embedded_tracking() and not settings.embedded_store_exists():
+        # No registry in the folder yet, so no model: asking MLflow would make an empty one (~10 s).
+        raise AliasGone(alias)
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 

@@ -13,6 +13,14 @@ from leadgate.features.schema import Events
 NextStep = Literal["sales_call", "verify", "nurture", "self_service", "thank_you"]
 
 
+ANSWER_EXAMPLE = {
+    "lead_id": "crm-00042",
+    "next_step": "sales_call",
+    "message": "Thank you! A specialist will contact you within one business day to set up a call.",
+    "review_token": "9f1c2a7be04d4c1f8a3e5b6d7c8e9f01",
+}
+
+
 class PublicAnswer(BaseModel):
     """All the form's sender may learn: no gate, reason or score."""
 
@@ -24,18 +32,7 @@ class PublicAnswer(BaseModel):
         description="opaque token with which the person may ask for a human review: POST /v1/review/{token}",
     )
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "lead_id": "crm-00042",
-                    "next_step": "sales_call",
-                    "message": "Thank you! A specialist will contact you within one business day to set up a call.",
-                    "review_token": "9f1c2a7be04d4c1f8a3e5b6d7c8e9f01",
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [ANSWER_EXAMPLE]})
 
 
 class EventsIn(BaseModel):
@@ -54,7 +51,12 @@ class EventsIn(BaseModel):
 class EventsAnswer(PublicAnswer):
     """The public answer after re-scoring, with the new decision's number in the lead's history."""
 
-    decision_seq: int
+    # Its own example: the inherited one lacks decision_seq, so it did not validate against this schema.
+    model_config = ConfigDict(json_schema_extra={"examples": [{**ANSWER_EXAMPLE, "decision_seq": 2}]})
+
+    decision_seq: int = Field(
+        description="this answer's decision in the lead's history: name it to dispute this answer (POST /v1/review)"
+    )
 
 
 class GateView(BaseModel):

@@ -179,7 +179,7 @@ class DecisionStore:
                 raise KeyError(lead_id)
             if cap is not None:  # counted under the lock: concurrent posts cannot both pass
                 cap.enforce(connection, lead_id, at)
-            return _decide_again(connection, lead_id, decide, "events", merge)
+            return decide_again(connection, lead_id, decide, "events", merge)
 
     def redecide(
         self,
@@ -203,35 +203,7 @@ class DecisionStore:
                 raise KeyError(lead_id)
             if change is not None:
                 change(connection)
-            return _decide_again(connection, lead_id, decide, trigger)
-
-    def redecide_many(
-        self,
-        *,
-        change: Callable[[Connection], list[str]],
-        decide: Callable[[dict, Connection], DecisionRecord],
-        trigger: str,
-        at: datetime,
-    ) -> list[Stored]:
-        """One transaction: make `change` (a suppression made or lifted), which names the leads it bears on,
-        then lock, decide again and append a decision for each, in the order named.
-
-        `decide` is given the transaction's connection, so what it reads sees the change. Either the change
-        and every decision it causes are stored, or none of them: no lead shows a route the store no longer
-        backs. Leads are named sorted, so two such changes lock shared leads in the same order.
-        """
-        with writing(self.engine) as connection:
-            written = []
-            for lead_id in change(connection):
-                touched = connection.execute(
-                    update(LeadRow).where(LeadRow.lead_id == lead_id).values(updated_at=at)
-                )
-                if touched.rowcount == 0:  # erased since it was named: nothing left to decide
-                    continue
-                written.append(
-                    _decide_again(connection, lead_id, lambda lead: decide(lead, connection), trigger)
-                )
-            return written
+            return decide_again(connection, lead_id, decide, trigger)
 
     def history(self, lead_id: str) -> list[DecisionRow]:
         """Every decision of a lead, oldest first."""
@@ -278,14 +250,17 @@ class DecisionStore:
             return list(rows), total
 
 
-def _decide_again(
+def decide_again(
     connection: Connection,
     lead_id: str,
     decide: Callable[[dict], DecisionRecord],
     trigger: str,
     merge: Callable[[dict], dict] | None = None,
 ) -> Stored:
-    """Decide the locked lead (merged first, if asked), apply its active override, append the decision."""
+    """Decide the locked lead (merged first, if asked), apply its active override, append the decision.
+
+    Every re-decision of a stored lead comes through here, under the lead's lock in the caller's transaction.
+    """
     stored, token, overridden = connection.execute(
         select(LeadRow.lead, LeadRow.review_token, in_force(LeadRow.lead_id)).where(
             LeadRow.lead_id == lead_id

@@ -1,18 +1,33 @@
-"""Making and lifting a suppression decides again, in the same transaction, every stored lead it bears on."""
+"""Making and lifting a suppression decides again, in the same transaction, every stored lead it bears on.
+
+The API and the CLI both come through here, so a suppression made or lifted from either leaves no stored
+lead reading a route its suppressions no longer back.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NamedTuple
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from leadgate.decision.suppression import Suppression
 from leadgate.serving import suppression_store
+from leadgate.serving.erasure import salt_of
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.redecide import Redecider
+from leadgate.serving.redecide_many import redecide_many
 from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore
+from leadgate.settings import Settings
+
+
+class Changed(NamedTuple):
+    """The suppression as stored after the change, and how many stored leads were decided again."""
+
+    suppression: Suppression
+    decided: int
 
 
 def _redecide_bearing(
@@ -22,8 +37,8 @@ def _redecide_bearing(
     holder: ModelHolder,
     store: DecisionStore,
     screening: Screening,
-    metrics: ServiceMetrics,
-) -> Suppression:
+    metrics: ServiceMetrics | None,
+) -> Changed:
     """Run `make(connection) -> Suppression` and re-decide the leads it bears on, all in one transaction."""
     redecider = Redecider(holder=holder, store=store, screening=screening, now=datetime.now(UTC))
     made: list[Suppression] = []
@@ -32,15 +47,20 @@ def _redecide_bearing(
         made.append(make(connection))
         return suppression_store.leads_bearing(connection, made[0], screening.salt)
 
-    store.redecide_many(change=change, decide=redecider, trigger=trigger, at=redecider.now)
-    for record in redecider.decided:
+    written = redecide_many(store.engine, change=change, decide=redecider, trigger=trigger, at=redecider.now)
+    for record in redecider.decided if metrics is not None else ():
         metrics.observe_decision(record, trigger)
-    return made[0]
+    return Changed(made[0], len(written))
 
 
 def create_suppression(
-    *, row: dict, holder: ModelHolder, store: DecisionStore, screening: Screening, metrics: ServiceMetrics
-) -> Suppression:
+    *,
+    row: dict,
+    holder: ModelHolder,
+    store: DecisionStore,
+    screening: Screening,
+    metrics: ServiceMetrics | None,
+) -> Changed:
     """Store a suppression (a row from `suppression_store.new_row`) and decide its leads again."""
     return _redecide_bearing(
         lambda connection: suppression_store.insert_row(connection, row),
@@ -60,8 +80,8 @@ def lift_suppression(
     holder: ModelHolder,
     store: DecisionStore,
     screening: Screening,
-    metrics: ServiceMetrics,
-) -> Suppression:
+    metrics: ServiceMetrics | None,
+) -> Changed:
     """Lift a suppression and decide its leads again; LookupError, AlreadyLifted: nothing changed."""
     return _redecide_bearing(
         lambda connection: suppression_store.lift_in(connection, suppression_id, why=why, who=who),
@@ -71,3 +91,20 @@ def lift_suppression(
         screening=screening,
         metrics=metrics,
     )
+
+
+def outside_the_service(settings: Settings, engine: Engine) -> dict:
+    """What the service decides with, for a process that is not one (the CLI): the champion as the service
+    loads it (the gates alone without one), the store's lists and suppressions, the same erasure salt.
+
+    No metrics: a command's counters would reach no scrape. No challenger: the service scores none on a
+    suppression's re-decisions either.
+    """
+    holder = ModelHolder(settings)
+    holder.refresh()
+    return {
+        "holder": holder,
+        "store": DecisionStore(engine),
+        "screening": Screening(engine, salt_of(settings)),
+        "metrics": None,
+    }

@@ -94,7 +94,7 @@ def create_suppression(
         )
     except suppression_store.SuppressionError as error:
         return problem(422, f"{error}; nothing was stored")
-    made = suppression_service.create_suppression(row=row, **_deps(request))
+    made = suppression_service.create_suppression(row=row, **_deps(request)).suppression
     return JSONResponse(SuppressionView.model_validate(_view(made)).model_dump(mode="json"), status_code=201)
 
 
@@ -118,7 +118,7 @@ def lift_suppression(
     try:
         lifted = suppression_service.lift_suppression(
             suppression_id=suppression_id, why=body.why, who=key.name, **_deps(request)
-        )
+        ).suppression
     except LookupError as error:
         return problem(404, str(error))
     except suppression_store.AlreadyLifted as error:

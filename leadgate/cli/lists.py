@@ -180,22 +180,17 @@ def add_suppression(
     who: Who = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Stop a kind of contact with a person or an account."""
-    from leadgate.serving import suppression_store
+    """Stop a kind of contact with a person or an account, and decide again every stored lead it bears on."""
+    from leadgate.serving import suppression_service, suppression_store
 
     try:
-        made = suppression_store.create(
-            store_or_fail(settings_for(data_dir)),
-            subject=subject,
-            contact=contact,
-            reason=reason,
-            who=_who(who),
-            source="cli",
-            expires_at=expires,
+        row = suppression_store.new_row(
+            subject=subject, contact=contact, reason=reason, who=_who(who), source="cli", expires_at=expires
         )
     except suppression_store.SuppressionError as error:
         raise fail(f"{error}; nothing was stored") from None
-    console.print(_line(made))
+    deciding = _deciding(data_dir)
+    _said(suppression_service.create_suppression(row=row, **deciding), deciding)
 
 
 @suppressions_app.command("lift")
@@ -205,13 +200,30 @@ def lift_suppression(
     who: Who = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Lift a suppression; the record stays with who lifted it and why."""
-    from leadgate.serving import suppression_store
+    """Lift a suppression, and decide again every stored lead it bore on; the record stays with who and why."""
+    from leadgate.serving import suppression_service, suppression_store
 
+    deciding = _deciding(data_dir)
     try:
-        lifted = suppression_store.lift(
-            store_or_fail(settings_for(data_dir)), suppression_id, why=why, who=_who(who)
+        changed = suppression_service.lift_suppression(
+            suppression_id=suppression_id, why=why, who=_who(who), **deciding
         )
     except (LookupError, suppression_store.AlreadyLifted, suppression_store.SuppressionError) as error:
-        raise fail(str(error)) from None
-    console.print(_line(lifted))
+        raise fail(f"{error}; nothing was changed") from None
+    _said(changed, deciding)
+
+
+def _deciding(data_dir) -> dict:
+    # What the service decides a suppression's leads with; loading the champion imports mlflow and lightgbm.
+    from leadgate.serving import suppression_service
+
+    settings = settings_for(data_dir)
+    return suppression_service.outside_the_service(settings, store_or_fail(settings))
+
+
+def _said(changed, deciding: dict) -> None:
+    console.print(_line(changed.suppression))
+    current = deciding["holder"].current()
+    by = f"champion {current.model_version}" if current.loaded else f"the gates alone ({current.problem})"
+    leads = "stored lead" if changed.decided == 1 else "stored leads"
+    console.print(escape(f"{changed.decided} {leads} decided again, by {by}"))

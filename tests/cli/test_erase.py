@@ -16,19 +16,6 @@ SALT = "cli-test-salt-0123456789"
 NOW = datetime.now(UTC)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store_url(request, tmp_path, isolated):
-    """A migrated, empty decision store's URL: a SQLite file, or a fresh PostgreSQL schema."""
-    from tests.serving.conftest import fresh_schema, postgres_or_skip
-
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'decisions.db'}"
-        return
-    url = postgres_or_skip()
-    with fresh_schema(url) as schema:
-        yield f"{url}?options=-csearch_path%3D{schema}"
-
-
 @pytest.fixture
 def seeded(store_url, pipeline):
     """Three leads of one person (email in three spellings), one of another, two idle for 400 days."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from typer.testing import CliRunner
 
 from leadgate.cli import app
+from leadgate.features.schema import parse_lead
+from leadgate.serving.store import DecisionStore, make_engine, migrate
+from tests.factories import lead_dict
 
 runner = CliRunner()
 
@@ -96,3 +101,81 @@ def test_suppressions_add_show_lift(tmp_path, isolated):
         "suppressions", "add", "--subject", "nobody", "--contact", "all_contact", "--reason", "x", *data
     )
     assert bad.exit_code == 2 and "nothing was stored" in bad.output
+
+
+NOW = datetime.now(UTC)
+
+
+def _seed(store_url: str, pipeline) -> DecisionStore:
+    """One stored lead of nordwerk.de, decided as the service decided it at arrival."""
+    engine = make_engine(store_url)
+    migrate(engine)
+    store = DecisionStore(engine)
+    lead = lead_dict(lead_id="nw-1")
+    lead.pop("scored_at")
+    store.create(
+        lead=lead,
+        decision=pipeline.decide_one(parse_lead(lead), now=NOW),
+        idempotency_key=None,
+        received_at=NOW,
+    )
+    return store
+
+
+def _decisions(store: DecisionStore) -> list[tuple[str, str, str | None]]:
+    return [(row.trigger, row.route, row.model_version) for row in store.history("nw-1")]
+
+
+def _hold_and_lift(store_url: str, data_dir) -> tuple[_Ran, _Ran]:
+    env = {"DATABASE_URL": store_url}
+    data = ["--data-dir", str(data_dir)]
+    hold = ["--subject", "nordwerk.de", "--contact", "all_contact", "--reason", "legal hold", *data]
+    made = _Ran(runner.invoke(app, ["suppressions", "add", *hold], env=env))
+    lifted = _Ran(
+        runner.invoke(app, ["suppressions", "lift", "--id", "1", "--why", "hold ended", *data], env=env)
+    )
+    return made, lifted
+
+
+def test_a_suppression_made_or_lifted_from_the_cli_decides_its_leads_again_with_the_champion(
+    store_url, registered_settings, pipeline
+):
+    settings, registered = registered_settings
+    store = _seed(store_url, pipeline)
+    [(_, automatic, seeded)] = _decisions(store)  # the registered champion's model, decided in this process
+    champion = f"{registered.name}/{registered.version}"
+
+    made, lifted = _hold_and_lift(store_url, settings.data_dir)
+    assert made.exit_code == 0, made.output
+    assert f"1 stored lead decided again, by champion {champion}" in made.output
+    assert lifted.exit_code == 0, lifted.output
+    assert "1 stored lead decided again" in lifted.output
+    # Lifted from the CLI, the lead no longer reads the suppression's route until some later event.
+    assert _decisions(store) == [
+        ("created", automatic, seeded),
+        ("suppression", "silent_reject", champion),
+        ("suppression_lifted", automatic, champion),
+    ]
+    store.engine.dispose()
+
+
+def test_without_a_registered_model_the_gates_alone_decide_again_as_the_service_would(
+    store_url, tmp_path, policy
+):
+    from leadgate.decision.pipeline import DecisionPipeline
+
+    data_dir = tmp_path / "no-models"
+    store = _seed(store_url, DecisionPipeline(policy, None))
+    [(_, automatic, _)] = _decisions(store)
+
+    made, lifted = _hold_and_lift(store_url, data_dir)
+    assert made.exit_code == 0, made.output
+    assert "1 stored lead decided again, by the gates alone (no model with alias 'champion')" in made.output
+    assert lifted.exit_code == 0, lifted.output
+    assert _decisions(store) == [
+        ("created", automatic, None),
+        ("suppression", "silent_reject", None),
+        ("suppression_lifted", automatic, None),
+    ]
+    assert not (data_dir / "mlflow.db").exists()  # no empty registry made by asking for a model
+    store.engine.dispose()

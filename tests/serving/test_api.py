@@ -288,6 +288,25 @@ def test_the_openapi_schema_lists_every_status_each_route_answers(client):
     assert "nothing was stored" not in read_503 and "nothing was stored" in write_503
 
 
+def test_every_example_in_the_openapi_schema_is_valid_against_its_schema(service_settings):
+    import jsonschema
+
+    from leadgate.serving.app import create_app
+
+    openapi = create_app(service_settings).openapi()
+    schemas = openapi["components"]["schemas"]
+    checked = 0
+    for schema in schemas.values():
+        for example in schema.get("examples", []):
+            # References point into the components: the schema is checked inside its document.
+            jsonschema.validate(example, {**schema, "components": {"schemas": schemas}})
+            checked += 1
+    assert checked >= 3, "the schema's examples went missing"
+    paths = openapi["paths"]
+    assert "409" in paths["/v1/leads/{lead_id}/override"]["post"]["responses"]  # all contact stopped
+    assert "404" in paths["/v1/review/{token}"]["post"]["responses"]  # no answer with this decision_seq
+
+
 def test_a_store_outage_on_a_read_is_a_503_that_does_not_speak_of_storing(service_settings, tmp_path):
     from fastapi.testclient import TestClient
 

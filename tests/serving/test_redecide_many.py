@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from leadgate.features.schema import parse_lead
 from leadgate.serving import suppression_store
+from leadgate.serving.redecide_many import redecide_many
 from leadgate.serving.store_models import SuppressionRow
 from tests.factories import lead_dict
 
@@ -47,13 +48,13 @@ def test_a_decision_that_fails_takes_the_suppression_and_every_other_decision_ba
         return pipeline.decide_one(parse_lead(lead), now=NOW, suppressions=given[0])
 
     with pytest.raises(RuntimeError):
-        store.redecide_many(change=change, decide=decide, trigger="suppression", at=NOW)
+        redecide_many(store.engine, change=change, decide=decide, trigger="suppression", at=NOW)
     with store.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(SuppressionRow)) == 0
     assert [len(store.history(lead_id)) for lead_id in ("a", "b")] == [1, 1]
 
     failing.clear()
-    written = store.redecide_many(change=change, decide=decide, trigger="suppression", at=NOW)
+    written = redecide_many(store.engine, change=change, decide=decide, trigger="suppression", at=NOW)
     assert [(w.lead_id, w.seq, w.route) for w in written] == [
         ("a", 2, "silent_reject"),
         ("b", 2, "silent_reject"),
