@@ -20,6 +20,7 @@ from leadgate.features.schema import LeadValidationError
 from leadgate.runtime import freeze_long_lived
 from leadgate.serving.account_views import router as account_router
 from leadgate.serving.accounts import AccountNotFound
+from leadgate.serving.body_checks import BodyChecks
 from leadgate.serving.checkpoints import WalCheckpointer
 from leadgate.serving.erasure import salt_of
 from leadgate.serving.erasure_views import router as erasure_router
@@ -74,34 +75,6 @@ def log_to_stderr() -> None:
     logger.setLevel(logging.INFO)
 
 
-class BodyLimit:
-    """Pure ASGI middleware: 413 for a body over the limit, whether or not Content-Length is sent."""
-
-    def __init__(self, app, max_bytes: int):
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            return await _too_large(send, self.max_bytes)
-        seen = 0
-
-        async def counted():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    # FastAPI turns other errors raised while reading the body into 400; this one it keeps.
-                    raise HTTPException(413, f"request body over {self.max_bytes} bytes")
-            return message
-
-        await self.app(scope, counted, send)
-
-
 class Timing:
     """Pure ASGI middleware recording latency by route template (Starlette's http middleware costs ~0.3 ms)."""
 
@@ -128,12 +101,6 @@ class Timing:
             path = route.path if route is not None else "unmatched"
             elapsed = time.perf_counter() - start
             self.metrics.latency.labels(path, scope["method"], str(status_code)).observe(elapsed)
-
-
-async def _too_large(send, limit: int) -> None:
-    response = JSONResponse({"detail": f"request body over {limit} bytes"}, status_code=413)
-    await send({"type": "http.response.start", "status": 413, "headers": response.raw_headers})
-    await send({"type": "http.response.body", "body": response.body})
 
 
 def _store_down_detail(method: str, error: Exception) -> str:
@@ -220,7 +187,7 @@ def create_app(
     install_reviews(app)  # disputes, overrides, sales feedback (GDPR Art. 22): routes, errors, gauges
     app.include_router(lists_router)
     app.include_router(suppressions_router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyChecks, max_bytes=settings.max_body_bytes)
 
     app.add_middleware(Timing, metrics=metrics)
     if settings.metrics_port is not None:

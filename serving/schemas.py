@@ -218,6 +218,7 @@ WRITE_ERRORS = {
     400: _problem("the body is not JSON text (not UTF-8, or nested too deeply)"),
     **_ANY_REQUEST,
     413: _problem("body too large"),
+    415: _problem("the body is sent as another media type than JSON (Content-Type)"),
     503: _problem("decision store unavailable; nothing was stored, retry after `Retry-After` seconds"),
 }
 NOT_FOUND = {404: _problem("no lead with this id")}

@@ -337,7 +337,20 @@ CASES = [
     ),
     leads_case("created_at empty", lead("bi-73", created_at=""), "created_at"),
     leads_case("scored_at before created_at", lead("bi-74", scored_at="2020-01-01T00:00:00Z"), "scored_at"),
-    leads_case("not JSON at all", "lead_id=bi-75", "dictionary", headers={"Content-Type": "text/plain"}),
+    leads_case(  # told the media type, not "Input should be a valid dictionary"
+        "not JSON at all",
+        "lead_id=bi-75",
+        "the body is sent as text/plain: send JSON with Content-Type: application/json",
+        status=415,
+        headers={"Content-Type": "text/plain; charset=utf-8"},
+    ),
+    leads_case(
+        "a form post",
+        "lead_id=bi-76",
+        "sent as application/x-www-form-urlencoded",
+        status=415,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    ),  # fmt: skip
     Bad("events body a list", EVENTS, [{"type": "page_view", "at": NOW}], says="body"),
     Bad("unknown event type", EVENTS, {"events": [{"type": "teleport", "at": NOW}]}, says="type"),
     Bad("outcome sql missing", OUTCOME, {"won": True}, method="put", role="sales", says="sql"),
