@@ -203,6 +203,15 @@ def subjects_of(lead: dict, salt: str | None = None) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def bearing_on(subject: str) -> list[str]:
+    """The subjects whose records bear on one asked about (parsed): a person's own, and their account's domain
+    (a legal hold on nordlicht-tools.de stops contact with jon@nordlicht-tools.de too); a domain's own."""
+    if "@" not in subject:
+        return [subject]
+    domain = signals.registered_domain(signals.email_domain(subject))
+    return [subject, domain] if domain else [subject]
+
+
 def for_subjects(engine: Engine | Connection, subjects: list[str]) -> list[Suppression]:
     """Every record (active or past) of these subjects, oldest first."""
     if not subjects:

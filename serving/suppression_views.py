@@ -58,7 +58,7 @@ def _view(suppression) -> dict:
     response_model=SuppressionPage,
     responses=READ_ERRORS,
     dependencies=[Depends(require("sales"))],
-    summary="Every suppression of a person (email) or account (domain), active and past",
+    summary="Every suppression bearing on a person (theirs and their account's) or an account, active and past",
 )
 def list_suppressions(
     request: Request, subject: Annotated[str, Query(min_length=1, max_length=320, pattern=NO_NUL)]
@@ -68,7 +68,9 @@ def list_suppressions(
         _, normalized = suppression_store.parse_subject(subject)
     except suppression_store.SuppressionError as error:
         return problem(422, str(error))
-    found = suppression_store.for_subjects(request.app.state.store.engine, [normalized])
+    found = suppression_store.for_subjects(
+        request.app.state.store.engine, suppression_store.bearing_on(normalized)
+    )
     return {"items": [_view(s) for s in found]}
 
 

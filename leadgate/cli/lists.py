@@ -155,14 +155,15 @@ def show_suppressions(
     subject: Annotated[str, typer.Option("--subject", help="an email address or an account's domain")],
     data_dir: DataDir = None,
 ) -> None:
-    """Every suppression of a person or an account, active and past."""
+    """Every suppression bearing on a person (theirs and their account's) or an account, active and past."""
     from leadgate.serving import suppression_store
 
     try:
         _, subject = suppression_store.parse_subject(subject)
     except suppression_store.SuppressionError as error:
         raise fail(str(error)) from None
-    found = suppression_store.for_subjects(store_or_fail(settings_for(data_dir)), [subject])
+    store = store_or_fail(settings_for(data_dir))
+    found = suppression_store.for_subjects(store, suppression_store.bearing_on(subject))
     if not found:
         console.print(f"no suppression of {subject}")
     for suppression in found:

@@ -177,6 +177,9 @@ def test_a_suppression_made_by_sales_acts_on_the_accounts_next_lead(client):
     demo = {"events": events(("demo_request", _ago(1)))}
     assert client.post("/v1/leads/held/events", json=demo, headers=auth("intake")).status_code == 200
     assert _decision(client, "held")["suppressed"] == ["all_contact"]
+    # Asked about the person, the list shows the account's hold that stops contact with them too.
+    listed = client.get("/v1/suppressions", params={"subject": JONAS["email"]}, headers=auth("sales")).json()
+    assert [(s["subject"], s["contact"]) for s in listed["items"]] == [("nordwerk.de", "all_contact")]
     bad = client.post(
         "/v1/suppressions",
         json={"subject": "nordwerk", "contact": "all_contact", "reason": "x"},
