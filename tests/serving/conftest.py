@@ -17,6 +17,13 @@ def auth(role: str) -> dict:
     return {"Authorization": f"Bearer {KEYS[role]}"}
 
 
+def sales_view(client, lead_id: str) -> dict:
+    """The sales view of a stored lead's decision, asserted found."""
+    response = client.get(f"/v1/leads/{lead_id}/decision", headers=auth("sales"))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 @pytest.fixture(scope="session")
 def service_settings(registered_settings):
     from leadgate.serving.auth import hash_key

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import lead_dict
-from tests.serving.conftest import auth
+from tests.serving.conftest import auth, sales_view
 
 NORDLICHT = {"email": "lena.vogt@nordlicht-tools.de"}
 TINY = {"employees": 3, "website": "https://nordlicht-tools.de"}  # the size gate sends it to self-service
@@ -15,12 +15,6 @@ def _create(client, lead_id: str) -> dict:
     lead = lead_dict(lead_id=lead_id, contact=NORDLICHT, company=TINY)
     response = client.post("/v1/leads", json=lead, headers=auth("intake"))
     assert response.status_code == 201, response.text
-    return response.json()
-
-
-def _view(client, lead_id: str) -> dict:
-    response = client.get(f"/v1/leads/{lead_id}/decision", headers=auth("sales"))
-    assert response.status_code == 200, response.text
     return response.json()
 
 
@@ -44,7 +38,7 @@ def test_an_all_contact_suppression_holds_back_an_override_until_it_is_lifted(cl
 
     answer = _events(client, "rep-1")  # what the person would be told: no call is promised
     assert answer["next_step"] == "thank_you" and "one business day" not in answer["message"]
-    view = _view(client, "rep-1")
+    view = sales_view(client, "rep-1")
     assert (view["route"], view["control"], view["next_step"]) == (
         "silent_reject",
         "suppression",
@@ -60,7 +54,7 @@ def test_an_all_contact_suppression_holds_back_an_override_until_it_is_lifted(cl
     assert lifted.status_code == 200, lifted.text
     answer = _events(client, "rep-1")
     assert answer["next_step"] == "sales_call"  # the override acts again
-    view = _view(client, "rep-1")
+    view = sales_view(client, "rep-1")
     assert (view["route"], view["control"], view["override_held_back"]) == ("sales_ready", "override", False)
 
 
@@ -68,12 +62,12 @@ def test_an_override_asked_for_while_all_contact_is_stopped_is_refused_and_nothi
     _create(client, "rep-2")
     hold = _suppress(client)
     _events(client, "rep-2")
-    before = _view(client, "rep-2")
+    before = sales_view(client, "rep-2")
 
     refused = client.post("/v1/leads/rep-2/override", json=VIP, headers=auth("sales"))
     assert refused.status_code == 409, refused.text
     detail = refused.json()["detail"]
     assert f"suppression {hold['id']}" in detail and "legal hold" in detail
-    after = _view(client, "rep-2")
+    after = sales_view(client, "rep-2")
     assert after["overrides"] == [] and len(after["history"]) == len(before["history"])
     assert (after["route"], after["control"]) == ("silent_reject", "suppression")

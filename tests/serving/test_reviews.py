@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import lead_dict
-from tests.serving.conftest import auth
+from tests.serving.conftest import auth, sales_view
 
 TINY = {"company": {"employees": 3}}  # the company-size gate sends it to self-service
 
@@ -13,12 +13,6 @@ TINY = {"company": {"employees": 3}}  # the company-size gate sends it to self-s
 def _create(client, lead_id: str, **sections) -> dict:
     response = client.post("/v1/leads", json=lead_dict(lead_id=lead_id, **sections), headers=auth("intake"))
     assert response.status_code == 201, response.text
-    return response.json()
-
-
-def _view(client, lead_id: str) -> dict:
-    response = client.get(f"/v1/leads/{lead_id}/decision", headers=auth("sales"))
-    assert response.status_code == 200, response.text
     return response.json()
 
 
@@ -31,7 +25,7 @@ def _events(client, lead_id: str, at: str = "2026-11-20T10:00:00Z") -> dict:
 
 def test_a_vip_override_survives_rescoring_until_it_is_lifted(client):
     _create(client, "vip-1", **TINY)
-    assert _view(client, "vip-1")["route"] == "self_service"
+    assert sales_view(client, "vip-1")["route"] == "self_service"
 
     body = {"route": "sales_ready", "reason_code": "vip", "note": "the CEO's former colleague"}
     set_ = client.post("/v1/leads/vip-1/override", json=body, headers=auth("sales"))
@@ -48,7 +42,7 @@ def test_a_vip_override_survives_rescoring_until_it_is_lifted(client):
     assert answer["next_step"] == "sales_call" and answer["decision_seq"] == 3
     counted = client.get("/metrics").text  # the stored route is counted, not the automatic one
     assert 'leadgate_decisions_total{route="sales_ready",trigger="events"} 1.0' in counted
-    view = _view(client, "vip-1")
+    view = sales_view(client, "vip-1")
     assert (view["route"], view["control"], view["route_source"]) == ("sales_ready", "override", "override")
     assert view["automatic_route"] == "self_service"  # the automatic decision is recorded beside it
     assert any(g["code"] and not g["lifted"] for g in view["gates"])  # its gates and reasons stay visible
@@ -67,7 +61,7 @@ def test_a_vip_override_survives_rescoring_until_it_is_lifted(client):
     lifted = client.delete("/v1/leads/vip-1/override?note=deal%20lost", headers=auth("sales"))
     assert lifted.status_code == 200, lifted.text
     assert (lifted.json()["route"], lifted.json()["decision_seq"]) == ("self_service", 4)
-    view = _view(client, "vip-1")
+    view = sales_view(client, "vip-1")
     assert (view["route"], view["control"]) == ("self_service", "disqualification")
     [override] = view["overrides"]  # kept as a record: who lifted it, when, why
     assert override["lifted_at"] and (override["lifted_by"], override["lift_note"]) == (
@@ -83,14 +77,14 @@ def test_a_new_override_replaces_the_one_in_force_and_lifting_twice_says_so(clie
     second = {"route": "verify", "reason_code": "other", "note": "partner referral"}
     assert client.post("/v1/leads/ovr-2/override", json=first, headers=auth("sales")).status_code == 201
     assert client.post("/v1/leads/ovr-2/override", json=second, headers=auth("admin")).status_code == 201
-    view = _view(client, "ovr-2")
+    view = sales_view(client, "ovr-2")
     assert view["route"] == "verify"
     old, new = view["overrides"]
     assert old["lift_note"] == "replaced by a newer override" and new["lifted_at"] is None
     assert client.delete("/v1/leads/ovr-2/override", headers=auth("sales")).status_code == 200
     again = client.delete("/v1/leads/ovr-2/override", headers=auth("sales"))
     assert again.status_code == 404 and "no override in force" in again.json()["detail"]
-    assert len(_view(client, "ovr-2")["history"]) == 4
+    assert len(sales_view(client, "ovr-2")["history"]) == 4
 
 
 BAD_OVERRIDES = [
@@ -107,7 +101,7 @@ def test_a_bad_override_is_refused_with_words_and_nothing_is_stored(client):
     for body, words in BAD_OVERRIDES:  # one app for every case: each start-up costs most of a test
         response = client.post("/v1/leads/ovr-bad/override", json=body, headers=auth("sales"))
         assert response.status_code == 422 and words in response.text, (body, response.text)
-    view = _view(client, "ovr-bad")
+    view = sales_view(client, "ovr-bad")
     assert len(view["history"]) == 1 and view["overrides"] == []
 
 
@@ -257,7 +251,7 @@ def test_bad_feedback_is_refused_with_words_and_nothing_is_stored(client):
 
 def test_a_new_lead_has_no_change_of_p_sql_over_7_days(client):
     _create(client, "urg-1")
-    view = _view(client, "urg-1")
+    view = sales_view(client, "urg-1")
     assert view["p_sql"] is not None and view["p_sql_change_7d"] is None
 
 
