@@ -155,7 +155,13 @@ def readyz(request: Request):
     return JSONResponse(body, status_code=200 if store_ok else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    # With LEADGATE_METRICS_PORT set, metrics are served on that port only and this path is 404 here.
+    responses={404: {"description": "metrics are served on their own port (LEADGATE_METRICS_PORT)"}},
+)
 def metrics(request: Request) -> Response:
     """Latency, decisions by route, gate firings, model state."""
     state = request.app.state
