@@ -53,14 +53,18 @@ class ScoringModel:
     def always_given(self) -> tuple[str, ...]:
         """The custom fields no training lead lacked: a lead without one is scored where the model never
         learned (an empty range, so no reason against names it either); empty without statistics."""
-        if self.reference is None:
-            return ()
-        names = self.builder.feature_names
-        return tuple(
-            f.name
-            for f in self.builder.custom_fields
-            if self.reference.features[names.index(f.feature)].leads[-1] == 0  # the last range: missing
-        )
+        if "_always_given" not in self.__dict__:  # asked per lead by the service: worked out once
+            names = self.builder.feature_names
+            self.__dict__["_always_given"] = (
+                ()
+                if self.reference is None
+                else tuple(
+                    f.name
+                    for f in self.builder.custom_fields
+                    if self.reference.features[names.index(f.feature)].leads[-1] == 0  # last range: missing
+                )
+            )
+        return self.__dict__["_always_given"]
 
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Calibrated P(SQL) from raw scores."""

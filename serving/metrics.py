@@ -43,6 +43,12 @@ class ServiceMetrics:
             ["code", "lifted"],
             registry=self.registry,
         )
+        self.unlearned_gaps = Counter(
+            "leadgate_unlearned_gaps_total",
+            "New leads without a custom field every training lead had (the model never learned such leads)",
+            ["field"],
+            registry=self.registry,
+        )
         self.model_loaded = Gauge(
             "leadgate_model_loaded",
             "1 when a model is loaded, 0 when running on gates only",
@@ -93,6 +99,15 @@ class ServiceMetrics:
         self.decisions.labels(route=record.route, trigger=trigger).inc()
         for gate in record.gates:
             self.gates.labels(code=gate.code, lifted=str(gate.lifted).lower()).inc()
+
+    def observe_gaps(self, lead, model) -> None:
+        """Count the custom fields a new lead lacks that no training lead lacked: a form that stopped sending
+        one shows here, where its decisions only drift lower and no reason can name the gap."""
+        if model is None:
+            return
+        for name in model.always_given():
+            if lead.custom.get(name) is None:
+                self.unlearned_gaps.labels(field=name).inc()
 
     def render(self) -> bytes:
         """The exposition text: every worker's values in multiprocess mode, else this app's."""

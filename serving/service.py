@@ -76,8 +76,9 @@ def create_lead(
     if decided.stored.created:
         try:
             metrics.observe_decision(decided.record, "created")
+            loaded = arrival.current.loaded
+            metrics.observe_gaps(lead, loaded.model if loaded else None)
             if live is not None:
-                loaded = arrival.current.loaded
                 live.observe(
                     decided.decisions, decided.index, decided.record, loaded.model if loaded else None
                 )

@@ -76,6 +76,32 @@ def test_declared_custom_fields_are_decided_on_and_explained(shop_client):
     )
 
 
+def _gaps(client) -> dict[str, float]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = client.get("/metrics").text
+    family = next(
+        (f for f in text_string_to_metric_families(text) if f.name == "leadgate_unlearned_gaps"), None
+    )
+    return (
+        {}
+        if family is None
+        else {s.labels["field"]: s.value for s in family.samples if s.name.endswith("_total")}
+    )
+
+
+def test_a_lead_without_a_field_every_training_lead_had_is_counted_on_metrics(shop_client):
+    before = _gaps(shop_client)
+    full = {"segment": "konzern", "product_line": "pro", "landing_page": "/lp/a", "budget": True, "calls": 6}
+    sent = shop_client.post("/v1/leads", json=_lead("g-1", **full, budget_eur=900.0), headers=auth("intake"))
+    assert sent.status_code == 201 and _gaps(shop_client) == before  # nothing missing: nothing counted
+    thin = shop_client.post("/v1/leads", json=_lead("g-2", segment="privat"), headers=auth("intake"))
+    assert thin.status_code == 201  # accepted and decided: the field is optional, its absence only counted
+    after = _gaps(shop_client)
+    lacking = {"product_line", "landing_page", "budget", "calls", "budget_eur"}
+    assert {name for name in after if after[name] > before.get(name, 0)} == lacking
+
+
 def test_unknown_or_mistyped_custom_fields_get_422_and_nothing_is_stored(shop_client):
     for lead_id, custom, field, words in (
         ("c-x1", {"colour": "red"}, "custom.colour", "not a custom field of the serving model"),
