@@ -75,9 +75,11 @@ def evaluate_held_out(
     return HeldOut(history.subset(test_rows), split, decisions, y_test, gated, scores, metrics, seen, said)
 
 
-def reason_counts(decisions: Decisions) -> pd.DataFrame:
-    """Per reason family: leads showing it among their top negative / top positive reasons."""
+def reason_counts(decisions: Decisions, custom_fields: tuple = ()) -> pd.DataFrame:
+    """Per reason family: leads showing it among their top negative / top positive reasons; a custom field's
+    family by its label, as its reasons read ('Trial started', not 'custom trial started')."""
     families = decisions.book.families if decisions.book else ()
+    labels = {field.feature: field.label for field in custom_fields}
     counts = {}
     for name, picks in (("negative", decisions.negative_picks), ("positive", decisions.positive_picks)):
         chosen = picks[picks >= 0] if picks is not None else np.array([], dtype=int)
@@ -85,7 +87,7 @@ def reason_counts(decisions: Decisions) -> pd.DataFrame:
     leads = max(len(decisions), 1)
     table = pd.DataFrame(
         {
-            "family": [family.replace("_", " ") for family in families],
+            "family": [labels.get(family, family.replace("_", " ")) for family in families],
             "negative": counts["negative"],
             "negative_share": counts["negative"] / leads,
             "positive": counts["positive"],
@@ -108,7 +110,7 @@ def report_sections(held: HeldOut, model: ScoringModel, policy: Policy) -> dict:
     from leadgate.training.report_plots import gain_figure, png_data_uri, reason_figure, route_panels_figure
 
     decisions, y = held.decisions, held.sql
-    reasons = reason_counts(decisions)
+    reasons = reason_counts(decisions, model.builder.custom_fields)
     by_label = {SCORERS[key]: score for key, score in held.scores.items()}
     channels = channel_quality(held.history, DecisionPipeline(policy, model))
     return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 
 import numpy as np
@@ -37,6 +38,14 @@ def test_reason_counts_count_each_lead_once_per_family(held):
     assert counts["negative"].sum() == negative_per_lead.sum()
     assert counts["negative_share"].max() <= 1.0
     assert list(counts["negative"]) == sorted(counts["negative"], reverse=True)
+    # A custom field's family is named by its label, as its reasons read.
+    from leadgate.features.custom import CustomField
+
+    field = CustomField("trial_started", "flag", "Trial started")
+    book = held.decisions.book
+    renamed = dataclasses.replace(book, families=(*book.families[:-1], field.feature))
+    named = reason_counts(dataclasses.replace(held.decisions, book=renamed), (field,))
+    assert "Trial started" in set(named["family"]) and "custom trial started" not in set(named["family"])
 
 
 def test_the_report_is_one_self_contained_page_with_escaped_text(history, trained, policy):
