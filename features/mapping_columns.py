@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -137,6 +137,19 @@ class Sequence(_Strict):
     column: str
     start: datetime
     step_seconds: float = Field(60, gt=0)
+
+    @field_validator("start")
+    @classmethod
+    def _after_the_earliest(cls, start: datetime) -> datetime:
+        # Every row's time counts from here: before 1990 each would be refused as a system's zero date.
+        from leadgate.features.schema import EARLIEST
+
+        if (start if start.tzinfo else start.replace(tzinfo=UTC)) < EARLIEST:
+            raise ValueError(
+                f"start {start.isoformat()} is before {EARLIEST.date().isoformat()}, the earliest time a lead may "
+                "have: start the sequence at a real date (the order is what it means)"
+            )
+        return start
 
 
 class EventRule(_Strict):

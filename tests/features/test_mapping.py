@@ -90,6 +90,9 @@ def test_a_sequence_number_orders_leads_when_the_export_has_no_dates():
     results = map_rows(parse_mapping(text), [_row(Id="b", Number="20"), _row(Id="a", Number="3")])
     created = {record["lead_id"]: record["created_at"] for _, record in results}
     assert created == {"a": "2020-01-01T00:00:00+00:00", "b": "2020-01-01T00:01:00+00:00"}
+    # A start before 1990 would make every row's time a refused zero date: said when the mapping loads.
+    with pytest.raises(MappingError, match=r"start 1970-01-01T00:00:00\+00:00 is before 1990-01-01"):
+        parse_mapping(text.replace("2020-01-01T00:00:00Z", "1970-01-01T00:00:00Z"))
 
 
 CUSTOM = """
