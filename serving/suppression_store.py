@@ -46,9 +46,19 @@ def parse_subject(subject: str) -> tuple[str, str]:
         except ListValueError as error:
             raise SuppressionError(f"{subject!r} is not an email address: {error}") from None
     try:
-        return "domain", normalize_domain(text)
+        domain = normalize_domain(text)
     except ListValueError as error:
         raise SuppressionError(f"subject must be an email address or a bare domain: {error}") from None
+    # A domain stands for one account: a free-mail provider's or a public suffix would stop contact with
+    # everyone who writes from it (gmail.com: thousands of unrelated people).
+    if not signals.registered_domain(domain):
+        raise SuppressionError(f"{domain} is a public suffix, no one's account: give the company's own domain")
+    kind = signals.classify_domain(domain, frozenset(), frozenset())
+    if kind in ("free", "disposable"):
+        raise SuppressionError(
+            f"{domain} is a {kind} email domain, nobody's account: suppress the person's address instead"
+        )
+    return "domain", domain
 
 
 def _text(value: str, name: str) -> str:
