@@ -19,6 +19,7 @@ from pydantic import (
 
 from leadgate.features.schema_types import (
     CELLS,
+    NUMBER_TEXT,
     STORED,
     CustomKey,
     CustomValue,
@@ -233,8 +234,10 @@ def _events_in_time(events, handler, info: ValidationInfo):
         unsure = []
         for index, event in enumerate(events):
             at = event.get("at") if isinstance(event, dict) else None
-            if isinstance(at, int | float) and not isinstance(at, bool):
-                raise ValueError(f"event {index}: at: expected an ISO 8601 timestamp, not a number")
+            if (isinstance(at, int | float) and not isinstance(at, bool)) or (
+                isinstance(at, str) and NUMBER_TEXT.match(at)
+            ):  # "1764000000" would be read as seconds since 1970, as created_at's Moment refuses
+                raise ValueError(f"event {index}: at: expected an ISO 8601 timestamp, not a number ({at!r})")
             if not (
                 isinstance(at, str)
                 and at[4:5] == at[7:8] == "-"

@@ -14,7 +14,7 @@ from pydantic.json_schema import WithJsonSchema
 
 from leadgate.features.custom import NAME_PATTERN
 
-_NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$")
+NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
 
 def _split_listed(value):
@@ -50,7 +50,7 @@ def _not_a_number(value):
     # Excel serial day, epoch milliseconds) is a mistake, not a time.
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise ValueError("expected an ISO 8601 timestamp, not a number")
-    if isinstance(value, str) and _NUMBER_TEXT.match(value):
+    if isinstance(value, str) and NUMBER_TEXT.match(value):
         raise ValueError(f"expected an ISO 8601 timestamp, not a number ({value.strip()!r})")
     return value
 

@@ -184,3 +184,14 @@ def test_bad_form_answers_are_named(answers, words):
     with pytest.raises(LeadValidationError) as caught:
         parse_lead(lead_dict(form={"answers": answers}))
     assert words in str(caught.value)
+
+
+@pytest.mark.parametrize("at", ["1764000000", "45901", " 45901.5 ", 1764000000])
+def test_an_event_time_written_as_a_number_is_refused_as_created_at_is(at):
+    # pydantic would read the text as seconds since 1970 (2025-11-24 for "1764000000"), silently.
+    with pytest.raises(
+        LeadValidationError, match=r"events: event 0: at: expected an ISO 8601 timestamp, not a number"
+    ):
+        parse_lead(lead_dict(events=[{"type": "page_view", "at": at}]))
+    with pytest.raises(LeadValidationError, match="created_at: .*not a number"):
+        parse_lead(lead_dict(created_at=at, scored_at=None))
