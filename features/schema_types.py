@@ -94,6 +94,13 @@ def _json_number(value, info: ValidationInfo):
     if isinstance(value, bool | str) and not from_cells(info):
         shown = "true/false" if isinstance(value, bool) else f"text {value[:50]!r}"
         raise ValueError(f"expected a number, got {shown}")
+    if isinstance(value, bool):  # a typed table's true/false cell (Parquet, a DataFrame): no count either
+        raise ValueError(f"expected a number, got {str(value).lower()}")
+    if isinstance(value, str):  # a cell's text: quoted when it is no number, not pydantic's parsing words
+        try:
+            float(value)
+        except ValueError:
+            raise ValueError(f"expected a number, got the cell {value[:50]!r}") from None
     return value
 
 

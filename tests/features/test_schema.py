@@ -66,6 +66,11 @@ def test_table_cells_are_read_as_their_fields_types():
     cells = lead_dict(company={"employees": "60", "annual_revenue": "1e6"}, form={"seconds_on_form": "12"})
     lead = parse_lead(cells, cells=True)
     assert (lead.company.employees, lead.company.annual_revenue, lead.form.seconds_on_form) == (60, 1e6, 12.0)
+    # A typed table's true/false (Parquet, a DataFrame) is no count there either: not 1 employee.
+    with pytest.raises(LeadValidationError, match="company.employees: expected a number, got true"):
+        parse_lead(lead_dict(company={"employees": True}), cells=True)
+    with pytest.raises(LeadValidationError, match="company.employees: expected a number, got the cell 'True'"):
+        parse_lead(lead_dict(company={"employees": "True"}), cells=True)
 
 
 @pytest.mark.parametrize("created", ["9999-12-31T23:00:00-05:00"])
