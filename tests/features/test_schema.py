@@ -69,7 +69,9 @@ def test_table_cells_are_read_as_their_fields_types():
     # A typed table's true/false (Parquet, a DataFrame) is no count there either: not 1 employee.
     with pytest.raises(LeadValidationError, match="company.employees: expected a number, got true"):
         parse_lead(lead_dict(company={"employees": True}), cells=True)
-    with pytest.raises(LeadValidationError, match="company.employees: expected a number, got the cell 'True'"):
+    with pytest.raises(
+        LeadValidationError, match="company.employees: expected a number, got the cell 'True'"
+    ):
         parse_lead(lead_dict(company={"employees": "True"}), cells=True)
 
 
