@@ -52,7 +52,9 @@ def parse_subject(subject: str) -> tuple[str, str]:
     # A domain stands for one account: a free-mail provider's or a public suffix would stop contact with
     # everyone who writes from it (gmail.com: thousands of unrelated people).
     if not signals.registered_domain(domain):
-        raise SuppressionError(f"{domain} is a public suffix, no one's account: give the company's own domain")
+        raise SuppressionError(
+            f"{domain} is a public suffix, no one's account: give the company's own domain"
+        )
     kind = signals.classify_domain(domain, frozenset(), frozenset())
     if kind in ("free", "disposable"):
         raise SuppressionError(
