@@ -23,11 +23,12 @@ class BodyChecks:
             return await _answer(send, 413, f"request body over {self.max_bytes} bytes")
         media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         sent = declared not in (None, b"0") or b"transfer-encoding" in headers
-        if media and sent and not _json(media):
-            # Read as JSON regardless, text/plain got "Input should be a valid dictionary": no word on the cause.
-            shown = media.decode("latin-1")
+        if sent and not _json(media):
+            # FastAPI reads a body as JSON only when it says so: text/plain, a form or no Content-Type at all got
+            # "Input should be a valid dictionary", no word on the cause.
+            shown = f"sent as {media.decode('latin-1')}" if media else "sent without a Content-Type"
             return await _answer(
-                send, 415, f"the body is sent as {shown}: send JSON with Content-Type: application/json"
+                send, 415, f"the body is {shown}: send JSON with Content-Type: application/json"
             )
         seen = 0
 

@@ -351,6 +351,13 @@ CASES = [
         status=415,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     ),  # fmt: skip
+    leads_case(
+        "no content type",
+        "{}",
+        "the body is sent without a Content-Type",
+        status=415,
+        headers={"Content-Type": ""},
+    ),
     Bad("events body a list", EVENTS, [{"type": "page_view", "at": NOW}], says="body"),
     Bad("unknown event type", EVENTS, {"events": [{"type": "teleport", "at": NOW}]}, says="type"),
     Bad("outcome sql missing", OUTCOME, {"won": True}, method="put", role="sales", says="sql"),
