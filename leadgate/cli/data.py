@@ -115,7 +115,14 @@ def _lead_table(path: Path, delimiter: str | None) -> bool:
         columns = input_columns(path, delimiter=delimiter)
     except BatchInputError as error:
         raise fail(str(error)) from None
-    return bool(columns) and not foreign_columns([c for c in columns if not c.startswith("outcome.")])
+    foreign = foreign_columns([c for c in columns if not c.startswith("outcome.")])
+    if foreign and len(foreign) < len(columns):  # a lead-path table with a few columns of its own
+        shown = ", ".join(foreign[:5]) + (f", … ({len(foreign)} in all)" if len(foreign) > 5 else "")
+        raise fail(
+            f"{path.name}: columns that are no lead field ({shown}): drop them, name a CRM field of your own "
+            "custom.<name> (lower case), or read the file as a CRM export with --mapping"
+        )
+    return bool(columns) and not foreign
 
 
 def table_history_or_fail(path: Path, delimiter: str | None) -> list[dict]:

@@ -102,3 +102,16 @@ def test_the_rows_left_out_as_invalid_are_said(tmp_path, capsys):
     assert len(history.leads) == len(records) - 1
     said = " ".join(capsys.readouterr().err.split())
     assert "1 row skipped (up to 1% may be): row 9: company.employees" in said
+
+
+def test_a_lead_path_csv_with_a_column_of_its_own_names_it(tmp_path, capsys):
+    records = _records()
+    for record in records:
+        record["notes"] = "called twice"
+    path = tmp_path / "history.csv"
+    _write_csv(path, records)
+    with pytest.raises(typer.Exit):
+        history_or_fail(path)
+    said = " ".join(capsys.readouterr().err.split())
+    assert "history.csv: columns that are no lead field (notes): drop them, name a CRM field" in said
+    assert "looks like a CRM export" not in said
