@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -14,6 +15,9 @@ NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
 _NAME = re.compile(NAME_PATTERN)
 # A direction people can write in a mapping, as LightGBM's monotone constraint.
 DIRECTIONS = {"increasing": 1, "decreasing": -1, None: 0}
+# The share of a field's values one kind must have to be that field's type when none is declared: the rest are
+# their rows' errors (a 1 among true/false), not a reason to read the field as a category.
+MAJORITY = 0.99
 
 
 @dataclass(frozen=True)
@@ -140,22 +144,21 @@ def custom_problems(values: dict, fields: tuple[CustomField, ...]) -> list[str]:
 
 
 def infer_fields(values: list[dict]) -> tuple[CustomField, ...]:
-    """Custom fields from the values history leads carry, for data without a mapping that declares them."""
-    seen: dict[str, set[str]] = {}
+    """Custom fields from the values history leads carry, for data without a mapping that declares them: the
+    kind nearly every value has (MAJORITY), integers among numbers a number, else a category."""
+    seen: dict[str, Counter] = {}
     for custom in values:
         for name, value in custom.items():
             if value is not None:
-                seen.setdefault(name, set()).add(_kind_of(value))
+                seen.setdefault(name, Counter())[_kind_of(value)] += 1
     fields = []
     for name in sorted(seen):
         kinds = seen[name]
-        kind = (
-            next(iter(kinds))
-            if len(kinds) == 1
-            else "number"
-            if kinds <= {"integer", "number"}
-            else "category"
-        )
+        kind, count = kinds.most_common(1)[0]
+        if set(kinds) == {"integer", "number"}:
+            kind = "number"
+        elif count < MAJORITY * sum(kinds.values()):
+            kind = "category"
         fields.append(CustomField(name, kind, default_label(name)))
     return tuple(fields)
 

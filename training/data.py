@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 
 from leadgate.features.cells import yes_or_no
-from leadgate.features.custom import CustomField, infer_fields
+from leadgate.features.custom import CustomField, custom_problems, infer_fields
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.runtime import paused_gc
@@ -112,9 +112,14 @@ def history_from_records(
     records are a table's (CSV, Parquet, a mapped export), whose text is read as its field's type; without it
     they are JSON's, taken as typed, as the API takes a lead.
     """
+    # Undeclared custom fields take the type nearly all their values have; a row whose value is of another
+    # (a 1 among true/false) is that row's problem, so one odd value cannot turn a flag into a category.
+    inferred = custom_fields is None
+    fields = _raw_fields(records) if inferred else custom_fields
     with paused_gc():
-        history = _history_from_records(records, max_problems, columns, numbers, cells)
-    fields = infer_fields([lead.custom for lead in history.leads]) if custom_fields is None else custom_fields
+        history = _history_from_records(
+            records, max_problems, columns, numbers, cells, fields if inferred else ()
+        )
     return History(
         history.leads,
         history.sql,
@@ -132,8 +137,19 @@ def history_from_records(
     )
 
 
+def _raw_fields(records: list[dict]) -> tuple[CustomField, ...]:
+    """Custom fields inferred from the records' own values, before any row is validated."""
+    customs = (record.get("custom") if isinstance(record, dict) else None for record in records)
+    return infer_fields([custom for custom in customs if isinstance(custom, dict)])
+
+
 def _history_from_records(
-    records: list[dict], max_problems: int, columns: list[dict] | None, numbers: list[int] | None, cells: bool
+    records: list[dict],
+    max_problems: int,
+    columns: list[dict] | None,
+    numbers: list[int] | None,
+    cells: bool,
+    inferred: tuple[CustomField, ...] = (),
 ) -> History:
     leads, sql, won, reasons, factors, problems, kept = [], [], [], [], [], [], []
     won_labelled = False
@@ -158,6 +174,11 @@ def _history_from_records(
             leads.append(lead if lead.scored_at is not None else lead.as_of(lead.created_at))
         except LeadValidationError as error:
             problems.append(f"row {row}: {error}")
+            continue
+        odd = custom_problems(lead.custom, inferred) if inferred and lead.custom else []
+        if odd:
+            leads.pop()
+            problems.append(f"row {row}: {'; '.join(odd)} (as nearly every other row has it)")
             continue
         sql.append(flags["sql"])
         won.append(flags["won"])

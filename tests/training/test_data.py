@@ -288,3 +288,19 @@ def test_won_is_labelled_when_any_outcome_says_won_and_unknown_when_none_does():
     rows = records(6)
     rows[4]["outcome"]["won"] = False  # one row saying "not won" is a label: the others read as not won
     assert history_from_records(rows).won_labelled
+
+
+def test_one_odd_custom_value_is_its_rows_problem_not_a_new_type_for_the_field():
+    rows = records(200)
+    for i, row in enumerate(rows):
+        row["custom"] = {"budget": i % 2 == 0, "calls": i % 5}
+    rows[7]["custom"]["budget"] = 1  # a JSON number among true/false: no yes
+    history = history_from_records(rows)
+    assert {(f.name, f.type) for f in history.custom_fields} == {("budget", "flag"), ("calls", "integer")}
+    assert len(history.leads) == 199 and "h-7" not in {lead.lead_id for lead in history.leads}
+    assert history.skipped == (
+        "row 8: custom.budget: expected true or false, got 1 (as nearly every other row has it)",
+    )
+    for row in rows[:5]:  # more than 1% odd: no longer a flag with a few errors, but mixed values
+        row["custom"]["budget"] = "maybe"
+    assert dict((f.name, f.type) for f in history_from_records(rows).custom_fields)["budget"] == "category"
