@@ -234,16 +234,15 @@ def _events_in_time(events, handler, info: ValidationInfo):
         unsure = []
         for index, event in enumerate(events):
             at = event.get("at") if isinstance(event, dict) else None
+            if isinstance(at, str) and at[4:5] == at[7:8] == "-":  # a date: no number, settled by its text
+                if not _SURELY_NOT_TOO_EARLY <= at[:10] <= surely_not_too_late:
+                    unsure.append(index)
+                continue
             if (isinstance(at, int | float) and not isinstance(at, bool)) or (
                 isinstance(at, str) and NUMBER_TEXT.match(at)
             ):  # "1764000000" would be read as seconds since 1970, as created_at's Moment refuses
                 raise ValueError(f"event {index}: at: expected an ISO 8601 timestamp, not a number ({at!r})")
-            if not (
-                isinstance(at, str)
-                and at[4:5] == at[7:8] == "-"
-                and _SURELY_NOT_TOO_EARLY <= at[:10] <= surely_not_too_late
-            ):
-                unsure.append(index)
+            unsure.append(index)
     validated = handler(events)
     if from_store(info):  # accepted when it arrived: re-read, not judged again
         return validated
