@@ -12,7 +12,7 @@ from leadgate.serving.overrides import final_decision, in_force
 from leadgate.serving.store import Stored
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import DecisionRow, LeadRow
-from leadgate.serving.store_rows import insert_decision, new_review_token
+from leadgate.serving.store_rows import insert_decisions, new_review_token
 
 # Leads decided per pipeline call: a few thousand cost ~0.1 ms each there; the IN lists stay far below
 # SQLite's 32766 parameters a statement.
@@ -39,7 +39,7 @@ def redecide_many(
     and every decision it causes are stored, or none of them: no lead shows a route the store no longer
     backs. Leads are named sorted and locked in that order, so two such changes lock shared leads alike.
     """
-    with writing(engine) as connection:
+    with writing(engine, admin=True) as connection:  # rare, and may decide thousands: a longer bound
         named = change(connection)
         written: list[Stored] = []
         for start in range(0, len(named), CHUNK):
@@ -79,7 +79,7 @@ def _decide_chunk(
         ).all()
     )
     records = decide([row.lead for row in kept], [row.received_at for row in kept], connection)
-    written = []
+    written, decided = [], []
     for row, record in zip(kept, records, strict=True):
         # As decide_again does for one lead: an active override sets the route; a token where none was.
         decision = final_decision(connection, row.lead_id, record, bool(row.overridden))
@@ -90,8 +90,9 @@ def _decide_chunk(
                 update(LeadRow).where(LeadRow.lead_id == row.lead_id).values(review_token=token)
             )
         seq = (last.get(row.lead_id) or 0) + 1
-        insert_decision(connection, row.lead_id, seq, trigger, decision)
+        decided.append((row.lead_id, seq, trigger, decision))
         written.append(
             Stored(row.lead_id, seq, decision.next_step, decision.public_message, True, token, decision.route)
         )
+    insert_decisions(connection, decided)
     return written

@@ -421,3 +421,25 @@ def test_a_suppression_over_hundreds_of_stored_leads_is_made_within_the_bound_an
     assert triggers == {"created": 301, "suppression": 300, "suppression_lifted": 300}
     assert bounded.history("acct-123")[1].route == "silent_reject"
     assert bounded.history("acct-123")[2].route == records[123].route
+
+
+def test_an_admin_write_cut_by_a_lock_leaves_the_breaker_closed_for_intake(bounded):
+    """A rep's long write that fails is its own failure: new leads still get the whole bound, not a probe."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import OperationalError
+
+    from leadgate.serving.store_engine import _BREAKERS, writing
+    from leadgate.serving.store_models import LeadRow
+
+    breaker = _BREAKERS[bounded.engine]
+    with (
+        _hung(bounded),
+        pytest.raises(OperationalError),
+        writing(bounded.engine, admin=True) as connection,
+    ):
+        connection.execute(update(LeadRow).values(lead_id=LeadRow.lead_id))
+    assert not breaker.open and breaker.budget() == BOUND
+    # The same wait in an intake write: the store failed, the breaker opens.
+    with _hung(bounded), pytest.raises(OperationalError), writing(bounded.engine) as connection:
+        connection.execute(update(LeadRow).values(lead_id=LeadRow.lead_id))
+    assert breaker.open
