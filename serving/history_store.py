@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -83,7 +84,9 @@ def history_facts(engine: Engine, submissions: list[Submission], policy: Policy)
                 earlier.add(submission.lead_id)
         if keys.account_domain:
             rejected = stored.rejections.get(keys.account_domain, [])
-            before = [(at, reason) for at, reason in rejected if at <= submission.as_of]
+            # Within this submission's own window: stored leads re-decided together arrived apart.
+            since = submission.at - timedelta(days=rules.bad_fit_days)
+            before = [(at, reason) for at, reason in rejected if since <= at <= submission.as_of]
             if before:
                 at, reason = max(before)
                 facts.bad_fit_rejected_days[i] = at.timestamp() / _DAY
@@ -93,6 +96,66 @@ def history_facts(engine: Engine, submissions: list[Submission], policy: Policy)
             facts.churned_non_payment[i] = bool(flags & _CHURNED)
             facts.open_escalation[i] = bool(flags & _ESCALATION)
     return facts
+
+
+def stored_facts(engine: Engine, submissions: list[Submission], policy: Policy) -> HistoryFacts:
+    """Facts of stored leads decided again together, each as at its own arrival: what `history_facts` answers
+    for each one alone, in two queries for the lot instead of one per lead.
+
+    Each lead counts the stored submissions of its IP and email within its own window up to its arrival
+    (itself once), not those of the others' windows: leads re-decided together arrived months apart.
+    """
+    rules = policy.history or HistoryRules()
+    facts = history_facts(engine, submissions, policy)
+    if not submissions:
+        return facts
+    arrivals = _arrivals(engine, submissions, rules)
+    for i, submission in enumerate(submissions):
+        keys = submission.keys
+        for kind, key, column, window in (
+            ("ip", keys.ip, facts.ip_submissions, rules.ip_window_seconds),
+            ("email", keys.email, facts.email_submissions, rules.email_window_seconds),
+        ):
+            if key:
+                times, ids = arrivals.get((kind, key), ([], set()))
+                since = submission.at - timedelta(seconds=window)
+                within = bisect_right(times, submission.at) - bisect_left(times, since)
+                column[i] = within - (submission.lead_id in ids) + 1
+    return facts
+
+
+def _arrivals(
+    engine: Engine, submissions: list[Submission], rules: HistoryRules
+) -> dict[tuple[str, str], tuple[list[datetime], set[str]]]:
+    """(kind, key) -> the sorted arrivals of stored leads with it, within the widest window, and their ids."""
+    naive = engine.dialect.name == "sqlite"  # SQLite keeps naive UTC text; compare like with like
+    widest = max(rules.ip_window_seconds, rules.email_window_seconds)
+    first, last = min(s.at for s in submissions), max(s.at for s in submissions)
+    since, last = first - timedelta(seconds=widest), last
+    if naive:
+        since, last = since.replace(tzinfo=None), last.replace(tzinfo=None)
+    found: dict[tuple[str, str], tuple[list[datetime], set[str]]] = {}
+    with reading(engine) as connection:
+        for kind, column in (("ip", LeadRow.source_ip), ("email", LeadRow.email)):
+            keys = _storable(getattr(s.keys, kind) for s in submissions)
+            for start in range(0, len(keys), _KEYS_PER_QUERY):
+                rows = connection.execute(
+                    select(column, LeadRow.received_at, LeadRow.lead_id).where(
+                        column.in_(keys[start : start + _KEYS_PER_QUERY]),
+                        LeadRow.received_at >= since,
+                        LeadRow.received_at <= last,
+                    )
+                )
+                for key, at, lead_id in rows:
+                    times, ids = found.setdefault((kind, key), ([], set()))
+                    times.append(at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC))
+                    ids.add(lead_id)
+    for times, _ids in found.values():
+        times.sort()
+    return found
+
+
+_KEYS_PER_QUERY = 1000  # far below SQLite's 32766 parameters a statement
 
 
 def _storable(values) -> list[str]:

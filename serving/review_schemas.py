@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from leadgate.decision.routes import Route
 from leadgate.features.feedback import REJECTION_REASONS, feedback_problem
@@ -22,7 +22,7 @@ class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     message: Text = None
-    decision_seq: int | None = Field(
+    decision_seq: StrictInt | None = Field(  # strict: JSON true is not decision 1
         None,
         ge=1,
         le=2**31 - 1,

@@ -79,8 +79,8 @@ def open_review(
 
     The disputed decision is the answer numbered `decision_seq` (an events answer carries its number),
     else the answer at arrival, the one the token first came with: never a later decision the person was
-    not told of. A repeat while a review is open, or for a decision already reviewed, answers with that
-    item and writes nothing; a later answer can be disputed anew by its number.
+    not told of. A repeat for a decision already under review (open or resolved) answers with that item and
+    writes nothing; each other answer gets its own item, whatever the state of the others.
     """
     for _ in range(2):  # a concurrent request for the same decision may win the insert: then read its item
         try:
@@ -98,14 +98,11 @@ def open_review(
                 ).first()
                 if latest is None:
                     raise NotAnswered(decision_seq)
+                # One item per decision (uq_reviews_lead_seq): another answer's open item is not this one's.
                 existing = connection.execute(
-                    select(ReviewRow)
-                    .where(
-                        ReviewRow.lead_id == lead_id,
-                        (ReviewRow.status == "open") | (ReviewRow.decision_seq == latest.seq),
+                    select(ReviewRow).where(
+                        ReviewRow.lead_id == lead_id, ReviewRow.decision_seq == latest.seq
                     )
-                    .order_by(ReviewRow.id.desc())
-                    .limit(1)
                 ).first()
                 if existing is not None:
                     return _view(existing), False

@@ -259,7 +259,8 @@ def decide_again(
 ) -> Stored:
     """Decide the locked lead (merged first, if asked), apply its active override, append the decision.
 
-    Every re-decision of a stored lead comes through here, under the lead's lock in the caller's transaction.
+    Every re-decision of one stored lead comes through here, under the lead's lock in the caller's transaction;
+    a suppression's many leads take the same steps a chunk at a time (serving/redecide_many.py).
     """
     stored, token, overridden = connection.execute(
         select(LeadRow.lead, LeadRow.review_token, in_force(LeadRow.lead_id)).where(

@@ -93,12 +93,20 @@ def set_autocheckpoint(engine: Engine, pages: int) -> bool:
     return True
 
 
+# An admin write (a suppression deciding an account's thousands of stored leads again) may take this many
+# times the store's bound: it is rare, a person waits for it, and it cannot be split without losing its
+# all-or-nothing.
+ADMIN_BOUNDS = 10
+
+
 @contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
+def writing(engine: Engine, *, admin: bool = False) -> Iterator[Connection]:
     """A write transaction; on SQLite, queued behind the other writers of this and other processes.
 
     On an engine made with a timeout, the whole transaction (the turn, locks, statements) ends within it, or
-    within the breaker's short probe after a write ran out of time.
+    within the breaker's short probe after a write ran out of time. `admin`: ADMIN_BOUNDS times the bound,
+    and running out of it is this write's failure, not the store's: the breaker stays as it was, so intake
+    is not refused for a rep's long write. While the breaker is open an admin write only probes, too.
     """
     breaker = _BREAKERS.get(engine)
     if breaker is None:
@@ -106,13 +114,30 @@ def writing(engine: Engine) -> Iterator[Connection]:
         with turn.held() if turn is not None else nullcontext(), engine.begin() as connection:
             yield connection
         return
+    patient = admin and not breaker.open
+    budget = breaker.bound * ADMIN_BOUNDS if patient else breaker.budget()
     try:
-        with _bounded_transaction(engine, breaker.budget()) as connection:
+        with (
+            _uncounted(engine) if patient else nullcontext(),
+            _bounded_transaction(engine, budget) as connection,
+        ):
             yield connection
     except (OperationalError, PoolTimeout):
-        breaker.failed()
+        if not patient:
+            breaker.failed()
         raise
     breaker.succeeded()
+
+
+@contextmanager
+def _uncounted(engine: Engine) -> Iterator[None]:
+    if engine in _TURNS:  # SQLite: no server breaker
+        yield
+        return
+    from leadgate.serving.store_postgres import uncounted
+
+    with uncounted():
+        yield
 
 
 @contextmanager

@@ -23,6 +23,8 @@ SERVER_SHARE = 0.75
 CONNECT_FLOOR = 2
 # When the current pool checkout must end: its wait for a free connection, the connect and the pre-ping share it.
 _CHECKOUT_DEADLINE: ContextVar[float | None] = ContextVar("leadgate_checkout_deadline", default=None)
+# False in an admin write: its running out of its long bound says nothing about the server.
+_COUNTED: ContextVar[bool] = ContextVar("leadgate_timeout_counted", default=True)
 
 
 class StoreTimeout(psycopg.OperationalError):
@@ -46,7 +48,7 @@ class BoundedConnection(psycopg.Connection):
             return super().wait(gen, interval, timeout)
         except errors._WaitTimeout:  # psycopg's own signal that the timeout passed
             self.pgconn.finish()  # mid-protocol: the connection cannot be reused
-            if self.breaker is not None:
+            if self.breaker is not None and _COUNTED.get():
                 self.breaker.failed()
             raise StoreTimeout(f"PostgreSQL did not answer within {timeout:.2f} s") from None
 
@@ -76,6 +78,16 @@ def deadline(seconds: float) -> Iterator[None]:
         yield
     finally:
         _CHECKOUT_DEADLINE.reset(token)
+
+
+@contextmanager
+def uncounted() -> Iterator[None]:
+    """Waits in this block that run out of time do not open the server breaker (an admin write's long bound)."""
+    token = _COUNTED.set(False)
+    try:
+        yield
+    finally:
+        _COUNTED.reset(token)
 
 
 def _left(bound: float) -> float:

@@ -76,3 +76,21 @@ def insert_decision(
     gates = [{"decision_id": decision_id, "code": g.code, "lifted": g.lifted} for g in decision.gates]
     if gates:
         connection.execute(_INSERT_GATE, gates)
+
+
+def insert_decisions(connection: Connection, rows: list[tuple[str, int, str, DecisionRecord]]) -> None:
+    """`insert_decision` for many (lead id, seq, trigger, decision): two statements for the lot, not two a lead.
+
+    A round trip a statement on PostgreSQL made thousands of re-decided leads outlast the store's bound.
+    """
+    if not rows:
+        return
+    returning = _INSERT_DECISION.returning(DecisionRow.id, sort_by_parameter_order=True)
+    ids = connection.execute(returning, [decision_columns(*row) for row in rows]).scalars().all()
+    gates = [
+        {"decision_id": decision_id, "code": g.code, "lifted": g.lifted}
+        for decision_id, (*_, decision) in zip(ids, rows, strict=True)
+        for g in decision.gates
+    ]
+    if gates:
+        connection.execute(_INSERT_GATE, gates)

@@ -47,7 +47,9 @@ def _redecide_bearing(
         made.append(make(connection))
         return suppression_store.leads_bearing(connection, made[0], screening.salt)
 
-    written = redecide_many(store.engine, change=change, decide=redecider, trigger=trigger, at=redecider.now)
+    written = redecide_many(
+        store.engine, change=change, decide=redecider.decide_many, trigger=trigger, at=redecider.now
+    )
     for record in redecider.decided if metrics is not None else ():
         metrics.observe_decision(record, trigger)
     return Changed(made[0], len(written))

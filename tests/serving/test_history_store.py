@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from leadgate.features.outcome import Outcome
 from leadgate.serving.accounts import AccountStatus, write_status
-from leadgate.serving.history_store import history_facts, stored_submission
+from leadgate.serving.history_store import history_facts, stored_facts, stored_submission
 from leadgate.serving.intake import Intake
 from leadgate.serving.lifecycle_store import record_outcomes
 from tests.serving.test_intake import _arrival, _current
@@ -108,6 +108,32 @@ def test_a_re_decision_counts_as_of_the_lead_s_own_arrival(store, trained, polic
     ]
     assert [f.ip_submissions[0] for f in facts] == [3, 6]  # its own place in the flood, not the flood's size
     assert stored_submission(store.engine, "nobody", later) is None
+
+
+def test_stored_leads_decided_together_each_count_as_alone(store, trained, policy):
+    """A suppression decides an account's leads of months apart in one call: each keeps its own windows."""
+    current, intake = _current(trained, policy), Intake(store)
+    arrivals = [T0 + timedelta(seconds=i) for i in range(6)] + [
+        T0 + timedelta(days=400 + i) for i in range(3)
+    ]
+    for i, at in enumerate(arrivals):
+        email = "same.person@nordwerk.de" if i % 3 == 0 else None
+        intake.run_batch([_arrival(current, f"m-{i}", at, **_contact(i, email=email))])
+    record_outcomes(
+        store.engine,
+        [Outcome(lead_id="m-0", sql=False, rejection_reason="not_a_fit_size", at=T0 + timedelta(days=1))],
+        source="test",
+    )
+    later = T0 + timedelta(days=500)
+    submissions = [stored_submission(store.engine, f"m-{i}", later) for i in range(len(arrivals))]
+    together = stored_facts(store.engine, submissions, policy)
+    for i, submission in enumerate(submissions):
+        alone = history_facts(store.engine, [submission], policy)
+        for name, values in alone.__dict__.items():
+            assert str(getattr(together, name)[i]) == str(values[0]), (i, name)
+    assert list(together.ip_submissions) == [1, 2, 3, 4, 5, 6, 1, 1, 1]  # a day apart: alone in a minute
+    assert [together.email_submissions[i] for i in (0, 3, 6)] == [1, 2, 1]
+    assert together.bad_fit_reason[0] == "not_a_fit_size" and together.bad_fit_reason[-1] == ""
 
 
 def test_facts_skip_text_no_store_holds_and_leads_without_keys(store, trained, policy):

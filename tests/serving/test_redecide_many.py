@@ -41,11 +41,14 @@ def test_a_decision_that_fails_takes_the_suppression_and_every_other_decision_ba
 
     failing = {"b"}
 
-    def decide(lead: dict, connection):
-        if lead["lead_id"] in failing:
-            raise RuntimeError(f"the model failed on {lead['lead_id']}")
-        given = suppression_store.for_leads(connection, [lead])  # sees the uncommitted suppression
-        return pipeline.decide_one(parse_lead(lead), now=NOW, suppressions=given[0])
+    def decide(leads: list[dict], _received, connection):
+        if failing & {lead["lead_id"] for lead in leads}:
+            raise RuntimeError(f"the model failed on {sorted(failing)}")
+        given = suppression_store.for_leads(connection, leads)  # sees the uncommitted suppression
+        return [
+            pipeline.decide_one(parse_lead(lead), now=NOW, suppressions=g)
+            for lead, g in zip(leads, given, strict=True)
+        ]
 
     with pytest.raises(RuntimeError):
         redecide_many(store.engine, change=change, decide=decide, trigger="suppression", at=NOW)

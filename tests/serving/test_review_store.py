@@ -74,7 +74,12 @@ def test_a_review_is_one_per_decision_and_a_later_decision_can_be_disputed_anew(
     assert created and (first["decision_seq"], first["route"]) == (1, "self_service")
     _add_events(store, pipeline, "rev", NOW)
     again, created = open_review(store.engine, token=stored.review_token, message=None, at=NOW)
-    assert not created and again["id"] == first["id"]  # still open: the same item, whatever the decision
+    assert not created and again["id"] == first["id"]  # still open: the same item
+    # The events answer is another decision: its own item, though the first is open.
+    other, created = open_review(
+        store.engine, token=stored.review_token, message=None, at=NOW, decision_seq=2
+    )
+    assert created and other["decision_seq"] == 2 and other["id"] != first["id"]
     resolve_review(store.engine, review_id=first["id"], outcome="correct", note=None, by="t", at=NOW)
     # The bare token names the answer at arrival, reviewed already; the events answer is disputed by number.
     same, created = open_review(store.engine, token=stored.review_token, message=None, at=NOW)
@@ -82,7 +87,7 @@ def test_a_review_is_one_per_decision_and_a_later_decision_can_be_disputed_anew(
     later, created = open_review(
         store.engine, token=stored.review_token, message=None, at=NOW, decision_seq=2
     )
-    assert created and later["decision_seq"] == 2 and later["id"] != first["id"]
+    assert not created and later["id"] == other["id"]
     with pytest.raises(UnknownReviewToken):
         open_review(store.engine, token="f" * 32, message=None, at=NOW)
 

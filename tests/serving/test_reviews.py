@@ -285,3 +285,23 @@ def test_a_review_disputes_the_answer_the_person_was_given_not_a_later_decision(
     never_told = client.post(f"/v1/review/{token}", json={"decision_seq": 3})
     assert never_told.status_code == 404 and "nothing opened" in never_told.json()["detail"]
     assert len(_open_items(client, "seen-1")) == 2
+
+
+def test_each_answer_gets_its_own_review_whichever_is_disputed_first(client):
+    token = _create(client, "two-1", **TINY)["review_token"]
+    assert _events(client, "two-1")["decision_seq"] == 2
+    later = client.post(f"/v1/review/{token}", json={"decision_seq": 2})
+    assert later.status_code == 201, later.text
+    # The answer at arrival is another decision: its own item, though the events answer's is open.
+    arrival = client.post(f"/v1/review/{token}", json={})
+    assert arrival.status_code == 201, arrival.text
+    assert sorted(i["decision_seq"] for i in _open_items(client, "two-1")) == [1, 2]
+    assert client.post(f"/v1/review/{token}", json={}).status_code == 200  # a repeat: the same item
+
+
+@pytest.mark.parametrize("seq", [True, "2", 2.0])
+def test_a_review_names_its_decision_by_a_json_integer(client, seq):
+    token = _create(client, "typed-1")["review_token"]
+    refused = client.post(f"/v1/review/{token}", json={"decision_seq": seq})
+    assert refused.status_code == 422, refused.text
+    assert _open_items(client, "typed-1") == []

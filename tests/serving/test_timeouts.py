@@ -374,3 +374,72 @@ def test_a_writer_waits_for_another_workers_turn_only_within_the_bound(tmp_path,
         finally:
             other.kill()
             other.wait()
+
+
+def test_a_suppression_over_hundreds_of_stored_leads_is_made_within_the_bound_and_intake_goes_on(
+    service_settings, bounded, pipeline
+):
+    """A rep's suppression decides the account's stored leads again in one transaction, within the store's
+    bound: decided one by one, 240 leads outlasted it on PostgreSQL, and the breaker then refused new leads."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from leadgate.features.schema import parse_lead
+    from leadgate.serving.app import create_app
+    from leadgate.serving.store import NewLead
+    from leadgate.serving.store_models import DecisionRow
+
+    now = datetime.now(UTC)
+    leads = [lead_dict(lead_id=f"acct-{i:03}", contact={"email": f"p{i}@bige49a3a.com"}) for i in range(300)]
+    for lead in leads:
+        lead.pop("scored_at")
+    _, records = pipeline.decide_records([parse_lead(lead) for lead in leads], now=now)
+    stored = bounded.create_many(
+        [NewLead(lead, r, None, now) for lead, r in zip(leads, records, strict=True)]
+    )
+    assert all(s.created for s in stored)
+
+    hold = {"subject": "bige49a3a.com", "contact": "all_contact", "reason": "legal hold"}
+    with TestClient(create_app(service_settings, store=bounded, poll=False)) as client:
+        made, took = _timed(lambda: client.post("/v1/suppressions", json=hold, headers=auth("sales")))
+        assert made.status_code == 201 and took < BOUND, (made.status_code, took, made.text)
+        # Straight after: no breaker left open by the rep's write, intake goes on.
+        new = client.post("/v1/leads", json=lead_dict(lead_id="next-1"), headers=auth("intake"))
+        assert new.status_code == 201, new.text
+        assert client.get("/readyz").status_code == 200
+        lifted, took = _timed(
+            lambda: client.post(
+                f"/v1/suppressions/{made.json()['id']}/lift", json={"why": "ended"}, headers=auth("sales")
+            )
+        )
+        assert lifted.status_code == 200 and took < BOUND, (lifted.status_code, took, lifted.text)
+    with bounded.engine.connect() as connection:
+        triggers = dict(
+            connection.execute(select(DecisionRow.trigger, func.count()).group_by(DecisionRow.trigger)).all()
+        )
+    assert triggers == {"created": 301, "suppression": 300, "suppression_lifted": 300}
+    assert bounded.history("acct-123")[1].route == "silent_reject"
+    assert bounded.history("acct-123")[2].route == records[123].route
+
+
+def test_an_admin_write_cut_by_a_lock_leaves_the_breaker_closed_for_intake(bounded):
+    """A rep's long write that fails is its own failure: new leads still get the whole bound, not a probe."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import OperationalError
+
+    from leadgate.serving.store_engine import _BREAKERS, writing
+    from leadgate.serving.store_models import LeadRow
+
+    breaker = _BREAKERS[bounded.engine]
+    with (
+        _hung(bounded),
+        pytest.raises(OperationalError),
+        writing(bounded.engine, admin=True) as connection,
+    ):
+        connection.execute(update(LeadRow).values(lead_id=LeadRow.lead_id))
+    assert not breaker.open and breaker.budget() == BOUND
+    # The same wait in an intake write: the store failed, the breaker opens.
+    with _hung(bounded), pytest.raises(OperationalError), writing(bounded.engine) as connection:
+        connection.execute(update(LeadRow).values(lead_id=LeadRow.lead_id))
+    assert breaker.open
