@@ -2,65 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from leadgate.decision.lists import ListValueError, normalize_domain
 from leadgate.decision.suppression import CONTACTS, Suppression
-from leadgate.features import signals
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import LeadRow, SuppressionRow
+from leadgate.serving.suppression_subjects import (
+    ERASED,
+    SuppressionError,
+    erased_subject,
+    parse_subject,
+    subjects_of,
+)
 
-ERASED = "erased:"  # prefix of a subject kept only as a keyed hash after its person was erased
 MAX_TEXT = 500
-
-
-class SuppressionError(ValueError):
-    """A suppression asked for that cannot be kept (bad subject, contact, reason, expiry); nothing was written."""
 
 
 class AlreadyLifted(ValueError):
     """The suppression was lifted before: a lift is recorded once."""
-
-
-def erased_subject(salt: str | None, subject: str) -> str:
-    """What an erased person's suppression keeps: an HMAC of the address under the erasure salt, or nothing."""
-    if salt is None:
-        return ERASED  # without a salt a hash of a guessable address would identify the person
-    return ERASED + hmac.new(salt.encode(), subject.encode(), hashlib.sha256).hexdigest()
-
-
-def parse_subject(subject: str) -> tuple[str, str]:
-    """(kind, subject): an email address (a person) or a bare domain (an account), lower-cased and checked."""
-    text = (subject or "").strip().lower()
-    if "@" in text:
-        local, _, domain = text.rpartition("@")
-        if not local or not signals.email_domain(text):
-            raise SuppressionError(f"{subject!r} is not an email address")
-        try:
-            return "email", f"{local}@{normalize_domain(domain)}"
-        except ListValueError as error:
-            raise SuppressionError(f"{subject!r} is not an email address: {error}") from None
-    try:
-        domain = normalize_domain(text)
-    except ListValueError as error:
-        raise SuppressionError(f"subject must be an email address or a bare domain: {error}") from None
-    # A domain stands for one account: a free-mail provider's or a public suffix would stop contact with
-    # everyone who writes from it (gmail.com: thousands of unrelated people).
-    if not signals.registered_domain(domain):
-        raise SuppressionError(
-            f"{domain} is a public suffix, no one's account: give the company's own domain"
-        )
-    kind = signals.classify_domain(domain, frozenset(), frozenset())
-    if kind in ("free", "disposable"):
-        raise SuppressionError(
-            f"{domain} is a {kind} email domain, nobody's account: suppress the person's address instead"
-        )
-    return "domain", domain
 
 
 def _text(value: str, name: str) -> str:
@@ -197,31 +159,6 @@ def find(engine: Engine, suppression_id: int) -> Suppression:
     if row is None:
         raise LookupError(f"no suppression {suppression_id}")
     return of_row(row)
-
-
-def subjects_of(lead: dict, salt: str | None = None) -> list[str]:
-    """The subjects whose suppressions bear on a lead: its email (and that as erased), its account's domains."""
-    email = ((lead.get("contact") or {}).get("email") or "").strip().lower()
-    found = []
-    if email:
-        found += [email, erased_subject(salt, email)] if salt else [email]
-        domain = signals.registered_domain(signals.email_domain(email))
-        if domain:
-            found.append(domain)
-    website = signals.registered_domain((lead.get("company") or {}).get("website") or "")
-    if website:
-        found.append(website)
-    found.append(f"lead:{lead.get('lead_id')}")  # a lead without an email: its own events' suppressions
-    return list(dict.fromkeys(found))
-
-
-def bearing_on(subject: str) -> list[str]:
-    """The subjects whose records bear on one asked about (parsed): a person's own, and their account's domain
-    (a legal hold on nordlicht-tools.de stops contact with jon@nordlicht-tools.de too); a domain's own."""
-    if "@" not in subject:
-        return [subject]
-    domain = signals.registered_domain(signals.email_domain(subject))
-    return [subject, domain] if domain else [subject]
 
 
 def for_subjects(engine: Engine | Connection, subjects: list[str]) -> list[Suppression]:

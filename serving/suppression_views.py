@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from leadgate.decision.suppression import state_now
 from leadgate.features.schema import NO_NUL, Moment
-from leadgate.serving import suppression_service, suppression_store
+from leadgate.serving import suppression_service, suppression_store, suppression_subjects
 from leadgate.serving.auth import require
 from leadgate.serving.lists_views import Why
 from leadgate.serving.problems import problem
@@ -65,11 +65,11 @@ def list_suppressions(
 ):
     """The records of one subject."""
     try:
-        _, normalized = suppression_store.parse_subject(subject)
+        _, normalized = suppression_subjects.parse_subject(subject)
     except suppression_store.SuppressionError as error:
         return problem(422, str(error))
     found = suppression_store.for_subjects(
-        request.app.state.store.engine, suppression_store.bearing_on(normalized)
+        request.app.state.store.engine, suppression_subjects.bearing_on(normalized)
     )
     return {"items": [_view(s) for s in found]}
 

@@ -156,14 +156,14 @@ def show_suppressions(
     data_dir: DataDir = None,
 ) -> None:
     """Every suppression bearing on a person (theirs and their account's) or an account, active and past."""
-    from leadgate.serving import suppression_store
+    from leadgate.serving import suppression_store, suppression_subjects
 
     try:
-        _, subject = suppression_store.parse_subject(subject)
+        _, subject = suppression_subjects.parse_subject(subject)
     except suppression_store.SuppressionError as error:
         raise fail(str(error)) from None
     store = store_or_fail(settings_for(data_dir))
-    found = suppression_store.for_subjects(store, suppression_store.bearing_on(subject))
+    found = suppression_store.for_subjects(store, suppression_subjects.bearing_on(subject))
     if not found:
         console.print(f"no suppression of {subject}")
     for suppression in found:

@@ -78,7 +78,11 @@ def train_and_register(
             # Nothing was logged or registered yet: a failed training leaves no half-made model behind.
             raise fail(f"training stopped: {error}") from None
         status.update("logging to MLflow and registering")
-        source = {"path": "decision store" if from_store else str(data), "leads": len(history.leads)}
+        # The absolute path: `report` without --data reads it back from wherever it is run.
+        source = {
+            "path": "decision store" if from_store else str(Path(data).resolve()),
+            "leads": len(history.leads),
+        }
         if mapping:
             source["mapping"] = mapping.name
         if from_store:  # how many labels came from sales feedback rather than recorded outcomes
