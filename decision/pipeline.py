@@ -58,7 +58,7 @@ class DecisionPipeline:
         """Why this lead's custom fields do not fit the model, or `also` (a challenger's); [] when they do."""
         if self.model is None or not lead.custom:
             return []
-        return custom_problems(lead.custom, (*self.custom_fields, *also))  # the model's own declaration wins
+        return custom_problems(lead.custom, self.custom_fields, also)  # the model's own declaration wins
 
     def with_policy(self, policy: Policy) -> DecisionPipeline:
         """The same model and reason book under another policy (the file's with the store's lists merged in)."""

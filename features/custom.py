@@ -125,17 +125,24 @@ def _finite(value: int | float) -> bool:
         return False
 
 
-def custom_problems(values: dict, fields: tuple[CustomField, ...]) -> list[str]:
-    """'custom.name: problem' lines for fields not declared and values of the wrong type (first declaration wins)."""
+def custom_problems(
+    values: dict, fields: tuple[CustomField, ...], shadow: tuple[CustomField, ...] = ()
+) -> list[str]:
+    """'custom.name: problem' lines for fields not declared and values of the wrong type (first declaration
+    wins); `shadow`: a challenger's fields, also accepted, and named apart from the serving model's."""
     declared: dict[str, CustomField] = {}
-    for spec in fields:
+    for spec in (*fields, *shadow):
         declared.setdefault(spec.name, spec)
     problems = []
     for name, value in values.items():
         spec = declared.get(name)
         if spec is None:
-            known = ", ".join(sorted(declared)) or "none"
-            problems.append(f"custom.{name}: not a custom field of the serving model (it declares: {known})")
+            known = ", ".join(sorted({f.name for f in fields})) or "none"
+            extra = sorted({f.name for f in shadow} - {f.name for f in fields})
+            also = f"; the challenger in shadow also: {', '.join(extra)}" if extra else ""
+            problems.append(
+                f"custom.{name}: not a custom field of the serving model (it declares: {known}{also})"
+            )
             continue
         problem = value_problem(spec, value)
         if problem:

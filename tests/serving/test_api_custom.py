@@ -133,4 +133,7 @@ def test_fields_only_the_challenger_declares_are_accepted_so_it_can_learn_them(t
         assert accepted.status_code == 201, accepted.text
         refused = client.post("/v1/leads", json=_lead("c-r2", planet="mars"), headers=auth("intake"))
         assert refused.status_code == 422 and "custom.planet" in refused.text
-        assert "region" in refused.text  # the known fields listed include the challenger's
+        # The challenger's fields are listed as its own, not as the serving model's.
+        problem = refused.json()["detail"][0]["problem"]
+        assert "; the challenger in shadow also: region)" in problem
+        assert "region" not in problem.split("; the challenger")[0]
