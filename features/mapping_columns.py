@@ -142,7 +142,7 @@ class Sequence(_Strict):
     @classmethod
     def _after_the_earliest(cls, start: datetime) -> datetime:
         # Every row's time counts from here: before 1990 each would be refused as a system's zero date.
-        from leadgate.features.schema import EARLIEST
+        from leadgate.features.lead_times import EARLIEST
 
         if (start if start.tzinfo else start.replace(tzinfo=UTC)) < EARLIEST:
             raise ValueError(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -17,9 +17,9 @@ from pydantic import (
     model_validator,
 )
 
+from leadgate.features.lead_times import events_in_time, too_early, too_late
 from leadgate.features.schema_types import (
     CELLS,
-    NUMBER_TEXT,
     STORED,
     CustomKey,
     CustomValue,
@@ -27,7 +27,6 @@ from leadgate.features.schema_types import (
     JsonNumber,
     ListedAnswers,
     Moment,
-    as_utc,
     from_store,
 )
 
@@ -180,81 +179,7 @@ class Event(_Strict):
     at: datetime = Field(..., description="naive timestamps are taken as UTC")
 
 
-# A lead cannot be decided before it exists. A day's slack lets a sender whose clock runs ahead, or who labels
-# local time as UTC (up to 14 hours off), through: decided at once, the lead counts as just arrived.
-FUTURE_SLACK = timedelta(days=1)
-# No lead or activity a CRM holds predates web forms and CRMs (about 1990). An earlier date is a system's zero
-# date written where the date was missing: 0001-01-01 (.NET, Go), 1899-12-30 or 1900-01-01 (Excel, SQL Server),
-# 1970-01-01 (Unix), 1980-01-01 (DOS); decided on, it would make the lead decades stale.
-EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
-
-
-def _too_late(moment: datetime, now: datetime) -> str | None:
-    """Why `moment` (UTC) cannot be a lead's time when it is decided at `now` (its latest decision moment)."""
-    if moment > now + FUTURE_SLACK:
-        return (
-            f"{moment.isoformat()} is more than a day after now ({now.isoformat(timespec='seconds')}): a lead is "
-            "decided when it arrives, so nothing about it can be dated later; check the sender's clock and time zone"
-        )
-    return None
-
-
-def _too_early(moment: datetime) -> str | None:
-    """Why `moment` (UTC) cannot be a lead's time: before EARLIEST, a system's zero date."""
-    if moment < EARLIEST:
-        return (
-            f"{moment.isoformat()} is before {EARLIEST.date().isoformat()}: a placeholder for a missing date "
-            "(a system's zero date), not when it happened"
-        )
-    return None
-
-
-def _event_time_problem(event: Event, now: datetime) -> str | None:
-    if event.at.year in (1, 9999):  # only the calendar's first and last day can leave it in UTC
-        try:
-            as_utc(event.at)
-        except ValueError:
-            return "timestamp out of range"
-    at = event.at if event.at.tzinfo is not None else event.at.replace(tzinfo=UTC)
-    return _too_late(at, now) or _too_early(at)
-
-
-# A date whose every moment, in any UTC offset (under a day), is at or after EARLIEST.
-_SURELY_NOT_TOO_EARLY = (EARLIEST.date() + timedelta(days=1)).isoformat()
-
-
-def _events_in_time(events, handler, info: ValidationInfo):
-    # Moment's rules for a list of events, in one loop: per-event validators cost ~1.7 µs an event. Comparing
-    # a parsed time costs ~1 µs too (pydantic's time zones), so the text's date settles nearly every event:
-    # two days before today's, and after EARLIEST's, it is in range whatever its offset; others are checked.
-    now = datetime.now(UTC)
-    surely_not_too_late = (now.date() - timedelta(days=2)).isoformat()
-    unsure: list[int] | None = None
-    if isinstance(events, list):
-        unsure = []
-        for index, event in enumerate(events):
-            at = event.get("at") if isinstance(event, dict) else None
-            if isinstance(at, str) and at[4:5] == at[7:8] == "-":  # a date: no number, settled by its text
-                if not _SURELY_NOT_TOO_EARLY <= at[:10] <= surely_not_too_late:
-                    unsure.append(index)
-                continue
-            if (isinstance(at, int | float) and not isinstance(at, bool)) or (
-                isinstance(at, str) and NUMBER_TEXT.match(at)
-            ):  # "1764000000" would be read as seconds since 1970, as created_at's Moment refuses
-                raise ValueError(f"event {index}: at: expected an ISO 8601 timestamp, not a number ({at!r})")
-            unsure.append(index)
-    validated = handler(events)
-    if from_store(info):  # accepted when it arrived: re-read, not judged again
-        return validated
-    for index in range(len(validated)) if unsure is None else unsure:
-        # A future event would be stored, ignored now, and take effect later unseen.
-        problem = _event_time_problem(validated[index], now)
-        if problem:
-            raise ValueError(f"event {index}: at: {problem}")
-    return validated
-
-
-Events = Annotated[list[Event], WrapValidator(_events_in_time)]
+Events = Annotated[list[Event], WrapValidator(events_in_time)]
 
 
 class Lead(_Strict):
@@ -290,7 +215,7 @@ class Lead(_Strict):
         # activity still to come). A scored_at before created_at is refused below, so it is never too early.
         if moment is None or from_store(info):
             return moment
-        problem = _too_late(moment, datetime.now(UTC)) or _too_early(moment)
+        problem = too_late(moment, datetime.now(UTC)) or too_early(moment)
         if problem:
             raise ValueError(problem)
         return moment

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from leadgate.features.schema import FUTURE_SLACK
+from leadgate.features.lead_times import FUTURE_SLACK
 from leadgate.serving.lead_files import Row
 
 # A lead created longer ago than this and decided now has its events and dates aged to today: worth a word.
