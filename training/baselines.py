@@ -10,8 +10,9 @@ import numpy as np
 from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
 from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_frame
-from leadgate.training.data import History, Split
+from leadgate.training.data import History
 from leadgate.training.leakage import columns_alone, leak
+from leadgate.training.splits import Split
 
 # The classic marketing-automation scorecard: points for activity, penalties for bad fit.
 SCORECARD_POINTS = {

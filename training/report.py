@@ -15,8 +15,9 @@ from leadgate.decision.policy import Policy
 from leadgate.training.backtest import BacktestParams, gate_table
 from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines, verdict
 from leadgate.training.channels import channel_quality
-from leadgate.training.data import History, Split, SplitKind, split_history
+from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
+from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.train import leadgate_seen
 
 SCORERS = {"system": "leadgate (gates + model)", **BASELINES}

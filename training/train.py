@@ -15,12 +15,13 @@ from leadgate.decision.policy_routing import Thresholds
 from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
 from leadgate.training.baselines import comparison_rows, fit_baselines
-from leadgate.training.data import History, Split, SplitKind, split_history
+from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak
 from leadgate.training.reason_reference import reason_reference
+from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.thresholds import choose_thresholds, threshold_notes
 
 Progress = Callable[[str], None]

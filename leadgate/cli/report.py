@@ -85,7 +85,7 @@ def held_out_split(params: dict, asked: str, history, model: str) -> str:
     trained = params.get("split.kind")
     if trained is None:  # the run is gone (or predates the param): nothing to hold the split to
         return asked or "auto"
-    # As training.data.split_history resolves it: auto is by time when the leads carry an order in time.
+    # As training.splits.split_history resolves it: auto is by time when the leads carry an order in time.
     kind = "random" if asked == "random" or (asked == "auto" and not history.ordered) else "time"
     # `auto`, the documented default, means the model's own split wherever the history allows it.
     if asked == "auto" and (trained == "random" or history.ordered):

@@ -109,7 +109,7 @@ def test_the_calibration_error_is_labelled_model_alone_beside_gates_and_model(he
 
 
 def test_a_random_split_s_page_does_not_speak_of_the_newest_leads(history, trained, policy):
-    from leadgate.training.data import split_history
+    from leadgate.training.splits import split_history
 
     info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="history.jsonl")
     leads = history.subset(np.arange(3000))  # the wording needs no more, and the baselines fit faster

@@ -98,8 +98,8 @@ def test_gated_leads_are_left_out_of_training_by_policy(trained, history, policy
 def test_a_test_part_ranked_backwards_is_refused_and_a_plain_model_failing_too_is_named():
     import pytest
 
-    from leadgate.training.data import Split
     from leadgate.training.fit import TrainingError
+    from leadgate.training.splits import Split
     from leadgate.training.train import _refuse_backwards_test
 
     parts = np.ones(10, dtype=bool)

@@ -1,0 +1,141 @@
+"""Splitting a history: by creation time in given fractions, or stratified random; refusals of too little data."""
+
+import numpy as np
+import pytest
+
+from leadgate.training.data import HistoryError, history_from_records
+from leadgate.training.splits import random_split, split_history, time_split
+from tests.training.test_data import record, records
+
+
+def test_time_split_partitions_by_time_in_the_given_fractions():
+    history = history_from_records(records(1000))
+    split = time_split(history, valid_fraction=0.2, test_fraction=0.1)
+    parts = np.vstack([split.train, split.valid, split.test]).astype(int)
+    assert (parts.sum(axis=0) == 1).all()
+    assert split.describe() == {"train": 700, "valid": 200, "test": 100}
+    created = history.created
+    assert created[split.train].max() < created[split.valid].min()
+    assert created[split.valid].max() < created[split.test].min()
+
+
+@pytest.mark.parametrize(
+    ("valid_fraction", "test_fraction"),
+    [(0, 0.15), (0.15, 0), (1, 0.1), (0.15, -0.1), (0.5, 0.4), (0.6, 0.35)],
+)
+def test_time_split_refuses_fractions_that_leave_too_little_for_training(valid_fraction, test_fraction):
+    history = history_from_records(records(400))
+    with pytest.raises(ValueError, match="at least 10% for training"):
+        time_split(history, valid_fraction=valid_fraction, test_fraction=test_fraction)
+
+
+def test_time_split_accepts_fractions_just_inside_the_limit():
+    split = time_split(history_from_records(records(1000)), valid_fraction=0.45, test_fraction=0.44)
+    assert split.describe()["train"] >= 100
+
+
+@pytest.mark.parametrize("kind", ["time", "random"])
+def test_a_tiny_history_is_refused_with_the_minimum_and_its_own_count(kind):
+
+    history = history_from_records(records(300))
+    with pytest.raises(HistoryError) as refused:
+        split_history(history, kind)
+    message = str(refused.value)
+    assert f"the {kind} split leaves " in message and "leads in train/valid/test" in message
+    assert "each part needs at least 50, so about 334 leads with an outcome in all" in message
+    assert "this history has 300" in message and "\n" not in message
+    split_history(history_from_records(records(340)), kind)  # just above the stated minimum: accepted
+
+
+def _with_sqls(n: int, sqls: list[int]) -> list[dict]:
+    return [record(i, hours=i, sql=i in set(sqls)) for i in range(n)]
+
+
+@pytest.mark.parametrize("kind", ["time", "random"])
+def test_too_few_sqls_in_any_part_are_refused_with_counts_per_part(kind):
+
+    # 2,000 leads with 4 SQLs spread over time: a part gets one or two, and a test ROC-AUC would be luck.
+    history = history_from_records(_with_sqls(2000, [100, 900, 1500, 1900]))
+    with pytest.raises(HistoryError) as refused:
+        split_history(history, kind)
+    message = str(refused.value)
+    assert message.startswith("too few SQLs to train, calibrate and test: ")
+    assert (
+        "leads that are not in train/valid/test; each part needs at least 10 of each, so about 67" in message
+    )
+    assert "this history has 4 SQLs among 2,000 leads" in message
+
+
+@pytest.mark.parametrize(
+    ("sqls", "fewer", "advice"),
+    [
+        (range(100, 2000, 500), "SQLs", "check that sql_positive lists every value that means SQL"),
+        (
+            set(range(2000)) - set(range(100, 2000, 500)),
+            "leads that are not SQL",
+            "check that sql_positive lists no value that does not mean SQL and that the label's column is the "
+            "outcome",
+        ),
+    ],
+)
+def test_the_advice_on_too_few_outcomes_fits_the_class_that_is_short(sqls, fewer, advice):
+
+    # Widening sql_positive only shrinks the non-SQLs further: the advice must depend on which is short.
+    with pytest.raises(HistoryError) as refused:
+        split_history(history_from_records(_with_sqls(2000, list(sqls))), "random")
+    message = str(refused.value)
+    assert message.startswith(f"too few {fewer} to train") and f"{advice}, or bring more history" in message
+    assert ("lists every value" in message) == (fewer == "SQLs")
+
+
+def test_a_time_split_that_starves_a_part_of_sqls_suggests_the_random_split():
+
+    # 200 SQLs, all among the oldest leads: enough in all, none in the newest parts.
+    history = history_from_records(_with_sqls(2000, list(range(0, 1000, 5))))
+    with pytest.raises(HistoryError, match=r"leaves 200/0/0 SQLs .* or use --split random"):
+        split_history(history, "time")
+    assert split_history(history, "random").kind == "random"
+
+
+def test_a_label_that_marks_no_lead_or_every_lead_says_so_with_the_values_seen():
+
+    none = history_from_records(_with_sqls(1000, []), label_note="Stage holds 'Closed Lost' 600 (not SQL)")
+    with pytest.raises(HistoryError) as refused:
+        split_history(none)
+    assert str(refused.value).startswith(
+        "the label marks no lead as SQL (0 SQLs among 1,000 leads); Stage holds 'Closed Lost' 600 (not SQL): "
+        "list the values that mean SQL"
+    )
+    with pytest.raises(HistoryError, match=r"marks every lead as SQL \(1,000 SQLs among 1,000"):
+        split_history(history_from_records(_with_sqls(1000, list(range(1000)))), "random")
+    # The note survives a subset, so a window of the history still names the label's values.
+    assert none.subset(np.arange(10)).label_note == none.label_note
+
+
+def test_random_split_is_stratified_seeded_and_said_so():
+
+    history = history_from_records(records(1000))
+    split = random_split(history, seed=3)
+    parts = np.vstack([split.train, split.valid, split.test]).astype(int)
+    assert (parts.sum(axis=0) == 1).all()
+    rate = history.sql.mean()
+    for part in (split.train, split.valid, split.test):
+        assert abs(history.sql[part].mean() - rate) < 0.01  # stratified: every part converts alike
+    assert abs(split.test.sum() - 150) <= 2 and split.kind == "random" and "seed 3" in split.note
+    assert (random_split(history, seed=3).test == split.test).all()
+    assert not (random_split(history, seed=4).test == split.test).all()
+    unordered = type(history)(**{**vars(history), "ordered": False})
+    assert split_history(unordered).kind == "random"
+    assert split_history(unordered, "time").note.startswith("by row order")
+    assert split_history(history).kind == "time"
+
+
+def test_a_random_split_says_why_its_test_part_is_not_the_newest():
+
+    dated = history_from_records(records(1000))
+    asked = split_history(dated, "random").note
+    assert "as asked, although the leads carry an order in time" in asked and "no order in time" not in asked
+    undated = type(dated)(**{**vars(dated), "ordered": False})
+    for kind in ("auto", "random"):
+        note = split_history(undated, kind).note
+        assert "the rows carry no order in time (no dates, no sequence)" in note and "as asked" not in note
