@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leadgate.cli import app
-from leadgate.cli.training import model_words
+from leadgate.cli.training_output import model_words
 
 PLAIN = {"linear_start": False, "valid_auc": 0.700}
 STARTED = {"linear_start": True, "valid_auc": 0.703}
@@ -78,7 +78,7 @@ def test_a_broken_json_lines_history_keeps_its_own_message(tmp_path):
 
 
 def test_train_labels_the_calibration_error_it_prints(trained):
-    from leadgate.cli.training import calibration_words
+    from leadgate.cli.training_output import calibration_words
 
     m = trained.metrics
     assert calibration_words(m) == (
@@ -93,7 +93,7 @@ def test_intent_windows_are_listed_only_for_event_types_the_training_leads_have(
 
     import numpy as np
 
-    from leadgate.cli.training import intent_window_words
+    from leadgate.cli.training_output import intent_window_words
     from leadgate.decision.pipeline import DecisionPipeline
     from leadgate.training.data import history_from_records
     from leadgate.training.intent_windows import choose_intent_windows

@@ -1,0 +1,150 @@
+"""What `leadgate train` prints: the held-out comparison, routes, calibration, thresholds, model and windows."""
+
+from __future__ import annotations
+
+from leadgate.cli.common import console
+from leadgate.cli.tables import print_table
+
+
+def print_training(result, registered, threshold_notes: list[str]) -> None:
+    from rich.table import Table
+
+    from leadgate.cli.render_analysis import percent
+
+    split = result.split
+    table = Table(title=f"Held-out comparison ({split.kind} split)", title_justify="left")
+    for column in ("scorer", "learned from", "ROC-AUC", "PR-AUC", "leadgate ahead"):
+        table.add_column(column, justify="left" if column in ("scorer", "learned from") else "right")
+    for row in result.comparison:
+        table.add_row(
+            row["scorer"], row["columns"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}", gap_cell(row)
+        )
+    print_table(console, table)
+    console.print(
+        "leadgate ahead: its ROC-AUC minus the scorer's on the same leads, ± DeLong's paired 95% interval"
+    )
+    console.print(f"split: {split.note}")
+    _print_left_out(result)
+    _print_baseline_verdict(result)
+    routes = Table(title="Routes on the held-out part", title_justify="left")
+    for column in ("route", "leads", "SQLs", "conversion"):
+        routes.add_column(column, justify="right" if column != "route" else "left")
+    for row in result.routes:
+        routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", percent(row["conversion"]))
+    print_table(console, routes)
+    m = result.metrics
+    console.print(
+        f"SQL recall kept out of self_service/silent_reject: on validation, where the thresholds were chosen, "
+        f"{percent(m['valid.routes.recall_not_rejected'])}; on the test part "
+        f"{percent(m['test.routes.recall_not_rejected'])}"
+    )
+    console.print(calibration_words(m))
+    t = result.model.thresholds
+    console.print(
+        f"thresholds: sales_ready ≥ {t.sales_ready:.3f}, verify ≥ {t.verify:.3f}, nurture ≥ {t.nurture:.3f}"
+    )
+    for note in threshold_notes:
+        console.print(f"[yellow]{note}[/]")
+    valid_auc = result.metrics["valid.model.roc_auc"]
+    console.print(f"model: {model_words(result.booster_params, result.candidates, valid_auc)}")
+    _print_intent_windows(result)
+    aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
+    console.print(
+        f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"
+    )
+    if not registered.aliases:
+        console.print(
+            f"[yellow]{registered.name}/{registered.version} has no alias, so nothing serves or shadows it: "
+            "it learned from a column that gives the outcome away (above). List that column under "
+            "after_contact and train again, or, if it truly is known when a lead arrives, train with "
+            "--allow-leakage[/]"
+        )
+
+
+def calibration_words(metrics: dict) -> str:
+    """The test part's calibration error, labelled: the model alone, then gates + model, as the report shows them."""
+    return (
+        f"calibration error on the test part: model alone {metrics['test.model_ungated.calibration_error']:.3f} "
+        "(its P(SQL) on the leads no gate rejects); leadgate (gates + model) "
+        f"{metrics['test.system.calibration_error']:.3f} (a lead a gate rejects counted at P(SQL) 0)"
+    )
+
+
+def model_words(params: dict, candidates: list[dict], valid_auc: float) -> str:
+    """The chosen model in words: its size, what it was boosted from, how leads were weighted, and why."""
+    from leadgate.decision import linear
+
+    trees = params["num_trees"]
+    words = f"{trees} {'tree' if trees == 1 else 'trees'} of {params['num_leaves']} leaves"
+    others = [c["valid_auc"] for c in candidates if c["linear_start"] != params["linear_start"]]
+    if params["linear_start"]:
+        words += f", {linear.IN_WORDS}"
+        words += f"; validation ROC-AUC {valid_auc:.3f} against {max(others):.3f} for plain trees"
+    elif others:
+        # A start is kept only when it does more than AUC_TOLERANCE better: say so when it came close.
+        words += f"; validation ROC-AUC {valid_auc:.3f}, from a linear start at best {max(others):.3f}"
+        if max(others) > valid_auc:
+            words += " (kept only when more than 0.002 better)"
+    if params.get("recency_half_life", "none") != "none":
+        words += (
+            f"; training leads weighted toward the newest (half-life {params['recency_half_life']} of the "
+            "training period)"
+        )
+    return words
+
+
+def gap_cell(row: dict) -> str:
+    """Leadgate's ROC-AUC minus this scorer's ± DeLong's paired 95% half-width; blank for leadgate itself."""
+    if "roc_auc_gap" not in row or row["roc_auc_gap"] != row["roc_auc_gap"]:
+        return ""
+    # DeLong's interval is symmetric (a normal approximation), so one half-width says it all.
+    return f"{row['roc_auc_gap']:+.3f}±{(row['roc_auc_gap_high'] - row['roc_auc_gap_low']) / 2:.3f}"
+
+
+def _print_intent_windows(result) -> None:
+    words = intent_window_words(result.extras.get("intent_windows") or [])
+    if words:
+        console.print(words)
+
+
+def intent_window_words(choices: list[dict]) -> str:
+    """Each intent type's window in days; * marks the policy default, taken where the history was too thin.
+
+    Types no training lead has are only named: their window is the policy's, with nothing chosen."""
+    seen = [c for c in choices if c["leads_with"]]
+    unseen = [c["event"] for c in choices if not c["leads_with"]]
+    if not seen:
+        return (
+            "intent windows: no intent events in the training leads, policy defaults kept" if choices else ""
+        )
+    shown = ", ".join(
+        f"{c['event']} {c['days']:g}{'*' if c['rule'].startswith('policy default') else ''}" for c in seen
+    )
+    none = f"; none of {', '.join(unseen)} in the training leads (policy default kept)" if unseen else ""
+    return f"intent windows (days; * policy default, too few leads to choose): {shown}{none}"
+
+
+def _print_left_out(result) -> None:
+    left_out = result.extras.get("left_out") or {}
+    if left_out:
+        shown = "; ".join(f"{name} ({why})" for name, why in list(left_out.items())[:8])
+        more = f" and {len(left_out) - 8} more" if len(left_out) > 8 else ""
+        console.print(f"columns the baselines left out: {shown}{more}")
+
+
+def _print_baseline_verdict(result) -> None:
+    """Say plainly what the baselines show: leakage, a weakness of leadgate's, or columns left unread."""
+    from leadgate.training.baselines import verdict
+
+    extras = result.extras
+    said = verdict(
+        result.comparison,
+        result.metrics.get("test.system.roc_auc_se", 0.0),
+        extras.get("strongest", []),
+        extras.get("unread", []),
+        extras.get("alone", []),
+        result.metrics.get("test.gated_share"),
+        extras.get("read"),
+    )
+    if said:
+        console.print(f"[yellow]{said} (README: Honest baselines)[/]")
