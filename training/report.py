@@ -12,7 +12,8 @@ from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
-from leadgate.training.backtest import BacktestParams, gate_table
+from leadgate.training.backtest import BacktestParams
+from leadgate.training.backtest_tables import gate_table
 from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines, verdict
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History
