@@ -13,7 +13,7 @@ from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows
-from leadgate.serving.lead_files import MARK_STRAYS, foreign_columns, mapped_row, table_rows
+from leadgate.serving.lead_files import MARK_STRAYS, foreign_columns, mapped_row, shown_columns, table_rows
 from leadgate.serving.model_loading import LoadedModel
 
 # When leads are decided: None is now; "created" each lead as it stood when created; a datetime one moment.
@@ -134,9 +134,8 @@ class Scorer:
         if isinstance(leads, pd.DataFrame):
             columns = [str(column) for column in leads.columns]
             if columns and foreign_columns(columns) == columns:  # an export's own names: every row would fail
-                shown = ", ".join(columns[:5]) + (f", … ({len(columns)} in all)" if len(columns) > 5 else "")
                 raise ValueError(
-                    f"no column is a lead field ({shown}): did you mean mapping=? (a CRM export is read "
+                    f"no column is a lead field ({shown_columns(columns)}): did you mean mapping=? (a CRM export is read "
                     "through a mapping: a file or a shipped name)"
                 )
             # As `score` reads a CSV: text cells of custom fields by the model's types, rows numbered as the file.

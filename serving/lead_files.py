@@ -267,6 +267,11 @@ def foreign_columns(columns: list[str]) -> list[str]:
     return [column for column in columns if column.split(".", 1)[0] not in Lead.model_fields]
 
 
+def shown_columns(columns: list[str], most: int = 5) -> str:
+    """'Lead Number, Lead Origin' or the first `most` and how many in all, as messages name columns."""
+    return ", ".join(columns[:most]) + (f", … ({len(columns)} in all)" if len(columns) > most else "")
+
+
 def table_history(path: Path, delimiter: str | None = None) -> list[dict]:
     """The records of a lead-path table with outcomes (a CSV history: `company.name`, `outcome.sql`, …) with
     text cells read as their fields' types; custom columns as what all their cells write (see text_fields).

@@ -11,8 +11,10 @@ MAX_ERROR_RATE = 0.1
 MAPPING_HINT = "did you mean --mapping? (a CRM export is read through a mapping: a file or a shipped name)"
 
 
-def _shown(columns: list[str], most: int = 5) -> str:
-    return ", ".join(columns[:most]) + (f", … ({len(columns)} in all)" if len(columns) > most else "")
+def _shown(columns: list[str]) -> str:
+    from leadgate.serving.lead_files import shown_columns
+
+    return shown_columns(columns)
 
 
 def checked_batch(input: Path, output: Path, policy: Path | None, mapping: str | None, delimiter: str | None):

@@ -107,7 +107,7 @@ def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
 def _lead_table(path: Path, delimiter: str | None) -> bool:
     """Whether the file is a CSV whose columns are lead fields (`company.name`, `outcome.sql`), as score reads."""
     from leadgate.serving.export_reader import BatchInputError, file_format
-    from leadgate.serving.lead_files import foreign_columns, input_columns
+    from leadgate.serving.lead_files import foreign_columns, input_columns, shown_columns
 
     if file_format(path).removesuffix(".gz") not in (".csv", ".tsv", ".txt") or not path.exists():
         return False
@@ -117,10 +117,9 @@ def _lead_table(path: Path, delimiter: str | None) -> bool:
         raise fail(str(error)) from None
     foreign = foreign_columns([c for c in columns if not c.startswith("outcome.")])
     if foreign and len(foreign) < len(columns):  # a lead-path table with a few columns of its own
-        shown = ", ".join(foreign[:5]) + (f", … ({len(foreign)} in all)" if len(foreign) > 5 else "")
         raise fail(
-            f"{path.name}: columns that are no lead field ({shown}): drop them, name a CRM field of your own "
-            "custom.<name> (lower case), or read the file as a CRM export with --mapping"
+            f"{path.name}: columns that are no lead field ({shown_columns(foreign)}): drop them, name a CRM field "
+            "of your own custom.<name> (lower case), or read the file as a CRM export with --mapping"
         )
     return bool(columns) and not foreign
 
