@@ -66,6 +66,10 @@ class ScoringModel:
             )
         return self.__dict__["_always_given"]
 
+    def unlearned(self, custom: dict) -> list[str]:
+        """The always_given fields this lead's custom values lack: a lead the model never learned."""
+        return [name for name in self.always_given() if custom.get(name) is None]
+
     def calibrate(self, raw: np.ndarray) -> np.ndarray:
         """Calibrated P(SQL) from raw scores."""
         slope, intercept = self.calibration

@@ -126,8 +126,8 @@ def score_rows(
     """Decide rows as they come and write each chunk's outputs at once (see score_file)."""
     routes: dict[str, int] = {}
     errors = chunks = 0
-    watched = pipeline.model.always_given() if pipeline.model is not None else ()
-    gaps = dict.fromkeys(watched, 0)
+    model = pipeline.model if pipeline.model is not None and pipeline.model.always_given() else None
+    gaps: dict[str, int] = {}
     # The cyclic GC stays off: a batch builds millions of small acyclic objects, freed by reference counting
     # chunk after chunk, that it would rescan for nothing (a collection per chunk cost a fifth of the run).
     with runtime.paused_gc(), decisions_file(output_path) as write:
@@ -139,11 +139,10 @@ def score_rows(
                     errors += 1
                 else:
                     routes[record.route] = routes.get(record.route, 0) + 1
-                    for name in watched:
-                        gaps[name] += row.lead.custom.get(name) is None
+                    for name in model.unlearned(row.lead.custom) if model is not None else ():
+                        gaps[name] = gaps.get(name, 0) + 1
             chunks += 1
             if on_progress:
                 on_progress(len(chunk))
     decided = sum(routes.values())
-    unlearned = {name: count for name, count in gaps.items() if count}
-    return BatchSummary(scored=decided, errors=errors, routes=routes, chunks=chunks, unlearned_gaps=unlearned)
+    return BatchSummary(scored=decided, errors=errors, routes=routes, chunks=chunks, unlearned_gaps=gaps)

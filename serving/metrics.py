@@ -105,9 +105,8 @@ class ServiceMetrics:
         one shows here, where its decisions only drift lower and no reason can name the gap."""
         if model is None:
             return
-        for name in model.always_given():
-            if lead.custom.get(name) is None:
-                self.unlearned_gaps.labels(field=name).inc()
+        for name in model.unlearned(lead.custom):
+            self.unlearned_gaps.labels(field=name).inc()
 
     def render(self) -> bytes:
         """The exposition text: every worker's values in multiprocess mode, else this app's."""
