@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     model_poll_seconds: float = Field(
         30.0, gt=0, description="how often the service checks the champion alias"
     )
+    suppression_sweep_seconds: float = Field(
+        60.0, gt=0, description="how often the service decides again the leads of suppressions that expired"
+    )
     max_body_bytes: int = Field(256_000, ge=1024)
     # Erasure and retention (serving/erasure.py): the salt keys the hash that audit rows keep instead of
     # the lead id; it must stay secret and stable. Without it, audit rows keep no hash (erasure still runs).

@@ -24,6 +24,7 @@ from leadgate.serving.body_checks import BodyChecks
 from leadgate.serving.checkpoints import WalCheckpointer
 from leadgate.serving.erasure import salt_of
 from leadgate.serving.erasure_views import router as erasure_router
+from leadgate.serving.expiry_sweeper import ExpirySweeper
 from leadgate.serving.intake import Intake
 from leadgate.serving.lifecycle_views import router as outcome_router
 from leadgate.serving.lists_views import router as lists_router
@@ -158,11 +159,21 @@ def create_app(
             settings, app.state.store.engine, shadow_metrics, screening=app.state.screening
         )
         app.state.shadow.start(poll=poll)
+        app.state.expiries = ExpirySweeper(
+            settings.suppression_sweep_seconds,
+            holder=app.state.holder,
+            store=app.state.store,
+            screening=app.state.screening,
+            metrics=metrics,
+        )
+        if poll:
+            app.state.expiries.start()
         # Only a message with an insult aimed at the reader reaches this classifier: without the warm-up,
         # the first such lead of a process would wait ~0.1 s for its load. Before the freeze, so it is frozen too.
         offensive.warm_up()
         freeze_long_lived()
         yield
+        app.state.expiries.stop()
         app.state.shadow.stop()
         app.state.holder.stop()
         app.state.checkpointer.stop()

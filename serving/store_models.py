@@ -267,3 +267,6 @@ class SuppressionRow(Base):
     lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     lifted_by: Mapped[str | None] = mapped_column(String(200))
     lift_reason: Mapped[str | None] = mapped_column(String(500))
+    expiry_settled_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), doc="when its stored leads were decided again after it expired"
+    )

@@ -45,6 +45,8 @@ def _redecide_bearing(
 
     def change(connection: Connection) -> list[str]:
         made.append(make(connection))
+        if made[0] is None:  # nothing to change after all (another worker settled an expiry first)
+            return []
         return suppression_store.leads_bearing(connection, made[0], screening.salt)
 
     written = redecide_many(
@@ -93,6 +95,39 @@ def lift_suppression(
         screening=screening,
         metrics=metrics,
     )
+
+
+def settle_expired(
+    *,
+    holder: ModelHolder,
+    store: DecisionStore,
+    screening: Screening,
+    metrics: ServiceMetrics | None,
+) -> list[Changed]:
+    """Decide again the stored leads of every suppression that has expired since its leads were decided.
+
+    An expiry needs no one to act, so the service sweeps for them (and `leadgate suppressions expire` can):
+    without it a lead would read silent_reject with nothing suppressed until its next event. Each expiry is
+    settled in its own transaction, once, whichever worker gets to it first.
+    """
+    now = datetime.now(UTC)
+    with store.engine.connect() as connection:
+        expired = suppression_store.expired_unsettled(connection, now)
+    settled = []
+    for suppression_id in expired:
+        changed = _redecide_bearing(
+            lambda connection, suppression_id=suppression_id: suppression_store.settle_expiry_in(
+                connection, suppression_id, now
+            ),
+            trigger="suppression_expired",
+            holder=holder,
+            store=store,
+            screening=screening,
+            metrics=metrics,
+        )
+        if changed.suppression is not None:
+            settled.append(changed)
+    return settled
 
 
 def outside_the_service(settings: Settings, engine: Engine) -> dict:

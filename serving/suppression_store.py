@@ -129,6 +129,34 @@ def lift_in(connection: Connection, suppression_id: int, *, why: str, who: str) 
     return of_row(connection.execute(select(SuppressionRow).where(SuppressionRow.id == suppression_id)).one())
 
 
+def expired_unsettled(connection: Connection, now: datetime) -> list[int]:
+    """Ids of the suppressions that expired by `now`, unlifted, whose leads were not decided again since."""
+    query = select(SuppressionRow.id).where(
+        SuppressionRow.expires_at <= now,
+        SuppressionRow.lifted_at.is_(None),
+        SuppressionRow.expiry_settled_at.is_(None),
+    )
+    return [row_id for (row_id,) in connection.execute(query.order_by(SuppressionRow.id))]
+
+
+def settle_expiry_in(connection: Connection, suppression_id: int, now: datetime) -> Suppression | None:
+    """Mark an expired suppression's leads as decided again, in the caller's transaction; None when another
+    process settled (or someone lifted) it first."""
+    done = connection.execute(
+        update(SuppressionRow)
+        .where(
+            SuppressionRow.id == suppression_id,
+            SuppressionRow.expires_at <= now,
+            SuppressionRow.lifted_at.is_(None),
+            SuppressionRow.expiry_settled_at.is_(None),
+        )
+        .values(expiry_settled_at=now)
+    )
+    if done.rowcount != 1:
+        return None
+    return of_row(connection.execute(select(SuppressionRow).where(SuppressionRow.id == suppression_id)).one())
+
+
 def leads_bearing(connection: Connection, suppression: Suppression, salt: str | None = None) -> list[str]:
     """Ids of the stored leads this suppression bears on (as `subjects_of` says), sorted: the lock order."""
     subject = suppression.subject

@@ -214,6 +214,19 @@ def lift_suppression(
     _said(changed, deciding)
 
 
+@suppressions_app.command("expire")
+def expire_suppressions(data_dir: DataDir = None) -> None:
+    """Decide again the stored leads of suppressions that have expired (the service does this every minute)."""
+    from leadgate.serving import suppression_service
+
+    deciding = _deciding(data_dir)
+    settled = suppression_service.settle_expired(**deciding)
+    if not settled:
+        console.print("no suppression has expired since its leads were last decided")
+    for changed in settled:
+        _said(changed, deciding)
+
+
 def _deciding(data_dir) -> dict:
     # What the service decides a suppression's leads with; loading the champion imports mlflow and lightgbm.
     from leadgate.serving import suppression_service

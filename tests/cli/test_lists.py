@@ -179,3 +179,32 @@ def test_without_a_registered_model_the_gates_alone_decide_again_as_the_service_
     ]
     assert not (data_dir / "mlflow.db").exists()  # no empty registry made by asking for a model
     store.engine.dispose()
+
+
+def test_suppressions_expire_decides_an_expired_holds_leads_again_once(store_url, tmp_path, policy):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.serving.store_models import SuppressionRow
+
+    data_dir = tmp_path / "no-models"
+    env, data = {"DATABASE_URL": store_url}, ["--data-dir", str(data_dir)]
+    store = _seed(store_url, DecisionPipeline(policy, None))
+    [(_, automatic, _)] = _decisions(store)
+    ends = (NOW + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    hold = ["--subject", "nordwerk.de", "--contact", "all_contact", "--reason", "hold", "--expires", ends]
+    assert runner.invoke(app, ["suppressions", "add", *hold, *data], env=env).exit_code == 0
+    early = _Ran(runner.invoke(app, ["suppressions", "expire", *data], env=env))
+    assert early.exit_code == 0 and "no suppression has expired" in early.output
+    with store.engine.begin() as connection:  # its day has passed
+        connection.execute(update(SuppressionRow).values(expires_at=NOW - timedelta(seconds=1)))
+
+    swept = _Ran(runner.invoke(app, ["suppressions", "expire", *data], env=env))
+    assert swept.exit_code == 0, swept.output
+    assert "#1 expired" in swept.output and "1 stored lead decided again" in swept.output
+    assert _decisions(store)[-1] == ("suppression_expired", automatic, None)
+    again = _Ran(runner.invoke(app, ["suppressions", "expire", *data], env=env))
+    assert "no suppression has expired" in again.output and len(_decisions(store)) == 3
+    store.engine.dispose()
