@@ -12,6 +12,7 @@ from leadgate.features.schema import LEAD_ID_PATTERN, Lead, Moment
 from leadgate.serving import service
 from leadgate.serving.auth import require
 from leadgate.serving.examples import LEAD_EXAMPLE
+from leadgate.serving.problems import problem
 from leadgate.serving.schemas import (
     NOT_FOUND,
     READ_ERRORS,
@@ -122,7 +123,7 @@ def list_leads(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict:
     """A page of leads, newest decision first."""
-    return service.list_leads(
+    page = service.list_leads(
         store=request.app.state.store,
         route=route.value if route else None,
         gate=gate,
@@ -130,6 +131,18 @@ def list_leads(
         limit=limit,
         offset=offset,
     )
+    if gate and not page["total"]:
+        # Nothing found: a misspelt gate must not read as "no lead was stopped by it". A gate of an older
+        # policy that some stored decision names is found above, so only codes nobody knows are refused.
+        policy = request.app.state.holder.current().pipeline.policy
+        codes = [spec.code for spec in policy.gates]
+        if gate not in codes:
+            return problem(
+                422,
+                f"no gate {gate!r} in policy {policy.version}, and no stored decision names it; "
+                f"its gates: {', '.join(codes)}",
+            )
+    return page
 
 
 @router.get("/healthz", summary="The process is up")

@@ -119,6 +119,13 @@ def test_listing_filters_by_route_gate_and_time_with_paging(client):
     assert future["total"] == 0
     bad = client.get("/v1/leads", params={"route": "vip"}, headers=auth("sales"))
     assert bad.status_code == 422
+    # A gate of the policy that stopped nobody is an empty page; a misspelt one is named, with the real ones.
+    quiet = client.get("/v1/leads", params={"gate": "phishing_request"}, headers=auth("sales"))
+    assert quiet.status_code == 200 and quiet.json()["total"] == 0
+    typo = client.get("/v1/leads", params={"gate": "below_size_flor"}, headers=auth("sales"))
+    assert typo.status_code == 422
+    assert "no gate 'below_size_flor' in policy" in typo.json()["detail"]
+    assert "below_size_floor" in typo.json()["detail"]
 
 
 @pytest.mark.parametrize(
