@@ -9,7 +9,8 @@ from functools import cached_property
 import numpy as np
 
 from leadgate.decision.history_facts import HistoryFacts
-from leadgate.decision.policy import GateSpec, Policy
+from leadgate.decision.policy import Policy
+from leadgate.decision.policy_gates import GateSpec
 from leadgate.decision.routes import ROUTE_SEVERITY, ROUTES, Route
 from leadgate.features.derived import Derived
 

@@ -16,6 +16,7 @@ from leadgate.decision.gates import GateResults, run_gates
 from leadgate.decision.history_facts import HistoryFacts
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.policy import Policy
+from leadgate.decision.policy_routing import Thresholds
 from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, ReasonBook, strength_points, top_families
 from leadgate.decision.record import DecisionRecord
 from leadgate.decision.routes import Route
@@ -53,6 +54,12 @@ class DecisionPipeline:
     def custom_fields(self) -> tuple[CustomField, ...]:
         """The custom fields the model declares (none without a model)."""
         return self.model.builder.custom_fields if self.model is not None else ()
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The policy's fixed thresholds when it gives numbers, else the ones training chose for the model."""
+        fixed = self.policy.routing.thresholds
+        return fixed if isinstance(fixed, Thresholds) else self.model.thresholds
 
     def custom_problems(self, lead: Lead, also: tuple[CustomField, ...] = ()) -> list[str]:
         """Why this lead's custom fields do not fit the model, or `also` (a challenger's); [] when they do."""
@@ -200,7 +207,7 @@ class DecisionPipeline:
             positive = top_families(by_family, negative=False, k=TOP_POSITIVE, allowed=allowed)
             negative_points = strength_points(self.model.calibrate, raw, by_family, negative)
             positive_points = strength_points(self.model.calibrate, raw, by_family, positive)
-            model_route = band_routes(p_sql, self.model.thresholds)
+            model_route = band_routes(p_sql, self.thresholds)
             source = np.full(n, "model", dtype=object)
         else:
             model_route = np.full(n, self.policy.routing.no_model_route.value, dtype=object)

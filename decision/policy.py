@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-from enum import StrEnum
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -22,70 +21,15 @@ from pydantic import (
 
 from leadgate.decision.history_facts import HistoryRules
 from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
+from leadgate.decision.policy_gates import GateSpec
 from leadgate.decision.policy_intent import Decay, Intent
+from leadgate.decision.policy_problems import policy_problems
 from leadgate.decision.policy_routing import Promotion, Routing
 from leadgate.decision.policy_section import Section
 from leadgate.decision.routes import Route
 from leadgate.features.derived import SignalRules
-from leadgate.features.schema import EventType, describe_validation_error
-
-
-class GateCategory(StrEnum):
-    """The seed category a gate belongs to."""
-
-    hard_exclusion = "hard_exclusion"
-    role_authority = "role_authority"
-    technology = "technology"
-    behavioral_red_flag = "behavioral_red_flag"
-    prior_history = "prior_history"
-    bad_faith = "bad_faith"
-
-
-class PublicMessage(StrEnum):
-    """What the submitter may be told, by category; never the criterion itself."""
-
-    smaller_team_alternatives = "smaller_team_alternatives"
-    check_back_later = "check_back_later"
-    team_guide = "team_guide"
-    careers = "careers"
-    thank_you = "thank_you"
-
-
-class GateSpec(Section):
-    """One gate: which check, what it means, where it sends the lead."""
-
-    code: str = Field(..., pattern=r"^[a-z][a-z0-9_]*$")
-    check: str
-    category: GateCategory
-    control: Literal["eligibility", "data_quality", "decay"]
-    route: Route
-    reason: str = Field(..., min_length=3, description="internal reason; {value} is the lead's own value")
-    public_message: PublicMessage
-    liftable: bool = Field(False, description="a fresh high-intent signal lifts this gate")
-    recovery: str | None = Field(
-        None,
-        min_length=3,
-        description="for sales: what would change the decision (liftable gates add the lift)",
-    )
-    enabled: bool = True
-
-    @field_validator("route")
-    @classmethod
-    def _not_sales(cls, route: Route) -> Route:
-        if route == Route.sales_ready:
-            raise ValueError("a gate cannot route to sales_ready")
-        return route
-
-    @model_validator(mode="after")
-    def _decay_is_a_cap(self) -> GateSpec:
-        # Decay is its own control (not a disqualification): the decay check and only it, and only as a cap.
-        if (self.check == "decay") != (self.control == "decay"):
-            raise ValueError(f"gate {self.code}: the decay check takes control: decay, and only it does")
-        if self.control == "decay" and self.route not in (Route.verify, Route.nurture):
-            raise ValueError(
-                f"gate {self.code}: a decay gate caps a lead at verify or nurture, never rejects it"
-            )
-        return self
+from leadgate.features.schema import CompanyType, EventType
+from leadgate.features.yaml_text import UniqueKeyLoader, yaml_problem
 
 
 class Firmographics(Section):
@@ -95,14 +39,21 @@ class Firmographics(Section):
     employees_target: tuple[int, int] = (50, 5000)
     supported_countries: list[str] = Field(..., min_length=1)
     blocked_industries: list[str] = []
-    excluded_company_types: list[str] = []
+    excluded_company_types: list[CompanyType] = []
     unsupported_crms: list[str] = []
     # Optional sections and lists added later default to None, not [], so a policy file that leaves them out
     # keeps the version it had (the version hashes the dump without None values).
-    rfp_excluded_company_types: list[str] | None = Field(
+    rfp_excluded_company_types: list[CompanyType] | None = Field(
         None,
         description="company types whose RFPs (inquiry type rfp or a tender in the message) we do not answer",
     )
+
+    @field_validator("supported_countries", mode="before")
+    @classmethod
+    def _norway_read_as_false(cls, codes):
+        if isinstance(codes, list) and False in codes:
+            raise ValueError("YAML read a bare NO as false: quote it, 'NO', for Norway")
+        return codes
 
     @field_validator("supported_countries")
     @classmethod
@@ -133,6 +84,17 @@ class Domains(Section):
     competitor_networks: list[str] | None = Field(None, description="competitors' IP ranges as CIDR")
     previously_rejected: list[str] | None = Field(None, description="accounts (domains) rejected before")
 
+    @field_validator("competitors", "own", "do_not_engage", "previously_rejected")
+    @classmethod
+    def _bare_domains(cls, domains: list[str] | None) -> list[str] | None:
+        from leadgate.decision.lists import ListValueError, normalize_domain
+
+        # As the store's lists take them: a URL or an address would never equal a lead's domain.
+        try:
+            return None if domains is None else [normalize_domain(d) for d in domains]
+        except ListValueError as error:
+            raise ValueError(str(error)) from None
+
     @field_validator("competitor_networks")
     @classmethod
     def _cidrs(cls, networks: list[str] | None) -> list[str] | None:
@@ -162,7 +124,8 @@ class Lift(Section):
 class Policy(Section):
     """The whole policy file."""
 
-    name: str
+    # The name leads the version ("acme@3f2c…") in every decision and report: a word, no spaces or slashes.
+    name: str = Field(..., pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
     firmographics: Firmographics
     domains: Domains = Domains()
     bots: BotRules = BotRules()
@@ -182,18 +145,14 @@ class Policy(Section):
     _file_version: str | None = PrivateAttr(None)
     _lists_version: str | None = PrivateAttr(None)
 
-    @model_validator(mode="after")
-    def _known_unique_gates(self) -> Policy:
-        from leadgate.decision.gates import CHECKS
-
-        codes = [gate.code for gate in self.gates]
+    @field_validator("gates")
+    @classmethod
+    def _unique_codes(cls, gates: list[GateSpec]) -> list[GateSpec]:
+        codes = [gate.code for gate in gates]
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
             raise ValueError(f"gate codes must be unique, repeated: {', '.join(duplicates)}")
-        unknown = sorted({gate.check for gate in self.gates} - set(CHECKS))
-        if unknown:
-            raise ValueError(f"unknown gate check(s) {unknown}; known: {sorted(CHECKS)}")
-        return self
+        return gates
 
     @cached_property
     def version(self) -> str:
@@ -260,15 +219,15 @@ class PolicyError(ValueError):
 def parse_policy(text: str, source: str = "policy") -> Policy:
     """Parse and validate policy YAML text."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
-        raise PolicyError(f"{source}: not valid YAML: {error}") from None
+        raise PolicyError(f"{source}: not valid YAML: {yaml_problem(error)}") from None
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: expected a mapping at the top level")
     try:
         return Policy.model_validate(data)
     except ValidationError as error:
-        problems = "\n  ".join(describe_validation_error(error))
+        problems = "\n  ".join(policy_problems(error, data))
         raise PolicyError(f"{source}: invalid policy:\n  {problems}") from None
 
 

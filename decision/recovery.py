@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from leadgate.decision.policy import GateSpec, Lift
+from leadgate.decision.policy import Lift
+from leadgate.decision.policy_gates import GateSpec
 from leadgate.decision.reason_words import FORM_FIELDS
 from leadgate.features import signals
 from leadgate.features.custom import CustomField

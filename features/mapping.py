@@ -30,6 +30,7 @@ from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the
 )
 from leadgate.features.schema import Company, Contact, Form, Source
 from leadgate.features.schema import describe_validation_error as _describe
+from leadgate.features.yaml_text import UniqueKeyLoader, yaml_problem
 
 # Lead fields a column may fill: section.field for every scalar field of the schema's sections.
 TARGETS = {
@@ -260,7 +261,7 @@ class MappingError(ValueError):
     """The mapping file is invalid, or does not fit the export; the message says what and where."""
 
 
-class _TextLoader(yaml.SafeLoader):
+class _TextLoader(UniqueKeyLoader):
     """YAML whose scalars all stay text, except null: `Yes`, `On`, `No` and `01` are what a CSV cell holds."""
 
 
@@ -277,7 +278,7 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
     try:
         data = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
-        raise MappingError(f"{source}: not valid YAML: {error}") from None
+        raise MappingError(f"{source}: not valid YAML: {yaml_problem(error)}") from None
     if not isinstance(data, dict):
         raise MappingError(f"{source}: expected a mapping at the top level")
     try:

@@ -127,7 +127,9 @@ def report_sections(held: HeldOut, model: ScoringModel, policy: Policy) -> dict:
             "calibration": png_data_uri(calibration_figure(decisions.p_sql[~held.gated], y[~held.gated])),
             "gain": png_data_uri(gain_figure(by_label, y)),
             "routes": png_data_uri(
-                route_panels_figure(decisions.p_sql, decisions.route, y, model.thresholds)
+                route_panels_figure(
+                    decisions.p_sql, decisions.route, y, DecisionPipeline(policy, model).thresholds
+                )
             ),
             "reasons": png_data_uri(
                 reason_figure(

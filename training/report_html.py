@@ -7,6 +7,7 @@ from html import escape
 import pandas as pd
 
 from leadgate.decision import linear
+from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.training.data import NO_WON_LABEL
 from leadgate.training.report import SCORERS
 from leadgate.training.report_blocks import (
@@ -112,7 +113,7 @@ def _metrics(held, info) -> pd.DataFrame:
 
 def render(held, sections: dict, model, policy, info) -> str:
     """The report page from the held-out evaluation and its computed sections."""
-    m, figures, t = held.metrics, sections["figures"], model.thresholds
+    m, figures, t = held.metrics, sections["figures"], DecisionPipeline(policy, model).thresholds
     metric_columns = [
         ("scorer", "scorer", text),
         ("columns seen", "columns seen", text),

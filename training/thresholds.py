@@ -47,7 +47,11 @@ def choose_thresholds(
 
 
 def threshold_notes(
-    metrics: dict[str, float], routing: Routing, sqls: dict[str, int], split_kind: str = "time"
+    metrics: dict[str, float],
+    routing: Routing,
+    sqls: dict[str, int],
+    split_kind: str = "time",
+    thresholds: Thresholds | None = None,
 ) -> list[str]:
     """What the chosen thresholds did not reach, in words: the precision wanted of sales_ready, the recall floor.
 
@@ -57,11 +61,17 @@ def threshold_notes(
     """
     from leadgate.training.intervals import wilson
 
-    if isinstance(routing.thresholds, Thresholds):
-        return []  # the policy set them by hand: nothing was chosen
+    fixed = isinstance(routing.thresholds, Thresholds)
     notes = []
     precision = metrics.get("valid.routes.precision_sales_ready", float("nan"))
-    if precision == precision and precision < routing.sales_ready_precision:
+    if not fixed and thresholds is not None and thresholds.verify >= thresholds.sales_ready:
+        notes.append(
+            f"verify: no band of its own: sales_ready's {routing.sales_ready_precision:.0%} precision is reached "
+            f"below the score that keeps {routing.verify_recall:.0%} of SQLs in sales or verify, so every lead "
+            f"from {thresholds.sales_ready:.3f} up goes to sales_ready; raise routing.sales_ready_precision (or "
+            "set the thresholds in the policy) to keep a verify queue"
+        )
+    if not fixed and precision == precision and precision < routing.sales_ready_precision:
         notes.append(
             f"sales_ready: {precision:.1%} of its validation leads were SQLs, below the policy's "
             f"{routing.sales_ready_precision:.0%} precision (where no band of top scores reaches it, sales_ready "
@@ -69,7 +79,8 @@ def threshold_notes(
             "the thresholds in the policy"
         )
     floor = routing.recall_floor
-    where = {"valid": "on validation, where the thresholds were chosen", "test": "on the later test period"}
+    chosen = "with the policy's fixed thresholds" if fixed else "where the thresholds were chosen"
+    where = {"valid": f"on validation, {chosen}", "test": "on the later test period"}
     if split_kind == "random":
         where["test"] = "on the test part, drawn at random from the same leads as validation,"
     missed = {}
@@ -83,6 +94,11 @@ def threshold_notes(
                 f"SQL recall kept out of self_service/silent_reject is {recall:.1%} {where[part]} (95% interval "
                 f"{rate.low:.1%}–{rate.high:.1%}, {n:,} SQLs), below the policy's {floor:.0%} floor"
             )
+    if fixed and missed:
+        # Nothing was chosen: the advice is about the numbers the policy gives.
+        return [
+            f"{said}: lower the policy's fixed thresholds, or set them to auto" for said in missed.values()
+        ]
     return notes + [
         f"{said}: {_recall_advice(part, split_kind, 'valid' in missed)}" for part, said in missed.items()
     ]

@@ -206,8 +206,13 @@ def train_model(
             "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"])
             if leadgate_leaks(comparison, findings["alone"], findings["read"])
             else None,
+            "thresholds_fixed": not isinstance(policy.routing.thresholds, str),
             "threshold_notes": threshold_notes(
-                metrics, policy.routing, {"valid": int(y_valid.sum()), "test": int(y_test.sum())}, split.kind
+                metrics,
+                policy.routing,
+                {"valid": int(y_valid.sum()), "test": int(y_test.sum())},
+                split.kind,
+                model.thresholds,
             ),
         },
     )

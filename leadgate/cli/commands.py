@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from leadgate.cli import training
 from leadgate.cli.batch_checks import (
@@ -177,8 +179,23 @@ def decide(
 @app.command("check-policy")
 def check_policy(path: Annotated[Path, typer.Argument(help="policy YAML")]) -> None:
     """Validate a policy file and print its version."""
+    from leadgate.decision.policy import load_policy
+    from leadgate.decision.policy_problems import policy_warnings
+
     policy = policy_or_fail(path)
-    console.print(f"{path}: valid, {len(policy.active_gates())} active gates, version {policy.version}")
+    console.print(
+        escape(f"{path}: valid, {len(policy.active_gates())} active gates, version {policy.version}")
+    )
+    for warning in policy_warnings(policy, load_policy()):
+        console.print(f"[yellow]warning: {escape(warning)}[/]")
+
+
+@app.command("default-policy")
+def default_policy() -> None:
+    """Print the shipped policy, comments and all: the place to start your own (> my_policy.yaml)."""
+    from leadgate.decision.policy import default_policy_text
+
+    sys.stdout.write(default_policy_text())
 
 
 @app.command()

@@ -9,8 +9,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-console = Console()
-err = Console(stderr=True)
+# Lines are never broken at the console's width (80 columns when piped): a script grepping for a version or
+# pasting a JSON key entry must find it on one line. Tables and panels still fit the width.
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")

@@ -33,8 +33,13 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
         routes.add_row(row["route"], f"{row['leads']:,}", f"{row['sqls']:,}", percent(row["conversion"]))
     print_table(console, routes)
     m = result.metrics
+    where = (
+        "with the policy's fixed thresholds"
+        if result.extras.get("thresholds_fixed")
+        else "where the thresholds were chosen"
+    )
     console.print(
-        f"SQL recall kept out of self_service/silent_reject: on validation, where the thresholds were chosen, "
+        f"SQL recall kept out of self_service/silent_reject: on validation, {where}, "
         f"{percent(m['valid.routes.recall_not_rejected'])}; on the test part "
         f"{percent(m['test.routes.recall_not_rejected'])}"
     )

@@ -325,6 +325,28 @@ def test_check_policy_on_a_bad_policy_names_the_field(tmp_path, old, new, messag
     assert f"error: {bad}: {message}" in text(result.output)
 
 
+def test_check_policy_warns_of_what_loads_but_is_likely_a_mistake_on_one_line_each(tmp_path):
+    shipped = (ROOT / "decision" / "default_policy.yaml").read_text()
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(shipped.replace("employees_floor: 10", "employees_floor: 50", 1))
+    result = run("check-policy", copy)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    # One line each even at 80 columns, piped: a CI script greps the version.
+    assert lines[0].startswith(f"{copy}: valid, ") and " version default@" in lines[0]
+    assert lines[1] == (
+        "warning: employees_floor 50 is not below employees_target's low end 50: companies inside the target "
+        "range are gated as too small"
+    )
+    assert lines[2].startswith("warning: named 'default' like the shipped policy but not the same")
+
+
+def test_default_policy_prints_the_shipped_file_to_start_ones_own(tmp_path):
+    result = run("default-policy")
+    assert result.exit_code == 0
+    assert result.output == (ROOT / "decision" / "default_policy.yaml").read_text()
+
+
 def test_check_policy_on_a_missing_file(tmp_path):
     result = run("check-policy", tmp_path / "nope.yaml")
     assert result.exit_code == 2 and "nope.yaml: cannot read policy file" in text(result.output)

@@ -50,3 +50,19 @@ def test_an_empty_batch_gives_an_empty_answer_with_or_without_a_model(pipeline, 
     for each in (pipeline, DecisionPipeline(policy)):
         decisions, records = each.decide_records([])
         assert len(decisions) == 0 and records == []
+
+
+def test_a_policy_with_fixed_thresholds_routes_by_its_numbers_not_the_models(pipeline, history):
+    from leadgate.decision.policy_routing import Thresholds
+
+    leads = history.leads[-300:]
+    chosen = pipeline.decide(leads, now=NOW)
+    assert pipeline.thresholds == pipeline.model.thresholds  # `auto`: the numbers training chose
+    assert (chosen.route == "sales_ready").any()
+    strict = Thresholds(sales_ready=0.999, verify=0.998, nurture=0.997)
+    routing = pipeline.policy.routing.model_copy(update={"thresholds": strict})
+    fixed = pipeline.with_policy(pipeline.policy.model_copy(update={"routing": routing}))
+    assert fixed.thresholds == strict
+    decided = fixed.decide(leads, now=NOW)
+    by_model = decided.route_source == "model"
+    assert by_model.any() and set(decided.route[by_model]) == {"self_service"}

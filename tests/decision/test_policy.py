@@ -42,17 +42,37 @@ def test_version_ignores_formatting_but_not_content():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d["gates"][0].update(route="sales_ready"), "gates.0.route"),
-        (lambda d: d["gates"][0].update(check="palm_reading"), "unknown gate check"),
-        (lambda d: d["gates"].append(dict(d["gates"][0])), "repeated: competitor_domain"),
-        (lambda d: d["gates"][0].update(category="vibes"), "gates.0.category"),
-        (lambda d: d["firmographics"].update(supported_countries=["US", False]), "supported_countries"),
+        (lambda d: d["gates"][0].update(route="sales_ready"), "gates.0 (competitor_domain).route"),
+        (
+            lambda d: d["gates"][0].update(check="competitor_domian"),
+            "gates.0 (competitor_domain).check: unknown check 'competitor_domian'; did you mean competitor_domain?",
+        ),
+        (
+            lambda d: d["gates"].append(dict(d["gates"][0])),
+            "gates: gate codes must be unique, repeated: competitor_domain",
+        ),
+        (lambda d: d["gates"][0].update(category="vibes"), "gates.0 (competitor_domain).category"),
+        (
+            lambda d: d["firmographics"].update(supported_countries=["US", False]),
+            "quote it, 'NO', for Norway",
+        ),
         (lambda d: d["firmographics"].update(supported_countries=["US", "XX"]), "not ISO 3166"),
         (
             lambda d: d["routing"].update(thresholds={"sales_ready": 0.1, "verify": 0.5, "nurture": 0.01}),
-            "sales_ready >= verify",
+            "routing.thresholds: thresholds must satisfy sales_ready >= verify",
         ),
+        (
+            lambda d: d["routing"].update(thresholds="Auto"),
+            "'auto' or numbers for sales_ready, verify and nurture",
+        ),
+        # Placeholders are checked when the policy loads, not when the gate first fires in a batch.
+        (lambda d: d["gates"][0].update(reason="Competitor ({valeu})"), "unknown placeholder {valeu}"),
+        (lambda d: d["gates"][0].update(reason="Competitor {value"), "expected '}' before end of string"),
+        # Values that could never equal a lead's are refused, as the store's lists refuse them.
+        (lambda d: d["domains"].update(competitors=["https://rival.com/"]), "is not a bare domain"),
+        (lambda d: d["firmographics"].update(excluded_company_types=["B2C"]), "excluded_company_types.0"),
         (lambda d: d.update(surprise=1), "surprise"),
+        (lambda d: d.update(name="acme corp/v2"), "name: String should match pattern"),
         (lambda d: d.pop("gates"), "gates: Field required"),
     ],
 )
@@ -79,3 +99,46 @@ def test_a_promotion_section_written_before_the_margins_still_loads_with_their_d
     assert (shipped.auc_margin, shipped.sales_leads_margin) == (0.005, 0.10)
     with pytest.raises(PolicyError, match="promotion.auc_margin"):
         parse_policy(_with(lambda d: d["promotion"].update(auc_margin=-0.01)))
+
+
+def test_thresholds_errors_name_one_place_in_the_files_words():
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(
+            _with(
+                lambda d: d["routing"].update(thresholds={"sales_ready": 1.5, "verify": 0.5, "nurture": 0.1})
+            )
+        )
+    lines = str(caught.value).splitlines()[1:]
+    assert [line.strip() for line in lines] == ["routing.thresholds.sales_ready: Input should be less than 1"]
+
+
+def test_a_reason_may_keep_literal_braces_and_its_value():
+    policy = parse_policy(_with(lambda d: d["gates"][0].update(reason="Competitor {{listed}}: {value}")))
+    assert policy.gates[0].reason == "Competitor {{listed}}: {value}"
+
+
+def test_listed_domains_are_compared_as_the_stores_lists_keep_them():
+    policy = parse_policy(_with(lambda d: d["domains"].update(competitors=["Rival.COM."])))
+    assert policy.domains.competitors == ["rival.com"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # A gate pasted without its "- " merges into the gate above and replaces its keys.
+        (
+            "gates:\n  - code: a\n    check: x\n    code: b\n",
+            "line 4, column 5: 'code' is written twice (first on line 2)",
+        ),
+        (
+            "firmographics:\n  employees_floor: 10\n  employees_floor: 50\n",
+            "'employees_floor' is written twice",
+        ),
+        ("name: x\n\tgates: []\n", "line 2, column 1: found character '\\t' that cannot start any token"),
+    ],
+)
+def test_yaml_mistakes_are_one_line_naming_the_file_and_line(text, message):
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(text, "mine.yaml")
+    said = str(caught.value)
+    assert said.startswith("mine.yaml: not valid YAML: ") and message in said and "\n" not in said

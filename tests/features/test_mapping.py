@@ -80,6 +80,13 @@ def test_invalid_mappings_and_exports_get_clear_errors():
         parse_mapping("name: t\nlead_id: {values: {}}\ncreated_at: {column: C}\n")
     with pytest.raises(MappingError, match=r"no column\(s\) \['Visits'\]"):
         check_header(parse_mapping(BASE), [k for k in _row() if k != "Visits"])
+    # A field mapped twice keeps only the last with plain YAML: here it is the line that says so.
+    twice = "name: t\nlead_id: {column: Id}\ncreated_at: {column: C}\nfields:\n  company.name: {column: A}\n"
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(twice + "  company.name: {column: B}\n", "crm.yaml")
+    assert str(caught.value) == (
+        "crm.yaml: not valid YAML: line 6, column 3: 'company.name' is written twice (first on line 5)"
+    )
 
 
 def test_a_sequence_number_orders_leads_when_the_export_has_no_dates():

@@ -60,6 +60,34 @@ def test_notes_say_what_the_thresholds_missed_and_only_beyond_chance():
     assert threshold_notes({"valid.routes.precision_sales_ready": 0.01}, fixed, {"valid": 10}) == []
 
 
+def test_fixed_thresholds_that_break_the_floor_are_said_to_with_the_numbers_to_change():
+    fixed = Routing(recall_floor=0.97, thresholds=Thresholds(sales_ready=0.9, verify=0.7, nurture=0.5))
+    (valid,) = threshold_notes(
+        {"valid.routes.recall_not_rejected": 0.466, "test.routes.recall_not_rejected": 0.97},
+        fixed,
+        {"valid": 400, "test": 400},
+    )
+    assert valid.startswith(
+        "SQL recall kept out of self_service/silent_reject is 46.6% on validation, with the "
+        "policy's fixed thresholds"
+    )
+    assert valid.endswith(
+        "below the policy's 97% floor: lower the policy's fixed thresholds, or set them to auto"
+    )
+
+
+def test_a_verify_band_swallowed_by_sales_ready_is_said():
+    routing = Routing(sales_ready_precision=0.5, verify_recall=0.8)
+    collapsed = Thresholds(sales_ready=0.401, verify=0.401, nurture=0.1)
+    (note,) = threshold_notes({}, routing, {"valid": 100}, thresholds=collapsed)
+    assert (
+        note.startswith("verify: no band of its own")
+        and "every lead from 0.401 up goes to sales_ready" in note
+    )
+    apart = Thresholds(sales_ready=0.6, verify=0.4, nurture=0.1)
+    assert threshold_notes({}, routing, {"valid": 100}, thresholds=apart) == []
+
+
 def test_a_random_test_part_is_not_worded_as_a_later_period():
     routing = Routing(recall_floor=0.97, sales_ready_precision=0.05)
     test_missed = {"valid.routes.recall_not_rejected": 0.975, "test.routes.recall_not_rejected": 0.879}
