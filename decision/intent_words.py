@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.reason_words import WEBSITE_WORDS, Renderer, plural, website_text
+from leadgate.decision.reason_words import EVENT_COUNT_WORDS, WEBSITE_WORDS, Renderer, plural, website_text
 from leadgate.features.derived import WEBSITE_EVENTS, Derived
 from leadgate.features.intent import Windows
 from leadgate.features.table import EVENT_CODE
@@ -68,18 +68,19 @@ def _demo(events: _Events) -> Renderer:
     return render
 
 
-def _part(events: _Events, d: Derived, event: str, i: int, word: str, rows: Rows) -> str:
+def _part(events: _Events, d: Derived, event: str, i: int, words: tuple[str, str], rows: Rows) -> str:
     """One event type inside a list: '2 page views', or 'pricing page visit 200 days ago (outside ...)'."""
     inside, older = events.split(d, event, i, rows)
+    one, many = words
     if inside:
-        return plural(inside, word) + (f" ({older} earlier)" if older else "")
-    return f"{word} {events.history(d, event, i)}" if older else ""
+        return f"{int(inside)} {one if int(inside) == 1 else many}" + (f" ({older} earlier)" if older else "")
+    return f"{one} {events.history(d, event, i)}" if older else ""
 
 
 def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         rows = events.rows(d, i)
-        parts = [part for n in names if (part := _part(events, d, n, i, n.replace("_", " "), rows))]
+        parts = [part for n in names if (part := _part(events, d, n, i, EVENT_COUNT_WORDS[n], rows))]
         return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
 
     return render
@@ -88,7 +89,11 @@ def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
 def _website(events: _Events) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         rows = events.rows(d, i)
-        parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, WEBSITE_WORDS[n], rows))]
+        parts = [
+            part
+            for n in WEBSITE_EVENTS
+            if (part := _part(events, d, n, i, (WEBSITE_WORDS[n], WEBSITE_WORDS[n] + "s"), rows))
+        ]
         return website_text(d, i, parts)
 
     return render

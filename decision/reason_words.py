@@ -133,9 +133,28 @@ def _flag_event(event: str, did: str, did_not: str) -> Renderer:
     return render
 
 
+# One and many of each counted event, as a person says them ("2 meetings booked", not "2 meeting bookeds").
+EVENT_COUNT_WORDS = {
+    "meeting_booked": ("meeting booked", "meetings booked"),
+    "meeting_cancelled": ("meeting cancelled", "meetings cancelled"),
+    "webinar_registered": ("webinar registration", "webinar registrations"),
+    "webinar_attended": ("webinar attended", "webinars attended"),
+    "webinar_no_show": ("webinar no-show", "webinar no-shows"),
+    "email_open": ("email open", "email opens"),
+    "email_click": ("email click", "email clicks"),
+}
+
+
+def counted(count: float, event: str) -> str:
+    """'1 meeting booked', '4 meetings booked'."""
+    n = int(count)
+    one, many = EVENT_COUNT_WORDS[event]
+    return f"{n} {one if n == 1 else many}"
+
+
 def _events(names: tuple[str, ...], label: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        parts = [plural(d.count_of(n, i), n.replace("_", " ")) for n in names if d.count_of(n, i)]
+        parts = [counted(d.count_of(n, i), n) for n in names if d.count_of(n, i)]
         return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
 
     return render

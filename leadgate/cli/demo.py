@@ -56,7 +56,8 @@ def _contrasting(records: list) -> list[tuple[str, object]]:
     wanted = (
         ("Sales-ready: the strongest lead of the batch", lambda r: r.route == "sales_ready"),
         ("Sales-assisted check", lambda r: r.route == "verify" and r.route_source == "model"),
-        ("Nurture: fits, no buying signal yet", lambda r: r.route == "nurture"),
+        # The model's nurture band: a gate's nurture cap is no "fits" (its panel says which gate capped it).
+        ("Nurture: fits, no buying signal yet", lambda r: r.route == "nurture" and r.route_source == "model"),
         ("Gated to self-service", lambda r: r.route == "self_service" and r.route_source == "gate"),
         ("Silently rejected", lambda r: r.route == "silent_reject"),
     )

@@ -106,3 +106,22 @@ def test_custom_fields_read_as_label_and_the_leads_own_value():
     )
     templated = CustomField("calls", "integer", "Calls", reason="{value} {label} so far")
     assert rendered(templated, 3) == "3 Calls so far"
+
+
+def test_event_counts_read_as_people_say_them_plain_and_windowed(policy):
+    from leadgate.decision.intent_words import windowed_renderers
+    from leadgate.decision.reasons import RENDERERS
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+    from tests.factories import events, make_lead
+
+    at = "2026-11-02T00:00:00Z"
+    lead = make_lead(
+        events=events(*[("meeting_booked", at)] * 4, ("meeting_cancelled", at), ("email_open", at))
+    )
+    derived = derive(build_table([lead]), policy.signal_rules)
+    said = "Meetings: 4 meetings booked, 1 meeting cancelled"
+    assert RENDERERS["meeting"](derived, None, 0, negative=False) == said
+    assert RENDERERS["email_engagement"](derived, None, 0, negative=False) == "Email engagement: 1 email open"
+    windowed = windowed_renderers((("meeting_booked", 90.0), ("meeting_cancelled", 90.0)))
+    assert windowed["meeting"](derived, None, 0, negative=False) == said
