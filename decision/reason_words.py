@@ -49,16 +49,26 @@ def _email(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     return f"{label} ({domain})" if domain else label
 
 
-def _size(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    employees = d.table.numbers["employees"][i]
-    if employees != employees:
-        return "Company size not given"
-    below = _num(x, i, "log10_below_target_size") > 0
-    above = _num(x, i, "log10_above_target_size") > 0
-    where = (
-        "below the target range" if below else "above the target range" if above else "in the target range"
-    )
-    return f"Company size {int(employees):,} employees, {where}"
+def size_renderer(target: tuple[int, int]) -> Renderer:
+    """Company size against the target range the model was trained with, named: a policy given at decision
+    time may name another range, and the reason must be true of the one the model's columns measure."""
+    low, high = target
+    span = f"{low:,}–{high:,}"
+
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        employees = d.table.numbers["employees"][i]
+        if employees != employees:
+            return "Company size not given"
+        below = _num(x, i, "log10_below_target_size") > 0
+        above = _num(x, i, "log10_above_target_size") > 0
+        where = "below" if below else "above" if above else "in"
+        n = int(employees)
+        return f"Company size {n:,} employee{'' if n == 1 else 's'}, {where} the target range {span}"
+
+    return render
+
+
+_size = size_renderer((50, 5000))  # the builder's default target; a model's own range replaces it
 
 
 def _revenue(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:

@@ -9,7 +9,7 @@ from functools import cached_property
 import numpy as np
 
 from leadgate.decision.intent_words import windowed_renderers
-from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, plural
+from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, plural, size_renderer
 from leadgate.decision.record import Reason
 from leadgate.decision.recovery import RECOVERIES, Recovery, custom_recovery
 from leadgate.decision.reference import MAJORITY, ReasonReference
@@ -140,6 +140,7 @@ class ReasonBook:
         renderers, givens, recoveries = dict(RENDERERS), dict(GIVEN), dict(RECOVERIES)
         if builder.windows:  # events outside their intent window read as history, as the model counts them
             renderers.update(windowed_renderers(builder.windows))
+        renderers["company_size"] = size_renderer(builder.employees_target)
         for field in builder.custom_fields:
             renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))
             givens[field.feature] = custom_given(field)

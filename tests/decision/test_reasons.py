@@ -125,3 +125,22 @@ def test_event_counts_read_as_people_say_them_plain_and_windowed(policy):
     assert RENDERERS["email_engagement"](derived, None, 0, negative=False) == "Email engagement: 1 email open"
     windowed = windowed_renderers((("meeting_booked", 90.0), ("meeting_cancelled", 90.0)))
     assert windowed["meeting"](derived, None, 0, negative=False) == said
+
+
+def test_company_size_is_worded_against_the_target_range_the_model_measures(policy):
+    from leadgate.decision.reason_words import size_renderer
+    from leadgate.features.builder import FeatureBuilder
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+    from tests.factories import make_lead
+
+    leads = [make_lead(company={"employees": n}) for n in (1, 30, 2000)]
+    derived = derive(build_table(leads), policy.signal_rules)
+    builder = FeatureBuilder(employees_target=(20, 1000)).fit(derived)
+    render = size_renderer(builder.employees_target)
+    said = [render(derived, builder.transform(derived), i, negative=True) for i in range(3)]
+    assert said == [
+        "Company size 1 employee, below the target range 20–1,000",
+        "Company size 30 employees, in the target range 20–1,000",
+        "Company size 2,000 employees, above the target range 20–1,000",
+    ]

@@ -308,10 +308,14 @@ def _check_not_given(text: str, family: str, lead: Lead) -> None:
 def _check_size(text: str, lead: Lead, target: tuple[int, int]) -> None:
     if text == "Company size not given":
         return
-    said = re.fullmatch(r"Company size ([\d,]+) employees, (below|in|above) the target range", text)
+    said = re.fullmatch(
+        r"Company size ([\d,]+) employees?, (below|in|above) the target range ([\d,]+)–([\d,]+)", text
+    )
     employees = lead.company.employees
     assert said and int(said.group(1).replace(",", "")) == int(employees), text
     low, high = target
+    # The range named is the one the model measures, whatever range a policy given at decision time names.
+    assert (int(said.group(3).replace(",", "")), int(said.group(4).replace(",", ""))) == target, text
     where = "below" if employees < low else "above" if employees > high else "in"
     assert said.group(2) == where, (text, target)
 
