@@ -201,7 +201,7 @@ class FeatureBuilder:
 
     def _category_values(self, derived: Derived, name: str):
         if name == "email_domain_class":
-            return derived.domain_class
+            return _unlisted_classes(derived)
         if name in ("industry", "company_type", "country", "function", "crm"):
             return getattr(derived, name)
         return [v.strip().lower() for v in derived.table.text[name]]
@@ -284,6 +284,20 @@ class FeatureBuilder:
         builder = cls(**params)
         builder.vocabularies_ = {k: list(v) for k, v in data["vocabularies"].items()}
         return builder
+
+
+def _unlisted_classes(derived: Derived) -> np.ndarray:
+    """Email domain classes as the public lists alone say them: the policy's competitor and own-company lists
+    are the gates' business. As a feature they would be a penalty no reason names (a class the model never
+    saw once its gate kept such leads out of training) and would change with the policy in force."""
+    classes = derived.domain_class
+    listed = np.flatnonzero((classes == "competitor") | (classes == "own"))
+    if not len(listed):
+        return classes
+    classes = classes.copy()
+    for i in listed.tolist():
+        classes[i] = signals.classify_domain(derived.email_domain[i], frozenset(), frozenset())
+    return classes
 
 
 def _number(value) -> float:
