@@ -8,6 +8,7 @@ import pandas as pd
 
 from leadgate.decision import linear
 from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.reason_words import plural
 from leadgate.training.data import NO_WON_LABEL
 from leadgate.training.report import SCORERS
 from leadgate.training.report_blocks import (
@@ -30,7 +31,7 @@ def _header(held, model, policy, info) -> str:
     start = f", {linear.IN_WORDS}" if model.linear else ""
     rows = [
         ("model", f"{info.model_name} version {info.model_version}"),
-        ("scorer", f"LightGBM, {model.booster.num_trees()} trees{start}"),
+        ("scorer", f"LightGBM, {plural(model.booster.num_trees(), 'tree')}{start}"),
         ("MLflow run", info.run_id),
         ("policy version", policy.version),
         ("data", info.data),

@@ -138,7 +138,8 @@ def score(
         # Deciding an old lead now ages its events and dates to today: right for a lead still open, not for
         # re-scoring history.
         console.print(
-            f"{decision_time.old:,} leads were created more than {OLD_AFTER.days} days ago and were decided as "
+            f"{decision_time.old:,} {'lead was' if decision_time.old == 1 else 'leads were'} created more than "
+            f"{OLD_AFTER.days} days ago and decided as "
             "of now (their activity and dates aged to today); to decide each as it stood when created, "
             "use --as-of created"
         )

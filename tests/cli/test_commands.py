@@ -191,7 +191,7 @@ def test_score_decides_old_leads_now_by_default_and_as_they_stood_when_created_w
             "score", "--input", leads, "--output", output, "--data-dir", trained[0], "--as-of", as_of
         )
         assert result.exit_code == 0, result.output
-        said = "3 leads were created more than 30 days ago and were decided as of now" in text(result.output)
+        said = "3 leads were created more than 30 days ago and decided as of now" in text(result.output)
         assert said == (as_of == "now"), result.output
         outputs[as_of] = pd.read_parquet(output)
     scorer = leadgate.load(data_dir=trained[0])
