@@ -120,13 +120,19 @@ def intent_window_words(choices: list[dict]) -> str:
     unseen = [c["event"] for c in choices if not c["leads_with"]]
     if not seen:
         return (
-            "intent windows: no intent events in the training leads, policy defaults kept" if choices else ""
+            "intent windows: no intent events in the training leads, the policy's default windows kept"
+            if choices
+            else ""
         )
     shown = ", ".join(
         f"{c['event']} {c['days']:g}{'*' if c['rule'].startswith('policy default') else ''}" for c in seen
     )
-    none = f"; none of {', '.join(unseen)} in the training leads (policy default kept)" if unseen else ""
-    return f"intent windows (days; * policy default, too few leads to choose): {shown}{none}"
+    none = (
+        f"; none of {', '.join(unseen)} in the training leads (the policy's default window kept)"
+        if unseen
+        else ""
+    )
+    return f"intent windows (days; * the policy's default window, too few leads to choose): {shown}{none}"
 
 
 def _print_left_out(result) -> None:

@@ -112,7 +112,10 @@ def test_intent_windows_are_listed_only_for_event_types_the_training_leads_have(
         record["events"] = [e for e in record.get("events", []) if e["type"] != "demo_request"]
     partial = words(records)
     assert "demo_request" not in partial.split(";")[0]
-    assert partial.endswith("; none of demo_request in the training leads (policy default kept)")
+    assert partial.endswith("; none of demo_request in the training leads (the policy's default window kept)")
     for record in records:  # an export with no events at all
         record["events"] = []
-    assert words(records) == "intent windows: no intent events in the training leads, policy defaults kept"
+    assert (
+        words(records)
+        == "intent windows: no intent events in the training leads, the policy's default windows kept"
+    )
