@@ -48,8 +48,8 @@ class Row:
 
 
 def cell_value(value):
-    """A typed table's cell (DataFrame, Parquet) as a lead value: None when missing (None, NaN, pandas' NaT and
-    NA), numpy values as Python's, a timestamp or date as its ISO 8601 text, as a CSV cell or lead JSON has it."""
+    """A typed table's cell (DataFrame, Parquet) as lead JSON holds it: None when missing, timestamps ISO 8601 text."""
+    # Missing: None, NaN, pandas' NaT and NA. numpy values become Python's; a timestamp or date its ISO text.
     if value is None or type(value).__name__ in ("NAType", "NaTType"):  # NaT is a datetime: caught first
         return None
     if getattr(getattr(value, "dtype", None), "kind", None) == "M" and getattr(value, "ndim", 1) == 0:

@@ -253,8 +253,7 @@ def load(
     data_dir: str | Path | None = None,
     policy: str | Path | None = None,
 ) -> Scorer:
-    """A registered model version (by alias, champion by default, or by version number) ready to decide, from the
-    settings' MLflow."""
+    """A registered model version (by alias, champion by default, or by number) ready to decide."""
     import warnings
 
     if alias is not None and version is not None:  # one would be silently ignored: the wrong model compared

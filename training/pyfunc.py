@@ -50,11 +50,9 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
 
 
 def registered_version(bundle: Path) -> str | None:
-    """'leadgate/3' when the model was loaded from the registry (models:/…), else None (the bundle's run name).
-
-    MLflow writes `registered_model_meta` (the name, and the version an alias resolved to) beside `MLmodel`
-    when it downloads a registered version; a model loaded by run or path has none.
-    """
+    """'leadgate/3' when the model was loaded from the registry (models:/…), else None (the bundle's run name)."""
+    # MLflow writes `registered_model_meta` (the name, and the version an alias resolved to) beside `MLmodel`
+    # when it downloads a registered version; a model loaded by run or path has none.
     import yaml
 
     for folder in bundle.parents[:3]:  # the bundle sits in the model folder's artifacts/
