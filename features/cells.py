@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, datetime
 
 from leadgate.features import number_marks
 from leadgate.features.dates import moment
@@ -46,16 +47,34 @@ class Row:
         return None if value in self.placeholders else value
 
 
+def cell_value(value):
+    """A typed table's cell (DataFrame, Parquet) as lead JSON holds it: None when missing, timestamps ISO 8601 text."""
+    # Missing: None, NaN, pandas' NaT and NA. numpy values become Python's; a timestamp or date its ISO text.
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):  # NaT is a datetime: caught first
+        return None
+    if getattr(getattr(value, "dtype", None), "kind", None) == "M" and getattr(value, "ndim", 1) == 0:
+        value = value.astype("datetime64[us]").tolist()  # numpy's own tolist() gives integer nanoseconds
+    elif hasattr(value, "tolist"):  # numpy arrays and scalars from DataFrame columns
+        value = value.tolist()
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, datetime):
+        # As text, a timestamp meets the rules every lead time meets (naive is UTC, see schema_types.Moment),
+        # and a datetime custom field reads it as its ISO text. datetime's own isoformat: to the microsecond.
+        return datetime.isoformat(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def cell_text(value) -> str:
     """A DataFrame or Parquet cell as the text a CSV export holds: '' when missing, '3' for a float 3.0."""
-    if value is None or type(value).__name__ == "NAType":
+    value = cell_value(value)
+    if value is None:
         return ""
-    if isinstance(value, float):
-        if value != value:
-            return ""
-        # pandas turns an integer column with a blank into floats; the export said 3, not 3.0.
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
+    # pandas turns an integer column with a blank into floats; the export said 3, not 3.0.
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
     return str(value)
 
 

@@ -12,12 +12,24 @@ from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
-from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_rows
-from leadgate.serving.lead_files import MARK_STRAYS, foreign_columns, mapped_row, shown_columns, table_rows
+from leadgate.serving.batch import FLAT_COLUMNS, Row, count_unlearned, decide_chunk, unlearned_message
+from leadgate.serving.batch_output import output_row
+from leadgate.serving.lead_files import (
+    MARK_STRAYS,
+    foreign_columns,
+    json_text_row,
+    mapped_row,
+    shown_columns,
+    table_rows,
+)
 from leadgate.serving.model_loading import LoadedModel
 
 # When leads are decided: None is now; "created" each lead as it stood when created; a datetime one moment.
 DecisionTime = datetime | Literal["created"] | None
+ACCEPTED = (
+    "a DataFrame (columns by lead path, or a CRM export with mapping=), one row of it (a Series), "
+    "lead dicts, Leads or lead JSON text"
+)
 
 
 class Scorer:
@@ -51,26 +63,30 @@ class Scorer:
         return self.loaded.model.builder.custom_fields
 
     def decide(self, leads, *, mapping=None, now: DecisionTime = None):
-        """Decide leads (a DataFrame, lead dicts or Leads) → a DataFrame, one row per lead, `error` where one failed.
+        """Decide leads (a DataFrame or one row of it, lead dicts, Leads or lead JSON text) → a DataFrame, one row
+        per lead, `error` where one failed.
 
         A DataFrame has columns by lead path (`contact.email`, `custom.segment`) as batch CSV files do, or is
         a raw CRM export read through `mapping` (a shipped mapping's name, a file, or a Mapping). `now`: the
         decision time of leads without their own `scored_at` (default now; "created": as each stood when
-        created, as back-tests decide).
+        created, as back-tests decide). Leads without a custom field every training lead had are counted in
+        `.attrs["unlearned_gaps"]` and warned of, as `score` does.
         """
         import pandas as pd
 
+        leads = _one_table(leads)
         index = leads.index if isinstance(leads, pd.DataFrame) else None
         rows = self._rows(leads, mapping)
-        outputs = self._decide_rows(rows, now)
+        outputs, gaps = self._decide_rows(rows, now)
         frame = pd.DataFrame(outputs, columns=list(FLAT_COLUMNS))
         if index is not None and len(index) == len(frame):
             frame.index = index
+        frame.attrs["unlearned_gaps"] = gaps
         return frame
 
     def records(self, leads, *, mapping=None, now: DecisionTime = None) -> list[DecisionRecord | str]:
         """Full decision records (reasons with their contributions, gates with categories); an error string per bad lead."""
-        outputs = self._decide_rows(self._rows(leads, mapping), now, full=True)
+        outputs, _ = self._decide_rows(self._rows(_one_table(leads), mapping), now, full=True)
         return [DecisionRecord.from_json(o) if o["error"] is None else o["error"] for o in outputs]
 
     def explain(self, lead, *, mapping=None, now: DecisionTime = None):
@@ -80,7 +96,8 @@ class Scorer:
         """
         import pandas as pd
 
-        parsed = AsOf(now).pin(Row(1, self._lead(lead, mapping), None, None)).lead
+        parsed = AsOf(now).pin(Row(1, self._lead(_one_table(lead), mapping), None, None)).lead
+        _warn_unlearned(self.loaded.model, [parsed], stacklevel=3)
         decisions = self.pipeline.decide([parsed])
         if decisions.matrix is None:
             raise ValueError("no model: nothing to explain (the policy alone decided)")
@@ -108,9 +125,14 @@ class Scorer:
         }
         return frame.reset_index(drop=True)
 
-    def _decide_rows(self, rows: list[Row], now: DecisionTime, full: bool = False) -> list[dict]:
+    def _decide_rows(self, rows: list[Row], now: DecisionTime, full: bool = False) -> tuple[list[dict], dict]:
+        """One output per row, and the unlearned gaps of the decided leads (warned of, as `score` tells them)."""
         # A fixed decision time, for back-tests by hand: each lead as of `now` unless it says otherwise.
-        return decide_rows(self.pipeline, list(AsOf(now).rows(rows)), full)
+        outcomes = decide_chunk(self.pipeline, list(AsOf(now).rows(rows)))
+        gaps = _warn_unlearned(
+            self.loaded.model, [row.lead for row, record in outcomes if record is not None]
+        )
+        return [output_row(row, record, full) for row, record in outcomes], gaps
 
     def _lead(self, lead, mapping=None) -> Lead:
         rows = self._rows(lead, mapping)  # a dict or Lead is one lead; a DataFrame must hold one row
@@ -127,8 +149,10 @@ class Scorer:
     def _rows(self, leads, mapping) -> list[Row]:
         import pandas as pd
 
-        if isinstance(leads, Lead | dict):
+        if isinstance(leads, Lead | dict | str):
             leads = [leads]
+        if not isinstance(leads, pd.DataFrame) and not _iterable(leads):
+            raise ValueError(f"leads are {ACCEPTED}; got {type(leads).__name__}")
         if mapping is not None:
             return _mapped(leads, _mapping(mapping), self.loaded.model.metadata.get("decimal_marks"))
         if isinstance(leads, pd.DataFrame):
@@ -140,7 +164,37 @@ class Scorer:
                 )
             # As `score` reads a CSV: text cells of custom fields by the model's types, rows numbered as the file.
             return list(table_rows(leads.to_dict(orient="records"), self.custom_fields))
-        return [Row.of(number, lead) for number, lead in enumerate(leads, start=1)]
+        # Text is a lead's JSON, as the pyfunc takes it: never a row's error message, which would echo the lead.
+        return [
+            json_text_row(number, lead) if isinstance(lead, str) else Row.of(number, lead)
+            for number, lead in enumerate(leads, start=1)
+        ]
+
+
+def _one_table(leads):
+    """A Series (one row of a lead-path DataFrame or of an export) as that one-row DataFrame; else as given."""
+    import pandas as pd
+
+    return leads.to_frame().T if isinstance(leads, pd.Series) else leads
+
+
+def _iterable(leads) -> bool:
+    try:
+        iter(leads)
+    except TypeError:
+        return False
+    return not isinstance(leads, bytes | bytearray)
+
+
+def _warn_unlearned(model, leads: list[Lead], stacklevel: int = 4) -> dict[str, int]:
+    """The unlearned gaps of these decided leads, warned of once when there are any (see count_unlearned)."""
+    import warnings
+
+    gaps: dict[str, int] = {}
+    count_unlearned(model, leads, gaps)
+    if gaps:
+        warnings.warn(unlearned_message(gaps), UserWarning, stacklevel=stacklevel)  # at the notebook's line
+    return gaps
 
 
 def _shown(builder, spec, value, custom: dict):
@@ -193,14 +247,17 @@ def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
 
 
 def load(
-    alias: str = "champion",
+    alias: str | None = None,
     *,
     version: int | str | None = None,
     data_dir: str | Path | None = None,
     policy: str | Path | None = None,
 ) -> Scorer:
-    """A registered model version (by alias, or by version number) ready to decide, from the settings' MLflow."""
+    """A registered model version (by alias, champion by default, or by number) ready to decide."""
     import warnings
+
+    if alias is not None and version is not None:  # one would be silently ignored: the wrong model compared
+        raise ValueError(f"give alias or version, not both (alias={alias!r}, version={version!r})")
 
     from leadgate.serving.model_loading import load_by_alias, load_registered_version
     from leadgate.settings import COMMON_SETTINGS, settings_from_env
@@ -216,4 +273,4 @@ def load(
         warnings.warn(f"{problem} (not read by leadgate.load, so ignored here)", stacklevel=2)
     if version is not None:
         return Scorer(load_registered_version(settings, str(version)))
-    return Scorer(load_by_alias(settings, alias))
+    return Scorer(load_by_alias(settings, alias or "champion"))

@@ -35,6 +35,7 @@ __all__ = [
     "read_leads",
     "score_file",
     "unflatten",
+    "unlearned_message",
 ]
 
 # Leads decided together: the fewest the pipeline decides on two threads. Memory holds about three chunks
@@ -63,6 +64,26 @@ def _checked_custom(pipeline: DecisionPipeline, row: Row) -> Row:
     problems = pipeline.custom_problems(row.lead) if row.lead is not None else []
     return (
         Row(row.number, None, row.lead_id, f"row {row.number}: " + "; ".join(problems)) if problems else row
+    )
+
+
+def count_unlearned(model, leads: Iterable, gaps: dict[str, int]) -> None:
+    """Add to `gaps`, per custom field no training lead lacked, the decided leads without it (ScoringModel.unlearned)."""
+    if model is None or not model.always_given():
+        return
+    for lead in leads:
+        for name in model.unlearned(lead.custom):
+            gaps[name] = gaps.get(name, 0) + 1
+
+
+def unlearned_message(gaps: dict[str, int]) -> str:
+    """What `score` and `decide` say of leads without custom fields every training lead had (see count_unlearned)."""
+    # A web form or mapping that stopped sending a field: the model never saw it missing, and no reason
+    # against can name it, so its scores would drop without a word.
+    counts = ", ".join(f"{name} {count:,}" for name, count in gaps.items())
+    return (
+        f"leads without custom fields every training lead had ({counts}): the model never learned such leads "
+        "and their reasons cannot name the gap; check that the form or mapping sends them"
     )
 
 
@@ -126,7 +147,6 @@ def score_rows(
     """Decide rows as they come and write each chunk's outputs at once (see score_file)."""
     routes: dict[str, int] = {}
     errors = chunks = 0
-    model = pipeline.model if pipeline.model is not None and pipeline.model.always_given() else None
     gaps: dict[str, int] = {}
     # The cyclic GC stays off: a batch builds millions of small acyclic objects, freed by reference counting
     # chunk after chunk, that it would rescan for nothing (a collection per chunk cost a fifth of the run).
@@ -134,13 +154,14 @@ def score_rows(
         for chunk in prefetched(chunked(rows, CHUNK), name="batch-reader"):
             outcomes = decide_chunk(pipeline, chunk)
             write(outcomes)
-            for row, record in outcomes:
+            for _, record in outcomes:
                 if record is None:
                     errors += 1
                 else:
                     routes[record.route] = routes.get(record.route, 0) + 1
-                    for name in model.unlearned(row.lead.custom) if model is not None else ():
-                        gaps[name] = gaps.get(name, 0) + 1
+            count_unlearned(
+                pipeline.model, (row.lead for row, record in outcomes if record is not None), gaps
+            )
             chunks += 1
             if on_progress:
                 on_progress(len(chunk))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import chain, islice
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from leadgate.features.cells import text_fields, typed_custom
+from leadgate.features.cells import cell_value, text_fields, typed_custom
 from leadgate.features.custom import CustomField
 from leadgate.features.export_records import (
     decimal_marks,
@@ -81,21 +80,12 @@ class Row:
         return cls(number, None, row.lead_id, f"row {number}: " + "; ".join([*problems, *unread]))
 
 
-def _missing(value) -> bool:
-    return (
-        value is None
-        or (isinstance(value, float) and math.isnan(value))
-        or (isinstance(value, str) and not value)
-    )
-
-
 def unflatten(row: dict) -> dict:
     """Rebuild a nested lead from flat columns ('contact.email', 'events' as JSON text); drop empty cells."""
     lead: dict = {}
     for key, value in row.items():
-        if hasattr(value, "tolist"):  # numpy arrays and scalars from DataFrame columns
-            value = value.tolist()
-        if _missing(value):
+        value = cell_value(value)  # one reading of a typed cell: NaT and NA missing, timestamps ISO text
+        if value is None or value == "":
             continue
         if isinstance(value, str) and key == "events":
             value = json.loads(value)
@@ -117,7 +107,8 @@ def _json_rows(path: Path) -> Iterator[tuple[int, dict | str]]:
     yield from enumerate(data if isinstance(data, list) else [data], start=1)
 
 
-def _jsonl_row(number: int, line: str) -> Row:
+def json_text_row(number: int, line: str) -> Row:
+    """One lead given as JSON text (a JSON-lines line, the pyfunc's input) as a Row, validated as the API does."""
     try:
         # Parsed and validated in one pass, without a dict in between: a third less work per lead.
         lead = Lead.model_validate_json(line)
@@ -136,7 +127,7 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
         with open_text(path) as handle:  # line by line: a big lead file never sits in memory whole
             for number, line in enumerate(handle, start=1):
                 if line.strip():
-                    yield _jsonl_row(number, line)
+                    yield json_text_row(number, line)
     except UNREADABLE as error:
         raise BatchInputError(f"{path.name}: cannot be read as UTF-8 JSON lines: {error}") from None
 

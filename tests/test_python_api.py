@@ -200,3 +200,105 @@ def test_two_data_folders_in_one_process_each_load_their_own_model(registered_se
     assert first.policy_version == policy.version and second.policy_version == other_policy.version
     assert leadgate.load(data_dir=settings.data_dir).policy_version == policy.version
     assert "MLFLOW_TRACKING_URI" not in os.environ
+
+
+def _flat(leads: list[dict]):
+    """Leads as the README's DataFrame: columns by lead path, events as JSON text."""
+    import json
+
+    frame = pd.json_normalize([{k: v for k, v in lead.items() if k != "events"} for lead in leads])
+    frame["events"] = [json.dumps(lead["events"]) for lead in leads]
+    return frame
+
+
+def test_a_series_is_one_lead_and_json_text_is_read_never_echoed(scorer):
+    import json
+
+    frame = _flat([lead_dict(lead_id="s-1"), lead_dict(lead_id="s-2", company={"employees": 3})])
+    whole = scorer.decide(frame)
+    one = scorer.decide(frame.iloc[1])
+    assert len(one) == 1 and one["error"].isna().all() and list(one.index) == [1]
+    assert (
+        one.iloc[0][["lead_id", "route", "p_sql"]].tolist()
+        == whole.iloc[1][["lead_id", "route", "p_sql"]].tolist()
+    )
+    assert scorer.explain(frame.iloc[1]).attrs["p_sql"] == pytest.approx(whole.loc[1, "p_sql"], abs=1e-6)
+    # Lead JSON, the pyfunc's input: parsed; text that is none is a message, never the text (personal data).
+    text = json.dumps(lead_dict(lead_id="s-1"))
+    decided = scorer.decide(["not json, Dana Ruiz", text])
+    assert (
+        decided.loc[0, "error"].startswith("row 1: not valid JSON") and "Dana" not in decided.loc[0, "error"]
+    )
+    assert decided.loc[1, "p_sql"] == whole.loc[0, "p_sql"] and pd.isna(decided.loc[1, "error"])
+    assert scorer.decide(text)["lead_id"].tolist() == ["s-1"]
+
+
+@pytest.mark.parametrize("leads", [None, 3])
+def test_no_leads_at_all_is_one_value_error_naming_what_is_accepted(scorer, leads):
+    for method in (scorer.decide, scorer.explain):
+        with pytest.raises(
+            ValueError, match=r"leads are a DataFrame .*, lead dicts, Leads or lead JSON text; got"
+        ):
+            method(leads)
+
+
+def test_a_nat_created_at_is_missing_as_score_reads_it(scorer):
+    frame = _flat([lead_dict(lead_id="nat")])
+    frame["created_at"] = pd.Series([pd.NaT], dtype="datetime64[ns, UTC]")
+    assert scorer.decide(frame).loc[0, "error"] == "row 2: created_at: Field required"
+    typed = frame.assign(created_at=pd.to_datetime(["2026-11-01T09:00:00Z"]))
+    assert scorer.decide(typed).loc[0, "error"] is None
+
+
+def test_load_refuses_an_alias_and_a_version_together(registered_settings):
+    settings, registered = registered_settings
+    with pytest.raises(ValueError, match="give alias or version, not both"):
+        leadgate.load(alias="challenger", version=registered.version, data_dir=settings.data_dir)
+    with pytest.raises(ValueError, match="give alias or version, not both"):
+        leadgate.load("champion", version=registered.version, data_dir=settings.data_dir)
+
+
+@pytest.fixture(scope="module")
+def custom_scorer(policy):
+    """A model whose every training lead had `calls` and a datetime `last_webinar` (no registry needed)."""
+    from leadgate.api import Scorer
+    from leadgate.serving.model_loading import LoadedModel
+    from leadgate.training.data import history_from_records
+    from leadgate.training.synth import generate_history
+    from leadgate.training.train import train_model
+
+    records = generate_history(n_leads=1500, months=12, seed=3, policy=policy)
+    for number, record in enumerate(records):
+        record["custom"] = {"last_webinar": record["created_at"], "calls": number % 5}
+    model = train_model(history_from_records(records), policy, seed=0).model
+    return Scorer(LoadedModel(model, policy, "leadgate", "1", "run"))
+
+
+@pytest.mark.filterwarnings("ignore:leads without custom fields")
+def test_a_datetime_custom_field_reads_typed_timestamps_and_nat_as_missing(custom_scorer):
+    leads = [lead_dict(lead_id=f"w{i}", custom={"calls": 2}) for i in range(4)]
+    texts = ["2026-10-01T08:00:00Z", "2026-10-01T10:00:00+02:00", None, "2026-09-15T00:00:00Z"]
+    as_text = _flat(leads).assign(**{"custom.last_webinar": texts})
+    typed = as_text.assign(**{"custom.last_webinar": pd.to_datetime(texts, utc=True)})
+    naive = typed.assign(**{"custom.last_webinar": typed["custom.last_webinar"].dt.tz_localize(None)})
+    expected = custom_scorer.decide(as_text)
+    assert expected["error"].isna().all()
+    for frame in (typed, naive):
+        decided = custom_scorer.decide(frame)
+        assert decided["error"].isna().all() and decided["p_sql"].tolist() == expected["p_sql"].tolist()
+        assert decided.attrs["unlearned_gaps"] == {"last_webinar": 1}  # the NaT: missing, as None reads
+
+
+def test_decide_tells_of_leads_without_a_field_every_training_lead_had(custom_scorer):
+    import warnings
+
+    full = lead_dict(lead_id="full", custom={"calls": 2, "last_webinar": "2026-10-01T08:00:00Z"})
+    lacking = [lead_dict(lead_id=f"gap{i}", custom={"calls": 1}) for i in range(2)]
+    with pytest.warns(UserWarning, match=r"every training lead had \(last_webinar 2\)") as caught:
+        decided = custom_scorer.decide([full, *lacking])
+    assert len(caught) == 1 and decided.attrs["unlearned_gaps"] == {"last_webinar": 2}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a complete lead: nothing to say
+        assert custom_scorer.decide([full]).attrs["unlearned_gaps"] == {}
+    with pytest.warns(UserWarning, match=r"\(calls 1, last_webinar 1\)"):
+        custom_scorer.explain(lead_dict(lead_id="bare"))

@@ -8,6 +8,7 @@ runs, under their one name.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import mlflow.pyfunc
 
@@ -24,6 +25,9 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
         """Rebuild the scoring model and the pipeline from the logged artifacts."""
         with open(context.artifacts["bundle"]) as handle:
             self.scoring_model = ScoringModel.from_dict(json.load(handle))
+        registered = registered_version(Path(context.artifacts["bundle"]))
+        if registered is not None:  # loaded from the registry: named as every other path names it
+            self.scoring_model.version = registered
         with open(context.artifacts["policy"]) as handle:
             self.policy = parse_policy(handle.read(), "policy.yaml")
         self.pipeline = DecisionPipeline(self.policy, self.scoring_model)
@@ -43,6 +47,21 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
                 answers.append(json.dumps({"error": str(error)}))
         records = iter(self.pipeline.decide_records(leads)[1]) if leads else iter(())
         return [answer if answer is not None else json.dumps(next(records).to_json()) for answer in answers]
+
+
+def registered_version(bundle: Path) -> str | None:
+    """'leadgate/3' when the model was loaded from the registry (models:/…), else None (the bundle's run name)."""
+    # MLflow writes `registered_model_meta` (the name, and the version an alias resolved to) beside `MLmodel`
+    # when it downloads a registered version; a model loaded by run or path has none.
+    import yaml
+
+    for folder in bundle.parents[:3]:  # the bundle sits in the model folder's artifacts/
+        meta = folder / "registered_model_meta"
+        if (folder / "MLmodel").is_file() and meta.is_file():
+            data = yaml.safe_load(meta.read_text()) or {}
+            name, version = data.get("model_name"), data.get("model_version")
+            return f"{name}/{version}" if name and version is not None else None
+    return None
 
 
 # The model's code file: MLflow executes it under a module name of its own, so it holds no class of ours.

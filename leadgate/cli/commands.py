@@ -99,7 +99,7 @@ def score(
 
     from leadgate.features.mapping import MappingError
     from leadgate.serving.as_of import OLD_AFTER, AsOf, parse_as_of
-    from leadgate.serving.batch import BatchInputError, score_file
+    from leadgate.serving.batch import BatchInputError, score_file, unlearned_message
 
     try:
         decision_time = AsOf(parse_as_of(as_of))
@@ -127,13 +127,7 @@ def score(
     routes = ", ".join(f"{route} {count:,}" for route, count in sorted(summary.routes.items()))
     console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")
     if summary.unlearned_gaps:
-        # A web form or mapping that stopped sending a field: the model never saw it missing, and no reason
-        # against can name it, so its scores would drop without a word.
-        counts = ", ".join(f"{name} {count:,}" for name, count in summary.unlearned_gaps.items())
-        console.print(
-            f"[yellow]leads without custom fields every training lead had ({counts}): the model never learned "
-            "such leads and their reasons cannot name the gap; check that the form or mapping sends them[/]"
-        )
+        console.print(f"[yellow]{unlearned_message(summary.unlearned_gaps)}[/]")
     if decision_time.old:
         # Deciding an old lead now ages its events and dates to today: right for a lead still open, not for
         # re-scoring history.

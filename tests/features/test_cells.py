@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from leadgate.features.cells import cell_text, typed_custom
+from leadgate.features.cells import cell_text, cell_value, typed_custom
 from leadgate.features.custom import CustomField
 
 
@@ -25,6 +27,28 @@ from leadgate.features.custom import CustomField
 )
 def test_cells_read_as_the_export_wrote_them(value, text):
     assert cell_text(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        (pd.NaT, None),
+        (pd.NA, None),
+        (np.datetime64("NaT"), None),
+        (np.float64("nan"), None),
+        (pd.Timestamp("2026-11-01 09:00", tz="Europe/Berlin"), "2026-11-01T09:00:00+01:00"),
+        (
+            pd.Timestamp("2026-11-01 09:00:00.000000009"),
+            "2026-11-01T09:00:00",
+        ),  # naive: UTC, as JSON reads it
+        (np.datetime64("2026-11-01T09:00:00.000000001"), "2026-11-01T09:00:00"),  # not integer nanoseconds
+        (pd.Timestamp("2026-11-01").date(), "2026-11-01"),
+        (np.int64(3), 3),
+    ],
+)
+def test_a_typed_cell_is_missing_or_the_value_lead_json_would_hold(value, read):
+    assert cell_value(value) == read and type(cell_value(value)) is type(read)
+    assert cell_text(value) == ("" if read is None else str(read))  # a mapped export's cell reads the same
 
 
 FIELDS = (

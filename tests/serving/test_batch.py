@@ -238,6 +238,28 @@ def test_unflatten_nests_dotted_keys_and_drops_empty_cells_and_nan():
     }
 
 
+def test_parquet_timestamps_read_as_their_field_s_time_and_a_null_as_missing(tmp_path):
+    fields = (CustomField("webinar", "datetime", "Last webinar"),)
+    frame = pd.DataFrame([flat(lead_dict(lead_id=f"p{i}")) for i in range(3)])
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    frame["custom.webinar"] = pd.to_datetime(["2026-10-01T08:00:00Z", None, "2026-10-02T00:00:00Z"], utc=True)
+    path = tmp_path / "leads.parquet"
+    frame.to_parquet(path, index=False)
+    rows = list(read_leads(path, custom_fields=fields))
+    assert [row.error for row in rows] == [None, None, None]
+    assert [row.lead.custom for row in rows] == [
+        {"webinar": "2026-10-01T08:00:00+00:00"},
+        {},
+        {"webinar": "2026-10-02T00:00:00+00:00"},
+    ]
+
+
+def test_a_nat_cell_is_missing_as_an_empty_one_is():
+    assert unflatten(
+        {"lead_id": "x", "created_at": pd.NaT, "custom.seen": pd.NaT, "company.name": pd.NA}
+    ) == {"lead_id": "x"}
+
+
 def test_unflatten_turns_numpy_values_into_python_ones():
     lead = unflatten({"company.employees": np.int64(12), "events": np.array([{"type": "x"}], dtype=object)})
     assert lead == {"company": {"employees": 12}, "events": [{"type": "x"}]}
@@ -577,7 +599,7 @@ def test_a_prefetched_iterator_raises_the_producers_error_and_stops_when_closed(
 def test_json_lines_validated_in_one_pass_match_the_dict_path(lead):
     """The one-pass JSON-lines reader accepts and refuses exactly as parse_lead does, in the same words."""
     line = json.dumps(lead)
-    fast, usual = lead_files._jsonl_row(7, line), batch.Row.parsed(7, json.loads(line))
+    fast, usual = lead_files.json_text_row(7, line), batch.Row.parsed(7, json.loads(line))
     assert (fast.lead, fast.lead_id, fast.error) == (usual.lead, usual.lead_id, usual.error)
 
 
@@ -585,7 +607,7 @@ def test_json_lines_validated_in_one_pass_match_the_dict_path(lead):
     "text", ['{"lead_id": "inf", "company": {"annual_revenue": Infinity}}', "[1, 2]", '"x"']
 )
 def test_json_lines_the_dict_path_reads_differently_still_get_its_error(text):
-    fast, usual = lead_files._jsonl_row(3, text), batch.Row.parsed(3, json.loads(text))
+    fast, usual = lead_files.json_text_row(3, text), batch.Row.parsed(3, json.loads(text))
     assert fast.lead is None and (fast.lead_id, fast.error) == (usual.lead_id, usual.error)
 
 

@@ -66,7 +66,20 @@ def test_the_loaded_model_carries_the_trained_policy(champion, policy):
     assert json.loads(model.predict([json.dumps(lead_dict())])[0])["policy_version"] == policy.version
 
 
-def test_decisions_from_the_pyfunc_name_the_model_that_made_them(champion):
+def test_decisions_from_the_pyfunc_name_the_model_that_made_them(champion, registered_settings):
+    import mlflow
+    from mlflow import MlflowClient
+
     model, registered = champion
-    version = json.loads(model.predict([json.dumps(lead_dict())])[0])["model_version"]
-    assert registered.run_id in version or version == f"{registered.name}/{registered.version}"
+    named = f"{registered.name}/{registered.version}"  # as the CLI, the API, the store and load() name it
+    assert json.loads(model.predict([json.dumps(lead_dict())])[0])["model_version"] == named
+    settings, _ = registered_settings
+    settings.point_mlflow()
+    champion_version = MlflowClient().get_model_version_by_alias(registered.name, "champion").version
+    by_alias = mlflow.pyfunc.load_model(f"models:/{registered.name}@champion")
+    version = json.loads(by_alias.predict([json.dumps(lead_dict())])[0])["model_version"]
+    assert version == f"{registered.name}/{champion_version}"  # the number the alias stood for
+    # Loaded by its run, the model has no version to give: it says which run made it.
+    by_run = mlflow.pyfunc.load_model(f"runs:/{registered.run_id}/model")
+    version = json.loads(by_run.predict([json.dumps(lead_dict())])[0])["model_version"]
+    assert version == f"{registered.name}@run:{registered.run_id}"
