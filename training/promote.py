@@ -110,6 +110,8 @@ class Comparison:
     sqls_hidden_by_challenger_only: list[str] = field(default_factory=list)
     sqls_hidden_by_champion_only: list[str] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
+    # The policy whose `promotion` criteria judged it: a looser file given with --policy shows in the record.
+    policy_version: str | None = None
 
     @property
     def promote(self) -> bool:
