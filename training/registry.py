@@ -23,6 +23,8 @@ class Registered:
     name: str
     version: str
     aliases: list[str]
+    # The version that held the challenger alias before this one took it, if another did.
+    replaced_challenger: str | None = None
 
 
 def configure_mlflow(settings: Settings, new_runs: bool = True):
@@ -158,8 +160,16 @@ def log_training(
     alias = CHALLENGER
     if first_becomes_champion and not _has_alias(client, settings.model_name, CHAMPION):
         alias = CHAMPION
+    replaced = None
     if aliased:
+        if alias == CHALLENGER:
+            replaced = _alias_of(client, settings.model_name, CHALLENGER)
         client.set_registered_model_alias(settings.model_name, alias, version)
+        if replaced is not None:
+            # Its shadow period ends here: the registry says why it no longer has the alias.
+            client.set_model_version_tag(
+                settings.model_name, replaced, "leadgate.challenger_replaced_by", version
+            )
     else:
         # Kept for inspection (`leadgate.load(version=N)`, the report), never served, never in shadow.
         client.set_model_version_tag(
@@ -174,7 +184,11 @@ def log_training(
         settings.model_name, version, "leadgate.feature_count", str(len(result.model.builder.features))
     )
     return Registered(
-        run_id=run.info.run_id, name=settings.model_name, version=version, aliases=[alias] if aliased else []
+        run_id=run.info.run_id,
+        name=settings.model_name,
+        version=version,
+        aliases=[alias] if aliased else [],
+        replaced_challenger=replaced,
     )
 
 
@@ -219,7 +233,7 @@ def record_promotion(settings: Settings, challenger: str, champion: str | None, 
     client = MlflowClient()
     name = settings.model_name
     decision = "promoted" if report["promote"] else "refused"
-    reasons = [check["detail"] for check in report["checks"] if check["passed"] == report["promote"]]
+    reasons = [check["detail"] for check in report["checks"] if check["passed"] is report["promote"]]
     summary = {
         k: report.get(k)
         for k in ("policy_version", "with_outcome", "sqls", "won", "auc_difference", "checks")
