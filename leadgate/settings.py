@@ -177,6 +177,20 @@ class Settings(BaseSettings):
         path = Path(unquote(parsed.path)).resolve()
         return None if path.is_relative_to(self.data_dir.resolve()) else path
 
+    def artifacts_here(self, location: str) -> Path | None:
+        """Where files MLflow keeps under another folder's `mlartifacts` lie in this one: the folder was moved or copied.
+
+        Only the path is mapped (the files may be missing); None when the location is inside this folder, remote, or
+        no `mlartifacts` folder of leadgate's making.
+        """
+        outside = self.local_path_outside(location)
+        if outside is None or "mlartifacts" not in outside.parts:
+            return None
+        # The last one: leadgate roots every experiment it creates at <data folder>/mlartifacts, and MLflow names
+        # nothing below it so.
+        root = len(outside.parts) - 1 - outside.parts[::-1].index("mlartifacts")
+        return self.data_dir.resolve().joinpath("mlartifacts", *outside.parts[root + 1 :])
+
     def decisions_url(self) -> str:
         """Decision store URL: the given one, else SQLite in the data folder."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'decisions.db').resolve()}"

@@ -95,12 +95,49 @@ def load_version(settings: Settings, version) -> LoadedModel:
         settings.point_mlflow()
         # suppress_warnings skips MLflow's scan of every installed distribution against the model's
         # requirements (0.7 s of a 1.1 s load); the bundle checks its own format and feature list.
-        pyfunc = mlflow.pyfunc.load_model(
-            f"models:/{settings.model_name}/{version.version}", suppress_warnings=True
-        )
+        pyfunc = mlflow.pyfunc.load_model(_model_uri(settings, version), suppress_warnings=True)
     wrapper = pyfunc.unwrap_python_model()
     model: ScoringModel = wrapper.scoring_model
     model.version = f"{settings.model_name}/{version.version}"
     return LoadedModel(
         model, policy_for(settings, wrapper.policy), settings.model_name, str(version.version), version.run_id
     )
+
+
+def _model_uri(settings: Settings, version) -> str:
+    """What to load a version from: the registry's URI, or the model's files in this data folder when the folder
+    was moved or copied (MLflow keeps the absolute path of the folder the model was trained in)."""
+    uri = f"models:/{settings.model_name}/{version.version}"
+    location = _artifact_location(settings, version) if settings.embedded_tracking() else None
+    elsewhere = settings.local_path_outside(location) if location else None
+    if elsewhere is None:
+        return uri
+    here = settings.artifacts_here(location)
+    if here is not None and here.is_dir():
+        # A copy reads its own files, so it keeps working once the original is gone.
+        return str(here)
+    if elsewhere.is_dir():
+        return uri
+    raise ModelNotFound(
+        f"{settings.model_name}/{version.version}: {settings.tracking_uri().removeprefix('sqlite:///')} keeps its "
+        f"files in {elsewhere}, which no longer exists, and this data folder has no copy of them"
+        + (f" at {here}" if here is not None else "")
+        + ": the folder was moved or copied without its mlartifacts folder, or the model was trained elsewhere"
+    )
+
+
+def _artifact_location(settings: Settings, version) -> str | None:
+    """The URI of a version's model files: its logged model's (MLflow 3), else its source; None if unknown."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    source = str(version.source or "")
+    if not source.startswith("models:/"):
+        return source or None
+    try:
+        model = MlflowClient(tracking_uri=settings.tracking_uri()).get_logged_model(
+            source.removeprefix("models:/")
+        )
+    except MlflowException:
+        return None
+    return model.artifact_location

@@ -109,16 +109,19 @@ class Comparison:
     won_hidden_by_champion_only: list[str] = field(default_factory=list)
     sqls_hidden_by_challenger_only: list[str] = field(default_factory=list)
     sqls_hidden_by_champion_only: list[str] = field(default_factory=list)
+    # A check's "passed" is None when the shadow period holds no evidence for it either way.
     checks: list[dict] = field(default_factory=list)
+    # The policy whose `promotion` criteria judged it: a looser file given with --policy shows in the record.
+    policy_version: str | None = None
 
     @property
     def promote(self) -> bool:
-        """True when every criterion holds."""
-        return bool(self.checks) and all(check["passed"] for check in self.checks)
+        """True when every criterion is shown to hold (one without evidence is not)."""
+        return bool(self.checks) and all(check["passed"] is True for check in self.checks)
 
     def failed(self) -> list[str]:
-        """The criteria that do not hold, in words."""
-        return [check["detail"] for check in self.checks if not check["passed"]]
+        """The criteria shown not to hold, in words."""
+        return [check["detail"] for check in self.checks if check["passed"] is False]
 
     def to_dict(self) -> dict:
         """Plain JSON-able form."""
@@ -158,8 +161,11 @@ def compare(
     result.checks.append(
         {
             "criterion": "challenger never failed",
-            "passed": result.challenger_errors == 0,
-            "detail": f"challenger failed on {result.challenger_errors} of {len(pairs)} shadow leads",
+            # Not failing on no lead at all shows nothing.
+            "passed": result.challenger_errors == 0 if pairs else None,
+            "detail": f"challenger failed on {result.challenger_errors} of {len(pairs)} shadow leads"
+            if pairs
+            else "no shadow lead decided yet, so not measured",
         }
     )
     if not len(scored):

@@ -23,10 +23,16 @@ class Registered:
     name: str
     version: str
     aliases: list[str]
+    # The version that held the challenger alias before this one took it, if another did.
+    replaced_challenger: str | None = None
 
 
-def configure_mlflow(settings: Settings):
-    """Point MLflow at the settings' tracking URI and experiment (created with local artifacts if new)."""
+def configure_mlflow(settings: Settings, new_runs: bool = True):
+    """Point MLflow at the settings' tracking URI and experiment (created with local artifacts if new).
+
+    `new_runs=False` is for the registry alone (aliases, tags): those live in the tracking database, inside
+    even a copied data folder, so a copy may read and tag its models though it may not log new ones.
+    """
     import logging
     import os
 
@@ -45,7 +51,7 @@ def configure_mlflow(settings: Settings):
     if experiment is None:
         location = settings.artifact_location() if embedded else None
         mlflow.create_experiment(settings.experiment, artifact_location=location)
-    elif embedded and (elsewhere := settings.local_path_outside(experiment.artifact_location)):
+    elif new_runs and embedded and (elsewhere := settings.local_path_outside(experiment.artifact_location)):
         # MLflow stores the location as an absolute path and has no API to change it (mlflow#3719), so in a
         # copied folder every new model would be written into the original one.
         from leadgate.settings import ArtifactsElsewhere
@@ -56,7 +62,7 @@ def configure_mlflow(settings: Settings):
             "the folder was copied or moved from there, and new models would be written into the other "
             "folder. Work in that folder, start from an empty data folder, or set LEADGATE_EXPERIMENT to a "
             f"new experiment name to keep new runs under {settings.data_dir.resolve() / 'mlartifacts'} "
-            f"(models registered before the copy are still read from {elsewhere})."
+            f"(models registered before the copy are read from this folder's copy of {elsewhere})."
         )
     mlflow.set_experiment(settings.experiment)
     return mlflow
@@ -154,8 +160,16 @@ def log_training(
     alias = CHALLENGER
     if first_becomes_champion and not _has_alias(client, settings.model_name, CHAMPION):
         alias = CHAMPION
+    replaced = None
     if aliased:
+        if alias == CHALLENGER:
+            replaced = _alias_of(client, settings.model_name, CHALLENGER)
         client.set_registered_model_alias(settings.model_name, alias, version)
+        if replaced is not None:
+            # Its shadow period ends here: the registry says why it no longer has the alias.
+            client.set_model_version_tag(
+                settings.model_name, replaced, "leadgate.challenger_replaced_by", version
+            )
     else:
         # Kept for inspection (`leadgate.load(version=N)`, the report), never served, never in shadow.
         client.set_model_version_tag(
@@ -170,7 +184,11 @@ def log_training(
         settings.model_name, version, "leadgate.feature_count", str(len(result.model.builder.features))
     )
     return Registered(
-        run_id=run.info.run_id, name=settings.model_name, version=version, aliases=[alias] if aliased else []
+        run_id=run.info.run_id,
+        name=settings.model_name,
+        version=version,
+        aliases=[alias] if aliased else [],
+        replaced_challenger=replaced,
     )
 
 
@@ -185,41 +203,45 @@ def _pinned(*distributions: str) -> list[str]:
 
 
 def _has_alias(client, name: str, alias: str) -> bool:
+    return _alias_of(client, name, alias) is not None
+
+
+def _alias_of(client, name: str, alias: str) -> str | None:
     from mlflow.exceptions import MlflowException
 
     try:
-        client.get_model_version_by_alias(name, alias)
+        return str(client.get_model_version_by_alias(name, alias).version)
     except MlflowException:
-        return False
-    return True
+        return None
 
 
 def alias_version(settings: Settings, alias: str) -> str | None:
     """The version number an alias points to, or None."""
-    configure_mlflow(settings)
+    configure_mlflow(settings, new_runs=False)
     from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
 
-    try:
-        return str(MlflowClient().get_model_version_by_alias(settings.model_name, alias).version)
-    except MlflowException:
-        return None
+    return _alias_of(MlflowClient(), settings.model_name, alias)
 
 
 def record_promotion(settings: Settings, challenger: str, champion: str | None, report: dict) -> None:
     """Tag the challenger version with the decision and its reasons; move the aliases when it is promoted."""
     from datetime import UTC, datetime
 
-    configure_mlflow(settings)
+    configure_mlflow(settings, new_runs=False)
     from mlflow import MlflowClient
 
     client = MlflowClient()
     name = settings.model_name
     decision = "promoted" if report["promote"] else "refused"
-    reasons = [check["detail"] for check in report["checks"] if check["passed"] == report["promote"]]
-    summary = {k: report[k] for k in ("with_outcome", "sqls", "won", "auc_difference", "checks")}
+    reasons = [check["detail"] for check in report["checks"] if check["passed"] is report["promote"]]
+    summary = {
+        k: report.get(k)
+        for k in ("policy_version", "with_outcome", "sqls", "won", "auc_difference", "checks")
+    }
     tags = {
         "leadgate.promotion.decision": decision,
+        # Whose criteria: `promote --policy` can loosen them, and the audit trail must show it.
+        "leadgate.promotion.policy": report.get("policy_version") or "",
         "leadgate.promotion.at": datetime.now(UTC).isoformat(timespec="seconds"),
         "leadgate.promotion.against": champion or "",
         "leadgate.promotion.reasons": "; ".join(reasons or [c["detail"] for c in report["checks"]])[:4900],

@@ -139,7 +139,7 @@ def _print_comparison(report) -> None:
         if ids:
             console.print(f"{label}: {', '.join(ids[:30])}{' ...' if len(ids) > 30 else ''}")
     for check in report.checks:
-        mark = "[green]pass[/]" if check["passed"] else "[red]FAIL[/]"
+        mark = {True: "[green]pass[/]", False: "[red]FAIL[/]"}.get(check["passed"], "[dim]—[/]   ")
         console.print(f"  {mark} {check['criterion']}: {check['detail']}")
 
 
@@ -155,7 +155,7 @@ def promote(
     """Promote the challenger to champion only if its shadow period meets the policy's criteria; exit 1 if not."""
     from leadgate.serving.lifecycle_store import shadow_pairs
     from leadgate.training.promote import compare
-    from leadgate.training.registry import CHALLENGER, CHAMPION, alias_version, record_promotion
+    from leadgate.training.registry import CHALLENGER, CHAMPION, alias_version
 
     settings = settings_for(data_dir, policy)
     criteria_policy = policy_in_force(settings)
@@ -166,24 +166,45 @@ def promote(
     pairs = shadow_pairs(store_or_fail(settings), f"{settings.model_name}/{challenger}")
     with console.status("comparing champion and challenger on the shadow period"):
         report = compare(pairs, f"{settings.model_name}/{challenger}", criteria_policy.promotion)
+    report.policy_version = criteria_policy.version
     _print_comparison(report)
     data = report.to_dict()
     if out is not None:
         out.write_text(json.dumps(data, indent=2, default=str))
     if not dry_run:
-        record_promotion(settings, challenger, champion, data)
+        _record_or_fail(settings, challenger, champion, data)
     prefix = "dry run: " if dry_run else ""
     unchanged = " Nothing changed." if dry_run else ""
+    criteria = f" (criteria of policy {report.policy_version})"
     if report.promote:
         verb = "would promote" if dry_run else "[bold green]promoted[/]"
         console.print(
-            f"{prefix}{verb} {settings.model_name}/{challenger} to {CHAMPION} (was {champion}).{unchanged}"
+            f"{prefix}{verb} {settings.model_name}/{challenger} to {CHAMPION} (was {champion}){criteria}."
+            f"{unchanged}"
         )
         return
     verdict = "would be refused" if dry_run else "[bold red]refused[/]"
-    console.print(f"{prefix}{verdict}: {'; '.join(report.failed())}. {CHAMPION} stays {champion}.{unchanged}")
+    console.print(
+        f"{prefix}{verdict}{criteria}: {'; '.join(report.failed())}. {CHAMPION} stays {champion}.{unchanged}"
+    )
     # The same exit code as the real run, so a pipeline can gate on the dry run.
     raise typer.Exit(code=1)
+
+
+def _record_or_fail(settings, challenger: str, champion: str | None, data: dict) -> None:
+    """Tag (and, if promoted, move the aliases of) the versions; a registry that cannot be written is exit 2,
+    never 1, which says the evidence refused the challenger."""
+    from mlflow.exceptions import MlflowException
+
+    from leadgate.training.registry import record_promotion
+
+    try:
+        record_promotion(settings, challenger, champion, data)
+    except MlflowException as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise fail(
+            f"could not record the verdict in the MLflow registry at {settings.tracking_uri()}: {first}"
+        ) from None
 
 
 def _since(text: str) -> datetime:

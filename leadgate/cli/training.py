@@ -144,8 +144,42 @@ def train(
         delimiter=delimiter,
         allow_leakage=allow_leakage,
     )
+    if registered.replaced_challenger is not None:
+        _say_the_challenger_replaced(settings, registered)
     if "challenger" in registered.aliases:
         _say_the_champion_decides(settings, registered)
+
+
+def _say_the_challenger_replaced(settings, registered) -> None:
+    """The alias moved off the previous challenger, ending its shadow period: name it and what it had gathered."""
+    old = f"{registered.name}/{registered.replaced_challenger}"
+    console.print(
+        f"[yellow]replaces challenger {old} ({_shadow_evidence(settings, old)}): it is no longer scored in shadow, "
+        f"and `promote` now judges {registered.name}/{registered.version}, whose shadow period starts now[/]"
+    )
+
+
+def _shadow_evidence(settings, version: str) -> str:
+    """'450 shadow decisions, 450 with outcomes' of one version, read without creating or migrating a store."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from leadgate.serving.lifecycle_store import shadow_pairs
+    from leadgate.serving.store import make_engine
+
+    if settings.database_url is None and not (settings.data_dir / "decisions.db").exists():
+        return "no shadow decisions: this data folder has no decision store"
+    engine = make_engine(settings.decisions_url(), timeout=settings.db_timeout_seconds)
+    try:
+        pairs = shadow_pairs(engine, version)
+    except SQLAlchemyError as error:
+        # Training succeeded; only the count is missing, so say why in a few words and carry on.
+        return (
+            f"its shadow decisions not counted: the decision store could not be read ({type(error).__name__})"
+        )
+    finally:
+        engine.dispose()
+    known = sum(pair.sql is not None for pair in pairs)
+    return f"{len(pairs):,} shadow decisions, {known:,} with outcomes"
 
 
 def _say_the_champion_decides(settings, registered) -> None:

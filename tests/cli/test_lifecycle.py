@@ -150,3 +150,48 @@ def test_monitor_sees_drift_in_a_shifted_sample(tmp_path, trained, policy):
     levels = {row["column"]: row["level"] for row in report["drift"]}
     assert "p_sql" in levels, (report["drift_note"], result.output)
     assert levels["p_sql"] == "major"
+
+
+def test_promote_runs_in_a_copied_data_folder_and_records_the_criteria_s_policy(
+    tmp_path, store_url, trained, policy
+):
+    import shutil
+
+    from mlflow import MlflowClient
+
+    from leadgate.decision.policy import load_policy
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    original = Settings(data_dir=tmp_path / "original", mlflow_tracking_uri=None, database_url=None)
+    for _ in range(2):  # champion, then challenger
+        log_training(trained, policy, original, {"path": "test", "leads": 1})
+    shutil.copytree(original.data_dir, tmp_path / "copy")
+    copy = Settings(data_dir=tmp_path / "copy", mlflow_tracking_uri=None, database_url=None)
+    env = {**ENV, "DATABASE_URL": store_url}
+    lax = policy.model_copy(
+        update={"promotion": policy.promotion.model_copy(update={"max_extra_won_hidden": 5})}
+    )
+    (tmp_path / "lax.yaml").write_text(lax.to_yaml())
+    lax = load_policy(tmp_path / "lax.yaml")  # its version as promote reads it: a hash of the file's rules
+    assert lax.version != policy.version
+
+    def promote(*args):
+        return runner.invoke(app, ["promote", *args, "--data-dir", str(copy.data_dir)], env=env)
+
+    # A dry run writes nothing: it runs in a copy, and its exit 1 is the evidence's refusal, not a crash.
+    dry = promote("--dry-run")
+    said = " ".join(dry.output.split())
+    assert dry.exit_code == 1 and isinstance(dry.exception, SystemExit), dry.output
+    assert f"would be refused (criteria of policy {policy.version})" in said
+    # The registry lives in the copy's own mlflow.db: a real run tags the copy's version, not the original's.
+    real = promote("--policy", tmp_path / "lax.yaml", "--out", tmp_path / "verdict.json")
+    assert real.exit_code == 1 and isinstance(real.exception, SystemExit), real.output
+    assert f"refused (criteria of policy {lax.version})" in " ".join(real.output.split())
+    tags = MlflowClient(tracking_uri=copy.tracking_uri()).get_model_version(copy.model_name, "2").tags
+    assert tags["leadgate.promotion.decision"] == "refused"
+    assert tags["leadgate.promotion.policy"] == lax.version
+    assert json.loads(tags["leadgate.promotion.report"])["policy_version"] == lax.version
+    assert json.loads((tmp_path / "verdict.json").read_text())["policy_version"] == lax.version
+    untouched = MlflowClient(tracking_uri=original.tracking_uri()).get_model_version(original.model_name, "2")
+    assert "leadgate.promotion.decision" not in untouched.tags

@@ -119,3 +119,39 @@ def test_intent_windows_are_listed_only_for_event_types_the_training_leads_have(
         words(records)
         == "intent windows: no intent events in the training leads, the policy's default windows kept"
     )
+
+
+def test_a_new_challenger_says_which_one_it_replaces_and_its_shadow_evidence(
+    tmp_path, store_url, trained, policy, history_records
+):
+    import json
+
+    from mlflow import MlflowClient
+
+    from leadgate.serving.lifecycle_store import record_outcomes
+    from leadgate.serving.store import make_engine
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+    from tests.training.lifecycle_world import go_live, new_leads, outcomes_of
+
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=store_url)
+    for _ in range(2):  # champion, then challenger
+        log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    records = new_leads(policy, n=30, seed=5)
+    go_live(settings, records)  # the challenger decides each lead in shadow
+    record_outcomes(make_engine(store_url), outcomes_of(records)[:12], source="test")
+    history = tmp_path / "h.jsonl.gz"
+    with gzip.open(history, "wt") as out:
+        out.writelines(json.dumps(r) + "\n" for r in history_records[:3000])
+
+    result = CliRunner().invoke(
+        app,
+        ["train", "--data", str(history), "--data-dir", str(settings.data_dir)],
+        env={"DATABASE_URL": store_url, "MLFLOW_TRACKING_URI": None, "LEADGATE_POLICY_PATH": None},
+    )
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "replaces challenger leadgate/2 (30 shadow decisions, 12 with outcomes)" in said
+    assert "`promote` now judges leadgate/3" in said
+    replaced = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version("leadgate", "2")
+    assert replaced.tags["leadgate.challenger_replaced_by"] == "3"

@@ -52,3 +52,60 @@ def test_one_rule_picks_the_policy_file_else_the_model_s_else_the_shipped(
     # Loading applies the same rule, once: the settings' file wins over the model's own policy.
     overridden = load_by_alias(registered.model_copy(update={"policy_path": own}))
     assert overridden.policy.name == "own" and overridden.pipeline().policy.name == "own"
+
+
+def _trained_folder(root, monkeypatch, trained, policy):
+    """A data folder at root/fresh holding the session's model as champion, no developer settings read."""
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    fresh = root / "fresh"
+    log_training(
+        trained, policy, Settings(data_dir=fresh, mlflow_tracking_uri=None), {"path": "t", "leads": 1}
+    )
+    return fresh
+
+
+def test_a_moved_or_copied_data_folder_reads_its_models_from_where_it_is_now(
+    tmp_path, monkeypatch, trained, policy, pipeline, history
+):
+    import shutil
+
+    import numpy as np
+
+    from leadgate.settings import Settings
+
+    fresh = _trained_folder(tmp_path, monkeypatch, trained, policy)
+    shutil.copytree(fresh, tmp_path / "copy")
+    shutil.move(fresh, tmp_path / "moved")  # the original path is gone: MLflow's absolute paths name it
+    leads = [history.leads[i] for i in np.flatnonzero(trained.split.test)[:50]]
+    for folder in ("moved", "copy"):
+        loaded = load_by_alias(Settings(data_dir=tmp_path / folder, mlflow_tracking_uri=None))
+        assert loaded.model.version == "leadgate/1"
+        np.testing.assert_allclose(loaded.pipeline().decide(leads).p_sql, pipeline.decide(leads).p_sql)
+
+
+def test_a_folder_moved_without_its_model_files_says_so_naming_both_paths(
+    tmp_path, monkeypatch, trained, policy
+):
+    import shutil
+
+    import pytest
+
+    from leadgate.serving.model_loading import ModelNotFound
+    from leadgate.settings import Settings
+
+    fresh = _trained_folder(tmp_path, monkeypatch, trained, policy)
+    (tmp_path / "moved").mkdir()
+    shutil.move(fresh / "mlflow.db", tmp_path / "moved" / "mlflow.db")  # the registry alone, no mlartifacts
+    shutil.rmtree(fresh)
+    with pytest.raises(ModelNotFound) as refused:
+        load_by_alias(Settings(data_dir=tmp_path / "moved", mlflow_tracking_uri=None))
+    said = str(refused.value)
+    assert "\n" not in said and "no longer exists" in said
+    assert (
+        str((fresh / "mlartifacts").resolve()) in said
+        and str((tmp_path / "moved" / "mlartifacts").resolve()) in said
+    )

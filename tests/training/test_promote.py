@@ -270,3 +270,15 @@ def test_without_a_lead_sent_on_the_workload_is_not_measured(policy):
     report = compare(pairs, "leadgate/2", _criteria(policy))
     [workload] = [c for c in report.checks if c["criterion"] == "no more leads to sales at equal recall"]
     assert workload["passed"] and workload["detail"].startswith("not measured")
+
+
+def test_without_shadow_leads_never_failing_is_no_evidence_and_not_a_pass(policy):
+    from leadgate.training.promote import compare
+
+    report = compare([], "leadgate/2", policy.promotion)
+    [never_failed] = [c for c in report.checks if c["criterion"] == "challenger never failed"]
+    assert never_failed["passed"] is None and "not measured" in never_failed["detail"]
+    # Refused for the missing outcomes, the one criterion shown not to hold; the unmeasured one is no reason.
+    assert not report.promote and report.failed() == [report.checks[0]["detail"]]
+    measured = compare(_shadow_pairs(50, noise=0.5), "leadgate/2", policy.promotion)
+    assert [c["passed"] for c in measured.checks if c["criterion"] == "challenger never failed"] == [True]
