@@ -213,7 +213,7 @@ def main() -> None:
 
 
 # Commands kept in their own modules add themselves to the one app.
-from leadgate.cli import analysis, erase, lifecycle, lists, report, service  # noqa: E402
+from leadgate.cli import analysis, erase, lifecycle, lists, report, rollback, service  # noqa: E402
 
 lifecycle.register(app)
 service.register(app)
@@ -221,3 +221,4 @@ analysis.register(app)
 report.register(app)
 erase.register(app)
 lists.register(app)
+rollback.register(app)

@@ -1,0 +1,52 @@
+"""`leadgate rollback`: the champion goes back to the version it replaced."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from leadgate.cli.common import DataDir, console, fail, settings_for
+
+
+def rollback(
+    why: Annotated[str, typer.Option("--why", help="why the champion goes back (kept as a tag)")],
+    who: Annotated[str | None, typer.Option("--who", help="who rolls back (default: cli:<user>)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="say what would move, move nothing")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Move the champion alias back to the version the current champion replaced, tagging both."""
+    from mlflow.exceptions import MlflowException
+
+    from leadgate.training.rollback import RollbackError, plan_rollback, roll_back
+
+    settings = settings_for(data_dir)
+    if not why.strip():
+        raise fail("--why is required: say why the champion goes back")
+    try:
+        plan = plan_rollback(settings)
+    except RollbackError as error:
+        raise fail(str(error)) from None
+    name = settings.model_name
+    moved = f"champion {name}/{plan.current} → {name}/{plan.previous}"
+    if dry_run:
+        console.print(escape(f"dry run: would roll back {moved}. Nothing changed."))
+        return
+    try:
+        roll_back(settings, plan, why=why.strip(), who=who or f"cli:{getpass.getuser()}")
+    except MlflowException as error:
+        raise fail(
+            f"could not move the alias in the MLflow registry at {settings.tracking_uri()}: {error}"
+        ) from None
+    console.print(
+        escape(
+            f"rolled back {moved} ({why.strip()}); the service switches within LEADGATE_MODEL_POLL_SECONDS"
+        )
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the rollback command to the main CLI."""
+    app.command()(rollback)

@@ -1,0 +1,52 @@
+"""`leadgate rollback`: the champion goes back to the version it replaced, and the registry says so."""
+
+from __future__ import annotations
+
+from mlflow import MlflowClient
+from typer.testing import CliRunner
+
+from leadgate.cli import app
+
+ENV = dict.fromkeys(("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"))
+
+
+def _run(settings, *args):
+    result = CliRunner().invoke(app, [*args, "--data-dir", str(settings.data_dir)], env=ENV)
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_a_promoted_champion_rolls_back_to_the_one_it_replaced_with_both_versions_tagged(
+    tmp_path, trained, policy
+):
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training, record_promotion
+
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
+    for _ in range(2):  # champion 1, challenger 2
+        log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    code, said = _run(settings, "rollback", "--why", "x")
+    assert (
+        code == 2 and "leadgate/1 replaced no earlier champion" in said and "nothing to roll back to" in said
+    )
+    record_promotion(settings, "2", "1", {"promote": True, "checks": []})
+
+    code, said = _run(settings, "rollback", "--why", "wrong routes", "--dry-run")
+    assert code == 0 and said == "dry run: would roll back champion leadgate/2 → leadgate/1. Nothing changed."
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    assert str(client.get_model_version_by_alias("leadgate", "champion").version) == "2"
+
+    code, said = _run(settings, "rollback", "--why", "wrong routes", "--who", "ops:ana")
+    assert code == 0, said
+    assert said.startswith("rolled back champion leadgate/2 → leadgate/1 (wrong routes)")
+    assert str(client.get_model_version_by_alias("leadgate", "champion").version) == "1"
+    gone, back = (
+        client.get_model_version("leadgate", "2").tags,
+        client.get_model_version("leadgate", "1").tags,
+    )
+    assert gone["leadgate.replaced_by"] == "1" and gone["leadgate.rolled_back"].endswith(
+        "by ops:ana: wrong routes"
+    )
+    assert "leadgate.replaced_by" not in back and back["leadgate.restored_from"].startswith("2 at ")
+    # The rollback replaced 2 by 1, as a promotion would: rolling back again undoes it.
+    code, said = _run(settings, "rollback", "--why", "again", "--dry-run")
+    assert code == 0 and said == "dry run: would roll back champion leadgate/1 → leadgate/2. Nothing changed."

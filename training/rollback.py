@@ -1,0 +1,63 @@
+"""Rolling the champion back to the version it replaced, with the registry's story kept true."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from leadgate.settings import Settings
+from leadgate.training.registry import CHAMPION, configure_mlflow
+
+
+class RollbackError(ValueError):
+    """No rollback is possible; the message says why."""
+
+
+@dataclass(frozen=True)
+class Rollback:
+    """The champion before and after: `current` goes, `previous` (the champion it replaced) comes back."""
+
+    current: str
+    previous: str
+
+
+def plan_rollback(settings: Settings) -> Rollback:
+    """Which version the champion alias would move back to: the one whose `leadgate.replaced_by` names it."""
+    configure_mlflow(settings, new_runs=False)
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client, name = MlflowClient(), settings.model_name
+    try:
+        current = str(client.get_model_version_by_alias(name, CHAMPION).version)
+    except MlflowException:
+        raise RollbackError(f"no model '{name}' has the alias '{CHAMPION}': nothing to roll back") from None
+    replaced = [
+        str(v.version)
+        for v in client.search_model_versions(f"name='{name}'")
+        if (v.tags or {}).get("leadgate.replaced_by") == current
+    ]
+    if not replaced:
+        raise RollbackError(
+            f"{name}/{current} replaced no earlier champion (no version is tagged leadgate.replaced_by={current}): "
+            "nothing to roll back to"
+        )
+    # Promoted more than once over the same champion cannot happen; the newest is the one it replaced last.
+    return Rollback(current=current, previous=max(replaced, key=int))
+
+
+def roll_back(settings: Settings, plan: Rollback, *, why: str, who: str) -> None:
+    """Move the champion alias back and tag both versions: who, when and why, so the registry reads true."""
+    from mlflow import MlflowClient
+
+    client, name = MlflowClient(), settings.model_name
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    client.set_registered_model_alias(name, CHAMPION, plan.previous)
+    for key, value in {
+        "leadgate.rolled_back": f"{at} by {who}: {why}"[:4900],
+        "leadgate.replaced_by": plan.previous,
+    }.items():
+        client.set_model_version_tag(name, plan.current, key, value)
+    # Champion again: it is replaced by nobody now; where it came back from is kept.
+    client.delete_model_version_tag(name, plan.previous, "leadgate.replaced_by")
+    client.set_model_version_tag(name, plan.previous, "leadgate.restored_from", f"{plan.current} at {at}")
