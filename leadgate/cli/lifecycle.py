@@ -271,6 +271,10 @@ def monitor(
         f"{report.leads:,} leads since {window}; routes: {routes_in_words(report.routes)}; "
         f"champion {report.model_version or 'none'}"
     )
+    if len(report.decided_by) > 1:
+        # The routes above mix what each decided; drift below rebuilds every score with the champion.
+        mixed = ", ".join(f"{version or 'the gates alone'} {n:,}" for version, n in report.decided_by.items())
+        console.print(f"[yellow]the window's leads were decided by more than one model: {mixed}[/]")
     console.print(f"human reviews resolved since {window}: {disputes.describe()}")
     if report.drift_note:
         console.print(f"[yellow]{report.drift_note}[/]")
