@@ -147,10 +147,16 @@ def backtest(
         Path | None, typer.Option(help="proposed policy YAML (default: the current one)")
     ] = None,
     model_alias: Annotated[
-        str | None, typer.Option(help="current registered model alias, e.g. champion (default: gates only)")
+        str | None,
+        typer.Option(
+            help="current registered model alias, e.g. champion, or a version number (default: gates only)"
+        ),
     ] = None,
     proposed_model_alias: Annotated[
-        str | None, typer.Option(help="proposed model alias, e.g. challenger (default: the current model)")
+        str | None,
+        typer.Option(
+            help="proposed model alias, e.g. challenger, or a version number (default: the current model)"
+        ),
     ] = None,
     minutes_per_call: Annotated[float, typer.Option(min=0, help="sales minutes a call costs")] = 20.0,
     most_leads_share: Annotated[
@@ -248,7 +254,7 @@ def channels(
     data: DataOpt = None,
     policy: PolicyOpt = None,
     model_alias: Annotated[
-        str | None, typer.Option(help="registered model alias: adds leads routed to sales")
+        str | None, typer.Option(help="registered model alias or version number: adds leads routed to sales")
     ] = None,
     campaigns: Annotated[int, typer.Option(min=0, help="campaigns listed on screen, most leads first")] = 15,
     since: SinceOpt = None,

@@ -69,7 +69,7 @@ training.register(app)  # listed right after synth, as a user runs them
 def score(
     input: Annotated[Path, typer.Option("--input", help="leads: .jsonl(.gz), .csv(.gz) or .parquet")],
     output: Annotated[Path, typer.Option("--output", help="decisions: .parquet or .jsonl")],
-    alias: Annotated[str, typer.Option(help="model alias to load")] = "champion",
+    alias: Annotated[str, typer.Option(help="model alias to load, or a version number")] = "champion",
     policy: PolicyOpt = None,
     mapping: Annotated[
         str | None,
@@ -143,7 +143,7 @@ def score(
 @app.command()
 def decide(
     lead_file: Annotated[Path, typer.Argument(help="one lead as JSON")],
-    alias: Annotated[str, typer.Option(help="model alias to load")] = "champion",
+    alias: Annotated[str, typer.Option(help="model alias to load, or a version number")] = "champion",
     as_json: Annotated[bool, typer.Option("--json", help="print the full decision record as JSON")] = False,
     policy: PolicyOpt = None,
     data_dir: DataDir = None,

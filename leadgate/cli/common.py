@@ -92,11 +92,14 @@ def policy_or_fail(path: Path | None):
 
 
 def loaded_or_fail(settings, alias: str):
-    """The model version an alias points to; none (or a bad policy file) stops the command with its error."""
+    """The model an alias points to, or a version by its number (`3`: one that lost its alias can still be
+    scored and back-tested); none (or a bad policy file) stops the command with its error."""
     from leadgate.decision.policy import PolicyError
-    from leadgate.serving.model_loading import ModelNotFound, load_by_alias
+    from leadgate.serving.model_loading import ModelNotFound, load_by_alias, load_registered_version
 
     try:
+        if alias.isdigit():
+            return load_registered_version(settings, alias)
         return load_by_alias(settings, alias)
     except (ModelNotFound, PolicyError) as error:
         raise fail(str(error)) from None

@@ -278,6 +278,16 @@ def test_decide_on_unreadable_lead_file_names_the_file(tmp_path, content):
         assert text(result.output).endswith("lead.json: no such file") and "Errno" not in result.output
 
 
+def test_a_version_number_in_place_of_an_alias_loads_that_version(trained, tmp_path):
+    data_dir = trained[0]
+    lead = write_json(tmp_path / "lead.json", lead_dict())
+    by_number = json.loads(run("decide", lead, "--json", "--alias", "1", "--data-dir", data_dir).stdout)
+    by_alias = json.loads(run("decide", lead, "--json", "--data-dir", data_dir).stdout)
+    assert by_number["model_version"] == "leadgate/1" and by_number["p_sql"] == by_alias["p_sql"]
+    missing = run("decide", lead, "--alias", "9", "--data-dir", data_dir)
+    assert missing.exit_code == 2 and "9" in text(missing.output)
+
+
 def test_decide_without_a_registered_model_says_to_train_first(tmp_path):
     lead = write_json(tmp_path / "lead.json", lead_dict())
     empty = tmp_path / "empty"
