@@ -50,8 +50,10 @@ def _run(settings, run_id: str) -> tuple[dict, dict]:
 
 def trained_data(params: dict, settings, model: str) -> Path:
     """The history to report on when --data is not given: the file the model was trained on (its run's
-    data.path) when that is a history still there; an export or the decision store must be named."""
+    data.path) when that is a history still there, or the CRM export it read with its mapping file still
+    there; otherwise an export or the decision store must be named."""
     from leadgate.cli.common import console, fail
+    from leadgate.training.crm_mappings import shipped_mappings
 
     default = settings.data_dir / "history.jsonl.gz"
     source = params.get("data.path")
@@ -62,6 +64,9 @@ def trained_data(params: dict, settings, model: str) -> Path:
             f"{model} was trained on the decision store's leads: give the history to report on as --data"
         )
     if "data.mapping" in params:  # another history would report on leads of another CRM
+        export, mapping = Path(source), params.get("data.mapping_source")
+        if export.exists() and mapping and (Path(mapping).exists() or mapping in shipped_mappings()):
+            return export  # read through the same mapping (its run's data.mapping_source), below
         raise fail(
             f"{model} was trained on the CRM export {source} through the mapping {params['data.mapping']}: "
             "give them as --data and --mapping (and its --delimiter, if train had one)"
@@ -142,6 +147,12 @@ def report(
     )
     params, metrics = _run(settings, loaded.run_id)
     path = data or trained_data(params, settings, f"{loaded.name}/{loaded.version}")
+    if data is None and mapping is None and "data.mapping_source" in params:
+        # The export the model was trained on, through its mapping and delimiter, as training read it.
+        mapping, delimiter = params["data.mapping_source"], delimiter or params.get("data.delimiter")
+        console.print(
+            f"data: {path} through the mapping {mapping}, the export {loaded.name}/{loaded.version} was trained on"
+        )
     mapped = named_mapping(mapping) if mapping else None
     if not path.exists():
         raise fail(f"{path}: no such file")

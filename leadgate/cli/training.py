@@ -85,6 +85,13 @@ def train_and_register(
         }
         if mapping:
             source["mapping"] = mapping.name
+            # Where it was read from (a file by its absolute path, a shipped one by name), and the export's
+            # delimiter: what `report` needs to read the same export again without being told.
+            source["mapping_source"] = (
+                str(Path(mapping_name).resolve()) if Path(mapping_name).exists() else mapping_name
+            )
+            if delimiter:
+                source["delimiter"] = delimiter
         if from_store:  # how many labels came from sales feedback rather than recorded outcomes
             source["feedback_labels"] = sources.feedback
         # A model learned from live outcomes is always a challenger: it must earn promotion in shadow.

@@ -39,6 +39,16 @@ def test_train_on_a_hubspot_export_then_score_a_salesforce_export(tmp_path):
     decisions = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(decisions) == 600 and all(d["error"] is None for d in decisions)
     assert len({d["route"] for d in decisions}) >= 3 and any(d["gates"] for d in decisions)
+    # The report needs no --data or --mapping: the run names the export and the mapping training read.
+    page = tmp_path / "report.html"
+    reported = run("report", "--out", page, "--data-dir", tmp_path)
+    assert reported.exit_code == 0, reported.output
+    said = " ".join(reported.output.split())
+    assert (
+        "hubspot_contacts_sample.csv through the mapping hubspot, the export leadgate/1 was trained on"
+        in said
+    )
+    assert page.stat().st_size > 10_000
 
 
 def test_mapping_errors_are_clear_and_stop_before_training(tmp_path):

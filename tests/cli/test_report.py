@@ -158,11 +158,25 @@ def test_without_data_the_report_reads_the_history_the_model_was_trained_on(tmp_
     assert trained_data({"data.path": "elsewhere/history.jsonl.gz"}, settings, "m/1") == default
 
 
+def test_without_data_an_export_is_read_again_through_the_mapping_file_training_read(tmp_path, monkeypatch):
+    from leadgate.cli.common import settings_for
+    from leadgate.cli.report import trained_data
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "crm.csv").write_text("a,b\n")
+    (tmp_path / "acme.yaml").write_text("name: acme\n")
+    params = {"data.path": str(tmp_path / "crm.csv"), "data.mapping": "acme"}
+    found = trained_data(
+        {**params, "data.mapping_source": str(tmp_path / "acme.yaml")}, settings_for(None), "m/1"
+    )
+    assert found == tmp_path / "crm.csv"
+
+
 @pytest.mark.parametrize(
     ("params", "said"),
     [
         (
-            {"data.path": "crm.csv", "data.mapping": "acme"},
+            {"data.path": "crm.csv", "data.mapping": "acme", "data.mapping_source": "gone.yaml"},
             "m/1 was trained on the CRM export crm.csv through the mapping acme: give them as --data and --mapping",
         ),
         ({"data.path": "decision store"}, "m/1 was trained on the decision store's leads: give the history"),
