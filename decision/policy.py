@@ -84,24 +84,15 @@ class Domains(Section):
     competitor_networks: list[str] | None = Field(None, description="competitors' IP ranges as CIDR")
     previously_rejected: list[str] | None = Field(None, description="accounts (domains) rejected before")
 
-    @field_validator("competitors", "own", "do_not_engage", "previously_rejected")
+    @field_validator("competitors", "own", "do_not_engage", "previously_rejected", "competitor_networks")
     @classmethod
-    def _bare_domains(cls, domains: list[str] | None) -> list[str] | None:
-        from leadgate.decision.lists import ListValueError, normalize_domain
+    def _as_the_lists_keep_them(cls, values: list[str] | None, info) -> list[str] | None:
+        from leadgate.decision.lists import ListValueError, normalize_domain, normalize_network
 
-        # As the store's lists take them: a URL or an address would never equal a lead's domain.
+        # As the store's lists take them: a URL, an address or a CIDR with host bits would never match a lead.
+        normalize = normalize_network if info.field_name == "competitor_networks" else normalize_domain
         try:
-            return None if domains is None else [normalize_domain(d) for d in domains]
-        except ListValueError as error:
-            raise ValueError(str(error)) from None
-
-    @field_validator("competitor_networks")
-    @classmethod
-    def _cidrs(cls, networks: list[str] | None) -> list[str] | None:
-        from leadgate.decision.lists import ListValueError, normalize_network
-
-        try:
-            return None if networks is None else [normalize_network(n) for n in networks]
+            return None if values is None else [normalize(v) for v in values]
         except ListValueError as error:
             raise ValueError(str(error)) from None
 
