@@ -11,7 +11,8 @@ from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
 from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_frame
 from leadgate.training.data import History
-from leadgate.training.leakage import columns_alone, leak
+from leadgate.training.gate_losses import gate_loss_words
+from leadgate.training.leakage import SUSPECT_ALONE_AUC, columns_alone, leak
 from leadgate.training.splits import Split
 
 # The classic marketing-automation scorecard: points for activity, penalties for bad fit.
@@ -223,12 +224,25 @@ def gap_words(row: dict, system: float) -> str:
     return words
 
 
-def _where_lost(gated_share: float | None) -> str:
-    """Gates or model: which of leadgate's two parts can have lost what a plain model found."""
+def _where_lost(
+    gated_share: float | None, losses=(), model_all: float | None = None, bar: float = 1.0
+) -> str:
+    """Gates or model: which of leadgate's two parts can have lost what a plain model found, gates named."""
     if gated_share == 0:
         return "in leadgate's model (no gate rejected a test lead)"
+    if losses and model_all is not None and model_all >= bar:
+        # Its model alone keeps up on every test lead: what the gates reject is the whole difference.
+        return (
+            f"in leadgate's gates: its model alone reaches {model_all:.3f} on every test lead, and of the test "
+            f"leads {gate_loss_words(losses)} (turn a gate off or change its rule in the policy; `leadgate "
+            "backtest --proposed-policy` shows what that changes)"
+        )
     rejected = f": gates rejected {gated_share:.1%} of the test leads" if gated_share is not None else ""
-    return f"in leadgate's gates or model{rejected} (the model report's gate table, `leadgate report`, shows each gate)"
+    named = f"; {gate_loss_words(losses)}" if losses else ""
+    return (
+        f"in leadgate's gates or model{rejected}{named} (the model report's gate table, `leadgate report`, "
+        "shows each gate)"
+    )
 
 
 def verdict(
@@ -239,6 +253,8 @@ def verdict(
     alone: list = (),
     gated_share: float | None = None,
     read: Collection[str] | None = None,
+    losses: list[dict] = (),
+    model_all: float | None = None,
 ) -> str | None:
     """What the baselines say about this run, in one sentence, or None when leadgate holds its own.
 
@@ -263,11 +279,24 @@ def verdict(
     gap = f"{best['scorer']} beats leadgate by {gap_words(best, system)}"
     own = by_key.get("logistic_seen")
     if own is not None and clearly_ahead(own, system, margin):
-        return (
-            f"{gap}, and a logistic regression on leadgate's own columns by {gap_words(own, system)}: the "
-            f"loss is {_where_lost(gated_share)}, not in the mapping"
-        )
+        where = _where_lost(gated_share, losses, model_all, own["roc_auc"] - margin)
+        return f"{gap}, and a logistic regression on leadgate's own columns by {gap_words(own, system)}: the loss is {where}, not in the mapping"
     if not unread:
-        return f"{gap} on the same columns: the loss is {_where_lost(gated_share)}"
+        where = _where_lost(gated_share, losses, model_all, best["roc_auc"] - margin)
+        return f"{gap} on the same columns: the loss is {where}"
     names = ", ".join(name for name, _ in unread[:5])
-    return f"{gap}: columns the mapping does not read carry signal (strongest: {names}); map them as custom fields"
+    advice = (
+        f"{gap}: columns the mapping does not read carry signal (strongest: {names}); map those known when a "
+        "lead arrives as custom fields, and list any filled in after contact under after_contact"
+    )
+    # One column alone ordering the leads this well is rare at lead creation: say so before it is mapped.
+    alone_by_name = dict(alone)
+    suspect = [
+        (name, alone_by_name[name])
+        for name, _ in unread[:5]
+        if alone_by_name.get(name, 0) >= SUSPECT_ALONE_AUC
+    ]
+    if suspect:
+        said = ", ".join(f"{name} ({auc:.3f} by itself)" for name, auc in suspect)
+        advice += f"; {said} alone orders the leads better than most exports' every column does: check it is known at lead creation"
+    return advice

@@ -12,6 +12,9 @@ LEAKAGE_AUC = 0.98  # a plain model this good at lead creation has almost surely
 # One column alone this good is no signal known when a lead arrives (those reach ~0.6-0.85 all together) but
 # a trace of what happened after contact: a first-meeting date, a sales stage, an owner set only for SQLs.
 LEAKAGE_ALONE_AUC = 0.95
+# Below that, one column alone at the top of what every column together reaches at lead creation is still
+# suspect enough to ask about before advice to map it as a feature is followed.
+SUSPECT_ALONE_AUC = 0.85
 PRIOR_ROWS = 20  # a level's SQL rate is pulled toward the overall rate as if it had this many more leads
 
 

@@ -18,6 +18,7 @@ from leadgate.training.baselines import BASELINES, comparison_rows, fit_baseline
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
+from leadgate.training.gate_losses import gate_losses
 from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.train import leadgate_seen
 
@@ -64,6 +65,7 @@ def evaluate_held_out(
     metrics.update({f"test.routes.{k}": v for k, v in route_metrics(decisions.route, y_test).items()})
     metrics["test.gated_share"] = float(gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
+    metrics["test.model_all.roc_auc"] = score_metrics(decisions.p_sql, y_test)["roc_auc"]
     found = baselines.findings(history)
     said = verdict(
         comparison_rows(metrics, seen),
@@ -73,6 +75,8 @@ def evaluate_held_out(
         found["alone"],
         metrics["test.gated_share"],
         found["read"],
+        gate_losses(gates_only.gates, test_rows, y),
+        metrics["test.model_all.roc_auc"],
     )
     return HeldOut(history.subset(test_rows), split, decisions, y_test, gated, scores, metrics, seen, said)
 

@@ -141,7 +141,7 @@ def render(held, sections: dict, model, policy, info) -> str:
                 "rejects, so a gate that hides real SQLs costs it here. The points scorecard is the rule-based "
                 "score leadgate replaces. Plain LightGBM and logistic regression learn from every export column "
                 "not known only after contact: if they beat leadgate, the mapping leaves useful columns out "
-                "(map them as custom fields). 'leadgate ahead by' is leadgate's ROC-AUC minus the scorer's on the same leads, with DeLong's paired 95% interval: an interval that holds 0 is no measurable difference. The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
+                "(map those known when a lead arrives as custom fields; list any filled in after contact under after_contact). 'leadgate ahead by' is leadgate's ROC-AUC minus the scorer's on the same leads, with DeLong's paired 95% interval: an interval that holds 0 is no measurable difference. The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
                 table(_metrics(held, info), metric_columns),
                 paragraph(held.verdict, "warn") if held.verdict else "",
                 image(figures["gain"], "gain chart"),

@@ -18,6 +18,7 @@ from leadgate.training.baselines import comparison_rows, fit_baselines
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
+from leadgate.training.gate_losses import gate_losses
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak
 from leadgate.training.reason_reference import reason_reference
@@ -174,6 +175,8 @@ def train_model(
     metrics: dict[str, float] = {}
     metrics.update(_flat("test.system", score_metrics(system_score, y_test)))
     metrics.update(_flat("test.model_ungated", score_metrics(test.p_sql[~test_gated], y_test[~test_gated])))
+    # The model on every test lead, gated ones too: beside the system's score it tells gates from model.
+    metrics["test.model_all.roc_auc"] = score_metrics(test.p_sql, y_test)["roc_auc"]
     for key, score in baselines.scores.items():
         metrics.update(_flat(f"test.{key}", score_metrics(score, y_test, probabilities=key != "scorecard")))
     metrics.update(gaps_to_system({"system": system_score, **baselines.scores}, y_test))
@@ -198,6 +201,7 @@ def train_model(
         test_sql=y_test,
         extras={
             "intent_windows": [choice.to_dict() for choice in windows],
+            "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,
             **findings,

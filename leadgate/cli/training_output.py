@@ -156,6 +156,8 @@ def _print_baseline_verdict(result) -> None:
         extras.get("alone", []),
         result.metrics.get("test.gated_share"),
         extras.get("read"),
+        extras.get("gate_losses", []),
+        result.metrics.get("test.model_all.roc_auc"),
     )
     if said:
         console.print(f"[yellow]{said} (README: Honest baselines)[/]")

@@ -144,7 +144,7 @@ def test_a_mapping_that_leaves_the_strongest_columns_out_loses_to_the_baselines_
     assert result.exit_code == 0, result.output
     out = text(result.output)
     assert "logistic regression, only the columns leadgate reads" in out
-    assert "beats leadgate by" in out and "map them as custom fields" in out
+    assert "beats leadgate by" in out and "map those known when a lead arrives as custom fields" in out
 
 
 def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_path):

@@ -58,6 +58,24 @@ def test_the_verdict_blames_the_right_thing():
     assert "the loss is in leadgate's gates or model: gates rejected 12.0% of the test leads" in ours
     model = verdict(_comparison(0.795, 0.80, 0.81, own=0.81), 0.005, [], unread, gated_share=0.0)
     assert "the loss is in leadgate's model (no gate rejected a test lead), not in the mapping" in model
+    assert (
+        "and list any filled in after contact under after_contact" in mapping and "check it is" not in mapping
+    )
+    # An unread column that alone orders the leads nearly as well as a leak is named before it is mapped.
+    suspect = verdict(_comparison(0.71, 0.79, 0.805, own=0.71), 0.01, [], unread, [("Calls", 0.898)])
+    assert suspect.endswith(
+        "; Calls (0.898 by itself) alone orders the leads better than most exports' every column does: check it "
+        "is known at lead creation"
+    )
+    # The model alone keeps up on every test lead: the gates are named as the whole difference.
+    losses = [
+        {"gate": "below_size_floor", "share": 0.106, "sqls": 120, "sql_rate": 0.306, "rest_sql_rate": 0.368}
+    ]
+    gates = verdict(_comparison(0.714, 0.746, 0.74, own=0.74), 0.005, [], [], [], 0.106, None, losses, 0.753)
+    assert "the loss is in leadgate's gates: its model alone reaches 0.753 on every test lead" in gates
+    assert "below_size_floor rejects 10.6% of them, converting at 30.6% against 36.8% for the rest" in gates
+    either = verdict(_comparison(0.714, 0.746, 0.74, own=0.74), 0.005, [], [], [], 0.106, None, losses, 0.70)
+    assert "gates or model: gates rejected 10.6% of the test leads; below_size_floor rejects" in either
     leak = verdict(_comparison(0.80, 1.0, 0.99), 0.01, [("Lead Status", 0.91)], [])
     assert (
         "almost surely a column filled in only after contact" in leak
