@@ -67,8 +67,9 @@ def trained_data(params: dict, settings, model: str) -> Path:
         export, mapping = Path(source), params.get("data.mapping_source")
         if export.exists() and mapping and (Path(mapping).exists() or mapping in shipped_mappings()):
             return export  # read through the same mapping (its run's data.mapping_source), below
+        named = mapping or params["data.mapping"]  # the file train read, where the run recorded it
         raise fail(
-            f"{model} was trained on the CRM export {source} through the mapping {params['data.mapping']}: "
+            f"{model} was trained on the CRM export {source} through the mapping {named}: "
             "give them as --data and --mapping (and its --delimiter, if train had one)"
         )
     trained_on = Path(source)

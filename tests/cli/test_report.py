@@ -176,8 +176,9 @@ def test_without_data_an_export_is_read_again_through_the_mapping_file_training_
     ("params", "said"),
     [
         (
-            {"data.path": "crm.csv", "data.mapping": "acme", "data.mapping_source": "gone.yaml"},
-            "m/1 was trained on the CRM export crm.csv through the mapping acme: give them as --data and --mapping",
+            {"data.path": "crm.csv", "data.mapping": "acme", "data.mapping_source": "/old/acme.yaml"},
+            "m/1 was trained on the CRM export crm.csv through the mapping /old/acme.yaml: give them as --data and "
+            "--mapping",
         ),
         ({"data.path": "decision store"}, "m/1 was trained on the decision store's leads: give the history"),
         (
