@@ -133,14 +133,15 @@ def run_backtest(
         current=describe(current),
         proposed=describe(proposed),
         leads=len(history.leads),
-        period=(min(created).isoformat(), max(created).isoformat()),
+        # An export without dates has only row order: no period to name.
+        period=(min(created).isoformat(), max(created).isoformat()) if history.ordered else ("", ""),
         gates=gate_table(before, after, sql, known_won, params),
         routes=route_table(before.route, after.route, sql, known_won),
         hidden=lead_rows(history, before, after, hidden),
         prevented=lead_rows(history, before, after, prevented),
         summary=summary,
         rules=params.rules(),
-        notes=_notes(current, proposed, before, after, history.won_labelled),
+        notes=_notes(current, proposed, before, after, history.won_labelled, history.ordered),
     )
 
 
@@ -158,6 +159,7 @@ def _notes(
     before: Decisions,
     after: Decisions,
     won_labelled: bool,
+    dated: bool = True,
 ):
     notes = [
         "Outcomes are observed only for leads sales actually worked: leads a past filter kept from sales "
@@ -165,10 +167,16 @@ def _notes(
     ]
     if not won_labelled:
         notes.append(NO_WON_LABEL)
-    if current.model is not None or proposed.model is not None:
+    if (current.model is not None or proposed.model is not None) and dated:
         notes.append(
             "Model routes on leads a model was trained or calibrated on are optimistic: back-test a model on "
             "leads newer than its training data (--since)."
+        )
+    elif current.model is not None or proposed.model is not None:
+        notes.append(
+            "Model routes here include leads a model was trained and calibrated on, and are optimistic: this "
+            "export has no dates, so no window of newer leads can be chosen; back-test a model on an export of "
+            "leads that came after its training."
         )
     if (before.route == after.route).all():
         notes.append("The two setups route every lead the same way.")

@@ -181,6 +181,10 @@ def _looks_like_export(path: Path) -> bool:
 
 def within(history, where: str, since: str | None, until: str | None):
     """The leads created in the --since/--until window; none there stops the command in one line."""
+    if (since or until) and not history.ordered:
+        raise fail(
+            f"{where} has no dates (its leads are in row order): --since and --until cannot choose a window"
+        )
     created = history.created
     keep = created == created
     if since:

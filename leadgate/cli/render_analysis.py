@@ -51,9 +51,12 @@ def print_backtest(console: Console, result, show: int) -> None:
     """Summary, per-gate evidence, routes, hidden SQLs and won deals, prevented rejections, rules."""
     s = result.summary
     console.print(f"[bold]current[/]  {escape(result.current)}\n[bold]proposed[/] {escape(result.proposed)}")
-    console.print(
-        f"{result.leads:,} historical leads created {result.period[0][:10]} to {result.period[1][:10]}"
-    )
+    if result.period[0]:
+        console.print(
+            f"{result.leads:,} historical leads created {result.period[0][:10]} to {result.period[1][:10]}"
+        )
+    else:
+        console.print(f"{result.leads:,} historical leads (the export has no dates: in row order)")
     hours = s["net_sales_hours_saved"]
     console.print(
         f"sales calls {s['calls_current']:,} → {s['calls_proposed']:,} ({s['calls_avoided']:,} avoided, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,6 +21,8 @@ from tests.training.export_shapes import (
     shop_rows,
     write_csv,
 )
+
+ROOT_POLICY = Path(__file__).resolve().parents[2] / "decision" / "default_policy.yaml"
 
 
 def run(*args):
@@ -367,3 +370,18 @@ def test_custom_columns_of_a_lead_path_csv_are_read_as_the_model_declares_them(s
     frame = leadgate.load(data_dir=folder / "data").decide(pd.read_csv(tmp_path / "cust.csv"))
     assert frame["p_sql"].iloc[:2].tolist() == [d["p_sql"] for d in decided[:2]]
     assert frame["error"].iloc[2] == decided[2]["error"] and frame["row"].tolist() == [2, 3, 4]
+
+
+def test_a_backtest_of_an_export_without_dates_names_no_period_and_refuses_a_window(shop):
+    folder, _ = shop
+    data = ["--data", folder / "shop.csv", "--mapping", folder / "shop.yaml", "--data-dir", folder / "data"]
+    result = run("backtest", *data, "--model-alias", "champion", "--proposed-policy", ROOT_POLICY)
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert "historical leads (the export has no dates: in row order)" in out and "2000-01-01" not in out
+    assert "this export has no dates, so no window of newer leads can be chosen" in out
+    windowed = run("backtest", *data, "--since", "2020-01-01", "--proposed-policy", ROOT_POLICY)
+    assert windowed.exit_code == 2
+    assert "has no dates (its leads are in row order): --since and --until cannot choose a window" in text(
+        windowed.output
+    )
