@@ -149,7 +149,10 @@ class ReasonBook:
         for event, days in builder.windows:  # the model's count is of the events inside the window
             if f"n_{event}" in words:
                 words[f"n_{event}"] += f" in the last {days:g} days"
-        words.update({f.feature: "" for f in builder.custom_fields if f.type in ("number", "integer")})
+        # "Typically have N or more" says more would help: true of a count (an integer, unless declared
+        # decreasing) and of an amount only when its direction is declared increasing; an amount, a rate or a
+        # score without one can help some leads and hurt others (a price), and no comparison is made.
+        words.update({f.feature: "" for f in builder.custom_fields if _more_helps(f)})
         return cls(
             families,
             to_families,
@@ -281,3 +284,10 @@ class ReasonBook:
     @cached_property
     def _comparison_texts(self) -> dict[int, str]:
         return {}
+
+
+def _more_helps(field) -> bool:
+    """Whether a custom field's comparison with converting leads may say 'or more'."""
+    if field.type == "integer":
+        return field.monotone >= 0
+    return field.type == "number" and field.monotone > 0

@@ -217,7 +217,7 @@ def test_custom_fields_get_statistics_and_are_judged_like_the_rest(shop, policy)
     decisions = pipeline.decide(leads)
     below = reference.below_average(decisions.matrix)
     column = {name: j for j, name in enumerate(builder.feature_names)}
-    custom_against = 0
+    custom_against = compared_counts = 0
     for i in range(len(decisions)):
         for reason in decisions.reasons(i, negative=True):
             if reason.family in ("custom_segment", "custom_calls", "custom_budget"):
@@ -226,7 +226,10 @@ def test_custom_fields_get_statistics_and_are_judged_like_the_rest(shop, policy)
             found = COMPARISON.search(reason.text)
             if found and reason.family == "custom_calls":
                 assert float(found.group(1)) == calls.sql_median > decisions.matrix[i, column["custom_calls"]]
-    assert custom_against >= 20
+                compared_counts += 1
+            # An amount without a declared direction may help some leads and hurt others: no "or more".
+            assert not (found and reason.family == "custom_budget_eur"), reason.text
+    assert custom_against >= 20 and compared_counts
 
 
 def test_a_few_leads_find_their_ranges_as_a_large_batch_does(pipeline, trained, test_leads, monkeypatch):
