@@ -160,8 +160,8 @@ def usd(rule, text: str, number: float) -> float:
                 f"(the USD one {codes[0]} is worth)"
             )
         raise ValueError(
-            f"{text!r} is an amount in {shown}, but the column converts {rule.currency} "
-            f"(`currency: {rule.currency}`): correct the cell (a column converts one currency)"
+            f"{text!r} is an amount in {shown}, but the column's amounts are in {rule.currency} "
+            f"(`currency: {rule.currency}`): correct the cell (a column holds one currency)"
         )
     if rule.usd_per_unit is None:
         return number

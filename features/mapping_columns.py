@@ -117,14 +117,17 @@ class CustomColumn(Column):
     )
 
     def _check_currency(self) -> None:
-        # No policy threshold compares a custom number: the model learns it in the export's own unit.
-        if (self.currency, self.usd_per_unit) != (None, None):
+        # No policy threshold compares a custom number: the model learns it in the export's own unit, never
+        # converted. A currency names that unit, so a cell marked in another one is its row's error.
+        if self.usd_per_unit is not None:
             raise ValueError(
-                f"column {self.column!r}: currency and usd_per_unit convert the built-in money fields "
+                f"column {self.column!r}: usd_per_unit converts the built-in money fields "
                 f"({', '.join(MONEY_FIELDS)}) to the USD the policy's thresholds are in; a custom number is "
-                "learnt and shown as the export writes it (its currency sign dropped): remove them, and name "
-                "the currency in the field's label (label: Budget (EUR))"
+                "learnt and shown as the export writes it: remove it (currency: alone names the column's "
+                "currency, and refuses cells in another)"
             )
+        if self.currency is not None and self.type not in ("number", "integer"):
+            raise ValueError(f"column {self.column!r}: currency applies to type: number or integer, not {self.type}")
 
     def field(self, name: str) -> CustomField:
         """The custom field this column declares."""

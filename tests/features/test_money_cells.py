@@ -87,11 +87,11 @@ def test_a_column_with_a_rate_converts_its_currency_written_any_way():
     [
         (
             "$ 1.000",
-            "'$ 1.000' is an amount in $ (USD, CAD, AUD, NZD, SGD, HKD, TWD or MXN), but the column "
-            "converts EUR (`currency: EUR`): correct the cell (a column converts one currency)",
+            "'$ 1.000' is an amount in $ (USD, CAD, AUD, NZD, SGD, HKD, TWD or MXN), but the column's "
+            "amounts are in EUR (`currency: EUR`): correct the cell (a column holds one currency)",
         ),
-        ("USD 1.000", "'USD 1.000' is an amount in USD, but the column converts EUR"),
-        ("CHF 1.000", "'CHF 1.000' is an amount in CHF, but the column converts EUR"),
+        ("USD 1.000", "'USD 1.000' is an amount in USD, but the column's amounts are in EUR"),
+        ("CHF 1.000", "'CHF 1.000' is an amount in CHF, but the column's amounts are in EUR"),
         ("50¢", "'50¢' counts cents (¢): write the amount in EUR"),
     ],
 )
@@ -149,8 +149,12 @@ def test_the_currency_options_are_checked_when_the_mapping_loads(option, problem
             "currency and usd_per_unit apply to type: number or integer, not text",
         ),
         (
-            "custom:\n  budget: {column: B, type: number, currency: EUR}",
+            "custom:\n  budget: {column: B, type: number, currency: EUR, usd_per_unit: 1.08}",
             "a custom number is learnt and shown as the export writes it",
+        ),
+        (
+            "custom:\n  tier: {column: T, currency: EUR}",
+            "currency applies to type: number or integer, not category",
         ),
     ],
 )
@@ -163,6 +167,13 @@ def test_only_number_columns_of_money_fields_take_a_currency(yaml, problem):
 def test_a_custom_number_keeps_its_amount_as_written():
     mapping = parse_mapping("name: t\ncustom:\n  budget: {column: B, type: number, label: Budget (EUR)}\n")
     assert _mapped(mapping, [{"B": "€ 5.000,50"}])[0]["custom"] == {"budget": 5000.5}
+
+
+def test_a_custom_number_with_a_currency_refuses_amounts_in_another_and_converts_none():
+    mapping = parse_mapping("name: t\ncustom:\n  budget: {column: B, type: number, currency: EUR}\n")
+    euro, franc, bare = _mapped(mapping, [{"B": "€ 5.000,50"}, {"B": "CHF 5.000,50"}, {"B": "5.000,50"}])
+    assert euro["custom"] == bare["custom"] == {"budget": 5000.5}  # in EUR, as written
+    assert "'CHF 5.000,50' is an amount in CHF, but the column's amounts are in EUR" in franc
 
 
 def _export(tmp_path, revenues: list[str]):
