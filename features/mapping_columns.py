@@ -127,7 +127,9 @@ class CustomColumn(Column):
                 "currency, and refuses cells in another)"
             )
         if self.currency is not None and self.type not in ("number", "integer"):
-            raise ValueError(f"column {self.column!r}: currency applies to type: number or integer, not {self.type}")
+            raise ValueError(
+                f"column {self.column!r}: currency applies to type: number or integer, not {self.type}"
+            )
 
     def field(self, name: str) -> CustomField:
         """The custom field this column declares."""
