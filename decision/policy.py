@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
+import re
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -15,13 +16,14 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from leadgate.decision.history_facts import HistoryRules
 from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
-from leadgate.decision.policy_gates import GateSpec
+from leadgate.decision.policy_gates import GateSpec, stored
 from leadgate.decision.policy_intent import Decay, Intent
 from leadgate.decision.policy_problems import policy_problems
 from leadgate.decision.policy_routing import Promotion, Routing
@@ -39,14 +41,24 @@ class Firmographics(Section):
     employees_target: tuple[int, int] = (50, 5000)
     supported_countries: list[str] = Field(..., min_length=1)
     blocked_industries: list[str] = []
-    excluded_company_types: list[CompanyType] = []
+    excluded_company_types: list[str] = []
     unsupported_crms: list[str] = []
     # Optional sections and lists added later default to None, not [], so a policy file that leaves them out
     # keeps the version it had (the version hashes the dump without None values).
-    rfp_excluded_company_types: list[CompanyType] | None = Field(
+    rfp_excluded_company_types: list[str] | None = Field(
         None,
         description="company types whose RFPs (inquiry type rfp or a tender in the message) we do not answer",
     )
+
+    @field_validator("excluded_company_types", "rfp_excluded_company_types")
+    @classmethod
+    def _company_types(cls, types: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        # A type no lead can have (B2C, consumer) would never match; a model's stored policy loads as it was.
+        unknown = [t for t in types or () if t not in {c.value for c in CompanyType}]
+        if unknown and not stored(info):
+            known = ", ".join(c.value for c in CompanyType)
+            raise ValueError(f"{unknown} are not company types a lead can have ({known})")
+        return types
 
     @field_validator("supported_countries", mode="before")
     @classmethod
@@ -84,15 +96,28 @@ class Domains(Section):
     competitor_networks: list[str] | None = Field(None, description="competitors' IP ranges as CIDR")
     previously_rejected: list[str] | None = Field(None, description="accounts (domains) rejected before")
 
-    @field_validator("competitors", "own", "do_not_engage", "previously_rejected", "competitor_networks")
+    @field_validator("competitors", "own", "do_not_engage", "previously_rejected")
     @classmethod
-    def _as_the_lists_keep_them(cls, values: list[str] | None, info) -> list[str] | None:
-        from leadgate.decision.lists import ListValueError, normalize_domain, normalize_network
+    def _bare_domains(cls, domains: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        from leadgate.decision.lists import ListValueError, normalize_domain
 
-        # As the store's lists take them: a URL, an address or a CIDR with host bits would never match a lead.
-        normalize = normalize_network if info.field_name == "competitor_networks" else normalize_domain
+        # Checked as the store's lists check them (a URL or an address would never match a lead), but kept
+        # as written: the checks compare case-folded, and a rewritten value would change the file's version.
+        if domains is not None and not stored(info):
+            try:
+                for domain in domains:
+                    normalize_domain(domain)
+            except ListValueError as error:
+                raise ValueError(str(error)) from None
+        return domains
+
+    @field_validator("competitor_networks")
+    @classmethod
+    def _cidrs(cls, networks: list[str] | None) -> list[str] | None:
+        from leadgate.decision.lists import ListValueError, normalize_network
+
         try:
-            return None if values is None else [normalize(v) for v in values]
+            return None if networks is None else [normalize_network(n) for n in networks]
         except ListValueError as error:
             raise ValueError(str(error)) from None
 
@@ -115,8 +140,7 @@ class Lift(Section):
 class Policy(Section):
     """The whole policy file."""
 
-    # The name leads the version ("acme@3f2c…") in every decision and report: a word, no spaces or slashes.
-    name: str = Field(..., pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,59}$")
+    name: str
     firmographics: Firmographics
     domains: Domains = Domains()
     bots: BotRules = BotRules()
@@ -135,6 +159,22 @@ class Policy(Section):
     # Set by `with_lists` only: the file's own version, and the revision of the store's lists merged in.
     _file_version: str | None = PrivateAttr(None)
     _lists_version: str | None = PrivateAttr(None)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _a_word(cls, name, info: ValidationInfo):
+        # The name leads the version ("acme@3f2c…") in every decision and report: a word, no spaces or slashes.
+        if isinstance(name, int | float) and not isinstance(name, bool):
+            name = str(name)  # name: 2024, read by YAML as a number
+        if (
+            isinstance(name, str)
+            and not stored(info)
+            and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,59}", name)
+        ):
+            raise ValueError(
+                f"{name!r} is not a name for a policy: a word of letters, digits, '_', '.' or '-' (at most 60)"
+            )
+        return name
 
     @field_validator("gates")
     @classmethod
@@ -207,16 +247,20 @@ class PolicyError(ValueError):
     """The policy file is missing, unreadable or invalid; the message says where."""
 
 
-def parse_policy(text: str, source: str = "policy") -> Policy:
-    """Parse and validate policy YAML text."""
+def parse_policy(text: str, source: str = "policy", stored: bool = False) -> Policy:
+    """Parse and validate policy YAML text.
+
+    `stored`: the policy a model was trained with, read back from its bundle. It was valid then, and rules
+    added since (names, domains, company types, reason placeholders) must not stop that model from loading.
+    """
     try:
-        data = yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=yaml.SafeLoader if stored else UniqueKeyLoader)  # noqa: S506 - SafeLoader
     except yaml.YAMLError as error:
         raise PolicyError(f"{source}: not valid YAML: {yaml_problem(error)}") from None
     if not isinstance(data, dict):
         raise PolicyError(f"{source}: expected a mapping at the top level")
     try:
-        return Policy.model_validate(data)
+        return Policy.model_validate(data, context={"stored": stored})
     except ValidationError as error:
         problems = "\n  ".join(policy_problems(error, data))
         raise PolicyError(f"{source}: invalid policy:\n  {problems}") from None

@@ -7,10 +7,15 @@ import string
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from leadgate.decision.policy_section import Section
 from leadgate.decision.routes import Route
+
+
+def stored(info: ValidationInfo) -> bool:
+    """Whether the policy being validated is one stored with a model (validated as it was then, not anew)."""
+    return bool(info.context and info.context.get("stored"))
 
 
 class GateCategory(StrEnum):
@@ -65,15 +70,23 @@ class GateSpec(Section):
 
     @field_validator("reason")
     @classmethod
-    def _only_value_placeholder(cls, reason: str) -> str:
+    def _only_value_placeholder(cls, reason: str, info: ValidationInfo) -> str:
         # Checked here, not when the gate first fires: a typo would fail every batch with that lead in it.
+        # A policy stored with a model was accepted when it was trained: it loads as it is.
+        if stored(info):
+            return reason
         try:
-            names = {name for _, name, _, _ in string.Formatter().parse(reason) if name is not None}
+            parts = [
+                (name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(reason)
+            ]
         except ValueError as error:
             raise ValueError(f"{error} in {reason!r} (write {{{{ and }}}} for a literal brace)") from None
+        names = {name for name, _, _ in parts if name is not None}
         if names - {"value"}:
             unknown = ", ".join(f"{{{name}}}" for name in sorted(names - {"value"}))
             raise ValueError(f"unknown placeholder {unknown} in {reason!r}: a reason may use only {{value}}")
+        if any(spec or conversion for name, spec, conversion in parts if name is not None):
+            raise ValueError(f"{reason!r}: write {{value}} plainly, without a format or conversion")
         return reason
 
     @field_validator("route")

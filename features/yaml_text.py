@@ -22,16 +22,17 @@ class UniqueKeyLoader(yaml.SafeLoader):
                     continue  # `<<:` merges keys on purpose
                 key = self.construct_object(key_node, deep=True)
                 try:
-                    first = seen.setdefault(key, key_node.start_mark.line)
+                    first = seen.get(key)
                 except TypeError:
                     continue  # an unhashable key: SafeLoader refuses it itself
-                if first != key_node.start_mark.line:
+                if first is not None:  # on another line, or the same one (`{a: 1, a: 2}`)
                     raise ConstructorError(
                         None,
                         None,
                         f"{key!r} is written twice (first on line {first + 1})",
                         key_node.start_mark,
                     )
+                seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 
 

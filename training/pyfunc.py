@@ -29,7 +29,9 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
         if registered is not None:  # loaded from the registry: named as every other path names it
             self.scoring_model.version = registered
         with open(context.artifacts["policy"]) as handle:
-            self.policy = parse_policy(handle.read(), "policy.yaml")
+            self.policy = parse_policy(
+                handle.read(), "the policy stored with the model (policy.yaml)", stored=True
+            )
         self.pipeline = DecisionPipeline(self.policy, self.scoring_model)
 
     def predict(self, context, model_input: list[str], params=None) -> list[str]:

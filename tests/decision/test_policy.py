@@ -70,9 +70,23 @@ def test_version_ignores_formatting_but_not_content():
         (lambda d: d["gates"][0].update(reason="Competitor {value"), "expected '}' before end of string"),
         # Values that could never equal a lead's are refused, as the store's lists refuse them.
         (lambda d: d["domains"].update(competitors=["https://rival.com/"]), "is not a bare domain"),
-        (lambda d: d["firmographics"].update(excluded_company_types=["B2C"]), "excluded_company_types.0"),
+        (
+            lambda d: d["firmographics"].update(excluded_company_types=["B2C"]),
+            "firmographics.excluded_company_types: ['B2C'] are not company types a lead can have",
+        ),
         (lambda d: d.update(surprise=1), "surprise"),
-        (lambda d: d.update(name="acme corp/v2"), "name: String should match pattern"),
+        (
+            lambda d: d.update(name="acme corp/v2"),
+            "name: 'acme corp/v2' is not a name for a policy: a word of",
+        ),
+        (
+            lambda d: d["gates"][0].update(reason="Competitor {value:d}"),
+            "write {value} plainly, without a format",
+        ),
+        (
+            lambda d: d["gates"][0].update(reason="Competitor {value!z}"),
+            "write {value} plainly, without a format or conversion",
+        ),
         (lambda d: d.pop("gates"), "gates: Field required"),
     ],
 )
@@ -117,9 +131,26 @@ def test_a_reason_may_keep_literal_braces_and_its_value():
     assert policy.gates[0].reason == "Competitor {{listed}}: {value}"
 
 
-def test_listed_domains_are_compared_as_the_stores_lists_keep_them():
-    policy = parse_policy(_with(lambda d: d["domains"].update(competitors=["Rival.COM."])))
-    assert policy.domains.competitors == ["rival.com"]
+def test_listed_domains_are_checked_but_kept_as_written_so_the_version_holds():
+    policy = parse_policy(_with(lambda d: d["domains"].update(competitors=["Rival.COM"])))
+    assert policy.domains.competitors == ["Rival.COM"]
+    assert "rival.com" in policy.signal_rules.competitor_domains  # compared case-folded
+
+
+def test_a_policy_stored_with_a_model_loads_as_it_was_accepted_then():
+    older = _with(
+        lambda d: (
+            d.update(name="acme corp/v2"),
+            d["domains"].update(competitors=["https://rival.com/"]),
+            d["firmographics"].update(excluded_company_types=["B2C"]),
+            d["gates"][0].update(reason="Competitor {company}"),
+        )
+    )
+    with pytest.raises(PolicyError):
+        parse_policy(older, "mine.yaml")
+    policy = parse_policy(older, "the policy stored with the model", stored=True)
+    assert policy.name == "acme corp/v2" and policy.version == parse_policy(older, stored=True).version
+    assert policy.firmographics.excluded_company_types == ["B2C"]
 
 
 @pytest.mark.parametrize(
@@ -133,6 +164,10 @@ def test_listed_domains_are_compared_as_the_stores_lists_keep_them():
         (
             "firmographics:\n  employees_floor: 10\n  employees_floor: 50\n",
             "'employees_floor' is written twice",
+        ),
+        (
+            "firmographics: {employees_floor: 10, employees_floor: 50}\n",
+            "line 1, column 38: 'employees_floor' is written twice",
         ),
         ("name: x\n\tgates: []\n", "line 2, column 1: found character '\\t' that cannot start any token"),
     ],
