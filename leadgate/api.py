@@ -172,10 +172,19 @@ class Scorer:
 
 
 def _one_table(leads):
-    """A Series (one row of a lead-path DataFrame or of an export) as that one-row DataFrame; else as given."""
+    """A Series that is one row (of a lead-path DataFrame or of an export) as that one-row DataFrame; a Series
+    of leads (dicts, Leads or lead JSON text: a column holding them) as their list; else as given."""
     import pandas as pd
 
-    return leads.to_frame().T if isinstance(leads, pd.Series) else leads
+    if not isinstance(leads, pd.Series):
+        return leads
+    values = list(leads)
+    if values and all(isinstance(v, dict | Lead) for v in values):
+        return values  # no row of a table holds only whole leads
+    # Text may be a column of lead JSON, or a row of text cells: a row's index names its columns.
+    if values and all(isinstance(v, str) for v in values) and all(isinstance(k, int) for k in leads.index):
+        return values
+    return leads.to_frame().T
 
 
 def _iterable(leads) -> bool:
