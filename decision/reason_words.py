@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from leadgate.features import signals
-from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
+from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES, unlisted_class
 from leadgate.features.derived import WEBSITE_EVENTS, Derived
 
 # Built-in features come first in every model's matrix, so their column indexes are the same in all.
@@ -28,7 +28,8 @@ Renderer = Callable[[Derived, np.ndarray, int, bool], str]
 
 
 def _email(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    cls, domain, site = d.domain_class[i], d.email_domain[i], d.website_domain[i]
+    # The class the model weighed: a listed competitor or our own domain is the gates' business, not its.
+    cls, domain, site = unlisted_class(d, i), d.email_domain[i], d.website_domain[i]
     if cls == "missing":
         # An address typed without a domain was given, just not usable.
         return "Email address without a domain" if d.table.text["email"][i] else "Email address not given"
@@ -39,8 +40,6 @@ def _email(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         "free": "Personal email address",
         "academic": "Academic email address",
         "disposable": "Disposable email address",
-        "competitor": "Competitor email domain",
-        "own": "Our own email domain",
     }.get(cls, "Company email address")
     if cls == "corporate" and site and domain != site and not domain.endswith("." + site):
         return f"Email domain {domain} does not match company website {site}"

@@ -10,6 +10,7 @@ from leadgate.decision.policy import Lift
 from leadgate.decision.policy_gates import GateSpec
 from leadgate.decision.reason_words import FORM_FIELDS
 from leadgate.features import signals
+from leadgate.features.builder import unlisted_class
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
 
@@ -64,9 +65,7 @@ def _number(column: str) -> Callable[[Derived, int], bool]:
 
 
 def _email(d: Derived, x: np.ndarray, i: int) -> str:
-    cls, domain, site = d.domain_class[i], d.email_domain[i], d.website_domain[i]
-    if cls in ("competitor", "own"):
-        return _correction("email address")
+    cls, domain, site = unlisted_class(d, i), d.email_domain[i], d.website_domain[i]
     matches = bool(site) and (domain == site or domain.endswith("." + site))
     if cls == "corporate" and not signals.is_placeholder_domain(domain):
         return _correction("email address") if matches else "an email address on the company website's domain"

@@ -286,6 +286,14 @@ class FeatureBuilder:
         return builder
 
 
+def unlisted_class(derived: Derived, i: int) -> str:
+    """One lead's email domain class as the model sees it (`_unlisted_classes`), for the words about it."""
+    cls = derived.domain_class[i]
+    if cls in ("competitor", "own"):
+        return signals.classify_domain(derived.email_domain[i], frozenset(), frozenset())
+    return cls
+
+
 def _unlisted_classes(derived: Derived) -> np.ndarray:
     """Email domain classes as the public lists alone say them: the policy's competitor and own-company lists
     are the gates' business. As a feature they would be a penalty no reason names (a class the model never
@@ -296,7 +304,7 @@ def _unlisted_classes(derived: Derived) -> np.ndarray:
         return classes
     classes = classes.copy()
     for i in listed.tolist():
-        classes[i] = signals.classify_domain(derived.email_domain[i], frozenset(), frozenset())
+        classes[i] = unlisted_class(derived, i)
     return classes
 
 

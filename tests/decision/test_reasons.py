@@ -144,3 +144,19 @@ def test_company_size_is_worded_against_the_target_range_the_model_measures(poli
         "Company size 30 employees, in the target range 20–1,000",
         "Company size 2,000 employees, above the target range 20–1,000",
     ]
+
+
+def test_email_words_name_the_class_the_model_weighed_not_the_policys_lists(policy):
+    import dataclasses
+
+    from leadgate.decision.reasons import RENDERERS
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+    from tests.factories import make_lead
+
+    lead = make_lead(contact={"email": "ana@rival-corp.com"}, company={"website": "https://rival-corp.com"})
+    rules = dataclasses.replace(policy.signal_rules, competitor_domains=frozenset({"rival-corp.com"}))
+    derived = derive(build_table([lead]), rules)
+    assert derived.domain_class[0] == "competitor"  # the gate's business
+    said = RENDERERS["email_domain"](derived, None, 0, negative=False)
+    assert said == "Company email address on the company's own domain (rival-corp.com)"
