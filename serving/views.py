@@ -12,7 +12,6 @@ from leadgate.features.schema import LEAD_ID_PATTERN, Lead, Moment
 from leadgate.serving import service
 from leadgate.serving.auth import require
 from leadgate.serving.examples import LEAD_EXAMPLE
-from leadgate.serving.problems import problem
 from leadgate.serving.schemas import (
     NOT_FOUND,
     READ_ERRORS,
@@ -132,15 +131,18 @@ def list_leads(
         offset=offset,
     )
     if gate and not page["total"]:
-        # Nothing found: a misspelt gate must not read as "no lead was stopped by it". A gate of an older
-        # policy that some stored decision names is found above, so only codes nobody knows are refused.
+        # Nothing found: a misspelt gate must not read as "no lead was stopped by it". A code some stored
+        # decision names (an older policy's gate) is a real gate, whatever the other filters left.
         policy = request.app.state.holder.current().pipeline.policy
         codes = [spec.code for spec in policy.gates]
-        if gate not in codes:
-            return problem(
-                422,
-                f"no gate {gate!r} in policy {policy.version}, and no stored decision names it; "
-                f"its gates: {', '.join(codes)}",
+        store = request.app.state.store
+        if gate not in codes and not store.latest(route=None, gate=gate, since=None, limit=1, offset=0)[1]:
+            words = (
+                f"no gate {gate!r} in policy {policy.version}, and no stored decision names it; its gates: "
+            )
+            return JSONResponse(
+                {"detail": [{"field": "gate", "problem": words + ", ".join(codes), "type": "value_error"}]},
+                status_code=422,
             )
     return page
 
