@@ -100,9 +100,7 @@ class GateSpec(Section):
     def _decay_is_a_cap(self) -> GateSpec:
         # Decay is its own control (not a disqualification): the decay check and only it, and only as a cap.
         if (self.check == "decay") != (self.control == "decay"):
-            raise ValueError(f"gate {self.code}: the decay check takes control: decay, and only it does")
+            raise ValueError("the decay check takes control: decay, and only it does")
         if self.control == "decay" and self.route not in (Route.verify, Route.nurture):
-            raise ValueError(
-                f"gate {self.code}: a decay gate caps a lead at verify or nurture, never rejects it"
-            )
+            raise ValueError("a decay gate caps a lead at verify or nurture, never rejects it")
         return self

@@ -21,7 +21,8 @@ def policy_problems(error: ValidationError, data: dict) -> list[str]:
         branch = next(
             (i for i, part in enumerate(loc) if isinstance(part, str) and _BRANCH.match(part)), None
         )
-        message = item["msg"].removeprefix("Value error, ")
+        # "a valid dictionary or instance of GateSpec": the class is a name of ours, not the file's.
+        message = re.sub(r" or instance of \w+", "", item["msg"].removeprefix("Value error, "))
         if branch is not None:
             # `thresholds: auto` or numbers: report the branch the author meant, by what they wrote there.
             written = _at(data, loc[:branch])

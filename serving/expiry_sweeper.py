@@ -55,10 +55,11 @@ class ExpirySweeper:
             return 0
         for c in changed:
             log.info(
-                "suppression %s of %s expired: %d stored leads decided again",
+                "suppression %s of %s expired: %d stored %s decided again",
                 c.suppression.id,
                 c.suppression.subject,
                 c.decided,
+                "lead" if c.decided == 1 else "leads",
             )
         self.settled += len(changed)
         return len(changed)

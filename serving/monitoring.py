@@ -26,7 +26,8 @@ class MonitorReport:
     gate_rates: list[dict] = field(default_factory=list)
     rejections: list[dict] = field(default_factory=list)
     routes: dict[str, int] = field(default_factory=dict)
-    # Leads by the model version that decided them ("" for the gates alone): a window may span a promotion.
+    # Leads by the model version that decided them ("none" when the gates alone did, no model loaded): a
+    # window may span a promotion or a rollback.
     decided_by: dict[str, int] = field(default_factory=dict)
     # Human reviews of automatic rejections resolved in the window: n, misclassified, open, and the rate.
     reviews: dict = field(default_factory=dict)
@@ -62,7 +63,7 @@ def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: s
     """Drift against the champion's reference, gate firing per period, rejections by reason."""
     report = MonitorReport(leads=len(decisions), model_version=loaded.model.version if loaded else None)
     report.routes = dict(Counter(d.route for d in decisions))
-    report.decided_by = dict(sorted(Counter(d.model_version or "" for d in decisions).items()))
+    report.decided_by = dict(sorted(Counter(d.model_version or "none" for d in decisions).items()))
     report.gate_rates = gate_rates(decisions, period)
     reasons = Counter(reason for d in decisions for reason in d.record.rejection_reasons())
     rejected = sum(1 for d in decisions if d.route in REJECTING_ROUTES)

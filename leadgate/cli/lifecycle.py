@@ -179,7 +179,8 @@ def promote(
     if report.promote:
         verb = "would promote" if dry_run else "[bold green]promoted[/]"
         console.print(
-            f"{prefix}{verb} {settings.model_name}/{challenger} to {CHAMPION} (was {champion}){criteria}."
+            f"{prefix}{verb} {settings.model_name}/{challenger} to {CHAMPION} (was {champion}; "
+            f"{criteria.strip(' ()')})."
             f"{unchanged}"
         )
         return
@@ -271,10 +272,13 @@ def monitor(
         f"{report.leads:,} leads since {window}; routes: {routes_in_words(report.routes)}; "
         f"champion {report.model_version or 'none'}"
     )
-    if len(report.decided_by) > 1:
+    models = {version: n for version, n in report.decided_by.items() if version != "none"}
+    if len(models) > 1 or (models and "none" in report.decided_by):
         # The routes above mix what each decided; drift below rebuilds every score with the champion.
-        mixed = ", ".join(f"{version or 'the gates alone'} {n:,}" for version, n in report.decided_by.items())
-        console.print(f"[yellow]the window's leads were decided by more than one model: {mixed}[/]")
+        mixed = ", ".join(f"{version} {n:,}" for version, n in models.items())
+        if "none" in report.decided_by:
+            mixed += f"; the gates alone (no model loaded) {report.decided_by['none']:,}"
+        console.print(f"[yellow]the window's leads were not all decided by one model: {mixed}[/]")
     console.print(f"human reviews resolved since {window}: {disputes.describe()}")
     if report.drift_note:
         console.print(f"[yellow]{report.drift_note}[/]")

@@ -123,7 +123,7 @@ def test_monitor_reports_drift_gate_rates_and_rejections(live, tmp_path):
     psi = {row["column"]: row["psi"] for row in report["drift"]}
     assert psi["p_sql"] < 0.1  # the same generator as training: stable
     assert {row["reason"] for row in report["rejections"]} and report["gate_rates"]
-    assert report["decided_by"] == {"leadgate/1": 800} and "more than one model" not in said
+    assert report["decided_by"] == {"leadgate/1": 800} and "not all decided by one model" not in said
 
 
 def test_monitor_names_each_model_when_its_window_spans_a_promotion(live):
@@ -137,8 +137,9 @@ def test_monitor_names_each_model_when_its_window_spans_a_promotion(live):
     settings, _ = live
     decisions = first_decisions(make_engine(settings.decisions_url()), since=None)
     older = [dataclasses.replace(d, model_version="leadgate/0") for d in decisions[:300]]
-    report = monitor(older + decisions[300:], load_by_alias(settings, "champion"))
-    assert report.decided_by == {"leadgate/0": 300, "leadgate/1": 500}
+    gated = [dataclasses.replace(d, model_version=None) for d in decisions[300:310]]
+    report = monitor(older + gated + decisions[310:], load_by_alias(settings, "champion"))
+    assert report.decided_by == {"leadgate/0": 300, "leadgate/1": 490, "none": 10}
 
 
 def test_routes_read_in_the_pipelines_order_with_their_shares():

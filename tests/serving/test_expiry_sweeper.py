@@ -52,7 +52,7 @@ def test_an_expired_hold_gives_its_leads_their_own_route_back_once(client, caplo
     with caplog.at_level(logging.INFO, logger="leadgate.serving.expiry_sweeper"):
         assert sweeper.run_once() == 1
     assert (
-        f"suppression {hold['id']} of nordlicht-tools.de expired: 1 stored leads decided again" in caplog.text
+        f"suppression {hold['id']} of nordlicht-tools.de expired: 1 stored lead decided again" in caplog.text
     )
     rep = _decision(client, "rep-1")
     assert (rep["route"], rep["suppressed"], rep["control"]) == (own_route, [], rep["control"])
