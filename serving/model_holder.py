@@ -19,6 +19,9 @@ from leadgate.settings import Settings
 log = logging.getLogger(__name__)
 
 
+LOAD_FAILED = "model load failed"
+
+
 @dataclass(frozen=True)
 class Current:
     """An immutable snapshot: a request takes it once, so a swap never changes a decision in flight."""
@@ -31,6 +34,11 @@ class Current:
     def model_version(self) -> str | None:
         """The loaded model's version, or None when running on gates only."""
         return self.loaded.model.version if self.loaded else None
+
+    @property
+    def load_failed(self) -> bool:
+        """A model is meant to serve but could not be loaded (not merely none registered)."""
+        return self.loaded is None and (self.problem or "").startswith(LOAD_FAILED)
 
 
 class AliasGone(LookupError):
@@ -125,7 +133,7 @@ class ModelHolder:
         except Exception as error:  # noqa: BLE001 - a bad load must never take the service down
             log.warning("model refresh failed, keeping the current pipeline: %s", error)
             if self._current.loaded is None:
-                self._current = Current(self._current.pipeline, None, f"model load failed: {error}")
+                self._current = Current(self._current.pipeline, None, f"{LOAD_FAILED}: {error}")
             return False
         pipeline = fresh.pipeline()
         _warm_up(pipeline)

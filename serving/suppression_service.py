@@ -45,8 +45,6 @@ def _redecide_bearing(
 
     def change(connection: Connection) -> list[str]:
         made.append(make(connection))
-        if made[0] is None:  # nothing to change after all (another worker settled an expiry first)
-            return []
         return suppression_store.leads_bearing(connection, made[0], screening.salt)
 
     written = redecide_many(
@@ -107,27 +105,43 @@ def settle_expired(
     """Decide again the stored leads of every suppression that has expired since its leads were decided.
 
     An expiry needs no one to act, so the service sweeps for them (and `leadgate suppressions expire` can):
-    without it a lead would read silent_reject with nothing suppressed until its next event. Each expiry is
-    settled in its own transaction, once, whichever worker gets to it first.
+    without it a lead would read silent_reject with nothing suppressed until its next event. The expiries
+    due are settled together, in one transaction, whichever worker gets to each first: a lead two of them
+    bore on is decided again once. Nothing is settled while the champion fails to load, so an automatic
+    sweep never stores gates-only decisions in its place (a lift or a new suppression, asked for by someone,
+    still decides with the gates alone then, as intake does).
     """
+    if holder.current().load_failed:
+        return []
     now = datetime.now(UTC)
     with store.engine.connect() as connection:
-        expired = suppression_store.expired_unsettled(connection, now)
-    settled = []
-    for suppression_id in expired:
-        changed = _redecide_bearing(
-            lambda connection, suppression_id=suppression_id: suppression_store.settle_expiry_in(
-                connection, suppression_id, now
-            ),
-            trigger="suppression_expired",
-            holder=holder,
-            store=store,
-            screening=screening,
-            metrics=metrics,
-        )
-        if changed.suppression is not None:
-            settled.append(changed)
-    return settled
+        due = suppression_store.expired_unsettled(connection, now)
+    if not due:
+        return []
+    redecider = Redecider(holder=holder, store=store, screening=screening, now=datetime.now(UTC))
+    settled: list[tuple[Suppression, int]] = []
+
+    def change(connection: Connection) -> list[str]:
+        bearing: set[str] = set()
+        for suppression_id in due:
+            suppression = suppression_store.settle_expiry_in(connection, suppression_id, now)
+            if suppression is None:  # another worker settled it, or someone lifted it, first
+                continue
+            leads = suppression_store.leads_bearing(connection, suppression, screening.salt)
+            settled.append((suppression, len(leads)))
+            bearing.update(leads)
+        return sorted(bearing)  # the lock order
+
+    redecide_many(
+        store.engine,
+        change=change,
+        decide=redecider.decide_many,
+        trigger="suppression_expired",
+        at=redecider.now,
+    )
+    for record in redecider.decided if metrics is not None else ():
+        metrics.observe_decision(record, "suppression_expired")
+    return [Changed(suppression, decided) for suppression, decided in settled]
 
 
 def outside_the_service(settings: Settings, engine: Engine) -> dict:

@@ -80,3 +80,34 @@ def test_a_hold_without_an_expiry_is_never_swept(client):
     _hold(client)
     assert client.app.state.expiries.run_once() == 0
     assert _decision(client, "rep-3")["route"] == "silent_reject"
+
+
+def test_two_holds_expiring_together_decide_their_lead_again_once(client):
+    client.post("/v1/leads", json=lead_dict(lead_id="rep-4", contact=REP), headers=auth("intake"))
+    later = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+    account = _hold(client, expires_at=later)
+    person = client.post(
+        "/v1/suppressions",
+        json={"subject": REP["email"], "contact": "all_contact", "reason": "asked", "expires_at": later},
+        headers=auth("sales"),
+    ).json()
+    _expire(client, account["id"])
+    _expire(client, person["id"])
+    assert client.app.state.expiries.run_once() == 2
+    triggers = [h["trigger"] for h in _decision(client, "rep-4")["history"]]
+    assert triggers == ["created", "suppression", "suppression", "suppression_expired"]
+
+
+def test_no_expiry_is_settled_while_the_champion_fails_to_load(client):
+    from leadgate.serving.model_holder import LOAD_FAILED, Current
+
+    client.post("/v1/leads", json=lead_dict(lead_id="rep-5", contact=REP), headers=auth("intake"))
+    hold = _hold(client, expires_at=(datetime.now(UTC) + timedelta(days=30)).isoformat())
+    _expire(client, hold["id"])
+    holder = client.app.state.holder
+    serving = holder.current()
+    holder._current = Current(serving.pipeline, None, f"{LOAD_FAILED}: artifact missing")
+    assert client.app.state.expiries.run_once() == 0  # gates-only decisions would stand in for the model's
+    assert _decision(client, "rep-5")["history"][-1]["trigger"] == "suppression"
+    holder._current = serving
+    assert client.app.state.expiries.run_once() == 1
