@@ -50,3 +50,22 @@ def test_a_promoted_champion_rolls_back_to_the_one_it_replaced_with_both_version
     # The rollback replaced 2 by 1, as a promotion would: rolling back again undoes it.
     code, said = _run(settings, "rollback", "--why", "again", "--dry-run")
     assert code == 0 and said == "dry run: would roll back champion leadgate/1 → leadgate/2. Nothing changed."
+
+
+def test_a_rollback_to_a_version_that_cannot_load_moves_nothing(tmp_path, trained, policy):
+    import shutil
+
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training, record_promotion
+
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
+    for _ in range(2):
+        log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    record_promotion(settings, "2", "1", {"promote": True, "checks": []})
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    source = client.get_model_version("leadgate", "1").source  # models:/m-…, MLflow 3's logged model
+    files = client.get_logged_model(source.removeprefix("models:/")).artifact_location
+    shutil.rmtree(files.removeprefix("file://"))
+    code, said = _run(settings, "rollback", "--why", "bad routes")
+    assert code == 2 and "leadgate/1 cannot be loaded, so nothing moved" in said
+    assert str(client.get_model_version_by_alias("leadgate", "champion").version) == "2"

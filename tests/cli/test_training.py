@@ -155,3 +155,16 @@ def test_a_new_challenger_says_which_one_it_replaces_and_its_shadow_evidence(
     assert "`promote` now judges leadgate/3" in said
     replaced = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version("leadgate", "2")
     assert replaced.tags["leadgate.challenger_replaced_by"] == "3"
+
+
+@pytest.mark.usefixtures("isolated")
+def test_train_says_what_check_policy_would_warn_of_before_it_learns(tmp_path):
+    from leadgate.decision.policy import default_policy_text
+
+    policy = tmp_path / "floor.yaml"
+    policy.write_text(default_policy_text().replace("employees_floor: 10", "employees_floor: 50", 1))
+    history = tmp_path / "history.jsonl"
+    history.write_text('{"lead_id": "a", "created_at": \n')
+    result = CliRunner().invoke(app, ["train", "--data", str(history), "--policy", str(policy)])
+    out = " ".join(result.output.split())
+    assert "policy warning: employees_floor 50 is not below employees_target's low end 50" in out
