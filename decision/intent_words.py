@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.reason_words import EVENT_COUNT_WORDS, WEBSITE_WORDS, Renderer, plural, website_text
+from leadgate.decision.count_words import COUNT_WORDS, plural
+from leadgate.decision.reason_words import Renderer, website_text
 from leadgate.features.derived import WEBSITE_EVENTS, Derived
 from leadgate.features.intent import Windows
 from leadgate.features.table import EVENT_CODE
@@ -80,7 +81,7 @@ def _part(events: _Events, d: Derived, event: str, i: int, words: tuple[str, str
 def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         rows = events.rows(d, i)
-        parts = [part for n in names if (part := _part(events, d, n, i, EVENT_COUNT_WORDS[n], rows))]
+        parts = [part for n in names if (part := _part(events, d, n, i, COUNT_WORDS[n], rows))]
         return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
 
     return render
@@ -89,11 +90,7 @@ def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
 def _website(events: _Events) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         rows = events.rows(d, i)
-        parts = [
-            part
-            for n in WEBSITE_EVENTS
-            if (part := _part(events, d, n, i, (WEBSITE_WORDS[n], WEBSITE_WORDS[n] + "s"), rows))
-        ]
+        parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, COUNT_WORDS[n], rows))]
         return website_text(d, i, parts)
 
     return render

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from leadgate.decision.count_words import counted, plural
 from leadgate.features import signals
-from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES, unlisted_class
-from leadgate.features.derived import WEBSITE_EVENTS, Derived
+from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
+from leadgate.features.derived import WEBSITE_EVENTS, Derived, unlisted_class
 
 # Built-in features come first in every model's matrix, so their column indexes are the same in all.
 _FEATURE_INDEX = {spec.name: j for j, spec in enumerate(FEATURES)}
@@ -16,12 +17,6 @@ _FEATURE_INDEX = {spec.name: j for j, spec in enumerate(FEATURES)}
 
 def _num(x: np.ndarray, i: int, name: str) -> float:
     return float(x[i, _FEATURE_INDEX[name]])
-
-
-def plural(count: float, word: str) -> str:
-    """'1 day', '3 days'."""
-    n = int(count)
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 Renderer = Callable[[Derived, np.ndarray, int, bool], str]
@@ -142,25 +137,6 @@ def _flag_event(event: str, did: str, did_not: str) -> Renderer:
     return render
 
 
-# One and many of each counted event, as a person says them ("2 meetings booked", not "2 meeting bookeds").
-EVENT_COUNT_WORDS = {
-    "meeting_booked": ("meeting booked", "meetings booked"),
-    "meeting_cancelled": ("meeting cancelled", "meetings cancelled"),
-    "webinar_registered": ("webinar registration", "webinar registrations"),
-    "webinar_attended": ("webinar attended", "webinars attended"),
-    "webinar_no_show": ("webinar no-show", "webinar no-shows"),
-    "email_open": ("email open", "email opens"),
-    "email_click": ("email click", "email clicks"),
-}
-
-
-def counted(count: float, event: str) -> str:
-    """'1 meeting booked', '4 meetings booked'."""
-    n = int(count)
-    one, many = EVENT_COUNT_WORDS[event]
-    return f"{n} {one if n == 1 else many}"
-
-
 def _events(names: tuple[str, ...], label: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         parts = [counted(d.count_of(n, i), n) for n in names if d.count_of(n, i)]
@@ -169,16 +145,8 @@ def _events(names: tuple[str, ...], label: str) -> Renderer:
     return render
 
 
-WEBSITE_WORDS = {
-    "page_view": "page view",
-    "pricing_page": "pricing page visit",
-    "careers_page": "careers page visit",
-    "form_submit": "form submission",
-}
-
-
 def _website(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    parts = [plural(d.count_of(n, i), WEBSITE_WORDS[n]) for n in WEBSITE_EVENTS if d.count_of(n, i)]
+    parts = [counted(d.count_of(n, i), n) for n in WEBSITE_EVENTS if d.count_of(n, i)]
     return website_text(d, i, parts)
 
 

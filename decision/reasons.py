@@ -8,8 +8,9 @@ from functools import cached_property
 
 import numpy as np
 
+from leadgate.decision.count_words import plural
 from leadgate.decision.intent_words import windowed_renderers
-from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, plural, size_renderer
+from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, size_renderer
 from leadgate.decision.record import Reason
 from leadgate.decision.recovery import RECOVERIES, Recovery, custom_recovery
 from leadgate.decision.reference import MAJORITY, ReasonReference

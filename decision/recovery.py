@@ -10,9 +10,8 @@ from leadgate.decision.policy import Lift
 from leadgate.decision.policy_gates import GateSpec
 from leadgate.decision.reason_words import FORM_FIELDS
 from leadgate.features import signals
-from leadgate.features.builder import unlisted_class
 from leadgate.features.custom import CustomField
-from leadgate.features.derived import Derived
+from leadgate.features.derived import Derived, unlisted_class
 
 _EVENT_WORDS = {
     "demo_request": "demo request",

@@ -9,7 +9,7 @@ import numpy as np
 
 from leadgate.features import signals
 from leadgate.features.custom import CustomField, parse_moment
-from leadgate.features.derived import Derived
+from leadgate.features.derived import Derived, unlisted_classes
 from leadgate.features.intent import check_windows, window_days, windows_key
 from leadgate.features.table import EVENT_TYPES
 
@@ -201,7 +201,7 @@ class FeatureBuilder:
 
     def _category_values(self, derived: Derived, name: str):
         if name == "email_domain_class":
-            return _unlisted_classes(derived)
+            return unlisted_classes(derived)
         if name in ("industry", "company_type", "country", "function", "crm"):
             return getattr(derived, name)
         return [v.strip().lower() for v in derived.table.text[name]]
@@ -284,28 +284,6 @@ class FeatureBuilder:
         builder = cls(**params)
         builder.vocabularies_ = {k: list(v) for k, v in data["vocabularies"].items()}
         return builder
-
-
-def unlisted_class(derived: Derived, i: int) -> str:
-    """One lead's email domain class as the model sees it (`_unlisted_classes`), for the words about it."""
-    cls = derived.domain_class[i]
-    if cls in ("competitor", "own"):
-        return signals.classify_domain(derived.email_domain[i], frozenset(), frozenset())
-    return cls
-
-
-def _unlisted_classes(derived: Derived) -> np.ndarray:
-    """Email domain classes as the public lists alone say them: the policy's competitor and own-company lists
-    are the gates' business. As a feature they would be a penalty no reason names (a class the model never
-    saw once its gate kept such leads out of training) and would change with the policy in force."""
-    classes = derived.domain_class
-    listed = np.flatnonzero((classes == "competitor") | (classes == "own"))
-    if not len(listed):
-        return classes
-    classes = classes.copy()
-    for i in listed.tolist():
-        classes[i] = unlisted_class(derived, i)
-    return classes
 
 
 def _number(value) -> float:

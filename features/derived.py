@@ -180,3 +180,25 @@ def derive(table: LeadTable, rules: SignalRules) -> Derived:
         days_since_lift_event=table.days_since(list(rules.lift_events)),
         days_since_meaningful=table.days_since(MEANINGFUL_EVENTS),
     )
+
+
+def unlisted_class(derived: Derived, i: int) -> str:
+    """One lead's email domain class as the model sees it (`unlisted_classes`), for the words about it."""
+    cls = derived.domain_class[i]
+    if cls in ("competitor", "own"):
+        return signals.classify_domain(derived.email_domain[i], frozenset(), frozenset())
+    return cls
+
+
+def unlisted_classes(derived: Derived) -> np.ndarray:
+    """Email domain classes as the public lists alone say them: the policy's competitor and own-company lists
+    are the gates' business. As a feature they would be a penalty no reason names (a class the model never
+    saw once its gate kept such leads out of training) and would change with the policy in force."""
+    classes = derived.domain_class
+    listed = np.flatnonzero((classes == "competitor") | (classes == "own"))
+    if not len(listed):
+        return classes
+    classes = classes.copy()
+    for i in listed.tolist():
+        classes[i] = unlisted_class(derived, i)
+    return classes

@@ -7,8 +7,8 @@ from html import escape
 import pandas as pd
 
 from leadgate.decision import linear
+from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
-from leadgate.decision.reason_words import plural
 from leadgate.training.data import NO_WON_LABEL
 from leadgate.training.report import SCORERS
 from leadgate.training.report_blocks import (

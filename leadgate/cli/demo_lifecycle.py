@@ -51,7 +51,8 @@ def go_live(settings, new_records: list[dict], console: Console) -> None:
 
 def verdict_and_monitor(settings, data_dir: Path, since: str, console: Console) -> None:
     """`leadgate promote --dry-run` and `leadgate monitor`, as a person would run them next."""
-    from leadgate.cli.lifecycle import monitor, promote
+    from leadgate.cli.lifecycle import promote
+    from leadgate.cli.monitor import monitor
 
     console.rule("7. Would the challenger be promoted? (`leadgate promote --dry-run`)")
     try:

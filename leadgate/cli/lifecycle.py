@@ -1,9 +1,8 @@
-"""Lifecycle commands: sales outcomes in, champion/challenger promotion, monitoring of live decisions."""
+"""Lifecycle commands: sales outcomes in, champion/challenger promotion (monitoring: cli/monitor.py)."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from leadgate.cli.common import (
     settings_for,
     store_or_fail,
 )
+from leadgate.cli.monitor import monitor
 from leadgate.cli.tables import print_table
 
 outcomes_app = typer.Typer(help="Sales outcomes of stored leads: the labels the next model learns from.")
@@ -208,115 +208,8 @@ def _record_or_fail(settings, challenger: str, champion: str | None, data: dict)
         ) from None
 
 
-def _since(text: str) -> datetime:
-    """'7d', '24h' or an ISO date/time."""
-    now = datetime.now(UTC)
-    units = {"d": "days", "h": "hours", "w": "weeks"}
-    if text[-1:] in units and text[:-1].isdigit():
-        return now - timedelta(**{units[text[-1]]: int(text[:-1])})
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise fail(f"--since {text!r}: give e.g. 7d, 24h, 2w or an ISO date") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def routes_in_words(routes: dict[str, int]) -> str:
-    """'sales_ready 12 (40.0%), verify 3 (10.0%)': leads per route in the pipeline's order, with shares."""
-    from leadgate.cli.render import ROUTE_STYLE
-
-    total = sum(routes.values())
-    if not total:
-        return "none"
-    order = {route: rank for rank, route in enumerate(ROUTE_STYLE)}
-    ranked = sorted(routes.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
-    return ", ".join(f"{route} {count:,} ({count / total:.1%})" for route, count in ranked)
-
-
-def monitor(
-    since: Annotated[str, typer.Option(help="window start: 7d, 24h, 2w or an ISO date")] = "30d",
-    period: Annotated[str, typer.Option(help="gate-rate period: day or week")] = "week",
-    out: Annotated[Path | None, typer.Option(help="write the report as JSON")] = None,
-    data_dir: DataDir = None,
-) -> None:
-    """Drift (PSI) of live features and P(SQL) against training, gate firing over time, rejections by reason."""
-    from dataclasses import asdict
-
-    from rich.table import Table
-
-    from leadgate.serving.lifecycle_store import first_decisions
-    from leadgate.serving.model_loading import ModelNotFound, load_by_alias
-    from leadgate.serving.monitoring import monitor as run
-    from leadgate.serving.reviews import false_positives
-
-    if period not in ("day", "week"):
-        raise fail("--period must be day or week")
-    settings = settings_for(data_dir)
-    try:
-        loaded = load_by_alias(settings, "champion")
-    except ModelNotFound as error:
-        console.print(f"[yellow]{error}[/]")
-        loaded = None
-    with console.status("reading live decisions"):
-        engine, start = store_or_fail(settings), _since(since)
-        report = run(first_decisions(engine, since=start), loaded, period)
-        disputes = false_positives(engine, since=start)
-    report.reviews = {
-        "resolved": disputes.resolved,
-        "misclassified": disputes.misclassified,
-        "open": disputes.open,
-        "false_positive_rate": disputes.rate,
-    }
-    window = f"{start:%Y-%m-%d %H:%M} UTC"
-    console.print(
-        f"{report.leads:,} leads since {window}; routes: {routes_in_words(report.routes)}; "
-        f"champion {report.model_version or 'none'}"
-    )
-    models = {version: n for version, n in report.decided_by.items() if version != "none"}
-    if len(models) > 1 or (models and "none" in report.decided_by):
-        # The routes above mix what each decided; drift below rebuilds every score with the champion.
-        mixed = ", ".join(f"{version} {n:,}" for version, n in models.items())
-        if "none" in report.decided_by:
-            mixed += f"; the gates alone (no model loaded) {report.decided_by['none']:,}"
-        console.print(f"[yellow]the window's leads were not all decided by one model: {mixed}[/]")
-    console.print(f"human reviews resolved since {window}: {disputes.describe()}")
-    if report.drift_note:
-        console.print(f"[yellow]{report.drift_note}[/]")
-    if report.drift:
-        table = Table(
-            title="Drift against the training reference (PSI; >0.1 moderate, >0.25 major)",
-            title_justify="left",
-        )
-        for column in ("column", "PSI", "level"):
-            table.add_column(column, justify="right" if column == "PSI" else "left")
-        for row in report.drift[:15]:
-            style = {"major": "red", "moderate": "yellow"}.get(row["level"], "")
-            table.add_row(
-                row["column"], f"{row['psi']:.3f}", f"[{style}]{row['level']}[/]" if style else row["level"]
-            )
-        print_table(console, table)
-    if report.rejections:
-        table = Table(title="Automatic rejections by reason", title_justify="left")
-        for column in ("reason", "leads", "share"):
-            table.add_column(column, justify="left" if column == "reason" else "right")
-        for row in report.rejections:
-            table.add_row(row["reason"], f"{row['leads']:,}", f"{row['share_of_rejections']:.1%}")
-        print_table(console, table)
-    if report.gate_rates:
-        table = Table(title=f"Gate firing rate per {period}", title_justify="left")
-        for column in ("period", "gate", "fired", "leads", "rate"):
-            table.add_column(column, justify="left" if column in ("period", "gate") else "right")
-        for row in report.gate_rates:
-            table.add_row(
-                row["period"], row["gate"], f"{row['fired']:,}", f"{row['leads']:,}", f"{row['rate']:.1%}"
-            )
-        print_table(console, table)
-    if out is not None:
-        out.write_text(json.dumps(asdict(report), indent=2, default=str))
-
-
 def register(app: typer.Typer) -> None:
     """Add the lifecycle commands to the main CLI."""
     app.add_typer(outcomes_app, name="outcomes")
     app.command()(promote)
-    app.command()(monitor)
+    app.command()(monitor)  # leadgate/cli/monitor.py

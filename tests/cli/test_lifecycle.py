@@ -143,7 +143,7 @@ def test_monitor_names_each_model_when_its_window_spans_a_promotion(live):
 
 
 def test_routes_read_in_the_pipelines_order_with_their_shares():
-    from leadgate.cli.lifecycle import routes_in_words
+    from leadgate.cli.monitor import routes_in_words
 
     assert routes_in_words({"nurture": 1, "sales_ready": 3}) == "sales_ready 3 (75.0%), nurture 1 (25.0%)"
     assert routes_in_words({}) == "none"

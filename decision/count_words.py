@@ -1,0 +1,32 @@
+"""Counted things as people say them: '1 day', '3 days', '4 meetings booked', '1 pricing page visit'."""
+
+from __future__ import annotations
+
+# One and many of each counted event ("2 meetings booked", not "2 meeting bookeds"), in one place for the
+# plain and the intent-windowed reasons.
+COUNT_WORDS = {
+    "meeting_booked": ("meeting booked", "meetings booked"),
+    "meeting_cancelled": ("meeting cancelled", "meetings cancelled"),
+    "webinar_registered": ("webinar registration", "webinar registrations"),
+    "webinar_attended": ("webinar attended", "webinars attended"),
+    "webinar_no_show": ("webinar no-show", "webinar no-shows"),
+    "email_open": ("email open", "email opens"),
+    "email_click": ("email click", "email clicks"),
+    "page_view": ("page view", "page views"),
+    "pricing_page": ("pricing page visit", "pricing page visits"),
+    "careers_page": ("careers page visit", "careers page visits"),
+    "form_submit": ("form submission", "form submissions"),
+}
+
+
+def plural(count: float, word: str) -> str:
+    """'1 day', '3 days'."""
+    n = int(count)
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def counted(count: float, event: str) -> str:
+    """'1 meeting booked', '4 meetings booked'."""
+    n = int(count)
+    one, many = COUNT_WORDS[event]
+    return f"{n} {one if n == 1 else many}"
