@@ -62,6 +62,12 @@ def _generic_role(d: Derived, policy: Policy):
     return _values(d.is_generic_role, _text(d, "job_title"))
 
 
+def _with_crm(stack: list[str], crm: str) -> list[str]:
+    """The stack and the CRM given with the company, the CRM once ('HubSpot' and 'hubspot' are one system)."""
+    named = {claims.normalized(item) for item in stack}
+    return stack + ([crm] if crm and claims.normalized(crm) not in named else [])
+
+
 def _stack_gap(stack: list[str], needs: dict[str, tuple[str, ...]]) -> str:
     for need, systems in needs.items():
         if not any(claims.matches_any(item, systems) for item in stack):
@@ -81,7 +87,7 @@ def _missing_integration(d: Derived, policy: Policy):
     }
     gaps = [
         # The CRM given with the company is part of the stack; only a lead that answered the stack question fires.
-        _stack_gap(claims.listed(stack) + ([crm] if crm else []), needs) if stack and needs else ""
+        _stack_gap(_with_crm(claims.listed(stack), crm), needs) if stack and needs else ""
         for stack, crm in zip(stacks, _text(d, "crm"), strict=True)
     ]
     gaps = np.array(gaps, dtype=object)

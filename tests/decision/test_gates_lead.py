@@ -88,6 +88,12 @@ CASES = [
         },  # the company's CRM counts
     ),
     (
+        "missing_integration",  # the CRM already in the stack answer is named once
+        {"company": {"crm": "monday"}, "form": {"answers": {"stack": ["Snowflake", "Monday"]}}},
+        "no CRM we integrate with in Snowflake, Monday)",
+        {"company": {"crm": "hubspot"}, "form": {"answers": {"stack": ["Snowflake", "HubSpot"]}}},
+    ),
+    (
         "deployment_mismatch",
         {"form": {"answers": {"deployment": "on_prem"}}},
         "on_prem",
