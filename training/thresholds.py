@@ -71,6 +71,12 @@ def threshold_notes(
             f"from {thresholds.sales_ready:.3f} up goes to sales_ready; raise routing.sales_ready_precision (or "
             "set the thresholds in the policy) to keep a verify queue"
         )
+    if fixed and metrics.get("valid.routes.share_sales_ready") == 0.0:
+        notes.append(
+            f"sales_ready: no validation lead reaches the policy's fixed threshold "
+            f"{routing.thresholds.sales_ready:g}, so the model sends none to sales; lower it, or set the "
+            "thresholds to auto"
+        )
     if not fixed and precision == precision and precision < routing.sales_ready_precision:
         notes.append(
             f"sales_ready: {precision:.1%} of its validation leads were SQLs, below the policy's "

@@ -76,6 +76,13 @@ def test_fixed_thresholds_that_break_the_floor_are_said_to_with_the_numbers_to_c
     )
 
 
+def test_fixed_thresholds_no_lead_reaches_are_said():
+    fixed = Routing(thresholds=Thresholds(sales_ready=0.99, verify=0.7, nurture=0.5))
+    (note,) = threshold_notes({"valid.routes.share_sales_ready": 0.0}, fixed, {"valid": 100})
+    assert note.startswith("sales_ready: no validation lead reaches the policy's fixed threshold 0.99")
+    assert threshold_notes({"valid.routes.share_sales_ready": 0.02}, fixed, {"valid": 100}) == []
+
+
 def test_a_verify_band_swallowed_by_sales_ready_is_said():
     routing = Routing(sales_ready_precision=0.5, verify_recall=0.8)
     collapsed = Thresholds(sales_ready=0.401, verify=0.401, nurture=0.1)
