@@ -172,7 +172,7 @@ def stage_breakdown(pipeline: DecisionPipeline, leads: list) -> dict[str, float]
         by_family = pipeline.book.by_family(contributions)
         top_families(by_family, negative=True, k=TOP_NEGATIVE)
         top_families(by_family, negative=False, k=TOP_POSITIVE)
-        model_route = band_routes(p_sql, model.thresholds)
+        model_route = band_routes(p_sql, pipeline.thresholds)
         combine_routes(model_route, np.full(len(leads), "model", dtype=object), gates, policy)
 
     _, t_rest, _ = timed(rest)
