@@ -202,9 +202,11 @@ class Policy(Section):
     @cached_property
     def signal_rules(self) -> SignalRules:
         """What signal derivation reads of this policy."""
+        from leadgate.decision.lists import domain_set
+
         return SignalRules(
-            competitor_domains=frozenset(d.lower() for d in self.domains.competitors),
-            own_domains=frozenset(d.lower() for d in self.domains.own),
+            competitor_domains=domain_set(self.domains.competitors),
+            own_domains=domain_set(self.domains.own),
             max_links_in_message=self.bots.max_links_in_message,
             lift_events=tuple(e.value for e in self.lift.events),
         )
@@ -229,7 +231,7 @@ class Policy(Section):
         data = self.model_dump(mode="json")
         data["domains"] = merged_domains(self.domains, lists)
         # Validated afresh, not model_copy'd: a copy would carry cached signal rules of the file's lists.
-        merged = Policy.model_validate(data)
+        merged = Policy.model_validate(data, context={"stored": True})  # checked when it was read
         merged._file_version = self.version
         merged._lists_version = version
         return merged

@@ -149,8 +149,23 @@ def test_a_policy_stored_with_a_model_loads_as_it_was_accepted_then():
     with pytest.raises(PolicyError):
         parse_policy(older, "mine.yaml")
     policy = parse_policy(older, "the policy stored with the model", stored=True)
-    assert policy.name == "acme corp/v2" and policy.version == parse_policy(older, stored=True).version
-    assert policy.firmographics.excluded_company_types == ["B2C"]
+    assert policy.name == "acme corp/v2" and policy.firmographics.excluded_company_types == ["B2C"]
+    # The store's lists are merged into it as into any policy (the service does so for every request).
+    merged = policy.with_lists({"competitor_domains": ("rival.io",)}, "lists@3")
+    assert "rival.io" in merged.signal_rules.competitor_domains and merged.version == policy.version
+
+
+def test_listed_domains_as_written_match_leads_domains():
+    from leadgate.decision.lists import domain_set
+
+    written = ["Rejected-Account.com", "pipelineiq.com.", " blocked-customer.com"]
+    policy = parse_policy(
+        _with(lambda d: d["domains"].update(competitors=written, previously_rejected=written))
+    )
+    expected = {"rejected-account.com", "pipelineiq.com", "blocked-customer.com"}
+    assert (
+        policy.signal_rules.competitor_domains == expected == domain_set(policy.domains.previously_rejected)
+    )
 
 
 @pytest.mark.parametrize(
