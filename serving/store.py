@@ -211,6 +211,12 @@ class DecisionStore:
             query = select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.seq)
             return list(session.scalars(query))
 
+    def gate_named(self, code: str) -> bool:
+        """Whether any stored decision (a lead's latest or an earlier one) names this gate (indexed)."""
+        with self.engine.connect() as connection:
+            query = select(DecisionGateRow.decision_id).where(DecisionGateRow.code == code).limit(1)
+            return connection.execute(query).first() is not None
+
     def latest(
         self,
         *,

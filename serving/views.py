@@ -136,12 +136,16 @@ def list_leads(
         policy = request.app.state.holder.current().pipeline.policy
         codes = [spec.code for spec in policy.gates]
         store = request.app.state.store
-        if gate not in codes and not store.latest(route=None, gate=gate, since=None, limit=1, offset=0)[1]:
+        if gate not in codes and not store.gate_named(gate):
             words = (
                 f"no gate {gate!r} in policy {policy.version}, and no stored decision names it; its gates: "
             )
             return JSONResponse(
-                {"detail": [{"field": "gate", "problem": words + ", ".join(codes), "type": "value_error"}]},
+                {
+                    "detail": [
+                        {"field": "query.gate", "problem": words + ", ".join(codes), "type": "value_error"}
+                    ]
+                },
                 status_code=422,
             )
     return page
