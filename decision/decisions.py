@@ -92,7 +92,7 @@ class Decisions:
             if found is None:
                 found = fields[j] = self._fields_of_gate(j)
             code, category, control, route, reason, public_message, recovery = found
-            reason = reason.format(value=value)
+            reason = _worded(reason, value)
             # A lifted gate no longer holds the lead: nothing left to recover from.
             recovery = None if lifted else recovery
             rows.append(FiredGate(code, category, control, route, reason, public_message, lifted, recovery))
@@ -237,3 +237,12 @@ class Decisions:
     def _answers(self) -> dict[tuple, tuple[str, str]]:
         # public_answer memoized per batch: it depends on four values with a handful of combinations.
         return {}
+
+
+def _worded(reason: str, value) -> str:
+    """A gate's reason with the lead's value; a policy stored with an older model may hold a placeholder the
+    file check now refuses ({company}): it is left as written rather than failing the lead."""
+    try:
+        return reason.format(value=value)
+    except (KeyError, IndexError, ValueError):
+        return reason.replace("{value}", str(value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import ipaddress
 import json
@@ -164,8 +165,11 @@ class Policy(Section):
     @classmethod
     def _a_word(cls, name, info: ValidationInfo):
         # The name leads the version ("acme@3f2c…") in every decision and report: a word, no spaces or slashes.
-        if isinstance(name, int | float) and not isinstance(name, bool):
-            name = str(name)  # name: 2024, read by YAML as a number
+        if isinstance(name, int | float | datetime.date) and not isinstance(name, bool) and not stored(info):
+            # 007, 0x1F, 1.10 or 2024-01-01 reach us as a number or a date, already rewritten by YAML.
+            raise ValueError(f"YAML read the name as {type(name).__name__} {name!r}: quote it, name: '…'")
+        if isinstance(name, int | float | datetime.date):
+            name = str(name)
         if (
             isinstance(name, str)
             and not stored(info)

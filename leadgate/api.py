@@ -181,8 +181,8 @@ def _one_table(leads):
     values = list(leads)
     if values and all(isinstance(v, dict | Lead) for v in values):
         return values  # no row of a table holds only whole leads
-    # Text may be a column of lead JSON, or a row of text cells: a row's index names its columns.
-    if values and all(isinstance(v, str) for v in values) and all(isinstance(k, int) for k in leads.index):
+    # Text may be a column of lead JSON (whatever its index), or a row of text cells, which hold no objects.
+    if values and all(isinstance(v, str) and v.lstrip().startswith("{") for v in values):
         return values
     return leads.to_frame().T
 

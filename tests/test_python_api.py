@@ -233,7 +233,8 @@ def test_a_series_is_one_lead_and_json_text_is_read_never_echoed(scorer):
     assert scorer.decide(text)["lead_id"].tolist() == ["s-1"]
     # A column holding leads (dicts or lead JSON) is those leads, each decided, not one row.
     column = pd.Series([lead_dict(lead_id="s-1"), lead_dict(lead_id="s-2", company={"employees": 3})])
-    for leads in (column, column.map(json.dumps)):
+    named = column.map(json.dumps).set_axis(["s-1", "s-2"])  # lead ids as the index
+    for leads in (column, column.map(json.dumps), named):
         assert (
             scorer.decide(leads)[["lead_id", "p_sql"]].values.tolist()
             == whole[["lead_id", "p_sql"]].values.tolist()

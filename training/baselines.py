@@ -233,8 +233,8 @@ def _where_lost(
     if losses and model_all is not None and model_all >= bar:
         # Its model alone keeps up on every test lead: what the gates reject is the whole difference.
         return (
-            f"in leadgate's gates: its model alone reaches {model_all:.3f} on every test lead, and of the test "
-            f"leads {gate_loss_words(losses)} (turn a gate off or change its rule in the policy; `leadgate "
+            f"in leadgate's gates: its model alone reaches {model_all:.3f} on every test lead, and "
+            f"{gate_loss_words(losses)} (turn a gate off or change its rule in the policy; `leadgate "
             "backtest --proposed-policy` shows what that changes)"
         )
     rejected = f": gates rejected {gated_share:.1%} of the test leads" if gated_share is not None else ""

@@ -32,9 +32,9 @@ def gate_losses(gates: GateResults, rows: np.ndarray, sql: np.ndarray, top: int 
 
 
 def gate_loss_words(losses: list[dict]) -> str:
-    """'below_size_floor rejects 10.6% of them, converting at 30.6% against 36.8% for the rest; …'."""
+    """'below_size_floor rejects 10.6% of the test leads, converting at 30.6% against 36.8% for the rest; …'."""
     return "; ".join(
-        f"{g['gate']} rejects {g['share']:.1%} of them, converting at {g['sql_rate']:.1%} against "
+        f"{g['gate']} rejects {g['share']:.1%} of the test leads, converting at {g['sql_rate']:.1%} against "
         f"{g['rest_sql_rate']:.1%} for the rest"
         for g in losses
     )

@@ -220,6 +220,11 @@ def expire_suppressions(data_dir: DataDir = None) -> None:
     from leadgate.serving import suppression_service
 
     deciding = _deciding(data_dir)
+    current = deciding["holder"].current()
+    if current.load_failed:  # settle_expired waits for the champion: say so, not "nothing expired"
+        raise fail(
+            f"the champion does not load ({current.problem}): no expiry was settled; try again once it does"
+        )
     settled = suppression_service.settle_expired(**deciding)
     if not settled:
         console.print("no suppression has expired since its leads were last decided")

@@ -50,7 +50,7 @@ def monitor(
     from rich.table import Table
 
     from leadgate.serving.lifecycle_store import first_decisions
-    from leadgate.serving.model_loading import ModelNotFound, load_by_alias
+    from leadgate.serving.model_loading import load_by_alias
     from leadgate.serving.monitoring import monitor as run
     from leadgate.serving.reviews import false_positives
 
@@ -59,8 +59,9 @@ def monitor(
     settings = settings_for(data_dir)
     try:
         loaded = load_by_alias(settings, "champion")
-    except ModelNotFound as error:
-        console.print(f"[yellow]{error}[/]")
+    except Exception as error:  # noqa: BLE001 - the live decisions can be read without the champion
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        console.print(f"[yellow]the champion does not load, so no drift is computed: {first}[/]")
         loaded = None
     with console.status("reading live decisions"):
         engine, start = store_or_fail(settings), _since(since)

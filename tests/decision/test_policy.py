@@ -79,6 +79,7 @@ def test_version_ignores_formatting_but_not_content():
             lambda d: d.update(name="acme corp/v2"),
             "name: 'acme corp/v2' is not a name for a policy: a word of",
         ),
+        (lambda d: d.update(name=7), "name: YAML read the name as int 7: quote it"),
         (
             lambda d: d["gates"][0].update(reason="Competitor {value:d}"),
             "write {value} plainly, without a format",
@@ -141,7 +142,7 @@ def test_a_policy_stored_with_a_model_loads_as_it_was_accepted_then():
     older = _with(
         lambda d: (
             d.update(name="acme corp/v2"),
-            d["domains"].update(competitors=["https://rival.com/"]),
+            d["domains"].update(competitors=["https://rival.com/", "rival.com"]),
             d["firmographics"].update(excluded_company_types=["B2C"]),
             d["gates"][0].update(reason="Competitor {company}"),
         )
@@ -151,6 +152,13 @@ def test_a_policy_stored_with_a_model_loads_as_it_was_accepted_then():
     policy = parse_policy(older, "the policy stored with the model", stored=True)
     assert policy.name == "acme corp/v2" and policy.firmographics.excluded_company_types == ["B2C"]
     # The store's lists are merged into it as into any policy (the service does so for every request).
+    # Its reason with a placeholder the file check now refuses is shown as written, never failing the lead.
+    from leadgate.decision.pipeline import DecisionPipeline
+    from tests.factories import make_lead
+
+    rival = make_lead(contact={"email": "ana@rival.com"}, company={"website": "https://rival.com"})
+    fired = DecisionPipeline(policy).decide_records([rival])[1][0].gates
+    assert [g.reason for g in fired if g.code == "competitor_domain"] == ["Competitor {company}"]
     merged = policy.with_lists({"competitor_domains": ("rival.io",)}, "lists@3")
     assert "rival.io" in merged.signal_rules.competitor_domains and merged.version == policy.version
 

@@ -73,7 +73,10 @@ def test_the_verdict_blames_the_right_thing():
     ]
     gates = verdict(_comparison(0.714, 0.746, 0.74, own=0.74), 0.005, [], [], [], 0.106, None, losses, 0.753)
     assert "the loss is in leadgate's gates: its model alone reaches 0.753 on every test lead" in gates
-    assert "below_size_floor rejects 10.6% of them, converting at 30.6% against 36.8% for the rest" in gates
+    assert (
+        "below_size_floor rejects 10.6% of the test leads, converting at 30.6% against 36.8% for the rest"
+        in gates
+    )
     either = verdict(_comparison(0.714, 0.746, 0.74, own=0.74), 0.005, [], [], [], 0.106, None, losses, 0.70)
     assert "gates or model: gates rejected 10.6% of the test leads; below_size_floor rejects" in either
     leak = verdict(_comparison(0.80, 1.0, 0.99), 0.01, [("Lead Status", 0.91)], [])

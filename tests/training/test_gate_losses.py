@@ -21,8 +21,9 @@ def test_the_gates_that_keep_most_sqls_from_sales_are_named_with_their_rates(pol
     assert (floor["share"], floor["sqls"], floor["sql_rate"]) == (0.4, 2, 0.5)
     assert abs(floor["rest_sql_rate"] - 1 / 6) < 1e-12
     assert losses[0]["sqls"] >= losses[-1]["sqls"]
-    assert "below_size_floor rejects 40.0% of them, converting at 50.0% against 16.7% for the rest" in (
-        gate_loss_words(losses)
+    assert (
+        "below_size_floor rejects 40.0% of the test leads, converting at 50.0% against 16.7% for the rest"
+        in (gate_loss_words(losses))
     )
     assert gate_losses(decisions.gates, np.arange(0), sql) == []
     # Some rows of the batch (a test part): `sql` stays the whole batch's, read at those rows.
