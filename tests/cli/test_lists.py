@@ -208,3 +208,24 @@ def test_suppressions_expire_decides_an_expired_holds_leads_again_once(store_url
     again = _Ran(runner.invoke(app, ["suppressions", "expire", *data], env=env))
     assert "no suppression has expired" in again.output and len(_decisions(store)) == 3
     store.engine.dispose()
+
+
+def test_suppressions_expire_says_it_waits_for_a_champion_that_does_not_load(tmp_path, trained, policy):
+    import shutil
+
+    from mlflow import MlflowClient
+
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
+    log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    source = client.get_model_version("leadgate", "1").source
+    shutil.rmtree(
+        client.get_logged_model(source.removeprefix("models:/")).artifact_location.removeprefix("file://")
+    )
+    env = {"DATABASE_URL": None, "MLFLOW_TRACKING_URI": None}
+    said = _Ran(runner.invoke(app, ["suppressions", "expire", "--data-dir", str(settings.data_dir)], env=env))
+    assert said.exit_code == 2 and "the champion does not load" in said.output
+    assert "no expiry was settled" in said.output
