@@ -11,7 +11,7 @@ from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
 from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_frame
 from leadgate.training.data import History
-from leadgate.training.gate_losses import gate_loss_words
+from leadgate.training.gate_losses import where_lost
 from leadgate.training.leakage import SUSPECT_ALONE_AUC, columns_alone, leak
 from leadgate.training.splits import Split
 
@@ -224,27 +224,6 @@ def gap_words(row: dict, system: float) -> str:
     return words
 
 
-def _where_lost(
-    gated_share: float | None, losses=(), model_all: float | None = None, bar: float = 1.0
-) -> str:
-    """Gates or model: which of leadgate's two parts can have lost what a plain model found, gates named."""
-    if gated_share == 0:
-        return "in leadgate's model (no gate rejected a test lead)"
-    if losses and model_all is not None and model_all >= bar:
-        # Its model alone keeps up on every test lead: what the gates reject is the whole difference.
-        return (
-            f"in leadgate's gates: its model alone reaches {model_all:.3f} on every test lead, and "
-            f"{gate_loss_words(losses)} (turn a gate off or change its rule in the policy; `leadgate "
-            "backtest --proposed-policy` shows what that changes)"
-        )
-    rejected = f": gates rejected {gated_share:.1%} of the test leads" if gated_share is not None else ""
-    named = f"; {gate_loss_words(losses)}" if losses else ""
-    return (
-        f"in leadgate's gates or model{rejected}{named} (the model report's gate table, `leadgate report`, "
-        "shows each gate)"
-    )
-
-
 def verdict(
     comparison: list[dict],
     se: float,
@@ -279,10 +258,10 @@ def verdict(
     gap = f"{best['scorer']} beats leadgate by {gap_words(best, system)}"
     own = by_key.get("logistic_seen")
     if own is not None and clearly_ahead(own, system, margin):
-        where = _where_lost(gated_share, losses, model_all, own["roc_auc"] - margin)
+        where = where_lost(gated_share, losses, model_all, own["roc_auc"] - margin)
         return f"{gap}, and a logistic regression on leadgate's own columns by {gap_words(own, system)}: the loss is {where}, not in the mapping"
     if not unread:
-        where = _where_lost(gated_share, losses, model_all, best["roc_auc"] - margin)
+        where = where_lost(gated_share, losses, model_all, best["roc_auc"] - margin)
         return f"{gap} on the same columns: the loss is {where}"
     names = ", ".join(name for name, _ in unread[:5])
     advice = (

@@ -38,3 +38,22 @@ def gate_loss_words(losses: list[dict]) -> str:
         f"{g['rest_sql_rate']:.1%} for the rest"
         for g in losses
     )
+
+
+def where_lost(gated_share: float | None, losses=(), model_all: float | None = None, bar: float = 1.0) -> str:
+    """Gates or model: which of leadgate's two parts can have lost what a plain model found, gates named."""
+    if gated_share == 0:
+        return "in leadgate's model (no gate rejected a test lead)"
+    if losses and model_all is not None and model_all >= bar:
+        # Its model alone keeps up on every test lead: what the gates reject is the whole difference.
+        return (
+            f"in leadgate's gates: its model alone reaches {model_all:.3f} on every test lead, and "
+            f"{gate_loss_words(losses)} (turn a gate off or change its rule in the policy; `leadgate "
+            "backtest --proposed-policy` shows what that changes)"
+        )
+    rejected = f": gates rejected {gated_share:.1%} of the test leads" if gated_share is not None else ""
+    named = f"; {gate_loss_words(losses)}" if losses else ""
+    return (
+        f"in leadgate's gates or model{rejected}{named} (the model report's gate table, `leadgate report`, "
+        "shows each gate)"
+    )
