@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, func, select, update
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
 from leadgate.decision.record import DecisionRecord
 from leadgate.serving.overrides import final_decision, in_force
+from leadgate.serving.store_breaker import is_outage
 from leadgate.serving.store_engine import make_engine, migrate, ready, writing  # noqa: F401
 from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
 from leadgate.serving.store_rows import insert_decision, insert_lead, new_review_token
@@ -28,13 +29,6 @@ class IdempotencyConflict(ValueError):
 
 class Unstorable(ValueError):
     """The store refused a value of this lead (text it cannot hold, a constraint); nothing of it was written."""
-
-
-def is_outage(error: BaseException) -> bool:
-    """A lost or refused connection: the store, not the data, failed, and a retry may succeed."""
-    if isinstance(error, OperationalError | InterfaceError):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 @dataclass(frozen=True)

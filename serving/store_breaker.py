@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
 # How long an attempt may wait while the breaker is open: enough for a free lock or a quick answer.
 PROBE_SECONDS = 0.1
 
@@ -40,3 +42,10 @@ class Breaker:
     def end_probe(self) -> None:
         """The probe is over, whatever it found."""
         self._probing.release()
+
+
+def is_outage(error: BaseException) -> bool:
+    """A lost or refused connection: the store, not the data, failed, and a retry may succeed."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
