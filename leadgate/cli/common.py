@@ -91,6 +91,12 @@ def policy_or_fail(path: Path | None):
         raise fail(str(error)) from None
 
 
+def first_line(error: BaseException) -> str:
+    """An error's first line, or its kind when it says nothing: what one-line messages quote of a library's."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def loaded_or_fail(settings, alias: str):
     """The model an alias points to, or a version by its number (`3`: one that lost its alias can still be
     scored and back-tested); none (or a bad policy file) stops the command with its error."""

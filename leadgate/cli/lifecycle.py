@@ -13,6 +13,7 @@ from leadgate.cli.common import (
     PolicyOpt,
     console,
     fail,
+    first_line,
     policy_in_force,
     settings_for,
     store_or_fail,
@@ -202,7 +203,7 @@ def _record_or_fail(settings, challenger: str, champion: str | None, data: dict)
     try:
         record_promotion(settings, challenger, champion, data)
     except MlflowException as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first = first_line(error)
         raise fail(
             f"could not record the verdict in the MLflow registry at {settings.tracking_uri()}: {first}"
         ) from None

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from leadgate.cli.common import DataDir, console, fail, settings_for, store_or_fail
+from leadgate.cli.common import DataDir, console, fail, first_line, settings_for, store_or_fail
 from leadgate.cli.tables import print_table
 
 
@@ -60,7 +60,7 @@ def monitor(
     try:
         loaded = load_by_alias(settings, "champion")
     except Exception as error:  # noqa: BLE001 - the live decisions can be read without the champion
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first = first_line(error)
         console.print(f"[yellow]the champion does not load, so no drift is computed: {first}[/]")
         loaded = None
     with console.status("reading live decisions"):

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from leadgate.cli.common import DataDir, console, fail, settings_for
+from leadgate.cli.common import DataDir, console, fail, first_line, settings_for
 
 
 def rollback(
@@ -38,7 +38,7 @@ def rollback(
     try:
         load_registered_version(settings, plan.previous)
     except Exception as error:  # noqa: BLE001 - whatever stops it loading, nothing may move
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first = first_line(error)
         raise fail(f"{name}/{plan.previous} cannot be loaded, so nothing moved: {first}") from None
     if dry_run:
         console.print(escape(f"dry run: would roll back {moved}. Nothing changed."))
