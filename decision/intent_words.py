@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.count_words import COUNT_WORDS, plural
+from leadgate.decision.count_words import COUNT_WORDS, counted, plural
 from leadgate.decision.reason_words import Renderer, website_text
 from leadgate.features.derived import WEBSITE_EVENTS, Derived
 from leadgate.features.intent import Windows
@@ -69,19 +69,18 @@ def _demo(events: _Events) -> Renderer:
     return render
 
 
-def _part(events: _Events, d: Derived, event: str, i: int, words: tuple[str, str], rows: Rows) -> str:
+def _part(events: _Events, d: Derived, event: str, i: int, rows: Rows) -> str:
     """One event type inside a list: '2 page views', or 'pricing page visit 200 days ago (outside ...)'."""
     inside, older = events.split(d, event, i, rows)
-    one, many = words
     if inside:
-        return f"{int(inside)} {one if int(inside) == 1 else many}" + (f" ({older} earlier)" if older else "")
-    return f"{one} {events.history(d, event, i)}" if older else ""
+        return counted(inside, event) + (f" ({older} earlier)" if older else "")
+    return f"{COUNT_WORDS[event][0]} {events.history(d, event, i)}" if older else ""
 
 
 def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         rows = events.rows(d, i)
-        parts = [part for n in names if (part := _part(events, d, n, i, COUNT_WORDS[n], rows))]
+        parts = [part for n in names if (part := _part(events, d, n, i, rows))]
         return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
 
     return render
@@ -90,7 +89,7 @@ def _listing(events: _Events, names: tuple[str, ...], label: str) -> Renderer:
 def _website(events: _Events) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         rows = events.rows(d, i)
-        parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, COUNT_WORDS[n], rows))]
+        parts = [part for n in WEBSITE_EVENTS if (part := _part(events, d, n, i, rows))]
         return website_text(d, i, parts)
 
     return render

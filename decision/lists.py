@@ -7,7 +7,6 @@ the effective list is both. Values are normalized here, once, so "ACME.com." and
 from __future__ import annotations
 
 import contextlib
-import functools
 import ipaddress
 import re
 
@@ -54,14 +53,8 @@ def normalize_domain(value: str) -> str:
 def domain_set(values) -> frozenset[str]:
     """A policy's listed domains as leads' domains are compared: lower-cased, trimmed, no trailing dot, IDN as
     punycode (the file keeps them as written, so its version holds); one that is no domain matches nothing."""
-    return _domain_set(tuple(values or ()))
-
-
-@functools.lru_cache(maxsize=64)
-def _domain_set(values: tuple[str, ...]) -> frozenset[str]:
-    # Cached: the gates ask once per batch, and a one-lead decision must not normalize thousands of entries.
     found = set()
-    for value in values:
+    for value in values or ():
         try:
             found.add(normalize_domain(value))
         except ListValueError:

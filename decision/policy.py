@@ -30,7 +30,7 @@ from leadgate.decision.policy_problems import policy_problems
 from leadgate.decision.policy_routing import Promotion, Routing
 from leadgate.decision.policy_section import Section
 from leadgate.decision.routes import Route
-from leadgate.features.derived import SignalRules
+from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, SignalRules
 from leadgate.features.schema import CompanyType, EventType
 from leadgate.features.yaml_text import UniqueKeyLoader, yaml_problem
 
@@ -39,7 +39,7 @@ class Firmographics(Section):
     """Who we sell to."""
 
     employees_floor: int = Field(10, ge=0)
-    employees_target: tuple[int, int] = (50, 5000)
+    employees_target: tuple[int, int] = DEFAULT_EMPLOYEES_TARGET
     supported_countries: list[str] = Field(..., min_length=1)
     blocked_industries: list[str] = []
     excluded_company_types: list[str] = []
@@ -204,13 +204,20 @@ class Policy(Section):
         return f"{self.name}@{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
 
     @cached_property
-    def signal_rules(self) -> SignalRules:
-        """What signal derivation reads of this policy."""
+    def listed(self) -> dict[str, frozenset[str]]:
+        """Each domain list as leads' domains are compared (`lists.domain_set`), worked out once per policy: a
+        one-lead decision must not normalize thousands of entries."""
         from leadgate.decision.lists import domain_set
 
+        names = ("competitors", "own", "do_not_engage", "previously_rejected")
+        return {name: domain_set(getattr(self.domains, name)) for name in names}
+
+    @cached_property
+    def signal_rules(self) -> SignalRules:
+        """What signal derivation reads of this policy."""
         return SignalRules(
-            competitor_domains=domain_set(self.domains.competitors),
-            own_domains=domain_set(self.domains.own),
+            competitor_domains=self.listed["competitors"],
+            own_domains=self.listed["own"],
             max_links_in_message=self.bots.max_links_in_message,
             lift_events=tuple(e.value for e in self.lift.events),
         )

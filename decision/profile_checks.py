@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import numpy as np
 
 from leadgate.decision.gates import _sparse, _text, _values, check
-from leadgate.decision.lists import domain_set
 from leadgate.decision.policy import Policy
 from leadgate.features import signals
 from leadgate.features.derived import Derived
@@ -16,7 +15,7 @@ from leadgate.features.table import EVENT_CODE
 
 @check("competitor_domain")
 def _competitor(d: Derived, policy: Policy):
-    competitors = domain_set(policy.domains.competitors)
+    competitors = policy.listed["competitors"]
     by_website = np.array([w in competitors for w in d.website_domain], dtype=bool)
     by_email = d.domain_class == "competitor"
     # Competitors' IP ranges are the competitor_network gate's (decision/lead_checks.py), file and store alike.
@@ -35,7 +34,7 @@ def _employee_or_test(d: Derived, policy: Policy):
 
 @check("do_not_engage")
 def _do_not_engage(d: Derived, policy: Policy):
-    blocked = domain_set(policy.domains.do_not_engage)
+    blocked = policy.listed["do_not_engage"]
     hit_email = np.array(
         [e in blocked or signals.registered_domain(e) in blocked for e in d.email_domain], dtype=bool
     )
@@ -45,7 +44,7 @@ def _do_not_engage(d: Derived, policy: Policy):
 
 @check("previously_rejected")
 def _previously_rejected(d: Derived, policy: Policy):
-    rejected = domain_set(policy.domains.previously_rejected)
+    rejected = policy.listed["previously_rejected"]
     if not rejected:  # most policies name none: no domain lookups for a batch of millions
         return _values(np.zeros(d.table.n, dtype=bool), np.full(d.table.n, "", dtype=object))
     hit_email = np.array([signals.registered_domain(e) in rejected or e in rejected for e in d.email_domain])

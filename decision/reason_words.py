@@ -9,7 +9,7 @@ import numpy as np
 from leadgate.decision.count_words import counted, plural
 from leadgate.features import signals
 from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
-from leadgate.features.derived import WEBSITE_EVENTS, Derived, unlisted_class
+from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, WEBSITE_EVENTS, Derived, unlisted_class
 
 # Built-in features come first in every model's matrix, so their column indexes are the same in all.
 _FEATURE_INDEX = {spec.name: j for j, spec in enumerate(FEATURES)}
@@ -62,7 +62,7 @@ def size_renderer(target: tuple[int, int]) -> Renderer:
     return render
 
 
-_size = size_renderer((50, 5000))  # the builder's default target; a model's own range replaces it
+_size = size_renderer(DEFAULT_EMPLOYEES_TARGET)  # a model's own range replaces it (ReasonBook)
 
 
 def _revenue(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 
 from leadgate.features import signals
 from leadgate.features.custom import CustomField, parse_moment
-from leadgate.features.derived import Derived, unlisted_classes
+from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, Derived, unlisted_classes
 from leadgate.features.intent import check_windows, window_days, windows_key
 from leadgate.features.table import EVENT_TYPES
 
@@ -112,7 +112,7 @@ class FeatureBuilder:
 
     def __init__(
         self,
-        employees_target: tuple[int, int] = (50, 5000),
+        employees_target: tuple[int, int] = DEFAULT_EMPLOYEES_TARGET,
         half_life_days: float = 30.0,
         max_categories: int = 40,
         min_category_count: int = 20,

@@ -25,6 +25,10 @@ MEANINGFUL_EVENTS = [
 WEBSITE_EVENTS = ("page_view", "pricing_page", "careers_page", "form_submit")
 
 
+# The company-size target range when a policy names none: the shipped policy's, and a bare builder's.
+DEFAULT_EMPLOYEES_TARGET = (50, 5000)
+
+
 @dataclass(frozen=True)
 class SignalRules:
     """What derivation needs from the policy: the domains it names, the link limit, the lift events."""

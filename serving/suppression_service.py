@@ -118,7 +118,7 @@ def settle_expired(
         due = suppression_store.expired_unsettled(connection, now)
     if not due:
         return []
-    redecider = Redecider(holder=holder, store=store, screening=screening, now=datetime.now(UTC))
+    redecider = Redecider(holder=holder, store=store, screening=screening, now=now)
     settled: list[tuple[Suppression, int]] = []
 
     def change(connection: Connection) -> list[str]:
