@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from prometheus_client import Gauge
 
 from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.policy import load_policy
+from leadgate.decision.policy_problems import policy_warnings
 from leadgate.features.schema import parse_lead
 from leadgate.runtime import freeze_long_lived
 from leadgate.serving.examples import LEAD_EXAMPLE
@@ -162,6 +164,11 @@ class ModelHolder:
             else:
                 source = "the model's own" if current.loaded is not None else "the shipped default"
             log.info("policy %s for the %s (%s)", policy, self.alias, source)
+            if (
+                self.settings.policy_path
+            ):  # what check-policy would warn of, once per policy like the line above
+                for warning in policy_warnings(current.pipeline.policy, load_policy()):
+                    log.warning("policy warning: %s", warning)
         self._announced = state
 
     def start(self, poll: bool = True) -> None:

@@ -101,10 +101,10 @@ def _policy(settings, loaded, mapping):
     return policy_in_force(settings, loaded)
 
 
-def _model(settings, alias: str | None):
+def _model(settings, alias: str | None, warn: bool = True):
     from leadgate.cli.common import loaded_or_fail
 
-    return loaded_or_fail(settings, alias) if alias else None
+    return loaded_or_fail(settings, alias, warn) if alias else None
 
 
 def _check_out(out: Path | None) -> None:
@@ -171,7 +171,7 @@ def backtest(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Back-test a proposed policy and/or model against the current one on historical leads."""
-    from leadgate.cli.common import console, policy_or_fail, settings_for
+    from leadgate.cli.common import console, policy_or_fail, settings_for, warn_of_policy
     from leadgate.cli.render_analysis import print_backtest
     from leadgate.decision.pipeline import DecisionPipeline
     from leadgate.training.backtest import BacktestParams, run_backtest
@@ -181,10 +181,15 @@ def backtest(
     mapped = _mapping(mapping)
     history = _history(data, settings, since, until, mapping=mapped, delimiter=delimiter)
     current_model = _model(settings, model_alias)
-    proposed_model = _model(settings, proposed_model_alias) if proposed_model_alias else current_model
+    # Under one --policy file: its warnings were printed with the current model's.
+    proposed_model = (
+        _model(settings, proposed_model_alias, warn=False) if proposed_model_alias else current_model
+    )
     # Without a policy file the current setup keeps the policy its model was trained under.
     current_policy = _policy(settings, current_model, mapped)
     new_policy = policy_or_fail(proposed_policy) if proposed_policy else current_policy
+    if proposed_policy:
+        warn_of_policy(new_policy)
     current = DecisionPipeline(current_policy, current_model.model if current_model else None)
     proposed = DecisionPipeline(new_policy, proposed_model.model if proposed_model else None)
     params = BacktestParams(minutes_per_call=minutes_per_call, most_leads_share=most_leads_share)

@@ -91,24 +91,34 @@ def policy_or_fail(path: Path | None):
         raise fail(str(error)) from None
 
 
+def warn_of_policy(policy) -> None:
+    """Print what check-policy would warn of in a --policy file, on stderr so --json output stays clean."""
+    from leadgate.decision.policy import load_policy
+    from leadgate.decision.policy_problems import policy_warnings
+
+    for warning in policy_warnings(policy, load_policy()):
+        err.print(f"[yellow]policy warning: {escape(warning)}[/]")
+
+
 def first_line(error: BaseException) -> str:
     """An error's first line, or its kind when it says nothing: what one-line messages quote of a library's."""
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def loaded_or_fail(settings, alias: str):
+def loaded_or_fail(settings, alias: str, warn: bool = True):
     """The model an alias points to, or a version by its number (`3`: one that lost its alias can still be
     scored and back-tested); none (or a bad policy file) stops the command with its error."""
     from leadgate.decision.policy import PolicyError
     from leadgate.serving.model_loading import ModelNotFound, load_by_alias, load_registered_version
 
     try:
-        if alias.isdigit():
-            return load_registered_version(settings, alias)
-        return load_by_alias(settings, alias)
+        loaded = (load_registered_version if alias.isdigit() else load_by_alias)(settings, alias)
     except (ModelNotFound, PolicyError) as error:
         raise fail(str(error)) from None
+    if warn and settings.policy_path:
+        warn_of_policy(loaded.policy)
+    return loaded
 
 
 def policy_in_force(settings, loaded=None):
@@ -119,9 +129,12 @@ def policy_in_force(settings, loaded=None):
     if loaded is not None:
         return loaded.policy
     try:
-        return policy_for(settings)
+        policy = policy_for(settings)
     except PolicyError as error:
         raise fail(str(error)) from None
+    if settings.policy_path:
+        warn_of_policy(policy)
+    return policy
 
 
 def store_or_fail(settings):

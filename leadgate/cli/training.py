@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from leadgate.cli.common import (
     DataDir,
@@ -18,6 +17,7 @@ from leadgate.cli.common import (
     settings_for,
     split_or_fail,
     store_or_fail,
+    warn_of_policy,
 )
 from leadgate.cli.data import MappingOpt
 from leadgate.cli.training_output import print_training
@@ -50,11 +50,7 @@ def train_and_register(
     mapping = named_mapping(mapping_name) if mapping_name else None
     policy = mapping_policy(mapping, policy_path)
     if policy_path is not None:  # what check-policy would warn of, before the model learns under it
-        from leadgate.decision.policy import load_policy
-        from leadgate.decision.policy_problems import policy_warnings
-
-        for warning in policy_warnings(policy, load_policy()):
-            console.print(f"[yellow]policy warning: {escape(warning)}[/]")
+        warn_of_policy(policy)
     if not from_store and not data.exists():
         raise fail(f"{data}: no such file (generate one with `leadgate synth`)")
     try:

@@ -149,6 +149,25 @@ def test_decide_json_is_the_full_decision_record(trained, tmp_path):
     assert datetime.fromisoformat(record["decided_at"]).tzinfo is not None
 
 
+def test_decide_and_score_under_a_policy_file_warn_as_check_policy_does_on_stderr(trained, tmp_path):
+    from leadgate.decision.policy import default_policy_text
+
+    policy = tmp_path / "floor.yaml"
+    policy.write_text(default_policy_text().replace("employees_floor: 10", "employees_floor: 50", 1))
+    warning = "policy warning: employees_floor 50 is not below employees_target's low end 50"
+    lead = write_json(tmp_path / "lead.json", SMALL)
+    result = run("decide", lead, "--json", "--policy", policy, "--data-dir", trained[0])
+    assert result.exit_code == 0, result.output
+    assert warning in text(result.stderr) and json.loads(result.stdout)["lead_id"] == "small"
+    leads = tmp_path / "leads.jsonl"
+    leads.write_text(json.dumps(SMALL) + "\n")
+    output = tmp_path / "out.parquet"
+    result = run("score", "--input", leads, "--output", output, "--policy", policy, "--data-dir", trained[0])
+    assert result.exit_code == 0, result.output
+    assert warning in text(result.stderr)
+    assert warning not in text(run("decide", lead, "--data-dir", trained[0]).output)
+
+
 def test_score_writes_one_row_per_input_row(trained, tmp_path):
     leads = tmp_path / "leads.jsonl"
     rows = [lead_dict(lead_id="a"), SMALL, lead_dict(lead_id="bad", company={"employees": -1})]

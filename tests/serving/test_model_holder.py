@@ -118,3 +118,30 @@ def test_a_champion_missing_at_start_is_a_warning_naming_the_fallback(world, cap
     assert missing.getMessage() == (
         "no champion (no model with alias 'champion'): gates only, ungated leads go to verify"
     )
+
+
+def test_a_policy_file_with_likely_mistakes_is_warned_of_once_when_it_comes_into_force(
+    world, caplog, tmp_path
+):
+    from leadgate.decision.policy import default_policy_text, load_policy
+    from leadgate.serving.model_holder import ModelHolder
+
+    settings, registry = world
+    policy = tmp_path / "floor.yaml"
+    policy.write_text(default_policy_text().replace("employees_floor: 10", "employees_floor: 50", 1))
+    registry.policy = load_policy(policy)  # what the real loader returns under settings.policy_path
+    caplog.set_level(logging.INFO, logger="leadgate")
+    registry.versions["champion"] = "1"
+    holder = ModelHolder(
+        settings.model_copy(update={"policy_path": policy}),
+        alias="champion",
+        loader=registry.loader,
+        version_of=registry.version_of,
+    )
+    holder.refresh()
+    holder.refresh()
+    warned = [r for r in caplog.records if r.name == HOLDER_LOG and r.levelno == logging.WARNING]
+    assert [r.getMessage()[:60] for r in warned] == [
+        "policy warning: employees_floor 50 is not below employees_ta",
+        "policy warning: named 'default' like the shipped policy but ",
+    ]
