@@ -92,6 +92,9 @@ def convert(rule, row: Row):
         if rule.currency is not None:  # a money field: in USD, converted when the column says so
             number = usd(rule, value, number)
         return int(number) if rule.type == "integer" and rule.usd_per_unit is None else number
+    if getattr(rule, "contains", None) is not None:  # one value of a multi-select cell, as a flag
+        listed = {part.strip().casefold() for part in value.split(rule.separator)}
+        return rule.contains.strip().casefold() in listed
     if rule.type == "flag":
         return flag(rule, value)
     if rule.type == "datetime":

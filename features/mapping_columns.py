@@ -115,6 +115,30 @@ class CustomColumn(Column):
     direction: Literal["increasing", "decreasing"] | None = Field(
         None, description="known effect of a higher value on conversion (a monotone constraint)"
     )
+    contains: str | None = Field(
+        None,
+        min_length=1,
+        description="a flag of one value of a multi-select cell ('API' in 'Analytics;API'): yes when listed",
+    )
+    separator: str = Field(";", min_length=1, description="what separates a multi-select cell's values")
+
+    @model_validator(mode="after")
+    def _check_contains(self) -> CustomColumn:
+        where = f"column {self.column!r}"
+        if self.contains is None:
+            if "separator" in self.model_fields_set:
+                raise ValueError(f"{where}: separator applies with contains (contains: API, say)")
+            return self
+        # A multi-select value answers yes or no: the flag type is implied, another one is a mistake.
+        if "type" not in self.model_fields_set:
+            self.type = "flag"
+        if self.type != "flag":
+            raise ValueError(
+                f"{where}: contains makes a flag (whether the value is listed), not a {self.type}"
+            )
+        if self.separator in self.contains:
+            raise ValueError(f"{where}: contains {self.contains!r} holds the separator {self.separator!r}")
+        return self
 
     def _check_currency(self) -> None:
         # No policy threshold compares a custom number: the model learns it in the export's own unit, never

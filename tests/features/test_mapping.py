@@ -198,6 +198,36 @@ def test_custom_fields_obey_the_leakage_guard_and_name_rules():
     assert problem.startswith("row 2: Calls:")
 
 
+def test_a_multi_select_column_becomes_one_flag_per_value_declared_with_contains():
+    text = CUSTOM.replace(
+        "custom:\n",
+        "custom:\n  wants_api: {column: Products, contains: API, label: Interested in the API}\n"
+        "  wants_sso: {column: Products, type: flag, contains: sso, separator: '|'}\n",
+    )
+    mapping = parse_mapping(text)
+    cells = ["Analytics; api ;Reporting", "Analytics", "", "SSO|API", "API|SSO"]
+    records = [r for _, r in map_rows(mapping, [_shop_row(Products=cell) for cell in cells])]
+    assert [r["custom"].get("wants_api") for r in records] == [True, False, None, False, False]
+    assert [r["custom"].get("wants_sso") for r in records] == [False, False, None, True, True]
+    fields = {field.name: field for field in mapping.custom_fields()}
+    assert fields["wants_api"].type == "flag" and fields["wants_api"].label == "Interested in the API"
+    assert mapping.baseline_columns(list(_shop_row(Products=""))).count("Products") == 1
+
+
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        ("{column: Products, type: category, contains: API}", "contains makes a flag"),
+        ("{column: Products, separator: '|'}", "separator applies with contains"),
+        ("{column: Products, contains: 'A;B'}", "holds the separator ';'"),
+        ("{column: Products, contains: ''}", "at least 1 character"),
+    ],
+)
+def test_contains_is_refused_where_it_cannot_mean_one_listed_value(rule, message):
+    with pytest.raises(MappingError, match=message):
+        parse_mapping(CUSTOM.replace("custom:\n", f"custom:\n  products: {rule}\n"))
+
+
 def test_flags_match_in_any_case_and_an_unknown_answer_is_the_rows_error():
     mapping = parse_mapping(
         CUSTOM.replace("type: flag, label: Budget allocated", "type: flag, true_values: [Ja]")
