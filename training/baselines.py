@@ -259,13 +259,24 @@ def verdict(
     own = by_key.get("logistic_seen")
     if own is not None and clearly_ahead(own, system, margin):
         where = where_lost(gated_share, losses, model_all, own["roc_auc"] - margin)
-        return f"{gap}, and a logistic regression on leadgate's own columns by {gap_words(own, system)}: the loss is {where}, not in the mapping"
+        said = f"{gap}, and a logistic regression on leadgate's own columns by {gap_words(own, system)}: the loss is {where}"
+        # The every-column baseline ahead of the own-columns one is what the unread columns add.
+        if unread and best["roc_auc"] - own["roc_auc"] > margin:
+            more = f"{best['roc_auc']:.3f} on every column against {own['roc_auc']:.3f} on leadgate's"
+            return f"{said}; and {_unread_advice(unread, alone, more)}"
+        return f"{said}, not in the mapping"
     if not unread:
         where = where_lost(gated_share, losses, model_all, best["roc_auc"] - margin)
         return f"{gap} on the same columns: the loss is {where}"
+    return f"{gap}: {_unread_advice(unread, alone)}"
+
+
+def _unread_advice(unread: list, alone: list, measured: str = "") -> str:
+    """Columns the mapping leaves unread carry signal: which, and what to do about them."""
     names = ", ".join(name for name, _ in unread[:5])
+    by = f", {measured}" if measured else ""
     advice = (
-        f"{gap}: columns the mapping does not read carry signal (strongest: {names}); map those known when a "
+        f"columns the mapping does not read carry signal (strongest: {names}{by}); map those known when a "
         "lead arrives as custom fields, and list any filled in after contact under after_contact"
     )
     # One column alone ordering the leads this well is rare at lead creation: say so before it is mapped.

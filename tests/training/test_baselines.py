@@ -58,6 +58,13 @@ def test_the_verdict_blames_the_right_thing():
     assert "the loss is in leadgate's gates or model: gates rejected 12.0% of the test leads" in ours
     model = verdict(_comparison(0.795, 0.80, 0.81, own=0.81), 0.005, [], unread, gated_share=0.0)
     assert "the loss is in leadgate's model (no gate rejected a test lead), not in the mapping" in model
+    # Walk K: every column ahead of leadgate's own columns too, so the unread ones are named beside the gates.
+    both = verdict(_comparison(0.69, 0.78, 0.794, own=0.75), 0.02, [], unread, gated_share=0.2)
+    assert "the loss is in leadgate's gates or model" in both and "not in the mapping" not in both
+    assert (
+        "; and columns the mapping does not read carry signal (strongest: Budget allocated, Calls, 0.794 on "
+        "every column against 0.750 on leadgate's)" in both
+    )
     assert (
         "and list any filled in after contact under after_contact" in mapping and "check it is" not in mapping
     )
