@@ -95,7 +95,9 @@ def leak(
         return _baselines_leak(best, strongest, giveaways, set(read))
     # The columns leadgate reads first: they are what its model learned the leak from.
     giveaways.sort(key=lambda item: read is not None and item[0] not in set(read))
-    named = ", ".join(f"{name} (ROC-AUC {auc:.3f} by itself)" for name, auc in giveaways[:3])
+    named = ", ".join(
+        f"{name} (ROC-AUC {auc:.3f} by itself{_who_reads(name, read)})" for name, auc in giveaways[:3]
+    )
     if best["roc_auc"] >= LEAKAGE_AUC:
         top = named or ", ".join(
             f"{name} ({share:.0%} of plain LightGBM's gain)" for name, share in strongest[:3]
@@ -109,6 +111,13 @@ def leak(
         f"{named} alone separates SQLs from the rest: almost surely filled in only after contact, which new "
         "leads will not have; list it under after_contact unless it truly is known when a lead arrives"
     )
+
+
+def _who_reads(column: str, read: Collection[str] | None) -> str:
+    # Beside a leak leadgate learned, one only the baselines read needs after_contact for another reason.
+    if read is None:
+        return ""
+    return "; leadgate's model reads it" if column in read else "; only the baselines read it"
 
 
 def _baselines_leak(best: dict, strongest: list, giveaways: list, read: set[str]) -> str:

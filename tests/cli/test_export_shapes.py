@@ -280,7 +280,8 @@ def test_a_column_filled_in_after_contact_is_named_in_training_and_in_the_report
     assert result.exit_code == 0, result.output
     out = text(result.output)
     assert "almost surely a column filled in only after contact" in out
-    assert "Betreuer (ROC-AUC 1.000 by itself)" in out and "list such columns under after_contact" in out
+    assert "Betreuer (ROC-AUC 1.000 by itself; leadgate's model reads it)" in out
+    assert "list such columns under after_contact" in out
     # Registered for inspection, but under no alias: nothing serves or shadows a model that learned a leak.
     assert "registered leadgate/1, run" in out and "leadgate/1 has no alias, so nothing serves" in out
     scored = run(
@@ -298,7 +299,9 @@ def test_a_column_filled_in_after_contact_is_named_in_training_and_in_the_report
     report = run("report", *data, "--version", "1", "--out", tmp_path / "r.html")
     assert report.exit_code == 0, report.output
     page = (tmp_path / "r.html").read_text()
-    assert "class=warn" in page and "Betreuer (ROC-AUC 1.000 by itself)" in page
+    assert (
+        "class=warn" in page and "Betreuer (ROC-AUC 1.000 by itself; leadgate&#x27;s model reads it)" in page
+    )
 
 
 def test_a_leak_only_the_baselines_read_is_told_as_theirs_and_the_model_keeps_its_alias(tmp_path):

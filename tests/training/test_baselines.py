@@ -123,6 +123,13 @@ def test_one_column_alone_near_one_is_named_as_a_leak_whoever_scores_best():
     said = verdict(_comparison(0.93, 0.92, 0.92), 0.01, [], [], alone)
     assert said.startswith("First meeting (ROC-AUC 0.970 by itself) alone separates SQLs from the rest")
     assert verdict(_comparison(0.93, 0.92, 0.92), 0.01, [], [], alone[1:]) is None
+    # Walk K: a leak leadgate read beside one only the baselines read; each says who reads it.
+    mixed = [("HubSpot Score", 0.983), ("Last Activity Date", 0.978)]
+    said = verdict(_comparison(0.99, 0.99, 0.99), 0.01, [], [], mixed, read={"HubSpot Score"})
+    assert (
+        "Strongest: HubSpot Score (ROC-AUC 0.983 by itself; leadgate's model reads it), Last Activity Date "
+        "(ROC-AUC 0.978 by itself; only the baselines read it)" in said
+    )
 
 
 def test_each_export_column_is_read_with_the_decimal_mark_the_mapping_reads_it_with():
