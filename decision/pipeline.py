@@ -196,9 +196,10 @@ class DecisionPipeline:
             raw = contributions.sum(axis=1)
             p_sql = self.model.calibrate(raw)
             by_family = self.book.by_family(contributions)
-            # Against only what converts below average in training; For never what does (None: SHAP alone).
+            # Against only what converts below average in training; For never what does, nor a pooled level
+            # (None: SHAP alone).
             below = self.book.below_average(front.matrix)
-            against, for_ = self.book.sides(below, contributions)
+            against, for_ = self.book.sides(below, contributions, front.matrix)
             negative = top_families(by_family, negative=True, k=TOP_NEGATIVE, allowed=against)
             comparisons = self.book.comparisons(below, front.matrix, contributions)
             # A missing value may count against a lead, never for it: "Industry not given" is no reason for.

@@ -130,6 +130,7 @@ class ReasonBook:
     recoveries: tuple[Recovery, ...] = ()  # by family index: what would change a reason against
     reference: ReasonReference | None = None  # the model's training statistics; None: SHAP alone decides
     comparable: tuple[str | None, ...] = ()  # by feature: words for "typically have N or more ...", or None
+    categorical: tuple[int, ...] = ()  # the category columns, whose code 0 pools rare and unseen levels
 
     @classmethod
     def for_builder(cls, builder: FeatureBuilder, reference: ReasonReference | None = None) -> ReasonBook:
@@ -162,6 +163,7 @@ class ReasonBook:
             tuple(recoveries[family] for family in families),
             reference,
             tuple(words.get(name) for name in builder.feature_names),
+            tuple(j for j, spec in enumerate(features) if spec.categorical),
         )
 
     def below_average(self, matrix: np.ndarray) -> np.ndarray | None:
@@ -169,19 +171,26 @@ class ReasonBook:
         return None if self.reference is None else self.reference.below_average(matrix)
 
     def sides(
-        self, below: np.ndarray | None, contributions: np.ndarray
+        self, below: np.ndarray | None, contributions: np.ndarray, matrix: np.ndarray | None = None
     ) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(against, for) masks from `below_average`, (None, None) for a model without statistics.
 
         Against: most of the family's negative pull comes from values in ranges converting clearly below
-        average. For: most of its positive pull does not.
+        average. For: most of its positive pull comes neither from such values nor from a pooled level.
         """
         if below is None:
             return None, None
+        # A pooled level's pull is the pool's, mostly other levels' (walk K: "Dashboards;Analytics (other)"
+        # pulled up by the API combinations beside it, converting at 16%): no reason *for* a lead.
+        unproven = below
+        if matrix is not None and self.categorical:
+            unproven = below.copy()
+            columns = list(self.categorical)
+            unproven[:, columns] |= matrix[:, columns] == 0
         # Columns sorted by family once, then summed in runs: a BLAS matmul costs 5x more on a busy 2-core
         # machine, and sorting each product again cost as much as the sums.
         order, starts = self._family_runs
-        features, below = contributions[:, order], below[:, order]
+        features, below, unproven = contributions[:, order], below[:, order], unproven[:, order]
         negative, positive = np.minimum(features, 0.0), np.maximum(features, 0.0)
 
         def by_family(values: np.ndarray) -> np.ndarray:
@@ -189,7 +198,7 @@ class ReasonBook:
 
         negative_from_below = by_family(negative * below)
         against = (negative_from_below < 0) & (negative_from_below <= MAJORITY * by_family(negative))
-        for_ = by_family(positive * below) < MAJORITY * by_family(positive)
+        for_ = by_family(positive * unproven) < MAJORITY * by_family(positive)
         return against, for_
 
     @cached_property

@@ -136,3 +136,29 @@ def test_events_outside_their_intent_window_read_as_history(pipeline):
         reply
         == f"Replied to our emails 200 days ago (outside the {windows['email_reply']:g}-day intent window)"
     )
+
+
+def test_a_pooled_level_is_never_a_reason_for_a_lead_but_may_count_against():
+    from leadgate.decision.reasons import ReasonBook
+    from leadgate.features.builder import FeatureBuilder
+    from leadgate.features.custom import CustomField
+
+    book = ReasonBook.for_builder(
+        FeatureBuilder(custom_fields=(CustomField("products", "category", "Interested products"),))
+    )
+    column = book.categorical[-1]
+    family = book.families.index("custom_products")
+    assert book.families[book.to_families[column].argmax()] == "custom_products"
+    # Three leads: a learned level (code 3), the pool of rare and unseen levels (code 0), a missing value.
+    matrix = np.zeros((3, len(book.to_families)))
+    matrix[:, column] = [3.0, 0.0, np.nan]
+    contributions = np.zeros((3, len(book.to_families) + 1))
+    contributions[:, column] = 0.4
+    below = np.zeros(matrix.shape, dtype=bool)
+    # Walk K: the pool's pull was a For reason ("Dashboards;Analytics (other: rare or new in training)").
+    _, unguarded = book.sides(below, contributions)
+    assert unguarded[:2, family].tolist() == [True, True]
+    _, for_ = book.sides(below, contributions, matrix)
+    assert for_[:, family].tolist() == [True, False, True]  # a missing value is kept out by `given`
+    against, _ = book.sides(np.ones_like(below), -contributions, matrix)
+    assert against[:, family].all()
