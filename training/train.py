@@ -17,6 +17,7 @@ from leadgate.serving.drift import profile
 from leadgate.training.baselines import comparison_rows, fit_baselines
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
+from leadgate.training.field_checks import custom_field_notes
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.intent_windows import choose_intent_windows
@@ -201,6 +202,7 @@ def train_model(
         test_sql=y_test,
         extras={
             "intent_windows": [choice.to_dict() for choice in windows],
+            "field_notes": custom_field_notes(builder, derived.table.custom, matrix, y, train),
             "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from leadgate.cli.common import console
 from leadgate.cli.tables import print_table
 
@@ -26,6 +28,8 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
     console.print(f"split: {split.note}")
     _print_left_out(result)
     _print_baseline_verdict(result)
+    for note in result.extras.get("field_notes", []):  # custom fields worth a second look
+        console.print(f"[yellow]{escape(note)}[/]")
     routes = Table(title="Routes on the held-out part", title_justify="left")
     for column in ("route", "leads", "SQLs", "conversion"):
         routes.add_column(column, justify="right" if column != "route" else "left")

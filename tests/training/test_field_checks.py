@@ -1,0 +1,69 @@
+"""What training says of the custom fields themselves (walk K's HubSpot export)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leadgate.features.builder import FeatureBuilder
+from leadgate.features.custom import CustomField
+from leadgate.training.field_checks import custom_field_notes
+
+N = 1000
+
+
+def _notes(field: CustomField, values: list, y=None, column=None, vocabulary=("(other)",)) -> list[str]:
+    builder = FeatureBuilder(custom_fields=(field,))
+    builder.vocabularies_ = {field.feature: list(vocabulary)}
+    matrix = np.zeros((N, len(builder.feature_names)))
+    if column is not None:
+        matrix[:, builder.feature_names.index(field.feature)] = column
+    y = np.arange(N) % 10 < 3 if y is None else y  # 30% SQLs, spread over the rows
+    return custom_field_notes(builder, [{field.name: v} for v in values], matrix, y, np.ones(N, dtype=bool))
+
+
+def test_a_category_whose_cells_list_values_is_called_a_multi_select():
+    products = ["Analytics;API", "API", "Reporting;Analytics;API", "SSO|API"] * (N // 4)
+    [note] = _notes(CustomField("products", "category", "Products"), products)
+    assert note.startswith(
+        "custom field products: 50% of its filled cells list several values separated by ';'"
+    )
+    assert "(4 combinations, each a level of its own)" in note and "contains:" in note
+
+
+def test_a_category_mostly_pooled_is_named_with_its_share():
+    levels = [f"level {i % 400}" for i in range(N)]
+    [note] = _notes(CustomField("segment", "category", "Segment"), levels, vocabulary=("(other)", "level 1"))
+    assert note.startswith(
+        "custom field segment: 100% of the training leads that have it hold a level too rare"
+    )
+    assert "(400 levels;" in note
+    common = ["a", "b"] * (N // 2)
+    assert (
+        _notes(CustomField("segment", "category", "Segment"), common, vocabulary=("(other)", "a", "b")) == []
+    )
+
+
+def test_a_date_after_the_decision_for_most_leads_is_asked_about():
+    field = CustomField("trial_started", "datetime", "Trial started")
+    later = np.where(np.arange(N) % 5 == 0, 3.0, -2.0)  # 80% of the dates two days after the decision
+    [note] = _notes(field, ["2026-01-01"] * N, column=later)
+    assert note.startswith("custom field trial_started: after the moment the lead was decided in 80% of")
+    assert "after_contact" in note
+    assert _notes(field, ["2026-01-01"] * N, column=-later) == []
+
+
+def test_a_value_no_sql_ever_has_is_asked_about_and_chance_is_not():
+    field = CustomField("became_lead", "datetime", "Became a lead")
+    y = np.arange(N) % 10 < 3
+    blank_for_non_sqls = [None if i % 10 in (5, 6) else "2026-01-01" for i in range(N)]  # 200 blanks, 0 SQLs
+    [note] = _notes(field, blank_for_non_sqls, y=y, column=np.full(N, 1.0))
+    assert note.startswith(
+        "custom field became_lead: none of the 200 training leads where it is blank became an SQL (about 60 would"
+    )
+    # 120 blanks with one SQL among them: a low rate, not a value set by what happened.
+    mostly = [None if i % 10 in (5, 6) and i < 600 else "x" for i in range(N)]
+    mostly[0] = None
+    assert _notes(CustomField("x", "category", "X"), mostly, y=y, vocabulary=("(other)", "x")) == []
+    flags = [bool(sql) for sql in y]
+    [note] = _notes(CustomField("won", "flag", "Won"), flags, y=y)
+    assert "none of the 700 training leads where it is 'false' became an SQL" in note

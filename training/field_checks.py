@@ -1,0 +1,102 @@
+"""What training notices about the custom fields themselves: multi-select cells, heavy pooling, dates after
+the decision, and values no SQL (or only SQLs) ever has — each a line the data scientist can act on."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from leadgate.features.builder import FeatureBuilder
+from leadgate.features.custom import CustomField
+
+# Separators of the multi-select properties CRMs export (HubSpot and Salesforce write ';'). A comma is left
+# out: company names and free text hold commas in plain category cells.
+MULTI_SEPARATORS = (";", "|")
+MULTI_SHARE = 0.2  # of a category's filled cells listing several values
+POOLED_SHARE = 0.25  # of a category's filled training cells in "(other)"
+FUTURE_SHARE = 0.5  # of a datetime's filled training cells after the decision moment
+# A value this many training leads hold, with this many SQLs expected at the overall rate, and none seen: far
+# beyond chance (e^-20), so the value is set (or left blank) by what happened to the lead.
+ONE_SIDED_LEADS = 100
+ONE_SIDED_EXPECTED = 20.0
+
+
+def custom_field_notes(
+    builder: FeatureBuilder, custom: list[dict], matrix: np.ndarray, y: np.ndarray, train: np.ndarray
+) -> list[str]:
+    """One line per custom field that needs a second look, in field order."""
+    notes = []
+    rows = np.flatnonzero(train)
+    y_train = np.asarray(y, dtype=bool)[rows]
+    for field in builder.custom_fields:
+        values = [custom[i].get(field.name) for i in rows]
+        if field.type == "category":
+            notes += _category_notes(field, values, builder.vocabularies_.get(field.feature, []))
+        if field.type == "datetime":
+            column = matrix[rows, builder.feature_names.index(field.feature)]
+            notes += _future_notes(field, column)
+        notes += _one_sided_notes(field, values, y_train)
+    return notes
+
+
+def _category_notes(field: CustomField, values: list, vocabulary: list[str]) -> list[str]:
+    filled = [str(v).strip() for v in values if v is not None and str(v).strip()]
+    if not filled:
+        return []
+    levels = len({v.lower() for v in filled})
+    for separator in MULTI_SEPARATORS:
+        listing = sum(separator in v for v in filled) / len(filled)
+        if listing >= MULTI_SHARE:
+            return [
+                f"custom field {field.name}: {listing:.0%} of its filled cells list several values separated by "
+                f"'{separator}' ({levels:,} combinations, each a level of its own): a multi-select property "
+                "is learnt better as one flag per value (contains:, README: Custom fields)"
+            ]
+    known = set(vocabulary[1:])
+    pooled = sum(v.lower() not in known for v in filled) / len(filled)
+    if pooled >= POOLED_SHARE:
+        return [
+            f"custom field {field.name}: {pooled:.0%} of the training leads that have it hold a level too rare "
+            f"to learn ({levels:,} levels; fewer than 20 leads each, or beyond the {len(known)} most common), "
+            "pooled as '(other)': group the levels in the mapping's values: map, or leave the field out"
+        ]
+    return []
+
+
+def _future_notes(field: CustomField, days_before: np.ndarray) -> list[str]:
+    filled = days_before[~np.isnan(days_before)]
+    if len(filled) < 30:
+        return []
+    future = float((filled < 0).mean())
+    if future < FUTURE_SHARE:
+        return []
+    return [
+        f"custom field {field.name}: after the moment the lead was decided in {future:.0%} of the training "
+        "leads that have it: a date set after the lead arrived (a trial started, a meeting held) tells what "
+        "happened next; if so, list its column under after_contact"
+    ]
+
+
+def _one_sided_notes(field: CustomField, values: list, y: np.ndarray) -> list[str]:
+    rate = float(y.mean()) if len(y) else 0.0
+    if not 0 < rate < 1:
+        return []
+    keys = ["(blank)" if v is None else str(v).strip().lower() for v in values]
+    leads, sqls = Counter(keys), Counter(k for k, sql in zip(keys, y, strict=True) if sql)
+    for key, n in leads.most_common():
+        if n < ONE_SIDED_LEADS:
+            break
+        shown = "blank" if key == "(blank)" else repr(key)
+        if sqls[key] == 0 and n * rate >= ONE_SIDED_EXPECTED:
+            said = f"none of the {n:,} training leads where it is {shown} became an SQL (about {n * rate:.0f} would at the overall rate)"
+        elif sqls[key] == n and n * (1 - rate) >= ONE_SIDED_EXPECTED:
+            said = f"all {n:,} training leads where it is {shown} became SQLs"
+        else:
+            continue
+        return [
+            f"custom field {field.name}: {said}: a value set (or left blank) by what happened to the lead is "
+            "known only after contact — list its column under after_contact; if it is known when a lead "
+            "arrives, it may be a gate worth writing"
+        ]
+    return []
