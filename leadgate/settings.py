@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     )
     model_name: str = "leadgate"
     experiment: str = "leadgate"
+    artifact_root: str | None = Field(
+        None,
+        description="where a new experiment keeps model files (a path or s3://…): by default the data folder's "
+        "mlartifacts, unless MLFLOW_TRACKING_URI is a tracking server, which decides",
+    )
     policy_path: Path | None = None
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
@@ -153,8 +158,14 @@ class Settings(BaseSettings):
         return self.mlflow_tracking_uri or f"sqlite:///{(self.data_dir / 'mlflow.db').resolve()}"
 
     def artifact_location(self) -> str:
-        """Where new experiments keep artifacts when MLflow runs embedded."""
+        """Where new experiments keep artifacts: the artifact root given, else the data folder's mlartifacts."""
+        if self.artifact_root:
+            return self.artifact_root
         return (self.data_dir / "mlartifacts").resolve().as_uri()
+
+    def tracking_server(self) -> bool:
+        """True when MLflow is reached over HTTP: the server decides where artifacts go unless told."""
+        return self.tracking_uri().startswith(("http://", "https://", "databricks"))
 
     def embedded_tracking(self) -> bool:
         """True when MLflow's store is a SQLite file inside the data folder, so its artifacts belong there too."""
@@ -230,7 +241,15 @@ class SettingsError(ValueError):
 # What every entry point may read (the CLI's commands, leadgate.load). A bad value of any other setting (the
 # service's port, keys, limits) is passed over with a warning: `leadgate serve` refuses it.
 COMMON_SETTINGS = frozenset(
-    {"data_dir", "database_url", "mlflow_tracking_uri", "model_name", "experiment", "policy_path"}
+    {
+        "data_dir",
+        "database_url",
+        "mlflow_tracking_uri",
+        "model_name",
+        "experiment",
+        "policy_path",
+        "artifact_root",
+    }
 )
 
 

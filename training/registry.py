@@ -49,9 +49,16 @@ def configure_mlflow(settings: Settings, new_runs: bool = True):
     embedded = settings.embedded_tracking()
     experiment = mlflow.get_experiment_by_name(settings.experiment)
     if experiment is None:
-        location = settings.artifact_location() if embedded else None
+        # MLflow's own default for a database URI is ./mlruns of whatever folder the first training ran in.
+        told = settings.artifact_root is not None
+        location = settings.artifact_location() if told or not settings.tracking_server() else None
         mlflow.create_experiment(settings.experiment, artifact_location=location)
-    elif new_runs and embedded and (elsewhere := settings.local_path_outside(experiment.artifact_location)):
+    elif (
+        new_runs
+        and embedded
+        and experiment.artifact_location != settings.artifact_root  # outside the folder as told
+        and (elsewhere := settings.local_path_outside(experiment.artifact_location))
+    ):
         # MLflow stores the location as an absolute path and has no API to change it (mlflow#3719), so in a
         # copied folder every new model would be written into the original one.
         from leadgate.settings import ArtifactsElsewhere
@@ -108,7 +115,6 @@ def log_training(
         mlflow.log_params({"split.kind": result.split.kind, "split.note": result.split.note})
         mlflow.log_params({f"threshold.{k}": v for k, v in result.model.thresholds.model_dump().items()})
         mlflow.log_param("calibration", json.dumps(list(result.model.calibration)))
-        mlflow.log_metrics({k.replace("@", "_"): v for k, v in result.metrics.items() if v == v})
         mlflow.log_text(policy.to_yaml(), "policy.yaml")
         mlflow.log_dict(
             {
@@ -152,11 +158,15 @@ def log_training(
             name="model",
             python_model=str(code_path),
             artifacts={"bundle": str(bundle_path), "policy": str(policy_path)},
-            registered_model_name=settings.model_name,
             pip_requirements=_pinned("leadgate", "lightgbm", "numpy", "pandas"),
         )
-    version = str(info.registered_model_version)
+        # After the models, for the served one: logged before, MLflow copies them onto each model logged
+        # later, and logged after without a model, once per model of the run; a metric's key holds no model,
+        # so the copies collide, which on PostgreSQL aborts a psycopg pipeline that prints an error line.
+        metrics = {k.replace("@", "_"): v for k, v in result.metrics.items() if v == v}
+        mlflow.log_metrics(metrics, model_id=info.model_id)
     client = MlflowClient()
+    version = _register(client, settings.model_name, info, run.info.run_id)
     alias = CHALLENGER
     if first_becomes_champion and not _has_alias(client, settings.model_name, CHAMPION):
         alias = CHAMPION
@@ -190,6 +200,23 @@ def log_training(
         aliases=[alias] if aliased else [],
         replaced_challenger=replaced,
     )
+
+
+def _register(client, name: str, info, run_id: str) -> str:
+    """A new version of the registered model from the logged pyfunc; the registered model made first if new."""
+    import contextlib
+
+    from mlflow.exceptions import MlflowException
+
+    # Asked first, not created and caught: on PostgreSQL a refused insert prints psycopg's pipeline error, and
+    # MLflow's own registration (log_model's registered_model_name) always tries the insert.
+    try:
+        client.get_registered_model(name)
+    except MlflowException:
+        with contextlib.suppress(MlflowException):  # another training registered it meanwhile
+            client.create_registered_model(name)
+    created = client.create_model_version(name, source=info.model_uri, run_id=run_id, model_id=info.model_id)
+    return str(created.version)
 
 
 def _pinned(*distributions: str) -> list[str]:

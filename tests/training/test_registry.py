@@ -112,3 +112,55 @@ def test_a_copied_data_folder_never_writes_models_into_the_original(tmp_path, mo
     source = client.get_model_version(moved.model_name, second.version).source
     model = client.get_logged_model(source.removeprefix("models:/"))
     assert model.artifact_location.startswith((copy / "mlartifacts").resolve().as_uri())
+
+
+def test_a_postgresql_tracking_store_logs_twice_quietly_with_files_in_the_data_folder(
+    tmp_path, monkeypatch, trained, policy, caplog, capfd
+):
+    import logging
+
+    from mlflow import MlflowClient
+
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+    from tests.serving.conftest import fresh_schema, postgres_or_skip
+
+    url = postgres_or_skip()
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_ARTIFACT_ROOT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # MLflow's own default would write ./mlruns here
+    caplog.set_level(logging.WARNING, logger="psycopg")
+    with fresh_schema(url) as schema:
+        tracking = f"{url}?options=-csearch_path%3D{schema}"
+        settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=tracking)
+        source = {"path": "fixture", "leads": 1}
+        first, second = (log_training(trained, policy, settings, source) for _ in range(2))
+        client = MlflowClient(tracking_uri=tracking)
+        metrics = client.get_run(second.run_id).data.metrics
+        location = client.get_experiment_by_name(settings.experiment).artifact_location
+    # Walk L: MLflow 3 logged each metric once per model of the run, and PostgreSQL's refusal of the copies
+    # printed psycopg's "error ignored terminating … pipeline aborted" on every training.
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("psycopg")] == []
+    assert "error" not in capfd.readouterr().err.lower()
+    assert (first.version, second.version) == ("1", "2") and second.aliases == ["challenger"]
+    assert metrics["test.system.roc_auc"] == trained.metrics["test.system.roc_auc"]
+    # Walk L: the files went to ./mlruns of whatever folder the first training ran in.
+    assert location == (tmp_path / "data" / "mlartifacts").resolve().as_uri()
+    assert not (tmp_path / "mlruns").exists()
+
+
+def test_an_artifact_root_given_is_where_a_new_experiment_keeps_its_files(tmp_path, monkeypatch):
+    from mlflow import MlflowClient
+
+    from leadgate.settings import Settings
+    from leadgate.training.registry import configure_mlflow
+
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    root = (tmp_path / "shared-artifacts").as_uri()
+    monkeypatch.setenv("LEADGATE_ARTIFACT_ROOT", root)
+    settings = Settings(data_dir=tmp_path / "data")
+    configure_mlflow(settings)
+    configure_mlflow(settings)  # outside the data folder as told: no "copied folder" refusal
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    assert client.get_experiment_by_name(settings.experiment).artifact_location == root
