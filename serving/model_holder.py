@@ -96,6 +96,7 @@ class ModelHolder:
         # Set after every refresh, so /metrics follows the alias even when nothing is scored meanwhile.
         self._loaded_gauge = loaded_gauge
         self._announced: tuple[str | None, str] | None = None
+        self._policy_announced: str | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._current = Current(DecisionPipeline(policy_for(settings), None), None, "not loaded yet")
@@ -158,15 +159,17 @@ class ModelHolder:
             log.warning("no champion (%s): gates only, ungated leads go to %s", current.problem, route)
         else:
             log.info("no %s (%s)", self.alias, current.problem)
-        if self._announced is None or self._announced[1] != policy:
+        # No challenger has no policy of its own to announce: the line read as if one were configured.
+        shadowless = self.alias != "champion" and current.model_version is None
+        if not shadowless and self._policy_announced != policy:
+            self._policy_announced = policy
             if self.settings.policy_path:
                 source = f"from {self.settings.policy_path}"
             else:
                 source = "the model's own" if current.loaded is not None else "the shipped default"
             log.info("policy %s for the %s (%s)", policy, self.alias, source)
-            if (
-                self.settings.policy_path
-            ):  # what check-policy would warn of, once per policy like the line above
+            # What check-policy would warn of, once per policy like the line above.
+            if self.settings.policy_path:
                 for warning in policy_warnings(current.pipeline.policy, load_policy()):
                     log.warning("policy warning: %s", warning)
         self._announced = state

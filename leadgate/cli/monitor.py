@@ -75,7 +75,9 @@ def monitor(
     }
     window = f"{start:%Y-%m-%d %H:%M} UTC"
     console.print(
-        f"{report.leads:,} leads since {window}; routes: {routes_in_words(report.routes)}; "
+        # Each lead's first decision, as drift reads it: the API's listings show the latest, after overrides,
+        # suppressions and events (walk L compared the two and found no word saying which).
+        f"{report.leads:,} leads since {window}; routes at arrival: {routes_in_words(report.routes)}; "
         f"champion {report.model_version or 'none'}"
     )
     models = {version: n for version, n in report.decided_by.items() if version != "none"}

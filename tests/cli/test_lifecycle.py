@@ -118,7 +118,7 @@ def test_monitor_reports_drift_gate_rates_and_rejections(live, tmp_path):
     shares = ", ".join(
         f"{route} {count:,} ({count / 800:.1%})" for route, count in report["routes"].items() if count
     )
-    assert "800 leads since 2020-01-01 00:00 UTC; routes: " in said and "{" not in said
+    assert "800 leads since 2020-01-01 00:00 UTC; routes at arrival: " in said and "{" not in said
     assert all(part in said for part in shares.split(", "))
     psi = {row["column"]: row["psi"] for row in report["drift"]}
     assert psi["p_sql"] < 0.1  # the same generator as training: stable
