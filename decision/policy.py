@@ -71,7 +71,7 @@ class Firmographics(Section):
     @field_validator("supported_countries")
     @classmethod
     def _iso_codes(cls, codes: list[str]) -> list[str]:
-        from leadgate.features.signals import country_code
+        from leadgate.features.countries import country_code
 
         # YAML reads a bare NO (Norway) as false; a clear error beats a silently unsupported country.
         unknown = [code for code in codes if country_code(code) != code]

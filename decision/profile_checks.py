@@ -71,6 +71,15 @@ def _unsupported_country(d: Derived, policy: Policy):
     return _values(mask, raw)
 
 
+@check("unrecognised_country")
+def _unrecognised_country(d: Derived, policy: Policy):
+    # The served-countries rule cannot judge a country it cannot read ('Narnia', 'XX', a typo): a person
+    # checks it, rather than the lead passing the rule that stops its correctly spelt neighbour.
+    raw = _text(d, "country")
+    mask = np.array([bool(r.strip()) and not c for r, c in zip(raw, d.country, strict=True)], dtype=bool)
+    return _values(mask, raw)
+
+
 @check("blocked_industry")
 def _blocked_industry(d: Derived, policy: Policy):
     blocked = {i.lower() for i in policy.firmographics.blocked_industries}

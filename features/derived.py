@@ -8,6 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from leadgate.features import claims, message_patterns, messages, signals
+from leadgate.features.countries import country_code
 from leadgate.features.table import EVENT_CODE, LeadTable, window_days
 
 MEANINGFUL_EVENTS = [
@@ -157,7 +158,7 @@ def derive(table: LeadTable, rules: SignalRules) -> Derived:
             [signals.name_problem(f, s) for f, s in zip(text["first_name"], text["last_name"], strict=True)],
             dtype=object,
         ),
-        country=np.array([signals.country_code(c) if c else "" for c in text["country"]], dtype=object),
+        country=np.array([country_code(c) if c else "" for c in text["country"]], dtype=object),
         industry=_lower(text["industry"]),
         company_type=_lower(text["company_type"]),
         crm=_lower(text["crm"]),

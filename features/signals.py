@@ -283,17 +283,3 @@ def name_problem(first: str, last: str) -> str:
     if any(len(w) > 3 and not _VOWEL.search(w) for w in latin):
         return "no vowels"
     return ""
-
-
-@lru_cache(maxsize=4096)
-def country_code(country: str) -> str:
-    """ISO alpha-2 code for a code or name ('Germany', 'DEU', 'de' -> 'DE'); '' when unknown."""
-    import pycountry
-
-    value = country.strip()
-    if not value:
-        return ""
-    try:
-        return pycountry.countries.lookup(value).alpha_2
-    except LookupError:
-        return ""

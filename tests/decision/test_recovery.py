@@ -29,6 +29,7 @@ GATE_LEADS = {
     "do_not_engage": {"company": {"website": "blocked-customer.com"}},
     "previously_rejected": {"contact": {"email": "lee@rejected-account.com"}},
     "unsupported_country": {"company": {"country": "BR"}},
+    "unrecognised_country": {"company": {"country": "Narnia"}},
     "blocked_industry": {"company": {"industry": "Gambling"}},
     "excluded_company_type": {"company": {"company_type": "b2c"}},
     "unsupported_stack": {"company": {"crm": "Lotus Notes"}},

@@ -92,13 +92,6 @@ def test_fake_names(first, last, fake):
     assert bool(signals.name_problem(first, last)) is fake
 
 
-def test_countries_by_code_or_name():
-    assert (
-        signals.country_code("Germany") == signals.country_code("DEU") == signals.country_code("de") == "DE"
-    )
-    assert signals.country_code("Atlantis") == ""
-
-
 def test_messages():
     assert messages.message_problem("see http://a.io http://b.io http://c.io", 2) == "link spam"
     assert messages.message_problem("you are a piece of shit, fuck off", 2) == "profanity"
