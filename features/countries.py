@@ -4,6 +4,33 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+# Everyday English names ISO 3166 and its translations lack, which forms and CRMs write all the time; each was
+# unrecognised by pycountry (the one library that knew them, country-converter, fails on pandas 3). Keys
+# without spaces or case.
+INFORMAL = {
+    "uk": "GB",
+    "u.k.": "GB",
+    "greatbritain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northernireland": "GB",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "america": "US",
+    "uae": "AE",
+    "u.a.e.": "AE",
+    "turkey": "TR",
+    "ivorycoast": "CI",
+    "macedonia": "MK",
+    "korea": "KR",
+    "palestine": "PS",
+    "easttimor": "TL",
+    "capeverde": "CV",
+    "vatican": "VA",
+}
+
 
 @lru_cache(maxsize=4096)
 def country_code(country: str) -> str:
@@ -16,8 +43,9 @@ def country_code(country: str) -> str:
     try:
         return pycountry.countries.lookup(value).alpha_2
     except LookupError:
-        # A form in the visitor's language: 'Brasil', 'Deutschland', 'España', '日本'.
-        return _translated_names().get(value.casefold(), "")
+        folded = value.casefold()
+        # A form in the visitor's language ('Brasil', 'Deutschland', '日本'), or in everyday English.
+        return _translated_names().get(folded) or INFORMAL.get(folded.replace(" ", ""), "")
 
 
 @lru_cache(maxsize=1)

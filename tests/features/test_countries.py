@@ -27,3 +27,21 @@ def test_countries_by_code_or_name():
 def test_a_country_named_in_the_visitors_language_is_recognised(name, code):
     # Walk L: "Brasil" passed the served-countries rule that stops "Brazil".
     assert country_code(name) == code
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("UK", "GB"),
+        ("England", "GB"),
+        ("Great Britain", "GB"),
+        ("U.S.", "US"),
+        ("UAE", "AE"),
+        ("Turkey", "TR"),
+        ("Ivory Coast", "CI"),
+        ("korea", "KR"),
+    ],
+)
+def test_everyday_english_names_are_recognised(name, code):
+    # Without them the unrecognised_country gate would cap every "UK" lead at verify.
+    assert country_code(name) == code
