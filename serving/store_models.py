@@ -116,7 +116,7 @@ class OutcomeRow(Base):
 
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), primary_key=True)
     sql: Mapped[bool] = mapped_column(Boolean)
-    won: Mapped[bool] = mapped_column(Boolean, default=False)
+    won: Mapped[bool | None] = mapped_column(Boolean, doc="none: unknown, not 'not won'")
     rejection_reason: Mapped[str | None] = mapped_column(String(100))
     feedback: Mapped[str | None] = mapped_column(String(2000), doc="free text a rep left")
     source: Mapped[str] = mapped_column(String(40), doc="api, import file name, ...")
