@@ -14,7 +14,7 @@ class Outcome(BaseModel):
 
     lead_id: str = Field(..., min_length=1, max_length=200)
     sql: bool
-    won: bool = False
+    won: bool | None = Field(None, description="a deal was won; left out: unknown (never read as not won)")
     rejection_reason: str | None = Field(
         None,
         max_length=100,

@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError
 
 from leadgate.decision.policy import Policy
 from leadgate.decision.record import DecisionRecord
 from leadgate.decision.routes import ROUTE_SEVERITY, Route
 from leadgate.features import signals
-from leadgate.serving.store import writing
 from leadgate.serving.store_models import AccountStatusRow, DecisionRow, LeadRow
 
 
@@ -52,6 +50,7 @@ class AccountStatus:
     open_escalation: bool = False
     note: str | None = None
     updated_at: datetime | None = None
+    updated_by: str | None = None  # the API key's name; none for a status set before it was recorded
 
     def to_json(self) -> dict:
         """JSON-safe dict."""
@@ -69,27 +68,13 @@ def read_status(engine: Engine, domain: str) -> AccountStatus | None:
     if row is None:
         return None
     return AccountStatus(
-        row.do_not_engage, row.churned_non_payment, row.open_escalation, row.note, _utc(row.updated_at)
+        row.do_not_engage,
+        row.churned_non_payment,
+        row.open_escalation,
+        row.note,
+        _utc(row.updated_at),
+        row.updated_by,
     )
-
-
-def write_status(engine: Engine, domain: str, status: AccountStatus) -> AccountStatus:
-    """Store (replace) the account's status; the gates of its next contacts read it."""
-    stamped = AccountStatus(**{**status.__dict__, "updated_at": datetime.now(UTC)})
-    values = dict(stamped.__dict__)
-    table = AccountStatusRow.__table__
-    for attempt in range(2):
-        try:
-            with writing(engine) as connection:
-                # Update first, insert if there was nothing: takes the row lock where one exists.
-                touched = connection.execute(table.update().where(table.c.domain == domain).values(**values))
-                if touched.rowcount == 0:
-                    connection.execute(table.insert().values(domain=domain, **values))
-            return stamped
-        except IntegrityError:
-            if attempt:  # a concurrent first write took the insert: the second pass updates it
-                raise
-    return stamped
 
 
 @dataclass(frozen=True)
@@ -165,7 +150,8 @@ def account_route(
     if listed or (status is not None and status.do_not_engage):
         return Route.silent_reject.value, "do_not_engage", best[2] if best else None, score
     held = status is not None and (status.churned_non_payment or status.open_escalation)
-    if held and ROUTE_SEVERITY[Route(route)] < ROUTE_SEVERITY[Route.verify]:
+    # At verify too: its contacts are decided again when the status changes, so their own routes carry the cap.
+    if held and ROUTE_SEVERITY[Route(route)] <= ROUTE_SEVERITY[Route.verify]:
         basis = "churned_non_payment" if status.churned_non_payment else "open_escalation"
         route = Route.verify.value
     return route, basis, best[2] if best else None, score

@@ -58,7 +58,8 @@ def feedback_outcomes(engine: Engine) -> list[StoredOutcome]:
             label = feedback_label(verdict, reason)
             if label is None:
                 continue
-            labelled.append(StoredOutcome(lead, _utc(received_at), label, False, None if label else reason))
+            # Feedback says nothing of a won deal: unknown, not "not won".
+            labelled.append(StoredOutcome(lead, _utc(received_at), label, None, None if label else reason))
     return labelled
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
+    Connection,
     DateTime,
     Engine,
     Integer,
@@ -59,17 +61,20 @@ def uses_facts(policy: Policy) -> bool:
     return any(spec.check in FACT_CHECKS for spec in policy.active_gates())
 
 
-def history_facts(engine: Engine, submissions: list[Submission], policy: Policy) -> HistoryFacts:
+def history_facts(
+    engine: Engine, submissions: list[Submission], policy: Policy, connection: Connection | None = None
+) -> HistoryFacts:
     """Facts of each submission as of its arrival: the store's rows plus the earlier submissions of this batch.
 
     Stored leads count within [first arrival - window, last arrival] of the batch, the batch's own leads
     excepted (a re-decided lead is stored already); a batch spans milliseconds, so this is each lead's window.
+    `connection`: read inside that transaction, so a change it made (an account's status) is seen.
     """
     rules = policy.history or HistoryRules()
     facts = HistoryFacts.empty(len(submissions))
     if not submissions:
         return facts
-    stored = _query(engine, submissions, rules)
+    stored = _query(engine, submissions, rules, connection)
     seen: dict[tuple[str, str], set[str]] = {}  # (kind, key) -> lead ids earlier in this batch
     for i, submission in enumerate(submissions):
         keys = submission.keys
@@ -98,7 +103,9 @@ def history_facts(engine: Engine, submissions: list[Submission], policy: Policy)
     return facts
 
 
-def stored_facts(engine: Engine, submissions: list[Submission], policy: Policy) -> HistoryFacts:
+def stored_facts(
+    engine: Engine, submissions: list[Submission], policy: Policy, connection: Connection | None = None
+) -> HistoryFacts:
     """Facts of stored leads decided again together, each as at its own arrival: what `history_facts` answers
     for each one alone, in two queries for the lot instead of one per lead.
 
@@ -106,10 +113,10 @@ def stored_facts(engine: Engine, submissions: list[Submission], policy: Policy) 
     (itself once), not those of the others' windows: leads re-decided together arrived months apart.
     """
     rules = policy.history or HistoryRules()
-    facts = history_facts(engine, submissions, policy)
+    facts = history_facts(engine, submissions, policy, connection)
     if not submissions:
         return facts
-    arrivals = _arrivals(engine, submissions, rules)
+    arrivals = _arrivals(engine, submissions, rules, connection)
     for i, submission in enumerate(submissions):
         keys = submission.keys
         for kind, key, column, window in (
@@ -125,7 +132,7 @@ def stored_facts(engine: Engine, submissions: list[Submission], policy: Policy) 
 
 
 def _arrivals(
-    engine: Engine, submissions: list[Submission], rules: HistoryRules
+    engine: Engine, submissions: list[Submission], rules: HistoryRules, given: Connection | None
 ) -> dict[tuple[str, str], tuple[list[datetime], set[str]]]:
     """(kind, key) -> the sorted arrivals of stored leads with it, within the widest window, and their ids."""
     naive = engine.dialect.name == "sqlite"  # SQLite keeps naive UTC text; compare like with like
@@ -135,7 +142,7 @@ def _arrivals(
     if naive:
         since, last = since.replace(tzinfo=None), last.replace(tzinfo=None)
     found: dict[tuple[str, str], tuple[list[datetime], set[str]]] = {}
-    with reading(engine) as connection:
+    with _within(engine, given) as connection:
         for kind, column in (("ip", LeadRow.source_ip), ("email", LeadRow.email)):
             keys = _storable(getattr(s.keys, kind) for s in submissions)
             for start in range(0, len(keys), _KEYS_PER_QUERY):
@@ -232,7 +239,14 @@ def _build_query():
 _FACTS_QUERY = _build_query()
 
 
-def _query(engine: Engine, submissions: list[Submission], rules: HistoryRules) -> _Stored:
+def _within(engine: Engine, given: Connection | None):
+    """The given transaction's connection, else a bounded read of its own."""
+    return nullcontext(given) if given is not None else reading(engine)
+
+
+def _query(
+    engine: Engine, submissions: list[Submission], rules: HistoryRules, given: Connection | None
+) -> _Stored:
     naive = engine.dialect.name == "sqlite"  # SQLite keeps naive UTC text; compare like with like
 
     def bound(moment: datetime) -> datetime:
@@ -259,7 +273,8 @@ def _query(engine: Engine, submissions: list[Submission], rules: HistoryRules) -
         "rejected_since": bound(first - timedelta(days=rules.bad_fit_days)),
         "as_of": bound(max(s.as_of for s in submissions)),
     }
-    with reading(engine) as connection:  # on the way to the batch's write: bounded as the write is
+    # On the way to the batch's write: bounded as the write is (or inside it).
+    with _within(engine, given) as connection:
         rows = connection.execute(_FACTS_QUERY, params).all()
     for kind, key, number, at, reason in rows:
         if kind == "rejected":

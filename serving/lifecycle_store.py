@@ -126,7 +126,7 @@ class StoredOutcome:
     lead: dict
     received_at: datetime
     sql: bool
-    won: bool
+    won: bool | None  # None: unknown (no won label recorded), never "not won"
     rejection_reason: str | None
 
 
@@ -139,7 +139,8 @@ def leads_with_outcomes(engine: Engine) -> list[StoredOutcome]:
     )
     with engine.connect() as connection:
         return [
-            StoredOutcome(r[0], _utc(r[1]), bool(r[2]), bool(r[3]), r[4]) for r in connection.execute(query)
+            StoredOutcome(r[0], _utc(r[1]), bool(r[2]), None if r[3] is None else bool(r[3]), r[4])
+            for r in connection.execute(query)
         ]
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from leadgate.features.outcome import Outcome
 from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL, Moment
@@ -23,8 +23,11 @@ class OutcomeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    sql: bool = Field(..., description="the lead became a sales-qualified lead")
-    won: bool = Field(False, description="a deal was won (implies sql)")
+    # Strict, as lead fields are: "off", 1, "t" or "no" is a 422, never a label guessed into training.
+    sql: StrictBool = Field(..., description="the lead became a sales-qualified lead")
+    won: StrictBool | None = Field(
+        None, description="a deal was won (implies sql); left out or null: unknown, never read as not won"
+    )
     rejection_reason: str | None = Field(
         None, max_length=100, pattern=NO_NUL, description="standardized reason when sales rejected the lead"
     )

@@ -79,7 +79,8 @@ class Redecider:
             submissions = [
                 Submission.of(lead, _utc(at), self.now) for lead, at in zip(leads, received, strict=True)
             ]
-            extra["facts"] = stored_facts(self.store.engine, submissions, self.pipeline.policy)
+            # Inside the change's transaction: an account status it wrote is what the gates read.
+            extra["facts"] = stored_facts(self.store.engine, submissions, self.pipeline.policy, connection)
         current = self.pipeline
         if self.screening is not None:
             current, given = self.screening.read(self.pipeline, leads, connection)

@@ -116,7 +116,7 @@ class OutcomeRow(Base):
 
     lead_id: Mapped[str] = mapped_column(ForeignKey("leads.lead_id"), primary_key=True)
     sql: Mapped[bool] = mapped_column(Boolean)
-    won: Mapped[bool] = mapped_column(Boolean, default=False)
+    won: Mapped[bool | None] = mapped_column(Boolean, doc="none: unknown, not 'not won'")
     rejection_reason: Mapped[str | None] = mapped_column(String(100))
     feedback: Mapped[str | None] = mapped_column(String(2000), doc="free text a rep left")
     source: Mapped[str] = mapped_column(String(40), doc="api, import file name, ...")
@@ -160,6 +160,22 @@ class AccountStatusRow(Base):
     open_escalation: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(200), doc="the API key's name; none before 0009")
+
+
+class AccountStatusAuditRow(Base):
+    """Append-only: every change to an account's status, who made it, when, and the status before and after."""
+
+    __tablename__ = "account_status_audit"
+    __table_args__ = (Index("ix_account_status_audit_domain", "domain", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    domain: Mapped[str] = mapped_column(String(253))
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    before: Mapped[dict | None] = mapped_column(JSON, doc="the flags and note before; none: no status yet")
+    after: Mapped[dict] = mapped_column(JSON)
+    decided: Mapped[int] = mapped_column(Integer, doc="stored leads of the account decided again")
 
 
 class ReviewRow(Base):

@@ -37,6 +37,8 @@ def history_from_store(engine: Engine) -> History:
             raise HistoryError(
                 f"stored lead {row.lead.get('lead_id')!r} no longer validates: {error}"
             ) from None
-        outcome = {"sql": row.sql, "won": row.won, "rejection_reason": row.rejection_reason or ""}
+        outcome = {"sql": row.sql, "rejection_reason": row.rejection_reason or ""}
+        if row.won is not None:  # left out when unknown: no won label, as a history file without outcome.won
+            outcome["won"] = row.won
         records.append({**lead, "outcome": outcome})
     return history_from_records(records)

@@ -97,7 +97,7 @@ class Comparison:
     shadow_leads: int
     with_outcome: int
     sqls: int
-    won: int
+    won: int | None  # None: no outcome of the period says whether a deal was won (unknown, never 0)
     challenger_errors: int
     champion: dict[str, float] = field(default_factory=dict)
     challenger: dict[str, float] = field(default_factory=dict)
@@ -137,7 +137,10 @@ def compare(
     known = [p for p in pairs if p.sql is not None]
     scored = [p for p in known if p.challenger_error is None and p.champion_p_sql is not None]
     y = np.array([bool(p.sql) for p in scored], dtype=bool)
-    won = np.array([bool(p.won) for p in scored], dtype=bool)
+    won = np.array([bool(p.won) for p in scored], dtype=bool)  # known won deals; an unknown one is not
+    # A lead that is no SQL was not won; an SQL whose won label was left out is unknown.
+    unknown = np.array([p.won is None and bool(p.sql) for p in scored], dtype=bool)
+    labelled = any(p.won is not None for p in scored) or not y.any()
     ids = np.array([p.lead_id for p in scored], dtype=object)
     champion_versions = {p.champion_version for p in scored if p.champion_version}
     result = Comparison(
@@ -146,7 +149,7 @@ def compare(
         shadow_leads=len(pairs),
         with_outcome=len(scored),
         sqls=int(y.sum()),
-        won=int(won.sum()),
+        won=int(won.sum()) if labelled else None,
         challenger_errors=sum(p.challenger_error is not None for p in pairs),
     )
     enough = len(scored) >= criteria.min_outcomes and y.sum() >= criteria.min_sqls and (~y).any()
@@ -178,15 +181,8 @@ def compare(
     result.won_hidden_by_champion_only = sorted(ids[won & hidden_champion & ~hidden_challenger])
     result.sqls_hidden_by_challenger_only = sorted(ids[y & hidden_challenger & ~hidden_champion])
     result.sqls_hidden_by_champion_only = sorted(ids[y & hidden_champion & ~hidden_challenger])
-    extra_won = len(result.won_hidden_by_challenger_only) - len(result.won_hidden_by_champion_only)
     result.checks.append(
-        {
-            "criterion": "no more won deals hidden",
-            "passed": extra_won <= criteria.max_extra_won_hidden,
-            "detail": f"challenger hides {len(result.won_hidden_by_challenger_only)} won deals the champion "
-            f"sent on, the champion {len(result.won_hidden_by_champion_only)} the challenger would send "
-            f"(allowed extra: {criteria.max_extra_won_hidden})",
-        }
+        _won_check(result, unknown & hidden_challenger & ~hidden_champion, labelled, criteria)
     )
     if not enough:
         return result
@@ -224,6 +220,28 @@ def compare(
         )
     result.checks.append(_workload_check(result, criteria))
     return result
+
+
+def _won_check(result: Comparison, unknown_hidden: np.ndarray, labelled: bool, criteria: Promotion) -> dict:
+    """Won deals the challenger would hide beyond the champion's, among outcomes that say whether one was won."""
+    criterion = "no more won deals hidden"
+    if not labelled:
+        # As the workload check: only the evidence is missing, not a fault of the challenger.
+        return {
+            "criterion": criterion,
+            "passed": True,
+            "detail": "not measured: no outcome of the shadow period says whether a deal was won",
+        }
+    extra_won = len(result.won_hidden_by_challenger_only) - len(result.won_hidden_by_champion_only)
+    unknown = int(unknown_hidden.sum())
+    return {
+        "criterion": criterion,
+        "passed": extra_won <= criteria.max_extra_won_hidden,
+        "detail": f"challenger hides {len(result.won_hidden_by_challenger_only)} won deals the champion "
+        f"sent on, the champion {len(result.won_hidden_by_champion_only)} the challenger would send "
+        f"(allowed extra: {criteria.max_extra_won_hidden})"
+        + (f"; {unknown} more SQLs the challenger hides have no won label" if unknown else ""),
+    }
 
 
 def _discrimination_check(difference: tuple[float, float, float], criteria: Promotion) -> dict:

@@ -130,7 +130,7 @@ def _print_comparison(report) -> None:
     print_table(console, table)
     console.print(
         f"{report.shadow_leads:,} shadow leads, {report.with_outcome:,} with outcomes "
-        f"({report.sqls:,} SQLs, {report.won:,} won)"
+        f"({report.sqls:,} SQLs, {'—' if report.won is None else f'{report.won:,}'} won)"
     )
     for label, ids in (
         ("won deals the challenger would hide", report.won_hidden_by_challenger_only),

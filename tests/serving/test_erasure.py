@@ -155,7 +155,8 @@ def test_the_audit_row_keeps_the_decision_and_a_salted_hash_only(store, pipeline
     assert (
         audit.gates == sorted(g["code"] for g in latest.record["gates"]) and "personal_email" in audit.gates
     )
-    assert (audit.decisions, audit.sql, audit.won, audit.reason) == (3, True, False, "request")
+    # Its outcome left won out: unknown, kept as unknown.
+    assert (audit.decisions, audit.sql, audit.won, audit.reason) == (3, True, None, "request")
     decided = audit.decided_at.replace(tzinfo=UTC) if audit.decided_at.tzinfo is None else audit.decided_at
     assert decided == (NOW - timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
     assert erasures_of(store.engine, "audit-1", salt="another-salt-entirely") == []

@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from leadgate.features.outcome import Outcome
-from leadgate.serving.accounts import AccountStatus, write_status
+from leadgate.serving.account_status import apply_change
 from leadgate.serving.history_store import history_facts, stored_facts, stored_submission
 from leadgate.serving.intake import Intake
 from leadgate.serving.lifecycle_store import record_outcomes
+from leadgate.serving.store import writing
 from tests.serving.test_intake import _arrival, _current
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def _set_status(store, domain: str, **changes) -> None:
+    with writing(store.engine) as connection:
+        apply_change(connection, domain, changes, who="test", at=T0)
 
 
 def _gates(result) -> dict[str, str]:
@@ -85,15 +91,15 @@ def test_a_recent_bad_fit_rejection_of_the_account_holds_its_new_contacts(store,
 
 def test_account_status_reaches_every_new_contact_even_on_a_free_email(store, trained, policy):
     current, intake = _current(trained, policy), Intake(store)
-    write_status(store.engine, "nordwerk.de", AccountStatus(churned_non_payment=True, open_escalation=True))
+    _set_status(store, "nordwerk.de", churned_non_payment=True, open_escalation=True)
     (held,) = intake.run_batch([_arrival(current, "s-1", T0, **_contact(1))])
     assert {"churned_non_payment", "open_escalation"} <= set(_gates(held)) and held.record.route == "verify"
-    write_status(store.engine, "nordwerk.de", AccountStatus(do_not_engage=True, note="legal asked us"))
+    changes = {"churned_non_payment": False, "open_escalation": False}  # cleared, each given as false
+    _set_status(store, "nordwerk.de", do_not_engage=True, note="legal asked us", **changes)
     free_email = _contact(2, email="maria.keller@gmail.com")  # the account's website, a personal address
     (blocked,) = intake.run_batch([_arrival(current, "s-2", T0, **free_email)])
     assert blocked.record.route == "silent_reject"
     assert _gates(blocked)["do_not_engage"] == "Account is on the do-not-engage list (nordwerk.de)"
-    # Churn and escalation cleared: the status is replaced, not merged.
     assert {"churned_non_payment", "open_escalation"}.isdisjoint(_gates(blocked))
 
 

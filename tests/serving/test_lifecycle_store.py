@@ -64,7 +64,7 @@ def test_outcomes_are_upserted_and_unknown_leads_reported_not_written(store):
     assert (result.written, result.unknown_leads) == (2, ["zz"])
     pairs = {p.lead_id: p for p in _pairs_with_shadow(store, ["a", "b"])}
     assert (pairs["a"].sql, pairs["a"].won, pairs["a"].rejection_reason) == (True, True, None)
-    assert (pairs["b"].sql, pairs["b"].won) == (False, False)
+    assert (pairs["b"].sql, pairs["b"].won) == (False, None)  # won left out: unknown, stored as NULL
 
 
 def _pairs_with_shadow(store, ids):
@@ -131,3 +131,21 @@ def test_migrations_create_exactly_the_tables_the_models_declare(store):
     with store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_outcomes_stored_before_keep_their_won_and_a_new_one_may_leave_it_unknown(bare_engine):
+    from sqlalchemy import text
+
+    from leadgate.serving.store import DecisionStore
+    from tests.serving.conftest import upgrade_to
+
+    upgrade_to(bare_engine, "0009_account_status_audit")
+    store = DecisionStore(bare_engine)
+    _create(store, "old")
+    _create(store, "new")
+    record_outcomes(bare_engine, [Outcome(lead_id="old", sql=True, won=False)], "t")
+    upgrade_to(bare_engine, "head")
+    record_outcomes(bare_engine, [Outcome(lead_id="new", sql=True)], "t")
+    with bare_engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT lead_id, won FROM outcomes")).all())
+    assert {k: None if v is None else bool(v) for k, v in rows.items()} == {"old": False, "new": None}

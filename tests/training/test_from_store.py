@@ -65,3 +65,20 @@ def test_every_rejection_reason_either_labels_not_sql_or_gives_no_label():
     assert all(feedback_label("rejected", code) is False for code in set(REJECTION_REASONS) - unlabelled)
     assert feedback_problem("rejected", None).startswith("a rejection needs a reason")
     assert feedback_problem("rejected", "timing") is None
+
+
+def test_outcomes_that_leave_won_out_give_no_won_label_never_zero_won(store, pipeline):  # noqa: F811
+    for lead_id in ("sql-lead", "not-sql", "accepted"):
+        lead = lead_dict(lead_id=lead_id)
+        store.create(
+            lead=lead, decision=pipeline.decide_one(parse_lead(lead)), idempotency_key=None, received_at=NOW
+        )
+    record_outcomes(
+        store.engine, [Outcome(lead_id="sql-lead", sql=True), Outcome(lead_id="not-sql", sql=False)], "t"
+    )
+    _feedback(store, "accepted", "accepted")  # feedback says nothing of a won deal either
+    assert not history_from_store(store.engine).won_labelled  # won figures read —, not 0
+    record_outcomes(store.engine, [Outcome(lead_id="sql-lead", sql=True, won=True)], "t")
+    history = history_from_store(store.engine)
+    won = {lead.lead_id: bool(w) for lead, w in zip(history.leads, history.won, strict=True)}
+    assert history.won_labelled and won["sql-lead"] and not won["not-sql"]

@@ -282,3 +282,22 @@ def test_without_shadow_leads_never_failing_is_no_evidence_and_not_a_pass(policy
     assert not report.promote and report.failed() == [report.checks[0]["detail"]]
     measured = compare(_shadow_pairs(50, noise=0.5), "leadgate/2", policy.promotion)
     assert [c["passed"] for c in measured.checks if c["criterion"] == "challenger never failed"] == [True]
+
+
+def test_won_deals_are_unknown_when_no_outcome_says_whether_one_was_won(policy):
+    from dataclasses import replace
+
+    from leadgate.training.promote import compare
+
+    pairs = _shadow_pairs(600, noise=0.3, seed=4)
+    unlabelled = [replace(p, won=None) for p in pairs]
+    report = compare(unlabelled, "leadgate/2", _criteria(policy, max_extra_won_hidden=0))
+    assert report.won is None and report.won_hidden_by_challenger_only == []
+    (check,) = [c for c in report.checks if c["criterion"] == "no more won deals hidden"]
+    assert check["passed"] is True and check["detail"].startswith("not measured")
+    # Some labelled: the known ones count, and the SQLs hidden without a label are said apart.
+    labelled = compare(pairs, "leadgate/2", _criteria(policy))
+    half = [p if i % 2 else replace(p, won=None) for i, p in enumerate(pairs)]
+    mixed = compare(half, "leadgate/2", _criteria(policy))
+    assert 0 < mixed.won < labelled.won
+    assert mixed.won == sum(bool(p.won) for p in half)  # every pair here is scored

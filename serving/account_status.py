@@ -1,0 +1,127 @@
+"""A person changes an account's status: field by field, audited, and its stored leads decided again.
+
+The gates of each of the account's stored leads read its status, so a change leaves none of them reading a
+route the status no longer backs: the status, its audit row and the decisions it causes are stored in one
+transaction, or none are, as a suppression's are (serving/suppression_service.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import NamedTuple
+
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from leadgate.serving.accounts import AccountStatus
+from leadgate.serving.metrics import ServiceMetrics
+from leadgate.serving.model_holder import ModelHolder
+from leadgate.serving.redecide import Redecider
+from leadgate.serving.redecide_many import redecide_many
+from leadgate.serving.screening import Screening
+from leadgate.serving.store import DecisionStore
+from leadgate.serving.store_models import AccountStatusAuditRow, AccountStatusRow, LeadRow
+
+FLAGS = ("do_not_engage", "churned_non_payment", "open_escalation")  # what the gates read
+FIELDS = (*FLAGS, "note")
+_NONE_SET = {**dict.fromkeys(FLAGS, False), "note": None}  # an account with no status stored reads as this
+TRIGGER = "account_status"
+CHANGES_SHOWN = 100  # the newest changes an account view lists
+
+
+class Changed(NamedTuple):
+    """The status as stored after the change, and how many stored leads were decided again."""
+
+    status: AccountStatus
+    decided: int
+
+
+def apply_change(
+    connection: Connection, domain: str, changes: dict, *, who: str, at: datetime
+) -> tuple[dict | None, dict]:
+    """Write the given fields over the stored status (the others kept); (before, after), before None if new."""
+    table = AccountStatusRow.__table__
+    # Locked (PostgreSQL), so two changes to one account merge one after the other, never over each other.
+    row = connection.execute(select(table).where(table.c.domain == domain).with_for_update()).first()
+    before = None if row is None else {name: getattr(row, name) for name in FIELDS}
+    after = {**(before or _NONE_SET), **{k: v for k, v in changes.items() if k in FIELDS}}
+    values = {**after, "updated_at": at, "updated_by": who}
+    if row is None:
+        connection.execute(table.insert().values(domain=domain, **values))
+    else:
+        connection.execute(table.update().where(table.c.domain == domain).values(**values))
+    return before, after
+
+
+def _account_leads(connection: Connection, domain: str) -> list[str]:
+    """The account's stored leads, sorted: the order they are locked in."""
+    query = select(LeadRow.lead_id).where(LeadRow.account_domain == domain).order_by(LeadRow.lead_id)
+    return list(connection.scalars(query))
+
+
+def change_status(
+    *,
+    domain: str,
+    changes: dict,
+    who: str,
+    holder: ModelHolder,
+    store: DecisionStore,
+    screening: Screening,
+    metrics: ServiceMetrics | None,
+) -> Changed:
+    """Change the fields given; when a flag moved, decide the account's stored leads again, all in one
+    transaction, with the champion as a suppression would (the gates alone while it fails to load: someone
+    asked for this change)."""
+    deps = {"holder": holder, "store": store, "screening": screening}
+    try:
+        changed, redecider = _change_once(domain, changes, who, **deps)
+    except IntegrityError:  # a concurrent first write took the insert: this pass merges over it
+        changed, redecider = _change_once(domain, changes, who, **deps)
+    for record in redecider.decided if metrics is not None else ():
+        metrics.observe_decision(record, TRIGGER)
+    return changed
+
+
+def _change_once(
+    domain: str, changes: dict, who: str, *, holder: ModelHolder, store: DecisionStore, screening: Screening
+) -> tuple[Changed, Redecider]:
+    redecider = Redecider(holder=holder, store=store, screening=screening, now=datetime.now(UTC))
+    made: list[dict] = []
+
+    def change(connection: Connection) -> list[str]:
+        before, after = apply_change(connection, domain, changes, who=who, at=redecider.now)
+        moved = any((before or _NONE_SET)[name] != after[name] for name in FLAGS)
+        leads = _account_leads(connection, domain) if moved else []  # a note alone changes no decision
+        audit = {"domain": domain, "changed_by": who, "changed_at": redecider.now, "decided": len(leads)}
+        connection.execute(insert(AccountStatusAuditRow), {**audit, "before": before, "after": after})
+        made.append(after)
+        return leads
+
+    written = redecide_many(
+        store.engine, change=change, decide=redecider.decide_many, trigger=TRIGGER, at=redecider.now
+    )
+    status = AccountStatus(**made[0], updated_at=redecider.now, updated_by=who)
+    return Changed(status, len(written)), redecider
+
+
+def status_changes(engine: Engine, domain: str, limit: int = CHANGES_SHOWN) -> list[dict]:
+    """The account's newest status changes, newest first: who, when, the status before and after."""
+    audit = AccountStatusAuditRow.__table__
+    query = select(audit).where(audit.c.domain == domain).order_by(audit.c.id.desc()).limit(limit)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return [
+        {
+            "changed_by": row.changed_by,
+            "changed_at": _utc(row.changed_at),
+            "before": row.before,
+            "after": row.after,
+            "changed": [name for name in FIELDS if (row.before or _NONE_SET)[name] != row.after[name]],
+            "decided": row.decided,
+        }
+        for row in rows
+    ]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
