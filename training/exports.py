@@ -50,17 +50,36 @@ def describe_outcomes(label: Label, values: Counter) -> str:
 
 
 def unheld_values(label: Label, values: Counter) -> list[str]:
-    """Notes for the label's listed values that no row holds, with the nearest value rows do hold (a typo?)."""
+    """Notes for the label's listed values that no row holds; a MappingError when rows hold a near spelling
+    the label does not list, since those rows would silently count as not SQL (or as outcomes)."""
     from difflib import get_close_matches
 
-    held = {fold(mapped): mapped for text in values if text is not None and (mapped := label.sql_value(text))}
-    notes = []
+    held: dict[str, str] = {}
+    rows: Counter = Counter()
+    for text, count in values.items():
+        if text is not None and (mapped := label.sql_value(text)):
+            held.setdefault(fold(mapped), mapped)
+            rows[fold(mapped)] += count
+    listed_anywhere = {fold(v) for v in (*label.sql_positive, *label.open)}
+    notes, wrong = [], []
     for where, listed in (("sql_positive", label.sql_positive), ("open", label.open)):
         for value in listed:
-            if fold(value) not in held:
-                near = get_close_matches(fold(value), list(held), n=1, cutoff=0.75)
-                hint = f" (did you mean {held[near[0]]!r}?)" if near else ""
-                notes.append(f"label {where} lists {value!r}, which no row of {label.sql.column} holds{hint}")
+            if fold(value) in held:
+                continue
+            near = get_close_matches(fold(value), list(held), n=1, cutoff=0.75)
+            said = f"label {where} lists {value!r}, which no row of {label.sql.column} holds"
+            if not near:
+                notes.append(said)
+            elif near[0] not in listed_anywhere:
+                # Walk K: HubSpot's labels listed, its internal values exported: half the SQLs became non-SQLs.
+                kind = "not SQL" if where == "sql_positive" else "outcomes"
+                wrong.append(
+                    f"{said}, while {rows[near[0]]:,} rows hold {held[near[0]]!r}, counted as {kind}: list "
+                    f"{held[near[0]]!r} under {where} if it is the same, or correct the spelling"
+                )
+            # else: another spelling of it is listed and held (a mapping written for both spellings).
+    if wrong:
+        raise MappingError("; ".join(wrong))
     return notes
 
 
