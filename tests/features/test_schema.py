@@ -202,3 +202,49 @@ def test_an_event_time_written_as_a_number_is_refused_as_created_at_is(at):
         parse_lead(lead_dict(events=[{"type": "page_view", "at": at}]))
     with pytest.raises(LeadValidationError, match="created_at: .*not a number"):
         parse_lead(lead_dict(created_at=at, scored_at=None))
+
+
+@pytest.mark.parametrize(
+    ("character", "named"),
+    [
+        ("\u007f", "U+007F CONTROL"),
+        ("\u0085", "U+0085 CONTROL"),
+        ("\u009b", "U+009B CONTROL"),
+        ("\u2028", "U+2028 LINE SEPARATOR"),
+        ("\u2029", "U+2029 PARAGRAPH SEPARATOR"),
+        ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\u200b", "U+200B ZERO WIDTH SPACE"),
+        ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("\U000e0041", "U+E0041 TAG LATIN CAPITAL LETTER A"),
+        ("\t", "U+0009 CONTROL"),
+        ("/", "'/'"),
+    ],
+)
+def test_a_lead_id_with_a_control_or_invisible_character_is_refused_naming_it(character, named):
+    # "wl-c1x" and "wl-c1x" with a zero-width space print alike: two leads no one could tell apart.
+    with pytest.raises(LeadValidationError) as caught:
+        parse_lead(lead_dict(lead_id=f"wl-c{character}1x"))
+    assert str(caught.value) == (
+        f"lead_id: may not hold '/', control or invisible characters ({named} at character 5)"
+    )
+
+
+def test_visible_unicode_in_a_lead_id_is_kept():
+    assert parse_lead(lead_dict(lead_id="crm-Müller-東京-🙂")).lead_id == "crm-Müller-東京-🙂"
+
+
+def test_the_id_rule_covers_every_control_format_and_separator_character_python_knows():
+    import re
+    import sys
+    import unicodedata
+
+    from leadgate.features.schema import LEAD_ID_PATTERN
+    from leadgate.features.schema_types import UNSEEN
+
+    id_rule = re.compile(LEAD_ID_PATTERN)
+    missed = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in UNSEEN - {"Cs"} and id_rule.match(f"a{chr(code)}b")
+    ]
+    assert not missed, f"add to UNSEEN_CLASS (Unicode {unicodedata.unidata_version}): {missed}"

@@ -171,6 +171,47 @@ CASES = [
     leads_case(
         "surrogate in lead_id", with_raw("bi-18", "lead_id", '"bi-\\ud800"'), ("lead_id", "surrogate")
     ),
+    # Control and invisible characters in ids: "bi-c1x" and "bi-c1x" with a zero-width space print alike.
+    *(
+        leads_case(
+            f"U+{ord(c):04X} in lead_id", lead(f"bi-c{c}1x"), ("lead_id", f"U+{ord(c):04X}", "invisible")
+        )
+        for c in "\u007f\u0085\u009b\u2028\u2029\u202e\u200b"
+    ),
+    Bad(
+        "zero-width space in a path lead id",
+        "/v1/leads/bi-%E2%80%8Bknown/decision",
+        method="get",
+        role="sales",
+        says=("lead_id", "U+200B"),
+    ),
+    leads_case(
+        "zero-width space in the idempotency key",
+        lead("bi-21"),
+        ("idempotency-key", "U+200B"),
+        headers={"Idempotency-Key": "form-\u200b7f3a".encode()},
+    ),
+    leads_case(
+        "C1 control in the idempotency key",
+        lead("bi-22"),
+        ("idempotency-key", "U+0085"),
+        headers={"Idempotency-Key": b"form-\x857f3a"},
+    ),
+    Bad(
+        "bidi override in a suppression subject",
+        "/v1/suppressions",
+        {"subject": "dana\u202e@acme-robotics.com", "contact": "all_contact", "reason": "t"},
+        role="sales",
+        says=("invisible", "U+202E"),
+    ),
+    Bad(
+        "zero-width space in a subject asked about",
+        "/v1/suppressions",
+        method="get",
+        role="sales",
+        params={"subject": "dana\u200b@acme-robotics.com"},
+        says=("invisible", "U+200B"),
+    ),
     leads_case(
         "surrogate in email", with_raw("bi-19", "contact.email", '"\\udfff@x.com"'), ("email", "surrogate")
     ),
