@@ -419,13 +419,74 @@ CASES = [
         says="feedback",
     ),
     Bad("outcome broken JSON", OUTCOME, '{"sql": tru}', method="put", role="sales", says="line 1 column"),
-    # Accepted as they are: the last of two equal keys wins, as in most JSON parsers; a Latin-1 key is a key.
+    # A key written twice is refused, named by its path, on every body: the last value would silently win.
     leads_case(
         "duplicate keys",
         '{"lead_id": "bi-dup-a", "lead_id": "bi-dup-b", "created_at": "2026-11-01T09:00:00Z"}',
-        "",
-        status=201,
+        ("lead_id", "written twice"),
     ),
+    leads_case(
+        "duplicate key in the company",
+        '{"lead_id": "bi-dup-c", "created_at": "2026-11-01T09:00:00Z",'
+        ' "company": {"employees": 5, "name": "A", "employees": 5000}}',
+        ("company.employees", "written twice"),
+    ),
+    leads_case(
+        "duplicate key in an event",
+        '{"lead_id": "bi-dup-d", "created_at": "2026-11-01T09:00:00Z",'
+        ' "events": [{"type": "page_view", "at": "2026-11-01T09:00:00Z", "type": "demo_request"}]}',
+        ("events.0.type", "written twice"),
+    ),
+    leads_case(
+        "duplicate custom field written three times",
+        '{"lead_id": "bi-dup-e", "created_at": "2026-11-01T09:00:00Z",'
+        ' "custom": {"segment": "a", "segment": "b", "segment": "c"}}',
+        ("custom.segment", "3 times"),
+    ),
+    Bad(
+        "duplicate key in events",
+        EVENTS,
+        '{"events": [{"type": "page_view", "at": "2026-11-20T11:00:00Z"}], "events": []}',
+        says=("events", "written twice"),
+    ),
+    Bad(
+        "duplicate key in an outcome",
+        OUTCOME,
+        '{"sql": true, "sql": false}',
+        method="put",
+        role="sales",
+        says=("sql", "written twice"),
+    ),
+    Bad(
+        "duplicate key in an override",
+        "/v1/leads/bi-known/override",
+        '{"route": "sales_ready", "reason_code": "vip", "route": "nurture"}',
+        role="sales",
+        says=("route", "written twice"),
+    ),
+    Bad(
+        "duplicate key in feedback",
+        "/v1/leads/bi-known/feedback",
+        '{"verdict": "accepted", "verdict": "rejected", "reason": "timing"}',
+        role="sales",
+        says=("verdict", "written twice"),
+    ),
+    Bad(
+        "duplicate key in a suppression",
+        "/v1/suppressions",
+        '{"subject": "a@acme-robotics.com", "contact": "all_contact", "reason": "t",'
+        ' "subject": "b@acme-robotics.com"}',
+        role="sales",
+        says=("subject", "written twice"),
+    ),
+    Bad(
+        "duplicate key in a list change",
+        "/v1/lists/competitor_domains",
+        '{"value": "rival.example", "why": "a", "value": "other.example"}',
+        role="admin",
+        says=("value", "written twice"),
+    ),
+    # Accepted as it is: a Latin-1 key is a key.
     leads_case(
         "Latin-1 idempotency key",
         lead("bi-90"),
@@ -561,4 +622,24 @@ def test_every_bad_input_is_a_clear_4xx_and_stores_nothing(client, store):
         elif response.status_code >= 400 and after != before:
             failures.append((case.name, "stored", response.status_code))
     assert not failures, "\n".join(map(str, failures))
-    assert store.lead("bi-dup-b") is not None and store.lead("bi-dup-a") is None  # the last key won
+    assert store.lead("bi-dup-b") is None and store.lead("bi-dup-a") is None  # no value of a repeated key won
+
+
+def test_a_repeated_key_is_named_by_its_path_and_nothing_is_stored(client, store):
+    body = (
+        '{"lead_id": "bi-twice", "created_at": "2026-11-01T09:00:00Z",'
+        ' "events": [{"type": "page_view", "at": "2026-11-01T09:00:00Z", "type": "demo_request"}]}'
+    )
+    headers = {**auth("intake"), "Content-Type": "application/json"}
+    response = client.post("/v1/leads", content=body, headers=headers)
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "field": "events.0.type",
+                "problem": "'type' is written twice: JSON would keep only the last value; send each field once",
+                "type": "json_repeated_key",
+            }
+        ]
+    }
+    assert store.lead("bi-twice") is None
