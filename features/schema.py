@@ -28,6 +28,7 @@ from leadgate.features.schema_types import (
     JsonNumber,
     ListedAnswers,
     Moment,
+    field_error,
     from_store,
     unseen_problem,
 )
@@ -235,7 +236,7 @@ class Lead(_Strict):
     @model_validator(mode="after")
     def _scored_after_created(self) -> Lead:
         if self.scored_at is not None and self.scored_at < self.created_at:
-            raise ValueError("scored_at is earlier than created_at")
+            raise field_error(("scored_at",), "scored_at is earlier than created_at", self.scored_at)
         return self
 
 

@@ -10,7 +10,14 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, PlainValidator, StringConstraints, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    PlainValidator,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+)
 from pydantic.json_schema import WithJsonSchema
 
 from leadgate.features.custom import NAME_PATTERN
@@ -42,6 +49,13 @@ def unseen_problem(text: str, also: str = "") -> str | None:
             name = unicodedata.name(character, "CONTROL")  # controls have no name, only aliases
             return f"U+{ord(character):04X} {name} at character {place}"
     return None
+
+
+def field_error(path: tuple, problem: str, value) -> ValidationError:
+    """A validator's error located at `path` under the object it checks, where a ValueError names the object."""
+    # pydantic takes a ValidationError raised in a validator as its own errors, each prefixed with the location.
+    details = {"type": "value_error", "loc": path, "input": value, "ctx": {"error": problem}}
+    return ValidationError.from_exception_data("field", [details])
 
 
 def _split_listed(value):

@@ -287,7 +287,7 @@ CASES = [
     leads_case(
         "event in year 9999",
         lead("bi-34", events=[{"type": "page_view", "at": "9999-12-31"}]),
-        ("events", "event 0: at", "after now"),
+        ("events.0.at", "after now"),
     ),
     leads_case(
         "event in 2030",
@@ -298,7 +298,7 @@ CASES = [
         "spam complaint next month",
         EVENTS,
         {"events": [{"type": "spam_complaint", "at": SOON}]},
-        says=("events", "event 0: at", "after now"),
+        says=("events.0.at", "after now"),
     ),
     leads_case(
         "created_at year 1 in UTC",
@@ -643,3 +643,33 @@ def test_a_repeated_key_is_named_by_its_path_and_nothing_is_stored(client, store
         ]
     }
     assert store.lead("bi-twice") is None
+
+
+def test_a_rule_across_fields_names_the_field_at_fault_not_its_parent(client):
+    assert client.post("/v1/leads", json=lead(KNOWN), headers=auth("intake")).status_code == 201
+    cases = [
+        ("/v1/leads", "intake", lead("bi-f1", events=[{"type": "page_view", "at": "1989-06-01T00:00:00Z"}])),
+        ("/v1/leads", "intake", lead("bi-f2", events=[{"type": "page_view", "at": 1e9}])),
+        (EVENTS, "intake", {"events": [{"type": "page_view", "at": NOW}, {"type": "page_view", "at": SOON}]}),
+        ("/v1/leads", "intake", lead("bi-f3", created_at=NOW, scored_at="2026-11-01T00:00:00Z")),
+        ("/v1/leads/bi-known/feedback", "sales", {"verdict": "rejected"}),
+        ("/v1/leads/bi-known/feedback", "sales", {"verdict": "accepted", "reason": "timing"}),
+        ("/v1/leads/bi-known/override", "sales", {"route": "sales_ready", "reason_code": "other"}),
+    ]
+    found = []
+    for path, role, body in cases:
+        response = client.post(path, json=body, headers=auth(role))
+        assert response.status_code == 422, response.text
+        [problem] = response.json()["detail"]
+        found.append((problem["field"], problem["problem"]))
+    expected = [
+        ("events.0.at", "1989-06-01T00:00:00+00:00 is before 1990-01-01"),
+        ("events.0.at", "expected an ISO 8601 timestamp, not a number"),
+        ("events.1.at", SOON[:10]),
+        ("scored_at", "scored_at is earlier than created_at"),
+        ("reason", "a rejection needs a reason"),
+        ("reason", "an accepted lead takes no rejection reason"),
+        ("note", "reason_code 'other' needs a note saying why"),
+    ]
+    assert [field for field, _ in found] == [field for field, _ in expected], found
+    assert all(words.startswith(start) for (_, words), (_, start) in zip(found, expected, strict=True)), found
