@@ -40,6 +40,7 @@ class Suppression:
     lifted_at: datetime | None = None
     lifted_by: str | None = None
     lift_reason: str | None = None
+    created_by: str | None = None  # an API key's name, the CLI's --who, or "event" (the lead's own)
 
     def key(self) -> tuple:
         """What makes two records the same suppression: the same subject, contact, source and time."""
@@ -76,6 +77,7 @@ class SuppressionState:
             "contact": s.contact,
             "reason": s.reason,
             "source": s.source,
+            "created_by": s.created_by,
             "created_at": _utc(s.created_at).isoformat(),
             "expires_at": _utc(s.expires_at).isoformat() if s.expires_at else None,
             "status": self.status,
@@ -111,6 +113,7 @@ def from_events(lead: Lead, now: datetime) -> list[Suppression]:
                 reason=f"{event.type.value.replace('_', ' ')} received",
                 source=f"event:{event.type.value}",
                 created_at=_utc(event.at),
+                created_by="event",  # as the store records it
             )
         )
     return made

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from pydantic import ValidationInfo
 
-from leadgate.features.schema_types import NUMBER_TEXT, as_utc, from_store
+from leadgate.features.schema_types import NUMBER_TEXT, as_utc, field_error, from_store
 
 # A lead cannot be decided before it exists. A day's slack lets a sender whose clock runs ahead, or who labels
 # local time as UTC (up to 14 hours off), through: decided at once, the lead counts as just arrived.
@@ -72,7 +72,7 @@ def events_in_time(events, handler, info: ValidationInfo):
             if (isinstance(at, int | float) and not isinstance(at, bool)) or (
                 isinstance(at, str) and NUMBER_TEXT.match(at)
             ):  # "1764000000" would be read as seconds since 1970, as created_at's Moment refuses
-                raise ValueError(f"event {index}: at: expected an ISO 8601 timestamp, not a number ({at!r})")
+                raise field_error((index, "at"), f"expected an ISO 8601 timestamp, not a number ({at!r})", at)
             unsure.append(index)
     validated = handler(events)
     if from_store(info):  # accepted when it arrived: re-read, not judged again
@@ -81,5 +81,5 @@ def events_in_time(events, handler, info: ValidationInfo):
         # A future event would be stored, ignored now, and take effect later unseen.
         problem = _event_time_problem(validated[index], now)
         if problem:
-            raise ValueError(f"event {index}: at: {problem}")
+            raise field_error((index, "at"), problem, validated[index].at)
     return validated

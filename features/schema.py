@@ -21,13 +21,16 @@ from leadgate.features.lead_times import events_in_time, too_early, too_late
 from leadgate.features.schema_types import (
     CELLS,
     STORED,
+    UNSEEN_CLASS,
     CustomKey,
     CustomValue,
     IpAddress,
     JsonNumber,
     ListedAnswers,
     Moment,
+    field_error,
     from_store,
+    unseen_problem,
 )
 
 
@@ -73,8 +76,14 @@ class EventType(StrEnum):
     form_submit = "form_submit"
 
 
-LEAD_ID_PATTERN = r"^[^\x00-\x1f/]+$"  # no '/' or control characters: ids travel in URLs and keys
+# No '/', control or invisible character (schema_types.UNSEEN): ids travel in URLs and keys, and are read by people.
+LEAD_ID_PATTERN = rf"^[^{UNSEEN_CLASS}/]+$"
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold a NUL character
+# A pattern's rule in words: the regular expression means nothing to whoever filled the form.
+PATTERN_WORDS = {
+    NO_NUL: "text may not hold a NUL character (\\u0000)",
+    LEAD_ID_PATTERN: "may not hold '/', control or invisible characters",
+}
 
 
 class _Strict(BaseModel):
@@ -190,7 +199,7 @@ class Lead(_Strict):
         min_length=1,
         max_length=200,
         pattern=LEAD_ID_PATTERN,
-        description="no '/' or control characters",
+        description="no '/', control or invisible characters (zero-width, bidi, line separators)",
     )
     created_at: Moment
     scored_at: Moment | None = Field(
@@ -227,7 +236,7 @@ class Lead(_Strict):
     @model_validator(mode="after")
     def _scored_after_created(self) -> Lead:
         if self.scored_at is not None and self.scored_at < self.created_at:
-            raise ValueError("scored_at is earlier than created_at")
+            raise field_error(("scored_at",), "scored_at is earlier than created_at", self.scored_at)
         return self
 
 
@@ -239,12 +248,24 @@ class LeadValidationError(ValueError):
         super().__init__("; ".join(problems))
 
 
+def pattern_problem(item: dict) -> str | None:
+    """A pydantic pattern mismatch in PATTERN_WORDS' words, naming the character at fault; None for any other error."""
+    if item["type"] != "string_pattern_mismatch":
+        return None
+    pattern = item.get("ctx", {}).get("pattern")
+    words, value = PATTERN_WORDS.get(pattern), item.get("input")
+    if words is None or pattern == NO_NUL or not isinstance(value, str):
+        return words
+    where = unseen_problem(value, "/" if pattern == LEAD_ID_PATTERN else "")
+    return f"{words} ({where})" if where else words
+
+
 def describe_validation_error(error: ValidationError, whole: str = "lead") -> list[str]:
     """Turn pydantic's error list into 'field.path: problem' lines (`whole` names a problem of the object)."""
     lines = []
     for item in error.errors():
         path = ".".join(str(part) for part in item["loc"]) or whole
-        message = item["msg"].removeprefix("Value error, ")
+        message = pattern_problem(item) or item["msg"].removeprefix("Value error, ")
         lines.append(f"{path}: {message}")
     return lines
 

@@ -11,6 +11,7 @@ from leadgate import runtime
 from leadgate.decision import batching
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.features.mapping import Mapping
+from leadgate.features.repeated_ids import Repeats, RowIds
 from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch_output import (
     FLAT_COLUMNS,
@@ -35,6 +36,7 @@ __all__ = [
     "read_leads",
     "score_file",
     "unflatten",
+    "repeats_message",
     "unlearned_message",
 ]
 
@@ -53,6 +55,9 @@ class BatchSummary:
     chunks: int = 0
     # Per custom field no training lead lacked: the decided leads without it (scored where the model never learned).
     unlearned_gaps: dict[str, int] = field(default_factory=dict)
+    # Lead ids decided on more than one row: each row was decided on its own (a file merged twice, a CRM
+    # export listing a lead per owner), so a lead may hold two decisions.
+    repeats: Repeats | None = None
 
     @property
     def rows(self) -> int:
@@ -85,6 +90,11 @@ def unlearned_message(gaps: dict[str, int]) -> str:
         f"leads without custom fields every training lead had ({counts}): the model never learned such leads "
         "and their reasons cannot name the gap; check that the form or mapping sends them"
     )
+
+
+def repeats_message(repeats: Repeats) -> str:
+    """What `score` says of lead ids decided on more than one row."""
+    return f"{repeats.words()}: each row was decided on its own"
 
 
 def decide_chunk(pipeline: DecisionPipeline, rows: list[Row]) -> list[Outcome]:
@@ -148,17 +158,19 @@ def score_rows(
     routes: dict[str, int] = {}
     errors = chunks = 0
     gaps: dict[str, int] = {}
+    ids = RowIds()
     # The cyclic GC stays off: a batch builds millions of small acyclic objects, freed by reference counting
     # chunk after chunk, that it would rescan for nothing (a collection per chunk cost a fifth of the run).
     with runtime.paused_gc(), decisions_file(output_path) as write:
         for chunk in prefetched(chunked(rows, CHUNK), name="batch-reader"):
             outcomes = decide_chunk(pipeline, chunk)
             write(outcomes)
-            for _, record in outcomes:
+            for row, record in outcomes:
                 if record is None:
                     errors += 1
                 else:
                     routes[record.route] = routes.get(record.route, 0) + 1
+                    ids.add(row.lead_id, row.number)
             count_unlearned(
                 pipeline.model, (row.lead for row, record in outcomes if record is not None), gaps
             )
@@ -166,4 +178,11 @@ def score_rows(
             if on_progress:
                 on_progress(len(chunk))
     decided = sum(routes.values())
-    return BatchSummary(scored=decided, errors=errors, routes=routes, chunks=chunks, unlearned_gaps=gaps)
+    return BatchSummary(
+        scored=decided,
+        errors=errors,
+        routes=routes,
+        chunks=chunks,
+        unlearned_gaps=gaps,
+        repeats=ids.repeats(),
+    )

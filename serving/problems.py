@@ -7,13 +7,8 @@ import re
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL
+from leadgate.features.schema import pattern_problem
 
-# A pattern's rule in words: the regular expression means nothing to whoever filled the form.
-PATTERN_WORDS = {
-    NO_NUL: "text may not hold a NUL character (\\u0000)",
-    LEAD_ID_PATTERN: "may not hold '/' or control characters such as NUL",
-}
 # What pydantic calls "unable to parse raw data as a unicode string" ("\\ud800" sent alone in JSON).
 UNPAIRED_SURROGATE = "text holds an unpaired surrogate (\\ud800-\\udfff), not Unicode text"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -34,11 +29,7 @@ def _json_problem(error: dict, document) -> str:
 def _problem(error: dict) -> str:
     if error["type"] == "string_unicode":
         return UNPAIRED_SURROGATE
-    if error["type"] == "string_pattern_mismatch":
-        words = PATTERN_WORDS.get(error.get("ctx", {}).get("pattern"))
-        if words:
-            return words
-    return error["msg"].removeprefix("Value error, ")
+    return pattern_problem(error) or error["msg"].removeprefix("Value error, ")
 
 
 def field_problems(errors, document=None) -> list[dict]:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 from leadgate.decision.routes import Route
 from leadgate.features.feedback import REJECTION_REASONS, feedback_problem
 from leadgate.features.schema import NO_NUL
+from leadgate.features.schema_types import field_error
 from leadgate.serving.overrides import OVERRIDE_REASONS
 from leadgate.serving.reviews import REVIEW_OUTCOMES
 
@@ -91,7 +92,7 @@ class OverrideIn(BaseModel):
     @model_validator(mode="after")
     def _other_needs_words(self) -> OverrideIn:
         if self.reason_code == "other" and not self.note:
-            raise ValueError("reason_code 'other' needs a note saying why")
+            raise field_error(("note",), "reason_code 'other' needs a note saying why", self.note)
         return self
 
 
@@ -121,8 +122,8 @@ class FeedbackIn(BaseModel):
     @model_validator(mode="after")
     def _reason_fits_verdict(self) -> FeedbackIn:
         problem = feedback_problem(self.verdict, self.reason)
-        if problem:
-            raise ValueError(problem)
+        if problem:  # the verdict is a Literal already: what remains is about the reason
+            raise field_error(("reason",), problem, self.reason)
         return self
 
 

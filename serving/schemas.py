@@ -93,6 +93,11 @@ class SuppressionView(BaseModel):
     contact: Literal["marketing_email", "all_contact"]
     reason: str
     source: str = Field(description="event:unsubscribe, event:spam_complaint, api or cli")
+    created_by: str | None = Field(
+        None,
+        description="who recorded it: the API key's name, the CLI's --who, or event (the lead's own); "
+        "none in decisions stored before it was kept",
+    )
     created_at: datetime
     expires_at: datetime | None = None
     status: Literal["active", "lifted", "expired"]

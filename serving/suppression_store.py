@@ -54,6 +54,7 @@ def of_row(row: SuppressionRow) -> Suppression:
         lifted_at=_utc(row.lifted_at),
         lifted_by=row.lifted_by,
         lift_reason=row.lift_reason,
+        created_by=row.created_by,
     )
 
 
@@ -102,7 +103,7 @@ def insert_row(connection: Connection, row: dict) -> Suppression:
     """Insert a row made by `new_row`, in the caller's transaction."""
     new_id = connection.execute(insert(SuppressionRow), row).inserted_primary_key[0]
     keys = ("subject_kind", "subject", "contact", "reason", "source", "created_at", "expires_at")
-    return Suppression(*(row[k] for k in keys), new_id)
+    return Suppression(*(row[k] for k in keys), new_id, created_by=row["created_by"])
 
 
 def lift(engine: Engine, suppression_id: int, *, why: str, who: str) -> Suppression:

@@ -8,6 +8,7 @@ import hmac
 
 from leadgate.decision.lists import ListValueError, normalize_domain
 from leadgate.features import signals
+from leadgate.features.schema_types import unseen_problem
 
 ERASED = "erased:"  # prefix of a subject kept only as a keyed hash after its person was erased
 
@@ -26,6 +27,10 @@ def erased_subject(salt: str | None, subject: str) -> str:
 def parse_subject(subject: str) -> tuple[str, str]:
     """(kind, subject): an email address (a person) or a bare domain (an account), lower-cased and checked."""
     text = (subject or "").strip().lower()
+    # A zero-width space or a bidi mark would make a second subject that prints as the first and never matches it.
+    unseen = unseen_problem(text)
+    if unseen:
+        raise SuppressionError(f"{subject!r} may not hold control or invisible characters ({unseen})")
     if "@" in text:
         local, _, domain = text.rpartition("@")
         if not local or not signals.email_domain(text):

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
+from pydantic import AfterValidator
 
 from leadgate.decision.routes import Route
 from leadgate.features.schema import LEAD_ID_PATTERN, Lead, Moment
+from leadgate.features.schema_types import unseen_problem
 from leadgate.serving import service
 from leadgate.serving.auth import require
 from leadgate.serving.examples import LEAD_EXAMPLE
@@ -27,6 +29,20 @@ from leadgate.serving.schemas import (
 router = APIRouter()
 # The lead schema's own rule for an id: a NUL (`%00`) or a slash can be neither stored nor routed.
 LeadId = Annotated[str, Path(min_length=1, max_length=200, pattern=LEAD_ID_PATTERN)]
+
+
+def _visible_key(key: str | None) -> str | None:
+    # A key is an id too: one with a zero-width or control character would print as another and never match it.
+    if key is None:
+        return None
+    try:  # the server reads header bytes as Latin-1; a UTF-8 key's own characters are the ones to check
+        text = key.encode("latin-1").decode()
+    except UnicodeError:
+        text = key
+    unseen = unseen_problem(text)
+    if unseen:
+        raise ValueError(f"may not hold control or invisible characters ({unseen})")
+    return key
 
 
 def _deps(request: Request) -> dict:
@@ -62,7 +78,9 @@ def create_lead(
     request: Request,
     lead: Annotated[Lead, Body(openapi_examples={"lead": {"value": LEAD_EXAMPLE}})],
     # An empty key would be stored as '' and make every later keyless-looking request a conflict.
-    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=200)] = None,
+    idempotency_key: Annotated[
+        str | None, Header(min_length=1, max_length=200), AfterValidator(_visible_key)
+    ] = None,
 ) -> Response:
     """Validate, decide, store, and answer with the public next step; repeats write nothing."""
     answer, created = service.create_lead(

@@ -9,6 +9,7 @@ import numpy as np
 from leadgate.features.cells import yes_or_no
 from leadgate.features.custom import CustomField, custom_problems, infer_fields
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
+from leadgate.features.repeated_ids import Repeats, repeats_of
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.runtime import paused_gc
 
@@ -42,6 +43,8 @@ class History:
     # Whether any lead's outcome says won or not: without a won label (a mapping with no `label.won`, records
     # with no `outcome.won`) `won` is all False, and won figures are unknown, never 0.
     won_labelled: bool = True
+    # Lead ids on more than one row: only the last row of each is kept (see _last_of_each).
+    repeats: Repeats | None = None
 
     @property
     def created(self) -> np.ndarray:
@@ -65,6 +68,7 @@ class History:
             label_note=self.label_note,
             skipped=self.skipped,
             won_labelled=self.won_labelled,
+            repeats=self.repeats,
         )
 
 
@@ -126,7 +130,14 @@ def history_from_records(
         label_note=label_note,
         skipped=history.skipped,
         won_labelled=history.won_labelled,
+        repeats=history.repeats,
     )
+
+
+def repeats_note(repeats: Repeats) -> str:
+    """What commands reading a history say of lead ids on more than one row."""
+    rows = "1 earlier row" if repeats.extra_rows == 1 else f"{repeats.extra_rows:,} earlier rows"
+    return f"{repeats.words()}: kept the last row of each, the newest state of the lead ({rows} left out)"
 
 
 def _raw_fields(records: list[dict]) -> tuple[CustomField, ...]:
@@ -183,7 +194,6 @@ def _history_from_records(
         raise HistoryError(f"{len(problems)} of {len(records)} history rows are invalid:\n  {shown}")
     if not leads:
         raise HistoryError("no usable history rows")
-    order = np.argsort([lead.created_at.timestamp() for lead in leads], kind="stable")
     own = None if columns is None else [columns[i] for i in kept]
     history = History(
         leads,
@@ -194,4 +204,18 @@ def _history_from_records(
         columns=own,
         won_labelled=won_labelled,
     )
+    history = _last_of_each(history, [numbers[i] if numbers else i + 1 for i in kept])
+    order = np.argsort([lead.created_at.timestamp() for lead in history.leads], kind="stable")
     return replace(history.subset(order), skipped=tuple(problems))
+
+
+def _last_of_each(history: History, rows: list[int]) -> History:
+    """Each lead id's last row only: an export or a merge that lists a lead twice holds its older states
+    before its newest, and each row kept would count the lead (and its outcome) once more."""
+    ids = [lead.lead_id for lead in history.leads]
+    repeats = repeats_of(zip(ids, rows, strict=True))
+    if repeats is None:
+        return history
+    last = {lead_id: index for index, lead_id in enumerate(ids)}
+    kept = np.array([index for index, lead_id in enumerate(ids) if last[lead_id] == index])
+    return replace(history.subset(kept), repeats=repeats)

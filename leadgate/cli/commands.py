@@ -23,6 +23,7 @@ from leadgate.cli.common import (
     DelimiterOpt,
     PolicyOpt,
     console,
+    err,
     fail,
     loaded_or_fail,
     policy_or_fail,
@@ -99,7 +100,7 @@ def score(
 
     from leadgate.features.mapping import MappingError
     from leadgate.serving.as_of import OLD_AFTER, AsOf, parse_as_of
-    from leadgate.serving.batch import BatchInputError, score_file, unlearned_message
+    from leadgate.serving.batch import BatchInputError, repeats_message, score_file, unlearned_message
 
     try:
         decision_time = AsOf(parse_as_of(as_of))
@@ -128,6 +129,8 @@ def score(
     console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")
     if summary.unlearned_gaps:
         console.print(f"[yellow]{unlearned_message(summary.unlearned_gaps)}[/]")
+    if summary.repeats:
+        err.print(f"[yellow]{escape(repeats_message(summary.repeats))}[/]")  # ids are the sender's text
     if decision_time.old:
         # Deciding an old lead now ages its events and dates to today: right for a lead still open, not for
         # re-scoring history.

@@ -58,6 +58,7 @@ def export_history(path: Path, mapping, delimiter: str | None = None):
     for note in mapped.notes:  # names resolved, leads left out, and the outcome's values, last
         err.print(escape(note) if note.startswith("outcome:") else f"[yellow]{escape(note)}[/]")
     skipped_note(mapped.problems)
+    repeated_note(mapped.history)
     return mapped.history
 
 
@@ -69,6 +70,16 @@ def skipped_note(problems: list[str]) -> None:
         shown = "; ".join(problems[:3]) + (" ..." if len(problems) > 3 else "")
         rows = "1 row" if len(problems) == 1 else f"{len(problems):,} rows"
         err.print(f"[yellow]{rows} skipped (up to 1% may be): {escape(shown)}[/]")
+
+
+def repeated_note(history) -> None:
+    """The lead ids on more than one row of a history, of which the last row was kept, in one line."""
+    from rich.markup import escape
+
+    from leadgate.training.data import repeats_note
+
+    if history.repeats:
+        err.print(f"[yellow]{escape(repeats_note(history.repeats))}[/]")
 
 
 def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
@@ -89,6 +100,7 @@ def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):
         cells = table or path.suffix.lower() == ".parquet"
         history = history_from_records(records, numbers=numbers, cells=cells)
         skipped_note(list(history.skipped))
+        repeated_note(history)
         return history
     except HistoryError as error:
         if _names_no_lead_field(path):  # an export in Parquet or JSON lines: its own column names

@@ -139,9 +139,11 @@ def _line(suppression) -> str:
     from leadgate.decision.suppression import state_now
 
     state = state_now(suppression, datetime.now(UTC))
+    # A lead's own unsubscribe or complaint names itself in its source; a person's record names who made it.
+    by = f" by {suppression.created_by}" if suppression.created_by not in (None, "event") else ""
     text = (
         f"#{suppression.id} {state.status}: {suppression.contact} of {suppression.subject} since "
-        f"{suppression.created_at:%Y-%m-%d %H:%M} ({suppression.source}): {suppression.reason}"
+        f"{suppression.created_at:%Y-%m-%d %H:%M} ({suppression.source}{by}): {suppression.reason}"
     )
     if suppression.expires_at:
         text += f"; expires {suppression.expires_at:%Y-%m-%d %H:%M}"

@@ -552,3 +552,21 @@ def test_synth_refuses_a_file_name_that_promises_another_format(tmp_path, name):
     assert result.exit_code == 2
     assert "a history is written as JSON lines: name it *.jsonl or *.jsonl.gz" in text(result.output)
     assert not (tmp_path / name).exists()
+
+
+def test_score_says_which_lead_ids_are_on_more_than_one_row(trained, tmp_path):
+    leads = tmp_path / "leads.jsonl"
+    ids = ["a1", "b2", "a1", "c3", "b2", "d4", "e5", "d4", "a1", "e5", "f6"]
+    leads.write_text("".join(json.dumps(lead_dict(lead_id=lead_id)) + "\n" for lead_id in ids))
+    output = tmp_path / "out.jsonl"
+    result = run("score", "--input", leads, "--output", output, "--data-dir", trained[0])
+    assert result.exit_code == 0, result.output
+    assert "11 decisions" in text(result.stdout)  # each row decided on its own, as before
+    assert (
+        "4 lead ids appear on more than one row (a1 rows 1, 3, 9; b2 rows 2, 5; d4 rows 6, 8; …): each row was "
+        "decided on its own"
+    ) in text(result.stderr)
+    once = tmp_path / "once.jsonl"
+    once.write_text("".join(json.dumps(lead_dict(lead_id=lead_id)) + "\n" for lead_id in set(ids)))
+    result = run("score", "--input", once, "--output", tmp_path / "once-out.jsonl", "--data-dir", trained[0])
+    assert result.exit_code == 0 and "more than one row" not in text(result.output)

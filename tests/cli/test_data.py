@@ -115,3 +115,16 @@ def test_a_lead_path_csv_with_a_column_of_its_own_names_it(tmp_path, capsys):
     said = " ".join(capsys.readouterr().err.split())
     assert "history.csv: columns that are no lead field (notes): drop them, name a CRM field" in said
     assert "looks like a CRM export" not in said
+
+
+def test_a_history_naming_a_lead_twice_says_so_and_keeps_the_last_row(tmp_path, capsys):
+    path = tmp_path / "history.jsonl"
+    records = _records(20)
+    records.append({**records[4], "outcome": {"sql": True}})
+    path.write_text("".join(json.dumps(record) + "\n" for record in records))
+    history = history_or_fail(path)
+    assert len(history.leads) == 20 and history.sql[[lead.lead_id for lead in history.leads].index("c-4")]
+    assert (
+        "1 lead id appears on more than one row (c-4 rows 5, 21): kept the last row of each, the newest state "
+        "of the lead (1 earlier row left out)"
+    ) in " ".join(capsys.readouterr().err.split())

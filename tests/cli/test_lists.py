@@ -87,6 +87,7 @@ def test_suppressions_add_show_lift(tmp_path, isolated):
         *data,
     )
     assert made.exit_code == 0 and "#1 active: marketing_email of maria.keller@nordwerk.de" in made.output
+    assert "(cli by kim): asked on the phone" in made.output  # who made it, as who lifted it
     lifted = _run("suppressions", "lift", "--id", "1", "--why", "asked for the newsletter", *data)
     assert (
         lifted.exit_code == 0
@@ -97,6 +98,7 @@ def test_suppressions_add_show_lift(tmp_path, isolated):
     assert again.exit_code == 2 and "was lifted on" in again.output
     shown = _run("suppressions", "show", "--subject", "maria.keller@nordwerk.de", *data)
     assert "#1 lifted:" in shown.output and "by cli:" in shown.output
+    assert "(cli by kim)" in shown.output
     bad = _run(
         "suppressions", "add", "--subject", "nobody", "--contact", "all_contact", "--reason", "x", *data
     )

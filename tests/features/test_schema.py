@@ -99,7 +99,7 @@ def test_a_lead_created_more_than_a_day_from_now_is_refused_but_a_fast_clock_is_
 def test_activity_dated_more_than_a_day_after_now_is_refused_not_stored_for_later(event_at, event_type):
     at = event_at or (datetime.now(UTC) + timedelta(days=1, minutes=5)).isoformat()  # 2027-06-01 in the issue
     events = [{"type": "page_view", "at": "2026-11-01T09:10:00Z"}, {"type": event_type, "at": at}]
-    with pytest.raises(LeadValidationError, match=r"events: event 1: at: .* more than a day after now \("):
+    with pytest.raises(LeadValidationError, match=r"events.1.at: .* more than a day after now \("):
         parse_lead(lead_dict(scored_at=None, events=events))
 
 
@@ -140,7 +140,7 @@ def test_a_systems_zero_date_is_no_creation_or_activity_time(zero_date):
     with pytest.raises(LeadValidationError, match=r"created_at: .* is before 1990-01-01: a placeholder"):
         parse_lead(lead_dict(created_at=zero_date, scored_at=None))
     events = [{"type": "page_view", "at": zero_date}]
-    with pytest.raises(LeadValidationError, match=r"events: event 0: at: .* is before 1990-01-01"):
+    with pytest.raises(LeadValidationError, match=r"events.0.at: .* is before 1990-01-01"):
         parse_lead(lead_dict(events=events))
     assert (
         parse_lead(lead_dict(created_at="1990-01-01T00:00:00Z", scored_at=None, events=[])).created_at.year
@@ -197,8 +197,54 @@ def test_bad_form_answers_are_named(answers, words):
 def test_an_event_time_written_as_a_number_is_refused_as_created_at_is(at):
     # pydantic would read the text as seconds since 1970 (2025-11-24 for "1764000000"), silently.
     with pytest.raises(
-        LeadValidationError, match=r"events: event 0: at: expected an ISO 8601 timestamp, not a number"
+        LeadValidationError, match=r"events.0.at: expected an ISO 8601 timestamp, not a number"
     ):
         parse_lead(lead_dict(events=[{"type": "page_view", "at": at}]))
     with pytest.raises(LeadValidationError, match="created_at: .*not a number"):
         parse_lead(lead_dict(created_at=at, scored_at=None))
+
+
+@pytest.mark.parametrize(
+    ("character", "named"),
+    [
+        ("\u007f", "U+007F CONTROL"),
+        ("\u0085", "U+0085 CONTROL"),
+        ("\u009b", "U+009B CONTROL"),
+        ("\u2028", "U+2028 LINE SEPARATOR"),
+        ("\u2029", "U+2029 PARAGRAPH SEPARATOR"),
+        ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\u200b", "U+200B ZERO WIDTH SPACE"),
+        ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("\U000e0041", "U+E0041 TAG LATIN CAPITAL LETTER A"),
+        ("\t", "U+0009 CONTROL"),
+        ("/", "'/'"),
+    ],
+)
+def test_a_lead_id_with_a_control_or_invisible_character_is_refused_naming_it(character, named):
+    # "wl-c1x" and "wl-c1x" with a zero-width space print alike: two leads no one could tell apart.
+    with pytest.raises(LeadValidationError) as caught:
+        parse_lead(lead_dict(lead_id=f"wl-c{character}1x"))
+    assert str(caught.value) == (
+        f"lead_id: may not hold '/', control or invisible characters ({named} at character 5)"
+    )
+
+
+def test_visible_unicode_in_a_lead_id_is_kept():
+    assert parse_lead(lead_dict(lead_id="crm-Müller-東京-🙂")).lead_id == "crm-Müller-東京-🙂"
+
+
+def test_the_id_rule_covers_every_control_format_and_separator_character_python_knows():
+    import re
+    import sys
+    import unicodedata
+
+    from leadgate.features.schema import LEAD_ID_PATTERN
+    from leadgate.features.schema_types import UNSEEN
+
+    id_rule = re.compile(LEAD_ID_PATTERN)
+    missed = [
+        f"U+{code:04X}"
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in UNSEEN - {"Cs"} and id_rule.match(f"a{chr(code)}b")
+    ]
+    assert not missed, f"add to UNSEEN_CLASS (Unicode {unicodedata.unidata_version}): {missed}"

@@ -171,6 +171,47 @@ CASES = [
     leads_case(
         "surrogate in lead_id", with_raw("bi-18", "lead_id", '"bi-\\ud800"'), ("lead_id", "surrogate")
     ),
+    # Control and invisible characters in ids: "bi-c1x" and "bi-c1x" with a zero-width space print alike.
+    *(
+        leads_case(
+            f"U+{ord(c):04X} in lead_id", lead(f"bi-c{c}1x"), ("lead_id", f"U+{ord(c):04X}", "invisible")
+        )
+        for c in "\u007f\u0085\u009b\u2028\u2029\u202e\u200b"
+    ),
+    Bad(
+        "zero-width space in a path lead id",
+        "/v1/leads/bi-%E2%80%8Bknown/decision",
+        method="get",
+        role="sales",
+        says=("lead_id", "U+200B"),
+    ),
+    leads_case(
+        "zero-width space in the idempotency key",
+        lead("bi-21"),
+        ("idempotency-key", "U+200B"),
+        headers={"Idempotency-Key": "form-\u200b7f3a".encode()},
+    ),
+    leads_case(
+        "C1 control in the idempotency key",
+        lead("bi-22"),
+        ("idempotency-key", "U+0085"),
+        headers={"Idempotency-Key": b"form-\x857f3a"},
+    ),
+    Bad(
+        "bidi override in a suppression subject",
+        "/v1/suppressions",
+        {"subject": "dana\u202e@acme-robotics.com", "contact": "all_contact", "reason": "t"},
+        role="sales",
+        says=("invisible", "U+202E"),
+    ),
+    Bad(
+        "zero-width space in a subject asked about",
+        "/v1/suppressions",
+        method="get",
+        role="sales",
+        params={"subject": "dana\u200b@acme-robotics.com"},
+        says=("invisible", "U+200B"),
+    ),
     leads_case(
         "surrogate in email", with_raw("bi-19", "contact.email", '"\\udfff@x.com"'), ("email", "surrogate")
     ),
@@ -246,7 +287,7 @@ CASES = [
     leads_case(
         "event in year 9999",
         lead("bi-34", events=[{"type": "page_view", "at": "9999-12-31"}]),
-        ("events", "event 0: at", "after now"),
+        ("events.0.at", "after now"),
     ),
     leads_case(
         "event in 2030",
@@ -257,7 +298,7 @@ CASES = [
         "spam complaint next month",
         EVENTS,
         {"events": [{"type": "spam_complaint", "at": SOON}]},
-        says=("events", "event 0: at", "after now"),
+        says=("events.0.at", "after now"),
     ),
     leads_case(
         "created_at year 1 in UTC",
@@ -378,13 +419,74 @@ CASES = [
         says="feedback",
     ),
     Bad("outcome broken JSON", OUTCOME, '{"sql": tru}', method="put", role="sales", says="line 1 column"),
-    # Accepted as they are: the last of two equal keys wins, as in most JSON parsers; a Latin-1 key is a key.
+    # A key written twice is refused, named by its path, on every body: the last value would silently win.
     leads_case(
         "duplicate keys",
         '{"lead_id": "bi-dup-a", "lead_id": "bi-dup-b", "created_at": "2026-11-01T09:00:00Z"}',
-        "",
-        status=201,
+        ("lead_id", "written twice"),
     ),
+    leads_case(
+        "duplicate key in the company",
+        '{"lead_id": "bi-dup-c", "created_at": "2026-11-01T09:00:00Z",'
+        ' "company": {"employees": 5, "name": "A", "employees": 5000}}',
+        ("company.employees", "written twice"),
+    ),
+    leads_case(
+        "duplicate key in an event",
+        '{"lead_id": "bi-dup-d", "created_at": "2026-11-01T09:00:00Z",'
+        ' "events": [{"type": "page_view", "at": "2026-11-01T09:00:00Z", "type": "demo_request"}]}',
+        ("events.0.type", "written twice"),
+    ),
+    leads_case(
+        "duplicate custom field written three times",
+        '{"lead_id": "bi-dup-e", "created_at": "2026-11-01T09:00:00Z",'
+        ' "custom": {"segment": "a", "segment": "b", "segment": "c"}}',
+        ("custom.segment", "3 times"),
+    ),
+    Bad(
+        "duplicate key in events",
+        EVENTS,
+        '{"events": [{"type": "page_view", "at": "2026-11-20T11:00:00Z"}], "events": []}',
+        says=("events", "written twice"),
+    ),
+    Bad(
+        "duplicate key in an outcome",
+        OUTCOME,
+        '{"sql": true, "sql": false}',
+        method="put",
+        role="sales",
+        says=("sql", "written twice"),
+    ),
+    Bad(
+        "duplicate key in an override",
+        "/v1/leads/bi-known/override",
+        '{"route": "sales_ready", "reason_code": "vip", "route": "nurture"}',
+        role="sales",
+        says=("route", "written twice"),
+    ),
+    Bad(
+        "duplicate key in feedback",
+        "/v1/leads/bi-known/feedback",
+        '{"verdict": "accepted", "verdict": "rejected", "reason": "timing"}',
+        role="sales",
+        says=("verdict", "written twice"),
+    ),
+    Bad(
+        "duplicate key in a suppression",
+        "/v1/suppressions",
+        '{"subject": "a@acme-robotics.com", "contact": "all_contact", "reason": "t",'
+        ' "subject": "b@acme-robotics.com"}',
+        role="sales",
+        says=("subject", "written twice"),
+    ),
+    Bad(
+        "duplicate key in a list change",
+        "/v1/lists/competitor_domains",
+        '{"value": "rival.example", "why": "a", "value": "other.example"}',
+        role="admin",
+        says=("value", "written twice"),
+    ),
+    # Accepted as it is: a Latin-1 key is a key.
     leads_case(
         "Latin-1 idempotency key",
         lead("bi-90"),
@@ -520,4 +622,54 @@ def test_every_bad_input_is_a_clear_4xx_and_stores_nothing(client, store):
         elif response.status_code >= 400 and after != before:
             failures.append((case.name, "stored", response.status_code))
     assert not failures, "\n".join(map(str, failures))
-    assert store.lead("bi-dup-b") is not None and store.lead("bi-dup-a") is None  # the last key won
+    assert store.lead("bi-dup-b") is None and store.lead("bi-dup-a") is None  # no value of a repeated key won
+
+
+def test_a_repeated_key_is_named_by_its_path_and_nothing_is_stored(client, store):
+    body = (
+        '{"lead_id": "bi-twice", "created_at": "2026-11-01T09:00:00Z",'
+        ' "events": [{"type": "page_view", "at": "2026-11-01T09:00:00Z", "type": "demo_request"}]}'
+    )
+    headers = {**auth("intake"), "Content-Type": "application/json"}
+    response = client.post("/v1/leads", content=body, headers=headers)
+    assert response.status_code == 422
+    assert response.json() == {
+        "detail": [
+            {
+                "field": "events.0.type",
+                "problem": "'type' is written twice: JSON would keep only the last value; send each field once",
+                "type": "json_repeated_key",
+            }
+        ]
+    }
+    assert store.lead("bi-twice") is None
+
+
+def test_a_rule_across_fields_names_the_field_at_fault_not_its_parent(client):
+    assert client.post("/v1/leads", json=lead(KNOWN), headers=auth("intake")).status_code == 201
+    cases = [
+        ("/v1/leads", "intake", lead("bi-f1", events=[{"type": "page_view", "at": "1989-06-01T00:00:00Z"}])),
+        ("/v1/leads", "intake", lead("bi-f2", events=[{"type": "page_view", "at": 1e9}])),
+        (EVENTS, "intake", {"events": [{"type": "page_view", "at": NOW}, {"type": "page_view", "at": SOON}]}),
+        ("/v1/leads", "intake", lead("bi-f3", created_at=NOW, scored_at="2026-11-01T00:00:00Z")),
+        ("/v1/leads/bi-known/feedback", "sales", {"verdict": "rejected"}),
+        ("/v1/leads/bi-known/feedback", "sales", {"verdict": "accepted", "reason": "timing"}),
+        ("/v1/leads/bi-known/override", "sales", {"route": "sales_ready", "reason_code": "other"}),
+    ]
+    found = []
+    for path, role, body in cases:
+        response = client.post(path, json=body, headers=auth(role))
+        assert response.status_code == 422, response.text
+        [problem] = response.json()["detail"]
+        found.append((problem["field"], problem["problem"]))
+    expected = [
+        ("events.0.at", "1989-06-01T00:00:00+00:00 is before 1990-01-01"),
+        ("events.0.at", "expected an ISO 8601 timestamp, not a number"),
+        ("events.1.at", SOON[:10]),
+        ("scored_at", "scored_at is earlier than created_at"),
+        ("reason", "a rejection needs a reason"),
+        ("reason", "an accepted lead takes no rejection reason"),
+        ("note", "reason_code 'other' needs a note saying why"),
+    ]
+    assert [field for field, _ in found] == [field for field, _ in expected], found
+    assert all(words.startswith(start) for (_, words), (_, start) in zip(found, expected, strict=True)), found

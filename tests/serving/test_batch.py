@@ -665,3 +665,17 @@ def test_a_batch_counts_leads_without_a_custom_field_no_training_lead_lacked(sho
         "calls": 1,
         "budget_eur": 2,
     }
+
+
+def test_a_json_line_writing_a_key_twice_is_its_rows_error_and_the_batch_carries_on():
+    # As the API refuses it: pydantic, like plain JSON, would keep the last value without a word.
+    good = json.dumps(lead_dict(lead_id="good-1"))
+    twice = good.replace('"lead_id": "good-1"', '"lead_id": "twice-a", "lead_id": "twice-b"')
+    nested = json.dumps(lead_dict(lead_id="nested")).replace('"company": {', '"company": {"name": "X", ', 1)
+    rows = [lead_files.json_text_row(n, line) for n, line in enumerate([good, twice, nested], start=1)]
+    assert rows[0].lead is not None and rows[0].error is None
+    assert (rows[1].lead, rows[1].lead_id) == (None, "twice-b")
+    assert rows[1].error == (
+        "row 2: lead_id: 'lead_id' is written twice: JSON would keep only the last value; send each field once"
+    )
+    assert rows[2].lead is None and rows[2].error.startswith("row 3: company.name: 'name' is written twice")

@@ -154,6 +154,7 @@ def test_a_complaint_stops_all_contact_until_sales_lifts_it(client):
         headers=auth("sales"),
     )
     assert lifted.status_code == 200 and lifted.json()["lifted_by"] == "test-sales"
+    assert lifted.json()["created_by"] == "event"  # her own complaint, as the store records it
     again = client.post(f"/v1/suppressions/{suppression_id}/lift", json={"why": "x"}, headers=auth("sales"))
     assert again.status_code == 409
     assert (
@@ -180,6 +181,9 @@ def test_a_suppression_made_by_sales_acts_on_the_accounts_next_lead(client):
     # Asked about the person, the list shows the account's hold that stops contact with them too.
     listed = client.get("/v1/suppressions", params={"subject": JONAS["email"]}, headers=auth("sales")).json()
     assert [(s["subject"], s["contact"]) for s in listed["items"]] == [("nordwerk.de", "all_contact")]
+    # Who made it is said, as who lifts one is: in its answer, its listing and the lead's decision.
+    assert made.json()["created_by"] == listed["items"][0]["created_by"] == "test-sales"
+    assert [s["created_by"] for s in _decision(client, "held")["suppressions"]] == ["test-sales"]
     bad = client.post(
         "/v1/suppressions",
         json={"subject": "nordwerk", "contact": "all_contact", "reason": "x"},

@@ -164,3 +164,19 @@ def test_one_odd_custom_value_is_its_rows_problem_not_a_new_type_for_the_field()
     for row in rows[:5]:  # more than 1% odd: no longer a flag with a few errors, but mixed values
         row["custom"]["budget"] = "maybe"
     assert dict((f.name, f.type) for f in history_from_records(rows).custom_fields)["budget"] == "category"
+
+
+def test_a_lead_id_on_more_than_one_row_keeps_only_its_last_row_the_newest_state():
+    # An export listing a lead twice (an older state, then the newest) would count it, and its outcome, twice.
+    rows = [record(0, hours=1), record(1, hours=2), record(0, hours=3, sql=True), record(2, hours=0)]
+    rows += [record(1, hours=4, sql=True), record(3, hours=5), record(0, hours=6, sql=True, won=True)]
+    history = history_from_records(rows)
+    assert [lead.lead_id for lead in history.leads] == ["h-2", "h-1", "h-3", "h-0"]
+    assert history.sql.tolist() == [False, True, False, True] and history.won.tolist() == [0, 0, 0, 1]
+    assert history.repeats.count == 2 and history.repeats.extra_rows == 3
+    assert history.repeats.shown == (("h-0", (1, 3, 7)), ("h-1", (2, 5)))
+    assert history.subset(np.array([0, 1])).repeats == history.repeats
+
+
+def test_a_history_without_repeats_has_none():
+    assert history_from_records(records(5)).repeats is None

@@ -168,3 +168,14 @@ def test_a_mapping_without_a_won_label_gives_a_history_whose_won_is_unknown():
     won = MAPPING + "  won: {column: Stage}\n  won_positive: [Closed Won]\n"
     labelled = history_from_export(_rows(), parse_mapping(won)).history
     assert labelled.won_labelled and labelled.won.sum() == 134
+
+
+def test_an_export_listing_a_lead_twice_keeps_its_last_row_and_counts_it_once():
+    rows = _rows()
+    rows.append({**rows[4], "Stage": "Closed Won"})  # lead 4 again, its newest state: now won
+    mapped = history_from_export(rows, parse_mapping(MAPPING))
+    assert len(mapped.history.leads) == 400 and mapped.notes[-1].startswith(
+        "outcome: 135 SQLs among 400 leads"
+    )
+    # Row numbers are the export's (the header is line 1).
+    assert mapped.history.repeats.shown == (("4", (6, 402)),)
