@@ -1,0 +1,63 @@
+"""A custom field's words in a reason: its value as people read it, whether a lead has one, the pooled level."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leadgate.decision.count_words import plural
+from leadgate.decision.reason_words import Given, Renderer
+from leadgate.features.custom import CustomField
+from leadgate.features.derived import Derived
+
+POOLED = "other: rare or new in training"
+
+
+def number_text(value: float) -> str:
+    """A number as reasons write it, a lead's value and a comparison alike: 1,500; 1,234.5; 6.5; 0.25."""
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _shown(field: CustomField, value, days: float) -> str:
+    """A custom value as a person reads it."""
+    if field.type == "flag":
+        return "yes" if value else "no"
+    if field.type == "datetime":
+        if days != days:  # not a readable moment: shown as sent
+            return str(value)
+        if days < 0:
+            return f"in {plural(-days, 'day')}" if days <= -1 else "today"
+        return "today" if days < 1 else f"{plural(days, 'day')} ago"
+    if field.type in ("number", "integer") and not isinstance(value, str):
+        return number_text(value)
+    return str(value)
+
+
+def custom_given(field: CustomField) -> Given:
+    """Which leads carry a value of one custom field."""
+    return lambda d: np.array([custom.get(field.name) is not None for custom in d.table.custom], dtype=bool)
+
+
+def custom_renderer(field: CustomField, column: int) -> Renderer:
+    """'Label: value' (or the field's own template) with this lead's value; 'Label not given' when missing."""
+    template = field.reason or "{label}: {value}"
+
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        value = d.table.custom[i].get(field.name)
+        if value is None:
+            return f"{field.label} not given"
+        shown = _shown(field, value, float(x[i, column]))
+        if field.type == "category" and x[i, column] == 0:
+            # Code 0 pools the levels too rare (or new) to learn: the points are the pool's, not this level's.
+            shown = f"{shown} ({POOLED})"
+        return template.format(label=field.label, value=shown)
+
+    return render
+
+
+def more_helps(field) -> bool:
+    """Whether a custom field's comparison with converting leads may say 'or more'."""
+    if field.type == "integer":
+        return field.monotone >= 0
+    return field.type == "number" and field.monotone > 0
