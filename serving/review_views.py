@@ -8,10 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from leadgate.features.feedback import feedback_label
 from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL
 from leadgate.serving.auth import require
-from leadgate.serving.feedback_store import record_feedback
+from leadgate.serving.feedback_store import label_word, record_feedback
 from leadgate.serving.overrides import NoActiveOverride, OverrideSpec
 from leadgate.serving.review_metrics import ReviewGauges
 from leadgate.serving.review_schemas import (
@@ -204,12 +203,7 @@ def add_feedback(request: Request, key: SalesKey, lead_id: LeadId, body: Feedbac
         )
     except KeyError:
         raise LeadNotFound(lead_id) from None
-    label = feedback_label(body.verdict, body.reason)
-    return {
-        "lead_id": lead_id,
-        "feedback_id": feedback_id,
-        "label": "none" if label is None else ("sql" if label else "not_sql"),
-    }
+    return {"lead_id": lead_id, "feedback_id": feedback_id, "label": label_word(body.verdict, body.reason)}
 
 
 def install(app: FastAPI) -> None:
