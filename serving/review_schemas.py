@@ -36,6 +36,11 @@ class ReviewReceipt(BaseModel):
     status: Literal["open", "resolved"]
     opened_at: datetime
     message: str
+    already_received: bool = Field(
+        False,
+        description="true: this decision was already under review; nothing was written, "
+        "and a message sent with this request was not added",
+    )
 
 
 class ReviewItem(BaseModel):
