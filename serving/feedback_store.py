@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, exists, func, insert, select
+from sqlalchemy import Connection, Engine, exists, func, insert, select
 
 from leadgate.features.feedback import feedback_label
 from leadgate.serving.lifecycle_store import StoredOutcome
@@ -15,6 +15,12 @@ from leadgate.serving.store_models import FeedbackRow, LeadRow, OutcomeRow
 
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def label_word(verdict: str, reason: str | None) -> str:
+    """The training label a verdict gives, as the API names it: sql, not_sql, or none."""
+    label = feedback_label(verdict, reason)
+    return "none" if label is None else ("sql" if label else "not_sql")
 
 
 def record_feedback(
@@ -93,16 +99,24 @@ def label_sources(engine: Engine) -> LabelSources:
 
 def feedback_of(engine: Engine, lead_id: str) -> list[dict]:
     """Every verdict on a lead, oldest first."""
-    query = select(FeedbackRow).where(FeedbackRow.lead_id == lead_id).order_by(FeedbackRow.id)
     with engine.connect() as connection:
-        return [
+        return verdicts_of(connection, lead_id)[::-1]
+
+
+def verdicts_of(connection: Connection, lead_id: str) -> list[dict]:
+    """Every verdict on a lead, newest first (it labels the lead when no outcome is recorded), with its label."""
+    query = select(FeedbackRow).where(FeedbackRow.lead_id == lead_id).order_by(FeedbackRow.id.desc())
+    verdicts = []
+    for row in connection.execute(query):
+        verdicts.append(
             {
                 "id": row.id,
                 "verdict": row.verdict,
                 "reason": row.reason,
                 "note": row.note,
+                "label": label_word(row.verdict, row.reason),
                 "recorded_by": row.recorded_by,
                 "recorded_at": _utc(row.recorded_at),
             }
-            for row in connection.execute(query)
-        ]
+        )
+    return verdicts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, and_, insert, select, update
+from sqlalchemy import Connection, Engine, and_, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from leadgate.decision.record import DecisionRecord
@@ -74,6 +74,21 @@ def record_outcomes(engine: Engine, outcomes: list[Outcome], source: str) -> Out
             written += 1
     unknown = sorted({i for i in ids if i not in known})
     return OutcomeImport(written=written, unknown_leads=unknown)
+
+
+def outcome_of(connection: Connection, lead_id: str) -> dict | None:
+    """The lead's recorded outcome as sales reads it, or None when none is recorded."""
+    row = connection.execute(select(OutcomeRow).where(OutcomeRow.lead_id == lead_id)).first()
+    if row is None:
+        return None
+    return {
+        "sql": bool(row.sql),
+        "won": None if row.won is None else bool(row.won),
+        "rejection_reason": row.rejection_reason,
+        "feedback": row.feedback,
+        "source": row.source,
+        "recorded_at": _utc(row.recorded_at),
+    }
 
 
 @dataclass(frozen=True)

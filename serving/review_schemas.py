@@ -37,6 +37,11 @@ class ReviewReceipt(BaseModel):
     status: Literal["open", "resolved"]
     opened_at: datetime
     message: str
+    already_received: bool = Field(
+        False,
+        description="true: this decision was already under review; nothing was written, "
+        "and a message sent with this request was not added",
+    )
 
 
 class ReviewItem(BaseModel):
@@ -127,11 +132,25 @@ class FeedbackIn(BaseModel):
         return self
 
 
+Label = Literal["sql", "not_sql", "none"]
+LABEL_WORDS = "none: the verdict says nothing about conversion (timing, duplicate); an outcome wins"
+
+
 class FeedbackAnswer(BaseModel):
     """The stored verdict, and the label `leadgate train --from-store` takes from it."""
 
     lead_id: str
     feedback_id: int
-    label: Literal["sql", "not_sql", "none"] = Field(
-        description="none: the verdict says nothing about conversion (timing, duplicate); an outcome wins"
-    )
+    label: Label = Field(description=LABEL_WORDS)
+
+
+class FeedbackView(BaseModel):
+    """A verdict sales gave on a lead: who, when, what, and the label it gives training."""
+
+    id: int
+    verdict: Literal["accepted", "rejected"]
+    reason: str | None
+    note: str | None
+    label: Label = Field(description=LABEL_WORDS)
+    recorded_by: str = Field(description="the API key's name")
+    recorded_at: datetime

@@ -8,10 +8,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from leadgate.features.feedback import feedback_label
 from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL
 from leadgate.serving.auth import require
-from leadgate.serving.feedback_store import record_feedback
+from leadgate.serving.feedback_store import label_word, record_feedback
 from leadgate.serving.overrides import NoActiveOverride, OverrideSpec
 from leadgate.serving.review_metrics import ReviewGauges
 from leadgate.serving.review_schemas import (
@@ -54,7 +53,11 @@ _NO_KEY_ERRORS = {k: v for k, v in WRITE_ERRORS.items() if k not in (401, 403)} 
     response_model=ReviewReceipt,
     status_code=status.HTTP_201_CREATED,
     responses={
-        200: {"model": ReviewReceipt, "description": "already requested: the same item"},
+        200: {
+            "model": ReviewReceipt,
+            "description": "already requested: the same item, nothing written (a message sent is not added); "
+            "header Idempotent-Replayed: true",
+        },
         **_NO_KEY_ERRORS,
     },
     summary="Ask for a human to review an automatic decision (no key; the token comes with the public answer)",
@@ -62,28 +65,46 @@ _NO_KEY_ERRORS = {k: v for k, v in WRITE_ERRORS.items() if k not in (401, 403)} 
 def request_review(
     request: Request, token: Token, body: Annotated[ReviewIn | None, Body()] = None
 ) -> Response:
-    """Open one review item per token and decision; repeats answer the same item."""
+    """Open one review item per token and decision; a repeat answers the same item, says so, and writes nothing."""
     # Counted before the lookup: guessing tokens costs the same as using one.
     request.app.state.limiter.review_by_address(request)
-    message = body.message if body is not None else None
+    message = (body.message if body is not None else None) or None
     item, created = open_review(
         request.app.state.store.engine,
         token=token,
-        message=message or None,
+        message=message,
         at=datetime.now(UTC),
         decision_seq=body.decision_seq if body is not None else None,
     )
-    words = (
-        "Thank you. A person will review the decision and get back to you."
-        if item["status"] == "open"
-        else "This decision was already reviewed by a person."
+    receipt = ReviewReceipt(
+        status=item["status"],
+        opened_at=item["opened_at"],
+        message=_receipt_words(item, created, message),
+        already_received=not created,
     )
-    receipt = ReviewReceipt(status=item["status"], opened_at=item["opened_at"], message=words)
+    if created:
+        return Response(
+            receipt.model_dump_json(), status_code=status.HTTP_201_CREATED, media_type="application/json"
+        )
+    # A repeat writes nothing, as a repeated lead does: answered alike, so a form backend tells them apart.
     return Response(
-        receipt.model_dump_json(),
-        status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        media_type="application/json",
+        receipt.model_dump_json(), media_type="application/json", headers={"Idempotent-Replayed": "true"}
     )
+
+
+def _receipt_words(item: dict, created: bool, message: str | None) -> str:
+    """What the person is told: received, or already received and (when it is new) the message not added."""
+    if created:
+        return "Thank you. A person will review the decision and get back to you."
+    if item["status"] == "open":
+        words = "We already have your request; a person will review the decision and get back to you."
+    else:
+        words = "This decision was already reviewed by a person."
+    # The person believes what they add reaches sales: say plainly when it did not (a double click's
+    # same text did reach it, with the first request).
+    if message is not None and message != item["message"]:
+        words += " This message was not added to your request."
+    return words
 
 
 @router.get(
@@ -204,12 +225,7 @@ def add_feedback(request: Request, key: SalesKey, lead_id: LeadId, body: Feedbac
         )
     except KeyError:
         raise LeadNotFound(lead_id) from None
-    label = feedback_label(body.verdict, body.reason)
-    return {
-        "lead_id": lead_id,
-        "feedback_id": feedback_id,
-        "label": "none" if label is None else ("sql" if label else "not_sql"),
-    }
+    return {"lead_id": lead_id, "feedback_id": feedback_id, "label": label_word(body.verdict, body.reason)}
 
 
 def install(app: FastAPI) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, case, func, insert, select, update
+from sqlalchemy import Connection, Engine, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from leadgate.decision.routes import REJECTING_ROUTES
@@ -154,6 +154,12 @@ def list_reviews(engine: Engine, *, status: str | None, limit: int, offset: int)
             query.order_by(ReviewRow.opened_at, ReviewRow.id).limit(limit).offset(offset)
         )
         return [_view(row) for row in rows], total
+
+
+def reviews_of(connection: Connection, lead_id: str) -> list[dict]:
+    """Every review item of a lead, open and resolved, by the decision disputed."""
+    query = select(ReviewRow).where(ReviewRow.lead_id == lead_id).order_by(ReviewRow.decision_seq)
+    return [_view(row) for row in connection.execute(query)]
 
 
 def resolve_review(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from leadgate.decision.record import CONTROLS
 from leadgate.features.schema import Events
+from leadgate.serving.review_schemas import FeedbackView, ReviewItem
 
 NextStep = Literal["sales_call", "verify", "nurture", "self_service", "thank_you"]
 
@@ -137,6 +138,17 @@ class OverrideView(BaseModel):
     lift_note: str | None
 
 
+class OutcomeView(BaseModel):
+    """What became of the lead, as sales last recorded it (PUT /v1/leads/{id}/outcome or an import)."""
+
+    sql: bool
+    won: bool | None = Field(description="None: unknown, never 'not won'")
+    rejection_reason: str | None
+    feedback: str | None = Field(description="free text a rep left")
+    source: str = Field(description="api, or the name of the imported file")
+    recorded_at: datetime = Field(description="when it became known")
+
+
 class DecisionView(BaseModel):
     """Everything sales needs about a lead's current decision, and how it got there."""
 
@@ -174,6 +186,15 @@ class DecisionView(BaseModel):
         False,
         description="an override is in force but an all_contact suppression holds it back: the lead is not "
         "contacted; the override acts again once the suppression is lifted or expires",
+    )
+    outcome: OutcomeView | None = Field(None, description="the recorded outcome; None: none recorded yet")
+    feedback: list[FeedbackView] = Field(
+        default_factory=list,
+        description="every sales verdict, newest first: the newest labels the lead when no outcome is recorded",
+    )
+    reviews: list[ReviewItem] = Field(
+        default_factory=list,
+        description="every review the person asked for (POST /v1/review/{token}), open and resolved",
     )
 
 

@@ -9,13 +9,16 @@ from datetime import UTC, datetime, timedelta
 from leadgate.decision.record import DecisionRecord
 from leadgate.decision.suppression import state_now
 from leadgate.features.schema import Event, Lead, LeadValidationError
+from leadgate.serving.feedback_store import verdicts_of
 from leadgate.serving.intake import Arrival, Intake
+from leadgate.serving.lifecycle_store import outcome_of
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.public import MESSAGES
 from leadgate.serving.rate_limits import EventsCap
 from leadgate.serving.redecide import Redecider
+from leadgate.serving.reviews import reviews_of
 from leadgate.serving.screening import Screening
 from leadgate.serving.shadow import ShadowScorer
 from leadgate.serving.store import DecisionStore, Stored
@@ -185,7 +188,7 @@ def _stopped(suppressions: list[dict]) -> list[str]:
 def decision_view(
     *, lead_id: str, store: DecisionStore, screening: Screening | None = None, now: datetime | None = None
 ) -> dict:
-    """The latest decision in full, every decision before it, the change of P(SQL), overrides and suppressions."""
+    """The latest decision in full with its history, overrides, suppressions, outcome, feedback and reviews."""
     from leadgate.serving.overrides import overrides_of
 
     history = store.history(lead_id)
@@ -195,6 +198,11 @@ def decision_view(
     record = DecisionRecord.from_json(latest.record)
     with store.engine.connect() as connection:
         overrides = overrides_of(connection, lead_id)
+        said = {
+            "outcome": outcome_of(connection, lead_id),
+            "feedback": verdicts_of(connection, lead_id),
+            "reviews": reviews_of(connection, lead_id),
+        }
     suppressions = _suppressions_now(record, screening, store.lead(lead_id) if screening else None)
     return {
         "lead_id": record.lead_id,
@@ -233,6 +241,7 @@ def decision_view(
         ],
         "overrides": overrides,
         "override_held_back": bool((record.override or {}).get("held_back")),
+        **said,
     }
 
 

@@ -121,8 +121,10 @@ def test_a_person_opens_one_review_with_the_token_and_sales_resolves_it(client):
     assert first.status_code == 201, first.text
     assert first.json()["status"] == "open" and "person will review" in first.json()["message"]
     assert "self_service" not in first.text and "rev-1" not in first.text
+    assert first.json()["already_received"] is False and "Idempotent-Replayed" not in first.headers
     again = client.post(f"/v1/review/{token}", json={"message": "hello?"})
     assert again.status_code == 200 and again.json()["opened_at"] == first.json()["opened_at"]
+    assert again.json()["already_received"] is True and again.headers["Idempotent-Replayed"] == "true"
 
     queue = client.get("/v1/reviews?status=open", headers=auth("sales"))
     assert queue.status_code == 200
@@ -150,7 +152,36 @@ def test_a_person_opens_one_review_with_the_token_and_sales_resolves_it(client):
     assert client.get("/v1/reviews?status=open", headers=auth("sales")).json()["total"] == 0
     done = client.post(f"/v1/review/{token}")  # the same decision again: the resolved item, no new one
     assert done.status_code == 200 and done.json()["status"] == "resolved"
+    assert done.json()["already_received"] is True and "not added" not in done.json()["message"]
+    late = client.post(f"/v1/review/{token}", json={"message": "one more thing"})
+    assert late.json()["message"] == (
+        "This decision was already reviewed by a person. This message was not added to your request."
+    )
     assert client.get("/v1/reviews?status=all", headers=auth("sales")).json()["total"] == 1
+
+
+def test_a_repeated_request_says_plainly_that_its_new_message_was_not_added(client):
+    token = _create(client, "rev-again", **TINY)["review_token"]
+    first = client.post(f"/v1/review/{token}", json={"message": "We are a 40-person team, not 3."})
+    assert first.status_code == 201, first.text
+    # A double click sends the same words: they did reach sales, with the first request.
+    twice = client.post(f"/v1/review/{token}", json={"message": "We are a 40-person team, not 3."})
+    assert twice.status_code == 200 and twice.json()["already_received"] is True
+    assert twice.json()["message"] == (
+        "We already have your request; a person will review the decision and get back to you."
+    )
+    added = client.post(f"/v1/review/{token}", json={"message": "Also: we are in Germany."})
+    assert added.status_code == 200 and added.headers["Idempotent-Replayed"] == "true"
+    assert added.json() == {
+        "status": "open",
+        "opened_at": first.json()["opened_at"],
+        "message": "We already have your request; a person will review the decision and get back to you. "
+        "This message was not added to your request.",
+        "already_received": True,
+    }
+    # The whole answer above holds nothing of the decision; and nothing was written: one item, first words.
+    [item] = _open_items(client, "rev-again")
+    assert item["message"] == "We are a 40-person team, not 3."
 
 
 def test_an_unknown_token_is_404_with_words_and_opens_nothing(client):
