@@ -200,3 +200,16 @@ def test_yaml_mistakes_are_one_line_naming_the_file_and_line(text, message):
         parse_policy(text, "mine.yaml")
     said = str(caught.value)
     assert said.startswith("mine.yaml: not valid YAML: ") and message in said and "\n" not in said
+
+
+def test_the_unrecognised_country_cap_ships_turned_off():
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.decision.policy import load_policy
+    from tests.factories import make_lead
+
+    # Walk M: placeholders ("N/A", "Worldwide") and spellings no table knows would cap served leads at verify.
+    policy = load_policy()
+    [gate] = [g for g in policy.gates if g.code == "unrecognised_country"]
+    assert not gate.enabled
+    record = DecisionPipeline(policy).decide_one(make_lead(company={"country": "N/A"}))
+    assert "unrecognised_country" not in [g.code for g in record.gates]

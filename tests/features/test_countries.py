@@ -45,3 +45,41 @@ def test_a_country_named_in_the_visitors_language_is_recognised(name, code):
 def test_everyday_english_names_are_recognised(name, code):
     # Without them the unrecognised_country gate would cap every "UK" lead at verify.
     assert country_code(name) == code
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("The Netherlands", "NL"),
+        ("Netherlands, The", "NL"),
+        ("U.S.A", "US"),
+        ("U.S", "US"),
+        ("The United States", "US"),
+        ("USA (United States)", "US"),
+        ("England, UK", "GB"),
+        ("N. Ireland", "GB"),
+        ("Republic of Ireland", "IE"),
+        ("Czech Rep.", "CZ"),
+        ("Espana", "ES"),
+        ("Bosnia & Herzegovina", "BA"),
+        ("St. Kitts & Nevis", "KN"),
+        ("Congo - Kinshasa", "CD"),
+        ("Côte d’Ivoire", "CI"),
+        ("Cote d'Ivoire", "CI"),
+        ("Hong Kong SAR China", "HK"),
+        ("Myanmar (Burma)", "MM"),
+        ("Korea, South", "KR"),
+        ("Taiwan, ROC", "TW"),
+        ("Curacao", "CW"),
+        ("Sint Maarten", "SX"),
+        ("U.S. Virgin Islands", "VI"),
+    ],
+)
+def test_the_ways_forms_and_country_pickers_write_a_country_are_read(name, code):
+    # Walk M: each was unread (a leading 'the', '&', 'St.', accents left out, CLDR's picker names, commas).
+    assert country_code(name) == code
+
+
+@pytest.mark.parametrize("text", ["N/A", "unknown", "Other", "Worldwide", "Europe", "Inc", "Narnia"])
+def test_what_is_no_country_stays_unread_and_a_qualifier_is_never_one(text):
+    assert country_code(text) == ""
