@@ -171,3 +171,8 @@ def _known_names() -> dict[str, str]:
     found.update(english_names)  # an English name is never another country's translation
     found.update(INFORMAL)
     return found
+
+
+def warm_up() -> None:
+    """Build the table of names now, so no lead of a long-running process waits for it."""
+    _known_names()
