@@ -22,25 +22,66 @@ ONE_SIDED_LEADS = 100
 ONE_SIDED_EXPECTED = 20.0
 
 
+# What to do, in the words of a mapped export or of a JSON history without a mapping.
+ADVICE = {
+    True: {
+        "multi": "is learnt better as one flag per value (contains:, README: Custom fields)",
+        "pooled": "group the levels in the mapping's values: map, or leave the field out",
+        "late": "list its column under after_contact",
+        "constant": "check its contains: value or true_values against the export's cells",
+    },
+    False: {
+        "multi": "is learnt better as one flag per value, each a custom field of its own",
+        "pooled": "group the levels before training, or leave the field out",
+        "late": "leave it out of the history",
+        "constant": "check how the history was made",
+    },
+}
+
+
 def custom_field_notes(
-    builder: FeatureBuilder, custom: list[dict], matrix: np.ndarray, y: np.ndarray, train: np.ndarray
+    builder: FeatureBuilder,
+    custom: list[dict],
+    matrix: np.ndarray,
+    y: np.ndarray,
+    train: np.ndarray,
+    mapped: bool = True,
 ) -> list[str]:
-    """One line per custom field that needs a second look, in field order."""
+    """One line per custom field that needs a second look, in field order (`mapped`: read through a mapping)."""
     notes = []
     rows = np.flatnonzero(train)
     y_train = np.asarray(y, dtype=bool)[rows]
+    advice = ADVICE[mapped]
     for field in builder.custom_fields:
         values = [custom[i].get(field.name) for i in rows]
         if field.type == "category":
-            notes += _category_notes(field, values, builder.vocabularies_.get(field.feature, []))
+            vocabulary = builder.vocabularies_.get(field.feature, [])
+            notes += _category_notes(field, values, vocabulary, builder, advice)
         if field.type == "datetime":
             column = matrix[rows, builder.feature_names.index(field.feature)]
-            notes += _future_notes(field, column)
-        notes += _one_sided_notes(field, values, y_train)
+            notes += _future_notes(field, column, advice)
+        notes += _constant_notes(field, values, advice) or _one_sided_notes(field, values, y_train, advice)
     return notes
 
 
-def _category_notes(field: CustomField, values: list, vocabulary: list[str]) -> list[str]:
+def _constant_notes(field: CustomField, values: list, advice: dict) -> list[str]:
+    """A field with one value for every training lead that has it teaches the model nothing."""
+    filled = {str(v).strip().lower() for v in values if v is not None}
+    # One date is still many ages at decision time.
+    if field.type == "datetime" or len(filled) != 1 or len(values) < 30:
+        return []
+    [only] = filled
+    shown = {"false": "no", "true": "yes"}.get(only, only) if field.type == "flag" else only
+    # Walk M: `contains: Analytic` where the cells say Analytics trained as a silent constant "no".
+    return [
+        f"custom field {field.name}: {shown!r} for every training lead that has it, so the model learns nothing "
+        f"from it: {advice['constant'] if field.type == 'flag' else 'leave it out, or check the export'}"
+    ]
+
+
+def _category_notes(
+    field: CustomField, values: list, vocabulary: list[str], builder: FeatureBuilder, advice: dict
+) -> list[str]:
     filled = [str(v).strip() for v in values if v is not None and str(v).strip()]
     if not filled:
         return []
@@ -51,20 +92,20 @@ def _category_notes(field: CustomField, values: list, vocabulary: list[str]) -> 
             return [
                 f"custom field {field.name}: {listing:.0%} of its filled cells list several values separated by "
                 f"'{separator}' ({levels:,} combinations, each a level of its own): a multi-select property "
-                "is learnt better as one flag per value (contains:, README: Custom fields)"
+                f"{advice['multi']}"
             ]
     known = set(vocabulary[1:])
     pooled = sum(v.lower() not in known for v in filled) / len(filled)
     if pooled >= POOLED_SHARE:
         return [
             f"custom field {field.name}: {pooled:.0%} of the training leads that have it hold a level too rare "
-            f"to learn ({levels:,} levels; fewer than 20 leads each, or beyond the {len(known)} most common), "
-            "pooled as '(other)': group the levels in the mapping's values: map, or leave the field out"
+            f"to learn ({levels:,} levels; fewer than {builder.min_category_count} leads each, or beyond the "
+            f"{builder.max_categories} most common), pooled as '(other)': {advice['pooled']}"
         ]
     return []
 
 
-def _future_notes(field: CustomField, days_before: np.ndarray) -> list[str]:
+def _future_notes(field: CustomField, days_before: np.ndarray, advice: dict) -> list[str]:
     filled = days_before[~np.isnan(days_before)]
     if len(filled) < 30:
         return []
@@ -74,11 +115,11 @@ def _future_notes(field: CustomField, days_before: np.ndarray) -> list[str]:
     return [
         f"custom field {field.name}: after the moment the lead was decided in {future:.0%} of the training "
         "leads that have it: a date set after the lead arrived (a trial started, a meeting held) tells what "
-        "happened next; if so, list its column under after_contact"
+        f"happened next; if so, {advice['late']}"
     ]
 
 
-def _one_sided_notes(field: CustomField, values: list, y: np.ndarray) -> list[str]:
+def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: dict) -> list[str]:
     rate = float(y.mean()) if len(y) else 0.0
     if not 0 < rate < 1:
         return []
@@ -96,7 +137,7 @@ def _one_sided_notes(field: CustomField, values: list, y: np.ndarray) -> list[st
             continue
         return [
             f"custom field {field.name}: {said}: a value set (or left blank) by what happened to the lead is "
-            "known only after contact — list its column under after_contact; if it is known when a lead "
-            "arrives, it may be a gate worth writing"
+            f"known only after contact — {advice['late']}; if it is known when a lead arrives, it may be a gate "
+            "worth writing"
         ]
     return []

@@ -202,7 +202,9 @@ def train_model(
         test_sql=y_test,
         extras={
             "intent_windows": [choice.to_dict() for choice in windows],
-            "field_notes": custom_field_notes(builder, derived.table.custom, matrix, y, train),
+            "field_notes": custom_field_notes(
+                builder, derived.table.custom, matrix, y, train, mapped=bool(history.seen_columns)
+            ),
             "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,

@@ -11,14 +11,17 @@ from leadgate.training.field_checks import custom_field_notes
 N = 1000
 
 
-def _notes(field: CustomField, values: list, y=None, column=None, vocabulary=("(other)",)) -> list[str]:
+def _notes(
+    field: CustomField, values: list, y=None, column=None, vocabulary=("(other)",), mapped=True
+) -> list[str]:
     builder = FeatureBuilder(custom_fields=(field,))
     builder.vocabularies_ = {field.feature: list(vocabulary)}
     matrix = np.zeros((N, len(builder.feature_names)))
     if column is not None:
         matrix[:, builder.feature_names.index(field.feature)] = column
     y = np.arange(N) % 10 < 3 if y is None else y  # 30% SQLs, spread over the rows
-    return custom_field_notes(builder, [{field.name: v} for v in values], matrix, y, np.ones(N, dtype=bool))
+    custom = [{field.name: v} for v in values]
+    return custom_field_notes(builder, custom, matrix, y, np.ones(N, dtype=bool), mapped=mapped)
 
 
 def test_a_category_whose_cells_list_values_is_called_a_multi_select():
@@ -36,7 +39,7 @@ def test_a_category_mostly_pooled_is_named_with_its_share():
     assert note.startswith(
         "custom field segment: 100% of the training leads that have it hold a level too rare"
     )
-    assert "(400 levels;" in note
+    assert "(400 levels; fewer than 20 leads each, or beyond the 40 most common)" in note
     common = ["a", "b"] * (N // 2)
     assert (
         _notes(CustomField("segment", "category", "Segment"), common, vocabulary=("(other)", "a", "b")) == []
@@ -61,9 +64,26 @@ def test_a_value_no_sql_ever_has_is_asked_about_and_chance_is_not():
         "custom field became_lead: none of the 200 training leads where it is blank became an SQL (about 60 would"
     )
     # 120 blanks with one SQL among them: a low rate, not a value set by what happened.
-    mostly = [None if i % 10 in (5, 6) and i < 600 else "x" for i in range(N)]
+    mostly = [None if i % 10 in (5, 6) and i < 600 else "xy"[i % 2] for i in range(N)]
     mostly[0] = None
-    assert _notes(CustomField("x", "category", "X"), mostly, y=y, vocabulary=("(other)", "x")) == []
+    assert _notes(CustomField("x", "category", "X"), mostly, y=y, vocabulary=("(other)", "x", "y")) == []
     flags = [bool(sql) for sql in y]
     [note] = _notes(CustomField("won", "flag", "Won"), flags, y=y)
     assert "none of the 700 training leads where it is 'false' became an SQL" in note
+
+
+def test_a_field_with_one_value_for_every_lead_is_named():
+    # Walk M: `contains: Analytic` where the cells say Analytics: a constant "no" the model cannot learn from.
+    [note] = _notes(CustomField("wants_analytic", "flag", "Wants analytic"), [False] * N)
+    assert note == (
+        "custom field wants_analytic: 'no' for every training lead that has it, so the model learns nothing "
+        "from it: check its contains: value or true_values against the export's cells"
+    )
+    assert _notes(CustomField("x", "flag", "X"), [i % 2 == 0 for i in range(N)]) == []
+
+
+def test_a_history_without_a_mapping_gets_advice_without_mapping_words():
+    products = ["Analytics;API", "API"] * (N // 2)
+    [note] = _notes(CustomField("products", "category", "Products"), products, mapped=False)
+    assert note.endswith("is learnt better as one flag per value, each a custom field of its own")
+    assert "contains:" not in note and "mapping" not in note
