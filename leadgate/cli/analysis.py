@@ -188,8 +188,8 @@ def backtest(
     # Without a policy file the current setup keeps the policy its model was trained under.
     current_policy = _policy(settings, current_model, mapped)
     new_policy = policy_or_fail(proposed_policy) if proposed_policy else current_policy
-    if proposed_policy:
-        warn_of_policy(new_policy)
+    if proposed_policy and new_policy.version != current_policy.version:  # the same file: said once above
+        warn_of_policy(new_policy, "proposed policy")
     current = DecisionPipeline(current_policy, current_model.model if current_model else None)
     proposed = DecisionPipeline(new_policy, proposed_model.model if proposed_model else None)
     params = BacktestParams(minutes_per_call=minutes_per_call, most_leads_share=most_leads_share)

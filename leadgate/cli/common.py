@@ -91,13 +91,14 @@ def policy_or_fail(path: Path | None):
         raise fail(str(error)) from None
 
 
-def warn_of_policy(policy) -> None:
-    """Print what check-policy would warn of in a --policy file, on stderr so --json output stays clean."""
+def warn_of_policy(policy, which: str = "policy") -> None:
+    """Print what check-policy would warn of in a --policy file, on stderr so --json output stays clean;
+    `which` names it where a command reads two ('proposed policy')."""
     from leadgate.decision.policy import load_policy
     from leadgate.decision.policy_problems import policy_warnings
 
     for warning in policy_warnings(policy, load_policy()):
-        err.print(f"[yellow]policy warning: {escape(warning)}[/]")
+        err.print(f"[yellow]{which} warning: {escape(warning)}[/]")
 
 
 def first_line(error: BaseException) -> str:

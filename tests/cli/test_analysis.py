@@ -327,3 +327,21 @@ def test_tables_keep_every_value_whole_at_80_columns(analysed, kind):
     # (a long table is printed in parts that repeat the names, so words may appear more often, never less).
     missing = Counter(_words(wide)) - Counter(_words(narrow))
     assert not missing, missing
+
+
+def test_backtest_names_which_policy_a_warning_is_about_and_says_it_once(
+    history_file, strict_policy, tmp_path
+):
+    default = tmp_path / "default.yaml"
+    default.write_text(default_policy_text())
+    floor = "warning: employees_floor 200 is not below employees_target's low end 50"
+    # Walk M: with two policies, a bare "policy warning" could be about either; the same file twice said it twice.
+    result = run("backtest", "--data", history_file, "--policy", default, "--proposed-policy", strict_policy)
+    assert result.exit_code == 0, result.output
+    assert f"proposed policy {floor}" in text(result.stderr)
+    result = run(
+        "backtest", "--data", history_file, "--policy", strict_policy, "--proposed-policy", strict_policy
+    )
+    assert result.exit_code == 0, result.output
+    said = text(result.stderr)
+    assert said.count(floor) == 1 and f"policy {floor}" in said and "proposed policy" not in said
