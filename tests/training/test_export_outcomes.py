@@ -170,12 +170,40 @@ def test_a_mapping_without_a_won_label_gives_a_history_whose_won_is_unknown():
     assert labelled.won_labelled and labelled.won.sum() == 134
 
 
-def test_an_export_listing_a_lead_twice_keeps_its_last_row_and_counts_it_once():
+def test_an_export_listing_a_lead_twice_keeps_its_newest_row_and_counts_it_once():
     rows = _rows()
-    rows.append({**rows[4], "Stage": "Closed Won"})  # lead 4 again, its newest state: now won
+    rows.append({**rows[4], "Stage": "Closed Won"})  # lead 4 again, created as it was: the later row wins
     mapped = history_from_export(rows, parse_mapping(MAPPING))
     assert len(mapped.history.leads) == 400 and mapped.notes[-1].startswith(
         "outcome: 135 SQLs among 400 leads"
     )
     # Row numbers are the export's (the header is line 1).
     assert mapped.history.repeats.shown == (("4", (6, 402)),)
+
+
+def test_a_newest_first_export_keeps_each_leads_newest_row_not_its_last():
+    # Walk M: a CRM exporting newest first put each lead's oldest state last.
+    rows = _rows()[::-1]
+    rows.append({**rows[-1], "Created": "2024-06-01T00:00:00+00:00", "Stage": "Closed Lost"})  # lead 0, older
+    mapped = history_from_export(rows, parse_mapping(MAPPING))
+    assert mapped.history.sql.sum() == 134 and mapped.history.leads[0].lead_id == "0"
+    assert mapped.history.repeats.shown == (("0", (401, 402)),)
+
+
+def test_a_sequence_keeps_each_leads_row_latest_in_the_sequence():
+    sequenced = MAPPING.replace(
+        "created_at: {column: Created, type: datetime}",
+        'created_at: {column: Seq, start: "2025-01-01T00:00:00Z", step_seconds: 3600}',
+    )
+    rows = [{**row, "Seq": str(1000 - i)} for i, row in enumerate(_rows())]  # the newest first
+    rows.append({**rows[0], "Seq": "1", "Stage": "Closed Lost"})  # lead 0 again, before any other
+    mapped = history_from_export(rows, parse_mapping(sequenced))
+    assert mapped.history.sql.sum() == 134 and mapped.history.leads[-1].lead_id == "0"
+
+
+def test_an_export_without_dates_keeps_each_leads_last_row():
+    undated = MAPPING.replace("created_at: {column: Created, type: datetime}\n", "")
+    rows = _rows()
+    rows.append({**rows[0], "Stage": "Closed Lost"})  # lead 0 again, last in the file
+    mapped = history_from_export(rows, parse_mapping(undated))
+    assert mapped.history.sql.sum() == 133 and not mapped.history.ordered
