@@ -132,15 +132,16 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         )
     own = mapping.baseline_columns(header)
     mapped = [(number, record) for number, record in results if not isinstance(record, str)]
-    waiting = sum(record["outcome"] is None for _, record in mapped)
+    waiting = [number for number, record in mapped if record["outcome"] is None]
     mapped = [(number, record) for number, record in mapped if record["outcome"] is not None]
     if waiting:
         notes.append(
-            f"{waiting:,} leads with no outcome yet left out (nothing to learn from or measure them by)"
+            f"{len(waiting):,} leads with no outcome yet left out (nothing to learn from or measure them by); "
+            + describe_outcomes(label, _label_cells(rows, waiting, label, placeholders))
         )
     if waiting and not mapped:
         raise MappingError(
-            f"no lead has an outcome yet ({waiting:,} open): nothing to learn from; {described}"
+            f"no lead has an outcome yet ({len(waiting):,} open): nothing to learn from; {described}"
         )
     history = history_from_records(
         [record for _, record in mapped],
@@ -153,13 +154,19 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         # A column the mapping does not read has its mark inferred from its cells (None).
         decimal={column: marks.get(column, mapping.decimal) for column in own},
         numbers=[number for number, _ in mapped],
-        label_note=described,
         cells=True,
     )
-    # Counted after validation: a row the lead schema refuses (a negative size) is no lead trained on.
-    notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {described}")
+    # Counted on the rows trained on, as the totals are: not a row the lead schema refuses (a negative size),
+    # nor the rows left out of a lead on several (walk M: values summed to more leads than were stated).
+    trained = describe_outcomes(label, _label_cells(rows, history.numbers, label, placeholders))
+    notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {trained}")
     refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
-    return MappedExport(replace(history, skipped=refused), [*problems, *refused], notes)
+    return MappedExport(replace(history, skipped=refused, label_note=trained), [*problems, *refused], notes)
+
+
+def _label_cells(rows: list[dict], numbers: list[int], label: Label, placeholders: set[str]) -> Counter:
+    """The outcome column's cells of the rows numbered `numbers` (header = 1), counted."""
+    return Counter(Row(rows[number - 2], placeholders).text(label.sql.column) for number in numbers)
 
 
 def _hints(label: Label, blank_outcomes: int, undated: int, dated: Column | Sequence | None) -> str:

@@ -79,8 +79,14 @@ def test_open_leads_are_left_out_of_training_and_counted():
     )
     mapped = history_from_export(_rows(blank_every=10), mapping)
     assert len(mapped.history.leads) == 360 and not mapped.problems
-    assert "40 leads with no outcome yet left out (nothing to learn from or measure them by)" in mapped.notes
-    assert "(blank) 40 (no outcome yet)" in mapped.notes[-1]
+    # The open values are said with the leads left out; the outcome line counts the leads trained on only.
+    assert (
+        "40 leads with no outcome yet left out (nothing to learn from or measure them by); Stage holds (blank) 40 "
+        "(no outcome yet)"
+    ) in mapped.notes
+    assert mapped.notes[-1] == (
+        "outcome: 121 SQLs among 360 leads; Stage holds 'Closed Lost' 239 (not SQL), 'Closed Won' 121 (SQL)"
+    )
 
 
 def test_rows_without_a_creation_date_are_refused_with_the_option_to_leave_them_out():
@@ -173,12 +179,15 @@ def test_a_mapping_without_a_won_label_gives_a_history_whose_won_is_unknown():
 def test_an_export_listing_a_lead_twice_keeps_its_newest_row_and_counts_it_once():
     rows = _rows()
     rows.append({**rows[4], "Stage": "Closed Won"})  # lead 4 again, created as it was: the later row wins
+    rows.append({**rows[7], "Stage": "Closed Lost"})  # and lead 7, also lost
     mapped = history_from_export(rows, parse_mapping(MAPPING))
-    assert len(mapped.history.leads) == 400 and mapped.notes[-1].startswith(
-        "outcome: 135 SQLs among 400 leads"
+    # Walk M: the values count the rows trained on, so they add up to the leads and SQLs stated.
+    assert len(mapped.history.leads) == 400 and mapped.notes[-1] == (
+        "outcome: 135 SQLs among 400 leads; Stage holds 'Closed Lost' 265 (not SQL), 'Closed Won' 135 (SQL)"
     )
+    assert mapped.history.label_note == mapped.notes[-1].split("; ", 1)[1]
     # Row numbers are the export's (the header is line 1).
-    assert mapped.history.repeats.shown == (("4", (6, 402)),)
+    assert mapped.history.repeats.shown == (("4", (6, 402)), ("7", (9, 403)))
 
 
 def test_a_newest_first_export_keeps_each_leads_newest_row_not_its_last():
