@@ -93,8 +93,8 @@ def _listed_values(column: str, read, values: Counter, lists) -> tuple[list[str]
             if key in seen:
                 continue  # Salesforce's ['true', 'True', 'TRUE']: one value, said once
             seen.add(key)
-            # Walk M: the listed spelling held too does not make the other one the same outcome's (435 SQLs
-            # lost); only letters and digits are compared then, as 'Closed Won' and 'Closed Lost' differ.
+            # Walk M: rows in another spelling count as not SQL even when the listed one is held too (435 SQLs
+            # lost); only letters and digits are compared, as a typo-level match takes 'Closed Lost' for 'Closed Won'.
             same = [k for k in unlisted if _letters(k) and _letters(k) == _letters(key) and k not in named]
             if key in held:
                 said = f"label {where} lists {value!r}, which {_holding(rows[key], column)}"
