@@ -121,9 +121,13 @@ class Label(_Strict):
             return "open"
         return "sql" if fold(value) in self._sets["sql"] else "not_sql"
 
+    def won_value(self, text: str | None) -> str | None:
+        """The won column's cell through label.won's value map (keys in any case); None when blank or null."""
+        return self._sets["won_values"].get(fold(text), text) if text is not None else None
+
     def is_won(self, text: str | None) -> bool:
         """Whether the won column's cell (through its value map) is one of won_positive."""
-        value = self._sets["won_values"].get(fold(text), text) if text is not None else None
+        value = self.won_value(text)
         return value is not None and fold(value) in self._sets["won"]
 
 

@@ -43,8 +43,10 @@ class History:
     # Whether any lead's outcome says won or not: without a won label (a mapping with no `label.won`, records
     # with no `outcome.won`) `won` is all False, and won figures are unknown, never 0.
     won_labelled: bool = True
-    # Lead ids on more than one row: only the last row of each is kept (see _last_of_each).
+    # Lead ids on more than one row: only the newest row of each is kept (see _newest_of_each).
     repeats: Repeats | None = None
+    # Each lead's row in its file (header = 1, or counted from 1): which rows the history trained on.
+    numbers: list[int] | None = None
 
     @property
     def created(self) -> np.ndarray:
@@ -69,6 +71,7 @@ class History:
             skipped=self.skipped,
             won_labelled=self.won_labelled,
             repeats=self.repeats,
+            numbers=None if self.numbers is None else [self.numbers[i] for i in index],
         )
 
 
@@ -114,7 +117,7 @@ def history_from_records(
     fields = _raw_fields(records) if inferred else custom_fields
     with paused_gc():
         history = _history_from_records(
-            records, max_problems, columns, numbers, cells, fields if inferred else ()
+            records, max_problems, columns, numbers, cells, ordered, fields if inferred else ()
         )
     return History(
         history.leads,
@@ -131,13 +134,20 @@ def history_from_records(
         skipped=history.skipped,
         won_labelled=history.won_labelled,
         repeats=history.repeats,
+        numbers=history.numbers,
     )
 
 
-def repeats_note(repeats: Repeats) -> str:
-    """What commands reading a history say of lead ids on more than one row."""
-    rows = "1 earlier row" if repeats.extra_rows == 1 else f"{repeats.extra_rows:,} earlier rows"
-    return f"{repeats.words()}: kept the last row of each, the newest state of the lead ({rows} left out)"
+def repeats_note(repeats: Repeats, ordered: bool) -> str:
+    """What commands reading a history say of lead ids on more than one row (`ordered`: History.ordered)."""
+    rows = "1 other row" if repeats.extra_rows == 1 else f"{repeats.extra_rows:,} other rows"
+    # Without dates the file's order is all there is: the last row need not be the newest (newest-first CRMs).
+    kept = (
+        "kept the newest row of each (by creation date; on equal dates, the later in the file)"
+        if ordered
+        else "kept the last row of each in the file"
+    )
+    return f"{repeats.words()}: {kept} ({rows} left out)"
 
 
 def _raw_fields(records: list[dict]) -> tuple[CustomField, ...]:
@@ -152,6 +162,7 @@ def _history_from_records(
     columns: list[dict] | None,
     numbers: list[int] | None,
     cells: bool,
+    ordered: bool,
     inferred: tuple[CustomField, ...] = (),
 ) -> History:
     leads, sql, won, reasons, factors, problems, kept = [], [], [], [], [], [], []
@@ -204,18 +215,25 @@ def _history_from_records(
         columns=own,
         won_labelled=won_labelled,
     )
-    history = _last_of_each(history, [numbers[i] if numbers else i + 1 for i in kept])
+    history = _newest_of_each(history, [numbers[i] if numbers else i + 1 for i in kept], ordered)
     order = np.argsort([lead.created_at.timestamp() for lead in history.leads], kind="stable")
     return replace(history.subset(order), skipped=tuple(problems))
 
 
-def _last_of_each(history: History, rows: list[int]) -> History:
-    """Each lead id's last row only: an export or a merge that lists a lead twice holds its older states
-    before its newest, and each row kept would count the lead (and its outcome) once more."""
+def _newest_of_each(history: History, rows: list[int], ordered: bool) -> History:
+    """Each lead id's newest row only: by creation time when the history is `ordered` (the later row in the
+    file on a tie), else the last in the file; each row kept would count the lead (and its outcome) once more."""
+    history = replace(history, numbers=rows)
     ids = [lead.lead_id for lead in history.leads]
     repeats = repeats_of(zip(ids, rows, strict=True))
     if repeats is None:
         return history
-    last = {lead_id: index for index, lead_id in enumerate(ids)}
-    kept = np.array([index for index, lead_id in enumerate(ids) if last[lead_id] == index])
+    # Many CRMs export newest first, so the file's order says nothing when the rows carry their own dates;
+    # without dates (or a sequence) creation times follow the rows, and the last row is all one can keep.
+    times = [lead.created_at.timestamp() if ordered else 0.0 for lead in history.leads]
+    newest: dict[str, int] = {}
+    for index, lead_id in enumerate(ids):
+        if lead_id not in newest or times[index] >= times[newest[lead_id]]:
+            newest[lead_id] = index
+    kept = np.array(sorted(newest.values()))
     return replace(history.subset(kept), repeats=repeats)

@@ -49,38 +49,76 @@ def describe_outcomes(label: Label, values: Counter) -> str:
     return f"{label.sql.column} holds {', '.join(shown)}{rest}"
 
 
-def unheld_values(label: Label, values: Counter) -> list[str]:
-    """Notes for the label's listed values that no row holds; a MappingError when rows hold a near spelling
-    the label does not list, since those rows would silently count as not SQL (or as outcomes)."""
+def unheld_values(label: Label, values: Counter, won: Counter | None = None) -> list[str]:
+    """Notes for the label's listed values that no row holds (`values`: the outcome column's cells, `won`: the
+    won column's); a MappingError when rows hold another spelling of a listed value the label does not list,
+    since those rows would silently count as not SQL, not won (or as outcomes)."""
+    lists = (("sql_positive", label.sql_positive, "not SQL"), ("open", label.open, "outcomes"))
+    notes, wrong = _listed_values(label.sql.column, label.sql_value, values, lists)
+    if label.won is not None and won is not None:
+        won_lists = (("won_positive", label.won_positive, "not won"),)
+        won_notes, won_wrong = _listed_values(label.won.column, label.won_value, won, won_lists)
+        # HubSpot's won column is its SQL column: a value listed under both is said once.
+        said = {note.split(" lists ", 1)[1] for note in notes}
+        notes += [note for note in won_notes if note.split(" lists ", 1)[1] not in said]
+        wrong += won_wrong
+    if wrong:
+        raise MappingError("; ".join(wrong))
+    return notes
+
+
+def _letters(text: str) -> str:
+    """A value's letters and digits only: 'Sales Qualified Lead', 'sales_qualified-lead' and
+    'salesqualifiedlead' are one value spelt three ways."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+def _listed_values(column: str, read, values: Counter, lists) -> tuple[list[str], list[str]]:
+    """The notes and the refusals of `unheld_values` for one column: `read` maps a cell through its value map,
+    `lists` are (option, values listed, what an unlisted value counts as)."""
     from difflib import get_close_matches
 
     held: dict[str, str] = {}
     rows: Counter = Counter()
     for text, count in values.items():
-        if text is not None and (mapped := label.sql_value(text)):
+        if text is not None and (mapped := read(text)):
             held.setdefault(fold(mapped), mapped)
             rows[fold(mapped)] += count
-    listed_anywhere = {fold(v) for v in (*label.sql_positive, *label.open)}
-    notes, wrong = [], []
-    for where, listed in (("sql_positive", label.sql_positive), ("open", label.open)):
+    listed_anywhere = {fold(v) for _, listed, _ in lists for v in listed}
+    unlisted = [key for key in held if key not in listed_anywhere]
+    notes, wrong, named, seen = [], [], set(), set()
+    for where, listed, kind in lists:
         for value in listed:
-            if fold(value) in held:
-                continue
-            near = get_close_matches(fold(value), list(held), n=1, cutoff=0.75)
-            said = f"label {where} lists {value!r}, which no row of {label.sql.column} holds"
-            if not near:
-                notes.append(said)
-            elif near[0] not in listed_anywhere:
+            key = fold(value)
+            if key in seen:
+                continue  # Salesforce's ['true', 'True', 'TRUE']: one value, said once
+            seen.add(key)
+            # Walk M: rows in another spelling count as not SQL even when the listed one is held too (435 SQLs
+            # lost); only letters and digits are compared, as a typo-level match takes 'Closed Lost' for 'Closed Won'.
+            same = [k for k in unlisted if _letters(k) and _letters(k) == _letters(key) and k not in named]
+            if key in held:
+                said = f"label {where} lists {value!r}, which {_holding(rows[key], column)}"
+            else:
+                said = f"label {where} lists {value!r}, which no row of {column} holds"
+                near = same or get_close_matches(key, list(held), n=1, cutoff=0.75)
+                if not near:
+                    notes.append(said)
                 # Walk K: HubSpot's labels listed, its internal values exported: half the SQLs became non-SQLs.
-                kind = "not SQL" if where == "sql_positive" else "outcomes"
+                # A near spelling listed too is a mapping written for both spellings.
+                same = [k for k in near if k not in listed_anywhere]
+            for other in same:
+                named.add(other)
                 wrong.append(
-                    f"{said}, while {rows[near[0]]:,} rows hold {held[near[0]]!r}, counted as {kind}: list "
-                    f"{held[near[0]]!r} under {where} if it is the same, or correct the spelling"
+                    f"{said}, while {_holding(rows[other])} {held[other]!r}, counted as {kind}: list "
+                    f"{held[other]!r} under {where} if it is the same, or correct the spelling"
                 )
-            # else: another spelling of it is listed and held (a mapping written for both spellings).
-    if wrong:
-        raise MappingError("; ".join(wrong))
-    return notes
+    return notes, wrong
+
+
+def _holding(count: int, column: str = "") -> str:
+    """'1 row holds', '435 rows hold', '894 rows of Stage hold'."""
+    rows = "1 row" if count == 1 else f"{count:,} rows"
+    return f"{rows}{f' of {column}' if column else ''} {'holds' if count == 1 else 'hold'}"
 
 
 def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float = 0.01) -> MappedExport:
@@ -104,8 +142,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     undated = len(undated_lines)
     kept = [raw for k, raw in enumerate(rows) if k + 2 not in undated_lines] if mapping.skip_undated else rows
     values = Counter(Row(raw, placeholders).text(label.sql.column) for raw in kept)
+    won = Counter(Row(raw, placeholders).text(label.won.column) for raw in kept) if label.won else None
     described = describe_outcomes(label, values)
-    notes += unheld_values(label, values)
+    notes += unheld_values(label, values, won)
     marks = decimal_marks(mapping, rows)
     results = map_rows(mapping, rows, marks=marks)
     if undated and mapping.skip_undated:
@@ -132,15 +171,16 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         )
     own = mapping.baseline_columns(header)
     mapped = [(number, record) for number, record in results if not isinstance(record, str)]
-    waiting = sum(record["outcome"] is None for _, record in mapped)
+    waiting = [number for number, record in mapped if record["outcome"] is None]
     mapped = [(number, record) for number, record in mapped if record["outcome"] is not None]
     if waiting:
         notes.append(
-            f"{waiting:,} leads with no outcome yet left out (nothing to learn from or measure them by)"
+            f"{len(waiting):,} leads with no outcome yet left out (nothing to learn from or measure them by); "
+            + describe_outcomes(label, _label_cells(rows, waiting, label, placeholders))
         )
     if waiting and not mapped:
         raise MappingError(
-            f"no lead has an outcome yet ({waiting:,} open): nothing to learn from; {described}"
+            f"no lead has an outcome yet ({len(waiting):,} open): nothing to learn from; {described}"
         )
     history = history_from_records(
         [record for _, record in mapped],
@@ -153,13 +193,19 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         # A column the mapping does not read has its mark inferred from its cells (None).
         decimal={column: marks.get(column, mapping.decimal) for column in own},
         numbers=[number for number, _ in mapped],
-        label_note=described,
         cells=True,
     )
-    # Counted after validation: a row the lead schema refuses (a negative size) is no lead trained on.
-    notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {described}")
+    # Counted on the rows trained on, as the totals are: not a row the lead schema refuses (a negative size),
+    # nor the rows left out of a lead on several (walk M: values summed to more leads than were stated).
+    trained = describe_outcomes(label, _label_cells(rows, history.numbers, label, placeholders))
+    notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {trained}")
     refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
-    return MappedExport(replace(history, skipped=refused), [*problems, *refused], notes)
+    return MappedExport(replace(history, skipped=refused, label_note=trained), [*problems, *refused], notes)
+
+
+def _label_cells(rows: list[dict], numbers: list[int], label: Label, placeholders: set[str]) -> Counter:
+    """The outcome column's cells of the rows numbered `numbers` (header = 1), counted."""
+    return Counter(Row(rows[number - 2], placeholders).text(label.sql.column) for number in numbers)
 
 
 def _hints(label: Label, blank_outcomes: int, undated: int, dated: Column | Sequence | None) -> str:

@@ -73,13 +73,13 @@ def skipped_note(problems: list[str]) -> None:
 
 
 def repeated_note(history) -> None:
-    """The lead ids on more than one row of a history, of which the last row was kept, in one line."""
+    """The lead ids on more than one row of a history, of which the newest (or last) row was kept, in one line."""
     from rich.markup import escape
 
     from leadgate.training.data import repeats_note
 
     if history.repeats:
-        err.print(f"[yellow]{escape(repeats_note(history.repeats))}[/]")
+        err.print(f"[yellow]{escape(repeats_note(history.repeats, history.ordered))}[/]")
 
 
 def history_or_fail(path: Path, mapping=None, delimiter: str | None = None):

@@ -117,7 +117,7 @@ def test_a_lead_path_csv_with_a_column_of_its_own_names_it(tmp_path, capsys):
     assert "looks like a CRM export" not in said
 
 
-def test_a_history_naming_a_lead_twice_says_so_and_keeps_the_last_row(tmp_path, capsys):
+def test_a_history_naming_a_lead_twice_says_so_and_keeps_the_newest_row(tmp_path, capsys):
     path = tmp_path / "history.jsonl"
     records = _records(20)
     records.append({**records[4], "outcome": {"sql": True}})
@@ -125,6 +125,6 @@ def test_a_history_naming_a_lead_twice_says_so_and_keeps_the_last_row(tmp_path, 
     history = history_or_fail(path)
     assert len(history.leads) == 20 and history.sql[[lead.lead_id for lead in history.leads].index("c-4")]
     assert (
-        "1 lead id appears on more than one row (c-4 rows 5, 21): kept the last row of each, the newest state "
-        "of the lead (1 earlier row left out)"
+        "1 lead id appears on more than one row (c-4 rows 5, 21): kept the newest row of each (by creation "
+        "date; on equal dates, the later in the file) (1 other row left out)"
     ) in " ".join(capsys.readouterr().err.split())

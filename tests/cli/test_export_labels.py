@@ -95,3 +95,33 @@ def test_a_label_that_matches_no_row_stops_with_one_line_naming_the_values(tmp_p
     )
     assert "Stage holds 'Closed Lost' → 'Lost'" in error and "list the values that mean SQL" in error
     assert not data_dir.exists()  # nothing logged, nothing registered
+
+
+def test_a_listed_outcome_held_also_in_another_spelling_stops_training_before_any_model(tmp_path):
+    # Walk M: 'Sales Qualified Lead' listed and held, 'salesqualifiedlead' held too: its SQLs were not SQLs.
+    rows = stage_rows(600)
+    for i, row in enumerate(rows):
+        row["Stage"] = "closedwon" if row["Stage"] != "Closed Lost" and i % 2 else row["Stage"]
+    write_csv(tmp_path / "stages.csv", rows, delimiter=",", encoding="utf-8")
+    (tmp_path / "stages.yaml").write_text(
+        MAPPING.replace(', values: {"Closed Won": Won, "Closed Lost": Lost}', "").replace(
+            "[won]", "[Closed Won]"
+        )
+    )
+    data_dir = tmp_path / "d"
+    result = run(
+        "train",
+        "--data",
+        tmp_path / "stages.csv",
+        "--mapping",
+        tmp_path / "stages.yaml",
+        "--data-dir",
+        data_dir,
+    )
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    error = text(result.output[result.output.index("error:") :])
+    assert (
+        "label sql_positive lists 'Closed Won', which " in error
+        and " rows hold 'closedwon', counted as not SQL" in error
+    )
+    assert not data_dir.exists()  # nothing logged, nothing registered

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from leadgate.training.data import HistoryError, history_from_records
+from leadgate.training.data import HistoryError, history_from_records, repeats_note
 from tests.factories import lead_dict
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -176,6 +176,35 @@ def test_a_lead_id_on_more_than_one_row_keeps_only_its_last_row_the_newest_state
     assert history.repeats.count == 2 and history.repeats.extra_rows == 3
     assert history.repeats.shown == (("h-0", (1, 3, 7)), ("h-1", (2, 5)))
     assert history.subset(np.array([0, 1])).repeats == history.repeats
+
+
+def test_a_lead_id_on_more_than_one_row_keeps_its_newest_row_in_a_newest_first_export():
+    # Walk M: many CRMs export newest first, where the last row of a lead is its oldest state.
+    rows = [record(0, hours=6, sql=True, won=True), record(1, hours=4, sql=True), record(0, hours=3)]
+    rows += [record(2, hours=2), record(1, hours=1), record(0, hours=0), record(3, hours=6)]
+    history = history_from_records(rows)
+    assert [lead.lead_id for lead in history.leads] == ["h-2", "h-1", "h-0", "h-3"]
+    assert history.sql.tolist() == [False, True, True, False] and history.won.tolist() == [0, 0, 1, 0]
+    assert history.numbers == [4, 2, 1, 7]  # the rows trained on, in the history's order
+    assert repeats_note(history.repeats, history.ordered) == (
+        "2 lead ids appear on more than one row (h-0 rows 1, 3, 6; h-1 rows 2, 5): kept the newest row of each "
+        "(by creation date; on equal dates, the later in the file) (3 other rows left out)"
+    )
+
+
+def test_rows_of_a_lead_created_at_the_same_time_keep_the_later_in_the_file():
+    rows = [record(0, hours=1), record(1, hours=2), record(0, hours=1, sql=True)]
+    assert history_from_records(rows).sql.tolist() == [True, False]
+
+
+def test_a_history_without_dates_keeps_the_last_row_and_says_so_without_claiming_it_newest():
+    rows = [record(0, hours=6, sql=True), record(1, hours=2), record(0, hours=3)]
+    history = history_from_records(rows, ordered=False)
+    assert [lead.lead_id for lead in history.leads] == ["h-1", "h-0"] and not history.sql.any()
+    assert repeats_note(history.repeats, history.ordered) == (
+        "1 lead id appears on more than one row (h-0 rows 1, 3): kept the last row of each in the file "
+        "(1 other row left out)"
+    )
 
 
 def test_a_history_without_repeats_has_none():
