@@ -199,7 +199,8 @@ class Lead(_Strict):
         min_length=1,
         max_length=200,
         pattern=LEAD_ID_PATTERN,
-        description="no '/', control or invisible characters (zero-width, bidi, line separators)",
+        description="no '/', control or invisible characters (zero-width, bidi, line separators, fillers, "
+        "private use, spaces other than U+0020)",
     )
     created_at: Moment
     scored_at: Moment | None = Field(
