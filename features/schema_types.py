@@ -55,12 +55,14 @@ _NAMELESS = {"Cc": "CONTROL", "Co": "PRIVATE USE CHARACTER", "Cs": "SURROGATE", 
 
 def unseen_problem(text: str, also: str = "") -> str | None:
     """Why an id cannot be `text`: the first UNSEEN character (or one of `also`) named, with its place; None if clean."""
-    for place, character in enumerate(text, start=1):
-        if character in also:
-            return f"{character!r} at character {place}"
-        if _UNSEEN_CHARACTER.match(character):
-            name = unicodedata.name(character, None) or _NAMELESS[unicodedata.category(character)]
-            return f"U+{ord(character):04X} {name} at character {place}"
+    first_also = min((i for i in map(text.find, also) if i >= 0), default=len(text))
+    found = _UNSEEN_CHARACTER.search(text, 0, first_also)  # one pass: every lead's id comes through here
+    if found:
+        character = found.group()
+        name = unicodedata.name(character, None) or _NAMELESS[unicodedata.category(character)]
+        return f"U+{ord(character):04X} {name} at character {found.start() + 1}"
+    if first_also < len(text):
+        return f"{text[first_also]!r} at character {first_also + 1}"
     return None
 
 

@@ -116,6 +116,14 @@ def test_a_lead_read_back_from_the_store_is_not_judged_again_by_the_time_rules()
         parse_lead({**stored, "company": {"employees": -1}}, stored=True)
 
 
+def test_a_lead_read_back_from_the_store_keeps_an_id_the_id_rule_now_refuses():
+    # Accepted before the rule grew (a zero-width space, a no-break space), it must still be re-decided.
+    stored = lead_dict(lead_id="crm\xa042\u200b")
+    with pytest.raises(LeadValidationError, match=r"lead_id: .*U\+00A0 NO-BREAK SPACE at character 4"):
+        parse_lead(stored)
+    assert parse_lead(stored, stored=True).lead_id == "crm\xa042\u200b"
+
+
 def test_activity_after_the_decision_moment_but_not_after_now_is_kept_for_histories():
     # Decided as it stood when created (a back-test, a history): later activity is ignored, not an error.
     soon = (datetime.now(UTC) + timedelta(hours=14)).isoformat()  # a local time labelled UTC

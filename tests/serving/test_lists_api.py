@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from leadgate.features.schema import parse_lead
 from leadgate.serving.store_models import ListAuditRow, ListEntryRow, SuppressionRow
 from tests.factories import events, lead_dict
 from tests.serving.conftest import auth
@@ -255,6 +256,26 @@ def test_making_and_lifting_a_suppression_decides_its_stored_leads_again_at_once
         ("suppression", "silent_reject"),
         ("suppression_lifted", automatic),
     ]
+
+
+def test_a_lead_stored_before_the_id_rule_grew_is_decided_again_by_a_suppression(client, store):
+    """A stored id with a no-break space (refused on arrival since) neither blocks the suppression nor is skipped."""
+    pipeline, at = client.app.state.holder.current().pipeline, datetime.now(UTC)
+    clean = lead_dict(lead_id="old-1", contact={"email": "lena.vogt@nordlicht-tools.de"})
+    old = {**clean, "lead_id": "old\xa01"}  # stored as an earlier version took it
+    store.create(
+        lead=old,
+        decision=pipeline.decide([parse_lead(clean)], now=at).record(0),
+        idempotency_key=None,
+        received_at=at,
+    )
+    made = client.post(
+        "/v1/suppressions",
+        json={"subject": "nordlicht-tools.de", "contact": "all_contact", "reason": "legal hold"},
+        headers=auth("sales"),
+    )
+    assert made.status_code == 201, made.text
+    assert [(d.trigger, d.route) for d in store.history("old\xa01")][-1] == ("suppression", "silent_reject")
 
 
 def test_lifting_a_persons_complaint_decides_the_lead_again(client):
