@@ -172,6 +172,7 @@ def test_a_suppression_made_by_sales_acts_on_the_accounts_next_lead(client):
         headers=auth("sales"),
     )
     assert made.status_code == 201 and made.json()["subject_kind"] == "domain"
+    assert made.json()["decided"] == 0  # no lead of the account stored yet
     _post(client, lead_dict(lead_id="held", contact=JONAS))
     held = _decision(client, "held")
     assert held["route"] == "silent_reject" and held["control"] == "suppression"
@@ -232,6 +233,7 @@ def test_making_and_lifting_a_suppression_decides_its_stored_leads_again_at_once
         json={"subject": "nordlicht-tools.de", "contact": "all_contact", "reason": "legal hold"},
         headers=auth("sales"),
     ).json()
+    assert made["decided"] == 2  # rep-1 and site, as the CLI says "2 stored leads decided again"
     for lead_id in ("rep-1", "site"):  # its email's account, or its website's: decided again, no event needed
         held = _decision(client, lead_id)
         assert (held["route"], held["control"], held["suppressed"]) == (
@@ -248,6 +250,7 @@ def test_making_and_lifting_a_suppression_decides_its_stored_leads_again_at_once
         f"/v1/suppressions/{made['id']}/lift", json={"why": "hold ended"}, headers=auth("sales")
     )
     assert lifted.status_code == 200, lifted.text
+    assert (lifted.json()["status"], lifted.json()["decided"]) == ("lifted", 2)
     rep = _decision(client, "rep-1")
     assert (rep["route"], rep["suppressed"]) == (automatic, [])
     assert rep["control"] != "suppression" and rep["history"][-1]["suppressed"] == []
@@ -275,6 +278,7 @@ def test_a_lead_stored_before_the_id_rule_grew_is_decided_again_by_a_suppression
         headers=auth("sales"),
     )
     assert made.status_code == 201, made.text
+    assert made.json()["decided"] == 1
     assert [(d.trigger, d.route) for d in store.history("old\xa01")][-1] == ("suppression", "silent_reject")
 
 
@@ -290,3 +294,14 @@ def test_lifting_a_persons_complaint_decides_the_lead_again(client):
         angry["route"] != "silent_reject" and angry["control"] != "suppression" and angry["suppressed"] == []
     )
     assert angry["history"][-1]["trigger"] == "suppression_lifted"
+
+
+def test_the_openapi_schema_declares_how_many_leads_a_suppression_decided_again(client):
+    openapi = client.get("/openapi.json").json()
+    answers = {
+        path: openapi["paths"][path]["post"]["responses"][code]["content"]["application/json"]["schema"]
+        for path, code in (("/v1/suppressions", "201"), ("/v1/suppressions/{suppression_id}/lift", "200"))
+    }
+    assert {schema["$ref"] for schema in answers.values()} == {"#/components/schemas/SuppressionChanged"}
+    changed = openapi["components"]["schemas"]["SuppressionChanged"]
+    assert "decided" in changed["required"] and changed["properties"]["decided"]["type"] == "integer"
