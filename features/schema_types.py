@@ -26,28 +26,43 @@ NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$
 
 
 # Characters no id may hold: controls (Cc: NUL, TAB, DEL, C1), invisible formatting (Cf: zero-width space,
-# bidi overrides), line and paragraph separators (Zl, Zp) and surrogates (Cs): two ids differing only by one
-# print alike, and an id travels in URLs, logs and database keys.
-UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# bidi overrides), line and paragraph separators (Zl, Zp), spaces but the plain one (Zs: U+00A0 prints as
+# U+0020), private use (Co: prints as whatever a font makes of it, often nothing), surrogates (Cs), and the rest
+# of Unicode's Default_Ignorable_Code_Point (fillers, variation selectors): two ids differing only by one print
+# alike, and an id travels in URLs, logs and database keys.
+UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs", "Co", "Cs"})
 
 
 # The UNSEEN characters but surrogates (which no regex engine takes in a class, and pydantic refuses before) as
 # a class body, written out: deriving it from unicodedata costs 0.3 s at import. Unicode 15; a test checks it.
 UNSEEN_CLASS = (
-    r"\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
-    r"\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    r"\x00-\x1f\x7f-\x9f"  # Cc
+    r"\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    r"\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    r"\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"  # Cf
+    r"\u2028\u2029"  # Zl, Zp
+    r"\xa0\u1680\u2000-\u200a\u202f\u205f\u3000"  # Zs but U+0020
+    r"\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"  # Co
+    # Default_Ignorable_Code_Point, as DerivedCoreProperties.txt lists it (unicodedata does not expose it).
+    r"\xad\u034f\u061c\u115f-\u1160\u17b4-\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
+    r"\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
 )
+# Python's re takes surrogates in a class: a text built in Python (not JSON) may hold one.
+_UNSEEN_CHARACTER = re.compile(rf"[{UNSEEN_CLASS}\ud800-\udfff]")
+# What a character without a name is called: controls have only aliases, the others no name at all.
+_NAMELESS = {"Cc": "CONTROL", "Co": "PRIVATE USE CHARACTER", "Cs": "SURROGATE", "Cn": "UNASSIGNED CHARACTER"}
 
 
 def unseen_problem(text: str, also: str = "") -> str | None:
     """Why an id cannot be `text`: the first UNSEEN character (or one of `also`) named, with its place; None if clean."""
-    for place, character in enumerate(text, start=1):
-        if character in also:
-            return f"{character!r} at character {place}"
-        if unicodedata.category(character) in UNSEEN:
-            name = unicodedata.name(character, "CONTROL")  # controls have no name, only aliases
-            return f"U+{ord(character):04X} {name} at character {place}"
+    first_also = min((i for i in map(text.find, also) if i >= 0), default=len(text))
+    found = _UNSEEN_CHARACTER.search(text, 0, first_also)  # one pass: every lead's id comes through here
+    if found:
+        character = found.group()
+        name = unicodedata.name(character, None) or _NAMELESS[unicodedata.category(character)]
+        return f"U+{ord(character):04X} {name} at character {found.start() + 1}"
+    if first_also < len(text):
+        return f"{text[first_also]!r} at character {first_also + 1}"
     return None
 
 

@@ -43,6 +43,15 @@ class LiftIn(BaseModel):
     why: Why
 
 
+class SuppressionChanged(SuppressionView):
+    """The suppression as stored after the change, and how many stored leads were decided again."""
+
+    decided: int = Field(
+        description="stored leads it bears on, decided again in the same transaction "
+        "(trigger suppression, or suppression_lifted for a lift)"
+    )
+
+
 class SuppressionPage(BaseModel):
     """Suppression records of a subject, oldest first."""
 
@@ -51,6 +60,11 @@ class SuppressionPage(BaseModel):
 
 def _view(suppression) -> dict:
     return state_now(suppression, datetime.now(UTC)).to_json()
+
+
+def _changed(changed: suppression_service.Changed) -> SuppressionChanged:
+    # The count the CLI prints too ("2 stored leads decided again"): who made the change sees what it did.
+    return SuppressionChanged.model_validate({**_view(changed.suppression), "decided": changed.decided})
 
 
 @router.get(
@@ -76,7 +90,7 @@ def list_suppressions(
 
 @router.post(
     "/v1/suppressions",
-    response_model=SuppressionView,
+    response_model=SuppressionChanged,
     status_code=status.HTTP_201_CREATED,
     responses=WRITE_ERRORS,
     summary="Stop a kind of contact with a person or an account",
@@ -96,13 +110,13 @@ def create_suppression(
         )
     except suppression_store.SuppressionError as error:
         return problem(422, f"{error}; nothing was stored")
-    made = suppression_service.create_suppression(row=row, **_deps(request)).suppression
-    return JSONResponse(SuppressionView.model_validate(_view(made)).model_dump(mode="json"), status_code=201)
+    made = suppression_service.create_suppression(row=row, **_deps(request))
+    return JSONResponse(_changed(made).model_dump(mode="json"), status_code=201)
 
 
 @router.post(
     "/v1/suppressions/{suppression_id}/lift",
-    response_model=SuppressionView,
+    response_model=SuppressionChanged,
     responses={
         **WRITE_ERRORS,
         404: {"model": Problem, "description": "no such suppression"},
@@ -120,14 +134,14 @@ def lift_suppression(
     try:
         lifted = suppression_service.lift_suppression(
             suppression_id=suppression_id, why=body.why, who=key.name, **_deps(request)
-        ).suppression
+        )
     except LookupError as error:
         return problem(404, str(error))
     except suppression_store.AlreadyLifted as error:
         return problem(409, str(error))
     except suppression_store.SuppressionError as error:
         return problem(422, str(error))
-    return _view(lifted)
+    return _changed(lifted)
 
 
 def _deps(request: Request) -> dict:

@@ -178,6 +178,61 @@ CASES = [
         )
         for c in "\u007f\u0085\u009b\u2028\u2029\u202e\u200b"
     ),
+    # Fillers, joiners and private use print as nothing; a no-break space prints as a space: "bi-c 1x" twice.
+    *(
+        leads_case(
+            f"U+{ord(c):04X} in lead_id", lead(f"bi-c{c}1x"), ("lead_id", f"U+{ord(c):04X}", "invisible")
+        )
+        for c in "\u3164\u115f\u034f\ue000\U000f0000\xa0\u3000\u2007"
+    ),
+    Bad(
+        "no-break space in a path lead id",
+        "/v1/leads/bi-%C2%A0known/decision",
+        method="get",
+        role="sales",
+        says=("lead_id", "U+00A0 NO-BREAK SPACE"),
+    ),
+    Bad(
+        "trailing no-break space in a path lead id",  # a path is not stripped: "bi-known " is not bi-known
+        "/v1/leads/bi-known%C2%A0/decision",
+        method="get",
+        role="sales",
+        says=("lead_id", "U+00A0"),
+    ),
+    leads_case(
+        "Hangul filler in the idempotency key",
+        lead("bi-23"),
+        ("idempotency-key", "U+3164 HANGUL FILLER"),
+        headers={"Idempotency-Key": "form-\u31647f3a".encode()},
+    ),
+    leads_case(
+        "no-break space in the idempotency key",
+        lead("bi-24"),
+        ("idempotency-key", "U+00A0"),
+        headers={"Idempotency-Key": "form-\xa07f3a".encode()},
+    ),
+    Bad(
+        "no-break space in a suppression subject",
+        "/v1/suppressions",
+        {"subject": "dana\xa0kim@acme-robotics.com", "contact": "all_contact", "reason": "t"},
+        role="sales",
+        says=("invisible", "U+00A0 NO-BREAK SPACE"),
+    ),
+    Bad(
+        "private-use character in a suppression subject",
+        "/v1/suppressions",
+        {"subject": "dana\ue000@acme-robotics.com", "contact": "all_contact", "reason": "t"},
+        role="sales",
+        says=("invisible", "U+E000 PRIVATE USE CHARACTER"),
+    ),
+    Bad(
+        "ideographic space in a subject asked about",
+        "/v1/suppressions",
+        method="get",
+        role="sales",
+        params={"subject": "dana\u3000kim@acme-robotics.com"},
+        says=("invisible", "U+3000"),
+    ),
     Bad(
         "zero-width space in a path lead id",
         "/v1/leads/bi-%E2%80%8Bknown/decision",

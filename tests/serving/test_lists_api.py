@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from leadgate.features.schema import parse_lead
 from leadgate.serving.store_models import ListAuditRow, ListEntryRow, SuppressionRow
 from tests.factories import events, lead_dict
 from tests.serving.conftest import auth
@@ -171,6 +172,7 @@ def test_a_suppression_made_by_sales_acts_on_the_accounts_next_lead(client):
         headers=auth("sales"),
     )
     assert made.status_code == 201 and made.json()["subject_kind"] == "domain"
+    assert made.json()["decided"] == 0  # no lead of the account stored yet
     _post(client, lead_dict(lead_id="held", contact=JONAS))
     held = _decision(client, "held")
     assert held["route"] == "silent_reject" and held["control"] == "suppression"
@@ -231,6 +233,7 @@ def test_making_and_lifting_a_suppression_decides_its_stored_leads_again_at_once
         json={"subject": "nordlicht-tools.de", "contact": "all_contact", "reason": "legal hold"},
         headers=auth("sales"),
     ).json()
+    assert made["decided"] == 2  # rep-1 and site, as the CLI says "2 stored leads decided again"
     for lead_id in ("rep-1", "site"):  # its email's account, or its website's: decided again, no event needed
         held = _decision(client, lead_id)
         assert (held["route"], held["control"], held["suppressed"]) == (
@@ -247,6 +250,7 @@ def test_making_and_lifting_a_suppression_decides_its_stored_leads_again_at_once
         f"/v1/suppressions/{made['id']}/lift", json={"why": "hold ended"}, headers=auth("sales")
     )
     assert lifted.status_code == 200, lifted.text
+    assert (lifted.json()["status"], lifted.json()["decided"]) == ("lifted", 2)
     rep = _decision(client, "rep-1")
     assert (rep["route"], rep["suppressed"]) == (automatic, [])
     assert rep["control"] != "suppression" and rep["history"][-1]["suppressed"] == []
@@ -255,6 +259,27 @@ def test_making_and_lifting_a_suppression_decides_its_stored_leads_again_at_once
         ("suppression", "silent_reject"),
         ("suppression_lifted", automatic),
     ]
+
+
+def test_a_lead_stored_before_the_id_rule_grew_is_decided_again_by_a_suppression(client, store):
+    """A stored id with a no-break space (refused on arrival since) neither blocks the suppression nor is skipped."""
+    pipeline, at = client.app.state.holder.current().pipeline, datetime.now(UTC)
+    clean = lead_dict(lead_id="old-1", contact={"email": "lena.vogt@nordlicht-tools.de"})
+    old = {**clean, "lead_id": "old\xa01"}  # stored as an earlier version took it
+    store.create(
+        lead=old,
+        decision=pipeline.decide([parse_lead(clean)], now=at).record(0),
+        idempotency_key=None,
+        received_at=at,
+    )
+    made = client.post(
+        "/v1/suppressions",
+        json={"subject": "nordlicht-tools.de", "contact": "all_contact", "reason": "legal hold"},
+        headers=auth("sales"),
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["decided"] == 1
+    assert [(d.trigger, d.route) for d in store.history("old\xa01")][-1] == ("suppression", "silent_reject")
 
 
 def test_lifting_a_persons_complaint_decides_the_lead_again(client):
@@ -269,3 +294,14 @@ def test_lifting_a_persons_complaint_decides_the_lead_again(client):
         angry["route"] != "silent_reject" and angry["control"] != "suppression" and angry["suppressed"] == []
     )
     assert angry["history"][-1]["trigger"] == "suppression_lifted"
+
+
+def test_the_openapi_schema_declares_how_many_leads_a_suppression_decided_again(client):
+    openapi = client.get("/openapi.json").json()
+    answers = {
+        path: openapi["paths"][path]["post"]["responses"][code]["content"]["application/json"]["schema"]
+        for path, code in (("/v1/suppressions", "201"), ("/v1/suppressions/{suppression_id}/lift", "200"))
+    }
+    assert {schema["$ref"] for schema in answers.values()} == {"#/components/schemas/SuppressionChanged"}
+    changed = openapi["components"]["schemas"]["SuppressionChanged"]
+    assert "decided" in changed["required"] and changed["properties"]["decided"]["type"] == "integer"
