@@ -67,6 +67,11 @@ def unheld_values(label: Label, values: Counter, won: Counter | None = None) -> 
     return notes
 
 
+# Above this similarity a listed value no row holds is taken as a typo of a held one ('Sales Qualifed Lead':
+# 0.97); 'Qualified' and 'Unqualified' (0.90), 'Closed Won' and 'Closed Lost' (0.76) are different outcomes.
+TYPO_RATIO = 0.92
+
+
 def _letters(text: str) -> str:
     """A value's letters and digits only: 'Sales Qualified Lead', 'sales_qualified-lead' and
     'salesqualifiedlead' are one value spelt three ways."""
@@ -76,7 +81,7 @@ def _letters(text: str) -> str:
 def _listed_values(column: str, read, values: Counter, lists) -> tuple[list[str], list[str]]:
     """The notes and the refusals of `unheld_values` for one column: `read` maps a cell through its value map,
     `lists` are (option, values listed, what an unlisted value counts as)."""
-    from difflib import get_close_matches
+    from difflib import SequenceMatcher, get_close_matches
 
     held: dict[str, str] = {}
     rows: Counter = Counter()
@@ -100,12 +105,16 @@ def _listed_values(column: str, read, values: Counter, lists) -> tuple[list[str]
                 said = f"label {where} lists {value!r}, which {_holding(rows[key], column)}"
             else:
                 said = f"label {where} lists {value!r}, which no row of {column} holds"
-                near = same or get_close_matches(key, list(held), n=1, cutoff=0.75)
-                if not near:
-                    notes.append(said)
                 # Walk K: HubSpot's labels listed, its internal values exported: half the SQLs became non-SQLs.
-                # A near spelling listed too is a mapping written for both spellings.
-                same = [k for k in near if k not in listed_anywhere]
+                # A typo of the listed value stops too; a merely similar value is another outcome ('Closed
+                # Lost' beside 'Closed Won', 'Disqualified' beside 'Qualified'), named as a hint only.
+                near = get_close_matches(key, unlisted, n=1, cutoff=0.75)
+                typo = [k for k in near if SequenceMatcher(None, k, key).ratio() > TYPO_RATIO]
+                same = same or typo
+                sibling = any(_letters(k) == _letters(key) for k in held if k in listed_anywhere)
+                if not same and not sibling:  # a spelling listed beside one held: written for both
+                    hint = f" (did you mean {held[near[0]]!r}?)" if near else ""
+                    notes.append(said + hint)
             for other in same:
                 named.add(other)
                 wrong.append(

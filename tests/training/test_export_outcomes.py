@@ -292,3 +292,22 @@ def test_a_value_listed_as_sql_and_won_that_no_row_holds_is_named_once():
     assert [note for note in notes if "Evangelist" in note] == [
         "label sql_positive lists 'Evangelist', which no row of Stage holds"
     ]
+
+
+def test_a_listed_value_merely_like_another_outcome_is_a_hint_not_a_stop():
+    rows = _rows()
+    for row in rows:
+        row["Stage"] = {"Closed Lost": "Disqualified"}.get(row["Stage"], row["Stage"])
+    # The review of session 22: 'Qualified' beside 'Disqualified' (0.86 alike) stopped training on a mapping
+    # that lists a stage this export happens not to hold.
+    mapping = parse_mapping(MAPPING.replace("[Closed Won]", "[Closed Won, Qualified]"))
+    mapped = history_from_export(rows, mapping)
+    assert mapped.history.sql.sum() == 134
+    assert (
+        "label sql_positive lists 'Qualified', which no row of Stage holds (did you mean 'Disqualified'?)"
+        in (mapped.notes)
+    )
+    # A typo of a held value (0.97 alike) still stops: its rows would count as not SQL.
+    typo = parse_mapping(MAPPING.replace("[Closed Won]", "[Closed Wonn]"))
+    with pytest.raises(MappingError, match="while 134 rows hold 'Closed Won', counted as not SQL"):
+        history_from_export(_rows(), typo)
