@@ -46,6 +46,8 @@ INFORMAL = {
     "pitcairn islands": "PN",
     "us virgin islands": "VI",
     "caribbean netherlands": "BQ",
+    "congo kinshasa": "CD",  # CLDR's picker names
+    "congo brazzaville": "CG",
 }
 _SAINT = re.compile(r"\bst\b\.?")
 _INITIAL_DOT = re.compile(r"\b(\w)\.")
@@ -61,28 +63,25 @@ def name_key(text: str) -> str:
 
 
 def _forms(key: str) -> list[str]:
-    """The ways a written name may hold a country's: as is, without 'the', 'Korea, South' turned round,
-    either side of a parenthesis or a comma ('USA (United States)'), without CLDR's 'SAR China'."""
+    """The ways a written name may hold a country's: as is, without 'the', without CLDR's 'SAR China'."""
     forms = [key]
     if key.startswith("the "):
         forms.append(key[4:])
     if key.endswith(" the"):
         forms.append(key[:-4])
     forms.append(re.sub(r" sar( china)?$", "", key))
-    forms.append({"congo kinshasa": "cd", "congo brazzaville": "cg"}.get(key, key))
     return forms
 
 
-def _written_parts(value: str) -> list[str]:
-    """The value, then what stands either side of its parenthesis or comma (turned round when both are words)."""
-    parts = [value]
+def _sides(value: str) -> tuple[str, str] | None:
+    """What stands either side of a value's parenthesis or single comma ('Myanmar (Burma)', 'Paris, France')."""
     inner = re.match(r"^(.*?)\s*\((.*)\)\s*$", value)
     if inner:
-        parts += [inner.group(1), inner.group(2)]
+        return inner.group(1), inner.group(2)
     if value.count(",") == 1:
         left, right = (p.strip() for p in value.split(","))
-        parts += [f"{right} {left}", left, right]
-    return [p for p in parts if p.strip()]
+        return left, right
+    return None
 
 
 def _name_parts(name: str) -> list[str]:
@@ -101,21 +100,35 @@ def _name_parts(name: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def country_code(country: str) -> str:
     """ISO alpha-2 code for a code or name ('Germany', 'DEU', 'de' -> 'DE'); '' when unknown."""
-    import pycountry
-
     value = country.strip()
     if not value:
         return ""
-    names = _known_names()
-    for part in _written_parts(value):
-        try:
-            return pycountry.countries.lookup(part.strip()).alpha_2
-        except LookupError:
-            pass
-        for form in _forms(name_key(part)):
-            code = names.get(form) or (form.upper() if len(form) == 2 and _is_code(form) else "")
-            if code:
-                return code
+    whole = _one_name(value)
+    if whole or _sides(value) is None:
+        return whole
+    left, right = _sides(value)
+    turned = _one_name(f"{right} {left}")  # 'Korea, South', 'Netherlands, The'
+    if turned:
+        return turned
+    # Either side alone, only when the other names no other country: 'Georgia, USA' and 'Lebanon, PA' (a US
+    # state's code, Panama's too) stay unread rather than abroad; 'England, UK' and 'Paris, France' are read.
+    found = {code for code in (_one_name(left), _one_name(right)) if code}
+    return found.pop() if len(found) == 1 else ""
+
+
+def _one_name(text: str) -> str:
+    """The code of one name or code as written, '' when it is none; the table of names only when needed."""
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(text.strip()).alpha_2
+    except LookupError:
+        pass
+    names = _known_names()  # built on the first name the plain lookup misses
+    for form in _forms(name_key(text)):
+        code = names.get(form) or (form.upper() if len(form) == 2 and _is_code(form) else "")
+        if code:
+            return code
     return ""
 
 

@@ -83,3 +83,18 @@ def test_the_ways_forms_and_country_pickers_write_a_country_are_read(name, code)
 @pytest.mark.parametrize("text", ["N/A", "unknown", "Other", "Worldwide", "Europe", "Inc", "Narnia"])
 def test_what_is_no_country_stays_unread_and_a_qualifier_is_never_one(text):
     assert country_code(text) == ""
+
+
+@pytest.mark.parametrize("text", ["Georgia, USA", "Jersey, USA", "Lebanon, PA", "Hong Kong (China)"])
+def test_two_sides_naming_two_countries_stay_unread_rather_than_abroad(text):
+    # The review of session 22: the left of a comma was tried first, so a US lead read as Georgia or Lebanon.
+    assert country_code(text) == ""
+
+
+def test_a_plain_name_or_code_never_builds_the_table_of_names():
+    from leadgate.features import countries
+
+    countries._known_names.cache_clear()
+    countries.country_code.cache_clear()
+    assert [country_code(t) for t in ("Germany", "DEU", "de", "Viet Nam")] == ["DE", "DE", "DE", "VN"]
+    assert countries._known_names.cache_info().currsize == 0  # ~0.7 s saved for every CLI command
