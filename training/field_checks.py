@@ -66,9 +66,10 @@ def custom_field_notes(
 
 def _constant_notes(field: CustomField, values: list, advice: dict) -> list[str]:
     """A field with one value for every training lead that has it teaches the model nothing."""
-    filled = {str(v).strip().lower() for v in values if v is not None}
-    # One date is still many ages at decision time.
-    if field.type == "datetime" or len(filled) != 1 or len(values) < 30:
+    given = [str(v).strip().lower() for v in values if v is not None]
+    filled = set(given)
+    # One date is still many ages at decision time; a field given on a handful of leads proves nothing.
+    if field.type == "datetime" or len(filled) != 1 or len(given) < 30:
         return []
     [only] = filled
     shown = {"false": "no", "true": "yes"}.get(only, only) if field.type == "flag" else only

@@ -87,3 +87,8 @@ def test_a_history_without_a_mapping_gets_advice_without_mapping_words():
     [note] = _notes(CustomField("products", "category", "Products"), products, mapped=False)
     assert note.endswith("is learnt better as one flag per value, each a custom field of its own")
     assert "contains:" not in note and "mapping" not in note
+
+
+def test_a_field_given_on_a_handful_of_leads_is_not_called_constant():
+    values = [True if i < 10 else None for i in range(N)]  # 10 of 1,000 leads say yes, the rest nothing
+    assert _notes(CustomField("rare", "flag", "Rare"), values) == []
