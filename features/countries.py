@@ -110,10 +110,11 @@ def country_code(country: str) -> str:
     turned = _one_name(f"{right} {left}")  # 'Korea, South', 'Netherlands, The'
     if turned:
         return turned
-    # Either side alone, only when the other names no other country: 'Georgia, USA' and 'Lebanon, PA' (a US
-    # state's code, Panama's too) stay unread rather than abroad; 'England, UK' and 'Paris, France' are read.
-    found = {code for code in (_one_name(left), _one_name(right)) if code}
-    return found.pop() if len(found) == 1 else ""
+    # Both sides must name the same country ('England, UK', 'Myanmar (Burma)'): one side alone is too often a
+    # place in another ('Boston, MA' is no Morocco, 'Atlanta, Georgia' no Georgia, 'Korea (North)' no South
+    # Korea), and a wrong country is worse than none, which the served-countries rule leaves alone.
+    sides = {_one_name(left), _one_name(right)}
+    return sides.pop() if len(sides) == 1 else ""
 
 
 def _one_name(text: str) -> str:
