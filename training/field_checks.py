@@ -28,7 +28,7 @@ ADVICE = {
         "multi": "is learnt better as one flag per value (contains:, README: Custom fields)",
         "pooled": "group the levels in the mapping's values: map, or leave the field out",
         "late": "list its column under after_contact",
-        "constant": "check its contains: value or true_values against the export's cells",
+        "constant": "check its true_values (or contains: value) against the export's cells",
     },
     False: {
         "multi": "is learnt better as one flag per value, each a custom field of its own",
@@ -75,8 +75,9 @@ def _constant_notes(field: CustomField, values: list, advice: dict) -> list[str]
     shown = {"false": "no", "true": "yes"}.get(only, only) if field.type == "flag" else only
     # Walk M: `contains: Analytic` where the cells say Analytics trained as a silent constant "no".
     return [
-        f"custom field {field.name}: {shown!r} for every training lead that has it, so the model learns nothing "
-        f"from it: {advice['constant'] if field.type == 'flag' else 'leave it out, or check the export'}"
+        f"custom field {field.name}: {shown!r} for every training lead that has it, so the model can learn only "
+        f"whether it is given, not from its value: "
+        f"{advice['constant'] if field.type == 'flag' else 'leave it out, or check the export'}"
     ]
 
 

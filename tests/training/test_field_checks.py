@@ -76,8 +76,9 @@ def test_a_field_with_one_value_for_every_lead_is_named():
     # Walk M: `contains: Analytic` where the cells say Analytics: a constant "no" the model cannot learn from.
     [note] = _notes(CustomField("wants_analytic", "flag", "Wants analytic"), [False] * N)
     assert note == (
-        "custom field wants_analytic: 'no' for every training lead that has it, so the model learns nothing "
-        "from it: check its contains: value or true_values against the export's cells"
+        "custom field wants_analytic: 'no' for every training lead that has it, so the model can learn only "
+        "whether it is given, not from its value: check its true_values (or contains: value) against the "
+        "export's cells"
     )
     assert _notes(CustomField("x", "flag", "X"), [i % 2 == 0 for i in range(N)]) == []
 
