@@ -206,7 +206,12 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     )
     # Counted on the rows trained on, as the totals are: not a row the lead schema refuses (a negative size),
     # nor the rows left out of a lead on several (walk M: values summed to more leads than were stated).
-    trained = describe_outcomes(label, _label_cells(rows, history.numbers, label, placeholders))
+    cells = _label_cells(rows, history.numbers, label, placeholders)
+    trained = describe_outcomes(label, cells)
+    # A won deal is an SQL whatever the stage says (features/outcome.py): said, so the counts add up (walk N).
+    won_too = int(history.sql.sum()) - sum(n for text, n in cells.items() if label.kind(text) == "sql")
+    if won_too > 0 and label.won is not None:
+        trained += f"; {won_too:,} more counted as SQLs since {label.won.column} says they were won"
     notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {trained}")
     refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
     return MappedExport(replace(history, skipped=refused, label_note=trained), [*problems, *refused], notes)

@@ -311,3 +311,13 @@ def test_a_listed_value_merely_like_another_outcome_is_a_hint_not_a_stop():
     typo = parse_mapping(MAPPING.replace("[Closed Won]", "[Closed Wonn]"))
     with pytest.raises(MappingError, match="while 134 rows hold 'Closed Won', counted as not SQL"):
         history_from_export(_rows(), typo)
+
+
+def test_the_outcome_line_says_how_many_leads_count_as_sqls_because_they_were_won():
+    rows = _won_rows()
+    rows[1]["Deal"] = "Closed Won"  # its stage says Closed Lost: a won deal is an SQL all the same
+    mapped = history_from_export(rows, parse_mapping(WON))
+    [line] = [note for note in mapped.notes if note.startswith("outcome:")]
+    # Walk N: the stage counts (134 SQL) did not add up to the 135 SQLs stated.
+    assert line.startswith("outcome: 135 SQLs among 400 leads; Stage holds 'Closed Lost' 266 (not SQL), ")
+    assert line.endswith("; 1 more counted as SQLs since Deal says they were won")
