@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from leadgate.serving.accounts import AccountStatus
+from leadgate.serving.accounts import AccountStatus, _utc
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.redecide import Redecider
@@ -53,6 +53,11 @@ def apply_change(
     return before, after
 
 
+def _changed(before: dict | None, after: dict) -> list[str]:
+    """The fields a change moved, in FIELDS order (an account with no status before reads as _NONE_SET)."""
+    return [name for name in FIELDS if (before or _NONE_SET)[name] != after[name]]
+
+
 def _account_leads(connection: Connection, domain: str) -> list[str]:
     """The account's stored leads, sorted: the order they are locked in."""
     query = select(LeadRow.lead_id).where(LeadRow.account_domain == domain).order_by(LeadRow.lead_id)
@@ -90,7 +95,7 @@ def _change_once(
 
     def change(connection: Connection) -> list[str]:
         before, after = apply_change(connection, domain, changes, who=who, at=redecider.now)
-        moved = any((before or _NONE_SET)[name] != after[name] for name in FLAGS)
+        moved = any(name in FLAGS for name in _changed(before, after))
         leads = _account_leads(connection, domain) if moved else []  # a note alone changes no decision
         audit = {"domain": domain, "changed_by": who, "changed_at": redecider.now, "decided": len(leads)}
         connection.execute(insert(AccountStatusAuditRow), {**audit, "before": before, "after": after})
@@ -116,12 +121,8 @@ def status_changes(engine: Engine, domain: str, limit: int = CHANGES_SHOWN) -> l
             "changed_at": _utc(row.changed_at),
             "before": row.before,
             "after": row.after,
-            "changed": [name for name in FIELDS if (row.before or _NONE_SET)[name] != row.after[name]],
+            "changed": _changed(row.before, row.after),
             "decided": row.decided,
         }
         for row in rows
     ]
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
