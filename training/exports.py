@@ -57,10 +57,11 @@ def unheld_values(label: Label, values: Counter, won: Counter | None = None) -> 
     notes, wrong = _listed_values(label.sql.column, label.sql_value, values, lists)
     if label.won is not None and won is not None:
         won_lists = (("won_positive", label.won_positive, "not won"),)
-        won_notes, won_wrong = _listed_values(label.won.column, label.won_value, won, won_lists)
         # HubSpot's won column is its SQL column: a value listed under both is said once.
-        said = {note.split(" lists ", 1)[1] for note in notes}
-        notes += [note for note in won_notes if note.split(" lists ", 1)[1] not in said]
+        same_column = label.won.column == label.sql.column
+        noted = {fold(v) for _, listed, _ in lists for v in listed} if same_column else set()
+        won_notes, won_wrong = _listed_values(label.won.column, label.won_value, won, won_lists, noted)
+        notes += won_notes
         wrong += won_wrong
     if wrong:
         raise MappingError("; ".join(wrong))
@@ -78,9 +79,12 @@ def _letters(text: str) -> str:
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
-def _listed_values(column: str, read, values: Counter, lists) -> tuple[list[str], list[str]]:
+def _listed_values(
+    column: str, read, values: Counter, lists, noted: frozenset[str] | set[str] = frozenset()
+) -> tuple[list[str], list[str]]:
     """The notes and the refusals of `unheld_values` for one column: `read` maps a cell through its value map,
-    `lists` are (option, values listed, what an unlisted value counts as)."""
+    `lists` are (option, values listed, what an unlisted value counts as), `noted` the values another list of the
+    same column has already named (their notes are not repeated)."""
     from difflib import SequenceMatcher, get_close_matches
 
     held: dict[str, str] = {}
@@ -114,7 +118,8 @@ def _listed_values(column: str, read, values: Counter, lists) -> tuple[list[str]
                 sibling = any(_letters(k) == _letters(key) for k in held if k in listed_anywhere)
                 if not same and not sibling:  # a spelling listed beside one held: written for both
                     hint = f" (did you mean {held[near[0]]!r}?)" if near else ""
-                    notes.append(said + hint)
+                    if key not in noted:  # already noted for the same column's other list
+                        notes.append(said + hint)
             for other in same:
                 named.add(other)
                 wrong.append(
