@@ -212,7 +212,9 @@ def _register(client, name: str, info, run_id: str) -> str:
     # MLflow's own registration (log_model's registered_model_name) always tries the insert.
     try:
         client.get_registered_model(name)
-    except MlflowException:
+    except MlflowException as error:
+        if error.error_code != "RESOURCE_DOES_NOT_EXIST":  # a registry that cannot be read is no new name
+            raise
         with contextlib.suppress(MlflowException):  # another training registered it meanwhile
             client.create_registered_model(name)
     created = client.create_model_version(name, source=info.model_uri, run_id=run_id, model_id=info.model_id)
