@@ -103,3 +103,42 @@ def test_typed_values_are_left_to_the_model_s_check():
         "allocated": True,
         "budget": None,
     }
+
+
+DATED = """
+name: t
+lead_id: {column: Id}
+created_at: {column: Created, date_format: "%d.%m.%Y"}
+custom:
+  webinar: {column: Webinar, type: datetime, date_format: excel}
+"""
+
+
+def test_a_timestamp_cell_is_a_time_already_and_only_text_follows_the_date_format():
+    from leadgate.features.export_records import map_rows
+    from leadgate.features.mapping import parse_mapping
+
+    frame = pd.DataFrame(
+        {
+            "Id": ["a", "b", "c"],
+            # What pd.to_datetime(..., dayfirst=True) leaves of '01.12.2026': a naive datetime64 column.
+            "Created": pd.to_datetime(["01.12.2026", "02.12.2026", "03.12.2026"], dayfirst=True),
+            "Webinar": [
+                pd.Timestamp("2026-11-30 18:00", tz="Europe/Berlin"),
+                pd.Timestamp("2026-11-29").date(),
+                "46000.5",  # text in an object column: still read by its date_format
+            ],
+        }
+    )
+    rows = [{k: cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    records = [record for _, record in map_rows(parse_mapping(DATED), rows, outcome=False)]
+    # Naive is UTC, as a naive text time of a mapped column is (and as JSON reads one).
+    assert [r["created_at"] for r in records] == [f"2026-12-0{d}T00:00:00+00:00" for d in (1, 2, 3)]
+    assert [r["custom"]["webinar"] for r in records] == [
+        "2026-11-30T18:00:00+01:00",
+        "2026-11-29T00:00:00+00:00",
+        "2025-12-09T12:00:00+00:00",
+    ]
+    # The same moment as text in another shape is still the row's error, quoted with the format.
+    [(_, problem)] = map_rows(parse_mapping(DATED), [{**rows[0], "Created": "2026-12-01T00:00:00"}], False)
+    assert problem == "row 2 (Id a): Created: '2026-12-01T00:00:00' does not match date_format '%d.%m.%Y'"
