@@ -76,6 +76,19 @@ def _suggested(name: str) -> str:
     return f": {fitted}" if _NAME.match(fitted) else ""
 
 
+def name_problem(name: str) -> str | None:
+    """Why a lead's custom key can be no custom field's name (a CRM's own `Budget__c`), or None when it can."""
+    if _NAME.match(name):
+        return None
+    fitted = _suggested(name).replace(":", ", such as", 1)
+    return f"not a custom field name (lower-case letters, digits and _, starting with a letter{fitted})"
+
+
+def name_problems(values: dict) -> list[str]:
+    """'custom.name: problem' for each key of a lead's custom values that can be no custom field's name."""
+    return [f"custom.{name}: {problem}" for name in values if (problem := name_problem(name))]
+
+
 def default_label(name: str) -> str:
     """`budget_allocated` → 'Budget allocated'."""
     words = name.replace("_", " ").strip()
@@ -140,8 +153,10 @@ def custom_problems(
             known = ", ".join(sorted({f.name for f in fields})) or "none"
             extra = sorted({f.name for f in shadow} - {f.name for f in fields})
             also = f"; the challenger in shadow also: {', '.join(extra)}" if extra else ""
+            fitted = _suggested(name).removeprefix(": ")
+            hint = f"; did you mean {fitted}?" if fitted != name and fitted in declared else ""
             problems.append(
-                f"custom.{name}: not a custom field of the serving model (it declares: {known}{also})"
+                f"custom.{name}: not a custom field of the serving model (it declares: {known}{also}){hint}"
             )
             continue
         problem = value_problem(spec, value)

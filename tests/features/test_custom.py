@@ -8,7 +8,13 @@ import pytest
 from leadgate.decision.policy import load_policy
 from leadgate.features.builder import FEATURE_NAMES, FeatureBuilder
 from leadgate.features.cells import typed_custom
-from leadgate.features.custom import CustomField, custom_problems, default_label, infer_fields
+from leadgate.features.custom import (
+    CustomField,
+    custom_problems,
+    default_label,
+    infer_fields,
+    name_problems,
+)
 from leadgate.features.derived import derive
 from leadgate.features.schema import LeadValidationError, parse_lead
 from leadgate.features.table import build_table
@@ -37,7 +43,6 @@ def test_a_lead_carries_custom_values_of_json_types_and_refuses_others():
     )
     assert lead.custom == {"segment": "smb", "calls": 3, "budget": True}
     for bad, problem in (
-        ({"Segment": "x"}, "custom.Segment"),
         ({"calls": float("inf")}, "finite"),
         ({"calls": [1, 2]}, "got list"),
         ({"notes": "x" * 2001}, "longer than 2000"),
@@ -65,6 +70,21 @@ def test_values_are_checked_against_the_fields_a_model_declares():
     assert any(p.startswith("custom.score_elsewhere: expected a finite number") for p in problems)
     assert "custom.last_webinar: expected an ISO 8601 timestamp" in problems
     assert custom_problems({"segment": None}, FIELDS) == []  # null is missing, always allowed
+
+
+def test_a_key_no_field_could_be_named_is_told_the_fields_the_model_declares():
+    # The CRM's own field name as the key: the schema takes any key; the model's check names what it takes.
+    lead = parse_lead({"lead_id": "c1", "created_at": "2026-01-01", "custom": {"Budget_vorhanden__c": True}})
+    assert custom_problems(lead.custom, FIELDS) == [
+        "custom.Budget_vorhanden__c: not a custom field of the serving model (it declares: budget_allocated, "
+        "calls, last_webinar, score_elsewhere, segment)"
+    ]
+    assert custom_problems({"Segment": "x"}, FIELDS)[0].endswith("; did you mean segment?")
+    # Without a model to declare any: the allowed form, with the name in it.
+    assert name_problems({"Budget_vorhanden__c": True, "segment": "x"}) == [
+        "custom.Budget_vorhanden__c: not a custom field name (lower-case letters, digits and _, starting with "
+        "a letter, such as budget_vorhanden_c)"
+    ]
 
 
 def test_json_types_are_not_coerced_a_number_is_no_flag_and_true_no_integer():
