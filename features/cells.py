@@ -238,6 +238,9 @@ def typed_custom(lead: dict, fields) -> list[str]:
         if spec is not None and spec.type == "flag" and _zero_or_one(value):
             custom[name] = bool(value)  # a typed table's 0/1 column, as a CSV's '0'/'1' cell reads
             continue
+        if spec is not None and spec.type == "category" and value is not None and not isinstance(value, str):
+            custom[name] = cell_text(value)  # a typed table's number column as a category: its cells' text
+            continue
         if spec is None or not isinstance(value, str):
             continue
         try:

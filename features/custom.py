@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -104,16 +105,28 @@ def parse_moment(value: str) -> datetime:
 _A = {"number": "a number", "integer": "an integer", "datetime": "an ISO 8601 timestamp"}
 
 
-def value_problem(spec: CustomField, value) -> str | None:
-    """Why a value cannot be this field's, or None when it can (None itself is always allowed: missing)."""
+def value_problem(spec: CustomField, value, *, any_category: bool = False) -> str | None:
+    """Why a value cannot be this field's, or None when it can (None itself is always allowed: missing).
+
+    A category is text: a JSON number or true/false for one is refused (a code sent for a label would be
+    matched to no level), unless `any_category`, for a field inferred a category because its values are of
+    mixed kinds (each is then read as its text, as the model reads it).
+    """
     if value is None:
         return None
     kind = spec.type
+    if kind == "category":
+        if isinstance(value, str) or any_category:
+            return None
+        shown = json.dumps(value)
+        return (
+            f"expected text for a category, got {shown}: send it as text ({json.dumps(category_text(value))})"
+        )
     if kind == "flag":
         # 1 is no yes: a JSON number is a count. A table cell's 0 or 1 is read as a flag before it gets here.
         return None if isinstance(value, bool) else f"expected true or false, got {value!r}"[:200]
     if isinstance(value, bool):
-        return None if kind == "category" else f"expected {_A[kind]}, got true/false"
+        return f"expected {_A[kind]}, got true/false"
     if kind in ("number", "integer"):
         if not isinstance(value, int | float) or not _finite(value):
             return f"expected a finite {kind}, got {value!r}"[:200]
@@ -128,7 +141,12 @@ def value_problem(spec: CustomField, value) -> str | None:
         except (ValueError, OverflowError):
             return f"expected an ISO 8601 timestamp, got {value!r}"[:200]
         return None
-    return None  # a category takes any text or number
+    return None
+
+
+def category_text(value) -> str:
+    """A category's value as the text that names its level: true/false as JSON writes them, numbers as written."""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
 def _finite(value: int | float) -> bool:
@@ -139,10 +157,15 @@ def _finite(value: int | float) -> bool:
 
 
 def custom_problems(
-    values: dict, fields: tuple[CustomField, ...], shadow: tuple[CustomField, ...] = ()
+    values: dict,
+    fields: tuple[CustomField, ...],
+    shadow: tuple[CustomField, ...] = (),
+    *,
+    any_category: bool = False,
 ) -> list[str]:
     """'custom.name: problem' lines for fields not declared and values of the wrong type (first declaration
-    wins); `shadow`: a challenger's fields, also accepted, and named apart from the serving model's."""
+    wins); `shadow`: a challenger's fields, also accepted, and named apart from the serving model's;
+    `any_category`: see value_problem."""
     declared: dict[str, CustomField] = {}
     for spec in (*fields, *shadow):
         declared.setdefault(spec.name, spec)
@@ -159,7 +182,7 @@ def custom_problems(
                 f"custom.{name}: not a custom field of the serving model (it declares: {known}{also}){hint}"
             )
             continue
-        problem = value_problem(spec, value)
+        problem = value_problem(spec, value, any_category=any_category)
         if problem:
             problems.append(f"custom.{name}: {problem}")
     return problems

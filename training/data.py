@@ -201,7 +201,8 @@ def _history_from_records(
             leads.pop()
             problems.append(f"row {row}: {'; '.join(misnamed)}")
             continue
-        odd = custom_problems(lead.custom, inferred) if inferred and lead.custom else []
+        # An inferred category holds values of mixed kinds: each is read as its text, none is odd.
+        odd = custom_problems(lead.custom, inferred, any_category=True) if inferred and lead.custom else []
         if odd:
             leads.pop()
             problems.append(f"row {row}: {'; '.join(odd)} (as nearly every other row has it)")

@@ -96,6 +96,14 @@ def test_an_unreadable_cell_is_named_and_left_as_it_was_for_the_row_s_error():
     assert typed_custom({"custom": {"calls": "2.5"}}, FIELDS) == ["custom.calls: '2.5' is not a whole number"]
 
 
+def test_a_typed_table_s_number_cell_for_a_category_reads_as_the_csv_s_text():
+    # pandas reads a segment column of codes as integers, or floats when a cell is blank: '3', as the CSV wrote.
+    lead = {"custom": {"segment": np.int64(3).item()}}
+    assert typed_custom(lead, FIELDS) == [] and lead["custom"] == {"segment": "3"}
+    lead = {"custom": {"segment": 3.0}}
+    assert typed_custom(lead, FIELDS) == [] and lead["custom"] == {"segment": "3"}
+
+
 def test_typed_values_are_left_to_the_model_s_check():
     lead = {"custom": {"calls": 3, "allocated": True, "budget": None}}
     assert typed_custom(lead, FIELDS) == [] and lead["custom"] == {

@@ -87,6 +87,18 @@ def test_a_key_no_field_could_be_named_is_told_the_fields_the_model_declares():
     ]
 
 
+def test_a_category_is_text_a_json_number_or_true_for_one_is_refused_saying_how_to_send_it():
+    assert custom_problems({"segment": 5}, FIELDS) == [
+        'custom.segment: expected text for a category, got 5: send it as text ("5")'
+    ]
+    assert custom_problems({"segment": True}, FIELDS) == [
+        'custom.segment: expected text for a category, got true: send it as text ("true")'
+    ]
+    assert custom_problems({"segment": "5"}, FIELDS) == []
+    # A history's field inferred a category for its mixed kinds: each value is read as its text.
+    assert custom_problems({"segment": 5}, FIELDS, any_category=True) == []
+
+
 def test_json_types_are_not_coerced_a_number_is_no_flag_and_true_no_integer():
     problems = custom_problems({"budget_allocated": 1, "calls": True, "score_elsewhere": False}, FIELDS)
     assert problems == [
@@ -100,7 +112,7 @@ def test_json_types_are_not_coerced_a_number_is_no_flag_and_true_no_integer():
 def test_a_tables_zero_or_one_reads_as_a_flag_as_its_text_does():
     lead = {"custom": {"budget_allocated": 1, "calls": 1, "segment": 0}}
     assert typed_custom(lead, FIELDS) == []
-    assert lead["custom"] == {"budget_allocated": True, "calls": 1, "segment": 0}
+    assert lead["custom"] == {"budget_allocated": True, "calls": 1, "segment": "0"}  # a category: its text
     assert lead["custom"]["budget_allocated"] is True and lead["custom"]["calls"] is not True  # 1 == True
     assert custom_problems(lead["custom"], FIELDS) == []
 
