@@ -140,7 +140,8 @@ def flag(rule, value: str) -> bool:
         return answer
     raise ValueError(
         f"{value!r} is neither a yes ({', '.join(rule.true_values)}) nor a no ({', '.join(rule.false_values)}): "
-        "add it to the column's true_values or false_values"
+        "add it to the column's true_values or false_values, or, if it means not known ('k.A.', 'n/a'), to the "
+        "mapping's placeholders"
     )
 
 

@@ -150,3 +150,20 @@ def test_a_timestamp_cell_is_a_time_already_and_only_text_follows_the_date_forma
     # The same moment as text in another shape is still the row's error, quoted with the format.
     [(_, problem)] = map_rows(parse_mapping(DATED), [{**rows[0], "Created": "2026-12-01T00:00:00"}], False)
     assert problem == "row 2 (Id a): Created: '2026-12-01T00:00:00' does not match date_format '%d.%m.%Y'"
+
+
+def test_an_unknown_flag_answer_names_the_placeholders_too_which_read_it_as_blank():
+    from leadgate.features.export_records import map_rows
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = "name: t\nlead_id: {column: Id}\ncustom:\n  budget: {column: Budget, type: flag}\n"
+    row = {"Id": "a", "Budget": "k.A."}
+    [(_, problem)] = map_rows(parse_mapping(mapping), [row], outcome=False)
+    assert problem.startswith("row 2 (Id a): Budget: 'k.A.' is neither a yes (yes, ")
+    assert problem.endswith(
+        ": add it to the column's true_values or false_values, or, if it means not known ('k.A.', 'n/a'), to "
+        "the mapping's placeholders"
+    )
+    blank = parse_mapping(f'placeholders: ["", "k.A."]\n{mapping}')
+    [(_, record)] = map_rows(blank, [row], outcome=False)
+    assert "custom" not in record  # missing, not an answer
