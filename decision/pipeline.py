@@ -22,7 +22,7 @@ from leadgate.decision.record import DecisionRecord
 from leadgate.decision.routes import Route
 from leadgate.decision.routing import band_routes, combine_routes
 from leadgate.decision.suppression import Suppression, SuppressionState, states
-from leadgate.features.custom import CustomField, custom_problems
+from leadgate.features.custom import CustomField, custom_problems, name_problems
 from leadgate.features.derived import Derived, derive
 from leadgate.features.schema import Lead
 from leadgate.features.table import build_table
@@ -63,8 +63,10 @@ class DecisionPipeline:
 
     def custom_problems(self, lead: Lead, also: tuple[CustomField, ...] = ()) -> list[str]:
         """Why this lead's custom fields do not fit the model, or `also` (a challenger's); [] when they do."""
-        if self.model is None or not lead.custom:
+        if not lead.custom:
             return []
+        if self.model is None:  # no model reads them, but a name no model could declare is still refused
+            return name_problems(lead.custom)
         return custom_problems(lead.custom, self.custom_fields, also)  # the model's own declaration wins
 
     def with_policy(self, policy: Policy) -> DecisionPipeline:

@@ -25,6 +25,12 @@ SIGNS = {
 }
 
 
+class TimeCell(str):
+    """A typed table's timestamp cell as its ISO 8601 text: already a time, so no column's date_format applies."""
+
+    __slots__ = ()
+
+
 class Row:
     """One export row with placeholders already read as missing, and each number column's decimal mark."""
 
@@ -46,10 +52,14 @@ class Row:
         value = str(value).strip()
         return None if value in self.placeholders else value
 
+    def is_time(self, column: str) -> bool:
+        """Whether the column's cell was a timestamp in a typed table (DataFrame, Parquet), not text."""
+        return isinstance(self.raw.get(column), TimeCell)
 
-def cell_value(value):
-    """A typed table's cell (DataFrame, Parquet) as lead JSON holds it: None when missing, timestamps ISO 8601 text."""
-    # Missing: None, NaN, pandas' NaT and NA. numpy values become Python's; a timestamp or date its ISO text.
+
+def _python(value):
+    """A typed table's cell as a Python value: None when missing, numpy values as Python's, timestamps kept."""
+    # Missing: None, NaN, pandas' NaT and NA. numpy values become Python's.
     if value is None or type(value).__name__ in ("NAType", "NaTType"):  # NaT is a datetime: caught first
         return None
     if getattr(getattr(value, "dtype", None), "kind", None) == "M" and getattr(value, "ndim", 1) == 0:
@@ -58,20 +68,29 @@ def cell_value(value):
         value = value.tolist()
     if isinstance(value, float) and value != value:
         return None
-    if isinstance(value, datetime):
-        # As text, a timestamp meets the rules every lead time meets (naive is UTC, see schema_types.Moment),
-        # and a datetime custom field reads it as its ISO text. datetime's own isoformat: to the microsecond.
-        return datetime.isoformat(value)
-    if isinstance(value, date):
-        return value.isoformat()
     return value
 
 
+def _iso(value: date) -> str:
+    # As text, a timestamp meets the rules every lead time meets (naive is UTC, see schema_types.Moment),
+    # and a datetime custom field reads it as its ISO text. datetime's own isoformat: to the microsecond.
+    return datetime.isoformat(value) if isinstance(value, datetime) else value.isoformat()
+
+
+def cell_value(value):
+    """A typed table's cell (DataFrame, Parquet) as lead JSON holds it: None when missing, timestamps ISO 8601 text."""
+    value = _python(value)
+    return _iso(value) if isinstance(value, date) else value
+
+
 def cell_text(value) -> str:
-    """A DataFrame or Parquet cell as the text a CSV export holds: '' when missing, '3' for a float 3.0."""
-    value = cell_value(value)
+    """A DataFrame or Parquet cell as the text a CSV export holds: '' when missing, '3' for a float 3.0; a
+    timestamp is its ISO 8601 text, kept apart as a TimeCell."""
+    value = _python(value)
     if value is None:
         return ""
+    if isinstance(value, date):  # datetime too: pandas' Timestamp is one
+        return TimeCell(_iso(value))
     # pandas turns an integer column with a blank into floats; the export said 3, not 3.0.
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
@@ -81,8 +100,10 @@ def cell_text(value) -> str:
 def convert(rule, row: Row):
     """The value of `rule`'s column in this row (None when missing), typed as the rule says."""
     value = row.text(rule.column)
+    # A timestamp cell is a time already: the column's date_format is for text (a value map makes it text).
+    time_cell = row.is_time(rule.column)
     if value is not None and value in rule.values:
-        value = rule.values[value]
+        value, time_cell = rule.values[value], False
     if value is None:
         return None
     if rule.type in ("number", "integer"):
@@ -98,7 +119,7 @@ def convert(rule, row: Row):
     if rule.type == "flag":
         return flag(rule, value)
     if rule.type == "datetime":
-        return moment(value, rule.date_format).isoformat()
+        return moment(value, None if time_cell else rule.date_format).isoformat()
     return value
 
 
@@ -119,7 +140,8 @@ def flag(rule, value: str) -> bool:
         return answer
     raise ValueError(
         f"{value!r} is neither a yes ({', '.join(rule.true_values)}) nor a no ({', '.join(rule.false_values)}): "
-        "add it to the column's true_values or false_values"
+        "add it to the column's true_values or false_values, or, if it means not known ('k.A.', 'n/a'), to the "
+        "mapping's placeholders"
     )
 
 
@@ -216,6 +238,9 @@ def typed_custom(lead: dict, fields) -> list[str]:
         spec = declared.get(name)
         if spec is not None and spec.type == "flag" and _zero_or_one(value):
             custom[name] = bool(value)  # a typed table's 0/1 column, as a CSV's '0'/'1' cell reads
+            continue
+        if spec is not None and spec.type == "category" and value is not None and not isinstance(value, str):
+            custom[name] = cell_text(value)  # a typed table's number column as a category: its cells' text
             continue
         if spec is None or not isinstance(value, str):
             continue

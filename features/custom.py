@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -76,6 +77,19 @@ def _suggested(name: str) -> str:
     return f": {fitted}" if _NAME.match(fitted) else ""
 
 
+def name_problem(name: str) -> str | None:
+    """Why a lead's custom key can be no custom field's name (a CRM's own `Budget__c`), or None when it can."""
+    if _NAME.match(name):
+        return None
+    fitted = _suggested(name).replace(":", ", such as", 1)
+    return f"not a custom field name (lower-case letters, digits and _, starting with a letter{fitted})"
+
+
+def name_problems(values: dict) -> list[str]:
+    """'custom.name: problem' for each key of a lead's custom values that can be no custom field's name."""
+    return [f"custom.{name}: {problem}" for name in values if (problem := name_problem(name))]
+
+
 def default_label(name: str) -> str:
     """`budget_allocated` → 'Budget allocated'."""
     words = name.replace("_", " ").strip()
@@ -91,16 +105,28 @@ def parse_moment(value: str) -> datetime:
 _A = {"number": "a number", "integer": "an integer", "datetime": "an ISO 8601 timestamp"}
 
 
-def value_problem(spec: CustomField, value) -> str | None:
-    """Why a value cannot be this field's, or None when it can (None itself is always allowed: missing)."""
+def value_problem(spec: CustomField, value, *, any_category: bool = False) -> str | None:
+    """Why a value cannot be this field's, or None when it can (None itself is always allowed: missing).
+
+    A category is text: a JSON number or true/false for one is refused (a code sent for a label would be
+    matched to no level), unless `any_category`, for a field inferred a category because its values are of
+    mixed kinds (each is then read as its text, as the model reads it).
+    """
     if value is None:
         return None
     kind = spec.type
+    if kind == "category":
+        if isinstance(value, str) or any_category:
+            return None
+        shown = json.dumps(value)
+        return (
+            f"expected text for a category, got {shown}: send it as text ({json.dumps(category_text(value))})"
+        )
     if kind == "flag":
         # 1 is no yes: a JSON number is a count. A table cell's 0 or 1 is read as a flag before it gets here.
         return None if isinstance(value, bool) else f"expected true or false, got {value!r}"[:200]
     if isinstance(value, bool):
-        return None if kind == "category" else f"expected {_A[kind]}, got true/false"
+        return f"expected {_A[kind]}, got true/false"
     if kind in ("number", "integer"):
         if not isinstance(value, int | float) or not _finite(value):
             return f"expected a finite {kind}, got {value!r}"[:200]
@@ -115,7 +141,12 @@ def value_problem(spec: CustomField, value) -> str | None:
         except (ValueError, OverflowError):
             return f"expected an ISO 8601 timestamp, got {value!r}"[:200]
         return None
-    return None  # a category takes any text or number
+    return None
+
+
+def category_text(value) -> str:
+    """A category's value as the text that names its level: true/false as JSON writes them, numbers as written."""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
 
 
 def _finite(value: int | float) -> bool:
@@ -126,10 +157,15 @@ def _finite(value: int | float) -> bool:
 
 
 def custom_problems(
-    values: dict, fields: tuple[CustomField, ...], shadow: tuple[CustomField, ...] = ()
+    values: dict,
+    fields: tuple[CustomField, ...],
+    shadow: tuple[CustomField, ...] = (),
+    *,
+    any_category: bool = False,
 ) -> list[str]:
     """'custom.name: problem' lines for fields not declared and values of the wrong type (first declaration
-    wins); `shadow`: a challenger's fields, also accepted, and named apart from the serving model's."""
+    wins); `shadow`: a challenger's fields, also accepted, and named apart from the serving model's;
+    `any_category`: see value_problem."""
     declared: dict[str, CustomField] = {}
     for spec in (*fields, *shadow):
         declared.setdefault(spec.name, spec)
@@ -140,11 +176,13 @@ def custom_problems(
             known = ", ".join(sorted({f.name for f in fields})) or "none"
             extra = sorted({f.name for f in shadow} - {f.name for f in fields})
             also = f"; the challenger in shadow also: {', '.join(extra)}" if extra else ""
+            fitted = _suggested(name).removeprefix(": ")
+            hint = f"; did you mean {fitted}?" if fitted != name and fitted in declared else ""
             problems.append(
-                f"custom.{name}: not a custom field of the serving model (it declares: {known}{also})"
+                f"custom.{name}: not a custom field of the serving model (it declares: {known}{also}){hint}"
             )
             continue
-        problem = value_problem(spec, value)
+        problem = value_problem(spec, value, any_category=any_category)
         if problem:
             problems.append(f"custom.{name}: {problem}")
     return problems

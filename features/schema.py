@@ -30,6 +30,7 @@ from leadgate.features.schema_types import (
     Moment,
     field_error,
     from_store,
+    time_problem,
     unseen_problem,
 )
 
@@ -272,12 +273,17 @@ def pattern_problem(item: dict) -> str | None:
     return f"{words} ({where})" if where else words
 
 
+def readable_problem(item: dict) -> str | None:
+    """A pydantic error leadgate words itself (a pattern, a time it cannot read); None for any other error."""
+    return pattern_problem(item) or time_problem(item)
+
+
 def describe_validation_error(error: ValidationError, whole: str = "lead") -> list[str]:
     """Turn pydantic's error list into 'field.path: problem' lines (`whole` names a problem of the object)."""
     lines = []
     for item in error.errors():
         path = ".".join(str(part) for part in item["loc"]) or whole
-        message = pattern_problem(item) or item["msg"].removeprefix("Value error, ")
+        message = readable_problem(item) or item["msg"].removeprefix("Value error, ")
         lines.append(f"{path}: {message}")
     return lines
 

@@ -20,8 +20,6 @@ from pydantic import (
 )
 from pydantic.json_schema import WithJsonSchema
 
-from leadgate.features.custom import NAME_PATTERN
-
 NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
 
@@ -185,6 +183,26 @@ def _ip_address(value: str | None) -> str | None:
 # The address a lead was sent from, as its text: IPv4 (198.51.100.7) or IPv6 (2001:db8::1, ::ffff:198.51.100.7).
 IpAddress = AfterValidator(_ip_address)
 
+# pydantic's errors for a time it cannot read, whose words ("invalid character in year") say nothing of ISO 8601.
+_TIME_ERRORS = {"datetime_type", "datetime_parsing", "datetime_from_date_parsing"}
+_ISO_SHAPED = re.compile(r"^\d{4}-\d{2}")
+TIME_EXAMPLE = "2026-12-02 or 2026-12-02T09:30:00Z"
+
+
+def time_problem(item: dict) -> str | None:
+    """A pydantic error for a time it cannot read in words that ask for ISO 8601; None for any other error."""
+    if item["type"] not in _TIME_ERRORS:
+        return None
+    value = item.get("input")
+    if not isinstance(value, str):
+        return f"expected an ISO 8601 date or time as text, such as {TIME_EXAMPLE}"
+    # ISO in shape but no real time ('2026-13-01'): pydantic's detail says which part is out of range.
+    detail = item.get("ctx", {}).get("error") if _ISO_SHAPED.match(value) else None
+    return f"expected an ISO 8601 date or time, such as {TIME_EXAMPLE}, got {value[:64]!r}" + (
+        f" ({detail})" if detail else ""
+    )
+
+
 # A point in time as leadgate keeps it: given as ISO 8601 text, naive taken as UTC, held in UTC, in range.
 Moment = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(as_utc)]
 
@@ -215,4 +233,6 @@ CustomValue = Annotated[
         {"anyOf": [{"type": "boolean"}, {"type": "number"}, {"type": "string"}, {"type": "null"}]}
     ),
 ]
-CustomKey = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+# Any name up to a bound: whether it is one the model declares (or a valid custom field name at all) is the
+# model's check to say (custom_problems), in words that list the names it does take.
+CustomKey = Annotated[str, StringConstraints(max_length=200)]

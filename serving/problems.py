@@ -7,7 +7,7 @@ import re
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from leadgate.features.schema import pattern_problem
+from leadgate.features.schema import readable_problem
 
 # What pydantic calls "unable to parse raw data as a unicode string" ("\\ud800" sent alone in JSON).
 UNPAIRED_SURROGATE = "text holds an unpaired surrogate (\\ud800-\\udfff), not Unicode text"
@@ -29,7 +29,7 @@ def _json_problem(error: dict, document) -> str:
 def _problem(error: dict) -> str:
     if error["type"] == "string_unicode":
         return UNPAIRED_SURROGATE
-    return pattern_problem(error) or error["msg"].removeprefix("Value error, ")
+    return readable_problem(error) or error["msg"].removeprefix("Value error, ")
 
 
 def field_problems(errors, document=None) -> list[dict]:

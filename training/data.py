@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from leadgate.features.cells import yes_or_no
-from leadgate.features.custom import CustomField, custom_problems, infer_fields
+from leadgate.features.custom import CustomField, custom_problems, infer_fields, name_problem, name_problems
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
 from leadgate.features.repeated_ids import Repeats, repeats_of
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
@@ -153,7 +153,14 @@ def repeats_note(repeats: Repeats, ordered: bool) -> str:
 def _raw_fields(records: list[dict]) -> tuple[CustomField, ...]:
     """Custom fields inferred from the records' own values, before any row is validated."""
     customs = (record.get("custom") if isinstance(record, dict) else None for record in records)
-    return infer_fields([custom for custom in customs if isinstance(custom, dict)])
+    # A key no field could be named (the CRM's own `Budget__c`) is its row's problem, not a field to infer.
+    return infer_fields(
+        [
+            {name: value for name, value in custom.items() if name_problem(str(name)) is None}
+            for custom in customs
+            if isinstance(custom, dict)
+        ]
+    )
 
 
 def _history_from_records(
@@ -189,7 +196,13 @@ def _history_from_records(
         except LeadValidationError as error:
             problems.append(f"row {row}: {error}")
             continue
-        odd = custom_problems(lead.custom, inferred) if inferred and lead.custom else []
+        misnamed = name_problems(lead.custom)
+        if misnamed:
+            leads.pop()
+            problems.append(f"row {row}: {'; '.join(misnamed)}")
+            continue
+        # An inferred category holds values of mixed kinds: each is read as its text, none is odd.
+        odd = custom_problems(lead.custom, inferred, any_category=True) if inferred and lead.custom else []
         if odd:
             leads.pop()
             problems.append(f"row {row}: {'; '.join(odd)} (as nearly every other row has it)")

@@ -96,6 +96,14 @@ def test_an_unreadable_cell_is_named_and_left_as_it_was_for_the_row_s_error():
     assert typed_custom({"custom": {"calls": "2.5"}}, FIELDS) == ["custom.calls: '2.5' is not a whole number"]
 
 
+def test_a_typed_table_s_number_cell_for_a_category_reads_as_the_csv_s_text():
+    # pandas reads a segment column of codes as integers, or floats when a cell is blank: '3', as the CSV wrote.
+    lead = {"custom": {"segment": np.int64(3).item()}}
+    assert typed_custom(lead, FIELDS) == [] and lead["custom"] == {"segment": "3"}
+    lead = {"custom": {"segment": 3.0}}
+    assert typed_custom(lead, FIELDS) == [] and lead["custom"] == {"segment": "3"}
+
+
 def test_typed_values_are_left_to_the_model_s_check():
     lead = {"custom": {"calls": 3, "allocated": True, "budget": None}}
     assert typed_custom(lead, FIELDS) == [] and lead["custom"] == {
@@ -103,3 +111,59 @@ def test_typed_values_are_left_to_the_model_s_check():
         "allocated": True,
         "budget": None,
     }
+
+
+DATED = """
+name: t
+lead_id: {column: Id}
+created_at: {column: Created, date_format: "%d.%m.%Y"}
+custom:
+  webinar: {column: Webinar, type: datetime, date_format: excel}
+"""
+
+
+def test_a_timestamp_cell_is_a_time_already_and_only_text_follows_the_date_format():
+    from leadgate.features.export_records import map_rows
+    from leadgate.features.mapping import parse_mapping
+
+    frame = pd.DataFrame(
+        {
+            "Id": ["a", "b", "c"],
+            # What pd.to_datetime(..., dayfirst=True) leaves of '01.12.2026': a naive datetime64 column.
+            "Created": pd.to_datetime(["01.12.2026", "02.12.2026", "03.12.2026"], dayfirst=True),
+            "Webinar": [
+                pd.Timestamp("2026-11-30 18:00", tz="Europe/Berlin"),
+                pd.Timestamp("2026-11-29").date(),
+                "46000.5",  # text in an object column: still read by its date_format
+            ],
+        }
+    )
+    rows = [{k: cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    records = [record for _, record in map_rows(parse_mapping(DATED), rows, outcome=False)]
+    # Naive is UTC, as a naive text time of a mapped column is (and as JSON reads one).
+    assert [r["created_at"] for r in records] == [f"2026-12-0{d}T00:00:00+00:00" for d in (1, 2, 3)]
+    assert [r["custom"]["webinar"] for r in records] == [
+        "2026-11-30T18:00:00+01:00",
+        "2026-11-29T00:00:00+00:00",
+        "2025-12-09T12:00:00+00:00",
+    ]
+    # The same moment as text in another shape is still the row's error, quoted with the format.
+    [(_, problem)] = map_rows(parse_mapping(DATED), [{**rows[0], "Created": "2026-12-01T00:00:00"}], False)
+    assert problem == "row 2 (Id a): Created: '2026-12-01T00:00:00' does not match date_format '%d.%m.%Y'"
+
+
+def test_an_unknown_flag_answer_names_the_placeholders_too_which_read_it_as_blank():
+    from leadgate.features.export_records import map_rows
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = "name: t\nlead_id: {column: Id}\ncustom:\n  budget: {column: Budget, type: flag}\n"
+    row = {"Id": "a", "Budget": "k.A."}
+    [(_, problem)] = map_rows(parse_mapping(mapping), [row], outcome=False)
+    assert problem.startswith("row 2 (Id a): Budget: 'k.A.' is neither a yes (yes, ")
+    assert problem.endswith(
+        ": add it to the column's true_values or false_values, or, if it means not known ('k.A.', 'n/a'), to "
+        "the mapping's placeholders"
+    )
+    blank = parse_mapping(f'placeholders: ["", "k.A."]\n{mapping}')
+    [(_, record)] = map_rows(blank, [row], outcome=False)
+    assert "custom" not in record  # missing, not an answer

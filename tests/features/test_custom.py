@@ -8,7 +8,13 @@ import pytest
 from leadgate.decision.policy import load_policy
 from leadgate.features.builder import FEATURE_NAMES, FeatureBuilder
 from leadgate.features.cells import typed_custom
-from leadgate.features.custom import CustomField, custom_problems, default_label, infer_fields
+from leadgate.features.custom import (
+    CustomField,
+    custom_problems,
+    default_label,
+    infer_fields,
+    name_problems,
+)
 from leadgate.features.derived import derive
 from leadgate.features.schema import LeadValidationError, parse_lead
 from leadgate.features.table import build_table
@@ -37,7 +43,6 @@ def test_a_lead_carries_custom_values_of_json_types_and_refuses_others():
     )
     assert lead.custom == {"segment": "smb", "calls": 3, "budget": True}
     for bad, problem in (
-        ({"Segment": "x"}, "custom.Segment"),
         ({"calls": float("inf")}, "finite"),
         ({"calls": [1, 2]}, "got list"),
         ({"notes": "x" * 2001}, "longer than 2000"),
@@ -67,6 +72,33 @@ def test_values_are_checked_against_the_fields_a_model_declares():
     assert custom_problems({"segment": None}, FIELDS) == []  # null is missing, always allowed
 
 
+def test_a_key_no_field_could_be_named_is_told_the_fields_the_model_declares():
+    # The CRM's own field name as the key: the schema takes any key; the model's check names what it takes.
+    lead = parse_lead({"lead_id": "c1", "created_at": "2026-01-01", "custom": {"Budget_vorhanden__c": True}})
+    assert custom_problems(lead.custom, FIELDS) == [
+        "custom.Budget_vorhanden__c: not a custom field of the serving model (it declares: budget_allocated, "
+        "calls, last_webinar, score_elsewhere, segment)"
+    ]
+    assert custom_problems({"Segment": "x"}, FIELDS)[0].endswith("; did you mean segment?")
+    # Without a model to declare any: the allowed form, with the name in it.
+    assert name_problems({"Budget_vorhanden__c": True, "segment": "x"}) == [
+        "custom.Budget_vorhanden__c: not a custom field name (lower-case letters, digits and _, starting with "
+        "a letter, such as budget_vorhanden_c)"
+    ]
+
+
+def test_a_category_is_text_a_json_number_or_true_for_one_is_refused_saying_how_to_send_it():
+    assert custom_problems({"segment": 5}, FIELDS) == [
+        'custom.segment: expected text for a category, got 5: send it as text ("5")'
+    ]
+    assert custom_problems({"segment": True}, FIELDS) == [
+        'custom.segment: expected text for a category, got true: send it as text ("true")'
+    ]
+    assert custom_problems({"segment": "5"}, FIELDS) == []
+    # A history's field inferred a category for its mixed kinds: each value is read as its text.
+    assert custom_problems({"segment": 5}, FIELDS, any_category=True) == []
+
+
 def test_json_types_are_not_coerced_a_number_is_no_flag_and_true_no_integer():
     problems = custom_problems({"budget_allocated": 1, "calls": True, "score_elsewhere": False}, FIELDS)
     assert problems == [
@@ -80,7 +112,7 @@ def test_json_types_are_not_coerced_a_number_is_no_flag_and_true_no_integer():
 def test_a_tables_zero_or_one_reads_as_a_flag_as_its_text_does():
     lead = {"custom": {"budget_allocated": 1, "calls": 1, "segment": 0}}
     assert typed_custom(lead, FIELDS) == []
-    assert lead["custom"] == {"budget_allocated": True, "calls": 1, "segment": 0}
+    assert lead["custom"] == {"budget_allocated": True, "calls": 1, "segment": "0"}  # a category: its text
     assert lead["custom"]["budget_allocated"] is True and lead["custom"]["calls"] is not True  # 1 == True
     assert custom_problems(lead["custom"], FIELDS) == []
 

@@ -28,6 +28,41 @@ def test_validation_errors_name_the_field(change, field):
     assert field in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (
+            {"created_at": "02.12.2026"},
+            "created_at: expected an ISO 8601 date or time, such as 2026-12-02 or 2026-12-02T09:30:00Z, "
+            "got '02.12.2026'",
+        ),
+        (
+            {"scored_at": "12/02/2026 10:00"},
+            "scored_at: expected an ISO 8601 date or time, such as 2026-12-02 or 2026-12-02T09:30:00Z, "
+            "got '12/02/2026 10:00'",
+        ),
+        (
+            {"events": [{"type": "page_view", "at": "02.12.2026"}]},
+            "events.0.at: expected an ISO 8601 date or time, such as 2026-12-02 or 2026-12-02T09:30:00Z, "
+            "got '02.12.2026'",
+        ),
+        (  # ISO in shape, no real day: pydantic's detail says which part
+            {"created_at": "2026-13-01"},
+            "created_at: expected an ISO 8601 date or time, such as 2026-12-02 or 2026-12-02T09:30:00Z, "
+            "got '2026-13-01' (month value is outside expected range of 1-12)",
+        ),
+        (
+            {"created_at": True},
+            "created_at: expected an ISO 8601 date or time as text, such as 2026-12-02 or 2026-12-02T09:30:00Z",
+        ),
+    ],
+)
+def test_a_time_that_is_no_iso_8601_is_told_the_form_expected_where_it_is(change, problem):
+    with pytest.raises(LeadValidationError) as caught:
+        parse_lead(lead_dict(**change))
+    assert str(caught.value) == problem
+
+
 def test_missing_lead_id_is_named():
     data = lead_dict()
     del data["lead_id"]

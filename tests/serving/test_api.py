@@ -175,6 +175,18 @@ def test_invalid_lead_is_422_with_field_paths_and_nothing_stored(client):
     assert client.get("/v1/leads/bad-1/decision", headers=auth("sales")).status_code == 404
 
 
+def test_a_time_that_is_no_iso_8601_is_422_asking_for_iso_8601_under_its_field(client):
+    events = [{"type": "page_view", "at": "2026-11-01T10:00:00Z"}, {"type": "page_view", "at": "01.11.2026"}]
+    response = post(client, lead_dict(lead_id="bad-time", created_at="02.12.2026", events=events))
+    assert response.status_code == 422
+    problems = {p["field"]: p["problem"] for p in response.json()["detail"]}
+    example = "expected an ISO 8601 date or time, such as 2026-12-02 or 2026-12-02T09:30:00Z"
+    assert problems == {
+        "created_at": f"{example}, got '02.12.2026'",
+        "events.1.at": f"{example}, got '01.11.2026'",
+    }
+
+
 def test_oversized_body_is_413(client, service_settings):
     big = lead_dict(lead_id="big", form={"message": "x" * (service_settings.max_body_bytes + 10)})
     assert post(client, big).status_code == 413

@@ -110,6 +110,20 @@ def test_unknown_or_mistyped_custom_fields_get_422_and_nothing_is_stored(shop_cl
         ("c-x4", {"calls": "3"}, "custom.calls", "expected a finite integer, got '3'"),  # JSON is typed
         ("c-x5", {"budget": 1}, "custom.budget", "expected true or false, got 1"),  # a number is no flag
         ("c-x6", {"calls": True}, "custom.calls", "expected an integer, got true/false"),
+        # A category is text: a number is refused, told how to send it.
+        (
+            "c-x8",
+            {"segment": 5},
+            "custom.segment",
+            'expected text for a category, got 5: send it as text ("5")',
+        ),
+        # The CRM's own field name: told the names the model takes, as for any field it does not declare.
+        (
+            "c-x7",
+            {"Budget_vorhanden__c": True},
+            "custom.Budget_vorhanden__c",
+            "not a custom field of the serving model (it declares: budget, ",
+        ),
     ):
         response = shop_client.post("/v1/leads", json=_lead(lead_id, **custom), headers=auth("intake"))
         assert response.status_code == 422, response.text

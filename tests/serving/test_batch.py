@@ -667,6 +667,30 @@ def test_a_batch_counts_leads_without_a_custom_field_no_training_lead_lacked(sho
     }
 
 
+def test_a_json_lead_keyed_by_the_crm_s_own_field_name_is_told_the_model_s_fields(shop_pipeline, tmp_path):
+    leads = [lead_dict(lead_id="crm-key", custom={"Budget_vorhanden__c": True}), lead_dict(lead_id="plain")]
+    path = write_jsonl(tmp_path / "leads.jsonl", [json.dumps(lead) for lead in leads])
+    summary = score_file(shop_pipeline, path, tmp_path / "out.parquet")
+    assert (summary.scored, summary.errors) == (1, 1)
+    error = pd.read_parquet(tmp_path / "out.parquet")["error"].iloc[0]
+    assert error.startswith(
+        "row 1: custom.Budget_vorhanden__c: not a custom field of the serving model (it declares: budget, "
+    )
+
+
+def test_without_a_model_a_key_no_field_could_be_named_is_still_refused(policy, tmp_path):
+    from leadgate.decision.pipeline import DecisionPipeline
+
+    lead = lead_dict(lead_id="crm-key", custom={"Budget_vorhanden__c": True})
+    path = write_jsonl(tmp_path / "leads.jsonl", [json.dumps(lead)])
+    summary = score_file(DecisionPipeline(policy), path, tmp_path / "out.parquet")
+    assert summary.errors == 1
+    assert pd.read_parquet(tmp_path / "out.parquet")["error"].iloc[0] == (
+        "row 1: custom.Budget_vorhanden__c: not a custom field name (lower-case letters, digits and _, starting "
+        "with a letter, such as budget_vorhanden_c)"
+    )
+
+
 def test_a_json_line_writing_a_key_twice_is_its_rows_error_and_the_batch_carries_on():
     # As the API refuses it: pydantic, like plain JSON, would keep the last value without a word.
     good = json.dumps(lead_dict(lead_id="good-1"))

@@ -169,3 +169,17 @@ def test_a_parquet_export_is_read_as_the_csv_would_be_a_batch_at_a_time(tmp_path
     ]
     with pytest.raises(BatchInputError, match="not a readable Parquet file"):
         read_table(write_bytes(tmp_path / "broken.parquet", b"not parquet"))
+
+
+def test_a_parquet_timestamp_column_is_a_time_whatever_the_mapping_s_date_format(tmp_path):
+    from leadgate.features.export_records import map_rows
+    from leadgate.features.mapping import parse_mapping
+
+    frame = pd.DataFrame({"Id": ["a"], "Created": pd.to_datetime(["2026-12-01 09:30"])})
+    path = tmp_path / "export.parquet"
+    frame.to_parquet(path, index=False)
+    mapping = parse_mapping(
+        'name: t\nlead_id: {column: Id}\ncreated_at: {column: Created, date_format: "%d.%m.%Y"}\n'
+    )
+    [(_, record)] = map_rows(mapping, list(open_table(path).rows), outcome=False)
+    assert record["created_at"] == "2026-12-01T09:30:00+00:00"

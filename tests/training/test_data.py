@@ -166,6 +166,19 @@ def test_one_odd_custom_value_is_its_rows_problem_not_a_new_type_for_the_field()
     assert dict((f.name, f.type) for f in history_from_records(rows).custom_fields)["budget"] == "category"
 
 
+def test_a_custom_key_no_field_could_be_named_is_its_rows_problem_not_a_failed_training():
+    rows = records(200)
+    for row in rows:
+        row["custom"] = {"budget": True}
+    rows[4]["custom"] = {"Budget_vorhanden__c": True}  # the CRM's own field name
+    history = history_from_records(rows)
+    assert [f.name for f in history.custom_fields] == ["budget"] and len(history.leads) == 199
+    assert history.skipped == (
+        "row 5: custom.Budget_vorhanden__c: not a custom field name (lower-case letters, digits and _, "
+        "starting with a letter, such as budget_vorhanden_c)",
+    )
+
+
 def test_a_lead_id_on_more_than_one_row_keeps_only_its_last_row_the_newest_state():
     # An export listing a lead twice (an older state, then the newest) would count it, and its outcome, twice.
     rows = [record(0, hours=1), record(1, hours=2), record(0, hours=3, sql=True), record(2, hours=0)]
