@@ -15,7 +15,7 @@ UNREAD_SHARE = 0.5
 SHOWN = 3  # the most frequent unread titles named
 
 ADVICE = {
-    True: "map its column as a custom category instead (README: Custom fields)",
+    True: "map the title column as a custom category instead (README: Custom fields)",
     False: "send the titles as a custom category instead",
 }
 
