@@ -71,10 +71,23 @@ def _revenue(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     return "Annual revenue not given" if revenue != revenue else f"Annual revenue USD {revenue:,.0f}"
 
 
+def seniority_unread(d: Derived, i: int) -> bool:
+    """A given title no seniority rule recognised: its seniority is the default, no fact of the lead."""
+    return not d.seniority_read[i] and bool(d.table.text["job_title"][i])
+
+
+def title_unread(d: Derived, i: int) -> bool:
+    """A given title no rule recognised at all (Florist, or a language the rules do not know)."""
+    return seniority_unread(d, i) and not d.function_read[i]
+
+
 def _seniority(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     title = d.table.text["job_title"][i]
     if not title:
         return "Job title not given"
+    if seniority_unread(d, i):
+        # The model weighed the title itself (and the default rank): no seniority may be claimed of it.
+        return f"Job title: {title} (seniority not recognised by leadgate's title rules)"
     kind = {
         "executive": "Executive / founder",
         "vp": "VP-level role",
@@ -100,6 +113,9 @@ def _function(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     if not title:
         return "Job function not given"
     function = d.function[i]
+    if title_unread(d, i):
+        # A title no rule reads may well name a function: "No known job function" would be no fact of it.
+        return f"Job title: {title} (job function not recognised by leadgate's title rules)"
     if function in ("other", "unknown"):
         return f"No known job function in the title ({title})"
     return f"Job function {function} ({title})"

@@ -8,7 +8,7 @@ import numpy as np
 
 from leadgate.decision.policy import Lift
 from leadgate.decision.policy_gates import GateSpec
-from leadgate.decision.reason_words import FORM_FIELDS
+from leadgate.decision.reason_words import FORM_FIELDS, seniority_unread, title_unread
 from leadgate.features import signals
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived, unlisted_class
@@ -83,12 +83,19 @@ def _data_quality(d: Derived, x: np.ndarray, i: int) -> str:
     return "only a new, complete submission changes this"
 
 
+def _title(unread: Callable[[Derived, int], bool]) -> Recovery:
+    """A title the rules read: only its correction changes this; one they do not read is no error to correct."""
+    given = _value("job title", _text("job_title"))
+    words = "none from the lead: leadgate's title rules do not read this title"
+    return lambda d, x, i: words if unread(d, i) else given(d, x, i)
+
+
 RECOVERIES: dict[str, Recovery] = {
     "email_domain": _email,
     "company_size": _value("company size", _number("employees")),
     "revenue": _value("annual revenue", _number("annual_revenue")),
-    "seniority": _value("job title", _text("job_title")),
-    "function": _value("job title", _text("job_title")),
+    "seniority": _title(seniority_unread),
+    "function": _title(title_unread),
     "industry": _value("industry", _text("industry")),
     "company_type": _value("company type", _text("company_type")),
     "country": _value("country", _text("country")),

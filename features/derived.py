@@ -53,6 +53,9 @@ class Derived:
     function: np.ndarray
     is_student: np.ndarray
     is_job_seeker: np.ndarray
+    # False where a given title matched no rule and seniority or function holds the default (individual, other).
+    seniority_read: np.ndarray
+    function_read: np.ndarray
     name_problem: np.ndarray
     country: np.ndarray
     industry: np.ndarray
@@ -154,6 +157,8 @@ def derive(table: LeadTable, rules: SignalRules) -> Derived:
         function=np.array([t[1] for t in titles], dtype=object),
         is_student=np.array([t[2] for t in titles], dtype=bool),
         is_job_seeker=np.array([t[3] for t in titles], dtype=bool),
+        seniority_read=np.array([t.seniority_read for t in titles], dtype=bool),
+        function_read=np.array([t.function_read for t in titles], dtype=bool),
         name_problem=np.array(
             [signals.name_problem(f, s) for f, s in zip(text["first_name"], text["last_name"], strict=True)],
             dtype=object,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
+
+from leadgate.features import title_words
 
 # Parsing one value is cheap but leads repeat domains, titles and countries, so every classifier is cached.
 _CACHE = 65_536
@@ -198,15 +201,44 @@ _COMPILED_SENIORITY = tuple((name, re.compile(rule)) for name, rule in _SENIORIT
 _COMPILED_FUNCTION = tuple((name, re.compile(rule)) for name, rule in _FUNCTION_RULES)
 
 
+class TitleReading(NamedTuple):
+    """What a job title says; `*_read` is False where no rule recognised it and the value is the default."""
+
+    seniority: str
+    function: str
+    is_student: bool
+    is_job_seeker: bool
+    seniority_read: bool = True
+    function_read: bool = True
+
+
+_NO_TITLE = TitleReading("unknown", "unknown", False, False)
+
+
 @lru_cache(maxsize=_CACHE)
-def parse_title(title: str) -> tuple[str, str, bool, bool]:
-    """(seniority, function, is_student, is_job_seeker) parsed from a job title."""
+def parse_title(title: str) -> TitleReading:
+    """(seniority, function, is_student, is_job_seeker, …) parsed from a job title, English rules first."""
     text = title.strip().lower()
     if not text:
-        return "unknown", "unknown", False, False
-    seniority = next((name for name, rule in _COMPILED_SENIORITY if rule.search(text)), "individual")
-    function = next((name for name, rule in _COMPILED_FUNCTION if rule.search(text)), "other")
-    return seniority, function, bool(_STUDENT.search(text)), bool(_JOB_SEEKER.search(text))
+        return _NO_TITLE
+    seniority = next((name for name, rule in _COMPILED_SENIORITY if rule.search(text)), None)
+    function = next((name for name, rule in _COMPILED_FUNCTION if rule.search(text)), None)
+    is_student = bool(_STUDENT.search(text))
+    # Other languages only fill what the English rules found nothing of: their readings never change.
+    if seniority is None or function is None:
+        folded = title_words.fold(text)
+        if seniority is None and (found := title_words.seniority(folded)) is not None:
+            seniority, is_student = found[0], is_student or found[1]
+        if function is None:
+            function = title_words.function(folded)
+    return TitleReading(
+        seniority or "individual",
+        function or "other",
+        is_student,
+        bool(_JOB_SEEKER.search(text)),
+        seniority is not None,
+        function is not None,
+    )
 
 
 # Words that are never a person's name. Common first names (John, Jane) are only fake in pairs below.

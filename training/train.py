@@ -25,6 +25,7 @@ from leadgate.training.leakage import leadgate_leaks, leak
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.thresholds import choose_thresholds, threshold_notes
+from leadgate.training.title_checks import title_notes
 
 Progress = Callable[[str], None]
 PLACEHOLDER_THRESHOLDS = Thresholds(sales_ready=0.9, verify=0.5, nurture=0.1)
@@ -204,7 +205,8 @@ def train_model(
             "intent_windows": [choice.to_dict() for choice in windows],
             "field_notes": custom_field_notes(
                 builder, derived.table.custom, matrix, y, train, mapped=bool(history.seen_columns)
-            ),
+            )
+            + title_notes(derived, train, mapped=bool(history.seen_columns)),
             "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,

@@ -33,6 +33,11 @@ def test_good_lead_fires_no_gate():
         ({"company": {"employees": 4}}, "below_size_floor", "4 employees"),
         ({"company": {"employees": 1}}, "below_size_floor", "(1 employee)"),  # not "1 employees"
         ({"contact": {"job_title": "Marketing Intern"}}, "student_or_academic", "Marketing Intern"),
+        (
+            {"contact": {"job_title": "Werkstudentin Vertrieb"}},
+            "student_or_academic",
+            "Werkstudentin Vertrieb",
+        ),
         ({"contact": {"email": "maria@tum.edu"}}, "student_or_academic", "tum.edu"),
         ({"contact": {"job_title": "Open to work"}}, "job_seeker", "Open to work"),
         ({"contact": {"first_name": "asdf", "last_name": "asdf"}}, "fake_name", "asdf asdf"),

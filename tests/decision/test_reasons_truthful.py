@@ -16,6 +16,11 @@ NO_CHANNEL = make_lead(source={"channel": None, "campaign": None})
 TEST_DOT_COM = make_lead(contact={"email": "maria@test.com"})
 EXAMPLE_DOT_COM = make_lead(contact={"email": "maria@example.com"})
 NOTHING_GIVEN = lead_with_nothing_given()
+# Walk O: a German title was read as an individual contributor with no known function, a Polish one still is
+# read by no rule, and says so.
+GERMAN_TITLE = make_lead(contact={"job_title": "Geschäftsführer"})
+UNREAD_TITLE = make_lead(contact={"job_title": "Prezes Zarządu"})
+UNREAD = "not recognised by leadgate's title rules"
 
 CASES = [
     # (lead, family, old false words (on neither side now), new true words (under Against))
@@ -33,6 +38,15 @@ CASES = [
     (NOTHING_GIVEN, "stack", "CRM in use: ", "CRM in use not given"),
     (NOTHING_GIVEN, "data_quality", "Missing website", "Website, company name and message not given"),
     (NOTHING_GIVEN, "company_size", "Company size unknown", "Company size not given"),
+    (GERMAN_TITLE, "seniority", "Individual-contributor role", "Executive / founder (Geschäftsführer)"),
+    (GERMAN_TITLE, "function", "No known job function", "Job function executive (Geschäftsführer)"),
+    (
+        UNREAD_TITLE,
+        "seniority",
+        "Individual-contributor role",
+        f"Job title: Prezes Zarządu (seniority {UNREAD})",
+    ),
+    (UNREAD_TITLE, "function", "No known job function", f"Job title: Prezes Zarządu (job function {UNREAD})"),
 ]
 
 

@@ -203,6 +203,17 @@ def test_recovery_words_are_true_of_the_lead():
     assert bare["demo"] == "a new demo request lifts this"
 
 
+def test_a_title_no_rule_reads_is_no_error_to_correct():
+    unread = _recoveries(make_lead(contact={"job_title": "Prezes Zarządu"}))
+    words = "none from the lead: leadgate's title rules do not read this title"
+    assert unread["seniority"] == unread["function"] == words
+    # A title the rules read is a given fact: only its correction changes it, a German one too (walk O).
+    corrected = "only a correction of the job title changes this"
+    assert _recoveries(make_lead(contact={"job_title": "Einkäufer"}))["function"] == corrected
+    assert _recoveries(make_lead(contact={"job_title": "Director"}))["function"] == corrected
+    assert _recoveries(make_lead(contact={"job_title": "Marketing"}))["seniority"] == words
+
+
 def test_reasons_against_carry_a_recovery_and_reasons_for_none(pipeline):
     records = [pipeline.decide_one(lead) for lead in (GOOD, BARE, make_lead(company={"employees": 4}))]
     against = [reason for record in records for reason in record.negative_reasons]

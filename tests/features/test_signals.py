@@ -72,6 +72,103 @@ def test_titles(title, seniority, student, seeker):
 
 
 @pytest.mark.parametrize(
+    ("title", "seniority", "function", "student"),
+    [
+        ("Geschäftsführer", "executive", "executive", False),
+        ("Geschäftsführerin", "executive", "executive", False),
+        ("Geschaeftsfuehrer", "executive", "executive", False),
+        ("Geschaftsfuhrer", "executive", "executive", False),
+        ("Inhaber", "executive", "executive", False),
+        ("Vorstand", "executive", "executive", False),
+        ("Gründerin", "executive", "executive", False),
+        ("Prokurist", "director", "other", False),
+        ("Abteilungsleiter Einkauf", "director", "operations", False),
+        ("Bereichsleiterin Finanzen", "vp", "finance", False),
+        ("Leiter Vertrieb", "vp", "sales", False),
+        ("Vertriebsleiterin", "vp", "sales", False),
+        ("IT-Leiter", "vp", "it", False),
+        ("Einkaufsleiter", "vp", "operations", False),
+        ("Teamleiter Controlling", "manager", "finance", False),
+        ("Head of Einkauf", "vp", "operations", False),
+        ("Projektmanagerin", "manager", "other", False),
+        ("Sachbearbeiterin Buchhaltung", "individual", "finance", False),
+        ("Personalreferent", "individual", "hr", False),
+        ("Softwareentwickler", "individual", "engineering", False),
+        ("Einkäufer", "individual", "operations", False),
+        ("Assistenz der Geschäftsführung", "junior", "executive", False),
+        ("Werkstudent", "student", "other", True),
+        ("Werkstudentin Marketing", "student", "marketing", True),
+        ("Praktikantin", "student", "other", True),
+        ("Doktorandin", "student", "research", True),
+        # An apprentice is employed: the seniority student, as "apprentice" reads, but not a student.
+        ("Auszubildende", "student", "other", False),
+        ("Azubi", "student", "other", False),
+        ("Directrice générale", "executive", "executive", False),
+        ("PDG", "executive", "executive", False),
+        ("Responsable des achats", "manager", "operations", False),
+        ("Étudiante", "student", "other", True),
+        ("Stagiaire", "student", "other", True),
+        ("Directora de ventas", "director", "sales", False),
+        ("Gerente general", "executive", "executive", False),
+        ("Jefe de compras", "manager", "operations", False),
+        ("Becaria", "student", "other", True),
+        ("Eigenaar", "executive", "executive", False),
+        ("Hoofd inkoop", "vp", "operations", False),
+        ("Stagiair", "student", "other", True),
+        ("Direttore vendite", "director", "sales", False),
+        ("Responsabile IT", "manager", "it", False),
+        ("Tirocinante", "student", "other", True),
+    ],
+)
+def test_titles_in_german_and_other_european_languages(title, seniority, function, student):
+    parsed = signals.parse_title(title)
+    assert (parsed.seniority, parsed.function, parsed.is_student) == (seniority, function, student)
+    assert parsed.seniority_read
+
+
+def test_a_title_no_rule_recognises_says_so():
+    parsed = signals.parse_title("Florist")
+    assert (parsed.seniority, parsed.function) == (
+        "individual",
+        "other",
+    )  # the defaults models were trained on
+    assert not parsed.seniority_read and not parsed.function_read
+    assert signals.parse_title("Marketing")[:2] == ("individual", "marketing")
+    assert (
+        not signals.parse_title("Marketing").seniority_read and signals.parse_title("Marketing").function_read
+    )
+    # "Personal" alone is English: a personal assistant is no HR role.
+    assert signals.parse_title("Personal Assistant")[:2] == ("junior", "other")
+
+
+def _english_reading(title: str) -> tuple[str, str, bool]:
+    text = title.strip().lower()
+    seniority = next((n for n, rule in signals._COMPILED_SENIORITY if rule.search(text)), None)
+    function = next((n for n, rule in signals._COMPILED_FUNCTION if rule.search(text)), None)
+    return seniority, function, bool(signals._STUDENT.search(text))
+
+
+def test_what_the_english_rules_read_never_changes():
+    """Models trained before decide exactly as before: other languages fill only what English found nothing of."""
+    from leadgate.training.synth_vocab import TITLES
+
+    mixed = [
+        "Director Vertrieb",
+        "Sales Manager / Geschäftsführer",
+        "CEO & Inhaber",
+        "Stage Manager",
+        "Trainee",
+    ]
+    for title in [t for pool in TITLES.values() for t in pool] + mixed:
+        seniority, function, student = _english_reading(title)
+        parsed = signals.parse_title(title)
+        if seniority is not None:
+            assert (parsed.seniority, parsed.is_student) == (seniority, student), title
+        if function is not None:
+            assert parsed.function == function, title
+
+
+@pytest.mark.parametrize(
     ("first", "last", "fake"),
     [
         ("asdf", "asdf", True),
