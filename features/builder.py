@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leadgate.features import signals
+from leadgate.features import titles
 from leadgate.features.custom import CustomField, parse_moment
 from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, Derived, unlisted_classes
 from leadgate.features.intent import check_windows, window_days, windows_key
@@ -59,7 +59,7 @@ CATEGORICALS = (
     ("campaign", "channel"),
     ("job_title", "seniority"),
 )
-_SENIORITY_RANK = {name: rank for rank, name in enumerate(signals.SENIORITIES)}
+_SENIORITY_RANK = {name: rank for rank, name in enumerate(titles.SENIORITIES)}
 # Weights of meaningful events in decayed intent; opens and page views carry little buying signal.
 INTENT_WEIGHTS = {
     "demo_request": 5.0,

@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from leadgate.features import claims, message_patterns, messages, signals
+from leadgate.features import claims, message_patterns, messages, signals, titles
 from leadgate.features.countries import country_code
 from leadgate.features.table import EVENT_CODE, LeadTable, window_days
 
@@ -139,7 +139,7 @@ def derive(table: LeadTable, rules: SignalRules) -> Derived:
     text = table.text
     competitors, own = rules.competitor_domains, rules.own_domains
     email_domains = [signals.email_domain(e) for e in text["email"]]
-    titles = [signals.parse_title(t) for t in text["job_title"]]
+    readings = [titles.parse_title(t) for t in text["job_title"]]
     max_links = rules.max_links_in_message
     message = text["message"]
     return Derived(
@@ -153,12 +153,12 @@ def derive(table: LeadTable, rules: SignalRules) -> Derived:
         ),
         # A missing email is a gap, not an invalid one: only a malformed address fails.
         email_valid=np.array([not e or signals.is_valid_email(e) for e in text["email"]], dtype=bool),
-        seniority=np.array([t[0] for t in titles], dtype=object),
-        function=np.array([t[1] for t in titles], dtype=object),
-        is_student=np.array([t[2] for t in titles], dtype=bool),
-        is_job_seeker=np.array([t[3] for t in titles], dtype=bool),
-        seniority_read=np.array([t.seniority_read for t in titles], dtype=bool),
-        function_read=np.array([t.function_read for t in titles], dtype=bool),
+        seniority=np.array([t[0] for t in readings], dtype=object),
+        function=np.array([t[1] for t in readings], dtype=object),
+        is_student=np.array([t[2] for t in readings], dtype=bool),
+        is_job_seeker=np.array([t[3] for t in readings], dtype=bool),
+        seniority_read=np.array([t.seniority_read for t in readings], dtype=bool),
+        function_read=np.array([t.function_read for t in readings], dtype=bool),
         name_problem=np.array(
             [signals.name_problem(f, s) for f, s in zip(text["first_name"], text["last_name"], strict=True)],
             dtype=object,

@@ -1,6 +1,6 @@
 """Job-title words in German (DACH), French, Spanish, Dutch and Italian: seniority, job function and study.
 
-signals.parse_title asks these tables only for what its English rules found nothing of, so every reading the
+titles.parse_title asks these tables only for what its English rules found nothing of, so every reading the
 English rules give stays as it was and a model trained before reads English titles exactly as it did.
 """
 

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from leadgate.decision.policy import Policy
 from leadgate.decision.record import DecisionRecord
 from leadgate.decision.routes import ROUTE_SEVERITY, Route
-from leadgate.features import signals
+from leadgate.features import signals, titles
 from leadgate.serving.store_models import AccountStatusRow, DecisionRow, LeadRow
 
 
@@ -123,7 +123,7 @@ def account_contacts(engine: Engine, domain: str, limit: int) -> tuple[list[Cont
                 lead_id=lead["lead_id"],
                 email=contact.get("email"),
                 job_title=contact.get("job_title"),
-                seniority=signals.parse_title(contact.get("job_title") or "")[0],
+                seniority=titles.parse_title(contact.get("job_title") or "")[0],
                 route=route,
                 p_sql=p_sql,
                 band=band,

@@ -131,7 +131,7 @@ SPAM_MESSAGES = (
 )
 HONEYPOT_VALUES = ("http://spam.example", "John", "1", "click here")
 
-# Title pools by generator role; seniority/function as leadgate.features.signals.parse_title reads them.
+# Title pools by generator role; seniority/function as leadgate.features.titles.parse_title reads them.
 TITLES = {
     "executive": (
         "Chief Executive Officer|CEO|Founder|Co-Founder & CEO|Chief Revenue Officer|Chief Marketing Officer|"

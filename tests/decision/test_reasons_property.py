@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from leadgate.decision.policy import load_policy
 from leadgate.features.derived import MEANINGFUL_EVENTS
 from leadgate.features.schema import EventType, InquiryType, Lead
-from leadgate.features.signals import parse_title
+from leadgate.features.titles import parse_title
 
 SCORED_AT = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
 FREE = ("gmail.com", "yahoo.com", "outlook.com")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from leadgate.decision.policy import Domains, load_policy
-from leadgate.features import signals
+from leadgate.features import signals, titles
 from leadgate.features.schema import Lead
 from leadgate.training.synth import generate_history, read_history, write_history
 from leadgate.training.synth_vocab import NEGATIVE_FACTORS, REJECTION_REASONS
@@ -118,7 +118,7 @@ def test_email_opens_carry_about_no_signal(large):
 
 
 def test_students_and_competitors_about_never_convert(large, policy):
-    students = [r for r in large if signals.parse_title(r["contact"]["job_title"] or "")[2]]
+    students = [r for r in large if titles.parse_title(r["contact"]["job_title"] or "")[2]]
     competitors = [r for r in large if _domain_class(r, policy) == "competitor"]
     assert len(students) > 100 and len(competitors) > 50
     assert _rate(students) < 0.01

@@ -1,0 +1,119 @@
+"""Job titles: seniority, function, students and job seekers, in English and other European languages."""
+
+import pytest
+
+from leadgate.features import titles
+
+
+@pytest.mark.parametrize(
+    ("title", "seniority", "student", "seeker"),
+    [
+        ("Chief Executive Officer", "executive", False, False),
+        ("VP of Sales", "vp", False, False),
+        ("Marketing Intern", "student", True, False),
+        ("PhD candidate in biology", "student", True, False),
+        ("Open to work - looking for opportunities", "individual", False, True),
+        ("Junior Analyst", "junior", False, False),
+        ("", "unknown", False, False),
+    ],
+)
+def test_titles(title, seniority, student, seeker):
+    parsed = titles.parse_title(title)
+    assert (parsed[0], parsed[2], parsed[3]) == (seniority, student, seeker)
+
+
+@pytest.mark.parametrize(
+    ("title", "seniority", "function", "student"),
+    [
+        ("Geschäftsführer", "executive", "executive", False),
+        ("Geschäftsführerin", "executive", "executive", False),
+        ("Geschaeftsfuehrer", "executive", "executive", False),
+        ("Geschaftsfuhrer", "executive", "executive", False),
+        ("Inhaber", "executive", "executive", False),
+        ("Vorstand", "executive", "executive", False),
+        ("Gründerin", "executive", "executive", False),
+        ("Prokurist", "director", "other", False),
+        ("Abteilungsleiter Einkauf", "director", "operations", False),
+        ("Bereichsleiterin Finanzen", "vp", "finance", False),
+        ("Leiter Vertrieb", "vp", "sales", False),
+        ("Vertriebsleiterin", "vp", "sales", False),
+        ("IT-Leiter", "vp", "it", False),
+        ("Einkaufsleiter", "vp", "operations", False),
+        ("Teamleiter Controlling", "manager", "finance", False),
+        ("Head of Einkauf", "vp", "operations", False),
+        ("Projektmanagerin", "manager", "other", False),
+        ("Sachbearbeiterin Buchhaltung", "individual", "finance", False),
+        ("Personalreferent", "individual", "hr", False),
+        ("Softwareentwickler", "individual", "engineering", False),
+        ("Einkäufer", "individual", "operations", False),
+        ("Assistenz der Geschäftsführung", "junior", "executive", False),
+        ("Werkstudent", "student", "other", True),
+        ("Werkstudentin Marketing", "student", "marketing", True),
+        ("Praktikantin", "student", "other", True),
+        ("Doktorandin", "student", "research", True),
+        # An apprentice is employed: the seniority student, as "apprentice" reads, but not a student.
+        ("Auszubildende", "student", "other", False),
+        ("Azubi", "student", "other", False),
+        ("Directrice générale", "executive", "executive", False),
+        ("PDG", "executive", "executive", False),
+        ("Responsable des achats", "manager", "operations", False),
+        ("Étudiante", "student", "other", True),
+        ("Stagiaire", "student", "other", True),
+        ("Directora de ventas", "director", "sales", False),
+        ("Gerente general", "executive", "executive", False),
+        ("Jefe de compras", "manager", "operations", False),
+        ("Becaria", "student", "other", True),
+        ("Eigenaar", "executive", "executive", False),
+        ("Hoofd inkoop", "vp", "operations", False),
+        ("Stagiair", "student", "other", True),
+        ("Direttore vendite", "director", "sales", False),
+        ("Responsabile IT", "manager", "it", False),
+        ("Tirocinante", "student", "other", True),
+    ],
+)
+def test_titles_in_german_and_other_european_languages(title, seniority, function, student):
+    parsed = titles.parse_title(title)
+    assert (parsed.seniority, parsed.function, parsed.is_student) == (seniority, function, student)
+    assert parsed.seniority_read
+
+
+def test_a_title_no_rule_recognises_says_so():
+    parsed = titles.parse_title("Florist")
+    assert (parsed.seniority, parsed.function) == (
+        "individual",
+        "other",
+    )  # the defaults models were trained on
+    assert not parsed.seniority_read and not parsed.function_read
+    assert titles.parse_title("Marketing")[:2] == ("individual", "marketing")
+    assert (
+        not titles.parse_title("Marketing").seniority_read and titles.parse_title("Marketing").function_read
+    )
+    # "Personal" alone is English: a personal assistant is no HR role.
+    assert titles.parse_title("Personal Assistant")[:2] == ("junior", "other")
+
+
+def _english_reading(title: str) -> tuple[str, str, bool]:
+    text = title.strip().lower()
+    seniority = next((n for n, rule in titles._COMPILED_SENIORITY if rule.search(text)), None)
+    function = next((n for n, rule in titles._COMPILED_FUNCTION if rule.search(text)), None)
+    return seniority, function, bool(titles._STUDENT.search(text))
+
+
+def test_what_the_english_rules_read_never_changes():
+    """Models trained before decide exactly as before: other languages fill only what English found nothing of."""
+    from leadgate.training.synth_vocab import TITLES
+
+    mixed = [
+        "Director Vertrieb",
+        "Sales Manager / Geschäftsführer",
+        "CEO & Inhaber",
+        "Stage Manager",
+        "Trainee",
+    ]
+    for title in [t for pool in TITLES.values() for t in pool] + mixed:
+        seniority, function, student = _english_reading(title)
+        parsed = titles.parse_title(title)
+        if seniority is not None:
+            assert (parsed.seniority, parsed.is_student) == (seniority, student), title
+        if function is not None:
+            assert parsed.function == function, title
