@@ -1,7 +1,8 @@
 """The lists gates read (competitors, employees, do-not-engage, previously rejected): kinds and valid values.
 
 A list's entries come from the policy file and from the store, where they are maintained by API and CLI;
-the effective list is both. Values are normalized here, once, so "ACME.com." and "acme.com" are one entry.
+the effective list is both. Values are normalized here, once, so "ACME.com." and "acme.com" are one entry,
+and a domain is the registered domain the gates compare (a website's, an account's), so "www.acme.com" is too.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import re
+
+from leadgate.features.signals import registered_domain
 
 # List kind -> the field of the policy's `domains` it adds to, and what a value is.
 LIST_KINDS: dict[str, tuple[str, str]] = {
@@ -25,6 +28,10 @@ _DOMAIN = re.compile(rf"^(?:{_LABEL}\.)+[a-z][a-z0-9-]{{0,62}}$")
 
 class ListValueError(ValueError):
     """A list kind or value that cannot be kept; the message says why in words."""
+
+
+class SubdomainError(ListValueError):
+    """A subdomain (other than www.) given for a list: the gates would match only addresses at exactly it."""
 
 
 def check_kind(kind: str) -> str:
@@ -50,13 +57,44 @@ def normalize_domain(value: str) -> str:
     return text
 
 
+def list_domain(value: str) -> str:
+    """A list's domain as the gates compare it: bare (`normalize_domain`) and, as accounts are known, by its
+    registered domain (`signals.registered_domain`): "WWW.Acme.com." -> "acme.com".
+
+    A lead's website and its account are compared by their registered domain, so "www.acme.com" on a list
+    would never match one: www. is taken off, since it always names the company's own site. Any other
+    subdomain is refused with the registered domain to give instead: taking "eu.acme.com" to all of Acme
+    could block more than was meant, and kept as given it would match only email addresses at exactly it.
+    A domain whose suffix the public-suffix list does not know (acme.internal) is kept as given.
+    """
+    text = normalize_domain(value)
+    base = registered_domain(text)
+    if not base or base == text:
+        return text
+    if text == f"www.{base}":
+        return base
+    raise SubdomainError(
+        f"{value!r} is a subdomain: the gates compare a lead's website and account by the registered domain, "
+        f"so it would match only addresses @{text}; did you mean {base}?"
+    )
+
+
+def compared_domain(value: str) -> str:
+    """A listed domain as leads' domains are compared: `list_domain`'s form, or for a subdomain (which only a
+    policy stored with an older model can hold) the bare form it always matched as."""
+    try:
+        return list_domain(value)
+    except SubdomainError:
+        return normalize_domain(value)
+
+
 def domain_set(values) -> frozenset[str]:
-    """A policy's listed domains as leads' domains are compared: lower-cased, trimmed, no trailing dot, IDN as
-    punycode (the file keeps them as written, so its version holds); one that is no domain matches nothing."""
+    """A policy's listed domains as leads' domains are compared (`compared_domain`): the file keeps them as
+    written, so its version holds; one that is no domain matches nothing."""
     found = set()
     for value in values or ():
         try:
-            found.add(normalize_domain(value))
+            found.add(compared_domain(value))
         except ListValueError:
             continue  # only a policy stored with an older model can hold one
     return frozenset(found)
@@ -75,9 +113,15 @@ def normalize_network(value: str) -> str:
 
 
 def normalize(kind: str, value: str) -> str:
-    """A list value in the form it is stored and compared in."""
+    """A new list value in the form it is stored and compared in; ListValueError when it cannot be kept."""
     _, what = LIST_KINDS[check_kind(kind)]
-    return normalize_network(value) if what == "network" else normalize_domain(value)
+    return normalize_network(value) if what == "network" else list_domain(value)
+
+
+def compared(kind: str, value: str) -> str:
+    """A value already listed (the policy file's, the store's) as the gates compare it."""
+    _, what = LIST_KINDS[check_kind(kind)]
+    return normalize_network(value) if what == "network" else compared_domain(value)
 
 
 def merged_domains(domains, lists: dict[str, tuple[str, ...]]) -> dict:

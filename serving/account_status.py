@@ -7,7 +7,7 @@ transaction, or none are, as a suppression's are (serving/suppression_service.py
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, insert, select
@@ -16,8 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from leadgate.serving.accounts import AccountStatus, _utc
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
-from leadgate.serving.redecide import Redecider
-from leadgate.serving.redecide_many import redecide_many
+from leadgate.serving.redecide_many import Redecided, change_and_redecide
 from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore
 from leadgate.serving.store_models import AccountStatusAuditRow, AccountStatusRow, LeadRow
@@ -58,7 +57,7 @@ def _changed(before: dict | None, after: dict) -> list[str]:
     return [name for name in FIELDS if (before or _NONE_SET)[name] != after[name]]
 
 
-def _account_leads(connection: Connection, domain: str) -> list[str]:
+def account_leads(connection: Connection, domain: str) -> list[str]:
     """The account's stored leads, sorted: the order they are locked in."""
     query = select(LeadRow.lead_id).where(LeadRow.account_domain == domain).order_by(LeadRow.lead_id)
     return list(connection.scalars(query))
@@ -79,34 +78,31 @@ def change_status(
     asked for this change)."""
     deps = {"holder": holder, "store": store, "screening": screening}
     try:
-        changed, redecider = _change_once(domain, changes, who, **deps)
+        changed, redecided = _change_once(domain, changes, who, **deps)
     except IntegrityError:  # a concurrent first write took the insert: this pass merges over it
-        changed, redecider = _change_once(domain, changes, who, **deps)
-    for record in redecider.decided if metrics is not None else ():
-        metrics.observe_decision(record, TRIGGER)
+        changed, redecided = _change_once(domain, changes, who, **deps)
+    redecided.observe(metrics, TRIGGER)
     return changed
 
 
 def _change_once(
     domain: str, changes: dict, who: str, *, holder: ModelHolder, store: DecisionStore, screening: Screening
-) -> tuple[Changed, Redecider]:
-    redecider = Redecider(holder=holder, store=store, screening=screening, now=datetime.now(UTC))
-    made: list[dict] = []
+) -> tuple[Changed, Redecided]:
+    made: list[tuple[dict, datetime]] = []
 
-    def change(connection: Connection) -> list[str]:
-        before, after = apply_change(connection, domain, changes, who=who, at=redecider.now)
+    def change(connection: Connection, now: datetime) -> list[str]:
+        before, after = apply_change(connection, domain, changes, who=who, at=now)
         moved = any(name in FLAGS for name in _changed(before, after))
-        leads = _account_leads(connection, domain) if moved else []  # a note alone changes no decision
-        audit = {"domain": domain, "changed_by": who, "changed_at": redecider.now, "decided": len(leads)}
+        leads = account_leads(connection, domain) if moved else []  # a note alone changes no decision
+        audit = {"domain": domain, "changed_by": who, "changed_at": now, "decided": len(leads)}
         connection.execute(insert(AccountStatusAuditRow), {**audit, "before": before, "after": after})
-        made.append(after)
+        made.append((after, now))
         return leads
 
-    written = redecide_many(
-        store.engine, change=change, decide=redecider.decide_many, trigger=TRIGGER, at=redecider.now
-    )
-    status = AccountStatus(**made[0], updated_at=redecider.now, updated_by=who)
-    return Changed(status, len(written)), redecider
+    deps = {"holder": holder, "store": store, "screening": screening}
+    redecided = change_and_redecide(change, trigger=TRIGGER, **deps)
+    after, now = made[0]
+    return Changed(AccountStatus(**after, updated_at=now, updated_by=who), redecided.decided), redecided
 
 
 def status_changes(engine: Engine, domain: str, limit: int = CHANGES_SHOWN) -> list[dict]:

@@ -112,7 +112,9 @@ class AccountView(BaseModel):
     score: float | None = Field(
         description="1 - prod(1 - P(SQL)) over contacts not rejected; None without one"
     )
-    on_do_not_engage_list: bool = Field(description="the policy's do_not_engage list names the domain")
+    on_do_not_engage_list: bool = Field(
+        description="the do_not_engage list (the policy file's or the store's) names the domain"
+    )
     status: StatusView | None
     contacts_total: int
     contacts: list[ContactView]
@@ -138,7 +140,10 @@ def _domain(domain: str) -> str:
 )
 def get_account(request: Request, domain: Domain, limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict:
     """The account roll-up; `limit` bounds the contacts listed, not those the route and score count."""
-    policy = request.app.state.holder.current().pipeline.policy
+    state = request.app.state
+    policy = state.screening.pipeline(
+        state.holder.current().pipeline
+    ).policy  # the file's lists and the store's
     engine, domain = request.app.state.store.engine, _domain(domain)
     view = account_view(engine=engine, policy=policy, domain=domain, limit=limit)
     return {**view, "status_changes": status_changes(engine, domain)}

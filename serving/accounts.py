@@ -164,7 +164,7 @@ def account_view(*, engine: Engine, policy: Policy, domain: str, limit: int) -> 
     contacts, summary, total = account_contacts(engine, domain, limit)
     if not summary and status is None:
         raise AccountNotFound(domain)
-    listed = domain in {d.lower() for d in policy.domains.do_not_engage}
+    listed = domain in policy.listed["do_not_engage"]  # compared as the gate compares them
     route, basis, best, score = account_route(summary, status, listed)
     return {
         "domain": domain,

@@ -41,37 +41,43 @@ class OutcomeImport:
 
 def record_outcomes(engine: Engine, outcomes: list[Outcome], source: str) -> OutcomeImport:
     """Insert or update outcomes in one transaction; outcomes of unknown leads are reported, not written."""
-    ids = [o.lead_id for o in outcomes]
-    now = datetime.now(UTC)
     with writing(engine) as connection:
-        known = set()
-        for start in range(0, len(ids), 500):  # keep IN lists within every database's parameter limit
-            chunk = ids[start : start + 500]
-            known |= set(connection.scalars(select(LeadRow.lead_id).where(LeadRow.lead_id.in_(chunk))))
-        existing = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            existing |= set(
-                connection.scalars(select(OutcomeRow.lead_id).where(OutcomeRow.lead_id.in_(chunk)))
-            )
-        written = 0
-        latest: dict[str, Outcome] = {o.lead_id: o for o in outcomes}  # a repeated id: the last one wins
-        for lead_id, outcome in latest.items():
-            if lead_id not in known:
-                continue
-            values = {
-                "sql": outcome.sql,
-                "won": outcome.won,
-                "rejection_reason": outcome.rejection_reason,
-                "feedback": outcome.feedback,
-                "source": source[:40],
-                "recorded_at": (outcome.at or now).astimezone(UTC),
-            }
-            if lead_id in existing:
-                connection.execute(update(OutcomeRow).where(OutcomeRow.lead_id == lead_id).values(**values))
-            else:
-                connection.execute(insert(OutcomeRow), {"lead_id": lead_id, **values})
-            written += 1
+        return record_outcomes_in(connection, outcomes, source)
+
+
+def record_outcomes_in(
+    connection: Connection, outcomes: list[Outcome], source: str, now: datetime | None = None
+) -> OutcomeImport:
+    """`record_outcomes` inside a write transaction (one that also decides the accounts' leads again, as of
+    `now`: an outcome without its own time is recorded at it, so those decisions read it)."""
+    ids = [o.lead_id for o in outcomes]
+    now = now or datetime.now(UTC)
+    known = set()
+    for start in range(0, len(ids), 500):  # keep IN lists within every database's parameter limit
+        chunk = ids[start : start + 500]
+        known |= set(connection.scalars(select(LeadRow.lead_id).where(LeadRow.lead_id.in_(chunk))))
+    existing = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        existing |= set(connection.scalars(select(OutcomeRow.lead_id).where(OutcomeRow.lead_id.in_(chunk))))
+    written = 0
+    latest: dict[str, Outcome] = {o.lead_id: o for o in outcomes}  # a repeated id: the last one wins
+    for lead_id, outcome in latest.items():
+        if lead_id not in known:
+            continue
+        values = {
+            "sql": outcome.sql,
+            "won": outcome.won,
+            "rejection_reason": outcome.rejection_reason,
+            "feedback": outcome.feedback,
+            "source": source[:40],
+            "recorded_at": (outcome.at or now).astimezone(UTC),
+        }
+        if lead_id in existing:
+            connection.execute(update(OutcomeRow).where(OutcomeRow.lead_id == lead_id).values(**values))
+        else:
+            connection.execute(insert(OutcomeRow), {"lead_id": lead_id, **values})
+        written += 1
     unknown = sorted({i for i in ids if i not in known})
     return OutcomeImport(written=written, unknown_leads=unknown)
 

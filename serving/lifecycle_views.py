@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from leadgate.features.outcome import Outcome
 from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL, Moment
+from leadgate.serving import outcome_service
 from leadgate.serving.auth import require
-from leadgate.serving.lifecycle_store import record_outcomes
 from leadgate.serving.schemas import NOT_FOUND, WRITE_ERRORS
 from leadgate.serving.service import LeadNotFound
 
@@ -36,10 +36,14 @@ class OutcomeIn(BaseModel):
 
 
 class OutcomeAnswer(BaseModel):
-    """The stored outcome's lead."""
+    """The stored outcome's lead, and how many stored leads of its account it decided again."""
 
     lead_id: str
     recorded: bool
+    decided: int = Field(
+        description="stored leads of the lead's account decided again in the same transaction: a bad-fit "
+        "rejection (or the end of one) holds every contact of the account"
+    )
 
 
 @router.put(
@@ -60,7 +64,14 @@ def put_outcome(
     except ValidationError as error:
         # Told like any other bad body: the field, or the body as a whole for a rule across fields.
         raise RequestValidationError(error.errors()) from None
-    result = record_outcomes(request.app.state.store.engine, [outcome], source="api")
-    if result.unknown_leads:
+    state = request.app.state
+    deps = {
+        "holder": state.holder,
+        "store": state.store,
+        "screening": state.screening,
+        "metrics": state.metrics,
+    }
+    recorded = outcome_service.record([outcome], source="api", **deps)
+    if recorded.imported.unknown_leads:
         raise LeadNotFound(lead_id)
-    return {"lead_id": lead_id, "recorded": True}
+    return {"lead_id": lead_id, "recorded": True, "decided": recorded.decided}

@@ -6,13 +6,15 @@ indexed lookup, so the service checks it on every request and picks a change up 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from leadgate.decision.lists import LIST_KINDS, MAX_WHY, ListValueError, check_kind, normalize
+from leadgate.decision.lists import LIST_KINDS, MAX_WHY, ListValueError, check_kind, compared, normalize
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import ListAuditRow, ListEntryRow
 
@@ -60,11 +62,16 @@ def revision(connection: Connection) -> int:
 def snapshot(engine: Engine) -> tuple[int, dict[str, tuple[str, ...]]]:
     """(revision, values by kind) read together."""
     with engine.connect() as connection:
-        current = revision(connection)
-        rows = connection.execute(select(ListEntryRow.kind, ListEntryRow.value).order_by(ListEntryRow.value))
-        lists: dict[str, list[str]] = {kind: [] for kind in LIST_KINDS}
-        for kind, value in rows:
-            lists.setdefault(kind, []).append(value)
+        return snapshot_in(connection)
+
+
+def snapshot_in(connection: Connection) -> tuple[int, dict[str, tuple[str, ...]]]:
+    """(revision, values by kind) as `connection` sees them: in a write, with its own changes."""
+    current = revision(connection)
+    rows = connection.execute(select(ListEntryRow.kind, ListEntryRow.value).order_by(ListEntryRow.value))
+    lists: dict[str, list[str]] = {kind: [] for kind in LIST_KINDS}
+    for kind, value in rows:
+        lists.setdefault(kind, []).append(value)
     return current, {kind: tuple(values) for kind, values in lists.items()}
 
 
@@ -79,29 +86,52 @@ def add_entry(
     engine: Engine, *, kind: str, value: str, why: str, who: str, policy=None
 ) -> tuple[ListEntry, int]:
     """Add a value (normalized) to a list with an audit row; (entry, new revision). Nothing is written on error."""
+    with conflicts(kind, value), writing(engine) as connection:
+        return add_in(connection, kind=kind, value=value, why=why, who=who, policy=policy)
+
+
+@contextmanager
+def conflicts(kind: str, value: str) -> Iterator[None]:
+    """A concurrent add of the same value (the insert's IntegrityError) as the ListConflict a repeat is."""
+    try:
+        yield
+    except IntegrityError:
+        raise ListConflict(f"{normalize(kind, value)} is already on {kind}") from None
+
+
+def add_in(
+    connection: Connection, *, kind: str, value: str, why: str, who: str, policy=None
+) -> tuple[ListEntry, int]:
+    """`add_entry` inside a write transaction (one that also decides the leads the entry bears on)."""
     value, why = normalize(kind, value), check_why(why)
     if policy is not None and value in _file_values(policy, kind):
         raise ListConflict(f"{value} is already on {kind} in the policy file")
+    mine = (ListEntryRow.kind == kind) & (ListEntryRow.value == value)
+    if connection.scalar(select(ListEntryRow.value).where(mine)) is not None:
+        raise ListConflict(f"{value} is already on {kind}")
     at = datetime.now(UTC)
-    try:
-        with writing(engine) as connection:
-            row = {"kind": kind, "value": value, "added_at": at, "added_by": who, "why": why}
-            connection.execute(insert(ListEntryRow), row)
-            new = _audit(connection, kind, value, "add", who, why, at)
-    except IntegrityError:
-        raise ListConflict(f"{value} is already on {kind}") from None
+    # A concurrent add of the same value fails this insert (IntegrityError): `conflicts` says it in words.
+    connection.execute(
+        insert(ListEntryRow), {"kind": kind, "value": value, "added_at": at, "added_by": who, "why": why}
+    )
+    new = _audit(connection, kind, value, "add", who, why, at)
     return ListEntry(kind, value, "store", at, who, why), new
 
 
 def remove_entry(engine: Engine, *, kind: str, value: str, why: str, who: str, policy=None) -> int:
     """Take a value off a store list with an audit row; the new revision. Nothing is written on error."""
-    value, why = normalize(kind, value), check_why(why)
     with writing(engine) as connection:
-        gone = connection.execute(
-            delete(ListEntryRow).where(ListEntryRow.kind == kind, ListEntryRow.value == value)
-        ).rowcount
-        if gone:
-            return _audit(connection, kind, value, "remove", who, why, datetime.now(UTC))
+        return remove_in(connection, kind=kind, value=value, why=why, who=who, policy=policy)
+
+
+def remove_in(connection: Connection, *, kind: str, value: str, why: str, who: str, policy=None) -> int:
+    """`remove_entry` inside a write transaction; ListConflict, NotListed: nothing was changed."""
+    value, why = normalize(kind, value), check_why(why)
+    gone = connection.execute(
+        delete(ListEntryRow).where(ListEntryRow.kind == kind, ListEntryRow.value == value)
+    ).rowcount
+    if gone:
+        return _audit(connection, kind, value, "remove", who, why, datetime.now(UTC))
     if policy is not None and value in _file_values(policy, kind):
         raise ListConflict(f"{value} is on {kind} in the policy file: change the file to remove it")
     raise NotListed(f"{value} is not on {kind}")
@@ -141,7 +171,7 @@ def audit(engine: Engine, kind: str, limit: int = 100) -> list[dict]:
 def _file_values(policy, kind: str) -> tuple[str, ...]:
     field, _ = LIST_KINDS[kind]
     values = getattr(policy.domains, field) or ()
-    return tuple(normalize(kind, v) for v in values)
+    return tuple(compared(kind, v) for v in values)
 
 
 def _utc(moment: datetime) -> datetime:

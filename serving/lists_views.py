@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from leadgate.decision.lists import MAX_WHY, ListValueError
 from leadgate.features.schema import NO_NUL
-from leadgate.serving import lists_store
+from leadgate.serving import lists_service, lists_store
 from leadgate.serving.auth import require
 from leadgate.serving.problems import problem
 from leadgate.serving.schemas import READ_ERRORS, WRITE_ERRORS, Problem
@@ -71,16 +71,41 @@ class ListView(BaseModel):
 
 
 class ListChanged(BaseModel):
-    """What a change did, and the lists' new version."""
+    """What a change did, the lists' new version, and how many stored leads it decided again."""
 
     kind: str
     value: str
     action: Literal["add", "remove"]
     lists_version: str
+    decided: int = Field(
+        description="stored leads of the domain, decided again in the same transaction "
+        "(0 for a network: it applies from the next decision)"
+    )
 
 
 def _file_policy(request: Request):
     return request.app.state.holder.current().pipeline.policy
+
+
+def _deps(request: Request) -> dict:
+    state = request.app.state
+    return {
+        "policy": _file_policy(request),
+        "holder": state.holder,
+        "store": state.store,
+        "screening": state.screening,
+        "metrics": state.metrics,
+    }
+
+
+def _changed(kind: str, action: str, changed: lists_service.Changed) -> dict:
+    return {
+        "kind": kind,
+        "value": changed.value,
+        "action": action,
+        "lists_version": lists_store.lists_version(changed.revision),
+        "decided": changed.decided,
+    }
 
 
 def _version(request: Request) -> str:
@@ -121,37 +146,29 @@ def show_list(request: Request, kind: ListKind) -> dict:
     response_model=ListChanged,
     status_code=status.HTTP_201_CREATED,
     responses=CHANGE_ERRORS,
-    summary="Add a value to a list; the next decision reads it",
+    summary="Add a value to a list; the next decision reads it, and its domain's stored leads are decided again",
 )
 def add_to_list(
     request: Request, kind: ListKind, change: ListChange, key: Annotated[ApiKey, Depends(require("admin"))]
 ):
-    """Add a domain or network, with why; audited with the key's name."""
-    engine = request.app.state.store.engine
+    """Add a domain or network, with why; audited with the key's name; the domain's stored leads are decided
+    again."""
     try:
-        entry, revision = lists_store.add_entry(
-            engine, kind=kind, value=change.value, why=change.why, who=key.name, policy=_file_policy(request)
+        changed = lists_service.add(
+            kind=kind, value=change.value, why=change.why, who=key.name, **_deps(request)
         )
     except ListValueError as error:
         return problem(422, f"{error}; nothing was stored")
     except lists_store.ListConflict as error:
         return problem(409, f"{error}; nothing was stored")
-    return JSONResponse(
-        {
-            "kind": kind,
-            "value": entry.value,
-            "action": "add",
-            "lists_version": lists_store.lists_version(revision),
-        },
-        status_code=201,
-    )
+    return JSONResponse(_changed(kind, "add", changed), status_code=201)
 
 
 @router.delete(
     "/v1/lists/{kind}",
     response_model=ListChanged,
     responses=CHANGE_ERRORS,
-    summary="Take a value off a list; the next decision no longer reads it",
+    summary="Take a value off a list; its domain's stored leads are decided again without it",
 )
 def remove_from_list(
     request: Request,
@@ -160,22 +177,14 @@ def remove_from_list(
     value: Annotated[str, Query(min_length=1, max_length=300, pattern=NO_NUL)],
     why: Annotated[str, Query(min_length=1, max_length=MAX_WHY, pattern=NO_NUL)],
 ):
-    """Remove a store entry, with why; a value in the policy file is changed in the file."""
-    engine = request.app.state.store.engine
+    """Remove a store entry, with why; a value in the policy file is changed in the file. The domain's stored
+    leads are decided again."""
     try:
-        revision = lists_store.remove_entry(
-            engine, kind=kind, value=value, why=why, who=key.name, policy=_file_policy(request)
-        )
+        changed = lists_service.remove(kind=kind, value=value, why=why, who=key.name, **_deps(request))
     except ListValueError as error:
         return problem(422, f"{error}; nothing was changed")
     except lists_store.ListConflict as error:
         return problem(409, f"{error}; nothing was changed")
     except lists_store.NotListed as error:
         return problem(404, str(error))
-    normalized = lists_store.normalize(kind, value)
-    return {
-        "kind": kind,
-        "value": normalized,
-        "action": "remove",
-        "lists_version": lists_store.lists_version(revision),
-    }
+    return _changed(kind, "remove", changed)

@@ -1,18 +1,27 @@
-"""Deciding again, in one transaction, every stored lead a change bears on (a suppression made or lifted)."""
+"""Deciding again, in one transaction, every stored lead a change bears on: a suppression made or lifted, an
+account's status, a list's entry, an account's bad-fit rejection."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import Connection, Engine, func, select, update
 
 from leadgate.decision.record import DecisionRecord
 from leadgate.serving.overrides import final_decision, in_force
+from leadgate.serving.redecide import Redecider
 from leadgate.serving.store import Stored
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import DecisionRow, LeadRow
 from leadgate.serving.store_rows import insert_decisions, new_review_token
+
+if TYPE_CHECKING:
+    from leadgate.serving.metrics import ServiceMetrics
+    from leadgate.serving.model_holder import ModelHolder
+    from leadgate.serving.screening import Screening
+    from leadgate.serving.store import DecisionStore
 
 # Leads decided per pipeline call: a few thousand cost ~0.1 ms each there; the IN lists stay far below
 # SQLite's 32766 parameters a statement.
@@ -45,6 +54,40 @@ def redecide_many(
         for start in range(0, len(named), CHUNK):
             written += _decide_chunk(connection, named[start : start + CHUNK], decide, trigger, at)
         return written
+
+
+class Redecided(NamedTuple):
+    """How many stored leads a change decided again, and their records (for the metrics)."""
+
+    decided: int
+    records: list[DecisionRecord]
+
+    def observe(self, metrics: ServiceMetrics | None, trigger: str) -> None:
+        """Count the decisions on /metrics as intake's are; a CLI process has no metrics to count them in."""
+        for record in self.records if metrics is not None else ():
+            metrics.observe_decision(record, trigger)
+
+
+def change_and_redecide(
+    change: Callable[[Connection, datetime], list[str]],
+    *,
+    trigger: str,
+    holder: ModelHolder,
+    store: DecisionStore,
+    screening: Screening,
+    now: datetime | None = None,
+) -> Redecided:
+    """Make `change(connection, now)`, which names the stored leads it bears on, and decide those again with
+    the champion as the service does (the gates alone while it fails to load), all in one transaction."""
+    redecider = Redecider(holder=holder, store=store, screening=screening, now=now or datetime.now(UTC))
+    written = redecide_many(
+        store.engine,
+        change=lambda connection: change(connection, redecider.now),
+        decide=redecider.decide_many,
+        trigger=trigger,
+        at=redecider.now,
+    )
+    return Redecided(len(written), redecider.decided)
 
 
 def _decide_chunk(

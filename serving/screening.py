@@ -50,15 +50,21 @@ class Screening:
     ) -> tuple[DecisionPipeline, list[list[Suppression]]]:
         revision = lists_store.revision(connection)
         found = suppression_store.for_leads(connection, leads, self.salt) if leads else []
-        return self._screened(base, revision), found
+        return self._screened(base, revision, connection), found
 
-    def _screened(self, base: DecisionPipeline, revision: int) -> DecisionPipeline:
+    def _screened(self, base: DecisionPipeline, revision: int, connection: Connection) -> DecisionPipeline:
         if revision == 0:
             return base  # no list was ever changed in the store: the file's lists alone
         with self._lock:
             if revision != self._revision:
-                revision, self._lists = lists_store.snapshot(self.engine)
-                self._revision = revision
+                committed, lists = lists_store.snapshot(self.engine)
+                if committed < revision:
+                    # `connection` is a list change deciding its leads again: its lists, read there and not
+                    # kept, since the change may yet roll back (and SQLite hand its revision to another).
+                    _, lists = lists_store.snapshot_in(connection)
+                    version = lists_store.lists_version(revision)
+                    return base.with_policy(base.policy.with_lists(lists, version))
+                self._revision, self._lists = committed, lists
                 self._pipelines = WeakKeyDictionary()
             screened = self._pipelines.get(base)
             if screened is None:

@@ -16,8 +16,7 @@ from leadgate.serving import suppression_store
 from leadgate.serving.erasure import salt_of
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
-from leadgate.serving.redecide import Redecider
-from leadgate.serving.redecide_many import redecide_many
+from leadgate.serving.redecide_many import change_and_redecide
 from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore
 from leadgate.settings import Settings
@@ -40,19 +39,15 @@ def _redecide_bearing(
     metrics: ServiceMetrics | None,
 ) -> Changed:
     """Run `make(connection) -> Suppression` and re-decide the leads it bears on, all in one transaction."""
-    redecider = Redecider(holder=holder, store=store, screening=screening, now=datetime.now(UTC))
     made: list[Suppression] = []
 
-    def change(connection: Connection) -> list[str]:
+    def change(connection: Connection, _now: datetime) -> list[str]:
         made.append(make(connection))
         return suppression_store.leads_bearing(connection, made[0], screening.salt)
 
-    written = redecide_many(
-        store.engine, change=change, decide=redecider.decide_many, trigger=trigger, at=redecider.now
-    )
-    for record in redecider.decided if metrics is not None else ():
-        metrics.observe_decision(record, trigger)
-    return Changed(made[0], len(written))
+    redecided = change_and_redecide(change, trigger=trigger, holder=holder, store=store, screening=screening)
+    redecided.observe(metrics, trigger)
+    return Changed(made[0], redecided.decided)
 
 
 def create_suppression(
@@ -118,10 +113,9 @@ def settle_expired(
         due = suppression_store.expired_unsettled(connection, now)
     if not due:
         return []
-    redecider = Redecider(holder=holder, store=store, screening=screening, now=now)
     settled: list[tuple[Suppression, int]] = []
 
-    def change(connection: Connection) -> list[str]:
+    def change(connection: Connection, now: datetime) -> list[str]:
         bearing: set[str] = set()
         for suppression_id in due:
             suppression = suppression_store.settle_expiry_in(connection, suppression_id, now)
@@ -132,15 +126,10 @@ def settle_expired(
             bearing.update(leads)
         return sorted(bearing)  # the lock order
 
-    redecide_many(
-        store.engine,
-        change=change,
-        decide=redecider.decide_many,
-        trigger="suppression_expired",
-        at=redecider.now,
+    deps = {"holder": holder, "store": store, "screening": screening}
+    change_and_redecide(change, trigger="suppression_expired", now=now, **deps).observe(
+        metrics, "suppression_expired"
     )
-    for record in redecider.decided if metrics is not None else ():
-        metrics.observe_decision(record, "suppression_expired")
     return [Changed(suppression, decided) for suppression, decided in settled]
 
 

@@ -168,17 +168,26 @@ def leads_bearing(connection: Connection, suppression: Suppression, salt: str | 
     elif suppression.subject_kind == "email":
         condition = LeadRow.email == subject
     else:
-        # The indexed account first; an email on a subdomain and a website of the account are found too.
-        website = LeadRow.lead[("company", "website")].as_string()
-        condition = or_(
-            LeadRow.account_domain == subject,
-            LeadRow.email.like(f"%@{subject}"),
-            LeadRow.email.like(f"%.{subject}"),
-            website.like(f"%{subject}%"),
-        )
+        return leads_at_domain(connection, subject)
     rows = connection.execute(select(LeadRow.lead_id, LeadRow.lead).where(condition)).all()
     # The query only narrows: `subjects_of`, what the pipeline is given, decides (LIKE matches a bit more).
     return sorted(lead_id for lead_id, lead in rows if subject in subjects_of(lead, salt))
+
+
+def leads_at_domain(connection: Connection, domain: str) -> list[str]:
+    """Ids of the stored leads whose email's or website's registered domain is `domain`, sorted: the lock
+    order. An account's suppression bears on these, and so does a list's entry of the domain."""
+    # The indexed account first; an email on a subdomain and a website of the account are found too.
+    website = LeadRow.lead[("company", "website")].as_string()
+    condition = or_(
+        LeadRow.account_domain == domain,
+        LeadRow.email.like(f"%@{domain}"),
+        LeadRow.email.like(f"%.{domain}"),
+        website.like(f"%{domain}%"),
+    )
+    rows = connection.execute(select(LeadRow.lead_id, LeadRow.lead).where(condition)).all()
+    # The query only narrows: `subjects_of`, what the pipeline is given, decides (LIKE matches a bit more).
+    return sorted(lead_id for lead_id, lead in rows if domain in subjects_of(lead))
 
 
 def find(engine: Engine, suppression_id: int) -> Suppression:

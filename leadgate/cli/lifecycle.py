@@ -71,7 +71,8 @@ def import_outcomes(
     """Record outcomes of stored leads; an invalid row stops the import before anything is written."""
     from leadgate.features.outcome import parse_outcome
     from leadgate.features.schema import LeadValidationError
-    from leadgate.serving.lifecycle_store import record_outcomes
+    from leadgate.serving import outcome_service
+    from leadgate.serving.suppression_service import outside_the_service
 
     rows = _read_outcome_rows(path)
     outcomes, problems = [], []
@@ -85,8 +86,13 @@ def import_outcomes(
         raise fail(
             f"{path}: {len(problems)} invalid row{'' if len(problems) == 1 else 's'}, nothing written:\n  {shown}"
         )
-    result = record_outcomes(store_or_fail(settings_for(data_dir)), outcomes, source=f"import:{path.name}")
+    settings = settings_for(data_dir)
+    deciding = outside_the_service(settings, store_or_fail(settings))
+    recorded = outcome_service.record(outcomes, source=f"import:{path.name}", **deciding)
+    result = recorded.imported
     console.print(f"recorded {result.written:,} outcomes from {path}")
+    if recorded.decided:
+        console.print(f"{recorded.decided:,} stored leads of accounts rejected as a bad fit decided again")
     if result.unknown_leads:
         listed = ", ".join(result.unknown_leads[:20]) + (" ..." if len(result.unknown_leads) > 20 else "")
         console.print(

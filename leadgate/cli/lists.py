@@ -83,24 +83,21 @@ def add(
     who: Who = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Add a value to a list; a running service reads it from its next decision."""
+    """Add a value to a list; a running service reads it from its next decision, and a domain's stored leads
+    are decided again at once."""
     from leadgate.decision.lists import ListValueError
-    from leadgate.serving import lists_store
+    from leadgate.serving import lists_service, lists_store
 
-    settings = settings_for(data_dir)
     kind = _kind(kind)
+    deciding = _deciding(data_dir)
     try:
-        entry, revision = lists_store.add_entry(
-            store_or_fail(settings),
-            kind=kind,
-            value=value,
-            why=why,
-            who=_who(who),
-            policy=policy_in_force(settings),
+        changed = lists_service.add(
+            kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
         )
     except (ListValueError, lists_store.ListConflict) as error:
         raise fail(f"{error}; nothing was stored") from None
-    console.print(f"added {entry.value} to {kind} ({lists_store.lists_version(revision)})")
+    console.print(f"added {changed.value} to {kind} ({lists_store.lists_version(changed.revision)})")
+    _decided(kind, changed.decided, deciding)
 
 
 @lists_app.command("remove")
@@ -111,26 +108,32 @@ def remove(
     who: Who = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Take a value off a list; a running service stops reading it from its next decision."""
+    """Take a value off a list; a running service stops reading it from its next decision, and a domain's
+    stored leads are decided again at once."""
     from leadgate.decision.lists import ListValueError
-    from leadgate.serving import lists_store
+    from leadgate.serving import lists_service, lists_store
 
-    settings = settings_for(data_dir)
     kind = _kind(kind)
+    deciding = _deciding(data_dir)
     try:
-        revision = lists_store.remove_entry(
-            store_or_fail(settings),
-            kind=kind,
-            value=value,
-            why=why,
-            who=_who(who),
-            policy=policy_in_force(settings),
+        changed = lists_service.remove(
+            kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
         )
     except (ListValueError, lists_store.ListConflict, lists_store.NotListed) as error:
         raise fail(f"{error}; nothing was changed") from None
-    console.print(
-        f"removed {lists_store.normalize(kind, value)} from {kind} ({lists_store.lists_version(revision)})"
-    )
+    console.print(f"removed {changed.value} from {kind} ({lists_store.lists_version(changed.revision)})")
+    _decided(kind, changed.decided, deciding)
+
+
+def _file_policy(data_dir):
+    return policy_in_force(settings_for(data_dir))
+
+
+def _decided(kind: str, decided: int, deciding: dict) -> None:
+    from leadgate.decision.lists import LIST_KINDS
+
+    if LIST_KINDS[kind][1] == "domain":  # a network's entry applies from the next decision only
+        console.print(escape(f"{_leads(decided)} decided again, by {_by(deciding)}"))
 
 
 def _line(suppression) -> str:
@@ -244,7 +247,13 @@ def _deciding(data_dir) -> dict:
 
 def _said(changed, deciding: dict) -> None:
     console.print(_line(changed.suppression))
+    console.print(escape(f"{_leads(changed.decided)} decided again, by {_by(deciding)}"))
+
+
+def _leads(decided: int) -> str:
+    return f"{decided} stored lead" if decided == 1 else f"{decided} stored leads"
+
+
+def _by(deciding: dict) -> str:
     current = deciding["holder"].current()
-    by = f"champion {current.model_version}" if current.loaded else f"the gates alone ({current.problem})"
-    leads = "stored lead" if changed.decided == 1 else "stored leads"
-    console.print(escape(f"{changed.decided} {leads} decided again, by {by}"))
+    return f"champion {current.model_version}" if current.loaded else f"the gates alone ({current.problem})"

@@ -71,6 +71,16 @@ def test_bad_list_input_stops_with_words_and_exit_code_2(tmp_path, isolated):
     assert "a.com" not in shown.output.replace("blocked-customer.com", "")
 
 
+def test_a_site_given_with_www_is_listed_by_its_domain_and_a_subdomain_is_refused(tmp_path, isolated):
+    data = ["--data-dir", str(tmp_path / "data")]
+    added = _run(
+        "lists", "add", "--kind", "competitor_domains", "--value", "www.rivalhq.com", "--why", "x", *data
+    )
+    assert added.exit_code == 0 and "added rivalhq.com to competitor_domains" in added.output, added.output
+    sub = _run("lists", "add", "--kind", "do_not_engage", "--value", "eu.rivalhq.com", "--why", "x", *data)
+    assert sub.exit_code == 2 and "did you mean rivalhq.com?" in sub.output, sub.output
+
+
 def test_suppressions_add_show_lift(tmp_path, isolated):
     data = ["--data-dir", str(tmp_path / "data")]
     made = _run(
@@ -231,3 +241,27 @@ def test_suppressions_expire_says_it_waits_for_a_champion_that_does_not_load(tmp
     said = _Ran(runner.invoke(app, ["suppressions", "expire", "--data-dir", str(settings.data_dir)], env=env))
     assert said.exit_code == 2 and "the champion does not load" in said.output
     assert "no expiry was settled" in said.output
+
+
+def test_a_do_not_engage_account_added_or_removed_from_the_cli_decides_its_leads_again(
+    store_url, tmp_path, policy
+):
+    from leadgate.decision.pipeline import DecisionPipeline
+
+    store = _seed(store_url, DecisionPipeline(policy, None))
+    [(_, automatic, _)] = _decisions(store)
+    env = {"DATABASE_URL": store_url}
+    data = ["--data-dir", str(tmp_path / "no-models")]
+    change = ["--kind", "do_not_engage", "--value", "www.nordwerk.de", "--why", "legal", *data]
+    added = _Ran(runner.invoke(app, ["lists", "add", *change], env=env))
+    assert added.exit_code == 0, added.output
+    assert "added nordwerk.de to do_not_engage" in added.output
+    assert "1 stored lead decided again, by the gates alone" in added.output
+    removed = _Ran(runner.invoke(app, ["lists", "remove", *change], env=env))
+    assert removed.exit_code == 0 and "1 stored lead decided again" in removed.output, removed.output
+    assert _decisions(store) == [
+        ("created", automatic, None),
+        ("lists", "silent_reject", None),
+        ("lists", automatic, None),
+    ]
+    store.engine.dispose()

@@ -35,6 +35,36 @@ def test_a_domain_that_is_not_one_is_refused_in_words(given, words):
         normalize_domain(given)
 
 
+@pytest.mark.parametrize(
+    "kind", ["do_not_engage", "competitor_domains", "employee_domains", "previously_rejected"]
+)
+def test_a_site_given_with_www_is_listed_by_its_registered_domain_as_accounts_are(kind):
+    from leadgate.serving.accounts import account_of
+
+    given = "WWW.Crestscalesystems.com."
+    assert normalize(kind, given) == account_of(given) == "crestscalesystems.com"
+    assert normalize(kind, "www.acme.co.uk") == "acme.co.uk"  # by the public suffix list, not the last label
+    assert normalize(kind, "acme.internal") == "acme.internal"  # a suffix the list does not know: as given
+
+
+def test_another_subdomain_is_refused_naming_the_registered_domain_the_gates_compare():
+    with pytest.raises(ListValueError, match=r"subdomain.*did you mean acme\.com\?"):
+        normalize("do_not_engage", "eu.acme.com")
+    with pytest.raises(ListValueError, match=r"did you mean acme\.co\.uk\?"):
+        normalize("competitor_domains", "www.shop.acme.co.uk")
+
+
+def test_a_do_not_engage_entry_given_with_www_stops_the_accounts_lead():
+    listed = POLICY.with_lists(
+        {"do_not_engage": (normalize("do_not_engage", "WWW.Crestscalesystems.com."),)}, "l@1"
+    )
+    lead = make_lead(
+        contact={"email": "bob@crestscalesystems.com"}, company={"website": "www.crestscalesystems.com"}
+    )
+    _, [record] = DecisionPipeline(listed).decide_records([lead])
+    assert record.route == "silent_reject" and "do_not_engage" in [g.code for g in record.gates]
+
+
 def test_networks_are_cidr_and_a_wrong_one_says_what_was_meant():
     assert normalize_network("198.51.100.0/24") == "198.51.100.0/24"
     assert normalize_network("198.51.100.7") == "198.51.100.7/32"

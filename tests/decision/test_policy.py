@@ -176,6 +176,14 @@ def test_listed_domains_as_written_match_leads_domains():
     )
 
 
+def test_a_files_domain_given_with_www_matches_as_its_registered_domain_and_a_subdomain_is_refused():
+    policy = parse_policy(_with(lambda d: d["domains"].update(do_not_engage=["WWW.Blocked-Customer.com."])))
+    assert policy.listed["do_not_engage"] == {"blocked-customer.com"}
+    assert policy.domains.do_not_engage == ["WWW.Blocked-Customer.com."]  # kept as written: its version holds
+    with pytest.raises(ValueError, match=r"did you mean acme\.com\?"):
+        parse_policy(_with(lambda d: d["domains"].update(competitors=["eu.acme.com"])))
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from leadgate.features.schema import parse_lead
@@ -64,6 +65,33 @@ def test_a_competitor_added_by_api_is_gated_at_the_next_lead_without_a_restart(c
     assert removed.status_code == 200 and removed.json()["action"] == "remove"
     _post(client, lead_dict(lead_id="again", contact={"email": "kim@rivalhq.com"}))
     assert "competitor_domain" not in [g["code"] for g in _decision(client, "again")["gates"]]
+
+
+def test_a_do_not_engage_entry_pasted_as_the_companys_site_stops_its_next_lead(client):
+    added = client.post(
+        "/v1/lists/do_not_engage",
+        json={"value": "WWW.Crestscalesystems.com.", "why": "legal"},
+        headers=auth("admin"),
+    )
+    assert added.status_code == 201 and added.json()["value"] == "crestscalesystems.com"
+    bob = {"first_name": "Bob", "last_name": "Stone", "email": "bob@crestscalesystems.com"}
+    _post(client, lead_dict(lead_id="bob", contact=bob, company={"website": "www.crestscalesystems.com"}))
+    bob_now = _decision(client, "bob")
+    assert bob_now["route"] == "silent_reject" and "do_not_engage" in [g["code"] for g in bob_now["gates"]]
+    removed = client.delete(
+        "/v1/lists/do_not_engage",
+        params={"value": "www.crestscalesystems.com", "why": "legal hold over"},
+        headers=auth("admin"),
+    )
+    assert removed.status_code == 200 and removed.json()["value"] == "crestscalesystems.com"
+    subdomain = client.post(
+        "/v1/lists/do_not_engage",
+        json={"value": "eu.crestscalesystems.com", "why": "x"},
+        headers=auth("admin"),
+    )
+    assert (
+        subdomain.status_code == 422 and "did you mean crestscalesystems.com?" in subdomain.json()["detail"]
+    )
 
 
 def test_bad_list_changes_are_refused_in_words_and_nothing_is_stored(client):
@@ -305,3 +333,71 @@ def test_the_openapi_schema_declares_how_many_leads_a_suppression_decided_again(
     assert {schema["$ref"] for schema in answers.values()} == {"#/components/schemas/SuppressionChanged"}
     changed = openapi["components"]["schemas"]["SuppressionChanged"]
     assert "decided" in changed["required"] and changed["properties"]["decided"]["type"] == "integer"
+
+
+def _metric(client, route: str, trigger: str) -> float:
+    text = client.get("/metrics").text
+    line = f'leadgate_decisions_total{{route="{route}",trigger="{trigger}"}}'
+    return next((float(row.split()[-1]) for row in text.splitlines() if row.startswith(line)), 0.0)
+
+
+def test_adding_or_removing_a_do_not_engage_account_decides_its_stored_leads_again_at_once(client):
+    """As a suppression or an account status does: the recovery "take the account off the list" shows at once."""
+    _post(client, lead_dict(lead_id="rep-1", contact={"email": "lena.vogt@nordlicht-tools.de"}))
+    _post(
+        client,
+        lead_dict(
+            lead_id="site",
+            contact={"email": "ops@gmail.com"},
+            company={"website": "https://www.nordlicht-tools.de"},
+        ),
+    )
+    _post(client, lead_dict(lead_id="other", contact=JONAS))
+    automatic = _decision(client, "rep-1")["route"]
+    assert automatic != "silent_reject"
+
+    added = client.post(
+        "/v1/lists/do_not_engage", json={"value": "nordlicht-tools.de", "why": "legal"}, headers=auth("admin")
+    )
+    assert added.status_code == 201 and added.json()["decided"] == 2, added.text
+    for lead_id in ("rep-1", "site"):  # its email's account, or its website's
+        view = _decision(client, lead_id)
+        assert view["route"] == "silent_reject" and "do_not_engage" in [g["code"] for g in view["gates"]]
+        assert _triggers(view)[-1] == ("lists", "silent_reject")
+        assert view["lists_version"] == added.json()["lists_version"]
+    assert _triggers(_decision(client, "other")) == [("created", _decision(client, "other")["route"])]
+    assert _metric(client, "silent_reject", "lists") == 2
+
+    removed = client.delete(
+        "/v1/lists/do_not_engage",
+        params={"value": "nordlicht-tools.de", "why": "legal hold over"},
+        headers=auth("admin"),
+    )
+    assert removed.status_code == 200 and removed.json()["decided"] == 2, removed.text
+    back = _decision(client, "rep-1")
+    assert back["route"] == automatic and "do_not_engage" not in [g["code"] for g in back["gates"]]
+    assert _triggers(back)[-1] == ("lists", automatic)
+
+    network = client.post(
+        "/v1/lists/competitor_networks", json={"value": "192.0.2.0/24", "why": "x"}, headers=auth("admin")
+    )
+    assert network.json()["decided"] == 0  # stored leads are not kept by network: from the next decision
+
+
+def test_a_list_change_whose_decisions_fail_stores_nothing(client, monkeypatch):
+    from leadgate.serving.redecide import Redecider
+
+    _post(client, lead_dict(lead_id="rep-1", contact={"email": "lena.vogt@nordlicht-tools.de"}))
+
+    def broken(self, leads, received, connection=None):
+        raise RuntimeError("model broke")
+
+    monkeypatch.setattr(Redecider, "decide_many", broken)
+    with pytest.raises(RuntimeError):
+        client.post(
+            "/v1/lists/do_not_engage",
+            json={"value": "nordlicht-tools.de", "why": "legal"},
+            headers=auth("admin"),
+        )
+    assert _rows(client, ListEntryRow) == 0 and _rows(client, ListAuditRow) == 0
+    assert _triggers(_decision(client, "rep-1"))[-1][0] == "created"

@@ -63,6 +63,43 @@ def test_bad_input_is_refused_in_words_and_nothing_is_stored(store, kind, value,
     assert _count(store, ListEntryRow) == 0 and _count(store, ListAuditRow) == 0
 
 
+def test_entries_stored_with_www_before_are_migrated_to_the_registered_domain_with_an_audit(bare_engine):
+    from sqlalchemy import text
+
+    from tests.serving.conftest import upgrade_to
+
+    upgrade_to(bare_engine, "0010_outcome_won_unknown")
+    now = datetime.now(UTC)
+    old = [
+        ("do_not_engage", "www.crestscalesystems.com"),  # only as www.: rewritten
+        ("competitor_domains", "www.rivalhq.com"),  # listed bare too: dropped
+        ("competitor_domains", "rivalhq.com"),
+        ("employee_domains", "www.internal"),  # not a registered domain's www.: kept as given
+        ("competitor_networks", "192.0.2.0/24"),
+    ]
+    insert = "INSERT INTO list_entries (kind, value, added_at, added_by, why) VALUES (:k, :v, :t, 'kim', 'x')"
+    with bare_engine.begin() as connection:
+        for kind, value in old:
+            connection.execute(text(insert), {"k": kind, "v": value, "t": now})
+    upgrade_to(bare_engine, "head")
+    with bare_engine.connect() as connection:
+        kept = set(connection.execute(text("SELECT kind, value FROM list_entries")).all())
+        steps = connection.execute(text("SELECT kind, value, action, who FROM list_audit ORDER BY id")).all()
+    assert kept == {
+        ("do_not_engage", "crestscalesystems.com"),
+        ("competitor_domains", "rivalhq.com"),
+        ("employee_domains", "www.internal"),
+        ("competitor_networks", "192.0.2.0/24"),
+    }
+    assert sorted(steps) == sorted(
+        [
+            ("do_not_engage", "www.crestscalesystems.com", "remove", "migration 0011"),
+            ("do_not_engage", "crestscalesystems.com", "add", "migration 0011"),
+            ("competitor_domains", "www.rivalhq.com", "remove", "migration 0011"),
+        ]
+    )
+
+
 def test_a_repeat_or_a_file_entry_conflicts_and_a_missing_one_is_not_listed(store):
     lists_store.add_entry(store.engine, kind="do_not_engage", value="acme.com", why="legal", who="kim")
     with pytest.raises(lists_store.ListConflict, match="already on do_not_engage"):
