@@ -183,7 +183,18 @@ def _abusive(d: Derived, policy: Policy):
 
 @check("hard_bounce")
 def _hard_bounce(d: Derived, policy: Policy):
-    return _values(d.count("hard_bounce") > 0, _text(d, "email"))
+    # A bounce event carries no address: the reason quotes when it bounced, never the lead's current address,
+    # which may be a newer one that never bounced.
+    bounces = d.count("hard_bounce")
+    ages = d.last_event_ages[:, EVENT_CODE["hard_bounce"]]
+    scored = d.table.numbers["scored_days"]
+
+    def word(i: int) -> str:
+        day = datetime.fromtimestamp((scored[i] - ages[i]) * 86_400.0, UTC).date().isoformat()
+        count = int(bounces[i])
+        return f"on {day}" if count == 1 else f"{count} times, last on {day}"
+
+    return _sparse(bounces > 0, word)
 
 
 # A high-intent event as something the lead did, for the decay gate's value.

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from leadgate.decision.policy import Lift
+from leadgate.decision.history_facts import HistoryRules
+from leadgate.decision.policy import Lift, Policy
 from leadgate.decision.policy_gates import GateSpec
+from leadgate.decision.profile_checks import headcount
 from leadgate.decision.reason_words import FORM_FIELDS
 from leadgate.features import signals
 from leadgate.features.custom import CustomField
@@ -34,12 +36,55 @@ def lift_words(lift: Lift) -> str:
     return f"a new {_listed(events)} (within {days}) lifts this to {lift.route.value}"
 
 
-def gate_recovery(gate: GateSpec, lift: Lift) -> str | None:
-    """The gate's own recovery text, then for a liftable gate what lifts it; None when nothing does."""
-    parts = [gate.recovery] if gate.recovery else []
+def _months(months: float) -> str:
+    return f"{months:g} month{'' if months == 1 else 's'}"
+
+
+# The policy's own numbers a gate's recovery may name, by check: "{floor}" reads "10 employees". Filled from
+# the policy in force, so a recovery never quotes a threshold the policy no longer has.
+POLICY_WORDS: dict[str, dict[str, Callable[[Policy], str]]] = {
+    "below_size_floor": {"floor": lambda policy: headcount(policy.firmographics.employees_floor)},
+    "recently_rejected_account": {
+        "window": lambda policy: _months((policy.history or HistoryRules()).bad_fit_months)
+    },
+}
+# The lead's own facts a gate's recovery may name, by check: its check gives them per lead (decision.gates).
+LEAD_WORDS: dict[str, tuple[str, ...]] = {"recently_rejected_account": ("until",)}
+
+
+def recovery_fields(check: str) -> tuple[str, ...]:
+    """The placeholders a gate running this check may use in its recovery."""
+    return tuple(POLICY_WORDS.get(check, ())) + LEAD_WORDS.get(check, ())
+
+
+class _Kept(dict):
+    # Formatting in two steps (the policy's words once per batch, the lead's per lead) keeps later fields.
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def gate_recovery(gate: GateSpec, policy: Policy) -> str | None:
+    """The gate's own recovery with the policy's numbers, then for a liftable gate what lifts it; None: nothing does.
+
+    Placeholders of the lead's own facts ({until}) are left for `lead_recovery`.
+    """
+    parts = []
+    if gate.recovery:
+        words = {name: word(policy) for name, word in POLICY_WORDS.get(gate.check, {}).items()}
+        parts.append(gate.recovery.format_map(_Kept(words)) if words else gate.recovery)
     if gate.liftable:
-        parts.append(lift_words(lift))
+        parts.append(lift_words(policy.lift))
     return "; ".join(parts) or None
+
+
+def lead_recovery(recovery: str, words: dict[str, str] | None) -> str:
+    """A gate's recovery with the lead's own facts filled in (`words` from its check)."""
+    return recovery.format_map(_Kept(words)) if words else recovery
+
+
+def still_held(codes: list[str]) -> str:
+    """' (competitor_domain still holds this lead)': what a lift cannot change, after a lift's promise."""
+    return f" ({_listed(codes, 'and')} still {'holds' if len(codes) == 1 else 'hold'} this lead)"
 
 
 Recovery = Callable[[Derived, np.ndarray, int], str]
