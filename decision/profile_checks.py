@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from leadgate.decision.count_words import headcount
 from leadgate.decision.gates import _sparse, _text, _values, check
 from leadgate.decision.policy import Policy
 from leadgate.features import signals
@@ -104,12 +105,6 @@ def _below_floor(d: Derived, policy: Policy):
     with np.errstate(invalid="ignore"):
         mask = employees < policy.firmographics.employees_floor  # NaN (unknown size) never fires
     return _sparse(mask, lambda i: headcount(employees[i]))
-
-
-def headcount(employees: float) -> str:
-    """'1 employee', '1,200 employees'."""
-    count = int(employees)
-    return f"{count:,} employee{'' if count == 1 else 's'}"
 
 
 @check("student_or_academic")
