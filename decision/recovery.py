@@ -54,6 +54,12 @@ POLICY_WORDS: dict[str, dict[str, Callable[[Policy], str]]] = {
 LEAD_WORDS: dict[str, tuple[str, ...]] = {"recently_rejected_account": ("until",)}
 
 
+# Every placeholder some check fills, for the policy check's warning about one its gate's check does not.
+FILLED = frozenset(name for words in POLICY_WORDS.values() for name in words) | frozenset(
+    name for names in LEAD_WORDS.values() for name in names
+)
+
+
 def recovery_fields(check: str) -> tuple[str, ...]:
     """The placeholders a gate running this check may use in its recovery."""
     return tuple(POLICY_WORDS.get(check, ())) + LEAD_WORDS.get(check, ())
