@@ -69,7 +69,7 @@ def join_decisions(parts: list[Decisions]) -> Decisions:
         return parts[0]
     return concat(
         parts,
-        shared=("model_version", "policy_version", "decided_at", "book", "lift", "lists_version"),
+        shared=("model_version", "policy_version", "decided_at", "book", "policy", "lists_version"),
         nested={
             "gates": partial(concat, shared=("specs",)),
             "derived": partial(concat, nested={"table": concat_tables}),

@@ -30,3 +30,9 @@ def counted(count: float, event: str) -> str:
     n = int(count)
     one, many = COUNT_WORDS[event]
     return f"{n} {one if n == 1 else many}"
+
+
+def headcount(employees: float) -> str:
+    """'1 employee', '1,200 employees'."""
+    count = int(employees)
+    return f"{count:,} employee{'' if count == 1 else 's'}"

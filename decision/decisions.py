@@ -10,11 +10,12 @@ import numpy as np
 
 from leadgate import runtime
 from leadgate.decision.gates import GateResults
-from leadgate.decision.policy import Lift
+from leadgate.decision.policy import Policy
 from leadgate.decision.public import public_answer
 from leadgate.decision.reasons import ReasonBook
 from leadgate.decision.record import DecisionRecord, FiredGate, Reason, acting_control
-from leadgate.decision.recovery import gate_recovery
+from leadgate.decision.recovery import LEAD_WORDS, gate_recovery, lead_recovery, still_held
+from leadgate.decision.routes import ROUTE_SEVERITY
 from leadgate.decision.routing import BANDS
 from leadgate.decision.suppression import SuppressionState
 from leadgate.features.derived import Derived
@@ -66,7 +67,9 @@ class Decisions:
     book: ReasonBook | None = None  # the model's reason families; None without a model
     negative_points: np.ndarray | None = None  # (n, k) P(SQL) points of each negative pick
     positive_points: np.ndarray | None = None
-    lift: Lift | None = None  # the policy's lift, named in liftable gates' recovery
+    policy: Policy | None = (
+        None  # the policy decided under: its numbers and lift are named in gates' recovery
+    )
     comparisons: np.ndarray | None = None  # (n, families) count column compared with converting leads, or -1
     suppressions: list[list[SuppressionState]] | None = None  # per lead: every suppression bearing on it
     lists_version: str | None = None  # revision of the store's lists merged into the policy, if any
@@ -85,17 +88,31 @@ class Decisions:
 
     def gate_rows(self, index: int) -> list[FiredGate]:
         """Gates that fired on one lead, most severe first, with the lead's value in the reason."""
-        rows = []
+        rows, promising = [], []
         fields = self._gate_fields
+        # Gates a lift cannot change that hold the lead below the lift's route, named beside a lift's promise.
+        holding = []
         for j, value, lifted in self.gates.fired_by_lead(index):
             found = fields.get(j)
             if found is None:
                 found = fields[j] = self._fields_of_gate(j)
-            code, category, control, route, reason, public_message, recovery = found
+            code, category, control, route, reason, public_message, recovery, liftable, below_lift = found
             reason = _worded(reason, value)
             # A lifted gate no longer holds the lead: nothing left to recover from.
-            recovery = None if lifted else recovery
-            rows.append(FiredGate(code, category, control, route, reason, public_message, lifted, recovery))
+            if lifted:
+                recovery = None
+            elif recovery is not None and code in self._lead_worded:
+                recovery = lead_recovery(recovery, self.gates.recovery_words_of(index, j))
+            row = FiredGate(code, category, control, route, reason, public_message, lifted, recovery)
+            if not lifted and liftable:
+                promising.append(row)
+            elif not lifted and below_lift:
+                holding.append(code)
+            rows.append(row)
+        if holding:
+            for row in promising:
+                if row.recovery is not None:
+                    row.recovery += still_held(holding)
         return rows
 
     def record(self, index: int) -> DecisionRecord:
@@ -216,13 +233,15 @@ class Decisions:
         ]
 
     @cached_property
-    def _gate_fields(self) -> dict[int, tuple[str, str, str, str, str, str, str | None]]:
+    def _gate_fields(self) -> dict[int, tuple]:
         # Per gate column, filled as gates fire: one lead fires one or two of the policy's ~36 gates.
         return {}
 
-    def _fields_of_gate(self, column: int) -> tuple[str, str, str, str, str, str, str | None]:
+    def _fields_of_gate(self, column: int) -> tuple:
         # A gate's fixed fields, as plain strings: reading a StrEnum's .value runs Python code each time.
+        # Last, whether a lift lifts it and whether it holds a lead below the lift's route when it does not.
         spec = self.gates.specs[column]
+        lift = self.policy.lift.route if self.policy is not None else None
         return (
             spec.code,
             spec.category.value,
@@ -230,8 +249,15 @@ class Decisions:
             spec.route.value,
             spec.reason,
             spec.public_message.value,
-            gate_recovery(spec, self.lift) if self.lift is not None else spec.recovery,
+            gate_recovery(spec, self.policy) if self.policy is not None else spec.recovery,
+            spec.liftable,
+            lift is not None and ROUTE_SEVERITY[spec.route] > ROUTE_SEVERITY[lift],
         )
+
+    @cached_property
+    def _lead_worded(self) -> frozenset[str]:
+        # Gates whose recovery names a fact of the lead (LEAD_WORDS): only theirs is filled in lead by lead.
+        return frozenset(spec.code for spec in self.gates.specs if spec.check in LEAD_WORDS)
 
     @cached_property
     def _answers(self) -> dict[tuple, tuple[str, str]]:

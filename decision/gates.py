@@ -14,11 +14,12 @@ from leadgate.decision.policy_gates import GateSpec
 from leadgate.decision.routes import ROUTE_SEVERITY, ROUTES, Route
 from leadgate.features.derived import Derived
 
-# A check returns, per lead, whether it fires and the lead's own value that made it fire.
-Check = Callable[[Derived, Policy], tuple[np.ndarray, np.ndarray]]
+# A check returns, per lead, whether it fires and the lead's own value that made it fire; a check whose
+# recovery names a fact of the lead (the date a rejection ages out) adds, per lead, those words as a dict.
+Check = Callable[[Derived, Policy], tuple[np.ndarray, ...]]
 CHECKS: dict[str, Check] = {}
 # A check that also reads what the store counted (decision/history_facts.py); run only when facts are given.
-FactCheck = Callable[[Derived, HistoryFacts, Policy], tuple[np.ndarray, np.ndarray]]
+FactCheck = Callable[[Derived, HistoryFacts, Policy], tuple[np.ndarray, ...]]
 FACT_CHECKS: dict[str, FactCheck] = {}
 
 
@@ -76,6 +77,9 @@ class GateResults:
         np.ndarray
     )  # (n,) int: most severe route the gates impose (lifted ones: the lift route), -1 none
     lift_only: np.ndarray  # (n,) bool: every gate that fired was lifted
+    # (n, gates) object: per fired gate, the lead's own words its recovery names ({"until": "2027-03-24"}),
+    # None where its check gives none.
+    recovery_words: np.ndarray | None = None
 
     @property
     def route(self) -> np.ndarray:
@@ -110,6 +114,10 @@ class GateResults:
         """(gate column, value, lifted) of every gate that fired on one lead, in `fired_for`'s order."""
         return self._fired_by_lead[index]
 
+    def recovery_words_of(self, index: int, column: int) -> dict | None:
+        """The lead's own words a fired gate's recovery names, or None."""
+        return None if self.recovery_words is None else self.recovery_words[index, column]
+
     def fired_for(self, index: int) -> list[tuple[GateSpec, str, bool]]:
         """(spec, value, lifted) of every gate that fired on one lead, unlifted first, then most severe."""
         return [(self.specs[j], value, lifted) for j, value, lifted in self._fired_by_lead[index]]
@@ -121,11 +129,15 @@ def run_gates(derived: Derived, policy: Policy, facts: HistoryFacts | None = Non
     n = derived.table.n
     fired = np.zeros((n, len(specs)), dtype=bool)
     values = np.full((n, len(specs)), "", dtype=object)
+    words = np.full((n, len(specs)), None, dtype=object)
     for j, spec in enumerate(specs):
         if facts is not None and spec.check in FACT_CHECKS:
-            fired[:, j], values[:, j] = FACT_CHECKS[spec.check](derived, facts, policy)
+            found = FACT_CHECKS[spec.check](derived, facts, policy)
         else:
-            fired[:, j], values[:, j] = CHECKS[spec.check](derived, policy)
+            found = CHECKS[spec.check](derived, policy)
+        fired[:, j], values[:, j] = found[0], found[1]
+        if len(found) > 2:
+            words[:, j] = found[2]
     with np.errstate(invalid="ignore"):
         fresh_signal = derived.days_since_lift_event <= policy.lift.within_days
     liftable = np.array([spec.liftable for spec in specs], dtype=bool)
@@ -144,6 +156,7 @@ def run_gates(derived: Derived, policy: Policy, facts: HistoryFacts | None = Non
         fresh_signal=fresh_signal,
         severity=worst,
         lift_only=lift_only,
+        recovery_words=words,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import numpy as np
@@ -51,20 +52,22 @@ def _rapid_submissions(d: Derived, facts: HistoryFacts, policy: Policy):
 
 @fact_check("recently_rejected_account")
 def _recently_rejected(d: Derived, facts: HistoryFacts, policy: Policy):
+    window = _history(policy).bad_fit_days
     with np.errstate(invalid="ignore"):
         age = d.table.numbers["scored_days"] - facts.bad_fit_rejected_days
-        mask = (age >= 0) & (age <= _history(policy).bad_fit_days)
-    words = [
-        f"{domain}, {reason} on {datetime.fromtimestamp(days * 86_400, UTC):%Y-%m-%d}" if hit else ""
-        for hit, domain, reason, days in zip(
-            mask.tolist(),
-            facts.account_domain,
-            facts.bad_fit_reason,
-            facts.bad_fit_rejected_days.tolist(),
-            strict=True,
-        )
-    ]
-    return _values(mask, words)
+        mask = (age >= 0) & (age <= window)
+    words = np.full(len(mask), "", dtype=object)
+    until = np.full(len(mask), None, dtype=object)
+    for i in np.flatnonzero(mask).tolist():
+        days = float(facts.bad_fit_rejected_days[i])
+        words[i] = f"{facts.account_domain[i]}, {facts.bad_fit_reason[i]} on {_day(days)}"
+        # The first whole day past the window: the gate no longer fires on a decision from then on.
+        until[i] = {"until": f"from {_day(math.floor(days + window) + 1)} on"}
+    return mask, words, until
+
+
+def _day(epoch_days: float) -> str:
+    return f"{datetime.fromtimestamp(epoch_days * 86_400, UTC):%Y-%m-%d}"
 
 
 @fact_check("churned_non_payment")

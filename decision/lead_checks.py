@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from leadgate.decision.count_words import headcount
 from leadgate.decision.gates import _sparse, _text, _values, check
 from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
 from leadgate.decision.policy import Policy
-from leadgate.decision.profile_checks import headcount, placeholder_domain
+from leadgate.decision.profile_checks import placeholder_domain
 from leadgate.features import claims
 from leadgate.features.derived import Derived
 

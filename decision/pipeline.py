@@ -239,7 +239,7 @@ class DecisionPipeline:
             book=self.book,
             negative_points=negative_points,
             positive_points=positive_points,
-            lift=self.policy.lift,
+            policy=self.policy,
             comparisons=comparisons,
             suppressions=front.suppressions,
             lists_version=self.policy.lists_version,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 from pydantic import ValidationError
 
@@ -68,6 +69,17 @@ def policy_warnings(policy, shipped) -> list[str]:
             f"employees_floor {firmographics.employees_floor} is not below employees_target's low end {low}: "
             "companies inside the target range are gated as too small"
         )
+    from leadgate.decision.recovery import FILLED, recovery_fields
+
+    for gate in policy.active_gates():
+        # A placeholder the gate's check does not fill is shown to sales as written ("{floor}").
+        names = {name for _, name, _, _ in string.Formatter().parse(gate.recovery or "") if name}
+        unfilled = sorted((names & FILLED) - set(recovery_fields(gate.check)))
+        if unfilled:
+            warnings.append(
+                f"gate {gate.code}: its recovery names {', '.join(f'{{{n}}}' for n in unfilled)}, which its "
+                f"check {gate.check} does not fill: sales would read it as written"
+            )
     if policy.name == shipped.name and policy.version != shipped.version:
         warnings.append(
             f"named {shipped.name!r} like the shipped policy but not the same: give it a name of its own, so "

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from leadgate.decision.count_words import headcount
 from leadgate.decision.gates import _sparse, _text, _values, check
 from leadgate.decision.policy import Policy
 from leadgate.features import signals
@@ -106,12 +107,6 @@ def _below_floor(d: Derived, policy: Policy):
     return _sparse(mask, lambda i: headcount(employees[i]))
 
 
-def headcount(employees: float) -> str:
-    """'1 employee', '1,200 employees'."""
-    count = int(employees)
-    return f"{count:,} employee{'' if count == 1 else 's'}"
-
-
 @check("student_or_academic")
 def _student(d: Derived, policy: Policy):
     academic = d.domain_class == "academic"
@@ -183,7 +178,18 @@ def _abusive(d: Derived, policy: Policy):
 
 @check("hard_bounce")
 def _hard_bounce(d: Derived, policy: Policy):
-    return _values(d.count("hard_bounce") > 0, _text(d, "email"))
+    # A bounce event carries no address: the reason quotes when it bounced, never the lead's current address,
+    # which may be a newer one that never bounced.
+    bounces = d.count("hard_bounce")
+    ages = d.last_event_ages[:, EVENT_CODE["hard_bounce"]]
+    scored = d.table.numbers["scored_days"]
+
+    def word(i: int) -> str:
+        day = datetime.fromtimestamp((scored[i] - ages[i]) * 86_400.0, UTC).date().isoformat()
+        count = int(bounces[i])
+        return f"on {day}" if count == 1 else f"{count} times, last on {day}"
+
+    return _sparse(bounces > 0, word)
 
 
 # A high-intent event as something the lead did, for the decay gate's value.

@@ -12,9 +12,16 @@ from leadgate.decision.custom_words import POOLED, custom_given, custom_renderer
 from leadgate.decision.intent_words import windowed_renderers
 from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, size_renderer
 from leadgate.decision.record import Reason
-from leadgate.decision.recovery import RECOVERIES, Recovery, custom_recovery
+from leadgate.decision.recovery import (
+    ASKED_FOR,
+    RECOVERIES,
+    Recovery,
+    count_need,
+    count_recovery,
+    custom_recovery,
+)
 from leadgate.decision.reference import MAJORITY, ReasonReference
-from leadgate.features.builder import FeatureBuilder
+from leadgate.features.builder import COUNTS, FeatureBuilder
 from leadgate.features.derived import Derived
 
 __all__ = [
@@ -79,6 +86,21 @@ _COUNT_WORDS = {
 }
 
 
+def _count_recoveries(
+    builder: FeatureBuilder, reference: ReasonReference, recoveries: dict[str, Recovery]
+) -> dict[str, Recovery]:
+    """Per count family, a recovery naming how many of what takes the lead out of the below-average ranges."""
+    caps = {f"n_{event}": cap for event, cap, _, _ in COUNTS}
+    windows = dict(builder.windows)
+    needs: dict[str, list] = {}
+    for j, spec in enumerate(builder.features):
+        event = ASKED_FOR.get(spec.name)
+        if event is not None:
+            need = count_need(reference, j, event, caps[spec.name], windows.get(event))
+            needs.setdefault(spec.family, []).append(need)
+    return {family: count_recovery(found, recoveries[family]) for family, found in needs.items()}
+
+
 @dataclass(frozen=True)
 class ReasonBook:
     """One model's reason families: how its columns sum into families and how each family is put in words."""
@@ -107,6 +129,8 @@ class ReasonBook:
             renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))
             givens[field.feature] = custom_given(field)
             recoveries[field.feature] = custom_recovery(field)
+        if reference is not None:
+            recoveries.update(_count_recoveries(builder, reference, recoveries))
         words = dict(_COUNT_WORDS)
         for event, days in builder.windows:  # the model's count is of the events inside the window
             if f"n_{event}" in words:

@@ -10,7 +10,10 @@ from leadgate.decision.routes import Route, rejection_reasons
 CONTROLS = {
     "none": "nothing held the lead back: the model sent it to sales",
     "penalty": "the model's probability put it below sales (more evidence raises it)",
-    "disqualification": "an eligibility gate kept it from sales (a correction of the data changes it)",
+    "disqualification": "an eligibility gate kept it from sales (self_service or silent_reject; its recovery "
+    "says what changes it)",
+    "cap": "an eligibility gate capped it at verify or nurture: not disqualified (its recovery, or a fresh "
+    "high-intent signal for a liftable gate, lifts it)",
     "data_quality": "a data-quality gate held it (better contact data changes it)",
     "decay": "a formerly active lead gone quiet was capped at nurture (new high-intent activity lifts it)",
     "lift": "a fresh high-intent signal lifted a gate or a low band to a sales-assisted check",
@@ -19,9 +22,18 @@ CONTROLS = {
     "suppression": "a suppression stopped all contact with the person or account (the person's own demo "
     "request, reply or meeting, the suppression's expiry, or someone lifting it ends it)",
 }
-_GATE_CONTROL = {"eligibility": "disqualification", "data_quality": "data_quality"}
 # Read once: an enum's .value runs Python code, and acting_control runs for every record.
 _SALES_READY = Route.sales_ready.value
+_REJECTING = frozenset(route.value for route in Route if route.rejecting)
+
+
+def gate_control(policy_control: str, route: str) -> str:
+    """A holding gate's control as a decision records it: the policy's `eligibility` is a disqualification
+    when the gate keeps the lead from sales and a cap when it sends it to verify or nurture; `data_quality`
+    and `decay` are recorded as the policy names them."""
+    if policy_control == "eligibility":
+        return "disqualification" if route in _REJECTING else "cap"
+    return policy_control
 
 
 @dataclass(slots=True)
@@ -174,7 +186,7 @@ def acting_control(route: str, route_source: str, gates: list[FiredGate]) -> str
     """The control that set the route, from where the route came from and the gates that held it."""
     if route_source == "gate":
         held = next((g for g in gates if not g.lifted), None)
-        return _GATE_CONTROL.get(held.control, held.control) if held else "disqualification"
+        return gate_control(held.control, held.route) if held else "disqualification"
     if route_source == "model":
         return "none" if route == _SALES_READY else "penalty"
     return route_source  # lift | no_model | suppression

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from leadgate.decision.policy import Lift
+from leadgate.decision.count_words import COUNT_WORDS, headcount
+from leadgate.decision.history_facts import HistoryRules
+from leadgate.decision.policy import Lift, Policy
 from leadgate.decision.policy_gates import GateSpec
 from leadgate.decision.reason_words import FORM_FIELDS, seniority_unread, title_unread
+from leadgate.decision.reference import ReasonReference
 from leadgate.features import signals
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived, unlisted_class
@@ -34,12 +38,61 @@ def lift_words(lift: Lift) -> str:
     return f"a new {_listed(events)} (within {days}) lifts this to {lift.route.value}"
 
 
-def gate_recovery(gate: GateSpec, lift: Lift) -> str | None:
-    """The gate's own recovery text, then for a liftable gate what lifts it; None when nothing does."""
-    parts = [gate.recovery] if gate.recovery else []
+def _months(months: float) -> str:
+    return f"{months:g} month{'' if months == 1 else 's'}"
+
+
+# The policy's own numbers a gate's recovery may name, by check: "{floor}" reads "10 employees". Filled from
+# the policy in force, so a recovery never quotes a threshold the policy no longer has.
+POLICY_WORDS: dict[str, dict[str, Callable[[Policy], str]]] = {
+    "below_size_floor": {"floor": lambda policy: headcount(policy.firmographics.employees_floor)},
+    "recently_rejected_account": {
+        "window": lambda policy: _months((policy.history or HistoryRules()).bad_fit_months)
+    },
+}
+# The lead's own facts a gate's recovery may name, by check: its check gives them per lead (decision.gates).
+LEAD_WORDS: dict[str, tuple[str, ...]] = {"recently_rejected_account": ("until",)}
+
+
+# Every placeholder some check fills, for the policy check's warning about one its gate's check does not.
+FILLED = frozenset(name for words in POLICY_WORDS.values() for name in words) | frozenset(
+    name for names in LEAD_WORDS.values() for name in names
+)
+
+
+def recovery_fields(check: str) -> tuple[str, ...]:
+    """The placeholders a gate running this check may use in its recovery."""
+    return tuple(POLICY_WORDS.get(check, ())) + LEAD_WORDS.get(check, ())
+
+
+class _Kept(dict):
+    # Formatting in two steps (the policy's words once per batch, the lead's per lead) keeps later fields.
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def gate_recovery(gate: GateSpec, policy: Policy) -> str | None:
+    """The gate's own recovery with the policy's numbers, then for a liftable gate what lifts it; None: nothing does.
+
+    Placeholders of the lead's own facts ({until}) are left for `lead_recovery`.
+    """
+    parts = []
+    if gate.recovery:
+        words = {name: word(policy) for name, word in POLICY_WORDS.get(gate.check, {}).items()}
+        parts.append(gate.recovery.format_map(_Kept(words)) if words else gate.recovery)
     if gate.liftable:
-        parts.append(lift_words(lift))
+        parts.append(lift_words(policy.lift))
     return "; ".join(parts) or None
+
+
+def lead_recovery(recovery: str, words: dict[str, str] | None) -> str:
+    """A gate's recovery with the lead's own facts filled in (`words` from its check)."""
+    return recovery.format_map(_Kept(words)) if words else recovery
+
+
+def still_held(codes: list[str]) -> str:
+    """' (competitor_domain still holds this lead)': what a lift cannot change, after a lift's promise."""
+    return f" ({_listed(codes, 'and')} still {'holds' if len(codes) == 1 else 'hold'} this lead)"
 
 
 Recovery = Callable[[Derived, np.ndarray, int], str]
@@ -109,8 +162,10 @@ RECOVERIES: dict[str, Recovery] = {
     "content": _activity("a content download"),
     "webinar": _activity("attending a webinar"),
     "email_engagement": _activity("opening or clicking our emails"),
-    "web_activity": _activity("a new website visit (a page, the pricing page)"),
-    "careers": _activity("buying activity beyond the careers page (a demo request, pricing visit or reply)"),
+    # Without the model's reference statistics (older models): what moves the family, without a number.
+    "web_activity": _activity("more page views"),
+    # Only careers page visits move this reason: other buying activity shows in reasons of its own.
+    "careers": lambda d, x, i: "only the careers page visits on record count here, not other activity",
     "opt_out": lambda d, x, i: "only the contact opting back in to email changes this",
     "staleness": _activity("new activity (a demo request, a reply or a meeting)"),
     "data_quality": _data_quality,
@@ -139,5 +194,81 @@ def custom_recovery(field: CustomField) -> Recovery:
     def recover(d: Derived, x: np.ndarray, i: int) -> str:
         value = d.table.custom[i].get(field.name)
         return f"a value for {field.label}" if value is None else _changed(field, value)
+
+    return recover
+
+
+# Counts where more is activity a rep can ask for (a demo request, a page view), by model column; not the ones
+# that read as a bad sign however the model weighs them (a cancelled meeting, a no-show, a careers visit).
+ASKED_FOR = {
+    "n_demo_request": "demo_request",
+    "n_pricing_page": "pricing_page",
+    "n_email_reply": "email_reply",
+    "n_meeting_booked": "meeting_booked",
+    "n_content_download": "content_download",
+    "n_webinar_registered": "webinar_registered",
+    "n_webinar_attended": "webinar_attended",
+    "n_email_open": "email_open",
+    "n_email_click": "email_click",
+    "n_page_view": "page_view",
+    "n_form_submit": "form_submit",
+}
+# As a rep asks for them; the others as the reasons count them (decision.count_words).
+_ASKED_WORDS = {
+    "demo_request": ("demo request", "demo requests"),
+    "email_reply": ("reply to our emails", "replies to our emails"),
+    "content_download": ("content download", "content downloads"),
+    "meeting_booked": ("booked meeting", "booked meetings"),
+    "webinar_attended": ("attended webinar", "attended webinars"),
+}
+
+
+@dataclass(frozen=True)
+class CountNeed:
+    """One count column of a family: below which count the lead's value converts below average, in words."""
+
+    column: int
+    below: tuple[bool, ...]  # by count 0..cap: the value lies in a range converting clearly below average
+    clear_from: int | None  # the least count from which no higher one converts below average; None: none
+    one: str  # "page view"
+    many: str  # "page views in the last 90 days"
+
+    def words(self, count: int) -> str:
+        """'a new demo request', '4 or more page views', '4 or more page views (3 more)'."""
+        if count == 0 and self.clear_from == 1:
+            return f"a new {self.one}"
+        more = f" ({self.clear_from - count} more)" if count else ""
+        return f"{self.clear_from} or more {self.many}{more}"
+
+
+def count_need(
+    reference: ReasonReference, column: int, event: str, cap: int, window: float | None
+) -> CountNeed:
+    """What count of one column takes a lead out of its below-average ranges, from the model's statistics."""
+    below = reference.below_for(column, np.arange(cap + 1)).tolist()
+    low = [count for count, is_below in enumerate(below) if is_below]
+    clear_from = None if below[cap] else (low[-1] + 1 if low else 0)
+    one, many = _ASKED_WORDS.get(event) or COUNT_WORDS[event]
+    inside = f" in the last {window:g} days" if window else ""
+    return CountNeed(column, tuple(below), clear_from, one, many + inside)
+
+
+def count_recovery(needs: list[CountNeed], fallback: Recovery) -> Recovery:
+    """A count family's recovery: each of its counts the lead has in a below-average range, and the count
+    from which none converts below average. With all of them there, none of the family's pull comes from
+    below-average values, so the reason is no longer listed against the lead (decision.reasons.sides)."""
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        named = []
+        for need in needs:
+            value = x[i, need.column]
+            count = int(value) if value == value else 0
+            if count < len(need.below) and need.below[count]:
+                if need.clear_from is None:  # no count clears it: no number can be promised
+                    return fallback(d, x, i)
+                named.append(need.words(count))
+        if not named:
+            return fallback(d, x, i)
+        return f"{_listed(named, 'and')} {'lifts' if len(named) == 1 else 'lift'} this"
 
     return recover

@@ -123,6 +123,10 @@ class ReasonReference:
             result[:, j] = self._below[j][feature.ranges(matrix[:, j])]
         return result
 
+    def below_for(self, j: int, values: np.ndarray) -> np.ndarray:
+        """Whether each of these values of column j lies in a range converting clearly below average."""
+        return self._below[j][self.features[j].ranges(np.asarray(values, dtype=float))]
+
     def rate_of(self, j: int, value: float) -> tuple[float, int]:
         """(SQL rate, leads) of the range holding one value of column j."""
         feature = self.features[j]

@@ -221,3 +221,16 @@ def test_the_unrecognised_country_cap_ships_turned_off():
     assert not gate.enabled
     record = DecisionPipeline(policy).decide_one(make_lead(company={"country": "N/A"}))
     assert "unrecognised_country" not in [g.code for g in record.gates]
+
+
+def test_a_recovery_placeholder_its_gate_s_check_does_not_fill_is_warned_of():
+    from leadgate.decision.policy_problems import policy_warnings
+
+    shipped = load_policy()
+    assert policy_warnings(shipped, shipped) == []
+    data = yaml.safe_load(shipped.to_yaml())
+    data["name"] = "mine"
+    stack = next(gate for gate in data["gates"] if gate["code"] == "unsupported_stack")
+    stack["recovery"] = "a company of {floor} or more on a CRM we integrate with"
+    warnings = policy_warnings(parse_policy(yaml.safe_dump(data)), shipped)
+    assert any("unsupported_stack" in w and "{floor}" in w for w in warnings), warnings

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import load_policy
-from leadgate.decision.record import DecisionRecord, FiredGate
+from leadgate.decision.record import CONTROLS, DecisionRecord, FiredGate
 from tests.factories import make_lead
 
 PIPELINE = DecisionPipeline(load_policy())
@@ -52,6 +52,17 @@ def test_each_record_names_the_control_that_set_its_route(pipeline):
     assert scored.route_source == "model"
     assert scored.control == ("none" if scored.route == "sales_ready" else "penalty")
     assert PIPELINE.decide_one(make_lead(), now=NOW).control == "no_model"
+
+
+def test_an_eligibility_gate_that_only_caps_is_recorded_as_a_cap_not_a_disqualification():
+    # The policy's `eligibility`: a disqualification when it keeps the lead from sales, a cap at verify/nurture.
+    stack = PIPELINE.decide_one(make_lead(company={"crm": "Lotus Notes"}), now=NOW)
+    assert (stack.route, stack.route_source, stack.control) == ("nurture", "gate", "cap")
+    b2c = PIPELINE.decide_one(make_lead(company={"company_type": "b2c"}), now=NOW)
+    assert (b2c.route, b2c.control) == ("self_service", "disqualification")
+    gmail = PIPELINE.decide_one(make_lead(contact={"email": "maria.keller@gmail.com"}), now=NOW)
+    assert (gmail.route, gmail.control) == ("verify", "data_quality")
+    assert {"cap", "disqualification", "data_quality", "decay"} <= set(CONTROLS)
 
 
 def test_records_stored_before_the_control_existed_read_it_from_their_route():
