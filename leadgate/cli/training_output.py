@@ -162,6 +162,7 @@ def _print_baseline_verdict(result) -> None:
         extras.get("read"),
         extras.get("gate_losses", []),
         result.metrics.get("test.model_all.roc_auc"),
+        extras.get("late_fields", ()),
     )
     if said:
         console.print(f"[yellow]{said} (README: Honest baselines)[/]")

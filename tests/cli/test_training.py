@@ -168,3 +168,54 @@ def test_train_says_what_check_policy_would_warn_of_before_it_learns(tmp_path):
     result = CliRunner().invoke(app, ["train", "--data", str(history), "--policy", str(policy)])
     out = " ".join(result.output.split())
     assert "policy warning: employees_floor 50 is not below employees_target's low end 50" in out
+
+
+def _late_shop(tmp_path):
+    """The shop export with a call outcome set only once sales called a lead that did not convert: known only
+    after contact, mapped as a custom field. Alone it orders the leads far below the 0.95 leak line."""
+    import numpy as np
+
+    from tests.training.export_shapes import SHOP_MAPPING, shop_rows, write_csv
+
+    rng = np.random.default_rng(1)
+    rows = shop_rows()
+    for row in rows:
+        row["Anrufergebnis"] = "abgelehnt" if row["Ergebnis"] == "No" and rng.random() < 0.4 else "offen"
+    write_csv(tmp_path / "shop.csv", rows)
+    mapping = SHOP_MAPPING.replace(
+        "custom:\n", "custom:\n  call_outcome: {column: Anrufergebnis, label: Call outcome}\n"
+    )
+    (tmp_path / "late.yaml").write_text(mapping)
+    return ("--data", tmp_path / "shop.csv", "--mapping", tmp_path / "late.yaml")
+
+
+@pytest.mark.usefixtures("isolated")
+def test_a_custom_field_train_finds_known_only_after_contact_withholds_the_alias_when_the_model_reads_it(
+    tmp_path,
+):
+    from tests.cli.test_export_shapes import run
+
+    data = _late_shop(tmp_path)
+    result = run("train", *data, "--data-dir", tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    # No column alone reaches the leak line, nor the model the too-good line: only the field note tells.
+    assert "by itself" not in out and "almost surely" not in out
+    assert (
+        "custom field call_outcome: none of the" in out
+        and "leadgate's model reads this field, yet training found it known only after contact, which new "
+        "leads will not have: list its column under after_contact unless it truly is known when a lead "
+        "arrives (README: Honest baselines)"
+        in out
+    )
+    assert "registered leadgate/1, run" in out and "leadgate/1 has no alias, so nothing serves" in out
+    report = run(
+        "report", *data, "--data-dir", tmp_path / "d", "--version", "1", "--out", tmp_path / "r.html"
+    )
+    assert report.exit_code == 0, report.output
+    page = " ".join((tmp_path / "r.html").read_text().split())
+    assert "leadgate&#x27;s model reads this field, yet training found it known only after contact" in page
+    assert "custom field call_outcome: none of the" in page and "it may be a gate worth writing" in page
+    allowed = run("train", *data, "--data-dir", tmp_path / "allowed", "--allow-leakage")
+    assert allowed.exit_code == 0, allowed.output
+    assert "registered leadgate/1 (alias: champion)" in " ".join(allowed.output.split())
