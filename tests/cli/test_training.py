@@ -11,8 +11,10 @@ from typer.testing import CliRunner
 from leadgate.cli import app
 from leadgate.cli.training_output import model_words
 
-PLAIN = {"linear_start": False, "valid_auc": 0.700}
-STARTED = {"linear_start": True, "valid_auc": 0.703}
+PLAIN = {"linear_start": False, "valid_auc": 0.700, "compared": True}
+STARTED = {"linear_start": True, "valid_auc": 0.703, "compared": True}
+# Bigger or weighted sizes the rule did not weigh: the cheapest within the tolerance of the best was taken.
+UNCOMPARED = [{"linear_start": False, "valid_auc": 0.7629}, {"linear_start": True, "valid_auc": 0.7657}]
 
 
 @pytest.mark.parametrize(
@@ -22,24 +24,41 @@ STARTED = {"linear_start": True, "valid_auc": 0.703}
             {"num_trees": 1, "num_leaves": 3, "linear_start": True},
             0.710,
             "1 tree of 3 leaves, boosted from a linear start (a logistic regression on the same columns); "
-            "validation ROC-AUC 0.710 against 0.700 for plain trees",
+            "validation ROC-AUC 0.710 against 0.700 for plain trees (each the cheapest size within 0.002 of its "
+            "kind's best)",
         ),
         (
             {"num_trees": 40, "num_leaves": 7, "linear_start": False, "recency_half_life": "none"},
             0.702,
-            "40 trees of 7 leaves; validation ROC-AUC 0.702, from a linear start at best 0.703 "
-            "(kept only when more than 0.002 better)",
+            "40 trees of 7 leaves; validation ROC-AUC 0.702, from a linear start 0.703 (each the cheapest size "
+            "within 0.002 of its kind's best; a linear start is kept only when more than 0.002 better)",
         ),
         (
             {"num_trees": 40, "num_leaves": 7, "linear_start": False, "recency_half_life": 0.5},
             0.720,
-            "40 trees of 7 leaves; validation ROC-AUC 0.720, from a linear start at best 0.703; training leads "
-            "weighted toward the newest (half-life 0.5 of the training period)",
+            "40 trees of 7 leaves; validation ROC-AUC 0.720, from a linear start 0.703 (each the cheapest size "
+            "within 0.002 of its kind's best); training leads weighted toward the newest (half-life 0.5 of the "
+            "training period)",
         ),
     ],
 )
 def test_the_chosen_model_is_worded_with_what_validation_compared_it_with(params, valid_auc, words):
-    assert model_words(params, [PLAIN, STARTED], valid_auc) == words
+    assert model_words(params, [PLAIN, STARTED, *UNCOMPARED], valid_auc) == words
+
+
+def test_the_linear_start_is_worded_against_the_plain_trees_the_rule_weighed_not_the_best_plain_size():
+    # Walk O: plain trees at best 0.763 (weighted, 31 leaves), but the rule weighed the 3-leaf 0.761.
+    candidates = [
+        {"linear_start": False, "valid_auc": 0.7609, "compared": True},
+        {"linear_start": False, "valid_auc": 0.7629},
+        {"linear_start": True, "valid_auc": 0.7642, "compared": True},
+        {"linear_start": True, "valid_auc": 0.7657},
+    ]
+    words = model_words({"num_trees": 27, "num_leaves": 3, "linear_start": True}, candidates, 0.7642)
+    assert words.endswith(
+        "validation ROC-AUC 0.764 against 0.761 for plain trees (each the cheapest size "
+        "within 0.002 of its kind's best)"
+    )
 
 
 EXPORT = "Vorname;Nachname;Firma;Status\nJürgen;Müller;Weiß GmbH;Qualifiziert\n"
