@@ -91,6 +91,13 @@ class LinearStart:
         out[:, self.width] = plan["base"]
         return out
 
+    def columns_read(self) -> set[int]:
+        """The feature positions a lead's value can move: a number, missing weight or level weight not 0."""
+        numbers = self.numbers
+        moved = (numbers.weight != 0) | (numbers.missing_weight != 0)
+        read = {int(column) for column in numbers.columns[moved]}
+        return read | {c.column for c in self.categories if np.any(c.weights != 0)}
+
     def raw(self, matrix: np.ndarray) -> np.ndarray:
         """The linear log-odds of each row."""
         return self.contributions(matrix).sum(axis=1)

@@ -50,6 +50,15 @@ class ScoringModel:
             contributions += self.linear.contributions(matrix)
         return contributions
 
+    def features_read(self) -> set[str]:
+        """The features whose value can change a lead's score: a tree splits on it, or the linear start weighs it."""
+        splits = self.booster.feature_importance(importance_type="split")
+        read = {int(i) for i in np.flatnonzero(splits)}
+        if self.linear is not None:
+            read |= self.linear.columns_read()
+        names = self.builder.feature_names
+        return {names[i] for i in read}
+
     def always_given(self) -> tuple[str, ...]:
         """The custom fields no training lead lacked: a lead without one is scored where the model never
         learned (an empty range, so no reason against names it either); empty without statistics."""

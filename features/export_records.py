@@ -197,7 +197,11 @@ def _outcome(label: Label, row: Row) -> dict | None:
     if kind == "blank":
         raise ValueError(f"{label.sql.column}: no outcome (blank)")
     sql = kind == "sql"
-    reason = convert(label.rejection_reason, row) if label.rejection_reason and not sql else None
-    if label.won is None:  # no won label: whether the lead was won is unknown, not "no"
-        return {"sql": sql, "rejection_reason": reason or ""}
-    return {"sql": sql, "won": won, "rejection_reason": reason or ""}
+    outcome: dict = {"sql": sql}
+    if label.won is not None:  # no won label: whether the lead was won is unknown, not "no"
+        outcome["won"] = won
+    if (
+        label.rejection_reason is not None
+    ):  # likewise, no rejection reason: whether sales rejected it is unknown
+        outcome["rejection_reason"] = (convert(label.rejection_reason, row) if not sql else None) or ""
+    return outcome

@@ -10,6 +10,7 @@ from pathlib import Path
 from leadgate import runtime
 from leadgate.decision import batching
 from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.decision.routes import Route
 from leadgate.features.mapping import Mapping
 from leadgate.features.repeated_ids import Repeats, RowIds
 from leadgate.serving.as_of import AsOf
@@ -36,9 +37,13 @@ __all__ = [
     "read_leads",
     "score_file",
     "unflatten",
+    "all_rejected_message",
     "repeats_message",
     "unlearned_message",
 ]
+
+# A batch this large with no lead kept for sales or nurture is no run of bad luck but a model or policy problem.
+ALL_REJECTED_MIN = 20
 
 # Leads decided together: the fewest the pipeline decides on two threads. Memory holds about three chunks
 # (one decided, one waiting, one being read); 20,000 took 1.4 GB at peak against 0.8 GB, at the same speed.
@@ -89,6 +94,20 @@ def unlearned_message(gaps: dict[str, int]) -> str:
     return (
         f"leads without custom fields every training lead had ({counts}): the model never learned such leads "
         "and their reasons cannot name the gap; check that the form or mapping sends them"
+    )
+
+
+def all_rejected_message(routes: dict[str, int], model: str) -> str | None:
+    """What `score` says when every decided lead of a batch (at least ALL_REJECTED_MIN) went to a rejecting route."""
+    decided = sum(routes.values())
+    if decided < ALL_REJECTED_MIN or not all(Route(route).rejecting for route in routes):
+        return None
+    counts = ", ".join(f"{route} {count:,}" for route, count in sorted(routes.items()))
+    # Walk O: a model that learned from columns known only after contact rejected 300 of 300 new leads.
+    return (
+        f"all {decided:,} decided leads went to a route that keeps them from sales ({counts}): check what "
+        f"`leadgate train` said of {model} (a leak, custom field notes; `leadgate report` repeats them) and "
+        "the policy's gates and thresholds"
     )
 
 

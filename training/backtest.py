@@ -123,9 +123,15 @@ def run_backtest(
         "won_hidden": count_won(known_won, hidden),
         "sqls_no_longer_called": int((sql & calls_before & ~calls_after).sum()),
         "sqls_newly_called": int((sql & calls_after & ~calls_before).sum()),
-        "sales_rejected_leads": int(sales_rejected.sum()),
-        "sales_rejected_called": int((sales_rejected & calls_before).sum()),
-        "sales_rejected_prevented": int(prevented.sum()),
+        # Without a rejection reason which leads sales rejected is unknown (None), not 0, as for won deals.
+        **{
+            key: int(count.sum()) if history.rejections_labelled else None
+            for key, count in (
+                ("sales_rejected_leads", sales_rejected),
+                ("sales_rejected_called", sales_rejected & calls_before),
+                ("sales_rejected_prevented", prevented),
+            )
+        },
         "leads_changing_route": int((before.route != after.route).sum()),
     }
     created = [lead.created_at for lead in history.leads]

@@ -234,14 +234,16 @@ def verdict(
     read: Collection[str] | None = None,
     losses: list[dict] = (),
     model_all: float | None = None,
+    late: Collection = (),
 ) -> str | None:
     """What the baselines say about this run, in one sentence, or None when leadgate holds its own.
 
-    A leak is named first, whoever scores best. A gap counts only beyond the noise: when the paired interval
+    A leak is named first, whoever scores best (`late`: custom fields the model reads though known only after
+    contact, as `leakage.late_fields_read` finds them). A gap counts only beyond the noise: when the paired interval
     of the gap (DeLong, same test leads) lies wholly on the baseline's side; for rows without one, beyond the
     test part's standard error (≥ 0.005).
     """
-    leaked = leak(comparison, strongest, list(alone), read)
+    leaked = leak(comparison, strongest, list(alone), read, late)
     if leaked:
         return leaked
     by_key = {row["key"]: row for row in comparison}

@@ -43,6 +43,9 @@ class History:
     # Whether any lead's outcome says won or not: without a won label (a mapping with no `label.won`, records
     # with no `outcome.won`) `won` is all False, and won figures are unknown, never 0.
     won_labelled: bool = True
+    # Likewise for sales' rejections: without a rejection reason (no `label.rejection_reason`, no
+    # `outcome.rejection_reason` in any record) which leads sales rejected is unknown, never none.
+    rejections_labelled: bool = True
     # Lead ids on more than one row: only the newest row of each is kept (see _newest_of_each).
     repeats: Repeats | None = None
     # Each lead's row in its file (header = 1, or counted from 1): which rows the history trained on.
@@ -70,6 +73,7 @@ class History:
             label_note=self.label_note,
             skipped=self.skipped,
             won_labelled=self.won_labelled,
+            rejections_labelled=self.rejections_labelled,
             repeats=self.repeats,
             numbers=None if self.numbers is None else [self.numbers[i] for i in index],
         )
@@ -133,6 +137,7 @@ def history_from_records(
         label_note=label_note,
         skipped=history.skipped,
         won_labelled=history.won_labelled,
+        rejections_labelled=history.rejections_labelled,
         repeats=history.repeats,
         numbers=history.numbers,
     )
@@ -173,7 +178,7 @@ def _history_from_records(
     inferred: tuple[CustomField, ...] = (),
 ) -> History:
     leads, sql, won, reasons, factors, problems, kept = [], [], [], [], [], [], []
-    won_labelled = False
+    won_labelled = rejections_labelled = False
     for index, record in enumerate(records):
         row = numbers[index] if numbers else index + 1
         outcome = record.get("outcome") if isinstance(record, dict) else None
@@ -210,6 +215,7 @@ def _history_from_records(
         sql.append(flags["sql"])
         won.append(flags["won"])
         won_labelled = won_labelled or "won" in outcome
+        rejections_labelled = rejections_labelled or "rejection_reason" in outcome
         reasons.append(outcome.get("rejection_reason") or "")
         factors.append(list(outcome.get("true_negative_factors") or []))
         kept.append(index)
@@ -227,6 +233,7 @@ def _history_from_records(
         factors,
         columns=own,
         won_labelled=won_labelled,
+        rejections_labelled=rejections_labelled,
     )
     history = _newest_of_each(history, [numbers[i] if numbers else i + 1 for i in kept], ordered)
     order = np.argsort([lead.created_at.timestamp() for lead in history.leads], kind="stable")

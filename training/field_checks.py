@@ -4,6 +4,7 @@ the decision, and values no SQL (or only SQLs) ever has — each a line the data
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,6 +40,17 @@ ADVICE = {
 }
 
 
+@dataclass(frozen=True)
+class FieldNote:
+    """One custom field's line, and, when the line says the field is known only after contact, what showed it."""
+
+    field: str  # the custom field's name
+    feature: str  # its model feature
+    text: str
+    late: str | None = None  # e.g. "after the decision moment in 100% of the training leads that have it"
+    advice: str = ""  # what to do about a late field, in the words of a mapped export or a JSON history
+
+
 def custom_field_notes(
     builder: FeatureBuilder,
     custom: list[dict],
@@ -48,19 +60,34 @@ def custom_field_notes(
     mapped: bool = True,
 ) -> list[str]:
     """One line per custom field that needs a second look, in field order (`mapped`: read through a mapping)."""
-    notes = []
+    return [note.text for note in field_notes(builder, custom, matrix, y, train, mapped)]
+
+
+def field_notes(
+    builder: FeatureBuilder,
+    custom: list[dict],
+    matrix: np.ndarray,
+    y: np.ndarray,
+    train: np.ndarray,
+    mapped: bool = True,
+) -> list[FieldNote]:
+    """The custom field notes with what each says: `custom_field_notes`, as the leak rule reads them."""
+    notes: list[FieldNote] = []
     rows = np.flatnonzero(train)
     y_train = np.asarray(y, dtype=bool)[rows]
     advice = ADVICE[mapped]
     for field in builder.custom_fields:
         values = [custom[i].get(field.name) for i in rows]
+        found = []
         if field.type == "category":
             vocabulary = builder.vocabularies_.get(field.feature, [])
-            notes += _category_notes(field, values, vocabulary, builder, advice)
+            found += [(text, None) for text in _category_notes(field, values, vocabulary, builder, advice)]
         if field.type == "datetime":
             column = matrix[rows, builder.feature_names.index(field.feature)]
-            notes += _future_notes(field, column, advice)
-        notes += _constant_notes(field, values, advice) or _one_sided_notes(field, values, y_train, advice)
+            found += _future_notes(field, column, advice)
+        constant = _constant_notes(field, values, advice)
+        found += [(text, None) for text in constant] or _one_sided_notes(field, values, y_train, advice)
+        notes += [FieldNote(field.name, field.feature, text, late, advice["late"]) for text, late in found]
     return notes
 
 
@@ -107,21 +134,24 @@ def _category_notes(
     return []
 
 
-def _future_notes(field: CustomField, days_before: np.ndarray, advice: dict) -> list[str]:
+def _future_notes(field: CustomField, days_before: np.ndarray, advice: dict) -> list[tuple[str, str]]:
     filled = days_before[~np.isnan(days_before)]
     if len(filled) < 30:
         return []
     future = float((filled < 0).mean())
     if future < FUTURE_SHARE:
         return []
+    said = f"after the moment the lead was decided in {future:.0%} of the training leads that have it"
     return [
-        f"custom field {field.name}: after the moment the lead was decided in {future:.0%} of the training "
-        "leads that have it: a date set after the lead arrived (a trial started, a meeting held) tells what "
-        f"happened next; if so, {advice['late']}"
+        (
+            f"custom field {field.name}: {said}: a date set after the lead arrived (a trial started, a meeting "
+            f"held) tells what happened next; if so, {advice['late']}",
+            said,
+        )
     ]
 
 
-def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: dict) -> list[str]:
+def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: dict) -> list[tuple[str, str]]:
     rate = float(y.mean()) if len(y) else 0.0
     if not 0 < rate < 1:
         return []
@@ -138,8 +168,11 @@ def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: di
         else:
             continue
         return [
-            f"custom field {field.name}: {said}: a value set (or left blank) by what happened to the lead is "
-            f"known only after contact — {advice['late']}; if it is known when a lead arrives, it may be a gate "
-            "worth writing"
+            (
+                f"custom field {field.name}: {said}: a value set (or left blank) by what happened to the lead "
+                f"is known only after contact — {advice['late']}; if it is known when a lead arrives, it may be "
+                "a gate worth writing",
+                said,
+            )
         ]
     return []

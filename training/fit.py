@@ -145,6 +145,8 @@ def fit_booster(
         candidate.update(recency_half_life=None, linear_start=True)
     candidates += started
     pick = _smallest_within_tolerance(started)
+    # The two the linear-start rule weighs against each other: what `train` prints beside its choice.
+    chosen["compared"] = pick["compared"] = True
     if pick["valid_auc"] > chosen["valid_auc"] + AUC_TOLERANCE:
         chosen = pick
     booster = chosen["booster"]

@@ -64,12 +64,24 @@ def columns_alone(
     return sorted(((n, a) for n, a in found if a == a), key=lambda item: -item[1])
 
 
-def leadgate_leaks(comparison: list[dict], alone: list, read: Collection[str] | None) -> bool:
+def late_fields_read(notes: list, features_read: Collection[str]) -> list:
+    """The field notes (training.field_checks.FieldNote) that found a custom field known only after contact,
+    on fields leadgate's model reads: a tree splits on the field or its linear start weighs it."""
+    read = set(features_read)
+    return [note for note in notes if note.late and note.feature in read]
+
+
+def leadgate_leaks(
+    comparison: list[dict], alone: list, read: Collection[str] | None, late: Collection = ()
+) -> bool:
     """Whether leadgate itself learned from what gives the outcome away, so its model must not be served.
 
-    So it did when it scores near 1.0 itself, when a plain model on only its columns does, or when a column it
-    reads alone nearly orders the test leads. `read` None: leadgate reads every column the baselines read.
+    So it did when it scores near 1.0 itself, when a plain model on only its columns does, when a column it
+    reads alone nearly orders the test leads, or when it reads a custom field training found known only after
+    contact (`late`, from `late_fields_read`). `read` None: leadgate reads every column the baselines read.
     """
+    if late:
+        return True
     scores = {row["key"]: row["roc_auc"] for row in comparison}
     if any(scores.get(key, 0) >= LEAKAGE_AUC for key in ("system", "logistic_seen")):
         return True
@@ -80,13 +92,43 @@ def leadgate_leaks(comparison: list[dict], alone: list, read: Collection[str] | 
 
 
 def leak(
-    comparison: list[dict], strongest: list, alone: list, read: Collection[str] | None = None
+    comparison: list[dict],
+    strongest: list,
+    alone: list,
+    read: Collection[str] | None = None,
+    late: Collection = (),
 ) -> str | None:
-    """What says a column was filled in after contact: any scorer near 1.0, or one column alone near it.
+    """What says a column was filled in after contact: any scorer near 1.0, one column alone near it, or a
+    custom field leadgate's model reads that training found known only after contact (`late`).
 
     When only the baselines read that column (`read`: the export columns leadgate reads), it says so: the
     baselines' scores are then no bar for leadgate, and leadgate's model is not to blame.
     """
+    found = _column_leak(comparison, strongest, alone, read)
+    if not late:
+        return found
+    said = _late_words(list(late))
+    if found is None:
+        return said
+    # The leak leadgate's model learned from first: a leak only the baselines read comes after this one.
+    return f"{found}; {said}" if leadgate_leaks(comparison, alone, read) else f"{said}; {found}"
+
+
+def _late_words(late: list) -> str:
+    """The custom fields leadgate's model reads although training found them known only after contact."""
+    one = len(late) == 1
+    found = "; ".join(f"custom field {note.field}: {note.late}" for note in late)
+    return (
+        f"{found}. leadgate's model reads {'this field' if one else 'these fields'}, yet training found "
+        f"{'it' if one else 'them'} known only after contact, which new leads will not have: "
+        f"{'' if one else 'for each, '}{late[0].advice} unless it truly is known when a lead arrives"
+    )
+
+
+def _column_leak(
+    comparison: list[dict], strongest: list, alone: list, read: Collection[str] | None
+) -> str | None:
+    """The leak an export column shows: any scorer near 1.0, or one column alone near it."""
     best = max(comparison, key=lambda row: row["roc_auc"] if row["roc_auc"] == row["roc_auc"] else 0)
     giveaways = [(name, auc) for name, auc in alone if auc >= LEAKAGE_ALONE_AUC]
     if best["roc_auc"] < LEAKAGE_AUC and not giveaways:

@@ -18,9 +18,12 @@ from leadgate.training.baselines import BASELINES, comparison_rows, fit_baseline
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
+from leadgate.training.field_checks import field_notes
 from leadgate.training.gate_losses import gate_losses
+from leadgate.training.leakage import late_fields_read
 from leadgate.training.splits import Split, SplitKind, split_history
-from leadgate.training.train import leadgate_seen
+from leadgate.training.title_checks import title_notes
+from leadgate.training.train import leadgate_seen, learned_from
 
 SCORERS = {"system": "leadgate (gates + model)", **BASELINES}
 
@@ -38,6 +41,7 @@ class HeldOut:
     metrics: dict[str, float]  # the keys training logs: test.system.roc_auc, ...
     seen: dict[str, str]  # by SCORERS key: the columns each scorer learned from
     verdict: str | None = None  # what the baselines say, as `train` prints it (a leak, a loss), or None
+    field_notes: tuple[str, ...] = ()  # the custom field notes `train` prints, on the same training leads
 
 
 def evaluate_held_out(
@@ -67,6 +71,16 @@ def evaluate_held_out(
     metrics["test.sql_rate"] = float(y_test.mean())
     metrics["test.model_all.roc_auc"] = score_metrics(decisions.p_sql, y_test)["roc_auc"]
     found = baselines.findings(history)
+    # Training's own notes on its training leads: a late field the model reads is a leak here as in `train`.
+    train = split.train & learned_from(gates_only, policy)
+    notes = field_notes(
+        model.builder,
+        derived.table.custom,
+        model.builder.transform(derived),
+        y,
+        train,
+        mapped=bool(history.seen_columns),
+    )
     said = verdict(
         comparison_rows(metrics, seen),
         metrics.get("test.system.roc_auc_se", 0.0),
@@ -77,8 +91,20 @@ def evaluate_held_out(
         found["read"],
         gate_losses(gates_only.gates, test_rows, y),
         metrics["test.model_all.roc_auc"],
+        late_fields_read(notes, model.features_read()),
     )
-    return HeldOut(history.subset(test_rows), split, decisions, y_test, gated, scores, metrics, seen, said)
+    return HeldOut(
+        history.subset(test_rows),
+        split,
+        decisions,
+        y_test,
+        gated,
+        scores,
+        metrics,
+        seen,
+        said,
+        (*(note.text for note in notes), *title_notes(derived, train, mapped=bool(history.seen_columns))),
+    )
 
 
 def reason_counts(decisions: Decisions, custom_fields: tuple = ()) -> pd.DataFrame:

@@ -144,6 +144,7 @@ def render(held, sections: dict, model, policy, info) -> str:
                 "(map those known when a lead arrives as custom fields; list any filled in after contact under after_contact). 'leadgate ahead by' is leadgate's ROC-AUC minus the scorer's on the same leads, with DeLong's paired 95% interval: an interval that holds 0 is no measurable difference. The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
                 table(_metrics(held, info), metric_columns),
                 paragraph(held.verdict, "warn") if held.verdict else "",
+                *(paragraph(note, "warn") for note in held.field_notes),
                 image(figures["gain"], "gain chart"),
             ),
         ),

@@ -17,11 +17,11 @@ from leadgate.serving.drift import profile
 from leadgate.training.baselines import comparison_rows, fit_baselines
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
-from leadgate.training.field_checks import custom_field_notes
+from leadgate.training.field_checks import field_notes
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.intent_windows import choose_intent_windows
-from leadgate.training.leakage import leadgate_leaks, leak
+from leadgate.training.leakage import late_fields_read, leadgate_leaks, leak
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.thresholds import choose_thresholds, threshold_notes
@@ -89,6 +89,15 @@ def _refuse_backwards_test(metrics: dict[str, float], split: Split) -> None:
         )
 
 
+def learned_from(all_decisions: Decisions, policy: Policy) -> np.ndarray:
+    """The leads whose outcome the model may learn from (before the split): the report's field notes read these."""
+    gated = all_decisions.gates.rejecting()
+    eligible = ~gated if policy.training_gated_leads == "exclude" else np.ones_like(gated)
+    # A lead no one may contact is kept from sales as a rejecting gate keeps it: left out alike. One whose
+    # marketing email alone is stopped is still a lead sales works, and its outcome is one to learn from.
+    return eligible & ~all_decisions.suppressed("all_contact")
+
+
 def train_model(
     history: History,
     policy: Policy,
@@ -104,10 +113,7 @@ def train_model(
     y = history.sql
     split = split_history(history, split_kind, seed)
     gated = all_decisions.gates.rejecting()
-    eligible = ~gated if policy.training_gated_leads == "exclude" else np.ones_like(gated)
-    # A lead no one may contact is kept from sales as a rejecting gate keeps it: left out alike. One whose
-    # marketing email alone is stopped is still a lead sales works, and its outcome is one to learn from.
-    eligible = eligible & ~all_decisions.suppressed("all_contact")
+    eligible = learned_from(all_decisions, policy)
     train, valid = split.train & eligible, split.valid & eligible
 
     say("intent windows, from the training leads")
@@ -191,6 +197,9 @@ def train_model(
     seen = {"system": leadgate_seen(history, builder), **baselines.seen}
     comparison = comparison_rows(metrics, seen)
     findings = baselines.findings(history)
+    notes = field_notes(builder, derived.table.custom, matrix, y, train, mapped=bool(history.seen_columns))
+    # A custom field the model reads that training itself found known only after contact is a leak as well.
+    late = late_fields_read(notes, model.features_read())
     return TrainResult(
         model=model,
         split=split,
@@ -203,18 +212,17 @@ def train_model(
         test_sql=y_test,
         extras={
             "intent_windows": [choice.to_dict() for choice in windows],
-            "field_notes": custom_field_notes(
-                builder, derived.table.custom, matrix, y, train, mapped=bool(history.seen_columns)
-            )
+            "field_notes": [note.text for note in notes]
             + title_notes(derived, train, mapped=bool(history.seen_columns)),
+            "late_fields": late,
             "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,
             **findings,
             # What gives the outcome away, read by leadgate itself: the model is registered, but under no alias.
             # (A leak only the baselines read is named by the verdict and keeps the alias.)
-            "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"])
-            if leadgate_leaks(comparison, findings["alone"], findings["read"])
+            "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"], late)
+            if leadgate_leaks(comparison, findings["alone"], findings["read"], late)
             else None,
             "thresholds_fixed": not isinstance(policy.routing.thresholds, str),
             "threshold_notes": threshold_notes(

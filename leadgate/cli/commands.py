@@ -100,7 +100,13 @@ def score(
 
     from leadgate.features.mapping import MappingError
     from leadgate.serving.as_of import OLD_AFTER, AsOf, parse_as_of
-    from leadgate.serving.batch import BatchInputError, repeats_message, score_file, unlearned_message
+    from leadgate.serving.batch import (
+        BatchInputError,
+        all_rejected_message,
+        repeats_message,
+        score_file,
+        unlearned_message,
+    )
 
     try:
         decision_time = AsOf(parse_as_of(as_of))
@@ -129,6 +135,9 @@ def score(
     console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")
     if summary.unlearned_gaps:
         console.print(f"[yellow]{unlearned_message(summary.unlearned_gaps)}[/]")
+    rejected = all_rejected_message(summary.routes, f"{loaded.name}/{loaded.version}")
+    if rejected:
+        err.print(f"[yellow]{escape(rejected)}[/]")
     if summary.repeats:
         err.print(f"[yellow]{escape(repeats_message(summary.repeats))}[/]")  # ids are the sender's text
     if decision_time.old:

@@ -68,10 +68,14 @@ def print_backtest(console: Console, result, show: int) -> None:
         if s["won"] is None
         else f"[bold]{s['won_hidden']:,} of {s['won']:,} won deals[/]"
     )
+    rejected = (
+        "unknown (no rejection reason in the mapping or history)"
+        if s["sales_rejected_called"] is None
+        else f"{s['sales_rejected_prevented']:,} of {s['sales_rejected_called']:,} the current setup calls"
+    )
     console.print(
         f"hidden: [bold]{s['sqls_hidden']:,} of {s['sqls']:,} SQLs[/] and {won}; leads sales rejected kept from "
-        f"them: {s['sales_rejected_prevented']:,} of "
-        f"{s['sales_rejected_called']:,} the current setup calls; SQLs no longer called {s['sqls_no_longer_called']:,}, newly called "
+        f"them: {rejected}; SQLs no longer called {s['sqls_no_longer_called']:,}, newly called "
         f"{s['sqls_newly_called']:,}"
     )
     gates = _table(

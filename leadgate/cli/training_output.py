@@ -82,18 +82,31 @@ def calibration_words(metrics: dict) -> str:
 def model_words(params: dict, candidates: list[dict], valid_auc: float) -> str:
     """The chosen model in words: its size, what it was boosted from, how leads were weighted, and why."""
     from leadgate.decision import linear
+    from leadgate.training.fit import AUC_TOLERANCE
 
     trees = params["num_trees"]
     words = f"{trees} {'tree' if trees == 1 else 'trees'} of {params['num_leaves']} leaves"
-    others = [c["valid_auc"] for c in candidates if c["linear_start"] != params["linear_start"]]
+    # The rival the linear-start rule weighed the chosen model against (fit.fit_booster marks both), not the
+    # best of the other kind: each side is the cheapest size within the tolerance of its best.
+    rivals = [
+        c["valid_auc"]
+        for c in candidates
+        if c.get("compared") and c["linear_start"] != params["linear_start"]
+    ]
+    as_compared = f"each the cheapest size within {AUC_TOLERANCE:g} of its kind's best"
     if params["linear_start"]:
         words += f", {linear.IN_WORDS}"
-        words += f"; validation ROC-AUC {valid_auc:.3f} against {max(others):.3f} for plain trees"
-    elif others:
+        words += (
+            f"; validation ROC-AUC {valid_auc:.3f} against {max(rivals):.3f} for plain trees ({as_compared})"
+        )
+    elif rivals:
         # A start is kept only when it does more than AUC_TOLERANCE better: say so when it came close.
-        words += f"; validation ROC-AUC {valid_auc:.3f}, from a linear start at best {max(others):.3f}"
-        if max(others) > valid_auc:
-            words += " (kept only when more than 0.002 better)"
+        words += f"; validation ROC-AUC {valid_auc:.3f}, from a linear start {max(rivals):.3f}"
+        words += (
+            f" ({as_compared}; a linear start is kept only when more than {AUC_TOLERANCE:g} better)"
+            if max(rivals) > valid_auc
+            else f" ({as_compared})"
+        )
     if params.get("recency_half_life", "none") != "none":
         words += (
             f"; training leads weighted toward the newest (half-life {params['recency_half_life']} of the "
@@ -162,6 +175,7 @@ def _print_baseline_verdict(result) -> None:
         extras.get("read"),
         extras.get("gate_losses", []),
         result.metrics.get("test.model_all.roc_auc"),
+        extras.get("late_fields", ()),
     )
     if said:
         console.print(f"[yellow]{said} (README: Honest baselines)[/]")

@@ -55,6 +55,15 @@ def unlabelled_file(tmp_path_factory, records):
 
 
 @pytest.fixture(scope="module")
+def no_reason_file(tmp_path_factory, records):
+    """The history with no outcome.rejection_reason in any record: an export whose mapping has none."""
+    stripped = [
+        {**r, "outcome": {k: v for k, v in r["outcome"].items() if k != "rejection_reason"}} for r in records
+    ]
+    return write_history(stripped, tmp_path_factory.mktemp("no_reason") / "history.jsonl.gz")
+
+
+@pytest.fixture(scope="module")
 def strict_policy(tmp_path_factory):
     path = tmp_path_factory.mktemp("policy") / "strict.yaml"
     path.write_text(default_policy_text().replace("employees_floor: 10 ", "employees_floor: 200 "))
@@ -111,6 +120,24 @@ def test_backtest_without_a_won_label_says_won_deals_are_unknown_and_writes_null
     assert written["summary"]["won"] is None and written["summary"]["won_hidden"] is None
     assert {row["current_won"] for row in written["routes"]} == {None}
     assert written["hidden"] and {row["won"] for row in written["hidden"]} == {None}
+
+
+def test_backtest_without_a_rejection_reason_says_sales_rejections_are_unknown(
+    no_reason_file, history_file, strict_policy, tmp_path
+):
+    out = tmp_path / "bt.json"
+    result = run("backtest", "--data", no_reason_file, "--proposed-policy", strict_policy, "--out", out)
+    assert result.exit_code == 0, result.output
+    shown = text(result.output)
+    assert (
+        "leads sales rejected kept from them: unknown (no rejection reason in the mapping or history);"
+        in shown
+    )
+    assert json.loads(out.read_text())["summary"]["sales_rejected_called"] is None
+    labelled = text(run("backtest", "--data", history_file, "--proposed-policy", strict_policy).output)
+    assert re.search(
+        r"leads sales rejected kept from them: [\d,]+ of [\d,]+ the current setup calls;", labelled
+    )
 
 
 def test_a_backtest_that_adds_calls_says_sales_hours_added_not_negative_hours_saved(

@@ -186,6 +186,31 @@ def test_score_writes_one_row_per_input_row(trained, tmp_path):
     assert "company.employees" in frame["error"].iloc[2]
 
 
+def test_score_warns_on_stderr_when_every_decided_lead_went_to_a_rejecting_route(trained, tmp_path):
+    from leadgate.decision.policy import default_policy_text
+
+    # A policy whose every band is above any score: each lead a model routes goes to self_service.
+    policy = tmp_path / "closed.yaml"
+    policy.write_text(
+        default_policy_text().replace(
+            "thresholds: auto", "thresholds: {sales_ready: 0.9999, verify: 0.9999, nurture: 0.9999}", 1
+        )
+    )
+    leads = tmp_path / "leads.jsonl"
+    leads.write_text("".join(json.dumps(lead_dict(lead_id=f"l{i}")) + "\n" for i in range(25)))
+    output = tmp_path / "out.parquet"
+    closed = run("score", "--input", leads, "--output", output, "--policy", policy, "--data-dir", trained[0])
+    assert closed.exit_code == 0, closed.output
+    assert (
+        "all 25 decided leads went to a route that keeps them from sales (self_service 25): check what "
+        in (text(closed.stderr))
+    )
+    assert "`leadgate train` said of leadgate/1" in text(closed.stderr)
+    assert "keeps them from sales" not in text(closed.stdout)
+    opened = run("score", "--input", leads, "--output", output, "--data-dir", trained[0])
+    assert opened.exit_code == 0 and "keeps them from sales" not in text(opened.output)
+
+
 def test_score_decides_old_leads_now_by_default_and_as_they_stood_when_created_when_asked(trained, tmp_path):
     import leadgate
     from leadgate.features.schema import parse_lead

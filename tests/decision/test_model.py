@@ -78,3 +78,23 @@ def test_the_bundle_keeps_the_linear_start_and_older_bundles_still_load(additive
     bundle["linear"]["width"] -= 1
     with pytest.raises(ValueError, match="linear start describes other columns"):
         ScoringModel.from_dict(bundle)
+
+
+def test_the_features_read_are_those_a_tree_splits_on_or_the_linear_start_weighs(additive):
+    *_, result = additive
+    model = result.model
+    read = model.features_read()
+    split_on = {
+        name
+        for name, splits in zip(
+            model.builder.feature_names,
+            model.booster.feature_importance(importance_type="split"),
+            strict=True,
+        )
+        if splits
+    }
+    weighed = {model.builder.feature_names[i] for i in model.linear.columns_read()}
+    assert read == split_on | weighed and weighed - split_on
+    # Every column of this export moves the log-odds; a lead field the export never fills moves nothing.
+    assert {f.feature for f in model.builder.custom_fields} <= read
+    assert "employees" not in read

@@ -50,7 +50,7 @@ def test_open_values_and_blank_cells_mean_no_outcome_yet_only_when_the_label_say
     assert blank == "row 2 (Id 0): Stage: no outcome (blank)"
     [opened] = _outcomes(STAGES.replace("  won:", "  blank: open\n  won:"), "")
     [lost] = _outcomes(STAGES.replace("  won:", "  blank: not_sql\n  won:"), "N/A")  # a placeholder is blank
-    assert opened is None and lost == {"sql": False, "won": False, "rejection_reason": ""}
+    assert opened is None and lost == {"sql": False, "won": False}  # no rejection reason mapped: none said
     # A value mapped to null is blank too.
     nulled = STAGES.replace("sql: {column: Stage}", "sql: {column: Stage, values: {Working: null}}")
     assert _outcomes(nulled.replace("  won:", "  blank: open\n  won:"), "working") == [None]

@@ -703,3 +703,16 @@ def test_a_json_line_writing_a_key_twice_is_its_rows_error_and_the_batch_carries
         "row 2: lead_id: 'lead_id' is written twice: JSON would keep only the last value; send each field once"
     )
     assert rows[2].lead is None and rows[2].error.startswith("row 3: company.name: 'name' is written twice")
+
+
+def test_a_batch_whose_every_decided_lead_was_kept_from_sales_is_told_and_a_small_or_mixed_one_is_not():
+    from leadgate.serving.batch import ALL_REJECTED_MIN, all_rejected_message
+
+    said = all_rejected_message({"self_service": 280, "silent_reject": 20}, "leadgate/3")
+    assert said.startswith(
+        "all 300 decided leads went to a route that keeps them from sales (self_service 280, silent_reject 20)"
+    )
+    assert "leadgate/3" in said and "policy" in said
+    assert all_rejected_message({"self_service": ALL_REJECTED_MIN - 1}, "leadgate/3") is None
+    assert all_rejected_message({"self_service": 299, "nurture": 1}, "leadgate/3") is None
+    assert all_rejected_message({}, "leadgate/3") is None

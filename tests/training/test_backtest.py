@@ -142,3 +142,13 @@ def test_history_without_snapshot_times_is_decided_as_of_creation(policy):
     decisions = decide_history(DecisionPipeline(policy), history)
     assert not decisions.gates.gated[0]
     assert decisions.route[0] == policy.routing.no_model_route.value
+
+
+def test_without_a_rejection_reason_the_sales_rejections_are_unknown_not_zero(history, policy):
+    strict = changed(policy, firmographics={"employees_floor": STRICT_FLOOR})
+    unlabelled = replace(history, rejection_reason=[""] * len(history.leads), rejections_labelled=False)
+    result = run_backtest(unlabelled, DecisionPipeline(policy), DecisionPipeline(strict))
+    keys = ("sales_rejected_leads", "sales_rejected_called", "sales_rejected_prevented")
+    assert all(result.summary[key] is None for key in keys) and result.summary["sqls_hidden"] > 0
+    labelled = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict))
+    assert all(labelled.summary[key] > 0 for key in keys)

@@ -222,3 +222,20 @@ def test_a_history_without_dates_keeps_the_last_row_and_says_so_without_claiming
 
 def test_a_history_without_repeats_has_none():
     assert history_from_records(records(5)).repeats is None
+
+
+def test_a_history_or_mapping_without_rejection_reasons_leaves_sales_rejections_unknown(history_records):
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+
+    records = history_records[:300]
+    assert history_from_records(records).rejections_labelled
+    stripped = [
+        {**r, "outcome": {k: v for k, v in r["outcome"].items() if k != "rejection_reason"}} for r in records
+    ]
+    assert not history_from_records(stripped).rejections_labelled
+    mapping = "name: t\nlead_id: {column: Id}\nlabel:\n  sql: {column: Won}\n  sql_positive: ['1']\n"
+    rows = [{"Id": f"a{i}", "Why": "no budget" if i % 3 else "", "Won": str(i % 2)} for i in range(60)]
+    assert not history_from_export(rows, parse_mapping(mapping)).history.rejections_labelled
+    reasons = mapping + "  rejection_reason: {column: Why}\n"
+    assert history_from_export(rows, parse_mapping(reasons)).history.rejections_labelled

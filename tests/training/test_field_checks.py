@@ -93,3 +93,38 @@ def test_a_history_without_a_mapping_gets_advice_without_mapping_words():
 def test_a_field_given_on_a_handful_of_leads_is_not_called_constant():
     values = [True if i < 10 else None for i in range(N)]  # 10 of 1,000 leads say yes, the rest nothing
     assert _notes(CustomField("rare", "flag", "Rare"), values) == []
+
+
+def test_the_notes_that_find_a_field_known_only_after_contact_say_what_they_found():
+    from leadgate.training.field_checks import field_notes
+
+    field = CustomField("trial_started", "datetime", "Trial started")
+    builder = FeatureBuilder(custom_fields=(field,))
+    matrix = np.zeros((N, len(builder.feature_names)))
+    matrix[:, builder.feature_names.index(field.feature)] = -2.0  # every date two days after the decision
+    y = np.arange(N) % 10 < 3
+    [note] = field_notes(builder, [{"trial_started": "2026-01-01"}] * N, matrix, y, np.ones(N, dtype=bool))
+    assert (note.field, note.feature) == ("trial_started", field.feature)
+    assert note.late == "after the moment the lead was decided in 100% of the training leads that have it"
+    assert note.advice == "list its column under after_contact" and note.text.startswith(
+        f"custom field trial_started: {note.late}: "
+    )
+    calls = CustomField("calls", "integer", "Calls")
+    builder = FeatureBuilder(custom_fields=(calls,))
+    custom = [{"calls": 0 if not sql and i % 2 else 3} for i, sql in enumerate(y)]
+    [note] = field_notes(
+        builder, custom, np.zeros((N, len(builder.feature_names))), y, np.ones(N, dtype=bool), mapped=False
+    )
+    assert note.late.startswith("none of the 400 training leads where it is '0' became an SQL")
+    assert note.advice == "leave it out of the history"
+    multi = CustomField("products", "category", "Products")
+    builder = FeatureBuilder(custom_fields=(multi,))
+    builder.vocabularies_ = {multi.feature: ["(other)"]}
+    [note] = field_notes(
+        builder,
+        [{"products": "A;B"}, {"products": "C;D"}] * (N // 2),
+        np.zeros((N, len(builder.feature_names))),
+        y,
+        np.ones(N, dtype=bool),
+    )
+    assert note.late is None  # a multi-select says nothing about when the field was set

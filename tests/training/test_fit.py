@@ -114,6 +114,17 @@ def test_an_interaction_keeps_plain_trees():
     assert {c["linear_start"] for c in fitted.candidates} == {False, True}
 
 
+@pytest.mark.parametrize("interaction", [False, True])
+def test_the_two_candidates_the_linear_start_rule_weighed_are_marked_and_decide_the_choice(interaction):
+    x_train, y_train, x_valid, y_valid = additive_world(0, interaction=interaction)
+    fitted = fit_booster(x_train, y_train, x_valid, y_valid, features=EIGHT)
+    compared = {c["linear_start"]: c for c in fitted.candidates if c.get("compared")}
+    assert set(compared) == {False, True} and len([c for c in fitted.candidates if c.get("compared")]) == 2
+    start_wins = compared[True]["valid_auc"] > compared[False]["valid_auc"] + AUC_TOLERANCE
+    assert fitted.params["linear_start"] is start_wins
+    assert fitted.valid_auc == compared[start_wins]["valid_auc"]
+
+
 @pytest.mark.parametrize("part", ["training", "validation"])
 def test_a_part_with_one_outcome_only_stops_with_a_training_error_not_a_traceback(part):
     from leadgate.training.fit import TrainingError
