@@ -62,6 +62,9 @@ def test_an_invalid_outcome_row_stops_the_import_before_anything_is_written(live
         ("o.jsonl", '{"lead_id": "a-1", "sql": true}\n\n{"lead_id": "a-2", "sql": "maybe"}\n', "row 3: sql"),
         ("o.json", '[{"lead_id": "a-1", "sql": true}, {"lead_id": "a-2", "sql": "maybe"}]', "row 2: sql"),
         ("b.jsonl", '{"lead_id": "a-1", "sql": true}\n{"lead_id": \n', "row 2 is not valid JSON"),
+        # An outcome's time follows a lead's time rules: a typo dated 2099 would exempt it from retention.
+        ("f.csv", "lead_id,sql,at\na-1,true,2026-11-20\na-2,false,2099-01-01T00:00:00Z\n", "row 3: at"),
+        ("z.csv", "lead_id,sql,at\na-1,true,0001-01-01T00:00:00Z\n", "before 1990-01-01"),
     ],
 )
 def test_outcome_rows_are_numbered_as_score_numbers_them(tmp_path, name, content, where):
