@@ -265,9 +265,17 @@ class Decisions:
         return {}
 
 
+# Bidi controls in a lead's text (U+202E and kin) would reorder the rest of a sales-facing reason when quoted.
+_BIDI_CONTROLS = str.maketrans(
+    "", "", "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
 def _worded(reason: str, value) -> str:
-    """A gate's reason with the lead's value; a policy stored with an older model may hold a placeholder the
-    file check now refuses ({company}): it is left as written rather than failing the lead."""
+    """A gate's reason with the lead's value (without bidi controls); a policy stored with an older model may
+    hold a placeholder the file check now refuses ({company}): it is left as written rather than failing."""
+    if isinstance(value, str):
+        value = value.translate(_BIDI_CONTROLS)
     try:
         return reason.format(value=value)
     except (KeyError, IndexError, ValueError):

@@ -4,10 +4,11 @@ checked in one pass."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Annotated
 
-from pydantic import ValidationInfo
+from pydantic import AfterValidator, ValidationInfo
 
-from leadgate.features.schema_types import NUMBER_TEXT, as_utc, field_error, from_store
+from leadgate.features.schema_types import NUMBER_TEXT, Moment, as_utc, field_error, from_store
 
 # A lead cannot be decided before it exists. A day's slack lets a sender whose clock runs ahead, or who labels
 # local time as UTC (up to 14 hours off), through: decided at once, the lead counts as just arrived.
@@ -36,6 +37,20 @@ def too_early(moment: datetime) -> str | None:
             "(a system's zero date), not when it happened"
         )
     return None
+
+
+def in_lead_time(moment: datetime | None, info: ValidationInfo) -> datetime | None:
+    """Validator of a time about a lead (its creation, an outcome): refused too late or too early, in words."""
+    if moment is None or from_store(info):  # accepted when it arrived: re-read, not judged again
+        return moment
+    problem = too_late(moment, datetime.now(UTC)) or too_early(moment)
+    if problem:
+        raise ValueError(problem)
+    return moment
+
+
+# A time about a lead as it arrives: a Moment no more than a day after now and not before EARLIEST.
+LeadMoment = Annotated[Moment, AfterValidator(in_lead_time)]
 
 
 def _event_time_problem(event, now: datetime) -> str | None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from leadgate.features.schema import NO_NUL, LeadValidationError, Moment, describe_validation_error
+from leadgate.features.lead_times import LeadMoment
+from leadgate.features.schema import NO_NUL, LeadValidationError, describe_validation_error
 
 
 class Outcome(BaseModel):
@@ -22,7 +23,10 @@ class Outcome(BaseModel):
         description="standardized reason sales gave when rejecting the lead",
     )
     feedback: str | None = Field(None, max_length=2000, pattern=NO_NUL, description="free text a rep left")
-    at: Moment | None = Field(None, description="when it became known; now when missing")
+    # As a lead's own times: a typo dated 2099 would keep the lead from retention for good.
+    at: LeadMoment | None = Field(
+        None, description="when it became known; now when missing; at most a day after now, not before 1990"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Outcome:

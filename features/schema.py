@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from leadgate.features.lead_times import events_in_time, too_early, too_late
+from leadgate.features.lead_times import events_in_time, in_lead_time
 from leadgate.features.schema_types import (
     CELLS,
     STORED,
@@ -235,12 +235,7 @@ class Lead(_Strict):
     def _not_in_the_future(cls, moment: datetime | None, info: ValidationInfo) -> datetime | None:
         # A lead is decided at the latest now: created or scored later, it cannot be (scored_at would count
         # activity still to come). A scored_at before created_at is refused below, so it is never too early.
-        if moment is None or from_store(info):
-            return moment
-        problem = too_late(moment, datetime.now(UTC)) or too_early(moment)
-        if problem:
-            raise ValueError(problem)
-        return moment
+        return in_lead_time(moment, info)
 
     def as_of(self, moment: datetime) -> Lead:
         """This lead decided as of `moment` (say its arrival): activity after it is ignored, whatever the sender said."""

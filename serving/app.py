@@ -6,7 +6,7 @@ import logging
 import time
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, status
+from fastapi import Depends, FastAPI, Request, status
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -32,6 +32,7 @@ from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.problems import WRITES, field_problems, lead_problems, unparsable
+from leadgate.serving.query_checks import one_value_each
 from leadgate.serving.rate_limits import Limiter, RateLimited
 from leadgate.serving.review_views import install as install_reviews
 from leadgate.serving.screening import Screening
@@ -181,6 +182,8 @@ def create_app(
         app.state.checkpointer.stop()
 
     app = FastAPI(
+        # No parameter takes several values: a repeated one is refused by name, for every route alike.
+        dependencies=[Depends(one_value_each)],
         title="leadgate",
         version="0.1.0",
         description=(

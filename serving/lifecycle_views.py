@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
+from leadgate.features.lead_times import LeadMoment
 from leadgate.features.outcome import Outcome
-from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL, Moment
+from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL
 from leadgate.serving import outcome_service
 from leadgate.serving.auth import require
 from leadgate.serving.schemas import NOT_FOUND, WRITE_ERRORS
@@ -32,7 +33,10 @@ class OutcomeIn(BaseModel):
         None, max_length=100, pattern=NO_NUL, description="standardized reason when sales rejected the lead"
     )
     feedback: str | None = Field(None, max_length=2000, pattern=NO_NUL, description="free text a rep left")
-    at: Moment | None = Field(None, description="when it became known; now when missing")
+    # As a lead's own times: a typo dated 2099 would keep the lead from retention for good.
+    at: LeadMoment | None = Field(
+        None, description="when it became known; now when missing; at most a day after now, not before 1990"
+    )
 
 
 class OutcomeAnswer(BaseModel):

@@ -50,6 +50,8 @@ class History:
     repeats: Repeats | None = None
     # Each lead's row in its file (header = 1, or counted from 1): which rows the history trained on.
     numbers: list[int] | None = None
+    # What training should say about where the leads came from (leads the store decided long after creation).
+    notes: tuple[str, ...] = ()
 
     @property
     def created(self) -> np.ndarray:

@@ -11,6 +11,7 @@ from leadgate.decision.routes import REJECTING_ROUTES, SALES_ROUTES
 from leadgate.serving.lifecycle_store import ShadowPair
 from leadgate.training.evaluate import score_metrics
 from leadgate.training.intervals import paired_bootstrap
+from leadgate.training.promote_checks import discrimination_check, sqls_check, won_check, workload_check
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> float:
@@ -48,6 +49,15 @@ def leads_for_recall(p_sql: np.ndarray, kept: np.ndarray, y: np.ndarray, recall:
     return int(reach[0] + 1) if len(reach) else None
 
 
+def compared_recall(sent: np.ndarray, challenger_kept: np.ndarray, y: np.ndarray) -> float:
+    """The champion's SQL recall (its sales routes), or the challenger's highest where that is lower.
+
+    A challenger that keeps from sales SQLs the champion sent on cannot reach the champion's recall at any
+    workload; those SQLs are judged by their own criterion, and the workloads compare where both can.
+    """
+    return min((sent & y).sum(), (challenger_kept & y).sum()) / y.sum()
+
+
 def sales_leads_ratio_interval(
     champion: tuple[np.ndarray, np.ndarray],
     challenger: tuple[np.ndarray, np.ndarray],
@@ -56,36 +66,38 @@ def sales_leads_ratio_interval(
     rounds: int,
     confidence: float,
     seed: int = 0,
-) -> tuple[float, float, float]:
-    """Leads the challenger must send to sales per lead the champion must, both at the champion's SQL recall.
+) -> tuple[tuple[float, float, float], float]:
+    """Leads the challenger must send to sales per lead the champion must, at the recall both reach.
 
     `champion` and `challenger` are (P(SQL), not rejected) per lead; `sent` marks the leads the champion's
-    routes sent to sales, which fixes the recall in each resample. Infinite when the challenger cannot reach
-    that recall at all; NaN when the champion sends no SQL on (nothing to compare at).
+    routes sent to sales, which fixes the recall in each resample (`compared_recall`). Returns the ratio with
+    its interval (NaN when nothing can be compared: no SQL sent on, or none the challenger sends) and the
+    share of resamples where the champion's recall was out of the challenger's reach.
     """
+    out_of_reach: list[bool] = []
 
     def ratio(rows: np.ndarray) -> float:
         ys = y[rows]
-        recall = (sent[rows] & ys).sum() / ys.sum()
+        recall = compared_recall(sent[rows], challenger[1][rows], ys)
+        out_of_reach.append(recall < (sent[rows] & ys).sum() / ys.sum())
         base = leads_for_recall(champion[0][rows], champion[1][rows], ys, recall)
         other = leads_for_recall(challenger[0][rows], challenger[1][rows], ys, recall)
-        if not base:
-            return np.nan
-        return np.inf if other is None else other / base
+        return other / base if base and other is not None else np.nan
 
     found = paired_bootstrap(ratio, y, rounds, confidence, seed)
-    return found.value, found.low, found.high
+    resampled = out_of_reach[1:]  # the first call is the sample itself
+    return (found.value, found.low, found.high), float(np.mean(resampled)) if resampled else 0.0
 
 
-def _number(value: float, digits: int = 3) -> str:
-    """A figure as the verdicts print it: a true minus sign, no plus."""
-    text = f"{value:.{digits}f}"
-    # A value that rounds to zero prints as 0, whatever its sign.
-    return text.lstrip("-") if float(text) == 0 else text.replace("-", "−")
-
-
-def _level(confidence: float) -> str:
-    return f"{confidence * 100:g}%"
+def _json_safe(value):
+    """NaN and infinity as null: strict JSON parsers refuse them; each check's detail says what is missing."""
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
 
 
 @dataclass
@@ -102,7 +114,10 @@ class Comparison:
     champion: dict[str, float] = field(default_factory=dict)
     challenger: dict[str, float] = field(default_factory=dict)
     auc_difference: tuple[float, float, float] = (np.nan, np.nan, np.nan)
-    recall_compared_at: float = np.nan
+    champion_sql_recall: float = np.nan  # SQLs the champion's routes sent to sales
+    recall_compared_at: float = np.nan  # the champion's, or the challenger's highest where that is lower
+    # Resamples in which the champion's recall was out of the challenger's reach (compared at its highest).
+    recall_out_of_reach_share: float = 0.0
     leads_to_sales_at_equal_recall: dict[str, int | None] = field(default_factory=dict)
     sales_leads_ratio: tuple[float, float, float] = (np.nan, np.nan, np.nan)
     won_hidden_by_challenger_only: list[str] = field(default_factory=list)
@@ -124,10 +139,10 @@ class Comparison:
         return [check["detail"] for check in self.checks if check["passed"] is False]
 
     def to_dict(self) -> dict:
-        """Plain JSON-able form."""
+        """Plain JSON-able form, strict: no NaN or infinity."""
         data = asdict(self)
         data["promote"] = self.promote
-        return data
+        return _json_safe(data)
 
 
 def compare(
@@ -182,8 +197,9 @@ def compare(
     result.sqls_hidden_by_challenger_only = sorted(ids[y & hidden_challenger & ~hidden_champion])
     result.sqls_hidden_by_champion_only = sorted(ids[y & hidden_champion & ~hidden_challenger])
     result.checks.append(
-        _won_check(result, unknown & hidden_challenger & ~hidden_champion, labelled, criteria)
+        won_check(result, unknown & hidden_challenger & ~hidden_champion, labelled, criteria)
     )
+    result.checks.append(sqls_check(result, criteria))
     if not enough:
         return result
     result.champion = score_metrics(p_champion, y)
@@ -191,7 +207,7 @@ def compare(
     result.auc_difference = auc_difference_interval(
         p_champion, p_challenger, y, criteria.bootstrap_rounds, criteria.confidence, seed
     )
-    result.checks.append(_discrimination_check(result.auc_difference, criteria))
+    result.checks.append(discrimination_check(result.auc_difference, criteria))
     calibration = result.challenger.get("calibration_error", np.nan)
     result.checks.append(
         {
@@ -203,13 +219,14 @@ def compare(
         }
     )
     sent = np.isin([p.champion_route for p in scored], SALES_ROUTES)
-    result.recall_compared_at = float((sent & y).sum() / y.sum())
+    result.champion_sql_recall = float((sent & y).sum() / y.sum())
+    result.recall_compared_at = float(compared_recall(sent, ~hidden_challenger, y))
     result.leads_to_sales_at_equal_recall = {
         "champion": leads_for_recall(p_champion, ~hidden_champion, y, result.recall_compared_at),
         "challenger": leads_for_recall(p_challenger, ~hidden_challenger, y, result.recall_compared_at),
     }
     if result.leads_to_sales_at_equal_recall["champion"]:
-        result.sales_leads_ratio = sales_leads_ratio_interval(
+        result.sales_leads_ratio, result.recall_out_of_reach_share = sales_leads_ratio_interval(
             (p_champion, ~hidden_champion),
             (p_challenger, ~hidden_challenger),
             sent,
@@ -218,64 +235,5 @@ def compare(
             criteria.confidence,
             seed,
         )
-    result.checks.append(_workload_check(result, criteria))
+    result.checks.append(workload_check(result, criteria))
     return result
-
-
-def _won_check(result: Comparison, unknown_hidden: np.ndarray, labelled: bool, criteria: Promotion) -> dict:
-    """Won deals the challenger would hide beyond the champion's, among outcomes that say whether one was won."""
-    criterion = "no more won deals hidden"
-    if not labelled:
-        # As the workload check: only the evidence is missing, not a fault of the challenger.
-        return {
-            "criterion": criterion,
-            "passed": True,
-            "detail": "not measured: no outcome of the shadow period says whether a deal was won",
-        }
-    extra_won = len(result.won_hidden_by_challenger_only) - len(result.won_hidden_by_champion_only)
-    unknown = int(unknown_hidden.sum())
-    return {
-        "criterion": criterion,
-        "passed": extra_won <= criteria.max_extra_won_hidden,
-        "detail": f"challenger hides {len(result.won_hidden_by_challenger_only)} won deals the champion "
-        f"sent on, the champion {len(result.won_hidden_by_champion_only)} the challenger would send "
-        f"(allowed extra: {criteria.max_extra_won_hidden})"
-        + (f"; {unknown} more SQLs the challenger hides have no won label" if unknown else ""),
-    }
-
-
-def _discrimination_check(difference: tuple[float, float, float], criteria: Promotion) -> dict:
-    """Non-inferiority: the whole interval, not just the point, must stay above minus the margin."""
-    point, low, high = difference
-    # Enough decimals that a bound just past the margin never prints as equal to it.
-    digits = 3 if np.isnan(low) or round(low, 3) != round(-criteria.auc_margin, 3) else 4
-    return {
-        "criterion": "ROC-AUC not worse beyond the margin",
-        "passed": bool(low >= -criteria.auc_margin),
-        "detail": f"ROC-AUC difference {_number(point, digits)} "
-        f"[{_number(low, digits)}, {_number(high, digits)}]: lower bound must be "
-        f"≥ {_number(-criteria.auc_margin, digits)} at {_level(criteria.confidence)}",
-    }
-
-
-def _workload_check(result: Comparison, criteria: Promotion) -> dict:
-    """Non-inferiority of the sales workload at the champion's recall, when the shadow data measures it."""
-    criterion = "no more leads to sales at equal recall"
-    sent = result.leads_to_sales_at_equal_recall
-    if not sent.get("champion"):
-        # Only the evidence is missing, not a fault of the challenger: the AUC check still stands.
-        return {
-            "criterion": criterion,
-            "passed": True,
-            "detail": "not measured: the champion sent no SQL to sales in the shadow period",
-        }
-    point, low, high = result.sales_leads_ratio
-    limit = 1 + criteria.sales_leads_margin
-    challenger = sent["challenger"] if sent["challenger"] is not None else "cannot reach it"
-    return {
-        "criterion": criterion,
-        "passed": bool(high <= limit),
-        "detail": f"leads to sales at {result.recall_compared_at:.1%} SQL recall: challenger {challenger}, "
-        f"champion {sent['champion']}, ratio {_number(point)} [{_number(low)}, {_number(high)}]: "
-        f"upper bound must be ≤ {_number(limit)} at {_level(criteria.confidence)}",
-    }

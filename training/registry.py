@@ -82,6 +82,7 @@ def log_training(
     data_info: dict,
     first_becomes_champion: bool = True,
     aliased: bool = True,
+    notes: tuple[str, ...] = (),
 ) -> Registered:
     """One MLflow run: params, metrics, policy, feature list, plots, the pyfunc model; register and alias it.
 
@@ -100,6 +101,8 @@ def log_training(
 
     test = result.test_decisions
     with mlflow.start_run(run_name="leadgate-train") as run, tempfile.TemporaryDirectory() as tmp:
+        if notes:  # the run's description in MLflow: what a reader of the run should know of its data
+            mlflow.set_tag("mlflow.note.content", "\n\n".join(notes))
         mlflow.log_params({f"lgbm.{k}": v for k, v in result.booster_params.items()})
         builder = result.model.builder
         params = {

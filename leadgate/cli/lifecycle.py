@@ -177,7 +177,7 @@ def promote(
     _print_comparison(report)
     data = report.to_dict()
     if out is not None:
-        out.write_text(json.dumps(data, indent=2, default=str))
+        out.write_text(json.dumps(data, indent=2, default=str, allow_nan=False))
     if not dry_run:
         _record_or_fail(settings, challenger, champion, data)
     prefix = "dry run: " if dry_run else ""

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from leadgate.cli.common import (
     DataDir,
@@ -67,6 +68,8 @@ def train_and_register(
             except HistoryError as error:
                 raise fail(str(error)) from None
             console.print(f"decision store: {sources.describe()}")
+            for note in history.notes:
+                console.print(f"[yellow]{escape(note)}[/]")
         else:
             history = history_or_fail(data, mapping, delimiter)
         try:
@@ -106,6 +109,7 @@ def train_and_register(
             first_becomes_champion=not from_store,
             # A model that learned a leak would reject the very leads it should send to sales.
             aliased=allow_leakage or not result.extras.get("leak"),
+            notes=history.notes,
         )
     print_training(result, registered, result.extras["threshold_notes"])
     return result, registered

@@ -62,6 +62,9 @@ def test_an_invalid_outcome_row_stops_the_import_before_anything_is_written(live
         ("o.jsonl", '{"lead_id": "a-1", "sql": true}\n\n{"lead_id": "a-2", "sql": "maybe"}\n', "row 3: sql"),
         ("o.json", '[{"lead_id": "a-1", "sql": true}, {"lead_id": "a-2", "sql": "maybe"}]', "row 2: sql"),
         ("b.jsonl", '{"lead_id": "a-1", "sql": true}\n{"lead_id": \n', "row 2 is not valid JSON"),
+        # An outcome's time follows a lead's time rules: a typo dated 2099 would exempt it from retention.
+        ("f.csv", "lead_id,sql,at\na-1,true,2026-11-20\na-2,false,2099-01-01T00:00:00Z\n", "row 3: at"),
+        ("z.csv", "lead_id,sql,at\na-1,true,0001-01-01T00:00:00Z\n", "before 1990-01-01"),
     ],
 )
 def test_outcome_rows_are_numbered_as_score_numbers_them(tmp_path, name, content, where):
@@ -70,6 +73,13 @@ def test_outcome_rows_are_numbered_as_score_numbers_them(tmp_path, name, content
         app, ["outcomes", "import", str(tmp_path / name), "--data-dir", str(tmp_path)], env=ENV
     )
     assert result.exit_code == 2 and where in " ".join(result.output.split()), result.output
+
+
+def _decided_late(record: dict) -> bool:
+    from datetime import datetime, timedelta
+
+    created, arrived = (datetime.fromisoformat(record[k]) for k in ("created_at", "scored_at"))
+    return arrived - created > timedelta(days=1)
 
 
 def test_train_from_store_registers_a_challenger_and_leaves_the_champion(live, tmp_path):
@@ -85,6 +95,10 @@ def test_train_from_store_registers_a_challenger_and_leaves_the_champion(live, t
     assert result.exit_code == 0, result.output
     assert "(alias: challenger)" in result.output
     said = " ".join(result.output.split())  # which model still decides, and what it learned from
+    # The synthetic leads reach the store at their snapshot, most days after creation, as a backfill would.
+    late = sum(_decided_late(r) for r in records)
+    warned = f"{late:,} of 800 training leads were first decided more than a day after their created_at"
+    assert 0 < late < 800 and warned in said
     assert (
         "the champion leadgate/1 (trained on " in said
         and "still decides for score, decide and the service" in said
@@ -100,8 +114,10 @@ def test_train_from_store_registers_a_challenger_and_leaves_the_champion(live, t
             .get_model_version(settings.model_name, "2")
             .run_id
         )
-        .data.params
+        .data
     )
+    assert run_params.tags["mlflow.note.content"].startswith(warned)  # the run's description in MLflow
+    run_params = run_params.params
     assert run_params["data.path"] == "decision store" and run_params["data.leads"] == "800"
 
 

@@ -56,3 +56,21 @@ def test_loose_booleans_are_refused_naming_the_field_and_nothing_is_stored(clien
     assert refused.status_code == 422, refused.text
     assert [problem["field"] for problem in refused.json()["detail"]] == [field], refused.text
     assert _stored(client, "loose") is None
+
+
+@pytest.mark.parametrize(
+    ("at", "words"),
+    [
+        ("2099-01-01T00:00:00Z", "more than a day after now"),
+        ("0001-01-01T00:00:00Z", "before 1990-01-01"),
+    ],
+)
+def test_an_outcome_time_follows_the_rules_of_a_leads_times_and_nothing_is_stored(client, at, words):
+    # An outcome dated 2099 would keep its lead from retention for good; 0001 is a system's zero date.
+    _known(client, "when")
+    refused = _put(client, "when", {"sql": False, "rejection_reason": "no_budget", "at": at})
+    assert refused.status_code == 422, refused.text
+    [problem] = refused.json()["detail"]
+    assert problem["field"] == "at" and words in problem["problem"], refused.text
+    assert _stored(client, "when") is None
+    assert _put(client, "when", {"sql": False, "at": "2026-11-20T10:00:00Z"}).status_code == 200

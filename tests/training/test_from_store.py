@@ -82,3 +82,20 @@ def test_outcomes_that_leave_won_out_give_no_won_label_never_zero_won(store, pip
     history = history_from_store(store.engine)
     won = {lead.lead_id: bool(w) for lead, w in zip(history.leads, history.won, strict=True)}
     assert history.won_labelled and won["sql-lead"] and not won["not-sql"]
+
+
+def test_leads_first_decided_long_after_creation_are_counted_in_a_note(store, pipeline):  # noqa: F811
+    # Two leads posted 40 days after they were created (a backfill), one as it arrived.
+    for lead_id, late in (("backfilled-1", 40), ("backfilled-2", 40), ("live", 0)):
+        created = (NOW - timedelta(days=late, hours=1)).isoformat()
+        lead = {**lead_dict(lead_id=lead_id, created_at=created), "scored_at": None}
+        decision = pipeline.decide_one(parse_lead(lead), now=NOW)
+        store.create(lead=lead, decision=decision, idempotency_key=None, received_at=NOW)
+    record_outcomes(
+        store.engine, [Outcome(lead_id=i, sql=False) for i in ("backfilled-1", "backfilled-2", "live")], "t"
+    )
+    [note] = history_from_store(store.engine).notes
+    assert note.startswith(
+        "2 of 3 training leads were first decided more than a day after their created_at (40 days later)"
+    )
+    assert "`leadgate train FILE`" in note
