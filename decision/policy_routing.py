@@ -42,12 +42,12 @@ class Promotion(Section):
     max_extra_won_hidden: int = Field(
         0, ge=0, description="won deals the challenger would keep from sales that the champion did not"
     )
-    # Optional (None: 0, as for won deals), so a policy file written before it keeps its version.
+    # Optional (None: 1% of the shadow period's SQLs), so a policy file written before it keeps its version.
     max_extra_sqls_hidden: int | None = Field(
         None,
         ge=0,
         description="SQLs the challenger would keep from sales that the champion sent on, beyond those the "
-        "champion kept that the challenger would send (unset: 0)",
+        "champion kept that the challenger would send (unset: 1% of the shadow period's SQLs)",
     )
     confidence: float = Field(
         0.95, gt=0.5, lt=1, description="level of the two-sided intervals the margins are checked against"

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 # Up to this many lead ids are named in a verdict; the report lists them all.
 NAMED_IDS = 5
+# Without max_extra_sqls_hidden in the policy: the extra SQLs a challenger may hide, as a share of the period's.
+UNSET_SQL_SHARE = 0.01
 
 
 def _number(value: float, digits: int = 3) -> str:
@@ -58,15 +60,28 @@ def won_check(result: Comparison, unknown_hidden: np.ndarray, labelled: bool, cr
     }
 
 
+def allowed_extra_sqls(result: Comparison, criteria: Promotion) -> tuple[int, str]:
+    """The extra SQLs a challenger may hide, and how the number was set: the policy's, else a share."""
+    if criteria.max_extra_sqls_hidden is not None:
+        return criteria.max_extra_sqls_hidden, ""
+    # Two equally good models keep different SQLs from sales by chance; refusing every retrain that hides one
+    # more of hundreds would make promotion a coin toss. The share is stated, and the policy can set a count.
+    allowed = int(UNSET_SQL_SHARE * result.sqls)
+    return (
+        allowed,
+        f" = {UNSET_SQL_SHARE:.0%} of the period's {result.sqls} SQLs; set max_extra_sqls_hidden to change",
+    )
+
+
 def sqls_check(result: Comparison, criteria: Promotion) -> dict:
     """SQLs the challenger would keep from sales beyond those the champion kept: a count, as for won deals."""
-    allowed = criteria.max_extra_sqls_hidden or 0
+    allowed, how = allowed_extra_sqls(result, criteria)
     mine, theirs = result.sqls_hidden_by_challenger_only, result.sqls_hidden_by_champion_only
     return {
         "criterion": "no more SQLs hidden",
         "passed": len(mine) - len(theirs) <= allowed,
         "detail": f"challenger keeps {_sqls(len(mine))} from sales that the champion sent on{_ids(mine)}, "
-        f"the champion {len(theirs)} the challenger would send (allowed extra: {allowed})",
+        f"the champion {len(theirs)} the challenger would send (allowed extra: {allowed}{how})",
     }
 
 

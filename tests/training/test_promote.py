@@ -364,3 +364,27 @@ def test_won_deals_are_unknown_when_no_outcome_says_whether_one_was_won(policy):
     mixed = compare(half, "leadgate/2", _criteria(policy))
     assert 0 < mixed.won < labelled.won
     assert mixed.won == sum(bool(p.won) for p in half)  # every pair here is scored
+
+
+def test_unset_the_extra_sqls_a_challenger_may_hide_are_a_stated_share_of_the_periods(policy):
+    from dataclasses import replace
+
+    from leadgate.training.promote import compare
+
+    pairs = _one_more_sql_hidden(policy)
+    unset = compare(
+        pairs, "leadgate/2", _criteria(policy, sales_leads_margin=100.0, max_extra_sqls_hidden=None)
+    )
+    allowed = int(0.01 * unset.sqls)
+    assert allowed >= 1, unset.sqls  # one SQL more among hundreds is chance, not a worse model
+    check = next(c for c in unset.checks if c["criterion"] == "no more SQLs hidden")
+    assert check["passed"] is True
+    assert f"(allowed extra: {allowed} = 1% of the period's {unset.sqls} SQLs;" in check["detail"]
+    # Hiding more than the share is refused, unset or not.
+    sent = [i for i, p in enumerate(pairs) if p.sql and p.challenger_route == "verify"]
+    for i in sent[: allowed + 1]:
+        pairs[i] = replace(pairs[i], challenger_route="self_service")
+    more = compare(
+        pairs, "leadgate/2", _criteria(policy, sales_leads_margin=100.0, max_extra_sqls_hidden=None)
+    )
+    assert "no more SQLs hidden" in _failed(more)
