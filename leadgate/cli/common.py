@@ -138,12 +138,22 @@ def policy_in_force(settings, loaded=None):
     return policy
 
 
+def registry_or_fail(settings) -> None:
+    """Stop the command in one line, within seconds, when the MLflow registry's database does not answer."""
+    from leadgate.serving.registry_reach import RegistryUnreachable, check_registry
+
+    try:
+        check_registry(settings)
+    except RegistryUnreachable as error:
+        raise fail(str(error)) from None
+
+
 def store_or_fail(settings):
     """The decision store's engine, migrated; a store that cannot be opened stops the command in one line.
 
     Every command opens the store through here, so a wrong DATABASE_URL reads the same in all of them.
     """
-    from leadgate.cli.store_errors import why_unopened
+    from leadgate.serving.db_problems import why_unopened
     from leadgate.serving.store import make_engine, migrate
 
     url = settings.decisions_url()
