@@ -51,6 +51,7 @@ def test_a_command_refuses_a_bad_setting_it_reads_in_one_line(tmp_path):
 def test_a_bad_service_setting_is_only_warned_about_by_a_command_that_does_not_read_it(
     variable, value, said, tmp_path
 ):
+    assert _invoke(["migrate"], tmp_path).exit_code == 0  # only migrate and serve create the store
     result = _invoke(["monitor"], tmp_path, **{variable: value})
     assert result.exit_code == 0, result.output
     out = _flat(result.output)
