@@ -8,6 +8,9 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+DAY_SECONDS = 86_400
+MAX_RETENTION_DAYS = 36_500  # a century: more keeps every lead, and past ~2.9 million days dates overflow
+
 
 class ApiKey(BaseModel):
     """One API key as configured: its SHA-256 hex digest only, never the key itself."""
@@ -77,20 +80,28 @@ class Settings(BaseSettings):
                 )
         return keys
 
+    # Upper bounds keep every number in what the code does with it (a thread's wait, a date subtraction):
+    # past them Python raises OverflowError far from the setting, as a traceback.
     model_poll_seconds: float = Field(
-        30.0, gt=0, description="how often the service checks the champion alias"
+        30.0, gt=0, le=DAY_SECONDS, description="how often the service checks the champion alias"
     )
     suppression_sweep_seconds: float = Field(
-        60.0, gt=0, description="how often the service decides again the leads of suppressions that expired"
+        60.0,
+        gt=0,
+        le=DAY_SECONDS,
+        description="how often the service decides again the leads of suppressions that expired",
     )
-    max_body_bytes: int = Field(256_000, ge=1024)
+    max_body_bytes: int = Field(256_000, ge=1024, le=2**30)
     # Erasure and retention (serving/erasure.py): the salt keys the hash that audit rows keep instead of
     # the lead id; it must stay secret and stable. Without it, audit rows keep no hash (erasure still runs).
     erasure_salt: SecretStr | None = Field(
         None, min_length=16, description="secret key of the lead-id hash kept by erasure audit rows"
     )
     personal_data_retention_days: int | None = Field(
-        None, ge=1, description="`leadgate erase --older-than-retention` erases leads idle this long"
+        None,
+        ge=1,
+        le=MAX_RETENTION_DAYS,
+        description="`leadgate erase --older-than-retention` erases leads idle this long",
     )
 
     # Abuse limits (serving/rate_limits.py). A rate is "<count>/<second|minute|hour|day>" or "off".
@@ -150,7 +161,10 @@ class Settings(BaseSettings):
         description="longest wait for the decision store (a connection, a lock, a statement) before a 503",
     )
     wal_max_bytes: int = Field(
-        64 * 2**20, ge=2**20, description="SQLite WAL size the background checkpoints keep the file under"
+        64 * 2**20,
+        ge=2**20,
+        le=2**40,
+        description="SQLite WAL size the background checkpoints keep the file under",
     )
 
     def tracking_uri(self) -> str:

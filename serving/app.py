@@ -40,6 +40,7 @@ from leadgate.serving.server import MetricsOnItsOwnPort
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 from leadgate.serving.store import DecisionStore, IdempotencyConflict, Unstorable, make_engine, migrate
+from leadgate.serving.store_schema import SchemaMismatch
 from leadgate.serving.suppression_views import router as suppressions_router
 from leadgate.serving.views import router
 from leadgate.settings import Settings
@@ -146,7 +147,7 @@ def create_app(
         app.state.intake = Intake(app.state.store, metrics, screening=app.state.screening)
         try:
             migrate(app.state.store.engine)
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, SchemaMismatch) as error:
             # Start anyway: /readyz says the store is down and writes answer 503 until it returns.
             log.error("decision store not migrated at start: %s", error)
         app.state.checkpointer = WalCheckpointer(

@@ -16,6 +16,7 @@ from leadgate.features.schema import parse_lead
 from leadgate.runtime import freeze_long_lived
 from leadgate.serving.examples import LEAD_EXAMPLE
 from leadgate.serving.model_loading import LoadedModel, load_by_alias, policy_for
+from leadgate.serving.registry_reach import check_registry
 from leadgate.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,9 @@ def _alias_version(settings: Settings, alias: str) -> str | None:
     if settings.embedded_tracking() and not settings.embedded_store_exists():
         # No registry in the folder yet, so no model: asking MLflow would make an empty one (~10 s).
         raise AliasGone(alias)
+    # Seconds, not MLflow's minutes of retries, when the registry's database is down: the service opens its
+    # port on the gates alone and the poll tries again.
+    check_registry(settings)
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 

@@ -46,6 +46,9 @@ def _refuse_empty_folder(settings: Settings) -> None:
     # Asking MLflow would create an empty tracking database in a folder that holds no model at all.
     if settings.embedded_tracking() and not settings.embedded_store_exists():
         raise ModelNotFound(f"no models in {settings.data_dir.resolve()} yet (run `leadgate train` first)")
+    from leadgate.serving.registry_reach import check_registry
+
+    check_registry(settings)  # an unreachable registry in seconds, not after MLflow's minutes of retries
 
 
 def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:

@@ -1,4 +1,4 @@
-"""The decision store's engine (SQLite WAL or PostgreSQL): bounded writes and reads, WAL upkeep, migrations."""
+"""The decision store's engine (SQLite WAL or PostgreSQL): bounded writes and reads, WAL upkeep."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from leadgate.serving.store_breaker import Breaker
+from leadgate.serving.store_schema import MIGRATIONS, migrate  # noqa: F401 - kept importable from here
 from leadgate.serving.store_turn import WriterTurn
-
-MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 # Every engine hides statement parameters from its errors: they hold the lead's personal data (name, email,
@@ -236,21 +235,3 @@ def wal_bytes(engine: Engine) -> int | None:
         return os.stat(f"{engine.url.database}-wal").st_size
     except FileNotFoundError:
         return 0
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        if engine.dialect.name == "postgresql":
-            from leadgate.serving.store_postgres import without_bounds
-
-            with without_bounds(connection):  # a migration may rewrite a big table: no statement bound
-                command.upgrade(config, "head")
-        else:
-            command.upgrade(config, "head")

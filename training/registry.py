@@ -45,6 +45,9 @@ def configure_mlflow(settings: Settings, new_runs: bool = True):
         logging.getLogger(name).setLevel(logging.WARNING)
 
     settings.ensure_data_dir()
+    from leadgate.serving.registry_reach import check_registry
+
+    check_registry(settings)  # RegistryUnreachable in seconds, not after MLflow's minutes of retries
     settings.point_mlflow()
     embedded = settings.embedded_tracking()
     experiment = mlflow.get_experiment_by_name(settings.experiment)

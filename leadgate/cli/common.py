@@ -138,21 +138,50 @@ def policy_in_force(settings, loaded=None):
     return policy
 
 
-def store_or_fail(settings):
-    """The decision store's engine, migrated; a store that cannot be opened stops the command in one line.
+def registry_or_fail(settings) -> None:
+    """Stop the command in one line, within seconds, when the MLflow registry's database does not answer."""
+    from leadgate.serving.registry_reach import RegistryUnreachable, check_registry
 
-    Every command opens the store through here, so a wrong DATABASE_URL reads the same in all of them.
+    try:
+        check_registry(settings)
+    except RegistryUnreachable as error:
+        raise fail(str(error)) from None
+
+
+def store_or_fail(settings):
+    """The decision store's engine, at the schema this leadgate needs; a store that cannot be opened, or whose
+    schema is absent, behind or newer, stops the command in one line.
+
+    Every command opens the store through here (or `migrated_store_or_fail`), so a wrong DATABASE_URL reads the
+    same in all of them. It changes nothing: a read or a dry run never upgrades a live schema under the service.
     """
-    from leadgate.cli.store_errors import why_unopened
-    from leadgate.serving.store import make_engine, migrate
+    from leadgate.serving.store_schema import check_schema
+
+    return _opened_or_fail(settings, check_schema)[0]
+
+
+def migrated_store_or_fail(settings):
+    """The decision store's engine, created or upgraded to the newest schema, and what was done (`Migrated`):
+    only `leadgate migrate`, `serve` and the demo change the schema."""
+    from leadgate.serving.store_schema import migrate
+
+    return _opened_or_fail(settings, migrate)
+
+
+def _opened_or_fail(settings, action):
+    from leadgate.serving.db_problems import why_unopened
+    from leadgate.serving.store import make_engine
+    from leadgate.serving.store_schema import SchemaMismatch
 
     url = settings.decisions_url()
     try:
         engine = make_engine(url)
-        migrate(engine)
+        done = action(engine)
+    except SchemaMismatch as error:
+        raise fail(str(error)) from None
     except Exception as error:
         said = why_unopened(error, url, given=settings.database_url is not None)
         if said is None:
             raise
         raise fail(said) from None
-    return engine
+    return engine, done

@@ -3,7 +3,7 @@ or a JSON-lines / Parquet history file, read by every command that learns or mea
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -214,5 +214,7 @@ def _moment(text: str, option: str, end_of_day: bool = False) -> datetime:
     except ValueError:
         raise fail(f"{option}: expected YYYY-MM-DD or an ISO-8601 time, got {text!r}") from None
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    # A bare date as --until means through that whole day.
-    return moment + timedelta(days=1) if end_of_day and len(text) == 10 else moment
+    # A bare date as --until means through that whole day; 9999-12-31 has no next day, and needs none.
+    if end_of_day and len(text) == 10 and moment.date() < date.max:
+        return moment + timedelta(days=1)
+    return moment

@@ -27,13 +27,13 @@ def train_challenger(settings, history_path: Path, seed: int, console: Console, 
 
 def go_live(settings, new_records: list[dict], console: Console) -> None:
     """Store the new leads as the service would (champion at arrival, challenger in shadow), then their outcomes."""
-    from leadgate.cli.common import store_or_fail
+    from leadgate.cli.common import migrated_store_or_fail
     from leadgate.features.outcome import Outcome
     from leadgate.serving.lifecycle_store import record_outcomes
     from leadgate.serving.replay import arrivals_of, replay
     from leadgate.training.synth import reported_outcomes
 
-    engine = store_or_fail(settings)
+    engine, _ = migrated_store_or_fail(settings)  # the demo's own data folder: it creates the store
     leads = arrivals_of(new_records)
     with console.status(f"deciding and storing {len(leads):,} leads, scoring them in shadow"):
         done = replay(settings, engine, leads)

@@ -15,6 +15,7 @@ from leadgate.cli.common import (
     fail,
     first_line,
     policy_in_force,
+    registry_or_fail,
     settings_for,
     store_or_fail,
 )
@@ -166,6 +167,7 @@ def promote(
 
     settings = settings_for(data_dir, policy)
     criteria_policy = policy_in_force(settings)
+    registry_or_fail(settings)
     challenger = alias_version(settings, CHALLENGER)
     if challenger is None:
         raise fail(f"no model '{settings.model_name}' has the alias '{CHALLENGER}': train one first")

@@ -12,13 +12,20 @@ import typer
 from leadgate.cli.common import DataDir, console, fail, first_line, settings_for, store_or_fail
 from leadgate.cli.tables import print_table
 
+MAX_SINCE_DAYS = 36_500  # a century back: further, dates overflow (year 1) long before any lead was stored
+
 
 def _since(text: str) -> datetime:
     """'7d', '24h' or an ISO date/time."""
     now = datetime.now(UTC)
-    units = {"d": "days", "h": "hours", "w": "weeks"}
+    units = {"d": 1, "h": 1 / 24, "w": 7}
     if text[-1:] in units and text[:-1].isdigit():
-        return now - timedelta(**{units[text[-1]]: int(text[:-1])})
+        days = int(text[:-1]) * units[text[-1]]
+        if days > MAX_SINCE_DAYS:
+            raise fail(
+                f"--since {text!r}: at most {MAX_SINCE_DAYS:,} days back; give an ISO date for older leads"
+            )
+        return now - timedelta(days=days)
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

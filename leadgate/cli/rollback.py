@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from leadgate.cli.common import DataDir, console, fail, first_line, settings_for
+from leadgate.cli.common import DataDir, console, fail, first_line, registry_or_fail, settings_for
 
 
 def rollback(
@@ -25,6 +25,7 @@ def rollback(
     settings = settings_for(data_dir)
     if not why.strip():
         raise fail("--why is required: say why the champion goes back")
+    registry_or_fail(settings)
     try:
         plan = plan_rollback(settings)
     except RollbackError as error:

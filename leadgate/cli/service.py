@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from leadgate.cli.common import DataDir, console, err, fail, settings_for, settings_or_fail, store_or_fail
+from leadgate.cli.common import (
+    DataDir,
+    console,
+    err,
+    fail,
+    migrated_store_or_fail,
+    settings_for,
+    settings_or_fail,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -67,7 +75,10 @@ def serve(
     }
     settings = settings_or_fail({name: value for name, value in given.items() if value is not None})
     # Migrate once here: several workers migrating at start would race to create the same tables.
-    store_or_fail(settings).dispose()
+    engine, migrated = migrated_store_or_fail(settings)
+    engine.dispose()
+    if migrated.before != migrated.after:
+        err.print(migrated.describe(engine.url.render_as_string(hide_password=True)))
     if not settings.api_keys:
         err.print(
             "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401[/]"
@@ -88,11 +99,10 @@ def serve(
 
 
 def migrate(data_dir: DataDir = None) -> None:
-    """Create or upgrade the decision store's tables (the service also does this at start)."""
-    engine = store_or_fail(settings_for(data_dir))
-    console.print(
-        f"decision store at {engine.url.render_as_string(hide_password=True)} is at the newest revision"
-    )
+    """Create or upgrade the decision store's tables (the service also does this at start); say which it did."""
+    engine, migrated = migrated_store_or_fail(settings_for(data_dir))
+    engine.dispose()
+    console.print(migrated.describe(engine.url.render_as_string(hide_password=True)))
 
 
 def new_key(

@@ -15,6 +15,7 @@ from leadgate.cli.common import (
     SplitOpt,
     console,
     fail,
+    registry_or_fail,
     settings_for,
     split_or_fail,
     store_or_fail,
@@ -54,6 +55,7 @@ def train_and_register(
         warn_of_policy(policy)
     if not from_store and not data.exists():
         raise fail(f"{data}: no such file (generate one with `leadgate synth`)")
+    registry_or_fail(settings)  # before minutes of training, not at the registering after them
     try:
         # Before minutes of training: a copied data folder whose MLflow store points elsewhere is refused
         # first. A folder without a store yet has nothing to check, and nothing is created before training.

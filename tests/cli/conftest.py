@@ -17,8 +17,8 @@ def isolated(monkeypatch, tmp_path):
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def store_url(request, tmp_path, isolated):
-    """A migrated, empty decision store's URL: a SQLite file, or a fresh PostgreSQL schema."""
+def bare_store_url(request, tmp_path, isolated):
+    """An empty database's URL, no table in it: a SQLite file, or a fresh PostgreSQL schema."""
     from tests.serving.conftest import fresh_schema, postgres_or_skip
 
     if request.param == "sqlite":
@@ -27,3 +27,14 @@ def store_url(request, tmp_path, isolated):
     url = postgres_or_skip()
     with fresh_schema(url) as schema:
         yield f"{url}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def store_url(bare_store_url):
+    """A migrated, empty decision store's URL (commands other than migrate and serve never create one)."""
+    from leadgate.serving.store import make_engine, migrate
+
+    engine = make_engine(bare_store_url)
+    migrate(engine)
+    engine.dispose()
+    return bare_store_url

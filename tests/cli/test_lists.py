@@ -26,6 +26,7 @@ def _run(*args: str):
 
 def test_lists_add_show_remove_with_an_audit(tmp_path, isolated):
     data = ["--data-dir", str(tmp_path / "data")]
+    assert _run("migrate", *data).exit_code == 0  # only migrate and serve create the store
     added = _run(
         "lists",
         "add",
@@ -59,6 +60,7 @@ def test_lists_add_show_remove_with_an_audit(tmp_path, isolated):
 
 def test_bad_list_input_stops_with_words_and_exit_code_2(tmp_path, isolated):
     data = ["--data-dir", str(tmp_path / "data")]
+    assert _run("migrate", *data).exit_code == 0  # only migrate and serve create the store
     bad = _run(
         "lists", "add", "--kind", "competitor_networks", "--value", "192.0.2.7/24", "--why", "x", *data
     )
@@ -73,6 +75,7 @@ def test_bad_list_input_stops_with_words_and_exit_code_2(tmp_path, isolated):
 
 def test_a_site_given_with_www_is_listed_by_its_domain_and_a_subdomain_is_refused(tmp_path, isolated):
     data = ["--data-dir", str(tmp_path / "data")]
+    assert _run("migrate", *data).exit_code == 0  # only migrate and serve create the store
     added = _run(
         "lists", "add", "--kind", "competitor_domains", "--value", "www.rivalhq.com", "--why", "x", *data
     )
@@ -83,6 +86,7 @@ def test_a_site_given_with_www_is_listed_by_its_domain_and_a_subdomain_is_refuse
 
 def test_suppressions_add_show_lift(tmp_path, isolated):
     data = ["--data-dir", str(tmp_path / "data")]
+    assert _run("migrate", *data).exit_code == 0  # only migrate and serve create the store
     made = _run(
         "suppressions",
         "add",
@@ -238,6 +242,7 @@ def test_suppressions_expire_says_it_waits_for_a_champion_that_does_not_load(tmp
         client.get_logged_model(source.removeprefix("models:/")).artifact_location.removeprefix("file://")
     )
     env = {"DATABASE_URL": None, "MLFLOW_TRACKING_URI": None}
+    assert runner.invoke(app, ["migrate", "--data-dir", str(settings.data_dir)], env=env).exit_code == 0
     said = _Ran(runner.invoke(app, ["suppressions", "expire", "--data-dir", str(settings.data_dir)], env=env))
     assert said.exit_code == 2 and "the champion does not load" in said.output
     assert "no expiry was settled" in said.output

@@ -51,6 +51,7 @@ def test_a_command_refuses_a_bad_setting_it_reads_in_one_line(tmp_path):
 def test_a_bad_service_setting_is_only_warned_about_by_a_command_that_does_not_read_it(
     variable, value, said, tmp_path
 ):
+    assert _invoke(["migrate"], tmp_path).exit_code == 0  # only migrate and serve create the store
     result = _invoke(["monitor"], tmp_path, **{variable: value})
     assert result.exit_code == 0, result.output
     out = _flat(result.output)
@@ -95,3 +96,35 @@ def test_empty_api_keys_mean_none(tmp_path):
     from leadgate.settings import Settings
 
     assert Settings(api_keys=" ").api_keys == []
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (
+            ["erase", "--older-than-retention", "--dry-run"],
+            {"LEADGATE_PERSONAL_DATA_RETENTION_DAYS": "99999999"},
+            "LEADGATE_PERSONAL_DATA_RETENTION_DAYS: Input should be less than or equal to 36500",
+        ),
+        (
+            ["serve"],
+            {"LEADGATE_MODEL_POLL_SECONDS": "1e308"},
+            "LEADGATE_MODEL_POLL_SECONDS: Input should be less than or equal to 86400",
+        ),
+        (["monitor", "--since", "1000000d"], {}, "--since '1000000d': at most 36,500 days back"),
+        (["monitor", "--since", "99999999999d"], {}, "--since '99999999999d': at most 36,500 days back"),
+    ],
+    ids=["retention", "poll", "since", "since-huge"],
+)
+def test_a_number_out_of_range_is_one_line_naming_it(args, env, said, tmp_path):
+    assert _invoke(["migrate"], tmp_path).exit_code == 0
+    result = _invoke(args, tmp_path, **env)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and said in _flat(result.output)
+
+
+def test_a_retention_out_of_range_is_only_warned_about_by_monitor(tmp_path):
+    assert _invoke(["migrate"], tmp_path).exit_code == 0
+    result = _invoke(["monitor"], tmp_path, LEADGATE_PERSONAL_DATA_RETENTION_DAYS="99999999")
+    assert result.exit_code == 0, result.output
+    assert "not used by this command, so ignored here" in _flat(result.output)

@@ -87,4 +87,73 @@ def test_a_store_that_opens_is_migrated_as_before(kind, isolated, tmp_path, monk
             monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
         result = CliRunner().invoke(app, ["migrate", "--data-dir", str(tmp_path / "d")])
     assert result.exit_code == 0, result.output
-    assert "is at the newest revision" in " ".join(result.output.split())
+    assert "created the decision store at" in " ".join(result.output.split())
+
+
+READING_COMMANDS = [
+    ["monitor"],
+    ["lists", "show", "--kind", "competitor_domains"],
+    ["erase", "--lead-id", "x", "--dry-run"],
+]
+
+
+def _revision(url: str) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+    engine.dispose()
+    return revision
+
+
+def _at(url: str, revision: str) -> None:
+    from sqlalchemy import create_engine
+
+    from tests.serving.conftest import upgrade_to
+
+    engine = create_engine(url)
+    upgrade_to(engine, revision)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("args", READING_COMMANDS, ids=lambda args: " ".join(args[:2]))
+def test_other_commands_refuse_an_absent_or_older_schema_and_change_nothing(
+    args, bare_store_url, tmp_path, monkeypatch
+):
+    from leadgate.serving.store_schema import head
+
+    said = _one_clear_error(_run(args, bare_store_url, tmp_path, monkeypatch))
+    assert "no leadgate tables yet" in said and "run `leadgate migrate`" in said
+    assert _revision(bare_store_url) is None  # no table created
+    _at(bare_store_url, "0005_reviews")
+    said = _one_clear_error(_run(args, bare_store_url, tmp_path, monkeypatch))
+    assert (
+        f"the decision store is at 0005_reviews, this leadgate needs {head()}: run `leadgate migrate`" in said
+    )
+    assert _revision(bare_store_url) == "0005_reviews"
+
+
+def test_migrate_says_what_it_did(bare_store_url, tmp_path, monkeypatch):
+    from leadgate.serving.store_schema import head
+
+    _at(bare_store_url, "0005_reviews")
+    said = " ".join(_run(["migrate"], bare_store_url, tmp_path, monkeypatch).output.split())
+    assert "upgraded the decision store at" in said and f"from 0005_reviews to {head()}" in said
+    said = " ".join(_run(["migrate"], bare_store_url, tmp_path, monkeypatch).output.split())
+    assert f"is already at the newest revision ({head()})" in said
+
+
+@pytest.mark.parametrize("args", [["migrate"], ["monitor"], ["serve"]], ids=lambda args: args[0])
+def test_a_schema_newer_than_this_leadgate_is_one_line(args, bare_store_url, tmp_path, monkeypatch):
+    from sqlalchemy import create_engine
+
+    _at(bare_store_url, "head")
+    engine = create_engine(bare_store_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0099_future'")
+    engine.dispose()
+    said = _one_clear_error(_run(args, bare_store_url, tmp_path, monkeypatch))
+    assert "at revision 0099_future, which this leadgate does not know" in said and "Upgrade leadgate" in said
+    assert _revision(bare_store_url) == "0099_future"

@@ -1,0 +1,45 @@
+"""Whether the MLflow registry's database answers, asked with a short connect timeout before MLflow is asked."""
+
+from __future__ import annotations
+
+from leadgate.serving.model_loading import ModelNotFound
+from leadgate.settings import Settings
+
+# MLflow's SQL store retries a database it cannot reach for ~100 s (mlflow.store.db.utils
+# create_sqlalchemy_engine_with_retry, 10 attempts with doubling sleeps), once for every client that asks:
+# the service would not open its port for minutes, and a CLI dry run would wait as long for a traceback.
+# libpq rounds a connect timeout below 2 s up to 2.
+REACH_SECONDS = 3
+# Databases MLflow reaches through SQLAlchemy over a network; SQLite is a file (MLflow makes its folder).
+NETWORK_SCHEMES = ("postgresql", "mysql", "mssql")
+
+
+class RegistryUnreachable(ModelNotFound):
+    """The registry's database did not answer; the message names its URL and what to do."""
+
+
+def check_registry(settings: Settings) -> None:
+    """Raise RegistryUnreachable unless the tracking database (when it is one over a network) opens quickly."""
+    uri = settings.tracking_uri()
+    if not uri.startswith(NETWORK_SCHEMES):
+        return
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    from leadgate.serving.db_problems import first_line, masked, why_unopened
+
+    engine = None
+    try:
+        timeout = (
+            {"timeout": REACH_SECONDS} if uri.startswith("mssql") else {"connect_timeout": REACH_SECONDS}
+        )
+        engine = create_engine(uri, poolclass=NullPool, connect_args=timeout)
+        with engine.connect():
+            pass
+    except Exception as error:  # noqa: BLE001 - whatever stops it opening, MLflow would retry it for minutes
+        given = settings.mlflow_tracking_uri is not None
+        said = why_unopened(error, uri, given, what="MLflow registry", variable="MLFLOW_TRACKING_URI")
+        raise RegistryUnreachable(said or f"MLflow registry {masked(uri)}: {first_line(error)}") from None
+    finally:
+        if engine is not None:
+            engine.dispose()

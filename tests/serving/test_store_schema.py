@@ -1,0 +1,55 @@
+"""The store's schema against this leadgate's: checked without a change, upgraded saying what was done."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.serving.conftest import upgrade_to
+
+OLD = "0005_reviews"
+
+
+def _revision(engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def test_a_check_refuses_an_absent_or_older_schema_and_changes_nothing(bare_engine):
+    from leadgate.serving.store_schema import SchemaMismatch, check_schema, head
+
+    with pytest.raises(SchemaMismatch, match="no leadgate tables yet.*run `leadgate migrate`"):
+        check_schema(bare_engine)
+    assert _revision(bare_engine) is None
+    upgrade_to(bare_engine, OLD)
+    with pytest.raises(
+        SchemaMismatch, match=f"is at {OLD}, this leadgate needs {head()}: run `leadgate migrate`"
+    ):
+        check_schema(bare_engine)
+    assert _revision(bare_engine) == OLD
+
+
+def test_migrate_says_whether_it_created_upgraded_or_found_the_newest(bare_engine):
+    from leadgate.serving.store_schema import Migrated, head, migrate
+
+    upgrade_to(bare_engine, OLD)
+    assert migrate(bare_engine) == Migrated(OLD, head())
+    assert migrate(bare_engine) == Migrated(head(), head())
+    assert "from 0005_reviews to" in Migrated(OLD, head()).describe("db")
+    assert Migrated(None, head()).describe("db").startswith("created the decision store at db")
+    assert "already at the newest revision" in Migrated(head(), head()).describe("db")
+
+
+def test_a_schema_newer_than_this_leadgate_is_refused_untouched(bare_engine):
+    from leadgate.serving.store_schema import SchemaMismatch, check_schema, migrate
+
+    upgrade_to(bare_engine, "head")
+    with bare_engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0099_future'")
+    for action in (check_schema, migrate):
+        with pytest.raises(
+            SchemaMismatch, match="at revision 0099_future, which this leadgate does not know"
+        ):
+            action(bare_engine)
+    assert _revision(bare_engine) == "0099_future"
