@@ -269,7 +269,7 @@ def load(
         raise ValueError(f"give alias or version, not both (alias={alias!r}, version={version!r})")
 
     from leadgate.serving.model_loading import load_by_alias, load_registered_version
-    from leadgate.settings import COMMON_SETTINGS, settings_from_env
+    from leadgate.settings_env import COMMON_SETTINGS, settings_from_env
 
     overrides = {}
     if data_dir is not None:

@@ -51,7 +51,7 @@ def settings_for(data_dir: Path | None, policy: Path | None = None, uses: tuple[
         overrides["data_dir"] = data_dir
     if policy is not None:
         overrides["policy_path"] = policy
-    from leadgate.settings import COMMON_SETTINGS
+    from leadgate.settings_env import COMMON_SETTINGS
 
     return settings_or_fail(overrides, uses=COMMON_SETTINGS | set(uses))
 
@@ -61,7 +61,7 @@ def settings_or_fail(overrides: dict, uses: frozenset[str] | None = None):
 
     With `uses`, a bad value of a setting outside it is only warned about and its default taken instead.
     """
-    from leadgate.settings import SettingsError, settings_from_env
+    from leadgate.settings_env import SettingsError, settings_from_env
 
     try:
         settings, passed_over = settings_from_env(overrides, uses)
