@@ -97,6 +97,10 @@ def _seniority(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         "junior": "Junior role",
         "student": "Student or intern",
     }.get(d.seniority[i], "Role")
+    if d.seniority[i] == "student" and not d.is_student[i]:
+        # The model ranks an apprentice (Azubi, apprenti) or trainee with students; the words must not call
+        # them one, as the student gate does not.
+        kind = "Apprentice or trainee"
     return f"{kind} ({title})"
 
 

@@ -69,7 +69,7 @@ def strength_points(
     return np.where(picks >= 0, np.round(points, 2), np.nan)
 
 
-# Count columns a comparison with converting leads can name ("... typically have 6 or more page views").
+# Count columns a comparison with converting leads can name ("... had 6 or more page views").
 # Not demo requests: "No demo request" says it all, and beside "Asked for a demo in the form" a count of
 # demo-request events would read as a contradiction.
 _COUNT_WORDS = {
@@ -111,7 +111,7 @@ class ReasonBook:
     givens: tuple[Given | None, ...] = ()  # by family index; None: the family always has a value
     recoveries: tuple[Recovery, ...] = ()  # by family index: what would change a reason against
     reference: ReasonReference | None = None  # the model's training statistics; None: SHAP alone decides
-    comparable: tuple[str | None, ...] = ()  # by feature: words for "typically have N or more ...", or None
+    comparable: tuple[str | None, ...] = ()  # by feature: words for "had N or more ...", or None
     categorical: tuple[int, ...] = ()  # the category columns, whose code 0 pools rare and unseen levels
 
     @classmethod
@@ -228,11 +228,14 @@ class ReasonBook:
         return medians, families
 
     def comparison_text(self, column: int) -> str:
-        """' — leads that become SQLs typically have 6 or more page views' from the stored median."""
+        """' — half of the leads that became SQLs had 6 or more page views' from the stored median."""
         median = self.reference.typical_of_converting(column)
         shown = number_text(median)
         words = self.comparable[column]
-        return f" — leads that become SQLs typically have {shown} or more{' ' + words if words else ''}"
+        # Said as the median it is: the recovery beside it names the count from which no higher one converts
+        # below average ("4 or more page views (3 more) lifts this"), another number, and "typically have 3"
+        # read to reps as a second, contradicting bar.
+        return f" — half of the leads that became SQLs had {shown} or more{' ' + words if words else ''}"
 
     def given(self, derived: Derived) -> np.ndarray:
         """(n, families) True where the lead has the family's value: only those can be reasons *for* it."""

@@ -17,7 +17,7 @@ import numpy as np
 Z = 0.84
 # Ranges with fewer training leads than this say nothing either way.
 MIN_SUPPORT = 30
-# A comparison with converting leads ("typically have 6 or more") needs this many SQLs behind its median.
+# A comparison with converting leads ("half of the leads that became SQLs had 6 or more") needs this many SQLs behind its median.
 MIN_SQLS = 30
 # Share of a family's pull that must come from values in below-average ranges for it to be listed Against.
 MAJORITY = 0.5

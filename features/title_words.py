@@ -145,6 +145,22 @@ FUNCTION_WORDS = (
 # Words of students, as signals reads "student", "intern" and "PhD candidate": the gate's is_student.
 _STUDY_READING = "student"
 
+# Head words (titles.head_word) of staff who look after students or interns: "Tuteur de stagiaire" is no
+# intern. German compounds need none: Praktikantenbetreuer ends in its head, and the study words must end one.
+STAFF_HEADS = (
+    r"betreuer(in)?|koordinator(in)?|leiter(in)?|berater(in)?|referent(in)?|"  # German
+    r"responsable|coordinat(eur|rice)|tut(eur|rice)|conseill(er|ere)|"  # French
+    r"coordinador(a)?|tutor(a)?|asesor(a)?|"  # Spanish
+    r"coordinat(ore|rice)|responsabile|"  # Italian
+    r"begeleider|coordinator"  # Dutch
+)
+# Head words of those who assist or advise someone: "Assistentin der Geschäftsführung" assists the managing
+# director and "Referentin der Geschäftsführung" advises them; neither is the executive.
+SUPPORT_HEADS = (
+    r"assistent(in)?|assistenz|sekretaer(in)?|referent(in)?|assistante?|secretaire|asistente|"
+    r"secretari[oa]|assistente|segretari[oa]"
+)
+
 
 def fold(text: str) -> str:
     """A lower-cased title with umlauts written out and other accents dropped: the text the tables read."""
@@ -184,9 +200,11 @@ _SENIORITY = tuple((reading, _compiled(words)) for reading, words in SENIORITY_W
 _FUNCTION = tuple((function, _compiled(words)) for function, words in FUNCTION_WORDS)
 
 
-def seniority(folded: str) -> tuple[str, bool] | None:
-    """(seniority, is_student) of a folded title, or None when no word here matches."""
-    reading = next((name for name, rule in _SENIORITY if rule.search(folded)), None)
+def seniority(folded: str, staff: bool = False) -> tuple[str, bool] | None:
+    """(seniority, is_student) of a folded title, or None when no word here matches; `staff`: the title's
+    study words name whom it looks after (titles.parse_title), so they set no seniority."""
+    skip = ("student", "trainee") if staff else ()
+    reading = next((name for name, rule in _SENIORITY if name not in skip and rule.search(folded)), None)
     if reading is None:
         return None
     if reading == "trainee":
@@ -194,6 +212,9 @@ def seniority(folded: str) -> tuple[str, bool] | None:
     return reading, reading == _STUDY_READING
 
 
-def function(folded: str) -> str | None:
-    """The job function of a folded title, or None when no word here matches."""
-    return next((name for name, rule in _FUNCTION if rule.search(folded)), None)
+def function(folded: str, executive: bool = True) -> str | None:
+    """The job function of a folded title, or None when no word here matches; without `executive`, the
+    executive words are skipped (those of whom an assistant assists)."""
+    return next(
+        (name for name, rule in _FUNCTION if (executive or name != "executive") and rule.search(folded)), None
+    )

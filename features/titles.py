@@ -68,6 +68,49 @@ _STUDENT = re.compile(r"\b(student|intern|internship|undergrad\w*|phd candidate|
 _COMPILED_SENIORITY = tuple((name, re.compile(rule)) for name, rule in _SENIORITY_RULES)
 _COMPILED_FUNCTION = tuple((name, re.compile(rule)) for name, rule in _FUNCTION_RULES)
 
+# A title's first phrase ends at a preposition or a separator: "Head | of Student Recruitment",
+# "Assistant | to the CEO", "Referentin | der Geschäftsführung", "Marketing Intern | at Acme".
+_PHRASE_END = re.compile(
+    r"\s+(?:of|to|for|at|in|with|on|der|des|de|du|di|del|della|van|von|fuer|fur)\s+|\s*[,;(/|:]\s*|\s+[-–—]\s+"
+)
+# Heads of staff roles, whose study words say whom they look after: "Student Success Manager", "Director of
+# Student Affairs", "Intern Program Manager" (not "lead" or "president": a student lead or student body
+# president is a student).
+_STAFF_HEAD = re.compile(
+    r"(?:manager|director|head|vp|recruiter|coordinator|officer|advisor|adviser|counsell?or|administrator|"
+    rf"supervisor|dean|{title_words.STAFF_HEADS})"
+)
+# Heads of those who assist or advise someone: "Executive Assistant to the CFO" is no executive.
+_SUPPORT_HEAD = re.compile(rf"(?:assistant|secretary|aide|{title_words.SUPPORT_HEADS})")
+
+
+def _may_assist(text: str) -> bool:
+    # Letters every support head has: most titles have none, and plain substring tests cost a tenth of a
+    # search for the words (a quarter of what reading a whole title took before).
+    return (
+        "assist" in text
+        or "asist" in text
+        or "secret" in text
+        or "sekret" in text
+        or ("segret" in text or "aide" in text or "referent" in text)
+    )
+
+
+# A past role says nothing of the lead's present one: "Former CEO" and "Ex-Geschäftsführer" are read as no
+# title words at all, not as the executive they were (nor as a job seeker unless the title says so).
+_PAST_ROLE = re.compile(r"(?:former|ex|retired|ehemalige[rn]?|ehem|ancienne?|antigu[oa])\b")
+
+
+def first_phrase(folded: str) -> str:
+    """A folded title's first phrase, whose last word is its head: "head", "student success manager"."""
+    return _PHRASE_END.split(folded, maxsplit=1)[0].strip()
+
+
+def head_word(folded: str) -> str:
+    """The head word of a folded title: the last of its first phrase ("manager" of "Student Success Manager")."""
+    words = first_phrase(folded).split()
+    return words[-1] if words else ""
+
 
 class TitleReading(NamedTuple):
     """What a job title says; `*_read` is False where no rule recognised it and the value is the default."""
@@ -89,21 +132,43 @@ def parse_title(title: str) -> TitleReading:
     text = title.strip().lower()
     if not text:
         return _NO_TITLE
-    seniority = next((name for name, rule in _COMPILED_SENIORITY if rule.search(text)), None)
-    function = next((name for name, rule in _COMPILED_FUNCTION if rule.search(text)), None)
-    is_student = bool(_STUDENT.search(text))
-    # Other languages only fill what the English rules found nothing of: their readings never change.
-    if seniority is None or function is None:
+    is_job_seeker = bool(_JOB_SEEKER.search(text))
+    if _PAST_ROLE.match(text):
+        return TitleReading("individual", "other", False, is_job_seeker, False, False)
+    reading, executive = text, True
+    if _may_assist(text):
         folded = title_words.fold(text)
-        if seniority is None and (found := title_words.seniority(folded)) is not None:
+        phrase = first_phrase(folded)
+        if phrase != folded and _SUPPORT_HEAD.fullmatch(head_word(folded)):
+            # An assistant is read by their own phrase and works in the function of whom they assist, never
+            # the executive one: "Executive Assistant to the CFO" is a junior finance role.
+            reading, executive = phrase, False
+    seniority = next((name for name, rule in _COMPILED_SENIORITY if rule.search(reading)), None)
+    functions = _COMPILED_FUNCTION if executive else _COMPILED_FUNCTION[1:]  # the executive rule is first
+    function = next((name for name, rule in functions if rule.search(text)), None)
+    is_student = bool(_STUDENT.search(text))
+    staff = False
+    if seniority == "student" or is_student:
+        staff = bool(_STAFF_HEAD.fullmatch(head_word(title_words.fold(text))))
+        if staff:  # "Student Success Manager": the study word names whom the role looks after
+            seniority = next(
+                (n for n, rule in _COMPILED_SENIORITY if n != "student" and rule.search(reading)), None
+            )
+            is_student = False
+    # Other languages only fill what the English rules found nothing of.
+    if seniority is None or function is None:
+        folded = title_words.fold(reading)
+        if seniority is None and (found := title_words.seniority(folded, staff)) is not None:
+            if found[0] == "student" and _STAFF_HEAD.fullmatch(head_word(folded)):  # "Tuteur de stagiaire"
+                found = title_words.seniority(folded, staff=True) or (None, False)
             seniority, is_student = found[0], is_student or found[1]
         if function is None:
-            function = title_words.function(folded)
+            function = title_words.function(title_words.fold(text), executive)
     return TitleReading(
         seniority or "individual",
         function or "other",
         is_student,
-        bool(_JOB_SEEKER.search(text)),
+        is_job_seeker,
         seniority is not None,
         function is not None,
     )

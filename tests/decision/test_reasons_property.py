@@ -345,6 +345,8 @@ def _check_title(text: str, lead: Lead) -> None:
         assert text.endswith(f"({title})"), text
         if text.startswith("Student or intern"):
             assert re.search(r"intern|student", lead.contact.job_title, re.I), text
+        if text.startswith("Apprentice or trainee"):
+            assert re.search(r"apprenti|trainee|azubi|auszubild", lead.contact.job_title, re.I), text
 
 
 def _check_category(label: str, value) -> Callable[[str, dict, Lead], None]:

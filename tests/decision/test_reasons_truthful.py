@@ -21,6 +21,11 @@ NOTHING_GIVEN = lead_with_nothing_given()
 GERMAN_TITLE = make_lead(contact={"job_title": "Geschäftsführer"})
 UNREAD_TITLE = make_lead(contact={"job_title": "Prezes Zarządu"})
 UNREAD = "not recognised by leadgate's title rules"
+# Walk R: staff who look after students were called students, an assistant to the CEO an executive and an
+# apprentice a student or intern.
+STUDENT_STAFF = make_lead(contact={"job_title": "Student Success Manager"})
+CEO_ASSISTANT = make_lead(contact={"job_title": "Assistant to the CEO"})
+AZUBI = make_lead(contact={"job_title": "Azubi"})
 
 CASES = [
     # (lead, family, old false words (on neither side now), new true words (under Against))
@@ -47,6 +52,10 @@ CASES = [
         f"Job title: Prezes Zarządu (seniority {UNREAD})",
     ),
     (UNREAD_TITLE, "function", "No known job function", f"Job title: Prezes Zarządu (job function {UNREAD})"),
+    (STUDENT_STAFF, "seniority", "Student or intern", "Manager-level role (Student Success Manager)"),
+    (CEO_ASSISTANT, "seniority", "Executive / founder", "Junior role (Assistant to the CEO)"),
+    (CEO_ASSISTANT, "function", "Job function executive", "No known job function in the title"),
+    (AZUBI, "seniority", "Student or intern", "Apprentice or trainee (Azubi)"),
 ]
 
 
