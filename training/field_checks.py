@@ -51,18 +51,6 @@ class FieldNote:
     advice: str = ""  # what to do about a late field, in the words of a mapped export or a JSON history
 
 
-def custom_field_notes(
-    builder: FeatureBuilder,
-    custom: list[dict],
-    matrix: np.ndarray,
-    y: np.ndarray,
-    train: np.ndarray,
-    mapped: bool = True,
-) -> list[str]:
-    """One line per custom field that needs a second look, in field order (`mapped`: read through a mapping)."""
-    return [note.text for note in field_notes(builder, custom, matrix, y, train, mapped)]
-
-
 def field_notes(
     builder: FeatureBuilder,
     custom: list[dict],
@@ -71,7 +59,8 @@ def field_notes(
     train: np.ndarray,
     mapped: bool = True,
 ) -> list[FieldNote]:
-    """The custom field notes with what each says: `custom_field_notes`, as the leak rule reads them."""
+    """One note per custom field that needs a second look, in field order, with what it found (`mapped`: read
+    through a mapping): `train` prints their text, the leak rule reads what they found."""
     notes: list[FieldNote] = []
     rows = np.flatnonzero(train)
     y_train = np.asarray(y, dtype=bool)[rows]

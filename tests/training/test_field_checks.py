@@ -6,7 +6,7 @@ import numpy as np
 
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.custom import CustomField
-from leadgate.training.field_checks import custom_field_notes
+from leadgate.training.field_checks import field_notes
 
 N = 1000
 
@@ -21,7 +21,8 @@ def _notes(
         matrix[:, builder.feature_names.index(field.feature)] = column
     y = np.arange(N) % 10 < 3 if y is None else y  # 30% SQLs, spread over the rows
     custom = [{field.name: v} for v in values]
-    return custom_field_notes(builder, custom, matrix, y, np.ones(N, dtype=bool), mapped=mapped)
+    notes = field_notes(builder, custom, matrix, y, np.ones(N, dtype=bool), mapped=mapped)
+    return [note.text for note in notes]
 
 
 def test_a_category_whose_cells_list_values_is_called_a_multi_select():
