@@ -228,10 +228,30 @@ def test_a_custom_field_train_finds_known_only_after_contact_withholds_the_alias
         in out
     )
     assert "registered leadgate/1, run" in out and "leadgate/1 has no alias, so nothing serves" in out
+    # Just trained: what is asked for by alias says which version is there, why it has none, how to use it.
+    import json
+
+    from tests.factories import lead_dict
+
+    (tmp_path / "lead.json").write_text(json.dumps(lead_dict()))
+    decided = run("decide", tmp_path / "lead.json", "--data-dir", tmp_path / "d")
+    said = " ".join(decided.output.split())
+    assert decided.exit_code != 0 and "run `leadgate train` first" not in said, said
+    assert (
+        "no model 'leadgate' with alias 'champion'" in said
+        and "the newest version, leadgate/1, has no alias (`leadgate train` withheld its alias, as a column "
+        "seems to give the outcome away"
+        in said
+        and "to use it anyway: `--alias 1`, or `leadgate.load(version=1)` in Python" in said
+    )
     report = run(
         "report", *data, "--data-dir", tmp_path / "d", "--version", "1", "--out", tmp_path / "r.html"
     )
     assert report.exit_code == 0, report.output
+    assert (
+        "leadgate/1 has no alias, so nothing serves or shadows it: `leadgate train` withheld its alias"
+        in " ".join(report.output.split())
+    )
     page = " ".join((tmp_path / "r.html").read_text().split())
     assert "leadgate&#x27;s model reads this field, yet training found it known only after contact" in page
     assert "custom field call_outcome: none of the" in page and "it may be a gate worth writing" in page
