@@ -11,7 +11,7 @@ import contextlib
 import ipaddress
 import re
 
-from leadgate.features.signals import registered_domain
+from leadgate.features.signals import classify_domain, is_public_suffix, registered_domain
 
 # List kind -> the field of the policy's `domains` it adds to, and what a value is.
 LIST_KINDS: dict[str, tuple[str, str]] = {
@@ -55,6 +55,29 @@ def normalize_domain(value: str) -> str:
     if len(text) > 253 or not _DOMAIN.match(text):
         raise ListValueError(f"{value!r} is not a valid domain name (labels of letters, digits and hyphens)")
     return text
+
+
+def nobodys_domain(domain: str) -> str | None:
+    """Why a bare domain names no one's account, or None: a public suffix (co.uk) or a free-mail or
+    disposable email domain (gmail.com) is where unrelated people write from, not one company."""
+    if is_public_suffix(domain):
+        return f"{domain} is a public suffix, no one's account"
+    kind = classify_domain(domain, frozenset(), frozenset())
+    if kind in ("free", "disposable"):
+        return f"{domain} is a {kind} email domain, nobody's account"
+    return None
+
+
+def account_domain(value: str) -> str:
+    """A new domain list entry (`list_domain`), refused when it names no one's account (`nobodys_domain`)."""
+    domain = list_domain(value)
+    nobody = nobodys_domain(domain)
+    if nobody:
+        # The gates match a lead's email domain too: one such entry would hold everyone who writes from it.
+        raise ListValueError(
+            f"{nobody}: it would hold every lead writing from it; list the company's own domain"
+        )
+    return domain
 
 
 def list_domain(value: str) -> str:
@@ -115,7 +138,7 @@ def normalize_network(value: str) -> str:
 def normalize(kind: str, value: str) -> str:
     """A new list value in the form it is stored and compared in; ListValueError when it cannot be kept."""
     _, what = LIST_KINDS[check_kind(kind)]
-    return normalize_network(value) if what == "network" else list_domain(value)
+    return normalize_network(value) if what == "network" else account_domain(value)
 
 
 def compared(kind: str, value: str) -> str:

@@ -100,15 +100,15 @@ class Domains(Section):
     @field_validator("competitors", "own", "do_not_engage", "previously_rejected")
     @classmethod
     def _bare_domains(cls, domains: list[str] | None, info: ValidationInfo) -> list[str] | None:
-        from leadgate.decision.lists import ListValueError, list_domain
+        from leadgate.decision.lists import ListValueError, account_domain
 
         # Checked as the store's lists check them (a URL, an address or a subdomain would never match a
-        # lead's website), but kept as written: the checks compare them as `lists.domain_set` says, and a
+        # lead's website; gmail.com or co.uk would hold everyone writing from it), but kept as written: the checks compare them as `lists.domain_set` says, and a
         # rewritten value would change the file's version.
         if domains is not None and not stored(info):
             try:
                 for domain in domains:
-                    list_domain(domain)
+                    account_domain(domain)
             except ListValueError as error:
                 raise ValueError(str(error)) from None
         return domains

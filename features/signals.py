@@ -99,6 +99,13 @@ def registered_domain(host_or_url: str) -> str:
 
 
 @lru_cache(maxsize=_CACHE)
+def is_public_suffix(domain: str) -> bool:
+    """True for a domain the public suffix list names as a suffix (co.uk, com), under which anyone registers."""
+    parts = _domain_extractor()(domain.strip().lower())
+    return bool(parts.suffix) and not parts.domain
+
+
+@lru_cache(maxsize=_CACHE)
 def classify_domain(domain: str, competitors: frozenset[str], own: frozenset[str]) -> str:
     """One of DOMAIN_CLASSES for an email domain, policy lists first."""
     if not domain:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
+from leadgate.decision.lists import nobodys_domain
 from leadgate.decision.policy import Policy
 from leadgate.decision.record import DecisionRecord
 from leadgate.decision.routes import ROUTE_SEVERITY, Route
@@ -32,12 +33,13 @@ class AccountNotFound(LookupError):
 
 def account_of(domain: str) -> str:
     """The registered domain an account is known by ('www.Acme.co.uk' -> 'acme.co.uk'), or NotAnAccount."""
-    base = signals.registered_domain(domain.strip().removeprefix("@"))
+    text = domain.strip().removeprefix("@")
+    base = signals.registered_domain(text)
+    nobody = nobodys_domain(base or text.lower().rstrip("."))
+    if nobody:
+        raise NotAnAccount(f"{nobody}: its contacts are not grouped")
     if not base:
         raise NotAnAccount(f"{domain!r} is not a company domain such as acme.com")
-    kind = signals.classify_domain(base, frozenset(), frozenset())
-    if kind in ("free", "disposable"):
-        raise NotAnAccount(f"{base} is a {kind} email domain, nobody's company: its contacts are not grouped")
     return base
 
 

@@ -63,11 +63,66 @@ def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:
         )
     except MlflowException as error:
         raise ModelNotFound(
-            f"no model '{settings.model_name}' with alias '{alias}' at {settings.tracking_uri()} "
-            "(run `leadgate train` first)"
+            f"no model '{settings.model_name}' with alias '{alias}' at {settings.tracking_uri()}"
+            + _what_is_there(settings, alias)
         ) from error
     # Load by version number, not alias, so a concurrent alias move cannot mix two versions.
     return load_version(settings, version)
+
+
+UNALIASED_TAG = "leadgate.unaliased"  # set by `leadgate train` on a version whose alias it withheld (a leak)
+REPLACED_TAG = "leadgate.challenger_replaced_by"  # set on a challenger whose alias a newer version took
+
+
+def _what_is_there(settings: Settings, alias: str) -> str:
+    """The end of a missing alias's message: train first, or which version is there and how to use it anyway."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    try:
+        versions = MlflowClient(tracking_uri=settings.tracking_uri()).search_model_versions(
+            f"name = '{settings.model_name}'"
+        )
+    except MlflowException:
+        versions = []
+    if not versions:
+        return " (run `leadgate train` first)"
+    newest = max(versions, key=lambda v: int(v.version))
+    number = newest.version
+    held = f"has the alias {', '.join(newest.aliases)}" if newest.aliases else "has no alias"
+    why = why_no_alias(newest)
+    return (
+        f": the newest version, {settings.model_name}/{number}, {held}"
+        + (f" ({why})" if why else "")
+        + f"; to use it anyway: `--alias {number}`, or `leadgate.load(version={number})` in Python"
+    )
+
+
+def why_no_alias(version) -> str | None:
+    """Why a registered version (an mlflow ModelVersion) has no alias, when the registry records it; else None."""
+    tags = version.tags or {}
+    if version.aliases:
+        return None
+    if UNALIASED_TAG in tags:
+        return "`leadgate train` withheld its alias, as a column seems to give the outcome away: its notes say which"
+    if REPLACED_TAG in tags:
+        return f"its shadow period ended when {tags[REPLACED_TAG]} became challenger"
+    return None
+
+
+def version_without_alias(settings: Settings, number: str) -> str | None:
+    """A line for a version asked for by number that has no alias, with why when the registry records it."""
+    from mlflow import MlflowClient
+
+    version = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version(
+        settings.model_name, number
+    )
+    if version.aliases:
+        return None
+    why = why_no_alias(version)
+    return f"{settings.model_name}/{number} has no alias, so nothing serves or shadows it" + (
+        f": {why}" if why else ""
+    )
 
 
 def load_registered_version(settings: Settings, number: str) -> LoadedModel:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from leadgate.decision.lists import ListValueError, normalize_domain
+from leadgate.decision.lists import ListValueError, nobodys_domain, normalize_domain
 from leadgate.features import signals
 from leadgate.features.schema_types import unseen_problem
 
@@ -45,15 +45,16 @@ def parse_subject(subject: str) -> tuple[str, str]:
         raise SuppressionError(f"subject must be an email address or a bare domain: {error}") from None
     # A domain stands for one account: a free-mail provider's or a public suffix would stop contact with
     # everyone who writes from it (gmail.com: thousands of unrelated people).
+    nobody = nobodys_domain(domain)
+    if nobody:
+        tail = (
+            "give the company's own domain"
+            if "public suffix" in nobody
+            else "suppress the person's address instead"
+        )
+        raise SuppressionError(f"{nobody}: {tail}")
     if not signals.registered_domain(domain):
-        raise SuppressionError(
-            f"{domain} is a public suffix, no one's account: give the company's own domain"
-        )
-    kind = signals.classify_domain(domain, frozenset(), frozenset())
-    if kind in ("free", "disposable"):
-        raise SuppressionError(
-            f"{domain} is a {kind} email domain, nobody's account: suppress the person's address instead"
-        )
+        raise SuppressionError(f"{domain} is not a company domain such as acme.com")
     return "domain", domain
 
 

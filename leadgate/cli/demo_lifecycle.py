@@ -26,11 +26,13 @@ def train_challenger(settings, history_path: Path, seed: int, console: Console, 
 
 
 def go_live(settings, new_records: list[dict], console: Console) -> None:
-    """Store the new leads as the service would (champion at arrival, challenger in shadow), then their outcomes."""
+    """Store the new leads as the service would (champion at arrival, challenger in shadow), then their outcomes
+    as the API and `leadgate outcomes import` record them: a bad-fit rejection decides its account's leads again."""
     from leadgate.cli.common import migrated_store_or_fail
     from leadgate.features.outcome import Outcome
-    from leadgate.serving.lifecycle_store import record_outcomes
+    from leadgate.serving import outcome_service
     from leadgate.serving.replay import arrivals_of, replay
+    from leadgate.serving.suppression_service import outside_the_service
     from leadgate.training.synth import reported_outcomes
 
     engine, _ = migrated_store_or_fail(settings)  # the demo's own data folder: it creates the store
@@ -43,9 +45,13 @@ def go_live(settings, new_records: list[dict], console: Console) -> None:
         + f"; {done.shadow:,} scored in shadow by {done.challenger or 'no challenger'} → {settings.decisions_url()}"
     )
     outcomes = [Outcome(**row) for row in reported_outcomes(new_records)]
-    result = record_outcomes(engine, outcomes, source="demo")
+    with console.status(f"recording {len(outcomes):,} outcomes"):
+        recorded = outcome_service.record(outcomes, source="demo", **outside_the_service(settings, engine))
     sqls = sum(o.sql for o in outcomes)
-    console.print(f"{result.written:,} outcomes reported by sales ({sqls:,} SQLs)")
+    console.print(
+        f"{recorded.imported.written:,} outcomes reported by sales ({sqls:,} SQLs); "
+        f"{recorded.decided:,} stored leads of accounts rejected as a bad fit decided again"
+    )
     engine.dispose()
 
 

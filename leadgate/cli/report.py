@@ -146,6 +146,14 @@ def report(
     loaded = (
         load_version(settings, str(version)) if version else loaded_or_fail(settings, alias or "champion")
     )
+    if version:
+        from rich.markup import escape
+
+        from leadgate.serving.model_loading import version_without_alias
+
+        unaliased = version_without_alias(settings, loaded.version)
+        if unaliased:
+            console.print(f"[yellow]{escape(unaliased)}[/]")
     params, metrics = _run(settings, loaded.run_id)
     path = data or trained_data(params, settings, f"{loaded.name}/{loaded.version}")
     if data is None and mapping is None and "data.mapping_source" in params:

@@ -100,12 +100,11 @@ def model_words(params: dict, candidates: list[dict], valid_auc: float) -> str:
             f"; validation ROC-AUC {valid_auc:.3f} against {max(rivals):.3f} for plain trees ({as_compared})"
         )
     elif rivals:
-        # A start is kept only when it does more than AUC_TOLERANCE better: say so when it came close.
-        words += f"; validation ROC-AUC {valid_auc:.3f}, from a linear start {max(rivals):.3f}"
+        # The start was weighed and not kept (kept only when more than AUC_TOLERANCE better): its score is the
+        # rival's, never this model's, whether it came close or fell behind.
         words += (
-            f" ({as_compared}; a linear start is kept only when more than {AUC_TOLERANCE:g} better)"
-            if max(rivals) > valid_auc
-            else f" ({as_compared})"
+            f"; validation ROC-AUC {valid_auc:.3f}, against {max(rivals):.3f} boosted from a linear start "
+            f"(not kept: not more than {AUC_TOLERANCE:g} better; {as_compared})"
         )
     if params.get("recency_half_life", "none") != "none":
         words += (

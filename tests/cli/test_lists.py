@@ -82,6 +82,9 @@ def test_a_site_given_with_www_is_listed_by_its_domain_and_a_subdomain_is_refuse
     assert added.exit_code == 0 and "added rivalhq.com to competitor_domains" in added.output, added.output
     sub = _run("lists", "add", "--kind", "do_not_engage", "--value", "eu.rivalhq.com", "--why", "x", *data)
     assert sub.exit_code == 2 and "did you mean rivalhq.com?" in sub.output, sub.output
+    free = _run("lists", "add", "--kind", "competitor_domains", "--value", "outlook.com", "--why", "x", *data)
+    assert free.exit_code == 2 and "outlook.com is a free email domain" in free.output, free.output
+    assert "outlook.com" not in _run("lists", "show", "--kind", "competitor_domains", *data).output
 
 
 def test_suppressions_add_show_lift(tmp_path, isolated):

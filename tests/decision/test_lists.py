@@ -54,6 +54,24 @@ def test_another_subdomain_is_refused_naming_the_registered_domain_the_gates_com
         normalize("competitor_domains", "www.shop.acme.co.uk")
 
 
+@pytest.mark.parametrize(
+    "kind", ["do_not_engage", "competitor_domains", "employee_domains", "previously_rejected"]
+)
+@pytest.mark.parametrize(
+    ("given", "words"),
+    [
+        ("gmail.com", "gmail.com is a free email domain, nobody's account"),
+        ("WWW.Gmail.com", "gmail.com is a free email domain, nobody's account"),
+        ("mailinator.com", "mailinator.com is a disposable email domain"),
+        ("co.uk", "co.uk is a public suffix, no one's account"),
+    ],
+)
+def test_a_domain_that_is_no_ones_account_is_refused_as_suppressions_refuse_it(kind, given, words):
+    # The gates match a lead's email domain too: one such entry would hold everyone writing from it.
+    with pytest.raises(ListValueError, match=words):
+        normalize(kind, given)
+
+
 def test_a_do_not_engage_entry_given_with_www_stops_the_accounts_lead():
     listed = POLICY.with_lists(
         {"do_not_engage": (normalize("do_not_engage", "WWW.Crestscalesystems.com."),)}, "l@1"

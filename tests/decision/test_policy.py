@@ -70,6 +70,8 @@ def test_version_ignores_formatting_but_not_content():
         (lambda d: d["gates"][0].update(reason="Competitor {value"), "expected '}' before end of string"),
         # Values that could never equal a lead's are refused, as the store's lists refuse them.
         (lambda d: d["domains"].update(competitors=["https://rival.com/"]), "is not a bare domain"),
+        (lambda d: d["domains"].update(do_not_engage=["gmail.com"]), "gmail.com is a free email domain"),
+        (lambda d: d["domains"].update(own=["co.uk"]), "co.uk is a public suffix, no one's account"),
         (
             lambda d: d["firmographics"].update(excluded_company_types=["B2C"]),
             "firmographics.excluded_company_types: ['B2C'] are not company types a lead can have",

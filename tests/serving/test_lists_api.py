@@ -101,6 +101,10 @@ def test_bad_list_changes_are_refused_in_words_and_nothing_is_stored(client):
         ("/v1/lists/competitor_networks", {"value": "203.0.113.0/24", "why": ""}, 422, "why"),
         ("/v1/lists/competitors", {"value": "rival.com", "why": "x"}, 422, "competitor_domains"),
         ("/v1/lists/do_not_engage", {"value": "blocked-customer.com", "why": "x"}, 409, "policy file"),
+        # One of these would hold every lead writing from it (the do-not-engage gate matches the email domain).
+        ("/v1/lists/do_not_engage", {"value": "www.gmail.com", "why": "x"}, 422, "free email domain"),
+        ("/v1/lists/previously_rejected", {"value": "co.uk", "why": "x"}, 422, "public suffix"),
+        ("/v1/lists/employee_domains", {"value": "mailinator.com", "why": "x"}, 422, "disposable"),
     ]
     for path, body, code, words in cases:
         response = client.post(path, json=body, headers=auth("admin"))
