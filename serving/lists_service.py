@@ -55,16 +55,16 @@ def add(
     made: list[tuple[str, int]] = []
 
     def change(connection: Connection, _now: datetime) -> list[str]:
-        entry, revision = lists_store.add_in(
-            connection, kind=kind, value=value, why=why, who=who, policy=policy
-        )
+        # Only the entry's own insert is a conflict: an integrity error while storing the leads' new decisions
+        # is something else, and says so.
+        with lists_store.conflicts(kind, value):
+            entry, revision = lists_store.add_in(
+                connection, kind=kind, value=value, why=why, who=who, policy=policy
+            )
         made.append((entry.value, revision))
         return _bearing(connection, kind, entry.value)
 
-    with lists_store.conflicts(kind, value):
-        redecided = change_and_redecide(
-            change, trigger=TRIGGER, holder=holder, store=store, screening=screening
-        )
+    redecided = change_and_redecide(change, trigger=TRIGGER, holder=holder, store=store, screening=screening)
     redecided.observe(metrics, TRIGGER)
     return Changed(*made[0], redecided.decided)
 
@@ -87,7 +87,7 @@ def remove(
 
     def change(connection: Connection, _now: datetime) -> list[str]:
         revision = lists_store.remove_in(connection, kind=kind, value=value, why=why, who=who, policy=policy)
-        normalized = lists_store.normalize(kind, value)
+        normalized = lists_store.compared(kind, value)
         made.append((normalized, revision))
         return _bearing(connection, kind, normalized)
 

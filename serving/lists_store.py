@@ -126,7 +126,9 @@ def remove_entry(engine: Engine, *, kind: str, value: str, why: str, who: str, p
 
 def remove_in(connection: Connection, *, kind: str, value: str, why: str, who: str, policy=None) -> int:
     """`remove_entry` inside a write transaction; ListConflict, NotListed: nothing was changed."""
-    value, why = normalize(kind, value), check_why(why)
+    # Looked up as the gates compare it, not as a new entry is checked: an entry stored before today's rules
+    # (eu.acme.com, gmail.com) still holds leads, so it must stay removable.
+    value, why = compared(kind, value), check_why(why)
     gone = connection.execute(
         delete(ListEntryRow).where(ListEntryRow.kind == kind, ListEntryRow.value == value)
     ).rowcount

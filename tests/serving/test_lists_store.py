@@ -129,6 +129,23 @@ def test_a_repeat_or_a_file_entry_conflicts_and_a_missing_one_is_not_listed(stor
     assert [(e.value, e.source) for e in shown] == [("blocked-customer.com", "policy"), ("acme.com", "store")]
 
 
+def test_an_entry_stored_before_todays_rules_is_still_removable(store):
+    # Earlier versions stored subdomains and free-mail domains as given; the gates still compare them, so
+    # they must come off the list although a new one is refused.
+    at = datetime.now(UTC)
+    with store.engine.begin() as connection:
+        for value in ("eu.acme.com", "gmail.com"):
+            connection.execute(
+                ListEntryRow.__table__.insert(),
+                {"kind": "do_not_engage", "value": value, "added_at": at, "added_by": "old", "why": "before"},
+            )
+    with pytest.raises(ListValueError):
+        lists_store.add_entry(store.engine, kind="do_not_engage", value="gmail.com", why="x", who="kim")
+    for value in ("EU.Acme.com.", "gmail.com"):
+        lists_store.remove_entry(store.engine, kind="do_not_engage", value=value, why="wrong", who="kim")
+    assert lists_store.entries(store.engine, "do_not_engage") == []
+
+
 def test_screening_picks_a_change_up_at_the_next_call_and_reuses_the_pipeline_otherwise(store, pipeline):
     screening = Screening(store.engine)
     assert screening.pipeline(pipeline) is pipeline  # nothing in the store: the file's lists
