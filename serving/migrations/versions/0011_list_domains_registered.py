@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from leadgate.decision.lists import LIST_KINDS, compared
+from leadgate.features.signals import registered_domain
 
 revision = "0011_list_domains_registered"
 down_revision = "0010_outcome_won_unknown"
@@ -17,6 +17,9 @@ branch_labels = None
 depends_on = None
 
 WHO = "migration 0011"
+# The rule as it stood when this migration was written, not as the list code may say later: a migration runs
+# on stores upgraded long after, and must do then what it did when it shipped.
+DOMAIN_KINDS = ("competitor_domains", "employee_domains", "do_not_engage", "previously_rejected")
 
 entries = sa.table("list_entries", sa.column("kind"), sa.column("value"))
 audit = sa.table(
@@ -37,16 +40,15 @@ def upgrade() -> None:
     removed by the value the gates compare, and the audit says why it changed and moves the lists' version.
     """
     connection = op.get_bind()
-    domain_kinds = [kind for kind, (_, what) in LIST_KINDS.items() if what == "domain"]
     rows = connection.execute(
         sa.select(entries.c.kind, entries.c.value).where(
-            entries.c.kind.in_(domain_kinds), entries.c.value.like("www.%")
+            entries.c.kind.in_(DOMAIN_KINDS), entries.c.value.like("www.%")
         )
     ).all()
     at = datetime.now(UTC)
     for kind, value in rows:
-        bare = compared(kind, value)
-        if bare == value:
+        bare = value.removeprefix("www.")
+        if registered_domain(bare) != bare:  # www.eu.acme.com, or a suffix the public list does not know
             continue
         listed = connection.execute(
             sa.select(entries.c.value).where(entries.c.kind == kind, entries.c.value == bare)
