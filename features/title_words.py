@@ -1,7 +1,8 @@
 """Job-title words in German (DACH), French, Spanish, Dutch and Italian: seniority, job function and study.
 
-titles.parse_title asks these tables only for what its English rules found nothing of, so every reading the
-English rules give stays as it was and a model trained before reads English titles exactly as it did.
+titles.parse_title asks these tables only for what its English rules found nothing of, so they never change an
+English reading. (titles.py itself reads a few English titles differently from before: staff naming students,
+assistants to executives and past roles; a model trained before sees those as it was not trained to.)
 """
 
 from __future__ import annotations
