@@ -49,7 +49,7 @@ def parse_subject(subject: str) -> tuple[str, str]:
     if nobody:
         tail = (
             "give the company's own domain"
-            if "public suffix" in nobody
+            if signals.is_public_suffix(domain)
             else "suppress the person's address instead"
         )
         raise SuppressionError(f"{nobody}: {tail}")
