@@ -165,3 +165,14 @@ def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: di
             )
         ]
     return []
+
+
+def training_notes(model, derived, matrix: np.ndarray, y: np.ndarray, train: np.ndarray, mapped: bool):
+    """What `train` says of its custom fields and titles, and the late fields the model reads (a leak): one
+    place, so `train` and `report` never disagree on a model's leak line. `model`: a ScoringModel."""
+    from leadgate.training.leakage import late_fields_read
+    from leadgate.training.title_checks import title_notes
+
+    notes = field_notes(model.builder, derived.table.custom, matrix, y, train, mapped=mapped)
+    texts = [note.text for note in notes] + title_notes(derived, train, mapped=mapped)
+    return texts, late_fields_read(notes, model.features_read())

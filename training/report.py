@@ -18,11 +18,9 @@ from leadgate.training.baselines import BASELINES, comparison_rows, fit_baseline
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
-from leadgate.training.field_checks import field_notes
+from leadgate.training.field_checks import training_notes
 from leadgate.training.gate_losses import gate_losses
-from leadgate.training.leakage import late_fields_read
 from leadgate.training.splits import Split, SplitKind, split_history
-from leadgate.training.title_checks import title_notes
 from leadgate.training.train import leadgate_seen, learned_from
 
 SCORERS = {"system": "leadgate (gates + model)", **BASELINES}
@@ -73,14 +71,8 @@ def evaluate_held_out(
     found = baselines.findings(history)
     # Training's own notes on its training leads: a late field the model reads is a leak here as in `train`.
     train = split.train & learned_from(gates_only, policy)
-    notes = field_notes(
-        model.builder,
-        derived.table.custom,
-        model.builder.transform(derived),
-        y,
-        train,
-        mapped=bool(history.seen_columns),
-    )
+    matrix = model.builder.transform(derived)
+    notes, late = training_notes(model, derived, matrix, y, train, mapped=bool(history.seen_columns))
     said = verdict(
         comparison_rows(metrics, seen),
         metrics.get("test.system.roc_auc_se", 0.0),
@@ -91,7 +83,7 @@ def evaluate_held_out(
         found["read"],
         gate_losses(gates_only.gates, test_rows, y),
         metrics["test.model_all.roc_auc"],
-        late_fields_read(notes, model.features_read()),
+        late,
     )
     return HeldOut(
         history.subset(test_rows),
@@ -103,7 +95,7 @@ def evaluate_held_out(
         metrics,
         seen,
         said,
-        (*(note.text for note in notes), *title_notes(derived, train, mapped=bool(history.seen_columns))),
+        tuple(notes),
     )
 
 

@@ -17,15 +17,14 @@ from leadgate.serving.drift import profile
 from leadgate.training.baselines import comparison_rows, fit_baselines
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
-from leadgate.training.field_checks import field_notes
+from leadgate.training.field_checks import training_notes
 from leadgate.training.fit import TrainingError, fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.intent_windows import choose_intent_windows
-from leadgate.training.leakage import late_fields_read, leadgate_leaks, leak
+from leadgate.training.leakage import leadgate_leaks, leak
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.thresholds import choose_thresholds, threshold_notes
-from leadgate.training.title_checks import title_notes
 
 Progress = Callable[[str], None]
 PLACEHOLDER_THRESHOLDS = Thresholds(sales_ready=0.9, verify=0.5, nurture=0.1)
@@ -197,9 +196,8 @@ def train_model(
     seen = {"system": leadgate_seen(history, builder), **baselines.seen}
     comparison = comparison_rows(metrics, seen)
     findings = baselines.findings(history)
-    notes = field_notes(builder, derived.table.custom, matrix, y, train, mapped=bool(history.seen_columns))
     # A custom field the model reads that training itself found known only after contact is a leak as well.
-    late = late_fields_read(notes, model.features_read())
+    notes, late = training_notes(model, derived, matrix, y, train, mapped=bool(history.seen_columns))
     return TrainResult(
         model=model,
         split=split,
@@ -212,8 +210,7 @@ def train_model(
         test_sql=y_test,
         extras={
             "intent_windows": [choice.to_dict() for choice in windows],
-            "field_notes": [note.text for note in notes]
-            + title_notes(derived, train, mapped=bool(history.seen_columns)),
+            "field_notes": notes,
             "late_fields": late,
             "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
             "baseline_columns": baselines.columns.used,
