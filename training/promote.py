@@ -74,19 +74,22 @@ def sales_leads_ratio_interval(
     its interval (NaN when nothing can be compared: no SQL sent on, or none the challenger sends) and the
     share of resamples where the champion's recall was out of the challenger's reach.
     """
-    out_of_reach: list[bool] = []
+    every = np.arange(len(y))
+    out_of_reach: list[bool] = []  # per resample whose ratio counts in the interval (NaN ones are dropped)
 
     def ratio(rows: np.ndarray) -> float:
         ys = y[rows]
         recall = compared_recall(sent[rows], challenger[1][rows], ys)
-        out_of_reach.append(recall < (sent[rows] & ys).sum() / ys.sum())
         base = leads_for_recall(champion[0][rows], champion[1][rows], ys, recall)
         other = leads_for_recall(challenger[0][rows], challenger[1][rows], ys, recall)
-        return other / base if base and other is not None else np.nan
+        found = other / base if base and other is not None else np.nan
+        # Said of the resamples, not of the sample itself (however the bootstrap orders its calls).
+        if found == found and not np.array_equal(rows, every):
+            out_of_reach.append(recall < (sent[rows] & ys).sum() / ys.sum())
+        return found
 
     found = paired_bootstrap(ratio, y, rounds, confidence, seed)
-    resampled = out_of_reach[1:]  # the first call is the sample itself
-    return (found.value, found.low, found.high), float(np.mean(resampled)) if resampled else 0.0
+    return (found.value, found.low, found.high), float(np.mean(out_of_reach)) if out_of_reach else 0.0
 
 
 def _json_safe(value):
