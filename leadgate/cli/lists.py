@@ -89,6 +89,10 @@ def add(
     from leadgate.serving import lists_service, lists_store
 
     kind = _kind(kind)
+    try:
+        lists_store.normalize(kind, value)  # a bad value is told before the champion is loaded to re-decide
+    except ListValueError as error:
+        raise fail(f"{error}; nothing was stored") from None
     deciding = _deciding(data_dir)
     try:
         changed = lists_service.add(
@@ -114,6 +118,10 @@ def remove(
     from leadgate.serving import lists_service, lists_store
 
     kind = _kind(kind)
+    try:
+        lists_store.compared(kind, value)  # a bad value is told before the champion is loaded to re-decide
+    except ListValueError as error:
+        raise fail(f"{error}; nothing was changed") from None
     deciding = _deciding(data_dir)
     try:
         changed = lists_service.remove(
