@@ -36,3 +36,12 @@ def headcount(employees: float) -> str:
     """'1 employee', '1,200 employees'."""
     count = int(employees)
     return f"{count:,} employee{'' if count == 1 else 's'}"
+
+
+def company_size(low: float, high: float) -> str:
+    """A lead's size as it gave it: '60 employees', '51–200 employees', '10,001+ employees'."""
+    if low == high:
+        return headcount(low)
+    if high == float("inf"):
+        return f"{int(low):,}+ employees"
+    return f"{int(low):,}–{int(high):,} employees"

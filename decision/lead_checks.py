@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.count_words import headcount
+from leadgate.decision.count_words import company_size
 from leadgate.decision.gates import _sparse, _text, _values, check
 from leadgate.decision.lead_rules import ConsistencyRules, RoleRules, TechnologyRules
 from leadgate.decision.policy import Policy
@@ -125,12 +125,15 @@ def _competitor_network(d: Derived, policy: Policy):
     return _values(np.array(hit, dtype=object) != "", words)
 
 
-def _contradiction(title: str, solo: bool, employees: float, revenue: float, rules: ConsistencyRules) -> str:
-    if solo and employees > rules.solo_max_employees:
-        return f"{title} at {headcount(employees)}"
+def _contradiction(
+    title: str, solo: bool, low: float, high: float, revenue: float, rules: ConsistencyRules
+) -> str:
+    # A size band contradicts only with all of it: its fewest employees, and its fewest for revenue per head.
+    if solo and low > rules.solo_max_employees:
+        return f"{title} at {company_size(low, high)}"
     # Only the low side: a few people with a large revenue is a reseller or a holding, not a contradiction.
-    if employees > 0 and revenue > 0 and revenue / employees < rules.min_revenue_per_employee:
-        return f"USD {revenue:,.0f} annual revenue at {headcount(employees)}"
+    if low > 0 and revenue > 0 and revenue / low < rules.min_revenue_per_employee:
+        return f"USD {revenue:,.0f} annual revenue at {company_size(low, high)}"
     return ""
 
 
@@ -141,11 +144,12 @@ def _inconsistent(d: Derived, policy: Policy):
     # NaN (not given) compares False everywhere: a missing size or revenue contradicts nothing.
     found = np.array(
         [
-            _contradiction(t, s, e, r, rules)
-            for t, s, e, r in zip(
+            _contradiction(t, s, low, high, r, rules)
+            for t, s, low, high, r in zip(
                 _text(d, "job_title"),
                 d.is_solo_title.tolist(),
-                numbers["employees"].tolist(),
+                numbers["employees_low"].tolist(),
+                numbers["employees_high"].tolist(),
                 numbers["annual_revenue"].tolist(),
                 strict=True,
             )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from leadgate.decision.count_words import headcount
+from leadgate.decision.count_words import company_size
 from leadgate.decision.gates import _sparse, _text, _values, check
 from leadgate.decision.policy import Policy
 from leadgate.features import signals
@@ -101,10 +101,11 @@ def _unsupported_stack(d: Derived, policy: Policy):
 
 @check("below_size_floor")
 def _below_floor(d: Derived, policy: Policy):
-    employees = d.table.numbers["employees"]
+    low, high = d.table.numbers["employees_low"], d.table.numbers["employees_high"]
+    # A band fires only when all of it is below the floor: '1-10' is below 20, '11-50' may not be.
     with np.errstate(invalid="ignore"):
-        mask = employees < policy.firmographics.employees_floor  # NaN (unknown size) never fires
-    return _sparse(mask, lambda i: headcount(employees[i]))
+        mask = high < policy.firmographics.employees_floor  # NaN (unknown size) never fires
+    return _sparse(mask, lambda i: company_size(low[i], high[i]))
 
 
 @check("student_or_academic")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from leadgate.decision.count_words import counted, plural
+from leadgate.decision.count_words import company_size, counted, plural
 from leadgate.features import signals
 from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
 from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, WEBSITE_EVENTS, Derived, unlisted_class
@@ -53,11 +53,15 @@ def size_renderer(target: tuple[int, int]) -> Renderer:
         employees = d.table.numbers["employees"][i]
         if employees != employees:
             return "Company size not given"
+        fewest, most = d.table.numbers["employees_low"][i], d.table.numbers["employees_high"][i]
+        if fewest != most:  # a band: where all of it lies, which the model's one size for it cannot say
+            inside = fewest >= low and most <= high
+            where = "below" if most < low else "above" if fewest > high else "in" if inside else "partly in"
+            return f"Company size {company_size(fewest, most)}, {where} the target range {span}"
         below = _num(x, i, "log10_below_target_size") > 0
         above = _num(x, i, "log10_above_target_size") > 0
         where = "below" if below else "above" if above else "in"
-        n = int(employees)
-        return f"Company size {n:,} employee{'' if n == 1 else 's'}, {where} the target range {span}"
+        return f"Company size {company_size(fewest, most)}, {where} the target range {span}"
 
     return render
 

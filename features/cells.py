@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from leadgate.features import number_marks
 from leadgate.features.dates import moment
+from leadgate.features.employee_bands import read_band
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
 
 # The currencies each sign number_marks reads may stand for: '$' is the US dollar's and other dollars' and pesos'
@@ -154,11 +155,23 @@ def _number(text: str, mark: str) -> float:
                 "the cell, or read it with the column's `values` (a whole column in the other mark: give it its "
                 "own `decimal`)"
             )
+        if _is_band(text):
+            raise ValueError(
+                f"{text!r} is a size band, not a number: map it to company.employees without a `type` (it "
+                "reads bands as they are), or as a custom field of type `category`"
+            )
         raise ValueError(
             f"{text!r} is not a number (a currency sign or code, % and grouping spaces are read; "
             "map other text with the column's `values`)"
         )
     return number
+
+
+def _is_band(text: str) -> bool:
+    try:
+        return isinstance(read_band(text), str)
+    except ValueError:  # a band, though out of order
+        return True
 
 
 def currency_marks(text: str) -> set[str]:

@@ -24,6 +24,7 @@ from leadgate.features.schema_types import (
     UNSEEN_CLASS,
     CustomKey,
     CustomValue,
+    Employees,
     IpAddress,
     JsonNumber,
     ListedAnswers,
@@ -105,7 +106,9 @@ class Company(_Strict):
 
     name: str | None = Field(None, pattern=NO_NUL, max_length=300)
     website: str | None = Field(None, pattern=NO_NUL, max_length=500, description="URL or bare domain")
-    employees: Annotated[int | None, JsonNumber] = Field(None, ge=0, le=5_000_000)
+    employees: Employees = Field(
+        None, description="head count, or a size band: '51-200', '10001+' (also '1,001-5,000 employees')"
+    )
     annual_revenue: Annotated[float | None, JsonNumber] = Field(
         None,
         ge=0,

@@ -13,12 +13,16 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     BeforeValidator,
+    Field,
     PlainValidator,
     StringConstraints,
     ValidationError,
     ValidationInfo,
 )
 from pydantic.json_schema import WithJsonSchema
+
+from leadgate.features.employee_bands import CANONICAL as EMPLOYEE_BAND
+from leadgate.features.employee_bands import MAX_EMPLOYEES, read_band
 
 NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
@@ -160,6 +164,36 @@ def _json_number(value, info: ValidationInfo):
 
 # A count or an amount: a JSON number (an integer where a float is asked is one), or a cell's text read as one.
 JsonNumber = BeforeValidator(_json_number)
+
+
+def _employees(value, info: ValidationInfo):
+    # A size band ('51-200', '10,001+ employees') is how many CRMs and lead forms give a company's size, in a
+    # cell or in JSON alike: kept as a band, never one made-up count, so a gate or reason says only what it says.
+    if isinstance(value, str):
+        band = read_band(value)
+        if band is not None:
+            return band
+        if not from_cells(info) or not NUMBER_TEXT.match(value):
+            shown = f"the cell {value[:50]!r}" if from_cells(info) else f"text {value[:50]!r}"
+            raise ValueError(f"expected a number or a size band like '51-200' or '10001+', got {shown}")
+    value = _json_number(value, info)
+    if value is None:
+        return None
+    count = float(value)
+    if not count.is_integer():
+        raise ValueError(f"expected a whole number of employees, got {value!r}")
+    if not 0 <= count <= MAX_EMPLOYEES:
+        raise ValueError(f"expected 0 to {MAX_EMPLOYEES:,} employees, got {value!r}")
+    return int(count)
+
+
+# A company's size: a head count, or a size band kept as '51-200' / '10001+' (see features.employee_bands).
+Employees = Annotated[
+    Annotated[int, Field(ge=0, le=MAX_EMPLOYEES)]
+    | Annotated[str, StringConstraints(pattern=EMPLOYEE_BAND, max_length=20)]
+    | None,
+    BeforeValidator(_employees),
+]
 
 
 def _ip_address(value: str | None) -> str | None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timezone
 
 import numpy as np
 
+from leadgate.features.employee_bands import bounds, typical
 from leadgate.features.schema import Event, EventType, Lead
 
 EVENT_TYPES: tuple[str, ...] = tuple(e.value for e in EventType)
@@ -37,7 +38,18 @@ TEXT_COLUMNS = (
     "stack",
     "compliance",
 )
-NUMBER_COLUMNS = ("employees", "annual_revenue", "seconds_on_form", "cost", "created_days", "scored_days")
+# employees: one size per lead for the model (a band's middle); employees_low/high: what the lead says, which
+# gates and reasons read (a count is both ends, '51-200' is 51 and 200, '10001+' has an infinite top).
+NUMBER_COLUMNS = (
+    "employees_low",
+    "employees_high",
+    "annual_revenue",
+    "seconds_on_form",
+    "cost",
+    "created_days",
+    "scored_days",
+    "employees",
+)
 
 
 @dataclass(frozen=True)
@@ -147,6 +159,7 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
     event_times: list[datetime] = []
     event_type: list[int] = []
     customs: list[dict] = []
+    banded = False
     code = EVENT_CODE
     for lead in leads:
         customs.append(lead.custom)
@@ -177,9 +190,15 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
                 "\n".join(answers.compliance),
             )
         )
+        employees = company.employees
+        low = high = employees
+        if isinstance(employees, str):
+            low, high = bounds(employees)
+            banded = True
         number_rows.append(
             (
-                company.employees,
+                low,
+                high,
                 company.annual_revenue,
                 form.seconds_on_form,
                 source.cost,
@@ -198,8 +217,11 @@ def build_table(leads: list[Lead], now: datetime | None = None) -> LeadTable:
         name: ["" if value is None else str(value) for value in column]
         for name, column in zip(TEXT_COLUMNS, text_columns, strict=True)
     }
-    measured = np.array(number_rows, dtype=np.float64).reshape(len(leads), len(NUMBER_COLUMNS) - 2).T.copy()
-    numbers = dict(zip(NUMBER_COLUMNS[:-2], measured, strict=True))
+    measured = np.array(number_rows, dtype=np.float64).reshape(len(leads), len(NUMBER_COLUMNS) - 3).T.copy()
+    numbers = dict(zip(NUMBER_COLUMNS[:-3], measured, strict=True))
+    # Most batches hold no band: their size is the count itself (a copy, so no column aliases another).
+    low = numbers["employees_low"]
+    numbers["employees"] = typical(low, numbers["employees_high"]) if banded else low.copy()
     # The batch's moments the way events' are read (epoch_seconds: exactly .timestamp()), then in days.
     numbers["created_days"] = epoch_seconds(created) / _DAY
     numbers["scored_days"] = epoch_seconds(scored) / _DAY

@@ -160,7 +160,7 @@ def test_error_rows_of_a_mapped_export_keep_their_lead_id(scorer):
     export.loc[1, "Angelegt"], export.loc[1, "Mitarbeiter"] = "2026-11-01T09:00:00", "-3"
     refused = scorer.decide(export, mapping=mapping).loc[1, "error"]
     assert refused.startswith(
-        "row 3 (Id m-2): company.employees (Mitarbeiter): Input should be greater than or equal to 0"
+        "row 3 (Id m-2): company.employees (Mitarbeiter): expected 0 to 5,000,000 employees, got -3"
     )  # the lead's field and the export's own column
 
 

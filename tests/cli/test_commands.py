@@ -307,7 +307,7 @@ def test_decide_on_an_invalid_lead_names_the_field(tmp_path):
     assert result.exit_code == 2
     out = text(result.output)
     assert "lead.json: invalid lead: company.employees" in out
-    assert "greater than or equal to 0" in out
+    assert "expected 0 to 5,000,000 employees, got -3" in out
 
 
 @pytest.mark.parametrize("content", ["{not json", None])

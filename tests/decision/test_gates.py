@@ -32,6 +32,7 @@ def test_good_lead_fires_no_gate():
         ({"company": {"crm": "Lotus Notes"}}, "unsupported_stack", "lotus notes"),
         ({"company": {"employees": 4}}, "below_size_floor", "4 employees"),
         ({"company": {"employees": 1}}, "below_size_floor", "(1 employee)"),  # not "1 employees"
+        ({"company": {"employees": "1-5"}}, "below_size_floor", "(1–5 employees)"),  # a band, as given
         ({"contact": {"job_title": "Marketing Intern"}}, "student_or_academic", "Marketing Intern"),
         (
             {"contact": {"job_title": "Werkstudentin Vertrieb"}},
@@ -60,6 +61,13 @@ def test_each_gate_fires_with_the_leads_own_value(sections, code, value):
     assert value in gates[code].reason
     spec = next(g for g in POLICY.gates if g.code == code)
     assert gates[code].category == spec.category and gates[code].route == spec.route
+
+
+def test_a_size_band_reaching_the_floor_is_no_reason_to_reject():
+    # The default floor is 10: '5-25' may be 20 people, so only a band wholly below it fires.
+    assert POLICY.firmographics.employees_floor == 10
+    assert "below_size_floor" not in fired(make_lead(company={"employees": "5-25"}))
+    assert "below_size_floor" in fired(make_lead(company={"employees": "1-9"}))
 
 
 def test_unknown_size_and_unknown_country_are_gaps_not_exclusions():

@@ -142,6 +142,19 @@ CASES = [
         {"company": {"employees": 5000, "annual_revenue": None}},  # revenue not given: nothing to contradict
     ),
     (
+        "inconsistent_self_description",
+        {"contact": {"job_title": "Freelance designer"}, "company": {"employees": "51-200"}},
+        "Freelance designer at 51–200 employees",
+        # A band that reaches down to a one-person size contradicts nothing.
+        {"contact": {"job_title": "Freelance designer"}, "company": {"employees": "5-25"}},
+    ),
+    (
+        "inconsistent_self_description",
+        {"company": {"employees": "1,001-5,000", "annual_revenue": 40_000}},
+        "USD 40,000 annual revenue at 1,001–5,000 employees",
+        {"company": {"employees": "1-5000", "annual_revenue": 40_000}},
+    ),
+    (
         "placeholder_email",
         {"contact": {"email": "maria@test.com"}},
         "Placeholder email domain (test.com)",

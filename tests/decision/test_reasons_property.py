@@ -84,7 +84,7 @@ leads = st.builds(
         {
             "name": _maybe(["Nordwerk GmbH"]),
             "website": _maybe(["https://www.nordwerk.de", "acme-robotics.com"]),
-            "employees": _maybe([3, 400, 20_000]),
+            "employees": _maybe([3, 400, 20_000, "1-10", "51-200", "11-50", "1001-5000", "10001+"]),
             "annual_revenue": _maybe([1e6, 6e7]),
             "industry": _maybe(["manufacturing", "software", "retail"]),
             "country": _maybe(["US", "DE", "Brazil"]),
@@ -319,15 +319,29 @@ def _check_size(text: str, lead: Lead, target: tuple[int, int]) -> None:
     if text == "Company size not given":
         return
     said = re.fullmatch(
-        r"Company size ([\d,]+) employees?, (below|in|above) the target range ([\d,]+)–([\d,]+)", text
+        r"Company size ([\d,]+)(?:–([\d,]+)|(\+))? employees?, (below|partly in|in|above) the target range "
+        r"([\d,]+)–([\d,]+)",
+        text,
     )
+    assert said, text
+    number = lambda group: int(said.group(group).replace(",", ""))  # noqa: E731
     employees = lead.company.employees
-    assert said and int(said.group(1).replace(",", "")) == int(employees), text
-    low, high = target
+    fewest = number(1)
+    most = number(2) if said.group(2) else math.inf if said.group(3) else fewest
+    # A band is quoted as the lead gave it, never as one count made up for it.
+    assert (
+        f"{fewest}-{most}" == employees
+        if said.group(2)
+        else f"{fewest}+" == employees
+        if said.group(3)
+        else (fewest == int(employees))
+    ), text
     # The range named is the one the model measures, whatever range a policy given at decision time names.
-    assert (int(said.group(3).replace(",", "")), int(said.group(4).replace(",", ""))) == target, text
-    where = "below" if employees < low else "above" if employees > high else "in"
-    assert said.group(2) == where, (text, target)
+    assert (number(5), number(6)) == target, text
+    low, high = target
+    inside = fewest >= low and most <= high
+    where = "below" if most < low else "above" if fewest > high else "in" if inside else "partly in"
+    assert said.group(4) == where, (text, target)
 
 
 def _check_revenue(text: str, lead: Lead) -> None:

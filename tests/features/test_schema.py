@@ -79,7 +79,10 @@ def test_non_object_is_refused_clearly():
     ("change", "problem"),
     [
         ({"company": {"employees": True}}, "company.employees: expected a number, got true/false"),
-        ({"company": {"employees": "60"}}, "company.employees: expected a number, got text '60'"),
+        (
+            {"company": {"employees": "60"}},
+            "company.employees: expected a number or a size band like '51-200' or '10001+', got text '60'",
+        ),
         ({"company": {"annual_revenue": "1e6"}}, "company.annual_revenue: expected a number, got text '1e6'"),
         ({"form": {"seconds_on_form": False}}, "form.seconds_on_form: expected a number, got true/false"),
         ({"source": {"cost": "12.5"}}, "source.cost: expected a number, got text '12.5'"),
@@ -105,7 +108,8 @@ def test_table_cells_are_read_as_their_fields_types():
     with pytest.raises(LeadValidationError, match="company.employees: expected a number, got true"):
         parse_lead(lead_dict(company={"employees": True}), cells=True)
     with pytest.raises(
-        LeadValidationError, match="company.employees: expected a number, got the cell 'True'"
+        LeadValidationError,
+        match="company.employees: expected a number or a size band .*, got the cell 'True'",
     ):
         parse_lead(lead_dict(company={"employees": "True"}), cells=True)
 

@@ -70,7 +70,7 @@ def test_jsonl_with_broken_and_invalid_lines_gives_one_row_per_input_row(pipelin
     # Each error starts with its row: the line in JSON lines, as the `row` column counts.
     assert broken["error"].startswith("row 2: not valid JSON")
     assert invalid["error"].startswith("row 3: company.employees: ")
-    assert "greater than or equal to 0" in invalid["error"]
+    assert "expected 0 to 5,000,000 employees, got -4" in invalid["error"]
     assert pd.isna(broken["route"]) and pd.isna(invalid["route"])
 
     good = frame[frame["error"].isna()]
@@ -545,7 +545,10 @@ def test_json_files_take_numbers_as_typed_where_a_csv_reads_its_text(tmp_path, s
     path.write_text("\n".join(map(json.dumps, leads)) if suffix == ".jsonl" else json.dumps(leads))
     one, two, three = read_leads(path)
     assert (one.lead_id, one.error) == ("t1", "row 1: company.employees: expected a number, got true/false")
-    assert (two.lead_id, two.error) == ("t2", "row 2: company.employees: expected a number, got text '60'")
+    assert (two.lead_id, two.error) == (
+        "t2",
+        "row 2: company.employees: expected a number or a size band like '51-200' or '10001+', got text '60'",
+    )
     assert three.lead.company.employees == 60
     csv = write_bytes(tmp_path / "leads.csv", b"lead_id,created_at,company.employees\nc1,2026-11-01,60\n")
     assert [row.lead.company.employees for row in read_leads(csv)] == [60]

@@ -58,7 +58,7 @@ def test_a_row_the_lead_schema_refuses_is_named_and_left_out_of_the_outcome_coun
     assert len(mapped.history.leads) == 399
     assert [p.split(": ", 1)[0] for p in mapped.problems] == ["row 5"]
     # The schema's words with the export's own column, as the mapping's errors name columns.
-    assert "company.employees (Size): Input should be greater than or equal to 0" in mapped.problems[0]
+    assert "company.employees (Size): expected 0 to 5,000,000 employees, got '-3'" in mapped.problems[0]
     assert mapped.history.skipped == tuple(mapped.problems)
     assert mapped.notes[-1].startswith("outcome: 133 SQLs among 399 leads;")  # the leads trained on
 
