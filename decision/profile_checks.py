@@ -11,6 +11,7 @@ from leadgate.decision.gates import _sparse, _text, _values, check
 from leadgate.decision.policy import Policy
 from leadgate.features import signals
 from leadgate.features.derived import Derived
+from leadgate.features.industries import industry_listed
 from leadgate.features.table import EVENT_CODE
 
 
@@ -83,8 +84,15 @@ def _unrecognised_country(d: Derived, policy: Policy):
 
 @check("blocked_industry")
 def _blocked_industry(d: Derived, policy: Policy):
-    blocked = {i.lower() for i in policy.firmographics.blocked_industries}
-    return _values(np.array([i in blocked for i in d.industry], dtype=bool), d.industry)
+    blocked = tuple(policy.firmographics.blocked_industries)
+    listed = [industry_listed(i, blocked) if i else "" for i in d.industry]
+    raw = _text(d, "industry")
+    # The lead's industry as it gave it, and the policy's entry when it reads otherwise ('GAMBLING_CASINOS').
+    words = [
+        "" if not entry else value if entry.lower() == value.strip().lower() else f"{value}: {entry}"
+        for entry, value in zip(listed, raw, strict=True)
+    ]
+    return _values(np.array([bool(entry) for entry in listed], dtype=bool), words)
 
 
 @check("excluded_company_type")

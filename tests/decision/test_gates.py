@@ -27,7 +27,9 @@ def test_good_lead_fires_no_gate():
         ({"contact": {"email": "ops@leadgate.dev"}}, "employee_or_test", "leadgate.dev"),
         ({"company": {"website": "blocked-customer.com"}}, "do_not_engage", "blocked-customer.com"),
         ({"company": {"country": "BR"}}, "unsupported_country", "BR"),
-        ({"company": {"industry": "Gambling"}}, "blocked_industry", "gambling"),
+        ({"company": {"industry": "Gambling"}}, "blocked_industry", "(Gambling)"),
+        # HubSpot's enum: listed by the policy's word, quoted as the lead gave it and with the entry it matched
+        ({"company": {"industry": "GAMBLING_CASINOS"}}, "blocked_industry", "(GAMBLING_CASINOS: gambling)"),
         ({"company": {"company_type": "b2c"}}, "excluded_company_type", "b2c"),
         ({"company": {"crm": "Lotus Notes"}}, "unsupported_stack", "lotus notes"),
         ({"company": {"employees": 4}}, "below_size_floor", "4 employees"),
