@@ -129,9 +129,9 @@ class Scorer:
         """One output per row, and the unlearned gaps of the decided leads (warned of, as `score` tells them)."""
         # A fixed decision time, for back-tests by hand: each lead as of `now` unless it says otherwise.
         outcomes = decide_chunk(self.pipeline, list(AsOf(now).rows(rows)))
-        gaps = _warn_unlearned(
-            self.loaded.model, [row.lead for row, record in outcomes if record is not None]
-        )
+        decided = [row.lead for row, record in outcomes if record is not None]
+        gaps = _warn_unlearned(self.loaded.model, decided)
+        _warn_absent(self.loaded.model, decided)
         return [output_row(row, record, full) for row, record in outcomes], gaps
 
     def _lead(self, lead, mapping=None) -> Lead:
@@ -204,6 +204,18 @@ def _warn_unlearned(model, leads: list[Lead], stacklevel: int = 4) -> dict[str, 
     if gaps:
         warnings.warn(unlearned_message(gaps), UserWarning, stacklevel=stacklevel)  # at the notebook's line
     return gaps
+
+
+def _warn_absent(model, leads: list[Lead], stacklevel: int = 4) -> None:
+    """Warn once of inputs most training leads had and none of these decided leads has (see AbsentInputs)."""
+    import warnings
+
+    from leadgate.serving.absent_inputs import AbsentInputs, absent_message
+
+    absent = AbsentInputs(model)
+    absent.add(leads)
+    if absent.absent():
+        warnings.warn(absent_message(absent.absent(), len(leads)), UserWarning, stacklevel=stacklevel)
 
 
 def _shown(builder, spec, value, custom: dict):

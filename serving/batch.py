@@ -13,6 +13,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import Route
 from leadgate.features.mapping import Mapping
 from leadgate.features.repeated_ids import Repeats, RowIds
+from leadgate.serving.absent_inputs import AbsentInputs
 from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch_output import (
     FLAT_COLUMNS,
@@ -63,6 +64,8 @@ class BatchSummary:
     # Lead ids decided on more than one row: each row was decided on its own (a file merged twice, a CRM
     # export listing a lead per owner), so a lead may hold two decisions.
     repeats: Repeats | None = None
+    # (words, training share) of inputs most training leads had and no decided lead has (AbsentInputs).
+    absent_inputs: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -177,6 +180,7 @@ def score_rows(
     routes: dict[str, int] = {}
     errors = chunks = 0
     gaps: dict[str, int] = {}
+    absent = AbsentInputs(pipeline.model)
     ids = RowIds()
     # The cyclic GC stays off: a batch builds millions of small acyclic objects, freed by reference counting
     # chunk after chunk, that it would rescan for nothing (a collection per chunk cost a fifth of the run).
@@ -190,9 +194,9 @@ def score_rows(
                 else:
                     routes[record.route] = routes.get(record.route, 0) + 1
                     ids.add(row.lead_id, row.number)
-            count_unlearned(
-                pipeline.model, (row.lead for row, record in outcomes if record is not None), gaps
-            )
+            decided_leads = [row.lead for row, record in outcomes if record is not None]
+            count_unlearned(pipeline.model, decided_leads, gaps)
+            absent.add(decided_leads)
             chunks += 1
             if on_progress:
                 on_progress(len(chunk))
@@ -204,4 +208,5 @@ def score_rows(
         chunks=chunks,
         unlearned_gaps=gaps,
         repeats=ids.repeats(),
+        absent_inputs=absent.absent(),
     )

@@ -99,6 +99,7 @@ def score(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from leadgate.features.mapping import MappingError
+    from leadgate.serving.absent_inputs import absent_message
     from leadgate.serving.as_of import OLD_AFTER, AsOf, parse_as_of
     from leadgate.serving.batch import (
         BatchInputError,
@@ -135,6 +136,8 @@ def score(
     console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")
     if summary.unlearned_gaps:
         console.print(f"[yellow]{unlearned_message(summary.unlearned_gaps)}[/]")
+    if summary.absent_inputs:
+        err.print(f"[yellow]{escape(absent_message(summary.absent_inputs, summary.scored))}[/]")
     rejected = all_rejected_message(summary.routes, f"{loaded.name}/{loaded.version}")
     if rejected:
         err.print(f"[yellow]{escape(rejected)}[/]")
