@@ -1,0 +1,39 @@
+"""Whether the newest leads' outcomes look not known yet: leads still being worked, counted as not SQL."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leadgate.training.splits import Split
+
+NEWEST_SHARE = 0.25  # of the test part: the leads a sales cycle may not have reached yet
+MIN_EXPECTED_SQLS = 10  # fewer SQLs expected among them say nothing either way
+# How far below the older leads' rate, and how unlikely by chance, before training says so.
+MAX_RATE_RATIO = 0.5
+MAX_P_VALUE = 0.001
+
+
+def immature_outcomes_note(sql: np.ndarray, split: Split) -> str | None:
+    """A warning when the test part's newest leads (a time split's) convert far below the leads before them."""
+    from scipy.stats import binom
+
+    if split.kind != "time":
+        return None
+    test = np.flatnonzero(split.test)
+    newest = test[int(len(test) * (1 - NEWEST_SHARE)) :]
+    before = np.concatenate([np.flatnonzero(split.valid), test[: len(test) - len(newest)]])
+    if not len(newest) or not len(before):
+        return None
+    rate_before = float(sql[before].mean())
+    sqls = int(sql[newest].sum())
+    expected = len(newest) * rate_before
+    if expected < MIN_EXPECTED_SQLS or sqls > expected * MAX_RATE_RATIO:
+        return None
+    if binom.cdf(sqls, len(newest), rate_before) > MAX_P_VALUE:
+        return None
+    return (
+        f"the newest {len(newest):,} test leads (the last quarter of the test period) became SQLs at {sqls / len(newest):.1%} against "
+        f"{rate_before:.1%} for the {len(before):,} leads before them: their outcomes may not be known yet "
+        "(leads still being worked count as not SQL), which lowers the test figures and the recall on the "
+        "later period. Mark such leads open (the mapping's label.open), or export again once they are decided"
+    )
