@@ -25,11 +25,25 @@ def plural(count: float, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def counted(count: float, event: str) -> str:
-    """'1 meeting booked', '4 meetings booked'."""
+def counted(count: float, event: str, floor: int | None = None) -> str:
+    """'1 meeting booked', '4 meetings booked'; '100 or more page views' from `floor` on (see at_least)."""
     n = int(count)
     one, many = COUNT_WORDS[event]
+    if at_least(n, floor):
+        return f"{n} or more {many}"
     return f"{n} {one if n == 1 else many}"
+
+
+def times(count: float, floor: int | None = None) -> str:
+    """'3×', or '100× or more' from `floor` on (see at_least)."""
+    n = int(count)
+    return f"{n}× or more" if at_least(n, floor) else f"{n}×"
+
+
+def at_least(count: int, floor: int | None) -> bool:
+    """Whether a count may stand for more: an export's count column holding more than its max_events was read
+    as that many events (features/export_records.py), so from the model's stored cap on a count is a floor."""
+    return floor is not None and count >= floor
 
 
 def headcount(employees: float) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.decision.count_words import COUNT_WORDS, counted, plural
-from leadgate.decision.reason_words import Renderer, website_text
+from leadgate.decision.count_words import COUNT_WORDS, counted, plural, times
+from leadgate.decision.reason_words import Floors, Renderer, website_text
 from leadgate.features.derived import WEBSITE_EVENTS, Derived
 from leadgate.features.intent import Windows
 from leadgate.features.table import EVENT_CODE
@@ -16,9 +16,10 @@ Rows = tuple[list[float], list[float]]
 class _Events:
     """One lead's events of a type split by the model's windows: how many inside, how many older, how old."""
 
-    def __init__(self, windows: Windows):
+    def __init__(self, windows: Windows, floors: Floors):
         self.key = windows
         self.days = dict(windows)
+        self.floors = floors
 
     def split(self, d: Derived, event: str, i: int, rows: Rows | None = None) -> tuple[int, int]:
         """(events inside the type's window, events older than it); all inside for a type without a window.
@@ -41,9 +42,10 @@ class _Events:
 
     def counted(self, inside: int, older: int, event: str) -> str:
         """'2×', or '1× in the last 90 days, 2× earlier' when some lie outside the window."""
+        floor = self.floors.get(event)
         if not older:
-            return f"{inside}×"
-        return f"{inside}× in the last {self.days[event]:g} days, {older}× earlier"
+            return times(inside, floor)
+        return f"{times(inside, floor)} in the last {self.days[event]:g} days, {times(older, floor)} earlier"
 
 
 def _did(events: _Events, event: str, did: str, did_not: str) -> Renderer:
@@ -73,7 +75,8 @@ def _part(events: _Events, d: Derived, event: str, i: int, rows: Rows) -> str:
     """One event type inside a list: '2 page views', or 'pricing page visit 200 days ago (outside ...)'."""
     inside, older = events.split(d, event, i, rows)
     if inside:
-        return counted(inside, event) + (f" ({older} earlier)" if older else "")
+        floor = events.floors.get(event)
+        return counted(inside, event, floor) + (f" ({times(older, floor)} earlier)" if older else "")
     return f"{COUNT_WORDS[event][0]} {events.history(d, event, i)}" if older else ""
 
 
@@ -95,9 +98,10 @@ def _website(events: _Events) -> Renderer:
     return render
 
 
-def windowed_renderers(windows: Windows) -> dict[str, Renderer]:
-    """The event families' renderers for a model with these intent windows (they replace the plain ones)."""
-    events = _Events(windows)
+def windowed_renderers(windows: Windows, floors: Floors | None = None) -> dict[str, Renderer]:
+    """The event families' renderers for a model with these intent windows (they replace the plain ones); a
+    count from its type's floor on reads '100 or more page views' (see count_words.at_least)."""
+    events = _Events(windows, floors or {})
     return {
         "demo": _demo(events),
         "pricing": _did(events, "pricing_page", "Visited the pricing page", "Never visited the pricing page"),

@@ -48,7 +48,12 @@ class DecisionPipeline:
     def __init__(self, policy: Policy, model: ScoringModel | None = None):
         self.policy = policy
         self.model = model
-        self.book = ReasonBook.for_builder(model.builder, model.reference) if model is not None else None
+        # The count caps of the export training read (training/train.py): a count there may stand for more.
+        self.book = (
+            ReasonBook.for_builder(model.builder, model.reference, model.metadata.get("event_caps"))
+            if model is not None
+            else None
+        )
 
     @property
     def custom_fields(self) -> tuple[CustomField, ...]:

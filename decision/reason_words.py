@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from leadgate.decision.count_words import company_size, counted, plural
+from leadgate.decision.count_words import company_size, counted, plural, times
 from leadgate.features import signals
 from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
 from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, WEBSITE_EVENTS, Derived, unlisted_class
@@ -136,20 +136,26 @@ def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     return f"Came from {channel}" + (f" (campaign {campaign})" if campaign else "")
 
 
-def _demo(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    count = d.count_of("demo_request", i)
-    if count:
-        return f"Requested a demo ({int(count)}×)"
-    # The model's count is of demo-request events; a demo form is one too, in the rep's eyes and in ours.
-    if d.table.text["inquiry_type"][i] == "demo":
-        return "Asked for a demo in the form only" if negative else "Asked for a demo in the form"
-    return "No demo request"
+Floors = dict[str, int]  # event type → the count from which it may stand for more (see count_words.at_least)
 
 
-def _counter(event: str, did: str, did_not: str) -> Renderer:
+def _demo(floors: Floors) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        count = d.count_of("demo_request", i)
+        if count:
+            return f"Requested a demo ({times(count, floors.get('demo_request'))})"
+        # The model's count is of demo-request events; a demo form is one too, in the rep's eyes and in ours.
+        if d.table.text["inquiry_type"][i] == "demo":
+            return "Asked for a demo in the form only" if negative else "Asked for a demo in the form"
+        return "No demo request"
+
+    return render
+
+
+def _counter(event: str, did: str, did_not: str, floors: Floors) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         count = d.count_of(event, i)
-        return f"{did} ({int(count)}×)" if count else did_not
+        return f"{did} ({times(count, floors.get(event))})" if count else did_not
 
     return render
 
@@ -161,17 +167,20 @@ def _flag_event(event: str, did: str, did_not: str) -> Renderer:
     return render
 
 
-def _events(names: tuple[str, ...], label: str) -> Renderer:
+def _events(names: tuple[str, ...], label: str, floors: Floors) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        parts = [counted(d.count_of(n, i), n) for n in names if d.count_of(n, i)]
+        parts = [counted(d.count_of(n, i), n, floors.get(n)) for n in names if d.count_of(n, i)]
         return f"{label}: {', '.join(parts)}" if parts else f"No {label.lower()}"
 
     return render
 
 
-def _website(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    parts = [counted(d.count_of(n, i), n) for n in WEBSITE_EVENTS if d.count_of(n, i)]
-    return website_text(d, i, parts)
+def _website(floors: Floors) -> Renderer:
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        parts = [counted(d.count_of(n, i), n, floors.get(n)) for n in WEBSITE_EVENTS if d.count_of(n, i)]
+        return website_text(d, i, parts)
+
+    return render
 
 
 def website_text(d: Derived, i: int, parts: list[str]) -> str:
@@ -184,6 +193,23 @@ def website_text(d: Derived, i: int, parts: list[str]) -> str:
         other = d.count_of("pricing_page", i) or d.count_of("careers_page", i)
         text += ", no other page views" if other else ", no page views"
     return text
+
+
+def event_renderers(floors: Floors) -> dict[str, Renderer]:
+    """The event families' renderers; a count from its type's floor on reads '100 or more page views'."""
+    return {
+        "demo": _demo(floors),
+        "pricing": _counter(
+            "pricing_page", "Visited the pricing page", "Never visited the pricing page", floors
+        ),
+        "reply": _counter("email_reply", "Replied to our emails", "Never replied to our emails", floors),
+        "meeting": _events(("meeting_booked", "meeting_cancelled"), "Meetings", floors),
+        "content": _counter("content_download", "Downloaded content", "No content downloads", floors),
+        "webinar": _events(("webinar_registered", "webinar_attended", "webinar_no_show"), "Webinars", floors),
+        "email_engagement": _events(("email_open", "email_click"), "Email engagement", floors),
+        "web_activity": _website(floors),
+        "careers": _counter("careers_page", "Visited the careers page", "No careers page visits", floors),
+    }
 
 
 def _ago(days: float) -> str:
@@ -249,15 +275,7 @@ RENDERERS: dict[str, Renderer] = {
     "stack": _category("CRM in use", "crm"),
     "inquiry": _category("Inquiry type", "inquiry_type"),
     "channel": _channel,
-    "demo": _demo,
-    "pricing": _counter("pricing_page", "Visited the pricing page", "Never visited the pricing page"),
-    "reply": _counter("email_reply", "Replied to our emails", "Never replied to our emails"),
-    "meeting": _events(("meeting_booked", "meeting_cancelled"), "Meetings"),
-    "content": _counter("content_download", "Downloaded content", "No content downloads"),
-    "webinar": _events(("webinar_registered", "webinar_attended", "webinar_no_show"), "Webinars"),
-    "email_engagement": _events(("email_open", "email_click"), "Email engagement"),
-    "web_activity": _website,
-    "careers": _counter("careers_page", "Visited the careers page", "No careers page visits"),
+    **event_renderers({}),
     "opt_out": _flag_event("unsubscribe", "Asked not to receive email", "Has not opted out of email"),
     "staleness": _staleness,
     "data_quality": _data_quality,

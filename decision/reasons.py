@@ -10,7 +10,7 @@ import numpy as np
 
 from leadgate.decision.custom_words import POOLED, custom_given, custom_renderer, more_helps, number_text
 from leadgate.decision.intent_words import windowed_renderers
-from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, size_renderer
+from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, event_renderers, size_renderer
 from leadgate.decision.record import Reason
 from leadgate.decision.recovery import (
     ASKED_FOR,
@@ -115,15 +115,26 @@ class ReasonBook:
     categorical: tuple[int, ...] = ()  # the category columns, whose code 0 pools rare and unseen levels
 
     @classmethod
-    def for_builder(cls, builder: FeatureBuilder, reference: ReasonReference | None = None) -> ReasonBook:
-        """The book of a fitted builder: built-in families, then one per custom field."""
+    def for_builder(
+        cls,
+        builder: FeatureBuilder,
+        reference: ReasonReference | None = None,
+        floors: dict[str, int] | None = None,
+    ) -> ReasonBook:
+        """The book of a fitted builder: built-in families, then one per custom field.
+
+        `floors`: per event type, the count from which the lead may have had more (the max_events its export's
+        count columns were capped at in training): such a count reads '100 or more page views'.
+        """
         features, families = builder.features, builder.families
         to_families = np.zeros((len(features), len(families)))
         for j, spec in enumerate(features):
             to_families[j, families.index(spec.family)] = 1.0
         renderers, givens, recoveries = dict(RENDERERS), dict(GIVEN), dict(RECOVERIES)
+        if floors:
+            renderers.update(event_renderers(floors))
         if builder.windows:  # events outside their intent window read as history, as the model counts them
-            renderers.update(windowed_renderers(builder.windows))
+            renderers.update(windowed_renderers(builder.windows, floors))
         renderers["company_size"] = size_renderer(builder.employees_target)
         for field in builder.custom_fields:
             renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))

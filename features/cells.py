@@ -146,6 +146,35 @@ def flag(rule, value: str) -> bool:
     )
 
 
+COUNT_WORDS = "a count of events (a whole number, 0 or more)"
+
+
+def event_count(text: str, mark: str | None) -> int:
+    """A count cell as a whole number of events, read as number columns read numbers ('1,234', '1 234').
+
+    With no decimal mark declared, a point or comma before three digits groups thousands ('1.234' and '1,234'
+    are 1234): a count has no decimals, so no reading of such a cell as 1.234 is meant. A fraction, a negative
+    count, a percent or an amount is an error quoting the cell, never rounded or read as 0.
+    """
+    if "%" in text or currency_marks(text):
+        raise ValueError(f"expected {COUNT_WORDS}, got {text!r}")
+    readings = [number_marks.read(text, m) for m in ((mark,) if mark else (".", ","))]
+    whole = [number for number in readings if number is not None and number.is_integer()]
+    if not whole:
+        said = repr(text) + (", a fraction" if any(n is not None for n in readings) else "")
+        if mark and _whole(number_marks.read(text, "," if mark == "." else ".")):
+            said += f" with the decimal mark {mark!r} the mapping reads numbers with"
+        raise ValueError(f"expected {COUNT_WORDS}, got {said}")
+    count = max(whole)  # '1.000' undeclared: 1000, its point a group, as '1.234' is 1234
+    if count < 0:
+        raise ValueError(f"expected {COUNT_WORDS}, got {text!r}, below 0")
+    return int(count)
+
+
+def _whole(number: float | None) -> bool:
+    return number is not None and number.is_integer()
+
+
 def _number(text: str, mark: str) -> float:
     number = number_marks.read(text, mark)
     if number is None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
-from leadgate.features.cells import Row, checked, convert, flag
-from leadgate.features.mapping import Label, Mapping, MappingError, Sequence
+from leadgate.features.cells import Row, checked, convert, event_count, flag
+from leadgate.features.mapping import EventRule, Label, Mapping, MappingError, Sequence
 from leadgate.features.number_marks import column_mark, evidence
+
+log = logging.getLogger(__name__)
 
 # Exports without dates: each row a second after the one before, from a fixed start (the order is all it means).
 ROW_ORDER_START = datetime(2000, 1, 1, tzinfo=UTC)
@@ -116,14 +119,30 @@ def mapped_rows(
     `marks` the `decimal_marks` of its number columns (a cell that does not follow its mark is the row's error).
     """
     placeholders = set(mapping.placeholders)
+    capped: dict[str, list[int]] = {}  # count column → the counts above its max_events, of the leads made
     for number, raw in enumerate(raw_rows, start=2):
         row = Row(raw, placeholders, mapping.decimal or ".", marks)
         # Without an id column a lead is its row: a row in error keeps that id as a good one does.
         lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else _row_id(number)
         try:
-            yield number, _record(mapping, row, ranks, number, outcome), lead_id
+            yield number, _record(mapping, row, ranks, number, outcome, capped), lead_id
         except ValueError as error:
             yield number, f"{row_label(mapping, number, lead_id)}: {error}", lead_id
+    # Said once per column, as a decimal mark inferred is (features/number_marks.py): train and score print it.
+    for rule in mapping.events:
+        if rule.column in capped:
+            log.warning("%s", capped_note(rule, capped.pop(rule.column)))
+
+
+def capped_note(rule: EventRule, counts: list[int]) -> str:
+    """What a count column's cap did: 'Number of Pageviews: 3 rows count more than max_events (100) …'."""
+    rows = "1 row counts" if len(counts) == 1 else f"{len(counts):,} rows count"
+    most = "" if len(counts) == 1 else "up to "
+    return (
+        f"{rule.column}: {rows} more than its max_events ({rule.max_events:,}), {most}{max(counts):,}: each "
+        f"read as {rule.max_events:,} {rule.type.value} events, so its leads' reasons say "
+        f"{rule.max_events:,} or more; raise the event's max_events (at most 10,000) to keep more"
+    )
 
 
 def row_label(mapping: Mapping, number: int, lead_id: str | None) -> str:
@@ -147,7 +166,14 @@ def _row_id(number: int) -> str:
     return f"row-{number}"
 
 
-def _record(mapping: Mapping, row: Row, ranks: dict[str, int], number: int, outcome: bool) -> dict:
+def _record(
+    mapping: Mapping,
+    row: Row,
+    ranks: dict[str, int],
+    number: int,
+    outcome: bool,
+    capped: dict[str, list[int]],
+) -> dict:
     lead_id = row.text(mapping.lead_id.column) if mapping.lead_id else _row_id(number)
     if not lead_id:
         raise ValueError(f"{mapping.lead_id.column}: missing lead id")
@@ -165,26 +191,28 @@ def _record(mapping: Mapping, row: Row, ranks: dict[str, int], number: int, outc
         value = checked(rule, row)
         if value is not None:
             record.setdefault("custom", {})[name] = value
-    events = []
+    events, over = [], {}
     for rule in mapping.events:
         value = row.text(rule.column)
         if value is None:
             continue
-        if rule.kind == "flag":
-            try:
+        try:
+            if rule.kind == "flag":
                 count = 1 if flag(rule, value) else 0
-            except ValueError as error:
-                raise ValueError(f"{rule.column}: {error}") from None
-        else:
-            try:
-                count = min(int(float(value)), rule.max_events)
-            except (ValueError, OverflowError):
-                raise ValueError(f"{rule.column}: expected a count, got {value!r}") from None
-        events += [{"type": rule.type.value, "at": created}] * max(count, 0)
+            else:
+                count = event_count(value, mapping.decimal)
+        except ValueError as error:
+            raise ValueError(f"{rule.column}: {error}") from None
+        if count > rule.max_events:  # the cap keeps a lead's events in memory; said per column (capped_note)
+            over[rule.column] = count
+            count = rule.max_events
+        events += [{"type": rule.type.value, "at": created}] * count
     if events:
         record["events"] = events
     if mapping.label and outcome:
         record["outcome"] = _outcome(mapping.label, row)
+    for column, count in over.items():  # a row in error is no lead: only leads made count
+        capped.setdefault(column, []).append(count)
     return record
 
 

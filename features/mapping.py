@@ -206,6 +206,14 @@ class Mapping(_Strict):
         rules = [*self.fields.values(), *self.custom.values()]
         return [rule for rule in rules if rule.type in ("number", "integer")]
 
+    def event_caps(self) -> dict[str, int]:
+        """Per event type its count columns give, the lowest max_events: a lead with that many may have had more."""
+        caps: dict[str, int] = {}
+        for rule in self.events:
+            if rule.kind == "count":
+                caps[rule.type.value] = min(caps.get(rule.type.value, rule.max_events), rule.max_events)
+        return caps
+
     def custom_fields(self) -> tuple[CustomField, ...]:
         """The custom fields this mapping declares, in file order."""
         return tuple(rule.field(name) for name, rule in self.custom.items())

@@ -52,6 +52,8 @@ class History:
     numbers: list[int] | None = None
     # What training should say about where the leads came from (leads the store decided long after creation).
     notes: tuple[str, ...] = ()
+    # Per event type, the max_events the export's count columns were capped at (Mapping.event_caps).
+    event_caps: dict[str, int] | None = None
 
     @property
     def created(self) -> np.ndarray:
@@ -78,6 +80,7 @@ class History:
             rejections_labelled=self.rejections_labelled,
             repeats=self.repeats,
             numbers=None if self.numbers is None else [self.numbers[i] for i in index],
+            event_caps=self.event_caps,
         )
 
 

@@ -219,7 +219,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         trained += f"; {won_too:,} more counted as SQLs since {label.won.column} says they were won"
     notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {trained}")
     refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
-    return MappedExport(replace(history, skipped=refused, label_note=trained), [*problems, *refused], notes)
+    history = replace(history, skipped=refused, label_note=trained, event_caps=mapping.event_caps())
+    return MappedExport(history, [*problems, *refused], notes)
 
 
 def _label_cells(rows: list[dict], numbers: list[int], label: Label, placeholders: set[str]) -> Counter:

@@ -152,6 +152,8 @@ def train_model(
         reference=reference,
         linear=fitted.linear,
     )
+    if history.event_caps:  # a count at its cap may stand for more: reasons say '100 or more page views'
+        model.metadata["event_caps"] = dict(history.event_caps)
     pipeline = DecisionPipeline(policy, model)
     valid_rows = np.flatnonzero(split.valid)
     valid_decisions = pipeline.decide([history.leads[i] for i in valid_rows])

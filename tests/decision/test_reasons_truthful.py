@@ -185,3 +185,38 @@ def test_a_pooled_level_is_never_a_reason_for_a_lead_but_may_count_against():
     assert for_[:, family].tolist() == [True, False, True]  # a missing value is kept out by `given`
     against, _ = book.sides(np.ones_like(below), -contributions, matrix)
     assert against[:, family].all()
+
+
+# A HubSpot export's 48,213 page views, read as its count column's max_events (100) of them at creation.
+CAPPED_VIEWS = make_lead(events=events(*[("page_view", "2026-11-01T09:00:00Z")] * 100))
+
+
+def test_a_count_at_the_cap_training_read_it_with_reads_as_that_many_or_more(pipeline, policy):
+    import copy
+
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.decision.reasons import ReasonBook
+    from leadgate.features.builder import FeatureBuilder
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+
+    assert _words(pipeline, CAPPED_VIEWS, "web_activity")[0] == "Website activity: 100 page views"
+    model = copy.copy(pipeline.model)  # the session's model stays as trained
+    model.metadata = {**model.metadata, "event_caps": {"page_view": 100, "pricing_page": 2}}
+    capped = DecisionPipeline(policy, model)  # a model with intent windows: their words
+    assert _words(capped, CAPPED_VIEWS, "web_activity")[0] == "Website activity: 100 or more page views"
+    # The plain words too, and every count family; a count below the cap is quoted as it is.
+    plain = ReasonBook.for_builder(FeatureBuilder(), floors={"page_view": 100, "pricing_page": 2})
+    leads = [
+        CAPPED_VIEWS,
+        make_lead(events=events(*[("page_view", "2026-11-01T09:00:00Z")] * 99)),
+        TWO_PRICING_VISITS,
+    ]
+    derived = derive(build_table(leads), policy.signal_rules)
+    web = plain.renderers[plain.families.index("web_activity")]
+    pricing = plain.renderers[plain.families.index("pricing")]
+    assert [web(derived, None, i, True) for i in range(2)] == [
+        "Website activity: 100 or more page views",
+        "Website activity: 99 page views",
+    ]
+    assert pricing(derived, None, 2, True) == "Visited the pricing page (2× or more)"
