@@ -182,7 +182,23 @@ _PLACEHOLDER_NAMES = frozenset(
         "blah",
     ]
 )
-_PLACEHOLDER_PAIRS = frozenset({("john", "doe"), ("jane", "doe"), ("mickey", "mouse"), ("donald", "duck")})
+# The names forms and manuals use for "anyone", in the languages whose titles leadgate reads (Max Mustermann
+# is Germany's John Doe, Joe Bloggs Britain's, Jan Modaal the Netherlands').
+_PLACEHOLDER_PAIRS = frozenset(
+    {
+        ("john", "doe"),
+        ("jane", "doe"),
+        ("richard", "roe"),
+        ("mickey", "mouse"),
+        ("donald", "duck"),
+        ("max", "mustermann"),
+        ("erika", "mustermann"),
+        ("otto", "normalverbraucher"),
+        ("joe", "bloggs"),
+        ("fred", "bloggs"),
+        ("jan", "modaal"),
+    }
+)
 _KEYBOARD_RUNS = ("qwer", "asdf", "zxcv", "hjkl", "uiop", "1234", "abcd")
 # Compiled once: re's own cache lookup costs about as much as these short searches.
 _NAME_SEPARATORS = re.compile(r"[\s.\-']+")

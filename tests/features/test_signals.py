@@ -60,6 +60,9 @@ def test_registered_domain_uses_public_suffixes():
         ("asdf", "asdf", True),
         ("Test", "Test", True),
         ("Mickey", "Mouse", True),
+        ("Max", "Mustermann", True),  # Germany's John Doe (walk S)
+        ("Joe", "Bloggs", True),
+        ("Max", "Müller", False),
         ("John3", "Smith", True),
         ("Zzzz", "Brown", True),
         ("Maria", "Keller", False),
