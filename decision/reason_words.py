@@ -136,12 +136,17 @@ def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     return f"Came from {channel}" + (f" (campaign {campaign})" if campaign else "")
 
 
+def asked_for_demo(d: Derived, i: int) -> bool:
+    """Whether the lead's form asked for a demo (`inquiry_type: demo`): a demo request in the rep's eyes."""
+    return d.table.text["inquiry_type"][i] == "demo"
+
+
 def _demo(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     count = d.count_of("demo_request", i)
     if count:
         return f"Requested a demo ({int(count)}×)"
     # The model's count is of demo-request events; a demo form is one too, in the rep's eyes and in ours.
-    if d.table.text["inquiry_type"][i] == "demo":
+    if asked_for_demo(d, i):
         return "Asked for a demo in the form only" if negative else "Asked for a demo in the form"
     return "No demo request"
 
@@ -210,6 +215,13 @@ def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         last = f"last meaningful activity {_ago(since_event)}"
         return f"Lead arrived {_ago(since_created)}, {last}" if arrived_later else last.capitalize()
     if negative and not any(d.count_of(event, i) for event in HIGH_INTENT_EVENTS):
+        if asked_for_demo(d, i):
+            # The form asked for a demo: "no demo request" would contradict the lead's own form (and the
+            # inquiry reason beside it); what is missing is the rest.
+            return (
+                "Active in the last 24 hours, but with little buying activity beyond the demo asked for in "
+                "the form (no meeting or reply)"
+            )
         return (
             "Active in the last 24 hours, but with little buying activity (no demo request, meeting or reply)"
         )

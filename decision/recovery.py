@@ -11,7 +11,7 @@ from leadgate.decision.count_words import COUNT_WORDS, headcount
 from leadgate.decision.history_facts import HistoryRules
 from leadgate.decision.policy import Lift, Policy
 from leadgate.decision.policy_gates import GateSpec
-from leadgate.decision.reason_words import FORM_FIELDS, seniority_unread, title_unread
+from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo, seniority_unread, title_unread
 from leadgate.decision.reference import ReasonReference
 from leadgate.features import signals
 from leadgate.features.custom import CustomField
@@ -129,6 +129,11 @@ def _activity(what: str) -> Recovery:
     return lambda d, x, i: text
 
 
+_STALE = "new activity (a demo request, a reply or a meeting) lifts this"
+# A lead whose form asked for a demo has asked for one: a rep cannot ask it for "a demo request" again.
+_STALE_DEMO_FORM = "new activity (a reply or a meeting) lifts this"
+
+
 def _data_quality(d: Derived, x: np.ndarray, i: int) -> str:
     missing = [label for label, column in FORM_FIELDS if not d.table.text[column][i]]
     if missing:
@@ -167,7 +172,7 @@ RECOVERIES: dict[str, Recovery] = {
     # Only careers page visits move this reason: other buying activity shows in reasons of its own.
     "careers": lambda d, x, i: "only the careers page visits on record count here, not other activity",
     "opt_out": lambda d, x, i: "only the contact opting back in to email changes this",
-    "staleness": _activity("new activity (a demo request, a reply or a meeting)"),
+    "staleness": lambda d, x, i: _STALE_DEMO_FORM if asked_for_demo(d, i) else _STALE,
     "data_quality": _data_quality,
 }
 

@@ -80,6 +80,26 @@ def test_a_demo_request_event_is_counted_as_one(pipeline):
     assert _words(pipeline, lead, "demo") == ["Requested a demo (1×)"] * 2
 
 
+def test_a_demo_form_never_reads_no_demo_request_in_the_staleness_words(pipeline):
+    # HubSpot tester: "+13 pts Inquiry type: demo" For, and "… little buying activity (no demo request, meeting
+    # or reply)" Against, on a lead active in the last 24 hours whose form asked for a demo.
+    lead = make_lead(form={"inquiry_type": "demo"}, events=events(("email_click", "2026-11-03T08:00:00Z")))
+    against, for_ = _words(pipeline, lead, "staleness")
+    assert "no demo request" not in against.lower() and "no demo request" not in for_.lower()
+    assert against == (
+        "Active in the last 24 hours, but with little buying activity beyond the demo asked for in the form "
+        "(no meeting or reply)"
+    )
+    decisions = pipeline.decide([lead])
+    stale = pipeline.book.recoveries[pipeline.book.families.index("staleness")]
+    assert stale(decisions.derived, decisions.matrix, 0) == "new activity (a reply or a meeting) lifts this"
+    # Every reason of the lead, on either side, agrees with its form.
+    for negative in (True, False):
+        for reason in decisions.reasons(0, negative=negative):
+            assert "no demo request" not in reason.text.lower(), reason
+            assert "a demo request" not in (reason.recovery or ""), reason
+
+
 def test_no_event_lead_is_never_called_active(pipeline):
     old_lead = make_lead(created_at="2026-10-01T09:00:00Z", events=[])
     against, for_ = _words(pipeline, old_lead, "staleness")

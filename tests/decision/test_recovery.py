@@ -197,12 +197,9 @@ def test_recovery_words_are_true_of_the_lead():
     assert bare["data_quality"] == "the website, company name and message"
     assert bare["email_domain"] == "a company email address on the company's own domain"
     assert good["email_domain"] == "only a correction of the email address changes this"
-    # Activity families: new activity lifts them, whatever the lead did before.
-    assert (
-        good["staleness"]
-        == bare["staleness"]
-        == "new activity (a demo request, a reply or a meeting) lifts this"
-    )
+    # Activity families: new activity lifts them; a form that asked for a demo (GOOD's) has asked for one.
+    assert bare["staleness"] == "new activity (a demo request, a reply or a meeting) lifts this"
+    assert good["staleness"] == "new activity (a reply or a meeting) lifts this"
     assert bare["demo"] == "a new demo request lifts this"
 
 
