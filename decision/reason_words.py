@@ -295,9 +295,21 @@ def _number_given(column: str) -> Given:
     return lambda d: ~np.isnan(d.table.numbers[column])
 
 
-# Families whose words can read "... not given": a missing value is never a reason *for* a lead.
+def _real_email(d: Derived) -> np.ndarray:
+    # example.com weighs as a company domain and test.com as a free one; neither is anyone's mailbox, so no
+    # pull of theirs is a reason *for* a lead. An address without a domain is weighed as no address at all.
+    domains = d.email_domain
+    return np.fromiter(
+        (bool(domain) and not signals.is_placeholder_domain(domain) for domain in domains),
+        dtype=bool,
+        count=d.table.n,
+    )
+
+
+# Families whose words can read "... not given": a missing value is never a reason *for* a lead, nor is a
+# placeholder email address.
 GIVEN: dict[str, Given] = {
-    "email_domain": _text_given("email"),
+    "email_domain": _real_email,
     "company_size": _number_given("employees"),
     "revenue": _number_given("annual_revenue"),
     "seniority": _text_given("job_title"),

@@ -205,3 +205,24 @@ def test_a_pooled_level_is_never_a_reason_for_a_lead_but_may_count_against():
     assert for_[:, family].tolist() == [True, False, True]  # a missing value is kept out by `given`
     against, _ = book.sides(np.ones_like(below), -contributions, matrix)
     assert against[:, family].all()
+
+
+PLACEHOLDER_EMAILS = ("test@example.com", "maria@example.org", "test@test.com", "ops@nordwerk.test")
+
+
+def test_a_placeholder_email_domain_is_never_a_reason_for_a_lead(pipeline):
+    # HubSpot tester: "Placeholder email domain (example.com)" was listed For test@example.com (the model
+    # weighs example.com as a company domain, here on the company's own website), while test@test.com had the
+    # same family Against.
+    lead = lead_with_nothing_given(contact={"email": "test@example.com"}, company={"website": "example.com"})
+    decisions = pipeline.decide([lead])
+    email = pipeline.book.families.index("email_domain")
+    assert decisions.by_family[0, email] > 0.1  # a pull up: without the rule, the one reason For
+    assert "email_domain" not in [r.family for r in decisions.reasons(0, negative=False)]
+    # Whatever the model: a placeholder address has no value a reason For could name, a real one has.
+    leads = [make_lead(contact={"email": email}) for email in (*PLACEHOLDER_EMAILS, "maria@nordwerk.de")]
+    given = pipeline.book.given(pipeline.decide(leads).derived)[:, email]
+    assert given.tolist() == [False] * len(PLACEHOLDER_EMAILS) + [True]
+    # It may still count against a lead (test.com does).
+    against = pipeline.decide([make_lead(contact={"email": "test@test.com"})]).reasons(0, negative=True)
+    assert "email_domain" in [r.family for r in against]
