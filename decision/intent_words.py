@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from leadgate.decision.count_words import COUNT_WORDS, counted, plural, times
-from leadgate.decision.reason_words import Floors, Renderer, website_text
+from leadgate.decision.reason_words import Floors, Renderer, asked_for_demo, website_text
 from leadgate.features.derived import WEBSITE_EVENTS, Derived
 from leadgate.features.intent import Windows
 from leadgate.features.table import EVENT_CODE
@@ -64,7 +64,7 @@ def _demo(events: _Events) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         inside, older = events.split(d, "demo_request", i)
         # The form that created the lead is a demo request too, and a current one: it comes before history.
-        if not inside and d.table.text["inquiry_type"][i] == "demo":
+        if not inside and asked_for_demo(d, i):
             return "Asked for a demo in the form only" if negative else "Asked for a demo in the form"
         return counted(d, x, i, negative)
 

@@ -139,13 +139,18 @@ def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
 Floors = dict[str, int]  # event type → the count from which it may stand for more (see count_words.at_least)
 
 
+def asked_for_demo(d: Derived, i: int) -> bool:
+    """Whether the lead's form asked for a demo (`inquiry_type: demo`): a demo request in the rep's eyes."""
+    return d.table.text["inquiry_type"][i] == "demo"
+
+
 def _demo(floors: Floors) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         count = d.count_of("demo_request", i)
         if count:
             return f"Requested a demo ({times(count, floors.get('demo_request'))})"
         # The model's count is of demo-request events; a demo form is one too, in the rep's eyes and in ours.
-        if d.table.text["inquiry_type"][i] == "demo":
+        if asked_for_demo(d, i):
             return "Asked for a demo in the form only" if negative else "Asked for a demo in the form"
         return "No demo request"
 
@@ -236,6 +241,13 @@ def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         last = f"last meaningful activity {_ago(since_event)}"
         return f"Lead arrived {_ago(since_created)}, {last}" if arrived_later else last.capitalize()
     if negative and not any(d.count_of(event, i) for event in HIGH_INTENT_EVENTS):
+        if asked_for_demo(d, i):
+            # The form asked for a demo: "no demo request" would contradict the lead's own form (and the
+            # inquiry reason beside it); what is missing is the rest.
+            return (
+                "Active in the last 24 hours, but with little buying activity beyond the demo asked for in "
+                "the form (no meeting or reply)"
+            )
         return (
             "Active in the last 24 hours, but with little buying activity (no demo request, meeting or reply)"
         )
@@ -301,9 +313,21 @@ def _number_given(column: str) -> Given:
     return lambda d: ~np.isnan(d.table.numbers[column])
 
 
-# Families whose words can read "... not given": a missing value is never a reason *for* a lead.
+def _real_email(d: Derived) -> np.ndarray:
+    # example.com weighs as a company domain and test.com as a free one; neither is anyone's mailbox, so no
+    # pull of theirs is a reason *for* a lead. An address without a domain is weighed as no address at all.
+    domains = d.email_domain
+    return np.fromiter(
+        (bool(domain) and not signals.is_placeholder_domain(domain) for domain in domains),
+        dtype=bool,
+        count=d.table.n,
+    )
+
+
+# Families whose words can read "... not given": a missing value is never a reason *for* a lead, nor is a
+# placeholder email address.
 GIVEN: dict[str, Given] = {
-    "email_domain": _text_given("email"),
+    "email_domain": _real_email,
     "company_size": _number_given("employees"),
     "revenue": _number_given("annual_revenue"),
     "seniority": _text_given("job_title"),

@@ -19,6 +19,8 @@ from leadgate.decision.recovery import (
     count_need,
     count_recovery,
     custom_recovery,
+    inquiry_recovery,
+    levels_above,
 )
 from leadgate.decision.reference import MAJORITY, ReasonReference
 from leadgate.features.builder import COUNTS, FeatureBuilder
@@ -136,12 +138,19 @@ class ReasonBook:
         if builder.windows:  # events outside their intent window read as history, as the model counts them
             renderers.update(windowed_renderers(builder.windows, floors))
         renderers["company_size"] = size_renderer(builder.employees_target)
+        names, levels = builder.feature_names, getattr(builder, "vocabularies_", {})
         for field in builder.custom_fields:
-            renderers[field.feature] = custom_renderer(field, builder.feature_names.index(field.feature))
+            column = names.index(field.feature)
+            renderers[field.feature] = custom_renderer(field, column)
             givens[field.feature] = custom_given(field)
-            recoveries[field.feature] = custom_recovery(field)
+            recoveries[field.feature] = custom_recovery(
+                field, reference, column, levels.get(field.feature, ())
+            )
         if reference is not None:
             recoveries.update(_count_recoveries(builder, reference, recoveries))
+            inquiry = names.index("inquiry_type")
+            better = levels_above(reference, inquiry, levels.get("inquiry_type", ()))
+            recoveries["inquiry"] = inquiry_recovery(better, inquiry)
         words = dict(_COUNT_WORDS)
         for event, days in builder.windows:  # the model's count is of the events inside the window
             if f"n_{event}" in words:

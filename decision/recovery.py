@@ -11,7 +11,7 @@ from leadgate.decision.count_words import COUNT_WORDS, headcount
 from leadgate.decision.history_facts import HistoryRules
 from leadgate.decision.policy import Lift, Policy
 from leadgate.decision.policy_gates import GateSpec
-from leadgate.decision.reason_words import FORM_FIELDS, seniority_unread, title_unread
+from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo, seniority_unread, title_unread
 from leadgate.decision.reference import ReasonReference
 from leadgate.features import signals
 from leadgate.features.custom import CustomField
@@ -129,6 +129,11 @@ def _activity(what: str) -> Recovery:
     return lambda d, x, i: text
 
 
+_STALE = "new activity (a demo request, a reply or a meeting) lifts this"
+# A lead whose form asked for a demo has asked for one: a rep cannot ask it for "a demo request" again.
+_STALE_DEMO_FORM = "new activity (a reply or a meeting) lifts this"
+
+
 def _data_quality(d: Derived, x: np.ndarray, i: int) -> str:
     missing = [label for label, column in FORM_FIELDS if not d.table.text[column][i]]
     if missing:
@@ -143,6 +148,41 @@ def _title(unread: Callable[[Derived, int], bool]) -> Recovery:
     return lambda d, x, i: words if unread(d, i) else given(d, x, i)
 
 
+def levels_above(
+    reference: ReasonReference | None, column: int | None, levels: list[str] | tuple[str, ...]
+) -> list[tuple[int, str]] | None:
+    """(code, level) of a category column whose training leads converted clearly above average, best first;
+    None for a model without statistics."""
+    if reference is None or column is None:
+        return None
+    return [(code, levels[code]) for code in reference.codes_above(column) if code < len(levels)]
+
+
+def inquiry_recovery(better: list[tuple[int, str]] | None = None, column: int | None = None) -> Recovery:
+    """The inquiry type is what the lead asked for, not a fact to correct: a new inquiry of a type that
+    converted above average in training (`better`, from `levels_above`) changes it."""
+    no_other = (
+        "none known: this model has no statistics on inquiry types"
+        if better is None
+        else "none known: no other inquiry type converted clearly above average in training"
+    )
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        inquiry = d.table.text["inquiry_type"][i]
+        if not inquiry:
+            return "the inquiry type"
+        if better is None:
+            # Without statistics: a demo, the request leadgate weighs most as intent (a demo form is one).
+            asked = [] if inquiry == "demo" else ["demo"]
+        else:
+            asked = [level for code, level in better if code != x[i, column]]
+        if not asked:
+            return no_other
+        return f"a new inquiry (a form submission with inquiry type {_listed(asked[:3])}) changes this"
+
+    return recover
+
+
 RECOVERIES: dict[str, Recovery] = {
     "email_domain": _email,
     "company_size": _value("company size", _number("employees")),
@@ -153,7 +193,7 @@ RECOVERIES: dict[str, Recovery] = {
     "company_type": _value("company type", _text("company_type")),
     "country": _value("country", _text("country")),
     "stack": _value("CRM in use", _text("crm")),
-    "inquiry": _value("inquiry type", _text("inquiry_type")),
+    "inquiry": inquiry_recovery(),
     "channel": _value("channel the lead came from", _text("channel")),
     "demo": _activity("a new demo request"),
     "pricing": _activity("a visit to the pricing page"),
@@ -167,18 +207,13 @@ RECOVERIES: dict[str, Recovery] = {
     # Only careers page visits move this reason: other buying activity shows in reasons of its own.
     "careers": lambda d, x, i: "only the careers page visits on record count here, not other activity",
     "opt_out": lambda d, x, i: "only the contact opting back in to email changes this",
-    "staleness": _activity("new activity (a demo request, a reply or a meeting)"),
+    "staleness": lambda d, x, i: _STALE_DEMO_FORM if asked_for_demo(d, i) else _STALE,
     "data_quality": _data_quality,
 }
 
 
 def _changed(field: CustomField, value) -> str:
-    """What other value of a given custom field would change the decision, as far as its type says."""
-    if field.type == "flag":
-        # Against, so the flag's other value is the one that counts for the lead.
-        return f"{field.label}: {'no' if value else 'yes'}"
-    if field.type == "category":
-        return f"only a correction of {field.label} changes this"
+    """What other value of a given number or date would change the decision, as far as its direction says."""
     if field.type == "datetime":
         # A date is read as its age: an increasing direction means older dates convert better.
         earlier = {"increasing": "an earlier ", "decreasing": "a more recent "}.get(field.direction or "")
@@ -188,8 +223,79 @@ def _changed(field: CustomField, value) -> str:
     return f"{higher}{field.label}" if higher else f"a change in {field.label}"
 
 
-def custom_recovery(field: CustomField) -> Recovery:
-    """A custom field: a value when it was not given, else the value that would count (by type and direction)."""
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def better_flag(field: CustomField, reference: ReasonReference | None, column: int | None) -> bool | None:
+    """The flag value that converts better: the mapping's direction, else the model's training statistics
+    when they show one clearly better than the other; None when neither says."""
+    if field.direction:
+        return field.direction == "increasing"
+    if reference is None or column is None:
+        return None
+    for value in (True, False):
+        if reference.converts_better(column, float(value), float(not value)):
+            return value
+    return None
+
+
+def _flag_recovery(field: CustomField, better: bool | None, has_statistics: bool) -> Recovery:
+    """A flag: the value that converts better; without one known, nothing claimed of either value."""
+    label = field.label
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        value = d.table.custom[i].get(field.name)
+        if better is not None:
+            if value is None or bool(value) != better:
+                return f"{label}: {_yes_no(better)}"
+            return f"no other value of {label} converts better"
+        if not has_statistics:  # a model without statistics (older ones): as before them
+            return f"a value for {label}" if value is None else f"{label}: {_yes_no(not value)}"
+        # "No" would take the reason away as surely as "yes" (walk: P(SQL) 0.122 -> 0.118): name neither.
+        if value is None:
+            return f"a value for {label}; training does not show whether yes or no converts better"
+        return f"none known: training does not show that {label}: {_yes_no(not value)} converts better"
+
+    return recover
+
+
+def _category_recovery(
+    field: CustomField, better: list[tuple[int, str]] | None, column: int | None
+) -> Recovery:
+    """A category leadgate cannot know the meaning of (a fact to correct, or a state that changes): the values
+    that converted above average in training, with which the reason is no longer against; else none named."""
+    label = field.label
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        missing = d.table.custom[i].get(field.name) is None
+        if better is None:  # a model without statistics: nothing known of any value
+            return (
+                f"a value for {label}" if missing else f"none known: this model has no statistics on {label}"
+            )
+        own = x[i, column]
+        others = [level for code, level in better if code != own]
+        if others:
+            return f"{label}: {_listed(others[:3])} (converted above average in training)"
+        if missing:
+            return f"a value for {label}; no value of it converted clearly above average in training"
+        return f"none known: no other value of {label} converted clearly above average in training"
+
+    return recover
+
+
+def custom_recovery(
+    field: CustomField,
+    reference: ReasonReference | None = None,
+    column: int | None = None,
+    levels: list[str] | tuple[str, ...] = (),
+) -> Recovery:
+    """A custom field: the value that would count, by its type and direction and the model's statistics
+    (`reference`, with the field's model `column` and, for a category, its `levels` by code)."""
+    if field.type == "flag":
+        return _flag_recovery(field, better_flag(field, reference, column), reference is not None)
+    if field.type == "category":
+        return _category_recovery(field, levels_above(reference, column, levels), column)
 
     def recover(d: Derived, x: np.ndarray, i: int) -> str:
         value = d.table.custom[i].get(field.name)

@@ -133,6 +133,24 @@ class ReasonReference:
         k = int(feature.ranges(np.array([value], dtype=float))[0])
         return feature.sqls[k] / max(feature.leads[k], 1), feature.leads[k]
 
+    def converts_better(self, j: int, value: float, than: float) -> bool:
+        """Whether training leads with `value` in column j converted clearly more often than those with `than`:
+        both ranges hold MIN_SUPPORT leads, their Wilson bounds do not meet, and `value`'s is not below average."""
+        feature = self.features[j]
+        k, other = feature.ranges(np.array([value, than], dtype=float)).tolist()
+        leads = np.array([feature.leads[k], feature.leads[other]])
+        lower, upper = wilson_bounds(np.array([feature.sqls[k], feature.sqls[other]]), leads)
+        supported = bool((leads >= MIN_SUPPORT).all())
+        return supported and k != other and lower[0] > upper[1] and not self._below[j][k]
+
+    def codes_above(self, j: int) -> list[int]:
+        """A category column's codes whose training leads converted clearly above average, best first; never
+        code 0, the pool of rare and unseen levels (whose rate is the pool's, not any one level's)."""
+        feature = self.features[j]
+        codes = np.flatnonzero(self._above[j][:-1])  # ranges are codes, then missing values
+        rates = {code: feature.sqls[code] / feature.leads[code] for code in codes.tolist() if code}
+        return sorted(rates, key=lambda code: -rates[code])
+
     def typical_of_converting(self, j: int) -> float | None:
         """The converting leads' median of column j, when enough of them stand behind it."""
         feature = self.features[j]

@@ -60,8 +60,11 @@ def test_staleness_words_never_contradict_the_side_they_are_on(policy):
         scored_at="2026-11-01T00:00:00Z",
         events=events(("pricing_page", "2026-06-11T00:00:00Z")),
     )
-    today = make_lead(events=events(("email_click", "2026-11-03T08:00:00Z")))
-    derived = derive(build_table([stale, today]), policy.signal_rules)
+    today = make_lead(
+        form={"inquiry_type": "contact"}, events=events(("email_click", "2026-11-03T08:00:00Z"))
+    )
+    demo_form = make_lead(events=events(("email_click", "2026-11-03T08:00:00Z")))  # inquiry_type: demo
+    derived = derive(build_table([stale, today, demo_form]), policy.signal_rules)
     render = RENDERERS["staleness"]
     assert render(derived, None, 0, negative=True) == "No meaningful activity for 143 days"
     assert render(derived, None, 0, negative=False) == "Last meaningful activity 143 days ago"
@@ -70,6 +73,11 @@ def test_staleness_words_never_contradict_the_side_they_are_on(policy):
     assert (
         render(derived, None, 1, negative=True)
         == "Active in the last 24 hours, but with little buying activity (no demo request, meeting or reply)"
+    )
+    # A form that asked for a demo is a demo request: never "no demo request" beside "Inquiry type: demo".
+    assert render(derived, None, 2, negative=True) == (
+        "Active in the last 24 hours, but with little buying activity beyond the demo asked for in the form "
+        "(no meeting or reply)"
     )
 
 

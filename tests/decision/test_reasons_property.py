@@ -250,6 +250,8 @@ def _check_staleness(text: str, seen: Seen, lead: Lead) -> None:
         assert text.startswith("Active in the last 24 hours") and last < 1, text
         if "little buying activity" in text:
             assert not any(counts[kind] for kind in HIGH_INTENT)
+        if "no demo request" in text:  # a form asking for a demo is a demo request (README, Demo)
+            assert lead.form.inquiry_type != InquiryType.demo, text
 
 
 def _check_channel(text: str, lead: Lead) -> None:

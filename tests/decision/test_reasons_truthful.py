@@ -80,6 +80,26 @@ def test_a_demo_request_event_is_counted_as_one(pipeline):
     assert _words(pipeline, lead, "demo") == ["Requested a demo (1×)"] * 2
 
 
+def test_a_demo_form_never_reads_no_demo_request_in_the_staleness_words(pipeline):
+    # HubSpot tester: "+13 pts Inquiry type: demo" For, and "… little buying activity (no demo request, meeting
+    # or reply)" Against, on a lead active in the last 24 hours whose form asked for a demo.
+    lead = make_lead(form={"inquiry_type": "demo"}, events=events(("email_click", "2026-11-03T08:00:00Z")))
+    against, for_ = _words(pipeline, lead, "staleness")
+    assert "no demo request" not in against.lower() and "no demo request" not in for_.lower()
+    assert against == (
+        "Active in the last 24 hours, but with little buying activity beyond the demo asked for in the form "
+        "(no meeting or reply)"
+    )
+    decisions = pipeline.decide([lead])
+    stale = pipeline.book.recoveries[pipeline.book.families.index("staleness")]
+    assert stale(decisions.derived, decisions.matrix, 0) == "new activity (a reply or a meeting) lifts this"
+    # Every reason of the lead, on either side, agrees with its form.
+    for negative in (True, False):
+        for reason in decisions.reasons(0, negative=negative):
+            assert "no demo request" not in reason.text.lower(), reason
+            assert "a demo request" not in (reason.recovery or ""), reason
+
+
 def test_no_event_lead_is_never_called_active(pipeline):
     old_lead = make_lead(created_at="2026-10-01T09:00:00Z", events=[])
     against, for_ = _words(pipeline, old_lead, "staleness")
@@ -220,3 +240,24 @@ def test_a_count_at_the_cap_training_read_it_with_reads_as_that_many_or_more(pip
         "Website activity: 99 page views",
     ]
     assert pricing(derived, None, 2, True) == "Visited the pricing page (2× or more)"
+
+
+PLACEHOLDER_EMAILS = ("test@example.com", "maria@example.org", "test@test.com", "ops@nordwerk.test")
+
+
+def test_a_placeholder_email_domain_is_never_a_reason_for_a_lead(pipeline):
+    # HubSpot tester: "Placeholder email domain (example.com)" was listed For test@example.com (the model
+    # weighs example.com as a company domain, here on the company's own website), while test@test.com had the
+    # same family Against.
+    lead = lead_with_nothing_given(contact={"email": "test@example.com"}, company={"website": "example.com"})
+    decisions = pipeline.decide([lead])
+    email = pipeline.book.families.index("email_domain")
+    assert decisions.by_family[0, email] > 0.1  # a pull up: without the rule, the one reason For
+    assert "email_domain" not in [r.family for r in decisions.reasons(0, negative=False)]
+    # Whatever the model: a placeholder address has no value a reason For could name, a real one has.
+    leads = [make_lead(contact={"email": email}) for email in (*PLACEHOLDER_EMAILS, "maria@nordwerk.de")]
+    given = pipeline.book.given(pipeline.decide(leads).derived)[:, email]
+    assert given.tolist() == [False] * len(PLACEHOLDER_EMAILS) + [True]
+    # It may still count against a lead (test.com does).
+    against = pipeline.decide([make_lead(contact={"email": "test@test.com"})]).reasons(0, negative=True)
+    assert "email_domain" in [r.family for r in against]

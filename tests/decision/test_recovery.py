@@ -11,7 +11,14 @@ import yaml
 from leadgate.decision.history_facts import HistoryFacts
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import PolicyError, load_policy, parse_policy
-from leadgate.decision.recovery import RECOVERIES, custom_recovery, gate_recovery
+from leadgate.decision.recovery import (
+    RECOVERIES,
+    custom_recovery,
+    gate_recovery,
+    inquiry_recovery,
+    levels_above,
+)
+from leadgate.decision.reference import FeatureReference, ReasonReference
 from leadgate.features.builder import FAMILIES
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import derive
@@ -197,12 +204,9 @@ def test_recovery_words_are_true_of_the_lead():
     assert bare["data_quality"] == "the website, company name and message"
     assert bare["email_domain"] == "a company email address on the company's own domain"
     assert good["email_domain"] == "only a correction of the email address changes this"
-    # Activity families: new activity lifts them, whatever the lead did before.
-    assert (
-        good["staleness"]
-        == bare["staleness"]
-        == "new activity (a demo request, a reply or a meeting) lifts this"
-    )
+    # Activity families: new activity lifts them; a form that asked for a demo (GOOD's) has asked for one.
+    assert bare["staleness"] == "new activity (a demo request, a reply or a meeting) lifts this"
+    assert good["staleness"] == "new activity (a reply or a meeting) lifts this"
     assert bare["demo"] == "a new demo request lifts this"
 
 
@@ -249,7 +253,12 @@ def test_a_custom_field_asks_for_its_value_when_missing():
             400.0,
             "a more recent First visit",
         ),
-        (CustomField("segment", "category", "Segment"), "smb", "only a correction of Segment changes this"),
+        # Without statistics nothing is known of a category's values, and it may be no fact to correct.
+        (
+            CustomField("segment", "category", "Segment"),
+            "smb",
+            "none known: this model has no statistics on Segment",
+        ),
         (CustomField("budget", "flag", "Budget allocated"), False, "Budget allocated: yes"),
     ],
 )
@@ -406,3 +415,173 @@ def test_a_count_reason_against_is_lifted_by_what_its_recovery_names(pipeline, h
     for i, reason in enumerate(claims):
         still = [r for r in again.reasons(i, negative=True) if r.family == reason.family]
         assert not still, (reason.text, reason.recovery, still[0].text)
+
+
+# The HubSpot tester's fields, with statistics made by hand: one model column, ranges as training stores them
+# (a flag: no, yes, then missing; a category: one range per code, code 0 the pool, then missing).
+BUDGET = CustomField("budget", "flag", "Budget confirmed")
+CONVERSION = CustomField("conversion", "category", "Recent conversion")
+CONVERSION_LEVELS = ["(other)", "demo request", "free trial", "newsletter signup", "webinar"]
+
+
+def _reference(edges, leads, sqls) -> ReasonReference:
+    feature = FeatureReference("column", tuple(edges), tuple(leads), tuple(sqls))
+    return ReasonReference(sum(sqls) / sum(leads), sum(leads), (feature,))
+
+
+def _recover(recovery, values: dict, column_value: float = np.nan) -> str:
+    derived = derive(build_table([make_lead(**values)]), POLICY.signal_rules)
+    return recovery(derived, np.array([[column_value]]), 0)
+
+
+@pytest.mark.parametrize(
+    ("sqls", "missing", "given_no", "given_yes"),
+    [
+        # Yes converted at 30%, no at 10%, a blank at 7%: yes is the value that helps, never "a value".
+        (
+            (40, 90, 20),
+            "Budget confirmed: yes",
+            "Budget confirmed: yes",
+            "no other value of Budget confirmed converts better",
+        ),
+        # Yes and no alike (15% and 15.3%): "no" would take the reason away as surely as "yes", and
+        # neither is named.
+        (
+            (60, 46, 20),
+            "a value for Budget confirmed; training does not show whether yes or no converts better",
+            "none known: training does not show that Budget confirmed: yes converts better",
+            "none known: training does not show that Budget confirmed: no converts better",
+        ),
+    ],
+)
+def test_a_flag_names_the_value_that_converts_better_from_the_model_s_statistics(
+    sqls, missing, given_no, given_yes
+):
+    recover = custom_recovery(BUDGET, _reference((1.0,), (400, 300, 300), sqls), 0)
+    assert _recover(recover, {"custom": {}}) == missing
+    assert _recover(recover, {"custom": {"budget": False}}, 0.0) == given_no
+    assert _recover(recover, {"custom": {"budget": True}}, 1.0) == given_yes
+
+
+def test_a_flag_s_declared_direction_names_its_value_whatever_the_statistics():
+    # Statistics saying yes converts better are overruled by the mapping's word: the model is constrained by it.
+    reference = _reference((1.0,), (400, 300, 300), (40, 90, 20))
+    decreasing = replace(BUDGET, direction="decreasing")
+    assert _recover(custom_recovery(decreasing, reference, 0), {"custom": {}}) == "Budget confirmed: no"
+    increasing = replace(BUDGET, direction="increasing")
+    assert _recover(custom_recovery(increasing), {"custom": {}}) == "Budget confirmed: yes"
+
+
+def test_a_custom_category_names_the_values_that_converted_better_never_a_correction():
+    # Tester: "Recent conversion: Newsletter signup -> only a correction of Recent conversion changes this".
+    # Codes 1-4 converted at 30%, 25%, 5% and 12% (overall 16.9%); the pool (code 0) at 40% names nothing.
+    reference = _reference((1.0, 2.0, 3.0, 4.0), (100, 300, 300, 600, 300, 0), (40, 90, 75, 30, 36, 0))
+    recover = custom_recovery(CONVERSION, reference, 0, CONVERSION_LEVELS)
+    newsletter = {"custom": {"conversion": "Newsletter signup"}}
+    words = "Recent conversion: demo request or free trial (converted above average in training)"
+    assert _recover(recover, newsletter, 3.0) == words
+    assert _recover(recover, {"custom": {}}) == words
+    assert _recover(recover, {"custom": {"conversion": "Demo request"}}, 1.0) == (
+        "Recent conversion: free trial (converted above average in training)"
+    )
+    # No value clearly above average: none is named, and no correction is asked for.
+    flat = _reference((1.0, 2.0, 3.0, 4.0), (100, 300, 300, 600, 300, 0), (15, 48, 45, 90, 45, 0))
+    assert _recover(custom_recovery(CONVERSION, flat, 0, CONVERSION_LEVELS), newsletter, 3.0) == (
+        "none known: no other value of Recent conversion converted clearly above average in training"
+    )
+
+
+def test_the_inquiry_type_is_changed_by_a_new_inquiry_never_by_a_correction():
+    levels = ["(other)", "contact", "content", "demo", "pricing", "rfp"]
+    # Demo and pricing converted above average (30%, 20%), content at 5%.
+    reference = _reference(
+        (1.0, 2.0, 3.0, 4.0, 5.0), (50, 400, 400, 400, 400, 50, 10), (5, 40, 20, 120, 80, 4, 1)
+    )
+    recover = inquiry_recovery(levels_above(reference, 0, levels), 0)
+    content = {"form": {"inquiry_type": "content"}}
+    assert _recover(recover, content, 2.0) == (
+        "a new inquiry (a form submission with inquiry type demo or pricing) changes this"
+    )
+    assert _recover(recover, {"form": {"inquiry_type": "demo"}}, 3.0) == (
+        "a new inquiry (a form submission with inquiry type pricing) changes this"
+    )
+    assert _recover(recover, {"form": {"inquiry_type": None}}) == "the inquiry type"
+    # Without statistics: a demo, as the model's intent weighs it most.
+    assert _recover(RECOVERIES["inquiry"], content, 2.0) == (
+        "a new inquiry (a form submission with inquiry type demo) changes this"
+    )
+
+
+@pytest.fixture(scope="module")
+def shop_with_blanks(policy):
+    """A shop export whose budget flag is left blank on half the 'nein' rows (not asked: it converts as a no)."""
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.train import train_model
+    from tests.training.export_shapes import SHOP_MAPPING, shop_rows
+
+    rows, rng = shop_rows(), np.random.default_rng(1)
+    for row in rows:
+        if row["Budget freigegeben"] == "nein" and rng.random() < 0.5:
+            row["Budget freigegeben"] = ""
+    history = history_from_export(rows, parse_mapping(SHOP_MAPPING)).history
+    trained = train_model(history, policy, seed=0)
+    return [history.leads[i] for i in np.flatnonzero(trained.split.test)], DecisionPipeline(
+        policy, trained.model
+    )
+
+
+def _named_value(reason) -> object:
+    """The one value a custom reason's recovery names: True/False for 'Label: yes', the first level listed."""
+    found = re.fullmatch(r"(?:Budget allocated|Segment): (yes|no|[a-z]+)\b.*", reason.recovery)
+    assert found, (reason.text, reason.recovery)  # a value, never "a value for ..." or "a correction"
+    value = found.group(1)
+    return {"yes": True, "no": False}.get(value, value)
+
+
+def test_the_value_a_custom_recovery_names_takes_the_reason_away_and_lifts_p_sql(shop_with_blanks):
+    leads, pipeline = shop_with_blanks
+    decisions = pipeline.decide(leads)
+    changed, claims = [], []
+    for i, lead in enumerate(leads):
+        for reason in decisions.reasons(i, negative=True):
+            if reason.family in ("custom_budget", "custom_segment"):
+                name = reason.family.removeprefix("custom_")
+                changed.append(
+                    lead.model_copy(update={"custom": {**lead.custom, name: _named_value(reason)}})
+                )
+                claims.append((i, reason))
+    # The tester's case is among them: a blank flag, for which "a value" let "no" take the reason away.
+    assert {"Budget allocated not given", "Budget allocated: no", "Segment: privat"} <= {
+        r.text for _, r in claims
+    }
+    again = pipeline.decide(changed)
+    for k, (i, reason) in enumerate(claims):
+        assert reason.family not in [r.family for r in again.reasons(k, negative=True)], reason
+        assert again.p_sql[k] > decisions.p_sql[i], (reason.text, reason.recovery)
+
+
+def test_the_inquiry_types_a_recovery_names_take_the_reason_away(pipeline, history, trained):
+    leads = [history.leads[i] for i in np.flatnonzero(trained.split.test)[:1500]]
+    decisions = pipeline.decide(leads)
+    changed, claims = [], []
+    for i, lead in enumerate(leads):
+        for reason in decisions.reasons(i, negative=True):
+            if reason.family == "inquiry" and lead.form.inquiry_type:
+                assert "correction" not in reason.recovery, reason
+                found = re.fullmatch(
+                    r"a new inquiry \(a form submission with inquiry type (.+)\) changes this",
+                    reason.recovery,
+                )
+                for asked in re.split(r", | or ", found.group(1)):
+                    changed.append(
+                        lead.model_copy(update={"form": lead.form.model_copy(update={"inquiry_type": asked})})
+                    )
+                    claims.append(reason)
+    assert claims
+    again = pipeline.decide(changed)
+    for k, reason in enumerate(claims):
+        assert "inquiry" not in [r.family for r in again.reasons(k, negative=True)], (
+            reason.text,
+            reason.recovery,
+        )
