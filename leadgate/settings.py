@@ -23,7 +23,8 @@ class ApiKey(BaseModel):
 class Settings(BaseSettings):
     """Where data, decisions and models live; read from LEADGATE_* variables (and the two standard URLs)."""
 
-    model_config = SettingsConfigDict(env_prefix="LEADGATE_", extra="ignore")
+    # An empty variable is an unset one: compose passes `${LEADGATE_ERASURE_SALT:-}` as "" when .env has none.
+    model_config = SettingsConfigDict(env_prefix="LEADGATE_", extra="ignore", env_ignore_empty=True)
 
     data_dir: Path = Path(".leadgate")
     database_url: str | None = Field(

@@ -142,6 +142,9 @@ def test_every_variable_given_to_leadgate_is_one_its_settings_read_and_holds_a_v
     assert settings.metrics_port is not None and settings.metrics_port != settings.port
     assert settings.decisions_url().startswith("postgresql+psycopg://")
     assert settings.tracking_uri().startswith("http://")
+    # What .env may hold reaches the container; left out of .env, compose passes "" and it is not set.
+    assert {"LEADGATE_ERASURE_SALT", "LEADGATE_PERSONAL_DATA_RETENTION_DAYS"} <= set(environment)
+    assert settings.erasure_salt is None and settings.personal_data_retention_days is None
 
 
 def test_leadgate_reaches_the_database_and_tracking_server_compose_runs():
