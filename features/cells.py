@@ -120,7 +120,7 @@ def convert(rule, row: Row):
     if rule.type == "flag":
         return flag(rule, value)
     if rule.type == "datetime":
-        return moment(value, None if time_cell else rule.date_format).isoformat()
+        return moment(value, None if time_cell else rule.date_format, rule.timezone).isoformat()
     return value
 
 

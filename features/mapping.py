@@ -13,10 +13,12 @@ from pydantic import (
     PrivateAttr,
     Tag,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
 from leadgate.features.custom import CustomField
+from leadgate.features.dates import EPOCH_FORMATS, time_zone
 from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the mapping's vocabulary)
     FALSE_VALUES,
     MONEY_FIELDS,
@@ -141,6 +143,11 @@ class Mapping(_Strict):
         None,
         description="decimal mark of numbers ('3,5' in many European exports); per column when not given",
     )
+    timezone: str | None = Field(
+        None,
+        description="IANA time zone of the export's times written without an offset (UTC when not given); "
+        "a datetime column's own timezone wins, and Unix epoch columns are UTC",
+    )
     lead_id: Column | None = Field(
         None, description="when the export has no id column, the row number is the id"
     )
@@ -157,12 +164,20 @@ class Mapping(_Strict):
     )
     after_contact: list[str] = Field([], description="columns known only after sales contact")
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        return None if name is None else time_zone(name)
+
     @model_validator(mode="after")
     def _check(self) -> Mapping:
         unknown = sorted(set(self.fields) - TARGETS)
         if unknown:
             raise ValueError(f"unknown lead fields {unknown}; known: {sorted(TARGETS)}")
-        self.fields = {target: self._money(target, rule) for target, rule in self.fields.items()}
+        self.fields = {target: self._money(target, self._zoned(rule)) for target, rule in self.fields.items()}
+        self.custom = {name: self._zoned(rule) for name, rule in self.custom.items()}
+        if isinstance(self.created_at, CreatedAt):
+            self.created_at = self._zoned(self.created_at)
         late = set(self.after_contact)
         leaking = sorted(
             f"{column} (as {use})" for use, column in self.feature_columns().items() if column in late
@@ -185,6 +200,15 @@ class Mapping(_Strict):
                 "without created_at does not have: map its creation date, or declare them as text"
             )
         return self
+
+    def _zoned(self, rule: Column) -> Column:
+        """The rule, reading its times without an offset in the mapping's time zone unless it names its own
+        (a Unix epoch column names a moment in UTC: it keeps none)."""
+        if self.timezone is None or rule.type != "datetime" or rule.timezone is not None:
+            return rule
+        if rule.date_format in EPOCH_FORMATS:
+            return rule
+        return rule.model_copy(update={"timezone": self.timezone})
 
     @staticmethod
     def _money(target: str, rule: Column) -> Column:

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from leadgate.features.custom import CustomField, default_label
-from leadgate.features.dates import NUMERIC_FORMATS, check_format
+from leadgate.features.dates import EPOCH_FORMATS, NUMERIC_FORMATS, check_format, time_zone
 from leadgate.features.schema import EventType
 
 # A flag's yes and no as exports write them (matched in any case), English and the common European words.
@@ -35,6 +35,11 @@ class Column(_Strict):
     date_format: str | None = Field(
         None, description=f"strptime format or one of {', '.join(NUMERIC_FORMATS)}; ISO 8601 when not given"
     )
+    timezone: str | None = Field(
+        None,
+        description="IANA time zone of this datetime column's times written without an offset, over the "
+        "mapping's (UTC when neither is set)",
+    )
     decimal: Literal[".", ","] | None = Field(
         None,
         description="this number column's decimal mark, over the mapping's (inferred when neither is set)",
@@ -49,6 +54,12 @@ class Column(_Strict):
         allow_inf_nan=False,
         description="USD for one unit of `currency` (EUR at 1.08 dollars: 1.08); no rate is ever looked up",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        # A typo would otherwise fail on every row, or read every time in UTC.
+        return None if name is None else time_zone(name)
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -72,12 +83,27 @@ class Column(_Strict):
                     "add type: datetime or drop date_format"
                 )
             check_format(self.date_format)
+        self._check_timezone()
         if self.decimal is not None and self.type not in ("number", "integer"):
             raise ValueError(
                 f"column {self.column!r}: decimal applies to type: number or integer, not {self.type}"
             )
         self._check_currency()
         return self
+
+    def _check_timezone(self) -> None:
+        if self.timezone is None:
+            return
+        if self.type != "datetime":
+            raise ValueError(
+                f"column {self.column!r}: timezone applies to type: datetime, not {self.type}; "
+                "add type: datetime or drop timezone"
+            )
+        if self.date_format in EPOCH_FORMATS:
+            raise ValueError(
+                f"column {self.column!r}: Unix time ({self.date_format}) counts from 1970-01-01 UTC and has no "
+                "time zone: drop timezone"
+            )
 
     def _check_currency(self) -> None:
         where = f"column {self.column!r}"
