@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from leadgate.features.cells import Row, convert
 from leadgate.features.custom import CustomField
 from leadgate.features.dates import EPOCH_FORMATS, time_zone
 from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the mapping's vocabulary)
@@ -27,10 +28,11 @@ from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the
     CreatedAt,
     CustomColumn,
     EventRule,
+    FieldColumn,
     Sequence,
     _Strict,
 )
-from leadgate.features.schema import Company, Contact, Form, Source
+from leadgate.features.schema import Company, Contact, Form, LeadValidationError, Source, parse_lead
 from leadgate.features.schema import describe_validation_error as _describe
 from leadgate.features.yaml_text import UniqueKeyLoader, yaml_problem
 
@@ -154,7 +156,7 @@ class Mapping(_Strict):
     created_at: Created | None = Field(
         None, description="when the export has no dates, leads are in row order and training splits at random"
     )
-    fields: dict[str, Column] = {}
+    fields: dict[str, FieldColumn] = {}
     custom: dict[str, CustomColumn] = Field({}, description="the CRM's own columns, as custom fields")
     events: list[EventRule] = []
     label: Label | None = None
@@ -193,6 +195,7 @@ class Mapping(_Strict):
                 f"the outcome column(s) {outcome_columns} of the label are also used as features"
             )
         self.custom_fields()  # names, types and templates are checked where the field is defined
+        self._check_constants()
         dated = [name for name, rule in self.custom.items() if rule.type == "datetime"]
         if dated and self.created_at is None:
             raise ValueError(
@@ -210,6 +213,40 @@ class Mapping(_Strict):
             return rule
         return rule.model_copy(update={"timezone": self.timezone})
 
+    def constants(self) -> dict[str, FieldColumn]:
+        """The fields and custom fields (`custom.name`) the mapping gives one value for every lead."""
+        rules = {**self.fields, **{f"custom.{name}": rule for name, rule in self.custom.items()}}
+        return {path: rule for path, rule in rules.items() if rule.value is not None}
+
+    def _check_constants(self) -> None:
+        """Each constant read as a cell of its field, and the lead they make checked by the schema: a bad one
+        would otherwise be every row's error."""
+        record: dict = {}
+        for path, rule in self.constants().items():
+            try:
+                value = convert(rule, Row({}, set(), self.decimal or "."))
+            except ValueError as error:
+                raise ValueError(f"{self._named(path)}: {rule.where}: {error}") from None
+            if value is not None:  # a value map may read it as missing
+                section, name = path.split(".")
+                record.setdefault(section, {})[name] = value
+        try:
+            parse_lead(
+                {"lead_id": "constants", "created_at": "2000-01-01T00:00:00+00:00", **record}, cells=True
+            )
+        except LeadValidationError as error:
+            said = []
+            for problem in error.problems:
+                path, _, why = problem.partition(": ")
+                rule = self.constants().get(path)
+                said.append(f"{self._named(path)}: {rule.where}: {why}" if rule else problem)
+            raise ValueError("; ".join(said)) from None
+
+    @staticmethod
+    def _named(path: str) -> str:
+        """A lead path as the mapping names it: 'fields.source.channel', 'custom.region'."""
+        return path if path.startswith("custom.") else f"fields.{path}"
+
     @staticmethod
     def _money(target: str, rule: Column) -> Column:
         """The rule, read in USD when it fills a money field: a cell marked in another currency is then the
@@ -226,9 +263,9 @@ class Mapping(_Strict):
         return rule.model_copy(update={"currency": "USD"})
 
     def number_rules(self) -> list[Column]:
-        """The rules that read numbers (fields and custom fields), whose columns need a decimal mark."""
+        """The rules that read numbers from columns (fields and custom fields), which need a decimal mark."""
         rules = [*self.fields.values(), *self.custom.values()]
-        return [rule for rule in rules if rule.type in ("number", "integer")]
+        return [rule for rule in rules if rule.type in ("number", "integer") and rule.column is not None]
 
     def event_caps(self) -> dict[str, int]:
         """Per event type its count columns give, the lowest max_events: a lead with that many may have had more."""
@@ -243,9 +280,9 @@ class Mapping(_Strict):
         return tuple(rule.field(name) for name, rule in self.custom.items())
 
     def feature_columns(self) -> dict[str, str]:
-        """What each column describing the lead is used as (the leakage guard checks these)."""
-        uses = {f"fields.{target}": rule.column for target, rule in self.fields.items()}
-        uses.update({f"custom.{name}": rule.column for name, rule in self.custom.items()})
+        """What each column describing the lead is used as (the leakage guard checks these); a constant is none."""
+        uses = {f"fields.{target}": rule.column for target, rule in self.fields.items() if rule.column}
+        uses.update({f"custom.{name}": rule.column for name, rule in self.custom.items() if rule.column})
         uses.update({f"events.{rule.type.value}": rule.column for rule in self.events})
         if self.created_at is not None:
             uses["created_at"] = self.created_at.column
@@ -325,4 +362,6 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
             re.sub(r"^created_at\.(date|sequence)\b", "created_at", line)
             for line in _describe(error, "mapping")
         ]
+        # A constant's problem is said by the whole mapping's check, and names its field itself.
+        lines = [re.sub(r"^mapping: (?=(fields|custom)\.[\w.]+: value )", "", line) for line in lines]
         raise MappingError(f"{source}: invalid mapping:\n  " + "\n  ".join(lines)) from None
