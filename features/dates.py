@@ -42,9 +42,8 @@ def check_format(date_format: str) -> str:
 
 def time_zone(name: str) -> str:
     """The IANA time zone name, when zoneinfo knows it; ValueError naming it (and a close match) otherwise."""
-    if (
-        name == "localtime"
-    ):  # the zone of whichever machine runs leadgate: not the export's, nor the same twice
+    # 'localtime' is the zone of whichever machine runs leadgate: not the export's, nor the same on every machine.
+    if name == "localtime":
         raise ValueError(
             "'localtime' is the zone of the machine running leadgate: name the export's own zone"
         )

@@ -222,7 +222,8 @@ class Mapping(_Strict):
         """Each constant read as a cell of its field, and the lead they make checked by the schema: a bad one
         would otherwise be every row's error."""
         record: dict = {}
-        for path, rule in self.constants().items():
+        constants = self.constants()
+        for path, rule in constants.items():
             try:
                 value = convert(rule, Row({}, set(), self.decimal or "."))
             except ValueError as error:
@@ -238,7 +239,7 @@ class Mapping(_Strict):
             said = []
             for problem in error.problems:
                 path, _, why = problem.partition(": ")
-                rule = self.constants().get(path)
+                rule = constants.get(path)
                 said.append(f"{self._named(path)}: {rule.where}: {why}" if rule else problem)
             raise ValueError("; ".join(said)) from None
 
