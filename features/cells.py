@@ -99,10 +99,12 @@ def cell_text(value) -> str:
 
 
 def convert(rule, row: Row):
-    """The value of `rule`'s column in this row (None when missing), typed as the rule says."""
-    value = row.text(rule.column)
+    """The value of `rule`'s column in this row (None when missing), or its constant `value`, typed as the rule
+    says."""
+    constant = getattr(rule, "value", None)  # a field's value for every lead, read as its cell would be
+    value = constant if constant is not None else row.text(rule.column)
     # A timestamp cell is a time already: the column's date_format is for text (a value map makes it text).
-    time_cell = row.is_time(rule.column)
+    time_cell = constant is None and row.is_time(rule.column)
     if value is not None and value in rule.values:
         value, time_cell = rule.values[value], False
     if value is None:
@@ -120,7 +122,7 @@ def convert(rule, row: Row):
     if rule.type == "flag":
         return flag(rule, value)
     if rule.type == "datetime":
-        return moment(value, None if time_cell else rule.date_format).isoformat()
+        return moment(value, None if time_cell else rule.date_format, rule.timezone).isoformat()
     return value
 
 
@@ -240,7 +242,7 @@ def checked(rule, row: Row):
     try:
         return convert(rule, row)
     except ValueError as error:
-        raise ValueError(f"{rule.column}: {error}") from None
+        raise ValueError(f"{rule.column or rule.where}: {error}") from None
 
 
 def custom_text(spec, text: str):

@@ -1,13 +1,21 @@
-"""Export dates as moments in UTC: ISO 8601, a strptime format, or numbers (Excel serial days, Unix epoch)."""
+"""Export dates as moments: ISO 8601, a strptime format, or numbers (Excel serial days, Unix epoch); a time
+written without an offset is in the mapping's time zone (UTC unless it names one)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 # Date formats that are numbers, not text: Excel's serial days (1900 system), Unix seconds or milliseconds.
 NUMERIC_FORMATS = {"excel": 86_400, "epoch_s": 1, "epoch_ms": 0.001}
-EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)  # serial 1 is 1900-01-01 after Excel's 1900 leap-year bug
+# Unix time counts seconds since 1970-01-01 UTC: such a cell names one moment, in no time zone of its own.
+EPOCH_FORMATS = ("epoch_s", "epoch_ms")
+# Excel's serial days are a wall clock: the sheet's own time zone, unmarked (serial 1 is 1900-01-01 after
+# Excel's 1900 leap-year bug).
+EXCEL_EPOCH = datetime(1899, 12, 30)
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NUMERIC = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 # strptime's directives; anything else is a typo the mapping should say when it loads, not on every row.
@@ -32,15 +40,65 @@ def check_format(date_format: str) -> str:
     return date_format
 
 
-def moment(text: str, date_format: str | None = None) -> datetime:
-    """The moment a cell writes (naive times taken as UTC); a number needs a numeric date_format."""
+def time_zone(name: str) -> str:
+    """The IANA time zone name, when zoneinfo knows it; ValueError naming it (and a close match) otherwise."""
+    # 'localtime' is the zone of whichever machine runs leadgate: not the export's, nor the same on every machine.
+    if name == "localtime":
+        raise ValueError(
+            "'localtime' is the zone of the machine running leadgate: name the export's own zone"
+        )
+    try:
+        ZoneInfo(name)
+        return name
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones ('America')
+        pass
+    close = _close_zone(name)
+    if close:
+        hint = f" (did you mean {close!r}?)"
+    elif re.fullmatch(r"[A-Z]{3,5}", name):  # PST, CEST: which place, and its daylight saving, is not said
+        hint = ": name the place, not the abbreviation (America/Los_Angeles for PST and PDT)"
+    else:
+        hint = ""
+    raise ValueError(
+        f"{name!r} is not an IANA time zone name such as Europe/Berlin or America/Los_Angeles{hint}"
+    )
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> dict[str, str]:
+    # Read from disk (a third of a second): only when a name is refused.
+    return {name.casefold(): name for name in available_timezones() if name != "localtime"}
+
+
+def _close_zone(name: str) -> str | None:
+    """The zone name `name` most likely means: the same in another case, a city's zone ('Berlin'), a typo."""
+    names, key = _zone_names(), name.strip().casefold().replace(" ", "_")
+    if key in names:
+        return names[key]
+    cities = sorted(full for folded, full in names.items() if folded.rsplit("/", 1)[-1] == key)
+    if cities:
+        return cities[0]
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.8)
+    return names[close[0]] if close else None
+
+
+def moment(text: str, date_format: str | None = None, timezone: str | None = None) -> datetime:
+    """The moment a cell writes; a time without an offset is in `timezone` (an IANA name; UTC when None).
+
+    A wall-clock time the zone skips (clocks going forward) reads with the offset before the change, and one
+    it repeats (clocks going back) as its first occurrence: Python's fold=0. Unix epoch numbers are UTC by
+    definition, whatever `timezone` says. A number needs a numeric date_format.
+    """
+    zone = ZoneInfo(timezone) if timezone else UTC
     if date_format in NUMERIC_FORMATS:
         if not NUMERIC.match(text):
             raise ValueError(f"{text!r} is not a number, as date_format {date_format} needs")
         value = float(text.replace(",", "."))
-        start = EXCEL_EPOCH if date_format == "excel" else UNIX_EPOCH
         try:
-            return start + timedelta(seconds=value * NUMERIC_FORMATS[date_format])
+            passed = timedelta(seconds=value * NUMERIC_FORMATS[date_format])
+            return (
+                (EXCEL_EPOCH + passed).replace(tzinfo=zone) if date_format == "excel" else UNIX_EPOCH + passed
+            )
         except OverflowError:
             raise ValueError(f"{text!r} is out of range as date_format {date_format}") from None
     if date_format:
@@ -65,4 +123,4 @@ def moment(text: str, date_format: str | None = None) -> datetime:
             if not str(error).startswith("Invalid isoformat"):  # ISO in shape, no real date: '2025-02-31'
                 raise ValueError(f"{text!r} is not a calendar date (ISO 8601): {error}") from None
             raise ValueError(f"{text!r} is not an ISO 8601 date (declare the column's date_format)") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)

@@ -154,8 +154,8 @@ def row_label(mapping: Mapping, number: int, lead_id: str | None) -> str:
 def with_columns(mapping: Mapping, problem: str) -> str:
     """A lead-schema problem of a mapped row with the export column each field was read from:
     'company.employees (NumberOfEmployees): Input should be …', as the mapping's own errors name columns."""
-    columns = {path: rule.column for path, rule in mapping.fields.items()}
-    columns |= {f"custom.{name}": rule.column for name, rule in mapping.custom.items()}
+    columns = {path: rule.column or rule.where for path, rule in mapping.fields.items()}
+    columns |= {f"custom.{name}": rule.column or rule.where for name, rule in mapping.custom.items()}
     for path, column in columns.items():
         problem = re.sub(rf"(?<![\w.]){re.escape(path)}: ", f"{path} ({column}): ", problem)
     return problem

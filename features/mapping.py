@@ -13,10 +13,13 @@ from pydantic import (
     PrivateAttr,
     Tag,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
+from leadgate.features.cells import Row, convert
 from leadgate.features.custom import CustomField
+from leadgate.features.dates import EPOCH_FORMATS, time_zone
 from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the mapping's vocabulary)
     FALSE_VALUES,
     MONEY_FIELDS,
@@ -25,10 +28,11 @@ from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the
     CreatedAt,
     CustomColumn,
     EventRule,
+    FieldColumn,
     Sequence,
     _Strict,
 )
-from leadgate.features.schema import Company, Contact, Form, Source
+from leadgate.features.schema import Company, Contact, Form, LeadValidationError, Source, parse_lead
 from leadgate.features.schema import describe_validation_error as _describe
 from leadgate.features.yaml_text import UniqueKeyLoader, yaml_problem
 
@@ -141,13 +145,18 @@ class Mapping(_Strict):
         None,
         description="decimal mark of numbers ('3,5' in many European exports); per column when not given",
     )
+    timezone: str | None = Field(
+        None,
+        description="IANA time zone of the export's times written without an offset (UTC when not given); "
+        "a datetime column's own timezone wins, and Unix epoch columns are UTC",
+    )
     lead_id: Column | None = Field(
         None, description="when the export has no id column, the row number is the id"
     )
     created_at: Created | None = Field(
         None, description="when the export has no dates, leads are in row order and training splits at random"
     )
-    fields: dict[str, Column] = {}
+    fields: dict[str, FieldColumn] = {}
     custom: dict[str, CustomColumn] = Field({}, description="the CRM's own columns, as custom fields")
     events: list[EventRule] = []
     label: Label | None = None
@@ -157,12 +166,20 @@ class Mapping(_Strict):
     )
     after_contact: list[str] = Field([], description="columns known only after sales contact")
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        return None if name is None else time_zone(name)
+
     @model_validator(mode="after")
     def _check(self) -> Mapping:
         unknown = sorted(set(self.fields) - TARGETS)
         if unknown:
             raise ValueError(f"unknown lead fields {unknown}; known: {sorted(TARGETS)}")
-        self.fields = {target: self._money(target, rule) for target, rule in self.fields.items()}
+        self.fields = {target: self._money(target, self._zoned(rule)) for target, rule in self.fields.items()}
+        self.custom = {name: self._zoned(rule) for name, rule in self.custom.items()}
+        if isinstance(self.created_at, CreatedAt):
+            self.created_at = self._zoned(self.created_at)
         late = set(self.after_contact)
         leaking = sorted(
             f"{column} (as {use})" for use, column in self.feature_columns().items() if column in late
@@ -178,6 +195,7 @@ class Mapping(_Strict):
                 f"the outcome column(s) {outcome_columns} of the label are also used as features"
             )
         self.custom_fields()  # names, types and templates are checked where the field is defined
+        self._check_constants()
         dated = [name for name, rule in self.custom.items() if rule.type == "datetime"]
         if dated and self.created_at is None:
             raise ValueError(
@@ -185,6 +203,50 @@ class Mapping(_Strict):
                 "without created_at does not have: map its creation date, or declare them as text"
             )
         return self
+
+    def _zoned(self, rule: Column) -> Column:
+        """The rule, reading its times without an offset in the mapping's time zone unless it names its own
+        (a Unix epoch column names a moment in UTC: it keeps none)."""
+        if self.timezone is None or rule.type != "datetime" or rule.timezone is not None:
+            return rule
+        if rule.date_format in EPOCH_FORMATS:
+            return rule
+        return rule.model_copy(update={"timezone": self.timezone})
+
+    def constants(self) -> dict[str, FieldColumn]:
+        """The fields and custom fields (`custom.name`) the mapping gives one value for every lead."""
+        rules = {**self.fields, **{f"custom.{name}": rule for name, rule in self.custom.items()}}
+        return {path: rule for path, rule in rules.items() if rule.value is not None}
+
+    def _check_constants(self) -> None:
+        """Each constant read as a cell of its field, and the lead they make checked by the schema: a bad one
+        would otherwise be every row's error."""
+        record: dict = {}
+        constants = self.constants()
+        for path, rule in constants.items():
+            try:
+                value = convert(rule, Row({}, set(), self.decimal or "."))
+            except ValueError as error:
+                raise ValueError(f"{self._named(path)}: {rule.where}: {error}") from None
+            if value is not None:  # a value map may read it as missing
+                section, name = path.split(".")
+                record.setdefault(section, {})[name] = value
+        try:
+            parse_lead(
+                {"lead_id": "constants", "created_at": "2000-01-01T00:00:00+00:00", **record}, cells=True
+            )
+        except LeadValidationError as error:
+            said = []
+            for problem in error.problems:
+                path, _, why = problem.partition(": ")
+                rule = constants.get(path)
+                said.append(f"{self._named(path)}: {rule.where}: {why}" if rule else problem)
+            raise ValueError("; ".join(said)) from None
+
+    @staticmethod
+    def _named(path: str) -> str:
+        """A lead path as the mapping names it: 'fields.source.channel', 'custom.region'."""
+        return path if path.startswith("custom.") else f"fields.{path}"
 
     @staticmethod
     def _money(target: str, rule: Column) -> Column:
@@ -202,9 +264,9 @@ class Mapping(_Strict):
         return rule.model_copy(update={"currency": "USD"})
 
     def number_rules(self) -> list[Column]:
-        """The rules that read numbers (fields and custom fields), whose columns need a decimal mark."""
+        """The rules that read numbers from columns (fields and custom fields), which need a decimal mark."""
         rules = [*self.fields.values(), *self.custom.values()]
-        return [rule for rule in rules if rule.type in ("number", "integer")]
+        return [rule for rule in rules if rule.type in ("number", "integer") and rule.column is not None]
 
     def event_caps(self) -> dict[str, int]:
         """Per event type its count columns give, the lowest max_events: a lead with that many may have had more."""
@@ -219,9 +281,9 @@ class Mapping(_Strict):
         return tuple(rule.field(name) for name, rule in self.custom.items())
 
     def feature_columns(self) -> dict[str, str]:
-        """What each column describing the lead is used as (the leakage guard checks these)."""
-        uses = {f"fields.{target}": rule.column for target, rule in self.fields.items()}
-        uses.update({f"custom.{name}": rule.column for name, rule in self.custom.items()})
+        """What each column describing the lead is used as (the leakage guard checks these); a constant is none."""
+        uses = {f"fields.{target}": rule.column for target, rule in self.fields.items() if rule.column}
+        uses.update({f"custom.{name}": rule.column for name, rule in self.custom.items() if rule.column})
         uses.update({f"events.{rule.type.value}": rule.column for rule in self.events})
         if self.created_at is not None:
             uses["created_at"] = self.created_at.column
@@ -301,4 +363,6 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
             re.sub(r"^created_at\.(date|sequence)\b", "created_at", line)
             for line in _describe(error, "mapping")
         ]
+        # A constant's problem is said by the whole mapping's check, and names its field itself.
+        lines = [re.sub(r"^mapping: (?=(fields|custom)\.[\w.]+: value )", "", line) for line in lines]
         raise MappingError(f"{source}: invalid mapping:\n  " + "\n  ".join(lines)) from None

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from leadgate.features.custom import CustomField, default_label
-from leadgate.features.dates import NUMERIC_FORMATS, check_format
+from leadgate.features.dates import EPOCH_FORMATS, NUMERIC_FORMATS, check_format, time_zone
 from leadgate.features.schema import EventType
 
 # A flag's yes and no as exports write them (matched in any case), English and the common European words.
@@ -35,6 +35,11 @@ class Column(_Strict):
     date_format: str | None = Field(
         None, description=f"strptime format or one of {', '.join(NUMERIC_FORMATS)}; ISO 8601 when not given"
     )
+    timezone: str | None = Field(
+        None,
+        description="IANA time zone of this datetime column's times written without an offset, over the "
+        "mapping's (UTC when neither is set)",
+    )
     decimal: Literal[".", ","] | None = Field(
         None,
         description="this number column's decimal mark, over the mapping's (inferred when neither is set)",
@@ -49,6 +54,17 @@ class Column(_Strict):
         allow_inf_nan=False,
         description="USD for one unit of `currency` (EUR at 1.08 dollars: 1.08); no rate is ever looked up",
     )
+
+    @property
+    def where(self) -> str:
+        """How the mapping's messages name this rule: "column 'Create Date'", or "value 'paid_social'"."""
+        return f"column {self.column!r}"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        # A typo would otherwise fail on every row, or read every time in UTC.
+        return None if name is None else time_zone(name)
 
     @field_validator("currency", mode="before")
     @classmethod
@@ -68,19 +84,32 @@ class Column(_Strict):
         if self.date_format is not None:
             if self.type != "datetime":
                 raise ValueError(
-                    f"column {self.column!r}: date_format applies to type: datetime, not {self.type}; "
+                    f"{self.where}: date_format applies to type: datetime, not {self.type}; "
                     "add type: datetime or drop date_format"
                 )
             check_format(self.date_format)
+        self._check_timezone()
         if self.decimal is not None and self.type not in ("number", "integer"):
-            raise ValueError(
-                f"column {self.column!r}: decimal applies to type: number or integer, not {self.type}"
-            )
+            raise ValueError(f"{self.where}: decimal applies to type: number or integer, not {self.type}")
         self._check_currency()
         return self
 
+    def _check_timezone(self) -> None:
+        if self.timezone is None:
+            return
+        if self.type != "datetime":
+            raise ValueError(
+                f"{self.where}: timezone applies to type: datetime, not {self.type}; "
+                "add type: datetime or drop timezone"
+            )
+        if self.date_format in EPOCH_FORMATS:
+            raise ValueError(
+                f"{self.where}: Unix time ({self.date_format}) counts from 1970-01-01 UTC and has no "
+                "time zone: drop timezone"
+            )
+
     def _check_currency(self) -> None:
-        where = f"column {self.column!r}"
+        where = self.where
         if (self.currency, self.usd_per_unit) == (None, None):
             return
         if self.type not in ("number", "integer"):
@@ -98,13 +127,41 @@ class Column(_Strict):
             )
 
 
+class FieldColumn(Column):
+    """A lead field's export column, or its `value`: a constant every lead of the export has (a LinkedIn Lead Gen
+    export has no channel column, yet each of its leads came from paid social)."""
+
+    column: str | None = Field(None, min_length=1)
+    value: str | None = Field(
+        None,
+        min_length=1,
+        description="the field's value for every lead, read as a cell of the column would be",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _column_or_value(cls, data):
+        if isinstance(data, dict):
+            given = [key for key in ("column", "value") if data.get(key) is not None]
+            if len(given) != 1:
+                raise ValueError(
+                    "give column (the export column to read) or value (the same for every lead)"
+                    + (", not both" if given else "")
+                )
+        return data
+
+    @property
+    def where(self) -> str:
+        return f"value {self.value!r}" if self.value is not None else super().where
+
+
 class CreatedAt(Column):
     """The creation date column: always a datetime (ISO 8601, or as its date_format says)."""
 
     type: Literal["datetime"] = "datetime"
 
 
-class CustomColumn(Column):
+class CustomColumn(FieldColumn):
     """An export column that becomes a custom field of the lead (and a model feature of its own)."""
 
     type: Literal["number", "integer", "category", "flag", "datetime"] = "category"
@@ -124,7 +181,7 @@ class CustomColumn(Column):
 
     @model_validator(mode="after")
     def _check_contains(self) -> CustomColumn:
-        where = f"column {self.column!r}"
+        where = self.where
         if self.contains is None:
             if "separator" in self.model_fields_set:
                 raise ValueError(f"{where}: separator applies with contains (contains: API, say)")
@@ -145,15 +202,13 @@ class CustomColumn(Column):
         # converted. A currency names that unit, so a cell marked in another one is its row's error.
         if self.usd_per_unit is not None:
             raise ValueError(
-                f"column {self.column!r}: usd_per_unit converts the built-in money fields "
+                f"{self.where}: usd_per_unit converts the built-in money fields "
                 f"({', '.join(MONEY_FIELDS)}) to the USD the policy's thresholds are in; a custom number is "
                 "learnt and shown as the export writes it: remove it (currency: alone names the column's "
                 "currency, and refuses cells in another)"
             )
         if self.currency is not None and self.type not in ("number", "integer"):
-            raise ValueError(
-                f"column {self.column!r}: currency applies to type: number or integer, not {self.type}"
-            )
+            raise ValueError(f"{self.where}: currency applies to type: number or integer, not {self.type}")
 
     def field(self, name: str) -> CustomField:
         """The custom field this column declares."""

@@ -33,6 +33,8 @@ class History:
     columns: list[dict] | None = None
     custom_fields: tuple[CustomField, ...] = ()  # declared by the mapping, or inferred from the leads
     seen_columns: tuple[str, ...] = ()  # the export columns the mapping turns into lead fields
+    # The lead fields the mapping gives one value for every lead, with no column ('source.channel').
+    constants: tuple[str, ...] = ()
     # Creation times are real (a date or sequence column), so a time split means something.
     ordered: bool = True
     decimal: str | dict[str, str] = (
@@ -72,6 +74,7 @@ class History:
             columns=None if self.columns is None else [self.columns[i] for i in index],
             custom_fields=self.custom_fields,
             seen_columns=self.seen_columns,
+            constants=self.constants,
             ordered=self.ordered,
             decimal=self.decimal,
             label_note=self.label_note,

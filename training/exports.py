@@ -219,7 +219,19 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         trained += f"; {won_too:,} more counted as SQLs since {label.won.column} says they were won"
     notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {trained}")
     refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
-    history = replace(history, skipped=refused, label_note=trained, event_caps=mapping.event_caps())
+    constants = mapping.constants()
+    for path, rule in constants.items():
+        notes.append(
+            f"{path} is {rule.value!r} for every lead (the mapping's value, no export column): the same for "
+            "all, so the model learns nothing from it in this export"
+        )
+    history = replace(
+        history,
+        skipped=refused,
+        label_note=trained,
+        event_caps=mapping.event_caps(),
+        constants=tuple(constants),
+    )
     return MappedExport(history, [*problems, *refused], notes)
 
 

@@ -53,8 +53,13 @@ def _flat(prefix: str, metrics: dict[str, float]) -> dict[str, float]:
 
 def leadgate_seen(history: History, builder: FeatureBuilder) -> str:
     """What leadgate learned from, in words: the export columns the mapping reads, or the lead fields."""
-    custom = f", {len(builder.custom_fields)} as custom fields" if builder.custom_fields else ""
-    if history.seen_columns:
+    # A custom field the mapping gives a constant is no column: counted with the constants, not here.
+    columns = [field for field in builder.custom_fields if f"custom.{field.name}" not in history.constants]
+    custom = f", {len(columns)} as custom fields" if columns else ""
+    if history.constants:  # no column, one value for every lead: said, as the mapping reads it
+        count = len(history.constants)
+        custom += f", {count} constant{'s' if count > 1 else ''} ({', '.join(history.constants)})"
+    if history.seen_columns or history.constants:
         return f"{len(history.seen_columns)} columns through the mapping{custom}"
     return f"the lead schema's fields{custom}"
 
