@@ -54,7 +54,7 @@ def train_and_register(
     if policy_path is not None:  # what check-policy would warn of, before the model learns under it
         warn_of_policy(policy)
     if not from_store and not data.exists():
-        raise fail(f"{data}: no such file (generate one with `leadgate synth`)")
+        raise fail(f"{data}: no such file (generate one with `leadgate synth`, or name one with --data)")
     registry_or_fail(settings)  # before minutes of training, not at the registering after them
     try:
         # Before minutes of training: a copied data folder whose MLflow store points elsewhere is refused
@@ -128,9 +128,12 @@ def store_history(settings):
 
 def train(
     data: Annotated[
-        Path,
-        typer.Option(help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping"),
-    ] = Path(".leadgate/history.jsonl.gz"),
+        Path | None,
+        typer.Option(
+            help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping "
+            "(default: history.jsonl.gz in the data folder)"
+        ),
+    ] = None,
     policy: PolicyOpt = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     from_store: Annotated[
@@ -150,7 +153,7 @@ def train(
     """Train, compare with plain baselines on every export column, log and register (first: champion, later: challenger)."""
     settings = settings_for(data_dir)
     _, registered = train_and_register(
-        data,
+        data or settings.data_dir / "history.jsonl.gz",  # beside the model it registers, as `report` reads it
         policy,
         settings,
         seed,
