@@ -30,6 +30,7 @@ from leadgate.cli.common import (
     settings_for,
     settings_or_fail,
 )
+from leadgate.decision.count_words import plural
 
 app = typer.Typer(help="Keep bad-fit B2B leads away from sales: gates, a calibrated score, reasons, a route.")
 
@@ -167,7 +168,9 @@ def score(
         except (BatchInputError, MappingError) as error:
             raise fail(str(error)) from None
     routes = ", ".join(f"{route} {count:,}" for route, count in sorted(summary.routes.items()))
-    console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")
+    console.print(
+        f"{plural(summary.scored, 'decision')}, {plural(summary.errors, 'row')} with errors → {output}\n{routes}"
+    )
     if summary.unlearned_gaps:
         console.print(f"[yellow]{unlearned_message(summary.unlearned_gaps)}[/]")
     if summary.absent_inputs:

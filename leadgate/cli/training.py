@@ -23,6 +23,7 @@ from leadgate.cli.common import (
 )
 from leadgate.cli.data import MappingOpt
 from leadgate.cli.training_output import print_training
+from leadgate.decision.count_words import plural
 
 
 def register(app: typer.Typer) -> None:
@@ -198,7 +199,7 @@ def _shadow_evidence(settings, version: str) -> str:
     finally:
         engine.dispose()
     known = sum(pair.sql is not None for pair in pairs)
-    return f"{len(pairs):,} shadow decisions, {known:,} with outcomes"
+    return f"{plural(len(pairs), 'shadow decision')}, {known:,} with outcomes"
 
 
 def _say_the_champion_decides(settings, registered) -> None:

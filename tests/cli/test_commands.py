@@ -177,7 +177,7 @@ def test_score_writes_one_row_per_input_row(trained, tmp_path):
         "score", "--input", leads, "--output", output, "--data-dir", trained[0], "--max-error-rate", 0.4
     )
     assert result.exit_code == 0, result.output
-    assert "2 decisions, 1 rows with errors" in text(result.output)
+    assert "2 decisions, 1 row with errors" in text(result.output)
     frame = pd.read_parquet(output)
     assert frame["row"].tolist() == [1, 2, 3]
     assert frame["lead_id"].tolist() == ["a", "small", "bad"]
