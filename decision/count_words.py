@@ -19,10 +19,10 @@ COUNT_WORDS = {
 }
 
 
-def plural(count: float, word: str) -> str:
-    """'1 day', '3 days'."""
+def plural(count: float, word: str, many: str | None = None) -> str:
+    """'1 day', '3 days', '1,200 leads'; `many` where adding an s is wrong ('1 lead id is', '2 lead ids are')."""
     n = int(count)
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
 
 
 def counted(count: float, event: str, floor: int | None = None) -> str:

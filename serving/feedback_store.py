@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, exists, func, insert, select
 
+from leadgate.decision.count_words import plural
 from leadgate.features.feedback import feedback_label
 from leadgate.serving.lifecycle_store import StoredOutcome
 from leadgate.serving.store_engine import writing
@@ -80,8 +81,9 @@ class LabelSources:
     def describe(self) -> str:
         """One line for people."""
         return (
-            f"labels: {self.outcomes:,} recorded outcomes, {self.feedback:,} from sales feedback; "
-            f"{self.feedback_unlabelled:,} feedback verdicts give no label (timing, duplicate)"
+            f"labels: {plural(self.outcomes, 'recorded outcome')}, {self.feedback:,} from sales feedback; "
+            f"{plural(self.feedback_unlabelled, 'feedback verdict gives', 'feedback verdicts give')} no label "
+            "(timing, duplicate)"
         )
 
 

@@ -75,27 +75,39 @@ REPLACED_TAG = "leadgate.challenger_replaced_by"  # set on a challenger whose al
 
 
 def _what_is_there(settings: Settings, alias: str) -> str:
-    """The end of a missing alias's message: train first, or which version is there and how to use it anyway."""
+    """The end of a missing alias's message: train first, or the aliases there are, and the newest version when
+    it has none (withheld, or its shadow period ended) with how to use it anyway."""
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
+    client, name = MlflowClient(tracking_uri=settings.tracking_uri()), settings.model_name
     try:
-        versions = MlflowClient(tracking_uri=settings.tracking_uri()).search_model_versions(
-            f"name = '{settings.model_name}'"
+        versions = client.search_model_versions(f"name = '{name}'")
+        # search_model_versions leaves every version's aliases empty: the registered model holds them.
+        aliases = client.get_registered_model(name).aliases if versions else {}
+        newest = (
+            client.get_model_version(name, max((v.version for v in versions), key=int)) if versions else None
         )
     except MlflowException:
-        versions = []
-    if not versions:
+        return ""
+    if newest is None:
         return " (run `leadgate train` first)"
-    newest = max(versions, key=lambda v: int(v.version))
-    number = newest.version
-    held = f"has the alias {', '.join(newest.aliases)}" if newest.aliases else "has no alias"
+    there = ", ".join(
+        f"{held} ({name}/{number})" for held, number in sorted(aliases.items(), key=_by_version)
+    )
+    said = f": the aliases there are {there}" if there else ": no version has an alias"
+    if newest.aliases:
+        return said
     why = why_no_alias(newest)
     return (
-        f": the newest version, {settings.model_name}/{number}, {held}"
+        f"{said}; the newest version, {name}/{newest.version}, has no alias"
         + (f" ({why})" if why else "")
-        + f"; to use it anyway: `--alias {number}`, or `leadgate.load(version={number})` in Python"
+        + f"; to use it anyway: `--alias {newest.version}`, or `leadgate.load(version={newest.version})` in Python"
     )
+
+
+def _by_version(alias_and_version: tuple[str, str]) -> tuple[int, str]:
+    return int(alias_and_version[1]), alias_and_version[0]
 
 
 def why_no_alias(version) -> str | None:

@@ -41,11 +41,22 @@ def make_engine(url: str, *, timeout: float | None = None, wal_max_bytes: int | 
     return engine
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of an on-disk SQLite URL; None for PostgreSQL, an in-memory database or a `file:` URI."""
+    parsed = make_url(url)
+    path = parsed.database or ""  # "sqlite://" is in memory: no database part
+    on_disk = (
+        parsed.get_backend_name() == "sqlite"
+        and path not in ("", ":memory:")
+        and not path.startswith("file:")
+    )
+    return Path(path) if on_disk else None
+
+
 def _sqlite_engine(url: str, timeout: float | None, wal_max_bytes: int | None) -> Engine:
-    path = make_url(url).database or ""  # "sqlite://" is in memory: no database part
-    on_disk = bool(path) and path != ":memory:" and not path.startswith("file:")
-    if on_disk:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_file(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     # No pre-ping: a file has no connection to lose, and a SELECT 1 per request cost ~5% of a request.
     # `timeout` is SQLite's busy timeout: how long a statement waits for a lock another process holds.
     busy = 10.0 if timeout is None else timeout
@@ -70,8 +81,8 @@ def _sqlite_engine(url: str, timeout: float | None, wal_max_bytes: int | None) -
             cursor.execute(f"PRAGMA journal_size_limit={int(wal_max_bytes)}")
         cursor.close()
 
-    _TURNS[engine] = WriterTurn(f"{path}-writer.lock" if on_disk else None, timeout)
-    if on_disk:
+    _TURNS[engine] = WriterTurn(f"{path}-writer.lock" if path is not None else None, timeout)
+    if path is not None:
         _AUTOCHECKPOINT[engine] = SQLITE_AUTOCHECKPOINT_PAGES
     return engine
 

@@ -64,6 +64,6 @@ def decided_late_note(delays: list[timedelta], total: int) -> str | None:
         f"{len(delays):,} of {total:,} training leads were first decided more than a day after their "
         f"created_at ({span}): posted as a backfill, they carry activity from after their arrival that a "
         "lead decided live never has, and the model may learn from it. Record outcomes only for leads posted "
-        "as they arrived, or train from an export (`leadgate train FILE`), which takes each lead as of its "
+        "as they arrived, or train from an export (`leadgate train --data FILE`), which takes each lead as of its "
         "creation"
     )

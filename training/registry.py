@@ -252,6 +252,8 @@ def _alias_of(client, name: str, alias: str) -> str | None:
 
 def alias_version(settings: Settings, alias: str) -> str | None:
     """The version number an alias points to, or None."""
+    if settings.embedded_tracking() and not settings.embedded_store_exists():
+        return None  # asking MLflow would create an empty registry (and the data folder) just to read it
     configure_mlflow(settings, new_runs=False)
     from mlflow import MlflowClient
 

@@ -23,11 +23,18 @@ class Rollback:
 
 def plan_rollback(settings: Settings) -> Rollback:
     """Which version the champion alias would move back to: the one whose `leadgate.replaced_by` names it."""
+    name = settings.model_name
+    if settings.embedded_tracking() and not settings.embedded_store_exists():
+        # Asking MLflow would create an empty registry (and the data folder) to find no champion in it.
+        raise RollbackError(
+            f"no model '{name}' has the alias '{CHAMPION}': nothing to roll back "
+            f"(no models in {settings.data_dir.resolve()} yet)"
+        )
     configure_mlflow(settings, new_runs=False)
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    client, name = MlflowClient(), settings.model_name
+    client = MlflowClient()
     try:
         current = str(client.get_model_version_by_alias(name, CHAMPION).version)
     except MlflowException:

@@ -28,32 +28,45 @@ from leadgate.cli.common import (
     loaded_or_fail,
     policy_or_fail,
     settings_for,
+    settings_or_fail,
 )
+from leadgate.decision.count_words import plural
 
 app = typer.Typer(help="Keep bad-fit B2B leads away from sales: gates, a calibrated score, reasons, a route.")
 
 
 @app.command()
 def synth(
-    out: Annotated[Path, typer.Option(help="output JSONL (.gz to compress)")] = Path(
-        ".leadgate/history.jsonl.gz"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(help="output JSONL (.gz to compress; default: history.jsonl.gz in the data folder)"),
+    ] = None,
     n: Annotated[int, typer.Option("--n", min=100, help="number of leads")] = 50_000,
     months: Annotated[int, typer.Option(min=1, help="months of history")] = 24,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     end: Annotated[
         str | None, typer.Option(help="last day of the history, YYYY-MM-DD (default 2026-10-31)")
     ] = None,
-    policy: PolicyOpt = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy",
+            help="policy YAML whose lists the leads are drawn against: own, competitor and do-not-engage "
+            "domains, industries, countries, CRMs, the bot form time (default: the shipped one)",
+        ),
+    ] = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Generate a seeded synthetic CRM history with outcomes and ground-truth negative factors."""
     from leadgate.training.synth import check_history_path, generate_history, write_history
 
+    if out is None:  # where `train`, `backtest` and `report` look without --data
+        out = _data_folder(data_dir) / "history.jsonl.gz"
     try:
         check_history_path(out)  # before the minutes of generating, not after
     except ValueError as error:
         raise fail(str(error)) from None
-    end_at = datetime.fromisoformat(end).replace(tzinfo=UTC) if end else datetime(2026, 10, 31, tzinfo=UTC)
+    end_at = _end_or_fail(end)
     with console.status(f"generating {n:,} leads over {months} months"):
         records = generate_history(
             n_leads=n, months=months, seed=seed, end=end_at, policy=policy_or_fail(policy)
@@ -61,6 +74,28 @@ def synth(
         write_history(records, out)
     rate = sum(r["outcome"]["sql"] for r in records) / len(records)
     console.print(f"wrote {len(records):,} leads to {out} (SQL rate {rate:.1%})")
+
+
+def _end_or_fail(end: str | None) -> datetime:
+    """The history's end (UTC), at most today: `train` refuses leads more than a day after now."""
+    if end is None:
+        return datetime(2026, 10, 31, tzinfo=UTC)
+    try:
+        end_at = datetime.fromisoformat(end).replace(tzinfo=UTC)
+    except ValueError:
+        raise fail(f"--end {end!r}: not a date; write it YYYY-MM-DD") from None
+    today = datetime.now(UTC).date()
+    if end_at.date() > today:
+        raise fail(
+            f"--end {end} is after today ({today.isoformat()}): a history holds leads that already came "
+            "(`leadgate train` refuses leads more than a day after now)"
+        )
+    return end_at
+
+
+def _data_folder(data_dir: Path | None) -> Path:
+    """The data folder (--data-dir, else LEADGATE_DATA_DIR, else .leadgate); only it is read of the settings."""
+    return settings_or_fail({"data_dir": data_dir} if data_dir else {}, uses=frozenset({"data_dir"})).data_dir
 
 
 training.register(app)  # listed right after synth, as a user runs them
@@ -133,7 +168,9 @@ def score(
         except (BatchInputError, MappingError) as error:
             raise fail(str(error)) from None
     routes = ", ".join(f"{route} {count:,}" for route, count in sorted(summary.routes.items()))
-    console.print(f"{summary.scored:,} decisions, {summary.errors:,} rows with errors → {output}\n{routes}")
+    console.print(
+        f"{plural(summary.scored, 'decision')}, {plural(summary.errors, 'row')} with errors → {output}\n{routes}"
+    )
     if summary.unlearned_gaps:
         console.print(f"[yellow]{unlearned_message(summary.unlearned_gaps)}[/]")
     if summary.absent_inputs:
@@ -160,7 +197,14 @@ def decide(
     lead_file: Annotated[Path, typer.Argument(help="one lead as JSON")],
     alias: Annotated[str, typer.Option(help="model alias to load, or a version number")] = "champion",
     as_json: Annotated[bool, typer.Option("--json", help="print the full decision record as JSON")] = False,
-    policy: PolicyOpt = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--policy",
+            help="policy YAML whose lists the leads are drawn against: own, competitor and do-not-engage "
+            "domains, industries, countries, CRMs, the bot form time (default: the shipped one)",
+        ),
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Decide one lead and print it for a person to read."""

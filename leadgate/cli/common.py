@@ -155,8 +155,16 @@ def store_or_fail(settings):
     Every command opens the store through here (or `migrated_store_or_fail`), so a wrong DATABASE_URL reads the
     same in all of them. It changes nothing: a read or a dry run never upgrades a live schema under the service.
     """
+    from leadgate.serving.store_engine import sqlite_file
     from leadgate.serving.store_schema import check_schema
 
+    # Opening a SQLite file that is not there would create it, and its data folder, before refusing.
+    missing = sqlite_file(settings.decisions_url())
+    if missing is not None and not missing.exists():
+        raise fail(
+            f"no decision store at {missing} (run `leadgate migrate` to create it, or check --data-dir and "
+            "LEADGATE_DATA_DIR)"
+        )
     return _opened_or_fail(settings, check_schema)[0]
 
 

@@ -29,6 +29,7 @@ def go_live(settings, new_records: list[dict], console: Console) -> None:
     """Store the new leads as the service would (champion at arrival, challenger in shadow), then their outcomes
     as the API and `leadgate outcomes import` record them: a bad-fit rejection decides its account's leads again."""
     from leadgate.cli.common import migrated_store_or_fail
+    from leadgate.cli.lifecycle import rejected_accounts_decided
     from leadgate.features.outcome import Outcome
     from leadgate.serving import outcome_service
     from leadgate.serving.replay import arrivals_of, replay
@@ -50,7 +51,7 @@ def go_live(settings, new_records: list[dict], console: Console) -> None:
     sqls = sum(o.sql for o in outcomes)
     console.print(
         f"{recorded.imported.written:,} outcomes reported by sales ({sqls:,} SQLs); "
-        f"{recorded.decided:,} stored leads of accounts rejected as a bad fit decided again"
+        f"{rejected_accounts_decided(recorded.decided)} decided again"
     )
     engine.dispose()
 

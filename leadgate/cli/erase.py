@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from leadgate.cli.common import DataDir, console, err, fail, settings_for, store_or_fail
+from leadgate.decision.count_words import plural
 
 
 def register(app: typer.Typer) -> None:
@@ -57,7 +58,8 @@ def erase(
         if dry_run:
             count = erasure.count_idle(engine, before)
             console.print(
-                f"would erase {count:,} leads idle for more than {days} days (since {before:%Y-%m-%d})"
+                f"would erase {plural(count, 'lead')} idle for more than {plural(days, 'day')} "
+                f"(since {before:%Y-%m-%d})"
             )
             return
         erased = erasure.erase_idle(engine, before=before, salt=salt)
@@ -66,7 +68,7 @@ def erase(
     ids = erasure.leads_with_email(engine, email) if email else list(dict.fromkeys(lead_id))
     if dry_run:
         found = ids if email else [i for i in ids if _stored(engine, i)]
-        console.print(f"would erase {len(found):,} leads: {', '.join(found) or '-'}")
+        console.print(f"would erase {plural(len(found), 'lead')}: {', '.join(found) or '-'}")
         return
     erased = erasure.erase_leads(engine, ids, salt=salt)
     for missing in [i for i in ids if i not in set(erased.lead_ids)]:
@@ -99,7 +101,7 @@ def _earlier(engine, lead_id: str, salt: str | None) -> str:
 def _summary(erased) -> str:
     n = len(erased.lead_ids)
     return (
-        f"erased {n:,} lead{'s' * (n != 1)} ({erased.decisions:,} decisions, "
-        f"{erased.shadow_decisions:,} shadow decisions, {erased.outcomes:,} outcomes); "
-        f"{n:,} anonymised audit row{'s' * (n != 1)} kept"
+        f"erased {plural(n, 'lead')} ({plural(erased.decisions, 'decision')}, "
+        f"{plural(erased.shadow_decisions, 'shadow decision')}, {plural(erased.outcomes, 'outcome')}); "
+        f"{plural(n, 'anonymised audit row')} kept"
     )

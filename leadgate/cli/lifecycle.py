@@ -21,6 +21,7 @@ from leadgate.cli.common import (
 )
 from leadgate.cli.monitor import monitor
 from leadgate.cli.tables import print_table
+from leadgate.decision.count_words import plural
 
 outcomes_app = typer.Typer(help="Sales outcomes of stored leads: the labels the next model learns from.")
 OUTCOME_FORMATS = (".csv", ".jsonl", ".json")
@@ -91,14 +92,13 @@ def import_outcomes(
     deciding = outside_the_service(settings, store_or_fail(settings))
     recorded = outcome_service.record(outcomes, source=f"import:{path.name}", **deciding)
     result = recorded.imported
-    console.print(f"recorded {result.written:,} outcomes from {path}")
+    console.print(f"recorded {plural(result.written, 'outcome')} from {path}")
     if recorded.decided:
-        console.print(f"{recorded.decided:,} stored leads of accounts rejected as a bad fit decided again")
+        console.print(f"{rejected_accounts_decided(recorded.decided)} decided again")
     if result.unknown_leads:
         listed = ", ".join(result.unknown_leads[:20]) + (" ..." if len(result.unknown_leads) > 20 else "")
-        console.print(
-            f"[yellow]{len(result.unknown_leads):,} lead ids are not in the store, skipped:[/] {listed}"
-        )
+        unknown = plural(len(result.unknown_leads), "lead id is", "lead ids are")
+        console.print(f"[yellow]{unknown} not in the store, skipped:[/] {listed}")
 
 
 def _print_comparison(report) -> None:
@@ -136,8 +136,8 @@ def _print_comparison(report) -> None:
     )
     print_table(console, table)
     console.print(
-        f"{report.shadow_leads:,} shadow leads, {report.with_outcome:,} with outcomes "
-        f"({report.sqls:,} SQLs, {'—' if report.won is None else f'{report.won:,}'} won)"
+        f"{plural(report.shadow_leads, 'shadow lead')}, {report.with_outcome:,} with outcomes "
+        f"({plural(report.sqls, 'SQL')}, {'—' if report.won is None else f'{report.won:,}'} won)"
     )
     for label, ids in (
         ("won deals the challenger would hide", report.won_hidden_by_challenger_only),
@@ -149,6 +149,13 @@ def _print_comparison(report) -> None:
     for check in report.checks:
         mark = {True: "[green]pass[/]", False: "[red]FAIL[/]"}.get(check["passed"], "[dim]—[/]   ")
         console.print(f"  {mark} {check['criterion']}: {check['detail']}")
+
+
+def rejected_accounts_decided(count: int) -> str:
+    """'1 stored lead of an account rejected as a bad fit', '3 stored leads of accounts …'."""
+    if count == 1:
+        return "1 stored lead of an account rejected as a bad fit"
+    return f"{count:,} stored leads of accounts rejected as a bad fit"
 
 
 def promote(

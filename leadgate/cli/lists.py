@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from leadgate.cli.common import DataDir, console, fail, policy_in_force, settings_for, store_or_fail
+from leadgate.decision.count_words import plural
 
 lists_app = typer.Typer(
     help="Competitor domains and networks, employees, do-not-engage and rejected accounts."
@@ -259,7 +260,7 @@ def _said(changed, deciding: dict) -> None:
 
 
 def _leads(decided: int) -> str:
-    return f"{decided} stored lead" if decided == 1 else f"{decided} stored leads"
+    return plural(decided, "stored lead")
 
 
 def _by(deciding: dict) -> str:

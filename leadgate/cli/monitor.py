@@ -11,6 +11,7 @@ import typer
 
 from leadgate.cli.common import DataDir, console, fail, first_line, settings_for, store_or_fail
 from leadgate.cli.tables import print_table
+from leadgate.decision.count_words import plural
 
 MAX_SINCE_DAYS = 36_500  # a century back: further, dates overflow (year 1) long before any lead was stored
 
@@ -84,7 +85,7 @@ def monitor(
     console.print(
         # Each lead's first decision, as drift reads it: the API's listings show the latest, after overrides,
         # suppressions and events (walk L compared the two and found no word saying which).
-        f"{report.leads:,} leads since {window}; routes at arrival: {routes_in_words(report.routes)}; "
+        f"{plural(report.leads, 'lead')} since {window}; routes at arrival: {routes_in_words(report.routes)}; "
         f"champion {report.model_version or 'none'}"
     )
     models = {version: n for version, n in report.decided_by.items() if version != "none"}

@@ -23,6 +23,7 @@ from leadgate.cli.common import (
 )
 from leadgate.cli.data import MappingOpt
 from leadgate.cli.training_output import print_training
+from leadgate.decision.count_words import plural
 
 
 def register(app: typer.Typer) -> None:
@@ -54,7 +55,7 @@ def train_and_register(
     if policy_path is not None:  # what check-policy would warn of, before the model learns under it
         warn_of_policy(policy)
     if not from_store and not data.exists():
-        raise fail(f"{data}: no such file (generate one with `leadgate synth`)")
+        raise fail(f"{data}: no such file (generate one with `leadgate synth`, or name one with --data)")
     registry_or_fail(settings)  # before minutes of training, not at the registering after them
     try:
         # Before minutes of training: a copied data folder whose MLflow store points elsewhere is refused
@@ -128,9 +129,12 @@ def store_history(settings):
 
 def train(
     data: Annotated[
-        Path,
-        typer.Option(help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping"),
-    ] = Path(".leadgate/history.jsonl.gz"),
+        Path | None,
+        typer.Option(
+            help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping "
+            "(default: history.jsonl.gz in the data folder)"
+        ),
+    ] = None,
     policy: PolicyOpt = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     from_store: Annotated[
@@ -150,7 +154,7 @@ def train(
     """Train, compare with plain baselines on every export column, log and register (first: champion, later: challenger)."""
     settings = settings_for(data_dir)
     _, registered = train_and_register(
-        data,
+        data or settings.data_dir / "history.jsonl.gz",  # beside the model it registers, as `report` reads it
         policy,
         settings,
         seed,
@@ -195,7 +199,7 @@ def _shadow_evidence(settings, version: str) -> str:
     finally:
         engine.dispose()
     known = sum(pair.sql is not None for pair in pairs)
-    return f"{len(pairs):,} shadow decisions, {known:,} with outcomes"
+    return f"{plural(len(pairs), 'shadow decision')}, {known:,} with outcomes"
 
 
 def _say_the_champion_decides(settings, registered) -> None:

@@ -22,6 +22,8 @@ def bare_store_url(request, tmp_path, isolated):
     from tests.serving.conftest import fresh_schema, postgres_or_skip
 
     if request.param == "sqlite":
+        # An empty database file: commands refuse a missing one before opening it.
+        (tmp_path / "decisions.db").touch()
         yield f"sqlite:///{tmp_path / 'decisions.db'}"
         return
     url = postgres_or_skip()

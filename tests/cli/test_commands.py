@@ -177,7 +177,7 @@ def test_score_writes_one_row_per_input_row(trained, tmp_path):
         "score", "--input", leads, "--output", output, "--data-dir", trained[0], "--max-error-rate", 0.4
     )
     assert result.exit_code == 0, result.output
-    assert "2 decisions, 1 rows with errors" in text(result.output)
+    assert "2 decisions, 1 row with errors" in text(result.output)
     frame = pd.read_parquet(output)
     assert frame["row"].tolist() == [1, 2, 3]
     assert frame["lead_id"].tolist() == ["a", "small", "bad"]
@@ -595,3 +595,46 @@ def test_score_says_which_lead_ids_are_on_more_than_one_row(trained, tmp_path):
     once.write_text("".join(json.dumps(lead_dict(lead_id=lead_id)) + "\n" for lead_id in set(ids)))
     result = run("score", "--input", once, "--output", tmp_path / "once-out.jsonl", "--data-dir", trained[0])
     assert result.exit_code == 0 and "more than one row" not in text(result.output)
+
+
+def test_synth_and_train_without_paths_use_the_data_folder(tmp_path):
+    # Walk: `train` read ./.leadgate/history.jsonl.gz whatever the data folder, and registered it there.
+    data_dir = tmp_path / "elsewhere"
+    synth = runner.invoke(
+        app, ["synth", "--n", "3000"], env={**CLEAN_ENV, "LEADGATE_DATA_DIR": str(data_dir)}
+    )
+    assert synth.exit_code == 0, synth.output
+    assert (data_dir / "history.jsonl.gz").exists() and not (tmp_path / ".leadgate").exists()
+    train = run("train", "--data-dir", data_dir)
+    assert train.exit_code == 0, train.output
+    assert "registered leadgate/1 (alias: champion)" in text(train.output)
+    assert not (tmp_path / ".leadgate").exists()
+    other = tmp_path / "other"
+    assert run("synth", "--n", 100, "--data-dir", other).exit_code == 0
+    assert (other / "history.jsonl.gz").exists() and not (tmp_path / ".leadgate").exists()
+
+
+def test_train_without_data_names_the_data_folders_history_when_it_is_missing(tmp_path):
+    result = run("train", "--data-dir", tmp_path / "data")
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'data' / 'history.jsonl.gz'}: no such file" in text(result.output)
+    assert "default: history.jsonl.gz in the data folder" in text(run("train", "--help").output)
+
+
+@pytest.mark.parametrize(
+    ("end", "message"),
+    [
+        ("2999-01-01", r"--end 2999-01-01 is after today \(\d{4}-\d\d-\d\d\): a history holds leads that"),
+        ("31.10.2026", "--end '31.10.2026': not a date; write it YYYY-MM-DD"),
+    ],
+)
+def test_synth_refuses_an_end_after_today_or_not_a_date_in_one_line(tmp_path, end, message):
+    # Walk: a future --end wrote a history that `train` then refused (leads more than a day after now).
+    result = run("synth", "--n", 100, "--end", end, "--out", tmp_path / "h.jsonl")
+    assert result.exit_code == 2 and re.search(message, result.output), result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "h.jsonl").exists()
+
+
+def test_synth_says_what_its_policy_is_for():
+    out = text(run("synth", "--help").output)
+    assert "the leads are drawn against" in out and "the model's own to decide" not in out

@@ -36,3 +36,10 @@ def test_a_bad_fit_rejection_in_the_demo_holds_the_accounts_other_contacts(regis
     assert [trigger for trigger, _ in rows] == ["created", "outcome"]
     assert "recently_rejected_account" in [g["code"] for g in rows[-1].record["gates"]]
     engine.dispose()
+
+
+def test_one_lead_decided_again_is_said_in_the_singular():
+    from leadgate.cli.lifecycle import rejected_accounts_decided
+
+    assert rejected_accounts_decided(1) == "1 stored lead of an account rejected as a bad fit"
+    assert rejected_accounts_decided(1200) == "1,200 stored leads of accounts rejected as a bad fit"

@@ -113,8 +113,12 @@ def test_retention_erases_only_leads_idle_longer_than_configured(store_url, seed
 
 
 def test_without_a_salt_erase_warns_and_keeps_no_hash(store_url, seeded):
+    dry = run(store_url, "--lead-id", "p-1", "--dry-run", salt=None)
+    assert "would erase 1 lead: p-1" in dry.output
     result = run(store_url, "--lead-id", "p-1", salt=None)
-    assert result.exit_code == 0 and "erased 1 lead " in result.output
+    # One of each, said in the singular (walk: "1 decisions, 1 shadow decisions, 1 outcomes").
+    assert result.exit_code == 0 and "erased 1 lead (1 decision, 0 shadow decisions, " in result.output
+    assert "1 anonymised audit row kept" in result.output
     assert "no LEADGATE_ERASURE_SALT" in " ".join(result.output.split())
     assert _audits(seeded) == [(None, "request")]
     again = run(store_url, "--lead-id", "p-1", salt=None)

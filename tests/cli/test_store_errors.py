@@ -135,6 +135,29 @@ def test_other_commands_refuse_an_absent_or_older_schema_and_change_nothing(
     assert _revision(bare_store_url) == "0005_reviews"
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        *READING_COMMANDS,
+        ["suppressions", "show", "--subject", "dana@example.com"],
+        ["outcomes", "import", "OUTCOMES"],
+        ["train", "--from-store"],
+        ["promote", "--dry-run"],
+        ["rollback", "--why", "a test", "--dry-run"],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_commands_pointed_at_a_missing_data_folder_refuse_and_create_nothing(args, isolated, tmp_path):
+    # Walk: `monitor` made the folder and an empty decisions.db before saying "run `leadgate migrate`".
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text("lead_id,sql\nlead-1,true\n")
+    missing = tmp_path / "no" / "such"
+    args = [str(outcomes) if arg == "OUTCOMES" else arg for arg in args]
+    said = _one_clear_error(CliRunner().invoke(app, [*args, "--data-dir", str(missing)]), lines=6)
+    assert "run `leadgate migrate`" in said or "no model 'leadgate' has the alias" in said, said
+    assert not (tmp_path / "no").exists()
+
+
 def test_migrate_says_what_it_did(bare_store_url, tmp_path, monkeypatch):
     from leadgate.serving.store_schema import head
 

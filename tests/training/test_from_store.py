@@ -98,4 +98,4 @@ def test_leads_first_decided_long_after_creation_are_counted_in_a_note(store, pi
     assert note.startswith(
         "2 of 3 training leads were first decided more than a day after their created_at (40 days later)"
     )
-    assert "`leadgate train FILE`" in note
+    assert "train from an export (`leadgate train --data FILE`)" in note
