@@ -141,7 +141,8 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
 
 def _flat_records(path: Path, delimiter: str | None, encoding: str | None) -> Iterator[dict]:
     if file_format(path) == ".parquet":
-        return (record for records in parquet_batches(path, PARQUET_BATCH)[1] for record in records)
+        batches = parquet_batches(path, PARQUET_BATCH, keep_index=lead_field)[1]
+        return (record for records in batches for record in records)
     return iter(open_table(path, delimiter=delimiter, encoding=encoding).rows)
 
 
@@ -232,7 +233,7 @@ def input_columns(
     if mapping is not None:  # the header only: the file's encoding is told when its rows are read
         return open_table(path, delimiter=delimiter, encoding=encoding, announce=False).columns
     if kind == ".parquet":
-        return parquet_batches(path, 1)[0]
+        return parquet_batches(path, 1, keep_index=lead_field)[0]
     if kind in (".json", ".jsonl", ".jsonl.gz"):
         first = next((data for _, data in _first_json(path, kind)), None)
         return [str(key) for key in first] if isinstance(first, dict) else []
@@ -263,6 +264,11 @@ def _first_json(path: Path, kind: str) -> Iterator[tuple[int, object]]:
 def foreign_columns(columns: list[str]) -> list[str]:
     """The columns that are no lead field ('Lead Number'; 'company.employees' is one): a CRM export's names."""
     return [column for column in columns if column.split(".", 1)[0] not in Lead.model_fields]
+
+
+def lead_field(column: str) -> bool:
+    """Whether a column names a lead field: a DataFrame indexed by lead_id keeps it when written to Parquet."""
+    return not foreign_columns([column])
 
 
 def shown_columns(columns: list[str], most: int = 5) -> str:
