@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from leadgate.features.cells import cell_value, text_fields, typed_custom
+from leadgate.features.cells import cell_text, cell_value, text_fields, typed_custom
 from leadgate.features.custom import CustomField
 from leadgate.features.export_records import (
     decimal_marks,
@@ -63,10 +63,8 @@ class Row:
         try:
             lead = parse_lead(data, cells=cells)
         except LeadValidationError as error:
-            found = data.get("lead_id") if isinstance(data, dict) else None
-            return cls(
-                number, None, None if found is None else str(found), f"{where or f'row {number}'}: {error}"
-            )
+            found = readable_id(data.get("lead_id")) if isinstance(data, dict) else None
+            return cls(number, None, found, f"{where or f'row {number}'}: {error}")
         return cls(number, lead, lead.lead_id, None)
 
     @classmethod
@@ -79,6 +77,16 @@ class Row:
             return row
         problems = [row.error.removeprefix(f"row {number}: ")] if row.error else []
         return cls(number, None, row.lead_id, f"row {number}: " + "; ".join([*problems, *unread]))
+
+
+def readable_id(value) -> str | None:
+    """A row's lead_id as its file wrote it (text, or a number a typed column holds), so that an error row can
+    be matched back; None when missing or no id at all (an object, a list)."""
+    value = cell_value(value)
+    if value is None or isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    text = cell_text(value)
+    return text if text.strip() else None
 
 
 def unflatten(row: dict) -> dict:
@@ -119,7 +127,7 @@ def json_text_row(number: int, line: str) -> Row:
     repeated = repeated_keys(line)
     if repeated:
         words = "; ".join(f"{path}: {repeated_words(path.rpartition('.')[2], n)}" for path, n in repeated)
-        return Row(number, None, lead.lead_id if lead else None, f"row {number}: {words}")
+        return Row(number, None, lead.lead_id if lead else _json_id(line), f"row {number}: {words}")
     if lead is not None:
         return Row(number, lead, lead.lead_id, None)
     try:
@@ -127,6 +135,15 @@ def json_text_row(number: int, line: str) -> Row:
     except json.JSONDecodeError as error:
         return Row(number, None, None, f"row {number}: not valid JSON: {error.msg}")
     return Row.parsed(number, data)
+
+
+def _json_id(line: str) -> str | None:
+    """The lead_id of lead JSON text that is no lead, when the text is JSON and names one."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return readable_id(data.get("lead_id")) if isinstance(data, dict) else None
 
 
 def _jsonl_rows(path: Path) -> Iterator[Row]:
@@ -153,7 +170,11 @@ def table_rows(records: Iterable[dict], custom_fields: tuple[CustomField, ...] =
         try:
             data = unflatten(record)
         except json.JSONDecodeError as error:
-            yield Row.of(number, f"row {number}: events is not valid JSON: {error.msg}")
+            yield Row.of(
+                number,
+                f"row {number}: events is not valid JSON: {error.msg}",
+                readable_id(record.get("lead_id")),
+            )
             continue
         yield Row.of_cells(number, data, custom_fields)
 
