@@ -20,6 +20,50 @@ class ApiKey(BaseModel):
     sha256: str = Field(..., pattern=r"^[0-9a-f]{64}$")
 
 
+def trusted_proxies(value: str) -> str:
+    """`*`, or comma-separated IP addresses and CIDR networks (canonical); ValueError naming each bad entry."""
+    import ipaddress
+
+    entries = [entry.strip() for entry in value.split(",")]
+    if entries == ["*"]:
+        return "*"
+    if entries == [""]:
+        raise ValueError(
+            "empty: give the proxy's IP addresses or networks, comma-separated, or * "
+            "(to trust no proxy: LEADGATE_PROXY_HEADERS=false)"
+        )
+    problems, kept = [], []
+    for entry in entries:
+        if entry == "*":
+            problems.append("'*' trusts every address: give it alone, not in a list")
+        elif not entry:
+            problems.append("an empty entry: give addresses or networks separated by single commas")
+        elif "/" in entry:
+            try:
+                kept.append(str(ipaddress.ip_network(entry)))
+            except ValueError:
+                problems.append(_bad_network(entry))
+        else:
+            try:
+                kept.append(str(ipaddress.ip_address(entry)))
+            except ValueError:
+                problems.append(f"{entry!r} is not an IP address (10.0.0.5) or network (10.0.0.0/8)")
+    if problems:
+        raise ValueError("; ".join(dict.fromkeys(problems)))  # 'a,,,' says its empty entries once
+    return ",".join(kept)
+
+
+def _bad_network(entry: str) -> str:
+    """Why a CIDR entry is refused: host bits set (with the network meant) or no network at all."""
+    import ipaddress
+
+    try:
+        meant = ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return f"{entry!r} is not an IP network (a CIDR such as 10.0.0.0/8)"
+    return f"{entry!r} has host bits set: did you mean {meant}?"
+
+
 class Settings(BaseSettings):
     """Where data, decisions and models live; read from LEADGATE_* variables (and the two standard URLs)."""
 
@@ -144,6 +188,13 @@ class Settings(BaseSettings):
     metrics_host: str | None = Field(None, description="bind address of the metrics port (default: host)")
     proxy_headers: bool = Field(True, description="take X-Forwarded-Proto/-For from forwarded_allow_ips")
     forwarded_allow_ips: str = Field("127.0.0.1", description="comma-separated proxy IPs or networks, or *")
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        # uvicorn takes an entry that is no address or network as a literal name no client has: a typo would
+        # trust no proxy, without a word, and every client would be the proxy's address.
+        return trusted_proxies(value)
 
     @field_validator("metrics_port")
     @classmethod

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from leadgate.features.cells import cell_value, text_fields, typed_custom
+from leadgate.features.cells import cell_text, cell_value, text_fields, typed_custom
 from leadgate.features.custom import CustomField
 from leadgate.features.export_records import (
     decimal_marks,
@@ -63,10 +63,8 @@ class Row:
         try:
             lead = parse_lead(data, cells=cells)
         except LeadValidationError as error:
-            found = data.get("lead_id") if isinstance(data, dict) else None
-            return cls(
-                number, None, None if found is None else str(found), f"{where or f'row {number}'}: {error}"
-            )
+            found = readable_id(data.get("lead_id")) if isinstance(data, dict) else None
+            return cls(number, None, found, f"{where or f'row {number}'}: {error}")
         return cls(number, lead, lead.lead_id, None)
 
     @classmethod
@@ -79,6 +77,16 @@ class Row:
             return row
         problems = [row.error.removeprefix(f"row {number}: ")] if row.error else []
         return cls(number, None, row.lead_id, f"row {number}: " + "; ".join([*problems, *unread]))
+
+
+def readable_id(value) -> str | None:
+    """A row's lead_id as its file wrote it (text, or a number a typed column holds), so that an error row can
+    be matched back; None when missing or no id at all (an object, a list)."""
+    value = cell_value(value)
+    if value is None or isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    text = cell_text(value)
+    return text if text.strip() else None
 
 
 def unflatten(row: dict) -> dict:
@@ -119,7 +127,7 @@ def json_text_row(number: int, line: str) -> Row:
     repeated = repeated_keys(line)
     if repeated:
         words = "; ".join(f"{path}: {repeated_words(path.rpartition('.')[2], n)}" for path, n in repeated)
-        return Row(number, None, lead.lead_id if lead else None, f"row {number}: {words}")
+        return Row(number, None, lead.lead_id if lead else _json_id(line), f"row {number}: {words}")
     if lead is not None:
         return Row(number, lead, lead.lead_id, None)
     try:
@@ -127,6 +135,15 @@ def json_text_row(number: int, line: str) -> Row:
     except json.JSONDecodeError as error:
         return Row(number, None, None, f"row {number}: not valid JSON: {error.msg}")
     return Row.parsed(number, data)
+
+
+def _json_id(line: str) -> str | None:
+    """The lead_id of lead JSON text that is no lead, when the text is JSON and names one."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return readable_id(data.get("lead_id")) if isinstance(data, dict) else None
 
 
 def _jsonl_rows(path: Path) -> Iterator[Row]:
@@ -141,7 +158,8 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
 
 def _flat_records(path: Path, delimiter: str | None, encoding: str | None) -> Iterator[dict]:
     if file_format(path) == ".parquet":
-        return (record for records in parquet_batches(path, PARQUET_BATCH)[1] for record in records)
+        batches = parquet_batches(path, PARQUET_BATCH, keep_index=lead_field)[1]
+        return (record for records in batches for record in records)
     return iter(open_table(path, delimiter=delimiter, encoding=encoding).rows)
 
 
@@ -152,7 +170,11 @@ def table_rows(records: Iterable[dict], custom_fields: tuple[CustomField, ...] =
         try:
             data = unflatten(record)
         except json.JSONDecodeError as error:
-            yield Row.of(number, f"row {number}: events is not valid JSON: {error.msg}")
+            yield Row.of(
+                number,
+                f"row {number}: events is not valid JSON: {error.msg}",
+                readable_id(record.get("lead_id")),
+            )
             continue
         yield Row.of_cells(number, data, custom_fields)
 
@@ -232,7 +254,7 @@ def input_columns(
     if mapping is not None:  # the header only: the file's encoding is told when its rows are read
         return open_table(path, delimiter=delimiter, encoding=encoding, announce=False).columns
     if kind == ".parquet":
-        return parquet_batches(path, 1)[0]
+        return parquet_batches(path, 1, keep_index=lead_field)[0]
     if kind in (".json", ".jsonl", ".jsonl.gz"):
         first = next((data for _, data in _first_json(path, kind)), None)
         return [str(key) for key in first] if isinstance(first, dict) else []
@@ -263,6 +285,11 @@ def _first_json(path: Path, kind: str) -> Iterator[tuple[int, object]]:
 def foreign_columns(columns: list[str]) -> list[str]:
     """The columns that are no lead field ('Lead Number'; 'company.employees' is one): a CRM export's names."""
     return [column for column in columns if column.split(".", 1)[0] not in Lead.model_fields]
+
+
+def lead_field(column: str) -> bool:
+    """Whether a column names a lead field: a DataFrame indexed by lead_id keeps it when written to Parquet."""
+    return not foreign_columns([column])
 
 
 def shown_columns(columns: list[str], most: int = 5) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 
 import pytest
 from typer.testing import CliRunner
@@ -128,3 +129,45 @@ def test_a_retention_out_of_range_is_only_warned_about_by_monitor(tmp_path):
     result = _invoke(["monitor"], tmp_path, LEADGATE_PERSONAL_DATA_RETENTION_DAYS="99999999")
     assert result.exit_code == 0, result.output
     assert "not used by this command, so ignored here" in _flat(result.output)
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("172.16.0.0/33", "'172.16.0.0/33' is not an IP network (a CIDR such as 10.0.0.0/8)"),
+        (
+            "bogus,,",
+            "'bogus' is not an IP address (10.0.0.5) or network (10.0.0.0/8); an empty entry: give addresses or "
+            "networks separated by single commas",
+        ),
+        ("10.0.0.5,172.16.0.1/12", "'172.16.0.1/12' has host bits set: did you mean 172.16.0.0/12?"),
+        ("10.0.0.5,*", "'*' trusts every address: give it alone, not in a list"),
+        (
+            "",
+            "empty: give the proxy's IP addresses or networks, comma-separated, or * (to trust no proxy: "
+            "LEADGATE_PROXY_HEADERS=false)",
+        ),
+    ],
+    ids=["prefix", "typo", "host-bits", "star-in-list", "empty"],
+)
+def test_serve_refuses_a_trusted_proxy_that_is_no_address_or_network_in_one_line(value, said, tmp_path):
+    # uvicorn would take the entry as a name no client has: no proxy trusted, without a word.
+    with socket.socket() as taken:  # a setting let through fails on the port, never starts a server
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for args, env in (
+            (["serve", "--port", port], {"LEADGATE_FORWARDED_ALLOW_IPS": value}),
+            (["serve", "--port", port, "--forwarded-allow-ips", value], {}),
+        ):
+            result = _invoke(args, tmp_path, **env)
+            assert result.exit_code == 2 and "Traceback" not in result.output
+            assert _flat(result.output) == f"error: LEADGATE_FORWARDED_ALLOW_IPS: {said}"
+
+
+def test_trusted_proxies_are_read_in_canonical_form():
+    from leadgate.settings import Settings
+
+    assert Settings(forwarded_allow_ips=" * ").forwarded_allow_ips == "*"
+    given = " 10.0.0.5, 172.16.0.0/12 ,2001:DB8::1 "
+    assert Settings(forwarded_allow_ips=given).forwarded_allow_ips == "10.0.0.5,172.16.0.0/12,2001:db8::1"

@@ -503,6 +503,38 @@ def test_error_rows_of_a_mapped_export_keep_their_lead_id(pipeline, tmp_path, id
     assert frame["error"].iloc[2].startswith(f"{named[1]}: Mitarbeiter")
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_error_rows_of_a_plain_table_keep_their_lead_id(pipeline, tmp_path, suffix):
+    rows = [flat(lead_dict(lead_id=f"w-{i}")) for i in range(3)]
+    rows[1]["events"] = "[{"  # the row is no lead, but its lead_id cell reads
+    rows[2]["company.employees"] = -4
+    path = tmp_path / f"leads{suffix}"
+    frame = pd.DataFrame(rows)
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    else:
+        frame.to_parquet(path, index=False)
+    summary = score_file(pipeline, path, tmp_path / "out.parquet")
+    out = pd.read_parquet(tmp_path / "out.parquet")
+    assert (summary.scored, summary.errors) == (1, 2)
+    assert out["lead_id"].tolist() == ["w-0", "w-1", "w-2"]
+    assert out["error"].iloc[1].startswith("row 3: events is not valid JSON")
+
+
+def test_error_rows_keep_a_typed_id_as_text_and_no_id_that_is_none():
+    rows = list(lead_files.table_rows([{"lead_id": 7, "events": "[{"}, {"lead_id": None, "events": "[{"}]))
+    assert [(row.lead_id, row.error is not None) for row in rows] == [("7", True), (None, True)]
+    nested = lead_files.Row.of(1, {**lead_dict(), "lead_id": {"id": "x"}})
+    assert nested.error is not None and nested.lead_id is None
+
+
+def test_a_json_line_that_is_no_lead_and_writes_a_key_twice_keeps_its_lead_id():
+    line = json.dumps(lead_dict(lead_id="w-6", company={"employees": -4}))
+    line = line.replace('"company": {', '"company": {"name": "X", ', 1)
+    row = lead_files.json_text_row(7, line)
+    assert (row.lead, row.lead_id) == (None, "w-6") and "written twice" in row.error
+
+
 def test_custom_columns_of_a_csv_read_as_the_model_declares_them(tmp_path):
     fields = (
         CustomField("calls", "integer", "Calls"),
