@@ -59,6 +59,9 @@ CATEGORICALS = (
     ("campaign", "channel"),
     ("job_title", "seniority"),
 )
+# How the job_title column names a title: "read" (a title the rules read is its reading, so 'Head of Sales
+# EMEA' is 'Head of Sales'), or "raw" (each spelling its own level, as models trained before it).
+TITLE_LEVELS = "read"
 _SENIORITY_RANK = {name: rank for rank, name in enumerate(titles.SENIORITIES)}
 # Weights of meaningful events in decayed intent; opens and page views carry little buying signal.
 INTENT_WEIGHTS = {
@@ -118,6 +121,7 @@ class FeatureBuilder:
         min_category_count: int = 20,
         custom_fields: tuple[CustomField, ...] = (),
         intent_windows: dict[str, float] | None = None,
+        title_levels: str | None = None,
     ):
         self.employees_target = employees_target
         self.half_life_days = half_life_days
@@ -127,6 +131,7 @@ class FeatureBuilder:
         # Days an event of each intent type counts as current intent; older ones are history, left out of the
         # counts and the decayed intent. None (models trained before windows existed): every event counts.
         self.intent_windows = intent_windows
+        self.title_levels = title_levels or TITLE_LEVELS
 
     @property
     def windows(self) -> tuple[tuple[str, float], ...]:
@@ -157,6 +162,7 @@ class FeatureBuilder:
             "min_category_count": self.min_category_count,
             "custom_fields": [field.to_dict() for field in self.custom_fields],
             "intent_windows": dict(self.windows),
+            "title_levels": self.title_levels,
         }
 
     def fit(self, derived: Derived, rows: np.ndarray | None = None) -> FeatureBuilder:
@@ -202,6 +208,8 @@ class FeatureBuilder:
     def _category_values(self, derived: Derived, name: str):
         if name == "email_domain_class":
             return unlisted_classes(derived)
+        if name == "job_title" and self.title_levels == "read":
+            return title_levels(derived)
         if name in ("industry", "company_type", "country", "function", "crm"):
             return getattr(derived, name)
         return [v.strip().lower() for v in derived.table.text[name]]
@@ -281,9 +289,27 @@ class FeatureBuilder:
         params["custom_fields"] = tuple(CustomField.from_dict(f) for f in params.get("custom_fields", ()))
         # Bundles saved before intent windows have none: every event counts, as it did when they were trained.
         params["intent_windows"] = params.get("intent_windows") or None
+        # Bundles saved before title readings named each spelling of a title as its own level.
+        params["title_levels"] = params.get("title_levels", "raw")
         builder = cls(**params)
         builder.vocabularies_ = {k: list(v) for k, v in data["vocabularies"].items()}
         return builder
+
+
+def title_levels(derived: Derived) -> list[str]:
+    """Each lead's job_title level: '[vp/sales]' for a title the rules read, else the title as written.
+
+    Free-text titles come in endless spellings ('Head of Sales', 'Head of Sales EMEA', 'VP, Sales'); one the
+    training leads never spelled that way must not fall into the pool of rare titles. A title no rule reads
+    (a picklist value such as 'Working Professional') is still its own level.
+    """
+    read = derived.seniority_read | derived.function_read
+    return [
+        f"[{seniority}/{function}]" if known and title else title.strip().lower()
+        for title, seniority, function, known in zip(
+            derived.table.text["job_title"], derived.seniority, derived.function, read.tolist(), strict=True
+        )
+    ]
 
 
 def _number(value) -> float:

@@ -33,9 +33,11 @@ _SENIORITY_RULES = (
     ),
     (
         "executive",
-        r"\b(ceo|cto|cfo|coo|cio|cmo|cro|chief|founder|co-?founder|owner|president|partner|managing director)\b",
+        # A vice president is no president: "Vice President Sales" is a VP of sales.
+        r"\b(ceo|cto|cfo|coo|cio|cmo|cro|chief|founder|co-?founder|owner|(?<!vice )(?<!vice-)president|partner|"
+        r"managing director)\b",
     ),
-    ("vp", r"\b(vp|svp|evp|vice president|head of)\b"),
+    ("vp", r"\b(vp|svp|evp|vice[- ]president|head of)\b"),
     ("director", r"\b(director)\b"),
     ("manager", r"\b(manager|lead|principal|supervisor)\b"),
     ("junior", r"\b(junior|jr\.?|assistant|associate|entry)\b"),
@@ -48,7 +50,8 @@ _SENIORITY_RULES = (
 _FUNCTION_RULES = (
     (
         "executive",
-        r"\b(ceo|chief executive|founder|co-?founder|owner|president|managing director|general manager)\b",
+        r"\b(ceo|chief executive|founder|co-?founder|owner|(?<!vice )(?<!vice-)president|managing director|"
+        r"general manager)\b",
     ),
     ("media", r"\b(journalist|reporter|editor|writer|press|media)\b"),
     ("research", r"\b(research|researcher|professor|scientist|phd|lecturer|academic|postdoc)\b"),

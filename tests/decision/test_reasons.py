@@ -8,6 +8,8 @@ def test_base_value_plus_contributions_equals_the_raw_score(pipeline, history, t
     decisions = pipeline.decide([history.leads[i] for i in rows])
     contributions = trained.model.contributions(decisions.matrix)
     raw = trained.model.booster.predict(decisions.matrix, raw_score=True)
+    if trained.model.linear is not None:  # the trees were boosted from the linear start's log-odds
+        raw = raw + trained.model.linear.raw(decisions.matrix)
     np.testing.assert_allclose(contributions.sum(axis=1), raw, atol=1e-9)
     np.testing.assert_allclose(decisions.raw_score, raw, atol=1e-9)
     by_family = pipeline.book.by_family(contributions)
@@ -142,15 +144,22 @@ def test_company_size_is_worded_against_the_target_range_the_model_measures(poli
     from leadgate.features.table import build_table
     from tests.factories import make_lead
 
-    leads = [make_lead(company={"employees": n}) for n in (1, 30, 2000)]
+    sizes = (1, 30, 2000, "1-10", "51-200", "11-50", "10001+", "501-1,000")
+    leads = [make_lead(company={"employees": n}) for n in sizes]
     derived = derive(build_table(leads), policy.signal_rules)
     builder = FeatureBuilder(employees_target=(20, 1000)).fit(derived)
     render = size_renderer(builder.employees_target)
-    said = [render(derived, builder.transform(derived), i, negative=True) for i in range(3)]
+    said = [render(derived, builder.transform(derived), i, negative=True) for i in range(len(sizes))]
     assert said == [
         "Company size 1 employee, below the target range 20–1,000",
         "Company size 30 employees, in the target range 20–1,000",
         "Company size 2,000 employees, above the target range 20–1,000",
+        # A band is quoted as given, and placed by all of it, not by the one size the model reads for it.
+        "Company size 1–10 employees, below the target range 20–1,000",
+        "Company size 51–200 employees, in the target range 20–1,000",
+        "Company size 11–50 employees, partly in the target range 20–1,000",
+        "Company size 10,001+ employees, above the target range 20–1,000",
+        "Company size 501–1,000 employees, in the target range 20–1,000",
     ]
 
 

@@ -26,6 +26,9 @@ def test_titles(title, seniority, student, seeker):
     ("title", "seniority", "function", "student"),
     [
         ("Geschäftsführer", "executive", "executive", False),
+        ("Vice President Sales", "vp", "sales", False),  # no president
+        ("Vice-President, Marketing", "vp", "marketing", False),
+        ("President & CEO", "executive", "executive", False),
         ("Geschäftsführerin", "executive", "executive", False),
         ("Geschaeftsfuehrer", "executive", "executive", False),
         ("Geschaftsfuhrer", "executive", "executive", False),
