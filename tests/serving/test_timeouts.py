@@ -391,7 +391,15 @@ def test_a_suppression_over_hundreds_of_stored_leads_is_made_within_the_bound_an
     from leadgate.serving.store_models import DecisionRow
 
     now = datetime.now(UTC)
-    leads = [lead_dict(lead_id=f"acct-{i:03}", contact={"email": f"p{i}@bige49a3a.com"}) for i in range(300)]
+    # Each from its own address: 300 from one would (rightly) fire rapid_submissions once the store is read.
+    leads = [
+        lead_dict(
+            lead_id=f"acct-{i:03}",
+            contact={"email": f"p{i}@bige49a3a.com"},
+            source={"ip": f"2001:db8::{i:x}"},
+        )
+        for i in range(300)
+    ]
     for lead in leads:
         lead.pop("scored_at")
     _, records = pipeline.decide_records([parse_lead(lead) for lead in leads], now=now)

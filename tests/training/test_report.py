@@ -75,7 +75,8 @@ def test_the_report_is_one_self_contained_page_with_escaped_text(history, traine
     ):
         assert heading in page
     assert f"{trained.metrics['test.system.roc_auc']:.3f}" in page
-    assert f"<td>scorer</td><td>LightGBM, {trained.model.booster.num_trees()} trees</td>" in page
+    scorer = f"<td>scorer</td><td>LightGBM, {trained.model.booster.num_trees()} trees"
+    assert scorer + ("</td>" if trained.model.linear is None else ", boosted from a linear start") in page
 
 
 def test_the_report_says_when_the_model_was_boosted_from_a_linear_start():
