@@ -197,14 +197,7 @@ def decide(
     lead_file: Annotated[Path, typer.Argument(help="one lead as JSON")],
     alias: Annotated[str, typer.Option(help="model alias to load, or a version number")] = "champion",
     as_json: Annotated[bool, typer.Option("--json", help="print the full decision record as JSON")] = False,
-    policy: Annotated[
-        Path | None,
-        typer.Option(
-            "--policy",
-            help="policy YAML whose lists the leads are drawn against: own, competitor and do-not-engage "
-            "domains, industries, countries, CRMs, the bot form time (default: the shipped one)",
-        ),
-    ] = None,
+    policy: PolicyOpt = None,
     data_dir: DataDir = None,
 ) -> None:
     """Decide one lead and print it for a person to read."""

@@ -638,3 +638,6 @@ def test_synth_refuses_an_end_after_today_or_not_a_date_in_one_line(tmp_path, en
 def test_synth_says_what_its_policy_is_for():
     out = text(run("synth", "--help").output)
     assert "the leads are drawn against" in out and "the model's own to decide" not in out
+    # decide's policy is the one it decides under, not one synth draws leads against.
+    out = text(run("decide", "--help").output)
+    assert "the model's own to decide" in out and "drawn against" not in out
