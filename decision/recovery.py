@@ -124,6 +124,16 @@ def _email(d: Derived, x: np.ndarray, i: int) -> str:
     return "a company email address on the company's own domain"
 
 
+def _size(d: Derived, x: np.ndarray, i: int) -> str:
+    # A size band is no mistake to correct: an exact head count is what would place the company.
+    low, high = d.table.numbers["employees_low"][i], d.table.numbers["employees_high"][i]
+    banded = low == low and low != high  # NaN: no size given, which _company_size asks for
+    return "an exact head count (the size given is a band)" if banded else _company_size(d, x, i)
+
+
+_company_size = _value("company size", _number("employees"))
+
+
 def _activity(what: str) -> Recovery:
     text = f"{what} lifts this"
     return lambda d, x, i: text
@@ -178,14 +188,15 @@ def inquiry_recovery(better: list[tuple[int, str]] | None = None, column: int | 
             asked = [level for code, level in better if code != x[i, column]]
         if not asked:
             return no_other
-        return f"a new inquiry (a form submission with inquiry type {_listed(asked[:3])}) changes this"
+        # The lead's own inquiry is what it sent: only a new submission, a new lead, can ask for another.
+        return f"only a new inquiry (a new lead, with inquiry type {_listed(asked[:3])}) changes this"
 
     return recover
 
 
 RECOVERIES: dict[str, Recovery] = {
     "email_domain": _email,
-    "company_size": _value("company size", _number("employees")),
+    "company_size": _size,
     "revenue": _value("annual revenue", _number("annual_revenue")),
     "seniority": _title(seniority_unread),
     "function": _title(title_unread),

@@ -40,12 +40,26 @@ def check_format(date_format: str) -> str:
     return date_format
 
 
+_FIXED_ABBREVIATIONS = {
+    "EST": "America/New_York, or America/Panama for EST all year",
+    "MST": "America/Denver, or America/Phoenix for MST all year",
+    "HST": "Pacific/Honolulu",
+}
+
+
 def time_zone(name: str) -> str:
     """The IANA time zone name, when zoneinfo knows it; ValueError naming it (and a close match) otherwise."""
     # 'localtime' is the zone of whichever machine runs leadgate: not the export's, nor the same on every machine.
     if name == "localtime":
         raise ValueError(
             "'localtime' is the zone of the machine running leadgate: name the export's own zone"
+        )
+    # zoneinfo knows EST, MST and HST as fixed offsets without daylight saving: New York read as EST is an hour
+    # off all summer. A place says which rules apply (America/Phoenix keeps MST all year, as Arizona does).
+    if name in _FIXED_ABBREVIATIONS:
+        raise ValueError(
+            f"timezone: {name!r} is a fixed offset without daylight saving: name the place "
+            f"({_FIXED_ABBREVIATIONS[name]})"
         )
     try:
         ZoneInfo(name)

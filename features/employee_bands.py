@@ -12,7 +12,7 @@ MAX_EMPLOYEES = 5_000_000
 # A count with thousands grouped by ',', '.', "'", a space or a narrow no-break space: '1,001', '5.000'.
 _COUNT = r"\d{1,3}(?:[,.' \u00a0\u202f]\d{3})+|\d+"
 # The words a band may end with, as CRM exports and lead forms write them (LinkedIn: '51-200 employees').
-_UNIT = r"(?:\s*(?:employees?|emp\.?|people|staff|mitarbeiter(?:innen|ende)?|salari[ée]s|empleados|dipendenti|medewerkers))?"
+_UNIT = r"(?:\s*(?:employees?|emp\.?|people|staff|mitarbeiter(?:innen)?|mitarbeitende|salari[ée]s|empleados|dipendenti|medewerkers))?"
 _RANGE = re.compile(rf"({_COUNT})\s*(?:-|–|—|to|bis|à|a)\s*({_COUNT}){_UNIT}", re.IGNORECASE)
 _OPEN = re.compile(
     rf"(?:({_COUNT})\s*\+|(?:>=?|≥|over|more than|mehr als|plus de|más de)\s*({_COUNT})){_UNIT}",

@@ -57,6 +57,7 @@ class AbsentInputs:
     def __init__(self, model) -> None:
         self.leads = 0
         self.expected: dict[str, tuple[str, float, Callable[[Lead], object]]] = {}
+        self.missing: set[str] = set()
         reference = getattr(model, "reference", None)
         if reference is None:
             return

@@ -32,7 +32,7 @@ def immature_outcomes_note(sql: np.ndarray, split: Split) -> str | None:
     if binom.cdf(sqls, len(newest), rate_before) > MAX_P_VALUE:
         return None
     return (
-        f"the newest {len(newest):,} test leads (the last quarter of the test period) became SQLs at {sqls / len(newest):.1%} against "
+        f"the newest {len(newest):,} test leads (the newest quarter of the test part) became SQLs at {sqls / len(newest):.1%} against "
         f"{rate_before:.1%} for the {len(before):,} leads before them: their outcomes may not be known yet "
         "(leads still being worked count as not SQL), which lowers the test figures and the recall on the "
         "later period. Mark such leads open (the mapping's label.open), or export again once they are decided"

@@ -161,6 +161,14 @@ def test_company_size_is_worded_against_the_target_range_the_model_measures(poli
         "Company size 10,001+ employees, above the target range 20–1,000",
         "Company size 501–1,000 employees, in the target range 20–1,000",
     ]
+    from leadgate.decision.recovery import RECOVERIES
+
+    # A band is no mistake to correct: an exact head count is what would place it; a count only a correction.
+    matrix = builder.transform(derived)
+    assert RECOVERIES["company_size"](derived, matrix, 4) == "an exact head count (the size given is a band)"
+    assert (
+        RECOVERIES["company_size"](derived, matrix, 1) == "only a correction of the company size changes this"
+    )
 
 
 def test_email_words_name_the_class_the_model_weighed_not_the_policys_lists(policy):

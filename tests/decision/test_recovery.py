@@ -500,15 +500,15 @@ def test_the_inquiry_type_is_changed_by_a_new_inquiry_never_by_a_correction():
     recover = inquiry_recovery(levels_above(reference, 0, levels), 0)
     content = {"form": {"inquiry_type": "content"}}
     assert _recover(recover, content, 2.0) == (
-        "a new inquiry (a form submission with inquiry type demo or pricing) changes this"
+        "only a new inquiry (a new lead, with inquiry type demo or pricing) changes this"
     )
     assert _recover(recover, {"form": {"inquiry_type": "demo"}}, 3.0) == (
-        "a new inquiry (a form submission with inquiry type pricing) changes this"
+        "only a new inquiry (a new lead, with inquiry type pricing) changes this"
     )
     assert _recover(recover, {"form": {"inquiry_type": None}}) == "the inquiry type"
     # Without statistics: a demo, as the model's intent weighs it most.
     assert _recover(RECOVERIES["inquiry"], content, 2.0) == (
-        "a new inquiry (a form submission with inquiry type demo) changes this"
+        "only a new inquiry (a new lead, with inquiry type demo) changes this"
     )
 
 
@@ -570,7 +570,7 @@ def test_the_inquiry_types_a_recovery_names_take_the_reason_away(pipeline, histo
             if reason.family == "inquiry" and lead.form.inquiry_type:
                 assert "correction" not in reason.recovery, reason
                 found = re.fullmatch(
-                    r"a new inquiry \(a form submission with inquiry type (.+)\) changes this",
+                    r"only a new inquiry \(a new lead, with inquiry type (.+)\) changes this",
                     reason.recovery,
                 )
                 for asked in re.split(r", | or ", found.group(1)):

@@ -23,6 +23,7 @@ from tests.factories import lead_dict
         ("> 1000", "1001+"),
         ("more than 1000", "1001+"),
         ("10 bis 49 Mitarbeiter", "10-49"),
+        ("201-500 Mitarbeitende", "201-500"),
         ("Myself Only", 1),  # LinkedIn's smallest band: one person, a count
         ("50-50", 50),
     ],

@@ -120,6 +120,9 @@ def test_leads_a_pacific_portal_created_in_the_evening_are_ordered_by_their_real
         ("Berlin", "(did you mean 'Europe/Berlin'?)"),
         ("PST", "name the place, not the abbreviation (America/Los_Angeles for PST and PDT)"),
         ("localtime", "the zone of the machine running leadgate"),
+        # Known to zoneinfo, but as fixed offsets: New York as EST would be an hour off all summer.
+        ("EST", "'EST' is a fixed offset without daylight saving: name the place (America/New_York, or"),
+        ("MST", "(America/Denver, or America/Phoenix for MST all year)"),
         ("America", "'America' is not an IANA time zone name"),
     ],
 )

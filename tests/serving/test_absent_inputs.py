@@ -56,3 +56,13 @@ def test_score_says_which_inputs_the_file_lacks(tmp_path, pipeline, leads):
         pipeline, [Row(i + 2, lead, lead.lead_id, None) for i, lead in enumerate(leads)], tmp_path / "b.jsonl"
     )
     assert plain.absent_inputs == []
+
+
+def test_a_model_without_statistics_names_nothing_and_decides_on(trained, leads):
+    import copy
+
+    bare = copy.copy(trained.model)
+    bare.reference = None  # models saved before reason statistics
+    absent = AbsentInputs(bare)
+    absent.add([_without(lead, channel=True) for lead in leads])
+    assert absent.absent() == [] and absent.leads == len(leads)

@@ -16,7 +16,7 @@ def test_newest_leads_converting_far_below_those_before_are_told_as_perhaps_not_
     sql[3850:] = False  # the last quarter of the test period: still being worked
     note = immature_outcomes_note(sql, _split(4000))
     assert note.startswith(
-        "the newest 150 test leads (the last quarter of the test period) became SQLs at 0.0%"
+        "the newest 150 test leads (the newest quarter of the test part) became SQLs at 0.0%"
     )
     assert "label.open" in note
     # A random split has no newest leads; too few expected SQLs say nothing either.
