@@ -59,3 +59,8 @@ def company_size(low: float, high: float) -> str:
     if high == float("inf"):
         return f"{int(low):,}+ employees"
     return f"{int(low):,}–{int(high):,} employees"
+
+
+def listed(words: list[str], joiner: str = "or") -> str:
+    """'demo', 'demo or pricing', 'demo, pricing or rfp'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joiner} {words[-1]}"

@@ -9,12 +9,12 @@ from functools import cached_property
 import numpy as np
 
 from leadgate import runtime
+from leadgate.decision.gate_recovery import LEAD_WORDS, gate_recovery, lead_recovery, still_held
 from leadgate.decision.gates import GateResults
 from leadgate.decision.policy import Policy
 from leadgate.decision.public import public_answer
 from leadgate.decision.reasons import ReasonBook
 from leadgate.decision.record import DecisionRecord, FiredGate, Reason, acting_control
-from leadgate.decision.recovery import LEAD_WORDS, gate_recovery, lead_recovery, still_held
 from leadgate.decision.routes import ROUTE_SEVERITY
 from leadgate.decision.routing import BANDS
 from leadgate.decision.suppression import SuppressionState

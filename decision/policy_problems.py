@@ -69,7 +69,7 @@ def policy_warnings(policy, shipped) -> list[str]:
             f"employees_floor {firmographics.employees_floor} is not below employees_target's low end {low}: "
             "companies inside the target range are gated as too small"
         )
-    from leadgate.decision.recovery import FILLED, recovery_fields
+    from leadgate.decision.gate_recovery import FILLED, recovery_fields
 
     for gate in policy.active_gates():
         # A placeholder the gate's check does not fill is shown to sales as written ("{floor}").

@@ -1,99 +1,17 @@
-"""What would change a decision, for sales: per gate (policy text, lift wording) and per negative reason family."""
+"""What would change a decision, for sales, per negative reason family (a gate's: decision.gate_recovery)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
-from leadgate.decision.count_words import COUNT_WORDS, headcount
-from leadgate.decision.history_facts import HistoryRules
-from leadgate.decision.policy import Lift, Policy
-from leadgate.decision.policy_gates import GateSpec
+from leadgate.decision.count_words import listed
 from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo, seniority_unread, title_unread
 from leadgate.decision.reference import ReasonReference
 from leadgate.features import signals
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived, unlisted_class
-
-_EVENT_WORDS = {
-    "demo_request": "demo request",
-    "meeting_booked": "booked meeting",
-    "email_reply": "reply to our emails",
-    "pricing_page": "pricing page visit",
-    "content_download": "content download",
-    "webinar_attended": "webinar attendance",
-}
-
-
-def _listed(words: list[str], joiner: str = "or") -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {joiner} {words[-1]}"
-
-
-def lift_words(lift: Lift) -> str:
-    """'a new demo request, booked meeting or reply to our emails (within 14 days) lifts this to verify'."""
-    events = [_EVENT_WORDS.get(event.value, event.value.replace("_", " ")) for event in lift.events]
-    days = f"{lift.within_days:g} day{'' if lift.within_days == 1 else 's'}"
-    return f"a new {_listed(events)} (within {days}) lifts this to {lift.route.value}"
-
-
-def _months(months: float) -> str:
-    return f"{months:g} month{'' if months == 1 else 's'}"
-
-
-# The policy's own numbers a gate's recovery may name, by check: "{floor}" reads "10 employees". Filled from
-# the policy in force, so a recovery never quotes a threshold the policy no longer has.
-POLICY_WORDS: dict[str, dict[str, Callable[[Policy], str]]] = {
-    "below_size_floor": {"floor": lambda policy: headcount(policy.firmographics.employees_floor)},
-    "recently_rejected_account": {
-        "window": lambda policy: _months((policy.history or HistoryRules()).bad_fit_months)
-    },
-}
-# The lead's own facts a gate's recovery may name, by check: its check gives them per lead (decision.gates).
-LEAD_WORDS: dict[str, tuple[str, ...]] = {"recently_rejected_account": ("until",)}
-
-
-# Every placeholder some check fills, for the policy check's warning about one its gate's check does not.
-FILLED = frozenset(name for words in POLICY_WORDS.values() for name in words) | frozenset(
-    name for names in LEAD_WORDS.values() for name in names
-)
-
-
-def recovery_fields(check: str) -> tuple[str, ...]:
-    """The placeholders a gate running this check may use in its recovery."""
-    return tuple(POLICY_WORDS.get(check, ())) + LEAD_WORDS.get(check, ())
-
-
-class _Kept(dict):
-    # Formatting in two steps (the policy's words once per batch, the lead's per lead) keeps later fields.
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def gate_recovery(gate: GateSpec, policy: Policy) -> str | None:
-    """The gate's own recovery with the policy's numbers, then for a liftable gate what lifts it; None: nothing does.
-
-    Placeholders of the lead's own facts ({until}) are left for `lead_recovery`.
-    """
-    parts = []
-    if gate.recovery:
-        words = {name: word(policy) for name, word in POLICY_WORDS.get(gate.check, {}).items()}
-        parts.append(gate.recovery.format_map(_Kept(words)) if words else gate.recovery)
-    if gate.liftable:
-        parts.append(lift_words(policy.lift))
-    return "; ".join(parts) or None
-
-
-def lead_recovery(recovery: str, words: dict[str, str] | None) -> str:
-    """A gate's recovery with the lead's own facts filled in (`words` from its check)."""
-    return recovery.format_map(_Kept(words)) if words else recovery
-
-
-def still_held(codes: list[str]) -> str:
-    """' (competitor_domain still holds this lead)': what a lift cannot change, after a lift's promise."""
-    return f" ({_listed(codes, 'and')} still {'holds' if len(codes) == 1 else 'hold'} this lead)"
-
 
 Recovery = Callable[[Derived, np.ndarray, int], str]
 
@@ -147,7 +65,7 @@ _STALE_DEMO_FORM = "new activity (a reply or a meeting) lifts this"
 def _data_quality(d: Derived, x: np.ndarray, i: int) -> str:
     missing = [label for label, column in FORM_FIELDS if not d.table.text[column][i]]
     if missing:
-        return f"the {_listed(missing, 'and')}"
+        return f"the {listed(missing, 'and')}"
     return "only a new, complete submission changes this"
 
 
@@ -189,7 +107,7 @@ def inquiry_recovery(better: list[tuple[int, str]] | None = None, column: int | 
         if not asked:
             return no_other
         # The lead's own inquiry is what it sent: only a new submission, a new lead, can ask for another.
-        return f"only a new inquiry (a new lead, with inquiry type {_listed(asked[:3])}) changes this"
+        return f"only a new inquiry (a new lead, with inquiry type {listed(asked[:3])}) changes this"
 
     return recover
 
@@ -287,7 +205,7 @@ def _category_recovery(
         own = x[i, column]
         others = [level for code, level in better if code != own]
         if others:
-            return f"{label}: {_listed(others[:3])} (converted above average in training)"
+            return f"{label}: {listed(others[:3])} (converted above average in training)"
         if missing:
             return f"a value for {label}; no value of it converted clearly above average in training"
         return f"none known: no other value of {label} converted clearly above average in training"
@@ -317,75 +235,3 @@ def custom_recovery(
 
 # Counts where more is activity a rep can ask for (a demo request, a page view), by model column; not the ones
 # that read as a bad sign however the model weighs them (a cancelled meeting, a no-show, a careers visit).
-ASKED_FOR = {
-    "n_demo_request": "demo_request",
-    "n_pricing_page": "pricing_page",
-    "n_email_reply": "email_reply",
-    "n_meeting_booked": "meeting_booked",
-    "n_content_download": "content_download",
-    "n_webinar_registered": "webinar_registered",
-    "n_webinar_attended": "webinar_attended",
-    "n_email_open": "email_open",
-    "n_email_click": "email_click",
-    "n_page_view": "page_view",
-    "n_form_submit": "form_submit",
-}
-# As a rep asks for them; the others as the reasons count them (decision.count_words).
-_ASKED_WORDS = {
-    "demo_request": ("demo request", "demo requests"),
-    "email_reply": ("reply to our emails", "replies to our emails"),
-    "content_download": ("content download", "content downloads"),
-    "meeting_booked": ("booked meeting", "booked meetings"),
-    "webinar_attended": ("attended webinar", "attended webinars"),
-}
-
-
-@dataclass(frozen=True)
-class CountNeed:
-    """One count column of a family: below which count the lead's value converts below average, in words."""
-
-    column: int
-    below: tuple[bool, ...]  # by count 0..cap: the value lies in a range converting clearly below average
-    clear_from: int | None  # the least count from which no higher one converts below average; None: none
-    one: str  # "page view"
-    many: str  # "page views in the last 90 days"
-
-    def words(self, count: int) -> str:
-        """'a new demo request', '4 or more page views', '4 or more page views (3 more)'."""
-        if count == 0 and self.clear_from == 1:
-            return f"a new {self.one}"
-        more = f" ({self.clear_from - count} more)" if count else ""
-        return f"{self.clear_from} or more {self.many}{more}"
-
-
-def count_need(
-    reference: ReasonReference, column: int, event: str, cap: int, window: float | None
-) -> CountNeed:
-    """What count of one column takes a lead out of its below-average ranges, from the model's statistics."""
-    below = reference.below_for(column, np.arange(cap + 1)).tolist()
-    low = [count for count, is_below in enumerate(below) if is_below]
-    clear_from = None if below[cap] else (low[-1] + 1 if low else 0)
-    one, many = _ASKED_WORDS.get(event) or COUNT_WORDS[event]
-    inside = f" in the last {window:g} days" if window else ""
-    return CountNeed(column, tuple(below), clear_from, one, many + inside)
-
-
-def count_recovery(needs: list[CountNeed], fallback: Recovery) -> Recovery:
-    """A count family's recovery: each of its counts the lead has in a below-average range, and the count
-    from which none converts below average. With all of them there, none of the family's pull comes from
-    below-average values, so the reason is no longer listed against the lead (decision.reasons.sides)."""
-
-    def recover(d: Derived, x: np.ndarray, i: int) -> str:
-        named = []
-        for need in needs:
-            value = x[i, need.column]
-            count = int(value) if value == value else 0
-            if count < len(need.below) and need.below[count]:
-                if need.clear_from is None:  # no count clears it: no number can be promised
-                    return fallback(d, x, i)
-                named.append(need.words(count))
-        if not named:
-            return fallback(d, x, i)
-        return f"{_listed(named, 'and')} {'lifts' if len(named) == 1 else 'lift'} this"
-
-    return recover

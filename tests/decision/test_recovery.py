@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 import yaml
 
+from leadgate.decision.gate_recovery import gate_recovery
 from leadgate.decision.history_facts import HistoryFacts
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import PolicyError, load_policy, parse_policy
 from leadgate.decision.recovery import (
     RECOVERIES,
     custom_recovery,
-    gate_recovery,
     inquiry_recovery,
     levels_above,
 )
@@ -346,7 +346,7 @@ def test_a_lift_s_promise_names_the_gates_a_lift_cannot_change():
     assert capped["below_size_floor"].recovery.endswith("lifts this to verify")
 
 
-# A count family's recovery as worded (decision.recovery.count_recovery), read back into events to add.
+# A count family's recovery as worded (decision.count_recovery.count_recovery), read back into events to add.
 _ASKED = {
     "demo request": "demo_request",
     "pricing page visit": "pricing_page",
