@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Annotated, Literal
 
 import yaml
 from pydantic import (
     Discriminator,
     Field,
-    PrivateAttr,
     Tag,
     ValidationError,
     field_validator,
@@ -32,6 +30,7 @@ from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the
     Sequence,
     _Strict,
 )
+from leadgate.features.mapping_label import Label, fold  # noqa: F401  (re-exported)
 from leadgate.features.schema import Company, Contact, Form, LeadValidationError, Source, parse_lead
 from leadgate.features.schema import describe_validation_error as _describe
 from leadgate.features.yaml_text import UniqueKeyLoader, yaml_problem
@@ -54,85 +53,6 @@ def _created_kind(value) -> str:
 Created = Annotated[
     Annotated[CreatedAt, Tag("date")] | Annotated[Sequence, Tag("sequence")], Discriminator(_created_kind)
 ]
-
-
-def fold(text: str) -> str:
-    """How outcome values compare: in any case, surrounding spaces ignored ('closed won ' is 'Closed Won'), and
-    'é' as one code point or two (macOS writes the second)."""
-    return unicodedata.normalize("NFC", text).strip().casefold()
-
-
-def _folded_map(values: dict[str, str | None], where: str) -> dict[str, str | None]:
-    folded: dict[str, str | None] = {}
-    for key, value in values.items():
-        if fold(key) in folded and folded[fold(key)] != value:
-            raise ValueError(f"{where}.values maps {key!r} twice (values are matched in any case)")
-        folded[fold(key)] = value
-    return folded
-
-
-class Label(_Strict):
-    """The outcome: which column says SQL (and won), what means no outcome yet, where sales' rejection reason is.
-
-    Every value is matched in any case and without surrounding spaces, after the column's value map.
-    """
-
-    sql: Column
-    sql_positive: list[str] = Field(..., min_length=1, description="values that mean SQL")
-    won: Column | None = None
-    won_positive: list[str] = []
-    open: list[str] = Field([], description="values that mean no outcome yet: left out of training, counted")
-    blank: Literal["error", "open", "not_sql"] = Field(
-        "error",
-        description="an empty (or placeholder) outcome cell: the row's error, no outcome yet, or not SQL",
-    )
-    rejection_reason: Column | None = None
-    _sets: dict = PrivateAttr(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _check(self) -> Label:
-        for name, rule in (("sql", self.sql), ("won", self.won)):
-            if rule is not None and (rule.type != "text" or rule.date_format):
-                raise ValueError(
-                    f"label.{name} is read as text and matched against {name}_positive (in any case): "
-                    f"remove its type and date_format, and list the values that mean yes in {name}_positive"
-                )
-        self._sets = {
-            "sql": {fold(v) for v in self.sql_positive},
-            "won": {fold(v) for v in self.won_positive},
-            "open": {fold(v) for v in self.open},
-            "sql_values": _folded_map(self.sql.values, "label.sql"),
-            "won_values": _folded_map(self.won.values, "label.won") if self.won else {},
-        }
-        both = sorted(self._sets["open"] & (self._sets["sql"] | self._sets["won"]))
-        if both:
-            raise ValueError(
-                f"label values {both} are listed both as an outcome and as open (no outcome yet)"
-            )
-        return self
-
-    def sql_value(self, text: str | None) -> str | None:
-        """The outcome cell's text through label.sql's value map (keys in any case); None when blank or null."""
-        values = self._sets["sql_values"]
-        return values.get(fold(text), text) if text is not None else None
-
-    def kind(self, text: str | None) -> Literal["sql", "not_sql", "open", "blank"]:
-        """What an outcome cell says: SQL, not SQL, no outcome yet, or blank (when `blank` leaves it an error)."""
-        value = self.sql_value(text)
-        if value is None:
-            return {"error": "blank", "open": "open", "not_sql": "not_sql"}[self.blank]
-        if fold(value) in self._sets["open"]:
-            return "open"
-        return "sql" if fold(value) in self._sets["sql"] else "not_sql"
-
-    def won_value(self, text: str | None) -> str | None:
-        """The won column's cell through label.won's value map (keys in any case); None when blank or null."""
-        return self._sets["won_values"].get(fold(text), text) if text is not None else None
-
-    def is_won(self, text: str | None) -> bool:
-        """Whether the won column's cell (through its value map) is one of won_positive."""
-        value = self.won_value(text)
-        return value is not None and fold(value) in self._sets["won"]
 
 
 class Mapping(_Strict):
