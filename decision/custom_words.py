@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from leadgate.decision.count_words import plural
-from leadgate.decision.reason_words import Given, Renderer
+from leadgate.decision.reason_given import Given
+from leadgate.decision.reason_words import Renderer
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
 

@@ -11,7 +11,8 @@ import numpy as np
 from leadgate.decision.count_recovery import ASKED_FOR, count_need, count_recovery
 from leadgate.decision.custom_words import POOLED, custom_given, custom_renderer, more_helps, number_text
 from leadgate.decision.intent_words import windowed_renderers
-from leadgate.decision.reason_words import GIVEN, RENDERERS, Given, Renderer, event_renderers, size_renderer
+from leadgate.decision.reason_given import GIVEN, Given
+from leadgate.decision.reason_words import RENDERERS, Renderer, event_renderers, size_renderer
 from leadgate.decision.record import Reason
 from leadgate.decision.recovery import (
     RECOVERIES,
