@@ -8,12 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from leadgate.features import titles
-from leadgate.features.custom import CustomField, parse_moment
+from leadgate.features.custom import CustomField
+from leadgate.features.custom_columns import custom_categories, custom_column
 from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, Derived, unlisted_classes
 from leadgate.features.intent import check_windows, window_days, windows_key
 from leadgate.features.table import EVENT_TYPES
-
-_DAY = 86_400.0
 
 
 @dataclass(frozen=True)
@@ -174,9 +173,7 @@ class FeatureBuilder:
             self.vocabularies_[name] = self._vocabulary(self._category_values(derived, name), keep)
         for field in self.custom_fields:
             if field.type == "category":
-                self.vocabularies_[field.feature] = self._vocabulary(
-                    self._custom_categories(derived, field), keep
-                )
+                self.vocabularies_[field.feature] = self._vocabulary(custom_categories(derived, field), keep)
         return self
 
     def _vocabulary(self, values, keep: np.ndarray) -> list[str]:
@@ -184,26 +181,6 @@ class FeatureBuilder:
         counts = Counter(v for v, k in zip(values, keep, strict=True) if k and v)
         common = [v for v, c in counts.most_common(self.max_categories) if c >= self.min_category_count]
         return ["(other)", *sorted(common)]
-
-    @staticmethod
-    def _custom_categories(derived: Derived, field: CustomField) -> list[str]:
-        values = (custom.get(field.name) for custom in derived.table.custom)
-        return ["" if v is None else str(v).strip().lower() for v in values]
-
-    def _custom_column(self, derived: Derived, field: CustomField, codes: dict) -> np.ndarray:
-        """One custom field as numbers: as given, 1/0 for a flag, a category code, or days before the decision."""
-        if field.type == "category":
-            index = codes[field.feature]
-            values = self._custom_categories(derived, field)
-            return np.array([index.get(v, 0) if v else np.nan for v in values], dtype=np.float64)
-        raw = [custom.get(field.name) for custom in derived.table.custom]
-        if field.type == "datetime":
-            scored = derived.table.numbers["scored_days"]
-            return np.array(
-                [s - _days(v) if isinstance(v, str) else np.nan for v, s in zip(raw, scored, strict=True)],
-                dtype=np.float64,
-            )
-        return np.array([_number(v) for v in raw], dtype=np.float64)
 
     def _category_values(self, derived: Derived, name: str):
         if name == "email_domain_class":
@@ -261,7 +238,7 @@ class FeatureBuilder:
         columns.append(((has_name == 0) & ~has_site).astype(np.float64))
         columns.append(_log10(np.array([len(m) for m in table.text["message"]], dtype=np.float64)))
         columns.append(_log10(numbers["seconds_on_form"]))
-        columns += [self._custom_column(derived, field, codes) for field in self.custom_fields]
+        columns += [custom_column(derived, field, codes) for field in self.custom_fields]
         if not n:
             return np.zeros((0, len(self.features)))
         # One (features, n) array transposed: column_stack costs ~1 µs a column, as much as one lead's values.
@@ -310,17 +287,3 @@ def title_levels(derived: Derived) -> list[str]:
             derived.table.text["job_title"], derived.seniority, derived.function, read.tolist(), strict=True
         )
     ]
-
-
-def _number(value) -> float:
-    # Validated leads carry numbers; history without a mapping may not, and text is then missing.
-    if value is None or isinstance(value, str):
-        return np.nan
-    return float(value)
-
-
-def _days(value: str) -> float:
-    try:
-        return parse_moment(value).timestamp() / _DAY
-    except (ValueError, OverflowError):
-        return np.nan
