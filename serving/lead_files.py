@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from leadgate.features.cells import cell_text, cell_value, text_fields, typed_custom
+from leadgate.features.cells import cell_text, cell_value, typed_custom
 from leadgate.features.custom import CustomField
 from leadgate.features.export_records import (
     decimal_marks,
@@ -295,31 +295,3 @@ def lead_field(column: str) -> bool:
 def shown_columns(columns: list[str], most: int = 5) -> str:
     """'Lead Number, Lead Origin' or the first `most` and how many in all, as messages name columns."""
     return ", ".join(columns[:most]) + (f", … ({len(columns)} in all)" if len(columns) > most else "")
-
-
-def table_history(path: Path, delimiter: str | None = None) -> list[dict]:
-    """The records of a lead-path table with outcomes (a CSV history: `company.name`, `outcome.sql`, …) with
-    text cells read as their fields' types; custom columns as what all their cells write (see text_fields).
-
-    Raises BatchInputError naming the row whose JSON text (events, true_negative_factors) cannot be read.
-    """
-    table = open_table(path, delimiter=delimiter)
-    rows = list(table.rows)
-    custom = {
-        column.removeprefix("custom."): [row[column] for row in rows if row.get(column)]
-        for column in table.columns
-        if column.startswith("custom.")
-    }
-    fields = text_fields(custom)
-    records = []
-    for number, row in enumerate(rows, start=2):  # the header is row 1, as score numbers a CSV's rows
-        try:
-            data = unflatten(row)
-            outcome = data.get("outcome")
-            if isinstance(outcome, dict) and isinstance(outcome.get("true_negative_factors"), str):
-                outcome["true_negative_factors"] = json.loads(outcome["true_negative_factors"])
-        except json.JSONDecodeError as error:
-            raise BatchInputError(f"{path.name}: row {number}: not valid JSON text: {error.msg}") from None
-        typed_custom(data, fields)  # every cell reads as its field's type: the types came from these cells
-        records.append(data)
-    return records

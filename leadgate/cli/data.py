@@ -139,7 +139,7 @@ def _lead_table(path: Path, delimiter: str | None) -> bool:
 def table_history_or_fail(path: Path, delimiter: str | None) -> list[dict]:
     """A lead-path CSV's records; a cell that cannot be read stops the command with one line."""
     from leadgate.serving.export_reader import BatchInputError
-    from leadgate.serving.lead_files import table_history
+    from leadgate.serving.table_history import table_history
 
     try:
         return table_history(path, delimiter)
