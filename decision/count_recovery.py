@@ -9,6 +9,7 @@ import numpy as np
 from leadgate.decision.count_words import COUNT_WORDS, listed
 from leadgate.decision.recovery import Recovery
 from leadgate.decision.reference import ReasonReference
+from leadgate.features.builder import COUNTS, FeatureBuilder
 from leadgate.features.derived import Derived
 
 ASKED_FOR = {
@@ -83,3 +84,18 @@ def count_recovery(needs: list[CountNeed], fallback: Recovery) -> Recovery:
         return f"{listed(named, 'and')} {'lifts' if len(named) == 1 else 'lift'} this"
 
     return recover
+
+
+def count_recoveries(
+    builder: FeatureBuilder, reference: ReasonReference, recoveries: dict[str, Recovery]
+) -> dict[str, Recovery]:
+    """Per count family, a recovery naming how many of what takes the lead out of the below-average ranges."""
+    caps = {f"n_{event}": cap for event, cap, _, _ in COUNTS}
+    windows = dict(builder.windows)
+    needs: dict[str, list] = {}
+    for j, spec in enumerate(builder.features):
+        event = ASKED_FOR.get(spec.name)
+        if event is not None:
+            need = count_need(reference, j, event, caps[spec.name], windows.get(event))
+            needs.setdefault(spec.family, []).append(need)
+    return {family: count_recovery(found, recoveries[family]) for family, found in needs.items()}

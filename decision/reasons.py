@@ -8,7 +8,7 @@ from functools import cached_property
 
 import numpy as np
 
-from leadgate.decision.count_recovery import ASKED_FOR, count_need, count_recovery
+from leadgate.decision.count_recovery import count_recoveries
 from leadgate.decision.custom_words import POOLED, custom_given, custom_renderer, more_helps, number_text
 from leadgate.decision.intent_words import windowed_renderers
 from leadgate.decision.reason_given import GIVEN, Given
@@ -22,7 +22,7 @@ from leadgate.decision.recovery import (
     levels_above,
 )
 from leadgate.decision.reference import MAJORITY, ReasonReference
-from leadgate.features.builder import COUNTS, FeatureBuilder
+from leadgate.features.builder import FeatureBuilder
 from leadgate.features.derived import Derived
 
 __all__ = [
@@ -87,21 +87,6 @@ _COUNT_WORDS = {
 }
 
 
-def _count_recoveries(
-    builder: FeatureBuilder, reference: ReasonReference, recoveries: dict[str, Recovery]
-) -> dict[str, Recovery]:
-    """Per count family, a recovery naming how many of what takes the lead out of the below-average ranges."""
-    caps = {f"n_{event}": cap for event, cap, _, _ in COUNTS}
-    windows = dict(builder.windows)
-    needs: dict[str, list] = {}
-    for j, spec in enumerate(builder.features):
-        event = ASKED_FOR.get(spec.name)
-        if event is not None:
-            need = count_need(reference, j, event, caps[spec.name], windows.get(event))
-            needs.setdefault(spec.family, []).append(need)
-    return {family: count_recovery(found, recoveries[family]) for family, found in needs.items()}
-
-
 @dataclass(frozen=True)
 class ReasonBook:
     """One model's reason families: how its columns sum into families and how each family is put in words."""
@@ -146,7 +131,7 @@ class ReasonBook:
                 field, reference, column, levels.get(field.feature, ())
             )
         if reference is not None:
-            recoveries.update(_count_recoveries(builder, reference, recoveries))
+            recoveries.update(count_recoveries(builder, reference, recoveries))
             inquiry = names.index("inquiry_type")
             better = levels_above(reference, inquiry, levels.get("inquiry_type", ()))
             recoveries["inquiry"] = inquiry_recovery(better, inquiry)
