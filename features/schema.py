@@ -18,10 +18,16 @@ from pydantic import (
 )
 
 from leadgate.features.lead_times import events_in_time, in_lead_time
+from leadgate.features.schema_errors import (  # noqa: F401  (the lead schema's errors, re-exported)
+    LEAD_ID_PATTERN,
+    NO_NUL,
+    PATTERN_WORDS,
+    LeadValidationError,
+    describe_validation_error,
+)
 from leadgate.features.schema_types import (
     CELLS,
     STORED,
-    UNSEEN_CLASS,
     CustomKey,
     CustomValue,
     Employees,
@@ -31,7 +37,6 @@ from leadgate.features.schema_types import (
     Moment,
     field_error,
     from_store,
-    time_problem,
     unseen_problem,
 )
 
@@ -76,16 +81,6 @@ class EventType(StrEnum):
     hard_bounce = "hard_bounce"
     spam_complaint = "spam_complaint"
     form_submit = "form_submit"
-
-
-# No '/', control or invisible character (schema_types.UNSEEN): ids travel in URLs and keys, and are read by people.
-LEAD_ID_PATTERN = rf"^[^{UNSEEN_CLASS}/]+$"
-NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold a NUL character
-# A pattern's rule in words: the regular expression means nothing to whoever filled the form.
-PATTERN_WORDS = {
-    NO_NUL: "text may not hold a NUL character (\\u0000)",
-    LEAD_ID_PATTERN: "may not hold '/', control or invisible characters",
-}
 
 
 class _Strict(BaseModel):
@@ -249,41 +244,6 @@ class Lead(_Strict):
         if self.scored_at is not None and self.scored_at < self.created_at:
             raise field_error(("scored_at",), "scored_at is earlier than created_at", self.scored_at)
         return self
-
-
-class LeadValidationError(ValueError):
-    """A lead failed validation; the message names every field and its problem."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
-
-
-def pattern_problem(item: dict) -> str | None:
-    """A pydantic pattern mismatch in PATTERN_WORDS' words, naming the character at fault; None for any other error."""
-    if item["type"] != "string_pattern_mismatch":
-        return None
-    pattern = item.get("ctx", {}).get("pattern")
-    words, value = PATTERN_WORDS.get(pattern), item.get("input")
-    if words is None or pattern == NO_NUL or not isinstance(value, str):
-        return words
-    where = unseen_problem(value, "/" if pattern == LEAD_ID_PATTERN else "")
-    return f"{words} ({where})" if where else words
-
-
-def readable_problem(item: dict) -> str | None:
-    """A pydantic error leadgate words itself (a pattern, a time it cannot read); None for any other error."""
-    return pattern_problem(item) or time_problem(item)
-
-
-def describe_validation_error(error: ValidationError, whole: str = "lead") -> list[str]:
-    """Turn pydantic's error list into 'field.path: problem' lines (`whole` names a problem of the object)."""
-    lines = []
-    for item in error.errors():
-        path = ".".join(str(part) for part in item["loc"]) or whole
-        message = readable_problem(item) or item["msg"].removeprefix("Value error, ")
-        lines.append(f"{path}: {message}")
-    return lines
 
 
 def parse_lead(data: dict, *, cells: bool = False, stored: bool = False) -> Lead:

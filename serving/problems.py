@@ -7,7 +7,7 @@ import re
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from leadgate.features.schema import readable_problem
+from leadgate.features.schema_errors import readable_problem
 
 # What pydantic calls "unable to parse raw data as a unicode string" ("\\ud800" sent alone in JSON).
 UNPAIRED_SURROGATE = "text holds an unpaired surrogate (\\ud800-\\udfff), not Unicode text"
