@@ -128,7 +128,7 @@ class ReasonBook:
             renderers[field.feature] = custom_renderer(field, column)
             givens[field.feature] = custom_given(field)
             recoveries[field.feature] = custom_recovery(
-                field, reference, column, levels.get(field.feature, ())
+                field, reference, column, builder.level_names(field.feature)
             )
         if reference is not None:
             recoveries.update(count_recoveries(builder, reference, recoveries))

@@ -171,10 +171,19 @@ class FeatureBuilder:
         self.vocabularies_: dict[str, list[str]] = {}
         for name, _ in CATEGORICALS:
             self.vocabularies_[name] = self._vocabulary(self._category_values(derived, name), keep)
+        # How the export spells each custom level ('Demo request', not the key 'demo request'), for words.
+        self.spellings_: dict[str, dict[str, str]] = {}
         for field in self.custom_fields:
             if field.type == "category":
-                self.vocabularies_[field.feature] = self._vocabulary(custom_categories(derived, field), keep)
+                keys = custom_categories(derived, field)
+                self.vocabularies_[field.feature] = vocabulary = self._vocabulary(keys, keep)
+                self.spellings_[field.feature] = _spellings(derived, field, keys, keep, vocabulary)
         return self
+
+    def level_names(self, feature: str) -> list[str]:
+        """A category column's levels by code, as the training leads spelled them most often."""
+        spelled = getattr(self, "spellings_", {}).get(feature, {})
+        return [spelled.get(level, level) for level in getattr(self, "vocabularies_", {}).get(feature, [])]
 
     def _vocabulary(self, values, keep: np.ndarray) -> list[str]:
         # Rare levels are pooled into code 0, "(other)", with values unseen in training; missing stays NaN.
@@ -256,7 +265,11 @@ class FeatureBuilder:
 
     def to_dict(self) -> dict:
         """Parameters and learned state, for the model bundle."""
-        return {"params": self.get_params(), "vocabularies": self.vocabularies_}
+        return {
+            "params": self.get_params(),
+            "vocabularies": self.vocabularies_,
+            "spellings": getattr(self, "spellings_", {}),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> FeatureBuilder:
@@ -270,7 +283,23 @@ class FeatureBuilder:
         params["title_levels"] = params.get("title_levels", "raw")
         builder = cls(**params)
         builder.vocabularies_ = {k: list(v) for k, v in data["vocabularies"].items()}
+        # Bundles saved before spellings name each level by its key (lower case).
+        builder.spellings_ = {k: dict(v) for k, v in data.get("spellings", {}).items()}
         return builder
+
+
+def _spellings(
+    derived: Derived, field: CustomField, keys: list[str], keep: np.ndarray, vocabulary: list[str]
+) -> dict[str, str]:
+    """Each kept level's most frequent spelling among the training leads, where it differs from its key."""
+    wanted = set(vocabulary[1:])
+    seen: dict[str, Counter] = {}
+    for custom, key, kept in zip(derived.table.custom, keys, keep, strict=True):
+        if kept and key in wanted:
+            seen.setdefault(key, Counter())[str(custom.get(field.name)).strip()] += 1
+    # Ties go to the first spelling seen, so the choice does not depend on set or dict order elsewhere.
+    named = {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
+    return {key: name for key, name in named.items() if name != key}
 
 
 def title_levels(derived: Derived) -> list[str]:

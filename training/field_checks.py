@@ -146,10 +146,13 @@ def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: di
         return []
     keys = ["(blank)" if v is None else str(v).strip().lower() for v in values]
     leads, sqls = Counter(keys), Counter(k for k, sql in zip(keys, y, strict=True) if sql)
+    # Quoted as the export spells the value most often ('Closed Lost'), not as its key.
+    spelled = Counter((k, str(v).strip()) for k, v in zip(keys, values, strict=True) if v is not None)
     for key, n in leads.most_common():
         if n < ONE_SIDED_LEADS:
             break
-        shown = "blank" if key == "(blank)" else repr(key)
+        written = next((text for (k, text), _ in spelled.most_common() if k == key), key)
+        shown = "blank" if key == "(blank)" else repr(written if field.type == "category" else key)
         if sqls[key] == 0 and n * rate >= ONE_SIDED_EXPECTED:
             said = f"none of the {n:,} training leads where it is {shown} became an SQL (about {n * rate:.0f} would at the overall rate)"
         elif sqls[key] == n and n * (1 - rate) >= ONE_SIDED_EXPECTED:

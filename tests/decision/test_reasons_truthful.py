@@ -261,3 +261,27 @@ def test_a_placeholder_email_domain_is_never_a_reason_for_a_lead(pipeline):
     # It may still count against a lead (test.com does).
     against = pipeline.decide([make_lead(contact={"email": "test@test.com"})]).reasons(0, negative=True)
     assert "email_domain" in [r.family for r in against]
+
+
+def test_a_category_s_recovery_names_its_levels_as_the_export_spells_them(policy):
+    from leadgate.decision.reasons import ReasonBook
+    from leadgate.features.builder import FeatureBuilder
+    from leadgate.features.custom import CustomField
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+    from leadgate.training.reason_reference import reason_reference
+
+    field = CustomField("conversion", "category", "Recent conversion")
+    # 'Demo request' converts at 60%, 'Newsletter' at 10%: the demo request is the value named.
+    values = ["Demo request"] * 100 + ["Newsletter"] * 100
+    leads = [make_lead(lead_id=f"s{i}", custom={"conversion": v}) for i, v in enumerate(values)]
+    derived = derive(build_table(leads), policy.signal_rules)
+    builder = FeatureBuilder(custom_fields=(field,)).fit(derived)
+    matrix = builder.transform(derived)
+    sql = np.array([i < 60 or 100 <= i < 110 for i in range(200)])
+    book = ReasonBook.for_builder(builder, reason_reference(builder, matrix, sql))
+    recover = book.recoveries[book.families.index("custom_conversion")]
+    assert (
+        recover(derived, matrix, 150)
+        == "Recent conversion: Demo request (converted above average in training)"
+    )

@@ -198,3 +198,18 @@ def test_a_builder_round_trips_its_custom_fields_and_vocabularies():
     again = FeatureBuilder.from_dict(builder.to_dict())
     assert again.custom_fields == FIELDS
     np.testing.assert_array_equal(again.transform(derived), builder.transform(derived))
+
+
+def test_a_category_s_levels_are_named_as_the_export_spells_them_most_often():
+    spelled = ["Demo request", "Demo request", "demo request", "NEWSLETTER", "Newsletter", "newsletter"] * 3
+    leads = [make_lead(lead_id=f"c{i}", custom={"segment": s}) for i, s in enumerate(spelled)]
+    derived = _derived(leads)
+    builder = FeatureBuilder(min_category_count=2, custom_fields=FIELDS).fit(derived)
+    feature = FIELDS[0].feature
+    assert builder.vocabularies_[feature] == ["(other)", "demo request", "newsletter"]
+    # The most frequent spelling; a tie goes to the first seen.
+    assert builder.level_names(feature) == ["(other)", "Demo request", "NEWSLETTER"]
+    assert FeatureBuilder.from_dict(builder.to_dict()).level_names(feature) == builder.level_names(feature)
+    saved = builder.to_dict()
+    del saved["spellings"]  # as bundles written before spellings
+    assert FeatureBuilder.from_dict(saved).level_names(feature) == ["(other)", "demo request", "newsletter"]

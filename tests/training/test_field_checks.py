@@ -129,3 +129,13 @@ def test_the_notes_that_find_a_field_known_only_after_contact_say_what_they_foun
         np.ones(N, dtype=bool),
     )
     assert note.late is None  # a multi-select says nothing about when the field was set
+
+
+def test_a_one_sided_value_is_quoted_as_the_export_spells_it():
+    y = np.arange(N) % 10 < 3
+    stages = ["Closed Lost" if i % 10 in (5, 6) else "Open" for i in range(N)]  # 200 with no SQL
+    stages[5] = "closed lost"
+    [note] = _notes(
+        CustomField("stage", "category", "Stage"), stages, y=y, vocabulary=("(other)", "closed lost", "open")
+    )
+    assert "none of the 200 training leads where it is 'Closed Lost' became an SQL" in note
