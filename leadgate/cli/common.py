@@ -162,8 +162,8 @@ def store_or_fail(settings):
     missing = sqlite_file(settings.decisions_url())
     if missing is not None and not missing.exists():
         raise fail(
-            f"no decision store at {missing} (run `leadgate migrate` to create it, or check --data-dir and "
-            "LEADGATE_DATA_DIR)"
+            f"no decision store at {missing} (run `leadgate migrate` to create it, or check --data-dir, "
+            "LEADGATE_DATA_DIR and DATABASE_URL)"
         )
     return _opened_or_fail(settings, check_schema)[0]
 

@@ -168,6 +168,7 @@ def promote(
     data_dir: DataDir = None,
 ) -> None:
     """Promote the challenger to champion only if its shadow period meets the policy's criteria; exit 1 if not."""
+    from leadgate.serving.db_problems import masked
     from leadgate.serving.lifecycle_store import shadow_pairs
     from leadgate.training.promote import compare
     from leadgate.training.registry import CHALLENGER, CHAMPION, alias_version
@@ -177,7 +178,10 @@ def promote(
     registry_or_fail(settings)
     challenger = alias_version(settings, CHALLENGER)
     if challenger is None:
-        raise fail(f"no model '{settings.model_name}' has the alias '{CHALLENGER}': train one first")
+        raise fail(
+            f"no model '{settings.model_name}' in {masked(settings.tracking_uri())} has the alias '{CHALLENGER}': a "
+            "`leadgate train` after the first registers one (check --data-dir and MLFLOW_TRACKING_URI)"
+        )
     champion = alias_version(settings, CHAMPION)
     pairs = shadow_pairs(store_or_fail(settings), f"{settings.model_name}/{challenger}")
     with console.status("comparing champion and challenger on the shadow period"):

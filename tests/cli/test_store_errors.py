@@ -153,8 +153,10 @@ def test_commands_pointed_at_a_missing_data_folder_refuse_and_create_nothing(arg
     outcomes.write_text("lead_id,sql\nlead-1,true\n")
     missing = tmp_path / "no" / "such"
     args = [str(outcomes) if arg == "OUTCOMES" else arg for arg in args]
-    said = _one_clear_error(CliRunner().invoke(app, [*args, "--data-dir", str(missing)]), lines=6)
-    assert "run `leadgate migrate`" in said or "no model 'leadgate' has the alias" in said, said
+    said = _one_clear_error(CliRunner().invoke(app, [*args, "--data-dir", str(missing)]), lines=8)
+    # promote names where it looked for the challenger: the folder's mlflow.db, or MLFLOW_TRACKING_URI.
+    assert "run `leadgate migrate`" in said or "has the alias" in said, said
+    assert "DATABASE_URL" in said or "MLFLOW_TRACKING_URI" in said or f"{missing} yet" in said, said
     assert not (tmp_path / "no").exists()
 
 
