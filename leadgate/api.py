@@ -96,8 +96,10 @@ class Scorer:
         """
         import pandas as pd
 
-        parsed = AsOf(now).pin(Row(1, self._lead(_one_table(lead), mapping), None, None)).lead
+        as_of = AsOf(now)
+        parsed = as_of.pin(Row(1, self._lead(_one_table(lead), mapping), None, None)).lead
         _warn_unlearned(self.loaded.model, [parsed], stacklevel=3)
+        _warn_old(as_of, stacklevel=3)
         decisions = self.pipeline.decide([parsed])
         if decisions.matrix is None:
             raise ValueError("no model: nothing to explain (the policy alone decided)")
@@ -128,10 +130,12 @@ class Scorer:
     def _decide_rows(self, rows: list[Row], now: DecisionTime, full: bool = False) -> tuple[list[dict], dict]:
         """One output per row, and the unlearned gaps of the decided leads (warned of, as `score` tells them)."""
         # A fixed decision time, for back-tests by hand: each lead as of `now` unless it says otherwise.
-        outcomes = decide_chunk(self.pipeline, list(AsOf(now).rows(rows)))
+        as_of = AsOf(now)
+        outcomes = decide_chunk(self.pipeline, list(as_of.rows(rows)))
         decided = [row.lead for row, record in outcomes if record is not None]
         gaps = _warn_unlearned(self.loaded.model, decided)
         _warn_absent(self.loaded.model, decided)
+        _warn_old(as_of)
         return [output_row(row, record, full) for row, record in outcomes], gaps
 
     def _lead(self, lead, mapping=None) -> Lead:
@@ -216,6 +220,16 @@ def _warn_absent(model, leads: list[Lead], stacklevel: int = 4) -> None:
     absent.add(leads)
     if absent.absent():
         warnings.warn(absent_message(absent.absent(), len(leads)), UserWarning, stacklevel=stacklevel)
+
+
+def _warn_old(as_of, stacklevel: int = 4) -> None:
+    """Warn when leads created long ago were decided as of now, as `score` says it."""
+    import warnings
+
+    from leadgate.serving.as_of import old_leads_message
+
+    if as_of.old:
+        warnings.warn(old_leads_message(as_of.old, 'now="created"'), UserWarning, stacklevel=stacklevel)
 
 
 def _shown(builder, spec, value, custom: dict):

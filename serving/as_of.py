@@ -49,6 +49,16 @@ class AsOf:
         return (self.pin(row) for row in rows)
 
 
+def old_leads_message(old: int, option: str = "--as-of created") -> str:
+    """Deciding an old lead now ages its events and dates to today: right for a lead still open, not for
+    re-scoring history; said to whoever decided them (`option`: how to decide each as it stood instead)."""
+    were = "lead was" if old == 1 else "leads were"
+    return (
+        f"{old:,} {were} created more than {OLD_AFTER.days} days ago and decided as of now (their activity and "
+        f"dates aged to today); to decide each as it stood when created, use {option}"
+    )
+
+
 def parse_as_of(text: str, option: str = "--as-of") -> datetime | Literal["created"] | None:
     """`--as-of` in words: 'now', 'created', or an ISO 8601 date or moment (UTC when no zone is given)."""
     word = text.strip().lower()

@@ -75,6 +75,24 @@ def test_now_created_decides_each_lead_as_it_stood_when_created(scorer, history,
         scorer.decide(records[:1], now=datetime(2099, 1, 1))
 
 
+def test_old_leads_decided_as_of_now_are_warned_of_as_score_says_it(scorer, history):
+    import warnings
+
+    # Walk V: an old export's leads aged to today (a last visit 1,071 days ago) without a word in a notebook.
+    records = [lead.model_dump(mode="json", exclude={"scored_at"}) for lead in history.leads[-3:]]
+    with pytest.warns(
+        UserWarning, match=r"3 leads were created more than 30 days ago .* use now=\"created\""
+    ):
+        scorer.decide(records)
+    with pytest.warns(UserWarning, match=r"1 lead was created more than 30 days ago") as caught:
+        scorer.explain(records[0])
+    assert caught[0].filename == __file__  # pointed at the caller's line, not leadgate's
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scorer.decide(records, now="created")
+        scorer.explain(records[0], now="created")
+
+
 def test_bad_leads_get_an_error_row_and_the_rest_are_decided(scorer):
     good = lead_dict(lead_id="api-good")
     decided = scorer.decide([good, {"lead_id": "api-bad", "created_at": "yesterday"}, {"custom": 1}])

@@ -135,7 +135,7 @@ def score(
 
     from leadgate.features.mapping import MappingError
     from leadgate.serving.absent_inputs import absent_message
-    from leadgate.serving.as_of import OLD_AFTER, AsOf, parse_as_of
+    from leadgate.serving.as_of import AsOf, old_leads_message, parse_as_of
     from leadgate.serving.batch import (
         BatchInputError,
         all_rejected_message,
@@ -181,14 +181,7 @@ def score(
     if summary.repeats:
         err.print(f"[yellow]{escape(repeats_message(summary.repeats))}[/]")  # ids are the sender's text
     if decision_time.old:
-        # Deciding an old lead now ages its events and dates to today: right for a lead still open, not for
-        # re-scoring history.
-        console.print(
-            f"{decision_time.old:,} {'lead was' if decision_time.old == 1 else 'leads were'} created more than "
-            f"{OLD_AFTER.days} days ago and decided as "
-            "of now (their activity and dates aged to today); to decide each as it stood when created, "
-            "use --as-of created"
-        )
+        console.print(old_leads_message(decision_time.old))
     refuse_error_rate(summary, max_error_rate, input, mapped, delimiter)
 
 
