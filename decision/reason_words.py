@@ -116,6 +116,10 @@ def _category(label: str, column: str) -> Renderer:
     return render
 
 
+# Functions named as people write them: "Job function it" read as the pronoun (walk U).
+FUNCTION_WORDS = {"it": "IT", "hr": "HR"}
+
+
 def _function(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     title = d.table.text["job_title"][i]
     if not title:
@@ -126,7 +130,7 @@ def _function(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         return f"Job title: {title} (job function not recognised by leadgate's title rules)"
     if function in ("other", "unknown"):
         return f"No known job function in the title ({title})"
-    return f"Job function {function} ({title})"
+    return f"Job function {FUNCTION_WORDS.get(function, function)} ({title})"
 
 
 def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:

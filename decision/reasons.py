@@ -20,6 +20,7 @@ from leadgate.decision.recovery import (
     custom_recovery,
     inquiry_recovery,
     levels_above,
+    size_recovery,
 )
 from leadgate.decision.reference import MAJORITY, ReasonReference
 from leadgate.features.builder import FeatureBuilder
@@ -122,6 +123,7 @@ class ReasonBook:
         if builder.windows:  # events outside their intent window read as history, as the model counts them
             renderers.update(windowed_renderers(builder.windows, floors))
         renderers["company_size"] = size_renderer(builder.employees_target)
+        recoveries["company_size"] = size_recovery(builder.employees_target)
         names, levels = builder.feature_names, getattr(builder, "vocabularies_", {})
         for field in builder.custom_fields:
             column = names.index(field.feature)

@@ -42,11 +42,24 @@ def _email(d: Derived, x: np.ndarray, i: int) -> str:
     return "a company email address on the company's own domain"
 
 
-def _size(d: Derived, x: np.ndarray, i: int) -> str:
-    # A size band is no mistake to correct: an exact head count is what would place the company.
-    low, high = d.table.numbers["employees_low"][i], d.table.numbers["employees_high"][i]
-    banded = low == low and low != high  # NaN: no size given, which _company_size asks for
-    return "an exact head count (the size given is a band)" if banded else _company_size(d, x, i)
+def size_recovery(target: tuple[int, int] | None = None) -> Recovery:
+    """Company size: a band is no mistake to correct, an exact head count is what would place the company —
+    unless all of the band lies outside the `target` range, where any head count in it would too."""
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        low, high = d.table.numbers["employees_low"][i], d.table.numbers["employees_high"][i]
+        banded = low == low and low != high  # NaN: no size given, which _company_size asks for
+        if not banded:
+            return _company_size(d, x, i)
+        # Walk U: "an exact head count" for a 10–49 band, where every head count is below a target from 50.
+        if target is not None and (high < target[0] or low > target[1]):
+            return _correction("company size")
+        return "an exact head count (the size given is a band)"
+
+    return recover
+
+
+_size = size_recovery()
 
 
 _company_size = _value("company size", _number("employees"))

@@ -169,6 +169,14 @@ def test_company_size_is_worded_against_the_target_range_the_model_measures(poli
     assert (
         RECOVERIES["company_size"](derived, matrix, 1) == "only a correction of the company size changes this"
     )
+    # Walk U: with the target known, a band wholly outside it is a fact: any head count in it is outside too.
+    from leadgate.decision.reasons import ReasonBook
+
+    book = ReasonBook.for_builder(builder)
+    recover = book.recoveries[book.families.index("company_size")]
+    correction = "only a correction of the company size changes this"
+    said = [recover(derived, matrix, i) for i in (3, 4, 5, 6)]  # 1–10, 51–200, 11–50, 10,001+
+    assert said == [correction, "an exact head count (the size given is a band)", said[1], correction]
 
 
 def test_email_words_name_the_class_the_model_weighed_not_the_policys_lists(policy):

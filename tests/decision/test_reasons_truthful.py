@@ -26,6 +26,8 @@ UNREAD = "not recognised by leadgate's title rules"
 STUDENT_STAFF = make_lead(contact={"job_title": "Student Success Manager"})
 CEO_ASSISTANT = make_lead(contact={"job_title": "Assistant to the CEO"})
 AZUBI = make_lead(contact={"job_title": "Azubi"})
+# Walk U: "Job function it (IT-Leiter)" read as the pronoun.
+IT_HEAD = make_lead(contact={"job_title": "IT-Leiter"})
 
 CASES = [
     # (lead, family, old false words (on neither side now), new true words (under Against))
@@ -56,6 +58,7 @@ CASES = [
     (CEO_ASSISTANT, "seniority", "Executive / founder", "Junior role (Assistant to the CEO)"),
     (CEO_ASSISTANT, "function", "Job function executive", "No known job function in the title"),
     (AZUBI, "seniority", "Student or intern", "Apprentice or trainee (Azubi)"),
+    (IT_HEAD, "function", "Job function it", "Job function IT (IT-Leiter)"),
 ]
 
 
