@@ -166,7 +166,10 @@ def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_p
     )
     assert result.exit_code == 2
     out = text(result.output)
-    assert "training stopped:" in out and "regime shift" in out and "--split random" in out
+    assert "training stopped:" in out and "regime shift" in out
+    # The way out is the newer period, named as a flag; --split random is named only as no way out.
+    assert "Train on the newer period only: --since 2025-07-30 keeps the 720 leads" in out
+    assert "--split random is no way out" in out and "Try --split random" not in out
     assert "Traceback" not in result.output
     assert not data_dir.exists()  # nothing logged, nothing half-registered
     again = run(
@@ -229,6 +232,7 @@ def test_a_shift_only_the_newest_leads_show_stops_training_too(tmp_path):
     assert result.exit_code == 2, result.output
     out = text(result.output)
     assert "on the newest leads the model ranks leads backwards" in out and "Nothing was registered" in out
+    assert "Train on the newer period only: --since 2025-09-13 keeps the 360 leads" in out
     assert not (data_dir / "mlflow.db").exists()
 
 
