@@ -188,6 +188,66 @@ def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_p
     assert "a shift over time would go unseen" in text(again.output)
 
 
+def test_train_since_keeps_the_newer_period_logs_it_and_refuses_what_it_cannot_read(tmp_path):
+    write_csv(tmp_path / "shift.csv", shift_rows(), delimiter=",", encoding="utf-8")
+    (tmp_path / "shift.yaml").write_text(SHIFT_MAPPING)
+    data_dir = tmp_path / "data"
+    args = (
+        "train",
+        "--data",
+        tmp_path / "shift.csv",
+        "--mapping",
+        tmp_path / "shift.yaml",
+        "--data-dir",
+        data_dir,
+    )
+    bad = run(*args, "--since", "2025-13-01")
+    assert (
+        bad.exit_code == 2
+        and "--since: expected YYYY-MM-DD or an ISO-8601 time, got '2025-13-01'" in bad.output
+    )
+    assert not data_dir.exists()
+    empty = run(*args, "--since", "2027-01-01")
+    assert empty.exit_code == 2 and "no leads between 2027-01-01 and the end" in text(empty.output)
+    few = run(*args, "--since", "2025-10-20")
+    assert few.exit_code == 2 and "training stopped: too few leads" in text(few.output)
+    result = run(*args, "--since", "2025-07-30")
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert "window 2025-07-30 to the end (--since/--until): 720 of 2,400 leads" in out
+    assert "regime shift" not in out and "ranks the newest leads backwards" not in out
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{data_dir / 'mlflow.db'}")
+    (run_,) = client.search_runs([e.experiment_id for e in client.search_experiments()])
+    params = run_.data.params
+    assert (params["data.since"], params["data.until"], params["data.leads"]) == ("2025-07-30", "", "720")
+    assert params["data.leads_read"] == "2400"
+    # The report splits that same window, so its test part is the one the model never saw.
+    report = run("report", "--data-dir", data_dir, "--out", tmp_path / "r.html")
+    assert report.exit_code == 0, report.output
+    assert "window 2025-07-30 to the end: 720 of 2,400 leads, the window the model was trained on" in text(
+        report.output
+    )
+    # An export in row order has no dates to choose a window by: one line, before any training.
+    (tmp_path / "rows.yaml").write_text(
+        SHIFT_MAPPING.replace("created_at: {column: Created, type: datetime}\n", "")
+    )
+    rows = run(
+        *args[:3],
+        "--mapping",
+        tmp_path / "rows.yaml",
+        "--data-dir",
+        tmp_path / "rows",
+        "--since",
+        "2025-07-30",
+    )
+    assert rows.exit_code == 2
+    assert "has no dates (its leads are in row order): --since and --until cannot choose a window" in text(
+        rows.output
+    )
+
+
 def test_thresholds_keep_the_floor_on_validation_when_scores_tie(tmp_path):
     from leadgate.decision.policy import load_policy
     from leadgate.features.mapping import parse_mapping
