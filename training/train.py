@@ -20,6 +20,7 @@ from leadgate.training.evaluate import gaps_to_system, route_counts, route_metri
 from leadgate.training.field_checks import training_notes
 from leadgate.training.fit import fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
+from leadgate.training.held_out import chance_note, newest_metrics, newest_note
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak
 from leadgate.training.outcome_maturity import immature_outcomes_note
@@ -171,6 +172,8 @@ def train_model(
     metrics.update(_flat("valid.routes", route_metrics(valid_decisions.route, y_valid)))
     metrics["valid.model.roc_auc"] = fitted.valid_auc
     refuse_backwards_test(metrics, split, history)
+    # A random split's test part is mostly older leads: its model is also measured on the newest ones.
+    metrics.update(newest_metrics(history, split, test.p_sql, ~test_gated))
     metrics["test.gated_share"] = float(test_gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
     seen = {"system": leadgate_seen(history, builder), **baselines.seen}
@@ -202,6 +205,12 @@ def train_model(
             "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"], late)
             if leadgate_leaks(comparison, findings["alone"], findings["read"], late)
             else None,
+            # What the test part cannot show: said by `train` and kept in the run's notes.
+            "warnings": [
+                note
+                for note in (newest_note(metrics, history), chance_note(metrics, int(y_test.sum())))
+                if note
+            ],
             "thresholds_fixed": not isinstance(policy.routing.thresholds, str),
             "threshold_notes": threshold_notes(
                 metrics,

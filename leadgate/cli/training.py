@@ -122,7 +122,8 @@ def train_and_register(
             first_becomes_champion=not from_store,
             # A model that learned a leak would reject the very leads it should send to sales.
             aliased=allow_leakage or not result.extras.get("leak"),
-            notes=notes,
+            # What the test part cannot show, kept with the run as well as printed.
+            notes=(*notes, *result.extras.get("warnings", ())),
         )
     print_training(result, registered, result.extras["threshold_notes"])
     return result, registered

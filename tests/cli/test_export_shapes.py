@@ -183,9 +183,24 @@ def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_p
         "--split",
         "random",
     )
-    # Mixed periods cancel out, so the model is weak; it trains, and the output says how the split was made.
+    # Mixed periods cancel out, so the model is weak; it trains, and the output says how the split was made,
+    # and that on the newest leads it ranks backwards, with the flag that trains on them alone.
     assert again.exit_code == 0, again.output
-    assert "a shift over time would go unseen" in text(again.output)
+    out = text(again.output)
+    assert "a shift over time would go unseen" in out
+    warned = re.search(
+        r"warning: this model ranks the newest leads backwards: ROC-AUC (0\.\d+) \(95% interval [\d.]+–([\d.]+)\) "
+        r"on the \d+ test leads \(\d+ SQLs\) among the newest 30% of the history",
+        out,
+    )
+    assert warned and float(warned[2]) < 0.5, out
+    assert "Train again on the newer period only: --since 2025-07-30 keeps the 720 leads" in out
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{data_dir / 'mlflow.db'}")
+    (run_,) = client.search_runs([e.experiment_id for e in client.search_experiments()])
+    assert run_.data.metrics["test.newest.roc_auc"] == pytest.approx(float(warned[1]), abs=5e-4)
+    assert "ranks the newest leads backwards" in run_.data.tags["mlflow.note.content"]
 
 
 def test_train_since_keeps_the_newer_period_logs_it_and_refuses_what_it_cannot_read(tmp_path):
