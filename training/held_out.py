@@ -78,5 +78,5 @@ def chance_note(metrics: dict[str, float], sqls: int) -> str | None:
         f"the test part's ROC-AUC {auc:.3f} (95% interval {max(low, 0):.2f}–{min(high, 1):.2f}, {sqls:,} SQLs) "
         "cannot be told from chance: this test cannot show that the model ranks leads better than a coin. "
         "Bring more history (more SQLs), or judge the model by a back-test on leads newer than its training "
-        "(leadgate backtest --since) before it decides"
+        "(leadgate backtest --since) before trusting its scores"
     )
