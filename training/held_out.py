@@ -7,7 +7,7 @@ import numpy as np
 from leadgate.training.data import History
 from leadgate.training.evaluate import score_metrics
 from leadgate.training.intervals import z_value
-from leadgate.training.regime import newer_only
+from leadgate.training.regime import newer_how
 from leadgate.training.splits import Split
 
 # The newest leads a random split's model is also measured on: the share a split by time holds out for
@@ -62,7 +62,7 @@ def newest_note(metrics: dict[str, float], history: History) -> str | None:
         f"the newest {NEWEST_SHARE:.0%} of the history, against {metrics['test.model_ungated.roc_auc']:.3f} on "
         "the whole random test part. What predicts conversion changed (a regime shift), and the random split "
         "mixed the periods: on leads like tomorrow's its scores point the wrong way. Train again on the newer "
-        f"period only: {newer_only(history, newest).removeprefix('train on the newer period only: ')}"
+        f"period only: {newer_how(history, newest)}"
     )
 
 

@@ -30,6 +30,12 @@ def since_text(first: float, created: np.ndarray) -> str:
 
 
 def newer_only(history: History, period: np.ndarray) -> str:
+    """'train on the newer period only: ' and how (`newer_how`), or those words alone when there is no how."""
+    how = newer_how(history, period)
+    return f"train on the newer period only: {how}" if how else "train on the newer period only"
+
+
+def newer_how(history: History, period: np.ndarray) -> str | None:
     """How to train on the leads from the start of `period` (a mask) on: --since a date, or the export cut."""
     created = history.created
     first = float(created[period].min())
@@ -46,7 +52,7 @@ def newer_only(history: History, period: np.ndarray) -> str:
             "and train on that"
         )
     else:
-        return "train on the newer period only"
+        return None
     need = math.ceil(max(MIN_LEADS_PER_PART / SMALLEST_PART, MIN_OUTCOMES_PER_PART / SMALLEST_PART))
     enough = leads >= need and min(sqls, leads - sqls) >= math.ceil(MIN_OUTCOMES_PER_PART / SMALLEST_PART)
     short = (
@@ -56,7 +62,7 @@ def newer_only(history: History, period: np.ndarray) -> str:
         f"{math.ceil(MIN_OUTCOMES_PER_PART / SMALLEST_PART):,} SQLs and as many that are not; collect more "
         "leads from then on)"
     )
-    return f"train on the newer period only: {how}{short}"
+    return how + short
 
 
 def refuse_backwards_test(metrics: dict[str, float], split: Split, history: History | None = None) -> None:
