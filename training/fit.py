@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +44,14 @@ class FittedBooster:
         """Log-odds of each row: the linear start (if chosen) plus the trees."""
         raw = self.booster.predict(matrix, raw_score=True)
         return raw if self.linear is None else raw + self.linear.raw(matrix)
+
+
+# Said beside the way out of a regime shift (the newer period only): --split random is the first thing one
+# tries after a split by time refuses, and it hides the shift rather than escaping it.
+NOT_RANDOM = (
+    "--split random is no way out: it mixes the periods, and its model would rank the newest leads, the ones "
+    "like tomorrow's, backwards unseen"
+)
 
 
 class TrainingError(ValueError):
@@ -214,8 +223,17 @@ def _smallest_within_tolerance(candidates: list[dict]) -> dict:
     )
 
 
-def fit_platt(raw_scores: np.ndarray, labels: np.ndarray, split_kind: str = "time") -> tuple[float, float]:
-    """Platt scaling of raw scores on held-out data: strictly increasing, so rankings are kept."""
+def fit_platt(
+    raw_scores: np.ndarray,
+    labels: np.ndarray,
+    split_kind: str = "time",
+    newer: Callable[[], str] | None = None,
+) -> tuple[float, float]:
+    """Platt scaling of raw scores on held-out data: strictly increasing, so rankings are kept.
+
+    `newer` says how to train on the newer period only (training.regime.newer_only): asked only when a split
+    by time finds no ranking on the validation period.
+    """
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 
@@ -228,7 +246,9 @@ def fit_platt(raw_scores: np.ndarray, labels: np.ndarray, split_kind: str = "tim
     model.fit(raw_scores.reshape(-1, 1), labels.astype(int))
     slope = float(model.coef_[0, 0])
     if slope <= 0:
-        raise TrainingError(_no_ranking(roc_auc_score(labels.astype(int), raw_scores), labels, split_kind))
+        auc = roc_auc_score(labels.astype(int), raw_scores)
+        way_out = newer() if newer is not None and split_kind == "time" else "train on the newer period only"
+        raise TrainingError(_no_ranking(auc, labels, split_kind, way_out))
     return slope, float(model.intercept_[0])
 
 
@@ -236,7 +256,7 @@ def _part(split_kind: str) -> str:
     return "period" if split_kind == "time" else "part"
 
 
-def _no_ranking(auc: float, labels: np.ndarray, split_kind: str = "time") -> str:
+def _no_ranking(auc: float, labels: np.ndarray, split_kind: str = "time", newer: str = "") -> str:
     """Why scores that do not rise with conversion cannot be calibrated: a shift, or too little signal."""
     from leadgate.training.evaluate import auc_standard_error
 
@@ -257,11 +277,11 @@ def _no_ranking(auc: float, labels: np.ndarray, split_kind: str = "time") -> str
         return (
             f"{where} the model ranks leads backwards ({measured}), so its scores cannot be "
             "calibrated: what predicted conversion in the older leads does not in the newer ones (a regime "
-            "shift). Try --split random to learn from both periods, or train on the newer period only"
+            f"shift). {newer[:1].upper()}{newer[1:]}; {NOT_RANDOM}"
         )
     return (
         f"{where} the model ranks leads no better than chance ({measured}), so its scores "
         "cannot be calibrated: the columns leadgate reads tell too little about conversion for this many "
         "leads, or what predicted it in the older leads does not in the newer ones (a regime shift). Map "
-        "more of the export's columns (as custom fields), bring more history, or try --split random"
+        f"more of the export's columns (as custom fields), bring more history, or, for a shift, {newer}"
     )

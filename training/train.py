@@ -18,12 +18,14 @@ from leadgate.training.baselines import comparison_rows, fit_baselines
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes
-from leadgate.training.fit import TrainingError, fit_booster, fit_platt
+from leadgate.training.fit import fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
+from leadgate.training.held_out import chance_note, newest_metrics, newest_note
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak
 from leadgate.training.outcome_maturity import immature_outcomes_note
 from leadgate.training.reason_reference import reason_reference
+from leadgate.training.regime import newer_only, refuse_backwards_test
 from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.thresholds import choose_thresholds, threshold_notes
 
@@ -62,36 +64,6 @@ def leadgate_seen(history: History, builder: FeatureBuilder) -> str:
     if history.seen_columns or history.constants:
         return f"{len(history.seen_columns)} columns through the mapping{custom}"
     return f"the lead schema's fields{custom}"
-
-
-def _refuse_backwards_test(metrics: dict[str, float], split: Split) -> None:
-    """A model that clearly ranks the test part backwards is no model to register, however validation went."""
-    auc, se = (
-        metrics.get("test.model_ungated.roc_auc", np.nan),
-        metrics.get("test.model_ungated.roc_auc_se", 0),
-    )
-    if auc == auc and auc + 2 * se < 0.5:
-        later = "the newest leads" if split.kind == "time" else "the test part"
-        # A plain model that fails on the same leads points at the leads (little signal, an unlucky part).
-        plain = metrics.get("test.logistic.roc_auc", np.nan)
-        also = (
-            f"; the logistic regression on every export column also reaches only {plain:.3f} there, so these "
-            "leads may simply carry too little signal: bring more history"
-            if plain == plain and plain < 0.55
-            else ""
-        )
-        measured = f"ROC-AUC {auc:.3f} ± {se:.3f}, against {metrics['valid.model.roc_auc']:.3f} on validation"
-        if split.kind == "time":
-            raise TrainingError(
-                f"on {later} the model ranks leads backwards ({measured}): what predicted conversion before no "
-                f"longer does (a regime shift){also}. Nothing was registered. Train on the newest period only, "
-                "or use --split random to mix the periods"
-            )
-        raise TrainingError(
-            f"on {later} the model ranks leads backwards ({measured}), although that part was drawn at random "
-            f"from the same leads as training{also}. Nothing was registered. Check how the outcome is mapped "
-            "(sql_positive), map more of the export's columns, or bring more history"
-        )
 
 
 def learned_from(all_decisions: Decisions, policy: Policy) -> np.ndarray:
@@ -145,7 +117,8 @@ def train_model(
         created=created,
     )
     valid_raw = fitted.raw(matrix[valid])
-    calibration = fit_platt(valid_raw, y[valid], split.kind)
+    # The way out of a shift the validation period shows (said only then): train from its start on.
+    calibration = fit_platt(valid_raw, y[valid], split.kind, lambda: newer_only(history, split.valid))
     # Placeholder thresholds until they are chosen below from the pipeline's own scores.
     # What Against means: SQL rates by value range on the very rows the booster learned from.
     reference = reason_reference(builder, matrix[train], y[train])
@@ -198,7 +171,9 @@ def train_model(
     metrics.update(_flat("test.routes", route_metrics(test.route, y_test)))
     metrics.update(_flat("valid.routes", route_metrics(valid_decisions.route, y_valid)))
     metrics["valid.model.roc_auc"] = fitted.valid_auc
-    _refuse_backwards_test(metrics, split)
+    refuse_backwards_test(metrics, split, history)
+    # A random split's test part is mostly older leads: its model is also measured on the newest ones.
+    metrics.update(newest_metrics(history, split, test.p_sql, ~test_gated))
     metrics["test.gated_share"] = float(test_gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
     seen = {"system": leadgate_seen(history, builder), **baselines.seen}
@@ -230,6 +205,12 @@ def train_model(
             "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"], late)
             if leadgate_leaks(comparison, findings["alone"], findings["read"], late)
             else None,
+            # What the test part cannot show: said by `train` and kept in the run's notes.
+            "warnings": [
+                note
+                for note in (newest_note(metrics, history), chance_note(metrics, int(y_test.sum())))
+                if note
+            ],
             "thresholds_fixed": not isinstance(policy.routing.thresholds, str),
             "threshold_notes": threshold_notes(
                 metrics,

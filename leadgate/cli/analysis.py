@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from leadgate.cli.common import DelimiterOpt
-from leadgate.cli.data import MappingOpt
+from leadgate.cli.data import MappingOpt, SinceOpt, UntilOpt
 
 DataOpt = Annotated[
     Path | None,
@@ -22,10 +22,6 @@ DataOpt = Annotated[
 ]
 DataDirOpt = Annotated[
     Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
-]
-SinceOpt = Annotated[str | None, typer.Option(help="only leads created at or after this date/time (UTC)")]
-UntilOpt = Annotated[
-    str | None, typer.Option(help="only leads created up to this date (inclusive) or before this time (UTC)")
 ]
 OutOpt = Annotated[
     Path | None,

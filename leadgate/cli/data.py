@@ -15,6 +15,10 @@ MappingOpt = Annotated[
     str | None,
     typer.Option("--mapping", help="--data is a CRM export read through this mapping (file or shipped name)"),
 ]
+SinceOpt = Annotated[str | None, typer.Option(help="only leads created at or after this date/time (UTC)")]
+UntilOpt = Annotated[
+    str | None, typer.Option(help="only leads created up to this date (inclusive) or before this time (UTC)")
+]
 
 
 def named_mapping(name: str):
@@ -206,6 +210,14 @@ def within(history, where: str, since: str | None, until: str | None):
     if not keep.any():
         raise fail(f"{where}: no leads between {since or 'the start'} and {until or 'the end'}")
     return history.subset(keep)
+
+
+def check_window(since: str | None, until: str | None) -> None:
+    """--since and --until read as `within` reads them: a bad one stops the command before any data is read."""
+    if since:
+        _moment(since, "--since")
+    if until:
+        _moment(until, "--until", end_of_day=True)
 
 
 def _moment(text: str, option: str, end_of_day: bool = False) -> datetime:

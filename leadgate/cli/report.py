@@ -83,6 +83,23 @@ def trained_data(params: dict, settings, model: str) -> Path:
     )
 
 
+def trained_window(params: dict, history, path: Path, default: bool):
+    """The --since/--until window the model was trained on (its run's data.since/until), when reporting on the
+    history it was trained on: its split, and so its test part, is that window's."""
+    from leadgate.cli.common import console
+    from leadgate.cli.data import within
+
+    since, until = params.get("data.since") or None, params.get("data.until") or None
+    if not (since or until) or not (default or str(path.resolve()) == params.get("data.path")):
+        return history
+    kept = within(history, str(path), since, until)
+    console.print(
+        f"window {since or 'the start'} to {until or 'the end'}: {len(kept.leads):,} of {len(history.leads):,} "
+        "leads, the window the model was trained on"
+    )
+    return kept
+
+
 def held_out_split(params: dict, asked: str, history, model: str) -> str:
     """The split whose test part the model never saw: the one it was trained with (logged as split.kind, with
     its seed as lgbm.seed). Another split, or a random one of another history, is refused in one line."""
@@ -167,6 +184,7 @@ def report(
         raise fail(f"{path}: no such file")
     with console.status(f"reading {path}"):
         history = history_or_fail(path, mapped, delimiter)
+    history = trained_window(params, history, path, data is None)
     # The split the model was trained with, so the test part is the one training held out.
     split_kind = held_out_split(params, split, history, f"{loaded.name}/{loaded.version}")
     trained_on = {k.removeprefix("data."): v for k, v in params.items() if k.startswith("data.")}

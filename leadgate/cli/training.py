@@ -21,7 +21,7 @@ from leadgate.cli.common import (
     store_or_fail,
     warn_of_policy,
 )
-from leadgate.cli.data import MappingOpt
+from leadgate.cli.data import MappingOpt, SinceOpt, UntilOpt
 from leadgate.cli.training_output import print_training
 from leadgate.decision.count_words import plural
 
@@ -41,15 +41,21 @@ def train_and_register(
     split: str = "auto",
     delimiter: str | None = None,
     allow_leakage: bool = False,
+    since: str | None = None,
+    until: str | None = None,
 ):
-    """Read, train, print the comparison, log and register: what `train` and the demo run."""
-    from leadgate.cli.data import history_or_fail, mapping_policy, named_mapping
+    """Read, train, print the comparison, log and register: what `train` and the demo run.
+
+    `since`/`until` keep only the leads created in that window (as `backtest` reads them) before the split.
+    """
+    from leadgate.cli.data import check_window, history_or_fail, mapping_policy, named_mapping
     from leadgate.settings import ArtifactsElsewhere
     from leadgate.training.data import HistoryError
     from leadgate.training.fit import TrainingError
     from leadgate.training.registry import configure_mlflow, log_training
     from leadgate.training.train import train_model
 
+    check_window(since, until)
     mapping = named_mapping(mapping_name) if mapping_name else None
     policy = mapping_policy(mapping, policy_path)
     if policy_path is not None:  # what check-policy would warn of, before the model learns under it
@@ -75,6 +81,8 @@ def train_and_register(
                 console.print(f"[yellow]{escape(note)}[/]")
         else:
             history = history_or_fail(data, mapping, delimiter)
+        notes, read = history.notes, len(history.leads)  # a window's subset keeps neither
+        history = _window(history, "decision store" if from_store else str(data), since, until)
         try:
             result = train_model(
                 history,
@@ -92,6 +100,8 @@ def train_and_register(
             "path": "decision store" if from_store else str(Path(data).resolve()),
             "leads": len(history.leads),
         }
+        if since or until:  # `report` reads the same window of the same history back
+            source.update({"since": since or "", "until": until or "", "leads_read": read})
         if mapping:
             source["mapping"] = mapping.name
             # Where it was read from (a file by its absolute path, a shipped one by name), and the export's
@@ -112,10 +122,25 @@ def train_and_register(
             first_becomes_champion=not from_store,
             # A model that learned a leak would reject the very leads it should send to sales.
             aliased=allow_leakage or not result.extras.get("leak"),
-            notes=history.notes,
+            # What the test part cannot show, kept with the run as well as printed.
+            notes=(*notes, *result.extras.get("warnings", ())),
         )
     print_training(result, registered, result.extras["threshold_notes"])
     return result, registered
+
+
+def _window(history, where: str, since: str | None, until: str | None):
+    """The leads created in the --since/--until window, said in one line; the history itself without one."""
+    from leadgate.cli.data import within
+
+    if not (since or until):
+        return history
+    kept = within(history, where, since, until)
+    console.print(
+        f"window {since or 'the start'} to {until or 'the end'} (--since/--until): {len(kept.leads):,} of "
+        f"{len(history.leads):,} leads, {int(kept.sql.sum()):,} SQLs, split and trained on"
+    )
+    return kept
 
 
 def store_history(settings):
@@ -142,6 +167,8 @@ def train(
     ] = False,
     mapping: MappingOpt = None,
     split: SplitOpt = "auto",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     delimiter: DelimiterOpt = None,
     allow_leakage: Annotated[
         bool,
@@ -163,6 +190,8 @@ def train(
         split=split,
         delimiter=delimiter,
         allow_leakage=allow_leakage,
+        since=since,
+        until=until,
     )
     if registered.replaced_challenger is not None:
         _say_the_challenger_replaced(settings, registered)

@@ -59,6 +59,9 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
     valid_auc = result.metrics["valid.model.roc_auc"]
     console.print(f"model: {model_words(result.booster_params, result.candidates, valid_auc)}")
     _print_intent_windows(result)
+    # Last before the version: what the test part cannot show is the line a reader must not miss.
+    for warning in result.extras.get("warnings", []):
+        console.print(f"[bold yellow]warning: {escape(warning)}[/]")
     aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
     console.print(
         f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"

@@ -166,7 +166,10 @@ def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_p
     )
     assert result.exit_code == 2
     out = text(result.output)
-    assert "training stopped:" in out and "regime shift" in out and "--split random" in out
+    assert "training stopped:" in out and "regime shift" in out
+    # The way out is the newer period, named as a flag; --split random is named only as no way out.
+    assert "Train on the newer period only: --since 2025-07-30 keeps the 720 leads" in out
+    assert "--split random is no way out" in out and "Try --split random" not in out
     assert "Traceback" not in result.output
     assert not data_dir.exists()  # nothing logged, nothing half-registered
     again = run(
@@ -180,9 +183,84 @@ def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_p
         "--split",
         "random",
     )
-    # Mixed periods cancel out, so the model is weak; it trains, and the output says how the split was made.
+    # Mixed periods cancel out, so the model is weak; it trains, and the output says how the split was made,
+    # and that on the newest leads it ranks backwards, with the flag that trains on them alone.
     assert again.exit_code == 0, again.output
-    assert "a shift over time would go unseen" in text(again.output)
+    out = text(again.output)
+    assert "a shift over time would go unseen" in out
+    warned = re.search(
+        r"warning: this model ranks the newest leads backwards: ROC-AUC (0\.\d+) \(95% interval [\d.]+–([\d.]+)\) "
+        r"on the \d+ test leads \(\d+ SQLs\) among the newest 30% of the history",
+        out,
+    )
+    assert warned and float(warned[2]) < 0.5, out
+    assert "Train again on the newer period only: --since 2025-07-30 keeps the 720 leads" in out
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{data_dir / 'mlflow.db'}")
+    (run_,) = client.search_runs([e.experiment_id for e in client.search_experiments()])
+    assert run_.data.metrics["test.newest.roc_auc"] == pytest.approx(float(warned[1]), abs=5e-4)
+    assert "ranks the newest leads backwards" in run_.data.tags["mlflow.note.content"]
+
+
+def test_train_since_keeps_the_newer_period_logs_it_and_refuses_what_it_cannot_read(tmp_path):
+    write_csv(tmp_path / "shift.csv", shift_rows(), delimiter=",", encoding="utf-8")
+    (tmp_path / "shift.yaml").write_text(SHIFT_MAPPING)
+    data_dir = tmp_path / "data"
+    args = (
+        "train",
+        "--data",
+        tmp_path / "shift.csv",
+        "--mapping",
+        tmp_path / "shift.yaml",
+        "--data-dir",
+        data_dir,
+    )
+    bad = run(*args, "--since", "2025-13-01")
+    assert (
+        bad.exit_code == 2
+        and "--since: expected YYYY-MM-DD or an ISO-8601 time, got '2025-13-01'" in bad.output
+    )
+    assert not data_dir.exists()
+    empty = run(*args, "--since", "2027-01-01")
+    assert empty.exit_code == 2 and "no leads between 2027-01-01 and the end" in text(empty.output)
+    few = run(*args, "--since", "2025-10-20")
+    assert few.exit_code == 2 and "training stopped: too few leads" in text(few.output)
+    result = run(*args, "--since", "2025-07-30")
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert "window 2025-07-30 to the end (--since/--until): 720 of 2,400 leads" in out
+    assert "regime shift" not in out and "ranks the newest leads backwards" not in out
+    from mlflow import MlflowClient
+
+    client = MlflowClient(tracking_uri=f"sqlite:///{data_dir / 'mlflow.db'}")
+    (run_,) = client.search_runs([e.experiment_id for e in client.search_experiments()])
+    params = run_.data.params
+    assert (params["data.since"], params["data.until"], params["data.leads"]) == ("2025-07-30", "", "720")
+    assert params["data.leads_read"] == "2400"
+    # The report splits that same window, so its test part is the one the model never saw.
+    report = run("report", "--data-dir", data_dir, "--out", tmp_path / "r.html")
+    assert report.exit_code == 0, report.output
+    assert "window 2025-07-30 to the end: 720 of 2,400 leads, the window the model was trained on" in text(
+        report.output
+    )
+    # An export in row order has no dates to choose a window by: one line, before any training.
+    (tmp_path / "rows.yaml").write_text(
+        SHIFT_MAPPING.replace("created_at: {column: Created, type: datetime}\n", "")
+    )
+    rows = run(
+        *args[:3],
+        "--mapping",
+        tmp_path / "rows.yaml",
+        "--data-dir",
+        tmp_path / "rows",
+        "--since",
+        "2025-07-30",
+    )
+    assert rows.exit_code == 2
+    assert "has no dates (its leads are in row order): --since and --until cannot choose a window" in text(
+        rows.output
+    )
 
 
 def test_thresholds_keep_the_floor_on_validation_when_scores_tie(tmp_path):
@@ -229,6 +307,7 @@ def test_a_shift_only_the_newest_leads_show_stops_training_too(tmp_path):
     assert result.exit_code == 2, result.output
     out = text(result.output)
     assert "on the newest leads the model ranks leads backwards" in out and "Nothing was registered" in out
+    assert "Train on the newer period only: --since 2025-09-13 keeps the 360 leads" in out
     assert not (data_dir / "mlflow.db").exists()
 
 

@@ -148,6 +148,13 @@ def test_calibration_tells_a_backwards_model_from_one_with_too_little_signal():
         TrainingError, match=r"ranks leads backwards \(ROC-AUC 0\.2\d\d ± 0\.0\d\d on 2,000 leads"
     ):
         fit_platt(backwards, y)
+    # The way out of a shift is the newer period only, as training names it; never --split random.
+    way_out = "train on the newer period only: --since 2025-07-30 keeps the 720 leads (348 SQLs) created"
+    with pytest.raises(TrainingError) as shifted:
+        fit_platt(backwards, y, newer=lambda: way_out)
+    said = str(shifted.value)
+    assert "(a regime shift). Train on the newer period only: --since 2025-07-30 keeps the 720 leads" in said
+    assert "--split random is no way out" in said and "Try --split random" not in said
     # Scores unrelated to conversion: no shift to blame, and the message says what else it may be.
     for seed in range(20):
         noise = np.random.default_rng(seed).normal(size=len(y))
@@ -155,6 +162,7 @@ def test_calibration_tells_a_backwards_model_from_one_with_too_little_signal():
             fit_platt(noise, y)
         except TrainingError as error:
             assert "no better than chance" in str(error) and "tell too little about conversion" in str(error)
+            assert "or try --split random" not in str(error)
             break
     else:
         pytest.fail("no seed gave a non-positive slope")

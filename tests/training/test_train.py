@@ -99,8 +99,8 @@ def test_a_test_part_ranked_backwards_is_refused_and_a_plain_model_failing_too_i
     import pytest
 
     from leadgate.training.fit import TrainingError
+    from leadgate.training.regime import refuse_backwards_test
     from leadgate.training.splits import Split
-    from leadgate.training.train import _refuse_backwards_test
 
     parts = np.ones(10, dtype=bool)
     split = Split(parts, parts, parts)
@@ -109,10 +109,41 @@ def test_a_test_part_ranked_backwards_is_refused_and_a_plain_model_failing_too_i
         "test.model_ungated.roc_auc_se": 0.05,
         "valid.model.roc_auc": 0.6,
     }
-    with pytest.raises(TrainingError, match=r"\(a regime shift\)\. Nothing was registered"):
-        _refuse_backwards_test(metrics, split)
+    with pytest.raises(TrainingError, match=r"\(a regime shift\)\. Nothing was registered") as refused:
+        refuse_backwards_test(metrics, split)
+    assert "--split random is no way out" in str(refused.value)
+    # A plain model near chance there too: these leads may carry too little signal.
     with pytest.raises(
-        TrainingError, match="also reaches only 0.431 there, so these leads may simply carry too"
+        TrainingError, match=r"reaches only 0\.490 ± 0\.040 there, no better than chance, so these leads may"
     ):
-        _refuse_backwards_test({**metrics, "test.logistic.roc_auc": 0.431}, split)
-    _refuse_backwards_test({**metrics, "test.model_ungated.roc_auc": 0.45}, split)  # within chance: kept
+        refuse_backwards_test(
+            {**metrics, "test.logistic.roc_auc": 0.49, "test.logistic.roc_auc_se": 0.04}, split
+        )
+    refuse_backwards_test({**metrics, "test.model_ungated.roc_auc": 0.45}, split)  # within chance: kept
+
+
+def test_a_plain_model_clearly_backwards_too_is_a_changed_relation_not_too_little_signal():
+    import pytest
+
+    from leadgate.training.fit import TrainingError
+    from leadgate.training.regime import refuse_backwards_test
+    from leadgate.training.splits import Split
+
+    parts = np.ones(10, dtype=bool)
+    metrics = {
+        "test.model_ungated.roc_auc": 0.30,
+        "test.model_ungated.roc_auc_se": 0.03,
+        "valid.model.roc_auc": 0.8,
+        "test.logistic.roc_auc": 0.220,
+        "test.logistic.roc_auc_se": 0.03,
+    }
+    with pytest.raises(TrainingError) as refused:
+        refuse_backwards_test(metrics, Split(parts, parts, parts))
+    said = str(refused.value)
+    assert "ranks them backwards too (0.220 ± 0.030)" in said
+    assert "how the columns relate to conversion itself changed" in said
+    assert "too little signal" not in said and "bring more history" not in said
+    # A plain model that ranks those leads well says nothing about the leads' signal.
+    with pytest.raises(TrainingError) as strong:
+        refuse_backwards_test({**metrics, "test.logistic.roc_auc": 0.75}, Split(parts, parts, parts))
+    assert "logistic regression" not in str(strong.value)

@@ -1,0 +1,60 @@
+"""What the test part cannot show: a random split's newest leads ranked backwards, a ROC-AUC chance could give."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leadgate.features.mapping import parse_mapping
+from leadgate.training.exports import history_from_export
+from leadgate.training.held_out import chance_note, newest_metrics, newest_note
+from leadgate.training.splits import random_split, time_split
+from tests.training.export_shapes import SHIFT_MAPPING, shift_rows
+
+
+def _shifted():
+    """The shift export (newest 30% convert on the opposite signal) and a score learned from the older leads."""
+    history = history_from_export(shift_rows(), parse_mapping(SHIFT_MAPPING)).history
+    webinars = np.array([lead.custom["webinars"] for lead in history.leads], dtype=float)
+    return history, 0.1 + 0.2 * webinars
+
+
+def test_a_random_splits_model_is_measured_on_the_newest_leads_and_warned_of_when_backwards():
+    history, score = _shifted()
+    split = random_split(history, seed=0)
+    test = np.flatnonzero(split.test)
+    metrics = newest_metrics(history, split, score[test], np.ones(len(test), dtype=bool))
+    assert metrics["test.newest.roc_auc"] < 0.3 and metrics["test.newest.sqls"] >= 30
+    metrics["test.model_ungated.roc_auc"] = 0.598
+    said = newest_note(metrics, history)
+    assert said.startswith(
+        f"this model ranks the newest leads backwards: ROC-AUC {metrics['test.newest.roc_auc']:.3f}"
+    )
+    assert "among the newest 30% of the history, against 0.598 on the whole random test part" in said
+    assert "Train again on the newer period only: --since 2025-07-30 keeps the 720 leads" in said
+
+
+def test_no_newest_figure_for_a_time_split_or_too_few_outcomes():
+    history, score = _shifted()
+    split = time_split(history)
+    test = np.flatnonzero(split.test)
+    assert newest_metrics(history, split, score[test], np.ones(len(test), dtype=bool)) == {}
+    small = history.subset(np.arange(800))  # ~24 test leads among the newest 30%: too few SQLs to say
+    split = random_split(small, seed=0)
+    test = np.flatnonzero(split.test)
+    assert newest_metrics(small, split, score[:800][test], np.ones(len(test), dtype=bool)) == {}
+    assert newest_note({}, history) is None
+
+
+def test_a_newest_figure_within_chance_or_better_is_no_warning():
+    history, _ = _shifted()
+    metrics = {"test.newest.roc_auc": 0.47, "test.newest.roc_auc_se": 0.04, "test.model_ungated.roc_auc": 0.6}
+    assert newest_note({**metrics, "test.newest.leads": 120, "test.newest.sqls": 55}, history) is None
+
+
+def test_a_test_roc_auc_chance_could_give_is_said_with_its_interval_and_sql_count():
+    said = chance_note({"test.system.roc_auc": 0.529, "test.system.roc_auc_se": 0.092}, 11)
+    assert said.startswith(
+        "the test part's ROC-AUC 0.529 (95% interval 0.35–0.71, 11 SQLs) cannot be told from chance"
+    )
+    assert "Bring more history (more SQLs), or judge the model by a back-test" in said
+    assert chance_note({"test.system.roc_auc": 0.70, "test.system.roc_auc_se": 0.05}, 80) is None
