@@ -161,8 +161,9 @@ def _record(
         raise ValueError(f"{mapping.lead_id.column}: missing lead id")
     created = _created(mapping, row, ranks, number)
     record: dict = {"lead_id": lead_id, "created_at": created}
-    if mapping.created_at is None:
-        # Without dates a lead is decided as it stood when created: there is no "later" to measure age by.
+    if mapping.created_at is None or isinstance(mapping.created_at, Sequence):
+        # Without dates (none, or a sequence's invented ones) a lead is decided as it stood when created, as
+        # training decided it: there is no "later" to measure age by, nor is a new lead old by its rank.
         record["scored_at"] = created
     for target, rule in mapping.fields.items():
         value = checked(rule, row)

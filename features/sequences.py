@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Iterator
+from datetime import UTC
 from decimal import Decimal
 
 from leadgate.features.cells import Row
 from leadgate.features.mapping import Mapping, MappingError, Sequence
+
+log = logging.getLogger(__name__)
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -31,7 +35,22 @@ def sequence_ranks(mapping: Mapping, keys: Iterable[str | None]) -> dict[str, in
     order = {value: rank for rank, value in enumerate(sorted(set(numbers.values())))}
     ranks = {key: order[value] for key, value in numbers.items()}
     ranks[""] = len(order)  # a blank cell: after every value (training says so, or leaves such rows out)
+    if (
+        order
+    ):  # said once per read, as an inferred decimal mark is: the dates shown for these leads are made up
+        log.warning("%s", invented_note(mapping.created_at))
     return ranks
+
+
+def invented_note(rule: Sequence) -> str:
+    """What a sequence's dates are: its order, from `start` a step a rank, not when a lead was created."""
+    start = rule.start if rule.start.tzinfo else rule.start.replace(tzinfo=UTC)
+    step = f"{rule.step_seconds:g}"
+    return (
+        f"{rule.column}: leads dated by their order in the sequence ({start.isoformat()} plus {step} s a rank), "
+        "not by when they were created: each is decided as it stood when created, and a date shown for one "
+        "(a suppression's created_at) is its place in that order"
+    )
 
 
 def sequence_keys(mapping: Mapping, raw_rows: Iterable[dict]) -> Iterator[str | None]:
