@@ -119,11 +119,12 @@ def moment(text: str, date_format: str | None = None, timezone: str | None = Non
         try:
             parsed = datetime.strptime(text, date_format)
         except ValueError as error:
+            hint = _swapped_hint(text, date_format)
             if _MISMATCH.match(str(error)):
-                raise ValueError(f"{text!r} does not match date_format {date_format!r}") from None
+                raise ValueError(f"{text!r} does not match date_format {date_format!r}{hint}") from None
             # It has the format's shape but names no day of the calendar: '31.02.2025', month 13.
             raise ValueError(
-                f"{text!r} is not a calendar date by date_format {date_format!r}: {error}"
+                f"{text!r} is not a calendar date by date_format {date_format!r}: {error}{hint}"
             ) from None
     else:
         try:
@@ -138,3 +139,16 @@ def moment(text: str, date_format: str | None = None, timezone: str | None = Non
                 raise ValueError(f"{text!r} is not a calendar date (ISO 8601): {error}") from None
             raise ValueError(f"{text!r} is not an ISO 8601 date (declare the column's date_format)") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+def _swapped_hint(text: str, date_format: str) -> str:
+    """' (it fits '%d/%m/%Y': day and month swapped?)' when the cell reads with the format's %d and %m swapped:
+    an export's dd/mm read as mm/dd fails only on days after the 12th, so a failing cell is the clue."""
+    if "%d" not in date_format or "%m" not in date_format:
+        return ""
+    swapped = date_format.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+    try:
+        datetime.strptime(text, swapped)
+    except ValueError:
+        return ""
+    return f" (it fits {swapped!r}: are day and month swapped?)"

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from leadgate.features.cells import Row, checked, convert, event_count, flag
 from leadgate.features.mapping import EventRule, Label, Mapping, MappingError, Sequence
 from leadgate.features.number_marks import column_mark, evidence
+from leadgate.features.sequences import sequence_keys, sequence_ranks
 
 log = logging.getLogger(__name__)
 
@@ -29,25 +30,6 @@ def _created(mapping: Mapping, row: Row, ranks: dict[str, int], number: int) -> 
     if value is None:
         raise ValueError(f"{rule.column}: missing creation time")
     return value
-
-
-def sequence_ranks(mapping: Mapping, keys: Iterable[str | None]) -> dict[str, int]:
-    """Each sequence value's rank among all of an export's values (empty: none when created_at is no sequence)."""
-    if not isinstance(mapping.created_at, Sequence):
-        return {}
-    distinct = {key or "" for key in keys}
-    try:
-        ordered = sorted(distinct, key=lambda k: float(k) if k else float("inf"))
-    except ValueError:
-        raise MappingError(f"{mapping.created_at.column}: a sequence column must hold numbers") from None
-    return {key: rank for rank, key in enumerate(ordered)}
-
-
-def sequence_keys(mapping: Mapping, raw_rows: Iterable[dict]) -> Iterator[str | None]:
-    """The sequence column's cell of each row, as the ranks read it."""
-    placeholders = set(mapping.placeholders)
-    for raw in raw_rows:
-        yield Row(raw, placeholders).text(mapping.created_at.column)
 
 
 def decimal_marks(
@@ -179,8 +161,9 @@ def _record(
         raise ValueError(f"{mapping.lead_id.column}: missing lead id")
     created = _created(mapping, row, ranks, number)
     record: dict = {"lead_id": lead_id, "created_at": created}
-    if mapping.created_at is None:
-        # Without dates a lead is decided as it stood when created: there is no "later" to measure age by.
+    if mapping.created_at is None or isinstance(mapping.created_at, Sequence):
+        # Without dates (none, or a sequence's invented ones) a lead is decided as it stood when created, as
+        # training decided it: there is no "later" to measure age by, nor is a new lead old by its rank.
         record["scored_at"] = created
     for target, rule in mapping.fields.items():
         value = checked(rule, row)

@@ -259,13 +259,9 @@ def _mapping(mapping):
 def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     import pandas as pd
 
-    from leadgate.features.export_records import (
-        decimal_marks,
-        mapped_rows,
-        sequence_keys,
-        sequence_ranks,
-    )
+    from leadgate.features.export_records import decimal_marks, mapped_rows
     from leadgate.features.headers import check_header
+    from leadgate.features.sequences import sequence_keys, sequence_ranks
 
     frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
     # Exports are text: the mapping decides what a cell means, exactly as when the file is read from disk.

@@ -16,14 +16,13 @@ from leadgate.features.export_records import (
     decimal_marks,
     mapped_rows,
     row_label,
-    sequence_keys,
-    sequence_ranks,
     with_columns,
 )
 from leadgate.features.headers import check_header, delimiter_hint
 from leadgate.features.json_text import repeated_keys, repeated_words
 from leadgate.features.mapping import Mapping, Sequence
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
+from leadgate.features.sequences import sequence_keys, sequence_ranks
 from leadgate.serving.export_reader import UNREADABLE, BatchInputError, file_format, open_table, open_text
 from leadgate.serving.parquet_rows import parquet_batches
 

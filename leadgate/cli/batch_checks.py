@@ -76,3 +76,48 @@ def refuse_unknown_custom_fields(mapped, pipeline, model: str) -> None:
             f"{declared}): was it trained on another export? Score with the model trained on this one "
             "(--alias challenger, or the --data-dir it was trained in)"
         )
+
+
+def warn_changed_dates(mapped, loaded, settings) -> None:
+    """Say, in one line, when the mapping reads dates by another format or zone than the model's training
+    mapping did (stored with its run as data.mapping_source): 01/12 read as 12 January instead of 1 December
+    fails no row. Nothing is said when the run or that mapping is not there to compare with."""
+    from rich.markup import escape
+
+    from leadgate.features.date_readings import date_reading_changes, date_reading_message
+
+    source = _training_mapping_source(settings, loaded.run_id) if mapped is not None else None
+    trained = _training_mapping(source) if source else None
+    changes = date_reading_changes(trained, mapped) if trained is not None else []
+    if changes:
+        err.print(
+            f"[yellow]{escape(date_reading_message(changes, f'{loaded.name}/{loaded.version}', source))}[/]"
+        )
+
+
+def _training_mapping_source(settings, run_id: str) -> str | None:
+    """The mapping the model's run read its export with (a file's path or a shipped name), if it recorded one."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    try:
+        return (
+            MlflowClient(tracking_uri=settings.tracking_uri())
+            .get_run(run_id)
+            .data.params.get("data.mapping_source")
+        )
+    except MlflowException:
+        return None
+
+
+def _training_mapping(source: str):
+    """That mapping as it reads now, or None when it is gone or no longer loads."""
+    from leadgate.features.mapping import MappingError
+    from leadgate.training.crm_mappings import load_mapping, shipped_mappings
+
+    if not (Path(source).exists() or source in shipped_mappings()):
+        return None
+    try:
+        return load_mapping(source)
+    except MappingError:
+        return None

@@ -17,6 +17,7 @@ from leadgate.cli.batch_checks import (
     checked_batch,
     refuse_error_rate,
     refuse_unknown_custom_fields,
+    warn_changed_dates,
 )
 from leadgate.cli.common import (
     DataDir,
@@ -149,9 +150,11 @@ def score(
     except ValueError as error:
         raise fail(str(error)) from None
     mapped = checked_batch(input, output, policy, mapping, delimiter)  # before the model's slow load
-    loaded = loaded_or_fail(settings_for(data_dir, policy), alias)
+    settings = settings_for(data_dir, policy)
+    loaded = loaded_or_fail(settings, alias)
     pipeline = loaded.pipeline()
     refuse_unknown_custom_fields(mapped, pipeline, f"{loaded.name}/{loaded.version} ({alias})")
+    warn_changed_dates(mapped, loaded, settings)
     columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         task = progress.add_task("score", total=None)

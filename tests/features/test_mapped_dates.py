@@ -109,3 +109,19 @@ def test_a_date_cell_that_cannot_be_read_is_quoted_with_the_format_it_was_read_b
         parse_mapping(MAPPING.replace(", date_format: epoch_s", rule)), [_row(Seen=cell)]
     )
     assert problem.startswith(f"row 2 (Id a1): Seen: {message}")
+
+
+@pytest.mark.parametrize(
+    ("date_format", "cell", "hint"),
+    [
+        ("%m/%d/%Y %H:%M", "13/12/2024 08:27", " (it fits '%d/%m/%Y %H:%M': are day and month swapped?)"),
+        ("%d.%m.%Y", "12.31.2025", " (it fits '%m.%d.%Y': are day and month swapped?)"),
+        ("%d.%m.%Y", "2025-09-02", ""),  # fits neither: no hint
+    ],
+)
+def test_a_cell_that_fits_the_format_with_day_and_month_swapped_says_so(date_format, cell, hint):
+    rule = f', date_format: "{date_format}"'
+    [(_, problem)] = map_rows(
+        parse_mapping(MAPPING.replace(", date_format: epoch_s", rule)), [_row(Seen=cell)]
+    )
+    assert problem == f"row 2 (Id a1): Seen: {cell!r} does not match date_format {date_format!r}{hint}"
