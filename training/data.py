@@ -33,6 +33,9 @@ class History:
     columns: list[dict] | None = None
     custom_fields: tuple[CustomField, ...] = ()  # declared by the mapping, or inferred from the leads
     seen_columns: tuple[str, ...] = ()  # the export columns the mapping turns into lead fields
+    # (lead path, export column) of each field the mapping reads from a column ('source.channel', 'Lead
+    # Source'; 'custom.region', 'Region__c'): what training names a field by in its notes.
+    field_columns: tuple[tuple[str, str], ...] = ()
     # The lead fields the mapping gives one value for every lead, with no column ('source.channel').
     constants: tuple[str, ...] = ()
     # Creation times are real (a date or sequence column), so a time split means something.
@@ -74,6 +77,7 @@ class History:
             columns=None if self.columns is None else [self.columns[i] for i in index],
             custom_fields=self.custom_fields,
             seen_columns=self.seen_columns,
+            field_columns=self.field_columns,
             constants=self.constants,
             ordered=self.ordered,
             decimal=self.decimal,

@@ -231,6 +231,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         label_note=trained,
         event_caps=mapping.event_caps(),
         constants=tuple(constants),
+        field_columns=tuple(
+            (path.removeprefix("fields."), c) for path, c in mapping.feature_columns().items()
+        ),
     )
     return MappedExport(history, [*problems, *refused], notes)
 

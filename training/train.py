@@ -22,6 +22,7 @@ from leadgate.training.fit import TrainingError, fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak
+from leadgate.training.new_levels import new_levels, new_levels_note
 from leadgate.training.outcome_maturity import immature_outcomes_note
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.splits import Split, SplitKind, split_history
@@ -222,6 +223,9 @@ def train_model(
             "late_fields": late,
             "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
             "maturity_note": immature_outcomes_note(y, split),
+            "new_levels_note": new_levels_note(
+                new_levels(builder, derived, y, train, split.test, dict(history.field_columns))
+            ),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,
             **findings,
