@@ -222,7 +222,7 @@ def train_model(
             "field_notes": notes,
             "late_fields": late,
             "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
-            "maturity_note": immature_outcomes_note(y, split),
+            "maturity_note": immature_outcomes_note(y, split, history.label_closed),
             "new_levels_note": new_levels_note(
                 new_levels(builder, derived, y, train, split.test, dict(history.field_columns))
             ),
