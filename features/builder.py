@@ -185,6 +185,11 @@ class FeatureBuilder:
         spelled = getattr(self, "spellings_", {}).get(feature, {})
         return [spelled.get(level, level) for level in getattr(self, "vocabularies_", {}).get(feature, [])]
 
+    def category_keys(self, derived: Derived, feature: str) -> list[str]:
+        """A category column's value per lead as its vocabulary keys it ("" when missing)."""
+        field = next((f for f in self.custom_fields if f.feature == feature), None)
+        return custom_categories(derived, field) if field else self._category_values(derived, feature)
+
     def _vocabulary(self, values, keep: np.ndarray) -> list[str]:
         # Rare levels are pooled into code 0, "(other)", with values unseen in training; missing stays NaN.
         counts = Counter(v for v, k in zip(values, keep, strict=True) if k and v)

@@ -211,7 +211,8 @@ def _warn_unlearned(model, leads: list[Lead], stacklevel: int = 4) -> dict[str, 
 
 
 def _warn_absent(model, leads: list[Lead], stacklevel: int = 4) -> None:
-    """Warn once of inputs most training leads had and none of these decided leads has (see AbsentInputs)."""
+    """Warn once of inputs most training leads had and none of these decided leads has (see AbsentInputs), and
+    of category values many of them hold that training never saw (NewLevels)."""
     import warnings
 
     from leadgate.serving.absent_inputs import AbsentInputs, absent_message
@@ -220,6 +221,14 @@ def _warn_absent(model, leads: list[Lead], stacklevel: int = 4) -> None:
     absent.add(leads)
     if absent.absent():
         warnings.warn(absent_message(absent.absent(), len(leads)), UserWarning, stacklevel=stacklevel)
+    from leadgate.serving.new_levels import NewLevels, new_levels_message
+
+    new = NewLevels(
+        model
+    )  # values many of these leads hold that training pooled as rare: `score` says it too
+    new.add(leads)
+    if new.found():
+        warnings.warn(new_levels_message(new.found(), len(leads)), UserWarning, stacklevel=stacklevel)
 
 
 def _warn_old(as_of, stacklevel: int = 4) -> None:

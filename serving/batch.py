@@ -25,6 +25,7 @@ from leadgate.serving.batch_output import (
 )
 from leadgate.serving.export_reader import BatchInputError
 from leadgate.serving.lead_files import INPUT_FORMATS, Row, read_leads, unflatten
+from leadgate.serving.new_levels import NewLevels
 from leadgate.serving.prefetch import prefetched
 
 __all__ = [
@@ -66,6 +67,8 @@ class BatchSummary:
     repeats: Repeats | None = None
     # (words, training share) of inputs most training leads had and no decided lead has (AbsentInputs).
     absent_inputs: list[tuple[str, float]] = field(default_factory=list)
+    # (column in words, value, leads) of category values many decided leads hold that training pooled (NewLevels).
+    new_levels: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -167,7 +170,8 @@ def score_file(
         known_marks=known,
         custom_fields=pipeline.custom_fields,
     )
-    return score_rows(pipeline, rows if as_of is None else as_of.rows(rows), output_path, on_progress)
+    named = mapping.feature_columns() if mapping is not None else None
+    return score_rows(pipeline, rows if as_of is None else as_of.rows(rows), output_path, on_progress, named)
 
 
 def score_rows(
@@ -175,12 +179,15 @@ def score_rows(
     rows: Iterable[Row],
     output_path: Path,
     on_progress: Callable[[int], None] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> BatchSummary:
-    """Decide rows as they come and write each chunk's outputs at once (see score_file)."""
+    """Decide rows as they come and write each chunk's outputs at once (see score_file); `columns` names a
+    mapping's export column per lead path."""
     routes: dict[str, int] = {}
     errors = chunks = 0
     gaps: dict[str, int] = {}
     absent = AbsentInputs(pipeline.model)
+    new_levels = NewLevels(pipeline.model, columns)
     ids = RowIds()
     # The cyclic GC stays off: a batch builds millions of small acyclic objects, freed by reference counting
     # chunk after chunk, that it would rescan for nothing (a collection per chunk cost a fifth of the run).
@@ -197,6 +204,7 @@ def score_rows(
             decided_leads = [row.lead for row, record in outcomes if record is not None]
             count_unlearned(pipeline.model, decided_leads, gaps)
             absent.add(decided_leads)
+            new_levels.add(decided_leads)
             chunks += 1
             if on_progress:
                 on_progress(len(chunk))
@@ -209,4 +217,5 @@ def score_rows(
         unlearned_gaps=gaps,
         repeats=ids.repeats(),
         absent_inputs=absent.absent(),
+        new_levels=new_levels.found(),
     )

@@ -34,13 +34,32 @@ FLAT_FIELDS: dict[str, Callable[[DecisionRecord], object]] = {
     "model_version": attrgetter("model_version"),
     "policy_version": attrgetter("policy_version"),
     "decided_at": attrgetter("decided_at"),
+    # Appended after `row` (FLAT_COLUMNS), so readers of the earlier columns by position keep them: what set
+    # the route, and the contact the suppressions stop, which a marketing job reading only the flat output
+    # must see (an unsubscribed lead keeps its nurture route).
+    "control": attrgetter("control"),
+    "suppressed": lambda record: _stopped(record.suppressions),
+    "suppressions": lambda record: [_suppression_text(s) for s in record.suppressions],
 }
+_APPENDED = ("control", "suppressed", "suppressions")
 # The columns of a flat output, whatever its rows: a batch of only errors keeps them.
-FLAT_COLUMNS = (*FLAT_FIELDS, "error", "row")
-LIST_COLUMNS = ("gates", "gate_reasons", "negative_reasons", "positive_reasons")
+FLAT_COLUMNS = (*(name for name in FLAT_FIELDS if name not in _APPENDED), "error", "row", *_APPENDED)
+LIST_COLUMNS = ("gates", "gate_reasons", "negative_reasons", "positive_reasons", "suppressed", "suppressions")
 
 Outcome = tuple["Row", "DecisionRecord | None"]  # an input row and its decision (None: the row's error)
 Write = Callable[[list[Outcome]], None]
+
+
+def _stopped(suppressions: list[dict]) -> list[str]:
+    """The kinds of contact the active suppressions stop (`marketing_email`, `all_contact`), as the sales view."""
+    active = {s["contact"] for s in suppressions if s["status"] == "active"}
+    return [contact for contact in ("marketing_email", "all_contact") if contact in active]
+
+
+def _suppression_text(suppression: dict) -> str:
+    """One suppression the decision saw, in the words of `leadgate suppressions show`."""
+    s = suppression
+    return f"{s['status']}: {s['contact']} of {s['subject']} ({s['source']}): {s['reason']}"
 
 
 def flat_output(record: DecisionRecord) -> dict:

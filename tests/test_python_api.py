@@ -328,3 +328,20 @@ def test_decide_tells_of_leads_without_a_field_every_training_lead_had(custom_sc
         assert custom_scorer.decide([full]).attrs["unlearned_gaps"] == {}
     with pytest.warns(UserWarning, match=r"\(calls 1, last_webinar 1\)"):
         custom_scorer.explain(lead_dict(lead_id="bare"))
+
+
+def test_decide_names_the_suppressions_an_unsubscribed_lead_carries(scorer):
+    """A notebook's DataFrame says what the JSON record says: this person unsubscribed from marketing email."""
+    unsubscribed = lead_dict(lead_id="unsub", events=[{"type": "unsubscribe", "at": "2026-11-02T09:00:00Z"}])
+    decided = scorer.decide([unsubscribed, lead_dict(lead_id="plain")])
+    assert decided["suppressed"].tolist() == [["marketing_email"], []]
+    assert decided["suppressions"].iloc[0] == [
+        "active: marketing_email of maria.keller@nordwerk.de (event:unsubscribe): unsubscribe received"
+    ]
+    assert decided["control"].iloc[0] == scorer.records([unsubscribed])[0].control
+
+
+def test_decide_warns_of_a_source_training_never_saw_held_by_many_leads(scorer):
+    leads = [lead_dict(lead_id=f"n{i}", source={"channel": "LinkedIn Lead Gen"}) for i in range(20)]
+    with pytest.warns(UserWarning, match="channel 'LinkedIn Lead Gen' 100% \\(20 leads\\) of the 20 decided"):
+        scorer.decide(leads)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,10 +55,12 @@ def channel_quality(
     cost = np.array([np.nan if lead.source.cost is None else lead.source.cost for lead in history.leads])
     known = ~np.isnan(cost)
     passing = ~decisions.gates.rejecting()
+    channels = [lead.source.channel for lead in history.leads]
+    campaigns = [lead.source.campaign for lead in history.leads]
     frame = pd.DataFrame(
         {
-            "channel": [_label(lead.source.channel) for lead in history.leads],
-            "campaign": [_label(lead.source.campaign) for lead in history.leads],
+            "channel": [_label(channel) for channel in channels],
+            "campaign": [_label(campaign) for campaign in campaigns],
             "leads": 1,
             "passing_gates": passing.astype(int),
             "sqls": history.sql.astype(int),
@@ -73,9 +76,11 @@ def channel_quality(
         frame["to_sales"] = np.isin(decisions.route, sales_routes).astype(int)
     if not history.won_labelled:
         frame = frame.drop(columns="won")  # summed it would read 0 won deals: unknown instead
+    # Grouped in any case, shown as the export spelled them most often ('LinkedIn Lead Gen', as reasons say).
+    spelled = {"channel": _spellings(channels), "campaign": _spellings(campaigns)}
     return ChannelQuality(
-        channels=_summarise(frame, ["channel"], with_model, confidence),
-        campaigns=_summarise(frame, ["channel", "campaign"], with_model, confidence),
+        channels=_spelled(_summarise(frame, ["channel"], with_model, confidence), spelled),
+        campaigns=_spelled(_summarise(frame, ["channel", "campaign"], with_model, confidence), spelled),
         leads=len(history.leads),
         leads_with_cost=int(known.sum()),
         with_model=with_model,
@@ -127,3 +132,24 @@ def _label(value: str | None) -> str:
     # Channel names come from many hands: case and padding must not split one channel in two.
     text = (value or "").strip().lower()
     return text or NONE_LABEL
+
+
+def _spellings(values: list[str | None]) -> dict[str, str]:
+    """Each grouped value's most frequent spelling (ties: the first seen)."""
+    seen: dict[str, Counter] = {}
+    for value in values:
+        if value and value.strip():
+            seen.setdefault(_label(value), Counter())[value.strip()] += 1
+    return {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
+
+
+def _spelled(table: pd.DataFrame, spelled: dict[str, dict[str, str]]) -> pd.DataFrame:
+    """The table with each channel (and campaign) named as the export spelled it, not its grouping key."""
+    for column, names in spelled.items():
+        if column in table:
+            total = table[column].eq("total") & (table.index == len(table) - 1)
+            table[column] = [
+                value if is_total else names.get(value, value)
+                for value, is_total in zip(table[column], total, strict=True)
+            ]
+    return table

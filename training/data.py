@@ -33,6 +33,12 @@ class History:
     columns: list[dict] | None = None
     custom_fields: tuple[CustomField, ...] = ()  # declared by the mapping, or inferred from the leads
     seen_columns: tuple[str, ...] = ()  # the export columns the mapping turns into lead fields
+    # (lead path, export column) of each field the mapping reads from a column ('source.channel', 'Lead
+    # Source'; 'custom.region', 'Region__c'): what training names a field by in its notes.
+    field_columns: tuple[tuple[str, str], ...] = ()
+    # Why the label column cannot mark a lead open ('Converted holds only '0' and '1' …'; '' when it can):
+    # the maturity warning then advises a status column as the label (outcome_maturity.closed_label).
+    label_closed: str = ""
     # The lead fields the mapping gives one value for every lead, with no column ('source.channel').
     constants: tuple[str, ...] = ()
     # Creation times are real (a date or sequence column), so a time split means something.
@@ -74,6 +80,8 @@ class History:
             columns=None if self.columns is None else [self.columns[i] for i in index],
             custom_fields=self.custom_fields,
             seen_columns=self.seen_columns,
+            field_columns=self.field_columns,
+            label_closed=self.label_closed,
             constants=self.constants,
             ordered=self.ordered,
             decimal=self.decimal,

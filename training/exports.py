@@ -10,6 +10,7 @@ from leadgate.features.export_records import decimal_marks, map_rows, with_colum
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
 from leadgate.training.data import History, history_from_records
+from leadgate.training.outcome_maturity import closed_label
 
 SHOWN_VALUES = 8  # outcome values named in notes and errors, most common first
 KINDS = {"sql": "SQL", "not_sql": "not SQL", "open": "no outcome yet", "blank": "no outcome: an error"}
@@ -231,6 +232,10 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         label_note=trained,
         event_caps=mapping.event_caps(),
         constants=tuple(constants),
+        field_columns=tuple(
+            (path.removeprefix("fields."), c) for path, c in mapping.feature_columns().items()
+        ),
+        label_closed=closed_label(label, values),
     )
     return MappedExport(history, [*problems, *refused], notes)
 

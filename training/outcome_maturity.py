@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
+from leadgate.features.mapping_label import fold
 from leadgate.training.splits import Split
 
 NEWEST_SHARE = 0.25  # of the test part: the leads a sales cycle may not have reached yet
@@ -13,8 +16,23 @@ MAX_RATE_RATIO = 0.5
 MAX_P_VALUE = 0.001
 
 
-def immature_outcomes_note(sql: np.ndarray, split: Split) -> str | None:
-    """A warning when the test part's newest leads (a time split's) convert far below the leads before them."""
+def closed_label(label, values: Counter) -> str:
+    """Words for a label column whose values cannot say a lead is still open ('' when they can): no open value
+    listed, blanks not open, and two values at most, each an outcome (Salesforce's Converted: 0 or 1)."""
+    if label.open or label.blank == "open":
+        return ""
+    given = {fold(text): text for text in values if text is not None}
+    if not given or len(given) > 2 or any(label.kind(text) == "open" for text in given.values()):
+        return ""
+    held = " and ".join(repr(text) for _, text in sorted(given.items()))
+    return f"{label.sql.column} holds only {held}, each an outcome, so no value of it can mark a lead open"
+
+
+def immature_outcomes_note(sql: np.ndarray, split: Split, closed: str = "") -> str | None:
+    """A warning when the test part's newest leads (a time split's) convert far below the leads before them.
+
+    `closed` (closed_label's words) says the label column cannot mark a lead open: the advice is then a status
+    column as the label."""
     from scipy.stats import binom
 
     if split.kind != "time":
@@ -31,9 +49,15 @@ def immature_outcomes_note(sql: np.ndarray, split: Split) -> str | None:
         return None
     if binom.cdf(sqls, len(newest), rate_before) > MAX_P_VALUE:
         return None
+    mark = (
+        f"{closed}: use a status column (such as Lead Status) as the label instead, listing the values of "
+        "leads still being worked under label.open (open: [Open, Working])"
+        if closed
+        else "Mark such leads open (the mapping's label.open)"
+    )
     return (
         f"the newest {len(newest):,} test leads (the newest quarter of the test part) became SQLs at {sqls / len(newest):.1%} against "
         f"{rate_before:.1%} for the {len(before):,} leads before them: their outcomes may not be known yet "
         "(leads still being worked count as not SQL), which lowers the test figures and the recall on the "
-        "later period. Mark such leads open (the mapping's label.open), or export again once they are decided"
+        f"later period. {mark}, or export again once they are decided"
     )

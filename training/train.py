@@ -23,6 +23,7 @@ from leadgate.training.gate_losses import gate_losses
 from leadgate.training.held_out import chance_note, newest_metrics, newest_note
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak
+from leadgate.training.new_levels import new_levels, new_levels_note
 from leadgate.training.outcome_maturity import immature_outcomes_note
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.regime import newer_only, refuse_backwards_test
@@ -196,7 +197,10 @@ def train_model(
             "field_notes": notes,
             "late_fields": late,
             "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
-            "maturity_note": immature_outcomes_note(y, split),
+            "maturity_note": immature_outcomes_note(y, split, history.label_closed),
+            "new_levels_note": new_levels_note(
+                new_levels(builder, derived, y, train, split.test, dict(history.field_columns))
+            ),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.columns.dropped,
             **findings,

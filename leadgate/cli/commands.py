@@ -144,6 +144,7 @@ def score(
         score_file,
         unlearned_message,
     )
+    from leadgate.serving.new_levels import new_levels_message
 
     try:
         decision_time = AsOf(parse_as_of(as_of))
@@ -178,6 +179,8 @@ def score(
         console.print(f"[yellow]{unlearned_message(summary.unlearned_gaps)}[/]")
     if summary.absent_inputs:
         err.print(f"[yellow]{escape(absent_message(summary.absent_inputs, summary.scored))}[/]")
+    if summary.new_levels:
+        err.print(f"[yellow]{escape(new_levels_message(summary.new_levels, summary.scored))}[/]")
     rejected = all_rejected_message(summary.routes, f"{loaded.name}/{loaded.version}")
     if rejected:
         err.print(f"[yellow]{escape(rejected)}[/]")

@@ -28,6 +28,8 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
     console.print(f"split: {split.note}")
     if result.extras.get("maturity_note"):
         console.print(f"[yellow]{escape(result.extras['maturity_note'])}[/]")
+    if result.extras.get("new_levels_note"):
+        console.print(f"[yellow]{escape(result.extras['new_levels_note'])}[/]")
     _print_left_out(result)
     _print_baseline_verdict(result)
     for note in result.extras.get("field_notes", []):  # custom fields worth a second look

@@ -641,3 +641,15 @@ def test_synth_says_what_its_policy_is_for():
     # decide's policy is the one it decides under, not one synth draws leads against.
     out = text(run("decide", "--help").output)
     assert "the model's own to decide" in out and "drawn against" not in out
+
+
+def test_score_says_on_stderr_which_new_source_many_of_the_leads_hold(trained, tmp_path):
+    leads = tmp_path / "leads.jsonl"
+    rows = [lead_dict(lead_id=f"l{i}", source={"channel": "LinkedIn Lead Gen"}) for i in range(20)]
+    leads.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = run("score", "--input", leads, "--output", tmp_path / "out.parquet", "--data-dir", trained[0])
+    assert result.exit_code == 0, result.output
+    assert (
+        "decided leads with values the model's training never saw or saw too rarely to learn: channel "
+        "'LinkedIn Lead Gen' 100% (20 leads) of the 20 decided leads" in text(result.stderr)
+    )

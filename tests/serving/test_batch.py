@@ -751,3 +751,25 @@ def test_a_batch_whose_every_decided_lead_was_kept_from_sales_is_told_and_a_smal
     assert all_rejected_message({"self_service": ALL_REJECTED_MIN - 1}, "leadgate/3") is None
     assert all_rejected_message({"self_service": 299, "nurture": 1}, "leadgate/3") is None
     assert all_rejected_message({}, "leadgate/3") is None
+
+
+def test_parquet_output_says_which_contact_a_suppression_stops(pipeline, tmp_path):
+    """An unsubscribed lead keeps its route: only the suppression columns tell marketing not to email it."""
+    unsubscribed = lead_dict(lead_id="unsub", events=[{"type": "unsubscribe", "at": "2026-10-25T09:00:00Z"}])
+    complained = lead_dict(lead_id="spam", events=[{"type": "spam_complaint", "at": "2026-10-25T09:00:00Z"}])
+    lines = [json.dumps(lead) for lead in (unsubscribed, complained, lead_dict(lead_id="plain"))]
+    score_file(pipeline, write_jsonl(tmp_path / "in.jsonl", [*lines, "not json"]), tmp_path / "out.parquet")
+    frame = pd.read_parquet(tmp_path / "out.parquet")
+    # Appended after `row`: the columns before it keep their places.
+    assert list(frame.columns)[-5:] == ["error", "row", "control", "suppressed", "suppressions"]
+    rows = frame.set_index("row")
+    assert rows.loc[1, "route"] == decided(pipeline, unsubscribed).route != "silent_reject"
+    assert rows.loc[1, "suppressed"].tolist() == ["marketing_email"]
+    assert rows.loc[1, "suppressions"].tolist() == [
+        "active: marketing_email of maria.keller@nordwerk.de (event:unsubscribe): unsubscribe received"
+    ]
+    assert (rows.loc[2, "route"], rows.loc[2, "control"]) == ("silent_reject", "suppression")
+    assert rows.loc[2, "suppressed"].tolist() == ["all_contact"]
+    assert rows.loc[3, "suppressed"].tolist() == [] and rows.loc[3, "suppressions"].tolist() == []
+    assert rows.loc[3, "control"] == decided(pipeline, lead_dict(lead_id="plain")).control
+    assert rows.loc[4, "suppressed"] is None and pd.isna(rows.loc[4, "control"])

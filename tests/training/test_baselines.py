@@ -215,3 +215,19 @@ def test_a_combined_leak_only_the_baselines_read_names_their_strongest_unread_co
         "plain LightGBM, every export column reaches 0.990 ROC-AUC on the test part, through columns leadgate's "
         "model does not read (strongest: Stage, Owner)"
     )
+
+
+def test_only_unread_columns_plain_lightgbm_leans_on_are_named():
+    """Walk U: four mostly empty noise columns were named beside the one column that carried the signal."""
+    unread = [
+        ("Rating", 0.81),
+        ("Secondary Email", 0.03),
+        ("Fax", 0.02),
+        ("Skype ID", 0.02),
+        ("Twitter", 0.01),
+    ]
+    said = verdict(_comparison(0.71, 0.79, 0.805, own=0.71), 0.01, [], unread)
+    assert "(strongest: Rating); map those" in said
+    # No column reaches the share: the strongest is still named, as the one to look at first.
+    spread = [(f"c{i}", 0.04) for i in range(5)]
+    assert "(strongest: c0); map those" in verdict(_comparison(0.71, 0.79, 0.805, own=0.71), 0.01, [], spread)

@@ -83,3 +83,19 @@ def test_without_a_won_label_the_won_column_is_unknown_not_zero(policy):
         history_from_records([row(0, "paid", 1.0, sql=True)]), DecisionPipeline(policy)
     )
     assert labelled.channels["won"].tolist() == [1, 1] and labelled.to_dict()["notes"] == []
+
+
+def test_channels_are_grouped_in_any_case_and_shown_as_the_export_spelled_them_most(policy):
+    """Walk U: the table read 'linkedin lead gen' while reasons said 'Came from LinkedIn Lead Gen'."""
+    records = [
+        row(0, "LinkedIn Lead Gen", None),
+        row(1, "LinkedIn Lead Gen ", None, sql=True),
+        row(2, "linkedin lead gen", None),
+        row(3, "Purchased List", None),
+    ]
+    result = channel_quality(history_from_records(records), DecisionPipeline(policy))
+    channels = result.channels.set_index("channel")
+    assert list(channels.index) == ["LinkedIn Lead Gen", "Purchased List", "total"]
+    assert (channels.loc["LinkedIn Lead Gen", "leads"], channels.loc["LinkedIn Lead Gen", "sqls"]) == (3, 1)
+    campaigns = result.campaigns.set_index(["channel", "campaign"])
+    assert campaigns.loc[("LinkedIn Lead Gen", "spring"), "leads"] == 3

@@ -25,3 +25,49 @@ def test_newest_leads_converting_far_below_those_before_are_told_as_perhaps_not_
     few[::20] = True
     few[385:] = False
     assert immature_outcomes_note(few, _split(400)) is None
+
+
+def _note(closed: str = "") -> str:
+    sql = np.random.default_rng(0).random(4000) < 0.16
+    sql[3850:] = False
+    return immature_outcomes_note(sql, _split(4000), closed)
+
+
+def test_a_label_column_that_cannot_say_open_gets_advice_that_can_be_followed():
+    """Walk U: Salesforce's Converted holds 0 or 1; listing open values of it is no advice at all."""
+    from collections import Counter
+
+    from leadgate.features.mapping import Label
+    from leadgate.training.outcome_maturity import closed_label
+
+    converted = Label.model_validate({"sql": {"column": "Converted"}, "sql_positive": ["1"]})
+    closed = closed_label(converted, Counter({"0": 900, "1": 300}))
+    assert (
+        closed == "Converted holds only '0' and '1', each an outcome, so no value of it can mark a lead open"
+    )
+    assert _note(closed).endswith(
+        "later period. Converted holds only '0' and '1', each an outcome, so no value of it can mark a lead "
+        "open: use a status column (such as Lead Status) as the label instead, listing the values of leads "
+        "still being worked under label.open (open: [Open, Working]), or export again once they are decided"
+    )
+    assert "Mark such leads open (the mapping's label.open)" in _note()
+    # A status column, one already listing open values, or blanks read as open: label.open is the advice.
+    status = Label.model_validate({"sql": {"column": "Lead Status"}, "sql_positive": ["Qualified"]})
+    assert closed_label(status, Counter({"Qualified": 3, "Unqualified": 5, "Working": 2})) == ""
+    listed = converted.model_copy(update={"open": ["2"]})
+    assert closed_label(listed, Counter({"0": 900, "1": 300})) == ""
+    blank_open = converted.model_copy(update={"blank": "open"})
+    assert closed_label(blank_open, Counter({"0": 900, "1": 300, None: 5})) == ""
+
+
+def test_a_mapped_export_s_history_says_whether_its_label_can_mark_leads_open():
+    import csv
+    from pathlib import Path
+
+    from leadgate.training.crm_mappings import load_mapping
+    from leadgate.training.exports import history_from_export
+
+    with (Path(__file__).resolve().parents[1] / "data" / "salesforce_leads_sample.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    history = history_from_export(rows, load_mapping("salesforce")).history
+    assert history.label_closed.startswith("Converted holds only ")

@@ -1,0 +1,91 @@
+"""Category values many scored leads hold that the model's training never saw (or pooled as rare).
+
+The model reads such a value as its pooled rare levels, "(other)", whatever it converts at (walk U: a new
+Salesforce source, a quarter of the leads, scored at 36% P(SQL) where 13% converted). `train` says so of its
+test leads (training/new_levels.py); `score` and `decide` say so of a new file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from leadgate.features.schema import Lead
+
+# A value held by at least this share of the decided leads (and this many) is worth a line.
+MIN_SHARE = 0.10
+MIN_LEADS = 20
+# The built-in category columns whose level is the lead's own text, stripped and in lower case (the others
+# are leadgate's readings of a value: an industry's or country's canonical name, a job title's reading).
+_FIELDS: tuple[tuple[str, str, str, Callable[[Lead], object]], ...] = (
+    ("channel", "fields.source.channel", "channel", lambda lead: lead.source.channel),
+    ("campaign", "fields.source.campaign", "campaign", lambda lead: lead.source.campaign),
+    ("inquiry_type", "fields.form.inquiry_type", "inquiry type", lambda lead: lead.form.inquiry_type),
+)
+
+
+class NewLevels:
+    """Per batch, the values of each category column the model's vocabulary pools, counted with their spelling."""
+
+    def __init__(self, model, columns: dict[str, str] | None = None) -> None:
+        """`columns`: a mapping's export column per lead path (Mapping.feature_columns), to name values by."""
+        self.leads = 0
+        self.columns: dict[str, tuple[str, Callable[[Lead], object], frozenset[str]]] = {}
+        self.pooled: dict[str, Counter] = {}
+        self.spellings: dict[tuple[str, str], Counter] = {}
+        builder = getattr(model, "builder", None)
+        vocabularies = getattr(builder, "vocabularies_", None)
+        if not vocabularies:
+            return
+        inputs = list(_FIELDS)
+        inputs += [
+            (field.feature, f"custom.{field.name}", field.label, _custom(field.name))
+            for field in builder.custom_fields
+            if field.type == "category"
+        ]
+        named = columns or {}
+        for feature, path, words, get in inputs:
+            if feature in vocabularies:
+                self.columns[feature] = (named.get(path, words), get, frozenset(vocabularies[feature][1:]))
+                self.pooled[feature] = Counter()
+
+    def add(self, leads: Iterable[Lead]) -> None:
+        """Count decided leads and, per column, the pooled values they hold."""
+        for lead in leads:
+            self.leads += 1
+            for feature, (_, get, known) in self.columns.items():
+                value = get(lead)
+                text = "" if value is None else str(value).strip()
+                key = text.lower()
+                if key and key not in known:
+                    self.pooled[feature][key] += 1
+                    self.spellings.setdefault((feature, key), Counter())[text] += 1
+
+    def found(self) -> list[tuple[str, str, int]]:
+        """(column in words, value as written most often, leads) of each pooled value held by ≥ MIN_SHARE."""
+        if self.leads < MIN_LEADS:
+            return []
+        found = []
+        for feature, counts in self.pooled.items():
+            for key, count in counts.most_common():
+                if count < max(MIN_LEADS, MIN_SHARE * self.leads):
+                    break
+                spelled = self.spellings[(feature, key)].most_common(1)[0][0]
+                found.append((self.columns[feature][0], spelled, count))
+        return sorted(found, key=lambda item: -item[2])
+
+
+def _custom(name: str) -> Callable[[Lead], object]:
+    return lambda lead: lead.custom.get(name)
+
+
+def new_levels_message(found: list[tuple[str, str, int]], leads: int) -> str:
+    """What `score` and `decide` say of values many decided leads hold that the model's training pooled."""
+    listed = "; ".join(
+        f"{words} {value!r} {count / leads:.0%} ({count:,} leads)" for words, value, count in found
+    )
+    return (
+        f"decided leads with values the model's training never saw or saw too rarely to learn: {listed} of the "
+        f"{leads:,} decided leads: the model reads them as rare levels, whatever they convert at; train again "
+        "once enough of them have outcomes"
+    )

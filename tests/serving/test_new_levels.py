@@ -1,0 +1,59 @@
+"""Category values many scored leads hold that the model's training never saw (walk U's new source)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from leadgate.features.builder import FeatureBuilder
+from leadgate.features.custom import CustomField
+from leadgate.serving.batch import score_file
+from leadgate.serving.new_levels import NewLevels, new_levels_message
+from tests.factories import lead_dict, make_lead
+
+
+class _Model:
+    def __init__(self) -> None:
+        self.builder = FeatureBuilder(custom_fields=(CustomField("module", "category", "Module"),))
+        self.builder.vocabularies_ = {
+            "channel": ["(other)", "web", "partner"],
+            "custom_module": ["(other)", "crm"],
+        }
+
+
+def _leads(channels: list[str], modules: list[str | None]):
+    return [
+        make_lead(lead_id=f"l{i}", source={"channel": c}, custom={"module": m} if m else {})
+        for i, (c, m) in enumerate(zip(channels, modules, strict=True))
+    ]
+
+
+def test_a_value_a_large_share_of_leads_hold_that_training_pooled_is_named_with_its_spelling():
+    new = NewLevels(_Model(), {"fields.source.channel": "Lead Source"})
+    channels = (
+        ["Web"] * 60 + ["LinkedIn Lead Gen"] * 30 + ["linkedin lead gen"] * 5 + [f"odd {i}" for i in range(5)]
+    )
+    new.add(_leads(channels, ["CRM"] * 70 + ["Compliance Module"] * 30))
+    assert new.found() == [("Lead Source", "LinkedIn Lead Gen", 35), ("Module", "Compliance Module", 30)]
+    assert new_levels_message(new.found()[:1], 100) == (
+        "decided leads with values the model's training never saw or saw too rarely to learn: Lead Source "
+        "'LinkedIn Lead Gen' 35% (35 leads) of the 100 decided leads: the model reads them as rare levels, "
+        "whatever they convert at; train again once enough of them have outcomes"
+    )
+
+
+@pytest.mark.parametrize(("leads", "new_ones"), [(100, 9), (15, 15)])
+def test_a_small_share_or_a_handful_of_leads_says_nothing(leads, new_ones):
+    new = NewLevels(_Model())
+    new.add(_leads(["LinkedIn"] * new_ones + ["web"] * (leads - new_ones), [None] * leads))
+    assert new.found() == []
+    assert NewLevels(None).found() == []  # no model: nothing pooled
+
+
+def test_score_says_so_for_a_file_whose_source_training_never_saw(pipeline, tmp_path):
+    leads = [lead_dict(lead_id=f"n{i}", source={"channel": "LinkedIn Lead Gen"}) for i in range(25)]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(lead) + "\n" for lead in leads))
+    summary = score_file(pipeline, source, tmp_path / "out.parquet")
+    assert summary.new_levels == [("channel", "LinkedIn Lead Gen", 25)]

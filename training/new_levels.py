@@ -1,0 +1,129 @@
+"""Category values that fill a large share of the test leads yet were never (or too rarely) seen in training.
+
+Such a value is read as the pooled rare levels, "(other)", whose pull it then takes whatever it converts at
+(walk U: a Salesforce source first seen in the test period, a quarter of the test leads, scored at 36% P(SQL)
+against 13% observed, and training said nothing).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from leadgate.features.builder import FeatureBuilder
+from leadgate.features.derived import Derived
+
+# A value held by at least this share of the test leads (and this many) is worth a line of its own.
+MIN_SHARE = 0.10
+MIN_LEADS = 20
+# The built-in category columns whose value a lead gives as written, by lead path and in words; the others
+# (email domain class, job function) are leadgate's own reading of other fields.
+BUILT_IN = {
+    "channel": ("source.channel", "channel"),
+    "campaign": ("source.campaign", "campaign"),
+    "industry": ("company.industry", "industry"),
+    "country": ("company.country", "country"),
+    "company_type": ("company.company_type", "company type"),
+    "crm": ("company.crm", "CRM in use"),
+    "inquiry_type": ("form.inquiry_type", "inquiry type"),
+    "job_title": ("contact.job_title", "job title"),
+}
+
+
+@dataclass(frozen=True)
+class NewLevel:
+    """One value the model pools as rare that a large share of the test leads hold."""
+
+    column: str  # the export column that fills the field, else the custom field's label or the field in words
+    value: str  # as the test leads wrote it most often
+    leads: int  # test leads holding it
+    share: float  # of the test leads
+    training_leads: int  # training leads holding it (0: never seen)
+    sql_rate: float  # among the test leads holding it
+    rest_rate: float  # among the other test leads
+
+
+def new_levels(
+    builder: FeatureBuilder,
+    derived: Derived,
+    sql: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    field_columns: dict[str, str] | None = None,
+) -> list[NewLevel]:
+    """Each pooled value (not in its column's vocabulary) held by ≥ MIN_SHARE of the test leads, largest first.
+
+    `train` and `test` are boolean masks over the leads of `derived`; `train` the leads the vocabularies were
+    fitted on. `field_columns` names each lead path's export column ('source.channel': 'Lead Source').
+    """
+    columns = field_columns or {}
+    test_rows = np.flatnonzero(test)
+    if len(test_rows) < MIN_LEADS:
+        return []
+    found = []
+    for feature, (path, words, raw) in _columns(builder, derived).items():
+        keys = builder.category_keys(derived, feature)
+        known = set(builder.vocabularies_.get(feature, [])[1:])
+        pooled = Counter(keys[i] for i in test_rows if keys[i] and keys[i] not in known)
+        for key, count in pooled.most_common():
+            share = count / len(test_rows)
+            if share < MIN_SHARE or count < MIN_LEADS:
+                break
+            holds = np.array([keys[i] == key for i in test_rows])
+            rest = sql[test_rows][~holds]
+            found.append(
+                NewLevel(
+                    column=columns.get(path, words),
+                    value=Counter(raw[i].strip() for i in test_rows[holds]).most_common(1)[0][0],
+                    leads=count,
+                    share=share,
+                    training_leads=sum(1 for i in np.flatnonzero(train) if keys[i] == key),
+                    sql_rate=float(sql[test_rows][holds].mean()),
+                    rest_rate=float(rest.mean()) if len(rest) else float("nan"),
+                )
+            )
+    return sorted(found, key=lambda level: -level.share)
+
+
+def _columns(builder: FeatureBuilder, derived: Derived) -> dict[str, tuple[str, str, list[str]]]:
+    """Per category column the model reads: its lead path, its words and each lead's value as written."""
+    text = derived.table.text
+    columns = {
+        feature: (path, words, text[path.split(".")[1]])
+        for feature, (path, words) in BUILT_IN.items()
+        if feature in builder.vocabularies_
+    }
+    for field in builder.custom_fields:
+        if field.type == "category":
+            raw = ["" if c.get(field.name) is None else str(c.get(field.name)) for c in derived.table.custom]
+            columns[field.feature] = (f"custom.{field.name}", field.label, raw)
+    return columns
+
+
+def new_levels_note(levels: list[NewLevel]) -> str | None:
+    """What `train` says of values the model pools as rare that fill much of the test part; None when none."""
+    if not levels:
+        return None
+    never = all(level.training_leads == 0 for level in levels)
+    heading = "values training never saw" if never else "values training never saw or saw too rarely to learn"
+    listed = "; ".join(_level_words(level, never) for level in levels)
+    return (
+        f"test leads with {heading}: {listed}: the model reads them as rare levels, whatever they convert at; "
+        "retrain when enough of them have outcomes"
+    )
+
+
+def _level_words(level: NewLevel, never: bool) -> str:
+    seen = (
+        "" if never else (" (not in training)" if not level.training_leads else _seen(level.training_leads))
+    )
+    return (
+        f"{level.column} {level.value!r}{seen} {level.share:.0%} of the test leads "
+        f"(SQL rate {level.sql_rate:.0%} against {level.rest_rate:.0%} for the rest)"
+    )
+
+
+def _seen(count: int) -> str:
+    return f" ({count:,} training lead{'s' if count != 1 else ''})"
