@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from leadgate.features.blank_cells import applies, blank_words, check_flag_words
 from leadgate.features.custom import CustomField, default_label
 from leadgate.features.dates import EPOCH_FORMATS, NUMERIC_FORMATS, check_format, time_zone
 from leadgate.features.schema import EventType
@@ -60,6 +61,28 @@ class Column(_Strict):
         """How the mapping's messages name this rule: "column 'Create Date'", or "value 'paid_social'"."""
         return f"column {self.column!r}"
 
+    def reads_as(self) -> str:
+        """The type its cells are read as: a flag's true_values and false_values apply to a flag only."""
+        return self.type
+
+    @field_validator("values")
+    @classmethod
+    def _stripped_keys(cls, values: dict[str, str | None]) -> dict[str, str | None]:
+        # Cells are read without surrounding spaces: a key written with them (" " for a blank) would never match.
+        stripped: dict[str, str | None] = {}
+        for key, value in values.items():
+            if key.strip() in stripped and stripped[key.strip()] != value:
+                raise ValueError(
+                    f"values maps {key.strip()!r} twice (cells are read without surrounding spaces)"
+                )
+            stripped[key.strip()] = value
+        return stripped
+
+    @field_validator("true_values", "false_values")
+    @classmethod
+    def _stripped_words(cls, words: list[str]) -> list[str]:
+        return [word.strip() for word in words]  # as the cells are read; " " is "", a blank cell
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str | None) -> str | None:
@@ -92,6 +115,7 @@ class Column(_Strict):
         if self.decimal is not None and self.type not in ("number", "integer"):
             raise ValueError(f"{self.where}: decimal applies to type: number or integer, not {self.type}")
         self._check_currency()
+        check_flag_words(self)  # words no reading consults would be silently ignored
         return self
 
     def _check_timezone(self) -> None:
@@ -195,7 +219,16 @@ class CustomColumn(FieldColumn):
             )
         if self.separator in self.contains:
             raise ValueError(f"{where}: contains {self.contains!r} holds the separator {self.separator!r}")
+        words = {"true_values", "false_values"} & self.model_fields_set
+        if words and (self.true_values, self.false_values) != (TRUE_VALUES, [""]):
+            raise ValueError(
+                f"{where}: contains is yes when {self.contains!r} is listed and no when it is not, whatever "
+                f'true_values and false_values say; a blank cell is missing unless false_values: [""] reads it as no'
+            )
         return self
+
+    def reads_as(self) -> str:
+        return "flag" if self.contains is not None else self.type
 
     def _check_currency(self) -> None:
         # No policy threshold compares a custom number: the model learns it in the export's own unit, never
@@ -245,6 +278,20 @@ class EventRule(_Strict):
     max_events: int = Field(100, ge=1, le=10_000)
     true_values: list[str] = TRUE_VALUES
     false_values: list[str] = FALSE_VALUES
+
+    @field_validator("true_values", "false_values")
+    @classmethod
+    def _stripped_words(cls, words: list[str]) -> list[str]:
+        return [word.strip() for word in words]
+
+    @model_validator(mode="after")
+    def _check_words(self) -> EventRule:
+        where = f"{self.type.value} from column {self.column!r}"
+        given = sorted({"true_values", "false_values"} & self.model_fields_set)
+        if given and self.kind != "flag":
+            raise ValueError(f"{where}: {applies(given)} to kind: flag, not a count")
+        blank_words(where, self.true_values, self.false_values)
+        return self
 
 
 def _iso_currency(code: str) -> bool:
