@@ -30,12 +30,14 @@ ADVICE = {
         "pooled": "group the levels in the mapping's values: map, or leave the field out",
         "late": "list its column under after_contact",
         "constant": "check its true_values (or contains: value) against the export's cells",
+        "blank no": 'if a blank cell means no, add false_values: [""] to its column',
     },
     False: {
         "multi": "is learnt better as one flag per value, each a custom field of its own",
         "pooled": "group the levels before training, or leave the field out",
         "late": "leave it out of the history",
         "constant": "check how the history was made",
+        "blank no": "if a missing value means no, write false for it in the history",
     },
 }
 
@@ -90,10 +92,14 @@ def _constant_notes(field: CustomField, values: list, advice: dict) -> list[str]
     [only] = filled
     shown = {"false": "no", "true": "yes"}.get(only, only) if field.type == "flag" else only
     # Walk M: `contains: Analytic` where the cells say Analytics trained as a silent constant "no".
+    said = advice["constant"] if field.type == "flag" else "leave it out, or check the export"
+    missing = len(values) - len(given)
+    if field.type == "flag" and shown == "yes" and missing > len(given):
+        # An SAP or Excel export writes a yes as 'X' and a no as nothing: its no is the blank.
+        said = f"{missing:,} of the {len(values):,} training leads have none, {advice['blank no']}"
     return [
         f"custom field {field.name}: {shown!r} for every training lead that has it, so the model can learn only "
-        f"whether it is given, not from its value: "
-        f"{advice['constant'] if field.type == 'flag' else 'leave it out, or check the export'}"
+        f"whether it is given, not from its value: {said}"
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.custom import CustomField
@@ -82,6 +83,27 @@ def test_a_field_with_one_value_for_every_lead_is_named():
         "export's cells"
     )
     assert _notes(CustomField("x", "flag", "X"), [i % 2 == 0 for i in range(N)]) == []
+
+
+@pytest.mark.parametrize(
+    ("mapped", "advice"),
+    [
+        (True, 'if a blank cell means no, add false_values: [""] to its column'),
+        (False, "if a missing value means no, write false for it in the history"),
+    ],
+)
+def test_a_flag_yes_or_blank_points_at_reading_the_blank_as_no(mapped, advice):
+    # An SAP export's 'X' or nothing: true_values: [X] leaves every no missing.
+    values = [True if i % 20 < 9 else None for i in range(N)]
+    [note] = _notes(CustomField("opt_in", "flag", "Opted in"), values, mapped=mapped)
+    assert note == (
+        "custom field opt_in: 'yes' for every training lead that has it, so the model can learn only whether it "
+        f"is given, not from its value: 550 of the 1,000 training leads have none, {advice}"
+    )
+    [note] = _notes(
+        CustomField("opt_in", "flag", "Opted in"), [True if i % 20 < 11 else None for i in range(N)]
+    )
+    assert note.endswith("check its true_values (or contains: value) against the export's cells")
 
 
 def test_a_history_without_a_mapping_gets_advice_without_mapping_words():
