@@ -202,10 +202,19 @@ class CustomColumn(FieldColumn):
         description="a flag of one value of a multi-select cell ('API' in 'Analytics;API'): yes when listed",
     )
     separator: str = Field(";", min_length=1, description="what separates a multi-select cell's values")
+    prefix: int | None = Field(
+        None, ge=1, description="a category read by its first N characters (a postal code's region: 2)"
+    )
 
     @model_validator(mode="after")
     def _check_contains(self) -> CustomColumn:
         where = self.where
+        if self.prefix is not None and (self.type != "category" or self.contains is not None):
+            kind = "a contains: flag" if self.contains is not None else self.type
+            raise ValueError(
+                f"{where}: prefix reads a category by its first characters: it applies to type: category, not "
+                f"{kind}; drop prefix"
+            )
         if self.contains is None:
             if "separator" in self.model_fields_set:
                 raise ValueError(f"{where}: separator applies with contains (contains: API, say)")
@@ -245,7 +254,8 @@ class CustomColumn(FieldColumn):
 
     def field(self, name: str) -> CustomField:
         """The custom field this column declares."""
-        return CustomField(name, self.type, self.label or default_label(name), self.reason, self.direction)
+        label = self.label or default_label(name)
+        return CustomField(name, self.type, label, self.reason, self.direction, self.prefix)
 
 
 class Sequence(_Strict):
