@@ -101,7 +101,7 @@ def _constant_notes(field: CustomField, values: list, advice: dict) -> list[str]
     missing = len(values) - len(given)
     if field.type == "flag" and shown == "yes" and missing > len(given):
         # An SAP or Excel export writes a yes as 'X' and a no as nothing: its no is the blank.
-        said = f"{missing:,} of the {len(values):,} training leads have none, {advice['blank no']}"
+        said = f"{missing:,} of the {len(values):,} training leads have none; {advice['blank no']}"
     return [
         f"custom field {field.name}: {shown!r} for every training lead that has it, so the model can learn only "
         f"whether it is given, not from its value: {said}"

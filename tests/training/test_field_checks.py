@@ -141,7 +141,7 @@ def test_a_flag_yes_or_blank_points_at_reading_the_blank_as_no(mapped, advice):
     [note] = _notes(CustomField("opt_in", "flag", "Opted in"), values, mapped=mapped)
     assert note == (
         "custom field opt_in: 'yes' for every training lead that has it, so the model can learn only whether it "
-        f"is given, not from its value: 550 of the 1,000 training leads have none, {advice}"
+        f"is given, not from its value: 550 of the 1,000 training leads have none; {advice}"
     )
     [note] = _notes(
         CustomField("opt_in", "flag", "Opted in"), [True if i % 20 < 11 else None for i in range(N)]
