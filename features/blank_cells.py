@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import AfterValidator
+
 BLANK = '"" (a blank cell)'
+
+
+def _stripped_keys(values: dict[str, str | None]) -> dict[str, str | None]:
+    # Cells are read without surrounding spaces: a key written with them (" " for a blank) would never match.
+    stripped: dict[str, str | None] = {}
+    for key, value in values.items():
+        if key.strip() in stripped and stripped[key.strip()] != value:
+            raise ValueError(f"values maps {key.strip()!r} twice (cells are read without surrounding spaces)")
+        stripped[key.strip()] = value
+    return stripped
+
+
+# A column's value map and a flag's words, as the cells are read: without surrounding spaces (" " is "").
+ValueMap = Annotated[dict[str, str | None], AfterValidator(_stripped_keys)]
+Words = Annotated[list[str], AfterValidator(lambda words: [word.strip() for word in words])]
 
 
 def applies(words: list[str]) -> str:

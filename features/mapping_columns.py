@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from leadgate.features.blank_cells import applies, blank_words, check_flag_words
+from leadgate.features.blank_cells import ValueMap, Words, applies, blank_words, check_flag_words
 from leadgate.features.custom import CustomField, default_label
 from leadgate.features.dates import EPOCH_FORMATS, NUMERIC_FORMATS, check_format, time_zone
 from leadgate.features.schema import EventType
@@ -27,12 +27,10 @@ class Column(_Strict):
     """One export column and how its text becomes a value."""
 
     column: str = Field(..., min_length=1)
-    values: dict[str, str | None] = Field({}, description="value map applied first; null means missing")
+    values: ValueMap = Field({}, description='value map applied first; null means missing; "": a blank cell')
     type: Literal["text", "number", "integer", "flag", "datetime"] = "text"
-    true_values: list[str] = Field(TRUE_VALUES, description="a flag's yes, in any case")
-    false_values: list[str] = Field(
-        FALSE_VALUES, description="a flag's no; any other text is the row's error"
-    )
+    true_values: Words = Field(TRUE_VALUES, description="a flag's yes, in any case")
+    false_values: Words = Field(FALSE_VALUES, description="a flag's no; any other text is the row's error")
     date_format: str | None = Field(
         None, description=f"strptime format or one of {', '.join(NUMERIC_FORMATS)}; ISO 8601 when not given"
     )
@@ -64,24 +62,6 @@ class Column(_Strict):
     def reads_as(self) -> str:
         """The type its cells are read as: a flag's true_values and false_values apply to a flag only."""
         return self.type
-
-    @field_validator("values")
-    @classmethod
-    def _stripped_keys(cls, values: dict[str, str | None]) -> dict[str, str | None]:
-        # Cells are read without surrounding spaces: a key written with them (" " for a blank) would never match.
-        stripped: dict[str, str | None] = {}
-        for key, value in values.items():
-            if key.strip() in stripped and stripped[key.strip()] != value:
-                raise ValueError(
-                    f"values maps {key.strip()!r} twice (cells are read without surrounding spaces)"
-                )
-            stripped[key.strip()] = value
-        return stripped
-
-    @field_validator("true_values", "false_values")
-    @classmethod
-    def _stripped_words(cls, words: list[str]) -> list[str]:
-        return [word.strip() for word in words]  # as the cells are read; " " is "", a blank cell
 
     @field_validator("timezone")
     @classmethod
@@ -286,13 +266,8 @@ class EventRule(_Strict):
     column: str
     kind: Literal["count", "flag"] = "count"
     max_events: int = Field(100, ge=1, le=10_000)
-    true_values: list[str] = TRUE_VALUES
-    false_values: list[str] = FALSE_VALUES
-
-    @field_validator("true_values", "false_values")
-    @classmethod
-    def _stripped_words(cls, words: list[str]) -> list[str]:
-        return [word.strip() for word in words]
+    true_values: Words = TRUE_VALUES
+    false_values: Words = FALSE_VALUES
 
     @model_validator(mode="after")
     def _check_words(self) -> EventRule:
