@@ -112,6 +112,15 @@ def test_what_cannot_work_is_refused_when_the_mapping_loads(rule, message):
         parse_mapping(BASE.replace("{column: Segment}", rule))
 
 
+def test_sales_blank_rejection_reason_reads_through_its_value_map():
+    text = BASE.replace(
+        "sql_positive: [SQL]",
+        'sql_positive: [SQL]\n  rejection_reason: {column: Why, values: {"": no reason given}}',
+    )
+    [(_, record)] = map_rows(parse_mapping(text), [_row(Outcome="Lost", Why=" ")])
+    assert record["outcome"] == {"sql": False, "rejection_reason": "no reason given"}
+
+
 def test_the_label_and_counts_say_where_a_blank_belongs():
     with pytest.raises(
         MappingError, match=r"label.sql.values: a blank outcome cell \(\"\"\) is read by the label's "
