@@ -48,13 +48,30 @@ def custom_renderer(field: CustomField, column: int) -> Renderer:
         value = d.table.custom[i].get(field.name)
         if value is None:
             return f"{field.label} not given"
-        shown = _shown(field, value, float(x[i, column]))
-        if field.type == "category" and x[i, column] == 0:
-            # Code 0 pools the levels too rare (or new) to learn: the points are the pool's, not this level's.
-            shown = f"{shown} ({POOLED})"
+        if field.type == "category":
+            shown = category_shown(field, value, pooled=x[i, column] == 0)
+        else:
+            shown = _shown(field, value, float(x[i, column]))
         return template.format(label=field.label, value=shown)
 
     return render
+
+
+def category_shown(field: CustomField, value, pooled: bool) -> str:
+    """A category value as the lead wrote it, with the level the model read when that is only its beginning
+    ('80331 (read as 80)'), and, for code 0, that the points are the pool's of rare and new levels."""
+    written, level = str(value), field.level(value)
+    said = [f"read as {level}"] if level != written.strip() else []
+    if (
+        pooled
+    ):  # code 0 pools the levels too rare (or new) to learn: the points are the pool's, not this level's
+        said.append(POOLED)
+    return f"{written} ({'; '.join(said)})" if said else written
+
+
+def level_shown(field: CustomField, level: str) -> str:
+    """A category level as recoveries name it: '80…' for the first characters of a value read by its prefix."""
+    return f"{level}…" if field.prefix and len(level) >= field.prefix else level
 
 
 def more_helps(field) -> bool:

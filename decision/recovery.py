@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from leadgate.decision.count_words import listed
+from leadgate.decision.custom_words import level_shown
 from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo, seniority_unread, title_unread
 from leadgate.decision.reference import ReasonReference
 from leadgate.features import signals
@@ -216,7 +217,7 @@ def _category_recovery(
                 f"a value for {label}" if missing else f"none known: this model has no statistics on {label}"
             )
         own = x[i, column]
-        others = [level for code, level in better if code != own]
+        others = [level_shown(field, level) for code, level in better if code != own]
         if others:
             return f"{label}: {listed(others[:3])} (converted above average in training)"
         if missing:

@@ -301,7 +301,7 @@ def _spellings(
     seen: dict[str, Counter] = {}
     for custom, key, kept in zip(derived.table.custom, keys, keep, strict=True):
         if kept and key in wanted:
-            seen.setdefault(key, Counter())[str(custom.get(field.name)).strip()] += 1
+            seen.setdefault(key, Counter())[field.level(custom.get(field.name))] += 1
     # Ties go to the first spelling seen, so the choice does not depend on set or dict order elsewhere.
     named = {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
     return {key: name for key, name in named.items() if name != key}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from leadgate.features import number_marks
+from leadgate.features.blank_cells import cell
 from leadgate.features.dates import moment
 from leadgate.features.employee_bands import read_band
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
@@ -37,6 +38,11 @@ class Row:
             return None
         value = str(value).strip()
         return None if value in self.placeholders else value
+
+    def blank(self, column: str) -> bool:
+        """Whether the cell is empty or spaces only (a placeholder such as 'N/A' is not blank)."""
+        value = self.raw.get(column)
+        return value is None or not str(value).strip()
 
     def is_time(self, column: str) -> bool:
         """Whether the column's cell was a timestamp in a typed table (DataFrame, Parquet), not text."""
@@ -87,7 +93,7 @@ def convert(rule, row: Row):
     """The value of `rule`'s column in this row (None when missing), or its constant `value`, typed as the rule
     says."""
     constant = getattr(rule, "value", None)  # a field's value for every lead, read as its cell would be
-    value = constant if constant is not None else row.text(rule.column)
+    value = constant if constant is not None else cell(rule, row)
     # A timestamp cell is a time already: the column's date_format is for text (a value map makes it text).
     time_cell = constant is None and row.is_time(rule.column)
     if value is not None and value in rule.values:

@@ -30,6 +30,7 @@ class CustomField:
     label: str
     reason: str | None = None  # template with {label} and {value}; a default per type when None
     direction: Literal["increasing", "decreasing"] | None = None
+    prefix: int | None = None  # a category read by its first characters only (a postal code's region)
 
     def __post_init__(self):
         if not _NAME.match(self.name):
@@ -43,6 +44,16 @@ class CustomField:
             raise ValueError(f"custom field {self.name!r}: direction must be increasing or decreasing")
         if self.direction and self.type == "category":
             raise ValueError(f"custom field {self.name!r}: a category has no direction")
+        if self.prefix is not None and (
+            self.type != "category"
+            or isinstance(self.prefix, bool)
+            or not isinstance(self.prefix, int)
+            or self.prefix < 1
+        ):
+            raise ValueError(
+                f"custom field {self.name!r}: prefix reads a category by its first characters: a whole number of "
+                "them, 1 or more, on a category"
+            )
         if self.reason is not None:
             try:
                 self.reason.format(label="", value="")
@@ -61,9 +72,17 @@ class CustomField:
         """LightGBM's monotone constraint for this field."""
         return DIRECTIONS[self.direction]
 
+    def level(self, value) -> str:
+        """The text of a category value the model reads: stripped, and its first `prefix` characters."""
+        text = str(value).strip()
+        return text[: self.prefix] if self.prefix else text
+
     def to_dict(self) -> dict:
-        """JSON-safe form, stored with the model."""
-        return asdict(self)
+        """JSON-safe form, stored with the model (without a prefix when there is none, as before it existed)."""
+        data = asdict(self)
+        if self.prefix is None:
+            del data["prefix"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> CustomField:

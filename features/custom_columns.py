@@ -15,9 +15,10 @@ _DAY = 86_400.0
 
 
 def custom_categories(derived: Derived, field: CustomField) -> list[str]:
-    """A category field's values as the vocabulary keys them: text, stripped, lower case; "" when missing."""
+    """A category field's values as the vocabulary keys them: text, stripped, its prefix, lower case; "" when
+    missing."""
     values = (custom.get(field.name) for custom in derived.table.custom)
-    return ["" if v is None else str(v).strip().lower() for v in values]
+    return ["" if v is None else field.level(v).lower() for v in values]
 
 
 def custom_column(derived: Derived, field: CustomField, codes: dict) -> np.ndarray:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
+from leadgate.features.blank_cells import cell
 from leadgate.features.cells import Row, checked, convert, event_count, flag
 from leadgate.features.mapping import EventRule, Label, Mapping, MappingError, Sequence
 from leadgate.features.number_marks import column_mark, evidence
@@ -46,7 +47,7 @@ def decimal_marks(
     placeholders = set(mapping.placeholders)
     marks: dict[str, str] = {}
     for rule in mapping.number_rules():
-        cells = [Row(raw, placeholders).text(rule.column) for raw in raw_rows]
+        cells = [cell(rule, Row(raw, placeholders)) for raw in raw_rows]
         texts = [text for text in (rule.values.get(c, c) for c in cells if c is not None) if text is not None]
         declared = rule.decimal or mapping.decimal
         trained = (known or {}).get(rule.column)
@@ -176,7 +177,7 @@ def _record(
             record.setdefault("custom", {})[name] = value
     events, over = [], {}
     for rule in mapping.events:
-        value = row.text(rule.column)
+        value = cell(rule, row)
         if value is None:
             continue
         try:

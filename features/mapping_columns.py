@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from leadgate.features.blank_cells import ValueMap, Words, applies, blank_words, check_flag_words
 from leadgate.features.custom import CustomField, default_label
 from leadgate.features.dates import EPOCH_FORMATS, NUMERIC_FORMATS, check_format, time_zone
 from leadgate.features.schema import EventType
@@ -26,12 +27,10 @@ class Column(_Strict):
     """One export column and how its text becomes a value."""
 
     column: str = Field(..., min_length=1)
-    values: dict[str, str | None] = Field({}, description="value map applied first; null means missing")
+    values: ValueMap = Field({}, description='value map applied first; null means missing; "": a blank cell')
     type: Literal["text", "number", "integer", "flag", "datetime"] = "text"
-    true_values: list[str] = Field(TRUE_VALUES, description="a flag's yes, in any case")
-    false_values: list[str] = Field(
-        FALSE_VALUES, description="a flag's no; any other text is the row's error"
-    )
+    true_values: Words = Field(TRUE_VALUES, description="a flag's yes, in any case")
+    false_values: Words = Field(FALSE_VALUES, description="a flag's no; any other text is the row's error")
     date_format: str | None = Field(
         None, description=f"strptime format or one of {', '.join(NUMERIC_FORMATS)}; ISO 8601 when not given"
     )
@@ -59,6 +58,10 @@ class Column(_Strict):
     def where(self) -> str:
         """How the mapping's messages name this rule: "column 'Create Date'", or "value 'paid_social'"."""
         return f"column {self.column!r}"
+
+    def reads_as(self) -> str:
+        """The type its cells are read as: a flag's true_values and false_values apply to a flag only."""
+        return self.type
 
     @field_validator("timezone")
     @classmethod
@@ -92,6 +95,7 @@ class Column(_Strict):
         if self.decimal is not None and self.type not in ("number", "integer"):
             raise ValueError(f"{self.where}: decimal applies to type: number or integer, not {self.type}")
         self._check_currency()
+        check_flag_words(self)  # words no reading consults would be silently ignored
         return self
 
     def _check_timezone(self) -> None:
@@ -178,10 +182,19 @@ class CustomColumn(FieldColumn):
         description="a flag of one value of a multi-select cell ('API' in 'Analytics;API'): yes when listed",
     )
     separator: str = Field(";", min_length=1, description="what separates a multi-select cell's values")
+    prefix: int | None = Field(
+        None, ge=1, description="a category read by its first N characters (a postal code's region: 2)"
+    )
 
     @model_validator(mode="after")
     def _check_contains(self) -> CustomColumn:
         where = self.where
+        if self.prefix is not None and (self.type != "category" or self.contains is not None):
+            kind = "a contains: flag" if self.contains is not None else self.type
+            raise ValueError(
+                f"{where}: prefix reads a category by its first characters: it applies to type: category, not "
+                f"{kind}; drop prefix"
+            )
         if self.contains is None:
             if "separator" in self.model_fields_set:
                 raise ValueError(f"{where}: separator applies with contains (contains: API, say)")
@@ -195,7 +208,16 @@ class CustomColumn(FieldColumn):
             )
         if self.separator in self.contains:
             raise ValueError(f"{where}: contains {self.contains!r} holds the separator {self.separator!r}")
+        words = {"true_values", "false_values"} & self.model_fields_set
+        if words and (self.true_values, self.false_values) != (TRUE_VALUES, [""]):
+            raise ValueError(
+                f"{where}: contains is yes when {self.contains!r} is listed and no when it is not, whatever "
+                f'true_values and false_values say; a blank cell is missing unless false_values: [""] reads it as no'
+            )
         return self
+
+    def reads_as(self) -> str:
+        return "flag" if self.contains is not None else self.type
 
     def _check_currency(self) -> None:
         # No policy threshold compares a custom number: the model learns it in the export's own unit, never
@@ -212,7 +234,8 @@ class CustomColumn(FieldColumn):
 
     def field(self, name: str) -> CustomField:
         """The custom field this column declares."""
-        return CustomField(name, self.type, self.label or default_label(name), self.reason, self.direction)
+        label = self.label or default_label(name)
+        return CustomField(name, self.type, label, self.reason, self.direction, self.prefix)
 
 
 class Sequence(_Strict):
@@ -243,8 +266,17 @@ class EventRule(_Strict):
     column: str
     kind: Literal["count", "flag"] = "count"
     max_events: int = Field(100, ge=1, le=10_000)
-    true_values: list[str] = TRUE_VALUES
-    false_values: list[str] = FALSE_VALUES
+    true_values: Words = TRUE_VALUES
+    false_values: Words = FALSE_VALUES
+
+    @model_validator(mode="after")
+    def _check_words(self) -> EventRule:
+        where = f"{self.type.value} from column {self.column!r}"
+        given = sorted({"true_values", "false_values"} & self.model_fields_set)
+        if given and self.kind != "flag":
+            raise ValueError(f"{where}: {applies(given)} to kind: flag, not a count")
+        blank_words(where, self.true_values, self.false_values)
+        return self
 
 
 def _iso_currency(code: str) -> bool:

@@ -51,6 +51,13 @@ class Label(_Strict):
                     f"label.{name} is read as text and matched against {name}_positive (in any case): "
                     f"remove its type and date_format, and list the values that mean yes in {name}_positive"
                 )
+        if "" in self.sql.values:  # the outcome is read by fold(), never through a blank-reading cell
+            raise ValueError(
+                'label.sql.values: a blank outcome cell ("") is read by the label\'s blank: write blank: not_sql '
+                "(never qualified) or blank: open (no outcome yet) instead"
+            )
+        if self.won is not None and "" in self.won.values:
+            raise ValueError('label.won.values: a blank won cell already reads not won: drop the "" key')
         self._sets = {
             "sql": {fold(v) for v in self.sql_positive},
             "won": {fold(v) for v in self.won_positive},

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from leadgate.decision.reasons import POOLED
+from leadgate.decision.custom_words import category_shown
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
@@ -251,10 +251,11 @@ def _shown(builder, spec, value, custom: dict):
     if spec.categorical:
         vocabulary = builder.vocabularies_.get(spec.name, [])
         level = vocabulary[int(value)] if 0 < int(value) < len(vocabulary) else None
-        written = custom.get(spec.name.removeprefix("custom_")) if spec.name.startswith("custom_") else None
+        field = next((f for f in builder.custom_fields if f.feature == spec.name), None)
+        written = custom.get(field.name) if field is not None else None
         if written is None:
             return level or "(other)"
-        return str(written).strip() if level else f"{str(written).strip()} ({POOLED})"
+        return category_shown(field, str(written).strip(), pooled=not level)
     return value
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from leadgate.decision.custom_words import level_shown
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.custom import CustomField
 
@@ -16,6 +17,8 @@ from leadgate.features.custom import CustomField
 MULTI_SEPARATORS = (";", "|")
 MULTI_SHARE = 0.2  # of a category's filled cells listing several values
 POOLED_SHARE = 0.25  # of a category's filled training cells in "(other)"
+CODE_SHARE = 0.9  # of a pooled category's filled training cells that look like codes (a postal code)
+CODE_LENGTH = 12  # a code's characters at most
 FUTURE_SHARE = 0.5  # of a datetime's filled training cells after the decision moment
 # A value this many training leads hold, with this many SQLs expected at the overall rate, and none seen: far
 # beyond chance (e^-20), so the value is set (or left blank) by what happened to the lead.
@@ -28,14 +31,18 @@ ADVICE = {
     True: {
         "multi": "is learnt better as one flag per value (contains:, README: Custom fields)",
         "pooled": "group the levels in the mapping's values: map, or leave the field out",
+        "prefix": "reading them by their first {chars} (prefix: {n})",
         "late": "list its column under after_contact",
         "constant": "check its true_values (or contains: value) against the export's cells",
+        "blank no": 'if a blank cell means no, add false_values: [""] to its column',
     },
     False: {
         "multi": "is learnt better as one flag per value, each a custom field of its own",
         "pooled": "group the levels before training, or leave the field out",
+        "prefix": "grouping them by their first {chars} before training",
         "late": "leave it out of the history",
         "constant": "check how the history was made",
+        "blank no": "if a missing value means no, write false for it in the history",
     },
 }
 
@@ -82,7 +89,7 @@ def field_notes(
 
 def _constant_notes(field: CustomField, values: list, advice: dict) -> list[str]:
     """A field with one value for every training lead that has it teaches the model nothing."""
-    given = [str(v).strip().lower() for v in values if v is not None]
+    given = [_text(field, v).lower() for v in values if v is not None]
     filled = set(given)
     # One date is still many ages at decision time; a field given on a handful of leads proves nothing.
     if field.type == "datetime" or len(filled) != 1 or len(given) < 30:
@@ -90,10 +97,14 @@ def _constant_notes(field: CustomField, values: list, advice: dict) -> list[str]
     [only] = filled
     shown = {"false": "no", "true": "yes"}.get(only, only) if field.type == "flag" else only
     # Walk M: `contains: Analytic` where the cells say Analytics trained as a silent constant "no".
+    said = advice["constant"] if field.type == "flag" else "leave it out, or check the export"
+    missing = len(values) - len(given)
+    if field.type == "flag" and shown == "yes" and missing > len(given):
+        # An SAP or Excel export writes a yes as 'X' and a no as nothing: its no is the blank.
+        said = f"{missing:,} of the {len(values):,} training leads have none; {advice['blank no']}"
     return [
         f"custom field {field.name}: {shown!r} for every training lead that has it, so the model can learn only "
-        f"whether it is given, not from its value: "
-        f"{advice['constant'] if field.type == 'flag' else 'leave it out, or check the export'}"
+        f"whether it is given, not from its value: {said}"
     ]
 
 
@@ -113,14 +124,45 @@ def _category_notes(
                 f"{advice['multi']}"
             ]
     known = set(vocabulary[1:])
-    pooled = sum(v.lower() not in known for v in filled) / len(filled)
+    read = [field.level(v) for v in filled]
+    levels = len({v.lower() for v in read})
+    pooled = sum(v.lower() not in known for v in read) / len(read)
     if pooled >= POOLED_SHARE:
         return [
             f"custom field {field.name}: {pooled:.0%} of the training leads that have it hold a level too rare "
             f"to learn ({levels:,} levels; fewer than {builder.min_category_count} leads each, or beyond the "
-            f"{builder.max_categories} most common), pooled as '(other)': {advice['pooled']}"
+            f"{builder.max_categories} most common), pooled as '(other)': "
+            f"{_prefix_advice(read, builder, advice) or advice['pooled']}"
         ]
     return []
+
+
+def _prefix_advice(read: list[str], builder: FeatureBuilder, advice: dict) -> str:
+    """For levels that look like codes (a postal code, a product code): the most characters to read them by
+    that keep most leads out of '(other)', as the mapping's prefix: would; '' when none would, or not codes."""
+    if sum(_is_code(v) for v in read) < CODE_SHARE * len(read):
+        return ""
+    for n in range(max(map(len, read)) - 1, 0, -1):
+        counts = Counter(v[:n].lower() for v in read)
+        common = [c for _, c in counts.most_common(builder.max_categories) if c >= builder.min_category_count]
+        kept = sum(common) / len(read)
+        if 1 - kept < POOLED_SHARE and len(common) > 1:  # one level left would teach nothing
+            examples = ", ".join(repr(v) for v, _ in Counter(read).most_common(2))
+            return (
+                f"its levels look like codes ({examples}, …): {advice['prefix'].format(n=n, chars='character' if n == 1 else f'{n} characters')} would keep "
+                f"{kept:.0%} of them in levels of their own; else {advice['pooled']}"
+            )
+    return ""
+
+
+def _text(field: CustomField, value) -> str:
+    """A value as the model reads it: a category's level (its first characters when it has a prefix)."""
+    return field.level(value) if field.type == "category" else str(value).strip()
+
+
+def _is_code(text: str) -> bool:
+    """A short token with a digit: '80331', '01067', 'SW1A', 'AB-1234' (not 'Real estate')."""
+    return len(text) <= CODE_LENGTH and any(c.isdigit() for c in text) and not any(c.isspace() for c in text)
 
 
 def _future_notes(field: CustomField, days_before: np.ndarray, advice: dict) -> list[tuple[str, str]]:
@@ -144,15 +186,19 @@ def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: di
     rate = float(y.mean()) if len(y) else 0.0
     if not 0 < rate < 1:
         return []
-    keys = ["(blank)" if v is None else str(v).strip().lower() for v in values]
+    keys = ["(blank)" if v is None else _text(field, v).lower() for v in values]
     leads, sqls = Counter(keys), Counter(k for k, sql in zip(keys, y, strict=True) if sql)
     # Quoted as the export spells the value most often ('Closed Lost'), not as its key.
-    spelled = Counter((k, str(v).strip()) for k, v in zip(keys, values, strict=True) if v is not None)
+    spelled = Counter((k, _text(field, v)) for k, v in zip(keys, values, strict=True) if v is not None)
     for key, n in leads.most_common():
         if n < ONE_SIDED_LEADS:
             break
         written = next((text for (k, text), _ in spelled.most_common() if k == key), key)
-        shown = "blank" if key == "(blank)" else repr(written if field.type == "category" else key)
+        shown = (
+            "blank"
+            if key == "(blank)"
+            else repr(level_shown(field, written) if field.type == "category" else key)
+        )
         if sqls[key] == 0 and n * rate >= ONE_SIDED_EXPECTED:
             said = f"none of the {n:,} training leads where it is {shown} became an SQL (about {n * rate:.0f} would at the overall rate)"
         elif sqls[key] == n and n * (1 - rate) >= ONE_SIDED_EXPECTED:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from leadgate.decision.custom_words import level_shown
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
 from leadgate.training.data import History
@@ -56,7 +57,8 @@ def lead_attributes(derived: Derived, custom_fields: tuple[CustomField, ...] = (
         values = (lead.get(field.name) for lead in derived.table.custom)
         if field.type == "flag":
             return column({True: "yes", False: "no"}.get(v) for v in values)
-        return column(None if v is None else str(v).strip() for v in values)
+        # A category read by its prefix is mined as the model reads it: '80…', the postal codes starting 80.
+        return column(None if v is None else level_shown(field, field.level(v)) for v in values)
 
     own = {field.label: custom(field) for field in custom_fields if field.type in MINED_CUSTOM_TYPES}
     built_in = {

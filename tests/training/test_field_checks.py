@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.custom import CustomField
@@ -47,6 +48,49 @@ def test_a_category_mostly_pooled_is_named_with_its_share():
     )
 
 
+@pytest.mark.parametrize(
+    ("mapped", "advice"),
+    [
+        (
+            True,
+            "reading them by their first 2 characters (prefix: 2) would keep 100% of them in levels of their "
+            "own; else group the levels in the mapping's values: map, or leave the field out",
+        ),
+        (
+            False,
+            "grouping them by their first 2 characters before training would keep 100% of them in levels of "
+            "their own; else group the levels before training, or leave the field out",
+        ),
+    ],
+)
+def test_a_pooled_category_of_codes_is_pointed_at_its_first_characters(mapped, advice):
+    # Walk: 3,000 postal codes, every one pooled; here 1,000, their first two digits (a region) 50 leads' each.
+    codes = [f"{i % 20:02d}{i:03d}" for i in range(N)]
+    [note] = _notes(CustomField("postal_code", "category", "Postal code"), codes, mapped=mapped)
+    assert note.endswith(f"pooled as '(other)': its levels look like codes ('00000', '01001', …): {advice}")
+    # Words are no codes, and codes whose every beginning is rare get no prefix to try.
+    words = [f"level {i % 400}" for i in range(N)]
+    [note] = _notes(CustomField("segment", "category", "Segment"), words)
+    assert note.endswith(
+        "pooled as '(other)': group the levels in the mapping's values: map, or leave the field out"
+    )
+    scattered = [f"{i * 613 % 100_000:05d}" if i < 150 else None for i in range(N)]  # ~15 per first digit
+    [note] = _notes(CustomField("code", "category", "Code"), scattered)
+    assert "prefix" not in note
+
+
+def test_a_category_read_by_its_prefix_is_checked_as_the_model_reads_it():
+    field = CustomField("postal_code", "category", "Postal code", prefix=1)
+    codes = [f"{i % 10}{i:04d}" for i in range(N)]
+    y = np.arange(N) % 3 == 0
+    assert _notes(field, codes, y=y, vocabulary=("(other)", *"0123456789")) == []
+    y = np.array([not code.startswith("8") for code in codes])
+    [note] = _notes(field, codes, y=y, vocabulary=("(other)", *"0123456789"))
+    assert note.startswith(
+        "custom field postal_code: none of the 100 training leads where it is '8…' became an SQL"
+    )
+
+
 def test_a_date_after_the_decision_for_most_leads_is_asked_about():
     field = CustomField("trial_started", "datetime", "Trial started")
     later = np.where(np.arange(N) % 5 == 0, 3.0, -2.0)  # 80% of the dates two days after the decision
@@ -82,6 +126,27 @@ def test_a_field_with_one_value_for_every_lead_is_named():
         "export's cells"
     )
     assert _notes(CustomField("x", "flag", "X"), [i % 2 == 0 for i in range(N)]) == []
+
+
+@pytest.mark.parametrize(
+    ("mapped", "advice"),
+    [
+        (True, 'if a blank cell means no, add false_values: [""] to its column'),
+        (False, "if a missing value means no, write false for it in the history"),
+    ],
+)
+def test_a_flag_yes_or_blank_points_at_reading_the_blank_as_no(mapped, advice):
+    # An SAP export's 'X' or nothing: true_values: [X] leaves every no missing.
+    values = [True if i % 20 < 9 else None for i in range(N)]
+    [note] = _notes(CustomField("opt_in", "flag", "Opted in"), values, mapped=mapped)
+    assert note == (
+        "custom field opt_in: 'yes' for every training lead that has it, so the model can learn only whether it "
+        f"is given, not from its value: 550 of the 1,000 training leads have none; {advice}"
+    )
+    [note] = _notes(
+        CustomField("opt_in", "flag", "Opted in"), [True if i % 20 < 11 else None for i in range(N)]
+    )
+    assert note.endswith("check its true_values (or contains: value) against the export's cells")
 
 
 def test_a_history_without_a_mapping_gets_advice_without_mapping_words():

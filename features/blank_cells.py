@@ -1,0 +1,68 @@
+"""Blank cells a column reads as a value: a "" key in its value map, or "" among a flag's yes or no words."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+BLANK = '"" (a blank cell)'
+
+
+def _stripped_keys(values: dict[str, str | None]) -> dict[str, str | None]:
+    # Cells are read without surrounding spaces: a key written with them (" " for a blank) would never match.
+    stripped: dict[str, str | None] = {}
+    for key, value in values.items():
+        if key.strip() in stripped and stripped[key.strip()] != value:
+            raise ValueError(f"values maps {key.strip()!r} twice (cells are read without surrounding spaces)")
+        stripped[key.strip()] = value
+    return stripped
+
+
+# A column's value map and a flag's words, as the cells are read: without surrounding spaces (" " is "").
+ValueMap = Annotated[dict[str, str | None], AfterValidator(_stripped_keys)]
+Words = Annotated[list[str], AfterValidator(lambda words: [word.strip() for word in words])]
+
+
+def applies(words: list[str]) -> str:
+    """'true_values applies', 'true_values and false_values apply'."""
+    return " and ".join(words) + (" apply" if len(words) > 1 else " applies")
+
+
+def blank_words(where: str, true_values: list[str], false_values: list[str]) -> None:
+    """Refuse a blank cell that would be both a yes and a no."""
+    if "" in true_values and "" in false_values:
+        raise ValueError(f"{where}: {BLANK} is among both true_values and false_values: keep it in one")
+
+
+def check_flag_words(rule) -> None:
+    """Refuse flag words on a column not read as a flag, and a blank read both by them and by the value map."""
+    given = sorted({"true_values", "false_values"} & rule.model_fields_set)
+    if given and rule.reads_as() != "flag":
+        raise ValueError(
+            f"{rule.where}: {applies(given)} to type: flag, not {rule.reads_as()}; add type: flag, or read a "
+            'blank cell with values: {"": ...}'
+        )
+    blank_words(rule.where, rule.true_values, rule.false_values)
+    if "" in rule.values and ("" in rule.true_values or "" in rule.false_values):
+        raise ValueError(
+            f'{rule.where}: a blank cell is read by values: {{"": ...}}, before true_values and false_values: '
+            'drop "" from one of them'
+        )
+
+
+def reads_blank(rule) -> bool:
+    """Whether the rule gives its blank cells a value instead of reading them as missing (the mapping's check
+    allows "" among true_values or false_values on flags only)."""
+    if "" in getattr(rule, "values", ()):
+        return True
+    return "" in rule.true_values or "" in rule.false_values
+
+
+def cell(rule, row) -> str | None:
+    """The rule's cell as stripped text, None when missing; '' for an empty or all-space cell when the rule
+    reads blanks (a placeholder such as 'N/A' stays missing: it says not known, not no)."""
+    text = row.text(rule.column)
+    if text is None and reads_blank(rule) and row.blank(rule.column):
+        return ""
+    return text

@@ -1,0 +1,137 @@
+"""Blank cells a column reads as a value (SAP and Excel exports write a flag as 'X' or nothing), and the ways of
+saying so that cannot work, refused when the mapping loads."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadgate.features.export_records import decimal_marks, map_rows
+from leadgate.features.mapping import MappingError, parse_mapping
+
+BASE = """
+name: sap
+lead_id: {column: Id}
+custom:
+  opt_in: {column: Opt In, type: flag, true_values: [X], false_values: [""], label: Opted in}
+  region: {column: Region, values: {"": none given}}
+  segment: {column: Segment}
+events:
+  - {type: unsubscribe, column: No Email, kind: flag, true_values: [X], false_values: [""]}
+label:
+  sql: {column: Outcome}
+  sql_positive: [SQL]
+"""
+
+
+def _row(**values) -> dict:
+    row = {"Id": "a1", "Opt In": "X", "Region": "North", "Segment": "SMB", "No Email": "", "Outcome": "SQL"}
+    return {**row, **values}
+
+
+def _custom(text: str, **values) -> dict:
+    [(_, record)] = map_rows(parse_mapping(text), [_row(**values)])
+    assert not isinstance(record, str), record
+    return record.get("custom", {})
+
+
+@pytest.mark.parametrize("blank", ["", "  ", None])
+def test_a_blank_cell_reads_as_the_flags_no_and_the_value_maps_blank_key(blank):
+    custom = _custom(BASE, **{"Opt In": blank, "Region": blank, "Segment": blank})
+    assert custom == {"opt_in": False, "region": "none given"}  # the other column's blank stays missing
+    assert _custom(BASE)["opt_in"] is True
+    mapped = BASE.replace('false_values: [""], label', 'values: {"": "no"}, label')  # the other way to say it
+    assert _custom(mapped, **{"Opt In": blank})["opt_in"] is False
+
+
+def test_a_placeholder_stays_missing_where_a_blank_is_read():
+    # 'N/A' says not known, not no: only the empty cell is read.
+    assert "opt_in" not in _custom(BASE, **{"Opt In": "N/A"})
+    assert "region" not in _custom(BASE, Region="N/A")
+
+
+def test_blank_as_yes_and_blank_flag_events():
+    text = BASE.replace(
+        'true_values: [X], false_values: [""], label', 'true_values: [""], false_values: [N], label'
+    )
+    assert _custom(text, **{"Opt In": ""})["opt_in"] is True
+    yes = BASE.replace('kind: flag, true_values: [X], false_values: [""]', 'kind: flag, true_values: [""]')
+    [(_, record)] = map_rows(parse_mapping(yes), [_row()])
+    assert [event["type"] for event in record["events"]] == ["unsubscribe"]
+
+
+def test_a_contains_flag_may_read_a_blank_cell_as_no():
+    text = BASE.replace(
+        "  segment: {column: Segment}",
+        '  wants_api: {column: Products, contains: API, false_values: [""]}\n'
+        "  wants_sso: {column: Products, contains: SSO}",
+    )
+    custom = _custom(text, Products="")
+    assert custom["wants_api"] is False and "wants_sso" not in custom
+    assert _custom(text, Products="API;SSO")["wants_api"] is True
+
+
+def test_a_built_in_field_and_a_number_read_blank_keys_too():
+    text = BASE.replace(
+        "custom:\n",
+        'fields:\n  source.channel: {column: Channel, values: {"": direct}}\n'
+        '  company.employees: {column: Size, type: integer, values: {" ": "0"}}\ncustom:\n',
+    )
+    mapping = parse_mapping(text)
+    [(_, record)] = map_rows(mapping, [_row(Channel="", Size="")])
+    assert record["source"]["channel"] == "direct" and record["company"]["employees"] == 0
+    assert decimal_marks(mapping, [_row(Channel="", Size="")]) == {"Size": "."}
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            '{column: Region, false_values: [""]}',
+            r"column 'Region': false_values applies to type: flag, not category; add type: flag, or read a blank "
+            r'cell with values: \{"": ...\}',
+        ),
+        (
+            '{column: Opt In, type: flag, true_values: [X, ""], false_values: [" "]}',
+            r'column \'Opt In\': "" \(a blank cell\) is among both true_values and false_values: keep it in one',
+        ),
+        (
+            '{column: Opt In, type: flag, false_values: [""], values: {"": "no"}}',
+            r'column \'Opt In\': a blank cell is read by values: \{"": ...\}, before true_values and false_values: '
+            r'drop "" from one of them',
+        ),
+        (
+            "{column: Products, contains: API, true_values: [X]}",
+            r"contains is yes when 'API' is listed and no when it is not, whatever true_values and false_values "
+            r'say; a blank cell is missing unless false_values: \[""\] reads it as no',
+        ),
+        ("{column: Region, values: {A: x, ' A': y}}", r"values maps 'A' twice"),
+    ],
+)
+def test_what_cannot_work_is_refused_when_the_mapping_loads(rule, message):
+    with pytest.raises(MappingError, match=message):
+        parse_mapping(BASE.replace("{column: Segment}", rule))
+
+
+def test_sales_blank_rejection_reason_reads_through_its_value_map():
+    text = BASE.replace(
+        "sql_positive: [SQL]",
+        'sql_positive: [SQL]\n  rejection_reason: {column: Why, values: {"": no reason given}}',
+    )
+    [(_, record)] = map_rows(parse_mapping(text), [_row(Outcome="Lost", Why=" ")])
+    assert record["outcome"] == {"sql": False, "rejection_reason": "no reason given"}
+
+
+def test_the_label_and_counts_say_where_a_blank_belongs():
+    with pytest.raises(
+        MappingError, match=r"label.sql.values: a blank outcome cell \(\"\"\) is read by the label's "
+    ):
+        parse_mapping(BASE.replace("{column: Outcome}", '{column: Outcome, values: {"": Lost}}'))
+    with pytest.raises(MappingError, match="a blank won cell already reads not won"):
+        parse_mapping(
+            BASE.replace("sql_positive: [SQL]", 'sql_positive: [SQL]\n  won: {column: W, values: {"": x}}')
+        )
+    with pytest.raises(
+        MappingError,
+        match=r"events.0: unsubscribe from column 'No Email': true_values applies to kind: flag, not a count",
+    ):
+        parse_mapping(BASE.replace('kind: flag, true_values: [X], false_values: [""]', "true_values: [X]"))
