@@ -178,7 +178,7 @@ def _check_website(text: str, seen: Seen) -> None:
     body = re.sub(r", no (other )?page views$", "", text.removeprefix("Website activity: "))
     said = {}
     for part in body.split(", "):  # no part has a comma of its own
-        counted = re.fullmatch(r"(\d+) ([a-z ]+?)s?(?: \((\d+) earlier\))?", part)
+        counted = re.fullmatch(r"(\d+) ([a-z ]+?)s?(?: \((\d+)× earlier\))?", part)
         if counted:
             kind = WEBSITE[counted.group(2)]
             said[kind] = int(counted.group(1))
