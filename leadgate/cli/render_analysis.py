@@ -139,7 +139,7 @@ def _print_leads(console: Console, frame, title: str, limit: int | None) -> None
     for row in shown.to_dict(orient="records"):
         table.add_row(
             escape(row["lead_id"]),
-            row["created_at"][:10],
+            (row["created_at"] or "—")[:10],
             "—" if row["won"] is None else "yes" if row["won"] else "",
             row["current_route"],
             row["proposed_route"],

@@ -152,3 +152,14 @@ def test_without_a_rejection_reason_the_sales_rejections_are_unknown_not_zero(hi
     assert all(result.summary[key] is None for key in keys) and result.summary["sqls_hidden"] > 0
     labelled = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict))
     assert all(labelled.summary[key] > 0 for key in keys)
+
+
+def test_leads_of_an_export_without_dates_are_listed_without_a_creation_time(history, policy):
+    # Tester: every hidden lead of an undated export listed as created "2000-01-01", the row order's stand-in.
+    strict = changed(policy, firmographics={"employees_floor": STRICT_FLOOR})
+    undated = replace(history, ordered=False)
+    result = run_backtest(undated, DecisionPipeline(policy), DecisionPipeline(strict))
+    assert len(result.hidden) and result.hidden["created_at"].isna().all()
+    assert result.period == ("", "") and {row["created_at"] for row in result.to_dict()["hidden"]} == {None}
+    dated = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict))
+    assert dated.hidden["created_at"].str.startswith("20").all()
