@@ -24,7 +24,7 @@ from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak
 from leadgate.training.outcome_maturity import immature_outcomes_note
 from leadgate.training.reason_reference import reason_reference
-from leadgate.training.splits import Split, SplitKind, split_history
+from leadgate.training.splits import Split, SplitKind, split_history, trained_period
 from leadgate.training.thresholds import choose_thresholds, threshold_notes
 
 Progress = Callable[[str], None]
@@ -157,6 +157,8 @@ def train_model(
         reference=reference,
         linear=fitted.linear,
     )
+    # Which leads it learned from, by creation: a back-test on them is optimistic (training/backtest_notes.py).
+    model.metadata["training_period"] = trained_period(history, split)
     if history.event_caps:  # a count at its cap may stand for more: reasons say '100 or more page views'
         model.metadata["event_caps"] = dict(history.event_caps)
     pipeline = DecisionPipeline(policy, model)
