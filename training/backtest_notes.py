@@ -62,17 +62,16 @@ def _trained_on(model: ScoringModel, history: History) -> str | None:
         return None
     # A random split draws its training leads from the whole period; a time split from its oldest part only.
     how = (
-        "a random split: from the whole period, these leads may be among them"
+        "a random split: drawn from the whole period, so these leads may be among them"
         if period["split"] == "random"
-        else "the oldest of its history: its test leads came after"
+        else "a time split: its test leads came after"
     )
     # --since reads a date as midnight UTC (leadgate/cli/data.py): the first whole day after the period.
     since = datetime.combine(last.astimezone(UTC).date() + timedelta(days=1), time(), UTC)
     later = sum(moment >= since for moment in created)
     where = f"--since {since.date()} keeps its {later:,} newer leads" if later else "an export of newer leads"
     return (
-        f"{OPTIMISTIC}: {name} was trained and calibrated on {period['leads']:,} leads created "
-        f"{first.date()} to {last.date()} ({how}); {inside:,} of these {len(created):,} leads were created in "
-        f"that period, and its routes on them are optimistic. Back-test it on leads created after "
-        f"{last.date()} ({where})."
+        f"{name.capitalize()} was trained and calibrated on {period['leads']:,} leads created {first.date()} to "
+        f"{last.date()} ({how}); {inside:,} of these {len(created):,} leads were created in that period, so its "
+        f"routes on them are optimistic: back-test it on leads created after {last.date()} ({where})."
     )
