@@ -19,24 +19,31 @@ _TOWARDS = {
 }
 
 
-def _upward(field: CustomField, reference: ReasonReference | None, column: int | None) -> bool | None:
-    """Whether a higher column value is the side that helps: the mapping's direction; else, from the
-    statistics, an integer's (a count: more of it) and, for a number or a date, the side its below-average
-    ranges leave clear when they lie at one end only (a date's recent side: a rep can bring a new one)."""
+def _side(
+    field: CustomField, reference: ReasonReference | None, column: int | None
+) -> tuple[bool | None, str]:
+    """Whether a higher column value is the side that helps, and what is said when no value can be named.
+
+    The mapping's direction decides; else the statistics: an integer is a count (more of it), a number or a
+    date the side its below-average ranges leave clear when they lie at one end only (for a date only its
+    recent side: no rep can make a date older)."""
+    label, dated = field.label, field.type == "datetime"
     if field.direction:
-        return field.direction == "increasing"
+        return field.direction == "increasing", _TOWARDS[field.type if dated else "number"][
+            field.direction
+        ].format(label=label)
     if reference is None or column is None:
-        return None
+        return None, f"none known: this model has no statistics on {label}"
     if field.type == "integer":
-        return True
+        return True, f"none known: in training, the highest values of {label} converted below average too"
     upward, downward = reference.clear_from(column, True), reference.clear_from(column, False)
-    one_end = (upward is None) != (downward is None)  # below-average values at the top or the bottom only
-    if not one_end:
-        return None
-    helps_up = downward is None
-    if field.type == "datetime" and helps_up:
-        return None  # older dates convert better: time passes, but no rep can make a date older
-    return helps_up
+    either = "a more recent or an earlier" if dated else "a higher or a lower"
+    unknown = f"none known: training does not show whether {either} {label} converts better"
+    if (upward is None) == (downward is None):  # below-average values at both ends, or in the middle
+        return None, unknown
+    if dated and downward is None:
+        return None, f"none known: in training, more recent values of {label} did not convert better"
+    return downward is None, unknown
 
 
 def _rounded(value: float, up: bool, decimals: int) -> float:
@@ -72,19 +79,13 @@ def target_recovery(
     """A number's or a date's recovery: the value past which no value converts below average in training (so
     the reason is no longer listed against the lead); else the direction the mapping declares; else none."""
     label, template = field.label, field.reason or "{label}: {value}"
-    upward = _upward(field, reference, column)
-    towards = _TOWARDS["datetime" if field.type == "datetime" else "number"]
-    direction = field.direction and towards[field.direction].format(label=label)
+    upward, otherwise = _side(field, reference, column)
     target = shown = None
     if upward is not None and reference is not None and column is not None:
         target = reference.clear_from(column, upward)
         if target is not None and math.isfinite(target):
             shown = _shown_target(field, reference, column, target, upward)
     named = shown and template.format(label=label, value=shown)
-    if reference is None:
-        unknown = f"none known: this model has no statistics on {label}"
-    else:
-        unknown = f"none known: training does not show a value of {label} that converts better"
 
     def recover(d: Derived, x: np.ndarray, i: int) -> str:
         value = x[i, column] if column is not None else np.nan
@@ -93,6 +94,6 @@ def target_recovery(
             return named
         if missing:
             return f"a value for {label}"
-        return direction or unknown
+        return otherwise
 
     return recover

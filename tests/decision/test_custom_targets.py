@@ -53,6 +53,14 @@ OLD_BELOW = _reference((10.5, 30.2, 90.7), (250, 250, 250, 250, 0), (70, 60, 10,
     [
         (WEBINARS, NONE_BELOW, 0, 0.0, "Webinars attended: 1 or more"),
         (WEBINARS, NONE_BELOW, None, np.nan, "Webinars attended: 1 or more"),
+        # Three or more converted at 2.5%: no count clears it, and "more" is not claimed.
+        (
+            WEBINARS,
+            _reference((1.0, 2.0, 3.0), (300, 300, 200, 200, 0), (60, 60, 50, 5, 0)),
+            3,
+            3.0,
+            "none known: in training, the highest values of Webinars attended converted below average too",
+        ),
         # 35 lies in the same range as the quantile edge 34.56789: the shortest number that stays true.
         (INTENT, LOW_BELOW, 20.0, 20.0, "Intent score: 35 or more"),
         (
@@ -60,7 +68,7 @@ OLD_BELOW = _reference((10.5, 30.2, 90.7), (250, 250, 250, 250, 0), (70, 60, 10,
             MIDDLE_BELOW,
             20.0,
             20.0,
-            "none known: training does not show a value of Intent score that converts better",
+            "none known: training does not show whether a higher or a lower Intent score converts better",
         ),
         (INTENT, MIDDLE_BELOW, None, np.nan, "a value for Intent score"),
         # A declared direction names its side; a churn risk of 0.6 or more converted below average.
@@ -81,7 +89,7 @@ OLD_BELOW = _reference((10.5, 30.2, 90.7), (250, 250, 250, 250, 0), (70, 60, 10,
             _reference((10.5, 30.2, 90.7), (250,) * 4 + (0,), (10, 10, 60, 70, 0)),
             "2026-09-01",
             5.0,
-            "none known: training does not show a value of Last visit that converts better",
+            "none known: in training, more recent values of Last visit did not convert better",
         ),
         (VISIT, None, "2026-01-01", 127.0, "none known: this model has no statistics on Last visit"),
     ],
