@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from leadgate.decision.count_words import listed
+from leadgate.decision.custom_targets import target_recovery
 from leadgate.decision.custom_words import level_shown
 from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo, seniority_unread, title_unread
 from leadgate.decision.reference import ReasonReference
@@ -155,17 +156,6 @@ RECOVERIES: dict[str, Recovery] = {
 }
 
 
-def _changed(field: CustomField, value) -> str:
-    """What other value of a given number or date would change the decision, as far as its direction says."""
-    if field.type == "datetime":
-        # A date is read as its age: an increasing direction means older dates convert better.
-        earlier = {"increasing": "an earlier ", "decreasing": "a more recent "}.get(field.direction or "")
-        return f"{earlier}{field.label}" if earlier else f"a change in {field.label}"
-    higher = {"increasing": "a higher ", "decreasing": "a lower "}.get(field.direction or "")
-    # A number without a known direction (calls, a score from another tool) can change: no "correction".
-    return f"{higher}{field.label}" if higher else f"a change in {field.label}"
-
-
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
@@ -239,12 +229,7 @@ def custom_recovery(
         return _flag_recovery(field, better_flag(field, reference, column), reference is not None)
     if field.type == "category":
         return _category_recovery(field, levels_above(reference, column, levels), column)
-
-    def recover(d: Derived, x: np.ndarray, i: int) -> str:
-        value = d.table.custom[i].get(field.name)
-        return f"a value for {field.label}" if value is None else _changed(field, value)
-
-    return recover
+    return target_recovery(field, reference, column)
 
 
 # Counts where more is activity a rep can ask for (a demo request, a page view), by model column; not the ones

@@ -143,6 +143,18 @@ class ReasonReference:
         supported = bool((leads >= MIN_SUPPORT).all())
         return supported and k != other and lower[0] > upper[1] and not self._below[j][k]
 
+    def clear_from(self, j: int, upward: bool = True) -> float | None:
+        """Upward: the least value of column j from which no higher one lies in a range converting clearly below
+        average (values >= it are clear); downward: the value below which no lower one does (values < it are
+        clear). None when the top (bottom) value range itself converts below average; ±inf when none does."""
+        edges = self.features[j].edges
+        low = np.flatnonzero(self._below[j][:-1])  # the value ranges, not the missing values' range
+        if not len(low):
+            return -np.inf if upward else np.inf
+        if upward:
+            return None if low[-1] == len(edges) else edges[low[-1]]
+        return None if low[0] == 0 else edges[low[0] - 1]
+
     def codes_above(self, j: int) -> list[int]:
         """A category column's codes whose training leads converted clearly above average, best first; never
         code 0, the pool of rare and unseen levels (whose rate is the pool's, not any one level's)."""

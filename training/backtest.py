@@ -11,8 +11,9 @@ import pandas as pd
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import SALES_ROUTES
+from leadgate.training.backtest_notes import backtest_notes
 from leadgate.training.backtest_tables import count_won, gate_table, lead_rows, rejecting, route_table
-from leadgate.training.data import NO_WON_LABEL, History
+from leadgate.training.data import History
 from leadgate.training.intervals import CONFIDENCE
 
 
@@ -147,7 +148,7 @@ def run_backtest(
         prevented=lead_rows(history, before, after, prevented),
         summary=summary,
         rules=params.rules(),
-        notes=_notes(current, proposed, before, after, history.won_labelled, history.ordered),
+        notes=backtest_notes(current, proposed, before, after, history),
     )
 
 
@@ -157,33 +158,3 @@ def decide_history(pipeline: DecisionPipeline, history: History) -> Decisions:
     # which would let every lead see activity that happened after it was decided.
     leads = [lead if lead.scored_at else lead.as_of(lead.created_at) for lead in history.leads]
     return pipeline.decide(leads)
-
-
-def _notes(
-    current: DecisionPipeline,
-    proposed: DecisionPipeline,
-    before: Decisions,
-    after: Decisions,
-    won_labelled: bool,
-    dated: bool = True,
-):
-    notes = [
-        "Outcomes are observed only for leads sales actually worked: leads a past filter kept from sales "
-        "have no real outcome, so 'newly called' SQLs among them are unknown, not zero."
-    ]
-    if not won_labelled:
-        notes.append(NO_WON_LABEL)
-    if (current.model is not None or proposed.model is not None) and dated:
-        notes.append(
-            "Model routes on leads a model was trained or calibrated on are optimistic: back-test a model on "
-            "leads newer than its training data (--since)."
-        )
-    elif current.model is not None or proposed.model is not None:
-        notes.append(
-            "Model routes here include leads a model was trained and calibrated on, and are optimistic: this "
-            "export has no dates, so no window of newer leads can be chosen; back-test a model on an export of "
-            "leads that came after its training."
-        )
-    if (before.route == after.route).all():
-        notes.append("The two setups route every lead the same way.")
-    return notes

@@ -131,7 +131,8 @@ def lead_rows(history: History, before: Decisions, after: Decisions, mask: np.nd
         rows.append(
             {
                 "lead_id": lead.lead_id,
-                "created_at": lead.created_at.isoformat(),
+                # Without dates a creation time is the row order's stand-in (2000-01-01 on): none to show.
+                "created_at": lead.created_at.isoformat() if history.ordered else None,
                 "sql": bool(history.sql[i]),
                 "won": bool(history.won[i]) if history.won_labelled else None,
                 "rejection_reason": history.rejection_reason[i],

@@ -112,11 +112,19 @@ def mine_fit_signals(
         f"{attribute} = {value}": attributes[attribute] == value
         for _, _, attribute, value in found[: params.max_signals]
     }
-    start = history.leads[cut].created_at.date() if cut < n else None
+    # Without dates creation times are the row order's stand-ins (2000-01-01 on): the order is all to name.
+    if history.ordered:
+        start = history.leads[cut].created_at.date() if cut < n else None
+        where = f"the oldest {params.mine_fraction:.0%} of leads", f"leads from {start} on"
+    else:
+        where = (
+            f"the first {params.mine_fraction:.0%} of rows (the export has no dates)",
+            "leads of the later rows",
+        )
     note = (
         f"Not-a-fit signals: attribute values at least {params.min_over_representation:g}x as common among "
         f"{n_rejected:,} ungated rejections matching /{params.fit_reason_pattern}/ as among {n_converted:,} SQLs "
-        f"(min {params.min_count} rejections), mined on the oldest {params.mine_fraction:.0%} of leads and "
-        f"measured only on the {int(holdout.sum()):,} leads from {start} on."
+        f"(min {params.min_count} rejections), mined on {where[0]} and measured only on the "
+        f"{int(holdout.sum()):,} {where[1]}."
     )
     return mined, holdout, note

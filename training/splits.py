@@ -141,3 +141,19 @@ def split_history(history: History, kind: SplitKind = "auto", seed: int = 0) -> 
     if kind == "random" or (kind == "auto" and not history.ordered):
         return random_split(history, seed)
     return time_split(history)
+
+
+def trained_period(history: History, split: Split) -> dict:
+    """What a model keeps of the leads it was fitted and calibrated on (train and valid parts): the split,
+    whether creation times are real, how many leads and their first and last creation (a back-test reads it)."""
+    rows = np.flatnonzero(split.train | split.valid)
+    created = [history.leads[i].created_at for i in rows]
+    dated = history.ordered and bool(created)
+    return {
+        "split": split.kind,
+        "dated": dated,
+        "leads": len(rows),
+        # Without dates creation times stand for row order only (features/export_records.py): none to keep.
+        "first": min(created).isoformat() if dated else None,
+        "last": max(created).isoformat() if dated else None,
+    }

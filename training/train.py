@@ -27,7 +27,7 @@ from leadgate.training.new_levels import new_levels, new_levels_note
 from leadgate.training.outcome_maturity import immature_outcomes_note
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.regime import newer_only, refuse_backwards_test
-from leadgate.training.splits import Split, SplitKind, split_history
+from leadgate.training.splits import Split, SplitKind, split_history, trained_period
 from leadgate.training.thresholds import choose_thresholds, threshold_notes
 
 Progress = Callable[[str], None]
@@ -131,6 +131,8 @@ def train_model(
         reference=reference,
         linear=fitted.linear,
     )
+    # Which leads it learned from, by creation: a back-test on them is optimistic (training/backtest_notes.py).
+    model.metadata["training_period"] = trained_period(history, split)
     if history.event_caps:  # a count at its cap may stand for more: reasons say '100 or more page views'
         model.metadata["event_caps"] = dict(history.event_caps)
     pipeline = DecisionPipeline(policy, model)

@@ -63,10 +63,11 @@ def print_backtest(console: Console, result, show: int) -> None:
         f"{s['calls_added']:,} added): [bold]{abs(hours):,.0f} sales hours {'added' if hours < 0 else 'saved'}[/] "
         f"at {s['minutes_per_call']:g} min a call"
     )
+    # "19 of 470 SQLs and won deals unknown" read as 19 of 470 of both: the unknown is said apart.
     won = (
-        "won deals unknown (no won label)"
+        "; won deals unknown (no won label)"
         if s["won"] is None
-        else f"[bold]{s['won_hidden']:,} of {s['won']:,} won deals[/]"
+        else f" and [bold]{s['won_hidden']:,} of {s['won']:,} won deals[/]"
     )
     rejected = (
         "unknown (no rejection reason in the mapping or history)"
@@ -74,7 +75,7 @@ def print_backtest(console: Console, result, show: int) -> None:
         else f"{s['sales_rejected_prevented']:,} of {s['sales_rejected_called']:,} the current setup calls"
     )
     console.print(
-        f"hidden: [bold]{s['sqls_hidden']:,} of {s['sqls']:,} SQLs[/] and {won}; leads sales rejected kept from "
+        f"hidden: [bold]{s['sqls_hidden']:,} of {s['sqls']:,} SQLs[/]{won}; leads sales rejected kept from "
         f"them: {rejected}; SQLs no longer called {s['sqls_no_longer_called']:,}, newly called "
         f"{s['sqls_newly_called']:,}"
     )
@@ -139,7 +140,7 @@ def _print_leads(console: Console, frame, title: str, limit: int | None) -> None
     for row in shown.to_dict(orient="records"):
         table.add_row(
             escape(row["lead_id"]),
-            row["created_at"][:10],
+            (row["created_at"] or "—")[:10],
             "—" if row["won"] is None else "yes" if row["won"] else "",
             row["current_route"],
             row["proposed_route"],

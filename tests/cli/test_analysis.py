@@ -113,7 +113,9 @@ def test_backtest_without_a_won_label_says_won_deals_are_unknown_and_writes_null
     result = run("backtest", "--data", unlabelled_file, "--proposed-policy", strict_policy, "--out", out)
     assert result.exit_code == 0, result.output
     shown = text(result.output)
-    assert "SQLs and won deals unknown (no won label)" in shown and "of 0 won deals" not in shown
+    # Not "19 of 470 SQLs and won deals unknown", which reads as 19 of 470 of both.
+    assert re.search(r"hidden: [\d,]+ of [\d,]+ SQLs; won deals unknown \(no won label\); leads sales", shown)
+    assert "SQLs and won deals" not in shown and "of 0 won deals" not in shown
     assert "SQLs the proposed setup would hide" in shown and "Won deals the proposed" not in shown
     assert re.search(r"sales_ready(\s+[\d,]+){2}\s+—(\s+[\d,]+){2}\s+—", shown)
     written = json.loads(out.read_text())

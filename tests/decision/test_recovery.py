@@ -245,9 +245,18 @@ def test_a_custom_field_asks_for_its_value_when_missing():
 @pytest.mark.parametrize(
     ("field", "value", "words"),
     [
-        (CustomField("calls", "integer", "Calls this campaign"), 7, "a change in Calls this campaign"),
-        (CustomField("calls", "integer", "Calls", direction="increasing"), 1, "a higher Calls"),
-        (CustomField("churn", "number", "Churn risk", direction="decreasing"), 0.8, "a lower Churn risk"),
+        # Without statistics a number names the side its direction declares, or none (custom_targets).
+        (
+            CustomField("calls", "integer", "Calls this campaign"),
+            7,
+            "none known: this model has no statistics on Calls this campaign",
+        ),
+        (CustomField("calls", "integer", "Calls", direction="increasing"), 1, "a higher value of Calls"),
+        (
+            CustomField("churn", "number", "Churn risk", direction="decreasing"),
+            0.8,
+            "a lower value of Churn risk",
+        ),
         (
             CustomField("seen", "datetime", "First visit", direction="decreasing"),
             400.0,
@@ -533,6 +542,9 @@ def shop_with_blanks(policy):
 
 def _named_value(reason) -> object:
     """The one value a custom reason's recovery names: True/False for 'Label: yes', the first level listed."""
+    count = re.fullmatch(r"Calls this campaign: (\d+) or more", reason.recovery)
+    if count:  # the least count from which none converted below average (decision.custom_targets)
+        return int(count.group(1))
     found = re.fullmatch(r"(?:Budget allocated|Segment): (yes|no|[a-z]+)\b.*", reason.recovery)
     assert found, (reason.text, reason.recovery)  # a value, never "a value for ..." or "a correction"
     value = found.group(1)
@@ -545,7 +557,7 @@ def test_the_value_a_custom_recovery_names_takes_the_reason_away_and_lifts_p_sql
     changed, claims = [], []
     for i, lead in enumerate(leads):
         for reason in decisions.reasons(i, negative=True):
-            if reason.family in ("custom_budget", "custom_segment"):
+            if reason.family in ("custom_budget", "custom_segment", "custom_calls"):
                 name = reason.family.removeprefix("custom_")
                 changed.append(
                     lead.model_copy(update={"custom": {**lead.custom, name: _named_value(reason)}})
@@ -555,6 +567,9 @@ def test_the_value_a_custom_recovery_names_takes_the_reason_away_and_lifts_p_sql
     assert {"Budget allocated not given", "Budget allocated: no", "Segment: privat"} <= {
         r.text for _, r in claims
     }
+    # And a count: "Calls this campaign: 1 — half of the leads that became SQLs had 2 or more" once asked for
+    # "a change in Calls this campaign".
+    assert {"Calls this campaign: 2 or more"} == {r.recovery for _, r in claims if r.family == "custom_calls"}
     again = pipeline.decide(changed)
     for k, (i, reason) in enumerate(claims):
         assert reason.family not in [r.family for r in again.reasons(k, negative=True)], reason

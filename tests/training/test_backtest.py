@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import numpy as np
 import pytest
@@ -152,3 +152,83 @@ def test_without_a_rejection_reason_the_sales_rejections_are_unknown_not_zero(hi
     assert all(result.summary[key] is None for key in keys) and result.summary["sqls_hidden"] > 0
     labelled = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict))
     assert all(labelled.summary[key] > 0 for key in keys)
+
+
+def _window(history: History, rows: np.ndarray) -> History:
+    """The history's leads at `rows`, as --since/--until keep them."""
+    picked = [int(i) for i in rows]
+    return replace(
+        history,
+        leads=[history.leads[i] for i in picked],
+        sql=history.sql[picked],
+        won=history.won[picked],
+        rejection_reason=[history.rejection_reason[i] for i in picked],
+        true_negative_factors=[history.true_negative_factors[i] for i in picked],
+        columns=None,
+    )
+
+
+def _model_notes(result) -> list[str]:
+    return [note for note in result.notes if "optimistic" in note]
+
+
+def test_a_model_keeps_the_period_it_learned_from_and_its_test_leads_come_after(history, trained):
+    period = trained.model.metadata["training_period"]
+    learned = np.flatnonzero(trained.split.train | trained.split.valid)
+    assert period["split"] == "time" and period["dated"] and period["leads"] == len(learned)
+    last = max(history.leads[i].created_at for i in learned)
+    assert period["last"] == last.isoformat()
+    assert all(history.leads[i].created_at > last for i in np.flatnonzero(trained.split.test))
+
+
+def test_a_back_test_after_the_model_s_training_period_says_nothing_of_it(history, policy, trained):
+    # Tester: "back-test a model on leads newer than its training data (--since)" even with --since given.
+    newer = _window(history, np.flatnonzero(trained.split.test))
+    pipeline = DecisionPipeline(policy, trained.model)
+    assert _model_notes(run_backtest(newer, pipeline, pipeline)) == []
+
+
+def test_a_back_test_on_the_model_s_training_leads_says_so_with_the_figures(history, policy, trained):
+    pipeline = DecisionPipeline(policy, trained.model)
+    [note] = _model_notes(run_backtest(history, pipeline, pipeline))
+    period = trained.model.metadata["training_period"]
+    inside = len(history.leads) - int(trained.split.test.sum())
+    assert note.startswith(
+        f"Model {trained.model.version} was trained and calibrated on {period['leads']:,} leads"
+    )
+    assert f"{inside:,} of these {len(history.leads):,} leads were created in that period" in note
+    # --since takes whole days (midnight UTC): the test leads of the period's last day are not among them.
+    since = datetime.fromisoformat(period["last"]).astimezone(UTC).date() + timedelta(days=1)
+    later = sum(lead.created_at >= datetime.combine(since, time(), UTC) for lead in history.leads)
+    assert (
+        "(a time split: its test leads came after)" in note
+        and f"(--since {since} keeps its {later:,} newer leads)" in note
+    )
+    # A random split learns from the whole period: the window's leads may be among its training leads.
+    shuffled = replace(
+        trained.model, metadata={**trained.model.metadata, "training_period": {**period, "split": "random"}}
+    )
+    random_pipeline = DecisionPipeline(policy, shuffled)
+    [note] = _model_notes(
+        run_backtest(_window(history, np.flatnonzero(trained.split.valid)), random_pipeline, random_pipeline)
+    )
+    assert "a random split: drawn from the whole period, so these leads may be among them" in note
+    # A model trained before the period was kept: nothing known, and nothing claimed of the window.
+    unknown = replace(
+        trained.model, metadata={k: v for k, v in trained.model.metadata.items() if k != "training_period"}
+    )
+    [note] = _model_notes(
+        run_backtest(history, DecisionPipeline(policy, unknown), DecisionPipeline(policy, unknown))
+    )
+    assert "does not record its training period" in note
+
+
+def test_leads_of_an_export_without_dates_are_listed_without_a_creation_time(history, policy):
+    # Tester: every hidden lead of an undated export listed as created "2000-01-01", the row order's stand-in.
+    strict = changed(policy, firmographics={"employees_floor": STRICT_FLOOR})
+    undated = replace(history, ordered=False)
+    result = run_backtest(undated, DecisionPipeline(policy), DecisionPipeline(strict))
+    assert len(result.hidden) and result.hidden["created_at"].isna().all()
+    assert result.period == ("", "") and {row["created_at"] for row in result.to_dict()["hidden"]} == {None}
+    dated = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict))
+    assert dated.hidden["created_at"].str.startswith("20").all()

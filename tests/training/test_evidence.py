@@ -40,6 +40,11 @@ def test_a_value_common_among_not_a_fit_rejections_is_mined_on_old_leads_and_jud
     assert row["leads"] == (newer & passing).sum()
     assert row["sqls_with"] == (history.sql & odd & newer & passing).sum()
     assert "mined on the oldest 50%" in " ".join(result.notes)
+    # An export without dates: its creation times stand for row order (2000-01-01 on), no date to name.
+    undated = evidence_table(replace(history, ordered=False), policy, mining=MiningParams(mine_fraction=0.5))
+    [note] = [note for note in undated.notes if note.startswith("Not-a-fit signals")]
+    assert "mined on the first 50% of rows (the export has no dates)" in note
+    assert "measured only on the 2,000 leads of the later rows." in note
 
 
 def test_the_crm_s_own_category_and_flag_fields_are_mined_too(history_records, policy):

@@ -1,0 +1,120 @@
+"""A custom number's or date's recovery names the value past which training leads no longer converted below
+average (tester: "a change in Last visit", "a higher Webinars attended" beside a reason that named a target)."""
+
+import numpy as np
+import pytest
+
+from leadgate.decision.custom_targets import target_recovery
+from leadgate.decision.recovery import custom_recovery
+from leadgate.decision.reference import FeatureReference, ReasonReference
+from leadgate.features.custom import CustomField
+
+WEBINARS = CustomField("webinars", "integer", "Webinars attended")
+INTENT = CustomField("intent", "number", "Intent score")
+CHURN = CustomField("churn", "number", "Churn risk", direction="decreasing")
+VISIT = CustomField("visit", "datetime", "Last visit")
+
+
+def _reference(edges, leads, sqls) -> ReasonReference:
+    """One column's statistics: `leads` and `sqls` per value range, then the missing values' range."""
+    feature = FeatureReference("column", tuple(edges), tuple(leads), tuple(sqls))
+    return ReasonReference(sum(sqls) / sum(leads), sum(leads), (feature,))
+
+
+def _recover(recovery, value, column_value: float = np.nan) -> str:
+    class Table:
+        custom = [{} if value is None else {"field": value}]
+
+    class Derived:
+        table = Table()
+
+    return recovery(Derived(), np.array([[column_value]]), 0)
+
+
+def _field(field: CustomField, **changes) -> CustomField:
+    # One name for the dummy table's key; the label and type are what the words depend on.
+    return CustomField(
+        "field", changes.get("type", field.type), field.label, changes.get("reason"), field.direction
+    )
+
+
+# Overall 16%: none attended converted at 5% (below average), one or more at 20-30%.
+NONE_BELOW = _reference((1.0, 2.0, 3.0), (400, 300, 200, 100, 0), (20, 60, 50, 30, 0))
+# Quantile edges; the two lowest ranges converted at 5%, the rest at 25-30%.
+LOW_BELOW = _reference((12.3, 34.56789, 50.2), (250, 250, 250, 250, 0), (12, 13, 65, 75, 0))
+# Only the middle range converted below average: neither higher nor lower values are shown to help.
+MIDDLE_BELOW = _reference((12.3, 34.56789, 50.2), (250, 250, 250, 250, 0), (50, 10, 50, 50, 0))
+# Ages in days: visits 30 or more days ago converted at 4%, more recent ones at 24-28%.
+OLD_BELOW = _reference((10.5, 30.2, 90.7), (250, 250, 250, 250, 0), (70, 60, 10, 10, 0))
+
+
+@pytest.mark.parametrize(
+    ("field", "reference", "value", "column_value", "words"),
+    [
+        (WEBINARS, NONE_BELOW, 0, 0.0, "Webinars attended: 1 or more"),
+        (WEBINARS, NONE_BELOW, None, np.nan, "Webinars attended: 1 or more"),
+        # Three or more converted at 2.5%: no count clears it, and "more" is not claimed.
+        (
+            WEBINARS,
+            _reference((1.0, 2.0, 3.0), (300, 300, 200, 200, 0), (60, 60, 50, 5, 0)),
+            3,
+            3.0,
+            "none known: in training, the highest values of Webinars attended converted below average too",
+        ),
+        # 35 lies in the same range as the quantile edge 34.56789: the shortest number that stays true.
+        (INTENT, LOW_BELOW, 20.0, 20.0, "Intent score: 35 or more"),
+        (
+            INTENT,
+            MIDDLE_BELOW,
+            20.0,
+            20.0,
+            "none known: training does not show whether a higher or a lower Intent score converts better",
+        ),
+        (INTENT, MIDDLE_BELOW, None, np.nan, "a value for Intent score"),
+        # A declared direction names its side; a churn risk of 0.6 or more converted below average.
+        (
+            CHURN,
+            _reference((0.2, 0.4, 0.6), (250,) * 4 + (0,), (75, 70, 65, 10, 0)),
+            0.7,
+            0.7,
+            "Churn risk: less than 0.6",
+        ),
+        (CHURN, MIDDLE_BELOW, 20.0, 20.0, "Churn risk: less than 12"),
+        # The statistics give no lower value that clears it: the declared direction, without a number.
+        (CHURN, LOW_BELOW, 20.0, 20.0, "a lower value of Churn risk"),
+        (VISIT, OLD_BELOW, "2026-01-01", 127.0, "Last visit: less than 30 days ago"),
+        # Older visits converting better: no rep can make a date older, and nothing is claimed.
+        (
+            VISIT,
+            _reference((10.5, 30.2, 90.7), (250,) * 4 + (0,), (10, 10, 60, 70, 0)),
+            "2026-09-01",
+            5.0,
+            "none known: in training, more recent values of Last visit did not convert better",
+        ),
+        (VISIT, None, "2026-01-01", 127.0, "none known: this model has no statistics on Last visit"),
+    ],
+)
+def test_a_number_or_date_names_the_value_from_which_none_converts_below_average(
+    field, reference, value, column_value, words
+):
+    recovery = custom_recovery(_field(field), reference, 0 if reference else None)
+    assert _recover(recovery, value, column_value) == words
+
+
+def test_the_named_value_is_said_in_the_field_s_own_reason_template():
+    templated = _field(WEBINARS, reason="Attended {value} webinars")
+    assert _recover(target_recovery(templated, NONE_BELOW, 0), 0, 0.0) == "Attended 1 or more webinars"
+
+
+@pytest.mark.parametrize(
+    ("reference", "upward", "clear"),
+    [
+        (NONE_BELOW, True, 1.0),
+        (NONE_BELOW, False, None),  # the lowest range converts below average: no lower value clears it
+        (OLD_BELOW, True, None),
+        (OLD_BELOW, False, 30.2),
+        (_reference((1.0,), (300, 300, 0), (45, 45, 0)), True, -np.inf),  # nothing below average
+    ],
+)
+def test_clear_from_is_where_the_below_average_ranges_end(reference, upward, clear):
+    assert reference.clear_from(0, upward) == clear

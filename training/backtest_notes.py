@@ -1,0 +1,77 @@
+"""The back-test's notes: what its figures cannot show, and which leads a model it runs already learned from."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+from leadgate.decision.decisions import Decisions
+from leadgate.decision.model import ScoringModel
+from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.training.data import NO_WON_LABEL, History
+
+OPTIMISTIC = "Model routes on leads a model was trained or calibrated on are optimistic"
+
+
+def backtest_notes(
+    current: DecisionPipeline,
+    proposed: DecisionPipeline,
+    before: Decisions,
+    after: Decisions,
+    history: History,
+) -> list[str]:
+    """Notes printed under a back-test and kept in its JSON."""
+    notes = [
+        "Outcomes are observed only for leads sales actually worked: leads a past filter kept from sales "
+        "have no real outcome, so 'newly called' SQLs among them are unknown, not zero."
+    ]
+    if not history.won_labelled:
+        notes.append(NO_WON_LABEL)
+    models = {p.model.version: p.model for p in (current, proposed) if p.model is not None}
+    if models and not history.ordered:
+        notes.append(
+            "Model routes here include leads a model was trained and calibrated on, and are optimistic: this "
+            "export has no dates, so no window of newer leads can be chosen; back-test a model on an export of "
+            "leads that came after its training."
+        )
+    elif models:
+        notes.extend(note for model in models.values() if (note := _trained_on(model, history)))
+    if (before.route == after.route).all():
+        notes.append("The two setups route every lead the same way.")
+    return notes
+
+
+def _trained_on(model: ScoringModel, history: History) -> str | None:
+    """Whether these leads were created within the period `model` learned from, with the figures; None when
+    they all came after it."""
+    period = model.metadata.get("training_period")
+    created = [lead.created_at for lead in history.leads]
+    name = f"model {model.version}"
+    if period is None:
+        return (
+            f"{OPTIMISTIC}: {name} does not record its training period (trained before leadgate kept one), so "
+            "check that these leads are newer than its training data (--since chooses a window)."
+        )
+    if not period["dated"]:
+        return (
+            f"{OPTIMISTIC}: {name} was trained on an export without dates, so whether any of these leads are "
+            "among its training leads is unknown; back-test it on an export of leads that came after its training."
+        )
+    first, last = (datetime.fromisoformat(period[key]) for key in ("first", "last"))
+    inside = sum(first <= moment <= last for moment in created)
+    if not inside:
+        return None
+    # A random split draws its training leads from the whole period; a time split from its oldest part only.
+    how = (
+        "a random split: drawn from the whole period, so these leads may be among them"
+        if period["split"] == "random"
+        else "a time split: its test leads came after"
+    )
+    # --since reads a date as midnight UTC (leadgate/cli/data.py): the first whole day after the period.
+    since = datetime.combine(last.astimezone(UTC).date() + timedelta(days=1), time(), UTC)
+    later = sum(moment >= since for moment in created)
+    where = f"--since {since.date()} keeps its {later:,} newer leads" if later else "an export of newer leads"
+    return (
+        f"{name.capitalize()} was trained and calibrated on {period['leads']:,} leads created {first.date()} to "
+        f"{last.date()} ({how}); {inside:,} of these {len(created):,} leads were created in that period, so its "
+        f"routes on them are optimistic: back-test it on leads created after {last.date()} ({where})."
+    )
