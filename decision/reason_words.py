@@ -116,8 +116,7 @@ def _category(label: str, column: str) -> Renderer:
     return render
 
 
-# Functions named as people write them: "Job function it" read as the pronoun (walk U).
-FUNCTION_WORDS = {"it": "IT", "hr": "HR"}
+FUNCTION_WORDS = {"it": "IT", "hr": "HR"}  # as people write them: "Job function it" read as the pronoun
 
 
 def _function(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from leadgate.features import titles
+from leadgate.features.category_levels import level_spellings, title_levels
 from leadgate.features.custom import CustomField
 from leadgate.features.custom_columns import custom_categories, custom_column
 from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, Derived, unlisted_classes
@@ -177,7 +178,7 @@ class FeatureBuilder:
             if field.type == "category":
                 keys = custom_categories(derived, field)
                 self.vocabularies_[field.feature] = vocabulary = self._vocabulary(keys, keep)
-                self.spellings_[field.feature] = _spellings(derived, field, keys, keep, vocabulary)
+                self.spellings_[field.feature] = level_spellings(derived, field, keys, keep, vocabulary)
         return self
 
     def level_names(self, feature: str) -> list[str]:
@@ -291,33 +292,3 @@ class FeatureBuilder:
         # Bundles saved before spellings name each level by its key (lower case).
         builder.spellings_ = {k: dict(v) for k, v in data.get("spellings", {}).items()}
         return builder
-
-
-def _spellings(
-    derived: Derived, field: CustomField, keys: list[str], keep: np.ndarray, vocabulary: list[str]
-) -> dict[str, str]:
-    """Each kept level's most frequent spelling among the training leads, where it differs from its key."""
-    wanted = set(vocabulary[1:])
-    seen: dict[str, Counter] = {}
-    for custom, key, kept in zip(derived.table.custom, keys, keep, strict=True):
-        if kept and key in wanted:
-            seen.setdefault(key, Counter())[field.level(custom.get(field.name))] += 1
-    # Ties go to the first spelling seen, so the choice does not depend on set or dict order elsewhere.
-    named = {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
-    return {key: name for key, name in named.items() if name != key}
-
-
-def title_levels(derived: Derived) -> list[str]:
-    """Each lead's job_title level: '[vp/sales]' for a title the rules read, else the title as written.
-
-    Free-text titles come in endless spellings ('Head of Sales', 'Head of Sales EMEA', 'VP, Sales'); one the
-    training leads never spelled that way must not fall into the pool of rare titles. A title no rule reads
-    (a picklist value such as 'Working Professional') is still its own level.
-    """
-    read = derived.seniority_read | derived.function_read
-    return [
-        f"[{seniority}/{function}]" if known and title else title.strip().lower()
-        for title, seniority, function, known in zip(
-            derived.table.text["job_title"], derived.seniority, derived.function, read.tolist(), strict=True
-        )
-    ]

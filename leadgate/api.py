@@ -6,13 +6,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from leadgate.api_warnings import warn_decided
 from leadgate.decision.custom_words import category_shown
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
-from leadgate.serving.batch import FLAT_COLUMNS, Row, count_unlearned, decide_chunk, unlearned_message
+from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_chunk
 from leadgate.serving.batch_output import output_row
 from leadgate.serving.lead_files import (
     MARK_STRAYS,
@@ -98,8 +99,7 @@ class Scorer:
 
         as_of = AsOf(now)
         parsed = as_of.pin(Row(1, self._lead(_one_table(lead), mapping), None, None)).lead
-        _warn_unlearned(self.loaded.model, [parsed], stacklevel=3)
-        _warn_old(as_of, stacklevel=3)
+        warn_decided(self.loaded.model, [parsed], as_of, stacklevel=3, batch=False)
         decisions = self.pipeline.decide([parsed])
         if decisions.matrix is None:
             raise ValueError("no model: nothing to explain (the policy alone decided)")
@@ -133,9 +133,7 @@ class Scorer:
         as_of = AsOf(now)
         outcomes = decide_chunk(self.pipeline, list(as_of.rows(rows)))
         decided = [row.lead for row, record in outcomes if record is not None]
-        gaps = _warn_unlearned(self.loaded.model, decided)
-        _warn_absent(self.loaded.model, decided)
-        _warn_old(as_of)
+        gaps = warn_decided(self.loaded.model, decided, as_of)
         return [output_row(row, record, full) for row, record in outcomes], gaps
 
     def _lead(self, lead, mapping=None) -> Lead:
@@ -197,48 +195,6 @@ def _iterable(leads) -> bool:
     except TypeError:
         return False
     return not isinstance(leads, bytes | bytearray)
-
-
-def _warn_unlearned(model, leads: list[Lead], stacklevel: int = 4) -> dict[str, int]:
-    """The unlearned gaps of these decided leads, warned of once when there are any (see count_unlearned)."""
-    import warnings
-
-    gaps: dict[str, int] = {}
-    count_unlearned(model, leads, gaps)
-    if gaps:
-        warnings.warn(unlearned_message(gaps), UserWarning, stacklevel=stacklevel)  # at the notebook's line
-    return gaps
-
-
-def _warn_absent(model, leads: list[Lead], stacklevel: int = 4) -> None:
-    """Warn once of inputs most training leads had and none of these decided leads has (see AbsentInputs), and
-    of category values many of them hold that training never saw (NewLevels)."""
-    import warnings
-
-    from leadgate.serving.absent_inputs import AbsentInputs, absent_message
-
-    absent = AbsentInputs(model)
-    absent.add(leads)
-    if absent.absent():
-        warnings.warn(absent_message(absent.absent(), len(leads)), UserWarning, stacklevel=stacklevel)
-    from leadgate.serving.new_levels import NewLevels, new_levels_message
-
-    new = NewLevels(
-        model
-    )  # values many of these leads hold that training pooled as rare: `score` says it too
-    new.add(leads)
-    if new.found():
-        warnings.warn(new_levels_message(new.found(), len(leads)), UserWarning, stacklevel=stacklevel)
-
-
-def _warn_old(as_of, stacklevel: int = 4) -> None:
-    """Warn when leads created long ago were decided as of now, as `score` says it."""
-    import warnings
-
-    from leadgate.serving.as_of import old_leads_message
-
-    if as_of.old:
-        warnings.warn(old_leads_message(as_of.old, 'now="created"'), UserWarning, stacklevel=stacklevel)
 
 
 def _shown(builder, spec, value, custom: dict):

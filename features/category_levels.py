@@ -1,0 +1,43 @@
+"""How category columns name their levels: a job title by its reading, a custom level by its usual spelling."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from leadgate.features.custom import CustomField
+
+if TYPE_CHECKING:
+    from leadgate.features.derived import Derived
+
+
+def level_spellings(
+    derived: Derived, field: CustomField, keys: list[str], keep: np.ndarray, vocabulary: list[str]
+) -> dict[str, str]:
+    """Each kept level's most frequent spelling among the training leads, where it differs from its key."""
+    wanted = set(vocabulary[1:])
+    seen: dict[str, Counter] = {}
+    for custom, key, kept in zip(derived.table.custom, keys, keep, strict=True):
+        if kept and key in wanted:
+            seen.setdefault(key, Counter())[field.level(custom.get(field.name))] += 1
+    # Ties go to the first spelling seen, so the choice does not depend on set or dict order elsewhere.
+    named = {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
+    return {key: name for key, name in named.items() if name != key}
+
+
+def title_levels(derived: Derived) -> list[str]:
+    """Each lead's job_title level: '[vp/sales]' for a title the rules read, else the title as written.
+
+    Free-text titles come in endless spellings ('Head of Sales', 'Head of Sales EMEA', 'VP, Sales'); one the
+    training leads never spelled that way must not fall into the pool of rare titles. A title no rule reads
+    (a picklist value such as 'Working Professional') is still its own level.
+    """
+    read = derived.seniority_read | derived.function_read
+    return [
+        f"[{seniority}/{function}]" if known and title else title.strip().lower()
+        for title, seniority, function, known in zip(
+            derived.table.text["job_title"], derived.seniority, derived.function, read.tolist(), strict=True
+        )
+    ]

@@ -1,0 +1,40 @@
+"""What the Python API warns of after deciding leads: what `score` prints, as UserWarnings at the caller's line."""
+
+from __future__ import annotations
+
+import warnings
+
+from leadgate.features.schema import Lead
+from leadgate.serving.as_of import AsOf, old_leads_message
+from leadgate.serving.batch import count_unlearned, unlearned_message
+
+
+def warn_decided(
+    model, leads: list[Lead], as_of: AsOf, stacklevel: int = 4, batch: bool = True
+) -> dict[str, int]:
+    """Warn, once each, of these decided leads' unlearned gaps (returned, see count_unlearned), of leads created
+    long ago decided as of now, and for a batch of inputs most training leads had and none of them has
+    (AbsentInputs) and of category values many of them hold that training never saw (NewLevels).
+
+    `stacklevel` counts from here to the notebook's line: 4 through Scorer.decide's helper, 3 from explain.
+    """
+    gaps: dict[str, int] = {}
+    count_unlearned(model, leads, gaps)
+    if gaps:
+        warnings.warn(unlearned_message(gaps), UserWarning, stacklevel=stacklevel)
+    if batch:
+        from leadgate.serving.absent_inputs import AbsentInputs, absent_message
+        from leadgate.serving.new_levels import NewLevels, new_levels_message
+
+        absent = AbsentInputs(model)
+        absent.add(leads)
+        if absent.absent():
+            warnings.warn(absent_message(absent.absent(), len(leads)), UserWarning, stacklevel=stacklevel)
+        new = NewLevels(model)
+        new.add(leads)
+        if new.found():
+            warnings.warn(new_levels_message(new.found(), len(leads)), UserWarning, stacklevel=stacklevel)
+    if as_of.old:
+        # Deciding an old lead now ages its events and dates to today: right for an open lead, not for history.
+        warnings.warn(old_leads_message(as_of.old, 'now="created"'), UserWarning, stacklevel=stacklevel)
+    return gaps
