@@ -16,33 +16,43 @@ def _dated(mapping: Mapping) -> dict[str, Column]:
     return {target: rule for target, rule in rules.items() if rule.column}  # a constant is read the same
 
 
-def date_reading_changes(trained: Mapping, scoring: Mapping) -> list[str]:
-    """Each date column `scoring` reads by another format or time zone than `trained` did, in words:
-    "Created Date by date_format '%m/%d/%Y %H:%M', not '%d/%m/%Y %H:%M'". A column one of them lacks is left
-    out: which fields a model uses is checked elsewhere."""
-    before = _dated(trained)
+def date_readings(mapping: Mapping) -> dict[str, dict]:
+    """How the mapping reads each date it maps, JSON-safe, as a model keeps it: {"created_at": {"column":
+    "Created Date", "date_format": "%d/%m/%Y %H:%M", "timezone": "Europe/Berlin"}, "custom.last_visit": …}."""
+    return {
+        target: {"column": rule.column, "date_format": rule.date_format, "timezone": rule.timezone or "UTC"}
+        for target, rule in _dated(mapping).items()
+    }
+
+
+def date_reading_changes(trained: dict[str, dict], scoring: Mapping) -> list[str]:
+    """Each date column `scoring` reads by another format or time zone than training did (`trained`, its
+    `date_readings`), in words: "Created Date by date_format '%m/%d/%Y %H:%M', not '%d/%m/%Y %H:%M'". A date
+    one of them lacks is left out: which fields a model uses is checked elsewhere."""
     changes = []
-    for target, rule in _dated(scoring).items():
-        old = before.get(target)
-        if old is None:
+    for target, now in date_readings(scoring).items():
+        before = trained.get(target)
+        if before is None:
             continue
-        if rule.date_format != old.date_format:
-            changes.append(f"{rule.column} by date_format {_format(rule)}, not {_format(old)}")
-        if (rule.timezone or "UTC") != (old.timezone or "UTC"):
+        if now["date_format"] != before.get("date_format"):
+            changes.append(f"{now['column']} by date_format {_format(now)}, not {_format(before)}")
+        if now["timezone"] != (before.get("timezone") or "UTC"):
             changes.append(
-                f"{rule.column} in time zone {rule.timezone or 'UTC'}, not {old.timezone or 'UTC'}"
+                f"{now['column']} in time zone {now['timezone']}, not {before.get('timezone') or 'UTC'}"
             )
     return changes
 
 
-def date_reading_message(changes: list[str], model: str, source: str) -> str:
-    """One line for `score`: the dates it reads otherwise than training read them, and what to do."""
+def date_reading_message(changes: list[str], model: str, source: str | None = None) -> str:
+    """One line for `score` and `decide(df, mapping=…)`: the dates read otherwise than training read them, and
+    what to do (`source`: the training mapping, when known)."""
+    mapping = f" (its mapping {source})" if source else ""
     return (
-        f"the mapping reads {'; '.join(changes)} as when {model} was trained (its mapping {source}): the same "
+        f"the mapping reads {'; '.join(changes)} as when {model} was trained{mapping}: the same "
         "cell is then another date than in training; unless the CRM now writes its dates otherwise, use that "
         "mapping's date_format and timezone"
     )
 
 
-def _format(rule: Column) -> str:
-    return repr(rule.date_format) if rule.date_format else "ISO 8601"
+def _format(reading: dict) -> str:
+    return repr(reading["date_format"]) if reading.get("date_format") else "ISO 8601"

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from leadgate.api_warnings import warn_decided
+from leadgate.api_warnings import warn_dates, warn_decided
 from leadgate.decision.custom_words import category_shown
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.cells import cell_text
@@ -137,7 +137,8 @@ class Scorer:
         return [output_row(row, record, full) for row, record in outcomes], gaps
 
     def _lead(self, lead, mapping=None) -> Lead:
-        rows = self._rows(lead, mapping)  # a dict or Lead is one lead; a DataFrame must hold one row
+        # A dict or Lead is one lead; a DataFrame must hold one row. Warnings point at explain's caller.
+        rows = self._rows(lead, mapping, stacklevel=5)
         if len(rows) != 1:
             raise ValueError(f"explain takes one lead, got {len(rows)}")
         row = rows[0]
@@ -148,7 +149,7 @@ class Scorer:
             raise LeadValidationError(problems)
         return row.lead
 
-    def _rows(self, leads, mapping) -> list[Row]:
+    def _rows(self, leads, mapping, stacklevel: int = 4) -> list[Row]:
         import pandas as pd
 
         if isinstance(leads, Lead | dict | str):
@@ -156,7 +157,9 @@ class Scorer:
         if not isinstance(leads, pd.DataFrame) and not _iterable(leads):
             raise ValueError(f"leads are {ACCEPTED}; got {type(leads).__name__}")
         if mapping is not None:
-            return _mapped(leads, _mapping(mapping), self.loaded.model.metadata.get("decimal_marks"))
+            mapping = _mapping(mapping)
+            warn_dates(self.loaded.model, mapping, stacklevel)
+            return _mapped(leads, mapping, self.loaded.model.metadata.get("decimal_marks"))
         if isinstance(leads, pd.DataFrame):
             columns = [str(column) for column in leads.columns]
             if columns and foreign_columns(columns) == columns:  # an export's own names: every row would fail

@@ -38,3 +38,12 @@ def warn_decided(
         # Deciding an old lead now ages its events and dates to today: right for an open lead, not for history.
         warnings.warn(old_leads_message(as_of.old, 'now="created"'), UserWarning, stacklevel=stacklevel)
     return gaps
+
+
+def warn_dates(model, mapping, stacklevel: int = 4) -> None:
+    """Warn when `mapping` reads dates by another format or zone than the model's training did (as `score`)."""
+    from leadgate.features.date_readings import date_reading_changes, date_reading_message
+
+    changes = date_reading_changes(model.metadata.get("date_readings") or {}, mapping)
+    if changes:
+        warnings.warn(date_reading_message(changes, model.version), UserWarning, stacklevel=stacklevel)

@@ -345,3 +345,27 @@ def test_decide_warns_of_a_source_training_never_saw_held_by_many_leads(scorer):
     leads = [lead_dict(lead_id=f"n{i}", source={"channel": "LinkedIn Lead Gen"}) for i in range(20)]
     with pytest.warns(UserWarning, match="channel 'LinkedIn Lead Gen' 100% \\(20 leads\\) of the 20 decided"):
         scorer.decide(leads)
+
+
+def test_a_mapping_reading_dates_otherwise_than_training_is_warned_of(scorer, monkeypatch):
+    import warnings
+
+    from leadgate.features.date_readings import date_readings
+    from leadgate.features.mapping import parse_mapping
+
+    text = "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, date_format: '%d/%m/%Y'}\n"
+    trained = date_readings(parse_mapping(text))
+    monkeypatch.setitem(scorer.loaded.model.metadata, "date_readings", trained)
+    swapped = parse_mapping(text.replace("%d/%m/%Y", "%m/%d/%Y"))
+    export = pd.DataFrame({"Id": ["w-1"], "Angelegt": ["11/12/2026"]})
+    with pytest.warns(
+        UserWarning, match=r"reads Angelegt by date_format '%m/%d/%Y', not '%d/%m/%Y'"
+    ) as caught:
+        scorer.decide(export, mapping=swapped, now="created")
+    assert caught[0].filename == __file__
+    with pytest.warns(UserWarning, match="as when leadgate/.* was trained: the same cell") as caught:
+        scorer.explain(export.iloc[0], mapping=swapped, now="created")
+    assert caught[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scorer.decide(export, mapping=parse_mapping(text), now="created")

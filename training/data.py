@@ -39,6 +39,9 @@ class History:
     # Why the label column cannot mark a lead open ('Converted holds only '0' and '1' …'; '' when it can):
     # the maturity warning then advises a status column as the label (outcome_maturity.closed_label).
     label_closed: str = ""
+    # How the mapping read each date (features/date_readings.py): kept with the model, so scoring through a
+    # mapping that reads 01/12 as 12 January instead of 1 December is said.
+    date_readings: dict | None = None
     # The lead fields the mapping gives one value for every lead, with no column ('source.channel').
     constants: tuple[str, ...] = ()
     # Creation times are real (a date or sequence column), so a time split means something.
@@ -92,6 +95,7 @@ class History:
             repeats=self.repeats,
             numbers=None if self.numbers is None else [self.numbers[i] for i in index],
             event_caps=self.event_caps,
+            date_readings=self.date_readings,
         )
 
 

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from leadgate.features.cells import Row
+from leadgate.features.date_readings import date_readings
 from leadgate.features.export_records import decimal_marks, map_rows, with_columns
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
@@ -236,6 +237,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
             (path.removeprefix("fields."), c) for path, c in mapping.feature_columns().items()
         ),
         label_closed=closed_label(label, values),
+        date_readings=date_readings(mapping),
     )
     return MappedExport(history, [*problems, *refused], notes)
 

@@ -79,20 +79,26 @@ def refuse_unknown_custom_fields(mapped, pipeline, model: str) -> None:
 
 
 def warn_changed_dates(mapped, loaded, settings) -> None:
-    """Say, in one line, when the mapping reads dates by another format or zone than the model's training
-    mapping did (stored with its run as data.mapping_source): 01/12 read as 12 January instead of 1 December
-    fails no row. Nothing is said when the run or that mapping is not there to compare with."""
+    """Say, in one line, when the mapping reads dates by another format or zone than training did: 01/12 read
+    as 12 January instead of 1 December fails no row. The model keeps how training read its dates; a model
+    trained before that is compared with its run's mapping (data.mapping_source) as that file reads now.
+    Nothing is said when there is nothing to compare with."""
     from rich.markup import escape
 
-    from leadgate.features.date_readings import date_reading_changes, date_reading_message
+    from leadgate.features.date_readings import date_reading_changes, date_reading_message, date_readings
 
-    source = _training_mapping_source(settings, loaded.run_id) if mapped is not None else None
-    trained = _training_mapping(source) if source else None
-    changes = date_reading_changes(trained, mapped) if trained is not None else []
+    if mapped is None:
+        return
+    kept = loaded.model.metadata.get("date_readings")
+    source = None
+    if kept is None:
+        source = _training_mapping_source(settings, loaded.run_id)
+        trained = _training_mapping(source) if source else None
+        kept = date_readings(trained) if trained is not None else {}
+    changes = date_reading_changes(kept, mapped)
     if changes:
-        err.print(
-            f"[yellow]{escape(date_reading_message(changes, f'{loaded.name}/{loaded.version}', source))}[/]"
-        )
+        said = date_reading_message(changes, f"{loaded.name}/{loaded.version}", source)
+        err.print(f"[yellow]{escape(said)}[/]")
 
 
 def _training_mapping_source(settings, run_id: str) -> str | None:

@@ -33,11 +33,12 @@ def run_with(tmp_path, monkeypatch):
     client = MlflowClient(tracking_uri=uri)
     experiment = client.create_experiment("leadgate")
 
-    def make(source: str | None):
+    def make(source: str | None, metadata: dict | None = None):
         run = client.create_run(experiment)
         if source is not None:
             client.log_param(run.info.run_id, "data.mapping_source", source)
-        loaded = SimpleNamespace(name="leadgate", version="3", run_id=run.info.run_id)
+        model = SimpleNamespace(metadata=metadata or {})  # models trained before date readings keep none
+        loaded = SimpleNamespace(name="leadgate", version="3", run_id=run.info.run_id, model=model)
         return loaded, SimpleNamespace(tracking_uri=lambda: uri)
 
     return make
@@ -67,4 +68,21 @@ def test_nothing_is_said_for_the_same_reading_or_without_a_training_mapping(tmp_
     swapped = parse_mapping(TRAINED.replace('"%d/%m/%Y %H:%M"', '"%m/%d/%Y %H:%M"'))
     warn_changed_dates(swapped, *run_with(None))  # a model trained on a history: no mapping to compare
     warn_changed_dates(swapped, *run_with(str(tmp_path / "gone.yaml")))  # the training mapping is gone
+    assert capsys.readouterr().err == ""
+
+
+def test_the_reading_kept_with_the_model_wins_over_a_mapping_file_edited_since(tmp_path, run_with, capsys):
+    from leadgate.features.date_readings import date_readings
+
+    trained = tmp_path / "sf.yaml"
+    swapped = TRAINED.replace('"%d/%m/%Y %H:%M"', '"%m/%d/%Y %H:%M"')
+    trained.write_text(swapped)  # the training mapping, edited after training to the wrong format
+    kept = {"date_readings": date_readings(parse_mapping(TRAINED))}
+    warn_changed_dates(parse_mapping(swapped), *run_with(str(trained), kept))
+    said = " ".join(capsys.readouterr().err.split())
+    assert said.startswith(
+        "the mapping reads Created Date by date_format '%m/%d/%Y %H:%M', not '%d/%m/%Y %H:%M'"
+    )
+    assert "as when leadgate/3 was trained: the same cell" in said  # no file named: the model's own record
+    warn_changed_dates(parse_mapping(TRAINED), *run_with(str(trained), kept))
     assert capsys.readouterr().err == ""

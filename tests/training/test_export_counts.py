@@ -41,9 +41,34 @@ def test_the_history_of_an_export_keeps_the_lowest_cap_of_each_counted_event_typ
     assert history.subset(np.arange(10)).event_caps == history.event_caps
 
 
-def test_training_stores_the_caps_with_the_model(history, policy):
+def test_the_history_of_an_export_keeps_how_its_dates_were_read():
+    mapping = parse_mapping(
+        MAPPING.replace(
+            "lead_id: {column: Id}",
+            "lead_id: {column: Id}\ntimezone: Europe/Berlin\ncreated_at: {column: Erstellt, date_format: '%d/%m/%Y'}",
+        )
+    )
+    rows = [
+        {
+            "Id": str(i),
+            "Erstellt": f"{1 + i % 28:02d}/03/2026",
+            **{c: "1" for c in ("Number of Pageviews", "Number of Sessions", "Opens")},
+            "Opted Out": "no",
+            "Stage": "Closed Won" if i % 3 else "Lost",
+        }
+        for i in range(60)
+    ]
+    history = history_from_export(rows, mapping).history
+    reading = {"column": "Erstellt", "date_format": "%d/%m/%Y", "timezone": "Europe/Berlin"}
+    assert history.date_readings == {"created_at": reading}
+    assert history.subset(np.arange(10)).date_readings == history.date_readings
+
+
+def test_training_stores_the_caps_and_date_readings_with_the_model(history, policy):
     from leadgate.training.train import train_model
 
-    capped = replace(history.subset(np.arange(4000)), event_caps={"page_view": 100})
+    reading = {"created_at": {"column": "Created", "date_format": None, "timezone": "UTC"}}
+    capped = replace(history.subset(np.arange(4000)), event_caps={"page_view": 100}, date_readings=reading)
     result = train_model(capped, policy, split_kind="random")
     assert result.model.metadata["event_caps"] == {"page_view": 100}
+    assert result.model.metadata["date_readings"] == reading
