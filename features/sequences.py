@@ -35,9 +35,8 @@ def sequence_ranks(mapping: Mapping, keys: Iterable[str | None]) -> dict[str, in
     order = {value: rank for rank, value in enumerate(sorted(set(numbers.values())))}
     ranks = {key: order[value] for key, value in numbers.items()}
     ranks[""] = len(order)  # a blank cell: after every value (training says so, or leaves such rows out)
-    if (
-        order
-    ):  # said once per read, as an inferred decimal mark is: the dates shown for these leads are made up
+    # Said once per read, as an inferred decimal mark is: the dates shown for these leads are made up.
+    if order:
         log.warning("%s", invented_note(mapping.created_at))
     return ranks
 
