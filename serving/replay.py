@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from leadgate.features.schema import Lead, parse_lead
+from leadgate.serving.erasure import salt_of
+from leadgate.serving.intake import Arrival, Intake
+from leadgate.serving.model_holder import Current
 from leadgate.serving.model_loading import load_by_alias
+from leadgate.serving.screening import Screening
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
-from leadgate.serving.store import DecisionStore, NewLead
+from leadgate.serving.store import DecisionStore
 from leadgate.settings import Settings
 
 CHUNK = 2_000  # leads decided and written together
@@ -52,22 +56,24 @@ def replay(settings: Settings, engine: Engine, leads: list[Lead]) -> Replayed:
     from prometheus_client import CollectorRegistry
 
     champion = load_by_alias(settings, "champion")
-    pipeline = champion.pipeline()
+    current = Current(champion.pipeline(), champion)
     store = DecisionStore(engine)
+    # The service's own intake: the store's lists and suppressions read, a lead's suppressions stored, its
+    # earlier submissions counted; only the clock is each lead's arrival instead of now.
+    intake = Intake(store, screening=Screening(engine, salt_of(settings)))
     arrivals = [
         (lead.as_of(lead.scored_at or lead.created_at), lead.scored_at or lead.created_at) for lead in leads
     ]
     stored = repeats = 0
     for start in range(0, len(arrivals), CHUNK):
-        part = arrivals[start : start + CHUNK]
-        _, records = pipeline.decide_records([lead for lead, _ in part])
-        entries = [
-            NewLead(lead.model_dump(mode="json", exclude={"scored_at"}), record, None, at)
-            for (lead, at), record in zip(part, records, strict=True)
+        part = [
+            Arrival(current, lead, lead.model_dump(mode="json", exclude={"scored_at"}), None, at)
+            for lead, at in arrivals[start : start + CHUNK]
         ]
-        for result in store.create_many(entries):
-            created = not isinstance(result, Exception) and result.created
-            stored, repeats = stored + created, repeats + (not created)
+        for result in intake.run_batch(part):
+            if isinstance(result, BaseException):
+                raise result
+            stored, repeats = stored + result.stored.created, repeats + (not result.stored.created)
     scorer = ShadowScorer(settings, engine, ShadowMetrics(CollectorRegistry()))
     scorer.holder.refresh()
     current = scorer.holder.current()
