@@ -13,7 +13,7 @@ from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
-from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_chunk
+from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_chunk, mapping_mismatch
 from leadgate.serving.batch_output import output_row
 from leadgate.serving.lead_files import (
     MARK_STRAYS,
@@ -158,6 +158,12 @@ class Scorer:
             raise ValueError(f"leads are {ACCEPTED}; got {type(leads).__name__}")
         if mapping is not None:
             mapping = _mapping(mapping)
+            problem = mapping_mismatch(mapping, self.custom_fields, self.version)
+            if problem:  # every row would fail: one error, as `score` refuses
+                raise ValueError(
+                    f"{problem} Load the model trained on this one (leadgate.load('challenger'), or "
+                    "data_dir= the folder it was trained in)"
+                )
             warn_dates(self.loaded.model, mapping, stacklevel)
             return _mapped(leads, mapping, self.loaded.model.metadata.get("decimal_marks"))
         if isinstance(leads, pd.DataFrame):

@@ -219,3 +219,18 @@ def score_rows(
         absent_inputs=absent.absent(),
         new_levels=new_levels.found(),
     )
+
+
+def mapping_mismatch(mapping, custom_fields, model: str) -> str | None:
+    """Why a mapping cannot be scored by a model: custom fields it declares that the model does not use would
+    fail every row (a model trained on another export, often the demo's champion); None when it can."""
+    from leadgate.serving.lead_files import shown_columns
+
+    known = {field.name for field in custom_fields}
+    unknown = [field.name for field in mapping.custom_fields() if field.name not in known]
+    if not unknown:
+        return None
+    return (
+        f"the mapping declares custom fields the model {model} does not use ({shown_columns(unknown)}; it "
+        f"declares: {', '.join(sorted(known)) or 'none'}): was it trained on another export?"
+    )

@@ -369,3 +369,18 @@ def test_a_mapping_reading_dates_otherwise_than_training_is_warned_of(scorer, mo
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         scorer.decide(export, mapping=parse_mapping(text), now="created")
+
+
+def test_a_mapping_with_custom_fields_the_model_does_not_use_is_one_error_as_score_says(scorer):
+    # Walk X: the README's API block run against the demo's champion gave an error on every row instead.
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt}\n"
+        "custom:\n  occupation: {column: Beruf}\n"
+    )
+    export = pd.DataFrame({"Id": ["x-1"], "Angelegt": ["2026-11-01T09:00:00"], "Beruf": ["Student"]})
+    with pytest.raises(ValueError, match=r"declares custom fields the model .* does not use \(occupation; it"):
+        scorer.decide(export, mapping=mapping)
+    with pytest.raises(ValueError, match=r"Load the model trained on this one"):
+        scorer.explain(export.iloc[0], mapping=mapping)

@@ -65,16 +65,13 @@ def refuse_error_rate(summary, max_rate: float, input: Path, mapped, delimiter: 
 def refuse_unknown_custom_fields(mapped, pipeline, model: str) -> None:
     """A mapping's custom fields that the model does not declare would fail every row: one line instead,
     naming the model, which after `make demo` is often not the one just trained on this export."""
-    if mapped is None:
-        return
-    known = {field.name for field in pipeline.custom_fields}
-    unknown = [field.name for field in mapped.custom_fields() if field.name not in known]
-    if unknown:
-        declared = ", ".join(sorted(known)) or "none"
+    from leadgate.serving.batch import mapping_mismatch
+
+    problem = None if mapped is None else mapping_mismatch(mapped, pipeline.custom_fields, model)
+    if problem:
         raise fail(
-            f"the mapping declares custom fields the model {model} does not use ({_shown(unknown)}; it declares: "
-            f"{declared}): was it trained on another export? Score with the model trained on this one "
-            "(--alias challenger, or the --data-dir it was trained in)"
+            f"{problem} Score with the model trained on this one (--alias challenger, or the --data-dir it was "
+            "trained in)"
         )
 
 
