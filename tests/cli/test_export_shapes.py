@@ -151,19 +151,24 @@ def test_a_mapping_that_leaves_the_strongest_columns_out_loses_to_the_baselines_
     assert "beats leadgate by" in out and "map those known when a lead arrives as custom fields" in out
 
 
-def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_path):
+def _train_on_a_shift(tmp_path) -> tuple:
+    """`train`'s arguments on the regime-shift export, written to tmp_path (data folder tmp_path/data)."""
     write_csv(tmp_path / "shift.csv", shift_rows(), delimiter=",", encoding="utf-8")
     (tmp_path / "shift.yaml").write_text(SHIFT_MAPPING)
-    data_dir = tmp_path / "data"
-    result = run(
+    return (
         "train",
         "--data",
         tmp_path / "shift.csv",
         "--mapping",
         tmp_path / "shift.yaml",
         "--data-dir",
-        data_dir,
+        tmp_path / "data",
     )
+
+
+def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_path):
+    data_dir = tmp_path / "data"
+    result = run(*_train_on_a_shift(tmp_path))
     assert result.exit_code == 2
     out = text(result.output)
     assert "training stopped:" in out and "regime shift" in out
@@ -204,18 +209,8 @@ def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_p
 
 
 def test_train_since_keeps_the_newer_period_logs_it_and_refuses_what_it_cannot_read(tmp_path):
-    write_csv(tmp_path / "shift.csv", shift_rows(), delimiter=",", encoding="utf-8")
-    (tmp_path / "shift.yaml").write_text(SHIFT_MAPPING)
     data_dir = tmp_path / "data"
-    args = (
-        "train",
-        "--data",
-        tmp_path / "shift.csv",
-        "--mapping",
-        tmp_path / "shift.yaml",
-        "--data-dir",
-        data_dir,
-    )
+    args = _train_on_a_shift(tmp_path)
     bad = run(*args, "--since", "2025-13-01")
     assert (
         bad.exit_code == 2
