@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.training.data import NO_WON_LABEL, History
+from leadgate.training.regime import since_text
 
 OPTIMISTIC = "Model routes on leads a model was trained or calibrated on are optimistic"
 
@@ -66,12 +67,17 @@ def _trained_on(model: ScoringModel, history: History) -> str | None:
         if period["split"] == "random"
         else "a time split: its test leads came after"
     )
-    # --since reads a date as midnight UTC (leadgate/cli/data.py): the first whole day after the period.
-    since = datetime.combine(last.astimezone(UTC).date() + timedelta(days=1), time(), UTC)
-    later = sum(moment >= since for moment in created)
-    where = f"--since {since.date()} keeps its {later:,} newer leads" if later else "an export of newer leads"
+    after, where = last.date(), "an export of newer leads"
+    newer = [moment.timestamp() for moment in created if moment > last]
+    if newer:
+        # Walk W: a whole day from midnight UTC dropped the newer leads of the period's last day (all 360 of a
+        # sequence export, two days long): a time, once the day holds a lead of the period too.
+        since = since_text(min(newer), history.created, slack=0)
+        if len(since) > 10:
+            after = last.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S" if last.second else "%Y-%m-%dT%H:%M")
+        where = f"--since {since} keeps its {len(newer):,} newer leads"
     return (
         f"{name.capitalize()} was trained and calibrated on {period['leads']:,} leads created {first.date()} to "
         f"{last.date()} ({how}); {inside:,} of these {len(created):,} leads were created in that period, so its "
-        f"routes on them are optimistic: back-test it on leads created after {last.date()} ({where})."
+        f"routes on them are optimistic: back-test it on leads created after {after} ({where})."
     )

@@ -7,14 +7,17 @@ import numpy as np
 from leadgate.training.data import History
 from leadgate.training.evaluate import score_metrics
 from leadgate.training.intervals import z_value
-from leadgate.training.regime import newer_how
+from leadgate.training.regime import newer_how, since_text
 from leadgate.training.splits import Split
 
 # The newest leads a random split's model is also measured on: the share a split by time holds out for
 # validation and test, the leads most like tomorrow's.
 NEWEST_SHARE = 0.3
-# SQLs, and leads that are not, among those test leads: with fewer, the ROC-AUC's interval says little.
+# SQLs, and leads that are not, among those test leads: with fewer, whatever the ROC-AUC there, the check is
+# said to be too weak to trust (unless its interval clears 0.5 either way).
 MIN_NEWEST_EACH = 30
+# With fewer than a handful of each, no ROC-AUC is measured there at all (its interval would span most of 0-1).
+MIN_NEWEST_MEASURED = 10
 
 
 def _interval(auc: float, se: float) -> tuple[float, float]:
@@ -25,8 +28,9 @@ def _interval(auc: float, se: float) -> tuple[float, float]:
 def newest_metrics(history: History, split: Split, p_sql: np.ndarray, routed: np.ndarray) -> dict[str, float]:
     """A random split's model on its test leads among the history's newest NEWEST_SHARE, by creation time.
 
-    `p_sql` and `routed` (no gate rejects the lead) are the test part's, in its order. Empty when the leads
-    carry no order in time, the split is by time (its test part is the newest already), or too few are there.
+    `p_sql` and `routed` (no gate rejects the lead) are the test part's, in its order. The counts always, the
+    ROC-AUC with MIN_NEWEST_MEASURED leads of each outcome there; empty when the leads carry no order in time
+    or the split is by time (its test part is the newest already).
     """
     if split.kind != "random" or not history.ordered:
         return {}
@@ -35,25 +39,24 @@ def newest_metrics(history: History, split: Split, p_sql: np.ndarray, routed: np
     newest = (created[split.test] >= cut) & routed
     y = history.sql[split.test][newest]
     sqls = int(y.sum())
-    if min(sqls, len(y) - sqls) < MIN_NEWEST_EACH:
-        return {}
-    measured = score_metrics(p_sql[newest], y)
-    return {
-        "test.newest.roc_auc": measured["roc_auc"],
-        "test.newest.roc_auc_se": measured["roc_auc_se"],
-        "test.newest.leads": float(len(y)),
-        "test.newest.sqls": float(sqls),
-    }
+    metrics = {"test.newest.leads": float(len(y)), "test.newest.sqls": float(sqls)}
+    if min(sqls, len(y) - sqls) >= MIN_NEWEST_MEASURED:
+        measured = score_metrics(p_sql[newest], y)
+        metrics.update(
+            {"test.newest.roc_auc": measured["roc_auc"], "test.newest.roc_auc_se": measured["roc_auc_se"]}
+        )
+    return metrics
 
 
 def newest_note(metrics: dict[str, float], history: History) -> str | None:
-    """A warning when a random split's model clearly ranks the newest test leads backwards (95% interval < 0.5)."""
+    """A warning when a random split's model clearly ranks the newest test leads backwards (95% interval < 0.5),
+    or when too few of them are there to tell (`_too_few_note`)."""
+    if "test.newest.leads" not in metrics:
+        return None
     auc = metrics.get("test.newest.roc_auc", np.nan)
-    if auc != auc:
-        return None
-    low, high = _interval(auc, metrics["test.newest.roc_auc_se"])
-    if high >= 0.5:
-        return None
+    low, high = _interval(auc, metrics["test.newest.roc_auc_se"]) if auc == auc else (np.nan, np.nan)
+    if not high < 0.5:
+        return _too_few_note(metrics, history, (auc, low, high))
     created = history.created
     newest = created >= np.quantile(created, 1 - NEWEST_SHARE)
     return (
@@ -63,6 +66,34 @@ def newest_note(metrics: dict[str, float], history: History) -> str | None:
         "the whole random test part. What predicts conversion changed (a regime shift), and the random split "
         "mixed the periods: on leads like tomorrow's its scores point the wrong way. Train again on the newer "
         f"period only: {newer_how(history, newest)}"
+    )
+
+
+def _too_few_note(
+    metrics: dict[str, float], history: History, measured: tuple[float, float, float]
+) -> str | None:
+    """Walk W: with 28 SQLs there the check was skipped without a word, and a backwards champion registered.
+
+    Said when fewer than MIN_NEWEST_EACH of an outcome are there and no interval clears 0.5 either way."""
+    leads, sqls = int(metrics["test.newest.leads"]), int(metrics["test.newest.sqls"])
+    auc, low, high = measured
+    if min(sqls, leads - sqls) >= MIN_NEWEST_EACH or low > 0.5:
+        return None
+    held = f"{sqls:,} test SQLs" if sqls <= leads - sqls else f"{leads - sqls:,} test leads that are not SQLs"
+    found = (
+        f" (ROC-AUC {auc:.3f} there, 95% interval {max(low, 0):.2f}–{min(high, 1):.2f})"
+        if auc == auc
+        else f" (too few for a ROC-AUC: {MIN_NEWEST_MEASURED} of each outcome are needed)"
+    )
+    created = history.created
+    last = float(created.max())
+    # The first moment after the history: a whole minute on the next minute when the export's times are.
+    step = 60.0 if not (created % 60).any() else 1.0
+    return (
+        f"the newest {NEWEST_SHARE:.0%} of the history hold only {held}{found}: too few to check whether this "
+        "random-split model ranks the newest leads backwards; back-test it on leads newer than this history "
+        f"(leadgate backtest --since {since_text(last + step, created, slack=0)} on an export of them) before "
+        "trusting it"
     )
 
 

@@ -18,12 +18,13 @@ SMALLEST_PART = 0.15
 DAY_SLACK = 0.05
 
 
-def since_text(first: float, created: np.ndarray) -> str:
-    """`first` (epoch seconds) as --since reads it: its UTC date, or its time when the day holds older leads."""
+def since_text(first: float, created: np.ndarray, slack: float = DAY_SLACK) -> str:
+    """`first` (epoch seconds) as --since reads it: its UTC date, or its time when the day holds older leads
+    (more than `slack` of the leads it keeps)."""
     moment = datetime.fromtimestamp(first, UTC)
     midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
     kept = int((created >= first).sum())
-    if int(((created >= midnight) & (created < first)).sum()) <= DAY_SLACK * kept:
+    if int(((created >= midnight) & (created < first)).sum()) <= slack * kept:
         return moment.strftime("%Y-%m-%d")
     # Whole seconds: --since keeps leads at or after it, so the first lead of the period stays in.
     return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")

@@ -52,9 +52,10 @@ def _history(
     """Read, validate and restrict the history (a file, an export through its mapping, or the store's labelled
     leads); failures are one line."""
     from leadgate.cli.common import console, fail
-    from leadgate.cli.data import history_or_fail, within
+    from leadgate.cli.data import check_window, history_or_fail, within
     from leadgate.training.data import HistoryError
 
+    check_window(since, until)  # before the history is read
     if from_store:
         from leadgate.cli.training import store_history
 

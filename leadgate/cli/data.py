@@ -197,6 +197,7 @@ def _looks_like_export(path: Path) -> bool:
 
 def within(history, where: str, since: str | None, until: str | None):
     """The leads created in the --since/--until window; none there stops the command in one line."""
+    check_window(since, until)
     if (since or until) and not history.ordered:
         raise fail(
             f"{where} has no dates (its leads are in row order): --since and --until cannot choose a window"
@@ -213,11 +214,18 @@ def within(history, where: str, since: str | None, until: str | None):
 
 
 def check_window(since: str | None, until: str | None) -> None:
-    """--since and --until read as `within` reads them: a bad one stops the command before any data is read."""
-    if since:
-        _moment(since, "--since")
-    if until:
-        _moment(until, "--until", end_of_day=True)
+    """--since and --until read as `within` reads them: a bad one, or a window with no time in it, stops the
+    command before any data is read."""
+    start = _moment(since, "--since") if since else None
+    end = _moment(until, "--until", end_of_day=True) if until else None
+    if start is not None and end is not None and start >= end:
+        # Walk W: "--since 2025-09-01 --until 2025-08-01" read the whole export to say "no leads between".
+        swapped = start > _moment(until, "--until")
+        raise fail(
+            f"--since {since} comes after --until {until}: --since starts the window and --until ends it"
+            if swapped
+            else f"--since {since} and --until {until} leave no time between them (a time as --until is excluded)"
+        )
 
 
 def _moment(text: str, option: str, end_of_day: bool = False) -> datetime:

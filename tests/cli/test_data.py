@@ -128,3 +128,40 @@ def test_a_history_naming_a_lead_twice_says_so_and_keeps_the_newest_row(tmp_path
         "1 lead id appears on more than one row (c-4 rows 5, 21): kept the newest row of each (by creation "
         "date; on equal dates, the later in the file) (1 other row left out)"
     ) in " ".join(capsys.readouterr().err.split())
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "message"),
+    [
+        (
+            "2025-09-01",
+            "2025-08-01",
+            "--since 2025-09-01 comes after --until 2025-08-01: --since starts the window",
+        ),
+        ("2025-08-02", "2025-08-01", "--since 2025-08-02 comes after --until 2025-08-01"),
+        (
+            "2025-08-01T12:00",
+            "2025-08-01T12:00",
+            "leave no time between them (a time as --until is excluded)",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["train", "backtest"])
+def test_a_window_that_ends_before_it_starts_is_refused_before_any_data_is_read(
+    tmp_path, command, since, until, message
+):
+    """Walk W: `--since 2025-09-01 --until 2025-08-01` read the whole export, then said "no leads between"."""
+    from tests.cli.test_analysis import run, text
+
+    missing = tmp_path / "never-read.csv"  # read first, it would stop the command with "no such file"
+    result = run(command, "--data", missing, "--data-dir", tmp_path / "d", "--since", since, "--until", until)
+    assert result.exit_code == 2
+    assert message in text(result.output) and "no such file" not in result.output
+    assert not (tmp_path / "d").exists()
+
+
+def test_a_window_of_one_day_or_from_a_time_within_it_is_no_refusal():
+    from leadgate.cli.data import check_window
+
+    check_window("2025-08-01", "2025-08-01")  # the whole day
+    check_window("2025-08-01T12:00", "2025-08-01")  # the afternoon

@@ -40,6 +40,8 @@ def _field(field: CustomField, **changes) -> CustomField:
 
 # Overall 16%: none attended converted at 5% (below average), one or more at 20-30%.
 NONE_BELOW = _reference((1.0, 2.0, 3.0), (400, 300, 200, 100, 0), (20, 60, 50, 30, 0))
+# As NONE_BELOW, with 400 leads without a count, converting at 5% like none attended.
+MISSING_WORSE = _reference((1.0, 2.0, 3.0), (400, 300, 200, 100, 400), (20, 60, 50, 30, 20))
 # Quantile edges; the two lowest ranges converted at 5%, the rest at 25-30%.
 LOW_BELOW = _reference((12.3, 34.56789, 50.2), (250, 250, 250, 250, 0), (12, 13, 65, 75, 0))
 # Only the middle range converted below average: neither higher nor lower values are shown to help.
@@ -52,7 +54,9 @@ OLD_BELOW = _reference((10.5, 30.2, 90.7), (250, 250, 250, 250, 0), (70, 60, 10,
     ("field", "reference", "value", "column_value", "words"),
     [
         (WEBINARS, NONE_BELOW, 0, 0.0, "Webinars attended: 1 or more"),
-        (WEBINARS, NONE_BELOW, None, np.nan, "Webinars attended: 1 or more"),
+        # Training held no lead without a count: nothing says that 1 converts better than none given.
+        (WEBINARS, NONE_BELOW, None, np.nan, "a value for Webinars attended"),
+        (WEBINARS, MISSING_WORSE, None, np.nan, "Webinars attended: 1 or more"),
         # Three or more converted at 2.5%: no count clears it, and "more" is not claimed.
         (
             WEBINARS,
@@ -118,3 +122,59 @@ def test_the_named_value_is_said_in_the_field_s_own_reason_template():
 )
 def test_clear_from_is_where_the_below_average_ranges_end(reference, upward, clear):
     assert reference.clear_from(0, upward) == clear
+
+
+# Walk W's Salesforce model: overall 36.3%; no score converted at 31.7% (325 leads), 31-41 at 34.8%, so the
+# target "31 or more" clears the reason but converts no better than no score, and filling it in lowered P(SQL).
+MARKETO = CustomField("field", "integer", "Marketo lead score")
+SALESFORCE = ReasonReference(
+    0.363,
+    3276,
+    (
+        FeatureReference(
+            "column",
+            (10.0, 20.0, 31.0, 42.0, 52.0, 62.0, 72.0, 82.0, 92.0),
+            (281, 297, 307, 273, 300, 293, 291, 313, 298, 298, 325),
+            (77, 66, 72, 95, 111, 115, 132, 136, 138, 145, 103),
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("reference", "value", "column_value", "words"),
+    [
+        (SALESFORCE, None, np.nan, "a value for Marketo lead score"),
+        (
+            SALESFORCE,
+            15,
+            15.0,
+            "Marketo lead score: 31 or more",
+        ),  # a low score: 31-41 converts clearly better
+        # Without a score at 15% (below 31-41's 34.8% past noise): the target is named for it too.
+        (
+            _reference(
+                SALESFORCE.features[0].edges,
+                SALESFORCE.features[0].leads,
+                (*SALESFORCE.features[0].sqls[:-1], 49),
+            ),
+            None,
+            np.nan,
+            "Marketo lead score: 31 or more",
+        ),
+    ],
+)
+def test_a_missing_value_is_named_a_target_only_where_the_target_converted_clearly_better(
+    reference, value, column_value, words
+):
+    recovery = custom_recovery(MARKETO, reference, 0)
+    assert _recover(recovery, value, column_value) == words
+
+
+def test_a_missing_date_is_named_a_recent_one_only_where_recent_ones_converted_clearly_better():
+    field = _field(VISIT)
+    # No visit known: 250 leads at 28%, as well as visits less than 30 days ago (24-28%).
+    level = _reference(OLD_BELOW.features[0].edges, (250,) * 5, (70, 60, 10, 10, 70))
+    assert _recover(custom_recovery(field, level, 0), None) == "a value for Last visit"
+    worse = _reference(OLD_BELOW.features[0].edges, (250,) * 5, (70, 60, 10, 10, 10))
+    assert _recover(custom_recovery(field, worse, 0), None) == "Last visit: less than 30 days ago"

@@ -1,8 +1,9 @@
 """Back-tests through the one decision pipeline on the seeded session history."""
 
+import re
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -172,6 +173,11 @@ def _model_notes(result) -> list[str]:
     return [note for note in result.notes if "optimistic" in note]
 
 
+def _since(text: str) -> datetime:
+    """--since as the CLI reads it: a date is midnight UTC, a time without an offset is UTC."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
 def test_a_model_keeps_the_period_it_learned_from_and_its_test_leads_come_after(history, trained):
     period = trained.model.metadata["training_period"]
     learned = np.flatnonzero(trained.split.train | trained.split.valid)
@@ -197,13 +203,11 @@ def test_a_back_test_on_the_model_s_training_leads_says_so_with_the_figures(hist
         f"Model {trained.model.version} was trained and calibrated on {period['leads']:,} leads"
     )
     assert f"{inside:,} of these {len(history.leads):,} leads were created in that period" in note
-    # --since takes whole days (midnight UTC): the test leads of the period's last day are not among them.
-    since = datetime.fromisoformat(period["last"]).astimezone(UTC).date() + timedelta(days=1)
-    later = sum(lead.created_at >= datetime.combine(since, time(), UTC) for lead in history.leads)
-    assert (
-        "(a time split: its test leads came after)" in note
-        and f"(--since {since} keeps its {later:,} newer leads)" in note
-    )
+    # Every newer lead, those of the period's last day too (walk W: a whole day from midnight UTC dropped them).
+    [since] = re.findall(r"--since (\S+) keeps its ([\d,]+) newer leads", note)
+    later = len(history.leads) - inside
+    assert "(a time split: its test leads came after)" in note and since[1] == f"{later:,}"
+    assert sum(lead.created_at >= _since(since[0]) for lead in history.leads) == later
     # A random split learns from the whole period: the window's leads may be among its training leads.
     shuffled = replace(
         trained.model, metadata={**trained.model.metadata, "training_period": {**period, "split": "random"}}
@@ -221,6 +225,32 @@ def test_a_back_test_on_the_model_s_training_leads_says_so_with_the_figures(hist
         run_backtest(history, DecisionPipeline(policy, unknown), DecisionPipeline(policy, unknown))
     )
     assert "does not record its training period" in note
+
+
+def test_the_newer_leads_of_a_sequence_export_are_named_by_the_time_they_start(history, policy, trained):
+    """Walk W: on a sequence export (60 s a rank, two days long) the note sent the user to "an export of newer
+    leads" while 360 newer leads were in the file: --since took the day after the training period's last."""
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    leads = [
+        lead.model_copy(update={"created_at": start + timedelta(minutes=i)})
+        for i, lead in enumerate(history.leads)
+    ]
+    sequence = replace(_window(history, np.arange(2400)), leads=leads[:2400])
+    last = leads[2039].created_at  # 2024-01-02T09:59
+    period = {
+        "first": start.isoformat(),
+        "last": last.isoformat(),
+        "leads": 2040,
+        "split": "time",
+        "dated": True,
+    }
+    model = replace(trained.model, metadata={**trained.model.metadata, "training_period": period})
+    pipeline = DecisionPipeline(policy, model)
+    [note] = _model_notes(run_backtest(sequence, pipeline, pipeline))
+    assert "2,040 of these 2,400 leads were created in that period" in note
+    assert note.endswith(
+        "back-test it on leads created after 2024-01-02T09:59 (--since 2024-01-02T10:00 keeps its 360 newer leads)."
+    )
 
 
 def test_leads_of_an_export_without_dates_are_listed_without_a_creation_time(history, policy):

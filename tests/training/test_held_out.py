@@ -33,16 +33,57 @@ def test_a_random_splits_model_is_measured_on_the_newest_leads_and_warned_of_whe
     assert "Train again on the newer period only: --since 2025-07-30 keeps the 720 leads" in said
 
 
-def test_no_newest_figure_for_a_time_split_or_too_few_outcomes():
+def _measured(history, score, rows: np.ndarray) -> tuple[dict, object]:
+    """newest_metrics and the history of the leads at `rows`, under a random split (its test part's scores)."""
+    small = history.subset(rows)
+    split = random_split(small, seed=0)
+    test = np.flatnonzero(split.test)
+    metrics = newest_metrics(small, split, score[rows][test], np.ones(len(test), dtype=bool))
+    return {**metrics, "test.model_ungated.roc_auc": 0.6}, small
+
+
+def test_no_newest_figure_for_a_time_split():
     history, score = _shifted()
     split = time_split(history)
     test = np.flatnonzero(split.test)
     assert newest_metrics(history, split, score[test], np.ones(len(test), dtype=bool)) == {}
-    small = history.subset(np.arange(800))  # ~24 test leads among the newest 30%: too few SQLs to say
-    split = random_split(small, seed=0)
-    test = np.flatnonzero(split.test)
-    assert newest_metrics(small, split, score[:800][test], np.ones(len(test), dtype=bool)) == {}
     assert newest_note({}, history) is None
+
+
+def test_too_few_newest_leads_to_check_are_said_in_one_line_with_what_was_measured():
+    """Walk W: with 28 SQLs among them the check returned nothing, and a backwards champion registered unsaid."""
+    history, _ = _shifted()
+    noise = np.random.default_rng(0).random(len(history.leads))
+    metrics, small = _measured(history, noise, np.arange(800))  # 36 newest test leads, 14 SQLs
+    assert (metrics["test.newest.leads"], metrics["test.newest.sqls"]) == (36, 14)
+    assert newest_note(metrics, small) == (
+        "the newest 30% of the history hold only 14 test SQLs (ROC-AUC 0.458 there, 95% interval 0.26–0.65): too "
+        "few to check whether this random-split model ranks the newest leads backwards; back-test it on leads "
+        "newer than this history (leadgate backtest --since 2025-04-10T21:01 on an export of them) before "
+        "trusting it"
+    )
+    # Fewer than a handful of SQLs: the counts are logged, no ROC-AUC, and the same line says why.
+    metrics, small = _measured(history, noise, np.arange(400))
+    assert "test.newest.roc_auc" not in metrics and metrics["test.newest.sqls"] == 6
+    assert newest_note(metrics, small).startswith(
+        "the newest 30% of the history hold only 6 test SQLs (too few for a ROC-AUC: 10 of each outcome are "
+        "needed): too few to check"
+    )
+
+
+def test_few_newest_leads_still_warn_when_the_interval_is_wholly_below_or_say_nothing_when_above():
+    history, score = _shifted()
+    # The last 1,000 leads: the newest 30% of them are after the shift, where webinars predict the other way.
+    metrics, small = _measured(history, score, np.arange(1400, 2400))
+    assert metrics["test.newest.sqls"] == 19 and metrics["test.newest.roc_auc"] < 0.3
+    assert newest_note(metrics, small).startswith(
+        "this model ranks the newest leads backwards: ROC-AUC 0.219 (95% interval 0.08–0.36) on the 43 test "
+        "leads (19 SQLs)"
+    )
+    # Before the shift: ranked the right way, clear of 0.5 although few, and nothing to say.
+    metrics, small = _measured(history, score, np.arange(800))
+    assert metrics["test.newest.roc_auc"] - 1.96 * metrics["test.newest.roc_auc_se"] > 0.5
+    assert newest_note(metrics, small) is None
 
 
 def test_a_newest_figure_within_chance_or_better_is_no_warning():
