@@ -261,13 +261,14 @@ def typed_custom(lead: dict, fields) -> list[str]:
         if spec is not None and spec.type == "flag" and _zero_or_one(value):
             custom[name] = bool(value)  # a typed table's 0/1 column, as a CSV's '0'/'1' cell reads
             continue
+        # A typed table's number, as its value or as the text a reader kept of it, has lost its leading zeros.
+        number = isinstance(value, NumberCell | int | float) and not isinstance(value, bool)
+        if spec is not None and spec.prefix and number:
+            problems.append(f"custom.{name}: {prefix_number_problem(spec.prefix, cell_text(value))}")
+            continue
         if spec is not None and spec.type == "category" and value is not None and not isinstance(value, str):
-            if spec.prefix is not None and isinstance(value, int | float) and not isinstance(value, bool):
-                problems.append(f"custom.{name}: {prefix_number_problem(spec.prefix, cell_text(value))}")
-                continue
-            custom[name] = str(
-                cell_text(value)
-            )  # a typed table's number column as a category: its cells' text
+            # A typed table's number column as a category: its cells' text.
+            custom[name] = str(cell_text(value))
             continue
         if spec is None or not isinstance(value, str):
             continue

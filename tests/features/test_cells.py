@@ -208,5 +208,7 @@ def test_a_lead_path_table_s_number_for_a_category_read_by_its_prefix_is_named()
     field = CustomField("postal_code", "category", "Postal Code", prefix=2)
     lead = {"custom": {"postal_code": np.int64(2107).item()}}
     assert typed_custom(lead, (field,)) == [f"custom.postal_code: {LOST_ZEROS.removeprefix('Postal Code: ')}"]
+    lead = {"custom": {"postal_code": cell_text(2107.0)}}  # a reader's text of a typed cell says the same
+    assert typed_custom(lead, (field,)) == [f"custom.postal_code: {LOST_ZEROS.removeprefix('Postal Code: ')}"]
     lead = {"custom": {"postal_code": "02107"}}
     assert typed_custom(lead, (field,)) == [] and lead["custom"] == {"postal_code": "02107"}
