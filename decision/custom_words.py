@@ -60,8 +60,9 @@ def custom_renderer(field: CustomField, column: int) -> Renderer:
 def category_shown(field: CustomField, value, pooled: bool) -> str:
     """A category value as the lead wrote it, with the level the model read when that is only its beginning
     ('80331 (read as 80)'), and, for code 0, that the points are the pool's of rare and new levels."""
-    written, level = str(value), field.level(value)
-    said = [f"read as {level}"] if level != written.strip() else []
+    # Cells are read without their surrounding spaces; a lead sent with them is quoted as it is read.
+    written, level = str(value).strip(), field.level(value)
+    said = [f"read as {level}"] if level != written else []
     if (
         pooled
     ):  # code 0 pools the levels too rare (or new) to learn: the points are the pool's, not this level's

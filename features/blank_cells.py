@@ -51,6 +51,32 @@ def check_flag_words(rule) -> None:
         )
 
 
+def check_placeholders(mapping) -> None:
+    """Refuse a placeholder among the words a column reads: a placeholder cell is read as missing first, so the
+    word would never be read (walk W: false_values: ["N/A"]). A blank cell is the exception: "" is read by its
+    column's words (see cell). A value map's key read as missing (null) means what the placeholder does."""
+    rules = [(f"fields.{target}", rule) for target, rule in mapping.fields.items()]
+    rules += [(f"custom.{name}", rule) for name, rule in mapping.custom.items()]
+    rules += [(f"events.{i}", rule) for i, rule in enumerate(mapping.events)]
+    for path, rule in rules:
+        read = {"values": [key for key, value in getattr(rule, "values", {}).items() if value is not None]}
+        if (rule.reads_as() if hasattr(rule, "reads_as") else rule.kind) == "flag":
+            # Only the words written in the mapping: the defaults are no choice of it.
+            given = {"true_values", "false_values"} & rule.model_fields_set
+            read |= {name: getattr(rule, name) for name in given}
+        for name, words in sorted(read.items()):
+            # A value map's keys match a cell as written; flag words in any case ('None' hides none).
+            fold = str if name == "values" else str.casefold
+            folded = {fold(word) for word in words}
+            dead = [p for p in mapping.placeholders if p.strip() and fold(p) in folded]
+            if dead:
+                shown = next((p for p in dead if p in words), dead[0])  # as the mapping wrote it, if it did
+                raise ValueError(
+                    f"{path}: {rule.where}: {shown!r} is a placeholder, read as missing before {name}: drop it "
+                    f"from placeholders or from {name}"
+                )
+
+
 def reads_blank(rule) -> bool:
     """Whether the rule gives its blank cells a value instead of reading them as missing (the mapping's check
     allows "" among true_values or false_values on flags only)."""

@@ -10,7 +10,7 @@ import numpy as np
 from leadgate.features import titles
 from leadgate.features.category_levels import level_spellings, title_levels
 from leadgate.features.custom import CustomField
-from leadgate.features.custom_columns import custom_categories, custom_column
+from leadgate.features.custom_columns import custom_categories, custom_column, level_key
 from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, Derived, unlisted_classes
 from leadgate.features.intent import check_windows, window_days, windows_key
 from leadgate.features.table import EVENT_TYPES
@@ -204,7 +204,7 @@ class FeatureBuilder:
             return title_levels(derived)
         if name in ("industry", "company_type", "country", "function", "crm"):
             return getattr(derived, name)
-        return [v.strip().lower() for v in derived.table.text[name]]
+        return [level_key(v) for v in derived.table.text[name]]
 
     def transform(self, derived: Derived) -> np.ndarray:
         """The (n, features) float64 matrix, in `feature_names` order."""

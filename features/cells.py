@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from leadgate.features import number_marks
 from leadgate.features.blank_cells import cell
+from leadgate.features.custom import prefix_number_problem
 from leadgate.features.dates import moment
 from leadgate.features.employee_bands import read_band
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
@@ -14,6 +15,12 @@ from leadgate.features.money_cells import currency_marks, usd
 
 class TimeCell(str):
     """A typed table's timestamp cell as its ISO 8601 text: already a time, so no column's date_format applies."""
+
+    __slots__ = ()
+
+
+class NumberCell(str):
+    """A typed table's number cell as its text: '2107' for a postal code 02107 whose leading zero is gone."""
 
     __slots__ = ()
 
@@ -48,6 +55,10 @@ class Row:
         """Whether the column's cell was a timestamp in a typed table (DataFrame, Parquet), not text."""
         return isinstance(self.raw.get(column), TimeCell)
 
+    def is_number(self, column: str) -> bool:
+        """Whether the column's cell was a number in a typed table (DataFrame, Parquet, JSON lines), not text."""
+        return isinstance(self.raw.get(column), NumberCell)
+
 
 def _python(value):
     """A typed table's cell as a Python value: None when missing, numpy values as Python's, timestamps kept."""
@@ -77,7 +88,7 @@ def cell_value(value):
 
 def cell_text(value) -> str:
     """A DataFrame or Parquet cell as the text a CSV export holds: '' when missing, '3' for a float 3.0; a
-    timestamp is its ISO 8601 text, kept apart as a TimeCell."""
+    timestamp is its ISO 8601 text, kept apart as a TimeCell, and a number's text as a NumberCell."""
     value = _python(value)
     if value is None:
         return ""
@@ -85,7 +96,9 @@ def cell_text(value) -> str:
         return TimeCell(_iso(value))
     # pandas turns an integer column with a blank into floats; the export said 3, not 3.0.
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
+        return NumberCell(int(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return NumberCell(value)
     return str(value)
 
 
@@ -96,10 +109,16 @@ def convert(rule, row: Row):
     value = constant if constant is not None else cell(rule, row)
     # A timestamp cell is a time already: the column's date_format is for text (a value map makes it text).
     time_cell = constant is None and row.is_time(rule.column)
+    # A number cell read by its first characters has lost its leading zeros: '02107', read as 2107, is '21'.
+    number_cell = (
+        getattr(rule, "prefix", None) is not None and constant is None and row.is_number(rule.column)
+    )
     if value is not None and value in rule.values:
-        value, time_cell = rule.values[value], False
+        value, time_cell, number_cell = rule.values[value], False, False
     if value is None:
         return None
+    if number_cell:
+        raise ValueError(prefix_number_problem(rule.prefix, value))
     if rule.type in ("number", "integer"):
         number = _number(value, rule.decimal or row.mark(rule.column))
         if rule.type == "integer" and not number.is_integer():
@@ -242,8 +261,14 @@ def typed_custom(lead: dict, fields) -> list[str]:
         if spec is not None and spec.type == "flag" and _zero_or_one(value):
             custom[name] = bool(value)  # a typed table's 0/1 column, as a CSV's '0'/'1' cell reads
             continue
+        # A typed table's number, as its value or as the text a reader kept of it, has lost its leading zeros.
+        number = isinstance(value, NumberCell | int | float) and not isinstance(value, bool)
+        if spec is not None and spec.prefix and number:
+            problems.append(f"custom.{name}: {prefix_number_problem(spec.prefix, cell_text(value))}")
+            continue
         if spec is not None and spec.type == "category" and value is not None and not isinstance(value, str):
-            custom[name] = cell_text(value)  # a typed table's number column as a category: its cells' text
+            # A typed table's number column as a category: its cells' text.
+            custom[name] = str(cell_text(value))
             continue
         if spec is None or not isinstance(value, str):
             continue

@@ -90,6 +90,14 @@ class CustomField:
         return cls(**data)
 
 
+def prefix_number_problem(prefix: int, number: str) -> str:
+    """Why a number cell is no code to read by its first characters: a leading zero is gone ('02107' is 2107)."""
+    return (
+        f"prefix: {prefix} reads text; the number {number} has lost any leading zeros: read the column as text "
+        "(pd.read_csv(..., dtype=str), or cast the Parquet column to string)"
+    )
+
+
 def _suggested(name: str) -> str:
     """': product_interest' for 'Product-Interest', a name that fits; '' when none comes of it."""
     fitted = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:63]

@@ -14,11 +14,17 @@ if TYPE_CHECKING:
 _DAY = 86_400.0
 
 
+def level_key(value, field: CustomField | None = None) -> str:
+    """A category value as its column's vocabulary keys it: text, stripped (a custom field's level: its prefix),
+    lower case; "" when missing. Training's vocabularies and serving's checks of new levels both key by it."""
+    if value is None:
+        return ""
+    return (field.level(value) if field is not None else str(value).strip()).lower()
+
+
 def custom_categories(derived: Derived, field: CustomField) -> list[str]:
-    """A category field's values as the vocabulary keys them: text, stripped, its prefix, lower case; "" when
-    missing."""
-    values = (custom.get(field.name) for custom in derived.table.custom)
-    return ["" if v is None else field.level(v).lower() for v in values]
+    """A category field's values as the vocabulary keys them (level_key)."""
+    return [level_key(custom.get(field.name), field) for custom in derived.table.custom]
 
 
 def custom_column(derived: Derived, field: CustomField, codes: dict) -> np.ndarray:

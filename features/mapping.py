@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from leadgate.features.blank_cells import check_placeholders
 from leadgate.features.cells import Row, convert
 from leadgate.features.custom import CustomField
 from leadgate.features.dates import EPOCH_FORMATS, time_zone
@@ -115,6 +116,7 @@ class Mapping(_Strict):
                 f"the outcome column(s) {outcome_columns} of the label are also used as features"
             )
         self.custom_fields()  # names, types and templates are checked where the field is defined
+        check_placeholders(self)
         self._check_constants()
         dated = [name for name, rule in self.custom.items() if rule.type == "datetime"]
         if dated and self.created_at is None:
@@ -284,5 +286,9 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
             for line in _describe(error, "mapping")
         ]
         # A constant's problem is said by the whole mapping's check, and names its field itself.
-        lines = [re.sub(r"^mapping: (?=(fields|custom)\.[\w.]+: value )", "", line) for line in lines]
+        # So is a word a placeholder hides ("custom.opt_in: column 'Opt In': 'N/A' is a placeholder, ...").
+        lines = [
+            re.sub(r"^mapping: (?=((fields|custom)\.[\w.]+: (value|column) |events\.\d+: ))", "", line)
+            for line in lines
+        ]
         raise MappingError(f"{source}: invalid mapping:\n  " + "\n  ".join(lines)) from None

@@ -269,9 +269,14 @@ class EventRule(_Strict):
     true_values: Words = TRUE_VALUES
     false_values: Words = FALSE_VALUES
 
+    @property
+    def where(self) -> str:
+        """How the mapping's messages name this rule: "demo_request from column 'Demo'"."""
+        return f"{self.type.value} from column {self.column!r}"
+
     @model_validator(mode="after")
     def _check_words(self) -> EventRule:
-        where = f"{self.type.value} from column {self.column!r}"
+        where = self.where
         given = sorted({"true_values", "false_values"} & self.model_fields_set)
         if given and self.kind != "flag":
             raise ValueError(f"{where}: {applies(given)} to kind: flag, not a count")

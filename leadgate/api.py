@@ -77,8 +77,9 @@ class Scorer:
 
         leads = _one_table(leads)
         index = leads.index if isinstance(leads, pd.DataFrame) else None
+        mapping = None if mapping is None else _mapping(mapping)
         rows = self._rows(leads, mapping)
-        outputs, gaps = self._decide_rows(rows, now)
+        outputs, gaps = self._decide_rows(rows, now, columns=_columns(mapping))
         frame = pd.DataFrame(outputs, columns=list(FLAT_COLUMNS))
         if index is not None and len(index) == len(frame):
             frame.index = index
@@ -87,7 +88,9 @@ class Scorer:
 
     def records(self, leads, *, mapping=None, now: DecisionTime = None) -> list[DecisionRecord | str]:
         """Full decision records (reasons with their contributions, gates with categories); an error string per bad lead."""
-        outputs, _ = self._decide_rows(self._rows(_one_table(leads), mapping), now, full=True)
+        mapping = None if mapping is None else _mapping(mapping)
+        rows = self._rows(_one_table(leads), mapping)
+        outputs, _ = self._decide_rows(rows, now, full=True, columns=_columns(mapping))
         return [DecisionRecord.from_json(o) if o["error"] is None else o["error"] for o in outputs]
 
     def explain(self, lead, *, mapping=None, now: DecisionTime = None):
@@ -127,13 +130,16 @@ class Scorer:
         }
         return frame.reset_index(drop=True)
 
-    def _decide_rows(self, rows: list[Row], now: DecisionTime, full: bool = False) -> tuple[list[dict], dict]:
-        """One output per row, and the unlearned gaps of the decided leads (warned of, as `score` tells them)."""
+    def _decide_rows(
+        self, rows: list[Row], now: DecisionTime, full: bool = False, columns: dict[str, str] | None = None
+    ) -> tuple[list[dict], dict]:
+        """One output per row, and the unlearned gaps of the decided leads (warned of, as `score` tells them);
+        `columns`: a mapping's export column per lead path, to name values by."""
         # A fixed decision time, for back-tests by hand: each lead as of `now` unless it says otherwise.
         as_of = AsOf(now)
         outcomes = decide_chunk(self.pipeline, list(as_of.rows(rows)))
         decided = [row.lead for row, record in outcomes if record is not None]
-        gaps = warn_decided(self.loaded.model, decided, as_of)
+        gaps = warn_decided(self.loaded.model, decided, as_of, columns=columns)
         return [output_row(row, record, full) for row, record in outcomes], gaps
 
     def _lead(self, lead, mapping=None) -> Lead:
@@ -229,6 +235,11 @@ def _mapping(mapping):
     from leadgate.training.crm_mappings import load_mapping
 
     return mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+
+
+def _columns(mapping) -> dict[str, str] | None:
+    """A mapping's export column per lead path, as `score` names new values by them; None without one."""
+    return None if mapping is None else mapping.feature_columns()
 
 
 def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:

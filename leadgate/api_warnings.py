@@ -10,13 +10,19 @@ from leadgate.serving.batch import count_unlearned, unlearned_message
 
 
 def warn_decided(
-    model, leads: list[Lead], as_of: AsOf, stacklevel: int = 4, batch: bool = True
+    model,
+    leads: list[Lead],
+    as_of: AsOf,
+    stacklevel: int = 4,
+    batch: bool = True,
+    columns: dict[str, str] | None = None,
 ) -> dict[str, int]:
     """Warn, once each, of these decided leads' unlearned gaps (returned, see count_unlearned), of leads created
     long ago decided as of now, and for a batch of inputs most training leads had and none of them has
     (AbsentInputs) and of category values many of them hold that training never saw (NewLevels).
 
     `stacklevel` counts from here to the notebook's line: 4 through Scorer.decide's helper, 3 from explain.
+    `columns`: a mapping's export column per lead path (Mapping.feature_columns), to name values as `score` does.
     """
     gaps: dict[str, int] = {}
     count_unlearned(model, leads, gaps)
@@ -30,7 +36,7 @@ def warn_decided(
         absent.add(leads)
         if absent.absent():
             warnings.warn(absent_message(absent.absent(), len(leads)), UserWarning, stacklevel=stacklevel)
-        new = NewLevels(model)
+        new = NewLevels(model, columns)
         new.add(leads)
         if new.found():
             warnings.warn(new_levels_message(new.found(), len(leads)), UserWarning, stacklevel=stacklevel)

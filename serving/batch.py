@@ -69,6 +69,7 @@ class BatchSummary:
     absent_inputs: list[tuple[str, float]] = field(default_factory=list)
     # (column in words, value, leads) of category values many decided leads hold that training pooled (NewLevels).
     new_levels: list[tuple[str, str, int]] = field(default_factory=list)
+    first_error: str | None = None  # the first failed row's error, for a line when most rows failed
 
     @property
     def rows(self) -> int:
@@ -185,6 +186,7 @@ def score_rows(
     mapping's export column per lead path."""
     routes: dict[str, int] = {}
     errors = chunks = 0
+    first_error = None
     gaps: dict[str, int] = {}
     absent = AbsentInputs(pipeline.model)
     new_levels = NewLevels(pipeline.model, columns)
@@ -198,6 +200,7 @@ def score_rows(
             for row, record in outcomes:
                 if record is None:
                     errors += 1
+                    first_error = first_error or row.error
                 else:
                     routes[record.route] = routes.get(record.route, 0) + 1
                     ids.add(row.lead_id, row.number)
@@ -218,6 +221,7 @@ def score_rows(
         repeats=ids.repeats(),
         absent_inputs=absent.absent(),
         new_levels=new_levels.found(),
+        first_error=first_error,
     )
 
 

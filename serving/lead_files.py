@@ -84,7 +84,7 @@ def readable_id(value) -> str | None:
     value = cell_value(value)
     if value is None or isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
-    text = cell_text(value)
+    text = str(cell_text(value))  # plain text: a NumberCell is the reader's mark, not the id's
     return text if text.strip() else None
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from leadgate.features.custom import CustomField
+from leadgate.features.custom_columns import level_key
 from leadgate.features.schema import Lead
 
 # A value held by at least this share of the decided leads (and this many) is worth a line.
@@ -17,11 +19,12 @@ MIN_SHARE = 0.10
 MIN_LEADS = 20
 # The built-in category columns whose level is the lead's own text, stripped and in lower case (the others
 # are leadgate's readings of a value: an industry's or country's canonical name, a job title's reading).
-_FIELDS: tuple[tuple[str, str, str, Callable[[Lead], object]], ...] = (
-    ("channel", "fields.source.channel", "channel", lambda lead: lead.source.channel),
-    ("campaign", "fields.source.campaign", "campaign", lambda lead: lead.source.campaign),
-    ("inquiry_type", "fields.form.inquiry_type", "inquiry type", lambda lead: lead.form.inquiry_type),
+_FIELDS: tuple[tuple[str, str, str, Callable[[Lead], object], CustomField | None], ...] = (
+    ("channel", "fields.source.channel", "channel", lambda lead: lead.source.channel, None),
+    ("campaign", "fields.source.campaign", "campaign", lambda lead: lead.source.campaign, None),
+    ("inquiry_type", "fields.form.inquiry_type", "inquiry type", lambda lead: lead.form.inquiry_type, None),
 )
+_Column = tuple[str, Callable[[Lead], object], CustomField | None, frozenset[str]]
 
 
 class NewLevels:
@@ -30,7 +33,7 @@ class NewLevels:
     def __init__(self, model, columns: dict[str, str] | None = None) -> None:
         """`columns`: a mapping's export column per lead path (Mapping.feature_columns), to name values by."""
         self.leads = 0
-        self.columns: dict[str, tuple[str, Callable[[Lead], object], frozenset[str]]] = {}
+        self.columns: dict[str, _Column] = {}
         self.pooled: dict[str, Counter] = {}
         self.spellings: dict[tuple[str, str], Counter] = {}
         builder = getattr(model, "builder", None)
@@ -39,27 +42,28 @@ class NewLevels:
             return
         inputs = list(_FIELDS)
         inputs += [
-            (field.feature, f"custom.{field.name}", field.label, _custom(field.name))
+            (field.feature, f"custom.{field.name}", field.label, _custom(field.name), field)
             for field in builder.custom_fields
             if field.type == "category"
         ]
         named = columns or {}
-        for feature, path, words, get in inputs:
+        for feature, path, words, get, field in inputs:
             if feature in vocabularies:
-                self.columns[feature] = (named.get(path, words), get, frozenset(vocabularies[feature][1:]))
+                known = frozenset(vocabularies[feature][1:])
+                self.columns[feature] = (named.get(path, words), get, field, known)
                 self.pooled[feature] = Counter()
 
     def add(self, leads: Iterable[Lead]) -> None:
-        """Count decided leads and, per column, the pooled values they hold."""
+        """Count decided leads and, per column, the pooled values they hold, keyed as training keyed them
+        (a postal code read by its prefix is its first characters' level)."""
         for lead in leads:
             self.leads += 1
-            for feature, (_, get, known) in self.columns.items():
+            for feature, (_, get, field, known) in self.columns.items():
                 value = get(lead)
-                text = "" if value is None else str(value).strip()
-                key = text.lower()
+                key = level_key(value, field)
                 if key and key not in known:
                     self.pooled[feature][key] += 1
-                    self.spellings.setdefault((feature, key), Counter())[text] += 1
+                    self.spellings.setdefault((feature, key), Counter())[str(value).strip()] += 1
 
     def found(self) -> list[tuple[str, str, int]]:
         """(column in words, value as written most often, leads) of each pooled value held by ≥ MIN_SHARE."""

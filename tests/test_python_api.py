@@ -347,6 +347,22 @@ def test_decide_warns_of_a_source_training_never_saw_held_by_many_leads(scorer):
         scorer.decide(leads)
 
 
+def test_through_a_mapping_a_new_source_is_named_by_its_export_column_as_score_names_it(scorer):
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Created, type: datetime}\nfields:\n"
+        "  source.channel: {column: Lead Source}\n"
+    )
+    export = pd.DataFrame(
+        {"Id": [f"s-{i}" for i in range(20)], "Created": ["2026-11-01T09:00:00"] * 20}
+        | {"Lead Source": ["LinkedIn Lead Gen"] * 20}
+    )
+    for decide in (scorer.decide, scorer.records):
+        with pytest.warns(UserWarning, match="Lead Source 'LinkedIn Lead Gen' 100% \\(20 leads\\)"):
+            decide(export, mapping=mapping, now="created")
+
+
 def test_a_mapping_reading_dates_otherwise_than_training_is_warned_of(scorer, monkeypatch):
     import warnings
 

@@ -132,27 +132,40 @@ def _category_notes(
             f"custom field {field.name}: {pooled:.0%} of the training leads that have it hold a level too rare "
             f"to learn ({levels:,} levels; fewer than {builder.min_category_count} leads each, or beyond the "
             f"{builder.max_categories} most common), pooled as '(other)': "
-            f"{_prefix_advice(read, builder, advice) or advice['pooled']}"
+            f"{_prefix_advice(field, read, builder, advice)}"
         ]
     return []
 
 
-def _prefix_advice(read: list[str], builder: FeatureBuilder, advice: dict) -> str:
+def _prefix_advice(field: CustomField, read: list[str], builder: FeatureBuilder, advice: dict) -> str:
     """For levels that look like codes (a postal code, a product code): the most characters to read them by
-    that keep most leads out of '(other)', as the mapping's prefix: would; '' when none would, or not codes."""
-    if sum(_is_code(v) for v in read) < CODE_SHARE * len(read):
-        return ""
-    for n in range(max(map(len, read)) - 1, 0, -1):
-        counts = Counter(v[:n].lower() for v in read)
-        common = [c for _, c in counts.most_common(builder.max_categories) if c >= builder.min_category_count]
-        kept = sum(common) / len(read)
-        if 1 - kept < POOLED_SHARE and len(common) > 1:  # one level left would teach nothing
-            examples = ", ".join(repr(v) for v, _ in Counter(read).most_common(2))
-            return (
-                f"its levels look like codes ({examples}, …): {advice['prefix'].format(n=n, chars='character' if n == 1 else f'{n} characters')} would keep "
-                f"{kept:.0%} of them in levels of their own; else {advice['pooled']}"
-            )
-    return ""
+    that keep most leads out of '(other)', as the mapping's prefix: would, else the advice for pooled levels.
+
+    A field read by its prefix already is told so, and only a shorter prefix is suggested (walk W: a prefix: 2
+    field was told 'its levels look like codes ('51', '41', …)', the levels its prefix made)."""
+    already = (
+        f"read by their first {_characters(field.prefix)} (prefix: {field.prefix}), its levels are still too "
+        "many to learn: "
+        if field.prefix
+        else ""
+    )
+    if sum(_is_code(v) for v in read) >= CODE_SHARE * len(read):
+        for n in range(max(map(len, read)) - 1, 0, -1):
+            counts = Counter(v[:n].lower() for v in read)
+            common = [
+                c for _, c in counts.most_common(builder.max_categories) if c >= builder.min_category_count
+            ]
+            kept = sum(common) / len(read)
+            if 1 - kept < POOLED_SHARE and len(common) > 1:  # one level left would teach nothing
+                examples = ", ".join(repr(v) for v, _ in Counter(read).most_common(2))
+                codes = already or f"its levels look like codes ({examples}, …): "
+                shorter = advice["prefix"].format(n=n, chars=_characters(n))
+                return f"{codes}{shorter} would keep {kept:.0%} of them in levels of their own; else {advice['pooled']}"
+    return f"{already}{advice['pooled']}"
+
+
+def _characters(n: int) -> str:
+    return "character" if n == 1 else f"{n} characters"
 
 
 def _text(field: CustomField, value) -> str:

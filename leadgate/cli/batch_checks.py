@@ -59,6 +59,8 @@ def refuse_error_rate(summary, max_rate: float, input: Path, mapped, delimiter: 
     foreign = [] if mapped is not None else foreign_columns(input_columns(input, delimiter=delimiter))
     if foreign:
         message += f"; {input.name} has columns that are no lead field ({_shown(foreign)}): {MAPPING_HINT}"
+    elif summary.first_error:  # often every row's (a prefix: column read as numbers): said where it is seen
+        message += f"; the first: {summary.first_error}"
     raise fail(message, code=1)
 
 

@@ -167,3 +167,48 @@ def test_an_unknown_flag_answer_names_the_placeholders_too_which_read_it_as_blan
     blank = parse_mapping(f'placeholders: ["", "k.A."]\n{mapping}')
     [(_, record)] = map_rows(blank, [row], outcome=False)
     assert "custom" not in record  # missing, not an answer
+
+
+PLZ = """
+name: t
+lead_id: {column: Id}
+custom:
+  postal_code: {column: Postal Code, prefix: 2}
+  region: {column: Region}
+"""
+LOST_ZEROS = (
+    "Postal Code: prefix: 2 reads text; the number 2107 has lost any leading zeros: read the column as text "
+    "(pd.read_csv(..., dtype=str), or cast the Parquet column to string)"
+)
+
+
+def test_a_number_cell_read_by_its_prefix_is_its_row_s_error_as_its_leading_zeros_are_gone():
+    # Walk W: pd.read_csv without dtype=str reads '02107' as 2107, which prefix: 2 silently read as '21'.
+    from leadgate.features.export_records import map_rows
+    from leadgate.features.mapping import parse_mapping
+
+    frame = pd.DataFrame({"Id": ["a", "b"], "Postal Code": [2107, 41875], "Region": [2107, 41875]})
+    rows = [{k: cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    mapping = parse_mapping(PLZ)
+    [(_, first), (_, second)] = map_rows(mapping, rows, outcome=False)
+    assert first == f"row 2 (Id a): {LOST_ZEROS}"
+    assert second.startswith("row 3 (Id b): Postal Code: prefix: 2 reads text; the number 41875 has lost")
+    # As text, the code keeps its zero; a category read whole is its cell's text either way.
+    frame = pd.DataFrame({"Id": ["a"], "Postal Code": ["02107"], "Region": [2107]})
+    rows = [{k: cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    assert map_rows(mapping, rows, outcome=False)[0][1]["custom"] == {
+        "postal_code": "02107",
+        "region": "2107",
+    }
+    floats = [{"Id": "c", "Postal Code": cell_text(2107.0), "Region": ""}]  # an int column with a blank
+    assert map_rows(mapping, floats, outcome=False)[0][1] == f"row 2 (Id c): {LOST_ZEROS}"
+
+
+def test_a_lead_path_table_s_number_for_a_category_read_by_its_prefix_is_named():
+    field = CustomField("postal_code", "category", "Postal Code", prefix=2)
+    lead = {"custom": {"postal_code": np.int64(2107).item()}}
+    assert typed_custom(lead, (field,)) == [f"custom.postal_code: {LOST_ZEROS.removeprefix('Postal Code: ')}"]
+    lead = {"custom": {"postal_code": cell_text(2107.0)}}  # a reader's text of a typed cell says the same
+    assert typed_custom(lead, (field,)) == [f"custom.postal_code: {LOST_ZEROS.removeprefix('Postal Code: ')}"]
+    lead = {"custom": {"postal_code": "02107"}}
+    assert typed_custom(lead, (field,)) == [] and lead["custom"] == {"postal_code": "02107"}

@@ -112,6 +112,45 @@ def test_what_cannot_work_is_refused_when_the_mapping_loads(rule, message):
         parse_mapping(BASE.replace("{column: Segment}", rule))
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        (  # walk W: accepted, and 'N/A' read as missing, never as no
+            'false_values: [""], label',
+            'false_values: ["N/A"], label',
+            "custom.opt_in: column 'Opt In': 'N/A' is a placeholder, read as missing before false_values",
+        ),
+        ("true_values: [X], false_values", "true_values: [X, none], false_values", "'None' is a placeholder"),
+        (
+            'values: {"": none given}',
+            'values: {"-": none given}',
+            "'-' is a placeholder, read as missing before values",
+        ),
+        (
+            'kind: flag, true_values: [X], false_values: [""]',
+            "kind: flag, true_values: [X], false_values: [n/A]",
+            "events.0: unsubscribe from column 'No Email': 'N/A' is a placeholder",
+        ),
+        (
+            "name: sap",
+            "name: sap\nplaceholders: ['', X]",
+            "custom.opt_in: column 'Opt In': 'X' is a placeholder",
+        ),
+    ],
+)
+def test_a_placeholder_among_a_column_s_words_is_refused_when_the_mapping_loads(before, after, message):
+    with pytest.raises(MappingError) as refused:
+        parse_mapping(BASE.replace(before, after))
+    assert message in str(refused.value) and "drop it from placeholders or from " in str(refused.value)
+
+
+def test_a_blank_and_a_key_read_as_missing_are_no_placeholder_s_conflict():
+    # "" is read by the column's words (see cell); a key mapped to null means what the placeholder does.
+    parse_mapping(BASE.replace('values: {"": none given}', 'values: {"": none given, "N/A": null}'))
+    # The default words are no choice of the mapping's: a placeholder among them is left to it.
+    parse_mapping(BASE.replace("name: sap", "name: sap\nplaceholders: ['', 'n']"))
+
+
 def test_sales_blank_rejection_reason_reads_through_its_value_map():
     text = BASE.replace(
         "sql_positive: [SQL]",

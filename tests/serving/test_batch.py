@@ -62,6 +62,7 @@ def test_jsonl_with_broken_and_invalid_lines_gives_one_row_per_input_row(pipelin
     frame = pd.read_parquet(output)
     assert frame["row"].tolist() == [1, 2, 3, 4]
     assert (summary.scored, summary.errors) == (2, 2)
+    assert summary.first_error == frame["error"].iloc[1]  # what `score` quotes when most rows failed
     assert sum(summary.routes.values()) == 2
     ids = [None if pd.isna(lead_id) else lead_id for lead_id in frame["lead_id"]]
     assert ids == ["good-1", None, "bad-employees", "small"]

@@ -51,6 +51,17 @@ def test_a_small_share_or_a_handful_of_leads_says_nothing(leads, new_ones):
     assert NewLevels(None).found() == []  # no model: nothing pooled
 
 
+def test_a_code_read_by_its_prefix_is_a_new_level_only_when_its_prefix_is_new():
+    # Walk W: a campaign's 40 leads of postal code 41875 were said never seen, though '41' is a learnt level.
+    model = _Model()
+    model.builder = FeatureBuilder(custom_fields=(CustomField("plz", "category", "Postal code", prefix=2),))
+    model.builder.vocabularies_ = {"custom_plz": ["(other)", "41", "80"]}
+    new = NewLevels(model, {"custom.plz": "PLZ"})
+    codes = ["41875"] * 40 + [" 80331 "] * 30 + ["99999"] * 25 + ["99001"] * 5
+    new.add([make_lead(lead_id=f"p{i}", custom={"plz": code}) for i, code in enumerate(codes)])
+    assert new.found() == [("PLZ", "99999", 30)]  # the leads whose region training never saw
+
+
 def test_score_says_so_for_a_file_whose_source_training_never_saw(pipeline, tmp_path):
     leads = [lead_dict(lead_id=f"n{i}", source={"channel": "LinkedIn Lead Gen"}) for i in range(25)]
     source = tmp_path / "in.jsonl"

@@ -79,6 +79,23 @@ def test_a_pooled_category_of_codes_is_pointed_at_its_first_characters(mapped, a
     assert "prefix" not in note
 
 
+def test_a_category_read_by_its_prefix_still_pooled_is_told_its_prefix_and_only_a_shorter_one():
+    # Walk W: a prefix: 2 field was told "its levels look like codes ('51', '41', …)", the levels prefix: 2 made.
+    codes = [f"{i % 10}{i % 97:02d}{i:02d}" for i in range(N)]  # 97 two-digit beginnings, ~10 leads each
+    [note] = _notes(CustomField("postal_code", "category", "Postal code", prefix=3), codes)
+    assert note.endswith(
+        "pooled as '(other)': read by their first 3 characters (prefix: 3), its levels are still too many to "
+        "learn: reading them by their first character (prefix: 1) would keep 100% of them in levels of their "
+        "own; else group the levels in the mapping's values: map, or leave the field out"
+    )
+    y = np.arange(N) % 7 < 2  # no first digit all SQLs
+    [note] = _notes(CustomField("postal_code", "category", "Postal code", prefix=1), codes, y=y)
+    assert note.endswith(
+        "pooled as '(other)': read by their first character (prefix: 1), its levels are still too many to "
+        "learn: group the levels in the mapping's values: map, or leave the field out"
+    )
+
+
 def test_a_category_read_by_its_prefix_is_checked_as_the_model_reads_it():
     field = CustomField("postal_code", "category", "Postal code", prefix=1)
     codes = [f"{i % 10}{i:04d}" for i in range(N)]
