@@ -396,7 +396,9 @@ def test_a_mapping_with_custom_fields_the_model_does_not_use_is_one_error_as_sco
         "custom:\n  occupation: {column: Beruf}\n"
     )
     export = pd.DataFrame({"Id": ["x-1"], "Angelegt": ["2026-11-01T09:00:00"], "Beruf": ["Student"]})
-    with pytest.raises(ValueError, match=r"declares custom fields the model .* does not use \(occupation; it"):
+    with pytest.raises(
+        ValueError, match=r"declares custom fields the model .* does not use \(occupation; it"
+    ):
         scorer.decide(export, mapping=mapping)
     with pytest.raises(ValueError, match=r"Load the model trained on this one"):
         scorer.explain(export.iloc[0], mapping=mapping)
