@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from leadgate.features.cells import cell_text, cell_value, typed_custom
+from leadgate.features.cells import cell_text, cell_value
 from leadgate.features.custom import CustomField
 from leadgate.features.export_records import (
     decimal_marks,
@@ -20,6 +20,7 @@ from leadgate.features.export_records import (
 )
 from leadgate.features.headers import check_header, delimiter_hint
 from leadgate.features.json_text import repeated_keys, repeated_words
+from leadgate.features.lead_path_cells import typed_custom
 from leadgate.features.mapping import Mapping, Sequence
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.features.sequences import sequence_keys, sequence_ranks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from leadgate.features.cells import text_fields, typed_custom
+from leadgate.features.lead_path_cells import text_fields, typed_custom
 from leadgate.serving.export_reader import BatchInputError, open_table
 from leadgate.serving.lead_files import unflatten
 

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadgate.features.cells import cell_text, cell_value, typed_custom
+from leadgate.features.cells import cell_text, cell_value
 from leadgate.features.custom import CustomField
+from leadgate.features.lead_path_cells import typed_custom
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import pytest
 
 from leadgate.decision.policy import load_policy
 from leadgate.features.builder import FEATURE_NAMES, FeatureBuilder
-from leadgate.features.cells import typed_custom
 from leadgate.features.custom import (
     CustomField,
     custom_problems,
@@ -16,6 +15,7 @@ from leadgate.features.custom import (
     name_problems,
 )
 from leadgate.features.derived import derive
+from leadgate.features.lead_path_cells import typed_custom
 from leadgate.features.schema import LeadValidationError, parse_lead
 from leadgate.features.table import build_table
 from tests.factories import make_lead
