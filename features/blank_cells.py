@@ -77,6 +77,30 @@ def check_placeholders(mapping) -> None:
                 )
 
 
+def check_label_placeholders(mapping) -> None:
+    """Refuse a placeholder among the outcome words (sql_positive, won_positive, open) or the label's value-map
+    keys: its cell reads as a blank outcome (label.blank) first, so the word would never match — unless a value
+    map writes it (values: {'?': 'N/A'} with open: ['N/A'])."""
+    from leadgate.features.mapping_label import fold  # outcome words match as the label reads them
+
+    label = mapping.label
+    if label is None:
+        return
+    placeholders = {fold(p): p for p in mapping.placeholders if p.strip()}
+    columns = [("sql", label.sql), ("won", label.won)]
+    written = {fold(v) for _, rule in columns if rule is not None for v in rule.values.values() if v}
+    words = {"sql_positive": label.sql_positive, "won_positive": label.won_positive, "open": label.open}
+    words |= {f"{name}.values": list(rule.values) for name, rule in columns if rule is not None}
+    for name, listed in words.items():
+        for word in listed:
+            if fold(word) in placeholders and (name.endswith(".values") or fold(word) not in written):
+                raise ValueError(
+                    f"label.{name}: {word!r} is a placeholder, read as a blank outcome cell (label.blank) before "
+                    f"{name}: drop it from placeholders, or say what a blank outcome means with blank: open or "
+                    "blank: not_sql"
+                )
+
+
 def reads_blank(rule) -> bool:
     """Whether the rule gives its blank cells a value instead of reading them as missing (the mapping's check
     allows "" among true_values or false_values on flags only)."""

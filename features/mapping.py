@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from leadgate.features.blank_cells import check_placeholders
+from leadgate.features.blank_cells import check_label_placeholders, check_placeholders
 from leadgate.features.cells import Row, convert
 from leadgate.features.custom import CustomField
 from leadgate.features.dates import EPOCH_FORMATS, time_zone
@@ -117,6 +117,7 @@ class Mapping(_Strict):
             )
         self.custom_fields()  # names, types and templates are checked where the field is defined
         check_placeholders(self)
+        check_label_placeholders(self)
         self._check_constants()
         dated = [name for name, rule in self.custom.items() if rule.type == "datetime"]
         if dated and self.created_at is None:

@@ -3,6 +3,8 @@ saying so that cannot work, refused when the mapping loads."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from leadgate.features.export_records import decimal_marks, map_rows
@@ -174,3 +176,26 @@ def test_the_label_and_counts_say_where_a_blank_belongs():
         match=r"events.0: unsubscribe from column 'No Email': true_values applies to kind: flag, not a count",
     ):
         parse_mapping(BASE.replace('kind: flag, true_values: [X], false_values: [""]', "true_values: [X]"))
+
+
+@pytest.mark.parametrize(
+    ("label", "refused"),
+    [
+        ("  open: [N/A]\n", "label.open: 'N/A' is a placeholder, read as a blank outcome cell (label.blank)"),
+        ("  won: {column: Won}\n  won_positive: [n/a]\n", "label.won_positive: 'n/a' is a placeholder"),
+        ("  sql: {column: Outcome, values: {N/A: open}}\n", "label.sql.values: 'N/A' is a placeholder"),
+        ("  blank: open\n", None),  # what a blank or placeholder outcome means, said the way that works
+        ("  sql: {column: Outcome, values: {'?': N/A}}\n  open: [N/A]\n", None),  # a value map writes it
+    ],
+)
+def test_a_placeholder_among_the_outcome_words_is_refused_when_the_mapping_loads(label, refused):
+    # Walk W (left by fixF): `open: ["N/A"]` with N/A a placeholder loaded and was never read.
+    text = BASE.replace("name: sap\n", "name: sap\nplaceholders: ['', N/A]\n")
+    if label.startswith("  sql:"):
+        text = text.replace("  sql: {column: Outcome}\n", "")
+    text += label
+    if refused is None:
+        parse_mapping(text)
+        return
+    with pytest.raises(MappingError, match=re.escape(refused)):
+        parse_mapping(text)
