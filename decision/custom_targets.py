@@ -88,18 +88,48 @@ def target_recovery(
             shown = _shown_target(field, reference, column, target, upward)
     named = shown and template.format(label=label, value=shown)
     # Walk W: "Marketo lead score not given → 31 or more" lowered P(SQL) in 16 of 16 leads, as 31-41 converted
-    # no better than no score at all. For a missing value, the target's range must convert clearly better.
-    for_missing = bool(named) and reference.converts_better(
-        column, target if upward else np.nextafter(target, -np.inf), np.nan
-    )
+    # no better than no score at all. For a missing value, every value named must convert clearly better than
+    # missing ones did: the least such start at or past the target ("42 or more"), else none is named.
+    named_missing = None
+    if named:
+        start = _better_than_missing(reference, column, target, upward)
+        missing_shown = start is not None and _shown_target(field, reference, column, start, upward)
+        named_missing = missing_shown and template.format(label=label, value=missing_shown)
 
     def recover(d: Derived, x: np.ndarray, i: int) -> str:
         value = x[i, column] if column is not None else np.nan
         missing = d.table.custom[i].get(field.name) is None
-        if named and (for_missing if missing else (value < target if upward else value >= target)):
-            return named
         if missing:
-            return f"a value for {label}"
+            return named_missing or f"a value for {label}"
+        if named and (value < target if upward else value >= target):
+            return named
         return otherwise
 
     return recover
+
+
+def _better_than_missing(
+    reference: ReasonReference, column: int, target: float, upward: bool
+) -> float | None:
+    """The value from which (upward; below which, downward) every value range at or past `target` converted
+    clearly better in training than the leads without a value; None when no such start exists."""
+    edges = reference.features[column].edges
+    ranges = len(edges) + 1  # range k holds edges[k-1] <= value < edges[k]
+    shown = [np.nextafter(edges[0], -np.inf), *edges] if len(edges) else []
+
+    def better(k: int) -> bool:
+        return reference.converts_better(column, shown[k], np.nan)
+
+    if not len(edges):
+        return None
+    if upward:
+        first = int(reference.features[column].ranges(np.array([target]))[0])
+        for k in range(max(first, 1), ranges):
+            if all(better(j) for j in range(k, ranges)):
+                return float(edges[k - 1])
+        return None
+    last = int(reference.features[column].ranges(np.array([np.nextafter(target, -np.inf)]))[0])
+    for k in range(min(last, ranges - 2), -1, -1):
+        if all(better(j) for j in range(0, k + 1)):
+            return float(edges[k])
+    return None

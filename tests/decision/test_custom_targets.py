@@ -126,6 +126,7 @@ def test_clear_from_is_where_the_below_average_ranges_end(reference, upward, cle
 
 # Walk W's Salesforce model: overall 36.3%; no score converted at 31.7% (325 leads), 31-41 at 34.8%, so the
 # target "31 or more" clears the reason but converts no better than no score, and filling it in lowered P(SQL).
+# A missing score is named the least value from which every range converted clearly better than none.
 MARKETO = CustomField("field", "integer", "Marketo lead score")
 SALESFORCE = ReasonReference(
     0.363,
@@ -144,7 +145,9 @@ SALESFORCE = ReasonReference(
 @pytest.mark.parametrize(
     ("reference", "value", "column_value", "words"),
     [
-        (SALESFORCE, None, np.nan, "a value for Marketo lead score"),
+        # Without a score: 31-41 (34.8%) converts no better than none (31.7%), but every range from 42 on
+        # (37-49%) does, so "42 or more" is named, never "31 or more".
+        (SALESFORCE, None, np.nan, "Marketo lead score: 42 or more"),
         (
             SALESFORCE,
             15,
@@ -178,3 +181,25 @@ def test_a_missing_date_is_named_a_recent_one_only_where_recent_ones_converted_c
     assert _recover(custom_recovery(field, level, 0), None) == "a value for Last visit"
     worse = _reference(OLD_BELOW.features[0].edges, (250,) * 5, (70, 60, 10, 10, 10))
     assert _recover(custom_recovery(field, worse, 0), None) == "Last visit: less than 30 days ago"
+
+
+def test_a_missing_value_gets_no_target_when_some_range_past_it_converts_no_better_than_none():
+    # The top range (92 or more) converting as seldom as no score: no start from which every value helps.
+    sqls = (*SALESFORCE.features[0].sqls[:-2], 101, 103)
+    reference = _reference(SALESFORCE.features[0].edges, SALESFORCE.features[0].leads, sqls)
+    recover = target_recovery(MARKETO, reference, 0)
+    assert _recover(recover, None, np.nan) == "a value for Marketo lead score"
+    # A lead with a low score is still named the target that clears its reason: only a missing one changes.
+    assert _recover(recover, 15, 15.0) == "Marketo lead score: 31 or more"
+
+
+def test_a_missing_date_is_named_the_age_below_which_every_date_converted_better_than_none():
+    visit = CustomField("field", "datetime", "Last visit")
+    edges, leads = (7.0, 30.0, 90.0, 365.0), (300,) * 6
+    # Under 7 days 50%, 7-29 days 40%, older ones 13-20%; no visit at 30% or 38%.
+    for missing, words in (
+        (90, "Last visit: less than 30 days ago"),
+        (114, "Last visit: less than 7 days ago"),
+    ):
+        recover = target_recovery(visit, _reference(edges, leads, (150, 120, 60, 40, 40, missing)), 0)
+        assert _recover(recover, None, np.nan) == words
