@@ -96,13 +96,19 @@ def target_recovery(
         missing_shown = start is not None and _shown_target(field, reference, column, start, upward)
         named_missing = missing_shown and template.format(label=label, value=missing_shown)
 
+    # A lead already on the clear side of the target (or a column with no range below average): `otherwise` is
+    # written for no target at all, and its words would be false here (review 25).
+    cleared = f"none known: {label} is already where no value converted below average in training"
+
     def recover(d: Derived, x: np.ndarray, i: int) -> str:
         value = x[i, column] if column is not None else np.nan
         missing = d.table.custom[i].get(field.name) is None
         if missing:
             return named_missing or f"a value for {label}"
-        if named and (value < target if upward else value >= target):
-            return named
+        if target is not None and (value < target if upward else value >= target):
+            return named or otherwise
+        if target is not None and field.direction is None:
+            return cleared
         return otherwise
 
     return recover

@@ -203,3 +203,15 @@ def test_a_missing_date_is_named_the_age_below_which_every_date_converted_better
     ):
         recover = target_recovery(visit, _reference(edges, leads, (150, 120, 60, 40, 40, missing)), 0)
         assert _recover(recover, None, np.nan) == words
+
+
+def test_a_value_already_where_none_converted_below_average_is_not_told_otherwise():
+    # Review 25: the words for "no target at all" were said of leads already past the target.
+    cleared = "none known: {} is already where no value converted below average in training"
+    webinars, intent = _field(WEBINARS), _field(INTENT)
+    nothing_below = _reference((1.0,), (300, 300, 0), (45, 45, 0))
+    said = _recover(target_recovery(webinars, nothing_below, 0), 0, 0.0)
+    assert said == cleared.format("Webinars attended")
+    said = _recover(target_recovery(webinars, NONE_BELOW, 0), 2, 2.0)
+    assert said == cleared.format("Webinars attended")
+    assert _recover(target_recovery(intent, LOW_BELOW, 0), 40, 40.0) == cleared.format("Intent score")
