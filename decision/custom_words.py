@@ -75,6 +75,15 @@ def level_shown(field: CustomField, level: str) -> str:
     return f"{level}…" if field.prefix and len(level) >= field.prefix else level
 
 
+def value_named(value, field: CustomField | None) -> str:
+    """A category value as a note about many leads names it: as written, or for a field read by its prefix its
+    level ('99…'), since the leads counted hold many values of it (review 25: '99999' named 30 leads, 5 of them
+    99001)."""
+    if field is not None and field.prefix:
+        return level_shown(field, field.level(value))
+    return str(value).strip()
+
+
 def more_helps(field) -> bool:
     """Whether a custom field's comparison with converting leads may say 'or more'."""
     if field.type == "integer":

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from leadgate.decision.custom_words import value_named
 from leadgate.features.custom import CustomField
 from leadgate.features.custom_columns import level_key
 from leadgate.features.schema import Lead
@@ -63,7 +64,7 @@ class NewLevels:
                 key = level_key(value, field)
                 if key and key not in known:
                     self.pooled[feature][key] += 1
-                    self.spellings.setdefault((feature, key), Counter())[str(value).strip()] += 1
+                    self.spellings.setdefault((feature, key), Counter())[value_named(value, field)] += 1
 
     def found(self) -> list[tuple[str, str, int]]:
         """(column in words, value as written most often, leads) of each pooled value held by ≥ MIN_SHARE."""

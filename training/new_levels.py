@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from leadgate.decision.custom_words import value_named
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.derived import Derived
 
@@ -97,7 +98,8 @@ def _columns(builder: FeatureBuilder, derived: Derived) -> dict[str, tuple[str, 
     }
     for field in builder.custom_fields:
         if field.type == "category":
-            raw = ["" if c.get(field.name) is None else str(c.get(field.name)) for c in derived.table.custom]
+            values = [c.get(field.name) for c in derived.table.custom]
+            raw = ["" if v is None else value_named(v, field) for v in values]
             columns[field.feature] = (f"custom.{field.name}", field.label, raw)
     return columns
 

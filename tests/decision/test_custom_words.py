@@ -23,3 +23,11 @@ SEGMENT = CustomField("segment", "category", "Segment")
 )
 def test_a_category_value_is_quoted_as_it_is_read_without_surrounding_spaces(field, value, pooled, shown):
     assert category_shown(field, value, pooled=pooled) == shown
+
+
+def test_a_note_names_a_prefix_field_s_value_by_its_level_and_others_as_written():
+    from leadgate.decision.custom_words import value_named
+
+    assert value_named(" 99999 ", CustomField("plz", "category", "Postal code", prefix=2)) == "99…"
+    assert value_named(" LinkedIn Lead Gen ", CustomField("src", "category", "Source")) == "LinkedIn Lead Gen"
+    assert value_named("Webinar", None) == "Webinar"  # a built-in column
