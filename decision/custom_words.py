@@ -63,9 +63,8 @@ def category_shown(field: CustomField, value, pooled: bool) -> str:
     # Cells are read without their surrounding spaces; a lead sent with them is quoted as it is read.
     written, level = str(value).strip(), field.level(value)
     said = [f"read as {level}"] if level != written else []
-    if (
-        pooled
-    ):  # code 0 pools the levels too rare (or new) to learn: the points are the pool's, not this level's
+    # Code 0 pools the levels too rare (or new) to learn: the points are the pool's, not this level's.
+    if pooled:
         said.append(POOLED)
     return f"{written} ({'; '.join(said)})" if said else written
 

@@ -13,7 +13,7 @@ from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo, seniorit
 from leadgate.decision.reference import ReasonReference
 from leadgate.features import signals
 from leadgate.features.custom import CustomField
-from leadgate.features.derived import Derived, unlisted_class
+from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, Derived, unlisted_class
 
 Recovery = Callable[[Derived, np.ndarray, int], str]
 
@@ -44,7 +44,7 @@ def _email(d: Derived, x: np.ndarray, i: int) -> str:
     return "a company email address on the company's own domain"
 
 
-def size_recovery(target: tuple[int, int] | None = None) -> Recovery:
+def size_recovery(target: tuple[int, int]) -> Recovery:
     """Company size: a band is no mistake to correct, an exact head count is what would place the company —
     unless all of the band lies outside the `target` range, where any head count in it would too."""
 
@@ -54,14 +54,16 @@ def size_recovery(target: tuple[int, int] | None = None) -> Recovery:
         if not banded:
             return _company_size(d, x, i)
         # Walk U: "an exact head count" for a 10–49 band, where every head count is below a target from 50.
-        if target is not None and (high < target[0] or low > target[1]):
+        if high < target[0] or low > target[1]:
             return _correction("company size")
         return "an exact head count (the size given is a band)"
 
     return recover
 
 
-_size = size_recovery()
+_size = size_recovery(
+    DEFAULT_EMPLOYEES_TARGET
+)  # a model's own range replaces it (ReasonBook), as the renderer's
 
 
 _company_size = _value("company size", _number("employees"))

@@ -226,7 +226,7 @@ def _shown(builder, spec, value, custom: dict):
         written = custom.get(field.name) if field is not None else None
         if written is None:
             return level or "(other)"
-        return category_shown(field, str(written).strip(), pooled=not level)
+        return category_shown(field, written, pooled=not level)
     return value
 
 
