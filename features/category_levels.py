@@ -9,6 +9,11 @@ import numpy as np
 
 from leadgate.features.custom import CustomField
 
+# A category value training never saw (or pooled as rare) is named when it fills this share of the leads, and
+# this many: in `train`'s test leads (training/new_levels.py) and in the leads `score` decides (serving).
+NEW_LEVEL_SHARE = 0.10
+NEW_LEVEL_LEADS = 20
+
 if TYPE_CHECKING:
     from leadgate.features.derived import Derived
 

@@ -11,13 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from leadgate.decision.custom_words import value_named
+from leadgate.features.category_levels import NEW_LEVEL_LEADS, NEW_LEVEL_SHARE
 from leadgate.features.custom import CustomField
 from leadgate.features.custom_columns import level_key
 from leadgate.features.schema import Lead
 
-# A value held by at least this share of the decided leads (and this many) is worth a line.
-MIN_SHARE = 0.10
-MIN_LEADS = 20
 # The built-in category columns whose level is the lead's own text, stripped and in lower case (the others
 # are leadgate's readings of a value: an industry's or country's canonical name, a job title's reading).
 _FIELDS: tuple[tuple[str, str, str, Callable[[Lead], object], CustomField | None], ...] = (
@@ -67,13 +65,13 @@ class NewLevels:
                     self.spellings.setdefault((feature, key), Counter())[value_named(value, field)] += 1
 
     def found(self) -> list[tuple[str, str, int]]:
-        """(column in words, value as written most often, leads) of each pooled value held by ≥ MIN_SHARE."""
-        if self.leads < MIN_LEADS:
+        """(column in words, value as written most often, leads) of each pooled value held by ≥ NEW_LEVEL_SHARE."""
+        if self.leads < NEW_LEVEL_LEADS:
             return []
         found = []
         for feature, counts in self.pooled.items():
             for key, count in counts.most_common():
-                if count < max(MIN_LEADS, MIN_SHARE * self.leads):
+                if count < max(NEW_LEVEL_LEADS, NEW_LEVEL_SHARE * self.leads):
                     break
                 spelled = self.spellings[(feature, key)].most_common(1)[0][0]
                 found.append((self.columns[feature][0], spelled, count))

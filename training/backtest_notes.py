@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.training.data import NO_WON_LABEL, History
-from leadgate.training.regime import since_text
+from leadgate.training.regime import moment_text, since_text
 
 OPTIMISTIC = "Model routes on leads a model was trained or calibrated on are optimistic"
 
@@ -73,8 +73,8 @@ def _trained_on(model: ScoringModel, history: History) -> str | None:
         # Walk W: a whole day from midnight UTC dropped the newer leads of the period's last day (all 360 of a
         # sequence export, two days long): a time, once the day holds a lead of the period too.
         since = since_text(min(newer), history.created, slack=0)
-        if len(since) > 10:
-            after = last.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S" if last.second else "%Y-%m-%dT%H:%M")
+        if "T" in since:  # a time, not a date: the period's last day holds newer leads too
+            after = moment_text(last)
         where = f"--since {since} keeps its {len(newer):,} newer leads"
     return (
         f"{name.capitalize()} was trained and calibrated on {period['leads']:,} leads created {first.date()} to "

@@ -14,11 +14,9 @@ import numpy as np
 
 from leadgate.decision.custom_words import value_named
 from leadgate.features.builder import FeatureBuilder
+from leadgate.features.category_levels import NEW_LEVEL_LEADS, NEW_LEVEL_SHARE
 from leadgate.features.derived import Derived
 
-# A value held by at least this share of the test leads (and this many) is worth a line of its own.
-MIN_SHARE = 0.10
-MIN_LEADS = 20
 # The built-in category columns whose value a lead gives as written, by lead path and in words; the others
 # (email domain class, job function) are leadgate's own reading of other fields.
 BUILT_IN = {
@@ -54,14 +52,14 @@ def new_levels(
     test: np.ndarray,
     field_columns: dict[str, str] | None = None,
 ) -> list[NewLevel]:
-    """Each pooled value (not in its column's vocabulary) held by ≥ MIN_SHARE of the test leads, largest first.
+    """Each pooled value (not in its column's vocabulary) held by ≥ NEW_LEVEL_SHARE of the test leads, largest first.
 
     `train` and `test` are boolean masks over the leads of `derived`; `train` the leads the vocabularies were
     fitted on. `field_columns` names each lead path's export column ('source.channel': 'Lead Source').
     """
     columns = field_columns or {}
     test_rows = np.flatnonzero(test)
-    if len(test_rows) < MIN_LEADS:
+    if len(test_rows) < NEW_LEVEL_LEADS:
         return []
     found = []
     for feature, (path, words, raw) in _columns(builder, derived).items():
@@ -70,7 +68,7 @@ def new_levels(
         pooled = Counter(keys[i] for i in test_rows if keys[i] and keys[i] not in known)
         for key, count in pooled.most_common():
             share = count / len(test_rows)
-            if share < MIN_SHARE or count < MIN_LEADS:
+            if share < NEW_LEVEL_SHARE or count < NEW_LEVEL_LEADS:
                 break
             holds = np.array([keys[i] == key for i in test_rows])
             rest = sql[test_rows][~holds]

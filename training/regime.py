@@ -26,8 +26,13 @@ def since_text(first: float, created: np.ndarray, slack: float = DAY_SLACK) -> s
     kept = int((created >= first).sum())
     if int(((created >= midnight) & (created < first)).sum()) <= slack * kept:
         return moment.strftime("%Y-%m-%d")
+    return moment_text(moment)
+
+
+def moment_text(moment: datetime) -> str:
+    """A moment as --since and --until read it, to the minute (or second when it has one)."""
     # Whole seconds: --since keeps leads at or after it, so the first lead of the period stays in.
-    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
 
 
 def newer_only(history: History, period: np.ndarray) -> str:
