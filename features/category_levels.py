@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,13 +24,21 @@ def level_spellings(
 ) -> dict[str, str]:
     """Each kept level's most frequent spelling among the training leads, where it differs from its key."""
     wanted = set(vocabulary[1:])
-    seen: dict[str, Counter] = {}
-    for custom, key, kept in zip(derived.table.custom, keys, keep, strict=True):
-        if kept and key in wanted:
-            seen.setdefault(key, Counter())[field.level(custom.get(field.name))] += 1
-    # Ties go to the first spelling seen, so the choice does not depend on set or dict order elsewhere.
-    named = {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
+    named = usual_spellings(
+        (key, field.level(custom.get(field.name)))
+        for custom, key, kept in zip(derived.table.custom, keys, keep, strict=True)
+        if kept and key in wanted
+    )
     return {key: name for key, name in named.items() if name != key}
+
+
+def usual_spellings(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each key's most frequent spelling among (key, spelling) pairs."""
+    seen: dict[str, Counter] = {}
+    for key, spelling in pairs:
+        seen.setdefault(key, Counter())[spelling] += 1
+    # Ties go to the first spelling seen, so the choice does not depend on set or dict order elsewhere.
+    return {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
 
 
 def title_levels(derived: Derived) -> list[str]:

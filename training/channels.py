@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +9,7 @@ import pandas as pd
 
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import SALES_ROUTES
+from leadgate.features.category_levels import usual_spellings
 from leadgate.training.backtest import decide_history
 from leadgate.training.data import NO_WON_LABEL, History
 from leadgate.training.intervals import CONFIDENCE, wilson
@@ -136,11 +136,7 @@ def _label(value: str | None) -> str:
 
 def _spellings(values: list[str | None]) -> dict[str, str]:
     """Each grouped value's most frequent spelling (ties: the first seen)."""
-    seen: dict[str, Counter] = {}
-    for value in values:
-        if value and value.strip():
-            seen.setdefault(_label(value), Counter())[value.strip()] += 1
-    return {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
+    return usual_spellings((_label(value), value.strip()) for value in values if value and value.strip())
 
 
 def _spelled(table: pd.DataFrame, spelled: dict[str, dict[str, str]]) -> pd.DataFrame:

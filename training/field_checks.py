@@ -10,6 +10,7 @@ import numpy as np
 
 from leadgate.decision.custom_words import level_shown
 from leadgate.features.builder import FeatureBuilder
+from leadgate.features.category_levels import usual_spellings
 from leadgate.features.custom import CustomField
 
 # Separators of the multi-select properties CRMs export (HubSpot and Salesforce write ';'). A comma is left
@@ -202,11 +203,13 @@ def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: di
     keys = ["(blank)" if v is None else _text(field, v).lower() for v in values]
     leads, sqls = Counter(keys), Counter(k for k, sql in zip(keys, y, strict=True) if sql)
     # Quoted as the export spells the value most often ('Closed Lost'), not as its key.
-    spelled = Counter((k, _text(field, v)) for k, v in zip(keys, values, strict=True) if v is not None)
+    spelled = usual_spellings(
+        (k, _text(field, v)) for k, v in zip(keys, values, strict=True) if v is not None
+    )
     for key, n in leads.most_common():
         if n < ONE_SIDED_LEADS:
             break
-        written = next((text for (k, text), _ in spelled.most_common() if k == key), key)
+        written = spelled.get(key, key)
         shown = (
             "blank"
             if key == "(blank)"
