@@ -52,7 +52,7 @@ def _history(
     """Read, validate and restrict the history (a file, an export through its mapping, or the store's labelled
     leads); failures are one line."""
     from leadgate.cli.common import console, fail
-    from leadgate.cli.data import check_window, history_or_fail, within
+    from leadgate.cli.data import check_window, history_or_fail, window_said, within
     from leadgate.training.data import HistoryError
 
     check_window(since, until)  # before the history is read
@@ -74,10 +74,7 @@ def _history(
         history = history_or_fail(path, mapping, delimiter)
     kept = within(history, str(path), since, until)
     if mapping is not None and (since or until):  # the export's outcome line counted every lead
-        console.print(
-            f"window {since or 'the start'} to {until or 'the end'}: {len(kept.leads):,} of "
-            f"{len(history.leads):,} leads, {int(kept.sql.sum()):,} SQLs"
-        )
+        console.print(window_said(since, until, kept, history, tail=f", {int(kept.sql.sum()):,} SQLs"))
     return kept
 
 

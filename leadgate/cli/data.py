@@ -195,6 +195,14 @@ def _looks_like_export(path: Path) -> bool:
     return bool(head) and not head.startswith(b"{") and path.suffix.lower() != ".parquet"
 
 
+def window_said(since: str | None, until: str | None, kept, history, label: str = "", tail: str = "") -> str:
+    """The one line that says a --since/--until window: 'window 2025-07-30 to the end: 720 of 2,400 leads…'."""
+    return (
+        f"window {since or 'the start'} to {until or 'the end'}{label}: {len(kept.leads):,} of "
+        f"{len(history.leads):,} leads{tail}"
+    )
+
+
 def within(history, where: str, since: str | None, until: str | None):
     """The leads created in the --since/--until window; none there stops the command in one line."""
     check_window(since, until)

@@ -87,16 +87,13 @@ def trained_window(params: dict, history, path: Path, default: bool):
     """The --since/--until window the model was trained on (its run's data.since/until), when reporting on the
     history it was trained on: its split, and so its test part, is that window's."""
     from leadgate.cli.common import console
-    from leadgate.cli.data import within
+    from leadgate.cli.data import window_said, within
 
     since, until = params.get("data.since") or None, params.get("data.until") or None
     if not (since or until) or not (default or str(path.resolve()) == params.get("data.path")):
         return history
     kept = within(history, str(path), since, until)
-    console.print(
-        f"window {since or 'the start'} to {until or 'the end'}: {len(kept.leads):,} of {len(history.leads):,} "
-        "leads, the window the model was trained on"
-    )
+    console.print(window_said(since, until, kept, history, tail=", the window the model was trained on"))
     return kept
 
 

@@ -131,15 +131,13 @@ def train_and_register(
 
 def _window(history, where: str, since: str | None, until: str | None):
     """The leads created in the --since/--until window, said in one line; the history itself without one."""
-    from leadgate.cli.data import within
+    from leadgate.cli.data import window_said, within
 
     if not (since or until):
         return history
     kept = within(history, where, since, until)
-    console.print(
-        f"window {since or 'the start'} to {until or 'the end'} (--since/--until): {len(kept.leads):,} of "
-        f"{len(history.leads):,} leads, {int(kept.sql.sum()):,} SQLs, split and trained on"
-    )
+    sqls = f", {int(kept.sql.sum()):,} SQLs, split and trained on"
+    console.print(window_said(since, until, kept, history, label=" (--since/--until)", tail=sqls))
     return kept
 
 
