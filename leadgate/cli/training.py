@@ -93,7 +93,9 @@ def train_and_register(
             )
         except (TrainingError, HistoryError) as error:
             # Nothing was logged or registered yet: a failed training leaves no half-made model behind.
-            raise fail(f"training stopped: {error}") from None
+            raise fail(
+                f"training stopped: {_window_remedy(str(error), since, until, history, read)}"
+            ) from None
         status.update("logging to MLflow and registering")
         # The absolute path: `report` without --data reads it back from wherever it is run.
         source = {
@@ -127,6 +129,14 @@ def train_and_register(
         )
     print_training(result, registered, result.extras["threshold_notes"])
     return result, registered
+
+
+def _window_remedy(message: str, since: str | None, until: str | None, kept, read: int) -> str:
+    """A stop that asks for more history, under a --since/--until window: widening the window comes first."""
+    if not (since or until) or len(kept.leads) >= read:
+        return message
+    wider = f"widen the --since/--until window (it keeps {len(kept.leads):,} of the {read:,} leads read)"
+    return message.replace("bring more history", f"{wider}, or bring more history")
 
 
 def _window(history, where: str, since: str | None, until: str | None):

@@ -221,6 +221,9 @@ def test_train_since_keeps_the_newer_period_logs_it_and_refuses_what_it_cannot_r
     assert empty.exit_code == 2 and "no leads between 2027-01-01 and the end" in text(empty.output)
     few = run(*args, "--since", "2025-10-20")
     assert few.exit_code == 2 and "training stopped: too few leads" in text(few.output)
+    # Under a window the first way out is a wider one, with what it keeps now.
+    assert "widen the --since/--until window (it keeps " in text(few.output)
+    assert "of the 2,400 leads read), or bring more history" in text(few.output)
     result = run(*args, "--since", "2025-07-30")
     assert result.exit_code == 0, result.output
     out = text(result.output)
