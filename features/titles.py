@@ -67,8 +67,8 @@ _FUNCTION_RULES = (
 # a title those read keeps its reading ("Chief Revenue Officer" executive, "Data Engineer" engineering, "IT
 # Operations Manager" IT), and so do models trained on it.
 _MORE_SENIORITY_RULES = (
-    # Quota-carrying sales roles: an account executive is no executive, an SDR or BDR no junior by title.
-    ("individual", r"\b(account executive|ae|sdr|bdr|rep)\b"),
+    # Quota-carrying sales roles (an account executive is no executive) and a marketer, as an engineer reads.
+    ("individual", r"\b(account executive|ae|sdr|bdr|rep|marketer)\b"),
 )
 _MORE_FUNCTION_RULES = (
     (

@@ -176,6 +176,7 @@ def test_a_title_no_rule_recognises_says_so():
         ("Senior Account Executive", "individual", "sales"),
         ("Enterprise AE", "individual", "sales"),
         ("Sales Rep", "individual", "sales"),
+        ("Growth Marketer", "individual", "marketing"),
     ],
 )
 def test_common_b2b_titles_are_read(title, seniority, function):
