@@ -80,9 +80,14 @@ def seniority_unread(d: Derived, i: int) -> bool:
     return not d.seniority_read[i] and bool(d.table.text["job_title"][i])
 
 
+def function_unread(d: Derived, i: int) -> bool:
+    """A given title no function rule recognised: its function is the default, no fact of the lead."""
+    return not d.function_read[i] and bool(d.table.text["job_title"][i])
+
+
 def title_unread(d: Derived, i: int) -> bool:
     """A given title no rule recognised at all (Florist, or a language the rules do not know)."""
-    return seniority_unread(d, i) and not d.function_read[i]
+    return seniority_unread(d, i) and function_unread(d, i)
 
 
 def _seniority(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
@@ -123,12 +128,11 @@ def _function(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     title = d.table.text["job_title"][i]
     if not title:
         return "Job function not given"
-    function = d.function[i]
-    if title_unread(d, i):
-        # A title no rule reads may well name a function: "No known job function" would be no fact of it.
+    if function_unread(d, i):
+        # A title whose function no rule reads may well name one, its seniority read or not: "No known job
+        # function" counted against good titles the rules did not know yet (walk Y: "Head of RevOps").
         return f"Job title: {title} (job function not recognised by leadgate's title rules)"
-    if function in ("other", "unknown"):
-        return f"No known job function in the title ({title})"
+    function = d.function[i]
     return f"Job function {FUNCTION_WORDS.get(function, function)} ({title})"
 
 

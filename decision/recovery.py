@@ -9,7 +9,13 @@ import numpy as np
 from leadgate.decision.count_words import listed
 from leadgate.decision.custom_targets import target_recovery
 from leadgate.decision.custom_words import level_shown
-from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo, seniority_unread, title_unread
+from leadgate.decision.reason_words import (
+    FORM_FIELDS,
+    asked_for_demo,
+    function_unread,
+    seniority_unread,
+    title_unread,
+)
 from leadgate.decision.reference import ReasonReference
 from leadgate.features import signals
 from leadgate.features.custom import CustomField
@@ -86,11 +92,20 @@ def _data_quality(d: Derived, x: np.ndarray, i: int) -> str:
     return "only a new, complete submission changes this"
 
 
-def _title(unread: Callable[[Derived, int], bool]) -> Recovery:
-    """A title the rules read: only its correction changes this; one they do not read is no error to correct."""
+def _title(unread: Callable[[Derived, int], bool], what: str) -> Recovery:
+    """A title the rules read: only its correction changes this; one they do not read (or read no `what` in)
+    is no error to correct."""
     given = _value("job title", _text("job_title"))
-    words = "none from the lead: leadgate's title rules do not read this title"
-    return lambda d, x, i: words if unread(d, i) else given(d, x, i)
+    whole = "none from the lead: leadgate's title rules do not read this title"
+    # A title read in part: "do not read this title" would be false of "Director of Sustainability" (walk Y).
+    part = f"none from the lead: leadgate's title rules read no {what} in this title"
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        if not unread(d, i):
+            return given(d, x, i)
+        return whole if title_unread(d, i) else part
+
+    return recover
 
 
 def levels_above(
@@ -133,8 +148,8 @@ RECOVERIES: dict[str, Recovery] = {
     "email_domain": _email,
     "company_size": _size,
     "revenue": _value("annual revenue", _number("annual_revenue")),
-    "seniority": _title(seniority_unread),
-    "function": _title(title_unread),
+    "seniority": _title(seniority_unread, "seniority"),
+    "function": _title(function_unread, "job function"),
     "industry": _value("industry", _text("industry")),
     "company_type": _value("company type", _text("company_type")),
     "country": _value("country", _text("country")),

@@ -63,6 +63,27 @@ _FUNCTION_RULES = (
     ("finance", r"\b(finance|cfo|accountant|accounting|controller|financial)\b"),
     ("hr", r"\b(hr|human resources|recruiter|talent|people)\b"),
 )
+# Common B2B titles the rules above miss, asked only where no rule above nor of another language read anything:
+# a title those read keeps its reading ("Chief Revenue Officer" executive, "Data Engineer" engineering, "IT
+# Operations Manager" IT), and so do models trained on it.
+_MORE_SENIORITY_RULES = (
+    # Quota-carrying sales roles (an account executive is no executive) and a marketer, as an engineer reads.
+    ("individual", r"\b(account executive|ae|sdr|bdr|rep|marketer)\b"),
+)
+_MORE_FUNCTION_RULES = (
+    (
+        "marketing",
+        # "demand gen" above ends at a word boundary, which "demand generation" has not there.
+        r"\b(demand gen\w*|lead gen\w*|lifecycle|crm|seo|ppc|abm|martech|mops|communications)\b",
+    ),
+    # Revenue operations run the sales pipeline and its tools for the CRO: the rules above already read
+    # "Revenue Operations" and "Sales Operations" as sales (sales comes before operations), so RevOps is too.
+    ("sales", r"\b(rev-?ops|rev ops|salesops|ae|account manage(r|ment))\b"),
+    ("research", r"\b(data science)\b"),  # as "Data Scientist" reads above
+    # Data, BI and analytics teams run the company's warehouse and reporting tools, mostly under the CIO or
+    # CTO: IT, not research, which holds academia (professors, PhDs, postdocs) and market research.
+    ("it", r"\b(data|analytics|bi|business intelligence)\b"),
+)
 _JOB_SEEKER = re.compile(
     r"\b(job ?seeker|looking for (a )?(job|work|opportunit\w*)|seeking (employment|opportunit\w*)|"
     r"unemployed|open to work|career change|between jobs)\b"
@@ -70,6 +91,8 @@ _JOB_SEEKER = re.compile(
 _STUDENT = re.compile(r"\b(student|intern|internship|undergrad\w*|phd candidate|graduate student|thesis)\b")
 _COMPILED_SENIORITY = tuple((name, re.compile(rule)) for name, rule in _SENIORITY_RULES)
 _COMPILED_FUNCTION = tuple((name, re.compile(rule)) for name, rule in _FUNCTION_RULES)
+_COMPILED_MORE_SENIORITY = tuple((name, re.compile(rule)) for name, rule in _MORE_SENIORITY_RULES)
+_COMPILED_MORE_FUNCTION = tuple((name, re.compile(rule)) for name, rule in _MORE_FUNCTION_RULES)
 
 # A title's first phrase ends at a preposition or a separator: "Head | of Student Recruitment",
 # "Assistant | to the CEO", "Referentin | der Geschäftsführung", "Marketing Intern | at Acme".
@@ -167,6 +190,11 @@ def parse_title(title: str) -> TitleReading:
             seniority, is_student = found[0], is_student or found[1]
         if function is None:
             function = title_words.function(title_words.fold(text), executive)
+    # Then the later English words, last so that no title read before reads otherwise (see their rules).
+    if seniority is None:
+        seniority = next((name for name, rule in _COMPILED_MORE_SENIORITY if rule.search(reading)), None)
+    if function is None:
+        function = next((name for name, rule in _COMPILED_MORE_FUNCTION if rule.search(text)), None)
     return TitleReading(
         seniority or "individual",
         function or "other",

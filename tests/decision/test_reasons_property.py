@@ -351,11 +351,14 @@ def _check_revenue(text: str, lead: Lead) -> None:
         assert text == f"Annual revenue USD {lead.company.annual_revenue:,.0f}"
 
 
-def _check_title(text: str, lead: Lead) -> None:
+def _check_title(text: str, lead: Lead, family: str) -> None:
     title = lead.contact.job_title
-    if text.startswith("Job title: "):  # a title no rule reads is quoted, nothing claimed of it
+    if text.startswith("Job title: "):  # what no rule reads of a title is quoted, nothing claimed of it
         parsed = parse_title(title)
-        assert text.startswith(f"Job title: {title} (") and not parsed.seniority_read, text
+        what = "seniority" if family == "seniority" else "job function"
+        read = parsed.seniority_read if family == "seniority" else parsed.function_read
+        said = f"Job title: {title} ({what} not recognised by leadgate's title rules)"
+        assert text == said and not read, text
         return
     if not text.endswith("not given"):
         assert text.endswith(f"({title})"), text
@@ -394,8 +397,8 @@ def _check_form(text: str, lead: Lead) -> None:
 CHECKS = {
     "company_size": lambda text, counts, lead: _check_size(text, lead, TARGET),
     "revenue": lambda text, counts, lead: _check_revenue(text, lead),
-    "seniority": lambda text, counts, lead: _check_title(text, lead),
-    "function": lambda text, counts, lead: _check_title(text, lead),
+    "seniority": lambda text, counts, lead: _check_title(text, lead, "seniority"),
+    "function": lambda text, counts, lead: _check_title(text, lead, "function"),
     "industry": _check_category("Industry", lambda lead: lead.company.industry),
     "company_type": _check_category("Company type", lambda lead: lead.company.company_type),
     "country": _check_category("Country", lambda lead: lead.company.country),

@@ -28,6 +28,8 @@ CEO_ASSISTANT = make_lead(contact={"job_title": "Assistant to the CEO"})
 AZUBI = make_lead(contact={"job_title": "Azubi"})
 # Walk U: "Job function it (IT-Leiter)" read as the pronoun.
 IT_HEAD = make_lead(contact={"job_title": "IT-Leiter"})
+# Walk Y: a title whose seniority was read but not its function was said to have "No known job function".
+FUNCTION_UNREAD = make_lead(contact={"job_title": "Director of Sustainability"})
 
 CASES = [
     # (lead, family, old false words (on neither side now), new true words (under Against))
@@ -56,9 +58,26 @@ CASES = [
     (UNREAD_TITLE, "function", "No known job function", f"Job title: Prezes Zarządu (job function {UNREAD})"),
     (STUDENT_STAFF, "seniority", "Student or intern", "Manager-level role (Student Success Manager)"),
     (CEO_ASSISTANT, "seniority", "Executive / founder", "Junior role (Assistant to the CEO)"),
-    (CEO_ASSISTANT, "function", "Job function executive", "No known job function in the title"),
+    (
+        CEO_ASSISTANT,
+        "function",
+        "Job function executive",
+        f"Job title: Assistant to the CEO (job function {UNREAD})",
+    ),
     (AZUBI, "seniority", "Student or intern", "Apprentice or trainee (Azubi)"),
     (IT_HEAD, "function", "Job function it", "Job function IT (IT-Leiter)"),
+    (
+        FUNCTION_UNREAD,
+        "function",
+        "No known job function",
+        f"Job title: Director of Sustainability (job function {UNREAD})",
+    ),
+    (
+        FUNCTION_UNREAD,
+        "seniority",
+        UNREAD,
+        "Director-level role (Director of Sustainability)",
+    ),
 ]
 
 

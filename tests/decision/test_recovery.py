@@ -217,8 +217,18 @@ def test_a_title_no_rule_reads_is_no_error_to_correct():
     # A title the rules read is a given fact: only its correction changes it, a German one too (walk O).
     corrected = "only a correction of the job title changes this"
     assert _recoveries(make_lead(contact={"job_title": "Einkäufer"}))["function"] == corrected
-    assert _recoveries(make_lead(contact={"job_title": "Director"}))["function"] == corrected
-    assert _recoveries(make_lead(contact={"job_title": "Marketing"}))["seniority"] == words
+    assert _recoveries(make_lead(contact={"job_title": "Sales Director"}))["function"] == corrected
+    # Walk Y: a title read in part is no error either, and the words say what the rules did not read.
+    partly = "none from the lead: leadgate's title rules read no {} in this title"
+    assert _recoveries(make_lead(contact={"job_title": "Director"}))["function"] == partly.format(
+        "job function"
+    )
+    assert _recoveries(make_lead(contact={"job_title": "Marketing"}))["seniority"] == partly.format(
+        "seniority"
+    )
+    director = _recoveries(make_lead(contact={"job_title": "Director of Sustainability"}))
+    assert director["function"] == partly.format("job function")
+    assert director["seniority"] == corrected
 
 
 def test_reasons_against_carry_a_recovery_and_reasons_for_none(pipeline):

@@ -154,6 +154,59 @@ def test_a_title_no_rule_recognises_says_so():
     assert titles.parse_title("Personal Assistant")[:2] == ("junior", "other")
 
 
+@pytest.mark.parametrize(
+    ("title", "seniority", "function"),
+    [
+        # Walk Y: common B2B and SaaS titles read by no rule, so "No known job function" counted against them.
+        ("Director of Demand Generation", "director", "marketing"),
+        ("Demand Generation Manager", "manager", "marketing"),
+        ("Lifecycle Marketing Manager", "manager", "marketing"),
+        ("CRM Manager", "manager", "marketing"),
+        ("Head of RevOps", "vp", "sales"),
+        ("RevOps Manager", "manager", "sales"),
+        ("Key Account Manager", "manager", "sales"),
+        ("Data Analyst", "individual", "it"),
+        ("BI Analyst", "individual", "it"),
+        ("Business Intelligence Analyst", "individual", "it"),
+        ("Head of Analytics", "vp", "it"),
+        ("Director of Data Science", "director", "research"),
+        ("SDR", "individual", "sales"),
+        ("BDR", "individual", "sales"),
+        ("Account Executive", "individual", "sales"),
+        ("Senior Account Executive", "individual", "sales"),
+        ("Enterprise AE", "individual", "sales"),
+        ("Sales Rep", "individual", "sales"),
+        ("Growth Marketer", "individual", "marketing"),
+    ],
+)
+def test_common_b2b_titles_are_read(title, seniority, function):
+    parsed = titles.parse_title(title)
+    assert (parsed.seniority, parsed.function) == (seniority, function), parsed
+    assert parsed.seniority_read and parsed.function_read, parsed
+
+
+@pytest.mark.parametrize(
+    ("title", "seniority", "function"),
+    [
+        # The later English words fill only what no rule before them read: these keep their readings.
+        ("Chief Revenue Officer", "executive", "sales"),
+        ("Chief Data Officer", "executive", "it"),
+        ("Data Engineer", "individual", "engineering"),
+        ("Analytics Engineer", "individual", "engineering"),
+        ("Data Scientist", "individual", "research"),
+        ("IT Operations Manager", "manager", "it"),
+        ("Revenue Operations Manager", "manager", "sales"),
+        ("Marketing Operations Manager", "manager", "marketing"),
+        ("Marketing Analyst", "individual", "marketing"),
+        ("Account Manager", "manager", "sales"),
+        ("Assistant to the CRM Manager", "junior", "marketing"),
+        ("Werkstudent Data Analytics", "student", "it"),
+    ],
+)
+def test_the_later_english_words_keep_earlier_readings(title, seniority, function):
+    assert titles.parse_title(title)[:2] == (seniority, function)
+
+
 def _english_reading(title: str) -> tuple[str, str, bool]:
     text = title.strip().lower()
     seniority = next((n for n, rule in titles._COMPILED_SENIORITY if rule.search(text)), None)
