@@ -264,6 +264,9 @@ def test_train_since_keeps_the_newer_period_logs_it_and_refuses_what_it_cannot_r
 def test_empty_routes_show_a_dash_not_nan(shop):
     _, out = shop
     assert "nan%" not in out
+    # No held-out lead reached verify (its band is empty here) or silent_reject: a dash, not a blank.
+    assert "verify 0 0 —" in out
+    assert "silent_reject 0 0 —" in out
 
 
 def test_scored_export_has_one_row_per_input_row_in_parquet(shop, tmp_path):
