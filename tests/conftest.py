@@ -64,6 +64,15 @@ def settings(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def shop_registered(tmp_path_factory):
+    """Settings of a data folder whose champion was trained on the shop export: six custom fields (three
+    categories, a flag, an integer, a number; tests/training/export_shapes.py)."""
+    from tests.training.export_shapes import SHOP_MAPPING, register_shop_models
+
+    return register_shop_models(tmp_path_factory.mktemp("shop"), [SHOP_MAPPING])
+
+
+@pytest.fixture(scope="session")
 def registered_settings(tmp_path_factory, trained, policy, history):
     """A data folder whose MLflow registry holds the session's model as champion."""
     from leadgate.settings import Settings

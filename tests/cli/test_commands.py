@@ -445,19 +445,38 @@ def test_train_in_a_copied_data_folder_stops_before_training_with_the_way_out(tr
     assert "Held-out comparison" not in out and "Traceback" not in result.output
 
 
+@pytest.mark.usefixtures("isolated")  # a step that read the default folder would find none, not the repo's
 def test_demo_runs_the_whole_lifecycle_on_embedded_defaults(tmp_path):
-    result = run("demo", "--n", 4000, "--data-dir", tmp_path / "demo")
+    from mlflow import MlflowClient
+
+    from leadgate.settings import Settings
+
+    # The smallest history the command takes: the live month is 500 leads whatever --n.
+    result = run("demo", "--n", 1000, "--data-dir", tmp_path / "demo")
     assert result.exit_code == 0, result.output
     out = text(result.output)
     assert "registered leadgate/1 (alias: champion)" in out
     assert "registered leadgate/2 (alias: challenger)" in out
     assert re.search(r"500 leads stored with leadgate/1's decision; 500 scored in shadow by leadgate/2", out)
     assert "500 outcomes reported by sales" in out
-    assert re.search(r"dry run: (would promote|would be refused)", out) and "Nothing changed." in out
-    assert "500 leads since" in out and "Automatic rejections by reason" in out
+    # promote found the challenger the demo registered, and its shadow scores and outcomes in the demo's store.
+    verdict = out.split("7. Would the challenger be promoted?")[1].split("8. Monitoring the live month")[0]
+    assert "Shadow period: leadgate/1 vs leadgate/2" in verdict
+    assert "500 shadow leads, 500 with outcomes" in verdict
+    assert re.search(r"dry run: (would promote|would be refused)", verdict) and "Nothing changed." in verdict
+    # monitor read the live month the demo stored, from its first day.
+    watched = out.split("8. Monitoring the live month")[1]
+    assert re.match(
+        r" \(`leadgate monitor`\) 500 leads since \S+ 00:00 UTC; routes at arrival: sales_ready", watched
+    )
+    assert "champion leadgate/1" in watched and "Automatic rejections by reason" in watched
     assert (tmp_path / "demo" / "decisions.db").exists() and (
         tmp_path / "demo" / "decisions.parquet"
     ).exists()
+    # A dry run moves no alias.
+    settings = Settings(data_dir=tmp_path / "demo", mlflow_tracking_uri=None, database_url=None)
+    model = MlflowClient(tracking_uri=settings.tracking_uri()).get_registered_model(settings.model_name)
+    assert {k: str(v) for k, v in model.aliases.items()} == {"champion": "1", "challenger": "2"}
 
 
 # Bad input to score and decide: told in one line, before the model's slow load, and never exit 0 on a failed batch.

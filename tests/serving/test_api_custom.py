@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.serving.conftest import KEYS, auth
-from tests.training.export_shapes import SHOP_MAPPING, shop_rows
+from tests.training.export_shapes import SHOP_MAPPING, register_shop_models
 
 
 def _registered(folder, mappings: list[str]):
-    """A data folder with one model per mapping: the first champion, the next challenger."""
-    from leadgate.decision.policy import load_policy
-    from leadgate.features.mapping import parse_mapping
-    from leadgate.serving.auth import hash_key
-    from leadgate.settings import ApiKey, Settings
-    from leadgate.training.exports import history_from_export
-    from leadgate.training.registry import log_training
-    from leadgate.training.train import train_model
+    """A data folder with one model per mapping: the first champion, the next challenger; the test keys."""
+    return _with_keys(register_shop_models(folder, mappings))
 
-    policy = load_policy()
-    saved = {k: os.environ.pop(k, None) for k in ("DATABASE_URL", "MLFLOW_TRACKING_URI")}
-    settings = Settings(data_dir=folder)
-    for mapping in mappings:
-        history = history_from_export(shop_rows(), parse_mapping(mapping)).history
-        log_training(train_model(history, policy, seed=0), policy, settings, {"path": "shop", "leads": 3000})
-    for key, value in saved.items():
-        os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+
+def _with_keys(settings):
+    from leadgate.serving.auth import hash_key
+    from leadgate.settings import ApiKey
+
     keys = [ApiKey(name=f"t-{role}", role=role, sha256=hash_key(key)) for role, key in KEYS.items()]
     return settings.model_copy(update={"api_keys": keys, "model_poll_seconds": 3600})
 
 
 @pytest.fixture(scope="module")
-def shop_settings(tmp_path_factory):
+def shop_settings(shop_registered):
     """A data folder whose champion was trained on the shop export (six custom fields)."""
-    return _registered(tmp_path_factory.mktemp("shop"), [SHOP_MAPPING])
+    return _with_keys(shop_registered)
 
 
 @pytest.fixture

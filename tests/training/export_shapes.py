@@ -60,6 +60,29 @@ def shop_rows(n: int = 3000, seed: int = 0) -> list[dict]:
     return rows
 
 
+def register_shop_models(folder: Path, mappings: list[str]):
+    """Settings of a data folder with one model per mapping of `shop_rows()`: the first champion, the next
+    challenger (MLflow's exported tracking URI put back as it was)."""
+    import os
+
+    from leadgate.decision.policy import load_policy
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.settings import Settings
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.registry import log_training
+    from leadgate.training.train import train_model
+
+    policy = load_policy()
+    saved = {k: os.environ.pop(k, None) for k in ("DATABASE_URL", "MLFLOW_TRACKING_URI")}
+    settings = Settings(data_dir=folder)
+    for mapping in mappings:
+        history = history_from_export(shop_rows(), parse_mapping(mapping)).history
+        log_training(train_model(history, policy, seed=0), policy, settings, {"path": "shop", "leads": 3000})
+    for key, value in saved.items():
+        os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+    return settings
+
+
 def write_csv(path: Path, rows: list[dict], delimiter: str = ";", encoding: str = "utf-8-sig") -> Path:
     """Rows as a CSV the way Excel writes one (BOM, semicolons)."""
     with path.open("w", newline="", encoding=encoding) as handle:

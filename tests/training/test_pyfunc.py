@@ -83,3 +83,39 @@ def test_decisions_from_the_pyfunc_name_the_model_that_made_them(champion, regis
     by_run = mlflow.pyfunc.load_model(f"runs:/{registered.run_id}/model")
     version = json.loads(by_run.predict([json.dumps(lead_dict())])[0])["model_version"]
     assert version == f"{registered.name}@run:{registered.run_id}"
+
+
+def test_a_model_with_custom_fields_decides_on_them_and_refuses_undeclared_ones(shop_registered):
+    import mlflow
+
+    shop_registered.point_mlflow()
+    model = mlflow.pyfunc.load_model("models:/leadgate@champion")  # any MLflow client's way in
+
+    def lead(lead_id: str, **custom) -> str:
+        return json.dumps({"lead_id": lead_id, "created_at": "2026-11-20T10:00:00Z", "custom": custom})
+
+    hot, cold, undeclared, mistyped = map(
+        json.loads,
+        model.predict(
+            [
+                lead("hot", segment="konzern", budget=True, calls=6, budget_eur=900.0),
+                lead("cold", segment="privat", budget=False, calls=0),
+                lead("nope", segment="konzern", nope=1),
+                lead("typed", calls="3"),
+            ]
+        ),
+    )
+    # The shop's own columns decide it (tests/training/export_shapes.py): sales for one, self-service the other.
+    assert (hot["route"], cold["route"]) == ("sales_ready", "self_service")
+    assert hot["p_sql"] > cold["p_sql"] + 0.5 and hot["model_version"] == "leadgate/1"
+    assert {"Segment: konzern", "Calls this campaign: 6"} <= {r["text"] for r in hot["positive_reasons"]}
+    against = {r["family"]: r["text"] for r in cold["negative_reasons"]}
+    assert (
+        against["custom_segment"] == "Segment: privat" and against["custom_budget"] == "Budget allocated: no"
+    )
+    assert against["custom_calls"].startswith("Calls this campaign: 0")
+    assert undeclared == {
+        "error": "custom.nope: not a custom field of the serving model (it declares: budget, budget_eur, calls, "
+        "landing_page, product_line, segment)"
+    }
+    assert mistyped == {"error": "custom.calls: expected a finite integer, got '3'"}

@@ -147,3 +147,37 @@ def test_a_plain_model_clearly_backwards_too_is_a_changed_relation_not_too_littl
     with pytest.raises(TrainingError) as strong:
         refuse_backwards_test({**metrics, "test.logistic.roc_auc": 0.75}, Split(parts, parts, parts))
     assert "logistic regression" not in str(strong.value)
+
+
+def test_thresholds_keep_the_floor_on_validation_when_scores_tie(policy):
+    """The nurture threshold sits on a tie group of validation SQLs, in the pipeline's own P(SQL) arithmetic.
+
+    Two three-level picklists give a handful of distinct scores. P(SQL) from the booster's raw score and from
+    the pipeline's TreeSHAP sum can differ by one ulp; thresholds chosen on the former would leave the whole
+    tie group at the floor one bit below its own threshold, and validation recall under the floor (seed 0
+    of this data: 94.9% against 97%).
+    """
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.train import train_model
+    from tests.training.export_shapes import SHOP_MAPPING, shop_rows
+
+    rows = shop_rows(2000, seed=0)
+    for row in rows:
+        row["Anrufe"] = str(min(int(row["Anrufe"]), 2))
+    mapping = SHOP_MAPPING.split("custom:")[0] + (
+        "custom:\n  segment: {column: Segment}\n  calls: {column: Anrufe, type: category}\n"
+        + SHOP_MAPPING.split("budget_eur: {column: Budget, type: number, label: Budget (EUR)}\n")[1]
+    )
+    history = history_from_export(rows, parse_mapping(mapping)).history
+    result = train_model(history, policy, seed=0)
+    assert len(set(result.test_decisions.p_sql.round(9))) < 40
+    valid = np.flatnonzero(result.split.valid)
+    decisions = DecisionPipeline(policy, result.model).decide([history.leads[i] for i in valid])
+    sql = history.sql[valid] & ~decisions.gates.rejecting()
+    # The threshold is a score the pipeline gives several validation SQLs: a tie group exactly at it.
+    assert (decisions.p_sql[sql] == result.model.thresholds.nurture).sum() >= 2
+    floor = policy.routing.recall_floor
+    assert (decisions.p_sql[sql] >= result.model.thresholds.nurture).sum() / history.sql[valid].sum() >= floor
+    assert result.metrics["valid.routes.recall_not_rejected"] >= floor
