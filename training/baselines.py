@@ -117,7 +117,10 @@ def fit_baselines(
     import pandas as pd
 
     own = pd.DataFrame(history.columns) if history.columns is not None else lead_frame(derived.table)
-    columns = column_frame(own, derived.table.numbers["created_days"], split.train, history.decimal)
+    # The columns leadgate reads are numbers to it whatever their values: never left out as a row id here.
+    read = set(history.seen_columns) if history.columns is not None else set(own.columns)
+    created = derived.table.numbers["created_days"]
+    columns = column_frame(own, created, split.train, history.decimal, read)
     frame, y = columns.frame, history.sql
     scores = {"scorecard": scorecard_points(derived, policy)[split.test]}
     seen = {"scorecard": "activity counts, email domain, size, country, seniority (fixed points)"}

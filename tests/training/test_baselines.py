@@ -38,6 +38,28 @@ def test_export_columns_are_typed_and_what_is_left_out_says_why():
     }
 
 
+def test_a_number_that_counts_the_leads_is_left_out_as_an_id_but_a_measured_one_is_kept():
+    rng = np.random.default_rng(1)
+    n = 300
+    created = 20_000.0 + np.sort(rng.uniform(0, 365, n))
+    frame = pd.DataFrame(
+        {
+            # A CRM's auto-number: one whole number per lead, with gaps, rising with creation.
+            "Lead Number": [str(v) for v in 579_000 + np.cumsum(rng.integers(1, 20, n))],
+            # Whole, distinct per row, but measured: it does not follow creation.
+            "Revenue": [str(v) for v in rng.choice(np.arange(10_000, 10_000_000), n, replace=False)],
+            # Rises with creation but repeats: a count, not an id.
+            "Logins": [str(v) for v in np.arange(n) // 3],
+            "Ticket": [str(v) for v in 10 + np.arange(n)],  # an id the mapping reads: kept
+        }
+    )
+    columns = column_frame(frame, created, np.ones(n, dtype=bool), read={"Ticket"})
+    assert columns.dropped == {
+        "Lead Number": "identifier-like: 300 distinct whole numbers, rising with creation"
+    }
+    assert columns.numeric == ["Revenue", "Logins", "Ticket"]
+
+
 def _comparison(system: float, raw: float, logistic: float, own: float | None = None) -> list[dict]:
     rows = [
         {"key": "system", "scorer": "leadgate (gates + model)", "roc_auc": system},
