@@ -226,9 +226,17 @@ class Mapping(_Strict):
 
     def baseline_columns(self, header: list[str]) -> list[str]:
         """Every export column a plain model may learn from: not the id, the time, the label or an after-contact one."""
-        excluded = set(self.after_contact) | set(self.label_columns())
-        excluded |= {rule.column for rule in (self.lead_id, self.created_at) if rule is not None}
+        excluded = self.kept_from_baselines(header)
         return [column for column in header if column not in excluded]
+
+    def kept_from_baselines(self, header: list[str]) -> dict[str, str]:
+        """The export columns a plain model may not learn from, in the export's order, each with why."""
+        why = {column: "after_contact: known only after sales contact" for column in self.after_contact}
+        why.update({column: "the mapping's label" for column in self.label_columns()})
+        for part, rule in (("lead_id", self.lead_id), ("created_at", self.created_at)):
+            if rule is not None:
+                why[rule.column] = f"the mapping's {part}"
+        return {column: why[column] for column in header if column in why}
 
     def renamed(self, names: dict[str, str]) -> Mapping:
         """The same mapping reading each column `names` maps from under its new name (the export's spelling)."""

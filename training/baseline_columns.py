@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,6 +13,9 @@ from leadgate.features.table import EVENT_TYPES, LeadTable
 # A text column with more distinct values than this share of its rows names leads (ids, emails), not kinds.
 IDENTIFIER_SHARE = 0.5
 IDENTIFIER_MIN_DISTINCT = 50
+# A number column numbers the leads (a CRM's auto-number) when its whole numbers are all distinct, nearly every
+# row has one, and they rise with creation this closely (rank correlation): a revenue or a size does not.
+IDENTIFIER_ORDER = 0.9
 NUMERIC_SHARE = 0.95  # a column is numeric when this share of its given values reads as a number
 MIN_LEVEL_ROWS = 10  # rarer category levels are pooled, as a one-hot encoder's min_frequency would
 MISSING = ["", "nan", "none", "null", "n/a", "na", "-", "--", "select"]
@@ -111,11 +115,16 @@ def _ages(series, given: np.ndarray, created_days: np.ndarray) -> np.ndarray | N
 
 
 def column_frame(
-    frame, created_days: np.ndarray, train: np.ndarray, decimal: str | dict[str, str] = "."
+    frame,
+    created_days: np.ndarray,
+    train: np.ndarray,
+    decimal: str | dict[str, str] = ".",
+    read: Collection[str] = (),
 ) -> ColumnFrame:
     """Every column of `frame`, typed from its values; rare levels pooled by the training rows' counts.
 
     `decimal` is the export's decimal mark, or each column's (a column not named: inferred from its values).
+    `read`: the columns leadgate itself reads, kept whatever their values (a mapped number is no row id).
     """
     import pandas as pd
 
@@ -137,7 +146,14 @@ def column_frame(
         mark = decimal.get(name) if isinstance(decimal, dict) else decimal
         numbers, share = _numbers(series, given, mark)
         ages = None if share >= NUMERIC_SHARE else _ages(series, given, created_days)
-        if share >= NUMERIC_SHARE or ages is not None:
+        if (
+            ages is None
+            and share >= NUMERIC_SHARE
+            and name not in read
+            and _numbers_leads(numbers, created_days)
+        ):
+            dropped[name] = f"identifier-like: {distinct:,} distinct whole numbers, rising with creation"
+        elif share >= NUMERIC_SHARE or ages is not None:
             columns[name] = numbers if ages is None else ages
             numeric.append(name)
         elif distinct > max(IDENTIFIER_MIN_DISTINCT, IDENTIFIER_SHARE * int(given.sum())):
@@ -146,6 +162,25 @@ def column_frame(
             columns[name] = _categories(series, given, train)
             categorical.append(name)
     return ColumnFrame(pd.DataFrame(columns, index=frame.index), numeric, categorical, dropped)
+
+
+def _numbers_leads(numbers: np.ndarray, created_days: np.ndarray) -> bool:
+    """Whether a number column is a per-lead auto-number: whole, distinct, nearly always filled, rising with creation.
+
+    The text rule's "more distinct values than kinds" would catch every measured number, so a number counts as
+    an id only when it is also one per row in creation order (an id mapped as the lead id or the sequence never
+    reaches the baselines).
+    """
+    import pandas as pd
+
+    filled = np.isfinite(numbers)
+    values = numbers[filled]
+    if len(values) <= IDENTIFIER_MIN_DISTINCT or len(values) < NUMERIC_SHARE * len(numbers):
+        return False
+    if not np.all(values == np.round(values)) or len(np.unique(values)) < len(values):
+        return False
+    order = pd.Series(values).rank().corr(pd.Series(created_days[filled]).rank())
+    return bool(order >= IDENTIFIER_ORDER)
 
 
 def _categories(series, given: np.ndarray, train: np.ndarray):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from leadgate.decision.count_words import plural
 from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
 from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_frame
@@ -52,15 +53,49 @@ def scorecard_points(derived: Derived, policy: Policy) -> np.ndarray:
     return points
 
 
+SCORECARD_SEEN = "activity counts, email domain, size, country, seniority (fixed points)"
+SHOWN_COLUMNS = 4  # a terminal cell names this many of a scorer's columns, then says how many more
+
+
+def named(names: list[str], limit: int | None = None) -> str:
+    """Names joined: every one, or the first `limit` and '+N more' (never '+1 more': that one is named)."""
+    if limit is None or len(names) <= limit + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} +{len(names) - limit} more"
+
+
+def column_words(names: list[str], limit: int | None = None) -> str:
+    """'3 columns: Tier, Job, Region', the names cut to `limit` as `named` does."""
+    return f"{plural(len(names), 'column')}: {named(names, limit)}" if names else "no column"
+
+
+def left_out_words(left_out: dict[str, str], limit: int | None = None) -> str:
+    """The columns left out, those with the same reason named together: 'A, B (constant or empty); C (…)'."""
+    by_reason: dict[str, list[str]] = {}
+    for name, why in left_out.items():
+        by_reason.setdefault(why, []).append(name)
+    return "; ".join(f"{named(names, limit)} ({why})" for why, names in by_reason.items())
+
+
 @dataclass
 class Baselines:
     """Plain scorers on the same split as leadgate, their scores on the test part, and what each one saw."""
 
     scores: dict[str, np.ndarray]  # by BASELINES key
-    seen: dict[str, str]  # scorer key -> the columns it learned from, in words
+    names: dict[str, list[str]]  # scorer key -> the export columns it learned from (not the scorecard's)
     columns: ColumnFrame
     strongest: list[tuple[str, float]] = field(default_factory=list)  # plain LightGBM's columns by gain share
     alone: list[tuple[str, float]] = field(default_factory=list)  # each column's test ROC-AUC by itself
+    # Each export column no baseline learned from, with why: its values (an id, a constant), then the mapping's.
+    left_out: dict[str, str] = field(default_factory=dict)
+
+    def seen(self, limit: int | None = SHOWN_COLUMNS) -> dict[str, str]:
+        """Scorer key -> the columns it learned from, in words: the first `limit` named (None: every one)."""
+        said = {"scorecard": SCORECARD_SEEN}
+        for key, names in self.names.items():
+            every = key in ("raw_lightgbm", "logistic") and self.left_out
+            said[key] = column_words(names, limit) + (f"; {len(self.left_out)} left out" if every else "")
+        return said
 
     def findings(self, history: History) -> dict:
         """What the verdict reads, as training keeps it with the run (`extras`)."""
@@ -92,14 +127,20 @@ NAMED_GAIN_SHARE = 0.05
 GAP_KEYS = ("roc_auc_gap", "roc_auc_gap_low", "roc_auc_gap_high")
 
 
-def comparison_rows(metrics: dict[str, float], seen: dict[str, str]) -> list[dict]:
-    """One row per scorer (leadgate first): what it learned from, its test ROC-AUC and PR-AUC, its gap."""
+def comparison_rows(
+    metrics: dict[str, float], seen: dict[str, str], names: dict[str, list[str]] | None = None
+) -> list[dict]:
+    """One row per scorer (leadgate first): what it learned from, its test ROC-AUC and PR-AUC, its gap.
+
+    `names`: each scorer's export columns, kept in full in the row (`column_names`) beside the words.
+    """
     labels = {"system": "leadgate (gates + model)", **BASELINES}
     return [
         {
             "scorer": labels[key],
             "key": key,
             "columns": seen[key],
+            **({"column_names": names[key]} if names and key in names else {}),
             **{k: metrics[f"test.{key}.{k}"] for k in ("roc_auc", "pr_auc")},
             **{k: metrics[f"test.{key}.{k}"] for k in GAP_KEYS if f"test.{key}.{k}" in metrics},
         }
@@ -117,13 +158,13 @@ def fit_baselines(
     import pandas as pd
 
     own = pd.DataFrame(history.columns) if history.columns is not None else lead_frame(derived.table)
-    columns = column_frame(own, derived.table.numbers["created_days"], split.train, history.decimal)
+    # The columns leadgate reads are numbers to it whatever their values: never left out as a row id here.
+    read = set(history.seen_columns) if history.columns is not None else set(own.columns)
+    created = derived.table.numbers["created_days"]
+    columns = column_frame(own, created, split.train, history.decimal, read)
     frame, y = columns.frame, history.sql
     scores = {"scorecard": scorecard_points(derived, policy)[split.test]}
-    seen = {"scorecard": "activity counts, email domain, size, country, seniority (fixed points)"}
-    everything = f"{len(columns.used)} columns" + (
-        f", {len(columns.dropped)} left out" if columns.dropped else ""
-    )
+    names: dict[str, list[str]] = {}
     strongest: list[tuple[str, float]] = []
     alone: list[tuple[str, float]] = []
     if columns.used:
@@ -135,9 +176,9 @@ def fit_baselines(
         total = max(float(gains.sum()), 1e-12)
         strongest = sorted(zip(frame.columns, gains / total, strict=True), key=lambda item: -item[1])
         scores["logistic"] = fit_logistic(columns, split.train, y)(frame[split.test])
-        seen["raw_lightgbm"] = seen["logistic"] = everything
+        names["raw_lightgbm"] = names["logistic"] = list(frame.columns)  # in the export's order
         alone = columns_alone(columns, y, split.train, split.test)
-    mapped = [name for name in columns.used if name in set(history.seen_columns)]
+    mapped = [name for name in frame.columns if name in set(history.seen_columns)]
     if history.columns is not None and mapped and len(mapped) < len(columns.used):
         only = ColumnFrame(
             frame[mapped],
@@ -145,8 +186,10 @@ def fit_baselines(
             [c for c in columns.categorical if c in mapped],
         )
         scores["logistic_seen"] = fit_logistic(only, split.train, y)(frame[mapped][split.test])
-        seen["logistic_seen"] = f"{len(mapped)} columns"
-    return Baselines(scores, seen, columns, strongest, alone)
+        names["logistic_seen"] = mapped
+    # The columns the values rule out first: the mapping's are the ones its author already knows of.
+    left_out = {**columns.dropped, **dict(history.kept_from_baselines)}
+    return Baselines(scores, names, columns, strongest, alone, left_out)
 
 
 def fit_plain_lightgbm(frame_train, y_train: np.ndarray, frame_valid, y_valid: np.ndarray, seed: int = 0):

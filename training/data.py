@@ -36,6 +36,8 @@ class History:
     # (lead path, export column) of each field the mapping reads from a column ('source.channel', 'Lead
     # Source'; 'custom.region', 'Region__c'): what training names a field by in its notes.
     field_columns: tuple[tuple[str, str], ...] = ()
+    # (export column, why) of each column the mapping keeps from the baselines: its id, time, label, after_contact.
+    kept_from_baselines: tuple[tuple[str, str], ...] = ()
     # Why the label column cannot mark a lead open ('Converted holds only '0' and '1' …'; '' when it can):
     # the maturity warning then advises a status column as the label (outcome_maturity.closed_label).
     label_closed: str = ""
@@ -84,6 +86,7 @@ class History:
             custom_fields=self.custom_fields,
             seen_columns=self.seen_columns,
             field_columns=self.field_columns,
+            kept_from_baselines=self.kept_from_baselines,
             label_closed=self.label_closed,
             constants=self.constants,
             ordered=self.ordered,

@@ -237,6 +237,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
             (path.removeprefix("fields."), c) for path, c in mapping.feature_columns().items()
         ),
         label_closed=closed_label(label, values),
+        kept_from_baselines=tuple(mapping.kept_from_baselines(header).items()),
         date_readings=date_readings(mapping),
     )
     return MappedExport(history, [*problems, *refused], notes)

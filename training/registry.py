@@ -134,7 +134,9 @@ def log_training(
         if result.model.reference is not None:
             # Readable on its own: the SQL rates by value range that decide what may be listed Against.
             mlflow.log_dict(result.model.reference.to_dict(), "reason_reference.json")
-        mlflow.log_dict({"comparison": result.comparison, "routes": result.routes}, "evaluation.json")
+        # Each scorer's columns in full (`column_names`), and every export column the baselines left out, with why.
+        evaluation = {"comparison": result.comparison, "routes": result.routes}
+        mlflow.log_dict({**evaluation, "left_out": result.extras.get("left_out", {})}, "evaluation.json")
         # The leads the model routes, as the report's curve and test.model_ungated measure them.
         ungated = ~test.gates.rejecting()
         mlflow.log_figure(

@@ -40,6 +40,8 @@ class HeldOut:
     seen: dict[str, str]  # by SCORERS key: the columns each scorer learned from
     verdict: str | None = None  # what the baselines say, as `train` prints it (a leak, a loss), or None
     field_notes: tuple[str, ...] = ()  # the custom field notes `train` prints, on the same training leads
+    seen_in_full: dict[str, str] | None = None  # as `seen`, every column named
+    left_out: dict[str, str] | None = None  # each export column no baseline learned from, with why
 
 
 def evaluate_held_out(
@@ -56,7 +58,8 @@ def evaluate_held_out(
     y_test = y[test_rows]
     baselines = fit_baselines(history, derived, policy, split, seed)
     scores = {"system": np.where(gated, 0.0, decisions.p_sql), **baselines.scores}
-    seen = {"system": leadgate_seen(history, model.builder), **baselines.seen}
+    seen = {"system": leadgate_seen(history, model.builder), **baselines.seen()}
+    in_full = {"system": leadgate_seen(history, model.builder, None), **baselines.seen(None)}
     metrics: dict[str, float] = {}
     for key, score in scores.items():
         found = score_metrics(score, y_test, probabilities=key != "scorecard")
@@ -96,6 +99,8 @@ def evaluate_held_out(
         seen,
         said,
         tuple(notes),
+        in_full,
+        baselines.left_out,
     )
 
 

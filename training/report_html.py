@@ -9,6 +9,7 @@ import pandas as pd
 from leadgate.decision import linear
 from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.training.baselines import left_out_words
 from leadgate.training.data import NO_WON_LABEL
 from leadgate.training.report import SCORERS
 from leadgate.training.report_blocks import (
@@ -91,6 +92,7 @@ def _gap_text(metrics: dict, key: str) -> str:
 
 def _metrics(held, info) -> pd.DataFrame:
     m, logged = held.metrics, info.logged_metrics or {}
+    seen = held.seen_in_full or held.seen  # the report names every column; `train`'s terminal the first few
     ungated = int((~held.gated).sum())
     rows = [
         (SCORERS["system"], "system"),
@@ -102,7 +104,7 @@ def _metrics(held, info) -> pd.DataFrame:
         [
             {
                 "scorer": label,
-                "columns seen": held.seen.get(key, held.seen.get("system", "")),
+                "columns seen": seen.get(key, seen.get("system", "")),
                 **{name: m.get(f"test.{key}.{name}") for name in names},
                 "logged": logged.get(f"test.{key}.roc_auc"),
                 "gap": _gap_text(m, key),
@@ -143,6 +145,9 @@ def render(held, sections: dict, model, policy, info) -> str:
                 "not known only after contact: if they beat leadgate, the mapping leaves useful columns out "
                 "(map those known when a lead arrives as custom fields; list any filled in after contact under after_contact). 'leadgate ahead by' is leadgate's ROC-AUC minus the scorer's on the same leads, with DeLong's paired 95% interval: an interval that holds 0 is no measurable difference. The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
                 table(_metrics(held, info), metric_columns),
+                paragraph(f"Columns the baselines left out: {left_out_words(held.left_out)}.")
+                if held.left_out
+                else "",
                 paragraph(held.verdict, "warn") if held.verdict else "",
                 *(paragraph(note, "warn") for note in held.field_notes),
                 image(figures["gain"], "gain chart"),

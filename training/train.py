@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from leadgate.decision.count_words import plural
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline
@@ -14,7 +15,13 @@ from leadgate.decision.policy import Policy
 from leadgate.decision.policy_routing import Thresholds
 from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
-from leadgate.training.baselines import comparison_rows, fit_baselines
+from leadgate.training.baselines import (
+    SHOWN_COLUMNS,
+    Baselines,
+    comparison_rows,
+    fit_baselines,
+    named,
+)
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes
@@ -54,17 +61,27 @@ def _flat(prefix: str, metrics: dict[str, float]) -> dict[str, float]:
     return {f"{prefix}.{k}": v for k, v in metrics.items()}
 
 
-def leadgate_seen(history: History, builder: FeatureBuilder) -> str:
-    """What leadgate learned from, in words: the export columns the mapping reads, or the lead fields."""
+def leadgate_seen(history: History, builder: FeatureBuilder, limit: int | None = SHOWN_COLUMNS) -> str:
+    """What leadgate learned from, in words: the export columns the mapping reads (the first `limit` named,
+    None: every one), or the lead fields."""
     # A custom field the mapping gives a constant is no column: counted with the constants, not here.
     columns = [field for field in builder.custom_fields if f"custom.{field.name}" not in history.constants]
-    custom = f", {len(columns)} as custom fields" if columns else ""
+    parts = [f"{len(columns)} as custom fields"] if columns else []
     if history.constants:  # no column, one value for every lead: said, as the mapping reads it
         count = len(history.constants)
-        custom += f", {count} constant{'s' if count > 1 else ''} ({', '.join(history.constants)})"
+        parts.append(f"{count} constant{'s' if count > 1 else ''} ({', '.join(history.constants)})")
     if history.seen_columns or history.constants:
-        return f"{len(history.seen_columns)} columns through the mapping{custom}"
-    return f"the lead schema's fields{custom}"
+        read = list(history.seen_columns)
+        head = f"{plural(len(read), 'column')} through the mapping" + (
+            f": {named(read, limit)}" if read else ""
+        )
+        return "; ".join([head, ", ".join(parts)]) if parts else head
+    return ", ".join(["the lead schema's fields", *parts])
+
+
+def scorer_columns(history: History, baselines: Baselines) -> dict[str, list[str]]:
+    """Each scorer's export columns by name: leadgate's through the mapping (none for a JSON history), the baselines'."""
+    return {**({"system": list(history.seen_columns)} if history.seen_columns else {}), **baselines.names}
 
 
 def learned_from(all_decisions: Decisions, policy: Policy) -> np.ndarray:
@@ -181,8 +198,8 @@ def train_model(
     metrics.update(newest_metrics(history, split, test.p_sql, ~test_gated))
     metrics["test.gated_share"] = float(test_gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
-    seen = {"system": leadgate_seen(history, builder), **baselines.seen}
-    comparison = comparison_rows(metrics, seen)
+    seen = {"system": leadgate_seen(history, builder), **baselines.seen()}
+    comparison = comparison_rows(metrics, seen, scorer_columns(history, baselines))
     findings = baselines.findings(history)
     # A custom field the model reads that training itself found known only after contact is a leak as well.
     notes, late = training_notes(model, derived, matrix, y, train, mapped=bool(history.seen_columns))
@@ -206,7 +223,7 @@ def train_model(
                 new_levels(builder, derived, y, train, split.test, dict(history.field_columns))
             ),
             "baseline_columns": baselines.columns.used,
-            "left_out": baselines.columns.dropped,
+            "left_out": baselines.left_out,
             **findings,
             # What gives the outcome away, read by leadgate itself: the model is registered, but under no alias.
             # (A leak only the baselines read is named by the verdict and keeps the alias.)

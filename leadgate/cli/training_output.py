@@ -19,7 +19,11 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
         table.add_column(column, justify="left" if column in ("scorer", "learned from") else "right")
     for row in result.comparison:
         table.add_row(
-            row["scorer"], row["columns"], f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}", gap_cell(row)
+            row["scorer"],
+            escape(row["columns"]),
+            f"{row['roc_auc']:.3f}",
+            f"{row['pr_auc']:.3f}",
+            gap_cell(row),
         )
     print_table(console, table)
     console.print(
@@ -159,11 +163,11 @@ def intent_window_words(choices: list[dict]) -> str:
 
 
 def _print_left_out(result) -> None:
+    from leadgate.training.baselines import left_out_words
+
     left_out = result.extras.get("left_out") or {}
-    if left_out:
-        shown = "; ".join(f"{name} ({why})" for name, why in list(left_out.items())[:8])
-        more = f" and {len(left_out) - 8} more" if len(left_out) > 8 else ""
-        console.print(f"columns the baselines left out: {shown}{more}")
+    if left_out:  # those with one reason named together, up to 6 of each (run: evaluation.json names all)
+        console.print(f"columns the baselines left out: {escape(left_out_words(left_out, 6))}")
 
 
 def _print_baseline_verdict(result) -> None:

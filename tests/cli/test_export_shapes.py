@@ -62,7 +62,15 @@ def test_a_semicolon_export_without_ids_or_dates_trains_on_its_own_columns(shop)
     _, out = shop
     assert "Held-out comparison (random split)" in out
     assert "random, stratified by outcome (seed 0)" in out
-    assert "7 columns through the mapping, 6 as custom fields" in out
+    assert (
+        "7 columns through the mapping: Land, Segment, Produktlinie, Landingpage +3 more; 6 as custom fields"
+    ) in out
+    # Each baseline names what it learned from (the first few here), and the line below what it left out, why.
+    assert "7 columns: Segment, Produktlinie, Landingpage, Budget freigegeben +3 more; 2 left out" in out
+    assert (
+        "columns the baselines left out: Ergebnis (the mapping's label); Betreuer (after_contact: known only "
+        "after sales contact)"
+    ) in out
     rows = {
         name: [float(x) for x in out.split(name, 1)[1].split()[:12] if x.replace(".", "").isdigit()][-2:]
         for name in ("leadgate (gates + model)", "points scorecard")
@@ -385,6 +393,29 @@ def test_a_leak_only_the_baselines_read_is_told_as_theirs_and_the_model_keeps_it
         "baselines did: if it is known only after contact, add it to after_contact so the baselines leave it out"
     ) in out
     assert "registered leadgate/1 (alias: champion)" in out and "has no alias" not in out
+
+
+def test_the_run_and_the_report_name_every_column_each_scorer_saw_and_each_left_out(shop, tmp_path):
+    folder, _ = shop
+    (found,) = (folder / "data").glob("mlartifacts/*/artifacts/evaluation.json")
+    evaluation = json.loads(found.read_text())
+    names = {row["key"]: row.get("column_names") for row in evaluation["comparison"]}
+    every = ["Segment", "Produktlinie", "Landingpage", "Budget freigegeben", "Anrufe", "Budget", "Land"]
+    assert names["raw_lightgbm"] == names["logistic"] == every  # in the export's order
+    assert sorted(names["system"]) == sorted(every) and names["scorecard"] is None
+    assert evaluation["left_out"] == {
+        "Ergebnis": "the mapping's label",
+        "Betreuer": "after_contact: known only after sales contact",
+    }
+    data = ("--data", folder / "shop.csv", "--mapping", folder / "shop.yaml", "--data-dir", folder / "data")
+    report = run("report", *data, "--version", "1", "--out", tmp_path / "r.html")
+    assert report.exit_code == 0, report.output
+    page = (tmp_path / "r.html").read_text()
+    assert f"7 columns: {', '.join(every)}; 2 left out" in page
+    assert (
+        "Columns the baselines left out: Ergebnis (the mapping&#x27;s label); Betreuer (after_contact: known "
+        "only after sales contact)."
+    ) in page
 
 
 def test_numbers_that_read_either_way_read_with_the_mark_training_read_them_with(shop, tmp_path):

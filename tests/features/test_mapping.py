@@ -173,6 +173,13 @@ def test_an_export_without_ids_or_dates_is_numbered_and_decided_as_created():
         "Last visit",
         "Created",
     ]
+    # What it leaves out is said with why, in the export's order.
+    assert mapping.kept_from_baselines(header) == {
+        "Outcome": "the mapping's label",
+        "Owner": "after_contact: known only after sales contact",
+    }
+    dated = parse_mapping(DATED).kept_from_baselines(header)
+    assert dated == {"Created": "the mapping's created_at", **mapping.kept_from_baselines(header)}
 
 
 def test_yaml_yes_no_on_keys_and_values_stay_the_text_the_export_holds():

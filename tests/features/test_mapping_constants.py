@@ -154,6 +154,6 @@ def test_an_exports_history_has_its_constants_and_training_says_so():
     # What `train` says leadgate learned from (its comparison table's first row).
     said = leadgate_seen(history, FeatureBuilder(custom_fields=history.custom_fields))
     assert said == (
-        "2 columns through the mapping, 5 constants (source.channel, source.campaign, source.cost, "
-        "custom.ad_format, custom.sponsored)"
+        "2 columns through the mapping: Job Title, Company Size; 5 constants (source.channel, source.campaign, "
+        "source.cost, custom.ad_format, custom.sponsored)"
     )

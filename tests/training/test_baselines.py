@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from leadgate.training.baseline_columns import column_frame
-from leadgate.training.baselines import verdict
+from leadgate.training.baselines import Baselines, column_words, left_out_words, verdict
 
 
 def _rows(n: int = 200) -> list[dict]:
@@ -36,6 +36,41 @@ def test_export_columns_are_typed_and_what_is_left_out_says_why():
         "Email": "identifier-like: 200 distinct values",
         "Konstant": "constant or empty",
     }
+
+
+def test_a_number_that_counts_the_leads_is_left_out_as_an_id_but_a_measured_one_is_kept():
+    rng = np.random.default_rng(1)
+    n = 300
+    created = 20_000.0 + np.sort(rng.uniform(0, 365, n))
+    frame = pd.DataFrame(
+        {
+            # A CRM's auto-number: one whole number per lead, with gaps, rising with creation.
+            "Lead Number": [str(v) for v in 579_000 + np.cumsum(rng.integers(1, 20, n))],
+            # Whole, distinct per row, but measured: it does not follow creation.
+            "Revenue": [str(v) for v in rng.choice(np.arange(10_000, 10_000_000), n, replace=False)],
+            # Rises with creation but repeats: a count, not an id.
+            "Logins": [str(v) for v in np.arange(n) // 3],
+            "Ticket": [str(v) for v in 10 + np.arange(n)],  # an id the mapping reads: kept
+        }
+    )
+    columns = column_frame(frame, created, np.ones(n, dtype=bool), read={"Ticket"})
+    assert columns.dropped == {
+        "Lead Number": "identifier-like: 300 distinct whole numbers, rising with creation"
+    }
+    assert columns.numeric == ["Revenue", "Logins", "Ticket"]
+
+
+def test_columns_are_named_in_full_or_the_first_ones_and_how_many_more():
+    names = ["A", "B", "C", "D", "E", "F"]
+    assert column_words(names) == "6 columns: A, B, C, D, E, F"
+    assert column_words(names, 4) == "6 columns: A, B, C, D +2 more"
+    assert column_words(names[:5], 4) == "5 columns: A, B, C, D, E"  # never '+1 more': that one is named
+    assert column_words(["A"]) == "1 column: A" and column_words([]) == "no column"
+    left_out = {"A": "constant or empty", "B": "after_contact", "C": "constant or empty"}
+    assert left_out_words(left_out) == "A, C (constant or empty); B (after_contact)"
+    seen = Baselines({}, {"raw_lightgbm": names, "logistic_seen": names[:2]}, None, left_out=left_out).seen()
+    assert seen["raw_lightgbm"] == "6 columns: A, B, C, D +2 more; 3 left out"
+    assert seen["logistic_seen"] == "2 columns: A, B"
 
 
 def _comparison(system: float, raw: float, logistic: float, own: float | None = None) -> list[dict]:

@@ -77,13 +77,25 @@ def test_held_out_discrimination_matches_plain_models_on_every_column(x_educatio
     assert m["test.logistic.roc_auc_gap_high"] > 0 and m["test.raw_lightgbm.roc_auc_gap_high"] > 0
     seen = {row["key"]: row["columns"] for row in result.comparison}
     assert seen["system"].endswith("17 as custom fields")
-    assert set(result.extras["left_out"]) == {
+    left_out = result.extras["left_out"]
+    assert {name for name, why in left_out.items() if why == "constant or empty"} == {
         "Magazine",
         "Receive More Updates About Our Courses",
         "Update me on Supply Chain Content",
         "Get updates on DM Content",
         "I agree to pay the amount through cheque",
     }
+    # The mapping's own are said too: its id, its order (Lead Number, so never a baseline feature), its label.
+    mapping = x_education[0]
+    late = {name for name, why in left_out.items() if why.startswith("after_contact")}
+    assert late == set(mapping.after_contact) - set(mapping.label_columns())
+    assert (
+        left_out["Lead Number"] == "the mapping's created_at"
+        and left_out["Converted"] == "the mapping's label"
+    )
+    assert left_out["Prospect ID"] == "the mapping's lead_id" and "Lead Number" not in seen["logistic"]
+    names = {row["key"]: row.get("column_names") for row in result.comparison}
+    assert not set(names["logistic"]) & set(left_out) and len(names["logistic"]) == len(names["raw_lightgbm"])
 
 
 def test_reasons_speak_of_this_data(x_education):
