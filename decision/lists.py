@@ -135,10 +135,41 @@ def normalize_network(value: str) -> str:
         raise ListValueError(f"{value!r} is not a CIDR network ({error}){hint}") from None
 
 
+# The broadest network a list takes, by IP version. One company's addresses are at most a few IPv4 /16s; the
+# very largest single holders have a /8 (17.0.0.0/8). In IPv6 a registry gives a site a /48 and a provider a
+# /32, the largest providers a /19 or /20, and each registry itself holds /12s: a /16 is already more than any
+# one company's. Broader ranges span many unrelated companies (0.0.0.0/0 and ::/0 are every address), so one
+# entry would send every lead writing from them to silent_reject as a competitor. A provider's range (a /8 of
+# home connections) passes this bound and still holds its customers: a company's own ranges are what to list.
+BROADEST_PREFIX = {4: 8, 6: 16}
+
+
+def nobodys_network(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str | None:
+    """Why a network is broader than any one company's (shorter than BROADEST_PREFIX), or None."""
+    if network.prefixlen >= BROADEST_PREFIX[network.version]:
+        return None
+    share = "every" if network.prefixlen == 0 else f"1/{2**network.prefixlen:,} of all"
+    addresses = "addresses" if network.prefixlen else "address"
+    return f"{network} is {share} IPv{network.version} {addresses}, no one company's"
+
+
+def company_network(value: str) -> str:
+    """A new network list entry (`normalize_network`), refused when broader than one company's."""
+    network = normalize_network(value)
+    nobody = nobodys_network(ipaddress.ip_network(network))
+    if nobody:
+        broadest = " or ".join(f"IPv{v} /{n}" for v, n in BROADEST_PREFIX.items())
+        raise ListValueError(
+            f"{nobody}: it would hold every lead writing from it; list the company's own ranges "
+            f"(none broader than {broadest})"
+        )
+    return network
+
+
 def normalize(kind: str, value: str) -> str:
     """A new list value in the form it is stored and compared in; ListValueError when it cannot be kept."""
     _, what = LIST_KINDS[check_kind(kind)]
-    return normalize_network(value) if what == "network" else account_domain(value)
+    return company_network(value) if what == "network" else account_domain(value)
 
 
 def compared(kind: str, value: str) -> str:

@@ -115,11 +115,14 @@ class Domains(Section):
 
     @field_validator("competitor_networks")
     @classmethod
-    def _cidrs(cls, networks: list[str] | None) -> list[str] | None:
-        from leadgate.decision.lists import ListValueError, normalize_network
+    def _cidrs(cls, networks: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        from leadgate.decision.lists import ListValueError, company_network, normalize_network
 
+        # A network broader than one company's (0.0.0.0/0) is refused as the store's lists refuse it; a
+        # policy stored with a model is read as it was validated then.
+        check = normalize_network if stored(info) else company_network
         try:
-            return None if networks is None else [normalize_network(n) for n in networks]
+            return None if networks is None else [check(n) for n in networks]
         except ListValueError as error:
             raise ValueError(str(error)) from None
 

@@ -40,6 +40,7 @@ from leadgate.serving.server import MetricsOnItsOwnPort
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
 from leadgate.serving.store import DecisionStore, IdempotencyConflict, Unstorable, make_engine, migrate
+from leadgate.serving.store_breaker import ran_out_of_time
 from leadgate.serving.store_schema import SchemaMismatch
 from leadgate.serving.suppression_views import router as suppressions_router
 from leadgate.serving.views import router
@@ -107,16 +108,27 @@ class Timing:
 
 
 def _store_down_detail(method: str, error: Exception) -> str:
-    """What a 503 can truly say: a read stored nothing anyway; a write is unknown if its COMMIT went silent."""
+    """What a 503 can truly say: a read stored nothing anyway; a write is unknown if its COMMIT went silent.
+
+    A statement the store cut at its time bound is no outage: the store answered, and the same query again
+    would take as long, so a read says to narrow it.
+    """
+    too_long = ran_out_of_time(error)
     if method not in WRITES:
+        if too_long:
+            return (
+                "the query took too long for the decision store's time bound; narrow the filter "
+                "(the same query again takes as long)"
+            )
         return "decision store unavailable, please retry"
     if getattr(getattr(error, "orig", None), "outcome_unknown", False):
         return (
             "decision store did not confirm the write in time: it may have been stored; check before retrying"
         )
+    cause = "the decision store ran out of time on this request" if too_long else "decision store unavailable"
     if method == "DELETE":
-        return "decision store unavailable; nothing was erased, please retry"
-    return "decision store unavailable; nothing was stored, please retry"
+        return f"{cause}; nothing was erased, please retry"
+    return f"{cause}; nothing was stored, please retry"
 
 
 def create_app(
@@ -263,8 +275,12 @@ def create_app(
     @app.exception_handler(InterfaceError)
     @app.exception_handler(PoolTimeout)
     async def store_down(request: Request, error: Exception):
-        log.error("decision store unavailable: %s", error)
         metrics.store_errors.inc()
+        if ran_out_of_time(error) and request.method not in WRITES:
+            # No Retry-After: a client retrying on it would run the same long query again and again.
+            log.warning("a query ran out of the store's time bound: %s %s", request.method, request.url.path)
+            return JSONResponse({"detail": _store_down_detail(request.method, error)}, status_code=503)
+        log.error("decision store unavailable: %s", error)
         return JSONResponse(
             {"detail": _store_down_detail(request.method, error)},
             status_code=503,

@@ -238,7 +238,10 @@ _ANY_REQUEST = {
 # The statuses the API answers besides success, as each route declares them in the OpenAPI schema.
 READ_ERRORS = {
     **_ANY_REQUEST,
-    503: _problem("decision store unavailable; retry after `Retry-After` seconds"),
+    503: _problem(
+        "decision store unavailable, retry after `Retry-After` seconds; or, with no `Retry-After`, "
+        "the query took too long for the store's time bound: narrow the filter"
+    ),
 }
 WRITE_ERRORS = {
     400: _problem("the body is not JSON text (not UTF-8, or nested too deeply)"),

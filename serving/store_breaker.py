@@ -49,3 +49,14 @@ def is_outage(error: BaseException) -> bool:
     if isinstance(error, OperationalError | InterfaceError):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def ran_out_of_time(error: BaseException) -> bool:
+    """PostgreSQL answered, but cut this statement at its bound (statement_timeout): its own work was too long.
+
+    Not an outage: a retry of the same query takes as long. A wait for a lock ends first, as a lock timeout
+    (serving/store_postgres.py), and a server that said nothing is a StoreTimeout: both stay outages.
+    """
+    cause = getattr(error, "orig", None) or error
+    # 57014 is query_canceled, also raised by pg_cancel_backend: only the timeout's words are this case.
+    return getattr(cause, "sqlstate", None) == "57014" and "statement timeout" in str(cause)

@@ -19,6 +19,10 @@ from leadgate.serving.store_breaker import Breaker
 # The server gives up first (statement_timeout, lock_timeout) with its own clean error and a usable
 # connection; the client cuts a server that says nothing at all (frozen, or the network gone) at the bound.
 SERVER_SHARE = 0.75
+# A wait for a lock gives up a little before the statement bound, so that its error says "lock timeout" (the
+# store is held by someone: unavailable, retry) and a statement timeout means the statement's own work was too
+# long (retrying the same query does not help). At equal bounds a blocked statement hit the statement timeout.
+LOCK_SHARE = 0.9
 # libpq counts a connect timeout in whole seconds, 2 at least: a new connection may take 2 s whatever the bound.
 CONNECT_FLOOR = 2
 # When the current pool checkout must end: its wait for a free connection, the connect and the pre-ping share it.
@@ -130,6 +134,7 @@ def make_bounded_engine(url: str, timeout: float) -> Engine:
     """A PostgreSQL engine on which no wait for the server lasts longer than `timeout` seconds."""
     breaker = Breaker(timeout)  # the server's silence; writes that ran out of time have their own
     server_ms = max(int(timeout * SERVER_SHARE * 1000), 1)
+    lock_ms = max(int(server_ms * LOCK_SHARE), 1)
     engine = create_engine(
         url,
         hide_parameters=True,  # statement parameters hold personal data; errors end up in logs
@@ -154,7 +159,7 @@ def make_bounded_engine(url: str, timeout: float) -> Engine:
     def _connect(dialect, record, cargs, cparams):
         left = _left(timeout)
         cparams = {**cparams, "connect_timeout": max(CONNECT_FLOOR, math.ceil(left))}
-        limits = f"-c statement_timeout={server_ms} -c lock_timeout={server_ms}"
+        limits = f"-c statement_timeout={server_ms} -c lock_timeout={lock_ms}"
         cparams["options"] = f"{cparams.get('options', '')} {limits}".strip()
         if breaker.open and left < CONNECT_FLOOR:
             # libpq cannot wait less than 2 s: while the server is silent, a thread tries, not the request.

@@ -65,6 +65,9 @@ def test_bad_list_input_stops_with_words_and_exit_code_2(tmp_path, isolated):
         "lists", "add", "--kind", "competitor_networks", "--value", "192.0.2.7/24", "--why", "x", *data
     )
     assert bad.exit_code == 2 and "did you mean 192.0.2.0/24" in bad.output
+    everyone = _run("lists", "add", "--kind", "competitor_networks", "--value", "::/0", "--why", "x", *data)
+    assert everyone.exit_code == 2 and "::/0 is every IPv6 address, no one company's" in everyone.output
+    assert "nothing was stored" in everyone.output
     unknown = _run("lists", "add", "--kind", "rivals", "--value", "a.com", "--why", "x", *data)
     assert unknown.exit_code == 2 and "unknown list kind" in unknown.output
     empty = _run("lists", "add", "--kind", "do_not_engage", "--value", "a.com", "--why", " ", *data)

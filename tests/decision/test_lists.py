@@ -166,3 +166,36 @@ def test_a_policy_file_with_a_bad_network_is_refused():
     text = yaml.safe_dump(data)
     with pytest.raises(PolicyError, match="did you mean 10.0.0.0/8"):
         parse_policy(text)
+
+
+@pytest.mark.parametrize(
+    "network", ["0.0.0.0/0", "::/0", "128.0.0.0/1", "16.0.0.0/7", "2000::/3", "2002::/15"]
+)
+def test_a_network_broader_than_one_company_s_is_refused(network):
+    from leadgate.decision.lists import ListValueError, normalize
+
+    with pytest.raises(ListValueError, match="no one company's: it would hold every lead writing from it"):
+        normalize("competitor_networks", network)
+
+
+@pytest.mark.parametrize(
+    "network", ["17.0.0.0/8", "172.16.0.0/12", "2003::/16", "2001:db8::/32", "192.0.2.9"]
+)
+def test_a_company_s_network_up_to_the_bound_is_kept(network):
+    from leadgate.decision.lists import normalize
+
+    assert normalize("competitor_networks", network).split("/")[0] == network.split("/")[0]
+
+
+def test_a_policy_file_with_a_network_of_everyone_is_refused_but_a_stored_one_still_loads():
+    import yaml
+
+    from leadgate.decision.policy import PolicyError, parse_policy
+
+    data = POLICY.model_dump(mode="json")
+    data["domains"]["competitor_networks"] = ["0.0.0.0/0"]
+    text = yaml.safe_dump(data)
+    with pytest.raises(PolicyError, match="0.0.0.0/0 is every IPv4 address"):
+        parse_policy(text)
+    # A model stored with it before this check keeps loading as it was validated then.
+    assert parse_policy(text, stored=True).domains.competitor_networks == ["0.0.0.0/0"]

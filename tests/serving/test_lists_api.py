@@ -105,6 +105,11 @@ def test_bad_list_changes_are_refused_in_words_and_nothing_is_stored(client):
         ("/v1/lists/do_not_engage", {"value": "www.gmail.com", "why": "x"}, 422, "free email domain"),
         ("/v1/lists/previously_rejected", {"value": "co.uk", "why": "x"}, 422, "public suffix"),
         ("/v1/lists/employee_domains", {"value": "mailinator.com", "why": "x"}, 422, "disposable"),
+        # As would a network broader than one company's: every lead's address is in 0.0.0.0/0.
+        ("/v1/lists/competitor_networks", {"value": "0.0.0.0/0", "why": "x"}, 422, "every IPv4 address"),
+        ("/v1/lists/competitor_networks", {"value": "::/0", "why": "x"}, 422, "every IPv6 address"),
+        ("/v1/lists/competitor_networks", {"value": "64.0.0.0/2", "why": "x"}, 422, "1/4 of all IPv4"),
+        ("/v1/lists/competitor_networks", {"value": "2000::/3", "why": "x"}, 422, "would hold every lead"),
     ]
     for path, body, code, words in cases:
         response = client.post(path, json=body, headers=auth("admin"))

@@ -141,6 +141,34 @@ def test_a_read_refused_by_a_hung_store_does_not_claim_nothing_was_stored(servic
                 assert took < BOUND + SLACK
         assert down.status_code == 503 and down.headers["Retry-After"]
         assert "nothing was stored" not in down.json()["detail"]
+        # Held by someone else: unavailable, worth a retry; not "the query took too long" (a lock wait ends first).
+        assert down.json()["detail"] == "decision store unavailable, please retry"
+
+
+def test_a_read_the_store_cut_at_its_bound_says_the_query_took_too_long(
+    service_settings, tmp_path, monkeypatch
+):
+    """The store answered; the query's own work outlasted the bound, and a retry as it is would take as long.
+
+    PostgreSQL only: SQLite has no statement bound (its reads never wait for its writer), so a long read answers.
+    """
+    from sqlalchemy import text
+
+    from leadgate.serving.app import create_app
+
+    with _bounded_store("postgres", tmp_path) as store:
+
+        def slow(**_):
+            with store.sessions() as session:
+                session.execute(text("SELECT pg_sleep(5)"))  # past the server's statement bound
+
+        monkeypatch.setattr(store, "latest", slow)
+        with TestClient(create_app(service_settings, store=store, poll=False)) as client:
+            cut, took = _timed(lambda: client.get("/v1/leads", params={"gate": "any"}, headers=auth("sales")))
+            assert cut.status_code == 503 and took < BOUND + SLACK, (cut.text, took)
+            assert "took too long" in cut.json()["detail"] and "narrow the filter" in cut.json()["detail"]
+            assert "Retry-After" not in cut.headers  # an automatic retry would run it again, as long
+            assert client.get("/readyz").status_code == 200  # no outage: the store answers
 
 
 def test_concurrent_writers_behind_a_hung_store_all_answer_within_the_bound(service_settings, bounded):
