@@ -7,10 +7,10 @@ from dataclasses import dataclass, field, replace
 
 from leadgate.features.cells import Row
 from leadgate.features.date_readings import date_readings
-from leadgate.features.export_records import decimal_marks, map_rows, with_columns
+from leadgate.features.export_records import decimal_marks, map_rows, row_label, with_columns
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
-from leadgate.training.data import History, history_from_records
+from leadgate.training.data import History, HistoryError, history_from_records
 from leadgate.training.outcome_maturity import closed_label
 
 SHOWN_VALUES = 8  # outcome values named in notes and errors, most common first
@@ -198,19 +198,10 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         raise MappingError(
             f"no lead has an outcome yet ({len(waiting):,} open): nothing to learn from; {described}"
         )
-    history = history_from_records(
-        [record for _, record in mapped],
-        # Row numbers count the header as 1, so the raw row of number k is rows[k - 2].
-        columns=[{column: rows[number - 2][column] for column in own} for number, _ in mapped],
-        custom_fields=mapping.custom_fields(),
-        seen_columns=tuple(dict.fromkeys(c for c in mapping.feature_columns().values() if c in set(own))),
-        ordered=mapping.created_at is not None,
-        # The baselines read each column with the mark the mapping reads it with, so neither misreads "71,0".
-        # A column the mapping does not read has its mark inferred from its cells (None).
-        decimal={column: marks.get(column, mapping.decimal) for column in own},
-        numbers=[number for number, _ in mapped],
-        cells=True,
-    )
+    try:
+        history = _mapped_history(mapping, rows, mapped, own, marks)
+    except HistoryError as error:  # rows the lead schema refuses, named as the mapping's own errors name them
+        raise HistoryError(with_columns(mapping, str(error))) from None
     # Counted on the rows trained on, as the totals are: not a row the lead schema refuses (a negative size),
     # nor the rows left out of a lead on several (walk M: values summed to more leads than were stated).
     cells = _label_cells(rows, history.numbers, label, placeholders)
@@ -240,6 +231,26 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         date_readings=date_readings(mapping),
     )
     return MappedExport(history, [*problems, *refused], notes)
+
+
+def _mapped_history(
+    mapping: Mapping, rows: list[dict], mapped: list[tuple[int, dict]], own: list[str], marks: dict[str, str]
+) -> History:
+    """The history of the mapped records (each with its export row's number), the baselines' columns beside."""
+    return history_from_records(
+        [record for _, record in mapped],
+        # Row numbers count the header as 1, so the raw row of number k is rows[k - 2].
+        columns=[{column: rows[number - 2][column] for column in own} for number, _ in mapped],
+        custom_fields=mapping.custom_fields(),
+        seen_columns=tuple(dict.fromkeys(c for c in mapping.feature_columns().values() if c in set(own))),
+        ordered=mapping.created_at is not None,
+        # The baselines read each column with the mark the mapping reads it with, so neither misreads "71,0".
+        # A column the mapping does not read has its mark inferred from its cells (None).
+        decimal={column: marks.get(column, mapping.decimal) for column in own},
+        numbers=[number for number, _ in mapped],
+        cells=True,
+        row_names=[row_label(mapping, number, record["lead_id"]) for number, record in mapped],
+    )
 
 
 def _label_cells(rows: list[dict], numbers: list[int], label: Label, placeholders: set[str]) -> Counter:

@@ -49,16 +49,21 @@ def test_the_outcome_values_are_counted_most_common_first_in_the_notes():
 
 def test_a_row_the_lead_schema_refuses_is_named_and_left_out_of_the_outcome_count():
     mapping = parse_mapping(
-        MAPPING.replace("custom:", "fields:\n  company.employees: {column: Size}\ncustom:")
+        MAPPING.replace("custom:", "fields:\n  company.annual_revenue: {column: Revenue}\ncustom:")
     )
     rows = _rows()
     for i, row in enumerate(rows):
-        row["Size"] = "-3" if i == 3 else "40"  # row 5 of the export: a size below zero, a Closed Won lead
+        row["Revenue"] = (
+            "-3" if i == 3 else "40"
+        )  # row 5 of the export: revenue below zero, a Closed Won lead
     mapped = history_from_export(rows, mapping)
     assert len(mapped.history.leads) == 399
-    assert [p.split(": ", 1)[0] for p in mapped.problems] == ["row 5"]
+    # Named as a row the mapping cannot read is: its number and its lead id.
+    assert [p.split(": ", 1)[0] for p in mapped.problems] == ["row 5 (Id 3)"]
     # The schema's words with the export's own column, as the mapping's errors name columns.
-    assert "company.employees (Size): expected 0 to 5,000,000 employees, got '-3'" in mapped.problems[0]
+    assert (
+        "company.annual_revenue (Revenue): Input should be greater than or equal to 0" in mapped.problems[0]
+    )
     assert mapped.history.skipped == tuple(mapped.problems)
     assert mapped.notes[-1].startswith("outcome: 133 SQLs among 399 leads;")  # the leads trained on
 
