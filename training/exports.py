@@ -27,17 +27,23 @@ class MappedExport:
     notes: list[str] = field(default_factory=list)
 
 
-def describe_outcomes(label: Label, values: Counter) -> str:
+def describe_outcomes(label: Label, values: Counter, won: Counter | None = None) -> str:
     """The outcome column's values, most common first, each with what it counts as.
 
     Values that differ only in case or surrounding spaces count as one ('Yes', ' yes'), as the label reads them.
+    `won` counts, per value, the rows that are SQLs only because the label's won column says won: a value's
+    rows so counted are said with it ('Lead In' 7 (won per Deal - Status: counted as SQLs)), those of values not
+    shown at the end.
     """
     grouped: Counter = Counter()
+    rescued: Counter = Counter()
     spelling: dict[str | None, str | None] = {}
     for text, count in values.most_common():
         key = None if text is None else fold(text)
         grouped[key] += count
         spelling.setdefault(key, text)  # shown as its most common spelling
+    for text, count in (won or Counter()).items():
+        rescued[None if text is None else fold(text)] += count
     shown = []
     for key, count in grouped.most_common(SHOWN_VALUES):
         text = spelling[key]
@@ -45,9 +51,17 @@ def describe_outcomes(label: Label, values: Counter) -> str:
         name = "(blank)" if text is None else repr(text)
         if text is not None and mapped != text:
             name += f" → {'null' if mapped is None else repr(mapped)}"
-        shown.append(f"{name} {count:,} ({KINDS[label.kind(text)]})")
+        kind = KINDS[label.kind(text)]
+        if rescued[key]:  # a won deal is an SQL whatever this column says (features/outcome.py)
+            said = f"won per {label.won.column}: counted as {'an SQL' if rescued[key] == 1 else 'SQLs'}"
+            kind = said if rescued[key] == count else f"{kind}; {rescued[key]:,} {said}"
+        shown.append(f"{name} {count:,} ({kind})")
+        del rescued[key]
     more = len(grouped) - SHOWN_VALUES
     rest = f" and {more:,} more values" if more > 0 else ""
+    unshown = sum(rescued.values())
+    if unshown and label.won is not None:  # so the counts add up to the SQLs stated (walk N)
+        rest += f"; {unshown:,} more counted as SQLs since {label.won.column} says they were won"
     return f"{label.sql.column} holds {', '.join(shown)}{rest}"
 
 
@@ -205,11 +219,14 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     # Counted on the rows trained on, as the totals are: not a row the lead schema refuses (a negative size),
     # nor the rows left out of a lead on several (walk M: values summed to more leads than were stated).
     cells = _label_cells(rows, history.numbers, label, placeholders)
-    trained = describe_outcomes(label, cells)
-    # A won deal is an SQL whatever the stage says (features/outcome.py): said, so the counts add up (walk N).
-    won_too = int(history.sql.sum()) - sum(n for text, n in cells.items() if label.kind(text) == "sql")
-    if won_too > 0 and label.won is not None:
-        trained += f"; {won_too:,} more counted as SQLs since {label.won.column} says they were won"
+    # A won deal is an SQL whatever the stage says (features/outcome.py): said with its stage, so the counts add
+    # up (walk N) and a won lead is not called open or not SQL (walk Y).
+    won_sqls = Counter(
+        text
+        for number, sql in zip(history.numbers, history.sql, strict=True)
+        if sql and label.kind(text := Row(rows[number - 2], placeholders).text(label.sql.column)) != "sql"
+    )
+    trained = describe_outcomes(label, cells, won_sqls)
     notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {trained}")
     refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
     constants = mapping.constants()

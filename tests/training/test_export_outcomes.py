@@ -324,5 +324,25 @@ def test_the_outcome_line_says_how_many_leads_count_as_sqls_because_they_were_wo
     mapped = history_from_export(rows, parse_mapping(WON))
     [line] = [note for note in mapped.notes if note.startswith("outcome:")]
     # Walk N: the stage counts (134 SQL) did not add up to the 135 SQLs stated.
-    assert line.startswith("outcome: 135 SQLs among 400 leads; Stage holds 'Closed Lost' 266 (not SQL), ")
-    assert line.endswith("; 1 more counted as SQLs since Deal says they were won")
+    assert line == (
+        "outcome: 135 SQLs among 400 leads; Stage holds 'Closed Lost' 266 (not SQL; 1 won per Deal: counted as an "
+        "SQL), 'Closed Won' 134 (SQL)"
+    )
+
+
+def test_a_stage_whose_leads_were_all_won_is_said_to_count_as_sqls_not_as_open():
+    rows = _won_rows()
+    for i in (1, 2, 4):  # still at an open stage, yet the deal column says won
+        rows[i] |= {"Stage": "Lead In", "Deal": "Closed Won"}
+    rows[5]["Stage"] = "Lead In"  # open and not won: left out, no outcome yet
+    mapping = parse_mapping(
+        WON.replace("sql_positive: [Closed Won]", "sql_positive: [Closed Won]\n  open: [Lead In]")
+    )
+    mapped = history_from_export(rows, mapping)
+    [line] = [note for note in mapped.notes if note.startswith("outcome:")]
+    # Walk Y: "'Lead In' 3 (no outcome yet); 3 more counted as SQLs since Deal says they were won".
+    assert line == (
+        "outcome: 137 SQLs among 399 leads; Stage holds 'Closed Lost' 262 (not SQL), 'Closed Won' 134 (SQL), "
+        "'Lead In' 3 (won per Deal: counted as SQLs)"
+    )
+    assert "Stage holds 'Lead In' 1 (no outcome yet)" in mapped.notes[-2]  # the open lead left out
