@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from leadgate.features.blank_cells import reads_blank
 from leadgate.features.cells import Row
 from leadgate.features.date_readings import date_readings
 from leadgate.features.export_records import decimal_marks, map_rows, row_label, with_columns
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
 from leadgate.training.data import History, HistoryError, history_from_records
+from leadgate.training.field_checks import MULTI_SHARE
 from leadgate.training.outcome_maturity import closed_label
 
 SHOWN_VALUES = 8  # outcome values named in notes and errors, most common first
+# A sizeable share of a multi-select column's cells, as for the note on cells listing several values.
+BLANK_SELECTIONS = MULTI_SHARE
 KINDS = {"sql": "SQL", "not_sql": "not SQL", "open": "no outcome yet", "blank": "no outcome: an error"}
 
 
@@ -227,6 +231,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         if sql and label.kind(text := Row(rows[number - 2], placeholders).text(label.sql.column)) != "sql"
     )
     trained = describe_outcomes(label, cells, won_sqls)
+    notes += blank_selections(mapping, rows, history.numbers)
     notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {trained}")
     refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
     constants = mapping.constants()
@@ -268,6 +273,28 @@ def _mapped_history(
         cells=True,
         row_names=[row_label(mapping, number, record["lead_id"]) for number, record in mapped],
     )
+
+
+def blank_selections(mapping: Mapping, rows: list[dict], numbers: list[int]) -> list[str]:
+    """One note per multi-select column whose contains: fields read its blank cells as not given, when a sizeable
+    share of the leads (`numbers`, header = 1) have it blank: a CRM writes "nothing ticked" as an empty cell, and
+    each such lead's reasons would say the value is not given (walk Y: 'Interested in the API not given')."""
+    placeholders, notes = set(mapping.placeholders), []
+    columns: dict[str, list[str]] = {}
+    for name, rule in mapping.custom.items():
+        if rule.contains is not None and rule.column is not None and not reads_blank(rule):
+            columns.setdefault(rule.column, []).append(name)
+    for column, names in columns.items():
+        blank = sum(Row(rows[number - 2], placeholders).blank(column) for number in numbers)
+        if not numbers or blank < BLANK_SELECTIONS * len(numbers):
+            continue
+        fields = f"custom field {names[0]}" if len(names) == 1 else f"custom fields {', '.join(names)}"
+        notes.append(
+            f"{column}: blank for {blank / len(numbers):.0%} of the leads ({blank:,} of {len(numbers):,}), which "
+            f"{fields} (contains:) read as not given, and their reasons say so; if a blank cell means nothing is "
+            f'ticked, add false_values: [""] to {"it" if len(names) == 1 else "each"}'
+        )
+    return notes
 
 
 def _label_cells(rows: list[dict], numbers: list[int], label: Label, placeholders: set[str]) -> Counter:

@@ -346,3 +346,21 @@ def test_a_stage_whose_leads_were_all_won_is_said_to_count_as_sqls_not_as_open()
         "'Lead In' 3 (won per Deal: counted as SQLs)"
     )
     assert "Stage holds 'Lead In' 1 (no outcome yet)" in mapped.notes[-2]  # the open lead left out
+
+
+def test_a_multi_select_column_blank_for_many_leads_suggests_reading_blank_as_nothing_ticked():
+    rows = [{**row, "Products": "" if i % 10 < 3 else "API;Analytics"} for i, row in enumerate(_rows())]
+    both = "  wants_api: {column: Products, contains: API}\n  wants_sso: {column: Products, contains: SSO}\n"
+    mapping = parse_mapping(MAPPING.replace("custom:\n", "custom:\n" + both))
+    # Walk Y: HubSpot writes "nothing ticked" as an empty cell, and 103 of 400 leads read 'API not given'.
+    assert (
+        "Products: blank for 30% of the leads (120 of 400), which custom fields wants_api, wants_sso (contains:) "
+        "read as not given, and their reasons say so; if a blank cell means nothing is ticked, add "
+        'false_values: [""] to each'
+    ) in history_from_export(rows, mapping).notes
+    read = MAPPING.replace(
+        "custom:\n", 'custom:\n  wants_api: {column: Products, contains: API, false_values: [""]}\n'
+    )
+    assert not [n for n in history_from_export(rows, parse_mapping(read)).notes if n.startswith("Products")]
+    few = [{**row, "Products": "" if i % 10 < 1 else "API"} for i, row in enumerate(_rows())]  # 10% blank
+    assert not [n for n in history_from_export(few, mapping).notes if n.startswith("Products")]
