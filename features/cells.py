@@ -8,7 +8,7 @@ from leadgate.features import number_marks
 from leadgate.features.blank_cells import cell
 from leadgate.features.custom import prefix_number_problem
 from leadgate.features.dates import moment
-from leadgate.features.employee_bands import read_band
+from leadgate.features.employee_bands import MAX_EMPLOYEES, read_band
 from leadgate.features.money_cells import currency_marks, usd
 
 
@@ -169,17 +169,45 @@ def event_count(text: str, mark: str | None) -> int:
     """
     if "%" in text or currency_marks(text):
         raise ValueError(f"expected {COUNT_WORDS}, got {text!r}")
+    count = _whole_number(text, mark, COUNT_WORDS)
+    if count < 0:
+        raise ValueError(f"expected {COUNT_WORDS}, got {text!r}, below 0")
+    return count
+
+
+def company_size(text: str, mark: str | None) -> str | int:
+    """A company.employees cell read without a `type`: a size band kept as its text (the schema reads it), else
+    a head count read as a count of events is: with no decimal mark declared, '1.268' and '1,268' are 1268."""
+    if read_band(text) is not None:
+        return text
+    unread = all(number_marks.read(text, m) is None for m in (".", ","))
+    if "%" in text or currency_marks(text) or unread:
+        raise ValueError(f"expected a number or a size band like '51-200' or '10001+', got {text!r}")
+    count = _whole_number(text, mark, "a whole number of employees")
+    if not 0 <= count <= MAX_EMPLOYEES:
+        raise ValueError(f"expected 0 to {MAX_EMPLOYEES:,} employees, got {text!r}")
+    return count
+
+
+def _whole_number(text: str, mark: str | None, words: str) -> int:
+    """The whole number a cell writes with `mark`, or with either mark when none is declared; ValueError saying
+    `expected {words}` for a fraction, naming the declared mark when the other one reads it whole."""
     readings = [number_marks.read(text, m) for m in ((mark,) if mark else (".", ","))]
     whole = [number for number in readings if number is not None and number.is_integer()]
     if not whole:
         said = repr(text) + (", a fraction" if any(n is not None for n in readings) else "")
-        if mark and _whole(number_marks.read(text, "," if mark == "." else ".")):
+        other = "," if mark == "." else "."
+        if mark and _whole(number_marks.read(text, other)):
             said += f" with the decimal mark {mark!r} the mapping reads numbers with"
-        raise ValueError(f"expected {COUNT_WORDS}, got {said}")
-    count = max(whole)  # '1.000' undeclared: 1000, its point a group, as '1.234' is 1234
-    if count < 0:
-        raise ValueError(f"expected {COUNT_WORDS}, got {text!r}, below 0")
-    return int(count)
+            if (
+                words != COUNT_WORDS
+            ):  # a count's message has said this since before; a size says what to declare
+                name = "point" if mark == "." else "comma"
+                said += (
+                    f": if its {name} groups thousands, give the column or the mapping `decimal: {other!r}`"
+                )
+        raise ValueError(f"expected {words}, got {said}")
+    return int(max(whole))  # '1.000' undeclared: 1000, its point a group, as '1.234' is 1234
 
 
 def _whole(number: float | None) -> bool:
@@ -214,9 +242,22 @@ def _is_band(text: str) -> bool:
         return True
 
 
-def checked(rule, row: Row):
-    """`convert`, with the column's name in the error."""
+SIZE_FIELD = "company.employees"  # the lead field whose text (no `type`) is a size band or a head count
+
+
+def field_value(target: str, rule, row: Row, decimal: str | None):
+    """`convert` for the lead field `target`: company.employees read as text (no `type`) is a size band or a
+    head count (company_size), its decimal mark the column's `decimal`, else the mapping's (`decimal`)."""
+    value = convert(rule, row)
+    if target != SIZE_FIELD or rule.type != "text" or not isinstance(value, str):
+        return value
+    # A typed table's number (Parquet, a DataFrame) is written with a point whatever the export's mark.
+    return company_size(value, "." if row.is_number(rule.column) else rule.decimal or decimal)
+
+
+def checked(rule, row: Row, target: str | None = None, decimal: str | None = None):
+    """`convert` (`field_value` for a lead field's `target`), with the column's name in the error."""
     try:
-        return convert(rule, row)
+        return convert(rule, row) if target is None else field_value(target, rule, row, decimal)
     except ValueError as error:
         raise ValueError(f"{rule.column or rule.where}: {error}") from None

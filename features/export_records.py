@@ -167,7 +167,7 @@ def _record(
         # training decided it: there is no "later" to measure age by, nor is a new lead old by its rank.
         record["scored_at"] = created
     for target, rule in mapping.fields.items():
-        value = checked(rule, row)
+        value = checked(rule, row, target, mapping.decimal)
         if value is not None:
             section, name = target.split(".")
             record.setdefault(section, {})[name] = value

@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from leadgate.features.blank_cells import check_label_placeholders, check_placeholders
-from leadgate.features.cells import Row, convert
+from leadgate.features.cells import SIZE_FIELD, Row, convert, field_value
 from leadgate.features.custom import CustomField
 from leadgate.features.dates import EPOCH_FORMATS, time_zone
 from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the mapping's vocabulary)
@@ -42,6 +42,8 @@ TARGETS = {
     for section, model in (("contact", Contact), ("company", Company), ("form", Form), ("source", Source))
     for name in model.model_fields
 }
+# Lead fields that hold a number: a column mapped to one without a `type` is read as a `number` column is.
+NUMBER_FIELDS = ("company.annual_revenue", "form.seconds_on_form", "source.cost")
 DEFAULT_PLACEHOLDERS = ["", "Select", "select", "N/A", "n/a", "NA", "null", "NULL", "None", "-", "--"]
 
 
@@ -97,7 +99,10 @@ class Mapping(_Strict):
         unknown = sorted(set(self.fields) - TARGETS)
         if unknown:
             raise ValueError(f"unknown lead fields {unknown}; known: {sorted(TARGETS)}")
-        self.fields = {target: self._money(target, self._zoned(rule)) for target, rule in self.fields.items()}
+        self.fields = {
+            target: self._money(target, self._zoned(self._typed(target, rule)))
+            for target, rule in self.fields.items()
+        }
         self.custom = {name: self._zoned(rule) for name, rule in self.custom.items()}
         if isinstance(self.created_at, CreatedAt):
             self.created_at = self._zoned(self.created_at)
@@ -148,7 +153,10 @@ class Mapping(_Strict):
         constants = self.constants()
         for path, rule in constants.items():
             try:
-                value = convert(rule, Row({}, set(), self.decimal or "."))
+                row = Row({}, set(), self.decimal or ".")
+                value = (
+                    field_value(path, rule, row, self.decimal) if path in self.fields else convert(rule, row)
+                )
             except ValueError as error:
                 raise ValueError(f"{self._named(path)}: {rule.where}: {error}") from None
             if value is not None:  # a value map may read it as missing
@@ -170,6 +178,21 @@ class Mapping(_Strict):
     def _named(path: str) -> str:
         """A lead path as the mapping names it: 'fields.source.channel', 'custom.region'."""
         return path if path.startswith("custom.") else f"fields.{path}"
+
+    @staticmethod
+    def _typed(target: str, rule: FieldColumn) -> FieldColumn:
+        """The rule with its field's type when it names none: a number field's cells read as a `number` column's
+        (currency, grouping and its decimal mark, declared or inferred); company.employees stays text, a size band
+        or a head count (features/cells.company_size); any other field is text, which no `decimal` applies to."""
+        if not rule.typed_by_field():
+            return rule
+        if target in NUMBER_FIELDS:
+            return rule.model_copy(update={"type": "number"})
+        if target != SIZE_FIELD and rule.decimal is not None:
+            raise ValueError(
+                f"fields.{target}: {rule.where}: decimal applies to type: number or integer, not text"
+            )
+        return rule
 
     @staticmethod
     def _money(target: str, rule: Column) -> Column:

@@ -92,11 +92,16 @@ class Column(_Strict):
                 )
             check_format(self.date_format)
         self._check_timezone()
-        if self.decimal is not None and self.type not in ("number", "integer"):
+        if self.decimal is not None and self.type not in ("number", "integer") and not self.typed_by_field():
             raise ValueError(f"{self.where}: decimal applies to type: number or integer, not {self.type}")
         self._check_currency()
         check_flag_words(self)  # words no reading consults would be silently ignored
         return self
+
+    def typed_by_field(self) -> bool:
+        """Whether the lead field the column fills gives its type (a field's column that names none): the mapping
+        then checks the options a type needs, knowing the field (Mapping._typed)."""
+        return False
 
     def _check_timezone(self) -> None:
         if self.timezone is None:
@@ -116,7 +121,7 @@ class Column(_Strict):
         where = self.where
         if (self.currency, self.usd_per_unit) == (None, None):
             return
-        if self.type not in ("number", "integer"):
+        if self.type not in ("number", "integer") and not self.typed_by_field():
             raise ValueError(
                 f"{where}: currency and usd_per_unit apply to type: number or integer, not {self.type}"
             )
@@ -157,6 +162,9 @@ class FieldColumn(Column):
     @property
     def where(self) -> str:
         return f"value {self.value!r}" if self.value is not None else super().where
+
+    def typed_by_field(self) -> bool:
+        return "type" not in self.model_fields_set
 
 
 class CreatedAt(Column):
@@ -218,6 +226,9 @@ class CustomColumn(FieldColumn):
 
     def reads_as(self) -> str:
         return "flag" if self.contains is not None else self.type
+
+    def typed_by_field(self) -> bool:
+        return False  # a custom field is the type its column says (a category when it says none)
 
     def _check_currency(self) -> None:
         # No policy threshold compares a custom number: the model learns it in the export's own unit, never

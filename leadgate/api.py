@@ -173,19 +173,27 @@ class Scorer:
             warn_dates(self.loaded.model, mapping, stacklevel)
             return _mapped(leads, mapping, self.loaded.model.metadata.get("decimal_marks"))
         if isinstance(leads, pd.DataFrame):
-            columns = [str(column) for column in leads.columns]
-            if columns and foreign_columns(columns) == columns:  # an export's own names: every row would fail
-                raise ValueError(
-                    f"no column is a lead field ({shown_columns(columns)}): did you mean mapping=? (a CRM export is read "
-                    "through a mapping: a file or a shipped name)"
-                )
+            _lead_fields_in([str(column) for column in leads.columns])
             # As `score` reads a CSV: text cells of custom fields by the model's types, rows numbered as the file.
             return list(table_rows(leads.to_dict(orient="records"), self.custom_fields))
+        leads = list(leads)
+        if leads and all(isinstance(lead, dict) for lead in leads):  # export rows as dicts, as a DataFrame's
+            _lead_fields_in(list(dict.fromkeys(str(key) for lead in leads for key in lead)))
         # Text is a lead's JSON, as the pyfunc takes it: never a row's error message, which would echo the lead.
         return [
             json_text_row(number, lead) if isinstance(lead, str) else Row.of(number, lead)
             for number, lead in enumerate(leads, start=1)
         ]
+
+
+def _lead_fields_in(columns: list[str]) -> None:
+    """Refuse columns (or a dict's keys) none of which is a lead field: an export's own names, every row of which
+    would fail (a long list of 'Extra inputs are not permitted'), read without its mapping."""
+    if columns and foreign_columns(columns) == columns:
+        raise ValueError(
+            f"no column is a lead field ({shown_columns(columns)}): did you mean mapping=? (a CRM export is read "
+            "through a mapping: a file or a shipped name)"
+        )
 
 
 def _one_table(leads):

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from leadgate.serving.export_reader import BatchInputError
+from leadgate.serving.file_formats import OUTPUT_FORMATS
 
 if TYPE_CHECKING:
     from leadgate.decision.record import DecisionRecord
     from leadgate.serving.lead_files import Row
 
-OUTPUT_FORMATS = (".jsonl", ".parquet")
 # A decision as a row of the flat (Parquet, DataFrame) output: each column and how a record gives it.
 FLAT_FIELDS: dict[str, Callable[[DecisionRecord], object]] = {
     "lead_id": attrgetter("lead_id"),

@@ -15,8 +15,8 @@ from pathlib import Path
 from leadgate.features.cells import cell_text
 from leadgate.features.headers import delimiter_hint
 from leadgate.serving.delimiter_sniffing import SAMPLE, blank, sniff
+from leadgate.serving.file_formats import EXPORT_FORMATS
 
-EXPORT_FORMATS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".jsonl", ".jsonl.gz", ".parquet")
 DECODE_BLOCK = 1 << 20  # bytes decoded at a time while the encoding is guessed
 BATCH_ROWS = 10_000  # Parquet and JSON-lines rows read at a time
 UNREADABLE = (OSError, EOFError, zlib.error, UnicodeDecodeError)  # bad gzip, truncated gzip, not UTF-8

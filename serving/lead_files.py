@@ -25,9 +25,9 @@ from leadgate.features.mapping import Mapping, Sequence
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.features.sequences import sequence_keys, sequence_ranks
 from leadgate.serving.export_reader import UNREADABLE, BatchInputError, file_format, open_table, open_text
+from leadgate.serving.file_formats import INPUT_FORMATS
 from leadgate.serving.parquet_rows import parquet_batches
 
-INPUT_FORMATS = (".jsonl", ".json", ".csv", ".parquet", ".jsonl.gz", ".csv.gz")
 PARQUET_BATCH = 10_000  # rows taken from a Parquet file at a time
 MARK_SAMPLE = 10_000  # rows of a mapped export whose cells tell each number column's decimal mark
 # Of a sample's cells that show a decimal mark, the share that may write the other one: each is its row's

@@ -115,6 +115,13 @@ def test_an_export_frame_without_its_mapping_is_one_error_naming_mapping(scorer)
         ValueError, match=r"no column is a lead field \(Lead Number, Lead Origin\): did you mean mapping="
     ):
         scorer.decide(export)
+    # One export row as a dict says the same (walk Y: a 24-line list of 'Extra inputs are not permitted').
+    row = {"Lead Number": "660737", "Lead Origin": "API"}
+    for call in (scorer.explain, scorer.decide, scorer.records):
+        with pytest.raises(
+            ValueError, match=r"no column is a lead field \(Lead Number, Lead Origin\): did you"
+        ):
+            call(row)
     mixed = pd.DataFrame([{**lead_dict(lead_id="ok"), "Lead Origin": "API"}])  # a lead with one stray column
     assert "Lead Origin" in scorer.decide(mixed).loc[0, "error"]
 

@@ -129,6 +129,7 @@ def history_from_records(
     numbers: list[int] | None = None,
     label_note: str = "",
     cells: bool = False,
+    row_names: list[str] | None = None,
 ) -> History:
     """Validate records (lead fields plus an `outcome` object) and sort them by creation time.
 
@@ -136,7 +137,8 @@ def history_from_records(
     not declared are inferred from the values the leads carry. `numbers` are the records' row numbers in
     their export (header = 1), which problems cite; records are counted from 1 without them. `cells`: the
     records are a table's (CSV, Parquet, a mapped export), whose text is read as its field's type; without it
-    they are JSON's, taken as typed, as the API takes a lead.
+    they are JSON's, taken as typed, as the API takes a lead. `row_names` (index-aligned) are how problems name
+    each record ('row 5 (Lead-ID 4711)', as a mapped export's errors do); 'row N' by `numbers` without them.
     """
     # Undeclared custom fields take the type nearly all their values have; a row whose value is of another
     # (a 1 among true/false) is that row's problem, so one odd value cannot turn a flag into a category.
@@ -144,7 +146,7 @@ def history_from_records(
     fields = _raw_fields(records) if inferred else custom_fields
     with paused_gc():
         history = _history_from_records(
-            records, max_problems, columns, numbers, cells, ordered, fields if inferred else ()
+            records, max_problems, columns, numbers, cells, ordered, fields if inferred else (), row_names
         )
     return History(
         history.leads,
@@ -199,21 +201,22 @@ def _history_from_records(
     cells: bool,
     ordered: bool,
     inferred: tuple[CustomField, ...] = (),
+    row_names: list[str] | None = None,
 ) -> History:
     leads, sql, won, reasons, factors, problems, kept = [], [], [], [], [], [], []
     won_labelled = rejections_labelled = False
     for index, record in enumerate(records):
-        row = numbers[index] if numbers else index + 1
+        row = row_names[index] if row_names else f"row {numbers[index] if numbers else index + 1}"
         outcome = record.get("outcome") if isinstance(record, dict) else None
         if not isinstance(outcome, dict) or "sql" not in outcome:
-            problems.append(f"row {row}: outcome.sql is missing")
+            problems.append(f"{row}: outcome.sql is missing")
             continue
         flags = {name: _flag(outcome.get(name, False)) for name in ("sql", "won")}
         unread = [
             f"outcome.{name}: {outcome[name]!r} is not true or false" for name in flags if flags[name] is None
         ]
         if unread:  # bool("false") is True: a text outcome is read as its words, or refused
-            problems.append(f"row {row}: {'; '.join(unread)}")
+            problems.append(f"{row}: {'; '.join(unread)}")
             continue
         lead_fields = {k: v for k, v in record.items() if k != "outcome"}
         try:
@@ -222,18 +225,18 @@ def _history_from_records(
             # validation, so a bad created_at is one problem, not also one of a scored_at never given).
             leads.append(lead if lead.scored_at is not None else lead.as_of(lead.created_at))
         except LeadValidationError as error:
-            problems.append(f"row {row}: {error}")
+            problems.append(f"{row}: {error}")
             continue
         misnamed = name_problems(lead.custom)
         if misnamed:
             leads.pop()
-            problems.append(f"row {row}: {'; '.join(misnamed)}")
+            problems.append(f"{row}: {'; '.join(misnamed)}")
             continue
         # An inferred category holds values of mixed kinds: each is read as its text, none is odd.
         odd = custom_problems(lead.custom, inferred, any_category=True) if inferred and lead.custom else []
         if odd:
             leads.pop()
-            problems.append(f"row {row}: {'; '.join(odd)} (as nearly every other row has it)")
+            problems.append(f"{row}: {'; '.join(odd)} (as nearly every other row has it)")
             continue
         sql.append(flags["sql"])
         won.append(flags["won"])

@@ -32,6 +32,7 @@ from leadgate.cli.common import (
     settings_or_fail,
 )
 from leadgate.decision.count_words import plural
+from leadgate.serving.file_formats import EXPORT_FORMATS, INPUT_FORMATS, OUTPUT_FORMATS, said
 
 app = typer.Typer(help="Keep bad-fit B2B leads away from sales: gates, a calibrated score, reasons, a route.")
 
@@ -104,8 +105,14 @@ training.register(app)  # listed right after synth, as a user runs them
 
 @app.command()
 def score(
-    input: Annotated[Path, typer.Option("--input", help="leads: .jsonl(.gz), .csv(.gz) or .parquet")],
-    output: Annotated[Path, typer.Option("--output", help="decisions: .parquet or .jsonl")],
+    input: Annotated[
+        Path,
+        typer.Option(
+            "--input",
+            help=f"leads: {said(INPUT_FORMATS)}; with --mapping, a CRM export: {said(EXPORT_FORMATS)}",
+        ),
+    ],
+    output: Annotated[Path, typer.Option("--output", help=f"decisions: {said(OUTPUT_FORMATS)}")],
     alias: Annotated[str, typer.Option(help="model alias to load, or a version number")] = "champion",
     policy: PolicyOpt = None,
     mapping: Annotated[

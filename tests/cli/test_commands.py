@@ -662,6 +662,18 @@ def test_synth_says_what_its_policy_is_for():
     assert "the model's own to decide" in out and "drawn against" not in out
 
 
+def test_score_help_names_every_format_its_readers_take():
+    from leadgate.serving.file_formats import EXPORT_FORMATS, INPUT_FORMATS, said
+
+    # Walk Y: the help listed .jsonl(.gz), .csv(.gz) or .parquet while a .tsv export read through a mapping works.
+    out = re.sub(r"[\s│]+", " ", text(run("score", "--help").output))
+    assert f"leads: {said(INPUT_FORMATS)}; with --mapping, a CRM export: {said(EXPORT_FORMATS)}" in out
+    assert (
+        ".tsv(.gz)" in said(EXPORT_FORMATS)
+        and said(INPUT_FORMATS) == ".jsonl(.gz), .json, .csv(.gz) or .parquet"
+    )
+
+
 def test_score_says_on_stderr_which_new_source_many_of_the_leads_hold(trained, tmp_path):
     leads = tmp_path / "leads.jsonl"
     rows = [lead_dict(lead_id=f"l{i}", source={"channel": "LinkedIn Lead Gen"}) for i in range(20)]

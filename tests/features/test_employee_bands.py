@@ -119,3 +119,35 @@ def test_a_band_in_a_column_typed_as_a_number_says_how_to_map_it():
         "row 2 (Lead ID l0): Company Size: '51-200 employees' is a size band, not a number: map it to "
         "company.employees without a `type` (it reads bands as they are), or as a custom field of type `category`"
     )
+
+
+def test_a_size_column_without_a_type_reads_point_groups_as_a_count_of_events_does():
+    records = _mapped(["1.268", "1,268", "250", "51-200"])
+    assert [r["company"]["employees"] for r in records] == [1268, 1268, 250, "51-200"]
+    from leadgate.features.export_records import map_rows
+    from leadgate.features.mapping import parse_mapping
+
+    # A German export with its decimal comma declared: its point groups thousands, as with `type: integer`.
+    german = parse_mapping("decimal: ','\n" + MAPPING % "", "german")
+    row = {"Lead ID": "l1", "Submitted At": "2026-02-03", "Email": "a@acme.com", "Company Size": "1.268"}
+    assert map_rows(german, [row])[0][1]["company"]["employees"] == 1268
+    # A point declared as the decimal mark: a fraction, named by column and id, with the mark to declare.
+    english = parse_mapping("decimal: '.'\n" + MAPPING % "", "english")
+    assert map_rows(english, [row])[0][1] == (
+        "row 2 (Lead ID l1): Company Size: expected a whole number of employees, got '1.268', a fraction with the "
+        "decimal mark '.' the mapping reads numbers with: if its point groups thousands, give the column or the "
+        "mapping `decimal: ','`"
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "problem"),
+    [
+        ("60.5", "expected a whole number of employees, got '60.5', a fraction"),
+        ("lots", "expected a number or a size band like '51-200' or '10001+', got 'lots'"),
+        ("-3", "expected 0 to 5,000,000 employees, got '-3'"),
+        ("12%", "expected a number or a size band like '51-200' or '10001+', got '12%'"),
+    ],
+)
+def test_a_size_cell_neither_count_nor_band_is_its_rows_error_naming_the_column_and_id(size, problem):
+    assert _mapped([size])[0] == f"row 2 (Lead ID l0): Company Size: {problem}"

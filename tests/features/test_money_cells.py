@@ -145,7 +145,7 @@ def test_the_currency_options_are_checked_when_the_mapping_loads(option, problem
             "(company.annual_revenue, source.cost) only",
         ),
         (
-            "fields:\n  company.annual_revenue: {column: U, currency: EUR, usd_per_unit: 2}",
+            "fields:\n  company.annual_revenue: {column: U, type: text, currency: EUR, usd_per_unit: 2}",
             "currency and usd_per_unit apply to type: number or integer, not text",
         ),
         (

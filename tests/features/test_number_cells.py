@@ -193,3 +193,26 @@ def test_a_trailing_decimal_point_still_reads(cell, number):
     from leadgate.features.number_marks import read
 
     assert read(cell, ".") == number
+
+
+def test_a_number_field_mapped_without_a_type_reads_its_cells_as_a_number_column():
+    mapping = parse_mapping(
+        """
+name: t
+decimal: ","
+lead_id: {column: Id}
+fields:
+  company.annual_revenue: {column: Revenue}
+  form.seconds_on_form: {column: Seconds}
+  source.cost: {column: Cost, decimal: "."}
+"""
+    )
+    rows = [{"Id": "a", "Revenue": "$ 1.200.000", "Seconds": "26,1", "Cost": "1,250.5"}]
+    record = map_rows(mapping, rows)[0][1]
+    # Read as the schema's JSON number text, '1.268' would be 1.268 whatever the mapping's `decimal` says.
+    assert record["company"] == {"annual_revenue": 1_200_000}
+    assert record["form"] == {"seconds_on_form": 26.1} and record["source"] == {"cost": 1250.5}
+    with pytest.raises(
+        MappingError, match="fields.contact.email: column 'E': decimal applies to type: number"
+    ):
+        parse_mapping("name: t\nfields:\n  contact.email: {column: E, decimal: ','}\n")

@@ -49,16 +49,21 @@ def test_the_outcome_values_are_counted_most_common_first_in_the_notes():
 
 def test_a_row_the_lead_schema_refuses_is_named_and_left_out_of_the_outcome_count():
     mapping = parse_mapping(
-        MAPPING.replace("custom:", "fields:\n  company.employees: {column: Size}\ncustom:")
+        MAPPING.replace("custom:", "fields:\n  company.annual_revenue: {column: Revenue}\ncustom:")
     )
     rows = _rows()
     for i, row in enumerate(rows):
-        row["Size"] = "-3" if i == 3 else "40"  # row 5 of the export: a size below zero, a Closed Won lead
+        row["Revenue"] = (
+            "-3" if i == 3 else "40"
+        )  # row 5 of the export: revenue below zero, a Closed Won lead
     mapped = history_from_export(rows, mapping)
     assert len(mapped.history.leads) == 399
-    assert [p.split(": ", 1)[0] for p in mapped.problems] == ["row 5"]
+    # Named as a row the mapping cannot read is: its number and its lead id.
+    assert [p.split(": ", 1)[0] for p in mapped.problems] == ["row 5 (Id 3)"]
     # The schema's words with the export's own column, as the mapping's errors name columns.
-    assert "company.employees (Size): expected 0 to 5,000,000 employees, got '-3'" in mapped.problems[0]
+    assert (
+        "company.annual_revenue (Revenue): Input should be greater than or equal to 0" in mapped.problems[0]
+    )
     assert mapped.history.skipped == tuple(mapped.problems)
     assert mapped.notes[-1].startswith("outcome: 133 SQLs among 399 leads;")  # the leads trained on
 
@@ -319,5 +324,43 @@ def test_the_outcome_line_says_how_many_leads_count_as_sqls_because_they_were_wo
     mapped = history_from_export(rows, parse_mapping(WON))
     [line] = [note for note in mapped.notes if note.startswith("outcome:")]
     # Walk N: the stage counts (134 SQL) did not add up to the 135 SQLs stated.
-    assert line.startswith("outcome: 135 SQLs among 400 leads; Stage holds 'Closed Lost' 266 (not SQL), ")
-    assert line.endswith("; 1 more counted as SQLs since Deal says they were won")
+    assert line == (
+        "outcome: 135 SQLs among 400 leads; Stage holds 'Closed Lost' 266 (not SQL; 1 won per Deal: counted as an "
+        "SQL), 'Closed Won' 134 (SQL)"
+    )
+
+
+def test_a_stage_whose_leads_were_all_won_is_said_to_count_as_sqls_not_as_open():
+    rows = _won_rows()
+    for i in (1, 2, 4):  # still at an open stage, yet the deal column says won
+        rows[i] |= {"Stage": "Lead In", "Deal": "Closed Won"}
+    rows[5]["Stage"] = "Lead In"  # open and not won: left out, no outcome yet
+    mapping = parse_mapping(
+        WON.replace("sql_positive: [Closed Won]", "sql_positive: [Closed Won]\n  open: [Lead In]")
+    )
+    mapped = history_from_export(rows, mapping)
+    [line] = [note for note in mapped.notes if note.startswith("outcome:")]
+    # Walk Y: "'Lead In' 3 (no outcome yet); 3 more counted as SQLs since Deal says they were won".
+    assert line == (
+        "outcome: 137 SQLs among 399 leads; Stage holds 'Closed Lost' 262 (not SQL), 'Closed Won' 134 (SQL), "
+        "'Lead In' 3 (won per Deal: counted as SQLs)"
+    )
+    assert "Stage holds 'Lead In' 1 (no outcome yet)" in mapped.notes[-2]  # the open lead left out
+
+
+def test_a_multi_select_column_blank_for_many_leads_suggests_reading_blank_as_nothing_ticked():
+    rows = [{**row, "Products": "" if i % 10 < 3 else "API;Analytics"} for i, row in enumerate(_rows())]
+    both = "  wants_api: {column: Products, contains: API}\n  wants_sso: {column: Products, contains: SSO}\n"
+    mapping = parse_mapping(MAPPING.replace("custom:\n", "custom:\n" + both))
+    # Walk Y: HubSpot writes "nothing ticked" as an empty cell, and 103 of 400 leads read 'API not given'.
+    assert (
+        "Products: blank for 30% of the leads (120 of 400), which custom fields wants_api, wants_sso (contains:) "
+        "read as not given, and their reasons say so; if a blank cell means nothing is ticked, add "
+        'false_values: [""] to each'
+    ) in history_from_export(rows, mapping).notes
+    read = MAPPING.replace(
+        "custom:\n", 'custom:\n  wants_api: {column: Products, contains: API, false_values: [""]}\n'
+    )
+    assert not [n for n in history_from_export(rows, parse_mapping(read)).notes if n.startswith("Products")]
+    few = [{**row, "Products": "" if i % 10 < 1 else "API"} for i, row in enumerate(_rows())]  # 10% blank
+    assert not [n for n in history_from_export(few, mapping).notes if n.startswith("Products")]
