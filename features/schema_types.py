@@ -179,12 +179,22 @@ def _employees(value, info: ValidationInfo):
     value = _json_number(value, info)
     if value is None:
         return None
-    count = float(value)
-    if not count.is_integer():
-        raise ValueError(f"expected a whole number of employees, got {value!r}")
+    # An int is compared as one: float() of a JSON integer of 309 digits or more raises OverflowError, which
+    # pydantic does not turn into a 422, and a cell's '1e400' reads as inf.
+    count = value if isinstance(value, int) else float(value)
+    if isinstance(count, float) and math.isfinite(count) and not count.is_integer():
+        raise ValueError(f"expected a whole number of employees, got {_number_shown(value)}")
     if not 0 <= count <= MAX_EMPLOYEES:
-        raise ValueError(f"expected 0 to {MAX_EMPLOYEES:,} employees, got {value!r}")
+        raise ValueError(f"expected 0 to {MAX_EMPLOYEES:,} employees, got {_number_shown(value)}")
     return int(count)
+
+
+def _number_shown(value) -> str:
+    # A number as the sender wrote it, but not all 400 digits of one far out of range.
+    if isinstance(value, int) and abs(value) >= 10**30:
+        digits = str(abs(value))
+        return f"{'-' if value < 0 else ''}{digits[:12]}… ({len(digits)} digits)"
+    return repr(value)[:60]
 
 
 # A company's size: a head count, or a size band kept as '51-200' / '10001+' (see features.employee_bands).
