@@ -48,3 +48,41 @@ def test_a_real_token_still_opens_a_review(client):
         "review_token"
     ]
     assert client.post(f"/v1/review/{token}").status_code == 201
+
+
+# Every other path or query parameter that is text and reaches the store, with a NUL in it.
+NUL_PARAMETERS = [
+    ("get", "/v1/leads/a%00b/decision", "sales", None, {}),
+    ("post", "/v1/leads/a%00b/events", "intake", {"events": [{"type": "page_view"}]}, {}),
+    ("put", "/v1/leads/a%00b/outcome", "sales", {"sql": True}, {}),
+    ("delete", "/v1/leads/a%00b", "admin", None, {}),
+    (
+        "post",
+        "/v1/leads/a%00b/override",
+        "sales",
+        {"route": "nurture", "reason_code": "other", "note": "n"},
+        {},
+    ),
+    ("delete", "/v1/leads/nul-2/override", "sales", None, {"note": "a\x00b"}),
+    ("post", "/v1/leads/a%00b/feedback", "sales", {"verdict": "accepted"}, {}),
+    ("get", "/v1/accounts/a%00b.com", "sales", None, {}),
+    ("put", "/v1/accounts/a%00b.com/status", "sales", {"do_not_engage": True}, {}),
+    ("get", "/v1/lists/a%00b", "sales", None, {}),
+    ("delete", "/v1/lists/competitor_domains", "admin", None, {"value": "a\x00b.com", "why": "w"}),
+    ("delete", "/v1/lists/competitor_domains", "admin", None, {"value": "ab.com", "why": "w\x00"}),
+    ("get", "/v1/suppressions", "sales", None, {"subject": "a\x00b@example.com"}),
+    ("get", "/v1/leads", "sales", None, {"gate": "a\x00"}),
+    ("get", "/v1/leads", "sales", None, {"route": "a\x00"}),
+    ("get", "/v1/leads", "sales", None, {"since": "2026-01-01\x00"}),
+    ("get", "/v1/reviews", "sales", None, {"status": "open\x00"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "role", "body", "params"), NUL_PARAMETERS)
+def test_a_nul_in_any_other_parameter_is_a_4xx(client, method, path, role, body, params):
+    assert (
+        client.post("/v1/leads", json=lead_dict(lead_id="nul-2"), headers=auth("intake")).status_code == 201
+    )
+    response = client.request(method, path, json=body, params=params, headers=auth(role))
+    assert 400 <= response.status_code < 500, response.text
+    assert response.json()["detail"]
