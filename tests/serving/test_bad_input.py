@@ -552,13 +552,18 @@ CASES = [
         role="admin",
         says=("value", "written twice"),
     ),
-    # Accepted as it is: a Latin-1 key is a key.
+    # A key is visible ASCII: HTTP carries its bytes, and 'é' is other bytes in Latin-1 than in UTF-8.
     leads_case(
         "Latin-1 idempotency key",
         lead("bi-90"),
-        "",
-        status=201,
+        ("idempotency-key", "visible ASCII", "U+00E9 LATIN SMALL LETTER E WITH ACUTE at character 3"),
         headers={"Idempotency-Key": "clé-1".encode("latin-1")},
+    ),
+    leads_case(
+        "UTF-8 idempotency key",
+        lead("bi-90b"),
+        ("idempotency-key", "visible ASCII", "U+0105 LATIN SMALL LETTER A WITH OGONEK at character 1"),
+        headers={"Idempotency-Key": "ą-1".encode()},
     ),
     leads_case("impossible date", lead("bi-91", created_at="2026-02-30T00:00:00Z"), "created_at"),
     leads_case("email too long", lead("bi-92", contact={"email": "a" * 321}), "email"),
