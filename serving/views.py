@@ -222,6 +222,25 @@ def readyz(request: Request):
     return JSONResponse(body, status_code=200 if store_ok else 503)
 
 
+# Load balancers often probe with HEAD: answered as GET is, status and headers, without the body. Kept out of the
+# OpenAPI schema, which lists each probe once.
+@router.head("/healthz", include_in_schema=False)
+def healthz_head() -> Response:
+    """HEAD /healthz: GET's answer without its body."""
+    return _without_body(JSONResponse(healthz()))
+
+
+@router.head("/readyz", include_in_schema=False)
+def readyz_head(request: Request) -> Response:
+    """HEAD /readyz: GET's answer without its body."""
+    return _without_body(readyz(request))
+
+
+def _without_body(response: Response) -> Response:
+    # Content-Length stays GET's (RFC 9110 9.3.2): the server sends no body to a HEAD request.
+    return Response(status_code=response.status_code, headers=dict(response.headers))
+
+
 @router.get(
     "/metrics",
     summary="Prometheus metrics",
