@@ -6,9 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, ValidationInfo
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
-from leadgate.features.schema_types import NUMBER_TEXT, Moment, as_utc, field_error, from_store
+from leadgate.features.schema_types import (
+    NUMBER_TEXT,
+    PastTheCalendar,
+    as_utc,
+    field_error,
+    from_store,
+    not_a_number,
+)
 
 # A lead cannot be decided before it exists. A day's slack lets a sender whose clock runs ahead, or who labels
 # local time as UTC (up to 14 hours off), through: decided at once, the lead counts as just arrived.
@@ -19,21 +26,30 @@ FUTURE_SLACK = timedelta(days=1)
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 
 
+def _shown(moment: datetime) -> str:
+    # As its UTC moment, which the rules compare ("1990-01-01T00:00:00+14:00 is before 1990-01-01" reads
+    # false); as sent where UTC cannot hold it (0001-01-01T00:00:00+14:00), which is as true of it.
+    try:
+        return as_utc(moment).isoformat()
+    except PastTheCalendar:
+        return moment.isoformat()
+
+
 def too_late(moment: datetime, now: datetime) -> str | None:
-    """Why `moment` (UTC) cannot be a lead's time when it is decided at `now` (its latest decision moment)."""
+    """Why `moment` (aware) cannot be a lead's time when it is decided at `now` (its latest decision moment)."""
     if moment > now + FUTURE_SLACK:
         return (
-            f"{moment.isoformat()} is more than a day after now ({now.isoformat(timespec='seconds')}): a lead is "
+            f"{_shown(moment)} is more than a day after now ({now.isoformat(timespec='seconds')}): a lead is "
             "decided when it arrives, so nothing about it can be dated later; check the sender's clock and time zone"
         )
     return None
 
 
 def too_early(moment: datetime) -> str | None:
-    """Why `moment` (UTC) cannot be a lead's time: before EARLIEST, a system's zero date."""
+    """Why `moment` (aware) cannot be a lead's time: before EARLIEST, a system's zero date."""
     if moment < EARLIEST:
         return (
-            f"{moment.isoformat()} is before {EARLIEST.date().isoformat()}: a placeholder for a missing date "
+            f"{_shown(moment)} is before {EARLIEST.date().isoformat()}: a placeholder for a missing date "
             "(a system's zero date), not when it happened"
         )
     return None
@@ -49,17 +65,24 @@ def in_lead_time(moment: datetime | None, info: ValidationInfo) -> datetime | No
     return moment
 
 
+def _lead_utc(value: datetime, info: ValidationInfo) -> datetime:
+    # Moment's as_utc, but a time UTC cannot hold is refused in the words of the rule it breaks, as a time a
+    # minute within the calendar is: year 1 at +14:00 is before 1990 as surely as year 1 at -12:00.
+    try:
+        moment = as_utc(value)
+    except PastTheCalendar:
+        if from_store(info):
+            raise
+        raise ValueError(too_late(value, datetime.now(UTC)) or too_early(value)) from None
+    return in_lead_time(moment, info)
+
+
 # A time about a lead as it arrives: a Moment no more than a day after now and not before EARLIEST.
-LeadMoment = Annotated[Moment, AfterValidator(in_lead_time)]
+LeadMoment = Annotated[datetime, BeforeValidator(not_a_number), AfterValidator(_lead_utc)]
 
 
 def _event_time_problem(event, now: datetime) -> str | None:
     """Why one validated event's time cannot be (out of range, too late, too early), or None."""
-    if event.at.year in (1, 9999):  # only the calendar's first and last day can leave it in UTC
-        try:
-            as_utc(event.at)
-        except ValueError:
-            return "timestamp out of range"
     at = event.at if event.at.tzinfo is not None else event.at.replace(tzinfo=UTC)
     return too_late(at, now) or too_early(at)
 

@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from leadgate.features.lead_times import events_in_time, in_lead_time
+from leadgate.features.lead_times import LeadMoment, events_in_time
 from leadgate.features.schema_errors import (  # noqa: F401  (the lead schema's errors, re-exported)
     LEAD_ID_PATTERN,
     NO_NUL,
@@ -34,7 +34,7 @@ from leadgate.features.schema_types import (
     IpAddress,
     JsonNumber,
     ListedAnswers,
-    Moment,
+    Moment,  # noqa: F401  (the API's other times, re-exported)
     field_error,
     from_store,
     unseen_problem,
@@ -202,8 +202,10 @@ class Lead(_Strict):
         description="no '/', control or invisible characters (zero-width, bidi, line separators, fillers, "
         "private use, spaces other than U+0020)",
     )
-    created_at: Moment
-    scored_at: Moment | None = Field(
+    # A lead is decided at the latest now: created or scored later, it cannot be (scored_at would count activity
+    # still to come). A scored_at before created_at is refused below, so it is never too early.
+    created_at: LeadMoment
+    scored_at: LeadMoment | None = Field(
         None, description="decision time; activity after it is ignored (defaults to now)"
     )
     contact: Contact = Field(default_factory=Contact)
@@ -227,13 +229,6 @@ class Lead(_Strict):
         if problem:
             raise ValueError(f"{PATTERN_WORDS[LEAD_ID_PATTERN]} ({problem})")
         return lead_id
-
-    @field_validator("created_at", "scored_at")
-    @classmethod
-    def _not_in_the_future(cls, moment: datetime | None, info: ValidationInfo) -> datetime | None:
-        # A lead is decided at the latest now: created or scored later, it cannot be (scored_at would count
-        # activity still to come). A scored_at before created_at is refused below, so it is never too early.
-        return in_lead_time(moment, info)
 
     def as_of(self, moment: datetime) -> Lead:
         """This lead decided as of `moment` (say its arrival): activity after it is ignored, whatever the sender said."""

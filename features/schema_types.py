@@ -95,15 +95,22 @@ ListedAnswer = Annotated[
 ListedAnswers = Annotated[list[ListedAnswer], BeforeValidator(_split_listed)]
 
 
+class PastTheCalendar(ValueError):
+    """A time whose offset moves it, in UTC, before 0001-01-01 or after 9999-12-31 (as the value's words say)."""
+
+
 def as_utc(value: datetime) -> datetime:
     """The same moment in UTC; naive timestamps from CRM exports are taken as UTC rather than refused."""
     try:
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except OverflowError:
-        raise ValueError("timestamp out of range") from None
+        # Only the calendar's first day at a positive offset, or its last at a negative one, leaves it.
+        side = "before 0001-01-01T00:00:00Z" if value.year == 1 else "after 9999-12-31T23:59:59Z"
+        raise PastTheCalendar(f"{value.isoformat()} is {side} in UTC: no time can be held there") from None
 
 
-def _not_a_number(value):
+def not_a_number(value):
+    """Validator (before) of a time: a number sent where a time is asked is refused, not read as seconds."""
     # pydantic would read 1e9, or the text "45901.5", as seconds since 1970: a CRM field holding a number (an
     # Excel serial day, epoch milliseconds) is a mistake, not a time.
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -179,12 +186,22 @@ def _employees(value, info: ValidationInfo):
     value = _json_number(value, info)
     if value is None:
         return None
-    count = float(value)
-    if not count.is_integer():
-        raise ValueError(f"expected a whole number of employees, got {value!r}")
+    # An int is compared as one: float() of a JSON integer of 309 digits or more raises OverflowError, which
+    # pydantic does not turn into a 422, and a cell's '1e400' reads as inf.
+    count = value if isinstance(value, int) else float(value)
+    if isinstance(count, float) and math.isfinite(count) and not count.is_integer():
+        raise ValueError(f"expected a whole number of employees, got {_number_shown(value)}")
     if not 0 <= count <= MAX_EMPLOYEES:
-        raise ValueError(f"expected 0 to {MAX_EMPLOYEES:,} employees, got {value!r}")
+        raise ValueError(f"expected 0 to {MAX_EMPLOYEES:,} employees, got {_number_shown(value)}")
     return int(count)
+
+
+def _number_shown(value) -> str:
+    # A number as the sender wrote it, but not all 400 digits of one far out of range.
+    if isinstance(value, int) and abs(value) >= 10**30:
+        digits = str(abs(value))
+        return f"{'-' if value < 0 else ''}{digits[:12]}… ({len(digits)} digits)"
+    return repr(value)[:60]
 
 
 # A company's size: a head count, or a size band kept as '51-200' / '10001+' (see features.employee_bands).
@@ -232,13 +249,29 @@ def time_problem(item: dict) -> str | None:
         return f"expected an ISO 8601 date or time as text, such as {TIME_EXAMPLE}"
     # ISO in shape but no real time ('2026-13-01'): pydantic's detail says which part is out of range.
     detail = item.get("ctx", {}).get("error") if _ISO_SHAPED.match(value) else None
+    if detail == "unexpected extra characters at the end of the input":
+        detail = _clock_out_of_range(value) or detail  # said of hour 25: its date was read, its time not
     return f"expected an ISO 8601 date or time, such as {TIME_EXAMPLE}, got {value[:64]!r}" + (
         f" ({detail})" if detail else ""
     )
 
 
+_CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ](\d{2}):(\d{2})(?::(\d{2}))?")
+
+
+def _clock_out_of_range(value: str) -> str | None:
+    """Which part of an ISO time's clock is out of range ('hour 25 is out of range, 00-23'), or None."""
+    found = _CLOCK.match(value)
+    if not found:
+        return None
+    for part, text, top in zip(("hour", "minute", "second"), found.groups(), (23, 59, 59), strict=True):
+        if text is not None and int(text) > top:
+            return f"{part} {text} is out of range, 00-{top}"
+    return None
+
+
 # A point in time as leadgate keeps it: given as ISO 8601 text, naive taken as UTC, held in UTC, in range.
-Moment = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(as_utc)]
+Moment = Annotated[datetime, BeforeValidator(not_a_number), AfterValidator(as_utc)]
 
 
 MAX_CUSTOM_INTEGER = 10**15  # beyond this a JSON integer loses precision as a float, or overflows one

@@ -20,6 +20,7 @@ from leadgate.decision.policy import Policy
 from leadgate.decision.record import DecisionRecord
 from leadgate.decision.routes import ROUTE_SEVERITY, Route
 from leadgate.features import signals, titles
+from leadgate.features.schema_types import unseen_problem
 from leadgate.serving.store_models import AccountStatusRow, DecisionRow, LeadRow
 
 
@@ -34,6 +35,10 @@ class AccountNotFound(LookupError):
 def account_of(domain: str) -> str:
     """The registered domain an account is known by ('www.Acme.co.uk' -> 'acme.co.uk'), or NotAnAccount."""
     text = domain.strip().removeprefix("@")
+    # A NUL or another control character is in no domain: PostgreSQL cannot even compare text holding a NUL.
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text):
+        hidden = unseen_problem(text)
+        raise NotAnAccount(f"{domain[:64]!r} is not a company domain such as acme.com: it holds {hidden}")
     base = signals.registered_domain(text)
     nobody = nobodys_domain(base or text.lower().rstrip("."))
     if nobody:

@@ -1,5 +1,5 @@
-"""What the service checks of a request body before a route reads it: its size, its media type, and that no
-key is written twice (plain JSON parsing would keep the last value without a word)."""
+"""What the service checks of a request body before a route reads it: its size, its coding and media type, and
+that no key is written twice (plain JSON parsing would keep the last value without a word)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from leadgate.features.json_text import repeated_keys, repeated_words
 
 class BodyChecks:
     """Pure ASGI middleware: 413 for a body over the limit, whether or not Content-Length is sent; 415 for a
-    body sent as another media type than JSON (the API's only one), before anything reads it; 422 naming each
-    key written twice in one object, as the route reads the body."""
+    body sent compressed (Content-Encoding) or as another media type than JSON (the API's only one), before
+    anything reads it; 422 naming each key written twice in one object, as the route reads the body."""
 
     def __init__(self, app, max_bytes: int):
         self.app = app
@@ -27,6 +27,17 @@ class BodyChecks:
             return await _answer(send, 413, f"request body over {self.max_bytes} bytes")
         media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         sent = declared not in (None, b"0") or b"transfer-encoding" in headers
+        coded = _codings(scope["headers"])
+        if sent and coded:
+            # Nothing inflates a body here: a gzip body was read as JSON text ("not UTF-8 text") and a plain
+            # one labelled gzip taken as it was. RFC 9110 15.5.16: 415, and Accept-Encoding says what is.
+            return await _answer(
+                send,
+                415,
+                f"the body is sent with Content-Encoding: {coded}: compressed bodies are not accepted; "
+                "send the JSON uncompressed, without a Content-Encoding header",
+                headers={"Accept-Encoding": "identity"},
+            )
         if sent and not _json(media):
             # FastAPI reads a body as JSON only when it says so: text/plain, a form or no Content-Type at all got
             # "Input should be a valid dictionary", no word on the cause.
@@ -69,8 +80,15 @@ def _refuse_repeated_keys(body: bytes) -> None:
         raise HTTPException(422, detail)
 
 
-async def _answer(send, status: int, detail: str) -> None:
-    response = JSONResponse({"detail": detail}, status_code=status)
+def _codings(raw_headers) -> str:
+    """The body's content codings but identity, as sent ('gzip', 'deflate, br'); '' for none."""
+    given = b",".join(value for name, value in raw_headers if name.lower() == b"content-encoding")
+    codings = [part.strip() for part in given.decode("latin-1").split(",")]
+    return ", ".join(coding for coding in codings if coding and coding.lower() != "identity")[:100]
+
+
+async def _answer(send, status: int, detail: str, headers: dict | None = None) -> None:
+    response = JSONResponse({"detail": detail}, status_code=status, headers=headers)
     await send({"type": "http.response.start", "status": status, "headers": response.raw_headers})
     await send({"type": "http.response.body", "body": response.body})
 

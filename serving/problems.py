@@ -22,7 +22,8 @@ def _json_problem(error: dict, document) -> str:
     text = document if isinstance(document, str) else ""
     line = text.count("\n", 0, offset) + 1
     column = offset - text.rfind("\n", 0, offset)
-    reason = error.get("ctx", {}).get("error", "cannot be decoded")
+    # Python's own words may end in "at" ("Invalid control character at"): the place follows once.
+    reason = str(error.get("ctx", {}).get("error", "cannot be decoded")).removesuffix(" at")
     return f"body is not valid JSON: {reason} at line {line} column {column}"
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from leadgate.decision.routes import REJECTING_ROUTES
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import DecisionRow, LeadRow, ReviewRow
+from leadgate.serving.store_rows import is_review_token
 
 REVIEW_OUTCOMES = {
     "misclassified": "the automatic decision was wrong",
@@ -82,6 +83,10 @@ def open_review(
     not told of. A repeat for a decision already under review (open or resolved) answers with that item and
     writes nothing; each other answer gets its own item, whatever the state of the others.
     """
+    # Text no token can be (a NUL, which PostgreSQL cannot even compare, a typo'd length) is unknown, as a
+    # guess is, and never reaches the store: this endpoint takes no key.
+    if not is_review_token(token):
+        raise UnknownReviewToken(token)
     for _ in range(2):  # a concurrent request for the same decision may win the insert: then read its item
         try:
             with writing(engine) as connection:

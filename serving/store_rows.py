@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -19,6 +20,14 @@ if TYPE_CHECKING:
 def new_review_token() -> str:
     """An unguessable review token (128 bits); hex, so it never spells a word in the public answer."""
     return secrets.token_hex(16)
+
+
+_REVIEW_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def is_review_token(text: str) -> bool:
+    """Whether `text` has the shape new_review_token gives; no lead carries any other text as its token."""
+    return _REVIEW_TOKEN.fullmatch(text) is not None
 
 
 def decision_columns(lead_id: str, seq: int, trigger: str, decision: DecisionRecord) -> dict:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AfterValidator
 
@@ -42,7 +44,35 @@ def _visible_key(key: str | None) -> str | None:
     unseen = unseen_problem(text)
     if unseen:
         raise ValueError(f"may not hold control or invisible characters ({unseen})")
+    # HTTP carries a header's bytes, not its text: 'ą' sent as UTF-8 was stored as its Latin-1 reading 'Ä\x85'
+    # (a C1 control), and another client's bytes for the same key may differ. A key is visible ASCII.
+    beyond = next((i for i, ch in enumerate(text) if not ch.isascii()), None)
+    if beyond is not None:
+        character = text[beyond]
+        name = unicodedata.name(character, "UNNAMED CHARACTER")
+        raise ValueError(
+            f"may hold only visible ASCII characters (letters, digits, punctuation, spaces), not "
+            f"U+{ord(character):04X} {name} at character {beyond + 1}; a UUID makes a good key"
+        )
     return key
+
+
+def _one_key(request: Request) -> None:
+    """Dependency: two Idempotency-Key headers are a 422 naming it, never read as one of them (a proxy may add one)."""
+    keys = request.headers.getlist("idempotency-key")
+    if len(keys) > 1:
+        shown = ", ".join(repr(key[:60]) for key in keys[:5])
+        raise RequestValidationError(
+            [
+                {
+                    "type": "repeated_header",
+                    "loc": ("header", "idempotency-key"),
+                    "msg": f"given {len(keys)} times ({shown}): a lead takes one Idempotency-Key, and none is "
+                    "picked for you; send it once",
+                    "input": keys,
+                }
+            ]
+        )
 
 
 def _deps(request: Request) -> dict:
@@ -71,7 +101,7 @@ def _arrival_deps(request: Request) -> dict:
         **WRITE_ERRORS,
         409: {"model": Problem, "description": "the Idempotency-Key was already used for another lead"},
     },
-    dependencies=[Depends(require("intake", rate_limited=True))],
+    dependencies=[Depends(require("intake", rate_limited=True)), Depends(_one_key)],
     summary="Decide a new lead; answers only what the sender may see",
 )
 def create_lead(
@@ -190,6 +220,25 @@ def readyz(request: Request):
         "policy": current.pipeline.policy.version,
     }
     return JSONResponse(body, status_code=200 if store_ok else 503)
+
+
+# Load balancers often probe with HEAD: answered as GET is, status and headers, without the body. Kept out of the
+# OpenAPI schema, which lists each probe once.
+@router.head("/healthz", include_in_schema=False)
+def healthz_head() -> Response:
+    """HEAD /healthz: GET's answer without its body."""
+    return _without_body(JSONResponse(healthz()))
+
+
+@router.head("/readyz", include_in_schema=False)
+def readyz_head(request: Request) -> Response:
+    """HEAD /readyz: GET's answer without its body."""
+    return _without_body(readyz(request))
+
+
+def _without_body(response: Response) -> Response:
+    # Content-Length stays GET's (RFC 9110 9.3.2): the server sends no body to a HEAD request.
+    return Response(status_code=response.status_code, headers=dict(response.headers))
 
 
 @router.get(

@@ -107,6 +107,17 @@ def test_rows_stay_aligned_across_chunks(pipeline, tmp_path, monkeypatch):
     assert (summary.scored, summary.errors) == (3, 2)
 
 
+def test_an_employee_count_too_large_for_a_float_is_its_rows_error(pipeline, tmp_path):
+    """10**400 employees: float() of it overflowed, and the whole batch stopped with a traceback."""
+    huge = json.dumps(lead_dict(lead_id="huge", company={"employees": 10**400}))
+    lines = [json.dumps(lead_dict(lead_id="a")), huge, json.dumps(SMALL)]
+    summary = score_file(pipeline, write_jsonl(tmp_path / "in.jsonl", lines), tmp_path / "o.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "o.jsonl").read_text().splitlines()]
+    assert [r["lead_id"] for r in rows] == ["a", "huge", "small"]
+    assert rows[1]["error"].startswith("row 2: company.employees: expected 0 to 5,000,000 employees")
+    assert (summary.scored, summary.errors) == (2, 1)
+
+
 def test_jsonl_output_carries_the_full_decision_record(pipeline, tmp_path):
     source = write_jsonl(tmp_path / "in.json", [json.dumps(SMALL)])
     score_file(pipeline, source, tmp_path / "out.jsonl")

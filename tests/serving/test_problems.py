@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadgate.serving.problems import lead_problems
+from leadgate.serving.problems import field_problems, lead_problems
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,10 @@ from leadgate.serving.problems import lead_problems
 )
 def test_each_problem_is_listed_under_the_field_it_names(line, field, problem):
     assert lead_problems([line]) == [{"field": field, "problem": problem}]
+
+
+def test_a_json_error_names_its_place_once():
+    document = '{"lead_id": "a\x01b"}'
+    error = {"type": "json_invalid", "loc": ("body", 14), "ctx": {"error": "Invalid control character at"}}
+    [found] = field_problems([error], document)
+    assert found["problem"] == "body is not valid JSON: Invalid control character at line 1 column 15"
