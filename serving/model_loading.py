@@ -70,6 +70,25 @@ def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:
     return load_version(settings, version)
 
 
+def registered_run(settings: Settings, alias: str = "champion") -> tuple[str, str] | None:
+    """The version an alias (or a version number) names, as 'leadgate/3', and its training run's id, without
+    loading the model; None when there is no such version (or no registry: none is created to ask)."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    try:
+        _refuse_empty_folder(settings)
+        client, name = MlflowClient(tracking_uri=settings.tracking_uri()), settings.model_name
+        version = (
+            client.get_model_version(name, alias)
+            if alias.isdigit()
+            else client.get_model_version_by_alias(name, alias)
+        )
+    except (ModelNotFound, MlflowException):
+        return None
+    return f"{name}/{version.version}", version.run_id
+
+
 UNALIASED_TAG = "leadgate.unaliased"  # set by `leadgate train` on a version whose alias it withheld (a leak)
 REPLACED_TAG = "leadgate.challenger_replaced_by"  # set on a challenger whose alias a newer version took
 

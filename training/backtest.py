@@ -13,7 +13,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import SALES_ROUTES
 from leadgate.training.backtest_notes import backtest_notes
 from leadgate.training.backtest_tables import count_won, gate_table, lead_rows, rejecting, route_table
-from leadgate.training.data import History
+from leadgate.training.data import History, local
 from leadgate.training.intervals import CONFIDENCE
 
 
@@ -135,7 +135,8 @@ def run_backtest(
         },
         "leads_changing_route": int((before.route != after.route).sum()),
     }
-    created = [lead.created_at for lead in history.leads]
+    # In the export's own time zone (its offset kept): the dates said are those its rows write.
+    created = [local(lead.created_at, history.zone) for lead in history.leads]
     return Backtest(
         current=describe(current),
         proposed=describe(proposed),

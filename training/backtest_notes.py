@@ -7,7 +7,7 @@ from datetime import datetime
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline
-from leadgate.training.data import NO_WON_LABEL, History
+from leadgate.training.data import NO_WON_LABEL, History, local
 from leadgate.training.regime import moment_text, since_text
 
 OPTIMISTIC = "Model routes on leads a model was trained or calibrated on are optimistic"
@@ -67,17 +67,20 @@ def _trained_on(model: ScoringModel, history: History) -> str | None:
         if period["split"] == "random"
         else "a time split: its test leads came after"
     )
-    after, where = last.date(), "an export of newer leads"
+    # The period is kept exact (UTC) and said in the export's own dates, as --since reads them.
+    zone = history.zone
+    after, where = local(last, zone).date(), "an export of newer leads"
     newer = [moment.timestamp() for moment in created if moment > last]
     if newer:
         # Walk W: a whole day from midnight UTC dropped the newer leads of the period's last day (all 360 of a
         # sequence export, two days long): a time, once the day holds a lead of the period too.
-        since = since_text(min(newer), history.created, slack=0)
+        since = since_text(min(newer), history.created, slack=0, zone=zone)
         if "T" in since:  # a time, not a date: the period's last day holds newer leads too
-            after = moment_text(last)
+            after = moment_text(last, zone)
         where = f"--since {since} keeps its {len(newer):,} newer leads"
     return (
-        f"{name.capitalize()} was trained and calibrated on {period['leads']:,} leads created {first.date()} to "
-        f"{last.date()} ({how}); {inside:,} of these {len(created):,} leads were created in that period, so its "
-        f"routes on them are optimistic: back-test it on leads created after {after} ({where})."
+        f"{name.capitalize()} was trained and calibrated on {period['leads']:,} leads created "
+        f"{local(first, zone).date()} to {local(last, zone).date()} ({how}); {inside:,} of these {len(created):,} "
+        f"leads were created in that period, so its routes on them are optimistic: back-test it on leads created "
+        f"after {after} ({where})."
     )

@@ -9,7 +9,7 @@ import pandas as pd
 
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.routes import REJECTING_ROUTES, ROUTES
-from leadgate.training.data import History
+from leadgate.training.data import History, local
 from leadgate.training.intervals import rate_ratio, wilson
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def lead_rows(history: History, before: Decisions, after: Decisions, mask: np.nd
             {
                 "lead_id": lead.lead_id,
                 # Without dates a creation time is the row order's stand-in (2000-01-01 on): none to show.
-                "created_at": lead.created_at.isoformat() if history.ordered else None,
+                "created_at": local(lead.created_at, history.zone).isoformat() if history.ordered else None,
                 "sql": bool(history.sql[i]),
                 "won": bool(history.won[i]) if history.won_labelled else None,
                 "rejection_reason": history.rejection_reason[i],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -73,6 +75,12 @@ class History:
         """Creation time of each lead as epoch seconds."""
         return np.array([lead.created_at.timestamp() for lead in self.leads])
 
+    @property
+    def zone(self) -> str:
+        """The time zone the export writes its creation times in (its mapping's `timezone`, IANA name): a date
+        as --since or --until and every date said of these leads are that zone's; UTC for any other history."""
+        return ((self.date_readings or {}).get("created_at") or {}).get("timezone") or "UTC"
+
     def subset(self, rows: np.ndarray) -> History:
         """The leads selected by a boolean mask or index array."""
         index = np.flatnonzero(rows) if rows.dtype == bool else rows
@@ -111,6 +119,13 @@ def _flag(value) -> bool | None:
     if isinstance(value, str):
         return yes_or_no(value, TRUE_VALUES, FALSE_VALUES)
     return None
+
+
+def local(moment: datetime | float, zone: str = "UTC") -> datetime:
+    """A moment (or epoch seconds) on the clock of `zone`, the time zone the export writes its dates in: the
+    date a data scientist reads in their own export."""
+    at = datetime.fromtimestamp(moment, UTC) if isinstance(moment, int | float) else moment
+    return at.astimezone(UTC if zone == "UTC" else ZoneInfo(zone))
 
 
 class HistoryError(ValueError):

@@ -92,7 +92,7 @@ def _too_few_note(
     return (
         f"the newest {NEWEST_SHARE:.0%} of the history hold only {held}{found}: too few to check whether this "
         "random-split model ranks the newest leads backwards; back-test it on leads newer than this history "
-        f"(leadgate backtest --since {since_text(last + step, created, slack=0)} on an export of them) before "
+        f"(leadgate backtest --since {since_text(last + step, created, slack=0, zone=history.zone)} on an export of them) before "
         "trusting it"
     )
 

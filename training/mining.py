@@ -11,7 +11,7 @@ import numpy as np
 from leadgate.decision.custom_words import level_shown
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
-from leadgate.training.data import History
+from leadgate.training.data import History, local
 
 SIZE_BANDS = ((10, "<10"), (50, "10-49"), (200, "50-199"), (1000, "200-999"), (5000, "1000-4999"))
 
@@ -114,7 +114,7 @@ def mine_fit_signals(
     }
     # Without dates creation times are the row order's stand-ins (2000-01-01 on): the order is all to name.
     if history.ordered:
-        start = history.leads[cut].created_at.date() if cut < n else None
+        start = local(history.leads[cut].created_at, history.zone).date() if cut < n else None
         where = f"the oldest {params.mine_fraction:.0%} of leads", f"leads from {start} on"
     else:
         where = (

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 
-from leadgate.training.data import History
+from leadgate.training.data import History, local
 from leadgate.training.fit import NOT_RANDOM, TrainingError
 from leadgate.training.splits import MIN_LEADS_PER_PART, MIN_OUTCOMES_PER_PART, Split
 
@@ -18,21 +18,22 @@ SMALLEST_PART = 0.15
 DAY_SLACK = 0.05
 
 
-def since_text(first: float, created: np.ndarray, slack: float = DAY_SLACK) -> str:
-    """`first` (epoch seconds) as --since reads it: its UTC date, or its time when the day holds older leads
-    (more than `slack` of the leads it keeps)."""
-    moment = datetime.fromtimestamp(first, UTC)
+def since_text(first: float, created: np.ndarray, slack: float = DAY_SLACK, zone: str = "UTC") -> str:
+    """`first` (epoch seconds) as --since reads it for an export written in `zone` (History.zone): its date
+    there, or its time when the day holds older leads (more than `slack` of the leads it keeps)."""
+    moment = local(first, zone)
     midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
     kept = int((created >= first).sum())
     if int(((created >= midnight) & (created < first)).sum()) <= slack * kept:
         return moment.strftime("%Y-%m-%d")
-    return moment_text(moment)
+    return moment_text(moment, zone)
 
 
-def moment_text(moment: datetime) -> str:
-    """A moment as --since and --until read it, to the minute (or second when it has one)."""
+def moment_text(moment: datetime, zone: str = "UTC") -> str:
+    """A moment as --since and --until read it for an export written in `zone`, to the minute (or second)."""
     # Whole seconds: --since keeps leads at or after it, so the first lead of the period stays in.
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+    moment = local(moment, zone)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
 
 
 def newer_only(history: History, period: np.ndarray) -> str:
@@ -49,7 +50,7 @@ def newer_how(history: History, period: np.ndarray) -> str | None:
     leads, sqls = int(kept.sum()), int(history.sql[kept].sum())
     counted = f"{leads:,} leads ({sqls:,} SQLs)"
     if history.ordered:
-        how = f"--since {since_text(first, created)} keeps the {counted} created from then on"
+        how = f"--since {since_text(first, created, zone=history.zone)} keeps the {counted} created from then on"
     elif history.numbers:
         row = min(history.numbers[i] for i in np.flatnonzero(period))
         how = (

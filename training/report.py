@@ -20,6 +20,7 @@ from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes
 from leadgate.training.gate_losses import gate_losses
+from leadgate.training.regime import since_text
 from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.train import leadgate_seen, learned_from
 
@@ -42,6 +43,9 @@ class HeldOut:
     field_notes: tuple[str, ...] = ()  # the custom field notes `train` prints, on the same training leads
     seen_in_full: dict[str, str] | None = None  # as `seen`, every column named
     left_out: dict[str, str] | None = None  # each export column no baseline learned from, with why
+    # The test part's first moment as --since reads it (a time when its first day holds training leads too):
+    # what a back-test of exactly the held-out leads and newer ones is given; '' unless the split is by time.
+    since: str = ""
 
 
 def evaluate_held_out(
@@ -101,7 +105,17 @@ def evaluate_held_out(
         tuple(notes),
         in_full,
         baselines.left_out,
+        held_out_since(history, split),
     )
+
+
+def held_out_since(history: History, split: Split) -> str:
+    """The --since that keeps the test part of a split by time and no training lead: its first day, or its first
+    moment when that day holds training leads too (walk Y: the day alone took in three of them)."""
+    if split.kind != "time" or not history.ordered or not split.test.any():
+        return ""
+    created = history.created
+    return since_text(float(created[split.test].min()), created, slack=0, zone=history.zone)
 
 
 def reason_counts(decisions: Decisions, custom_fields: tuple = ()) -> pd.DataFrame:

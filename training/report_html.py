@@ -10,7 +10,7 @@ from leadgate.decision import linear
 from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.training.baselines import left_out_words
-from leadgate.training.data import NO_WON_LABEL
+from leadgate.training.data import NO_WON_LABEL, local
 from leadgate.training.report import SCORERS
 from leadgate.training.report_blocks import (
     count,
@@ -41,7 +41,7 @@ def _header(held, model, policy, info) -> str:
         ("generated", f"{info.generated_at:%Y-%m-%d %H:%M} UTC"),
     ]
     if held.split.kind == "time" and held.history.ordered:
-        rows.insert(4, ("held-out period", f"{min(created):%Y-%m-%d} to {max(created):%Y-%m-%d}"))
+        rows.insert(4, ("held-out period", _held_out_period(held, created)))
     if info.trained_on:
         rows.insert(4, ("trained on", ", ".join(f"{k} {v}" for k, v in info.trained_on.items())))
     meta = "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in rows)
@@ -59,6 +59,15 @@ def _header(held, model, policy, info) -> str:
         )
     title = f"leadgate model report: {info.model_name} {info.model_version}"
     return f"<h1>{escape(title)}</h1><table class=meta>{meta}</table>{warning}"
+
+
+def _held_out_period(held, created) -> str:
+    """The test part's dates in the export's own time zone, from its first moment as --since reads it when its
+    first day holds training leads too: the start pasted into a back-test then keeps no training lead."""
+    zone = held.history.zone
+    start = held.since or f"{local(min(created), zone):%Y-%m-%d}"
+    shown = f"{start} to {local(max(created), zone):%Y-%m-%d}" + (f" ({zone})" if zone != "UTC" else "")
+    return f"{shown}; leadgate backtest --since {start} keeps these leads and newer ones"
 
 
 def _test_leads(held) -> str:

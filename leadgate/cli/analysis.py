@@ -16,8 +16,9 @@ DataOpt = Annotated[
     Path | None,
     typer.Option(
         "--data",
-        help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping (default: "
-        "history.jsonl.gz in the data dir)",
+        help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping (default: the one "
+        "the model asked about, else the champion, was trained on, through its mapping; else history.jsonl.gz in "
+        "the data dir)",
     ),
 ]
 DataDirOpt = Annotated[
@@ -46,15 +47,18 @@ def _history(
     since: str | None,
     until: str | None,
     from_store: bool = False,
-    mapping=None,
+    mapping: str | None = None,
     delimiter: str | None = None,
+    alias: str | None = None,
 ):
     """Read, validate and restrict the history (a file, an export through its mapping, or the store's labelled
-    leads); failures are one line."""
+    leads), and the mapping it was read through; failures are one line. Without --data, the history the model
+    asked about (`alias`, else the champion) was trained on, as `report` reads it (`default_history`)."""
     from leadgate.cli.common import console, fail
     from leadgate.cli.data import check_window, history_or_fail, window_said, within
     from leadgate.training.data import HistoryError
 
+    mapped = _mapping(mapping)  # a bad one is said first
     check_window(since, until)  # before the history is read
     if from_store:
         from leadgate.cli.training import store_history
@@ -66,16 +70,48 @@ def _history(
         except HistoryError as error:
             raise fail(str(error)) from None
         console.print(f"decision store: {sources.describe()}")
-        return within(history, "decision store", since, until)
+        return within(history, "decision store", since, until), mapped
+    params = {}
+    if data is None:
+        data, trained_mapping, delimiter, params = default_history(settings, alias, mapping, delimiter)
+        if trained_mapping != mapping:
+            mapped = _mapping(trained_mapping)
     path = data or settings.data_dir / "history.jsonl.gz"
     if not path.exists():
-        raise fail(f"{path}: no such file (make one with `leadgate synth` or `leadgate demo`)")
+        raise fail(
+            f"{path}: no such file (make one with `leadgate synth` or `leadgate demo`, or read a CRM export with "
+            "--data EXPORT --mapping MAPPING)"
+        )
     with console.status(f"reading {path}"):
-        history = history_or_fail(path, mapping, delimiter)
+        history = history_or_fail(path, mapped, delimiter)
+    if params and not (since or until):  # the model's own window of the export it was trained on
+        from leadgate.cli.report import trained_window
+
+        return trained_window(params, history, path, default=False), mapped
     kept = within(history, str(path), since, until)
-    if mapping is not None and (since or until):  # the export's outcome line counted every lead
+    if mapped is not None and (since or until):  # the export's outcome line counted every lead
         console.print(window_said(since, until, kept, history, tail=f", {int(kept.sql.sum()):,} SQLs"))
-    return kept
+    return kept, mapped
+
+
+def default_history(settings, alias: str | None, mapping: str | None, delimiter: str | None):
+    """Where a command reads its history from without --data: the export (or history file) the model `alias`
+    (else the champion) was trained on, through its mapping and delimiter, said in one line (`report`'s
+    `trained_source`); None when there is no such model or its history is not one to read (the data folder's
+    history.jsonl.gz then). Also the run's params, for its --since/--until window."""
+    from leadgate.cli.common import loaded_or_fail
+    from leadgate.cli.report import run_record, trained_source
+    from leadgate.serving.model_loading import registered_run
+
+    found = registered_run(settings, alias or "champion")
+    if found is None:
+        if alias:  # a model asked for by name that is not there: said as loading it says it
+            loaded_or_fail(settings, alias)
+        return None, mapping, delimiter, {}
+    model, run_id = found
+    params, _ = run_record(settings, run_id)
+    path, mapping, delimiter = trained_source(params, settings, model, mapping, delimiter, strict=False)
+    return path, mapping, delimiter, params if path is not None else {}
 
 
 def _mapping(name: str | None):
@@ -172,8 +208,9 @@ def backtest(
 
     _check_out(out)
     settings = settings_for(data_dir, policy)
-    mapped = _mapping(mapping)
-    history = _history(data, settings, since, until, mapping=mapped, delimiter=delimiter)
+    history, mapped = _history(
+        data, settings, since, until, mapping=mapping, delimiter=delimiter, alias=model_alias
+    )
     current_model = _model(settings, model_alias)
     # Under one --policy file: its warnings were printed with the current model's.
     proposed_model = (
@@ -231,9 +268,14 @@ def evidence(
     from leadgate.training.mining import MiningParams
 
     _check_out(out)
-    mapped = _mapping(mapping)
-    history = _history(
-        data, settings_for(data_dir), since, until, from_store=from_store, mapping=mapped, delimiter=delimiter
+    history, mapped = _history(
+        data,
+        settings_for(data_dir),
+        since,
+        until,
+        from_store=from_store,
+        mapping=mapping,
+        delimiter=delimiter,
     )
     rule = EvidenceRule(
         min_n=min_n, gate_max_conversion=gate_max_conversion, penalty_max_ratio=penalty_max_ratio
@@ -271,8 +313,9 @@ def channels(
 
     _check_out(out)
     settings = settings_for(data_dir, policy)
-    mapped = _mapping(mapping)
-    history = _history(data, settings, since, until, mapping=mapped, delimiter=delimiter)
+    history, mapped = _history(
+        data, settings, since, until, mapping=mapping, delimiter=delimiter, alias=model_alias
+    )
     loaded = _model(settings, model_alias)
     chosen = _policy(settings, loaded, mapped)
     pipeline = DecisionPipeline(chosen, loaded.model if loaded else None)

@@ -3,9 +3,10 @@ or a JSON-lines / Parquet history file, read by every command that learns or mea
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -15,9 +16,16 @@ MappingOpt = Annotated[
     str | None,
     typer.Option("--mapping", help="--data is a CRM export read through this mapping (file or shipped name)"),
 ]
-SinceOpt = Annotated[str | None, typer.Option(help="only leads created at or after this date/time (UTC)")]
+# A date or a time without an offset is the export's own: in its mapping's timezone (UTC without one).
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(help="only leads created at or after this date/time (the mapping's timezone, else UTC)"),
+]
 UntilOpt = Annotated[
-    str | None, typer.Option(help="only leads created up to this date (inclusive) or before this time (UTC)")
+    str | None,
+    typer.Option(
+        help="only leads created up to this date (inclusive) or before this time (the mapping's timezone, else UTC)"
+    ),
 ]
 
 
@@ -196,16 +204,25 @@ def _looks_like_export(path: Path) -> bool:
 
 
 def window_said(since: str | None, until: str | None, kept, history, label: str = "", tail: str = "") -> str:
-    """The one line that says a --since/--until window: 'window 2025-07-30 to the end: 720 of 2,400 leads…'."""
+    """The one line that says a --since/--until window: 'window 2025-07-30 to the end: 720 of 2,400 leads…',
+    with the time zone its dates were read in when the export names one ('… to the end (Europe/Berlin)…')."""
+    zone = f" ({history.zone})" if history.zone != "UTC" and _unzoned(since, until) else ""
     return (
-        f"window {since or 'the start'} to {until or 'the end'}{label}: {len(kept.leads):,} of "
+        f"window {since or 'the start'} to {until or 'the end'}{zone}{label}: {len(kept.leads):,} of "
         f"{len(history.leads):,} leads{tail}"
     )
 
 
+def _unzoned(*texts: str | None) -> bool:
+    """Whether any of the --since/--until texts is a date or time without an offset: the export's zone's."""
+    return any(text and datetime.fromisoformat(text).tzinfo is None for text in texts)
+
+
 def within(history, where: str, since: str | None, until: str | None):
-    """The leads created in the --since/--until window; none there stops the command in one line."""
-    check_window(since, until)
+    """The leads created in the --since/--until window; none there stops the command in one line. A date or a
+    time without an offset is read in the export's time zone (History.zone), as its own dates are written."""
+    zone = history.zone
+    check_window(since, until, zone)
     if (since or until) and not history.ordered:
         raise fail(
             f"{where} has no dates (its leads are in row order): --since and --until cannot choose a window"
@@ -213,22 +230,22 @@ def within(history, where: str, since: str | None, until: str | None):
     created = history.created
     keep = created == created
     if since:
-        keep &= created >= _moment(since, "--since").timestamp()
+        keep &= created >= _moment(since, "--since", zone=zone).timestamp()
     if until:
-        keep &= created < _moment(until, "--until", end_of_day=True).timestamp()
+        keep &= created < _moment(until, "--until", end_of_day=True, zone=zone).timestamp()
     if not keep.any():
         raise fail(f"{where}: no leads between {since or 'the start'} and {until or 'the end'}")
     return history.subset(keep)
 
 
-def check_window(since: str | None, until: str | None) -> None:
+def check_window(since: str | None, until: str | None, zone: str = "UTC") -> None:
     """--since and --until read as `within` reads them: a bad one, or a window with no time in it, stops the
     command before any data is read."""
-    start = _moment(since, "--since") if since else None
-    end = _moment(until, "--until", end_of_day=True) if until else None
+    start = _moment(since, "--since", zone=zone) if since else None
+    end = _moment(until, "--until", end_of_day=True, zone=zone) if until else None
     if start is not None and end is not None and start >= end:
         # Walk W: "--since 2025-09-01 --until 2025-08-01" read the whole export to say "no leads between".
-        swapped = start > _moment(until, "--until")
+        swapped = start > _moment(until, "--until", zone=zone)
         raise fail(
             f"--since {since} comes after --until {until}: --since starts the window and --until ends it"
             if swapped
@@ -236,13 +253,15 @@ def check_window(since: str | None, until: str | None) -> None:
         )
 
 
-def _moment(text: str, option: str, end_of_day: bool = False) -> datetime:
+def _moment(text: str, option: str, end_of_day: bool = False, zone: str = "UTC") -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise fail(f"{option}: expected YYYY-MM-DD or an ISO-8601 time, got {text!r}") from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    # Walk Y: a date-only export in Europe/Berlin lost its first day to a window from midnight UTC.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC if zone == "UTC" else ZoneInfo(zone))
     # A bare date as --until means through that whole day; 9999-12-31 has no next day, and needs none.
     if end_of_day and len(text) == 10 and moment.date() < date.max:
-        return moment + timedelta(days=1)
+        return datetime.combine(moment.date() + timedelta(days=1), time(), moment.tzinfo)
     return moment

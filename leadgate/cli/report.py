@@ -36,7 +36,7 @@ def load_version(settings, version: str):
         raise fail(str(error)) from None
 
 
-def _run(settings, run_id: str) -> tuple[dict, dict]:
+def run_record(settings, run_id: str) -> tuple[dict, dict]:
     """The training run's params and metrics (empty when the run is gone)."""
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
@@ -48,10 +48,28 @@ def _run(settings, run_id: str) -> tuple[dict, dict]:
     return dict(run.data.params), dict(run.data.metrics)
 
 
-def trained_data(params: dict, settings, model: str) -> Path:
+def trained_source(
+    params: dict, settings, model: str, mapping: str | None, delimiter: str | None, strict: bool = True
+) -> tuple[Path | None, str | None, str | None]:
+    """What to read when --data is not given: the history `model` was trained on (`trained_data`), through its
+    run's mapping and delimiter (data.mapping_source, data.delimiter) unless --mapping names one, said in one
+    line. Not `strict` (a command that can read any history, as a back-test), None where report stops for
+    want of the history the model was trained on: the command's own default then."""
+    from leadgate.cli.common import console
+
+    path = trained_data(params, settings, model, strict)
+    if path is not None and mapping is None and "data.mapping_source" in params:
+        # The export the model was trained on, through its mapping and delimiter, as training read it.
+        mapping, delimiter = params["data.mapping_source"], delimiter or params.get("data.delimiter")
+        console.print(f"data: {path} through the mapping {mapping}, the export {model} was trained on")
+    return path, mapping, delimiter
+
+
+def trained_data(params: dict, settings, model: str, strict: bool = True) -> Path | None:
     """The history to report on when --data is not given: the file the model was trained on (its run's
-    data.path) when that is a history still there, or the CRM export it read with its mapping file still
-    there; otherwise an export or the decision store must be named."""
+    data.path) when that is a history still there, or the CRM export it read with its mapping file still there;
+    otherwise an export or the decision store must be named. Not `strict`, a history file gone or the decision
+    store is None instead (the caller's default); a CRM export gone still stops with what to name."""
     from leadgate.cli.common import console, fail
     from leadgate.training.crm_mappings import shipped_mappings
 
@@ -60,13 +78,15 @@ def trained_data(params: dict, settings, model: str) -> Path:
     if source is None:  # the run is gone or predates the param
         return default
     if source == "decision store":
+        if not strict:  # any history can be back-tested: the data folder's, as before
+            return None
         raise fail(
             f"{model} was trained on the decision store's leads: give the history to report on as --data"
         )
-    if "data.mapping" in params:  # another history would report on leads of another CRM
+    if "data.mapping" in params:  # another history would hold leads of another CRM
         export, mapping = Path(source), params.get("data.mapping_source")
         if export.exists() and mapping and (Path(mapping).exists() or mapping in shipped_mappings()):
-            return export  # read through the same mapping (its run's data.mapping_source), below
+            return export  # read through the same mapping (its run's data.mapping_source), in trained_source
         named = mapping or params["data.mapping"]  # the file train read, where the run recorded it
         raise fail(
             f"{model} was trained on the CRM export {source} through the mapping {named}: "
@@ -78,6 +98,8 @@ def trained_data(params: dict, settings, model: str) -> Path:
         return trained_on
     if trained_on.exists() or trained_on.name == default.name:  # the data dir's history, seen from elsewhere
         return default
+    if not strict:
+        return None
     raise fail(
         f"{model} was trained on {source}, which is not there: give the history to report on as --data"
     )
@@ -168,13 +190,11 @@ def report(
         unaliased = version_without_alias(settings, loaded.version)
         if unaliased:
             console.print(f"[yellow]{escape(unaliased)}[/]")
-    params, metrics = _run(settings, loaded.run_id)
-    path = data or trained_data(params, settings, f"{loaded.name}/{loaded.version}")
-    if data is None and mapping is None and "data.mapping_source" in params:
-        # The export the model was trained on, through its mapping and delimiter, as training read it.
-        mapping, delimiter = params["data.mapping_source"], delimiter or params.get("data.delimiter")
-        console.print(
-            f"data: {path} through the mapping {mapping}, the export {loaded.name}/{loaded.version} was trained on"
+    params, metrics = run_record(settings, loaded.run_id)
+    path = data
+    if data is None:
+        path, mapping, delimiter = trained_source(
+            params, settings, f"{loaded.name}/{loaded.version}", mapping, delimiter
         )
     mapped = named_mapping(mapping) if mapping else None
     if not path.exists():

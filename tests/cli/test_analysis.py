@@ -244,6 +244,17 @@ def test_bad_input_fails_with_one_clear_line(history_file, args, message):
     assert message in text(result.output)
 
 
+def test_without_data_or_a_model_the_missing_history_names_the_export_way_too(tmp_path):
+    """Walk Y: only `leadgate synth` or `leadgate demo` were suggested, to a user with a CRM export."""
+    result = run("evidence", "--data-dir", tmp_path / "empty")
+    assert result.exit_code == 2
+    assert (
+        "history.jsonl.gz: no such file (make one with `leadgate synth` or `leadgate demo`, or read a CRM export "
+        "with --data EXPORT --mapping MAPPING)"
+    ) in text(result.output)
+    assert not (tmp_path / "empty").exists()  # asking for a champion created no registry there
+
+
 def test_a_period_without_leads_is_refused(history_file):
     result = run("channels", "--data", history_file, "--since", "2030-01-01")
     assert result.exit_code == 2 and "no leads between 2030-01-01 and the end" in text(result.output)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import typer
@@ -165,3 +167,59 @@ def test_a_window_of_one_day_or_from_a_time_within_it_is_no_refusal():
 
     check_window("2025-08-01", "2025-08-01")  # the whole day
     check_window("2025-08-01T12:00", "2025-08-01")  # the afternoon
+
+
+# A Pipedrive-like export in Berlin: dates without a time, so each lead is created at midnight there (23:00 UTC
+# the day before in winter).
+BERLIN = """
+name: berlin_persons
+timezone: {zone}
+lead_id: {{column: ID}}
+created_at: {{column: Created, date_format: "%d.%m.%Y"}}
+fields:
+  contact.email: {{column: Email}}
+label:
+  sql: {{column: Stage}}
+  sql_positive: [Demo]
+"""
+
+
+def _dated_export(zone: str | None):
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+
+    days = ["30.12.2025", "31.12.2025", "01.01.2026", "02.01.2026"]
+    rows = [
+        {
+            "ID": str(i),
+            "Created": days[i % 4],
+            "Email": f"p{i}@firm{i}.de",
+            "Stage": "Demo" if i % 3 else "Lost",
+        }
+        for i in range(40)
+    ]
+    text = BERLIN.format(zone=zone or "UTC").replace("timezone: UTC\n", "")
+    return history_from_export(rows, parse_mapping(text)).history
+
+
+def test_a_date_as_since_or_until_is_midnight_in_the_mappings_time_zone():
+    """Walk Y: `--since 2026-01-01` left out the 13 leads a Berlin export dates 01.01.2026 (23:00 UTC before)."""
+    from leadgate.cli.data import window_said, within
+
+    history = _dated_export("Europe/Berlin")
+    assert history.zone == "Europe/Berlin"
+    days = Counter(
+        lead.created_at.astimezone(ZoneInfo("Europe/Berlin")).date().isoformat() for lead in history.leads
+    )
+    kept = within(history, "export", "2026-01-01", None)
+    assert len(kept.leads) == days["2026-01-01"] + days["2026-01-02"]
+    assert len(within(history, "export", None, "2025-12-31").leads) == days["2025-12-30"] + days["2025-12-31"]
+    assert len(within(history, "export", "2026-01-01", "2026-01-01").leads) == days["2026-01-01"]
+    # A time with an offset keeps its own meaning: from midnight UTC, the 1 January leads (23:00 UTC) are out.
+    assert len(within(history, "export", "2026-01-01T00:00+00:00", None).leads) == days["2026-01-02"]
+    said = window_said("2026-01-01", None, kept, history)
+    assert said.startswith(f"window 2026-01-01 to the end (Europe/Berlin): {len(kept.leads)} of 40 leads")
+    # Without a time zone in the mapping the dates are UTC's, as before, and the line names none.
+    utc = _dated_export(None)
+    assert utc.zone == "UTC" and len(within(utc, "export", "2026-01-01", None).leads) == len(kept.leads)
+    assert window_said("2026-01-01", None, kept, utc).startswith("window 2026-01-01 to the end: ")

@@ -250,6 +250,14 @@ def test_train_since_keeps_the_newer_period_logs_it_and_refuses_what_it_cannot_r
     assert "window 2025-07-30 to the end: 720 of 2,400 leads, the window the model was trained on" in text(
         report.output
     )
+    # So does a back-test without --data (walk Y: it looked for history.jsonl.gz instead).
+    backtest = run("backtest", "--data-dir", data_dir, "--model-alias", "champion")
+    assert backtest.exit_code == 0, backtest.output
+    said = text(backtest.output)
+    assert (
+        f"data: {tmp_path / 'shift.csv'} through the mapping {tmp_path / 'shift.yaml'}, the export " in said
+    )
+    assert "window 2025-07-30 to the end: 720 of 2,400 leads, the window the model was trained on" in said
     # An export in row order has no dates to choose a window by: one line, before any training.
     (tmp_path / "rows.yaml").write_text(
         SHIFT_MAPPING.replace("created_at: {column: Created, type: datetime}\n", "")
@@ -485,3 +493,18 @@ def test_a_backtest_of_an_export_without_dates_names_no_period_and_refuses_a_win
     rows = re.findall(r"^ *(row-\d+) +(\S+) ", listed.output, flags=re.MULTILINE)
     assert rows and {created for _, created in rows} == {"—"}, listed.output
     assert "2000-01-01" not in listed.output
+
+
+@pytest.mark.parametrize("command", ["backtest", "evidence", "channels"])
+def test_without_data_the_analyses_read_the_export_the_champion_was_trained_on(shop, command):
+    """Walk Y: `backtest`, `evidence` and `channels` without --data looked for history.jsonl.gz, while `report`
+    found the export and mapping the model was trained on by itself."""
+    folder, _ = shop
+    result = run(command, "--data-dir", folder / "data")
+    assert result.exit_code == 0, result.output
+    said = text(result.output)
+    assert (
+        f"data: {folder / 'shop.csv'} through the mapping {folder / 'shop.yaml'}, the export leadgate/1 was "
+        "trained on" in said
+    )
+    assert "history.jsonl.gz" not in said

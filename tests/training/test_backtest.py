@@ -262,3 +262,31 @@ def test_leads_of_an_export_without_dates_are_listed_without_a_creation_time(his
     assert result.period == ("", "") and {row["created_at"] for row in result.to_dict()["hidden"]} == {None}
     dated = run_backtest(history, DecisionPipeline(policy), DecisionPipeline(strict))
     assert dated.hidden["created_at"].str.startswith("20").all()
+
+
+def test_the_period_and_the_model_s_note_are_said_in_the_export_s_time_zone(history, policy, trained):
+    """Walk Y: a Berlin export from 01.01.2025 read 'trained … on leads created 2024-12-31': UTC dates. An
+    export read in Asia/Tokyo (UTC+9) says its own dates, and a --since as that export reads it."""
+    start = datetime(2024, 1, 1, 20, 0, tzinfo=UTC)  # 2 January, 05:00 in Tokyo
+    leads = [
+        lead.model_copy(update={"created_at": start + timedelta(minutes=i)})
+        for i, lead in enumerate(history.leads[:2400])
+    ]
+    tokyo = {"created_at": {"column": "Created", "date_format": None, "timezone": "Asia/Tokyo"}}
+    export = replace(_window(history, np.arange(2400)), leads=leads, date_readings=tokyo)
+    period = {
+        "first": start.isoformat(),
+        "last": leads[2039].created_at.isoformat(),  # 2024-01-03T05:59 UTC, 14:59 in Tokyo
+        "leads": 2040,
+        "split": "time",
+        "dated": True,
+    }  # kept exact, in UTC
+    model = replace(trained.model, metadata={**trained.model.metadata, "training_period": period})
+    pipeline = DecisionPipeline(policy, model)
+    result = run_backtest(export, pipeline, pipeline)
+    assert result.period == ("2024-01-02T05:00:00+09:00", "2024-01-03T20:59:00+09:00")
+    [note] = _model_notes(result)
+    assert "on 2,040 leads created 2024-01-02 to 2024-01-03 (a time split" in note
+    assert note.endswith(
+        "back-test it on leads created after 2024-01-03T14:59 (--since 2024-01-03T15:00 keeps its 360 newer leads)."
+    )

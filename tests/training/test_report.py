@@ -146,3 +146,19 @@ def test_without_a_won_label_the_channel_table_reads_won_as_unknown(history, tra
 
     assert set(won_cells(pages[False])) == {"—"} and "no won label" in pages[False]
     assert "—" not in won_cells(pages[True]) and "no won label" not in pages[True]
+
+
+def test_the_held_out_period_starts_at_a_since_that_keeps_no_training_lead(history, trained, policy, held):
+    """Walk Y: 'held-out period 2026-08-17 to …' pasted as backtest --since took in three training leads."""
+    from leadgate.cli.data import within
+    from leadgate.training.report import held_out_since
+
+    info = ReportInfo(model_name="leadgate", model_version="7", run_id="r", data="history.jsonl")
+    page = " ".join(re.sub(r"<[^>]+>", " ", build_report(history, trained.model, policy, info)).split())
+    [since] = re.findall(r"held-out period (\S+) to \S+; leadgate backtest --since (\S+) keeps", page)
+    assert since[0] == since[1] == held.since
+    assert len(within(history, "history", held.since, None).leads) == int(held.split.test.sum())
+    # In the export's own time zone, as --since reads a time without an offset there.
+    tokyo = dataclasses.replace(history, date_readings={"created_at": {"timezone": "Asia/Tokyo"}})
+    in_tokyo = held_out_since(tokyo, held.split)
+    assert len(within(tokyo, "history", in_tokyo, None).leads) == int(held.split.test.sum())
