@@ -7,6 +7,8 @@ INPUT_FORMATS = (".jsonl", ".json", ".csv", ".parquet", ".jsonl.gz", ".csv.gz")
 # A CRM export read through a mapping: CSV in any common dialect (tab-separated too), JSON lines, Parquet.
 EXPORT_FORMATS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".jsonl", ".jsonl.gz", ".parquet")
 OUTPUT_FORMATS = (".jsonl", ".parquet")
+# A history with outcomes without a mapping: JSON lines, or a table of lead-path columns with `outcome.*`.
+HISTORY_FORMATS = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz", ".parquet")
 
 
 def said(formats: tuple[str, ...]) -> str:
@@ -16,3 +18,11 @@ def said(formats: tuple[str, ...]) -> str:
     names = [suffix + ("(.gz)" if suffix in zipped else "") for suffix in plain]
     names += [f"{suffix}.gz" for suffix in sorted(zipped - set(plain))]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def history_said() -> str:
+    """What a command's --data reads, for its help: a history of leads, or an export through its mapping."""
+    return (
+        f"history with outcomes: {said(HISTORY_FORMATS)} with lead-path columns, or a CRM export with --mapping "
+        f"({said(EXPORT_FORMATS)})"
+    )

@@ -11,14 +11,14 @@ import typer
 
 from leadgate.cli.common import DelimiterOpt
 from leadgate.cli.data import MappingOpt, SinceOpt, UntilOpt
+from leadgate.serving.file_formats import history_said
 
 DataOpt = Annotated[
     Path | None,
     typer.Option(
         "--data",
-        help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping (default: the one "
-        "the model asked about, else the champion, was trained on, through its mapping; else history.jsonl.gz in "
-        "the data dir)",
+        help=f"{history_said()} (default: the one the model asked about, else the champion, was trained on, "
+        "through its mapping; else history.jsonl.gz in the data dir)",
     ),
 ]
 DataDirOpt = Annotated[

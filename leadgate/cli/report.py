@@ -9,6 +9,7 @@ import typer
 
 from leadgate.cli.common import DelimiterOpt, split_or_fail
 from leadgate.cli.data import MappingOpt
+from leadgate.serving.file_formats import history_said
 
 SplitOpt = Annotated[
     str,
@@ -156,8 +157,8 @@ def report(
     data: Annotated[
         Path | None,
         typer.Option(
-            help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping (default: the "
-            "history the model was trained on, else history.jsonl.gz in the data dir)"
+            help=f"{history_said()} (default: the history the model was trained on, else history.jsonl.gz in "
+            "the data dir)"
         ),
     ] = None,
     mapping: MappingOpt = None,

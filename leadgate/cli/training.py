@@ -24,6 +24,7 @@ from leadgate.cli.common import (
 from leadgate.cli.data import MappingOpt, SinceOpt, UntilOpt
 from leadgate.cli.training_output import print_training
 from leadgate.decision.count_words import plural
+from leadgate.serving.file_formats import history_said
 
 
 def register(app: typer.Typer) -> None:
@@ -163,10 +164,7 @@ def store_history(settings):
 def train(
     data: Annotated[
         Path | None,
-        typer.Option(
-            help="history with outcomes: .jsonl(.gz), .parquet, or a CRM export with --mapping "
-            "(default: history.jsonl.gz in the data folder)"
-        ),
+        typer.Option(help=f"{history_said()} (default: history.jsonl.gz in the data folder)"),
     ] = None,
     policy: PolicyOpt = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,

@@ -684,3 +684,14 @@ def test_score_says_on_stderr_which_new_source_many_of_the_leads_hold(trained, t
         "decided leads with values the model's training never saw or saw too rarely to learn: channel "
         "'LinkedIn Lead Gen' 100% (20 leads) of the 20 decided leads" in text(result.stderr)
     )
+
+
+def test_history_commands_help_names_what_their_data_reads():
+    from leadgate.serving.file_formats import EXPORT_FORMATS, HISTORY_FORMATS, said
+
+    # A lead-path CSV history (and its .gz) is read without a mapping; the help listed only JSON lines and Parquet.
+    for command in ("train", "report", "backtest", "evidence", "channels"):
+        out = re.sub(r"[\s│]+", " ", text(run(command, "--help").output))
+        assert f"history with outcomes: {said(HISTORY_FORMATS)} with lead-path columns" in out, command
+        assert f"a CRM export with --mapping ({said(EXPORT_FORMATS)})" in out, command
+    assert said(HISTORY_FORMATS) == ".jsonl(.gz), .csv(.gz) or .parquet"
