@@ -17,6 +17,8 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
     table = Table(title=f"Held-out comparison ({split.kind} split)", title_justify="left")
     for column in ("scorer", "learned from", "ROC-AUC", "PR-AUC", "leadgate ahead"):
         table.add_column(column, justify="left" if column in ("scorer", "learned from") else "right")
+    # The column lists wrap first: a scorer's name broken mid-way ("points / scorecard") reads as two rows.
+    table.columns[0].min_width = len("points scorecard")
     for row in result.comparison:
         table.add_row(
             row["scorer"],
