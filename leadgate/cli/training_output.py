@@ -12,13 +12,14 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
     from rich.table import Table
 
     from leadgate.cli.render_analysis import percent
+    from leadgate.training.report import SCORERS
 
     split = result.split
     table = Table(title=f"Held-out comparison ({split.kind} split)", title_justify="left")
     for column in ("scorer", "learned from", "ROC-AUC", "PR-AUC", "leadgate ahead"):
         table.add_column(column, justify="left" if column in ("scorer", "learned from") else "right")
     # The column lists wrap first: a scorer's name broken mid-way ("points / scorecard") reads as two rows.
-    table.columns[0].min_width = len("points scorecard")
+    table.columns[0].min_width = len(SCORERS["scorecard"])
     for row in result.comparison:
         table.add_row(
             row["scorer"],
