@@ -13,6 +13,8 @@ from leadgate.cli.common import DataDir, console, fail, first_line, settings_for
 from leadgate.cli.tables import print_table
 from leadgate.decision.count_words import plural
 
+DRIFT_ROWS = 15  # the strongest drifts; the rest, P(SQL) apart, are in --out
+
 MAX_SINCE_DAYS = 36_500  # a century back: further, dates overflow (year 1) long before any lead was stored
 
 
@@ -105,12 +107,19 @@ def monitor(
         )
         for column in ("column", "PSI", "level"):
             table.add_column(column, justify="right" if column == "PSI" else "left")
-        for row in report.drift[:15]:
+        shown = report.drift[:DRIFT_ROWS]
+        # P(SQL)'s own drift is what the help promises, however small: it is shown after the strongest columns.
+        shown += [row for row in report.drift[DRIFT_ROWS:] if row["column"] == "p_sql"]
+        for row in shown:
             style = {"major": "red", "moderate": "yellow"}.get(row["level"], "")
             table.add_row(
                 row["column"], f"{row['psi']:.3f}", f"[{style}]{row['level']}[/]" if style else row["level"]
             )
         print_table(console, table)
+        if len(report.drift) > len(shown):
+            console.print(
+                f"… {len(report.drift) - len(shown)} more columns, each drifting less (--out writes them)"
+            )
     if report.rejections:
         table = Table(title="Automatic rejections by reason", title_justify="left")
         for column in ("reason", "leads", "share"):
