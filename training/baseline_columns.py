@@ -150,9 +150,10 @@ def column_frame(
             ages is None
             and share >= NUMERIC_SHARE
             and name not in read
-            and _numbers_leads(numbers, created_days)
+            and _numbers_leads(numbers, folded, given, created_days)
         ):
-            dropped[name] = f"identifier-like: {distinct:,} distinct whole numbers, rising with creation"
+            # Not "identifier-like": an unmapped epoch creation time is such a number too, and no id.
+            dropped[name] = f"{distinct:,} distinct whole numbers, one per lead rising with creation"
         elif share >= NUMERIC_SHARE or ages is not None:
             columns[name] = numbers if ages is None else ages
             numeric.append(name)
@@ -164,20 +165,20 @@ def column_frame(
     return ColumnFrame(pd.DataFrame(columns, index=frame.index), numeric, categorical, dropped)
 
 
-def _numbers_leads(numbers: np.ndarray, created_days: np.ndarray) -> bool:
-    """Whether a number column is a per-lead auto-number: whole, distinct, nearly always filled, rising with creation.
-
-    The text rule's "more distinct values than kinds" would catch every measured number, so a number counts as
-    an id only when it is also one per row in creation order (an id mapped as the lead id or the sequence never
-    reaches the baselines).
-    """
+def _numbers_leads(numbers: np.ndarray, folded, given: np.ndarray, created_days: np.ndarray) -> bool:
+    """Whether a number column is a per-lead auto-number: whole, distinct, nearly always filled, rising with creation."""
     import pandas as pd
 
+    # The text rule's "more distinct values than kinds" would catch every measured number, so a number counts
+    # as an id only when it is also one per row in creation order (an id mapped as the lead id or the sequence
+    # never reaches the baselines).
     filled = np.isfinite(numbers)
     values = numbers[filled]
     if len(values) <= IDENTIFIER_MIN_DISTINCT or len(values) < NUMERIC_SHARE * len(numbers):
         return False
-    if not np.all(values == np.round(values)) or len(np.unique(values)) < len(values):
+    # Distinct as written (`folded`: the filled cells' text): 19-digit CRM ids share a float64 past 2**53.
+    texts = folded[filled[given]]
+    if not np.all(values == np.round(values)) or texts.nunique() < len(values):
         return False
     order = pd.Series(values).rank().corr(pd.Series(created_days[filled]).rank())
     return bool(order >= IDENTIFIER_ORDER)

@@ -33,7 +33,12 @@ def moment_text(moment: datetime, zone: str = "UTC") -> str:
     """A moment as --since and --until read it for an export written in `zone`, to the minute (or second)."""
     # Whole seconds: --since keeps leads at or after it, so the first lead of the period stays in.
     moment = local(moment, zone)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+    spec = "seconds" if moment.second else "minutes"
+    # A wall time the clock shows twice (DST fall-back) reads back as its first pass, an hour early for the
+    # second: there the offset is written, which --since and --until honour.
+    if moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset():
+        return moment.replace(microsecond=0).isoformat(timespec=spec)
+    return moment.replace(tzinfo=None, microsecond=0).isoformat(timespec=spec)
 
 
 def newer_only(history: History, period: np.ndarray) -> str:

@@ -203,10 +203,19 @@ def _looks_like_export(path: Path) -> bool:
     return bool(head) and not head.startswith(b"{") and path.suffix.lower() != ".parquet"
 
 
-def window_said(since: str | None, until: str | None, kept, history, label: str = "", tail: str = "") -> str:
+def window_said(
+    since: str | None,
+    until: str | None,
+    kept,
+    history,
+    label: str = "",
+    tail: str = "",
+    zone: str | None = None,
+) -> str:
     """The one line that says a --since/--until window: 'window 2025-07-30 to the end: 720 of 2,400 leads…',
     with the time zone its dates were read in when the export names one ('… to the end (Europe/Berlin)…')."""
-    zone = f" ({history.zone})" if history.zone != "UTC" and _unzoned(since, until) else ""
+    zone = zone or history.zone
+    zone = f" ({zone})" if zone != "UTC" and _unzoned(since, until) else ""
     return (
         f"window {since or 'the start'} to {until or 'the end'}{zone}{label}: {len(kept.leads):,} of "
         f"{len(history.leads):,} leads{tail}"
@@ -218,10 +227,10 @@ def _unzoned(*texts: str | None) -> bool:
     return any(text and datetime.fromisoformat(text).tzinfo is None for text in texts)
 
 
-def within(history, where: str, since: str | None, until: str | None):
+def within(history, where: str, since: str | None, until: str | None, zone: str | None = None):
     """The leads created in the --since/--until window; none there stops the command in one line. A date or a
-    time without an offset is read in the export's time zone (History.zone), as its own dates are written."""
-    zone = history.zone
+    time without an offset is read in `zone`, by default the export's (History.zone), as its dates are written."""
+    zone = zone or history.zone
     check_window(since, until, zone)
     if (since or until) and not history.ordered:
         raise fail(

@@ -115,8 +115,18 @@ def trained_window(params: dict, history, path: Path, default: bool):
     since, until = params.get("data.since") or None, params.get("data.until") or None
     if not (since or until) or not (default or str(path.resolve()) == params.get("data.path")):
         return history
-    kept = within(history, str(path), since, until)
-    console.print(window_said(since, until, kept, history, tail=", the window the model was trained on"))
+    # A run that logged no zone was trained before windows were read in the export's zone: in UTC.
+    zone = params.get("data.window_zone") or "UTC"
+    kept = within(history, str(path), since, until, zone=zone)
+    said = window_said(since, until, kept, history, tail=", the window the model was trained on", zone=zone)
+    console.print(said)
+    trained = params.get("data.leads")
+    if trained is not None and str(len(kept.leads)) != str(trained):
+        # The history changed since training (rows added or edited): its split may hold leads trained on.
+        console.print(
+            f"[yellow]the model was trained on {int(trained):,} leads of that window; it keeps "
+            f"{len(kept.leads):,} of this history, so the test part may not be the one the model never saw[/]"
+        )
     return kept
 
 

@@ -104,7 +104,10 @@ def train_and_register(
             "leads": len(history.leads),
         }
         if since or until:  # `report` reads the same window of the same history back
-            source.update({"since": since or "", "until": until or "", "leads_read": read})
+            # The zone its dates were read in: the same text reads differently if the mapping's zone changes.
+            source.update(
+                {"since": since or "", "until": until or "", "leads_read": read, "window_zone": history.zone}
+            )
         if mapping:
             source["mapping"] = mapping.name
             # Where it was read from (a file by its absolute path, a shipped one by name), and the export's

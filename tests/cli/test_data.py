@@ -223,3 +223,27 @@ def test_a_date_as_since_or_until_is_midnight_in_the_mappings_time_zone():
     utc = _dated_export(None)
     assert utc.zone == "UTC" and len(within(utc, "export", "2026-01-01", None).leads) == len(kept.leads)
     assert window_said("2026-01-01", None, kept, utc).startswith("window 2026-01-01 to the end: ")
+
+
+def test_a_trained_window_is_read_back_in_the_zone_its_run_logged_and_an_older_run_in_utc(tmp_path, capsys):
+    """Review 26: a run trained before windows were read in the export's zone had its window moved an hour."""
+    from leadgate.cli.report import trained_window
+
+    history = _dated_export("Europe/Berlin")
+    path = tmp_path / "export.csv"
+    run = {"data.since": "2026-01-01", "data.until": "", "data.path": str(path)}
+    # Logged with its zone: midnight in Berlin, so the 1 January leads (23:00 UTC before) are in.
+    new = trained_window(
+        {**run, "data.window_zone": "Europe/Berlin", "data.leads": "20"}, history, path, True
+    )
+    assert len(new.leads) == 20
+    assert "window 2026-01-01 to the end (Europe/Berlin): 20 of 40 leads" in capsys.readouterr().out
+    # Without it the run read its window in UTC, as it was trained: the 1 January leads stay out.
+    old = trained_window({**run, "data.leads": "10"}, history, path, True)
+    assert len(old.leads) == 10
+    said = capsys.readouterr().out
+    assert "window 2026-01-01 to the end: 10 of 40 leads" in said and "it keeps" not in said
+    # A window that no longer keeps what the model was trained on is said, not reported on silently.
+    trained_window({**run, "data.leads": "12"}, history, path, True)
+    said = " ".join(capsys.readouterr().out.split())
+    assert "the model was trained on 12 leads of that window; it keeps 10 of this history" in said

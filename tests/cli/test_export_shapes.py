@@ -244,6 +244,7 @@ def test_train_since_keeps_the_newer_period_logs_it_and_refuses_what_it_cannot_r
     params = run_.data.params
     assert (params["data.since"], params["data.until"], params["data.leads"]) == ("2025-07-30", "", "720")
     assert params["data.leads_read"] == "2400"
+    assert params["data.window_zone"] == "UTC"  # what `report` reads the window back in
     # The report splits that same window, so its test part is the one the model never saw.
     report = run("report", "--data-dir", data_dir, "--out", tmp_path / "r.html")
     assert report.exit_code == 0, report.output

@@ -54,10 +54,20 @@ def test_a_number_that_counts_the_leads_is_left_out_as_an_id_but_a_measured_one_
         }
     )
     columns = column_frame(frame, created, np.ones(n, dtype=bool), read={"Ticket"})
-    assert columns.dropped == {
-        "Lead Number": "identifier-like: 300 distinct whole numbers, rising with creation"
-    }
+    assert columns.dropped == {"Lead Number": "300 distinct whole numbers, one per lead rising with creation"}
     assert columns.numeric == ["Revenue", "Logins", "Ticket"]
+
+
+def test_a_19_digit_record_id_is_left_out_though_a_float_cannot_tell_its_values_apart():
+    """Review 26: Zoho's ids (5725767000000000000 and up) collapsed in float64, so they were kept as a number."""
+    rng = np.random.default_rng(1)
+    n = 300
+    created = 20_000.0 + np.sort(rng.uniform(0, 365, n))
+    ids = [str(v) for v in 5_725_767_000_000_000_000 + np.cumsum(rng.integers(1, 40, n))]
+    assert len({float(v) for v in ids}) < n  # what the float reading saw
+    columns = column_frame(pd.DataFrame({"Record Id": ids}), created, np.ones(n, dtype=bool))
+    assert columns.dropped == {"Record Id": "300 distinct whole numbers, one per lead rising with creation"}
+    assert columns.numeric == []
 
 
 def test_columns_are_named_in_full_or_the_first_ones_and_how_many_more():

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import numpy as np
+import pytest
 
+from leadgate.cli.data import _moment
 from leadgate.features.mapping import parse_mapping
 from leadgate.training.exports import history_from_export
 from leadgate.training.regime import newer_only, since_text
@@ -49,3 +51,20 @@ def test_a_newer_period_too_small_to_split_says_so():
     newest = np.zeros(len(history.leads), dtype=bool)
     newest[-100:] = True
     assert "(too few to train on yet: a split needs about 334 leads" in newer_only(history, newest)
+
+
+@pytest.mark.parametrize("day", [datetime(2026, 3, 29, tzinfo=UTC), datetime(2026, 10, 24, 22, tzinfo=UTC)])
+def test_a_since_time_reads_back_as_the_same_instant_across_a_dst_change(day):
+    # Europe/Berlin changes clocks at 01:00Z on both days; a lead every 20 minutes around it.
+    created = np.array([day.timestamp() + 1200 * i for i in range(12)])
+    for first in created[1:]:
+        text = since_text(float(first), created, slack=0, zone="Europe/Berlin")
+        assert _moment(text, "--since", zone="Europe/Berlin").timestamp() == first, text
+
+
+def test_a_since_time_names_its_offset_only_in_the_repeated_hour():
+    created = np.array([datetime(2026, 10, 24, 22, tzinfo=UTC).timestamp() + 1200 * i for i in range(12)])
+    assert since_text(float(created[6]), created, slack=0, zone="Europe/Berlin") == "2026-10-25T02:00+02:00"
+    assert since_text(float(created[10]), created, slack=0, zone="Europe/Berlin") == "2026-10-25T02:20+01:00"
+    assert since_text(float(created[11]), created, slack=0, zone="Europe/Berlin") == "2026-10-25T02:40+01:00"
+    assert since_text(float(created[3]), created, slack=0, zone="Europe/Berlin") == "2026-10-25T01:00"
