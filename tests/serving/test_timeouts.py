@@ -171,6 +171,34 @@ def test_a_read_the_store_cut_at_its_bound_says_the_query_took_too_long(
             assert client.get("/readyz").status_code == 200  # no outage: the store answers
 
 
+@pytest.mark.parametrize(
+    "cancel",
+    [
+        # A statement timeout from a server whose lc_messages is German.
+        "DO $$BEGIN RAISE EXCEPTION 'Abbruch der Anweisung wegen Zeitüberschreitung der Anweisung' "
+        "USING ERRCODE = 'query_canceled'; END$$",
+        # An operator cancelling a query that ran too long: "canceling statement due to user request".
+        "SELECT pg_cancel_backend(pg_backend_pid()), pg_sleep(1)",
+    ],
+)
+def test_a_cancelled_statement_ran_out_of_time_whatever_the_message_language(tmp_path, cancel):
+    from sqlalchemy.exc import DBAPIError
+
+    from leadgate.serving.store_breaker import ran_out_of_time
+
+    with _bounded_store("postgres", tmp_path) as store:
+        with pytest.raises(DBAPIError) as raised, store.engine.connect() as connection:
+            connection.exec_driver_sql(cancel)
+        assert raised.value.orig.sqlstate == "57014" and "statement timeout" not in str(raised.value)
+        assert ran_out_of_time(raised.value)
+        with pytest.raises(DBAPIError) as locked, store.engine.connect() as connection:
+            connection.exec_driver_sql(
+                "DO $$BEGIN RAISE EXCEPTION 'Zeitüberschreitung beim Warten auf Sperre' "
+                "USING ERRCODE = 'lock_not_available'; END$$"
+            )
+        assert not ran_out_of_time(locked.value)  # a lock timeout: held by someone, an outage
+
+
 def test_concurrent_writers_behind_a_hung_store_all_answer_within_the_bound(service_settings, bounded):
     """Batches queue behind the one waiting: after it ran out of time, the next only try (the breaker)."""
     from concurrent.futures import ThreadPoolExecutor
