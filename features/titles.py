@@ -81,8 +81,15 @@ _MORE_FUNCTION_RULES = (
     ("sales", r"\b(rev-?ops|rev ops|salesops|ae|account manage(r|ment))\b"),
     ("research", r"\b(data science)\b"),  # as "Data Scientist" reads above
     # Data, BI and analytics teams run the company's warehouse and reporting tools, mostly under the CIO or
-    # CTO: IT, not research, which holds academia (professors, PhDs, postdocs) and market research.
-    ("it", r"\b(data|analytics|bi|business intelligence)\b"),
+    # CTO: IT, not research, which holds academia (professors, PhDs, postdocs) and market research. Only named
+    # data and BI roles: a bare "data" is also a data protection officer (legal) or a data entry clerk, and a
+    # bare "bi" is "Bi-lingual Customer Support".
+    (
+        "it",
+        r"\b(data (analyst|analytics|warehous\w*|platform|governance|quality|team|officer)|of data$|analytics|"
+        r"bi (analyst|developer|engineer|manager|lead|specialist|consultant|architect|team)|of bi$|"
+        r"business intelligence)\b",
+    ),
 )
 _JOB_SEEKER = re.compile(
     r"\b(job ?seeker|looking for (a )?(job|work|opportunit\w*)|seeking (employment|opportunit\w*)|"

@@ -52,11 +52,11 @@ def is_outage(error: BaseException) -> bool:
 
 
 def ran_out_of_time(error: BaseException) -> bool:
-    """PostgreSQL answered, but cut this statement at its bound (statement_timeout): its own work was too long.
-
-    Not an outage: a retry of the same query takes as long. A wait for a lock ends first, as a lock timeout
-    (serving/store_postgres.py), and a server that said nothing is a StoreTimeout: both stay outages.
-    """
+    """PostgreSQL answered, but cut this statement at its bound: its own work was too long, a retry as long."""
+    # A wait for a lock ends first, as a lock timeout (55P03, serving/store_postgres.py), and a server that said
+    # nothing is a StoreTimeout: both stay outages. What is left under 57014 (query_canceled) is the statement
+    # timeout, or a cancel: this client sends none (a silent server's connection is closed, not cancelled), so
+    # that is an operator's pg_cancel_backend, said of a query that ran too long, which a retry loop would only
+    # run again. The SQLSTATE alone decides: the message is in the server's lc_messages language.
     cause = getattr(error, "orig", None) or error
-    # 57014 is query_canceled, also raised by pg_cancel_backend: only the timeout's words are this case.
-    return getattr(cause, "sqlstate", None) == "57014" and "statement timeout" in str(cause)
+    return getattr(cause, "sqlstate", None) == "57014"

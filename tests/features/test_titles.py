@@ -169,6 +169,10 @@ def test_a_title_no_rule_recognises_says_so():
         ("BI Analyst", "individual", "it"),
         ("Business Intelligence Analyst", "individual", "it"),
         ("Head of Analytics", "vp", "it"),
+        ("Head of Data", "vp", "it"),
+        ("Data Warehouse Manager", "manager", "it"),
+        ("BI Manager", "manager", "it"),
+        ("Head of BI", "vp", "it"),
         ("Director of Data Science", "director", "research"),
         ("SDR", "individual", "sales"),
         ("BDR", "individual", "sales"),
@@ -205,6 +209,21 @@ def test_common_b2b_titles_are_read(title, seniority, function):
 )
 def test_the_later_english_words_keep_earlier_readings(title, seniority, function):
     assert titles.parse_title(title)[:2] == (seniority, function)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Bi-lingual Customer Support",
+        "Data Protection Officer",
+        "Head of Data Protection",
+        "Data Privacy Manager",
+        "Data Entry Clerk",
+    ],
+)
+def test_data_and_bi_words_that_name_no_it_role_are_not_read_as_it(title):
+    parsed = titles.parse_title(title)
+    assert parsed.function != "it" and not parsed.function_read, parsed
 
 
 def _english_reading(title: str) -> tuple[str, str, bool]:

@@ -14,64 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import lead_dict
-from tests.serving.conftest import auth, fresh_schema, postgres_or_skip, postgres_url, use_schema
+from tests.serving.conftest import auth, postgres_url
+from tests.serving.held_store import BOUND, bounded_store, hung
 
-BOUND = 2.0  # the setting's default
 SLACK = 0.6  # thread hand-offs and the test client on two shared cores
-
-
-@contextmanager
-def _bounded_store(kind: str, tmp_path, url: str | None = None):
-    """A migrated store built as the service builds it, with the default bound; PostgreSQL in a fresh schema."""
-    from leadgate.serving.store import DecisionStore, make_engine, migrate
-
-    if kind == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'decisions.db'}", timeout=BOUND)
-        migrate(engine)
-        yield DecisionStore(engine)
-        engine.dispose()
-        return
-    base = postgres_or_skip()
-    with fresh_schema(base) as schema:
-        engine = make_engine(url or base, timeout=BOUND)
-        use_schema(engine, schema)
-        migrate(engine)
-        try:
-            yield DecisionStore(engine)
-        finally:
-            engine.dispose()
-
-
-HOLD_SQLITE_WRITE_LOCK = """
-import sqlite3, sys, time
-connection = sqlite3.connect(sys.argv[1], isolation_level=None)
-connection.execute("BEGIN IMMEDIATE")
-print("holding", flush=True)
-time.sleep(120)
-"""
-
-
-@contextmanager
-def _hung(store, tables: str = "leads, decisions"):
-    """The store's tables held by someone else: a process with SQLite's write lock, a PostgreSQL table lock."""
-    if store.engine.dialect.name == "sqlite":
-        holder = subprocess.Popen(
-            [sys.executable, "-c", HOLD_SQLITE_WRITE_LOCK, store.engine.url.database],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert holder.stdout.readline().strip() == "holding"
-            yield
-        finally:
-            holder.kill()
-            holder.wait()
-        return
-    with store.engine.connect() as other:
-        other.exec_driver_sql("SET lock_timeout = 0")
-        other.exec_driver_sql(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")  # until the rollback
-        yield
-        other.rollback()
 
 
 def _timed(call):
@@ -82,7 +28,7 @@ def _timed(call):
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def bounded(request, tmp_path):
-    with _bounded_store(request.param, tmp_path) as store:
+    with bounded_store(request.param, tmp_path) as store:
         yield store
 
 
@@ -91,7 +37,7 @@ def test_a_hung_store_answers_503_within_the_bound_and_stores_nothing(service_se
 
     assert service_settings.db_timeout_seconds == BOUND
     with TestClient(create_app(service_settings, store=bounded, poll=False)) as client:
-        with _hung(bounded):
+        with hung(bounded):
             down, took = _timed(
                 lambda: client.post("/v1/leads", json=lead_dict(lead_id="hung-1"), headers=auth("intake"))
             )
@@ -112,10 +58,10 @@ def test_readiness_sees_a_lock_on_either_table_a_decision_writes(service_setting
     from leadgate.serving.app import create_app
 
     with (
-        _bounded_store("postgres", tmp_path) as store,
+        bounded_store("postgres", tmp_path) as store,
         TestClient(create_app(service_settings, store=store, poll=False)) as client,
     ):
-        with _hung(store, tables):
+        with hung(store, tables):
             ready, took = _timed(lambda: client.get("/readyz"))
             assert ready.status_code == 503 and took < BOUND + SLACK, (ready.status_code, took)
         assert client.get("/readyz").status_code == 200
@@ -136,7 +82,7 @@ def test_a_read_refused_by_a_hung_store_does_not_claim_nothing_was_stored(servic
                 bounded.engine.dispose()
                 os.replace(f"{path}.away", path)
         else:
-            with _hung(bounded):
+            with hung(bounded):
                 down, took = _timed(lambda: client.get("/v1/leads", headers=auth("sales")))
                 assert took < BOUND + SLACK
         assert down.status_code == 503 and down.headers["Retry-After"]
@@ -145,30 +91,68 @@ def test_a_read_refused_by_a_hung_store_does_not_claim_nothing_was_stored(servic
         assert down.json()["detail"] == "decision store unavailable, please retry"
 
 
-def test_a_read_the_store_cut_at_its_bound_says_the_query_took_too_long(
-    service_settings, tmp_path, monkeypatch
-):
+@contextmanager
+def _slow_decisions(store):
+    """The store's decisions read through a view that first sleeps past the statement bound: a real long read."""
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE decisions RENAME TO decisions_kept")
+        # An uncorrelated subquery is one filter run before the scan: the sleep happens once, rows or none.
+        connection.exec_driver_sql(
+            "CREATE VIEW decisions AS SELECT * FROM decisions_kept WHERE (SELECT true FROM pg_sleep(5))"
+        )
+    try:
+        yield
+    finally:
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("DROP VIEW decisions")
+            connection.exec_driver_sql("ALTER TABLE decisions_kept RENAME TO decisions")
+
+
+def test_a_read_the_store_cut_at_its_bound_says_the_query_took_too_long(service_settings, tmp_path):
     """The store answered; the query's own work outlasted the bound, and a retry as it is would take as long.
 
     PostgreSQL only: SQLite has no statement bound (its reads never wait for its writer), so a long read answers.
     """
-    from sqlalchemy import text
-
     from leadgate.serving.app import create_app
 
-    with _bounded_store("postgres", tmp_path) as store:
+    with (
+        bounded_store("postgres", tmp_path) as store,
+        TestClient(create_app(service_settings, store=store, poll=False)) as client,
+    ):
+        with _slow_decisions(store):
+            cut, took = _timed(lambda: client.get("/v1/leads", headers=auth("sales")))
+        assert cut.status_code == 503 and took < BOUND + SLACK, (cut.text, took)
+        assert "took too long" in cut.json()["detail"] and "narrow the filter" in cut.json()["detail"]
+        assert "Retry-After" not in cut.headers  # an automatic retry would run it again, as long
+        assert client.get("/readyz").status_code == 200  # no outage: the store answers
 
-        def slow(**_):
-            with store.sessions() as session:
-                session.execute(text("SELECT pg_sleep(5)"))  # past the server's statement bound
 
-        monkeypatch.setattr(store, "latest", slow)
-        with TestClient(create_app(service_settings, store=store, poll=False)) as client:
-            cut, took = _timed(lambda: client.get("/v1/leads", params={"gate": "any"}, headers=auth("sales")))
-            assert cut.status_code == 503 and took < BOUND + SLACK, (cut.text, took)
-            assert "took too long" in cut.json()["detail"] and "narrow the filter" in cut.json()["detail"]
-            assert "Retry-After" not in cut.headers  # an automatic retry would run it again, as long
-            assert client.get("/readyz").status_code == 200  # no outage: the store answers
+@pytest.mark.parametrize(
+    "cancel",
+    [
+        # A statement timeout from a server whose lc_messages is German.
+        "DO $$BEGIN RAISE EXCEPTION 'Abbruch der Anweisung wegen Zeitüberschreitung der Anweisung' "
+        "USING ERRCODE = 'query_canceled'; END$$",
+        # An operator cancelling a query that ran too long: "canceling statement due to user request".
+        "SELECT pg_cancel_backend(pg_backend_pid()), pg_sleep(1)",
+    ],
+)
+def test_a_cancelled_statement_ran_out_of_time_whatever_the_message_language(tmp_path, cancel):
+    from sqlalchemy.exc import DBAPIError
+
+    from leadgate.serving.store_breaker import ran_out_of_time
+
+    with bounded_store("postgres", tmp_path) as store:
+        with pytest.raises(DBAPIError) as raised, store.engine.connect() as connection:
+            connection.exec_driver_sql(cancel)
+        assert raised.value.orig.sqlstate == "57014" and "statement timeout" not in str(raised.value)
+        assert ran_out_of_time(raised.value)
+        with pytest.raises(DBAPIError) as locked, store.engine.connect() as connection:
+            connection.exec_driver_sql(
+                "DO $$BEGIN RAISE EXCEPTION 'Zeitüberschreitung beim Warten auf Sperre' "
+                "USING ERRCODE = 'lock_not_available'; END$$"
+            )
+        assert not ran_out_of_time(locked.value)  # a lock timeout: held by someone, an outage
 
 
 def test_concurrent_writers_behind_a_hung_store_all_answer_within_the_bound(service_settings, bounded):
@@ -179,7 +163,7 @@ def test_concurrent_writers_behind_a_hung_store_all_answer_within_the_bound(serv
 
     with (
         TestClient(create_app(service_settings, store=bounded, poll=False)) as client,
-        _hung(bounded),
+        hung(bounded),
     ):
 
         def post(number: int):
@@ -268,7 +252,7 @@ def test_a_commit_the_frozen_server_never_confirmed_is_not_called_nothing_stored
 
     from leadgate.serving.app import _store_down_detail
 
-    with _proxy() as (pid, url), _bounded_store("postgres", tmp_path, url=url) as store:
+    with _proxy() as (pid, url), bounded_store("postgres", tmp_path, url=url) as store:
         with pytest.raises(OperationalError) as raised, store.engine.begin() as connection:
             connection.exec_driver_sql("DELETE FROM leads")
             _freeze(pid)  # the COMMIT at the end of the block gets no answer
@@ -290,7 +274,7 @@ def test_a_frozen_postgres_answers_503_within_the_bound_and_recovers(service_set
 
     with (
         _proxy() as (pid, url),
-        _bounded_store("postgres", tmp_path, url=url) as store,
+        bounded_store("postgres", tmp_path, url=url) as store,
         TestClient(create_app(service_settings, store=store, poll=False)) as client,
     ):
         assert post("warm")[0].status_code == 201
@@ -317,7 +301,7 @@ def test_a_frozen_postgres_answers_503_within_the_bound_and_recovers(service_set
 
 
 def test_a_migration_is_not_cut_short_by_the_statement_bound(tmp_path):
-    with _bounded_store("postgres", tmp_path) as store, store.engine.begin() as connection:
+    with bounded_store("postgres", tmp_path) as store, store.engine.begin() as connection:
         from leadgate.serving.store_postgres import without_bounds
 
         with without_bounds(connection):
@@ -330,7 +314,7 @@ def test_a_migration_is_not_cut_short_by_the_statement_bound(tmp_path):
 def test_a_slow_postgres_statement_is_cut_at_the_bound(tmp_path):
     from sqlalchemy.exc import OperationalError
 
-    with _bounded_store("postgres", tmp_path) as store:
+    with bounded_store("postgres", tmp_path) as store:
         started = time.monotonic()
         with pytest.raises(OperationalError), store.engine.connect() as connection:
             connection.exec_driver_sql("SELECT pg_sleep(5)")
@@ -343,7 +327,7 @@ def test_the_client_bound_cuts_a_server_that_says_nothing(tmp_path):
     """With the server's own timeouts lifted, only the client side can end the wait."""
     from sqlalchemy.exc import OperationalError
 
-    with _bounded_store("postgres", tmp_path) as store:
+    with bounded_store("postgres", tmp_path) as store:
         started = time.monotonic()
         with pytest.raises(OperationalError, match="did not answer"), store.engine.begin() as connection:
             connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
@@ -381,7 +365,7 @@ def test_a_writer_waits_for_another_workers_turn_only_within_the_bound(tmp_path,
 
     from leadgate.serving.store import writing
 
-    with _bounded_store("sqlite", tmp_path) as store:
+    with bounded_store("sqlite", tmp_path) as store:
         marker = tmp_path / "holding"
         url = f"sqlite:///{store.engine.url.database}"
         other = subprocess.Popen([sys.executable, "-c", HOLD_THE_TURN, url, str(marker), str(held)])
@@ -469,13 +453,13 @@ def test_an_admin_write_cut_by_a_lock_leaves_the_breaker_closed_for_intake(bound
 
     breaker = _BREAKERS[bounded.engine]
     with (
-        _hung(bounded),
+        hung(bounded),
         pytest.raises(OperationalError),
         writing(bounded.engine, admin=True) as connection,
     ):
         connection.execute(update(LeadRow).values(lead_id=LeadRow.lead_id))
     assert not breaker.open and breaker.budget() == BOUND
     # The same wait in an intake write: the store failed, the breaker opens.
-    with _hung(bounded), pytest.raises(OperationalError), writing(bounded.engine) as connection:
+    with hung(bounded), pytest.raises(OperationalError), writing(bounded.engine) as connection:
         connection.execute(update(LeadRow).values(lead_id=LeadRow.lead_id))
     assert breaker.open
