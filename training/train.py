@@ -220,7 +220,9 @@ def train_model(
             "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
             "maturity_note": immature_outcomes_note(y, split, history.label_closed),
             "new_levels_note": new_levels_note(
-                new_levels(builder, derived, y, train, split.test, dict(history.field_columns))
+                # Only the test leads the model decides: a value every one of whose leads a gate rejects
+                # (a country not served) is the gates' doing, which their own line names, not the model's.
+                new_levels(builder, derived, y, train, split.test & ~gated, dict(history.field_columns))
             ),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.left_out,

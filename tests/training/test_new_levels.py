@@ -85,6 +85,14 @@ def test_train_says_so_for_a_channel_first_seen_among_the_newest_leads(history, 
     subset = replace(subset, leads=leads, field_columns=(("source.channel", "Lead Source"),))
     note = train_model(subset, policy, seed=0).extras["new_levels_note"]
     assert note.startswith("test leads with values training never saw: Lead Source 'LinkedIn Lead Gen' ")
+    # Walk N: the same leads from a country the policy does not serve are the gate's, and said by its line.
+    gated = [
+        lead.model_copy(update={"company": lead.company.model_copy(update={"country": "IN"})})
+        if i in newest
+        else lead
+        for i, lead in enumerate(leads)
+    ]
+    assert train_model(replace(subset, leads=gated), policy, seed=0).extras["new_levels_note"] is None
 
 
 def test_a_mapped_export_s_history_knows_which_column_fills_each_field():
