@@ -165,7 +165,7 @@ def intent_window_words(choices: list[dict]) -> str:
 
 
 def _print_left_out(result) -> None:
-    from leadgate.training.baselines import left_out_words
+    from leadgate.training.baseline_words import left_out_words
 
     left_out = result.extras.get("left_out") or {}
     if left_out:  # those with one reason named together, up to 6 of each (run: evaluation.json names all)
