@@ -174,7 +174,7 @@ def _print_left_out(result) -> None:
 
 def _print_baseline_verdict(result) -> None:
     """Say plainly what the baselines show: leakage, a weakness of leadgate's, or columns left unread."""
-    from leadgate.training.baselines import verdict
+    from leadgate.training.baseline_verdict import verdict
 
     extras = result.extras
     said = verdict(
