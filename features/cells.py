@@ -176,13 +176,13 @@ def event_count(text: str, mark: str | None) -> int:
 
 
 def company_size(text: str, mark: str | None) -> str | int:
-    """A company.employees cell read without a `type`: a size band kept as its text (the schema reads it), else
-    a head count read as a count of events is: with no decimal mark declared, '1.268' and '1,268' are 1268."""
-    if read_band(text) is not None:
+    """A company.employees cell read without a `type`: a size band kept as its text, else a head count."""
+    if read_band(text) is not None:  # the schema reads the band
         return text
     unread = all(number_marks.read(text, m) is None for m in (".", ","))
     if "%" in text or currency_marks(text) or unread:
         raise ValueError(f"expected a number or a size band like '51-200' or '10001+', got {text!r}")
+    # Read as a count of events is: with no decimal mark declared, '1.268' and '1,268' are 1268.
     count = _whole_number(text, mark, "a whole number of employees")
     if not 0 <= count <= MAX_EMPLOYEES:
         raise ValueError(f"expected 0 to {MAX_EMPLOYEES:,} employees, got {text!r}")
@@ -190,11 +190,11 @@ def company_size(text: str, mark: str | None) -> str | int:
 
 
 def _whole_number(text: str, mark: str | None, words: str) -> int:
-    """The whole number a cell writes with `mark`, or with either mark when none is declared; ValueError saying
-    `expected {words}` for a fraction, naming the declared mark when the other one reads it whole."""
+    """The whole number a cell writes with `mark`, or with either mark when none is declared."""
     readings = [number_marks.read(text, m) for m in ((mark,) if mark else (".", ","))]
     whole = [number for number in readings if number is not None and number.is_integer()]
     if not whole:
+        # `expected {words}` for a fraction, naming the declared mark when the other one reads it whole.
         said = repr(text) + (", a fraction" if any(n is not None for n in readings) else "")
         other = "," if mark == "." else "."
         if mark and _whole(number_marks.read(text, other)):
@@ -246,12 +246,12 @@ SIZE_FIELD = "company.employees"  # the lead field whose text (no `type`) is a s
 
 
 def field_value(target: str, rule, row: Row, decimal: str | None):
-    """`convert` for the lead field `target`: company.employees read as text (no `type`) is a size band or a
-    head count (company_size), its decimal mark the column's `decimal`, else the mapping's (`decimal`)."""
+    """`convert` for the lead field `target`, company.employees read as text (no `type`) by `company_size`."""
     value = convert(rule, row)
     if target != SIZE_FIELD or rule.type != "text" or not isinstance(value, str):
         return value
-    # A typed table's number (Parquet, a DataFrame) is written with a point whatever the export's mark.
+    # A typed table's number (Parquet, a DataFrame) is written with a point whatever the export's mark; a
+    # cell's decimal mark is the column's `decimal`, else the mapping's (`decimal`).
     return company_size(value, "." if row.is_number(rule.column) else rule.decimal or decimal)
 
 

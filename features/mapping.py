@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from leadgate.features.blank_cells import check_label_placeholders, check_placeholders
-from leadgate.features.cells import SIZE_FIELD, Row, convert, field_value
+from leadgate.features.cells import Row, convert, field_value
 from leadgate.features.custom import CustomField
 from leadgate.features.dates import EPOCH_FORMATS, time_zone
 from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the mapping's vocabulary)
@@ -31,6 +31,7 @@ from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the
     Sequence,
     _Strict,
 )
+from leadgate.features.mapping_fields import with_field_currency, with_field_type
 from leadgate.features.mapping_label import Label, fold  # noqa: F401  (re-exported)
 from leadgate.features.schema import Company, Contact, Form, LeadValidationError, Source, parse_lead
 from leadgate.features.schema import describe_validation_error as _describe
@@ -42,8 +43,6 @@ TARGETS = {
     for section, model in (("contact", Contact), ("company", Company), ("form", Form), ("source", Source))
     for name in model.model_fields
 }
-# Lead fields that hold a number: a column mapped to one without a `type` is read as a `number` column is.
-NUMBER_FIELDS = ("company.annual_revenue", "form.seconds_on_form", "source.cost")
 DEFAULT_PLACEHOLDERS = ["", "Select", "select", "N/A", "n/a", "NA", "null", "NULL", "None", "-", "--"]
 
 
@@ -100,7 +99,7 @@ class Mapping(_Strict):
         if unknown:
             raise ValueError(f"unknown lead fields {unknown}; known: {sorted(TARGETS)}")
         self.fields = {
-            target: self._money(target, self._zoned(self._typed(target, rule)))
+            target: with_field_currency(target, self._zoned(with_field_type(target, rule)))
             for target, rule in self.fields.items()
         }
         self.custom = {name: self._zoned(rule) for name, rule in self.custom.items()}
@@ -133,11 +132,10 @@ class Mapping(_Strict):
         return self
 
     def _zoned(self, rule: Column) -> Column:
-        """The rule, reading its times without an offset in the mapping's time zone unless it names its own
-        (a Unix epoch column names a moment in UTC: it keeps none)."""
+        """The rule, reading its times without an offset in the mapping's time zone unless it names its own."""
         if self.timezone is None or rule.type != "datetime" or rule.timezone is not None:
             return rule
-        if rule.date_format in EPOCH_FORMATS:
+        if rule.date_format in EPOCH_FORMATS:  # a Unix epoch column names a moment in UTC: it keeps none
             return rule
         return rule.model_copy(update={"timezone": self.timezone})
 
@@ -147,8 +145,8 @@ class Mapping(_Strict):
         return {path: rule for path, rule in rules.items() if rule.value is not None}
 
     def _check_constants(self) -> None:
-        """Each constant read as a cell of its field, and the lead they make checked by the schema: a bad one
-        would otherwise be every row's error."""
+        """Each constant read as a cell of its field, and the lead they make checked by the schema."""
+        # A bad constant would otherwise be every row's error.
         record: dict = {}
         constants = self.constants()
         for path, rule in constants.items():
@@ -178,36 +176,6 @@ class Mapping(_Strict):
     def _named(path: str) -> str:
         """A lead path as the mapping names it: 'fields.source.channel', 'custom.region'."""
         return path if path.startswith("custom.") else f"fields.{path}"
-
-    @staticmethod
-    def _typed(target: str, rule: FieldColumn) -> FieldColumn:
-        """The rule with its field's type when it names none: a number field's cells read as a `number` column's
-        (currency, grouping and its decimal mark, declared or inferred); company.employees stays text, a size band
-        or a head count (features/cells.company_size); any other field is text, which no `decimal` applies to."""
-        if not rule.typed_by_field():
-            return rule
-        if target in NUMBER_FIELDS:
-            return rule.model_copy(update={"type": "number"})
-        if target != SIZE_FIELD and rule.decimal is not None:
-            raise ValueError(
-                f"fields.{target}: {rule.where}: decimal applies to type: number or integer, not text"
-            )
-        return rule
-
-    @staticmethod
-    def _money(target: str, rule: Column) -> Column:
-        """The rule, read in USD when it fills a money field: a cell marked in another currency is then the
-        row's error (features/cells.py), and only such a field converts (currency with usd_per_unit)."""
-        if target not in MONEY_FIELDS:
-            if rule.currency is not None:
-                raise ValueError(
-                    f"fields.{target}: currency and usd_per_unit apply to the money fields "
-                    f"({', '.join(MONEY_FIELDS)}) only"
-                )
-            return rule
-        if rule.type not in ("number", "integer") or rule.currency is not None:
-            return rule
-        return rule.model_copy(update={"currency": "USD"})
 
     def number_rules(self) -> list[Column]:
         """The rules that read numbers from columns (fields and custom fields), which need a decimal mark."""

@@ -99,8 +99,8 @@ class Column(_Strict):
         return self
 
     def typed_by_field(self) -> bool:
-        """Whether the lead field the column fills gives its type (a field's column that names none): the mapping
-        then checks the options a type needs, knowing the field (Mapping._typed)."""
+        """Whether the lead field the column fills gives its type (a field's column that names none)."""
+        # The mapping then checks the options a type needs, knowing the field (with_field_type).
         return False
 
     def _check_timezone(self) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from leadgate.features.schema_types import UNSEEN_CLASS, time_problem, unseen_problem
+from leadgate.features.schema_types import UNSEEN_CLASS, unseen_problem
+from leadgate.features.time_errors import time_problem
 
 # No '/', control or invisible character (schema_types.UNSEEN): ids travel in URLs and keys, and are read by people.
 LEAD_ID_PATTERN = rf"^[^{UNSEEN_CLASS}/]+$"

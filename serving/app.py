@@ -108,11 +108,9 @@ class Timing:
 
 
 def _store_down_detail(method: str, error: Exception) -> str:
-    """What a 503 can truly say: a read stored nothing anyway; a write is unknown if its COMMIT went silent.
-
-    A statement the store cut at its time bound is no outage: the store answered, and the same query again
-    would take as long, so a read says to narrow it.
-    """
+    """What a 503 can say: a read stored nothing anyway; a write is unknown if its COMMIT went silent."""
+    # A statement the store cut at its time bound is no outage: the store answered, and the same query again
+    # would take as long, so a read says to narrow it.
     too_long = ran_out_of_time(error)
     if method not in WRITES:
         if too_long:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, exists, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.exc import DataError, IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 # The store's entry points, kept importable from here: callers open, migrate and write through the store.
 from leadgate.decision.record import DecisionRecord
 from leadgate.serving.overrides import final_decision, in_force
 from leadgate.serving.store_breaker import is_outage
 from leadgate.serving.store_engine import make_engine, migrate, ready, writing  # noqa: F401
-from leadgate.serving.store_models import DecisionGateRow, DecisionRow, LeadRow
+from leadgate.serving.store_models import DecisionRow, LeadRow
+from leadgate.serving.store_queries import DecisionListing
 from leadgate.serving.store_rows import insert_decision, insert_lead, new_review_token
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class NewLead:
     received_at: datetime
 
 
-class DecisionStore:
+class DecisionStore(DecisionListing):
     """Plain functions over a session factory; every write is one transaction."""
 
     def __init__(self, engine: Engine):
@@ -205,48 +206,6 @@ class DecisionStore:
             query = select(DecisionRow).where(DecisionRow.lead_id == lead_id).order_by(DecisionRow.seq)
             return list(session.scalars(query))
 
-    def gate_named(self, code: str) -> bool:
-        """Whether any stored decision (a lead's latest or an earlier one) names this gate (indexed)."""
-        with self.engine.connect() as connection:
-            query = select(DecisionGateRow.decision_id).where(DecisionGateRow.code == code).limit(1)
-            return connection.execute(query).first() is not None
-
-    def latest(
-        self,
-        *,
-        route: str | None = None,
-        gate: str | None = None,
-        since: datetime | None = None,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> tuple[list[DecisionRow], int]:
-        """Latest decision per lead, newest first, filtered by route, gate and time; plus the total.
-
-        Each filter is a test of one decision row, answered by an index, so the cost grows with the decisions
-        and never with leads x matching rows, whatever the planner's statistics say (see `is_latest`).
-        """
-        query = select(DecisionRow).where(is_latest(DecisionRow))
-        if route:
-            query = query.where(DecisionRow.route == route)
-        if since:
-            since = since.astimezone(UTC) if since.tzinfo else since.replace(tzinfo=UTC)
-            if self.engine.dialect.name == "sqlite":
-                since = since.replace(tzinfo=None)  # SQLite keeps naive UTC text; compare like with like
-            query = query.where(DecisionRow.decided_at >= since)
-        if gate:
-            # One primary-key probe of decision_gates (decision_id, code) per decision.
-            query = query.where(
-                exists().where(DecisionGateRow.decision_id == DecisionRow.id, DecisionGateRow.code == gate)
-            )
-        with self.sessions() as session:
-            total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-            rows = session.scalars(
-                query.order_by(DecisionRow.decided_at.desc(), DecisionRow.id.desc())
-                .limit(limit)
-                .offset(offset)
-            )
-            return list(rows), total
-
 
 def decide_again(
     connection: Connection,
@@ -277,20 +236,6 @@ def decide_again(
     seq = (last or 0) + 1
     insert_decision(connection, lead_id, seq, trigger, decision)
     return _written(lead_id, seq, decision, token)
-
-
-def is_latest(decision: type[DecisionRow]):
-    """True for a lead's latest decision: its seq is the lead's highest, found per row on (lead_id, seq).
-
-    Not a join with a per-lead max(seq) grouped in a subquery: without statistics (tables never analysed, as
-    after a bulk import) PostgreSQL joined that subquery in a nested loop against every matching row, and
-    SQLite did so whatever the statistics, leads x gate rows in all (1,250 leads: 5 s and 25 s). A correlated
-    max() cannot be turned into that join: each row costs one probe of the unique index.
-    """
-    newer = aliased(DecisionRow)
-    return decision.seq == (
-        select(func.max(newer.seq)).where(newer.lead_id == decision.lead_id).scalar_subquery()
-    )
 
 
 def _first_decision(session: Session, lead_id: str) -> DecisionRow | None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from leadgate.decision.count_words import plural
 from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
 from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_frame
+from leadgate.training.baseline_words import SCORECARD_SEEN, SHOWN_COLUMNS, column_words
 from leadgate.training.data import History
-from leadgate.training.gate_losses import where_lost
-from leadgate.training.leakage import SUSPECT_ALONE_AUC, columns_alone, leak
+from leadgate.training.leakage import columns_alone
 from leadgate.training.splits import Split
 
 # The classic marketing-automation scorecard: points for activity, penalties for bad fit.
@@ -51,30 +49,6 @@ def scorecard_points(derived: Derived, policy: Policy) -> np.ndarray:
     points += 10 * np.isin(derived.seniority, ["executive", "vp", "director"])
     points -= 10 * np.isin(derived.seniority, ["junior"])
     return points
-
-
-SCORECARD_SEEN = "activity counts, email domain, size, country, seniority (fixed points)"
-SHOWN_COLUMNS = 4  # a terminal cell names this many of a scorer's columns, then says how many more
-
-
-def named(names: list[str], limit: int | None = None) -> str:
-    """Names joined: every one, or the first `limit` and '+N more' (never '+1 more': that one is named)."""
-    if limit is None or len(names) <= limit + 1:
-        return ", ".join(names)
-    return f"{', '.join(names[:limit])} +{len(names) - limit} more"
-
-
-def column_words(names: list[str], limit: int | None = None) -> str:
-    """'3 columns: Tier, Job, Region', the names cut to `limit` as `named` does."""
-    return f"{plural(len(names), 'column')}: {named(names, limit)}" if names else "no column"
-
-
-def left_out_words(left_out: dict[str, str], limit: int | None = None) -> str:
-    """The columns left out, those with the same reason named together: 'A, B (constant or empty); C (…)'."""
-    by_reason: dict[str, list[str]] = {}
-    for name, why in left_out.items():
-        by_reason.setdefault(why, []).append(name)
-    return "; ".join(f"{named(names, limit)} ({why})" for why, names in by_reason.items())
 
 
 @dataclass
@@ -122,18 +96,14 @@ BASELINES = {
 }
 
 
-# An unread column is named as carrying signal when it holds at least this share of plain LightGBM's gain.
-NAMED_GAIN_SHARE = 0.05
 GAP_KEYS = ("roc_auc_gap", "roc_auc_gap_low", "roc_auc_gap_high")
 
 
 def comparison_rows(
     metrics: dict[str, float], seen: dict[str, str], names: dict[str, list[str]] | None = None
 ) -> list[dict]:
-    """One row per scorer (leadgate first): what it learned from, its test ROC-AUC and PR-AUC, its gap.
-
-    `names`: each scorer's export columns, kept in full in the row (`column_names`) beside the words.
-    """
+    """One row per scorer (leadgate first): what it learned from, its test ROC-AUC and PR-AUC, its gap."""
+    # `names`: each scorer's export columns, kept in full in the row (`column_names`) beside the words.
     labels = {"system": "leadgate (gates + model)", **BASELINES}
     return [
         {
@@ -151,10 +121,8 @@ def comparison_rows(
 def fit_baselines(
     history: History, derived: Derived, policy: Policy, split: Split, seed: int = 0
 ) -> Baselines:
-    """Points scorecard, plain LightGBM and logistic regression on every export column not known after contact.
-
-    A mapping that leaves useful columns out shows up here: the plain models see them, leadgate does not.
-    """
+    """The scorecard, plain LightGBM and logistic regression on each export column not known after contact."""
+    # A mapping that leaves useful columns out shows up here: the plain models see them, leadgate does not.
     import pandas as pd
 
     own = pd.DataFrame(history.columns) if history.columns is not None else lead_frame(derived.table)
@@ -250,93 +218,3 @@ def fit_logistic(columns: ColumnFrame, train: np.ndarray, y: np.ndarray):
         return model.predict_proba(rows[columns.numeric].join(cats))[:, 1]
 
     return predict
-
-
-def clearly_ahead(row: dict, system: float, margin: float) -> bool:
-    """Whether a baseline beats leadgate beyond the noise: by DeLong's paired interval, else by `margin`."""
-    high = row.get("roc_auc_gap_high")
-    if high is not None and high == high:
-        return high < 0
-    return row["roc_auc"] > system + margin
-
-
-def gap_words(row: dict, system: float) -> str:
-    """How far a baseline is ahead of leadgate, with the paired interval when there is one."""
-    words = f"{row['roc_auc'] - system:.3f} ROC-AUC"
-    low, high = row.get("roc_auc_gap_low"), row.get("roc_auc_gap_high")
-    if low is not None and high is not None and low == low and high == high:
-        words += f" (95% paired interval {-high:.3f} to {-low:.3f})"
-    return words
-
-
-def verdict(
-    comparison: list[dict],
-    se: float,
-    strongest: list,
-    unread: list,
-    alone: list = (),
-    gated_share: float | None = None,
-    read: Collection[str] | None = None,
-    losses: list[dict] = (),
-    model_all: float | None = None,
-    late: Collection = (),
-) -> str | None:
-    """What the baselines say about this run, in one sentence, or None when leadgate holds its own.
-
-    A leak is named first, whoever scores best (`late`: custom fields the model reads though known only after
-    contact, as `leakage.late_fields_read` finds them). A gap counts only beyond the noise: when the paired interval
-    of the gap (DeLong, same test leads) lies wholly on the baseline's side; for rows without one, beyond the
-    test part's standard error (≥ 0.005).
-    """
-    leaked = leak(comparison, strongest, list(alone), read, late)
-    if leaked:
-        return leaked
-    by_key = {row["key"]: row for row in comparison}
-    system = by_key["system"]["roc_auc"]
-    margin = max(0.005, se)
-    ahead = [
-        by_key[k]
-        for k in ("raw_lightgbm", "logistic")
-        if k in by_key and clearly_ahead(by_key[k], system, margin)
-    ]
-    best = max(ahead, key=lambda row: row["roc_auc"], default=None)
-    if best is None:
-        return None
-    gap = f"{best['scorer']} beats leadgate by {gap_words(best, system)}"
-    own = by_key.get("logistic_seen")
-    if own is not None and clearly_ahead(own, system, margin):
-        where = where_lost(gated_share, losses, model_all, own["roc_auc"] - margin)
-        said = f"{gap}, and a logistic regression on leadgate's own columns by {gap_words(own, system)}: the loss is {where}"
-        # The every-column baseline ahead of the own-columns one is what the unread columns add.
-        if unread and best["roc_auc"] - own["roc_auc"] > margin:
-            more = f"{best['roc_auc']:.3f} on every column against {own['roc_auc']:.3f} on leadgate's"
-            return f"{said}; and {_unread_advice(unread, alone, more)}"
-        return f"{said}, not in the mapping"
-    if not unread:
-        where = where_lost(gated_share, losses, model_all, best["roc_auc"] - margin)
-        return f"{gap} on the same columns: the loss is {where}"
-    return f"{gap}: {_unread_advice(unread, alone)}"
-
-
-def _unread_advice(unread: list, alone: list, measured: str = "") -> str:
-    """Columns the mapping leaves unread carry signal: which, and what to do about them."""
-    # Named only when plain LightGBM leans on them (walk U: four 90-95% empty noise columns were named
-    # beside the one that carried the signal); the strongest is named whatever its share.
-    named = [(name, gain) for name, gain in unread[:5] if gain >= NAMED_GAIN_SHARE] or unread[:1]
-    names = ", ".join(name for name, _ in named)
-    by = f", {measured}" if measured else ""
-    advice = (
-        f"columns the mapping does not read carry signal (strongest: {names}{by}); map those known when a "
-        "lead arrives as custom fields, and list any filled in after contact under after_contact"
-    )
-    # One column alone ordering the leads this well is rare at lead creation: say so before it is mapped.
-    alone_by_name = dict(alone)
-    suspect = [
-        (name, alone_by_name[name])
-        for name, _ in unread[:5]
-        if alone_by_name.get(name, 0) >= SUSPECT_ALONE_AUC
-    ]
-    if suspect:
-        said = ", ".join(f"{name} ({auc:.3f} by itself)" for name, auc in suspect)
-        advice += f"; {said} alone orders the leads better than most exports' every column does: check it is known at lead creation"
-    return advice

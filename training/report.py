@@ -14,7 +14,8 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.training.backtest import BacktestParams
 from leadgate.training.backtest_tables import gate_table
-from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines, verdict
+from leadgate.training.baseline_verdict import verdict
+from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics

@@ -9,7 +9,7 @@ import pandas as pd
 from leadgate.decision import linear
 from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
-from leadgate.training.baselines import left_out_words
+from leadgate.training.baseline_words import left_out_words
 from leadgate.training.data import NO_WON_LABEL, local
 from leadgate.training.report import SCORERS
 from leadgate.training.report_blocks import (

@@ -15,13 +15,8 @@ from leadgate.decision.policy import Policy
 from leadgate.decision.policy_routing import Thresholds
 from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
-from leadgate.training.baselines import (
-    SHOWN_COLUMNS,
-    Baselines,
-    comparison_rows,
-    fit_baselines,
-    named,
-)
+from leadgate.training.baseline_words import SHOWN_COLUMNS, named
+from leadgate.training.baselines import Baselines, comparison_rows, fit_baselines
 from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes

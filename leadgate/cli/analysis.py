@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from leadgate.cli.analysis_data import analysis_history
 from leadgate.cli.common import DelimiterOpt
 from leadgate.cli.data import MappingOpt, SinceOpt, UntilOpt
 from leadgate.serving.file_formats import history_said
@@ -39,86 +40,6 @@ def register(app: typer.Typer) -> None:
     app.command()(backtest)
     app.command()(evidence)
     app.command()(channels)
-
-
-def _history(
-    data: Path | None,
-    settings,
-    since: str | None,
-    until: str | None,
-    from_store: bool = False,
-    mapping: str | None = None,
-    delimiter: str | None = None,
-    alias: str | None = None,
-):
-    """Read, validate and restrict the history (a file, an export through its mapping, or the store's labelled
-    leads), and the mapping it was read through; failures are one line. Without --data, the history the model
-    asked about (`alias`, else the champion) was trained on, as `report` reads it (`default_history`)."""
-    from leadgate.cli.common import console, fail
-    from leadgate.cli.data import check_window, history_or_fail, window_said, within
-    from leadgate.training.data import HistoryError
-
-    mapped = _mapping(mapping)  # a bad one is said first
-    check_window(since, until)  # before the history is read
-    if from_store:
-        from leadgate.cli.training import store_history
-
-        if mapping:
-            raise fail("--mapping reads a CRM export given as --data; --from-store reads the decision store")
-        try:
-            history, sources = store_history(settings)
-        except HistoryError as error:
-            raise fail(str(error)) from None
-        console.print(f"decision store: {sources.describe()}")
-        return within(history, "decision store", since, until), mapped
-    params = {}
-    if data is None:
-        data, trained_mapping, delimiter, params = default_history(settings, alias, mapping, delimiter)
-        if trained_mapping != mapping:
-            mapped = _mapping(trained_mapping)
-    path = data or settings.data_dir / "history.jsonl.gz"
-    if not path.exists():
-        raise fail(
-            f"{path}: no such file (make one with `leadgate synth` or `leadgate demo`, or read a CRM export with "
-            "--data EXPORT --mapping MAPPING)"
-        )
-    with console.status(f"reading {path}"):
-        history = history_or_fail(path, mapped, delimiter)
-    if params and not (since or until):  # the model's own window of the export it was trained on
-        from leadgate.cli.report import trained_window
-
-        return trained_window(params, history, path, default=False), mapped
-    kept = within(history, str(path), since, until)
-    if mapped is not None and (since or until):  # the export's outcome line counted every lead
-        console.print(window_said(since, until, kept, history, tail=f", {int(kept.sql.sum()):,} SQLs"))
-    return kept, mapped
-
-
-def default_history(settings, alias: str | None, mapping: str | None, delimiter: str | None):
-    """Where a command reads its history from without --data: the export (or history file) the model `alias`
-    (else the champion) was trained on, through its mapping and delimiter, said in one line (`report`'s
-    `trained_source`); None when there is no such model or its history is not one to read (the data folder's
-    history.jsonl.gz then). Also the run's params, for its --since/--until window."""
-    from leadgate.cli.common import loaded_or_fail
-    from leadgate.cli.report import run_record, trained_source
-    from leadgate.serving.model_loading import registered_run
-
-    found = registered_run(settings, alias or "champion")
-    if found is None:
-        if alias:  # a model asked for by name that is not there: said as loading it says it
-            loaded_or_fail(settings, alias)
-        return None, mapping, delimiter, {}
-    model, run_id = found
-    params, _ = run_record(settings, run_id)
-    path, mapping, delimiter = trained_source(params, settings, model, mapping, delimiter, strict=False)
-    return path, mapping, delimiter, params if path is not None else {}
-
-
-def _mapping(name: str | None):
-    """The --mapping, read before the history so a bad one is said first."""
-    from leadgate.cli.data import named_mapping
-
-    return named_mapping(name) if name else None
 
 
 def _policy(settings, loaded, mapping):
@@ -208,7 +129,7 @@ def backtest(
 
     _check_out(out)
     settings = settings_for(data_dir, policy)
-    history, mapped = _history(
+    history, mapped = analysis_history(
         data, settings, since, until, mapping=mapping, delimiter=delimiter, alias=model_alias
     )
     current_model = _model(settings, model_alias)
@@ -268,7 +189,7 @@ def evidence(
     from leadgate.training.mining import MiningParams
 
     _check_out(out)
-    history, mapped = _history(
+    history, mapped = analysis_history(
         data,
         settings_for(data_dir),
         since,
@@ -313,7 +234,7 @@ def channels(
 
     _check_out(out)
     settings = settings_for(data_dir, policy)
-    history, mapped = _history(
+    history, mapped = analysis_history(
         data, settings, since, until, mapping=mapping, delimiter=delimiter, alias=model_alias
     )
     loaded = _model(settings, model_alias)

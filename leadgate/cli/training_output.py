@@ -166,7 +166,7 @@ def intent_window_words(choices: list[dict]) -> str:
 
 
 def _print_left_out(result) -> None:
-    from leadgate.training.baselines import left_out_words
+    from leadgate.training.baseline_words import left_out_words
 
     left_out = result.extras.get("left_out") or {}
     if left_out:  # those with one reason named together, up to 6 of each (run: evaluation.json names all)
@@ -175,7 +175,7 @@ def _print_left_out(result) -> None:
 
 def _print_baseline_verdict(result) -> None:
     """Say plainly what the baselines show: leakage, a weakness of leadgate's, or columns left unread."""
-    from leadgate.training.baselines import verdict
+    from leadgate.training.baseline_verdict import verdict
 
     extras = result.extras
     said = verdict(

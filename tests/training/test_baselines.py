@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from leadgate.training.baseline_columns import column_frame
-from leadgate.training.baselines import Baselines, column_words, left_out_words, verdict
+from leadgate.training.baseline_verdict import verdict
+from leadgate.training.baseline_words import column_words, left_out_words
+from leadgate.training.baselines import Baselines
 
 
 def _rows(n: int = 200) -> list[dict]:
