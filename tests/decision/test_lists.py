@@ -156,16 +156,20 @@ def test_a_previously_rejected_account_with_a_fresh_demo_request_gets_a_sales_ch
     assert gate.lifted and record.route == "verify"
 
 
-def test_a_policy_file_with_a_bad_network_is_refused():
+def _policy_text_with_networks(networks: list[str]) -> str:
+    """The shipped policy as YAML text, its competitor networks replaced."""
     import yaml
 
+    data = POLICY.model_dump(mode="json")
+    data["domains"]["competitor_networks"] = networks
+    return yaml.safe_dump(data)
+
+
+def test_a_policy_file_with_a_bad_network_is_refused():
     from leadgate.decision.policy import PolicyError, parse_policy
 
-    data = POLICY.model_dump(mode="json")
-    data["domains"]["competitor_networks"] = ["10.0.0.1/8"]
-    text = yaml.safe_dump(data)
     with pytest.raises(PolicyError, match="did you mean 10.0.0.0/8"):
-        parse_policy(text)
+        parse_policy(_policy_text_with_networks(["10.0.0.1/8"]))
 
 
 @pytest.mark.parametrize(
@@ -188,13 +192,9 @@ def test_a_company_s_network_up_to_the_bound_is_kept(network):
 
 
 def test_a_policy_file_with_a_network_of_everyone_is_refused_but_a_stored_one_still_loads():
-    import yaml
-
     from leadgate.decision.policy import PolicyError, parse_policy
 
-    data = POLICY.model_dump(mode="json")
-    data["domains"]["competitor_networks"] = ["0.0.0.0/0"]
-    text = yaml.safe_dump(data)
+    text = _policy_text_with_networks(["0.0.0.0/0"])
     with pytest.raises(PolicyError, match="0.0.0.0/0 is every IPv4 address"):
         parse_policy(text)
     # A model stored with it before this check keeps loading as it was validated then.
