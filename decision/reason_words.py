@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from leadgate.decision.count_words import company_size, counted, plural, times
+from leadgate.decision.title_reasons import function_words, seniority_words
 from leadgate.features import signals
 from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
 from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, WEBSITE_EVENTS, Derived, unlisted_class
@@ -75,65 +76,12 @@ def _revenue(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     return "Annual revenue not given" if revenue != revenue else f"Annual revenue USD {revenue:,.0f}"
 
 
-def seniority_unread(d: Derived, i: int) -> bool:
-    """A given title no seniority rule recognised: its seniority is the default, no fact of the lead."""
-    return not d.seniority_read[i] and bool(d.table.text["job_title"][i])
-
-
-def function_unread(d: Derived, i: int) -> bool:
-    """A given title no function rule recognised: its function is the default, no fact of the lead."""
-    return not d.function_read[i] and bool(d.table.text["job_title"][i])
-
-
-def title_unread(d: Derived, i: int) -> bool:
-    """A given title no rule recognised at all (Florist, or a language the rules do not know)."""
-    return seniority_unread(d, i) and function_unread(d, i)
-
-
-def _seniority(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    title = d.table.text["job_title"][i]
-    if not title:
-        return "Job title not given"
-    if seniority_unread(d, i):
-        # The model weighed the title itself (and the default rank): no seniority may be claimed of it.
-        return f"Job title: {title} (seniority not recognised by leadgate's title rules)"
-    kind = {
-        "executive": "Executive / founder",
-        "vp": "VP-level role",
-        "director": "Director-level role",
-        "manager": "Manager-level role",
-        "individual": "Individual-contributor role",
-        "junior": "Junior role",
-        "student": "Student or intern",
-    }.get(d.seniority[i], "Role")
-    if d.seniority[i] == "student" and not d.is_student[i]:
-        # The model ranks an apprentice (Azubi, apprenti) or trainee with students; the words must not call
-        # them one, as the student gate does not.
-        kind = "Apprentice or trainee"
-    return f"{kind} ({title})"
-
-
 def _category(label: str, column: str) -> Renderer:
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         value = d.table.text[column][i]
         return f"{label}: {value}" if value else f"{label} not given"
 
     return render
-
-
-FUNCTION_WORDS = {"it": "IT", "hr": "HR"}  # as people write them: "Job function it" read as the pronoun
-
-
-def _function(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    title = d.table.text["job_title"][i]
-    if not title:
-        return "Job function not given"
-    if function_unread(d, i):
-        # A title whose function no rule reads may well name one, its seniority read or not: "No known job
-        # function" counted against good titles the rules did not know yet (walk Y: "Head of RevOps").
-        return f"Job title: {title} (job function not recognised by leadgate's title rules)"
-    function = d.function[i]
-    return f"Job function {FUNCTION_WORDS.get(function, function)} ({title})"
 
 
 def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
@@ -286,8 +234,8 @@ RENDERERS: dict[str, Renderer] = {
     "email_domain": _email,
     "company_size": _size,
     "revenue": _revenue,
-    "seniority": _seniority,
-    "function": _function,
+    "seniority": seniority_words,
+    "function": function_words,
     "industry": _category("Industry", "industry"),
     "company_type": _category("Company type", "company_type"),
     "country": _category("Country", "country"),

@@ -9,14 +9,9 @@ import numpy as np
 from leadgate.decision.count_words import listed
 from leadgate.decision.custom_targets import target_recovery
 from leadgate.decision.custom_words import level_shown
-from leadgate.decision.reason_words import (
-    FORM_FIELDS,
-    asked_for_demo,
-    function_unread,
-    seniority_unread,
-    title_unread,
-)
+from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo
 from leadgate.decision.reference import ReasonReference
+from leadgate.decision.title_reasons import function_unread, seniority_unread, title_unread
 from leadgate.features import signals
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, Derived, unlisted_class
