@@ -6,21 +6,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from leadgate.api_inputs import (
+    iterable,
+    lead_fields_in,
+    mapped_columns,
+    mapped_leads,
+    named_mapping,
+    one_table,
+)
 from leadgate.api_warnings import warn_dates, warn_decided
 from leadgate.decision.custom_words import category_shown
 from leadgate.decision.record import DecisionRecord
-from leadgate.features.cells import cell_text
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_chunk, mapping_mismatch
 from leadgate.serving.batch_output import output_row
 from leadgate.serving.lead_files import (
-    MARK_STRAYS,
-    foreign_columns,
     json_text_row,
-    mapped_row,
-    shown_columns,
     table_rows,
 )
 from leadgate.serving.model_loading import LoadedModel
@@ -75,11 +78,11 @@ class Scorer:
         """
         import pandas as pd
 
-        leads = _one_table(leads)
+        leads = one_table(leads)
         index = leads.index if isinstance(leads, pd.DataFrame) else None
-        mapping = None if mapping is None else _mapping(mapping)
+        mapping = None if mapping is None else named_mapping(mapping)
         rows = self._rows(leads, mapping)
-        outputs, gaps = self._decide_rows(rows, now, columns=_columns(mapping))
+        outputs, gaps = self._decide_rows(rows, now, columns=mapped_columns(mapping))
         frame = pd.DataFrame(outputs, columns=list(FLAT_COLUMNS))
         if index is not None and len(index) == len(frame):
             frame.index = index
@@ -88,9 +91,9 @@ class Scorer:
 
     def records(self, leads, *, mapping=None, now: DecisionTime = None) -> list[DecisionRecord | str]:
         """Full decision records (reasons with their contributions, gates with categories); an error string per bad lead."""
-        mapping = None if mapping is None else _mapping(mapping)
-        rows = self._rows(_one_table(leads), mapping)
-        outputs, _ = self._decide_rows(rows, now, full=True, columns=_columns(mapping))
+        mapping = None if mapping is None else named_mapping(mapping)
+        rows = self._rows(one_table(leads), mapping)
+        outputs, _ = self._decide_rows(rows, now, full=True, columns=mapped_columns(mapping))
         return [DecisionRecord.from_json(o) if o["error"] is None else o["error"] for o in outputs]
 
     def explain(self, lead, *, mapping=None, now: DecisionTime = None):
@@ -101,7 +104,7 @@ class Scorer:
         import pandas as pd
 
         as_of = AsOf(now)
-        parsed = as_of.pin(Row(1, self._lead(_one_table(lead), mapping), None, None)).lead
+        parsed = as_of.pin(Row(1, self._lead(one_table(lead), mapping), None, None)).lead
         warn_decided(self.loaded.model, [parsed], as_of, stacklevel=3, batch=False)
         decisions = self.pipeline.decide([parsed])
         if decisions.matrix is None:
@@ -160,10 +163,10 @@ class Scorer:
 
         if isinstance(leads, Lead | dict | str):
             leads = [leads]
-        if not isinstance(leads, pd.DataFrame) and not _iterable(leads):
+        if not isinstance(leads, pd.DataFrame) and not iterable(leads):
             raise ValueError(f"leads are {ACCEPTED}; got {type(leads).__name__}")
         if mapping is not None:
-            mapping = _mapping(mapping)
+            mapping = named_mapping(mapping)
             problem = mapping_mismatch(mapping, self.custom_fields, self.version)
             if problem:  # every row would fail: one error, as `score` refuses
                 raise ValueError(
@@ -171,53 +174,19 @@ class Scorer:
                     "data_dir= the folder it was trained in)"
                 )
             warn_dates(self.loaded.model, mapping, stacklevel)
-            return _mapped(leads, mapping, self.loaded.model.metadata.get("decimal_marks"))
+            return mapped_leads(leads, mapping, self.loaded.model.metadata.get("decimal_marks"))
         if isinstance(leads, pd.DataFrame):
-            _lead_fields_in([str(column) for column in leads.columns])
+            lead_fields_in([str(column) for column in leads.columns])
             # As `score` reads a CSV: text cells of custom fields by the model's types, rows numbered as the file.
             return list(table_rows(leads.to_dict(orient="records"), self.custom_fields))
         leads = list(leads)
         if leads and all(isinstance(lead, dict) for lead in leads):  # export rows as dicts, as a DataFrame's
-            _lead_fields_in(list(dict.fromkeys(str(key) for lead in leads for key in lead)))
+            lead_fields_in(list(dict.fromkeys(str(key) for lead in leads for key in lead)))
         # Text is a lead's JSON, as the pyfunc takes it: never a row's error message, which would echo the lead.
         return [
             json_text_row(number, lead) if isinstance(lead, str) else Row.of(number, lead)
             for number, lead in enumerate(leads, start=1)
         ]
-
-
-def _lead_fields_in(columns: list[str]) -> None:
-    """Refuse columns (or a dict's keys) none of which is a lead field: an export's own names, every row of which
-    would fail (a long list of 'Extra inputs are not permitted'), read without its mapping."""
-    if columns and foreign_columns(columns) == columns:
-        raise ValueError(
-            f"no column is a lead field ({shown_columns(columns)}): did you mean mapping=? (a CRM export is read "
-            "through a mapping: a file or a shipped name)"
-        )
-
-
-def _one_table(leads):
-    """A Series that is one row (of a lead-path DataFrame or of an export) as that one-row DataFrame; a Series
-    of leads (dicts, Leads or lead JSON text: a column holding them) as their list; else as given."""
-    import pandas as pd
-
-    if not isinstance(leads, pd.Series):
-        return leads
-    values = list(leads)
-    if values and all(isinstance(v, dict | Lead) for v in values):
-        return values  # no row of a table holds only whole leads
-    # Text may be a column of lead JSON (whatever its index), or a row of text cells, which hold no objects.
-    if values and all(isinstance(v, str) and v.lstrip().startswith("{") for v in values):
-        return values
-    return leads.to_frame().T
-
-
-def _iterable(leads) -> bool:
-    try:
-        iter(leads)
-    except TypeError:
-        return False
-    return not isinstance(leads, bytes | bytearray)
 
 
 def _shown(builder, spec, value, custom: dict):
@@ -236,39 +205,6 @@ def _shown(builder, spec, value, custom: dict):
             return level or "(other)"
         return category_shown(field, written, pooled=not level)
     return value
-
-
-def _mapping(mapping):
-    from leadgate.features.mapping import Mapping
-    from leadgate.training.crm_mappings import load_mapping
-
-    return mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
-
-
-def _columns(mapping) -> dict[str, str] | None:
-    """A mapping's export column per lead path, as `score` names new values by them; None without one."""
-    return None if mapping is None else mapping.feature_columns()
-
-
-def _mapped(leads, mapping, known_marks: dict | None = None) -> list[Row]:
-    import pandas as pd
-
-    from leadgate.features.export_records import decimal_marks, mapped_rows
-    from leadgate.features.headers import check_header
-    from leadgate.features.sequences import sequence_keys, sequence_ranks
-
-    frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
-    # Exports are text: the mapping decides what a cell means, exactly as when the file is read from disk.
-    rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-    mapping = check_header(mapping, list(frame.columns), outcome=False)
-    ranks = sequence_ranks(mapping, sequence_keys(mapping, rows))
-    # As `score` reads a file: a stray cell is its row's error, not the frame's.
-    marks = decimal_marks(mapping, rows, known_marks, strays=MARK_STRAYS)
-    # A row in error keeps its lead id, as in `leadgate score`.
-    return [
-        mapped_row(mapping, number, data, lead_id)
-        for number, data, lead_id in mapped_rows(mapping, rows, ranks, False, marks)
-    ]
 
 
 def load(
