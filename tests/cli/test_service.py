@@ -34,7 +34,11 @@ def test_serve_logs_the_models_and_policy_it_serves_through_uvicorns_logging(reg
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and server.poll() is None:
-            if any("policy" in line and "for the challenger" in line for line in lines):
+            # Wait for all the server announces, not only one case of it: with no challenger, "policy … for the
+            # challenger" never comes, and the test once sat out its whole deadline (3 minutes) on every run.
+            said_so_far = "".join(lines)
+            challenger_said = "no challenger" in said_so_far or "for the challenger" in said_so_far
+            if "now serving" in said_so_far and "for the champion" in said_so_far and challenger_said:
                 break
             time.sleep(0.2)
     finally:
