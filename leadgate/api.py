@@ -14,7 +14,7 @@ from leadgate.api_inputs import (
     named_mapping,
     one_table,
 )
-from leadgate.api_warnings import warn_dates, warn_decided
+from leadgate.api_warnings import notes_as_warnings, warn_dates, warn_decided
 from leadgate.decision.custom_words import category_shown
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.custom import CustomField
@@ -174,7 +174,8 @@ class Scorer:
                     "data_dir= the folder it was trained in)"
                 )
             warn_dates(self.loaded.model, mapping, stacklevel)
-            return mapped_leads(leads, mapping, self.loaded.model.metadata.get("decimal_marks"))
+            marks = self.loaded.model.metadata.get("decimal_marks")
+            return notes_as_warnings(lambda: mapped_leads(leads, mapping, marks), stacklevel)
         if isinstance(leads, pd.DataFrame):
             lead_fields_in([str(column) for column in leads.columns])
             # As `score` reads a CSV: text cells of custom fields by the model's types, rows numbered as the file.

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
+from collections.abc import Callable
+from typing import TypeVar
 
 from leadgate.features.schema import Lead
 from leadgate.serving.as_of import AsOf, old_leads_message
 from leadgate.serving.batch import count_unlearned, unlearned_message
+
+T = TypeVar("T")
 
 
 def warn_decided(
@@ -53,3 +58,37 @@ def warn_dates(model, mapping, stacklevel: int = 4) -> None:
     changes = date_reading_changes(model.metadata.get("date_readings") or {}, mapping)
     if changes:
         warnings.warn(date_reading_message(changes, model.version), UserWarning, stacklevel=stacklevel)
+
+
+def notes_as_warnings(read: Callable[[], T], stacklevel: int = 4) -> T:
+    """`read()`, with the notes reading an export logs (a decimal mark inferred, a sequence's invented dates, a
+    capped count) given as UserWarnings at the caller's line, as `score` prints them once a file.
+
+    Logged, they went to stderr through logging's last-resort handler on every call of a notebook's loop;
+    a warning is shown once per line, and a test or a notebook can filter it.
+    """
+    notes: list[str] = []
+    collect = _Collect(notes)
+    logger = logging.getLogger("leadgate.features")
+    propagate = logger.propagate
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        result = read()
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+    for note in dict.fromkeys(notes):
+        warnings.warn(note, UserWarning, stacklevel=stacklevel)
+    return result
+
+
+class _Collect(logging.Handler):
+    """Keeps the messages of warnings logged while a read runs."""
+
+    def __init__(self, notes: list[str]):
+        super().__init__(logging.WARNING)
+        self.notes = notes
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.notes.append(record.getMessage())

@@ -205,6 +205,25 @@ def test_one_cell_off_its_column_s_decimal_mark_is_its_row_s_error_not_the_frame
     assert "'71.5' is not a number with the decimal mark ','" in decided["error"].iloc[19]
 
 
+def test_what_reading_an_export_notes_is_a_warning_at_the_caller_s_line_not_stderr_each_call(scorer, capfd):
+    # Notes were logged, so logging's last-resort handler printed them to stderr on every call of a loop.
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\n"
+        'created_at: {column: Nummer, start: "2026-11-01T00:00:00Z"}\nfields:\n'
+        "  company.annual_revenue: {column: Umsatz, type: number}\n"
+    )
+    export = pd.DataFrame({"Id": ["d-1", "d-2"], "Nummer": ["7", "8"], "Umsatz": ["1,5", "2,5"]})
+    with pytest.warns(UserWarning) as caught:
+        scorer.decide(export, mapping=mapping, now="created")
+    said = [str(w.message) for w in caught]
+    assert any(m.startswith("Umsatz: numbers read with a decimal comma") for m in said), said
+    assert any("Nummer" in m and "2026-11-01" in m for m in said), said
+    assert all(w.filename == __file__ for w in caught)
+    assert "decimal comma" not in capfd.readouterr().err
+
+
 def test_two_data_folders_in_one_process_each_load_their_own_model(registered_settings, trained, policy):
     import os
 

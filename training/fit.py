@@ -16,6 +16,7 @@ from leadgate.training.linear_fit import fit_linear_start
 # small exports with a few strong columns it generalizes better than deeper trees, and validation decides.
 SIZE_GRID = ((3, 20), (7, 20), (15, 50), (31, 100))
 MAX_ROUNDS = 1000  # high enough that early stopping, not the cap, picks the number of trees
+LEARNING_RATE = 0.1
 # A bigger model must beat a smaller one by more than this validation ROC-AUC to be chosen.
 AUC_TOLERANCE = 0.002
 # What converts drifts (campaigns, offers, the sales process), and the validation period is newer than the
@@ -62,7 +63,7 @@ def base_params(seed: int, features: tuple[FeatureSpec, ...] = FEATURES) -> dict
     """LightGBM parameters shared by every candidate size."""
     return {
         "objective": "binary",
-        "learning_rate": 0.1,
+        "learning_rate": LEARNING_RATE,
         "feature_fraction": 0.9,
         "bagging_fraction": 0.9,
         "bagging_freq": 1,
