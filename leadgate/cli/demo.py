@@ -71,7 +71,12 @@ def _contrasting(records: list) -> list[tuple[str, object]]:
 
 def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
     """Run the demo end to end in the settings' data folder."""
-    from leadgate.cli.demo_lifecycle import go_live, train_challenger, verdict_and_monitor
+    from leadgate.cli.demo_lifecycle import (
+        go_live,
+        median_decision_delay,
+        train_challenger,
+        verdict_and_monitor,
+    )
     from leadgate.cli.render import decision_panel
     from leadgate.features.schema import parse_lead
     from leadgate.serving.batch import score_file
@@ -85,7 +90,10 @@ def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
 
     console.rule("1. Synthetic CRM history")
     with console.status(f"generating {n:,} leads over 24 months"):
-        write_history(generate_history(n_leads=n, months=24, seed=seed, end=HISTORY_END), history_path)
+        history = generate_history(n_leads=n, months=24, seed=seed, end=HISTORY_END)
+        write_history(history, history_path)
+    history_delay = median_decision_delay(history)
+    del history  # 50,000 lead dicts: not kept through training
     console.print(f"{n:,} historical leads with outcomes → {history_path}")
 
     console.rule("2. Train, evaluate on the newest period, register in MLflow")
@@ -127,7 +135,8 @@ def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
     go_live(settings, new, console)
 
     first_day = min(r["created_at"] for r in new)[:10]
-    verdict_and_monitor(settings, data_dir, first_day, console)
+    delays = (history_delay, median_decision_delay(new))
+    verdict_and_monitor(settings, data_dir, first_day, console, delays)
     console.print(
         f"\nNext: `leadgate decide {example_path}`, `leadgate score --input FILE --output decisions.parquet`, "
         f"`leadgate report --out report.html`, or browse runs with "

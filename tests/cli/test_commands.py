@@ -470,6 +470,8 @@ def test_demo_runs_the_whole_lifecycle_on_embedded_defaults(tmp_path):
         r" \(`leadgate monitor`\) 500 leads since \S+ 00:00 UTC; routes at arrival: sales_ready", watched
     )
     assert "champion leadgate/1" in watched and "Automatic rejections by reason" in watched
+    # The lead-age drift its table shows is explained from the leads' own decision times.
+    assert re.search(r"live month's leads were decided a median [\d.]+ days after creation against", watched)
     assert (tmp_path / "demo" / "decisions.db").exists() and (
         tmp_path / "demo" / "decisions.parquet"
     ).exists()

@@ -43,3 +43,21 @@ def test_one_lead_decided_again_is_said_in_the_singular():
 
     assert rejected_accounts_decided(1) == "1 stored lead of an account rejected as a bad fit"
     assert rejected_accounts_decided(1200) == "1,200 stored leads of accounts rejected as a bad fit"
+
+
+def test_the_demo_says_why_lead_age_drifts_from_the_leads_own_decision_times():
+    from leadgate.cli.demo_lifecycle import median_decision_delay, staleness_note
+
+    history = [
+        {"created_at": "2026-01-01T00:00:00Z", "scored_at": "2026-01-11T00:00:00Z"},
+        {"created_at": "2026-01-02T00:00:00Z", "scored_at": "2026-01-22T00:00:00Z"},
+        {"created_at": "2026-01-03T00:00:00Z", "scored_at": "2026-02-02T00:00:00Z"},
+    ]
+    live = [
+        {"created_at": "2026-11-01T00:00:00Z", "scored_at": "2026-11-01T12:00:00Z"},
+        {"created_at": "2026-11-02T00:00:00Z"},  # no snapshot: decided at creation
+    ]
+    assert median_decision_delay(history) == 20.0 and median_decision_delay(live) == 0.25
+    note = staleness_note(20.0, 0.25)
+    assert "decided a median 0.2 days after creation against 20.0 in the training history" in note
+    assert staleness_note(12.0, 11.5) is None  # nothing to explain: no note
