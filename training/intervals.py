@@ -1,4 +1,4 @@
-"""Confidence intervals: Wilson for a rate, Katz log-scale for a ratio of rates, paired bootstrap and DeLong for scorers."""
+"""Confidence intervals: Wilson for a rate, Katz (MOVER-R with an empty cell) for a ratio of rates, paired bootstrap and DeLong."""
 
 from __future__ import annotations
 
@@ -63,20 +63,44 @@ class Ratio:
 
 
 def rate_ratio(k1: int, n1: int, k0: int, n0: int, confidence: float = CONFIDENCE) -> Ratio:
-    """(k1/n1) / (k0/n0) with the Katz log-scale interval; 0.5 is added to every cell when one is empty."""
+    """(k1/n1) / (k0/n0) with the Katz log-scale interval; with an empty cell, MOVER-R from the Wilson intervals."""
     nan = float("nan")
     if n1 == 0 or n0 == 0:
         return Ratio(nan, nan, nan)
     value = (k1 / n1) / (k0 / n0) if k0 else (nan if k1 == 0 else math.inf)
-    # Haldane's correction: without it a zero count makes the log-scale variance infinite.
-    if min(k1, k0, n1 - k1, n0 - k0) == 0:
+    if min(k1, k0, n1 - k1, n0 - k0) == 0 and (k1 or k0):
+        # Katz needs every cell: with Haldane's +0.5 a gate with 0 SQLs in 37 leads against 18% of the rest got
+        # [0, 1.13], "no clear difference", beside two Wilson intervals that do not overlap (walk Q).
+        return _mover_ratio(wilson(k1, n1, confidence), wilson(k0, n0, confidence), value)
+    if min(k1, k0, n1 - k1, n0 - k0) == 0:  # no events on either side: nothing to compare
         k1, n1, k0, n0 = k1 + 0.5, n1 + 1.0, k0 + 0.5, n0 + 1.0
     log_ratio = math.log((k1 / n1) / (k0 / n0))
     se = math.sqrt(1 / k1 - 1 / n1 + 1 / k0 - 1 / n0)
     z = z_value(confidence)
     low, high = math.exp(log_ratio - z * se), math.exp(log_ratio + z * se)
-    # With no events on one side the data cannot bound the ratio away from 0 (or infinity) on that side.
-    return Ratio(value, 0.0 if value == 0 else low, math.inf if value == math.inf else high)
+    return Ratio(value, low, high)
+
+
+def _mover_ratio(affected: Rate, rest: Rate, value: float) -> Ratio:
+    """MOVER-R (Donner and Zou): the ratio's interval recovered from each rate's Wilson interval.
+
+    It keeps the coverage of the Wilson intervals where a cell is empty, and agrees with them: two rates whose
+    intervals do not overlap get a ratio interval without 1.
+    """
+    p1, l1, u1 = affected.value, affected.low, affected.high
+    p0, l0, u0 = rest.value, rest.low, rest.high
+    product = p1 * p0
+    if p0 == 0:  # no events in the rest: the ratio is unbounded above
+        low = math.sqrt(max(l1 * (2 * p1 - l1), 0.0)) / u0
+        return Ratio(value, low, math.inf)
+    low = (product - math.sqrt(max(product**2 - l1 * u0 * (2 * p1 - l1) * (2 * p0 - u0), 0.0))) / (
+        u0 * (2 * p0 - u0)
+    )
+    high = (product + math.sqrt(max(product**2 - u1 * l0 * (2 * p1 - u1) * (2 * p0 - l0), 0.0))) / (
+        l0 * (2 * p0 - l0)
+    )
+    # With no events among the affected leads the data cannot bound the ratio away from 0.
+    return Ratio(value, 0.0 if p1 == 0 else max(low, 0.0), high)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,35 @@ def test_no_events_on_one_side_leave_that_side_of_the_interval_open():
     assert math.isinf(none_without.value) and math.isinf(none_without.high) and none_without.low > 1
 
 
+def test_a_gate_with_no_sqls_whose_rates_clearly_differ_is_not_called_no_clear_difference():
+    # Walk Q: 0 SQLs in 37 leads against 131 of 713 got [0, 1.13] under Katz with Haldane's +0.5, while the
+    # row's two Wilson intervals, [0%, 9.4%] and [15.7%, 21.4%], did not overlap.
+    ratio = rate_ratio(0, 37, 131, 713)
+    assert ratio.value == 0 and ratio.low == 0 and ratio.high < 0.6 and not ratio.includes_one()
+
+
+def test_with_an_empty_cell_the_ratio_agrees_with_the_two_wilson_intervals():
+    for n1 in (3, 10, 37, 120):
+        for k0, n0 in ((5, 60), (40, 300), (131, 713), (60, 61), (0, 500)):
+            for k1 in (0, n1):
+                affected, rest = wilson(k1, n1), wilson(k0, n0)
+                if k1 == k0 == 0:
+                    continue
+                disjoint = affected.high < rest.low or rest.high < affected.low
+                if disjoint:
+                    assert not rate_ratio(k1, n1, k0, n0).includes_one(), (k1, n1, k0, n0)
+
+
+def test_with_an_empty_cell_the_ratio_covers_the_true_one_about_as_often_as_stated():
+    rng = np.random.default_rng(0)
+    hits = []
+    for _ in range(3000):
+        k1, k0 = rng.binomial(37, 0.02), rng.binomial(713, 0.18)
+        ratio = rate_ratio(int(k1), 37, int(k0), 713)
+        hits.append(ratio.low <= 0.02 / 0.18 <= ratio.high)
+    assert 0.93 <= np.mean(hits) <= 0.99
+
+
 def test_few_leads_cannot_be_told_from_the_rest():
     assert rate_ratio(1, 3, 150, 1000).includes_one()
 
