@@ -41,13 +41,15 @@ def custom_given(field: CustomField) -> Given:
 
 
 def custom_renderer(field: CustomField, column: int) -> Renderer:
-    """'Label: value' (or the field's own template) with this lead's value; 'Label not given' when missing."""
+    """'Label: value' (or the field's own template) with this lead's value; when missing, the field's own words
+    for that ('No demo requested'), else 'Label not given'."""
     template = field.reason or "{label}: {value}"
 
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         value = d.table.custom[i].get(field.name)
         if value is None:
-            return f"{field.label} not given"
+            # A blank date or flag often means "never happened", not "unknown": the mapping can say which.
+            return field.missing or f"{field.label} not given"
         if field.type == "category":
             shown = category_shown(field, value, pooled=x[i, column] == 0)
         else:

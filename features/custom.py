@@ -31,6 +31,7 @@ class CustomField:
     reason: str | None = None  # template with {label} and {value}; a default per type when None
     direction: Literal["increasing", "decreasing"] | None = None
     prefix: int | None = None  # a category read by its first characters only (a postal code's region)
+    missing: str | None = None  # what a reason says of a lead without a value ("No demo requested")
 
     def __post_init__(self):
         if not _NAME.match(self.name):
@@ -54,6 +55,8 @@ class CustomField:
                 f"custom field {self.name!r}: prefix reads a category by its first characters: a whole number of "
                 "them, 1 or more, on a category"
             )
+        if self.missing is not None and (not isinstance(self.missing, str) or not self.missing.strip()):
+            raise ValueError(f"custom field {self.name!r}: missing must be words ('No demo requested')")
         if self.reason is not None:
             try:
                 self.reason.format(label="", value="")
@@ -78,10 +81,12 @@ class CustomField:
         return text[: self.prefix] if self.prefix else text
 
     def to_dict(self) -> dict:
-        """JSON-safe form, stored with the model (without a prefix when there is none, as before it existed)."""
+        """JSON-safe form, stored with the model (without a prefix or missing words when there are none, as before
+        they existed)."""
         data = asdict(self)
-        if self.prefix is None:
-            del data["prefix"]
+        for optional in ("prefix", "missing"):
+            if data[optional] is None:
+                del data[optional]
         return data
 
     @classmethod

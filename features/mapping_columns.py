@@ -193,6 +193,12 @@ class CustomColumn(FieldColumn):
     prefix: int | None = Field(
         None, ge=1, description="a category read by its first N characters (a postal code's region: 2)"
     )
+    missing: str | None = Field(
+        None,
+        min_length=1,
+        max_length=80,
+        description="what a reason says when the cell is blank ('No demo requested')",
+    )
 
     @model_validator(mode="after")
     def _check_contains(self) -> CustomColumn:
@@ -246,7 +252,7 @@ class CustomColumn(FieldColumn):
     def field(self, name: str) -> CustomField:
         """The custom field this column declares."""
         label = self.label or default_label(name)
-        return CustomField(name, self.type, label, self.reason, self.direction, self.prefix)
+        return CustomField(name, self.type, label, self.reason, self.direction, self.prefix, self.missing)
 
 
 class Sequence(_Strict):

@@ -116,6 +116,10 @@ def test_custom_fields_read_as_label_and_the_leads_own_value():
     )
     templated = CustomField("calls", "integer", "Calls", reason="{value} {label} so far")
     assert rendered(templated, 3) == "3 Calls so far"
+    # Walk Q: a blank demo date means none was requested; "Demo requested not given" read as data to fill in.
+    demo = CustomField("demo", "datetime", "Demo requested", missing="No demo requested")
+    assert rendered(demo, None) == "No demo requested"
+    assert rendered(demo, "2026-01-01", 3.0) == "Demo requested: 3 days ago"
 
 
 def test_event_counts_read_as_people_say_them_plain_and_windowed(policy):

@@ -132,6 +132,22 @@ def test_field_declarations_are_checked_where_they_are_made():
     assert default_label("budget_allocated") == "Budget allocated"
 
 
+def test_a_field_s_words_for_a_blank_cell_come_from_the_mapping_and_travel_with_the_model():
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Created}\ncustom:\n"
+        "  demo: {column: Demo Date, type: datetime, label: Demo requested, missing: No demo requested}\n"
+    )
+    field = mapping.custom_fields()[0]
+    assert field.missing == "No demo requested"
+    assert CustomField.from_dict(field.to_dict()) == field
+    # A field without them is stored as before they existed, so older readers still load it.
+    assert "missing" not in CustomField("calls", "integer", "Calls").to_dict()
+    with pytest.raises(ValueError, match="missing must be words"):
+        CustomField("demo", "datetime", "Demo", missing="  ")
+
+
 def test_fields_are_inferred_from_history_values_when_no_mapping_declares_them():
     inferred = infer_fields(
         [
