@@ -41,6 +41,8 @@ def _email(d: Derived, x: np.ndarray, i: int) -> str:
     cls, domain, site = unlisted_class(d, i), d.email_domain[i], d.website_domain[i]
     matches = bool(site) and (domain == site or domain.endswith("." + site))
     if cls == "corporate" and not signals.is_placeholder_domain(domain):
+        if not site:  # walk Q: no website to be on the domain of; giving one (sfahdj.com) is what would count
+            return "the company's website"
         return _correction("email address") if matches else "an email address on the company website's domain"
     return "a company email address on the company's own domain"
 

@@ -204,6 +204,13 @@ def test_recovery_words_are_true_of_the_lead():
     assert bare["data_quality"] == "the website, company name and message"
     assert bare["email_domain"] == "a company email address on the company's own domain"
     assert good["email_domain"] == "only a correction of the email address changes this"
+    # Walk Q: a company address and no website to be on the domain of: the website is what would count.
+    siteless = lead_with_nothing_given(contact={"email": "maria@nordwerk.de"}, events=[])
+    assert _recoveries(siteless)["email_domain"] == "the company's website"
+    elsewhere = lead_with_nothing_given(
+        contact={"email": "maria@nordwerk.de"}, company={"website": "https://acme-robotics.com"}, events=[]
+    )
+    assert _recoveries(elsewhere)["email_domain"] == "an email address on the company website's domain"
     # Activity families: new activity lifts them; a form that asked for a demo (GOOD's) has asked for one.
     assert bare["staleness"] == "new activity (a demo request, a reply or a meeting) lifts this"
     assert good["staleness"] == "new activity (a reply or a meeting) lifts this"
