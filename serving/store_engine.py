@@ -33,12 +33,24 @@ def make_engine(url: str, *, timeout: float | None = None, wal_max_bytes: int | 
 
         engine = make_bounded_engine(url, timeout)
     else:
-        return create_engine(
+        from leadgate.serving.store_postgres import UTC_SESSION
+
+        engine = create_engine(
             url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5, hide_parameters=True
         )
+        _in_utc(engine, UTC_SESSION)
+        return engine
     if timeout is not None:
         _BREAKERS[engine] = Breaker(timeout)
     return engine
+
+
+def _in_utc(engine: Engine, option: str) -> None:
+    """Every new PostgreSQL connection of `engine` reads and writes times in UTC, whatever the server's zone."""
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect, record, cargs, cparams):
+        cparams["options"] = f"{cparams.get('options', '')} {option}".strip()
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -130,6 +130,11 @@ def _deadline_pool(breaker: Breaker) -> type[QueuePool]:
     return DeadlinePool
 
 
+# Times are stored and read in UTC: a server or database whose `timezone` is another zone (often the OS's)
+# made PostgreSQL hand back times in it, and the API answered +05:30 beside Z (walk P).
+UTC_SESSION = "-c timezone=UTC"
+
+
 def make_bounded_engine(url: str, timeout: float) -> Engine:
     """A PostgreSQL engine on which no wait for the server lasts longer than `timeout` seconds."""
     breaker = Breaker(timeout)  # the server's silence; writes that ran out of time have their own
@@ -159,7 +164,7 @@ def make_bounded_engine(url: str, timeout: float) -> Engine:
     def _connect(dialect, record, cargs, cparams):
         left = _left(timeout)
         cparams = {**cparams, "connect_timeout": max(CONNECT_FLOOR, math.ceil(left))}
-        limits = f"-c statement_timeout={server_ms} -c lock_timeout={lock_ms}"
+        limits = f"{UTC_SESSION} -c statement_timeout={server_ms} -c lock_timeout={lock_ms}"
         cparams["options"] = f"{cparams.get('options', '')} {limits}".strip()
         if breaker.open and left < CONNECT_FLOOR:
             # libpq cannot wait less than 2 s: while the server is silent, a thread tries, not the request.
