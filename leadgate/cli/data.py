@@ -217,7 +217,8 @@ def window_said(
     zone = zone or history.zone
     zone = f" ({zone})" if zone != "UTC" and _unzoned(since, until) else ""
     return (
-        f"window {since or 'the start'} to {until or 'the end'}{zone}{label}: {len(kept.leads):,} of "
+        # Walk P: "window the start to 2026-06-30" read as a typo.
+        f"window {since or 'from the start'} to {until or 'the end'}{zone}{label}: {len(kept.leads):,} of "
         f"{len(history.leads):,} leads{tail}"
     )
 

@@ -223,6 +223,7 @@ def test_a_date_as_since_or_until_is_midnight_in_the_mappings_time_zone():
     utc = _dated_export(None)
     assert utc.zone == "UTC" and len(within(utc, "export", "2026-01-01", None).leads) == len(kept.leads)
     assert window_said("2026-01-01", None, kept, utc).startswith("window 2026-01-01 to the end: ")
+    assert window_said(None, "2026-01-01", kept, utc).startswith("window from the start to 2026-01-01: ")
 
 
 def test_a_trained_window_is_read_back_in_the_zone_its_run_logged_and_an_older_run_in_utc(tmp_path, capsys):
