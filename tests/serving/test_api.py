@@ -395,3 +395,13 @@ def test_form_answers_are_read_stored_and_documented(client):
     assert technology <= {g["code"] for g in again["gates"]} and len(again["history"]) == 2
     documented = client.get("/openapi.json").json()["components"]["schemas"]["FormAnswers"]["properties"]
     assert set(documented) == set(answers) and "FedRAMP" in documented["compliance"]["description"]
+
+
+def test_the_docs_example_lead_is_where_the_readme_reads_it_and_is_accepted(client):
+    # README: a server deployed without the demo's example_lead.json posts the API docs' example instead.
+    spec = client.get("/openapi.json").json()
+    lead = spec["paths"]["/v1/leads"]["post"]["requestBody"]["content"]["application/json"]["examples"][
+        "lead"
+    ]
+    answer = client.post("/v1/leads", json=lead["value"], headers=auth("intake"))
+    assert answer.status_code == 201 and answer.json()["lead_id"] == "crm-00042"
