@@ -197,7 +197,7 @@ def train_model(
     comparison = comparison_rows(metrics, seen, scorer_columns(history, baselines))
     findings = baselines.findings(history)
     # A custom field the model reads that training itself found known only after contact is a leak as well.
-    notes, late = training_notes(model, derived, matrix, y, train, mapped=bool(history.seen_columns))
+    notes, late = training_notes(model, derived, matrix, y, train, history)
     return TrainResult(
         model=model,
         split=split,
