@@ -120,12 +120,12 @@ def _suspect_words(suspects: list) -> str:
     named = ", ".join(
         f"{name} (ROC-AUC {auc:.3f} by itself; leadgate's model reads it)" for name, auc in suspects
     )
-    it = "it" if one else "them"
+    they, be, them = ("it", "is", "it") if one else ("they", "are", "them")
     return (
         f"{named} {'alone orders' if one else 'each alone order'} the leads better than most exports' every "
-        f"column does: check {it} {'is' if one else 'are'} known at lead creation; if {it} {'is' if one else 'are'} "
-        f"filled in or updated after contact (a score or status sales or automation keep current), list {it} "
-        f"under after_contact, as new leads will not have {it} and every ROC-AUC above is inflated by {it}"
+        f"column does: check {they} {be} known at lead creation; if {they} {be} filled in or updated after "
+        f"contact (a score or status sales or automation keep current), list {them} under after_contact, as new "
+        f"leads will not have {them} and every ROC-AUC above is inflated by {them}"
     )
 
 

@@ -168,6 +168,17 @@ def test_a_column_leadgate_reads_that_alone_orders_the_leads_suspiciously_well_i
     # leadgate holding its own, the column is still named, with nothing after it.
     held = verdict(_comparison(0.80, 0.80, 0.80), 0.01, [], [], alone, 0.1, read)
     assert held.startswith("Marketing Score (ROC-AUC 0.880") and held.endswith("inflated by it")
+    two = verdict(
+        _comparison(0.80, 0.80, 0.80), 0.01, [], [], [*alone, ("Rating", 0.86)], 0.1, {*read, "Rating"}
+    )
+    assert two.startswith(
+        "Marketing Score (ROC-AUC 0.880 by itself; leadgate's model reads it), Rating (ROC-AUC 0.860 by itself; "
+        "leadgate's model reads it) each alone order the leads better than most exports' every column does: "
+        "check they are known at lead creation; if they are filled in or updated after contact"
+    )
+    assert two.endswith(
+        "list them under after_contact, as new leads will not have them and every ROC-AUC above is inflated by them"
+    )
     # Below the suspect line, or in a column leadgate does not read: the gates are blamed as before.
     for quiet, columns in ((SUSPECT_ALONE_AUC - 0.01, read), (0.88, {"Segment"})):
         plain = verdict(
