@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from leadgate.training.gate_losses import where_lost
-from leadgate.training.leakage import SUSPECT_ALONE_AUC, leak
+from leadgate.training.leakage import leak, suspect_columns
 
 # An unread column is named as carrying signal when it holds at least this share of plain LightGBM's gain.
 NAMED_GAIN_SHARE = 0.05
@@ -40,12 +40,49 @@ def verdict(
     model_all: float | None = None,
     late: Collection = (),
 ) -> str | None:
-    """What the baselines say about this run, in one sentence, or None when leadgate holds its own."""
+    """What the baselines say about this run, in a sentence or two, or None when leadgate holds its own and
+    no column it reads alone orders the leads suspiciously well."""
     # A leak is named first, whoever scores best (`late`: custom fields the model reads though known only
     # after contact, as `leakage.late_fields_read` finds them).
     leaked = leak(comparison, strongest, list(alone), read, late)
     if leaked:
         return leaked
+    # A column the mapping reads that alone orders the leads this well is asked about whatever the gap: if it
+    # was filled in after contact, every score in the comparison is inflated by it, leadgate's model's too.
+    suspects = suspect_columns(alone, read) if read is not None else []
+    gap = _gap(comparison, se, unread, alone, gated_share, losses, model_all, [n for n, _ in suspects])
+    said = [words for words in (_suspect_words(suspects), gap) if words]
+    return "; ".join(said) or None
+
+
+def result_verdict(result) -> str | None:
+    """The verdict on a training run (a train.TrainResult), as `train` prints it and its tests read it."""
+    extras, metrics = result.extras, result.metrics
+    return verdict(
+        result.comparison,
+        metrics.get("test.system.roc_auc_se", 0.0),
+        extras.get("strongest", []),
+        extras.get("unread", []),
+        extras.get("alone", []),
+        metrics.get("test.gated_share"),
+        extras.get("read"),
+        extras.get("gate_losses", []),
+        metrics.get("test.model_all.roc_auc"),
+        extras.get("late_fields", ()),
+    )
+
+
+def _gap(
+    comparison: list[dict],
+    se: float,
+    unread: list,
+    alone,
+    gated_share: float | None,
+    losses,
+    model_all: float | None,
+    inflated: list[str],
+) -> str | None:
+    """A baseline ahead of leadgate beyond the noise, and where the loss lies; None when none is."""
     by_key = {row["key"]: row for row in comparison}
     system = by_key["system"]["roc_auc"]
     # A gap counts only beyond the noise: when the paired interval of the gap (DeLong, same test leads) lies
@@ -62,7 +99,7 @@ def verdict(
     gap = f"{best['scorer']} beats leadgate by {gap_words(best, system)}"
     own = by_key.get("logistic_seen")
     if own is not None and clearly_ahead(own, system, margin):
-        where = where_lost(gated_share, losses, model_all, own["roc_auc"] - margin)
+        where = where_lost(gated_share, losses, model_all, own["roc_auc"] - margin, inflated)
         said = f"{gap}, and a logistic regression on leadgate's own columns by {gap_words(own, system)}: the loss is {where}"
         # The every-column baseline ahead of the own-columns one is what the unread columns add.
         if unread and best["roc_auc"] - own["roc_auc"] > margin:
@@ -70,9 +107,26 @@ def verdict(
             return f"{said}; and {_unread_advice(unread, alone, more)}"
         return f"{said}, not in the mapping"
     if not unread:
-        where = where_lost(gated_share, losses, model_all, best["roc_auc"] - margin)
+        where = where_lost(gated_share, losses, model_all, best["roc_auc"] - margin, inflated)
         return f"{gap} on the same columns: the loss is {where}"
     return f"{gap}: {_unread_advice(unread, alone)}"
+
+
+def _suspect_words(suspects: list) -> str:
+    """Columns the mapping reads that alone order the leads nearly as a leak would: what to check, what to do."""
+    if not suspects:
+        return ""
+    one = len(suspects) == 1
+    named = ", ".join(
+        f"{name} (ROC-AUC {auc:.3f} by itself; leadgate's model reads it)" for name, auc in suspects
+    )
+    they, be, them = ("it", "is", "it") if one else ("they", "are", "them")
+    return (
+        f"{named} {'alone orders' if one else 'each alone order'} the leads better than most exports' every "
+        f"column does: check {they} {be} known at lead creation; if {they} {be} filled in or updated after "
+        f"contact (a score or status sales or automation keep current), list {them} under after_contact, as new "
+        f"leads will not have {them} and every ROC-AUC above is inflated by {them}"
+    )
 
 
 def _unread_advice(unread: list, alone: list, measured: str = "") -> str:
@@ -87,12 +141,7 @@ def _unread_advice(unread: list, alone: list, measured: str = "") -> str:
         "lead arrives as custom fields, and list any filled in after contact under after_contact"
     )
     # One column alone ordering the leads this well is rare at lead creation: say so before it is mapped.
-    alone_by_name = dict(alone)
-    suspect = [
-        (name, alone_by_name[name])
-        for name, _ in unread[:5]
-        if alone_by_name.get(name, 0) >= SUSPECT_ALONE_AUC
-    ]
+    suspect = suspect_columns(alone, [name for name, _ in unread[:5]])
     if suspect:
         said = ", ".join(f"{name} ({auc:.3f} by itself)" for name, auc in suspect)
         advice += f"; {said} alone orders the leads better than most exports' every column does: check it is known at lead creation"

@@ -12,6 +12,7 @@ from leadgate.decision.custom_words import level_shown
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.category_levels import usual_spellings
 from leadgate.features.custom import CustomField
+from leadgate.training.late_dates import MIN_DATED, after_decision_notes, future_notes
 
 # Separators of the multi-select properties CRMs export (HubSpot and Salesforce write ';'). A comma is left
 # out: company names and free text hold commas in plain category cells.
@@ -20,7 +21,6 @@ MULTI_SHARE = 0.2  # of a category's filled cells listing several values
 POOLED_SHARE = 0.25  # of a category's filled training cells in "(other)"
 CODE_SHARE = 0.9  # of a pooled category's filled training cells that look like codes (a postal code)
 CODE_LENGTH = 12  # a code's characters at most
-FUTURE_SHARE = 0.5  # of a datetime's filled training cells after the decision moment
 # A value this many training leads hold, with this many SQLs expected at the overall rate, and none seen: far
 # beyond chance (e^-20), so the value is set (or left blank) by what happened to the lead.
 ONE_SIDED_LEADS = 100
@@ -66,9 +66,12 @@ def field_notes(
     y: np.ndarray,
     train: np.ndarray,
     mapped: bool = True,
+    columns: dict[str, str] | None = None,
 ) -> list[FieldNote]:
     """One note per custom field that needs a second look, in field order, with what it found (`mapped`: read
-    through a mapping): `train` prints their text, the leak rule reads what they found."""
+    through a mapping; `columns`: its export column by lead path, 'custom.demo': 'Demo Date'): `train` prints
+    their text, the leak rule reads what they found."""
+    columns = columns or {}
     notes: list[FieldNote] = []
     rows = np.flatnonzero(train)
     y_train = np.asarray(y, dtype=bool)[rows]
@@ -80,8 +83,15 @@ def field_notes(
             vocabulary = builder.vocabularies_.get(field.feature, [])
             found += [(text, None) for text in _category_notes(field, values, vocabulary, builder, advice)]
         if field.type == "datetime":
-            column = matrix[rows, builder.feature_names.index(field.feature)]
-            found += _future_notes(field, column, advice)
+            days_before = matrix[rows, builder.feature_names.index(field.feature)]
+            most_after = future_notes(field, days_before, advice)
+            # Only some dates after the decision: named when those leads convert unlike the rest.
+            found += most_after or [
+                (text, None)
+                for text in after_decision_notes(
+                    field, days_before, y_train, advice, columns.get(f"custom.{field.name}")
+                )
+            ]
         constant = _constant_notes(field, values, advice)
         found += [(text, None) for text in constant] or _one_sided_notes(field, values, y_train, advice)
         notes += [FieldNote(field.name, field.feature, text, late, advice["late"]) for text, late in found]
@@ -93,7 +103,7 @@ def _constant_notes(field: CustomField, values: list, advice: dict) -> list[str]
     given = [_text(field, v).lower() for v in values if v is not None]
     filled = set(given)
     # One date is still many ages at decision time; a field given on a handful of leads proves nothing.
-    if field.type == "datetime" or len(filled) != 1 or len(given) < 30:
+    if field.type == "datetime" or len(filled) != 1 or len(given) < MIN_DATED:
         return []
     [only] = filled
     shown = {"false": "no", "true": "yes"}.get(only, only) if field.type == "flag" else only
@@ -179,23 +189,6 @@ def _is_code(text: str) -> bool:
     return len(text) <= CODE_LENGTH and any(c.isdigit() for c in text) and not any(c.isspace() for c in text)
 
 
-def _future_notes(field: CustomField, days_before: np.ndarray, advice: dict) -> list[tuple[str, str]]:
-    filled = days_before[~np.isnan(days_before)]
-    if len(filled) < 30:
-        return []
-    future = float((filled < 0).mean())
-    if future < FUTURE_SHARE:
-        return []
-    said = f"after the moment the lead was decided in {future:.0%} of the training leads that have it"
-    return [
-        (
-            f"custom field {field.name}: {said}: a date set after the lead arrived (a trial started, a meeting "
-            f"held) tells what happened next; if so, {advice['late']}",
-            said,
-        )
-    ]
-
-
 def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: dict) -> list[tuple[str, str]]:
     rate = float(y.mean()) if len(y) else 0.0
     if not 0 < rate < 1:
@@ -232,12 +225,14 @@ def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: di
     return []
 
 
-def training_notes(model, derived, matrix: np.ndarray, y: np.ndarray, train: np.ndarray, mapped: bool):
+def training_notes(model, derived, matrix: np.ndarray, y: np.ndarray, train: np.ndarray, history):
     """What `train` says of its custom fields and titles, and the late fields the model reads (a leak): one
-    place, so `train` and `report` never disagree on a model's leak line. `model`: a ScoringModel."""
+    place, so `train` and `report` never disagree on a model's leak line. `model`: a ScoringModel; `history`:
+    the training.data.History the leads came from (read through a mapping or not, and its columns)."""
     from leadgate.training.leakage import late_fields_read
     from leadgate.training.title_checks import title_notes
 
-    notes = field_notes(model.builder, derived.table.custom, matrix, y, train, mapped=mapped)
+    mapped, columns = bool(history.seen_columns), dict(history.field_columns)
+    notes = field_notes(model.builder, derived.table.custom, matrix, y, train, mapped, columns)
     texts = [note.text for note in notes] + title_notes(derived, train, mapped=mapped)
     return texts, late_fields_read(notes, model.features_read())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 
 from leadgate.decision.gates import GateResults
@@ -40,11 +42,21 @@ def gate_loss_words(losses: list[dict]) -> str:
     )
 
 
-def where_lost(gated_share: float | None, losses=(), model_all: float | None = None, bar: float = 1.0) -> str:
-    """Gates or model: which of leadgate's two parts can have lost what a plain model found, gates named."""
+def where_lost(
+    gated_share: float | None,
+    losses=(),
+    model_all: float | None = None,
+    bar: float = 1.0,
+    inflated: Collection[str] = (),
+) -> str:
+    """Gates or model: which of leadgate's two parts can have lost what a plain model found, gates named.
+
+    `inflated`: columns leadgate reads that alone order the leads suspiciously well (leakage.suspect_columns);
+    its model's own ROC-AUC then blames no gate, as that column may be what lifts it."""
     if gated_share == 0:
         return "in leadgate's model (no gate rejected a test lead)"
-    if losses and model_all is not None and model_all >= bar:
+    high = losses and model_all is not None and model_all >= bar
+    if high and not inflated:
         # Its model alone keeps up on every test lead: what the gates reject is the whole difference.
         return (
             f"in leadgate's gates: its model alone reaches {model_all:.3f} on every test lead, and "
@@ -53,6 +65,11 @@ def where_lost(gated_share: float | None, losses=(), model_all: float | None = N
         )
     rejected = f": gates rejected {gated_share:.1%} of the test leads" if gated_share is not None else ""
     named = f"; {gate_loss_words(losses)}" if losses else ""
+    if high:
+        named += (
+            f"; its model alone reaches {model_all:.3f} on every test lead, a figure {', '.join(inflated)} "
+            "may inflate (above): no case for weakening a gate until that is settled"
+        )
     return (
         f"in leadgate's gates or model{rejected}{named} (the model report's gate table, `leadgate report`, "
         "shows each gate)"

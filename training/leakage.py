@@ -64,6 +64,13 @@ def columns_alone(
     return sorted(((n, a) for n, a in found if a == a), key=lambda item: -item[1])
 
 
+def suspect_columns(alone: list, columns: Collection[str]) -> list[tuple[str, float]]:
+    """The columns among `columns` that alone order the test leads at SUSPECT_ALONE_AUC or better, short of a
+    leak (LEAKAGE_ALONE_AUC and above is one), strongest first as `alone` lists them."""
+    names = set(columns)
+    return [(n, auc) for n, auc in alone if n in names and SUSPECT_ALONE_AUC <= auc < LEAKAGE_ALONE_AUC]
+
+
 def late_fields_read(notes: list, features_read: Collection[str]) -> list:
     """The field notes (training.field_checks.FieldNote) that found a custom field known only after contact,
     on fields leadgate's model reads: a tree splits on the field or its linear start weighs it."""

@@ -136,6 +136,8 @@ def log_training(
             mlflow.log_dict(result.model.reference.to_dict(), "reason_reference.json")
         # Each scorer's columns in full (`column_names`), and every export column the baselines left out, with why.
         evaluation = {"comparison": result.comparison, "routes": result.routes}
+        # And each column the mapping reads that alone orders the leads suspiciously well (the verdict's words).
+        evaluation["suspect_columns"] = result.extras.get("suspect_columns", [])
         mlflow.log_dict({**evaluation, "left_out": result.extras.get("left_out", {})}, "evaluation.json")
         # The leads the model routes, as the report's curve and test.model_ungated measure them.
         ungated = ~test.gates.rejecting()

@@ -80,7 +80,7 @@ def evaluate_held_out(
     # Training's own notes on its training leads: a late field the model reads is a leak here as in `train`.
     train = split.train & learned_from(gates_only, policy)
     matrix = model.builder.transform(derived)
-    notes, late = training_notes(model, derived, matrix, y, train, mapped=bool(history.seen_columns))
+    notes, late = training_notes(model, derived, matrix, y, train, history)
     said = verdict(
         comparison_rows(metrics, seen),
         metrics.get("test.system.roc_auc_se", 0.0),

@@ -24,7 +24,7 @@ from leadgate.training.fit import fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.held_out import chance_note, newest_metrics, newest_note
 from leadgate.training.intent_windows import choose_intent_windows
-from leadgate.training.leakage import leadgate_leaks, leak
+from leadgate.training.leakage import leadgate_leaks, leak, suspect_columns
 from leadgate.training.new_levels import new_levels, new_levels_note
 from leadgate.training.outcome_maturity import immature_outcomes_note
 from leadgate.training.reason_reference import reason_reference
@@ -197,7 +197,7 @@ def train_model(
     comparison = comparison_rows(metrics, seen, scorer_columns(history, baselines))
     findings = baselines.findings(history)
     # A custom field the model reads that training itself found known only after contact is a leak as well.
-    notes, late = training_notes(model, derived, matrix, y, train, mapped=bool(history.seen_columns))
+    notes, late = training_notes(model, derived, matrix, y, train, history)
     return TrainResult(
         model=model,
         split=split,
@@ -227,6 +227,12 @@ def train_model(
             "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"], late)
             if leadgate_leaks(comparison, findings["alone"], findings["read"], late)
             else None,
+            # Columns the mapping reads that alone order the leads suspiciously well, short of a leak: the
+            # verdict asks about them, and the run's evaluation.json keeps them.
+            "suspect_columns": [
+                {"column": name, "roc_auc_alone": auc}
+                for name, auc in suspect_columns(findings["alone"], findings["read"] or ())
+            ],
             # What the test part cannot show: said by `train` and kept in the run's notes.
             "warnings": [
                 note

@@ -175,20 +175,8 @@ def _print_left_out(result) -> None:
 
 def _print_baseline_verdict(result) -> None:
     """Say plainly what the baselines show: leakage, a weakness of leadgate's, or columns left unread."""
-    from leadgate.training.baseline_verdict import verdict
+    from leadgate.training.baseline_verdict import result_verdict
 
-    extras = result.extras
-    said = verdict(
-        result.comparison,
-        result.metrics.get("test.system.roc_auc_se", 0.0),
-        extras.get("strongest", []),
-        extras.get("unread", []),
-        extras.get("alone", []),
-        result.metrics.get("test.gated_share"),
-        extras.get("read"),
-        extras.get("gate_losses", []),
-        result.metrics.get("test.model_all.roc_auc"),
-        extras.get("late_fields", ()),
-    )
+    said = result_verdict(result)
     if said:
-        console.print(f"[yellow]{said} (README: Honest baselines)[/]")
+        console.print(f"[yellow]{escape(said)} (README: Honest baselines)[/]")

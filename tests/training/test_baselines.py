@@ -140,6 +140,68 @@ def test_the_verdict_blames_the_right_thing():
     )
 
 
+def test_a_column_leadgate_reads_that_alone_orders_the_leads_suspiciously_well_is_named_and_blames_no_gate():
+    """Walk Q: a marketing score filled in after contact for most worked leads, mapped as a custom number, 0.858
+    by itself; the model alone reached 0.964 and the closing line told the reader to turn a gate off."""
+    from leadgate.training.leakage import LEAKAGE_ALONE_AUC, SUSPECT_ALONE_AUC
+
+    losses = [
+        {"gate": "below_size_floor", "share": 0.106, "sqls": 120, "sql_rate": 0.306, "rest_sql_rate": 0.368}
+    ]
+    alone = [("Marketing Score", 0.88), ("Segment", 0.61)]
+    read = {"Marketing Score", "Segment"}
+    said = verdict(
+        _comparison(0.714, 0.746, 0.74, own=0.74), 0.005, [], [], alone, 0.106, read, losses, 0.753
+    )
+    assert said.startswith(
+        "Marketing Score (ROC-AUC 0.880 by itself; leadgate's model reads it) alone orders the leads better than "
+        "most exports' every column does: check it is known at lead creation; if it is filled in or updated "
+        "after contact (a score or status sales or automation keep current), list it under after_contact, as "
+        "new leads will not have it and every ROC-AUC above is inflated by it; plain LightGBM"
+    )
+    assert "the loss is in leadgate's gates or model: gates rejected 10.6% of the test leads" in said
+    assert (
+        "its model alone reaches 0.753 on every test lead, a figure Marketing Score may inflate (above): no case "
+        "for weakening a gate until that is settled" in said
+    )
+    assert "turn a gate off" not in said
+    # leadgate holding its own, the column is still named, with nothing after it.
+    held = verdict(_comparison(0.80, 0.80, 0.80), 0.01, [], [], alone, 0.1, read)
+    assert held.startswith("Marketing Score (ROC-AUC 0.880") and held.endswith("inflated by it")
+    two = verdict(
+        _comparison(0.80, 0.80, 0.80), 0.01, [], [], [*alone, ("Rating", 0.86)], 0.1, {*read, "Rating"}
+    )
+    assert two.startswith(
+        "Marketing Score (ROC-AUC 0.880 by itself; leadgate's model reads it), Rating (ROC-AUC 0.860 by itself; "
+        "leadgate's model reads it) each alone order the leads better than most exports' every column does: "
+        "check they are known at lead creation; if they are filled in or updated after contact"
+    )
+    assert two.endswith(
+        "list them under after_contact, as new leads will not have them and every ROC-AUC above is inflated by them"
+    )
+    # Below the suspect line, or in a column leadgate does not read: the gates are blamed as before.
+    for quiet, columns in ((SUSPECT_ALONE_AUC - 0.01, read), (0.88, {"Segment"})):
+        plain = verdict(
+            _comparison(0.714, 0.746, 0.74, own=0.74),
+            0.005,
+            [],
+            [],
+            [("Marketing Score", quiet)],
+            0.106,
+            columns,
+            losses,
+            0.753,
+        )
+        assert plain.startswith("plain LightGBM") and "(turn a gate off" in plain
+    # At the leak line it is a leak of leadgate's own, named as one (and its model left without an alias).
+    leak = verdict(
+        _comparison(0.80, 0.80, 0.80), 0.01, [], [], [("Marketing Score", LEAKAGE_ALONE_AUC)], 0.1, read
+    )
+    assert leak.startswith(
+        "Marketing Score (ROC-AUC 0.950 by itself; leadgate's model reads it) alone separates"
+    )
+
+
 def test_plain_lightgbm_takes_any_export_header():
     from leadgate.training.baselines import fit_plain_lightgbm
 

@@ -114,7 +114,40 @@ def test_a_date_after_the_decision_for_most_leads_is_asked_about():
     [note] = _notes(field, ["2026-01-01"] * N, column=later)
     assert note.startswith("custom field trial_started: after the moment the lead was decided in 80% of")
     assert "after_contact" in note
-    assert _notes(field, ["2026-01-01"] * N, column=-later) == []
+    # 20% after: not most of them, and converting as the rest (SQLs every tenth block of five, not by i % 10).
+    y = np.arange(N) // 5 % 10 < 3
+    assert _notes(field, ["2026-01-01"] * N, y=y, column=-later) == []
+
+
+def _demo(after: int, sql_after: int, columns=None, mapped: bool = True) -> list:
+    """1,000 leads with a demo date, the first `after` of them after their decision (`sql_after` SQLs among
+    them), the rest before it at a 28% SQL rate."""
+    field = CustomField("demo_requested", "datetime", "Demo requested")
+    builder = FeatureBuilder(custom_fields=(field,))
+    matrix = np.zeros((N, len(builder.feature_names)))
+    matrix[:, builder.feature_names.index(field.feature)] = np.where(np.arange(N) < after, -17.0, 5.0)
+    y = np.where(np.arange(N) < after, np.arange(N) < sql_after, np.arange(N) % 25 < 7)
+    custom = [{"demo_requested": "2026-01-01"}] * N
+    return field_notes(builder, custom, matrix, y, np.ones(N, dtype=bool), mapped, columns)
+
+
+def test_a_date_after_the_decision_for_a_few_leads_that_all_convert_is_asked_about():
+    # Walk Q: 126 of 771 demo dates set by sales after the lead arrived, every one an SQL; the rest 28.7%.
+    columns = {"custom.demo_requested": "Demo Requested Date__c"}
+    [note] = _demo(150, 150, columns)
+    assert note.text == (
+        "custom field demo_requested: 150 of 1,000 training leads have Demo Requested Date__c after they were "
+        "decided, and 150 of those 150 are SQLs against 28.0% of the other 850: a date filled in after "
+        "contact? if so, list its column under after_contact"
+    )
+    assert note.late is None  # a question, not a finding: the model keeps its alias
+    # None of them converting is as telling; a history without a mapping has no column to name.
+    [note] = _demo(150, 0, mapped=False)
+    assert note.text.startswith("custom field demo_requested: 150 of 1,000 training leads have it after")
+    assert "0 of those 150 are SQLs" in note.text and note.text.endswith("if so, leave it out of the history")
+    # A date known at arrival that lies ahead (a scheduled event), converting at 28% like the dates before it.
+    assert _demo(150, 42) == []
+    assert _demo(29, 29) == []  # fewer than 30 such leads prove nothing, all SQLs or not
 
 
 def test_a_value_no_sql_ever_has_is_asked_about_and_chance_is_not():
