@@ -14,7 +14,7 @@ from leadgate.api_inputs import (
     named_mapping,
     one_table,
 )
-from leadgate.api_warnings import notes_as_warnings, warn_dates, warn_decided
+from leadgate.api_warnings import Decided, notes_as_warnings, warn_dates, warn_decided
 from leadgate.decision.custom_words import category_shown
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.custom import CustomField
@@ -74,7 +74,9 @@ class Scorer:
         a raw CRM export read through `mapping` (a shipped mapping's name, a file, or a Mapping). `now`: the
         decision time of leads without their own `scored_at` (default now; "created": as each stood when
         created, as back-tests decide). Leads without a custom field every training lead had are counted in
-        `.attrs["unlearned_gaps"]` and warned of, as `score` does.
+        `.attrs["unlearned_gaps"]` and warned of, as `score` does; `.attrs["drift"]` holds each model column's
+        PSI against training (with batch_drift.MIN_LEADS decided leads or more, else []); columns far from it
+        are warned of.
         """
         import pandas as pd
 
@@ -82,11 +84,12 @@ class Scorer:
         index = leads.index if isinstance(leads, pd.DataFrame) else None
         mapping = None if mapping is None else named_mapping(mapping)
         rows = self._rows(leads, mapping)
-        outputs, gaps = self._decide_rows(rows, now, columns=mapped_columns(mapping))
+        outputs, found = self._decide_rows(rows, now, columns=mapped_columns(mapping))
         frame = pd.DataFrame(outputs, columns=list(FLAT_COLUMNS))
         if index is not None and len(index) == len(frame):
             frame.index = index
-        frame.attrs["unlearned_gaps"] = gaps
+        frame.attrs["unlearned_gaps"] = found.gaps
+        frame.attrs["drift"] = found.drift
         return frame
 
     def records(self, leads, *, mapping=None, now: DecisionTime = None) -> list[DecisionRecord | str]:
@@ -135,15 +138,15 @@ class Scorer:
 
     def _decide_rows(
         self, rows: list[Row], now: DecisionTime, full: bool = False, columns: dict[str, str] | None = None
-    ) -> tuple[list[dict], dict]:
-        """One output per row, and the unlearned gaps of the decided leads (warned of, as `score` tells them);
+    ) -> tuple[list[dict], Decided]:
+        """One output per row, and what was warned of the decided leads, as `score` tells it (gaps, drift);
         `columns`: a mapping's export column per lead path, to name values by."""
         # A fixed decision time, for back-tests by hand: each lead as of `now` unless it says otherwise.
         as_of = AsOf(now)
-        outcomes = decide_chunk(self.pipeline, list(as_of.rows(rows)))
+        outcomes, decisions = decide_chunk(self.pipeline, list(as_of.rows(rows)))
         decided = [row.lead for row, record in outcomes if record is not None]
-        gaps = warn_decided(self.loaded.model, decided, as_of, columns=columns)
-        return [output_row(row, record, full) for row, record in outcomes], gaps
+        found = warn_decided(self.loaded.model, decided, as_of, columns=columns, decisions=decisions)
+        return [output_row(row, record, full) for row, record in outcomes], found
 
     def _lead(self, lead, mapping=None) -> Lead:
         # A dict or Lead is one lead; a DataFrame must hold one row. Warnings point at explain's caller.

@@ -5,13 +5,20 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from leadgate.features.schema import Lead
 from leadgate.serving.as_of import AsOf, old_leads_message
 from leadgate.serving.batch import count_unlearned, unlearned_message
 
 T = TypeVar("T")
+
+
+class Decided(NamedTuple):
+    """What warn_decided found of a call's decided leads, for the result's `.attrs`."""
+
+    gaps: dict[str, int]  # per custom field every training lead had, the leads without it (count_unlearned)
+    drift: list[dict]  # PSI per model column against training (BatchDrift.table); [] for a small batch
 
 
 def warn_decided(
@@ -21,20 +28,24 @@ def warn_decided(
     stacklevel: int = 4,
     batch: bool = True,
     columns: dict[str, str] | None = None,
-) -> dict[str, int]:
-    """Warn, once each, of these decided leads' unlearned gaps (returned, see count_unlearned), of leads created
-    long ago decided as of now, and for a batch of inputs most training leads had and none of them has
-    (AbsentInputs) and of category values many of them hold that training never saw (NewLevels).
+    decisions=None,
+) -> Decided:
+    """Warn, once each, of these decided leads' unlearned gaps (see count_unlearned), of leads created long ago
+    decided as of now, and for a batch of inputs most training leads had and none of them has (AbsentInputs),
+    of category values many of them hold that training never saw (NewLevels) and of model columns far from
+    training in `decisions` (their Decisions, whose matrix holds their features: BatchDrift).
 
     `stacklevel` counts from here to the notebook's line: 4 through Scorer.decide's helper, 3 from explain.
     `columns`: a mapping's export column per lead path (Mapping.feature_columns), to name values as `score` does.
     """
     gaps: dict[str, int] = {}
+    drift: list[dict] = []
     count_unlearned(model, leads, gaps)
     if gaps:
         warnings.warn(unlearned_message(gaps), UserWarning, stacklevel=stacklevel)
     if batch:
         from leadgate.serving.absent_inputs import AbsentInputs, absent_message
+        from leadgate.serving.batch_drift import BatchDrift, drift_message
         from leadgate.serving.new_levels import NewLevels, new_levels_message
 
         absent = AbsentInputs(model)
@@ -45,10 +56,16 @@ def warn_decided(
         new.add(leads)
         if new.found():
             warnings.warn(new_levels_message(new.found(), len(leads)), UserWarning, stacklevel=stacklevel)
+        counted = BatchDrift(model, columns)
+        counted.add(decisions)
+        drift = counted.table()
+        drifted = drift_message(drift, as_of_option="now=")
+        if drifted:
+            warnings.warn(drifted, UserWarning, stacklevel=stacklevel)
     if as_of.old:
         # Deciding an old lead now ages its events and dates to today: right for an open lead, not for history.
         warnings.warn(old_leads_message(as_of.old, 'now="created"'), UserWarning, stacklevel=stacklevel)
-    return gaps
+    return Decided(gaps, drift)
 
 
 def warn_dates(model, mapping, stacklevel: int = 4) -> None:

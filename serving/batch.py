@@ -9,12 +9,14 @@ from pathlib import Path
 
 from leadgate import runtime
 from leadgate.decision import batching
+from leadgate.decision.decisions import Decisions
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import Route
 from leadgate.features.mapping import Mapping
 from leadgate.features.repeated_ids import Repeats, RowIds
 from leadgate.serving.absent_inputs import AbsentInputs
 from leadgate.serving.as_of import AsOf
+from leadgate.serving.batch_drift import BatchDrift
 from leadgate.serving.batch_output import (
     FLAT_COLUMNS,
     OUTPUT_FORMATS,
@@ -69,6 +71,9 @@ class BatchSummary:
     absent_inputs: list[tuple[str, float]] = field(default_factory=list)
     # (column in words, value, leads) of category values many decided leads hold that training pooled (NewLevels).
     new_levels: list[tuple[str, str, int]] = field(default_factory=list)
+    # PSI of each model column and of P(SQL) against the model's training reference (BatchDrift.table), most
+    # shifted first; [] below its minimum of decided leads or without a model.
+    drift: list[dict] = field(default_factory=list)
     first_error: str | None = None  # the first failed row's error, for a line when most rows failed
 
     @property
@@ -123,18 +128,20 @@ def repeats_message(repeats: Repeats) -> str:
     return f"{repeats.words()}: each row was decided on its own"
 
 
-def decide_chunk(pipeline: DecisionPipeline, rows: list[Row]) -> list[Outcome]:
-    """Each row with its decision, in order, from one `decide_records` call; None for a row in error."""
+def decide_chunk(pipeline: DecisionPipeline, rows: list[Row]) -> tuple[list[Outcome], Decisions | None]:
+    """Each row with its decision, in order, from one `decide_records` call (None for a row in error), and
+    that call's Decisions (None when no row could be decided): its matrix is the decided leads' features."""
     # A custom field the model does not declare (or of the wrong type) is that row's error, like a bad field.
     rows = [_checked_custom(pipeline, row) for row in rows]
     good = [row.lead for row in rows if row.lead is not None]
-    records = iter(pipeline.decide_records(good)[1] if good else [])
-    return [(row, None if row.lead is None else next(records)) for row in rows]
+    decisions, records = pipeline.decide_records(good) if good else (None, [])
+    decided = iter(records)
+    return [(row, None if row.lead is None else next(decided)) for row in rows], decisions
 
 
 def decide_rows(pipeline: DecisionPipeline, rows: list[Row], full: bool = False) -> list[dict]:
     """One output per row, in order: the decision (flat, or the full record when `full`) or the row's error."""
-    return [output_row(row, record, full) for row, record in decide_chunk(pipeline, rows)]
+    return [output_row(row, record, full) for row, record in decide_chunk(pipeline, rows)[0]]
 
 
 def chunked(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
@@ -190,12 +197,13 @@ def score_rows(
     gaps: dict[str, int] = {}
     absent = AbsentInputs(pipeline.model)
     new_levels = NewLevels(pipeline.model, columns)
+    drift = BatchDrift(pipeline.model, columns)
     ids = RowIds()
     # The cyclic GC stays off: a batch builds millions of small acyclic objects, freed by reference counting
     # chunk after chunk, that it would rescan for nothing (a collection per chunk cost a fifth of the run).
     with runtime.paused_gc(), decisions_file(output_path) as write:
         for chunk in prefetched(chunked(rows, CHUNK), name="batch-reader"):
-            outcomes = decide_chunk(pipeline, chunk)
+            outcomes, decisions = decide_chunk(pipeline, chunk)
             write(outcomes)
             for row, record in outcomes:
                 if record is None:
@@ -208,6 +216,7 @@ def score_rows(
             count_unlearned(pipeline.model, decided_leads, gaps)
             absent.add(decided_leads)
             new_levels.add(decided_leads)
+            drift.add(decisions)
             chunks += 1
             if on_progress:
                 on_progress(len(chunk))
@@ -221,6 +230,7 @@ def score_rows(
         repeats=ids.repeats(),
         absent_inputs=absent.absent(),
         new_levels=new_levels.found(),
+        drift=drift.table(),
         first_error=first_error,
     )
 

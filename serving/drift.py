@@ -49,17 +49,32 @@ def psi(reference_shares: np.ndarray, live_counts: np.ndarray) -> float:
     return float(np.sum((actual - expected) * np.log(actual / expected)))
 
 
+def column_counts(
+    reference: dict, matrix: np.ndarray, names: list[str], p_sql: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Bin counts of a live sample per reference column it has: summed over chunks, they count the whole."""
+    index = {name: j for j, name in enumerate(names)}
+    counts = {}
+    for name, spec in reference["columns"].items():
+        if name == "p_sql":
+            counts[name] = bin_counts(np.asarray(p_sql, dtype=np.float64), spec["edges"])
+        elif name in index:
+            counts[name] = bin_counts(matrix[:, index[name]].astype(np.float64), spec["edges"])
+    return counts
+
+
+def drift_rows(reference: dict, counts: dict[str, np.ndarray], leads: int) -> list[dict]:
+    """PSI of each column's live bin counts (column_counts) against the reference, most shifted first."""
+    rows = []
+    for name, live in counts.items():
+        value = psi(np.asarray(reference["columns"][name]["shares"]), live)
+        rows.append({"column": name, "psi": value, "level": level(value), "live_leads": leads})
+    return sorted(rows, key=lambda row: -np.nan_to_num(row["psi"], nan=-1))
+
+
 def drift_table(reference: dict, matrix: np.ndarray, names: list[str], p_sql: np.ndarray) -> list[dict]:
     """PSI of each feature and of P(SQL) for a live sample, most shifted first."""
-    columns = {name: matrix[:, j].astype(np.float64) for j, name in enumerate(names)}
-    columns["p_sql"] = np.asarray(p_sql, dtype=np.float64)
-    rows = []
-    for name, spec in reference["columns"].items():
-        if name not in columns:
-            continue
-        value = psi(np.asarray(spec["shares"]), bin_counts(columns[name], spec["edges"]))
-        rows.append({"column": name, "psi": value, "level": level(value), "live_leads": len(p_sql)})
-    return sorted(rows, key=lambda row: -np.nan_to_num(row["psi"], nan=-1))
+    return drift_rows(reference, column_counts(reference, matrix, names, p_sql), len(p_sql))
 
 
 def level(value: float) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 import leadgate
 from leadgate.decision.pipeline import DecisionPipeline
+from leadgate.serving.batch_drift import MIN_LEADS
 from tests.factories import lead_dict
 
 
@@ -428,3 +429,37 @@ def test_a_mapping_with_custom_fields_the_model_does_not_use_is_one_error_as_sco
         scorer.decide(export, mapping=mapping)
     with pytest.raises(ValueError, match=r"Load the model trained on this one"):
         scorer.explain(export.iloc[0], mapping=mapping)
+
+
+@pytest.fixture(scope="module")
+def shop_scorer(shop_registered):
+    return leadgate.load(data_dir=shop_registered.data_dir)
+
+
+@pytest.mark.parametrize(
+    ("leads", "budget_times"), [(MIN_LEADS + 100, 50), (MIN_LEADS + 100, 1), (MIN_LEADS - 1, 50)]
+)
+def test_decide_warns_of_a_model_column_far_from_training_as_score_says_it(shop_scorer, leads, budget_times):
+    import warnings
+
+    from leadgate.features.mapping import parse_mapping
+    from tests.training.export_shapes import SHOP_MAPPING, shop_new_leads
+
+    export = pd.DataFrame(shop_new_leads(leads, seed=5, budget_times=budget_times))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        decided = shop_scorer.decide(export, mapping=parse_mapping(SHOP_MAPPING))
+    said = [w for w in caught if "far from training" in str(w.message)]
+    drift = decided.attrs["drift"]
+    if leads < MIN_LEADS:  # too few leads for PSI to tell a shift from chance
+        assert not said and drift == []
+        return
+    assert {row["column"] for row in drift} >= set(shop_scorer.feature_names) | {"p_sql"}
+    if budget_times == 1:  # drawn like training
+        assert not said and not any(row["level"] == "major" for row in drift)
+        return
+    assert drift[0]["column"] == "custom_budget_eur" and drift[0]["export_column"] == "Budget"
+    assert len(said) == 1 and said[0].filename == __file__  # at the caller's line
+    assert str(said[0].message).startswith(
+        f"model columns far from training (PSI > 0.25): custom_budget_eur {drift[0]['psi']:.2f} (Budget): check"
+    )

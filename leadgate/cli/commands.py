@@ -151,6 +151,7 @@ def score(
         score_file,
         unlearned_message,
     )
+    from leadgate.serving.batch_drift import drift_message
     from leadgate.serving.new_levels import new_levels_message
 
     try:
@@ -188,6 +189,9 @@ def score(
         err.print(f"[yellow]{escape(absent_message(summary.absent_inputs, summary.scored))}[/]")
     if summary.new_levels:
         err.print(f"[yellow]{escape(new_levels_message(summary.new_levels, summary.scored))}[/]")
+    drifted = drift_message(summary.drift)
+    if drifted:  # export column names are the sender's text
+        err.print(f"[yellow]{escape(drifted)}[/]")
     rejected = all_rejected_message(summary.routes, f"{loaded.name}/{loaded.version}")
     if rejected:
         err.print(f"[yellow]{escape(rejected)}[/]")

@@ -697,3 +697,35 @@ def test_history_commands_help_names_what_their_data_reads():
         assert f"history with outcomes: {said(HISTORY_FORMATS)} with lead-path columns" in out, command
         assert f"a CRM export with --mapping ({said(EXPORT_FORMATS)})" in out, command
     assert said(HISTORY_FORMATS) == ".jsonl(.gz), .csv(.gz) or .parquet"
+
+
+@pytest.mark.parametrize("budget_times", [50, 1])
+def test_score_names_a_model_column_far_from_training_by_its_export_column(
+    shop_registered, tmp_path, budget_times
+):
+    from leadgate.serving.batch_drift import MIN_LEADS
+    from tests.training.export_shapes import SHOP_MAPPING, shop_new_leads, write_csv
+
+    # A walker's Salesforce export: a custom number new leads had unlike training's (a leak filled after contact).
+    mapping = tmp_path / "shop.yaml"
+    mapping.write_text(SHOP_MAPPING)
+    export = write_csv(
+        tmp_path / "new.csv", shop_new_leads(MIN_LEADS + 100, seed=5, budget_times=budget_times)
+    )
+    args = (
+        "--output",
+        tmp_path / "out.parquet",
+        "--mapping",
+        mapping,
+        "--data-dir",
+        shop_registered.data_dir,
+    )
+    result = run("score", "--input", export, *args)
+    assert result.exit_code == 0, result.output
+    said = re.search(r"model columns far from training \(PSI > 0\.25\): (.*)", text(result.stderr))
+    if budget_times == 1:  # drawn like training: nothing to say
+        assert said is None, said
+        return
+    assert re.match(
+        r"custom_budget_eur \d+\.\d\d \(Budget\): check that these leads' file or mapping", said[1]
+    )

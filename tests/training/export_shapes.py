@@ -60,6 +60,16 @@ def shop_rows(n: int = 3000, seed: int = 0) -> list[dict]:
     return rows
 
 
+def shop_new_leads(n: int, seed: int, budget_times: float = 1.0) -> list[dict]:
+    """New leads of the shop export (no outcome columns), their Budget multiplied by `budget_times`."""
+    rows = []
+    for row in shop_rows(n, seed):
+        budget = float(row["Budget"].replace(",", ".")) * budget_times
+        new = {k: v for k, v in row.items() if k not in ("Ergebnis", "Betreuer")}
+        rows.append({**new, "Budget": f"{budget:.2f}".replace(".", ",")})
+    return rows
+
+
 def register_shop_models(folder: Path, mappings: list[str]):
     """Settings of a data folder with one model per mapping of `shop_rows()`: the first champion, the next
     challenger (MLflow's exported tracking URI put back as it was)."""
