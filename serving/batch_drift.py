@@ -12,13 +12,8 @@ import numpy as np
 
 from leadgate.decision.decisions import Decisions
 from leadgate.features.builder import COUNTS
-from leadgate.serving.drift import PSI_ALERT, column_counts, drift_rows, level
+from leadgate.serving.drift import MIN_LEADS, PSI_ALERT, column_counts, drift_rows, level
 
-# Fewer decided leads than this and chance alone puts some column past the major level: random batches of a
-# model's own training leads had a column past 0.25 in up to 2% of 150-lead batches and 0.5% of 200-lead
-# ones; at 300 leads the largest column's PSI stayed below 0.16 in every batch (3 models of 40-47 columns,
-# 200 batches each; draws from the reference's own shares agree). A shift worth naming is far above that.
-MIN_LEADS = 300
 SHOWN = 4  # columns named in the line; the rest are counted ("+N more")
 # What a drift row's column is (its `kind`): read from the lead or a custom field, counted in days up to the
 # decision, or the model's score.

@@ -10,7 +10,7 @@ import numpy as np
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import REJECTING_ROUTES
 from leadgate.features.schema import parse_lead
-from leadgate.serving.drift import drift_table
+from leadgate.serving.drift import MIN_LEADS, drift_table
 from leadgate.serving.lifecycle_store import LiveDecision
 from leadgate.serving.model_loading import LoadedModel
 
@@ -77,6 +77,14 @@ def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: s
         return report
     if not decisions:
         report.drift_note = "no live decisions in the window"
+        return report
+    if len(decisions) < MIN_LEADS:
+        # Batch scoring's own bound: below it, random samples of a model's training leads put a column past
+        # 0.25 by chance, so a quiet week read as major drift.
+        report.drift_note = (
+            f"drift not computed: {len(decisions):,} leads in the window, fewer than the {MIN_LEADS} PSI needs to "
+            "tell drift from chance; widen --since"
+        )
         return report
     # Features are rebuilt by the one pipeline as of each lead's arrival, exactly as the service saw them.
     leads = [parse_lead(d.lead, stored=True).as_of(d.received_at) for d in decisions]

@@ -165,6 +165,23 @@ def test_monitor_names_each_model_when_its_window_spans_a_promotion(live):
     assert report.decided_by == {"leadgate/0": 300, "leadgate/1": 490, "none": 10}
 
 
+def test_monitor_computes_no_drift_from_fewer_leads_than_psi_needs(live):
+    # Fixer drift: 150-lead samples of a model's own training leads showed a column past 0.25 by chance.
+    from leadgate.serving.drift import MIN_LEADS
+    from leadgate.serving.lifecycle_store import first_decisions
+    from leadgate.serving.model_loading import load_by_alias
+    from leadgate.serving.monitoring import monitor
+    from leadgate.serving.store import make_engine
+
+    settings, _ = live
+    decisions = first_decisions(make_engine(settings.decisions_url()), since=None)
+    few = monitor(decisions[: MIN_LEADS - 1], load_by_alias(settings, "champion"))
+    assert few.drift == [] and few.drift_note.startswith(
+        f"drift not computed: {MIN_LEADS - 1} leads in the window"
+    )
+    assert monitor(decisions[:MIN_LEADS], load_by_alias(settings, "champion")).drift
+
+
 def test_routes_read_in_the_pipelines_order_with_their_shares():
     from leadgate.cli.monitor import routes_in_words
 
