@@ -32,7 +32,7 @@ from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.problems import WRITES, field_problems, lead_problems, unparsable
-from leadgate.serving.query_checks import one_value_each
+from leadgate.serving.query_checks import checked_query
 from leadgate.serving.rate_limits import Limiter, RateLimited
 from leadgate.serving.review_views import install as install_reviews
 from leadgate.serving.screening import Screening
@@ -193,8 +193,8 @@ def create_app(
         app.state.checkpointer.stop()
 
     app = FastAPI(
-        # No parameter takes several values: a repeated one is refused by name, for every route alike.
-        dependencies=[Depends(one_value_each)],
+        # A query parameter a route does not take, or one given twice, is refused by name, for every route alike.
+        dependencies=[Depends(checked_query)],
         title="leadgate",
         version="0.1.0",
         description=(

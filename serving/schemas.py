@@ -232,7 +232,10 @@ def _problem(description: str) -> dict:
 _ANY_REQUEST = {
     401: _problem("missing or unknown API key"),
     403: _problem("the key's role may not do this"),
-    422: _problem("invalid input; `detail` lists each field path and its problem"),
+    422: _problem(
+        "invalid input; `detail` lists each field path and its problem (a query parameter the operation does "
+        "not list, or one given twice, is one: `query.<name>`)"
+    ),
     429: _problem("an abuse limit was reached (intake rate, failed authentications, events per lead)"),
 }
 # The statuses the API answers besides success, as each route declares them in the OpenAPI schema.
