@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import inspect
 import logging
 import multiprocessing
@@ -63,7 +64,13 @@ def listen(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise CannotListen(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        message = f"cannot listen on {host}:{port}: {error.strerror}"
+        if error.errno == errno.EADDRINUSE:
+            message += (
+                f" (`ss -ltnp 'sport = :{port}'` names the process; the workers of a leadgate server whose"
+                " main process was just killed let it go once their requests are answered)"
+            )
+        raise CannotListen(message) from None
     sock.set_inheritable(True)
     return sock
 
