@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import inspect
+import logging
+import multiprocessing
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +24,10 @@ from leadgate.settings import Settings
 
 ASGI_APP = "leadgate.serving.asgi:app"
 METRICS_PATH = "/metrics"
+# How often a worker also checks that it was not re-parented, should its parent's pipe never close.
+PARENT_CHECK_SECONDS = 1.0
+
+log = logging.getLogger(__name__)
 
 
 class MetricsOnItsOwnPort:
@@ -55,7 +64,13 @@ def listen(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise CannotListen(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        message = f"cannot listen on {host}:{port}: {error.strerror}"
+        if error.errno == errno.EADDRINUSE:
+            message += (
+                f" (`ss -ltnp 'sport = :{port}'` names the process; the workers of a leadgate server whose"
+                " main process was just killed let it go once their requests are answered)"
+            )
+        raise CannotListen(message) from None
     sock.set_inheritable(True)
     return sock
 
@@ -137,3 +152,29 @@ def _supervisor(config, server, sockets):
     if "target" in inspect.signature(Multiprocess).parameters:
         return Multiprocess(config, target=server.run, sockets=sockets)
     return Multiprocess(config, sockets=sockets)
+
+
+def stop_with_parent() -> None:
+    """In a worker process of `--workers N`, stop gracefully once the process that started it is gone.
+
+    A supervisor killed with SIGKILL (or by the OOM killer) has no chance to stop its workers: they would
+    keep serving the port with the old settings, re-parented to init. One worker runs in the main process,
+    which has no parent of ours to watch: a shell or nohup that started it may go away without stopping it.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    threading.Thread(
+        target=_stop_when_gone, args=(parent,), name="leadgate-parent-watch", daemon=True
+    ).start()
+
+
+def _stop_when_gone(parent) -> None:
+    # The parent holds a pipe open until it ends (multiprocessing's sentinel): it wakes us at once, however the
+    # parent died, even before this thread started; re-parenting is checked too, should another process still
+    # hold that pipe. Unlike prctl(PR_SET_PDEATHSIG), neither fires when only the thread that spawned us ends.
+    while parent.is_alive() and os.getppid() == parent.pid:
+        parent.join(timeout=PARENT_CHECK_SECONDS)
+    log.warning("the main process [%d] is gone: this worker stops once its requests are answered", parent.pid)
+    # SIGTERM, not an exit: uvicorn's handler stops accepting, answers what is in hand and runs the shutdown.
+    os.kill(os.getpid(), signal.SIGTERM)

@@ -109,7 +109,9 @@ def test_serve_says_which_port_is_taken_and_starts_nothing(tmp_path, monkeypatch
             ["serve", "--port", str(_free_port()), "--metrics-port", str(port), "--data-dir", str(tmp_path)],
         )
     assert result.exit_code == 2
-    assert f"cannot listen on 127.0.0.1:{port}" in result.output, result.output
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in result.output, result.output
+    # Who holds it: once, orphaned workers of a killed `--workers 2` server did, unseen (walk P, P3).
+    assert f"`ss -ltnp 'sport = :{port}'` names the process" in result.output
     assert "LEADGATE_METRICS_PORT" not in os.environ  # nothing started, nothing exported
 
 
