@@ -13,7 +13,7 @@ from leadgate.features.outcome import Outcome
 from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL
 from leadgate.serving import outcome_service
 from leadgate.serving.auth import require
-from leadgate.serving.schemas import NOT_FOUND, WRITE_ERRORS
+from leadgate.serving.schemas import NOT_FOUND, REDECIDING_ERRORS
 from leadgate.serving.service import LeadNotFound
 
 router = APIRouter()
@@ -53,7 +53,7 @@ class OutcomeAnswer(BaseModel):
 @router.put(
     "/v1/leads/{lead_id}/outcome",
     response_model=OutcomeAnswer,
-    responses={**WRITE_ERRORS, **NOT_FOUND},
+    responses={**REDECIDING_ERRORS, **NOT_FOUND},
     dependencies=[Depends(require("sales"))],
     summary="Record what became of a lead (SQL, won, rejection reason); repeats replace it",
 )

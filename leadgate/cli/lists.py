@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from leadgate.cli.common import DataDir, console, fail, policy_in_force, settings_for, store_or_fail
+from leadgate.cli.common import (
+    DataDir,
+    champion_or_fail,
+    console,
+    fail,
+    policy_in_force,
+    settings_for,
+    store_or_fail,
+)
 from leadgate.decision.count_words import plural
 
 lists_app = typer.Typer(
@@ -96,9 +104,10 @@ def add(
         raise fail(f"{error}; nothing was stored") from None
     deciding = _deciding(data_dir)
     try:
-        changed = lists_service.add(
-            kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
-        )
+        with champion_or_fail():
+            changed = lists_service.add(
+                kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
+            )
     except (ListValueError, lists_store.ListConflict) as error:
         raise fail(f"{error}; nothing was stored") from None
     console.print(f"added {changed.value} to {kind} ({lists_store.lists_version(changed.revision)})")
@@ -125,9 +134,10 @@ def remove(
         raise fail(f"{error}; nothing was changed") from None
     deciding = _deciding(data_dir)
     try:
-        changed = lists_service.remove(
-            kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
-        )
+        with champion_or_fail():
+            changed = lists_service.remove(
+                kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
+            )
     except (ListValueError, lists_store.ListConflict, lists_store.NotListed) as error:
         raise fail(f"{error}; nothing was changed") from None
     console.print(f"removed {changed.value} from {kind} ({lists_store.lists_version(changed.revision)})")
@@ -205,7 +215,9 @@ def add_suppression(
     except suppression_store.SuppressionError as error:
         raise fail(f"{error}; nothing was stored") from None
     deciding = _deciding(data_dir)
-    _said(suppression_service.create_suppression(row=row, **deciding), deciding)
+    with champion_or_fail():
+        made = suppression_service.create_suppression(row=row, **deciding)
+    _said(made, deciding)
 
 
 @suppressions_app.command("lift")
@@ -220,9 +232,10 @@ def lift_suppression(
 
     deciding = _deciding(data_dir)
     try:
-        changed = suppression_service.lift_suppression(
-            suppression_id=suppression_id, why=why, who=_who(who), **deciding
-        )
+        with champion_or_fail():
+            changed = suppression_service.lift_suppression(
+                suppression_id=suppression_id, why=why, who=_who(who), **deciding
+            )
     except (LookupError, suppression_store.AlreadyLifted, suppression_store.SuppressionError) as error:
         raise fail(f"{error}; nothing was changed") from None
     _said(changed, deciding)
