@@ -44,9 +44,13 @@ class OutcomeAnswer(BaseModel):
 
     lead_id: str
     recorded: bool
+    changed: bool = Field(
+        description="false when this outcome was recorded already just as sent: nothing written, nothing "
+        "decided again"
+    )
     decided: int = Field(
         description="stored leads of the lead's account decided again in the same transaction: a bad-fit "
-        "rejection (or the end of one) holds every contact of the account"
+        "rejection new, replaced or removed (or moved in time) holds or frees every contact of the account"
     )
 
 
@@ -78,4 +82,5 @@ def put_outcome(
     recorded = outcome_service.record([outcome], source="api", **deps)
     if recorded.imported.unknown_leads:
         raise LeadNotFound(lead_id)
-    return {"lead_id": lead_id, "recorded": True, "decided": recorded.decided}
+    changed = recorded.imported.written > 0
+    return {"lead_id": lead_id, "recorded": True, "changed": changed, "decided": recorded.decided}

@@ -94,7 +94,10 @@ def import_outcomes(
     with champion_or_fail():
         recorded = outcome_service.record(outcomes, source=f"import:{path.name}", **deciding)
     result = recorded.imported
-    console.print(f"recorded {plural(result.written, 'outcome')} from {path}")
+    unchanged = (
+        f" ({result.unchanged:,} recorded already as sent, left as they were)" if result.unchanged else ""
+    )
+    console.print(f"recorded {plural(result.written, 'outcome')} from {path}{unchanged}")
     if recorded.decided:
         console.print(f"{rejected_accounts_decided(recorded.decided)} decided again")
     if result.unknown_leads:
