@@ -152,7 +152,7 @@ def _decided(kind: str, decided: int, deciding: dict) -> None:
     from leadgate.decision.lists import LIST_KINDS
 
     if LIST_KINDS[kind][1] == "domain":  # a network's entry applies from the next decision only
-        console.print(escape(f"{_leads(decided)} decided again, by {_by(deciding)}"))
+        console.print(escape(_decided_by(decided, deciding)))
 
 
 def _line(suppression) -> str:
@@ -269,7 +269,12 @@ def _deciding(data_dir) -> dict:
 
 def _said(changed, deciding: dict) -> None:
     console.print(_line(changed.suppression))
-    console.print(escape(f"{_leads(changed.decided)} decided again, by {_by(deciding)}"))
+    console.print(escape(_decided_by(changed.decided, deciding)))
+
+
+def _decided_by(decided: int, deciding: dict) -> str:
+    # By what only when something was: "0 decided, by the gates alone (model load failed)" reads as a fallback.
+    return f"{_leads(decided)} decided again" + (f", by {_by(deciding)}" if decided else "")
 
 
 def _leads(decided: int) -> str:

@@ -57,7 +57,18 @@ def test_suppressions_lists_and_outcomes_wait_for_the_champion(
         said = " ".join(ran.output.split())
         assert ran.exit_code == 2 and REFUSED in said and NOTHING in said, (args, said)
         assert len(ran.output.strip().splitlines()) == 1, ran.output  # one line, unwrapped
+    # A suppression bearing on no stored lead needs no decision: stored, and said without a "by".
+    elsewhere = [
+        "--subject",
+        "someone@elsewhere-gmbh.de",
+        "--contact",
+        "marketing_email",
+        "--reason",
+        "asked",
+    ]
+    made = runner.invoke(app, ["suppressions", "add", *elsewhere, *data], env=env)
+    assert made.exit_code == 0 and "0 stored leads decided again\n" in made.output, made.output
     assert _decisions(store) == before
-    assert [_count(store, table) for table in (SuppressionRow, ListEntryRow, OutcomeRow)] == [1, 0, 0]
+    assert [_count(store, table) for table in (SuppressionRow, ListEntryRow, OutcomeRow)] == [2, 0, 0]
     assert suppression_store.find(store.engine, held).lifted_at is None
     store.engine.dispose()
