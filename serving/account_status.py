@@ -74,8 +74,8 @@ def change_status(
     metrics: ServiceMetrics | None,
 ) -> Changed:
     """Change the fields given; when a flag moved, decide the account's stored leads again, all in one
-    transaction, with the champion as a suppression would (the gates alone while it fails to load: someone
-    asked for this change)."""
+    transaction, with the champion as a suppression would (ChampionUnloaded, nothing stored, while it fails
+    to load)."""
     deps = {"holder": holder, "store": store, "screening": screening}
     try:
         changed, redecided = _change_once(domain, changes, who, **deps)

@@ -13,7 +13,7 @@ from leadgate.features.schema import NO_NUL
 from leadgate.serving.account_status import CHANGES_SHOWN, FIELDS, FLAGS, change_status, status_changes
 from leadgate.serving.accounts import NotAnAccount, account_of, account_view
 from leadgate.serving.auth import require
-from leadgate.serving.schemas import READ_ERRORS, WRITE_ERRORS, Problem
+from leadgate.serving.schemas import READ_ERRORS, REDECIDING_ERRORS, Problem
 from leadgate.settings import ApiKey
 
 router = APIRouter()
@@ -152,7 +152,7 @@ def get_account(request: Request, domain: Domain, limit: Annotated[int, Query(ge
 @router.put(
     "/v1/accounts/{domain}/status",
     response_model=AccountStatusOut,
-    responses=WRITE_ERRORS,
+    responses=REDECIDING_ERRORS,
     summary="Change what is known of an account (do-not-engage, churned for non-payment, open escalation)",
 )
 def put_account_status(

@@ -31,9 +31,10 @@ from leadgate.serving.lists_views import router as lists_router
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
-from leadgate.serving.problems import WRITES, field_problems, lead_problems, unparsable
+from leadgate.serving.problems import WRITES, champion_unloaded, field_problems, lead_problems, unparsable
 from leadgate.serving.query_checks import checked_query
 from leadgate.serving.rate_limits import Limiter, RateLimited
+from leadgate.serving.redecide_many import ChampionUnloaded
 from leadgate.serving.review_views import install as install_reviews
 from leadgate.serving.screening import Screening
 from leadgate.serving.server import MetricsOnItsOwnPort
@@ -262,6 +263,11 @@ def create_app(
             status_code=status.HTTP_429_TOO_MANY_REQUESTS,
             headers={"Retry-After": str(error.retry_after)},
         )
+
+    @app.exception_handler(ChampionUnloaded)
+    async def unloaded(request: Request, error: ChampionUnloaded):
+        log.warning("a change was refused: the champion does not load (%s)", error.problem)
+        return champion_unloaded(error, settings.model_poll_seconds)
 
     @app.exception_handler(IdempotencyConflict)
     async def conflict(request: Request, error: IdempotencyConflict):

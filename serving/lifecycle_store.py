@@ -33,10 +33,12 @@ def record_shadow(engine: Engine, row: dict) -> bool:
 
 @dataclass(frozen=True)
 class OutcomeImport:
-    """How many outcomes were written, and the lead ids the store does not know (nothing else is lost)."""
+    """How many outcomes were written, the lead ids the store does not know (nothing else is lost), and how
+    many were recorded already just as sent (nothing written for those)."""
 
     written: int
     unknown_leads: list[str]
+    unchanged: int = 0
 
 
 def record_outcomes(engine: Engine, outcomes: list[Outcome], source: str) -> OutcomeImport:
@@ -49,21 +51,30 @@ def record_outcomes_in(
     connection: Connection, outcomes: list[Outcome], source: str, now: datetime | None = None
 ) -> OutcomeImport:
     """`record_outcomes` inside a write transaction (one that also decides the accounts' leads again, as of
-    `now`: an outcome without its own time is recorded at it, so those decisions read it)."""
+    `now`: an outcome without its own time is recorded at it, so those decisions read it). An outcome stored
+    already just as sent is left as it is: sending it again changes nothing."""
     ids = [o.lead_id for o in outcomes]
     now = now or datetime.now(UTC)
     known = set()
     for start in range(0, len(ids), 500):  # keep IN lists within every database's parameter limit
         chunk = ids[start : start + 500]
         known |= set(connection.scalars(select(LeadRow.lead_id).where(LeadRow.lead_id.in_(chunk))))
-    existing = set()
+    existing = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        existing |= set(connection.scalars(select(OutcomeRow.lead_id).where(OutcomeRow.lead_id.in_(chunk))))
-    written = 0
+        existing |= {
+            row.lead_id: row
+            for row in connection.execute(select(OutcomeRow).where(OutcomeRow.lead_id.in_(chunk)))
+        }
+    written = unchanged = 0
     latest: dict[str, Outcome] = {o.lead_id: o for o in outcomes}  # a repeated id: the last one wins
     for lead_id, outcome in latest.items():
         if lead_id not in known:
+            continue
+        stored = existing.get(lead_id)
+        at = _known_at(outcome, stored, now)
+        if stored is not None and _as_stored(outcome, at) == _as_stored(stored, _utc(stored.recorded_at)):
+            unchanged += 1
             continue
         values = {
             "sql": outcome.sql,
@@ -71,15 +82,32 @@ def record_outcomes_in(
             "rejection_reason": outcome.rejection_reason,
             "feedback": outcome.feedback,
             "source": source[:40],
-            "recorded_at": (outcome.at or now).astimezone(UTC),
+            "recorded_at": at,
         }
-        if lead_id in existing:
+        if stored is not None:
             connection.execute(update(OutcomeRow).where(OutcomeRow.lead_id == lead_id).values(**values))
         else:
             connection.execute(insert(OutcomeRow), {"lead_id": lead_id, **values})
         written += 1
     unknown = sorted({i for i in ids if i not in known})
-    return OutcomeImport(written=written, unknown_leads=unknown)
+    return OutcomeImport(written=written, unknown_leads=unknown, unchanged=unchanged)
+
+
+def _as_stored(outcome, at: datetime) -> tuple:
+    """What an outcome (sent, or a stored row) says: its label, feedback and time; SQLite's 0/1 read as bools."""
+    won = None if outcome.won is None else bool(outcome.won)
+    return (bool(outcome.sql), won, outcome.rejection_reason, outcome.feedback, at)
+
+
+def _known_at(outcome: Outcome, stored, now: datetime) -> datetime:
+    """When the outcome became known: its own time, else the stored one's for the same label, else now."""
+    if outcome.at is not None:
+        return outcome.at.astimezone(UTC)
+    # Sent again without its time, the same label keeps the time it became known: else a nightly import of the
+    # CRM's every outcome would move each rejection, and the hold it starts, to tonight.
+    if stored is not None and _as_stored(outcome, None)[:3] == _as_stored(stored, None)[:3]:
+        return _utc(stored.recorded_at)
+    return now
 
 
 def outcome_of(connection: Connection, lead_id: str) -> dict | None:

@@ -13,7 +13,7 @@ from leadgate.features.outcome import Outcome
 from leadgate.features.schema import LEAD_ID_PATTERN, NO_NUL
 from leadgate.serving import outcome_service
 from leadgate.serving.auth import require
-from leadgate.serving.schemas import NOT_FOUND, WRITE_ERRORS
+from leadgate.serving.schemas import NOT_FOUND, REDECIDING_ERRORS
 from leadgate.serving.service import LeadNotFound
 
 router = APIRouter()
@@ -44,16 +44,20 @@ class OutcomeAnswer(BaseModel):
 
     lead_id: str
     recorded: bool
+    changed: bool = Field(
+        description="false when this outcome was recorded already just as sent: nothing written, nothing "
+        "decided again"
+    )
     decided: int = Field(
         description="stored leads of the lead's account decided again in the same transaction: a bad-fit "
-        "rejection (or the end of one) holds every contact of the account"
+        "rejection new, replaced or removed (or moved in time) holds or frees every contact of the account"
     )
 
 
 @router.put(
     "/v1/leads/{lead_id}/outcome",
     response_model=OutcomeAnswer,
-    responses={**WRITE_ERRORS, **NOT_FOUND},
+    responses={**REDECIDING_ERRORS, **NOT_FOUND},
     dependencies=[Depends(require("sales"))],
     summary="Record what became of a lead (SQL, won, rejection reason); repeats replace it",
 )
@@ -78,4 +82,5 @@ def put_outcome(
     recorded = outcome_service.record([outcome], source="api", **deps)
     if recorded.imported.unknown_leads:
         raise LeadNotFound(lead_id)
-    return {"lead_id": lead_id, "recorded": True, "decided": recorded.decided}
+    changed = recorded.imported.written > 0
+    return {"lead_id": lead_id, "recorded": True, "changed": changed, "decided": recorded.decided}

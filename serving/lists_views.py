@@ -14,7 +14,7 @@ from leadgate.features.schema import NO_NUL
 from leadgate.serving import lists_service, lists_store
 from leadgate.serving.auth import require
 from leadgate.serving.problems import problem
-from leadgate.serving.schemas import READ_ERRORS, WRITE_ERRORS, Problem
+from leadgate.serving.schemas import READ_ERRORS, REDECIDING_ERRORS, Problem
 from leadgate.settings import ApiKey
 
 router = APIRouter()
@@ -25,7 +25,7 @@ Why = Annotated[
     str, Field(min_length=1, max_length=MAX_WHY, pattern=NO_NUL, description="why the change is made")
 ]
 CHANGE_ERRORS = {
-    **WRITE_ERRORS,
+    **REDECIDING_ERRORS,
     404: {"model": Problem, "description": "the value is not on the list"},
     409: {"model": Problem, "description": "already on the list, or only in the policy file"},
 }

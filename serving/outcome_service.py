@@ -1,9 +1,9 @@
 """Sales outcomes recorded (API or CLI import), and the stored leads of an account they reject decided again.
 
 A bad-fit rejection of one contact holds every contact of its account (the recently_rejected_account gate),
-so recording one, or replacing one, decides the account's stored leads again in the same transaction, as an
-account's status change does: its roll-up and its other contacts never read sales_ready after sales said
-the account is not a fit.
+so recording one, or replacing or removing one, decides the account's stored leads again in the same
+transaction, as an account's status change does: its roll-up and its other contacts never read sales_ready
+after sales said the account is not a fit. The same outcome sent again decides nothing.
 """
 
 from __future__ import annotations
@@ -36,14 +36,19 @@ class Recorded(NamedTuple):
     decided: int
 
 
-def _bad_fit_rows(connection: Connection, ids: list[str], reasons: list[str], since: datetime) -> set[str]:
-    """The accounts of these leads whose stored outcome is a bad-fit rejection recorded since `since`."""
+def _bad_fit_rows(
+    connection: Connection, ids: list[str], reasons: list[str], since: datetime
+) -> set[tuple[str, str, datetime, str]]:
+    """(account, lead, time, reason) of these leads' stored outcomes that are bad-fit rejections recorded since
+    `since`: what the recently_rejected_account gate reads of them."""
     naive = connection.dialect.name == "sqlite"  # SQLite keeps naive UTC text; compare like with like
     bound = since.replace(tzinfo=None) if naive else since
-    found: set[str] = set()
+    found: set[tuple[str, str, datetime, str]] = set()
     for start in range(0, len(ids), _CHUNK):
         query = (
-            select(LeadRow.account_domain)
+            select(
+                LeadRow.account_domain, LeadRow.lead_id, OutcomeRow.recorded_at, OutcomeRow.rejection_reason
+            )
             .join(OutcomeRow, OutcomeRow.lead_id == LeadRow.lead_id)
             .where(
                 LeadRow.lead_id.in_(ids[start : start + _CHUNK]),
@@ -52,7 +57,7 @@ def _bad_fit_rows(connection: Connection, ids: list[str], reasons: list[str], si
                 OutcomeRow.recorded_at >= bound,
             )
         )
-        found |= set(connection.scalars(query))
+        found |= {tuple(row) for row in connection.execute(query)}
     return found
 
 
@@ -65,8 +70,8 @@ def record(
     screening: Screening,
     metrics: ServiceMetrics | None,
 ) -> Recorded:
-    """Record outcomes and decide again the stored leads of each account one of them rejects as a bad fit
-    (or stops rejecting), when the policy holds accounts by such a rejection."""
+    """Record outcomes and decide again the stored leads of each account whose bad-fit rejections they change
+    (one new, gone, or given another reason or time), when the policy holds accounts by such a rejection."""
     policy = holder.current().pipeline.policy
     held = any(spec.check == GATE for spec in policy.active_gates())
     rules = policy.history or HistoryRules()
@@ -80,7 +85,8 @@ def record(
         made.append(record_outcomes_in(connection, outcomes, source, now))
         after = _bad_fit_rows(connection, ids, reasons, since) if held else set()
         leads: set[str] = set()
-        for domain in before | after:  # rejected now, or no longer: either moves the gate
+        # A bad-fit rejection new, gone, or with another reason or time moves the gate; one sent again does not.
+        for domain in {row[0] for row in before ^ after}:
             leads.update(account_leads(connection, domain))
         return sorted(leads)  # the lock order
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from leadgate.decision.count_words import plural
 from leadgate.features.schema_errors import readable_problem
+from leadgate.serving.redecide_many import ChampionUnloaded
 
 # What pydantic calls "unable to parse raw data as a unicode string" ("\\ud800" sent alone in JSON).
 UNPAIRED_SURROGATE = "text holds an unpaired surrogate (\\ud800-\\udfff), not Unicode text"
@@ -77,3 +80,14 @@ def unparsable(error: HTTPException) -> str | None:
 def problem(status_code: int, detail: str) -> JSONResponse:
     """An error answer in the service's one shape: {"detail": words}."""
     return JSONResponse({"detail": detail}, status_code=status_code)
+
+
+def champion_unloaded(error: ChampionUnloaded, poll_seconds: float) -> JSONResponse:
+    """503 for a change refused while the champion fails to load; retried after the holder's next try."""
+    detail = (
+        f"the champion model does not load, and this change would decide {plural(error.leads, 'stored lead')} "
+        "again without it: nothing was stored; retry once the model registry answers (GET /readyz says why "
+        "the model does not load)"
+    )
+    headers = {"Retry-After": str(max(1, math.ceil(poll_seconds)))}  # the model is loaded again no sooner
+    return JSONResponse({"detail": detail}, status_code=503, headers=headers)

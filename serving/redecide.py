@@ -32,7 +32,8 @@ class Redecider:
     def __init__(
         self, *, holder: ModelHolder, store: DecisionStore, screening: Screening | None, now: datetime
     ):
-        self.pipeline = holder.current().pipeline  # one snapshot: an alias move never splits a request
+        self.current = holder.current()  # one snapshot: an alias move never splits a request
+        self.pipeline = self.current.pipeline
         self.store = store
         self.screening = screening
         self.now = now

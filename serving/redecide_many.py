@@ -56,6 +56,15 @@ def redecide_many(
         return written
 
 
+class ChampionUnloaded(Exception):
+    """A change would decide stored leads again while the champion fails to load: refused, nothing stored."""
+
+    def __init__(self, problem: str | None, leads: int):
+        self.problem = problem
+        self.leads = leads
+        super().__init__(f"the champion does not load ({problem})")
+
+
 class Redecided(NamedTuple):
     """How many stored leads a change decided again, and their records (for the metrics)."""
 
@@ -78,11 +87,24 @@ def change_and_redecide(
     now: datetime | None = None,
 ) -> Redecided:
     """Make `change(connection, now)`, which names the stored leads it bears on, and decide those again with
-    the champion as the service does (the gates alone while it fails to load), all in one transaction."""
+    the champion, all in one transaction.
+
+    While the champion fails to load, a change that names any stored lead raises ChampionUnloaded and is
+    rolled back: its leads would be decided by the gates alone, a sales_ready lead stored as verify with no
+    score and no reasons, for a change that may not bear on its routing at all. A change that names none,
+    or a folder with no model registered (the gates are all there is), goes through.
+    """
     redecider = Redecider(holder=holder, store=store, screening=screening, now=now or datetime.now(UTC))
+
+    def named(connection: Connection) -> list[str]:
+        leads = change(connection, redecider.now)
+        if leads and redecider.current.load_failed:
+            raise ChampionUnloaded(redecider.current.problem, len(leads))
+        return leads
+
     written = redecide_many(
         store.engine,
-        change=lambda connection: change(connection, redecider.now),
+        change=named,
         decide=redecider.decide_many,
         trigger=trigger,
         at=redecider.now,

@@ -253,4 +253,12 @@ WRITE_ERRORS = {
     415: _problem("the body is sent as another media type than JSON (Content-Type)"),
     503: _problem("decision store unavailable; nothing was stored, retry after `Retry-After` seconds"),
 }
+# A change that decides stored leads again: refused too while the champion fails to load.
+REDECIDING_ERRORS = {
+    **WRITE_ERRORS,
+    503: _problem(
+        "decision store unavailable, or the champion model does not load and the change would decide stored "
+        "leads again without it; nothing was stored, retry after `Retry-After` seconds"
+    ),
+}
 NOT_FOUND = {404: _problem("no lead with this id")}

@@ -16,7 +16,7 @@ from leadgate.serving import suppression_store
 from leadgate.serving.erasure import salt_of
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
-from leadgate.serving.redecide_many import change_and_redecide
+from leadgate.serving.redecide_many import ChampionUnloaded, change_and_redecide
 from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore
 from leadgate.settings import Settings
@@ -103,8 +103,8 @@ def settle_expired(
     without it a lead would read silent_reject with nothing suppressed until its next event. The expiries
     due are settled together, in one transaction, whichever worker gets to each first: a lead two of them
     bore on is decided again once. Nothing is settled while the champion fails to load, so an automatic
-    sweep never stores gates-only decisions in its place (a lift or a new suppression, asked for by someone,
-    still decides with the gates alone then, as intake does).
+    sweep never stores gates-only decisions in its place (a lift or a new suppression asked for by someone
+    is refused then, by `change_and_redecide`).
     """
     if holder.current().load_failed:
         return []
@@ -127,9 +127,11 @@ def settle_expired(
         return sorted(bearing)  # the lock order
 
     deps = {"holder": holder, "store": store, "screening": screening}
-    change_and_redecide(change, trigger="suppression_expired", now=now, **deps).observe(
-        metrics, "suppression_expired"
-    )
+    try:
+        redecided = change_and_redecide(change, trigger="suppression_expired", now=now, **deps)
+    except ChampionUnloaded:  # the registry went down since the check above: rolled back, tried again later
+        return []
+    redecided.observe(metrics, "suppression_expired")
     return [Changed(suppression, decided) for suppression, decided in settled]
 
 

@@ -15,7 +15,7 @@ from leadgate.serving import suppression_service, suppression_store, suppression
 from leadgate.serving.auth import require
 from leadgate.serving.lists_views import Why
 from leadgate.serving.problems import problem
-from leadgate.serving.schemas import READ_ERRORS, WRITE_ERRORS, Problem, SuppressionView
+from leadgate.serving.schemas import READ_ERRORS, REDECIDING_ERRORS, Problem, SuppressionView
 from leadgate.settings import ApiKey
 
 router = APIRouter()
@@ -92,7 +92,7 @@ def list_suppressions(
     "/v1/suppressions",
     response_model=SuppressionChanged,
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE_ERRORS,
+    responses=REDECIDING_ERRORS,
     summary="Stop a kind of contact with a person or an account",
 )
 def create_suppression(
@@ -118,7 +118,7 @@ def create_suppression(
     "/v1/suppressions/{suppression_id}/lift",
     response_model=SuppressionChanged,
     responses={
-        **WRITE_ERRORS,
+        **REDECIDING_ERRORS,
         404: {"model": Problem, "description": "no such suppression"},
         409: {"model": Problem, "description": "lifted already"},
     },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -193,3 +195,19 @@ def _opened_or_fail(settings, action):
             raise
         raise fail(said) from None
     return engine, done
+
+
+@contextmanager
+def champion_or_fail() -> Iterator[None]:
+    """Stop the command in one line when its change was refused because the champion does not load."""
+    from leadgate.decision.count_words import plural
+    from leadgate.serving.redecide_many import ChampionUnloaded
+
+    try:
+        yield
+    except ChampionUnloaded as error:
+        leads = plural(error.leads, "stored lead")
+        raise fail(
+            f"{error}: nothing was changed, as deciding its {leads} again needs it; "
+            "try again when the registry is back"
+        ) from None

@@ -11,6 +11,7 @@ import typer
 from leadgate.cli.common import (
     DataDir,
     PolicyOpt,
+    champion_or_fail,
     console,
     fail,
     first_line,
@@ -90,9 +91,13 @@ def import_outcomes(
         )
     settings = settings_for(data_dir)
     deciding = outside_the_service(settings, store_or_fail(settings))
-    recorded = outcome_service.record(outcomes, source=f"import:{path.name}", **deciding)
+    with champion_or_fail():
+        recorded = outcome_service.record(outcomes, source=f"import:{path.name}", **deciding)
     result = recorded.imported
-    console.print(f"recorded {plural(result.written, 'outcome')} from {path}")
+    unchanged = (
+        f" ({result.unchanged:,} recorded already as sent, left as they were)" if result.unchanged else ""
+    )
+    console.print(f"recorded {plural(result.written, 'outcome')} from {path}{unchanged}")
     if recorded.decided:
         console.print(f"{rejected_accounts_decided(recorded.decided)} decided again")
     if result.unknown_leads:

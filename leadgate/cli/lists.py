@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from leadgate.cli.common import DataDir, console, fail, policy_in_force, settings_for, store_or_fail
+from leadgate.cli.common import (
+    DataDir,
+    champion_or_fail,
+    console,
+    fail,
+    policy_in_force,
+    settings_for,
+    store_or_fail,
+)
 from leadgate.decision.count_words import plural
 
 lists_app = typer.Typer(
@@ -96,9 +104,10 @@ def add(
         raise fail(f"{error}; nothing was stored") from None
     deciding = _deciding(data_dir)
     try:
-        changed = lists_service.add(
-            kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
-        )
+        with champion_or_fail():
+            changed = lists_service.add(
+                kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
+            )
     except (ListValueError, lists_store.ListConflict) as error:
         raise fail(f"{error}; nothing was stored") from None
     console.print(f"added {changed.value} to {kind} ({lists_store.lists_version(changed.revision)})")
@@ -125,9 +134,10 @@ def remove(
         raise fail(f"{error}; nothing was changed") from None
     deciding = _deciding(data_dir)
     try:
-        changed = lists_service.remove(
-            kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
-        )
+        with champion_or_fail():
+            changed = lists_service.remove(
+                kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
+            )
     except (ListValueError, lists_store.ListConflict, lists_store.NotListed) as error:
         raise fail(f"{error}; nothing was changed") from None
     console.print(f"removed {changed.value} from {kind} ({lists_store.lists_version(changed.revision)})")
@@ -142,7 +152,7 @@ def _decided(kind: str, decided: int, deciding: dict) -> None:
     from leadgate.decision.lists import LIST_KINDS
 
     if LIST_KINDS[kind][1] == "domain":  # a network's entry applies from the next decision only
-        console.print(escape(f"{_leads(decided)} decided again, by {_by(deciding)}"))
+        console.print(escape(_decided_by(decided, deciding)))
 
 
 def _line(suppression) -> str:
@@ -205,7 +215,9 @@ def add_suppression(
     except suppression_store.SuppressionError as error:
         raise fail(f"{error}; nothing was stored") from None
     deciding = _deciding(data_dir)
-    _said(suppression_service.create_suppression(row=row, **deciding), deciding)
+    with champion_or_fail():
+        made = suppression_service.create_suppression(row=row, **deciding)
+    _said(made, deciding)
 
 
 @suppressions_app.command("lift")
@@ -220,9 +232,10 @@ def lift_suppression(
 
     deciding = _deciding(data_dir)
     try:
-        changed = suppression_service.lift_suppression(
-            suppression_id=suppression_id, why=why, who=_who(who), **deciding
-        )
+        with champion_or_fail():
+            changed = suppression_service.lift_suppression(
+                suppression_id=suppression_id, why=why, who=_who(who), **deciding
+            )
     except (LookupError, suppression_store.AlreadyLifted, suppression_store.SuppressionError) as error:
         raise fail(f"{error}; nothing was changed") from None
     _said(changed, deciding)
@@ -256,7 +269,12 @@ def _deciding(data_dir) -> dict:
 
 def _said(changed, deciding: dict) -> None:
     console.print(_line(changed.suppression))
-    console.print(escape(f"{_leads(changed.decided)} decided again, by {_by(deciding)}"))
+    console.print(escape(_decided_by(changed.decided, deciding)))
+
+
+def _decided_by(decided: int, deciding: dict) -> str:
+    # By what only when something was: "0 decided, by the gates alone (model load failed)" reads as a fallback.
+    return f"{_leads(decided)} decided again" + (f", by {_by(deciding)}" if decided else "")
 
 
 def _leads(decided: int) -> str:

@@ -129,8 +129,8 @@ def test_a_change_whose_decisions_fail_stores_nothing(client, monkeypatch):
     assert sales_view(client, "atom-1")["route"] == "sales_ready"
 
 
-def test_while_the_champion_fails_to_load_a_change_decides_with_the_gates_alone(client):
-    """As a suppression someone asks for: the change is not refused, and its leads read the gates' route."""
+def test_while_the_champion_fails_to_load_a_change_is_refused_with_nothing_stored(client):
+    """Its leads would read the gates' route in place of the model's: the change waits for the champion."""
     from leadgate.decision.pipeline import DecisionPipeline
     from leadgate.serving.model_holder import LOAD_FAILED, Current
 
@@ -139,7 +139,10 @@ def test_while_the_champion_fails_to_load_a_change_decides_with_the_gates_alone(
     serving = holder.current()
     gates_only = DecisionPipeline(serving.pipeline.policy, None)
     holder._current = Current(gates_only, None, f"{LOAD_FAILED}: artifact missing")
-    assert _put(client, "nordwerk.de", {"do_not_engage": True})["decided"] == 1
+    refused = client.put(
+        "/v1/accounts/nordwerk.de/status", json={"do_not_engage": True}, headers=auth("sales")
+    )
+    assert refused.status_code == 503 and "nothing was stored" in refused.json()["detail"], refused.text
+    assert (_rows(client, AccountStatusRow), _rows(client, AccountStatusAuditRow)) == (0, 0)
     rep = sales_view(client, "gates-1")
-    assert (rep["route"], rep["model_version"]) == ("silent_reject", None)
-    assert rep["history"][-1]["trigger"] == "account_status"
+    assert (rep["route"], rep["history"][-1]["trigger"]) == ("sales_ready", "created")

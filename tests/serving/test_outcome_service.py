@@ -40,3 +40,43 @@ def test_a_bad_fit_rejection_holds_the_accounts_other_contacts_and_its_roll_up_a
     assert _account(client, "nordwerk.de").json()["route"] == "sales_ready"
     # An outcome that rejects no account as a bad fit decides nothing again.
     assert _outcome(client, "exec-2", {"sql": False, "rejection_reason": "no_budget"})["decided"] == 0
+
+
+def _triggers(client, lead_id: str) -> list[str]:
+    return [h["trigger"] for h in sales_view(client, lead_id)["history"]]
+
+
+def test_the_same_outcome_sent_again_changes_nothing_and_decides_nothing(client):
+    from datetime import UTC, datetime, timedelta
+
+    _executive(client, "rep-1", "192.0.2.63")
+    _executive(client, "rep-2", "192.0.2.64")
+    rejection = {"sql": False, "rejection_reason": "not_a_fit_size"}
+    assert _outcome(client, "rep-1", rejection) == {
+        "lead_id": "rep-1",
+        "recorded": True,
+        "changed": True,
+        "decided": 2,
+    }
+    assert _outcome(client, "rep-1", rejection) == {
+        "lead_id": "rep-1",
+        "recorded": True,
+        "changed": False,
+        "decided": 0,
+    }
+    assert _triggers(client, "rep-2") == ["created", "outcome"]
+    # A rep's note on it keeps the day the rejection became known: the hold is where it was.
+    noted = _outcome(client, "rep-1", {**rejection, "feedback": "50 staff, we sell to 500+"})
+    assert (noted["changed"], noted["decided"]) == (True, 0)
+    # Another reason, or another day, is another hold: the account is decided again.
+    assert _outcome(client, "rep-1", {**rejection, "rejection_reason": "not_a_fit_type"})["decided"] == 2
+    earlier = (datetime.now(UTC) - timedelta(days=3)).isoformat()
+    moved = _outcome(client, "rep-1", {**rejection, "rejection_reason": "not_a_fit_type", "at": earlier})
+    assert (moved["changed"], moved["decided"]) == (True, 2)
+    assert _outcome(client, "rep-1", {**rejection, "rejection_reason": "not_a_fit_type", "at": earlier}) == {
+        "lead_id": "rep-1",
+        "recorded": True,
+        "changed": False,
+        "decided": 0,
+    }
+    assert _triggers(client, "rep-2") == ["created", "outcome", "outcome", "outcome"]

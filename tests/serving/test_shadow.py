@@ -87,7 +87,12 @@ def test_outcomes_by_api_replace_earlier_ones_and_need_a_sales_key(two_models, s
         url = "/v1/leads/o-1/outcome"
         assert client.put(url, json={"sql": False}, headers=auth("intake")).status_code == 403
         first = client.put(url, json={"sql": False, "rejection_reason": "no_budget"}, headers=auth("sales"))
-        assert first.status_code == 200 and first.json() == {"lead_id": "o-1", "recorded": True, "decided": 0}
+        assert first.status_code == 200 and first.json() == {
+            "lead_id": "o-1",
+            "recorded": True,
+            "changed": True,
+            "decided": 0,
+        }
         assert client.put(url, json={"sql": True, "won": True}, headers=auth("sales")).status_code == 200
         bad = client.put(url, json={"sql": False, "won": True}, headers=auth("sales"))
         assert bad.status_code == 422 and "won is true but sql is false" in bad.text

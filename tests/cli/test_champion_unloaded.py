@@ -1,0 +1,74 @@
+"""From the CLI too, a change that would decide stored leads again is refused in one line, exit 2, nothing stored,
+while the champion does not load: here its registry's port is closed."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from leadgate.cli import app
+from tests.cli.test_lists import _decisions, _seed
+from tests.serving.test_champion_unloaded import closed_registry
+
+runner = CliRunner()
+REFUSED = "the champion does not load (model load failed: MLflow registry"
+NOTHING = (
+    "nothing was changed, as deciding its 1 stored lead again needs it; try again when the registry is back"
+)
+
+
+def _count(store, table) -> int:
+    with store.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(table))
+
+
+def test_suppressions_lists_and_outcomes_wait_for_the_champion(
+    store_url, registered_settings, pipeline, tmp_path
+):
+    from leadgate.serving import suppression_store
+    from leadgate.serving.store_models import ListEntryRow, OutcomeRow, SuppressionRow
+
+    settings, _ = registered_settings
+    store = _seed(store_url, pipeline)
+    before = _decisions(store)
+    with store.engine.begin() as connection:  # one to lift, made while the champion loaded
+        row = suppression_store.new_row(
+            subject="nordwerk.de",
+            contact="marketing_email",
+            reason="campaign pause",
+            who="kim",
+            source="cli",
+            expires_at=None,
+        )
+        held = suppression_store.insert_row(connection, row).id
+    rejected = tmp_path / "outcomes.jsonl"
+    rejected.write_text('{"lead_id": "nw-1", "sql": false, "rejection_reason": "not_a_fit_size"}\n')
+    env = {"DATABASE_URL": store_url, "MLFLOW_TRACKING_URI": closed_registry()}
+    data = ["--data-dir", str(settings.data_dir)]
+    hold = ["--subject", "nordwerk.de", "--contact", "all_contact", "--reason", "legal hold"]
+    listed = ["--kind", "do_not_engage", "--value", "nordwerk.de", "--why", "legal"]
+    for args in (
+        ["suppressions", "add", *hold],
+        ["suppressions", "lift", "--id", str(held), "--why", "pause over"],
+        ["lists", "add", *listed],
+        ["outcomes", "import", str(rejected)],
+    ):
+        ran = runner.invoke(app, [*args, *data], env=env)
+        said = " ".join(ran.output.split())
+        assert ran.exit_code == 2 and REFUSED in said and NOTHING in said, (args, said)
+        assert len(ran.output.strip().splitlines()) == 1, ran.output  # one line, unwrapped
+    # A suppression bearing on no stored lead needs no decision: stored, and said without a "by".
+    elsewhere = [
+        "--subject",
+        "someone@elsewhere-gmbh.de",
+        "--contact",
+        "marketing_email",
+        "--reason",
+        "asked",
+    ]
+    made = runner.invoke(app, ["suppressions", "add", *elsewhere, *data], env=env)
+    assert made.exit_code == 0 and "0 stored leads decided again\n" in made.output, made.output
+    assert _decisions(store) == before
+    assert [_count(store, table) for table in (SuppressionRow, ListEntryRow, OutcomeRow)] == [2, 0, 0]
+    assert suppression_store.find(store.engine, held).lifted_at is None
+    store.engine.dispose()

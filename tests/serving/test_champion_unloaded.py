@@ -1,0 +1,88 @@
+"""A person's change that would decide stored leads again is refused, nothing stored, while the champion does not
+load (its registry down): a second service on the same store, started with the registry's port closed."""
+
+from __future__ import annotations
+
+import socket
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from tests.serving.conftest import auth, sales_view
+from tests.serving.test_accounts import _executive
+
+REFUSED = "the champion model does not load, and this change would decide 1 stored lead again without it"
+
+
+def closed_registry() -> str:
+    """A PostgreSQL registry URL on a local port nothing listens on: refused at once, as a registry that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"postgresql+psycopg://leadgate@127.0.0.1:{port}/registry"
+
+
+def _service(client, **settings) -> TestClient:
+    from leadgate.serving.app import create_app
+
+    changed = client.app.state.settings.model_copy(update=settings)
+    return TestClient(create_app(changed, store=client.app.state.store, poll=False))
+
+
+def _count(client, table) -> int:
+    with client.app.state.store.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(table))
+
+
+def _refused(response) -> None:
+    assert response.status_code == 503, response.text
+    assert response.json()["detail"].startswith(REFUSED), response.json()
+    assert "nothing was stored" in response.json()["detail"]
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_every_change_bearing_on_a_stored_lead_is_refused_while_the_registry_is_down(client):
+    from leadgate.serving.store_models import (
+        AccountStatusRow,
+        DecisionRow,
+        ListEntryRow,
+        OutcomeRow,
+        SuppressionRow,
+    )
+
+    assert _executive(client, "up-1", "192.0.2.80")["route"] == "sales_ready"
+    stored = [_count(client, table) for table in (DecisionRow, SuppressionRow, AccountStatusRow, OutcomeRow)]
+    entries = _count(client, ListEntryRow)
+    with _service(client, mlflow_tracking_uri=closed_registry()) as down:
+        assert down.get("/readyz").json()["model"] == "missing"
+        hold = {"subject": "up-1@nordwerk.de", "contact": "marketing_email", "reason": "asked by phone"}
+        _refused(down.post("/v1/suppressions", json=hold, headers=auth("sales")))
+        status = {"do_not_engage": True}
+        _refused(down.put("/v1/accounts/nordwerk.de/status", json=status, headers=auth("sales")))
+        listed = {"value": "nordwerk.de", "why": "legal"}
+        _refused(down.post("/v1/lists/do_not_engage", json=listed, headers=auth("admin")))
+        rejected = {"sql": False, "rejection_reason": "not_a_fit_size"}
+        _refused(down.put("/v1/leads/up-1/outcome", json=rejected, headers=auth("sales")))
+        # A change that bears on no stored lead needs no decision: it is stored.
+        other = {**hold, "subject": "someone@elsewhere-gmbh.de"}
+        made = down.post("/v1/suppressions", json=other, headers=auth("sales"))
+        assert made.status_code == 201 and made.json()["decided"] == 0, made.text
+    assert [_count(client, t) for t in (DecisionRow, SuppressionRow, AccountStatusRow, OutcomeRow)] == [
+        stored[0],
+        stored[1] + 1,
+        *stored[2:],
+    ]
+    assert _count(client, ListEntryRow) == entries
+    rep = sales_view(client, "up-1")
+    assert (rep["route"], [h["trigger"] for h in rep["history"]]) == ("sales_ready", ["created"])
+
+
+def test_with_no_model_registered_at_all_the_gates_alone_decide_again(client, tmp_path):
+    _executive(client, "none-1", "192.0.2.81")
+    # A data folder with no registry in it: a gates-only setup, nothing failed to load.
+    with _service(client, data_dir=tmp_path / "no-models", mlflow_tracking_uri=None) as gates:
+        hold = {"subject": "nordwerk.de", "contact": "all_contact", "reason": "legal hold"}
+        made = gates.post("/v1/suppressions", json=hold, headers=auth("sales"))
+    assert made.status_code == 201 and made.json()["decided"] == 1, made.text
+    rep = sales_view(client, "none-1")
+    assert (rep["route"], rep["model_version"]) == ("silent_reject", None)
