@@ -89,23 +89,30 @@ def change_and_redecide(
     """Make `change(connection, now)`, which names the stored leads it bears on, and decide those again with
     the champion, all in one transaction.
 
-    While the champion fails to load, a change that names any stored lead raises ChampionUnloaded and is
-    rolled back: its leads would be decided by the gates alone, a sales_ready lead stored as verify with no
-    score and no reasons, for a change that may not bear on its routing at all. A change that names none,
-    or a folder with no model registered (the gates are all there is), goes through.
+    While the champion fails to load, a change that leaves any stored lead to the model (no gate or
+    suppression decides it) raises ChampionUnloaded and is rolled back: that lead would be decided by the gates
+    alone, a sales_ready lead stored as verify with no score and no reasons, for a change that may not bear on
+    its routing at all. A change whose leads a gate or suppression decides (a legal hold, an opt-out, a
+    do-not-engage entry: the champion would not be asked) goes through, as does one that names none, or any
+    change in a folder with no model registered (the gates are all there is).
     """
     redecider = Redecider(holder=holder, store=store, screening=screening, now=now or datetime.now(UTC))
+    named: list[str] = []
 
-    def named(connection: Connection) -> list[str]:
-        leads = change(connection, redecider.now)
-        if leads and redecider.current.load_failed:
-            raise ChampionUnloaded(redecider.current.problem, len(leads))
-        return leads
+    def change_naming(connection: Connection) -> list[str]:
+        named[:] = change(connection, redecider.now)
+        return named
+
+    def decide(leads: list[dict], received: list[datetime], connection: Connection) -> list[DecisionRecord]:
+        records = redecider.decide_many(leads, received, connection)
+        if redecider.current.load_failed and any(r.route_source == "no_model" for r in records):
+            raise ChampionUnloaded(redecider.current.problem, len(named))
+        return records
 
     written = redecide_many(
         store.engine,
-        change=named,
-        decide=redecider.decide_many,
+        change=change_naming,
+        decide=decide,
         trigger=trigger,
         at=redecider.now,
     )

@@ -41,40 +41,42 @@ def _refused(response) -> None:
     assert int(response.headers["Retry-After"]) >= 1
 
 
-def test_every_change_bearing_on_a_stored_lead_is_refused_while_the_registry_is_down(client):
-    from leadgate.serving.store_models import (
-        AccountStatusRow,
-        DecisionRow,
-        ListEntryRow,
-        OutcomeRow,
-        SuppressionRow,
-    )
+def test_a_change_leaving_a_stored_lead_to_the_model_is_refused_while_the_registry_is_down(client):
+    from leadgate.serving.store_models import DecisionRow, OutcomeRow, SuppressionRow
 
     assert _executive(client, "up-1", "192.0.2.80")["route"] == "sales_ready"
-    stored = [_count(client, table) for table in (DecisionRow, SuppressionRow, AccountStatusRow, OutcomeRow)]
-    entries = _count(client, ListEntryRow)
+    stored = [_count(client, table) for table in (DecisionRow, SuppressionRow, OutcomeRow)]
     with _service(client, mlflow_tracking_uri=closed_registry()) as down:
         assert down.get("/readyz").json()["model"] == "missing"
+        # A marketing-email stop does not gate the lead: the gates alone would store it as verify, unscored.
         hold = {"subject": "up-1@nordwerk.de", "contact": "marketing_email", "reason": "asked by phone"}
         _refused(down.post("/v1/suppressions", json=hold, headers=auth("sales")))
-        status = {"do_not_engage": True}
-        _refused(down.put("/v1/accounts/nordwerk.de/status", json=status, headers=auth("sales")))
-        listed = {"value": "nordwerk.de", "why": "legal"}
-        _refused(down.post("/v1/lists/do_not_engage", json=listed, headers=auth("admin")))
-        rejected = {"sql": False, "rejection_reason": "not_a_fit_size"}
-        _refused(down.put("/v1/leads/up-1/outcome", json=rejected, headers=auth("sales")))
         # A change that bears on no stored lead needs no decision: it is stored.
         other = {**hold, "subject": "someone@elsewhere-gmbh.de"}
         made = down.post("/v1/suppressions", json=other, headers=auth("sales"))
         assert made.status_code == 201 and made.json()["decided"] == 0, made.text
-    assert [_count(client, t) for t in (DecisionRow, SuppressionRow, AccountStatusRow, OutcomeRow)] == [
+    assert [_count(client, t) for t in (DecisionRow, SuppressionRow, OutcomeRow)] == [
         stored[0],
         stored[1] + 1,
-        *stored[2:],
+        stored[2],
     ]
-    assert _count(client, ListEntryRow) == entries
     rep = sales_view(client, "up-1")
     assert (rep["route"], [h["trigger"] for h in rep["history"]]) == ("sales_ready", ["created"])
+
+
+def test_a_change_whose_leads_a_gate_decides_goes_through_while_the_registry_is_down(client):
+    # Review 27: a legal hold or a do-not-engage entry must not wait for the registry: a gate decides its
+    # leads whether or not the champion loads, so the gates alone decide them as the champion would.
+    assert _executive(client, "up-2", "192.0.2.81")["route"] == "sales_ready"
+    with _service(client, mlflow_tracking_uri=closed_registry()) as down:
+        status = {"do_not_engage": True}
+        changed = down.put("/v1/accounts/nordwerk.de/status", json=status, headers=auth("sales"))
+        assert changed.status_code == 200 and changed.json()["decided"] >= 1, changed.text
+        legal = {"subject": "nordwerk.de", "contact": "all_contact", "reason": "legal hold"}
+        held = down.post("/v1/suppressions", json=legal, headers=auth("sales"))
+        assert held.status_code == 201 and held.json()["decided"] >= 1, held.text
+    rep = sales_view(client, "up-2")
+    assert rep["route"] == "silent_reject" and rep["history"][-1]["trigger"] == "suppression", rep
 
 
 def test_with_no_model_registered_at_all_the_gates_alone_decide_again(client, tmp_path):
