@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import NamedTuple, TypeVar
 
 from leadgate.features.schema import Lead
@@ -77,6 +78,17 @@ def warn_dates(model, mapping, stacklevel: int = 4) -> None:
         warnings.warn(date_reading_message(changes, model.version), UserWarning, stacklevel=stacklevel)
 
 
+# The modules whose reading notes `notes_as_warnings` turns into warnings.
+NOTE_LOGGERS = (
+    "leadgate.features.sequences",
+    "leadgate.features.export_records",
+    "leadgate.features.number_marks",
+)
+# This call's notes: per context, so two notebooks' threads reading at once keep each their own, and the
+# loggers themselves are never switched off (review 27: a swapped `propagate` could stay False for good).
+_NOTES: ContextVar[list[str] | None] = ContextVar("leadgate_reading_notes", default=None)
+
+
 def notes_as_warnings(read: Callable[[], T], stacklevel: int = 4) -> T:
     """`read()`, with the notes reading an export logs (a decimal mark inferred, a sequence's invented dates, a
     capped count) given as UserWarnings at the caller's line, as `score` prints them once a file.
@@ -84,28 +96,29 @@ def notes_as_warnings(read: Callable[[], T], stacklevel: int = 4) -> T:
     Logged, they went to stderr through logging's last-resort handler on every call of a notebook's loop;
     a warning is shown once per line, and a test or a notebook can filter it.
     """
-    notes: list[str] = []
-    collect = _Collect(notes)
-    logger = logging.getLogger("leadgate.features")
-    propagate = logger.propagate
-    logger.addHandler(collect)
-    logger.propagate = False
+    _catch_notes()
+    token = _NOTES.set([])
     try:
         result = read()
+        notes = _NOTES.get() or []
     finally:
-        logger.removeHandler(collect)
-        logger.propagate = propagate
+        _NOTES.reset(token)
     for note in dict.fromkeys(notes):
         warnings.warn(note, UserWarning, stacklevel=stacklevel)
     return result
 
 
-class _Collect(logging.Handler):
-    """Keeps the messages of warnings logged while a read runs."""
+def _to_caller(record: logging.LogRecord) -> bool:
+    """A logging filter: inside notes_as_warnings, keep a warning for the caller instead of logging it."""
+    notes = _NOTES.get()
+    if notes is None or record.levelno < logging.WARNING:
+        return True
+    notes.append(record.getMessage())
+    return False
 
-    def __init__(self, notes: list[str]):
-        super().__init__(logging.WARNING)
-        self.notes = notes
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.notes.append(record.getMessage())
+def _catch_notes() -> None:
+    for name in NOTE_LOGGERS:
+        logger = logging.getLogger(name)
+        if _to_caller not in logger.filters:
+            logger.addFilter(_to_caller)
