@@ -122,7 +122,10 @@ class LiveDrift:
             self._counts[self._rows, bins] += 1
 
     def values(self) -> dict[str, float]:
-        """PSI per column so far."""
+        """PSI per column so far; none before MIN_LEADS leads, whose chance PSI would fire drift alerts after
+        every restart (review 27)."""
         with self._lock:
             counts = self._counts.copy()
+        if not len(counts) or counts[0].sum() < MIN_LEADS:
+            return {}
         return {name: psi(self._shares[k], counts[k]) for k, name in enumerate(self.names)}

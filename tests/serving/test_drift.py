@@ -57,3 +57,18 @@ def test_live_counts_give_the_same_psi_as_the_batch_table():
     assert set(values) == set(batch)
     assert np.allclose([values[k] for k in batch], list(batch.values()))
     assert np.isnan(psi(np.array([0.5, 0.5]), np.zeros(2)))
+
+
+def test_live_drift_says_nothing_before_enough_leads_for_psi():
+    from leadgate.serving.drift import MIN_LEADS
+
+    rng = np.random.default_rng(2)
+    names = ["a", "b", "c"]
+    matrix, p_sql = _sample(rng, 5_000)
+    live = LiveDrift(profile(matrix, names, p_sql), names)
+    live_matrix, live_p = _sample(rng, MIN_LEADS, 0.5)
+    for row, p in zip(live_matrix[:-1], live_p[:-1], strict=True):
+        live.observe(row, p)
+    assert live.values() == {}
+    live.observe(live_matrix[-1], live_p[-1])
+    assert set(live.values()) == {"a", "b", "c", "p_sql"}

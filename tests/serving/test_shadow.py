@@ -53,7 +53,8 @@ def test_the_challenger_decides_every_new_lead_apart_from_the_answer(two_models,
     assert view["model_version"] == "leadgate/1" and "shadow" not in str(view).lower()
     assert 'leadgate_shadow_decisions_total{outcome="stored"} 5.0' in metrics
     assert "leadgate_challenger_loaded 1.0" in metrics
-    assert 'leadgate_drift_psi{column="p_sql",model_version="leadgate/1"}' in metrics
+    # Five arrivals are too few for PSI to tell drift from chance: no gauge yet (serving/drift.py MIN_LEADS).
+    assert "leadgate_drift_psi{" not in metrics
 
 
 def test_a_failing_challenger_never_fails_a_request(two_models, store):
