@@ -18,6 +18,12 @@ for name in ("COLUMNS", "LINES"):
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
+def pytest_configure(config):
+    from tests.postgres import required
+
+    required()  # an unreadable LEADGATE_REQUIRE_POSTGRES stops the run before any test, not in each one
+
+
 @pytest.fixture(scope="session")
 def policy():
     from leadgate.decision.policy import load_policy

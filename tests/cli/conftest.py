@@ -19,7 +19,7 @@ def isolated(monkeypatch, tmp_path):
 @pytest.fixture(params=["sqlite", "postgres"])
 def bare_store_url(request, tmp_path, isolated):
     """An empty database's URL, no table in it: a SQLite file, or a fresh PostgreSQL schema."""
-    from tests.serving.conftest import fresh_schema, postgres_or_skip
+    from tests.postgres import fresh_schema, postgres_or_skip
 
     if request.param == "sqlite":
         # An empty database file: commands refuse a missing one before opening it.

@@ -107,7 +107,7 @@ def test_store_errors_never_carry_the_lead_s_personal_data(tmp_path, timeout, ki
     from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
 
-    from tests.serving.conftest import postgres_or_skip
+    from tests.postgres import postgres_or_skip
 
     # A skip, not a silent pass on SQLite alone, when PostgreSQL is away (a failure when CI requires it).
     url = f"sqlite:///{tmp_path / 'd.db'}" if kind == "sqlite" else postgres_or_skip()
