@@ -21,7 +21,9 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 def pytest_configure(config):
     from tests.postgres import required
 
-    required()  # an unreadable LEADGATE_REQUIRE_POSTGRES stops the run before any test, not in each one
+    # An unreadable spelling stops the run before any test, rather than in each test that needs the server.
+    for variable in ("LEADGATE_REQUIRE_POSTGRES", "LEADGATE_REQUIRE_REDIS"):
+        required(variable)
 
 
 @pytest.fixture(scope="session")
