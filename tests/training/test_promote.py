@@ -1,4 +1,7 @@
-"""Promotion on shadow evidence: a worse challenger is refused, a better one promoted only with enough outcomes."""
+"""Promotion on shadow evidence: a worse challenger is refused, a better one promoted only with enough outcomes.
+
+The two tests that judge evidence read from the store run on SQLite and PostgreSQL (`store_url`).
+"""
 
 from __future__ import annotations
 
@@ -16,11 +19,11 @@ def weak(history, policy):
     return train_model(permuted(history), policy, seed=0)
 
 
-def _registry(tmp_path, policy, champion, challenger):
+def _registry(tmp_path, store_url, policy, champion, challenger):
     from leadgate.settings import Settings
     from leadgate.training.registry import log_training
 
-    settings = Settings(data_dir=tmp_path, mlflow_tracking_uri=None, database_url=None)
+    settings = Settings(data_dir=tmp_path, mlflow_tracking_uri=None, database_url=store_url)
     first = log_training(champion, policy, settings, {"path": "test", "leads": 1})
     second = log_training(challenger, policy, settings, {"path": "test", "leads": 1})
     assert (first.aliases, second.aliases) == (["champion"], ["challenger"])
@@ -44,21 +47,23 @@ def _tags(settings, version: str) -> dict[str, str]:
 def _promote(settings, *args):
     from leadgate.cli import app
 
-    return CliRunner().invoke(app, ["promote", "--data-dir", str(settings.data_dir), *args])
+    args = ["promote", "--data-dir", str(settings.data_dir), *args]
+    return CliRunner().invoke(app, args, env={"DATABASE_URL": settings.database_url})
 
 
 def _record(settings, outcomes):
     from leadgate.serving.lifecycle_store import record_outcomes
     from leadgate.serving.store import make_engine
 
-    return record_outcomes(make_engine(settings.decisions_url()), outcomes, source="test")
+    engine = make_engine(settings.decisions_url())
+    written = record_outcomes(engine, outcomes, source="test")
+    engine.dispose()
+    return written
 
 
-def test_a_worse_challenger_is_refused_and_the_champion_stays(tmp_path, monkeypatch, policy, trained, weak):
-    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_POLICY_PATH"):
-        monkeypatch.delenv(name, raising=False)
-    settings, champion, challenger = _registry(tmp_path, policy, trained, weak)
-    records = new_leads(policy)
+def test_a_worse_challenger_is_refused_and_the_champion_stays(tmp_path, store_url, policy, trained, weak):
+    settings, champion, challenger = _registry(tmp_path, store_url, policy, trained, weak)
+    records = new_leads(policy, n=400)  # verdicts far from the margins; half the replay, on two stores
     go_live(settings, records)
     assert _record(settings, outcomes_of(records)).written == len(records)
 
@@ -79,14 +84,12 @@ def test_a_worse_challenger_is_refused_and_the_champion_stays(tmp_path, monkeypa
 
 
 def test_a_better_challenger_is_promoted_only_after_enough_outcomes(
-    tmp_path, monkeypatch, policy, trained, weak
+    tmp_path, store_url, policy, trained, weak
 ):
     import json
 
-    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_POLICY_PATH"):
-        monkeypatch.delenv(name, raising=False)
-    settings, champion, challenger = _registry(tmp_path, policy, weak, trained)
-    records = new_leads(policy, seed=22)
+    settings, champion, challenger = _registry(tmp_path, store_url, policy, weak, trained)
+    records = new_leads(policy, n=400, seed=22)
     go_live(settings, records)
     outcomes = outcomes_of(records)
 
