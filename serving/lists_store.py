@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from leadgate.decision.lists import LIST_KINDS, MAX_WHY, ListValueError, check_kind, compared, normalize
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import ListAuditRow, ListEntryRow
+from leadgate.serving.suppression_store import _utc  # SQLite's naive times and PostgreSQL's session zone: UTC
 
 
 class ListConflict(ValueError):
@@ -174,8 +175,3 @@ def _file_values(policy, kind: str) -> tuple[str, ...]:
     field, _ = LIST_KINDS[kind]
     values = getattr(policy.domains, field) or ()
     return tuple(compared(kind, v) for v in values)
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

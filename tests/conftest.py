@@ -16,6 +16,16 @@ for name in ("COLUMNS", "LINES"):
     os.environ.pop(name, None)
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# The developer's settings that would otherwise reach a test's Settings or CLI run.
+ENV_NAMES = ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH")
+
+
+def pytest_configure(config):
+    from tests.postgres import required
+
+    # An unreadable spelling stops the run before any test, rather than in each test that needs the server.
+    for variable in ("LEADGATE_REQUIRE_POSTGRES", "LEADGATE_REQUIRE_REDIS"):
+        required(variable)
 
 
 @pytest.fixture(scope="session")
@@ -58,9 +68,44 @@ def settings(tmp_path, monkeypatch):
     """Embedded defaults in a fresh data folder, isolated from the developer's environment."""
     from leadgate.settings import Settings
 
-    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"):
+    for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     return Settings(data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def isolated(monkeypatch, tmp_path):
+    """No developer settings, and a scratch working directory so no default `.leadgate` is created here."""
+    for name in ENV_NAMES:
+        monkeypatch.setenv(name, "")  # recorded, so teardown also removes a value MLflow exported meanwhile
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def bare_store_url(request, tmp_path, isolated):
+    """An empty database's URL, no table in it: a SQLite file, or a fresh PostgreSQL schema."""
+    from tests.postgres import fresh_schema, postgres_or_skip
+
+    if request.param == "sqlite":
+        # An empty database file: commands refuse a missing one before opening it.
+        (tmp_path / "decisions.db").touch()
+        yield f"sqlite:///{tmp_path / 'decisions.db'}"
+        return
+    url = postgres_or_skip()
+    with fresh_schema(url) as schema:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def store_url(bare_store_url):
+    """A migrated, empty decision store's URL (commands other than migrate and serve never create one)."""
+    from leadgate.serving.store import make_engine, migrate
+
+    engine = make_engine(bare_store_url)
+    migrate(engine)
+    engine.dispose()
+    return bare_store_url
 
 
 @pytest.fixture(scope="session")

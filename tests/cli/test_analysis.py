@@ -33,7 +33,7 @@ def text(output: str) -> str:
     return " ".join(re.sub(r"[│┃╭╮╰╯─━┏┓┗┛┡┩└┘┌┐╇┳┻╋┼├┤]", " ", output).split())
 
 
-# Every test here runs without developer settings, in a scratch folder (tests/cli/conftest.py).
+# Every test here runs without developer settings, in a scratch folder (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("isolated")
 
 

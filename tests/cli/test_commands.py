@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from leadgate.cli import app
+from tests.conftest import ENV_NAMES
 from tests.factories import lead_dict
 
 ROOT = Path(__file__).resolve().parents[2]
-ENV_NAMES = ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH")
 # Unset for each invocation and restored after it: MLflow itself exports MLFLOW_TRACKING_URI when a
 # command sets the tracking URI, which the next command's Settings would otherwise pick up.
 CLEAN_ENV = dict.fromkeys(ENV_NAMES)
@@ -49,7 +49,7 @@ def write_json(path: Path, data) -> Path:
     return path
 
 
-# Every test here runs without developer settings, in a scratch folder (tests/cli/conftest.py).
+# Every test here runs without developer settings, in a scratch folder (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("isolated")
 
 

@@ -30,7 +30,7 @@ def run(*args):
     return CliRunner().invoke(app, [str(a) for a in args], env={**CLEAN_ENV, "COLUMNS": "220"})
 
 
-# Every test here runs without developer settings, in a scratch folder (tests/cli/conftest.py).
+# Every test here runs without developer settings, in a scratch folder (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("isolated")
 
 

@@ -1,4 +1,4 @@
-"""`leadgate lists` and `leadgate suppressions` on a scratch data folder's SQLite store."""
+"""`leadgate lists` and `leadgate suppressions` on a SQLite and a PostgreSQL store."""
 
 from __future__ import annotations
 
@@ -20,80 +20,61 @@ class _Ran:
         self.output = " ".join(result.output.split())  # lines wrapped at the terminal width, joined
 
 
-def _run(*args: str):
-    return _Ran(runner.invoke(app, list(args)))
+def _on(store_url: str, data_dir):
+    """Runs a command on the store at `store_url`, with `data_dir` for the policy and models."""
+
+    def run(*args: str) -> _Ran:
+        return _Ran(runner.invoke(app, [*args, "--data-dir", str(data_dir)], env={"DATABASE_URL": store_url}))
+
+    return run
 
 
-def test_lists_add_show_remove_with_an_audit(tmp_path, isolated):
-    data = ["--data-dir", str(tmp_path / "data")]
-    assert _run("migrate", *data).exit_code == 0  # only migrate and serve create the store
-    added = _run(
-        "lists",
-        "add",
-        "--kind",
-        "competitor_networks",
-        "--value",
-        "192.0.2.0/24",
-        "--why",
-        "their VPN",
-        *data,
+def test_lists_add_show_remove_with_an_audit(store_url, tmp_path):
+    run = _on(store_url, tmp_path / "data")
+    added = run(
+        "lists", "add", "--kind", "competitor_networks", "--value", "192.0.2.0/24", "--why", "their VPN"
     )
     assert added.exit_code == 0, added.output
     assert "added 192.0.2.0/24 to competitor_networks (lists@1)" in added.output
-    shown = _run("lists", "show", "--kind", "competitor_networks", *data)
+    shown = run("lists", "show", "--kind", "competitor_networks")
     assert "192.0.2.0/24" in shown.output and "their VPN" in shown.output and "add" in shown.output
-    files = _run("lists", "show", "--kind", "competitor_domains", *data)
+    files = run("lists", "show", "--kind", "competitor_domains")
     assert "pipelineiq.com" in files.output and "policy file" in files.output
-    removed = _run(
-        "lists",
-        "remove",
-        "--kind",
-        "competitor_networks",
-        "--value",
-        "192.0.2.0/24",
-        "--why",
-        "wrong",
-        *data,
+    removed = run(
+        "lists", "remove", "--kind", "competitor_networks", "--value", "192.0.2.0/24", "--why", "wrong"
     )
     assert removed.exit_code == 0 and "(lists@2)" in removed.output
 
 
-def test_bad_list_input_stops_with_words_and_exit_code_2(tmp_path, isolated):
-    data = ["--data-dir", str(tmp_path / "data")]
-    assert _run("migrate", *data).exit_code == 0  # only migrate and serve create the store
-    bad = _run(
-        "lists", "add", "--kind", "competitor_networks", "--value", "192.0.2.7/24", "--why", "x", *data
-    )
+def test_bad_list_input_stops_with_words_and_exit_code_2(store_url, tmp_path):
+    run = _on(store_url, tmp_path / "data")
+    bad = run("lists", "add", "--kind", "competitor_networks", "--value", "192.0.2.7/24", "--why", "x")
     assert bad.exit_code == 2 and "did you mean 192.0.2.0/24" in bad.output
-    everyone = _run("lists", "add", "--kind", "competitor_networks", "--value", "::/0", "--why", "x", *data)
+    everyone = run("lists", "add", "--kind", "competitor_networks", "--value", "::/0", "--why", "x")
     assert everyone.exit_code == 2 and "::/0 is every IPv6 address, no one company's" in everyone.output
     assert "nothing was stored" in everyone.output
-    unknown = _run("lists", "add", "--kind", "rivals", "--value", "a.com", "--why", "x", *data)
+    unknown = run("lists", "add", "--kind", "rivals", "--value", "a.com", "--why", "x")
     assert unknown.exit_code == 2 and "unknown list kind" in unknown.output
-    empty = _run("lists", "add", "--kind", "do_not_engage", "--value", "a.com", "--why", " ", *data)
+    empty = run("lists", "add", "--kind", "do_not_engage", "--value", "a.com", "--why", " ")
     assert empty.exit_code == 2 and "reason" in empty.output
-    shown = _run("lists", "show", "--kind", "do_not_engage", *data)
+    shown = run("lists", "show", "--kind", "do_not_engage")
     assert "a.com" not in shown.output.replace("blocked-customer.com", "")
 
 
-def test_a_site_given_with_www_is_listed_by_its_domain_and_a_subdomain_is_refused(tmp_path, isolated):
-    data = ["--data-dir", str(tmp_path / "data")]
-    assert _run("migrate", *data).exit_code == 0  # only migrate and serve create the store
-    added = _run(
-        "lists", "add", "--kind", "competitor_domains", "--value", "www.rivalhq.com", "--why", "x", *data
-    )
+def test_a_site_given_with_www_is_listed_by_its_domain_and_a_subdomain_is_refused(store_url, tmp_path):
+    run = _on(store_url, tmp_path / "data")
+    added = run("lists", "add", "--kind", "competitor_domains", "--value", "www.rivalhq.com", "--why", "x")
     assert added.exit_code == 0 and "added rivalhq.com to competitor_domains" in added.output, added.output
-    sub = _run("lists", "add", "--kind", "do_not_engage", "--value", "eu.rivalhq.com", "--why", "x", *data)
+    sub = run("lists", "add", "--kind", "do_not_engage", "--value", "eu.rivalhq.com", "--why", "x")
     assert sub.exit_code == 2 and "did you mean rivalhq.com?" in sub.output, sub.output
-    free = _run("lists", "add", "--kind", "competitor_domains", "--value", "outlook.com", "--why", "x", *data)
+    free = run("lists", "add", "--kind", "competitor_domains", "--value", "outlook.com", "--why", "x")
     assert free.exit_code == 2 and "outlook.com is a free email domain" in free.output, free.output
-    assert "outlook.com" not in _run("lists", "show", "--kind", "competitor_domains", *data).output
+    assert "outlook.com" not in run("lists", "show", "--kind", "competitor_domains").output
 
 
-def test_suppressions_add_show_lift(tmp_path, isolated):
-    data = ["--data-dir", str(tmp_path / "data")]
-    assert _run("migrate", *data).exit_code == 0  # only migrate and serve create the store
-    made = _run(
+def test_suppressions_add_show_lift(store_url, tmp_path):
+    run = _on(store_url, tmp_path / "data")
+    made = run(
         "suppressions",
         "add",
         "--subject",
@@ -104,24 +85,21 @@ def test_suppressions_add_show_lift(tmp_path, isolated):
         "asked on the phone",
         "--who",
         "kim",
-        *data,
     )
     assert made.exit_code == 0 and "#1 active: marketing_email of maria.keller@nordwerk.de" in made.output
     assert "(cli by kim): asked on the phone" in made.output  # who made it, as who lifted it
-    lifted = _run("suppressions", "lift", "--id", "1", "--why", "asked for the newsletter", *data)
+    lifted = run("suppressions", "lift", "--id", "1", "--why", "asked for the newsletter")
     assert (
         lifted.exit_code == 0
         and "#1 lifted:" in lifted.output
         and "asked for the newsletter" in lifted.output
     )
-    again = _run("suppressions", "lift", "--id", "1", "--why", "x", *data)
+    again = run("suppressions", "lift", "--id", "1", "--why", "x")
     assert again.exit_code == 2 and "was lifted on" in again.output
-    shown = _run("suppressions", "show", "--subject", "maria.keller@nordwerk.de", *data)
+    shown = run("suppressions", "show", "--subject", "maria.keller@nordwerk.de")
     assert "#1 lifted:" in shown.output and "by cli:" in shown.output
     assert "(cli by kim)" in shown.output
-    bad = _run(
-        "suppressions", "add", "--subject", "nobody", "--contact", "all_contact", "--reason", "x", *data
-    )
+    bad = run("suppressions", "add", "--subject", "nobody", "--contact", "all_contact", "--reason", "x")
     assert bad.exit_code == 2 and "nothing was stored" in bad.output
 
 

@@ -22,7 +22,7 @@ def unreachable_registry() -> str:
     """A registry URL on the test PostgreSQL server naming a database that does not exist (password set)."""
     from sqlalchemy import make_url
 
-    from tests.serving.conftest import postgres_or_skip
+    from tests.postgres import postgres_or_skip
 
     url = make_url(postgres_or_skip()).set(database="fixf_no_such_registry", password="s3cret")
     return url.render_as_string(hide_password=False)

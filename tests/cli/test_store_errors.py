@@ -56,7 +56,7 @@ def test_a_database_that_does_not_exist_is_named_with_the_command_that_creates_i
 ):
     from sqlalchemy import make_url
 
-    from tests.serving.conftest import postgres_or_skip
+    from tests.postgres import postgres_or_skip
 
     url = make_url(postgres_or_skip()).set(database="leadgate_no_such_db", password="s3cret")
     said = _one_clear_error(_run(args, url.render_as_string(hide_password=False), tmp_path, monkeypatch))
@@ -78,7 +78,7 @@ def test_a_store_that_opens_is_migrated_as_before(kind, isolated, tmp_path, monk
 
     from sqlalchemy import make_url
 
-    from tests.serving.conftest import fresh_schema, postgres_or_skip
+    from tests.postgres import fresh_schema, postgres_or_skip
 
     base = postgres_or_skip() if kind == "postgres" else None
     with fresh_schema(base) if base else nullcontext() as schema:

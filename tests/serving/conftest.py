@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
+
+from tests.postgres import fresh_schema, postgres_or_skip, use_schema
 
 KEYS = {"intake": "intake-key-123", "sales": "sales-key-456", "admin": "admin-key-789"}
 
@@ -32,58 +29,6 @@ def service_settings(registered_settings):
     settings, _ = registered_settings
     keys = [ApiKey(name=f"test-{role}", role=role, sha256=hash_key(key)) for role, key in KEYS.items()]
     return settings.model_copy(update={"api_keys": keys, "model_poll_seconds": 3600})
-
-
-def postgres_url() -> str | None:
-    """The PostgreSQL URL for tests; when LEADGATE_REQUIRE_POSTGRES=1 an unreachable server fails the run."""
-    url = os.environ.get("LEADGATE_TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
-    from sqlalchemy import create_engine
-
-    try:
-        with create_engine(url).connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-    except Exception as error:  # noqa: BLE001
-        if os.environ.get("LEADGATE_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL required but unreachable at {url}: {error}")
-        return None
-    return url
-
-
-@contextmanager
-def fresh_schema(url: str) -> Iterator[str]:
-    """A new PostgreSQL schema for one test, dropped afterwards, so runs never see each other's rows."""
-    from sqlalchemy import create_engine
-
-    schema = f"lg_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    try:
-        yield schema
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
-
-
-def use_schema(engine, schema: str) -> None:
-    """Every connection of `engine` works in `schema`."""
-    from sqlalchemy import event
-
-    @event.listens_for(engine, "connect")
-    def _search_path(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"SET search_path TO {schema}")
-        cursor.close()
-        dbapi_connection.commit()
-
-
-def postgres_or_skip() -> str:
-    """The test PostgreSQL URL; a skip when unreachable (a failure under LEADGATE_REQUIRE_POSTGRES=1)."""
-    url = postgres_url()
-    if url is None:
-        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
-    return url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

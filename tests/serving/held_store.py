@@ -6,7 +6,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 
-from tests.serving.conftest import fresh_schema, postgres_or_skip, use_schema
+from tests.postgres import fresh_schema, postgres_or_skip, use_schema
 
 BOUND = 2.0  # the setting's default
 

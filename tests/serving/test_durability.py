@@ -15,7 +15,7 @@ import pytest
 from bench.durability import kill_cycle, outage_run, postgres_schema
 from bench.durability_client import KEY, server_env
 from tests.factories import lead_dict
-from tests.serving.conftest import postgres_url
+from tests.postgres import postgres_or_skip
 
 LOAD_SECONDS = 3.0
 RATE = 60.0  # POSTs a second from four threads: a few hundred leads a run, a few in flight at the kill
@@ -27,9 +27,7 @@ def _store_url(kind: str, tmp_path, application_name: str):
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'decisions.db'}"
         return
-    base = postgres_url()  # fails, not skips, when LEADGATE_REQUIRE_POSTGRES=1
-    if base is None:
-        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
+    base = postgres_or_skip()
     with postgres_schema(base, application_name) as url:
         yield url
 
@@ -72,7 +70,7 @@ def test_kill_9_under_load_loses_no_acknowledged_lead_and_a_retry_stores_each_on
 @pytest.mark.parametrize("served", ["postgres"], indirect=True)
 def test_postgres_connections_killed_under_load_answer_503_or_succeed_and_recover_alone(served, tmp_path):
     env, url, name = served
-    base = postgres_url()
+    base = postgres_or_skip()
     tally, ended = outage_run(
         env, url, base, name, lead_dict(), tmp_path / "serve.log", seconds=LOAD_SECONDS, rate=RATE, every=0.2
     )

@@ -48,6 +48,36 @@ def test_each_change_is_audited_and_moves_the_revision(store):
     ]
 
 
+def _in_berlin(store):
+    """The store's engine with each PostgreSQL session in Europe/Berlin, as a server set up there would be."""
+    from sqlalchemy import create_engine
+
+    from tests.postgres import use_schema
+
+    if store.engine.dialect.name == "sqlite":
+        return store.engine  # no session zone: stored times come back without one
+    with store.engine.connect() as connection:
+        schema = connection.exec_driver_sql("SELECT current_schema()").scalar()
+    engine = create_engine(store.engine.url, connect_args={"options": "-c timezone=Europe/Berlin"})
+    use_schema(engine, schema)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW timezone").scalar() == "Europe/Berlin"
+    return engine
+
+
+def test_entry_and_audit_times_read_back_in_utc_whatever_the_session_s_time_zone(store):
+    berlin = _in_berlin(store)
+    before = datetime.now(UTC)
+    lists_store.add_entry(berlin, kind="do_not_engage", value="example-tz.com", why="legal", who="kim")
+    [entry] = lists_store.entries(berlin, "do_not_engage")
+    [change] = lists_store.audit(berlin, "do_not_engage")
+    for moment in (entry.added_at, change["at"]):
+        # `lists show` prints these without a zone: they must be UTC, as SQLite's are, not the server's time.
+        assert moment.tzinfo is UTC, moment
+        assert before - timedelta(seconds=1) <= moment <= datetime.now(UTC)
+    berlin.dispose()
+
+
 @pytest.mark.parametrize(
     ("kind", "value", "why", "words"),
     [

@@ -201,14 +201,24 @@ def redis_url() -> str:
     """The test Redis; skipped when none answers, failed when LEADGATE_REQUIRE_REDIS=1 (CI runs one)."""
     import redis
 
+    from tests.postgres import required
+
     url = os.environ.get("LEADGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
     except redis.RedisError as error:
-        if os.environ.get("LEADGATE_REQUIRE_REDIS") == "1":
+        if required("LEADGATE_REQUIRE_REDIS"):
             pytest.fail(f"Redis required but unreachable at {url}: {error}")
         pytest.skip(f"Redis not reachable at {url} (set LEADGATE_REQUIRE_REDIS=1 to fail instead): {error}")
     return url
+
+
+def test_a_required_redis_that_does_not_answer_fails_however_the_requirement_is_spelled(monkeypatch):
+    monkeypatch.setenv("LEADGATE_TEST_REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    monkeypatch.setenv("LEADGATE_REQUIRE_REDIS", "true")
+    with pytest.raises((pytest.fail.Exception, pytest.skip.Exception)) as raised:
+        redis_url()
+    assert raised.type is pytest.fail.Exception, raised.value
 
 
 def test_workers_sharing_a_redis_share_the_count(limited, service_settings, store):

@@ -14,7 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.factories import lead_dict
-from tests.serving.conftest import auth, postgres_url
+from tests.postgres import postgres_or_skip
+from tests.serving.conftest import auth
 from tests.serving.held_store import BOUND, bounded_store, hung
 
 SLACK = 0.6  # thread hand-offs and the test client on two shared cores
@@ -211,9 +212,7 @@ def _proxy():
     """
     from sqlalchemy import make_url
 
-    base = postgres_url()
-    if base is None:
-        pytest.skip("PostgreSQL not reachable (set LEADGATE_REQUIRE_POSTGRES=1 to fail instead)")
+    base = postgres_or_skip()
     target = make_url(base)
     proxy = subprocess.Popen(
         [sys.executable, "-c", PROXY, str(target.port or 5432)], stdout=subprocess.PIPE, text=True

@@ -1,4 +1,7 @@
-"""Promotion on shadow evidence: a worse challenger is refused, a better one promoted only with enough outcomes."""
+"""Promotion on shadow evidence: a worse challenger is refused, a better one promoted only with enough outcomes.
+
+The two tests that judge evidence read from the store run on SQLite and PostgreSQL (`store_url`).
+"""
 
 from __future__ import annotations
 
@@ -16,15 +19,40 @@ def weak(history, policy):
     return train_model(permuted(history), policy, seed=0)
 
 
-def _registry(tmp_path, policy, champion, challenger):
+@pytest.fixture(scope="module")
+def registries(tmp_path_factory, policy, trained, weak):
+    """Data folders registered once for the module: the trained champion with the weak challenger ("worse"),
+    and the reverse ("better"); each test promotes in its own copy."""
     from leadgate.settings import Settings
     from leadgate.training.registry import log_training
+    from tests.conftest import ENV_NAMES
 
-    settings = Settings(data_dir=tmp_path, mlflow_tracking_uri=None, database_url=None)
-    first = log_training(champion, policy, settings, {"path": "test", "leads": 1})
-    second = log_training(challenger, policy, settings, {"path": "test", "leads": 1})
-    assert (first.aliases, second.aliases) == (["champion"], ["challenger"])
-    return settings, first.version, second.version
+    made = {}
+    with pytest.MonkeyPatch.context() as patch:  # no developer settings, and MLflow's exports undone after
+        for name in ENV_NAMES:
+            patch.setenv(name, "")
+            patch.delenv(name)
+        for name, (champion, challenger) in {"worse": (trained, weak), "better": (weak, trained)}.items():
+            settings = Settings(
+                data_dir=tmp_path_factory.mktemp(name), mlflow_tracking_uri=None, database_url=None
+            )
+            first = log_training(champion, policy, settings, {"path": "test", "leads": 1})
+            second = log_training(challenger, policy, settings, {"path": "test", "leads": 1})
+            assert (first.aliases, second.aliases) == (["champion"], ["challenger"])
+            made[name] = settings.data_dir, first.version, second.version
+    return made
+
+
+def _registry(tmp_path, store_url, registries, which: str):
+    """A copy of a registered data folder (as a person copies one), deciding into the store at `store_url`."""
+    import shutil
+
+    from leadgate.settings import Settings
+
+    template, champion, challenger = registries[which]
+    shutil.copytree(template, tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=store_url)
+    return settings, champion, challenger
 
 
 def _aliases(settings) -> dict[str, str]:
@@ -44,21 +72,23 @@ def _tags(settings, version: str) -> dict[str, str]:
 def _promote(settings, *args):
     from leadgate.cli import app
 
-    return CliRunner().invoke(app, ["promote", "--data-dir", str(settings.data_dir), *args])
+    args = ["promote", "--data-dir", str(settings.data_dir), *args]
+    return CliRunner().invoke(app, args, env={"DATABASE_URL": settings.database_url})
 
 
 def _record(settings, outcomes):
     from leadgate.serving.lifecycle_store import record_outcomes
     from leadgate.serving.store import make_engine
 
-    return record_outcomes(make_engine(settings.decisions_url()), outcomes, source="test")
+    engine = make_engine(settings.decisions_url())
+    written = record_outcomes(engine, outcomes, source="test")
+    engine.dispose()
+    return written
 
 
-def test_a_worse_challenger_is_refused_and_the_champion_stays(tmp_path, monkeypatch, policy, trained, weak):
-    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_POLICY_PATH"):
-        monkeypatch.delenv(name, raising=False)
-    settings, champion, challenger = _registry(tmp_path, policy, trained, weak)
-    records = new_leads(policy)
+def test_a_worse_challenger_is_refused_and_the_champion_stays(tmp_path, store_url, policy, registries):
+    settings, champion, challenger = _registry(tmp_path, store_url, registries, "worse")
+    records = new_leads(policy, n=400)  # verdicts far from the margins; half the replay, on two stores
     go_live(settings, records)
     assert _record(settings, outcomes_of(records)).written == len(records)
 
@@ -78,15 +108,11 @@ def test_a_worse_challenger_is_refused_and_the_champion_stays(tmp_path, monkeypa
     assert "lower bound must be ≥ −0.005 at 95%" in tags["leadgate.promotion.reasons"]
 
 
-def test_a_better_challenger_is_promoted_only_after_enough_outcomes(
-    tmp_path, monkeypatch, policy, trained, weak
-):
+def test_a_better_challenger_is_promoted_only_after_enough_outcomes(tmp_path, store_url, policy, registries):
     import json
 
-    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_POLICY_PATH"):
-        monkeypatch.delenv(name, raising=False)
-    settings, champion, challenger = _registry(tmp_path, policy, weak, trained)
-    records = new_leads(policy, seed=22)
+    settings, champion, challenger = _registry(tmp_path, store_url, registries, "better")
+    records = new_leads(policy, n=400, seed=22)
     go_live(settings, records)
     outcomes = outcomes_of(records)
 

@@ -123,7 +123,7 @@ def test_a_postgresql_tracking_store_logs_twice_quietly_with_files_in_the_data_f
 
     from leadgate.settings import Settings
     from leadgate.training.registry import log_training
-    from tests.serving.conftest import fresh_schema, postgres_or_skip
+    from tests.postgres import fresh_schema, postgres_or_skip
 
     url = postgres_or_skip()
     for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_ARTIFACT_ROOT"):
