@@ -162,7 +162,7 @@ def shadow_pairs(engine: Engine, challenger_version: str) -> list[ShadowPair]:
         .join(DecisionRow, and_(DecisionRow.lead_id == LeadRow.lead_id, DecisionRow.seq == 1))
         .outerjoin(OutcomeRow, OutcomeRow.lead_id == LeadRow.lead_id)
         .where(ShadowDecisionRow.model_version == challenger_version)
-        .order_by(LeadRow.received_at)
+        .order_by(LeadRow.received_at, LeadRow.lead_id)  # ties in one order on every store
     )
     with engine.connect() as connection:
         return [ShadowPair(r[0], _utc(r[1]), *r[2:]) for r in connection.execute(query)]
@@ -184,7 +184,7 @@ def leads_with_outcomes(engine: Engine) -> list[StoredOutcome]:
     query = (
         select(LeadRow.lead, LeadRow.received_at, OutcomeRow.sql, OutcomeRow.won, OutcomeRow.rejection_reason)
         .join(OutcomeRow, OutcomeRow.lead_id == LeadRow.lead_id)
-        .order_by(LeadRow.received_at)
+        .order_by(LeadRow.received_at, LeadRow.lead_id)  # ties in one order on every store
     )
     with engine.connect() as connection:
         return [
@@ -221,7 +221,7 @@ def first_decisions(
             DecisionRow.record,
         )
         .join(DecisionRow, and_(DecisionRow.lead_id == LeadRow.lead_id, DecisionRow.seq == 1))
-        .order_by(LeadRow.received_at)
+        .order_by(LeadRow.received_at, LeadRow.lead_id)  # ties in one order on every store
     )
     naive = engine.dialect.name == "sqlite"  # SQLite keeps naive UTC text; compare like with like
     for bound, keep in ((since, LeadRow.received_at.__ge__), (until, LeadRow.received_at.__lt__)):

@@ -149,3 +149,11 @@ def test_outcomes_stored_before_keep_their_won_and_a_new_one_may_leave_it_unknow
     with bare_engine.connect() as connection:
         rows = dict(connection.execute(text("SELECT lead_id, won FROM outcomes")).all())
     assert {k: None if v is None else bool(v) for k, v in rows.items()} == {"old": False, "new": None}
+
+
+def test_leads_arrived_at_the_same_moment_are_read_in_one_order_on_every_store(store):
+    # Fixer stores: replayed leads share arrival times, and SQLite and PostgreSQL gave their ties in different
+    # orders, so the same shadow evidence got different bootstrap intervals in promote.
+    for lead_id in ("c", "a", "d", "b"):
+        _create(store, lead_id)
+    assert [d.lead["lead_id"] for d in first_decisions(store.engine, since=None)] == ["a", "b", "c", "d"]
