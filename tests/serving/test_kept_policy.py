@@ -1,5 +1,5 @@
 """A registry that cannot be reached at start: the gates decide by the champion's kept policy, never the shipped
-one in its place."""
+one in its place; /readyz can require a champion."""
 
 from __future__ import annotations
 
@@ -192,3 +192,18 @@ def test_the_registry_coming_back_is_said_once_and_the_kept_copy_is_refreshed(
     said = [r.getMessage() for r in caplog.records if r.name == HOLDER_LOG and r.levelno == logging.INFO]
     assert said == [said[0]] and said[0].endswith(": still leadgate/1")
     assert holder.current().problem is None
+
+
+def test_readyz_answers_503_without_a_champion_when_the_settings_require_one(champion_folder, store):
+    settings = champion_folder.model_copy(update={"ready_requires_model": True})
+    with TestClient(_app(unreachable(settings), store)) as client:
+        ready, head = client.get("/readyz"), client.head("/readyz")
+        metrics = client.get("/metrics").text
+        decided = client.post("/v1/leads", json=lead_dict(lead_id="rq-1"), headers=auth("intake"))
+    assert ready.status_code == head.status_code == 503
+    assert ready.json()["store"] == "ok" and ready.json()["model"] == "missing"
+    assert ready.json()["model_problem"].startswith("model load failed: MLflow registry")
+    assert "leadgate_model_loaded 0.0" in metrics
+    assert decided.status_code == 201  # unready for a balancer, yet a lead that reaches it is decided
+    with TestClient(_app(settings, store)) as client:
+        assert client.get("/readyz").status_code == 200
