@@ -130,6 +130,11 @@ class Settings(BaseSettings):
     model_poll_seconds: float = Field(
         30.0, gt=0, le=DAY_SECONDS, description="how often the service checks the champion alias"
     )
+    # Off by default: without a champion the service still decides by the gates (ungated leads to verify).
+    ready_requires_model: bool = Field(
+        False,
+        description="/readyz answers 503 while no champion model serves, not only when the store is down",
+    )
     suppression_sweep_seconds: float = Field(
         60.0,
         gt=0,

@@ -165,6 +165,10 @@ def create_app(
             app.state.store.engine, metrics, max_bytes=settings.wal_max_bytes
         )
         app.state.checkpointer.start()
+        try:  # where the champion's policy is kept for a start without the registry (kept_policy.py)
+            settings.ensure_data_dir()
+        except OSError as error:
+            log.warning("cannot make the data folder %s: %s", settings.data_dir, error.strerror or error)
         # The gauge follows every refresh: with several workers, each one's value is read from its file.
         app.state.holder = holder or ModelHolder(settings, loaded_gauge=metrics.model_loaded)
         app.state.holder.start(poll=poll)

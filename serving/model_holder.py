@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from prometheus_client import Gauge
 
+from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import load_policy
 from leadgate.decision.policy_problems import policy_warnings
 from leadgate.features.schema import parse_lead
 from leadgate.runtime import freeze_long_lived
 from leadgate.serving.examples import LEAD_EXAMPLE
+from leadgate.serving.kept_policy import KeptPolicy, keep, kept, kept_path
 from leadgate.serving.model_loading import LoadedModel, load_by_alias, policy_for
 from leadgate.serving.registry_reach import check_registry
 from leadgate.settings import Settings
@@ -32,6 +35,8 @@ class Current:
     pipeline: DecisionPipeline
     loaded: LoadedModel | None
     problem: str | None = None
+    # The champion's own policy as kept when it last loaded, deciding while it does not load (kept_policy.py).
+    kept: KeptPolicy | None = None
 
     @property
     def model_version(self) -> str | None:
@@ -101,6 +106,10 @@ class ModelHolder:
         self._loaded_gauge = loaded_gauge
         self._announced: tuple[str | None, str] | None = None
         self._policy_announced: str | None = None
+        # Refreshes failed in a row, and since when: said once when one works again.
+        self._failures = 0
+        self._failing_since: datetime | None = None
+        self._last_error: Exception | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._current = Current(DecisionPipeline(policy_for(settings), None), None, "not loaded yet")
@@ -111,10 +120,14 @@ class ModelHolder:
 
     def refresh(self) -> bool:
         """Load the aliased version if it moved; True when the pipeline changed. Never raises."""
+        self._last_error = None
         changed = self._refresh()
+        if self._last_error is None and self._current.problem and self._current.loaded is not None:
+            self._current = replace(self._current, problem=None)  # the registry answers again
         current = self._current
         if self._loaded_gauge is not None:
             self._loaded_gauge.set(0 if current.loaded is None else 1)
+        self._say_recovered(current, changed)
         self._announce(current)
         return changed
 
@@ -132,21 +145,61 @@ class ModelHolder:
                 return False
             if version is None:
                 if loaded is None:
-                    self._current = Current(
-                        self._current.pipeline, None, f"no model with alias '{self.alias}'"
-                    )
+                    before = self._current.pipeline
+                    self._current = self._without_model(f"no model with alias '{self.alias}'", None)
+                    return self._current.pipeline is not before
                 return False
             fresh = self._loader(self.settings, self.alias)
         except Exception as error:  # noqa: BLE001 - a bad load must never take the service down
             log.warning("model refresh failed, keeping the current pipeline: %s", error)
-            if self._current.loaded is None:
-                self._current = Current(self._current.pipeline, None, f"{LOAD_FAILED}: {error}")
-            return False
+            return self._failed(error)
         pipeline = fresh.pipeline()
         _warm_up(pipeline)
         freeze_long_lived(collect=False)  # the new model lives as long as it serves
         self._current = Current(pipeline, fresh)
+        if self.alias == "champion" and fresh.own_policy is not None:
+            keep(self.settings, fresh.model.version, fresh.own_policy)  # refreshed at every load
         return True
+
+    def _failed(self, error: Exception) -> bool:
+        """Note a failed refresh; the pipeline is kept unless no model serves yet. True when it changed."""
+        self._last_error = error
+        self._failures += 1
+        self._failing_since = self._failing_since or datetime.now(UTC)
+        current = self._current
+        if current.loaded is not None:
+            since = f"{self._failing_since:%Y-%m-%d %H:%M} UTC"
+            self._current = replace(current, problem=f"model refresh failing since {since}: {error}")
+            return False
+        self._current = self._without_model(f"{LOAD_FAILED}: {error}", error)
+        return self._current.pipeline is not current.pipeline
+
+    def _without_model(self, problem: str, error: Exception | None) -> Current:
+        """No model serves: the gates of the policy in force, which is the champion's kept one while it fails to
+        load (`error`), unless a policy file is set; never when the registry says no model is registered."""
+        current = self._current
+        if error is None or self.alias != "champion" or self.settings.policy_path:
+            if current.kept is None:
+                return Current(current.pipeline, None, problem)
+            return Current(DecisionPipeline(policy_for(self.settings), None), None, problem)
+        copy = current.kept or kept(self.settings)  # read once per outage: the copy in use stays in use
+        if copy is current.kept:
+            return Current(current.pipeline, None, problem, copy)
+        return Current(DecisionPipeline(copy.policy, None), None, problem, copy)
+
+    def _say_recovered(self, current: Current, changed: bool) -> None:
+        # The failures were one warning each; the end of them is one line, or an outage would never end in the log.
+        if self._last_error is not None or not self._failures:
+            return
+        still = f": still {current.model_version}" if current.loaded is not None and not changed else ""
+        log.info(
+            "%s refresh works again (%s since %s UTC)%s",
+            self.alias,
+            plural(self._failures, "failure"),
+            f"{self._failing_since:%Y-%m-%d %H:%M}",
+            still,
+        )
+        self._failures, self._failing_since = 0, None
 
     def _announce(self, current: Current) -> None:
         # One line per change of model or policy, never one per poll: what an operator reads is what changed.
@@ -160,23 +213,38 @@ class ModelHolder:
             log.info("%s %s in shadow", self.alias, current.model_version)
         elif self.alias == "champion":
             route = current.pipeline.policy.routing.no_model_route
-            log.warning("no champion (%s): gates only, ungated leads go to %s", current.problem, route)
+            gates = f"gates of {current.kept.describe()}" if current.kept else "gates only"
+            log.warning("no champion (%s): %s, ungated leads go to %s", current.problem, gates, route)
         else:
             log.info("no %s (%s)", self.alias, current.problem)
         # No challenger has no policy of its own to announce: the line read as if one were configured.
         shadowless = self.alias != "champion" and current.model_version is None
         if not shadowless and self._policy_announced != policy:
             self._policy_announced = policy
-            if self.settings.policy_path:
-                source = f"from {self.settings.policy_path}"
-            else:
-                source = "the model's own" if current.loaded is not None else "the shipped default"
-            log.info("policy %s for the %s (%s)", policy, self.alias, source)
+            level, source = logging.INFO, self._policy_source(current)
+            if current.load_failed and not current.kept and not self.settings.policy_path:
+                level = logging.WARNING  # leads the model's own policy would serve may be gated now
+            log.log(level, "policy %s for the %s (%s)", policy, self.alias, source)
             # What check-policy would warn of, once per policy like the line above.
             if self.settings.policy_path:
                 for warning in policy_warnings(current.pipeline.policy, load_policy()):
                     log.warning("policy warning: %s", warning)
         self._announced = state
+
+    def _policy_source(self, current: Current) -> str:
+        if self.settings.policy_path:
+            return f"from {self.settings.policy_path}"
+        if current.loaded is not None:
+            return "the model's own"
+        if current.kept is not None:
+            at = f"{current.kept.kept_at:%Y-%m-%d %H:%M} UTC"
+            return f"{current.kept.model_version}'s own, kept {at} in {current.kept.path}"
+        if current.load_failed:
+            return (
+                "the shipped default: the champion's own policy is unknown while it does not load, and none was "
+                f"kept in {kept_path(self.settings)}"
+            )
+        return "the shipped default"
 
     def start(self, poll: bool = True) -> None:
         """Load now, then (unless `poll` is False) poll in a daemon thread every `model_poll_seconds`."""

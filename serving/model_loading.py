@@ -29,6 +29,8 @@ class LoadedModel:
     name: str
     version: str
     run_id: str
+    # The policy stored with the model, whichever decides: kept in the data folder for when the registry is away.
+    own_policy: Policy | None = None
 
     def pipeline(self) -> DecisionPipeline:
         """The decision pipeline for this model under the policy in force (`policy_for`)."""
@@ -189,7 +191,12 @@ def load_version(settings: Settings, version) -> LoadedModel:
     model: ScoringModel = wrapper.scoring_model
     model.version = f"{settings.model_name}/{version.version}"
     return LoadedModel(
-        model, policy_for(settings, wrapper.policy), settings.model_name, str(version.version), version.run_id
+        model,
+        policy_for(settings, wrapper.policy),
+        settings.model_name,
+        str(version.version),
+        version.run_id,
+        own_policy=wrapper.policy,
     )
 
 

@@ -206,10 +206,16 @@ def healthz() -> dict:
 
 
 @router.get(
-    "/readyz", summary="Model and store readiness", responses={503: {"description": "store unavailable"}}
+    "/readyz",
+    summary="Model and store readiness",
+    responses={
+        503: {
+            "description": "store unavailable, or no champion serves and LEADGATE_READY_REQUIRES_MODEL is on"
+        }
+    },
 )
 def readyz(request: Request):
-    """Ready when the store answers; reports whether a model is loaded or gates run alone."""
+    """Ready when the store answers (and a champion serves, if the settings require it); says which model serves."""
     state = request.app.state
     current = state.holder.current()
     store_ok = state.store.ping()
@@ -219,7 +225,8 @@ def readyz(request: Request):
         "model_problem": current.problem,
         "policy": current.pipeline.policy.version,
     }
-    return JSONResponse(body, status_code=200 if store_ok else 503)
+    model_ok = current.loaded is not None or not state.settings.ready_requires_model
+    return JSONResponse(body, status_code=200 if store_ok and model_ok else 503)
 
 
 # Load balancers often probe with HEAD: answered as GET is, status and headers, without the body. Kept out of the

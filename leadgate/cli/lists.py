@@ -283,4 +283,8 @@ def _leads(decided: int) -> str:
 
 def _by(deciding: dict) -> str:
     current = deciding["holder"].current()
-    return f"champion {current.model_version}" if current.loaded else f"the gates alone ({current.problem})"
+    if current.loaded:
+        return f"champion {current.model_version}"
+    # While the champion does not load, its kept policy gates: say whose, as the service's log does.
+    of = f", of {current.kept.describe()}" if current.kept else ""
+    return f"the gates alone{of} ({current.problem})"

@@ -45,8 +45,20 @@ ForwardedAllowIps = Annotated[
         help="proxy IPs/networks, comma-separated, or * (default 127.0.0.1; LEADGATE_FORWARDED_ALLOW_IPS)"
     ),
 ]
+ReadyRequiresModel = Annotated[
+    bool | None,
+    typer.Option(
+        "--ready-requires-model/--ready-without-model",
+        help="/readyz answers 503 while no champion serves (default: ready on the gates alone; "
+        "LEADGATE_READY_REQUIRES_MODEL)",
+    ),
+]
 # What the CLI may set on top of the environment; worker processes read theirs from it.
-SERVE_OVERRIDES = {"data_dir": "LEADGATE_DATA_DIR", "metrics_port": "LEADGATE_METRICS_PORT"}
+SERVE_OVERRIDES = {
+    "data_dir": "LEADGATE_DATA_DIR",
+    "metrics_port": "LEADGATE_METRICS_PORT",
+    "ready_requires_model": "LEADGATE_READY_REQUIRES_MODEL",
+}
 
 
 def serve(
@@ -58,6 +70,7 @@ def serve(
     metrics_port: MetricsPort = None,
     proxy_headers: ProxyHeaders = None,
     forwarded_allow_ips: ForwardedAllowIps = None,
+    ready_requires_model: ReadyRequiresModel = None,
     data_dir: DataDir = None,
 ) -> None:
     """Run the scoring API (FastAPI + uvicorn) on the decision store and the champion model."""
@@ -72,6 +85,7 @@ def serve(
         "metrics_port": metrics_port,
         "proxy_headers": proxy_headers,
         "forwarded_allow_ips": forwarded_allow_ips,
+        "ready_requires_model": ready_requires_model,
     }
     settings = settings_or_fail({name: value for name, value in given.items() if value is not None})
     # Migrate once here: several workers migrating at start would race to create the same tables.

@@ -171,3 +171,23 @@ def test_trusted_proxies_are_read_in_canonical_form():
     assert Settings(forwarded_allow_ips=" * ").forwarded_allow_ips == "*"
     given = " 10.0.0.5, 172.16.0.0/12 ,2001:DB8::1 "
     assert Settings(forwarded_allow_ips=given).forwarded_allow_ips == "10.0.0.5,172.16.0.0/12,2001:db8::1"
+
+
+def test_serve_refuses_a_readiness_rule_that_is_no_yes_or_no_and_passes_its_option_to_the_workers(
+    tmp_path, monkeypatch
+):
+    from leadgate.cli.service import SERVE_OVERRIDES
+    from leadgate.settings import Settings
+
+    with socket.socket() as taken:  # a setting let through fails on the port, never starts a server
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = _invoke(["serve", "--port", port], tmp_path, LEADGATE_READY_REQUIRES_MODEL="maybe")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert _flat(result.output).startswith(
+        "error: LEADGATE_READY_REQUIRES_MODEL: Input should be a valid boolean"
+    )
+    # `serve --ready-requires-model` puts the option in the environment, where each worker reads its settings.
+    monkeypatch.setenv(SERVE_OVERRIDES["ready_requires_model"], str(True))
+    assert Settings().ready_requires_model is True
