@@ -58,6 +58,9 @@ SERVE_OVERRIDES = {
     "data_dir": "LEADGATE_DATA_DIR",
     "metrics_port": "LEADGATE_METRICS_PORT",
     "ready_requires_model": "LEADGATE_READY_REQUIRES_MODEL",
+    # Read by the app in each worker (create_app), not by uvicorn: without these the options were ignored.
+    "proxy_headers": "LEADGATE_PROXY_HEADERS",
+    "forwarded_allow_ips": "LEADGATE_FORWARDED_ALLOW_IPS",
 }
 
 

@@ -121,3 +121,14 @@ def test_proxy_headers_are_applied_once_by_the_app_not_again_by_uvicorn():
 
     config = uvicorn_config(Settings(forwarded_allow_ips="172.16.0.0/12"), workers=2)
     assert not config.proxy_headers and config.workers == 2
+
+
+def test_every_serve_option_the_workers_read_reaches_them_through_the_environment():
+    # Fixer registry: --no-proxy-headers and --forwarded-allow-ips were validated, then never reached the app,
+    # which each worker builds from the environment (serving/asgi.py).
+    import inspect
+
+    from leadgate.cli.service import SERVE_OVERRIDES, serve
+
+    options = set(inspect.signature(serve).parameters) - {"host", "port", "workers"}  # the main process's own
+    assert set(SERVE_OVERRIDES) == options
