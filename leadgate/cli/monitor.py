@@ -67,9 +67,11 @@ def monitor(
     if period not in ("day", "week"):
         raise fail("--period must be day or week")
     settings = settings_for(data_dir)
+    failed = False
     try:
         loaded = load_by_alias(settings, "champion")
     except Exception as error:  # noqa: BLE001 - the live decisions can be read without the champion
+        failed = True
         first = first_line(error)
         console.print(f"[yellow]the champion does not load, so no drift is computed: {first}[/]")
         loaded = None
@@ -88,7 +90,8 @@ def monitor(
         # Each lead's first decision, as drift reads it: the API's listings show the latest, after overrides,
         # suppressions and events (walk L compared the two and found no word saying which).
         f"{plural(report.leads, 'lead')} since {window}; routes at arrival: {routes_in_words(report.routes)}; "
-        f"champion {report.model_version or 'none'}"
+        # Walk P: "champion none" read as "there is no champion" when the registry was only unreachable.
+        f"champion {report.model_version or ('not loaded' if failed else 'none')}"
     )
     models = {version: n for version, n in report.decided_by.items() if version != "none"}
     if len(models) > 1 or (models and "none" in report.decided_by):

@@ -68,6 +68,10 @@ def test_suppressions_lists_and_outcomes_wait_for_the_champion(
     assert _decisions(store) == before
     assert [_count(store, table) for table in (SuppressionRow, ListEntryRow, OutcomeRow)] == [2, 0, 0]
     assert suppression_store.find(store.engine, held).lifted_at is None
+    watched = runner.invoke(app, ["monitor", "--since", "2000-01-01", *data], env=env)
+    said = " ".join(watched.output.split())
+    assert watched.exit_code == 0 and "the champion does not load, so no drift is computed" in said, said
+    assert "champion not loaded" in said and "champion none" not in said
     # A bad-fit rejection holds its account's leads by a gate, which needs no champion: it goes through.
     imported = runner.invoke(app, ["outcomes", "import", str(rejected), *data], env=env)
     assert imported.exit_code == 0 and "decided again" in imported.output, imported.output
