@@ -16,6 +16,7 @@ from leadgate.training.linear_fit import fit_linear_start
 # small exports with a few strong columns it generalizes better than deeper trees, and validation decides.
 SIZE_GRID = ((3, 20), (7, 20), (15, 50), (31, 100))
 MAX_ROUNDS = 1000  # high enough that early stopping, not the cap, picks the number of trees
+# A module constant so bench/shapes can ablate it (--set); lower rates gained nothing on X Education (README).
 LEARNING_RATE = 0.1
 # A bigger model must beat a smaller one by more than this validation ROC-AUC to be chosen.
 AUC_TOLERANCE = 0.002
