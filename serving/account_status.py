@@ -13,13 +13,14 @@ from typing import NamedTuple
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from leadgate.serving.accounts import AccountStatus, _utc
+from leadgate.serving.accounts import AccountStatus
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.redecide_many import Redecided, change_and_redecide
 from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore
 from leadgate.serving.store_models import AccountStatusAuditRow, AccountStatusRow, LeadRow
+from leadgate.serving.stored_times import stored_utc
 
 FLAGS = ("do_not_engage", "churned_non_payment", "open_escalation")  # what the gates read
 FIELDS = (*FLAGS, "note")
@@ -114,7 +115,7 @@ def status_changes(engine: Engine, domain: str, limit: int = CHANGES_SHOWN) -> l
     return [
         {
             "changed_by": row.changed_by,
-            "changed_at": _utc(row.changed_at),
+            "changed_at": stored_utc(row.changed_at),
             "before": row.before,
             "after": row.after,
             "changed": _changed(row.before, row.after),

@@ -11,7 +11,7 @@ independent, so colleagues who convert together make it an upper estimate).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine, func, select
 
@@ -22,6 +22,7 @@ from leadgate.decision.routes import ROUTE_SEVERITY, Route
 from leadgate.features import signals, titles
 from leadgate.features.schema_types import unseen_problem
 from leadgate.serving.store_models import AccountStatusRow, DecisionRow, LeadRow
+from leadgate.serving.stored_times import stored_utc
 
 
 class NotAnAccount(ValueError):
@@ -64,10 +65,6 @@ class AccountStatus:
         return {**self.__dict__}
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def read_status(engine: Engine, domain: str) -> AccountStatus | None:
     """The account's stored status, or None."""
     with engine.connect() as connection:
@@ -79,7 +76,7 @@ def read_status(engine: Engine, domain: str) -> AccountStatus | None:
         row.churned_non_payment,
         row.open_escalation,
         row.note,
-        _utc(row.updated_at),
+        stored_utc(row.updated_at),
         row.updated_by,
     )
 
@@ -135,7 +132,7 @@ def account_contacts(engine: Engine, domain: str, limit: int) -> tuple[list[Cont
                 p_sql=p_sql,
                 band=band,
                 gates=[gate.code for gate in record.gates if not gate.lifted],
-                decided_at=_utc(datetime.fromisoformat(record.decided_at)),
+                decided_at=stored_utc(datetime.fromisoformat(record.decided_at)),
             )
         )
     return contacts, summary, len(summary)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, Engine, exists, func, insert, select
 
@@ -12,10 +12,7 @@ from leadgate.features.feedback import feedback_label
 from leadgate.serving.lifecycle_store import StoredOutcome
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import FeedbackRow, LeadRow, OutcomeRow
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+from leadgate.serving.stored_times import stored_utc
 
 
 def label_word(verdict: str, reason: str | None) -> str:
@@ -66,7 +63,9 @@ def feedback_outcomes(engine: Engine) -> list[StoredOutcome]:
             if label is None:
                 continue
             # Feedback says nothing of a won deal: unknown, not "not won".
-            labelled.append(StoredOutcome(lead, _utc(received_at), label, None, None if label else reason))
+            labelled.append(
+                StoredOutcome(lead, stored_utc(received_at), label, None, None if label else reason)
+            )
     return labelled
 
 
@@ -118,7 +117,7 @@ def verdicts_of(connection: Connection, lead_id: str) -> list[dict]:
                 "note": row.note,
                 "label": label_word(row.verdict, row.reason),
                 "recorded_by": row.recorded_by,
-                "recorded_at": _utc(row.recorded_at),
+                "recorded_at": stored_utc(row.recorded_at),
             }
         )
     return verdicts

@@ -12,13 +12,7 @@ from leadgate.decision.record import DecisionRecord
 from leadgate.features.outcome import Outcome
 from leadgate.serving.store import writing
 from leadgate.serving.store_models import DecisionRow, LeadRow, OutcomeRow, ShadowDecisionRow
-
-
-def _utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+from leadgate.serving.stored_times import stored_utc
 
 
 def record_shadow(engine: Engine, row: dict) -> bool:
@@ -73,7 +67,9 @@ def record_outcomes_in(
             continue
         stored = existing.get(lead_id)
         at = _known_at(outcome, stored, now)
-        if stored is not None and _as_stored(outcome, at) == _as_stored(stored, _utc(stored.recorded_at)):
+        if stored is not None and _as_stored(outcome, at) == _as_stored(
+            stored, stored_utc(stored.recorded_at)
+        ):
             unchanged += 1
             continue
         values = {
@@ -106,7 +102,7 @@ def _known_at(outcome: Outcome, stored, now: datetime) -> datetime:
     # Sent again without its time, the same label keeps the time it became known: else a nightly import of the
     # CRM's every outcome would move each rejection, and the hold it starts, to tonight.
     if stored is not None and _as_stored(outcome, None)[:3] == _as_stored(stored, None)[:3]:
-        return _utc(stored.recorded_at)
+        return stored_utc(stored.recorded_at)
     return now
 
 
@@ -121,7 +117,7 @@ def outcome_of(connection: Connection, lead_id: str) -> dict | None:
         "rejection_reason": row.rejection_reason,
         "feedback": row.feedback,
         "source": row.source,
-        "recorded_at": _utc(row.recorded_at),
+        "recorded_at": stored_utc(row.recorded_at),
     }
 
 
@@ -165,7 +161,7 @@ def shadow_pairs(engine: Engine, challenger_version: str) -> list[ShadowPair]:
         .order_by(LeadRow.received_at, LeadRow.lead_id)  # ties in one order on every store
     )
     with engine.connect() as connection:
-        return [ShadowPair(r[0], _utc(r[1]), *r[2:]) for r in connection.execute(query)]
+        return [ShadowPair(r[0], stored_utc(r[1]), *r[2:]) for r in connection.execute(query)]
 
 
 @dataclass(frozen=True)
@@ -188,7 +184,7 @@ def leads_with_outcomes(engine: Engine) -> list[StoredOutcome]:
     )
     with engine.connect() as connection:
         return [
-            StoredOutcome(r[0], _utc(r[1]), bool(r[2]), None if r[3] is None else bool(r[3]), r[4])
+            StoredOutcome(r[0], stored_utc(r[1]), bool(r[2]), None if r[3] is None else bool(r[3]), r[4])
             for r in connection.execute(query)
         ]
 
@@ -230,6 +226,6 @@ def first_decisions(
             query = query.where(keep(bound.replace(tzinfo=None) if naive else bound))
     with engine.connect() as connection:
         return [
-            LiveDecision(r[0], _utc(r[1]), *r[2:-1], DecisionRecord.from_json(r[-1]))
+            LiveDecision(r[0], stored_utc(r[1]), *r[2:-1], DecisionRecord.from_json(r[-1]))
             for r in connection.execute(query)
         ]

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from leadgate.decision.lists import LIST_KINDS, MAX_WHY, ListValueError, check_kind, compared, normalize
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import ListAuditRow, ListEntryRow
-from leadgate.serving.suppression_store import _utc  # SQLite's naive times and PostgreSQL's session zone: UTC
+from leadgate.serving.stored_times import stored_utc
 
 
 class ListConflict(ValueError):
@@ -147,7 +147,7 @@ def entries(engine: Engine, kind: str, policy=None) -> list[ListEntry]:
     query = select(ListEntryRow).where(ListEntryRow.kind == kind).order_by(ListEntryRow.value)
     with engine.connect() as connection:
         for row in connection.execute(query):
-            found.append(ListEntry(kind, row.value, "store", _utc(row.added_at), row.added_by, row.why))
+            found.append(ListEntry(kind, row.value, "store", stored_utc(row.added_at), row.added_by, row.why))
     return found
 
 
@@ -165,7 +165,7 @@ def audit(engine: Engine, kind: str, limit: int = 100) -> list[dict]:
                 "value": row.value,
                 "who": row.who,
                 "why": row.why,
-                "at": _utc(row.at),
+                "at": stored_utc(row.at),
             }
             for row in connection.execute(query)
         ]

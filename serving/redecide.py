@@ -7,7 +7,7 @@ differently from the next one.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection
 
@@ -24,6 +24,7 @@ from leadgate.serving.history_store import (
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore
+from leadgate.serving.stored_times import stored_utc
 
 
 class Redecider:
@@ -78,7 +79,8 @@ class Redecider:
         extra: dict = {}
         if uses_facts(self.pipeline.policy):
             submissions = [
-                Submission.of(lead, _utc(at), self.now) for lead, at in zip(leads, received, strict=True)
+                Submission.of(lead, stored_utc(at), self.now)
+                for lead, at in zip(leads, received, strict=True)
             ]
             # Inside the change's transaction: an account status it wrote is what the gates read.
             extra["facts"] = stored_facts(self.store.engine, submissions, self.pipeline.policy, connection)
@@ -91,7 +93,3 @@ class Redecider:
         _, records = current.decide_records(parsed, now=self.now, **extra)
         self.decided.extend(records)
         return records
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite hands back naive UTC

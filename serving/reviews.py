@@ -19,6 +19,7 @@ from leadgate.decision.routes import REJECTING_ROUTES
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import DecisionRow, LeadRow, ReviewRow
 from leadgate.serving.store_rows import is_review_token
+from leadgate.serving.stored_times import stored_utc
 
 REVIEW_OUTCOMES = {
     "misclassified": "the automatic decision was wrong",
@@ -39,13 +40,6 @@ class AlreadyResolved(ValueError):
     """The review item was resolved before; its outcome stays."""
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _view(row) -> dict:
     return {
         "id": row.id,
@@ -56,11 +50,11 @@ def _view(row) -> dict:
         "p_sql": row.p_sql,
         "message": row.message,
         "status": row.status,
-        "opened_at": _utc(row.opened_at),
+        "opened_at": stored_utc(row.opened_at),
         "outcome": row.outcome,
         "note": row.note,
         "resolved_by": row.resolved_by,
-        "resolved_at": _utc(row.resolved_at),
+        "resolved_at": stored_utc(row.resolved_at),
     }
 
 

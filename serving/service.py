@@ -22,17 +22,13 @@ from leadgate.serving.reviews import reviews_of
 from leadgate.serving.screening import Screening
 from leadgate.serving.shadow import ShadowScorer
 from leadgate.serving.store import DecisionStore, Stored
+from leadgate.serving.stored_times import stored_utc
 
 log = logging.getLogger(__name__)
 
 
 class LeadNotFound(LookupError):
     """No lead with this id is stored."""
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def answer_of(stored: Stored) -> dict:
@@ -96,7 +92,7 @@ MAX_EVENTS = 10_000  # the schema's limit; the oldest activity gives way first
 
 
 def _event_key(event: dict) -> tuple[str, datetime]:
-    return event["type"], _utc(datetime.fromisoformat(event["at"]))
+    return event["type"], stored_utc(datetime.fromisoformat(event["at"]))
 
 
 def merge_events(stored: dict, events: list[Event]) -> dict:
@@ -153,7 +149,7 @@ URGENCY_WINDOW = timedelta(days=7)
 
 def p_sql_change(history: list, now: datetime, window: timedelta = URGENCY_WINDOW) -> float | None:
     """P(SQL) of the latest decision minus that of the latest decision at or before `now - window`."""
-    before = [row for row in history if _utc(row.decided_at) <= now - window]
+    before = [row for row in history if stored_utc(row.decided_at) <= now - window]
     current = history[-1].p_sql if history else None
     if not before or current is None or before[-1].p_sql is None:
         return None
@@ -177,7 +173,7 @@ def _suppressions_now(record: DecisionRecord, screening: Screening | None, lead:
 
 def _key(suppression: dict) -> tuple:
     created = datetime.fromisoformat(suppression["created_at"])
-    return suppression["subject"], suppression["contact"], suppression["source"], _utc(created)
+    return suppression["subject"], suppression["contact"], suppression["source"], stored_utc(created)
 
 
 def _stopped(suppressions: list[dict]) -> list[str]:
@@ -221,7 +217,7 @@ def decision_view(
         "model_missing": latest.model_missing,
         "policy_version": latest.policy_version,
         "lists_version": record.lists_version,
-        "decided_at": _utc(latest.decided_at),
+        "decided_at": stored_utc(latest.decided_at),
         "suppressed": _stopped(suppressions),
         "suppressions": suppressions,
         "history": [
@@ -232,7 +228,7 @@ def decision_view(
                 "p_sql": row.p_sql,
                 "model_version": row.model_version,
                 "policy_version": row.policy_version,
-                "decided_at": _utc(row.decided_at),
+                "decided_at": stored_utc(row.decided_at),
                 "control": row.record.get("control"),
                 "lists_version": row.record.get("lists_version"),
                 "suppressed": _stopped(row.record.get("suppressions", [])),
@@ -263,7 +259,7 @@ def list_leads(
             "p_sql": row.p_sql,
             "band": row.band,
             "gates": [gate.code for gate in DecisionRecord.from_json(row.record).gates],
-            "decided_at": _utc(row.decided_at),
+            "decided_at": stored_utc(row.decided_at),
         }
         for row in rows
     ]

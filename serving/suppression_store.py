@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from leadgate.decision.suppression import CONTACTS, Suppression
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import LeadRow, SuppressionRow
+from leadgate.serving.stored_times import stored_utc
 from leadgate.serving.suppression_subjects import (
     ERASED,
     SuppressionError,
@@ -34,12 +35,6 @@ def _text(value: str, name: str) -> str:
     return text
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def of_row(row: SuppressionRow) -> Suppression:
     """The pipeline's view of a stored record."""
     return Suppression(
@@ -48,10 +43,10 @@ def of_row(row: SuppressionRow) -> Suppression:
         contact=row.contact,
         reason=row.reason,
         source=row.source,
-        created_at=_utc(row.created_at),
-        expires_at=_utc(row.expires_at),
+        created_at=stored_utc(row.created_at),
+        expires_at=stored_utc(row.expires_at),
         id=row.id,
-        lifted_at=_utc(row.lifted_at),
+        lifted_at=stored_utc(row.lifted_at),
         lifted_by=row.lifted_by,
         lift_reason=row.lift_reason,
         created_by=row.created_by,
@@ -84,7 +79,7 @@ def new_row(
     if contact not in CONTACTS:
         raise SuppressionError(f"contact must be one of {', '.join(CONTACTS)}, not {contact!r}")
     now = datetime.now(UTC)
-    expires_at = _utc(expires_at)
+    expires_at = stored_utc(expires_at)
     if expires_at is not None and expires_at <= now:
         raise SuppressionError("expires_at is in the past: the suppression would never act")
     return {
@@ -120,7 +115,7 @@ def lift_in(connection: Connection, suppression_id: int, *, why: str, who: str) 
         raise LookupError(f"no suppression {suppression_id}")
     if row.lifted_at is not None:
         raise AlreadyLifted(
-            f"suppression {suppression_id} was lifted on {_utc(row.lifted_at):%Y-%m-%d %H:%M} UTC"
+            f"suppression {suppression_id} was lifted on {stored_utc(row.lifted_at):%Y-%m-%d %H:%M} UTC"
         )
     connection.execute(
         update(SuppressionRow)
