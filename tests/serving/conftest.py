@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.postgres import fresh_schema, postgres_or_skip, use_schema
+from tests.serving.held_store import bounded_store
 
 KEYS = {"intake": "intake-key-123", "sales": "sales-key-456", "admin": "admin-key-789"}
 
@@ -33,23 +34,10 @@ def service_settings(registered_settings):
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def store(request, tmp_path):
-    from leadgate.serving.store import DecisionStore, make_engine, migrate
-
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'decisions.db'}")
-        migrate(engine)
-        yield DecisionStore(engine)
-        engine.dispose()
-        return
-    from sqlalchemy import create_engine
-
-    url = postgres_or_skip()
-    with fresh_schema(url) as schema:
-        engine = create_engine(url, pool_pre_ping=True)
-        use_schema(engine, schema)
-        migrate(engine)
-        yield DecisionStore(engine)
-        engine.dispose()
+    """A migrated store on each database, its engine made by make_engine as the product makes it (pool,
+    hidden parameters, UTC sessions), without the service's bound."""
+    with bounded_store(request.param, tmp_path, bound=None) as built:
+        yield built
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

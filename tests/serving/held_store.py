@@ -12,19 +12,20 @@ BOUND = 2.0  # the setting's default
 
 
 @contextmanager
-def bounded_store(kind: str, tmp_path, url: str | None = None):
-    """A migrated store built as the service builds it, with the default bound; PostgreSQL in a fresh schema."""
+def bounded_store(kind: str, tmp_path, url: str | None = None, bound: float | None = BOUND):
+    """A migrated store built as the service builds it (make_engine), with the default bound unless `bound` is
+    None (as the CLI's commands build it); PostgreSQL in a fresh schema."""
     from leadgate.serving.store import DecisionStore, make_engine, migrate
 
     if kind == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'decisions.db'}", timeout=BOUND)
+        engine = make_engine(f"sqlite:///{tmp_path / 'decisions.db'}", timeout=bound)
         migrate(engine)
         yield DecisionStore(engine)
         engine.dispose()
         return
     base = postgres_or_skip()
     with fresh_schema(base) as schema:
-        engine = make_engine(url or base, timeout=BOUND)
+        engine = make_engine(url or base, timeout=bound)
         use_schema(engine, schema)
         migrate(engine)
         try:
