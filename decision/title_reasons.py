@@ -22,13 +22,18 @@ def title_unread(d: Derived, i: int) -> bool:
     return seniority_unread(d, i) and function_unread(d, i)
 
 
+def _unrecognised(title: str, reading: str) -> str:
+    # Both families name a reading the rules missed the same way: the title as given, not a default claimed.
+    return f"Job title: {title} ({reading} not recognised by leadgate's title rules)"
+
+
 def seniority_words(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     title = d.table.text["job_title"][i]
     if not title:
         return "Job title not given"
     if seniority_unread(d, i):
         # The model weighed the title itself (and the default rank): no seniority may be claimed of it.
-        return f"Job title: {title} (seniority not recognised by leadgate's title rules)"
+        return _unrecognised(title, "seniority")
     kind = {
         "executive": "Executive / founder",
         "vp": "VP-level role",
@@ -55,6 +60,6 @@ def function_words(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     if function_unread(d, i):
         # A title whose function no rule reads may well name one, its seniority read or not: "No known job
         # function" counted against good titles the rules did not know yet (walk Y: "Head of RevOps").
-        return f"Job title: {title} (job function not recognised by leadgate's title rules)"
+        return _unrecognised(title, "job function")
     function = d.function[i]
     return f"Job function {FUNCTION_WORDS.get(function, function)} ({title})"

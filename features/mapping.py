@@ -25,12 +25,12 @@ from leadgate.features.mapping_columns import (  # noqa: F401  (re-exported: the
     TRUE_VALUES,
     Column,
     CreatedAt,
-    CustomColumn,
     EventRule,
     FieldColumn,
     Sequence,
     _Strict,
 )
+from leadgate.features.mapping_custom import CustomColumn
 from leadgate.features.mapping_fields import with_field_currency, with_field_type
 from leadgate.features.mapping_label import Label, fold  # noqa: F401  (re-exported)
 from leadgate.features.schema import Company, Contact, Form, LeadValidationError, Source, parse_lead

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from leadgate.decision.count_words import COUNT_WORDS
 from leadgate.decision.reference import FeatureReference
 from leadgate.features.builder import COUNTS
+from leadgate.features.model_inputs import INPUT_PATHS, INPUT_WORDS, input_check
 from leadgate.features.schema import Lead
 
 # Fewer decided leads than this say nothing about a file: a handful may all lack a field by chance.
@@ -14,18 +15,6 @@ MIN_LEADS = 20
 # An input at least this share of training leads had is one the model learned to expect.
 MIN_TRAINING_SHARE = 0.5
 
-_FIELDS: tuple[tuple[str, str, Callable[[Lead], object]], ...] = (
-    ("channel", "channel", lambda lead: lead.source.channel),
-    ("campaign", "campaign", lambda lead: lead.source.campaign),
-    ("industry", "industry", lambda lead: lead.company.industry),
-    ("country", "country", lambda lead: lead.company.country),
-    ("company_type", "company type", lambda lead: lead.company.company_type),
-    ("crm", "CRM in use", lambda lead: lead.company.crm),
-    ("inquiry_type", "inquiry type", lambda lead: lead.form.inquiry_type),
-    ("job_title", "job title", lambda lead: lead.contact.job_title),
-    ("log10_employees", "company size", lambda lead: lead.company.employees is not None),
-    ("log10_revenue", "annual revenue", lambda lead: lead.company.annual_revenue is not None),
-)
 _OTHER_EVENTS = {
     "demo_request": "demo requests",
     "email_reply": "email replies",
@@ -62,14 +51,14 @@ class AbsentInputs:
         if reference is None:
             return
         index = {name: j for j, name in enumerate(model.builder.feature_names)}
-        inputs = [(column, words, get, False) for column, words, get in _FIELDS]
-        inputs += [(f"n_{event}", _EVENT_WORDS[event], _has_event(event), True) for event, *_ in COUNTS]
-        for column, words, get, count in inputs:
+        inputs = [(column, words, False) for column, words in INPUT_WORDS.items()]
+        inputs += [(f"n_{event}", _EVENT_WORDS[event], True) for event, *_ in COUNTS]
+        for column, words, count in inputs:
             if column not in index:
                 continue
             share = training_share(reference.features[index[column]], count)
             if share is not None and share >= MIN_TRAINING_SHARE:
-                self.expected[column] = (words, share, get)
+                self.expected[column] = (words, share, input_check(INPUT_PATHS[column]))
         self.missing = set(self.expected)
 
     def add(self, leads: Iterable[Lead]) -> None:
@@ -86,10 +75,6 @@ class AbsentInputs:
         return [
             (words, share) for column, (words, share, _) in self.expected.items() if column in self.missing
         ]
-
-
-def _has_event(event: str) -> Callable[[Lead], bool]:
-    return lambda lead: any(e.type == event for e in lead.events)
 
 
 def absent_message(absent: list[tuple[str, float]], leads: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from leadgate.decision.decisions import Decisions
-from leadgate.features.builder import COUNTS
+from leadgate.features.model_inputs import input_paths
 from leadgate.serving.drift import MIN_LEADS, PSI_ALERT, column_counts, drift_rows, level
 
 SHOWN = 4  # columns named in the line; the rest are counted ("+N more")
@@ -23,32 +23,6 @@ LEAD_FIELD, CUSTOM_FIELD, DAYS_TO_DECISION, SCORE = (
     "days to the decision",
     "score",
 )
-
-# The lead path each built-in column is read from, when it is read from one (a mapping's column names it);
-# the others mix several inputs or the decision time (lead_age_days).
-_INPUTS = {
-    "log10_employees": "fields.company.employees",
-    "log10_below_target_size": "fields.company.employees",
-    "log10_above_target_size": "fields.company.employees",
-    "log10_revenue": "fields.company.annual_revenue",
-    "seniority_rank": "fields.contact.job_title",
-    "function": "fields.contact.job_title",
-    "job_title": "fields.contact.job_title",
-    "email_domain_class": "fields.contact.email",
-    "industry": "fields.company.industry",
-    "company_type": "fields.company.company_type",
-    "country": "fields.company.country",
-    "crm": "fields.company.crm",
-    "inquiry_type": "fields.form.inquiry_type",
-    "channel": "fields.source.channel",
-    "campaign": "fields.source.campaign",
-    "log10_cost": "fields.source.cost",
-    "has_website": "fields.company.website",
-    "has_company_name": "fields.company.name",
-    "log10_message_chars": "fields.form.message",
-    "log10_seconds_on_form": "fields.form.seconds_on_form",
-    **{f"n_{event}": f"events.{event}" for event, *_ in COUNTS},
-}
 
 
 class BatchDrift:
@@ -64,9 +38,10 @@ class BatchDrift:
             return
         builder = model.builder
         self.names = list(builder.feature_names)
-        inputs = {**_INPUTS, **{field.feature: f"custom.{field.name}" for field in builder.custom_fields}}
         named = columns or {}
-        self.export_columns = {name: named[path] for name, path in inputs.items() if path in named}
+        self.export_columns = {
+            name: named[path] for name, path in input_paths(builder).items() if path in named
+        }
         # Days from creation or last activity to the decision move with when leads are decided, not the file.
         self.kinds = {
             spec.name: DAYS_TO_DECISION if spec.family == "staleness" else LEAD_FIELD

@@ -14,15 +14,12 @@ from leadgate.decision.custom_words import value_named
 from leadgate.features.category_levels import NEW_LEVEL_LEADS, NEW_LEVEL_SHARE
 from leadgate.features.custom import CustomField
 from leadgate.features.custom_columns import level_key
+from leadgate.features.model_inputs import INPUT_WORDS, input_paths, input_reader
 from leadgate.features.schema import Lead
 
 # The built-in category columns whose level is the lead's own text, stripped and in lower case (the others
 # are leadgate's readings of a value: an industry's or country's canonical name, a job title's reading).
-_FIELDS: tuple[tuple[str, str, str, Callable[[Lead], object], CustomField | None], ...] = (
-    ("channel", "fields.source.channel", "channel", lambda lead: lead.source.channel, None),
-    ("campaign", "fields.source.campaign", "campaign", lambda lead: lead.source.campaign, None),
-    ("inquiry_type", "fields.form.inquiry_type", "inquiry type", lambda lead: lead.form.inquiry_type, None),
-)
+_OWN_TEXT = ("channel", "campaign", "inquiry_type")
 _Column = tuple[str, Callable[[Lead], object], CustomField | None, frozenset[str]]
 
 
@@ -39,17 +36,18 @@ class NewLevels:
         vocabularies = getattr(builder, "vocabularies_", None)
         if not vocabularies:
             return
-        inputs = list(_FIELDS)
+        paths = input_paths(builder)
+        inputs = [(feature, paths[feature], INPUT_WORDS[feature], None) for feature in _OWN_TEXT]
         inputs += [
-            (field.feature, f"custom.{field.name}", field.label, _custom(field.name), field)
+            (field.feature, paths[field.feature], field.label, field)
             for field in builder.custom_fields
             if field.type == "category"
         ]
         named = columns or {}
-        for feature, path, words, get, field in inputs:
+        for feature, path, words, field in inputs:
             if feature in vocabularies:
                 known = frozenset(vocabularies[feature][1:])
-                self.columns[feature] = (named.get(path, words), get, field, known)
+                self.columns[feature] = (named.get(path, words), input_reader(path), field, known)
                 self.pooled[feature] = Counter()
 
     def add(self, leads: Iterable[Lead]) -> None:
@@ -76,10 +74,6 @@ class NewLevels:
                 spelled = self.spellings[(feature, key)].most_common(1)[0][0]
                 found.append((self.columns[feature][0], spelled, count))
         return sorted(found, key=lambda item: -item[2])
-
-
-def _custom(name: str) -> Callable[[Lead], object]:
-    return lambda lead: lead.custom.get(name)
 
 
 def new_levels_message(found: list[tuple[str, str, int]], leads: int) -> str:

@@ -55,21 +55,31 @@ def verdict(
     return "; ".join(said) or None
 
 
+def verdict_evidence(findings: dict, losses: list[dict], late: Collection) -> dict:
+    """What the verdict reads beside the metrics, under the keys `train` keeps it by with the run (`extras`)."""
+    # `late`: custom fields the model reads though known only after contact (field_checks.training_notes).
+    return {**findings, "gate_losses": losses, "late_fields": late}
+
+
+def held_out_verdict(comparison: list[dict], metrics: dict[str, float], evidence: dict) -> str | None:
+    """The verdict on one held-out evaluation: its comparison rows, test metrics and `verdict_evidence`."""
+    return verdict(
+        comparison,
+        metrics.get("test.system.roc_auc_se", 0.0),
+        evidence["strongest"],
+        evidence["unread"],
+        evidence["alone"],
+        metrics["test.gated_share"],
+        evidence["read"],
+        evidence["gate_losses"],
+        metrics["test.model_all.roc_auc"],
+        evidence["late_fields"],
+    )
+
+
 def result_verdict(result) -> str | None:
     """The verdict on a training run (a train.TrainResult), as `train` prints it and its tests read it."""
-    extras, metrics = result.extras, result.metrics
-    return verdict(
-        result.comparison,
-        metrics.get("test.system.roc_auc_se", 0.0),
-        extras.get("strongest", []),
-        extras.get("unread", []),
-        extras.get("alone", []),
-        metrics.get("test.gated_share"),
-        extras.get("read"),
-        extras.get("gate_losses", []),
-        metrics.get("test.model_all.roc_auc"),
-        extras.get("late_fields", ()),
-    )
+    return held_out_verdict(result.comparison, result.metrics, result.extras)
 
 
 def _gap(

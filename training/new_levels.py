@@ -16,19 +16,7 @@ from leadgate.decision.custom_words import value_named
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.category_levels import NEW_LEVEL_LEADS, NEW_LEVEL_SHARE
 from leadgate.features.derived import Derived
-
-# The built-in category columns whose value a lead gives as written, by lead path and in words; the others
-# (email domain class, job function) are leadgate's own reading of other fields.
-BUILT_IN = {
-    "channel": ("source.channel", "channel"),
-    "campaign": ("source.campaign", "campaign"),
-    "industry": ("company.industry", "industry"),
-    "country": ("company.country", "country"),
-    "company_type": ("company.company_type", "company type"),
-    "crm": ("company.crm", "CRM in use"),
-    "inquiry_type": ("form.inquiry_type", "inquiry type"),
-    "job_title": ("contact.job_title", "job title"),
-}
+from leadgate.features.model_inputs import INPUT_WORDS, input_paths
 
 
 @dataclass(frozen=True)
@@ -87,18 +75,23 @@ def new_levels(
 
 
 def _columns(builder: FeatureBuilder, derived: Derived) -> dict[str, tuple[str, str, list[str]]]:
-    """Per category column the model reads: its lead path, its words and each lead's value as written."""
+    """Per category column the model reads: its lead path, its words and each lead's value as written.
+
+    The built-in ones are those that stand for one input (INPUT_WORDS); the others (email domain class, job
+    function) are leadgate's own reading of other fields. Paths drop 'fields.', as History.field_columns does.
+    """
     text = derived.table.text
-    columns = {
-        feature: (path, words, text[path.split(".")[1]])
-        for feature, (path, words) in BUILT_IN.items()
-        if feature in builder.vocabularies_
-    }
+    paths = input_paths(builder)
+    columns = {}
+    for feature, words in INPUT_WORDS.items():
+        if feature in builder.vocabularies_:
+            path = paths[feature].removeprefix("fields.")
+            columns[feature] = (path, words, text[path.rpartition(".")[2]])
     for field in builder.custom_fields:
         if field.type == "category":
             values = [c.get(field.name) for c in derived.table.custom]
             raw = ["" if v is None else value_named(v, field) for v in values]
-            columns[field.feature] = (f"custom.{field.name}", field.label, raw)
+            columns[field.feature] = (paths[field.feature], field.label, raw)
     return columns
 
 

@@ -14,7 +14,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.training.backtest import BacktestParams
 from leadgate.training.backtest_tables import gate_table
-from leadgate.training.baseline_verdict import verdict
+from leadgate.training.baseline_verdict import held_out_verdict, verdict_evidence
 from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History
@@ -81,18 +81,8 @@ def evaluate_held_out(
     train = split.train & learned_from(gates_only, policy)
     matrix = model.builder.transform(derived)
     notes, late = training_notes(model, derived, matrix, y, train, history)
-    said = verdict(
-        comparison_rows(metrics, seen),
-        metrics.get("test.system.roc_auc_se", 0.0),
-        found["strongest"],
-        found["unread"],
-        found["alone"],
-        metrics["test.gated_share"],
-        found["read"],
-        gate_losses(gates_only.gates, test_rows, y),
-        metrics["test.model_all.roc_auc"],
-        late,
-    )
+    evidence = verdict_evidence(found, gate_losses(gates_only.gates, test_rows, y), late)
+    said = held_out_verdict(comparison_rows(metrics, seen), metrics, evidence)
     return HeldOut(
         history.subset(test_rows),
         split,

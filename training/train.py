@@ -15,6 +15,7 @@ from leadgate.decision.policy import Policy
 from leadgate.decision.policy_routing import Thresholds
 from leadgate.features.builder import FeatureBuilder
 from leadgate.serving.drift import profile
+from leadgate.training.baseline_verdict import verdict_evidence
 from leadgate.training.baseline_words import SHOWN_COLUMNS, named
 from leadgate.training.baselines import Baselines, comparison_rows, fit_baselines
 from leadgate.training.data import History
@@ -211,8 +212,6 @@ def train_model(
         extras={
             "intent_windows": [choice.to_dict() for choice in windows],
             "field_notes": notes,
-            "late_fields": late,
-            "gate_losses": gate_losses(all_decisions.gates, test_rows, y),
             "maturity_note": immature_outcomes_note(y, split, history.label_closed),
             "new_levels_note": new_levels_note(
                 # Only the test leads the model decides: a value every one of whose leads a gate rejects
@@ -221,7 +220,7 @@ def train_model(
             ),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.left_out,
-            **findings,
+            **verdict_evidence(findings, gate_losses(all_decisions.gates, test_rows, y), late),
             # What gives the outcome away, read by leadgate itself: the model is registered, but under no alias.
             # (A leak only the baselines read is named by the verdict and keeps the alias.)
             "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"], late)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from leadgate.decision.policy import Domains, load_policy
+from leadgate.decision.policy import load_policy
+from leadgate.decision.policy_companies import Domains
 from leadgate.features import signals, titles
 from leadgate.features.schema import Lead
 from leadgate.training.synth import generate_history, read_history, write_history

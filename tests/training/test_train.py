@@ -256,6 +256,10 @@ def test_a_mapped_score_and_a_date_set_after_contact_are_each_named_by_train(pol
         "orders the leads better than most exports' every column does: check it is known at lead creation"
     )
     assert "list it under after_contact" in said and result.extras["leak"] is None
+    # The report of the same model on the same export says what `train` said (one held_out_verdict for both).
+    from leadgate.training.report import evaluate_held_out
+
+    assert evaluate_held_out(history, result.model, policy, seed=0).verdict == said
     # The demo dates after the decision are a minority of the dated ones, so only their rate tells.
     [note] = [n for n in result.extras["field_notes"] if n.startswith("custom field demo_requested")]
     found = re.fullmatch(
