@@ -64,11 +64,11 @@ def upgrade_to(engine, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from leadgate.serving.store_engine import MIGRATIONS
+    from leadgate.serving.store_schema import MIGRATIONS, migrating
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with migrating(engine) as connection:  # the transaction `leadgate migrate` runs its migrations in
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
