@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -89,21 +91,39 @@ def check_schema(engine: Engine) -> None:
     )
 
 
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """The transaction a migration runs in: on PostgreSQL without statement bounds, on SQLite with foreign keys off."""
+    if engine.dialect.name != "sqlite":
+        from leadgate.serving.store_postgres import without_bounds
+
+        with engine.begin() as connection, without_bounds(connection):  # a migration may rewrite a big table
+            yield connection
+        return
+    # A batch migration rebuilds a SQLite table by dropping the old one: with foreign keys on (make_engine turns
+    # them on), dropping `leads` fails once a decision references it. Alembic's batch mode asks for them off;
+    # SQLite changes the setting only outside a transaction, and the connection gets it back before the pool does.
+    with engine.connect() as connection:
+        enforced = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if enforced else 'OFF'}")
+            connection.commit()
+
+
 def migrate(engine: Engine) -> Migrated:
     """Bring the schema to the newest revision; a revision this leadgate does not know is refused untouched."""
     from alembic import command
 
     config = _config()
-    with engine.begin() as connection:
+    with migrating(engine) as connection:
         before = _current(connection)
         if before is not None and not _known(before):
             raise _unknown(before)
         config.attributes["connection"] = connection
-        if engine.dialect.name == "postgresql":
-            from leadgate.serving.store_postgres import without_bounds
-
-            with without_bounds(connection):  # a migration may rewrite a big table: no statement bound
-                command.upgrade(config, "head")
-        else:
-            command.upgrade(config, "head")
+        command.upgrade(config, "head")
     return Migrated(before, head())

@@ -16,8 +16,8 @@ from leadgate.decision.policy import default_policy_text
 from leadgate.training.backtest import run_backtest
 from leadgate.training.data import history_from_records
 from leadgate.training.synth import write_history
+from tests.conftest import ENV_NAMES
 
-ENV_NAMES = ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH")
 CLEAN_ENV = dict.fromkeys(ENV_NAMES)
 runner = CliRunner()
 SALESFORCE = Path(__file__).resolve().parents[1] / "data" / "salesforce_leads_sample.csv"

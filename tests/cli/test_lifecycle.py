@@ -9,27 +9,47 @@ import pytest
 from typer.testing import CliRunner
 
 from leadgate.cli import app
+from tests.conftest import ENV_NAMES
 from tests.training.lifecycle_world import go_live, new_leads
 
 runner = CliRunner()
-ENV = dict.fromkeys(("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"))
+ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory, trained, policy):
-    """A fresh registry with the session's model as champion, and a store of 800 leads it decided."""
+def _registry(data_dir, trained, policy):
+    """Settings of a new data folder whose registry holds the session's model as champion."""
     from leadgate.settings import Settings
     from leadgate.training.registry import log_training
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("live"), mlflow_tracking_uri=None, database_url=None)
+    settings = Settings(data_dir=data_dir, mlflow_tracking_uri=None, database_url=None)
     log_training(trained, policy, settings, {"path": "test", "leads": 1})
-    records = new_leads(policy, n=800, seed=31)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory, trained, policy):
+    """The module's registry, logged once (seconds of MLflow work) and only read by the tests that share it."""
+    return _registry(tmp_path_factory.mktemp("live"), trained, policy)
+
+
+@pytest.fixture(scope="module")
+def records(policy):
+    """800 leads of the month after training, outcomes included; no test changes them."""
+    return new_leads(policy, n=800, seed=31)
+
+
+@pytest.fixture
+def live(registry, records, store_url):
+    """A fresh store on SQLite and on PostgreSQL of the 800 leads the registry's champion decided."""
+    settings = registry.model_copy(update={"database_url": store_url})
     go_live(settings, records)
     return settings, records
 
 
 def run(settings, *args):
-    return runner.invoke(app, [*map(str, args), "--data-dir", str(settings.data_dir)], env=ENV)
+    """The command on the settings' data folder and store, without the developer's settings."""
+    env = {**ENV, "DATABASE_URL": settings.database_url}
+    return runner.invoke(app, [*map(str, args), "--data-dir", str(settings.data_dir)], env=env)
 
 
 def _csv(path, records, broken: bool = False):
@@ -53,7 +73,9 @@ def test_an_invalid_outcome_row_stops_the_import_before_anything_is_written(live
     assert result.exit_code == 2
     # The 11th outcome is line 12 of the file, as `score` and a spreadsheet count it (header = row 1).
     assert "row 12:" in result.output and "nothing written" in result.output
-    assert leads_with_outcomes(make_engine(settings.decisions_url())) == []
+    engine = make_engine(settings.decisions_url())
+    assert leads_with_outcomes(engine) == []
+    engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -83,10 +105,14 @@ def _decided_late(record: dict) -> bool:
     return arrived - created > timedelta(days=1)
 
 
-def test_train_from_store_registers_a_challenger_and_leaves_the_champion(live, tmp_path):
+def test_train_from_store_registers_a_challenger_and_leaves_the_champion(
+    records, store_url, trained, policy, tmp_path
+):
     from mlflow import MlflowClient
 
-    settings, records = live
+    # A registry of its own: the challenger it registers would be in the shadow of every later test's store.
+    settings = _registry(tmp_path / "data", trained, policy).model_copy(update={"database_url": store_url})
+    go_live(settings, records)
     extra = [{"lead_id": "not-stored", "outcome": {"sql": True}}]
     imported = run(settings, "outcomes", "import", _csv(tmp_path / "o.csv", records + extra))
     assert imported.exit_code == 0, imported.output
@@ -158,7 +184,9 @@ def test_monitor_names_each_model_when_its_window_spans_a_promotion(live):
     from leadgate.serving.store import make_engine
 
     settings, _ = live
-    decisions = first_decisions(make_engine(settings.decisions_url()), since=None)
+    engine = make_engine(settings.decisions_url())
+    decisions = first_decisions(engine, since=None)
+    engine.dispose()
     older = [dataclasses.replace(d, model_version="leadgate/0") for d in decisions[:300]]
     gated = [dataclasses.replace(d, model_version=None) for d in decisions[300:310]]
     report = monitor(older + gated + decisions[310:], load_by_alias(settings, "champion"))
@@ -174,7 +202,9 @@ def test_monitor_computes_no_drift_from_fewer_leads_than_psi_needs(live):
     from leadgate.serving.store import make_engine
 
     settings, _ = live
-    decisions = first_decisions(make_engine(settings.decisions_url()), since=None)
+    engine = make_engine(settings.decisions_url())
+    decisions = first_decisions(engine, since=None)
+    engine.dispose()
     few = monitor(decisions[: MIN_LEADS - 1], load_by_alias(settings, "champion"))
     assert few.drift == [] and few.drift_note.startswith(
         f"drift not computed: {MIN_LEADS - 1} leads in the window"
@@ -189,12 +219,8 @@ def test_routes_read_in_the_pipelines_order_with_their_shares():
     assert routes_in_words({}) == "none"
 
 
-def test_monitor_sees_drift_in_a_shifted_sample(tmp_path, trained, policy):
-    from leadgate.settings import Settings
-    from leadgate.training.registry import log_training
-
-    settings = Settings(data_dir=tmp_path, mlflow_tracking_uri=None, database_url=None)
-    log_training(trained, policy, settings, {"path": "test", "leads": 1})
+def test_monitor_sees_drift_in_a_shifted_sample(registry, store_url, policy, tmp_path):
+    settings = registry.model_copy(update={"database_url": store_url})
     records = new_leads(policy, n=600, seed=32)
     for record in records:  # a campaign that brought only tiny companies and no activity
         record["company"] = {**record.get("company", {}), "employees": 12}

@@ -8,9 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from leadgate.cli import app
+from tests.conftest import ENV_NAMES
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-ENV = dict.fromkeys(("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"))
+ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
 runner = CliRunner()
 
 

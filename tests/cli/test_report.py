@@ -6,9 +6,10 @@ import pytest
 from typer.testing import CliRunner
 
 from leadgate.cli import app
+from tests.conftest import ENV_NAMES
 
 runner = CliRunner()
-ENV = dict.fromkeys(("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"))
+ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,18 @@ import pytest
 from typer.testing import CliRunner
 
 from leadgate.cli import app
+from tests.conftest import ENV_NAMES
 from tests.training.lifecycle_world import new_leads
 
 runner = CliRunner()
-ENV = dict.fromkeys(("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"))
+ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
 NOW = datetime.now(UTC)
 
 
 def run(settings, *args):
-    return runner.invoke(app, [*map(str, args), "--data-dir", str(settings.data_dir)], env=ENV)
+    """The command on the settings' data folder and store, without the developer's settings."""
+    env = {**ENV, "DATABASE_URL": settings.database_url}
+    return runner.invoke(app, [*map(str, args), "--data-dir", str(settings.data_dir)], env=env)
 
 
 def text(output: str) -> str:
@@ -25,26 +28,31 @@ def text(output: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory, pipeline, policy):
-    """A store of 400 decided leads, each with sales' verdict on it instead of a recorded outcome."""
-    from leadgate.serving.feedback_store import record_feedback
+def decided_leads(pipeline, policy):
+    """400 leads, each with the session's model's decision at arrival: decided once, only read."""
     from leadgate.serving.replay import arrivals_of
-    from leadgate.serving.store import DecisionStore, NewLead, make_engine, migrate
-    from leadgate.settings import Settings
 
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("review"), mlflow_tracking_uri=None, database_url=None
-    )
-    engine = make_engine(settings.decisions_url())
-    migrate(engine)
-    store = DecisionStore(engine)
     records = new_leads(policy, n=400, seed=41)
     leads = arrivals_of(records)
-    _, decided = pipeline.decide_records([lead.as_of(lead.scored_at or lead.created_at) for lead in leads])
+    _, decisions = pipeline.decide_records([lead.as_of(lead.scored_at or lead.created_at) for lead in leads])
+    return records, leads, decisions
+
+
+@pytest.fixture
+def world(decided_leads, store_url, tmp_path):
+    """A fresh store on SQLite and on PostgreSQL of those 400 leads, each with sales' verdict instead of an outcome."""
+    from leadgate.serving.feedback_store import record_feedback
+    from leadgate.serving.store import DecisionStore, NewLead, make_engine
+    from leadgate.settings import Settings
+
+    records, leads, decisions = decided_leads
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=store_url)
+    engine = make_engine(store_url)
+    store = DecisionStore(engine)
     store.create_many(
         [
             NewLead(lead.model_dump(mode="json", exclude={"scored_at"}), record, None, lead.created_at)
-            for lead, record in zip(leads, decided, strict=True)
+            for lead, record in zip(leads, decisions, strict=True)
         ]
     )
     for i, record in enumerate(records):
@@ -55,7 +63,8 @@ def world(tmp_path_factory, pipeline, policy):
         record_feedback(
             engine, lead_id=record["lead_id"], verdict=verdict, reason=reason, note=None, by="t", at=NOW
         )
-    return settings, store, decided
+    yield settings, store, decisions
+    engine.dispose()
 
 
 def test_evidence_from_the_store_learns_from_sales_feedback(world):

@@ -6,8 +6,9 @@ from mlflow import MlflowClient
 from typer.testing import CliRunner
 
 from leadgate.cli import app
+from tests.conftest import ENV_NAMES
 
-ENV = dict.fromkeys(("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"))
+ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
 
 
 def _run(settings, *args):

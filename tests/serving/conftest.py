@@ -42,17 +42,18 @@ def store(request, tmp_path):
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def bare_engine(request, tmp_path):
-    """An empty database with no migration run, for tests that upgrade step by step."""
-    from sqlalchemy import create_engine
+    """An empty database with no migration run, for tests that upgrade step by step; its engine made by
+    make_engine, as `leadgate migrate` and the service make theirs (SQLite's foreign keys on, UTC sessions)."""
+    from leadgate.serving.store import make_engine
 
     if request.param == "sqlite":
-        engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
         yield engine
         engine.dispose()
         return
     url = postgres_or_skip()
     with fresh_schema(url) as schema:
-        engine = create_engine(url)
+        engine = make_engine(url)
         use_schema(engine, schema)
         yield engine
         engine.dispose()
@@ -63,11 +64,11 @@ def upgrade_to(engine, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
-    from leadgate.serving.store_engine import MIGRATIONS
+    from leadgate.serving.store_schema import MIGRATIONS, migrating
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with migrating(engine) as connection:  # the transaction `leadgate migrate` runs its migrations in
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

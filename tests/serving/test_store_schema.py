@@ -53,3 +53,35 @@ def test_a_schema_newer_than_this_leadgate_is_refused_untouched(bare_engine):
         ):
             action(bare_engine)
     assert _revision(bare_engine) == "0099_future"
+
+
+def test_a_store_of_decided_leads_from_before_reviews_migrates_keeping_every_row(bare_engine):
+    # 0005 rebuilds `leads` on SQLite (a unique constraint needs a new table), which decisions reference:
+    # with the product's foreign keys on, dropping the old table failed on the first stored decision.
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from leadgate.serving.store_schema import Migrated, head, migrate
+
+    upgrade_to(bare_engine, "0004_lists")
+    now = datetime.now(UTC)
+    with bare_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO leads (lead_id, lead, received_at, updated_at) VALUES ('d-1', '{}', :t, :t)"),
+            {"t": now},
+        )
+        connection.execute(
+            text(
+                'INSERT INTO decisions (lead_id, seq, "trigger", route, route_source, next_step, public_message, '
+                "model_missing, policy_version, decided_at, record) VALUES ('d-1', 1, 'arrival', 'nurture', "
+                "'model', 'nurture', 'thanks', false, 'p1', :t, '{}')"
+            ),
+            {"t": now},
+        )
+    assert migrate(bare_engine) == Migrated("0004_lists", head())
+    with bare_engine.connect() as connection:
+        assert connection.execute(text("SELECT lead_id FROM leads")).all() == [("d-1",)]
+        assert connection.execute(text("SELECT lead_id, route FROM decisions")).all() == [("d-1", "nurture")]
+        if bare_engine.dialect.name == "sqlite":  # the pooled connection enforces references again
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

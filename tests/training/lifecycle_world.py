@@ -41,6 +41,7 @@ def go_live(settings, records: list[dict]) -> list:
     migrate(engine)
     leads = arrivals_of(records)
     replay(settings, engine, leads)
+    engine.dispose()  # a test's PostgreSQL schema is dropped after it: no idle connection left behind
     return leads
 
 
