@@ -14,7 +14,6 @@ from leadgate.cli.common import (
     champion_or_fail,
     console,
     fail,
-    policy_in_force,
     settings_for,
     store_or_fail,
 )
@@ -57,31 +56,44 @@ def _kind(kind: str) -> str:
 
 @lists_app.command("show")
 def show(kind: Kind, data_dir: DataDir = None) -> None:
-    """The entries the gates read (the policy file's and the store's) and the newest changes."""
+    """The entries the gates read (the policy's and the store's) and the newest changes, times in UTC; the
+    policy is the one the service decides by (the --policy file, else the champion's own), named."""
     from leadgate.serving import lists_store
 
-    settings = settings_for(data_dir)
-    engine = store_or_fail(settings)
     kind = _kind(kind)
+    deciding = _deciding(data_dir)
+    engine = deciding["store"].engine
     with engine.connect() as connection:
         version = lists_store.lists_version(lists_store.revision(connection))
     console.print(f"[bold]{kind}[/] ({version})")
-    for entry in lists_store.entries(engine, kind, policy=policy_in_force(settings)):
+    policy, source = _policy_deciding(deciding)
+    console.print(escape(f"policy {policy.version} ({source})"), style="dim")
+    for entry in lists_store.entries(engine, kind, policy=policy):
         if entry.source == "policy":
-            console.print(f"  {entry.value}  [dim]policy file[/]")
+            console.print(f"  {escape(entry.value)}  [dim]policy[/]")
         else:
-            console.print(
-                f"  {entry.value}  [dim]added {entry.added_at:%Y-%m-%d %H:%M} by {entry.added_by}: {entry.why}[/]"
-            )
+            added = f"added {entry.added_at:%Y-%m-%d %H:%M} UTC by {entry.added_by}: {entry.why}"
+            console.print(f"  {escape(entry.value)}  [dim]{escape(added)}[/]")
     changes = lists_store.audit(engine, kind, limit=10)
     if changes:
         console.print("newest changes:")
         for change in changes:
             line = (
-                f"  #{change['revision']} {change['at']:%Y-%m-%d %H:%M} {change['action']} {change['value']} "
-                f"by {change['who']}: {change['why']}"
+                f"  #{change['revision']} {change['at']:%Y-%m-%d %H:%M} UTC {change['action']} "
+                f"{change['value']} by {change['who']}: {change['why']}"
             )
             console.print(escape(line))
+
+
+def _policy_deciding(deciding: dict):
+    """The policy the service would decide by, as `outside_the_service` loaded it, and where it came from."""
+    holder = deciding["holder"]
+    current = holder.current()
+    # The service's own words for its policy's source (model_holder.py), so the two never disagree.
+    source = holder._policy_source(current)
+    if current.loaded is not None and not holder.settings.policy_path:
+        source += f", champion {current.model_version}"
+    return current.pipeline.policy, source
 
 
 @lists_app.command("add")
@@ -103,13 +115,16 @@ def add(
     except ListValueError as error:
         raise fail(f"{error}; nothing was stored") from None
     deciding = _deciding(data_dir)
+    policy, source = _policy_deciding(deciding)
     try:
         with champion_or_fail():
             changed = lists_service.add(
-                kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
+                kind=kind, value=value, why=why, who=_who(who), policy=policy, **deciding
             )
-    except (ListValueError, lists_store.ListConflict) as error:
+    except ListValueError as error:
         raise fail(f"{error}; nothing was stored") from None
+    except lists_store.ListConflict as error:
+        raise fail(f"{error} (policy {policy.version}, {source}); nothing was stored") from None
     console.print(f"added {changed.value} to {kind} ({lists_store.lists_version(changed.revision)})")
     _decided(kind, changed.decided, deciding)
 
@@ -133,19 +148,18 @@ def remove(
     except ListValueError as error:
         raise fail(f"{error}; nothing was changed") from None
     deciding = _deciding(data_dir)
+    policy, source = _policy_deciding(deciding)
     try:
         with champion_or_fail():
             changed = lists_service.remove(
-                kind=kind, value=value, why=why, who=_who(who), policy=_file_policy(data_dir), **deciding
+                kind=kind, value=value, why=why, who=_who(who), policy=policy, **deciding
             )
-    except (ListValueError, lists_store.ListConflict, lists_store.NotListed) as error:
+    except (ListValueError, lists_store.NotListed) as error:
         raise fail(f"{error}; nothing was changed") from None
+    except lists_store.ListConflict as error:
+        raise fail(f"{error} (policy {policy.version}, {source}); nothing was changed") from None
     console.print(f"removed {changed.value} from {kind} ({lists_store.lists_version(changed.revision)})")
     _decided(kind, changed.decided, deciding)
-
-
-def _file_policy(data_dir):
-    return policy_in_force(settings_for(data_dir))
 
 
 def _decided(kind: str, decided: int, deciding: dict) -> None:
