@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from leadgate.cli.common import DataDir, champion_or_fail, console, fail, settings_for, store_or_fail
 from leadgate.cli.store_changes import Who, Why, decided_by, deciding_for, who_or_user
+from leadgate.decision.count_words import plural
 
 suppressions_app = typer.Typer(help="Stopped contact with a person or an account: records, never deletions.")
 
@@ -56,6 +57,57 @@ def show_suppressions(
         console.print(f"no suppression of {subject}")
     for suppression in found:
         console.print(_line(suppression))
+
+
+@suppressions_app.command("list")
+def list_suppressions(
+    status: Annotated[
+        str, typer.Option("--status", help="active (stopping contact now), lifted, expired or all")
+    ] = "active",
+    contact: Annotated[str | None, typer.Option("--contact", help="marketing_email or all_contact")] = None,
+    subject_kind: Annotated[
+        str | None, typer.Option("--subject-kind", help="email (a person's) or domain (an account's)")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="event:unsubscribe, event:spam_complaint, api or cli")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="records on this page")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="records skipped (the next page's)")] = 0,
+    data_dir: DataDir = None,
+) -> None:
+    """Suppression records of every subject, oldest first: the active ones unless --status says otherwise."""
+    from leadgate.decision.suppression import CONTACTS, SOURCES, SUBJECT_KINDS
+    from leadgate.serving.suppression_pages import WANTED, suppression_page
+
+    for option, value, allowed in (
+        ("--status", status, WANTED),
+        ("--contact", contact, tuple(CONTACTS)),
+        ("--subject-kind", subject_kind, SUBJECT_KINDS),
+        ("--source", source, SOURCES),
+    ):
+        if value is not None and value not in allowed:
+            raise fail(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
+    store = store_or_fail(settings_for(data_dir))
+    page = suppression_page(
+        store,
+        status=status,
+        contact=contact,
+        subject_kind=subject_kind,
+        source=source,
+        limit=limit,
+        offset=offset,
+    )
+    what = "suppression" if status == "all" else f"{status} suppression"
+    if not page.items:
+        beyond = f" from --offset {offset:,} ({plural(page.total, what)} in all)" if page.total else ""
+        console.print(f"no {what}{beyond}")
+        return
+    for suppression in page.items:
+        console.print(_line(suppression))
+    paged = page.next_offset is not None or offset
+    shown = f"{offset + 1:,}–{offset + len(page.items):,} of " if paged else ""
+    more = f"; the next page: --offset {page.next_offset}" if page.next_offset is not None else ""
+    console.print(f"{shown}{plural(page.total, what)}{more}")
 
 
 @suppressions_app.command("add")
