@@ -28,14 +28,15 @@ def _line(suppression) -> str:
     state = state_now(suppression, datetime.now(UTC))
     # A lead's own unsubscribe or complaint names itself in its source; a person's record names who made it.
     by = f" by {suppression.created_by}" if suppression.created_by not in (None, "event") else ""
+    # The store's times are UTC, and say so: an operator elsewhere would read them as local.
     text = (
         f"#{suppression.id} {state.status}: {suppression.contact} of {suppression.subject} since "
-        f"{suppression.created_at:%Y-%m-%d %H:%M} ({suppression.source}{by}): {suppression.reason}"
+        f"{suppression.created_at:%Y-%m-%d %H:%M} UTC ({suppression.source}{by}): {suppression.reason}"
     )
     if suppression.expires_at:
-        text += f"; expires {suppression.expires_at:%Y-%m-%d %H:%M}"
+        text += f"; expires {suppression.expires_at:%Y-%m-%d %H:%M} UTC"
     if state.lifted_at:
-        text += f"; lifted {state.lifted_at:%Y-%m-%d %H:%M} by {state.lifted_by}: {state.lift_reason}"
+        text += f"; lifted {state.lifted_at:%Y-%m-%d %H:%M} UTC by {state.lifted_by}: {state.lift_reason}"
     return escape(text)  # people's words, not rich markup
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.cli.test_lists import _on
 
 
@@ -21,6 +23,7 @@ def test_suppressions_list_shows_the_active_ones_of_every_subject_with_paging(st
     active = run("suppressions", "list")
     assert active.exit_code == 0, active.output
     assert "#1 active: marketing_email of maria.keller@nordwerk.de since" in active.output
+    assert re.search(r"since \d{4}-\d\d-\d\d \d\d:\d\d UTC \(cli by cli:", active.output), active.output
     assert "#2 active: all_contact of acme-labs.com" in active.output and "#3" not in active.output
     assert active.output.endswith("2 active suppressions")
     paged = run("suppressions", "list", "--status", "all", "--limit", "2")
@@ -28,6 +31,7 @@ def test_suppressions_list_shows_the_active_ones_of_every_subject_with_paging(st
     assert paged.output.endswith("1–2 of 3 suppressions; the next page: --offset 2")
     last = run("suppressions", "list", "--status", "all", "--limit", "2", "--offset", "2")
     assert "#3 lifted:" in last.output and last.output.endswith("3–3 of 3 suppressions")
+    assert re.search(r"; lifted \d{4}-\d\d-\d\d \d\d:\d\d UTC by cli:", last.output), last.output
     accounts = run("suppressions", "list", "--subject-kind", "domain", "--contact", "all_contact")
     assert "acme-labs.com" in accounts.output and "nordwerk.de" not in accounts.output
     assert run("suppressions", "list", "--source", "api").output == "no active suppression"
