@@ -1,4 +1,5 @@
-"""What the list and suppression commands share: who made a change, why, and what decided its leads again."""
+"""What the commands a person changes things with share: who made the change, why, and what decided the stored
+leads again."""
 
 from __future__ import annotations
 
