@@ -40,7 +40,7 @@ def _kind(kind: str) -> str:
 @lists_app.command("show")
 def show(kind: Kind, data_dir: DataDir = None) -> None:
     """The entries the gates read (the policy's and the store's) and the newest changes, times in UTC; the
-    policy is the one the service decides by (the --policy file, else the champion's own), named."""
+    policy is the one the service decides by (LEADGATE_POLICY_PATH's file, else the champion's own), named."""
     from leadgate.serving import lists_store
 
     kind = _kind(kind)
