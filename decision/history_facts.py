@@ -50,6 +50,8 @@ class HistoryFacts:
     email_submissions: np.ndarray  # int: submissions of its email within the policy window, this one included
     bad_fit_rejected_days: np.ndarray  # float: epoch days of the account's latest bad-fit rejection, NaN none
     bad_fit_reason: np.ndarray  # object: that rejection's reason, '' for none
+    # bool: that rejection's time was sent with it; else it is when leadgate recorded it (or not known which)
+    bad_fit_dated: np.ndarray
     churned_non_payment: np.ndarray  # bool: the account churned for non-payment
     open_escalation: np.ndarray  # bool: the account has an open escalation
     account_do_not_engage: np.ndarray  # bool: the account is marked do-not-engage in the store
@@ -66,6 +68,7 @@ class HistoryFacts:
             email_submissions=np.zeros(n, dtype=np.int64),
             bad_fit_rejected_days=np.full(n, np.nan),
             bad_fit_reason=np.full(n, "", dtype=object),
+            bad_fit_dated=np.zeros(n, dtype=bool),
             churned_non_payment=np.zeros(n, dtype=bool),
             open_escalation=np.zeros(n, dtype=bool),
             account_do_not_engage=np.zeros(n, dtype=bool),

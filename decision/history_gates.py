@@ -60,7 +60,9 @@ def _recently_rejected(d: Derived, facts: HistoryFacts, policy: Policy):
     until = np.full(len(mask), None, dtype=object)
     for i in np.flatnonzero(mask).tolist():
         days = float(facts.bad_fit_rejected_days[i])
-        words[i] = f"{facts.account_domain[i]}, {facts.bad_fit_reason[i]} on {_day(days)}"
+        # A rejection sent without its time holds from when leadgate recorded it: never said to be that day's.
+        when = "on" if facts.bad_fit_dated[i] else "recorded"
+        words[i] = f"{facts.account_domain[i]}, {facts.bad_fit_reason[i]} {when} {_day(days)}"
         # The first whole day past the window: the gate no longer fires on a decision from then on.
         until[i] = {"until": f"from {_day(math.floor(days + window) + 1)} on"}
     return mask, words, until

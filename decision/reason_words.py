@@ -10,6 +10,7 @@ from leadgate.decision.count_words import company_size, counted, plural, times
 from leadgate.decision.title_reasons import function_words, seniority_words
 from leadgate.features import signals
 from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
+from leadgate.features.channel_labels import channel_label
 from leadgate.features.derived import DEFAULT_EMPLOYEES_TARGET, WEBSITE_EVENTS, Derived, unlisted_class
 
 # Built-in features come first in every model's matrix, so their column indexes are the same in all.
@@ -88,7 +89,7 @@ def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     channel, campaign = d.table.text["channel"][i], d.table.text["campaign"][i]
     if not channel:
         return f"Campaign {campaign}, channel not given" if campaign else "Channel not given"
-    return f"Came from {channel}" + (f" (campaign {campaign})" if campaign else "")
+    return f"Came from {channel_label(channel)}" + (f" (campaign {campaign})" if campaign else "")
 
 
 Floors = dict[str, int]  # event type → the count from which it may stand for more (see count_words.at_least)

@@ -22,6 +22,8 @@ CONTACTS = {
 SUBJECT_KINDS = ("email", "domain")
 # The events that create a suppression of the person who sent them, and what each stops.
 FROM_EVENTS = {"unsubscribe": "marketing_email", "spam_complaint": "all_contact"}
+# Where a record came from: a lead's own event (one of FROM_EVENTS), or a person through the API or the CLI.
+SOURCES = (*(f"event:{event}" for event in FROM_EVENTS), "api", "cli")
 STATUSES = ("active", "lifted", "expired")
 
 

@@ -91,11 +91,12 @@ def history_facts(
             rejected = stored.rejections.get(keys.account_domain, [])
             # Within this submission's own window: stored leads re-decided together arrived apart.
             since = submission.at - timedelta(days=rules.bad_fit_days)
-            before = [(at, reason) for at, reason in rejected if since <= at <= submission.as_of]
+            before = [rejection for rejection in rejected if since <= rejection[0] <= submission.as_of]
             if before:
-                at, reason = max(before)
+                at, reason, dated = max(before, key=lambda rejection: rejection[:2])
                 facts.bad_fit_rejected_days[i] = at.timestamp() / _DAY
                 facts.bad_fit_reason[i] = reason
+                facts.bad_fit_dated[i] = dated
             flags = stored.status.get(keys.account_domain, 0)
             facts.account_do_not_engage[i] = bool(flags & _DO_NOT_ENGAGE)
             facts.churned_non_payment[i] = bool(flags & _CHURNED)
@@ -181,18 +182,14 @@ def _storable(values) -> list[str]:
 @dataclass(frozen=True)
 class _Stored:
     counts: Counter  # (kind, key) -> stored submissions within the window
-    # account -> (recorded_at, reason) of its bad-fit rejections
-    rejections: dict[str, list[tuple[datetime, str]]]
+    # account -> (recorded_at, reason, whether that time was sent with it) of its bad-fit rejections
+    rejections: dict[str, list[tuple[datetime, str, bool]]]
     status: dict[str, int]  # account -> packed status flags
 
 
 def _build_query():
     """The one statement for a batch, with every value a parameter: built and compiled once per process."""
-    no_time, no_text, no_number = (
-        cast(null(), DateTime(timezone=True)),
-        cast(null(), String),
-        cast(null(), Integer),
-    )
+    no_time, no_text = cast(null(), DateTime(timezone=True)), cast(null(), String)
     ids = bindparam("ids", expanding=True)
     parts = [
         select(literal(kind).label("kind"), column.label("key"), func.count().label("n"), no_time, no_text)
@@ -210,7 +207,8 @@ def _build_query():
         select(
             literal("rejected"),
             LeadRow.account_domain,
-            no_number,
+            # The number column carries whether the time was sent with it (1), or not or not known (0 or NULL).
+            cast(OutcomeRow.at_given, Integer),
             OutcomeRow.recorded_at,
             OutcomeRow.rejection_reason,
         )
@@ -259,7 +257,7 @@ def _query(
         "domains": _storable(s.keys.account_domain for s in submissions),
     }
     counts: Counter = Counter()
-    rejections: dict[str, list[tuple[datetime, str]]] = {}
+    rejections: dict[str, list[tuple[datetime, str, bool]]] = {}
     status: dict[str, int] = {}
     if not any(keys.values()):
         return _Stored(counts, rejections, status)
@@ -279,7 +277,7 @@ def _query(
     for kind, key, number, at, reason in rows:
         if kind == "rejected":
             at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-            rejections.setdefault(key, []).append((at, reason))
+            rejections.setdefault(key, []).append((at, reason, number == 1))
         elif kind == "status":
             status[key] = int(number)
         else:

@@ -66,7 +66,7 @@ def record_outcomes_in(
         if lead_id not in known:
             continue
         stored = existing.get(lead_id)
-        at = _known_at(outcome, stored, now)
+        at, at_given = _known_at(outcome, stored, now)
         if stored is not None and _as_stored(outcome, at) == _as_stored(
             stored, stored_utc(stored.recorded_at)
         ):
@@ -79,6 +79,7 @@ def record_outcomes_in(
             "feedback": outcome.feedback,
             "source": source[:40],
             "recorded_at": at,
+            "at_given": at_given,
         }
         if stored is not None:
             connection.execute(update(OutcomeRow).where(OutcomeRow.lead_id == lead_id).values(**values))
@@ -95,15 +96,17 @@ def _as_stored(outcome, at: datetime) -> tuple:
     return (bool(outcome.sql), won, outcome.rejection_reason, outcome.feedback, at)
 
 
-def _known_at(outcome: Outcome, stored, now: datetime) -> datetime:
-    """When the outcome became known: its own time, else the stored one's for the same label, else now."""
+def _known_at(outcome: Outcome, stored, now: datetime) -> tuple[datetime, bool | None]:
+    """When the outcome became known: its own time, else the stored one's for the same label, else now; and
+    whether that time was sent with it (None: kept from a row stored before leadgate noted that)."""
     if outcome.at is not None:
-        return outcome.at.astimezone(UTC)
+        return outcome.at.astimezone(UTC), True
     # Sent again without its time, the same label keeps the time it became known: else a nightly import of the
     # CRM's every outcome would move each rejection, and the hold it starts, to tonight.
     if stored is not None and _as_stored(outcome, None)[:3] == _as_stored(stored, None)[:3]:
-        return stored_utc(stored.recorded_at)
-    return now
+        return stored_utc(stored.recorded_at), stored.at_given
+    # Now is when leadgate learnt it, not when sales decided: the hold's words must not say it happened today.
+    return now, False
 
 
 def outcome_of(connection: Connection, lead_id: str) -> dict | None:
@@ -118,6 +121,7 @@ def outcome_of(connection: Connection, lead_id: str) -> dict | None:
         "feedback": row.feedback,
         "source": row.source,
         "recorded_at": stored_utc(row.recorded_at),
+        "at_given": None if row.at_given is None else bool(row.at_given),
     }
 
 

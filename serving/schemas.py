@@ -147,6 +147,10 @@ class OutcomeView(BaseModel):
     feedback: str | None = Field(description="free text a rep left")
     source: str = Field(description="api, or the name of the imported file")
     recorded_at: datetime = Field(description="when it became known")
+    at_given: bool | None = Field(
+        description="recorded_at is the time sent with the outcome (`at`); false: none was sent, so it is when "
+        "leadgate recorded it; None: recorded before leadgate noted which"
+    )
 
 
 class DecisionView(BaseModel):

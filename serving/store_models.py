@@ -121,6 +121,11 @@ class OutcomeRow(Base):
     feedback: Mapped[str | None] = mapped_column(String(2000), doc="free text a rep left")
     source: Mapped[str] = mapped_column(String(40), doc="api, import file name, ...")
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at_given: Mapped[bool | None] = mapped_column(
+        Boolean,
+        doc="recorded_at is the time sent with the outcome (its `at`); false: when leadgate recorded it, none "
+        "being sent; none: stored before migration 0012, not known",
+    )
 
 
 class ErasureRow(Base):

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from leadgate.decision.suppression import state_now
+from leadgate.decision.suppression import CONTACTS, SOURCES, SUBJECT_KINDS, state_now
 from leadgate.features.schema import NO_NUL, Moment
-from leadgate.serving import suppression_service, suppression_store, suppression_subjects
+from leadgate.serving import suppression_pages, suppression_service, suppression_store, suppression_subjects
 from leadgate.serving.auth import require
 from leadgate.serving.lists_views import Why
 from leadgate.serving.problems import problem
@@ -53,9 +53,13 @@ class SuppressionChanged(SuppressionView):
 
 
 class SuppressionPage(BaseModel):
-    """Suppression records of a subject, oldest first."""
+    """One page of suppression records, oldest first: a subject's, or every subject's."""
 
     items: list[SuppressionView]
+    total: int = Field(description="the records every page of this query holds")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="the next page's offset; None: this is the last")
 
 
 def _view(suppression) -> dict:
@@ -72,20 +76,56 @@ def _changed(changed: suppression_service.Changed) -> SuppressionChanged:
     response_model=SuppressionPage,
     responses=READ_ERRORS,
     dependencies=[Depends(require("sales"))],
-    summary="Every suppression bearing on a person (theirs and their account's) or an account, active and past",
+    summary="Suppressions: every one bearing on a subject (theirs and their account's), or all subjects' by "
+    "status, with paging",
 )
 def list_suppressions(
-    request: Request, subject: Annotated[str, Query(min_length=1, max_length=320, pattern=NO_NUL)]
+    request: Request,
+    subject: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=320,
+            pattern=NO_NUL,
+            description="an email address or an account's domain: its records and its account's; none: all",
+        ),
+    ] = None,
+    wanted: Annotated[
+        Literal[suppression_pages.WANTED] | None,
+        Query(alias="status", description="default: all with a subject (its history), active without"),
+    ] = None,
+    contact: Literal[tuple(CONTACTS)] | None = None,
+    subject_kind: Literal[SUBJECT_KINDS] | None = None,
+    source: Literal[SOURCES] | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ):
-    """The records of one subject."""
-    try:
-        _, normalized = suppression_subjects.parse_subject(subject)
-    except suppression_store.SuppressionError as error:
-        return problem(422, str(error))
-    found = suppression_store.for_subjects(
-        request.app.state.store.engine, suppression_subjects.bearing_on(normalized)
+    """A page of records, oldest first."""
+    subjects = None
+    if subject is not None:
+        try:
+            _, normalized = suppression_subjects.parse_subject(subject)
+        except suppression_store.SuppressionError as error:
+            return problem(422, str(error))
+        subjects = suppression_subjects.bearing_on(normalized)
+    page = suppression_pages.suppression_page(
+        request.app.state.store.engine,
+        # A subject's records are its history; all subjects', what stops contact now unless asked otherwise.
+        status=wanted or ("all" if subject is not None else "active"),
+        contact=contact,
+        subject_kind=subject_kind,
+        source=source,
+        subjects=subjects,
+        limit=limit,
+        offset=offset,
     )
-    return {"items": [_view(s) for s in found]}
+    return {
+        "items": [_view(s) for s in page.items],
+        "total": page.total,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": page.next_offset,
+    }
 
 
 @router.post(

@@ -264,8 +264,11 @@ def alias_version(settings: Settings, alias: str) -> str | None:
     return _alias_of(MlflowClient(), settings.model_name, alias)
 
 
-def record_promotion(settings: Settings, challenger: str, champion: str | None, report: dict) -> None:
-    """Tag the challenger version with the decision and its reasons; move the aliases when it is promoted."""
+def record_promotion(
+    settings: Settings, challenger: str, champion: str | None, report: dict, *, who: str
+) -> None:
+    """Tag the challenger version with the decision, its reasons and who asked for it; move the aliases when it
+    is promoted."""
     from datetime import UTC, datetime
 
     configure_mlflow(settings, new_runs=False)
@@ -284,6 +287,8 @@ def record_promotion(settings: Settings, challenger: str, champion: str | None, 
         # Whose criteria: `promote --policy` can loosen them, and the audit trail must show it.
         "leadgate.promotion.policy": report.get("policy_version") or "",
         "leadgate.promotion.at": datetime.now(UTC).isoformat(timespec="seconds"),
+        # A person moves the champion, as one rolls it back: the registry says who (`promote --who`).
+        "leadgate.promotion.by": who[:4900],
         "leadgate.promotion.against": champion or "",
         "leadgate.promotion.reasons": "; ".join(reasons or [c["detail"] for c in report["checks"]])[:4900],
         # MLflow caps a model-version tag at 5,000 characters; the full report is printed and --out writes it.

@@ -275,7 +275,16 @@ def main() -> None:
 
 
 # Commands kept in their own modules add themselves to the one app.
-from leadgate.cli import analysis, erase, lifecycle, lists, report, rollback, service  # noqa: E402
+from leadgate.cli import (  # noqa: E402
+    analysis,
+    erase,
+    lifecycle,
+    lists,
+    report,
+    rollback,
+    service,
+    suppressions,
+)
 
 lifecycle.register(app)
 service.register(app)
@@ -283,4 +292,5 @@ analysis.register(app)
 report.register(app)
 erase.register(app)
 lists.register(app)
+suppressions.register(app)
 rollback.register(app)

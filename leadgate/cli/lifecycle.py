@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from leadgate.cli.common import (
     DataDir,
@@ -21,6 +22,7 @@ from leadgate.cli.common import (
     store_or_fail,
 )
 from leadgate.cli.monitor import monitor
+from leadgate.cli.store_changes import who_or_user
 from leadgate.cli.tables import print_table
 from leadgate.decision.count_words import plural
 
@@ -169,6 +171,9 @@ def promote(
         typer.Option("--dry-run", help="print the report and verdict, move and tag nothing (same exit code)"),
     ] = False,
     out: Annotated[Path | None, typer.Option(help="write the full report as JSON")] = None,
+    who: Annotated[
+        str | None, typer.Option("--who", help="who promotes (kept as a tag; default: cli:<user>)")
+    ] = None,
     policy: PolicyOpt = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -178,6 +183,9 @@ def promote(
     from leadgate.training.promote import compare
     from leadgate.training.registry import CHALLENGER, CHAMPION, alias_version
 
+    if who is not None and not who.strip():
+        raise fail("--who is empty: say who promotes, or leave it out for cli:<user>")
+    who = who_or_user(who and who.strip())
     settings = settings_for(data_dir, policy)
     criteria_policy = policy_in_force(settings)
     registry_or_fail(settings)
@@ -197,14 +205,15 @@ def promote(
     if out is not None:
         out.write_text(json.dumps(data, indent=2, default=str, allow_nan=False))
     if not dry_run:
-        _record_or_fail(settings, challenger, champion, data)
+        _record_or_fail(settings, challenger, champion, data, who)
     prefix = "dry run: " if dry_run else ""
     unchanged = " Nothing changed." if dry_run else ""
     criteria = f" (criteria of policy {report.policy_version})"
     if report.promote:
         verb = "would promote" if dry_run else "[bold green]promoted[/]"
+        by = "" if dry_run else f" by {escape(who)}"
         console.print(
-            f"{prefix}{verb} {settings.model_name}/{challenger} to {CHAMPION} (was {champion}; "
+            f"{prefix}{verb} {settings.model_name}/{challenger} to {CHAMPION}{by} (was {champion}; "
             f"{criteria.strip(' ()')})."
             f"{unchanged}"
         )
@@ -217,7 +226,7 @@ def promote(
     raise typer.Exit(code=1)
 
 
-def _record_or_fail(settings, challenger: str, champion: str | None, data: dict) -> None:
+def _record_or_fail(settings, challenger: str, champion: str | None, data: dict, who: str) -> None:
     """Tag (and, if promoted, move the aliases of) the versions; a registry that cannot be written is exit 2,
     never 1, which says the evidence refused the challenger."""
     from mlflow.exceptions import MlflowException
@@ -225,7 +234,7 @@ def _record_or_fail(settings, challenger: str, champion: str | None, data: dict)
     from leadgate.training.registry import record_promotion
 
     try:
-        record_promotion(settings, challenger, champion, data)
+        record_promotion(settings, challenger, champion, data, who=who)
     except MlflowException as error:
         first = first_line(error)
         raise fail(

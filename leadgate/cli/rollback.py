@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from leadgate.cli.common import DataDir, console, fail, first_line, registry_or_fail, settings_for
+from leadgate.cli.store_changes import who_or_user
 
 
 def rollback(
@@ -45,7 +45,7 @@ def rollback(
         console.print(escape(f"dry run: would roll back {moved}. Nothing changed."))
         return
     try:
-        roll_back(settings, plan, why=why.strip(), who=who or f"cli:{getpass.getuser()}")
+        roll_back(settings, plan, why=why.strip(), who=who_or_user(who))
     except MlflowException as error:
         raise fail(
             f"could not move the alias in the MLflow registry at {settings.tracking_uri()}: {error}"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from typer.testing import CliRunner
 
 from leadgate.cli import app
+from leadgate.decision.policy import load_policy
 from leadgate.features.schema import parse_lead
 from leadgate.serving.store import DecisionStore, make_engine, migrate
 from tests.factories import lead_dict
@@ -38,12 +40,53 @@ def test_lists_add_show_remove_with_an_audit(store_url, tmp_path):
     assert "added 192.0.2.0/24 to competitor_networks (lists@1)" in added.output
     shown = run("lists", "show", "--kind", "competitor_networks")
     assert "192.0.2.0/24" in shown.output and "their VPN" in shown.output and "add" in shown.output
+    # Operator walk: the store's times are UTC, and were printed without saying so.
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    assert re.search(rf"added {today} \d\d:\d\d UTC by cli:", shown.output), shown.output
+    assert re.search(rf"#1 {today} \d\d:\d\d UTC add 192.0.2.0/24", shown.output), shown.output
     files = run("lists", "show", "--kind", "competitor_domains")
-    assert "pipelineiq.com" in files.output and "policy file" in files.output
+    assert "pipelineiq.com policy" in files.output, files.output
+    shipped = load_policy()
+    assert f"policy {shipped.version} (the shipped default)" in files.output
     removed = run(
         "lists", "remove", "--kind", "competitor_networks", "--value", "192.0.2.0/24", "--why", "wrong"
     )
     assert removed.exit_code == 0 and "(lists@2)" in removed.output
+
+
+def test_lists_read_the_policy_the_service_decides_by_and_say_which(store_url, tmp_path, trained, policy):
+    # Operator walk: with no policy file set, `lists show` and `lists add` read the shipped policy's lists
+    # while the service decided by the champion's own, which listed another competitor.
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    domains = policy.domains.model_copy(update={"competitors": [*policy.domains.competitors, "rivalhq.com"]})
+    (tmp_path / "own.yaml").write_text(policy.model_copy(update={"domains": domains}).to_yaml())
+    own = load_policy(tmp_path / "own.yaml")  # its version as the model keeps it
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
+    log_training(trained, own, settings, {"path": "test", "leads": 1})
+    run = _on(store_url, settings.data_dir)
+
+    shown = run("lists", "show", "--kind", "competitor_domains")
+    assert shown.exit_code == 0, shown.output
+    assert "rivalhq.com policy" in shown.output and "pipelineiq.com policy" in shown.output
+    assert f"policy {own.version} (the model's own, champion leadgate/1)" in shown.output
+    added = run("lists", "add", "--kind", "competitor_domains", "--value", "rivalhq.com", "--why", "x")
+    assert added.exit_code == 2, added.output
+    assert (
+        f"rivalhq.com is already on competitor_domains in the policy file (policy {own.version}, the model's "
+        "own, champion leadgate/1); nothing was stored"
+    ) in added.output
+    # A policy file set is what the service decides by, and what the lists read then.
+    shipped = tmp_path / "shipped.yaml"
+    shipped.write_text(load_policy().to_yaml())
+    env = {"DATABASE_URL": store_url, "LEADGATE_POLICY_PATH": str(shipped)}
+    filed = runner.invoke(
+        app, ["lists", "show", "--kind", "competitor_domains", "--data-dir", str(settings.data_dir)], env=env
+    )
+    said = " ".join(filed.output.split())
+    assert filed.exit_code == 0 and "rivalhq.com" not in said, said
+    assert f"policy {load_policy(shipped).version} (from {shipped})" in said
 
 
 def test_bad_list_input_stops_with_words_and_exit_code_2(store_url, tmp_path):

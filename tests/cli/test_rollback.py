@@ -29,7 +29,7 @@ def test_a_promoted_champion_rolls_back_to_the_one_it_replaced_with_both_version
     assert (
         code == 2 and "leadgate/1 replaced no earlier champion" in said and "nothing to roll back to" in said
     )
-    record_promotion(settings, "2", "1", {"promote": True, "checks": []})
+    record_promotion(settings, "2", "1", {"promote": True, "checks": []}, who="ops:kim")
 
     code, said = _run(settings, "rollback", "--why", "wrong routes", "--dry-run")
     assert code == 0 and said == "dry run: would roll back champion leadgate/2 → leadgate/1. Nothing changed."
@@ -62,7 +62,7 @@ def test_a_rollback_to_a_version_that_cannot_load_moves_nothing(tmp_path, traine
     settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
     for _ in range(2):
         log_training(trained, policy, settings, {"path": "test", "leads": 1})
-    record_promotion(settings, "2", "1", {"promote": True, "checks": []})
+    record_promotion(settings, "2", "1", {"promote": True, "checks": []}, who="ops:kim")
     client = MlflowClient(tracking_uri=settings.tracking_uri())
     source = client.get_model_version("leadgate", "1").source  # models:/m-…, MLflow 3's logged model
     files = client.get_logged_model(source.removeprefix("models:/")).artifact_location

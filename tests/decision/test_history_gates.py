@@ -94,11 +94,23 @@ def test_a_bad_fit_rejection_of_the_account_holds_for_the_policy_s_months(gates_
         account_domain=["nordwerk.de"],
         bad_fit_rejected_days=[_days(rejected)],
         bad_fit_reason=["not_a_fit_size"],
+        bad_fit_dated=[True],
     )
     gates = _gates(gates_only, make_lead(), facts)
     assert ("recently_rejected_account" in gates) == fires
     if fires:
         assert "nordwerk.de, not_a_fit_size on 2026-09-01" in gates["recently_rejected_account"]
+
+
+def test_a_bad_fit_rejection_sent_without_its_time_is_said_to_be_recorded_that_day_not_made(gates_only):
+    # Operator walk: an outcome imported without `at` read "on <the import day>", as if sales decided then.
+    facts = _facts(
+        account_domain=["nordwerk.de"],
+        bad_fit_rejected_days=[_days(datetime(2026, 10, 1, 9, tzinfo=UTC))],
+        bad_fit_reason=["not_a_fit_size"],
+    )
+    reason = _gates(gates_only, make_lead(), facts)["recently_rejected_account"]
+    assert "nordwerk.de, not_a_fit_size recorded 2026-10-01" in reason and " on 2026-10-01" not in reason
 
 
 def test_a_fresh_demo_request_lifts_a_recent_bad_fit_rejection_to_verify(gates_only):

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadgate.decision.policy import load_policy
+from leadgate.features.channel_labels import channel_label
 from leadgate.features.derived import MEANINGFUL_EVENTS
 from leadgate.features.schema import EventType, InquiryType, Lead
 from leadgate.features.titles import parse_title
@@ -100,7 +101,12 @@ leads = st.builds(
         }
     ),
     st.fixed_dictionaries(
-        {"channel": _maybe(["organic", "paid_search", "events"]), "campaign": _maybe(["q4-launch"])}
+        {
+            "channel": _maybe(
+                ["organic", "paid_search", "events", "content_syndication", "LinkedIn Lead Gen"]
+            ),
+            "campaign": _maybe(["q4-launch"]),
+        }
     ),
     st.lists(_event, max_size=12),
 )
@@ -261,7 +267,8 @@ def _check_channel(text: str, lead: Lead) -> None:
     elif text.endswith("channel not given"):
         assert not channel and text == f"Campaign {campaign}, channel not given"
     else:
-        assert text == f"Came from {channel}" + (f" (campaign {campaign})" if campaign else "")
+        said = channel_label(channel)  # leadgate's own codes in words, a CRM's own names as written
+        assert text == f"Came from {said}" + (f" (campaign {campaign})" if campaign else "")
 
 
 def _check_email(text: str, lead: Lead) -> None:

@@ -13,6 +13,8 @@ TWO_PRICING_VISITS = make_lead(
 DEMO_FORM_ONLY = make_lead(form={"inquiry_type": "demo"}, events=[])
 NO_EVENTS_ARRIVED_TODAY = make_lead(created_at="2026-11-03T08:00:00Z", events=[])
 NO_CHANNEL = make_lead(source={"channel": None, "campaign": None})
+# Operator walk: "Came from content_syndication" showed a rep the code, not words they can check.
+SYNDICATED = make_lead(source={"channel": "content_syndication", "campaign": "q4-guide"})
 TEST_DOT_COM = make_lead(contact={"email": "maria@test.com"})
 EXAMPLE_DOT_COM = make_lead(contact={"email": "maria@example.com"})
 NOTHING_GIVEN = lead_with_nothing_given()
@@ -42,6 +44,7 @@ CASES = [
         "No meaningful activity recorded (lead arrived in the last 24 hours)",
     ),
     (NO_CHANNEL, "channel", "Came from unknown", "Channel not given"),
+    (SYNDICATED, "channel", "content_syndication", "Came from Content syndication (campaign q4-guide)"),
     (TEST_DOT_COM, "email_domain", "Personal email address", "Placeholder email domain (test.com)"),
     (EXAMPLE_DOT_COM, "email_domain", "Company email address", "Placeholder email domain (example.com)"),
     (NOTHING_GIVEN, "stack", "CRM in use: ", "CRM in use not given"),
@@ -93,6 +96,11 @@ def test_old_contradiction_is_gone_and_new_words_are_true(pipeline, lead, family
     against, for_ = _words(pipeline, lead, family)
     assert old not in against and old not in for_
     assert new in against
+
+
+def test_a_channel_the_crm_named_its_own_way_is_quoted_as_written(pipeline):
+    lead = make_lead(source={"channel": "LinkedIn Lead Gen", "campaign": None})
+    assert _words(pipeline, lead, "channel") == ["Came from LinkedIn Lead Gen"] * 2
 
 
 def test_a_demo_request_event_is_counted_as_one(pipeline):

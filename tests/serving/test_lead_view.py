@@ -47,6 +47,7 @@ def test_the_view_shows_the_outcome_every_verdict_newest_first_and_the_reviews(c
         "feedback": "3 people",
         "source": "api",
         "recorded_at": "2026-11-30T09:00:00Z",
+        "at_given": True,  # the time sent with it, not when leadgate recorded it
     }
     newest, oldest = view["feedback"]
     assert (newest["verdict"], newest["reason"], newest["note"], newest["label"]) == (
@@ -109,6 +110,7 @@ def test_the_openapi_schema_declares_the_new_keys(client):
         "feedback",
         "source",
         "recorded_at",
+        "at_given",
     }
     assert {"verdict", "reason", "label", "recorded_by", "recorded_at"} <= set(
         schemas["FeedbackView"]["properties"]

@@ -143,12 +143,57 @@ def test_outcomes_stored_before_keep_their_won_and_a_new_one_may_leave_it_unknow
     store = DecisionStore(bare_engine)
     _create(store, "old")
     _create(store, "new")
-    record_outcomes(bare_engine, [Outcome(lead_id="old", sql=True, won=False)], "t")
+    _outcome_of_0009(bare_engine, "old", sql=True, won=False)
     upgrade_to(bare_engine, "head")
     record_outcomes(bare_engine, [Outcome(lead_id="new", sql=True)], "t")
     with bare_engine.connect() as connection:
         rows = dict(connection.execute(text("SELECT lead_id, won FROM outcomes")).all())
     assert {k: None if v is None else bool(v) for k, v in rows.items()} == {"old": False, "new": None}
+
+
+def _outcome_of_0009(engine, lead_id: str, *, sql: bool, won: bool | None = None, reason=None) -> None:
+    """An outcome as leadgate stored it at an older schema, without today's columns."""
+    from sqlalchemy import text
+
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO outcomes (lead_id, sql, won, rejection_reason, source, recorded_at) "
+                "VALUES (:lead_id, :sql, :won, :reason, 't', :at)"
+            ),
+            {"lead_id": lead_id, "sql": sql, "won": won, "reason": reason, "at": T0},
+        )
+
+
+def test_an_outcome_says_whether_its_time_was_sent_or_is_when_leadgate_recorded_it(bare_engine):
+    # Operator walk: a bad-fit hold imported without `at` read as if it happened on the import day.
+    from leadgate.serving.lifecycle_store import outcome_of
+    from leadgate.serving.store import DecisionStore
+    from tests.serving.conftest import upgrade_to
+
+    upgrade_to(bare_engine, "0011_list_domains_registered")
+    store = DecisionStore(bare_engine)
+    for lead_id in ("before", "sent", "unsent"):
+        _create(store, lead_id)
+    _outcome_of_0009(bare_engine, "before", sql=False, reason="not_a_fit_size")
+    upgrade_to(bare_engine, "head")
+    rejection = {"sql": False, "rejection_reason": "not_a_fit_size"}
+    record_outcomes(bare_engine, [Outcome(lead_id="sent", **rejection, at=T0)], "t")
+    record_outcomes(bare_engine, [Outcome(lead_id="unsent", **rejection)], "t")
+
+    def said(lead_id: str) -> tuple:
+        with bare_engine.connect() as connection:
+            view = outcome_of(connection, lead_id)
+        return view["at_given"], view["recorded_at"] == T0
+
+    assert [said(i) for i in ("before", "sent", "unsent")] == [(None, True), (True, True), (False, False)]
+    # Sent again without a time, with a rep's note: the time it became known is kept, and so is whether it was
+    # sent; a time sent now is the outcome's own.
+    noted = {**rejection, "feedback": "50 staff"}
+    record_outcomes(bare_engine, [Outcome(lead_id=i, **noted) for i in ("before", "sent", "unsent")], "t")
+    assert [said(i) for i in ("before", "sent", "unsent")] == [(None, True), (True, True), (False, False)]
+    record_outcomes(bare_engine, [Outcome(lead_id="unsent", **noted, at=T0)], "t")
+    assert said("unsent") == (True, True)
 
 
 def test_leads_arrived_at_the_same_moment_are_read_in_one_order_on_every_store(store):

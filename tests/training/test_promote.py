@@ -99,16 +99,19 @@ def test_a_worse_challenger_is_refused_and_the_champion_stays(tmp_path, store_ur
     assert "leadgate.promotion.decision" not in _tags(settings, challenger)
     assert _aliases(settings) == {"champion": champion, "challenger": challenger}
 
-    result = _promote(settings, "--out", str(tmp_path / "report.json"))
+    result = _promote(settings, "--out", str(tmp_path / "report.json"), "--who", "ops:ana")
     assert result.exit_code == 1, result.output
     assert "refused" in result.output and "ROC-AUC not worse beyond the margin" in result.output
     assert _aliases(settings) == {"champion": champion, "challenger": challenger}
     tags = _tags(settings, challenger)
     assert tags["leadgate.promotion.decision"] == "refused"
+    # Operator walk: a promotion recorded no person; who asked is kept as a rollback's is.
+    assert tags["leadgate.promotion.by"] == "ops:ana"
     assert "lower bound must be ≥ −0.005 at 95%" in tags["leadgate.promotion.reasons"]
 
 
 def test_a_better_challenger_is_promoted_only_after_enough_outcomes(tmp_path, store_url, policy, registries):
+    import getpass
     import json
 
     settings, champion, challenger = _registry(tmp_path, store_url, registries, "better")
@@ -139,6 +142,9 @@ def test_a_better_challenger_is_promoted_only_after_enough_outcomes(tmp_path, st
     assert late.exit_code == 0, late.output
     assert _aliases(settings) == {"champion": challenger}
     assert _tags(settings, challenger)["leadgate.promotion.decision"] == "promoted"
+    user = f"cli:{getpass.getuser()}"  # no --who: the user running the command, as other changes say
+    assert _tags(settings, challenger)["leadgate.promotion.by"] == user
+    assert f"promoted leadgate/{challenger} to champion by {user} (was {champion};" in late.output
     assert _tags(settings, champion)["leadgate.replaced_by"] == challenger
     report = json.loads((tmp_path / "report.json").read_text())
     low, high = report["auc_difference"][1:]
