@@ -221,7 +221,7 @@ class ModelHolder:
         shadowless = self.alias != "champion" and current.model_version is None
         if not shadowless and self._policy_announced != policy:
             self._policy_announced = policy
-            level, source = logging.INFO, self._policy_source(current)
+            level, source = logging.INFO, self.policy_source(current)
             if current.load_failed and not current.kept and not self.settings.policy_path:
                 level = logging.WARNING  # leads the model's own policy would serve may be gated now
             log.log(level, "policy %s for the %s (%s)", policy, self.alias, source)
@@ -231,7 +231,8 @@ class ModelHolder:
                     log.warning("policy warning: %s", warning)
         self._announced = state
 
-    def _policy_source(self, current: Current) -> str:
+    def policy_source(self, current: Current) -> str:
+        """Where the policy a holder's current state decides by comes from, in the words its log and the CLI use."""
         if self.settings.policy_path:
             return f"from {self.settings.policy_path}"
         if current.loaded is not None:

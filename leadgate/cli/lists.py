@@ -73,7 +73,7 @@ def _policy_deciding(deciding: dict):
     holder = deciding["holder"]
     current = holder.current()
     # The service's own words for its policy's source (model_holder.py), so the two never disagree.
-    source = holder._policy_source(current)
+    source = holder.policy_source(current)
     if current.loaded is not None and not holder.settings.policy_path:
         source += f", champion {current.model_version}"
     return current.pipeline.policy, source
