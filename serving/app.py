@@ -34,7 +34,7 @@ from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.problems import WRITES, champion_unloaded, field_problems, lead_problems, unparsable
 from leadgate.serving.query_checks import checked_query
 from leadgate.serving.rate_limits import Limiter, RateLimited
-from leadgate.serving.redecide_many import ChampionUnloaded
+from leadgate.serving.redecide import ChampionUnloaded
 from leadgate.serving.review_views import install as install_reviews
 from leadgate.serving.screening import Screening
 from leadgate.serving.server import MetricsOnItsOwnPort
