@@ -275,7 +275,7 @@ def main() -> None:
 
 
 # Commands kept in their own modules add themselves to the one app.
-from leadgate.cli import analysis, erase, lifecycle, lists, report, rollback, service  # noqa: E402
+from leadgate.cli import analysis, erase, lifecycle, lists, redecide, report, rollback, service  # noqa: E402
 
 lifecycle.register(app)
 service.register(app)
@@ -284,3 +284,4 @@ report.register(app)
 erase.register(app)
 lists.register(app)
 rollback.register(app)
+redecide.register(app)
