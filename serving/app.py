@@ -31,10 +31,11 @@ from leadgate.serving.lists_views import router as lists_router
 from leadgate.serving.live_monitor import LiveMonitor
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
+from leadgate.serving.model_less_sweeper import ModelLessSweeper
 from leadgate.serving.problems import WRITES, champion_unloaded, field_problems, lead_problems, unparsable
 from leadgate.serving.query_checks import checked_query
 from leadgate.serving.rate_limits import Limiter, RateLimited
-from leadgate.serving.redecide_many import ChampionUnloaded
+from leadgate.serving.redecide import ChampionUnloaded
 from leadgate.serving.review_views import install as install_reviews
 from leadgate.serving.screening import Screening
 from leadgate.serving.server import MetricsOnItsOwnPort
@@ -176,15 +177,14 @@ def create_app(
             settings, app.state.store.engine, shadow_metrics, screening=app.state.screening
         )
         app.state.shadow.start(poll=poll)
-        app.state.expiries = ExpirySweeper(
-            settings.suppression_sweep_seconds,
-            holder=app.state.holder,
-            store=app.state.store,
-            screening=app.state.screening,
-            metrics=metrics,
-        )
+        # What the sweepers decide stored leads again with: as a person's change decides them.
+        deciding = {"holder": app.state.holder, "store": app.state.store, "screening": app.state.screening}
+        app.state.expiries = ExpirySweeper(settings.suppression_sweep_seconds, **deciding, metrics=metrics)
+        # Leads stored while no model served are decided again once the champion serves (README "Model").
+        app.state.model_less = ModelLessSweeper(settings.model_poll_seconds, **deciding, metrics=metrics)
         if poll:
             app.state.expiries.start()
+            app.state.model_less.start()
         # Only a message with an insult aimed at the reader reaches this classifier: without the warm-up,
         # the first such lead of a process would wait ~0.1 s for its load. Before the freeze, so it is frozen too.
         offensive.warm_up()
@@ -192,6 +192,7 @@ def create_app(
         countries.warm_up()
         freeze_long_lived()
         yield
+        app.state.model_less.stop()
         app.state.expiries.stop()
         app.state.shadow.stop()
         app.state.holder.stop()

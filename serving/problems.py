@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 
 from leadgate.decision.count_words import plural
 from leadgate.features.schema_errors import readable_problem
-from leadgate.serving.redecide_many import ChampionUnloaded
+from leadgate.serving.redecide import ChampionUnloaded
 
 # What pydantic calls "unable to parse raw data as a unicode string" ("\\ud800" sent alone in JSON).
 UNPAIRED_SURROGATE = "text holds an unpaired surrogate (\\ud800-\\udfff), not Unicode text"

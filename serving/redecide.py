@@ -2,7 +2,8 @@
 
 Each re-decision reads what the lead's first decision read: the store's lists, the suppression records
 bearing on the lead and its history facts; a re-decision that skipped any of them would route the lead
-differently from the next one.
+differently from the next one. And each is refused alike while the champion fails to load, when the gates
+alone would decide a lead the model should (`ChampionUnloaded`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,25 @@ from leadgate.serving.store import DecisionStore
 from leadgate.serving.stored_times import stored_utc
 
 
+class ChampionUnloaded(Exception):
+    """A re-decision would leave a stored lead to the model while the champion fails to load: refused, nothing
+    stored; `leads`: how many stored leads the refused change would have decided again."""
+
+    def __init__(self, problem: str | None, leads: int):
+        self.problem = problem
+        self.leads = leads
+        super().__init__(f"the champion does not load ({problem})")
+
+
 class Redecider:
-    """Decides stored leads (their JSON) as of `now` with one model snapshot; keeps what it decided."""
+    """Decides stored leads (their JSON) as of `now` with one model snapshot; keeps what it decided.
+
+    While a registered champion fails to load, a decision that leaves a lead to the model (no gate or
+    suppression decides it) raises ChampionUnloaded instead: the gates alone would store it as
+    `no_model_route`, a sales_ready lead as verify with no score and no reasons, for a change (an event, an
+    override, a suppression) that may not bear on its routing at all. A lead a gate or a suppression decides
+    is decided as the champion would leave it, and with no model registered the gates are all there is.
+    """
 
     def __init__(
         self, *, holder: ModelHolder, store: DecisionStore, screening: Screening | None, now: datetime
@@ -66,6 +84,7 @@ class Redecider:
             suppressions=given,
             facts=self._facts.get(lead_id),
         )
+        self._refuse_model_less([record])
         self.decided.append(record)
         return record
 
@@ -91,5 +110,11 @@ class Redecider:
                 extra["suppressions"] = given
         parsed = [parse_lead(lead, stored=True) for lead in leads]  # checked on arrival, as in `__call__`
         _, records = current.decide_records(parsed, now=self.now, **extra)
+        self._refuse_model_less(records)
         self.decided.extend(records)
         return records
+
+    def _refuse_model_less(self, records: list[DecisionRecord]) -> None:
+        # The one place this rule lives: every re-decision, one lead or thousands, comes through here.
+        if self.current.load_failed and any(r.route_source == "no_model" for r in records):
+            raise ChampionUnloaded(self.current.problem, len(records))

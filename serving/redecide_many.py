@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from leadgate.decision.record import DecisionRecord
 from leadgate.serving.overrides import final_decision, in_force
-from leadgate.serving.redecide import Redecider
+from leadgate.serving.redecide import ChampionUnloaded, Redecider
 from leadgate.serving.store import Stored
 from leadgate.serving.store_engine import writing
 from leadgate.serving.store_models import DecisionRow, LeadRow
@@ -56,20 +56,12 @@ def redecide_many(
         return written
 
 
-class ChampionUnloaded(Exception):
-    """A change would decide stored leads again while the champion fails to load: refused, nothing stored."""
-
-    def __init__(self, problem: str | None, leads: int):
-        self.problem = problem
-        self.leads = leads
-        super().__init__(f"the champion does not load ({problem})")
-
-
 class Redecided(NamedTuple):
-    """How many stored leads a change decided again, and their records (for the metrics)."""
+    """How many stored leads a change decided again, their records (for the metrics) and what was stored."""
 
     decided: int
     records: list[DecisionRecord]
+    written: list[Stored]
 
     def observe(self, metrics: ServiceMetrics | None, trigger: str) -> None:
         """Count the decisions on /metrics as intake's are; a CLI process has no metrics to count them in."""
@@ -89,12 +81,10 @@ def change_and_redecide(
     """Make `change(connection, now)`, which names the stored leads it bears on, and decide those again with
     the champion, all in one transaction.
 
-    While the champion fails to load, a change that leaves any stored lead to the model (no gate or
-    suppression decides it) raises ChampionUnloaded and is rolled back: that lead would be decided by the gates
-    alone, a sales_ready lead stored as verify with no score and no reasons, for a change that may not bear on
-    its routing at all. A change whose leads a gate or suppression decides (a legal hold, an opt-out, a
-    do-not-engage entry: the champion would not be asked) goes through, as does one that names none, or any
-    change in a folder with no model registered (the gates are all there is).
+    While the champion fails to load, a change that leaves any stored lead to the model raises ChampionUnloaded
+    (the Redecider's rule, counting every lead the change named) and is rolled back. A change whose leads a gate
+    or suppression decides (a legal hold, an opt-out, a do-not-engage entry: the champion would not be asked)
+    goes through, as does one that names none, or any change in a folder with no model registered.
     """
     redecider = Redecider(holder=holder, store=store, screening=screening, now=now or datetime.now(UTC))
     named: list[str] = []
@@ -103,20 +93,17 @@ def change_and_redecide(
         named[:] = change(connection, redecider.now)
         return named
 
-    def decide(leads: list[dict], received: list[datetime], connection: Connection) -> list[DecisionRecord]:
-        records = redecider.decide_many(leads, received, connection)
-        if redecider.current.load_failed and any(r.route_source == "no_model" for r in records):
-            raise ChampionUnloaded(redecider.current.problem, len(named))
-        return records
-
-    written = redecide_many(
-        store.engine,
-        change=change_naming,
-        decide=decide,
-        trigger=trigger,
-        at=redecider.now,
-    )
-    return Redecided(len(written), redecider.decided)
+    try:
+        written = redecide_many(
+            store.engine,
+            change=change_naming,
+            decide=redecider.decide_many,
+            trigger=trigger,
+            at=redecider.now,
+        )
+    except ChampionUnloaded as refused:  # refused on one chunk: the change would have decided all it named
+        raise ChampionUnloaded(refused.problem, len(named)) from None
+    return Redecided(len(written), redecider.decided, written)
 
 
 def _decide_chunk(

@@ -69,7 +69,8 @@ def override_lead(
 ) -> dict:
     """Set the lead's route by hand (lifting any earlier override) and append the decision that applies it.
 
-    Refused (ContactStopped, nothing stored) while a suppression stops all contact with the lead.
+    Refused (ContactStopped, nothing stored) while a suppression stops all contact with the lead, and
+    (ChampionUnloaded) while the champion fails to load and no gate decides the lead, as is lifting one.
     """
     row, automatic = _redecide(
         lead_id=lead_id,

@@ -34,7 +34,7 @@ from leadgate.serving.reviews import (
     open_review,
     resolve_review,
 )
-from leadgate.serving.schemas import NOT_FOUND, READ_ERRORS, WRITE_ERRORS, Problem
+from leadgate.serving.schemas import NOT_FOUND, READ_ERRORS, REDECIDING_ERRORS, WRITE_ERRORS, Problem
 from leadgate.serving.service import LeadNotFound
 from leadgate.settings import ApiKey
 
@@ -170,7 +170,7 @@ def _deps(request: Request) -> dict:
     response_model=OverrideAnswer,
     status_code=status.HTTP_201_CREATED,
     responses={
-        **WRITE_ERRORS,
+        **REDECIDING_ERRORS,
         **NOT_FOUND,
         409: {
             "model": Problem,
@@ -189,7 +189,7 @@ def set_override(request: Request, key: SalesKey, lead_id: LeadId, body: Overrid
     "/v1/leads/{lead_id}/override",
     response_model=OverrideAnswer,
     responses={
-        **WRITE_ERRORS,
+        **REDECIDING_ERRORS,
         404: {"model": Problem, "description": "no such lead, or no override in force"},
     },
     summary="Lift a lead's override; the automatic decision holds again",

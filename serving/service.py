@@ -123,7 +123,8 @@ def add_events(
     """Append new activity, re-score, and append a decision, all under the lead's lock (and within its cap).
 
     With `screening`, the store's lists and the lead's suppression records are read first and the
-    suppressions the decision creates or lifts are stored after it.
+    suppressions the decision creates or lifts are stored after it. Refused with nothing stored, events
+    included (ChampionUnloaded), while the champion fails to load and no gate or suppression decides the lead.
     """
     now = datetime.now(UTC)
     decide = Redecider(holder=holder, store=store, screening=screening, now=now)

@@ -16,7 +16,8 @@ from leadgate.serving import suppression_store
 from leadgate.serving.erasure import salt_of
 from leadgate.serving.metrics import ServiceMetrics
 from leadgate.serving.model_holder import ModelHolder
-from leadgate.serving.redecide_many import ChampionUnloaded, change_and_redecide
+from leadgate.serving.redecide import ChampionUnloaded
+from leadgate.serving.redecide_many import change_and_redecide
 from leadgate.serving.screening import Screening
 from leadgate.serving.store import DecisionStore
 from leadgate.settings import Settings

@@ -19,6 +19,7 @@ from leadgate.serving.examples import LEAD_EXAMPLE
 from leadgate.serving.schemas import (
     NOT_FOUND,
     READ_ERRORS,
+    REDECIDING_ERRORS,
     WRITE_ERRORS,
     DecisionView,
     EventsAnswer,
@@ -126,7 +127,7 @@ def create_lead(
 @router.post(
     "/v1/leads/{lead_id}/events",
     response_model=EventsAnswer,
-    responses={**WRITE_ERRORS, **NOT_FOUND},
+    responses={**REDECIDING_ERRORS, **NOT_FOUND},
     dependencies=[Depends(require("intake", rate_limited=True))],
     summary="Add activity to a lead and re-score it; a new decision is appended",
 )

@@ -280,6 +280,7 @@ from leadgate.cli import (  # noqa: E402
     erase,
     lifecycle,
     lists,
+    redecide,
     report,
     rollback,
     service,
@@ -294,3 +295,4 @@ erase.register(app)
 lists.register(app)
 suppressions.register(app)
 rollback.register(app)
+redecide.register(app)

@@ -201,7 +201,7 @@ def _opened_or_fail(settings, action):
 def champion_or_fail() -> Iterator[None]:
     """Stop the command in one line when its change was refused because the champion does not load."""
     from leadgate.decision.count_words import plural
-    from leadgate.serving.redecide_many import ChampionUnloaded
+    from leadgate.serving.redecide import ChampionUnloaded
 
     try:
         yield

@@ -4,6 +4,7 @@ load (its registry down): a second service on the same store, started with the r
 from __future__ import annotations
 
 import socket
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -32,6 +33,10 @@ def _service(client, **settings) -> TestClient:
 def _count(client, table) -> int:
     with client.app.state.store.engine.connect() as connection:
         return connection.scalar(select(func.count()).select_from(table))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 def _refused(response) -> None:
@@ -88,3 +93,43 @@ def test_with_no_model_registered_at_all_the_gates_alone_decide_again(client, tm
     assert made.status_code == 201 and made.json()["decided"] == 1, made.text
     rep = sales_view(client, "none-1")
     assert (rep["route"], rep["model_version"]) == ("silent_reject", None)
+
+
+def test_events_and_overrides_on_a_lead_left_to_the_model_are_refused_while_the_registry_is_down(client):
+    # One rule for every re-decision (serving/redecide.py): one lead's events or override are refused as a
+    # suppression's many leads are, not decided by the gates alone.
+    from leadgate.serving.store_models import DecisionRow, OverrideRow, SuppressionRow
+
+    assert _executive(client, "up-3", "192.0.2.82")["route"] == "sales_ready"
+    lead_before = client.app.state.store.lead("up-3")
+    stored = [_count(client, table) for table in (DecisionRow, OverrideRow, SuppressionRow)]
+    reply = {
+        "events": [
+            {"type": "email_reply", "at": _now()},
+            {"type": "unsubscribe", "at": _now()},
+        ]
+    }
+    vip = {"route": "sales_ready", "reason_code": "vip", "note": "board referral"}
+    with _service(client, mlflow_tracking_uri=closed_registry()) as down:
+        _refused(down.post("/v1/leads/up-3/events", json=reply, headers=auth("intake")))
+        _refused(down.post("/v1/leads/up-3/override", json=vip, headers=auth("sales")))
+    assert [_count(client, t) for t in (DecisionRow, OverrideRow, SuppressionRow)] == stored
+    assert client.app.state.store.lead("up-3") == lead_before  # the events were not merged either
+    # An override set while the champion loads is lifted only once it loads again.
+    assert client.post("/v1/leads/up-3/override", json=vip, headers=auth("sales")).status_code == 201
+    with _service(client, mlflow_tracking_uri=closed_registry()) as down:
+        _refused(down.delete("/v1/leads/up-3/override", headers=auth("sales")))
+    rep = sales_view(client, "up-3")
+    assert [h["trigger"] for h in rep["history"]] == ["created", "override"], rep["history"]
+    assert rep["overrides"][-1]["lifted_at"] is None
+
+
+def test_events_on_a_lead_a_gate_decides_go_through_while_the_registry_is_down(client):
+    # A spam complaint stops all contact: the lead is silent_reject whatever the model says, so no wait.
+    assert _executive(client, "up-4", "192.0.2.83")["route"] == "sales_ready"
+    spam = {"events": [{"type": "spam_complaint", "at": _now()}]}
+    with _service(client, mlflow_tracking_uri=closed_registry()) as down:
+        posted = down.post("/v1/leads/up-4/events", json=spam, headers=auth("intake"))
+        assert posted.status_code == 200, posted.text
+    rep = sales_view(client, "up-4")
+    assert (rep["route"], rep["route_source"], rep["model_missing"]) == ("silent_reject", "suppression", True)
