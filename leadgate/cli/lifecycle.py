@@ -74,10 +74,10 @@ def import_outcomes(
     data_dir: DataDir = None,
 ) -> None:
     """Record outcomes of stored leads; an invalid row stops the import before anything is written."""
+    from leadgate.cli.store_changes import deciding_with
     from leadgate.features.outcome import parse_outcome
     from leadgate.features.schema import LeadValidationError
     from leadgate.serving import outcome_service
-    from leadgate.serving.suppression_service import outside_the_service
 
     rows = _read_outcome_rows(path)
     outcomes, problems = [], []
@@ -92,7 +92,7 @@ def import_outcomes(
             f"{path}: {len(problems)} invalid row{'' if len(problems) == 1 else 's'}, nothing written:\n  {shown}"
         )
     settings = settings_for(data_dir)
-    deciding = outside_the_service(settings, store_or_fail(settings))
+    deciding = deciding_with(settings, store_or_fail(settings))
     with champion_or_fail():
         recorded = outcome_service.record(outcomes, source=f"import:{path.name}", **deciding)
     result = recorded.imported

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections import Counter
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from leadgate.cli.common import DataDir, console, fail, settings_for, store_or_fail
+from leadgate.cli.store_changes import deciding_with
 from leadgate.decision.count_words import plural
 
 
@@ -30,7 +30,6 @@ def redecide(
 ) -> None:
     """Decide stored leads again through the pipeline with the champion, appending a decision to each."""
     from leadgate.serving.model_less import NoModel, model_less_routes, redecide_model_less
-    from leadgate.serving.suppression_service import outside_the_service
 
     if not model_less:
         raise fail(
@@ -41,14 +40,7 @@ def redecide(
     if dry_run:
         console.print(escape(_waiting(model_less_routes(engine))))
         return
-    # The holder's lines are the service's log; here the one line below says what matters.
-    quiet = logging.getLogger("leadgate.serving.model_holder")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)
-    try:
-        deciding = outside_the_service(settings, engine)
-    finally:
-        quiet.setLevel(level)
+    deciding = deciding_with(settings, engine)
     try:
         run = redecide_model_less(**deciding)
     except NoModel as error:

@@ -4,6 +4,9 @@ leads again."""
 from __future__ import annotations
 
 import getpass
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -23,10 +26,29 @@ def who_or_user(who: str | None) -> str:
 def deciding_for(data_dir) -> dict:
     """What the service decides a change's stored leads with (the champion as it loads it, the store's lists
     and suppressions); loading the champion imports mlflow and lightgbm."""
+    settings = settings_for(data_dir)
+    return deciding_with(settings, store_or_fail(settings))
+
+
+def deciding_with(settings, engine) -> dict:
+    """`deciding_for` with the settings and store already in hand, the model holder's log kept off the terminal."""
     from leadgate.serving import suppression_service
 
-    settings = settings_for(data_dir)
-    return suppression_service.outside_the_service(settings, store_or_fail(settings))
+    with _holder_quiet():
+        return suppression_service.outside_the_service(settings, engine)
+
+
+@contextmanager
+def _holder_quiet() -> Iterator[None]:
+    # The holder's lines are the service's log ("no champion (model load failed: …)"); a command says what
+    # matters in its own one line (refused, or decided by the gates alone and why), so they would say it twice.
+    logger = logging.getLogger("leadgate.serving.model_holder")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def decided_by(decided: int, deciding: dict) -> str:

@@ -3,6 +3,11 @@ while the champion does not load: here its registry's port is closed."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -76,4 +81,28 @@ def test_suppressions_lists_and_outcomes_wait_for_the_champion(
     imported = runner.invoke(app, ["outcomes", "import", str(rejected), *data], env=env)
     assert imported.exit_code == 0 and "decided again" in imported.output, imported.output
     assert _count(store, OutcomeRow) == 1
+    store.engine.dispose()
+
+
+def test_a_refused_change_is_one_line_in_a_real_terminal_too(store_url, registered_settings, pipeline):
+    # CliRunner's output misses the model holder's log lines (pytest captures logging): a real process shows them.
+    settings, _ = registered_settings
+    store = _seed(store_url, pipeline)
+    before = _decisions(store)
+    env = {**os.environ, "DATABASE_URL": store_url, "MLFLOW_TRACKING_URI": closed_registry()}
+    hold = ["--subject", "nordwerk.de", "--contact", "marketing_email", "--reason", "newsletter pause"]
+    command = [sys.executable, "-m", "leadgate", "suppressions", "add", *hold]
+    root = Path(__file__).resolve().parents[2]  # so `-m leadgate` imports this tree's code
+    ran = subprocess.run(
+        [*command, "--data-dir", str(settings.data_dir)],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    said = " ".join(ran.stderr.split())
+    assert ran.returncode == 2 and REFUSED in said and NOTHING in said, (ran.stdout, ran.stderr)
+    assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr
+    assert _decisions(store) == before
     store.engine.dispose()
