@@ -116,7 +116,8 @@ def _decide_chunk(
         .order_by(LeadRow.lead_id)
         .with_for_update()
     )
-    connection.execute(update(LeadRow).where(LeadRow.lead_id.in_(lead_ids)).values(updated_at=at))
+    # updated_at is left alone: it is the lead's newest activity (arrival, events), what retention counts idle
+    # time from, and a list, suppression, account or model change is the business's, not the person's.
     rows = connection.execute(
         select(
             LeadRow.lead_id,

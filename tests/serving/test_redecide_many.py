@@ -62,3 +62,32 @@ def test_a_decision_that_fails_takes_the_suppression_and_every_other_decision_ba
         ("a", 2, "silent_reject"),
         ("b", 2, "silent_reject"),
     ]
+
+
+def test_a_change_deciding_leads_again_leaves_their_idle_time_to_retention(store, pipeline):
+    # Retention erases leads whose newest activity (arrival, events, outcome) is old; a suppression, list,
+    # account or model change decides them again but is no activity of the person's.
+    from datetime import timedelta
+
+    from leadgate.serving.erasure import count_idle
+
+    arrived = NOW - timedelta(days=400)
+    lead = lead_dict(lead_id="a")
+    lead.pop("scored_at")
+    store.create(
+        lead=lead,
+        decision=pipeline.decide_one(parse_lead(lead), now=arrived),
+        idempotency_key=None,
+        received_at=arrived,
+    )
+    row = suppression_store.new_row(**HOLD, expires_at=None)
+
+    def change(connection) -> list[str]:
+        return suppression_store.leads_bearing(connection, suppression_store.insert_row(connection, row))
+
+    def decide(leads: list[dict], _received, connection):
+        return [pipeline.decide_one(parse_lead(lead), now=NOW) for lead in leads]
+
+    written = redecide_many(store.engine, change=change, decide=decide, trigger="suppression", at=NOW)
+    assert [w.lead_id for w in written] == ["a"]
+    assert count_idle(store.engine, NOW - timedelta(days=365)) == 1
