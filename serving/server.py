@@ -110,7 +110,8 @@ def uvicorn_config(settings: Settings, workers: int):
 def shared_metrics_folder(workers: int) -> Iterator[str | None]:
     """Multiprocess mode for several workers: an emptied folder in PROMETHEUS_MULTIPROC_DIR for the run.
 
-    The operator's own folder is emptied and kept; without one, a fresh folder is made and removed at exit.
+    The operator's own folder is emptied and kept; without one, a fresh folder is made and removed at exit
+    (or, when the process was killed -9, by the next run's start: the folder's name holds its pid).
     Workers are started after this, so they import prometheus_client with the variable already set.
     """
     given = worker_metrics.multiprocess_dir()
@@ -120,7 +121,8 @@ def shared_metrics_folder(workers: int) -> Iterator[str | None]:
     if workers == 1:
         yield None
         return
-    made = tempfile.mkdtemp(prefix="leadgate-metrics-")
+    worker_metrics.remove_orphaned_folders(Path(tempfile.gettempdir()))
+    made = tempfile.mkdtemp(prefix=f"{worker_metrics.FOLDER_PREFIX}{os.getpid()}-")
     os.environ[worker_metrics.ENV] = made
     try:
         yield made

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
+# The folder a service makes for its workers when the operator gives none: leadgate-metrics-<pid>-<random>.
+FOLDER_PREFIX = "leadgate-metrics-"
 # A live gauge's file names its process: gauge_livesum_1234.db. Only these need forgetting when it dies.
 _LIVE_GAUGE_FILE = re.compile(r"^gauge_live[a-z]+_(\d+)\.db$")
 
@@ -25,6 +28,17 @@ def prepare(directory: Path) -> Path:
     for stale in directory.glob("*.db"):
         stale.unlink()
     return directory
+
+
+def remove_orphaned_folders(under: Path) -> list[Path]:
+    """Remove the metrics folders of services killed before they could remove their own (their pid is gone)."""
+    removed = []
+    for folder in under.glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name[len(FOLDER_PREFIX) :].split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 def forget_dead_workers(directory: str) -> None:

@@ -152,3 +152,20 @@ def test_the_api_port_has_no_metrics_and_an_untrusted_proxy_is_not_believed(two_
     # A redirect names the scheme the server believes; only LEADGATE_FORWARDED_ALLOW_IPS may say https.
     status, answer = _get(f"http://127.0.0.1:{port}/v1/leads/", {"X-Forwarded-Proto": "https"})
     assert status == 307 and answer["location"].startswith("http://127.0.0.1:")
+
+
+def test_folders_of_killed_services_are_removed_and_live_ones_kept(tmp_path):
+    import subprocess
+
+    from leadgate.serving.worker_metrics import FOLDER_PREFIX, remove_orphaned_folders
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid no process holds now
+    orphan = tmp_path / f"{FOLDER_PREFIX}{gone.pid}-abc123"
+    live = tmp_path / f"{FOLDER_PREFIX}{os.getpid()}-def456"
+    other = tmp_path / "leadgate-metrics-notapid"
+    for folder in (orphan, live, other):
+        folder.mkdir()
+        (folder / "counter_1.db").write_bytes(b"x")
+    assert remove_orphaned_folders(tmp_path) == [orphan]
+    assert not orphan.exists() and live.exists() and other.exists()
