@@ -13,6 +13,7 @@ from leadgate.decision.custom_words import POOLED, custom_given, custom_renderer
 from leadgate.decision.intent_words import windowed_renderers
 from leadgate.decision.reason_given import GIVEN, Given
 from leadgate.decision.reason_words import RENDERERS, Renderer, event_renderers, size_renderer
+from leadgate.decision.reasons_size import backed_size_renderer, size_for_backed
 from leadgate.decision.record import Reason
 from leadgate.decision.recovery import (
     RECOVERIES,
@@ -123,6 +124,8 @@ class ReasonBook:
         if builder.windows:  # events outside their intent window read as history, as the model counts them
             renderers.update(windowed_renderers(builder.windows, floors))
         renderers["company_size"] = size_renderer(builder.employees_target)
+        if reference is not None:  # a size outside the range is For only with training behind it (sides)
+            renderers["company_size"] = backed_size_renderer(renderers["company_size"], reference)
         recoveries["company_size"] = size_recovery(builder.employees_target)
         names, levels = builder.feature_names, getattr(builder, "vocabularies_", {})
         for field in builder.custom_fields:
@@ -166,7 +169,8 @@ class ReasonBook:
         """(against, for) masks from `below_average`, (None, None) for a model without statistics.
 
         Against: most of the family's negative pull comes from values in ranges converting clearly below
-        average. For: most of its positive pull comes neither from such values nor from a pooled level.
+        average. For: most of its positive pull comes neither from such values nor from a pooled level, and a
+        company size outside the target range converted clearly above average (reasons_size).
         """
         if below is None:
             return None, None
@@ -189,6 +193,8 @@ class ReasonBook:
         negative_from_below = by_family(negative * below)
         against = (negative_from_below < 0) & (negative_from_below <= MAJORITY * by_family(negative))
         for_ = by_family(positive * unproven) < MAJORITY * by_family(positive)
+        if matrix is not None and self.reference is not None and "company_size" in self.families:
+            for_[:, self.families.index("company_size")] &= size_for_backed(self.reference, matrix)
         return against, for_
 
     @cached_property

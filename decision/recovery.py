@@ -47,14 +47,22 @@ def _email(d: Derived, x: np.ndarray, i: int) -> str:
     return "a company email address on the company's own domain"
 
 
+IN_TARGET = "none from the lead: the company size is in the target range"
+
+
 def size_recovery(target: tuple[int, int]) -> Recovery:
     """Company size: a band is no mistake to correct, an exact head count is what would place the company —
-    unless all of the band lies outside the `target` range, where any head count in it would too."""
+    unless all of the band lies outside the `target` range, where any head count in it would too. A head count
+    inside the range is no mistake either: nothing the lead could give changes it."""
 
     def recover(d: Derived, x: np.ndarray, i: int) -> str:
         low, high = d.table.numbers["employees_low"][i], d.table.numbers["employees_high"][i]
         banded = low == low and low != high  # NaN: no size given, which _company_size asks for
         if not banded:
+            # Walk: "157 employees, in the target range 50–5,000 | only a correction of the company size
+            # changes this" asked a rep to doubt a size the policy itself wants.
+            if target[0] <= low <= target[1]:
+                return IN_TARGET
             return _company_size(d, x, i)
         # Walk U: "an exact head count" for a 10–49 band, where every head count is below a target from 50.
         if high < target[0] or low > target[1]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from html import escape
 
-import pandas as pd
-
 from leadgate.decision import linear
 from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.training.baseline_words import left_out_words
 from leadgate.training.data import NO_WON_LABEL, local
-from leadgate.training.report import SCORERS
+from leadgate.training.evaluate import INTERVALS_IN_WORDS
+from leadgate.training.held_out import chance_note
 from leadgate.training.report_blocks import (
     count,
     image,
@@ -20,10 +19,12 @@ from leadgate.training.report_blocks import (
     page,
     paragraph,
     percent,
+    ranged,
     section,
     table,
     text,
 )
+from leadgate.training.report_metrics import metrics_frame
 
 
 def _header(held, model, policy, info) -> str:
@@ -36,7 +37,10 @@ def _header(held, model, policy, info) -> str:
         ("MLflow run", info.run_id),
         ("policy version", policy.version),
         ("data", info.data),
-        ("held-out leads", f"{len(created):,} (SQL rate {held.metrics['test.sql_rate']:.1%})"),
+        (
+            "held-out leads",
+            f"{len(created):,} ({held_out_sqls(held)}, SQL rate {held.metrics['test.sql_rate']:.1%})",
+        ),
         ("split", f"{held.split.note}; " + ", ".join(f"{k} {v:,}" for k, v in held.split.describe().items())),
         ("generated", f"{info.generated_at:%Y-%m-%d %H:%M} UTC"),
     ]
@@ -57,8 +61,17 @@ def _header(held, model, policy, info) -> str:
             "may include leads the model learned from, and every figure below is then optimistic.",
             "warn",
         )
+    # The warning `train` ended with, for the reader of this page: a ROC-AUC chance could give.
+    chance = chance_note(held.metrics, int(held.sql.sum()))
+    if chance:
+        warning += paragraph(f"Warning: {chance}.", "warn")
     title = f"leadgate model report: {info.model_name} {info.model_version}"
     return f"<h1>{escape(title)}</h1><table class=meta>{meta}</table>{warning}"
+
+
+def held_out_sqls(held) -> str:
+    """'11 SQLs': what every figure of the report rests on."""
+    return plural(int(held.sql.sum()), "SQL")
 
 
 def _held_out_period(held, created) -> str:
@@ -90,47 +103,15 @@ def _calibration_text(held) -> str:
     )
 
 
-def _gap_text(metrics: dict, key: str) -> str:
-    """Leadgate's ROC-AUC minus this scorer's, with DeLong's paired 95% interval ('' where none)."""
-    gap = metrics.get(f"test.{key}.roc_auc_gap")
-    if gap is None or gap != gap:
-        return ""
-    low, high = metrics[f"test.{key}.roc_auc_gap_low"], metrics[f"test.{key}.roc_auc_gap_high"]
-    return f"{gap:+.3f} [{low:+.3f}, {high:+.3f}]"
-
-
-def _metrics(held, info) -> pd.DataFrame:
-    m, logged = held.metrics, info.logged_metrics or {}
-    seen = held.seen_in_full or held.seen  # the report names every column; `train`'s terminal the first few
-    ungated = int((~held.gated).sum())
-    rows = [
-        (SCORERS["system"], "system"),
-        (f"model alone, {ungated:,} leads no gate rejects", "model_ungated"),
-    ]
-    rows += [(SCORERS[key], key) for key in held.scores if key != "system"]
-    names = ("roc_auc", "pr_auc", "brier", "calibration_error")
-    return pd.DataFrame(
-        [
-            {
-                "scorer": label,
-                "columns seen": seen.get(key, seen.get("system", "")),
-                **{name: m.get(f"test.{key}.{name}") for name in names},
-                "logged": logged.get(f"test.{key}.roc_auc"),
-                "gap": _gap_text(m, key),
-            }
-            for label, key in rows
-        ]
-    )
-
-
 def render(held, sections: dict, model, policy, info) -> str:
     """The report page from the held-out evaluation and its computed sections."""
     m, figures, t = held.metrics, sections["figures"], DecisionPipeline(policy, model).thresholds
     metric_columns = [
         ("scorer", "scorer", text),
         ("columns seen", "columns seen", text),
-        ("ROC-AUC", "roc_auc", number()),
-        ("PR-AUC", "pr_auc", number()),
+        ("SQLs (rate: PR-AUC's floor)", "sqls", str),
+        ("ROC-AUC", "*", ranged("roc_auc")),
+        ("PR-AUC", "*", ranged("pr_auc")),
         ("Brier", "brier", number()),
         ("calibration error", "calibration_error", number()),
         ("leadgate ahead by (ROC-AUC, 95%)", "gap", text),
@@ -148,12 +129,15 @@ def render(held, sections: dict, model, policy, info) -> str:
                 f"Every scorer is judged on the same test leads ({_test_leads(held)}), which none of them was "
                 "fitted on. ROC-AUC "
                 "says how well a score orders SQLs above the rest (0.5 is chance); PR-AUC is the precision "
-                "averaged over recall, and its floor is the SQL rate. The system's score is 0 for leads a gate "
+                "averaged over recall, and its floor is the SQL rate (what leads in random order score). Brackets hold "
+                f"the 95% interval of leadgate's own figures ({INTERVALS_IN_WORDS}): on a few "
+                "dozen SQLs they are wide, and a ROC-AUC whose interval holds 0.5 cannot be told from chance. "
+                "The system's score is 0 for leads a gate "
                 "rejects, so a gate that hides real SQLs costs it here. The points scorecard is the rule-based "
                 "score leadgate replaces. Plain LightGBM and logistic regression learn from every export column "
                 "not known only after contact: if they beat leadgate, the mapping leaves useful columns out "
                 "(map those known when a lead arrives as custom fields; list any filled in after contact under after_contact). 'leadgate ahead by' is leadgate's ROC-AUC minus the scorer's on the same leads, with DeLong's paired 95% interval: an interval that holds 0 is no measurable difference. The gain chart shows the SQLs sales would reach by calling leads best-scored first.",
-                table(_metrics(held, info), metric_columns),
+                table(metrics_frame(held, info), metric_columns),
                 paragraph(f"Columns the baselines left out: {left_out_words(held.left_out)}.")
                 if held.left_out
                 else "",

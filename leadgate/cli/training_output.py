@@ -12,25 +12,30 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
     from rich.table import Table
 
     from leadgate.cli.render_analysis import percent
+    from leadgate.training.evaluate import INTERVALS_IN_WORDS
     from leadgate.training.report import SCORERS
 
     split = result.split
-    table = Table(title=f"Held-out comparison ({split.kind} split)", title_justify="left")
-    for column in ("scorer", "learned from", "ROC-AUC", "PR-AUC", "leadgate ahead"):
+    table = Table(title=comparison_title(split.kind, result.test_sql), title_justify="left")
+    # PR-AUC's floor is the SQL rate: what leads in random order score, so 0.067 at 6.1% SQLs is no signal.
+    pr_auc = f"PR-AUC (floor {result.metrics['test.sql_rate']:.3f})"
+    for column in ("scorer", "learned from", "ROC-AUC", pr_auc, "leadgate ahead"):
         table.add_column(column, justify="left" if column in ("scorer", "learned from") else "right")
+    # Wide enough for an interval, "(0.40–0.76)", which has no space to break at.
+    table.columns[2].min_width = table.columns[3].min_width = 11
     # The column lists wrap first: a scorer's name broken mid-way ("points / scorecard") reads as two rows.
     table.columns[0].min_width = len(SCORERS["scorecard"])
     for row in result.comparison:
-        table.add_row(
-            row["scorer"],
-            escape(row["columns"]),
-            f"{row['roc_auc']:.3f}",
-            f"{row['pr_auc']:.3f}",
-            gap_cell(row),
-        )
+        # leadgate's own figures with their intervals; a baseline is weighed by its paired gap.
+        if row["key"] == "system":
+            roc, pr = (figure_cell(result.metrics, "system", name) for name in ("roc_auc", "pr_auc"))
+        else:
+            roc, pr = f"{row['roc_auc']:.3f}", f"{row['pr_auc']:.3f}"
+        table.add_row(row["scorer"], escape(row["columns"]), roc, pr, gap_cell(row))
     print_table(console, table)
     console.print(
-        "leadgate ahead: its ROC-AUC minus the scorer's on the same leads, ± DeLong's paired 95% interval"
+        "leadgate ahead: its ROC-AUC minus the scorer's on the same leads, ± DeLong's paired 95% interval; "
+        f"in parentheses leadgate's 95% intervals, {INTERVALS_IN_WORDS}"
     )
     console.print(f"split: {split.note}")
     if result.extras.get("maturity_note"):
@@ -82,6 +87,20 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
             "after_contact and train again, or, if it truly is known when a lead arrives, train with "
             "--allow-leakage[/]"
         )
+
+
+def comparison_title(kind: str, sql) -> str:
+    """'Held-out comparison (time split, 180 test leads, 11 SQLs)': how many SQLs every figure rests on."""
+    return f"Held-out comparison ({kind} split, {len(sql):,} test leads, {int(sql.sum()):,} SQLs)"
+
+
+def figure_cell(metrics: dict, key: str, name: str) -> str:
+    """'0.580' over '(0.40–0.76)': a test figure with its 95% interval below it (two decimals: its noise is in
+    the second), so the table grows no wider."""
+    value, low, high = (metrics.get(f"test.{key}.{name}{end}", float("nan")) for end in ("", "_low", "_high"))
+    if value != value:
+        return "—"
+    return f"{value:.3f}" if low != low else f"{value:.3f}\n({low:.2f}–{high:.2f})"
 
 
 def calibration_words(metrics: dict) -> str:

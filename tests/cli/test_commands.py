@@ -102,10 +102,13 @@ def test_synth_writes_the_history_and_train_registers_the_champion(trained):
     data_dir, synth, train = trained
     assert "wrote 3,000 leads" in text(synth) and (data_dir / "h.jsonl.gz").stat().st_size > 0
     out = text(train)
-    assert "Held-out comparison (time split)" in out and "learned from" in out
+    assert re.search(r"Held-out comparison \(time split, [\d,]+ test leads, [\d,]+ SQLs\)", out)
+    assert "learned from" in out and "(floor" in out  # PR-AUC's header, wrapped: its floor, the SQL rate
     # Table cells wrap in a narrow terminal: each scorer's name starts before its two figures.
     for scorer in ("leadgate (gates", "points scorecard", "plain LightGBM,", "logistic"):
         assert re.search(re.escape(scorer) + r".{0,120}?0\.\d{3} 0\.\d{3} ", out), scorer
+    # leadgate's own figures with their 95% intervals, below each in its cell.
+    assert re.search(r"leadgate \(gates.{0,160}?\(0\.\d{2}–[01]\.\d{2}\) \(0\.\d{2}–[01]\.\d{2}\)", out)
     # Beside each baseline, leadgate's ROC-AUC minus its own and DeLong's paired interval.
     assert re.search(r"points scorecard.{0,120}?0\.\d{3} 0\.\d{3} \+0\.\d{3}±0\.\d{3}", out)
     assert "leadgate ahead: its ROC-AUC minus the scorer's on the same leads, ± DeLong's paired 95%" in out

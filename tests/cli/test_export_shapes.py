@@ -60,7 +60,7 @@ def shop(tmp_path_factory):
 
 def test_a_semicolon_export_without_ids_or_dates_trains_on_its_own_columns(shop):
     _, out = shop
-    assert "Held-out comparison (random split)" in out
+    assert "Held-out comparison (random split, " in out
     assert "random, stratified by outcome (seed 0)" in out
     assert (
         "7 columns through the mapping: Land, Segment, Produktlinie, Landingpage +3 more; 6 as custom fields"

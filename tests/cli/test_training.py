@@ -107,6 +107,20 @@ def test_train_labels_the_calibration_error_it_prints(trained):
     )
 
 
+def test_train_gives_its_own_figures_with_their_intervals_and_the_sqls_they_rest_on():
+    import numpy as np
+
+    from leadgate.cli.training_output import comparison_title, figure_cell
+
+    # Walk F5: "0.799" on 11 test SQLs, with nothing to say it could as well be 0.67 or 0.93.
+    m = {"test.system.roc_auc": 0.7991, "test.system.roc_auc_low": 0.6712, "test.system.roc_auc_high": 0.9270}
+    assert figure_cell(m, "system", "roc_auc") == "0.799\n(0.67–0.93)"
+    assert figure_cell({"test.system.pr_auc": 0.188}, "system", "pr_auc") == "0.188"
+    assert figure_cell({}, "system", "pr_auc") == "—"
+    sql = np.r_[np.ones(11, dtype=bool), np.zeros(169, dtype=bool)]
+    assert comparison_title("time", sql) == "Held-out comparison (time split, 180 test leads, 11 SQLs)"
+
+
 def test_intent_windows_are_listed_only_for_event_types_the_training_leads_have(history_records, policy):
     from copy import deepcopy
 

@@ -181,6 +181,9 @@ def test_company_size_is_worded_against_the_target_range_the_model_measures(poli
     correction = "only a correction of the company size changes this"
     said = [recover(derived, matrix, i) for i in (3, 4, 5, 6)]  # 1–10, 51–200, 11–50, 10,001+
     assert said == [correction, "an exact head count (the size given is a band)", said[1], correction]
+    # The model's own range decides what lies in it: 30 employees is in 20–1,000, 1 and 2,000 are not.
+    in_range = "none from the lead: the company size is in the target range"
+    assert [recover(derived, matrix, i) for i in (0, 1, 2)] == [correction, in_range, correction]
 
 
 def test_email_words_name_the_class_the_model_weighed_not_the_policys_lists(policy):

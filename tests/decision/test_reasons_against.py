@@ -167,6 +167,35 @@ def test_bundle_round_trip_keeps_the_statistics_and_old_bundles_still_load(train
         ScoringModel.from_dict(bundle)
 
 
+def test_a_range_low_by_chance_is_below_average_only_in_a_column_whose_ranges_differ():
+    """Walk: 0 SQLs in 54 training leads of 138-203 employees (3.3 expected at 6.2%) counted against leads in the
+    policy's own target range, on 38 training SQLs."""
+    from leadgate.decision.reference import FeatureReference, ReasonReference, wilson_bounds
+
+    size = FeatureReference(
+        "log10_employees",
+        (1.23, 1.41, 1.60, 1.72, 1.81, 1.96, 2.14, 2.31, 2.61),
+        (50, 55, 57, 57, 53, 55, 56, 54, 55, 55, 68),
+        (1, 4, 5, 2, 7, 4, 2, 0, 3, 4, 6),
+    )
+    seniority = FeatureReference(
+        "seniority_rank",
+        (2.0, 3.0, 4.0, 5.0, 6.0, 7.0),
+        (65, 33, 123, 120, 52, 74, 148, 0),
+        (0, 0, 5, 6, 0, 6, 21, 0),
+    )
+    reference = ReasonReference(38 / 615, 615, (size, seniority))
+    # Judged on its own, the empty size range passes the one-sided 80% Wilson test: it did, before.
+    _, upper = wilson_bounds(np.array([0]), np.array([54]))
+    assert upper[0] < reference.overall_rate
+    # But the sizes convert alike (chi-square over the ranges, p 0.24): no size range is below or above average.
+    assert not reference.below_for(0, np.array([1.0, 2.2, 2.5])).any()
+    assert not reference.above_for(0, np.array([1.75])).any()
+    # Seniority's ranges differ: its empty ranges are below average and the top one above, as before.
+    assert reference.below_for(1, np.array([1.0, 5.5, 6.5])).tolist() == [True, True, False]
+    assert reference.above_for(1, np.array([7.0])).tolist() == [True]
+
+
 def test_value_ranges_give_heavy_values_and_categories_a_range_of_their_own(trained):
     from leadgate.training.reason_reference import reason_reference
 

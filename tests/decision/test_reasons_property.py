@@ -329,7 +329,7 @@ def _check_size(text: str, lead: Lead, target: tuple[int, int]) -> None:
         return
     said = re.fullmatch(
         r"Company size ([\d,]+)(?:–([\d,]+)|(\+))? employees?, (below|partly in|in|above) the target range "
-        r"([\d,]+)–([\d,]+)",
+        r"([\d,]+)–([\d,]+)(?: \(converted above average in training\))?",
         text,
     )
     assert said, text
@@ -438,3 +438,8 @@ def test_every_rendered_reason_is_true_of_the_lead(pipeline, data):
                 CHECKS[family](text, seen, lead)
     for reason in decisions.reasons(0, negative=False):
         assert "not given" not in reason.text, reason
+    # A size outside the target range said to convert above average: its training range did.
+    size = book.renderers[book.families.index("company_size")](decisions.derived, decisions.matrix, 0, False)
+    if size.endswith("(converted above average in training)"):
+        column = pipeline.model.builder.feature_names.index("log10_employees")
+        assert pipeline.model.reference.above_for(column, decisions.matrix[:, column])[0], size

@@ -200,7 +200,11 @@ def test_recovery_words_are_true_of_the_lead():
     good, bare = _recoveries(GOOD), _recoveries(BARE)
     # Missing values: giving them is the recovery; given facts: only a correction changes them.
     assert bare["company_size"] == "the company size" and bare["industry"] == "the industry"
-    assert good["company_size"] == "only a correction of the company size changes this"
+    # Walk: a head count inside the target range is no mistake to correct; one outside it is a fact.
+    assert good["company_size"] == "none from the lead: the company size is in the target range"
+    assert _recoveries(make_lead(company={"employees": 20}))["company_size"] == (
+        "only a correction of the company size changes this"
+    )
     assert bare["data_quality"] == "the website, company name and message"
     assert bare["email_domain"] == "a company email address on the company's own domain"
     assert good["email_domain"] == "only a correction of the email address changes this"

@@ -162,3 +162,42 @@ def test_the_held_out_period_starts_at_a_since_that_keeps_no_training_lead(histo
     tokyo = dataclasses.replace(history, date_readings={"created_at": {"timezone": "Asia/Tokyo"}})
     in_tokyo = held_out_since(tokyo, held.split)
     assert len(within(tokyo, "history", in_tokyo, None).leads) == int(held.split.test.sum())
+
+
+def test_leadgate_s_own_figures_carry_their_intervals_and_each_row_its_sqls(held):
+    from leadgate.training.report_metrics import metrics_frame
+
+    frame = metrics_frame(held, ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="h"))
+    system, alone = frame.iloc[0], frame.iloc[1]
+    m = held.metrics
+    for row, key in ((system, "system"), (alone, "model_ungated")):
+        for name in ("roc_auc", "pr_auc"):
+            assert row[f"{name}_low"] == m[f"test.{key}.{name}_low"] < row[name] < row[f"{name}_high"]
+    # PR-AUC's floor beside it: the SQL rate of the leads each row scores.
+    sqls, ungated = held.sql, ~held.gated
+    assert system["sqls"] == f"{int(sqls.sum()):,} ({sqls.mean():.1%})"
+    assert alone["sqls"] == f"{int(sqls[ungated].sum()):,} ({sqls[ungated].mean():.1%})"
+    # A baseline is weighed by its paired gap: no interval of its own to compare by eye.
+    assert frame.iloc[2:]["roc_auc_low"].isna().all() and (frame.iloc[2:]["gap"] != "").all()
+
+
+def test_the_report_repeats_train_s_warning_when_its_roc_auc_cannot_be_told_from_chance(
+    held, trained, policy
+):
+    from datetime import UTC, datetime
+
+    from leadgate.training.report_html import _header
+
+    when = datetime(2026, 12, 7, tzinfo=UTC)
+    info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="h", generated_at=when)
+    sqls = int(held.sql.sum())
+    clear = _header(held, trained.model, policy, info)
+    assert "cannot be told from chance" not in clear
+    assert f"({sqls:,} SQLs, SQL rate {held.metrics['test.sql_rate']:.1%})" in clear
+    # Walk F1: 0.580 on 11 test SQLs, said by `train`, missing from the page mailed to a manager.
+    weak = dataclasses.replace(
+        held, metrics={**held.metrics, "test.system.roc_auc": 0.58, "test.system.roc_auc_se": 0.092}
+    )
+    page = _header(weak, trained.model, policy, info)
+    said = f"the test part&#x27;s ROC-AUC 0.580 (95% interval 0.40–0.76, {sqls:,} SQLs) cannot be told from chance"
+    assert f"<p class=warn>Warning: {said}" in page

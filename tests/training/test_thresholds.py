@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from leadgate.decision.policy_routing import Routing, Thresholds
-from leadgate.training.thresholds import choose_thresholds, threshold_notes
+from leadgate.training.thresholds import GateSqls, choose_thresholds, sqls_gates_reject, threshold_notes
 
 
 def _data(seed=0, n=5000):
@@ -106,5 +106,93 @@ def test_a_random_test_part_is_not_worded_as_a_later_period():
     assert "no change over time" in note and "later" not in note and "newer" not in note
     both_missed = {**test_missed, "valid.routes.recall_not_rejected": 0.88}
     valid_note, test_note = threshold_notes(both_missed, routing, sqls, split_kind="random")
-    assert valid_note.endswith("(the model report's gate table, `leadgate report`, shows each gate)")
+    # Thresholds chosen on validation keep the floor of the SQLs the model routes: a miss there is the gates'.
+    assert "floor: gates reject more validation SQLs than the floor allows" in valid_note
     assert test_note.endswith("floor: as on validation, for the same cause (above), not a change over time")
+    # Later leads missing it after validation did: the gates first, not "retrain on more recent leads".
+    _, later = threshold_notes(both_missed, routing, sqls)
+    assert "floor: as on validation, gates may reject more SQLs than the floor allows" in later
+    assert "retrain" not in later
+
+
+# Walk F7: 17 validation SQLs, 5 rejected by gates, the other 12 all kept by the model; 11 test SQLs, 4 rejected
+# by unsupported_country and 1 routed below nurture.
+WALK = {"valid.routes.recall_not_rejected": 12 / 17, "test.routes.recall_not_rejected": 6 / 11}
+WALK_GATES = {
+    "valid": GateSqls(5, (("unsupported_country", 3), ("below_size_floor", 1), ("student_or_academic", 1))),
+    "test": GateSqls(4, (("unsupported_country", 4),)),
+}
+NURTURE = Thresholds(sales_ready=0.288, verify=0.064, nurture=0.046)
+
+
+def test_a_floor_the_gates_put_out_of_reach_is_blamed_on_them_with_their_counts():
+    valid, test = threshold_notes(
+        WALK, Routing(recall_floor=0.97), {"valid": 17, "test": 11}, "time", NURTURE, WALK_GATES
+    )
+    assert (
+        "floor: gates reject 5 of the 17 validation SQLs (unsupported_country 3, below_size_floor 1, "
+        "student_or_academic 1), and the model keeps every other one: no threshold reaches the floor under this "
+        "policy; edit its gates (or routing.recall_floor) and see what that changes with `leadgate backtest "
+        "--proposed-policy`"
+    ) in valid
+    assert (
+        "floor: gates reject 4 of the 11 test SQLs (unsupported_country 4), and the model routes 1 of the other 7 below nurture: no threshold reaches the floor under this policy"
+        in test
+    )
+    # Neither is "too few model-routed SQLs", nor a reason to retrain on newer leads.
+    assert "too few" not in valid + test and "retrain" not in valid + test
+
+
+def test_on_few_sqls_the_nurture_threshold_is_said_to_be_one_lead_s_score():
+    valid, _ = threshold_notes(
+        WALK, Routing(recall_floor=0.97), {"valid": 17, "test": 11}, "time", NURTURE, WALK_GATES
+    )
+    # The lowest of 12 SQL scores: a new SQL falls below it about 1 time in 13, more than 3% of the time.
+    assert valid.endswith(
+        ". On 12 validation SQLs the model routes, the nurture threshold 0.046 is one lead's score, the "
+        "lowest-scored SQL's P(SQL): about 1 new SQL in 13 scores below it, more than the 97% floor allows; "
+        "more history (more SQLs) places it better"
+    )
+    # The lowest of 600 SQL scores: about 1 new SQL in 601 falls below it, well within the floor.
+    many = {"valid": GateSqls(100, (("unsupported_country", 100),)), "test": GateSqls(0)}
+    (note, _) = threshold_notes(
+        {**WALK, "valid.routes.recall_not_rejected": 0.8},
+        Routing(recall_floor=0.97),
+        {"valid": 700, "test": 700},
+        "time",
+        NURTURE,
+        many,
+    )
+    assert "one lead's score" not in note and "gates reject 100 of the 700 validation SQLs" in note
+
+
+def test_a_test_part_the_model_itself_lost_gets_the_advice_of_its_split():
+    lost = {**WALK, "valid.routes.recall_not_rejected": 0.975, "test.routes.recall_not_rejected": 0.80}
+    gates = {
+        "valid": GateSqls(10, (("unsupported_country", 10),)),
+        "test": GateSqls(10, (("unsupported_country", 10),)),
+    }
+    (note,) = threshold_notes(
+        lost, Routing(recall_floor=0.97), {"valid": 900, "test": 1000}, "time", NURTURE, gates
+    )
+    assert note.endswith(
+        "floor: gates reject 10 of the 1,000 test SQLs (unsupported_country 10), and the model routes 190 of the "
+        "other 990 below nurture: thresholds chosen on the past need not hold on newer leads; retrain on more "
+        "recent leads, or back-test before relying on them"
+    )
+
+
+def test_gate_sqls_are_counted_per_rejecting_gate_and_once_in_all(policy):
+    from leadgate.decision.pipeline import DecisionPipeline
+    from tests.factories import make_lead
+
+    leads = [
+        make_lead(company={"country": "KP"}),  # a country the policy does not serve
+        make_lead(company={"country": "KP"}, contact={"email": "sam@student.example.edu"}),
+        make_lead(),
+        make_lead(company={"country": "KP"}),
+    ]
+    gates = DecisionPipeline(policy).decide(leads).gates
+    found = sqls_gates_reject(gates, np.array([0, 1, 2]), np.array([True, True, True, True]))
+    assert found.rejected == 2  # the fourth lead is not among the rows
+    assert dict(found.by_gate)["unsupported_country"] == 2 and found.by_gate[0] == ("unsupported_country", 2)
