@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,11 +87,14 @@ def log_training(
     first_becomes_champion: bool = True,
     aliased: bool = True,
     notes: tuple[str, ...] = (),
+    go_on: Callable[[], None] = lambda: None,
 ) -> Registered:
     """One MLflow run: params, metrics, policy, feature list, plots, the pyfunc model; register and alias it.
 
     The very first model becomes champion (unless told not to); every later one becomes the challenger,
-    scored in shadow until `leadgate promote` finds the evidence to move the champion alias.
+    scored in shadow until `leadgate promote` finds the evidence to move the champion alias. `go_on` raises to
+    stop (an interrupt): it is asked as the run ends, and again before the alias moves, when a stop deletes the
+    version just registered.
     """
     configure_mlflow(settings)
     import mlflow
@@ -175,8 +179,10 @@ def log_training(
         # so the copies collide, which on PostgreSQL aborts a psycopg pipeline that prints an error line.
         metrics = {k.replace("@", "_"): v for k, v in result.metrics.items() if v == v}
         mlflow.log_metrics(metrics, model_id=info.model_id)
+        go_on()  # raised inside the run, a stop ends it FAILED with nothing registered
     client = MlflowClient()
     version = _register(client, settings.model_name, info, run.info.run_id)
+    _or_withdrawn(client, settings.model_name, version, go_on)
     alias = CHALLENGER
     if first_becomes_champion and not _has_alias(client, settings.model_name, CHAMPION):
         alias = CHAMPION
@@ -229,6 +235,15 @@ def _register(client, name: str, info, run_id: str) -> str:
             client.create_registered_model(name)
     created = client.create_model_version(name, source=info.model_uri, run_id=run_id, model_id=info.model_id)
     return str(created.version)
+
+
+def _or_withdrawn(client, name: str, version: str, go_on: Callable[[], None]) -> None:
+    """`go_on()`; a stop it raises deletes the version just registered, before any alias could move to it."""
+    try:
+        go_on()
+    except BaseException:
+        client.delete_model_version(name, version)
+        raise
 
 
 def _pinned(*distributions: str) -> list[str]:

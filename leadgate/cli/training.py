@@ -48,7 +48,57 @@ def train_and_register(
     """Read, train, print the comparison, log and register: what `train` and the demo run.
 
     `since`/`until` keep only the leads created in that window (as `backtest` reads them) before the split.
+    Ctrl-C or SIGTERM at any point stops it without a registered version or a moved alias (`stopped`).
     """
+    import time
+
+    from leadgate.cli.interrupts import Interrupted, StopSignals, stopped
+
+    started = time.time()
+    with StopSignals() as stop:
+        try:
+            result, registered = _train_and_register(
+                data,
+                policy_path,
+                settings,
+                seed,
+                stop,
+                from_store=from_store,
+                mapping_name=mapping_name,
+                split=split,
+                delimiter=delimiter,
+                allow_leakage=allow_leakage,
+                since=since,
+                until=until,
+            )
+        except Interrupted as interrupted:
+            raise stopped(interrupted, started) from None
+    if stop.received is not None:  # it came after the alias moved: too late to undo, so said, and obeyed
+        late = Interrupted(stop.received)
+        aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
+        console.print(
+            f"[yellow]{late.name} came after {registered.name}/{registered.version} was registered{aliases}: "
+            "it stays registered[/]"
+        )
+        raise typer.Exit(code=late.exit_code)
+    return result, registered
+
+
+def _train_and_register(
+    data: Path | None,
+    policy_path: Path | None,
+    settings,
+    seed: int,
+    stop,
+    from_store: bool,
+    mapping_name: str | None,
+    split: str,
+    delimiter: str | None,
+    allow_leakage: bool,
+    since: str | None,
+    until: str | None,
+):
+    """train_and_register's steps; `stop` (interrupts.StopSignals) is asked between them."""
     from leadgate.cli.data import check_window, history_or_fail, mapping_policy, named_mapping
     from leadgate.settings import ArtifactsElsewhere
     from leadgate.training.data import HistoryError
@@ -89,7 +139,7 @@ def train_and_register(
                 history,
                 policy,
                 seed=seed,
-                progress=lambda m: status.update(f"training: {m}"),
+                progress=lambda m: (stop.check(), status.update(f"training: {m}")),
                 split_kind=split_or_fail(split),
             )
         except (TrainingError, HistoryError) as error:
@@ -97,6 +147,7 @@ def train_and_register(
             raise fail(
                 f"training stopped: {_window_remedy(str(error), since, until, history, read)}"
             ) from None
+        stop.check()  # one that came while training, its exception dropped: nothing logged yet
         status.update("logging to MLflow and registering")
         # The absolute path: `report` without --data reads it back from wherever it is run.
         source = {
@@ -130,6 +181,7 @@ def train_and_register(
             aliased=allow_leakage or not result.extras.get("leak"),
             # What the test part cannot show, kept with the run as well as printed.
             notes=(*notes, *result.extras.get("warnings", ())),
+            go_on=stop.go_on,
         )
     print_training(result, registered, result.extras["threshold_notes"])
     return result, registered
