@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import typer
 
@@ -36,7 +38,8 @@ class StopSignals(AbstractContextManager):
     KeyboardInterrupt is printed as "Exception ignored" and dropped: the training went on and made the model it
     was told to stop the champion (walk tiny, F6). Raised once only, and not at all from the first `go_on` on:
     later signals are only noted, so neither the cleanup after a stop (the run marked, a version deleted) nor a
-    registry write is cut in half, and `check`/`go_on` decide instead. Without handlers outside the main thread
+    registry write is cut in half, and `check`/`go_on` decide instead. Python's "Exception ignored" report of a
+    dropped one is left out: the stop is said where it takes effect. Without handlers outside the main thread
     (Python allows them only there).
     """
 
@@ -49,12 +52,19 @@ class StopSignals(AbstractContextManager):
         if threading.current_thread() is threading.main_thread():
             for signum in STOP_SIGNALS:
                 self._before[signum] = signal.signal(signum, self._note)
+            self._hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
         return self
 
     def __exit__(self, *exc) -> None:
         for signum, handler in self._before.items():
             signal.signal(signum, handler)
+        if self._before:
+            sys.unraisablehook = self._hook
         self._before.clear()
+
+    def _unraisable(self, unraisable) -> None:
+        if not isinstance(unraisable.exc_value, Interrupted):  # a dropped stop is noted: `check` raises it
+            self._hook(unraisable)
 
     def _note(self, signum: int, frame) -> None:
         self.received = self.received or signum
@@ -67,6 +77,16 @@ class StopSignals(AbstractContextManager):
         if self.received is not None:
             self._raising = False  # the cleanup after this stop is not cut short by the next signal
             raise Interrupted(self.received)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Signals only noted while a step that must not be cut in half runs, then `check`."""
+        raising, self._raising = self._raising, False
+        try:
+            yield
+        finally:
+            self._raising = raising
+        self.check()
 
     def go_on(self) -> None:
         """`check`; from now on signals are only noted, for the next `check` or `go_on` to raise."""

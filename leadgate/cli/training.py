@@ -149,6 +149,8 @@ def _train_and_register(
             ) from None
         stop.check()  # one that came while training, its exception dropped: nothing logged yet
         status.update("logging to MLflow and registering")
+        with stop.held():  # a store cut short while MLflow creates its tables breaks every later command here
+            configure_mlflow(settings)
         # The absolute path: `report` without --data reads it back from wherever it is run.
         source = {
             "path": "decision store" if from_store else str(Path(data).resolve()),
