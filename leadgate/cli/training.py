@@ -44,6 +44,7 @@ def train_and_register(
     allow_leakage: bool = False,
     since: str | None = None,
     until: str | None = None,
+    accept_weak: bool = False,
 ):
     """Read, train, print the comparison, log and register: what `train` and the demo run.
 
@@ -70,6 +71,7 @@ def train_and_register(
                 allow_leakage=allow_leakage,
                 since=since,
                 until=until,
+                accept_weak=accept_weak,
             )
         except Interrupted as interrupted:
             raise stopped(interrupted, started) from None
@@ -97,6 +99,7 @@ def _train_and_register(
     allow_leakage: bool,
     since: str | None,
     until: str | None,
+    accept_weak: bool,
 ):
     """train_and_register's steps; `stop` (interrupts.StopSignals) is asked between them."""
     from leadgate.cli.data import check_window, history_or_fail, mapping_policy, named_mapping
@@ -184,9 +187,25 @@ def _train_and_register(
             # What the test part cannot show, kept with the run as well as printed.
             notes=(*notes, *result.extras.get("warnings", ())),
             go_on=stop.go_on,
+            # A first model chance could match on its test part is no champion unless it is accepted.
+            weak=None if accept_weak else result.extras.get("weak"),
         )
     print_training(result, registered, result.extras["threshold_notes"])
+    if result.extras.get("weak") and not registered.aliases and not result.extras.get("leak"):
+        _say_no_champion(registered)
     return result, registered
+
+
+def _say_no_champion(registered) -> None:
+    """A first model whose test ROC-AUC chance could give is registered without an alias: say so, and how to
+    make it the champion on purpose or to try it first."""
+    model = f"{registered.name}/{registered.version}"
+    console.print(
+        f"[yellow]{model} is registered without the champion alias, so score, decide and the service do not use "
+        "it: its test ROC-AUC cannot be told from chance (above). To make it the champion anyway, train again "
+        "with --accept-weak (the same history and --seed give the same model); to try it first, "
+        f"`--alias {registered.version}` or `leadgate.load(version={registered.version})`[/]"
+    )
 
 
 def _window_remedy(message: str, since: str | None, until: str | None, kept, read: int) -> str:
@@ -239,6 +258,13 @@ def train(
             "--allow-leakage", help="alias the model even when a column seems to give the outcome away"
         ),
     ] = False,
+    accept_weak: Annotated[
+        bool,
+        typer.Option(
+            "--accept-weak",
+            help="make a first model the champion even when its test ROC-AUC cannot be told from chance",
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Train, compare with plain baselines on every export column, log and register (first: champion, later: challenger)."""
@@ -255,6 +281,7 @@ def train(
         allow_leakage=allow_leakage,
         since=since,
         until=until,
+        accept_weak=accept_weak,
     )
     if registered.replaced_challenger is not None:
         _say_the_challenger_replaced(settings, registered)
