@@ -194,3 +194,16 @@ def test_a_random_split_says_why_its_test_part_is_not_the_newest():
     for kind in ("auto", "random"):
         note = split_history(undated, kind).note
         assert "the rows carry no order in time (no dates, no sequence)" in note and "as asked" not in note
+
+
+def test_too_few_leads_also_says_when_the_sqls_are_short_and_how_many_leads_that_takes():
+
+    # Walk tiny F9: 148 leads with 11 SQLs were told "about 334 leads", which would have been refused again.
+    history = history_from_records(_with_sqls(148, [3, 9, 15, 20, 40, 60, 80, 100, 120, 130, 140]))
+    assert _refusal(history) == (
+        "too few leads: the time split leaves 103/22/23 leads in train/valid/test; each part needs at least 50, "
+        "so about 334 leads with an outcome in all, and this history has 148, 11 SQLs among them: a split also "
+        "needs about 67 SQLs, which at this history's SQL rate of 7.4% takes about 902 leads: bring more history"
+    )
+    many = history_from_records(_with_sqls(148, list(range(0, 148, 2))))
+    assert _refusal(many).endswith("and this history has 148: bring more history")
