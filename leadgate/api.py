@@ -104,6 +104,7 @@ class Scorer:
 
         `lead` is a lead dict or Lead, or one export row (a dict or a one-row DataFrame) read through `mapping`.
         """
+        import numpy as np
         import pandas as pd
 
         as_of = AsOf(now)
@@ -116,25 +117,25 @@ class Scorer:
         builder = self.loaded.model.builder
         specs = builder.features
         values = decisions.matrix[0].tolist()
+        # Strongest first, ordered before the frame is made: looking a column up by name makes pandas enter
+        # catch_warnings, which resets Python's once-per-line memory, and the old-lead warning came back on every
+        # call of a notebook's loop (walk tiny F12) where `decide` says it once.
+        order = np.argsort(-np.abs(contributions[: len(specs)]), kind="stable")
         frame = pd.DataFrame(
             {
-                "feature": [spec.name for spec in specs],
-                "family": [spec.family for spec in specs],
-                "value": [
-                    _shown(builder, spec, value, parsed.custom)
-                    for spec, value in zip(specs, values, strict=True)
-                ],
-                "contribution": contributions[: len(specs)],
+                "feature": [specs[i].name for i in order],
+                "family": [specs[i].family for i in order],
+                "value": [_shown(builder, specs[i], values[i], parsed.custom) for i in order],
+                "contribution": contributions[order],
             }
         )
-        frame = frame.reindex(frame["contribution"].abs().sort_values(ascending=False).index)
         frame.attrs = {
             "base_value": float(contributions[-1]),
             "raw_score": float(contributions.sum()),
             "p_sql": float(decisions.p_sql[0]),
             "route": decisions.record(0).route,
         }
-        return frame.reset_index(drop=True)
+        return frame
 
     def _decide_rows(
         self, rows: list[Row], now: DecisionTime, full: bool = False, columns: dict[str, str] | None = None

@@ -94,6 +94,20 @@ def test_old_leads_decided_as_of_now_are_warned_of_as_score_says_it(scorer, hist
         scorer.explain(records[0], now="created")
 
 
+def test_explain_in_a_loop_warns_of_an_old_lead_once_as_decide_does(scorer, history):
+    import warnings
+
+    # Walk tiny F12: explain repeated the warning on every call of a loop, where decide said it once.
+    record = history.leads[-1].model_dump(mode="json", exclude={"scored_at"})
+    for call in ("explain", "decide"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default")  # Python's own: once per line that calls
+            for industry in ("software", "retail", "software"):
+                getattr(scorer, call)({**record, "company": {**record["company"], "industry": industry}})
+        said = [w for w in caught if "created more than 30 days ago" in str(w.message)]
+        assert len(said) == 1, (call, [str(w.message) for w in caught])
+
+
 def test_bad_leads_get_an_error_row_and_the_rest_are_decided(scorer):
     good = lead_dict(lead_id="api-good")
     decided = scorer.decide([good, {"lead_id": "api-bad", "created_at": "yesterday"}, {"custom": 1}])

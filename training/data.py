@@ -10,10 +10,12 @@ import numpy as np
 
 from leadgate.features.cells import yes_or_no
 from leadgate.features.custom import CustomField, custom_problems, infer_fields, name_problem, name_problems
+from leadgate.features.mapping import Label
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
 from leadgate.features.repeated_ids import Repeats, repeats_of
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.runtime import paused_gc
+from leadgate.training.export_notes import outcome_note
 
 # Said once by each analysis whose won figures are left unknown.
 NO_WON_LABEL = (
@@ -54,6 +56,9 @@ class History:
         "."  # the export's decimal mark, or each column's, to read its own columns
     )
     label_note: str = ""  # the outcome column's values and what each counts as, for errors about the label
+    # A mapped export's label and each lead's outcome cell: a subset (a --since/--until window) says its own.
+    outcome_label: Label | None = None
+    outcome_texts: tuple[str | None, ...] | None = None
     skipped: tuple[str, ...] = ()  # 'row N: problem' of each invalid row left out (at most 1% of them)
     # Whether any lead's outcome says won or not: without a won label (a mapping with no `label.won`, records
     # with no `outcome.won`) `won` is all False, and won figures are unknown, never 0.
@@ -84,6 +89,10 @@ class History:
     def subset(self, rows: np.ndarray) -> History:
         """The leads selected by a boolean mask or index array."""
         index = np.flatnonzero(rows) if rows.dtype == bool else rows
+        texts = None if self.outcome_texts is None else tuple(self.outcome_texts[i] for i in index)
+        label_note = self.label_note
+        if texts is not None and self.outcome_label is not None:
+            label_note = outcome_note(self.outcome_label, texts, self.sql[index])
         return History(
             leads=[self.leads[i] for i in index],
             sql=self.sql[index],
@@ -99,7 +108,9 @@ class History:
             constants=self.constants,
             ordered=self.ordered,
             decimal=self.decimal,
-            label_note=self.label_note,
+            label_note=label_note,
+            outcome_label=self.outcome_label,
+            outcome_texts=texts,
             skipped=self.skipped,
             won_labelled=self.won_labelled,
             rejections_labelled=self.rejections_labelled,

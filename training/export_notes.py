@@ -51,6 +51,17 @@ def describe_outcomes(label: Label, values: Counter, won: Counter | None = None)
     return f"{label.sql.column} holds {', '.join(shown)}{rest}"
 
 
+def outcome_note(label: Label, texts: tuple[str | None, ...], sql) -> str:
+    """The outcome column's values among these leads (`texts`, each lead's cell; `sql`, whether it counts as
+    one), as describe_outcomes says them."""
+    # A won deal is an SQL whatever the stage says (features/outcome.py): said with its stage, so the counts add
+    # up (walk N) and a won lead is not called open or not SQL (walk Y).
+    won = Counter(
+        text for text, is_sql in zip(texts, sql, strict=True) if is_sql and label.kind(text) != "sql"
+    )
+    return describe_outcomes(label, Counter(texts), won)
+
+
 def blank_selections(mapping: Mapping, rows: list[dict], numbers: list[int]) -> list[str]:
     """One note per multi-select column whose contains: fields read its blank cells as not given, often blank."""
     placeholders, notes = set(mapping.placeholders), []

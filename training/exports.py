@@ -11,7 +11,7 @@ from leadgate.features.export_records import decimal_marks, map_rows, row_label,
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
 from leadgate.training.data import History, HistoryError, history_from_records
-from leadgate.training.export_notes import blank_selections, describe_outcomes, label_cells
+from leadgate.training.export_notes import blank_selections, describe_outcomes, label_cells, outcome_note
 from leadgate.training.outcome_maturity import closed_label
 
 
@@ -178,15 +178,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         raise HistoryError(with_columns(mapping, str(error))) from None
     # Counted on the rows trained on, as the totals are: not a row the lead schema refuses (a negative size),
     # nor the rows left out of a lead on several (walk M: values summed to more leads than were stated).
-    cells = label_cells(rows, history.numbers, label, placeholders)
-    # A won deal is an SQL whatever the stage says (features/outcome.py): said with its stage, so the counts add
-    # up (walk N) and a won lead is not called open or not SQL (walk Y).
-    won_sqls = Counter(
-        text
-        for number, sql in zip(history.numbers, history.sql, strict=True)
-        if sql and label.kind(text := Row(rows[number - 2], placeholders).text(label.sql.column)) != "sql"
-    )
-    trained = describe_outcomes(label, cells, won_sqls)
+    # Each lead's own outcome cell: a window of the history (--since/--until) says its own values (walk tiny F10).
+    texts = tuple(Row(rows[number - 2], placeholders).text(label.sql.column) for number in history.numbers)
+    trained = outcome_note(label, texts, history.sql)
     notes += blank_selections(mapping, rows, history.numbers)
     notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {trained}")
     refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
@@ -200,6 +194,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         history,
         skipped=refused,
         label_note=trained,
+        outcome_label=label,
+        outcome_texts=texts,
         event_caps=mapping.event_caps(),
         constants=tuple(constants),
         field_columns=tuple(

@@ -79,21 +79,30 @@ def _too_few_note(
     auc, low, high = measured
     if min(sqls, leads - sqls) >= MIN_NEWEST_EACH or low > 0.5:
         return None
+    created = history.created
+    last = float(created.max())
+    # The first moment after the history: a whole minute on the next minute when the export's times are.
+    step = 60.0 if not (created % 60).any() else 1.0
+    backtest = (
+        "back-test it on leads newer than this history (leadgate backtest --since "
+        f"{since_text(last + step, created, slack=0, zone=history.zone)} on an export of them) before trusting it"
+    )
+    if sqls == 0:  # walk tiny F3: "only 0 test SQLs … too few to check" read as a small sample, not a finding
+        return (
+            f"the newest {NEWEST_SHARE:.0%} of the history hold no SQL among their {leads:,} test leads: are their "
+            "outcomes not known yet (leads still being worked count as not SQL)? Then this model learned that "
+            "the newest leads do not convert; mark such leads open (the mapping's label.open) or export again "
+            f"once they are decided, and {backtest}"
+        )
     held = f"{sqls:,} test SQLs" if sqls <= leads - sqls else f"{leads - sqls:,} test leads that are not SQLs"
     found = (
         f" (ROC-AUC {auc:.3f} there, 95% interval {max(low, 0):.2f}–{min(high, 1):.2f})"
         if auc == auc
         else f" (too few for a ROC-AUC: {MIN_NEWEST_MEASURED} of each outcome are needed)"
     )
-    created = history.created
-    last = float(created.max())
-    # The first moment after the history: a whole minute on the next minute when the export's times are.
-    step = 60.0 if not (created % 60).any() else 1.0
     return (
         f"the newest {NEWEST_SHARE:.0%} of the history hold only {held}{found}: too few to check whether this "
-        "random-split model ranks the newest leads backwards; back-test it on leads newer than this history "
-        f"(leadgate backtest --since {since_text(last + step, created, slack=0, zone=history.zone)} on an export of them) before "
-        "trusting it"
+        f"random-split model ranks the newest leads backwards; {backtest}"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from leadgate.training.train import TrainResult
 
 CHAMPION = "champion"
 CHALLENGER = "challenger"
+# On a version whose test ROC-AUC could not be told from chance: train's warning, the reason it is no champion.
+WEAK_TAG = "leadgate.weak"
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,17 @@ def log_training(
     first_becomes_champion: bool = True,
     aliased: bool = True,
     notes: tuple[str, ...] = (),
+    go_on: Callable[[], None] = lambda: None,
+    weak: str | None = None,
 ) -> Registered:
     """One MLflow run: params, metrics, policy, feature list, plots, the pyfunc model; register and alias it.
 
     The very first model becomes champion (unless told not to); every later one becomes the challenger,
-    scored in shadow until `leadgate promote` finds the evidence to move the champion alias.
+    scored in shadow until `leadgate promote` finds the evidence to move the champion alias. A `weak` model
+    (train's words: its test ROC-AUC cannot be told from chance) is tagged so, and is no first champion: it
+    gets no alias then, while a champion there stays, as it would for any challenger. `go_on` raises to
+    stop (an interrupt): it is asked as the run ends, and again before the alias moves, when a stop deletes the
+    version just registered.
     """
     configure_mlflow(settings)
     import mlflow
@@ -175,13 +184,19 @@ def log_training(
         # so the copies collide, which on PostgreSQL aborts a psycopg pipeline that prints an error line.
         metrics = {k.replace("@", "_"): v for k, v in result.metrics.items() if v == v}
         mlflow.log_metrics(metrics, model_id=info.model_id)
+        go_on()  # raised inside the run, a stop ends it FAILED with nothing registered
     client = MlflowClient()
     version = _register(client, settings.model_name, info, run.info.run_id)
+    _or_withdrawn(client, settings.model_name, version, go_on)
     alias = CHALLENGER
     if first_becomes_champion and not _has_alias(client, settings.model_name, CHAMPION):
         alias = CHAMPION
+    if weak:
+        client.set_model_version_tag(settings.model_name, version, WEAK_TAG, weak[:4900])
+    # A first model no better than a coin on its test part would decide every lead unasked.
+    weak_champion = bool(weak) and alias == CHAMPION
     replaced = None
-    if aliased:
+    if aliased and not weak_champion:
         if alias == CHALLENGER:
             replaced = _alias_of(client, settings.model_name, CHALLENGER)
         client.set_registered_model_alias(settings.model_name, alias, version)
@@ -190,7 +205,7 @@ def log_training(
             client.set_model_version_tag(
                 settings.model_name, replaced, "leadgate.challenger_replaced_by", version
             )
-    else:
+    elif not aliased:
         # Kept for inspection (`leadgate.load(version=N)`, the report), never served, never in shadow.
         client.set_model_version_tag(
             settings.model_name, version, "leadgate.unaliased", result.extras.get("leak") or ""
@@ -207,7 +222,7 @@ def log_training(
         run_id=run.info.run_id,
         name=settings.model_name,
         version=version,
-        aliases=[alias] if aliased else [],
+        aliases=[alias] if aliased and not weak_champion else [],
         replaced_challenger=replaced,
     )
 
@@ -229,6 +244,15 @@ def _register(client, name: str, info, run_id: str) -> str:
             client.create_registered_model(name)
     created = client.create_model_version(name, source=info.model_uri, run_id=run_id, model_id=info.model_id)
     return str(created.version)
+
+
+def _or_withdrawn(client, name: str, version: str, go_on: Callable[[], None]) -> None:
+    """`go_on()`; a stop it raises deletes the version just registered, before any alias could move to it."""
+    try:
+        go_on()
+    except BaseException:
+        client.delete_model_version(name, version)
+        raise
 
 
 def _pinned(*distributions: str) -> list[str]:

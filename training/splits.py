@@ -16,6 +16,10 @@ MIN_LEADS_PER_PART = 50  # in each of train, valid and test
 # floor and the test ROC-AUC (and its interval) rest on a handful of leads, and a model no better than chance
 # would still be registered.
 MIN_OUTCOMES_PER_PART = 10
+# The newest leads, all created after the last SQL, are taken for leads whose outcomes are not known yet when
+# chance would leave that many without an SQL this rarely at the older leads' rate (as a slump is judged in
+# outcome_maturity).
+MAX_P_NO_SQL = 0.001
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ def _check_sizes(split: Split, history: History, smallest: float) -> Split:
         raise HistoryError(
             f"too few leads: the {split.kind} split leaves {_per_part(sizes)} leads in train/valid/test; each "
             f"part needs at least {MIN_LEADS_PER_PART}, so about {need:,} leads with an outcome in all, and this "
-            f"history has {n:,}: bring more history"
+            f"history has {n:,}{_outcomes_short(n, sqls, need, math.ceil(MIN_OUTCOMES_PER_PART / smallest))}: "
+            "bring more history"
         )
     masks = {"train": split.train, "valid": split.valid, "test": split.test}
     positive = {part: int(history.sql[mask].sum()) for part, mask in masks.items()}
@@ -73,17 +78,75 @@ def _check_sizes(split: Split, history: History, smallest: float) -> Split:
             else "check that sql_positive lists no value that does not mean SQL and that the label's column is "
             "the outcome"
         )
+        # SQLs that stop at some date say the newest outcomes are not known yet: no split mends that, and a
+        # random one would teach the model that the newest leads do not convert.
+        vanished = _unknown_newest(history) if few_sqls else None
         remedy = "bring more history"
-        if split.kind == "time" and min(sqls, n - sqls) >= need:
+        if split.kind == "time" and vanished is None and min(sqls, n - sqls) >= need:
             remedy += ", or use --split random (stratified: every part gets its share of SQLs)"
         raise HistoryError(
             f"too few {fewer} to train, calibrate and test: the {split.kind} split leaves {_per_part(positive)} "
             f"SQLs and {_per_part(negative)} leads that are not in train/valid/test; each part needs at least "
             f"{MIN_OUTCOMES_PER_PART} of each, so about {need:,} in all, and this history has {sqls:,} SQLs among "
-            f"{n:,} leads{seen}: "
-            f"{label}, or {remedy}"
+            f"{n:,} leads{seen}: {vanished[1] if vanished else f'{label}, or {remedy}'}"
         )
     return split
+
+
+def _outcomes_short(n: int, sqls: int, need: int, each: int) -> str:
+    """', 11 SQLs among them: a split also needs about 67 SQLs, which at this history's SQL rate of 7.4% takes
+    about 902 leads' when the history is short of SQLs (or of leads that are not) as well as of leads (walk tiny
+    F9: told 334 leads, it would still have been refused); '' when it is not."""
+    counts = {"SQLs": sqls, "leads that are not SQL": n - sqls}
+    short = {name: count for name, count in counts.items() if count < each}
+    if not short:
+        return ""
+    # At this history's own rate, the leads it takes to hold `each` of both outcomes.
+    leads = max(need, *(math.ceil(each * n / max(count, 1)) for count in counts.values()))
+    had = " and ".join(f"{count:,} {name}" for name, count in short.items())
+    needed = next(iter(short)) if len(short) == 1 else "of each"
+    return (
+        f", {had} among them: a split also needs about {each:,} {needed}, which at this history's SQL rate of "
+        f"{sqls / n:.1%} takes about {leads:,} leads"
+    )
+
+
+def _unknown_newest(history: History) -> tuple[float, str] | None:
+    """The newest leads, all created after the last SQL, when chance cannot explain that none is one (their
+    outcomes are likely not known yet): their share of the history and words for them. None without dates, or
+    when chance can."""
+    created, sql = history.created, history.sql
+    if not history.ordered or not sql.any():
+        return None
+    last = float(created[sql].max())
+    newest = created > last
+    before = int((~newest).sum())
+    if not newest.any() or (1 - sql[~newest].mean()) ** int(newest.sum()) > MAX_P_NO_SQL:
+        return None
+    from leadgate.training.regime import since_text
+
+    first = float(created[newest].min())
+    return float(newest.mean()), (
+        f"no SQL among the {int(newest.sum()):,} leads created since {since_text(first, created, slack=0, zone=history.zone)}"
+        f" ({int(sql.sum()):,} SQLs among the {before:,} before): are their outcomes not known yet? Mark such "
+        "leads open (the mapping's label.open), export again once they are decided, or train with --until "
+        f"{_until_before(last, first, history.zone)}; if the newest leads name SQLs by a value sql_positive does "
+        "not list, add it"
+    )
+
+
+def _until_before(last: float, first: float, zone: str) -> str:
+    """The --until that keeps the lead at `last` and none from `first` on: its date (the whole day), when no
+    later lead falls on that day, else `first` itself (a time as --until is excluded)."""
+    from datetime import timedelta
+
+    from leadgate.training.data import local
+    from leadgate.training.regime import moment_text
+
+    day = local(last, zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    if first >= (day + timedelta(days=1)).timestamp():
+        return day.strftime("%Y-%m-%d")
+    return moment_text(local(first, zone), zone)
 
 
 def _per_part(counts: dict[str, int]) -> str:
@@ -132,8 +195,22 @@ def random_split(
         "training and a shift over time would go unseen"
     )
     note = f"random, stratified by outcome (seed {seed}): {why}"
+    _refuse_unknown_newest(history, test_fraction)
     smallest = min(valid_fraction, test_fraction, 1 - valid_fraction - test_fraction)
     return _check_sizes(Split(part == 0, part == 1, part == 2, kind="random", note=note), history, smallest)
+
+
+def _refuse_unknown_newest(history: History, test_fraction: float) -> None:
+    """Walk tiny F3: the time split's refusal advised --split random on a history whose newest half held no
+    SQL, and that trained a champion on leads whose outcomes were not known yet, counted as not SQL. As many
+    newest leads without an SQL as a test part holds are refused here as the time split refuses them."""
+    vanished = _unknown_newest(history)
+    if vanished is None or vanished[0] < test_fraction:
+        return
+    raise HistoryError(
+        "a random split would teach the model that the newest leads do not convert, and mix them into every "
+        f"part where no check can see it: {vanished[1]}"
+    )
 
 
 def split_history(history: History, kind: SplitKind = "auto", seed: int = 0) -> Split:

@@ -199,6 +199,7 @@ def train_model(
     findings = baselines.findings(history)
     # A custom field the model reads that training itself found known only after contact is a leak as well.
     notes, late = training_notes(model, derived, matrix, y, train, history)
+    weak = chance_note(metrics, int(y_test.sum()))
     return TrainResult(
         model=model,
         split=split,
@@ -232,12 +233,10 @@ def train_model(
                 {"column": name, "roc_auc_alone": auc}
                 for name, auc in suspect_columns(findings["alone"], findings["read"] or ())
             ],
+            # A test ROC-AUC chance could give: `train` makes no such first model the champion unasked.
+            "weak": weak,
             # What the test part cannot show: said by `train` and kept in the run's notes.
-            "warnings": [
-                note
-                for note in (newest_note(metrics, history), chance_note(metrics, int(y_test.sum())))
-                if note
-            ],
+            "warnings": [note for note in (newest_note(metrics, history), weak) if note],
             "thresholds_fixed": not isinstance(policy.routing.thresholds, str),
             "threshold_notes": threshold_notes(
                 metrics,

@@ -20,9 +20,11 @@ from leadgate.cli.batch_checks import (
     warn_changed_dates,
 )
 from leadgate.cli.common import (
+    AsOfOpt,
     DataDir,
     DelimiterOpt,
     PolicyOpt,
+    as_of_or_fail,
     console,
     err,
     fail,
@@ -129,13 +131,7 @@ def score(
             help="exit 1 when more than this share of rows failed (their error rows are written all the same)",
         ),
     ] = MAX_ERROR_RATE,
-    as_of: Annotated[
-        str,
-        typer.Option(
-            "--as-of",
-            help="decide each lead as of: now, created (as it stood when created, as back-tests do), or a date",
-        ),
-    ] = "now",
+    as_of: AsOfOpt = "now",
     data_dir: DataDir = None,
 ) -> None:
     """Score a file of leads through the decision pipeline as it is read; bad rows get an error, not a stop."""
@@ -143,7 +139,7 @@ def score(
 
     from leadgate.features.mapping import MappingError
     from leadgate.serving.absent_inputs import absent_message
-    from leadgate.serving.as_of import AsOf, old_leads_message, parse_as_of
+    from leadgate.serving.as_of import old_leads_message
     from leadgate.serving.batch import (
         BatchInputError,
         all_rejected_message,
@@ -154,10 +150,7 @@ def score(
     from leadgate.serving.batch_drift import drift_message
     from leadgate.serving.new_levels import new_levels_message
 
-    try:
-        decision_time = AsOf(parse_as_of(as_of))
-    except ValueError as error:
-        raise fail(str(error)) from None
+    decision_time = as_of_or_fail(as_of)
     mapped = checked_batch(input, output, policy, mapping, delimiter)  # before the model's slow load
     settings = settings_for(data_dir, policy)
     loaded = loaded_or_fail(settings, alias)
@@ -208,12 +201,16 @@ def decide(
     alias: Annotated[str, typer.Option(help="model alias to load, or a version number")] = "champion",
     as_json: Annotated[bool, typer.Option("--json", help="print the full decision record as JSON")] = False,
     policy: PolicyOpt = None,
+    as_of: AsOfOpt = "now",
     data_dir: DataDir = None,
 ) -> None:
     """Decide one lead and print it for a person to read."""
     from leadgate.cli.render import decision_panel
     from leadgate.features.schema import LeadValidationError, parse_lead
+    from leadgate.serving.as_of import old_leads_message
+    from leadgate.serving.lead_files import Row
 
+    decision_time = as_of_or_fail(as_of)
     if not lead_file.is_file():
         raise fail(f"{lead_file}: no such file")
     try:
@@ -229,8 +226,11 @@ def decide(
     problems = pipeline.custom_problems(lead)
     if problems:
         raise fail(f"{lead_file}: invalid lead: {'; '.join(problems)}")
-    record = pipeline.decide_one(lead)
+    # As `score` decides each lead of a file: as of now unless it says otherwise (its scored_at) or is told.
+    record = pipeline.decide_one(decision_time.pin(Row(1, lead, lead.lead_id, None)).lead)
     console.print_json(json.dumps(record.to_json())) if as_json else console.print(decision_panel(record))
+    if decision_time.old:  # on stderr: --json's output stays the record alone
+        err.print(f"[yellow]{escape(old_leads_message(decision_time.old))}[/]")
 
 
 @app.command("check-policy")

@@ -36,6 +36,14 @@ SplitOpt = Annotated[
 DelimiterOpt = Annotated[
     str | None, typer.Option("--delimiter", help="CSV delimiter of the export (default: detected)")
 ]
+# When leads are decided: `score` and `decide` read it alike (serving/as_of.py), as the Python API's `now=`.
+AsOfOpt = Annotated[
+    str,
+    typer.Option(
+        "--as-of",
+        help="decide each lead as of: now, created (as it stood when created, as back-tests do), or a date",
+    ),
+]
 SPLITS = ("auto", "time", "random")
 
 
@@ -81,6 +89,16 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     # Not wrapped by Rich: a long path broken across lines could not be copied; the terminal wraps instead.
     err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     return typer.Exit(code=code)
+
+
+def as_of_or_fail(as_of: str):
+    """--as-of read (serving.as_of.AsOf), or the command stopped with what it takes."""
+    from leadgate.serving.as_of import AsOf, parse_as_of
+
+    try:
+        return AsOf(parse_as_of(as_of))
+    except ValueError as error:
+        raise fail(str(error)) from None
 
 
 def policy_or_fail(path: Path | None):

@@ -23,7 +23,11 @@ from leadgate.cli.common import (
 )
 from leadgate.cli.data import MappingOpt, SinceOpt, UntilOpt
 from leadgate.cli.training_output import print_training
-from leadgate.decision.count_words import plural
+from leadgate.cli.training_registered import (
+    say_no_champion,
+    say_the_challenger_replaced,
+    say_the_champion_decides,
+)
 from leadgate.serving.file_formats import history_said
 
 
@@ -44,11 +48,64 @@ def train_and_register(
     allow_leakage: bool = False,
     since: str | None = None,
     until: str | None = None,
+    accept_weak: bool = False,
 ):
     """Read, train, print the comparison, log and register: what `train` and the demo run.
 
     `since`/`until` keep only the leads created in that window (as `backtest` reads them) before the split.
+    Ctrl-C or SIGTERM at any point stops it without a registered version or a moved alias (`stopped`).
     """
+    import time
+
+    from leadgate.cli.interrupts import Interrupted, StopSignals, stopped
+
+    started = time.time()
+    with StopSignals() as stop:
+        try:
+            result, registered = _train_and_register(
+                data,
+                policy_path,
+                settings,
+                seed,
+                stop,
+                from_store=from_store,
+                mapping_name=mapping_name,
+                split=split,
+                delimiter=delimiter,
+                allow_leakage=allow_leakage,
+                since=since,
+                until=until,
+                accept_weak=accept_weak,
+            )
+        except Interrupted as interrupted:
+            raise stopped(interrupted, started) from None
+    if stop.received is not None:  # it came after the alias moved: too late to undo, so said, and obeyed
+        late = Interrupted(stop.received)
+        aliases = f" (alias: {', '.join(registered.aliases)})" if registered.aliases else ""
+        console.print(
+            f"[yellow]{late.name} came after {registered.name}/{registered.version} was registered{aliases}: "
+            "it stays registered[/]"
+        )
+        raise typer.Exit(code=late.exit_code)
+    return result, registered
+
+
+def _train_and_register(
+    data: Path | None,
+    policy_path: Path | None,
+    settings,
+    seed: int,
+    stop,
+    from_store: bool,
+    mapping_name: str | None,
+    split: str,
+    delimiter: str | None,
+    allow_leakage: bool,
+    since: str | None,
+    until: str | None,
+    accept_weak: bool,
+):
+    """train_and_register's steps; `stop` (interrupts.StopSignals) is asked between them."""
     from leadgate.cli.data import check_window, history_or_fail, mapping_policy, named_mapping
     from leadgate.settings import ArtifactsElsewhere
     from leadgate.training.data import HistoryError
@@ -89,7 +146,7 @@ def train_and_register(
                 history,
                 policy,
                 seed=seed,
-                progress=lambda m: status.update(f"training: {m}"),
+                progress=lambda m: (stop.check(), status.update(f"training: {m}")),
                 split_kind=split_or_fail(split),
             )
         except (TrainingError, HistoryError) as error:
@@ -97,7 +154,10 @@ def train_and_register(
             raise fail(
                 f"training stopped: {_window_remedy(str(error), since, until, history, read)}"
             ) from None
+        stop.check()  # one that came while training, its exception dropped: nothing logged yet
         status.update("logging to MLflow and registering")
+        with stop.held():  # a store cut short while MLflow creates its tables breaks every later command here
+            configure_mlflow(settings)
         # The absolute path: `report` without --data reads it back from wherever it is run.
         source = {
             "path": "decision store" if from_store else str(Path(data).resolve()),
@@ -130,8 +190,13 @@ def train_and_register(
             aliased=allow_leakage or not result.extras.get("leak"),
             # What the test part cannot show, kept with the run as well as printed.
             notes=(*notes, *result.extras.get("warnings", ())),
+            go_on=stop.go_on,
+            # A first model chance could match on its test part is no champion unless it is accepted.
+            weak=None if accept_weak else result.extras.get("weak"),
         )
     print_training(result, registered, result.extras["threshold_notes"])
+    if result.extras.get("weak") and not registered.aliases and not result.extras.get("leak"):
+        say_no_champion(registered)
     return result, registered
 
 
@@ -185,6 +250,13 @@ def train(
             "--allow-leakage", help="alias the model even when a column seems to give the outcome away"
         ),
     ] = False,
+    accept_weak: Annotated[
+        bool,
+        typer.Option(
+            "--accept-weak",
+            help="make a first model the champion even when its test ROC-AUC cannot be told from chance",
+        ),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Train, compare with plain baselines on every export column, log and register (first: champion, later: challenger)."""
@@ -201,63 +273,9 @@ def train(
         allow_leakage=allow_leakage,
         since=since,
         until=until,
+        accept_weak=accept_weak,
     )
     if registered.replaced_challenger is not None:
-        _say_the_challenger_replaced(settings, registered)
+        say_the_challenger_replaced(settings, registered)
     if "challenger" in registered.aliases:
-        _say_the_champion_decides(settings, registered)
-
-
-def _say_the_challenger_replaced(settings, registered) -> None:
-    """The alias moved off the previous challenger, ending its shadow period: name it and what it had gathered."""
-    old = f"{registered.name}/{registered.replaced_challenger}"
-    console.print(
-        f"[yellow]replaces challenger {old} ({_shadow_evidence(settings, old)}): it is no longer scored in shadow, "
-        f"and `promote` now judges {registered.name}/{registered.version}, whose shadow period starts now[/]"
-    )
-
-
-def _shadow_evidence(settings, version: str) -> str:
-    """'450 shadow decisions, 450 with outcomes' of one version, read without creating or migrating a store."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from leadgate.serving.lifecycle_store import shadow_pairs
-    from leadgate.serving.store import make_engine
-
-    if settings.database_url is None and not (settings.data_dir / "decisions.db").exists():
-        return "no shadow decisions: this data folder has no decision store"
-    engine = make_engine(settings.decisions_url(), timeout=settings.db_timeout_seconds)
-    try:
-        pairs = shadow_pairs(engine, version)
-    except SQLAlchemyError as error:
-        # Training succeeded; only the count is missing, so say why in a few words and carry on.
-        return (
-            f"its shadow decisions not counted: the decision store could not be read ({type(error).__name__})"
-        )
-    finally:
-        engine.dispose()
-    known = sum(pair.sql is not None for pair in pairs)
-    return f"{plural(len(pairs), 'shadow decision')}, {known:,} with outcomes"
-
-
-def _say_the_champion_decides(settings, registered) -> None:
-    """A new challenger decides nothing yet: say which model score, decide and the service still use, and what
-    it was trained on (after `make demo`, the synthetic history), so no one scores with it unawares."""
-    from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
-
-    client = MlflowClient(tracking_uri=settings.tracking_uri())
-    try:
-        champion = client.get_model_version_by_alias(registered.name, "champion")
-        params = client.get_run(champion.run_id).data.params
-    except MlflowException:
-        return
-    source = params.get("data.path", "an unrecorded history")
-    if "data.mapping" in params:
-        source += f" through the mapping {params['data.mapping']}"
-    console.print(
-        f"[yellow]the champion {registered.name}/{champion.version} (trained on {source}) still decides for "
-        f"score, decide and the service; {registered.name}/{registered.version} is scored in shadow until "
-        "`leadgate promote` moves the alias. Use it now with `--alias challenger`, or train in a new --data-dir "
-        "for a model of its own[/]"
-    )
+        say_the_champion_decides(settings, registered)

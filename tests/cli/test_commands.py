@@ -152,6 +152,37 @@ def test_decide_json_is_the_full_decision_record(trained, tmp_path):
     assert datetime.fromisoformat(record["decided_at"]).tzinfo is not None
 
 
+def test_decide_says_an_old_lead_was_decided_as_of_now_and_decides_it_as_created_when_asked(
+    trained, tmp_path
+):
+    import leadgate
+    from leadgate.features.schema import parse_lead
+
+    # Walk tiny F12: a 170-day-old lead decided as of now without a word, and no --as-of to ask otherwise.
+    old = lead_dict(
+        lead_id="old",
+        created_at="2025-01-06T09:00:00Z",
+        scored_at=None,
+        events=[{"type": "pricing_page", "at": "2025-01-06T09:10:00Z"}] * 3,
+    )
+    lead = write_json(tmp_path / "old.json", {k: v for k, v in old.items() if v is not None})
+    now = run("decide", lead, "--json", "--data-dir", trained[0])
+    assert now.exit_code == 0, now.output
+    assert text(now.stderr) == (
+        "1 lead was created more than 30 days ago and decided as of now (their activity and dates aged to "
+        "today); to decide each as it stood when created, use --as-of created"
+    )
+    assert json.loads(now.stdout)["lead_id"] == "old"  # the record alone on stdout
+    created = run("decide", lead, "--json", "--data-dir", trained[0], "--as-of", "created")
+    assert created.exit_code == 0 and created.stderr == "", created.output
+    scorer = leadgate.load(data_dir=trained[0])
+    expected = scorer.pipeline.decide([parse_lead(old | {"scored_at": old["created_at"]})])
+    assert json.loads(created.stdout)["p_sql"] == pytest.approx(float(expected.p_sql[0]), abs=1e-6)
+    assert json.loads(created.stdout)["p_sql"] != json.loads(now.stdout)["p_sql"]
+    refused = run("decide", lead, "--data-dir", trained[0], "--as-of", "yesterday")
+    assert refused.exit_code == 2 and "--as-of 'yesterday': give 'now', 'created'" in text(refused.output)
+
+
 def test_decide_and_score_under_a_policy_file_warn_as_check_policy_does_on_stderr(trained, tmp_path):
     from leadgate.decision.policy import default_policy_text
 

@@ -132,7 +132,7 @@ def test_the_trained_shop_model_scores_the_export_and_refuses_unknown_custom_fie
     (tmp_path / "lead.json").write_text(json.dumps(lead))
     decided = run("decide", tmp_path / "lead.json", "--data-dir", folder / "data", "--json")
     assert decided.exit_code == 0, decided.output
-    assert json.loads(decided.output)["p_sql"] > 0.5
+    assert json.loads(decided.stdout)["p_sql"] > 0.5
 
 
 def test_a_mapping_that_leaves_the_strongest_columns_out_loses_to_the_baselines_on_screen(tmp_path):

@@ -272,3 +272,41 @@ def test_a_custom_field_train_finds_known_only_after_contact_withholds_the_alias
     allowed = run("train", *data, "--data-dir", tmp_path / "allowed", "--allow-leakage")
     assert allowed.exit_code == 0, allowed.output
     assert "registered leadgate/1 (alias: champion)" in " ".join(allowed.output.split())
+
+
+@pytest.mark.usefixtures("isolated")
+def test_a_first_model_chance_could_match_on_its_test_part_is_no_champion_unless_accepted(tmp_path):
+    import json
+
+    from mlflow import MlflowClient
+
+    from leadgate.settings import Settings
+    from tests.cli.test_export_shapes import run
+    from tests.training.export_shapes import coin_test_records
+
+    history = tmp_path / "h.jsonl.gz"
+    with gzip.open(history, "wt") as out:
+        out.writelines(json.dumps(record) + "\n" for record in coin_test_records())
+    folder = tmp_path / "d"
+    result = run("train", "--data", history, "--data-dir", folder)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "warning: the test part's ROC-AUC 0.500 (95% interval 0.39–0.61, 50 SQLs) cannot be told" in said
+    assert "registered leadgate/1, run" in said
+    assert (
+        "leadgate/1 is registered without the champion alias, so score, decide and the service do not use it: "
+        "its test ROC-AUC cannot be told from chance (above). To make it the champion anyway, train again with "
+        "--accept-weak (the same history and --seed give the same model); to try it first, `--alias 1` or "
+        "`leadgate.load(version=1)`"
+    ) in said
+    client = MlflowClient(tracking_uri=Settings(data_dir=folder).tracking_uri())
+    assert client.get_registered_model("leadgate").aliases == {}
+    assert "cannot be told from chance" in client.get_model_version("leadgate", "1").tags["leadgate.weak"]
+    # The report, the page a manager reads, repeats it.
+    report = run("report", "--version", "1", "--data-dir", folder, "--out", tmp_path / "r.html")
+    assert report.exit_code == 0, report.output
+    page = " ".join((tmp_path / "r.html").read_text().split())
+    assert "ROC-AUC 0.500 (95% interval 0.39–0.61, 50 SQLs) cannot be told from chance" in page
+    accepted = run("train", "--data", history, "--data-dir", folder, "--accept-weak")
+    assert accepted.exit_code == 0, accepted.output
+    assert "registered leadgate/2 (alias: champion)" in " ".join(accepted.output.split())

@@ -181,3 +181,22 @@ def additive_rows(n: int = 3000, seed: int = 0) -> list[dict]:
             }
         )
     return rows
+
+
+def coin_test_records(n: int = 600, twins: int = 60, seed: int = 0) -> list[dict]:
+    """A synthetic history whose newest leads (the time split's test part) no model can rank: each of the
+    newest `twins` leads twice, identical but for its id, once an SQL and once not, so any model's test ROC-AUC
+    is 0.500 exactly, which chance could give; the older leads keep the generator's signal for validation."""
+    import copy
+
+    from leadgate.decision.policy import load_policy
+    from leadgate.training.synth import generate_history
+
+    records = generate_history(n_leads=n, months=12, seed=seed, policy=load_policy())
+    records.sort(key=lambda record: record["created_at"])
+    for record in records[-twins:]:
+        twin = copy.deepcopy(record)
+        twin["lead_id"] += "-twin"
+        record["outcome"], twin["outcome"] = {"sql": True, "won": False}, {"sql": False, "won": False}
+        records.append(twin)
+    return records

@@ -364,3 +364,30 @@ def test_a_multi_select_column_blank_for_many_leads_suggests_reading_blank_as_no
     assert not [n for n in history_from_export(rows, parse_mapping(read)).notes if n.startswith("Products")]
     few = [{**row, "Products": "" if i % 10 < 1 else "API"} for i, row in enumerate(_rows())]  # 10% blank
     assert not [n for n in history_from_export(few, mapping).notes if n.startswith("Products")]
+
+
+def test_a_window_of_an_export_names_its_own_outcome_values_not_the_whole_history_s():
+    import numpy as np
+    import pytest
+
+    from leadgate.training.data import HistoryError
+    from leadgate.training.splits import split_history
+
+    rows = _won_rows()
+    rows[1]["Deal"] = "Closed Won"  # a won deal at a lost stage: counted as an SQL, said with its stage
+    history = history_from_export(rows, parse_mapping(WON)).history
+    window = history.subset(np.arange(100))
+    # Walk tiny F10: "this history has 30 SQLs among 392 leads; Lifecycle Stage holds 'Lead' 580 …", the values
+    # adding up to the whole export's 1,198 leads.
+    assert window.label_note == (
+        "Stage holds 'Closed Lost' 66 (not SQL; 1 won per Deal: counted as an SQL), 'Closed Won' 34 (SQL)"
+    )
+    # A window whose SQLs are all among its oldest leads: the refusal quotes the window's values.
+    sqls = np.flatnonzero(history.sql)
+    kept = np.union1d(np.flatnonzero(~history.sql), sqls[:75])
+    with pytest.raises(HistoryError) as refused:
+        split_history(history.subset(kept))
+    assert (
+        "this history has 75 SQLs among 340 leads; Stage holds 'Closed Lost' 266 (not SQL; 1 won per Deal: "
+        "counted as an SQL), 'Closed Won' 74 (SQL): "
+    ) in str(refused.value)

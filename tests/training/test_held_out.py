@@ -99,3 +99,16 @@ def test_a_test_roc_auc_chance_could_give_is_said_with_its_interval_and_sql_coun
     )
     assert "Bring more history (more SQLs), or judge the model by a back-test" in said
     assert chance_note({"test.system.roc_auc": 0.70, "test.system.roc_auc_se": 0.05}, 80) is None
+
+
+def test_no_sql_among_the_newest_test_leads_is_said_as_the_finding_it_is():
+    """Walk tiny F3: 'hold only 0 test SQLs … too few to check' read as a small sample, not as outcomes unknown."""
+    history, _ = _shifted()
+    said = newest_note({"test.newest.leads": 45.0, "test.newest.sqls": 0.0}, history)
+    assert said == (
+        "the newest 30% of the history hold no SQL among their 45 test leads: are their outcomes not known yet "
+        "(leads still being worked count as not SQL)? Then this model learned that the newest leads do not "
+        "convert; mark such leads open (the mapping's label.open) or export again once they are decided, and "
+        "back-test it on leads newer than this history (leadgate backtest --since 2025-10-27T21:01 on an export "
+        "of them) before trusting it"
+    )

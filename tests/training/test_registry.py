@@ -164,3 +164,28 @@ def test_an_artifact_root_given_is_where_a_new_experiment_keeps_its_files(tmp_pa
     configure_mlflow(settings)  # outside the data folder as told: no "copied folder" refusal
     client = MlflowClient(tracking_uri=settings.tracking_uri())
     assert client.get_experiment_by_name(settings.experiment).artifact_location == root
+
+
+def test_a_weak_model_is_no_first_champion_and_a_champion_there_stays(tmp_path, monkeypatch, trained, policy):
+    from mlflow import MlflowClient
+
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None)
+    said = "the test part's ROC-AUC 0.540 (95% interval 0.39–0.69, 12 SQLs) cannot be told from chance"
+    source = {"path": "test", "leads": 1}
+    weak = log_training(trained, policy, settings, source, weak=said)
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    assert weak.aliases == [] and client.get_registered_model("leadgate").aliases == {}
+    tags = client.get_model_version("leadgate", weak.version).tags
+    assert tags["leadgate.weak"] == said and "leadgate.unaliased" not in tags  # that one says a leak
+    champion = log_training(trained, policy, settings, source)
+    assert champion.aliases == ["champion"]
+    # Once a champion decides, a weak model is a challenger as any new one: promotion judges it in shadow.
+    later = log_training(trained, policy, settings, source, weak=said)
+    assert later.aliases == ["challenger"]
+    aliases = client.get_registered_model("leadgate").aliases
+    assert aliases == {"champion": int(champion.version), "challenger": int(later.version)}

@@ -1,5 +1,7 @@
 """Splitting a history: by creation time in given fractions, or stratified random; refusals of too little data."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -88,12 +90,65 @@ def test_the_advice_on_too_few_outcomes_fits_the_class_that_is_short(sqls, fewer
     assert ("lists every value" in message) == (fewer == "SQLs")
 
 
-def test_a_time_split_that_starves_a_part_of_sqls_suggests_the_random_split():
+def test_a_time_split_that_starves_a_part_of_sqls_spread_over_time_suggests_the_random_split():
 
-    # 200 SQLs, all among the oldest leads: enough in all, none in the newest parts.
-    history = history_from_records(_with_sqls(2000, list(range(0, 1000, 5))))
-    with pytest.raises(HistoryError, match=r"leaves 200/0/0 SQLs .* or use --split random"):
+    # 340 SQLs spread over the history, but none among the leads the validation period holds.
+    history = history_from_records(
+        [record(i, hours=i, sql=i % 5 == 0 and not 1400 <= i < 1700) for i in range(2000)]
+    )
+    with pytest.raises(HistoryError, match=r"leaves 280/0/60 SQLs .* or use --split random"):
         split_history(history, "time")
+    assert split_history(history, "random").kind == "random"
+
+
+@pytest.mark.parametrize("kind", ["time", "random"])
+def test_newest_leads_without_any_sql_are_said_to_have_outcomes_not_known_yet_whatever_the_split(kind):
+
+    # Walk tiny F3: 200 SQLs, all among the oldest leads, the usual "recent leads not worked yet". The time
+    # split's refusal advised --split random, which trained a champion on those leads counted as not SQL.
+    history = history_from_records(_with_sqls(2000, list(range(0, 1000, 5))))
+    with pytest.raises(HistoryError) as refused:
+        split_history(history, kind)
+    message = str(refused.value)
+    assert (
+        "no SQL among the 1,004 leads created since 2025-02-11T12:00 (200 SQLs among the 996 before): are their "
+        "outcomes not known yet? Mark such leads open (the mapping's label.open), export again once they are "
+        "decided, or train with --until 2025-02-11T12:00; if the newest leads name SQLs by a value sql_positive "
+        "does not list, add it"
+    ) in message
+    assert "--split random" not in message and "\n" not in message
+    if kind == "random":
+        assert message.startswith("a random split would teach the model that the newest leads do not convert")
+
+
+def test_the_until_named_keeps_every_lead_up_to_the_last_sql_and_none_after():
+    from leadgate.cli.data import within
+
+    # Two leads a day, the last SQL the day's second: its date keeps that whole day and no lead after it.
+    rows = [record(i, hours=12 * i, sql=i < 500 and i % 4 == 1) for i in range(1000)]
+    history = history_from_records(rows)
+    with pytest.raises(HistoryError, match=r"train with --until (\S+);") as refused:
+        split_history(history, "time")
+    until = re.search(r"train with --until (\S+);", str(refused.value)).group(1)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", until)
+    kept = within(history, "h", None, until)
+    assert len(kept.leads) == 498 and kept.sql.sum() == history.sql.sum()
+    # Leads after the last SQL on its own day: a time, excluded, cuts exactly after it.
+    hourly = history_from_records(_with_sqls(2000, list(range(0, 1000, 5))))
+    until = re.search(r"train with --until (\S+);", _refusal(hourly)).group(1)
+    assert len(within(hourly, "h", None, until).leads) == 996
+
+
+def _refusal(history, kind="time") -> str:
+    with pytest.raises(HistoryError) as refused:
+        split_history(history, kind)
+    return str(refused.value)
+
+
+def test_fewer_newest_leads_without_sql_than_a_test_part_holds_leave_the_random_split_alone():
+
+    # No SQL among the newest 100 of 2,000 leads: unlikely by chance, but a tenth of what a test part holds.
+    history = history_from_records(_with_sqls(2000, list(range(0, 1900, 3))))
     assert split_history(history, "random").kind == "random"
 
 
@@ -139,3 +194,16 @@ def test_a_random_split_says_why_its_test_part_is_not_the_newest():
     for kind in ("auto", "random"):
         note = split_history(undated, kind).note
         assert "the rows carry no order in time (no dates, no sequence)" in note and "as asked" not in note
+
+
+def test_too_few_leads_also_says_when_the_sqls_are_short_and_how_many_leads_that_takes():
+
+    # Walk tiny F9: 148 leads with 11 SQLs were told "about 334 leads", which would have been refused again.
+    history = history_from_records(_with_sqls(148, [3, 9, 15, 20, 40, 60, 80, 100, 120, 130, 140]))
+    assert _refusal(history) == (
+        "too few leads: the time split leaves 103/22/23 leads in train/valid/test; each part needs at least 50, "
+        "so about 334 leads with an outcome in all, and this history has 148, 11 SQLs among them: a split also "
+        "needs about 67 SQLs, which at this history's SQL rate of 7.4% takes about 902 leads: bring more history"
+    )
+    many = history_from_records(_with_sqls(148, list(range(0, 148, 2))))
+    assert _refusal(many).endswith("and this history has 148: bring more history")

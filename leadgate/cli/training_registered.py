@@ -1,0 +1,74 @@
+"""What `train` says of where the model it registered ended up: no champion yet, the challenger it replaced,
+the champion that still decides."""
+
+from __future__ import annotations
+
+from leadgate.cli.common import console
+from leadgate.decision.count_words import plural
+
+
+def say_no_champion(registered) -> None:
+    """A first model whose test ROC-AUC chance could give is registered without an alias: say so, and how to
+    make it the champion on purpose or to try it first."""
+    model = f"{registered.name}/{registered.version}"
+    console.print(
+        f"[yellow]{model} is registered without the champion alias, so score, decide and the service do not use "
+        "it: its test ROC-AUC cannot be told from chance (above). To make it the champion anyway, train again "
+        "with --accept-weak (the same history and --seed give the same model); to try it first, "
+        f"`--alias {registered.version}` or `leadgate.load(version={registered.version})`[/]"
+    )
+
+
+def say_the_challenger_replaced(settings, registered) -> None:
+    """The alias moved off the previous challenger, ending its shadow period: name it and what it had gathered."""
+    old = f"{registered.name}/{registered.replaced_challenger}"
+    console.print(
+        f"[yellow]replaces challenger {old} ({_shadow_evidence(settings, old)}): it is no longer scored in shadow, "
+        f"and `promote` now judges {registered.name}/{registered.version}, whose shadow period starts now[/]"
+    )
+
+
+def _shadow_evidence(settings, version: str) -> str:
+    """'450 shadow decisions, 450 with outcomes' of one version, read without creating or migrating a store."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from leadgate.serving.lifecycle_store import shadow_pairs
+    from leadgate.serving.store import make_engine
+
+    if settings.database_url is None and not (settings.data_dir / "decisions.db").exists():
+        return "no shadow decisions: this data folder has no decision store"
+    engine = make_engine(settings.decisions_url(), timeout=settings.db_timeout_seconds)
+    try:
+        pairs = shadow_pairs(engine, version)
+    except SQLAlchemyError as error:
+        # Training succeeded; only the count is missing, so say why in a few words and carry on.
+        return (
+            f"its shadow decisions not counted: the decision store could not be read ({type(error).__name__})"
+        )
+    finally:
+        engine.dispose()
+    known = sum(pair.sql is not None for pair in pairs)
+    return f"{plural(len(pairs), 'shadow decision')}, {known:,} with outcomes"
+
+
+def say_the_champion_decides(settings, registered) -> None:
+    """A new challenger decides nothing yet: say which model score, decide and the service still use, and what
+    it was trained on (after `make demo`, the synthetic history), so no one scores with it unawares."""
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    try:
+        champion = client.get_model_version_by_alias(registered.name, "champion")
+        params = client.get_run(champion.run_id).data.params
+    except MlflowException:
+        return
+    source = params.get("data.path", "an unrecorded history")
+    if "data.mapping" in params:
+        source += f" through the mapping {params['data.mapping']}"
+    console.print(
+        f"[yellow]the champion {registered.name}/{champion.version} (trained on {source}) still decides for "
+        f"score, decide and the service; {registered.name}/{registered.version} is scored in shadow until "
+        "`leadgate promote` moves the alias. Use it now with `--alias challenger`, or train in a new --data-dir "
+        "for a model of its own[/]"
+    )
