@@ -31,7 +31,7 @@ from leadgate.training.outcome_maturity import immature_outcomes_note
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.regime import newer_only, refuse_backwards_test
 from leadgate.training.splits import Split, SplitKind, split_history, trained_period
-from leadgate.training.thresholds import choose_thresholds, threshold_notes
+from leadgate.training.thresholds import choose_thresholds, sqls_gates_reject, threshold_notes
 
 Progress = Callable[[str], None]
 PLACEHOLDER_THRESHOLDS = Thresholds(sales_ready=0.9, verify=0.5, nurture=0.1)
@@ -244,6 +244,11 @@ def train_model(
                 {"valid": int(y_valid.sum()), "test": int(y_test.sum())},
                 split.kind,
                 model.thresholds,
+                # Which of a recall-floor miss is the gates' and which the model's, per part.
+                {
+                    part: sqls_gates_reject(all_decisions.gates, rows, y)
+                    for part, rows in (("valid", valid_rows), ("test", test_rows))
+                },
             ),
         },
     )

@@ -80,7 +80,7 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
     console.print(
         f"registered [bold]{registered.name}/{registered.version}[/]{aliases}, run {registered.run_id}"
     )
-    if not registered.aliases:
+    if not registered.aliases and result.extras.get("leak"):
         console.print(
             f"[yellow]{registered.name}/{registered.version} has no alias, so nothing serves or shadows it: "
             "it learned from a column that gives the outcome away (above). List that column under "
