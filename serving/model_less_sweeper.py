@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from leadgate.serving.interval_thread import IntervalThread
 from leadgate.serving.model_less import redecide_model_less
 
 log = logging.getLogger(__name__)
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 BATCH = 100
 
 
-class ModelLessSweeper:
+class ModelLessSweeper(IntervalThread):
     """Every `interval` seconds until it has run once: if the champion serves, `redecide_model_less`.
 
     Only a process without a model stores leads decided without one, and its champion, once loaded, stays
@@ -27,28 +27,18 @@ class ModelLessSweeper:
     is decided again by whichever locks it first, once.
     """
 
+    name = "model-less-leads"
+
     def __init__(self, interval: float, *, batch: int = BATCH, **deciding):
-        self.interval = interval
+        super().__init__(interval)
         self.batch = batch
         self.deciding = deciding  # holder, store, screening, metrics: as a suppression's leads are decided
         self.done = False
         self.decided = 0  # stored leads this process decided again
-        self.failures = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        """Look now, then every `interval`, in a daemon thread, until one run has finished."""
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._work, name="model-less-leads", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop; a batch under way finishes its transaction first."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+    def finished(self) -> bool:
+        """Once one run has gone to the end: the champion, once loaded, stays loaded."""
+        return self.done
 
     def run_once(self) -> int | None:
         """Decide the leads again if the champion serves: how many, or None when it did not run to the end."""
@@ -78,8 +68,3 @@ class ModelLessSweeper:
 
     def _rest(self, took: float) -> bool:
         return not self._stop.wait(took)
-
-    def _work(self) -> None:
-        self.run_once()
-        while not self.done and not self._stop.wait(self.interval):
-            self.run_once()
