@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, select
 
 from leadgate.decision.count_words import plural
-from leadgate.serving.redecide_many import CHUNK, change_and_redecide
-from leadgate.serving.store_models import DecisionRow, LeadRow
+from leadgate.serving.redecide_many import CHUNK, change_and_redecide, lock_leads
+from leadgate.serving.store_models import DecisionRow
 from leadgate.serving.store_queries import is_latest
 
 if TYPE_CHECKING:
@@ -115,12 +115,7 @@ def _still_model_less(lead_ids: list[str], before: dict[str, str]):
     """A change for change_and_redecide: lock the leads, then name those still last decided without a model."""
 
     def change(connection: Connection, _now) -> list[str]:
-        connection.execute(
-            select(LeadRow.lead_id)
-            .where(LeadRow.lead_id.in_(lead_ids))
-            .order_by(LeadRow.lead_id)
-            .with_for_update()
-        )
+        lock_leads(connection, lead_ids)
         # A statement after the locks: on PostgreSQL it sees what another worker committed while we waited.
         still = connection.execute(
             select(DecisionRow.lead_id, DecisionRow.route).where(

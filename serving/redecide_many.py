@@ -106,18 +106,23 @@ def change_and_redecide(
     return Redecided(len(written), redecider.decided, written)
 
 
-def _decide_chunk(
-    connection: Connection, lead_ids: list[str], decide: DecideMany, trigger: str, at: datetime
-) -> list[Stored]:
-    # Locked in id order (a row lock each on PostgreSQL; SQLite's write lock is held already), then read.
+def lock_leads(connection: Connection, lead_ids: list[str]) -> None:
+    """Lock stored leads in id order (a row lock each on PostgreSQL; SQLite's write lock is held already), so
+    two changes that share leads lock them alike."""
     connection.execute(
         select(LeadRow.lead_id)
         .where(LeadRow.lead_id.in_(lead_ids))
         .order_by(LeadRow.lead_id)
         .with_for_update()
     )
-    # updated_at is left alone: it is the lead's newest activity (arrival, events), what retention counts idle
-    # time from, and a list, suppression, account or model change is the business's, not the person's.
+
+
+def _decide_chunk(
+    connection: Connection, lead_ids: list[str], decide: DecideMany, trigger: str, at: datetime
+) -> list[Stored]:
+    lock_leads(connection, lead_ids)
+    # updated_at is left alone: it is the lead's newest activity (arrival, events, a rep's override), what
+    # retention counts idle time from, and a list, suppression, account or model change is not the person's.
     rows = connection.execute(
         select(
             LeadRow.lead_id,
