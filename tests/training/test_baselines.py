@@ -340,3 +340,30 @@ def test_only_unread_columns_plain_lightgbm_leans_on_are_named():
     # No column reaches the share: the strongest is still named, as the one to look at first.
     spread = [(f"c{i}", 0.04) for i in range(5)]
     assert "(strongest: c0); map those" in verdict(_comparison(0.71, 0.79, 0.805, own=0.71), 0.01, [], spread)
+
+
+def test_the_regression_s_strength_is_chosen_on_validation_and_said():
+    from leadgate.training.baseline_columns import ColumnFrame
+    from leadgate.training.baselines import fit_logistic
+
+    rng = np.random.default_rng(3)
+    n = 3000
+    signal = rng.normal(size=n)
+    y = rng.random(n) < 1 / (1 + np.exp(-signal))
+    # 1,000 levels of noise, three leads each: at C = 1 every level learns its three outcomes by heart.
+    frame = pd.DataFrame({"Score": signal, "Campaign": [f"c{i}" for i in rng.integers(0, 1000, n)]})
+    columns = ColumnFrame(frame, ["Score"], ["Campaign"])
+    train, valid = np.arange(n) < 2000, np.arange(n) >= 2000
+    fitted = fit_logistic(columns, train, valid, y)
+    assert fitted.strength < 1.0
+    p = fitted(frame[valid])
+    assert p.shape == (1000,) and ((p > 0) & (p < 1)).all()
+    said = Baselines({}, {"logistic": ["Score", "Campaign"]}, None, strengths={"logistic": fitted.strength})
+    assert (
+        said.seen()["logistic"] == f"2 columns: Score, Campaign; C {fitted.strength:g}, chosen on validation"
+    )
+    # Without noise to overfit, sklearn's default stays and nothing more is said.
+    plain = fit_logistic(ColumnFrame(frame[["Score"]], ["Score"], []), train, valid, y)
+    assert plain.strength == 1.0
+    kept = Baselines({}, {"logistic": ["Score"]}, None, strengths={"logistic": 1.0})
+    assert kept.seen()["logistic"] == "1 column: Score"
