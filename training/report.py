@@ -21,6 +21,7 @@ from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes
 from leadgate.training.gate_losses import gate_losses
+from leadgate.training.held_out import newest_metrics, newest_note
 from leadgate.training.regime import since_text
 from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.train import leadgate_seen, learned_from
@@ -47,6 +48,8 @@ class HeldOut:
     # The test part's first moment as --since reads it (a time when its first day holds training leads too):
     # what a back-test of exactly the held-out leads and newer ones is given; '' unless the split is by time.
     since: str = ""
+    # A random split's model on the newest leads, as `train` warns of it (backwards there, or too few to tell).
+    newest: str | None = None
 
 
 def evaluate_held_out(
@@ -76,6 +79,7 @@ def evaluate_held_out(
     metrics["test.gated_share"] = float(gated.mean())
     metrics["test.sql_rate"] = float(y_test.mean())
     metrics["test.model_all.roc_auc"] = score_metrics(decisions.p_sql, y_test)["roc_auc"]
+    metrics.update(newest_metrics(history, split, decisions.p_sql, ~gated))
     found = baselines.findings(history)
     # Training's own notes on its training leads: a late field the model reads is a leak here as in `train`.
     train = split.train & learned_from(gates_only, policy)
@@ -97,6 +101,7 @@ def evaluate_held_out(
         in_full,
         baselines.left_out,
         held_out_since(history, split),
+        newest_note(metrics, history),
     )
 
 

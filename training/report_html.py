@@ -65,6 +65,8 @@ def _header(held, model, policy, info) -> str:
     chance = chance_note(held.metrics, int(held.sql.sum()))
     if chance:
         warning += paragraph(f"Warning: {chance}.", "warn")
+    if held.newest:  # a random split's test part is mostly older leads: what it hides, as `train` said it
+        warning += paragraph(f"Warning: {held.newest}.", "warn")
     title = f"leadgate model report: {info.model_name} {info.model_version}"
     return f"<h1>{escape(title)}</h1><table class=meta>{meta}</table>{warning}"
 

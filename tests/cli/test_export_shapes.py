@@ -214,6 +214,13 @@ def test_a_regime_shift_stops_training_with_one_line_and_registers_nothing(tmp_p
     (run_,) = client.search_runs([e.experiment_id for e in client.search_experiments()])
     assert run_.data.metrics["test.newest.roc_auc"] == pytest.approx(float(warned[1]), abs=5e-4)
     assert "ranks the newest leads backwards" in run_.data.tags["mlflow.note.content"]
+    # The report mailed on from this run says it too: its random test part hides the same shift.
+    page = tmp_path / "report.html"
+    reported = run("report", "--data-dir", data_dir, "--out", page)
+    assert reported.exit_code == 0, reported.output
+    said = " ".join(page.read_text().split())
+    assert f"Warning: this model ranks the newest leads backwards: ROC-AUC {warned[1]}" in said
+    assert "Train again on the newer period only: --since 2025-07-30 keeps the 720 leads" in said
 
 
 def test_train_since_keeps_the_newer_period_logs_it_and_refuses_what_it_cannot_read(tmp_path):
