@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DATA ?= .leadgate
 
-.PHONY: install demo test lint format bench bench-load bench-score bench-durability bench-faithfulness bench-shapes clean
+.PHONY: install demo test test-durations lint format bench bench-load bench-score bench-durability bench-faithfulness bench-shapes clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ demo: install
 	$(VENV)/bin/leadgate demo --data-dir $(DATA)
 
 # One worker per core (two here), each test file whole on one worker: its module fixtures are built once.
+# Files start slowest first, by tests/file_durations.json (`make test-durations` records it again), so the
+# last file to start is a short one and neither core idles at the end.
+TEST := $(PY) -m pytest -q --numprocesses auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 test: install
-	$(PY) -m pytest -q --numprocesses auto --maxprocesses 4 --dist loadfile
+	$(TEST)
+
+test-durations: install
+	$(TEST) --record-file-durations
 
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

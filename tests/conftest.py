@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Hooks defined there: files start slowest first (--dist loadfile), and --record-file-durations.
+from tests.file_order import pytest_addoption, pytest_collection_modifyitems  # noqa: F401
+
 # LightGBM's OpenMP threads spin while waiting; beside another busy process on two cores that made
 # training 4-10x slower (bench/README.md). Tests share the machine, so threads sleep instead.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -21,7 +24,10 @@ ENV_NAMES = ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGA
 
 
 def pytest_configure(config):
+    from tests.file_order import register
     from tests.postgres import required
+
+    register(config)
 
     # An unreadable spelling stops the run before any test, rather than in each test that needs the server.
     for variable in ("LEADGATE_REQUIRE_POSTGRES", "LEADGATE_REQUIRE_REDIS"):
