@@ -149,11 +149,17 @@ def _name(mark: str) -> str:
     return "point" if mark == "." else "comma"
 
 
+# The convention, not the character: '€ 60.568.325' holds no comma but is written the decimal-comma way (walk V
+# read "827 cells with a comma, such as '€ 60.568.325'" as a mislabel).
+_WRITTEN = {"point": "a decimal point (1,234.5)", "comma": "a decimal comma (1.234,5)"}
+
+
 def _cells(count: int, examples: list[str], name: str) -> str:
-    """ "1 cell with a point, '71.5'" or "4,861 cells with a comma, such as '85,7', '56,3'"."""
+    """ "1 cell written with a decimal point (1,234.5), '71.5'" or "4,861 cells written with a decimal comma
+    (1.234,5), such as '85,7', '56,3'"."""
     if count == 1:
-        return f"1 cell with a {name}, {_quoted(examples)}"
-    return f"{count:,} cells with a {name}, such as {_quoted(examples)}"
+        return f"1 cell written with {_WRITTEN[name]}, {_quoted(examples)}"
+    return f"{count:,} cells written with {_WRITTEN[name]}, such as {_quoted(examples)}"
 
 
 def _quoted(texts: list[str]) -> str:

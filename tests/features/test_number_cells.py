@@ -52,7 +52,8 @@ def test_a_decimal_comma_with_one_or_two_decimals_is_not_read_as_thousands():
 def test_a_column_mixing_both_marks_is_refused_naming_it_its_cells_and_how_many_write_each():
     with pytest.raises(
         MappingError,
-        match=r"column 'Score' mixes decimal marks \(1 cell with a point, '71.5'; 2 cells with a comma, such "
+        match=r"column 'Score' mixes decimal marks \(1 cell written with a decimal point \(1,234.5\), '71.5'; 2 cells "
+        r"written with a decimal comma \(1.234,5\), such "
         r"as '71,0'\): set the column's `decimal`",
     ):
         map_rows(parse_mapping(MAPPING), _rows(["1", "2", "3"], ["71.5", "71,0", "71,0"]))
@@ -148,7 +149,10 @@ def test_scoring_leaves_a_stray_mark_to_its_row_when_the_columns_mark_is_clear()
     from leadgate.features.export_records import decimal_marks
 
     # Training reads an export whole and consistently: one stray cell refuses the column.
-    with pytest.raises(MappingError, match=r"1 cell with a point, '71.5'; 19 cells with a comma"):
+    with pytest.raises(
+        MappingError,
+        match=r"1 cell written with a decimal point \(1,234.5\), '71.5'; 19 cells written with a decimal comma",
+    ):
         decimal_marks(_score_mapping(), STRAY)
     # Scoring: the mark nineteen in twenty cells write, trained or not; '71.5' is its row's error. A trained
     # mark the file plainly does not write gives way, as it did before.
@@ -166,7 +170,8 @@ def test_scoring_refuses_a_column_whose_marks_are_no_clear_majority():
     rows = [{"Score": "71.5"}, {"Score": "2.5"}] + [{"Score": f"{n},5"} for n in range(8)]
     for known in (None, {"Score": ","}):
         with pytest.raises(
-            MappingError, match=r"mixes decimal marks \(2 cells with a point, such as .*; 8 cells"
+            MappingError,
+            match=r"mixes decimal marks \(2 cells written with a decimal point \(1,234.5\), such as .*; 8 cells",
         ):
             decimal_marks(_score_mapping(), rows, known, strays=0.1)
 
@@ -176,7 +181,7 @@ def test_training_names_the_few_cells_against_a_declared_mark_as_the_fault():
 
     with pytest.raises(
         MappingError,
-        match=r"column 'Score' has 1 cell with a point, '71.5', where the mapping gives it the decimal ',' "
+        match=r"column 'Score' has 1 cell written with a decimal point \(1,234.5\), '71.5', where the mapping gives it the decimal ',' "
         r"\(19 cells follow it\): correct those cells, or read them with the column's `values` \(rows 2\)",
     ):
         decimal_marks(_score_mapping(","), STRAY)
