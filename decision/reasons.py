@@ -19,6 +19,7 @@ from leadgate.decision.recovery import (
     RECOVERIES,
     Recovery,
     custom_recovery,
+    email_recovery,
     inquiry_recovery,
     levels_above,
     size_recovery,
@@ -127,6 +128,9 @@ class ReasonBook:
         if reference is not None:  # a size outside the range is For only with training behind it (sides)
             renderers["company_size"] = backed_size_renderer(renderers["company_size"], reference)
         recoveries["company_size"] = size_recovery(builder.employees_target)
+        if reference is not None:
+            match = reference.features[builder.feature_names.index("email_matches_website")]
+            recoveries["email_domain"] = email_recovery(sum(count > 0 for count in match.leads) > 1)
         names, levels = builder.feature_names, getattr(builder, "vocabularies_", {})
         for field in builder.custom_fields:
             column = names.index(field.feature)

@@ -37,14 +37,32 @@ def _number(column: str) -> Callable[[Derived, int], bool]:
     return lambda d, i: d.table.numbers[column][i] == d.table.numbers[column][i]
 
 
-def _email(d: Derived, x: np.ndarray, i: int) -> str:
-    cls, domain, site = unlisted_class(d, i), d.email_domain[i], d.website_domain[i]
-    matches = bool(site) and (domain == site or domain.endswith("." + site))
-    if cls == "corporate" and not signals.is_placeholder_domain(domain):
-        if not site:  # walk Q: no website to be on the domain of; giving one (sfahdj.com) is what would count
-            return "the company's website"
-        return _correction("email address") if matches else "an email address on the company website's domain"
-    return "a company email address on the company's own domain"
+def email_recovery(website_read: bool = True) -> Recovery:
+    """The email family's recovery; `website_read`: whether the training leads' email and website ever matched
+    and ever did not (walk V: an export without a website column had "the company's website" for a recovery, and
+    giving one left P(SQL) exactly where it was)."""
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        cls, domain, site = unlisted_class(d, i), d.email_domain[i], d.website_domain[i]
+        matches = bool(site) and (domain == site or domain.endswith("." + site))
+        if cls == "corporate" and not signals.is_placeholder_domain(domain):
+            if not website_read:  # a company address already: nothing else on the form moves this family
+                return _correction("email address")
+            if (
+                not site
+            ):  # walk Q: no website to be on the domain of; giving one (sfahdj.com) is what would count
+                return "the company's website"
+            return (
+                _correction("email address")
+                if matches
+                else "an email address on the company website's domain"
+            )
+        return "a company email address on the company's own domain"
+
+    return recover
+
+
+_email = email_recovery()
 
 
 IN_TARGET = "none from the lead: the company size is in the target range"

@@ -15,6 +15,7 @@ from leadgate.decision.policy import PolicyError, load_policy, parse_policy
 from leadgate.decision.recovery import (
     RECOVERIES,
     custom_recovery,
+    email_recovery,
     inquiry_recovery,
     levels_above,
 )
@@ -219,6 +220,28 @@ def test_recovery_words_are_true_of_the_lead():
     assert bare["staleness"] == "new activity (a demo request, a reply or a meeting) lifts this"
     assert good["staleness"] == "new activity (a reply or a meeting) lifts this"
     assert bare["demo"] == "a new demo request lifts this"
+
+
+def test_a_model_whose_training_leads_never_differed_in_email_and_website_asks_for_no_website(trained):
+    from leadgate.decision.reasons import ReasonBook
+
+    builder, reference = trained.model.builder, trained.model.reference
+    siteless = lead_with_nothing_given(contact={"email": "maria@nordwerk.de"}, events=[])
+    derived = derive(build_table([siteless]), POLICY.signal_rules)
+
+    def recovered(ref) -> str:
+        book = ReasonBook.for_builder(builder, ref)
+        return book.recoveries[book.families.index("email_domain")](derived, np.zeros((1, 1)), 0)
+
+    assert recovered(reference) == "the company's website"
+    # Walk V: an export without a website column; giving one left P(SQL) exactly where it was.
+    j = builder.feature_names.index("email_matches_website")
+    match = reference.features[j]
+    one_range = replace(match, leads=(0,) * (len(match.leads) - 1) + (sum(match.leads),))
+    features = reference.features[:j] + (one_range,) + reference.features[j + 1 :]
+    unread = ReasonReference(reference.overall_rate, reference.leads, features)
+    assert recovered(unread) == "only a correction of the email address changes this"
+    assert email_recovery(False)(derived, np.zeros((1, 1)), 0) == recovered(unread)
 
 
 def test_a_title_no_rule_reads_is_no_error_to_correct():
