@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from contextlib import asynccontextmanager
 
@@ -172,11 +173,17 @@ def create_app(
             log.warning("cannot make the data folder %s: %s", settings.data_dir, error.strerror or error)
         # The gauge follows every refresh: with several workers, each one's value is read from its file.
         app.state.holder = holder or ModelHolder(settings, loaded_gauge=metrics.model_loaded)
-        app.state.holder.start(poll=poll)
         app.state.shadow = shadow or ShadowScorer(
             settings, app.state.store.engine, shadow_metrics, screening=app.state.screening
         )
-        app.state.shadow.start(poll=poll)
+        # Champion and challenger asked at once: a registry that does not answer holds the port one bound
+        # (LEADGATE_REGISTRY_TIMEOUT_SECONDS), not two, before the gates alone serve.
+        challenger = threading.Thread(
+            target=app.state.shadow.start, kwargs={"poll": poll}, name="challenger-start"
+        )
+        challenger.start()
+        app.state.holder.start(poll=poll)
+        challenger.join()
         # What the sweepers decide stored leads again with: as a person's change decides them.
         deciding = {"holder": app.state.holder, "store": app.state.store, "screening": app.state.screening}
         app.state.expiries = ExpirySweeper(settings.suppression_sweep_seconds, **deciding, metrics=metrics)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from leadgate.serving.model_loading import ModelNotFound
+import math
+
+from leadgate.serving.registry_errors import RegistryUnreachable  # noqa: F401 - importers read it here too
 from leadgate.settings import Settings
 
 # MLflow's SQL store retries a database it cannot reach for ~100 s (mlflow.store.db.utils
@@ -12,10 +14,6 @@ from leadgate.settings import Settings
 REACH_SECONDS = 3
 # Databases MLflow reaches through SQLAlchemy over a network; SQLite is a file (MLflow makes its folder).
 NETWORK_SCHEMES = ("postgresql", "mysql", "mssql")
-
-
-class RegistryUnreachable(ModelNotFound):
-    """The registry's database did not answer; the message names its URL and what to do."""
 
 
 def check_registry(settings: Settings) -> None:
@@ -30,9 +28,9 @@ def check_registry(settings: Settings) -> None:
 
     engine = None
     try:
-        timeout = (
-            {"timeout": REACH_SECONDS} if uri.startswith("mssql") else {"connect_timeout": REACH_SECONDS}
-        )
+        # Within the registry's bound when that is shorter (libpq waits at least 2 s).
+        seconds = max(2, min(REACH_SECONDS, math.ceil(settings.registry_timeout_seconds)))
+        timeout = {"timeout": seconds} if uri.startswith("mssql") else {"connect_timeout": seconds}
         engine = create_engine(uri, poolclass=NullPool, connect_args=timeout)
         with engine.connect():
             pass
