@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from contextlib import asynccontextmanager
 
@@ -176,14 +175,7 @@ def create_app(
         app.state.shadow = shadow or ShadowScorer(
             settings, app.state.store.engine, shadow_metrics, screening=app.state.screening
         )
-        # Champion and challenger asked at once: a registry that does not answer holds the port one bound
-        # (LEADGATE_REGISTRY_TIMEOUT_SECONDS), not two, before the gates alone serve.
-        challenger = threading.Thread(
-            target=app.state.shadow.start, kwargs={"poll": poll}, name="challenger-start"
-        )
-        challenger.start()
-        app.state.holder.start(poll=poll)
-        challenger.join()
+        app.state.shadow.start_beside(app.state.holder, poll=poll)
         # What the sweepers decide stored leads again with: as a person's change decides them.
         deciding = {"holder": app.state.holder, "store": app.state.store, "screening": app.state.screening}
         app.state.expiries = ExpirySweeper(settings.suppression_sweep_seconds, **deciding, metrics=metrics)

@@ -18,14 +18,10 @@ from leadgate.settings import Settings
 T = TypeVar("T")
 
 # What a registry says when its own bound (registry_uri.py) ended a call: the same give-up, said by the other side.
-SERVER_GAVE_UP = (
-    "database is locked",
-    "lock timeout",
-    "statement timeout",
-    "timeout expired",
-    "read timed out",
-    "timed out",
-)
+# The database refused it: its transaction rolled back (or never began), so a write was not made.
+DATABASE_GAVE_UP = ("database is locked", "lock timeout", "statement timeout", "timeout expired")
+# The client stopped waiting for a server (MLflow's HTTP timeout): a write sent may still be made there.
+CLIENT_GAVE_UP = ("timed out",)
 
 _guard = threading.Lock()
 # Abandoned calls still running, by registry URI: a write there now could land before (or after) theirs.
@@ -58,30 +54,42 @@ def registry_call(
         raise RegistryUnreachable(unanswered(settings, doing, write=write))
     error = outcome.get("error")
     if error is not None:
-        if isinstance(error, Exception) and server_gave_up(error):
-            raise RegistryUnreachable(unanswered(settings, doing, said=error)) from error
+        how = gave_up(error) if isinstance(error, Exception) else None
+        if how is not None:
+            said = unanswered(
+                settings, doing, write=write, said=error, made=None if how == "client" else False
+            )
+            raise RegistryUnreachable(said) from error
         raise error
     return outcome["value"]  # type: ignore[return-value]
 
 
-def server_gave_up(error: BaseException) -> bool:
-    """True when the error (or one it came from) is the registry's own bound ending the call: a lock or
-    statement timeout, SQLite's busy wait, an HTTP read that timed out."""
+def gave_up(error: BaseException) -> str | None:
+    """Whether the error (or one it came from) is a bound ending the call: "database" when the registry's database
+    refused it (a lock or statement timeout, SQLite's busy wait, a connect timeout), "client" when MLflow stopped
+    waiting for a server (an HTTP timeout); None for any other error."""
     seen: set[int] = set()
     while error is not None and id(error) not in seen:
         seen.add(id(error))
         text = str(error).lower()
-        if any(words in text for words in SERVER_GAVE_UP):
-            return True
+        if any(words in text for words in DATABASE_GAVE_UP):
+            return "database"
+        if any(words in text for words in CLIENT_GAVE_UP):
+            return "client"
         error = error.__cause__ or error.__context__
-    return False
+    return None
 
 
 def unanswered(
-    settings: Settings, doing: str, *, write: bool = False, said: BaseException | None = None
+    settings: Settings,
+    doing: str,
+    *,
+    write: bool = False,
+    said: BaseException | None = None,
+    made: bool | None = None,
 ) -> str:
-    """One line: which registry (password masked), within what bound, doing what; whether a write may still land;
-    what to try."""
+    """One line: which registry (password masked), within what bound, doing what; for a write, whether it was
+    `made` (False: the database refused it; None: unknown); what to try."""
     from leadgate.serving.db_problems import first_line, masked
 
     seconds = settings.registry_timeout_seconds
@@ -89,14 +97,13 @@ def unanswered(
         f"the MLflow registry {masked(settings.tracking_uri())} did not answer within {seconds:g} s ({doing}"
     )
     where += f": {_short(first_line(said))})" if said is not None else ")"
-    if said is not None and write:
-        # The registry refused it itself: its transaction rolled back.
-        where += "; this write was not made, writes before it in the same command were"
+    if write and made is False:
+        where += "; this write was not made (any before it in this command were)"
     elif write:
         where += (
-            "; whether this write landed is unknown: the registry may still make it. Check where the aliases point "
-            "(`leadgate promote --dry-run` names the champion and the challenger, or the MLflow UI) before trying "
-            "again"
+            "; whether this write was made is unknown: the registry may still make it. Check where the aliases "
+            "point (`leadgate promote --dry-run` names the champion and the challenger, or the MLflow UI) "
+            "before trying again"
         )
     return (
         f"{where}. Is its database locked by another process, or its server frozen? Try again once it answers, "

@@ -57,10 +57,17 @@ def configure_mlflow(settings: Settings, new_runs: bool = True):
     from leadgate.serving.registry_reach import check_registry
 
     check_registry(settings)  # RegistryUnreachable in seconds, not after MLflow's minutes of retries
-    settings.point_mlflow()
     embedded = settings.embedded_tracking()
+    creating = embedded and not settings.embedded_store_exists()
+    settings.point_mlflow()
     name = settings.experiment
-    experiment = ask(settings, f"reading experiment {name}", "get_experiment_by_name", name)
+    if creating:
+        # MLflow creates a new SQLite file's tables at this first call (seconds on a busy machine): given up on,
+        # the command would end with the creation cut in half. A file of this folder's own making, it is locked
+        # by no one.
+        experiment = mlflow.get_experiment_by_name(name)
+    else:
+        experiment = ask(settings, f"reading experiment {name}", "get_experiment_by_name", name)
     if experiment is None:
         # MLflow's own default for a database URI is ./mlruns of whatever folder the first training ran in.
         told = settings.artifact_root is not None

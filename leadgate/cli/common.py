@@ -90,8 +90,13 @@ class CommandGroup(TyperGroup):
 
     def invoke(self, ctx):
         """Run the command; RegistryUnreachable becomes its one error line, never a traceback."""
+        import logging
+
         from leadgate.serving.registry_errors import RegistryUnreachable
 
+        # MLflow logs every database error it wraps with its traceback, and every retry of a store it cannot
+        # open, on stderr: what failed reaches the user as the error it raises, in the command's own line.
+        logging.getLogger("mlflow.store.db.utils").setLevel(logging.CRITICAL)
         try:
             return super().invoke(ctx)
         except RegistryUnreachable as error:
