@@ -55,10 +55,11 @@ def registry_call(
     error = outcome.get("error")
     if error is not None:
         how = gave_up(error) if isinstance(error, Exception) else None
-        if how is not None:
-            said = unanswered(
-                settings, doing, write=write, said=error, made=None if how == "client" else False
-            )
+        if how == "client":  # MLflow's own words bury the timeout past a URL and a pool's repr
+            said = unanswered(settings, doing, write=write, said="its server sent no answer in time")
+            raise RegistryUnreachable(said) from error
+        if how == "database":
+            said = unanswered(settings, doing, write=write, said=error, made=False)
             raise RegistryUnreachable(said) from error
         raise error
     return outcome["value"]  # type: ignore[return-value]
@@ -85,7 +86,7 @@ def unanswered(
     doing: str,
     *,
     write: bool = False,
-    said: BaseException | None = None,
+    said: BaseException | str | None = None,
     made: bool | None = None,
 ) -> str:
     """One line: which registry (password masked), within what bound, doing what; for a write, whether it was

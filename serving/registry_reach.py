@@ -16,12 +16,16 @@ REACH_SECONDS = 3
 NETWORK_SCHEMES = ("postgresql", "mysql", "mssql")
 
 
-def check_registry(settings: Settings) -> None:
-    """Raise RegistryUnreachable unless the tracking database (when it is one over a network) opens quickly."""
+def check_registry(settings: Settings) -> bool:
+    """Raise RegistryUnreachable unless the tracking database (when it is one over a network) opens quickly.
+
+    True when MLflow's tables are there, or when that is not asked here (a SQLite file, a tracking server): False
+    tells that MLflow's first call will create them.
+    """
     uri = settings.tracking_uri()
     if not uri.startswith(NETWORK_SCHEMES):
-        return
-    from sqlalchemy import create_engine
+        return True
+    from sqlalchemy import create_engine, inspect
     from sqlalchemy.pool import NullPool
 
     from leadgate.serving.db_problems import first_line, masked, why_unopened
@@ -32,8 +36,8 @@ def check_registry(settings: Settings) -> None:
         seconds = max(2, min(REACH_SECONDS, math.ceil(settings.registry_timeout_seconds)))
         timeout = {"timeout": seconds} if uri.startswith("mssql") else {"connect_timeout": seconds}
         engine = create_engine(uri, poolclass=NullPool, connect_args=timeout)
-        with engine.connect():
-            pass
+        with engine.connect() as connection:
+            return inspect(connection).has_table("registered_models")
     except Exception as error:  # noqa: BLE001 - whatever stops it opening, MLflow would retry it for minutes
         given = settings.mlflow_tracking_uri is not None
         said = why_unopened(error, uri, given, what="MLflow registry", variable="MLFLOW_TRACKING_URI")

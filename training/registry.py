@@ -56,15 +56,16 @@ def configure_mlflow(settings: Settings, new_runs: bool = True):
     settings.ensure_data_dir()
     from leadgate.serving.registry_reach import check_registry
 
-    check_registry(settings)  # RegistryUnreachable in seconds, not after MLflow's minutes of retries
+    # RegistryUnreachable in seconds, not after MLflow's minutes of retries; False: a database without MLflow's
+    # tables yet.
+    tables = check_registry(settings)
     embedded = settings.embedded_tracking()
-    creating = embedded and not settings.embedded_store_exists()
+    creating = not tables or (embedded and not settings.embedded_store_exists())
     settings.point_mlflow()
     name = settings.experiment
     if creating:
-        # MLflow creates a new SQLite file's tables at this first call (seconds on a busy machine): given up on,
-        # the command would end with the creation cut in half. A file of this folder's own making, it is locked
-        # by no one.
+        # MLflow creates a new registry's tables at this first call (seconds on a busy machine): given up on, the
+        # command would end with the creation cut in half. A new database, it is locked by no one yet.
         experiment = mlflow.get_experiment_by_name(name)
     else:
         experiment = ask(settings, f"reading experiment {name}", "get_experiment_by_name", name)
