@@ -30,12 +30,13 @@ def init_registry(uri: str) -> None:
 
 
 @contextmanager
-def sqlite_locked(path: Path) -> Iterator[None]:
-    """Another connection holds BEGIN EXCLUSIVE on the SQLite file while the block runs: no read, no write."""
+def sqlite_locked(path: Path, mode: str = "EXCLUSIVE") -> Iterator[None]:
+    """Another connection holds a transaction on the SQLite file while the block runs: EXCLUSIVE lets nothing
+    through, IMMEDIATE (a writer's) lets reads through and no write."""
     import sqlite3
 
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    connection.execute("BEGIN EXCLUSIVE")
+    connection.execute(f"BEGIN {mode}")
     try:
         yield
     finally:
