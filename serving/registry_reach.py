@@ -29,13 +29,17 @@ def check_registry(settings: Settings) -> bool:
     from sqlalchemy.pool import NullPool
 
     from leadgate.serving.db_problems import first_line, masked, why_unopened
+    from leadgate.serving.registry_uri import bounded_uri
 
     engine = None
     try:
         # Within the registry's bound when that is shorter (libpq waits at least 2 s).
         seconds = max(2, min(REACH_SECONDS, math.ceil(settings.registry_timeout_seconds)))
         timeout = {"timeout": seconds} if uri.startswith("mssql") else {"connect_timeout": seconds}
-        engine = create_engine(uri, poolclass=NullPool, connect_args=timeout)
+        # The registry's bounds in the URI too: a server that stops answering once connected is not waited on.
+        engine = create_engine(
+            bounded_uri(uri, settings.registry_timeout_seconds), poolclass=NullPool, connect_args=timeout
+        )
         with engine.connect() as connection:
             return inspect(connection).has_table("registered_models")
     except Exception as error:  # noqa: BLE001 - whatever stops it opening, MLflow would retry it for minutes
