@@ -3,65 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationInfo, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-DAY_SECONDS = 86_400
-MAX_RETENTION_DAYS = 36_500  # a century: more keeps every lead, and past ~2.9 million days dates overflow
-
-
-class ApiKey(BaseModel):
-    """One API key as configured: its SHA-256 hex digest only, never the key itself."""
-
-    name: str = Field(..., min_length=1)
-    role: Literal["intake", "sales", "admin"]
-    sha256: str = Field(..., pattern=r"^[0-9a-f]{64}$")
-
-
-def trusted_proxies(value: str) -> str:
-    """`*`, or comma-separated IP addresses and CIDR networks (canonical); ValueError naming each bad entry."""
-    import ipaddress
-
-    entries = [entry.strip() for entry in value.split(",")]
-    if entries == ["*"]:
-        return "*"
-    if entries == [""]:
-        raise ValueError(
-            "empty: give the proxy's IP addresses or networks, comma-separated, or * "
-            "(to trust no proxy: LEADGATE_PROXY_HEADERS=false)"
-        )
-    problems, kept = [], []
-    for entry in entries:
-        if entry == "*":
-            problems.append("'*' trusts every address: give it alone, not in a list")
-        elif not entry:
-            problems.append("an empty entry: give addresses or networks separated by single commas")
-        elif "/" in entry:
-            try:
-                kept.append(str(ipaddress.ip_network(entry)))
-            except ValueError:
-                problems.append(_bad_network(entry))
-        else:
-            try:
-                kept.append(str(ipaddress.ip_address(entry)))
-            except ValueError:
-                problems.append(f"{entry!r} is not an IP address (10.0.0.5) or network (10.0.0.0/8)")
-    if problems:
-        raise ValueError("; ".join(dict.fromkeys(problems)))  # 'a,,,' says its empty entries once
-    return ",".join(kept)
-
-
-def _bad_network(entry: str) -> str:
-    """Why a CIDR entry is refused: host bits set (with the network meant) or no network at all."""
-    import ipaddress
-
-    try:
-        meant = ipaddress.ip_network(entry, strict=False)
-    except ValueError:
-        return f"{entry!r} is not an IP network (a CIDR such as 10.0.0.0/8)"
-    return f"{entry!r} has host bits set: did you mean {meant}?"
+# Importers read these here too (leadgate.settings.ApiKey): the values live in settings_values.py.
+from leadgate.settings_values import (  # noqa: F401
+    DAY_SECONDS,
+    MAX_REGISTRY_TIMEOUT_SECONDS,
+    MAX_RETENTION_DAYS,
+    REGISTRY_TIMEOUT_SECONDS,
+    ApiKey,
+    trusted_proxies,
+)
 
 
 class Settings(BaseSettings):
@@ -217,6 +172,22 @@ class Settings(BaseSettings):
         le=600,
         description="longest wait for the decision store (a connection, a lock, a statement) before a 503",
     )
+    # The MLflow registry's bound (serving/registry_calls.py): a locked or frozen registry is an error within it.
+    registry_timeout_seconds: float = Field(
+        REGISTRY_TIMEOUT_SECONDS,
+        description="longest wait for one MLflow registry call (an alias read or move, a tag, a model load)",
+    )
+
+    @field_validator("registry_timeout_seconds")
+    @classmethod
+    def _a_registry_bound(cls, value: float) -> float:
+        if not 0 < value <= MAX_REGISTRY_TIMEOUT_SECONDS:  # NaN is neither
+            raise ValueError(
+                f"{value:g} s: give the longest wait for the MLflow registry in seconds, more than 0 and at most "
+                f"{MAX_REGISTRY_TIMEOUT_SECONDS} (default {REGISTRY_TIMEOUT_SECONDS:g})"
+            )
+        return value
+
     wal_max_bytes: int = Field(
         64 * 2**20,
         ge=2**20,
@@ -227,6 +198,12 @@ class Settings(BaseSettings):
     def tracking_uri(self) -> str:
         """MLflow tracking URI: the given one, else SQLite in the data folder."""
         return self.mlflow_tracking_uri or f"sqlite:///{(self.data_dir / 'mlflow.db').resolve()}"
+
+    def mlflow_uri(self) -> str:
+        """The tracking URI as MLflow is given it: with the registry's bounds for its database (registry_uri.py)."""
+        from leadgate.serving.registry_uri import bounded_uri
+
+        return bounded_uri(self.tracking_uri(), self.registry_timeout_seconds)
 
     def artifact_location(self) -> str:
         """Where new experiments keep artifacts: the artifact root given, else the data folder's mlartifacts."""
@@ -289,7 +266,7 @@ class Settings(BaseSettings):
         import mlflow
 
         before = os.environ.get("MLFLOW_TRACKING_URI")
-        mlflow.set_tracking_uri(self.tracking_uri())
+        mlflow.set_tracking_uri(self.mlflow_uri())
         if before is None:
             os.environ.pop("MLFLOW_TRACKING_URI", None)
         else:

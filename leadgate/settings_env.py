@@ -20,6 +20,7 @@ COMMON_SETTINGS = frozenset(
         "experiment",
         "policy_path",
         "artifact_root",
+        "registry_timeout_seconds",
     }
 )
 

@@ -172,11 +172,10 @@ def create_app(
             log.warning("cannot make the data folder %s: %s", settings.data_dir, error.strerror or error)
         # The gauge follows every refresh: with several workers, each one's value is read from its file.
         app.state.holder = holder or ModelHolder(settings, loaded_gauge=metrics.model_loaded)
-        app.state.holder.start(poll=poll)
         app.state.shadow = shadow or ShadowScorer(
             settings, app.state.store.engine, shadow_metrics, screening=app.state.screening
         )
-        app.state.shadow.start(poll=poll)
+        app.state.shadow.start_beside(app.state.holder, poll=poll)
         # What the sweepers decide stored leads again with: as a person's change decides them.
         deciding = {"holder": app.state.holder, "store": app.state.store, "screening": app.state.screening}
         app.state.expiries = ExpirySweeper(settings.suppression_sweep_seconds, **deciding, metrics=metrics)

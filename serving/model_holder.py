@@ -19,6 +19,7 @@ from leadgate.runtime import freeze_long_lived
 from leadgate.serving.examples import LEAD_EXAMPLE
 from leadgate.serving.kept_policy import KeptPolicy, keep, kept, kept_path
 from leadgate.serving.model_loading import LoadedModel, load_by_alias, policy_for
+from leadgate.serving.registry_aliases import version_by_alias
 from leadgate.serving.registry_reach import check_registry
 from leadgate.settings import Settings
 
@@ -60,19 +61,12 @@ def _alias_version(settings: Settings, alias: str) -> str | None:
     # Seconds, not MLflow's minutes of retries, when the registry's database is down: the service opens its
     # port on the gates alone and the poll tries again.
     check_registry(settings)
-    from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
-
-    try:
-        return str(
-            MlflowClient(tracking_uri=settings.tracking_uri())
-            .get_model_version_by_alias(settings.model_name, alias)
-            .version
-        )
-    except MlflowException as error:
-        if error.error_code in ("INVALID_PARAMETER_VALUE", "RESOURCE_DOES_NOT_EXIST"):
-            raise AliasGone(alias) from None
-        return None
+    # Only the registry saying the alias is not there is "gone": any other error (a locked or frozen registry,
+    # RegistryUnreachable within the bound) is a failed refresh, which keeps the champion serving and says why.
+    version = version_by_alias(settings, alias)
+    if version is None:
+        raise AliasGone(alias)
+    return str(version.version)
 
 
 def _warm_up(pipeline: DecisionPipeline) -> None:

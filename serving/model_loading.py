@@ -8,16 +8,22 @@ from dataclasses import dataclass
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy, load_policy
+from leadgate.serving.registry_aliases import (  # noqa: F401 - importers read the tags and why_no_alias here too
+    REPLACED_TAG,
+    UNALIASED_TAG,
+    WEAK_TAG,
+    alias_missing,
+    version_by_alias,
+    why_no_alias,
+)
+from leadgate.serving.registry_calls import ask, registry_call, registry_failed
+from leadgate.serving.registry_errors import ModelNotFound, RegistryUnreachable
 from leadgate.settings import Settings
 
 # One load at a time per process: mlflow's loader swaps a stand-in `dbutils` module into sys.modules while it
 # loads and puts back what it found, so two loads at once (champion and challenger pollers) can leave the
 # stand-in there for good; and the tracking URI it reads is process-global.
 _LOADING = threading.Lock()
-
-
-class ModelNotFound(LookupError):
-    """No model version carries the requested alias, or it cannot be loaded."""
 
 
 @dataclass(frozen=True)
@@ -55,60 +61,73 @@ def _refuse_empty_folder(settings: Settings) -> None:
 
 def load_by_alias(settings: Settings, alias: str = "champion") -> LoadedModel:
     """Load the version an alias points to; the policy is the settings' file when given, else the model's."""
-    from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
-
     _refuse_empty_folder(settings)
-    try:
-        version = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version_by_alias(
-            settings.model_name, alias
-        )
-    except MlflowException as error:
+    # A registry that fails is RegistryUnreachable, never "no model": the service keeps what it serves.
+    version = version_by_alias(settings, alias)
+    if version is None:
         raise ModelNotFound(
-            f"no model '{settings.model_name}' with alias '{alias}' at {settings.tracking_uri()}"
+            f"no model '{settings.model_name}' with alias '{alias}' at {_where(settings)}"
             + _what_is_there(settings, alias)
-        ) from error
+        )
     # Load by version number, not alias, so a concurrent alias move cannot mix two versions.
     return load_version(settings, version)
 
 
+def _where(settings: Settings) -> str:
+    from leadgate.serving.db_problems import masked
+
+    return masked(settings.tracking_uri())
+
+
 def registered_run(settings: Settings, alias: str = "champion") -> tuple[str, str] | None:
     """The version an alias (or a version number) names, as 'leadgate/3', and its training run's id, without
-    loading the model; None when there is no such version (or no registry: none is created to ask)."""
-    from mlflow import MlflowClient
+    loading the model; None when there is no such version (or no registry: none is created to ask).
+    RegistryUnreachable when the registry does not answer or fails: that is no answer, not "none"."""
     from mlflow.exceptions import MlflowException
 
     try:
         _refuse_empty_folder(settings)
-        client, name = MlflowClient(tracking_uri=settings.tracking_uri()), settings.model_name
+    except RegistryUnreachable:
+        raise
+    except ModelNotFound:
+        return None
+    name = settings.model_name
+    try:
         version = (
-            client.get_model_version(name, alias)
+            ask(settings, f"reading version {alias}", "get_model_version", name, alias)
             if alias.isdigit()
-            else client.get_model_version_by_alias(name, alias)
+            else version_by_alias(settings, alias)
         )
-    except (ModelNotFound, MlflowException):
+    except MlflowException as error:
+        if alias_missing(error):
+            return None
+        raise registry_failed(settings, f"reading version {alias}", error) from error
+    if version is None:
         return None
     return f"{name}/{version.version}", version.run_id
-
-
-UNALIASED_TAG = "leadgate.unaliased"  # set by `leadgate train` on a version whose alias it withheld (a leak)
-REPLACED_TAG = "leadgate.challenger_replaced_by"  # set on a challenger whose alias a newer version took
 
 
 def _what_is_there(settings: Settings, alias: str) -> str:
     """The end of a missing alias's message: train first, or the aliases there are, and the newest version when
     it has none (withheld, or its shadow period ended) with how to use it anyway."""
-    from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    client, name = MlflowClient(tracking_uri=settings.tracking_uri()), settings.model_name
-    try:
+    name = settings.model_name
+
+    def look():
+        from mlflow import MlflowClient
+
+        client = MlflowClient(tracking_uri=settings.mlflow_uri())
         versions = client.search_model_versions(f"name = '{name}'")
         # search_model_versions leaves every version's aliases empty: the registered model holds them.
         aliases = client.get_registered_model(name).aliases if versions else {}
         newest = (
             client.get_model_version(name, max((v.version for v in versions), key=int)) if versions else None
         )
+        return aliases, newest
+
+    try:
+        aliases, newest = registry_call(settings, f"listing the versions of {name}", look)
     except MlflowException:
         return ""
     if newest is None:
@@ -131,25 +150,9 @@ def _by_version(alias_and_version: tuple[str, str]) -> tuple[int, str]:
     return int(alias_and_version[1]), alias_and_version[0]
 
 
-def why_no_alias(version) -> str | None:
-    """Why a registered version (an mlflow ModelVersion) has no alias, when the registry records it; else None."""
-    tags = version.tags or {}
-    if version.aliases:
-        return None
-    if UNALIASED_TAG in tags:
-        return "`leadgate train` withheld its alias, as a column seems to give the outcome away: its notes say which"
-    if REPLACED_TAG in tags:
-        return f"its shadow period ended when {tags[REPLACED_TAG]} became challenger"
-    return None
-
-
 def version_without_alias(settings: Settings, number: str) -> str | None:
     """A line for a version asked for by number that has no alias, with why when the registry records it."""
-    from mlflow import MlflowClient
-
-    version = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version(
-        settings.model_name, number
-    )
+    version = ask(settings, f"reading version {number}", "get_model_version", settings.model_name, number)
     if version.aliases:
         return None
     why = why_no_alias(version)
@@ -160,17 +163,18 @@ def version_without_alias(settings: Settings, number: str) -> str | None:
 
 def load_registered_version(settings: Settings, number: str) -> LoadedModel:
     """Load a registered version by its number, as `load_by_alias` loads an aliased one."""
-    from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
     _refuse_empty_folder(settings)
     try:
-        version = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version(
-            settings.model_name, str(number)
+        version = ask(
+            settings, f"reading version {number}", "get_model_version", settings.model_name, str(number)
         )
     except MlflowException as error:
+        if not alias_missing(error):
+            raise registry_failed(settings, f"reading version {number}", error) from error
         raise ModelNotFound(
-            f"no version {number} of model '{settings.model_name}' at {settings.tracking_uri()}"
+            f"no version {number} of model '{settings.model_name}' at {_where(settings)}"
         ) from error
     return load_version(settings, version)
 
@@ -182,11 +186,27 @@ def load_version(settings: Settings, version) -> LoadedModel:
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     import mlflow
 
-    with _LOADING:
-        settings.point_mlflow()
-        # suppress_warnings skips MLflow's scan of every installed distribution against the model's
-        # requirements (0.7 s of a 1.1 s load); the bundle checks its own format and feature list.
-        pyfunc = mlflow.pyfunc.load_model(_model_uri(settings, version), suppress_warnings=True)
+    uri, doing = _model_uri(settings, version), f"loading {settings.model_name}/{version.version}"
+    # Waiting for another load is not the registry's time: taken here, released by the load however it ends
+    # (a load given up on keeps it until it does).
+    if not _LOADING.acquire(timeout=settings.registry_timeout_seconds):
+        raise RegistryUnreachable(
+            f"{doing}: another model load of this process has not ended within "
+            f"{settings.registry_timeout_seconds:g} s (LEADGATE_REGISTRY_TIMEOUT_SECONDS); the registry "
+            f"{_where(settings)} may not be answering it"
+        )
+
+    def load():
+        try:
+            settings.point_mlflow()
+            # suppress_warnings skips MLflow's scan of every installed distribution against the model's
+            # requirements (0.7 s of a 1.1 s load); the bundle checks its own format and feature list.
+            return mlflow.pyfunc.load_model(uri, suppress_warnings=True)
+        finally:
+            _LOADING.release()
+
+    # A models:/ URI is resolved by the registry, and the files may come from its server: bounded as its calls.
+    pyfunc = registry_call(settings, doing, load)
     wrapper = pyfunc.unwrap_python_model()
     model: ScoringModel = wrapper.scoring_model
     model.version = f"{settings.model_name}/{version.version}"
@@ -215,7 +235,7 @@ def _model_uri(settings: Settings, version) -> str:
     if elsewhere.is_dir():
         return uri
     raise ModelNotFound(
-        f"{settings.model_name}/{version.version}: {settings.tracking_uri().removeprefix('sqlite:///')} keeps its "
+        f"{settings.model_name}/{version.version}: {_where(settings).removeprefix('sqlite:///')} keeps its "
         f"files in {elsewhere}, which no longer exists, and this data folder has no copy of them"
         + (f" at {here}" if here is not None else "")
         + ": the folder was moved or copied without its mlartifacts folder, or the model was trained elsewhere"
@@ -224,16 +244,14 @@ def _model_uri(settings: Settings, version) -> str:
 
 def _artifact_location(settings: Settings, version) -> str | None:
     """The URI of a version's model files: its logged model's (MLflow 3), else its source; None if unknown."""
-    from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
     source = str(version.source or "")
     if not source.startswith("models:/"):
         return source or None
+    model_id = source.removeprefix("models:/")
     try:
-        model = MlflowClient(tracking_uri=settings.tracking_uri()).get_logged_model(
-            source.removeprefix("models:/")
-        )
+        model = ask(settings, f"reading logged model {model_id}", "get_logged_model", model_id)
     except MlflowException:
         return None
     return model.artifact_location

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from leadgate.serving.model_loading import ModelNotFound
+import math
+
+from leadgate.serving.registry_errors import RegistryUnreachable  # noqa: F401 - importers read it here too
 from leadgate.settings import Settings
 
 # MLflow's SQL store retries a database it cannot reach for ~100 s (mlflow.store.db.utils
@@ -14,28 +16,32 @@ REACH_SECONDS = 3
 NETWORK_SCHEMES = ("postgresql", "mysql", "mssql")
 
 
-class RegistryUnreachable(ModelNotFound):
-    """The registry's database did not answer; the message names its URL and what to do."""
+def check_registry(settings: Settings) -> bool:
+    """Raise RegistryUnreachable unless the tracking database (when it is one over a network) opens quickly.
 
-
-def check_registry(settings: Settings) -> None:
-    """Raise RegistryUnreachable unless the tracking database (when it is one over a network) opens quickly."""
+    True when MLflow's tables are there, or when that is not asked here (a SQLite file, a tracking server): False
+    tells that MLflow's first call will create them.
+    """
     uri = settings.tracking_uri()
     if not uri.startswith(NETWORK_SCHEMES):
-        return
-    from sqlalchemy import create_engine
+        return True
+    from sqlalchemy import create_engine, inspect
     from sqlalchemy.pool import NullPool
 
     from leadgate.serving.db_problems import first_line, masked, why_unopened
+    from leadgate.serving.registry_uri import bounded_uri
 
     engine = None
     try:
-        timeout = (
-            {"timeout": REACH_SECONDS} if uri.startswith("mssql") else {"connect_timeout": REACH_SECONDS}
+        # Within the registry's bound when that is shorter (libpq waits at least 2 s).
+        seconds = max(2, min(REACH_SECONDS, math.ceil(settings.registry_timeout_seconds)))
+        timeout = {"timeout": seconds} if uri.startswith("mssql") else {"connect_timeout": seconds}
+        # The registry's bounds in the URI too: a server that stops answering once connected is not waited on.
+        engine = create_engine(
+            bounded_uri(uri, settings.registry_timeout_seconds), poolclass=NullPool, connect_args=timeout
         )
-        engine = create_engine(uri, poolclass=NullPool, connect_args=timeout)
-        with engine.connect():
-            pass
+        with engine.connect() as connection:
+            return inspect(connection).has_table("registered_models")
     except Exception as error:  # noqa: BLE001 - whatever stops it opening, MLflow would retry it for minutes
         given = settings.mlflow_tracking_uri is not None
         said = why_unopened(error, uri, given, what="MLflow registry", variable="MLFLOW_TRACKING_URI")

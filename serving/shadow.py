@@ -91,6 +91,14 @@ class ShadowScorer:
         except queue.Full:
             self.metrics.scored.labels(outcome="dropped").inc()
 
+    def start_beside(self, champion: ModelHolder, poll: bool = True) -> None:
+        """Start the champion's holder and this scorer at once: a registry that does not answer holds the service's
+        start one bound (LEADGATE_REGISTRY_TIMEOUT_SECONDS), not one for each."""
+        challenger = threading.Thread(target=self.start, kwargs={"poll": poll}, name="challenger-start")
+        challenger.start()
+        champion.start(poll=poll)
+        challenger.join()
+
     def start(self, poll: bool = True) -> None:
         """Load the challenger (if any), poll its alias (unless told not to), and start the worker thread."""
         self.holder.start(poll=poll)

@@ -9,13 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leadgate.decision.policy import Policy
+from leadgate.serving.registry_aliases import REPLACED_TAG, UNALIASED_TAG, WEAK_TAG  # noqa: F401 - read here too
+from leadgate.serving.registry_calls import ask, registry_call
 from leadgate.settings import Settings
+from leadgate.training.registry_changes import (  # noqa: F401 - importers read alias_version and record_promotion here
+    CHALLENGER,
+    CHAMPION,
+    alias_of,
+    alias_version,
+    move_alias,
+    record_promotion,
+    tag_version,
+)
 from leadgate.training.train import TrainResult
-
-CHAMPION = "champion"
-CHALLENGER = "challenger"
-# On a version whose test ROC-AUC could not be told from chance: train's warning, the reason it is no champion.
-WEAK_TAG = "leadgate.weak"
 
 
 @dataclass(frozen=True)
@@ -50,15 +56,31 @@ def configure_mlflow(settings: Settings, new_runs: bool = True):
     settings.ensure_data_dir()
     from leadgate.serving.registry_reach import check_registry
 
-    check_registry(settings)  # RegistryUnreachable in seconds, not after MLflow's minutes of retries
-    settings.point_mlflow()
+    # RegistryUnreachable in seconds, not after MLflow's minutes of retries; False: a database without MLflow's
+    # tables yet.
+    tables = check_registry(settings)
     embedded = settings.embedded_tracking()
-    experiment = mlflow.get_experiment_by_name(settings.experiment)
+    creating = not tables or (embedded and not settings.embedded_store_exists())
+    settings.point_mlflow()
+    name = settings.experiment
+    if creating:
+        # MLflow creates a new registry's tables at this first call (seconds on a busy machine): given up on, the
+        # command would end with the creation cut in half. A new database, it is locked by no one yet.
+        experiment = mlflow.get_experiment_by_name(name)
+    else:
+        experiment = ask(settings, f"reading experiment {name}", "get_experiment_by_name", name)
     if experiment is None:
         # MLflow's own default for a database URI is ./mlruns of whatever folder the first training ran in.
         told = settings.artifact_root is not None
         location = settings.artifact_location() if told or not settings.tracking_server() else None
-        mlflow.create_experiment(settings.experiment, artifact_location=location)
+        ask(
+            settings,
+            f"creating experiment {name}",
+            "create_experiment",
+            name,
+            artifact_location=location,
+            write=True,
+        )
     elif (
         new_runs
         and embedded
@@ -77,7 +99,7 @@ def configure_mlflow(settings: Settings, new_runs: bool = True):
             f"new experiment name to keep new runs under {settings.data_dir.resolve() / 'mlartifacts'} "
             f"(models registered before the copy are read from this folder's copy of {elsewhere})."
         )
-    mlflow.set_experiment(settings.experiment)
+    registry_call(settings, f"choosing experiment {name}", mlflow.set_experiment, name)
     return mlflow
 
 
@@ -105,7 +127,6 @@ def log_training(
     import mlflow
     import mlflow.lightgbm
     import pandas as pd
-    from mlflow import MlflowClient
     from mlflow.models import infer_signature
 
     from leadgate.training.plots import calibration_figure, route_distribution_figure
@@ -185,73 +206,76 @@ def log_training(
         metrics = {k.replace("@", "_"): v for k, v in result.metrics.items() if v == v}
         mlflow.log_metrics(metrics, model_id=info.model_id)
         go_on()  # raised inside the run, a stop ends it FAILED with nothing registered
-    client = MlflowClient()
-    version = _register(client, settings.model_name, info, run.info.run_id)
-    _or_withdrawn(client, settings.model_name, version, go_on)
+    name = settings.model_name
+    version = _register(settings, info, run.info.run_id)
+    _or_withdrawn(settings, version, go_on)
     alias = CHALLENGER
-    if first_becomes_champion and not _has_alias(client, settings.model_name, CHAMPION):
+    if first_becomes_champion and alias_of(settings, CHAMPION) is None:
         alias = CHAMPION
     if weak:
-        client.set_model_version_tag(settings.model_name, version, WEAK_TAG, weak[:4900])
+        tag_version(settings, version, WEAK_TAG, weak[:4900])
     # A first model no better than a coin on its test part would decide every lead unasked.
     weak_champion = bool(weak) and alias == CHAMPION
     replaced = None
     if aliased and not weak_champion:
         if alias == CHALLENGER:
-            replaced = _alias_of(client, settings.model_name, CHALLENGER)
-        client.set_registered_model_alias(settings.model_name, alias, version)
+            replaced = alias_of(settings, CHALLENGER)
+        move_alias(settings, alias, version)
         if replaced is not None:
             # Its shadow period ends here: the registry says why it no longer has the alias.
-            client.set_model_version_tag(
-                settings.model_name, replaced, "leadgate.challenger_replaced_by", version
-            )
+            tag_version(settings, replaced, REPLACED_TAG, version)
     elif not aliased:
         # Kept for inspection (`leadgate.load(version=N)`, the report), never served, never in shadow.
-        client.set_model_version_tag(
-            settings.model_name, version, "leadgate.unaliased", result.extras.get("leak") or ""
-        )
+        tag_version(settings, version, UNALIASED_TAG, result.extras.get("leak") or "")
     # The feature list travels with the version too, so the registry UI says which CRM fields a model reads.
     fields = [f"{f.name} ({f.type})" for f in result.model.builder.custom_fields]
-    client.set_model_version_tag(
-        settings.model_name, version, "leadgate.custom_fields", ", ".join(fields)[:4900] or "none"
-    )
-    client.set_model_version_tag(
-        settings.model_name, version, "leadgate.feature_count", str(len(result.model.builder.features))
-    )
+    tag_version(settings, version, "leadgate.custom_fields", ", ".join(fields)[:4900] or "none")
+    tag_version(settings, version, "leadgate.feature_count", str(len(result.model.builder.features)))
     return Registered(
         run_id=run.info.run_id,
-        name=settings.model_name,
+        name=name,
         version=version,
         aliases=[alias] if aliased and not weak_champion else [],
         replaced_challenger=replaced,
     )
 
 
-def _register(client, name: str, info, run_id: str) -> str:
+def _register(settings: Settings, info, run_id: str) -> str:
     """A new version of the registered model from the logged pyfunc; the registered model made first if new."""
     import contextlib
 
     from mlflow.exceptions import MlflowException
 
+    name = settings.model_name
     # Asked first, not created and caught: on PostgreSQL a refused insert prints psycopg's pipeline error, and
     # MLflow's own registration (log_model's registered_model_name) always tries the insert.
     try:
-        client.get_registered_model(name)
+        ask(settings, f"reading registered model {name}", "get_registered_model", name)
     except MlflowException as error:
         if error.error_code != "RESOURCE_DOES_NOT_EXIST":  # a registry that cannot be read is no new name
             raise
         with contextlib.suppress(MlflowException):  # another training registered it meanwhile
-            client.create_registered_model(name)
-    created = client.create_model_version(name, source=info.model_uri, run_id=run_id, model_id=info.model_id)
+            ask(settings, f"creating registered model {name}", "create_registered_model", name, write=True)
+    created = ask(
+        settings,
+        f"registering a new version of {name}",
+        "create_model_version",
+        name,
+        source=info.model_uri,
+        run_id=run_id,
+        model_id=info.model_id,
+        write=True,
+    )
     return str(created.version)
 
 
-def _or_withdrawn(client, name: str, version: str, go_on: Callable[[], None]) -> None:
+def _or_withdrawn(settings: Settings, version: str, go_on: Callable[[], None]) -> None:
     """`go_on()`; a stop it raises deletes the version just registered, before any alias could move to it."""
     try:
         go_on()
     except BaseException:
-        client.delete_model_version(name, version)
+        name = settings.model_name
+        ask(settings, f"deleting {name}/{version}", "delete_model_version", name, version, write=True)
         raise
 
 
@@ -263,65 +287,3 @@ def _pinned(*distributions: str) -> list[str]:
     from importlib.metadata import version
 
     return [f"{name}=={version(name)}" for name in distributions]
-
-
-def _has_alias(client, name: str, alias: str) -> bool:
-    return _alias_of(client, name, alias) is not None
-
-
-def _alias_of(client, name: str, alias: str) -> str | None:
-    from mlflow.exceptions import MlflowException
-
-    try:
-        return str(client.get_model_version_by_alias(name, alias).version)
-    except MlflowException:
-        return None
-
-
-def alias_version(settings: Settings, alias: str) -> str | None:
-    """The version number an alias points to, or None."""
-    if settings.embedded_tracking() and not settings.embedded_store_exists():
-        return None  # asking MLflow would create an empty registry (and the data folder) just to read it
-    configure_mlflow(settings, new_runs=False)
-    from mlflow import MlflowClient
-
-    return _alias_of(MlflowClient(), settings.model_name, alias)
-
-
-def record_promotion(
-    settings: Settings, challenger: str, champion: str | None, report: dict, *, who: str
-) -> None:
-    """Tag the challenger version with the decision, its reasons and who asked for it; move the aliases when it
-    is promoted."""
-    from datetime import UTC, datetime
-
-    configure_mlflow(settings, new_runs=False)
-    from mlflow import MlflowClient
-
-    client = MlflowClient()
-    name = settings.model_name
-    decision = "promoted" if report["promote"] else "refused"
-    reasons = [check["detail"] for check in report["checks"] if check["passed"] is report["promote"]]
-    summary = {
-        k: report.get(k)
-        for k in ("policy_version", "with_outcome", "sqls", "won", "auc_difference", "checks")
-    }
-    tags = {
-        "leadgate.promotion.decision": decision,
-        # Whose criteria: `promote --policy` can loosen them, and the audit trail must show it.
-        "leadgate.promotion.policy": report.get("policy_version") or "",
-        "leadgate.promotion.at": datetime.now(UTC).isoformat(timespec="seconds"),
-        # A person moves the champion, as one rolls it back: the registry says who (`promote --who`).
-        "leadgate.promotion.by": who[:4900],
-        "leadgate.promotion.against": champion or "",
-        "leadgate.promotion.reasons": "; ".join(reasons or [c["detail"] for c in report["checks"]])[:4900],
-        # MLflow caps a model-version tag at 5,000 characters; the full report is printed and --out writes it.
-        "leadgate.promotion.report": json.dumps(summary, default=str)[:4900],
-    }
-    for key, value in tags.items():
-        client.set_model_version_tag(name, challenger, key, value)
-    if report["promote"]:
-        client.set_registered_model_alias(name, CHAMPION, challenger)
-        client.delete_registered_model_alias(name, CHALLENGER)
-        if champion:
-            client.set_model_version_tag(name, champion, "leadgate.replaced_by", challenger)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from leadgate.serving.registry_calls import ask
 from leadgate.settings import Settings
-from leadgate.training.registry import CHAMPION, configure_mlflow
+from leadgate.training.registry import configure_mlflow
+from leadgate.training.registry_changes import CHAMPION, alias_of, move_alias, tag_version
 
 
 class RollbackError(ValueError):
@@ -31,19 +33,13 @@ def plan_rollback(settings: Settings) -> Rollback:
             f"(no models in {settings.data_dir.resolve()} yet)"
         )
     configure_mlflow(settings, new_runs=False)
-    from mlflow import MlflowClient
-    from mlflow.exceptions import MlflowException
-
-    client = MlflowClient()
-    try:
-        current = str(client.get_model_version_by_alias(name, CHAMPION).version)
-    except MlflowException:
-        raise RollbackError(f"no model '{name}' has the alias '{CHAMPION}': nothing to roll back") from None
-    replaced = [
-        str(v.version)
-        for v in client.search_model_versions(f"name='{name}'")
-        if (v.tags or {}).get("leadgate.replaced_by") == current
-    ]
+    # Only the registry saying there is no champion is "nothing to roll back"; a registry that fails or does not
+    # answer is RegistryUnreachable.
+    current = alias_of(settings, CHAMPION)
+    if current is None:
+        raise RollbackError(f"no model '{name}' has the alias '{CHAMPION}': nothing to roll back")
+    versions = ask(settings, f"listing the versions of {name}", "search_model_versions", f"name='{name}'")
+    replaced = [str(v.version) for v in versions if (v.tags or {}).get("leadgate.replaced_by") == current]
     if not replaced:
         raise RollbackError(
             f"{name}/{current} replaced no earlier champion (no version is tagged leadgate.replaced_by={current}): "
@@ -55,16 +51,15 @@ def plan_rollback(settings: Settings) -> Rollback:
 
 def roll_back(settings: Settings, plan: Rollback, *, why: str, who: str) -> None:
     """Move the champion alias back and tag both versions: who, when and why, so the registry reads true."""
-    from mlflow import MlflowClient
-
-    client, name = MlflowClient(), settings.model_name
+    name = settings.model_name
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    client.set_registered_model_alias(name, CHAMPION, plan.previous)
+    move_alias(settings, CHAMPION, plan.previous)
     for key, value in {
         "leadgate.rolled_back": f"{at} by {who}: {why}"[:4900],
         "leadgate.replaced_by": plan.previous,
     }.items():
-        client.set_model_version_tag(name, plan.current, key, value)
+        tag_version(settings, plan.current, key, value)
     # Champion again: it is replaced by nobody now; where it came back from is kept.
-    client.delete_model_version_tag(name, plan.previous, "leadgate.replaced_by")
-    client.set_model_version_tag(name, plan.previous, "leadgate.restored_from", f"{plan.current} at {at}")
+    doing = f"untagging {name}/{plan.previous} leadgate.replaced_by"
+    ask(settings, doing, "delete_model_version_tag", name, plan.previous, "leadgate.replaced_by", write=True)
+    tag_version(settings, plan.previous, "leadgate.restored_from", f"{plan.current} at {at}")

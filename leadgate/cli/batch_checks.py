@@ -102,15 +102,13 @@ def warn_changed_dates(mapped, loaded, settings) -> None:
 
 def _training_mapping_source(settings, run_id: str) -> str | None:
     """The mapping the model's run read its export with (a file's path or a shipped name), if it recorded one."""
-    from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
+    from leadgate.serving.registry_calls import ask
+
     try:
-        return (
-            MlflowClient(tracking_uri=settings.tracking_uri())
-            .get_run(run_id)
-            .data.params.get("data.mapping_source")
-        )
+        run = ask(settings, f"reading training run {run_id}", "get_run", run_id)
+        return run.data.params.get("data.mapping_source")
     except MlflowException:
         return None
 

@@ -21,6 +21,7 @@ from leadgate.cli.batch_checks import (
 )
 from leadgate.cli.common import (
     AsOfOpt,
+    CommandGroup,
     DataDir,
     DelimiterOpt,
     PolicyOpt,
@@ -36,7 +37,10 @@ from leadgate.cli.common import (
 from leadgate.decision.count_words import plural
 from leadgate.serving.file_formats import EXPORT_FORMATS, INPUT_FORMATS, OUTPUT_FORMATS, said
 
-app = typer.Typer(help="Keep bad-fit B2B leads away from sales: gates, a calibrated score, reasons, a route.")
+app = typer.Typer(
+    cls=CommandGroup,
+    help="Keep bad-fit B2B leads away from sales: gates, a calibrated score, reasons, a route.",
+)
 
 
 @app.command()

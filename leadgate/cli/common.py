@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
 # Lines are never broken at the console's width (80 columns when piped): a script grepping for a version or
 # pasting a JSON key entry must find it on one line. Tables and panels still fit the width.
@@ -82,6 +83,24 @@ def settings_or_fail(overrides: dict, uses: frozenset[str] | None = None):
             f"[yellow]{escape(problem)} (not used by this command, so ignored here; `leadgate serve` refuses it)[/]"
         )
     return settings
+
+
+class CommandGroup(TyperGroup):
+    """The CLI's groups: a registry that does not answer, anywhere in a command, stops it in one line (exit 2)."""
+
+    def invoke(self, ctx):
+        """Run the command; RegistryUnreachable becomes its one error line, never a traceback."""
+        import logging
+
+        from leadgate.serving.registry_errors import RegistryUnreachable
+
+        # MLflow logs every database error it wraps with its traceback, and every retry of a store it cannot
+        # open, on stderr: what failed reaches the user as the error it raises, in the command's own line.
+        logging.getLogger("mlflow.store.db.utils").setLevel(logging.CRITICAL)
+        try:
+            return super().invoke(ctx)
+        except RegistryUnreachable as error:
+            raise fail(str(error)) from None
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

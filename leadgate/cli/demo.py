@@ -80,6 +80,7 @@ def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
     from leadgate.cli.render import decision_panel
     from leadgate.features.schema import parse_lead
     from leadgate.serving.batch import score_file
+    from leadgate.serving.db_problems import masked
     from leadgate.serving.model_loading import load_by_alias
     from leadgate.training.synth import generate_history, write_history
 
@@ -140,5 +141,5 @@ def run_demo(settings, n: int, seed: int, console: Console, train) -> None:
     console.print(
         f"\nNext: `leadgate decide {example_path}`, `leadgate score --input FILE --output decisions.parquet`, "
         f"`leadgate report --out report.html`, or browse runs with "
-        f"`mlflow ui --backend-store-uri {settings.tracking_uri()}`"
+        f"`mlflow ui --backend-store-uri {masked(settings.tracking_uri())}`"
     )

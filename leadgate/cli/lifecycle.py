@@ -231,6 +231,7 @@ def _record_or_fail(settings, challenger: str, champion: str | None, data: dict,
     never 1, which says the evidence refused the challenger."""
     from mlflow.exceptions import MlflowException
 
+    from leadgate.serving.db_problems import masked
     from leadgate.training.registry import record_promotion
 
     try:
@@ -238,7 +239,8 @@ def _record_or_fail(settings, challenger: str, champion: str | None, data: dict,
     except MlflowException as error:
         first = first_line(error)
         raise fail(
-            f"could not record the verdict in the MLflow registry at {settings.tracking_uri()}: {first}"
+            f"could not record the verdict in the MLflow registry at {masked(settings.tracking_uri())}: {first}"
+            " (tags written before it stay; `leadgate promote --dry-run` says where the aliases point)"
         ) from None
 
 

@@ -39,11 +39,12 @@ def load_version(settings, version: str):
 
 def run_record(settings, run_id: str) -> tuple[dict, dict]:
     """The training run's params and metrics (empty when the run is gone)."""
-    from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
+    from leadgate.serving.registry_calls import ask
+
     try:
-        run = MlflowClient(tracking_uri=settings.tracking_uri()).get_run(run_id)
+        run = ask(settings, f"reading training run {run_id}", "get_run", run_id)
     except MlflowException:
         return {}, {}
     return dict(run.data.params), dict(run.data.metrics)

@@ -20,6 +20,7 @@ def rollback(
     """Move the champion alias back to the version the current champion replaced, tagging both."""
     from mlflow.exceptions import MlflowException
 
+    from leadgate.serving.db_problems import masked
     from leadgate.training.rollback import RollbackError, plan_rollback, roll_back
 
     settings = settings_for(data_dir)
@@ -35,9 +36,12 @@ def rollback(
     # The version coming back must load: a rollback to a model whose files are gone would leave the service
     # on the gates alone.
     from leadgate.serving.model_loading import load_registered_version
+    from leadgate.serving.registry_errors import RegistryUnreachable
 
     try:
         load_registered_version(settings, plan.previous)
+    except RegistryUnreachable:
+        raise  # the registry's line, not "cannot be loaded"
     except Exception as error:  # noqa: BLE001 - whatever stops it loading, nothing may move
         first = first_line(error)
         raise fail(f"{name}/{plan.previous} cannot be loaded, so nothing moved: {first}") from None
@@ -48,7 +52,8 @@ def rollback(
         roll_back(settings, plan, why=why.strip(), who=who_or_user(who))
     except MlflowException as error:
         raise fail(
-            f"could not move the alias in the MLflow registry at {settings.tracking_uri()}: {error}"
+            f"could not move the alias in the MLflow registry at {masked(settings.tracking_uri())}: "
+            f"{first_line(error)} (steps before it stay; `leadgate rollback --dry-run` says where the champion is)"
         ) from None
     console.print(
         escape(

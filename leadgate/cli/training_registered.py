@@ -54,15 +54,19 @@ def _shadow_evidence(settings, version: str) -> str:
 def say_the_champion_decides(settings, registered) -> None:
     """A new challenger decides nothing yet: say which model score, decide and the service still use, and what
     it was trained on (after `make demo`, the synthetic history), so no one scores with it unawares."""
-    from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    from leadgate.serving.registry_aliases import version_by_alias
+    from leadgate.serving.registry_calls import ask
+    from leadgate.serving.registry_errors import RegistryUnreachable
+
     try:
-        champion = client.get_model_version_by_alias(registered.name, "champion")
-        params = client.get_run(champion.run_id).data.params
-    except MlflowException:
-        return
+        champion = version_by_alias(settings, "champion")
+        if champion is None:
+            return
+        params = ask(settings, "reading the champion's training run", "get_run", champion.run_id).data.params
+    except (MlflowException, RegistryUnreachable):
+        return  # a note after the registering, which worked: no reason to fail the command now
     source = params.get("data.path", "an unrecorded history")
     if "data.mapping" in params:
         source += f" through the mapping {params['data.mapping']}"

@@ -70,3 +70,29 @@ def test_a_rollback_to_a_version_that_cannot_load_moves_nothing(tmp_path, traine
     code, said = _run(settings, "rollback", "--why", "bad routes")
     assert code == 2 and "leadgate/1 cannot be loaded, so nothing moved" in said
     assert str(client.get_model_version_by_alias("leadgate", "champion").version) == "2"
+
+
+def test_a_rollback_the_registry_will_not_write_moves_nothing_and_says_so_in_one_line(
+    tmp_path, trained, policy
+):
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training, record_promotion
+    from tests.registry_hangs import sqlite_locked
+
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
+    for _ in range(2):
+        log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    record_promotion(settings, "2", "1", {"promote": True, "checks": []}, who="ops:kim")
+    # Another process writing to the registry: reads go through (the plan, the load of leadgate/1), writes wait.
+    with sqlite_locked(settings.data_dir / "mlflow.db", "IMMEDIATE"):
+        result = CliRunner().invoke(
+            app,
+            ["rollback", "--why", "x", "--data-dir", str(settings.data_dir)],
+            env={**ENV, "LEADGATE_REGISTRY_TIMEOUT_SECONDS": "6"},
+        )
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "Traceback" not in result.output and said.startswith("error: "), said
+    assert "did not answer within 6 s (moving alias champion to leadgate/1: " in said
+    assert "database is locked); this write was not made" in said
+    client = MlflowClient(tracking_uri=settings.tracking_uri())
+    assert str(client.get_model_version_by_alias("leadgate", "champion").version) == "2"

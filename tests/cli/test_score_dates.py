@@ -27,6 +27,8 @@ def run_with(tmp_path, monkeypatch):
     """A training run that recorded `source` as its data.mapping_source: (loaded model, settings)."""
     from mlflow import MlflowClient
 
+    from leadgate.settings import Settings
+
     monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")  # a folder of runs, made in an instant
 
     uri = (tmp_path / "mlruns").as_uri()
@@ -39,7 +41,8 @@ def run_with(tmp_path, monkeypatch):
             client.log_param(run.info.run_id, "data.mapping_source", source)
         model = SimpleNamespace(metadata=metadata or {})  # models trained before date readings keep none
         loaded = SimpleNamespace(name="leadgate", version="3", run_id=run.info.run_id, model=model)
-        return loaded, SimpleNamespace(tracking_uri=lambda: uri)
+        # Settings as score reads them: the run is read within the registry's bound.
+        return loaded, Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=uri)
 
     return make
 

@@ -191,3 +191,24 @@ def test_serve_refuses_a_readiness_rule_that_is_no_yes_or_no_and_passes_its_opti
     # `serve --ready-requires-model` puts the option in the environment, where each worker reads its settings.
     monkeypatch.setenv(SERVE_OVERRIDES["ready_requires_model"], str(True))
     assert Settings().ready_requires_model is True
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "601", "nan", "inf", "ten"])
+def test_a_registry_bound_out_of_range_stops_every_registry_command_in_one_line(value, tmp_path):
+    lead = tmp_path / "lead.json"
+    lead.write_text(json.dumps(lead_dict()))
+    for args in (["promote", "--dry-run"], ["decide", str(lead)]):
+        result = _invoke(args, tmp_path, LEADGATE_REGISTRY_TIMEOUT_SECONDS=value)
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        said = _flat(result.output)
+        assert said.startswith("error: LEADGATE_REGISTRY_TIMEOUT_SECONDS: "), said
+        if value != "ten":
+            assert "more than 0 and at most 600" in said
+
+
+def test_a_registry_bound_in_range_is_read_in_seconds():
+    from leadgate.settings import Settings
+
+    assert Settings().registry_timeout_seconds == 10
+    assert Settings(registry_timeout_seconds="0.5").registry_timeout_seconds == 0.5
+    assert Settings(registry_timeout_seconds=600).registry_timeout_seconds == 600

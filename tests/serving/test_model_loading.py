@@ -109,3 +109,52 @@ def test_a_folder_moved_without_its_model_files_says_so_naming_both_paths(
         str((fresh / "mlartifacts").resolve()) in said
         and str((tmp_path / "moved" / "mlartifacts").resolve()) in said
     )
+
+
+def test_a_weak_model_s_missing_alias_says_why(tmp_path, monkeypatch, trained, policy):
+    import pytest
+
+    from leadgate.serving.model_loading import ModelNotFound, version_without_alias
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None)
+    said = "the test part's ROC-AUC 0.540 (95% interval 0.39–0.69, 12 SQLs) cannot be told from chance"
+    log_training(trained, policy, settings, {"path": "t", "leads": 1}, weak=said)
+    why = "registered it without an alias, as its test ROC-AUC could not be told from chance"
+    with pytest.raises(ModelNotFound) as raised:
+        load_by_alias(settings, "champion")
+    assert f"the newest version, leadgate/1, has no alias (`leadgate train` {why}" in str(raised.value)
+    assert why in version_without_alias(settings, "1")  # decide/report --version 1
+
+
+def test_a_registry_url_s_password_is_never_shown(tmp_path, monkeypatch):
+    import pytest
+
+    from leadgate.serving.model_loading import ModelNotFound, load_registered_version
+    from leadgate.settings import Settings
+    from tests.postgres import fresh_schema, postgres_or_skip
+    from tests.registry_hangs import init_registry, registry_url_with_password
+
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    url = postgres_or_skip()
+    with fresh_schema(url) as schema:
+        registry = registry_url_with_password(url, schema)
+        init_registry(registry)
+        settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=registry)
+        said = []
+        for load in (
+            lambda: load_by_alias(settings, "champion"),
+            lambda: load_registered_version(settings, "4"),
+        ):
+            with pytest.raises(ModelNotFound) as raised:
+                load()
+            said.append(str(raised.value))
+    assert said[0].startswith(
+        "no model 'leadgate' with alias 'champion' at postgresql+psycopg://postgres:***@"
+    )
+    assert said[1].startswith("no version 4 of model 'leadgate' at postgresql+psycopg://postgres:***@")
+    assert not any("s3cret" in line for line in said)
