@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from leadgate.training.report import ReportInfo, build_report, evaluate_held_out, reason_counts
+from leadgate.training.thresholds import GateSqls
 
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
@@ -195,9 +196,16 @@ def test_the_report_repeats_train_s_warning_when_its_roc_auc_cannot_be_told_from
     assert "cannot be told from chance" not in clear
     assert f"({sqls:,} SQLs, SQL rate {held.metrics['test.sql_rate']:.1%})" in clear
     # Walk F1: 0.580 on 11 test SQLs, said by `train`, missing from the page mailed to a manager.
-    weak = dataclasses.replace(
-        held, metrics={**held.metrics, "test.system.roc_auc": 0.58, "test.system.roc_auc_se": 0.092}
-    )
+    chance = {**held.metrics, "test.system.roc_auc": 0.58, "test.system.roc_auc_se": 0.092}
+    weak = dataclasses.replace(held, metrics=chance, gate_sqls=None)
     page = _header(weak, trained.model, policy, info)
     said = f"the test part&#x27;s ROC-AUC 0.580 (95% interval 0.40–0.76, {sqls:,} SQLs) cannot be told from chance"
     assert f"<p class=warn>Warning: {said}" in page
+    # Walk V F4: gates reject test SQLs and the model alone clears chance: the page names the gates, as `train`.
+    ranking = {**chance, "test.model_ungated.roc_auc": 0.70, "test.model_ungated.roc_auc_se": 0.04}
+    gated = dataclasses.replace(held, metrics=ranking, gate_sqls=GateSqls(6, (("competitor", 6),)))
+    page = " ".join(_header(gated, trained.model, policy, info).split())
+    assert (
+        "but its model alone ranks the test leads no gate rejects at 0.700 (95% interval 0.62–0.78)" in page
+    )
+    assert f"which reject 6 of the {sqls:,} test SQLs (competitor 6)" in page
