@@ -14,7 +14,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.training.backtest import BacktestParams
 from leadgate.training.backtest_tables import gate_table
-from leadgate.training.baseline_verdict import held_out_verdict, verdict_evidence
+from leadgate.training.baseline_verdict import held_out_verdict, unread_signal, verdict_evidence
 from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History
@@ -53,6 +53,8 @@ class HeldOut:
     newest: str | None = None
     # The test SQLs gates reject, per gate: a ROC-AUC chance could give is then the gates', as `train` says it.
     gate_sqls: GateSqls | None = None
+    # With no verdict: the unread columns plain LightGBM leans on, as `train` says them (information).
+    unread: str | None = None
 
 
 def evaluate_held_out(
@@ -106,6 +108,7 @@ def evaluate_held_out(
         held_out_since(history, split),
         newest_note(metrics, history),
         sqls_gates_reject(gates_only.gates, test_rows, y),
+        None if said else unread_signal(evidence),
     )
 
 

@@ -144,6 +144,7 @@ def render(held, sections: dict, model, policy, info) -> str:
                 if held.left_out
                 else "",
                 paragraph(held.verdict, "warn") if held.verdict else "",
+                paragraph(held.unread) if held.unread else "",
                 *(paragraph(note, "warn") for note in held.field_notes),
                 image(figures["gain"], "gain chart"),
             ),

@@ -9,7 +9,13 @@ import re
 import numpy as np
 import pytest
 
-from leadgate.training.report import ReportInfo, build_report, evaluate_held_out, reason_counts
+from leadgate.training.report import (
+    ReportInfo,
+    build_report,
+    evaluate_held_out,
+    reason_counts,
+    report_sections,
+)
 from leadgate.training.thresholds import GateSqls
 
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
@@ -180,6 +186,21 @@ def test_leadgate_s_own_figures_carry_their_intervals_and_each_row_its_sqls(held
     assert alone["sqls"] == f"{int(sqls[ungated].sum()):,} ({sqls[ungated].mean():.1%})"
     # A baseline is weighed by its paired gap: no interval of its own to compare by eye.
     assert frame.iloc[2:]["roc_auc_low"].isna().all() and (frame.iloc[2:]["gap"] != "").all()
+
+
+def test_the_report_names_the_unread_columns_train_names_when_no_verdict_is_said(held, trained, policy):
+    """Walk V F5: with no verdict, the page names the unread columns plain LightGBM leans on, as `train` does."""
+    from datetime import UTC, datetime
+
+    from leadgate.training.report_html import render
+
+    when = datetime(2026, 12, 7, tzinfo=UTC)
+    info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="h", generated_at=when)
+    said = "columns the mapping does not read carry signal for plain LightGBM: Web sessions (31% of its gain)"
+    shown = dataclasses.replace(held, verdict=None, unread=said)
+    page = render(shown, report_sections(shown, trained.model, policy), trained.model, policy, info)
+    assert f"<p>{said}</p>" in page
+    assert held.unread is None  # a history of lead fields: no export column is left unread
 
 
 def test_the_report_repeats_train_s_warning_when_its_roc_auc_cannot_be_told_from_chance(
