@@ -117,6 +117,13 @@ def model_clears_chance(metrics: dict[str, float]) -> bool:
     return auc == auc and se == se and _interval(auc, se)[0] > 0.5
 
 
+def weak_model(metrics: dict[str, float], chance: str | None) -> str | None:
+    """`chance` (chance_note) when the model itself is what chance could match: what keeps a first model from the
+    champion alias. Gates that drag gates + model to chance are the policy's to review, and would hold back any
+    model trained under it, so they keep no model that ranks its own leads from the alias."""
+    return chance if chance and not model_clears_chance(metrics) else None
+
+
 def chance_note(metrics: dict[str, float], sqls: int, gate_sqls: GateSqls | None = None) -> str | None:
     """A warning when the test part's ROC-AUC (leadgate, gates + model) cannot be told from chance.
 

@@ -23,7 +23,7 @@ from leadgate.training.evaluate import gaps_to_system, route_counts, route_metri
 from leadgate.training.field_checks import training_notes
 from leadgate.training.fit import fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
-from leadgate.training.held_out import chance_note, model_clears_chance, newest_metrics, newest_note
+from leadgate.training.held_out import chance_note, newest_metrics, newest_note, weak_model
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak, suspect_columns
 from leadgate.training.new_levels import new_levels, new_levels_note
@@ -204,9 +204,7 @@ def train_model(
         for part, rows in (("valid", valid_rows), ("test", test_rows))
     }
     chance = chance_note(metrics, int(y_test.sum()), gate_sqls["test"])
-    # Weak is the model's own ranking: gates that drag gates + model to chance are the policy's to review, and
-    # would hold back any model trained under it, so they keep no model from the champion alias.
-    weak = chance if chance and not model_clears_chance(metrics) else None
+    weak = weak_model(metrics, chance)
     return TrainResult(
         model=model,
         split=split,

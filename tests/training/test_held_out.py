@@ -6,7 +6,13 @@ import numpy as np
 
 from leadgate.features.mapping import parse_mapping
 from leadgate.training.exports import history_from_export
-from leadgate.training.held_out import chance_note, model_clears_chance, newest_metrics, newest_note
+from leadgate.training.held_out import (
+    chance_note,
+    model_clears_chance,
+    newest_metrics,
+    newest_note,
+    weak_model,
+)
 from leadgate.training.splits import random_split, time_split
 from leadgate.training.thresholds import GateSqls
 from tests.training.export_shapes import SHIFT_MAPPING, shift_rows
@@ -119,10 +125,13 @@ def test_gates_that_drag_a_ranking_model_to_chance_are_named_instead_of_asking_f
         "14, student_or_academic 7). Review those gates, not the history: turn one off or change its rule in a "
         "copy of the policy, and `leadgate backtest --proposed-policy` shows what that changes"
     )
+    # Such a model keeps the champion alias: the gates would hold back any model trained under this policy.
+    assert weak_model(metrics, chance_note(metrics, 74, gates)) is None
     # The model alone within chance too: the model is what is weak, whatever the gates hide.
     within = {**metrics, "test.model_ungated.roc_auc": 0.56}
     assert not model_clears_chance(within)
-    assert "Bring more history (more SQLs)" in chance_note(within, 74, gates)
+    said = chance_note(within, 74, gates)
+    assert "Bring more history (more SQLs)" in said and weak_model(within, said) == said
     # No gate rejects a test SQL: nothing to blame on the gates.
     assert "Bring more history (more SQLs)" in chance_note(metrics, 74, GateSqls(0))
 
