@@ -77,6 +77,20 @@ def held_out_verdict(comparison: list[dict], metrics: dict[str, float], evidence
     )
 
 
+def unread_signal(evidence: dict) -> str | None:
+    """Said when no verdict is (walk V F5: an export's strongest column left out of the mapping, the gap within
+    the noise, and the column named nowhere): the unread columns plain LightGBM leans on, as information."""
+    named = [(name, gain) for name, gain in evidence.get("unread", [])[:5] if gain >= NAMED_GAIN_SHARE]
+    if not named:
+        return None
+    names = ", ".join(f"{name} ({gain:.0%} of its gain)" for name, gain in named)
+    return (
+        f"columns the mapping does not read carry signal for plain LightGBM: {names}; no baseline is measurably "
+        "ahead of leadgate on this test part, but those known when a lead arrives may add to it as custom fields"
+        f"{_suspect_unread(named, evidence.get('alone', []))}"
+    )
+
+
 def result_verdict(result) -> str | None:
     """The verdict on a training run (a train.TrainResult), as `train` prints it and its tests read it."""
     return held_out_verdict(result.comparison, result.metrics, result.extras)
@@ -150,9 +164,14 @@ def _unread_advice(unread: list, alone: list, measured: str = "") -> str:
         f"columns the mapping does not read carry signal (strongest: {names}{by}); map those known when a "
         "lead arrives as custom fields, and list any filled in after contact under after_contact"
     )
-    # One column alone ordering the leads this well is rare at lead creation: say so before it is mapped.
-    suspect = suspect_columns(alone, [name for name, _ in unread[:5]])
-    if suspect:
-        said = ", ".join(f"{name} ({auc:.3f} by itself)" for name, auc in suspect)
-        advice += f"; {said} alone orders the leads better than most exports' every column does: check it is known at lead creation"
-    return advice
+    return advice + _suspect_unread(unread[:5], alone)
+
+
+def _suspect_unread(unread: list, alone: list) -> str:
+    """'; X (0.912 by itself) alone orders …': one column alone ordering the leads this well is rare at lead
+    creation, said before it is mapped; '' when none of `unread` does."""
+    suspect = suspect_columns(alone, [name for name, _ in unread])
+    if not suspect:
+        return ""
+    said = ", ".join(f"{name} ({auc:.3f} by itself)" for name, auc in suspect)
+    return f"; {said} alone orders the leads better than most exports' every column does: check it is known at lead creation"

@@ -9,6 +9,7 @@ from leadgate.training.evaluate import score_metrics
 from leadgate.training.intervals import z_value
 from leadgate.training.regime import newer_how, since_text
 from leadgate.training.splits import Split
+from leadgate.training.thresholds import GateSqls
 
 # The newest leads a random split's model is also measured on: the share a split by time holds out for
 # validation and test, the leads most like tomorrow's.
@@ -106,17 +107,48 @@ def _too_few_note(
     )
 
 
-def chance_note(metrics: dict[str, float], sqls: int) -> str | None:
-    """A warning when the test part's ROC-AUC (leadgate, gates + model) cannot be told from chance."""
+def model_clears_chance(metrics: dict[str, float]) -> bool:
+    """Whether the model alone, on the test leads no gate rejects, ranks them better than chance (95% interval
+    above 0.5): what `train` judges a weak model by, whatever the policy's gates hide."""
+    auc, se = (
+        metrics.get("test.model_ungated.roc_auc", np.nan),
+        metrics.get("test.model_ungated.roc_auc_se", np.nan),
+    )
+    return auc == auc and se == se and _interval(auc, se)[0] > 0.5
+
+
+def weak_model(metrics: dict[str, float], chance: str | None) -> str | None:
+    """`chance` (chance_note) when the model itself is what chance could match: what keeps a first model from the
+    champion alias. Gates that drag gates + model to chance are the policy's to review, and would hold back any
+    model trained under it, so they keep no model that ranks its own leads from the alias."""
+    return chance if chance and not model_clears_chance(metrics) else None
+
+
+def chance_note(metrics: dict[str, float], sqls: int, gate_sqls: GateSqls | None = None) -> str | None:
+    """A warning when the test part's ROC-AUC (leadgate, gates + model) cannot be told from chance.
+
+    Walk V F4: gates that reject many SQLs drag gates + model to chance while the model alone ranks well; the
+    warning then names the gates (`gate_sqls`, `sqls_gates_reject` on the test part), not the model."""
     auc, se = metrics.get("test.system.roc_auc", np.nan), metrics.get("test.system.roc_auc_se", np.nan)
     if auc != auc or se != se:
         return None
     low, high = _interval(auc, se)
     if not low <= 0.5 <= high:
         return None
+    measured = f"the test part's ROC-AUC {auc:.3f} (95% interval {max(low, 0):.2f}–{min(high, 1):.2f}, {sqls:,} SQLs)"
+    if gate_sqls is not None and gate_sqls.rejected and model_clears_chance(metrics):
+        alone = metrics["test.model_ungated.roc_auc"]
+        low, high = _interval(alone, metrics["test.model_ungated.roc_auc_se"])
+        named = ", ".join(f"{gate} {count:,}" for gate, count in gate_sqls.by_gate)
+        return (
+            f"{measured} for leadgate (gates + model) cannot be told from chance, but its model alone ranks the "
+            f"test leads no gate rejects at {alone:.3f} (95% interval {low:.2f}–{min(high, 1):.2f}): what is weak "
+            f"is the policy's gates, which reject {gate_sqls.rejected:,} of the {sqls:,} test SQLs ({named}). "
+            "Review those gates, not the history: turn one off or change its rule in a copy of the policy, and "
+            "`leadgate backtest --proposed-policy` shows what that changes"
+        )
     return (
-        f"the test part's ROC-AUC {auc:.3f} (95% interval {max(low, 0):.2f}–{min(high, 1):.2f}, {sqls:,} SQLs) "
-        "cannot be told from chance: this test cannot show that the model ranks leads better than a coin. "
-        "Bring more history (more SQLs), or judge the model by a back-test on leads newer than its training "
+        f"{measured} cannot be told from chance: this test cannot show that the model ranks leads better than a "
+        "coin. Bring more history (more SQLs), or judge the model by a back-test on leads newer than its training "
         "(leadgate backtest --since) before trusting its scores"
     )

@@ -14,7 +14,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.training.backtest import BacktestParams
 from leadgate.training.backtest_tables import gate_table
-from leadgate.training.baseline_verdict import held_out_verdict, verdict_evidence
+from leadgate.training.baseline_verdict import held_out_verdict, unread_signal, verdict_evidence
 from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines
 from leadgate.training.channels import channel_quality
 from leadgate.training.data import History
@@ -24,6 +24,7 @@ from leadgate.training.gate_losses import gate_losses
 from leadgate.training.held_out import newest_metrics, newest_note
 from leadgate.training.regime import since_text
 from leadgate.training.splits import Split, SplitKind, split_history
+from leadgate.training.thresholds import GateSqls, sqls_gates_reject
 from leadgate.training.train import leadgate_seen, learned_from
 
 SCORERS = {"system": "leadgate (gates + model)", **BASELINES}
@@ -50,6 +51,10 @@ class HeldOut:
     since: str = ""
     # A random split's model on the newest leads, as `train` warns of it (backwards there, or too few to tell).
     newest: str | None = None
+    # The test SQLs gates reject, per gate: a ROC-AUC chance could give is then the gates', as `train` says it.
+    gate_sqls: GateSqls | None = None
+    # With no verdict: the unread columns plain LightGBM leans on, as `train` says them (information).
+    unread: str | None = None
 
 
 def evaluate_held_out(
@@ -102,6 +107,8 @@ def evaluate_held_out(
         baselines.left_out,
         held_out_since(history, split),
         newest_note(metrics, history),
+        sqls_gates_reject(gates_only.gates, test_rows, y),
+        None if said else unread_signal(evidence),
     )
 
 

@@ -62,7 +62,7 @@ def _header(held, model, policy, info) -> str:
             "warn",
         )
     # The warning `train` ended with, for the reader of this page: a ROC-AUC chance could give.
-    chance = chance_note(held.metrics, int(held.sql.sum()))
+    chance = chance_note(held.metrics, int(held.sql.sum()), held.gate_sqls)
     if chance:
         warning += paragraph(f"Warning: {chance}.", "warn")
     if held.newest:  # a random split's test part is mostly older leads: what it hides, as `train` said it
@@ -144,6 +144,7 @@ def render(held, sections: dict, model, policy, info) -> str:
                 if held.left_out
                 else "",
                 paragraph(held.verdict, "warn") if held.verdict else "",
+                paragraph(held.unread) if held.unread else "",
                 *(paragraph(note, "warn") for note in held.field_notes),
                 image(figures["gain"], "gain chart"),
             ),

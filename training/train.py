@@ -23,7 +23,7 @@ from leadgate.training.evaluate import gaps_to_system, route_counts, route_metri
 from leadgate.training.field_checks import training_notes
 from leadgate.training.fit import fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
-from leadgate.training.held_out import chance_note, newest_metrics, newest_note
+from leadgate.training.held_out import chance_note, newest_metrics, newest_note, weak_model
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak, suspect_columns
 from leadgate.training.new_levels import new_levels, new_levels_note
@@ -199,7 +199,12 @@ def train_model(
     findings = baselines.findings(history)
     # A custom field the model reads that training itself found known only after contact is a leak as well.
     notes, late = training_notes(model, derived, matrix, y, train, history)
-    weak = chance_note(metrics, int(y_test.sum()))
+    gate_sqls = {
+        part: sqls_gates_reject(all_decisions.gates, rows, y)
+        for part, rows in (("valid", valid_rows), ("test", test_rows))
+    }
+    chance = chance_note(metrics, int(y_test.sum()), gate_sqls["test"])
+    weak = weak_model(metrics, chance)
     return TrainResult(
         model=model,
         split=split,
@@ -233,10 +238,10 @@ def train_model(
                 {"column": name, "roc_auc_alone": auc}
                 for name, auc in suspect_columns(findings["alone"], findings["read"] or ())
             ],
-            # A test ROC-AUC chance could give: `train` makes no such first model the champion unasked.
+            # A model whose own test ROC-AUC chance could give: `train` makes no such first model the champion unasked.
             "weak": weak,
             # What the test part cannot show: said by `train` and kept in the run's notes.
-            "warnings": [note for note in (newest_note(metrics, history), weak) if note],
+            "warnings": [note for note in (newest_note(metrics, history), chance) if note],
             "thresholds_fixed": not isinstance(policy.routing.thresholds, str),
             "threshold_notes": threshold_notes(
                 metrics,
@@ -245,10 +250,7 @@ def train_model(
                 split.kind,
                 model.thresholds,
                 # Which of a recall-floor miss is the gates' and which the model's, per part.
-                {
-                    part: sqls_gates_reject(all_decisions.gates, rows, y)
-                    for part, rows in (("valid", valid_rows), ("test", test_rows))
-                },
+                gate_sqls,
             ),
         },
     )

@@ -212,6 +212,7 @@ def decide(
     from leadgate.cli.render import decision_panel
     from leadgate.features.schema import LeadValidationError, parse_lead
     from leadgate.serving.as_of import old_leads_message
+    from leadgate.serving.batch import count_unlearned, unlearned_message
     from leadgate.serving.lead_files import Row
 
     decision_time = as_of_or_fail(as_of)
@@ -233,6 +234,10 @@ def decide(
     # As `score` decides each lead of a file: as of now unless it says otherwise (its scored_at) or is told.
     record = pipeline.decide_one(decision_time.pin(Row(1, lead, lead.lead_id, None)).lead)
     console.print_json(json.dumps(record.to_json())) if as_json else console.print(decision_panel(record))
+    gaps: dict[str, int] = {}
+    count_unlearned(pipeline.model, [lead], gaps)
+    if gaps:  # walk V F8: the API and `score` warned of this lead, `decide` said nothing
+        err.print(f"[yellow]{escape(unlearned_message(gaps))}[/]")
     if decision_time.old:  # on stderr: --json's output stays the record alone
         err.print(f"[yellow]{escape(old_leads_message(decision_time.old))}[/]")
 

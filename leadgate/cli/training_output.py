@@ -194,8 +194,10 @@ def _print_left_out(result) -> None:
 
 def _print_baseline_verdict(result) -> None:
     """Say plainly what the baselines show: leakage, a weakness of leadgate's, or columns left unread."""
-    from leadgate.training.baseline_verdict import result_verdict
+    from leadgate.training.baseline_verdict import result_verdict, unread_signal
 
     said = result_verdict(result)
     if said:
         console.print(f"[yellow]{escape(said)} (README: Honest baselines)[/]")
+    elif note := unread_signal(result.extras):  # information, not a verdict: no baseline is measurably ahead
+        console.print(f"{escape(note)} (README: Honest baselines)")

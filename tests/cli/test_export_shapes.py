@@ -133,6 +133,15 @@ def test_the_trained_shop_model_scores_the_export_and_refuses_unknown_custom_fie
     decided = run("decide", tmp_path / "lead.json", "--data-dir", folder / "data", "--json")
     assert decided.exit_code == 0, decided.output
     assert json.loads(decided.stdout)["p_sql"] > 0.5
+    # Walk V F8: a lead without custom fields every training lead had is warned of, as the API and `score` do.
+    assert "every training lead had (product_line 1, landing_page 1, budget_eur 1)" in text(decided.stderr)
+    lead["custom"] = {"segment": "konzern"}
+    (tmp_path / "lead.json").write_text(json.dumps(lead))
+    sparse = run("decide", tmp_path / "lead.json", "--data-dir", folder / "data", "--json")
+    assert sparse.exit_code == 0, sparse.output
+    json.loads(sparse.stdout)  # the record alone on stdout
+    assert "leads without custom fields every training lead had (" in text(sparse.stderr)
+    assert "budget 1" in text(sparse.stderr) and "calls 1" in text(sparse.stderr)
 
 
 def test_a_mapping_that_leaves_the_strongest_columns_out_loses_to_the_baselines_on_screen(tmp_path):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from leadgate.training.baseline_columns import column_frame
-from leadgate.training.baseline_verdict import verdict
+from leadgate.training.baseline_verdict import unread_signal, verdict
 from leadgate.training.baseline_words import column_words, left_out_words
 from leadgate.training.baselines import Baselines
 
@@ -340,6 +340,29 @@ def test_only_unread_columns_plain_lightgbm_leans_on_are_named():
     # No column reaches the share: the strongest is still named, as the one to look at first.
     spread = [(f"c{i}", 0.04) for i in range(5)]
     assert "(strongest: c0); map those" in verdict(_comparison(0.71, 0.79, 0.805, own=0.71), 0.01, [], spread)
+
+
+def test_with_no_verdict_the_unread_columns_plain_lightgbm_leans_on_are_named_as_information():
+    """Walk V F5: Web sessions left out of the mapping, 0.081 ± 0.083 behind, and the column named nowhere."""
+    unread = [("Web sessions", 0.31), ("Campaign", 0.08), ("Fax", 0.02)]
+    unclear = _comparison(0.576, 0.63, 0.657)
+    unclear[1].update(roc_auc_gap=-0.054, roc_auc_gap_low=-0.14, roc_auc_gap_high=0.03)
+    unclear[2].update(roc_auc_gap=-0.081, roc_auc_gap_low=-0.164, roc_auc_gap_high=0.002)
+    assert verdict(unclear, 0.03, [], unread) is None
+    said = unread_signal({"unread": unread, "alone": [("Web sessions", 0.64)]})
+    assert said == (
+        "columns the mapping does not read carry signal for plain LightGBM: Web sessions (31% of its gain), "
+        "Campaign (8% of its gain); no baseline is measurably ahead of leadgate on this test part, but those "
+        "known when a lead arrives may add to it as custom fields"
+    )
+    # One that alone orders the leads as a late field would is named with the check, as in the verdict.
+    late = unread_signal({"unread": unread, "alone": [("Web sessions", 0.93)]})
+    assert late.endswith(
+        "; Web sessions (0.930 by itself) alone orders the leads better than most exports' every column does: check it is known at lead creation"
+    )
+    # Nothing plain LightGBM leans on, or nothing unread: no line.
+    assert unread_signal({"unread": [("Fax", 0.02)], "alone": []}) is None
+    assert unread_signal({"unread": [], "alone": []}) is None
 
 
 def test_the_regression_s_strength_is_chosen_on_validation_and_said():

@@ -6,8 +6,15 @@ import numpy as np
 
 from leadgate.features.mapping import parse_mapping
 from leadgate.training.exports import history_from_export
-from leadgate.training.held_out import chance_note, newest_metrics, newest_note
+from leadgate.training.held_out import (
+    chance_note,
+    model_clears_chance,
+    newest_metrics,
+    newest_note,
+    weak_model,
+)
 from leadgate.training.splits import random_split, time_split
+from leadgate.training.thresholds import GateSqls
 from tests.training.export_shapes import SHIFT_MAPPING, shift_rows
 
 
@@ -99,6 +106,34 @@ def test_a_test_roc_auc_chance_could_give_is_said_with_its_interval_and_sql_coun
     )
     assert "Bring more history (more SQLs), or judge the model by a back-test" in said
     assert chance_note({"test.system.roc_auc": 0.70, "test.system.roc_auc_se": 0.05}, 80) is None
+
+
+def test_gates_that_drag_a_ranking_model_to_chance_are_named_instead_of_asking_for_more_history():
+    """Walk V F4: 0.538 for gates + model, 0.649 (0.57–0.73) for the model alone, said as a weak model."""
+    metrics = {
+        "test.system.roc_auc": 0.538,
+        "test.system.roc_auc_se": 0.036,
+        "test.model_ungated.roc_auc": 0.649,
+        "test.model_ungated.roc_auc_se": 0.0423,
+    }
+    gates = GateSqls(20, (("unsupported_country", 14), ("student_or_academic", 7)))
+    assert model_clears_chance(metrics)
+    assert chance_note(metrics, 74, gates) == (
+        "the test part's ROC-AUC 0.538 (95% interval 0.47–0.61, 74 SQLs) for leadgate (gates + model) cannot be "
+        "told from chance, but its model alone ranks the test leads no gate rejects at 0.649 (95% interval "
+        "0.57–0.73): what is weak is the policy's gates, which reject 20 of the 74 test SQLs (unsupported_country "
+        "14, student_or_academic 7). Review those gates, not the history: turn one off or change its rule in a "
+        "copy of the policy, and `leadgate backtest --proposed-policy` shows what that changes"
+    )
+    # Such a model keeps the champion alias: the gates would hold back any model trained under this policy.
+    assert weak_model(metrics, chance_note(metrics, 74, gates)) is None
+    # The model alone within chance too: the model is what is weak, whatever the gates hide.
+    within = {**metrics, "test.model_ungated.roc_auc": 0.56}
+    assert not model_clears_chance(within)
+    said = chance_note(within, 74, gates)
+    assert "Bring more history (more SQLs)" in said and weak_model(within, said) == said
+    # No gate rejects a test SQL: nothing to blame on the gates.
+    assert "Bring more history (more SQLs)" in chance_note(metrics, 74, GateSqls(0))
 
 
 def test_no_sql_among_the_newest_test_leads_is_said_as_the_finding_it_is():

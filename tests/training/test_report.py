@@ -9,7 +9,14 @@ import re
 import numpy as np
 import pytest
 
-from leadgate.training.report import ReportInfo, build_report, evaluate_held_out, reason_counts
+from leadgate.training.report import (
+    ReportInfo,
+    build_report,
+    evaluate_held_out,
+    reason_counts,
+    report_sections,
+)
+from leadgate.training.thresholds import GateSqls
 
 PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
@@ -181,6 +188,21 @@ def test_leadgate_s_own_figures_carry_their_intervals_and_each_row_its_sqls(held
     assert frame.iloc[2:]["roc_auc_low"].isna().all() and (frame.iloc[2:]["gap"] != "").all()
 
 
+def test_the_report_names_the_unread_columns_train_names_when_no_verdict_is_said(held, trained, policy):
+    """Walk V F5: with no verdict, the page names the unread columns plain LightGBM leans on, as `train` does."""
+    from datetime import UTC, datetime
+
+    from leadgate.training.report_html import render
+
+    when = datetime(2026, 12, 7, tzinfo=UTC)
+    info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="h", generated_at=when)
+    said = "columns the mapping does not read carry signal for plain LightGBM: Web sessions (31% of its gain)"
+    shown = dataclasses.replace(held, verdict=None, unread=said)
+    page = render(shown, report_sections(shown, trained.model, policy), trained.model, policy, info)
+    assert f"<p>{said}</p>" in page
+    assert held.unread is None  # a history of lead fields: no export column is left unread
+
+
 def test_the_report_repeats_train_s_warning_when_its_roc_auc_cannot_be_told_from_chance(
     held, trained, policy
 ):
@@ -195,9 +217,16 @@ def test_the_report_repeats_train_s_warning_when_its_roc_auc_cannot_be_told_from
     assert "cannot be told from chance" not in clear
     assert f"({sqls:,} SQLs, SQL rate {held.metrics['test.sql_rate']:.1%})" in clear
     # Walk F1: 0.580 on 11 test SQLs, said by `train`, missing from the page mailed to a manager.
-    weak = dataclasses.replace(
-        held, metrics={**held.metrics, "test.system.roc_auc": 0.58, "test.system.roc_auc_se": 0.092}
-    )
+    chance = {**held.metrics, "test.system.roc_auc": 0.58, "test.system.roc_auc_se": 0.092}
+    weak = dataclasses.replace(held, metrics=chance, gate_sqls=None)
     page = _header(weak, trained.model, policy, info)
     said = f"the test part&#x27;s ROC-AUC 0.580 (95% interval 0.40–0.76, {sqls:,} SQLs) cannot be told from chance"
     assert f"<p class=warn>Warning: {said}" in page
+    # Walk V F4: gates reject test SQLs and the model alone clears chance: the page names the gates, as `train`.
+    ranking = {**chance, "test.model_ungated.roc_auc": 0.70, "test.model_ungated.roc_auc_se": 0.04}
+    gated = dataclasses.replace(held, metrics=ranking, gate_sqls=GateSqls(6, (("competitor", 6),)))
+    page = " ".join(_header(gated, trained.model, policy, info).split())
+    assert (
+        "but its model alone ranks the test leads no gate rejects at 0.700 (95% interval 0.62–0.78)" in page
+    )
+    assert f"which reject 6 of the {sqls:,} test SQLs (competitor 6)" in page
