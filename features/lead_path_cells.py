@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from leadgate.features import number_marks
 from leadgate.features.cells import NumberCell, cell_text, yes_or_no
-from leadgate.features.custom import prefix_number_problem
+from leadgate.features.custom import prefix_number_problem, value_problem
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
 
 
@@ -30,7 +30,11 @@ def custom_text(spec, text: str):
         raise ValueError(
             f"{text!r} is neither a yes ({', '.join(TRUE_VALUES)}) nor a no ({', '.join(FALSE_VALUES)})"
         )
-    return text  # a category is its text; a datetime is checked as the API checks it (ISO 8601)
+    if kind == "datetime":  # checked here as the API checks it (ISO 8601), so a row names all its bad cells
+        problem = value_problem(spec, text)
+        if problem:
+            raise ValueError(problem)
+    return text  # a category is its text; a datetime stays the text the lead's schema reads
 
 
 def typed_custom(lead: dict, fields) -> list[str]:

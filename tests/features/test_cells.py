@@ -95,6 +95,11 @@ def test_an_unreadable_cell_is_named_and_left_as_it_was_for_the_row_s_error():
     assert len(problems) == 3  # a field the model does not declare is the model check's to name
     assert lead["custom"] == {"calls": "three", "budget": "1.200,50", "allocated": "maybe", "colour": "red"}
     assert typed_custom({"custom": {"calls": "2.5"}}, FIELDS) == ["custom.calls: '2.5' is not a whole number"]
+    # Walk V: a date the schema would refuse too is named beside the other bad cells, not after they are fixed.
+    assert typed_custom({"custom": {"calls": "2.5", "webinar": "01/11/2026"}}, FIELDS) == [
+        "custom.calls: '2.5' is not a whole number",
+        "custom.webinar: expected an ISO 8601 timestamp, got '01/11/2026'",
+    ]
 
 
 def test_a_typed_table_s_number_cell_for_a_category_reads_as_the_csv_s_text():
