@@ -10,6 +10,7 @@ from leadgate.features.date_readings import date_readings
 from leadgate.features.export_records import decimal_marks, map_rows, row_label, with_columns
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
+from leadgate.features.multi_select import separator_findings, separator_line
 from leadgate.training.data import History, HistoryError, history_from_records
 from leadgate.training.export_notes import blank_selections, describe_outcomes, label_cells, outcome_note
 from leadgate.training.outcome_maturity import closed_label
@@ -135,6 +136,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     won = Counter(Row(raw, placeholders).text(label.won.column) for raw in kept) if label.won else None
     described = describe_outcomes(label, values)
     notes += unheld_values(label, values, won)
+    notes += _separator_notes(mapping, kept)
     marks = decimal_marks(mapping, rows)
     results = map_rows(mapping, rows, marks=marks)
     if undated and mapping.skip_undated:
@@ -206,6 +208,17 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         date_readings=date_readings(mapping),
     )
     return MappedExport(history, [*problems, *refused], notes)
+
+
+def _separator_notes(mapping: Mapping, rows: list[dict]) -> list[str]:
+    """Multi-select cells another separator lists a contains: value by: each a lead read as no, silently (walk
+    V: 35% of the cells, 'Interested in Analytics: no' for 'Analytics, Integrations'), so refused as bad rows
+    are past the share training tolerates, and said below it."""
+    found = separator_findings(mapping, rows)
+    refused = [separator_line(mapping, f) for f in found if f.refused()]
+    if refused:
+        raise MappingError("; ".join(refused))
+    return [separator_line(mapping, f) for f in found]
 
 
 def _mapped_history(
