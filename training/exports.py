@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from leadgate.features.cells import Row
+from leadgate.features.column_types import type_mismatches
 from leadgate.features.date_readings import date_readings
 from leadgate.features.export_records import decimal_marks, map_rows, row_label, with_columns
 from leadgate.features.headers import fit_header
@@ -138,6 +139,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     notes += unheld_values(label, values, won)
     notes += _separator_notes(mapping, kept)
     marks = decimal_marks(mapping, rows)
+    if wrong_types := type_mismatches(mapping, kept, marks):
+        raise MappingError("\n".join(wrong_types))
     results = map_rows(mapping, rows, marks=marks)
     if undated and mapping.skip_undated:
         # Left out after mapping, so every other row keeps its own line number in messages.

@@ -429,3 +429,26 @@ def test_a_few_cells_with_another_separator_among_the_declared_one_s_are_said_no
         "wants_sso (contains:) read a value they list as no: 300 other cells use ';': write one separator in the "
         "export, a contains: field splits on one"
     ) in history_from_export(rows, mapping).notes
+
+
+def test_a_number_column_of_text_is_asked_once_whether_it_is_a_category():
+    # Walk V: 'Campaign' declared a number gave 4,000 row errors, each advising the column's `values`.
+    rows = [{**row, "Score": f"2025-05-podcast-{i % 9}"} for i, row in enumerate(_rows())]
+    with pytest.raises(MappingError) as refused:
+        history_from_export(rows, parse_mapping(MAPPING))
+    assert str(refused.value) == (
+        "custom field score: 400 of the 400 filled cells of Score are text, not numbers (such as "
+        "'2025-05-podcast-0'): is it a category? leave out its type: number (category is the default)"
+    )
+    decimals = [{**row, "Score": f"{i % 7}.5"} for i, row in enumerate(_rows())]
+    with pytest.raises(MappingError) as refused:
+        history_from_export(decimals, parse_mapping(MAPPING.replace("type: number", "type: integer")))
+    assert str(refused.value) == (
+        "custom field score: 400 of the 400 filled cells of Score are not whole numbers (such as '0.5'): "
+        "declare type: number"
+    )
+    # A few text cells among numbers stay their rows' errors, each naming its cell.
+    few = [{**row, "Score": "n.a." if i % 50 == 0 else row["Score"]} for i, row in enumerate(_rows())]
+    with pytest.raises(MappingError, match="8 of 400 rows cannot be mapped") as refused:
+        history_from_export(few, parse_mapping(MAPPING))
+    assert "'n.a.' is not a number" in str(refused.value)
