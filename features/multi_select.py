@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from typing import NamedTuple
 
 from leadgate.features.cells import Row
+
+log = logging.getLogger(__name__)
 
 # Separators tools write between a multi-select cell's values: HubSpot and Salesforce ';', re-exports ', ' or '|'.
 SEPARATORS = (";", ",", "|", "/")
@@ -82,3 +85,10 @@ def separator_line(mapping, found: Misread) -> str:
         f"{column}: {count:,} of its {filled:,} filled cells separate values by {separator!r}, not {declared!r} "
         f"(such as {example!r}), so {fields} (contains:) read a value they list as no: {fix}"
     )
+
+
+def say_separators(mapping, rows, where: str = "") -> None:
+    """Log each finding's line (`where`: the file, 'new_leads.csv: '): scoring still decides every row, since
+    the line names the mapping key that reads them right; the Python API gives it as a warning."""
+    for found in separator_findings(mapping, rows):
+        log.warning("%s%s", where, separator_line(mapping, found))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from itertools import chain, islice
@@ -23,7 +22,7 @@ from leadgate.features.headers import check_header, delimiter_hint
 from leadgate.features.json_text import repeated_keys, repeated_words
 from leadgate.features.lead_path_cells import typed_custom
 from leadgate.features.mapping import Mapping, Sequence
-from leadgate.features.multi_select import separator_findings, separator_line
+from leadgate.features.multi_select import say_separators
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.features.sequences import sequence_keys, sequence_ranks
 from leadgate.serving.export_reader import UNREADABLE, BatchInputError, file_format, open_table, open_text
@@ -35,8 +34,6 @@ MARK_SAMPLE = 10_000  # rows of a mapped export whose cells tell each number col
 # Of a sample's cells that show a decimal mark, the share that may write the other one: each is its row's
 # error, as a later cell would be, and the rest of the batch is decided. More, and the column is refused.
 MARK_STRAYS = 0.1
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -199,9 +196,7 @@ def _mapped_rows(
     rows = iter(table.rows)
     head = list(islice(rows, MARK_SAMPLE))
     marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
-    # Said, not refused: every row is still decided, and the line names the mapping key that reads them right.
-    for found in separator_findings(mapping, head):
-        log.warning("%s: %s", path.name, separator_line(mapping, found))
+    say_separators(mapping, head, f"{path.name}: ")
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
         yield mapped_row(mapping, number, data, lead_id)
 
