@@ -27,10 +27,12 @@ class Misread(NamedTuple):
     filled: int  # the column's filled cells
     split: int  # of them, cells the declared separator does split
     example: str
+    written: bool  # whether the mapping writes its separator out rather than leaving the default
 
     def refused(self) -> bool:
-        """Whether training refuses: more misread leads than the bad rows it tolerates."""
-        return self.count > REFUSED_SHARE * self.filled
+        """Whether training refuses: more misread leads than the bad rows it tolerates, under a separator the
+        mapping left at its default (written out, it is the data scientist's word: 'CRM/ERP' is one value)."""
+        return self.count > REFUSED_SHARE * self.filled and not self.written
 
 
 def _listed(text: str, separator: str) -> set[str]:
@@ -42,9 +44,12 @@ def separator_findings(mapping, rows) -> list[Misread]:
     mapping's does not split them: each such cell reads as a silent 'no' (walk V: 'Analytics, Integrations')."""
     placeholders = set(mapping.placeholders)
     columns: dict[tuple[str, str], list[str]] = {}
+    written: set[tuple[str, str]] = set()
     for rule in mapping.custom.values():
         if rule.contains is not None and rule.column is not None:
             columns.setdefault((rule.column, rule.separator), []).append(rule.contains.strip().casefold())
+            if "separator" in rule.model_fields_set:
+                written.add((rule.column, rule.separator))
     findings = []
     for (column, declared), values in columns.items():
         filled, split, other = 0, 0, Counter()
@@ -65,14 +70,26 @@ def separator_findings(mapping, rows) -> list[Misread]:
                     break
         if other:
             separator, count = other.most_common(1)[0]
-            findings.append(Misread(column, declared, separator, count, filled, split, example[separator]))
+            findings.append(
+                Misread(
+                    column,
+                    declared,
+                    separator,
+                    count,
+                    filled,
+                    split,
+                    example[separator],
+                    (column, declared) in written,
+                )
+            )
     return findings
 
 
-def separator_line(mapping, found: Misread) -> str:
+def separator_line(mapping, found: Misread, refusing: bool = False) -> str:
     """One line for a finding: the cells, the separator they use, and the mapping key to set (or, when the
-    column mixes separators, that the export must write one)."""
-    column, declared, separator, count, filled, split, example = found
+    column mixes separators, that the export must write one); `refusing`: training's refusal, which says how
+    to keep the reading when such a cell is one value."""
+    column, declared, separator, count, filled, split, example, _ = found
     names = [n for n, r in mapping.custom.items() if r.contains is not None and r.column == column]
     fields = f"custom field {names[0]}" if len(names) == 1 else f"custom fields {', '.join(names)}"
     fix = (
@@ -81,9 +98,14 @@ def separator_line(mapping, found: Misread) -> str:
         else f"{split:,} other cells use {declared!r}: write one separator in the export, a contains: field "
         "splits on one"
     )
+    keep = (
+        f" (if such a cell is one value, write separator: {declared!r} out to read it so, with this line as a note)"
+        if refusing
+        else ""
+    )
     return (
         f"{column}: {count:,} of its {filled:,} filled cells separate values by {separator!r}, not {declared!r} "
-        f"(such as {example!r}), so {fields} (contains:) read a value they list as no: {fix}"
+        f"(such as {example!r}), so {fields} (contains:) read a value they list as no: {fix}{keep}"
     )
 
 

@@ -215,10 +215,10 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
 
 def _separator_notes(mapping: Mapping, rows: list[dict]) -> list[str]:
     """Multi-select cells another separator lists a contains: value by: each a lead read as no, silently (walk
-    V: 35% of the cells, 'Interested in Analytics: no' for 'Analytics, Integrations'), so refused as bad rows
-    are past the share training tolerates, and said below it."""
+    V: 35% of the cells, 'Interested in Analytics: no' for 'Analytics, Integrations'): refused past the share of
+    bad rows training tolerates when the mapping left its separator at the default, else said."""
     found = separator_findings(mapping, rows)
-    refused = [separator_line(mapping, f) for f in found if f.refused()]
+    refused = [separator_line(mapping, f, refusing=True) for f in found if f.refused()]
     if refused:
         raise MappingError("; ".join(refused))
     return [separator_line(mapping, f) for f in found]

@@ -407,8 +407,13 @@ def test_multi_select_cells_listing_values_by_another_separator_are_refused_nami
     assert str(refused.value) == (
         f"Products: 200 of its 300 filled cells separate values by {shown!r}, not ';' (such as "
         f"'API{separator}SSO'), so custom fields wants_api, wants_sso (contains:) read a value they list as no: "
-        f"add separator: {shown!r} to each"
+        f"add separator: {shown!r} to each (if such a cell is one value, write separator: ';' out to read it "
+        "so, with this line as a note)"
     )
+    # Written out, the separator is the data scientist's word ('CRM/ERP' one value): said, not refused.
+    kept = both.replace("contains: API}", "contains: API, separator: ';'}")
+    notes = history_from_export(rows, parse_mapping(MAPPING.replace("custom:\n", "custom:\n" + kept))).notes
+    assert [n for n in notes if "separate values by" in n] == [str(refused.value).split(" (if such")[0]]
     fixed = both.replace("contains: API}", f"contains: API, separator: {shown!r}}}").replace(
         "contains: SSO}", f"contains: SSO, separator: {shown!r}}}"
     )
