@@ -104,7 +104,8 @@ def separator_line(mapping, found: Misread, refusing: bool = False) -> str:
         else ""
     )
     return (
-        f"{column}: {count:,} of its {filled:,} filled cells separate values by {separator!r}, not {declared!r} "
+        f"{column}: {count:,} of its {filled:,} filled cells {'separates' if count == 1 else 'separate'} values "
+        f"by {separator!r}, not {declared!r} "
         f"(such as {example!r}), so {fields} (contains:) read a value they list as no: {fix}{keep}"
     )
 

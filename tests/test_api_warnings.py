@@ -52,7 +52,7 @@ def test_a_frame_s_multi_select_cells_under_another_separator_are_a_warning_of_t
         {"Id": ["a", "b"], "Created": ["2026-11-01T09:00:00"] * 2, "Products": ["Analytics, API", "SSO"]}
     )
     with pytest.warns(
-        UserWarning, match=r"Products: 1 of its 2 filled cells separate values by ','.*separator: ','"
+        UserWarning, match=r"Products: 1 of its 2 filled cells separates values by ','.*separator: ','"
     ):
         rows = notes_as_warnings(lambda: mapped_leads(frame, mapping))
     assert [row.lead.custom["wants_api"] for row in rows] == [False, False]

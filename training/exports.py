@@ -139,8 +139,6 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     notes += unheld_values(label, values, won)
     notes += _separator_notes(mapping, kept)
     marks = decimal_marks(mapping, rows)
-    if wrong_types := type_mismatches(mapping, kept, marks):
-        raise MappingError("\n".join(wrong_types))
     results = map_rows(mapping, rows, marks=marks)
     if undated and mapping.skip_undated:
         # Left out after mapping, so every other row keeps its own line number in messages.
@@ -156,6 +154,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         )
     problems = [r for _, r in results if isinstance(r, str)]
     if len(problems) > max_bad_share * len(results):
+        # A column most of whose cells its declared type cannot read: one line, not an error on every row.
+        if wrong_types := type_mismatches(mapping, kept, marks):
+            raise MappingError("\n".join(wrong_types))
         shown = "\n  ".join(problems[:10])
         more = f"\n  ... and {len(problems) - 10:,} more" if len(problems) > 10 else ""
         hints = _hints(label, values[None], 0 if mapping.skip_undated else undated, dated)

@@ -430,7 +430,7 @@ def test_a_few_cells_with_another_separator_among_the_declared_one_s_are_said_no
         MAPPING.replace("custom:\n", "custom:\n  wants_sso: {column: Products, contains: SSO}\n")
     )
     assert (
-        "Products: 1 of its 400 filled cells separate values by ',', not ';' (such as 'SSO, API'), so custom field "
+        "Products: 1 of its 400 filled cells separates values by ',', not ';' (such as 'SSO, API'), so custom field "
         "wants_sso (contains:) read a value they list as no: 300 other cells use ';': write one separator in the "
         "export, a contains: field splits on one"
     ) in history_from_export(rows, mapping).notes
