@@ -155,6 +155,12 @@ def _category_notes(
             f"{builder.max_categories} most common), pooled as '(other)': "
             f"{_prefix_advice(field, read, builder, advice)}"
         ]
+    if field.prefix and (number := _number_advice(field, filled, advice)):
+        # Walk V: a 0-100 score read by prefix: 1, as the old advice said, trained without a word ('1.3 (read
+        # as 1.)', 100 in the level of the 1x scores).
+        return [
+            f"custom field {field.name}: read by its first {_characters(field.prefix)} (prefix: {field.prefix}), {number}"
+        ]
     return []
 
 

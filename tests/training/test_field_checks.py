@@ -284,3 +284,15 @@ def test_numbers_that_are_codes_keep_the_prefix_advice():
     fixed = [f"{80000 + i * 7 % 5000}" for i in range(N)]  # postal codes: one width, no leading zero
     [note] = _notes(CustomField("postal_code", "category", "Postal code"), fixed)
     assert "(prefix: " in note and "type:" not in note
+
+
+def test_numbers_read_by_a_prefix_are_told_to_be_a_number_even_when_few_are_pooled():
+    # Walk V: web sessions read by prefix: 2, as the old advice said, trained silently: '1.3 (read as 1.)'.
+    sessions = [f"{i % 300 / 10}" for i in range(N)]
+    field = CustomField("web_sessions", "category", "Web sessions", prefix=2)
+    vocabulary = ("(other)", *sorted({field.level(v) for v in sessions}))
+    [note] = _notes(field, sessions, vocabulary=vocabulary)
+    assert note.startswith(
+        "custom field web_sessions: read by its first 2 characters (prefix: 2), 100% of its"
+    )
+    assert note.endswith("declare type: number in its column and drop its prefix:")
