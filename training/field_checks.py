@@ -208,8 +208,8 @@ def _number_advice(field: CustomField, filled: list[str], advice: dict) -> str:
     declared = advice["number"].format(type="integer" if whole else "number")
     drop = " and drop its prefix:" if field.prefix and advice is ADVICE[True] else ""
     return (
-        f"{len(numbers) / len(filled):.0%} of its filled cells are numbers ({examples}, …), each read as a level "
-        f"of its own, so their order is lost: {declared}{drop}"
+        f"{len(numbers) / len(filled):.0%} of its filled cells are numbers ({examples}, …), read as levels of a "
+        f"category, so their order is lost: {declared}{drop}"
     )
 
 

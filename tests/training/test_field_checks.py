@@ -262,8 +262,8 @@ def test_a_one_sided_value_is_quoted_as_the_export_spells_it():
         # Walk V: a 0–100 score and decimal web sessions left at the default type were told prefix: 1 / 2.
         (
             [str(i % 101) for i in range(N)],
-            "are numbers ('0', '1', …), each read as a level of its own, so their "
-            "order is lost: declare type: integer in its column",
+            "are numbers ('0', '1', …), read as levels of a category, so their order is lost: declare type: "
+            "integer in its column",
         ),
         ([f"{i % 300 / 10}" for i in range(N)], "declare type: number in its column"),
     ],
