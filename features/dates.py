@@ -17,6 +17,10 @@ EPOCH_FORMATS = ("epoch_s", "epoch_ms")
 # Excel's 1900 leap-year bug).
 EXCEL_EPOCH = datetime(1899, 12, 30)
 UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Serial numbers read as dates before this are no dates of a lead (a score, a count) or a system's zero date:
+# the floor every lead time has (features/lead_times.py), applied to a number read as a date.
+FLOOR = datetime(1990, 1, 1)
+CEILING = datetime(2100, 1, 1)  # a number suggested as a date format must read as a date before this
 NUMERIC = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 # strptime's directives; anything else is a typo the mapping should say when it loads, not on every row.
 _DIRECTIVES = set("aAwdbBmyYHIpMSfzZjUWcxXGuV%")
@@ -109,12 +113,17 @@ def moment(text: str, date_format: str | None = None, timezone: str | None = Non
             raise ValueError(f"{text!r} is not a number, as date_format {date_format} needs")
         value = float(text.replace(",", "."))
         try:
-            passed = timedelta(seconds=value * NUMERIC_FORMATS[date_format])
-            return (
-                (EXCEL_EPOCH + passed).replace(tzinfo=zone) if date_format == "excel" else UNIX_EPOCH + passed
-            )
+            read = _serial(value, date_format)
         except OverflowError:
             raise ValueError(f"{text!r} is out of range as date_format {date_format}") from None
+        if read.replace(tzinfo=None) < FLOOR:
+            # Walk V: a 0-100 score declared excel read as days of 1900, silently ('46,302 days ago').
+            raise ValueError(
+                f"{text!r} read by date_format {date_format} is {read.date().isoformat()}, before "
+                f"{FLOOR.date().isoformat()}: a number that is no date (a score, a count: is the column's type "
+                "right?), or a system's zero date (list it in the mapping's placeholders)"
+            )
+        return read.replace(tzinfo=zone) if date_format == "excel" else read
     if date_format:
         try:
             parsed = datetime.strptime(text, date_format)
@@ -132,13 +141,42 @@ def moment(text: str, date_format: str | None = None, timezone: str | None = Non
         except ValueError as error:
             if NUMERIC.match(text):
                 raise ValueError(
-                    f"{text!r} is a number, not an ISO 8601 date: declare the column's date_format as excel "
-                    "(serial days such as 45901.5), epoch_s or epoch_ms (Unix seconds or milliseconds)"
+                    f"{text!r} is a number, not an ISO 8601 date: {_number_hint(text)}"
                 ) from None
             if not str(error).startswith("Invalid isoformat"):  # ISO in shape, no real date: '2025-02-31'
                 raise ValueError(f"{text!r} is not a calendar date (ISO 8601): {error}") from None
             raise ValueError(f"{text!r} is not an ISO 8601 date (declare the column's date_format)") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+def _serial(value: float, date_format: str) -> datetime:
+    """A number read by a numeric date format: Excel's a wall clock (naive), Unix time's UTC."""
+    passed = timedelta(seconds=value * NUMERIC_FORMATS[date_format])
+    return EXCEL_EPOCH + passed if date_format == "excel" else UNIX_EPOCH + passed
+
+
+def _number_hint(text: str) -> str:
+    """The numeric date formats that read this number as a date from 1990 to 2099, or, when none does, that the
+    column may be no date at all (walk V: a score of 39 was told to declare excel, and read as 1900)."""
+    value = float(text.replace(",", "."))
+    fits = []
+    for name, said in (
+        ("excel", "serial days"),
+        ("epoch_s", "Unix seconds"),
+        ("epoch_ms", "Unix milliseconds"),
+    ):
+        try:
+            read = _serial(value, name).replace(tzinfo=None)
+        except OverflowError:
+            continue
+        if FLOOR <= read < CEILING:
+            fits.append(f"{name} ({said}: {read.date().isoformat()})")
+    if not fits:
+        return (
+            f"read as excel serial days or Unix time it is no date from {FLOOR.year} on: is the column's type "
+            "right (type: number for a score or a count)?"
+        )
+    return f"declare the column's date_format as {' or '.join(fits)}"
 
 
 def _swapped_hint(text: str, date_format: str) -> str:

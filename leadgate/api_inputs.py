@@ -61,6 +61,7 @@ def mapped_leads(leads, mapping, known_marks: dict | None = None) -> list[Row]:
 
     from leadgate.features.export_records import decimal_marks, mapped_rows
     from leadgate.features.headers import check_header
+    from leadgate.features.multi_select import say_separators
     from leadgate.features.sequences import sequence_keys, sequence_ranks
 
     frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
@@ -70,6 +71,7 @@ def mapped_leads(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     ranks = sequence_ranks(mapping, sequence_keys(mapping, rows))
     # As `score` reads a file: a stray cell is its row's error, not the frame's.
     marks = decimal_marks(mapping, rows, known_marks, strays=MARK_STRAYS)
+    say_separators(mapping, rows)
     # A row in error keeps its lead id, as in `leadgate score`.
     return [
         mapped_row(mapping, number, data, lead_id)

@@ -22,6 +22,7 @@ from leadgate.features.headers import check_header, delimiter_hint
 from leadgate.features.json_text import repeated_keys, repeated_words
 from leadgate.features.lead_path_cells import typed_custom
 from leadgate.features.mapping import Mapping, Sequence
+from leadgate.features.multi_select import say_separators
 from leadgate.features.schema import Lead, LeadValidationError, parse_lead
 from leadgate.features.sequences import sequence_keys, sequence_ranks
 from leadgate.serving.export_reader import UNREADABLE, BatchInputError, file_format, open_table, open_text
@@ -195,6 +196,7 @@ def _mapped_rows(
     rows = iter(table.rows)
     head = list(islice(rows, MARK_SAMPLE))
     marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
+    say_separators(mapping, head, f"{path.name}: ")
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
         yield mapped_row(mapping, number, data, lead_id)
 

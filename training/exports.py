@@ -6,10 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from leadgate.features.cells import Row
+from leadgate.features.column_types import type_mismatches
 from leadgate.features.date_readings import date_readings
 from leadgate.features.export_records import decimal_marks, map_rows, row_label, with_columns
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
+from leadgate.features.multi_select import separator_findings, separator_line
 from leadgate.training.data import History, HistoryError, history_from_records
 from leadgate.training.export_notes import blank_selections, describe_outcomes, label_cells, outcome_note
 from leadgate.training.outcome_maturity import closed_label
@@ -135,6 +137,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     won = Counter(Row(raw, placeholders).text(label.won.column) for raw in kept) if label.won else None
     described = describe_outcomes(label, values)
     notes += unheld_values(label, values, won)
+    notes += _separator_notes(mapping, kept)
     marks = decimal_marks(mapping, rows)
     results = map_rows(mapping, rows, marks=marks)
     if undated and mapping.skip_undated:
@@ -151,6 +154,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         )
     problems = [r for _, r in results if isinstance(r, str)]
     if len(problems) > max_bad_share * len(results):
+        # A column most of whose cells its declared type cannot read: one line, not an error on every row.
+        if wrong_types := type_mismatches(mapping, kept, marks):
+            raise MappingError("\n".join(wrong_types))
         shown = "\n  ".join(problems[:10])
         more = f"\n  ... and {len(problems) - 10:,} more" if len(problems) > 10 else ""
         hints = _hints(label, values[None], 0 if mapping.skip_undated else undated, dated)
@@ -206,6 +212,17 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         date_readings=date_readings(mapping),
     )
     return MappedExport(history, [*problems, *refused], notes)
+
+
+def _separator_notes(mapping: Mapping, rows: list[dict]) -> list[str]:
+    """Multi-select cells another separator lists a contains: value by: each a lead read as no, silently (walk
+    V: 35% of the cells, 'Interested in Analytics: no' for 'Analytics, Integrations'): refused past the share of
+    bad rows training tolerates when the mapping left its separator at the default, else said."""
+    found = separator_findings(mapping, rows)
+    refused = [separator_line(mapping, f, refusing=True) for f in found if f.refused()]
+    if refused:
+        raise MappingError("; ".join(refused))
+    return [separator_line(mapping, f) for f in found]
 
 
 def _mapped_history(

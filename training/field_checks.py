@@ -3,6 +3,7 @@ the decision, and values no SQL (or only SQLs) ever has — each a line the data
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -21,6 +22,8 @@ MULTI_SHARE = 0.2  # of a category's filled cells listing several values
 POOLED_SHARE = 0.25  # of a category's filled training cells in "(other)"
 CODE_SHARE = 0.9  # of a pooled category's filled training cells that look like codes (a postal code)
 CODE_LENGTH = 12  # a code's characters at most
+NUMBER_SHARE = 0.95  # of a pooled category's filled cells that read as numbers: a number column left untyped
+NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 # A value this many training leads hold, with this many SQLs expected at the overall rate, and none seen: far
 # beyond chance (e^-20), so the value is set (or left blank) by what happened to the lead.
 ONE_SIDED_LEADS = 100
@@ -36,6 +39,7 @@ ADVICE = {
         "late": "list its column under after_contact",
         "constant": "check its true_values (or contains: value) against the export's cells",
         "blank no": 'if a blank cell means no, add false_values: [""] to its column',
+        "number": "declare type: {type} in its column",
     },
     False: {
         "multi": "is learnt better as one flag per value, each a custom field of its own",
@@ -44,6 +48,7 @@ ADVICE = {
         "late": "leave it out of the history",
         "constant": "check how the history was made",
         "blank no": "if a missing value means no, write false for it in the history",
+        "number": "write its values as JSON numbers in the history, not text",
     },
 }
 
@@ -138,12 +143,23 @@ def _category_notes(
     read = [field.level(v) for v in filled]
     levels = len({v.lower() for v in read})
     pooled = sum(v.lower() not in known for v in read) / len(read)
+    if pooled >= POOLED_SHARE and (number := _number_advice(field, filled, advice)):
+        return [
+            f"custom field {field.name}: {pooled:.0%} of the training leads that have it hold a level too rare "
+            f"to learn ({levels:,} levels), pooled as '(other)': {number}"
+        ]
     if pooled >= POOLED_SHARE:
         return [
             f"custom field {field.name}: {pooled:.0%} of the training leads that have it hold a level too rare "
             f"to learn ({levels:,} levels; fewer than {builder.min_category_count} leads each, or beyond the "
             f"{builder.max_categories} most common), pooled as '(other)': "
             f"{_prefix_advice(field, read, builder, advice)}"
+        ]
+    if field.prefix and (number := _number_advice(field, filled, advice)):
+        # Walk V: a 0-100 score read by prefix: 1, as the old advice said, trained without a word ('1.3 (read
+        # as 1.)', 100 in the level of the 1x scores).
+        return [
+            f"custom field {field.name}: read by its first {_characters(field.prefix)} (prefix: {field.prefix}), {number}"
         ]
     return []
 
@@ -173,6 +189,28 @@ def _prefix_advice(field: CustomField, read: list[str], builder: FeatureBuilder,
                 shorter = advice["prefix"].format(n=n, chars=_characters(n))
                 return f"{codes}{shorter} would keep {kept:.0%} of them in levels of their own; else {advice['pooled']}"
     return f"{already}{advice['pooled']}"
+
+
+def _number_advice(field: CustomField, filled: list[str], advice: dict) -> str:
+    """For a category whose cells are numbers, not codes: what declares it a number (walk V: a 0–100 score left
+    at the default type was told prefix: 1, and following it read 100 as a 1x score), else ''."""
+    numbers = [v for v in filled if NUMBER.fullmatch(v)]
+    if len(numbers) < NUMBER_SHARE * len(filled):
+        return ""
+    whole = all(v.lstrip("+-").isdigit() for v in numbers)
+    # Codes are whole: with a leading zero ('01067') or of one width, 3 or more digits (postal codes): prefix: fits.
+    widths = {len(v) for v in numbers}
+    if whole and (
+        any(len(v) > 1 and v[0] == "0" for v in numbers) or (len(widths) == 1 and min(widths) >= 3)
+    ):
+        return ""
+    examples = ", ".join(repr(v) for v, _ in Counter(numbers).most_common(2))
+    declared = advice["number"].format(type="integer" if whole else "number")
+    drop = " and drop its prefix:" if field.prefix and advice is ADVICE[True] else ""
+    return (
+        f"{len(numbers) / len(filled):.0%} of its filled cells are numbers ({examples}, …), read as levels of a "
+        f"category, so their order is lost: {declared}{drop}"
+    )
 
 
 def _characters(n: int) -> str:

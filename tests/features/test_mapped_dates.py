@@ -38,9 +38,31 @@ def test_numeric_text_without_a_numeric_format_is_the_rows_error_naming_the_form
     [(number, problem)] = map_rows(parse_mapping(iso), [_row(Created="45901.00046")])
     assert number == 2
     assert problem.startswith("row 2 (Id a1): Created: '45901.00046' is a number, not an ISO 8601 date")
-    assert "excel" in problem and "epoch_s" in problem and "epoch_ms" in problem
+    # Only the formats that read it as a date from 1990 on are suggested.
+    assert problem.endswith("declare the column's date_format as excel (serial days: 2025-09-01)")
     [(_, webinar)] = map_rows(parse_mapping(iso), [_row(Created="2025-01-01")])
     assert webinar.startswith("row 2 (Id a1): Webinar: '1764979200000' is a number")
+
+
+def test_a_score_declared_a_date_is_asked_about_its_type_and_never_read_as_a_1900_date():
+    # Walk V: a 0-100 score declared datetime was told to declare excel; following that read 39 as 1900-02-07
+    # and trained silently ('6sense score: 46,302 days ago').
+    mapping = parse_mapping(
+        MAPPING.replace("custom:\n", "custom:\n  score: {column: Score, type: datetime}\n")
+    )
+    [(_, problem)] = map_rows(mapping, [_row(Score="39")])
+    assert problem == (
+        "row 2 (Id a1): Score: '39' is a number, not an ISO 8601 date: read as excel serial days or Unix time it "
+        "is no date from 1990 on: is the column's type right (type: number for a score or a count)?"
+    )
+    for fmt in ("excel", "epoch_s"):
+        rule = f"custom:\n  score: {{column: Score, type: datetime, date_format: {fmt}}}\n"
+        [(_, problem)] = map_rows(parse_mapping(MAPPING.replace("custom:\n", rule)), [_row(Score="39")])
+        assert problem.startswith(f"row 2 (Id a1): Score: '39' read by date_format {fmt} is 19")
+        assert problem.endswith(
+            "before 1990-01-01: a number that is no date (a score, a count: is the column's type right?), or a "
+            "system's zero date (list it in the mapping's placeholders)"
+        )
 
 
 def test_a_created_at_column_is_a_date_even_without_its_type():

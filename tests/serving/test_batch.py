@@ -322,6 +322,28 @@ def test_a_mapped_cp1252_semicolon_export_is_scored(tmp_path):
     assert list(read_leads(header_only, mapping)) == []
 
 
+def test_a_mapped_export_whose_multi_select_cells_use_another_separator_is_told_so_and_still_decided(
+    tmp_path, caplog
+):
+    # Walk V: 'Analytics, Integrations, Reporting' under the default ';' read as "Interested in Analytics: no".
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Created}\n"
+        "custom:\n  wants_api: {column: Products, contains: API}\n"
+    )
+    text = "Id,Created,Products\n" + "".join(
+        f'm-{i},2026-11-01T09:00:00,"{cell}"\n'
+        for i, cell in enumerate(["API, SSO", "SSO", "Analytics, API"])
+    )
+    path = write_bytes(tmp_path / "export.csv", text.encode())
+    with caplog.at_level("WARNING"):
+        leads = list(read_leads(path, mapping))
+    assert [row.lead.custom["wants_api"] for row in leads] == [False, False, False]  # as the mapping says
+    assert (
+        "export.csv: Products: 2 of its 3 filled cells separate values by ',', not ';' (such as 'API, SSO'), so "
+        "custom field wants_api (contains:) read a value they list as no: add separator: ',' to it"
+    ) in caplog.text
+
+
 def test_a_mapped_utf16_export_tells_its_encoding_once_and_reads_each_columns_decimal_mark(
     tmp_path, caplog, monkeypatch
 ):

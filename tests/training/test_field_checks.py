@@ -254,3 +254,45 @@ def test_a_one_sided_value_is_quoted_as_the_export_spells_it():
         CustomField("stage", "category", "Stage"), stages, y=y, vocabulary=("(other)", "closed lost", "open")
     )
     assert "none of the 200 training leads where it is 'Closed Lost' became an SQL" in note
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        # Walk V: a 0–100 score and decimal web sessions left at the default type were told prefix: 1 / 2.
+        (
+            [str(i % 101) for i in range(N)],
+            "are numbers ('0', '1', …), read as levels of a category, so their order is lost: declare type: "
+            "integer in its column",
+        ),
+        ([f"{i % 300 / 10}" for i in range(N)], "declare type: number in its column"),
+    ],
+)
+def test_a_pooled_category_of_numbers_is_told_to_declare_a_number_type_not_a_prefix(values, said):
+    [note] = _notes(CustomField("score", "category", "Score"), values)
+    assert note.startswith(
+        "custom field score: 100% of the training leads that have it hold a level too rare"
+    )
+    assert note.endswith(said) and "prefix" not in note
+    [note] = _notes(CustomField("score", "category", "Score", prefix=2), values)
+    assert note.endswith(" and drop its prefix:")
+    [note] = _notes(CustomField("score", "category", "Score"), values, mapped=False)
+    assert note.endswith("write its values as JSON numbers in the history, not text")
+
+
+def test_numbers_that_are_codes_keep_the_prefix_advice():
+    fixed = [f"{80000 + i * 7 % 5000}" for i in range(N)]  # postal codes: one width, no leading zero
+    [note] = _notes(CustomField("postal_code", "category", "Postal code"), fixed)
+    assert "(prefix: " in note and "type:" not in note
+
+
+def test_numbers_read_by_a_prefix_are_told_to_be_a_number_even_when_few_are_pooled():
+    # Walk V: web sessions read by prefix: 2, as the old advice said, trained silently: '1.3 (read as 1.)'.
+    sessions = [f"{i % 300 / 10}" for i in range(N)]
+    field = CustomField("web_sessions", "category", "Web sessions", prefix=2)
+    vocabulary = ("(other)", *sorted({field.level(v) for v in sessions}))
+    [note] = _notes(field, sessions, vocabulary=vocabulary)
+    assert note.startswith(
+        "custom field web_sessions: read by its first 2 characters (prefix: 2), 100% of its"
+    )
+    assert note.endswith("declare type: number in its column and drop its prefix:")
