@@ -10,7 +10,10 @@ DATA ?= .leadgate
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --no-compile -e '.[dev]'
+	# pip compiles each file on one core; compileall uses every core (the bytecode is kept: the environment may
+	# set PYTHONDONTWRITEBYTECODE, and then every import would compile again).
+	$(PY) -m compileall -q -j 0 $(VENV)/lib
 	touch $(STAMP)
 
 install: $(STAMP)
