@@ -13,6 +13,9 @@ from tests.file_order import pytest_addoption, pytest_collection_modifyitems  # 
 # LightGBM's OpenMP threads spin while waiting; beside another busy process on two cores that made
 # training 4-10x slower (bench/README.md). Tests share the machine, so threads sleep instead.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# One OpenMP thread each: make test runs a worker per core, so a second thread only waits for a core (user CPU
+# of tests/cli/test_training.py 110.7 -> 97.9 s on two workers).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 # Rich fixes a console's width when it is made if COLUMNS is set then (pytest-xdist's workers set 80), and the
 # CLI's console is made at import: unset, each CliRunner call's own COLUMNS is read when it prints.
 for name in ("COLUMNS", "LINES"):
