@@ -229,7 +229,8 @@ def _number(text: str, mark: str) -> float:
                 "reads bands as they are), or as a custom field of type `category`"
             )
         raise ValueError(
-            f"{text!r} is not a number (a currency sign or code, % and grouping spaces are read; "
+            f"{text!r} is not a number (a currency sign or code, %, grouping spaces and a magnitude such as "
+            "K, M, Mio or bn are read; "
             "map other text with the column's `values`)"
         )
     return number

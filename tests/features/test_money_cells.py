@@ -193,3 +193,13 @@ def test_a_german_export_trains_in_usd_only_with_its_rate(tmp_path):
     history = history_from_export(rows, _mapping(EUR)).history
     revenues = [lead.company.annual_revenue for lead in history.leads]
     assert revenues == [337756.02, 1_080_000, 2160, 54]
+
+
+def test_amounts_with_a_magnitude_are_money_in_their_currency():
+    # Walk F6a: '$1.2M' was its row's error; 'MIO' is a magnitude, not a currency code.
+    results = _mapped(_mapping(), _rows("$1,2M", "1,5 MIO", "USD 3 Mrd."))
+    assert [r["company"]["annual_revenue"] for r in results] == [1_200_000, 1_500_000, 3_000_000_000]
+    (converted,) = _mapped(_mapping(EUR), _rows("1,2 Mio €"))
+    assert converted["company"]["annual_revenue"] == 1_296_000
+    (refused,) = _mapped(_mapping(), _rows("€500K"))
+    assert "'€500K' is an amount in € (EUR), not USD" in refused
