@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from leadgate.features.blank_cells import cell
 from leadgate.features.cells import Row, checked, convert, event_count, flag
+from leadgate.features.column_currencies import mixed_currencies
 from leadgate.features.mapping import EventRule, Label, Mapping, MappingError, Sequence
 from leadgate.features.number_marks import column_mark, evidence
 from leadgate.features.sequences import sequence_keys, sequence_ranks
@@ -56,6 +57,20 @@ def decimal_marks(
         except ValueError as error:
             raise MappingError(f"{error}{_rows_of_strays(rule, cells, declared)}") from None
     return marks
+
+
+def mixed_currency_columns(mapping: Mapping, raw_rows: list[dict]) -> list[str]:
+    """The number columns without a `currency` whose cells are amounts in different currencies, each a line."""
+    placeholders = set(mapping.placeholders)
+    problems = []
+    for rule in mapping.number_rules():
+        if rule.currency is not None:  # its cells in another currency are each their row's error
+            continue
+        cells = (cell(rule, Row(raw, placeholders)) for raw in raw_rows)
+        texts = [text for text in (rule.values.get(c, c) for c in cells if c is not None) if text is not None]
+        if problem := mixed_currencies(rule.column, texts):
+            problems.append(problem)
+    return problems
 
 
 def _rows_of_strays(rule, cells: list[str | None], declared: str | None) -> str:

@@ -8,7 +8,13 @@ from dataclasses import dataclass, field, replace
 from leadgate.features.cells import Row
 from leadgate.features.column_types import type_mismatches
 from leadgate.features.date_readings import date_readings
-from leadgate.features.export_records import decimal_marks, map_rows, row_label, with_columns
+from leadgate.features.export_records import (
+    decimal_marks,
+    map_rows,
+    mixed_currency_columns,
+    row_label,
+    with_columns,
+)
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
 from leadgate.features.multi_select import separator_findings, separator_line
@@ -138,6 +144,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     described = describe_outcomes(label, values)
     notes += unheld_values(label, values, won)
     notes += _separator_notes(mapping, kept)
+    # Before the marks: '$ 1,000' and '€ 1.000' are not one amount, whichever mark each is read with.
+    if mixed := mixed_currency_columns(mapping, rows):
+        raise MappingError("\n".join(mixed))
     marks = decimal_marks(mapping, rows)
     results = map_rows(mapping, rows, marks=marks)
     if undated and mapping.skip_undated:

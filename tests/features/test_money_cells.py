@@ -203,3 +203,19 @@ def test_amounts_with_a_magnitude_are_money_in_their_currency():
     assert converted["company"]["annual_revenue"] == 1_296_000
     (refused,) = _mapped(_mapping(), _rows("€500K"))
     assert "'€500K' is an amount in € (EUR), not USD" in refused
+
+
+def test_training_refuses_a_custom_number_column_of_amounts_in_different_currencies():
+    # Walk F6b: '$ 1,000' and '€ 1.000' were both learnt as 1000, as if one unit.
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncustom:\n  budget: {column: Budget, type: number}\n"
+        "label:\n  sql: {column: Won}\n  sql_positive: ['1']\n"
+    )
+    budgets = ["$ 1,000.50", "€ 1.000,50", "$ 2,000", "EUR 5.000", "$ 300"] * 20
+    rows = [{"Id": f"a{i}", "Budget": b, "Won": str(i % 2)} for i, b in enumerate(budgets)]
+    with pytest.raises(MappingError) as caught:
+        history_from_export(rows, mapping)
+    assert str(caught.value).startswith(
+        "column 'Budget' holds amounts in different currencies (cells per currency mark: '$' 60, '€' 20, "
+        "'EUR' 20; such as '$ 1,000.50', '€ 1.000,50', 'EUR 5.000'), which a model would read as one unit"
+    )
