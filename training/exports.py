@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from leadgate.features.cells import Row
 from leadgate.features.column_types import type_mismatches
 from leadgate.features.date_readings import date_readings
+from leadgate.features.date_suggestions import date_format_mismatches
 from leadgate.features.export_records import (
     decimal_marks,
     map_rows,
@@ -164,7 +165,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     problems = [r for _, r in results if isinstance(r, str)]
     if len(problems) > max_bad_share * len(results):
         # A column most of whose cells its declared type cannot read: one line, not an error on every row.
-        if wrong_types := type_mismatches(mapping, kept, marks):
+        # Or a date column most of whose cells its date_format cannot read: the formats that do, with counts.
+        if wrong_types := type_mismatches(mapping, kept, marks) + date_format_mismatches(mapping, kept):
             raise MappingError("\n".join(wrong_types))
         shown = "\n  ".join(problems[:10])
         more = f"\n  ... and {len(problems) - 10:,} more" if len(problems) > 10 else ""
