@@ -15,7 +15,7 @@ from leadgate.api_inputs import (
     one_table,
 )
 from leadgate.api_warnings import Decided, notes_as_warnings, warn_dates, warn_decided
-from leadgate.decision.custom_words import category_shown
+from leadgate.decision.custom_words import category_shown, custom_shown
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
@@ -199,12 +199,13 @@ def _shown(builder, spec, value, custom: dict):
     it, as its reasons quote it); None when missing."""
     if value != value:
         return None
-    if any(field.feature == spec.name and field.type == "flag" for field in builder.custom_fields):
-        return "yes" if value else "no"  # as its reasons say it, not 1.0
+    field = next((f for f in builder.custom_fields if f.feature == spec.name), None)
+    if field is not None and field.type in ("flag", "datetime"):
+        # As its reasons say it: 'yes', not 1.0; '17 days ago', not the age of 17.47 days the model reads.
+        return custom_shown(field, value, value)
     if spec.categorical:
         vocabulary = builder.vocabularies_.get(spec.name, [])
         level = vocabulary[int(value)] if 0 < int(value) < len(vocabulary) else None
-        field = next((f for f in builder.custom_fields if f.feature == spec.name), None)
         written = custom.get(field.name) if field is not None else None
         if written is None:
             return level or "(other)"

@@ -177,6 +177,19 @@ def test_explain_shows_a_custom_value_as_its_reasons_do_and_says_when_a_category
     assert _shown(builder, country, 1.0, {}) == "DE" and _shown(builder, country, 0.0, {}) == "(other)"
 
 
+def test_explain_shows_a_custom_date_as_its_reasons_do_not_as_the_days_the_model_reads():
+    # Walk F11b: explain showed 17.47 (the age in days at the decision) where the reason said "17 days ago".
+    from leadgate.api import _shown
+    from leadgate.features.builder import FeatureBuilder, custom_spec
+    from leadgate.features.custom import CustomField
+
+    field = CustomField("webinar", "datetime", "Last webinar")
+    builder = FeatureBuilder(custom_fields=(field,))
+    spec, written = custom_spec(field), {"webinar": "2026-11-20T09:00:00+00:00"}
+    shown = [_shown(builder, spec, days, written) for days in (17.47, 0.4, -3.2, 1.0)]
+    assert shown == ["17 days ago", "today", "in 3 days", "1 day ago"]
+
+
 def test_import_leadgate_stays_light():
     code = "import sys, leadgate; print(sorted({'mlflow', 'lightgbm', 'shap', 'pandas'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
