@@ -30,6 +30,49 @@ def one_currency(counts: Counter[str]) -> bool:
     return shared is None or bool(shared)
 
 
+def shared_currencies(texts: Iterable[str]) -> tuple[str, ...]:
+    """The currencies every marked cell may be in ('€' and 'EUR': EUR), sorted; () when none is marked or they
+    share none."""
+    shared: frozenset[str] | None = None
+    for mark in currency_counts(texts):
+        shared = _codes(mark) if shared is None else shared & _codes(mark)
+    return tuple(sorted(shared or ()))
+
+
+def check_trained_currency(codes: tuple[str, ...], text: str) -> None:
+    """Refuse a cell marked in a currency other than the one training read its column's amounts in (`codes`):
+    read as a number it would be taken as that unit (walk F6b)."""
+    for mark in sorted(currency_marks(text)):
+        if _codes(mark) & set(codes):
+            continue
+        # '$' for the dollars and pesos its sign stands for, as training's cells wrote it; else the code.
+        named = next((sign for sign, of in SIGNS.items() if len(of) > 1 and set(of) == set(codes)), None)
+        named = named or " or ".join(codes)
+        raise ValueError(
+            f"{text!r} is an amount in {mark}, but the model was trained on this column's amounts in {named}: "
+            f"write it in {named}, as training's cells were (a model reads a column as one currency)"
+        )
+
+
+def with_trained_currencies(mapping, currencies: dict[str, list[str]] | None):
+    """The mapping with each number column that names no currency refusing cells in another currency than
+    training read it in (`currencies`: a model's metadata, by lead path: 'custom.budget': ['EUR'])."""
+    if not currencies:
+        return mapping
+
+    def kept(path: str, rule):
+        codes = currencies.get(path)
+        if not codes or rule.type not in ("number", "integer") or rule.currency is not None:
+            return rule
+        rule = rule.model_copy()
+        rule._trained_currencies = tuple(codes)
+        return rule
+
+    fields = {path: kept(path, rule) for path, rule in mapping.fields.items()}
+    custom = {name: kept(f"custom.{name}", rule) for name, rule in mapping.custom.items()}
+    return mapping.model_copy(update={"fields": fields, "custom": custom})
+
+
 def mixed_currencies(column: str, texts: list[str]) -> str | None:
     """The problem of a number column whose cells are amounts in different currencies, or None.
 

@@ -17,6 +17,7 @@ from leadgate.api_inputs import (
 from leadgate.api_warnings import Decided, notes_as_warnings, warn_dates, warn_decided
 from leadgate.decision.custom_words import category_shown, custom_shown
 from leadgate.decision.record import DecisionRecord
+from leadgate.features.column_currencies import with_trained_currencies
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
@@ -179,6 +180,8 @@ class Scorer:
                 )
             warn_dates(self.loaded.model, mapping, stacklevel)
             marks = self.loaded.model.metadata.get("decimal_marks")
+            # A cell in another currency than training read the column in is its row's error, as in `score`.
+            mapping = with_trained_currencies(mapping, self.loaded.model.metadata.get("currencies"))
             return notes_as_warnings(lambda: mapped_leads(leads, mapping, marks), stacklevel)
         if isinstance(leads, pd.DataFrame):
             lead_fields_in([str(column) for column in leads.columns])

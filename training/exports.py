@@ -10,6 +10,7 @@ from leadgate.features.column_types import type_mismatches
 from leadgate.features.date_readings import date_readings
 from leadgate.features.date_suggestions import date_format_mismatches
 from leadgate.features.export_records import (
+    column_currencies,
     decimal_marks,
     map_rows,
     mixed_currency_columns,
@@ -221,6 +222,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         label_closed=closed_label(label, values),
         kept_from_baselines=tuple(mapping.kept_from_baselines(header).items()),
         date_readings=date_readings(mapping),
+        currencies=column_currencies(mapping, rows),
     )
     return MappedExport(history, [*problems, *refused], notes)
 
