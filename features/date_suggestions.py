@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 from leadgate.features.blank_cells import cell
 from leadgate.features.cells import Row
 from leadgate.features.date_readings import dated_columns
 from leadgate.features.dates import NUMERIC_FORMATS, moment
+
+log = logging.getLogger(__name__)
 
 SAMPLE = 1_000  # filled cells tried per column: enough to meet a day after the 12th, quick on any export
 # The shapes CRM exports write dates in: day or month first, ISO order, German points; each with no time, a
@@ -88,3 +92,10 @@ def date_format_mismatches(mapping, rows: list[dict]) -> list[str]:
         if suggestion:
             lines.append(f"{target} ({rule.column}): {suggestion}")
     return lines
+
+
+def say_date_formats(mapping, rows: list[dict], where: str = "") -> None:
+    """Log each date column's line (`where`: the file, 'new_leads.csv: '): scoring still gives each row it cannot
+    read its own error; the line says which format would read them. The Python API gives it as a warning."""
+    for line in date_format_mismatches(mapping, rows):
+        log.warning("%s%s", where, line)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from leadgate.features.cells import cell_text, cell_value
 from leadgate.features.custom import CustomField
+from leadgate.features.date_suggestions import say_date_formats
 from leadgate.features.export_records import (
     decimal_marks,
     mapped_rows,
@@ -197,6 +198,7 @@ def _mapped_rows(
     head = list(islice(rows, MARK_SAMPLE))
     marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
     say_separators(mapping, head, f"{path.name}: ")
+    say_date_formats(mapping, head, f"{path.name}: ")
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
         yield mapped_row(mapping, number, data, lead_id)
 

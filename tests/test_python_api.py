@@ -490,3 +490,18 @@ def test_decide_warns_of_a_model_column_far_from_training_as_score_says_it(shop_
     assert str(said[0].message).startswith(
         f"model columns far from training (PSI > 0.25): custom_budget_eur {drift[0]['psi']:.2f} (Budget): check"
     )
+
+
+def test_a_mapped_frame_whose_dates_its_format_cannot_read_warns_with_the_formats_that_do(scorer):
+    # Walk F9: each row's error quoted the format; nothing said which format would read the column.
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, date_format: '%Y-%m-%d %H:%M'}\n"
+    )
+    export = pd.DataFrame({"Id": ["d-1", "d-2"], "Angelegt": ["13.03.2026 09:00", "01.03.2026 10:00"]})
+    with pytest.warns(
+        UserWarning, match=r"created_at \(Angelegt\): date_format '%Y-%m-%d %H:%M' reads none of 2"
+    ):
+        decided = scorer.decide(export, mapping=mapping)
+    assert decided["error"].str.contains("does not match date_format").all()

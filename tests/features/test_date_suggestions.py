@@ -82,3 +82,22 @@ def test_training_names_the_formats_for_created_at_and_a_datetime_custom_field(t
         "custom.webinar (Webinar): date_format '%d.%m.%Y' reads none of 60 sampled cells, not '2024-03-01'; "
         "ISO 8601 (leave out date_format) reads 60; '%Y-%m-%d' reads 60: declare the one the CRM writes",
     ]
+
+
+def test_scoring_says_the_formats_once_for_the_file_and_each_row_keeps_its_error(caplog):
+    import logging
+
+    from leadgate.features.date_suggestions import say_date_formats
+    from leadgate.features.export_records import map_rows
+
+    mapping = parse_mapping(MAPPING.split("custom:")[0])
+    rows = [{"Id": "a1", "Created": "13/03/2024 14:22"}, {"Id": "a2", "Created": "01/03/2024 10:00"}]
+    with caplog.at_level(logging.WARNING):
+        say_date_formats(mapping, rows, "new.csv: ")
+    assert caplog.messages == [
+        "new.csv: created_at (Created): date_format '%Y-%m-%d %H:%M' reads none of 2 sampled cells, not "
+        "'13/03/2024 14:22'; '%d/%m/%Y %H:%M' reads 2; '%m/%d/%Y %H:%M' reads 1: declare the one the CRM writes"
+    ]
+    first, second = map_rows(mapping, rows, outcome=False)
+    assert "'13/03/2024 14:22' does not match date_format '%Y-%m-%d %H:%M'" in first[1]
+    assert "'01/03/2024 10:00' does not match" in second[1]
