@@ -186,7 +186,8 @@ class Scorer:
         if isinstance(leads, pd.DataFrame):
             lead_fields_in([str(column) for column in leads.columns])
             # As `score` reads a CSV: text cells of custom fields by the model's types, rows numbered as the file.
-            return list(table_rows(leads.to_dict(orient="records"), self.custom_fields))
+            currencies = self.loaded.model.metadata.get("currencies")
+            return list(table_rows(leads.to_dict(orient="records"), self.custom_fields, currencies))
         leads = list(leads)
         if leads and all(isinstance(lead, dict) for lead in leads):  # export rows as dicts, as a DataFrame's
             lead_fields_in(list(dict.fromkeys(str(key) for lead in leads for key in lead)))

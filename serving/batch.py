@@ -182,6 +182,7 @@ def score_file(
         encoding=encoding,
         known_marks=known,
         custom_fields=pipeline.custom_fields,
+        currencies=model.metadata.get("currencies") if model is not None else None,
     )
     named = mapping.feature_columns() if mapping is not None else None
     return score_rows(pipeline, rows if as_of is None else as_of.rows(rows), output_path, on_progress, named)

@@ -566,3 +566,14 @@ def test_a_model_trained_on_euro_amounts_refuses_a_new_leads_amount_in_dollars(t
         pd.DataFrame(new), mapping=str(tmp_path / "shop.yaml")
     )
     assert api["error"].tolist()[1].startswith("row 3: Budget: '$ 1.500,00' is an amount in $, but the model")
+    # A lead-path table (no mapping) too.
+    paths = pd.DataFrame(
+        {
+            "lead_id": ["p-1", "p-2"],
+            "created_at": ["2026-11-02T09:00:00Z"] * 2,
+            "custom.budget_eur": ["$ 1,500.00", "€ 1,500.00"],
+        }
+    )
+    by_path = leadgate.load(data_dir=tmp_path / "d").decide(paths)
+    assert by_path["error"].tolist()[0].startswith("row 2: custom.budget_eur: '$ 1,500.00' is an amount in $")
+    assert by_path["error"].isna().tolist() == [False, True]
