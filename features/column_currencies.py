@@ -73,11 +73,12 @@ def with_trained_currencies(mapping, currencies: dict[str, list[str]] | None):
     return mapping.model_copy(update={"fields": fields, "custom": custom})
 
 
-def mixed_currencies(column: str, texts: list[str]) -> str | None:
+def mixed_currencies(column: str, texts: list[str], mapped: bool = True) -> str | None:
     """The problem of a number column whose cells are amounts in different currencies, or None.
 
     Read as numbers they would be one unit ('$ 1,000' and '€ 1.000' both 1000): the model would learn a
-    dollar and a euro as the same amount (walk F6b).
+    dollar and a euro as the same amount (walk F6b). `mapped`: a mapping reads the column, whose options the
+    line may name; else a lead-path table's (`custom.budget`), which has none.
     """
     counts = currency_counts(texts)
     if one_currency(counts):
@@ -88,9 +89,13 @@ def mixed_currencies(column: str, texts: list[str]) -> str | None:
         for mark in currency_marks(text):
             examples.setdefault(mark, text)
     shown = ", ".join(repr(examples[mark]) for mark, _ in counts.most_common(3))
-    return (
+    said = (
         f"column {column!r} holds amounts in different currencies (cells per currency mark: {held}; such as "
-        f"{shown}), which a model would read as one unit: convert them to one currency in the export, split "
-        "the column into one per currency, give it its one `currency:` (the cells in another are then each "
-        "their row's error), or read it as a category (leave out `type`)"
+        f"{shown}), which a model would read as one unit: convert them to one currency in the"
+    )
+    if not mapped:
+        return f"{said} file, or split the column into one per currency"
+    return (
+        f"{said} export, split the column into one per currency, give it its one `currency:` (the cells in "
+        "another are then each their row's error), or read it as a category (leave out `type`)"
     )
