@@ -20,8 +20,8 @@ def number_text(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _shown(field: CustomField, value, days: float) -> str:
-    """A custom value as a person reads it."""
+def custom_shown(field: CustomField, value, days: float) -> str:
+    """A custom value as a person reads it; a date by `days`, the model's value: its age at the decision."""
     if field.type == "flag":
         return "yes" if value else "no"
     if field.type == "datetime":
@@ -53,7 +53,7 @@ def custom_renderer(field: CustomField, column: int) -> Renderer:
         if field.type == "category":
             shown = category_shown(field, value, pooled=x[i, column] == 0)
         else:
-            shown = _shown(field, value, float(x[i, column]))
+            shown = custom_shown(field, value, float(x[i, column]))
         return template.format(label=field.label, value=shown)
 
     return render

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from leadgate.features import number_marks
 from leadgate.features.blank_cells import cell
+from leadgate.features.column_currencies import check_trained_currency
 from leadgate.features.custom import prefix_number_problem
 from leadgate.features.dates import moment
 from leadgate.features.employee_bands import MAX_EMPLOYEES, read_band
@@ -119,6 +120,10 @@ def convert(rule, row: Row):
     if number_cell:
         raise ValueError(prefix_number_problem(rule.prefix, value))
     if rule.type in ("number", "integer"):
+        if (
+            rule.trained_currencies
+        ):  # a model's column of amounts in one currency: a cell in another is no amount
+            check_trained_currency(rule.trained_currencies, value)
         number = _number(value, rule.decimal or row.mark(rule.column))
         if rule.type == "integer" and not number.is_integer():
             raise ValueError(f"expected a whole number, got {value!r}")
@@ -229,7 +234,8 @@ def _number(text: str, mark: str) -> float:
                 "reads bands as they are), or as a custom field of type `category`"
             )
         raise ValueError(
-            f"{text!r} is not a number (a currency sign or code, % and grouping spaces are read; "
+            f"{text!r} is not a number (a currency sign or code, %, grouping spaces and a magnitude such as "
+            "K, M, Mio or bn are read; "
             "map other text with the column's `values`)"
         )
     return number

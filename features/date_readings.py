@@ -7,7 +7,7 @@ from leadgate.features.mapping import Mapping
 from leadgate.features.mapping_columns import Column
 
 
-def _dated(mapping: Mapping) -> dict[str, Column]:
+def dated_columns(mapping: Mapping) -> dict[str, Column]:
     """The mapping's date columns by what they become: created_at and each datetime custom field."""
     rules: dict[str, Column] = {}
     if isinstance(mapping.created_at, Column):  # a sequence writes no dates
@@ -21,7 +21,7 @@ def date_readings(mapping: Mapping) -> dict[str, dict]:
     "Created Date", "date_format": "%d/%m/%Y %H:%M", "timezone": "Europe/Berlin"}, "custom.last_visit": …}."""
     return {
         target: {"column": rule.column, "date_format": rule.date_format, "timezone": rule.timezone or "UTC"}
-        for target, rule in _dated(mapping).items()
+        for target, rule in dated_columns(mapping).items()
     }
 
 

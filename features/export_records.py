@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from leadgate.features.blank_cells import cell
 from leadgate.features.cells import Row, checked, convert, event_count, flag
-from leadgate.features.mapping import EventRule, Label, Mapping, MappingError, Sequence
+from leadgate.features.column_currencies import mixed_currencies, shared_currencies
+from leadgate.features.mapping import Column, EventRule, Label, Mapping, MappingError, Sequence
 from leadgate.features.number_marks import column_mark, evidence
 from leadgate.features.sequences import sequence_keys, sequence_ranks
 
@@ -56,6 +57,35 @@ def decimal_marks(
         except ValueError as error:
             raise MappingError(f"{error}{_rows_of_strays(rule, cells, declared)}") from None
     return marks
+
+
+def _unconverted(mapping: Mapping, raw_rows: list[dict]) -> Iterator[tuple[str, Column, list[str]]]:
+    """(lead path, rule, filled cells) of each number column naming no `currency` (a currency makes its cells
+    in another each their row's error)."""
+    placeholders = set(mapping.placeholders)
+    rules = {**mapping.fields, **{f"custom.{name}": rule for name, rule in mapping.custom.items()}}
+    for path, rule in rules.items():
+        if rule.type not in ("number", "integer") or rule.column is None or rule.currency is not None:
+            continue
+        cells = (cell(rule, Row(raw, placeholders)) for raw in raw_rows)
+        yield (
+            path,
+            rule,
+            [t for t in (rule.values.get(c, c) for c in cells if c is not None) if t is not None],
+        )
+
+
+def mixed_currency_columns(mapping: Mapping, raw_rows: list[dict]) -> list[str]:
+    """The number columns without a `currency` whose cells are amounts in different currencies, each a line."""
+    found = (mixed_currencies(rule.column, texts) for _, rule, texts in _unconverted(mapping, raw_rows))
+    return [problem for problem in found if problem]
+
+
+def column_currencies(mapping: Mapping, raw_rows: list[dict]) -> dict[str, list[str]]:
+    """Per lead path of a number column naming no `currency`, the currencies its marked cells are in ('custom.
+    budget': ['EUR']), kept with the model: scoring refuses a cell in another."""
+    found = {path: shared_currencies(texts) for path, _, texts in _unconverted(mapping, raw_rows)}
+    return {path: list(codes) for path, codes in found.items() if codes}
 
 
 def _rows_of_strays(rule, cells: list[str | None], declared: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from leadgate.features import number_marks
 from leadgate.features.cells import NumberCell, cell_text, yes_or_no
+from leadgate.features.column_currencies import check_trained_currency
 from leadgate.features.custom import prefix_number_problem, value_problem
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
 
@@ -37,9 +38,12 @@ def custom_text(spec, text: str):
     return text  # a category is its text; a datetime stays the text the lead's schema reads
 
 
-def typed_custom(lead: dict, fields) -> list[str]:
+def typed_custom(lead: dict, fields, currencies: dict[str, list[str]] | None = None) -> list[str]:
     """Turn the text cells of `lead['custom']` into the declared fields' types, in place; 'custom.name: problem'
-    for each cell that cannot be read (left as text). Fields not declared are left for the model's check."""
+    for each cell that cannot be read (left as text). Fields not declared are left for the model's check.
+
+    `currencies`: per lead path, the currencies a model's training read a number field's amounts in (its
+    metadata): a cell marked in another is a problem, never read as the same unit."""
     custom = lead.get("custom")
     if not isinstance(custom, dict):
         return []
@@ -62,6 +66,8 @@ def typed_custom(lead: dict, fields) -> list[str]:
         if spec is None or not isinstance(value, str):
             continue
         try:
+            if spec.type in ("number", "integer") and (codes := (currencies or {}).get(f"custom.{name}")):
+                check_trained_currency(tuple(codes), value)
             custom[name] = custom_text(spec, value)
         except ValueError as error:
             problems.append(f"custom.{name}: {error}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from leadgate.features.blank_cells import ValueMap, Words, applies, blank_words, check_flag_words
 from leadgate.features.dates import EPOCH_FORMATS, NUMERIC_FORMATS, check_format, time_zone
@@ -52,6 +52,14 @@ class Column(_Strict):
         allow_inf_nan=False,
         description="USD for one unit of `currency` (EUR at 1.08 dollars: 1.08); no rate is ever looked up",
     )
+    # The currencies a model's training read this number column's marked cells in ('€': EUR), when the
+    # mapping names none: scoring refuses a cell in another (features/column_currencies.py); not in the YAML.
+    _trained_currencies: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def trained_currencies(self) -> tuple[str, ...]:
+        """The currencies training read this column's marked amounts in, when the mapping names none."""
+        return self._trained_currencies
 
     @property
     def where(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from leadgate.features.number_marks import magnitude_word
+
 # The currencies each sign number_marks reads may stand for: '$' is the US dollar's and other dollars' and pesos'
 # sign, '¥' the yen's and the yuan's. A cell's sign fits a column in any of them; '¢' (cents) fits none.
 SIGNS = {
@@ -22,8 +24,10 @@ SIGNS = {
 
 def currency_marks(text: str) -> set[str]:
     """The currency signs and codes ('€', 'EUR') in a cell that number_marks reads as a number: what it strips
-    beside the digits, a sign, grouping and '%' (an exponent is one letter, a code three)."""
-    return set(re.findall(r"[A-Z]{3}", text)) | {c for c in text if unicodedata.category(c) == "Sc"}
+    beside the digits, a sign, grouping, '%' and a magnitude ('1,2 MIO': an exponent is one letter, a code
+    three)."""
+    codes = {code for code in re.findall(r"[A-Z]{3}", text) if not magnitude_word(code)}
+    return codes | {c for c in text if unicodedata.category(c) == "Sc"}
 
 
 def usd(rule, text: str, number: float) -> float:

@@ -6,6 +6,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 
 log = logging.getLogger(__name__)
 
@@ -23,31 +24,63 @@ _NUMBER = {
     for mark, group in ((".", ","), (",", "."))
 }
 
+# A magnitude written after the number, as amounts are in reports and hand-kept exports: '$1.2M', '€500K',
+# '1,2 Mio', '3 Mrd.', '2.5bn'. A single lower-case 'm' or 'b' is not read (minutes, metres, bytes): of
+# letters alone, only 'k'/'K', 'M' and 'B'; the words in any case. Their powers of ten.
+_MAGNITUDES = {"k": 3, "K": 3, "tsd": 3, "M": 6, "MM": 6, "mio": 6, "B": 9, "bn": 9, "mrd": 9}
+_MAGNITUDE = re.compile(r"(?<=[\d.,])\s*(k|K|M|MM|B|(?i:tsd|mio|bn|mrd))\.?$")
+
 _SIMPLE = {".": re.compile(r"-?\d{1,15}(?:\.\d+)?$"), ",": re.compile(r"-?\d{1,15}(?:,\d+)?$")}
 
 
 def plain(text: str) -> str:
     """The number's own characters: no currency, percent sign or grouping spaces; a sign in front."""
+    return scaled(text)[0]
+
+
+def scaled(text: str) -> tuple[str, int]:
+    """`plain`'s characters and the power of ten a magnitude after them writes: ('1,2', 6) for '1,2 Mio €'."""
     text = text.strip().replace("\u2212", "-")  # U+2212, the typographic minus
-    sign = ""
-    for _ in range(2):  # "-€ 5", "€ -5", "USD 5", "5 €"
+    sign, power = "", 0
+    for _ in range(2):  # "-€ 5", "€ -5", "USD 5", "5 €", "$1.2M", "1,2 Mio €"
         if not sign and text[:1] in ("-", "+"):
             sign, text = text[0], text[1:].strip()
+        if not power:  # before the currency: 'MIO' is no currency code
+            text, power = _magnitude(text)
         text = _CURRENCY.sub("", text).strip()
-    text = text.removesuffix("%").strip()  # "43%" is 43, as the export shows it
-    return sign + _GROUP_SPACES.sub("", text)
+        if not power:
+            text, power = _magnitude(text)
+    if not power:
+        text = text.removesuffix("%").strip()  # "43%" is 43, as the export shows it; "4M%" is no number
+    return sign + _GROUP_SPACES.sub("", text), power
+
+
+def _magnitude(text: str) -> tuple[str, int]:
+    """The text without a magnitude at its end, and that magnitude's power of ten (0 without one)."""
+    found = _MAGNITUDE.search(text)
+    if found is None:
+        return text, 0
+    word = found.group(1)
+    return text[: found.start()].strip(), _MAGNITUDES.get(word, _MAGNITUDES.get(word.casefold(), 0))
+
+
+def magnitude_word(code: str) -> bool:
+    """Whether a three capitals a cell holds ('MIO', 'MRD') write a magnitude, not a currency."""
+    return code.casefold() in _MAGNITUDES
 
 
 def read(text: str, mark: str) -> float | None:
     """The number `text` writes with decimal mark `mark`, or None when it is not written so."""
     if _SIMPLE[mark].match(text):  # most cells: digits and perhaps decimals, read without the cleaning
         return float(text.replace(",", ".")) if mark == "," else float(text)
-    digits = plain(text)
+    digits, power = scaled(text)
     sign = digits[:1] if digits[:1] in ("-", "+") else ""
     if not _NUMBER[mark].match(digits[len(sign) :]):
         return None
     other = "," if mark == "." else "."
-    number = float(digits.replace(other, "").replace(mark, "."))
+    written = digits.replace(other, "").replace(mark, ".")
+    # Scaled exactly, in decimal: 1.1 * 1000 in floats is 1100.0000000000002.
+    number = float(Decimal(written).scaleb(power)) if power else float(written)
     return number if number == number and abs(number) != float("inf") else None
 
 

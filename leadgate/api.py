@@ -15,8 +15,9 @@ from leadgate.api_inputs import (
     one_table,
 )
 from leadgate.api_warnings import Decided, notes_as_warnings, warn_dates, warn_decided
-from leadgate.decision.custom_words import category_shown
+from leadgate.decision.custom_words import category_shown, custom_shown
 from leadgate.decision.record import DecisionRecord
+from leadgate.features.column_currencies import with_trained_currencies
 from leadgate.features.custom import CustomField
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
@@ -179,11 +180,14 @@ class Scorer:
                 )
             warn_dates(self.loaded.model, mapping, stacklevel)
             marks = self.loaded.model.metadata.get("decimal_marks")
+            # A cell in another currency than training read the column in is its row's error, as in `score`.
+            mapping = with_trained_currencies(mapping, self.loaded.model.metadata.get("currencies"))
             return notes_as_warnings(lambda: mapped_leads(leads, mapping, marks), stacklevel)
         if isinstance(leads, pd.DataFrame):
             lead_fields_in([str(column) for column in leads.columns])
             # As `score` reads a CSV: text cells of custom fields by the model's types, rows numbered as the file.
-            return list(table_rows(leads.to_dict(orient="records"), self.custom_fields))
+            currencies = self.loaded.model.metadata.get("currencies")
+            return list(table_rows(leads.to_dict(orient="records"), self.custom_fields, currencies))
         leads = list(leads)
         if leads and all(isinstance(lead, dict) for lead in leads):  # export rows as dicts, as a DataFrame's
             lead_fields_in(list(dict.fromkeys(str(key) for lead in leads for key in lead)))
@@ -199,12 +203,13 @@ def _shown(builder, spec, value, custom: dict):
     it, as its reasons quote it); None when missing."""
     if value != value:
         return None
-    if any(field.feature == spec.name and field.type == "flag" for field in builder.custom_fields):
-        return "yes" if value else "no"  # as its reasons say it, not 1.0
+    field = next((f for f in builder.custom_fields if f.feature == spec.name), None)
+    if field is not None and field.type in ("flag", "datetime"):
+        # As its reasons say it: 'yes', not 1.0; '17 days ago', not the age of 17.47 days the model reads.
+        return custom_shown(field, value, value)
     if spec.categorical:
         vocabulary = builder.vocabularies_.get(spec.name, [])
         level = vocabulary[int(value)] if 0 < int(value) < len(vocabulary) else None
-        field = next((f for f in builder.custom_fields if f.feature == spec.name), None)
         written = custom.get(field.name) if field is not None else None
         if written is None:
             return level or "(other)"

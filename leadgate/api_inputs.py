@@ -59,6 +59,7 @@ def mapped_columns(mapping) -> dict[str, str] | None:
 def mapped_leads(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     import pandas as pd
 
+    from leadgate.features.date_suggestions import say_date_formats
     from leadgate.features.export_records import decimal_marks, mapped_rows
     from leadgate.features.headers import check_header
     from leadgate.features.multi_select import say_separators
@@ -72,6 +73,7 @@ def mapped_leads(leads, mapping, known_marks: dict | None = None) -> list[Row]:
     # As `score` reads a file: a stray cell is its row's error, not the frame's.
     marks = decimal_marks(mapping, rows, known_marks, strays=MARK_STRAYS)
     say_separators(mapping, rows)
+    say_date_formats(mapping, rows)
     # A row in error keeps its lead id, as in `leadgate score`.
     return [
         mapped_row(mapping, number, data, lead_id)

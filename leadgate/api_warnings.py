@@ -84,6 +84,7 @@ NOTE_LOGGERS = (
     "leadgate.features.export_records",
     "leadgate.features.number_marks",
     "leadgate.features.multi_select",
+    "leadgate.features.date_suggestions",
 )
 # This call's notes: per context, so two notebooks' threads reading at once keep each their own, and the
 # loggers themselves are never switched off (review 27: a swapped `propagate` could stay False for good).

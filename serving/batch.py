@@ -12,6 +12,7 @@ from leadgate.decision import batching
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import Route
+from leadgate.features.column_currencies import with_trained_currencies
 from leadgate.features.mapping import Mapping
 from leadgate.features.repeated_ids import Repeats, RowIds
 from leadgate.serving.absent_inputs import AbsentInputs
@@ -170,6 +171,10 @@ def score_file(
     check_output(output_path)
     model = pipeline.model
     known = model.metadata.get("decimal_marks") if model is not None else None
+    if (
+        mapping is not None and model is not None
+    ):  # a cell in another currency than training's is its row's error
+        mapping = with_trained_currencies(mapping, model.metadata.get("currencies"))
     rows = read_leads(
         input_path,
         mapping,
@@ -177,6 +182,7 @@ def score_file(
         encoding=encoding,
         known_marks=known,
         custom_fields=pipeline.custom_fields,
+        currencies=model.metadata.get("currencies") if model is not None else None,
     )
     named = mapping.feature_columns() if mapping is not None else None
     return score_rows(pipeline, rows if as_of is None else as_of.rows(rows), output_path, on_progress, named)

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from leadgate.features.cells import cell_text, cell_value
 from leadgate.features.custom import CustomField
+from leadgate.features.date_suggestions import say_date_formats
 from leadgate.features.export_records import (
     decimal_marks,
     mapped_rows,
@@ -69,10 +70,13 @@ class Row:
         return cls(number, lead, lead.lead_id, None)
 
     @classmethod
-    def of_cells(cls, number: int, data: dict, custom_fields: tuple[CustomField, ...]) -> Row:
+    def of_cells(
+        cls, number: int, data: dict, custom_fields: tuple[CustomField, ...], currencies: dict | None = None
+    ) -> Row:
         """A row from a table's cells (unflattened): text in a declared custom field read as its type first,
-        a cell that cannot be read the row's error with any other problem the lead has."""
-        unread = typed_custom(data, custom_fields)
+        a cell that cannot be read the row's error with any other problem the lead has (`currencies`: see
+        typed_custom)."""
+        unread = typed_custom(data, custom_fields, currencies)
         row = cls.parsed(number, data, cells=True)
         if not unread:
             return row
@@ -164,9 +168,12 @@ def _flat_records(path: Path, delimiter: str | None, encoding: str | None) -> It
     return iter(open_table(path, delimiter=delimiter, encoding=encoding).rows)
 
 
-def table_rows(records: Iterable[dict], custom_fields: tuple[CustomField, ...] = ()) -> Iterator[Row]:
+def table_rows(
+    records: Iterable[dict], custom_fields: tuple[CustomField, ...] = (), currencies: dict | None = None
+) -> Iterator[Row]:
     """Rows of a table whose columns are lead paths (a CSV or Parquet file, a DataFrame), each cell as text
-    or as the table typed it; numbered as the file numbers them and a mapped export too (header = row 1)."""
+    or as the table typed it; numbered as the file numbers them and a mapped export too (header = row 1).
+    `currencies`: the model's, per number field (a cell in another currency is its row's error)."""
     for number, record in enumerate(records, start=2):
         try:
             data = unflatten(record)
@@ -177,7 +184,7 @@ def table_rows(records: Iterable[dict], custom_fields: tuple[CustomField, ...] =
                 readable_id(record.get("lead_id")),
             )
             continue
-        yield Row.of_cells(number, data, custom_fields)
+        yield Row.of_cells(number, data, custom_fields, currencies)
 
 
 def _mapped_rows(
@@ -197,6 +204,7 @@ def _mapped_rows(
     head = list(islice(rows, MARK_SAMPLE))
     marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
     say_separators(mapping, head, f"{path.name}: ")
+    say_date_formats(mapping, head, f"{path.name}: ")
     for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
         yield mapped_row(mapping, number, data, lead_id)
 
@@ -225,11 +233,14 @@ def read_leads(
     encoding: str | None = None,
     known_marks: dict[str, str] | None = None,
     custom_fields: tuple[CustomField, ...] = (),
+    currencies: dict[str, list[str]] | None = None,
 ) -> Iterator[Row]:
     """Every row of a lead file, validated, read as taken; bad rows carry their error instead of stopping.
 
     `known_marks`: the decimal marks the model's training read each export column with (see decimal_marks);
-    `custom_fields`: the model's, whose types read a CSV's text cells (JSON is taken as typed).
+    `custom_fields`: the model's, whose types read a CSV's text cells (JSON is taken as typed); `currencies`:
+    the model's, per number field, refusing a lead-path table's cell in another currency (a mapped export's
+    rules carry them: features/column_currencies.with_trained_currencies).
     """
     check_input(path, mapping)
     kind = file_format(path)
@@ -243,7 +254,7 @@ def read_leads(
         for number, data in _json_rows(path):
             yield Row.of(number, data)
         return
-    yield from table_rows(_flat_records(path, delimiter, encoding), custom_fields)
+    yield from table_rows(_flat_records(path, delimiter, encoding), custom_fields, currencies)
 
 
 def input_columns(

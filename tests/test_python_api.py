@@ -177,6 +177,19 @@ def test_explain_shows_a_custom_value_as_its_reasons_do_and_says_when_a_category
     assert _shown(builder, country, 1.0, {}) == "DE" and _shown(builder, country, 0.0, {}) == "(other)"
 
 
+def test_explain_shows_a_custom_date_as_its_reasons_do_not_as_the_days_the_model_reads():
+    # Walk F11b: explain showed 17.47 (the age in days at the decision) where the reason said "17 days ago".
+    from leadgate.api import _shown
+    from leadgate.features.builder import FeatureBuilder, custom_spec
+    from leadgate.features.custom import CustomField
+
+    field = CustomField("webinar", "datetime", "Last webinar")
+    builder = FeatureBuilder(custom_fields=(field,))
+    spec, written = custom_spec(field), {"webinar": "2026-11-20T09:00:00+00:00"}
+    shown = [_shown(builder, spec, days, written) for days in (17.47, 0.4, -3.2, 1.0)]
+    assert shown == ["17 days ago", "today", "in 3 days", "1 day ago"]
+
+
 def test_import_leadgate_stays_light():
     code = "import sys, leadgate; print(sorted({'mlflow', 'lightgbm', 'shap', 'pandas'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -477,3 +490,18 @@ def test_decide_warns_of_a_model_column_far_from_training_as_score_says_it(shop_
     assert str(said[0].message).startswith(
         f"model columns far from training (PSI > 0.25): custom_budget_eur {drift[0]['psi']:.2f} (Budget): check"
     )
+
+
+def test_a_mapped_frame_whose_dates_its_format_cannot_read_warns_with_the_formats_that_do(scorer):
+    # Walk F9: each row's error quoted the format; nothing said which format would read the column.
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, date_format: '%Y-%m-%d %H:%M'}\n"
+    )
+    export = pd.DataFrame({"Id": ["d-1", "d-2"], "Angelegt": ["13.03.2026 09:00", "01.03.2026 10:00"]})
+    with pytest.warns(
+        UserWarning, match=r"created_at \(Angelegt\): date_format '%Y-%m-%d %H:%M' reads none of 2"
+    ):
+        decided = scorer.decide(export, mapping=mapping)
+    assert decided["error"].str.contains("does not match date_format").all()

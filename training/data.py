@@ -48,6 +48,9 @@ class History:
     # How the mapping read each date (features/date_readings.py): kept with the model, so scoring through a
     # mapping that reads 01/12 as 12 January instead of 1 December is said.
     date_readings: dict | None = None
+    # Per lead path of a number column naming no currency, the currencies its marked cells were in
+    # (features/export_records.column_currencies): kept with the model, so scoring refuses a cell in another.
+    currencies: dict[str, list[str]] | None = None
     # The lead fields the mapping gives one value for every lead, with no column ('source.channel').
     constants: tuple[str, ...] = ()
     # Creation times are real (a date or sequence column), so a time split means something.
@@ -118,6 +121,7 @@ class History:
             numbers=None if self.numbers is None else [self.numbers[i] for i in index],
             event_caps=self.event_caps,
             date_readings=self.date_readings,
+            currencies=self.currencies,
         )
 
 

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field, replace
 from leadgate.features.cells import Row
 from leadgate.features.column_types import type_mismatches
 from leadgate.features.date_readings import date_readings
-from leadgate.features.export_records import decimal_marks, map_rows, row_label, with_columns
+from leadgate.features.date_suggestions import date_format_mismatches
+from leadgate.features.export_records import (
+    column_currencies,
+    decimal_marks,
+    map_rows,
+    mixed_currency_columns,
+    row_label,
+    with_columns,
+)
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
 from leadgate.features.multi_select import separator_findings, separator_line
@@ -138,6 +146,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     described = describe_outcomes(label, values)
     notes += unheld_values(label, values, won)
     notes += _separator_notes(mapping, kept)
+    # Before the marks: '$ 1,000' and '€ 1.000' are not one amount, whichever mark each is read with.
+    if mixed := mixed_currency_columns(mapping, rows):
+        raise MappingError("\n".join(mixed))
     marks = decimal_marks(mapping, rows)
     results = map_rows(mapping, rows, marks=marks)
     if undated and mapping.skip_undated:
@@ -155,7 +166,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     problems = [r for _, r in results if isinstance(r, str)]
     if len(problems) > max_bad_share * len(results):
         # A column most of whose cells its declared type cannot read: one line, not an error on every row.
-        if wrong_types := type_mismatches(mapping, kept, marks):
+        # Or a date column most of whose cells its date_format cannot read: the formats that do, with counts.
+        if wrong_types := type_mismatches(mapping, kept, marks) + date_format_mismatches(mapping, kept):
             raise MappingError("\n".join(wrong_types))
         shown = "\n  ".join(problems[:10])
         more = f"\n  ... and {len(problems) - 10:,} more" if len(problems) > 10 else ""
@@ -210,6 +222,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         label_closed=closed_label(label, values),
         kept_from_baselines=tuple(mapping.kept_from_baselines(header).items()),
         date_readings=date_readings(mapping),
+        currencies=column_currencies(mapping, rows),
     )
     return MappedExport(history, [*problems, *refused], notes)
 

@@ -148,6 +148,8 @@ def train_model(
     model.metadata["training_period"] = trained_period(history, split)
     if history.date_readings:  # how the export's dates were read: scoring through another reading is said
         model.metadata["date_readings"] = history.date_readings
+    if history.currencies:  # the one currency of a number column's amounts: scoring refuses a cell in another
+        model.metadata["currencies"] = history.currencies
     if history.event_caps:  # a count at its cap may stand for more: reasons say '100 or more page views'
         model.metadata["event_caps"] = dict(history.event_caps)
     pipeline = DecisionPipeline(policy, model)

@@ -104,9 +104,10 @@ def test_synth_writes_the_history_and_train_registers_the_champion(trained):
     out = text(train)
     assert re.search(r"Held-out comparison \(time split, [\d,]+ test leads, [\d,]+ SQLs\)", out)
     assert "learned from" in out and "(floor" in out  # PR-AUC's header, wrapped: its floor, the SQL rate
-    # Table cells wrap in a narrow terminal: each scorer's name starts before its two figures.
+    # Each scorer's name starts its row, then what it learned from, then its two figures (on one line: the
+    # output is no terminal, so the table is as wide as it needs).
     for scorer in ("leadgate (gates", "points scorecard", "plain LightGBM,", "logistic"):
-        assert re.search(re.escape(scorer) + r".{0,120}?0\.\d{3} 0\.\d{3} ", out), scorer
+        assert re.search(re.escape(scorer) + r".{0,300}?0\.\d{3} 0\.\d{3} ", out), scorer
     # leadgate's own figures with their 95% intervals, below each in its cell.
     assert re.search(r"leadgate \(gates.{0,160}?\(0\.\d{2}–[01]\.\d{2}\) \(0\.\d{2}–[01]\.\d{2}\)", out)
     # Beside each baseline, leadgate's ROC-AUC minus its own and DeLong's paired interval.

@@ -527,3 +527,53 @@ def test_without_data_the_analyses_read_the_export_the_champion_was_trained_on(s
         "trained on" in said
     )
     assert "history.jsonl.gz" not in said
+
+
+def test_a_model_trained_on_euro_amounts_refuses_a_new_leads_amount_in_dollars(tmp_path):
+    # Walk F6b: a '$' cell was read as the same unit as training's '€' cells, silently.
+    import leadgate
+
+    rows = shop_rows(1500)
+    for row in rows:
+        row["Budget"] = f"€ {row['Budget']}"
+    write_csv(tmp_path / "shop.csv", rows)
+    (tmp_path / "shop.yaml").write_text(SHOP_MAPPING)
+    trained = run(
+        "train",
+        "--data",
+        tmp_path / "shop.csv",
+        "--mapping",
+        tmp_path / "shop.yaml",
+        "--data-dir",
+        tmp_path / "d",
+    )
+    assert trained.exit_code == 0, trained.output
+    new = [
+        {k: v for k, v in row.items() if k not in ("Ergebnis", "Betreuer")} for row in shop_rows(12, seed=9)
+    ]
+    new[1]["Budget"], new[2]["Budget"], new[3]["Budget"] = "$ 1.500,00", "EUR 1.500,00", "1.500,00"
+    write_csv(tmp_path / "new.csv", new)
+    result = score(tmp_path / "new.csv", tmp_path / "shop.yaml", tmp_path / "new.parquet", tmp_path / "d")
+    assert result.exit_code == 0, result.output
+    decided = pd.read_parquet(tmp_path / "new.parquet")
+    assert decided["error"].tolist()[1] == (
+        "row 3: Budget: '$ 1.500,00' is an amount in $, but the model was trained on this column's amounts in "
+        "EUR: write it in EUR, as training's cells were (a model reads a column as one currency)"
+    )
+    assert decided["error"].isna().tolist() == [True, False] + [True] * 10  # 'EUR' and unmarked cells read
+    # The Python API reads the same cell the same way.
+    api = leadgate.load(data_dir=tmp_path / "d").decide(
+        pd.DataFrame(new), mapping=str(tmp_path / "shop.yaml")
+    )
+    assert api["error"].tolist()[1].startswith("row 3: Budget: '$ 1.500,00' is an amount in $, but the model")
+    # A lead-path table (no mapping) too.
+    paths = pd.DataFrame(
+        {
+            "lead_id": ["p-1", "p-2"],
+            "created_at": ["2026-11-02T09:00:00Z"] * 2,
+            "custom.budget_eur": ["$ 1,500.00", "€ 1,500.00"],
+        }
+    )
+    by_path = leadgate.load(data_dir=tmp_path / "d").decide(paths)
+    assert by_path["error"].tolist()[0].startswith("row 2: custom.budget_eur: '$ 1,500.00' is an amount in $")
+    assert by_path["error"].isna().tolist() == [False, True]

@@ -218,3 +218,18 @@ def test_a_lead_path_table_s_number_for_a_category_read_by_its_prefix_is_named()
     assert typed_custom(lead, (field,)) == [f"custom.postal_code: {LOST_ZEROS.removeprefix('Postal Code: ')}"]
     lead = {"custom": {"postal_code": "02107"}}
     assert typed_custom(lead, (field,)) == [] and lead["custom"] == {"postal_code": "02107"}
+
+
+def test_a_lead_path_amount_in_another_currency_than_the_models_is_named():
+    # Walk F6b: a model trained on '€' amounts read a lead-path file's '$ 1,500' as 1500 of its unit.
+    trained = {"custom.budget": ["EUR"]}
+    lead = {"custom": {"budget": "$ 1,500.00"}}
+    assert typed_custom(lead, FIELDS, trained) == [
+        "custom.budget: '$ 1,500.00' is an amount in $, but the model was trained on this column's amounts in "
+        "EUR: write it in EUR, as training's cells were (a model reads a column as one currency)"
+    ]
+    assert lead["custom"] == {"budget": "$ 1,500.00"}
+    for cell in ("€ 1,500.00", "1500 EUR", "1500"):
+        lead = {"custom": {"budget": cell}}
+        assert typed_custom(lead, FIELDS, trained) == [] and lead["custom"] == {"budget": 1500.0}
+    assert typed_custom({"custom": {"budget": "$ 1,500.00"}}, FIELDS) == []  # no model's currency: as written

@@ -193,3 +193,29 @@ def test_a_german_export_trains_in_usd_only_with_its_rate(tmp_path):
     history = history_from_export(rows, _mapping(EUR)).history
     revenues = [lead.company.annual_revenue for lead in history.leads]
     assert revenues == [337756.02, 1_080_000, 2160, 54]
+
+
+def test_amounts_with_a_magnitude_are_money_in_their_currency():
+    # Walk F6a: '$1.2M' was its row's error; 'MIO' is a magnitude, not a currency code.
+    results = _mapped(_mapping(), _rows("$1,2M", "1,5 MIO", "USD 3 Mrd."))
+    assert [r["company"]["annual_revenue"] for r in results] == [1_200_000, 1_500_000, 3_000_000_000]
+    (converted,) = _mapped(_mapping(EUR), _rows("1,2 Mio €"))
+    assert converted["company"]["annual_revenue"] == 1_296_000
+    (refused,) = _mapped(_mapping(), _rows("€500K"))
+    assert "'€500K' is an amount in € (EUR), not USD" in refused
+
+
+def test_training_refuses_a_custom_number_column_of_amounts_in_different_currencies():
+    # Walk F6b: '$ 1,000' and '€ 1.000' were both learnt as 1000, as if one unit.
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncustom:\n  budget: {column: Budget, type: number}\n"
+        "label:\n  sql: {column: Won}\n  sql_positive: ['1']\n"
+    )
+    budgets = ["$ 1,000.50", "€ 1.000,50", "$ 2,000", "EUR 5.000", "$ 300"] * 20
+    rows = [{"Id": f"a{i}", "Budget": b, "Won": str(i % 2)} for i, b in enumerate(budgets)]
+    with pytest.raises(MappingError) as caught:
+        history_from_export(rows, mapping)
+    assert str(caught.value).startswith(
+        "column 'Budget' holds amounts in different currencies (cells per currency mark: '$' 60, '€' 20, "
+        "'EUR' 20; such as '$ 1,000.50', '€ 1.000,50', 'EUR 5.000'), which a model would read as one unit"
+    )

@@ -807,3 +807,25 @@ def test_parquet_output_says_which_contact_a_suppression_stops(pipeline, tmp_pat
     assert rows.loc[3, "suppressed"].tolist() == [] and rows.loc[3, "suppressions"].tolist() == []
     assert rows.loc[3, "control"] == decided(pipeline, lead_dict(lead_id="plain")).control
     assert rows.loc[4, "suppressed"] is None and pd.isna(rows.loc[4, "control"])
+
+
+def test_a_file_whose_dates_its_format_cannot_read_is_told_the_formats_that_do(tmp_path, caplog):
+    # Walk F9: every row's error quoted the format, and nothing said which one reads the column.
+    import logging
+
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.serving.lead_files import read_leads
+
+    path = tmp_path / "new.csv"
+    path.write_text("Id,Created\na1,03/13/2026 9:00 AM\na2,03/01/2026 2:30 PM\n")
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Created, date_format: '%d/%m/%Y %H:%M'}\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        rows = list(read_leads(path, mapping))
+    assert all("does not match date_format '%d/%m/%Y %H:%M'" in row.error for row in rows)
+    assert (
+        "new.csv: created_at (Created): date_format '%d/%m/%Y %H:%M' reads none of 2 sampled cells, not "
+        "'03/13/2026 9:00 AM'; '%m/%d/%Y %I:%M %p' reads 2; '%d/%m/%Y %I:%M %p' reads 1: declare the one the CRM "
+        "writes"
+    ) in caplog.messages
