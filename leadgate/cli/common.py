@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 # Written to a pipe or a file with no COLUMNS set, rich draws 80 columns wide: a training table wrapped to ~50
 # lines in a CI log (walk F11a). There the width is this, which no table of ours needs; they take what they need.
 PIPED_WIDTH = 1000
+RULE_WIDTH = 100  # a rule fills the width it is given: piped, the demo's section rules are this wide
 
 
 class _Console(Console):
@@ -27,6 +28,13 @@ class _Console(Console):
         if self._width is None and not self.is_terminal and not self._environ.get("COLUMNS", "").isdigit():
             return ConsoleDimensions(PIPED_WIDTH, size.height)
         return size
+
+    def rule(self, title="", *, characters="─", style="rule.line", align="center") -> None:
+        """A horizontal rule: the console's width at a terminal, RULE_WIDTH where that width is PIPED_WIDTH."""
+        from rich.rule import Rule
+
+        width = RULE_WIDTH if self.width == PIPED_WIDTH else None
+        self.print(Rule(title, characters=characters, style=style, align=align), width=width)
 
 
 # Lines are never broken at the console's width: a script grepping for a version or pasting a JSON key entry

@@ -41,3 +41,17 @@ def test_columns_still_sets_the_width_of_piped_output(monkeypatch):
     monkeypatch.delenv("COLUMNS")
     assert piped.width == PIPED_WIDTH
     assert type(console)(file=io.StringIO(), width=72).width == 72  # a width given stays
+
+
+def test_a_piped_rule_is_not_drawn_the_piped_width(monkeypatch):
+    import io
+
+    from leadgate.cli.common import PIPED_WIDTH, RULE_WIDTH, console
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    out = io.StringIO()
+    piped = type(console)(file=out, soft_wrap=True)
+    piped.rule("1. Synthetic CRM history")
+    (line,) = out.getvalue().splitlines()
+    assert piped.width == PIPED_WIDTH and len(line) == RULE_WIDTH, len(line)
+    assert "1. Synthetic CRM history" in line
