@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leadgate.features.cells import cell_text
-from leadgate.features.headers import delimiter_hint
+from leadgate.features.headers import delimiter_hint, without_bom
 from leadgate.serving.delimiter_sniffing import SAMPLE, blank, sniff
 from leadgate.serving.file_formats import EXPORT_FORMATS
 
@@ -243,7 +243,8 @@ def _delimited_table(handle, name: str, delimiter: str, used: str, given: str | 
     if header is None:
         handle.close()
         raise BatchInputError(f"{name}: the file is empty")
-    header[0] = header[0].removeprefix("\ufeff")  # a BOM of an encoding given by name
+    # A BOM of an encoding given by name, or a UTF-8 BOM before cp1252 text (read as 'ï»¿').
+    header[0] = without_bom(header[0])
     columns = _unique(header)
 
     def rows() -> Iterator[dict]:
