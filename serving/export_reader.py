@@ -204,13 +204,18 @@ def _guess_encoding(path: Path) -> str:
         raise BatchInputError(f"{path.name}: not a readable gzip file: {error}") from None
 
 
+# Delimiters by name, as a shell makes ';' and '|' awkward to type ('\\t' is a tab typed in a shell).
+DELIMITER_NAMES = {"semicolon": ";", "comma": ",", "pipe": "|", "tab": "\t", "\\t": "\t"}
+
+
 def _delimiter(value: str | None) -> str | None:
-    """A delimiter given by the user; '\\t' and 'tab' as typed in a shell mean a tab."""
+    """A delimiter given by the user: one character, or one of `DELIMITER_NAMES`."""
     if value is None:
         return None
-    value = {"\\t": "\t", "tab": "\t"}.get(value.lower(), value)
+    value = DELIMITER_NAMES.get(value.lower(), value)
     if len(value) != 1:
-        raise BatchInputError(f"delimiter must be one character, not {value!r}")
+        names = ", ".join(name for name in DELIMITER_NAMES if name.isalpha())
+        raise BatchInputError(f"delimiter must be one character or a name ({names}), not {value!r}")
     return value
 
 

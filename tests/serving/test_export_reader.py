@@ -85,8 +85,23 @@ def test_a_given_delimiter_and_encoding_override_the_guesses(tmp_path):
     )
     with pytest.raises(BatchInputError, match="not utf-8 text"):
         read_table(path, encoding="utf-8")
-    with pytest.raises(BatchInputError, match="one character"):
+    with pytest.raises(
+        BatchInputError, match=r"one character or a name \(semicolon, comma, pipe, tab\), not ';;'"
+    ):
         read_table(path, delimiter=";;")
+
+
+@pytest.mark.parametrize(
+    ("name", "delimiter"), [("semicolon", ";"), ("Comma", ","), ("pipe", "|"), ("TAB", "\t")]
+)
+def test_a_delimiter_given_by_name_reads_as_that_character(tmp_path, name, delimiter):
+    # Walk: `--delimiter semicolon` was "must be one character" though `tab` was accepted.
+    path = write_bytes(
+        tmp_path / "export.txt",
+        delimiter.join(["Id", "Name"]).encode() + b"\n1" + delimiter.encode() + b"A\n",
+    )
+    table = read_table(path, delimiter=name)
+    assert (table.delimiter, table.rows) == (delimiter, [{"Id": "1", "Name": "A"}])
 
 
 def test_gzip_export_by_suffix(tmp_path):
