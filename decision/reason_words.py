@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from leadgate.decision.count_words import company_size, counted, plural, times
+from leadgate.decision.size_words import size_places, target_span
 from leadgate.decision.title_reasons import function_words, seniority_words
 from leadgate.features import signals
 from leadgate.features.builder import CATEGORICALS, COUNTS, FAMILIES, FEATURES
@@ -48,8 +49,7 @@ def _email(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
 def size_renderer(target: tuple[int, int]) -> Renderer:
     """Company size against the target range the model was trained with, named: a policy given at decision
     time may name another range, and the reason must be true of the one the model's columns measure."""
-    low, high = target
-    span = f"{low:,}–{high:,}"
+    span = target_span(target)
 
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         employees = d.table.numbers["employees"][i]
@@ -57,8 +57,7 @@ def size_renderer(target: tuple[int, int]) -> Renderer:
             return "Company size not given"
         fewest, most = d.table.numbers["employees_low"][i], d.table.numbers["employees_high"][i]
         if fewest != most:  # a band: where all of it lies, which the model's one size for it cannot say
-            inside = fewest >= low and most <= high
-            where = "below" if most < low else "above" if fewest > high else "in" if inside else "partly in"
+            [where] = size_places(np.array([fewest]), np.array([most]), target)
             return f"Company size {company_size(fewest, most)}, {where} the target range {span}"
         below = _num(x, i, "log10_below_target_size") > 0
         above = _num(x, i, "log10_above_target_size") > 0

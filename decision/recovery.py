@@ -214,17 +214,24 @@ def better_flag(field: CustomField, reference: ReasonReference | None, column: i
 
 
 def _flag_recovery(field: CustomField, better: bool | None, has_statistics: bool) -> Recovery:
-    """A flag: the value that converts better; without one known, nothing claimed of either value."""
+    """A flag: the value that converts better; without one known, nothing claimed of either value. A yes is
+    never asked to become a no: it records what happened (an interest stated, an opt-out), which only a
+    correction changes."""
     label = field.label
+    # Walk: "Interested in Mobile: yes" had "Interested in Mobile: no" for a recovery, which no rep can bring
+    # about. A no (or a blank) can become a yes by asking or verifying; a yes on record can only be wrong.
+    taken_back = f"only a correction of {label} to no changes this"
 
     def recover(d: Derived, x: np.ndarray, i: int) -> str:
         value = d.table.custom[i].get(field.name)
         if better is not None:
             if value is None or bool(value) != better:
-                return f"{label}: {_yes_no(better)}"
+                return taken_back if value else f"{label}: {_yes_no(better)}"
             return f"no other value of {label} converts better"
         if not has_statistics:  # a model without statistics (older ones): as before them
-            return f"a value for {label}" if value is None else f"{label}: {_yes_no(not value)}"
+            if value is None:
+                return f"a value for {label}"
+            return taken_back if value else f"{label}: yes"
         # "No" would take the reason away as surely as "yes" (walk: P(SQL) 0.122 -> 0.118): name neither.
         if value is None:
             return f"a value for {label}; training does not show whether yes or no converts better"

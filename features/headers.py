@@ -9,10 +9,23 @@ from dataclasses import dataclass, field
 
 from leadgate.features.mapping import Mapping, MappingError
 
+# A UTF-8 byte-order mark before an export's first name: U+FEFF where a tool kept it (pandas with "utf-8"), and
+# 'ï»¿' where its three bytes were read as cp1252 or latin-1 (Excel puts a BOM before cp1252 text too).
+BOMS = ("\ufeff", "\u00ef\u00bb\u00bf")
+
+
+def without_bom(name: str) -> str:
+    """A header name without a leading byte-order mark, in either of its forms."""
+    for bom in BOMS:
+        if name.startswith(bom):
+            return name[len(bom) :]
+    return name
+
 
 def same_name(name: str) -> str:
-    """A column name as two spellings of it compare: NFC ("é" one code point or two) and without surrounding spaces."""
-    return unicodedata.normalize("NFC", str(name)).strip()
+    """A column name as two spellings of it compare: NFC ("é" one code point or two), without a leading
+    byte-order mark and without surrounding spaces."""
+    return without_bom(unicodedata.normalize("NFC", str(name))).strip()
 
 
 def _loose(name: str) -> str:
@@ -36,11 +49,14 @@ class HeaderMatch:
 
 
 def _difference(name: str, spelling: str) -> str:
-    if name.strip() == spelling.strip():
-        return "spaces around it"
-    if name == name.strip() and spelling == spelling.strip():
-        return "Unicode form, NFC/NFD"
-    return "spaces around it, Unicode form"
+    marked = without_bom(spelling) != spelling
+    spelling = without_bom(spelling)
+    parts = ["a byte-order mark before it"] if marked else []
+    if name.strip() != name or spelling.strip() != spelling:
+        parts.append("spaces around it")
+    if name.strip() != spelling.strip():
+        parts.append("Unicode form, NFC/NFD")
+    return ", ".join(parts)
 
 
 def match_names(names: list[str], header: list[str]) -> HeaderMatch:

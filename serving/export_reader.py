@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leadgate.features.cells import cell_text
-from leadgate.features.headers import delimiter_hint
+from leadgate.features.headers import delimiter_hint, without_bom
 from leadgate.serving.delimiter_sniffing import SAMPLE, blank, sniff
 from leadgate.serving.file_formats import EXPORT_FORMATS
 
@@ -204,13 +204,18 @@ def _guess_encoding(path: Path) -> str:
         raise BatchInputError(f"{path.name}: not a readable gzip file: {error}") from None
 
 
+# Delimiters by name, as a shell makes ';' and '|' awkward to type ('\\t' is a tab typed in a shell).
+DELIMITER_NAMES = {"semicolon": ";", "comma": ",", "pipe": "|", "tab": "\t", "\\t": "\t"}
+
+
 def _delimiter(value: str | None) -> str | None:
-    """A delimiter given by the user; '\\t' and 'tab' as typed in a shell mean a tab."""
+    """A delimiter given by the user: one character, or one of `DELIMITER_NAMES`."""
     if value is None:
         return None
-    value = {"\\t": "\t", "tab": "\t"}.get(value.lower(), value)
+    value = DELIMITER_NAMES.get(value.lower(), value)
     if len(value) != 1:
-        raise BatchInputError(f"delimiter must be one character, not {value!r}")
+        names = ", ".join(name for name in DELIMITER_NAMES if name.isalpha())
+        raise BatchInputError(f"delimiter must be one character or a name ({names}), not {value!r}")
     return value
 
 
@@ -243,7 +248,8 @@ def _delimited_table(handle, name: str, delimiter: str, used: str, given: str | 
     if header is None:
         handle.close()
         raise BatchInputError(f"{name}: the file is empty")
-    header[0] = header[0].removeprefix("\ufeff")  # a BOM of an encoding given by name
+    # A BOM of an encoding given by name, or a UTF-8 BOM before cp1252 text (read as 'ï»¿').
+    header[0] = without_bom(header[0])
     columns = _unique(header)
 
     def rows() -> Iterator[dict]:

@@ -27,9 +27,20 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
     if str(name_or_path) in shipped_mappings():
         text = _FOLDER.joinpath(f"{name_or_path}.yaml").read_text()
         return parse_mapping(text, f"{name_or_path} (shipped)")
+    close = _near_shipped(str(name_or_path))
     raise MappingError(
         f"{name_or_path}: no such mapping file, and not a shipped one ({', '.join(shipped_mappings())})"
+        + (f": did you mean {close!r}?" if close else "")
     )
+
+
+def _near_shipped(given: str) -> str | None:
+    """The shipped mapping a name not found was likely meant to be ('salesforse', 'HubSpot', 'hubspot.yaml')."""
+    from difflib import get_close_matches
+
+    stem = Path(given).name.casefold().removesuffix(".yaml").removesuffix(".yml")
+    close = get_close_matches(stem, shipped_mappings(), n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def shipped_policy(mapping: Mapping) -> str | None:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
+from leadgate.decision.size_words import NOT_GIVEN, size_places, target_span
 from leadgate.features.derived import MEANINGFUL_EVENTS, Derived
 from leadgate.training.backtest import decide_history
 from leadgate.training.data import NO_WON_LABEL, History
@@ -86,8 +87,10 @@ def every_gate_enabled(policy: Policy) -> Policy:
 def feature_signals(derived: Derived, policy: Policy, thresholds: FeatureThresholds) -> dict[str, np.ndarray]:
     """Binary and threshold versions of the current features, named as a person reads them."""
     table = derived.table
-    employees = table.numbers["employees"]
-    low, high = policy.firmographics.employees_target
+    target = policy.firmographics.employees_target
+    # Where a size lies as the reasons say it: a band ('11-50') across the range's end is partly in it, not below.
+    places = size_places(table.numbers["employees_low"], table.numbers["employees_high"], target)
+    span = target_span(target)
     since_meaningful = table.days_since(MEANINGFUL_EVENTS)
     lead_age = table.numbers["scored_days"] - table.numbers["created_days"]
     corporate = derived.domain_class == "corporate"
@@ -97,9 +100,13 @@ def feature_signals(derived: Derived, policy: Policy, thresholds: FeatureThresho
             "personal email": derived.domain_class == "free",
             "seniority junior": derived.seniority == "junior",
             "seniority unknown": derived.seniority == "unknown",
-            f"below target size (< {low} employees)": employees < low,
-            f"above target size (> {high} employees)": employees > high,
-            "company size unknown": np.isnan(employees),
+            **{
+                f"company size {place} the target range {span}": places == place
+                for place in ("below", "partly in", "above")
+                # A partly-in row only where a band lies across an end: exports of head counts have none.
+                if place != "partly in" or (places == place).any()
+            },
+            f"company size {NOT_GIVEN}": places == NOT_GIVEN,
             f"no meaningful activity in {thresholds.stale_days:g} days": ~(
                 since_meaningful <= thresholds.stale_days
             ),

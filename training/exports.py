@@ -22,7 +22,7 @@ from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequ
 from leadgate.features.multi_select import separator_findings, separator_line
 from leadgate.training.data import History, HistoryError, history_from_records
 from leadgate.training.export_notes import blank_selections, describe_outcomes, label_cells, outcome_note
-from leadgate.training.outcome_maturity import closed_label
+from leadgate.training.outcome_maturity import closed_label, newest_only_values
 
 
 @dataclass(frozen=True)
@@ -224,6 +224,8 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         date_readings=date_readings(mapping),
         currencies=column_currencies(mapping, rows),
     )
+    # Walk: 'Open' unlisted, 80 leads all of the last weeks, counted as not SQL: the test part lost SQLs silently.
+    notes += newest_only_values(history)
     return MappedExport(history, [*problems, *refused], notes)
 
 

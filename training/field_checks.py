@@ -272,5 +272,7 @@ def training_notes(model, derived, matrix: np.ndarray, y: np.ndarray, train: np.
 
     mapped, columns = bool(history.seen_columns), dict(history.field_columns)
     notes = field_notes(model.builder, derived.table.custom, matrix, y, train, mapped, columns)
-    texts = [note.text for note in notes] + title_notes(derived, train, mapped=mapped)
-    return texts, late_fields_read(notes, model.features_read())
+    late = late_fields_read(notes, model.features_read())
+    # A late field the model reads is the leak line's, which names it with what showed it: said once.
+    texts = [note.text for note in notes if note not in late] + title_notes(derived, train, mapped=mapped)
+    return texts, late

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from leadgate.decision.custom_words import level_shown
+from leadgate.decision.size_words import size_bands
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
 from leadgate.training.data import History, local
-
-SIZE_BANDS = ((10, "<10"), (50, "10-49"), (200, "50-199"), (1000, "200-999"), (5000, "1000-4999"))
 
 
 @dataclass(frozen=True)
@@ -29,16 +28,6 @@ class MiningParams:
     def matches(self, reason: str) -> bool:
         """Is a standardized rejection reason a 'not a fit' kind of reason."""
         return bool(reason) and re.search(self.fit_reason_pattern, reason, re.IGNORECASE) is not None
-
-
-def size_band(employees: np.ndarray) -> np.ndarray:
-    """Company size as a band label, 'unknown' when missing."""
-    labels = np.full(len(employees), "5000+", dtype=object)
-    labels[np.isnan(employees)] = "unknown"
-    for bound, label in reversed(SIZE_BANDS):
-        with np.errstate(invalid="ignore"):
-            labels[employees < bound] = label
-    return labels
 
 
 # Custom fields whose values are levels a person can name; numbers would need bands to be one.
@@ -69,7 +58,10 @@ def lead_attributes(derived: Derived, custom_fields: tuple[CustomField, ...] = (
         "seniority": column(derived.seniority),
         "function": column(derived.function),
         "email domain": column(derived.domain_class),
-        "company size": size_band(derived.table.numbers["employees"]),
+        # As the reasons word a size: a band as the lead gave it ('1–10 employees'), not its middle's bin.
+        "company size": size_bands(
+            derived.table.numbers["employees_low"], derived.table.numbers["employees_high"]
+        ),
         "channel": column(v.strip().lower() for v in text["channel"]),
         "inquiry": column(text["inquiry_type"]),
     }

@@ -61,3 +61,53 @@ def immature_outcomes_note(sql: np.ndarray, split: Split, closed: str = "") -> s
         "(leads still being worked count as not SQL), which lowers the test figures and the recall on the "
         f"later period. {mark}, or export again once they are decided"
     )
+
+
+NEWEST_PART = 0.15  # of the history by creation time: a time split's test part
+NEARLY_ALL = 0.9  # of a value's leads among the newest part: held (nearly) only by the newest leads
+# Fewer leads than this with the value change the figures little, and a status new to the CRM can start that small.
+MIN_HELD = 20
+
+
+def newest_only_values(history) -> list[str]:
+    """A warning per outcome value counted as not SQL that (nearly) only the newest leads hold: the value of
+    leads still being worked ('Open', 'Working') that the label does not list under open.
+
+    The rule: at least MIN_HELD leads hold it, NEARLY_ALL of them are among the newest NEWEST_PART of the
+    history, and chance would put that many there this rarely (binomial, MAX_P_VALUE) were the value spread over
+    time as outcomes are. `history`: a training.data.History read through a mapping (its outcome cells)."""
+    from scipy.stats import binom
+
+    from leadgate.training.regime import since_text
+
+    label, texts = history.outcome_label, history.outcome_texts
+    if label is None or texts is None or not history.ordered or not len(history.leads):
+        return []
+    created = history.created
+    start = float(np.quantile(created, 1 - NEWEST_PART))
+    newest = created >= start
+    share = float(newest.mean())
+    held: dict[str | None, list[int]] = {}
+    spelling: dict[str | None, str | None] = {}
+    for i, text in enumerate(texts):
+        if history.sql[i] or label.kind(text) != "not_sql":  # a won deal counts as an SQL whatever it says
+            continue
+        key = None if text is None else fold(text)
+        held.setdefault(key, []).append(i)
+        spelling.setdefault(key, text)
+    since = since_text(float(created[newest].min()), created, slack=0, zone=history.zone)
+    notes = []
+    for key, rows in sorted(held.items(), key=lambda item: -len(item[1])):
+        n, k = len(rows), int(newest[rows].sum())
+        if n < MIN_HELD or k < NEARLY_ALL * n or binom.sf(k - 1, n, share) > MAX_P_VALUE:
+            continue
+        text = spelling[key]
+        name = "blank outcome cells" if text is None else f"{label.sql.column} {text!r}"
+        fix = "set label.blank: open" if text is None else "list it under label.open"
+        notes.append(
+            f"{name}, counted as not SQL: {k:,} of its {n:,} leads were created in the newest {share:.0%} of the "
+            f"history (since {since}), where a value spread over time would have about {n * share:.0f}. No "
+            f"outcome yet? {fix}, so those leads are left out rather than counted as not SQL (which lowers the "
+            "test figures), or export again once they are decided"
+        )
+    return notes

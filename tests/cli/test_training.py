@@ -241,6 +241,8 @@ def test_a_custom_field_train_finds_known_only_after_contact_withholds_the_alias
         "arrives (README: Honest baselines)"
         in out
     )
+    # Walk: the field's own note repeated the leak line in other words; the field is said once.
+    assert out.count("custom field call_outcome:") == 1, out
     assert "registered leadgate/1, run" in out and "leadgate/1 has no alias, so nothing serves" in out
     # Just trained: what is asked for by alias says which version is there, why it has none, how to use it.
     import json
@@ -268,7 +270,8 @@ def test_a_custom_field_train_finds_known_only_after_contact_withholds_the_alias
     )
     page = " ".join((tmp_path / "r.html").read_text().split())
     assert "leadgate&#x27;s model reads this field, yet training found it known only after contact" in page
-    assert "custom field call_outcome: none of the" in page and "it may be a gate worth writing" in page
+    # The report repeats the leak line, not the field note it was made from: the field is said once.
+    assert page.count("custom field call_outcome: none of the") == 1
     allowed = run("train", *data, "--data-dir", tmp_path / "allowed", "--allow-leakage")
     assert allowed.exit_code == 0, allowed.output
     assert "registered leadgate/1 (alias: champion)" in " ".join(allowed.output.split())

@@ -283,7 +283,10 @@ def test_a_custom_field_asks_for_its_value_when_missing():
 
     recover = custom_recovery(field)
     assert recover(Derived(), np.zeros((2, 1)), 0) == "a value for Budget allocated"
-    assert recover(Derived(), np.zeros((2, 1)), 1) == "Budget allocated: no"
+    # A yes on record is never asked to become a no (no rep can take an interest away): only a correction.
+    assert (
+        recover(Derived(), np.zeros((2, 1)), 1) == "only a correction of Budget allocated to no changes this"
+    )
 
 
 @pytest.mark.parametrize(
@@ -514,6 +517,27 @@ def test_a_flag_names_the_value_that_converts_better_from_the_model_s_statistics
     assert _recover(recover, {"custom": {}}) == missing
     assert _recover(recover, {"custom": {"budget": False}}, 0.0) == given_no
     assert _recover(recover, {"custom": {"budget": True}}, 1.0) == given_yes
+
+
+@pytest.mark.parametrize(
+    ("field", "reference"),
+    [
+        # Walk: no converted better (30% against 10%), and "Interested in Mobile: yes" had "…: no" for a recovery.
+        (
+            CustomField("mobile", "flag", "Interested in Mobile"),
+            _reference((1.0,), (400, 300, 300), (90, 40, 20)),
+        ),
+        # A declared direction says the same of a yes.
+        (CustomField("mobile", "flag", "Interested in Mobile", direction="decreasing"), None),
+    ],
+)
+def test_a_flag_whose_no_converts_better_asks_only_for_a_correction_of_a_yes(field, reference):
+    recover = custom_recovery(field, reference, 0 if reference else None)
+    assert _recover(recover, {"custom": {"mobile": True}}, 1.0) == (
+        "only a correction of Interested in Mobile to no changes this"
+    )
+    # A blank is not yet known: learning that it is a no is what a rep can do.
+    assert _recover(recover, {"custom": {}}) == "Interested in Mobile: no"
 
 
 def test_a_flag_s_declared_direction_names_its_value_whatever_the_statistics():

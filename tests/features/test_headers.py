@@ -42,6 +42,19 @@ def test_names_differing_only_by_spaces_or_unicode_form_are_read_and_said_once()
     assert " Owner" not in mapping.baseline_columns(header)
 
 
+@pytest.mark.parametrize("bom", ["\ufeff", "ï»¿"])
+def test_a_byte_order_mark_before_the_first_name_is_read_past_and_said(bom):
+    # Walk: a DataFrame read with encoding="utf-8" keeps U+FEFF; a BOM before cp1252 text reads as 'ï»¿'.
+    header = [f"{bom}ID", "Budget", "Région", "Segment", "Owner", "Stage"]
+    mapping, notes = fit_header(parse_mapping(MAPPING), header)
+    assert notes == [
+        f"mapping column 'ID' read from the export's {bom + 'ID'!r} (a byte-order mark before it)"
+    ]
+    row = {f"{bom}ID": "7", "Budget": "12", "Région": "Nord", "Segment": "a", "Owner": "k", "Stage": "SQL"}
+    [(_, record)] = map_rows(mapping, [row])
+    assert record["lead_id"] == "7"
+
+
 def test_a_missing_column_names_its_near_match():
     with pytest.raises(MappingError) as refused:
         check_header(parse_mapping(MAPPING), ["ID", "budget", "Region", "Segment", "Stage"])

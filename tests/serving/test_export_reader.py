@@ -51,6 +51,13 @@ def test_utf8_bom_with_semicolons_leaves_no_bom_in_the_first_column(tmp_path, ca
     assert not caplog.text
 
 
+def test_a_utf8_bom_before_cp1252_text_leaves_no_mark_in_the_first_column(tmp_path):
+    # Walk: read as cp1252 the BOM's bytes were 'ï»¿Lead ID', and the mapping's 'Lead ID' was missing.
+    path = write_bytes(tmp_path / "export.csv", b"\xef\xbb\xbf" + "Id;Name\n1;Zoë\n".encode("cp1252"))
+    table = read_table(path)
+    assert table.encoding == "cp1252" and table.rows == [{"Id": "1", "Name": "Zoë"}]
+
+
 def test_utf16_unicode_text_from_excel(tmp_path):
     path = write_bytes(tmp_path / "export.txt", "Id\tName\r\n1\tØre\r\n".encode("utf-16"))
     assert read_export(path) == [{"Id": "1", "Name": "Øre"}]
@@ -78,8 +85,23 @@ def test_a_given_delimiter_and_encoding_override_the_guesses(tmp_path):
     )
     with pytest.raises(BatchInputError, match="not utf-8 text"):
         read_table(path, encoding="utf-8")
-    with pytest.raises(BatchInputError, match="one character"):
+    with pytest.raises(
+        BatchInputError, match=r"one character or a name \(semicolon, comma, pipe, tab\), not ';;'"
+    ):
         read_table(path, delimiter=";;")
+
+
+@pytest.mark.parametrize(
+    ("name", "delimiter"), [("semicolon", ";"), ("Comma", ","), ("pipe", "|"), ("TAB", "\t")]
+)
+def test_a_delimiter_given_by_name_reads_as_that_character(tmp_path, name, delimiter):
+    # Walk: `--delimiter semicolon` was "must be one character" though `tab` was accepted.
+    path = write_bytes(
+        tmp_path / "export.txt",
+        delimiter.join(["Id", "Name"]).encode() + b"\n1" + delimiter.encode() + b"A\n",
+    )
+    table = read_table(path, delimiter=name)
+    assert (table.delimiter, table.rows) == (delimiter, [{"Id": "1", "Name": "A"}])
 
 
 def test_gzip_export_by_suffix(tmp_path):

@@ -21,6 +21,23 @@ def test_an_unknown_mapping_name_gets_a_clear_error():
 
 
 @pytest.mark.parametrize(
+    ("given", "meant"),
+    [("salesforse", "salesforce"), ("HubSpot", "hubspot"), ("x_education.yml", "x_education")],
+)
+def test_a_mistyped_shipped_mapping_name_gets_a_did_you_mean(given, meant):
+    with pytest.raises(MappingError) as refused:
+        load_mapping(given)
+    assert "not a shipped one (" in str(refused.value)
+    assert str(refused.value).endswith(f"): did you mean {meant!r}?")
+
+
+def test_a_name_near_no_shipped_mapping_gets_no_guess():
+    with pytest.raises(MappingError) as refused:
+        load_mapping("my_export.yaml")
+    assert "did you mean" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
     ("name", "sample"),
     [("hubspot", "hubspot_contacts_sample.csv"), ("salesforce", "salesforce_leads_sample.csv")],
 )

@@ -127,3 +127,39 @@ def test_the_suggestion_follows_the_stated_rule(n_with, conversion_high, ratio_h
     assert rule.suggest(n_with, conversion_high, ratio_high, n_without) == expected
     assert "no contrast: under 50 leads without it" in rule.describe()
     assert "gate: upper 95% Wilson bound" in rule.describe() and "1.0%" in rule.describe()
+
+
+def test_size_signals_read_a_band_as_the_reasons_do(history_records, policy):
+    # Walk: a '1-10' band was mined as "company size = <10" (its middle, 3, binned), and "below target size
+    # (< 50 employees)" counted the '11-50' band, which the reasons call partly in the target range.
+    from leadgate.decision.reason_words import size_renderer
+
+    records = deepcopy(history_records[:4000])
+    records.sort(key=lambda r: r["created_at"])
+    for i, record in enumerate(records):
+        record["company"]["employees"] = ("1-10", "11-50", "51-200", 120)[i % 4]
+    for record in records[:2000:4]:  # 500 old '1-10' leads rejected as not a fit
+        record["outcome"].update(sql=False, won=False, rejection_reason="not_a_fit_size")
+    history = history_from_records(records)
+    table = evidence_table(history, policy, mining=MiningParams(mine_fraction=0.5)).table.set_index("signal")
+    decisions = decide_history(DecisionPipeline(policy), history)
+    passing = ~decisions.gates.rejecting()
+    band = np.array([str(lead.company.employees) for lead in history.leads])
+    low, high = policy.firmographics.employees_target
+    span = f"{low:,}–{high:,}"
+    assert (
+        table.loc[f"company size below the target range {span}", "n_with"]
+        == (passing & (band == "1-10")).sum()
+    )
+    assert (
+        table.loc[f"company size partly in the target range {span}", "n_with"]
+        == (passing & (band == "11-50")).sum()
+    )
+    assert "company size = 1–10 employees" in table.index
+    assert not any(signal.startswith("company size = <") for signal in table.index)
+    # The very words a reason gives the same leads.
+    said = [size_renderer((low, high))(decisions.derived, np.zeros((2, 1)), i, True) for i in range(2)]
+    assert said == [
+        f"Company size 1–10 employees, below the target range {span}",
+        f"Company size 11–50 employees, partly in the target range {span}",
+    ]

@@ -71,3 +71,72 @@ def test_a_mapped_export_s_history_says_whether_its_label_can_mark_leads_open():
         rows = list(csv.DictReader(handle))
     history = history_from_export(rows, load_mapping("salesforce")).history
     assert history.label_closed.startswith("Converted holds only ")
+
+
+DATED_MAPPING = """\
+name: dated
+lead_id: {column: Id}
+created_at: {column: Created, type: datetime}
+custom:
+  segment: {column: Segment}
+label:
+  sql: {column: Status}
+  sql_positive: [Qualified]
+"""
+
+
+def _dated_rows(n: int = 1200, newest_open: int = 60) -> list[dict]:
+    """A year of leads, one a day-ish, outcomes spread over time, and the newest `newest_open` still 'Open'."""
+    from datetime import UTC, datetime, timedelta
+
+    rng = np.random.default_rng(3)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    rows = []
+    for i in range(n):
+        status = rng.choice(("Qualified", "Unqualified", "Nurture"), p=(0.25, 0.5, 0.25))
+        rows.append(
+            {
+                "Id": str(i),
+                "Created": (start + timedelta(hours=7 * i)).isoformat(),
+                "Segment": rng.choice(("smb", "mid")),
+                "Status": "Open" if i >= n - newest_open else str(status),
+            }
+        )
+    return rows
+
+
+def test_an_unlisted_value_only_the_newest_leads_hold_is_asked_about_as_perhaps_open():
+    # Walk: 'Open' (80 leads, all of the last weeks) counted as not SQL without a word; the test SQLs dropped.
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+
+    rows = _dated_rows()
+    notes = history_from_export(rows, parse_mapping(DATED_MAPPING)).notes
+    [said] = [note for note in notes if "No outcome yet?" in note]
+    assert said.startswith(
+        "Status 'Open', counted as not SQL: 60 of its 60 leads were created in the newest 15% of the history "
+        "(since 2025-10-25T12:00)"
+    )
+    assert (
+        "where a value spread over time would have about 9. No outcome yet? list it under label.open" in said
+    )
+    # Listed as open: left out and counted, nothing to ask; values spread over time are never asked about.
+    listed = parse_mapping(DATED_MAPPING.replace("[Qualified]", "[Qualified]\n  open: [Open]"))
+    assert not any("No outcome yet?" in note for note in history_from_export(rows, listed).notes)
+    # Too few leads to matter (and a status new to the CRM starts small): nothing said.
+    few = _dated_rows(newest_open=12)
+    assert not any(
+        "No outcome yet?" in note for note in history_from_export(few, parse_mapping(DATED_MAPPING)).notes
+    )
+
+
+def test_blank_outcomes_read_as_not_sql_that_only_the_newest_leads_have_are_asked_about_too():
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+
+    rows = [{**row, "Status": "" if row["Status"] == "Open" else row["Status"]} for row in _dated_rows()]
+    mapping = parse_mapping(DATED_MAPPING.replace("[Qualified]", "[Qualified]\n  blank: not_sql"))
+    [said] = [note for note in history_from_export(rows, mapping).notes if "No outcome yet?" in note]
+    assert said.startswith("blank outcome cells, counted as not SQL: 60 of its 60 leads") and (
+        "No outcome yet? set label.blank: open" in said
+    )
