@@ -60,7 +60,11 @@ SplitOpt = Annotated[
     ),
 ]
 DelimiterOpt = Annotated[
-    str | None, typer.Option("--delimiter", help="CSV delimiter of the export (default: detected)")
+    str | None,
+    typer.Option(
+        "--delimiter",
+        help="CSV delimiter of the export: one character, or semicolon, comma, pipe, tab (default: detected)",
+    ),
 ]
 # When leads are decided: `score` and `decide` read it alike (serving/as_of.py), as the Python API's `now=`.
 AsOfOpt = Annotated[
