@@ -7,7 +7,7 @@ import logging
 from leadgate.features.blank_cells import cell
 from leadgate.features.cells import Row
 from leadgate.features.date_readings import dated_columns
-from leadgate.features.dates import NUMERIC_FORMATS, moment
+from leadgate.features.dates import NUMERIC_FORMATS, date_part, moment
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,12 @@ def format_suggestion(texts: list[str], date_format: str | None) -> str | None:
         return None
     own = _reads(texts, date_format)
     counts = {fmt: _reads(texts, fmt) for fmt in CANDIDATES if fmt != date_format}
+    # A format with a clock reads its date alone too: it is named only when its clock reads more cells.
+    counts = {
+        fmt: n
+        for fmt, n in counts.items()
+        if fmt is None or (day := date_part(fmt)) is None or counts.get(day) != n
+    }
     best = sorted((fmt for fmt, n in counts.items() if n > own), key=lambda fmt: -counts[fmt])[:3]
     if not best and own:
         return None
