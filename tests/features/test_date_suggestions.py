@@ -113,9 +113,14 @@ def test_dates_written_with_and_without_their_time_count_as_read_by_the_format_w
     )
 
 
-def test_a_format_with_a_clock_is_not_named_for_dates_its_date_alone_reads_as_well():
-    cells = ["13/03/2024", "28/02/2024"]
-    assert format_suggestion(cells, None) == (
+def test_of_a_format_with_a_clock_and_its_date_alone_only_the_one_reading_more_is_named():
+    alone = ["13/03/2024", "28/02/2024"]
+    assert format_suggestion(alone, None) == (
         "ISO 8601 (no date_format) reads none of 2 sampled cells, not '13/03/2024'; '%d/%m/%Y' reads 2: declare "
         "the one the CRM writes"
+    )
+    mixed = ["13/03/2024 14:22", "28/02/2024", "14/03/2024 09:00"]
+    assert format_suggestion(mixed, None) == (
+        "ISO 8601 (no date_format) reads none of 3 sampled cells, not '13/03/2024 14:22'; '%d/%m/%Y %H:%M' "
+        "reads 3: declare the one the CRM writes"
     )
