@@ -3,6 +3,7 @@ model was trained with reads the same cell as another moment (01/12 is 1 Decembe
 
 from __future__ import annotations
 
+from leadgate.features.dates import date_part
 from leadgate.features.mapping import Mapping
 from leadgate.features.mapping_columns import Column
 
@@ -34,7 +35,7 @@ def date_reading_changes(trained: dict[str, dict], scoring: Mapping) -> list[str
         before = trained.get(target)
         if before is None:
             continue
-        if now["date_format"] != before.get("date_format"):
+        if not _same_dates(now["date_format"], before.get("date_format")):
             changes.append(f"{now['column']} by date_format {_format(now)}, not {_format(before)}")
         if now["timezone"] != (before.get("timezone") or "UTC"):
             changes.append(
@@ -52,6 +53,16 @@ def date_reading_message(changes: list[str], model: str, source: str | None = No
         "cell is then another date than in training; unless the CRM now writes its dates otherwise, use that "
         "mapping's date_format and timezone"
     )
+
+
+def _same_dates(one: str | None, other: str | None) -> bool:
+    """Whether both formats read a cell as the same moment: the same format, or one the other's date alone
+    ('%d/%m/%Y' of '%d/%m/%Y %H:%M' reads '06/12/2025' as 00:00, as its format does; a time it cannot read)."""
+    if one == other:
+        return True
+    if one is None or other is None:
+        return False
+    return date_part(one) == other or date_part(other) == one
 
 
 def _format(reading: dict) -> str:

@@ -7,7 +7,7 @@ import logging
 from leadgate.features.blank_cells import cell
 from leadgate.features.cells import Row
 from leadgate.features.date_readings import dated_columns
-from leadgate.features.dates import NUMERIC_FORMATS, moment
+from leadgate.features.dates import NUMERIC_FORMATS, date_part, moment
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,19 @@ def _swapped(date_format: str | None) -> str | None:
     return date_format.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
 
 
+def _redundant(date_format: str | None, counts: dict[str | None, int]) -> bool:
+    """A format with a clock reads its date alone too: of the two, only the one reading more cells is named."""
+    if date_format is None:
+        return False
+    day = date_part(date_format)
+    if day is not None and counts.get(day) == counts[date_format]:
+        return True
+    return any(
+        other is not None and date_part(other) == date_format and counts[other] > counts[date_format]
+        for other in counts
+    )
+
+
 def format_suggestion(texts: list[str], date_format: str | None) -> str | None:
     """What reads the cells the declared format reads fewer of: the formats reading most of the sample, each
     with its count, or that day-first and month-first both read them all. None when the format reads some and
@@ -52,6 +65,7 @@ def format_suggestion(texts: list[str], date_format: str | None) -> str | None:
         return None
     own = _reads(texts, date_format)
     counts = {fmt: _reads(texts, fmt) for fmt in CANDIDATES if fmt != date_format}
+    counts = {fmt: n for fmt, n in counts.items() if not _redundant(fmt, counts)}
     best = sorted((fmt for fmt, n in counts.items() if n > own), key=lambda fmt: -counts[fmt])[:3]
     if not best and own:
         return None

@@ -27,6 +27,9 @@ _DIRECTIVES = set("aAwdbBmyYHIpMSfzZjUWcxXGuV%")
 _DIRECTIVE = re.compile(r"%(.?)", re.DOTALL)
 # strptime's words for text that is not in the format's shape (its other errors are impossible dates).
 _MISMATCH = re.compile(r"time data .* does not match format|unconverted data remains", re.DOTALL)
+# strptime's directives of a time of day and its zone: what a date written alone leaves out (%c is both).
+_CLOCK = set("HIpMSfzZX")
+_TOKEN = re.compile(r"%.|[^%]+", re.DOTALL)
 
 
 def check_format(date_format: str) -> str:
@@ -100,12 +103,55 @@ def _close_zone(name: str) -> str | None:
     return names[close[0]] if close else None
 
 
+@lru_cache(maxsize=64)
+def date_part(date_format: str) -> str | None:
+    """The format's date alone ('%d/%m/%Y' of '%d/%m/%Y %H:%M'): its time directives and the text between them
+    and the date dropped. None for a format without a time or a date, or with a time amid its date."""
+    tokens = _TOKEN.findall(date_format)
+    kinds = [_kind(token) for token in tokens]
+    days = [i for i, kind in enumerate(kinds) if kind == "date"]
+    clocks = [i for i, kind in enumerate(kinds) if kind == "clock"]
+    if date_format in NUMERIC_FORMATS or not days or not clocks or "%c" in tokens:
+        return None
+    if min(clocks) > max(days):  # '%d/%m/%Y %H:%M', '%Y-%m-%dT%H:%M:%S%z'
+        return "".join(tokens[: max(days) + 1])
+    if max(clocks) < min(days):  # '%H:%M %d.%m.%Y'
+        return "".join(tokens[min(days) :])
+    return None
+
+
+def _kind(token: str) -> str:
+    """'clock' for a directive of the time of day, 'date' for one of the date, 'text' for the rest ('/', '%%')."""
+    if len(token) != 2 or token[0] != "%" or token == "%%":
+        return "text"
+    return "clock" if token[1] in _CLOCK else "date"
+
+
+def _strptime(text: str, date_format: str) -> datetime:
+    """strptime by the format, else by its date alone at 00:00: Excel's General format writes a datetime at
+    midnight as its date alone, so one column holds '06/12/2025 14:30' and '06/12/2025'."""
+    try:
+        return datetime.strptime(text, date_format)
+    except ValueError as error:
+        day = date_part(date_format)
+        if day is None:
+            raise
+        try:
+            return datetime.strptime(text, day)
+        except ValueError as day_error:
+            # '31/02/2025' is a date alone naming no day: say that, not that its time is missing.
+            if _MISMATCH.match(str(error)) and not _MISMATCH.match(str(day_error)):
+                raise day_error from None
+            raise error from None
+
+
 def moment(text: str, date_format: str | None = None, timezone: str | None = None) -> datetime:
     """The moment a cell writes; a time without an offset is in `timezone` (an IANA name; UTC when None).
 
     A wall-clock time the zone skips (clocks going forward) reads with the offset before the change, and one
     it repeats (clocks going back) as its first occurrence: Python's fold=0. Unix epoch numbers are UTC by
-    definition, whatever `timezone` says. A number needs a numeric date_format.
+    definition, whatever `timezone` says. A number needs a numeric date_format. A cell holding only the date
+    part of a strptime format with a time ('%d/%m/%Y' of '%d/%m/%Y %H:%M') is that date at 00:00.
     """
     zone = ZoneInfo(timezone) if timezone else UTC
     if date_format in NUMERIC_FORMATS:
@@ -126,7 +172,7 @@ def moment(text: str, date_format: str | None = None, timezone: str | None = Non
         return read.replace(tzinfo=zone) if date_format == "excel" else read
     if date_format:
         try:
-            parsed = datetime.strptime(text, date_format)
+            parsed = _strptime(text, date_format)
         except ValueError as error:
             hint = _swapped_hint(text, date_format)
             if _MISMATCH.match(str(error)):
@@ -186,7 +232,7 @@ def _swapped_hint(text: str, date_format: str) -> str:
         return ""
     swapped = date_format.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
     try:
-        datetime.strptime(text, swapped)
+        _strptime(text, swapped)
     except ValueError:
         return ""
     return f" (it fits {swapped!r}: are day and month swapped?)"

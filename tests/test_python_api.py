@@ -505,3 +505,19 @@ def test_a_mapped_frame_whose_dates_its_format_cannot_read_warns_with_the_format
     ):
         decided = scorer.decide(export, mapping=mapping)
     assert decided["error"].str.contains("does not match date_format").all()
+
+
+def test_a_mapped_frame_writing_midnight_as_the_date_alone_is_decided_without_a_warning(scorer):
+    # Walk W: Excel writes a datetime at midnight as its date alone, beside the others' times.
+    import warnings
+
+    from leadgate.features.mapping import parse_mapping
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\ncreated_at: {column: Angelegt, date_format: '%d.%m.%Y %H:%M'}\n"
+    )
+    export = pd.DataFrame({"Id": ["d-1", "d-2"], "Angelegt": ["13.03.2026 09:00", "14.03.2026"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        decided = scorer.decide(export, mapping=mapping, now="created")
+    assert decided["error"].isna().all() and decided["route"].notna().all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -577,3 +578,36 @@ def test_a_model_trained_on_euro_amounts_refuses_a_new_leads_amount_in_dollars(t
     by_path = leadgate.load(data_dir=tmp_path / "d").decide(paths)
     assert by_path["error"].tolist()[0].startswith("row 2: custom.budget_eur: '$ 1,500.00' is an amount in $")
     assert by_path["error"].isna().tolist() == [False, True]
+
+
+def test_an_export_writing_midnight_as_the_date_alone_trains_through_its_date_format(tmp_path):
+    # Walk W: Excel's General format wrote 2 in 5 creation dates without their time ('06/12/2025' beside
+    # '06/12/2025 14:30'); neither '%d/%m/%Y %H:%M' nor '%d/%m/%Y' read the whole column.
+    rows = []
+    for row in shift_rows(switch=1.0):  # no regime shift: the dates are the point
+        created = datetime.fromisoformat(row["Created"])
+        written = created.strftime("%d/%m/%Y") if created.hour == 0 else created.strftime("%d/%m/%Y %H:%M")
+        rows.append({**row, "Created": written})
+    assert sum(len(row["Created"]) == 10 for row in rows) == 300
+    write_csv(tmp_path / "dates.csv", rows, delimiter=",", encoding="utf-8")
+    mapping = SHIFT_MAPPING.replace("type: datetime}", 'type: datetime, date_format: "%d/%m/%Y %H:%M"}')
+    (tmp_path / "dates.yaml").write_text(mapping)
+    result = run(
+        "train",
+        "--data",
+        tmp_path / "dates.csv",
+        "--mapping",
+        tmp_path / "dates.yaml",
+        "--data-dir",
+        tmp_path / "data",
+    )
+    assert result.exit_code == 0, result.output
+    out = text(result.output)
+    assert "2,400 leads" in out and "does not match date_format" not in out
+    # Scoring through the same mapping reads both shapes too, the date alone as midnight.
+    fresh = [{k: v for k, v in row.items() if k != "Converted"} for row in rows[-16:]]
+    write_csv(tmp_path / "new.csv", fresh, delimiter=",", encoding="utf-8")
+    scored = score(tmp_path / "new.csv", tmp_path / "dates.yaml", tmp_path / "new.parquet", tmp_path / "data")
+    assert scored.exit_code == 0, scored.output
+    decided = pd.read_parquet(tmp_path / "new.parquet")
+    assert len(decided) == 16 and decided["error"].isna().all() and decided["route"].notna().all()

@@ -101,3 +101,26 @@ def test_scoring_says_the_formats_once_for_the_file_and_each_row_keeps_its_error
     first, second = map_rows(mapping, rows, outcome=False)
     assert "'13/03/2024 14:22' does not match date_format '%Y-%m-%d %H:%M'" in first[1]
     assert "'01/03/2024 10:00' does not match" in second[1]
+
+
+def test_dates_written_with_and_without_their_time_count_as_read_by_the_format_with_the_time():
+    # Walk W: 2 in 5 cells of Created Date were the date alone (Excel writes a midnight datetime so).
+    cells = ["06/12/2025 14:30", "06/12/2025", "13/11/2025 09:05", "14/11/2025"]
+    assert format_suggestion(cells, "%d/%m/%Y %H:%M") is None
+    assert format_suggestion(cells, "%m/%d/%Y %H:%M") == (
+        "date_format '%m/%d/%Y %H:%M' reads 2 of 4 sampled cells, not '13/11/2025 09:05'; '%d/%m/%Y %H:%M' "
+        "reads 4: declare the one the CRM writes"
+    )
+
+
+def test_of_a_format_with_a_clock_and_its_date_alone_only_the_one_reading_more_is_named():
+    alone = ["13/03/2024", "28/02/2024"]
+    assert format_suggestion(alone, None) == (
+        "ISO 8601 (no date_format) reads none of 2 sampled cells, not '13/03/2024'; '%d/%m/%Y' reads 2: declare "
+        "the one the CRM writes"
+    )
+    mixed = ["13/03/2024 14:22", "28/02/2024", "14/03/2024 09:00"]
+    assert format_suggestion(mixed, None) == (
+        "ISO 8601 (no date_format) reads none of 3 sampled cells, not '13/03/2024 14:22'; '%d/%m/%Y %H:%M' "
+        "reads 3: declare the one the CRM writes"
+    )

@@ -147,3 +147,71 @@ def test_a_cell_that_fits_the_format_with_day_and_month_swapped_says_so(date_for
         parse_mapping(MAPPING.replace(", date_format: epoch_s", rule)), [_row(Seen=cell)]
     )
     assert problem == f"row 2 (Id a1): Seen: {cell!r} does not match date_format {date_format!r}{hint}"
+
+
+@pytest.mark.parametrize(
+    ("date_format", "alone"),
+    [
+        ("%d/%m/%Y %H:%M", "%d/%m/%Y"),
+        ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y"),
+        ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%d"),
+        ("%d.%m.%Y, %H:%M Uhr", "%d.%m.%Y"),
+        ("%H:%M %d.%m.%Y", "%d.%m.%Y"),  # the time first: it and its separator dropped
+        ("%d/%m/%Y", None),  # no time to leave out
+        ("%H:%M", None),  # no date: a time alone is never a day
+        ("%d %H:%M %m/%Y", None),  # a time amid the date
+        ("excel", None),
+    ],
+)
+def test_the_date_part_of_a_format_drops_its_time_and_the_separator(date_format, alone):
+    from leadgate.features.dates import date_part
+
+    assert date_part(date_format) == alone
+
+
+def test_a_date_written_without_its_time_reads_as_midnight_in_created_at_and_a_custom_date():
+    # Walk W: Excel's General format writes a datetime at midnight as its date alone ('06/12/2025' beside
+    # '06/12/2025 14:30'), and no date_format read both.
+    mixed = MAPPING.replace("date_format: excel", 'date_format: "%d/%m/%Y %H:%M"').replace(
+        "date_format: epoch_s", 'date_format: "%m/%d/%Y %I:%M %p"'
+    )
+    mapping = parse_mapping("timezone: Europe/Berlin\n" + mixed)
+    [(_, timed), (_, alone)] = map_rows(
+        mapping,
+        [
+            _row(Created="06/12/2025 14:30", Seen="12/06/2025 2:30 PM"),
+            _row(Id="a2", Created="06/12/2025", Seen="12/13/2025"),
+        ],
+    )
+    assert timed["created_at"] == "2025-12-06T14:30:00+01:00"
+    assert timed["custom"]["seen"] == "2025-12-06T14:30:00+01:00"
+    assert alone["created_at"] == "2025-12-06T00:00:00+01:00"
+    assert alone["custom"]["seen"] == "2025-12-13T00:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("date_format", "cell", "message"),
+    [
+        # A time alone is no date, and a date-only format still refuses a cell with a time.
+        ("%d/%m/%Y %H:%M", "14:30", "'14:30' does not match date_format '%d/%m/%Y %H:%M'"),
+        ("%d/%m/%Y", "06/12/2025 14:30", "'06/12/2025 14:30' does not match date_format '%d/%m/%Y'"),
+        # A date alone that names no day says so, with the declared format.
+        (
+            "%d/%m/%Y %H:%M",
+            "31/02/2025",
+            "'31/02/2025' is not a calendar date by date_format '%d/%m/%Y %H:%M': day is out of range for month",
+        ),
+        (
+            "%m/%d/%Y %H:%M",
+            "13/12/2024",
+            "'13/12/2024' does not match date_format '%m/%d/%Y %H:%M' (it fits '%d/%m/%Y %H:%M': are day and "
+            "month swapped?)",
+        ),
+    ],
+)
+def test_a_date_alone_is_read_only_as_the_date_part_of_its_format(date_format, cell, message):
+    rule = f', date_format: "{date_format}"'
+    [(_, problem)] = map_rows(
+        parse_mapping(MAPPING.replace(", date_format: epoch_s", rule)), [_row(Seen=cell)]
+    )
+    assert problem == f"row 2 (Id a1): Seen: {message}"
