@@ -10,7 +10,8 @@ from leadgate.features.column_currencies import check_trained_currency
 from leadgate.features.custom import prefix_number_problem
 from leadgate.features.dates import moment
 from leadgate.features.employee_bands import MAX_EMPLOYEES, read_band
-from leadgate.features.money_cells import currency_marks, usd
+from leadgate.features.money_cells import cell_currency, currency_marks, usd
+from leadgate.features.money_marks import converts_several
 
 
 class TimeCell(str):
@@ -34,9 +35,11 @@ class Row:
         self.decimal = decimal
         self.marks = marks or {}
 
-    def mark(self, column: str) -> str:
-        """The decimal mark the column's numbers are read with."""
-        return self.marks.get(column, self.decimal)
+    def mark(self, column: str, currency: str | None = None) -> str:
+        """The decimal mark the column's numbers are read with; a column converting several currencies may
+        have one per currency (features/money_marks.py), that of `currency` (the mapping's, for one unseen)."""
+        mark = self.marks.get(column, self.decimal)
+        return mark.get(currency, self.decimal) if isinstance(mark, dict) else mark
 
     def text(self, column: str) -> str | None:
         """The cell as stripped text, None when empty or a placeholder."""
@@ -124,11 +127,15 @@ def convert(rule, row: Row):
             rule.trained_currencies
         ):  # a model's column of amounts in one currency: a cell in another is no amount
             check_trained_currency(rule.trained_currencies, value)
-        number = _number(value, rule.decimal or row.mark(rule.column))
+        # A column converting several currencies reads each cell with its currency's mark: '$2,500,000' and
+        # '€1.250.000' in one column.
+        currency = cell_currency(value, rule.usd_per_unit, rule.currency) if converts_several(rule) else None
+        declared = rule.decimal.get(currency) if isinstance(rule.decimal, dict) else rule.decimal
+        number = _number(value, declared or row.mark(rule.column, currency))
         if rule.type == "integer" and not number.is_integer():
             raise ValueError(f"expected a whole number, got {value!r}")
-        if rule.currency is not None:  # a money field: in USD, converted when the column says so
-            number = usd(rule, value, number)
+        if rule.currency is not None or currency is not None:  # a money field: in USD, converted if need be
+            number = usd(rule, value, number, currency)
         return int(number) if rule.type == "integer" and rule.usd_per_unit is None else number
     if getattr(rule, "contains", None) is not None:  # one value of a multi-select cell, as a flag
         listed = {part.strip().casefold() for part in value.split(rule.separator)}

@@ -11,6 +11,7 @@ from leadgate.features.blank_cells import cell
 from leadgate.features.cells import Row, checked, convert, event_count, flag
 from leadgate.features.column_currencies import mixed_currencies, shared_currencies
 from leadgate.features.mapping import Column, EventRule, Label, Mapping, MappingError, Sequence
+from leadgate.features.money_marks import CurrencyMarkError, converts_several, currency_of, marks_by_currency
 from leadgate.features.number_marks import column_mark, evidence
 from leadgate.features.sequences import sequence_keys, sequence_ranks
 
@@ -52,11 +53,43 @@ def decimal_marks(
         texts = [text for text in (rule.values.get(c, c) for c in cells if c is not None) if text is not None]
         declared = rule.decimal or mapping.decimal
         trained = (known or {}).get(rule.column)
+        if converts_several(rule):
+            marks[rule.column] = _money_mark(rule, cells, texts, declared, trained, strays)
+            continue
         try:
             marks[rule.column] = column_mark(rule.column, texts, declared, trained=trained, strays=strays)
         except ValueError as error:
             raise MappingError(f"{error}{_rows_of_strays(rule, cells, declared)}") from None
     return marks
+
+
+def _money_mark(rule, cells, texts, declared, trained, strays: float) -> str | dict[str, str]:
+    """The mark of a column converting several currencies: one for the whole column when its cells agree (or
+    one is declared), else one per currency (money_marks.marks_by_currency) when each currency's cells agree."""
+    several = isinstance(declared, dict) or isinstance(trained, dict)
+    if not several:
+        try:
+            return column_mark(rule.column, texts, declared, trained=trained, strays=strays)
+        except ValueError as error:
+            # Only a mix, such as '$2,500,000' beside '€1.250.000', may be each currency writing its own mark.
+            if declared is not None or "mixes decimal marks" not in str(error):
+                raise MappingError(f"{error}{_rows_of_strays(rule, cells, declared)}") from None
+    try:
+        return marks_by_currency(
+            rule,
+            texts,
+            declared if isinstance(declared, dict) else None,
+            trained if isinstance(trained, dict) else None,
+            strays=strays,
+        )
+    except CurrencyMarkError as error:
+        # Where that currency's cells off its mark are: the rows of the other currencies are not at fault.
+        own = [
+            c if c is not None and currency_of(rule, rule.values.get(c, c) or "") == error.currency else None
+            for c in cells
+        ]
+        mark = declared.get(error.currency) if isinstance(declared, dict) else None
+        raise MappingError(f"{error}{_rows_of_strays(rule, own, mark)}") from None
 
 
 def _unconverted(mapping: Mapping, raw_rows: list[dict]) -> Iterator[tuple[str, Column, list[str]]]:
@@ -66,6 +99,8 @@ def _unconverted(mapping: Mapping, raw_rows: list[dict]) -> Iterator[tuple[str, 
     rules = {**mapping.fields, **{f"custom.{name}": rule for name, rule in mapping.custom.items()}}
     for path, rule in rules.items():
         if rule.type not in ("number", "integer") or rule.column is None or rule.currency is not None:
+            continue
+        if converts_several(rule):  # each cell converted from its own currency: several are what it holds
             continue
         cells = (cell(rule, Row(raw, placeholders)) for raw in raw_rows)
         yield (
