@@ -19,6 +19,7 @@ from leadgate.decision.custom_words import category_shown, custom_shown
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.column_currencies import with_trained_currencies
 from leadgate.features.custom import CustomField
+from leadgate.features.money_marks import trained_marks
 from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_chunk, mapping_mismatch
@@ -179,7 +180,7 @@ class Scorer:
                     "data_dir= the folder it was trained in)"
                 )
             warn_dates(self.loaded.model, mapping, stacklevel)
-            marks = self.loaded.model.metadata.get("decimal_marks")
+            marks = trained_marks(self.loaded.model.metadata)
             # A cell in another currency than training read the column in is its row's error, as in `score`.
             mapping = with_trained_currencies(mapping, self.loaded.model.metadata.get("currencies"))
             return notes_as_warnings(lambda: mapped_leads(leads, mapping, marks), stacklevel)

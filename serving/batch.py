@@ -14,6 +14,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import Route
 from leadgate.features.column_currencies import with_trained_currencies
 from leadgate.features.mapping import Mapping
+from leadgate.features.money_marks import trained_marks
 from leadgate.features.repeated_ids import Repeats, RowIds
 from leadgate.serving.absent_inputs import AbsentInputs
 from leadgate.serving.as_of import AsOf
@@ -170,7 +171,7 @@ def score_file(
     """
     check_output(output_path)
     model = pipeline.model
-    known = model.metadata.get("decimal_marks") if model is not None else None
+    known = trained_marks(model.metadata) if model is not None else None
     if (
         mapping is not None and model is not None
     ):  # a cell in another currency than training's is its row's error

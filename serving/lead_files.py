@@ -231,7 +231,7 @@ def read_leads(
     *,
     delimiter: str | None = None,
     encoding: str | None = None,
-    known_marks: dict[str, str] | None = None,
+    known_marks: dict | None = None,
     custom_fields: tuple[CustomField, ...] = (),
     currencies: dict[str, list[str]] | None = None,
 ) -> Iterator[Row]:

@@ -123,7 +123,8 @@ def column_frame(
 ) -> ColumnFrame:
     """Every column of `frame`, typed from its values; rare levels pooled by the training rows' counts.
 
-    `decimal` is the export's decimal mark, or each column's (a column not named: inferred from its values).
+    `decimal` is the export's decimal mark, or each column's (a column not named: inferred from its values); a
+    column with a mark per currency holds the amounts the mapping converted, written with a point.
     `read`: the columns leadgate itself reads, kept whatever their values (a mapped number is no row id).
     """
     import pandas as pd
@@ -144,6 +145,10 @@ def column_frame(
             dropped[name] = "constant or empty"
             continue
         mark = decimal.get(name) if isinstance(decimal, dict) else decimal
+        if isinstance(
+            mark, dict
+        ):  # a mark per currency: the column holds its USD amounts (exports._own_cell)
+            mark = "."
         numbers, share = _numbers(series, given, mark)
         ages = None if share >= NUMERIC_SHARE else _ages(series, given, created_days)
         if (

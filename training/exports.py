@@ -244,10 +244,14 @@ def _mapped_history(
     mapping: Mapping, rows: list[dict], mapped: list[tuple[int, dict]], own: list[str], marks: dict[str, str]
 ) -> History:
     """The history of the mapped records (each with its export row's number), the baselines' columns beside."""
+    amounts = _amount_columns(mapping, own, marks)
     return history_from_records(
         [record for _, record in mapped],
         # Row numbers count the header as 1, so the raw row of number k is rows[k - 2].
-        columns=[{column: rows[number - 2][column] for column in own} for number, _ in mapped],
+        columns=[
+            {column: _own_cell(rows[number - 2], record, column, amounts) for column in own}
+            for number, record in mapped
+        ],
         custom_fields=mapping.custom_fields(),
         seen_columns=tuple(dict.fromkeys(c for c in mapping.feature_columns().values() if c in set(own))),
         ordered=mapping.created_at is not None,
@@ -258,6 +262,25 @@ def _mapped_history(
         cells=True,
         row_names=[row_label(mapping, number, record["lead_id"]) for number, record in mapped],
     )
+
+
+def _amount_columns(mapping: Mapping, own: list[str], marks: dict) -> dict[str, tuple[str, str]]:
+    """(section, field) of each own column read with a mark per currency: no one mark reads its raw cells, so
+    the baselines take the amounts the mapping converted to USD (written with a point: see baseline_columns)."""
+    return {
+        rule.column: tuple(path.split("."))
+        for path, rule in mapping.fields.items()
+        if rule.column in own and isinstance(marks.get(rule.column), dict)
+    }
+
+
+def _own_cell(raw: dict, record: dict, column: str, amounts: dict[str, tuple[str, str]]):
+    """A row's cell of an own column for the baselines: as the export writes it, or its converted amount."""
+    if column not in amounts:
+        return raw[column]
+    section, name = amounts[column]
+    amount = record.get(section, {}).get(name)
+    return "" if amount is None else repr(float(amount))
 
 
 def _hints(label: Label, blank_outcomes: int, undated: int, dated: Column | Sequence | None) -> str:

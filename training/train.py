@@ -14,6 +14,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.decision.policy_routing import Thresholds
 from leadgate.features.builder import FeatureBuilder
+from leadgate.features.money_marks import BY_CURRENCY
 from leadgate.serving.drift import profile
 from leadgate.training.baseline_verdict import verdict_evidence
 from leadgate.training.baseline_words import SHOWN_COLUMNS, named
@@ -170,7 +171,10 @@ def train_model(
     # Drift is judged against the leads the model was tuned on, gated ones included: live traffic has them.
     # How training read each export column's numbers: a scoring file whose cells fit both marks reads as this.
     if isinstance(history.decimal, dict):
-        model.metadata["decimal_marks"] = {c: m for c, m in history.decimal.items() if m is not None}
+        model.metadata["decimal_marks"] = {c: m for c, m in history.decimal.items() if isinstance(m, str)}
+        # A column with a mark per currency is kept apart, so a model's "decimal_marks" stay one mark a column.
+        if several := {c: m for c, m in history.decimal.items() if isinstance(m, dict)}:
+            model.metadata[BY_CURRENCY] = several
     model.metadata["reference"] = profile(
         valid_decisions.matrix, list(builder.feature_names), valid_decisions.p_sql
     )
