@@ -35,6 +35,7 @@ from leadgate.features.mapping_fields import with_field_currency, with_field_typ
 from leadgate.features.mapping_label import Label, fold  # noqa: F401  (re-exported)
 from leadgate.features.schema import Company, Contact, Form, LeadValidationError, Source, parse_lead
 from leadgate.features.schema import describe_validation_error as _describe
+from leadgate.features.union_errors import one_branch
 from leadgate.features.yaml_text import UniqueKeyLoader, yaml_problem
 
 # Lead fields a column may fill: section.field for every scalar field of the schema's sections.
@@ -283,7 +284,7 @@ def parse_mapping(text: str, source: str = "mapping") -> Mapping:
         # The union's tag ("created_at.date.type") is not a key the user wrote.
         lines = [
             re.sub(r"^created_at\.(date|sequence)\b", "created_at", line)
-            for line in _describe(error, "mapping")
+            for line in one_branch(_describe(error, "mapping"))
         ]
         # A constant's problem is said by the whole mapping's check, and names its field itself.
         # So is a word a placeholder hides ("custom.opt_in: column 'Opt In': 'N/A' is a placeholder, ...").

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -16,6 +16,10 @@ TRUE_VALUES = ["yes", "y", "true", "t", "1", "ja", "j", "oui", "si", "sí", "x"]
 FALSE_VALUES = ["no", "n", "false", "f", "0", "nein", "non"]
 # The lead's money fields: USD, as the schema says and the policy's thresholds (min_revenue_per_employee) compare.
 MONEY_FIELDS = ("company.annual_revenue", "source.cost")
+
+
+Mark = Literal[".", ","]
+Rate = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
@@ -38,19 +42,20 @@ class Column(_Strict):
         description="IANA time zone of this datetime column's times written without an offset, over the "
         "mapping's (UTC when neither is set)",
     )
-    decimal: Literal[".", ","] | None = Field(
+    decimal: Mark | dict[str, Mark] | None = Field(
         None,
-        description="this number column's decimal mark, over the mapping's (inferred when neither is set)",
+        description="this number column's decimal mark, over the mapping's (inferred when neither is set); "
+        'per currency on a column converting several ({EUR: ",", USD: "."})',
     )
     currency: str | None = Field(
         None,
-        description="a money field's currency (ISO code): USD unless given; another one needs usd_per_unit",
+        description="a money field's currency (ISO code): USD unless given; another one needs usd_per_unit; "
+        "with a map of rates, the currency of its unmarked cells",
     )
-    usd_per_unit: float | None = Field(
+    usd_per_unit: Rate | dict[str, Rate] | None = Field(
         None,
-        gt=0,
-        allow_inf_nan=False,
-        description="USD for one unit of `currency` (EUR at 1.08 dollars: 1.08); no rate is ever looked up",
+        description="USD for one unit of `currency` (EUR at 1.08 dollars: 1.08), or per currency the column's "
+        "cells are in ({EUR: 1.08, USD: 1}); no rate is ever looked up",
     )
     # The currencies a model's training read this number column's marked cells in ('€': EUR), when the
     # mapping names none: scoring refuses a cell in another (features/column_currencies.py); not in the YAML.
@@ -79,14 +84,13 @@ class Column(_Strict):
     @field_validator("currency", mode="before")
     @classmethod
     def _code(cls, value):
-        # Cells write codes in capitals ('EUR 5'); the mapping may say eur.
-        if isinstance(value, str):
-            value = value.strip().upper()
-            if not (len(value) == 3 and value.isascii() and value.isalpha()):
-                raise ValueError(f"{value!r} is not a three-letter currency code such as EUR, GBP or CHF")
-            if not _iso_currency(value):  # a typo (EUO) would otherwise convert at the rate given for EUR
-                raise ValueError(f"{value!r} is not an ISO 4217 currency code (EUR, GBP, CHF…)")
-        return value
+        return _code(value)
+
+    @field_validator("usd_per_unit", "decimal", mode="before")
+    @classmethod
+    def _codes(cls, value):
+        # A map's keys are currency codes, checked as `currency` is.
+        return {_code(code): v for code, v in value.items()} if isinstance(value, dict) else value
 
     @model_validator(mode="after")
     def _check_format(self) -> Column:
@@ -101,6 +105,11 @@ class Column(_Strict):
         self._check_timezone()
         if self.decimal is not None and self.type not in ("number", "integer") and not self.typed_by_field():
             raise ValueError(f"{self.where}: decimal applies to type: number or integer, not {self.type}")
+        if isinstance(self.decimal, dict) and not isinstance(self.usd_per_unit, dict):
+            raise ValueError(
+                f"{self.where}: a decimal mark per currency applies to a money column converting several "
+                '(usd_per_unit: {EUR: 1.08, USD: 1}); give the column one mark (decimal: "," or ".")'
+            )
         self._check_currency()
         check_flag_words(self)  # words no reading consults would be silently ignored
         return self
@@ -132,6 +141,9 @@ class Column(_Strict):
             raise ValueError(
                 f"{where}: currency and usd_per_unit apply to type: number or integer, not {self.type}"
             )
+        if isinstance(self.usd_per_unit, dict):
+            self._check_rates()
+            return
         if self.currency is None:
             raise ValueError(f"{where}: usd_per_unit needs the currency it converts (currency: EUR, say)")
         if self.currency == "USD" and self.usd_per_unit is not None:
@@ -141,6 +153,38 @@ class Column(_Strict):
                 f"{where}: currency {self.currency} needs usd_per_unit, the USD one {self.currency} is worth "
                 "(leadgate looks no rate up)"
             )
+
+    def _check_rates(self) -> None:
+        """A map of rates: USD, if listed, at 1; `currency` and the decimal marks' currencies among its own."""
+        where, rates = self.where, self.usd_per_unit
+        if not rates:
+            raise ValueError(
+                f"{where}: usd_per_unit lists no currency: give its rate per currency (EUR: 1.08)"
+            )
+        if rates.get("USD", 1) != 1:
+            raise ValueError(f"{where}: usd_per_unit gives USD {rates['USD']:g}: one USD is 1 USD (USD: 1)")
+        codes = " and ".join(sorted(rates))
+        if self.currency is not None and self.currency not in rates:
+            raise ValueError(
+                f"{where}: currency {self.currency} (the currency of unmarked cells) is not among the "
+                f"currencies usd_per_unit converts ({codes}): add its rate, or name one of those"
+            )
+        if isinstance(self.decimal, dict) and (odd := sorted(set(self.decimal) - set(rates))):
+            raise ValueError(
+                f"{where}: decimal gives a mark for {', '.join(odd)}, which usd_per_unit does not convert "
+                f"({codes}): add its rate, or drop its mark"
+            )
+
+
+def _code(value):
+    """A currency code as cells write it ('EUR 5'; the mapping may say eur), checked against ISO 4217."""
+    if isinstance(value, str):
+        value = value.strip().upper()
+        if not (len(value) == 3 and value.isascii() and value.isalpha()):
+            raise ValueError(f"{value!r} is not a three-letter currency code such as EUR, GBP or CHF")
+        if not _iso_currency(value):  # a typo (EUO) would otherwise convert at the rate given for EUR
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code (EUR, GBP, CHF…)")
+    return value
 
 
 class FieldColumn(Column):

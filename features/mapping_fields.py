@@ -28,15 +28,17 @@ def with_field_type(target: str, rule: FieldColumn) -> FieldColumn:
 
 def with_field_currency(target: str, rule: Column) -> Column:
     """The rule, read in USD when it fills a money field."""
-    # Only a money field converts (currency with usd_per_unit).
+    # Only a money field converts (currency with usd_per_unit, or usd_per_unit's map of rates).
     if target not in MONEY_FIELDS:
-        if rule.currency is not None:
+        if rule.currency is not None or isinstance(rule.usd_per_unit, dict):
             raise ValueError(
                 f"fields.{target}: currency and usd_per_unit apply to the money fields "
                 f"({', '.join(MONEY_FIELDS)}) only"
             )
         return rule
     if rule.type not in ("number", "integer") or rule.currency is not None:
+        return rule
+    if isinstance(rule.usd_per_unit, dict):  # each cell in its own currency; an unmarked one names none
         return rule
     # A cell marked in another currency is then the row's error (features/cells.py).
     return rule.model_copy(update={"currency": "USD"})

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -611,3 +612,78 @@ def test_an_export_writing_midnight_as_the_date_alone_trains_through_its_date_fo
     assert scored.exit_code == 0, scored.output
     decided = pd.read_parquet(tmp_path / "new.parquet")
     assert len(decided) == 16 and decided["error"].isna().all() and decided["route"].notna().all()
+
+
+# A Salesforce multi-currency org: each amount in its record's currency, written as its owner's locale writes it.
+MULTI_CURRENCY_MAPPING = SHOP_MAPPING.replace('decimal: ","\n', "").replace(
+    "fields:\n",
+    "fields:\n  company.annual_revenue: {column: Annual Revenue, type: number, usd_per_unit: {EUR: 1.08, USD: 1}}\n",
+)
+
+
+def _revenue_cell(usd: float, euro: bool) -> str:
+    """'$2,500,000' for an amount kept in dollars, '€1.250.000' for one kept in euros."""
+    return "€" + f"{usd / 1.08:,.0f}".replace(",", ".") if euro else f"${usd:,.0f}"
+
+
+def test_an_export_of_amounts_in_dollars_and_euros_trains_and_scores_in_usd(tmp_path):
+    import leadgate
+
+    rng = np.random.default_rng(3)
+    rows = shop_rows(1500)
+    for row in rows:
+        usd = 5e5 * rng.lognormal(0.8 if row["Ergebnis"] == "Yes" else 0.0, 1.0)  # a signal, no giveaway
+        row["Annual Revenue"] = _revenue_cell(usd, rng.random() < 0.5)
+    write_csv(tmp_path / "sf.csv", rows)
+    (tmp_path / "sf.yaml").write_text(MULTI_CURRENCY_MAPPING)
+    trained = run(
+        "train",
+        "--data",
+        tmp_path / "sf.csv",
+        "--mapping",
+        tmp_path / "sf.yaml",
+        "--data-dir",
+        tmp_path / "d",
+    )
+    assert trained.exit_code == 0, trained.output
+    assert "leak" not in text(trained.output)
+    model = leadgate.load(data_dir=tmp_path / "d").loaded.model
+    assert model.metadata["decimal_marks_by_currency"] == {"Annual Revenue": {"EUR": ",", "USD": "."}}
+    assert (
+        "Annual Revenue" not in model.metadata["decimal_marks"]
+    )  # one mark a column there, as models before
+
+    new = [
+        {k: v for k, v in row.items() if k not in ("Ergebnis", "Betreuer")} for row in shop_rows(6, seed=9)
+    ]
+    # Cells that read either way as one column ('$2,500': 2500 or 2.5?): each currency by training's mark.
+    cells = ["$2,500", "€1.250", "$2,500,000", "€1.250.000", "CHF 5.000", "2.500.000"]
+    for row, cell in zip(new, cells, strict=True):
+        row["Annual Revenue"] = cell
+    write_csv(tmp_path / "new.csv", new)
+    out = tmp_path / "new.jsonl"
+    result = run(
+        *("score", "--input", tmp_path / "new.csv", "--mapping", tmp_path / "sf.yaml", "--output", out),
+        *("--data-dir", tmp_path / "d", "--max-error-rate", "0.5"),  # two of six cells are errors, on purpose
+    )
+    assert result.exit_code == 0, result.output
+    decided = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [d["error"] for d in decided[:4]] == [None] * 4
+    assert decided[4]["error"] == (
+        "row 6: Annual Revenue: 'CHF 5.000' is an amount in CHF, but the column converts EUR and USD "
+        "(`usd_per_unit`): add CHF's rate or correct the cell"
+    )
+    assert decided[5]["error"].startswith("row 7: Annual Revenue: '2.500.000' has no currency mark")
+    reasons = [r["text"] for d in decided[:4] for r in d["positive_reasons"] + d["negative_reasons"]]
+    said = sorted(r for r in reasons if r.startswith("Annual revenue"))
+    assert said and set(said) <= {
+        "Annual revenue USD 2,500",
+        "Annual revenue USD 1,350",
+        "Annual revenue USD 2,500,000",
+        "Annual revenue USD 1,350,000",
+    }, reasons
+    # The Python API reads the cells as `score` does.
+    frame = leadgate.load(data_dir=tmp_path / "d").explain(new[1], mapping=str(tmp_path / "sf.yaml"))
+    assert frame.set_index("feature").loc["log10_revenue", "value"] == pytest.approx(
+        np.log10(1350 + 1)
+    )  # log10(1 + USD)

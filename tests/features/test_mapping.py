@@ -304,3 +304,90 @@ def test_impossible_numbers_are_the_rows_error_not_a_crash():
     assert huge.startswith("row 2 (Id a1): Visits: expected a count")
     [(_, fraction)] = map_rows(mapping, [_row(Size="2.7")])
     assert "Size: expected a whole number, got '2.7'" in fraction
+
+
+RATE_MAP = """
+name: sf
+fields:
+  company.annual_revenue: {column: Annual Revenue, type: number%s}
+"""
+
+
+def test_a_money_column_may_convert_several_currencies_and_names_no_default_one():
+    rule = parse_mapping(RATE_MAP % ", usd_per_unit: {eur: 1.08, USD: 1}").fields["company.annual_revenue"]
+    # No `currency`: an unmarked cell is its row's error, never read as USD.
+    assert (rule.usd_per_unit, rule.currency) == ({"EUR": 1.08, "USD": 1.0}, None)
+    rule = parse_mapping(RATE_MAP % ", usd_per_unit: {EUR: 1.08, USD: 1}, currency: eur").fields[
+        "company.annual_revenue"
+    ]
+    assert rule.currency == "EUR"
+
+
+@pytest.mark.parametrize(
+    ("option", "problem"),
+    [
+        (", usd_per_unit: {EUR: 1.08, USD: 2}", "usd_per_unit gives USD 2: one USD is 1 USD (USD: 1)"),
+        (
+            ", usd_per_unit: {EUR: 1.08, USD: 1}, currency: CHF",
+            "currency CHF (the currency of unmarked cells) is not among the currencies usd_per_unit converts "
+            "(EUR and USD): add its rate, or name one of those",
+        ),
+        (", usd_per_unit: {}", "usd_per_unit lists no currency: give its rate per currency (EUR: 1.08)"),
+        (", usd_per_unit: {EUO: 1.08}", "usd_per_unit: 'EUO' is not an ISO 4217 currency code"),
+        (
+            ", usd_per_unit: {EUR: 0}",
+            "fields.company.annual_revenue.usd_per_unit.EUR: Input should be greater than 0",
+        ),
+        (
+            ", usd_per_unit: {EUR: '1,08'}",
+            "fields.company.annual_revenue.usd_per_unit.EUR: Input should be a valid number",
+        ),
+        (
+            ', decimal: {EUR: ","}',
+            "a decimal mark per currency applies to a money column converting several (usd_per_unit: {EUR: 1.08, "
+            'USD: 1}); give the column one mark (decimal: "," or ".")',
+        ),
+        (
+            ', usd_per_unit: {EUR: 1.08}, decimal: {EUR: ",", GBP: "."}',
+            "decimal gives a mark for GBP, which usd_per_unit does not convert (EUR): add its rate, or drop its mark",
+        ),
+        (
+            ', usd_per_unit: {EUR: 1.08}, decimal: {EUR: ";"}',
+            "annual_revenue.decimal.EUR: Input should be '.' or ','",
+        ),
+    ],
+)
+def test_a_map_of_rates_is_checked_when_the_mapping_loads(option, problem):
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(RATE_MAP % option)
+    assert problem in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        (
+            ", currency: EUR, usd_per_unit: abc",
+            "usd_per_unit: Input should be a valid number, unable to parse",
+        ),
+        (', decimal: ";"', "decimal: Input should be '.' or ','"),
+    ],
+)
+def test_a_single_rate_or_mark_is_still_said_as_one_option(option, said):
+    with pytest.raises(MappingError) as caught:
+        parse_mapping(RATE_MAP % option)
+    # One line, with no union branch ('constrained-float', 'dict[…]') the mapping never wrote.
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 2 and lines[1].startswith(f"  fields.company.annual_revenue.{said}")
+
+
+@pytest.mark.parametrize(
+    "yaml",
+    [
+        "custom:\n  budget: {column: B, type: number, usd_per_unit: {EUR: 1.08, USD: 1}}",
+        "fields:\n  form.seconds_on_form: {column: S, type: number, usd_per_unit: {EUR: 1.08}}",
+    ],
+)
+def test_only_a_money_field_takes_a_map_of_rates(yaml):
+    with pytest.raises(MappingError, match="usd_per_unit"):
+        parse_mapping(f"name: t\n{yaml}\n")

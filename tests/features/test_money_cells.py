@@ -9,6 +9,7 @@ import pytest
 
 from leadgate.features.export_records import map_rows
 from leadgate.features.mapping import MONEY_FIELDS, MappingError, parse_mapping
+from leadgate.features.money_cells import cell_currency
 from leadgate.features.schema import Lead, Source
 from leadgate.serving.export_reader import read_export
 from leadgate.training.exports import history_from_export
@@ -219,3 +220,73 @@ def test_training_refuses_a_custom_number_column_of_amounts_in_different_currenc
         "column 'Budget' holds amounts in different currencies (cells per currency mark: '$' 60, '€' 20, "
         "'EUR' 20; such as '$ 1,000.50', '€ 1.000,50', 'EUR 5.000'), which a model would read as one unit"
     )
+
+
+# A Salesforce multi-currency org's export: each amount in the currency its record was kept in.
+RATES = """
+name: sf
+lead_id: {column: Id}
+fields:
+  company.annual_revenue: {column: Annual Revenue, type: number, usd_per_unit: {EUR: 1.08, USD: 1}%s}
+label:
+  sql: {column: Status}
+  sql_positive: [Qualified]
+"""
+
+
+def _revenues(mapping, *cells: str) -> list:
+    rows = [{"Id": f"L{i}", "Annual Revenue": c, "Status": "Open"} for i, c in enumerate(cells)]
+    return [
+        data if isinstance(data, str) else data.get("company", {}).get("annual_revenue")
+        for data in _mapped(mapping, rows)
+    ]
+
+
+def test_a_column_with_a_rate_per_currency_converts_each_cell_from_its_own():
+    mapping = parse_mapping(RATES % "")
+    read = _revenues(mapping, "$2,500,000", "€1.250.000", "EUR 1.000,50", "USD 1,000.25", "1.250.000 €")
+    assert read == [2_500_000.0, 1_350_000.0, 1080.54, 1000.25, 1_350_000.0]
+
+
+def test_an_unmarked_cell_is_the_rows_error_unless_the_column_names_its_currency():
+    cells = ("$2,500,000", "€1.250.000", "2.500.000")
+    assert _revenues(parse_mapping(RATES % ""), *cells)[2] == (
+        "row 4 (Id L2): Annual Revenue: '2.500.000' has no currency mark, and the column's amounts are in EUR or "
+        "USD: mark the cell, or give the column `currency: EUR` for unmarked cells"
+    )
+    assert _revenues(parse_mapping(RATES % ", currency: EUR"), *cells)[2] == 2_700_000.0
+
+
+def test_a_currency_the_map_does_not_list_is_the_rows_error():
+    read = _revenues(parse_mapping(RATES % ""), "$2,500,000", "€1.250.000", "CHF 5.000", "¥ 500")
+    assert read[2] == (
+        "row 4 (Id L2): Annual Revenue: 'CHF 5.000' is an amount in CHF, but the column converts EUR and USD "
+        "(`usd_per_unit`): add CHF's rate or correct the cell"
+    )
+    assert read[3].endswith(
+        "'¥ 500' is an amount in ¥ (CNY or JPY), but the column converts EUR and USD (`usd_per_unit`): add its "
+        "currency's rate or correct the cell"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rates", "currency"),
+    [({"USD": 1.0, "EUR": 1.08}, "USD"), ({"CAD": 0.73, "EUR": 1.08}, "CAD"), ({"MXN": 0.05}, "MXN")],
+)
+def test_a_dollar_sign_is_the_one_dollar_the_map_lists(rates, currency):
+    assert cell_currency("$5,000", rates, None) == currency
+
+
+def test_a_dollar_sign_where_the_map_lists_two_dollars_asks_for_the_code():
+    with pytest.raises(ValueError) as caught:
+        cell_currency("$5,000", {"USD": 1.0, "CAD": 0.73}, "USD")  # a mark is never read as the default
+    assert str(caught.value) == (
+        "'$5,000' is an amount in $, which may be CAD or USD, all of which the column converts: write the code "
+        "in the cell (USD 5,000)"
+    )
+    assert cell_currency("CAD 5,000", {"USD": 1.0, "CAD": 0.73}, None) == "CAD"
+
+
+def test_a_cell_marked_in_two_listed_currencies_is_refused():
+    with pytest.raises(ValueError, match="is marked in EUR and USD at once"):
+        cell_currency("$ 5.000 EUR", {"USD": 1.0, "EUR": 1.08}, None)

@@ -262,6 +262,24 @@ def test_each_export_column_is_read_with_the_decimal_mark_the_mapping_reads_it_w
     assert columns.frame["Rate"].tolist() == [i % 50 + 0.5 for i in range(200)]
 
 
+def test_a_column_with_a_mark_per_currency_reaches_the_baselines_as_its_usd_amounts():
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Id}\nfields:\n  company.annual_revenue: {column: Revenue, type: number, "
+        "usd_per_unit: {EUR: 1.08, USD: 1}}\nlabel:\n  sql: {column: Won}\n  sql_positive: ['1']\n"
+    )
+    cells = ["$2,500,000", "€1.250.000", "$1,000.50", "€ 7,5"]
+    rows = [{"Id": f"a{i}", "Revenue": cells[i % 4], "Won": str(i % 2)} for i in range(40)]
+    history = history_from_export(rows, mapping).history
+    assert history.decimal["Revenue"] == {"EUR": ",", "USD": "."}
+    frame = pd.DataFrame(history.columns)
+    columns = column_frame(frame, np.zeros(len(frame)), np.ones(len(frame), dtype=bool), history.decimal)
+    # No one mark reads '$2,500,000' and '€1.250.000' both: the baselines see what the model sees, in USD.
+    assert columns.frame["Revenue"].tolist()[:4] == [2_500_000.0, 1_350_000.0, 1000.5, 8.1]
+
+
 def test_the_baselines_read_numbers_as_the_mapping_does_currency_percent_and_grouping_included():
     n = 120
     frame = pd.DataFrame(
