@@ -237,7 +237,8 @@ def read_leads(
 ) -> Iterator[Row]:
     """Every row of a lead file, validated, read as taken; bad rows carry their error instead of stopping.
 
-    `known_marks`: the decimal marks the model's training read each export column with (see decimal_marks);
+    `known_marks`: the decimal marks the model's training read each export column with (see decimal_marks;
+    one per currency of a column converting several, features/money_marks.trained_marks);
     `custom_fields`: the model's, whose types read a CSV's text cells (JSON is taken as typed); `currencies`:
     the model's, per number field, refusing a lead-path table's cell in another currency (a mapped export's
     rules carry them: features/column_currencies.with_trained_currencies).
