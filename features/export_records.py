@@ -11,7 +11,13 @@ from leadgate.features.blank_cells import cell
 from leadgate.features.cells import Row, checked, convert, event_count, flag
 from leadgate.features.column_currencies import mixed_currencies, shared_currencies
 from leadgate.features.mapping import Column, EventRule, Label, Mapping, MappingError, Sequence
-from leadgate.features.money_marks import CurrencyMarkError, converts_several, currency_of, marks_by_currency
+from leadgate.features.money_marks import (
+    CurrencyMarkError,
+    converts_several,
+    currency_of,
+    marks_by_currency,
+    per_currency_hint,
+)
 from leadgate.features.number_marks import column_mark, evidence
 from leadgate.features.sequences import sequence_keys, sequence_ranks
 
@@ -73,7 +79,8 @@ def _money_mark(rule, cells, texts, declared, trained, strays: float) -> str | d
         except ValueError as error:
             # Only a mix, such as '$2,500,000' beside '€1.250.000', may be each currency writing its own mark.
             if declared is not None or "mixes decimal marks" not in str(error):
-                raise MappingError(f"{error}{_rows_of_strays(rule, cells, declared)}") from None
+                hint = per_currency_hint(rule, texts) if declared is not None else ""
+                raise MappingError(f"{error}{_rows_of_strays(rule, cells, declared)}{hint}") from None
     try:
         return marks_by_currency(
             rule,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from leadgate.features.money_cells import cell_currency
-from leadgate.features.number_marks import column_mark
+from leadgate.features.number_marks import column_mark, evidence
 
 # Model metadata: per export column converting several currencies, each currency's mark ({"EUR": ","}); apart
 # from "decimal_marks" (column → one mark), which models trained before read as they always did.
@@ -78,6 +78,23 @@ def marks_by_currency(
             code,
         )
     return marks
+
+
+def per_currency_hint(rule, texts: list[str]) -> str:
+    """When one declared mark does not fit a column converting several currencies but one per currency would:
+    '; its currencies write their own marks: give the column `decimal: {EUR: ",", USD: "."}`'; else ''."""
+    shown: dict[str, set[str]] = {}
+    for text in texts:  # each currency's marks as its cells show them (evidence: not logged as an inference)
+        code, kind = currency_of(rule, text), evidence(text)
+        if code is not None and kind in (".", ","):
+            shown.setdefault(code, set()).add(kind)
+    if any(len(kinds) > 1 for kinds in shown.values()):
+        return ""
+    marks = {code: kinds.pop() for code, kinds in shown.items()}
+    if len(set(marks.values())) < 2:
+        return ""
+    shown = ", ".join(f'{code}: "{mark}"' for code, mark in sorted(marks.items()))
+    return f"; or, as its currencies write their own marks, give the column `decimal: {{{shown}}}`"
 
 
 def trained_marks(metadata: dict) -> dict | None:

@@ -100,3 +100,13 @@ def test_a_row_reads_a_column_with_its_cells_currencys_mark():
 def test_models_that_kept_no_mark_per_currency_read_as_before():
     assert trained_marks({}) is None
     assert trained_marks({"decimal_marks": {"Budget": ","}}) == {"Budget": ","}
+
+
+def test_one_declared_mark_that_only_one_currency_follows_is_refused_naming_the_marks_per_currency():
+    mapping = parse_mapping('decimal: ","\n' + MAPPING % "")
+    with pytest.raises(MappingError) as caught:
+        decimal_marks(mapping, _rows("$2,500,000", "€1.250.000", "€2.000.000"))
+    assert str(caught.value).endswith(
+        "(rows 2); or, as its currencies write their own marks, give the column "
+        '`decimal: {EUR: ",", USD: "."}`'
+    )
