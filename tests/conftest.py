@@ -107,7 +107,13 @@ def bare_store_url(request, tmp_path, isolated):
 def store_url(bare_store_url):
     """A migrated, empty decision store's URL (commands other than migrate and serve never create one)."""
     from leadgate.serving.store import make_engine, migrate
+    from leadgate.serving.store_engine import sqlite_file
+    from tests.migrated import migrated_sqlite
 
+    path = sqlite_file(bare_store_url)
+    if path is not None:
+        migrated_sqlite(path)
+        return bare_store_url
     engine = make_engine(bare_store_url)
     migrate(engine)
     engine.dispose()
