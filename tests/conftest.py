@@ -56,10 +56,14 @@ def history(history_records):
 
 
 @pytest.fixture(scope="session")
-def trained(history, policy):
+def trained(request, policy, tmp_path_factory):
+    """The session's model, trained once per run: `make test`'s second worker reads the first one's (~12 s)."""
     from leadgate.training.train import train_model
+    from tests.once_per_run import once_per_run
 
-    return train_model(history, policy, seed=0)
+    return once_per_run(
+        tmp_path_factory, "trained", lambda: train_model(request.getfixturevalue("history"), policy, seed=0)
+    )
 
 
 @pytest.fixture(scope="session")
