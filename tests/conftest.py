@@ -110,16 +110,16 @@ def bare_store_url(request, tmp_path, isolated):
 @pytest.fixture
 def store_url(bare_store_url):
     """A migrated, empty decision store's URL (commands other than migrate and serve never create one)."""
-    from leadgate.serving.store import make_engine, migrate
+    from leadgate.serving.store import make_engine
     from leadgate.serving.store_engine import sqlite_file
-    from tests.migrated import migrated_sqlite
+    from tests.migrated import migrated_postgres, migrated_sqlite
 
     path = sqlite_file(bare_store_url)
     if path is not None:
         migrated_sqlite(path)
         return bare_store_url
     engine = make_engine(bare_store_url)
-    migrate(engine)
+    migrated_postgres(engine)
     engine.dispose()
     return bare_store_url
 
