@@ -32,7 +32,7 @@ from leadgate.decision.policy_section import Section
 from leadgate.decision.routes import Route
 from leadgate.features.derived import SignalRules
 from leadgate.features.schema import EventType
-from leadgate.features.yaml_text import UniqueKeyLoader, yaml_problem
+from leadgate.features.yaml_text import ShippedTextLoader, UniqueKeyLoader, yaml_problem
 
 
 class BotRules(Section):
@@ -168,8 +168,19 @@ class Policy(Section):
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False)
 
 
+SHIPPED = "default_policy.yaml"  # the shipped policy's source name in messages
+
+
 class PolicyError(ValueError):
     """The policy file is missing, unreadable or invalid; the message says where."""
+
+
+def _loader(source: str, stored: bool):
+    """A safe loader: libyaml's (fast) for the shipped policy and a model's stored one, which leadgate wrote and
+    every model load reads; PyYAML's own, wording its errors, for a file a person wrote."""
+    if stored:
+        return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return ShippedTextLoader if source == SHIPPED else UniqueKeyLoader
 
 
 def parse_policy(text: str, source: str = "policy", stored: bool = False) -> Policy:
@@ -179,7 +190,7 @@ def parse_policy(text: str, source: str = "policy", stored: bool = False) -> Pol
     added since (names, domains, company types, reason placeholders) must not stop that model from loading.
     """
     try:
-        data = yaml.load(text, Loader=yaml.SafeLoader if stored else UniqueKeyLoader)  # noqa: S506 - SafeLoader
+        data = yaml.load(text, Loader=_loader(source, stored))  # noqa: S506 - safe loaders only
     except yaml.YAMLError as error:
         raise PolicyError(f"{source}: not valid YAML: {yaml_problem(error)}") from None
     if not isinstance(data, dict):
@@ -199,7 +210,7 @@ def default_policy_text() -> str:
 def load_policy(path: str | Path | None = None) -> Policy:
     """Load a policy file, or the shipped default when no path is given."""
     if path is None:
-        return parse_policy(default_policy_text(), "default_policy.yaml")
+        return parse_policy(default_policy_text(), SHIPPED)
     try:
         text = Path(path).read_text()
     except OSError as error:

@@ -6,8 +6,8 @@ import yaml
 from yaml.constructor import ConstructorError
 
 
-class UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses a key written twice in one mapping, where YAML silently keeps the last.
+class _UniqueKeys:
+    """A loader that refuses a key written twice in one mapping, where YAML silently keeps the last.
 
     A gate pasted without its `- ` merges into the gate above it and replaces its keys: one gate is gone
     and the file still loads. A repeated `employees_floor:` line silently wins the same way.
@@ -34,6 +34,15 @@ class UniqueKeyLoader(yaml.SafeLoader):
                     )
                 seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
+
+
+class UniqueKeyLoader(_UniqueKeys, yaml.SafeLoader):
+    """SafeLoader refusing a repeated key: for files people write, its errors worded by PyYAML's own parser."""
+
+
+class ShippedTextLoader(_UniqueKeys, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same for text leadgate ships: libyaml's parser where PyYAML has it, ~8x faster than the pure-Python
+    one (~35 ms for the shipped policy), which every service start and model holder parses."""
 
 
 def yaml_problem(error: yaml.YAMLError) -> str:

@@ -59,10 +59,14 @@ def history(history_records):
 
 
 @pytest.fixture(scope="session")
-def trained(history, policy):
+def trained(request, policy, tmp_path_factory):
+    """The session's model, trained once per run: `make test`'s second worker reads the first one's (~12 s)."""
     from leadgate.training.train import train_model
+    from tests.once_per_run import once_per_run
 
-    return train_model(history, policy, seed=0)
+    return once_per_run(
+        tmp_path_factory, "trained", lambda: train_model(request.getfixturevalue("history"), policy, seed=0)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -109,10 +113,16 @@ def bare_store_url(request, tmp_path, isolated):
 @pytest.fixture
 def store_url(bare_store_url):
     """A migrated, empty decision store's URL (commands other than migrate and serve never create one)."""
-    from leadgate.serving.store import make_engine, migrate
+    from leadgate.serving.store import make_engine
+    from leadgate.serving.store_engine import sqlite_file
+    from tests.migrated import migrated_postgres, migrated_sqlite
 
+    path = sqlite_file(bare_store_url)
+    if path is not None:
+        migrated_sqlite(path)
+        return bare_store_url
     engine = make_engine(bare_store_url)
-    migrate(engine)
+    migrated_postgres(engine)
     engine.dispose()
     return bare_store_url
 

@@ -657,7 +657,7 @@ def test_synth_and_train_without_paths_use_the_data_folder(tmp_path):
     # Walk: `train` read ./.leadgate/history.jsonl.gz whatever the data folder, and registered it there.
     data_dir = tmp_path / "elsewhere"
     synth = runner.invoke(
-        app, ["synth", "--n", "3000"], env={**CLEAN_ENV, "LEADGATE_DATA_DIR": str(data_dir)}
+        app, ["synth", "--n", "1000"], env={**CLEAN_ENV, "LEADGATE_DATA_DIR": str(data_dir)}
     )
     assert synth.exit_code == 0, synth.output
     assert (data_dir / "history.jsonl.gz").exists() and not (tmp_path / ".leadgate").exists()

@@ -235,8 +235,18 @@ def test_monitor_sees_drift_in_a_shifted_sample(registry, store_url, policy, tmp
     assert levels["p_sql"] == "major"
 
 
+@pytest.fixture(scope="module")
+def original(tmp_path_factory, trained, policy):
+    """A data folder with a champion and a challenger, logged once for the module; no test writes to it."""
+    from leadgate.training.registry import log_training
+
+    settings = _registry(tmp_path_factory.mktemp("original"), trained, policy)  # the champion
+    log_training(trained, policy, settings, {"path": "test", "leads": 1})  # then the challenger
+    return settings
+
+
 def test_promote_runs_in_a_copied_data_folder_and_records_the_criteria_s_policy(
-    tmp_path, store_url, trained, policy
+    tmp_path, store_url, original, policy
 ):
     import shutil
 
@@ -244,11 +254,7 @@ def test_promote_runs_in_a_copied_data_folder_and_records_the_criteria_s_policy(
 
     from leadgate.decision.policy import load_policy
     from leadgate.settings import Settings
-    from leadgate.training.registry import log_training
 
-    original = Settings(data_dir=tmp_path / "original", mlflow_tracking_uri=None, database_url=None)
-    for _ in range(2):  # champion, then challenger
-        log_training(trained, policy, original, {"path": "test", "leads": 1})
     shutil.copytree(original.data_dir, tmp_path / "copy")
     copy = Settings(data_dir=tmp_path / "copy", mlflow_tracking_uri=None, database_url=None)
     env = {**ENV, "DATABASE_URL": store_url}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from mlflow import MlflowClient
 from typer.testing import CliRunner
 
@@ -11,20 +12,45 @@ from tests.conftest import ENV_NAMES
 ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
 
 
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory, trained, policy):
+    """A data folder with champion leadgate/1 and challenger leadgate/2, logged once for the module."""
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    with pytest.MonkeyPatch.context() as patch:  # no developer settings, and MLflow's exports undone after
+        for name in ENV_NAMES:
+            patch.setenv(name, "")
+            patch.delenv(name)
+        settings = Settings(
+            data_dir=tmp_path_factory.mktemp("two"), mlflow_tracking_uri=None, database_url=None
+        )
+        for _ in range(2):  # champion 1, challenger 2
+            log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    return settings.data_dir
+
+
+def _copy(two_versions, tmp_path):
+    """Settings of this test's own copy of the module's folder (a copy may move aliases and tag versions)."""
+    import shutil
+
+    from leadgate.settings import Settings
+
+    shutil.copytree(two_versions, tmp_path / "data")
+    return Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
+
+
 def _run(settings, *args):
     result = CliRunner().invoke(app, [*args, "--data-dir", str(settings.data_dir)], env=ENV)
     return result.exit_code, " ".join(result.output.split())
 
 
 def test_a_promoted_champion_rolls_back_to_the_one_it_replaced_with_both_versions_tagged(
-    tmp_path, trained, policy
+    tmp_path, two_versions
 ):
-    from leadgate.settings import Settings
-    from leadgate.training.registry import log_training, record_promotion
+    from leadgate.training.registry import record_promotion
 
-    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
-    for _ in range(2):  # champion 1, challenger 2
-        log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    settings = _copy(two_versions, tmp_path)
     code, said = _run(settings, "rollback", "--why", "x")
     assert (
         code == 2 and "leadgate/1 replaced no earlier champion" in said and "nothing to roll back to" in said
@@ -72,16 +98,11 @@ def test_a_rollback_to_a_version_that_cannot_load_moves_nothing(tmp_path, traine
     assert str(client.get_model_version_by_alias("leadgate", "champion").version) == "2"
 
 
-def test_a_rollback_the_registry_will_not_write_moves_nothing_and_says_so_in_one_line(
-    tmp_path, trained, policy
-):
-    from leadgate.settings import Settings
-    from leadgate.training.registry import log_training, record_promotion
+def test_a_rollback_the_registry_will_not_write_moves_nothing_and_says_so_in_one_line(tmp_path, two_versions):
+    from leadgate.training.registry import record_promotion
     from tests.registry_hangs import sqlite_locked
 
-    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
-    for _ in range(2):
-        log_training(trained, policy, settings, {"path": "test", "leads": 1})
+    settings = _copy(two_versions, tmp_path)
     record_promotion(settings, "2", "1", {"promote": True, "checks": []}, who="ops:kim")
     # Another process writing to the registry: reads go through (the plan, the load of leadgate/1), writes wait.
     with sqlite_locked(settings.data_dir / "mlflow.db", "IMMEDIATE"):

@@ -175,7 +175,7 @@ def test_a_new_challenger_says_which_one_it_replaces_and_its_shadow_evidence(
     record_outcomes(make_engine(store_url), outcomes_of(records)[:12], source="test")
     history = tmp_path / "h.jsonl.gz"
     with gzip.open(history, "wt") as out:
-        out.writelines(json.dumps(r) + "\n" for r in history_records[:3000])
+        out.writelines(json.dumps(r) + "\n" for r in history_records[:1000])
 
     result = CliRunner().invoke(
         app,

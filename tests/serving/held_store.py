@@ -6,6 +6,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 
+from tests.migrated import migrated_postgres, migrated_sqlite
 from tests.postgres import fresh_schema, postgres_or_skip, use_schema
 
 BOUND = 2.0  # the setting's default
@@ -14,12 +15,11 @@ BOUND = 2.0  # the setting's default
 @contextmanager
 def bounded_store(kind: str, tmp_path, url: str | None = None, bound: float | None = BOUND):
     """A migrated store built as the service builds it (make_engine), with the default bound unless `bound` is
-    None (as the CLI's commands build it); PostgreSQL in a fresh schema."""
-    from leadgate.serving.store import DecisionStore, make_engine, migrate
+    None (as the CLI's commands build it); PostgreSQL in a fresh schema (tests/migrated.py)."""
+    from leadgate.serving.store import DecisionStore, make_engine
 
     if kind == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'decisions.db'}", timeout=bound)
-        migrate(engine)
+        engine = make_engine(f"sqlite:///{migrated_sqlite(tmp_path / 'decisions.db')}", timeout=bound)
         yield DecisionStore(engine)
         engine.dispose()
         return
@@ -27,7 +27,7 @@ def bounded_store(kind: str, tmp_path, url: str | None = None, bound: float | No
     with fresh_schema(base) as schema:
         engine = make_engine(url or base, timeout=bound)
         use_schema(engine, schema)
-        migrate(engine)
+        migrated_postgres(engine)
         try:
             yield DecisionStore(engine)
         finally:

@@ -4,6 +4,7 @@ one given up on."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 
@@ -17,6 +18,24 @@ from tests.serving.conftest import KEYS, auth
 
 # Slack for a loaded machine over a bound: a hang is minutes, a bounded call this.
 SLACK = 15
+
+
+@pytest.fixture(scope="module")
+def sqlite_champion(tmp_path_factory, trained, policy):
+    """A data folder whose SQLite registry holds the session's model as champion, logged once for the module:
+    each test reads, locks and moves aliases in its own copy (a copy may, configure_mlflow)."""
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    with pytest.MonkeyPatch.context() as patch:  # no developer settings, and MLflow's exports undone after
+        for name in ENV_NAMES:
+            patch.setenv(name, "")
+            patch.delenv(name)
+        settings = Settings(
+            data_dir=tmp_path_factory.mktemp("champion"), mlflow_tracking_uri=None, database_url=None
+        )
+        log_training(trained, policy, settings, {"path": "fixture", "leads": 1})
+    return settings.data_dir
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -39,8 +58,8 @@ def champion_registry(request, tmp_path, monkeypatch, trained, policy):
     }
     source = {"path": "fixture", "leads": 1}
     if request.param == "sqlite":
+        shutil.copytree(request.getfixturevalue("sqlite_champion"), tmp_path / "data")
         settings = Settings(mlflow_tracking_uri=None, **options)
-        log_training(trained, policy, settings, source)
         yield settings, lambda: sqlite_locked(tmp_path / "data" / "mlflow.db")
         return
     url = postgres_or_skip()
