@@ -20,6 +20,7 @@ PSI_WARN, PSI_ALERT = 0.1, 0.25  # the usual reading: <0.1 stable, 0.1-0.25 mode
 # (below) put edges exactly on common training values, where a value a hair under (3 events a few minutes
 # before creation: 2.99995, training's 3.0) fell a whole bin lower and read as major drift.
 TIE = 1e-4
+MIDPOINTS = "midpoints"  # a reference's `bins`: edges halfway between distinct training values (_edges)
 
 
 def _edges(values: np.ndarray, bins: int) -> list[float]:
@@ -60,7 +61,13 @@ def profile(matrix: np.ndarray, names: list[str], p_sql: np.ndarray, bins: int =
         edges = _edges(values, bins)
         counts = bin_counts(values, edges)
         reference[name] = {"edges": edges, "shares": (counts / max(counts.sum(), 1)).tolist()}
-    return {"leads": int(len(p_sql)), "columns": reference}
+    return {"leads": int(len(p_sql)), "bins": MIDPOINTS, "columns": reference}
+
+
+def edges_on_values(reference: dict) -> bool:
+    """Whether a reference was saved before midpoint edges: its edges sit on common training values, where a
+    value a little lower live falls a whole bin lower (only a near-tie within TIE is counted on the edge)."""
+    return reference.get("bins") != MIDPOINTS
 
 
 def psi(reference_shares: np.ndarray, live_counts: np.ndarray) -> float:

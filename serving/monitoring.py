@@ -11,9 +11,18 @@ from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import REJECTING_ROUTES
 from leadgate.features.schema import parse_lead
-from leadgate.serving.drift import MIN_LEADS, drift_table
+from leadgate.serving.drift import MIN_LEADS, drift_table, edges_on_values
 from leadgate.serving.lifecycle_store import LiveDecision
 from leadgate.serving.model_loading import LoadedModel
+
+# Walk: decayed_intent read 4.4 (major) while P(SQL) barely moved: training leads at exactly 1.0 or 3.0, live
+# ones a hair lower (events minutes before creation), old edges on those values. New references put edges between
+# values; old ones need a train.
+OLD_BINS_NOTE = (
+    "this champion's training reference puts its bin edges on common training values (saved before edges were "
+    "placed between them): a column whose leads sit on one value reads as major drift when live values differ "
+    "by a hair; train again to refresh the reference before acting on such a column"
+)
 
 
 @dataclass
@@ -110,4 +119,6 @@ def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: s
     # Scores served by an older champion are replaced by this champion's, so one model's scores are compared.
     p_sql = np.where(np.isnan(served), rebuilt.p_sql, served)
     report.drift = drift_table(reference, rebuilt.matrix, list(loaded.model.builder.feature_names), p_sql)
+    if edges_on_values(reference) and any(row["level"] == "major" for row in report.drift):
+        report.drift_note = OLD_BINS_NOTE
     return report

@@ -106,3 +106,11 @@ def test_a_point_mass_at_the_least_value_keeps_values_just_under_it_and_old_edge
     live = LiveDrift({"columns": {"x": {"edges": [3.0, 4.0], "shares": [0.0, 1.0, 0.0, 0.0]}}}, ["x"])
     live.observe(np.array([2.99995]), None)
     assert live._counts[0].tolist() == [0, 1, 0, 0]
+
+
+def test_a_reference_says_its_edges_lie_between_values_and_one_saved_before_is_known():
+    from leadgate.serving.drift import edges_on_values
+
+    reference = profile(np.array([[1.0], [2.0], [3.0]]), ["x"], np.zeros(3))
+    assert not edges_on_values(reference)
+    assert edges_on_values({k: v for k, v in reference.items() if k != "bins"})

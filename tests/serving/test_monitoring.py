@@ -38,3 +38,30 @@ def test_a_lead_two_gates_reject_counts_under_each_and_once_among_the_rejected()
     assert rejections_note(report) == "a lead two gates reject counts under each; 3 leads rejected in all"
     # Each lead under one gate: the shares add to 100%, nothing to explain.
     assert rejections_note(monitor(_live(leads[1:]), None)) is None
+
+
+def test_a_reference_with_edges_on_values_is_said_to_need_a_train_when_it_shows_major_drift(
+    trained, policy, history_records
+):
+    import dataclasses
+
+    from leadgate.serving.model_loading import LoadedModel
+    from leadgate.serving.monitoring import OLD_BINS_NOTE
+
+    # A shifted sample: every company far smaller than training's, a major drift on the size columns.
+    leads = [
+        {
+            **{k: v for k, v in record.items() if k != "outcome"},
+            "company": {**record["company"], "employees": 3},
+        }
+        for record in history_records[:400]
+    ]
+    decisions = _live(leads)
+    model = trained.model
+    loaded = LoadedModel(model=model, policy=policy, name="leadgate", version="1", run_id="r")
+    assert any(row["level"] == "major" for row in monitor(decisions, loaded).drift)
+    assert monitor(decisions, loaded).drift_note == ""  # its reference has edges between values
+    legacy = {k: v for k, v in model.metadata["reference"].items() if k != "bins"}
+    old = dataclasses.replace(model, metadata={**model.metadata, "reference": legacy})
+    loaded = dataclasses.replace(loaded, model=old)
+    assert monitor(decisions, loaded).drift_note == OLD_BINS_NOTE
