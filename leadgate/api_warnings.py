@@ -60,7 +60,7 @@ def warn_decided(
         counted = BatchDrift(model, columns)
         counted.add(decisions)
         drift = counted.table()
-        drifted = drift_message(drift, as_of_option="now=")
+        drifted = drift_message(drift, as_of_option="now=", old=as_of.old, new_levels=new.found())
         if drifted:
             warnings.warn(drifted, UserWarning, stacklevel=stacklevel)
     if as_of.old:

@@ -16,18 +16,38 @@ EPSILON = 1e-4  # an empty bin on one side would make PSI infinite; this floor k
 PSI_WARN, PSI_ALERT = 0.1, 0.25  # the usual reading: <0.1 stable, 0.1-0.25 moderate shift, >0.25 major
 
 
+# A live value this close below an edge counts in the edge's bin: references saved before midpoint edges
+# (below) put edges exactly on common training values, where a value a hair under (3 events a few minutes
+# before creation: 2.99995, training's 3.0) fell a whole bin lower and read as major drift.
+TIE = 1e-4
+MIDPOINTS = "midpoints"  # a reference's `bins`: edges halfway between distinct training values (_edges)
+
+
 def _edges(values: np.ndarray, bins: int) -> list[float]:
-    """Inner bin edges at observed quantile values, so discrete values get a bin each; below the least, one more."""
+    """Inner bin edges halfway below the observed quantile values, so a discrete value or point mass keeps its
+    own bin and a value near it stays in it; one more bin below the least."""
     present = values[~np.isnan(values)]
     if not len(present):
         return []
-    return sorted({float(v) for v in np.quantile(present, np.linspace(0, 1, bins + 1)[1:-1], method="lower")})
+    distinct = np.unique(present)
+    cuts = np.unique(np.quantile(present, np.linspace(0, 1, bins + 1)[1:-1], method="lower"))
+    at = np.searchsorted(distinct, cuts)
+    below = np.where(at > 0, distinct[np.maximum(at - 1, 0)], np.nan)
+    # The least value has no neighbour below: mirror the gap to the one above it (none: the value itself).
+    above = distinct[np.minimum(at + 1, len(distinct) - 1)]
+    below = np.where(at > 0, below, cuts - (above - cuts))
+    return sorted({float(v) for v in (cuts + below) / 2})
+
+
+def _nudged(values: np.ndarray) -> np.ndarray:
+    """Values moved up by TIE of their size (at least TIE), so a near-tie below an edge counts as on it."""
+    return values + TIE * np.maximum(np.abs(values), 1.0)
 
 
 def bin_counts(values: np.ndarray, edges: list[float]) -> np.ndarray:
     """Counts per bin: one bin per gap between edges, plus a last bin for missing values."""
     missing = np.isnan(values)
-    index = np.searchsorted(np.asarray(edges), values[~missing], side="right")
+    index = np.searchsorted(np.asarray(edges), _nudged(values[~missing]), side="right")
     counts = np.bincount(index, minlength=len(edges) + 1).astype(np.float64)
     return np.append(counts, missing.sum())
 
@@ -41,7 +61,13 @@ def profile(matrix: np.ndarray, names: list[str], p_sql: np.ndarray, bins: int =
         edges = _edges(values, bins)
         counts = bin_counts(values, edges)
         reference[name] = {"edges": edges, "shares": (counts / max(counts.sum(), 1)).tolist()}
-    return {"leads": int(len(p_sql)), "columns": reference}
+    return {"leads": int(len(p_sql)), "bins": MIDPOINTS, "columns": reference}
+
+
+def edges_on_values(reference: dict) -> bool:
+    """Whether a reference was saved before midpoint edges: its edges sit on common training values, where a
+    value a little lower live falls a whole bin lower (only a near-tie within TIE is counted on the edge)."""
+    return reference.get("bins") != MIDPOINTS
 
 
 def psi(reference_shares: np.ndarray, live_counts: np.ndarray) -> float:
@@ -116,7 +142,7 @@ class LiveDrift:
         values = row[self._columns]
         if "p_sql" in self.names:
             values = np.append(values, np.nan if p_sql is None else p_sql)
-        bins = (values[:, None] >= self._edges).sum(axis=1)
+        bins = (_nudged(values)[:, None] >= self._edges).sum(axis=1)
         bins[np.isnan(values)] = self._counts.shape[1] - 1
         with self._lock:
             self._counts[self._rows, bins] += 1

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from leadgate.features.mapping import Mapping, MappingError, parse_mapping
+from leadgate.features.mapping import Mapping, MappingError, fold, parse_mapping
 
 _FOLDER = resources.files("leadgate.training").joinpath("mappings")
 
@@ -41,6 +42,17 @@ def _near_shipped(given: str) -> str | None:
     stem = Path(given).name.casefold().removesuffix(".yaml").removesuffix(".yml")
     close = get_close_matches(stem, shipped_mappings(), n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+@cache
+def shipped_label_values() -> dict[str, frozenset[str]]:
+    """Per label list (sql_positive, open, won_positive), the values some shipped mapping lists, folded."""
+    values: dict[str, set[str]] = {"sql_positive": set(), "open": set(), "won_positive": set()}
+    for name in shipped_mappings():
+        label = load_mapping(name).label
+        for option, listed in values.items():
+            listed.update(fold(v) for v in getattr(label, option))
+    return {option: frozenset(listed) for option, listed in values.items()}
 
 
 def shipped_policy(mapping: Mapping) -> str | None:

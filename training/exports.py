@@ -20,6 +20,7 @@ from leadgate.features.export_records import (
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence, fold
 from leadgate.features.multi_select import separator_findings, separator_line
+from leadgate.training.crm_mappings import shipped_label_values
 from leadgate.training.data import History, HistoryError, history_from_records
 from leadgate.training.export_notes import blank_selections, describe_outcomes, label_cells, outcome_note
 from leadgate.training.outcome_maturity import closed_label, newest_only_values
@@ -102,7 +103,10 @@ def _listed_values(
                 typo = [k for k in near if SequenceMatcher(None, k, key).ratio() > TYPO_RATIO]
                 same = same or typo
                 sibling = any(_letters(k) == _letters(key) for k in held if k in listed_anywhere)
-                if not same and not sibling:  # a spelling listed beside one held: written for both
+                # A CRM's own value a shipped mapping lists (HubSpot's 'Evangelist') is no typo of the user's:
+                # many exports hold none, and saying so on every train only teaches people to skip the notes.
+                shipped = key in shipped_label_values()[where]
+                if not same and not sibling and (near or not shipped):  # sibling: a spelling for both
                     hint = f" (did you mean {held[near[0]]!r}?)" if near else ""
                     if key not in noted:  # already noted for the same column's other list
                         notes.append(said + hint)

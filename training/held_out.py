@@ -139,7 +139,7 @@ def chance_note(metrics: dict[str, float], sqls: int, gate_sqls: GateSqls | None
     if gate_sqls is not None and gate_sqls.rejected and model_clears_chance(metrics):
         alone = metrics["test.model_ungated.roc_auc"]
         low, high = _interval(alone, metrics["test.model_ungated.roc_auc_se"])
-        named = ", ".join(f"{gate} {count:,}" for gate, count in gate_sqls.by_gate)
+        named = gate_sqls.named()
         return (
             f"{measured} for leadgate (gates + model) cannot be told from chance, but its model alone ranks the "
             f"test leads no gate rejects at {alone:.3f} (95% interval {low:.2f}–{min(high, 1):.2f}): what is weak "

@@ -63,6 +63,13 @@ class GateSqls:
     rejected: int  # SQLs some gate routes to self_service or silent_reject
     by_gate: tuple[tuple[str, int], ...] = ()  # (gate, SQLs it rejects), most first; a lead may fire two
 
+    def named(self) -> str:
+        """'student_or_academic 19, unsupported_country 13', saying when a lead two gates reject counts twice."""
+        named = ", ".join(f"{gate} {count:,}" for gate, count in self.by_gate)
+        # The counts then add past `rejected`: without the words, a reader adds them and finds too many SQLs.
+        doubled = sum(count for _, count in self.by_gate) > self.rejected
+        return named + ("; a lead may be rejected by two" if doubled else "")
+
 
 def sqls_gates_reject(gates: GateResults, rows: np.ndarray, sql: np.ndarray) -> GateSqls:
     """On `rows` of the batch (`sql` is the whole batch's): the SQLs gates keep from sales, per gate."""
@@ -196,7 +203,7 @@ def _recall_advice(
     part as "retrain on more recent leads")."""
     where = "validation" if part == "valid" else "test"
     if found is not None and found.rejected:
-        named = ", ".join(f"{gate} {k:,}" for gate, k in found.by_gate)
+        named = found.named()
         others = n - found.rejected
         model = (
             "the model keeps every other one"

@@ -185,7 +185,7 @@ def score(
         err.print(f"[yellow]{escape(absent_message(summary.absent_inputs, summary.scored))}[/]")
     if summary.new_levels:
         err.print(f"[yellow]{escape(new_levels_message(summary.new_levels, summary.scored))}[/]")
-    drifted = drift_message(summary.drift)
+    drifted = drift_message(summary.drift, old=decision_time.old, new_levels=summary.new_levels)
     if drifted:  # export column names are the sender's text
         err.print(f"[yellow]{escape(drifted)}[/]")
     rejected = all_rejected_message(summary.routes, f"{loaded.name}/{loaded.version}")

@@ -62,6 +62,7 @@ def monitor(
     from leadgate.serving.lifecycle_store import first_decisions
     from leadgate.serving.model_loading import load_by_alias
     from leadgate.serving.monitoring import monitor as run
+    from leadgate.serving.monitoring import rejections_note
     from leadgate.serving.reviews import false_positives
 
     if period not in ("day", "week"):
@@ -130,6 +131,8 @@ def monitor(
         for row in report.rejections:
             table.add_row(row["reason"], f"{row['leads']:,}", f"{row['share_of_rejections']:.1%}")
         print_table(console, table)
+        if note := rejections_note(report):
+            console.print(note)
     if report.gate_rates:
         table = Table(title=f"Gate firing rate per {period}", title_justify="left")
         for column in ("period", "gate", "fired", "leads", "rate"):

@@ -16,8 +16,10 @@ from leadgate.serving.batch_drift import (
     MIN_LEADS,
     SCORE,
     SHOWN,
+    WINDOWED_EVENTS,
     BatchDrift,
     drift_message,
+    far_columns,
 )
 from leadgate.serving.drift import drift_table, profile
 
@@ -114,3 +116,57 @@ def test_no_custom_field_no_leak_advice_and_p_sql_alone_says_nothing():
     )
     # P(SQL) alone is many small shifts, no column to check.
     assert drift_message([_row("p_sql", 0.9, kind=SCORE), _row("industry", 0.2, kind=LEAD_FIELD)]) is None
+
+
+def test_windowed_event_counts_of_old_leads_decided_now_are_blamed_on_the_timing_not_the_file():
+    rng = np.random.default_rng(2)
+    builder = FeatureBuilder(
+        custom_fields=(CustomField("preferred_integration", "category", "Preferred Integration"),),
+        intent_windows={"form_submit": 30},
+    )
+    names = list(builder.feature_names)
+    model = SimpleNamespace(
+        builder=builder,
+        metadata={"reference": profile(rng.normal(size=(2_000, len(names))), names, rng.random(2_000))},
+    )
+    table = BatchDrift(model, {"events.form_submit": "Form Submissions"}).table()
+    assert table == []  # nothing added yet
+    drift = BatchDrift(model, {"events.form_submit": "Form Submissions"})
+    assert drift.kinds["n_form_submit"] == WINDOWED_EVENTS and drift.kinds["n_page_view"] == LEAD_FIELD
+    assert drift.inputs["custom_preferred_integration"] == "Preferred Integration"
+    assert drift.inputs["n_form_submit"] == "Form Submissions"
+    drift.add(_decided(rng, 400, names, {"n_form_submit": -3.0}))
+    (row,) = far_columns(drift.table())
+    assert row["column"] == "n_form_submit" and row["kind"] == WINDOWED_EVENTS
+    old = drift_message(drift.table(), old=400)
+    assert old.endswith(
+        f"n_form_submit {row['psi']:.2f} (Form Submissions) count events within their intent window: 400 leads "
+        "created more than 30 days ago were decided as of now, long after their activity; to decide each as it "
+        "stood, use --as-of created"
+    )
+    assert "file or mapping" not in old
+    assert 'now="created"' in drift_message(drift.table(), as_of_option="now=", old=1)
+    # Decided as of creation and no day count far off: the counts themselves differ, a file's or mapping's doing.
+    assert "(Form Submissions): check that these leads' file or mapping fills them" in drift_message(
+        drift.table()
+    )
+
+
+def test_a_custom_category_moved_by_new_values_already_named_is_no_leak():
+    table = [
+        _row("custom_preferred_integration", 2.22, "Preferred Integration")
+        | {"input": "Preferred Integration"},
+        _row("channel", 1.15, "Original Source", kind=LEAD_FIELD) | {"input": "Original Source"},
+    ]
+    found = [("Preferred Integration", "Attio", 141), ("Original Source", "AI Referrals", 123)]
+    said = drift_message(table, new_levels=found)
+    assert said == (
+        "model columns far from training (PSI > 0.25): custom_preferred_integration 2.22 (Preferred Integration), "
+        "channel 1.15 (Original Source): moved by the new values named above"
+    )
+    # A custom field no new value explains keeps the leak advice.
+    alone = drift_message(table, new_levels=found[1:])
+    assert (
+        "custom_preferred_integration 2.22 (Preferred Integration): check that" in alone
+        and "is a leak" in alone
+    )

@@ -72,3 +72,45 @@ def test_live_drift_says_nothing_before_enough_leads_for_psi():
     assert live.values() == {}
     live.observe(live_matrix[-1], live_p[-1])
     assert set(live.values()) == {"a", "b", "c", "p_sql"}
+
+
+def _mass_sample(rng, n, mass, share=0.6):
+    """A column whose leads are mostly exactly `mass` (e.g. 3 events at full weight), the rest spread above."""
+    return np.where(rng.random(n) < share, mass, mass + rng.exponential(2, n))
+
+
+def test_a_point_mass_a_hair_lower_live_stays_in_its_bin_and_a_real_shift_is_still_major():
+    rng = np.random.default_rng(3)
+    training = np.concatenate([np.zeros(400), _mass_sample(rng, 1_600, 3.0)])
+    reference = profile(training[:, None], ["x"], np.full(len(training), 0.5))
+    live = np.concatenate([np.zeros(100), _mass_sample(rng, 400, 3.0)])
+    for nearby in (live, np.where(live == 3.0, 2.99995, live), np.where(live == 3.0, 2.99, live)):
+        (row,) = [
+            r for r in drift_table(reference, nearby[:, None], ["x"], np.full(500, 0.5)) if r["column"] == "x"
+        ]
+        assert row["psi"] < 0.05
+    shifted = np.where(live == 3.0, 1.0, live)  # the mass moved nearer 0 than 3: a real shift
+    (row,) = [
+        r for r in drift_table(reference, shifted[:, None], ["x"], np.full(500, 0.5)) if r["column"] == "x"
+    ]
+    assert row["level"] == "major"
+
+
+def test_a_point_mass_at_the_least_value_keeps_values_just_under_it_and_old_edges_on_values_still_count_them():
+    values = np.repeat([3.0, 4.0, 5.0], [50, 30, 20])
+    edges = profile(values[:, None], ["x"], np.zeros(len(values)))["columns"]["x"]["edges"]
+    assert edges == [2.5, 3.5, 4.5]  # the least value too: a bin below it, edges halfway to neighbours
+    assert bin_counts(np.full(10, 2.99995), edges).tolist() == [0, 10, 0, 0, 0]
+    # A reference saved with edges exactly on training values: a near-tie still counts as on the edge.
+    assert bin_counts(np.array([2.99995, 2.9, 3.0]), [3.0, 4.0]).tolist() == [1, 2, 0, 0]
+    live = LiveDrift({"columns": {"x": {"edges": [3.0, 4.0], "shares": [0.0, 1.0, 0.0, 0.0]}}}, ["x"])
+    live.observe(np.array([2.99995]), None)
+    assert live._counts[0].tolist() == [0, 1, 0, 0]
+
+
+def test_a_reference_says_its_edges_lie_between_values_and_one_saved_before_is_known():
+    from leadgate.serving.drift import edges_on_values
+
+    reference = profile(np.array([[1.0], [2.0], [3.0]]), ["x"], np.zeros(3))
+    assert not edges_on_values(reference)
+    assert edges_on_values({k: v for k, v in reference.items() if k != "bins"})

@@ -291,11 +291,31 @@ def test_won_values_are_read_through_the_won_columns_value_map():
 
 
 def test_a_value_listed_as_sql_and_won_that_no_row_holds_is_named_once():
-    both = MAPPING.replace("[Closed Won]", "[Closed Won, Evangelist]")
-    both += "  won: {column: Stage}\n  won_positive: [Closed Won, Evangelist]\n"
+    both = MAPPING.replace("[Closed Won]", "[Closed Won, Champion]")
+    both += "  won: {column: Stage}\n  won_positive: [Closed Won, Champion]\n"
     notes = history_from_export(_rows(), parse_mapping(both)).notes
-    assert [note for note in notes if "Evangelist" in note] == [
-        "label sql_positive lists 'Evangelist', which no row of Stage holds"
+    assert [note for note in notes if "Champion" in note] == [
+        "label sql_positive lists 'Champion', which no row of Stage holds"
+    ]
+
+
+def test_a_crm_value_a_shipped_mapping_lists_is_not_noted_when_no_row_holds_it():
+    import csv
+    from pathlib import Path
+
+    from leadgate.training.crm_mappings import load_mapping
+
+    # Most HubSpot exports hold no 'Evangelist': the shipped mapping lists it, and every train said so.
+    with (Path(__file__).parents[1] / "data" / "hubspot_contacts_sample.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert not any(row["Lifecycle Stage"] == "Evangelist" for row in rows)
+    notes = history_from_export(rows, load_mapping("hubspot")).notes
+    assert not [note for note in notes if "which no row of" in note], notes
+    # A user's own list keeps the note for values no shipped mapping lists (a typo there reads as not SQL).
+    mine = parse_mapping(MAPPING.replace("[Closed Won]", "[Closed Won, Evangelist, Champion]"))
+    notes = history_from_export(_rows(), mine).notes
+    assert [note for note in notes if "which no row of" in note] == [
+        "label sql_positive lists 'Champion', which no row of Stage holds"
     ]
 
 

@@ -116,13 +116,14 @@ def test_gates_that_drag_a_ranking_model_to_chance_are_named_instead_of_asking_f
         "test.model_ungated.roc_auc": 0.649,
         "test.model_ungated.roc_auc_se": 0.0423,
     }
+    # 14 + 7 > 20: one SQL both gates reject, counted under each.
     gates = GateSqls(20, (("unsupported_country", 14), ("student_or_academic", 7)))
     assert model_clears_chance(metrics)
     assert chance_note(metrics, 74, gates) == (
         "the test part's ROC-AUC 0.538 (95% interval 0.47–0.61, 74 SQLs) for leadgate (gates + model) cannot be "
         "told from chance, but its model alone ranks the test leads no gate rejects at 0.649 (95% interval "
         "0.57–0.73): what is weak is the policy's gates, which reject 20 of the 74 test SQLs (unsupported_country "
-        "14, student_or_academic 7). Review those gates, not the history: turn one off or change its rule in a "
+        "14, student_or_academic 7; a lead may be rejected by two). Review those gates, not the history: turn one off or change its rule in a "
         "copy of the policy, and `leadgate backtest --proposed-policy` shows what that changes"
     )
     # Such a model keeps the champion alias: the gates would hold back any model trained under this policy.

@@ -196,3 +196,19 @@ def test_gate_sqls_are_counted_per_rejecting_gate_and_once_in_all(policy):
     found = sqls_gates_reject(gates, np.array([0, 1, 2]), np.array([True, True, True, True]))
     assert found.rejected == 2  # the fourth lead is not among the rows
     assert dict(found.by_gate)["unsupported_country"] == 2 and found.by_gate[0] == ("unsupported_country", 2)
+    # Two gates reject the second lead: the counts add past the 2 rejected SQLs, and the words say why.
+    assert found.named() == "unsupported_country 2, student_or_academic 1; a lead may be rejected by two"
+    assert GateSqls(2, (("unsupported_country", 1), ("student_or_academic", 1))).named() == (
+        "unsupported_country 1, student_or_academic 1"
+    )
+
+
+def test_gate_counts_that_add_past_the_rejected_sqls_say_a_lead_may_be_rejected_by_two():
+    doubled = {**WALK_GATES, "valid": GateSqls(5, (("unsupported_country", 4), ("student_or_academic", 3)))}
+    valid, _ = threshold_notes(
+        WALK, Routing(recall_floor=0.97), {"valid": 17, "test": 11}, "time", NURTURE, doubled
+    )
+    assert (
+        "gates reject 5 of the 17 validation SQLs (unsupported_country 4, student_or_academic 3; a lead may be "
+        "rejected by two), and the model keeps every other one"
+    ) in valid
