@@ -21,6 +21,7 @@ from leadgate.cli.common import (
     settings_for,
     store_or_fail,
 )
+from leadgate.cli.model_policies import promotion_policies
 from leadgate.cli.monitor import monitor
 from leadgate.cli.store_changes import who_or_user
 from leadgate.cli.tables import print_table
@@ -187,7 +188,8 @@ def promote(
         raise fail("--who is empty: say who promotes, or leave it out for cli:<user>")
     who = who_or_user(who and who.strip())
     settings = settings_for(data_dir, policy)
-    criteria_policy = policy_in_force(settings)
+    if settings.policy_path:
+        policy_in_force(settings)  # a bad --policy file stops the command before the registry is asked
     registry_or_fail(settings)
     challenger = alias_version(settings, CHALLENGER)
     if challenger is None:
@@ -196,10 +198,14 @@ def promote(
             "`leadgate train` after the first registers one (check --data-dir and MLFLOW_TRACKING_URI)"
         )
     champion = alias_version(settings, CHAMPION)
+    with console.status("reading the policies champion and challenger were trained with"):
+        policies = promotion_policies(settings, champion, challenger)
+    criteria_policy = policies.criteria
     pairs = shadow_pairs(store_or_fail(settings), f"{settings.model_name}/{challenger}")
     with console.status("comparing champion and challenger on the shadow period"):
         report = compare(pairs, f"{settings.model_name}/{challenger}", criteria_policy.promotion)
     report.policy_version = criteria_policy.version
+    report.champion_policy_version, report.challenger_policy_version = policies.champion, policies.challenger
     _print_comparison(report)
     data = report.to_dict()
     if out is not None:
@@ -208,7 +214,7 @@ def promote(
         _record_or_fail(settings, challenger, champion, data, who)
     prefix = "dry run: " if dry_run else ""
     unchanged = " Nothing changed." if dry_run else ""
-    criteria = f" (criteria of policy {report.policy_version})"
+    criteria = f" (criteria of policy {report.policy_version}, {policies.source})"
     if report.promote:
         verb = "would promote" if dry_run else "[bold green]promoted[/]"
         by = "" if dry_run else f" by {escape(who)}"
