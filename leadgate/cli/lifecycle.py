@@ -21,7 +21,7 @@ from leadgate.cli.common import (
     settings_for,
     store_or_fail,
 )
-from leadgate.cli.model_policies import promotion_policies
+from leadgate.cli.model_policies import policy_change_line, promotion_policies
 from leadgate.cli.monitor import monitor
 from leadgate.cli.store_changes import who_or_user
 from leadgate.cli.tables import print_table
@@ -207,6 +207,10 @@ def promote(
     report.policy_version = criteria_policy.version
     report.champion_policy_version, report.challenger_policy_version = policies.champion, policies.challenger
     _print_comparison(report)
+    if policies.differ():
+        name = settings.model_name
+        change = policy_change_line(policies, f"{name}/{champion}", f"{name}/{challenger}")
+        console.print(f"[yellow]{escape(change)}[/]")
     data = report.to_dict()
     if out is not None:
         out.write_text(json.dumps(data, indent=2, default=str, allow_nan=False))
@@ -214,7 +218,8 @@ def promote(
         _record_or_fail(settings, challenger, champion, data, who)
     prefix = "dry run: " if dry_run else ""
     unchanged = " Nothing changed." if dry_run else ""
-    criteria = f" (criteria of policy {report.policy_version}, {policies.source})"
+    challenger_policy = f"; challenger trained with {policies.challenger}" if policies.differ() else ""
+    criteria = f" (criteria of policy {report.policy_version}, {policies.source}{challenger_policy})"
     if report.promote:
         verb = "would promote" if dry_run else "[bold green]promoted[/]"
         by = "" if dry_run else f" by {escape(who)}"

@@ -65,3 +65,13 @@ def promotion_policies(settings, champion: str | None, challenger: str) -> Promo
     else:
         criteria, source = policy_in_force(settings), "shipped"
     return PromotionPolicies(criteria, source, versions.get("champion"), versions.get("challenger"))
+
+
+def policy_change_line(policies: PromotionPolicies, champion: str, challenger: str) -> str:
+    """One line: the two models were trained under different policies, so the comparison includes that change."""
+    return (
+        f"champion {champion} was trained with policy {policies.champion}, challenger {challenger} with "
+        f"{policies.challenger}: this comparison includes the policy change (in shadow each model's own gates "
+        "decided its routes, unless the service runs with LEADGATE_POLICY_PATH), not the models alone; train "
+        "with the champion's policy (--policy) to compare the models"
+    )

@@ -51,9 +51,29 @@ def _shadow_evidence(settings, version: str) -> str:
     return f"{plural(len(pairs), 'shadow decision')}, {known:,} with outcomes"
 
 
-def say_the_champion_decides(settings, registered) -> None:
-    """A new challenger decides nothing yet: say which model score, decide and the service still use, and what
-    it was trained on (after `make demo`, the synthetic history), so no one scores with it unawares."""
+def say_the_policy(settings, registered, policy, given: str) -> None:
+    """The policy the model was trained with (`given`: where it came from), and, when the champion was trained
+    with another, that in shadow and in `promote` the two differ by that policy as well as by the models."""
+    console.print(f"policy: {policy.version} ({given})")
+    if "challenger" not in registered.aliases:
+        return
+    found = _champion_run(settings)
+    if found is None:
+        return
+    champion, params = found
+    theirs = params.get("policy_version")
+    if theirs is None or theirs == policy.version:
+        return
+    console.print(
+        f"[yellow]the champion {registered.name}/{champion.version} was trained with policy {theirs}, "
+        f"{registered.name}/{registered.version} with {policy.version}: each decides by its own policy in shadow, "
+        f"so `promote` compares the policy change as well as the models. To compare the models alone, train "
+        f"again with --policy and the champion's file (`leadgate check-policy FILE` prints {theirs})[/]"
+    )
+
+
+def _champion_run(settings):
+    """The champion's version and its training run's params, or None (no champion, or a registry that fails)."""
     from mlflow.exceptions import MlflowException
 
     from leadgate.serving.registry_aliases import version_by_alias
@@ -63,10 +83,20 @@ def say_the_champion_decides(settings, registered) -> None:
     try:
         champion = version_by_alias(settings, "champion")
         if champion is None:
-            return
+            return None
         params = ask(settings, "reading the champion's training run", "get_run", champion.run_id).data.params
     except (MlflowException, RegistryUnreachable):
-        return  # a note after the registering, which worked: no reason to fail the command now
+        return None  # a note after the registering, which worked: no reason to fail the command now
+    return champion, params
+
+
+def say_the_champion_decides(settings, registered) -> None:
+    """A new challenger decides nothing yet: say which model score, decide and the service still use, and what
+    it was trained on (after `make demo`, the synthetic history), so no one scores with it unawares."""
+    found = _champion_run(settings)
+    if found is None:
+        return
+    champion, params = found
     source = params.get("data.path", "an unrecorded history")
     if "data.mapping" in params:
         source += f" through the mapping {params['data.mapping']}"

@@ -81,3 +81,68 @@ def test_a_policy_file_still_judges_when_given(tmp_path, store_url, acme_folder,
     assert dry.exit_code == 1, dry.output
     assert f"would be refused (criteria of policy {policy.version}, from --policy)" in said
     assert f"(need {policy.promotion.min_outcomes})" in said
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory, trained, acme, policy):
+    """Champion 1 trained with acme, then challenger 3 trained without --policy (the shipped default) in place
+    of challenger 2: the walk's registry; with the Registered of 3."""
+    from leadgate.settings import Settings
+    from leadgate.training.registry import log_training
+
+    settings = Settings(
+        data_dir=tmp_path_factory.mktemp("mixed"), mlflow_tracking_uri=None, database_url=None
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ENV_NAMES:
+            patch.setenv(name, "")
+            patch.delenv(name)
+        for used in (acme, acme, policy):
+            registered = log_training(trained, used, settings, {"path": "test", "leads": 1})
+    return settings.data_dir, registered
+
+
+def test_a_challenger_trained_with_another_policy_is_said_so_by_train_and_promote(
+    tmp_path, store_url, mixed_folder, acme, policy, capsys
+):
+    from leadgate.cli.training_registered import say_the_policy
+
+    settings = _copy(mixed_folder[0], tmp_path)
+    registered = mixed_folder[1]
+    assert (registered.version, registered.aliases) == ("3", ["challenger"])
+    say_the_policy(settings, registered, policy, "the shipped default; --policy FILE for your own")
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"policy: {policy.version} (the shipped default" in said
+    assert (
+        f"the champion leadgate/1 was trained with policy {acme.version}, leadgate/3 with {policy.version}"
+        in said
+    )
+
+    dry = _promote(settings, store_url, "--dry-run", "--out", tmp_path / "verdict.json")
+    said = " ".join(dry.output.split())
+    assert dry.exit_code == 1, dry.output
+    assert (
+        f"champion leadgate/1 was trained with policy {acme.version}, challenger leadgate/3 with "
+        f"{policy.version}: this comparison includes the policy change"
+    ) in said
+    assert (
+        f"would be refused (criteria of policy {acme.version}, leadgate/1's own; challenger trained with "
+        f"{policy.version})"
+    ) in said
+    verdict = json.loads((tmp_path / "verdict.json").read_text())
+    assert verdict["challenger_policy_version"] == policy.version
+
+
+def test_train_and_promote_say_nothing_of_a_policy_both_models_share(
+    tmp_path, store_url, acme_folder, acme, capsys
+):
+    from leadgate.cli.training_registered import say_the_policy
+    from leadgate.training.registry import Registered
+
+    settings = _copy(acme_folder, tmp_path)
+    registered = Registered(run_id="", name="leadgate", version="2", aliases=["challenger"])
+    say_the_policy(settings, registered, acme, "--policy acme.yaml")
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"policy: {acme.version} (--policy acme.yaml)" in said and "was trained with policy" not in said
+    dry = _promote(settings, store_url, "--dry-run")
+    assert "policy change" not in dry.output and "challenger trained with" not in dry.output, dry.output
