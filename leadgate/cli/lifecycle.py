@@ -109,11 +109,14 @@ def import_outcomes(
         console.print(f"[yellow]{unknown} not in the store, skipped:[/] {listed}")
 
 
-def _print_comparison(report) -> None:
+def _print_comparison(report, champion: str) -> None:
+    """The shadow period's table, the hidden SQLs and won deals by id, and each check; `champion` names the
+    champion alias's version when no shadow lead says which version decided live."""
     from rich.table import Table
 
     table = Table(
-        title=f"Shadow period: {report.champion_version} vs {report.challenger_version}", title_justify="left"
+        title=f"Shadow period: {report.champion_version or champion} vs {report.challenger_version}",
+        title_justify="left",
     )
     for column in ("", "champion", "challenger"):
         table.add_column(column, justify="left" if not column else "right")
@@ -132,16 +135,21 @@ def _print_comparison(report) -> None:
             str(sent["champion"]),
             str(sent["challenger"]),
         )
-    table.add_row(
-        "SQLs kept from sales only by",
-        str(len(report.sqls_hidden_by_champion_only)),
-        str(len(report.sqls_hidden_by_challenger_only)),
-    )
-    table.add_row(
-        "won deals kept from sales only by",
-        str(len(report.won_hidden_by_champion_only)),
-        str(len(report.won_hidden_by_challenger_only)),
-    )
+    # No shadow lead with an outcome counts nothing, and no outcome saying whether a deal was won counts no won
+    # deal: `—`, not measured, never 0.
+    for label, ids, measured in (
+        (
+            "SQLs kept from sales only by",
+            (report.sqls_hidden_by_champion_only, report.sqls_hidden_by_challenger_only),
+            report.with_outcome > 0,
+        ),
+        (
+            "won deals kept from sales only by",
+            (report.won_hidden_by_champion_only, report.won_hidden_by_challenger_only),
+            report.with_outcome > 0 and report.won is not None,
+        ),
+    ):
+        table.add_row(label, *(f"{len(found):,}" if measured else "—" for found in ids))
     print_table(console, table)
     console.print(
         f"{plural(report.shadow_leads, 'shadow lead')}, {report.with_outcome:,} with outcomes "
@@ -206,7 +214,7 @@ def promote(
         report = compare(pairs, f"{settings.model_name}/{challenger}", criteria_policy.promotion)
     report.policy_version = criteria_policy.version
     report.champion_policy_version, report.challenger_policy_version = policies.champion, policies.challenger
-    _print_comparison(report)
+    _print_comparison(report, f"{settings.model_name}/{champion}" if champion else "no champion")
     if policies.differ():
         name = settings.model_name
         change = policy_change_line(policies, f"{name}/{champion}", f"{name}/{challenger}")
