@@ -229,6 +229,7 @@ def promote(
     challenger_policy = f"; challenger trained with {policies.challenger}" if policies.differ() else ""
     criteria = f" (criteria of policy {report.policy_version}, {policies.source}{challenger_policy})"
     if report.promote:
+        _say_fields_refused(settings, champion, challenger, dry_run)
         verb = "would promote" if dry_run else "[bold green]promoted[/]"
         by = "" if dry_run else f" by {escape(who)}"
         console.print(
@@ -243,6 +244,17 @@ def promote(
     )
     # The same exit code as the real run, so a pipeline can gate on the dry run.
     raise typer.Exit(code=1)
+
+
+def _say_fields_refused(settings, champion: str | None, challenger: str, dry_run: bool) -> None:
+    """The custom fields only the champion declared: promoted, the challenger alias goes with it."""
+    from leadgate.cli.accepted_fields import no_longer_accepted, refused_line
+
+    lost = no_longer_accepted(settings, (champion, challenger), (challenger,))
+    if lost and champion is not None:
+        once = f"it {'would serve' if dry_run else 'serves'} {settings.model_name}/{challenger}"
+        line = refused_line(settings, lost, champion, f"{settings.model_name}/{challenger} does", once)
+        console.print(f"[yellow]{escape(line)}[/]")
 
 
 def _record_or_fail(settings, challenger: str, champion: str | None, data: dict, who: str) -> None:

@@ -3,6 +3,8 @@ the champion that still decides."""
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from leadgate.cli.common import console
 from leadgate.decision.count_words import plural
 
@@ -26,6 +28,31 @@ def say_the_challenger_replaced(settings, registered) -> None:
         f"[yellow]replaces challenger {old} ({_shadow_evidence(settings, old)}): it is no longer scored in shadow, "
         f"and `promote` now judges {registered.name}/{registered.version}, whose shadow period starts now[/]"
     )
+    say_fields_refused(settings, registered)
+
+
+def say_fields_refused(settings, registered) -> None:
+    """Custom fields only the replaced challenger declared: the service accepted them for it, and stops."""
+    from mlflow.exceptions import MlflowException
+
+    from leadgate.cli.accepted_fields import no_longer_accepted, refused_line
+    from leadgate.serving.registry_errors import RegistryUnreachable
+    from leadgate.training.registry import CHAMPION, alias_of
+
+    try:
+        champion = alias_of(settings, CHAMPION)
+    except (MlflowException, RegistryUnreachable):
+        return  # a note after the registering, which worked: no reason to fail the command now
+    lost = no_longer_accepted(
+        settings, (champion, registered.replaced_challenger), (champion, registered.version)
+    )
+    if lost:
+        instead = f"{registered.name}/{registered.version}" + (
+            f" and the champion {registered.name}/{champion} do" if champion else " does"
+        )
+        once = f"it shadows {registered.name}/{registered.version}"
+        line = refused_line(settings, lost, registered.replaced_challenger, instead, once)
+        console.print(f"[yellow]{escape(line)}[/]")
 
 
 def _shadow_evidence(settings, version: str) -> str:
