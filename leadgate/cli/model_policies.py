@@ -13,7 +13,7 @@ class PromotionPolicies:
     """The policy whose `promotion` criteria judge, where it comes from, and each model's own policy version."""
 
     criteria: object  # a Policy
-    source: str  # 'from --policy', "leadgate/4's own", 'shipped: no champion'
+    source: str  # 'from acme.yaml', "leadgate/4's own", 'shipped: no champion'
     champion: str | None  # each version's own policy version; None when there is no such model
     challenger: str | None
 
@@ -57,7 +57,7 @@ def promotion_policies(settings, champion: str | None, challenger: str) -> Promo
             ) from None
     versions = {role: policy.version for role, policy in owns.items()}
     if given is not None:
-        criteria, source = given, "from --policy"
+        criteria, source = given, f"from {settings.policy_path}"  # --policy or LEADGATE_POLICY_PATH
     elif "champion" in owns:
         criteria, source = owns["champion"], f"{name}/{champion}'s own"
     elif "challenger" in owns:

@@ -274,7 +274,9 @@ def test_promote_runs_in_a_copied_data_folder_and_records_the_criteria_s_policy(
     # The registry lives in the copy's own mlflow.db: a real run tags the copy's version, not the original's.
     real = promote("--policy", tmp_path / "lax.yaml", "--out", tmp_path / "verdict.json")
     assert real.exit_code == 1 and isinstance(real.exception, SystemExit), real.output
-    assert f"refused (criteria of policy {lax.version}, from --policy)" in " ".join(real.output.split())
+    assert f"refused (criteria of policy {lax.version}, from {tmp_path / 'lax.yaml'})" in " ".join(
+        real.output.split()
+    )
     tags = MlflowClient(tracking_uri=copy.tracking_uri()).get_model_version(copy.model_name, "2").tags
     assert tags["leadgate.promotion.decision"] == "refused"
     assert tags["leadgate.promotion.policy"] == lax.version

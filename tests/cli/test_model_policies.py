@@ -79,7 +79,7 @@ def test_a_policy_file_still_judges_when_given(tmp_path, store_url, acme_folder,
     dry = _promote(settings, store_url, "--dry-run", "--policy", tmp_path / "shipped.yaml")
     said = " ".join(dry.output.split())
     assert dry.exit_code == 1, dry.output
-    assert f"would be refused (criteria of policy {policy.version}, from --policy)" in said
+    assert f"would be refused (criteria of policy {policy.version}, from {tmp_path / 'shipped.yaml'})" in said
     assert f"(need {policy.promotion.min_outcomes})" in said
 
 
