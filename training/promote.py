@@ -131,6 +131,9 @@ class Comparison:
     checks: list[dict] = field(default_factory=list)
     # The policy whose `promotion` criteria judged it: a looser file given with --policy shows in the record.
     policy_version: str | None = None
+    # The policy each model was trained with (None: unknown), which decides its routes in the comparison.
+    champion_policy_version: str | None = None
+    challenger_policy_version: str | None = None
 
     @property
     def promote(self) -> bool:

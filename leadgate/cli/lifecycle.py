@@ -21,6 +21,7 @@ from leadgate.cli.common import (
     settings_for,
     store_or_fail,
 )
+from leadgate.cli.model_policies import policy_change_line, promotion_policies
 from leadgate.cli.monitor import monitor
 from leadgate.cli.store_changes import who_or_user
 from leadgate.cli.tables import print_table
@@ -108,11 +109,14 @@ def import_outcomes(
         console.print(f"[yellow]{unknown} not in the store, skipped:[/] {listed}")
 
 
-def _print_comparison(report) -> None:
+def _print_comparison(report, champion: str) -> None:
+    """The shadow period's table, the hidden SQLs and won deals by id, and each check; `champion` names the
+    champion alias's version when no shadow lead says which version decided live."""
     from rich.table import Table
 
     table = Table(
-        title=f"Shadow period: {report.champion_version} vs {report.challenger_version}", title_justify="left"
+        title=f"Shadow period: {report.champion_version or champion} vs {report.challenger_version}",
+        title_justify="left",
     )
     for column in ("", "champion", "challenger"):
         table.add_column(column, justify="left" if not column else "right")
@@ -131,16 +135,21 @@ def _print_comparison(report) -> None:
             str(sent["champion"]),
             str(sent["challenger"]),
         )
-    table.add_row(
-        "SQLs kept from sales only by",
-        str(len(report.sqls_hidden_by_champion_only)),
-        str(len(report.sqls_hidden_by_challenger_only)),
-    )
-    table.add_row(
-        "won deals kept from sales only by",
-        str(len(report.won_hidden_by_champion_only)),
-        str(len(report.won_hidden_by_challenger_only)),
-    )
+    # No shadow lead with an outcome counts nothing, and no outcome saying whether a deal was won counts no won
+    # deal: `—`, not measured, never 0.
+    for label, ids, measured in (
+        (
+            "SQLs kept from sales only by",
+            (report.sqls_hidden_by_champion_only, report.sqls_hidden_by_challenger_only),
+            report.with_outcome > 0,
+        ),
+        (
+            "won deals kept from sales only by",
+            (report.won_hidden_by_champion_only, report.won_hidden_by_challenger_only),
+            report.with_outcome > 0 and report.won is not None,
+        ),
+    ):
+        table.add_row(label, *(f"{len(found):,}" if measured else "—" for found in ids))
     print_table(console, table)
     console.print(
         f"{plural(report.shadow_leads, 'shadow lead')}, {report.with_outcome:,} with outcomes "
@@ -187,7 +196,8 @@ def promote(
         raise fail("--who is empty: say who promotes, or leave it out for cli:<user>")
     who = who_or_user(who and who.strip())
     settings = settings_for(data_dir, policy)
-    criteria_policy = policy_in_force(settings)
+    if settings.policy_path:
+        policy_in_force(settings)  # a bad --policy file stops the command before the registry is asked
     registry_or_fail(settings)
     challenger = alias_version(settings, CHALLENGER)
     if challenger is None:
@@ -196,11 +206,19 @@ def promote(
             "`leadgate train` after the first registers one (check --data-dir and MLFLOW_TRACKING_URI)"
         )
     champion = alias_version(settings, CHAMPION)
+    with console.status("reading the policies champion and challenger were trained with"):
+        policies = promotion_policies(settings, champion, challenger)
+    criteria_policy = policies.criteria
     pairs = shadow_pairs(store_or_fail(settings), f"{settings.model_name}/{challenger}")
     with console.status("comparing champion and challenger on the shadow period"):
         report = compare(pairs, f"{settings.model_name}/{challenger}", criteria_policy.promotion)
     report.policy_version = criteria_policy.version
-    _print_comparison(report)
+    report.champion_policy_version, report.challenger_policy_version = policies.champion, policies.challenger
+    _print_comparison(report, f"{settings.model_name}/{champion}" if champion else "no champion")
+    if policies.differ():
+        name = settings.model_name
+        change = policy_change_line(policies, f"{name}/{champion}", f"{name}/{challenger}")
+        console.print(f"[yellow]{escape(change)}[/]")
     data = report.to_dict()
     if out is not None:
         out.write_text(json.dumps(data, indent=2, default=str, allow_nan=False))
@@ -208,8 +226,10 @@ def promote(
         _record_or_fail(settings, challenger, champion, data, who)
     prefix = "dry run: " if dry_run else ""
     unchanged = " Nothing changed." if dry_run else ""
-    criteria = f" (criteria of policy {report.policy_version})"
+    challenger_policy = f"; challenger trained with {policies.challenger}" if policies.differ() else ""
+    criteria = f" (criteria of policy {report.policy_version}, {policies.source}{challenger_policy})"
     if report.promote:
+        _say_fields_refused(settings, champion, challenger, dry_run)
         verb = "would promote" if dry_run else "[bold green]promoted[/]"
         by = "" if dry_run else f" by {escape(who)}"
         console.print(
@@ -224,6 +244,17 @@ def promote(
     )
     # The same exit code as the real run, so a pipeline can gate on the dry run.
     raise typer.Exit(code=1)
+
+
+def _say_fields_refused(settings, champion: str | None, challenger: str, dry_run: bool) -> None:
+    """The custom fields only the champion declared: promoted, the challenger alias goes with it."""
+    from leadgate.cli.accepted_fields import no_longer_accepted, refused_line
+
+    lost = no_longer_accepted(settings, (champion, challenger), (challenger,))
+    if lost and champion is not None:
+        once = f"it {'would serve' if dry_run else 'serves'} {settings.model_name}/{challenger}"
+        line = refused_line(settings, lost, champion, f"{settings.model_name}/{challenger} does", once)
+        console.print(f"[yellow]{escape(line)}[/]")
 
 
 def _record_or_fail(settings, challenger: str, champion: str | None, data: dict, who: str) -> None:

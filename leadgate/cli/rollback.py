@@ -45,6 +45,7 @@ def rollback(
     except Exception as error:  # noqa: BLE001 - whatever stops it loading, nothing may move
         first = first_line(error)
         raise fail(f"{name}/{plan.previous} cannot be loaded, so nothing moved: {first}") from None
+    _say_fields_refused(settings, plan, dry_run)
     if dry_run:
         console.print(escape(f"dry run: would roll back {moved}. Nothing changed."))
         return
@@ -60,6 +61,22 @@ def rollback(
             f"rolled back {moved} ({why.strip()}); the service switches within LEADGATE_MODEL_POLL_SECONDS"
         )
     )
+
+
+def _say_fields_refused(settings, plan, dry_run: bool) -> None:
+    """The custom fields the going champion declared that neither the one coming back nor the challenger does."""
+    from leadgate.cli.accepted_fields import no_longer_accepted, refused_line
+    from leadgate.training.registry import CHALLENGER, alias_of
+
+    challenger = alias_of(settings, CHALLENGER)
+    lost = no_longer_accepted(settings, (plan.current, challenger), (plan.previous, challenger))
+    if lost:
+        name = settings.model_name
+        instead = f"{name}/{plan.previous}" + (
+            f" and the challenger {name}/{challenger} do" if challenger else " does"
+        )
+        once = f"it {'would serve' if dry_run else 'serves'} {name}/{plan.previous}"
+        console.print(f"[yellow]{escape(refused_line(settings, lost, plan.current, instead, once))}[/]")
 
 
 def register(app: typer.Typer) -> None:

@@ -27,6 +27,7 @@ from leadgate.cli.training_registered import (
     say_no_champion,
     say_the_challenger_replaced,
     say_the_champion_decides,
+    say_the_policy,
 )
 from leadgate.serving.file_formats import history_said
 
@@ -195,9 +196,21 @@ def _train_and_register(
             weak=None if accept_weak else result.extras.get("weak"),
         )
     print_training(result, registered, result.extras["threshold_notes"])
+    say_the_policy(settings, registered, policy, _policy_given(policy_path, mapping))
     if result.extras.get("weak") and not registered.aliases and not result.extras.get("leak"):
         say_no_champion(registered)
     return result, registered
+
+
+def _policy_given(policy_path: Path | None, mapping) -> str:
+    """Where the policy a model trains with came from, in the words `train` prints after its version."""
+    if policy_path is not None:
+        return f"--policy {policy_path}"
+    from leadgate.training.crm_mappings import shipped_policy
+
+    if mapping is not None and shipped_policy(mapping) is not None:
+        return f"shipped with the mapping {mapping.name}"
+    return "the shipped default; --policy FILE for your own"
 
 
 def _window_remedy(message: str, since: str | None, until: str | None, kept, read: int) -> str:

@@ -272,11 +272,17 @@ def test_promote_runs_in_a_copied_data_folder_and_records_the_criteria_s_policy(
     dry = promote("--dry-run")
     said = " ".join(dry.output.split())
     assert dry.exit_code == 1 and isinstance(dry.exception, SystemExit), dry.output
-    assert f"would be refused (criteria of policy {policy.version})" in said
+    # No shadow lead yet: the champion is named by its alias, and what no outcome measured is —, never 0.
+    assert "Shadow period: leadgate/1 vs leadgate/2" in said
+    assert re.search(r"SQLs kept from sales only by\W+—\W+—", dry.output), dry.output
+    assert re.search(r"won deals kept from sales only by\W+—\W+—", dry.output), dry.output
+    assert f"would be refused (criteria of policy {policy.version}, leadgate/1's own)" in said
     # The registry lives in the copy's own mlflow.db: a real run tags the copy's version, not the original's.
     real = promote("--policy", tmp_path / "lax.yaml", "--out", tmp_path / "verdict.json")
     assert real.exit_code == 1 and isinstance(real.exception, SystemExit), real.output
-    assert f"refused (criteria of policy {lax.version})" in " ".join(real.output.split())
+    assert f"refused (criteria of policy {lax.version}, from {tmp_path / 'lax.yaml'})" in " ".join(
+        real.output.split()
+    )
     tags = MlflowClient(tracking_uri=copy.tracking_uri()).get_model_version(copy.model_name, "2").tags
     assert tags["leadgate.promotion.decision"] == "refused"
     assert tags["leadgate.promotion.policy"] == lax.version

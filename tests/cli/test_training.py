@@ -186,6 +186,7 @@ def test_a_new_challenger_says_which_one_it_replaces_and_its_shadow_evidence(
     said = " ".join(result.output.split())
     assert "replaces challenger leadgate/2 (30 shadow decisions, 12 with outcomes)" in said
     assert "`promote` now judges leadgate/3" in said
+    assert f"policy: {policy.version} (the shipped default; --policy FILE for your own)" in said
     replaced = MlflowClient(tracking_uri=settings.tracking_uri()).get_model_version("leadgate", "2")
     assert replaced.tags["leadgate.challenger_replaced_by"] == "3"
 
