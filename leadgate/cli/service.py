@@ -13,6 +13,7 @@ from leadgate.cli.common import (
     err,
     fail,
     migrated_store_or_fail,
+    named_store_or_fail,
     settings_for,
     settings_or_fail,
 )
@@ -91,6 +92,8 @@ def serve(
         "ready_requires_model": ready_requires_model,
     }
     settings = settings_or_fail({name: value for name, value in given.items() if value is not None})
+    # A mistyped SQLite path would start on a new, empty store: refused before it is created.
+    named_store_or_fail(settings)
     # Migrate once here: several workers migrating at start would race to create the same tables.
     engine, migrated = migrated_store_or_fail(settings)
     engine.dispose()
