@@ -105,7 +105,8 @@ def serve(
         err.print(migrated.describe(engine.url.render_as_string(hide_password=True)))
     if not settings.api_keys:
         err.print(
-            "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401[/]"
+            "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401, "
+            "and /readyz 503[/]"
         )
     try:
         sockets = server.listeners(settings)
