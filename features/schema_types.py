@@ -238,20 +238,32 @@ IpAddress = AfterValidator(_ip_address)
 Moment = Annotated[datetime, BeforeValidator(not_a_number), AfterValidator(as_utc)]
 
 
-MAX_CUSTOM_INTEGER = 10**15  # beyond this a JSON integer loses precision as a float, or overflows one
+# Beyond this a JSON integer loses precision as a float, or overflows one; written with an exponent (1e20) it is
+# a float, bounded alike, or a reason would print all its digits.
+MAX_CUSTOM_INTEGER = 10**15
+
+
+def custom_number_problem(value: int | float) -> str | None:
+    """Why a custom field's number is out of range (beyond ±1e15, integer or not), or None when it is not."""
+    if abs(value) <= MAX_CUSTOM_INTEGER:
+        return None
+    if value > 0:
+        return f"number larger than {MAX_CUSTOM_INTEGER:.0e}, got {_number_shown(value)}"
+    return f"number smaller than -{MAX_CUSTOM_INTEGER:.0e}, got {_number_shown(value)}"
 
 
 def _custom_value(value):
     # One readable error per bad value, where a union type would list a failure per member.
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or isinstance(value, bool | str):
         if isinstance(value, str):
             _storable_text(value)
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_CUSTOM_INTEGER:
-            raise ValueError(f"number larger than {MAX_CUSTOM_INTEGER:.0e}")
         return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
             raise ValueError("expected a finite number")
+        problem = custom_number_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
     raise ValueError(f"expected true/false, a number, text or null, got {type(value).__name__}")
 
