@@ -213,6 +213,22 @@ Employees = Annotated[
 ]
 
 
+# Above any company's revenue (the largest are under 1e12 USD a year): a larger value is a typo or another
+# currency's amount, and a reason would print all its digits ("Annual revenue USD 1,000,…").
+MAX_ANNUAL_REVENUE = 10**13
+
+
+def _annual_revenue(value: float | None, info: ValidationInfo) -> float | None:
+    # A lead stored before the bound is still decided again: the rule judges what arrives.
+    if value is not None and value > MAX_ANNUAL_REVENUE and not from_store(info):
+        raise ValueError(f"expected 0 to {MAX_ANNUAL_REVENUE:,} USD a year, got {_number_shown(value)}")
+    return value
+
+
+# A company's annual revenue in USD, bounded above as employees are (below: the field's ge=0).
+AnnualRevenue = AfterValidator(_annual_revenue)
+
+
 def _ip_address(value: str | None) -> str | None:
     # The competitor-network gate and the per-address history read this: text that is no address passes both.
     if value is None:
