@@ -256,3 +256,9 @@ def test_a_custom_number_up_to_1e15_is_taken():
         lead = parse_lead({"lead_id": "c1", "created_at": "2026-01-01", "custom": {"score_elsewhere": value}})
         assert lead.custom == {"score_elsewhere": value}
         assert custom_problems(lead.custom, FIELDS) == []
+
+
+def test_a_stored_lead_keeps_a_custom_number_taken_before_the_bound():
+    # 1e20 was accepted before floats were bounded: read back from the store, the lead is still decided again.
+    stored = {"lead_id": "c1", "created_at": "2026-01-01", "custom": {"calls": 1e20}}
+    assert parse_lead(stored, stored=True).custom == {"calls": 1e20}
