@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -109,6 +110,8 @@ def main() -> None:
             )
             with context as url:
                 env = server_env(root / "data", tracking_uri, url, hash_key(KEY))
+                # serve creates only the data folder's own store: this run's, named by URL, is made first.
+                subprocess.run([sys.executable, "-m", "leadgate", "migrate"], env=env, check=True)
                 runs = _runs_on(store, env, url, postgres, name, root / "serve.log", args)
             for run, tally in runs:
                 table.add_row(*_row(store, run, tally, args.seconds))

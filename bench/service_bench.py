@@ -128,6 +128,10 @@ def start_leadgate(data_dir: Path, port: int, workers: int, db: Path) -> subproc
         "LEADGATE_RATE_LIMIT_PER_KEY": "100000000/minute",
         "LEADGATE_RATE_LIMIT_PER_IP": "100000000/minute",
     }
+    # serve creates only the data folder's own store: this run's, named by URL, is made first.
+    subprocess.run(
+        [str(BIN / "leadgate"), "migrate"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
+    )
     command = [str(BIN / "leadgate"), "serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL)
     _wait(f"http://127.0.0.1:{port}/readyz", check=lambda body: b'"model":"leadgate/' in body)

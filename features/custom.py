@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from leadgate.features.schema_types import custom_number_problem
+
 CustomType = Literal["number", "integer", "category", "flag", "datetime"]
 CUSTOM_TYPES: tuple[str, ...] = ("number", "integer", "category", "flag", "datetime")
 NAME_PATTERN = r"^[a-z][a-z0-9_]{0,62}$"
@@ -164,7 +166,7 @@ def value_problem(spec: CustomField, value, *, any_category: bool = False) -> st
             return f"expected a finite {kind}, got {value!r}"[:200]
         if kind == "integer" and value != int(value):
             return f"expected a whole number, got {value!r}"
-        return None
+        return custom_number_problem(value)
     if kind == "datetime":
         if not isinstance(value, str):
             return "expected an ISO 8601 timestamp"

@@ -28,6 +28,7 @@ from leadgate.features.schema_errors import (  # noqa: F401  (the lead schema's 
 from leadgate.features.schema_types import (
     CELLS,
     STORED,
+    AnnualRevenue,
     CustomKey,
     CustomValue,
     Employees,
@@ -104,11 +105,12 @@ class Company(_Strict):
     employees: Employees = Field(
         None, description="head count, or a size band: '51-200', '10001+' (also '1,001-5,000 employees')"
     )
-    annual_revenue: Annotated[float | None, JsonNumber] = Field(
+    annual_revenue: Annotated[float | None, JsonNumber, AnnualRevenue] = Field(
         None,
         ge=0,
         allow_inf_nan=False,
-        description="USD a year (a mapped export in another currency converts by its column's usd_per_unit)",
+        description="USD a year, at most 10,000,000,000,000 (a mapped export in another currency converts by its "
+        "column's usd_per_unit)",
     )
     industry: str | None = Field(None, pattern=NO_NUL, max_length=100)
     country: str | None = Field(

@@ -213,6 +213,22 @@ Employees = Annotated[
 ]
 
 
+# Above any company's revenue (the largest are under 1e12 USD a year): a larger value is a typo or another
+# currency's amount, and a reason would print all its digits ("Annual revenue USD 1,000,…").
+MAX_ANNUAL_REVENUE = 10**13
+
+
+def _annual_revenue(value: float | None, info: ValidationInfo) -> float | None:
+    # A lead stored before the bound is still decided again: the rule judges what arrives.
+    if value is not None and value > MAX_ANNUAL_REVENUE and not from_store(info):
+        raise ValueError(f"expected 0 to {MAX_ANNUAL_REVENUE:,} USD a year, got {_number_shown(value)}")
+    return value
+
+
+# A company's annual revenue in USD, bounded above as employees are (below: the field's ge=0).
+AnnualRevenue = AfterValidator(_annual_revenue)
+
+
 def _ip_address(value: str | None) -> str | None:
     # The competitor-network gate and the per-address history read this: text that is no address passes both.
     if value is None:
@@ -238,20 +254,33 @@ IpAddress = AfterValidator(_ip_address)
 Moment = Annotated[datetime, BeforeValidator(not_a_number), AfterValidator(as_utc)]
 
 
-MAX_CUSTOM_INTEGER = 10**15  # beyond this a JSON integer loses precision as a float, or overflows one
+# Beyond this a JSON integer loses precision as a float, or overflows one; written with an exponent (1e20) it is
+# a float, bounded alike, or a reason would print all its digits.
+MAX_CUSTOM_INTEGER = 10**15
 
 
-def _custom_value(value):
+def custom_number_problem(value: int | float) -> str | None:
+    """Why a custom field's number is out of range (beyond ±1e15, integer or not), or None when it is not."""
+    if abs(value) <= MAX_CUSTOM_INTEGER:
+        return None
+    if value > 0:
+        return f"number larger than {MAX_CUSTOM_INTEGER:.0e}, got {_number_shown(value)}"
+    return f"number smaller than -{MAX_CUSTOM_INTEGER:.0e}, got {_number_shown(value)}"
+
+
+def _custom_value(value, info: ValidationInfo):
     # One readable error per bad value, where a union type would list a failure per member.
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or isinstance(value, bool | str):
         if isinstance(value, str):
             _storable_text(value)
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_CUSTOM_INTEGER:
-            raise ValueError(f"number larger than {MAX_CUSTOM_INTEGER:.0e}")
         return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
             raise ValueError("expected a finite number")
+        # A lead stored before the bound covered floats is still decided again: the rule judges what arrives.
+        problem = None if from_store(info) else custom_number_problem(value)
+        if problem:
+            raise ValueError(problem)
         return value
     raise ValueError(f"expected true/false, a number, text or null, got {type(value).__name__}")
 

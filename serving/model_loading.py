@@ -50,8 +50,37 @@ def policy_for(settings: Settings, model_policy: Policy | None = None) -> Policy
     return model_policy if model_policy is not None else load_policy()
 
 
+def missing_registry(settings: Settings) -> str | None:
+    """Why MLFLOW_TRACKING_URI names no registry: a SQLite file that is not there (MLflow would create an empty one),
+    other than the data folder's own `mlflow.db`, which a fresh folder has yet to get; None when it may be asked."""
+    from pathlib import Path
+
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    uri = settings.mlflow_tracking_uri
+    if not uri or not uri.startswith("sqlite:"):
+        return None
+    try:
+        path = make_url(uri).database or ""
+    except ArgumentError:
+        return None
+    if path in ("", ":memory:") or path.startswith("file:") or Path(path).exists():
+        return None
+    if Path(path).resolve() == (settings.data_dir / "mlflow.db").resolve():
+        return None
+    return (
+        f"no MLflow registry at {Path(path).resolve()} (MLFLOW_TRACKING_URI): no such file; check "
+        "MLFLOW_TRACKING_URI, or run `leadgate train` to create a registry there"
+    )
+
+
 def _refuse_empty_folder(settings: Settings) -> None:
-    # Asking MLflow would create an empty tracking database in a folder that holds no model at all.
+    # Asking MLflow would create an empty tracking database where no model can be: a mistyped file, or a folder
+    # that holds no model at all.
+    missing = missing_registry(settings)
+    if missing is not None:
+        raise ModelNotFound(missing)
     if settings.embedded_tracking() and not settings.embedded_store_exists():
         raise ModelNotFound(f"no models in {settings.data_dir.resolve()} yet (run `leadgate train` first)")
     from leadgate.serving.registry_reach import check_registry

@@ -73,12 +73,16 @@ class DecisionStore(DecisionListing):
         return ready(self.engine)
 
     def find_existing(self, *, lead_id: str, idempotency_key: str | None) -> DecisionRow | None:
-        """The first decision of a lead already created under this id (or this key, for this id)."""
+        """The first decision of a lead already created under this id (or this key, for this id).
+
+        IdempotencyConflict when the key was used for another lead, whether or not this id is stored too.
+        """
         with self.sessions() as session:
             lead = session.get(LeadRow, lead_id)
-            if lead is None and idempotency_key:
+            # Checked for a stored id as well: otherwise a key reused for another stored lead replays that answer.
+            if idempotency_key and (lead is None or lead.idempotency_key != idempotency_key):
                 other = session.scalar(select(LeadRow).where(LeadRow.idempotency_key == idempotency_key))
-                if other is not None:
+                if other is not None and other.lead_id != lead_id:
                     raise IdempotencyConflict(
                         f"Idempotency-Key was already used for lead {other.lead_id}, not {lead_id}"
                     )

@@ -211,23 +211,31 @@ def healthz() -> dict:
     summary="Model and store readiness",
     responses={
         503: {
-            "description": "store unavailable, or no champion serves and LEADGATE_READY_REQUIRES_MODEL is on"
+            "description": "store unavailable, no API key configured (every lead would get 401), or no champion "
+            "serves and LEADGATE_READY_REQUIRES_MODEL is on"
         }
     },
 )
 def readyz(request: Request):
-    """Ready when the store answers (and a champion serves, if the settings require it); says which model serves."""
+    """Ready when the store answers, an API key is configured (and a champion serves, if the settings require it);
+    says which model serves."""
     state = request.app.state
     current = state.holder.current()
     store_ok = state.store.ping()
+    # Without a key every lead is refused with 401: a balancer must not send traffic here.
+    keys_ok = bool(state.settings.api_keys)
     body = {
         "store": "ok" if store_ok else "unavailable",
+        "api_keys": "ok" if keys_ok else NO_KEYS,
         "model": current.model_version or "missing",
         "model_problem": current.problem,
         "policy": current.pipeline.policy.version,
     }
     model_ok = current.loaded is not None or not state.settings.ready_requires_model
-    return JSONResponse(body, status_code=200 if store_ok and model_ok else 503)
+    return JSONResponse(body, status_code=200 if store_ok and keys_ok and model_ok else 503)
+
+
+NO_KEYS = "none configured (LEADGATE_API_KEYS): every endpoint but health answers 401"
 
 
 # Load balancers often probe with HEAD: answered as GET is, status and headers, without the body. Kept out of the

@@ -236,6 +236,29 @@ def store_or_fail(settings):
     return _opened_or_fail(settings, check_schema)[0]
 
 
+def named_store_or_fail(settings) -> None:
+    """Stop `serve` in one line when DATABASE_URL names a SQLite file that is not there.
+
+    Only the data folder's own store is created at start: a mistyped path would otherwise serve on a new, empty
+    store, without the stored suppressions, lists, idempotency keys and history.
+    """
+    from sqlalchemy.exc import ArgumentError
+
+    from leadgate.serving.store_engine import sqlite_file
+
+    url = settings.database_url
+    try:
+        named = sqlite_file(url) if url and url.startswith("sqlite") else None
+    except ArgumentError:
+        return  # not a URL at all: opening the store says so
+    if named is None or named.exists() or named.resolve() == (settings.data_dir / "decisions.db").resolve():
+        return
+    raise fail(
+        f"no decision store at {named.resolve()} (DATABASE_URL): check DATABASE_URL, or run `leadgate migrate` "
+        "to create a new, empty store there"
+    )
+
+
 def migrated_store_or_fail(settings):
     """The decision store's engine, created or upgraded to the newest schema, and what was done (`Migrated`):
     only `leadgate migrate`, `serve` and the demo change the schema."""

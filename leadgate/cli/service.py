@@ -13,6 +13,7 @@ from leadgate.cli.common import (
     err,
     fail,
     migrated_store_or_fail,
+    named_store_or_fail,
     settings_for,
     settings_or_fail,
 )
@@ -80,6 +81,7 @@ def serve(
     import os
 
     from leadgate.serving import server
+    from leadgate.serving.model_loading import missing_registry
 
     given = {
         "data_dir": data_dir,
@@ -91,6 +93,11 @@ def serve(
         "ready_requires_model": ready_requires_model,
     }
     settings = settings_or_fail({name: value for name, value in given.items() if value is not None})
+    # A mistyped SQLite path would start on a new, empty store or registry: refused before either is created.
+    named_store_or_fail(settings)
+    registry_missing = missing_registry(settings)
+    if registry_missing is not None:
+        raise fail(registry_missing)
     # Migrate once here: several workers migrating at start would race to create the same tables.
     engine, migrated = migrated_store_or_fail(settings)
     engine.dispose()
@@ -98,7 +105,8 @@ def serve(
         err.print(migrated.describe(engine.url.render_as_string(hide_password=True)))
     if not settings.api_keys:
         err.print(
-            "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401[/]"
+            "[yellow]no API keys configured (LEADGATE_API_KEYS): every endpoint but health will answer 401, "
+            "and /readyz 503[/]"
         )
     try:
         sockets = server.listeners(settings)

@@ -132,3 +132,24 @@ def test_every_serve_option_the_workers_read_reaches_them_through_the_environmen
 
     options = set(inspect.signature(serve).parameters) - {"host", "port", "workers"}  # the main process's own
     assert set(SERVE_OVERRIDES) == options
+
+
+def test_serve_refuses_a_registry_uri_naming_a_sqlite_file_that_is_not_there(tmp_path, monkeypatch):
+    # Walk: a mistyped mlfow.db served on the gates alone under the shipped policy, on a new, empty registry.
+    for variable in ("DATABASE_URL", "LEADGATE_DATA_DIR", "LEADGATE_METRICS_PORT"):
+        monkeypatch.delenv(variable, raising=False)
+    mistyped = tmp_path / "d" / "mlfow.db"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{mistyped}")
+    with socket.socket() as taken:  # so a serve that does not refuse stops at the port rather than serving
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        refused = CliRunner().invoke(app, ["serve", "--port", port, "--data-dir", str(tmp_path / "d")])
+        monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'e' / 'mlflow.db'}")
+        own = CliRunner().invoke(app, ["serve", "--port", port, "--data-dir", str(tmp_path / "e")])
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 2 and "Traceback" not in said
+    assert f"no MLflow registry at {mistyped} (MLFLOW_TRACKING_URI): no such file" in said
+    assert "cannot listen" not in said and not mistyped.exists() and not (tmp_path / "d").exists()
+    # A fresh data folder's own registry (not there yet) is no mistake: serve goes on, to the taken port here.
+    assert "cannot listen on" in own.output, own.output

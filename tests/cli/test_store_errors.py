@@ -182,3 +182,43 @@ def test_a_schema_newer_than_this_leadgate_is_one_line(args, bare_store_url, tmp
     said = _one_clear_error(_run(args, bare_store_url, tmp_path, monkeypatch))
     assert "at revision 0099_future, which this leadgate does not know" in said and "Upgrade leadgate" in said
     assert _revision(bare_store_url) == "0099_future"
+
+
+def _taken_port():
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    return taken
+
+
+@pytest.mark.parametrize("given", ["absolute", "relative"])
+def test_serve_refuses_a_database_url_naming_a_sqlite_file_that_is_not_there(
+    given, isolated, tmp_path, monkeypatch
+):
+    # Walk: a mistyped path served on a new, empty store (no suppressions, lists, keys or history).
+    url = f"sqlite:///{tmp_path / 'no' / 'such' / 'd.db'}" if given == "absolute" else "sqlite:///relative.db"
+    named = tmp_path / "no" / "such" / "d.db" if given == "absolute" else tmp_path / "relative.db"
+    with _taken_port() as taken:  # so a serve that does not refuse stops at the port rather than serving
+        port = str(taken.getsockname()[1])
+        said = _one_clear_error(_run(["serve", "--port", port], url, tmp_path, monkeypatch))
+    assert f"no decision store at {named} (DATABASE_URL)" in said and "run `leadgate migrate`" in said
+    assert not named.exists() and not (tmp_path / "no").exists()
+    # Once `leadgate migrate` made it, serve opens it (and gets as far as the port, taken here).
+    assert _run(["migrate"], url, tmp_path, monkeypatch).exit_code == 0
+    with _taken_port() as taken:
+        port = str(taken.getsockname()[1])
+        said = _one_clear_error(_run(["serve", "--port", port], url, tmp_path, monkeypatch))
+    assert "cannot listen on" in said
+
+
+def test_serve_still_creates_the_data_folder_s_own_store(isolated, tmp_path, monkeypatch):
+    own = tmp_path / "d" / "decisions.db"
+    for url in ("", f"sqlite:///{own}"):  # unset, or the same file named
+        if own.exists():
+            own.unlink()
+        with _taken_port() as taken:
+            result = _run(["serve", "--port", str(taken.getsockname()[1])], url, tmp_path, monkeypatch)
+        assert "created the decision store at" in " ".join(result.output.split()), result.output
+        assert "cannot listen on" in result.output and own.exists()

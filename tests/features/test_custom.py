@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -229,3 +231,34 @@ def test_a_category_s_levels_are_named_as_the_export_spells_them_most_often():
     saved = builder.to_dict()
     del saved["spellings"]  # as bundles written before spellings
     assert FeatureBuilder.from_dict(saved).level_names(feature) == ["(other)", "demo request", "newsletter"]
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (10**16, "number larger than 1e+15, got 10000000000000000"),
+        (1e16, "number larger than 1e+15, got 1e+16"),  # the same number written with an exponent
+        (1e20, "number larger than 1e+15, got 1e+20"),
+        (-1e20, "number smaller than -1e+15, got -1e+20"),
+        (-(10**16), "number smaller than -1e+15, got -10000000000000000"),
+    ],
+)
+def test_a_custom_number_beyond_1e15_is_refused_however_it_is_written(value, problem):
+    # Walk: 1e20 for an integer field got 201 and the reason "Trial signups: 100,000,000,000,000,000,000".
+    with pytest.raises(LeadValidationError, match=re.escape(f"custom.calls: {problem}")):
+        parse_lead({"lead_id": "c1", "created_at": "2026-01-01", "custom": {"calls": value}})
+    for spec in FIELDS[2:4]:  # the integer and the number field, checked against the model's declaration
+        assert custom_problems({spec.name: value}, FIELDS) == [f"custom.{spec.name}: {problem}"]
+
+
+def test_a_custom_number_up_to_1e15_is_taken():
+    for value in (10**15, 1e15, -1e15, 123456789.5):
+        lead = parse_lead({"lead_id": "c1", "created_at": "2026-01-01", "custom": {"score_elsewhere": value}})
+        assert lead.custom == {"score_elsewhere": value}
+        assert custom_problems(lead.custom, FIELDS) == []
+
+
+def test_a_stored_lead_keeps_a_custom_number_taken_before_the_bound():
+    # 1e20 was accepted before floats were bounded: read back from the store, the lead is still decided again.
+    stored = {"lead_id": "c1", "created_at": "2026-01-01", "custom": {"calls": 1e20}}
+    assert parse_lead(stored, stored=True).custom == {"calls": 1e20}

@@ -352,3 +352,25 @@ def test_the_id_rule_covers_every_unseen_character_python_knows_and_nothing_else
     assert not missed, f"add to UNSEEN_CLASS ({version}): {missed}"
     assert not too_many, f"UNSEEN_CLASS refuses visible characters ({version}): {too_many}"
     assert not unnamed, f"unseen_problem does not name: {unnamed}"
+
+
+@pytest.mark.parametrize(("revenue", "shown"), [(1e300, "1e+300"), (1.5e13, "15000000000000.0")])
+def test_annual_revenue_beyond_ten_trillion_usd_is_refused_naming_the_bound(revenue, shown):
+    # Walk: 1e300 was taken and its reason printed "Annual revenue USD 1,000,…" with some 300 digits.
+    with pytest.raises(LeadValidationError) as raised:
+        parse_lead(lead_dict(company={"annual_revenue": revenue}))
+    assert str(raised.value) == (
+        f"company.annual_revenue: expected 0 to 10,000,000,000,000 USD a year, got {shown}"
+    )
+    cells = lead_dict(company={"annual_revenue": "2e13"})
+    with pytest.raises(
+        LeadValidationError, match="company.annual_revenue: expected 0 to 10,000,000,000,000 USD"
+    ):
+        parse_lead(cells, cells=True)
+
+
+def test_annual_revenue_up_to_ten_trillion_usd_is_taken_and_a_stored_lead_keeps_a_larger_one():
+    assert parse_lead(lead_dict(company={"annual_revenue": 1e13})).company.annual_revenue == 1e13
+    # Accepted before the bound existed: read back from the store, it is still decided again.
+    stored = lead_dict(scored_at=None, company={"annual_revenue": 1e300})
+    assert parse_lead(stored, stored=True).company.annual_revenue == 1e300

@@ -195,7 +195,7 @@ def test_oversized_body_is_413(client, service_settings):
 def test_health_ready_and_metrics(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
-    assert ready["store"] == "ok" and ready["model"].startswith("leadgate/")
+    assert ready["store"] == ready["api_keys"] == "ok" and ready["model"].startswith("leadgate/")
     post(client, lead_dict(lead_id="metrics-1", company={"employees": 1}))
     text = client.get("/metrics").text
     assert 'leadgate_decisions_total{route="self_service",trigger="created"}' in text
@@ -405,3 +405,19 @@ def test_the_docs_example_lead_is_where_the_readme_reads_it_and_is_accepted(clie
     ]
     answer = client.post("/v1/leads", json=lead["value"], headers=auth("intake"))
     assert answer.status_code == 201 and answer.json()["lead_id"] == "crm-00042"
+
+
+def test_readyz_is_503_while_no_api_key_is_configured_and_healthz_stays_200(service_settings, store):
+    # Walk: with no key /readyz said 200, so a balancer sent every lead to a service refusing each with 401.
+    from fastapi.testclient import TestClient
+
+    from leadgate.serving.app import create_app
+
+    keyless = service_settings.model_copy(update={"api_keys": []})
+    with TestClient(create_app(keyless, store=store, poll=False)) as client:
+        ready, head, live = client.get("/readyz"), client.head("/readyz"), client.get("/healthz")
+        refused = post(client, lead_dict(lead_id="keyless-1"))
+    assert ready.status_code == head.status_code == 503 and live.status_code == 200
+    assert ready.json()["api_keys"].startswith("none configured (LEADGATE_API_KEYS)")
+    assert ready.json()["store"] == "ok" and ready.json()["model"].startswith("leadgate/")
+    assert refused.status_code == 401

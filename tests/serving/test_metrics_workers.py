@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -79,6 +80,8 @@ def two_workers(tmp_path_factory):
     assert stale.returncode == 0, stale.stderr[-2000:]
     stale_pid = int(stale.stdout.strip())
     assert (shared / f"histogram_{stale_pid}.db").exists()
+    # A key configured: without one /readyz answers 503, as every lead would get 401.
+    env["LEADGATE_API_KEYS"] = json.dumps([{"name": "t", "role": "sales", "sha256": "0" * 64}])
     # The proxy trusted for X-Forwarded-Proto is elsewhere: this test's own https claim must be ignored.
     env["LEADGATE_FORWARDED_ALLOW_IPS"] = "10.9.9.9"
     port, metrics_port = _free_port(), _free_port()

@@ -158,3 +158,39 @@ def test_a_registry_url_s_password_is_never_shown(tmp_path, monkeypatch):
     )
     assert said[1].startswith("no version 4 of model 'leadgate' at postgresql+psycopg://postgres:***@")
     assert not any("s3cret" in line for line in said)
+
+
+def test_a_registry_uri_naming_a_sqlite_file_that_is_not_there_is_no_model_and_creates_nothing(
+    tmp_path, monkeypatch
+):
+    import pytest
+
+    from leadgate.serving.model_loading import (
+        ModelNotFound,
+        load_registered_version,
+        missing_registry,
+        registered_run,
+    )
+    from leadgate.settings import Settings
+
+    for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    data = tmp_path / "data"
+    for mistyped in (data / "mlfow.db", tmp_path / "elsewhere" / "mlflow.db", tmp_path / "relative.db"):
+        uri = "sqlite:///relative.db" if mistyped.name == "relative.db" else f"sqlite:///{mistyped}"
+        settings = Settings(data_dir=data, mlflow_tracking_uri=uri)
+        said = f"no MLflow registry at {mistyped} (MLFLOW_TRACKING_URI): no such file"
+        assert missing_registry(settings).startswith(said)
+        for load, args in ((load_by_alias, ()), (load_registered_version, ("1",))):
+            with pytest.raises(ModelNotFound, match="no such file"):
+                load(settings, *args)
+        assert registered_run(settings) is None
+        assert not mistyped.exists() and not mistyped.parent.joinpath("mlartifacts").exists()
+    # The data folder's own registry, named or not, is a fresh folder's: no models there yet, as before.
+    for uri in (None, f"sqlite:///{data / 'mlflow.db'}"):
+        settings = Settings(data_dir=data, mlflow_tracking_uri=uri)
+        assert missing_registry(settings) is None
+        with pytest.raises(ModelNotFound, match="no models in .* yet"):
+            load_by_alias(settings)
+    assert not (data / "mlflow.db").exists()

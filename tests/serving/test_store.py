@@ -116,3 +116,31 @@ def test_store_errors_never_carry_the_lead_s_personal_data(tmp_path, timeout, ki
         connection.execute(text("SELECT no_such_column WHERE :email = 'x'"), {"email": "ada@example.org"})
     assert "ada@example.org" not in str(raised.value)  # errors end up in logs that erasure cannot reach
     engine.dispose()
+
+
+def _created(store, pipeline, lead_id: str, key: str | None):
+    from datetime import UTC, datetime
+
+    from leadgate.features.schema import parse_lead
+    from tests.factories import lead_dict
+
+    lead = lead_dict(lead_id=lead_id)
+    lead.pop("scored_at")
+    at = datetime.now(UTC)
+    decision = pipeline.decide_one(parse_lead(lead), now=at)
+    return store.create(lead=lead, decision=decision, idempotency_key=key, received_at=at)
+
+
+def test_a_key_reused_for_another_stored_lead_is_a_conflict_not_its_answer(store, pipeline):
+    from leadgate.serving.store import IdempotencyConflict
+
+    _created(store, pipeline, "key-a", "k-a")
+    _created(store, pipeline, "key-b", None)
+    with pytest.raises(IdempotencyConflict, match="key-a, not key-b"):
+        _created(store, pipeline, "key-b", "k-a")
+    with pytest.raises(IdempotencyConflict, match="key-a, not key-b"):
+        store.find_existing(lead_id="key-b", idempotency_key="k-a")
+    # A stored lead repeated with its own key, with no key or with a key never used is still a replay.
+    for key in ("k-a", None, "k-new"):
+        assert not _created(store, pipeline, "key-a", key).created
+    assert [len(store.history(i)) for i in ("key-a", "key-b")] == [1, 1]
