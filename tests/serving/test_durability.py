@@ -7,6 +7,8 @@ once. bench/durability_bench.py runs the same functions at a larger scale and pr
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from contextlib import contextmanager
 
@@ -41,6 +43,10 @@ def served(request, tmp_path, registered_settings):
     name = f"durability-{uuid.uuid4().hex[:8]}"
     with _store_url(request.param, tmp_path, name) as url:
         env = server_env(tmp_path / "data", settings.tracking_uri(), url, hash_key(KEY))
+        # serve creates only the data folder's own store: the one named by URL is made first, as in deployment.
+        subprocess.run(
+            [sys.executable, "-m", "leadgate", "migrate"], env=env, check=True, capture_output=True
+        )
         yield env, url, name
 
 
