@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from leadgate.cli import app
 from tests.conftest import ENV_NAMES
+from tests.registry_folders import logged_folder
 
 ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
 
@@ -15,19 +16,7 @@ ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings s
 @pytest.fixture(scope="module")
 def two_versions(tmp_path_factory, trained, policy):
     """A data folder with champion leadgate/1 and challenger leadgate/2, logged once for the module."""
-    from leadgate.settings import Settings
-    from leadgate.training.registry import log_training
-
-    with pytest.MonkeyPatch.context() as patch:  # no developer settings, and MLflow's exports undone after
-        for name in ENV_NAMES:
-            patch.setenv(name, "")
-            patch.delenv(name)
-        settings = Settings(
-            data_dir=tmp_path_factory.mktemp("two"), mlflow_tracking_uri=None, database_url=None
-        )
-        for _ in range(2):  # champion 1, challenger 2
-            log_training(trained, policy, settings, {"path": "test", "leads": 1})
-    return settings.data_dir
+    return logged_folder(tmp_path_factory.mktemp("two"), trained, policy, versions=2, data="test")
 
 
 def _copy(two_versions, tmp_path):

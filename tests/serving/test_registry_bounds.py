@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import ENV_NAMES
 from tests.factories import lead_dict
+from tests.registry_folders import logged_folder
 from tests.registry_hangs import BOUND, postgres_locked, registry_url_with_password, sqlite_locked
 from tests.serving.conftest import KEYS, auth
 
@@ -24,18 +25,7 @@ SLACK = 15
 def sqlite_champion(tmp_path_factory, trained, policy):
     """A data folder whose SQLite registry holds the session's model as champion, logged once for the module:
     each test reads, locks and moves aliases in its own copy (a copy may, configure_mlflow)."""
-    from leadgate.settings import Settings
-    from leadgate.training.registry import log_training
-
-    with pytest.MonkeyPatch.context() as patch:  # no developer settings, and MLflow's exports undone after
-        for name in ENV_NAMES:
-            patch.setenv(name, "")
-            patch.delenv(name)
-        settings = Settings(
-            data_dir=tmp_path_factory.mktemp("champion"), mlflow_tracking_uri=None, database_url=None
-        )
-        log_training(trained, policy, settings, {"path": "fixture", "leads": 1})
-    return settings.data_dir
+    return logged_folder(tmp_path_factory.mktemp("champion"), trained, policy)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
