@@ -32,6 +32,11 @@ def run(*args):
     return CliRunner().invoke(app, [str(a) for a in args], env={**CLEAN_ENV, "COLUMNS": "220"})
 
 
+def train(data, mapping, data_dir, *more):
+    """`leadgate train` on an export through a mapping into a data folder, as `run` runs it."""
+    return run("train", "--data", data, "--mapping", mapping, "--data-dir", data_dir, *more)
+
+
 # Every test here runs without developer settings, in a scratch folder (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("isolated")
 
@@ -47,15 +52,7 @@ def shop(tmp_path_factory):
     folder = tmp_path_factory.mktemp("shop")
     write_csv(folder / "shop.csv", shop_rows())
     (folder / "shop.yaml").write_text(SHOP_MAPPING)
-    result = run(
-        "train",
-        "--data",
-        folder / "shop.csv",
-        "--mapping",
-        folder / "shop.yaml",
-        "--data-dir",
-        folder / "data",
-    )
+    result = train(folder / "shop.csv", folder / "shop.yaml", folder / "data")
     assert result.exit_code == 0, result.output
     return folder, text(result.output)
 
@@ -91,15 +88,7 @@ def test_a_semicolon_export_without_ids_or_dates_trains_on_its_own_columns(shop)
 def test_an_additive_export_says_its_model_was_boosted_from_a_linear_start(tmp_path):
     write_csv(tmp_path / "additive.csv", additive_rows(), delimiter=",", encoding="utf-8")
     (tmp_path / "additive.yaml").write_text(ADDITIVE_MAPPING)
-    result = run(
-        "train",
-        "--data",
-        tmp_path / "additive.csv",
-        "--mapping",
-        tmp_path / "additive.yaml",
-        "--data-dir",
-        tmp_path / "d",
-    )
+    result = train(tmp_path / "additive.csv", tmp_path / "additive.yaml", tmp_path / "d")
     assert result.exit_code == 0, result.output
     out = text(result.output)
     assert re.search(
@@ -155,15 +144,7 @@ def test_a_mapping_that_leaves_the_strongest_columns_out_loses_to_the_baselines_
         "  calls: {column: Anrufe, type: integer, label: Calls this campaign}\n", ""
     )
     (tmp_path / "thin.yaml").write_text(thin)
-    result = run(
-        "train",
-        "--data",
-        tmp_path / "shop.csv",
-        "--mapping",
-        tmp_path / "thin.yaml",
-        "--data-dir",
-        tmp_path / "d",
-    )
+    result = train(tmp_path / "shop.csv", tmp_path / "thin.yaml", tmp_path / "d")
     assert result.exit_code == 0, result.output
     out = text(result.output)
     assert "logistic regression, only the columns leadgate reads" in out
@@ -404,15 +385,7 @@ def test_a_leak_only_the_baselines_read_is_told_as_theirs_and_the_model_keeps_it
     # The sales owner, set only once a lead converted, neither mapped nor listed under after_contact:
     # only the baselines (every export column) learn from it, leadgate's model never sees it.
     (tmp_path / "open.yaml").write_text(SHOP_MAPPING.replace("after_contact: [Betreuer]\n", ""))
-    result = run(
-        "train",
-        "--data",
-        tmp_path / "shop.csv",
-        "--mapping",
-        tmp_path / "open.yaml",
-        "--data-dir",
-        tmp_path / "d",
-    )
+    result = train(tmp_path / "shop.csv", tmp_path / "open.yaml", tmp_path / "d")
     assert result.exit_code == 0, result.output
     out = text(result.output)
     assert (
@@ -540,15 +513,7 @@ def test_a_model_trained_on_euro_amounts_refuses_a_new_leads_amount_in_dollars(t
         row["Budget"] = f"€ {row['Budget']}"
     write_csv(tmp_path / "shop.csv", rows)
     (tmp_path / "shop.yaml").write_text(SHOP_MAPPING)
-    trained = run(
-        "train",
-        "--data",
-        tmp_path / "shop.csv",
-        "--mapping",
-        tmp_path / "shop.yaml",
-        "--data-dir",
-        tmp_path / "d",
-    )
+    trained = train(tmp_path / "shop.csv", tmp_path / "shop.yaml", tmp_path / "d")
     assert trained.exit_code == 0, trained.output
     new = [
         {k: v for k, v in row.items() if k not in ("Ergebnis", "Betreuer")} for row in shop_rows(12, seed=9)
@@ -593,15 +558,7 @@ def test_an_export_writing_midnight_as_the_date_alone_trains_through_its_date_fo
     write_csv(tmp_path / "dates.csv", rows, delimiter=",", encoding="utf-8")
     mapping = SHIFT_MAPPING.replace("type: datetime}", 'type: datetime, date_format: "%d/%m/%Y %H:%M"}')
     (tmp_path / "dates.yaml").write_text(mapping)
-    result = run(
-        "train",
-        "--data",
-        tmp_path / "dates.csv",
-        "--mapping",
-        tmp_path / "dates.yaml",
-        "--data-dir",
-        tmp_path / "data",
-    )
+    result = train(tmp_path / "dates.csv", tmp_path / "dates.yaml", tmp_path / "data")
     assert result.exit_code == 0, result.output
     out = text(result.output)
     assert "2,400 leads" in out and "does not match date_format" not in out
@@ -636,15 +593,7 @@ def test_an_export_of_amounts_in_dollars_and_euros_trains_and_scores_in_usd(tmp_
         row["Annual Revenue"] = _revenue_cell(usd, rng.random() < 0.5)
     write_csv(tmp_path / "sf.csv", rows)
     (tmp_path / "sf.yaml").write_text(MULTI_CURRENCY_MAPPING)
-    trained = run(
-        "train",
-        "--data",
-        tmp_path / "sf.csv",
-        "--mapping",
-        tmp_path / "sf.yaml",
-        "--data-dir",
-        tmp_path / "d",
-    )
+    trained = train(tmp_path / "sf.csv", tmp_path / "sf.yaml", tmp_path / "d")
     assert trained.exit_code == 0, trained.output
     assert "leak" not in text(trained.output)
     model = leadgate.load(data_dir=tmp_path / "d").loaded.model
