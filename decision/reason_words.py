@@ -76,10 +76,19 @@ def _revenue(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     return "Annual revenue not given" if revenue != revenue else f"Annual revenue USD {revenue:,.0f}"
 
 
+# The schema's codes for a company type or an inquiry, in the words a rep reads ("b2b" is a code, not a word).
+CODE_WORDS = {
+    "company_type": {"b2b": "B2B", "b2c": "B2C", "government": "government", "nonprofit": "nonprofit"},
+    "inquiry_type": {"rfp": "RFP (request for proposal)"},
+}
+
+
 def _category(label: str, column: str) -> Renderer:
+    words = CODE_WORDS.get(column, {})
+
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         value = d.table.text[column][i]
-        return f"{label}: {value}" if value else f"{label} not given"
+        return f"{label}: {words.get(value, value)}" if value else f"{label} not given"
 
     return render
 

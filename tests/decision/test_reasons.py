@@ -200,3 +200,24 @@ def test_email_words_name_the_class_the_model_weighed_not_the_policys_lists(poli
     assert derived.domain_class[0] == "competitor"  # the gate's business
     said = RENDERERS["email_domain"](derived, None, 0, negative=False)
     assert said == "Company email address on the company's own domain (rival-corp.com)"
+
+
+def test_schema_codes_read_as_words_a_rep_says(policy):
+    from leadgate.decision.reasons import RENDERERS
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+    from tests.factories import make_lead
+
+    leads = [
+        make_lead(company={"company_type": "b2b"}, form={"inquiry_type": "rfp"}),
+        make_lead(company={"company_type": "education"}, form={"inquiry_type": "demo"}),
+    ]
+    derived = derive(build_table(leads), policy.signal_rules)
+    said = [
+        (RENDERERS["company_type"](derived, None, i, False), RENDERERS["inquiry"](derived, None, i, False))
+        for i in range(2)
+    ]
+    assert said == [
+        ("Company type: B2B", "Inquiry type: RFP (request for proposal)"),
+        ("Company type: education", "Inquiry type: demo"),
+    ]

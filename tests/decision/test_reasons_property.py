@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadgate.decision.policy import load_policy
+from leadgate.decision.reason_words import CODE_WORDS
 from leadgate.features.channel_labels import channel_label
 from leadgate.features.derived import MEANINGFUL_EVENTS
 from leadgate.features.schema import EventType, InquiryType, Lead
@@ -375,11 +376,15 @@ def _check_title(text: str, lead: Lead, family: str) -> None:
             assert re.search(r"apprenti|trainee|azubi|auszubild", lead.contact.job_title, re.I), text
 
 
-def _check_category(label: str, value) -> Callable[[str, dict, Lead], None]:
+def _check_category(
+    label: str, value, words: dict[str, str] | None = None
+) -> Callable[[str, dict, Lead], None]:
     def check(text: str, counts: dict[str, int], lead: Lead) -> None:
         if not text.endswith("not given"):
             given = value(lead)
-            assert text == f"{label}: {getattr(given, 'value', given)}", text
+            code = getattr(given, "value", given)
+            # A schema code reads as words ('b2b' as 'B2B'), never two codes as the same words.
+            assert text == f"{label}: {(words or {}).get(code, code)}", text
 
     return check
 
@@ -407,10 +412,14 @@ CHECKS = {
     "seniority": lambda text, counts, lead: _check_title(text, lead, "seniority"),
     "function": lambda text, counts, lead: _check_title(text, lead, "function"),
     "industry": _check_category("Industry", lambda lead: lead.company.industry),
-    "company_type": _check_category("Company type", lambda lead: lead.company.company_type),
+    "company_type": _check_category(
+        "Company type", lambda lead: lead.company.company_type, CODE_WORDS["company_type"]
+    ),
     "country": _check_category("Country", lambda lead: lead.company.country),
     "stack": _check_category("CRM in use", lambda lead: lead.company.crm),
-    "inquiry": _check_category("Inquiry type", lambda lead: lead.form.inquiry_type),
+    "inquiry": _check_category(
+        "Inquiry type", lambda lead: lead.form.inquiry_type, CODE_WORDS["inquiry_type"]
+    ),
     "data_quality": lambda text, counts, lead: _check_form(text, lead),
     "web_activity": lambda text, seen, lead: _check_website(text, seen),
     "demo": _check_demo,
