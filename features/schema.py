@@ -34,8 +34,10 @@ from leadgate.features.schema_types import (
     Employees,
     IpAddress,
     JsonNumber,
+    LeadCost,
     ListedAnswers,
     Moment,  # noqa: F401  (the API's other times, re-exported)
+    SecondsOnForm,
     field_error,
     from_store,
     unseen_problem,
@@ -159,7 +161,9 @@ class Form(_Strict):
 
     inquiry_type: InquiryType | None = None
     message: str | None = Field(None, pattern=NO_NUL, max_length=20_000)
-    seconds_on_form: Annotated[float | None, JsonNumber] = Field(None, ge=0, allow_inf_nan=False)
+    seconds_on_form: Annotated[float | None, JsonNumber, SecondsOnForm] = Field(
+        None, ge=0, allow_inf_nan=False, description="at most a year (31,536,000)"
+    )
     honeypot: str | None = Field(
         None, pattern=NO_NUL, max_length=2_000, description="hidden field; humans leave it empty"
     )
@@ -171,11 +175,11 @@ class Source(_Strict):
 
     channel: str | None = Field(None, pattern=NO_NUL, max_length=100)
     campaign: str | None = Field(None, pattern=NO_NUL, max_length=200)
-    cost: Annotated[float | None, JsonNumber] = Field(
+    cost: Annotated[float | None, JsonNumber, LeadCost] = Field(
         None,
         ge=0,
         allow_inf_nan=False,
-        description="acquisition cost in USD, when known (converted as annual_revenue is)",
+        description="acquisition cost in USD, when known (converted as annual_revenue is), at most 1,000,000,000",
     )
     ip: Annotated[str | None, IpAddress] = Field(
         None, pattern=NO_NUL, max_length=64, description="IPv4 or IPv6 address"

@@ -374,3 +374,27 @@ def test_annual_revenue_up_to_ten_trillion_usd_is_taken_and_a_stored_lead_keeps_
     # Accepted before the bound existed: read back from the store, it is still decided again.
     stored = lead_dict(scored_at=None, company={"annual_revenue": 1e300})
     assert parse_lead(stored, stored=True).company.annual_revenue == 1e300
+
+
+@pytest.mark.parametrize(
+    ("part", "field", "value", "message"),
+    [
+        ("source", "cost", 2e9, "source.cost: expected 0 to 1,000,000,000 USD, got 2000000000.0"),
+        (
+            "form",
+            "seconds_on_form",
+            4e7,
+            "form.seconds_on_form: expected 0 to 31,536,000 seconds, got 40000000.0",
+        ),
+    ],
+)
+def test_lead_cost_and_time_on_form_past_any_real_value_are_refused_naming_the_bound(
+    part, field, value, message
+):
+    # Walk X: 1e300 dollars or seconds were taken, and the channel and form reasons printed every digit.
+    with pytest.raises(LeadValidationError) as raised:
+        parse_lead(lead_dict(**{part: {field: value}}))
+    assert str(raised.value) == message
+    assert getattr(getattr(parse_lead(lead_dict(**{part: {field: 1e6}})), part), field) == 1e6
+    stored = lead_dict(scored_at=None, **{part: {field: 1e300}})
+    assert getattr(getattr(parse_lead(stored, stored=True), part), field) == 1e300
