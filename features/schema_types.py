@@ -169,8 +169,15 @@ def _json_number(value, info: ValidationInfo):
     return value
 
 
+def _float_number(value, info: ValidationInfo):
+    value = _json_number(value, info)
+    if isinstance(value, int) and abs(value) >= 10**308:  # past any float: pydantic says only "valid number"
+        raise ValueError(f"expected a number within ±1e308, got {_number_shown(value)}")
+    return value
+
+
 # A count or an amount: a JSON number (an integer where a float is asked is one), or a cell's text read as one.
-JsonNumber = BeforeValidator(_json_number)
+JsonNumber = BeforeValidator(_float_number)
 
 
 def _employees(value, info: ValidationInfo):

@@ -398,3 +398,12 @@ def test_lead_cost_and_time_on_form_past_any_real_value_are_refused_naming_the_b
     assert getattr(getattr(parse_lead(lead_dict(**{part: {field: 1e6}})), part), field) == 1e6
     stored = lead_dict(scored_at=None, **{part: {field: 1e300}})
     assert getattr(getattr(parse_lead(stored, stored=True), part), field) == 1e300
+
+
+def test_a_number_past_any_float_is_refused_saying_so_not_as_no_valid_number():
+    # Walk X: a 400-digit revenue got pydantic's "Input should be a valid number", though it is a number.
+    with pytest.raises(LeadValidationError) as raised:
+        parse_lead(lead_dict(company={"annual_revenue": 10**400}))
+    assert str(raised.value) == (
+        "company.annual_revenue: expected a number within ±1e308, got 100000000000… (401 digits)"
+    )
