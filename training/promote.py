@@ -14,6 +14,18 @@ from leadgate.training.intervals import paired_bootstrap
 from leadgate.training.promote_checks import discrimination_check, sqls_check, won_check, workload_check
 
 
+def chance_words(challenger: dict, criteria: Promotion) -> str:
+    """What a perfectly calibrated model's error is on the shadow leads, said when it tells something."""
+    chance = challenger.get("calibration_error_chance", np.nan)
+    if chance != chance:
+        return ""
+    said = f"; a perfectly calibrated model shows {chance:.3f} on as many leads by chance"
+    if chance > criteria.max_calibration_error:
+        # The bound cannot be met by any model on this few leads: the refusal says wait, not retrain.
+        said += ": too few shadow outcomes to meet the bound, wait for more"
+    return said
+
+
 def _auc(score: np.ndarray, y: np.ndarray) -> float:
     """ROC-AUC by the rank-sum formula (ties averaged), cheap enough to bootstrap."""
     from scipy.stats import rankdata
@@ -209,7 +221,7 @@ def compare(
     if not enough:
         return result
     result.champion = score_metrics(p_champion, y)
-    result.challenger = score_metrics(p_challenger, y)
+    result.challenger = score_metrics(p_challenger, y, calibration_chance=True)
     result.auc_difference = auc_difference_interval(
         p_champion, p_challenger, y, criteria.bootstrap_rounds, criteria.confidence, seed
     )
@@ -221,7 +233,7 @@ def compare(
             "passed": bool(calibration <= criteria.max_calibration_error),
             "detail": f"challenger calibration error {calibration:.3f} "
             f"(champion {result.champion.get('calibration_error', np.nan):.3f}, "
-            f"allowed {criteria.max_calibration_error:.3f})",
+            f"allowed {criteria.max_calibration_error:.3f}){chance_words(result.challenger, criteria)}",
         }
     )
     sent = np.isin([p.champion_route for p in scored], SALES_ROUTES)

@@ -75,10 +75,10 @@ def evaluate_held_out(
     in_full = {"system": leadgate_seen(history, model.builder, None), **baselines.seen(None)}
     metrics: dict[str, float] = {}
     for key, score in scores.items():
-        found = score_metrics(score, y_test, probabilities=key != "scorecard")
+        found = score_metrics(score, y_test, key != "scorecard", calibration_chance=key == "system")
         metrics.update({f"test.{key}.{name}": value for name, value in found.items()})
     metrics.update(gaps_to_system(scores, y_test))
-    ungated = score_metrics(decisions.p_sql[~gated], y_test[~gated])
+    ungated = score_metrics(decisions.p_sql[~gated], y_test[~gated], calibration_chance=True)
     metrics.update({f"test.model_ungated.{name}": value for name, value in ungated.items()})
     metrics.update({f"test.routes.{k}": v for k, v in route_metrics(decisions.route, y_test).items()})
     metrics["test.gated_share"] = float(gated.mean())

@@ -101,7 +101,24 @@ def _calibration_text(held) -> str:
         "dashed line mean a P(SQL) of 20% converts about one lead in five. The calibration error is the "
         f"lead-weighted mean distance from the line: {m['test.model_ungated.calibration_error']:.3f} here for the "
         "model alone. Counted as leadgate (gates + model) in the table above, with every lead a gate rejects at "
-        f"P(SQL) 0, it is {m['test.system.calibration_error']:.3f}."
+        f"P(SQL) 0, it is {m['test.system.calibration_error']:.3f}." + _chance_text(m)
+    )
+
+
+def _chance_text(m: dict) -> str:
+    """The error a perfectly calibrated model shows on as many leads: what the model alone's is read against."""
+    chance = m.get("test.model_ungated.calibration_error_chance")
+    if chance is None:
+        return ""
+    beyond = m["test.model_ungated.calibration_error_chance_share"] < 0.05
+    return (
+        f" An error is never 0 on a sample: a model whose P(SQL) is exactly right shows about {chance:.3f} on as "
+        "many leads, so the model alone's is "
+        + (
+            "beyond what chance gives (fewer than 5% of such samples reach it)."
+            if beyond
+            else "within chance."
+        )
     )
 
 

@@ -185,8 +185,9 @@ def train_model(
     baselines = fit_baselines(history, derived, policy, split, seed)
 
     metrics: dict[str, float] = {}
-    metrics.update(_flat("test.system", score_metrics(system_score, y_test)))
-    metrics.update(_flat("test.model_ungated", score_metrics(test.p_sql[~test_gated], y_test[~test_gated])))
+    metrics.update(_flat("test.system", score_metrics(system_score, y_test, calibration_chance=True)))
+    ungated = score_metrics(test.p_sql[~test_gated], y_test[~test_gated], calibration_chance=True)
+    metrics.update(_flat("test.model_ungated", ungated))
     # The model on every test lead, gated ones too: beside the system's score it tells gates from model.
     metrics["test.model_all.roc_auc"] = score_metrics(test.p_sql, y_test)["roc_auc"]
     for key, score in baselines.scores.items():

@@ -105,11 +105,20 @@ def figure_cell(metrics: dict, key: str, name: str) -> str:
 
 def calibration_words(metrics: dict) -> str:
     """The test part's calibration error, labelled: the model alone, then gates + model, as the report shows them."""
-    return (
+    said = (
         f"calibration error on the test part: model alone {metrics['test.model_ungated.calibration_error']:.3f} "
         "(its P(SQL) on the leads no gate rejects); leadgate (gates + model) "
         f"{metrics['test.system.calibration_error']:.3f} (a lead a gate rejects counted at P(SQL) 0)"
     )
+    chance = metrics.get("test.model_ungated.calibration_error_chance")
+    if chance is None:  # a model logged before the chance level was measured
+        return said
+    share = metrics["test.model_ungated.calibration_error_chance_share"]
+    # An error is never 0 on a sample: the model alone is read against what an exactly right P(SQL) shows.
+    verdict = (
+        "beyond chance: the test period converts unlike the P(SQL) says" if share < 0.05 else "within chance"
+    )
+    return f"{said}. A perfectly calibrated model shows {chance:.3f} on as many leads: the model alone is {verdict}"
 
 
 def model_words(params: dict, candidates: list[dict], valid_auc: float) -> str:

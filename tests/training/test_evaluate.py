@@ -47,3 +47,20 @@ def test_the_pr_auc_interval_covers_the_population_s_as_often_as_it_says(sqls, o
         low, high = pr_auc_interval(average_precision_score(y, score), sqls)
         covered += low <= truth <= high
     assert covered / 400 >= 0.9, covered / 400
+
+
+def test_the_calibration_error_s_chance_level_is_what_an_exactly_right_model_shows_on_as_many_leads():
+    from leadgate.training.evaluate import calibration_error, calibration_error_chance
+
+    rng = np.random.default_rng(3)
+    for leads in (300, 5_000):
+        p = rng.beta(2, 5, leads)
+        right = [calibration_error(p, rng.random(leads) < p) for _ in range(60)]
+        found = calibration_error_chance(p, rng.random(leads) < p)
+        # Never 0 on a sample, and smaller on more leads: the level an error is read against.
+        assert found["calibration_error_chance"] == pytest.approx(np.median(right), rel=0.2)
+        assert found["calibration_error_chance_share"] > 0.05
+        # Outcomes a third likelier than the P(SQL) says: beyond chance, every draw below it.
+        off = calibration_error_chance(p, rng.random(leads) < np.minimum(p * 1.35, 1))
+        assert off["calibration_error_chance_share"] < 0.05
+    assert calibration_error_chance(np.array([]), np.array([])) == {}

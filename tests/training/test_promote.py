@@ -420,3 +420,22 @@ def test_unset_the_extra_sqls_a_challenger_may_hide_are_a_stated_share_of_the_pe
         pairs, "leadgate/2", _criteria(policy, sales_leads_margin=100.0, max_extra_sqls_hidden=None)
     )
     assert "no more SQLs hidden" in _failed(more)
+
+
+def test_the_calibration_check_says_what_chance_gives_and_when_no_model_could_pass_on_so_few(policy):
+    from leadgate.training.promote import compare
+
+    # A challenger whose P(SQL) is exactly right: on 250 shadow outcomes chance alone passes a 0.01 bound.
+    strict = _criteria(policy, max_calibration_error=0.01)
+    few = compare(_shadow_pairs(250, 0.0, seed=1), "leadgate/2", strict)
+    detail = {c["criterion"]: c["detail"] for c in few.checks}["calibrated"]
+    chance = few.challenger["calibration_error_chance"]
+    assert chance > 0.01
+    assert detail.endswith(
+        f"; a perfectly calibrated model shows {chance:.3f} on as many leads by chance: too few shadow outcomes "
+        "to meet the bound, wait for more"
+    )
+    many = compare(_shadow_pairs(5000, 0.0, seed=1), "leadgate/2", _criteria(policy))
+    detail = {c["criterion"]: c["detail"] for c in many.checks}["calibrated"]
+    assert "wait for more" not in detail
+    assert f"shows {many.challenger['calibration_error_chance']:.3f} on as many leads by chance" in detail

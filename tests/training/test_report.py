@@ -114,6 +114,8 @@ def test_the_calibration_error_is_labelled_model_alone_beside_gates_and_model(he
         f"leadgate (gates + model) in the table above, with every lead a gate rejects at P(SQL) 0, it is {system:.3f}"
         in said
     )
+    chance = held.metrics["test.model_ungated.calibration_error_chance"]
+    assert f"a model whose P(SQL) is exactly right shows about {chance:.3f} on as many leads" in said
 
 
 def test_a_random_split_s_page_does_not_speak_of_the_newest_leads(history, trained, policy):
