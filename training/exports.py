@@ -20,8 +20,9 @@ from leadgate.features.export_records import (
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence
 from leadgate.features.multi_select import separator_findings, separator_line
-from leadgate.training.data import History, HistoryError, history_from_records
+from leadgate.training.data import HistoryError, history_from_records
 from leadgate.training.export_notes import blank_selections, describe_outcomes, label_cells, outcome_note
+from leadgate.training.history import History
 from leadgate.training.label_spellings import unheld_values
 from leadgate.training.outcome_maturity import closed_label, newest_only_values
 
