@@ -24,10 +24,7 @@ from leadgate.features.schema import Lead, LeadValidationError
 from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch import FLAT_COLUMNS, Row, decide_chunk, mapping_mismatch
 from leadgate.serving.batch_output import output_row
-from leadgate.serving.lead_files import (
-    json_text_row,
-    table_rows,
-)
+from leadgate.serving.lead_rows import json_text_row, table_rows
 from leadgate.serving.model_loading import LoadedModel
 
 # When leads are decided: None is now; "created" each lead as it stood when created; a datetime one moment.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from leadgate.features.cells import cell_text
 from leadgate.features.schema import Lead
 from leadgate.serving.batch import Row
-from leadgate.serving.lead_files import MARK_STRAYS, foreign_columns, mapped_row, shown_columns
+from leadgate.serving.lead_files import MARK_STRAYS, foreign_columns, shown_columns
+from leadgate.serving.lead_rows import mapped_row
 
 
 def lead_fields_in(columns: list[str]) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from leadgate.features.lead_times import FUTURE_SLACK
-from leadgate.serving.lead_files import Row
+from leadgate.serving.lead_rows import Row
 
 # A lead created longer ago than this and decided now has its events and dates aged to today: worth a word.
 OLD_AFTER = timedelta(days=30)

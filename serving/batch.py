@@ -28,7 +28,8 @@ from leadgate.serving.batch_output import (
     output_row,
 )
 from leadgate.serving.export_reader import BatchInputError
-from leadgate.serving.lead_files import INPUT_FORMATS, Row, read_leads, unflatten
+from leadgate.serving.lead_files import INPUT_FORMATS, read_leads
+from leadgate.serving.lead_rows import Row, unflatten
 from leadgate.serving.new_levels import NewLevels
 from leadgate.serving.prefetch import prefetched
 

@@ -16,7 +16,7 @@ from leadgate.serving.file_formats import OUTPUT_FORMATS
 
 if TYPE_CHECKING:
     from leadgate.decision.record import DecisionRecord
-    from leadgate.serving.lead_files import Row
+    from leadgate.serving.lead_rows import Row
 
 # A decision as a row of the flat (Parquet, DataFrame) output: each column and how a record gives it.
 FLAT_FIELDS: dict[str, Callable[[DecisionRecord], object]] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 from leadgate.features.column_currencies import mixed_currencies
 from leadgate.features.lead_path_cells import text_fields, typed_custom
 from leadgate.serving.export_reader import BatchInputError, open_table
-from leadgate.serving.lead_files import unflatten
+from leadgate.serving.lead_rows import unflatten
 
 
 def table_history(path: Path, delimiter: str | None = None) -> list[dict]:

@@ -13,7 +13,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import SALES_ROUTES
 from leadgate.training.backtest_notes import backtest_notes
 from leadgate.training.backtest_tables import count_won, gate_table, lead_rows, rejecting, route_table
-from leadgate.training.data import History, local
+from leadgate.training.history import History, local
 from leadgate.training.intervals import CONFIDENCE
 
 

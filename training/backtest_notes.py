@@ -7,7 +7,7 @@ from datetime import datetime
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.model import ScoringModel
 from leadgate.decision.pipeline import DecisionPipeline
-from leadgate.training.data import NO_WON_LABEL, History, local
+from leadgate.training.history import NO_WON_LABEL, History, local
 from leadgate.training.regime import moment_text, since_text
 
 OPTIMISTIC = "Model routes on leads a model was trained or calibrated on are optimistic"

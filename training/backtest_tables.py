@@ -9,7 +9,7 @@ import pandas as pd
 
 from leadgate.decision.decisions import Decisions
 from leadgate.decision.routes import REJECTING_ROUTES, ROUTES
-from leadgate.training.data import History, local
+from leadgate.training.history import History, local
 from leadgate.training.intervals import rate_ratio, wilson
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from leadgate.decision.policy import Policy
 from leadgate.features.derived import Derived
 from leadgate.training.baseline_columns import ColumnFrame, column_frame, lead_frame
 from leadgate.training.baseline_words import SCORECARD_SEEN, SHOWN_COLUMNS, column_words
-from leadgate.training.data import History
+from leadgate.training.history import History
 from leadgate.training.leakage import columns_alone
 from leadgate.training.splits import Split
 

@@ -11,7 +11,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import SALES_ROUTES
 from leadgate.features.category_levels import usual_spellings
 from leadgate.training.backtest import decide_history
-from leadgate.training.data import NO_WON_LABEL, History
+from leadgate.training.history import NO_WON_LABEL, History
 from leadgate.training.intervals import CONFIDENCE, wilson
 
 NONE_LABEL = "(none)"

@@ -12,7 +12,7 @@ from leadgate.decision.policy import Policy
 from leadgate.decision.size_words import NOT_GIVEN, size_places, target_span
 from leadgate.features.derived import MEANINGFUL_EVENTS, Derived
 from leadgate.training.backtest import decide_history
-from leadgate.training.data import NO_WON_LABEL, History
+from leadgate.training.history import NO_WON_LABEL, History
 from leadgate.training.intervals import CONFIDENCE, rate_ratio, wilson
 from leadgate.training.mining import MiningParams, mine_fit_signals
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.reasons import TOP_NEGATIVE, top_families
-from leadgate.training.data import History
+from leadgate.training.history import History
 
 
 @dataclass(frozen=True)

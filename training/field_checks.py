@@ -266,7 +266,7 @@ def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: di
 def training_notes(model, derived, matrix: np.ndarray, y: np.ndarray, train: np.ndarray, history):
     """What `train` says of its custom fields and titles, and the late fields the model reads (a leak): one
     place, so `train` and `report` never disagree on a model's leak line. `model`: a ScoringModel; `history`:
-    the training.data.History the leads came from (read through a mapping or not, and its columns)."""
+    the training.history.History the leads came from (read through a mapping or not, and its columns)."""
     from leadgate.training.leakage import late_fields_read
     from leadgate.training.title_checks import title_notes
 

@@ -16,7 +16,8 @@ from leadgate.features.lead_times import FUTURE_SLACK
 from leadgate.features.schema import LeadValidationError, parse_lead
 from leadgate.serving.feedback_store import feedback_outcomes
 from leadgate.serving.lifecycle_store import leads_with_outcomes
-from leadgate.training.data import History, HistoryError, history_from_records
+from leadgate.training.data import HistoryError, history_from_records
+from leadgate.training.history import History
 
 
 def history_from_store(engine: Engine) -> History:

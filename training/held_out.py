@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from leadgate.training.data import History
 from leadgate.training.evaluate import score_metrics
+from leadgate.training.history import History
 from leadgate.training.intervals import z_value
 from leadgate.training.regime import newer_how, since_text
 from leadgate.training.splits import Split

@@ -12,7 +12,7 @@ from leadgate.decision.custom_words import level_shown
 from leadgate.decision.size_words import size_bands
 from leadgate.features.custom import CustomField
 from leadgate.features.derived import Derived
-from leadgate.training.data import History, local
+from leadgate.training.history import History, local
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def newest_only_values(history) -> list[str]:
 
     The rule: at least MIN_HELD leads hold it, NEARLY_ALL of them are among the newest NEWEST_PART of the
     history, and chance would put that many there this rarely (binomial, MAX_P_VALUE) were the value spread over
-    time as outcomes are. `history`: a training.data.History read through a mapping (its outcome cells)."""
+    time as outcomes are. `history`: a training.history.History read through a mapping (its outcome cells)."""
     from scipy.stats import binom
 
     from leadgate.training.regime import since_text

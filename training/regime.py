@@ -7,8 +7,8 @@ from datetime import datetime
 
 import numpy as np
 
-from leadgate.training.data import History, local
 from leadgate.training.fit import NOT_RANDOM, TrainingError
+from leadgate.training.history import History, local
 from leadgate.training.splits import MIN_LEADS_PER_PART, MIN_OUTCOMES_PER_PART, Split
 
 # The smallest part's share of a split (valid and test, 15% each): what a window must fill for each part.

@@ -17,11 +17,11 @@ from leadgate.training.backtest_tables import gate_table
 from leadgate.training.baseline_verdict import held_out_verdict, unread_signal, verdict_evidence
 from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines
 from leadgate.training.channels import channel_quality
-from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.held_out import newest_metrics, newest_note
+from leadgate.training.history import History
 from leadgate.training.regime import since_text
 from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.thresholds import GateSqls, sqls_gates_reject

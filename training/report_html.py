@@ -8,9 +8,9 @@ from leadgate.decision import linear
 from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.training.baseline_words import left_out_words
-from leadgate.training.data import NO_WON_LABEL, local
 from leadgate.training.evaluate import INTERVALS_IN_WORDS
 from leadgate.training.held_out import chance_note
+from leadgate.training.history import NO_WON_LABEL, local
 from leadgate.training.report_blocks import (
     count,
     image,

@@ -8,7 +8,8 @@ from typing import Literal
 
 import numpy as np
 
-from leadgate.training.data import History, HistoryError
+from leadgate.training.data import HistoryError
+from leadgate.training.history import History
 
 SplitKind = Literal["auto", "time", "random"]
 MIN_LEADS_PER_PART = 50  # in each of train, valid and test
@@ -140,7 +141,7 @@ def _until_before(last: float, first: float, zone: str) -> str:
     later lead falls on that day, else `first` itself (a time as --until is excluded)."""
     from datetime import timedelta
 
-    from leadgate.training.data import local
+    from leadgate.training.history import local
     from leadgate.training.regime import moment_text
 
     day = local(last, zone).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -19,12 +19,12 @@ from leadgate.serving.drift import profile
 from leadgate.training.baseline_verdict import verdict_evidence
 from leadgate.training.baseline_words import SHOWN_COLUMNS, named
 from leadgate.training.baselines import Baselines, comparison_rows, fit_baselines
-from leadgate.training.data import History
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes
 from leadgate.training.fit import fit_booster, fit_platt
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.held_out import chance_note, newest_metrics, newest_note, weak_model
+from leadgate.training.history import History
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak, suspect_columns
 from leadgate.training.new_levels import new_levels, new_levels_note

@@ -41,7 +41,7 @@ def decide(
     from leadgate.features.schema import LeadValidationError, parse_lead
     from leadgate.serving.as_of import old_leads_message
     from leadgate.serving.batch import count_unlearned, unlearned_message
-    from leadgate.serving.lead_files import Row
+    from leadgate.serving.lead_rows import Row
 
     decision_time = as_of_or_fail(as_of)
     if not lead_file.is_file():

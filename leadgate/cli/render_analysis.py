@@ -11,7 +11,7 @@ from rich.table import Table
 
 from leadgate.cli.tables import print_table
 from leadgate.training.channels import NONE_LABEL
-from leadgate.training.data import NO_WON_LABEL
+from leadgate.training.history import NO_WON_LABEL
 
 
 def percent(value: float | None, digits: int = 1) -> str:

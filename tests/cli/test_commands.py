@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from leadgate.cli import app
 from tests.conftest import ENV_NAMES
 from tests.factories import lead_dict
+from tests.registry_folders import no_developer_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 # Unset for each invocation and restored after it: MLflow itself exports MLFLOW_TRACKING_URI when a
@@ -58,10 +59,7 @@ def trained(tmp_path_factory):
     """`synth` then `train` into a fresh data folder: (data dir, synth output, train output)."""
     root = tmp_path_factory.mktemp("cli")
     history, data_dir = root / "tmp" / "h.jsonl.gz", root / "tmp"
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ENV_NAMES:
-            patch.setenv(name, "")
-            patch.delenv(name)
+    with no_developer_settings():
         synth = run("synth", "--n", 3000, "--out", history)
         assert synth.exit_code == 0, synth.output
         train = run("train", "--data", history, "--data-dir", data_dir)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from leadgate.cli import app
 from tests.conftest import ENV_NAMES
+from tests.registry_folders import logged_folder, logged_models
 
 runner = CliRunner()
 ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
@@ -31,19 +32,7 @@ def acme(tmp_path_factory, policy):
 @pytest.fixture(scope="module")
 def acme_folder(tmp_path_factory, trained, acme):
     """A data folder whose champion (1) and challenger (2) were both trained with the acme policy."""
-    from leadgate.settings import Settings
-    from leadgate.training.registry import log_training
-
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("acme_lg"), mlflow_tracking_uri=None, database_url=None
-    )
-    with pytest.MonkeyPatch.context() as patch:  # no developer settings, and MLflow's exports undone after
-        for name in ENV_NAMES:
-            patch.setenv(name, "")
-            patch.delenv(name)
-        for _ in range(2):
-            log_training(trained, acme, settings, {"path": "test", "leads": 1})
-    return settings.data_dir
+    return logged_folder(tmp_path_factory.mktemp("acme_lg"), trained, acme, versions=2, data="test")
 
 
 def _copy(acme_folder, tmp_path):
@@ -87,19 +76,9 @@ def test_a_policy_file_still_judges_when_given(tmp_path, store_url, acme_folder,
 def mixed_folder(tmp_path_factory, trained, acme, policy):
     """Champion 1 trained with acme, then challenger 3 trained without --policy (the shipped default) in place
     of challenger 2: the walk's registry; with the Registered of 3."""
-    from leadgate.settings import Settings
-    from leadgate.training.registry import log_training
-
-    settings = Settings(
-        data_dir=tmp_path_factory.mktemp("mixed"), mlflow_tracking_uri=None, database_url=None
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ENV_NAMES:
-            patch.setenv(name, "")
-            patch.delenv(name)
-        for used in (acme, acme, policy):
-            registered = log_training(trained, used, settings, {"path": "test", "leads": 1})
-    return settings.data_dir, registered
+    folder = tmp_path_factory.mktemp("mixed")
+    registered = logged_models(folder, [(trained, used) for used in (acme, acme, policy)], data="test")
+    return folder, registered[-1]
 
 
 def test_a_challenger_trained_with_another_policy_is_said_so_by_train_and_promote(

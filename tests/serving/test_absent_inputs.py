@@ -47,7 +47,7 @@ def test_one_lead_with_the_input_or_too_few_leads_say_nothing(trained, leads):
 
 def test_score_says_which_inputs_the_file_lacks(tmp_path, pipeline, leads):
     from leadgate.serving.batch import score_rows
-    from leadgate.serving.lead_files import Row
+    from leadgate.serving.lead_rows import Row
 
     rows = [Row(i + 2, _without(lead, page_views=True), lead.lead_id, None) for i, lead in enumerate(leads)]
     summary = score_rows(pipeline, rows, tmp_path / "out.jsonl")

@@ -11,7 +11,7 @@ import pytest
 
 from leadgate.features.custom import CustomField
 from leadgate.features.mapping import parse_mapping
-from leadgate.serving import batch, lead_files
+from leadgate.serving import batch, lead_files, lead_rows
 from leadgate.serving.batch import BatchInputError, read_leads, score_file, unflatten
 from leadgate.serving.batch_output import parquet_schema
 from leadgate.serving.prefetch import prefetched
@@ -556,16 +556,16 @@ def test_error_rows_of_a_plain_table_keep_their_lead_id(pipeline, tmp_path, suff
 
 
 def test_error_rows_keep_a_typed_id_as_text_and_no_id_that_is_none():
-    rows = list(lead_files.table_rows([{"lead_id": 7, "events": "[{"}, {"lead_id": None, "events": "[{"}]))
+    rows = list(lead_rows.table_rows([{"lead_id": 7, "events": "[{"}, {"lead_id": None, "events": "[{"}]))
     assert [(row.lead_id, row.error is not None) for row in rows] == [("7", True), (None, True)]
-    nested = lead_files.Row.of(1, {**lead_dict(), "lead_id": {"id": "x"}})
+    nested = lead_rows.Row.of(1, {**lead_dict(), "lead_id": {"id": "x"}})
     assert nested.error is not None and nested.lead_id is None
 
 
 def test_a_json_line_that_is_no_lead_and_writes_a_key_twice_keeps_its_lead_id():
     line = json.dumps(lead_dict(lead_id="w-6", company={"employees": -4}))
     line = line.replace('"company": {', '"company": {"name": "X", ', 1)
-    row = lead_files.json_text_row(7, line)
+    row = lead_rows.json_text_row(7, line)
     assert (row.lead, row.lead_id) == (None, "w-6") and "written twice" in row.error
 
 
@@ -668,7 +668,7 @@ def test_a_prefetched_iterator_raises_the_producers_error_and_stops_when_closed(
 def test_json_lines_validated_in_one_pass_match_the_dict_path(lead):
     """The one-pass JSON-lines reader accepts and refuses exactly as parse_lead does, in the same words."""
     line = json.dumps(lead)
-    fast, usual = lead_files.json_text_row(7, line), batch.Row.parsed(7, json.loads(line))
+    fast, usual = lead_rows.json_text_row(7, line), batch.Row.parsed(7, json.loads(line))
     assert (fast.lead, fast.lead_id, fast.error) == (usual.lead, usual.lead_id, usual.error)
 
 
@@ -676,7 +676,7 @@ def test_json_lines_validated_in_one_pass_match_the_dict_path(lead):
     "text", ['{"lead_id": "inf", "company": {"annual_revenue": Infinity}}', "[1, 2]", '"x"']
 )
 def test_json_lines_the_dict_path_reads_differently_still_get_its_error(text):
-    fast, usual = lead_files.json_text_row(3, text), batch.Row.parsed(3, json.loads(text))
+    fast, usual = lead_rows.json_text_row(3, text), batch.Row.parsed(3, json.loads(text))
     assert fast.lead is None and (fast.lead_id, fast.error) == (usual.lead_id, usual.error)
 
 
@@ -765,7 +765,7 @@ def test_a_json_line_writing_a_key_twice_is_its_rows_error_and_the_batch_carries
     good = json.dumps(lead_dict(lead_id="good-1"))
     twice = good.replace('"lead_id": "good-1"', '"lead_id": "twice-a", "lead_id": "twice-b"')
     nested = json.dumps(lead_dict(lead_id="nested")).replace('"company": {', '"company": {"name": "X", ', 1)
-    rows = [lead_files.json_text_row(n, line) for n, line in enumerate([good, twice, nested], start=1)]
+    rows = [lead_rows.json_text_row(n, line) for n, line in enumerate([good, twice, nested], start=1)]
     assert rows[0].lead is not None and rows[0].error is None
     assert (rows[1].lead, rows[1].lead_id) == (None, "twice-b")
     assert rows[1].error == (

@@ -11,7 +11,7 @@ from leadgate.features.outcome import Outcome
 
 def permuted(history, seed: int = 0):
     """The same leads with outcomes shuffled: a model trained on it has learned nothing."""
-    from leadgate.training.data import History
+    from leadgate.training.history import History
 
     order = np.random.default_rng(seed).permutation(len(history.sql))
     return History(

@@ -12,7 +12,7 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.features.schema import Lead
 from leadgate.training.backtest import BacktestParams, decide_history, run_backtest
-from leadgate.training.data import History
+from leadgate.training.history import History
 from tests.factories import events, make_lead
 
 STRICT_FLOOR = 200  # the default floor is 10: 200 employees catches plenty of real customers

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from tests.registry_folders import logged_models
 from tests.training.lifecycle_world import go_live, new_leads, outcomes_of, permuted
 
 
@@ -23,23 +24,12 @@ def weak(history, policy):
 def registries(tmp_path_factory, policy, trained, weak):
     """Data folders registered once for the module: the trained champion with the weak challenger ("worse"),
     and the reverse ("better"); each test promotes in its own copy."""
-    from leadgate.settings import Settings
-    from leadgate.training.registry import log_training
-    from tests.conftest import ENV_NAMES
-
     made = {}
-    with pytest.MonkeyPatch.context() as patch:  # no developer settings, and MLflow's exports undone after
-        for name in ENV_NAMES:
-            patch.setenv(name, "")
-            patch.delenv(name)
-        for name, (champion, challenger) in {"worse": (trained, weak), "better": (weak, trained)}.items():
-            settings = Settings(
-                data_dir=tmp_path_factory.mktemp(name), mlflow_tracking_uri=None, database_url=None
-            )
-            first = log_training(champion, policy, settings, {"path": "test", "leads": 1})
-            second = log_training(challenger, policy, settings, {"path": "test", "leads": 1})
-            assert (first.aliases, second.aliases) == (["champion"], ["challenger"])
-            made[name] = settings.data_dir, first.version, second.version
+    for name, (champion, challenger) in {"worse": (trained, weak), "better": (weak, trained)}.items():
+        folder = tmp_path_factory.mktemp(name)
+        first, second = logged_models(folder, [(champion, policy), (challenger, policy)], data="test")
+        assert (first.aliases, second.aliases) == (["champion"], ["challenger"])
+        made[name] = folder, first.version, second.version
     return made
 
 
