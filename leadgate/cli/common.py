@@ -88,6 +88,15 @@ def settings_or_fail(overrides: dict, uses: frozenset[str] | None = None):
 class CommandGroup(TyperGroup):
     """The CLI's groups: a registry that does not answer, anywhere in a command, stops it in one line (exit 2)."""
 
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        """Parse as click does, but an option of the command written before it says where it goes."""
+        # The program's own name, whatever runs it (`python -m leadgate`, a test runner's "root").
+        name = " ".join(["leadgate", *ctx.command_path.split()[1:]])
+        misplaced = options_before_command(self, name, args)
+        if misplaced:
+            ctx.fail(misplaced)  # click's usage error: the usage line, the message, exit 2
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         """Run the command; RegistryUnreachable becomes its one error line, never a traceback."""
         import logging
@@ -101,6 +110,25 @@ class CommandGroup(TyperGroup):
             return super().invoke(ctx)
         except RegistryUnreachable as error:
             raise fail(str(error)) from None
+
+
+def options_before_command(group, name: str, args: list[str]) -> str | None:
+    """Why options written before the command are refused, naming where they go; None when none are."""
+    at = next((i for i, arg in enumerate(args) if arg in group.commands), None)
+    if at is None:
+        return None
+    accepted = {name for param in group.commands[args[at]].params for name in param.opts}
+    root = {name for param in group.params for name in param.opts}
+    # click reads them as the group's own options: "No such option: --data-dir" named no way out.
+    early = [arg.split("=")[0] for arg in args[:at] if arg.startswith("-")]
+    known = [name for name in early if name in accepted and name not in root]
+    if not known:
+        return None
+    command = f"{name} {args[at]}"
+    return (
+        f"{', '.join(known)} is an option of `{command}`, not of `{name}`: write it after the command "
+        f"({command} {' '.join(args[:at])} …)"
+    )
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -55,3 +55,18 @@ def test_a_piped_rule_is_not_drawn_the_piped_width(monkeypatch):
     (line,) = out.getvalue().splitlines()
     assert piped.width == PIPED_WIDTH and len(line) == RULE_WIDTH, len(line)
     assert "1. Synthetic CRM history" in line
+
+
+def test_an_option_written_before_its_command_is_told_to_go_after_it(tmp_path):
+    # Walk AA: `leadgate --data-dir data/a train …` said only "No such option: --data-dir".
+    result = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "train", "--data", "x.csv"], env=CLEAN_ENV)
+    assert result.exit_code == 2
+    said = " ".join(result.output.replace("│", " ").split())
+    assert (
+        "--data-dir is an option of `leadgate train`, not of `leadgate`: write it after the command" in said
+    )
+    assert f"(leadgate train --data-dir {tmp_path} …)" in said
+    assert not (tmp_path / "mlflow.db").exists()  # nothing ran
+    # An option no command has stays click's own error.
+    unknown = CliRunner().invoke(app, ["--bogus", "train"], env=CLEAN_ENV)
+    assert unknown.exit_code == 2 and "No such option: --bogus" in unknown.output
