@@ -59,6 +59,9 @@ CATEGORICALS = (
     ("campaign", "channel"),
     ("job_title", "seniority"),
 )
+# The most levels a category column learns (each with min_category_count training leads or more); the rest
+# are pooled as "(other)". A module constant so bench/shapes can ablate it (--set).
+MAX_CATEGORIES = 40
 # How the job_title column names a title: "read" (a title the rules read is its reading, so 'Head of Sales
 # EMEA' is 'Head of Sales'), or "raw" (each spelling its own level, as models trained before it).
 TITLE_LEVELS = "read"
@@ -117,7 +120,7 @@ class FeatureBuilder:
         self,
         employees_target: tuple[int, int] = DEFAULT_EMPLOYEES_TARGET,
         half_life_days: float = 30.0,
-        max_categories: int = 40,
+        max_categories: int | None = None,
         min_category_count: int = 20,
         custom_fields: tuple[CustomField, ...] = (),
         intent_windows: dict[str, float] | None = None,
@@ -125,7 +128,7 @@ class FeatureBuilder:
     ):
         self.employees_target = employees_target
         self.half_life_days = half_life_days
-        self.max_categories = max_categories
+        self.max_categories = MAX_CATEGORIES if max_categories is None else max_categories
         self.min_category_count = min_category_count
         self.custom_fields = custom_fields
         # Days an event of each intent type counts as current intent; older ones are history, left out of the

@@ -39,7 +39,7 @@ class CustomField:
         if not _NAME.match(self.name):
             raise ValueError(
                 f"custom field name {self.name!r} must be lower-case letters, digits and _, starting with a "
-                f"letter ({NAME_PATTERN}){_suggested(self.name)}"
+                f"letter ({NAME_PATTERN})" + _suggested(self.name).replace(": ", "; name it ", 1)
             )
         if self.type not in CUSTOM_TYPES:
             raise ValueError(f"custom field {self.name!r}: type {self.type!r} is not one of {CUSTOM_TYPES}")

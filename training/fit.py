@@ -18,6 +18,11 @@ SIZE_GRID = ((3, 20), (7, 20), (15, 50), (31, 100))
 MAX_ROUNDS = 1000  # high enough that early stopping, not the cap, picks the number of trees
 # A module constant so bench/shapes can ablate it (--set); lower rates gained nothing on X Education (README).
 LEARNING_RATE = 0.1
+# Regularizers, module constants so bench/shapes can ablate them (--set): LightGBM's path smoothing (0 off)
+# shrinks a small leaf toward its parent; L2 shrinks every leaf.
+PATH_SMOOTH = 0.0
+LAMBDA_L2 = 1.0
+EXTRA_TREES = False
 # A bigger model must beat a smaller one by more than this validation ROC-AUC to be chosen.
 AUC_TOLERANCE = 0.002
 # What converts drifts (campaigns, offers, the sales process), and the validation period is newer than the
@@ -68,7 +73,9 @@ def base_params(seed: int, features: tuple[FeatureSpec, ...] = FEATURES) -> dict
         "feature_fraction": 0.9,
         "bagging_fraction": 0.9,
         "bagging_freq": 1,
-        "lambda_l2": 1.0,
+        "lambda_l2": LAMBDA_L2,
+        "path_smooth": PATH_SMOOTH,
+        "extra_trees": EXTRA_TREES,
         "monotone_constraints": [spec.monotone for spec in features],
         "monotone_constraints_method": "advanced",
         "cat_smooth": 10.0,

@@ -122,7 +122,7 @@ def test_a_tables_zero_or_one_reads_as_a_flag_as_its_text_does():
 def test_field_declarations_are_checked_where_they_are_made():
     with pytest.raises(ValueError, match="must be lower-case letters, digits and _, starting with a letter"):
         CustomField("Budget", "flag", "Budget")
-    with pytest.raises(ValueError, match=r"\): product_interest_c$"):  # the name it could have
+    with pytest.raises(ValueError, match=r"\); name it product_interest_c$"):  # the name it could have
         CustomField("Product-Interest__c", "category", "Product interest")
     with pytest.raises(ValueError, match="type 'money'"):
         CustomField("budget", "money", "Budget")

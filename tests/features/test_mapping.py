@@ -280,6 +280,8 @@ def test_mapping_errors_speak_of_the_mapping():
     with pytest.raises(MappingError) as refused:
         parse_mapping(CUSTOM.replace("  segment: {column: Segment}", "  Segment: {column: Segment}"))
     assert "\n  mapping: custom field name 'Segment' must be lower-case letters" in str(refused.value)
+    # Walk AA: the fitting name stood bare after the pattern (`…{0,62}$): segment`).
+    assert str(refused.value).endswith("{0,62}$); name it segment")
     assert "lead:" not in str(refused.value) and "Value error" not in str(refused.value)
 
 
