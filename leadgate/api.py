@@ -125,7 +125,8 @@ class Scorer:
                 "feature": [specs[i].name for i in order],
                 "family": [specs[i].family for i in order],
                 "value": [_shown(builder, specs[i], values[i], parsed.custom) for i in order],
-                "contribution": contributions[order],
+                # A column the model's terms leave flat shows 0, not a centring's rounding (4.4e-14).
+                "contribution": np.where(np.abs(contributions[order]) < 1e-12, 0.0, contributions[order]),
             }
         )
         frame.attrs = {

@@ -152,6 +152,8 @@ def test_explain_sums_to_the_score_and_shows_category_levels(scorer):
     assert explained.attrs["route"] == decided["route"]
     strengths = explained["contribution"].abs().tolist()
     assert strengths == sorted(strengths, reverse=True)
+    # Walk AA: a column the linear start leaves flat showed its centring's rounding (4.4e-14), not 0.
+    assert not any(0 < strength < 1e-9 for strength in strengths), strengths
     country = explained.set_index("feature").loc["country", "value"]
     assert country == "DE"  # the level, not its code
 
