@@ -262,3 +262,14 @@ def test_a_stored_lead_keeps_a_custom_number_taken_before_the_bound():
     # 1e20 was accepted before floats were bounded: read back from the store, the lead is still decided again.
     stored = {"lead_id": "c1", "created_at": "2026-01-01", "custom": {"calls": 1e20}}
     assert parse_lead(stored, stored=True).custom == {"calls": 1e20}
+
+
+def test_a_category_keeps_every_level_with_enough_leads_even_eighty_of_them():
+    # Walk AA: 80 resellers of ~70 leads each; only the 40 most common were learned, 45% of leads pooled.
+    leads = [make_lead(lead_id=f"c{i}", custom={"segment": f"partner {i % 80}"}) for i in range(80 * 20)]
+    derived = _derived(leads)
+    builder = FeatureBuilder(custom_fields=FIELDS).fit(derived)
+    feature = FIELDS[0].feature
+    assert builder.min_category_count == 20 and len(builder.vocabularies_[feature]) == 1 + 80
+    codes = builder.transform(derived)[:, builder.feature_names.index(feature)]
+    assert (codes > 0).all()  # none pooled as "(other)"
