@@ -32,7 +32,8 @@ class ShadowMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         self.scored = Counter(
             "leadgate_shadow_decisions_total",
-            "Challenger decisions by outcome: stored, failed (challenger error), dropped (queue full)",
+            "Challenger decisions by outcome: stored, failed (challenger error), dropped (queue full), "
+            "caught_up (a lead it missed, decided later as of its arrival)",
             ["outcome"],
             registry=registry,
         )
@@ -54,7 +55,8 @@ class ShadowScorer:
     """One background thread per process; the request thread only enqueues, so the answer never waits.
 
     A full queue drops the lead for the challenger (counted) rather than slowing the service, and any
-    challenger failure is stored as an error row for that lead, never raised.
+    challenger failure is stored as an error row for that lead, never raised. A dropped lead, or one still
+    queued when the worker is killed, is decided later by ShadowCatchUp (shadow_catch_up.py).
     """
 
     def __init__(
