@@ -160,3 +160,15 @@ def test_without_a_shadow_decision_of_the_challenger_nothing_is_decided(served, 
     # Nothing in the store says when its shadow period began: deciding them would be a back-test.
     assert ShadowCatchUp(30, shadow=served.app.state.shadow, settle=NOW).run_once() is None
     assert _shadow_rows(store) == {}
+
+
+def test_a_run_stopped_between_batches_leaves_the_rest_to_the_next(served, store):
+    from leadgate.serving.shadow_catch_up import ShadowCatchUp
+
+    lost = _post_and_lose_the_shadow(served, store)
+    catch_up = ShadowCatchUp(30, shadow=served.app.state.shadow, settle=NOW, batch=2)
+    catch_up._stop.set()  # as the service stopping while it runs: the batch under way finishes first
+    assert catch_up.run_once() is None and catch_up.caught_up == 2
+    catch_up._stop.clear()
+    assert catch_up.run_once() == len(lost) - 2  # a stopped run moved no bound: the rest are found
+    assert sorted(_shadow_rows(store)) == sorted([*lost, "first"])
