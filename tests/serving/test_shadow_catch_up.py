@@ -172,3 +172,37 @@ def test_a_run_stopped_between_batches_leaves_the_rest_to_the_next(served, store
     catch_up._stop.clear()
     assert catch_up.run_once() == len(lost) - 2  # a stopped run moved no bound: the rest are found
     assert sorted(_shadow_rows(store)) == sorted([*lost, "first"])
+
+
+def test_a_lead_caught_up_before_the_live_scorer_reaches_it_is_stored_and_counted_once(served, store):
+    from leadgate.features.schema import parse_lead
+
+    lost = _post_and_lose_the_shadow(served, store)
+    stored_live = _caught_up_metric(served, "stored")
+    catch_up = served.app.state.shadow_catch_up
+    catch_up.settle = NOW
+    assert catch_up.run_once() == len(lost)
+    # A slow worker's queue reaches the same leads afterwards: the store keeps the first, nothing is counted.
+    live = [(parse_lead(lead_dict(lead_id=lead_id)), row["decided_at"]) for lead_id, row in lost.items()]
+    served.app.state.shadow.score_batch(live)
+    assert len(_shadow_rows(store)) == len(lost) + 1
+    assert (_caught_up_metric(served), _caught_up_metric(served, "stored")) == (len(lost), stored_live)
+
+
+def test_a_stored_lead_the_schema_no_longer_reads_is_an_error_row_not_a_stop(served, store):
+    from sqlalchemy import update
+
+    from leadgate.serving.store_models import LeadRow
+
+    lost = _post_and_lose_the_shadow(served, store)
+    with store.engine.begin() as connection:  # as a lead stored under an older schema might read
+        odd = {**lead_dict(lead_id="rival"), "company": "not an object"}
+        connection.execute(update(LeadRow).where(LeadRow.lead_id == "rival").values(lead=odd))
+    catch_up = served.app.state.shadow_catch_up
+    catch_up.settle = NOW
+    assert catch_up.run_once() == len(lost)
+    rows = _shadow_rows(store)
+    assert rows["rival"]["route"] is None and rows["rival"]["error"].startswith(
+        "stored lead unreadable: company"
+    )
+    assert rows["burst-0"]["route"] == lost["burst-0"]["route"] and rows["burst-0"]["error"] is None
