@@ -50,7 +50,9 @@ class ShadowCatchUp(IntervalThread):
 
     name = "shadow-catch-up"
 
-    def __init__(self, interval: float, *, shadow: ShadowScorer, batch: int = BATCH, settle=SETTLE):
+    def __init__(
+        self, interval: float, *, shadow: ShadowScorer, batch: int = BATCH, settle: timedelta = SETTLE
+    ):
         super().__init__(interval)
         self.shadow = shadow
         self.batch = batch
