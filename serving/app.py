@@ -41,6 +41,7 @@ from leadgate.serving.screening import Screening
 from leadgate.serving.server import MetricsOnItsOwnPort
 from leadgate.serving.service import LeadNotFound
 from leadgate.serving.shadow import ShadowMetrics, ShadowScorer
+from leadgate.serving.shadow_catch_up import ShadowCatchUp
 from leadgate.serving.store import DecisionStore, IdempotencyConflict, Unstorable, make_engine, migrate
 from leadgate.serving.store_breaker import ran_out_of_time
 from leadgate.serving.store_schema import SchemaMismatch
@@ -181,9 +182,12 @@ def create_app(
         app.state.expiries = ExpirySweeper(settings.suppression_sweep_seconds, **deciding, metrics=metrics)
         # Leads stored while no model served are decided again once the champion serves (README "Model").
         app.state.model_less = ModelLessSweeper(settings.model_poll_seconds, **deciding, metrics=metrics)
+        # Leads the challenger missed in shadow (a killed worker's queue, a full one) (README "Model lifecycle").
+        app.state.shadow_catch_up = ShadowCatchUp(settings.model_poll_seconds, shadow=app.state.shadow)
         if poll:
             app.state.expiries.start()
             app.state.model_less.start()
+            app.state.shadow_catch_up.start()
         # Only a message with an insult aimed at the reader reaches this classifier: without the warm-up,
         # the first such lead of a process would wait ~0.1 s for its load. Before the freeze, so it is frozen too.
         offensive.warm_up()
@@ -191,6 +195,7 @@ def create_app(
         countries.warm_up()
         freeze_long_lived()
         yield
+        app.state.shadow_catch_up.stop()
         app.state.model_less.stop()
         app.state.expiries.stop()
         app.state.shadow.stop()

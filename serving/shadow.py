@@ -11,13 +11,11 @@ from datetime import datetime
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from sqlalchemy import Engine
 
-from leadgate.decision.history_facts import HistoryFacts
-from leadgate.decision.record import DecisionRecord
 from leadgate.features.schema import Lead
-from leadgate.serving.history_store import history_facts, stored_submission, uses_facts
 from leadgate.serving.lifecycle_store import record_shadow
 from leadgate.serving.model_holder import ModelHolder
 from leadgate.serving.screening import Screening
+from leadgate.serving.shadow_rows import shadow_rows
 from leadgate.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,7 +32,8 @@ class ShadowMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
         self.scored = Counter(
             "leadgate_shadow_decisions_total",
-            "Challenger decisions by outcome: stored, failed (challenger error), dropped (queue full)",
+            "Challenger decisions by outcome: stored, failed (challenger error), dropped (queue full), "
+            "caught_up (a lead it missed, decided later as of its arrival)",
             ["outcome"],
             registry=registry,
         )
@@ -56,7 +55,8 @@ class ShadowScorer:
     """One background thread per process; the request thread only enqueues, so the answer never waits.
 
     A full queue drops the lead for the challenger (counted) rather than slowing the service, and any
-    challenger failure is stored as an error row for that lead, never raised.
+    challenger failure is stored as an error row for that lead, never raised. A dropped lead, or one still
+    queued when the worker is killed, is decided later by ShadowCatchUp (shadow_catch_up.py).
     """
 
     def __init__(
@@ -155,71 +155,15 @@ class ShadowScorer:
         self.metrics.loaded.set(1 if current.loaded else 0)
         if current.loaded is None:
             return
-        started = time.perf_counter()
-        # scored_at pins each lead's decision time, so one batch call decides each as of its arrival.
-        arrived = [lead.as_of(now) for lead, now in items]
-        try:
-            pipeline, suppressions = current.pipeline, None
-            if self.screening is not None:
-                stored = [lead.model_dump(mode="json") for lead in arrived]
-                pipeline, suppressions = self.screening.read(pipeline, stored)
-            outcomes = pipeline.decide_each(
-                arrived,
-                now=max(now for _, now in items),
-                suppressions=suppressions,
-                facts=self._facts(pipeline, items),
-            )
-        except Exception as error:  # noqa: BLE001 - whatever the challenger does, the thread goes on
-            outcomes = [error] * len(items)
-        seconds = (time.perf_counter() - started) / len(items)
-        for (lead, now), outcome in zip(items, outcomes, strict=True):
-            if isinstance(outcome, Exception):
-                # A failing challenger must never touch the live path: its error is only stored.
-                error = f"{type(outcome).__name__}: {outcome}"[:500]
-                log.warning("challenger %s failed on %s: %s", current.model_version, lead.lead_id, error)
-                self._store(current, lead, now, None, error, seconds)
-            else:
-                self._store(current, lead, now, outcome[2], None, seconds)
+        for row in shadow_rows(current, self.engine, self.screening, items):
+            self._store(row)
 
-    def _facts(self, pipeline, items: list[tuple[Lead, datetime]]) -> HistoryFacts | None:
-        """What the store counted for each lead, as the champion's decision of it saw it (None: no gate reads it)."""
-        if not uses_facts(pipeline.policy):
-            return None
-        parts = []
-        # One lead at a time: a shadow batch spans seconds, and each lead's windows end at its own arrival.
-        for lead, now in items:
-            submission = stored_submission(self.engine, lead.lead_id, now)
-            if submission is None:  # erased since the champion decided it: nothing left to count
-                parts.append(HistoryFacts.empty(1))
-            else:
-                parts.append(history_facts(self.engine, [submission], pipeline.policy))
-        return HistoryFacts.join(parts)
-
-    def _store(
-        self,
-        current,
-        lead: Lead,
-        now: datetime,
-        record: DecisionRecord | None,
-        error: str | None,
-        seconds: float,
-    ):
-        row = {
-            "lead_id": lead.lead_id,
-            "model_version": current.model_version,
-            "policy_version": current.pipeline.policy.version,
-            "route": record.route if record else None,
-            "band": record.band if record else None,
-            "p_sql": record.p_sql if record else None,
-            "decided_at": now,
-            "seconds": seconds,
-            "error": error,
-            "record": record.to_json() if record else None,
-        }
+    def _store(self, row: dict) -> None:
         try:
-            record_shadow(self.engine, row)
+            written = record_shadow(self.engine, row)
         except Exception as failure:  # noqa: BLE001 - the store being down must not kill the thread
-            log.warning("shadow decision of %s not stored: %s", lead.lead_id, failure)
+            log.warning("shadow decision of %s not stored: %s", row["lead_id"], failure)
             self.metrics.scored.labels(outcome="failed").inc()
             return
-        self.metrics.scored.labels(outcome="failed" if error else "stored").inc()
+        if written:  # else the catch-up stored this lead's decision first (shadow_catch_up.py): counted there
+            self.metrics.scored.labels(outcome="failed" if row["error"] else "stored").inc()
