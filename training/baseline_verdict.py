@@ -91,6 +91,21 @@ def unread_signal(evidence: dict) -> str | None:
     )
 
 
+def length_only_signal(evidence: dict) -> str | None:
+    """A free-text column leadgate reads only as its length though plain LightGBM leans on its text (walk AA:
+    a message whose words carried the signal, mapped as form.message, named nowhere); None when none is."""
+    named = [(name, gain) for name, gain in evidence.get("length_only", []) if gain >= NAMED_GAIN_SHARE]
+    if not named:
+        return None
+    name, gain = named[0]
+    return (
+        f"{name}: leadgate reads only its length (form.message), but plain LightGBM leans on its text "
+        f"({gain:.0%} of its gain): map the words that matter as flags of their own (custom: asks_demo: "
+        f"{{column: {name}, contains: demo, separator: ' '}}), or, when its texts repeat, the column as a custom "
+        "category"
+    )
+
+
 def result_verdict(result) -> str | None:
     """The verdict on a training run (a train.TrainResult), as `train` prints it and its tests read it."""
     return held_out_verdict(result.comparison, result.metrics, result.extras)

@@ -93,11 +93,20 @@ class Baselines:
             "unread": [(c, g) for c, g in self.strongest if c not in read][:10]
             if history.columns is not None
             else [],
+            # Columns leadgate reads only as a length (a free-text message), by plain LightGBM's gain on them.
+            "length_only": [(c, g) for c, g in self.strongest if c in _length_only(history)],
             # The export columns leadgate reads (None: a history's lead fields, all of which it reads).
             "read": sorted(read) if history.columns is not None else None,
         }
 
 
+def _length_only(history: History) -> set[str]:
+    """The export columns mapped to a field leadgate reads only the length of: the form's message."""
+    return {column for path, column in history.field_columns if path in LENGTH_ONLY_FIELDS}
+
+
+# Lead fields whose text the model reads only as its length: their words need a mapping's flags.
+LENGTH_ONLY_FIELDS = ("form.message",)
 # Key, then the label people read. "raw_lightgbm" keeps the metric names earlier runs logged.
 BASELINES = {
     "scorecard": "points scorecard",

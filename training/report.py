@@ -14,7 +14,12 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import Policy
 from leadgate.training.backtest import BacktestParams
 from leadgate.training.backtest_tables import gate_table
-from leadgate.training.baseline_verdict import held_out_verdict, unread_signal, verdict_evidence
+from leadgate.training.baseline_verdict import (
+    held_out_verdict,
+    length_only_signal,
+    unread_signal,
+    verdict_evidence,
+)
 from leadgate.training.baselines import BASELINES, comparison_rows, fit_baselines
 from leadgate.training.channels import channel_quality
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
@@ -108,7 +113,8 @@ def evaluate_held_out(
         held_out_since(history, split),
         newest_note(metrics, history),
         sqls_gates_reject(gates_only.gates, test_rows, y),
-        None if said else unread_signal(evidence),
+        "; ".join(n for n in (None if said else unread_signal(evidence), length_only_signal(evidence)) if n)
+        or None,
     )
 
 

@@ -203,10 +203,12 @@ def _print_left_out(result) -> None:
 
 def _print_baseline_verdict(result) -> None:
     """Say plainly what the baselines show: leakage, a weakness of leadgate's, or columns left unread."""
-    from leadgate.training.baseline_verdict import result_verdict, unread_signal
+    from leadgate.training.baseline_verdict import length_only_signal, result_verdict, unread_signal
 
     said = result_verdict(result)
     if said:
         console.print(f"[yellow]{escape(said)} (README: Honest baselines)[/]")
     elif note := unread_signal(result.extras):  # information, not a verdict: no baseline is measurably ahead
+        console.print(f"{escape(note)} (README: Honest baselines)")
+    if note := length_only_signal(result.extras):
         console.print(f"{escape(note)} (README: Honest baselines)")

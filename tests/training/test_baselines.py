@@ -408,3 +408,40 @@ def test_the_regression_s_strength_is_chosen_on_validation_and_said():
     assert plain.strength == 1.0
     kept = Baselines({}, {"logistic": ["Score"]}, None, strengths={"logistic": 1.0})
     assert kept.seen()["logistic"] == "1 column: Score"
+
+
+def test_a_message_whose_words_carry_the_signal_is_named_with_how_to_read_them():
+    from leadgate.decision.policy import load_policy
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.baseline_verdict import length_only_signal
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.train import train_model
+
+    # Walk AA: a message mapped as form.message is read as its length; its words carried the signal unsaid.
+    rng = np.random.default_rng(0)
+    texts = ("need pricing now", "just looking now")  # the same length: only the words tell them apart
+    rows = []
+    for i in range(1500):
+        asks, visits = rng.random() < 0.4, int(rng.poisson(3))
+        logit = (1.6 if asks else -0.8) + 0.3 * (visits - 3)  # the visits leadgate reads tell a little
+        rows.append(
+            {
+                "Id": str(i),
+                "Message": texts[0] if asks else texts[1],
+                "Visits": str(visits),
+                "Won": "yes" if rng.random() < 1 / (1 + np.exp(-logit)) else "no",
+            }
+        )
+    mapping = parse_mapping(
+        "name: notes\nlead_id: {column: Id}\nfields:\n  form.message: {column: Message}\n"
+        "custom:\n  visits: {column: Visits, type: integer}\nlabel:\n  sql: {column: Won}\n  sql_positive: [yes]\n"
+    )
+    result = train_model(history_from_export(rows, mapping).history, load_policy(), split_kind="random")
+    [(column, gain)] = result.extras["length_only"]
+    assert column == "Message" and gain > 0.5
+    assert length_only_signal(result.extras) == (
+        f"Message: leadgate reads only its length (form.message), but plain LightGBM leans on its text ({gain:.0%} "
+        "of its gain): map the words that matter as flags of their own (custom: asks_demo: {column: Message, "
+        "contains: demo, separator: ' '}), or, when its texts repeat, the column as a custom category"
+    )
+    assert length_only_signal({"length_only": [("Message", 0.01)]}) is None  # no signal, nothing said
