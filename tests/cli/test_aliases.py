@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 from leadgate.cli import app
 from tests.conftest import ENV_NAMES
 from tests.factories import lead_dict
-from tests.registry_folders import new_registry
 
 runner = CliRunner()
 ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
@@ -25,7 +24,7 @@ def three_versions(tmp_path_factory, trained, policy):
 
     saved = os.environ.get("MLFLOW_TRACKING_URI")
     settings = Settings(
-        data_dir=new_registry(tmp_path_factory.mktemp("aliases")), mlflow_tracking_uri=None, database_url=None
+        data_dir=tmp_path_factory.mktemp("aliases"), mlflow_tracking_uri=None, database_url=None
     )
     for _ in range(3):
         log_training(trained, policy, settings, {"path": "test", "leads": 1})

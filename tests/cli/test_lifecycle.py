@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from leadgate.cli import app
 from tests.conftest import ENV_NAMES
-from tests.registry_folders import new_registry
 from tests.training.lifecycle_world import go_live, new_leads
 
 runner = CliRunner()
@@ -22,7 +21,7 @@ def _registry(data_dir, trained, policy):
     from leadgate.settings import Settings
     from leadgate.training.registry import log_training
 
-    settings = Settings(data_dir=new_registry(data_dir), mlflow_tracking_uri=None, database_url=None)
+    settings = Settings(data_dir=data_dir, mlflow_tracking_uri=None, database_url=None)
     log_training(trained, policy, settings, {"path": "test", "leads": 1})
     return settings
 

@@ -12,7 +12,6 @@ from leadgate.decision.policy import load_policy
 from leadgate.features.schema import parse_lead
 from leadgate.serving.store import DecisionStore, make_engine, migrate
 from tests.factories import lead_dict
-from tests.registry_folders import new_registry
 
 runner = CliRunner()
 
@@ -64,7 +63,7 @@ def test_lists_read_the_policy_the_service_decides_by_and_say_which(store_url, t
     domains = policy.domains.model_copy(update={"competitors": [*policy.domains.competitors, "rivalhq.com"]})
     (tmp_path / "own.yaml").write_text(policy.model_copy(update={"domains": domains}).to_yaml())
     own = load_policy(tmp_path / "own.yaml")  # its version as the model keeps it
-    settings = Settings(data_dir=new_registry(tmp_path / "data"), mlflow_tracking_uri=None, database_url=None)
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
     log_training(trained, own, settings, {"path": "test", "leads": 1})
     run = _on(store_url, settings.data_dir)
 
@@ -262,7 +261,7 @@ def test_suppressions_expire_says_it_waits_for_a_champion_that_does_not_load(tmp
     from leadgate.settings import Settings
     from leadgate.training.registry import log_training
 
-    settings = Settings(data_dir=new_registry(tmp_path / "data"), mlflow_tracking_uri=None, database_url=None)
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
     log_training(trained, policy, settings, {"path": "test", "leads": 1})
     client = MlflowClient(tracking_uri=settings.tracking_uri())
     source = client.get_model_version("leadgate", "1").source

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from leadgate.cli import app
 from tests.conftest import ENV_NAMES
-from tests.registry_folders import logged_folder, new_registry
+from tests.registry_folders import logged_folder
 
 ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
 
@@ -74,7 +74,7 @@ def test_a_rollback_to_a_version_that_cannot_load_moves_nothing(tmp_path, traine
     from leadgate.settings import Settings
     from leadgate.training.registry import log_training, record_promotion
 
-    settings = Settings(data_dir=new_registry(tmp_path / "data"), mlflow_tracking_uri=None, database_url=None)
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
     for _ in range(2):
         log_training(trained, policy, settings, {"path": "test", "leads": 1})
     record_promotion(settings, "2", "1", {"promote": True, "checks": []}, who="ops:kim")

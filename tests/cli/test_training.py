@@ -10,7 +10,6 @@ from typer.testing import CliRunner
 
 from leadgate.cli import app
 from leadgate.cli.training_output import model_words
-from tests.registry_folders import new_registry
 
 PLAIN = {"linear_start": False, "valid_auc": 0.700, "compared": True}
 STARTED = {"linear_start": True, "valid_auc": 0.703, "compared": True}
@@ -172,9 +171,7 @@ def test_a_new_challenger_says_which_one_it_replaces_and_its_shadow_evidence(
     from leadgate.training.registry import log_training
     from tests.training.lifecycle_world import go_live, new_leads, outcomes_of
 
-    settings = Settings(
-        data_dir=new_registry(tmp_path / "data"), mlflow_tracking_uri=None, database_url=store_url
-    )
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=store_url)
     for _ in range(2):  # champion, then challenger
         log_training(trained, policy, settings, {"path": "test", "leads": 1})
     records = new_leads(policy, n=30, seed=5)

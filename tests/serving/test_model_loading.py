@@ -7,7 +7,6 @@ import threading
 import time
 
 from leadgate.serving.model_loading import load_by_alias, policy_for
-from tests.registry_folders import new_registry
 
 
 def test_concurrent_loads_run_one_at_a_time_and_leave_no_stand_in_module(service_settings, monkeypatch):
@@ -64,10 +63,7 @@ def _trained_folder(root, monkeypatch, trained, policy):
         monkeypatch.delenv(name, raising=False)
     fresh = root / "fresh"
     log_training(
-        trained,
-        policy,
-        Settings(data_dir=new_registry(fresh), mlflow_tracking_uri=None),
-        {"path": "t", "leads": 1},
+        trained, policy, Settings(data_dir=fresh, mlflow_tracking_uri=None), {"path": "t", "leads": 1}
     )
     return fresh
 
@@ -124,7 +120,7 @@ def test_a_weak_model_s_missing_alias_says_why(tmp_path, monkeypatch, trained, p
 
     for name in ("DATABASE_URL", "MLFLOW_TRACKING_URI", "LEADGATE_DATA_DIR", "LEADGATE_POLICY_PATH"):
         monkeypatch.delenv(name, raising=False)
-    settings = Settings(data_dir=new_registry(tmp_path / "data"), mlflow_tracking_uri=None)
+    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None)
     said = "the test part's ROC-AUC 0.540 (95% interval 0.39–0.69, 12 SQLs) cannot be told from chance"
     log_training(trained, policy, settings, {"path": "t", "leads": 1}, weak=said)
     why = "registered it without an alias, as its test ROC-AUC could not be told from chance"

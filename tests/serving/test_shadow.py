@@ -10,7 +10,6 @@ from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.record import DecisionRecord
 from leadgate.serving.store_models import DecisionRow, ShadowDecisionRow
 from tests.factories import lead_dict
-from tests.registry_folders import new_registry
 from tests.serving.conftest import KEYS, auth
 
 
@@ -22,7 +21,7 @@ def two_models(tmp_path_factory, trained, policy):
     from leadgate.training.registry import log_training
 
     settings = Settings(
-        data_dir=new_registry(tmp_path_factory.mktemp("shadow")), mlflow_tracking_uri=None, database_url=None
+        data_dir=tmp_path_factory.mktemp("shadow"), mlflow_tracking_uri=None, database_url=None
     )
     log_training(trained, policy, settings, {"path": "test", "leads": 1})
     log_training(trained, policy, settings, {"path": "test", "leads": 1})

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.registry_folders import new_registry
-
 # A `;`-separated European export without ids or dates: its own picklists, a decimal-comma budget.
 SHOP_MAPPING = """\
 name: shop
@@ -86,7 +84,7 @@ def register_shop_models(folder: Path, mappings: list[str]):
 
     policy = load_policy()
     saved = {k: os.environ.pop(k, None) for k in ("DATABASE_URL", "MLFLOW_TRACKING_URI")}
-    settings = Settings(data_dir=new_registry(folder))
+    settings = Settings(data_dir=folder)
     for mapping in mappings:
         history = history_from_export(shop_rows(), parse_mapping(mapping)).history
         log_training(train_model(history, policy, seed=0), policy, settings, {"path": "shop", "leads": 3000})
