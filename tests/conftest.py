@@ -20,6 +20,15 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 # CLI's console is made at import: unset, each CliRunner call's own COLUMNS is read when it prints.
 for name in ("COLUMNS", "LINES"):
     os.environ.pop(name, None)
+# Test folders in memory where Linux offers room for them: every SQLite commit syncs to disk, and a core waits
+# for it (tests/cli/test_export_shapes.py made 11,768 syncs; beside it on the same loaded machine, 185 -> 159 s
+# wall, the same CPU). A killed process leaves the same files either way. A run's folders take a few hundred MB
+# and pytest keeps the last three runs', hence the room asked for; a given --basetemp or temproot wins.
+if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+    import shutil
+
+    if shutil.disk_usage("/dev/shm").free >= 4 * 2**30:
+        os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", "/dev/shm")
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 # The developer's settings that would otherwise reach a test's Settings or CLI run.
