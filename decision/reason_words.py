@@ -93,11 +93,22 @@ def _category(label: str, column: str) -> Renderer:
     return render
 
 
-def _channel(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    channel, campaign = d.table.text["channel"][i], d.table.text["campaign"][i]
-    if not channel:
-        return f"Campaign {campaign}, channel not given" if campaign else "Channel not given"
-    return f"Came from {channel_label(channel)}" + (f" (campaign {campaign})" if campaign else "")
+def channel_renderer(channels_learned: bool = True) -> Renderer:
+    """Channel and campaign in words; a model whose training leads named no channel (an export with only a
+    campaign column) never speaks of one (walk AB: "Channel not given" for a blank campaign)."""
+
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        channel, campaign = d.table.text["channel"][i], d.table.text["campaign"][i]
+        if not channel and not channels_learned:
+            return f"Campaign {campaign}" if campaign else "Campaign not given"
+        if not channel:
+            return f"Campaign {campaign}, channel not given" if campaign else "Channel not given"
+        return f"Came from {channel_label(channel)}" + (f" (campaign {campaign})" if campaign else "")
+
+    return render
+
+
+_channel = channel_renderer()  # a model's own book says whether it learned channels (ReasonBook)
 
 
 Floors = dict[str, int]  # event type → the count from which it may stand for more (see count_words.at_least)

@@ -12,7 +12,13 @@ from leadgate.decision.count_recovery import count_recoveries
 from leadgate.decision.custom_words import POOLED, custom_given, custom_renderer, more_helps, number_text
 from leadgate.decision.intent_words import windowed_renderers
 from leadgate.decision.reason_given import GIVEN, Given
-from leadgate.decision.reason_words import RENDERERS, Renderer, event_renderers, size_renderer
+from leadgate.decision.reason_words import (
+    RENDERERS,
+    Renderer,
+    channel_renderer,
+    event_renderers,
+    size_renderer,
+)
 from leadgate.decision.reasons_size import backed_size_renderer, size_for_backed
 from leadgate.decision.record import Reason
 from leadgate.decision.recovery import (
@@ -132,6 +138,7 @@ class ReasonBook:
             match = reference.features[builder.feature_names.index("email_matches_website")]
             recoveries["email_domain"] = email_recovery(sum(count > 0 for count in match.leads) > 1)
         names, levels = builder.feature_names, getattr(builder, "vocabularies_", {})
+        renderers["channel"] = channel_renderer(len(levels.get("channel", ())) > 1)  # beyond "(other)"
         for field in builder.custom_fields:
             column = names.index(field.feature)
             renderers[field.feature] = custom_renderer(field, column)

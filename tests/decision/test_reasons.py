@@ -221,3 +221,22 @@ def test_schema_codes_read_as_words_a_rep_says(policy):
         ("Company type: B2B", "Inquiry type: RFP (request for proposal)"),
         ("Company type: education", "Inquiry type: demo"),
     ]
+
+
+def test_a_model_that_learned_no_channel_never_speaks_of_one(policy):
+    from leadgate.decision.reasons import ReasonBook
+    from leadgate.features.builder import FeatureBuilder
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+    from tests.factories import make_lead
+
+    # Walk AB: an export with a campaign column and no channel read "Channel not given" for a blank campaign.
+    def said(channel):
+        leads = [make_lead(source={"channel": channel, "campaign": c}) for c in ("spring-abm", None)]
+        derived = derive(build_table(leads), policy.signal_rules)
+        book = ReasonBook.for_builder(FeatureBuilder(min_category_count=1).fit(derived))
+        render = book.renderers[book.families.index("channel")]
+        return [render(derived, None, i, True) for i in range(2)]
+
+    assert said(None) == ["Campaign spring-abm", "Campaign not given"]
+    assert said("webinar") == ["Came from webinar (campaign spring-abm)", "Came from webinar"]
