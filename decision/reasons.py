@@ -11,6 +11,7 @@ import numpy as np
 from leadgate.decision.count_recovery import count_recoveries
 from leadgate.decision.custom_words import POOLED, custom_given, custom_renderer, more_helps, number_text
 from leadgate.decision.intent_words import windowed_renderers
+from leadgate.decision.reason_backing import unbacked
 from leadgate.decision.reason_given import GIVEN, Given
 from leadgate.decision.reason_words import (
     RENDERERS,
@@ -180,18 +181,13 @@ class ReasonBook:
         """(against, for) masks from `below_average`, (None, None) for a model without statistics.
 
         Against: most of the family's negative pull comes from values in ranges converting clearly below
-        average. For: most of its positive pull comes neither from such values nor from a pooled level, and a
-        company size outside the target range converted clearly above average (reasons_size).
+        average. For: most of its positive pull comes neither from such values nor from a pooled level, nor
+        from a category level that did not convert clearly above average, and a company size outside the
+        target range converted clearly above average (reasons_size).
         """
         if below is None:
             return None, None
-        # A pooled level's pull is the pool's, mostly other levels' (walk K: "Dashboards;Analytics (other)"
-        # pulled up by the API combinations beside it, converting at 16%): no reason *for* a lead.
-        unproven = below
-        if matrix is not None and self.categorical:
-            unproven = below.copy()
-            columns = list(self.categorical)
-            unproven[:, columns] |= matrix[:, columns] == 0
+        unproven = unbacked(below, matrix, self.categorical, self.reference)
         # Columns sorted by family once, then summed in runs: a BLAS matmul costs 5x more on a busy 2-core
         # machine, and sorting each product again cost as much as the sums.
         order, starts = self._family_runs

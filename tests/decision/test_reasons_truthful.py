@@ -362,3 +362,34 @@ def test_a_category_s_recovery_names_its_levels_as_the_export_spells_them(policy
         recover(derived, matrix, 150)
         == "Recent conversion: Demo request (converted above average in training)"
     )
+
+
+def test_a_category_level_is_a_reason_for_a_lead_only_when_it_converted_clearly_above_average():
+    import dataclasses
+
+    from leadgate.decision.reasons import ReasonBook
+    from leadgate.decision.reference import FeatureReference, ReasonReference
+    from leadgate.features.builder import FeatureBuilder
+    from leadgate.features.custom import CustomField
+
+    builder = FeatureBuilder(custom_fields=(CustomField("city", "category", "City"),))
+    column = builder.feature_names.index("custom_city")
+    # Training: the pool (code 0), a level well below (1), one about average (2), one clearly above (3).
+    leads, sqls = (400, 400, 400, 400, 0), (40, 20, 75, 200, 0)
+    features = tuple(
+        FeatureReference(name, (1.0, 2.0, 3.0), leads, sqls)
+        if j == column
+        else FeatureReference(name, (), (sum(leads), 0), (sum(sqls), 0))
+        for j, name in enumerate(builder.feature_names)
+    )
+    reference = ReasonReference(sum(sqls) / sum(leads), sum(leads), features)
+    book = dataclasses.replace(ReasonBook.for_builder(builder), reference=reference)
+    family = book.families.index("custom_city")
+    matrix = np.zeros((3, len(book.to_families)))
+    matrix[:, column] = [1.0, 2.0, 3.0]
+    contributions = np.zeros((3, len(book.to_families) + 1))
+    contributions[:, column] = 0.34  # the model's pull up, whatever the level's own record
+    below = reference.below_average(matrix)
+    # Walk AB: a 31-lead city with 3 SQLs was "+1 pt City: Vgrmmgkf" For; only training behind it makes one.
+    _, for_ = book.sides(below, contributions, matrix)
+    assert for_[:, family].tolist() == [False, False, True]
