@@ -28,6 +28,5 @@ def unbacked(
         # Walk AB: a city of 31 training leads and 3 SQLs pulled up by +0.34 log-odds, "+1 pt City: Vgrmmgkf"
         # For, its true rate below average. A level is a reason for a lead only with training behind it, as
         # Against needs a level clearly below average.
-        for j in columns:
-            unproven[:, j] |= ~reference.above_for(j, matrix[:, j])
+        unproven[:, columns] |= ~reference.above_average(matrix, columns)
     return unproven

@@ -155,23 +155,33 @@ class ReasonReference:
         widest = max((len(f.edges) for f in self.features), default=0)
         grid = np.full((len(self.features), widest), np.inf)
         below_grid = np.zeros((len(self.features), widest + 2), dtype=bool)
+        above_grid = np.zeros((len(self.features), widest + 2), dtype=bool)
         for j, feature in enumerate(self.features):
             grid[j, : len(feature.edges)] = feature.edges
             below_grid[j, : len(below[j])] = below[j]
+            above_grid[j, : len(above[j])] = above[j]
         object.__setattr__(self, "_edge_grid", grid)
         object.__setattr__(self, "_edge_counts", np.array([len(f.edges) for f in self.features]))
         object.__setattr__(self, "_missing_range", np.array([len(f.leads) - 1 for f in self.features]))
         object.__setattr__(self, "_below_grid", below_grid)
+        object.__setattr__(self, "_above_grid", above_grid)
 
     def below_average(self, matrix: np.ndarray) -> np.ndarray:
         """(n, features) True where the lead's value lies in a range converting clearly below average."""
+        return self._apart(matrix, self._below_grid, self._below, range(matrix.shape[1]))
+
+    def above_average(self, matrix: np.ndarray, columns: list[int]) -> np.ndarray:
+        """(n, len(columns)) True where the lead's value in each of `columns` converts clearly above average."""
+        return self._apart(matrix, self._above_grid, self._above, columns)
+
+    def _apart(self, matrix: np.ndarray, grid: np.ndarray, by_column: list, columns) -> np.ndarray:
         if len(matrix) <= FEW_LEADS:
             index = np.minimum((self._edge_grid <= matrix[:, :, None]).sum(axis=2), self._edge_counts)
             index = np.where(np.isnan(matrix), self._missing_range, index)
-            return self._below_grid[np.arange(matrix.shape[1]), index]
-        result = np.zeros(matrix.shape, dtype=bool)
-        for j, feature in enumerate(self.features):
-            result[:, j] = self._below[j][feature.ranges(matrix[:, j])]
+            return grid[np.arange(matrix.shape[1]), index][:, list(columns)]
+        result = np.zeros((len(matrix), len(columns)), dtype=bool)
+        for i, j in enumerate(columns):
+            result[:, i] = by_column[j][self.features[j].ranges(matrix[:, j])]
         return result
 
     def below_for(self, j: int, values: np.ndarray) -> np.ndarray:
