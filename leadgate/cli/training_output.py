@@ -116,9 +116,14 @@ def calibration_words(metrics: dict) -> str:
     share = metrics["test.model_ungated.calibration_error_chance_share"]
     # An error is never 0 on a sample: the model alone is read against what an exactly right P(SQL) shows.
     verdict = (
-        "beyond chance: the test period converts unlike the P(SQL) says" if share < 0.05 else "within chance"
+        "more than chance gives: the test period's leads convert at other rates than its P(SQL) says"
+        if share < 0.05
+        else "no more than chance gives"
     )
-    return f"{said}. A perfectly calibrated model shows {chance:.3f} on as many leads: the model alone is {verdict}"
+    return (
+        f"{said}. A model whose P(SQL) is exactly right shows about {chance:.3f} on as many leads by chance: the "
+        f"model alone's error is {verdict}"
+    )
 
 
 def model_words(params: dict, candidates: list[dict], valid_auc: float) -> str:

@@ -103,8 +103,9 @@ def test_train_labels_the_calibration_error_it_prints(trained):
     assert calibration_words(m) == (
         f"calibration error on the test part: model alone {m['test.model_ungated.calibration_error']:.3f} (its "
         f"P(SQL) on the leads no gate rejects); leadgate (gates + model) {m['test.system.calibration_error']:.3f} "
-        "(a lead a gate rejects counted at P(SQL) 0). A perfectly calibrated model shows "
-        f"{m['test.model_ungated.calibration_error_chance']:.3f} on as many leads: the model alone is within chance"
+        "(a lead a gate rejects counted at P(SQL) 0). A model whose P(SQL) is exactly right shows about "
+        f"{m['test.model_ungated.calibration_error_chance']:.3f} on as many leads by chance: the model alone's "
+        "error is no more than chance gives"
     )
     # A model logged before the chance level was measured keeps its words.
     older = {k: v for k, v in m.items() if "chance" not in k}
