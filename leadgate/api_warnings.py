@@ -45,22 +45,34 @@ def warn_decided(
     if gaps:
         warnings.warn(unlearned_message(gaps), UserWarning, stacklevel=stacklevel)
     if batch:
+        from leadgate.features.pooled_columns import PooledCounts, pooled_note
         from leadgate.serving.absent_inputs import AbsentInputs, absent_message
         from leadgate.serving.batch_drift import BatchDrift, drift_message
-        from leadgate.serving.new_levels import NewLevels, new_levels_message
+        from leadgate.serving.new_levels import NewLevels, model_read, new_levels_message, training_shares
 
         absent = AbsentInputs(model)
         absent.add(leads)
         if absent.absent():
             warnings.warn(absent_message(absent.absent(), len(leads)), UserWarning, stacklevel=stacklevel)
         new = NewLevels(model, columns)
-        new.add(leads)
+        pooled = PooledCounts(getattr(model, "builder", None), columns)
+        # The leads the model reads, as `score` and `train` count them (without `decisions`: every lead).
+        read = model_read(decisions) if decisions is not None else None
+        new.add(leads if read is None else [lead for lead, kept in zip(leads, read, strict=True) if kept])
+        pooled.add(getattr(decisions, "matrix", None), read)
+        columns_found = pooled.found(training_shares(model))
+        if columns_found:
+            warnings.warn(
+                pooled_note(columns_found, "leads the model read"), UserWarning, stacklevel=stacklevel
+            )
         if new.found():
-            warnings.warn(new_levels_message(new.found(), len(leads)), UserWarning, stacklevel=stacklevel)
+            warnings.warn(new_levels_message(new.found(), new.leads), UserWarning, stacklevel=stacklevel)
         counted = BatchDrift(model, columns)
         counted.add(decisions)
         drift = counted.table()
-        drifted = drift_message(drift, as_of_option="now=", old=as_of.old, new_levels=new.found())
+        drifted = drift_message(
+            drift, as_of_option="now=", old=as_of.old, new_levels=new.found(), pooled=columns_found
+        )
         if drifted:
             warnings.warn(drifted, UserWarning, stacklevel=stacklevel)
     if as_of.old:

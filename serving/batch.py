@@ -15,6 +15,7 @@ from leadgate.decision.routes import Route
 from leadgate.features.column_currencies import with_trained_currencies
 from leadgate.features.mapping import Mapping
 from leadgate.features.money_marks import trained_marks
+from leadgate.features.pooled_columns import PooledColumn, PooledCounts
 from leadgate.features.repeated_ids import Repeats, RowIds
 from leadgate.serving.absent_inputs import AbsentInputs
 from leadgate.serving.as_of import AsOf
@@ -30,7 +31,7 @@ from leadgate.serving.batch_output import (
 from leadgate.serving.export_reader import BatchInputError
 from leadgate.serving.lead_files import INPUT_FORMATS, read_leads
 from leadgate.serving.lead_rows import Row, unflatten
-from leadgate.serving.new_levels import NewLevels
+from leadgate.serving.new_levels import NewLevels, model_read, training_shares
 from leadgate.serving.prefetch import prefetched
 
 __all__ = [
@@ -74,6 +75,11 @@ class BatchSummary:
     absent_inputs: list[tuple[str, float]] = field(default_factory=list)
     # (column in words, value, leads) of category values many decided leads hold that training pooled (NewLevels).
     new_levels: list[tuple[str, str, int]] = field(default_factory=list)
+    # Category columns many of whose filled leads hold levels the model did not learn (PooledCounts.found).
+    pooled: list[PooledColumn] = field(default_factory=list)
+    read: int = (
+        0  # decided leads the model reads (no gate kept them from sales): what new_levels counts among
+    )
     # PSI of each model column and of P(SQL) against the model's training reference (BatchDrift.table), most
     # shifted first; [] below its minimum of decided leads or without a model.
     drift: list[dict] = field(default_factory=list)
@@ -205,6 +211,7 @@ def score_rows(
     gaps: dict[str, int] = {}
     absent = AbsentInputs(pipeline.model)
     new_levels = NewLevels(pipeline.model, columns)
+    pooled = PooledCounts(getattr(pipeline.model, "builder", None), columns)
     drift = BatchDrift(pipeline.model, columns)
     ids = RowIds()
     # The cyclic GC stays off: a batch builds millions of small acyclic objects, freed by reference counting
@@ -223,7 +230,10 @@ def score_rows(
             decided_leads = [row.lead for row, record in outcomes if record is not None]
             count_unlearned(pipeline.model, decided_leads, gaps)
             absent.add(decided_leads)
-            new_levels.add(decided_leads)
+            # The leads the model reads, as `train` counts its test leads: a gate's rejections are its own line.
+            read = model_read(decisions)
+            new_levels.add(lead for lead, kept in zip(decided_leads, read, strict=True) if kept)
+            pooled.add(decisions.matrix if decisions is not None else None, read)
             drift.add(decisions)
             chunks += 1
             if on_progress:
@@ -238,6 +248,8 @@ def score_rows(
         repeats=ids.repeats(),
         absent_inputs=absent.absent(),
         new_levels=new_levels.found(),
+        pooled=pooled.found(training_shares(pipeline.model)),
+        read=new_levels.leads,
         drift=drift.table(),
         first_error=first_error,
     )

@@ -13,6 +13,7 @@ import numpy as np
 from leadgate.decision.count_words import plural
 from leadgate.decision.decisions import Decisions
 from leadgate.features.model_inputs import INPUT_WORDS, input_paths
+from leadgate.features.pooled_columns import PooledColumn
 from leadgate.serving.as_of import OLD_AFTER
 from leadgate.serving.drift import MIN_LEADS, PSI_ALERT, column_counts, drift_rows, level
 
@@ -102,11 +103,13 @@ def drift_message(
     as_of_option: str = "--as-of",
     old: int = 0,
     new_levels: list[tuple[str, str, int]] = (),
+    pooled: list[PooledColumn] = (),
 ) -> str | None:
     """What `score` and `decide` say of a drift table's model columns far from training; None when none is.
 
     `as_of_option`: how the caller sets when leads are decided (`now=` in the Python API); `old`: leads created
-    long ago and decided as of now (AsOf.old); `new_levels`: the new values already said (NewLevels.found).
+    long ago and decided as of now (AsOf.old); `new_levels`: the new values already said (NewLevels.found);
+    `pooled`: the category columns whose levels the model did not learn, already said (PooledCounts.found).
     """
     far = far_columns(table)
     if not far:
@@ -116,13 +119,19 @@ def drift_message(
     timing = old > 0 or any(row["kind"] == DAYS_TO_DECISION for row in far)
     timed_kinds = (DAYS_TO_DECISION, WINDOWED_EVENTS) if timing else (DAYS_TO_DECISION,)
     named_new = {words for words, _, _ in new_levels}
-    newly = [row for row in far if row["kind"] not in timed_kinds and row.get("input") in named_new]
+    pooled_features = {column.feature for column in pooled}
+    newly = [
+        row
+        for row in far
+        if row["kind"] not in timed_kinds
+        and (row.get("input") in named_new or row["column"] in pooled_features)
+    ]
     filled = [row for row in far if row["kind"] not in timed_kinds and row not in newly]
     timed = [row for row in far if row["kind"] in timed_kinds]
     parts = []
     if newly:
-        # Their drift is the values training never saw, said on the line above: no file fault, no leak.
-        parts.append(f"{_listed(newly)}: moved by the new values named above")
+        # Their drift is the levels training never saw (or too rarely), said above: no file fault, no leak.
+        parts.append(f"{_listed(newly)}: moved by the levels the model did not learn, named above")
     if filled:
         parts.append(
             f"{_listed(filled)}: check that these leads' file or mapping fills them as training's did"

@@ -10,10 +10,12 @@ import numpy as np
 from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import REJECTING_ROUTES
+from leadgate.features.pooled_columns import PooledCounts, drift_cause, pooled_note
 from leadgate.features.schema import parse_lead
 from leadgate.serving.drift import MIN_LEADS, drift_table, edges_on_values
 from leadgate.serving.lifecycle_store import LiveDecision
 from leadgate.serving.model_loading import LoadedModel
+from leadgate.serving.new_levels import model_read, training_shares
 
 # Walk: decayed_intent read 4.4 (major) while P(SQL) barely moved: training leads at exactly 1.0 or 3.0, live
 # ones a hair lower (events minutes before creation), old edges on those values. New references put edges between
@@ -44,6 +46,9 @@ class MonitorReport:
     decided_by: dict[str, int] = field(default_factory=dict)
     # Human reviews of automatic rejections resolved in the window: n, misclassified, open, and the rate.
     reviews: dict = field(default_factory=dict)
+    # Category columns many of whose filled leads hold levels the model did not learn (PooledColumn.to_dict).
+    pooled: list[dict] = field(default_factory=list)
+    pooled_note: str = ""
 
 
 def _period(decision: LiveDecision, period: str) -> str:
@@ -119,6 +124,20 @@ def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: s
     # Scores served by an older champion are replaced by this champion's, so one model's scores are compared.
     p_sql = np.where(np.isnan(served), rebuilt.p_sql, served)
     report.drift = drift_table(reference, rebuilt.matrix, list(loaded.model.builder.feature_names), p_sql)
+    _add_pooled(report, rebuilt, loaded)
     if edges_on_values(reference) and any(row["level"] == "major" for row in report.drift):
         report.drift_note = OLD_BINS_NOTE
     return report
+
+
+def _add_pooled(report: MonitorReport, rebuilt, loaded: LoadedModel) -> None:
+    """Name the category columns whose levels the model did not learn, and give them as their drift's cause."""
+    counts = PooledCounts(loaded.model.builder)
+    counts.add(rebuilt.matrix, model_read(rebuilt))
+    found = counts.found(training_shares(loaded.model))
+    report.pooled = [column.to_dict() for column in found]
+    report.pooled_note = pooled_note(found, "leads the model read") or ""
+    causes = {column.feature: drift_cause(column) for column in found}
+    for row in report.drift:
+        if row["column"] in causes:
+            row["cause"] = causes[row["column"]]

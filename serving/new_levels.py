@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+import numpy as np
+
 from leadgate.decision.custom_words import value_named
+from leadgate.decision.decisions import Decisions
 from leadgate.features.category_levels import NEW_LEVEL_LEADS, NEW_LEVEL_SHARE
 from leadgate.features.custom import CustomField
 from leadgate.features.custom_columns import level_key
@@ -76,6 +79,16 @@ class NewLevels:
         return sorted(found, key=lambda item: -item[2])
 
 
+def model_read(decisions: Decisions | None) -> np.ndarray:
+    """Which decided leads the model reads (no gate kept them from sales), as `train` counts its test leads."""
+    return np.zeros(0, bool) if decisions is None else ~decisions.gates.rejecting()
+
+
+def training_shares(model) -> dict[str, float] | None:
+    """Each category column's share of filled training leads read as "(other)"; None for older models."""
+    return getattr(model, "metadata", {}).get("pooled_shares") if model is not None else None
+
+
 def new_levels_message(found: list[tuple[str, str, int]], leads: int) -> str:
     """What `score` and `decide` say of values many decided leads hold that the model's training pooled."""
     listed = "; ".join(
@@ -83,6 +96,6 @@ def new_levels_message(found: list[tuple[str, str, int]], leads: int) -> str:
     )
     return (
         f"decided leads with values the model's training never saw or saw too rarely to learn: {listed} of the "
-        f"{leads:,} decided leads: the model reads them as rare levels, whatever they convert at; train again "
-        "once enough of them have outcomes"
+        f"{leads:,} leads the model read (no gate rejected them): the model reads them as rare levels, whatever "
+        "they convert at; train again once enough of them have outcomes"
     )

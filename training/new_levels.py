@@ -17,6 +17,7 @@ from leadgate.features.builder import FeatureBuilder
 from leadgate.features.category_levels import NEW_LEVEL_LEADS, NEW_LEVEL_SHARE
 from leadgate.features.derived import Derived
 from leadgate.features.model_inputs import INPUT_WORDS, input_paths
+from leadgate.features.pooled_columns import PooledCounts, pooled_note
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,27 @@ def new_levels(
     return sorted(found, key=lambda level: -level.share)
 
 
+def pooled_shares(builder: FeatureBuilder, matrix: np.ndarray, train: np.ndarray) -> dict[str, float]:
+    """Each category column's share of filled training leads read as "(other)", kept with the model."""
+    counts = PooledCounts(builder)
+    counts.add(matrix, train)
+    return counts.shares()
+
+
+def pooled_test_note(
+    builder: FeatureBuilder,
+    matrix: np.ndarray,
+    test: np.ndarray,
+    training: dict[str, float],
+    field_columns: dict[str, str] | None = None,
+) -> str | None:
+    """What `train` and the report say of category columns whose filled test leads (`test`, a mask over the
+    matrix's rows) hold levels the model did not learn far more often than training's did; None when none."""
+    counts = PooledCounts(builder, field_columns)
+    counts.add(matrix, test)
+    return pooled_note(counts.found(training), "test leads")
+
+
 def _columns(builder: FeatureBuilder, derived: Derived) -> dict[str, tuple[str, str, list[str]]]:
     """Per category column the model reads: its lead path, its words and each lead's value as written.
 
@@ -113,7 +135,7 @@ def _level_words(level: NewLevel, never: bool) -> str:
         "" if never else (" (not in training)" if not level.training_leads else _seen(level.training_leads))
     )
     return (
-        f"{level.column} {level.value!r}{seen} {level.share:.0%} of the test leads "
+        f"{level.column} {level.value!r}{seen} {level.share:.0%} of the test leads ({level.leads:,} leads) "
         f"(SQL rate {level.sql_rate:.0%} against {level.rest_rate:.0%} for the rest)"
     )
 

@@ -27,6 +27,7 @@ from leadgate.training.field_checks import training_notes
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.held_out import newest_metrics, newest_note
 from leadgate.training.history import History
+from leadgate.training.new_levels import new_levels, new_levels_note, pooled_test_note
 from leadgate.training.regime import since_text
 from leadgate.training.splits import Split, SplitKind, split_history
 from leadgate.training.thresholds import GateSqls, sqls_gates_reject
@@ -60,6 +61,8 @@ class HeldOut:
     gate_sqls: GateSqls | None = None
     # With no verdict: the unread columns plain LightGBM leans on, as `train` says them (information).
     unread: str | None = None
+    # Category levels the model did not learn, held by many test leads: the column totals, then the values.
+    levels_notes: tuple[str, ...] = ()
 
 
 def evaluate_held_out(
@@ -95,6 +98,9 @@ def evaluate_held_out(
     train = split.train & learned_from(gates_only, policy)
     matrix = model.builder.transform(derived)
     notes, late = training_notes(model, derived, matrix, y, train, history)
+    levels = _levels_notes(
+        model, derived, matrix, y, train, split.test & ~gates_only.gates.rejecting(), history
+    )
     evidence = verdict_evidence(found, gate_losses(gates_only.gates, test_rows, y), late)
     said = held_out_verdict(comparison_rows(metrics, seen), metrics, evidence)
     return HeldOut(
@@ -115,7 +121,17 @@ def evaluate_held_out(
         sqls_gates_reject(gates_only.gates, test_rows, y),
         "; ".join(n for n in (None if said else unread_signal(evidence), length_only_signal(evidence)) if n)
         or None,
+        levels,
     )
+
+
+def _levels_notes(model, derived, matrix, y, train, test, history: History) -> tuple[str, ...]:
+    """`train`'s notes on category levels the model did not learn, on the same test leads (those it reads)."""
+    columns = dict(history.field_columns)
+    shares = model.metadata.get("pooled_shares")  # None for a model saved before they were kept
+    found = new_levels(model.builder, derived, y, train, test, columns)
+    said = (pooled_test_note(model.builder, matrix, test, shares, columns), new_levels_note(found))
+    return tuple(note for note in said if note)
 
 
 def held_out_since(history: History, split: Split) -> str:

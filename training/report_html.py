@@ -163,6 +163,7 @@ def render(held, sections: dict, model, policy, info) -> str:
                 paragraph(held.verdict, "warn") if held.verdict else "",
                 paragraph(held.unread) if held.unread else "",
                 *(paragraph(note, "warn") for note in held.field_notes),
+                *(paragraph(note, "warn") for note in held.levels_notes),
                 image(figures["gain"], "gain chart"),
             ),
         ),

@@ -27,7 +27,7 @@ from leadgate.training.held_out import chance_note, newest_metrics, newest_note,
 from leadgate.training.history import History
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak, suspect_columns
-from leadgate.training.new_levels import new_levels, new_levels_note
+from leadgate.training.new_levels import new_levels, new_levels_note, pooled_shares, pooled_test_note
 from leadgate.training.outcome_maturity import immature_outcomes_note
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.regime import newer_only, refuse_backwards_test
@@ -153,6 +153,8 @@ def train_model(
         model.metadata["currencies"] = history.currencies
     if history.event_caps:  # a count at its cap may stand for more: reasons say '100 or more page views'
         model.metadata["event_caps"] = dict(history.event_caps)
+    # Each category column's share of filled training leads read as "(other)": a later rise is new levels.
+    model.metadata["pooled_shares"] = pooled_shares(builder, matrix, train)
     pipeline = DecisionPipeline(policy, model)
     valid_rows = np.flatnonzero(split.valid)
     valid_decisions = pipeline.decide([history.leads[i] for i in valid_rows])
@@ -226,6 +228,13 @@ def train_model(
             "intent_windows": [choice.to_dict() for choice in windows],
             "field_notes": notes,
             "maturity_note": immature_outcomes_note(y, split, history.label_closed),
+            "pooled_note": pooled_test_note(
+                builder,
+                matrix,
+                split.test & ~gated,
+                model.metadata["pooled_shares"],
+                dict(history.field_columns),
+            ),
             "new_levels_note": new_levels_note(
                 # Only the test leads the model decides: a value every one of whose leads a gate rejects
                 # (a country not served) is the gates' doing, which their own line names, not the model's.

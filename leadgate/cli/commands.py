@@ -141,6 +141,7 @@ def score(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from leadgate.features.mapping import MappingError
+    from leadgate.features.pooled_columns import pooled_note
     from leadgate.serving.absent_inputs import absent_message
     from leadgate.serving.as_of import old_leads_message
     from leadgate.serving.batch import (
@@ -183,9 +184,13 @@ def score(
         console.print(f"[yellow]{unlearned_message(summary.unlearned_gaps)}[/]")
     if summary.absent_inputs:
         err.print(f"[yellow]{escape(absent_message(summary.absent_inputs, summary.scored))}[/]")
+    if summary.pooled:  # the column totals first: the values next are their largest parts
+        err.print(f"[yellow]{escape(pooled_note(summary.pooled, 'leads the model read'))}[/]")
     if summary.new_levels:
-        err.print(f"[yellow]{escape(new_levels_message(summary.new_levels, summary.scored))}[/]")
-    drifted = drift_message(summary.drift, old=decision_time.old, new_levels=summary.new_levels)
+        err.print(f"[yellow]{escape(new_levels_message(summary.new_levels, summary.read))}[/]")
+    drifted = drift_message(
+        summary.drift, old=decision_time.old, new_levels=summary.new_levels, pooled=summary.pooled
+    )
     if drifted:  # export column names are the sender's text
         err.print(f"[yellow]{escape(drifted)}[/]")
     rejected = all_rejected_message(summary.routes, f"{loaded.name}/{loaded.version}")

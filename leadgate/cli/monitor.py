@@ -57,6 +57,7 @@ def monitor(
     """Drift (PSI) of live features and P(SQL) against training, gate firing over time, rejections by reason."""
     from dataclasses import asdict
 
+    from rich.markup import escape
     from rich.table import Table
 
     from leadgate.serving.lifecycle_store import first_decisions
@@ -109,7 +110,8 @@ def monitor(
             title="Drift against the training reference (PSI; >0.1 moderate, >0.25 major)",
             title_justify="left",
         )
-        for column in ("column", "PSI", "level"):
+        causes = any(row.get("cause") for row in report.drift)
+        for column in ("column", "PSI", "level", *(("cause",) if causes else ())):
             table.add_column(column, justify="right" if column == "PSI" else "left")
         shown = report.drift[:DRIFT_ROWS]
         # P(SQL)'s own drift is what the help promises, however small: it is shown after the strongest columns.
@@ -117,9 +119,14 @@ def monitor(
         for row in shown:
             style = {"major": "red", "moderate": "yellow"}.get(row["level"], "")
             table.add_row(
-                row["column"], f"{row['psi']:.3f}", f"[{style}]{row['level']}[/]" if style else row["level"]
+                row["column"],
+                f"{row['psi']:.3f}",
+                f"[{style}]{row['level']}[/]" if style else row["level"],
+                *((row.get("cause", ""),) if causes else ()),
             )
         print_table(console, table)
+        if report.pooled_note:  # the cause the table names, in full, with what to do
+            console.print(f"[yellow]{escape(report.pooled_note)}[/]")
         if len(report.drift) > len(shown):
             console.print(
                 f"… {len(report.drift) - len(shown)} more columns, each drifting less (--out writes them)"

@@ -40,6 +40,8 @@ def print_training(result, registered, threshold_notes: list[str]) -> None:
     console.print(f"split: {split.note}")
     if result.extras.get("maturity_note"):
         console.print(f"[yellow]{escape(result.extras['maturity_note'])}[/]")
+    if result.extras.get("pooled_note"):  # the column totals first: the values below are their largest parts
+        console.print(f"[yellow]{escape(result.extras['pooled_note'])}[/]")
     if result.extras.get("new_levels_note"):
         console.print(f"[yellow]{escape(result.extras['new_levels_note'])}[/]")
     _print_left_out(result)

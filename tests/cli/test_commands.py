@@ -717,7 +717,12 @@ def test_score_says_on_stderr_which_new_source_many_of_the_leads_hold(trained, t
     assert result.exit_code == 0, result.output
     assert (
         "decided leads with values the model's training never saw or saw too rarely to learn: channel "
-        "'LinkedIn Lead Gen' 100% (20 leads) of the 20 decided leads" in text(result.stderr)
+        "'LinkedIn Lead Gen' 100% (20 leads) of the 20 leads the model read" in text(result.stderr)
+    )
+    # The column's total comes first: the line a file of many small new sources would give alone (walk AB).
+    assert (
+        "channel: 100% of the filled leads the model read (20 of 20) hold levels the model did not learn, against "
+        "0% in training: the model reads them all as one level, '(other)'" in text(result.stderr)
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from leadgate.features.builder import FeatureBuilder
 from leadgate.features.custom import CustomField
+from leadgate.features.pooled_columns import PooledColumn
 from leadgate.serving.batch_drift import (
     CUSTOM_FIELD,
     DAYS_TO_DECISION,
@@ -162,8 +163,11 @@ def test_a_custom_category_moved_by_new_values_already_named_is_no_leak():
     said = drift_message(table, new_levels=found)
     assert said == (
         "model columns far from training (PSI > 0.25): custom_preferred_integration 2.22 (Preferred Integration), "
-        "channel 1.15 (Original Source): moved by the new values named above"
+        "channel 1.15 (Original Source): moved by the levels the model did not learn, named above"
     )
+    # A column whose total of unlearned levels was said is moved by them, though no one value was named.
+    pooled = [PooledColumn("custom_preferred_integration", "Preferred Integration", 900, 1000, 0.02)]
+    assert drift_message(table, new_levels=found[1:], pooled=pooled) == said
     # A custom field no new value explains keeps the leak advice.
     alone = drift_message(table, new_levels=found[1:])
     assert (

@@ -65,3 +65,34 @@ def test_a_reference_with_edges_on_values_is_said_to_need_a_train_when_it_shows_
     old = dataclasses.replace(model, metadata={**model.metadata, "reference": legacy})
     loaded = dataclasses.replace(loaded, model=old)
     assert monitor(decisions, loaded).drift_note == OLD_BINS_NOTE
+
+
+def test_a_column_whose_live_levels_the_model_never_learned_is_given_as_its_drift_s_cause(
+    trained, policy, history_records
+):
+    import json
+
+    from leadgate.serving.model_loading import LoadedModel
+
+    # Walk AB: the window's sources are all new (20 of them, none a tenth of the leads); the rest as training's.
+    leads = [
+        {
+            **{k: v for k, v in record.items() if k != "outcome"},
+            "source": {**record["source"], "channel": f"2027-{i // 20} ABM"},
+        }
+        for i, record in enumerate(history_records[:400])
+    ]
+    loaded = LoadedModel(model=trained.model, policy=policy, name="leadgate", version="1", run_id="r")
+    report = monitor(_live(leads), loaded)
+    [pooled] = report.pooled
+    assert (pooled["feature"], pooled["share"], pooled["training_share"]) == ("channel", 1.0, 0.0)
+    [row] = [row for row in report.drift if row["column"] == "channel"]
+    assert row["level"] == "major"
+    assert row["cause"] == "levels the model did not learn: 100% of the filled leads (0% in training)"
+    assert report.pooled_note.startswith("channel: 100% of the filled leads the model read (")
+    assert json.loads(json.dumps(report.pooled))[0]["column"] == "channel"  # as --out writes it
+    # Training's own sources: nothing named, no cause.
+    calm = monitor(
+        _live([{k: v for k, v in r.items() if k != "outcome"} for r in history_records[:400]]), loaded
+    )
+    assert calm.pooled == [] and not any("cause" in row for row in calm.drift)

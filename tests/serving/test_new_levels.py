@@ -38,8 +38,8 @@ def test_a_value_a_large_share_of_leads_hold_that_training_pooled_is_named_with_
     assert new.found() == [("Lead Source", "LinkedIn Lead Gen", 35), ("Module", "Compliance Module", 30)]
     assert new_levels_message(new.found()[:1], 100) == (
         "decided leads with values the model's training never saw or saw too rarely to learn: Lead Source "
-        "'LinkedIn Lead Gen' 35% (35 leads) of the 100 decided leads: the model reads them as rare levels, "
-        "whatever they convert at; train again once enough of them have outcomes"
+        "'LinkedIn Lead Gen' 35% (35 leads) of the 100 leads the model read (no gate rejected them): the model "
+        "reads them as rare levels, whatever they convert at; train again once enough of them have outcomes"
     )
 
 
@@ -69,3 +69,30 @@ def test_score_says_so_for_a_file_whose_source_training_never_saw(pipeline, tmp_
     source.write_text("".join(json.dumps(lead) + "\n" for lead in leads))
     summary = score_file(pipeline, source, tmp_path / "out.parquet")
     assert summary.new_levels == [("channel", "LinkedIn Lead Gen", 25)]
+
+
+def test_score_of_a_later_file_of_only_new_sources_names_the_column_total_and_the_drift_cause(
+    pipeline, tmp_path
+):
+    from leadgate.features.pooled_columns import pooled_note
+    from leadgate.serving.batch_drift import drift_message
+
+    # Walk AB's campaigns, on a column the session's model learned every level of: 20 new sources of 20 leads
+    # each, none a tenth of the file, none seen by training.
+    leads = [lead_dict(lead_id=f"c{i}", source={"channel": f"2027-{i // 20} ABM"}) for i in range(400)]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(lead) + "\n" for lead in leads))
+    summary = score_file(pipeline, source, tmp_path / "out.parquet")
+    assert summary.new_levels == []  # no one source reaches the tenth a value needs to be named alone
+    [column] = [c for c in summary.pooled if c.feature == "channel"]
+    assert (column.pooled, column.filled) == (summary.read, summary.read)
+    assert column.training_share < 0.1
+    assert pooled_note(summary.pooled, "leads the model read").startswith(
+        f"channel: 100% of the filled leads the model read ({summary.read:,} of {summary.read:,}) hold levels the "
+        "model did not learn, against"
+    )
+    said = drift_message(summary.drift, new_levels=summary.new_levels, pooled=summary.pooled)
+    moved, _, _ = said.partition(": moved by the levels the model did not learn, named above")
+    assert "channel " in moved.rpartition(";")[2]
+    checked = [part for part in said.split("; ") if "file or mapping" in part]
+    assert not any("channel " in part for part in checked)

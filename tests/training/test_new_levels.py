@@ -44,7 +44,7 @@ def test_a_source_first_seen_in_the_test_part_is_named_by_its_export_column_with
     note = new_levels_note([level])
     assert note == (
         "test leads with values training never saw: Lead Source 'LinkedIn Lead Gen' 45% of the test leads "
-        "(SQL rate 11% against 35% for the rest): the model reads them as rare levels, whatever they convert "
+        "(45 leads) (SQL rate 11% against 35% for the rest): the model reads them as rare levels, whatever they convert "
         "at; retrain when enough of them have outcomes"
     )
 
@@ -108,3 +108,30 @@ def test_a_mapped_export_s_history_knows_which_column_fills_each_field():
     columns = dict(history.field_columns)
     assert columns["source.channel"] == "Lead Source"
     assert dict(history.subset(np.arange(3)).field_columns) == columns
+
+
+def test_train_gives_the_column_total_when_campaigns_keep_changing_and_none_fills_a_tenth(history, policy):
+    from leadgate.training.train import train_model
+
+    subset = history.subset(np.arange(4000))
+    # Walk AB: each campaign runs for 40 consecutive leads (by creation), so the test part's are all new, and
+    # none reaches the tenth of the test leads a value needs to be named alone.
+    leads = [
+        lead.model_copy(
+            update={"source": lead.source.model_copy(update={"campaign": f"2026 camp {i // 40}"})}
+        )
+        for i, lead in enumerate(subset.leads)
+    ]
+    subset = replace(subset, leads=leads, field_columns=(("source.campaign", "Campaign"),))
+    result = train_model(subset, policy, seed=0)
+    # A few campaigns fall below the 20 training leads a level needs once gated leads are left out.
+    training_share = result.model.metadata["pooled_shares"]["campaign"]
+    assert training_share < 0.1
+    note = result.extras["pooled_note"]
+    assert note.startswith("Campaign: 100% of the filled test leads (")
+    assert (
+        f"hold levels the model did not learn, against {training_share:.0%} in training: the model reads them "
+        "all as one level, '(other)'"
+    ) in note
+    assert "a values: map grouping its levels" in note
+    assert result.extras["new_levels_note"] is None

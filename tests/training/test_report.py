@@ -232,3 +232,19 @@ def test_the_report_repeats_train_s_warning_when_its_roc_auc_cannot_be_told_from
         "but its model alone ranks the test leads no gate rejects at 0.700 (95% interval 0.62–0.78)" in page
     )
     assert f"which reject 6 of the {sqls:,} test SQLs (competitor 6)" in page
+
+
+def test_the_report_gives_train_s_note_on_levels_the_model_did_not_learn_in_the_same_words(history, policy):
+    from leadgate.training.train import train_model
+
+    # Walk AB: campaigns of 40 consecutive leads each, so the test part's are all new; the report left it out.
+    subset = history.subset(np.arange(4000))
+    leads = [
+        lead.model_copy(update={"source": lead.source.model_copy(update={"campaign": f"camp {i // 40}"})})
+        for i, lead in enumerate(subset.leads)
+    ]
+    subset = dataclasses.replace(subset, leads=leads, field_columns=(("source.campaign", "Campaign"),))
+    result = train_model(subset, policy, seed=0)
+    said = evaluate_held_out(subset, result.model, policy, seed=0).levels_notes
+    assert said == (result.extras["pooled_note"],)
+    assert said[0].startswith("Campaign: 100% of the filled test leads")
