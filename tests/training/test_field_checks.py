@@ -41,7 +41,7 @@ def test_a_category_mostly_pooled_is_named_with_its_share():
     assert note.startswith(
         "custom field segment: 100% of the training leads that have it hold a level too rare"
     )
-    assert "(400 levels; fewer than 20 leads each, or beyond the 40 most common)" in note
+    assert "(400 levels; fewer than 20 leads each, or beyond the 250 most common)" in note
     common = ["a", "b"] * (N // 2)
     assert (
         _notes(CustomField("segment", "category", "Segment"), common, vocabulary=("(other)", "a", "b")) == []
