@@ -95,7 +95,7 @@ def evaluate_held_out(
     train = split.train & learned_from(gates_only, policy)
     matrix = model.builder.transform(derived)
     notes, late = training_notes(model, derived, matrix, y, train, history)
-    evidence = verdict_evidence(found, gate_losses(gates_only.gates, test_rows, y), late)
+    evidence = verdict_evidence(found, gate_losses(gates_only.gates, test_rows, y, decisions.p_sql), late)
     said = held_out_verdict(comparison_rows(metrics, seen), metrics, evidence)
     return HeldOut(
         history.subset(test_rows),

@@ -233,7 +233,7 @@ def train_model(
             ),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.left_out,
-            **verdict_evidence(findings, gate_losses(all_decisions.gates, test_rows, y), late),
+            **verdict_evidence(findings, gate_losses(all_decisions.gates, test_rows, y, test.p_sql), late),
             # What gives the outcome away, read by leadgate itself: the model is registered, but under no alias.
             # (A leak only the baselines read is named by the verdict and keeps the alias.)
             "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"], late)
