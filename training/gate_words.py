@@ -34,7 +34,9 @@ def earning_words(losses) -> str:
             f"{g['gate']} earns its place (ROC-AUC falls {-g['cost']:.3f} with it off alone, 95% paired interval "
             f"{-g['cost_high']:.3f} to {-g['cost_low']:.3f})"
         )
-    falls = " and ".join(f"{-g['cost']:.3f}" for g in helps[:NAMES_LISTED])
+    falls = [f"{-g['cost']:.3f}" for g in helps]
+    # As `names` lists them: past the first few, gates are counted, not named, and each lowers ROC-AUC less.
+    falls = names(falls if len(falls) <= NAMES_LISTED + 1 else [*falls[:NAMES_LISTED], "less"])
     return f"{names(g['gate'] for g in helps)} earn their place (ROC-AUC falls {falls} with each off alone)"
 
 

@@ -76,6 +76,12 @@ def test_the_gates_that_earn_their_place_are_said_to_keep():
         "student_or_academic and personal_email earn their place (ROC-AUC falls 0.011 and 0.006 with each off "
         "alone) and below_size_floor costs nothing measurable: keep them"
     )
+    # Many small gates that each keep a few non-converters out: the first named, the rest counted.
+    many = [_gate(f"g{i}", 0.01, (0.0, 0.06), (-0.02 + i / 1000, -0.01 + i / 1000, -0.005)) for i in range(7)]
+    assert keep_words(many) == (
+        "g0, g1, g2, g3 and 3 more earn their place (ROC-AUC falls 0.010, 0.009, 0.008, 0.007 and less with "
+        "each off alone): keep them"
+    )
     # A cost that could not be measured (a test part of one class) is neither kept nor turned off.
     unmeasured = _gate("job_seeker", 0.1, (0.0, 0.0), (float("nan"),) * 3)
     assert keep_words([unmeasured]) == "" and gate_loss_words([unmeasured]) == ""
