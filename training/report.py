@@ -61,7 +61,7 @@ class HeldOut:
     # With no verdict: the unread columns plain LightGBM leans on, as `train` says them (information).
     unread: str | None = None
     # Per rejecting gate, its ROC-AUC cost turned off alone (gate_losses.gate_losses), as the verdict reads it.
-    gate_losses: tuple[dict, ...] = ()
+    gate_losses: tuple[dict, ...] | None = None
 
 
 def evaluate_held_out(
@@ -159,7 +159,7 @@ def gate_firing(held: HeldOut) -> pd.DataFrame:
     won = held.history.won.astype(bool) if held.history.won_labelled else None
     table = gate_table(held.decisions, held.decisions, held.sql.astype(bool), won, BacktestParams())
     # A gate that rejects no held-out lead (or only routes, capping at verify or nurture) has no cost: NaN.
-    costs = {g["gate"]: g for g in held.gate_losses}
+    costs = {g["gate"]: g for g in held.gate_losses or ()}
     for column, key in (
         ("roc_auc_cost", "cost"),
         ("roc_auc_cost_low", "cost_low"),

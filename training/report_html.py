@@ -62,7 +62,7 @@ def _header(held, model, policy, info) -> str:
             "warn",
         )
     # The warning `train` ended with, for the reader of this page: a ROC-AUC chance could give.
-    chance = chance_note(held.metrics, int(held.sql.sum()), held.gate_sqls)
+    chance = chance_note(held.metrics, int(held.sql.sum()), held.gate_sqls, held.gate_losses)
     if chance:
         warning += paragraph(f"Warning: {chance}.", "warn")
     if held.newest:  # a random split's test part is mostly older leads: what it hides, as `train` said it
