@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from leadgate.training.gate_losses import where_lost
+from leadgate.training.gate_words import where_lost
 from leadgate.training.leakage import leak, suspect_columns
 
 # An unread column is named as carrying signal when it holds at least this share of plain LightGBM's gain.

@@ -1,26 +1,37 @@
-"""Which rejecting gates cost leadgate the SQLs a plain model keeps, in numbers a policy author can act on."""
+"""What each rejecting gate costs leadgate's ROC-AUC on the test part, measured by turning it off alone."""
 
 from __future__ import annotations
-
-from collections.abc import Collection
 
 import numpy as np
 
 from leadgate.decision.gates import GateResults
+from leadgate.training.intervals import delong_difference
 
 
-def gate_losses(gates: GateResults, rows: np.ndarray, sql: np.ndarray, top: int = 3) -> list[dict]:
-    """Per rejecting gate, on `rows` of the batch (e.g. the test part; `sql` is the whole batch's): the share of
-    those leads it keeps from sales and their SQL rate against the rest's, the gates that lose most SQLs first."""
+def gate_losses(gates: GateResults, rows: np.ndarray, sql: np.ndarray, p_sql: np.ndarray) -> list[dict]:
+    """Per rejecting gate on `rows` of the batch (the test part; `sql` is the whole batch's, `p_sql` the model's
+    score of `rows`, in their order): the share it rejects, their SQL rate against the rest's, and its cost,
+    the costliest first.
+
+    The cost is the system ROC-AUC with that gate alone switched off minus the system's own, with DeLong's
+    paired 95% interval: the system scores a rejected lead 0 (as `train` does), and with the gate off its
+    leads that no other gate rejects get the model's P(SQL). Positive: the gate lowers ROC-AUC."""
     rows = np.asarray(rows)
     if not len(rows):
         return []
-    fired, sql = gates.fired[rows] & ~gates.lifted[rows], np.asarray(sql, dtype=bool)[rows]
+    sql, p_sql = np.asarray(sql, dtype=bool)[rows], np.asarray(p_sql, dtype=float)
+    rejecting = np.array([spec.route.rejecting for spec in gates.specs], dtype=bool)
+    held_by = gates.fired[rows] & ~gates.lifted[rows] & rejecting[None, :]
+    held_count = held_by.sum(axis=1)
+    system = np.where(held_count > 0, 0.0, p_sql)
     found = []
     for j, spec in enumerate(gates.specs):
-        if not spec.route.rejecting or not fired[:, j].any():
+        held = held_by[:, j]
+        if not held.any():
             continue
-        held = fired[:, j]
+        # Off alone: a lead another gate also rejects stays rejected, so only the gate's own leads move.
+        without = np.where(held & (held_count == 1), p_sql, system)
+        cost = delong_difference(sql, without, system)
         found.append(
             {
                 "gate": spec.code,
@@ -28,49 +39,25 @@ def gate_losses(gates: GateResults, rows: np.ndarray, sql: np.ndarray, top: int 
                 "sqls": int(sql[held].sum()),
                 "sql_rate": float(sql[held].mean()),
                 "rest_sql_rate": float(sql[~held].mean()) if (~held).any() else float("nan"),
+                "cost": cost.value,
+                "cost_low": cost.low,
+                "cost_high": cost.high,
             }
         )
-    return sorted(found, key=lambda g: -g["sqls"])[:top]
+    # NaN costs (a test part of one class) last.
+    return sorted(found, key=lambda g: -g["cost"] if g["cost"] == g["cost"] else np.inf)
 
 
-def gate_loss_words(losses: list[dict]) -> str:
-    """'below_size_floor rejects 10.6% of the test leads, converting at 30.6% against 36.8% for the rest; …'."""
-    return "; ".join(
-        f"{g['gate']} rejects {g['share']:.1%} of the test leads, converting at {g['sql_rate']:.1%} against "
-        f"{g['rest_sql_rate']:.1%} for the rest"
-        for g in losses
-    )
+def costly(losses) -> list[dict]:
+    """The gates whose cost is beyond the noise: the lower end of its paired interval above 0."""
+    return [g for g in losses if g.get("cost_low", np.nan) > 0]
 
 
-def where_lost(
-    gated_share: float | None,
-    losses=(),
-    model_all: float | None = None,
-    bar: float = 1.0,
-    inflated: Collection[str] = (),
-) -> str:
-    """Gates or model: which of leadgate's two parts can have lost what a plain model found, gates named.
+def earning(losses) -> list[dict]:
+    """The gates that raise ROC-AUC beyond the noise (the upper end of their cost's interval below 0), most first."""
+    return sorted((g for g in losses if g.get("cost_high", np.nan) < 0), key=lambda g: g["cost"])
 
-    `inflated`: columns leadgate reads that alone order the leads suspiciously well (leakage.suspect_columns);
-    its model's own ROC-AUC then blames no gate, as that column may be what lifts it."""
-    if gated_share == 0:
-        return "in leadgate's model (no gate rejected a test lead)"
-    high = losses and model_all is not None and model_all >= bar
-    if high and not inflated:
-        # Its model alone keeps up on every test lead: what the gates reject is the whole difference.
-        return (
-            f"in leadgate's gates: its model alone reaches {model_all:.3f} on every test lead, and "
-            f"{gate_loss_words(losses)} (turn a gate off or change its rule in the policy; `leadgate "
-            "backtest --proposed-policy` shows what that changes)"
-        )
-    rejected = f": gates rejected {gated_share:.1%} of the test leads" if gated_share is not None else ""
-    named = f"; {gate_loss_words(losses)}" if losses else ""
-    if high:
-        named += (
-            f"; its model alone reaches {model_all:.3f} on every test lead, a figure {', '.join(inflated)} "
-            "may inflate (above): no case for weakening a gate until that is settled"
-        )
-    return (
-        f"in leadgate's gates or model{rejected}{named} (the model report's gate table, `leadgate report`, "
-        "shows each gate)"
-    )
+
+def kept(losses) -> list[dict]:
+    """The gates measured not to cost ROC-AUC beyond the noise, those that raise it most first."""
+    return sorted((g for g in losses if g.get("cost_low", np.nan) <= 0), key=lambda g: g["cost"])

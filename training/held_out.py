@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from leadgate.training.evaluate import score_metrics
+from leadgate.training.gate_losses import costly
+from leadgate.training.gate_words import raise_words
 from leadgate.training.history import History
 from leadgate.training.intervals import z_value
 from leadgate.training.regime import newer_how, since_text
@@ -124,11 +126,14 @@ def weak_model(metrics: dict[str, float], chance: str | None) -> str | None:
     return chance if chance and not model_clears_chance(metrics) else None
 
 
-def chance_note(metrics: dict[str, float], sqls: int, gate_sqls: GateSqls | None = None) -> str | None:
+def chance_note(
+    metrics: dict[str, float], sqls: int, gate_sqls: GateSqls | None = None, losses=None
+) -> str | None:
     """A warning when the test part's ROC-AUC (leadgate, gates + model) cannot be told from chance.
 
     Walk V F4: gates that reject many SQLs drag gates + model to chance while the model alone ranks well; the
-    warning then names the gates (`gate_sqls`, `sqls_gates_reject` on the test part), not the model."""
+    warning then names the gates (`gate_sqls`, `sqls_gates_reject` on the test part), not the model, and which
+    of them measurably cost ROC-AUC turned off alone (`losses`, gate_losses.gate_losses), the ones to review."""
     auc, se = metrics.get("test.system.roc_auc", np.nan), metrics.get("test.system.roc_auc_se", np.nan)
     if auc != auc or se != se:
         return None
@@ -144,11 +149,28 @@ def chance_note(metrics: dict[str, float], sqls: int, gate_sqls: GateSqls | None
             f"{measured} for leadgate (gates + model) cannot be told from chance, but its model alone ranks the "
             f"test leads no gate rejects at {alone:.3f} (95% interval {low:.2f}–{min(high, 1):.2f}): what is weak "
             f"is the policy's gates, which reject {gate_sqls.rejected:,} of the {sqls:,} test SQLs ({named}). "
-            "Review those gates, not the history: turn one off or change its rule in a copy of the policy, and "
-            "`leadgate backtest --proposed-policy` shows what that changes"
+            f"{_gate_review(losses)}"
         )
     return (
         f"{measured} cannot be told from chance: this test cannot show that the model ranks leads better than a "
         "coin. Bring more history (more SQLs), or judge the model by a back-test on leads newer than its training "
         "(leadgate backtest --since) before trusting its scores"
+    )
+
+
+def _gate_review(losses) -> str:
+    """What to do about gates that drag gates + model to chance: turn off only a gate whose cost is measured
+    (walk AB: gates named by the SQLs they reject included one that raised ROC-AUC)."""
+    backtest = "`leadgate backtest --proposed-policy` shows what that changes"
+    if losses is None:  # not measured: the gates named by the SQLs they reject
+        return f"Review those gates, not the history: turn one off or change its rule in a copy of the policy, and {backtest}"
+    raised = raise_words(losses)
+    if not raised:
+        return (
+            "Review those gates together, not the history: no gate turned off alone measurably raises its "
+            f"ROC-AUC, so none is one to turn off alone; change their rules in a copy of the policy, and {backtest}"
+        )
+    return (
+        f"Review those gates, not the history: {raised}; turn {'it' if len(costly(losses)) == 1 else 'one'} off "
+        f"or change its rule in a copy of the policy, and {backtest}"
     )

@@ -175,8 +175,10 @@ def delong_difference(
     # Structural components: each SQL's share of non-SQLs ranked below it, each non-SQL's of SQLs above it.
     per_positive = (together[:, :m] - within_pos) / n
     per_negative = 1.0 - (together[:, m:] - within_neg) / m
-    cov = np.atleast_2d(np.cov(per_positive)) / m + np.atleast_2d(np.cov(per_negative)) / n
-    variance = float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1]) if m > 1 and n > 1 else math.nan
+    variance = math.nan
+    if m > 1 and n > 1:  # one lead a side has no spread to measure (np.cov would warn and divide by zero)
+        cov = np.atleast_2d(np.cov(per_positive)) / m + np.atleast_2d(np.cov(per_negative)) / n
+        variance = float(cov[0, 0] + cov[1, 1] - 2 * cov[0, 1])
     difference = float(aucs[0] - aucs[1])
     if not variance > 0:
         # Identical orderings (or one lead a side): no paired noise to speak of, or none that can be measured.

@@ -168,6 +168,9 @@ def log_training(
         evaluation = {"comparison": result.comparison, "routes": result.routes}
         # And each column the mapping reads that alone orders the leads suspiciously well (the verdict's words).
         evaluation["suspect_columns"] = result.extras.get("suspect_columns", [])
+        # And each rejecting gate's ROC-AUC cost turned off alone, with its paired interval: the gates the verdict
+        # names as costly, and those it says to keep, in numbers.
+        evaluation["gate_costs"] = result.extras.get("gate_losses", [])
         mlflow.log_dict({**evaluation, "left_out": result.extras.get("left_out", {})}, "evaluation.json")
         # The leads the model routes, as the report's curve and test.model_ungated measure them.
         ungated = ~test.gates.rejecting()

@@ -63,6 +63,8 @@ class HeldOut:
     unread: str | None = None
     # Category levels the model did not learn, held by many test leads: the column totals, then the values.
     levels_notes: tuple[str, ...] = ()
+    # Per rejecting gate, its ROC-AUC cost turned off alone (gate_losses.gate_losses), as the verdict reads it.
+    gate_losses: tuple[dict, ...] | None = None
 
 
 def evaluate_held_out(
@@ -101,7 +103,8 @@ def evaluate_held_out(
     levels = _levels_notes(
         model, derived, matrix, y, train, split.test & ~gates_only.gates.rejecting(), history
     )
-    evidence = verdict_evidence(found, gate_losses(gates_only.gates, test_rows, y), late)
+    losses = gate_losses(gates_only.gates, test_rows, y, decisions.p_sql)
+    evidence = verdict_evidence(found, losses, late)
     said = held_out_verdict(comparison_rows(metrics, seen), metrics, evidence)
     return HeldOut(
         history.subset(test_rows),
@@ -122,6 +125,7 @@ def evaluate_held_out(
         "; ".join(n for n in (None if said else unread_signal(evidence), length_only_signal(evidence)) if n)
         or None,
         levels,
+        tuple(losses),
     )
 
 
@@ -166,9 +170,18 @@ def reason_counts(decisions: Decisions, custom_fields: tuple = ()) -> pd.DataFra
 
 
 def gate_firing(held: HeldOut) -> pd.DataFrame:
-    """Per gate on the held-out leads: how often it fired and how the leads it fired on converted."""
+    """Per gate on the held-out leads: how often it fired, how the leads it fired on converted, and what it costs
+    leadgate's ROC-AUC turned off alone."""
     won = held.history.won.astype(bool) if held.history.won_labelled else None
     table = gate_table(held.decisions, held.decisions, held.sql.astype(bool), won, BacktestParams())
+    # A gate that rejects no held-out lead (or only routes, capping at verify or nurture) has no cost: NaN.
+    costs = {g["gate"]: g for g in held.gate_losses or ()}
+    for column, key in (
+        ("roc_auc_cost", "cost"),
+        ("roc_auc_cost_low", "cost_low"),
+        ("roc_auc_cost_high", "cost_high"),
+    ):
+        table[column] = [costs.get(code, {}).get(key, np.nan) for code in table["gate"]]
     return table.sort_values("affected_n", ascending=False, kind="stable").reset_index(drop=True)
 
 

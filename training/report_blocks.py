@@ -53,15 +53,16 @@ def interval(rate: str, low: str, high: str) -> Callable[[pd.Series], str]:
     return lambda row: "—" if _missing(row[rate]) else f"{row[rate]:.1%} [{row[low]:.1%}, {row[high]:.1%}]"
 
 
-def ranged(value: str) -> Callable[[pd.Series], str]:
+def ranged(value: str, digits: int = 2) -> Callable[[pd.Series], str]:
     """A figure with its 95% interval, read from `value`, `value_low` and `value_high` of a row: '0.580 [0.40,
-    0.76]' (two decimals: its noise is in the second); the figure alone where the row has no interval."""
+    0.76]' (two decimals: its noise is in the second; a paired difference's, narrower, in the third); the
+    figure alone where the row has no interval."""
 
     def shown(row: pd.Series) -> str:
         figure, low, high = row[value], row.get(f"{value}_low"), row.get(f"{value}_high")
         if _missing(figure):
             return "—"
-        return f"{figure:.3f}" if _missing(low) else f"{figure:.3f} [{low:.2f}, {high:.2f}]"
+        return f"{figure:.3f}" if _missing(low) else f"{figure:.3f} [{low:.{digits}f}, {high:.{digits}f}]"
 
     return shown
 

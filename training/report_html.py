@@ -62,7 +62,7 @@ def _header(held, model, policy, info) -> str:
             "warn",
         )
     # The warning `train` ended with, for the reader of this page: a ROC-AUC chance could give.
-    chance = chance_note(held.metrics, int(held.sql.sum()), held.gate_sqls)
+    chance = chance_note(held.metrics, int(held.sql.sum()), held.gate_sqls, held.gate_losses)
     if chance:
         warning += paragraph(f"Warning: {chance}.", "warn")
     if held.newest:  # a random split's test part is mostly older leads: what it hides, as `train` said it
@@ -237,7 +237,11 @@ def render(held, sections: dict, model, policy, info) -> str:
                 "Each policy gate on the held-out leads: how often it fired and the SQL rate of the leads it "
                 "fired on against the rest, with 95% Wilson intervals. A gate exists to stop leads that do "
                 "not convert: an affected SQL rate close to the rest's, or a ratio interval including 1 "
-                "('no clear difference'), asks for a back-test. 'alone' counts leads no other gate holds back.",
+                "('no clear difference'), asks for a back-test. 'alone' counts leads no other gate holds back. "
+                "'ROC-AUC cost' is leadgate's ROC-AUC with that gate alone turned off (its leads no other gate "
+                "rejects scored by the model) minus with it on, with DeLong's paired 95% interval: above 0 the "
+                "gate costs leadgate's ranking, below 0 it earns its place, an interval holding 0 is no "
+                "measurable difference.",
                 table(
                     sections["gates"],
                     [
@@ -253,6 +257,7 @@ def render(held, sections: dict, model, policy, info) -> str:
                         ),
                         ("rest", "*", interval("unaffected_conversion", "unaffected_low", "unaffected_high")),
                         ("alone", "alone_n", count),
+                        ("ROC-AUC cost", "*", ranged("roc_auc_cost", 3)),
                         ("flags", "flags", text),
                     ],
                 ),

@@ -212,7 +212,9 @@ def train_model(
         part: sqls_gates_reject(all_decisions.gates, rows, y)
         for part, rows in (("valid", valid_rows), ("test", test_rows))
     }
-    chance = chance_note(metrics, int(y_test.sum()), gate_sqls["test"])
+    # Each rejecting gate's ROC-AUC cost turned off alone: the verdict and the chance warning name only a costly one.
+    losses = gate_losses(all_decisions.gates, test_rows, y, test.p_sql)
+    chance = chance_note(metrics, int(y_test.sum()), gate_sqls["test"], losses)
     weak = weak_model(metrics, chance)
     return TrainResult(
         model=model,
@@ -242,7 +244,7 @@ def train_model(
             ),
             "baseline_columns": baselines.columns.used,
             "left_out": baselines.left_out,
-            **verdict_evidence(findings, gate_losses(all_decisions.gates, test_rows, y), late),
+            **verdict_evidence(findings, losses, late),
             # What gives the outcome away, read by leadgate itself: the model is registered, but under no alias.
             # (A leak only the baselines read is named by the verdict and keeps the alias.)
             "leak": leak(comparison, findings["strongest"], findings["alone"], findings["read"], late)

@@ -126,6 +126,26 @@ def test_gates_that_drag_a_ranking_model_to_chance_are_named_instead_of_asking_f
         "14, student_or_academic 7; a lead may be rejected by two). Review those gates, not the history: turn one off or change its rule in a "
         "copy of the policy, and `leadgate backtest --proposed-policy` shows what that changes"
     )
+    # Measured (walk AB): only the gate whose cost turned off alone lies beyond the noise is one to turn off.
+    country = {"gate": "unsupported_country", "cost": 0.081, "cost_low": 0.052, "cost_high": 0.11}
+    student = {"gate": "student_or_academic", "cost": -0.011, "cost_low": -0.018, "cost_high": -0.004}
+    assert chance_note(metrics, 74, gates, [country, student]).endswith(
+        "Review those gates, not the history: turning unsupported_country off alone raises leadgate's ROC-AUC by "
+        "0.081 (95% paired interval 0.052 to 0.110); turn it off or change its rule in a copy of the policy, and "
+        "`leadgate backtest --proposed-policy` shows what that changes"
+    )
+    spread = chance_note(metrics, 74, gates, [{**country, "cost_low": -0.002}, student])
+    assert spread.endswith(
+        "Review those gates together, not the history: no gate turned off alone measurably raises its ROC-AUC, "
+        "so none is one to turn off alone; change their rules in a copy of the policy, and `leadgate backtest "
+        "--proposed-policy` shows what that changes"
+    )
+    dearer = {"gate": "job_seeker", "cost": 0.09, "cost_low": 0.06, "cost_high": 0.12}
+    assert (
+        "turning job_seeker or unsupported_country off alone raises leadgate's ROC-AUC: job_seeker by 0.090 (95% "
+        "paired interval 0.060 to 0.120), unsupported_country by 0.081 (95% paired interval 0.052 to 0.110); turn "
+        "one off" in chance_note(metrics, 74, gates, [dearer, country])
+    )
     # Such a model keeps the champion alias: the gates would hold back any model trained under this policy.
     assert weak_model(metrics, chance_note(metrics, 74, gates)) is None
     # The model alone within chance too: the model is what is weak, whatever the gates hide.

@@ -1,6 +1,7 @@
 """MLflow logging and registration on the embedded SQLite backend."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 
@@ -29,6 +30,10 @@ def test_training_is_logged_registered_and_made_champion(registered_settings, tr
     assert run.data.params["policy_version"].startswith("default@")
     artifacts = {a.path for a in client.list_artifacts(registered.run_id)}
     assert {"policy.yaml", "features.json", "evaluation.json", "plots"} <= artifacts
+    evaluation = json.loads(Path(client.download_artifacts(registered.run_id, "evaluation.json")).read_text())
+    # Each rejecting gate's cost turned off alone, as the verdict read it (JSON keeps a NaN cost as NaN).
+    assert [g["gate"] for g in evaluation["gate_costs"]] == [g["gate"] for g in trained.extras["gate_losses"]]
+    assert evaluation["gate_costs"] and {"cost", "cost_low", "cost_high"} <= set(evaluation["gate_costs"][0])
     assert run.data.params["split.kind"] == "time" and run.data.params["features.custom_fields"] == "none"
     # Each intent window training chose is a parameter of the run, as the model bundle stores it.
     prefix = "features.intent_window."

@@ -39,6 +39,28 @@ def test_the_held_out_evaluation_gives_the_numbers_training_logged(held, trained
     assert len(held.decisions) == int(held.split.test.sum())
 
 
+def test_each_rejecting_gate_s_roc_auc_cost_is_training_s_and_in_the_gate_table(held, trained):
+    from sklearn.metrics import roc_auc_score
+
+    from leadgate.training.report import gate_firing
+
+    assert held.gate_losses and list(held.gate_losses) == trained.extras["gate_losses"]
+    top = held.gate_losses[0]
+    # Recomputed from the system's own score: that gate's leads no other gate rejects get the model's P(SQL).
+    gates = held.decisions.gates
+    column = [spec.code for spec in gates.specs].index(top["gate"])
+    held_by = gates.fired & ~gates.lifted & np.array([spec.route.rejecting for spec in gates.specs])
+    freed = held_by[:, column] & (held_by.sum(axis=1) == 1)
+    system = held.scores["system"]
+    without = np.where(freed, held.decisions.p_sql, system)
+    assert top["cost"] == pytest.approx(roc_auc_score(held.sql, without) - roc_auc_score(held.sql, system))
+    table = gate_firing(held).set_index("gate")
+    assert table.loc[top["gate"], "roc_auc_cost"] == top["cost"]
+    assert table.loc[top["gate"], "roc_auc_cost_low"] == top["cost_low"]
+    costed = set(table.index[table["roc_auc_cost"].notna()])
+    assert costed == {g["gate"] for g in held.gate_losses}
+
+
 def test_reason_counts_count_each_lead_once_per_family(held):
     counts = reason_counts(held.decisions)
     negative_per_lead = (held.decisions.negative_picks >= 0).sum(axis=1)
