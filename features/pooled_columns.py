@@ -23,7 +23,7 @@ POOLED_SHARE = NEW_LEVEL_SHARE
 POOLED_RISE = NEW_LEVEL_SHARE
 ADVICE = (
     "read something stable out of such a column (a values: map grouping its levels into types, a prefix:, or "
-    "another column such as the channel), or leave it out of the mapping, or train more often"
+    "a steadier column beside it), or leave it out of the mapping, or train more often"
 )
 
 

@@ -399,7 +399,9 @@ def test_decide_names_the_suppressions_an_unsubscribed_lead_carries(scorer):
 
 def test_decide_warns_of_a_source_training_never_saw_held_by_many_leads(scorer):
     leads = [lead_dict(lead_id=f"n{i}", source={"channel": "LinkedIn Lead Gen"}) for i in range(20)]
-    with pytest.warns(UserWarning, match="channel 'LinkedIn Lead Gen' 100% \\(20 leads\\) of the 20 decided"):
+    with pytest.warns(
+        UserWarning, match="channel 'LinkedIn Lead Gen' 100% \\(20 leads\\) of the 20 leads the model read"
+    ):
         scorer.decide(leads)
 
 
