@@ -51,6 +51,23 @@ INPUT_WORDS: dict[str, str] = {
 }
 
 
+# The built-in columns no one input feeds, in words: what a reader of `monitor`'s drift table is to check.
+MIXED_WORDS: dict[str, str] = {
+    "email_matches_website": "email domain and website",
+    "company_unidentified": "company name, website and email",
+    "decayed_intent": "recent buying events",
+    "days_since_meaningful": "days since the last buying event",
+    "lead_age_days": "days since the lead was created",
+}
+
+
+def input_names(builder: FeatureBuilder) -> dict[str, str]:
+    """Each model column, the input it reads in words: a custom field's label, else the lead path or events."""
+    names = {feature: path.removeprefix("fields.") for feature, path in INPUT_PATHS.items()}
+    names.update({f"n_{event}": f"{event} events" for event, *_ in COUNTS})
+    return {**names, **MIXED_WORDS, **{field.feature: field.label for field in builder.custom_fields}}
+
+
 def input_paths(builder: FeatureBuilder) -> dict[str, str]:
     """Each of a model's columns one input feeds, with that input's lead path, its custom fields included."""
     return {**INPUT_PATHS, **{field.feature: f"custom.{field.name}" for field in builder.custom_fields}}

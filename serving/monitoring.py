@@ -10,6 +10,7 @@ import numpy as np
 from leadgate.decision.count_words import plural
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import REJECTING_ROUTES
+from leadgate.features.model_inputs import input_names
 from leadgate.features.pooled_columns import PooledCounts, drift_cause, pooled_note
 from leadgate.features.schema import parse_lead
 from leadgate.serving.drift import MIN_LEADS, drift_table, edges_on_values
@@ -124,6 +125,10 @@ def monitor(decisions: list[LiveDecision], loaded: LoadedModel | None, period: s
     # Scores served by an older champion are replaced by this champion's, so one model's scores are compared.
     p_sql = np.where(np.isnan(served), rebuilt.p_sql, served)
     report.drift = drift_table(reference, rebuilt.matrix, list(loaded.model.builder.feature_names), p_sql)
+    # Walk AB: "custom_budget", "log10_below_target_size" named no input a reader could check.
+    reads = {**input_names(loaded.model.builder), "p_sql": "the model's score"}
+    for row in report.drift:
+        row["reads"] = reads.get(row["column"], "")
     _add_pooled(report, rebuilt, loaded)
     if edges_on_values(reference) and any(row["level"] == "major" for row in report.drift):
         report.drift_note = OLD_BINS_NOTE

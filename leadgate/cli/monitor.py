@@ -111,7 +111,7 @@ def monitor(
             title_justify="left",
         )
         causes = any(row.get("cause") for row in report.drift)
-        for column in ("column", "PSI", "level", *(("cause",) if causes else ())):
+        for column in ("column", "reads", "PSI", "level", *(("cause",) if causes else ())):
             table.add_column(column, justify="right" if column == "PSI" else "left")
         shown = report.drift[:DRIFT_ROWS]
         # P(SQL)'s own drift is what the help promises, however small: it is shown after the strongest columns.
@@ -120,6 +120,7 @@ def monitor(
             style = {"major": "red", "moderate": "yellow"}.get(row["level"], "")
             table.add_row(
                 row["column"],
+                escape(row.get("reads", "")),  # a custom field's label is the mapping author's text
                 f"{row['psi']:.3f}",
                 f"[{style}]{row['level']}[/]" if style else row["level"],
                 *((row.get("cause", ""),) if causes else ()),

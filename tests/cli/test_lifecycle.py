@@ -167,7 +167,7 @@ def test_monitor_reports_drift_gate_rates_and_rejections(live, tmp_path):
     psi = {row["column"]: row["psi"] for row in report["drift"]}
     assert psi["p_sql"] < 0.1  # the same generator as training: stable
     # P(SQL)'s row is printed however small its drift (walk N: 15 feature rows, and P(SQL) only in --out).
-    assert re.search(r"│ p_sql\s+│\s+0\.\d{3} │ stable", result.output), result.output
+    assert re.search(r"│ p_sql\s+│ the model.s score\s+│\s+0\.\d{3} │ stable", result.output), result.output
     shown = 15 + ("p_sql" not in [row["column"] for row in report["drift"][:15]])
     assert len(report["drift"]) > shown
     assert f"… {len(report['drift']) - shown} more columns, each drifting less (--out writes them)" in said

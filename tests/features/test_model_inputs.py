@@ -79,3 +79,14 @@ def test_a_custom_input_is_read_from_the_lead_s_custom_fields():
     assert input_reader("custom.region")(lead) is None
     with pytest.raises(ValueError, match="events.demo_request is not"):
         input_reader("events.demo_request")
+
+
+def test_every_model_column_names_the_input_it_reads_a_custom_field_by_its_label():
+    from leadgate.features.builder import FeatureBuilder
+    from leadgate.features.custom import CustomField
+    from leadgate.features.model_inputs import input_names
+
+    builder = FeatureBuilder(custom_fields=(CustomField("budget", "number", "Budget (USD)"),))
+    names = input_names(builder)
+    assert set(builder.feature_names) <= set(names)  # none left unnamed
+    assert names["custom_budget"] == "Budget (USD)" and names["log10_revenue"] == "company.annual_revenue"

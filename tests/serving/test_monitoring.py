@@ -89,6 +89,11 @@ def test_a_column_whose_live_levels_the_model_never_learned_is_given_as_its_drif
     [row] = [row for row in report.drift if row["column"] == "channel"]
     assert row["level"] == "major"
     assert row["cause"] == "levels the model did not learn: 100% of the filled leads (0% in training)"
+    # Each row names the input it reads, as a reader checks it (walk AB: "custom_budget" named none).
+    reads = {row["column"]: row["reads"] for row in report.drift}
+    assert reads["channel"] == "source.channel" and reads["n_page_view"] == "page_view events"
+    assert reads["log10_below_target_size"] == "company.employees" and reads["p_sql"] == "the model's score"
+    assert reads["lead_age_days"] == "days since the lead was created"
     assert report.pooled_note.startswith("channel: 100% of the filled leads the model read (")
     assert json.loads(json.dumps(report.pooled))[0]["column"] == "channel"  # as --out writes it
     # Training's own sources: nothing named, no cause.
