@@ -110,12 +110,12 @@ def monitor(
             title="Drift against the training reference (PSI; >0.1 moderate, >0.25 major)",
             title_justify="left",
         )
-        causes = any(row.get("cause") for row in report.drift)
-        for column in ("column", "reads", "PSI", "level", *(("cause",) if causes else ())):
-            table.add_column(column, justify="right" if column == "PSI" else "left")
         shown = report.drift[:DRIFT_ROWS]
         # P(SQL)'s own drift is what the help promises, however small: it is shown after the strongest columns.
         shown += [row for row in report.drift[DRIFT_ROWS:] if row["column"] == "p_sql"]
+        causes = any(row.get("cause") for row in shown)  # a column only when a row shown has one
+        for column in ("column", "reads", "PSI", "level", *(("cause",) if causes else ())):
+            table.add_column(column, justify="right" if column == "PSI" else "left")
         for row in shown:
             style = {"major": "red", "moderate": "yellow"}.get(row["level"], "")
             table.add_row(
