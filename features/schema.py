@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from leadgate.features.lead_times import LeadMoment, events_in_time
+from leadgate.features.schema_bounds import AnnualRevenue, LeadCost, SecondsOnForm
 from leadgate.features.schema_errors import (  # noqa: F401  (the lead schema's errors, re-exported)
     LEAD_ID_PATTERN,
     NO_NUL,
@@ -28,16 +29,13 @@ from leadgate.features.schema_errors import (  # noqa: F401  (the lead schema's 
 from leadgate.features.schema_types import (
     CELLS,
     STORED,
-    AnnualRevenue,
     CustomKey,
     CustomValue,
     Employees,
     IpAddress,
     JsonNumber,
-    LeadCost,
     ListedAnswers,
     Moment,  # noqa: F401  (the API's other times, re-exported)
-    SecondsOnForm,
     field_error,
     from_store,
     unseen_problem,

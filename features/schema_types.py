@@ -172,7 +172,7 @@ def _json_number(value, info: ValidationInfo):
 def _float_number(value, info: ValidationInfo):
     value = _json_number(value, info)
     if isinstance(value, int) and abs(value) >= 10**308:  # past any float: pydantic says only "valid number"
-        raise ValueError(f"expected a number within ±1e308, got {_number_shown(value)}")
+        raise ValueError(f"expected a number within ±1e308, got {number_shown(value)}")
     return value
 
 
@@ -197,13 +197,14 @@ def _employees(value, info: ValidationInfo):
     # pydantic does not turn into a 422, and a cell's '1e400' reads as inf.
     count = value if isinstance(value, int) else float(value)
     if isinstance(count, float) and math.isfinite(count) and not count.is_integer():
-        raise ValueError(f"expected a whole number of employees, got {_number_shown(value)}")
+        raise ValueError(f"expected a whole number of employees, got {number_shown(value)}")
     if not 0 <= count <= MAX_EMPLOYEES:
-        raise ValueError(f"expected 0 to {MAX_EMPLOYEES:,} employees, got {_number_shown(value)}")
+        raise ValueError(f"expected 0 to {MAX_EMPLOYEES:,} employees, got {number_shown(value)}")
     return int(count)
 
 
-def _number_shown(value) -> str:
+def number_shown(value) -> str:
+    """A number as the sender wrote it, cut short when it is hundreds of digits long."""
     # A number as the sender wrote it, but not all 400 digits of one far out of range.
     if isinstance(value, int) and abs(value) >= 10**30:
         digits = str(abs(value))
@@ -218,33 +219,6 @@ Employees = Annotated[
     | None,
     BeforeValidator(_employees),
 ]
-
-
-# Above any company's revenue (the largest are under 1e12 USD a year): a larger value is a typo or another
-# currency's amount, and a reason would print all its digits ("Annual revenue USD 1,000,…").
-MAX_ANNUAL_REVENUE = 10**13
-# No lead costs a billion dollars to acquire, and no one spends a year on a form: larger values are typos
-# or another unit (milliseconds), and the channel and data-quality reasons would print them.
-MAX_LEAD_COST = 10**9
-MAX_SECONDS_ON_FORM = 365 * 24 * 3600
-
-
-def at_most(limit: int, unit: str) -> AfterValidator:
-    """A number bounded above, refused naming the bound; a lead read back from the store keeps its value."""
-
-    def check(value: float | None, info: ValidationInfo) -> float | None:
-        # A lead stored before the bound is still decided again: the rule judges what arrives.
-        if value is not None and value > limit and not from_store(info):
-            raise ValueError(f"expected 0 to {limit:,} {unit}, got {_number_shown(value)}")
-        return value
-
-    return AfterValidator(check)
-
-
-# A company's annual revenue in USD, bounded above as employees are (below: the field's ge=0).
-AnnualRevenue = at_most(MAX_ANNUAL_REVENUE, "USD a year")
-LeadCost = at_most(MAX_LEAD_COST, "USD")
-SecondsOnForm = at_most(MAX_SECONDS_ON_FORM, "seconds")
 
 
 def _ip_address(value: str | None) -> str | None:
@@ -282,8 +256,8 @@ def custom_number_problem(value: int | float) -> str | None:
     if abs(value) <= MAX_CUSTOM_INTEGER:
         return None
     if value > 0:
-        return f"number larger than {MAX_CUSTOM_INTEGER:.0e}, got {_number_shown(value)}"
-    return f"number smaller than -{MAX_CUSTOM_INTEGER:.0e}, got {_number_shown(value)}"
+        return f"number larger than {MAX_CUSTOM_INTEGER:.0e}, got {number_shown(value)}"
+    return f"number smaller than -{MAX_CUSTOM_INTEGER:.0e}, got {number_shown(value)}"
 
 
 def _custom_value(value, info: ValidationInfo):

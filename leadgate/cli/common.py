@@ -12,6 +12,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from leadgate.cli.consoles import PIPED_WIDTH, RULE_WIDTH, console, err  # noqa: F401 - every command's
+from leadgate.cli.usage import options_before_command
 
 DataDir = Annotated[
     Path | None, typer.Option("--data-dir", help="data folder (default .leadgate or LEADGATE_DATA_DIR)")
@@ -110,25 +111,6 @@ class CommandGroup(TyperGroup):
             return super().invoke(ctx)
         except RegistryUnreachable as error:
             raise fail(str(error)) from None
-
-
-def options_before_command(group, name: str, args: list[str]) -> str | None:
-    """Why options written before the command are refused, naming where they go; None when none are."""
-    at = next((i for i, arg in enumerate(args) if arg in group.commands), None)
-    if at is None:
-        return None
-    accepted = {name for param in group.commands[args[at]].params for name in param.opts}
-    root = {name for param in group.params for name in param.opts}
-    # click reads them as the group's own options: "No such option: --data-dir" named no way out.
-    early = [arg.split("=")[0] for arg in args[:at] if arg.startswith("-")]
-    known = [name for name in early if name in accepted and name not in root]
-    if not known:
-        return None
-    command = f"{name} {args[at]}"
-    return (
-        f"{', '.join(known)} is an option of `{command}`, not of `{name}`: write it after the command "
-        f"({command} {' '.join(args[:at])} …)"
-    )
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
