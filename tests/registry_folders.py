@@ -38,3 +38,13 @@ def logged_folder(folder: Path, trained, policy, versions: int = 1, data: str = 
     """`folder` with the session's model logged `versions` times (champion 1, then challengers); its path."""
     logged_models(folder, [(trained, policy)] * versions, data)
     return folder
+
+
+def folder_copy(folder: Path, tmp_path: Path, database_url: str | None = None):
+    """Settings of a test's own copy of a logged folder (as a person copies one: a copy may move aliases)."""
+    import shutil
+
+    from leadgate.settings import Settings
+
+    shutil.copytree(folder, tmp_path / "data")
+    return Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=database_url)

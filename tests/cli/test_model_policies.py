@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from typer.testing import CliRunner
 
 from leadgate.cli import app
 from tests.conftest import ENV_NAMES
-from tests.registry_folders import logged_folder, logged_models
+from tests.registry_folders import folder_copy, logged_folder, logged_models
 
 runner = CliRunner()
 ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
@@ -36,10 +35,7 @@ def acme_folder(tmp_path_factory, trained, acme):
 
 
 def _copy(acme_folder, tmp_path):
-    from leadgate.settings import Settings
-
-    shutil.copytree(acme_folder, tmp_path / "data")
-    return Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
+    return folder_copy(acme_folder, tmp_path)
 
 
 def _promote(settings, store_url, *args):

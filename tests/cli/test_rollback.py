@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from leadgate.cli import app
 from tests.conftest import ENV_NAMES
-from tests.registry_folders import logged_folder
+from tests.registry_folders import folder_copy, logged_folder
 
 ENV = dict.fromkeys(ENV_NAMES)  # unset for each run: the developer's settings stay out
 
@@ -21,12 +21,7 @@ def two_versions(tmp_path_factory, trained, policy):
 
 def _copy(two_versions, tmp_path):
     """Settings of this test's own copy of the module's folder (a copy may move aliases and tag versions)."""
-    import shutil
-
-    from leadgate.settings import Settings
-
-    shutil.copytree(two_versions, tmp_path / "data")
-    return Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=None)
+    return folder_copy(two_versions, tmp_path)
 
 
 def _run(settings, *args):

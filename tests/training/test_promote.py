@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from tests.registry_folders import logged_models
+from tests.registry_folders import folder_copy, logged_models
 from tests.training.lifecycle_world import go_live, new_leads, outcomes_of, permuted
 
 
@@ -35,14 +35,8 @@ def registries(tmp_path_factory, policy, trained, weak):
 
 def _registry(tmp_path, store_url, registries, which: str):
     """A copy of a registered data folder (as a person copies one), deciding into the store at `store_url`."""
-    import shutil
-
-    from leadgate.settings import Settings
-
     template, champion, challenger = registries[which]
-    shutil.copytree(template, tmp_path / "data")
-    settings = Settings(data_dir=tmp_path / "data", mlflow_tracking_uri=None, database_url=store_url)
-    return settings, champion, challenger
+    return folder_copy(template, tmp_path, store_url), champion, challenger
 
 
 def _aliases(settings) -> dict[str, str]:
