@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from leadgate.features.mapping_label import fold
-from leadgate.training.splits import Split
+
+if TYPE_CHECKING:  # splits reads open_advice from here
+    from leadgate.training.history import History
+    from leadgate.training.splits import Split
 
 NEWEST_SHARE = 0.25  # of the test part: the leads a sales cycle may not have reached yet
 MIN_EXPECTED_SQLS = 10  # fewer SQLs expected among them say nothing either way
@@ -49,18 +53,39 @@ def immature_outcomes_note(sql: np.ndarray, split: Split, closed: str = "") -> s
         return None
     if binom.cdf(sqls, len(newest), rate_before) > MAX_P_VALUE:
         return None
-    mark = (
-        f"{closed}: use a status column (such as Lead Status) as the label instead, listing the values of "
-        "leads still being worked under label.open (open: [Open, Working])"
-        if closed
-        else "Mark such leads open (the mapping's label.open)"
-    )
     return (
         f"the newest {len(newest):,} test leads (the newest quarter of the test part) became SQLs at {sqls / len(newest):.1%} against "
         f"{rate_before:.1%} for the {len(before):,} leads before them: their outcomes may not be known yet "
         "(leads still being worked count as not SQL), which lowers the test figures and the recall on the "
-        f"later period. {mark}, or export again once they are decided"
+        f"later period. {open_advice(closed)}, or export again once they are decided"
     )
+
+
+def open_advice(closed: str = "") -> str:
+    """How to mark leads still being worked: label.open, or (`closed`: closed_label's words) a status column."""
+    if closed:
+        return (
+            f"{closed}: use a status column (such as Lead Status) as the label instead, listing the values of "
+            "leads still being worked under label.open (open: [Open, Working])"
+        )
+    return "Mark such leads open (the mapping's label.open)"
+
+
+def maturity_note(sql: np.ndarray, split: Split, history: History) -> str | None:
+    """Training's warning on outcomes not known yet: the test part's newest quarter converting far below the
+    leads before it, or else the newest leads, all after the last SQL, holding none more than chance allows.
+
+    The second needs no minimum of expected SQLs, so it speaks on small exports too (walk AD: 127 newest leads
+    of 1,793 without an SQL at a 7.6% rate, chance 1 in 20,000, where the quarter expected only 4.7 SQLs)."""
+    from leadgate.training.splits import unknown_newest
+
+    note = immature_outcomes_note(sql, split, history.label_closed)
+    if note is not None or split.kind != "time":
+        return note
+    found = unknown_newest(history)
+    if found is None:
+        return None
+    return f"{found[1]}. Until then the test figures and the recall on the later period count them as not SQL"
 
 
 NEWEST_PART = 0.15  # of the history by creation time: a time split's test part

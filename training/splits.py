@@ -10,6 +10,7 @@ import numpy as np
 
 from leadgate.training.data import HistoryError
 from leadgate.training.history import History
+from leadgate.training.outcome_maturity import open_advice
 
 SplitKind = Literal["auto", "time", "random"]
 MIN_LEADS_PER_PART = 50  # in each of train, valid and test
@@ -81,7 +82,7 @@ def _check_sizes(split: Split, history: History, smallest: float) -> Split:
         )
         # SQLs that stop at some date say the newest outcomes are not known yet: no split mends that, and a
         # random one would teach the model that the newest leads do not convert.
-        vanished = _unknown_newest(history) if few_sqls else None
+        vanished = unknown_newest(history) if few_sqls else None
         remedy = "bring more history"
         if split.kind == "time" and vanished is None and min(sqls, n - sqls) >= need:
             remedy += ", or use --split random (stratified: every part gets its share of SQLs)"
@@ -112,7 +113,7 @@ def _outcomes_short(n: int, sqls: int, need: int, each: int) -> str:
     )
 
 
-def _unknown_newest(history: History) -> tuple[float, str] | None:
+def unknown_newest(history: History) -> tuple[float, str] | None:
     """The newest leads, all created after the last SQL, when chance cannot explain that none is one (their
     outcomes are likely not known yet): their share of the history and words for them. None without dates, or
     when chance can."""
@@ -129,8 +130,8 @@ def _unknown_newest(history: History) -> tuple[float, str] | None:
     first = float(created[newest].min())
     return float(newest.mean()), (
         f"no SQL among the {int(newest.sum()):,} leads created since {since_text(first, created, slack=0, zone=history.zone)}"
-        f" ({int(sql.sum()):,} SQLs among the {before:,} before): are their outcomes not known yet? Mark such "
-        "leads open (the mapping's label.open), export again once they are decided, or train with --until "
+        f" ({int(sql.sum()):,} SQLs among the {before:,} before): are their outcomes not known yet? "
+        f"{open_advice(history.label_closed)}, export again once they are decided, or train with --until "
         f"{_until_before(last, first, history.zone)}; if the newest leads name SQLs by a value sql_positive does "
         "not list, add it"
     )
@@ -205,7 +206,7 @@ def _refuse_unknown_newest(history: History, test_fraction: float) -> None:
     """Walk tiny F3: the time split's refusal advised --split random on a history whose newest half held no
     SQL, and that trained a champion on leads whose outcomes were not known yet, counted as not SQL. As many
     newest leads without an SQL as a test part holds are refused here as the time split refuses them."""
-    vanished = _unknown_newest(history)
+    vanished = unknown_newest(history)
     if vanished is None or vanished[0] < test_fraction:
         return
     raise HistoryError(

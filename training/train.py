@@ -28,7 +28,7 @@ from leadgate.training.history import History
 from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak, suspect_columns
 from leadgate.training.new_levels import new_levels, new_levels_note, pooled_shares, pooled_test_note
-from leadgate.training.outcome_maturity import immature_outcomes_note
+from leadgate.training.outcome_maturity import maturity_note
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.regime import newer_only, refuse_backwards_test
 from leadgate.training.splits import Split, SplitKind, split_history, trained_period
@@ -229,7 +229,7 @@ def train_model(
         extras={
             "intent_windows": [choice.to_dict() for choice in windows],
             "field_notes": notes,
-            "maturity_note": immature_outcomes_note(y, split, history.label_closed),
+            "maturity_note": maturity_note(y, split, history),
             "pooled_note": pooled_test_note(
                 builder,
                 matrix,

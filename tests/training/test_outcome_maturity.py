@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 
 from leadgate.training.outcome_maturity import immature_outcomes_note
@@ -140,3 +142,28 @@ def test_blank_outcomes_read_as_not_sql_that_only_the_newest_leads_have_are_aske
     assert said.startswith("blank outcome cells, counted as not SQL: 60 of its 60 leads") and (
         "No outcome yet? set label.blank: open" in said
     )
+
+
+def test_a_small_exports_newest_leads_without_any_sql_are_told_though_the_quarter_expects_few():
+    """Walk AD: 127 newest contacts of 1,793 still being worked, counted as not SQL, and nothing said: the
+    quarter rule expected fewer than 10 SQLs among them. The run after the last SQL needs no such minimum."""
+    from leadgate.training.data import history_from_records
+    from leadgate.training.outcome_maturity import maturity_note
+    from leadgate.training.splits import time_split
+    from tests.training.test_data import record
+
+    # An SQL every 13th lead (7.7%), none among the newest 135: chance leaves so many without one 1 in 50,000.
+    rows = [record(i, hours=i, sql=i % 13 == 0 and i < 1670) for i in range(1800)]
+    history = history_from_records(rows)
+    split = time_split(history)
+    assert immature_outcomes_note(history.sql, split) is None  # the quarter (67 leads) expects 5 SQLs
+    said = maturity_note(history.sql, split, history)
+    assert said.startswith("no SQL among the 135 leads created since ") and said.endswith(
+        "add it. Until then the test figures and the recall on the later period count them as not SQL"
+    )
+    assert "Mark such leads open (the mapping's label.open)" in said and "train with --until" in said
+    # 44 newest without one at that rate: chance does that 1 time in 30, nothing to say.
+    calm = history_from_records([record(i, hours=i, sql=i % 13 == 0 and i < 1760) for i in range(1800)])
+    assert maturity_note(calm.sql, time_split(calm), calm) is None
+    # No order in time, no newest leads: a random split's history says nothing.
+    assert maturity_note(history.sql, replace(split, kind="random"), history) is None
