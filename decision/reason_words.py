@@ -234,11 +234,34 @@ def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
 FORM_FIELDS = (("website", "website"), ("company name", "company_name"), ("message", "message"))
 
 
-def _data_quality(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-    missing = [label for label, column in FORM_FIELDS if not d.table.text[column][i]]
-    if missing:
-        listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
-        return f"{listed.capitalize()} not given"
+# The model column telling whether each form field was given: a field no training lead had is left unsaid.
+FORM_FEATURES = {
+    "website": "has_website",
+    "company_name": "has_company_name",
+    "message": "log10_message_chars",
+}
+
+
+def form_fields_told(varied: Callable[[str], bool]) -> tuple[tuple[str, str], ...]:
+    """The FORM_FIELDS whose model column varied among the training leads (`varied`, by feature name): walk AC,
+    "Website not given" on every lead of an export without a website column."""
+    return tuple((label, column) for label, column in FORM_FIELDS if varied(FORM_FEATURES[column]))
+
+
+def data_quality_renderer(fields: tuple[tuple[str, str], ...] = FORM_FIELDS) -> Renderer:
+    """The form's completeness in words, naming only `fields` (form_fields_told) as missing."""
+
+    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
+        missing = [label for label, column in fields if not d.table.text[column][i]]
+        if missing:
+            listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
+            return f"{listed.capitalize()} not given"
+        return _form_filled(d, i)
+
+    return render
+
+
+def _form_filled(d: Derived, i: int) -> str:
     seconds = d.table.numbers["seconds_on_form"][i]
     timed = (
         ""
@@ -265,7 +288,7 @@ RENDERERS: dict[str, Renderer] = {
     **event_renderers({}),
     "opt_out": _flag_event("unsubscribe", "Asked not to receive email", "Has not opted out of email"),
     "staleness": _staleness,
-    "data_quality": _data_quality,
+    "data_quality": data_quality_renderer(),
 }
 assert set(RENDERERS) == set(FAMILIES), "every reason family needs a renderer"
 

@@ -17,7 +17,9 @@ from leadgate.decision.reason_words import (
     RENDERERS,
     Renderer,
     channel_renderer,
+    data_quality_renderer,
     event_renderers,
+    form_fields_told,
     size_renderer,
 )
 from leadgate.decision.reasons_size import backed_size_renderer, size_for_backed
@@ -26,6 +28,7 @@ from leadgate.decision.recovery import (
     RECOVERIES,
     Recovery,
     custom_recovery,
+    data_quality_recovery,
     email_recovery,
     inquiry_recovery,
     levels_above,
@@ -136,8 +139,11 @@ class ReasonBook:
             renderers["company_size"] = backed_size_renderer(renderers["company_size"], reference)
         recoveries["company_size"] = size_recovery(builder.employees_target)
         if reference is not None:
-            match = reference.features[builder.feature_names.index("email_matches_website")]
-            recoveries["email_domain"] = email_recovery(sum(count > 0 for count in match.leads) > 1)
+            varied = {f.name: f.varied() for f in reference.features}
+            recoveries["email_domain"] = email_recovery(varied["email_matches_website"])
+            told = form_fields_told(varied.__getitem__)
+            renderers["data_quality"] = data_quality_renderer(told)
+            recoveries["data_quality"] = data_quality_recovery(told)
         names, levels = builder.feature_names, getattr(builder, "vocabularies_", {})
         renderers["channel"] = channel_renderer(len(levels.get("channel", ())) > 1)  # beyond "(other)"
         for field in builder.custom_fields:

@@ -108,11 +108,16 @@ _STALE = "new activity (a demo request, a reply or a meeting) lifts this"
 _STALE_DEMO_FORM = "new activity (a reply or a meeting) lifts this"
 
 
-def _data_quality(d: Derived, x: np.ndarray, i: int) -> str:
-    missing = [label for label, column in FORM_FIELDS if not d.table.text[column][i]]
-    if missing:
-        return f"the {listed(missing, 'and')}"
-    return "only a new, complete submission changes this"
+def data_quality_recovery(fields: tuple[tuple[str, str], ...] = FORM_FIELDS) -> Recovery:
+    """The missing form fields among `fields` (reason_words.form_fields_told) that would change the decision."""
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        missing = [label for label, column in fields if not d.table.text[column][i]]
+        if missing:
+            return f"the {listed(missing, 'and')}"
+        return "only a new, complete submission changes this"
+
+    return recover
 
 
 def _title(unread: Callable[[Derived, int], bool], what: str) -> Recovery:
@@ -192,7 +197,7 @@ RECOVERIES: dict[str, Recovery] = {
     "careers": lambda d, x, i: "only the careers page visits on record count here, not other activity",
     "opt_out": lambda d, x, i: "only the contact opting back in to email changes this",
     "staleness": lambda d, x, i: _STALE_DEMO_FORM if asked_for_demo(d, i) else _STALE,
-    "data_quality": _data_quality,
+    "data_quality": data_quality_recovery(),
 }
 
 

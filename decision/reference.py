@@ -60,6 +60,10 @@ class FeatureReference:
         index = np.searchsorted(self._edges, values, side="right")
         return np.where(np.isnan(values), len(self.leads) - 1, index)
 
+    def varied(self) -> bool:
+        """Whether the training leads fell in more than one range: the column was no constant."""
+        return sum(count > 0 for count in self.leads) > 1
+
     def to_dict(self) -> dict:
         """JSON-safe form."""
         return {

@@ -240,3 +240,34 @@ def test_a_model_that_learned_no_channel_never_speaks_of_one(policy):
 
     assert said(None) == ["Campaign spring-abm", "Campaign not given"]
     assert said("webinar") == ["Came from webinar (campaign spring-abm)", "Came from webinar"]
+
+
+def test_a_form_field_no_training_lead_had_is_never_said_missing(policy):
+    import numpy as np
+
+    from leadgate.decision.reasons import ReasonBook
+    from leadgate.features.builder import FeatureBuilder
+    from leadgate.features.derived import derive
+    from leadgate.features.table import build_table
+    from leadgate.training.reason_reference import reason_reference
+    from tests.factories import lead_with_nothing_given, make_lead
+
+    # Walk AC: an export without a website column read "Website and message not given" and "Website not given"
+    # on leads whose score no website ever moved: the family names only the form fields training leads varied in.
+    def said(website):
+        leads = [
+            make_lead(
+                company={"website": website if i % 2 else None}, form={"message": "x" * (i % 7) or None}
+            )
+            for i in range(60)
+        ]
+        derived = derive(build_table(leads), policy.signal_rules)
+        builder = FeatureBuilder(min_category_count=1).fit(derived)
+        reference = reason_reference(builder, builder.transform(derived), np.arange(60) % 3 == 0)
+        book = ReasonBook.for_builder(builder, reference)
+        family = book.families.index("data_quality")
+        bare = derive(build_table([lead_with_nothing_given(company={"name": "Acme"})]), policy.signal_rules)
+        return book.renderers[family](bare, None, 0, True), book.recoveries[family](bare, None, 0)
+
+    assert said(None) == ("Message not given", "the message")
+    assert said("acme.com") == ("Website and message not given", "the website and message")
