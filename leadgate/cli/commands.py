@@ -23,6 +23,7 @@ from leadgate.cli.common import (
     CommandGroup,
     DataDir,
     DelimiterOpt,
+    ExportMappingOpt,
     PolicyOpt,
     as_of_or_fail,
     console,
@@ -120,10 +121,7 @@ def score(
     output: Annotated[Path, typer.Option("--output", help=f"decisions: {said(OUTPUT_FORMATS)}")],
     alias: Annotated[str, typer.Option(help="model alias to load, or a version number")] = "champion",
     policy: PolicyOpt = None,
-    mapping: Annotated[
-        str | None,
-        typer.Option(help="the input is a CRM export read through this mapping (file or shipped name)"),
-    ] = None,
+    mapping: ExportMappingOpt = None,
     delimiter: DelimiterOpt = None,
     max_error_rate: Annotated[
         float,
