@@ -24,6 +24,7 @@ from leadgate.cli.common import (
     policy_or_fail,
     settings_for,
 )
+from leadgate.serving.file_formats import EXPORT_FORMATS, said
 
 # The most export rows `decide` prints, each a panel for a person; a bigger file is `score`'s to decide.
 MOST_ROWS = 20
@@ -36,7 +37,10 @@ def register(app: typer.Typer) -> None:
 
 def decide(
     lead_file: Annotated[
-        Path, typer.Argument(help="one lead as JSON; with --mapping, a few rows of a CRM export")
+        Path,
+        typer.Argument(
+            help=f"one lead as JSON; with --mapping, a few rows of a CRM export: {said(EXPORT_FORMATS)}"
+        ),
     ],
     alias: Annotated[str, typer.Option(help="model alias to load, or a version number")] = "champion",
     as_json: Annotated[bool, typer.Option("--json", help="print the full decision record as JSON")] = False,
