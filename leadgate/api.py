@@ -14,8 +14,8 @@ from leadgate.api_inputs import (
     named_mapping,
     one_table,
 )
+from leadgate.api_values import WRITTEN, family_words, shown
 from leadgate.api_warnings import Decided, notes_as_warnings, warn_dates, warn_decided
-from leadgate.decision.custom_words import category_shown, custom_shown
 from leadgate.decision.record import DecisionRecord
 from leadgate.features.column_currencies import with_trained_currencies
 from leadgate.features.custom import CustomField
@@ -102,6 +102,12 @@ class Scorer:
         """One lead's exact SHAP contributions per model column (log-odds), with its values, strongest first.
 
         `lead` is a lead dict or Lead, or one export row (a dict or a one-row DataFrame) read through `mapping`.
+        Columns: `feature`, its reason `family`, `value` (the lead's value as the model reads it, in the lead's
+        terms: a category's level, not its code, a title, campaign or channel as the lead wrote it, a
+        seniority's name, not its rank, a custom flag or date as its reasons say it; amounts and counts as
+        the model reads them: log10(1 + employees), a capped count), `contribution` and `words` (what a reason
+        of the family says of this lead, the meaning of a coded value: 'Company size 400 employees, in the
+        target range 50–5,000').
         """
         import numpy as np
         import pandas as pd
@@ -116,6 +122,8 @@ class Scorer:
         builder = self.loaded.model.builder
         specs = builder.features
         values = decisions.matrix[0].tolist()
+        written = {name: decisions.derived.table.text[name][0] for name in WRITTEN}
+        words = family_words(decisions)
         # Strongest first, ordered before the frame is made: looking a column up by name makes pandas enter
         # catch_warnings, which resets Python's once-per-line memory, and the old-lead warning came back on every
         # call of a notebook's loop (walk tiny F12) where `decide` says it once.
@@ -124,9 +132,10 @@ class Scorer:
             {
                 "feature": [specs[i].name for i in order],
                 "family": [specs[i].family for i in order],
-                "value": [_shown(builder, specs[i], values[i], parsed.custom) for i in order],
+                "value": [shown(builder, specs[i], values[i], parsed.custom, written) for i in order],
                 # A column the model's terms leave flat shows 0, not a centring's rounding (4.4e-14).
                 "contribution": np.where(np.abs(contributions[order]) < 1e-12, 0.0, contributions[order]),
+                "words": [words[specs[i].family] for i in order],
             }
         )
         frame.attrs = {
@@ -195,25 +204,6 @@ class Scorer:
             json_text_row(number, lead) if isinstance(lead, str) else Row.of(number, lead)
             for number, lead in enumerate(leads, start=1)
         ]
-
-
-def _shown(builder, spec, value, custom: dict):
-    """A column's value as the lead had it: a category's level, not its code (a custom one as the lead wrote
-    it, as its reasons quote it); None when missing."""
-    if value != value:
-        return None
-    field = next((f for f in builder.custom_fields if f.feature == spec.name), None)
-    if field is not None and field.type in ("flag", "datetime"):
-        # As its reasons say it: 'yes', not 1.0; '17 days ago', not the age of 17.47 days the model reads.
-        return custom_shown(field, value, value)
-    if spec.categorical:
-        vocabulary = builder.vocabularies_.get(spec.name, [])
-        level = vocabulary[int(value)] if 0 < int(value) < len(vocabulary) else None
-        written = custom.get(field.name) if field is not None else None
-        if written is None:
-            return level or "(other)"
-        return category_shown(field, written, pooled=not level)
-    return value
 
 
 def load(

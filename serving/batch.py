@@ -42,6 +42,7 @@ __all__ = [
     "BatchSummary",
     "Row",
     "decide_rows",
+    "file_rows",
     "read_leads",
     "score_file",
     "unflatten",
@@ -177,13 +178,27 @@ def score_file(
     `as_of`: when each lead is decided (default: now, for leads without their own `scored_at`).
     """
     check_output(output_path)
+    rows = file_rows(pipeline, input_path, mapping, delimiter=delimiter, encoding=encoding)
+    named = mapping.feature_columns() if mapping is not None else None
+    return score_rows(pipeline, rows if as_of is None else as_of.rows(rows), output_path, on_progress, named)
+
+
+def file_rows(
+    pipeline: DecisionPipeline,
+    input_path: Path,
+    mapping: Mapping | None = None,
+    *,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> Iterator[Row]:
+    """Each row of a lead file (or a CRM export through `mapping`) as the pipeline's model reads it: `score`
+    and `decide --mapping` alike. The model's training fixed each export column's decimal mark and currency
+    and each custom field's type; a cell that reads otherwise is its row's error."""
     model = pipeline.model
     known = trained_marks(model.metadata) if model is not None else None
-    if (
-        mapping is not None and model is not None
-    ):  # a cell in another currency than training's is its row's error
+    if mapping is not None and model is not None:
         mapping = with_trained_currencies(mapping, model.metadata.get("currencies"))
-    rows = read_leads(
+    return read_leads(
         input_path,
         mapping,
         delimiter=delimiter,
@@ -192,8 +207,6 @@ def score_file(
         custom_fields=pipeline.custom_fields,
         currencies=model.metadata.get("currencies") if model is not None else None,
     )
-    named = mapping.feature_columns() if mapping is not None else None
-    return score_rows(pipeline, rows if as_of is None else as_of.rows(rows), output_path, on_progress, named)
 
 
 def score_rows(

@@ -92,6 +92,8 @@ def open_table(
         return _parquet_table(path, batch)
     if kind.startswith(".jsonl"):
         return _jsonl_table(path, batch)
+    if kind == ".json":
+        return _json_table(path)
     delimiter = _delimiter(delimiter)
     if encoding is not None:
         try:
@@ -155,6 +157,22 @@ def _jsonl_table(path: Path, batch: int) -> ExportTable:
                 raise BatchInputError(f"{path.name}: not JSON lines: {error}") from None
 
     return ExportTable([str(c) for c in first.columns], rows())
+
+
+def _json_table(path: Path) -> ExportTable:
+    """One export row as a JSON object, or a few in an array: read whole (JSON lines are for big exports)."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, *UNREADABLE) as error:
+        raise BatchInputError(f"{path.name}: not JSON: {error}") from None
+    records = data if isinstance(data, list) else [data]
+    if not records or not all(isinstance(record, dict) for record in records):
+        raise BatchInputError(f"{path.name}: an export row is a JSON object (or an array of them)")
+    # A key only some rows have is a column the others left empty, as in JSON lines.
+    columns = list(dict.fromkeys(str(key) for record in records for key in record))
+    return ExportTable(columns, _text_rows({c: r.get(c) for c in columns} for r in records))
 
 
 def _open_binary(path: Path):

@@ -159,7 +159,7 @@ def test_explain_sums_to_the_score_and_shows_category_levels(scorer):
 
 
 def test_explain_shows_a_custom_value_as_its_reasons_do_and_says_when_a_category_was_pooled():
-    from leadgate.api import _shown
+    from leadgate.api_values import shown as _shown
     from leadgate.features.builder import FeatureBuilder, custom_spec
     from leadgate.features.custom import CustomField
 
@@ -179,9 +179,39 @@ def test_explain_shows_a_custom_value_as_its_reasons_do_and_says_when_a_category
     assert _shown(builder, country, 1.0, {}) == "DE" and _shown(builder, country, 0.0, {}) == "(other)"
 
 
+def test_explain_shows_a_title_as_written_a_seniority_by_name_and_what_the_reasons_say_of_each_column(scorer):
+    # A 100,000-lead walk read '[vp/sales]' for the title and 6.0 for its seniority: the model's own keys.
+    lead = lead_dict(lead_id="api-title", contact={"job_title": "VP of Sales EMEA"})
+    frame = scorer.explain(lead).set_index("feature")
+    assert frame.loc["job_title", "value"] == "VP of Sales EMEA"
+    assert frame.loc["seniority_rank", "value"] == "vp" and frame.loc["function", "value"] == "sales"
+    assert frame.loc["company_type", "value"] == "B2B" and frame.loc["channel", "value"] == "Organic search"
+    assert frame.loc["log10_employees", "value"] == pytest.approx(np.log10(401))  # as the model reads it
+    assert frame.loc["log10_employees", "words"].startswith("Company size 400 employees, in the target range")
+    assert frame.loc["seniority_rank", "words"] == "VP-level role (VP of Sales EMEA)"
+    [record] = scorer.records([lead])
+    for reason in record.negative_reasons + record.positive_reasons:  # a reason adds only a comparison
+        assert all(reason.text.startswith(w) for w in frame.loc[frame["family"] == reason.family, "words"])
+
+
+def test_a_built_in_level_is_shown_in_its_reasons_words_and_a_pooled_title_as_written():
+    from leadgate.api_values import shown
+    from leadgate.features.builder import FeatureBuilder
+
+    builder = FeatureBuilder()
+    builder.vocabularies_ = {"job_title": ["(other)", "[vp/sales]"], "company_type": ["(other)", "b2b"]}
+    spec = {s.name: s for s in builder.features}
+    written = {"job_title": "Florist", "channel": "paid_social"}
+    assert shown(builder, spec["job_title"], 0.0, {}, written) == "Florist (other: rare or new in training)"
+    assert shown(builder, spec["job_title"], 1.0, {}, {"job_title": "VP, Sales"}) == "VP, Sales"
+    assert shown(builder, spec["seniority_rank"], 7.0, {}) == "executive"
+    assert shown(builder, spec["company_type"], 1.0, {}) == "B2B"
+    assert shown(builder, spec["channel"], 0.0, {}, written) == "Paid social (other: rare or new in training)"
+
+
 def test_explain_shows_a_custom_date_as_its_reasons_do_not_as_the_days_the_model_reads():
     # Walk F11b: explain showed 17.47 (the age in days at the decision) where the reason said "17 days ago".
-    from leadgate.api import _shown
+    from leadgate.api_values import shown as _shown
     from leadgate.features.builder import FeatureBuilder, custom_spec
     from leadgate.features.custom import CustomField
 

@@ -17,8 +17,11 @@ def _shown(columns: list[str]) -> str:
     return shown_columns(columns)
 
 
-def checked_batch(input: Path, output: Path, policy: Path | None, mapping: str | None, delimiter: str | None):
-    """Every argument of `score` checked, or the command stops with one line; the mapping to read through."""
+def checked_batch(
+    input: Path, output: Path | None, policy: Path | None, mapping: str | None, delimiter: str | None
+):
+    """Every argument of `score` (or `decide --mapping`: no output) checked, or the command stops with one
+    line; the mapping to read through."""
     from rich.markup import escape
 
     from leadgate.cli.data import named_mapping
@@ -32,7 +35,8 @@ def checked_batch(input: Path, output: Path, policy: Path | None, mapping: str |
     if policy is not None:
         policy_or_fail(policy)
     try:
-        check_output(output)
+        if output is not None:
+            check_output(output)
         columns = input_columns(input, mapped, delimiter=delimiter)
         if mapped is not None:  # new leads: the label columns may be missing
             # Said here once; the batch resolves the same names again as it reads the rows.

@@ -23,6 +23,7 @@ from leadgate.cli.common import (
     CommandGroup,
     DataDir,
     DelimiterOpt,
+    ExportMappingOpt,
     PolicyOpt,
     as_of_or_fail,
     console,
@@ -120,10 +121,7 @@ def score(
     output: Annotated[Path, typer.Option("--output", help=f"decisions: {said(OUTPUT_FORMATS)}")],
     alias: Annotated[str, typer.Option(help="model alias to load, or a version number")] = "champion",
     policy: PolicyOpt = None,
-    mapping: Annotated[
-        str | None,
-        typer.Option(help="the input is a CRM export read through this mapping (file or shipped name)"),
-    ] = None,
+    mapping: ExportMappingOpt = None,
     delimiter: DelimiterOpt = None,
     max_error_rate: Annotated[
         float,
@@ -138,7 +136,14 @@ def score(
     data_dir: DataDir = None,
 ) -> None:
     """Score a file of leads through the decision pipeline as it is read; bad rows get an error, not a stop."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from leadgate.features.mapping import MappingError
     from leadgate.features.pooled_columns import pooled_note
@@ -152,6 +157,7 @@ def score(
         unlearned_message,
     )
     from leadgate.serving.batch_drift import drift_message
+    from leadgate.serving.lead_files import row_count
     from leadgate.serving.new_levels import new_levels_message
 
     decision_time = as_of_or_fail(as_of)
@@ -162,8 +168,11 @@ def score(
     refuse_unknown_custom_fields(mapped, pipeline, f"{loaded.name}/{loaded.version} ({alias})")
     warn_changed_dates(mapped, loaded, settings)
     columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    total = row_count(input)  # counted, not parsed: a plain file's rows give the bar its end and a time left
+    if total is not None:
+        columns += (TimeRemainingColumn(), TextColumn("left"))
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task("score", total=None)
+        task = progress.add_task("score", total=total)
         try:
             summary = score_file(
                 pipeline,
@@ -176,6 +185,8 @@ def score(
             )
         except (BatchInputError, MappingError) as error:
             raise fail(str(error)) from None
+        if total is not None:  # the rows read: a blank line counted was none
+            progress.update(task, total=summary.rows, completed=summary.rows)
     routes = ", ".join(f"{route} {count:,}" for route, count in sorted(summary.routes.items()))
     console.print(
         f"{plural(summary.scored, 'decision')}, {plural(summary.errors, 'row')} with errors → {output}\n{routes}"

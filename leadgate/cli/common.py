@@ -38,6 +38,11 @@ DelimiterOpt = Annotated[
         help="CSV delimiter of the export: one character, or semicolon, comma, pipe, tab (default: detected)",
     ),
 ]
+# A CRM export given to `score` or `decide`: one option, in the same words, read by the same code.
+ExportMappingOpt = Annotated[
+    str | None,
+    typer.Option(help="the input is a CRM export read through this mapping (file or shipped name)"),
+]
 # When leads are decided: `score` and `decide` read it alike (serving/as_of.py), as the Python API's `now=`.
 AsOfOpt = Annotated[
     str,

@@ -726,6 +726,17 @@ def test_score_says_on_stderr_which_new_source_many_of_the_leads_hold(trained, t
     )
 
 
+def test_score_s_progress_bar_counts_to_the_rows_of_its_file(trained, tmp_path):
+    # A 100,000-lead export showed 20000/? and no time left: the file's lines are counted, not parsed.
+    leads = tmp_path / "leads.jsonl"
+    rows = [json.dumps(lead_dict(lead_id=f"l{i}")) for i in range(30)]
+    leads.write_text("\n".join(rows[:10]) + "\n\n" + "\n".join(rows[10:]) + "\n")  # a blank line too
+    result = run("score", "--input", leads, "--output", tmp_path / "out.jsonl", "--data-dir", trained[0])
+    assert result.exit_code == 0, result.output
+    bar = text(result.output).split("30 decisions")[0]
+    assert "30/30" in bar and "/?" not in bar and "left" in bar  # the rows read, not the 31 lines counted
+
+
 def test_history_commands_help_names_what_their_data_reads():
     from leadgate.serving.file_formats import EXPORT_FORMATS, HISTORY_FORMATS, said
 

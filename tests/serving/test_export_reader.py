@@ -205,3 +205,19 @@ def test_a_parquet_timestamp_column_is_a_time_whatever_the_mapping_s_date_format
     )
     [(_, record)] = map_rows(mapping, list(open_table(path).rows), outcome=False)
     assert record["created_at"] == "2026-12-01T09:30:00+00:00"
+
+
+def test_a_json_export_row_or_array_of_rows_is_read_as_the_csv_would_be(tmp_path):
+    # `decide row.json --mapping m` takes an export row as it was copied out: an object, or a few in an array.
+    one = tmp_path / "row.json"
+    one.write_text('{"Lead ID": "s-1", "Employees": 40, "Opt Out": true, "Notes": null}')
+    table = read_table(one)
+    assert table.columns == ["Lead ID", "Employees", "Opt Out", "Notes"]
+    assert table.rows == [{"Lead ID": "s-1", "Employees": "40", "Opt Out": "True", "Notes": ""}]
+    several = tmp_path / "rows.json"
+    several.write_text('[{"Lead ID": "s-1"}, {"Lead ID": "s-2", "Title": "CEO"}]')
+    assert read_table(several).rows == [{"Lead ID": "s-1", "Title": ""}, {"Lead ID": "s-2", "Title": "CEO"}]
+    for text, said in (("[1, 2]", "an export row is a JSON object"), ("{nope", "rows.json: not JSON")):
+        several.write_text(text)
+        with pytest.raises(BatchInputError, match=said):
+            read_table(several)
