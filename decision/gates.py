@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,16 +18,20 @@ from leadgate.features.derived import Derived
 # recovery names a fact of the lead (the date a rejection ages out) adds, per lead, those words as a dict.
 Check = Callable[[Derived, Policy], tuple[np.ndarray, ...]]
 CHECKS: dict[str, Check] = {}
+# Per check, the reason families whose fact it judges (`check`'s reads).
+READS: dict[str, tuple[str, ...]] = {}
 # A check that also reads what the store counted (decision/history_facts.py); run only when facts are given.
 FactCheck = Callable[[Derived, HistoryFacts, Policy], tuple[np.ndarray, ...]]
 FACT_CHECKS: dict[str, FactCheck] = {}
 
 
-def check(name: str) -> Callable[[Check], Check]:
-    """Register a gate check under the name a policy file uses."""
+def check(name: str, reads: tuple[str, ...] = ()) -> Callable[[Check], Check]:
+    """Register a gate check under the name a policy file uses; `reads`: the reason families whose fact it
+    judges (a lead it holds gets no reason *for* it from them)."""
 
     def register(function: Check) -> Check:
         CHECKS[name] = function
+        READS[name] = reads
         return function
 
     return register
@@ -109,6 +113,18 @@ class GateResults:
         fired = list(zip(columns.tolist(), values, lifted.tolist(), strict=True))
         bounds = np.searchsorted(rows, np.arange(self.fired.shape[0] + 1)).tolist()
         return [fired[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
+
+    def holding_families(self, families: Sequence[str]) -> np.ndarray | None:
+        """(n, families) True where a gate that holds the lead (fired, not lifted) judged that family's fact;
+        None when none did. Walk AD: "Student or intern (Intern)" was a reason for a lead the student gate held."""
+        held = None
+        for j, spec in enumerate(self.specs):
+            read = [families.index(family) for family in READS.get(spec.check, ()) if family in families]
+            holding = self.fired[:, j] & ~self.lifted[:, j]
+            if read and holding.any():
+                held = np.zeros((len(holding), len(families)), dtype=bool) if held is None else held
+                held[np.ix_(holding, read)] = True
+        return held
 
     def fired_by_lead(self, index: int) -> list[tuple[int, str, bool]]:
         """(gate column, value, lifted) of every gate that fired on one lead, in `fired_for`'s order."""

@@ -35,7 +35,7 @@ def _government_rfp(d: Derived, policy: Policy):
     )
 
 
-@check("junior_for_high_value")
+@check("junior_for_high_value", reads=("seniority",))
 def _junior_for_high_value(d: Derived, policy: Policy):
     junior = d.seniority == "junior"
     if not junior.any():
@@ -58,7 +58,7 @@ def _junior_for_high_value(d: Derived, policy: Policy):
     return _values(mask, [f"{t} asking about {a}" if a else "" for t, a in zip(title, asked, strict=True)])
 
 
-@check("generic_role")
+@check("generic_role", reads=("seniority", "function"))
 def _generic_role(d: Derived, policy: Policy):
     return _values(d.is_generic_role, _text(d, "job_title"))
 
@@ -174,6 +174,6 @@ def _rfp_mining(d: Derived, policy: Policy):
     return _values(d.message_rfp_mining != "", d.message_rfp_mining)
 
 
-@check("placeholder_email")
+@check("placeholder_email", reads=("email_domain",))
 def _placeholder_email(d: Derived, policy: Policy):
     return _values(placeholder_domain(d), d.email_domain)

@@ -212,6 +212,9 @@ class DecisionPipeline:
             # A missing value may count against a lead, never for it: "Industry not given" is no reason for.
             given = self.book.given(front.derived)
             allowed = given if for_ is None else given & for_
+            # Nor what a gate holding the lead judged: its fact is the gate's reason, never one for the lead.
+            held = front.gates.holding_families(self.book.families)
+            allowed = allowed if held is None else allowed & ~held
             positive = top_families(by_family, negative=False, k=TOP_POSITIVE, allowed=allowed)
             negative_points = strength_points(self.model.calibrate, raw, by_family, negative)
             positive_points = strength_points(self.model.calibrate, raw, by_family, positive)

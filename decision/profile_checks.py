@@ -15,7 +15,7 @@ from leadgate.features.industries import industry_listed
 from leadgate.features.table import EVENT_CODE
 
 
-@check("competitor_domain")
+@check("competitor_domain", reads=("email_domain",))
 def _competitor(d: Derived, policy: Policy):
     competitors = policy.listed["competitors"]
     by_website = np.array([w in competitors for w in d.website_domain], dtype=bool)
@@ -57,14 +57,14 @@ def _previously_rejected(d: Derived, policy: Policy):
 
 # Kept for policy files that still name it (a model's own policy); the default policy treats an unsubscribe
 # or a complaint as a suppression (decision.suppression), not as a disqualification.
-@check("unsubscribed_or_complained")
+@check("unsubscribed_or_complained", reads=("opt_out",))
 def _unsubscribed(d: Derived, policy: Policy):
     complained = d.count("spam_complaint") > 0
     unsubscribed = d.count("unsubscribe") > 0
     return _values(complained | unsubscribed, np.where(complained, "spam complaint", "unsubscribed"))
 
 
-@check("unsupported_country")
+@check("unsupported_country", reads=("country",))
 def _unsupported_country(d: Derived, policy: Policy):
     supported = set(policy.firmographics.supported_countries)
     raw = _text(d, "country")
@@ -73,7 +73,7 @@ def _unsupported_country(d: Derived, policy: Policy):
     return _values(mask, raw)
 
 
-@check("unrecognised_country")
+@check("unrecognised_country", reads=("country",))
 def _unrecognised_country(d: Derived, policy: Policy):
     # The served-countries rule cannot judge a country it cannot read ('Narnia', 'XX', a typo): a person
     # checks it, rather than the lead passing the rule that stops its correctly spelt neighbour.
@@ -82,7 +82,7 @@ def _unrecognised_country(d: Derived, policy: Policy):
     return _values(mask, raw)
 
 
-@check("blocked_industry")
+@check("blocked_industry", reads=("industry",))
 def _blocked_industry(d: Derived, policy: Policy):
     blocked = tuple(policy.firmographics.blocked_industries)
     listed = [industry_listed(i, blocked) if i else "" for i in d.industry]
@@ -95,19 +95,19 @@ def _blocked_industry(d: Derived, policy: Policy):
     return _values(np.array([bool(entry) for entry in listed], dtype=bool), words)
 
 
-@check("excluded_company_type")
+@check("excluded_company_type", reads=("company_type",))
 def _excluded_type(d: Derived, policy: Policy):
     excluded = set(policy.firmographics.excluded_company_types)
     return _values(np.array([t in excluded for t in d.company_type], dtype=bool), d.company_type)
 
 
-@check("unsupported_stack")
+@check("unsupported_stack", reads=("stack",))
 def _unsupported_stack(d: Derived, policy: Policy):
     unsupported = {c.lower() for c in policy.firmographics.unsupported_crms}
     return _values(np.array([c in unsupported for c in d.crm], dtype=bool), d.crm)
 
 
-@check("below_size_floor")
+@check("below_size_floor", reads=("company_size",))
 def _below_floor(d: Derived, policy: Policy):
     low, high = d.table.numbers["employees_low"], d.table.numbers["employees_high"]
     # A band fires only when all of it is below the floor: '1-10' is below 20, '11-50' may not be.
@@ -116,14 +116,14 @@ def _below_floor(d: Derived, policy: Policy):
     return _sparse(mask, lambda i: company_size(low[i], high[i]))
 
 
-@check("student_or_academic")
+@check("student_or_academic", reads=("seniority", "function", "email_domain"))
 def _student(d: Derived, policy: Policy):
     academic = d.domain_class == "academic"
     title = _text(d, "job_title")
     return _values(d.is_student | academic, np.where(d.is_student, title, d.email_domain))
 
 
-@check("job_seeker")
+@check("job_seeker", reads=("seniority", "function"))
 def _job_seeker(d: Derived, policy: Policy):
     return _values(d.is_job_seeker, _text(d, "job_title"))
 
@@ -135,7 +135,7 @@ def _fake_name(d: Derived, policy: Policy):
     return _sparse(mask, lambda i: f"{f'{first[i]} {last[i]}'.strip()}: {d.name_problem[i]}")
 
 
-@check("invalid_email")
+@check("invalid_email", reads=("email_domain",))
 def _invalid_email(d: Derived, policy: Policy):
     return _values(~d.email_valid, _text(d, "email"))
 
@@ -151,7 +151,7 @@ def placeholder_domain(d: Derived) -> np.ndarray:
     )
 
 
-@check("personal_email")
+@check("personal_email", reads=("email_domain",))
 def _personal(d: Derived, policy: Policy):
     free = d.domain_class == "free"
     # test.com is on the free-mail list but is nobody's mailbox: a policy with the placeholder_email gate says
@@ -161,7 +161,7 @@ def _personal(d: Derived, policy: Policy):
     return _values(free, d.email_domain)
 
 
-@check("disposable_email")
+@check("disposable_email", reads=("email_domain",))
 def _disposable(d: Derived, policy: Policy):
     return _values(d.domain_class == "disposable", d.email_domain)
 
@@ -215,7 +215,7 @@ def quiet_days(d: Derived) -> np.ndarray:
     return np.fmin(d.days_since_meaningful, numbers["scored_days"] - numbers["created_days"])
 
 
-@check("decay")
+@check("decay", reads=("staleness",))
 def _decay(d: Derived, policy: Policy):
     # Formerly active (a high-intent event, however old) and now quiet for longer than the policy allows.
     events = [event.value for event in policy.decay.events]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
+
 from leadgate.decision.pipeline import DecisionPipeline
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -66,3 +68,30 @@ def test_a_policy_with_fixed_thresholds_routes_by_its_numbers_not_the_models(pip
     decided = fixed.decide(leads, now=NOW)
     by_model = decided.route_source == "model"
     assert by_model.any() and set(decided.route[by_model]) == {"self_service"}
+
+
+def test_a_lead_a_gate_holds_gets_no_reason_for_it_from_the_fact_the_gate_judged(pipeline, history):
+    from leadgate.decision.gates import READS
+
+    # Walk AD: "Student or intern (Intern)" listed For a lead the student gate sent to self-service. The model
+    # never learned such leads (gated leads are left out of training): its pull on them is no reason for them.
+    leads = [lead for lead in history.leads[-6000:]]
+    decisions = pipeline.decide(leads)
+    families = pipeline.book.families
+    held = decisions.gates.holding_families(families)
+    assert held is not None and held.any()
+    checked = 0
+    for i in np.flatnonzero(held.any(axis=1)).tolist():
+        record = decisions.record(i)
+        judged = {
+            f for gate in record.gates if not gate.lifted for f in READS[_check_of(pipeline, gate.code)]
+        }
+        assert judged and not judged & {reason.family for reason in record.positive_reasons}, record
+        checked += 1
+    assert checked > 100
+    # Lifted gates hold nothing: a lead a fresh signal lifted keeps every reason.
+    assert not (held & decisions.gates.lift_only[:, None]).any()
+
+
+def _check_of(pipeline, code: str) -> str:
+    return next(spec.check for spec in pipeline.policy.active_gates() if spec.code == code)
