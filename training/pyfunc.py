@@ -25,8 +25,8 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
         """Rebuild the scoring model and the pipeline from the logged artifacts."""
         with open(context.artifacts["bundle"]) as handle:
             self.scoring_model = ScoringModel.from_dict(json.load(handle))
-        registered = registered_version(Path(context.artifacts["bundle"]))
-        if registered is not None:  # loaded from the registry: named as every other path names it
+        registered = registered_version(Path(context.artifacts["bundle"]), self.scoring_model.version)
+        if registered is not None:  # a registered version: named as every other path names it
             self.scoring_model.version = registered
         with open(context.artifacts["policy"]) as handle:
             self.policy = parse_policy(
@@ -51,10 +51,10 @@ class LeadgateModel(mlflow.pyfunc.PythonModel):
         return [answer if answer is not None else json.dumps(next(records).to_json()) for answer in answers]
 
 
-def registered_version(bundle: Path) -> str | None:
-    """'leadgate/3' when the model was loaded from the registry (models:/…), else None (the bundle's run name)."""
-    # MLflow writes `registered_model_meta` (the name, and the version an alias resolved to) beside `MLmodel`
-    # when it downloads a registered version; a model loaded by run or path has none.
+def registered_version(bundle: Path, logged_as: str) -> str | None:
+    """'leadgate/3' when the model is a registered version, else None (it keeps `logged_as`, its run's name)."""
+    # MLflow before 3.18 writes `registered_model_meta` (the name, and the version an alias resolved to) beside
+    # `MLmodel` when it downloads a registered version; a model loaded by run or path has none.
     import yaml
 
     for folder in bundle.parents[:3]:  # the bundle sits in the model folder's artifacts/
@@ -62,8 +62,31 @@ def registered_version(bundle: Path) -> str | None:
         if (folder / "MLmodel").is_file() and meta.is_file():
             data = yaml.safe_load(meta.read_text()) or {}
             name, version = data.get("model_name"), data.get("model_version")
-            return f"{name}/{version}" if name and version is not None else None
-    return None
+            if name and version is not None:
+                return f"{name}/{version}"
+    # MLflow 3.18 writes none (and 3.17 writes an empty one for runs:/): the registry MLflow points at says
+    # which version the model's run became.
+    return version_of_run(logged_as)
+
+
+def version_of_run(logged_as: str) -> str | None:
+    """'leadgate/3' for 'leadgate@run:<id>' when the registry holds exactly one version of that run, else None.
+
+    Asked only of a registry the caller pointed MLflow at: a model loaded from a plain folder must not make
+    MLflow create a default store in the working directory.
+    """
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    name, _, run_id = logged_as.partition("@run:")
+    if not run_id or "'" in name or not mlflow.is_tracking_uri_set():
+        return None
+    try:
+        found = mlflow.MlflowClient().search_model_versions(f"name = '{name}' and run_id = '{run_id}'")
+    except MlflowException:
+        return None  # no registry there: the run's name still traces the model
+    # leadgate registers a run once; a run registered twice gives no one version to name.
+    return f"{name}/{found[0].version}" if len(found) == 1 else None
 
 
 # The model's code file: MLflow executes it under a module name of its own, so it holds no class of ours.

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from tests.factories import lead_dict, make_lead
+from tests.registry_folders import folder_copy
 
 SMALL = lead_dict(lead_id="small", company={"employees": 3})
 
@@ -79,10 +80,31 @@ def test_decisions_from_the_pyfunc_name_the_model_that_made_them(champion, regis
     by_alias = mlflow.pyfunc.load_model(f"models:/{registered.name}@champion")
     version = json.loads(by_alias.predict([json.dumps(lead_dict())])[0])["model_version"]
     assert version == f"{registered.name}/{champion_version}"  # the number the alias stood for
-    # Loaded by its run, the model has no version to give: it says which run made it.
+    # Loaded by its run, the model is still the version its run became (MLflow 3.18 and later write no
+    # registered_model_meta even for models:/, so the registry is asked the same way there).
     by_run = mlflow.pyfunc.load_model(f"runs:/{registered.run_id}/model")
     version = json.loads(by_run.predict([json.dumps(lead_dict())])[0])["model_version"]
-    assert version == f"{registered.name}@run:{registered.run_id}"
+    assert version == named
+
+
+def test_a_run_registered_twice_or_unknown_to_the_registry_keeps_its_run_name(registered_settings, tmp_path):
+    from mlflow import MlflowClient
+
+    from leadgate.training.pyfunc import version_of_run
+
+    settings, registered = registered_settings
+    settings.point_mlflow()
+    logged_as = f"{registered.name}@run:{registered.run_id}"
+    assert version_of_run(logged_as) == f"{registered.name}/{registered.version}"
+    assert version_of_run(f"{registered.name}@run:{'0' * 32}") is None
+    assert version_of_run("leadgate/3") is None and version_of_run("it's@run:abc") is None
+    # A second name for the same run, registered in a copy of the registry: two versions, no one to name.
+    copy = folder_copy(settings.data_dir, tmp_path)
+    copy.point_mlflow()
+    source = MlflowClient().get_model_version(registered.name, registered.version).source
+    MlflowClient().create_model_version(registered.name, source, run_id=registered.run_id)
+    assert version_of_run(logged_as) is None
+    settings.point_mlflow()
 
 
 def test_a_model_with_custom_fields_decides_on_them_and_refuses_undeclared_ones(shop_registered):
