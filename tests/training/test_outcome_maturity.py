@@ -125,6 +125,12 @@ def test_an_unlisted_value_only_the_newest_leads_hold_is_asked_about_as_perhaps_
     # Listed as open: left out and counted, nothing to ask; values spread over time are never asked about.
     listed = parse_mapping(DATED_MAPPING.replace("[Qualified]", "[Qualified]\n  open: [Open]"))
     assert not any("No outcome yet?" in note for note in history_from_export(rows, listed).notes)
+    # Walk AC: a CRM keeps some stale open leads; 60 of 100 among the newest 15% is still asked about.
+    stale = [{**row, "Status": "Open"} if i % 25 == 7 and i < 1000 else row for i, row in enumerate(rows)]
+    [said] = [n for n in history_from_export(stale, parse_mapping(DATED_MAPPING)).notes if "No outcome" in n]
+    assert said.startswith(
+        "Status 'Open', counted as not SQL: 60 of its 100 leads were created in the newest"
+    )
     # Too few leads to matter (and a status new to the CRM starts small): nothing said.
     few = _dated_rows(newest_open=12)
     assert not any(
