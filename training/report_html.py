@@ -47,7 +47,9 @@ def _header(held, model, policy, info) -> str:
     if held.split.kind == "time" and held.history.ordered:
         rows.insert(4, ("held-out period", _held_out_period(held, created)))
     if info.trained_on:
-        rows.insert(4, ("trained on", ", ".join(f"{k} {v}" for k, v in info.trained_on.items())))
+        # A window open at one end has nothing to say of it (walk AD: "since , until 2026-11-09").
+        said = [f"{k} {v}" for k, v in info.trained_on.items() if v not in ("", None)]
+        rows.insert(4, ("trained on", ", ".join(said)))
     meta = "".join(f"<tr><td>{escape(k)}</td><td>{escape(str(v))}</td></tr>" for k, v in rows)
     warning = ""
     trained_leads = (info.trained_on or {}).get("leads")

@@ -270,3 +270,11 @@ def test_the_report_gives_train_s_note_on_levels_the_model_did_not_learn_in_the_
     said = evaluate_held_out(subset, result.model, policy, seed=0).levels_notes
     assert said == (result.extras["pooled_note"],)
     assert said[0].startswith("Campaign: 100% of the filled test leads")
+
+
+def test_a_training_window_open_at_one_end_is_said_without_the_empty_end(history, trained, policy):
+    # Walk AD: "trained on path contacts.csv, leads 1666, since , until 2026-11-09".
+    trained_on = {"path": "contacts.csv", "leads": "1666", "since": "", "until": "2026-11-09"}
+    info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="h", trained_on=trained_on)
+    page = " ".join(re.sub(r"<[^>]+>", " ", build_report(history, trained.model, policy, info)).split())
+    assert "trained on path contacts.csv, leads 1666, until 2026-11-09 " in page and "since ," not in page
