@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from leadgate.decision.record import DecisionRecord, Reason
+from leadgate.decision.record import CONTROLS, DecisionRecord, Reason
 
 ROUTE_STYLE = {
     "sales_ready": "bold green",
@@ -41,7 +41,9 @@ def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
     """One decision: route, gates, calibrated P(SQL), top negative and positive reasons."""
     route = record.route
     header = Text.assemble(("→ ", "dim"), (route.upper(), ROUTE_STYLE.get(route, "bold")))
-    header.append(f"   (decided by {record.route_source}; control: {record.control})", style="dim")
+    # What held the lead back, in words: "control: penalty" meant nothing to a rep (walk AD); --json keeps the code.
+    words = CONTROLS.get(record.control, record.control)
+    header.append(f"\n{words[:1].upper()}{words[1:]}", style="dim")
     if record.p_sql is not None:
         header.append(f"\nP(SQL) = {record.p_sql:.1%}  band: {record.band}")
     else:

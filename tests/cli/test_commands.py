@@ -126,6 +126,11 @@ def test_decide_prints_the_route_and_reasons(trained, tmp_path):
     out = text(result.output)
     assert f"→ {record['route'].upper()}" in out
     assert f"P(SQL) = {record['p_sql']:.1%}" in out
+    # What held it back in words, not its code (walk AD: "control: penalty" meant nothing to a rep).
+    from leadgate.decision.record import CONTROLS
+
+    words = CONTROLS[record["control"]]
+    assert words[1:30] in out and "control:" not in out
     assert "Against" in out and record["negative_reasons"][0]["text"] in out
     assert "For" in out and record["positive_reasons"][0]["text"] in out
     assert "model leadgate/1" in out
