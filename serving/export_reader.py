@@ -16,6 +16,7 @@ from leadgate.features.cells import cell_text
 from leadgate.features.headers import delimiter_hint, without_bom
 from leadgate.serving.delimiter_sniffing import SAMPLE, blank, sniff
 from leadgate.serving.file_formats import EXPORT_FORMATS
+from leadgate.serving.report_footer import report_footer
 
 DECODE_BLOCK = 1 << 20  # bytes decoded at a time while the encoding is guessed
 BATCH_ROWS = 10_000  # Parquet and JSON-lines rows read at a time
@@ -274,6 +275,8 @@ def _delimited_table(handle, name: str, delimiter: str, used: str, given: str | 
         with handle:
             for number, row in enumerate(_each(lines, parsed), start=2):
                 if len(row) != len(header):
+                    if len(row) == 1 and report_footer(row, _each(lines, parsed), name, number):
+                        return
                     where = "" if reader.line_num == number else f" (line {reader.line_num})"
                     hint = delimiter_hint(header)
                     raise BatchInputError(
