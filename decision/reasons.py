@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -13,6 +12,7 @@ from leadgate.decision.custom_words import POOLED, custom_given, custom_renderer
 from leadgate.decision.intent_words import windowed_renderers
 from leadgate.decision.reason_backing import unbacked
 from leadgate.decision.reason_given import GIVEN, Given
+from leadgate.decision.reason_picks import TOP_NEGATIVE, TOP_POSITIVE, strength_points, top_families
 from leadgate.decision.reason_words import (
     RENDERERS,
     Renderer,
@@ -41,47 +41,14 @@ from leadgate.features.derived import Derived
 __all__ = [
     "POOLED",
     "RENDERERS",
+    "TOP_NEGATIVE",
+    "TOP_POSITIVE",
     "ReasonBook",
     "custom_renderer",
     "number_text",
     "strength_points",
     "top_families",
 ]
-
-TOP_NEGATIVE = 3
-TOP_POSITIVE = 2
-# Contributions smaller than this (log-odds) are noise, not a reason worth a sales rep's time.
-MIN_CONTRIBUTION = 0.01
-
-
-def _rows(n: int) -> np.ndarray:
-    # Row indexes as a column, for picking k values per row: np.take_along_axis costs ~7 µs a call on its own.
-    return np.arange(n)[:, None]
-
-
-def top_families(
-    by_family: np.ndarray, negative: bool, k: int, allowed: np.ndarray | None = None
-) -> np.ndarray:
-    """(n, k) family indices ordered by strength; -1 where fewer than k families qualify (or are `allowed`)."""
-    signed = by_family if negative else -by_family
-    if allowed is not None:
-        signed = np.where(allowed, signed, np.inf)
-    order = np.argsort(signed, axis=1, kind="stable")[:, :k]
-    strength = signed[_rows(len(signed)), order]
-    return np.where(strength < -MIN_CONTRIBUTION, order, -1)
-
-
-def strength_points(
-    calibrate: Callable[[np.ndarray], np.ndarray], raw: np.ndarray, by_family: np.ndarray, picks: np.ndarray
-) -> np.ndarray:
-    """(n, k) percentage points of P(SQL) each picked family accounts for: calibrate(raw) − calibrate(raw − c).
-
-    The model's own calibration turns log-odds into a unit a rep reads; -1 picks give NaN.
-    """
-    contribution = by_family[_rows(len(by_family)), np.maximum(picks, 0)]
-    points = 100.0 * (calibrate(raw)[:, None] - calibrate(raw[:, None] - contribution))
-    return np.where(picks >= 0, np.round(points, 2), np.nan)
-
 
 # Count columns a comparison with converting leads can name ("... had 6 or more page views").
 # Not demo requests: "No demo request" says it all, and beside "Asked for a demo in the form" a count of
