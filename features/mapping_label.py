@@ -37,7 +37,7 @@ class Label(_Strict):
     won_positive: list[str] = []
     open: list[str] = Field([], description="values that mean no outcome yet: left out of training, counted")
     # HubSpot's Lifecycle Stage says 'lead' of a contact worked this week and of one that never qualified in
-    # a year: only the lead's age tells them apart (walk: 1,017 of 1,140 open leads were months old).
+    # a year: only the lead's age tells them apart (walk: 983 of its 1,140 open leads were over 30 days old).
     open_for_days: int | None = Field(
         None,
         ge=1,
