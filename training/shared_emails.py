@@ -20,7 +20,7 @@ def shared_emails_note(history: History, split: Split) -> str | None:
     if not pairs:
         return None
     shown = ", ".join(
-        f"lead {history.leads[later].lead_id} after {history.leads[first].lead_id}"
+        f"{history.leads[later].lead_id} after {history.leads[first].lead_id}"
         for later, first in pairs[:SHOWN]
     )
     more = ", …" if len(pairs) > SHOWN else ""
@@ -37,7 +37,7 @@ def shared_emails_note(history: History, split: Split) -> str | None:
         )
     subject = "1 lead shares" if len(pairs) == 1 else f"{len(pairs):,} leads share"
     return (
-        f"{subject} an email address with an earlier lead (case and spaces ignored; {shown}{more}): each such person is "
+        f"{subject} an email address with an earlier lead (case and spaces ignored; by lead id: {shown}{more}): each such person is "
         f"learned from more than once, and {test}. Deduplicate the export (merge the contacts in the CRM), or "
         f"keep only the first lead of each address ({plural(len(pairs), 'lead')} fewer)"
     )
