@@ -41,8 +41,8 @@ class Label(_Strict):
     open_for_days: int | None = Field(
         None,
         ge=1,
-        description="days a lead may stay open: an open value (or blank: open) on a lead created longer before "
-        "the export's newest lead reads as not SQL",
+        description="days a lead may stay open: an open value (or blank: open) on a lead created longer "
+        "before the export's newest lead reads as not SQL",
     )
     blank: Literal["error", "open", "not_sql"] = Field(
         "error",
@@ -68,8 +68,9 @@ class Label(_Strict):
             raise ValueError('label.won.values: a blank won cell already reads not won: drop the "" key')
         if self.open_for_days is not None and not self.open and self.blank != "open":
             raise ValueError(
-                "label.open_for_days says how long a lead may stay open, but no value is open: list the values "
-                "that mean no outcome yet under label.open (or write blank: open), or drop open_for_days"
+                "label.open_for_days says how long a lead may stay open, but no value is open: list the "
+                "values that mean no outcome yet under label.open (or write blank: open), or drop "
+                "open_for_days"
             )
         self._sets = {
             "sql": {fold(v) for v in self.sql_positive},
@@ -86,8 +87,8 @@ class Label(_Strict):
         return self
 
     def decided(self) -> Label:
-        """This label with its open values (and `blank: open`) read as not SQL: how a lead open for longer than
-        open_for_days reads."""
+        """This label with its open values (and `blank: open`) read as not SQL: how a lead open for longer
+        than open_for_days reads."""
         blank = "not_sql" if self.blank == "open" else self.blank
         given = self.model_dump(exclude_unset=True, by_alias=True)
         return type(self).model_validate(given | {"open": [], "blank": blank, "open_for_days": None})

@@ -1,4 +1,4 @@
-"""Lead ids that appear on more than one row of a file, counted and the first few named; email addresses leads share."""
+"""Lead ids on more than one row of a file, counted and the first few named; email addresses leads share."""
 
 from __future__ import annotations
 
@@ -101,8 +101,8 @@ def address_key(email: str | None) -> str | None:
 
 
 def earlier_holders(emails: Iterable[str | None]) -> list[tuple[int, int]]:
-    """(i, first) for each lead i whose email address an earlier lead holds (in the order given), with the first
-    lead holding it."""
+    """(i, first) for each lead i whose email address an earlier lead holds (in the order given), with the
+    first lead holding it."""
     first: dict[str, int] = {}
     found = []
     for i, email in enumerate(emails):

@@ -1,4 +1,4 @@
-"""Open leads by age: open longer than label.open_for_days reads as not SQL, and open values mostly old are said."""
+"""Open leads by age: open past label.open_for_days reads as not SQL; open values mostly old are said."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ SHOWN_VALUES = 8  # open values named, most common first
 
 
 def _created(record: dict) -> float:
-    """A mapped record's creation time as epoch seconds (an offset-less time is UTC, as the lead schema reads it)."""
+    """A mapped record's creation time in epoch seconds (without an offset: UTC, as the schema reads it)."""
     at = datetime.fromisoformat(str(record["created_at"]))
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
 
@@ -114,10 +114,10 @@ def old_open_note(mapping: Mapping, rows: list[dict], mapped: list[tuple[int, di
     return [
         f"{k:,} of the {n:,} leads left out with no outcome yet were created before "
         f"{local(start, zone).strftime('%Y-%m-%d')}, where the newest quarter of the history starts "
-        f"({_values(mapping, rows, numbers)}; half the open leads are {age:,.0f} days old or more): a lead open "
-        "that long has likely never qualified, yet it is left out, which raises the SQL rate trained on to "
-        f"{sqls / max(len(decided), 1):.1%} ({sqls:,} SQLs among {len(decided):,} leads), against "
-        f"{sqls / (len(decided) + k):.1%} were those {k:,} not SQL. If an open value on an old lead means not "
-        "SQL, set label.open_for_days to the days a lead may stay open (such as your sales cycle), after which "
-        "it reads as not SQL; if they are still being worked, export again once they are decided"
+        f"({_values(mapping, rows, numbers)}; half the open leads are {age:,.0f} days old or more): a "
+        "lead open that long has likely never qualified, yet it is left out, which raises the SQL rate "
+        f"trained on to {sqls / max(len(decided), 1):.1%} ({sqls:,} SQLs among {len(decided):,} leads), "
+        f"against {sqls / (len(decided) + k):.1%} were those {k:,} not SQL. If an open value on an old lead "
+        "means not SQL, set label.open_for_days to the days a lead may stay open (such as your sales cycle), "
+        "after which it reads as not SQL; if they are still being worked, export again once they are decided"
     ]

@@ -1,4 +1,4 @@
-"""Leads sharing an email address with an earlier lead: one person learned from twice, said with the test part's share."""
+"""Leads sharing an email address with an earlier lead: one person learned from twice, the test part's copies."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ def shared_emails_note(history: History, split: Split) -> str | None:
     those later copies the test part holds and how many of them had their first copy trained or validated on;
     None when no two leads share one.
 
-    A note, not a fix: a CRM that made a second record of one person (walk: 63 of 1,793 HubSpot contacts, a new
-    Record ID, the same stage) has them trained on twice, and a copy in the test part whose first copy the
+    A note, not a fix: a CRM that made a second record of one person (walk: 63 of 1,793 HubSpot contacts, a
+    new Record ID, the same stage) has them trained on twice, and a copy in the test part whose first copy the
     model learned from flatters the test figures; which copy to keep is the data's owner's call."""
     pairs = earlier_holders(lead.contact.email for lead in history.leads)
     if not pairs:
@@ -32,12 +32,14 @@ def shared_emails_note(history: History, split: Split) -> str | None:
         one = len(tested) == 1
         test = (
             f"{len(tested):,} of the later copies {'is' if one else 'are'} in the test part, "
-            f"{across if across else 'none'} of them with {'its' if one else 'their'} earlier copy among the leads "
-            "trained or validated on" + (", which flatters the test figures a little" if across else "")
+            f"{across if across else 'none'} of them with {'its' if one else 'their'} earlier copy among "
+            "the leads trained or validated on"
+            + (", which flatters the test figures a little" if across else "")
         )
     subject = "1 lead shares" if len(pairs) == 1 else f"{len(pairs):,} leads share"
     return (
-        f"{subject} an email address with an earlier lead (case and spaces ignored; by lead id: {shown}{more}): each such person is "
-        f"learned from more than once, and {test}. Deduplicate the export (merge the contacts in the CRM), or "
-        f"keep only the first lead of each address ({plural(len(pairs), 'lead')} fewer)"
+        f"{subject} an email address with an earlier lead (case and spaces ignored; by lead id: {shown}"
+        f"{more}): each such person is learned from more than once, and {test}. Deduplicate the export "
+        "(merge the contacts in the CRM), or keep only the first lead of each address "
+        f"({plural(len(pairs), 'lead')} fewer)"
     )

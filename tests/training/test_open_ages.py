@@ -1,4 +1,4 @@
-"""Open leads by age: label.open_for_days reads an old open lead as not SQL; open values held by old leads are said."""
+"""Open leads by age: open past label.open_for_days reads as not SQL; open values mostly old are said."""
 
 from __future__ import annotations
 
@@ -73,8 +73,8 @@ def test_an_open_lead_older_than_open_for_days_reads_as_not_sql_and_is_counted(t
     recent = [i for i in range(739, LEADS) if _stage(i) == "Open"]
     assert (len(old), len(recent)) == (443, 37)
     assert mapped.notes[0] == (
-        "443 leads still open after 30 days (label.open_for_days: created more than 30 days before the newest "
-        "lead, of 2026-02-04) read as not SQL; Stage holds 'Open' 443"
+        "443 leads still open after 30 days (label.open_for_days: created more than 30 days before the "
+        "newest lead, of 2026-02-04) read as not SQL; Stage holds 'Open' 443"
     )
     # The recent open leads are left out as before; the old ones are trained on, as not SQL, and not won.
     assert mapped.notes[1].startswith("37 leads with no outcome yet left out")
@@ -104,17 +104,17 @@ def test_a_won_lead_at_an_open_stage_stays_an_sql_whatever_its_age(tmp_path):
 
 def test_open_values_held_mostly_by_old_leads_are_said_with_the_sql_rate_they_change(tmp_path):
     notes = history_from_export(_export(tmp_path), _mapping()).notes
-    # The newest quarter of the 800 leads falls between leads 599 and 600 (2025-10-27): 360 of the 480 open leads are
-    # older. Left out, they raise the SQL rate trained on from 80 / 680 to 80 / 320.
+    # The newest quarter of the 800 leads falls between leads 599 and 600 (2025-10-27): 360 of the 480 open
+    # leads are older. Left out, they raise the SQL rate trained on from 80 / 680 to 80 / 320.
     [said] = [note for note in notes if "open_for_days" in note]
     assert said == (
         "360 of the 480 leads left out with no outcome yet were created before 2025-10-27, where the newest "
-        "quarter of the history starts (Stage holds 'Open' 360; half the open leads are 199 days old or more): a "
-        "lead open that long has likely never qualified, yet it is left out, which raises the SQL rate trained "
-        "on to 25.0% (80 SQLs among 320 leads), against 11.8% were those 360 not SQL. If an open value on an old "
-        "lead means not SQL, set label.open_for_days to the days a lead may stay open (such as your sales "
-        "cycle), after which it reads as not SQL; if they are still being worked, export again once they are "
-        "decided"
+        "quarter of the history starts (Stage holds 'Open' 360; half the open leads are 199 days old or "
+        "more): a lead open that long has likely never qualified, yet it is left out, which raises the SQL "
+        "rate trained on to 25.0% (80 SQLs among 320 leads), against 11.8% were those 360 not SQL. If an "
+        "open value on an old lead means not SQL, set label.open_for_days to the days a lead may stay open "
+        "(such as your sales cycle), after which it reads as not SQL; if they are still being worked, export "
+        "again once they are decided"
     )
     assert notes.index(said) == notes.index(next(n for n in notes if "no outcome yet left out" in n)) + 1
 

@@ -63,11 +63,11 @@ def test_leads_sharing_an_email_address_are_counted_with_the_test_parts_copies(t
     split = split_history(history)
     assert split.test.sum() == 60 and split.test[340:].all()
     assert shared_emails_note(history, split) == (
-        "4 leads share an email address with an earlier lead (case and spaces ignored; by lead id: 1300 after "
-        "1020, 1350 after 1010, 1360 after 1290, …): each such person is learned from more than once, and "
-        "3 of the later copies are in the test part, 2 of them with their earlier copy among the leads trained "
-        "or validated on, which flatters the test figures a little. Deduplicate the export (merge the contacts "
-        "in the CRM), or keep only the first lead of each address (4 leads fewer)"
+        "4 leads share an email address with an earlier lead (case and spaces ignored; by lead id: 1300 "
+        "after 1020, 1350 after 1010, 1360 after 1290, …): each such person is learned from more than once, "
+        "and 3 of the later copies are in the test part, 2 of them with their earlier copy among the leads "
+        "trained or validated on, which flatters the test figures a little. Deduplicate the export (merge "
+        "the contacts in the CRM), or keep only the first lead of each address (4 leads fewer)"
     )
 
 
