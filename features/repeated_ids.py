@@ -1,7 +1,8 @@
-"""Lead ids that appear on more than one row of a file: counted, and the first few named with their rows."""
+"""Lead ids on more than one row of a file, counted and the first few named; email addresses leads share."""
 
 from __future__ import annotations
 
+import unicodedata
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -89,3 +90,27 @@ class RowIds:
                     break
         shown = tuple((self._names[code], tuple(int(r) for r in rows[hashes == code])) for code in first)
         return Repeats(len(repeated), shown, int(counts[counts > 1].sum() - len(repeated)))
+
+
+def address_key(email: str | None) -> str | None:
+    """An email address as it names one person: in any case, surrounding spaces ignored; None when blank or no
+    address at all ('n/a', 'anna@'), which many leads hold without being one person."""
+    key = unicodedata.normalize("NFC", email).strip().casefold() if email else ""
+    name, at, domain = key.rpartition("@")
+    return key if name and at and domain else None
+
+
+def earlier_holders(emails: Iterable[str | None]) -> list[tuple[int, int]]:
+    """(i, first) for each lead i whose email address an earlier lead holds (in the order given), with the
+    first lead holding it."""
+    first: dict[str, int] = {}
+    found = []
+    for i, email in enumerate(emails):
+        key = address_key(email)
+        if key is None:
+            continue
+        if key in first:
+            found.append((i, first[key]))
+        else:
+            first[key] = i
+    return found

@@ -24,6 +24,7 @@ from leadgate.training.data import HistoryError, history_from_records
 from leadgate.training.export_notes import blank_selections, describe_outcomes, label_cells, outcome_note
 from leadgate.training.history import History
 from leadgate.training.label_spellings import unheld_values
+from leadgate.training.open_ages import decide_old_open, old_open_note
 from leadgate.training.outcome_maturity import closed_label, newest_only_values
 
 
@@ -95,6 +96,10 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         )
     own = mapping.baseline_columns(header)
     mapped = [(number, record) for number, record in results if not isinstance(record, str)]
+    mapped, old_open = decide_old_open(mapping, rows, mapped, marks)  # label.open_for_days
+    notes += old_open
+    # Open values held mostly by old leads, without open_for_days: the SQL rate trained on is too high.
+    aging = old_open_note(mapping, rows, mapped)
     waiting = [number for number, record in mapped if record["outcome"] is None]
     mapped = [(number, record) for number, record in mapped if record["outcome"] is not None]
     if waiting:
@@ -102,6 +107,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
             f"{len(waiting):,} leads with no outcome yet left out (nothing to learn from or measure them by); "
             + describe_outcomes(label, label_cells(rows, waiting, label, placeholders))
         )
+    notes += aging
     if waiting and not mapped:
         raise MappingError(
             f"no lead has an outcome yet ({len(waiting):,} open): nothing to learn from; {described}"
@@ -114,7 +120,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
     # nor the rows left out of a lead on several (walk M: values summed to more leads than were stated).
     # Each lead's own outcome cell: a window of the history (--since/--until) says its own values (walk tiny F10).
     texts = tuple(Row(rows[number - 2], placeholders).text(label.sql.column) for number in history.numbers)
-    trained = outcome_note(label, texts, history.sql)
+    # An open value among the leads trained on is one open longer than open_for_days: read as not SQL.
+    read = label.decided() if label.open_for_days is not None else label
+    trained = outcome_note(read, texts, history.sql)
     notes += blank_selections(mapping, rows, history.numbers)
     notes.append(f"outcome: {int(history.sql.sum()):,} SQLs among {len(history.leads):,} leads; {trained}")
     refused = tuple(with_columns(mapping, problem) for problem in history.skipped)
@@ -128,7 +136,7 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         history,
         skipped=refused,
         label_note=trained,
-        outcome_label=label,
+        outcome_label=read,
         outcome_texts=texts,
         event_caps=mapping.event_caps(),
         constants=tuple(constants),

@@ -31,6 +31,7 @@ from leadgate.training.new_levels import new_levels, new_levels_note, pooled_sha
 from leadgate.training.outcome_maturity import maturity_note
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.regime import newer_only, refuse_backwards_test
+from leadgate.training.shared_emails import shared_emails_note
 from leadgate.training.splits import Split, SplitKind, split_history, trained_period
 from leadgate.training.thresholds import choose_thresholds, sqls_gates_reject, threshold_notes
 
@@ -259,7 +260,11 @@ def train_model(
             # A model whose own test ROC-AUC chance could give: `train` makes no such first model the champion unasked.
             "weak": weak,
             # What the test part cannot show: said by `train` and kept in the run's notes.
-            "warnings": [note for note in (newest_note(metrics, history), chance) if note],
+            "warnings": [
+                note
+                for note in (shared_emails_note(history, split), newest_note(metrics, history), chance)
+                if note
+            ],
             "thresholds_fixed": not isinstance(policy.routing.thresholds, str),
             "threshold_notes": threshold_notes(
                 metrics,

@@ -66,6 +66,9 @@ def test_open_values_and_blank_cells_mean_no_outcome_yet_only_when_the_label_say
         ),
         (("sql: {column: Stage}", "sql: {column: Stage, values: {Won: a, won: b}}"), "maps 'won' twice"),
         (("  won:", "  blank: maybe\n  won:"), "blank"),
+        # How long a lead may stay open, with no value open: a setting that would do nothing.
+        (("  won:", "  open_for_days: 30\n  won:"), "label.open_for_days says how long a lead may stay open"),
+        (("  won:", "  open: [Open]\n  open_for_days: 0\n  won:"), "open_for_days: Input should be greater"),
     ],
 )
 def test_label_settings_that_would_be_ignored_or_contradict_are_refused_at_load(change, message):

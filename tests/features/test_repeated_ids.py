@@ -29,3 +29,15 @@ def test_none_when_every_id_is_on_one_row_and_long_lists_are_cut():
     assert ids.repeats() is None and repeats_of([("a", 1), ("b", 2)]) is None
     many = repeats_of([("x", row) for row in range(1, 9)])
     assert many.words() == "1 lead id appears on more than one row (x rows 1, 2, 3, 4, 5 and 3 more)"
+
+
+def test_email_addresses_compare_in_any_case_and_blanks_or_non_addresses_are_no_one():
+    from leadgate.features.repeated_ids import address_key, earlier_holders
+
+    assert address_key("  Dana.Ruiz@Acme.COM ") == "dana.ruiz@acme.com"
+    assert [address_key(text) for text in (None, "", "  ", "n/a", "dana@", "@acme.com", "dana at acme")] == [
+        None
+    ] * 7
+    emails = ["a@x.io", None, "n/a", "B@x.io", "A@X.IO ", "n/a", "", "b@x.io", "a@x.io"]
+    # Each later holder with the first lead holding its address, in the order given.
+    assert earlier_holders(emails) == [(4, 0), (7, 3), (8, 0)]
