@@ -247,7 +247,7 @@ def _one_sided_notes(field: CustomField, values: list, y: np.ndarray, advice: di
             else repr(level_shown(field, written) if field.type == "category" else key)
         )
         if sqls[key] == 0 and n * rate >= ONE_SIDED_EXPECTED:
-            said = f"none of the {n:,} training leads where it is {shown} became an SQL (about {n * rate:.0f} would at the overall rate)"
+            said = f"none of the {n:,} training leads where it is {shown} became an SQL (about {n * rate:,.0f} would at the overall rate)"
         elif sqls[key] == n and n * (1 - rate) >= ONE_SIDED_EXPECTED:
             said = f"all {n:,} training leads where it is {shown} became SQLs"
         else:

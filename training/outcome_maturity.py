@@ -133,7 +133,7 @@ def newest_only_values(history) -> list[str]:
         fix = "set label.blank: open" if text is None else "list it under label.open"
         notes.append(
             f"{name}, counted as not SQL: {k:,} of its {n:,} leads were created in the newest {share:.0%} of the "
-            f"history (since {since}), where a value spread over time would have about {n * share:.0f}. No "
+            f"history (since {since}), where a value spread over time would have about {n * share:,.0f}. No "
             f"outcome yet? {fix}, so those leads are left out rather than counted as not SQL (which lowers the "
             "test figures), or export again once they are decided"
         )
