@@ -38,9 +38,10 @@ _SENIORITY_RULES = (
         r"managing director)\b",
     ),
     ("vp", r"\b(vp|svp|evp|vice[- ]president|head of)\b"),
-    ("director", r"\b(director)\b"),
-    ("manager", r"\b(manager|lead|principal|supervisor)\b"),
-    ("junior", r"\b(junior|jr\.?|assistant|associate|entry)\b"),
+    # The abbreviations CRM titles carry (walk AC: "Mgr, CRM" read as no seniority).
+    ("director", r"\b(director|dir)\b"),
+    ("manager", r"\b(manager|mgr|lead|principal|supervisor)\b"),
+    ("junior", r"\b(junior|jr\.?|assistant|asst|associate|entry)\b"),
     (
         "individual",
         r"\b(engineer|developer|analyst|specialist|consultant|coordinator|representative|administrator|"
@@ -58,7 +59,7 @@ _FUNCTION_RULES = (
     ("engineering", r"\b(engineer|engineering|developer|software|cto|architect|devops)\b"),
     ("it", r"\b(it|cio|systems|infrastructure|security|network|administrator)\b"),
     ("sales", r"\b(sales|account executive|business development|bdr|sdr|cro|revenue)\b"),
-    ("marketing", r"\b(marketing|cmo|growth|brand|demand gen|content)\b"),
+    ("marketing", r"\b(marketing|mktg|cmo|growth|brand|demand gen|content)\b"),
     ("operations", r"\b(operations|coo|ops|supply|logistics|procurement)\b"),
     ("finance", r"\b(finance|cfo|accountant|accounting|controller|financial)\b"),
     ("hr", r"\b(hr|human resources|recruiter|talent|people)\b"),

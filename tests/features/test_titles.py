@@ -181,6 +181,11 @@ def test_a_title_no_rule_recognises_says_so():
         ("Enterprise AE", "individual", "sales"),
         ("Sales Rep", "individual", "sales"),
         ("Growth Marketer", "individual", "marketing"),
+        # Walk AC: the abbreviations Salesforce titles carry.
+        ("Mgr, CRM", "manager", "marketing"),
+        ("Sr. Mktg Mgr", "manager", "marketing"),
+        ("Dir. of Sales", "director", "sales"),
+        ("Mktg Asst", "junior", "marketing"),
     ],
 )
 def test_common_b2b_titles_are_read(title, seniority, function):
