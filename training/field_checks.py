@@ -14,6 +14,7 @@ from leadgate.features.builder import FeatureBuilder
 from leadgate.features.category_levels import usual_spellings
 from leadgate.features.custom import CustomField
 from leadgate.training.late_dates import MIN_DATED, after_decision_notes, future_notes
+from leadgate.training.score_fields import score_notes
 
 # Separators of the multi-select properties CRMs export (HubSpot and Salesforce write ';'). A comma is left
 # out: company names and free text hold commas in plain category cells.
@@ -62,6 +63,7 @@ class FieldNote:
     text: str
     late: str | None = None  # e.g. "after the decision moment in 100% of the training leads that have it"
     advice: str = ""  # what to do about a late field, in the words of a mapped export or a JSON history
+    if_read: bool = False  # said only when the model reads the field (a question about it, not a finding)
 
 
 def field_notes(
@@ -100,6 +102,9 @@ def field_notes(
         constant = _constant_notes(field, values, advice)
         found += [(text, None) for text in constant] or _one_sided_notes(field, values, y_train, advice)
         notes += [FieldNote(field.name, field.feature, text, late, advice["late"]) for text, late in found]
+        if not found:
+            scored = score_notes(field, columns.get(f"custom.{field.name}"), advice)
+            notes += [FieldNote(field.name, field.feature, text, if_read=True) for text in scored]
     return notes
 
 
@@ -272,7 +277,13 @@ def training_notes(model, derived, matrix: np.ndarray, y: np.ndarray, train: np.
 
     mapped, columns = bool(history.seen_columns), dict(history.field_columns)
     notes = field_notes(model.builder, derived.table.custom, matrix, y, train, mapped, columns)
-    late = late_fields_read(notes, model.features_read())
-    # A late field the model reads is the leak line's, which names it with what showed it: said once.
-    texts = [note.text for note in notes if note not in late] + title_notes(derived, train, mapped=mapped)
+    read = set(model.features_read())
+    late = late_fields_read(notes, read)
+    texts = said_notes(notes, read, late) + title_notes(derived, train, mapped=mapped)
     return texts, late
+
+
+def said_notes(notes: list[FieldNote], read: set[str], late: list[FieldNote]) -> list[str]:
+    """The notes train prints: not the late fields the model reads (the leak line names them, once), nor a
+    question about a field the model does not read."""
+    return [note.text for note in notes if note not in late and (note.feature in read or not note.if_read)]

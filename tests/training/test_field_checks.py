@@ -296,3 +296,27 @@ def test_numbers_read_by_a_prefix_are_told_to_be_a_number_even_when_few_are_pool
         "custom field web_sessions: read by its first 2 characters (prefix: 2), 100% of its"
     )
     assert note.endswith("declare type: number in its column and drop its prefix:")
+
+
+def test_a_field_named_like_another_tools_lead_score_is_asked_about_only_when_the_model_reads_it():
+    from leadgate.training.field_checks import FieldNote, said_notes
+
+    # Walk AC: a Marketo score, raised after sales contact and mapped as a number, was learned without a word.
+    scores = [float(i % 97) for i in range(N)]
+    [note] = _notes(CustomField("marketo_score", "number", "Marketo Score"), scores)
+    assert note.startswith(
+        "custom field marketo_score: named like a lead score another tool keeps up to date (it rises with emails "
+        "opened, meetings and the sales contact that makes a lead an SQL): if the export holds its value of today"
+    )
+    assert note.endswith("list its column under after_contact unless it is fixed when a lead arrives")
+    for name, label in (("grade", "Pardot Grade"), ("rating", "Rating"), ("lead_score", "Lead score")):
+        assert len(_notes(CustomField(name, "number", label), scores)) == 1
+    # Words that only contain one are no score: scoring model, upgrade, ratings page.
+    for name in ("scoring_model", "upgrades", "ratings_page", "calls"):
+        assert _notes(CustomField(name, "number", name), scores) == []
+    # Said by train only when the model reads the field: a question about a field it does not read is noise.
+    asked = FieldNote("marketo_score", "custom_marketo_score", note, if_read=True)
+    found = FieldNote("stage", "custom_stage", "custom field stage: none of …")
+    assert said_notes([asked, found], {"custom_marketo_score"}, []) == [note, found.text]
+    assert said_notes([asked, found], set(), []) == [found.text]
+    assert said_notes([asked, found], {"custom_stage"}, [found]) == []
