@@ -5,8 +5,7 @@ from __future__ import annotations
 from leadgate.features.cells import cell_text
 from leadgate.features.schema import Lead
 from leadgate.serving.batch import Row
-from leadgate.serving.lead_files import MARK_STRAYS, foreign_columns, shown_columns
-from leadgate.serving.lead_rows import mapped_row
+from leadgate.serving.lead_files import export_rows, foreign_columns, shown_columns
 
 
 def lead_fields_in(columns: list[str]) -> None:
@@ -58,25 +57,11 @@ def mapped_columns(mapping) -> dict[str, str] | None:
 
 
 def mapped_leads(leads, mapping, known_marks: dict | None = None) -> list[Row]:
+    """A DataFrame's (or records') export rows through a mapping, as `score` reads a file's (export_rows)."""
     import pandas as pd
-
-    from leadgate.features.date_suggestions import say_date_formats
-    from leadgate.features.export_records import decimal_marks, mapped_rows
-    from leadgate.features.headers import check_header
-    from leadgate.features.multi_select import say_separators
-    from leadgate.features.sequences import sequence_keys, sequence_ranks
 
     frame = leads if isinstance(leads, pd.DataFrame) else pd.DataFrame(leads)
     # Exports are text: the mapping decides what a cell means, exactly as when the file is read from disk.
     rows = [{str(k): cell_text(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-    mapping = check_header(mapping, list(frame.columns), outcome=False)
-    ranks = sequence_ranks(mapping, sequence_keys(mapping, rows))
-    # As `score` reads a file: a stray cell is its row's error, not the frame's.
-    marks = decimal_marks(mapping, rows, known_marks, strays=MARK_STRAYS)
-    say_separators(mapping, rows)
-    say_date_formats(mapping, rows)
     # A row in error keeps its lead id, as in `leadgate score`.
-    return [
-        mapped_row(mapping, number, data, lead_id)
-        for number, data, lead_id in mapped_rows(mapping, rows, ranks, False, marks)
-    ]
+    return list(export_rows(mapping, list(frame.columns), lambda: rows, known_marks=known_marks))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from pathlib import Path
 
@@ -59,21 +59,45 @@ def _mapped_rows(
     path: Path, mapping: Mapping, delimiter: str | None, encoding: str | None, known_marks: dict | None = None
 ) -> Iterator[Row]:
     table = open_table(path, delimiter=delimiter, encoding=encoding)
+    opened = [table.rows]
+
+    def rows() -> Iterable[dict]:
+        # The table opened for its columns is the first pass; a sequence's ranks take a second, read again.
+        return (
+            opened.pop()
+            if opened
+            else open_table(path, delimiter=delimiter, encoding=encoding, announce=False).rows
+        )
+
+    yield from export_rows(mapping, table.columns, rows, f"{path.name}: ", known_marks)
+
+
+def export_rows(
+    mapping: Mapping,
+    columns: list[str],
+    rows: Callable[[], Iterable[dict]],
+    prefix: str = "",
+    known_marks: dict | None = None,
+) -> Iterator[Row]:
+    """Each row of an export (a file's or a DataFrame's text cells) through a mapping, its lead or its error:
+    what `score`, `decide --mapping` and the Python API's `mapping=` all read, one way.
+
+    `rows()` gives the rows from the start; a mapping ordered by a sequence asks for them twice (its ranks).
+    """
     # New leads have no outcome yet: the mapping's label columns may be missing or empty.
-    mapping = check_header(mapping, table.columns, outcome=False)
+    mapping = check_header(mapping, columns, outcome=False)
     ranks = {}
     if isinstance(mapping.created_at, Sequence):
         # A sequence ranks every row of the export: a first pass reads the column, the second the rows.
-        ranks = sequence_ranks(mapping, sequence_keys(mapping, table.rows))
-        table = open_table(path, delimiter=delimiter, encoding=encoding, announce=False)
+        ranks = sequence_ranks(mapping, sequence_keys(mapping, rows()))
     # The first rows tell each number column's decimal mark; a cell that does not follow it, there or later,
     # is its row's error, so the stream never has to be read twice.
-    rows = iter(table.rows)
-    head = list(islice(rows, MARK_SAMPLE))
+    taken = iter(rows())
+    head = list(islice(taken, MARK_SAMPLE))
     marks = decimal_marks(mapping, head, known_marks, strays=MARK_STRAYS)
-    say_separators(mapping, head, f"{path.name}: ")
-    say_date_formats(mapping, head, f"{path.name}: ")
-    for number, data, lead_id in mapped_rows(mapping, chain(head, rows), ranks, outcome=False, marks=marks):
+    say_separators(mapping, head, prefix)
+    say_date_formats(mapping, head, prefix)
+    for number, data, lead_id in mapped_rows(mapping, chain(head, taken), ranks, outcome=False, marks=marks):
         yield mapped_row(mapping, number, data, lead_id)
 
 
