@@ -83,6 +83,11 @@ def test_a_phone_suppression_made_by_sales_on_an_account_decides_its_stored_lead
     view = sales_view(client, "dnc-2")
     assert (view["route"], view["next_step"], view["suppressed"]) == ("sales_ready", "sales_email", ["phone"])
     assert _triggers(view) == [("created", "sales_ready", []), ("suppression", "sales_ready", ["phone"])]
+    # Who picks the account's contact to call reads it there too.
+    account = client.get("/v1/accounts/nordwerk.de", headers=auth("sales")).json()
+    assert (account["route"], account["best_contact"]) == ("sales_ready", "dnc-2")
+    [contact] = account["contacts"]
+    assert (contact["next_step"], contact["suppressed"]) == ("sales_email", ["phone"])
     # An override to sales keeps it: the route is sales', the step still no call.
     tiny = lead_dict(
         lead_id="dnc-3",
