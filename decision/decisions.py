@@ -17,7 +17,7 @@ from leadgate.decision.reasons import ReasonBook
 from leadgate.decision.record import DecisionRecord, FiredGate, Reason, acting_control
 from leadgate.decision.routes import ROUTE_SEVERITY
 from leadgate.decision.routing import BANDS
-from leadgate.decision.suppression import SuppressionState
+from leadgate.decision.suppression import NO_CALL_CONTACTS, SuppressionState
 from leadgate.features.derived import Derived
 
 # The order `Decisions.record` passes a record's fields in; checked at import so a new field cannot shift them.
@@ -122,7 +122,7 @@ class Decisions:
             next((g.public_message for g in gate_rows if not g.lifted), None) if gate_rows else None
         )
         route, source = self._routes[index], self._sources[index]
-        answer_key = (route, source, gate_message, self._seniority[index])
+        answer_key = (route, source, gate_message, self._seniority[index], index in self._no_call)
         answer = self._answers.get(answer_key)
         if answer is None:
             answer = self._answers[answer_key] = public_answer(*answer_key)
@@ -156,6 +156,16 @@ class Decisions:
         return np.array(
             [any(s.active and contact in (None, s.suppression.contact) for s in states) for states in found],
             dtype=bool,
+        )
+
+    @cached_property
+    def _no_call(self) -> frozenset[int]:
+        # The leads no one may phone (an active phone suppression): their next step is never a call.
+        found = self.suppressions or ()
+        return frozenset(
+            i
+            for i, states in enumerate(found)
+            if any(s.active and s.suppression.contact in NO_CALL_CONTACTS for s in states)
         )
 
     def _suppression_rows(self, index: int) -> list[dict]:

@@ -21,7 +21,7 @@ from leadgate.decision.reasons import TOP_NEGATIVE, TOP_POSITIVE, ReasonBook, st
 from leadgate.decision.record import DecisionRecord
 from leadgate.decision.routes import Route
 from leadgate.decision.routing import band_routes, combine_routes
-from leadgate.decision.suppression import Suppression, SuppressionState, states
+from leadgate.decision.suppression import FROM_EVENTS, Suppression, SuppressionState, states
 from leadgate.features.custom import CustomField, custom_problems, name_problems
 from leadgate.features.derived import Derived, derive
 from leadgate.features.schema import Lead
@@ -183,7 +183,7 @@ class DecisionPipeline:
         self, leads: list[Lead], derived: Derived, now: datetime, given: Suppressions
     ) -> list[list[SuppressionState]]:
         # Only leads with a suppressing event of their own or a stored record are looked at: most have neither.
-        own = (derived.count("unsubscribe") > 0) | (derived.count("spam_complaint") > 0)
+        own = np.logical_or.reduce([derived.count(event) > 0 for event in FROM_EVENTS])
         events = tuple(e.value for e in self.policy.lift.events)
         if given is not None:
             own = own | np.array([bool(records) for records in given], dtype=bool)

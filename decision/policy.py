@@ -30,6 +30,7 @@ from leadgate.decision.policy_problems import policy_problems
 from leadgate.decision.policy_routing import Promotion, Routing
 from leadgate.decision.policy_section import Section
 from leadgate.decision.routes import Route
+from leadgate.decision.suppression import FROM_EVENTS
 from leadgate.features.derived import SignalRules
 from leadgate.features.schema import EventType
 from leadgate.features.yaml_text import ShippedTextLoader, UniqueKeyLoader, yaml_problem
@@ -48,6 +49,16 @@ class Lift(Section):
     events: list[EventType] = Field(..., min_length=1)
     within_days: float = Field(14, gt=0)
     route: Route = Route.verify
+
+    @field_validator("events")
+    @classmethod
+    def _no_opt_outs(cls, events: list[EventType], info: ValidationInfo) -> list[EventType]:
+        # An opt-out asks for less contact, never more: as a lift event it would lift gates, and lift the
+        # person's other suppressions (a do-not-call request ending an unsubscribe).
+        asked = [event.value for event in events if event.value in FROM_EVENTS]
+        if asked and not stored(info):
+            raise ValueError(f"{', '.join(asked)} asks for less contact: no high-intent signal to lift with")
+        return events
 
 
 class Policy(Section):

@@ -11,11 +11,19 @@ NEXT_STEP = {
     "self_service": "self_service",
     "silent_reject": "thank_you",
 }
+# The steps that are a phone call, and what each is instead while the person may not be phoned (an active
+# phone suppression): sales still takes the lead, by email. The route, which says the fit, stays.
+NO_CALL = {"sales_call": "sales_email"}
 
 
-def public_answer(route: str, route_source: str, gate_message: str | None, seniority: str) -> tuple[str, str]:
-    """(next_step, message class): a gate's class only when a gate kept the lead from sales."""
+def public_answer(
+    route: str, route_source: str, gate_message: str | None, seniority: str, no_call: bool = False
+) -> tuple[str, str]:
+    """(next_step, message class): a gate's class only when a gate kept the lead from sales; never a call when
+    `no_call` (a do-not-call request in force)."""
     next_step = NEXT_STEP[route]
+    if no_call:
+        next_step = NO_CALL.get(next_step, next_step)
     if route == "silent_reject":
         return next_step, "thank_you"
     rejecting = Route(route).rejecting

@@ -1,11 +1,14 @@
 """Suppressions: a kind of contact stopped for a person or an account, kept as records and lifted, never deleted.
 
-An unsubscribe stops marketing email to that person; a spam complaint (or a request sent through the API)
-stops all contact. Neither says anything about the account's fit, so neither is a gate: the decision keeps
-its route and lists the suppressions in force, except that while all contact is stopped nobody may call
-either, so the route is silent_reject with control "suppression". A high-intent event of the person (the
-policy's lift events: demo request, reply, meeting booked) after the suppression lifts a person's
-suppression; an account's is lifted by its expiry or by someone; an expired one no longer acts. The rules are here, pure: the pipeline applies them, the store keeps the records.
+An unsubscribe stops marketing email to that person; a do-not-call request stops phone calls; a spam
+complaint (or a request sent through the API) stops all contact. None says anything about the account's fit,
+so none is a gate: the decision keeps its route and lists the suppressions in force, except that while phone
+calls are stopped the next step is never a call (decision.public), and while all contact is stopped nobody
+may call or write, so the route is silent_reject with control "suppression". A high-intent event of the
+person (the policy's lift events: demo request, reply, meeting booked) after the suppression lifts a person's
+marketing_email or all_contact suppression; a phone one, and an account's, is lifted by its expiry or by
+someone; an expired one no longer acts. The rules are here, pure: the pipeline applies them, the store keeps
+the records.
 """
 
 from __future__ import annotations
@@ -17,11 +20,22 @@ from leadgate.features.schema import Lead
 
 CONTACTS = {
     "marketing_email": "marketing email to this person or account is stopped; sales may still answer it",
+    "phone": "no phone call to this person or account: a do-not-call request; sales may still email",
     "all_contact": "no one may contact this person or account: no sales call, no email",
 }
 SUBJECT_KINDS = ("email", "domain")
 # The events that create a suppression of the person who sent them, and what each stops.
-FROM_EVENTS = {"unsubscribe": "marketing_email", "spam_complaint": "all_contact"}
+FROM_EVENTS = {"unsubscribe": "marketing_email", "do_not_call": "phone", "spam_complaint": "all_contact"}
+# Contacts no event of the person lifts, only the suppression's expiry or someone lifting it. A do-not-call
+# request binds until the person agrees to be called again (TCPA rules and the FTC's Telemarketing Sales Rule:
+# a seller-specific request outlasts a later inquiry or business relationship; a registry listing is the
+# same): a demo request or a booked meeting asks for contact, not for phone calls, and the company must be
+# able to show that agreement, which a person lifting the suppression records (who, why).
+NOT_LIFTED_BY_EVENTS = frozenset({"phone"})
+# The contacts whose active suppression means no one may phone the person: the next step is never a call.
+NO_CALL_CONTACTS = frozenset({"phone", "all_contact"})
+# How a record's reason names its event, where the event's name would not read ("do not call received").
+_SAID = {"do_not_call": "do-not-call request"}
 # Where a record came from: a lead's own event (one of FROM_EVENTS), or a person through the API or the CLI.
 SOURCES = (*(f"event:{event}" for event in FROM_EVENTS), "api", "cli")
 STATUSES = ("active", "lifted", "expired")
@@ -35,7 +49,7 @@ class Suppression:
     subject: str
     contact: str  # a key of CONTACTS
     reason: str
-    source: str  # event:unsubscribe | event:spam_complaint | api | cli
+    source: str  # event:unsubscribe | event:do_not_call | event:spam_complaint | api | cli
     created_at: datetime
     expires_at: datetime | None = None
     id: int | None = None  # the store's id; None: read from this lead's own events, not (yet) stored
@@ -94,13 +108,13 @@ def _utc(moment: datetime) -> datetime:
 
 
 def subject_of(lead: Lead) -> tuple[str, str]:
-    """(subject kind, subject) a lead's own unsubscribe or complaint suppresses: its email, lower-cased."""
+    """(subject kind, subject) a lead's own suppressing event (FROM_EVENTS) suppresses: its email, lower-cased."""
     email = (lead.contact.email or "").strip().lower()
     return ("email", email) if email else ("email", f"lead:{lead.lead_id}")
 
 
 def from_events(lead: Lead, now: datetime) -> list[Suppression]:
-    """The suppressions a lead's own unsubscribe and spam-complaint events create (activity up to `now`)."""
+    """The suppressions a lead's own suppressing events (FROM_EVENTS) create (activity up to `now`)."""
     kind, subject = subject_of(lead)
     made = []
     for event in lead.events:
@@ -112,7 +126,7 @@ def from_events(lead: Lead, now: datetime) -> list[Suppression]:
                 subject_kind=kind,
                 subject=subject,
                 contact=contact,
-                reason=f"{event.type.value.replace('_', ' ')} received",
+                reason=f"{_SAID.get(event.type.value, event.type.value.replace('_', ' '))} received",
                 source=f"event:{event.type.value}",
                 created_at=_utc(event.at),
                 created_by="event",  # as the store records it
@@ -129,9 +143,10 @@ def states(
 ) -> list[SuppressionState]:
     """Every suppression bearing on a lead (the store's `given` and its own events'), each with its status now.
 
-    A suppression is lifted by a lift event of this lead later than the suppression (and not after `now`);
-    the earliest such event is named as what lifted it. No window applies: the live service records a lift
-    when the event arrives and keeps it, so a later decision, live or in a back-test, must see it lifted too.
+    A person's suppression (not a phone one: NOT_LIFTED_BY_EVENTS) is lifted by a lift event of this lead
+    later than the suppression (and not after `now`); the earliest such event is named as what lifted it. No
+    window applies: the live service records a lift when the event arrives and keeps it, so a later
+    decision, live or in a back-test, must see it lifted too.
     """
     now = _utc(now)
     known = {s.key() for s in given}
@@ -151,7 +166,7 @@ def states(
             continue
         # Only a person's own event lifts a person's suppression; an account's (a legal hold, a request of
         # the company) is lifted by its expiry or by someone, never by one employee's demo request.
-        own = s.subject_kind == "email"
+        own = s.subject_kind == "email" and s.contact not in NOT_LIFTED_BY_EVENTS
         lift = next(((at, kind) for at, kind in lifts if own and at > _utc(s.created_at)), None)
         if lift is None:
             result.append(SuppressionState(s, "active"))
@@ -166,6 +181,17 @@ def stopped_contacts(found: list[SuppressionState]) -> list[str]:
     """The kinds of contact the active suppressions stop, in CONTACTS order."""
     active = {s.suppression.contact for s in found if s.active}
     return [contact for contact in CONTACTS if contact in active]
+
+
+def stopped_in(suppressions: list[dict]) -> list[str]:
+    """`stopped_contacts` of suppressions as records keep them (`SuppressionState.to_json`)."""
+    active = {s["contact"] for s in suppressions if s["status"] == "active"}
+    return [contact for contact in CONTACTS if contact in active]
+
+
+def phone_stopped(suppressions: list[dict]) -> bool:
+    """No one may phone the lead: an active phone or all_contact suppression (records as decisions keep them)."""
+    return any(s["status"] == "active" and s["contact"] in NO_CALL_CONTACTS for s in suppressions)
 
 
 def state_now(suppression: Suppression, now: datetime) -> SuppressionState:

@@ -82,6 +82,9 @@ class EventType(StrEnum):
     hard_bounce = "hard_bounce"
     spam_complaint = "spam_complaint"
     form_submit = "form_submit"
+    # A do-not-call request (an export's "Do Not Call" flag): it stops phone calls (decision.suppression) and is
+    # no evidence of fit, so no feature counts it; last, so the other types keep their codes.
+    do_not_call = "do_not_call"
 
 
 class _Strict(BaseModel):

@@ -13,7 +13,7 @@ from leadgate.features.schema import NO_NUL
 from leadgate.serving.account_status import CHANGES_SHOWN, FIELDS, FLAGS, change_status, status_changes
 from leadgate.serving.accounts import NotAnAccount, account_of, account_view
 from leadgate.serving.auth import require
-from leadgate.serving.schemas import READ_ERRORS, REDECIDING_ERRORS, Problem
+from leadgate.serving.schemas import READ_ERRORS, REDECIDING_ERRORS, NextStep, Problem
 from leadgate.settings import ApiKey
 
 router = APIRouter()
@@ -76,6 +76,13 @@ class ContactView(BaseModel):
     band: str | None
     gates: list[str] = Field(description="codes of the unlifted gates of its latest decision")
     decided_at: datetime
+    next_step: NextStep = Field(
+        description="its latest decision's next step (sales_email, not sales_call, while no one may phone it)"
+    )
+    suppressed: list[str] = Field(
+        default_factory=list,
+        description="kinds of contact its latest decision found stopped: marketing_email, phone, all_contact",
+    )
 
 
 class StatusView(BaseModel):

@@ -19,6 +19,7 @@ from leadgate.decision.lists import nobodys_domain
 from leadgate.decision.policy import Policy
 from leadgate.decision.record import DecisionRecord
 from leadgate.decision.routes import ROUTE_SEVERITY, Route
+from leadgate.decision.suppression import stopped_in
 from leadgate.features import signals, titles
 from leadgate.features.schema_types import unseen_problem
 from leadgate.serving.store_models import AccountStatusRow, DecisionRow, LeadRow
@@ -94,6 +95,9 @@ class Contact:
     band: str | None
     gates: list[str]
     decided_at: datetime
+    # Who picks the contact to call reads these too: a do-not-call contact is sales_ready, but sales_email.
+    next_step: str
+    suppressed: list[str]
 
 
 def account_contacts(engine: Engine, domain: str, limit: int) -> tuple[list[Contact], list[tuple], int]:
@@ -133,6 +137,8 @@ def account_contacts(engine: Engine, domain: str, limit: int) -> tuple[list[Cont
                 band=band,
                 gates=[gate.code for gate in record.gates if not gate.lifted],
                 decided_at=stored_utc(datetime.fromisoformat(record.decided_at)),
+                next_step=record.next_step,
+                suppressed=stopped_in(record.suppressions),
             )
         )
     return contacts, summary, len(summary)

@@ -11,6 +11,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from leadgate.decision.suppression import stopped_in
 from leadgate.serving.export_reader import BatchInputError
 from leadgate.serving.file_formats import OUTPUT_FORMATS
 
@@ -36,9 +37,9 @@ FLAT_FIELDS: dict[str, Callable[[DecisionRecord], object]] = {
     "decided_at": attrgetter("decided_at"),
     # Appended after `row` (FLAT_COLUMNS), so readers of the earlier columns by position keep them: what set
     # the route, and the contact the suppressions stop, which a marketing job reading only the flat output
-    # must see (an unsubscribed lead keeps its nurture route).
+    # must see (an unsubscribed lead keeps its nurture route; a do-not-call one its route, with "phone" here).
     "control": attrgetter("control"),
-    "suppressed": lambda record: _stopped(record.suppressions),
+    "suppressed": lambda record: stopped_in(record.suppressions),
     "suppressions": lambda record: [_suppression_text(s) for s in record.suppressions],
 }
 _APPENDED = ("control", "suppressed", "suppressions")
@@ -48,12 +49,6 @@ LIST_COLUMNS = ("gates", "gate_reasons", "negative_reasons", "positive_reasons",
 
 Outcome = tuple["Row", "DecisionRecord | None"]  # an input row and its decision (None: the row's error)
 Write = Callable[[list[Outcome]], None]
-
-
-def _stopped(suppressions: list[dict]) -> list[str]:
-    """The kinds of contact the active suppressions stop (`marketing_email`, `all_contact`), as the sales view."""
-    active = {s["contact"] for s in suppressions if s["status"] == "active"}
-    return [contact for contact in ("marketing_email", "all_contact") if contact in active]
 
 
 def _suppression_text(suppression: dict) -> str:

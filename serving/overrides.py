@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, exists, insert, select, update
 
 from leadgate.decision.public import public_answer
 from leadgate.decision.record import DecisionRecord
+from leadgate.decision.suppression import phone_stopped
 from leadgate.serving.store_models import OverrideRow
 
 OVERRIDE_REASONS = {
@@ -81,7 +82,9 @@ def apply_override(record: DecisionRecord, override: OverrideRow | None) -> Deci
         # Compliance first: no override may send a lead nobody may contact to a call or an email.
         return dataclasses.replace(record, override=shown)
     # The override's public step follows the one route-to-step map; no gate message: no gate decided it.
-    next_step, message = public_answer(override.route, "override", None, "unknown")
+    # Nor a call while a do-not-call request holds: sales_ready is answered by email.
+    no_call = phone_stopped(record.suppressions)
+    next_step, message = public_answer(override.route, "override", None, "unknown", no_call)
     return dataclasses.replace(
         record,
         route=override.route,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 MESSAGES = {
     "sales_call": "Thank you! A specialist will contact you within one business day to set up a call.",
+    "sales_email": "Thank you! A specialist will write to you by email within one business day.",
     "verify": "Thank you! We are reviewing your request and will get back to you shortly.",
     "nurture": "Thank you! We have sent you a few resources to get started and will follow up.",
     "self_service": "Thank you! You can get started right away with our self-service plans and guides.",

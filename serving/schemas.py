@@ -11,7 +11,10 @@ from leadgate.decision.record import CONTROLS
 from leadgate.features.schema import Events
 from leadgate.serving.review_schemas import FeedbackView, ReviewItem
 
-NextStep = Literal["sales_call", "verify", "nurture", "self_service", "thank_you"]
+# sales_email: sales takes the lead by email, not by phone (a do-not-call request is in force).
+NextStep = Literal["sales_call", "sales_email", "verify", "nurture", "self_service", "thank_you"]
+# The kinds of contact a suppression stops (decision.suppression.CONTACTS, in its order).
+ContactKind = Literal["marketing_email", "phone", "all_contact"]
 
 
 ANSWER_EXAMPLE = {
@@ -91,9 +94,9 @@ class SuppressionView(BaseModel):
     id: int | None = Field(description="the store's id; None: from the lead's own events, not stored yet")
     subject_kind: Literal["email", "domain"]
     subject: str
-    contact: Literal["marketing_email", "all_contact"]
+    contact: ContactKind
     reason: str
-    source: str = Field(description="event:unsubscribe, event:spam_complaint, api or cli")
+    source: str = Field(description="event:unsubscribe, event:do_not_call, event:spam_complaint, api or cli")
     created_by: str | None = Field(
         None,
         description="who recorded it: the API key's name, the CLI's --who, or event (the lead's own); "
@@ -179,7 +182,7 @@ class DecisionView(BaseModel):
     lists_version: str | None = Field(None, description="revision of the store's lists in force")
     decided_at: datetime
     suppressed: list[str] = Field(
-        default_factory=list, description="kinds of contact stopped now: marketing_email, all_contact"
+        default_factory=list, description="kinds of contact stopped now: marketing_email, phone, all_contact"
     )
     suppressions: list[SuppressionView] = Field(
         default_factory=list, description="every suppression of the person or account, active and past"

@@ -7,7 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from leadgate.decision.record import DecisionRecord
-from leadgate.decision.suppression import state_now
+from leadgate.decision.suppression import state_now, stopped_in
 from leadgate.features.schema import Event, Lead, LeadValidationError
 from leadgate.serving.feedback_store import verdicts_of
 from leadgate.serving.intake import Arrival, Intake
@@ -177,11 +177,6 @@ def _key(suppression: dict) -> tuple:
     return suppression["subject"], suppression["contact"], suppression["source"], stored_utc(created)
 
 
-def _stopped(suppressions: list[dict]) -> list[str]:
-    active = {s["contact"] for s in suppressions if s["status"] == "active"}
-    return [c for c in ("marketing_email", "all_contact") if c in active]
-
-
 def decision_view(
     *, lead_id: str, store: DecisionStore, screening: Screening | None = None, now: datetime | None = None
 ) -> dict:
@@ -219,7 +214,7 @@ def decision_view(
         "policy_version": latest.policy_version,
         "lists_version": record.lists_version,
         "decided_at": stored_utc(latest.decided_at),
-        "suppressed": _stopped(suppressions),
+        "suppressed": stopped_in(suppressions),
         "suppressions": suppressions,
         "history": [
             {
@@ -232,7 +227,7 @@ def decision_view(
                 "decided_at": stored_utc(row.decided_at),
                 "control": row.record.get("control"),
                 "lists_version": row.record.get("lists_version"),
-                "suppressed": _stopped(row.record.get("suppressions", [])),
+                "suppressed": stopped_in(row.record.get("suppressions", [])),
             }
             for row in history
         ],

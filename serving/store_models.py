@@ -278,9 +278,11 @@ class SuppressionRow(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     subject_kind: Mapped[str] = mapped_column(String(10), doc="email or domain")
     subject: Mapped[str] = mapped_column(String(320), doc="lower-cased; 'erased:' + a hash once erased")
-    contact: Mapped[str] = mapped_column(String(20), doc="marketing_email or all_contact")
+    contact: Mapped[str] = mapped_column(String(20), doc="marketing_email, phone or all_contact")
     reason: Mapped[str] = mapped_column(String(500))
-    source: Mapped[str] = mapped_column(String(40), doc="event:unsubscribe, event:spam_complaint, api, cli")
+    source: Mapped[str] = mapped_column(
+        String(40), doc="event:unsubscribe, event:do_not_call, event:spam_complaint, api, cli"
+    )
     lead_id: Mapped[str | None] = mapped_column(String(200), doc="the lead whose event created it, if any")
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -15,7 +15,7 @@ from leadgate.serving import suppression_pages, suppression_service, suppression
 from leadgate.serving.auth import require
 from leadgate.serving.lists_views import Why
 from leadgate.serving.problems import problem
-from leadgate.serving.schemas import READ_ERRORS, REDECIDING_ERRORS, Problem, SuppressionView
+from leadgate.serving.schemas import READ_ERRORS, REDECIDING_ERRORS, ContactKind, Problem, SuppressionView
 from leadgate.settings import ApiKey
 
 router = APIRouter()
@@ -31,7 +31,10 @@ class SuppressionIn(BaseModel):
         pattern=NO_NUL,
         description="an email address, or an account's domain",
     )
-    contact: Literal["marketing_email", "all_contact"]
+    contact: ContactKind = Field(
+        description="marketing_email (no marketing email), phone (no phone call: a do-not-call request), "
+        "all_contact (no contact at all)"
+    )
     reason: str = Field(..., min_length=1, max_length=500, pattern=NO_NUL)
     # A Moment, as every other time the API reads: an offset that pushes it past the calendar is a 422.
     expires_at: Moment | None = Field(None, description="when it stops acting by itself; none: until lifted")

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from leadgate.decision.record import CONTROLS, DecisionRecord, Reason
+from leadgate.decision.suppression import CONTACTS
 
 ROUTE_STYLE = {
     "sales_ready": "bold green",
@@ -48,7 +49,11 @@ def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
         header.append(f"\nP(SQL) = {record.p_sql:.1%}  band: {record.band}")
     else:
         header.append("\nno model loaded: gates only", style="yellow")
+    # What sales does next: a rep reading sales_ready must also read "sales_email" when no call is allowed.
+    header.append(f"\nnext step: {record.next_step}")
     parts: list = [header]
+    if record.suppressions:
+        parts += [Text("Suppressions", style="bold underline"), _suppressions(record.suppressions)]
     if record.gates:
         gates = Table(show_header=False, box=None, padding=(0, 1))
         for gate in record.gates:
@@ -77,3 +82,14 @@ def decision_panel(record: DecisionRecord, title: str | None = None) -> Panel:
             parts += [Text(label, style="bold underline"), reasons]
     parts.append(Text(f"model {record.model_version} · policy {record.policy_version}", style="dim"))
     return Panel(Group(*parts), title=title or f"lead {record.lead_id}", expand=False)
+
+
+def _suppressions(suppressions: list[dict]) -> Table:
+    """Each suppression the decision saw, as `leadgate suppressions show` words it, with what an active one stops."""
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    for s in suppressions:
+        active = s["status"] == "active"
+        line = f"{s['status']}: {s['contact']} of {s['subject']} ({s['source']}): {s['reason']}"
+        stops = CONTACTS.get(s["contact"]) if active else None
+        table.add_row("⛔" if active else "↺", _with_recovery(line, stops))
+    return table

@@ -26,7 +26,7 @@ def _line(suppression) -> str:
     from leadgate.decision.suppression import state_now
 
     state = state_now(suppression, datetime.now(UTC))
-    # A lead's own unsubscribe or complaint names itself in its source; a person's record names who made it.
+    # A lead's own event (unsubscribe, do-not-call, complaint) names itself in its source; a person's, who.
     by = f" by {suppression.created_by}" if suppression.created_by not in (None, "event") else ""
     # The store's times are UTC, and say so: an operator elsewhere would read them as local.
     text = (
@@ -65,12 +65,17 @@ def list_suppressions(
     status: Annotated[
         str, typer.Option("--status", help="active (stopping contact now), lifted, expired or all")
     ] = "active",
-    contact: Annotated[str | None, typer.Option("--contact", help="marketing_email or all_contact")] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="marketing_email, phone (do not call) or all_contact")
+    ] = None,
     subject_kind: Annotated[
         str | None, typer.Option("--subject-kind", help="email (a person's) or domain (an account's)")
     ] = None,
     source: Annotated[
-        str | None, typer.Option("--source", help="event:unsubscribe, event:spam_complaint, api or cli")
+        str | None,
+        typer.Option(
+            "--source", help="event:unsubscribe, event:do_not_call, event:spam_complaint, api or cli"
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="records on this page")] = 50,
     offset: Annotated[int, typer.Option("--offset", min=0, help="records skipped (the next page's)")] = 0,
@@ -114,7 +119,9 @@ def list_suppressions(
 @suppressions_app.command("add")
 def add_suppression(
     subject: Annotated[str, typer.Option("--subject", help="an email address or an account's domain")],
-    contact: Annotated[str, typer.Option("--contact", help="marketing_email or all_contact")],
+    contact: Annotated[
+        str, typer.Option("--contact", help="marketing_email, phone (do not call) or all_contact")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="why contact stops")],
     expires: Annotated[
         datetime | None, typer.Option("--expires", help="when it stops acting by itself (UTC)")

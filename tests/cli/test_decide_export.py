@@ -120,3 +120,33 @@ def test_decide_help_names_the_mapping_option_as_score_does():
     for command in ("decide", "score"):
         out = " ".join(re.sub(r"[│]", " ", run(command, "--help").output).split())
         assert "the input is a CRM export read through this mapping (file or shipped name)" in out, command
+
+
+def test_decide_shows_a_do_not_call_flag_of_the_export_as_no_call_on_the_card(registered_settings, tmp_path):
+    """The user's walk: 'Do Not Call = TRUE' mapped as an event stops calls, and the card says so."""
+    from importlib import resources
+
+    data_dir = registered_settings[0].data_dir
+    shipped = resources.files("leadgate.training").joinpath("mappings", "salesforce.yaml").read_text()
+    flagged = shipped.replace(
+        "events:\n", "events:\n  - {type: do_not_call, column: Do Not Call, kind: flag}\n", 1
+    )
+    mapping = tmp_path / "salesforce-dnc.yaml"
+    mapping.write_text(flagged)
+    header, rows = export_rows(1)
+    row = write_csv(tmp_path / "row.csv", [*header, "Do Not Call"], [{**rows[0], "Do Not Call": "TRUE"}])
+    plain = write_csv(tmp_path / "plain.csv", [*header, "Do Not Call"], [{**rows[0], "Do Not Call": "FALSE"}])
+    decided = {}
+    for name, path in (("dnc", row), ("plain", plain)):
+        result = run("decide", path, "--mapping", mapping, "--json", *AS_OF, "--data-dir", data_dir)
+        assert result.exit_code == 0, result.output
+        decided[name] = json.loads(result.stdout)
+    dnc = decided["dnc"]
+    assert (dnc["route"], dnc["p_sql"]) == (decided["plain"]["route"], decided["plain"]["p_sql"])
+    assert [s["contact"] for s in dnc["suppressions"]] == ["phone"] and decided["plain"]["suppressions"] == []
+    assert dnc["next_step"] != "sales_call"
+    panel = said(run("decide", row, "--mapping", mapping, *AS_OF, "--data-dir", data_dir).output)
+    assert f"next step: {dnc['next_step']}" in panel
+    email = rows[0]["Email"].lower()
+    assert f"active: phone of {email} (event:do_not_call): do-not-call request received" in panel
+    assert "no phone call to this person or account" in panel

@@ -39,3 +39,19 @@ def test_suppressions_list_shows_the_active_ones_of_every_subject_with_paging(st
     assert beyond.output == "no active suppression from --offset 10 (2 active suppressions in all)"
     bad = run("suppressions", "list", "--status", "open")
     assert bad.exit_code == 2 and "--status must be one of active, lifted, expired, all" in bad.output
+
+
+def test_a_do_not_call_request_is_added_listed_and_lifted_as_a_phone_suppression(store_url, tmp_path):
+    run = _on(store_url, tmp_path / "no-models")
+    made = run("suppressions", "add", "--subject", "dana@acme-labs.com", "--contact", "phone",
+               "--reason", "asked not to be called")  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "#1 active: phone of dana@acme-labs.com since" in made.output
+    listed = run("suppressions", "list", "--contact", "phone")
+    assert "#1 active: phone of dana@acme-labs.com" in listed.output and listed.output.endswith(
+        "1 active suppression"
+    )
+    # The person's own export flag names its source, as an unsubscribe does.
+    assert run("suppressions", "list", "--source", "event:do_not_call").output == "no active suppression"
+    lifted = run("suppressions", "lift", "--id", "1", "--why", "agreed in writing to calls")
+    assert lifted.exit_code == 0 and "#1 lifted: phone of dana@acme-labs.com" in lifted.output

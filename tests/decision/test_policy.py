@@ -91,6 +91,11 @@ def test_version_ignores_formatting_but_not_content():
             "write {value} plainly, without a format or conversion",
         ),
         (lambda d: d.pop("gates"), "gates: Field required"),
+        # A do-not-call request (or an unsubscribe) asks for less contact: it lifts nothing.
+        (
+            lambda d: d["lift"].update(events=["demo_request", "do_not_call"]),
+            "lift.events: do_not_call asks for less contact: no high-intent signal to lift with",
+        ),
     ],
 )
 def test_invalid_policies_fail_with_the_place_named(change, message):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
+
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.policy import load_policy
+from leadgate.decision.public import public_answer
 from leadgate.decision.suppression import Suppression, stopped_contacts
+from leadgate.serving.public import MESSAGES
 from tests.factories import events, make_lead
 
 POLICY = load_policy()
@@ -123,3 +127,77 @@ def test_a_meeting_long_after_the_unsubscribe_still_lifts_it_as_the_live_service
     )
     [suppression] = GATES_ONLY.decide_one(lead).suppressions
     assert suppression["status"] == "lifted" and suppression["lifted_by"] == "event:meeting_booked"
+
+
+# An executive asking for a demo: the session's model sends it to sales.
+EXECUTIVE = {"contact": {"job_title": "CEO"}, "events": events(("demo_request", "2026-11-03T08:00:00Z"))}
+DO_NOT_CALL = events(("do_not_call", "2026-11-01T09:00:00Z"))
+
+
+def test_a_do_not_call_request_keeps_the_route_and_its_fit_but_the_next_step_is_never_a_call(pipeline):
+    plain = pipeline.decide_one(make_lead(**EXECUTIVE))
+    lead = make_lead(**{**EXECUTIVE, "events": [*DO_NOT_CALL, *EXECUTIVE["events"]]})
+    record = pipeline.decide_one(lead)
+    assert (plain.route, plain.next_step) == ("sales_ready", "sales_call")
+    # Nothing about fit: the same route, score, reasons and control; only the contact differs.
+    assert (record.route, record.p_sql, record.control) == (plain.route, plain.p_sql, plain.control)
+    assert [r.text for r in record.positive_reasons] == [r.text for r in plain.positive_reasons]
+    assert [r.text for r in record.negative_reasons] == [r.text for r in plain.negative_reasons]
+    assert (record.next_step, record.public_message) == ("sales_email", "sales_email")
+    assert _active(record) == ["phone"] and not record.gates and record.route_source == "model"
+    [suppression] = record.suppressions
+    assert (suppression["source"], suppression["reason"]) == (
+        "event:do_not_call",
+        "do-not-call request received",
+    )
+
+
+def test_a_do_not_call_request_is_no_model_input_nor_a_reason(pipeline):
+    """The model reads the same matrix with or without the request: it is no evidence of fit, for or against."""
+    builder = pipeline.model.builder
+    assert not [name for name in builder.feature_names if "call" in name]
+    leads = [
+        make_lead(**EXECUTIVE),
+        make_lead(**{**EXECUTIVE, "events": [*DO_NOT_CALL, *EXECUTIVE["events"]]}),
+    ]
+    decisions = pipeline.decide(leads)
+    np.testing.assert_array_equal(decisions.matrix[0], decisions.matrix[1])  # NaN where both lack a value
+    texts = [
+        r.text.lower() for r in decisions.record(1).positive_reasons + decisions.record(1).negative_reasons
+    ]
+    assert not [text for text in texts if "call" in text]
+
+
+def test_a_later_demo_request_or_meeting_does_not_lift_a_do_not_call_request():
+    """They ask for contact, not for calls: only someone (who, why) or the record's expiry lifts it."""
+    later = events(("demo_request", "2026-11-02T09:00:00Z"), ("meeting_booked", "2026-11-02T10:00:00Z"))
+    record = GATES_ONLY.decide_one(make_lead(events=[*DO_NOT_CALL, *UNSUBSCRIBED[1:], *later]))
+    assert {s["contact"]: s["status"] for s in record.suppressions} == {
+        "phone": "active",
+        "marketing_email": "lifted",
+    }
+    base = {
+        "subject_kind": "email",
+        "subject": "maria.keller@nordwerk.de",
+        "contact": "phone",
+        "reason": "listed on the national do-not-call registry",
+        "source": "api",
+        "created_at": datetime(2026, 10, 1, tzinfo=UTC),
+    }
+    lifted = Suppression(
+        **base, id=1, lifted_at=datetime(2026, 10, 5, tzinfo=UTC), lifted_by="kim", lift_reason="x"
+    )
+    expired = Suppression(**base, id=2, expires_at=datetime(2026, 11, 1, tzinfo=UTC))
+    for given in ([lifted], [expired]):
+        record = GATES_ONLY.decide_one(make_lead(events=later), suppressions=given)
+        assert not _active(record)
+
+
+def test_the_next_step_is_never_a_call_while_no_one_may_phone_whatever_the_route():
+    assert public_answer("sales_ready", "model", None, "executive") == ("sales_call", "sales_call")
+    assert public_answer("sales_ready", "override", None, "unknown", True) == ("sales_email", "sales_email")
+    for route in ("verify", "nurture", "self_service", "silent_reject"):
+        assert public_answer(route, "model", None, "executive", True) == public_answer(
+            route, "model", None, "executive"
+        )
+    assert "sales_email" in MESSAGES and "call" not in MESSAGES["sales_email"]

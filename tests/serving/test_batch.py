@@ -12,6 +12,7 @@ import pytest
 from leadgate.features.custom import CustomField
 from leadgate.features.mapping import parse_mapping
 from leadgate.serving import batch, lead_files, lead_rows
+from leadgate.serving.as_of import AsOf
 from leadgate.serving.batch import BatchInputError, read_leads, score_file, unflatten
 from leadgate.serving.batch_output import parquet_schema
 from leadgate.serving.prefetch import prefetched
@@ -829,3 +830,33 @@ def test_a_file_whose_dates_its_format_cannot_read_is_told_the_formats_that_do(t
         "'03/13/2026 9:00 AM'; '%m/%d/%Y %I:%M %p' reads 2; '%d/%m/%Y %I:%M %p' reads 1: declare the one the CRM "
         "writes"
     ) in caplog.messages
+
+
+def test_a_do_not_call_flag_of_an_export_keeps_the_route_and_says_no_call_in_the_output(pipeline, tmp_path):
+    """The user's walk: 'Do Not Call = TRUE' on a Salesforce export sent executives to sales_call."""
+    mapping = parse_mapping(
+        "name: t\nlead_id: {column: Lead ID}\ncreated_at: {column: Created, type: datetime}\n"
+        "fields:\n"
+        "  contact.email: {column: Email}\n  contact.job_title: {column: Title}\n"
+        "  company.website: {column: Website}\n  company.employees: {column: Employees, type: integer}\n"
+        "events:\n  - {type: demo_request, column: Demo, kind: flag}\n"
+        "  - {type: do_not_call, column: Do Not Call, kind: flag}\n"
+    )
+    text = "Lead ID,Created,Email,Title,Website,Employees,Demo,Do Not Call\n" + "".join(
+        f"{lead_id},2026-11-03T08:00:00,{lead_id}@nordwerk.de,CEO,nordwerk.de,400,TRUE,{flag}\n"
+        for lead_id, flag in (("called", "FALSE"), ("dnc", "TRUE"))
+    )
+    path = write_bytes(tmp_path / "export.csv", text.encode())
+    score_file(pipeline, path, tmp_path / "out.parquet", mapping=mapping, as_of=AsOf("created"))
+    rows = pd.read_parquet(tmp_path / "out.parquet").set_index("lead_id")
+    assert rows.loc["called", "next_step"] == "sales_call" and rows.loc["called", "suppressed"].tolist() == []
+    assert (
+        rows.loc["dnc", ["route", "p_sql", "control"]].tolist()
+        == rows.loc["called", ["route", "p_sql", "control"]].tolist()
+    )
+    assert (rows.loc["dnc", "next_step"], rows.loc["dnc", "public_message"]) == ("sales_email", "sales_email")
+    assert rows.loc["dnc", "suppressed"].tolist() == ["phone"]
+    assert rows.loc["dnc", "suppressions"].tolist() == [
+        "active: phone of dnc@nordwerk.de (event:do_not_call): do-not-call request received"
+    ]
+    assert not [text for text in rows.loc["dnc", "positive_reasons"] if "call" in text.lower()]

@@ -231,7 +231,7 @@ def test_a_suppression_made_by_sales_acts_on_the_accounts_next_lead(client):
     assert bad.status_code == 422 and "email address or a bare domain" in bad.json()["detail"]
     wrong = client.post(
         "/v1/suppressions",
-        json={"subject": "a@b.com", "contact": "phone", "reason": "x"},
+        json={"subject": "a@b.com", "contact": "sms", "reason": "x"},  # no such kind of contact
         headers=auth("sales"),
     )
     assert wrong.status_code == 422

@@ -217,7 +217,7 @@ def test_suppressions_are_created_lifted_once_and_never_deleted(store):
         ("gmail.com", "all_contact", None, "gmail.com is a free email domain, nobody's account"),
         ("mailinator.com", "all_contact", None, "disposable email domain"),
         ("co.uk", "all_contact", None, "co.uk is a public suffix, no one's account"),
-        ("maria@nordwerk.de", "phone", None, "contact must be one of"),
+        ("maria@nordwerk.de", "sms", None, "contact must be one of"),
         ("maria@nordwerk.de", "all_contact", datetime(2020, 1, 1, tzinfo=UTC), "in the past"),
     ],
 )

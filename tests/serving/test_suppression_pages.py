@@ -145,7 +145,7 @@ def test_the_api_refuses_a_status_or_filter_it_does_not_know(client):
 
     for params in (
         {"status": "open"},
-        {"contact": "phone"},
+        {"contact": "sms"},  # no such kind of contact
         {"source": "crm"},
         {"limit": 0},
         {"stauts": "all"},
