@@ -91,7 +91,7 @@ def uvicorn_config(settings: Settings, workers: int):
     """The uvicorn config `leadgate serve` runs: leadgate's logging, proxy headers as the settings say."""
     import uvicorn
 
-    from leadgate.serving.app import log_config
+    from leadgate.serving.service_logging import log_config
 
     return uvicorn.Config(
         ASGI_APP,
