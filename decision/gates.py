@@ -118,12 +118,12 @@ class GateResults:
         """(n, families) True where a gate that holds the lead (fired, not lifted) judged that family's fact;
         None when none did. Walk AD: "Student or intern (Intern)" was a reason for a lead the student gate held."""
         held = None
+        holding = self.fired & ~self.lifted  # one pass for the batch, not a column pair per gate
         for j, spec in enumerate(self.specs):
             read = [families.index(family) for family in READS.get(spec.check, ()) if family in families]
-            holding = self.fired[:, j] & ~self.lifted[:, j]
-            if read and holding.any():
+            if read and holding[:, j].any():
                 held = np.zeros((len(holding), len(families)), dtype=bool) if held is None else held
-                held[np.ix_(holding, read)] = True
+                held[np.ix_(holding[:, j], read)] = True
         return held
 
     def fired_by_lead(self, index: int) -> list[tuple[int, str, bool]]:
