@@ -248,11 +248,16 @@ def form_fields_told(varied: Callable[[str], bool]) -> tuple[tuple[str, str], ..
     return tuple((label, column) for label, column in FORM_FIELDS if varied(FORM_FEATURES[column]))
 
 
+def missing_fields(d: Derived, i: int, fields: tuple[tuple[str, str], ...]) -> list[str]:
+    """The labels of the form `fields` one lead left empty: what its reason and its recovery both name."""
+    return [label for label, column in fields if not d.table.text[column][i]]
+
+
 def data_quality_renderer(fields: tuple[tuple[str, str], ...] = FORM_FIELDS) -> Renderer:
     """The form's completeness in words, naming only `fields` (form_fields_told) as missing."""
 
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        missing = [label for label, column in fields if not d.table.text[column][i]]
+        missing = missing_fields(d, i, fields)
         if missing:
             listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
             return f"{listed.capitalize()} not given"

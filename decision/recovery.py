@@ -9,7 +9,7 @@ import numpy as np
 from leadgate.decision.count_words import listed
 from leadgate.decision.custom_targets import target_recovery
 from leadgate.decision.custom_words import level_shown
-from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo
+from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo, missing_fields
 from leadgate.decision.reference import ReasonReference
 from leadgate.decision.title_reasons import function_unread, seniority_unread, title_unread
 from leadgate.features import signals
@@ -112,7 +112,7 @@ def data_quality_recovery(fields: tuple[tuple[str, str], ...] = FORM_FIELDS) -> 
     """The missing form fields among `fields` (reason_words.form_fields_told) that would change the decision."""
 
     def recover(d: Derived, x: np.ndarray, i: int) -> str:
-        missing = [label for label, column in fields if not d.table.text[column][i]]
+        missing = missing_fields(d, i, fields)
         if missing:
             return f"the {listed(missing, 'and')}"
         return "only a new, complete submission changes this"
