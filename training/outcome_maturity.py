@@ -75,8 +75,8 @@ def maturity_note(sql: np.ndarray, split: Split, history: History) -> str | None
     """Training's warning on outcomes not known yet: the test part's newest quarter converting far below the
     leads before it, or else the newest leads, all after the last SQL, holding none more than chance allows.
 
-    The second needs no minimum of expected SQLs, so it speaks on small exports too (walk AD: 127 newest leads
-    of 1,793 without an SQL at a 7.6% rate, chance 1 in 20,000, where the quarter expected only 4.7 SQLs)."""
+    The second needs no minimum of expected SQLs, so it speaks on small exports too (walk AD: the newest 132
+    of 1,793 leads without an SQL at a 7.6% rate, chance 3e-5, where the quarter expected only 4.7 SQLs)."""
     from leadgate.training.splits import unknown_newest
 
     note = immature_outcomes_note(sql, split, history.label_closed)
