@@ -24,6 +24,7 @@ from leadgate.training.baselines import BASELINES, comparison_rows, fit_baseline
 from leadgate.training.channels import channel_quality
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes
+from leadgate.training.gate_history import gate_history_note
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.held_out import newest_metrics, newest_note
 from leadgate.training.history import History
@@ -65,6 +66,8 @@ class HeldOut:
     levels_notes: tuple[str, ...] = ()
     # Per rejecting gate, its ROC-AUC cost turned off alone (gate_losses.gate_losses), as the verdict reads it.
     gate_losses: tuple[dict, ...] | None = None
+    # Rejecting gates whose leads became SQLs about as often as the rest in the whole history, as `train` says it.
+    gates_hiding: str | None = None
 
 
 def evaluate_held_out(
@@ -126,6 +129,7 @@ def evaluate_held_out(
         or None,
         levels,
         tuple(losses),
+        gate_history_note(gates_only.gates, y, policy.training_gated_leads == "include"),
     )
 
 

@@ -69,6 +69,8 @@ def _header(held, model, policy, info) -> str:
         warning += paragraph(f"Warning: {chance}.", "warn")
     if held.newest:  # a random split's test part is mostly older leads: what it hides, as `train` said it
         warning += paragraph(f"Warning: {held.newest}.", "warn")
+    if held.gates_hiding:  # gates whose leads convert about as often as the rest, as `train` said it
+        warning += paragraph(f"Warning: {held.gates_hiding[0].upper()}{held.gates_hiding[1:]}.", "warn")
     title = f"leadgate model report: {info.model_name} {info.model_version}"
     return f"<h1>{escape(title)}</h1><table class=meta>{meta}</table>{warning}"
 

@@ -22,6 +22,7 @@ from leadgate.training.baselines import Baselines, comparison_rows, fit_baseline
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes
 from leadgate.training.fit import fit_booster, fit_platt
+from leadgate.training.gate_history import gate_history_note
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.held_out import chance_note, newest_metrics, newest_note, weak_model
 from leadgate.training.history import History
@@ -262,7 +263,12 @@ def train_model(
             # What the test part cannot show: said by `train` and kept in the run's notes.
             "warnings": [
                 note
-                for note in (shared_emails_note(history, split), newest_note(metrics, history), chance)
+                for note in (
+                    shared_emails_note(history, split),
+                    gate_history_note(all_decisions.gates, y, policy.training_gated_leads == "include"),
+                    newest_note(metrics, history),
+                    chance,
+                )
                 if note
             ],
             "thresholds_fixed": not isinstance(policy.routing.thresholds, str),

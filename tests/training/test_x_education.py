@@ -143,3 +143,22 @@ def test_through_a_mapping_without_custom_fields_leadgate_keeps_up_with_a_linear
     # behind leadgate, ROC-AUC -0.005 ahead, a paired 95% interval of -0.018 to +0.008 that holds zero.
     assert m["test.system.pr_auc"] >= m["test.logistic_seen.pr_auc"]
     assert m["test.logistic_seen.roc_auc_gap_high"] > 0  # not measurably behind
+
+
+def test_under_the_default_policy_train_names_the_gates_the_shipped_policy_turned_off_by_hand(x_education):
+    """The shipped x_education policy was written by reading this data (students 37%, the unemployed 44%);
+    the default policy's gates, judged on the export's own outcomes, name the same ones, and the shipped
+    policy none."""
+    from leadgate.decision.pipeline import DecisionPipeline
+    from leadgate.decision.policy import load_policy
+    from leadgate.features.mapping import parse_mapping
+    from leadgate.training.exports import history_from_export
+    from leadgate.training.gate_history import buyers_gates_hide
+
+    _, rows, _, history, policy, result = x_education
+    assert not any("at least half as often" in warning for warning in result.extras["warnings"])
+    occupation_as_title = history_from_export(rows, parse_mapping(MAPPED_ONLY, "mapped only")).history
+    gates = DecisionPipeline(load_policy(None)).decide(occupation_as_title.leads).gates
+    named = {g["gate"] for g in buyers_gates_hide(gates, occupation_as_title.sql)}
+    assert named == {"job_seeker", "student_or_academic", "unsupported_country"}
+    assert not buyers_gates_hide(DecisionPipeline(policy).decide(history.leads).gates, history.sql)
