@@ -112,15 +112,13 @@ def convert(rule, row: Row):
     value = constant if constant is not None else cell(rule, row)
     # A timestamp cell is a time already: the column's date_format is for text (a value map makes it text).
     time_cell = constant is None and row.is_time(rule.column)
-    # A number cell read by its first characters has lost its leading zeros: '02107', read as 2107, is '21'.
-    number_cell = (
-        getattr(rule, "prefix", None) is not None and constant is None and row.is_number(rule.column)
-    )
+    # A typed table's number cell (DataFrame, Parquet, .xlsx): written with a point, its leading zeros gone.
+    number_cell = constant is None and row.is_number(rule.column)
     if value is not None and value in rule.values:
         value, time_cell, number_cell = rule.values[value], False, False
     if value is None:
         return None
-    if number_cell:
+    if number_cell and getattr(rule, "prefix", None) is not None:  # '02107', read as 2107, is '21'
         raise ValueError(prefix_number_problem(rule.prefix, value))
     if rule.type in ("number", "integer"):
         if (
@@ -131,7 +129,8 @@ def convert(rule, row: Row):
         # '€1.250.000' in one column.
         currency = cell_currency(value, rule.usd_per_unit, rule.currency) if converts_several(rule) else None
         declared = rule.decimal.get(currency) if isinstance(rule.decimal, dict) else rule.decimal
-        number = _number(value, declared or row.mark(rule.column, currency))
+        # A typed number cell has a point, whatever mark the export's text cells write.
+        number = _number(value, "." if number_cell else declared or row.mark(rule.column, currency))
         if rule.type == "integer" and not number.is_integer():
             raise ValueError(f"expected a whole number, got {value!r}")
         if rule.currency is not None or currency is not None:  # a money field: in USD, converted if need be

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from leadgate.features.blank_cells import cell
-from leadgate.features.cells import Row, checked, convert, event_count, flag
+from leadgate.features.cells import NumberCell, Row, checked, convert, event_count, flag
 from leadgate.features.column_currencies import mixed_currencies, shared_currencies
 from leadgate.features.mapping import Column, EventRule, Label, Mapping, MappingError, Sequence
 from leadgate.features.money_marks import (
@@ -55,8 +55,18 @@ def decimal_marks(
     placeholders = set(mapping.placeholders)
     marks: dict[str, str] = {}
     for rule in mapping.number_rules():
+        # A typed table's number cell (Parquet, .xlsx) is written with a point whatever the export's own mark.
+        typed = [isinstance(raw.get(rule.column), NumberCell) for raw in raw_rows]
         cells = [cell(rule, Row(raw, placeholders)) for raw in raw_rows]
-        texts = [text for text in (rule.values.get(c, c) for c in cells if c is not None) if text is not None]
+        texts = [
+            text
+            for text in (
+                rule.values.get(c, c)
+                for c, number in zip(cells, typed, strict=True)
+                if c is not None and not number
+            )
+            if text is not None
+        ]
         declared = rule.decimal or mapping.decimal
         trained = (known or {}).get(rule.column)
         if converts_several(rule):

@@ -1,4 +1,4 @@
-"""CRM exports read as text by column name: CSV in any common dialect and encoding, JSON lines, Parquet."""
+"""CRM exports read as text by column name: CSV in any common dialect and encoding, JSON lines, Parquet, .xlsx."""
 
 from __future__ import annotations
 
@@ -87,6 +87,8 @@ def open_table(
     if not path.exists():
         raise BatchInputError(f"{path}: no such file")
     kind = file_format(path)
+    if kind == ".xls":
+        raise BatchInputError(f"{path}: an Excel 97-2003 workbook (.xls): save it as .xlsx or CSV (UTF-8)")
     if kind not in EXPORT_FORMATS:
         raise BatchInputError(f"{path}: an export must be one of {', '.join(EXPORT_FORMATS)}")
     if kind == ".parquet":
@@ -95,6 +97,11 @@ def open_table(
         return _jsonl_table(path, batch)
     if kind == ".json":
         return _json_table(path)
+    if kind == ".xlsx":
+        from leadgate.serving.xlsx_rows import xlsx_rows
+
+        columns, rows = xlsx_rows(path, announce)
+        return ExportTable(columns, _text_rows(rows))
     delimiter = _delimiter(delimiter)
     if encoding is not None:
         try:

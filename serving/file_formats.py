@@ -5,9 +5,10 @@ from __future__ import annotations
 # A lead file: lead JSON, or a table whose columns are lead paths (`contact.email`).
 INPUT_FORMATS = (".jsonl", ".json", ".csv", ".parquet", ".jsonl.gz", ".csv.gz")
 # A CRM export read through a mapping: CSV in any common dialect (tab-separated too), JSON lines, Parquet, or
-# a few rows as JSON (an object or an array of them, as a row is copied out to `decide`).
+# a few rows as JSON (an object or an array of them, as a row is copied out to `decide`), or an Excel
+# workbook's first sheet (Salesforce's and HubSpot's export dialogs offer .xlsx first).
 EXPORT_FORMATS = (
-    ".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".jsonl", ".jsonl.gz", ".json", ".parquet"
+    ".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz", ".jsonl", ".jsonl.gz", ".json", ".parquet", ".xlsx"
 )  # fmt: skip
 OUTPUT_FORMATS = (".jsonl", ".parquet")
 # A history with outcomes without a mapping: JSON lines, or a table of lead-path columns with `outcome.*`.

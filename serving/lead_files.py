@@ -199,7 +199,8 @@ def row_count(path: Path) -> int | None:
     """How many rows a lead file or export holds, told without parsing it (a progress bar's total): a Parquet
     file's own count, the lines of JSON lines, a CSV's records less its header (newlines outside quotes, read
     in binary blocks; gzipped too). None when it cannot be told cheaply: not a plain file (a pipe), a JSON
-    document, UTF-16 text. Blank lines are counted, which the readers skip: at most a few too many."""
+    document, UTF-16 text; an .xlsx sheet says its recorded size. Blank lines are counted, which the readers skip:
+    at most a few too many."""
     kind = file_format(path)
     if not path.is_file():
         return None
@@ -208,6 +209,10 @@ def row_count(path: Path) -> int | None:
             import pyarrow.parquet as pq
 
             return pq.ParquetFile(path).metadata.num_rows
+        if kind == ".xlsx":
+            from leadgate.serving.xlsx_rows import xlsx_row_count
+
+            return xlsx_row_count(path)
         if kind.startswith(".jsonl"):
             return _records(path, quoted=False)
         if kind.removesuffix(".gz") in (".csv", ".tsv", ".txt"):

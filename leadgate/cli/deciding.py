@@ -103,7 +103,7 @@ def _lead_or_fail(lead_file: Path):
     try:
         data = json.loads(lead_file.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        if lead_file.suffix.lower() in (".csv", ".tsv", ".txt", ".parquet", ".gz"):
+        if lead_file.suffix.lower() in (".csv", ".tsv", ".txt", ".parquet", ".xlsx", ".gz"):
             raise fail(f"{lead_file}: not lead JSON: {MAPPING_HINT}") from None
         raise fail(f"{lead_file}: {error}") from None
     keys = [str(key) for key in data] if isinstance(data, dict) else []

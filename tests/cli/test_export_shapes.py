@@ -636,3 +636,32 @@ def test_an_export_of_amounts_in_dollars_and_euros_trains_and_scores_in_usd(tmp_
     assert frame.set_index("feature").loc["log10_revenue", "value"] == pytest.approx(
         np.log10(1350 + 1)
     )  # log10(1 + USD)
+
+
+def test_an_excel_workbook_of_the_export_scores_as_its_csv_does(shop, tmp_path):
+    """Salesforce's and HubSpot's export dialogs offer .xlsx first: typed cells (a budget as a number, not
+    '1234,56') read as the CSV training read them."""
+    import openpyxl
+
+    folder, _ = shop
+    rows = [
+        {k: v for k, v in row.items() if k not in ("Ergebnis", "Betreuer")} for row in shop_rows(60, seed=4)
+    ]
+    write_csv(tmp_path / "new.csv", rows)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(rows[0]))
+    for row in rows:
+        typed = {**row, "Anrufe": int(row["Anrufe"]), "Budget": float(row["Budget"].replace(",", "."))}
+        sheet.append(list(typed.values()))
+    book.save(tmp_path / "new.xlsx")
+    decided = {}
+    for kind in ("csv", "xlsx"):
+        result = score(
+            tmp_path / f"new.{kind}", folder / "shop.yaml", tmp_path / f"{kind}.parquet", folder / "data"
+        )
+        assert result.exit_code == 0, result.output
+        decided[kind] = pd.read_parquet(tmp_path / f"{kind}.parquet")
+    assert decided["xlsx"]["error"].isna().all() and len(decided["xlsx"]) == 60
+    columns = ["lead_id", "route", "p_sql", "gates", "negative_reasons", "positive_reasons"]
+    pd.testing.assert_frame_equal(decided["xlsx"][columns], decided["csv"][columns])
