@@ -27,7 +27,7 @@ def _read(text: str, date_format: str | None) -> bool:
     return True
 
 
-def _reads(texts: list[str], date_format: str | None) -> int:
+def cells_read(texts: list[str], date_format: str | None) -> int:
     """How many of the cells the format reads as a moment."""
     return sum(_read(text, date_format) for text in texts)
 
@@ -63,8 +63,8 @@ def format_suggestion(texts: list[str], date_format: str | None) -> str | None:
     unread = next((text for text in texts if not _read(text, date_format)), None)
     if unread is None:
         return None
-    own = _reads(texts, date_format)
-    counts = {fmt: _reads(texts, fmt) for fmt in CANDIDATES if fmt != date_format}
+    own = cells_read(texts, date_format)
+    counts = {fmt: cells_read(texts, fmt) for fmt in CANDIDATES if fmt != date_format}
     counts = {fmt: n for fmt, n in counts.items() if not _redundant(fmt, counts)}
     best = sorted((fmt for fmt, n in counts.items() if n > own), key=lambda fmt: -counts[fmt])[:3]
     if not best and own:

@@ -259,6 +259,7 @@ def main() -> None:
 from leadgate.cli import (  # noqa: E402
     analysis,
     deciding,
+    drafting,
     erase,
     lifecycle,
     lists,
@@ -270,6 +271,7 @@ from leadgate.cli import (  # noqa: E402
 )
 
 deciding.register(app)
+drafting.register(app)
 lifecycle.register(app)
 service.register(app)
 analysis.register(app)
