@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from leadgate.features.cells import NumberCell, TimeCell
 from leadgate.features.date_suggestions import CANDIDATES, SAMPLE, cells_read
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
+from leadgate.features.mapping_label import fold
 from leadgate.features.number_marks import read
+from leadgate.training.crm_mappings import load_mapping, shipped_label_values, shipped_mappings
 
 # Cells many CRMs write for "not given": read as blanks, as the mapping's placeholders are.
 PLACEHOLDERS = (
@@ -61,14 +63,21 @@ LATE = re.compile(
     r"opportunit\w*|meeting|sales activit\w*|became|stage|status)\b"
 )
 SQL_WORDS = re.compile(r"\b(sql|sales qualified|qualified|converted|opportunity|customer|won)\b")
+# Marketing-qualified is a stage before sales looks at a lead: not an SQL.
 NOT_SQL_WORDS = re.compile(
-    r"\b(not|un|dis|non)[\s-]?(qualified|converted)|\bunqualified|\bdisqualified|\blost\b"
+    r"\b(not|un|dis|non)[\s-]?(qualified|converted)|\bunqualified|\bdisqualified|\blost\b|"
+    r"marketing qualified|\bmql\b"
 )
 OPEN_WORDS = re.compile(r"\b(new|open|working|contacted|attempted|in progress|nurtur\w*|pending|follow)\b")
 MAX_CATEGORIES = 200  # more distinct values in a text column than this, and mostly distinct: free text
 MAX_LABEL_VALUES = 30
 IDENTIFIER = "an identifier"
 FIRST_TRIED = 5  # distinct texts tried on every date format before the rest
+YES = ("1", "yes", "true", "y", "ja")
+SEPARATORS = (";", "|")  # what CRMs put between a multi-select cell's values
+MAX_SELECT_VALUES = 60
+SELECT_SHARE = 0.02  # a multi-select value listed by this share of the rows or more becomes a flag of its own
+SELECT_FLAGS = 10
 
 
 @dataclass
@@ -85,8 +94,11 @@ class Draft:
     label_values: list[tuple[str, int]] = field(default_factory=list)
     after_contact: list[str] = field(default_factory=list)
     left_out: dict[str, str] = field(default_factory=dict)  # column: why
+    shipped: list[str] = field(default_factory=list)  # shipped mappings every column of which the export has
     sequence: str | None = None  # a column of distinct whole numbers: perhaps the order leads were created in
-    notes: dict[str, str] = field(default_factory=dict)  # column: why it was read so
+    notes: dict = field(
+        default_factory=dict
+    )  # column (a multi-select's: column and value): why it was read so
 
 
 def header_words(column: str) -> str:
@@ -156,23 +168,43 @@ def column_kind(cells: list, rows: int) -> tuple[str, dict, str]:
     return "category", {}, f"{len(counts):,} distinct values"
 
 
-def label_guess(values: Counter) -> tuple[list[str], list[str]]:
-    """The values that read as SQL and as still open, by their words; the user checks them."""
+def label_guess(
+    values: Counter, known: dict[str, frozenset[str]] | None = None
+) -> tuple[list[str], list[str]]:
+    """The values that read as SQL and as still open, by their words or as a shipped mapping lists them
+    (`known`: crm_mappings.shipped_label_values); the user checks them."""
+    known = known or {}
     sql, still_open = [], []
     for value in values:
-        words = value.casefold()
-        worded = SQL_WORDS.search(words) and not NOT_SQL_WORDS.search(words)
-        if words in ("1", "yes", "true", "y", "ja") or worded:
+        words, folded = value.casefold(), fold(value)
+        negative = NOT_SQL_WORDS.search(words)
+        if folded in known.get("sql_positive", ()) or (
+            not negative and (words in YES or SQL_WORDS.search(words))
+        ):
             sql.append(value)
-        elif OPEN_WORDS.search(words) and not NOT_SQL_WORDS.search(words):
+        elif folded in known.get("open", ()) or (not negative and OPEN_WORDS.search(words)):
             still_open.append(value)
     return sql, still_open
+
+
+def multi_select(cells: list) -> list[tuple[str, int]] | None:
+    """A multi-select column's separator, then its values by how many cells list them ('CRM;API'); None for
+    another column: a separator in a fifth of the cells or more, and fewer values than combinations of them."""
+    texts = [str(c) for c in cells]
+    for separator in SEPARATORS:
+        if sum(separator in t for t in texts) < 0.2 * len(texts):
+            continue
+        parts = Counter(p.strip() for t in texts for p in set(t.split(separator)) if p.strip())
+        if len(parts) <= MAX_SELECT_VALUES and len(parts) < len(set(texts)):
+            return [(separator, 0), *parts.most_common()]
+    return None
 
 
 def draft_mapping(name: str, columns: list[str], rows: list[dict]) -> Draft:
     """Each column's role (id, creation time, lead field, custom field, outcome, after contact, left out) and
     type, guessed from its header and the cells of `rows` (a sample of the export)."""
     draft = Draft(name=custom_name(name, set()))
+    draft.shipped = [m for m in shipped_mappings() if set(load_mapping(m).required_columns()) <= set(columns)]
     found = {str(c).strip() for row in rows for c in row.values() if c is not None}
     draft.placeholders = ["", *(p for p in PLACEHOLDERS if p in found)]
     blanks = set(draft.placeholders) - {""}
@@ -196,19 +228,21 @@ def draft_mapping(name: str, columns: list[str], rows: list[dict]) -> Draft:
                 **({"date_format": date_format} if date_format else {}),
             }
             break
+    # The outcome: the first column named so whose values say which are SQL, else the first named so.
     for column in sorted(
         columns, key=lambda c: LABEL_NAMES.index(words[c]) if words[c] in LABEL_NAMES else 99
     ):
         values = Counter(str(c).strip() for c in cells[column])
-        if words[column] in LABEL_NAMES and 2 <= len(values) <= MAX_LABEL_VALUES:
-            sql, still_open = label_guess(values)
+        if words[column] not in LABEL_NAMES or not 2 <= len(values) <= MAX_LABEL_VALUES:
+            continue
+        sql, still_open = label_guess(values, shipped_label_values())
+        if draft.label is None or (sql and not draft.label["sql_positive"]):
             draft.label = {
                 "sql": {"column": column},
                 "sql_positive": sql,
                 **({"open": still_open} if still_open else {}),
             }
             draft.label_values = values.most_common()
-            break
     placed = {
         draft.lead_id,
         (draft.created_at or {}).get("column"),
@@ -222,6 +256,8 @@ def draft_mapping(name: str, columns: list[str], rows: list[dict]) -> Draft:
             draft.fields[target] = column
         elif LATE.search(words[column]):
             draft.after_contact.append(column)
+        elif (listed := multi_select(cells[column])) is not None:
+            _select_flags(draft, column, listed, len(rows), taken)
         else:
             kind, extra, why = column_kind(cells[column], len(rows))
             if not kind:
@@ -234,3 +270,25 @@ def draft_mapping(name: str, columns: list[str], rows: list[dict]) -> Draft:
             draft.custom[key] = {"column": column, **({"type": kind} if kind != "category" else {}), **extra}
             draft.notes[column] = why
     return draft
+
+
+def _select_flags(
+    draft: Draft, column: str, listed: list[tuple[str, int]], rows: int, taken: set[str]
+) -> None:
+    """One flag per value of a multi-select column listed often enough to learn from; the rest said."""
+    (separator, _), *values = listed
+    kept = [(value, n) for value, n in values if n >= SELECT_SHARE * rows][:SELECT_FLAGS]
+    for value, n in kept:
+        key = custom_name(f"{column} {value}", taken)
+        taken.add(key)
+        draft.custom[key] = {
+            "column": column,
+            "contains": value,
+            **({"separator": separator} if separator != ";" else {}),
+        }
+        draft.notes[(column, value)] = f"a multi-select value listed in {n:,} rows"
+    if len(kept) < len(values):
+        draft.left_out[f"{column} (other values)"] = (
+            f"{len(values) - len(kept)} of its {len(values)} values, each listed in under "
+            f"{SELECT_SHARE:.0%} of the rows or past the {SELECT_FLAGS} most listed"
+        )

@@ -31,6 +31,10 @@ def draft_yaml(draft: Draft, source: str, rows: int) -> str:
         f"# A first mapping drafted by `leadgate draft-mapping` from {source} ({plural(rows, 'row')} read): each",
         "# line is a guess from the column's name and cells. Check every one, above all label and after_contact",
         "# (a column filled in once sales works a lead gives the outcome away), then train with --mapping.",
+        *(
+            f"# Every column the shipped mapping {shipped!r} reads is in this export: --mapping {shipped} may do as it is."
+            for shipped in draft.shipped
+        ),
         f"name: {draft.name}",
         f"placeholders: {_scalar(draft.placeholders)}",
     ]
@@ -53,7 +57,8 @@ def draft_yaml(draft: Draft, source: str, rows: int) -> str:
     if draft.custom:
         lines.append("custom:  # the CRM's own columns: each a model input and a reason of its own")
         for name, rule in draft.custom.items():
-            lines.append(f"  {name}: {_flow(rule)}  # {draft.notes[rule['column']]}")
+            note = draft.notes[(rule["column"], rule["contains"]) if "contains" in rule else rule["column"]]
+            lines.append(f"  {name}: {_flow(rule)}  # {note}")
     lines += _label_lines(draft)
     if draft.after_contact:
         lines.append(

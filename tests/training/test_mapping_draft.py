@@ -130,3 +130,54 @@ def test_names_words_kinds_and_outcome_values():
         Counter(["Sales Qualified Lead", "Unqualified", "Lead", "Working", "Customer", "Lost"])
     )
     assert sql == ["Sales Qualified Lead", "Customer"] and still_open == ["Working"]
+
+
+def test_a_multi_select_becomes_a_flag_per_common_value_and_the_outcome_is_the_column_whose_values_say_sql():
+    stages = (
+        "Subscriber",
+        "Lead",
+        "Marketing Qualified Lead",
+        "Sales Qualified Lead",
+        "Customer",
+        "Evangelist",
+    )
+    statuses = ("New", "Open", "In Progress", "Unqualified", "Attempted to Contact", "Bad Timing")
+    products = ("CRM;API", "API", "Analytics;CRM", "CRM", "API;Analytics;Mobile", "", "Legacy")
+    rows = [
+        {
+            "Record ID": str(i),
+            "Lead Status": statuses[i % 6],
+            "Lifecycle Stage": stages[i % 6],
+            "Interested Products": products[i % 7],
+        }
+        for i in range(700)
+    ]
+    draft = draft_mapping("hubspot", list(rows[0]), rows)
+    # Lead Status comes first by name, but none of its values says SQL: the lifecycle stage does.
+    assert draft.label["sql"] == {"column": "Lifecycle Stage"}
+    assert draft.label["sql_positive"] == ["Sales Qualified Lead", "Customer", "Evangelist"]
+    assert "Lead Status" in draft.after_contact
+    assert draft.custom == {
+        "interested_products_crm": {"column": "Interested Products", "contains": "CRM"},
+        "interested_products_api": {"column": "Interested Products", "contains": "API"},
+        "interested_products_analytics": {"column": "Interested Products", "contains": "Analytics"},
+        "interested_products_mobile": {"column": "Interested Products", "contains": "Mobile"},
+        "interested_products_legacy": {"column": "Interested Products", "contains": "Legacy"},
+    }
+    text = draft_yaml(draft, "hubspot.csv", 700)
+    assert 'contains: "CRM"}  # a multi-select value listed in 300 rows' in text
+    mapping = parse_mapping(text, "draft")
+    lead = history_from_export(rows, mapping).history.leads[2]
+    assert lead.custom["interested_products_crm"] is True and lead.custom["interested_products_api"] is False
+
+
+def test_an_export_with_every_column_a_shipped_mapping_reads_is_told_to_try_it():
+    rows = read_export(SHARED_DATA / "x_education" / "Leads.csv")[:200]
+    text = draft_yaml(draft_mapping("Leads", list(rows[0]), rows), "Leads.csv", 200)
+    assert (
+        "# Every column the shipped mapping 'x_education' reads is in this export: --mapping x_education"
+        in text
+    )
+    assert "shipped mapping" not in draft_yaml(
+        draft_mapping("c", list(_contacts()[0]), _contacts()), "c.csv", 300
+    )
