@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
+from leadgate.decision.count_words import plural
 from leadgate.decision.gates import GateResults
 from leadgate.training.gate_words import names
 from leadgate.training.intervals import rate_ratio
@@ -14,6 +17,7 @@ from leadgate.training.intervals import rate_ratio
 # interval reaches below it (few leads), nothing is said: the history does not speak against the gate.
 HIDES_BUYERS_RATIO = 0.5
 TRAINING = ", and out of the model's training"
+SHOWN_VALUES = 3
 
 
 def buyers_gates_hide(gates: GateResults, sql: np.ndarray) -> list[dict]:
@@ -42,6 +46,8 @@ def buyers_gates_hide(gates: GateResults, sql: np.ndarray) -> list[dict]:
                     "ratio": ratio.value,
                     "ratio_low": ratio.low,
                     "ratio_high": ratio.high,
+                    # What the gate judged on its leads ('India'), the most common first: what a rule edit names.
+                    "values": Counter(str(v) for v in gates.values[held, j] if v is not None).most_common(),
                 }
             )
     return sorted(found, key=lambda g: -g["ratio"])
@@ -55,7 +61,7 @@ def gate_history_note(gates: GateResults, sql: np.ndarray, trained_on: bool = Fa
     if not found:
         return None
     each = "; ".join(
-        f"{g['gate']} rejects {g['leads']:,} leads and {g['sqls']:,} of them became SQLs "
+        f"{g['gate']} rejects {g['leads']:,} leads{_values(g['values'])} and {g['sqls']:,} of them became SQLs "
         f"({g['sqls'] / g['leads']:.1%}, {g['ratio']:.2f}× as often, 95% interval {g['ratio_low']:.2f} to "
         f"{g['ratio_high']:.2f})"
         for g in found
@@ -71,3 +77,12 @@ def gate_history_note(gates: GateResults, sql: np.ndarray, trained_on: bool = Fa
         f"{'its' if one else 'their'} rule, and `leadgate backtest --proposed-policy` shows what that changes; "
         "if it is a rule of your business, keep it"
     )
+
+
+def _values(values: list[tuple[str, int]]) -> str:
+    """' (India 6,492, Brazil 12 and 3 more values)': what the gate judged, or '' when it records no value."""
+    if not values:
+        return ""
+    shown = ", ".join(f"{value} {count:,}" for value, count in values[:SHOWN_VALUES])
+    more = f" and {plural(len(values) - SHOWN_VALUES, 'more value')}" if len(values) > SHOWN_VALUES else ""
+    return f" ({shown}{more})"
