@@ -96,9 +96,8 @@ class Draft:
     left_out: dict[str, str] = field(default_factory=dict)  # column: why
     shipped: list[str] = field(default_factory=list)  # shipped mappings every column of which the export has
     sequence: str | None = None  # a column of distinct whole numbers: perhaps the order leads were created in
-    notes: dict = field(
-        default_factory=dict
-    )  # column (a multi-select's: column and value): why it was read so
+    # Why each custom field reads its column so, by column (a multi-select's flags by column and value).
+    notes: dict = field(default_factory=dict)
 
 
 def header_words(column: str) -> str:
