@@ -8,7 +8,10 @@ from leadgate.cli.common import err, fail, policy_or_fail
 
 # Past this share of failed rows `score` exits 1: a broken input, not a few bad leads (the output is written).
 MAX_ERROR_RATE = 0.1
-MAPPING_HINT = "did you mean --mapping? (a CRM export is read through a mapping: a file or a shipped name)"
+MAPPING_HINT = (
+    "did you mean --mapping? (a CRM export is read through a mapping: a file or a shipped name; "
+    "`leadgate draft-mapping FILE > my_crm.yaml` drafts one)"
+)
 
 
 def _shown(columns: list[str]) -> str:

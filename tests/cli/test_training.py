@@ -82,6 +82,7 @@ def test_train_on_an_export_without_a_mapping_asks_for_one(tmp_path, name, conte
     assert result.exit_code == 2
     out = " ".join(result.output.split())
     assert f"{name}: looks like a CRM export, not a JSON-lines history: did you mean --mapping?" in out
+    assert "`leadgate draft-mapping FILE > my_crm.yaml` drafts one" in out
     assert "codec" not in out and "BOM" not in out and not (tmp_path / "d").exists()
 
 

@@ -43,7 +43,10 @@ def test_a_gate_rejecting_leads_that_convert_like_the_rest_is_named_and_one_reje
         f"{g['rest_leads']:,} leads no gate rejects ("
     )
     assert g["values"] == [("BR", g["leads"])]  # what the gate judged: the value a rule edit names
-    assert f"unsupported_country rejects {g['leads']:,} leads (BR {g['leads']:,}) and {g['sqls']:,} of them " in note
+    assert (
+        f"unsupported_country rejects {g['leads']:,} leads (BR {g['leads']:,}) and {g['sqls']:,} of them "
+        in note
+    )
     assert (
         "out of the model's training; if your sales team works such leads, turn unsupported_country off"
         in note
