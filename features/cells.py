@@ -26,6 +26,16 @@ class NumberCell(str):
     __slots__ = ()
 
 
+class BoolCell(str):
+    """A typed table's boolean cell as its text ('True', or Excel's 'TRUE'): a flag's yes or no whatever its words."""
+
+    __slots__ = ()
+
+    def answer(self) -> bool:
+        """The boolean the cell held."""
+        return self.strip().casefold() == "true"
+
+
 class Row:
     """One export row with placeholders already read as missing, and each number column's decimal mark."""
 
@@ -57,6 +67,10 @@ class Row:
     def is_time(self, column: str) -> bool:
         """Whether the column's cell was a timestamp in a typed table (DataFrame, Parquet), not text."""
         return isinstance(self.raw.get(column), TimeCell)
+
+    def is_bool(self, column: str) -> bool:
+        """Whether the column's cell was a boolean in a typed table (Parquet, .xlsx), not text."""
+        return isinstance(self.raw.get(column), BoolCell)
 
     def is_number(self, column: str) -> bool:
         """Whether the column's cell was a number in a typed table (DataFrame, Parquet, JSON lines), not text."""
@@ -92,9 +106,13 @@ def cell_value(value):
 def cell_text(value) -> str:
     """A DataFrame or Parquet cell as the text a CSV export holds: '' when missing, '3' for a float 3.0; a
     timestamp is its ISO 8601 text, kept apart as a TimeCell, and a number's text as a NumberCell."""
+    if isinstance(value, TimeCell | NumberCell | BoolCell):  # typed already (an .xlsx reader's)
+        return value
     value = _python(value)
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return BoolCell(value)
     if isinstance(value, date):  # datetime too: pandas' Timestamp is one
         return TimeCell(_iso(value))
     # pandas turns an integer column with a blank into floats; the export said 3, not 3.0.
@@ -114,8 +132,9 @@ def convert(rule, row: Row):
     time_cell = constant is None and row.is_time(rule.column)
     # A typed table's number cell (DataFrame, Parquet, .xlsx): written with a point, its leading zeros gone.
     number_cell = constant is None and row.is_number(rule.column)
+    bool_cell = constant is None and row.is_bool(rule.column)
     if value is not None and value in rule.values:
-        value, time_cell, number_cell = rule.values[value], False, False
+        value, time_cell, number_cell, bool_cell = rule.values[value], False, False, False
     if value is None:
         return None
     if number_cell and getattr(rule, "prefix", None) is not None:  # '02107', read as 2107, is '21'
@@ -139,8 +158,8 @@ def convert(rule, row: Row):
     if getattr(rule, "contains", None) is not None:  # one value of a multi-select cell, as a flag
         listed = {part.strip().casefold() for part in value.split(rule.separator)}
         return rule.contains.strip().casefold() in listed
-    if rule.type == "flag":
-        return flag(rule, value)
+    if rule.type == "flag":  # a typed boolean is yes or no whatever words the column's text cells use
+        return (value.casefold() == "true") if bool_cell else flag(rule, value)
     if rule.type == "datetime":
         return moment(value, None if time_cell else rule.date_format, rule.timezone).isoformat()
     return value

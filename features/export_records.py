@@ -263,8 +263,12 @@ def _record(
         if value is None:
             continue
         try:
-            if rule.kind == "flag":
-                count = 1 if flag(rule, value) else 0
+            if rule.kind == "flag":  # a typed boolean (Parquet, .xlsx) is yes or no whatever the rule's words
+                count = (
+                    1
+                    if (value.casefold() == "true" if row.is_bool(rule.column) else flag(rule, value))
+                    else 0
+                )
             else:
                 count = event_count(value, mapping.decimal)
         except ValueError as error:

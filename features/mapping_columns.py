@@ -12,8 +12,25 @@ from leadgate.features.dates import EPOCH_FORMATS, NUMERIC_FORMATS, check_format
 from leadgate.features.schema import EventType
 
 # A flag's yes and no as exports write them (matched in any case), English and the common European words.
-TRUE_VALUES = ["yes", "y", "true", "t", "1", "ja", "j", "oui", "si", "sí", "x"]
-FALSE_VALUES = ["no", "n", "false", "f", "0", "nein", "non"]
+# Excel writes its booleans in the sheet's language: WAHR/FALSCH, VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO.
+TRUE_VALUES = [
+    "yes",
+    "y",
+    "true",
+    "t",
+    "1",
+    "ja",
+    "j",
+    "oui",
+    "si",
+    "sí",
+    "x",
+    "wahr",
+    "vrai",
+    "verdadero",
+    "vero",
+]
+FALSE_VALUES = ["no", "n", "false", "f", "0", "nein", "non", "falsch", "faux", "falso"]
 # The lead's money fields: USD, as the schema says and the policy's thresholds (min_revenue_per_employee) compare.
 MONEY_FIELDS = ("company.annual_revenue", "source.cost")
 

@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from leadgate.features.cells import BoolCell
 from leadgate.serving.report_footer import MAX_FOOTER_LINES, report_footer
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,10 @@ def _workbook(path: Path):
 
 
 def _plain(value):
-    """A cell as the text-like value a CSV saved from Excel holds: TRUE/FALSE for a boolean, the rest as typed."""
+    """A cell as the text-like value a CSV saved from Excel holds: TRUE/FALSE for a boolean (typed, so a flag
+    reads it whatever its words: a German CSV's WAHR), the rest as typed."""
     if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
+        return BoolCell("TRUE" if value else "FALSE")
     return value
 
 

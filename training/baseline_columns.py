@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from leadgate.features import number_marks
+from leadgate.features.date_suggestions import best_date_format
+from leadgate.features.dates import moment
 from leadgate.features.table import EVENT_TYPES, LeadTable
 
 # A text column with more distinct values than this share of its rows names leads (ids, emails), not kinds.
@@ -97,17 +99,25 @@ def _ages(series, given: np.ndarray, created_days: np.ndarray) -> np.ndarray | N
     """Days from each date to the lead's creation, when the column holds dates; None when it does not."""
     import pandas as pd
 
-    text = series.where(given).dropna().astype(str)
+    text = series.where(given).dropna().astype(str).str.strip()
     if text.empty or text.str.len().min() < 8:
         return None
+    # The format that reads the column, as the mapping's own date checks find it: pandas' "mixed" reads
+    # '07.04.2025' month first (walk AE: a leaky date column read so ordered the leads at 0.785, not 0.889).
+    sample = list(dict.fromkeys(text.head(DATE_SAMPLE)))
+    date_format, read = best_date_format(sample)
+    if read >= NUMERIC_SHARE * len(sample):
+        seconds = {t: _seconds(t, date_format) for t in dict.fromkeys(text)}
+        moments = pd.to_datetime(series.where(given).astype(str).str.strip().map(seconds), unit="s", utc=True)
+    else:  # none of the common formats: whatever pandas makes of it ('Jan 5, 2026')
 
-    def parse(values):
-        with np.errstate(all="ignore"):
-            return pd.to_datetime(values, errors="coerce", utc=True, format="mixed")
+        def parse(values):
+            with np.errstate(all="ignore"):
+                return pd.to_datetime(values, errors="coerce", utc=True, format="mixed")
 
-    if parse(text.head(DATE_SAMPLE)).notna().mean() < NUMERIC_SHARE:
-        return None
-    moments = parse(series.where(given).astype(object))
+        if parse(text.head(DATE_SAMPLE)).notna().mean() < NUMERIC_SHARE:
+            return None
+        moments = parse(series.where(given).astype(object))
     if moments[given].notna().mean() < NUMERIC_SHARE:
         return None
     days = (moments - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(dtype=float) / _DAY
@@ -187,6 +197,14 @@ def _numbers_leads(numbers: np.ndarray, folded, given: np.ndarray, created_days:
         return False
     order = pd.Series(values).rank().corr(pd.Series(created_days[filled]).rank())
     return bool(order >= IDENTIFIER_ORDER)
+
+
+def _seconds(text: str, date_format: str | None) -> float:
+    """Unix seconds of a date cell read with the column's format (NaN when this cell does not read)."""
+    try:
+        return moment(text, date_format).timestamp()
+    except ValueError:
+        return float("nan")
 
 
 def _categories(series, given: np.ndarray, train: np.ndarray):

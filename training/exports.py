@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from leadgate.features.cells import Row
+from leadgate.features.cells import NumberCell, Row
 from leadgate.features.column_types import type_mismatches
 from leadgate.features.date_readings import date_readings
 from leadgate.features.date_suggestions import date_format_mismatches
@@ -181,11 +181,21 @@ def _mapped_history(
         ordered=mapping.created_at is not None,
         # The baselines read each column with the mark the mapping reads it with, so neither misreads "71,0".
         # A column the mapping does not read has its mark inferred from its cells (None).
-        decimal={column: marks.get(column, mapping.decimal) for column in own},
+        # A column of typed numbers (Parquet, .xlsx) is written with a point, whatever the mapping's mark.
+        decimal={
+            column: "." if _typed_numbers(rows, column) else marks.get(column, mapping.decimal)
+            for column in own
+        },
         numbers=[number for number, _ in mapped],
         cells=True,
         row_names=[row_label(mapping, number, record["lead_id"]) for number, record in mapped],
     )
+
+
+def _typed_numbers(rows: list[dict], column: str) -> bool:
+    """Whether most filled cells of a column are a typed table's numbers (NumberCell), not text."""
+    filled = [row[column] for row in rows if str(row.get(column) or "").strip()]
+    return sum(isinstance(cell, NumberCell) for cell in filled) > len(filled) / 2
 
 
 def _amount_columns(mapping: Mapping, own: list[str], marks: dict) -> dict[str, tuple[str, str]]:

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from leadgate.features.cells import NumberCell, TimeCell
-from leadgate.features.date_suggestions import CANDIDATES, SAMPLE, cells_read
+from leadgate.features.date_suggestions import FIRST_TRIED, SAMPLE, best_date_format
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
 from leadgate.features.mapping_label import fold
 from leadgate.features.number_marks import read
@@ -72,7 +72,6 @@ OPEN_WORDS = re.compile(r"\b(new|open|working|contacted|attempted|in progress|nu
 MAX_CATEGORIES = 200  # more distinct values in a text column than this, and mostly distinct: free text
 MAX_LABEL_VALUES = 30
 IDENTIFIER = "an identifier"
-FIRST_TRIED = 5  # distinct texts tried on every date format before the rest
 YES = ("1", "yes", "true", "y", "ja")
 SEPARATORS = (";", "|")  # what CRMs put between a multi-select cell's values
 MAX_SELECT_VALUES = 60
@@ -128,15 +127,11 @@ def _date_format(cells: list) -> tuple[bool, str | None]:
     """(the cells are dates, the date_format that reads them; None for ISO 8601 or typed dates)."""
     if all(isinstance(c, TimeCell) for c in cells):
         return True, None
-    # Each distinct text once; a few first rule out a column no format reads (most columns) quickly.
     texts = list(dict.fromkeys(str(c).strip() for c in cells if not isinstance(c, TimeCell)))[:SAMPLE]
     if not texts or _number_texts(texts[:FIRST_TRIED]):
         return False, None
-    if not any(cells_read(texts[:FIRST_TRIED], fmt) for fmt in CANDIDATES):
-        return False, None
-    counts = {fmt: cells_read(texts, fmt) for fmt in CANDIDATES}
-    best = max(counts, key=lambda fmt: (counts[fmt], fmt is None))
-    return counts[best] >= 0.98 * len(texts), best
+    best, read = best_date_format(texts)
+    return read >= 0.98 * len(texts), best
 
 
 def column_kind(cells: list, rows: int) -> tuple[str, dict, str]:

@@ -154,6 +154,9 @@ def test_a_typed_number_reads_with_its_point_where_the_mapping_gives_the_text_a_
         read, parse_mapping(MAPPING.replace("name: contacts", 'name: de\ndecimal: ","'))
     ).history
     budgets = {lead.lead_id: lead.custom.get("budget") for lead in history.leads}
+    # The baselines read the column as typed too (walk AE: read with the comma, 3,104 amounts were left out
+    # as an identifier).
+    assert history.decimal["Budget"] == "." and history.decimal["Employees"] == "."
     assert budgets == {
         "1000": None,
         "1001": 1250.5,
@@ -171,3 +174,23 @@ def test_an_old_binary_workbook_is_refused_with_what_to_save_it_as(tmp_path):
         BatchInputError, match=r"Leads\.xls: an Excel 97-2003 workbook \(\.xls\): save it as \.xlsx or CSV"
     ):
         read_export(old)
+
+
+def test_a_typed_boolean_is_yes_or_no_whatever_words_the_mapping_gives_the_csv_s_cells(tmp_path):
+    """Walk AE: a mapping written for a German CSV (true_values: [WAHR]) refused every row of the same export
+    saved as .xlsx ('FALSE' is neither a yes (WAHR) nor a no (FALSCH))."""
+    german = MAPPING.replace(
+        "webinar: {column: Attended webinar, type: flag}",
+        "webinar: {column: Attended webinar, type: flag, true_values: [WAHR], false_values: [FALSCH]}",
+    )
+    read = read_export(_workbook(tmp_path / "de.xlsx", _rows(8)))
+    history = history_from_export(read, parse_mapping(german)).history
+    assert {lead.lead_id: lead.custom["webinar"] for lead in history.leads} == {
+        str(1000 + i): i % 2 == 0 for i in range(8)
+    }
+    # The German CSV's own cells read with the default words too: Excel writes WAHR and FALSCH.
+    rows = [{**row, "Attended webinar": "WAHR" if i % 2 == 0 else "FALSCH"} for i, row in enumerate(read)]
+    plain = history_from_export(rows, parse_mapping(MAPPING)).history
+    assert {lead.lead_id: lead.custom["webinar"] for lead in plain.leads} == {
+        str(1000 + i): i % 2 == 0 for i in range(8)
+    }

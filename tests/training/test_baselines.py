@@ -40,6 +40,18 @@ def test_export_columns_are_typed_and_what_is_left_out_says_why():
     }
 
 
+def test_day_first_dates_read_day_first():
+    """Walk AE: '07.04.2025 11:29' read month first (pandas' mixed format) hid a leaky date column from the leak
+    check (0.785 alone instead of 0.889)."""
+    n = 120
+    created = np.full(n, 20_300.0)  # 2025-07-31 in days since the epoch
+    late = [f"{13 + i % 15:02d}.04.2025 11:{i % 60:02d}" if i % 2 else "07.04.2025 11:29" for i in range(n)]
+    columns = column_frame(pd.DataFrame({"Letzte Aktivität": late}), created, np.ones(n, dtype=bool))
+    assert columns.numeric == ["Letzte Aktivität"]
+    # 7 April 2025 11:29 is 114.5 days before 31 July, not 7 July (24 days).
+    assert columns.frame["Letzte Aktivität"][0] == pytest.approx(20_300 - (20_185 + (11 * 60 + 29) / 1440))
+
+
 def test_a_number_that_counts_the_leads_is_left_out_as_an_id_but_a_measured_one_is_kept():
     rng = np.random.default_rng(1)
     n = 300
