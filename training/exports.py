@@ -156,7 +156,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
 def _separator_notes(mapping: Mapping, rows: list[dict]) -> list[str]:
     """Multi-select cells another separator lists a contains: value by: each a lead read as no, silently (walk
     V: 35% of the cells, 'Interested in Analytics: no' for 'Analytics, Integrations'): refused past the share of
-    bad rows training tolerates when the mapping left its separator at the default, else said."""
+    bad rows training tolerates when the mapping left its separator at the default, or when the cells split
+    into nothing but the values the mapping lists, whatever separator it writes out (walk AE: a champion
+    registered with half its product flags wrong); else said."""
     found = separator_findings(mapping, rows)
     refused = [separator_line(mapping, f, refusing=True) for f in found if f.refused()]
     if refused:

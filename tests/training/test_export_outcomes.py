@@ -456,6 +456,32 @@ def test_a_few_cells_with_another_separator_among_the_declared_one_s_are_said_no
     ) in history_from_export(rows, mapping).notes
 
 
+def test_cells_another_separator_splits_into_listed_values_are_refused_even_under_a_written_separator():
+    # Walk AE: a Zoho export's 'Enterprise Suite;CRM Basic' under a written-out separator: "|" was one line of
+    # stderr, and a champion was registered whose product flags were half wrong (ROC-AUC 0.712 → 0.694).
+    cells = ["", "API", "API;SSO", "SSO;API", "SSO"]
+    rows = [{**row, "Products": cells[i % 5]} for i, row in enumerate(_rows())]
+    rows[9]["Products"] = "SSO;Reporting"  # one cell with a value no field lists: within the tolerated share
+    both = (
+        "  wants_api: {column: Products, contains: API, separator: '|'}\n"
+        "  wants_sso: {column: Products, contains: SSO, separator: '|'}\n"
+    )
+    with pytest.raises(MappingError) as refused:
+        history_from_export(rows, parse_mapping(MAPPING.replace("custom:\n", "custom:\n" + both)))
+    assert str(refused.value) == (
+        "Products: 161 of its 320 filled cells separate values by ';', not '|' (such as 'API;SSO'), so custom "
+        "fields wants_api, wants_sso (contains:) read a value they list as no: add separator: ';' to each "
+        "(160 of them split into nothing but values these fields list)"
+    )
+    # 'CRM/ERP' one value: a part no field lists ('ERP'), so the separator written out is the reading.
+    one = [{**row, "Products": ["CRM/ERP", "CRM", "ERP"][i % 3]} for i, row in enumerate(_rows())]
+    crm = "  wants_crm: {column: Products, contains: CRM, separator: ';'}\n"
+    notes = history_from_export(one, parse_mapping(MAPPING.replace("custom:\n", "custom:\n" + crm))).notes
+    assert [n.split(" (such")[0] for n in notes if "separate values by" in n] == [
+        "Products: 134 of its 400 filled cells separate values by '/', not ';'"
+    ]
+
+
 def test_a_number_column_of_text_is_asked_once_whether_it_is_a_category():
     # Walk V: 'Campaign' declared a number gave 4,000 row errors, each advising the column's `values`.
     rows = [{**row, "Score": f"2025-05-podcast-{i % 9}"} for i, row in enumerate(_rows())]
