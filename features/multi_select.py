@@ -7,6 +7,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from leadgate.features.cells import Row
+from leadgate.features.mapping import MappingError
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,11 @@ def separator_line(mapping, found: Misread, refusing: bool = False) -> str:
 
 def say_separators(mapping, rows, where: str = "") -> None:
     """Log each finding's line (`where`: the file, 'new_leads.csv: '): scoring still decides every row, since
-    the line names the mapping key that reads them right; the Python API gives it as a warning."""
-    for found in separator_findings(mapping, rows):
-        log.warning("%s%s", where, separator_line(mapping, found))
+    the line names the mapping key that reads them right; the Python API gives it as a warning. Cells that
+    split into nothing but the values the mapping lists (`Misread.unambiguous`) are refused instead, as
+    training refuses them: every such lead would be decided with its flags read as no (walk AE)."""
+    found = separator_findings(mapping, rows)
+    if refused := [f"{where}{separator_line(mapping, f, refusing=True)}" for f in found if f.unambiguous()]:
+        raise MappingError("; ".join(refused))
+    for finding in found:
+        log.warning("%s%s", where, separator_line(mapping, finding))
