@@ -482,6 +482,34 @@ def test_cells_another_separator_splits_into_listed_values_are_refused_even_unde
     ]
 
 
+def test_rows_that_cannot_be_mapped_are_told_one_line_per_column_and_kind_with_their_rows_counted():
+    # Walk AE: ten rows of "Email Opt Out: 'FALSCH' is neither …", each with its first problem only, so the
+    # size bands behind them, and how many rows each problem had, were not said.
+    rows = _rows()
+    for i, row in enumerate(rows):
+        row["Size"] = ["11-50", "51-200", "40", "40"][i % 4]
+        row["Opt Out"] = "FALSCH" if i % 2 == 0 else "no"
+    rows[7]["Stage"] = ""  # row 9: no outcome, its only problem
+    mapping = parse_mapping(
+        MAPPING.replace("custom:", "fields:\n  company.employees: {column: Size, type: integer}\ncustom:")
+        + "events:\n  - {type: unsubscribe, column: Opt Out, kind: flag}\n"
+    )
+    with pytest.raises(MappingError) as refused:
+        history_from_export(rows, mapping)
+    lines = str(refused.value).split("\n")
+    assert lines[0].startswith("301 of 400 rows cannot be mapped, more than the 1% training tolerates")
+    assert lines[1:4] == [
+        "  Size: 200 rows (2, 3, 6 and 197 more; cells '11-50' 100, '51-200' 100), such as row 2 (Id 0): "
+        "'11-50' is a size band, not a number: map it to company.employees without a `type` (it reads bands as "
+        "they are), or as a custom field of type `category`",
+        "  Opt Out: 200 rows (2, 4, 6 and 197 more), such as row 2 (Id 0): 'FALSCH' is neither a yes (yes, y, "
+        "true, t, 1, ja, j, oui, si, sí, x) nor a no (no, n, false, f, 0, nein, non): add it to the column's "
+        "true_values or false_values, or, if it means not known ('k.A.', 'n/a'), to the mapping's placeholders",
+        "  1 row (9), such as row 9 (Id 7): Stage: no outcome (blank)",
+    ]
+    assert lines[4].startswith("1 row has no outcome (Stage blank)")  # the hints after the lines
+
+
 def test_a_number_column_of_text_is_asked_once_whether_it_is_a_category():
     # Walk V: 'Campaign' declared a number gave 4,000 row errors, each advising the column's `values`.
     rows = [{**row, "Score": f"2025-05-podcast-{i % 9}"} for i, row in enumerate(_rows())]
