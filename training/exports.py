@@ -20,6 +20,7 @@ from leadgate.features.export_records import (
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence
 from leadgate.features.multi_select import separator_findings, separator_line
+from leadgate.training.bad_rows import bad_rows_summary
 from leadgate.training.data import HistoryError, history_from_records
 from leadgate.training.export_notes import blank_selections, describe_outcomes, label_cells, outcome_note
 from leadgate.training.history import History
@@ -39,7 +40,7 @@ class MappedExport:
 
 
 def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float = 0.01) -> MappedExport:
-    """Map every row; more than `max_bad_share` bad rows is an error naming the first ten.
+    """Map every row; more than `max_bad_share` bad rows is an error with a line per column and kind of problem.
 
     Leads with no outcome yet (the label's `open` values, `blank: open`) and, with `skip_undated`, rows without
     a creation date are left out and counted in the notes.
@@ -86,13 +87,14 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
         # Or a date column most of whose cells its date_format cannot read: the formats that do, with counts.
         if wrong_types := type_mismatches(mapping, kept, marks) + date_format_mismatches(mapping, kept):
             raise MappingError("\n".join(wrong_types))
-        shown = "\n  ".join(problems[:10])
-        more = f"\n  ... and {len(problems) - 10:,} more" if len(problems) > 10 else ""
+        # One line per column and kind of problem, with its rows counted (walk AE: ten rows of 'FALSCH').
+        bad = {number: r for number, r in results if isinstance(r, str)}
+        shown = "\n  ".join(bad_rows_summary(mapping, rows, bad, marks))
         hints = _hints(label, values[None], 0 if mapping.skip_undated else undated, dated)
         raise MappingError(
             f"{len(problems):,} of {len(results):,} rows cannot be mapped, more than the {max_bad_share:.0%} "
             f"training tolerates (each problem names the mapping option that reads such cells, where one "
-            f"exists; otherwise correct the export):\n  {shown}{more}{hints}"
+            f"exists; otherwise correct the export):\n  {shown}{hints}"
         )
     own = mapping.baseline_columns(header)
     mapped = [(number, record) for number, record in results if not isinstance(record, str)]
@@ -156,7 +158,9 @@ def history_from_export(rows: list[dict], mapping: Mapping, max_bad_share: float
 def _separator_notes(mapping: Mapping, rows: list[dict]) -> list[str]:
     """Multi-select cells another separator lists a contains: value by: each a lead read as no, silently (walk
     V: 35% of the cells, 'Interested in Analytics: no' for 'Analytics, Integrations'): refused past the share of
-    bad rows training tolerates when the mapping left its separator at the default, else said."""
+    bad rows training tolerates when the mapping left its separator at the default, or when the cells split
+    into nothing but the values the mapping lists, whatever separator it writes out (walk AE: a champion
+    registered with half its product flags wrong); else said."""
     found = separator_findings(mapping, rows)
     refused = [separator_line(mapping, f, refusing=True) for f in found if f.refused()]
     if refused:
@@ -222,13 +226,17 @@ def _hints(label: Label, blank_outcomes: int, undated: int, dated: Column | Sequ
     hints = []
     if blank_outcomes and label.blank == "error":
         hints.append(
-            f"{blank_outcomes:,} rows have no outcome ({label.sql.column} blank): if a blank means no outcome "
+            f"{_rows_have(blank_outcomes)} no outcome ({label.sql.column} blank): if a blank means no outcome "
             "yet, add `blank: open` to the mapping's label (those leads are left out of training and counted); "
             "if it means not an SQL, `blank: not_sql`"
         )
     if undated and dated is not None:
         hints.append(
-            f"{undated:,} rows have no creation date ({dated.column} blank): fill them in, or add "
+            f"{_rows_have(undated)} no creation date ({dated.column} blank): fill them in, or add "
             "`skip_undated: true` to the mapping to leave them out of training (counted)"
         )
     return "".join(f"\n{hint}" for hint in hints)
+
+
+def _rows_have(count: int) -> str:
+    return "1 row has" if count == 1 else f"{count:,} rows have"

@@ -190,7 +190,11 @@ def test_a_german_export_trains_in_usd_only_with_its_rate(tmp_path):
     with pytest.raises(MappingError) as caught:
         history_from_export(rows, _mapping())
     assert "3 of 4 rows cannot be mapped" in str(caught.value)
-    assert "Jahresumsatz: '€ 312.737,06' is an amount in € (EUR), not USD" in str(caught.value)
+    # One line for the column's rows, one of them quoted (walk AE).
+    assert (
+        "Jahresumsatz: 3 rows (2, 3, 5; cells '€ 312.737,06', '€ 1.000.000,00', '€ 50,00'), such as row 2 "
+        "(Lead-ID L0): '€ 312.737,06' is an amount in € (EUR), not USD"
+    ) in str(caught.value)
     history = history_from_export(rows, _mapping(EUR)).history
     revenues = [lead.company.annual_revenue for lead in history.leads]
     assert revenues == [337756.02, 1_080_000, 2160, 54]

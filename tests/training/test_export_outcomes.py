@@ -456,6 +456,60 @@ def test_a_few_cells_with_another_separator_among_the_declared_one_s_are_said_no
     ) in history_from_export(rows, mapping).notes
 
 
+def test_cells_another_separator_splits_into_listed_values_are_refused_even_under_a_written_separator():
+    # Walk AE: a Zoho export's 'Enterprise Suite;CRM Basic' under a written-out separator: "|" was one line of
+    # stderr, and a champion was registered whose product flags were half wrong (ROC-AUC 0.712 → 0.694).
+    cells = ["", "API", "API;SSO", "SSO;API", "SSO"]
+    rows = [{**row, "Products": cells[i % 5]} for i, row in enumerate(_rows())]
+    rows[9]["Products"] = "SSO;Reporting"  # one cell with a value no field lists: within the tolerated share
+    both = (
+        "  wants_api: {column: Products, contains: API, separator: '|'}\n"
+        "  wants_sso: {column: Products, contains: SSO, separator: '|'}\n"
+    )
+    with pytest.raises(MappingError) as refused:
+        history_from_export(rows, parse_mapping(MAPPING.replace("custom:\n", "custom:\n" + both)))
+    assert str(refused.value) == (
+        "Products: 161 of its 320 filled cells separate values by ';', not '|' (such as 'API;SSO'), so custom "
+        "fields wants_api, wants_sso (contains:) read a value they list as no: add separator: ';' to each "
+        "(160 of them split into nothing but values these fields list)"
+    )
+    # 'CRM/ERP' one value: a part no field lists ('ERP'), so the separator written out is the reading.
+    one = [{**row, "Products": ["CRM/ERP", "CRM", "ERP"][i % 3]} for i, row in enumerate(_rows())]
+    crm = "  wants_crm: {column: Products, contains: CRM, separator: ';'}\n"
+    notes = history_from_export(one, parse_mapping(MAPPING.replace("custom:\n", "custom:\n" + crm))).notes
+    assert [n.split(" (such")[0] for n in notes if "separate values by" in n] == [
+        "Products: 134 of its 400 filled cells separate values by '/', not ';'"
+    ]
+
+
+def test_rows_that_cannot_be_mapped_are_told_one_line_per_column_and_kind_with_their_rows_counted():
+    # Walk AE: ten rows of "Email Opt Out: 'FALSCH' is neither …", each with its first problem only, so the
+    # size bands behind them, and how many rows each problem had, were not said.
+    rows = _rows()
+    for i, row in enumerate(rows):
+        row["Size"] = ["11-50", "51-200", "40", "40"][i % 4]
+        row["Opt Out"] = "FALSCH" if i % 2 == 0 else "no"
+    rows[7]["Stage"] = ""  # row 9: no outcome, its only problem
+    mapping = parse_mapping(
+        MAPPING.replace("custom:", "fields:\n  company.employees: {column: Size, type: integer}\ncustom:")
+        + "events:\n  - {type: unsubscribe, column: Opt Out, kind: flag}\n"
+    )
+    with pytest.raises(MappingError) as refused:
+        history_from_export(rows, mapping)
+    lines = str(refused.value).split("\n")
+    assert lines[0].startswith("301 of 400 rows cannot be mapped, more than the 1% training tolerates")
+    assert lines[1:4] == [
+        "  Size: 200 rows (2, 3, 6 and 197 more; cells '11-50' 100, '51-200' 100), such as row 2 (Id 0): "
+        "'11-50' is a size band, not a number: map it to company.employees without a `type` (it reads bands as "
+        "they are), or as a custom field of type `category`",
+        "  Opt Out: 200 rows (2, 4, 6 and 197 more), such as row 2 (Id 0): 'FALSCH' is neither a yes (yes, y, "
+        "true, t, 1, ja, j, oui, si, sí, x) nor a no (no, n, false, f, 0, nein, non): add it to the column's "
+        "true_values or false_values, or, if it means not known ('k.A.', 'n/a'), to the mapping's placeholders",
+        "  1 row (9), such as row 9 (Id 7): Stage: no outcome (blank)",
+    ]
+    assert lines[4].startswith("1 row has no outcome (Stage blank)")  # the hints after the lines
+
+
 def test_a_number_column_of_text_is_asked_once_whether_it_is_a_category():
     # Walk V: 'Campaign' declared a number gave 4,000 row errors, each advising the column's `values`.
     rows = [{**row, "Score": f"2025-05-podcast-{i % 9}"} for i, row in enumerate(_rows())]
