@@ -488,7 +488,7 @@ def test_rows_that_cannot_be_mapped_are_told_one_line_per_column_and_kind_with_t
     rows = _rows()
     for i, row in enumerate(rows):
         row["Size"] = ["11-50", "51-200", "40", "40"][i % 4]
-        row["Opt Out"] = "FALSCH" if i % 2 == 0 else "no"
+        row["Opt Out"] = "nope" if i % 2 == 0 else "no"  # no word a flag knows
     rows[7]["Stage"] = ""  # row 9: no outcome, its only problem
     mapping = parse_mapping(
         MAPPING.replace("custom:", "fields:\n  company.employees: {column: Size, type: integer}\ncustom:")
@@ -502,9 +502,10 @@ def test_rows_that_cannot_be_mapped_are_told_one_line_per_column_and_kind_with_t
         "  Size: 200 rows (2, 3, 6 and 197 more; cells '11-50' 100, '51-200' 100), such as row 2 (Id 0): "
         "'11-50' is a size band, not a number: map it to company.employees without a `type` (it reads bands as "
         "they are), or as a custom field of type `category`",
-        "  Opt Out: 200 rows (2, 4, 6 and 197 more), such as row 2 (Id 0): 'FALSCH' is neither a yes (yes, y, "
-        "true, t, 1, ja, j, oui, si, sí, x) nor a no (no, n, false, f, 0, nein, non): add it to the column's "
-        "true_values or false_values, or, if it means not known ('k.A.', 'n/a'), to the mapping's placeholders",
+        "  Opt Out: 200 rows (2, 4, 6 and 197 more), such as row 2 (Id 0): 'nope' is neither a yes (yes, y, "
+        "true, t, 1, ja, j, oui, si, sí, x, wahr, vrai, verdadero, vero) nor a no (no, n, false, f, 0, nein, "
+        "non, falsch, faux, falso): add it to the column's true_values or false_values, or, if it means not "
+        "known ('k.A.', 'n/a'), to the mapping's placeholders",
         "  1 row (9), such as row 9 (Id 7): Stage: no outcome (blank)",
     ]
     assert lines[4].startswith("1 row has no outcome (Stage blank)")  # the hints after the lines
