@@ -87,8 +87,9 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def describe(pipeline: DecisionPipeline) -> str:
     """Policy and model version of a setup, as the back-test names it."""
-    model = pipeline.model.version if pipeline.model is not None else "no model"
-    return f"policy {pipeline.policy.version}, model {model}"
+    if pipeline.model is None:  # "model no model" read as a model of that name
+        return f"policy {pipeline.policy.version}, no model (gates only)"
+    return f"policy {pipeline.policy.version}, model {pipeline.model.version}"
 
 
 def run_backtest(
