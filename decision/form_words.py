@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from leadgate.decision.count_words import plural
+from leadgate.decision.count_words import listed, plural
 from leadgate.features.derived import Derived
 
 FORM_FIELDS = (("website", "website"), ("company name", "company_name"), ("message", "message"))
@@ -88,3 +88,20 @@ def form_given(fields: tuple[tuple[str, str], ...] = FORM_FIELDS) -> Callable[[D
         return result
 
     return given
+
+
+def data_quality_recovery(fields: tuple[tuple[str, str], ...] = FORM_FIELDS) -> Callable[..., str]:
+    """What would change the family's reason: the missing fields among `fields` (form_fields_told); with all
+    given, a new submission where the model weighed a message, else a correction of the fields (walk AE: a CRM
+    export without a form has no submission to make again)."""
+    labels = [label for label, column in fields if column != "message"]
+    if labels and len(labels) == len(fields):
+        given = f"only a correction of the {listed(labels, 'and')} changes this"
+    else:
+        given = "only a new, complete submission changes this"
+
+    def recover(d: Derived, x: np.ndarray, i: int) -> str:
+        missing = missing_fields(d, i, fields)
+        return f"the {listed(missing, 'and')}" if missing else given
+
+    return recover
