@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from leadgate.decision.reason_words import FORM_FIELDS
+from leadgate.decision.form_words import form_given
 from leadgate.features import signals
 from leadgate.features.derived import Derived
 
@@ -54,5 +54,5 @@ GIVEN: dict[str, Given] = {
     "stack": _text_given("crm"),
     "inquiry": _text_given("inquiry_type"),
     "channel": _text_given("channel"),
-    "data_quality": _text_given(*(column for _, column in FORM_FIELDS)),
+    "data_quality": form_given(),  # of the fields its model weighed: ReasonBook.for_builder
 }

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from leadgate.decision.count_words import company_size, counted, plural, times
+from leadgate.decision.form_words import data_quality_renderer
 from leadgate.decision.size_words import size_places, target_span
 from leadgate.decision.title_reasons import function_words, seniority_words
 from leadgate.features import signals
@@ -229,53 +230,6 @@ def _staleness(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
     if negative and since_created >= 1:
         return f"Active in the last 24 hours; the lead arrived {plural(since_created, 'day')} ago"
     return "Active in the last 24 hours"
-
-
-FORM_FIELDS = (("website", "website"), ("company name", "company_name"), ("message", "message"))
-
-
-# The model column telling whether each form field was given: a field no training lead had is left unsaid.
-FORM_FEATURES = {
-    "website": "has_website",
-    "company_name": "has_company_name",
-    "message": "log10_message_chars",
-}
-
-
-def form_fields_told(varied: Callable[[str], bool]) -> tuple[tuple[str, str], ...]:
-    """The FORM_FIELDS whose model column varied among the training leads (`varied`, by feature name): walk AC,
-    "Website not given" on every lead of an export without a website column."""
-    return tuple((label, column) for label, column in FORM_FIELDS if varied(FORM_FEATURES[column]))
-
-
-def missing_fields(d: Derived, i: int, fields: tuple[tuple[str, str], ...]) -> list[str]:
-    """The labels of the form `fields` one lead left empty: what its reason and its recovery both name."""
-    return [label for label, column in fields if not d.table.text[column][i]]
-
-
-def data_quality_renderer(fields: tuple[tuple[str, str], ...] = FORM_FIELDS) -> Renderer:
-    """The form's completeness in words, naming only `fields` (form_fields_told) as missing."""
-
-    def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
-        missing = missing_fields(d, i, fields)
-        if missing:
-            listed = ", ".join(missing[:-1]) + " and " + missing[-1] if len(missing) > 1 else missing[0]
-            return f"{listed.capitalize()} not given"
-        return _form_filled(d, i)
-
-    return render
-
-
-def _form_filled(d: Derived, i: int) -> str:
-    seconds = d.table.numbers["seconds_on_form"][i]
-    timed = (
-        ""
-        if seconds != seconds
-        else " in under a second"
-        if seconds < 1
-        else f" in {plural(seconds, 'second')}"
-    )
-    return f"Form filled{timed} with a {len(d.table.text['message'][i])}-character message"
 
 
 RENDERERS: dict[str, Renderer] = {

@@ -9,6 +9,7 @@ import numpy as np
 
 from leadgate.decision.count_recovery import count_recoveries
 from leadgate.decision.custom_words import POOLED, custom_given, custom_renderer, more_helps, number_text
+from leadgate.decision.form_words import data_quality_renderer, form_fields_told, form_given
 from leadgate.decision.intent_words import windowed_renderers
 from leadgate.decision.reason_backing import unbacked
 from leadgate.decision.reason_given import GIVEN, Given
@@ -17,9 +18,7 @@ from leadgate.decision.reason_words import (
     RENDERERS,
     Renderer,
     channel_renderer,
-    data_quality_renderer,
     event_renderers,
-    form_fields_told,
     size_renderer,
 )
 from leadgate.decision.reasons_size import backed_size_renderer, size_for_backed
@@ -110,6 +109,7 @@ class ReasonBook:
             recoveries["email_domain"] = email_recovery(varied["email_matches_website"])
             told = form_fields_told(varied.__getitem__)
             renderers["data_quality"] = data_quality_renderer(told)
+            givens["data_quality"] = form_given(told)
             recoveries["data_quality"] = data_quality_recovery(told)
         names, levels = builder.feature_names, getattr(builder, "vocabularies_", {})
         renderers["channel"] = channel_renderer(len(levels.get("channel", ())) > 1)  # beyond "(other)"

@@ -9,7 +9,8 @@ import numpy as np
 from leadgate.decision.count_words import listed
 from leadgate.decision.custom_targets import target_recovery
 from leadgate.decision.custom_words import level_shown
-from leadgate.decision.reason_words import FORM_FIELDS, asked_for_demo, missing_fields
+from leadgate.decision.form_words import data_quality_recovery
+from leadgate.decision.reason_words import asked_for_demo
 from leadgate.decision.reference import ReasonReference
 from leadgate.decision.title_reasons import function_unread, seniority_unread, title_unread
 from leadgate.features import signals
@@ -106,18 +107,6 @@ def _activity(what: str) -> Recovery:
 _STALE = "new activity (a demo request, a reply or a meeting) lifts this"
 # A lead whose form asked for a demo has asked for one: a rep cannot ask it for "a demo request" again.
 _STALE_DEMO_FORM = "new activity (a reply or a meeting) lifts this"
-
-
-def data_quality_recovery(fields: tuple[tuple[str, str], ...] = FORM_FIELDS) -> Recovery:
-    """The missing form fields among `fields` (reason_words.form_fields_told) that would change the decision."""
-
-    def recover(d: Derived, x: np.ndarray, i: int) -> str:
-        missing = missing_fields(d, i, fields)
-        if missing:
-            return f"the {listed(missing, 'and')}"
-        return "only a new, complete submission changes this"
-
-    return recover
 
 
 def _title(unread: Callable[[Derived, int], bool], what: str) -> Recovery:

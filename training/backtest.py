@@ -12,7 +12,14 @@ from leadgate.decision.decisions import Decisions
 from leadgate.decision.pipeline import DecisionPipeline
 from leadgate.decision.routes import SALES_ROUTES
 from leadgate.training.backtest_notes import backtest_notes
-from leadgate.training.backtest_tables import count_won, gate_table, lead_rows, rejecting, route_table
+from leadgate.training.backtest_tables import (
+    NO_CLEAR_SQL_RATE,
+    count_won,
+    gate_table,
+    lead_rows,
+    rejecting,
+    route_table,
+)
 from leadgate.training.history import History, local
 from leadgate.training.intervals import CONFIDENCE
 
@@ -31,7 +38,7 @@ class BacktestParams:
         return [
             "never fires: the gate fired on no lead",
             f"fires on most leads: fired on more than {self.most_leads_share:.0%} of leads",
-            "no clear difference: the interval of the SQL-rate ratio (affected / unaffected, "
+            f"{NO_CLEAR_SQL_RATE}: the interval of the SQL-rate ratio (affected / unaffected, "
             f"{self.confidence:.0%}, Katz log-scale) includes 1",
             "hidden: routed to self_service or silent_reject by the proposed setup but not by the current one",
             f"a call: a lead routed to {' or '.join(self.sales_routes)}, {self.minutes_per_call:g} minutes each",
@@ -87,8 +94,9 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def describe(pipeline: DecisionPipeline) -> str:
     """Policy and model version of a setup, as the back-test names it."""
-    model = pipeline.model.version if pipeline.model is not None else "no model"
-    return f"policy {pipeline.policy.version}, model {model}"
+    if pipeline.model is None:  # "model no model" read as a model of that name
+        return f"policy {pipeline.policy.version}, no model (gates only)"
+    return f"policy {pipeline.policy.version}, model {pipeline.model.version}"
 
 
 def run_backtest(

@@ -40,6 +40,9 @@ def rejecting(routes: np.ndarray) -> np.ndarray:
     return np.isin(routes, REJECTING_ROUTES)
 
 
+NO_CLEAR_SQL_RATE = "SQL rate: no clear difference"  # the SQL-rate ratio's interval includes 1
+
+
 def gate_table(
     before: Decisions, after: Decisions, sql: np.ndarray, won: np.ndarray | None, params: BacktestParams
 ) -> pd.DataFrame:
@@ -67,7 +70,9 @@ def gate_table(
         elif k > params.most_leads_share * n:
             flags.append("fires on most leads")
         if k and ratio.includes_one():
-            flags.append("no clear difference")
+            # Named by its test: beside the report's ROC-AUC cost, whose interval may clear 0, a bare
+            # "no clear difference" read as a contradiction (walk AE).
+            flags.append(NO_CLEAR_SQL_RATE)
         if code not in fired_after:
             flags.append("removed")
         elif code not in fired_before:

@@ -241,11 +241,12 @@ def render(held, sections: dict, model, policy, info) -> str:
                 "Each policy gate on the held-out leads: how often it fired and the SQL rate of the leads it "
                 "fired on against the rest, with 95% Wilson intervals. A gate exists to stop leads that do "
                 "not convert: an affected SQL rate close to the rest's, or a ratio interval including 1 "
-                "('no clear difference'), asks for a back-test. 'alone' counts leads no other gate holds back. "
-                "'ROC-AUC cost' is leadgate's ROC-AUC with that gate alone turned off (its leads no other gate "
-                "rejects scored by the model) minus with it on, with DeLong's paired 95% interval: above 0 the "
-                "gate costs leadgate's ranking, below 0 it earns its place, an interval holding 0 is no "
-                "measurable difference.",
+                "(flagged 'SQL rate: no clear difference'), asks for a back-test. 'alone' counts leads no "
+                "other gate holds back. 'ROC-AUC cost' is leadgate's ROC-AUC with that gate alone turned off "
+                "(its leads no other gate rejects scored by the model) minus with it on, with DeLong's paired "
+                "95% interval: above 0 the gate costs leadgate's ranking, below 0 it earns its place, an "
+                "interval holding 0 is no measurable difference. The two tests can disagree: a gate whose "
+                "leads' SQL rate cannot be told from the rest's may still measurably help the ranking.",
                 table(
                     sections["gates"],
                     [

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from leadgate.cli.analysis_data import analysis_history
+from leadgate.cli.analysis_models import asked, current_model_of, model_of, say_gates_only
 from leadgate.cli.common import DelimiterOpt
 from leadgate.cli.data import MappingOpt, SinceOpt, UntilOpt
 from leadgate.serving.file_formats import history_said
@@ -50,12 +51,6 @@ def _policy(settings, loaded, mapping):
     if loaded is None and mapping is not None and settings.policy_path is None:
         return mapping_policy(mapping, None)
     return policy_in_force(settings, loaded)
-
-
-def _model(settings, alias: str | None, warn: bool = True):
-    from leadgate.cli.common import loaded_or_fail
-
-    return loaded_or_fail(settings, alias, warn) if alias else None
 
 
 def _check_out(out: Path | None) -> None:
@@ -100,7 +95,8 @@ def backtest(
     model_alias: Annotated[
         str | None,
         typer.Option(
-            help="current registered model alias, e.g. champion, or a version number (default: gates only)"
+            help="current registered model alias, e.g. challenger, or a version number; none: gates only "
+            "(default: the champion, else gates only when no model is registered)"
         ),
     ] = None,
     proposed_model_alias: Annotated[
@@ -130,18 +126,22 @@ def backtest(
     _check_out(out)
     settings = settings_for(data_dir, policy)
     history, mapped = analysis_history(
-        data, settings, since, until, mapping=mapping, delimiter=delimiter, alias=model_alias
+        data, settings, since, until, mapping=mapping, delimiter=delimiter, alias=asked(model_alias)
     )
-    current_model = _model(settings, model_alias)
+    current_model = current_model_of(settings, model_alias)
     # Under one --policy file: its warnings were printed with the current model's.
     proposed_model = (
-        _model(settings, proposed_model_alias, warn=False) if proposed_model_alias else current_model
+        model_of(settings, proposed_model_alias, warn=False) if proposed_model_alias else current_model
     )
     # Without a policy file the current setup keeps the policy its model was trained under.
     current_policy = _policy(settings, current_model, mapped)
     new_policy = policy_or_fail(proposed_policy) if proposed_policy else current_policy
     if proposed_policy and new_policy.version != current_policy.version:  # the same file: said once above
         warn_of_policy(new_policy, "proposed policy")
+    if current_model is None:  # of the current setup, and of the proposed one unless it names a model
+        say_gates_only(
+            settings, model_alias, current_policy, "" if proposed_model is None else "current setup"
+        )
     current = DecisionPipeline(current_policy, current_model.model if current_model else None)
     proposed = DecisionPipeline(new_policy, proposed_model.model if proposed_model else None)
     params = BacktestParams(minutes_per_call=minutes_per_call, most_leads_share=most_leads_share)
@@ -216,7 +216,11 @@ def channels(
     data: DataOpt = None,
     policy: PolicyOpt = None,
     model_alias: Annotated[
-        str | None, typer.Option(help="registered model alias or version number: adds leads routed to sales")
+        str | None,
+        typer.Option(
+            help="registered model alias or version number, adding leads routed to sales; none: gates only "
+            "(default: the champion, else gates only when no model is registered)"
+        ),
     ] = None,
     campaigns: Annotated[int, typer.Option(min=0, help="campaigns listed on screen, most leads first")] = 15,
     since: SinceOpt = None,
@@ -235,10 +239,12 @@ def channels(
     _check_out(out)
     settings = settings_for(data_dir, policy)
     history, mapped = analysis_history(
-        data, settings, since, until, mapping=mapping, delimiter=delimiter, alias=model_alias
+        data, settings, since, until, mapping=mapping, delimiter=delimiter, alias=asked(model_alias)
     )
-    loaded = _model(settings, model_alias)
+    loaded = current_model_of(settings, model_alias)
     chosen = _policy(settings, loaded, mapped)
+    if loaded is None:
+        say_gates_only(settings, model_alias, chosen)
     pipeline = DecisionPipeline(chosen, loaded.model if loaded else None)
     with console.status(f"deciding {len(history.leads):,} leads"):
         result = channel_quality(history, pipeline)

@@ -385,3 +385,49 @@ def test_backtest_names_which_policy_a_warning_is_about_and_says_it_once(
     assert result.exit_code == 0, result.output
     said = text(result.stderr)
     assert said.count(floor) == 1 and f"policy {floor}" in said and "proposed policy" not in said
+
+
+def test_backtest_and_channels_decide_with_the_champion_unless_told_gates_only(
+    history_file, strict_policy, registered_settings, tmp_path
+):
+    # Walk AE: the README's back-test, without --model-alias, ran gates only (4,622 calls, every ungated lead
+    # to verify) in a folder with a champion, which cuts them to 364: two policies compared on no model.
+    settings, registered = registered_settings
+    common = ["--data", history_file, "--data-dir", settings.data_dir]
+
+    def written(command, *args):
+        out = tmp_path / f"{command}{len(args)}.json"
+        extra = ["--proposed-policy", strict_policy] if command == "backtest" else []
+        result = run(command, *common, *extra, *args, "--out", out)
+        assert result.exit_code == 0, result.output
+        return json.loads(out.read_text()), text(result.output)
+
+    for command in ("backtest", "channels"):
+        default, said = written(command)
+        champion, _ = written(command, "--model-alias", "champion")
+        assert default == champion and "gates only" not in said, command
+        gates, said = written(command, "--model-alias", "none")
+        assert gates != champion
+        assert "--model-alias none: gates only, every lead no gate holds goes to verify" in said, said
+        if command == "backtest":
+            assert default["current"].endswith(f"model leadgate/{registered.version}"), default["current"]
+            assert gates["current"].endswith(", no model (gates only)") and "model no model" not in said
+
+
+def test_without_a_registered_model_the_analyses_say_gates_only_and_create_no_registry(
+    history_file, strict_policy, tmp_path, monkeypatch
+):
+    from leadgate.serving import model_loading
+
+    def never(*args, **kwargs):  # importing MLflow to ask takes seconds, and asking would create a store
+        raise AssertionError("a folder without a registry was asked for its champion")
+
+    monkeypatch.setattr(model_loading, "registered_run", never)
+    empty = tmp_path / "empty"
+    for command, args in (("backtest", ["--proposed-policy", strict_policy]), ("channels", [])):
+        result = run(command, "--data", history_file, "--data-dir", empty, *args)
+        assert result.exit_code == 0, result.output
+        assert f"no model registered in {empty}: gates only, every lead no gate holds goes to verify" in text(
+            result.output
+        )
+        assert not empty.exists(), command

@@ -482,7 +482,7 @@ def test_a_backtest_of_an_export_without_dates_names_no_period_and_refuses_a_win
         windowed.output
     )
     # The model hides some gates-only leads: listed without the row order's stand-in date (2000-01-01).
-    listed = run("backtest", *data, "--proposed-model-alias", "champion")
+    listed = run("backtest", *data, "--model-alias", "none", "--proposed-model-alias", "champion")
     assert listed.exit_code == 0, listed.output
     rows = re.findall(r"^ *(row-\d+) +(\S+) ", listed.output, flags=re.MULTILINE)
     assert rows and {created for _, created in rows} == {"—"}, listed.output

@@ -392,14 +392,18 @@ def _check_category(
 def _check_form(text: str, lead: Lead) -> None:
     if text.endswith("not given"):
         return
+    # Every form field given (any missing one reads "... not given"): each named, with the lead's own values.
     said = re.fullmatch(
-        r"Form filled(?: in under a second| in (\d+) seconds?)? with a (\d+)-character message", text
+        r"Website \((.+)\), company name and message \((\d+) characters?\) given"
+        r"(?:, form filled in under a second|, form filled in (\d+) seconds?)?",
+        text,
     )
     assert said, text
+    assert said.group(1) in lead.company.website
     assert int(said.group(2)) == len(lead.form.message or "")
     seconds = lead.form.seconds_on_form
-    if said.group(1):
-        assert int(said.group(1)) == int(seconds)
+    if said.group(3):
+        assert int(said.group(3)) == int(seconds)
     elif "under a second" in text:
         assert seconds < 1
     else:

@@ -132,7 +132,20 @@ def test_gates_that_never_fire_fire_on_most_or_tell_nothing_are_flagged(history,
     assert "never fires" in flags["competitor_domain"]
     assert "fires on most leads" in flags["below_size_floor"]
     # Two to four leads, one of them an SQL: the interval cannot tell them from the rest.
-    assert flags["do_not_engage"] == "no clear difference"
+    assert flags["do_not_engage"] == "SQL rate: no clear difference"
+    # Walk AE: the flag names its test, on screen as in the report, beside the rule that defines it.
+    from io import StringIO
+
+    from rich.console import Console
+
+    from leadgate.cli.render_analysis import print_backtest
+
+    out = StringIO()
+    print_backtest(Console(file=out, width=400, color_system=None), result, 0)
+    shown = " ".join(out.getvalue().split())
+    assert "do_not_engage (SQL rate: no clear difference)" in shown
+    assert "SQL rate: no clear difference: the interval of the SQL-rate ratio" in shown
+    assert not re.search(r"[(,] no clear difference", shown)
     # The default policy's bot gates fire on enough leads that never convert to be told apart.
     assert flags["honeypot_filled"] == "" and flags["too_fast_form"] == ""
 

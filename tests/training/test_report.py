@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html
 import re
 
 import numpy as np
@@ -278,3 +279,27 @@ def test_a_training_window_open_at_one_end_is_said_without_the_empty_end(history
     info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="h", trained_on=trained_on)
     page = " ".join(re.sub(r"<[^>]+>", " ", build_report(history, trained.model, policy, info)).split())
     assert "trained on path contacts.csv, leads 1666, until 2026-11-09 " in page and "since ," not in page
+
+
+def test_the_gate_table_names_the_test_its_flag_comes_from(history, trained, policy, held):
+    """Walk AE: "-0.004 [-0.007, -0.001] no clear difference" read as a contradiction: the ROC-AUC cost says
+    the gate helps, the flag was about the SQL-rate ratio. The flag names its test."""
+    from collections import Counter
+
+    from leadgate.decision.policy import Policy
+
+    # A do-not-engage domain with two to four held-out leads, one an SQL: its SQL rate cannot be told apart.
+    test = np.flatnonzero(held.split.test)
+    domains = [(history.leads[i].contact.email or "").partition("@")[2] for i in test]
+    leads = Counter(domains)
+    sqls = Counter(d for d, i in zip(domains, test, strict=True) if history.sql[i])
+    domain = next(d for d in sqls if d and 2 <= leads[d] <= 4 and sqls[d] == 1)
+    data = policy.model_dump()
+    data["domains"]["do_not_engage"] = [domain]
+    info = ReportInfo(model_name="leadgate", model_version="1", run_id="r", data="history.jsonl")
+    page = build_report(history, trained.model, Policy.model_validate(data), info)
+    gates = page.split('id="gates"')[1].split("</section>")[0]
+    [row] = [r for r in re.findall(r"<tr>(.*?)</tr>", gates, flags=re.S) if ">do_not_engage<" in r]
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row)[-1] == "SQL rate: no clear difference", row
+    assert "(flagged 'SQL rate: no clear difference')" in " ".join(html.unescape(gates).split())
+    assert not re.search(r"<td[^>]*>no clear difference", page)
