@@ -20,9 +20,8 @@ class _Kind:
     """One column's one kind of problem: the rows with it, the first as the example, its cells counted."""
 
     column: str  # '' for a problem no column check gives (no outcome): its message names the column
-    example: (
-        str  # the first row's problem, its column not repeated: 'row 5 (Id 7): '501-1000' is a size band…'
-    )
+    # The first row's problem, its column not repeated: "row 5 (Id 7): '501-1000' is a size band…".
+    example: str
     rows: list[int] = field(default_factory=list)
     cells: dict[str, int] = field(default_factory=dict)
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from leadgate.decision.count_words import plural
 from leadgate.features.cells import yes_or_no
 from leadgate.features.custom import CustomField, custom_problems, infer_fields, name_problem, name_problems
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
@@ -122,14 +123,14 @@ def _history_from_records(
         row = row_names[index] if row_names else f"row {numbers[index] if numbers else index + 1}"
         outcome = record.get("outcome") if isinstance(record, dict) else None
         if not isinstance(outcome, dict) or "sql" not in outcome:
-            problems.append(f"{row}: outcome.sql is missing")
+            problems.append((row, "outcome.sql is missing"))
             continue
         flags = {name: _flag(outcome.get(name, False)) for name in ("sql", "won")}
         unread = [
             f"outcome.{name}: {outcome[name]!r} is not true or false" for name in flags if flags[name] is None
         ]
         if unread:  # bool("false") is True: a text outcome is read as its words, or refused
-            problems.append(f"{row}: {'; '.join(unread)}")
+            problems.append((row, "; ".join(unread)))
             continue
         lead_fields = {k: v for k, v in record.items() if k != "outcome"}
         try:
@@ -138,18 +139,18 @@ def _history_from_records(
             # validation, so a bad created_at is one problem, not also one of a scored_at never given).
             leads.append(lead if lead.scored_at is not None else lead.as_of(lead.created_at))
         except LeadValidationError as error:
-            problems.append(f"{row}: {error}")
+            problems.append((row, str(error)))
             continue
         misnamed = name_problems(lead.custom)
         if misnamed:
             leads.pop()
-            problems.append(f"{row}: {'; '.join(misnamed)}")
+            problems.append((row, "; ".join(misnamed)))
             continue
         # An inferred category holds values of mixed kinds: each is read as its text, none is odd.
         odd = custom_problems(lead.custom, inferred, any_category=True) if inferred and lead.custom else []
         if odd:
             leads.pop()
-            problems.append(f"{row}: {'; '.join(odd)} (as nearly every other row has it)")
+            problems.append((row, f"{'; '.join(odd)} (as nearly every other row has it)"))
             continue
         sql.append(flags["sql"])
         won.append(flags["won"])
@@ -159,7 +160,7 @@ def _history_from_records(
         factors.append(list(outcome.get("true_negative_factors") or []))
         kept.append(index)
     if problems and len(problems) * 100 > len(records):
-        shown = "\n  ".join(problems[:max_problems])
+        shown = "\n  ".join(_by_field(problems, max_problems))
         raise HistoryError(f"{len(problems)} of {len(records)} history rows are invalid:\n  {shown}")
     if not leads:
         raise HistoryError("no usable history rows")
@@ -176,7 +177,7 @@ def _history_from_records(
     )
     history = _newest_of_each(history, [numbers[i] if numbers else i + 1 for i in kept], ordered)
     order = np.argsort([lead.created_at.timestamp() for lead in history.leads], kind="stable")
-    return replace(history.subset(order), skipped=tuple(problems))
+    return replace(history.subset(order), skipped=tuple(f"{row}: {said}" for row, said in problems))
 
 
 def _newest_of_each(history: History, rows: list[int], ordered: bool) -> History:
@@ -196,3 +197,24 @@ def _newest_of_each(history: History, rows: list[int], ordered: bool) -> History
             newest[lead_id] = index
     kept = np.array(sorted(newest.values()))
     return replace(history.subset(kept), repeats=repeats)
+
+
+def _by_field(problems: list[tuple[str, str]], most: int) -> list[str]:
+    """The invalid rows' problems ((row label, what is wrong)), each row as it is when `most` or fewer, else one
+    line per field, most rows first: 'created_at: 18 rows (row 13 (Id 5011), row 25 (Id 5023) and 16 more),
+    such as row 13 (Id 5011): created_at: … is more than a day after now'."""
+    if len(problems) <= most:
+        return [f"{row}: {said}" for row, said in problems]
+    fields: dict[str, list[tuple[str, str]]] = {}
+    for row, said in problems:
+        fields.setdefault(said.split(":", 1)[0], []).append((row, said))
+    lines = []
+    for name, found in sorted(fields.items(), key=lambda item: -len(item[1]))[:most]:
+        rows = ", ".join(row for row, _ in found[:2]) + (
+            f" and {len(found) - 2:,} more" if len(found) > 2 else ""
+        )
+        example = (
+            f", such as {found[0][0]}: {found[0][1]}" if name != found[0][1] else ""
+        )  # no field: all said
+        lines.append(f"{name}: {plural(len(found), 'row')} ({rows}){example}")
+    return lines

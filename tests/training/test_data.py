@@ -128,15 +128,19 @@ def test_at_most_one_percent_invalid_rows_are_dropped_and_the_rest_kept():
     assert [p.split(": ", 1)[0] for p in history.skipped] == ["row 1", "row 151"]  # said by the commands
 
 
-def test_the_refusal_lists_only_the_first_problems():
+def test_the_refusal_lists_the_first_problems_or_counts_them_by_field():
     rows = records(20)
     for row in rows:
         row["outcome"] = "sql"
     with pytest.raises(HistoryError) as caught:
-        history_from_records(rows, max_problems=3)
+        history_from_records(rows[:3], max_problems=3)
     listed = [line for line in str(caught.value).splitlines() if line.strip().startswith("row ")]
     assert listed == [f"  row {n}: outcome.sql is missing" for n in (1, 2, 3)]
-    assert str(caught.value).startswith("20 of 20 history rows are invalid")
+    with pytest.raises(HistoryError) as caught:
+        history_from_records(rows, max_problems=3)
+    assert str(caught.value) == (
+        "20 of 20 history rows are invalid:\n  outcome.sql is missing: 20 rows (row 1, row 2 and 18 more)"
+    )
 
 
 def test_empty_history_is_refused():
@@ -242,3 +246,24 @@ def test_a_history_or_mapping_without_rejection_reasons_leaves_sales_rejections_
     assert not history_from_export(rows, parse_mapping(mapping)).history.rejections_labelled
     reasons = mapping + "  rejection_reason: {column: Why}\n"
     assert history_from_export(rows, parse_mapping(reasons)).history.rejections_labelled
+
+
+def test_many_invalid_rows_are_told_one_line_per_field_with_their_rows_counted():
+    """Many rows the lead schema refuses were listed one by one, the first ten, without how many each field had."""
+    from leadgate.training.data import HistoryError, history_from_records
+
+    good = {"contact": {"email": "a@b.com"}, "created_at": "2026-01-05T00:00:00Z", "outcome": {"sql": False}}
+    future = [{**good, "lead_id": f"f{i}", "created_at": "2099-01-01T00:00:00Z"} for i in range(12)]
+    negative = [{**good, "lead_id": f"n{i}", "company": {"annual_revenue": -5}} for i in range(3)]
+    records = [*future, *negative, *({**good, "lead_id": f"g{i}"} for i in range(5))]
+    with pytest.raises(HistoryError) as refused:
+        history_from_records(records)
+    lines = str(refused.value).split("\n")
+    assert lines[0] == "15 of 20 history rows are invalid:"
+    assert lines[1].startswith(
+        "  created_at: 12 rows (row 1, row 2 and 10 more), such as row 1: created_at: "
+    )
+    assert lines[2].startswith(
+        "  company.annual_revenue: 3 rows (row 13, row 14 and 1 more), such as row 13: "
+    )
+    assert len(lines) == 3
