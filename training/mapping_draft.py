@@ -2,77 +2,33 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from leadgate.features.cells import NumberCell, TimeCell
 from leadgate.features.date_suggestions import FIRST_TRIED, SAMPLE, best_date_format
 from leadgate.features.mapping_columns import FALSE_VALUES, TRUE_VALUES
-from leadgate.features.mapping_label import fold
 from leadgate.features.number_marks import read
 from leadgate.training.crm_mappings import load_mapping, shipped_label_values, shipped_mappings
+from leadgate.training.mapping_draft_names import (
+    ARRIVAL_WORDS,
+    CREATED_NAMES,
+    EVENT_NAMES,
+    FIELD_NAMES,
+    FLAG_EVENTS,
+    ID_END,
+    ID_NAMES,
+    LABEL_NAMES,
+    LATE,
+    PLACEHOLDERS,
+    custom_name,
+    header_words,
+    label_guess,
+)
 
-# Cells many CRMs write for "not given": read as blanks, as the mapping's placeholders are.
-PLACEHOLDERS = (
-    "N/A",
-    "n/a",
-    "#N/A",
-    "NA",
-    "null",
-    "NULL",
-    "-",
-    "--",
-    "Select",
-    "(blank)",
-    "unknown",
-    "Unknown",
-)
-# Lead fields by the header names CRMs give them (lower case, punctuation as spaces, Salesforce's __c dropped).
-FIELD_NAMES = {
-    "contact.email": ("email", "e mail", "email address", "e mail address", "work email", "business email"),
-    "contact.first_name": ("first name", "firstname", "given name", "vorname"),
-    "contact.last_name": ("last name", "lastname", "surname", "family name", "nachname"),
-    "contact.job_title": ("title", "job title", "jobtitle", "position", "job role", "designation"),
-    "company.name": ("company", "company name", "account name", "organization", "organisation", "firma"),
-    "company.website": ("website", "website url", "web site", "company domain name", "domain", "webseite"),
-    "company.country": ("country", "country region", "billing country", "country name", "land"),
-    "company.industry": ("industry", "sector", "vertical", "branche"),
-    "company.employees": (
-        "employees", "number of employees", "no of employees", "employee count", "company size", "headcount",
-        "mitarbeiter", "anzahl mitarbeiter",
-    ),
-    "company.annual_revenue": ("annual revenue", "revenue", "jahresumsatz", "umsatz"),
-    "source.channel": ("lead source", "source", "original source", "channel", "lead channel", "leadquelle"),
-    "source.campaign": ("campaign", "campaign name", "utm campaign", "kampagne"),
-    "form.message": ("message", "description", "comments", "inquiry", "nachricht"),
-}  # fmt: skip
-ID_NAMES = ("id", "lead id", "record id", "contact id", "prospect id", "person id", "lead number", "lead no")
-CREATED_NAMES = (
-    "create date", "created", "created date", "created at", "created time", "creation date", "date created",
-    "lead created date", "created on", "erstellt am", "erstellungsdatum", "angelegt am",
-)  # fmt: skip
-LABEL_NAMES = (
-    "lead status", "status", "lifecycle stage", "lead stage", "stage", "converted", "is converted", "outcome",
-    "qualified", "sql", "result", "ergebnis",
-)  # fmt: skip
-# Words of a column known only once sales works the lead: listed under after_contact for the user to check.
-LATE = re.compile(
-    r"\b(last|recent|modified|updated|converted|conversion|closed?|"
-    r"lost|won|disqualif\w*|unqualif\w*|reason|owner|score|grade|rating|quality|tags?|next step|deal|"
-    r"opportunit\w*|meeting|sales activit\w*|became|stage|status)\b"
-)
-SQL_WORDS = re.compile(r"\b(sql|sales qualified|qualified|converted|opportunity|customer|won)\b")
-# Marketing-qualified is a stage before sales looks at a lead: not an SQL.
-NOT_SQL_WORDS = re.compile(
-    r"\b(not|un|dis|non)[\s-]?(qualified|converted)|\bunqualified|\bdisqualified|\blost\b|"
-    r"marketing qualified|\bmql\b"
-)
-OPEN_WORDS = re.compile(r"\b(new|open|working|contacted|attempted|in progress|nurtur\w*|pending|follow)\b")
 MAX_CATEGORIES = 200  # more distinct values in a text column than this, and mostly distinct: free text
 MAX_LABEL_VALUES = 30
 IDENTIFIER = "an identifier"
-YES = ("1", "yes", "true", "y", "ja")
 SEPARATORS = (";", "|")  # what CRMs put between a multi-select cell's values
 MAX_SELECT_VALUES = 60
 SELECT_SHARE = 0.02  # a multi-select value listed by this share of the rows or more becomes a flag of its own
@@ -92,26 +48,12 @@ class Draft:
     label: dict | None = None
     label_values: list[tuple[str, int]] = field(default_factory=list)
     after_contact: list[str] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
     left_out: dict[str, str] = field(default_factory=dict)  # column: why
     shipped: list[str] = field(default_factory=list)  # shipped mappings every column of which the export has
     sequence: str | None = None  # a column of distinct whole numbers: perhaps the order leads were created in
     # Why each custom field reads its column so, by column (a multi-select's flags by column and value).
     notes: dict = field(default_factory=dict)
-
-
-def header_words(column: str) -> str:
-    """'Lead Source' and 'Lead_Source__c' both read 'lead source'."""
-    return re.sub(r"[^0-9a-z]+", " ", re.sub(r"__c$", "", column.strip()).casefold()).strip()
-
-
-def custom_name(column: str, taken: set[str]) -> str:
-    """A custom field name from a header: lower case, digits and _, starting with a letter, unique."""
-    name = re.sub(r"[^a-z0-9]+", "_", header_words(column)).strip("_")[:55] or "column"
-    name = name if name[0].isalpha() else f"c_{name}"
-    unique, n = name, 2
-    while unique in taken:
-        unique, n = f"{name}_{n}", n + 1
-    return unique
 
 
 def _filled(rows: list[dict], column: str, placeholders: set[str]) -> list:
@@ -134,12 +76,16 @@ def _date_format(cells: list) -> tuple[bool, str | None]:
     return read >= 0.98 * len(texts), best
 
 
-def column_kind(cells: list, rows: int) -> tuple[str, dict, str]:
-    """A column's type as a custom field ('' to leave it out), the rule's extra keys, and why, from its cells."""
+def column_kind(cells: list, rows: int, named_id: bool = False) -> tuple[str, dict, str]:
+    """A column's type as a custom field ('' to leave it out), the rule's extra keys, and why, from its cells
+    (`rows`: how many rows were read, blanks too; `named_id`: its header ends in 'ID')."""
     texts = [str(c).strip() for c in cells]
     counts = Counter(texts)
     if not texts:
         return "", {}, "empty"
+    if len(counts) == 1 and texts[0].casefold() in TRUE_VALUES and len(texts) < rows:
+        # HubSpot and Salesforce write a checkbox's no as a blank cell (walk AF: 'Unsubscribed' left out).
+        return "flag", {"false_values": [""]}, f"{texts[0]!r} or blank, a blank read as no"
     if len(counts) == 1:
         return "", {}, f"one value only ({texts[0]!r})"
     folded = {t.casefold() for t in counts}
@@ -149,36 +95,19 @@ def column_kind(cells: list, rows: int) -> tuple[str, dict, str]:
         whole = all(
             float(read(t, ".") if read(t, ".") is not None else read(t, ",")).is_integer() for t in texts
         )
-        if len(counts) == len(texts) and len(texts) >= 0.9 * rows and whole:
+        if len(counts) == len(texts) and whole and (named_id or len(texts) >= 0.9 * rows):
             return "", {}, f"a different whole number on every row: {IDENTIFIER}"
         return ("integer" if whole else "number"), {}, f"numbers ({len(counts):,} distinct)"
     dated, date_format = _date_format(cells)
     if dated:
         return "datetime", ({"date_format": date_format} if date_format else {}), "dates"
+    if named_id and len(counts) > 0.5 * len(texts):
+        return "", {}, f"named an id, {len(counts):,} distinct values: {IDENTIFIER}"
     if "@" in texts[0] and sum("@" in t for t in texts) > 0.9 * len(texts):
         return "", {}, "email addresses: one per person, no pattern to learn"
     if len(counts) > MAX_CATEGORIES and len(counts) > 0.5 * len(texts):
         return "", {}, f"free text ({len(counts):,} distinct values): map words that matter with contains:"
     return "category", {}, f"{len(counts):,} distinct values"
-
-
-def label_guess(
-    values: Counter, known: dict[str, frozenset[str]] | None = None
-) -> tuple[list[str], list[str]]:
-    """The values that read as SQL and as still open, by their words or as a shipped mapping lists them
-    (`known`: crm_mappings.shipped_label_values); the user checks them."""
-    known = known or {}
-    sql, still_open = [], []
-    for value in values:
-        words, folded = value.casefold(), fold(value)
-        negative = NOT_SQL_WORDS.search(words)
-        if folded in known.get("sql_positive", ()) or (
-            not negative and (words in YES or SQL_WORDS.search(words))
-        ):
-            sql.append(value)
-        elif folded in known.get("open", ()) or (not negative and OPEN_WORDS.search(words)):
-            still_open.append(value)
-    return sql, still_open
 
 
 def multi_select(cells: list) -> list[tuple[str, int]] | None:
@@ -229,13 +158,10 @@ def draft_mapping(name: str, columns: list[str], rows: list[dict]) -> Draft:
         values = Counter(str(c).strip() for c in cells[column])
         if words[column] not in LABEL_NAMES or not 2 <= len(values) <= MAX_LABEL_VALUES:
             continue
-        sql, still_open = label_guess(values, shipped_label_values())
-        if draft.label is None or (sql and not draft.label["sql_positive"]):
-            draft.label = {
-                "sql": {"column": column},
-                "sql_positive": sql,
-                **({"open": still_open} if still_open else {}),
-            }
+        guessed = label_guess(values, shipped_label_values(), dated=draft.created_at is not None)
+        if draft.label is None or (guessed["sql_positive"] and not draft.label["sql_positive"]):
+            won = {"won": {"column": column}} if "won_positive" in guessed else {}
+            draft.label = {"sql": {"column": column}, **guessed, **won}
             draft.label_values = values.most_common()
     placed = {
         draft.lead_id,
@@ -246,14 +172,17 @@ def draft_mapping(name: str, columns: list[str], rows: list[dict]) -> Draft:
         if column in placed:
             continue
         target = next((t for t, names in FIELD_NAMES.items() if words[column] in names), None)
+        event = next((t for t, names in EVENT_NAMES.items() if words[column] in names), None)
         if target is not None and target not in draft.fields:
             draft.fields[target] = column
-        elif LATE.search(words[column]):
+        elif event is not None and _event(draft, column, event, cells[column], len(rows)):
+            continue
+        elif LATE.search(words[column]) and not words[column].startswith(ARRIVAL_WORDS):
             draft.after_contact.append(column)
         elif (listed := multi_select(cells[column])) is not None:
             _select_flags(draft, column, listed, len(rows), taken)
         else:
-            kind, extra, why = column_kind(cells[column], len(rows))
+            kind, extra, why = column_kind(cells[column], len(rows), ID_END.search(words[column]) is not None)
             if not kind:
                 draft.left_out[column] = why
                 if why.endswith(IDENTIFIER) and draft.sequence is None:
@@ -286,3 +215,17 @@ def _select_flags(
             f"{len(values) - len(kept)} of its {len(values)} values, each listed in under "
             f"{SELECT_SHARE:.0%} of the rows or past the {SELECT_FLAGS} most listed"
         )
+
+
+def _event(draft: Draft, column: str, event: str, cells: list, rows: int) -> bool:
+    """Draft a column named like an event as one (a count, or a flag that stops contact); False when its cells
+    are not what that event reads (text where a count is wanted), so it is typed as any other column."""
+    kind, extra, why = column_kind(cells, rows)
+    wanted = "flag" if event in FLAG_EVENTS else "integer"
+    if kind != wanted or any(rule["type"] == event for rule in draft.events):
+        return False
+    draft.events.append(
+        {"type": event, "column": column, **({"kind": "flag"} if kind == "flag" else {}), **extra}
+    )
+    draft.notes[("event", column)] = why
+    return True

@@ -59,6 +59,10 @@ def draft_yaml(draft: Draft, source: str, rows: int) -> str:
         for name, rule in draft.custom.items():
             note = draft.notes[(rule["column"], rule["contains"]) if "contains" in rule else rule["column"]]
             lines.append(f"  {name}: {_flow(rule)}  # {note}")
+    if draft.events:
+        lines.append("events:  # activity counts and opt-outs: leadgate's own intent and suppression signals")
+        for rule in draft.events:
+            lines.append(f"  - {_flow(rule)}  # {draft.notes[('event', rule['column'])]}")
     lines += _label_lines(draft)
     if draft.after_contact:
         lines.append(
@@ -90,4 +94,12 @@ def _label_lines(draft: Draft) -> list[str]:
     ]
     if "open" in draft.label:
         lines.append(f"  open: {_scalar(draft.label['open'])}  # still being worked, no outcome yet: check")
+    if "open_for_days" in draft.label:
+        lines.append(
+            f"  open_for_days: {draft.label['open_for_days']}  # an open stage on an older lead means it never "
+            "qualified: check how long your sales team works a lead"
+        )
+    if "won" in draft.label:
+        lines.append(f"  won: {_flow(draft.label['won'])}")
+        lines.append(f"  won_positive: {_scalar(draft.label['won_positive'])}  # closed deals: check")
     return lines

@@ -9,7 +9,8 @@ import yaml
 from leadgate.features.mapping import parse_mapping
 from leadgate.serving.export_reader import read_export
 from leadgate.training.exports import history_from_export
-from leadgate.training.mapping_draft import column_kind, custom_name, draft_mapping, header_words, label_guess
+from leadgate.training.mapping_draft import column_kind, draft_mapping
+from leadgate.training.mapping_draft_names import custom_name, header_words, label_guess
 from leadgate.training.mapping_draft_yaml import draft_yaml
 from tests.conftest import SHARED_DATA
 from tests.training.export_shapes import shop_rows
@@ -126,10 +127,19 @@ def test_names_words_kinds_and_outcome_values():
     )
     assert column_kind(["1,5", "2"] * 5, 10)[0] == "number"
     assert column_kind(["x@y.com", "z@w.org"] * 5, 10)[2].startswith("email addresses")
-    sql, still_open = label_guess(
-        Counter(["Sales Qualified Lead", "Unqualified", "Lead", "Working", "Customer", "Lost"])
-    )
-    assert sql == ["Sales Qualified Lead", "Customer"] and still_open == ["Working"]
+    values = Counter(["Sales Qualified Lead", "Unqualified", "Lead", "Working", "Customer", "Lost"])
+    assert label_guess(values, dated=False) == {
+        "sql_positive": ["Sales Qualified Lead", "Customer"],
+        "open": ["Working"],
+        "won_positive": ["Customer"],
+    }
+    # HubSpot's stage before sales is open for a while, then never SQL: open_for_days beside it, when dated.
+    assert label_guess(values) == {
+        "sql_positive": ["Sales Qualified Lead", "Customer"],
+        "open": ["Lead", "Working"],
+        "open_for_days": 30,
+        "won_positive": ["Customer"],
+    }
 
 
 def test_a_multi_select_becomes_a_flag_per_common_value_and_the_outcome_is_the_column_whose_values_say_sql():
@@ -181,3 +191,50 @@ def test_an_export_with_every_column_a_shipped_mapping_reads_is_told_to_try_it()
     assert "shipped mapping" not in draft_yaml(
         draft_mapping("c", list(_contacts()[0]), _contacts()), "c.csv", 300
     )
+
+
+def test_hubspot_s_checkboxes_activity_stages_and_ids_are_drafted_as_hubspot_means_them():
+    """Walk AF: 'Unsubscribed from all email' (TRUE or blank) was left out as one value, so unsubscribed
+    contacts were not suppressed; lifecycle stages before sales were read as final; page views became a custom
+    number; a company id with blanks became a model input; 'First Conversion' was called after contact."""
+    stages = ("subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer")
+    rows = [
+        {
+            "Record ID": str(900 + i),
+            "Create Date": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "Lifecycle Stage": stages[i % 6],
+            "Unsubscribed from all email": "TRUE" if i % 9 == 0 else "",
+            "Number of Pageviews": str(i % 13),
+            "Associated Company ID": str(50_000 + i) if i % 3 else "",
+            "First Conversion": ("Demo form", "Ebook: CRM guide", "Contact us")[i % 3],
+            "Trial Signup": "true" if i % 4 == 0 else "",
+        }
+        for i in range(360)
+    ]
+    draft = draft_mapping("contacts", list(rows[0]), rows)
+    assert draft.events == [
+        {
+            "type": "unsubscribe",
+            "column": "Unsubscribed from all email",
+            "kind": "flag",
+            "false_values": [""],
+        },
+        {"type": "page_view", "column": "Number of Pageviews"},
+    ]
+    assert draft.label == {
+        "sql": {"column": "Lifecycle Stage"},
+        "sql_positive": ["salesqualifiedlead", "opportunity", "customer"],
+        "open": ["subscriber", "lead", "marketingqualifiedlead"],
+        "open_for_days": 30,
+        "won_positive": ["customer"],
+        "won": {"column": "Lifecycle Stage"},
+    }
+    assert draft.left_out["Associated Company ID"].endswith("an identifier")
+    assert draft.custom["first_conversion"] == {"column": "First Conversion"}
+    assert draft.custom["trial_signup"] == {"column": "Trial Signup", "type": "flag", "false_values": [""]}
+    text = draft_yaml(draft, "contacts.xlsx", len(rows))
+    assert "  open_for_days: 30  # an open stage on an older lead means it never qualified: check" in text
+    mapping = parse_mapping(text, "draft")
+    history = history_from_export(rows, mapping).history
+    unsubscribed = [lead for lead in history.leads if lead.lead_id == "900"][0]
+    assert [event.type.value for event in unsubscribed.events] == ["unsubscribe"]
