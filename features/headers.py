@@ -141,9 +141,16 @@ def fit_header(mapping: Mapping, header: list[str], outcome: bool = True) -> tup
         raise MappingError(f"{hint} ({len(missing)} columns mapping {mapping.name!r} reads are missing)")
     if missing:
         hints = [f"{found.missing[name]!r} for {name!r}" for name in missing if found.missing[name]]
+        # No near match: the export is another shape than the mapping's (a shipped mapping's CRM set up its
+        # own way), so a mapping of its own, drafted from its header, is the way on.
         raise MappingError(
             f"the export has no column(s) {missing} that mapping {mapping.name!r} reads"
-            + (f"; did you mean {', '.join(hints)}?" if hints else "")
+            + (
+                f"; did you mean {', '.join(hints)}?"
+                if hints
+                else ": drop them from a copy of the mapping, or draft one from this export (leadgate "
+                "draft-mapping FILE > my_crm.yaml)"
+            )
         )
     by_loose = {_loose(column): column for column in header}
     misspelt = [

@@ -89,3 +89,12 @@ def test_a_header_read_as_one_column_says_the_delimiter_it_holds_before_any_miss
         == "the header was read as one column 'ID\\tBudget': is the delimiter '\\t'?"
     )
     assert delimiter_hint(["ID"]) is None and delimiter_hint(["ID;Budget", "Region"]) is None
+
+
+def test_a_missing_column_with_no_near_match_points_at_a_mapping_of_the_export_s_own():
+    with pytest.raises(MappingError) as refused:
+        check_header(parse_mapping(MAPPING), ["ID", "Budget", "Segment", "Stage"])
+    assert str(refused.value) == (
+        "the export has no column(s) ['Région'] that mapping 'messy' reads: drop them from a copy of the "
+        "mapping, or draft one from this export (leadgate draft-mapping FILE > my_crm.yaml)"
+    )
