@@ -23,6 +23,14 @@ LEARNING_RATE = 0.1
 PATH_SMOOTH = 0.0
 LAMBDA_L2 = 1.0
 EXTRA_TREES = False
+# Categorical splits, module constants so bench/shapes can ablate them (--set). LightGBM sorts a column's
+# levels by gradient / (hessian + CAT_SMOOTH) and skips levels with fewer leads than CAT_SMOOTH; each side of
+# a split needs MIN_DATA_PER_GROUP leads; CAT_L2 is added to the L2 of a categorical split's leaves;
+# MAX_CAT_THRESHOLD caps the levels on one side. CAT_SMOOTH is 10; the others are LightGBM's defaults.
+CAT_SMOOTH = 10.0
+MIN_DATA_PER_GROUP = 100
+CAT_L2 = 10.0
+MAX_CAT_THRESHOLD = 32
 # A bigger model must beat a smaller one by more than this validation ROC-AUC to be chosen.
 AUC_TOLERANCE = 0.002
 # What converts drifts (campaigns, offers, the sales process), and the validation period is newer than the
@@ -78,7 +86,10 @@ def base_params(seed: int, features: tuple[FeatureSpec, ...] = FEATURES) -> dict
         "extra_trees": EXTRA_TREES,
         "monotone_constraints": [spec.monotone for spec in features],
         "monotone_constraints_method": "advanced",
-        "cat_smooth": 10.0,
+        "cat_smooth": CAT_SMOOTH,
+        "min_data_per_group": MIN_DATA_PER_GROUP,
+        "cat_l2": CAT_L2,
+        "max_cat_threshold": MAX_CAT_THRESHOLD,
         "verbosity": -1,
         "seed": seed,
         "deterministic": True,
