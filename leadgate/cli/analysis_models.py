@@ -6,6 +6,7 @@ GATES_ONLY = "none"  # --model-alias none: the gates alone decide, as in a folde
 
 
 def model_of(settings, alias: str | None, warn: bool = True):
+    """The registered model an alias (or version) names; None for gates only."""
     from leadgate.cli.common import loaded_or_fail
 
     return loaded_or_fail(settings, alias, warn) if alias and alias.lower() != GATES_ONLY else None
