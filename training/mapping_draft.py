@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from leadgate.training.mapping_draft_names import (
     label_guess,
 )
 
+PHONE = re.compile(r"\+?[\d\s().\-/]{7,}")  # '+49 30 1234567', '(555) 010-1234': digits and their marks
 MAX_CATEGORIES = 200  # more distinct values in a text column than this, and mostly distinct: free text
 MAX_LABEL_VALUES = 30
 IDENTIFIER = "an identifier"
@@ -103,6 +105,8 @@ def column_kind(cells: list, rows: int, named_id: bool = False) -> tuple[str, di
         return "datetime", ({"date_format": date_format} if date_format else {}), "dates"
     if named_id and len(counts) > 0.5 * len(texts):
         return "", {}, f"named an id, {len(counts):,} distinct values: {IDENTIFIER}"
+    if sum(PHONE.fullmatch(t) is not None for t in texts) > 0.9 * len(texts):
+        return "", {}, "phone numbers: one per person, no pattern to learn"
     if "@" in texts[0] and sum("@" in t for t in texts) > 0.9 * len(texts):
         return "", {}, "email addresses: one per person, no pattern to learn"
     if len(counts) > MAX_CATEGORIES and len(counts) > 0.5 * len(texts):
