@@ -105,3 +105,63 @@ def test_one_lead_alone_gets_the_terms_it_gets_in_a_batch():
     together = start.contributions(batch)
     for i, row in enumerate(batch):
         np.testing.assert_allclose(start.contributions(row[None, :])[0], together[i], rtol=0, atol=1e-12)
+
+
+def _reference_regression(x, y, start, scale):
+    """The regression the linear start is, built here by hand: standardized numbers, the missing flag and
+    segment one-hots holding `scale`, under sklearn's default L2 (C = 1)."""
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    numbers = start.numbers
+    values = x[:, numbers.columns]
+    missing = np.isnan(values)
+    clipped = np.clip(np.where(missing, numbers.fill, values), numbers.low, numbers.high)
+    standardized = (clipped - numbers.mean) / numbers.scale
+    varies = clipped.std(axis=0) > 0
+    flagged = missing.any(axis=0) & ~missing.all(axis=0)
+    (segment,) = start.categories
+    at = np.searchsorted(segment.levels, x[:, segment.column])
+    one_hot = sparse.csr_matrix(
+        (np.full(len(x), scale), (np.arange(len(x)), at)), shape=(len(x), len(segment.levels))
+    )
+    design = sparse.hstack(
+        [
+            sparse.csr_matrix(standardized[:, varies]),
+            sparse.csr_matrix(missing[:, flagged] * 1.0),
+            one_hot,
+        ],
+        format="csr",
+    )
+    return LogisticRegression(C=1.0, max_iter=2000).fit(design, y.astype(int)).coef_[0]
+
+
+def test_at_the_default_the_levels_shrink_like_the_slopes_and_the_fit_is_unchanged():
+    from leadgate.training import linear_fit
+
+    assert linear_fit.CATEGORY_SCALE == 1.0
+    x, y = leads()
+    start = fit_linear_start(x, y, SPECS)
+    coefficients = _reference_regression(x, y, start, 1.0)
+    (segment,) = start.categories
+    # Bit for bit the plain one-hot regression: starts fitted before the constant existed are unchanged.
+    assert np.array_equal(segment.weights, coefficients[-len(segment.levels) :])
+    assert np.array_equal(start.numbers.weight[:2], coefficients[:2])
+
+
+def test_a_smaller_category_scale_shrinks_level_weights_harder_than_slopes(monkeypatch):
+    from leadgate.training import linear_fit
+
+    x, y = leads()
+    plain = fit_linear_start(x, y, SPECS)
+    monkeypatch.setattr(linear_fit, "CATEGORY_SCALE", 0.5)
+    shrunk = fit_linear_start(x, y, SPECS)
+    # The start's weight is the coefficient on a one-hot column holding 0.5: four times the L2 on the weight.
+    (segment,) = shrunk.categories
+    coefficients = _reference_regression(x, y, shrunk, 0.5)
+    np.testing.assert_allclose(segment.weights, 0.5 * coefficients[-len(segment.levels) :], rtol=1e-6)
+    spread = lambda start: np.ptp(start.categories[0].weights)  # noqa: E731
+    assert spread(shrunk) < spread(plain) and segment.weights.argmax() == 2
+    # The number slopes hardly move, and the terms still add up to the regression's log-odds.
+    np.testing.assert_allclose(shrunk.numbers.weight, plain.numbers.weight, rtol=0.05, atol=1e-9)
+    assert shrunk.contributions(x).sum(axis=1) == pytest.approx(shrunk.raw(x))
