@@ -31,6 +31,7 @@ PHONE = re.compile(r"\+?[\d\s().\-/]{7,}")  # '+49 30 1234567', '(555) 010-1234'
 MAX_CATEGORIES = 200  # more distinct values in a text column than this, and mostly distinct: free text
 MAX_LABEL_VALUES = 30
 IDENTIFIER = "an identifier"
+WHOLE_NUMBERS = "a different whole number on every row"
 SEPARATORS = (";", "|")  # what CRMs put between a multi-select cell's values
 MAX_SELECT_VALUES = 60
 SELECT_SHARE = 0.02  # a multi-select value listed by this share of the rows or more becomes a flag of its own
@@ -98,7 +99,7 @@ def column_kind(cells: list, rows: int, named_id: bool = False) -> tuple[str, di
             float(read(t, ".") if read(t, ".") is not None else read(t, ",")).is_integer() for t in texts
         )
         if len(counts) == len(texts) and whole and (named_id or len(texts) >= 0.9 * rows):
-            return "", {}, f"a different whole number on every row: {IDENTIFIER}"
+            return "", {}, f"{WHOLE_NUMBERS}: {IDENTIFIER}"
         return ("integer" if whole else "number"), {}, f"numbers ({len(counts):,} distinct)"
     dated, date_format = _date_format(cells)
     if dated:
@@ -189,7 +190,9 @@ def draft_mapping(name: str, columns: list[str], rows: list[dict]) -> Draft:
             kind, extra, why = column_kind(cells[column], len(rows), ID_END.search(words[column]) is not None)
             if not kind:
                 draft.left_out[column] = why
-                if why.endswith(IDENTIFIER) and draft.sequence is None:
+                # A whole number on (nearly) every row may be the order leads came in: offered for created_at.
+                complete = len(cells[column]) >= 0.99 * len(rows)
+                if why.startswith(WHOLE_NUMBERS) and complete and draft.sequence is None:
                     draft.sequence = column
                 continue
             key = custom_name(column, taken)

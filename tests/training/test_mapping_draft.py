@@ -231,6 +231,7 @@ def test_hubspot_s_checkboxes_activity_stages_and_ids_are_drafted_as_hubspot_mea
         "won": {"column": "Lifecycle Stage"},
     }
     assert draft.left_out["Associated Company ID"].endswith("an identifier")
+    assert draft.sequence is None  # an id with blanks is no order of arrival
     assert draft.custom["first_conversion"] == {"column": "First Conversion"}
     assert draft.custom["trial_signup"] == {"column": "Trial Signup", "type": "flag", "false_values": [""]}
     text = draft_yaml(draft, "contacts.xlsx", len(rows))
