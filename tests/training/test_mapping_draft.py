@@ -127,7 +127,9 @@ def test_names_words_kinds_and_outcome_values():
     )
     assert column_kind(["1,5", "2"] * 5, 10)[0] == "number"
     assert column_kind(["x@y.com", "z@w.org"] * 5, 10)[2].startswith("email addresses")
-    assert column_kind(["+49 30 1234567", "(555) 010-1234", "0151/2345678"] * 4, 12)[2].startswith("phone numbers")
+    assert column_kind(["+49 30 1234567", "(555) 010-1234", "0151/2345678"] * 4, 12)[2].startswith(
+        "phone numbers"
+    )
     values = Counter(["Sales Qualified Lead", "Unqualified", "Lead", "Working", "Customer", "Lost"])
     assert label_guess(values, dated=False) == {
         "sql_positive": ["Sales Qualified Lead", "Customer"],
