@@ -177,9 +177,11 @@ def test_calibration_tells_a_backwards_model_from_one_with_too_little_signal():
 def test_the_categorical_parameters_are_module_constants_an_ablation_can_set(monkeypatch):
     from leadgate.training import fit
 
-    # cat_smooth 10; the others LightGBM's own defaults (min_data_per_group 100, cat_l2 10, max_cat_threshold 32)
-    keys = ("cat_smooth", "min_data_per_group", "cat_l2", "max_cat_threshold")
-    assert [fit.base_params(0, COLUMNS)[k] for k in keys] == [10.0, 100, 10.0, 32]
+    # cat_smooth 10; the others LightGBM's own defaults (min_data_per_group 100, cat_l2 10, max_cat_threshold 32),
+    # left unsaid: given explicitly they slowed the sizing by a fifth on 200,000 leads, for identical trees.
+    params = fit.base_params(0, COLUMNS)
+    assert params["cat_smooth"] == 10.0
+    assert not {"min_data_per_group", "cat_l2", "max_cat_threshold"} & set(params)
     # As `bench/shapes/measure.py --set leadgate.training.fit.CAT_L2=50.0` does in its worker:
     monkeypatch.setattr(fit, "CAT_L2", 50.0)
     assert fit.base_params(0, COLUMNS)["cat_l2"] == 50.0
