@@ -170,3 +170,15 @@ def fit_header(mapping: Mapping, header: list[str], outcome: bool = True) -> tup
 def check_header(mapping: Mapping, header: list[str], outcome: bool = True) -> Mapping:
     """`fit_header`'s mapping: the one to read this export's rows with."""
     return fit_header(mapping, header, outcome)[0]
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Header names made unique as pandas did ('a', 'a.1'; 'Unnamed: 3' for a blank one)."""
+    seen: dict[str, int] = {}
+    columns = []
+    for index, name in enumerate(header):
+        name = name or f"Unnamed: {index}"
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        columns.append(f"{name}.{count}" if count else name)
+    return columns

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from leadgate.features.cells import cell_text
-from leadgate.features.headers import delimiter_hint, without_bom
+from leadgate.features.headers import delimiter_hint, unique_names, without_bom
 from leadgate.serving.delimiter_sniffing import SAMPLE, blank, sniff
 from leadgate.serving.file_formats import EXPORT_FORMATS
 from leadgate.serving.report_footer import report_footer
@@ -245,18 +245,6 @@ def _delimiter(value: str | None) -> str | None:
     return value
 
 
-def _unique(header: list[str]) -> list[str]:
-    """Header names made unique as pandas did ('a', 'a.1'; 'Unnamed: 3' for a blank one)."""
-    seen: dict[str, int] = {}
-    columns = []
-    for index, name in enumerate(header):
-        name = name or f"Unnamed: {index}"
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        columns.append(f"{name}.{count}" if count else name)
-    return columns
-
-
 def _delimited_table(handle, name: str, delimiter: str, used: str, given: str | None) -> ExportTable:
     """Rows of delimited text, numbered as map_rows does (header = row 1); a ragged row stops the read."""
     # pandas had no field size limit; a CRM notes column can pass csv's default of 128 KiB.
@@ -276,7 +264,7 @@ def _delimited_table(handle, name: str, delimiter: str, used: str, given: str | 
         raise BatchInputError(f"{name}: the file is empty")
     # A BOM of an encoding given by name, or a UTF-8 BOM before cp1252 text (read as 'ï»¿').
     header[0] = without_bom(header[0])
-    columns = _unique(header)
+    columns = unique_names(header)
 
     def rows() -> Iterator[dict]:
         with handle:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from leadgate.features.custom import CustomField
 from leadgate.features.date_suggestions import say_date_formats
-from leadgate.features.export_records import decimal_marks, mapped_rows
+from leadgate.features.export_marks import decimal_marks
+from leadgate.features.export_records import mapped_rows
 from leadgate.features.headers import check_header, delimiter_hint
 from leadgate.features.mapping import Mapping, Sequence
 from leadgate.features.multi_select import say_separators

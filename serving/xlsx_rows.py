@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from leadgate.features.cells import BoolCell
+from leadgate.features.headers import unique_names
 from leadgate.serving.report_footer import MAX_FOOTER_LINES, report_footer
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def xlsx_rows(path: Path, announce: bool = True) -> tuple[list[str], Iterator[di
     CSV's are) and its rows by column name as they are taken; blank rows skipped, as in a CSV.
 
     A workbook of several sheets is read from its first, which is logged unless `announce` is False."""
-    from leadgate.serving.export_reader import BatchInputError, _unique
+    from leadgate.serving.export_reader import BatchInputError
 
     book = _workbook(path)
     sheets = book.worksheets
@@ -60,7 +61,7 @@ def xlsx_rows(path: Path, announce: bool = True) -> tuple[list[str], Iterator[di
         book.close()
         raise BatchInputError(f"{path.name}: the first sheet ({sheet.title!r}) is empty")
     width = max(i + 1 for i, cell in enumerate(header) if _filled(cell))
-    columns = _unique(["" if cell is None else str(cell).strip() for cell in header[:width]])
+    columns = unique_names(["" if cell is None else str(cell).strip() for cell in header[:width]])
 
     def rows() -> Iterator[dict]:
         pending: list[tuple[tuple, bool]] = []  # rows read ahead to tell a report's footer from a lead's row

@@ -9,14 +9,8 @@ from leadgate.features.cells import NumberCell, Row
 from leadgate.features.column_types import type_mismatches
 from leadgate.features.date_readings import date_readings
 from leadgate.features.date_suggestions import date_format_mismatches
-from leadgate.features.export_records import (
-    column_currencies,
-    decimal_marks,
-    map_rows,
-    mixed_currency_columns,
-    row_label,
-    with_columns,
-)
+from leadgate.features.export_marks import column_currencies, decimal_marks, mixed_currency_columns
+from leadgate.features.export_records import map_rows, row_label, with_columns
 from leadgate.features.headers import fit_header
 from leadgate.features.mapping import Column, Label, Mapping, MappingError, Sequence
 from leadgate.features.multi_select import separator_findings, separator_line

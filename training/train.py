@@ -21,7 +21,7 @@ from leadgate.training.baseline_words import SHOWN_COLUMNS, named
 from leadgate.training.baselines import Baselines, comparison_rows, fit_baselines
 from leadgate.training.evaluate import gaps_to_system, route_counts, route_metrics, score_metrics
 from leadgate.training.field_checks import training_notes
-from leadgate.training.fit import fit_booster, fit_platt
+from leadgate.training.fit import fit_booster
 from leadgate.training.gate_history import gate_history_note
 from leadgate.training.gate_losses import gate_losses
 from leadgate.training.held_out import chance_note, newest_metrics, newest_note, weak_model
@@ -30,6 +30,7 @@ from leadgate.training.intent_windows import choose_intent_windows
 from leadgate.training.leakage import leadgate_leaks, leak, suspect_columns
 from leadgate.training.new_levels import new_levels, new_levels_note, pooled_shares, pooled_test_note
 from leadgate.training.outcome_maturity import maturity_note
+from leadgate.training.platt import fit_platt
 from leadgate.training.reason_reference import reason_reference
 from leadgate.training.regime import newer_only, refuse_backwards_test
 from leadgate.training.shared_emails import shared_emails_note

@@ -35,7 +35,7 @@ def test_marks_of_one_currency_and_unmarked_cells_are_one_unit():
 
 
 def test_the_currency_a_columns_marked_cells_share_is_kept_for_scoring():
-    from leadgate.features.export_records import column_currencies
+    from leadgate.features.export_marks import column_currencies
     from leadgate.features.mapping import parse_mapping
 
     mapping = parse_mapping(

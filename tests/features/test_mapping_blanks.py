@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from leadgate.features.export_records import decimal_marks, map_rows
+from leadgate.features.export_marks import decimal_marks
+from leadgate.features.export_records import map_rows
 from leadgate.features.mapping import MappingError, parse_mapping
 
 BASE = """

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from leadgate.features.cells import Row
-from leadgate.features.export_records import decimal_marks, map_rows
+from leadgate.features.export_marks import decimal_marks
+from leadgate.features.export_records import map_rows
 from leadgate.features.mapping import MappingError, parse_mapping
 from leadgate.features.money_marks import trained_marks
 

@@ -129,7 +129,7 @@ def test_decimal_is_refused_on_a_column_that_holds_no_numbers():
 
 
 def test_a_column_without_a_mark_reads_with_trainings_unless_its_cells_plainly_write_the_other():
-    from leadgate.features.export_records import decimal_marks
+    from leadgate.features.export_marks import decimal_marks
 
     mapping = parse_mapping("name: t\ncustom:\n  score: {column: Score, type: number}\n")
     assert decimal_marks(mapping, [{"Score": "1,500"}], {"Score": ","}) == {"Score": ","}  # 1.5, as trained
@@ -146,7 +146,7 @@ STRAY = [{"Score": "71.5"}] + [{"Score": f"{n},5"} for n in range(19)]  # one po
 
 
 def test_scoring_leaves_a_stray_mark_to_its_row_when_the_columns_mark_is_clear():
-    from leadgate.features.export_records import decimal_marks
+    from leadgate.features.export_marks import decimal_marks
 
     # Training reads an export whole and consistently: one stray cell refuses the column.
     with pytest.raises(
@@ -165,7 +165,7 @@ def test_scoring_leaves_a_stray_mark_to_its_row_when_the_columns_mark_is_clear()
 
 
 def test_scoring_refuses_a_column_whose_marks_are_no_clear_majority():
-    from leadgate.features.export_records import decimal_marks
+    from leadgate.features.export_marks import decimal_marks
 
     rows = [{"Score": "71.5"}, {"Score": "2.5"}] + [{"Score": f"{n},5"} for n in range(8)]
     for known in (None, {"Score": ","}):
@@ -177,7 +177,7 @@ def test_scoring_refuses_a_column_whose_marks_are_no_clear_majority():
 
 
 def test_training_names_the_few_cells_against_a_declared_mark_as_the_fault():
-    from leadgate.features.export_records import decimal_marks
+    from leadgate.features.export_marks import decimal_marks
 
     with pytest.raises(
         MappingError,

@@ -139,7 +139,8 @@ def test_a_part_with_one_outcome_only_stops_with_a_training_error_not_a_tracebac
 
 
 def test_calibration_tells_a_backwards_model_from_one_with_too_little_signal():
-    from leadgate.training.fit import TrainingError, fit_platt
+    from leadgate.training.fit import TrainingError
+    from leadgate.training.platt import fit_platt
 
     rng = np.random.default_rng(0)
     y = rng.random(2000) < 0.1
