@@ -88,6 +88,14 @@ def capped_note(rule: EventRule, counts: list[int]) -> str:
     )
 
 
+def event_cell_count(rule: EventRule, row: Row, value: str, decimal: str | None) -> int:
+    """An event column's cell as a number of events: a flag's yes is 1 (a typed boolean, Parquet or .xlsx,
+    whatever the rule's words), else the count it writes."""
+    if rule.kind == "flag":
+        return 1 if (value.casefold() == "true" if row.is_bool(rule.column) else flag(rule, value)) else 0
+    return event_count(value, decimal)
+
+
 def row_label(mapping: Mapping, number: int, lead_id: str | None) -> str:
     """How an error names an export row: 'row 5 (Lead-ID 4711)', or 'row 5' without an id column."""
     named = mapping.lead_id and lead_id
@@ -141,14 +149,7 @@ def _record(
         if value is None:
             continue
         try:
-            if rule.kind == "flag":  # a typed boolean (Parquet, .xlsx) is yes or no whatever the rule's words
-                count = (
-                    1
-                    if (value.casefold() == "true" if row.is_bool(rule.column) else flag(rule, value))
-                    else 0
-                )
-            else:
-                count = event_count(value, mapping.decimal)
+            count = event_cell_count(rule, row, value, mapping.decimal)
         except ValueError as error:
             raise ValueError(f"{rule.column}: {error}") from None
         if count > rule.max_events:  # the cap keeps a lead's events in memory; said per column (capped_note)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from leadgate.features.blank_cells import cell
-from leadgate.features.cells import Row, checked, event_count, flag
-from leadgate.features.export_records import row_label
+from leadgate.features.cells import Row, checked
+from leadgate.features.export_records import event_cell_count, row_label
 from leadgate.features.mapping import Mapping
 
 KINDS_SHOWN = 10  # lines of a summary; the rest are counted on one more
@@ -80,10 +80,7 @@ def _column_problems(mapping: Mapping, row: Row) -> list[tuple[str, str, str | N
         if value is None:
             continue
         try:
-            if rule.kind == "flag":
-                flag(rule, value)
-            else:
-                event_count(value, mapping.decimal)
+            event_cell_count(rule, row, value, mapping.decimal)
         except ValueError as error:
             found.append((rule.column, str(error), value))
     return found
