@@ -31,17 +31,13 @@ def missing_fields(d: Derived, i: int, fields: tuple[tuple[str, str], ...]) -> l
     return [label for label, column in fields if not d.table.text[column][i]]
 
 
-def _listed(words: list[str]) -> str:
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
-
-
 def data_quality_renderer(fields: tuple[tuple[str, str], ...] = FORM_FIELDS) -> Callable[..., str]:
     """The form's completeness in words, naming only `fields` (form_fields_told), missing or given."""
 
     def render(d: Derived, x: np.ndarray, i: int, negative: bool) -> str:
         missing = missing_fields(d, i, fields)
         if missing:
-            return f"{_listed(missing).capitalize()} not given"
+            return f"{listed(missing, 'and').capitalize()} not given"
         return form_given_text(d, i, fields)
 
     return render
@@ -68,7 +64,7 @@ def form_given_text(d: Derived, i: int, fields: tuple[tuple[str, str], ...]) -> 
         if seconds < 1
         else f"form filled in {plural(seconds, 'second')}"
     )
-    text = ", ".join(filter(None, (f"{_listed(parts)} given" if parts else "", timed)))
+    text = ", ".join(filter(None, (f"{listed(parts, 'and')} given" if parts else "", timed)))
     # Nothing the model weighed is known of the lead's form: its time on the form is all the family has left.
     return text[0].upper() + text[1:] if text else "Time on the form not given"
 
