@@ -72,6 +72,10 @@ class Row:
         """Whether the column's cell was a boolean in a typed table (Parquet, .xlsx), not text."""
         return isinstance(self.raw.get(column), BoolCell)
 
+    def answer(self, column: str) -> bool:
+        """The boolean a typed table's cell held (is_bool): a flag's yes or no whatever its words."""
+        return self.raw[column].answer()
+
     def is_number(self, column: str) -> bool:
         """Whether the column's cell was a number in a typed table (DataFrame, Parquet, JSON lines), not text."""
         return isinstance(self.raw.get(column), NumberCell)
@@ -159,7 +163,7 @@ def convert(rule, row: Row):
         listed = {part.strip().casefold() for part in value.split(rule.separator)}
         return rule.contains.strip().casefold() in listed
     if rule.type == "flag":  # a typed boolean is yes or no whatever words the column's text cells use
-        return (value.casefold() == "true") if bool_cell else flag(rule, value)
+        return row.answer(rule.column) if bool_cell else flag(rule, value)
     if rule.type == "datetime":
         return moment(value, None if time_cell else rule.date_format, rule.timezone).isoformat()
     return value

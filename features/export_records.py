@@ -92,7 +92,7 @@ def event_cell_count(rule: EventRule, row: Row, value: str, decimal: str | None)
     """An event column's cell as a number of events: a flag's yes is 1 (a typed boolean, Parquet or .xlsx,
     whatever the rule's words), else the count it writes."""
     if rule.kind == "flag":
-        return 1 if (value.casefold() == "true" if row.is_bool(rule.column) else flag(rule, value)) else 0
+        return 1 if (row.answer(rule.column) if row.is_bool(rule.column) else flag(rule, value)) else 0
     return event_count(value, decimal)
 
 
